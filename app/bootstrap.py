@@ -1,0 +1,90 @@
+"""The composition root: paths, database, services and the main window, put together once.
+
+Nothing else in Hirebench creates these; the window receives what it needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from app.paths import AppPaths, choose_database
+from app.services.context import ServiceContext
+from app.services.users import current_login, ensure_user
+from app.settings import Settings, load_settings
+from app.store.database import Database, open_database
+from app.store.db import DatabaseError
+
+log = logging.getLogger(__name__)
+
+
+def ensure_demo_database(database: Database) -> bool:
+    """Fill the demo database on first use; return whether it was filled now."""
+    from sqlalchemy import func, select
+
+    from app.services.generate import demo_plan
+    from app.services.maintenance import fill_generated
+    from app.store.models import Candidate
+
+    with database.sessions() as session:
+        if session.scalar(select(func.count(Candidate.id))):
+            return False
+    fill_generated(database, demo_plan(), action="database.demo")
+    return True
+
+
+@dataclass
+class Workspace:
+    """What the GUI runs on: the open database, the acting recruiter, paths and settings."""
+
+    paths: AppPaths
+    database: Database
+    services: ServiceContext
+    settings: Settings
+
+
+def open_workspace(paths: AppPaths, database_argument: str | None, demo: bool) -> Workspace:
+    """Open (and, for the demo, fill) the database; raise `DatabaseError` with a message."""
+    try:
+        if demo and not database_argument:
+            path = paths.demo_database
+        else:
+            path = choose_database(paths, database_argument)
+    except ValueError as exc:
+        raise DatabaseError(str(exc)) from exc
+    if path.parent == paths.data_dir:
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+    database = open_database(path, paths.backups_dir)
+    if database.migration_backup:
+        log.info("database migrated; backup at %s", database.migration_backup)
+    if demo:
+        ensure_demo_database(database)
+    actor = ensure_user(database.sessions, current_login())
+    return Workspace(
+        paths=paths,
+        database=database,
+        services=ServiceContext(database.sessions, actor),
+        settings=load_settings(paths.settings_file),
+    )
+
+
+def run_gui(paths: AppPaths, database_argument: str | None, demo: bool = False) -> int:
+    """Open the main window; return the process exit code."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.ui.application import create_application, show_main_window
+
+    app = QApplication.instance() or create_application(sys.argv)
+    try:
+        workspace = open_workspace(paths, database_argument, demo)
+    except DatabaseError as exc:
+        log.error("cannot open database: %s", exc)
+        print(f"hirebench: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "Hirebench cannot open the database", str(exc))
+        return 1
+    window = show_main_window(app, workspace)
+    code = app.exec()
+    window.deleteLater()
+    workspace.database.close()
+    return code

@@ -1,0 +1,67 @@
+"""Whole-database operations: backups and generated (demo, scale) databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from app.services.generate import Plan, generate
+from app.store.database import Database
+from app.store.migrate import backup_database
+from app.store.models import utc_now
+
+
+class NotEmptyError(RuntimeError):
+    """Generated data only goes into a database with no users, clients, jobs or candidates yet."""
+
+
+# The generator numbers these rows itself (ids from 1), so any existing row would collide.
+_NUMBERED_TABLES = ("users", "clients", "jobs", "candidates", "skills", "tags", "talent_pools")
+
+
+def backup(database: Database, destination: Path) -> Path:
+    """A consistent copy of the live database at ``destination`` (SQLite online backup)."""
+    if destination.is_dir():
+        destination = destination / f"{database.path.stem}-{utc_now():%Y%m%dT%H%M%SZ}.sqlite3"
+    return backup_database(database.path, destination)
+
+
+def fill_generated(
+    database: Database, plan: Plan, as_of: dt.datetime | None = None, action: str = "database.seed"
+) -> dict[str, int]:
+    """Fill an empty database from ``plan`` in one transaction, audited as one entry."""
+    moment = as_of or utc_now()
+    connection = database.raw_connection()
+    try:
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA synchronous=OFF")
+        connection.execute("PRAGMA cache_size=-1000000")  # 1 GB: index inserts stay in memory
+        used = connection.execute(
+            "SELECT " + " + ".join(f"(SELECT count(*) FROM {t})" for t in _NUMBERED_TABLES)
+        ).fetchone()[0]
+        if used:
+            raise NotEmptyError(f"{database.path} already has data; generate into a new file.")
+        connection.execute("BEGIN IMMEDIATE")
+        # Rows are batched per table, so references are checked once, at commit.
+        connection.execute("PRAGMA defer_foreign_keys=ON")
+        try:
+            counts = generate(connection, plan, moment)
+            connection.execute(
+                "INSERT INTO audit_entries (occurred_at, user_id, actor, action, entity_type,"
+                " entity_id, before, after) VALUES (?, NULL, 'system', ?, 'database', NULL,"
+                " NULL, ?)",
+                (
+                    utc_now().strftime("%Y-%m-%d %H:%M:%S.%f"),
+                    action,
+                    json.dumps({"plan": plan.__dict__, "counts": counts}),
+                ),
+            )
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.execute("PRAGMA optimize")
+    finally:
+        connection.close()
+    return counts

@@ -1,0 +1,122 @@
+"""One transaction per use case, with its audit entries and a record of what changed.
+
+Every write in Hirebench goes through `transaction`: the session, the audit entries and the
+commit travel together, so a failure leaves neither a half-written record nor an audit entry
+for something that did not happen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.store.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change: the recruiter's user id and login name."""
+
+    user_id: int | None
+    name: str
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Which data a use case changed, by kind ("jobs", "candidates", …) and id.
+
+    The GUI broadcasts this so that each view decides whether to reload.
+    """
+
+    ids: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(self.ids)
+
+    def touches(self, *kinds: str) -> bool:
+        return any(kind in self.ids for kind in kinds)
+
+    def __or__(self, other: Changes) -> Changes:
+        merged: dict[str, frozenset[int]] = dict(self.ids)
+        for kind, ids in other.ids.items():
+            merged[kind] = merged.get(kind, frozenset()) | ids
+        return Changes(merged)
+
+
+class ValidationError(ValueError):
+    """Input a use case refuses, with a message per field for inline display."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
+class NotFoundError(LookupError):
+    """The record a use case was asked to act on no longer exists."""
+
+
+def snapshot(value: Any) -> Any:
+    """A JSON-safe copy of plain values for audit entries."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): snapshot(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [snapshot(v) for v in value]
+    return value
+
+
+def columns_of(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: snapshot(getattr(record, name)) for name in names}
+
+
+class Transaction:
+    """The open unit of work handed to a use case."""
+
+    def __init__(self, session: Session, actor: Actor):
+        self.session = session
+        self.actor = actor
+        self._changed: dict[str, set[int]] = {}
+
+    def audit(
+        self,
+        action: str,
+        entity_type: str,
+        entity_id: int | None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            AuditEntry(
+                user_id=self.actor.user_id,
+                actor=self.actor.name,
+                action=action,
+                entity_type=entity_type,
+                entity_id=entity_id,
+                before=snapshot(before) if before is not None else None,
+                after=snapshot(after) if after is not None else None,
+            )
+        )
+
+    def changed(self, kind: str, *ids: int) -> None:
+        self._changed.setdefault(kind, set()).update(ids)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes({kind: frozenset(ids) for kind, ids in self._changed.items()})
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session], actor: Actor) -> Iterator[Transaction]:
+    """Open a session, yield the unit of work, commit on success and roll back on error."""
+    with factory() as session, session.begin():
+        yield Transaction(session, actor)

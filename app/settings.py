@@ -1,0 +1,69 @@
+"""User settings: typed, with declared defaults, kept as JSON in the config folder.
+
+Secrets never go here (they live in the OS keyring). A damaged file falls back to defaults
+rather than stopping the program, and writes are atomic so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+THEMES = ("system", "light", "dark")
+
+
+@dataclass(frozen=True)
+class Settings:
+    theme: str = "system"
+    default_phone_region: str = "US"
+    last_section: str = "jobs"
+    window_geometry: str = ""  # base64 of QWidget.saveGeometry()
+    window_state: str = ""  # base64 of QMainWindow.saveState()
+    navigation_width: int = 220
+
+    def validated(self) -> Settings:
+        theme = self.theme if self.theme in THEMES else "system"
+        region = self.default_phone_region.upper()[:2] if self.default_phone_region else "US"
+        width = min(max(int(self.navigation_width), 140), 480)
+        return replace(self, theme=theme, default_phone_region=region, navigation_width=width)
+
+
+def load_settings(path: Path) -> Settings:
+    try:
+        raw: Any = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+        return Settings()
+    if not isinstance(raw, dict):
+        return Settings()
+    known = {f.name: f.type for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    defaults = Settings()
+    for name in known:
+        if name in raw and isinstance(raw[name], type(getattr(defaults, name))):
+            values[name] = raw[name]
+    return Settings(**values).validated()
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write atomically: a temporary file in the same folder, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(asdict(settings.validated()), stream, indent=2, sort_keys=True)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

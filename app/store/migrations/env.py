@@ -1,0 +1,19 @@
+"""Alembic environment: always run in-process on a connection handed over by ``migrate``."""
+
+from alembic import context
+
+from app.store.models import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - guarded by app.store.migrate
+    raise RuntimeError("Run migrations through app.store.migrate, which passes a connection.")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,  # SQLite alters tables by copying them
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,488 @@
+"""The Hirebench data model: SQLAlchemy 2.0 typed mappings.
+
+Times are stored in UTC (naive in SQLite, made aware again on load). A candidate is one row
+whether it sits in a talent pool, a pipeline or both: pools and applications point at it.
+Every schema change needs a new Alembic migration in ``app/store/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp kept in UTC: aware datetimes in Python, naive UTC text in SQLite."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass a timezone-aware value")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class JobStatus(enum.StrEnum):
+    OPEN = "open"
+    ON_HOLD = "on_hold"
+    FILLED = "filled"
+    CLOSED = "closed"
+
+
+class StageKind(enum.StrEnum):
+    """What a stage means for reporting: active steps, the hire, or a terminal exit."""
+
+    ACTIVE = "active"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ActivityKind(enum.StrEnum):
+    NOTE = "note"
+    EMAIL = "email"
+    CALL = "call"
+    MEETING = "meeting"
+    STAGE_CHANGE = "stage_change"
+
+
+class Consent(enum.StrEnum):
+    UNKNOWN = "unknown"
+    GRANTED = "granted"
+    WITHDRAWN = "withdrawn"
+
+
+def _enum(cls: type[enum.StrEnum]) -> Enum:
+    # Stored as the readable value, checked by a named constraint.
+    return Enum(
+        cls,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        create_constraint=True,
+        name=cls.__name__.lower(),
+        length=20,
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class User(Base):
+    """A recruiter using Hirebench; the actor named in audit entries."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class Client(TimestampMixin, Base):
+    """A client company the agency recruits for."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    industry: Mapped[str | None] = mapped_column(String(120))
+    website: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    location: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="client")
+    jobs: Mapped[list[Job]] = relationship(back_populates="client")
+
+
+class Contact(TimestampMixin, Base):
+    """A person at a client, usually a hiring manager."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    is_hiring_manager: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    client: Mapped[Client] = relationship(back_populates="contacts")
+
+
+class Candidate(TimestampMixin, Base):
+    """A person, once, whatever pools and pipelines they are in."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (
+        Index("ix_candidates_name", "last_name", "first_name"),
+        Index("ix_candidates_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    middle_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    headline: Mapped[str | None] = mapped_column(String(300))
+    current_title: Mapped[str | None] = mapped_column(String(200))
+    current_employer: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200))
+    links: Mapped[list[Any]] = mapped_column(default=list)
+    source: Mapped[str | None] = mapped_column(String(120))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent: Mapped[Consent] = mapped_column(_enum(Consent), default=Consent.UNKNOWN)
+    consent_at: Mapped[dt.datetime | None]
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    emails: Mapped[list[CandidateEmail]] = relationship(
+        back_populates="candidate",
+        cascade="all, delete-orphan",
+        order_by="CandidateEmail.position",
+    )
+    phones: Mapped[list[CandidatePhone]] = relationship(
+        back_populates="candidate",
+        cascade="all, delete-orphan",
+        order_by="CandidatePhone.position",
+    )
+    experiences: Mapped[list[Experience]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan", order_by="Experience.position"
+    )
+    educations: Mapped[list[Education]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan", order_by="Education.position"
+    )
+    skills: Mapped[list[Skill]] = relationship(secondary="candidate_skills")
+    tags: Mapped[list[Tag]] = relationship(secondary="candidate_tags")
+    applications: Mapped[list[Application]] = relationship(back_populates="candidate")
+
+    @property
+    def full_name(self) -> str:
+        parts = (self.first_name, self.middle_name, self.last_name)
+        return " ".join(p for p in parts if p)
+
+    @property
+    def primary_email(self) -> str | None:
+        return self.emails[0].email if self.emails else None
+
+
+class CandidateEmail(Base):
+    __tablename__ = "candidate_emails"
+    __table_args__ = (UniqueConstraint("candidate_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="emails")
+
+
+class CandidatePhone(Base):
+    __tablename__ = "candidate_phones"
+    __table_args__ = (UniqueConstraint("candidate_id", "phone"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    phone: Mapped[str] = mapped_column(String(40), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="phones")
+
+
+class Experience(Base):
+    """One entry of a candidate's work history."""
+
+    __tablename__ = "experiences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    company: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    start: Mapped[str | None] = mapped_column(String(10))  # YYYY or YYYY-MM
+    end: Mapped[str | None] = mapped_column(String(10))  # YYYY, YYYY-MM or "present"
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="experiences")
+
+
+class Education(Base):
+    __tablename__ = "educations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    institution: Mapped[str] = mapped_column(String(200))
+    degree: Mapped[str | None] = mapped_column(String(200))
+    year: Mapped[str | None] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="educations")
+
+
+class Skill(Base):
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class CandidateSkill(Base):
+    __tablename__ = "candidate_skills"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    color: Mapped[str | None] = mapped_column(String(9))
+
+
+class CandidateTag(Base):
+    __tablename__ = "candidate_tags"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Document(Base):
+    """A resume file, kept in the data folder under its SHA-256, with its text and parse."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidates.id", ondelete="SET NULL"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(120))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    stored_path: Mapped[str] = mapped_column(String(500))  # relative to the documents folder
+    text: Mapped[str | None] = mapped_column(Text)
+    parsed_fields: Mapped[dict[str, Any] | None]
+    parse_status: Mapped[str] = mapped_column(String(40), default="pending")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class Job(TimestampMixin, Base):
+    """A requisition: an opening at a client."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (CheckConstraint("openings >= 1", name="openings_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.OPEN, index=True)
+    openings: Mapped[int] = mapped_column(Integer, default=1)
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    filled_on: Mapped[dt.date | None] = mapped_column(Date)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    hiring_manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL")
+    )
+
+    client: Mapped[Client] = relationship(back_populates="jobs")
+    owner: Mapped[User | None] = relationship()
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="job", cascade="all, delete-orphan", order_by="Stage.position"
+    )
+
+
+class Stage(Base):
+    """One column of a job's pipeline, in order."""
+
+    __tablename__ = "stages"
+    __table_args__ = (UniqueConstraint("job_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[StageKind] = mapped_column(_enum(StageKind), default=StageKind.ACTIVE)
+    sla_days: Mapped[int | None] = mapped_column(Integer)
+
+    job: Mapped[Job] = relationship(back_populates="stages")
+
+
+class Application(TimestampMixin, Base):
+    """A candidate in a job's pipeline. ``version`` guards against lost updates."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "job_id"),
+        Index("ix_applications_job_stage", "job_id", "stage_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    source: Mapped[str | None] = mapped_column(String(120))
+    applied_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    stage_entered_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    rejection_reason: Mapped[str | None] = mapped_column(String(200))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    board_position: Mapped[float] = mapped_column(Float, default=0.0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="applications")
+    job: Mapped[Job] = relationship()
+    stage: Mapped[Stage] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class StageChange(Base):
+    """Every move of an application, kept for history and reports."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id", ondelete="SET NULL"))
+    to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class Activity(Base):
+    """The candidate's timeline: notes, emails, calls, meetings and stage changes."""
+
+    __tablename__ = "activities"
+    __table_args__ = (Index("ix_activities_candidate_time", "candidate_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    occurred_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class TalentPool(TimestampMixin, Base):
+    """A long-term list of people: past applicants, silver medalists, sourced talent."""
+
+    __tablename__ = "talent_pools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PoolMembership(Base):
+    __tablename__ = "pool_memberships"
+
+    pool_id: Mapped[int] = mapped_column(
+        ForeignKey("talent_pools.id", ondelete="CASCADE"), primary_key=True
+    )
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
+class AuditEntry(Base):
+    """Append-only record of every write: who, when, what, and the values before and after.
+
+    The migration adds triggers that refuse UPDATE and DELETE on this table.
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(default=utc_now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(80))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]

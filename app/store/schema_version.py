@@ -1,0 +1,7 @@
+"""The schema revisions this version of Hirebench knows, oldest first.
+
+Kept as plain data so that start-up can check a database without importing Alembic; a test
+checks that it matches the migration scripts.
+"""
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial",)

@@ -1,0 +1,119 @@
+"""The QApplication, the crash dialog and the main window's start-up."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app import APP_NAME, __version__
+from app.bootstrap import Workspace
+from app.resources import resources_dir
+
+log = logging.getLogger(__name__)
+
+DESKTOP_FILE_NAME = "org.hirebench.Hirebench"
+STARTUP_PROBE_ENV = "HIREBENCH_STARTUP_PROBE"
+
+
+def create_application(argv: list[str]) -> QApplication:
+    app = QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    return app
+
+
+class CrashReporter(QObject):
+    """Shows uncaught exceptions in a dialog and logs them; the event loop keeps running."""
+
+    def __init__(
+        self,
+        log_file: Path,
+        parent: QWidget | None = None,
+        show_dialog: Callable[[str, str], None] | None = None,
+    ):
+        super().__init__(parent)
+        self.log_file = log_file
+        self.parent_widget = parent
+        self._show = show_dialog or self._default_dialog
+        self._previous = sys.excepthook
+        self.reported: list[str] = []
+
+    def install(self) -> None:
+        sys.excepthook = self.handle
+
+    def uninstall(self) -> None:
+        if sys.excepthook == self.handle:
+            sys.excepthook = self._previous
+
+    def handle(
+        self, kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            self._previous(kind, error, trace)
+            return
+        log.error("uncaught exception", exc_info=(kind, error, trace))
+        frames = traceback.extract_tb(trace)
+        where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "unknown"
+        summary = f"{kind.__name__}: {error}"
+        self.reported.append(summary)
+        self._show(
+            "Something went wrong",
+            f"Hirebench hit an unexpected error and stopped that action.\n\n{summary}\n"
+            f"(in {where})\n\nYour data is safe: unfinished changes were not saved.\n"
+            f"Details are in the log: {self.log_file}",
+        )
+
+    def _default_dialog(self, title: str, text: str) -> None:
+        QMessageBox.critical(self.parent_widget, title, text)
+
+
+def _startup_probe(window: QWidget) -> None:
+    """For the start-up benchmark: report when the first screen is painted with data, then quit."""
+    from PySide6.QtCore import QEvent
+
+    view = window.first_screen_view()  # type: ignore[attr-defined]
+    target = view.viewport()
+
+    class _Probe(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if watched is target and event.type() == QEvent.Type.Paint and view.model().rowCount():
+                target.removeEventFilter(self)
+                QTimer.singleShot(0, _finish)
+            return False
+
+    def _finish() -> None:
+        print(f"HIREBENCH_PAINTED {time.time():.6f} rows={view.model().rowCount()}", flush=True)
+        QApplication.instance().quit()
+
+    probe = _Probe(window)
+    target.installEventFilter(probe)
+
+
+def show_main_window(app: QApplication, workspace: Workspace) -> QWidget:
+    from app.ui.icons import IconProvider, app_icon
+    from app.ui.main_window import MainWindow
+    from app.ui.theme import apply_theme
+
+    resources = resources_dir()
+    palette = apply_theme(app, workspace.settings.theme)
+    app.setWindowIcon(app_icon(resources))
+    window = MainWindow(workspace, IconProvider(resources, palette))
+    reporter = CrashReporter(workspace.paths.log_file, window)
+    reporter.install()
+    app.aboutToQuit.connect(reporter.uninstall)
+    if os.environ.get(STARTUP_PROBE_ENV):
+        _startup_probe(window)
+    window.show()
+    return window

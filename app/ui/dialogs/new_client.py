@@ -1,0 +1,38 @@
+"""New client dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+from app.services.clients import ClientInput, create_client
+from app.services.context import Outcome, ServiceContext
+from app.ui.dialogs.form import FormDialog
+
+
+class NewClientDialog(FormDialog):
+    def __init__(self, services: ServiceContext, parent: QWidget | None = None):
+        super().__init__("New client", parent)
+        self.services = services
+        self.name = self.add_field("name", "Company", QLineEdit(), required=True)
+        self.name.setPlaceholderText("e.g. Northstar Fintech")
+        self.industry = self.add_field("industry", "Industry", QLineEdit())
+        self.website = self.add_field("website", "Website", QLineEdit())
+        self.website.setPlaceholderText("example.com")
+        self.phone = self.add_field("phone", "Phone", QLineEdit())
+        self.location = self.add_field("location", "Location", QLineEdit())
+        self.notes = self.add_field("notes", "Notes", QPlainTextEdit())
+        self.notes.setFixedHeight(70)
+        self.watch(self.name.textChanged, self.website.textChanged, self.phone.textChanged)
+
+    def collect(self) -> ClientInput:
+        return ClientInput(
+            name=self.name.text(),
+            industry=self.industry.text(),
+            website=self.website.text(),
+            phone=self.phone.text(),
+            location=self.location.text(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def save(self, data: ClientInput) -> Outcome[int]:
+        return create_client(self.services, data)

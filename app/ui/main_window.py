@@ -1,0 +1,336 @@
+"""The main window: navigation on the left, one section at a time on the right.
+
+Sections are built the first time they are shown, so start-up pays only for the first screen.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QWidget,
+)
+
+from app import APP_NAME, __version__
+from app.bootstrap import Workspace
+from app.resources import resources_dir
+from app.services.maintenance import backup
+from app.services.stats import headline_counts
+from app.services.unit_of_work import Changes
+from app.settings import save_settings
+from app.ui.dialogs.form import FormDialog
+from app.ui.events import AppEvents
+from app.ui.icons import IconProvider
+
+log = logging.getLogger(__name__)
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("jobs", "Jobs"),
+    ("pipeline", "Pipeline"),
+    ("candidates", "Candidates"),
+    ("talent_pools", "Talent pools"),
+    ("campaigns", "Campaigns"),
+    ("reports", "Reports"),
+    ("settings", "Settings"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace, icons: IconProvider, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.services = workspace.services
+        self.icons = icons
+        self.events = AppEvents(self)
+        self.undo_stack = QUndoStack(self)
+        self.sections: dict[str, QWidget] = {}
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"{APP_NAME} — {workspace.database.path.name}")
+        self.setMinimumSize(QSize(960, 600))
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setIconSize(QSize(20, 20))
+        self.navigation.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        for key, label in SECTIONS:
+            item = QListWidgetItem(icons.navigation(key), label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.navigation.addItem(item)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("sections")
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([workspace.settings.navigation_width, 1000])
+        self.setCentralWidget(self.splitter)
+
+        self._build_menus()
+        self.status_counts = QLabel()
+        self.status_counts.setProperty("role", "muted")
+        self.statusBar().addPermanentWidget(self.status_counts)
+        self.events.changed.connect(self._on_changes)
+        self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.navigation.currentRowChanged.connect(self._show_row)
+
+        self._restore_geometry()
+        keys = [key for key, _label in SECTIONS]
+        start = workspace.settings.last_section
+        self.navigation.setCurrentRow(keys.index(start) if start in keys else 0)
+        self._refresh_status()
+
+    # ---- sections ---------------------------------------------------------------------------
+    def _build_section(self, key: str) -> QWidget:
+        from app.ui.sections import (
+            campaigns,
+            candidates,
+            jobs,
+            pipeline,
+            pools,
+            reports,
+            settings_page,
+        )
+
+        if key == "jobs":
+            section = jobs.JobsSection(self.services, self.icons)
+            section.new_job_requested.connect(self.new_job)
+            section.new_client_requested.connect(self.new_client)
+            return section
+        if key == "candidates":
+            section = candidates.CandidatesSection(self.services, self.icons)
+            section.new_candidate_requested.connect(self.new_candidate)
+            return section
+        if key == "pipeline":
+            return pipeline.PipelineSection(self.services)
+        if key == "talent_pools":
+            return pools.PoolsSection(self.services)
+        if key == "campaigns":
+            return campaigns.CampaignsSection()
+        if key == "reports":
+            return reports.ReportsSection(self.services)
+        paths = self.workspace.paths
+        page = settings_page.SettingsSection(
+            self.workspace.settings.theme,
+            {
+                "Database": self.workspace.database.path,
+                "Data folder": paths.data_dir,
+                "Backups": paths.backups_dir,
+                "Log file": paths.log_file,
+            },
+        )
+        page.theme_changed.connect(self.set_theme)
+        page.backup_requested.connect(self.backup_database)
+        return page
+
+    def section(self, key: str) -> QWidget:
+        """The section widget for ``key``, built on first use."""
+        widget = self.sections.get(key)
+        if widget is None:
+            widget = self._build_section(key)
+            widget.setObjectName(f"section_{key}")
+            self.sections[key] = widget
+            self.stack.addWidget(widget)
+        return widget
+
+    def show_section(self, key: str) -> None:
+        keys = [k for k, _label in SECTIONS]
+        self.navigation.setCurrentRow(keys.index(key))
+
+    def current_section_key(self) -> str:
+        item = self.navigation.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else SECTIONS[0][0]
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = SECTIONS[row][0]
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.stack.setCurrentWidget(self.section(key))
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def first_screen_view(self) -> QTableView:
+        """The table of the section shown first (used by the start-up benchmark)."""
+        section = self.section(self.current_section_key())
+        return section.findChild(QTableView) or self.section("jobs").table  # type: ignore[attr-defined]
+
+    # ---- menus ------------------------------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | str | None = None,
+        icon: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(self.icons.get(icon))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.new_job_action = self._action("New &job…", self.new_job, "Ctrl+N", "briefcase")
+        self.new_client_action = self._action("New c&lient…", self.new_client, None, "building-2")
+        self.new_candidate_action = self._action(
+            "New &candidate…", self.new_candidate, "Ctrl+Shift+N", "user-plus"
+        )
+        self.import_action = self._action("&Import…", self.import_files, "Ctrl+I", "upload")
+        self.import_action.setEnabled(False)
+        self.import_action.setToolTip("Resume import is not available in this version yet.")
+        backup_action = self._action("&Back up database…", self.backup_database, None, "database")
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "log-out")
+        for action in (self.new_job_action, self.new_client_action, self.new_candidate_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(backup_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+
+        edit_menu = menu.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setIcon(self.icons.get("undo-2"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setIcon(self.icons.get("redo-2"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
+        view_menu = menu.addMenu("&View")
+        for number, (key, label) in enumerate(SECTIONS, start=1):
+            action = self._action(label, lambda key=key: self.show_section(key), f"Ctrl+{number}")
+            view_menu.addAction(action)
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action(f"&About {APP_NAME}", self.about, None, "info"))
+
+    # ---- use cases --------------------------------------------------------------------------
+    def _run_dialog(self, dialog: FormDialog, done: str) -> bool:
+        if dialog.exec() != FormDialog.DialogCode.Accepted:
+            self.events.publish(dialog.all_changes())  # e.g. a client made from the job dialog
+            return False
+        self.events.publish(dialog.all_changes())
+        self.events.status_message.emit(done)
+        return True
+
+    def new_job(self) -> None:
+        from app.ui.dialogs.new_job import NewJobDialog
+
+        if self._run_dialog(NewJobDialog(self.services, self), "Job created."):
+            self.show_section("jobs")
+
+    def new_client(self) -> None:
+        from app.ui.dialogs.new_client import NewClientDialog
+
+        self._run_dialog(NewClientDialog(self.services, self), "Client created.")
+
+    def new_candidate(self) -> None:
+        from app.ui.dialogs.new_candidate import NewCandidateDialog
+
+        if self._run_dialog(NewCandidateDialog(self.services, self), "Candidate created."):
+            self.show_section("candidates")
+
+    def import_files(self) -> None:
+        """Resume intake is a later feature; the action stays disabled until it exists."""
+
+    def backup_database(self) -> None:
+        database = self.workspace.database
+        suggested = str(self.workspace.paths.backups_dir / f"{database.path.stem}-backup.sqlite3")
+        target, _filter = QFileDialog.getSaveFileName(
+            self, "Back up database", suggested, "SQLite database (*.sqlite3 *.db)"
+        )
+        if not target:
+            return
+        try:
+            written = backup(database, Path(target))
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("backup failed: %s", exc)
+            QMessageBox.warning(self, "Backup failed", f"The backup was not written:\n{exc}")
+            return
+        self.events.status_message.emit(f"Backup written to {written}")
+
+    def set_theme(self, mode: str) -> None:
+        from app.ui.theme import apply_theme
+
+        palette = apply_theme(QApplication.instance(), mode)
+        self.icons = IconProvider(resources_dir(), palette)
+        for row, (key, _label) in enumerate(SECTIONS):
+            self.navigation.item(row).setIcon(self.icons.navigation(key))
+        self._save_settings(theme=mode)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Applicant tracking and candidate relationships for small recruiting agencies, "
+            "on your own computer.</p>"
+            f"<p>Database: {self.workspace.database.path}</p>"
+            "<p>Icons: Lucide (ISC licence). Built with Qt for Python (LGPLv3).</p>",
+        )
+
+    # ---- changes ----------------------------------------------------------------------------
+    def _on_changes(self, changes: Changes) -> None:
+        for section in self.sections.values():
+            handler = getattr(section, "on_changes", None)
+            if handler is not None:
+                handler(changes)
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        counts = headline_counts(self.services)
+        self.status_counts.setText(
+            f"{counts['candidates']:,} candidates · {counts['jobs']:,} jobs · "
+            f"{self.workspace.database.path.name}"
+        )
+
+    # ---- persistence of the window ----------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = self.workspace.settings
+        if settings.window_geometry:
+            self.restoreGeometry(QByteArray(base64.b64decode(settings.window_geometry)))
+        else:
+            self.resize(1280, 800)
+        if settings.window_state:
+            self.restoreState(QByteArray(base64.b64decode(settings.window_state)))
+
+    def _save_settings(self, **changes: object) -> None:
+        self.workspace.settings = replace(self.workspace.settings, **changes)
+        try:
+            save_settings(self.workspace.paths.settings_file, self.workspace.settings)
+        except OSError as exc:
+            log.warning("could not save settings: %s", exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_settings(
+            window_geometry=base64.b64encode(bytes(self.saveGeometry().data())).decode(),
+            window_state=base64.b64encode(bytes(self.saveState().data())).decode(),
+            last_section=self.current_section_key(),
+            navigation_width=self.splitter.sizes()[0],
+        )
+        super().closeEvent(event)

@@ -1,0 +1,46 @@
+"""Small helpers shared by the tests (plain functions, not fixtures)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app.store.database import Database
+from app.store.models import AuditEntry
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def side_files(path: Path) -> list[Path]:
+    """The -wal, -shm and -journal files SQLite may leave next to ``path``, if present."""
+    candidates = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+    return [p for p in candidates if p.exists()]
+
+
+def audit_entries(database: Database) -> list[AuditEntry]:
+    with database.sessions() as session:
+        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def count_rows(database: Database, table: str) -> int:
+    with database.engine.connect() as connection:
+        return connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+
+
+def sqlite_rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows read with the plain sqlite3 module (read-only), independent of the app's code."""
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+def integrity_ok(path: Path) -> bool:
+    return sqlite_rows(path, "PRAGMA integrity_check") == [("ok",)]
