@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.sections: dict[str, QWidget] = {}
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"{APP_NAME} — {workspace.database.path.name}")
-        self.setMinimumSize(QSize(960, 600))
+        self.setMinimumSize(QSize(760, 520))
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")

@@ -136,9 +136,10 @@ class JobsFilter(QSortFilterProxyModel):
     def set_criteria(
         self, text: str, status: JobStatus | None, client_id: int | None, owner: str | None
     ) -> None:
+        self.beginFilterChange()
         self.text, self.client_id, self.owner = text.lower(), client_id, owner
         self.status = JobStatus(status) if status is not None else None
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         row: JobRow = self.sourceModel().rows[source_row]
@@ -218,12 +219,11 @@ class JobsSection(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(34)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(56)
-        for column in range(1, len(COLUMNS)):
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        for column, width in ((0, 260), (1, 190), (5, 140)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, 170 if column in (1, 5) else 96)
+            self.table.setColumnWidth(column, width)
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(self._activated)
         layout.addWidget(self.table, 1)

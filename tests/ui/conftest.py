@@ -1,0 +1,37 @@
+"""A main window over a copy of the demo database, for GUI tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.bootstrap import Workspace
+from app.paths import AppPaths
+from app.resources import resources_dir
+from app.services.context import ServiceContext
+from app.settings import Settings
+from app.store.database import Database
+from app.ui.icons import IconProvider
+from app.ui.main_window import MainWindow
+from app.ui.theme import LIGHT
+
+
+@pytest.fixture
+def workspace(paths: AppPaths, demo_database: Database, demo_ctx: ServiceContext) -> Workspace:
+    return Workspace(paths=paths, database=demo_database, services=demo_ctx, settings=Settings())
+
+
+@pytest.fixture
+def icons(qapp: QApplication) -> IconProvider:
+    return IconProvider(resources_dir(), LIGHT)
+
+
+@pytest.fixture
+def window(qtbot, workspace: Workspace, icons: IconProvider) -> Iterator[MainWindow]:  # noqa: ANN001
+    main = MainWindow(workspace, icons)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main

@@ -1,0 +1,121 @@
+"""The main window on the demo database: real data in each section, navigation, persistence."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView, QTableWidget
+
+from app.services.jobs import list_jobs
+from app.settings import load_settings
+from app.store.models import JobStatus
+from app.ui.icons import IconProvider
+from app.ui.main_window import SECTIONS, MainWindow
+from app.ui.sections.candidates import PAGE_SIZE
+from app.ui.sections.jobs import ROW_ROLE
+
+
+def test_opens_on_jobs_with_counts_per_stage(window: MainWindow, workspace) -> None:  # noqa: ANN001
+    assert window.current_section_key() == "jobs"
+    section = window.section("jobs")
+    model = section.table.model()
+    open_jobs = {job.id: job for job in list_jobs(workspace.services) if job.status is JobStatus.OPEN}
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    shown = set()
+    for row in range(model.rowCount()):
+        job = model.index(row, 0).data(ROW_ROLE)
+        shown.add(job.id)
+        assert model.index(row, 0).data() == open_jobs[job.id].title
+        for stage in ("Applied", "Interviewed", "Hired"):
+            cell = model.index(row, headers.index(stage)).data()
+            assert int(cell) == open_jobs[job.id].count_for(stage)
+        total = model.index(row, headers.index("Total")).data()
+        assert int(total) == open_jobs[job.id].total_applications > 0
+    assert shown == set(open_jobs)  # open jobs are what the first screen shows
+    assert f"{len(open_jobs)} open of 12 jobs" in section.header.subtitle.text()
+
+
+def test_status_filter_shows_all_jobs(window: MainWindow) -> None:
+    section = window.section("jobs")
+    section.status_filter.setCurrentIndex(0)  # all statuses
+    assert section.table.model().rowCount() == 12
+    section.search.setText("zzz-no-such-job")
+    assert section.table.model().rowCount() == 0
+
+
+def test_navigation_switches_sections(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+    for row, (key, _label) in enumerate(SECTIONS):
+        window.navigation.setCurrentRow(row)
+        assert window.stack.currentWidget() is window.section(key)
+        assert window.current_section_key() == key
+    window.show_section("candidates")
+    assert window.navigation.currentRow() == 2
+
+
+def test_candidates_list_loads_lazily(window: MainWindow) -> None:
+    window.show_section("candidates")
+    section = window.section("candidates")
+    model = section.model
+    assert model.total == 500
+    assert model.rowCount() == PAGE_SIZE
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 500
+    ids = [model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(model.rowCount())]
+    assert len(set(ids)) == 500
+    assert "500 candidates" in section.header.subtitle.text()
+
+
+def test_pools_pipeline_and_reports_show_data(window: MainWindow) -> None:
+    window.show_section("talent_pools")
+    pools: QTableWidget = window.section("talent_pools").table
+    assert pools.rowCount() == 4
+    assert int(pools.item(0, 1).text().replace(",", "")) > 0
+    window.show_section("pipeline")
+    cards = window.section("pipeline").cards
+    assert {"Applied", "Hired", "Rejected"} <= set(cards)
+    window.show_section("reports")
+    report = window.section("reports")
+    open_jobs = len([j for j in list_jobs(window.services) if j.status is JobStatus.OPEN])
+    assert report.open_jobs.value.text() == str(open_jobs)
+    assert report.sources.rowCount() >= 5
+
+
+def test_status_bar_counts(window: MainWindow) -> None:
+    assert "500 candidates · 12 jobs" in window.status_counts.text()
+
+
+def test_geometry_and_section_are_remembered(qtbot, workspace, icons: IconProvider) -> None:  # noqa: ANN001
+    first = MainWindow(workspace, icons)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(781, 699)
+    first.show_section("reports")
+    first.close()
+    saved = load_settings(workspace.paths.settings_file)
+    assert saved.last_section == "reports"
+    assert saved.window_geometry
+    workspace.settings = saved
+    second = MainWindow(workspace, icons)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.current_section_key() == "reports"
+    assert (second.width(), second.height()) == (781, 699)
+
+
+def test_theme_switch_is_saved(window: MainWindow, workspace) -> None:  # noqa: ANN001
+    window.show_section("settings")
+    combo = window.section("settings").theme
+    combo.setCurrentIndex(combo.findData("dark"))
+    assert load_settings(workspace.paths.settings_file).theme == "dark"
+    assert window.palette().window().color().lightness() < 100
+    combo.setCurrentIndex(combo.findData("light"))
+    assert window.palette().window().color().lightness() > 200
+
+
+def test_undo_redo_actions_exist(window: MainWindow) -> None:
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert not window.undo_action.isEnabled()  # nothing done yet
+
+
+def test_first_screen_view_is_the_jobs_table(window: MainWindow) -> None:
+    assert window.first_screen_view().objectName() == "jobsTable"
