@@ -44,3 +44,26 @@ def sqlite_rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def integrity_ok(path: Path) -> bool:
     return sqlite_rows(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+class AuditWatch:
+    """The audit entries written after the moment it was created."""
+
+    def __init__(self, database: Database):
+        self.database = database
+        self.seen = {entry.id for entry in audit_entries(database)}
+
+    def new(self) -> list[AuditEntry]:
+        return [entry for entry in audit_entries(self.database) if entry.id not in self.seen]
+
+
+def fail_on_changed(monkeypatch: Any) -> None:
+    """Make `Transaction.changed` raise: the failure comes after the row and the audit entry
+    were added to the session, inside ``ctx.write()``."""
+    from app.services.unit_of_work import Transaction
+
+    def boom(self: Transaction, kind: str, *ids: int) -> None:
+        self.session.flush()  # the row and its audit entry really reach the database first
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(Transaction, "changed", boom)

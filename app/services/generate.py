@@ -144,6 +144,8 @@ class _Generator:
         self._clients()
         self._jobs()
         self._skills_and_tags()
+        # Stages must exist before applications: triggers keep stage_counts from them.
+        self.w.flush()
         for candidate_id in range(1, self.plan.candidates + 1):
             self._candidate(candidate_id)
         self._pools()
@@ -364,7 +366,8 @@ class _Generator:
             step = max(1, plan.candidates // plan.big_job_applications)
             if cid % step == 0 and cid // step <= plan.big_job_applications:
                 chosen.append(1)
-        family_jobs = [j for j in self.jobs_by_family[family_index] if j not in chosen]
+        # Plans with fewer jobs than job families leave some families without a job.
+        family_jobs = [j for j in self.jobs_by_family.get(family_index, []) if j not in chosen]
         pool = family_jobs if len(family_jobs) >= count else list(range(2, plan.jobs + 1))
         wanted = min(count, len(set(pool) | set(chosen)))
         while len(chosen) < wanted:

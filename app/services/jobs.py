@@ -6,13 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.unit_of_work import ValidationError, columns_of
 from app.services.validation import check_length, check_required, clean
-from app.store.models import Application, Client, Job, JobStatus, Stage, StageKind, User
+from app.store.models import Client, Job, JobStatus, Stage, StageKind, StageTally, User
 
 DEFAULT_STAGES: tuple[tuple[str, StageKind], ...] = (
     ("Applied", StageKind.ACTIVE),
@@ -136,49 +135,47 @@ class JobRow:
 
 
 def list_jobs(ctx: ServiceContext, statuses: tuple[JobStatus, ...] | None = None) -> list[JobRow]:
-    """Every job (or those in ``statuses``) with its per-stage application counts."""
+    """Every job (or those in ``statuses``) with its per-stage application counts.
+
+    Written against the tables rather than the mapped classes: this is the first screen's
+    query, and Core statements spare start-up the ORM's one-off mapper configuration.
+    """
+    job, client, user, stage = (
+        Job.__table__.c,
+        Client.__table__.c,
+        User.__table__.c,
+        Stage.__table__.c,
+    )
     query = (
         select(
-            Job.id,
-            Job.title,
-            Job.client_id,
-            Client.name,
-            Job.location,
-            Job.status,
-            Job.openings,
-            Job.opened_on,
-            Job.filled_on,
-            User.display_name,
+            job.id,
+            job.title,
+            job.client_id,
+            client.name,
+            job.location,
+            job.status,
+            job.openings,
+            job.opened_on,
+            job.filled_on,
+            user.display_name,
         )
-        .join(Client, Client.id == Job.client_id)
-        .outerjoin(User, User.id == Job.owner_id)
-        .order_by(Job.status, Job.opened_on.desc(), Job.id.desc())
+        .join_from(Job.__table__, Client.__table__, client.id == job.client_id)
+        .outerjoin(User.__table__, user.id == job.owner_id)
+        .order_by(job.status, job.opened_on.desc(), job.id.desc())
+    )
+    tally = StageTally.__table__.c
+    stage_query = (
+        select(stage.id, stage.job_id, stage.name, stage.kind, tally.applications)
+        .join_from(Stage.__table__, StageTally.__table__, tally.stage_id == stage.id)
+        .order_by(stage.job_id, stage.position)
     )
     if statuses:
-        query = query.where(Job.status.in_(statuses))
+        query = query.where(job.status.in_(statuses))
     with ctx.read() as session:
         jobs = session.execute(query).all()
-        job_ids = [row.id for row in jobs]
-        counts = _application_counts(session, job_ids)
+        if statuses:
+            stage_query = stage_query.where(stage.job_id.in_([row.id for row in jobs]))
         stages_by_job: dict[int, list[StageCount]] = defaultdict(list)
-        stage_rows = session.execute(
-            select(Stage.id, Stage.job_id, Stage.name, Stage.kind)
-            .where(Stage.job_id.in_(job_ids))
-            .order_by(Stage.job_id, Stage.position)
-        )
-        for stage in stage_rows:
-            stages_by_job[stage.job_id].append(
-                StageCount(stage.id, stage.name, stage.kind, counts.get(stage.id, 0))
-            )
+        for stage_id, job_id, name, kind, count in session.execute(stage_query):
+            stages_by_job[job_id].append(StageCount(stage_id, name, kind, count))
     return [JobRow(*row, stages=tuple(stages_by_job[row.id])) for row in jobs]
-
-
-def _application_counts(session: Session, job_ids: list[int]) -> dict[int, int]:
-    if not job_ids:
-        return {}
-    rows = session.execute(
-        select(Application.stage_id, func.count())
-        .where(Application.job_id.in_(job_ids))
-        .group_by(Application.job_id, Application.stage_id)
-    )
-    return {stage_id: count for stage_id, count in rows}

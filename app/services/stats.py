@@ -47,8 +47,9 @@ def headline_counts(ctx: ServiceContext) -> dict[str, int]:
     """Candidate and job counts for the status bar: two cheap COUNT queries."""
     from app.store.models import Candidate
 
-    with ctx.read() as session:
+    with ctx.read() as session:  # Core statements: shown while the window first appears
         return {
-            "candidates": session.scalar(select(func.count(Candidate.id))) or 0,
-            "jobs": session.scalar(select(func.count(Job.id))) or 0,
+            "candidates": session.scalar(select(func.count()).select_from(Candidate.__table__))
+            or 0,
+            "jobs": session.scalar(select(func.count()).select_from(Job.__table__)) or 0,
         }

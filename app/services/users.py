@@ -22,8 +22,9 @@ def current_login() -> str:
 
 def ensure_user(sessions: sessionmaker[Session], username: str) -> Actor:
     """The actor for ``username``, creating its User row on first use."""
+    users = User.__table__.c  # Core, not ORM: this runs at start-up, before any mapper is needed
     with sessions() as session:
-        user_id = session.scalar(select(User.id).where(User.username == username))
+        user_id = session.scalar(select(users.id).where(users.username == username))
     if user_id is not None:
         return Actor(user_id=user_id, name=username)
     with transaction(sessions, SYSTEM_ACTOR) as tx:

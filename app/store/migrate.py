@@ -24,7 +24,9 @@ def backup_database(source: Path, destination: Path) -> Path:
     if destination.exists():
         raise FileExistsError(f"{destination} already exists; choose another name.")
     partial = destination.with_name(destination.name + ".partial")
-    source_connection = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
+    # Read-write (never create): a read-only connection to a WAL database would leave -wal
+    # and -shm files behind that only a writer can remove.
+    source_connection = sqlite3.connect(f"{source.as_uri()}?mode=rw", uri=True)
     try:
         target_connection = sqlite3.connect(partial)
         try:

@@ -379,6 +379,21 @@ class Stage(Base):
     job: Mapped[Job] = relationship(back_populates="stages")
 
 
+class StageTally(Base):
+    """How many applications stand in each stage, kept exact by database triggers.
+
+    Lets the Jobs screen and pipeline summaries read a few thousand rows instead of counting
+    hundreds of thousands of applications. Written only by the triggers (migration 0002).
+    """
+
+    __tablename__ = "stage_counts"
+
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("stages.id", ondelete="CASCADE"), primary_key=True
+    )
+    applications: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Application(TimestampMixin, Base):
     """A candidate in a job's pipeline. ``version`` guards against lost updates."""
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
-from PySide6.QtCore import QByteArray, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QIconEngine, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from app.ui.theme import Palette
@@ -122,19 +122,56 @@ def _read_svg(icons_dir: Path, name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+class _SvgIconEngine(QIconEngine):
+    """Draws an SVG in a colour per icon mode, rendering each size only when first asked.
+
+    Rendering every size and mode up front cost start-up tens of milliseconds for icons
+    that are mostly shown at one size.
+    """
+
+    def __init__(self, svg_by_mode: dict[QIcon.Mode, bytes]):
+        super().__init__()
+        self._svg_by_mode = svg_by_mode
+        self._pixmaps: dict[tuple[QIcon.Mode, int, int], QPixmap] = {}
+
+    def _svg(self, mode: QIcon.Mode) -> bytes:
+        return self._svg_by_mode.get(mode) or self._svg_by_mode[QIcon.Mode.Normal]
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        side = max(1, min(size.width(), size.height()))
+        key = (mode, side, side)
+        cached = self._pixmaps.get(key)
+        if cached is None:
+            cached = _render_svg(self._svg(mode), side)
+            self._pixmaps[key] = cached
+        return cached
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        side = int(min(rect.width(), rect.height()) * ratio)
+        pixmap = self.pixmap(QSize(side, side), mode, state)
+        pixmap.setDevicePixelRatio(ratio)
+        painter.drawPixmap(rect.topLeft(), pixmap)
+
+    def availableSizes(self, mode: QIcon.Mode, state: QIcon.State) -> list[QSize]:
+        return [QSize(size, size) for size in ICON_SIZES]
+
+    def clone(self) -> QIconEngine:
+        return _SvgIconEngine(dict(self._svg_by_mode))
+
+
 def _build_icon(svg: str, color: str, selected: str | None, disabled: str | None) -> QIcon:
-    """Render the SVG in each colour and size into one QIcon with per-mode pixmaps."""
-    result = QIcon()
-    modes = [(QIcon.Mode.Normal, color), (QIcon.Mode.Active, color)]
+    """One QIcon that draws the SVG in the right colour for each mode, on demand."""
+    modes = {QIcon.Mode.Normal: color, QIcon.Mode.Active: color}
     if selected is not None:
-        modes.append((QIcon.Mode.Selected, selected))
+        modes[QIcon.Mode.Selected] = selected
     if disabled is not None:
-        modes.append((QIcon.Mode.Disabled, disabled))
-    for mode, colour in modes:
-        data = svg.replace("currentColor", _colour_name(colour)).encode("utf-8")
-        for size in ICON_SIZES:
-            result.addPixmap(_render_svg(data, size), mode, QIcon.State.Off)
-    return result
+        modes[QIcon.Mode.Disabled] = disabled
+    svg_by_mode = {
+        mode: svg.replace("currentColor", _colour_name(colour)).encode("utf-8")
+        for mode, colour in modes.items()
+    }
+    return QIcon(_SvgIconEngine(svg_by_mode))
 
 
 class IconProvider:

@@ -11,8 +11,9 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,13 +33,14 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.bootstrap import Workspace
 from app.resources import resources_dir
-from app.services.maintenance import backup
 from app.services.stats import headline_counts
 from app.services.unit_of_work import Changes
 from app.settings import save_settings
-from app.ui.dialogs.form import FormDialog
 from app.ui.events import AppEvents
 from app.ui.icons import IconProvider
+
+if TYPE_CHECKING:
+    from app.ui.dialogs.form import FormDialog
 
 log = logging.getLogger(__name__)
 
@@ -96,37 +98,42 @@ class MainWindow(QMainWindow):
         keys = [key for key, _label in SECTIONS]
         start = workspace.settings.last_section
         self.navigation.setCurrentRow(keys.index(start) if start in keys else 0)
-        self._refresh_status()
+        QTimer.singleShot(0, self._refresh_status)  # after the first screen is painted
 
     # ---- sections ---------------------------------------------------------------------------
     def _build_section(self, key: str) -> QWidget:
-        from app.ui.sections import (
-            campaigns,
-            candidates,
-            jobs,
-            pipeline,
-            pools,
-            reports,
-            settings_page,
-        )
-
+        # Each section's module is imported when it is first shown, not at start-up.
         if key == "jobs":
+            from app.ui.sections import jobs
+
             section = jobs.JobsSection(self.services, self.icons)
             section.new_job_requested.connect(self.new_job)
             section.new_client_requested.connect(self.new_client)
             return section
         if key == "candidates":
+            from app.ui.sections import candidates
+
             section = candidates.CandidatesSection(self.services, self.icons)
             section.new_candidate_requested.connect(self.new_candidate)
             return section
         if key == "pipeline":
+            from app.ui.sections import pipeline
+
             return pipeline.PipelineSection(self.services)
         if key == "talent_pools":
+            from app.ui.sections import pools
+
             return pools.PoolsSection(self.services)
         if key == "campaigns":
+            from app.ui.sections import campaigns
+
             return campaigns.CampaignsSection()
         if key == "reports":
+            from app.ui.sections import reports
+
             return reports.ReportsSection(self.services)
+        from app.ui.sections import settings_page
+
         paths = self.workspace.paths
         page = settings_page.SettingsSection(
             self.workspace.settings.theme,
@@ -231,7 +238,7 @@ class MainWindow(QMainWindow):
 
     # ---- use cases --------------------------------------------------------------------------
     def _run_dialog(self, dialog: FormDialog, done: str) -> bool:
-        if dialog.exec() != FormDialog.DialogCode.Accepted:
+        if dialog.exec() != dialog.DialogCode.Accepted:
             self.events.publish(dialog.all_changes())  # e.g. a client made from the job dialog
             return False
         self.events.publish(dialog.all_changes())
@@ -266,6 +273,8 @@ class MainWindow(QMainWindow):
         )
         if not target:
             return
+        from app.services.maintenance import backup
+
         try:
             written = backup(database, Path(target))
         except (OSError, sqlite3.Error) as exc:

@@ -75,7 +75,8 @@ class TestMigrateToHead:
     def test_audit_triggers_exist_after_migration(self, tmp_path: Path):
         path = _fresh(tmp_path)
         triggers = {
-            name for (name,) in sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type='trigger'")
+            name
+            for (name,) in sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type='trigger'")
         }
         assert {"audit_entries_no_update", "audit_entries_no_delete"} <= triggers
 
@@ -211,7 +212,7 @@ class TestRefusedFiles:
         path = _fresh(tmp_path)
         engine = create_sqlite_engine(path)
         try:
-            with engine.connect() as connection:  # WAL files now exist and are in use
+            with engine.connect():  # the WAL files now exist and are in use
                 assert side_files(path)
                 assert inspect_database(path).is_current
         finally:

@@ -29,7 +29,7 @@ def icons(qapp: QApplication) -> IconProvider:
 
 
 @pytest.fixture
-def window(qtbot, workspace: Workspace, icons: IconProvider) -> Iterator[MainWindow]:  # noqa: ANN001
+def window(qtbot, workspace: Workspace, icons: IconProvider) -> Iterator[MainWindow]:
     main = MainWindow(workspace, icons)
     qtbot.addWidget(main)
     main.show()

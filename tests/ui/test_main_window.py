@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableView, QTableWidget
+from PySide6.QtWidgets import QTableWidget
 
 from app.services.jobs import list_jobs
 from app.settings import load_settings
@@ -14,11 +14,13 @@ from app.ui.sections.candidates import PAGE_SIZE
 from app.ui.sections.jobs import ROW_ROLE
 
 
-def test_opens_on_jobs_with_counts_per_stage(window: MainWindow, workspace) -> None:  # noqa: ANN001
+def test_opens_on_jobs_with_counts_per_stage(window: MainWindow, workspace) -> None:
     assert window.current_section_key() == "jobs"
     section = window.section("jobs")
     model = section.table.model()
-    open_jobs = {job.id: job for job in list_jobs(workspace.services) if job.status is JobStatus.OPEN}
+    open_jobs = {
+        job.id: job for job in list_jobs(workspace.services) if job.status is JobStatus.OPEN
+    }
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     shown = set()
     for row in range(model.rowCount()):
@@ -42,7 +44,7 @@ def test_status_filter_shows_all_jobs(window: MainWindow) -> None:
     assert section.table.model().rowCount() == 0
 
 
-def test_navigation_switches_sections(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+def test_navigation_switches_sections(window: MainWindow, qtbot) -> None:
     for row, (key, _label) in enumerate(SECTIONS):
         window.navigation.setCurrentRow(row)
         assert window.stack.currentWidget() is window.section(key)
@@ -84,7 +86,7 @@ def test_status_bar_counts(window: MainWindow) -> None:
     assert "500 candidates · 12 jobs" in window.status_counts.text()
 
 
-def test_geometry_and_section_are_remembered(qtbot, workspace, icons: IconProvider) -> None:  # noqa: ANN001
+def test_geometry_and_section_are_remembered(qtbot, workspace, icons: IconProvider) -> None:
     first = MainWindow(workspace, icons)
     qtbot.addWidget(first)
     first.show()
@@ -102,7 +104,7 @@ def test_geometry_and_section_are_remembered(qtbot, workspace, icons: IconProvid
     assert (second.width(), second.height()) == (781, 699)
 
 
-def test_theme_switch_is_saved(window: MainWindow, workspace) -> None:  # noqa: ANN001
+def test_theme_switch_is_saved(window: MainWindow, workspace) -> None:
     window.show_section("settings")
     combo = window.section("settings").theme
     combo.setCurrentIndex(combo.findData("dark"))

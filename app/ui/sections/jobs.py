@@ -53,6 +53,7 @@ class JobsTableModel(QAbstractTableModel):
     def __init__(self, status_colors: dict[JobStatus, str], parent: Any = None):
         super().__init__(parent)
         self.rows: list[JobRow] = []
+        self.values: list[tuple[Any, ...]] = []
         self.today = dt.date.today()
         self.status_colors = status_colors
 
@@ -60,6 +61,8 @@ class JobsTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = rows
         self.today = today or dt.date.today()
+        # Values are computed once here; views call data() far more often than rows change.
+        self.values = [tuple(self._value(row, c) for c in range(len(COLUMNS))) for row in rows]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
@@ -83,10 +86,10 @@ class JobsTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            value = self._value(row, column)
-            return "" if value is None else str(value) if not isinstance(value, str) else value
+            value = self.values[index.row()][column]
+            return "" if value is None else str(value)
         if role == SORT_ROLE:
-            value = self._value(row, column)
+            value = self.values[index.row()][column]
             return -1 if value is None else value
         if role == ROW_ROLE:
             return row
@@ -219,10 +222,12 @@ class JobsSection(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(34)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the header texts: sizing to contents would ask every cell for its size.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((0, 260), (1, 190), (5, 140)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        metrics = header.fontMetrics()
+        for column, title in enumerate(COLUMNS):
+            width = {0: 260, 1: 190, 5: 140}.get(column, metrics.horizontalAdvance(title) + 36)
             self.table.setColumnWidth(column, width)
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(self._activated)

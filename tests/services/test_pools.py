@@ -1,0 +1,78 @@
+"""Talent pools: creation, validation and member counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services.context import ServiceContext
+from app.services.pools import create_pool, list_pools
+from app.services.unit_of_work import ValidationError
+from app.store.database import Database
+from app.store.models import Candidate, PoolMembership, TalentPool
+from tests.support import AuditWatch, count_rows, fail_on_changed
+
+
+def test_create_pool_writes_the_row_and_one_audit_entry(ctx: ServiceContext, database: Database):
+    watch = AuditWatch(database)
+    result = create_pool(ctx, "  Silver   medalists ", "Strong finalists")
+    with database.sessions() as session:
+        pool = session.get(TalentPool, result.value)
+        assert (pool.name, pool.description, pool.owner_id) == (
+            "Silver medalists",
+            "Strong finalists",
+            ctx.actor.user_id,
+        )
+    [entry] = watch.new()
+    assert (entry.action, entry.entity_type, entry.entity_id, entry.actor) == (
+        "pool.create",
+        "talent_pool",
+        result.value,
+        "tester",
+    )
+    assert entry.after == {"name": "Silver medalists", "description": "Strong finalists"}
+    assert dict(result.changes.ids) == {"pools": {result.value}}
+
+
+@pytest.mark.parametrize("name", ["", "   ", "p" * 121])
+def test_invalid_name_is_refused(ctx: ServiceContext, database: Database, name: str):
+    watch = AuditWatch(database)
+    with pytest.raises(ValidationError) as raised:
+        create_pool(ctx, name)
+    assert list(raised.value.errors) == ["name"]
+    assert count_rows(database, "talent_pools") == 0
+    assert watch.new() == []
+
+
+def test_duplicate_name_is_refused(ctx: ServiceContext, database: Database):
+    create_pool(ctx, "Campus")
+    with pytest.raises(ValidationError) as raised:
+        create_pool(ctx, " Campus ")
+    assert "already exists" in raised.value.errors["name"]
+    assert count_rows(database, "talent_pools") == 1
+
+
+def test_failure_inside_the_transaction_leaves_nothing(
+    ctx: ServiceContext, database: Database, monkeypatch: pytest.MonkeyPatch
+):
+    watch = AuditWatch(database)
+    fail_on_changed(monkeypatch)
+    with pytest.raises(RuntimeError, match="injected"):
+        create_pool(ctx, "Campus")
+    assert count_rows(database, "talent_pools") == 0
+    assert watch.new() == []
+
+
+def test_list_pools_counts_members(ctx: ServiceContext, database: Database):
+    big = create_pool(ctx, "Big").value
+    empty = create_pool(ctx, "Empty").value
+    small = create_pool(ctx, "Small").value
+    with database.sessions() as session, session.begin():
+        people = [Candidate(first_name=f"P{n}", last_name="X") for n in range(5)]
+        session.add_all(people)
+        session.flush()
+        for person in people:
+            session.add(PoolMembership(pool_id=big, candidate_id=person.id))
+        session.add(PoolMembership(pool_id=small, candidate_id=people[0].id))
+    rows = list_pools(ctx)
+    assert [row.name for row in rows] == ["Big", "Empty", "Small"]
+    assert {row.id: row.members for row in rows} == {big: 5, empty: 0, small: 1}
