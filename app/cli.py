@@ -97,7 +97,13 @@ class CommandError(Exception):
     """A failure to report on stderr, without a traceback."""
 
 
-def _open(paths: AppPaths, database_argument: str | None, default: Path | None = None) -> Database:
+def _open(
+    paths: AppPaths,
+    database_argument: str | None,
+    default: Path | None = None,
+    must_exist: bool = False,
+) -> Database:
+    """Open the chosen database; ``must_exist`` for commands that only read or copy it."""
     from app.store.database import open_database
     from app.store.db import DatabaseError
 
@@ -107,6 +113,8 @@ def _open(paths: AppPaths, database_argument: str | None, default: Path | None =
             if default is not None and not database_argument
             else choose_database(paths, database_argument)
         )
+        if must_exist and not path.exists():
+            raise CommandError(f"There is no database at {path}.")
         if path == paths.default_database or path == paths.demo_database:
             path.parent.mkdir(parents=True, exist_ok=True)
         return open_database(path, paths.backups_dir)
@@ -143,7 +151,7 @@ def _seed(paths: AppPaths, args: argparse.Namespace) -> int:
     finally:
         database.close()
     elapsed = time.perf_counter() - started
-    summary = ", ".join(f"{n:,} {table}" for table, n in counts.items() if n > 1000)
+    summary = ", ".join(f"{n:,} {table}" for table, n in counts.items())
     print(f"Seeded {database.path} in {elapsed:.1f} s: {summary}", file=sys.stderr)
     return EXIT_OK
 
@@ -151,7 +159,7 @@ def _seed(paths: AppPaths, args: argparse.Namespace) -> int:
 def _stats(paths: AppPaths, args: argparse.Namespace) -> int:
     from app.services.stats import table_counts
 
-    database = _open(paths, args.database)
+    database = _open(paths, args.database, must_exist=True)
     try:
         print(json.dumps(table_counts(database.engine), indent=2))
     finally:
@@ -162,7 +170,7 @@ def _stats(paths: AppPaths, args: argparse.Namespace) -> int:
 def _backup(paths: AppPaths, args: argparse.Namespace) -> int:
     from app.services.maintenance import backup
 
-    database = _open(paths, args.database)
+    database = _open(paths, args.database, must_exist=True)
     try:
         destination = backup(database, args.path.expanduser().absolute())
     except (OSError, sqlite3.Error) as exc:

@@ -97,6 +97,16 @@ class TestStats:
         assert sha256_of(demo_copy) == before
         assert side_files(demo_copy) == []
 
+    def test_stats_of_a_missing_file_is_an_error_and_creates_nothing(
+        self, paths: AppPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ):
+        missing = tmp_path / "typo.sqlite3"
+        assert run(["stats", "--database", str(missing)]) == EXIT_FAILURE
+        assert "There is no database at" in capsys.readouterr().err
+        assert not missing.exists()
+        assert run(["backup", str(tmp_path / "copy.sqlite3"), "--database", str(missing)]) == 1
+        assert not missing.exists() and not (tmp_path / "copy.sqlite3").exists()
+
 
 class TestDemo:
     def test_creates_the_demo_database_in_the_data_folder(
@@ -241,8 +251,8 @@ class TestBadInputs:
         self, paths: AppPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ):
         target = tmp_path / "missing" / "db.sqlite3"
-        assert run(["stats", "--database", str(target)]) == EXIT_FAILURE
-        assert "does not exist" in capsys.readouterr().err
+        assert run(["demo", "--no-gui", "--database", str(target)]) == EXIT_FAILURE
+        assert f"The folder {target.parent} does not exist" in capsys.readouterr().err
         assert not target.parent.exists()
 
     def test_newer_schema(
