@@ -165,3 +165,92 @@ def candidate_page(
             )
             for row in rows
         ]
+
+
+@dataclass(frozen=True)
+class ProfileApplication:
+    job_title: str
+    client_name: str
+    stage_name: str
+    applied_at: dt.datetime
+    rejection_reason: str | None
+
+
+@dataclass(frozen=True)
+class ProfileActivity:
+    kind: str
+    subject: str | None
+    body: str | None
+    occurred_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class CandidateProfile:
+    """What a recruiter sees when opening a candidate: contact, history, pipelines, timeline."""
+
+    id: int
+    name: str
+    headline: str | None
+    current_title: str | None
+    current_employer: str | None
+    location: str | None
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    links: tuple[str, ...]
+    source: str | None
+    skills: tuple[str, ...]
+    tags: tuple[str, ...]
+    experience: tuple[tuple[str, str | None, str | None, str | None], ...]
+    applications: tuple[ProfileApplication, ...]
+    activities: tuple[ProfileActivity, ...]
+
+
+def candidate_profile(
+    ctx: ServiceContext, candidate_id: int, activities: int = 50
+) -> CandidateProfile:
+    from app.services.unit_of_work import NotFoundError
+    from app.store.models import Activity, Application, Client, Job, Stage
+
+    with ctx.read() as session:
+        candidate = session.get(Candidate, candidate_id)
+        if candidate is None:
+            raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
+        applications = session.execute(
+            select(
+                Job.title,
+                Client.name,
+                Stage.name,
+                Application.applied_at,
+                Application.rejection_reason,
+            )
+            .join(Job, Job.id == Application.job_id)
+            .join(Client, Client.id == Job.client_id)
+            .join(Stage, Stage.id == Application.stage_id)
+            .where(Application.candidate_id == candidate_id)
+            .order_by(Application.applied_at.desc())
+        ).all()
+        timeline = session.execute(
+            select(Activity.kind, Activity.subject, Activity.body, Activity.occurred_at)
+            .where(Activity.candidate_id == candidate_id)
+            .order_by(Activity.occurred_at.desc())
+            .limit(activities)
+        ).all()
+        return CandidateProfile(
+            id=candidate.id,
+            name=candidate.full_name,
+            headline=candidate.headline,
+            current_title=candidate.current_title,
+            current_employer=candidate.current_employer,
+            location=candidate.location,
+            emails=tuple(e.email for e in candidate.emails),
+            phones=tuple(p.phone for p in candidate.phones),
+            links=tuple(candidate.links or ()),
+            source=candidate.source,
+            skills=tuple(sorted(s.name for s in candidate.skills)),
+            tags=tuple(sorted(t.name for t in candidate.tags)),
+            experience=tuple((e.company, e.title, e.start, e.end) for e in candidate.experiences),
+            applications=tuple(ProfileApplication(*row) for row in applications),
+            activities=tuple(
+                ProfileActivity(row[0].value, row[1], row[2], row[3]) for row in timeline
+            ),
+        )

@@ -10,9 +10,10 @@ from app.services.unit_of_work import Changes
 class AppEvents(QObject):
     """Broadcasts `Changes` from use cases (and from other processes, later) to the views."""
 
-    changed = Signal(object)  # Changes
+    changed = Signal(object, object)  # Changes, the widget that made them (or None)
     status_message = Signal(str)
 
-    def publish(self, changes: Changes) -> None:
+    def publish(self, changes: Changes, origin: object = None) -> None:
+        """Tell every view; ``origin`` (already up to date) is not told again."""
         if changes.ids:
-            self.changed.emit(changes)
+            self.changed.emit(changes, origin)

@@ -38,6 +38,7 @@ from app.services.unit_of_work import Changes
 from app.settings import save_settings
 from app.ui.events import AppEvents
 from app.ui.icons import IconProvider
+from app.ui.watcher import DatabaseWatcher
 
 if TYPE_CHECKING:
     from app.ui.dialogs.form import FormDialog
@@ -90,6 +91,10 @@ class MainWindow(QMainWindow):
         self.status_counts = QLabel()
         self.status_counts.setProperty("role", "muted")
         self.statusBar().addPermanentWidget(self.status_counts)
+        self.intake_targets: list[object] = []  # hand-over to resume intake (files on a column)
+        self.watcher = DatabaseWatcher(workspace.database.path, parent=self)
+        self.watcher.changed_elsewhere.connect(self._changed_elsewhere)
+        self.watcher.start()
         self.events.changed.connect(self._on_changes)
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.navigation.currentRowChanged.connect(self._show_row)
@@ -107,8 +112,10 @@ class MainWindow(QMainWindow):
             from app.ui.sections import jobs
 
             section = jobs.JobsSection(self.services, self.icons)
+            section.job_activated.connect(self.open_job_board)
             section.new_job_requested.connect(self.new_job)
             section.new_client_requested.connect(self.new_client)
+            section.changes_made.connect(self.events.publish)
             return section
         if key == "candidates":
             from app.ui.sections import candidates
@@ -117,9 +124,17 @@ class MainWindow(QMainWindow):
             section.new_candidate_requested.connect(self.new_candidate)
             return section
         if key == "pipeline":
-            from app.ui.sections import pipeline
+            from app.services.clients import list_clients
+            from app.ui.sections.boards import PipelinePage
 
-            return pipeline.PipelineSection(self.services)
+            page = PipelinePage(
+                self.services,
+                self.icons,
+                self.undo_stack,
+                [(client.id, client.name) for client in list_clients(self.services)],
+            )
+            self._connect_board(page)
+            return page
         if key == "talent_pools":
             from app.ui.sections import pools
 
@@ -304,12 +319,56 @@ class MainWindow(QMainWindow):
         )
 
     # ---- changes ----------------------------------------------------------------------------
-    def _on_changes(self, changes: Changes) -> None:
+    def _on_changes(self, changes: Changes, origin: object = None) -> None:
+        if not changes.touches("external"):
+            self.watcher.acknowledge()  # our own commit, not another process's
         for section in self.sections.values():
             handler = getattr(section, "on_changes", None)
-            if handler is not None:
+            if handler is not None and section is not origin:
                 handler(changes)
         self._refresh_status()
+
+    def _changed_elsewhere(self) -> None:
+        self.events.publish(Changes({"external": frozenset()}))
+        self.events.status_message.emit("The database was changed elsewhere; views reloaded.")
+
+    # ---- boards -----------------------------------------------------------------------------
+    def _connect_board(self, page: QWidget) -> None:
+        board = page.board  # type: ignore[attr-defined]
+        board.changes_made.connect(lambda changes, page=page: self.events.publish(changes, page))
+        board.intake_requested.connect(self.hand_over_to_intake)
+        board.open_profile.connect(self.open_profile)
+        board.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    def open_job_board(self, job_id: int) -> None:
+        """Show a job's kanban board (from the Jobs list)."""
+        page = self.sections.get("job_board")
+        if page is None:
+            from app.ui.sections.boards import JobBoardPage
+
+            page = JobBoardPage(self.services, self.icons, self.undo_stack)
+            page.setObjectName("section_job_board")
+            page.back_requested.connect(lambda: self._show_row(0))
+            self._connect_board(page)
+            self.sections["job_board"] = page
+            self.stack.addWidget(page)
+        page.open_job(job_id)
+        self.stack.setCurrentWidget(page)
+
+    def hand_over_to_intake(self, target: object) -> None:
+        """Files dropped on a board column: the resume intake takes them from here."""
+        self.intake_targets.append(target)
+        count = len(target.paths)  # type: ignore[attr-defined]
+        stage = target.stage_name  # type: ignore[attr-defined]
+        self.events.status_message.emit(
+            f"{count} file(s) for “{stage}” are waiting: resume import is not available yet."
+        )
+
+    def open_profile(self, candidate_id: int) -> None:
+        from app.services.candidates import candidate_profile
+        from app.ui.dialogs.profile import ProfileDialog
+
+        ProfileDialog(candidate_profile(self.services, candidate_id), self).exec()
 
     def _refresh_status(self) -> None:
         counts = headline_counts(self.services)
@@ -336,6 +395,7 @@ class MainWindow(QMainWindow):
             log.warning("could not save settings: %s", exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.watcher.close()
         self._save_settings(
             window_geometry=base64.b64encode(bytes(self.saveGeometry().data())).decode(),
             window_state=base64.b64encode(bytes(self.saveState().data())).decode(),

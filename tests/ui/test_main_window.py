@@ -73,8 +73,12 @@ def test_pools_pipeline_and_reports_show_data(window: MainWindow) -> None:
     assert pools.rowCount() == 4
     assert int(pools.item(0, 1).text().replace(",", "")) > 0
     window.show_section("pipeline")
-    cards = window.section("pipeline").cards
-    assert {"Applied", "Hired", "Rejected"} <= set(cards)
+    page = window.section("pipeline")
+    keys = [column.model.key for column in page.board.columns]
+    assert keys[:3] == ["Applied", "Screened", "Interviewed"] and "Rejected" in keys
+    open_ids = {j.id for j in list_jobs(window.services) if j.status is JobStatus.OPEN}
+    assert page.board.state.cards
+    assert {card.job_id for card in page.board.state.cards.values()} <= open_ids
     window.show_section("reports")
     report = window.section("reports")
     open_jobs = len([j for j in list_jobs(window.services) if j.status is JobStatus.OPEN])

@@ -1,0 +1,513 @@
+"""Moving applications through a job's stages: the ATS's daily work.
+
+Boards load as plain dataclasses (no ORM objects leave this module). A move is one
+transaction that writes the StageChange, the timeline Activity and the AuditEntry, and it
+is refused when the application changed since the board loaded it (optimistic locking on
+``Application.version``), so two recruiters can never overwrite each other's move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.services.context import Outcome, ServiceContext, outcome
+from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
+from app.store.models import (
+    Activity,
+    ActivityKind,
+    Application,
+    Candidate,
+    CandidateSkill,
+    CandidateTag,
+    Client,
+    Job,
+    JobStatus,
+    Skill,
+    Stage,
+    StageChange,
+    StageKind,
+    StageTally,
+    Tag,
+    utc_now,
+)
+
+POSITION_STEP = 1024.0
+MIN_GAP = 1e-6
+
+
+class VersionConflictError(Exception):
+    """The application changed (elsewhere) since the caller loaded it."""
+
+    def __init__(self, application_ids: Sequence[int], names: Sequence[str]):
+        self.application_ids = tuple(application_ids)
+        who = ", ".join(names) or "an application"
+        super().__init__(
+            f"{who} changed since the board was loaded (another window or another Hirebench). "
+            "Nothing was moved; the board shows the current state."
+        )
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    id: int
+    job_id: int
+    name: str
+    kind: StageKind
+    position: int
+    sla_days: int | None
+
+
+@dataclass(frozen=True)
+class Card:
+    """One application as a board card."""
+
+    application_id: int
+    candidate_id: int
+    job_id: int
+    stage_id: int
+    name: str
+    current_title: str | None
+    current_employer: str | None
+    stage_entered_at: dt.datetime
+    rating: int | None
+    source: str | None
+    board_position: float
+    version: int
+    rejection_reason: str | None
+    tags: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    job_title: str = ""
+    client_name: str = ""
+
+    def matches(self, words: Sequence[str]) -> bool:
+        """Whether every word occurs in the name, a tag or a skill (case-insensitive)."""
+        if not words:
+            return True
+        haystack = " ".join((self.name, *self.tags, *self.skills)).lower()
+        return all(word in haystack for word in words)
+
+
+@dataclass(frozen=True)
+class Board:
+    """A job's stages and cards, or (combined board) stage names over many jobs."""
+
+    title: str
+    stages: tuple[StageInfo, ...]
+    cards: tuple[Card, ...]
+    job_id: int | None = None
+    # Combined boards: (job id, stage name) → that job's stage id.
+    stage_by_job_and_name: dict[tuple[int, str], int] | None = None
+    # Combined boards: applications per column in all, when not every card was loaded.
+    totals: dict[str, int] | None = None
+
+
+def load_board(ctx: ServiceContext, job_id: int) -> Board:
+    """A job's board: its stages in order and every application as a card."""
+    stage = Stage.__table__.c
+    with ctx.read() as session:
+        job = session.execute(
+            select(Job.__table__.c.title, Client.__table__.c.name)
+            .join_from(Job.__table__, Client.__table__)
+            .where(Job.__table__.c.id == job_id)
+        ).first()
+        if job is None:
+            raise NotFoundError(f"Job #{job_id} no longer exists.")
+        stages = tuple(
+            StageInfo(*row)
+            for row in session.execute(
+                select(
+                    stage.id, stage.job_id, stage.name, stage.kind, stage.position, stage.sla_days
+                )
+                .where(stage.job_id == job_id)
+                .order_by(stage.position)
+            )
+        )
+        application = Application.__table__.c
+        cards = _cards(session, application.job_id == job_id, job.title, job.name)
+    return Board(title=f"{job.title} — {job.name}", stages=stages, cards=cards, job_id=job_id)
+
+
+def load_pipeline(
+    ctx: ServiceContext,
+    owner_id: int | None = None,
+    client_id: int | None = None,
+    per_column: int = 1000,
+) -> Board:
+    """The combined board over all open jobs (of one owner or client): columns by stage name.
+
+    At most ``per_column`` cards per column (the ones longest in their stage first): at
+    100,000 candidates an agency has more open applications than a board can usefully show;
+    `Board.totals` tells how many each column holds in all.
+    """
+    job_table, stage = Job.__table__, Stage.__table__.c
+    jobs_query = select(job_table.c.id).where(job_table.c.status == JobStatus.OPEN)
+    if owner_id is not None:
+        jobs_query = jobs_query.where(job_table.c.owner_id == owner_id)
+    if client_id is not None:
+        jobs_query = jobs_query.where(job_table.c.client_id == client_id)
+    tally = StageTally.__table__.c
+    with ctx.read() as session:
+        job_ids = list(session.scalars(jobs_query))
+        rows = session.execute(
+            select(
+                stage.id,
+                stage.job_id,
+                stage.name,
+                stage.kind,
+                stage.position,
+                stage.sla_days,
+                tally.applications,
+            )
+            .join_from(Stage.__table__, StageTally.__table__, tally.stage_id == stage.id)
+            .where(stage.job_id.in_(job_ids))
+            .order_by(stage.position, stage.id)
+        ).all()
+        columns: dict[str, StageInfo] = {}
+        totals: dict[str, int] = defaultdict(int)
+        by_job_and_name: dict[tuple[int, str], int] = {}
+        for row in rows:
+            info = StageInfo(*row[:6])
+            by_job_and_name[(info.job_id, info.name)] = info.id
+            columns.setdefault(info.name, info)
+            totals[info.name] += row[6]
+        application = Application.__table__.c
+        ranked = (
+            select(
+                application.id.label("id"),
+                func.row_number()
+                .over(
+                    partition_by=stage.name, order_by=(application.board_position, application.id)
+                )
+                .label("rank"),
+            )
+            .join_from(Application.__table__, Stage.__table__, stage.id == application.stage_id)
+            .where(application.job_id.in_(job_ids))
+            .subquery()
+        )
+        chosen = select(ranked.c.id).where(ranked.c.rank <= per_column)
+        cards = _cards(session, application.id.in_(chosen))
+    ordered = tuple(sorted(columns.values(), key=lambda s: (s.position, s.name)))
+    return Board(
+        title="My pipeline",
+        stages=ordered,
+        cards=cards,
+        stage_by_job_and_name=by_job_and_name,
+        totals=dict(totals),
+    )
+
+
+def _cards(
+    session: Session, condition: object, job_title: str | None = None, client: str | None = None
+) -> tuple[Card, ...]:
+    application, candidate = Application.__table__.c, Candidate.__table__.c
+    job, client_table = Job.__table__.c, Client.__table__.c
+    rows = session.execute(
+        select(
+            application.id,
+            application.candidate_id,
+            application.job_id,
+            application.stage_id,
+            candidate.first_name,
+            candidate.last_name,
+            candidate.current_title,
+            candidate.current_employer,
+            application.stage_entered_at,
+            application.rating,
+            application.source,
+            application.board_position,
+            application.version,
+            application.rejection_reason,
+            job.title,
+            client_table.name,
+        )
+        .join_from(
+            Application.__table__, Candidate.__table__, candidate.id == application.candidate_id
+        )
+        .join(Job.__table__, job.id == application.job_id)
+        .join(Client.__table__, client_table.id == job.client_id)
+        .where(condition)
+        .order_by(application.board_position, application.id)
+    ).all()
+    candidate_ids = [row[1] for row in rows]
+    tags = _names_by_candidate(session, CandidateTag, Tag, "tag_id", candidate_ids)
+    skills = _names_by_candidate(session, CandidateSkill, Skill, "skill_id", candidate_ids)
+    return tuple(
+        Card(
+            application_id=row[0],
+            candidate_id=row[1],
+            job_id=row[2],
+            stage_id=row[3],
+            name=f"{row[4]} {row[5]}",
+            current_title=row[6],
+            current_employer=row[7],
+            stage_entered_at=row[8],
+            rating=row[9],
+            source=row[10],
+            board_position=row[11],
+            version=row[12],
+            rejection_reason=row[13],
+            tags=tags.get(row[1], ()),
+            skills=skills.get(row[1], ()),
+            job_title=job_title or row[14],
+            client_name=client or row[15],
+        )
+        for row in rows
+    )
+
+
+def _names_by_candidate(
+    session: Session, link: type, named: type, key: str, candidate_ids: list[int]
+) -> dict[int, tuple[str, ...]]:
+    if not candidate_ids:
+        return {}
+    link_table, named_table = link.__table__, named.__table__
+    found: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(candidate_ids), 900):  # SQLite's bound-parameter limit
+        chunk = candidate_ids[start : start + 900]
+        rows = session.execute(
+            select(link_table.c.candidate_id, named_table.c.name)
+            .join_from(link_table, named_table, named_table.c.id == link_table.c[key])
+            .where(link_table.c.candidate_id.in_(chunk))
+            .order_by(named_table.c.name)
+        )
+        for candidate_id, name in rows:
+            found[candidate_id].append(name)
+    return {candidate_id: tuple(names) for candidate_id, names in found.items()}
+
+
+@dataclass(frozen=True)
+class MoveRequest:
+    """Where one application should go.
+
+    ``before_application_id`` places it just above that card (None: at the end of the
+    column); ``position`` instead restores an exact position (undo).
+    """
+
+    application_id: int
+    expected_version: int
+    to_stage_id: int
+    before_application_id: int | None = None
+    position: float | None = None
+    rejection_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class MovedCard:
+    """An application's state before or after a move; enough to undo it."""
+
+    application_id: int
+    stage_id: int
+    board_position: float
+    version: int
+    rejection_reason: str | None
+    stage_entered_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    before: tuple[MovedCard, ...]
+    after: tuple[MovedCard, ...]
+
+
+def move_applications(ctx: ServiceContext, requests: Sequence[MoveRequest]) -> Outcome[MoveResult]:
+    """Move one or more applications in one transaction (all or nothing).
+
+    Raises `VersionConflictError` if any changed since loaded, `ValidationError` for a
+    rejection without a reason or a stage of another job.
+    """
+    if not requests:
+        raise ValidationError({"applications": "Choose at least one card to move."})
+    try:
+        with ctx.write() as tx:
+            applications = _load_for_update(tx.session, requests)
+            befores, afters = [], []
+            for request in requests:
+                application = applications[request.application_id]
+                befores.append(_state(application))
+                _apply_move(tx, application, request)
+                afters.append(application)
+            tx.session.flush()
+            result = MoveResult(tuple(befores), tuple(_state(a) for a in afters))
+            return outcome(result, tx)
+    except StaleDataError as exc:  # changed between our read and our write
+        ids = [request.application_id for request in requests]
+        raise VersionConflictError(ids, []) from exc
+
+
+def _load_for_update(session: Session, requests: Sequence[MoveRequest]) -> dict[int, Application]:
+    ids = [request.application_id for request in requests]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"applications": "The same card was asked to move twice."})
+    found = {
+        application.id: application
+        for application in session.scalars(select(Application).where(Application.id.in_(ids)))
+    }
+    missing = [i for i in ids if i not in found]
+    stale = [
+        request.application_id
+        for request in requests
+        if request.application_id in found
+        and found[request.application_id].version != request.expected_version
+    ]
+    if missing or stale:
+        names = [_candidate_name(session, found[i]) for i in stale]
+        names += ["a deleted application"] * len(missing)
+        raise VersionConflictError(missing + stale, names)
+    return found
+
+
+def _candidate_name(session: Session, application: Application) -> str:
+    candidate = session.get(Candidate, application.candidate_id)
+    return candidate.full_name if candidate else f"Application #{application.id}"
+
+
+def _state(application: Application) -> MovedCard:
+    return MovedCard(
+        application_id=application.id,
+        stage_id=application.stage_id,
+        board_position=application.board_position,
+        version=application.version,
+        rejection_reason=application.rejection_reason,
+        stage_entered_at=application.stage_entered_at,
+    )
+
+
+def _apply_move(tx: Transaction, application: Application, request: MoveRequest) -> None:
+    session = tx.session
+    target = session.get(Stage, request.to_stage_id)
+    if target is None or target.job_id != application.job_id:
+        raise ValidationError({"stage": "That stage does not belong to this application's job."})
+    reason = (request.rejection_reason or "").strip() or None
+    if target.kind is StageKind.REJECTED and reason is None:
+        raise ValidationError({"rejection_reason": "Choose why the candidate is rejected."})
+    if reason is not None and len(reason) > 200:
+        raise ValidationError({"rejection_reason": "At most 200 characters."})
+    before = {
+        "stage_id": application.stage_id,
+        "board_position": application.board_position,
+        "rejection_reason": application.rejection_reason,
+    }
+    from_stage_id = application.stage_id
+    changes_stage = target.id != from_stage_id
+    if request.position is not None:
+        application.board_position = request.position
+    else:
+        application.board_position = _position_before(
+            session, target.id, request.before_application_id, application.id
+        )
+    if changes_stage:
+        now = utc_now()
+        application.stage_id = target.id
+        application.stage_entered_at = now
+        application.rejection_reason = reason if target.kind is StageKind.REJECTED else None
+        source = session.get(Stage, from_stage_id)
+        session.add(
+            StageChange(
+                application_id=application.id,
+                from_stage_id=from_stage_id,
+                to_stage_id=target.id,
+                changed_at=now,
+                changed_by_id=tx.actor.user_id,
+                reason=application.rejection_reason,
+            )
+        )
+        session.add(
+            Activity(
+                candidate_id=application.candidate_id,
+                application_id=application.id,
+                kind=ActivityKind.STAGE_CHANGE,
+                subject=_activity_subject(source, target, application.rejection_reason),
+                occurred_at=now,
+                user_id=tx.actor.user_id,
+            )
+        )
+    elif request.rejection_reason is not None and target.kind is StageKind.REJECTED:
+        application.rejection_reason = reason
+    after = {
+        "stage_id": application.stage_id,
+        "board_position": application.board_position,
+        "rejection_reason": application.rejection_reason,
+    }
+    action = "application.move" if changes_stage else "application.reorder"
+    tx.audit(action, "application", application.id, before=before, after=after)
+    tx.changed("applications", application.id)
+    tx.changed("jobs", application.job_id)
+    if changes_stage:
+        tx.changed("stages", from_stage_id, target.id)
+
+
+def _activity_subject(source: Stage | None, target: Stage, reason: str | None) -> str:
+    origin = source.name if source else "?"
+    if target.kind is StageKind.REJECTED:
+        return f"Rejected ({reason}) after {origin}"
+    if target.kind is StageKind.WITHDRAWN:
+        return f"Withdrew at {origin}"
+    return f"Moved from {origin} to {target.name}"
+
+
+def _position_before(
+    session: Session, stage_id: int, before_id: int | None, moving_id: int
+) -> float:
+    """A board position just above ``before_id`` (or at the end), renumbering if crowded."""
+    application = Application.__table__.c
+    others = application.id != moving_id
+    if before_id is None:
+        last = session.scalar(
+            select(func.max(application.board_position)).where(
+                application.stage_id == stage_id, others
+            )
+        )
+        return (last or 0.0) + POSITION_STEP
+    anchor = session.scalar(
+        select(application.board_position).where(
+            application.id == before_id, application.stage_id == stage_id
+        )
+    )
+    if anchor is None:  # the card to go before left the column: go to the end
+        return _position_before(session, stage_id, None, moving_id)
+    previous = session.scalar(
+        select(func.max(application.board_position)).where(
+            application.stage_id == stage_id, application.board_position < anchor, others
+        )
+    )
+    low = previous if previous is not None else anchor - 2 * POSITION_STEP
+    if anchor - low > MIN_GAP:
+        return (low + anchor) / 2
+    _renumber(session, stage_id)
+    return _position_before(session, stage_id, before_id, moving_id)
+
+
+def _renumber(session: Session, stage_id: int) -> None:
+    """Spread a column's positions out again after many insertions at one spot."""
+    for index, application in enumerate(
+        session.scalars(
+            select(Application)
+            .where(Application.stage_id == stage_id)
+            .order_by(Application.board_position, Application.id)
+        ),
+        start=1,
+    ):
+        application.board_position = index * POSITION_STEP
+    session.flush()
+
+
+def stage_history(ctx: ServiceContext, application_id: int) -> list[tuple[int | None, int]]:
+    """(from, to) stage ids of every recorded move of an application, oldest first."""
+    with ctx.read() as session:
+        rows = session.execute(
+            select(StageChange.from_stage_id, StageChange.to_stage_id)
+            .where(StageChange.application_id == application_id)
+            .order_by(StageChange.id)
+        )
+        return [(row[0], row[1]) for row in rows]
+
+
+def cards_by_id(cards: Iterable[Card]) -> dict[int, Card]:
+    return {card.application_id: card for card in cards}

@@ -1,0 +1,365 @@
+"""The kanban board widget: one list view per stage column, cards painted by a delegate.
+
+Moves go through `app.services.pipeline` and onto the window's undo stack; a refused move
+(someone else changed the card) shows a notice and reloads the board.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.context import Outcome, ServiceContext
+from app.services.pipeline import Board, Card, MoveRequest, MoveResult, VersionConflictError
+from app.services.pipeline import move_applications as move_service
+from app.services.unit_of_work import Changes, ValidationError
+from app.store.models import StageKind
+from app.ui.board.commands import MoveCommand
+from app.ui.board.delegate import CardDelegate, over_sla
+from app.ui.board.model import BoardState, ColumnModel
+from app.ui.theme import Palette
+
+COLUMN_WIDTH = 280
+ReasonProvider = Callable[[Sequence[Card]], "str | None"]
+
+
+class BoardColumn(QFrame):
+    """A stage's header (name, count, SLA) and its list view."""
+
+    def __init__(self, model: ColumnModel, delegate: CardDelegate, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = model
+        self.setObjectName(f"column_{model.key}")
+        self.setProperty("role", "card")
+        self.setFixedWidth(COLUMN_WIDTH)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 8, 6, 6)
+        layout.setSpacing(6)
+        self.header = QLabel()
+        self.header.setProperty("role", "heading")
+        layout.addWidget(self.header)
+        self.view = QListView()
+        self.view.setObjectName(f"cards_{model.key}")
+        self.view.setModel(model)
+        self.view.setItemDelegate(delegate)
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setDragEnabled(True)
+        self.view.setAcceptDrops(True)
+        self.view.setDropIndicatorShown(True)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.view, 1)
+        model.modelReset.connect(self.update_header)
+        model.rowsInserted.connect(self.update_header)
+        model.rowsRemoved.connect(self.update_header)
+        self.update_header()
+
+    def update_header(self) -> None:
+        state, key = self.model.state, self.model.key
+        stage = state.column(key)
+        loaded = len(state.order[key])
+        total = max(state.totals.get(key, loaded), loaded)
+        shown = self.model.rowCount()
+        count = f"{total:,}"
+        if shown != loaded:
+            count = f"{shown:,} of {total:,}"
+        elif loaded < total:
+            count = f"{loaded:,} of {total:,} shown"
+        sla = f"  ·  SLA {stage.sla_days}d" if stage.sla_days and not state.combined else ""
+        self.header.setText(f"{stage.name}   {count}{sla}")
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        return [self.model.visible[row] for row in rows]
+
+
+class BoardWidget(QWidget):
+    """A job's board or the combined "My pipeline" board."""
+
+    changes_made = Signal(object)  # Changes
+    intake_requested = Signal(object)  # IntakeTarget
+    open_profile = Signal(int)  # candidate id
+    notice = Signal(str)
+
+    def __init__(
+        self,
+        services: ServiceContext,
+        palette: Palette,
+        undo_stack: QUndoStack,
+        loader: Callable[[], Board],
+        ask_reason: ReasonProvider,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.services = services
+        self.palette = palette
+        self.undo_stack = undo_stack
+        self.loader = loader
+        self.ask_reason = ask_reason
+        self.state: BoardState | None = None
+        self.columns: list[BoardColumn] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        bar = QHBoxLayout()
+        self.filter = QLineEdit()
+        self.filter.setObjectName("boardFilter")
+        self.filter.setPlaceholderText("Filter cards by name, tag or skill")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
+        self.summary = QLabel()
+        self.summary.setProperty("role", "muted")
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.summary)
+        layout.addLayout(bar)
+        self.banner = QLabel()
+        self.banner.setObjectName("boardNotice")
+        self.banner.setProperty("role", "warning")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.scroll, 1)
+        for keys, step in (("Ctrl+Right", 1), ("Ctrl+Left", -1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self.move_selection_by(step))
+
+    # ---- loading ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Load the board afresh from the database, keeping the filter."""
+        self.set_board(self.loader())
+
+    def set_board(self, board: Board) -> None:
+        self.state = BoardState(board)
+        delegate = CardDelegate(self.palette, combined=self.state.combined, parent=self)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        self.columns = []
+        for stage in self.state.columns:
+            model = ColumnModel(self.state, self.state.key_of(stage), holder)
+            model.cards_dropped.connect(self.move_cards)
+            model.files_dropped.connect(self.intake_requested)
+            column = BoardColumn(model, delegate)
+            column.view.customContextMenuRequested.connect(
+                lambda point, column=column: self._context_menu(column, point)
+            )
+            self.columns.append(column)
+            row.addWidget(column)
+        row.addStretch(1)
+        self.scroll.setWidget(holder)  # the previous board's widgets are deleted with it
+        self._apply_filter(self.filter.text())
+
+    def column(self, key: str) -> BoardColumn:
+        return next(column for column in self.columns if column.model.key == key)
+
+    def _apply_filter(self, text: str) -> None:
+        for column in self.columns:
+            column.model.set_filter(text)
+            column.update_header()
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        if self.state is None:
+            return
+        now = self.columns[0].view.itemDelegate().now if self.columns else None
+        late = 0
+        if now is not None:
+            stages = {stage.id: stage for stage in self.state.board.stages}
+            late = sum(
+                1
+                for card in self.state.cards.values()
+                if over_sla(card, stages.get(card.stage_id), now)
+            )
+        total = len(self.state.cards)
+        text = f"{total:,} candidates"
+        if late:
+            text += f" · {late} past their stage's SLA"
+        self.summary.setText(text)
+
+    # ---- moves ------------------------------------------------------------------------------
+    def move_cards(self, ids: Sequence[int], column_key: str, row: int = -1) -> bool:
+        """Move cards into a column (before the card at ``row``; -1 for the end)."""
+        assert self.state is not None
+        target_column = self.column(column_key)
+        visible = [i for i in target_column.model.visible if i not in ids]
+        before = visible[row] if 0 <= row < len(visible) else None
+        cards = [self.state.cards[i] for i in ids if i in self.state.cards]
+        stage_kind = self.state.column(column_key).kind
+        reason = None
+        moving = [c for c in cards if self.state.column_key_of_card(c) != column_key]
+        if stage_kind is StageKind.REJECTED and moving:
+            reason = self.ask_reason(moving)
+            if not reason:
+                return False  # cancelled: nothing moves
+        requests = []
+        skipped = []
+        for card in cards:
+            stage_id = self.state.stage_for(card, column_key)
+            if stage_id is None:
+                skipped.append(card.name)
+                continue
+            requests.append(
+                MoveRequest(
+                    application_id=card.application_id,
+                    expected_version=card.version,
+                    to_stage_id=stage_id,
+                    before_application_id=before,
+                    rejection_reason=reason,
+                )
+            )
+        if skipped:
+            self.show_notice(f"{', '.join(skipped)}: that job has no “{column_key}” stage.")
+        if not requests:
+            return False
+        try:
+            done = move_service(self.services, requests)
+        except VersionConflictError as exc:
+            self.show_notice(str(exc))
+            self.reload()
+            return False
+        except ValidationError as exc:
+            self.show_notice(str(exc))
+            return False
+        before_ids = {request.application_id: before for request in requests}
+        self.apply_moves(done, before_ids)
+        names = cards[0].name if len(cards) == 1 else f"{len(requests)} candidates"
+        label = self.state.column(column_key).name
+        self.undo_stack.push(
+            MoveCommand(
+                self.services,
+                done,
+                f"Move {names} to {label}",
+                self.apply_moves,
+                self.command_failed,
+            )
+        )
+        self.hide_notice()
+        return True
+
+    def apply_moves(self, done: Outcome[MoveResult], before_ids: dict[int, int | None]) -> None:
+        """Show completed moves (from a drop, a menu, undo or redo) without reloading."""
+        if self.state is not None:
+            moved = [s for s in done.value.after if s.application_id in self.state.cards]
+            if moved:
+                old_keys = {
+                    self.state.column_key_of_card(self.state.cards[s.application_id]) for s in moved
+                }
+                self.state.apply(moved, before_ids)
+                new_keys = {
+                    self.state.column_key_of_card(self.state.cards[s.application_id]) for s in moved
+                }
+                ids = [s.application_id for s in moved]
+                for column in self.columns:
+                    if column.model.key in old_keys:
+                        column.model.remove_ids(ids)
+                    if column.model.key in new_keys | old_keys:
+                        column.model.sync_inserted()
+                        column.update_header()
+                self._update_summary()
+        self.changes_made.emit(done.changes)
+
+    def command_failed(self, error: Exception) -> None:
+        self.show_notice(f"Could not undo or redo: {error}")
+        self.reload()
+
+    def move_selection_by(self, step: int) -> None:
+        """Ctrl+Left/Right: move the focused column's selected cards to the next stage."""
+        for index, column in enumerate(self.columns):
+            if column.view.hasFocus() or column.view.viewport().hasFocus():
+                ids = column.selected_ids()
+                target = index + step
+                if ids and 0 <= target < len(self.columns):
+                    self.move_cards(ids, self.columns[target].model.key)
+                    self._select(self.columns[target], ids)
+                return
+
+    def _select(self, column: BoardColumn, ids: Sequence[int]) -> None:
+        column.view.setFocus()
+        selection = column.view.selectionModel()
+        selection.clearSelection()
+        for application_id in ids:
+            if application_id in column.model.visible:
+                index = column.model.index(column.model.visible.index(application_id))
+                selection.select(index, QItemSelectionModel.SelectionFlag.Select)
+                column.view.scrollTo(index)
+
+    # ---- context menu -----------------------------------------------------------------------
+    def _context_menu(self, column: BoardColumn, point: QPoint) -> None:
+        if self.state is None or not column.view.indexAt(point).isValid():
+            return
+        ids = column.selected_ids() or [column.model.visible[column.view.indexAt(point).row()]]
+        menu = self.build_menu(ids)
+        menu.exec(column.view.viewport().mapToGlobal(point))
+
+    def build_menu(self, ids: Sequence[int]) -> QMenu:
+        assert self.state is not None
+        menu = QMenu(self)
+        move_to = menu.addMenu("Move to")
+        for stage in self.state.columns:
+            key = self.state.key_of(stage)
+            action = move_to.addAction(stage.name)
+            action.triggered.connect(lambda _c=False, key=key: self.move_cards(ids, key))
+        rejected = self._column_of_kind(StageKind.REJECTED)
+        withdrawn = self._column_of_kind(StageKind.WITHDRAWN)
+        menu.addSeparator()
+        reject = menu.addAction("Reject…")
+        reject.setEnabled(rejected is not None)
+        reject.triggered.connect(lambda: self.move_cards(ids, rejected))
+        withdraw = menu.addAction("Withdraw")
+        withdraw.setEnabled(withdrawn is not None)
+        withdraw.triggered.connect(lambda: self.move_cards(ids, withdrawn))
+        menu.addSeparator()
+        profile = menu.addAction("Open profile")
+        candidate = self.state.cards[ids[0]].candidate_id
+        profile.triggered.connect(lambda: self.open_profile.emit(candidate))
+        return menu
+
+    def _column_of_kind(self, kind: StageKind) -> str | None:
+        assert self.state is not None
+        for stage in self.state.columns:
+            if stage.kind is kind:
+                return self.state.key_of(stage)
+        return None
+
+    # ---- notices and changes ----------------------------------------------------------------
+    def show_notice(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+        self.notice.emit(text)
+
+    def hide_notice(self) -> None:
+        self.banner.hide()
+
+    def on_changes(self, changes: Changes) -> None:
+        if self.state is not None and changes.touches(
+            "external", "applications", "candidates", "stages", "jobs"
+        ):
+            self.reload()
+
+
+def card_ids(board: BoardWidget) -> dict[str, list[int]]:
+    """Visible card ids per column key (for tests and diagnostics)."""
+    return {column.model.key: list(column.model.visible) for column in board.columns}

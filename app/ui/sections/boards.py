@@ -1,0 +1,116 @@
+"""Pages holding a kanban board: one job's board, and "My pipeline" over all open jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
+
+from app.services.context import ServiceContext
+from app.services.pipeline import Board, Card, load_board, load_pipeline
+from app.services.reasons import list_rejection_reasons
+from app.services.unit_of_work import Changes
+from app.services.users import list_users
+from app.ui.board.reject_dialog import ask_reason
+from app.ui.board.view import BoardWidget
+from app.ui.icons import IconProvider
+from app.ui.widgets import SectionHeader, section_layout
+
+
+class _BoardPage(QWidget):
+    def __init__(
+        self,
+        services: ServiceContext,
+        icons: IconProvider,
+        undo_stack: QUndoStack,
+        title: str,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.services = services
+        self.layout_ = section_layout(self)
+        self.header = SectionHeader(title, "")
+        self.layout_.addWidget(self.header)
+        self.board = BoardWidget(services, icons.palette, undo_stack, self.load, self._ask_reason)
+        self.layout_.addWidget(self.board, 1)
+
+    def load(self) -> Board:
+        raise NotImplementedError
+
+    def _ask_reason(self, cards: Sequence[Card]) -> str | None:
+        return ask_reason(self, list_rejection_reasons(self.services), cards)
+
+    def on_changes(self, changes: Changes) -> None:
+        self.board.on_changes(changes)
+
+
+class JobBoardPage(_BoardPage):
+    """The board of the job opened from the Jobs list."""
+
+    back_requested = Signal()
+
+    def __init__(
+        self,
+        services: ServiceContext,
+        icons: IconProvider,
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(services, icons, undo_stack, "Job", parent)
+        self.job_id: int | None = None
+        back = QPushButton(icons.get("chevron-left"), "Jobs")
+        back.setObjectName("backToJobs")
+        back.clicked.connect(self.back_requested)
+        self.header.add_action(back)
+
+    def open_job(self, job_id: int) -> None:
+        self.job_id = job_id
+        board = load_board(self.services, job_id)
+        self.header.title.setText(board.title)
+        self.header.subtitle.setText(
+            "Drag cards between stages · Ctrl+←/→ moves the selection · right-click for more"
+        )
+        self.board.set_board(board)
+
+    def load(self) -> Board:
+        assert self.job_id is not None
+        return load_board(self.services, self.job_id)
+
+
+class PipelinePage(_BoardPage):
+    """All open jobs on one board, narrowed by owner and client."""
+
+    def __init__(
+        self,
+        services: ServiceContext,
+        icons: IconProvider,
+        undo_stack: QUndoStack,
+        clients: list[tuple[int, str]],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(services, icons, undo_stack, "My pipeline", parent)
+        self.owner = QComboBox()
+        self.owner.setObjectName("pipelineOwner")
+        self.owner.addItem("All owners", None)
+        for user_id, name in list_users(services.sessions):
+            self.owner.addItem(name, user_id)
+        mine = self.owner.findData(services.actor.user_id)
+        self.client = QComboBox()
+        self.client.setObjectName("pipelineClient")
+        self.client.addItem("All clients", None)
+        for client_id, name in clients:
+            self.client.addItem(name, client_id)
+        self.header.add_action(self.owner)
+        self.header.add_action(self.client)
+        self.header.subtitle.setText("Every open job's candidates, by stage")
+        self.owner.setCurrentIndex(mine if mine > 0 else 0)
+        self.owner.currentIndexChanged.connect(self.board.reload)
+        self.client.currentIndexChanged.connect(self.board.reload)
+        self.board.reload()
+        if self.owner.currentIndex() > 0 and not self.board.state.cards:
+            self.owner.setCurrentIndex(0)  # the recruiter owns no open job: show everyone's
+
+    def load(self) -> Board:
+        return load_pipeline(self.services, self.owner.currentData(), self.client.currentData())

@@ -1,0 +1,150 @@
+"""Boards inside the main window: opening a job's board, My pipeline, changes elsewhere."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QPushButton
+from sqlalchemy import select
+
+from app.services.pipeline import MoveRequest, load_board, move_applications
+from app.store.models import Application, Job, JobStatus
+from app.ui.board.model import IntakeTarget
+from app.ui.dialogs.profile import ProfileDialog
+from app.ui.main_window import MainWindow
+from app.ui.sections.jobs import ROW_ROLE
+
+
+def _open_job(window: MainWindow) -> int:
+    with window.services.read() as session:
+        job_id = session.scalar(select(Job.id).where(Job.status == JobStatus.OPEN).order_by(Job.id))
+    window.open_job_board(job_id)
+    return job_id
+
+
+def test_double_click_on_a_job_opens_its_board(window: MainWindow, qtbot) -> None:
+    jobs = window.section("jobs")
+    index = jobs.table.model().index(0, 0)
+    job = jobs.table.model().data(index, ROW_ROLE)
+    jobs.table.doubleClicked.emit(index)
+    page = window.sections["job_board"]
+    assert window.stack.currentWidget() is page
+    assert page.board.state.board.job_id == job.id
+    assert page.header.title.text().startswith(job.title)
+    page.findChild(QPushButton, "backToJobs").click()
+    assert window.stack.currentWidget() is jobs
+
+
+def test_a_move_on_the_board_updates_the_jobs_counts(window: MainWindow) -> None:
+    job_id = _open_job(window)
+    page = window.sections["job_board"]
+    jobs = window.section("jobs")
+    row_before = next(r for r in jobs.model.rows if r.id == job_id)
+    applied = next(
+        c for c in page.board.columns if c.model.state.column(c.model.key).name == "Applied"
+    )
+    screened = next(
+        c for c in page.board.columns if c.model.state.column(c.model.key).name == "Screened"
+    )
+    page.board.move_cards([applied.model.visible[0]], screened.model.key)
+    row_after = next(r for r in jobs.model.rows if r.id == job_id)
+    assert row_after.count_for("Applied") == row_before.count_for("Applied") - 1
+    assert row_after.count_for("Screened") == row_before.count_for("Screened") + 1
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    row_undone = next(r for r in jobs.model.rows if r.id == job_id)
+    assert row_undone.count_for("Applied") == row_before.count_for("Applied")
+
+
+def test_change_by_another_process_reloads_the_board(window: MainWindow) -> None:
+    job_id = _open_job(window)
+    page = window.sections["job_board"]
+    card = next(iter(page.board.state.cards.values()))
+    target = next(s for s in page.board.state.columns if s.id != card.stage_id)
+    other = sqlite3.connect(window.workspace.database.path)  # another program's connection
+    with other:
+        other.execute(
+            "UPDATE applications SET stage_id = ?, version = version + 1 WHERE id = ?",
+            (target.id, card.application_id),
+        )
+    other.close()
+    assert window.watcher.poll() is True
+    assert page.board.state.cards[card.application_id].stage_id == target.id
+    assert card.application_id in page.board.column(str(target.id)).model.visible
+    assert window.watcher.poll() is False  # nothing new since
+    assert job_id == page.board.state.board.job_id
+
+
+def test_own_moves_are_not_mistaken_for_external_changes(window: MainWindow) -> None:
+    _open_job(window)
+    page = window.sections["job_board"]
+    card = next(iter(page.board.state.cards.values()))
+    target = next(
+        s for s in page.board.state.columns if s.id != card.stage_id and s.kind.value == "active"
+    )
+    page.board.move_cards([card.application_id], str(target.id))
+    assert window.watcher.poll() is False
+
+
+def test_files_dropped_on_a_column_reach_the_intake_hand_over(window: MainWindow) -> None:
+    _open_job(window)
+    page = window.sections["job_board"]
+    stage = page.board.state.columns[1]
+    target = IntakeTarget(stage.job_id, stage.id, stage.name, ("/tmp/a.pdf", "/tmp/b.docx"))
+    page.board.intake_requested.emit(target)
+    assert window.intake_targets == [target]
+    assert "2 file(s)" in window.statusBar().currentMessage()
+
+
+def test_open_profile_shows_the_candidate(window: MainWindow, qtbot) -> None:
+    _open_job(window)
+    page = window.sections["job_board"]
+    card = next(iter(page.board.state.cards.values()))
+    seen: list[str] = []
+
+    def close_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ProfileDialog):
+            QTimer.singleShot(20, close_dialog)
+            return
+        seen.append(dialog.browser.toPlainText())
+        dialog.reject()
+
+    QTimer.singleShot(20, close_dialog)
+    page.board.open_profile.emit(card.candidate_id)
+    assert seen and card.name in seen[0] and card.job_title in seen[0]
+
+
+def test_my_pipeline_filters_by_owner_and_client(window: MainWindow) -> None:
+    window.show_section("pipeline")
+    page = window.section("pipeline")
+    everyone = len(page.board.state.cards)
+    page.owner.setCurrentIndex(1)
+    owner_id = page.owner.currentData()
+    assert 0 < len(page.board.state.cards) < everyone
+    with window.services.read() as session:
+        owned = set(session.scalars(select(Job.id).where(Job.owner_id == owner_id)))
+    assert {c.job_id for c in page.board.state.cards.values()} <= owned
+    page.owner.setCurrentIndex(0)
+    page.client.setCurrentIndex(1)
+    client_jobs = {c.job_id for c in page.board.state.cards.values()}
+    assert client_jobs and all(
+        c.client_name == page.client.currentText() for c in page.board.state.cards.values()
+    )
+
+
+def test_move_on_my_pipeline_goes_to_that_jobs_stage(window: MainWindow) -> None:
+    window.show_section("pipeline")
+    board = window.section("pipeline").board
+    card = board.state.cards[board.column("Applied").model.visible[0]]
+    assert board.move_cards([card.application_id], "Interviewed")
+    fresh = load_board(window.services, card.job_id)
+    stage = next(s for s in fresh.stages if s.name == "Interviewed")
+    with window.services.read() as session:
+        assert session.get(Application, card.application_id).stage_id == stage.id
+    assert card.application_id in board.column("Interviewed").model.visible
+    moved = board.state.cards[card.application_id]
+    move_applications(
+        window.services, [MoveRequest(moved.application_id, moved.version, card.stage_id)]
+    )
