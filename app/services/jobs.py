@@ -1,4 +1,4 @@
-"""Requisitions: creating jobs with their stage set, and listing them with pipeline counts."""
+"""Requisitions: creating and editing jobs, their status, and the list with pipeline counts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.services.context import Outcome, ServiceContext, outcome
-from app.services.unit_of_work import ValidationError, columns_of
+from app.services.templates import template_steps
+from app.services.unit_of_work import NotFoundError, ValidationError, columns_of
 from app.services.validation import check_length, check_required, clean
 from app.store.models import Client, Job, JobStatus, Stage, StageKind, StageTally, User
 
@@ -28,6 +29,16 @@ JOB_FIELDS = (
     "location",
     "description",
     "status",
+    "openings",
+    "opened_on",
+    "owner_id",
+)
+# What `update_job` may change; the status moves only through the transitions below.
+EDITABLE_FIELDS = (
+    "client_id",
+    "title",
+    "location",
+    "description",
     "openings",
     "opened_on",
     "owner_id",
@@ -61,34 +72,212 @@ class JobInput:
         return errors
 
 
+def _normalised(data: JobInput) -> dict[str, object]:
+    """The stored form of the editable fields (trimmed text, empty meaning absent)."""
+    description = data.description.strip() if data.description else None
+    return {
+        "client_id": data.client_id,
+        "title": clean(data.title),
+        "location": clean(data.location),
+        "description": description or None,
+        "openings": data.openings,
+        "opened_on": data.opened_on or dt.date.today(),
+        "owner_id": data.owner_id,
+    }
+
+
 def create_job(ctx: ServiceContext, data: JobInput) -> Outcome[int]:
-    """Create a job with the default stages (Applied … Hired, Rejected, Withdrawn)."""
+    """Create a job with its client's stage template, or the default stages (Applied … Hired,
+    Rejected, Withdrawn) when the client has none. ``owner_id`` None means the acting user."""
     errors = data.validate()
     if errors:
         raise ValidationError(errors)
     with ctx.write() as tx:
         if tx.session.get(Client, data.client_id) is None:
             raise ValidationError({"client_id": "That client no longer exists."})
-        job = Job(
-            client_id=data.client_id,
-            title=clean(data.title),
-            location=clean(data.location),
-            description=data.description.strip() if data.description else None,
-            status=data.status,
-            openings=data.openings,
-            opened_on=data.opened_on or dt.date.today(),
-            owner_id=data.owner_id if data.owner_id is not None else ctx.actor.user_id,
-            stages=[
+        steps = template_steps(tx.session, data.client_id)
+        if steps is None:
+            stages = [
                 Stage(name=name, kind=kind, position=position)
                 for position, (name, kind) in enumerate(DEFAULT_STAGES)
-            ],
-        )
+            ]
+        else:
+            stages = [
+                Stage(name=step.name, kind=step.kind, position=position, sla_days=step.sla_days)
+                for position, step in enumerate(steps)
+            ]
+        values = _normalised(data)
+        if values["owner_id"] is None:
+            values["owner_id"] = ctx.actor.user_id
+        job = Job(**values, status=data.status, stages=stages)
         tx.session.add(job)
         tx.session.flush()
         after = columns_of(job, JOB_FIELDS) | {"stages": [s.name for s in job.stages]}
+        if steps is not None:
+            after["from_template"] = True
         tx.audit("job.create", "job", job.id, after=after)
         tx.changed("jobs", job.id)
         return outcome(job.id, tx)
+
+
+def update_job(ctx: ServiceContext, job_id: int, data: JobInput) -> Outcome[int]:
+    """Save the edited fields of a job (not its status: see `put_on_hold` and the others).
+
+    ``owner_id`` None leaves the job without an owner. The audit entry holds only the fields
+    that changed; saving an unchanged job writes nothing and reports no change.
+    """
+    errors = data.validate()
+    if errors:
+        raise ValidationError(errors)
+    values = _normalised(data)
+    with ctx.write() as tx:
+        job = tx.session.get(Job, job_id)
+        if job is None:
+            raise NotFoundError(f"Job {job_id} no longer exists.")
+        if data.opened_on is None:
+            values["opened_on"] = job.opened_on
+        if values["client_id"] != job.client_id and tx.session.get(Client, data.client_id) is None:
+            raise ValidationError({"client_id": "That client no longer exists."})
+        owner_id = values["owner_id"]
+        if (
+            owner_id is not None
+            and owner_id != job.owner_id
+            and tx.session.get(User, owner_id) is None
+        ):
+            raise ValidationError({"owner_id": "That recruiter no longer exists."})
+        changed = [name for name in EDITABLE_FIELDS if getattr(job, name) != values[name]]
+        if not changed:
+            return outcome(job_id, tx)
+        before = columns_of(job, tuple(changed))
+        for name in changed:
+            setattr(job, name, values[name])
+        tx.session.flush()
+        tx.audit("job.update", "job", job_id, before=before, after=columns_of(job, tuple(changed)))
+        tx.changed("jobs", job_id)
+        return outcome(job_id, tx)
+
+
+# Status transitions: action -> (the statuses it starts from, the status it leads to).
+TRANSITIONS: dict[str, tuple[frozenset[JobStatus], JobStatus]] = {
+    "hold": (frozenset({JobStatus.OPEN}), JobStatus.ON_HOLD),
+    "close": (frozenset({JobStatus.OPEN, JobStatus.ON_HOLD}), JobStatus.CLOSED),
+    "fill": (frozenset({JobStatus.OPEN, JobStatus.ON_HOLD}), JobStatus.FILLED),
+    "reopen": (
+        frozenset({JobStatus.ON_HOLD, JobStatus.CLOSED, JobStatus.FILLED}),
+        JobStatus.OPEN,
+    ),
+}
+_REFUSALS = {
+    "hold": "Only an open job can be put on hold (this one is {status}).",
+    "close": "This job is already {status}; reopen it first.",
+    "fill": "This job is already {status}; reopen it first.",
+    "reopen": "This job is already open.",
+}
+_STATUS_WORDS = {
+    JobStatus.OPEN: "open",
+    JobStatus.ON_HOLD: "on hold",
+    JobStatus.FILLED: "filled",
+    JobStatus.CLOSED: "closed",
+}
+
+
+def allowed_actions(status: JobStatus) -> frozenset[str]:
+    """The transitions (keys of `TRANSITIONS`) a job in ``status`` can take."""
+    return frozenset(action for action, (sources, _) in TRANSITIONS.items() if status in sources)
+
+
+def _transition(
+    ctx: ServiceContext, job_id: int, action: str, today: dt.date | None = None
+) -> Outcome[JobStatus]:
+    sources, target = TRANSITIONS[action]
+    with ctx.write() as tx:
+        job = tx.session.get(Job, job_id)
+        if job is None:
+            raise NotFoundError(f"Job {job_id} no longer exists.")
+        if job.status not in sources:
+            message = _REFUSALS[action].format(status=_STATUS_WORDS[job.status])
+            raise ValidationError({"status": message})
+        before = columns_of(job, ("status", "filled_on"))
+        job.status = target
+        if target is JobStatus.FILLED:
+            job.filled_on = today or dt.date.today()
+        elif target is JobStatus.OPEN:
+            job.filled_on = None
+        tx.session.flush()
+        tx.audit(f"job.{action}", "job", job_id, before, columns_of(job, ("status", "filled_on")))
+        tx.changed("jobs", job_id)
+        return outcome(target, tx)
+
+
+def put_on_hold(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
+    """Open → on hold."""
+    return _transition(ctx, job_id, "hold")
+
+
+def close_job(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
+    """Open or on hold → closed (cancelled without a hire)."""
+    return _transition(ctx, job_id, "close")
+
+
+def mark_filled(
+    ctx: ServiceContext, job_id: int, today: dt.date | None = None
+) -> Outcome[JobStatus]:
+    """Open or on hold → filled, with ``filled_on`` today."""
+    return _transition(ctx, job_id, "fill", today)
+
+
+def reopen_job(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
+    """On hold, closed or filled → open; a filled job loses its ``filled_on``."""
+    return _transition(ctx, job_id, "reopen")
+
+
+@dataclass(frozen=True)
+class JobDetail:
+    """One job's editable fields and status, for the edit dialog."""
+
+    id: int
+    client_id: int
+    client_name: str
+    title: str
+    location: str | None
+    description: str | None
+    status: JobStatus
+    openings: int
+    opened_on: dt.date
+    filled_on: dt.date | None
+    owner_id: int | None
+
+    def to_input(self) -> JobInput:
+        return JobInput(
+            client_id=self.client_id,
+            title=self.title,
+            location=self.location,
+            description=self.description,
+            openings=self.openings,
+            opened_on=self.opened_on,
+            owner_id=self.owner_id,
+            status=self.status,
+        )
+
+
+def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
+    with ctx.read() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFoundError(f"Job {job_id} no longer exists.")
+        return JobDetail(
+            id=job.id,
+            client_id=job.client_id,
+            client_name=job.client.name,
+            title=job.title,
+            location=job.location,
+            description=job.description,
+            status=job.status,
+            openings=job.openings,
+            opened_on=job.opened_on,
+            filled_on=job.filled_on,
+            owner_id=job.owner_id,
+        )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ class NotEmptyError(RuntimeError):
 
 # The generator numbers these rows itself (ids from 1), so any existing row would collide.
 _NUMBERED_TABLES = ("users", "clients", "jobs", "candidates", "skills", "tags", "talent_pools")
+# Tables a new database already has rows in, written by its migrations (reference lists the
+# generator leaves alone): they do not make a database "in use".
+PREFILLED_TABLES = ("rejection_reasons",)
 
 
 def backup(database: Database, destination: Path) -> Path:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,6 +39,7 @@ from app.store.models import (
 )
 
 POSITION_STEP = 1024.0
+SEPARATOR = "\x1f"  # joins names in one SQL string; never part of a name
 MIN_GAP = 1e-6
 
 
@@ -64,7 +65,7 @@ class StageInfo:
     sla_days: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Card:
     """One application as a board card."""
 
@@ -82,15 +83,14 @@ class Card:
     version: int
     rejection_reason: str | None
     tags: tuple[str, ...] = ()
-    skills: tuple[str, ...] = ()
     job_title: str = ""
     client_name: str = ""
 
-    def matches(self, words: Sequence[str]) -> bool:
+    def matches(self, words: Sequence[str], skills: Sequence[str] = ()) -> bool:
         """Whether every word occurs in the name, a tag or a skill (case-insensitive)."""
         if not words:
             return True
-        haystack = " ".join((self.name, *self.tags, *self.skills)).lower()
+        haystack = " ".join((self.name, *self.tags, *skills)).lower()
         return all(word in haystack for word in words)
 
 
@@ -218,7 +218,7 @@ def _cards(
             candidate.last_name,
             candidate.current_title,
             candidate.current_employer,
-            application.stage_entered_at,
+            type_coerce(application.stage_entered_at, String),  # parsed below, much faster
             application.rating,
             application.source,
             application.board_position,
@@ -226,6 +226,7 @@ def _cards(
             application.rejection_reason,
             job.title,
             client_table.name,
+            _tag_names(application.candidate_id),
         )
         .join_from(
             Application.__table__, Candidate.__table__, candidate.id == application.candidate_id
@@ -235,9 +236,7 @@ def _cards(
         .where(condition)
         .order_by(application.board_position, application.id)
     ).all()
-    candidate_ids = [row[1] for row in rows]
-    tags = _names_by_candidate(session, CandidateTag, Tag, "tag_id", candidate_ids)
-    skills = _names_by_candidate(session, CandidateSkill, Skill, "skill_id", candidate_ids)
+    parse = dt.datetime.fromisoformat
     return tuple(
         Card(
             application_id=row[0],
@@ -247,14 +246,13 @@ def _cards(
             name=f"{row[4]} {row[5]}",
             current_title=row[6],
             current_employer=row[7],
-            stage_entered_at=row[8],
+            stage_entered_at=parse(row[8] + "+00:00"),
             rating=row[9],
             source=row[10],
             board_position=row[11],
             version=row[12],
             rejection_reason=row[13],
-            tags=tags.get(row[1], ()),
-            skills=skills.get(row[1], ()),
+            tags=tuple(sorted(row[16].split(SEPARATOR))) if row[16] else (),
             job_title=job_title or row[14],
             client_name=client or row[15],
         )
@@ -262,24 +260,40 @@ def _cards(
     )
 
 
+def _tag_names(candidate_id: object) -> object:
+    """The candidate's tag names joined in one string (a subquery per card row)."""
+    link, tag = CandidateTag.__table__.c, Tag.__table__.c
+    return (
+        select(func.group_concat(tag.name, SEPARATOR))
+        .join_from(CandidateTag.__table__, Tag.__table__, tag.id == link.tag_id)
+        .where(link.candidate_id == candidate_id)
+        .scalar_subquery()
+    )
+
+
+def skills_for_board(ctx: ServiceContext, board: Board) -> dict[int, tuple[str, ...]]:
+    """Skills of the board's candidates, loaded when the board filter is first used."""
+    ids = sorted({card.candidate_id for card in board.cards})
+    found: dict[int, tuple[str, ...]] = {}
+    with ctx.read() as session:
+        for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
+            chunk = ids[start : start + 900]
+            found.update(_names_by_candidate(session, CandidateSkill, Skill, "skill_id", chunk))
+    return found
+
+
 def _names_by_candidate(
-    session: Session, link: type, named: type, key: str, candidate_ids: list[int]
+    session: Session, link: type, named: type, key: str, people: object
 ) -> dict[int, tuple[str, ...]]:
-    if not candidate_ids:
-        return {}
+    """Tag or skill names per candidate, one row per candidate (joined in SQL)."""
     link_table, named_table = link.__table__, named.__table__
-    found: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(candidate_ids), 900):  # SQLite's bound-parameter limit
-        chunk = candidate_ids[start : start + 900]
-        rows = session.execute(
-            select(link_table.c.candidate_id, named_table.c.name)
-            .join_from(link_table, named_table, named_table.c.id == link_table.c[key])
-            .where(link_table.c.candidate_id.in_(chunk))
-            .order_by(named_table.c.name)
-        )
-        for candidate_id, name in rows:
-            found[candidate_id].append(name)
-    return {candidate_id: tuple(names) for candidate_id, names in found.items()}
+    rows = session.execute(
+        select(link_table.c.candidate_id, func.group_concat(named_table.c.name, SEPARATOR))
+        .join_from(link_table, named_table, named_table.c.id == link_table.c[key])
+        .where(link_table.c.candidate_id.in_(people))
+        .group_by(link_table.c.candidate_id)
+    )
+    return {candidate_id: tuple(sorted(names.split(SEPARATOR))) for candidate_id, names in rows}
 
 
 @dataclass(frozen=True)

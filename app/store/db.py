@@ -19,6 +19,7 @@ from app.store.schema_version import KNOWN_REVISIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+MMAP_BYTES = 256 * 1024 * 1024
 
 
 class DatabaseError(Exception):
@@ -125,6 +126,8 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Read pages through memory mapping: boards touch thousands of scattered rows.
+    cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     cursor.close()
 
 

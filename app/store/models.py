@@ -379,6 +379,55 @@ class Stage(Base):
     job: Mapped[Job] = relationship(back_populates="stages")
 
 
+class StageTemplate(Base):
+    """A client's own stage set: the pipeline its new jobs start with (migration 0003)."""
+
+    __tablename__ = "stage_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), unique=True
+    )
+
+    steps: Mapped[list[StageTemplateStep]] = relationship(
+        back_populates="template",
+        cascade="all, delete-orphan",
+        order_by="StageTemplateStep.position",
+    )
+
+
+class StageTemplateStep(Base):
+    """One stage of a client's template, in order."""
+
+    __tablename__ = "stage_template_steps"
+    __table_args__ = (UniqueConstraint("template_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("stage_templates.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[StageKind] = mapped_column(_enum(StageKind), default=StageKind.ACTIVE)
+    position: Mapped[int] = mapped_column(Integer)
+    sla_days: Mapped[int | None] = mapped_column(Integer)
+
+    template: Mapped[StageTemplate] = relationship(back_populates="steps")
+
+
+class RejectionReason(Base):
+    """A reason offered when rejecting an application; retired ones stay, inactive.
+
+    Applications keep the reason's text, so editing this list never rewrites history.
+    """
+
+    __tablename__ = "rejection_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class StageTally(Base):
     """How many applications stand in each stage, kept exact by database triggers.
 

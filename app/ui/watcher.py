@@ -7,6 +7,7 @@ acknowledged after they are published, so they do not come back as external chan
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -34,10 +35,8 @@ class DatabaseWatcher(QObject):
 
     def acknowledge(self) -> None:
         """Our own commit: take its version as known."""
-        try:
+        with contextlib.suppress(sqlite3.Error):  # closed with the window
             self._version = self._read()
-        except sqlite3.Error:  # closed with the window
-            pass
 
     def poll(self) -> bool:
         try:

@@ -12,8 +12,9 @@ from app.services.candidates import CandidateInput, create_candidate
 from app.services.clients import ClientInput, create_client
 from app.services.context import ServiceContext
 from app.services.generate import Plan, demo_plan
-from app.services.maintenance import NotEmptyError, backup, fill_generated
+from app.services.maintenance import PREFILLED_TABLES, NotEmptyError, backup, fill_generated
 from app.services.pools import create_pool
+from app.services.sample_data import REJECTION_REASONS
 from app.services.stats import table_counts
 from app.services.users import ensure_user
 from app.store.database import Database, open_database
@@ -88,7 +89,11 @@ class TestFillGenerated:
         monkeypatch.setattr(maintenance, "generate", generate_then_fail)
         with pytest.raises(RuntimeError, match="disk on fire"):
             fill_generated(database, TINY, as_of=DEMO_AS_OF)
-        assert set(table_counts(database.engine).values()) == {0}
+        after = table_counts(database.engine)
+        assert {t: n for t, n in after.items() if t not in PREFILLED_TABLES} == {
+            t: 0 for t in after if t not in PREFILLED_TABLES
+        }
+        assert after["rejection_reasons"] == len(REJECTION_REASONS)  # as migration 0003 left it
         # …and it can then be filled for real.
         monkeypatch.setattr(maintenance, "generate", real_generate)
         assert fill_generated(database, TINY, as_of=DEMO_AS_OF)["candidates"] == TINY.candidates

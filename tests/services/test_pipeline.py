@@ -12,6 +12,7 @@ from app.services.pipeline import (
     load_board,
     load_pipeline,
     move_applications,
+    skills_for_board,
     stage_history,
 )
 from app.services.unit_of_work import ValidationError
@@ -34,11 +35,11 @@ def _busiest_job(ctx: ServiceContext) -> int:
         )
 
 
-def _stage(board, kind: StageKind, name: str | None = None):  # noqa: ANN001, ANN202
+def _stage(board, kind: StageKind, name: str | None = None):
     return next(s for s in board.stages if s.kind is kind and (name is None or s.name == name))
 
 
-def _count(ctx: ServiceContext, model) -> int:  # noqa: ANN001
+def _count(ctx: ServiceContext, model) -> int:
     with ctx.read() as session:
         return session.scalar(select(func.count()).select_from(model))
 
@@ -51,7 +52,9 @@ def test_board_has_every_application_in_stage_order(demo_ctx: ServiceContext) ->
     assert {card.application_id for card in board.cards} == expected
     assert [s.position for s in board.stages] == sorted(s.position for s in board.stages)
     assert all(card.job_id == job_id for card in board.cards)
-    assert any(card.skills for card in board.cards)
+    assert any(card.tags for card in board.cards)
+    skills = skills_for_board(demo_ctx, board)
+    assert skills and set(skills) <= {card.candidate_id for card in board.cards}
 
 
 def test_move_writes_stage_change_activity_and_audit(demo_ctx: ServiceContext) -> None:

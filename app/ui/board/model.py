@@ -49,6 +49,8 @@ class BoardState:
         self.columns: list[StageInfo] = list(board.stages)
         self.cards: dict[int, Card] = {card.application_id: card for card in board.cards}
         self.order: dict[str, list[int]] = {self.key_of(stage): [] for stage in self.columns}
+        # Candidate skills for the filter: loaded the first time the filter is used.
+        self.skills: dict[int, tuple[str, ...]] | None = None
         # Cards per column in the database (combined boards load only part of each column).
         self.totals: dict[str, int] = dict(board.totals or {})
         if board.stage_by_job_and_name is not None:
@@ -76,6 +78,11 @@ class BoardState:
         if self.board.stage_by_job_and_name is not None:
             return self.board.stage_by_job_and_name.get((card.job_id, column_key))
         return int(column_key)
+
+    def matches(self, application_id: int, words: Sequence[str]) -> bool:
+        card = self.cards[application_id]
+        skills = self.skills.get(card.candidate_id, ()) if self.skills else ()
+        return card.matches(words, skills)
 
     def column(self, key: str) -> StageInfo:
         return next(stage for stage in self.columns if self.key_of(stage) == key)
@@ -130,7 +137,7 @@ class ColumnModel(QAbstractListModel):
     # ---- content --------------------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute the visible cards after the state or the filter changed."""
-        wanted = [i for i in self.state.order[self.key] if self.state.cards[i].matches(self.words)]
+        wanted = [i for i in self.state.order[self.key] if self.state.matches(i, self.words)]
         if wanted == self.visible:
             return
         self.beginResetModel()
@@ -151,7 +158,7 @@ class ColumnModel(QAbstractListModel):
 
     def sync_inserted(self) -> None:
         """Insert rows for cards now in this column (after a move), keeping the rest."""
-        wanted = [i for i in self.state.order[self.key] if self.state.cards[i].matches(self.words)]
+        wanted = [i for i in self.state.order[self.key] if self.state.matches(i, self.words)]
         present = set(self.visible)
         for row, application_id in enumerate(wanted):
             if application_id not in present:

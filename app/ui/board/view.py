@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.context import Outcome, ServiceContext
-from app.services.pipeline import Board, Card, MoveRequest, MoveResult, VersionConflictError
+from app.services.pipeline import (
+    Board,
+    Card,
+    MoveRequest,
+    MoveResult,
+    VersionConflictError,
+    skills_for_board,
+)
 from app.services.pipeline import move_applications as move_service
 from app.services.unit_of_work import Changes, ValidationError
 from app.store.models import StageKind
@@ -57,6 +64,9 @@ class BoardColumn(QFrame):
         self.view.setModel(model)
         self.view.setItemDelegate(delegate)
         self.view.setUniformItemSizes(True)
+        # Lay out long columns in batches so the first cards paint without waiting for all.
+        self.view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.view.setBatchSize(200)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
@@ -176,6 +186,8 @@ class BoardWidget(QWidget):
         return next(column for column in self.columns if column.model.key == key)
 
     def _apply_filter(self, text: str) -> None:
+        if text.strip() and self.state is not None and self.state.skills is None:
+            self.state.skills = skills_for_board(self.services, self.state.board)
         for column in self.columns:
             column.model.set_filter(text)
             column.update_header()

@@ -1,33 +1,52 @@
-"""The Jobs section: every requisition with its client, status and pipeline counts."""
+"""The Jobs section: every requisition with its client, status and pipeline counts.
+
+Edit…, Stages…, Put on hold, Close, Mark filled and Reopen act on the selected job (toolbar
+row and context menu); after each, `changes_made` carries what changed for the broadcast.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
+    QToolButton,
     QWidget,
 )
 
-from app.services.context import ServiceContext
-from app.services.jobs import DEFAULT_STAGES, JobRow, list_jobs
-from app.services.unit_of_work import Changes
+from app.services.context import Outcome, ServiceContext
+from app.services.jobs import (
+    DEFAULT_STAGES,
+    JobRow,
+    allowed_actions,
+    close_job,
+    list_jobs,
+    mark_filled,
+    put_on_hold,
+    reopen_job,
+)
+from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import JobStatus
 from app.ui.icons import IconProvider
 from app.ui.widgets import SectionHeader, section_layout
@@ -164,6 +183,7 @@ class JobsSection(QWidget):
     new_job_requested = Signal()
     new_client_requested = Signal()
     job_activated = Signal(int)
+    changes_made = Signal(object)  # Changes, after each action taken from this section
 
     def __init__(
         self, services: ServiceContext, icons: IconProvider, parent: QWidget | None = None
@@ -199,6 +219,13 @@ class JobsSection(QWidget):
         filters.addWidget(self.client_filter)
         filters.addWidget(self.owner_filter)
         layout.addLayout(filters)
+        layout.addLayout(self._build_actions(icons))
+        self.action_error = QLabel()
+        self.action_error.setObjectName("actionError")
+        self.action_error.setProperty("role", "error")
+        self.action_error.setWordWrap(True)
+        self.action_error.hide()
+        layout.addWidget(self.action_error)
 
         palette = icons.palette
         colors = {
@@ -231,6 +258,9 @@ class JobsSection(QWidget):
             self.table.setColumnWidth(column, width)
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
         layout.addWidget(self.table, 1)
 
         self.search.textChanged.connect(self._apply_filter)
@@ -238,7 +268,160 @@ class JobsSection(QWidget):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.reload()
 
+    def _build_actions(self, icons: IconProvider) -> QHBoxLayout:
+        def action(text: str, icon: str | None, slot: Any, tip: str) -> QAction:
+            made = QAction(icons.get(icon) if icon else QIcon(), text, self)
+            made.setToolTip(tip)
+            made.triggered.connect(lambda _checked=False: slot())
+            return made
+
+        self.edit_action = action("Edit…", "pencil", self.edit_selected, "Edit the job's details")
+        self.stages_action = action(
+            "Stages…", "layers", self.set_up_stages, "Add, rename, order and remove its stages"
+        )
+        self.hold_action = action(
+            "Put on hold", None, lambda: self.change_status(put_on_hold), "Pause the job"
+        )
+        self.close_action = action(
+            "Close", "x", lambda: self.change_status(close_job), "Close without a hire"
+        )
+        self.fill_action = action(
+            "Mark filled", "check", lambda: self.change_status(mark_filled), "Filled as of today"
+        )
+        self.reopen_action = action(
+            "Reopen", "refresh-cw", lambda: self.change_status(reopen_job), "Open the job again"
+        )
+        self.reasons_action = action(
+            "Rejection reasons…", "tag", self.edit_reasons, "The reasons offered on rejection"
+        )
+        self.job_actions = (
+            self.edit_action,
+            self.stages_action,
+            self.hold_action,
+            self.close_action,
+            self.fill_action,
+            self.reopen_action,
+        )
+        # The transition (see `app.services.jobs.TRANSITIONS`) behind each status action.
+        self.status_actions = {
+            "hold": self.hold_action,
+            "close": self.close_action,
+            "fill": self.fill_action,
+            "reopen": self.reopen_action,
+        }
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        for item in (*self.job_actions, None, self.reasons_action):
+            if item is None:
+                row.addStretch(1)
+                continue
+            button = QToolButton()
+            button.setDefaultAction(item)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setAutoRaise(True)
+            row.addWidget(button)
+        return row
+
+    def selected_job(self) -> JobRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.proxy.data(indexes[0], ROW_ROLE) if indexes else None
+
+    def select_job(self, job_id: int) -> bool:
+        """Select the job's row if the filters show it."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if self.proxy.data(index, ROW_ROLE).id == job_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    def _update_actions(self, *_args: Any) -> None:
+        job = self.selected_job()
+        for item in (self.edit_action, self.stages_action):
+            item.setEnabled(job is not None)
+        allowed = allowed_actions(job.status) if job is not None else frozenset()
+        for name, item in self.status_actions.items():
+            item.setEnabled(name in allowed)
+
+    def context_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.addActions([self.edit_action, self.stages_action])
+        menu.addSeparator()
+        menu.addActions([self.hold_action, self.close_action, self.fill_action])
+        menu.addAction(self.reopen_action)
+        return menu
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        self.context_menu().exec(self.table.viewport().mapToGlobal(point))
+
+    def _show_error(self, text: str) -> None:
+        self.action_error.setText(text)
+        self.action_error.setVisible(bool(text))
+
+    def _publish(self, changes: Changes) -> None:
+        if changes.ids:
+            self.changes_made.emit(changes)
+
+    def change_status(self, transition: Callable[[ServiceContext, int], Outcome[Any]]) -> None:
+        """Run a status transition on the selected job; a refusal is shown above the table."""
+        job = self.selected_job()
+        if job is None:
+            return
+        try:
+            result = transition(self.services, job.id)
+        except (ValidationError, NotFoundError) as exc:
+            message = " ".join(exc.errors.values()) if isinstance(exc, ValidationError) else exc
+            self._show_error(str(message))
+            self.reload()  # the list was out of date
+            return
+        self._show_error("")
+        self._publish(result.changes)
+
+    def edit_selected(self) -> None:
+        from app.ui.dialogs.job_editor import EditJobDialog
+
+        job = self.selected_job()
+        if job is None:
+            return
+        try:
+            dialog = EditJobDialog(self.services, job.id, self)
+        except NotFoundError as exc:
+            self._show_error(str(exc))
+            self.reload()
+            return
+        self._run(dialog)
+
+    def set_up_stages(self) -> None:
+        from app.ui.dialogs.stage_setup import StageSetupDialog
+
+        job = self.selected_job()
+        if job is None:
+            return
+        try:
+            dialog = StageSetupDialog(self.services, job.id, self)
+        except NotFoundError as exc:
+            self._show_error(str(exc))
+            self.reload()
+            return
+        self._run(dialog)
+
+    def edit_reasons(self) -> None:
+        from app.ui.dialogs.reasons import ReasonsDialog
+
+        self._run(ReasonsDialog(self.services, self))
+
+    def _run(self, dialog: QDialog) -> None:
+        dialog.exec()
+        self._show_error("")
+        self._publish(dialog.all_changes())  # type: ignore[attr-defined]
+        dialog.deleteLater()
+
     def reload(self) -> None:
+        selected = self.selected_job()
         rows = list_jobs(self.services)
         self.model.set_rows(rows)
         self._fill_combo(
@@ -250,6 +433,9 @@ class JobsSection(QWidget):
             sorted({(r.owner_name, r.owner_name) for r in rows if r.owner_name}),
         )
         self._apply_filter()
+        if selected is not None:
+            self.select_job(selected.id)
+        self._update_actions()
 
     @staticmethod
     def _fill_combo(combo: QComboBox, everything: str, items: list[tuple[str, Any]]) -> None:
@@ -276,6 +462,7 @@ class JobsSection(QWidget):
             f"{open_count} open of {len(rows)} jobs · {active:,} candidates in active stages · "
             f"showing {self.proxy.rowCount()}"
         )
+        self._update_actions()  # the selected job may have been filtered out
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches("jobs", "clients", "applications", "stages"):

@@ -252,20 +252,28 @@ def test_undo_refused_after_someone_else_moved_the_card(
     assert card_id in board.column(hired_key).model.visible
 
 
-def test_filter_by_name_tag_and_skill(board: BoardWidget) -> None:
+def test_filter_by_name_tag_and_skill(board: BoardWidget, demo_ctx: ServiceContext) -> None:
+    from app.services.candidates import candidate_profile
+
     cards = list(board.state.cards.values())
-    with_skill = next(c for c in cards if c.skills)
-    skill = with_skill.skills[0]
+    assert board.state.skills is None  # not loaded until the filter is used
+    skilled = next(c for c in cards if candidate_profile(demo_ctx, c.candidate_id).skills)
+    skill = candidate_profile(demo_ctx, skilled.candidate_id).skills[0]
     board.filter.setText(skill.lower())
     shown = {i for ids in card_ids(board).values() for i in ids}
-    assert with_skill.application_id in shown
-    assert shown == {
+    assert skilled.application_id in shown
+    expected = {
         c.application_id
         for c in cards
-        if skill in c.skills
+        if skill in candidate_profile(demo_ctx, c.candidate_id).skills
         or skill.lower() in c.name.lower()
         or any(skill.lower() in t.lower() for t in c.tags)
     }
+    assert shown == expected
+    tagged = next(c for c in cards if c.tags)
+    board.filter.setText(tagged.tags[0])
+    shown = {i for ids in card_ids(board).values() for i in ids}
+    assert tagged.application_id in shown
     name = cards[0].name
     board.filter.setText(name)
     shown = {i for ids in card_ids(board).values() for i in ids}

@@ -1,0 +1,147 @@
+"""The job form: its fields, shared by the New job and Edit job dialogs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from app.services.clients import list_clients
+from app.services.context import Outcome, ServiceContext
+from app.services.jobs import MAX_OPENINGS, JobInput, get_job, update_job
+from app.services.users import list_users
+from app.store.models import JobStatus
+from app.ui.dialogs.form import FormDialog
+
+STATUS_WORDS = {
+    JobStatus.OPEN: "Open",
+    JobStatus.ON_HOLD: "On hold",
+    JobStatus.FILLED: "Filled",
+    JobStatus.CLOSED: "Closed",
+}
+
+
+class JobFormDialog(FormDialog):
+    """Client, title, location, openings, opening date, owner and description.
+
+    Subclasses implement `save`; ``no_owner`` adds a "No owner" choice to the owner list.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        services: ServiceContext,
+        parent: QWidget | None = None,
+        client_id: int | None = None,
+        no_owner: bool = False,
+    ):
+        super().__init__(title, parent)
+        self.services = services
+        self.client = QComboBox()
+        self.client.setMinimumWidth(240)
+        new_client = QPushButton("New client…")
+        new_client.setProperty("role", "flat")
+        new_client.clicked.connect(self._new_client)
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.client, 1)
+        line.addWidget(new_client)
+        self.add_field("client_id", "Client", row, required=True)
+        self.title_edit = self.add_field("title", "Job title", QLineEdit(), required=True)
+        self.title_edit.setPlaceholderText("e.g. Senior Accountant")
+        self.location = self.add_field("location", "Location", QLineEdit())
+        self.openings = self.add_field("openings", "Openings", QSpinBox())
+        self.openings.setRange(0, MAX_OPENINGS + 1)
+        self.openings.setValue(1)
+        self.opened_on = self.add_field("opened_on", "Opened on", QDateEdit())
+        self.opened_on.setCalendarPopup(True)
+        self.opened_on.setDate(QDate.currentDate())
+        self.opened_on.setDisplayFormat("yyyy-MM-dd")
+        self.owner = self.add_field("owner_id", "Owner", QComboBox())
+        if no_owner:
+            self.owner.addItem("No owner", None)
+        for user_id, name in list_users(services.sessions):
+            self.owner.addItem(name, user_id)
+        self.select_owner(services.actor.user_id)
+        self.description = self.add_field("description", "Description", QPlainTextEdit())
+        self.description.setFixedHeight(90)
+        self._load_clients(client_id)
+        self.watch(
+            self.title_edit.textChanged,
+            self.openings.valueChanged,
+            self.client.currentIndexChanged,
+            self.opened_on.dateChanged,
+        )
+
+    def select_owner(self, user_id: int | None) -> None:
+        self.owner.setCurrentIndex(max(self.owner.findData(user_id), 0))
+
+    def _load_clients(self, select_id: int | None) -> None:
+        self.client.clear()
+        self.client.addItem("Choose a client…", None)
+        for client in list_clients(self.services):
+            self.client.addItem(client.name, client.id)
+        if select_id is not None:
+            self.client.setCurrentIndex(max(self.client.findData(select_id), 0))
+
+    def _new_client(self) -> None:
+        from app.ui.dialogs.new_client import NewClientDialog
+
+        dialog = NewClientDialog(self.services, self)
+        if dialog.exec() and dialog.outcome is not None:
+            self.side_changes.append(dialog.outcome.changes)
+            self._load_clients(dialog.outcome.value)
+
+    def collect(self) -> JobInput:
+        date = self.opened_on.date()
+        return JobInput(
+            client_id=self.client.currentData(),
+            title=self.title_edit.text(),
+            location=self.location.text(),
+            description=self.description.toPlainText(),
+            openings=self.openings.value(),
+            opened_on=dt.date(date.year(), date.month(), date.day()),
+            owner_id=self.owner.currentData(),
+        )
+
+
+class EditJobDialog(JobFormDialog):
+    """Edit a job's fields; its status changes through the Jobs screen's actions instead."""
+
+    def __init__(self, services: ServiceContext, job_id: int, parent: QWidget | None = None):
+        detail = get_job(services, job_id)
+        super().__init__("Edit job", services, parent, detail.client_id, no_owner=True)
+        self.job_id = job_id
+        self.status = detail.status
+        self.title_edit.setText(detail.title)
+        self.location.setText(detail.location or "")
+        self.openings.setValue(detail.openings)
+        opened = detail.opened_on
+        self.opened_on.setDate(QDate(opened.year, opened.month, opened.day))
+        self.select_owner(detail.owner_id)
+        self.description.setPlainText(detail.description or "")
+        status = f"{STATUS_WORDS[detail.status]}"
+        if detail.filled_on is not None:
+            status += f" since {detail.filled_on:%Y-%m-%d}"
+        self.status_label = QLabel(status)
+        self.status_label.setObjectName("status")
+        self.form.addRow("Status", self.status_label)
+
+    def collect(self) -> JobInput:
+        data = super().collect()
+        return JobInput(**(data.__dict__ | {"status": self.status}))
+
+    def save(self, data: JobInput) -> Outcome[int]:
+        return update_job(self.services, self.job_id, data)

@@ -1,0 +1,261 @@
+"""Editing a job, its status actions on the Jobs screen, and the rejection reasons editor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from sqlalchemy import select
+
+from app.services.context import ServiceContext
+from app.services.jobs import JobRow, get_job, list_jobs
+from app.services.reasons import list_rejection_reasons
+from app.services.sample_data import REJECTION_REASONS
+from app.services.unit_of_work import Changes
+from app.store.models import AuditEntry, Job, JobStatus
+from app.ui.dialogs.job_editor import EditJobDialog
+from app.ui.dialogs.reasons import ReasonsDialog
+from app.ui.icons import IconProvider
+from app.ui.main_window import MainWindow
+from app.ui.sections.jobs import ROW_ROLE, JobsSection
+
+
+def _save(dialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def _audit(ctx: ServiceContext, action: str) -> list[AuditEntry]:
+    with ctx.read() as session:
+        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def _job_with(ctx: ServiceContext, status: JobStatus) -> JobRow:
+    return next(job for job in list_jobs(ctx) if job.status is status)
+
+
+def _set_status(ctx: ServiceContext, job_id: int, status: JobStatus) -> None:
+    with ctx.sessions() as session, session.begin():
+        session.get(Job, job_id).status = status
+
+
+class TestEditJobDialog:
+    def test_shows_the_job(self, qtbot, demo_ctx: ServiceContext) -> None:
+        job = _job_with(demo_ctx, JobStatus.FILLED)
+        detail = get_job(demo_ctx, job.id)
+        dialog = EditJobDialog(demo_ctx, job.id)
+        qtbot.addWidget(dialog)
+        assert dialog.windowTitle() == "Edit job"
+        assert dialog.title_edit.text() == detail.title
+        assert dialog.client.currentData() == detail.client_id
+        assert dialog.openings.value() == detail.openings
+        assert dialog.location.text() == (detail.location or "")
+        assert dialog.owner.currentData() == detail.owner_id
+        assert dialog.opened_on.date().toPython() == detail.opened_on
+        assert dialog.status_label.text() == f"Filled since {detail.filled_on:%Y-%m-%d}"
+
+    def test_saves_the_edits(self, qtbot, demo_ctx: ServiceContext) -> None:
+        job = _job_with(demo_ctx, JobStatus.OPEN)
+        dialog = EditJobDialog(demo_ctx, job.id)
+        qtbot.addWidget(dialog)
+        dialog.title_edit.clear()
+        qtbot.keyClicks(dialog.title_edit, "Payroll Lead")
+        dialog.openings.setValue(4)
+        _save(dialog)
+        assert dialog.result() == EditJobDialog.DialogCode.Accepted
+        detail = get_job(demo_ctx, job.id)
+        assert (detail.title, detail.openings, detail.status) == ("Payroll Lead", 4, JobStatus.OPEN)
+        [entry] = _audit(demo_ctx, "job.update")
+        assert entry.entity_id == job.id
+        assert entry.after == {"title": "Payroll Lead", "openings": 4}
+        assert dialog.all_changes().ids == {"jobs": {job.id}}
+
+    def test_refuses_invalid_input_inline(self, qtbot, demo_ctx: ServiceContext) -> None:
+        job = _job_with(demo_ctx, JobStatus.OPEN)
+        dialog = EditJobDialog(demo_ctx, job.id)
+        qtbot.addWidget(dialog)
+        dialog.title_edit.clear()
+        dialog.openings.setValue(0)
+        _save(dialog)
+        assert dialog.error_text("title") == "Job title is required."
+        assert "between 1 and" in dialog.error_text("openings")
+        assert dialog.result() == 0
+        assert get_job(demo_ctx, job.id).title == job.title
+        assert _audit(demo_ctx, "job.update") == []
+
+    def test_saving_unchanged_writes_nothing(self, qtbot, demo_ctx: ServiceContext) -> None:
+        job = _job_with(demo_ctx, JobStatus.CLOSED)
+        dialog = EditJobDialog(demo_ctx, job.id)
+        qtbot.addWidget(dialog)
+        _save(dialog)
+        assert dialog.result() == EditJobDialog.DialogCode.Accepted
+        assert _audit(demo_ctx, "job.update") == []
+        assert dialog.all_changes().ids == {}
+        assert get_job(demo_ctx, job.id).status is JobStatus.CLOSED
+
+    def test_a_job_without_owner_keeps_none(self, qtbot, demo_ctx: ServiceContext) -> None:
+        job = _job_with(demo_ctx, JobStatus.OPEN)
+        with demo_ctx.sessions() as session, session.begin():
+            session.get(Job, job.id).owner_id = None
+        dialog = EditJobDialog(demo_ctx, job.id)
+        qtbot.addWidget(dialog)
+        assert dialog.owner.currentText() == "No owner"
+        dialog.openings.setValue(dialog.openings.value() + 1)
+        _save(dialog)
+        assert get_job(demo_ctx, job.id).owner_id is None
+
+
+@pytest.fixture
+def section(qtbot, demo_ctx: ServiceContext, icons: IconProvider) -> JobsSection:
+    widget = JobsSection(demo_ctx, icons)
+    qtbot.addWidget(widget)
+    widget.status_filter.setCurrentIndex(0)  # all statuses
+    widget.changes_made.connect(widget.on_changes)  # what the window's broadcast does
+    return widget
+
+
+def _enabled(section: JobsSection) -> set[str]:
+    return {action.text() for action in section.job_actions if action.isEnabled()}
+
+
+class TestJobsSectionActions:
+    @pytest.mark.parametrize(
+        ("status", "expected"),
+        [
+            (JobStatus.OPEN, {"Put on hold", "Close", "Mark filled"}),
+            (JobStatus.ON_HOLD, {"Close", "Mark filled", "Reopen"}),
+            (JobStatus.FILLED, {"Reopen"}),
+            (JobStatus.CLOSED, {"Reopen"}),
+        ],
+    )
+    def test_actions_follow_the_selected_status(
+        self, section: JobsSection, demo_ctx: ServiceContext, status: JobStatus, expected: set
+    ) -> None:
+        assert _enabled(section) == set()  # nothing selected yet
+        assert section.select_job(_job_with(demo_ctx, status).id)
+        assert _enabled(section) == {"Edit…", "Stages…"} | expected
+        menu = section.context_menu()
+        in_menu = {a.text() for a in menu.actions() if a.isEnabled() and not a.isSeparator()}
+        assert in_menu == {"Edit…", "Stages…"} | expected
+
+    def test_put_on_hold_then_reopen(
+        self, qtbot, section: JobsSection, demo_ctx: ServiceContext
+    ) -> None:
+        job = _job_with(demo_ctx, JobStatus.OPEN)
+        section.select_job(job.id)
+        with qtbot.waitSignal(section.changes_made) as signal:
+            section.hold_action.trigger()
+        assert signal.args[0] == Changes({"jobs": frozenset({job.id})})
+        assert get_job(demo_ctx, job.id).status is JobStatus.ON_HOLD
+        assert section.selected_job().id == job.id  # still selected after the reload
+        assert section.selected_job().status is JobStatus.ON_HOLD
+        assert not section.hold_action.isEnabled() and section.reopen_action.isEnabled()
+        section.reopen_action.trigger()
+        assert get_job(demo_ctx, job.id).status is JobStatus.OPEN
+        assert [
+            e.action for e in _audit(demo_ctx, "job.hold") + _audit(demo_ctx, "job.reopen")
+        ] == [
+            "job.hold",
+            "job.reopen",
+        ]
+
+    def test_mark_filled_shows_in_the_list(self, section: JobsSection, demo_ctx: ServiceContext):
+        job = _job_with(demo_ctx, JobStatus.ON_HOLD)
+        section.select_job(job.id)
+        section.fill_action.trigger()
+        row = section.selected_job()
+        assert (row.status, row.filled_on) == (JobStatus.FILLED, dt.date.today())
+        shown = section.proxy.index(section.table.currentIndex().row(), 2).data()
+        assert shown == "Filled"
+
+    def test_a_stale_list_shows_the_refusal_and_reloads(
+        self, qtbot, section: JobsSection, demo_ctx: ServiceContext
+    ) -> None:
+        job = _job_with(demo_ctx, JobStatus.OPEN)
+        section.select_job(job.id)
+        _set_status(demo_ctx, job.id, JobStatus.CLOSED)  # e.g. in another window
+        with qtbot.assertNotEmitted(section.changes_made):
+            section.close_action.trigger()
+        assert "already closed" in section.action_error.text()
+        assert section.action_error.isVisibleTo(section)
+        assert section.selected_job().status is JobStatus.CLOSED  # reloaded
+        assert _enabled(section) == {"Edit…", "Stages…", "Reopen"}
+        assert _audit(demo_ctx, "job.close") == []
+
+    def test_edit_from_the_section(
+        self, qtbot, section: JobsSection, demo_ctx: ServiceContext
+    ) -> None:
+        job = _job_with(demo_ctx, JobStatus.OPEN)
+        section.select_job(job.id)
+
+        def edit() -> None:
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, EditJobDialog):
+                QTimer.singleShot(20, edit)
+                return
+            try:
+                dialog.title_edit.setText("Night Auditor")
+                _save(dialog)
+            finally:
+                if dialog.isVisible():  # a failure must not leave the test waiting
+                    dialog.reject()
+
+        QTimer.singleShot(50, edit)
+        with qtbot.waitSignal(section.changes_made) as signal:
+            section.edit_action.trigger()
+        assert signal.args[0].ids == {"jobs": {job.id}}
+        assert section.selected_job().title == "Night Auditor"
+
+    def test_rows_carry_their_job(self, section: JobsSection) -> None:
+        assert section.proxy.data(section.proxy.index(0, 0), ROW_ROLE) is not None
+
+
+def test_window_broadcasts_the_sections_changes(window: MainWindow, demo_ctx: ServiceContext):
+    section = window.section("jobs")
+    open_before = sum(1 for j in list_jobs(demo_ctx) if j.status is JobStatus.OPEN)
+    shown_before = section.proxy.rowCount()  # the first screen shows open jobs
+    job = next(j for j in section.model.rows if j.status is JobStatus.OPEN)
+    section.select_job(job.id)
+    section.close_action.trigger()
+    # The window's broadcast reloaded the section: the closed job left the open list.
+    assert section.proxy.rowCount() == shown_before - 1
+    assert f"{open_before - 1} open of" in section.header.subtitle.text()
+
+
+class TestReasonsDialog:
+    def test_shows_the_current_list(self, qtbot, demo_ctx: ServiceContext) -> None:
+        dialog = ReasonsDialog(demo_ctx)
+        qtbot.addWidget(dialog)
+        assert dialog.labels() == list(REJECTION_REASONS)
+
+    def test_add_move_remove_and_save(self, qtbot, demo_ctx: ServiceContext) -> None:
+        dialog = ReasonsDialog(demo_ctx)
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.new_reason, "No right to work")
+        dialog.add_button.click()
+        assert dialog.new_reason.text() == ""
+        dialog.up_button.click()  # the new one is selected: it moves above the last
+        dialog.list.setCurrentRow(0)
+        dialog.remove_button.click()
+        expected = [*REJECTION_REASONS[1:-1], "No right to work", REJECTION_REASONS[-1]]
+        assert dialog.labels() == expected
+        _save(dialog)
+        assert dialog.result() == ReasonsDialog.DialogCode.Accepted
+        assert list_rejection_reasons(demo_ctx) == expected
+        [entry] = _audit(demo_ctx, "rejection_reasons.set")
+        assert entry.after == {"labels": expected}
+        assert dialog.all_changes().touches("rejection_reasons")
+
+    def test_duplicates_are_refused_inline(self, qtbot, demo_ctx: ServiceContext) -> None:
+        dialog = ReasonsDialog(demo_ctx)
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.new_reason, REJECTION_REASONS[0].upper())
+        dialog.add_button.click()
+        _save(dialog)
+        assert "listed twice" in dialog.error_text("labels")
+        assert dialog.result() == 0
+        dialog.remove_button.click()  # the duplicate is the selected row
+        assert dialog.error_text("labels") == ""  # rechecked as the list changes
+        assert list_rejection_reasons(demo_ctx) == list(REJECTION_REASONS)
+        assert _audit(demo_ctx, "rejection_reasons.set") == []
