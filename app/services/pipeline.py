@@ -206,55 +206,59 @@ def load_pipeline(
 def _cards(
     session: Session, condition: object, job_title: str | None = None, client: str | None = None
 ) -> tuple[Card, ...]:
+    """Cards in board order. With ``job_title`` and ``client`` given (one job's board) the
+    job and client are not joined per row."""
     application, candidate = Application.__table__.c, Candidate.__table__.c
     job, client_table = Job.__table__.c, Client.__table__.c
+    columns = [
+        application.id,
+        application.candidate_id,
+        application.job_id,
+        application.stage_id,
+        candidate.first_name,
+        candidate.last_name,
+        candidate.current_title,
+        candidate.current_employer,
+        type_coerce(application.stage_entered_at, String),  # parsed below, much faster
+        application.rating,
+        application.source,
+        application.board_position,
+        application.version,
+        application.rejection_reason,
+        _tag_names(application.candidate_id),
+    ]
+    query = select(*columns).join_from(
+        Application.__table__, Candidate.__table__, candidate.id == application.candidate_id
+    )
+    one_job = job_title is not None and client is not None
+    if not one_job:
+        query = query.add_columns(job.title, client_table.name)
+        query = query.join(Job.__table__, job.id == application.job_id).join(
+            Client.__table__, client_table.id == job.client_id
+        )
     rows = session.execute(
-        select(
-            application.id,
-            application.candidate_id,
-            application.job_id,
-            application.stage_id,
-            candidate.first_name,
-            candidate.last_name,
-            candidate.current_title,
-            candidate.current_employer,
-            type_coerce(application.stage_entered_at, String),  # parsed below, much faster
-            application.rating,
-            application.source,
-            application.board_position,
-            application.version,
-            application.rejection_reason,
-            job.title,
-            client_table.name,
-            _tag_names(application.candidate_id),
-        )
-        .join_from(
-            Application.__table__, Candidate.__table__, candidate.id == application.candidate_id
-        )
-        .join(Job.__table__, job.id == application.job_id)
-        .join(Client.__table__, client_table.id == job.client_id)
-        .where(condition)
-        .order_by(application.board_position, application.id)
+        query.where(condition).order_by(application.board_position, application.id)
     ).all()
     parse = dt.datetime.fromisoformat
+    separator = SEPARATOR
     return tuple(
         Card(
-            application_id=row[0],
-            candidate_id=row[1],
-            job_id=row[2],
-            stage_id=row[3],
-            name=f"{row[4]} {row[5]}",
-            current_title=row[6],
-            current_employer=row[7],
-            stage_entered_at=parse(row[8] + "+00:00"),
-            rating=row[9],
-            source=row[10],
-            board_position=row[11],
-            version=row[12],
-            rejection_reason=row[13],
-            tags=tuple(sorted(row[16].split(SEPARATOR))) if row[16] else (),
-            job_title=job_title or row[14],
-            client_name=client or row[15],
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            f"{row[4]} {row[5]}",
+            row[6],
+            row[7],
+            parse(row[8] + "+00:00"),
+            row[9],
+            row[10],
+            row[11],
+            row[12],
+            row[13],
+            tuple(sorted(row[14].split(separator))) if row[14] else (),
+            job_title if one_job else row[15],
+            client if one_job else row[16],
         )
         for row in rows
     )

@@ -450,6 +450,20 @@ class Application(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("candidate_id", "job_id"),
         Index("ix_applications_job_stage", "job_id", "stage_id"),
+        # Covers a job board's query: its applications in board order, no table lookups.
+        Index(
+            "ix_applications_board",
+            "job_id",
+            "board_position",
+            "id",
+            "candidate_id",
+            "stage_id",
+            "stage_entered_at",
+            "rating",
+            "source",
+            "version",
+            "rejection_reason",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

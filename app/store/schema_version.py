@@ -4,4 +4,9 @@ Kept as plain data so that start-up can check a database without importing Alemb
 checks that it matches the migration scripts.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_stage_counts", "0003_stage_templates")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_stage_counts",
+    "0003_stage_templates",
+    "0004_board_index",
+)

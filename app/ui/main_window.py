@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.events.changed.connect(self._on_changes)
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.navigation.currentRowChanged.connect(self._show_row)
+        self.navigation.itemClicked.connect(lambda item: self._show_row(self.navigation.row(item)))
 
         self._restore_geometry()
         keys = [key for key, _label in SECTIONS]
@@ -175,7 +176,11 @@ class MainWindow(QMainWindow):
 
     def show_section(self, key: str) -> None:
         keys = [k for k, _label in SECTIONS]
-        self.navigation.setCurrentRow(keys.index(key))
+        row = keys.index(key)
+        if self.navigation.currentRow() == row:
+            self._show_row(row)  # e.g. back to the Jobs list from a job's board
+        else:
+            self.navigation.setCurrentRow(row)
 
     def current_section_key(self) -> str:
         item = self.navigation.currentItem()

@@ -116,3 +116,14 @@ def test_version_one_database_is_backed_up_and_upgraded(tmp_path: Path) -> None:
         assert _tallies_match_counts(database) == {1: 2, 2: 1}
     finally:
         database.close()
+
+
+def test_board_query_reads_the_covering_index(database: Database) -> None:
+    plan = sqlite_rows(
+        database.path,
+        "EXPLAIN QUERY PLAN SELECT id, candidate_id, stage_id, board_position, version"
+        " FROM applications WHERE job_id = 1 ORDER BY board_position, id",
+    )
+    details = " ".join(str(row[-1]) for row in plan)
+    assert "COVERING INDEX ix_applications_board" in details
+    assert "TEMP B-TREE" not in details  # already in board order

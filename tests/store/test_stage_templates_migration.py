@@ -27,8 +27,9 @@ def _database_at(path: Path, revision: str) -> None:
         engine.dispose()
 
 
-def test_0003_is_the_latest_revision_and_follows_0002():
-    assert KNOWN_REVISIONS[-2:] == ("0002_stage_counts", "0003_stage_templates")
+def test_0003_follows_0002():
+    index = KNOWN_REVISIONS.index("0003_stage_templates")
+    assert KNOWN_REVISIONS[index - 1] == "0002_stage_counts"
 
 
 def test_a_0002_database_is_backed_up_and_upgraded_with_the_reasons(tmp_path: Path):
@@ -49,7 +50,7 @@ def test_a_0002_database_is_backed_up_and_upgraded_with_the_reasons(tmp_path: Pa
         backup_tables = {name for (name,) in sqlite_rows(backup, "SELECT name FROM sqlite_master")}
         assert not NEW_TABLES & backup_tables  # the copy is the database as it was
         assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [
-            ("0003_stage_templates",)
+            (KNOWN_REVISIONS[-1],)  # upgraded through 0003 to the latest
         ]
         assert set(inspect(database.engine).get_table_names()) >= NEW_TABLES
         reasons = sqlite_rows(path, "SELECT label, active FROM rejection_reasons ORDER BY position")

@@ -168,7 +168,7 @@ class CardDelegate(QStyledItemDelegate):
         foreground: QColor,
         limit: int,
     ) -> int:
-        width = min(metrics.horizontalAdvance(text) + 12, max(0, limit - x))
+        width = min(metrics.horizontalAdvance(text) + 14, max(0, limit - x))
         if width <= 12:
             return x
         painter.setPen(Qt.PenStyle.NoPen)

@@ -59,8 +59,10 @@ class BoardState:
             }
         else:
             self._stage_key = {stage.id: str(stage.id) for stage in board.stages}
-        for card in sorted(board.cards, key=lambda c: (c.board_position, c.application_id)):
-            self.order.setdefault(self.column_key_of_card(card), []).append(card.application_id)
+        stage_key = self._stage_key
+        for card in board.cards:  # already in board order (position, id)
+            key = stage_key.get(card.stage_id, str(card.stage_id))
+            self.order.setdefault(key, []).append(card.application_id)
 
     @property
     def combined(self) -> bool:
@@ -137,7 +139,10 @@ class ColumnModel(QAbstractListModel):
     # ---- content --------------------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute the visible cards after the state or the filter changed."""
-        wanted = [i for i in self.state.order[self.key] if self.state.matches(i, self.words)]
+        order = self.state.order[self.key]
+        wanted = (
+            [i for i in order if self.state.matches(i, self.words)] if self.words else list(order)
+        )
         if wanted == self.visible:
             return
         self.beginResetModel()

@@ -6,6 +6,7 @@ Moves go through `app.services.pipeline` and onto the window's undo stack; a ref
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
@@ -36,7 +37,7 @@ from app.services.pipeline import move_applications as move_service
 from app.services.unit_of_work import Changes, ValidationError
 from app.store.models import StageKind
 from app.ui.board.commands import MoveCommand
-from app.ui.board.delegate import CardDelegate, over_sla
+from app.ui.board.delegate import CardDelegate
 from app.ui.board.model import BoardState, ColumnModel
 from app.ui.theme import Palette
 
@@ -196,17 +197,21 @@ class BoardWidget(QWidget):
     def _update_summary(self) -> None:
         if self.state is None:
             return
-        now = self.columns[0].view.itemDelegate().now if self.columns else None
+        now = dt.datetime.now(dt.UTC)
+        # A card is late when it entered its stage before now minus the stage's SLA.
+        deadlines = {
+            stage.id: now - dt.timedelta(days=stage.sla_days + 1)
+            for stage in self.state.board.stages
+            if stage.sla_days
+        }
         late = 0
-        if now is not None:
-            stages = {stage.id: stage for stage in self.state.board.stages}
-            late = sum(
-                1
-                for card in self.state.cards.values()
-                if over_sla(card, stages.get(card.stage_id), now)
-            )
+        if deadlines:
+            for card in self.state.cards.values():
+                deadline = deadlines.get(card.stage_id)
+                if deadline is not None and card.stage_entered_at <= deadline:
+                    late += 1
         total = len(self.state.cards)
-        text = f"{total:,} candidates"
+        text = f"{total:,} {'applications' if self.state.combined else 'candidates'}"
         if late:
             text += f" · {late} past their stage's SLA"
         self.summary.setText(text)

@@ -148,3 +148,10 @@ def test_move_on_my_pipeline_goes_to_that_jobs_stage(window: MainWindow) -> None
     move_applications(
         window.services, [MoveRequest(moved.application_id, moved.version, card.stage_id)]
     )
+
+
+def test_navigation_leaves_a_job_board(window: MainWindow) -> None:
+    _open_job(window)
+    assert window.stack.currentWidget() is window.sections["job_board"]
+    window.show_section("jobs")  # the Jobs entry is still the selected one
+    assert window.stack.currentWidget() is window.section("jobs")
