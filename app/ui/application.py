@@ -79,6 +79,18 @@ class CrashReporter(QObject):
         QMessageBox.critical(self.parent_widget, title, text)
 
 
+def _peak_kb() -> int:
+    """This process's peak resident memory (VmHWM; 0 where /proc is missing)."""
+    try:
+        with open(f"/proc/{os.getpid()}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _startup_probe(window: QWidget) -> None:
     """For the start-up benchmark: report when the first screen is painted with data, then quit."""
     from PySide6.QtCore import QEvent
@@ -94,7 +106,8 @@ def _startup_probe(window: QWidget) -> None:
             return False
 
     def _finish() -> None:
-        print(f"HIREBENCH_PAINTED {time.time():.6f} rows={view.model().rowCount()}", flush=True)
+        rows = view.model().rowCount()
+        print(f"HIREBENCH_PAINTED {time.time():.6f} rows={rows} peak_kb={_peak_kb()}", flush=True)
         QApplication.instance().quit()
 
     probe = _Probe(window)

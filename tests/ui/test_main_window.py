@@ -11,7 +11,7 @@ from app.store.models import JobStatus
 from app.ui.icons import IconProvider
 from app.ui.main_window import SECTIONS, MainWindow
 from app.ui.sections.candidates import PAGE_SIZE
-from app.ui.sections.jobs import ROW_ROLE
+from app.ui.sections.jobs import COLUMNS, ROW_ROLE
 
 
 def test_opens_on_jobs_with_counts_per_stage(window: MainWindow, workspace) -> None:
@@ -125,3 +125,19 @@ def test_undo_redo_actions_exist(window: MainWindow) -> None:
 
 def test_first_screen_view_is_the_jobs_table(window: MainWindow) -> None:
     assert window.first_screen_view().objectName() == "jobsTable"
+
+
+def test_jobs_table_sorts_by_header(window: MainWindow) -> None:
+    section = window.section("jobs")
+    section.status_filter.setCurrentIndex(0)
+    view = section.table
+    header = view.horizontalHeader()
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    titles = [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
+    assert titles == sorted(titles, key=str.lower) and len(titles) == 12
+    header.setSortIndicator(len(COLUMNS) - 1, Qt.SortOrder.DescendingOrder)
+    totals = [int(view.model().index(r, len(COLUMNS) - 1).data()) for r in range(12)]
+    assert totals == sorted(totals, reverse=True)
+    section.search.setText(titles[0])  # filtering keeps the chosen order
+    shown = [view.model().index(r, len(COLUMNS) - 1).data() for r in range(view.model().rowCount())]
+    assert shown == sorted(shown, key=int, reverse=True)

@@ -75,14 +75,40 @@ class JobsTableModel(QAbstractTableModel):
         self.values: list[tuple[Any, ...]] = []
         self.today = dt.date.today()
         self.status_colors = status_colors
+        self.sort_column, self.sort_order = 4, Qt.SortOrder.AscendingOrder
 
     def set_rows(self, rows: list[JobRow], today: dt.date | None = None) -> None:
         self.beginResetModel()
-        self.rows = rows
         self.today = today or dt.date.today()
         # Values are computed once here; views call data() far more often than rows change.
-        self.values = [tuple(self._value(row, c) for c in range(len(COLUMNS))) for row in rows]
+        values = [tuple(self._value(row, c) for c in range(len(COLUMNS))) for row in rows]
+        self.rows, self.values = self._sorted(rows, values)
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in Python here: a proxy's sort would call data() thousands of times."""
+        self.sort_column, self.sort_order = column, order
+        self.beginResetModel()
+        self.rows, self.values = self._sorted(self.rows, self.values)
+        self.endResetModel()
+
+    def _sorted(
+        self, rows: list[JobRow], values: list[tuple[Any, ...]]
+    ) -> tuple[list[JobRow], list[tuple[Any, ...]]]:
+        column = self.sort_column
+        if not 0 <= column < len(COLUMNS) or not rows:
+            return rows, values
+
+        def key(index: int) -> tuple[bool, Any, int]:
+            value = values[index][column]
+            if isinstance(value, str):
+                value = value.lower()
+            return (value is None, value if value is not None else 0, rows[index].id)
+
+        order = sorted(
+            range(len(rows)), key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder
+        )
+        return [rows[i] for i in order], [values[i] for i in order]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -154,6 +180,10 @@ class JobsFilter(QSortFilterProxyModel):
         self.client_id: int | None = None
         self.owner: str | None = None
         self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts; this proxy only filters and keeps the source's order."""
+        self.sourceModel().sort(column, order)
 
     def set_criteria(
         self, text: str, status: JobStatus | None, client_id: int | None, owner: str | None
