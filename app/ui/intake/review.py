@@ -1,0 +1,196 @@
+"""Review imported resumes: the original on the left (a PDF as pages, DOCX and text as
+text), the candidate's fields on the right, editable, with low-confidence reads
+highlighted. Keyboard flow through the batch: Alt+Right next, Alt+Left previous,
+Ctrl+Return accept (save and go on)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.review import REVIEW_FIELDS, ReviewItem
+from app.ui.theme import set_invalid
+
+# Saves edited fields of a candidate: (candidate id, {field: new text}) -> None.
+Saver = Callable[[int, dict[str, str]], None]
+Loader = Callable[[int], ReviewItem]
+
+
+class ReviewDialog(QDialog):
+    accepted_item = Signal(int)  # document id
+
+    def __init__(
+        self, document_ids: Sequence[int], load: Loader, save: Saver, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.setWindowTitle("Review imported resumes")
+        self.resize(1200, 800)
+        self.document_ids = list(document_ids)
+        self.load = load
+        self.save = save
+        self.position = 0
+        self.item: ReviewItem | None = None
+        self.accepted_ids: set[int] = set()
+
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setProperty("role", "subtitle")
+        layout.addWidget(self.title)
+        splitter = QSplitter()
+        self.viewer = QStackedWidget()
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        self.text_view.setObjectName("resumeText")
+        self.viewer.addWidget(self.text_view)
+        self.pdf_view = None  # created for the first PDF (QtPdf is loaded on demand)
+        splitter.addWidget(self.viewer)
+        form_holder = QWidget()
+        self.form = QFormLayout(form_holder)
+        self.fields: dict[str, QLineEdit] = {}
+        self.hints: dict[str, QLabel] = {}
+        for name, label in REVIEW_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(f"review_{name}")
+            hint = QLabel()
+            hint.setProperty("role", "muted")
+            hint.setWordWrap(True)
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(edit)
+            column.addWidget(hint)
+            holder = QWidget()
+            holder.setLayout(column)
+            self.form.addRow(label, holder)
+            self.fields[name] = edit
+            self.hints[name] = hint
+        splitter.addWidget(form_holder)
+        splitter.setSizes([700, 500])
+        layout.addWidget(splitter, 1)
+
+        buttons = QHBoxLayout()
+        self.previous_button = QPushButton("Previous")
+        self.next_button = QPushButton("Next")
+        self.accept_button = QPushButton("Accept")
+        self.accept_button.setProperty("role", "primary")
+        self.position_label = QLabel()
+        buttons.addWidget(self.position_label, 1)
+        for button in (self.previous_button, self.next_button, self.accept_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        self.accept_button.setDefault(True)
+        layout.addLayout(buttons)
+        self.previous_button.clicked.connect(self.previous)
+        self.next_button.clicked.connect(self.next)
+        self.accept_button.clicked.connect(self.accept_current)
+        self.shortcuts = []  # kept: a collected wrapper would drop its connection
+        for keys, slot in (
+            ("Alt+Right", self.next),
+            ("Alt+Left", self.previous),
+            ("Ctrl+Return", self.accept_current),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
+            self.shortcuts.append(shortcut)
+        self.show_item(0)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """The same keys as the shortcuts, for key presses that reach the dialog itself."""
+        key, modifiers = event.key(), event.modifiers()
+        if modifiers & Qt.KeyboardModifier.AltModifier and key == Qt.Key.Key_Right:
+            self.next()
+        elif modifiers & Qt.KeyboardModifier.AltModifier and key == Qt.Key.Key_Left:
+            self.previous()
+        elif modifiers & Qt.KeyboardModifier.ControlModifier and key in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
+            self.accept_current()
+        else:
+            super().keyPressEvent(event)
+
+    def show_item(self, position: int) -> None:
+        if not self.document_ids:
+            return
+        self.position = max(0, min(position, len(self.document_ids) - 1))
+        item = self.load(self.document_ids[self.position])
+        self.item = item
+        self.title.setText(item.file_name)
+        self.position_label.setText(
+            f"{self.position + 1} of {len(self.document_ids)}"
+            + ("  ·  accepted" if item.document_id in self.accepted_ids else "")
+        )
+        self._show_original(item)
+        for name, edit in self.fields.items():
+            edit.setText(item.values.get(name) or item.parsed.get(name, ""))
+            low = item.low_confidence(name)
+            set_invalid(edit, low)  # highlighted: check this one against the original
+            parsed = item.parsed.get(name, "")
+            hint = f"Read from the resume: {parsed}" if parsed else "Not found in the resume"
+            if low:
+                hint += f"  (confidence {item.confidence.get(name, 0):.0%})"
+            self.hints[name].setText(hint)
+        self.previous_button.setEnabled(self.position > 0)
+        self.next_button.setEnabled(self.position < len(self.document_ids) - 1)
+
+    def _show_original(self, item: ReviewItem) -> None:
+        if item.media_type == "application/pdf" and item.path.exists():
+            from PySide6.QtPdf import QPdfDocument
+            from PySide6.QtPdfWidgets import QPdfView
+
+            if self.pdf_view is None:
+                self.pdf_view = QPdfView()
+                self.pdf_view.setObjectName("resumePdf")
+                self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+                self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+                self.pdf_document = QPdfDocument(self)
+                self.pdf_view.setDocument(self.pdf_document)
+                self.viewer.addWidget(self.pdf_view)
+            self.pdf_document.load(str(item.path))
+            self.viewer.setCurrentWidget(self.pdf_view)
+        else:
+            self.text_view.setPlainText(item.text or "(no text)")
+            self.viewer.setCurrentWidget(self.text_view)
+
+    def edited(self) -> dict[str, str]:
+        """Fields whose text differs from the candidate record."""
+        assert self.item is not None
+        return {
+            name: edit.text().strip()
+            for name, edit in self.fields.items()
+            if edit.text().strip() != (self.item.values.get(name) or "").strip()
+        }
+
+    def accept_current(self) -> None:
+        if self.item is None:
+            return
+        if self.item.candidate_id is not None:
+            changes = self.edited()
+            if changes:
+                self.save(self.item.candidate_id, changes)
+        self.accepted_ids.add(self.item.document_id)
+        self.accepted_item.emit(self.item.document_id)
+        if self.position < len(self.document_ids) - 1:
+            self.show_item(self.position + 1)
+        else:
+            self.accept()
+
+    def next(self) -> None:
+        self.show_item(self.position + 1)
+
+    def previous(self) -> None:
+        self.show_item(self.position - 1)

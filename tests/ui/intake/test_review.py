@@ -1,0 +1,95 @@
+"""The review screen: the original beside editable fields, low confidence flagged, keyboard
+flow through the batch, edits saved on accept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from app.services.review import ReviewItem
+from app.ui.intake.review import ReviewDialog
+
+
+def _pdf(path: Path, text: str) -> Path:
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+        )
+    )
+    document = QTextDocument()
+    document.setPlainText(text)
+    document.print_(writer)
+    return path
+
+
+def _items(tmp_path: Path) -> dict[int, ReviewItem]:
+    pdf = _pdf(tmp_path / "ada.pdf", "Ada Lovelace\nada@example.com\nAnalyst")
+    base = {
+        "name": "",
+        "email": "",
+        "phone": "",
+        "location": "",
+        "current_title": "",
+        "current_employer": "",
+        "links": "",
+        "skills": "",
+    }
+    return {
+        1: ReviewItem(
+            1,
+            10,
+            "ada.pdf",
+            pdf,
+            "application/pdf",
+            "Ada Lovelace",
+            values=base | {"name": "Ada Lovelace", "email": "ada@example.com"},
+            parsed=base | {"name": "Ada Lovelace", "current_title": "Analyst"},
+            confidence={"name": 0.95, "current_title": 0.4},
+        ),
+        2: ReviewItem(
+            2,
+            11,
+            "bob.docx",
+            tmp_path / "bob.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "Bob Stone\nWelder",
+            values=base | {"name": "Bob Stone"},
+            parsed=base | {"name": "Bob Stone"},
+            confidence={"name": 0.9},
+        ),
+    }
+
+
+def test_pdf_beside_fields_and_low_confidence_flagged(qtbot, tmp_path: Path) -> None:
+    items = _items(tmp_path)
+    saved: list[tuple[int, dict[str, str]]] = []
+    dialog = ReviewDialog([1, 2], items.__getitem__, lambda c, f: saved.append((c, f)))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    dialog.fields["name"].setFocus()
+    assert dialog.viewer.currentWidget() is dialog.pdf_view
+    assert dialog.pdf_document.pageCount() == 1
+    assert dialog.fields["name"].text() == "Ada Lovelace"
+    assert dialog.fields["current_title"].property("invalid") is True  # 40 % confidence
+    assert dialog.fields["name"].property("invalid") is False
+    assert "Analyst" in dialog.hints["current_title"].text()
+    # Keyboard: next shows the DOCX as text, previous goes back.
+    qtbot.keyClick(dialog.fields["location"], Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert dialog.position == 1 and dialog.viewer.currentWidget() is dialog.text_view
+    assert "Welder" in dialog.text_view.toPlainText()
+    qtbot.keyClick(dialog.fields["location"], Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert dialog.position == 0
+    # Edit and accept: only changed fields are saved, and the batch moves on.
+    dialog.fields["current_title"].setText("Senior Analyst")
+    qtbot.keyClick(dialog.fields["current_title"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert saved == [(10, {"current_title": "Senior Analyst"})]
+    assert dialog.position == 1 and 1 in dialog.accepted_ids
+    dialog.accept_current()  # nothing edited: nothing saved, dialog closes at the end
+    assert len(saved) == 1 and dialog.result() == ReviewDialog.DialogCode.Accepted
