@@ -64,6 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the live database to PATH (online backup)")
     _database_option(backup)
     backup.add_argument("path", type=Path, metavar="PATH")
+
+    parse = commands.add_parser("parse", help="parse resume files and print their fields")
+    parse.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    parse.add_argument("--json", action="store_true", help="print a JSON list (the only format)")
+    parse.add_argument(
+        "--region", default="US", help="region for phone numbers without a country code"
+    )
+
+    intake = commands.add_parser("import", help="import resume files, folders or zip archives")
+    _database_option(intake)
+    intake.add_argument("files", type=Path, nargs="+", metavar="FILE_OR_FOLDER")
+    intake.add_argument("--job", type=int, metavar="ID", help="add each candidate to this job")
+    intake.add_argument("--stage", metavar="NAME", help="at this stage (default: the first)")
+    intake.add_argument("--pool", type=int, metavar="ID", help="add each candidate to this pool")
     return parser
 
 
@@ -85,7 +99,14 @@ def run(argv: list[str]) -> int:
         from app.bootstrap import run_gui
 
         return run_gui(paths, args.database, demo=command == "demo")
-    handlers = {"demo": _demo, "seed": _seed, "stats": _stats, "backup": _backup}
+    handlers = {
+        "demo": _demo,
+        "seed": _seed,
+        "stats": _stats,
+        "backup": _backup,
+        "parse": _parse,
+        "import": _import,
+    }
     try:
         return handlers[command](paths, args)
     except CommandError as exc:
@@ -179,3 +200,90 @@ def _backup(paths: AppPaths, args: argparse.Namespace) -> int:
         database.close()
     print(destination)
     return EXIT_OK
+
+
+def _parse(paths: AppPaths, args: argparse.Namespace) -> int:
+    """One JSON object per file; a file that fails reports its error and the rest go on."""
+    from app.parsing import ParseError, parse_file
+
+    results: list[dict] = []
+    parsed = 0
+    for path in args.files:
+        try:
+            results.append(parse_file(path, default_region=args.region.upper()).to_json())
+            parsed += 1
+        except ParseError as exc:
+            results.append({"file": str(path), "error": str(exc), "warnings": [exc.kind]})
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return EXIT_OK if parsed else EXIT_FAILURE
+
+
+def _import(paths: AppPaths, args: argparse.Namespace) -> int:
+    """Import resumes through the background workers: a line per file, then a summary."""
+    from app.services.context import ServiceContext
+    from app.services.users import current_login, ensure_user
+    from app.workers.intake import IntakeRunner, ItemUpdate
+
+    if args.stage and args.job is None:
+        raise CommandError("--stage needs --job.")
+    database = _open(paths, args.database)
+    finals: dict[int, ItemUpdate] = {}
+
+    def report(update: ItemUpdate) -> None:  # called on the runner's thread, in order
+        if update.state in ("done", "failed", "cancelled"):
+            finals[update.item_id] = update
+            duplicate = update.result is not None and update.result.duplicate_document
+            label = "duplicate" if duplicate else update.state
+            print(f"{label:<10} {update.path}: {update.message}", flush=True)
+
+    try:
+        target = _intake_target(database, args)
+        ctx = ServiceContext(database.sessions, ensure_user(database.sessions, current_login()))
+        with IntakeRunner(ctx, paths.documents_dir, report) as runner:
+            if not runner.submit(args.files, target):
+                raise CommandError("no resume files found.")
+            try:
+                runner.wait()
+            except KeyboardInterrupt:
+                runner.cancel()
+                runner.wait(30)
+    finally:
+        database.close()
+    results = [u.result for u in finals.values() if u.result is not None]
+    failed = sum(u.state != "done" for u in finals.values())
+    print(
+        f"{len(finals)} file(s): {sum(r.created for r in results)} new candidate(s), "
+        f"{sum(not r.created and not r.duplicate_document for r in results)} updated, "
+        f"{sum(r.duplicate_document for r in results)} duplicate(s), {failed} failed."
+    )
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _intake_target(database: Database, args: argparse.Namespace) -> object:
+    """The `IntakeTarget` named by --job/--stage/--pool, checked before any file is read."""
+    from sqlalchemy import select
+
+    from app.services.intake import IntakeTarget
+    from app.store.models import Job, Stage, TalentPool
+
+    if args.job is None and args.pool is None:
+        return None
+    stage_id = None
+    with database.sessions() as session:
+        if args.job is not None:
+            if session.get(Job, args.job) is None:
+                raise CommandError(f"There is no job #{args.job}.")
+            stages = session.execute(
+                select(Stage.id, Stage.name)
+                .where(Stage.job_id == args.job)
+                .order_by(Stage.position)
+            ).all()
+            if args.stage:
+                found = [i for i, name in stages if name.casefold() == args.stage.casefold()]
+                if not found:
+                    names = ", ".join(name for _i, name in stages)
+                    raise CommandError(f"Job #{args.job} has no stage {args.stage!r} ({names}).")
+                stage_id = found[0]
+        if args.pool is not None and session.get(TalentPool, args.pool) is None:
+            raise CommandError(f"There is no talent pool #{args.pool}.")
+    return IntakeTarget(job_id=args.job, stage_id=stage_id, pool_id=args.pool)

@@ -27,6 +27,7 @@ class Settings:
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     window_state: str = ""  # base64 of QMainWindow.saveState()
     navigation_width: int = 220
+    inbox_folder: str = ""  # watched for new resume files; empty: not watched
 
     def validated(self) -> Settings:
         theme = self.theme if self.theme in THEMES else "system"

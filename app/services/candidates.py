@@ -254,3 +254,22 @@ def candidate_profile(
                 ProfileActivity(row[0].value, row[1], row[2], row[3]) for row in timeline
             ),
         )
+
+
+def field_values(ctx: ServiceContext, candidate_id: int, fields: tuple[str, ...]) -> dict[str, str]:
+    """A candidate's scalar fields as display text, for choosing between two records."""
+    from app.services.unit_of_work import NotFoundError
+    from app.store.models import User
+
+    with ctx.read() as session:
+        candidate = session.get(Candidate, candidate_id)
+        if candidate is None:
+            raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
+        values: dict[str, str] = {}
+        for name in fields:
+            value = getattr(candidate, name)
+            if name == "owner_id" and value is not None:
+                owner = session.get(User, value)
+                value = owner.display_name if owner else value
+            values[name] = "" if value is None else str(value)
+        return values

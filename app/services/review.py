@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.services.context import ServiceContext
+from app.services.context import Outcome, ServiceContext, outcome
 from app.services.unit_of_work import NotFoundError
 from app.store.models import Candidate, Document
 
@@ -88,3 +88,89 @@ def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> R
             parsed={field: _parsed_text(parsed, field) for field, _label in REVIEW_FIELDS},
             confidence={field: _confidence(parsed, field) for field, _label in REVIEW_FIELDS},
         )
+
+
+def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -> Outcome[int]:
+    """Save what the recruiter corrected on the review screen, in one audited transaction.
+
+    ``edits`` holds display text per field of `REVIEW_FIELDS`: the name is split into its
+    parts, email and phone replace the primary ones, links and skills are comma lists.
+    """
+    from sqlalchemy import delete, select
+
+    from app.services.intake import split_name
+    from app.services.unit_of_work import ValidationError
+    from app.services.validation import check_email, check_phone, clean
+    from app.store.models import CandidateEmail, CandidatePhone, CandidateSkill, Skill
+
+    unknown = [name for name in edits if name not in dict(REVIEW_FIELDS)]
+    errors: dict[str, str] = {name: "This field cannot be edited here." for name in unknown}
+    if "name" in edits and split_name(edits["name"]) is None:
+        errors["name"] = "A name is required."
+    check_email(errors, "email", clean(edits.get("email")))
+    check_phone(errors, "phone", clean(edits.get("phone")))
+    if errors:
+        raise ValidationError(errors)
+    with ctx.write() as tx:
+        candidate = tx.session.get(Candidate, candidate_id)
+        if candidate is None:
+            raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for field, text in edits.items():
+            value = clean(text)
+            if field == "name":
+                first, middle, last = split_name(text)  # type: ignore[misc]
+                before[field] = candidate.full_name
+                candidate.first_name, candidate.middle_name, candidate.last_name = (
+                    first,
+                    middle,
+                    last,
+                )
+            elif field in ("location", "current_title", "current_employer"):
+                before[field] = getattr(candidate, field)
+                setattr(candidate, field, value)
+            elif field == "email":
+                before[field] = candidate.primary_email
+                tx.session.execute(
+                    delete(CandidateEmail).where(
+                        CandidateEmail.candidate_id == candidate_id, CandidateEmail.position == 0
+                    )
+                )
+                if value:
+                    tx.session.add(
+                        CandidateEmail(candidate_id=candidate_id, email=value.lower(), position=0)
+                    )
+            elif field == "phone":
+                before[field] = candidate.phones[0].phone if candidate.phones else None
+                tx.session.execute(
+                    delete(CandidatePhone).where(
+                        CandidatePhone.candidate_id == candidate_id, CandidatePhone.position == 0
+                    )
+                )
+                if value:
+                    tx.session.add(
+                        CandidatePhone(candidate_id=candidate_id, phone=value, position=0)
+                    )
+            elif field == "links":
+                before[field] = list(candidate.links or [])
+                candidate.links = [link.strip() for link in text.split(",") if link.strip()]
+            elif field == "skills":
+                before[field] = sorted(s.name for s in candidate.skills)
+                names = sorted({part.strip() for part in text.split(",") if part.strip()})
+                tx.session.execute(
+                    delete(CandidateSkill).where(CandidateSkill.candidate_id == candidate_id)
+                )
+                for name in names:
+                    skill_id = tx.session.scalar(select(Skill.id).where(Skill.name == name))
+                    if skill_id is None:
+                        skill = Skill(name=name)
+                        tx.session.add(skill)
+                        tx.session.flush()
+                        skill_id = skill.id
+                    tx.session.add(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id))
+            after[field] = text
+        tx.session.flush()
+        tx.audit("candidate.review", "candidate", candidate_id, before=before, after=after)
+        tx.changed("candidates", candidate_id)
+        return outcome(candidate_id, tx)

@@ -564,3 +564,24 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+
+
+class DuplicateSuspect(Base):
+    """Two candidates who may be one person: a similar name and the same city or employer,
+    but no shared email or phone. Kept until a recruiter merges or dismisses them
+    (migration 0005)."""
+
+    __tablename__ = "duplicate_suspects"
+    __table_args__ = (UniqueConstraint("candidate_id", "other_candidate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    other_candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    resolved_at: Mapped[dt.datetime | None]

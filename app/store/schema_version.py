@@ -9,4 +9,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0002_stage_counts",
     "0003_stage_templates",
     "0004_board_index",
+    "0005_duplicate_suspects",
 )

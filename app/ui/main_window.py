@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,6 +45,7 @@ from app.services.unit_of_work import Changes
 from app.settings import save_settings
 from app.ui.events import AppEvents
 from app.ui.icons import IconProvider
+from app.ui.intake.dock import IntakeDock
 from app.ui.watcher import DatabaseWatcher
 
 if TYPE_CHECKING:
@@ -95,6 +103,17 @@ class MainWindow(QMainWindow):
         self.watcher = DatabaseWatcher(workspace.database.path, parent=self)
         self.watcher.changed_elsewhere.connect(self._changed_elsewhere)
         self.watcher.start()
+        self.intake = IntakeDock(
+            self.services,
+            workspace.paths.documents_dir,
+            icons.palette,
+            workspace.settings.default_phone_region,
+            self,
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.intake)
+        self.intake.changes.connect(self.events.publish)
+        self.intake.review_requested.connect(self.review_imports)
+        self.setAcceptDrops(True)
         self.events.changed.connect(self._on_changes)
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.navigation.currentRowChanged.connect(self._show_row)
@@ -123,6 +142,7 @@ class MainWindow(QMainWindow):
 
             section = candidates.CandidatesSection(self.services, self.icons)
             section.new_candidate_requested.connect(self.new_candidate)
+            section.duplicates_requested.connect(self.review_duplicates)
             return section
         if key == "pipeline":
             from app.services.clients import list_clients
@@ -139,7 +159,9 @@ class MainWindow(QMainWindow):
         if key == "talent_pools":
             from app.ui.sections import pools
 
-            return pools.PoolsSection(self.services)
+            page = pools.PoolsSection(self.services)
+            page.files_dropped.connect(self.import_into_pool)
+            return page
         if key == "campaigns":
             from app.ui.sections import campaigns
 
@@ -153,7 +175,9 @@ class MainWindow(QMainWindow):
         paths = self.workspace.paths
         page = settings_page.SettingsSection(
             self.workspace.settings.theme,
-            {
+            region=self.workspace.settings.default_phone_region,
+            inbox=self.workspace.settings.inbox_folder,
+            locations={
                 "Database": self.workspace.database.path,
                 "Data folder": paths.data_dir,
                 "Backups": paths.backups_dir,
@@ -161,6 +185,8 @@ class MainWindow(QMainWindow):
             },
         )
         page.theme_changed.connect(self.set_theme)
+        page.region_changed.connect(lambda region: self._save_settings(default_phone_region=region))
+        page.inbox_changed.connect(self.set_inbox_folder)
         page.backup_requested.connect(self.backup_database)
         return page
 
@@ -225,15 +251,17 @@ class MainWindow(QMainWindow):
         self.new_candidate_action = self._action(
             "New &candidate…", self.new_candidate, "Ctrl+Shift+N", "user-plus"
         )
-        self.import_action = self._action("&Import…", self.import_files, "Ctrl+I", "upload")
-        self.import_action.setEnabled(False)
-        self.import_action.setToolTip("Resume import is not available in this version yet.")
+        self.import_action = self._action("&Import files…", self.import_files, "Ctrl+I", "upload")
+        self.import_folder_action = self._action(
+            "Import a &folder…", self.import_folder, "Ctrl+Shift+I", "folder-open"
+        )
         backup_action = self._action("&Back up database…", self.backup_database, None, "database")
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "log-out")
         for action in (self.new_job_action, self.new_client_action, self.new_candidate_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.import_folder_action)
         file_menu.addAction(backup_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -283,7 +311,29 @@ class MainWindow(QMainWindow):
             self.show_section("candidates")
 
     def import_files(self) -> None:
-        """Resume intake is a later feature; the action stays disabled until it exists."""
+        from app.ui.intake.dock import RESUME_SUFFIXES
+
+        patterns = " ".join(f"*{suffix}" for suffix in RESUME_SUFFIXES)
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, "Import resumes", str(Path.home()), f"Resumes ({patterns});;All files (*)"
+        )
+        self.intake.import_paths(files)
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import every resume in a folder")
+        if folder:
+            self.intake.import_paths([folder])
+
+    # ---- files dropped on the window: new candidates ----------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.intake.import_paths(paths)
 
     def backup_database(self) -> None:
         database = self.workspace.database
@@ -360,14 +410,55 @@ class MainWindow(QMainWindow):
         page.open_job(job_id)
         self.stack.setCurrentWidget(page)
 
-    def hand_over_to_intake(self, target: object) -> None:
-        """Files dropped on a board column: the resume intake takes them from here."""
-        self.intake_targets.append(target)
-        count = len(target.paths)  # type: ignore[attr-defined]
-        stage = target.stage_name  # type: ignore[attr-defined]
+    def hand_over_to_intake(self, drop: object) -> None:
+        """Files dropped on a board column become applications in that job and stage."""
+        from app.services.intake import IntakeTarget
+
+        self.intake_targets.append(drop)
+        target = IntakeTarget(job_id=drop.job_id, stage_id=drop.stage_id)  # type: ignore[attr-defined]
+        self.intake.import_paths(drop.paths, target)  # type: ignore[attr-defined]
         self.events.status_message.emit(
-            f"{count} file(s) for “{stage}” are waiting: resume import is not available yet."
+            f"Importing {len(drop.paths)} file(s) into “{drop.stage_name}”."  # type: ignore[attr-defined]
         )
+
+    def review_imports(self, clicked: object = None) -> None:
+        """Step through the imported resumes, starting at the one double-clicked."""
+        from app.services.review import review_item, save_review
+        from app.ui.intake.review import ReviewDialog
+
+        items = [i for i in self.intake.panel.model.items if i.state == "done" and i.result]
+        ids = list(dict.fromkeys(item.result.document_id for item in items))
+        if not ids:
+            return
+        documents = self.workspace.paths.documents_dir
+        dialog = ReviewDialog(
+            ids,
+            lambda document_id: review_item(self.services, document_id, documents),
+            lambda candidate_id, edits: self.events.publish(
+                save_review(self.services, candidate_id, edits).changes
+            ),
+            self,
+        )
+        start = getattr(getattr(clicked, "result", None), "document_id", None)
+        if start in ids:
+            dialog.show_item(ids.index(start))
+        dialog.exec()
+
+    def review_duplicates(self) -> None:
+        from app.ui.dialogs.duplicates import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self.services, self)
+        dialog.changes_made.connect(self.events.publish)
+        dialog.exec()
+
+    def set_inbox_folder(self, folder: str) -> None:
+        self._save_settings(inbox_folder=folder)
+        self.intake.watch_inbox(folder)
+
+    def import_into_pool(self, pool_id: int, paths: list[str]) -> None:
+        from app.services.intake import IntakeTarget
+
+        self.intake.import_paths(paths, IntakeTarget(pool_id=pool_id))
 
     def open_profile(self, candidate_id: int) -> None:
         from app.services.candidates import candidate_profile
@@ -401,6 +492,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.watcher.close()
+        self.intake.shutdown()
         self._save_settings(
             window_geometry=base64.b64encode(bytes(self.saveGeometry().data())).decode(),
             window_state=base64.b64encode(bytes(self.saveState().data())).decode(),

@@ -99,6 +99,7 @@ class CandidateListModel(QAbstractTableModel):
 
 class CandidatesSection(QWidget):
     new_candidate_requested = Signal()
+    duplicates_requested = Signal()
 
     def __init__(
         self, services: ServiceContext, icons: IconProvider, parent: QWidget | None = None
@@ -111,6 +112,10 @@ class CandidatesSection(QWidget):
         )
         new_candidate.setProperty("role", "primary")
         new_candidate.clicked.connect(self.new_candidate_requested)
+        duplicates = QPushButton("Possible duplicates…")
+        duplicates.setObjectName("duplicatesButton")
+        duplicates.clicked.connect(self.duplicates_requested)
+        self.header.add_action(duplicates)
         self.header.add_action(new_candidate)
         layout.addWidget(self.header)
         self.model = CandidateListModel(services, self)

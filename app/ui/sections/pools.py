@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -16,9 +17,48 @@ from app.services.pools import list_pools
 from app.services.unit_of_work import Changes
 from app.ui.widgets import SectionHeader, section_layout
 
+POOL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PoolTable(QTableWidget):
+    """The pools list; resume files dropped on a pool's row join that pool."""
+
+    files_dropped = Signal(int, object)  # pool id, paths
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(0, 3, parent)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def _pool_at(self, event: QDropEvent) -> int | None:
+        item = self.itemAt(event.position().toPoint())
+        return None if item is None else self.item(item.row(), 0).data(POOL_ID_ROLE)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasUrls() and self._pool_at(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        pool_id = self._pool_at(event)
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if pool_id is None or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(pool_id, paths)
+
 
 class PoolsSection(QWidget):
     """A short list (pools number in the tens), so a simple table widget is enough."""
+
+    files_dropped = Signal(int, object)  # pool id, paths: resumes to import into the pool
 
     def __init__(self, services: ServiceContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -26,7 +66,8 @@ class PoolsSection(QWidget):
         layout = section_layout(self)
         self.header = SectionHeader("Talent pools", "")
         layout.addWidget(self.header)
-        self.table = QTableWidget(0, 3)
+        self.table = PoolTable()
+        self.table.files_dropped.connect(self.files_dropped)
         self.table.setObjectName("poolsTable")
         self.table.setHorizontalHeaderLabels(["Pool", "Members", "Description"])
         self.table.verticalHeader().hide()
@@ -47,7 +88,10 @@ class PoolsSection(QWidget):
         for row, pool in enumerate(pools):
             members = QTableWidgetItem(f"{pool.members:,}")
             members.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 0, QTableWidgetItem(pool.name))
+            name = QTableWidgetItem(pool.name)
+            name.setData(POOL_ID_ROLE, pool.id)
+            name.setToolTip("Drop resume files here to add them to this pool")
+            self.table.setItem(row, 0, name)
             self.table.setItem(row, 1, members)
             self.table.setItem(row, 2, QTableWidgetItem(pool.description or ""))
         people = sum(pool.members for pool in pools)

@@ -21,11 +21,38 @@ from app.ui.widgets import SectionHeader, section_layout
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
 
+REGIONS = (
+    ("US", "United States"),
+    ("CA", "Canada"),
+    ("GB", "United Kingdom"),
+    ("IE", "Ireland"),
+    ("AU", "Australia"),
+    ("NZ", "New Zealand"),
+    ("IN", "India"),
+    ("DE", "Germany"),
+    ("FR", "France"),
+    ("NL", "Netherlands"),
+    ("ES", "Spain"),
+    ("IT", "Italy"),
+    ("SG", "Singapore"),
+    ("ZA", "South Africa"),
+)
+
+
 class SettingsSection(QWidget):
     theme_changed = Signal(str)
     backup_requested = Signal()
+    region_changed = Signal(str)
+    inbox_changed = Signal(str)
 
-    def __init__(self, theme: str, locations: dict[str, Path], parent: QWidget | None = None):
+    def __init__(
+        self,
+        theme: str,
+        locations: dict[str, Path],
+        parent: QWidget | None = None,
+        region: str = "US",
+        inbox: str = "",
+    ):
         super().__init__(parent)
         layout = section_layout(self)
         layout.addWidget(SectionHeader("Settings", "Appearance and data"))
@@ -43,6 +70,33 @@ class SettingsSection(QWidget):
         form.addRow("Theme", self.theme)
         layout.addWidget(appearance)
 
+        intake = QGroupBox("Resume import")
+        intake_form = QFormLayout(intake)
+        self.region = QComboBox()
+        self.region.setObjectName("regionCombo")
+        for code, name in REGIONS:
+            self.region.addItem(f"{name} ({code})", code)
+        if self.region.findData(region) < 0:
+            self.region.addItem(region, region)
+        self.region.setCurrentIndex(self.region.findData(region))
+        self.region.currentIndexChanged.connect(
+            lambda _i: self.region_changed.emit(self.region.currentData())
+        )
+        intake_form.addRow("Phone numbers without a country code are from", self.region)
+        inbox_row = QHBoxLayout()
+        self.inbox = QLabel(inbox or "Not watched")
+        self.inbox.setObjectName("inboxFolder")
+        self.inbox.setProperty("role", "muted")
+        choose = QPushButton("Choose…")
+        choose.clicked.connect(self._choose_inbox)
+        stop = QPushButton("Stop watching")
+        stop.clicked.connect(lambda: self.set_inbox(""))
+        inbox_row.addWidget(self.inbox, 1)
+        inbox_row.addWidget(choose)
+        inbox_row.addWidget(stop)
+        intake_form.addRow("Inbox folder (new files are imported)", inbox_row)
+        layout.addWidget(intake)
+
         data = QGroupBox("Data")
         data_form = QFormLayout(data)
         for label, path in locations.items():
@@ -59,3 +113,14 @@ class SettingsSection(QWidget):
         data_form.addRow("", buttons)
         layout.addWidget(data)
         layout.addStretch(1)
+
+    def _choose_inbox(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QFileDialog.getExistingDirectory(self, "Folder to watch for new resumes")
+        if folder:
+            self.set_inbox(folder)
+
+    def set_inbox(self, folder: str) -> None:
+        self.inbox.setText(folder or "Not watched")
+        self.inbox_changed.emit(folder)

@@ -88,7 +88,9 @@ def test_pdf_beside_fields_and_low_confidence_flagged(qtbot, tmp_path: Path) -> 
     assert dialog.position == 0
     # Edit and accept: only changed fields are saved, and the batch moves on.
     dialog.fields["current_title"].setText("Senior Analyst")
-    qtbot.keyClick(dialog.fields["current_title"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        dialog.fields["current_title"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )
     assert saved == [(10, {"current_title": "Senior Analyst"})]
     assert dialog.position == 1 and 1 in dialog.accepted_ids
     dialog.accept_current()  # nothing edited: nothing saved, dialog closes at the end

@@ -1,0 +1,237 @@
+"""Name, e-mail addresses, phone numbers, location and personal links.
+
+These live in the header (the lines before the first section) or in a Contact/Links section;
+e-mail and phone are also searched in the whole text because some layouts put them last.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from app.parsing.places import is_location, location_in
+
+EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+URL = re.compile(
+    r"(?:(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|me|ai|co|app|info|"
+    r"page|site|xyz|tech|design|blog|us|uk|de|fr|ca|in|eu|ly|sh|to|gg)(?:/[^\s|,;()<>]*)?)",
+    re.IGNORECASE,
+)
+# Profiles on these hosts are personal whenever they name a user.
+_PROFILE = re.compile(
+    r"^(?:linkedin\.com/(?:in|pub)/[^/]+|github\.com/[^/]+|gitlab\.com/[^/]+|"
+    r"bitbucket\.org/[^/]+|twitter\.com/[^/]+|x\.com/[^/]+|medium\.com/@?[^/]+|"
+    r"stackoverflow\.com/users/.+|kaggle\.com/[^/]+|behance\.net/[^/]+|dribbble\.com/[^/]+|"
+    r"scholar\.google\.com/.+|orcid\.org/.+|leetcode\.com/[^/]+|[^/]+\.github\.io)$",
+    re.IGNORECASE,
+)
+_NOT_PERSONAL = re.compile(
+    r"doi\.org|arxiv\.org|dx\.doi|example\.(?:com|org)|(?:^|\.)(?:google|youtube|apple|"
+    r"microsoft|amazon|facebook|wikipedia)\.com$",
+    re.IGNORECASE,
+)
+_GITHUB_RESERVED = {"about", "features", "pricing", "orgs", "topics", "explore", "sponsors"}
+_NAME_STOP = re.compile(
+    r"\b(?:resume|résumé|curriculum|vitae|cv|profile|contact|summary|objective|address|"
+    r"phone|email|e-mail|mobile|page|street|avenue|road|engineer|developer|manager|"
+    r"university|college|inc|llc|ltd|experience|education|skills|references|linkedin|"
+    r"github|portfolio|senior|junior|intern|analyst|consultant|director|designer|"
+    r"architect|scientist|specialist|technician|accountant|coordinator|officer)\b",
+    re.IGNORECASE,
+)
+_NAME_WORD = re.compile(
+    r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.|(?:de|da|van|von|der|del|la|le|di|bin|al|du|dos|das|y)|[A-ZÀ-ÖØ-Þ][\w'’\-]*)$"
+)
+_PHONE_SHAPE = re.compile(
+    r"(?<![\w@.+])(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?![\w@])"
+)
+SEPARATORS = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■—–]\s+|\s+[|•·◦▪∙⋄♦●■]|[|•·◦▪∙⋄♦●■]\s+|\s{3,}| \| ")
+
+
+def header_segments(lines: list[str]) -> list[str]:
+    """Items of contact lines: split on tabs, bullets, bars and commas between items."""
+    out: list[str] = []
+    for line in lines:
+        # Items run together without separators ("a@b.com +1 415 555 0142 San Francisco,
+        # CA linkedin.com/in/x"): e-mails, links and phone numbers separate the rest.
+        line = EMAIL.sub(lambda m: f"\t{m.group(0)}\t", line)
+        line = URL.sub(lambda m: f"\t{m.group(0)}\t" if "@" not in m.group(0) else m.group(0), line)
+        line = _PHONE_SHAPE.sub(lambda m: f"\t{m.group(0).strip()}\t", line)
+        for seg in SEPARATORS.split(line):
+            # "a@b.com,+1 (415) 555-0142,San Francisco, CA": a comma without a space.
+            for piece in re.split(r",(?=\S)(?![^()]*\))", seg):
+                piece = piece.strip(" ,;")
+                if piece:
+                    out.append(piece)
+    return out
+
+
+def find_emails(text: str) -> list[str]:
+    found: list[str] = []
+    for m in EMAIL.finditer(text):
+        email = m.group(0).rstrip(".").lower()
+        if email.startswith("mailto:"):
+            email = email[7:]
+        if email not in found:
+            found.append(email)
+    return found
+
+
+def find_phones(texts: list[str], region: str) -> list[str]:
+    """Numbers in E.164, in order; ones that do not validate are kept only if they look
+    like a phone number written out (enough digits, typical grouping)."""
+    found: list[str] = []
+    for text in texts:
+        cleaned = EMAIL.sub(" ", text)
+        cleaned = re.sub(
+            r"(?i)\b(?:19|20)\d{2}\s*[-–—]\s*(?:(?:19|20)\d{2}|present)\b", " ", cleaned
+        )
+        try:
+            matches = list(
+                phonenumbers.PhoneNumberMatcher(
+                    cleaned, region, leniency=phonenumbers.Leniency.POSSIBLE
+                )
+            )
+        except Exception:  # phonenumbers is defensive, but never let a bad line fail a file
+            matches = []
+        for m in matches:
+            raw = m.raw_string
+            digits = re.sub(r"\D", "", raw)
+            if len(digits) < 10 and not raw.startswith("+"):
+                continue
+            if re.fullmatch(r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}", raw.strip()):
+                continue
+            number = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+            if number not in found:
+                found.append(number)
+    return found
+
+
+def normalise_link(url: str) -> str:
+    """A link as stored: no scheme, no "www.", no trailing slash or query noise."""
+    url = url.strip().strip(".,;)")
+    url = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+    url = url.split("?")[0].split("#")[0]
+    return url.rstrip("/")
+
+
+def personal_link(url: str) -> bool:
+    """A personal profile or site, not a paper, a repository or an employer page."""
+    if not url or "@" in url.split("/")[0] or url.lower().startswith(("mailto:", "tel:")):
+        return False
+    host = url.split("/")[0].lower()
+    if _NOT_PERSONAL.search(host) or not re.search(r"\.[a-z]{2,}$", host):
+        return False
+    if host in ("github.com", "gitlab.com", "bitbucket.org"):
+        parts = url.split("/")
+        return len(parts) == 2 and parts[1].lower() not in _GITHUB_RESERVED
+    if _PROFILE.match(url):
+        return True
+    if host in ("linkedin.com",) or host.endswith(".linkedin.com"):
+        return (
+            url.lower().startswith(("linkedin.com/in/", "linkedin.com/pub/"))
+            or url.lower() == "linkedin.com"
+        )
+    return True
+
+
+def find_links(header_text: str, all_text: str, annotations: list[str]) -> list[str]:
+    """Personal links: any URL in the header/contact area, profiles anywhere, and link
+    annotations that are profiles or whose site is printed in the header."""
+    out: list[str] = []
+
+    def add(url: str) -> None:
+        link = normalise_link(url)
+        if link and personal_link(link) and link.lower() not in (x.lower() for x in out):
+            out.append(link)
+
+    header_urls = [m.group(0) for m in URL.finditer(_without_emails(header_text))]
+    for url in header_urls:
+        add(url)
+    for m in URL.finditer(_without_emails(all_text)):
+        link = normalise_link(m.group(0))
+        if _PROFILE.match(link) and "/" in link and _is_profile_root(link):
+            add(link)
+    header_lower = header_text.lower()
+    for uri in annotations:
+        if not uri.lower().startswith(("http://", "https://", "www.")):
+            continue
+        link = normalise_link(uri)
+        host = link.split("/")[0].lower()
+        if (_PROFILE.match(link) and _is_profile_root(link)) or (
+            host in header_lower and "/" not in link
+        ):
+            add(link)
+    # "linkedin.com" printed bare while the annotation or text has the full profile.
+    full = {x.split("/")[0].lower() for x in out if "/" in x}
+    return [x for x in out if "/" in x or x.lower() not in full]
+
+
+def _is_profile_root(link: str) -> bool:
+    host = link.split("/")[0].lower()
+    if host in ("github.com", "gitlab.com", "bitbucket.org"):
+        return len(link.split("/")) == 2
+    return True
+
+
+def _without_emails(text: str) -> str:
+    return EMAIL.sub(" ", text)
+
+
+def find_name(candidates: list[tuple[str, float, bool]]) -> str | None:
+    """The name: the most prominent name-shaped item among the first header lines.
+
+    ``candidates`` are (text, font size, is heading style) in reading order.
+    """
+    best: tuple[float, int, str] | None = None
+    for index, (text, size, heading) in enumerate(candidates[:12]):
+        segs = header_segments([text])
+        if len(segs) >= 3 and sum(1 for s in segs if _name_shape(s)) >= 2:
+            continue  # a list of phrases ("Strategic Planning | Change Management")
+        for seg in segs[:2]:
+            name = _name_shape(seg)
+            if not name:
+                continue
+            score = size + (4 if heading else 0) - index * 0.5
+            if best is None or score > best[0]:
+                best = (score, index, name)
+    return best[2] if best else None
+
+
+def _name_shape(text: str) -> str | None:
+    text = re.sub(r"^(?:name|full name)\s*:\s*", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r",?\s+(?:Ph\.?D|MBA|M\.?D|CPA|PMP|MSc|MS|BSc|P\.?E)\.?$", "", text)
+    if not text or re.search(r"[\d@/:;(){}\[\]]|https?|www\.", text) or _NAME_STOP.search(text):
+        return None
+    words = text.replace(",", " ").split()
+    if not 1 <= len(words) <= 4 or len(text) > 40:
+        return None
+    if not all(_NAME_WORD.match(w) for w in words):
+        return None
+    if is_location(text):
+        return None
+    if len(words) == 1 and not (text.isupper() and len(text) > 2):
+        return None
+    if text.isupper() or text.islower():
+        text = " ".join(_title_word(w) for w in words)
+    return text
+
+
+def _title_word(word: str) -> str:
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+
+
+def find_location(segments: list[str]) -> str | None:
+    """The candidate's own place: the first place-shaped header item."""
+    for seg in segments:
+        labelled = re.match(r"(?i)^(?:location|address|city|based in)\s*:\s*(.+)$", seg)
+        if labelled:
+            return labelled.group(1).strip()
+    for seg in segments:
+        place = location_in(seg)
+        if place:
+            return place
+    return None

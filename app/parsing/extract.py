@@ -1,0 +1,692 @@
+"""Text extraction from PDF, DOCX, TXT/MD and RTF into lines the field finders can read.
+
+Resumes come in every layout, so PDFs are rebuilt from word positions: words make rows, a
+vertical gutter splits two-column and sidebar pages (each column is read top to bottom), and
+wide gaps inside a row become tabs so that "Title <tab> Dates" stays separable. Link
+annotations are collected too, because some resumes show only an icon for a profile link.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.parsing.result import ParseError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_PAGES = 30
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+
+# Icon fonts (Font Awesome and friends) draw glyphs from the private use area: the glyph
+# itself is meaningless text, but it separates the items of a contact line.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000fffff]")
+_ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
+_CID = re.compile(r"\(cid:\d+\)")
+_DATE_FRAGMENT = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
+    r"|^\s*\d+\s*(?:years?|yrs?|months?|mos?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Line:
+    """One line of text with the typography that helps to tell headings and names apart."""
+
+    text: str
+    size: float = 0.0  # font size in points (0 when the format has none)
+    bold: bool = False
+    heading: bool = False  # a Word heading/title style, or a text box (often a heading)
+    new_block: bool = False  # a paragraph, column or page starts here
+
+
+@dataclass
+class Extracted:
+    """What the extractor hands to the field finders."""
+
+    lines: list[Line]
+    links: list[str] = field(default_factory=list)  # link targets (annotations, relationships)
+    media_type: str = ""
+    pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        out: list[str] = []
+        for line in self.lines:
+            if line.new_block and out:
+                out.append("")
+            out.append(line.text)
+        return "\n".join(out).strip()
+
+
+PDF, DOCX, TXT, RTF = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "text/plain",
+    "application/rtf",
+)
+_BY_SUFFIX = {".pdf": PDF, ".docx": DOCX, ".txt": TXT, ".md": TXT, ".text": TXT, ".rtf": RTF}
+
+
+def extract(path: Path) -> Extracted:
+    """Read ``path`` by its real content type; bad input raises ``ParseError`` only."""
+    data = _read(path)
+    media_type = _sniff(path, data)
+    if media_type == PDF:
+        result = _pdf(path)
+    elif media_type == DOCX:
+        result = _docx(path, data)
+    elif media_type == RTF:
+        result = _plain_lines(_rtf_to_text(_decode(data)))
+    else:
+        result = _plain_lines(_decode(data))
+    result.media_type = media_type
+    if not any(line.text.strip() for line in result.lines):
+        raise ParseError(f"{path.name}: the file contains no text.", kind="empty")
+    return result
+
+
+def _read(path: Path) -> bytes:
+    try:
+        if not path.is_file():
+            what = "a folder" if path.is_dir() else "missing or a broken link"
+            raise ParseError(f"{path.name}: cannot read the file ({what}).", kind="unreadable")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseError(
+                f"{path.name}: the file is too large ({size / 1e6:.1f} MB; the limit is "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB).",
+                kind="too_large",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(
+            f"{path.name}: cannot read the file ({exc.strerror or exc}).", kind="unreadable"
+        ) from exc
+    if not data.strip():
+        raise ParseError(f"{path.name}: the file is empty.", kind="empty")
+    return data
+
+
+def _sniff(path: Path, data: bytes) -> str:
+    """The real type from the first bytes; the extension only decides among text formats."""
+    head = data[:1024]
+    suffix = path.suffix.lower()
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head:
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return DOCX  # checked for word/document.xml when opened
+    if head.lstrip().startswith(b"{\\rtf"):
+        return RTF
+    if head.startswith((b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00")):
+        kind = "an old Word .doc file" if head.startswith(b"\xd0\xcf") else "an image"
+        raise ParseError(
+            f"{path.name}: {kind} is not supported; save it as PDF, DOCX or text.", kind="type"
+        )
+    if suffix in (".pdf", ".docx") or b"\x00" in head.replace(b"\x00\x00", b"")[:512]:
+        if _looks_like_text(data):
+            return TXT
+        raise ParseError(
+            f"{path.name}: the content is not a {suffix[1:].upper() or 'known'} document.",
+            kind="type" if suffix not in (".pdf", ".docx") else "corrupt",
+        )
+    if suffix in _BY_SUFFIX or _looks_like_text(data):
+        return _BY_SUFFIX.get(suffix, TXT)
+    raise ParseError(f"{path.name}: unknown file type.", kind="type")
+
+
+def _looks_like_text(data: bytes) -> bool:
+    sample = data[:4096]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return True
+    if b"\x00" in sample:
+        return False
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls <= len(sample) * 0.02
+
+
+# --- plain text and RTF -------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    """Text in whatever encoding it was saved in (UTF-8 first, then detection)."""
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return str(best) if best is not None else data.decode("latin-1")
+
+
+def _plain_lines(text: str) -> Extracted:
+    lines: list[Line] = []
+    blank = True
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = _clean(raw)
+        if not stripped:
+            blank = True
+            continue
+        lines.append(Line(stripped, new_block=blank))
+        blank = False
+    return Extracted(lines=lines, pages=1)
+
+
+_RTF_DESTINATIONS = re.compile(
+    r"\\\*|\\(?:fonttbl|colortbl|stylesheet|info|pict|header|footer|listtable|"
+    r"listoverridetable|rsidtbl|generator|xmlnstbl|themedata|colorschememapping|latentstyles|"
+    r"datastore|fldinst)\b"
+)
+
+
+def _rtf_to_text(rtf: str) -> str:
+    """A small RTF reader: drops control words and ignorable groups, keeps the text."""
+    out: list[str] = []
+    skip_depth: int | None = None
+    depth = 0
+    i, n = 0, len(rtf)
+    while i < n:
+        ch = rtf[i]
+        if ch == "{":
+            depth += 1
+            if skip_depth is None and _RTF_DESTINATIONS.match(rtf, i + 1):
+                skip_depth = depth
+            i += 1
+        elif ch == "}":
+            if skip_depth == depth:
+                skip_depth = None
+            depth -= 1
+            i += 1
+        elif ch == "\\":
+            m = re.compile(r"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\(.)").match(rtf, i)
+            if m is None:
+                i += 1
+                continue
+            i = m.end()
+            if skip_depth is not None:
+                continue
+            word, arg, hexa, sym = m.groups()
+            if hexa:
+                out.append(bytes([int(hexa, 16)]).decode("cp1252", errors="replace"))
+            elif sym:
+                out.append({"~": " ", "_": "-", "-": ""}.get(sym, sym if sym in "\\{}" else ""))
+            elif word in ("par", "line", "row", "sect", "page"):
+                out.append("\n")
+            elif word in ("tab", "cell"):
+                out.append("\t")
+            elif word == "u" and arg:
+                out.append(chr(int(arg) % 65536))
+                if i < n and rtf[i] == "?":
+                    i += 1
+            elif word in ("bullet",):
+                out.append("•")
+        else:
+            if skip_depth is None and ch not in "\r\n":
+                out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+# --- DOCX ---------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_VML_TEXTBOX = "{urn:schemas-microsoft-com:vml}textbox"
+
+
+def _check_zip(path: Path, data: bytes) -> None:
+    """Refuse zip bombs before any XML is parsed: total size and compression ratio."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ParseError(f"{path.name}: the DOCX file is damaged ({exc}).", kind="corrupt") from exc
+    if "word/document.xml" not in names:
+        raise ParseError(f"{path.name}: a zip archive but not a Word document.", kind="type")
+    total = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+        raise ParseError(
+            f"{path.name}: the document expands to {total / 1e6:.0f} MB "
+            f"({total / packed:.0f}× its size); refused as a possible zip bomb.",
+            kind="too_large",
+        )
+
+
+def _docx(path: Path, data: bytes) -> Extracted:
+    _check_zip(path, data)
+    import io
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many types on damaged parts
+        raise ParseError(f"{path.name}: the DOCX file is damaged ({exc}).", kind="corrupt") from exc
+    lines: list[Line] = []
+    seen_header: set[str] = set()
+    sizes = _style_sizes(document)
+    for section in document.sections:
+        try:
+            header = section.header
+            if header.is_linked_to_previous and lines:
+                continue
+            for block in _docx_blocks(header._element, sizes):
+                if block.text not in seen_header:
+                    seen_header.add(block.text)
+                    lines.append(block)
+        except Exception:  # a header is a nicety; never fail the file for it
+            continue
+    lines.extend(_docx_blocks(document.element.body, sizes))
+    links: list[str] = []
+    try:
+        parts = [document.part, *(s.header.part for s in document.sections[:1])]
+        for part in parts:
+            for rel in part.rels.values():
+                if rel.reltype.endswith("/hyperlink") and rel.is_external:
+                    links.append(rel.target_ref)
+    except Exception:  # links are a nicety; the text is what matters
+        pass
+    return Extracted(lines=lines, links=links, pages=0)
+
+
+def _style_sizes(document) -> dict[str, float]:
+    """Font size of each paragraph style (following "based on"); "" is the default."""
+    sizes: dict[str, float] = {}
+    try:
+        default = document.styles.element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}sz")
+        if default is not None and (default.get(f"{_W}val") or "").isdigit():
+            sizes[""] = int(default.get(f"{_W}val")) / 2
+        for style in document.styles:
+            current, depth = style, 0
+            while current is not None and depth < 10:
+                font = getattr(current, "font", None)
+                if font is not None and font.size is not None:
+                    sizes[style.style_id] = font.size.pt
+                    break
+                current, depth = current.base_style, depth + 1
+    except Exception:  # styles are a nicety; never fail the file for them
+        pass
+    return sizes
+
+
+def _docx_blocks(element, sizes: dict[str, float] | None = None) -> Iterator[Line]:
+    """Paragraphs and table cells in document order; text boxes become their own lines."""
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}p":
+            yield from _docx_paragraph(child, sizes or {})
+        elif tag == f"{_W}tbl":
+            for row in child.iter(f"{_W}tr"):
+                cells: list[str] = []
+                for cell in row.iterchildren(f"{_W}tc"):
+                    parts = [line for line in _docx_blocks(cell, sizes) if line.text]
+                    for line in parts[1:] if len(parts) > 1 else []:
+                        line.new_block = False
+                    if len(parts) > 1:
+                        yield from parts  # a cell with several paragraphs: keep its lines
+                    elif parts:
+                        cells.append(parts[0].text)
+                if cells:
+                    yield Line("\t".join(cells), new_block=True)
+        elif tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _docx_blocks(content, sizes)
+
+
+def _docx_paragraph(p, style_sizes: dict[str, float]) -> Iterator[Line]:
+    boxes: list[Line] = []
+    pieces: list[str] = []
+    bold_chars = total_chars = 0
+    sizes: list[float] = []  # explicit run sizes
+
+    def walk(node, in_box: bool) -> None:
+        nonlocal bold_chars, total_chars
+        for child in node.iterchildren():
+            tag = child.tag
+            if tag == _MC_FALLBACK or (tag == _VML_TEXTBOX and not in_box):
+                continue
+            if tag == f"{_W}txbxContent":
+                for line in _docx_blocks(child, style_sizes):
+                    line.heading = True
+                    boxes.append(line)
+                continue
+            if tag == f"{_W}r":
+                walk_boxes(child)
+                text = _run_text(child)
+                pieces.append(text)
+                rpr = child.find(f"{_W}rPr")
+                if text.strip():
+                    total_chars += len(text)
+                    if rpr is not None:
+                        b = rpr.find(f"{_W}b")
+                        if b is not None and b.get(f"{_W}val") not in ("0", "false"):
+                            bold_chars += len(text)
+                        sz = rpr.find(f"{_W}sz")
+                        if sz is not None and (sz.get(f"{_W}val") or "").isdigit():
+                            sizes.append(int(sz.get(f"{_W}val")) / 2)
+                continue
+            walk(child, in_box)
+
+    def walk_boxes(node) -> None:
+        """Text boxes anchored in a run (drawings), skipping the VML fallback copy."""
+        for child in node.iterchildren():
+            if child.tag == _MC_FALLBACK:
+                continue
+            if child.tag == f"{_W}txbxContent":
+                for line in _docx_blocks(child, style_sizes):
+                    line.heading = True
+                    boxes.append(line)
+            else:
+                walk_boxes(child)
+
+    walk(p, False)
+    yield from boxes
+    style = p.find(f"{_W}pPr/{_W}pStyle")
+    style_name = (style.get(f"{_W}val") or "") if style is not None else ""
+    text = "".join(pieces)
+    listed = p.find(f"{_W}pPr/{_W}numPr") is not None or "List" in style_name
+    if listed and text.strip():
+        text = "• " + text.lstrip()  # Word numbering draws the bullet; keep it as text
+    size = (
+        max(sizes) if sizes else style_sizes.get(style_name or "Normal", style_sizes.get("", 0.0))
+    )
+    for i, part in enumerate(text.split("\n")):
+        cleaned = _clean(part)
+        if cleaned:
+            yield Line(
+                cleaned,
+                size=size,
+                bold=total_chars > 0 and bold_chars >= 0.8 * total_chars,
+                heading=bool(re.match(r"(?i)heading|title", style_name)),
+                new_block=i == 0,
+            )
+
+
+def _run_text(run) -> str:
+    out: list[str] = []
+    for child in run.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}t":
+            out.append(child.text or "")
+        elif tag == f"{_W}tab":
+            out.append("\t")
+        elif tag in (f"{_W}br", f"{_W}cr"):
+            out.append("\n")
+        elif tag == f"{_W}noBreakHyphen":
+            out.append("-")
+    return "".join(out)
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+def _pdf(path: Path) -> Extracted:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:
+        cause = exc.__cause__ or exc.__context__ or exc
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else cause
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or isinstance(
+            exc, (PDFPasswordIncorrect, PDFEncryptionError)
+        ):
+            raise ParseError(
+                f"{path.name}: the PDF is password-protected; remove the password and retry.",
+                kind="encrypted",
+            ) from exc
+        raise ParseError(
+            f"{path.name}: the PDF is damaged and cannot be read.", kind="corrupt"
+        ) from exc
+    try:
+        with pdf:
+            try:
+                count = len(pdf.pages)
+            except Exception as exc:
+                raise ParseError(
+                    f"{path.name}: the PDF is damaged and cannot be read.", kind="corrupt"
+                ) from exc
+            if count > MAX_PAGES:
+                raise ParseError(
+                    f"{path.name}: {count} pages is too long for a resume "
+                    f"(the limit is {MAX_PAGES}).",
+                    kind="too_large",
+                )
+            lines: list[Line] = []
+            links: list[str] = []
+            images = 0
+            for page in pdf.pages:
+                try:
+                    words = page.extract_words(
+                        extra_attrs=["size", "fontname"], keep_blank_chars=False
+                    )
+                    page_links = [h.get("uri") for h in page.hyperlinks if h.get("uri")]
+                    images += len(page.images)
+                except Exception as exc:
+                    raise ParseError(
+                        f"{path.name}: the PDF is damaged and cannot be read.", kind="corrupt"
+                    ) from exc
+                for uri in page_links:
+                    if uri not in links:
+                        links.append(uri)
+                page_lines = _page_lines(words, float(page.width))
+                if page_lines:
+                    page_lines[0].new_block = True
+                lines.extend(page_lines)
+    except ParseError:
+        raise
+    except Exception as exc:
+        raise ParseError(
+            f"{path.name}: the PDF is damaged and cannot be read.", kind="corrupt"
+        ) from exc
+    if not any(line.text.strip() for line in lines):
+        if images:
+            raise ParseError(
+                f"{path.name}: scanned — no text (the PDF holds only images; run OCR first).",
+                kind="scanned",
+            )
+        raise ParseError(f"{path.name}: the PDF has no text.", kind="empty")
+    return Extracted(lines=lines, links=links, pages=count)
+
+
+@dataclass
+class _Row:
+    top: float
+    bottom: float
+    words: list[dict]
+
+
+def _rows(words: Iterable[dict]) -> list[_Row]:
+    """Words grouped into visual rows by vertical overlap."""
+    rows: list[_Row] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        mid = (w["top"] + w["bottom"]) / 2
+        for row in reversed(rows[-3:]):
+            if row.top <= mid <= row.bottom:
+                row.words.append(w)
+                row.top, row.bottom = min(row.top, w["top"]), max(row.bottom, w["bottom"])
+                break
+        else:
+            rows.append(_Row(w["top"], w["bottom"], [w]))
+    for row in rows:
+        row.words.sort(key=lambda w: w["x0"])
+    rows.sort(key=lambda r: r.top)
+    return rows
+
+
+def _segments(row: _Row) -> list[tuple[float, float]]:
+    """Runs of words separated by less than about two spaces."""
+    segs: list[list[float]] = []
+    for w in row.words:
+        gap = max(w.get("size", 10) * 0.9, 6)
+        if segs and w["x0"] - segs[-1][1] <= gap:
+            segs[-1][1] = max(segs[-1][1], w["x1"])
+        else:
+            segs.append([w["x0"], w["x1"]])
+    return [(a, b) for a, b in segs]
+
+
+def _find_gutter(rows: list[_Row], width: float) -> float | None:
+    """The x of a vertical gap that splits the page into two text columns, if any."""
+    if len(rows) < 8:
+        return None
+    segs = [_segments(r) for r in rows]
+    lo, hi = int(width * 0.2), int(width * 0.8)
+    crossing = [0] * (hi - lo)
+    for row_segs in segs:
+        for a, b in row_segs:
+            for x in range(max(lo, int(a)), min(hi, int(b) + 1)):
+                crossing[x - lo] += 1
+    limit = max(1, int(len(rows) * 0.1))
+    best: tuple[int, int] | None = None
+    start = None
+    for i, c in enumerate([*crossing, limit + 1]):
+        if c <= limit and start is None:
+            start = i
+        elif c > limit and start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    if best is None or best[1] - best[0] < 8:
+        return None
+    x = lo + (best[0] + best[1]) / 2
+    left = [s for s in segs if any(b <= x for a, b in s)]
+    right = [s for s in segs if any(a >= x for a, b in s)]
+    if len(left) < 4 or len(right) < 4:
+        return None
+    # A column of dates, places or short labels beside the text (moderncv, right-aligned
+    # dates) belongs to each row; a sidebar has a text flow of its own.
+    total = sum(len(w["text"]) for r in rows for w in r.words) or 1
+    for pick, other in (
+        (lambda w: w["x1"] <= x, lambda w: w["x0"] >= x),
+        (lambda w: w["x0"] >= x, lambda w: w["x1"] <= x),
+    ):
+        frags = [
+            (" ".join(w["text"] for w in r.words if pick(w)), any(other(w) for w in r.words))
+            for r in rows
+            if any(pick(w) for w in r.words)
+        ]
+        datey = sum(1 for f, _ in frags if _DATE_FRAGMENT.search(f) and len(f.split()) <= 6)
+        aligned = sum(1 for _, o in frags if o)
+        chars = sum(len(f) for f, _ in frags)
+        if datey >= 0.35 * len(frags):
+            return None
+        if aligned >= 0.8 * len(frags) and chars < 0.15 * total:
+            return None
+    return x
+    return x
+
+
+def _page_lines(words: list[dict], width: float) -> list[Line]:
+    for w in words:
+        # Icon fonts map glyphs to stray letters ("#", "§") in LaTeX output: a separator.
+        if _ICON_FONT.search(w.get("fontname", "")) or _CID.fullmatch(w["text"]):
+            w["text"] = "|"
+        else:
+            w["text"] = _CID.sub(" ", w["text"])
+    words = [w for w in words if w["text"].strip()]
+    if not words:
+        return []
+    rows = _rows(words)
+    gutter = _find_gutter(rows, width)
+    if gutter is None:
+        return _stream_lines(rows)
+    out: list[Line] = []
+    left: list[_Row] = []
+    right: list[_Row] = []
+    for row in rows:
+        crosses = any(w["x0"] < gutter < w["x1"] for w in row.words) or any(
+            a < gutter < b for a, b in _segments(row)
+        )
+        if crosses:
+            if left or right:
+                out.extend(_stream_lines(left, first_block=True))
+                out.extend(_stream_lines(right, first_block=True))
+                left, right = [], []
+            out.extend(_stream_lines([row]))
+            continue
+        lw = [w for w in row.words if w["x1"] <= gutter]
+        rw = [w for w in row.words if w["x0"] >= gutter]
+        if lw:
+            left.append(_Row(row.top, row.bottom, lw))
+        if rw:
+            right.append(_Row(row.top, row.bottom, rw))
+    out.extend(_stream_lines(left, first_block=True))
+    out.extend(_stream_lines(right, first_block=True))
+    return out
+
+
+def _stream_lines(rows: list[_Row], first_block: bool = False) -> list[Line]:
+    out: list[Line] = []
+    prev: _Row | None = None
+    for row in rows:
+        text = _row_text(row)
+        if not text:
+            continue
+        sizes = [w.get("size", 0) for w in row.words]
+        size = max(sizes) if sizes else 0.0
+        bold_words = sum(
+            1
+            for w in row.words
+            if re.search(r"bold|black|heavy|semibold", w.get("fontname", ""), re.I)
+        )
+        gap_block = prev is not None and row.top - prev.bottom > max(size * 0.75, 5)
+        out.append(
+            Line(
+                text,
+                size=round(float(size), 1),
+                bold=bold_words >= 0.8 * len(row.words),
+                new_block=(prev is None and first_block) or gap_block,
+            )
+        )
+        prev = row
+    return out
+
+
+def _row_text(row: _Row) -> str:
+    parts: list[str] = []
+    prev = None
+    for w in row.words:
+        text = w["text"]
+        if prev is not None:
+            gap = w["x0"] - prev["x1"]
+            parts.append("\t" if gap > max(w.get("size", 10) * 1.5, 12) else " ")
+        parts.append(text)
+        prev = w
+    text = "".join(parts)
+    # An accented letter drawn as its own glyph run ("Bo ğ aziçi") belongs to its word.
+    text = re.sub(r"(?<=[a-z]) ([^\W\d_a-zA-Z]) (?=[a-z])", r"\1", text)
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
+    """Icons become separators, odd spaces become spaces, soft hyphens go."""
+    text = _PRIVATE_USE.sub(" | ", text)
+    text = text.replace("\u00ad", "-").replace("\u200b", "").replace("\ufeff", "")
+    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
+    text = re.sub(r"[ ]{2,}", " ", text)
+    text = re.sub(r" *\t[\t ]*", "\t", text)
+    text = re.sub(r"^(?:\s*\|\s*)+|(?:\s*\|\s*)+$", "", text)
+    text = re.sub(r"(?:\s*\|\s*){2,}", " | ", text)
+    return text.strip()

@@ -1,0 +1,434 @@
+"""Work history and education entries from their sections.
+
+An entry is anchored by its dates: the short, non-bullet lines around a date range are the
+entry's header, and the header's items (split on tabs, bars, bullets, " , " and "–" before a
+place) are told apart by shape: places by their region, titles by their job words, employers
+by what is left (or by company words such as "Inc" or "University").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.parsing.dates import DANGLING, NOW, find_range, months
+from app.parsing.places import is_location, location_in
+from app.parsing.result import EducationEntry, Employment
+
+BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣⁃●○■□◆◇►▸▶➢➤✓✔\-–—*>]|\d{1,2}[.)])\s*")
+TITLE_WORDS = re.compile(
+    r"\b(?:engineer|engineering manager|developer|programmer|manager|director|intern|"
+    r"internship|analyst|accountant|technician|coordinator|consultant|specialist|lead|"
+    r"leader|head|officer|president|vice president|vp|founder|co-?founder|cto|ceo|cfo|coo|"
+    r"cio|ciso|assistant|associate|scientist|researcher|research assistant|fellow|"
+    r"postdoc|designer|architect|administrator|admin|support|representative|teacher|"
+    r"tutor|instructor|professor|lecturer|nurse|clerk|cashier|receptionist|secretary|"
+    r"advisor|adviser|editor|writer|author|journalist|producer|marketer|strategist|"
+    r"recruiter|owner|partner|principal|staff|member|volunteer|trainee|apprentice|"
+    r"executive|agent|operator|supervisor|planner|auditor|controller|bookkeeper|"
+    r"counsel|attorney|lawyer|paralegal|physician|therapist|pharmacist|chef|cook|"
+    r"driver|mechanic|electrician|technologist|sre|devops|full[- ]stack|front[- ]?end|"
+    r"back[- ]?end|software|data|product|project|program|sales|marketing|"
+    r"contractor|freelancer?|buyer|merchandiser|mentor|ambassador|chair|captain|"
+    r"treasurer|organizer|facilitator|investigator|inspector|surveyor|estimator|"
+    r"expert|evangelist|steward|attendant|guard|worker|helper|aide|crew)\b",
+    re.IGNORECASE,
+)
+ORG_WORDS = re.compile(
+    r"\b(?:inc|llc|l\.l\.c|ltd|limited|corp|corporation|co(?=\.|$)|company|gmbh|plc|"
+    r"group|holdings|technologies|technology|solutions|systems|labs?|laboratory|"
+    r"laboratories|studios?|entertainment|financial|bank|capital|partners|associates|"
+    r"consulting|services|industries|university|college|institute|school|academy|"
+    r"hospital|clinic|foundation|agency|department|ministry|council|bureau|"
+    r"research|health|healthcare|media|networks|software|international|global|"
+    r"enterprises|ventures|firm|store|restaurant|hotel|club|society|center|centre|"
+    r"management)\b\.?",
+    re.IGNORECASE,
+)
+INSTITUTION = re.compile(
+    r"universit|college|institute|school|academy|polytechnic|conservatory|seminary|"
+    r"\buc [A-Z]|\bucla\b|\bmit\b|caltech|\biit\b|\bnyu\b|\bcmu\b|\beth\b|\bepfl\b|"
+    r"hochschule|universidad|université|école|ecole|politecnico|\bcampus\b",
+    re.IGNORECASE,
+)
+DEGREE = re.compile(
+    r"\b(?:bachelor|master|doctor|doctorate|associate(?:'s)? (?:degree|of)|diploma|"
+    r"certificate|ph\.?\s?d|mba|m\.?b\.?a|b\.?\s?s\.?c?|m\.?\s?s\.?c?|b\.?\s?a|m\.?\s?a|"
+    r"b\.?\s?eng|m\.?\s?eng|b\.?\s?tech|m\.?\s?tech|b\.?\s?e|m\.?\s?e|b\.?com|m\.?com|"
+    r"bba|bfa|mfa|llb|llm|j\.?d|m\.?d|a\.?a\.?s?|ged|high school|hnd|btec|a-levels?|"
+    r"licen[cs]e|bachelor's|master's)(?![a-z])",
+    re.IGNORECASE,
+)
+STRONG_SPLIT = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■]\s*|\s*[|•·◦▪∙⋄♦●■]\s+|\s+,\s+|\s+@\s+|\s+/\s+")
+DASH_SPLIT = re.compile(r"\s+[–—-]\s+|\s+-{2}\s+")
+
+
+@dataclass
+class _Entry:
+    header: list[str] = field(default_factory=list)
+    start: str | None = None
+    end: str | None = None
+    dated: bool = False
+    body: bool = False
+
+
+def _is_bullet(text: str) -> bool:
+    return bool(BULLET.match(text)) and not re.match(r"^\s*[-–—]\s*$", text)
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence of description rather than an entry header."""
+    words = text.split()
+    if len(words) > 14 or (len(words) > 8 and text.rstrip().endswith((".", ";"))):
+        return True
+    return len(words) > 7 and bool(re.search(r"[a-z]{2}\.\s+[A-Z]", text))
+
+
+def _title_words(text: str) -> bool:
+    return bool(TITLE_WORDS.search(text))
+
+
+def _repair_dangling(lines: list[str]) -> list[str]:
+    """ "2017 –" at a line's start or end whose end ("Present") opens the next line."""
+    out = list(lines)
+    for i in range(len(out) - 1):
+        m = DANGLING.search(out[i])
+        if not m or (
+            find_range(out[i])
+            and find_range(out[i]).end not in (None,)
+            and (find_range(out[i]).start != find_range(out[i]).end)
+        ):
+            continue
+        nxt = re.match(
+            rf"^\s*({NOW}|(?:\w+\.?\s+)?(?:19|20)\d{{2}})\b\s*", out[i + 1], re.IGNORECASE
+        )
+        if not nxt:
+            continue
+        token = nxt.group(1)
+        start = m.group(1) or m.group(2)
+        rest = out[i][: m.start()] + " " + out[i][m.end() :]
+        out[i] = f"{start} – {token}\t{rest.strip()}"
+        out[i + 1] = out[i + 1][nxt.end() :]
+    return out
+
+
+def _date_of(text: str, bullet: bool) -> tuple[str, tuple[int, int] | None, object]:
+    """The date range in a line; in a bullet line only in a trailing tab column."""
+    if bullet:
+        segments = text.split("\t")
+        if len(segments) < 2:
+            return text, None, None
+        tail = segments[-1]
+        found = find_range(tail)
+        if found and len(tail.split()) <= 7:
+            return "\t".join(segments[:-1]), None, found
+        return text, None, None
+    found = find_range(text)
+    return text, found.span if found else None, found
+
+
+def parse_experience(lines: list[str]) -> list[Employment]:
+    """Entries of an experience-type section, most recent first as printed."""
+    lines = _repair_dangling([line for line in lines if line.strip()])
+    entries: list[_Entry] = []
+    current: _Entry | None = None
+    prev_body = False
+    for raw in lines:
+        bullet = _is_bullet(raw)
+        text, span, found = _date_of(raw, bullet)
+        prose = _is_prose(text.split("\t")[0])
+        is_header = not bullet and not prose
+        if is_header and prev_body and not found and _wrapped_tail(text):
+            is_header = False  # the short wrapped end of a bullet ("Fund", "uptime")
+        if is_header and text[:1].islower() and not found:
+            is_header = False
+        if is_header:
+            new = current is None or current.body or (found is not None and current.dated)
+            if new:
+                current = _Entry()
+                entries.append(current)
+            assert current is not None
+            header_text = text
+            if span:
+                header_text = text[: span[0]] + "\t" + text[span[1] :]
+            current.header.append(header_text)
+            if found and not current.dated:
+                current.start, current.end, current.dated = found.start, found.end, True
+            prev_body = False
+        else:
+            if current is not None:
+                current.body = True
+                if found and not current.dated:
+                    current.start, current.end, current.dated = found.start, found.end, True
+            prev_body = True
+    any_dated = any(e.dated for e in entries)
+    out: list[Employment] = []
+    for entry in entries:
+        if any_dated and not entry.dated:
+            continue
+        company, title = _company_title(entry.header)
+        if company is None and title is None:
+            continue
+        start, end = entry.start, entry.end
+        if start == end and start != "present" and end is not None:
+            end = None if start is None else end
+        out.append(Employment(company, title, start, end))
+    return out
+
+
+def _parts(header: list[str]) -> list[tuple[str, int]]:
+    """The header's items with the index of the line each came from."""
+    parts: list[tuple[str, int]] = []
+    for index, line in enumerate(header):
+        for piece in STRONG_SPLIT.split(line):
+            piece = piece.strip(" ,;:–—-")
+            if not piece:
+                continue
+            # "Company – City, ST" and "Title — Company" split on the dash; "Director –
+            # IT Operations" (a title with its specialty) does not.
+            dash = [d.strip(" ,") for d in DASH_SPLIT.split(piece) if d.strip(" ,")]
+            if len(dash) > 1 and is_location(dash[-1]):
+                parts.extend((p, index) for p in dash[:-1])
+                parts.append((dash[-1], index))
+                continue
+            if (
+                len(dash) == 2
+                and _title_words(dash[0]) != _title_words(dash[1])
+                and not any(_is_specialty(d) for d in dash)
+            ):
+                parts.extend((p, index) for p in dash)
+                continue
+            parts.extend((p, index) for p in _comma_items(piece))
+    return [(p, i) for p, i in parts if p and not re.fullmatch(r"[\W\d]+", p)]
+
+
+def _wrapped_tail(text: str) -> bool:
+    return not _title_words(text) and (
+        not STRONG_SPLIT.search(text) and (len(text.split()) <= 3 or text[:1].islower())
+    )
+
+
+def _is_specialty(text: str) -> bool:
+    """The area a title is in ("IT Operations", "Hybrid Cloud and Automation")."""
+    return (
+        not _org_like(text)
+        and bool(
+            re.search(
+                r"(?i)\b(?:operations|automation|cloud|infrastructure|windows|vmware|"
+                r"sales|marketing|finance|hr|it)\b",
+                text,
+            )
+        )
+        and not _title_words(text)
+    )
+
+
+def _comma_items(piece: str) -> list[str]:
+    """Split "Company, City, ST, Title" on commas, keeping "Inc." and places together."""
+    if is_location(piece) or ", " not in piece:
+        return [piece]
+    raw = [p.strip() for p in piece.split(",") if p.strip()]
+    items: list[str] = []
+    for item in raw:
+        suffix = re.fullmatch(r"(?i)(?:inc|llc|ltd|corp|co|plc|gmbh|l\.?p|s\.?a)\.?", item)
+        rank = re.fullmatch(r"(?i)(?:jr|sr|ii|iii|iv|associate)\.?", item)
+        if items and (suffix or (rank and _title_words(items[-1]))):
+            items[-1] = f"{items[-1]}, {item}"
+        else:
+            items.append(item)
+    merged: list[str] = []
+    for item in items:
+        if merged and is_location(f"{merged[-1]}, {item}") and not _title_words(merged[-1]):
+            merged[-1] = f"{merged[-1]}, {item}"
+        else:
+            merged.append(item)
+    return merged
+
+
+def _company_title(header: list[str]) -> tuple[str | None, str | None]:
+    parts = [(p, i) for p, i in _parts(header) if not is_location(p) and not _is_noise(p)]
+    if not parts:
+        return None, None
+    title: str | None = None
+    company: str | None = None
+    titled = [p for p, _ in parts if _title_words(p) and not _org_like(p)]
+    if titled:
+        title = titled[0]
+    orgs = [p for p, _ in parts if p != title and _org_like(p) and len(p.split()) <= 8]
+    others = [p for p, _ in parts if p != title and not _title_words(p) and len(p.split()) <= 8]
+    if orgs:
+        company = orgs[0]
+    elif others:
+        company = others[0]
+    else:
+        rest = [p for p, _ in parts if p != title]
+        company = rest[0] if rest else None
+    if title is None:
+        rest = [p for p, _ in parts if p != company]
+        title = rest[0] if rest else None
+    return company, title
+
+
+def _org_like(text: str) -> bool:
+    return bool(ORG_WORDS.search(text)) and not re.search(
+        r"(?i)\b(?:engineer|developer|manager|director|intern|analyst|lead|head|officer|"
+        r"assistant|associate|scientist|researcher|designer|architect|technician|"
+        r"coordinator|consultant|specialist|accountant)\b",
+        text,
+    )
+
+
+def _is_noise(part: str) -> bool:
+    return bool(
+        re.fullmatch(
+            r"(?i)(?:\d+\s*(?:years?|yrs?|months?|mos?)\s*)+|full[- ]time|part[- ]time|"
+            r"contract|internship|remote|hybrid|on-?site|present|current",
+            part.strip(),
+        )
+    )
+
+
+# --- education ----------------------------------------------------------------------------
+
+
+def parse_education(lines: list[str]) -> list[EducationEntry]:
+    """Institutions with the degree and year printed nearest to each."""
+    lines = _join_wrapped_degrees(_repair_dangling([line for line in lines if line.strip()]))
+    items: list[tuple[int, str, str]] = []  # (line, kind, text)
+    years: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        if _is_bullet(line) and not (INSTITUTION.search(line) or DEGREE.search(line)):
+            _text, _span, tail = _date_of(line, bullet=True)  # a date column beside it
+            if tail is not None:
+                end = tail.end if tail.end not in (None, "present") else tail.start
+                years.append((index, (end or "")[:4]))
+            continue
+        text = BULLET.sub("", line) if _is_bullet(line) else line
+        found = find_range(text)
+        if found:
+            end = found.end if found.end not in (None, "present") else found.start
+            if found.end == "present":
+                end = "present"
+            years.append((index, end[:4] if end and end != "present" else (end or "")))
+            text = text[: found.span[0]] + "\t" + text[found.span[1] :]
+        if re.match(
+            r"(?i)^\s*(?:gpa|grade|thesis|advisor|honou?rs|courses|coursework|"
+            r"relevant|minor|concentration|activities|awards?)\b",
+            text,
+        ):
+            continue
+        for piece in _edu_parts(text):
+            if INSTITUTION.search(piece):
+                items.append((index, "inst", piece))
+            elif DEGREE.search(piece) and len(piece.split()) <= 14:
+                items.append((index, "degree", piece))
+    institutions = [(i, t) for i, k, t in items if k == "inst"]
+    degrees = [(i, t) for i, k, t in items if k == "degree"]
+    # The section's own order (degree above institution, or below) decides ties.
+    degree_first = bool(items) and items[0][1] == "degree"
+    used_degrees: set[int] = set()
+    used_years: set[int] = set()
+    out: list[EducationEntry] = []
+    for n, (line, inst) in enumerate(institutions):
+        next_line = institutions[n + 1][0] if n + 1 < len(institutions) else 10**6
+        prev_line = institutions[n - 1][0] if n > 0 else -1
+        degree = _nearest(degrees, line, used_degrees, prev_line, next_line, degree_first)
+        year = _nearest(years, line, used_years, prev_line, next_line, degree_first)
+        out.append(EducationEntry(_clean_inst(inst), degree, year or None))
+    return out
+
+
+def _join_wrapped_degrees(lines: list[str]) -> list[str]:
+    """ "Master of Science in Software" / "Engineering": a narrow column wrapped the degree."""
+    out: list[str] = []
+    for line in lines:
+        if (
+            out
+            and DEGREE.search(out[-1])
+            and not INSTITUTION.search(out[-1])
+            and "\t" not in out[-1]
+            and len(line.split()) <= 3
+            and not (DEGREE.search(line) or INSTITUTION.search(line) or find_range(line))
+            and not _is_bullet(line)
+            and not re.search(r"(?i)gpa|grade|honou?rs|:", line)
+        ):
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
+def _nearest(
+    found: list[tuple[int, str]],
+    line: int,
+    used: set[int],
+    prev_line: int,
+    next_line: int,
+    before_first: bool = False,
+) -> str | None:
+    """The unused item nearest to ``line`` that is not nearer another institution."""
+    best: tuple[int, int] | None = None
+    for k, (i, _text) in enumerate(found):
+        if k in used or abs(i - line) > 3:
+            continue
+        if i > line and i >= next_line:
+            continue
+        if i < line and i <= prev_line:
+            continue
+        dist = abs(i - line) * 2 + ((i > line) if before_first else (i < line)) * 3
+        if best is None or dist < best[0]:
+            best = (dist, k)
+    if best is None:
+        return None
+    used.add(best[1])
+    return found[best[1]][1]
+
+
+def _edu_parts(text: str) -> list[str]:
+    out: list[str] = []
+    for piece in STRONG_SPLIT.split(text):
+        for sub in DASH_SPLIT.split(piece):
+            sub = sub.strip(" ,;–—-")
+            if not sub:
+                continue
+            if INSTITUTION.search(sub) and DEGREE.search(sub) and ", " in sub:
+                # "Bachelor of Science, State University, Anywhere, USA"
+                chunks = [c.strip() for c in sub.split(",") if c.strip()]
+                deg = [c for c in chunks if DEGREE.search(c) and not INSTITUTION.search(c)]
+                inst = [c for c in chunks if INSTITUTION.search(c)]
+                if deg and inst:
+                    out.append(deg[0])
+                    out.append(inst[0])
+                    continue
+            out.append(sub)
+    return out
+
+
+def _clean_inst(text: str) -> str:
+    place = location_in(text)
+    if place and text.endswith(place) and text != place:
+        text = text[: -len(place)].rstrip(" ,–—-")
+    return text.strip()
+
+
+def years_of_experience(entries: list[Employment]) -> float | None:
+    """Total months covered by the dated entries (overlaps counted once), in years."""
+    spans: list[tuple[int, int]] = []
+    for e in entries:
+        start = months(e.start)
+        end = months(e.end, end=True) if e.end else start
+        if start is None or end is None or end < start:
+            continue
+        spans.append((start, end + 1))
+    if not spans:
+        return None
+    spans.sort()
+    total, (cur_start, cur_end) = 0, spans[0]
+    for s, e in spans[1:]:
+        if s > cur_end:
+            total += cur_end - cur_start
+            cur_start, cur_end = s, e
+        else:
+            cur_end = max(cur_end, e)
+    total += cur_end - cur_start
+    return round(total / 12, 1)

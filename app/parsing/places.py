@@ -1,0 +1,100 @@
+"""Recognising place names ("San Francisco, CA", "Istanbul, Türkiye", "Remote") by shape.
+
+Resumes write places as a city followed by a region: a US state or Canadian province (code or
+name) or a country. No gazetteer of cities is needed: the region list carries the decision.
+"""
+
+from __future__ import annotations
+
+import re
+
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa",
+    "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
+    "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi",
+    "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire",
+    "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
+    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "DC": "District of Columbia",
+}  # fmt: skip
+CA_PROVINCES = {
+    "AB": "Alberta", "BC": "British Columbia", "MB": "Manitoba", "NB": "New Brunswick",
+    "NL": "Newfoundland and Labrador", "NS": "Nova Scotia", "ON": "Ontario",
+    "PE": "Prince Edward Island", "QC": "Quebec", "SK": "Saskatchewan",
+}  # fmt: skip
+COUNTRIES = {
+    "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "america",
+    "canada", "mexico", "brazil", "argentina", "chile", "colombia", "peru", "uk", "u.k.",
+    "united kingdom", "england", "scotland", "wales", "ireland", "france", "germany",
+    "spain", "portugal", "italy", "netherlands", "the netherlands", "belgium",
+    "switzerland", "austria", "sweden", "norway", "denmark", "finland", "iceland",
+    "poland", "czechia", "czech republic", "slovakia", "hungary", "romania", "bulgaria",
+    "greece", "turkey", "türkiye", "turkiye", "ukraine", "russia", "israel", "egypt",
+    "nigeria", "kenya", "south africa", "morocco", "ghana", "ethiopia", "uae",
+    "united arab emirates", "saudi arabia", "qatar", "india", "pakistan", "bangladesh",
+    "sri lanka", "nepal", "china", "hong kong", "taiwan", "japan", "south korea", "korea",
+    "singapore", "malaysia", "indonesia", "philippines", "vietnam", "thailand",
+    "australia", "new zealand", "estonia", "latvia", "lithuania", "serbia", "croatia",
+    "slovenia", "luxembourg", "iran", "iraq", "jordan", "lebanon",
+}  # fmt: skip
+_REGION_NAMES = {n.lower() for n in (*US_STATES.values(), *CA_PROVINCES.values())} | COUNTRIES
+_REGION_CODES = set(US_STATES) | set(CA_PROVINCES)
+_CITY_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.\-]*$|^(?:of|de|la|upon|on|am|del|sur)$")
+_WORK_MODE = re.compile(r"^(?:remote|hybrid|on-?site|anywhere)(?:\s*\(.*\))?$", re.IGNORECASE)
+
+
+def _is_region(part: str) -> bool:
+    part = re.sub(r"\s+\d{4,6}(?:-\d{4})?$", "", part.strip())  # ZIP code
+    if part in _REGION_CODES:
+        return True
+    return part.lower().strip(".") in _REGION_NAMES or part.lower() in _REGION_NAMES
+
+
+def _is_city(part: str) -> bool:
+    words = part.split()
+    return 1 <= len(words) <= 4 and all(_CITY_WORD.match(w) for w in words)
+
+
+def is_location(text: str) -> bool:
+    """The whole text is a place: "City, Region[, Country]", a region alone, or "Remote"."""
+    text = text.strip().strip("()")
+    if _WORK_MODE.match(text):
+        return True
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or len(parts) > 4:
+        return False
+    if len(parts) == 1:
+        return _is_region(parts[0]) and len(parts[0]) > 2
+    if len(parts) > 3 or (_is_region(parts[0]) and len(parts[0]) == 2):
+        return False
+    return _is_city(parts[0]) and all(_is_region(p) for p in parts[1:])
+
+
+def location_in(text: str) -> str | None:
+    """The "City, Region" inside a longer item (drops a street or ZIP code around it)."""
+    parts = [p.strip() for p in re.split(r",\s*", text.strip()) if p.strip()]
+    for i in range(len(parts) - 1, 0, -1):
+        if _is_region(parts[i]) and _is_city(parts[i - 1]) and not _is_region(parts[i - 1]):
+            start = i - 1
+            end = i + 1
+            while end < len(parts) and _is_region(parts[end]):
+                end += 1
+            place = [
+                parts[start],
+                *(re.sub(r"\s+\d{4,6}(?:-\d{4})?$", "", p) for p in parts[start + 1 : end]),
+            ]
+            return ", ".join(place)
+        if (
+            _is_region(parts[i])
+            and _is_region(parts[i - 1])
+            and i - 2 >= 0
+            and _is_city(parts[i - 2])
+        ):
+            continue
+    if len(parts) == 1 and _WORK_MODE.match(parts[0]):
+        return None
+    return None

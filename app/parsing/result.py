@@ -1,0 +1,71 @@
+"""What the parser returns: plain, picklable data that crosses process boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class ParseError(Exception):
+    """A file that cannot be parsed, with a message for the user (shown per file)."""
+
+    def __init__(self, message: str, kind: str = "unreadable"):
+        super().__init__(message)
+        self.kind = kind  # e.g. "corrupt", "encrypted", "empty", "scanned", "too_large", "type"
+
+
+@dataclass(frozen=True)
+class Employment:
+    company: str | None
+    title: str | None
+    start: str | None  # "YYYY" or "YYYY-MM"
+    end: str | None  # "YYYY", "YYYY-MM" or "present"
+
+
+@dataclass(frozen=True)
+class EducationEntry:
+    institution: str | None
+    degree: str | None
+    year: str | None
+
+
+@dataclass(frozen=True)
+class ParsedResume:
+    """The fields found in one resume, each with a confidence between 0 and 1."""
+
+    file: str
+    name: str | None = None
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()  # E.164 where the number could be normalised
+    location: str | None = None
+    links: tuple[str, ...] = ()
+    current_title: str | None = None
+    current_employer: str | None = None
+    employers: tuple[Employment, ...] = ()
+    education: tuple[EducationEntry, ...] = ()
+    skills: tuple[str, ...] = ()
+    years_experience: float | None = None
+    warnings: tuple[str, ...] = ()
+    confidence: dict[str, float] = field(default_factory=dict)
+    text: str = ""  # the extracted text (stored and indexed, never logged)
+    media_type: str = ""
+    pages: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `hirebench parse --json` prints for this file."""
+        return {
+            "file": self.file,
+            "name": self.name,
+            "emails": list(self.emails),
+            "phones": list(self.phones),
+            "location": self.location,
+            "links": list(self.links),
+            "current_title": self.current_title,
+            "current_employer": self.current_employer,
+            "employers": [asdict(e) for e in self.employers],
+            "education": [asdict(e) for e in self.education],
+            "skills": list(self.skills),
+            "years_experience": self.years_experience,
+            "warnings": list(self.warnings),
+            "confidence": dict(self.confidence),
+        }

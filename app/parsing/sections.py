@@ -1,0 +1,166 @@
+"""Splitting a resume into sections by their headings.
+
+A heading is recognised by its words (a vocabulary of common section names); other short
+lines typeset exactly like the recognised headings (same size, weight and case) are headings
+too, so that "Publications" or "Selected Honors" end the section before them even though their
+content is not parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.parsing.extract import Line
+
+EXPERIENCE, EDUCATION, SKILLS, PROJECTS, SUMMARY, CONTACT, LINKS, OTHER, HEADER = (
+    "experience",
+    "education",
+    "skills",
+    "projects",
+    "summary",
+    "contact",
+    "links",
+    "other",
+    "header",
+)
+
+_KINDS: list[tuple[str, str]] = [
+    (
+        EXPERIENCE,
+        r"(?:(?:professional|work|working|relevant|employment|career|research|volunteer|"
+        r"volunteering|leadership|industry|teaching|internship|job|management|technical|"
+        r"consulting|military|related|other|additional|selected|recent)\s+)*"
+        r"(?:experience|experiences|history|employment|internships?)"
+        r"(?:\s+(?:history|summary|and (?:leadership|achievements|projects)))?"
+        r"|employment|work|employers|career|positions(?: held)?|professional background|research"
+        r"|work and research experience|research and (?:work|professional) experience",
+    ),
+    (
+        EDUCATION,
+        r"(?:education|academic|academics|educational)(?:al)?"
+        r"(?:\s+(?:background|history|qualifications|details|and (?:training|certifications?"
+        r"|qualifications)))?|education & training|studies|degrees?",
+    ),
+    (
+        SKILLS,
+        r"(?:(?:technical|key|core|professional|relevant|it|computer|software|hard|soft|"
+        r"additional|other|top|digital)\s+)*(?:skills?|competenc(?:ies|e)|proficienc(?:ies|y)"
+        r"|expertise|strengths|abilities)(?:\s+(?:summary|and \w+(?: \w+)?))?"
+        r"|areas? of (?:expertise|strength|competence|specialization)|skill ?set"
+        r"|tech(?:nical)? stack|technologies|tools(?: and technologies)?|toolbox"
+        r"|technolog(?:y|ies) (?:skills|summary)|qualifications summary|summary of skills",
+    ),
+    (
+        PROJECTS,
+        r"(?:(?:personal|academic|selected|key|side|open source|technical|notable|"
+        r"relevant|research|software)\s+)*projects?(?: and (?:\w+))?|portfolio",
+    ),
+    (
+        SUMMARY,
+        r"(?:professional |career |executive |personal )?(?:summary|profile|objective|"
+        r"overview|about(?: me)?|introduction|bio)|summary of qualifications",
+    ),
+    (
+        CONTACT,
+        r"contact(?: (?:info|information|details|me))?|personal (?:info|information|details)",
+    ),
+    (LINKS, r"links|profiles|online presence|social|web"),
+    (
+        OTHER,
+        r"(?:selected |honou?rs (?:and|&) )?(?:awards?|honou?rs|achievements|accomplishments)"
+        r"(?: and \w+)?|certifications?(?: and \w+)?|licenses?(?: and certifications)?"
+        r"|publications?|selected publications|patents?|presentations|(?:invited )?talks"
+        r"|languages?|spoken languages|interests|hobbies|references?|activities"
+        r"|extra-?curricular(?: activities)?|involvement|volunteering|memberships?"
+        r"|affiliations|professional affiliations|courses|coursework|relevant coursework"
+        r"|training|conferences|community|leadership|additional information|miscellaneous",
+    ),
+]
+_KIND_RES = [(kind, re.compile(rf"(?:{pattern})", re.IGNORECASE)) for kind, pattern in _KINDS]
+
+
+@dataclass
+class Section:
+    """A heading and the lines under it; ``kind`` is one of the constants above."""
+
+    kind: str
+    heading: str
+    lines: list[Line] = field(default_factory=list)
+
+
+def heading_words(text: str) -> str:
+    """The comparable form of a possible heading ("WORK EXPERIENCE:" -> "work experience")."""
+    text = re.sub(r"^[\W\d_]+|[\W_]+$", "", text.strip())
+    text = text.replace("&", " and ")
+    text = re.sub(r"[^A-Za-z' ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def heading_kind(text: str) -> str | None:
+    """The section kind a line names, or None when it is not a section name."""
+    if "\t" in text.strip() or len(text) > 60:
+        return None
+    stripped = text.strip()
+    if re.search(r"[@/]|\d{3}|\.\s|,", stripped) or stripped.endswith("."):
+        return None
+    words = heading_words(stripped)
+    if not words or len(words.split()) > 6:
+        return None
+    for kind, pattern in _KIND_RES:
+        if pattern.fullmatch(words):
+            return kind
+    return None
+
+
+def _style(line: Line) -> tuple:
+    letters = re.sub(r"[^A-Za-z]", "", line.text)
+    return (round(line.size), line.bold, line.heading, letters.isupper())
+
+
+def _looks_like_heading(line: Line, styles: set[tuple]) -> bool:
+    text = line.text.strip()
+    if _style(line) not in styles or "\t" in text or len(text) > 40:
+        return False
+    if re.search(r"\d|[@,|•·:;]", text) or text.endswith("."):
+        return False
+    return 1 <= len(text.split()) <= 4 and text[0].isupper()
+
+
+def split_sections(lines: list[Line]) -> list[Section]:
+    """The header (before any heading) and one section per heading, in order."""
+    kinds = [heading_kind(line.text) for line in lines]
+    # A heading stands out from body text: skip vocabulary matches set like the body
+    # ("Skills" as the first word of a sentence cannot happen: the sentence fails the
+    # length test; but "Experience" as an item of a list can).
+    styles = {_style(line) for line, kind in zip(lines, kinds, strict=True) if kind}
+    body_style = _body_style(lines)
+    distinctive = {s for s in styles if s != body_style}
+    if distinctive:
+        styles = distinctive
+    sections = [Section(HEADER, "")]
+    for line, kind in zip(lines, kinds, strict=True):
+        style = _style(line)
+        if kind and (style in styles or not distinctive or _stands_alone(line)):
+            sections.append(Section(kind, line.text.strip().rstrip(":")))
+        elif distinctive and len(sections) > 1 and _looks_like_heading(line, styles):
+            sections.append(Section(OTHER, line.text.strip()))
+        else:
+            sections[-1].lines.append(line)
+    return sections
+
+
+def _stands_alone(line: Line) -> bool:
+    """An all-caps or colon-ended heading is a heading whatever its typography."""
+    text = line.text.strip()
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    return text.endswith(":") or (letters.isupper() and len(letters) > 3)
+
+
+def _body_style(lines: list[Line]) -> tuple | None:
+    counts: dict[tuple, int] = {}
+    for line in lines:
+        if len(line.text.split()) >= 6:
+            style = _style(line)
+            counts[style] = counts.get(style, 0) + len(line.text)
+    return max(counts, key=counts.__getitem__) if counts else None

@@ -1,0 +1,172 @@
+"""Skills from skills-type sections: lists split into atomic items.
+
+Category prefixes ("Languages:") are dropped, lists are split on commas, bullets, bars, tabs
+and "and", and a long item that is really a sentence ("Proficient in Python and Java") is
+replaced by the known skills it names, from the curated list in ``resources/skills.txt``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from app.resources import resources_dir
+
+_SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t]|\s/\s)\s*")
+_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*:\s*(?=\S)")
+_BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣●○■□◆◇►▸▶➢➤✓✔*>]|[-–—](?=\s))\s*")
+_VERSIONISH = re.compile(r"(?i)^(?:v(?:ersions?)?\s*)?[\d.+x ]+$|^versions?\b")
+_MAX_WORDS = 5
+
+
+@functools.lru_cache(maxsize=1)
+def curated() -> dict[str, str]:
+    """Lower-case alias -> canonical name, from resources/skills.txt."""
+    out: dict[str, str] = {}
+    try:
+        text = (resources_dir() / "skills.txt").read_text(encoding="utf-8")
+    except (OSError, FileNotFoundError):
+        return out
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        names = [n.strip() for n in line.split("|") if n.strip()]
+        for name in names:
+            out.setdefault(name.lower(), names[0])
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _curated_pattern() -> re.Pattern[str]:
+    aliases = sorted(curated(), key=len, reverse=True)
+    alternation = "|".join(re.escape(a) for a in aliases if len(a) > 1)
+    return re.compile(rf"(?<![\w.+#/-])(?:{alternation})(?![\w+#/-])", re.IGNORECASE)
+
+
+def known_skills(text: str) -> list[str]:
+    """Curated skills named in free text, as printed."""
+    found: list[str] = []
+    for m in _curated_pattern().finditer(text):
+        name = m.group(0)
+        if len(name) <= 2 and not name.isupper():
+            continue  # "go", "r" in prose are words, not languages
+        if name.lower() not in (f.lower() for f in found):
+            found.append(name)
+    return found
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Rows of a PDF that wrap one comma list: "Google Cloud" / "Platform, Firebase"."""
+    out: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if (
+            text
+            and out
+            and "," in out[-1]
+            and not _CATEGORY.match(text)
+            and not _BULLET.match(text)
+            and not out[-1].rstrip().endswith((".", ":"))
+        ):
+            out[-1] = f"{out[-1].rstrip()} {text}"
+        else:
+            out.append(text)
+    return out
+
+
+def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
+    """Atomic skill items of a skills section, in order, without duplicates."""
+    rows = _join_wrapped(lines) if wrapped else list(lines)
+    rows = [row for row in rows if row.strip()]
+    items: list[str] = []
+    for row in rows:
+        items.extend(_row_items(row))
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        key = item.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _row_items(row: str) -> list[str]:
+    text = _BULLET.sub("", row.strip())
+    # "Languages: Python, C++" or "Languages <tab> Python, C++": drop the category.
+    m = _CATEGORY.match(text)
+    if m and len(m.group(1).split()) <= 4:
+        text = text[m.end() :]
+    else:
+        head, sep, rest = text.partition("\t")
+        if sep and "," in rest and "," not in head and len(head.split()) <= 3:
+            text = rest
+    text = text.strip()
+    if not text:
+        return []
+    out: list[str] = []
+    for raw in _split_outside_parens(text):
+        out.extend(_item(raw))
+    return out
+
+
+def _split_outside_parens(text: str) -> list[str]:
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        if depth == 0:
+            m = _SPLIT.match(text, i)
+            if m and m.end() > i and (ch != " " or m.group(0).strip()):
+                parts.append("".join(current))
+                current = []
+                i = m.end()
+                continue
+        current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _item(raw: str) -> list[str]:
+    text = raw.strip().strip(".;:").strip()
+    text = re.sub(r"(?i)^(?:and|or|&)\s+", "", text)
+    text = re.sub(r"(?i),?\s*(?:etc\.?|and more|and others)$", "", text).strip()
+    if not text or text.lower() in ("etc", "and", "others"):
+        return []
+    out: list[str] = []
+    inner = re.search(r"\s*[(\[]([^)\]]*)[)\]]", text)
+    if inner:
+        content = inner.group(1)
+        head = (text[: inner.start()] + text[inner.end() :]).strip()
+        if "," in content or ";" in content:
+            # "SQL and NoSQL databases (MySQL, MongoDB)": the examples are the skills.
+            head = re.sub(r"(?i)\s+(?:databases|frameworks|libraries|languages|tools)$", "", head)
+            out.extend(_and_split(head))
+            for piece in re.split(r"\s*[,;]\s*", content):
+                out.extend(_and_split(piece.strip()))
+            return [o for o in out if o]
+        if _VERSIONISH.search(content.strip()) or len(content.split()) > 1:
+            text = head  # "Angular (versions 2+)", "Node.js (MERN stack)"
+    words = text.split()
+    if len(words) > _MAX_WORDS:
+        return known_skills(text)
+    return _and_split(text)
+
+
+def _and_split(text: str) -> list[str]:
+    """ "Git and GitHub" -> two skills; "Research and Development" stays when one word is
+    lower case on either side (a phrase rather than a pair)."""
+    text = text.strip()
+    if not text:
+        return []
+    parts = re.split(r"\s+(?:and|&)\s+", text)
+    if len(parts) == 1:
+        return [text]
+    return [p.strip() for p in parts if p.strip()]

@@ -1,0 +1,513 @@
+"""Duplicate candidates: finding people who look alike, and merging or dismissing them.
+
+An import that shares an email or phone with a record is that person (see `app.services.
+intake`). Without one, a similar name in the same city or at the same employer is only a
+suspicion: the new candidate is created and the pair is recorded for the recruiter, who
+merges them (everything moves to the survivor, in one audited transaction) or dismisses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from app.services.context import Outcome, ServiceContext, outcome
+from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
+from app.services.validation import clean
+from app.store.models import (
+    Activity,
+    Application,
+    Candidate,
+    CandidateEmail,
+    CandidatePhone,
+    CandidateSkill,
+    CandidateTag,
+    Consent,
+    Document,
+    DuplicateSuspect,
+    Education,
+    Experience,
+    PoolMembership,
+    utc_now,
+)
+
+SIMILAR_NAME_SCORE = 85.0  # rapidfuzz token_sort_ratio, 0-100: "Jane Smith" ~ "Jane Smyth"
+MAX_SUSPECTS = 5
+PREFILTER_LIMIT = 2000  # rows compared by rapidfuzz at most, whatever the database size
+MERGE_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "headline",
+    "current_title",
+    "current_employer",
+    "location",
+    "source",
+    "owner_id",
+    "summary",
+)
+
+
+def phone_key(phone: str | None) -> str | None:
+    """The comparable part of a phone number: its last ten digits (so "+1 555 010 2030",
+    "(555) 010-2030" and "5550102030" agree); None if it has too few digits to be one."""
+    if not phone:
+        return None
+    number = re.split(r"(?i)\s*(?:x|ext\.?|extension)\s*\d+\s*$", phone.strip())[0]
+    digits = re.sub(r"\D", "", number)
+    return digits[-10:] if len(digits) >= 7 else None
+
+
+def city_of(location: str | None) -> str | None:
+    """The city of "Austin, TX" (lower-case), for comparing locations written differently."""
+    text = clean(location)
+    return text.split(",")[0].strip().casefold() or None if text else None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def find_similar(session: Session, candidate: Candidate) -> list[tuple[int, float, str]]:
+    """(other id, score, reason) of candidates who may be ``candidate``, best first.
+
+    Cheap SQL first (same last-name initial, by the name index; same city or employer), then
+    rapidfuzz on the few rows left, so it stays fast at 100,000 candidates.
+    """
+    first, last = clean(candidate.first_name), clean(candidate.last_name)
+    city, employer = city_of(candidate.location), clean(candidate.current_employer)
+    if not first or not last or not (city or employer):
+        return []
+    c = Candidate.__table__.c
+    initials = {last[0].upper(), last[0].lower()}
+    same_initial = or_(
+        *(and_(c.last_name >= i, c.last_name < chr(ord(i) + 1)) for i in sorted(initials))
+    )
+    places = []
+    if city:
+        location = func.lower(c.location)
+        places.append(location == city)
+        places.append(location.like(f"{_escape_like(city)},%", escape="\\"))
+    if employer:
+        places.append(func.lower(c.current_employer) == employer.casefold())
+    rows = session.execute(
+        select(c.id, c.first_name, c.last_name, c.location, c.current_employer)
+        .where(same_initial, or_(*places), c.id != candidate.id)
+        .limit(PREFILTER_LIMIT)
+    ).all()
+    name = f"{first} {last}".casefold()
+    found: list[tuple[int, float, str]] = []
+    for row in rows:
+        score = fuzz.token_sort_ratio(name, f"{row.first_name} {row.last_name}".casefold())
+        if score < SIMILAR_NAME_SCORE:
+            continue
+        why = [f"similar name ({row.first_name} {row.last_name}, {score:.0f}%)"]
+        if city and city_of(row.location) == city:
+            why.append(f"same city ({row.location})")
+        if employer and (row.current_employer or "").casefold() == employer.casefold():
+            why.append(f"same employer ({row.current_employer})")
+        if len(why) > 1:
+            found.append((row.id, round(score, 1), "; ".join(why)[:300]))
+    found.sort(key=lambda item: (-item[1], item[0]))
+    return _without_shared_contacts(session, candidate.id, found)[:MAX_SUSPECTS]
+
+
+def _without_shared_contacts(
+    session: Session, candidate_id: int, found: list[tuple[int, float, str]]
+) -> list[tuple[int, float, str]]:
+    """Drop pairs sharing an email or phone: those are the same person, not suspects."""
+    if not found:
+        return found
+    ids = [other for other, _score, _reason in found]
+    emails = set(
+        session.scalars(
+            select(CandidateEmail.email).where(CandidateEmail.candidate_id == candidate_id)
+        )
+    )
+    phones = {
+        phone_key(p)
+        for p in session.scalars(
+            select(CandidatePhone.phone).where(CandidatePhone.candidate_id == candidate_id)
+        )
+    } - {None}
+    shared = {
+        row.candidate_id
+        for row in session.execute(
+            select(CandidateEmail.candidate_id).where(
+                CandidateEmail.candidate_id.in_(ids), CandidateEmail.email.in_(emails)
+            )
+        )
+    }
+    for other, phone in session.execute(
+        select(CandidatePhone.candidate_id, CandidatePhone.phone).where(
+            CandidatePhone.candidate_id.in_(ids)
+        )
+    ):
+        if phone_key(phone) in phones:
+            shared.add(other)
+    return [item for item in found if item[0] not in shared]
+
+
+def record_suspects(tx: Transaction, candidate: Candidate) -> tuple[int, ...]:
+    """Record the candidates ``candidate`` may duplicate (inside the caller's transaction)."""
+    found = find_similar(tx.session, candidate)
+    for other_id, score, reason in found:
+        suspect = DuplicateSuspect(
+            candidate_id=candidate.id, other_candidate_id=other_id, score=score, reason=reason
+        )
+        tx.session.add(suspect)
+        tx.session.flush()
+        tx.audit(
+            "duplicate.suspect",
+            "duplicate_suspect",
+            suspect.id,
+            after={"candidate_id": candidate.id, "other_candidate_id": other_id, "score": score},
+        )
+        tx.changed("duplicates", suspect.id)
+    return tuple(other_id for other_id, _score, _reason in found)
+
+
+@dataclass(frozen=True)
+class SuspectRow:
+    id: int
+    candidate_id: int
+    candidate_name: str
+    other_candidate_id: int
+    other_name: str
+    score: float
+    reason: str
+    created_at: dt.datetime
+
+
+def list_duplicate_suspects(ctx: ServiceContext) -> list[SuspectRow]:
+    """Unresolved suspects, the likeliest first."""
+    one, other = aliased(Candidate), aliased(Candidate)
+    with ctx.read() as session:
+        rows = session.execute(
+            select(
+                DuplicateSuspect.id,
+                DuplicateSuspect.candidate_id,
+                one.first_name,
+                one.last_name,
+                DuplicateSuspect.other_candidate_id,
+                other.first_name,
+                other.last_name,
+                DuplicateSuspect.score,
+                DuplicateSuspect.reason,
+                DuplicateSuspect.created_at,
+            )
+            .join(one, one.id == DuplicateSuspect.candidate_id)
+            .join(other, other.id == DuplicateSuspect.other_candidate_id)
+            .where(DuplicateSuspect.resolved_at.is_(None))
+            .order_by(DuplicateSuspect.score.desc(), DuplicateSuspect.id)
+        ).all()
+    return [
+        SuspectRow(r[0], r[1], f"{r[2]} {r[3]}".strip(), r[4], f"{r[5]} {r[6]}".strip(), *r[7:])
+        for r in rows
+    ]
+
+
+def dismiss_suspect(ctx: ServiceContext, suspect_id: int) -> Outcome[int]:
+    """The two are different people: keep both and stop suggesting the pair."""
+    with ctx.write() as tx:
+        suspect = tx.session.get(DuplicateSuspect, suspect_id)
+        if suspect is None:
+            raise NotFoundError(f"Duplicate suggestion #{suspect_id} no longer exists.")
+        if suspect.resolved_at is not None:
+            return outcome(suspect_id, tx)
+        suspect.resolved_at = utc_now()
+        tx.audit(
+            "duplicate.dismiss",
+            "duplicate_suspect",
+            suspect_id,
+            before={"resolved_at": None},
+            after={"resolved_at": suspect.resolved_at},
+        )
+        tx.changed("duplicates", suspect_id)
+        return outcome(suspect_id, tx)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    survivor_id: int
+    removed_id: int
+    moved: dict[str, int] = field(default_factory=dict)  # what moved, by kind
+    dropped_applications: tuple[int, ...] = ()  # the other's, on jobs the survivor was on
+
+
+def merge_candidates(
+    ctx: ServiceContext, survivor_id: int, other_id: int, chosen: Mapping[str, str]
+) -> Outcome[MergeResult]:
+    """Fold ``other`` into ``survivor`` and delete ``other``, in one audited transaction.
+
+    ``chosen`` says, per field of `MERGE_FIELDS`, whose value to keep ("survivor" or
+    "other"); a field not chosen keeps the survivor's value, or the other's when the
+    survivor's is empty. Applications, timeline, documents, contacts, skills, tags and pools
+    move; where both applied to the same job the survivor's application stays and the
+    other's timeline entries move onto it.
+    """
+    errors = {
+        name: "Choose survivor or other."
+        for name, pick in chosen.items()
+        if pick not in ("survivor", "other")
+    }
+    errors |= {name: "This field cannot be merged." for name in chosen if name not in MERGE_FIELDS}
+    if survivor_id == other_id:
+        errors["other"] = "A candidate cannot be merged with itself."
+    if errors:
+        raise ValidationError(errors)
+    with ctx.write() as tx:
+        session = tx.session
+        survivor = session.get(Candidate, survivor_id)
+        other = session.get(Candidate, other_id)
+        if survivor is None or other is None:
+            missing = survivor_id if survivor is None else other_id
+            raise NotFoundError(f"Candidate #{missing} no longer exists.")
+        before = _merge_snapshot(session, survivor)
+        removed = _merge_snapshot(session, other)
+        _merge_fields(survivor, other, chosen)
+        moved: dict[str, int] = {}
+        dropped = _move_applications(tx, survivor_id, other_id, moved)
+        _move_rows(session, survivor_id, other_id, moved)
+        resolved = _settle_suspects(tx, survivor_id, other_id)
+        session.flush()
+        session.execute(delete(Candidate.__table__).where(Candidate.__table__.c.id == other_id))
+        after = _merge_snapshot(session, survivor) | {
+            "merged_from": other_id,
+            "moved": moved,
+            "dropped_applications": dropped,
+            "resolved_suspects": resolved,
+        }
+        tx.audit("candidate.merge", "candidate", survivor_id, before=before, after=after)
+        tx.audit(
+            "candidate.merged_away",
+            "candidate",
+            other_id,
+            before=removed,
+            after={"merged_into": survivor_id},
+        )
+        tx.changed("candidates", survivor_id, other_id)
+        result = MergeResult(survivor_id, other_id, moved, tuple(dropped))
+        return outcome(result, tx)
+
+
+def _merge_snapshot(session: Session, candidate: Candidate) -> dict[str, Any]:
+    emails = session.scalars(
+        select(CandidateEmail.email)
+        .where(CandidateEmail.candidate_id == candidate.id)
+        .order_by(CandidateEmail.position)
+    )
+    phones = session.scalars(
+        select(CandidatePhone.phone)
+        .where(CandidatePhone.candidate_id == candidate.id)
+        .order_by(CandidatePhone.position)
+    )
+    return {name: getattr(candidate, name) for name in MERGE_FIELDS} | {
+        "links": list(candidate.links or []),
+        "do_not_contact": candidate.do_not_contact,
+        "consent": candidate.consent,
+        "emails": list(emails),
+        "phones": list(phones),
+    }
+
+
+def _merge_fields(survivor: Candidate, other: Candidate, chosen: Mapping[str, str]) -> None:
+    for name in MERGE_FIELDS:
+        mine, theirs = getattr(survivor, name), getattr(other, name)
+        pick = chosen.get(name)
+        if pick == "other" or (pick is None and mine in (None, "") and theirs not in (None, "")):
+            setattr(survivor, name, theirs)
+    links = list(survivor.links or [])
+    links += [link for link in other.links or [] if link not in links]
+    survivor.links = links
+    # The cautious answer wins: one "do not contact" or one withdrawal is enough.
+    survivor.do_not_contact = bool(survivor.do_not_contact or other.do_not_contact)
+    stricter = other.consent is Consent.WITHDRAWN and survivor.consent is not Consent.WITHDRAWN
+    news = other.consent is Consent.GRANTED and survivor.consent is Consent.UNKNOWN
+    if stricter or news:
+        survivor.consent, survivor.consent_at = other.consent, other.consent_at
+
+
+def _move_applications(
+    tx: Transaction, survivor_id: int, other_id: int, moved: dict[str, int]
+) -> list[int]:
+    """Re-point the other's applications; drop those on jobs the survivor is already on."""
+    session = tx.session
+    apps, acts = Application.__table__, Activity.__table__
+    survivor_jobs = dict(
+        session.execute(
+            select(apps.c.job_id, apps.c.id).where(apps.c.candidate_id == survivor_id)
+        ).all()
+    )
+    dropped: list[int] = []
+    rows = session.execute(
+        select(apps.c.id, apps.c.job_id, apps.c.stage_id).where(apps.c.candidate_id == other_id)
+    ).all()
+    for app_id, job_id, stage_id in rows:
+        tx.changed("jobs", job_id)
+        kept = survivor_jobs.get(job_id)
+        if kept is None:
+            session.execute(
+                update(apps)
+                .where(apps.c.id == app_id)
+                .values(candidate_id=survivor_id, version=apps.c.version + 1)
+            )
+            tx.changed("applications", app_id)
+            moved["applications"] = moved.get("applications", 0) + 1
+            continue
+        session.execute(
+            update(acts).where(acts.c.application_id == app_id).values(application_id=kept)
+        )
+        session.execute(delete(apps).where(apps.c.id == app_id))
+        tx.audit(
+            "application.delete",
+            "application",
+            app_id,
+            before={"candidate_id": other_id, "job_id": job_id, "stage_id": stage_id},
+            after={"merged_into_application": kept},
+        )
+        tx.changed("applications", app_id, kept)
+        tx.changed("stages", stage_id)
+        dropped.append(app_id)
+    return dropped
+
+
+def _move_rows(session: Session, survivor_id: int, other_id: int, moved: dict[str, int]) -> None:
+    """Timeline, documents, contacts, history, skills, tags and pools, without duplicates."""
+    for model, key in ((Activity, "activities"), (Document, "documents")):
+        table = model.__table__
+        count = session.execute(
+            update(table).where(table.c.candidate_id == other_id).values(candidate_id=survivor_id)
+        ).rowcount
+        if count:
+            moved[key] = count
+    _move_keyed(session, CandidateEmail, survivor_id, other_id, moved, "emails", lambda r: r.email)
+    _move_keyed(
+        session,
+        CandidatePhone,
+        survivor_id,
+        other_id,
+        moved,
+        "phones",
+        lambda r: phone_key(r.phone),
+    )
+
+    def job_key(row: Any) -> tuple[str, str, str | None]:
+        return (row.company.casefold(), (row.title or "").casefold(), row.start)
+
+    def school_key(row: Any) -> tuple[str, str, str | None]:
+        return (row.institution.casefold(), (row.degree or "").casefold(), row.year)
+
+    _move_keyed(session, Experience, survivor_id, other_id, moved, "experiences", job_key)
+    _move_keyed(session, Education, survivor_id, other_id, moved, "educations", school_key)
+    for model, column, key in (
+        (CandidateSkill, "skill_id", "skills"),
+        (CandidateTag, "tag_id", "tags"),
+        (PoolMembership, "pool_id", "pools"),
+    ):
+        table = model.__table__
+        have = set(
+            session.scalars(select(table.c[column]).where(table.c.candidate_id == survivor_id))
+        )
+        rows = session.execute(select(table).where(table.c.candidate_id == other_id)).mappings()
+        new = [dict(row) | {"candidate_id": survivor_id} for row in rows if row[column] not in have]
+        if new:
+            session.execute(insert(table), new)
+            moved[key] = len(new)
+
+
+def _move_keyed(
+    session: Session,
+    model: type,
+    survivor_id: int,
+    other_id: int,
+    moved: dict[str, int],
+    kind: str,
+    key: Any,
+) -> None:
+    """Move the other's rows of ``model`` unless the survivor has one with the same key."""
+    table = model.__table__
+    has_position = "position" in table.c
+    order = [table.c.position, table.c.id] if has_position else [table.c.id]
+    mine = session.execute(
+        select(table).where(table.c.candidate_id == survivor_id).order_by(*order)
+    ).all()
+    seen = {key(row) for row in mine}
+    position = len(mine)
+    count = 0
+    for row in session.execute(
+        select(table).where(table.c.candidate_id == other_id).order_by(*order)
+    ).all():
+        if key(row) in seen:
+            continue  # deleted with the other candidate
+        seen.add(key(row))
+        values: dict[str, Any] = {"candidate_id": survivor_id}
+        if has_position:
+            values["position"] = position
+        session.execute(update(table).where(table.c.id == row.id).values(**values))
+        position += 1
+        count += 1
+    if count:
+        moved[kind] = count
+
+
+def _settle_suspects(tx: Transaction, survivor_id: int, other_id: int) -> list[int]:
+    """Resolve the pair's suspects; hand the other's remaining suspicions to the survivor.
+
+    The resolved rows then go with the other candidate (foreign keys cascade); the audit
+    entries written here are what remains of them.
+    """
+    session = tx.session
+    table = DuplicateSuspect.__table__.c
+    pair = or_(
+        and_(table.candidate_id == survivor_id, table.other_candidate_id == other_id),
+        and_(table.candidate_id == other_id, table.other_candidate_id == survivor_id),
+    )
+    now = utc_now()
+    resolved = list(session.scalars(select(table.id).where(pair, table.resolved_at.is_(None))))
+    for suspect_id in resolved:
+        session.execute(
+            update(DuplicateSuspect.__table__).where(table.id == suspect_id).values(resolved_at=now)
+        )
+        tx.audit(
+            "duplicate.resolve",
+            "duplicate_suspect",
+            suspect_id,
+            before={"resolved_at": None},
+            after={"resolved_at": now, "merged": [survivor_id, other_id]},
+        )
+        tx.changed("duplicates", suspect_id)
+    existing = {
+        tuple(sorted(row))
+        for row in session.execute(
+            select(table.candidate_id, table.other_candidate_id).where(
+                or_(table.candidate_id == survivor_id, table.other_candidate_id == survivor_id)
+            )
+        )
+    }
+    for row in session.execute(
+        select(table.id, table.candidate_id, table.other_candidate_id).where(
+            or_(table.candidate_id == other_id, table.other_candidate_id == other_id),
+            ~pair,
+            table.resolved_at.is_(None),
+        )
+    ).all():
+        third = row.other_candidate_id if row.candidate_id == other_id else row.candidate_id
+        if tuple(sorted((survivor_id, third))) in existing:
+            continue  # the survivor already has this suspicion; the copy goes with the other
+        column = "candidate_id" if row.candidate_id == other_id else "other_candidate_id"
+        session.execute(
+            update(DuplicateSuspect.__table__)
+            .where(table.id == row.id)
+            .values({column: survivor_id})
+        )
+        existing.add(tuple(sorted((survivor_id, third))))
+        tx.changed("duplicates", row.id)
+    return resolved

@@ -1,0 +1,699 @@
+"""Resume intake: one parsed file becomes a stored document and a candidate, in one transaction.
+
+The parser runs elsewhere (a worker process) and hands over a `ParsedResume`. Here the
+original is kept under its SHA-256, the person is found by email or phone (or created), and
+placed where the recruiter dropped the file. Nothing the recruiter typed is overwritten:
+values that differ from the record come back as ``conflicts`` for confirmation, and people
+who merely look alike are recorded as duplicate suspects rather than merged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.parsing.result import ParsedResume
+from app.services.context import Outcome, ServiceContext, outcome
+from app.services.duplicates import (
+    dismiss_suspect,
+    list_duplicate_suspects,
+    merge_candidates,
+    phone_key,
+    record_suspects,
+)
+from app.services.unit_of_work import NotFoundError, Transaction, ValidationError, snapshot
+from app.services.validation import clean
+from app.store.models import (
+    Activity,
+    ActivityKind,
+    Application,
+    Candidate,
+    CandidateEmail,
+    CandidatePhone,
+    CandidateSkill,
+    Document,
+    Education,
+    Experience,
+    Job,
+    PoolMembership,
+    Skill,
+    Stage,
+    StageChange,
+    TalentPool,
+    utc_now,
+)
+
+__all__ = [
+    "ImportResult",
+    "IntakeTarget",
+    "apply_field_updates",
+    "dismiss_suspect",
+    "import_resume",
+    "list_duplicate_suspects",
+    "merge_candidates",
+    "split_name",
+]
+
+IMPORT_SOURCE = "Resume import"
+# Scalar fields a resume may fill; when already set and different they become conflicts.
+RESUME_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "current_title",
+    "current_employer",
+    "location",
+)
+UPDATABLE_FIELDS = (*RESUME_FIELDS, "headline", "summary")
+FIELD_LIMITS = {"headline": 300, "current_title": 200, "current_employer": 200, "location": 200}
+POSITION_STEP = 1024.0
+INCOMING_DIR = ".incoming"  # inside documents_dir: same file system, so the rename is atomic
+_PARTICLES = {"da", "de", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin"}
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_CREDENTIALS = {"phd", "ph.d.", "mba", "md", "cpa", "pmp", "pe", "msc", "bsc", "cfa"}
+
+
+@dataclass(frozen=True)
+class IntakeTarget:
+    """Where an imported resume lands: an application on a job (at a stage, else the first),
+    a talent pool, or (all None) just the candidate record."""
+
+    job_id: int | None = None
+    stage_id: int | None = None
+    pool_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What one import did; plain data, so it crosses threads and processes."""
+
+    candidate_id: int
+    created: bool
+    document_id: int
+    application_id: int | None = None  # the application this import created, if any
+    duplicate_document: bool = False
+    conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field → (old, new)
+    possible_duplicates: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()  # one-line remarks for the user ("already in this pipeline")
+
+
+def import_resume(
+    ctx: ServiceContext,
+    documents_dir: Path,
+    source: Path,
+    parsed: ParsedResume,
+    target: IntakeTarget | None = None,
+) -> Outcome[ImportResult]:
+    """Store ``source`` and its parse, find or create the candidate, place them on ``target``.
+
+    All or nothing: the rows, the audit entries and the stored file appear together. The file
+    is copied (and hashed while copying, so the hash names exactly the bytes kept) into
+    ``documents_dir`` first under a temporary name, renamed into place just before commit,
+    and removed again if the transaction fails.
+    """
+    source = Path(source)
+    documents_dir = Path(documents_dir)
+    incoming, digest, size = _copy_in(source, documents_dir)
+    relative = Path(digest[:2]) / f"{digest}{source.suffix.lower()}"
+    placed: Path | None = None
+    try:
+        with ctx.write() as tx:
+            document = tx.session.scalar(select(Document).where(Document.sha256 == digest))
+            notes: list[str] = []
+            seen_before = document is not None and document.candidate_id is not None
+            if document is None:
+                document = _new_document(source, parsed, digest, size, relative)
+                tx.session.add(document)
+            final = documents_dir / document.stored_path
+            if not final.exists():  # new, or lost from the store: keep this copy
+                placed = _place_file(incoming, final)
+            if seen_before:
+                result = _repeat(tx, document, target, notes)
+            else:
+                result = _import(tx, document, source, parsed, target, notes)
+            tx.changed("documents", result.document_id)
+            done = outcome(result, tx)
+    except BaseException:
+        if placed is not None:
+            _discard_unless_recorded(ctx, placed, digest)
+        raise
+    finally:
+        incoming.unlink(missing_ok=True)
+    return done
+
+
+def _copy_in(source: Path, documents_dir: Path) -> tuple[Path, str, int]:
+    """Copy ``source`` to a temporary file beside the store, returning it, its hash and size."""
+    folder = documents_dir / INCOMING_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f"{uuid.uuid4().hex}.part"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with source.open("rb") as reader, temporary.open("wb") as writer:
+            while chunk := reader.read(1 << 20):
+                digest.update(chunk)
+                writer.write(chunk)
+                size += len(chunk)
+            writer.flush()
+            os.fsync(writer.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary, digest.hexdigest(), size
+
+
+def _place_file(incoming: Path, final: Path) -> Path:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(incoming, final)
+    return final
+
+
+def _discard_unless_recorded(ctx: ServiceContext, path: Path, digest: str) -> None:
+    """Remove a stored file whose import failed, unless a committed document names it."""
+    with ctx.read() as session:
+        if session.scalar(select(Document.id).where(Document.sha256 == digest)) is None:
+            path.unlink(missing_ok=True)
+
+
+def _new_document(
+    source: Path, parsed: ParsedResume, digest: str, size: int, relative: Path
+) -> Document:
+    media_type = parsed.media_type or mimetypes.guess_type(source.name)[0]
+    return Document(
+        sha256=digest,
+        original_name=source.name[:300],
+        media_type=(media_type or "application/octet-stream")[:120],
+        size_bytes=size,
+        stored_path=relative.as_posix(),
+        text=parsed.text or None,
+        parsed_fields=parsed.to_json(),
+        parse_status="parsed_with_warnings" if parsed.warnings else "parsed",
+    )
+
+
+def _repeat(
+    tx: Transaction, document: Document, target: IntakeTarget | None, notes: list[str]
+) -> ImportResult:
+    """The same bytes were imported before: no second document, only the placement."""
+    assert document.candidate_id is not None
+    when = document.created_at.date().isoformat()
+    notes.append(f"This file was already imported on {when} (document #{document.id}).")
+    application_id = _place(tx, document.candidate_id, target, notes)
+    return ImportResult(
+        candidate_id=document.candidate_id,
+        created=False,
+        document_id=document.id,
+        application_id=application_id,
+        duplicate_document=True,
+        notes=tuple(notes),
+    )
+
+
+def _import(
+    tx: Transaction,
+    document: Document,
+    source: Path,
+    parsed: ParsedResume,
+    target: IntakeTarget | None,
+    notes: list[str],
+) -> ImportResult:
+    session = tx.session
+    existing = find_existing_candidate(session, parsed)
+    conflicts: dict[str, tuple[Any, Any]] = {}
+    suspects: tuple[int, ...] = ()
+    if existing is None:
+        candidate = _create_candidate(tx, source, parsed)
+        suspects = record_suspects(tx, candidate)
+    else:
+        candidate = session.get_one(Candidate, existing)
+        conflicts = _attach(tx, candidate, parsed, notes)
+    document.candidate_id = candidate.id
+    session.flush()
+    versions = session.scalar(
+        select(func.count(Document.id)).where(Document.candidate_id == candidate.id)
+    )
+    tx.audit(
+        "document.import",
+        "document",
+        document.id,
+        after={
+            "candidate_id": candidate.id,
+            "original_name": document.original_name,
+            "sha256": document.sha256,
+            "parse_status": document.parse_status,
+            "version": versions,
+        },
+    )
+    body = "New candidate from this resume." if existing is None else f"Resume version {versions}."
+    if conflicts:
+        body += " Differs from the record in: " + ", ".join(sorted(conflicts)) + "."
+    session.add(
+        Activity(
+            candidate_id=candidate.id,
+            kind=ActivityKind.NOTE,
+            subject=f"Resume imported: {source.name}"[:300],
+            body=body,
+            user_id=tx.actor.user_id,
+        )
+    )
+    application_id = _place(tx, candidate.id, target, notes)
+    tx.changed("candidates", candidate.id)
+    return ImportResult(
+        candidate_id=candidate.id,
+        created=existing is None,
+        document_id=document.id,
+        application_id=application_id,
+        conflicts=conflicts,
+        possible_duplicates=suspects,
+        notes=tuple(notes),
+    )
+
+
+def find_existing_candidate(session: Session, parsed: ParsedResume) -> int | None:
+    """The oldest candidate sharing an email (exact, lower-case) or a phone (by digits)."""
+    emails = _emails(parsed)
+    if emails:
+        found = session.scalar(
+            select(func.min(CandidateEmail.candidate_id)).where(CandidateEmail.email.in_(emails))
+        )
+        if found is not None:
+            return found
+    matches: list[int] = []
+    for phone in parsed.phones:
+        key = phone_key(phone)
+        if key is None:
+            continue
+        exact = {phone.strip(), re.sub(r"\D", "", phone)}
+        rows = session.execute(
+            select(CandidatePhone.candidate_id).where(CandidatePhone.phone.in_(exact))
+        ).all()
+        if not rows:  # stored in another format: compare digits of the few ending alike
+            rows = [
+                row
+                for row in session.execute(
+                    select(CandidatePhone.candidate_id, CandidatePhone.phone).where(
+                        CandidatePhone.phone.like(f"%{key[-4:]}")
+                    )
+                )
+                if phone_key(row.phone) == key
+            ]
+        matches.extend(row.candidate_id for row in rows)
+    return min(matches) if matches else None
+
+
+def _emails(parsed: ParsedResume) -> list[str]:
+    seen: dict[str, None] = {}
+    for email in parsed.emails:
+        value = email.strip().lower()
+        if "@" in value and len(value) <= 320:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def _phones(parsed: ParsedResume) -> list[str]:
+    seen: dict[str, str] = {}
+    for phone in parsed.phones:
+        key = phone_key(phone)
+        if key is not None:
+            seen.setdefault(key, phone.strip()[:40])
+    return list(seen.values())
+
+
+def split_name(name: str | None) -> tuple[str, str | None, str] | None:
+    """(first, middle, last) from a full name; "Last, First" is understood too."""
+    text = clean(name)
+    if not text:
+        return None
+    if "," in text:
+        last, _, rest = text.partition(",")
+        words = rest.split()
+        words = [w for w in words if w.lower() not in _CREDENTIALS]
+        if words and last.strip():
+            middle = " ".join(words[1:]) or None
+            return words[0], middle, last.strip()
+        text = last
+    words = [w for w in text.split() if w.lower().strip(",") not in _CREDENTIALS]
+    if not words:
+        return None
+    suffix = words.pop() if len(words) > 2 and words[-1].lower() in _SUFFIXES else None
+    if len(words) == 1:
+        return words[0], None, suffix or ""
+    last_start = len(words) - 1
+    while last_start > 1 and words[last_start - 1].lower() in _PARTICLES:
+        last_start -= 1
+    last = " ".join(words[last_start:] + ([suffix] if suffix else []))
+    middle = " ".join(words[1:last_start]) or None
+    return words[0], middle, last
+
+
+def _resume_values(parsed: ParsedResume) -> dict[str, str | None]:
+    """The scalar candidate fields this resume provides, trimmed to their column sizes."""
+    parts = split_name(parsed.name)
+    first, middle, last = parts if parts else (None, None, None)
+    title, employer = parsed.current_title, parsed.current_employer
+    if not title and not employer and parsed.employers:
+        latest = parsed.employers[0]
+        if (latest.end or "").lower() == "present":
+            title, employer = latest.title, latest.company
+    values = {
+        "first_name": first,
+        "middle_name": middle,
+        "last_name": last or None,
+        "current_title": title,
+        "current_employer": employer,
+        "location": parsed.location,
+    }
+    limits = {"first_name": 100, "middle_name": 100, "last_name": 100} | FIELD_LIMITS
+    return {
+        name: (clean(value)[: limits[name]] if clean(value) else None)
+        for name, value in values.items()
+    }
+
+
+def _create_candidate(tx: Transaction, source: Path, parsed: ParsedResume) -> Candidate:
+    values = _resume_values(parsed)
+    if not values["first_name"]:
+        values["first_name"] = "Unknown"
+        values["last_name"] = f"({source.stem})"[:100]
+    candidate = Candidate(
+        **(values | {"last_name": values["last_name"] or ""}),
+        links=_links(parsed, []),
+        source=IMPORT_SOURCE,
+        owner_id=tx.actor.user_id,
+    )
+    for position, email in enumerate(_unclaimed_emails(tx.session, _emails(parsed))):
+        candidate.emails.append(CandidateEmail(email=email, position=position))
+    for position, phone in enumerate(_phones(parsed)):
+        candidate.phones.append(CandidatePhone(phone=phone, position=position))
+    candidate.experiences.extend(_experiences(parsed))
+    candidate.educations.extend(_educations(parsed))
+    tx.session.add(candidate)
+    tx.session.flush()
+    skills = _link_skills(tx.session, candidate.id, parsed.skills)
+    after = {name: getattr(candidate, name) for name in RESUME_FIELDS} | {
+        "emails": [e.email for e in candidate.emails],
+        "phones": [p.phone for p in candidate.phones],
+        "links": list(candidate.links),
+        "skills": skills,
+        "source": IMPORT_SOURCE,
+    }
+    tx.audit("candidate.create", "candidate", candidate.id, after=after)
+    return candidate
+
+
+def _attach(
+    tx: Transaction, candidate: Candidate, parsed: ParsedResume, notes: list[str]
+) -> dict[str, tuple[Any, Any]]:
+    """Fill the candidate's empty fields from the resume; return the differing ones."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    conflicts: dict[str, tuple[Any, Any]] = {}
+    for name, new in _resume_values(parsed).items():
+        old = getattr(candidate, name)
+        if new is None:
+            continue
+        if not old:
+            before[name], after[name] = old, new
+            setattr(candidate, name, new)
+        elif _comparable(old) != _comparable(new):
+            conflicts[name] = (old, new)
+    known = {e.email for e in candidate.emails}
+    new_emails = [e for e in _emails(parsed) if e not in known]
+    claimed = set(new_emails) - set(_unclaimed_emails(tx.session, new_emails))
+    for email in new_emails:
+        if email in claimed:
+            notes.append(f"{email} belongs to another candidate; not added.")
+            continue
+        candidate.emails.append(CandidateEmail(email=email, position=len(candidate.emails)))
+        after.setdefault("emails_added", []).append(email)
+    keys = {phone_key(p.phone) for p in candidate.phones}
+    for phone in _phones(parsed):
+        if phone_key(phone) not in keys:
+            candidate.phones.append(CandidatePhone(phone=phone, position=len(candidate.phones)))
+            after.setdefault("phones_added", []).append(phone)
+    links = _links(parsed, list(candidate.links or []))
+    if links != list(candidate.links or []):
+        before["links"], after["links"] = list(candidate.links or []), links
+        candidate.links = links
+    if not candidate.experiences:
+        candidate.experiences.extend(_experiences(parsed))
+    if not candidate.educations:
+        candidate.educations.extend(_educations(parsed))
+    tx.session.flush()
+    added_skills = _link_skills(tx.session, candidate.id, parsed.skills)
+    if added_skills:
+        after["skills_added"] = added_skills
+    if after or conflicts:
+        changes = after | ({"conflicts": snapshot(conflicts)} if conflicts else {})
+        tx.audit("candidate.update_from_resume", "candidate", candidate.id, before, changes)
+    return conflicts
+
+
+def _comparable(value: Any) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+def _unclaimed_emails(session: Session, emails: list[str]) -> list[str]:
+    """The addresses no candidate has yet (an address identifies one person)."""
+    if not emails:
+        return []
+    taken = set(
+        session.scalars(select(CandidateEmail.email).where(CandidateEmail.email.in_(emails)))
+    )
+    return [e for e in emails if e not in taken]
+
+
+def _links(parsed: ParsedResume, current: list[str]) -> list[str]:
+    seen = {link.rstrip("/").lower() for link in current}
+    links = list(current)
+    for link in parsed.links:
+        value = link.strip()
+        if value and value.rstrip("/").lower() not in seen:
+            seen.add(value.rstrip("/").lower())
+            links.append(value[:500])
+    return links
+
+
+def _experiences(parsed: ParsedResume) -> list[Experience]:
+    rows = []
+    for employment in parsed.employers:
+        if not clean(employment.company) and not clean(employment.title):
+            continue
+        rows.append(
+            Experience(
+                company=(clean(employment.company) or "")[:200],
+                title=(clean(employment.title) or "")[:200] or None,
+                start=(employment.start or None) and employment.start[:10],
+                end=(employment.end or None) and employment.end[:10],
+                position=len(rows),
+            )
+        )
+    return rows
+
+
+def _educations(parsed: ParsedResume) -> list[Education]:
+    rows = []
+    for entry in parsed.education:
+        if not clean(entry.institution) and not clean(entry.degree):
+            continue
+        rows.append(
+            Education(
+                institution=(clean(entry.institution) or "")[:200],
+                degree=(clean(entry.degree) or "")[:200] or None,
+                year=(entry.year or None) and entry.year[:10],
+                position=len(rows),
+            )
+        )
+    return rows
+
+
+def _link_skills(session: Session, candidate_id: int, names: tuple[str, ...]) -> list[str]:
+    """Link the named skills (found case-insensitively, created if new); return those added."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        value = (clean(name) or "")[:120]
+        if value:
+            wanted.setdefault(value.casefold(), value)
+    if not wanted:
+        return []
+    existing = {
+        name.casefold(): skill_id
+        for skill_id, name in session.execute(
+            select(Skill.id, Skill.name).where(func.lower(Skill.name).in_(list(wanted)))
+        )
+    }
+    linked = set(
+        session.scalars(
+            select(CandidateSkill.skill_id).where(CandidateSkill.candidate_id == candidate_id)
+        )
+    )
+    added = []
+    for key, name in wanted.items():
+        skill_id = existing.get(key)
+        if skill_id is None:
+            skill = Skill(name=name)
+            session.add(skill)
+            session.flush()
+            skill_id = existing[key] = skill.id
+        if skill_id not in linked:
+            session.add(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id))
+            linked.add(skill_id)
+            added.append(name)
+    return added
+
+
+def _place(
+    tx: Transaction, candidate_id: int, target: IntakeTarget | None, notes: list[str]
+) -> int | None:
+    """Put the candidate on the target's job and stage and/or in its pool."""
+    if target is None:
+        return None
+    application_id = None
+    if target.job_id is not None:
+        application_id = _apply(tx, candidate_id, target.job_id, target.stage_id, notes)
+    elif target.stage_id is not None:
+        raise ValidationError({"stage": "A stage needs its job."})
+    if target.pool_id is not None:
+        _join_pool(tx, candidate_id, target.pool_id, notes)
+    return application_id
+
+
+def _apply(
+    tx: Transaction, candidate_id: int, job_id: int, stage_id: int | None, notes: list[str]
+) -> int | None:
+    session = tx.session
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFoundError(f"Job #{job_id} no longer exists.")
+    if stage_id is None:
+        stage = session.scalar(
+            select(Stage).where(Stage.job_id == job_id).order_by(Stage.position).limit(1)
+        )
+        if stage is None:
+            raise ValidationError({"stage": f"Job #{job_id} has no stages."})
+    else:
+        stage = session.get(Stage, stage_id)
+        if stage is None or stage.job_id != job_id:
+            raise ValidationError({"stage": "That stage does not belong to this job."})
+    existing = session.scalar(
+        select(Application.id).where(
+            Application.candidate_id == candidate_id, Application.job_id == job_id
+        )
+    )
+    if existing is not None:
+        notes.append(f"Already in the pipeline of {job.title}; left where it was.")
+        return None
+    last = session.scalar(
+        select(func.max(Application.board_position)).where(Application.stage_id == stage.id)
+    )
+    now = utc_now()
+    application = Application(
+        candidate_id=candidate_id,
+        job_id=job_id,
+        stage_id=stage.id,
+        source=IMPORT_SOURCE,
+        applied_at=now,
+        stage_entered_at=now,
+        board_position=(last or 0.0) + POSITION_STEP,
+    )
+    session.add(application)
+    session.flush()
+    session.add(
+        StageChange(
+            application_id=application.id,
+            from_stage_id=None,
+            to_stage_id=stage.id,
+            changed_at=now,
+            changed_by_id=tx.actor.user_id,
+        )
+    )
+    session.add(
+        Activity(
+            candidate_id=candidate_id,
+            application_id=application.id,
+            kind=ActivityKind.STAGE_CHANGE,
+            subject=f"Added to {stage.name} for {job.title}"[:300],
+            occurred_at=now,
+            user_id=tx.actor.user_id,
+        )
+    )
+    tx.audit(
+        "application.create",
+        "application",
+        application.id,
+        after={"candidate_id": candidate_id, "job_id": job_id, "stage_id": stage.id},
+    )
+    tx.changed("applications", application.id)
+    tx.changed("jobs", job_id)
+    tx.changed("stages", stage.id)
+    return application.id
+
+
+def _join_pool(tx: Transaction, candidate_id: int, pool_id: int, notes: list[str]) -> None:
+    session = tx.session
+    pool = session.get(TalentPool, pool_id)
+    if pool is None:
+        raise NotFoundError(f"Talent pool #{pool_id} no longer exists.")
+    if session.get(PoolMembership, (pool_id, candidate_id)) is not None:
+        notes.append(f"Already in the pool {pool.name}.")
+        return
+    session.add(
+        PoolMembership(
+            pool_id=pool_id, candidate_id=candidate_id, added_by_id=tx.actor.user_id, note=None
+        )
+    )
+    tx.audit("pool.add_member", "talent_pool", pool_id, after={"candidate_id": candidate_id})
+    tx.changed("pools", pool_id)
+
+
+def apply_field_updates(
+    ctx: ServiceContext, candidate_id: int, updates: dict[str, Any]
+) -> Outcome[tuple[str, ...]]:
+    """Apply values the recruiter confirmed (typically an import's conflicts).
+
+    ``updates`` maps field names to new values; a conflict's ``(old, new)`` pair may be passed
+    as is and its new value is taken. Returns the names of the fields that changed.
+    """
+    errors: dict[str, str] = {}
+    values: dict[str, str | None] = {}
+    for name, raw in updates.items():
+        value = raw[1] if isinstance(raw, tuple) and len(raw) == 2 else raw
+        if name not in UPDATABLE_FIELDS:
+            errors[name] = "This field cannot be updated here."
+            continue
+        text = value.strip() if name == "summary" and isinstance(value, str) else None
+        text = text or clean(value if isinstance(value, str) or value is None else str(value))
+        limit = {"first_name": 100, "middle_name": 100, "last_name": 100}.get(name)
+        limit = limit or FIELD_LIMITS.get(name)
+        if name == "first_name" and not text:
+            errors[name] = "First name is required."
+        elif limit and text and len(text) > limit:
+            errors[name] = f"At most {limit} characters."
+        values[name] = text
+    if errors:
+        raise ValidationError(errors)
+    with ctx.write() as tx:
+        candidate = tx.session.get(Candidate, candidate_id)
+        if candidate is None:
+            raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
+        changed = [n for n, v in values.items() if (getattr(candidate, n) or None) != v]
+        if not changed:
+            return outcome((), tx)
+        before = {name: getattr(candidate, name) for name in changed}
+        for name in changed:
+            value = values[name]
+            setattr(candidate, name, "" if name == "last_name" and value is None else value)
+        after = {name: getattr(candidate, name) for name in changed}
+        tx.audit("candidate.update", "candidate", candidate_id, before=before, after=after)
+        tx.changed("candidates", candidate_id)
+        return outcome(tuple(changed), tx)

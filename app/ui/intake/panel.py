@@ -1,0 +1,184 @@
+"""The intake panel: every file being imported, its state, overall progress, cancel, retry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.theme import Palette
+
+if TYPE_CHECKING:  # the worker module loads multiprocessing: only when importing starts
+    from app.workers.intake import ItemUpdate
+
+FINISHED = ("done", "failed", "cancelled")
+STATE_LABELS = {
+    "queued": "Waiting",
+    "parsing": "Reading…",
+    "importing": "Saving…",
+    "done": "Imported",
+    "failed": "Failed",
+    "cancelled": "Cancelled",
+}
+COLUMNS = ("File", "State", "Details")
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class IntakeModel(QAbstractTableModel):
+    """One row per submitted file, updated in place as its state changes."""
+
+    def __init__(self, palette: Palette, parent: Any = None):
+        super().__init__(parent)
+        self.palette = palette
+        self.items: list[ItemUpdate] = []
+        self.rows_by_id: dict[int, int] = {}
+
+    def apply(self, update: ItemUpdate) -> None:
+        row = self.rows_by_id.get(update.item_id)
+        if row is None:
+            row = len(self.items)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self.items.append(update)
+            self.rows_by_id[update.item_id] = row
+            self.endInsertRows()
+            return
+        self.items[row] = update
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def counts(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for item in self.items:
+            totals[item.state] = totals.get(item.state, 0) + 1
+        return totals
+
+    def failed_ids(self) -> list[int]:
+        return [item.item_id for item in self.items if item.state == "failed"]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return Path(item.path).name
+            if column == 1:
+                return STATE_LABELS.get(item.state, item.state)
+            return _details(item)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{item.path}\n{_details(item)}"
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            colour = {"done": self.palette.success, "failed": self.palette.danger}.get(item.state)
+            return QColor(colour) if colour else None
+        if role == Qt.ItemDataRole.UserRole:
+            return item
+        return None
+
+
+def _details(item: ItemUpdate) -> str:
+    if item.state == "done" and item.result is not None:
+        result = item.result
+        parts = ["new candidate" if result.created else "added to an existing candidate"]
+        if result.duplicate_document:
+            parts.append("same file was already imported")
+        if result.application_id:
+            parts.append("placed on the board")
+        if result.conflicts:
+            parts.append(f"{len(result.conflicts)} changed field(s) to review")
+        if result.possible_duplicates:
+            parts.append("possible duplicate")
+        return "; ".join(parts)
+    return item.message
+
+
+class IntakePanel(QWidget):
+    """Shown while files are imported; stays until dismissed so failures can be retried."""
+
+    cancel_requested = Signal()
+    retry_requested = Signal(object)  # item ids
+    review_requested = Signal(object)  # ItemUpdate of a finished file
+
+    def __init__(self, palette: Palette, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("intakePanel")
+        self.model = IntakeModel(palette, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        bar = QHBoxLayout()
+        self.summary = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setObjectName("intakeProgress")
+        self.progress.setTextVisible(True)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setObjectName("intakeCancel")
+        self.cancel.clicked.connect(self.cancel_requested)
+        self.retry = QPushButton("Retry failed")
+        self.retry.setObjectName("intakeRetry")
+        self.retry.clicked.connect(lambda: self.retry_requested.emit(self.model.failed_ids()))
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.progress, 1)
+        bar.addWidget(self.retry)
+        bar.addWidget(self.cancel)
+        layout.addLayout(bar)
+        self.table = QTableView()
+        self.table.setObjectName("intakeTable")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 260)
+        self.table.setColumnWidth(1, 110)
+        self.table.doubleClicked.connect(self._review)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    def apply(self, update: ItemUpdate) -> None:
+        self.model.apply(update)
+        self.refresh()
+
+    def refresh(self) -> None:
+        counts = self.model.counts()
+        total = len(self.model.items)
+        finished = sum(counts.get(state, 0) for state in FINISHED)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(finished)
+        self.progress.setFormat(f"{finished} of {total}")
+        failed = counts.get("failed", 0)
+        self.summary.setText(
+            f"{counts.get('done', 0)} imported · {failed} failed · {total - finished} to go"
+        )
+        self.retry.setEnabled(failed > 0)
+        self.cancel.setEnabled(finished < total)
+
+    def _review(self, index: QModelIndex) -> None:
+        item: ItemUpdate = self.model.data(index, Qt.ItemDataRole.UserRole)
+        if item is not None and item.state == "done":
+            self.review_requested.emit(item)

@@ -1,0 +1,639 @@
+"""Background resume intake, without Qt: parse in worker processes, import in one thread.
+
+Parsers meet hostile files (huge, malformed, crafted), so each parse runs in a worker
+*process* ("spawn": no inherited locks or Qt state) with an address-space limit, and is
+killed when it overruns its time limit. A hang or crash fails that one file; the others
+carry on in fresh workers. One background thread feeds and watches the workers and does
+the database writes (`import_resume`, one transaction per file) with its own sessions; it
+reports every step through ``on_update``, which the Qt layer re-emits on the GUI thread.
+Only ids, paths and plain dataclasses cross the thread and process boundaries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.workers.archives import expand
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+    from app.parsing.result import ParsedResume
+    from app.services.context import ServiceContext
+    from app.services.intake import ImportResult, IntakeTarget
+
+log = logging.getLogger(__name__)
+
+QUEUED, PARSING, IMPORTING = "queued", "parsing", "importing"
+DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
+FINAL_STATES = frozenset({DONE, FAILED, CANCELLED})
+IDLE_WORKER_SECONDS = 60.0  # an idle worker process is stopped after this long
+
+ParseFunction = Callable[..., "ParsedResume"]
+
+
+@dataclass(frozen=True)
+class ItemUpdate:
+    """The state of one file, each time it changes."""
+
+    item_id: int
+    path: str
+    state: str  # queued | parsing | importing | done | failed | cancelled
+    message: str = ""
+    result: ImportResult | None = None
+    error_kind: str | None = None
+
+
+# --- the worker process --------------------------------------------------------------------
+
+
+def _default_parse(path: Path, default_region: str = "US") -> ParsedResume:
+    from app.parsing import parse_file  # type: ignore[attr-defined]
+
+    return parse_file(path, default_region=default_region)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on Windows: rely on the time limit
+        return
+    limit = memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(
+        resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit)
+    )
+
+
+def _worker_main(
+    connection: Connection, memory_mb: int, parse: ParseFunction | None, default_region: str
+) -> None:
+    """Parse the paths sent on ``connection`` one by one and send back each outcome."""
+    with contextlib.suppress(ValueError, OSError):  # Ctrl-C is the parent's to handle
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _limit_memory(memory_mb)
+    from app.parsing.result import ParseError
+
+    function = parse or _default_parse
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        item_id, path = task
+        try:
+            reply: tuple[Any, ...] = (
+                item_id,
+                "ok",
+                function(Path(path), default_region=default_region),
+            )
+        except ParseError as exc:
+            reply = (item_id, "error", exc.kind, str(exc))
+        except MemoryError:
+            reply = (
+                item_id,
+                "error",
+                "memory",
+                f"The file needs more than {memory_mb} MB to read.",
+            )
+        except Exception as exc:  # a parser bug must not take the worker's other files down
+            reply = (item_id, "error", "parser_error", f"The parser failed: {exc!r}"[:500])
+        try:
+            connection.send(reply)
+        except MemoryError:
+            connection.send((item_id, "error", "memory", "The result is too large to return."))
+        except Exception as exc:  # an unpicklable result
+            connection.send((item_id, "error", "parser_error", f"Unusable result: {exc!r}"[:500]))
+        if reply[2] == "memory":
+            return  # start afresh: the heap may be fragmented or half-initialised
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+    item_id: int | None = None
+    deadline: float = 0.0
+    idle_since: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class _Item:
+    id: int
+    display: str
+    path: Path | None
+    target: IntakeTarget | None
+    state: str = QUEUED
+
+
+# --- the runner ----------------------------------------------------------------------------
+
+
+class IntakeRunner:
+    """Imports resume files in the background; see the module docstring.
+
+    ``parse`` replaces `app.parsing.parse_file` (tests): a module-level function, since
+    worker processes are spawned and receive it by reference.
+    """
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        documents_dir: Path,
+        on_update: Callable[[ItemUpdate], None],
+        workers: int | None = None,
+        timeout_s: float = 60,
+        memory_mb: int = 1536,
+        default_region: str = "US",
+        parse: ParseFunction | None = None,
+    ):
+        from sqlalchemy.orm import sessionmaker
+
+        from app.services.context import ServiceContext as Context
+
+        bind = ctx.sessions.kw.get("bind")
+        # The thread's own session factory over the same (thread-safe) engine.
+        self._ctx = Context(sessionmaker(bind, expire_on_commit=False), ctx.actor) if bind else ctx
+        self.documents_dir = Path(documents_dir)
+        self._on_update = on_update
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
+        self.default_region = default_region
+        self._parse = parse
+        self._mp = multiprocessing.get_context("spawn")
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._items: dict[int, _Item] = {}
+        self._queue: deque[int] = deque()
+        self._outbox: deque[ItemUpdate] = deque()
+        self._emitting = 0
+        self._next_id = 1
+        self._cancel_running = False
+        self._stopping = False
+        self._closed = False
+        self._pool: list[_Worker] = []
+        self._scratch = Path(tempfile.mkdtemp(prefix="hirebench-intake-"))
+        self._wake_reader, self._wake_writer = self._mp.Pipe(duplex=False)
+        self._thread = threading.Thread(target=self._run, name="hirebench-intake", daemon=True)
+        self._thread.start()
+
+    # -- the public API, for any thread --
+
+    def submit(self, paths: Iterable[Path], target: IntakeTarget | None = None) -> list[int]:
+        """Queue files, folders (recursively) and zip archives; returns one id per file.
+
+        Unsupported, missing and refused files get an id too, and a "failed" update.
+        """
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("This intake runner is closed.")
+        entries = list(expand([Path(p) for p in paths], self._scratch))
+        ids = []
+        with self._lock:
+            for entry in entries:
+                item = _Item(self._next_id, entry.display, entry.path, target)
+                self._next_id += 1
+                self._items[item.id] = item
+                ids.append(item.id)
+                if entry.path is None:
+                    item.state = FAILED
+                    self._post(item, entry.message, error_kind=entry.error_kind)
+                else:
+                    self._queue.append(item.id)
+                    self._post(item)
+        self._wake()
+        return ids
+
+    def cancel(self) -> None:
+        """Cancel queued files; files being parsed are stopped (their workers killed)."""
+        with self._lock:
+            self._cancel_queued()
+            self._cancel_running = True
+        self._wake()
+
+    def retry(self, item_ids: Iterable[int]) -> list[int]:
+        """Queue failed or cancelled files again; returns the ids actually queued."""
+        queued = []
+        with self._lock:
+            for item_id in item_ids:
+                item = self._items.get(item_id)
+                if item is None or item.path is None or item.state not in (FAILED, CANCELLED):
+                    continue
+                item.state = QUEUED
+                self._queue.append(item.id)
+                self._post(item, "Queued again.")
+                queued.append(item.id)
+        self._wake()
+        return queued
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until every file has finished and been reported; False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(self._settled, timeout)
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop: cancel what is left, end the workers and the thread, delete temporary files."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = self._stopping = True
+            self._cancel_queued()
+        self._wake()
+        if threading.current_thread() is not self._thread:  # close() from an update callback
+            self._thread.join(timeout)
+        self._wake_writer.close()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def __enter__(self) -> IntakeRunner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- helpers shared by both sides (called with the lock held) --
+
+    def _settled(self) -> bool:
+        return (
+            not self._outbox
+            and not self._emitting
+            and all(item.state in FINAL_STATES for item in self._items.values())
+        )
+
+    def _post(
+        self,
+        item: _Item,
+        message: str = "",
+        result: ImportResult | None = None,
+        error_kind: str | None = None,
+    ) -> None:
+        self._outbox.append(
+            ItemUpdate(item.id, item.display, item.state, message, result, error_kind)
+        )
+
+    def _cancel_queued(self) -> None:
+        while self._queue:
+            item = self._items[self._queue.popleft()]
+            item.state = CANCELLED
+            self._post(item, "Cancelled.")
+
+    def _wake(self) -> None:
+        with self._lock, contextlib.suppress(OSError):
+            self._wake_writer.send_bytes(b"\0")
+
+    # -- the background thread --
+
+    def _set(self, item_id: int, state: str, message: str = "", **extra: Any) -> None:
+        with self._lock:
+            item = self._items[item_id]
+            item.state = state
+            self._post(item, message, **extra)
+        self._flush()
+
+    def _flush(self) -> None:
+        """Deliver queued updates in order, outside the lock (callbacks may call back in)."""
+        while True:
+            with self._lock:
+                if not self._outbox:
+                    self._changed.notify_all()
+                    return
+                update = self._outbox.popleft()
+                self._emitting += 1
+            try:
+                self._on_update(update)
+            except Exception:
+                log.exception("intake update callback failed")
+            finally:
+                with self._lock:
+                    self._emitting -= 1
+
+    def _run(self) -> None:
+        while True:
+            try:
+                if self._step():
+                    break
+            except Exception:  # keep serving the other files; this one is reported below
+                log.exception("intake thread step failed")
+                self._fail_orphans()
+                time.sleep(0.1)
+        try:
+            self._shutdown_workers()
+        finally:
+            with self._lock:
+                for item in self._items.values():
+                    if item.state not in FINAL_STATES:
+                        item.state = CANCELLED
+                        self._post(item, "Cancelled.")
+            self._flush()
+
+    def _step(self) -> bool:
+        """One round of the thread's loop; True when it is time to stop."""
+        self._flush()
+        with self._lock:
+            stopping, cancel = self._stopping, self._cancel_running
+            self._cancel_running = False
+        if cancel or stopping:
+            self._stop_busy_workers()
+        if stopping:
+            return True
+        self._dispatch()
+        self._flush()
+        self._watch()
+        return False
+
+    def _fail_orphans(self) -> None:
+        """After an unexpected error, fail the files that no worker is parsing any more."""
+        working = {w.item_id for w in self._pool if w.item_id is not None}
+        with self._lock:
+            for item in self._items.values():
+                if item.state in (PARSING, IMPORTING) and item.id not in working:
+                    item.state = FAILED
+                    self._post(item, "Internal error; see the log.", error_kind="internal")
+
+    def _dispatch(self) -> None:
+        """Hand queued files to idle workers, starting workers up to the limit."""
+        while True:
+            idle = next((w for w in self._pool if w.item_id is None), None)
+            if idle is None and len(self._pool) >= self.workers:
+                return
+            with self._lock:
+                if not self._queue:
+                    return
+                item_id = self._queue.popleft()
+                item = self._items[item_id]
+                item.state = PARSING
+                self._post(item)
+            worker = idle or self._start_worker()
+            try:
+                worker.connection.send((item_id, str(item.path)))
+            except OSError:
+                self._retire(worker)
+                self._set(
+                    item_id, FAILED, "The parser process could not start.", error_kind="crashed"
+                )
+                continue
+            worker.item_id = item_id
+            worker.deadline = time.monotonic() + self.timeout_s
+
+    def _start_worker(self) -> _Worker:
+        ours, theirs = self._mp.Pipe()
+        process = self._mp.Process(
+            target=_worker_main,
+            args=(theirs, self.memory_mb, self._parse, self.default_region),
+            name="hirebench-parser",
+            daemon=True,
+        )
+        process.start()
+        theirs.close()  # so a dead worker reads as end-of-file here
+        worker = _Worker(process, ours)
+        self._pool.append(worker)
+        return worker
+
+    def _watch(self) -> None:
+        """Wait for a result, a dead worker, a deadline or a wake-up, and deal with it."""
+        now = time.monotonic()
+        busy = [w for w in self._pool if w.item_id is not None]
+        deadlines = [w.deadline for w in busy]
+        deadlines += [w.idle_since + IDLE_WORKER_SECONDS for w in self._pool if w.item_id is None]
+        timeout = max(0.0, min(deadlines) - now) if deadlines else None
+        waitables: list[Any] = [self._wake_reader]
+        for worker in busy:
+            waitables += [worker.connection, worker.process.sentinel]
+        ready = wait(waitables, timeout)
+        if self._wake_reader in ready:
+            with contextlib.suppress(EOFError, OSError):
+                while self._wake_reader.poll():
+                    self._wake_reader.recv_bytes()
+        for worker in busy:
+            if worker.connection in ready or worker.process.sentinel in ready:
+                self._collect(worker)
+        now = time.monotonic()
+        for worker in list(self._pool):
+            if worker.item_id is not None and now >= worker.deadline:
+                item_id = worker.item_id
+                self._retire(worker)
+                message = f"Parsing took longer than {self.timeout_s:g} s and was stopped."
+                self._set(item_id, FAILED, message, error_kind="timeout")
+            elif worker.item_id is None and now - worker.idle_since >= IDLE_WORKER_SECONDS:
+                self._retire(worker, gently=True)
+
+    def _collect(self, worker: _Worker) -> None:
+        item_id = worker.item_id
+        assert item_id is not None
+        reply = None
+        try:
+            if worker.connection.poll():
+                reply = worker.connection.recv()
+        except (EOFError, OSError):
+            reply = None
+        if reply is None:  # the process died without answering
+            worker.process.join(1)
+            exitcode = worker.process.exitcode
+            self._retire(worker)
+            self._set(item_id, FAILED, _death_message(exitcode), error_kind="crashed")
+            return
+        worker.item_id = None
+        worker.idle_since = time.monotonic()
+        if not worker.process.is_alive() or (reply[1] == "error" and reply[2] == "memory"):
+            self._retire(worker, gently=True)
+        self._dispatch()  # keep the other workers busy while this file is imported
+        if reply[1] == "ok":
+            self._import(item_id, reply[2])
+        else:
+            self._set(item_id, FAILED, reply[3], error_kind=reply[2])
+
+    def _import(self, item_id: int, parsed: ParsedResume) -> None:
+        from app.services.intake import import_resume
+
+        self._set(item_id, IMPORTING)
+        with self._lock:
+            item = self._items[item_id]
+        assert item.path is not None
+        try:
+            result = import_resume(
+                self._ctx, self.documents_dir, item.path, parsed, item.target
+            ).value
+        except Exception as exc:
+            log.warning("import of item %s failed: %s", item_id, type(exc).__name__)
+            self._set(item_id, FAILED, _import_failure(exc), error_kind="import")
+            return
+        self._set(item_id, DONE, describe(result), result=result)
+
+    def _stop_busy_workers(self) -> None:
+        for worker in list(self._pool):
+            if worker.item_id is not None:
+                item_id = worker.item_id
+                self._retire(worker)
+                self._set(item_id, CANCELLED, "Cancelled while parsing.")
+
+    def _retire(self, worker: _Worker, gently: bool = False) -> None:
+        """Stop a worker: ask an idle one to leave, kill a busy or stuck one."""
+        if gently and worker.process.is_alive():
+            with contextlib.suppress(OSError):
+                worker.connection.send(None)
+            worker.process.join(1)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(5)
+        worker.connection.close()
+        with contextlib.suppress(ValueError):
+            worker.process.close()
+        if worker in self._pool:
+            self._pool.remove(worker)
+
+    def _shutdown_workers(self) -> None:
+        for worker in list(self._pool):
+            self._retire(worker, gently=worker.item_id is None)
+
+
+def _death_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        hint = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
+        return f"The parser was killed by {name}{hint}; the file was not imported."
+    return f"The parser crashed (exit code {exitcode}); the file was not imported."
+
+
+def _import_failure(exc: Exception) -> str:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.services.unit_of_work import NotFoundError, ValidationError
+
+    if isinstance(exc, ValidationError | NotFoundError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"Could not store the file: {exc.strerror or exc}."
+    if isinstance(exc, SQLAlchemyError):
+        return f"The database refused the import: {type(exc).__name__}."
+    return f"The import failed: {exc!r}"[:300]
+
+
+def describe(result: ImportResult) -> str:
+    """One line for the user about a finished import."""
+    if result.duplicate_document:
+        parts = [
+            f"already imported (document #{result.document_id}), candidate #{result.candidate_id}"
+        ]
+    elif result.created:
+        parts = [f"new candidate #{result.candidate_id}"]
+    else:
+        parts = [f"added to candidate #{result.candidate_id}"]
+    if result.application_id:
+        parts.append(f"application #{result.application_id}")
+    if result.conflicts:
+        names = ", ".join(sorted(result.conflicts))
+        parts.append(f"{len(result.conflicts)} field(s) differ, not changed: {names}")
+    if result.possible_duplicates:
+        others = ", ".join(f"#{i}" for i in result.possible_duplicates)
+        parts.append(f"possible duplicate of {others}")
+    parts += [note.rstrip(".") for note in result.notes if not note.startswith("This file was")]
+    return "; ".join(parts)
+
+
+# --- watching an inbox folder ----------------------------------------------------------------
+
+
+class InboxWatcher:
+    """Polls a folder for new resume files and submits each once its size has settled.
+
+    A file is remembered by name, size and modification time, so a file replaced by a new
+    version is imported again (the import itself recognises identical bytes). A file still
+    being written (size or time changed since the previous look) waits for the next poll.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        submit: Callable[..., list[int]],
+        interval_s: float = 5.0,
+        target: IntakeTarget | None = None,
+        on_submit: Callable[[list[int]], None] | None = None,
+    ):
+        """``submit(paths, target)`` queues files: `IntakeRunner.submit` or a wrapper of it."""
+        self.folder = Path(folder)
+        self.submit = submit
+        self.interval_s = interval_s
+        self.target = target
+        self.on_submit = on_submit
+        self._seen: set[tuple[str, int, int]] = set()
+        self._pending: dict[str, tuple[int, int]] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def poll(self) -> list[int]:
+        """Look once; submit the files that were already there, unchanged, last time."""
+        from app.workers.archives import ARCHIVE_SUFFIXES, RESUME_SUFFIXES
+
+        wanted = RESUME_SUFFIXES | ARCHIVE_SUFFIXES
+        ready: list[Path] = []
+        current: dict[str, tuple[int, int]] = {}
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError as exc:
+            log.warning("cannot read the inbox %s: %s", self.folder, exc)
+            return []
+        for entry in entries:
+            if entry.name.startswith((".", "~$")) or not entry.is_file():
+                continue
+            if Path(entry.name).suffix.lower() not in wanted:
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            key = (info.st_size, info.st_mtime_ns)
+            if (entry.name, *key) in self._seen:
+                continue
+            current[entry.name] = key
+            if self._pending.get(entry.name) == key and info.st_size > 0:
+                ready.append(Path(entry.path))
+                self._seen.add((entry.name, *key))
+                del current[entry.name]
+        self._pending = current
+        if not ready:
+            return []
+        ids = self.submit(sorted(ready), self.target)
+        if self.on_submit is not None:
+            self.on_submit(ids)
+        return ids
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="hirebench-inbox", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(self.interval_s + 5)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll()
+            except Exception:
+                log.exception("inbox poll failed")
+            self._stop.wait(self.interval_s)

@@ -1,0 +1,130 @@
+"""Bad input gives ParseError with the right kind and a message naming the file."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app.parsing import ParseError, parse_file
+from app.parsing import extract as extract_module
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+BAD = CORPUS / "bad"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "words"),
+    [
+        ("corrupt.pdf", "corrupt", "damaged"),
+        ("encrypted.pdf", "encrypted", "password"),
+        ("empty.pdf", "empty", "empty"),
+        ("empty.txt", "empty", "empty"),
+        ("scanned.pdf", "scanned", "scanned — no text"),
+        ("bomb.docx", "too_large", "zip bomb"),
+        ("picture.pdf", "type", "image"),
+    ],
+)
+def test_bad_files(name: str, kind: str, words: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_file(BAD / name)
+    assert caught.value.kind == kind
+    assert name in str(caught.value)
+    assert words in str(caught.value)
+
+
+def test_a_folder_is_unreadable(tmp_path: Path) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_file(tmp_path)
+    assert caught.value.kind == "unreadable"
+    assert "folder" in str(caught.value)
+
+
+def test_a_broken_link_is_unreadable(tmp_path: Path) -> None:
+    link = tmp_path / "resume.pdf"
+    link.symlink_to(tmp_path / "gone.pdf")
+    with pytest.raises(ParseError) as caught:
+        parse_file(link)
+    assert caught.value.kind == "unreadable"
+
+
+def test_a_missing_file_is_unreadable(tmp_path: Path) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_file(tmp_path / "nothing.docx")
+    assert caught.value.kind == "unreadable"
+
+
+def test_a_pdf_named_txt_is_read_as_pdf(tmp_path: Path) -> None:
+    copy = tmp_path / "resume.txt"
+    shutil.copy(CORPUS / "maria_lopez_one-column.pdf", copy)
+    parsed = parse_file(copy)
+    assert parsed.media_type == "application/pdf"
+    assert parsed.name == "Maria Lopez"
+
+
+def test_a_docx_named_pdf_is_read_as_docx(tmp_path: Path) -> None:
+    copy = tmp_path / "resume.pdf"
+    shutil.copy(CORPUS / "maria_lopez_one-column.docx", copy)
+    assert parse_file(copy).emails == ("maria.lopez@example.net",)
+
+
+def test_text_named_docx_is_read_as_text() -> None:
+    parsed = parse_file(BAD / "notes.docx")
+    assert parsed.media_type == "text/plain"
+    assert "wrong extension" in parsed.text
+
+
+def test_a_zip_that_is_not_a_document(tmp_path: Path) -> None:
+    path = tmp_path / "archive.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(ParseError) as caught:
+        parse_file(path)
+    assert caught.value.kind == "type"
+
+
+def test_binary_garbage_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "resume.bin"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(ParseError) as caught:
+        parse_file(path)
+    assert caught.value.kind == "type"
+
+
+def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract_module, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(ParseError) as caught:
+        parse_file(CORPUS / "maria_lopez_one-column.pdf")
+    assert caught.value.kind == "too_large"
+    assert "too large" in str(caught.value)
+
+
+def test_page_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract_module, "MAX_PAGES", 0)
+    with pytest.raises(ParseError) as caught:
+        parse_file(CORPUS / "maria_lopez_one-column.pdf")
+    assert caught.value.kind == "too_large"
+    assert "pages" in str(caught.value)
+
+
+def test_legacy_encodings_and_rtf(tmp_path: Path) -> None:
+    latin = tmp_path / "cv.txt"
+    latin.write_bytes(
+        "José Müller\njose.muller@example.com\n\nSKILLS\nPython, Français, Straße\n".encode(
+            "cp1252"
+        )
+    )
+    parsed = parse_file(latin)
+    assert parsed.name == "José Müller"
+    assert "Straße" in parsed.skills
+    rtf = tmp_path / "cv.rtf"
+    rtf.write_text(
+        r"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\f0 Ana P\'e9rez\par ana@example.com\par"
+        r"\par SKILLS\par Excel, SQL\par}"
+    )
+    parsed = parse_file(rtf)
+    assert parsed.name == "Ana Pérez"
+    assert parsed.emails == ("ana@example.com",)
+    assert parsed.skills == ("Excel", "SQL")
