@@ -10,4 +10,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003_stage_templates",
     "0004_board_index",
     "0005_duplicate_suspects",
+    "0006_document_search",
 )

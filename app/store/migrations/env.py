@@ -3,6 +3,7 @@
 from alembic import context
 
 from app.store.models import Base
+from app.store.search import include_in_schema_comparison
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -14,6 +15,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite alters tables by copying them
     compare_type=True,
+    include_object=include_in_schema_comparison,
 )
 with context.begin_transaction():
     context.run_migrations()
