@@ -45,11 +45,11 @@ from app.services.unit_of_work import Changes
 from app.settings import save_settings
 from app.ui.events import AppEvents
 from app.ui.icons import IconProvider
-from app.ui.intake.dock import IntakeDock
 from app.ui.watcher import DatabaseWatcher
 
 if TYPE_CHECKING:
     from app.ui.dialogs.form import FormDialog
+    from app.ui.intake.dock import IntakeDock
 
 log = logging.getLogger(__name__)
 
@@ -103,17 +103,11 @@ class MainWindow(QMainWindow):
         self.watcher = DatabaseWatcher(workspace.database.path, parent=self)
         self.watcher.changed_elsewhere.connect(self._changed_elsewhere)
         self.watcher.start()
-        self.intake = IntakeDock(
-            self.services,
-            workspace.paths.documents_dir,
-            icons.palette,
-            workspace.settings.default_phone_region,
-            self,
-        )
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.intake)
-        self.intake.changes.connect(self.events.publish)
-        self.intake.review_requested.connect(self.review_imports)
+        self._intake: IntakeDock | None = None  # made on first import: not needed to start
         self.setAcceptDrops(True)
+        if workspace.settings.inbox_folder:
+            folder = workspace.settings.inbox_folder
+            QTimer.singleShot(1500, lambda: self.intake.watch_inbox(folder))
         self.events.changed.connect(self._on_changes)
         self.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.navigation.currentRowChanged.connect(self._show_row)
@@ -310,6 +304,25 @@ class MainWindow(QMainWindow):
         if self._run_dialog(NewCandidateDialog(self.services, self), "Candidate created."):
             self.show_section("candidates")
 
+    @property
+    def intake(self) -> IntakeDock:
+        """The Imports dock, created the first time resumes come in."""
+        if self._intake is None:
+            from app.ui.intake.dock import IntakeDock
+
+            dock = IntakeDock(
+                self.services,
+                self.workspace.paths.documents_dir,
+                self.icons.palette,
+                self.workspace.settings.default_phone_region,
+                self,
+            )
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            dock.changes.connect(self.events.publish)
+            dock.review_requested.connect(self.review_imports)
+            self._intake = dock
+        return self._intake
+
     def import_files(self) -> None:
         from app.ui.intake.dock import RESUME_SUFFIXES
 
@@ -492,7 +505,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.watcher.close()
-        self.intake.shutdown()
+        if self._intake is not None:
+            self._intake.shutdown()
         self._save_settings(
             window_geometry=base64.b64encode(bytes(self.saveGeometry().data())).decode(),
             window_state=base64.b64encode(bytes(self.saveState().data())).decode(),
