@@ -439,8 +439,25 @@ def _run_text(run) -> str:
 # --- PDF ----------------------------------------------------------------------------------
 
 
-def _pdf(path: Path) -> Extracted:
+_pdfminer_quieted = False
+
+
+def _quiet_pdfminer() -> None:
+    """Keep pdfminer's warnings about harmless oddities ("Could not get FontBBox from font
+    descriptor…") out of stderr and the log; done once, on the first PDF, not at import."""
+    global _pdfminer_quieted
+    if _pdfminer_quieted:
+        return
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    for name, logger in list(logging.Logger.manager.loggerDict.items()):
+        # Children inherit the level unless one was set on them explicitly.
+        if name.startswith("pdfminer.") and isinstance(logger, logging.Logger) and logger.level:
+            logger.setLevel(max(logger.level, logging.ERROR))
+    _pdfminer_quieted = True
+
+
+def _pdf(path: Path) -> Extracted:
+    _quiet_pdfminer()
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 

@@ -104,6 +104,8 @@ class ImportResult:
     conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field → (old, new)
     possible_duplicates: tuple[int, ...] = ()
     notes: tuple[str, ...] = ()  # one-line remarks for the user ("already in this pipeline")
+    job_id: int | None = None  # the target job or pool, so views know what to refresh
+    pool_id: int | None = None
 
 
 def import_resume(
@@ -216,6 +218,8 @@ def _repeat(
         application_id=application_id,
         duplicate_document=True,
         notes=tuple(notes),
+        job_id=target.job_id if target else None,
+        pool_id=target.pool_id if target else None,
     )
 
 
@@ -276,6 +280,8 @@ def _import(
         conflicts=conflicts,
         possible_duplicates=suspects,
         notes=tuple(notes),
+        job_id=target.job_id if target else None,
+        pool_id=target.pool_id if target else None,
     )
 
 

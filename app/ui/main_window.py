@@ -6,8 +6,10 @@ Sections are built the first time they are shown, so start-up pays only for the 
 from __future__ import annotations
 
 import base64
+import importlib
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -117,7 +119,12 @@ class MainWindow(QMainWindow):
         keys = [key for key, _label in SECTIONS]
         start = workspace.settings.last_section
         self.navigation.setCurrentRow(keys.index(start) if start in keys else 0)
+        self._status_timer = QTimer(self)  # counts refresh once after a burst of changes
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(300)
+        self._status_timer.timeout.connect(self._refresh_status)
         QTimer.singleShot(0, self._refresh_status)  # after the first screen is painted
+        QTimer.singleShot(2000, self._preload_intake)
 
     # ---- sections ---------------------------------------------------------------------------
     def _build_section(self, key: str) -> QWidget:
@@ -304,6 +311,11 @@ class MainWindow(QMainWindow):
         if self._run_dialog(NewCandidateDialog(self.services, self), "Candidate created."):
             self.show_section("candidates")
 
+    def _preload_intake(self) -> None:
+        """Load the import machinery in a background thread while the recruiter looks around,
+        so the first dropped file does not stall the window."""
+        threading.Thread(target=_import_intake_modules, name="preload", daemon=True).start()
+
     @property
     def intake(self) -> IntakeDock:
         """The Imports dock, created the first time resumes come in."""
@@ -319,6 +331,9 @@ class MainWindow(QMainWindow):
             )
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             dock.changes.connect(self.events.publish)
+            dock.busy_changed.connect(
+                lambda busy: self.watcher.pause() if busy else self.watcher.resume()
+            )
             dock.review_requested.connect(self.review_imports)
             self._intake = dock
         return self._intake
@@ -394,7 +409,7 @@ class MainWindow(QMainWindow):
             handler = getattr(section, "on_changes", None)
             if handler is not None and section is not origin:
                 handler(changes)
-        self._refresh_status()
+        self._status_timer.start()
 
     def _changed_elsewhere(self) -> None:
         self.events.publish(Changes({"external": frozenset()}))
@@ -514,3 +529,14 @@ class MainWindow(QMainWindow):
             navigation_width=self.splitter.sizes()[0],
         )
         super().closeEvent(event)
+
+
+def _import_intake_modules() -> None:
+    for name in (
+        "app.ui.intake.dock",
+        "app.ui.intake.controller",
+        "app.workers.intake",
+        "app.services.intake",
+        "app.services.duplicates",
+    ):
+        importlib.import_module(name)

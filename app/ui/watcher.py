@@ -23,6 +23,7 @@ class DatabaseWatcher(QObject):
         super().__init__(parent)
         self._connection = sqlite3.connect(path, check_same_thread=True)
         self._version = self._read()
+        self.paused = False
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
@@ -33,12 +34,22 @@ class DatabaseWatcher(QObject):
     def start(self) -> None:
         self.timer.start()
 
+    def pause(self) -> None:
+        """Our own background writer is busy (an import): its commits are not news."""
+        self.paused = True
+
+    def resume(self) -> None:
+        self.acknowledge()
+        self.paused = False
+
     def acknowledge(self) -> None:
         """Our own commit: take its version as known."""
         with contextlib.suppress(sqlite3.Error):  # closed with the window
             self._version = self._read()
 
     def poll(self) -> bool:
+        if self.paused:
+            return False
         try:
             version = self._read()
         except sqlite3.Error:

@@ -129,5 +129,5 @@ def test_window_publishes_changes_and_reloads(window: MainWindow, qtbot) -> None
     assert section.table.model().rowCount() == rows_before + 1
     titles = {section.table.model().index(r, 0).data() for r in range(rows_before + 1)}
     assert "Night Auditor" in titles
-    assert "13 jobs" in window.status_counts.text()
+    qtbot.waitUntil(lambda: "13 jobs" in window.status_counts.text())
     assert window.statusBar().currentMessage() == "Job created."

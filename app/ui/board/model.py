@@ -48,6 +48,7 @@ class BoardState:
         self.board = board
         self.columns: list[StageInfo] = list(board.stages)
         self.cards: dict[int, Card] = {card.application_id: card for card in board.cards}
+        self.candidate_ids: frozenset[int] = frozenset(card.candidate_id for card in board.cards)
         self.order: dict[str, list[int]] = {self.key_of(stage): [] for stage in self.columns}
         # Candidate skills for the filter: loaded the first time the filter is used.
         self.skills: dict[int, tuple[str, ...]] | None = None

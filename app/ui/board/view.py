@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -42,6 +42,7 @@ from app.ui.board.model import BoardState, ColumnModel
 from app.ui.theme import Palette
 
 COLUMN_WIDTH = 280
+RELOAD_DELAY_MS = 150
 ReasonProvider = Callable[[Sequence[Card]], "str | None"]
 
 
@@ -147,6 +148,11 @@ class BoardWidget(QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
         layout.addWidget(self.banner)
+        self._stale = False  # a change concerned this board while it was hidden or busy
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)  # several changes, one reload
+        self._reload_timer.timeout.connect(self._reload_if_stale)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -371,10 +377,39 @@ class BoardWidget(QWidget):
         self.banner.hide()
 
     def on_changes(self, changes: Changes) -> None:
-        if self.state is not None and changes.touches(
-            "external", "applications", "candidates", "stages", "jobs"
-        ):
+        """Reload if the change concerns this board: soon if shown, else when next shown.
+
+        Reloading rebuilds every column, so unrelated changes (an import into another job,
+        a new candidate nobody has applied with) must not trigger it.
+        """
+        if self.state is None or not self.concerns(changes):
+            return
+        self._stale = True
+        if self.isVisible():
+            self._reload_timer.start()
+
+    def concerns(self, changes: Changes) -> bool:
+        assert self.state is not None
+        if changes.touches("external", "stages"):
+            return True
+        board = self.state.board
+        jobs = changes.ids.get("jobs", frozenset())
+        if jobs and (board.job_id is None or board.job_id in jobs):
+            return True
+        if changes.ids.get("applications", frozenset()) & self.state.cards.keys():
+            return True
+        candidates = changes.ids.get("candidates", frozenset())
+        return bool(candidates & self.state.candidate_ids)
+
+    def _reload_if_stale(self) -> None:
+        if self._stale and self.state is not None:
+            self._stale = False
             self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._reload_timer.start()
 
 
 def card_ids(board: BoardWidget) -> dict[str, list[int]]:

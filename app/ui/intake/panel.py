@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,16 +48,35 @@ class IntakeModel(QAbstractTableModel):
         self.rows_by_id: dict[int, int] = {}
 
     def apply(self, update: ItemUpdate) -> None:
-        row = self.rows_by_id.get(update.item_id)
-        if row is None:
-            row = len(self.items)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self.items.append(update)
-            self.rows_by_id[update.item_id] = row
+        self.apply_many([update])
+
+    def apply_many(self, updates: Iterable[ItemUpdate]) -> None:
+        """Take a batch of updates (oldest first): one insertion for the new files and one
+        change notice for the rows updated, however many updates there were."""
+        latest: dict[int, ItemUpdate] = {}
+        for update in updates:
+            latest[update.item_id] = update  # keeps each file's first position, last state
+        changed: list[int] = []
+        new: list[ItemUpdate] = []
+        for item_id, update in latest.items():
+            row = self.rows_by_id.get(item_id)
+            if row is None:
+                new.append(update)
+            else:
+                self.items[row] = update
+                changed.append(row)
+        if changed:
+            last_column = len(COLUMNS) - 1
+            self.dataChanged.emit(
+                self.index(min(changed), 0), self.index(max(changed), last_column)
+            )
+        if new:
+            first = len(self.items)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for row, update in enumerate(new, start=first):
+                self.items.append(update)
+                self.rows_by_id[update.item_id] = row
             self.endInsertRows()
-            return
-        self.items[row] = update
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def counts(self) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -161,16 +181,25 @@ class IntakePanel(QWidget):
         self.refresh()
 
     def apply(self, update: ItemUpdate) -> None:
-        self.model.apply(update)
+        self.apply_many([update])
+
+    def apply_many(self, updates: Iterable[ItemUpdate]) -> None:
+        """A batch of updates, then one refresh of the summary and progress bar (the bar
+        repaints synchronously on each new value, so once per batch rather than per file)."""
+        self.model.apply_many(updates)
         self.refresh()
 
     def refresh(self) -> None:
         counts = self.model.counts()
         total = len(self.model.items)
         finished = sum(counts.get(state, 0) for state in FINISHED)
+        # QProgressBar.setValue repaints at once, which paints every dirty widget of the
+        # window (a reloaded board, say) right there; let the next paint cycle do it instead.
+        self.progress.setUpdatesEnabled(False)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(finished)
         self.progress.setFormat(f"{finished} of {total}")
+        self.progress.setUpdatesEnabled(True)  # schedules one ordinary update
         failed = counts.get("failed", 0)
         self.summary.setText(
             f"{counts.get('done', 0)} imported · {failed} failed · {total - finished} to go"

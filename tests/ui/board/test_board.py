@@ -126,9 +126,9 @@ def _drop_event(qtbot, view, mime: QMimeData, row: int) -> None:
     actions = Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     viewport = view.viewport()
-    enter = QDragEnterEvent(point, actions, mime, buttons, modifiers)
+    enter = QDragEnterEvent(point.toPoint(), actions, mime, buttons, modifiers)
     QApplication.sendEvent(viewport, enter)
-    move = QDragMoveEvent(point, actions, mime, buttons, modifiers)
+    move = QDragMoveEvent(point.toPoint(), actions, mime, buttons, modifiers)
     QApplication.sendEvent(viewport, move)
     drop = QDropEvent(point, actions, mime, buttons, modifiers)
     QApplication.sendEvent(viewport, drop)

@@ -57,7 +57,7 @@ def test_a_move_on_the_board_updates_the_jobs_counts(window: MainWindow) -> None
     assert row_undone.count_for("Applied") == row_before.count_for("Applied")
 
 
-def test_change_by_another_process_reloads_the_board(window: MainWindow) -> None:
+def test_change_by_another_process_reloads_the_board(window: MainWindow, qtbot) -> None:
     job_id = _open_job(window)
     page = window.sections["job_board"]
     card = next(iter(page.board.state.cards.values()))
@@ -70,7 +70,7 @@ def test_change_by_another_process_reloads_the_board(window: MainWindow) -> None
         )
     other.close()
     assert window.watcher.poll() is True
-    assert page.board.state.cards[card.application_id].stage_id == target.id
+    qtbot.waitUntil(lambda: page.board.state.cards[card.application_id].stage_id == target.id)
     assert card.application_id in page.board.column(str(target.id)).model.visible
     assert window.watcher.poll() is False  # nothing new since
     assert job_id == page.board.state.board.job_id
@@ -155,3 +155,33 @@ def test_navigation_leaves_a_job_board(window: MainWindow) -> None:
     assert window.stack.currentWidget() is window.sections["job_board"]
     window.show_section("jobs")  # the Jobs entry is still the selected one
     assert window.stack.currentWidget() is window.section("jobs")
+
+
+def test_unrelated_changes_do_not_reload_a_board(window: MainWindow) -> None:
+    from app.services.unit_of_work import Changes
+
+    job_id = _open_job(window)
+    board = window.sections["job_board"].board
+    other_job = job_id + 1
+    assert not board.concerns(Changes({"jobs": frozenset({other_job})}))
+    assert not board.concerns(Changes({"candidates": frozenset({10**9})}))
+    assert board.concerns(Changes({"jobs": frozenset({job_id})}))
+    some_card = next(iter(board.state.cards.values()))
+    assert board.concerns(Changes({"candidates": frozenset({some_card.candidate_id})}))
+    assert board.concerns(Changes({"applications": frozenset({some_card.application_id})}))
+    assert board.concerns(Changes({"external": frozenset()}))
+
+
+def test_a_hidden_board_reloads_when_shown_again(window: MainWindow, qtbot) -> None:
+    from app.services.unit_of_work import Changes
+
+    job_id = _open_job(window)
+    page = window.sections["job_board"]
+    window.show_section("jobs")
+    assert not page.board.isVisible()
+    state_before = page.board.state
+    window.events.publish(Changes({"jobs": frozenset({job_id})}))
+    qtbot.wait(300)
+    assert page.board.state is state_before  # hidden: not rebuilt
+    window.stack.setCurrentWidget(page)  # shown again: the stale board reloads
+    qtbot.waitUntil(lambda: page.board.state is not state_before)
