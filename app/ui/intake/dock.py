@@ -31,6 +31,7 @@ INBOX_POLL_S = 5.0  # how often a watched inbox folder is looked at
 class IntakeDock(QDockWidget):
     changes = Signal(object)  # Changes, coalesced
     busy_changed = Signal(bool)  # True while files are being imported
+    _inbox_submitted = Signal(object)  # item ids the inbox watcher queued
     review_requested = Signal(object)  # ItemUpdate
     _arrived = Signal()  # from the intake's thread: updates are waiting in ``_incoming``
 
@@ -54,6 +55,7 @@ class IntakeDock(QDockWidget):
         self.inbox_interval_s = INBOX_POLL_S
         self._pending = Changes()
         self.busy = False
+        self._inbox_submitted.connect(self._show_inbox_work, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PUBLISH_EVERY_MS)
@@ -98,6 +100,11 @@ class IntakeDock(QDockWidget):
         self.raise_()
         self._set_busy(True)
         return controller.submit(chosen, target)
+
+    def _show_inbox_work(self, item_ids: object) -> None:
+        if item_ids:
+            self.show()
+            self._set_busy(True)
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self.busy:
@@ -170,7 +177,12 @@ class IntakeDock(QDockWidget):
 
             controller = self._ensure_controller()
             interval = self.inbox_interval_s if interval_s is None else interval_s
-            self._inbox = InboxWatcher(Path(folder), controller.submit, interval_s=interval)
+            self._inbox = InboxWatcher(
+                Path(folder),
+                controller.submit,
+                interval_s=interval,
+                on_submit=self._inbox_submitted.emit,  # from the watcher's thread: queued
+            )
             self._inbox.start()
 
     def shutdown(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.review import REVIEW_FIELDS, ReviewItem
+from app.services.unit_of_work import ValidationError
 from app.ui.theme import set_invalid
 
 # Saves edited fields of a candidate: (candidate id, {field: new text}) -> None.
@@ -181,7 +182,14 @@ class ReviewDialog(QDialog):
         if self.item.candidate_id is not None:
             changes = self.edited()
             if changes:
-                self.save(self.item.candidate_id, changes)
+                try:
+                    self.save(self.item.candidate_id, changes)
+                except ValidationError as error:  # shown beside the fields; nothing saved
+                    for name, message in error.errors.items():
+                        if name in self.fields:
+                            set_invalid(self.fields[name], True)
+                            self.hints[name].setText(message)
+                    return
         self.accepted_ids.add(self.item.document_id)
         self.accepted_item.emit(self.item.document_id)
         if self.position < len(self.document_ids) - 1:

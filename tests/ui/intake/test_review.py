@@ -95,3 +95,20 @@ def test_pdf_beside_fields_and_low_confidence_flagged(qtbot, tmp_path: Path) -> 
     assert dialog.position == 1 and 1 in dialog.accepted_ids
     dialog.accept_current()  # nothing edited: nothing saved, dialog closes at the end
     assert len(saved) == 1 and dialog.result() == ReviewDialog.DialogCode.Accepted
+
+
+def test_an_invalid_edit_is_shown_and_nothing_moves_on(qtbot, tmp_path: Path) -> None:
+    from app.services.unit_of_work import ValidationError
+
+    items = _items(tmp_path)
+
+    def refuse(candidate_id: int, edits: dict[str, str]) -> None:
+        raise ValidationError({"email": "Not a valid email address (name@example.com)."})
+
+    dialog = ReviewDialog([1, 2], items.__getitem__, refuse)
+    qtbot.addWidget(dialog)
+    dialog.fields["email"].setText("ada@")
+    dialog.accept_current()
+    assert dialog.position == 0 and 1 not in dialog.accepted_ids
+    assert dialog.fields["email"].property("invalid") is True
+    assert "valid email" in dialog.hints["email"].text()
