@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="print row counts as JSON")
     _database_option(stats)
 
+    search = commands.add_parser("search", help="search candidates (words, fields, AND/OR/NOT)")
+    _database_option(search)
+    search.add_argument("query", metavar="QUERY", help='e.g. skill:python city:austin -"data"')
+    search.add_argument("--json", action="store_true", help="print the result as JSON")
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="(%(default)s)")
+
     backup = commands.add_parser("backup", help="copy the live database to PATH (online backup)")
     _database_option(backup)
     backup.add_argument("path", type=Path, metavar="PATH")
@@ -103,6 +109,7 @@ def run(argv: list[str]) -> int:
         "demo": _demo,
         "seed": _seed,
         "stats": _stats,
+        "search": _search,
         "backup": _backup,
         "parse": _parse,
         "import": _import,
@@ -185,6 +192,43 @@ def _stats(paths: AppPaths, args: argparse.Namespace) -> int:
         print(json.dumps(table_counts(database.engine), indent=2))
     finally:
         database.close()
+    return EXIT_OK
+
+
+def _search(paths: AppPaths, args: argparse.Namespace) -> int:
+    """Best matches first, one per line (or JSON); a query read differently warns on stderr."""
+    from dataclasses import asdict
+
+    from app.services.context import ServiceContext
+    from app.services.search import search_candidates
+    from app.services.unit_of_work import Actor
+
+    if args.limit < 1:
+        raise CommandError("--limit must be at least 1.")
+    database = _open(paths, args.database, must_exist=True)
+    try:
+        # Reading only: no user row is created for the person at the keyboard.
+        ctx = ServiceContext(database.sessions, Actor(None, "cli"))
+        result = search_candidates(ctx, args.query, limit=args.limit)
+    finally:
+        database.close()
+    if result.warning:
+        print(f"hirebench search: {result.warning}", file=sys.stderr)
+    if args.json:
+        payload = {
+            "query": args.query,
+            "expression": result.expression,
+            "total": result.total,
+            "warning": result.warning,
+            "hits": [asdict(hit) for hit in result.hits],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for hit in result.hits:
+        about = " · ".join(part for part in (hit.current_title, hit.location) if part)
+        print(f"#{hit.candidate_id:<7} {hit.name:<28} {about}\n         {hit.snippet}")
+    shown = len(result.hits)
+    print(f"{shown} of {result.total} candidate(s) shown.", file=sys.stderr)
     return EXIT_OK
 
 

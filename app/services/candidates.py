@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.unit_of_work import ValidationError, columns_of
@@ -18,7 +19,20 @@ from app.services.validation import (
     check_url,
     clean,
 )
-from app.store.models import Candidate, CandidateEmail, CandidatePhone
+from app.store.models import (
+    Application,
+    Candidate,
+    CandidateEmail,
+    CandidatePhone,
+    CandidateSkill,
+    CandidateTag,
+    Skill,
+    Stage,
+    StageChange,
+    StageKind,
+    Tag,
+    utc_now,
+)
 
 CANDIDATE_FIELDS = (
     "first_name",
@@ -117,15 +131,117 @@ class CandidateRow:
     created_at: dt.datetime
 
 
-def count_candidates(ctx: ServiceContext) -> int:
+@dataclass(frozen=True)
+class CandidateFilters:
+    """What the Candidates list is narrowed to; empty fields do not filter.
+
+    Text matches ignore case; every listed skill and tag must be present.
+    """
+
+    skills: tuple[str, ...] = ()
+    location: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    owner_id: int | None = None
+    contacted_within_days: int | None = None
+    pool_id: int | None = None
+    furthest_stage: str | None = None  # reached at least this stage (by name) on some job
+    do_not_contact: bool | None = None  # True: only them; False: leave them out
+
+    @property
+    def active(self) -> bool:
+        return self != CandidateFilters()
+
+
+def _conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> list[Any]:
+    """The WHERE conditions on ``Candidate`` for ``filters``."""
+    from app.services import pools
+
+    if filters is None:
+        return []
+    conditions: list[Any] = []
+    for name in filters.skills:
+        if clean(name):
+            conditions.append(_has_named(CandidateSkill, Skill, "skill_id", clean(name)))
+    for name in filters.tags:
+        if clean(name):
+            conditions.append(_has_named(CandidateTag, Tag, "tag_id", clean(name)))
+    if clean(filters.location):
+        conditions.append(
+            Candidate.location.ilike(f"%{_escape_like(clean(filters.location))}%", escape="\\")
+        )
+    if clean(filters.source):
+        conditions.append(func.lower(Candidate.source) == clean(filters.source).lower())
+    if filters.owner_id is not None:
+        conditions.append(Candidate.owner_id == filters.owner_id)
+    if filters.contacted_within_days is not None:
+        since = utc_now() - dt.timedelta(days=filters.contacted_within_days)
+        conditions.append(pools.last_contacted(Candidate.id) >= since)
+    if filters.pool_id is not None:
+        conditions.append(pools.member_condition(ctx, filters.pool_id))
+    if clean(filters.furthest_stage):
+        conditions.append(_reached_stage(clean(filters.furthest_stage)))
+    if filters.do_not_contact is not None:
+        conditions.append(Candidate.do_not_contact.is_(filters.do_not_contact))
+    return conditions
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _has_named(link: type, named: type, key: str, name: str) -> Any:
+    link_table, named_table = link.__table__, named.__table__  # type: ignore[attr-defined]
+    return exists(
+        select(link_table.c.candidate_id)
+        .join(named_table, named_table.c.id == link_table.c[key])
+        .where(
+            link_table.c.candidate_id == Candidate.id,
+            func.lower(named_table.c.name) == name.lower(),
+        )
+    )
+
+
+def _reached_stage(name: str) -> Any:
+    """The candidate's history reaches the stage named ``name`` or a later active or hired
+    stage of the same job."""
+    target, named = aliased(Stage), aliased(Stage)
+    named_at = (
+        select(func.min(named.position))
+        .where(named.job_id == target.job_id, func.lower(named.name) == name.lower())
+        .scalar_subquery()
+    )
+    return exists(
+        select(StageChange.id)
+        .join(Application, Application.id == StageChange.application_id)
+        .join(target, target.id == StageChange.to_stage_id)
+        .where(
+            Application.candidate_id == Candidate.id,
+            or_(
+                func.lower(target.name) == name.lower(),
+                and_(
+                    target.kind.in_((StageKind.ACTIVE, StageKind.HIRED)),
+                    target.position >= named_at,
+                ),
+            ),
+        )
+    )
+
+
+def count_candidates(ctx: ServiceContext, filters: CandidateFilters | None = None) -> int:
+    query = select(func.count(Candidate.id)).where(*_conditions(ctx, filters))
     with ctx.read() as session:
-        return session.scalar(select(func.count(Candidate.id))) or 0
+        return session.scalar(query) or 0
 
 
 def candidate_page(
-    ctx: ServiceContext, offset: int, limit: int, order: str = "name"
+    ctx: ServiceContext,
+    offset: int,
+    limit: int,
+    order: str = "name",
+    filters: CandidateFilters | None = None,
 ) -> list[CandidateRow]:
-    """One page of the candidate list, for lazy loading in the view."""
+    """One page of the candidate list (narrowed by ``filters``), for lazy loading."""
     if order not in SORT_ORDERS:
         raise ValueError(f"order must be one of {SORT_ORDERS}")
     primary_email = (
@@ -145,7 +261,7 @@ def candidate_page(
         primary_email,
         Candidate.source,
         Candidate.created_at,
-    )
+    ).where(*_conditions(ctx, filters))
     if order == "name":
         query = query.order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
     else:
@@ -165,6 +281,43 @@ def candidate_page(
             )
             for row in rows
         ]
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices offered by the Candidates filter bar."""
+
+    sources: tuple[str, ...]
+    tags: tuple[str, ...]
+    owners: tuple[tuple[int, str], ...]
+    stages: tuple[str, ...]
+
+
+def filter_options(ctx: ServiceContext) -> FilterOptions:
+    from app.store.models import User
+
+    with ctx.read() as session:
+        sources = session.scalars(
+            select(Candidate.source).where(Candidate.source.is_not(None)).distinct()
+        )
+        tags = session.scalars(select(Tag.name).order_by(Tag.name))
+        owners = session.execute(
+            select(User.id, User.display_name)
+            .where(User.is_active.is_(True))
+            .order_by(User.display_name)
+        )
+        stages = session.execute(
+            select(Stage.name, func.min(Stage.position))
+            .where(Stage.kind.in_((StageKind.ACTIVE, StageKind.HIRED)))
+            .group_by(Stage.name)
+            .order_by(func.min(Stage.position), Stage.name)
+        )
+        return FilterOptions(
+            sources=tuple(sorted(sources, key=str.casefold)),
+            tags=tuple(tags),
+            owners=tuple((row[0], row[1]) for row in owners),
+            stages=tuple(row[0] for row in stages),
+        )
 
 
 @dataclass(frozen=True)
@@ -209,7 +362,7 @@ def candidate_profile(
     ctx: ServiceContext, candidate_id: int, activities: int = 50
 ) -> CandidateProfile:
     from app.services.unit_of_work import NotFoundError
-    from app.store.models import Activity, Application, Client, Job, Stage
+    from app.store.models import Activity, Client, Job
 
     with ctx.read() as session:
         candidate = session.get(Candidate, candidate_id)

@@ -10,6 +10,7 @@ from app.services.generate import Plan, generate
 from app.store.database import Database
 from app.store.migrate import backup_database
 from app.store.models import utc_now
+from app.store.search import candidate_search_suspended
 
 
 class NotEmptyError(RuntimeError):
@@ -49,7 +50,10 @@ def fill_generated(
         # Rows are batched per table, so references are checked once, at commit.
         connection.execute("PRAGMA defer_foreign_keys=ON")
         try:
-            counts = generate(connection, plan, moment)
+            # Indexing candidate by candidate through the triggers would re-derive each
+            # index row once per skill and note; one rebuild at the end is far cheaper.
+            with candidate_search_suspended(connection):
+                counts = generate(connection, plan, moment)
             connection.execute(
                 "INSERT INTO audit_entries (occurred_at, user_id, actor, action, entity_type,"
                 " entity_id, before, after) VALUES (?, NULL, 'system', ?, 'database', NULL,"

@@ -593,7 +593,7 @@ TAGS = (
 )
 
 POOLS = (
-    ("Silver medalists", "Strong finalists we did not hire; first call for similar roles."),
+    ("Finalists to revisit", "Strong finalists we did not hire; first call for similar roles."),
     ("Engineering talent", "Software and data people worth keeping warm."),
     ("Finance bench", "Accountants and analysts for recurring client demand."),
     ("Campus 2026", "Graduates met at career fairs this year."),

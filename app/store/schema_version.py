@@ -11,4 +11,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0004_board_index",
     "0005_duplicate_suspects",
     "0006_document_search",
+    "0007_candidate_search",
 )

@@ -141,9 +141,10 @@ class MainWindow(QMainWindow):
         if key == "candidates":
             from app.ui.sections import candidates
 
-            section = candidates.CandidatesSection(self.services, self.icons)
+            section = candidates.CandidatesSection(self.services, self.icons, self.undo_stack)
             section.new_candidate_requested.connect(self.new_candidate)
             section.duplicates_requested.connect(self.review_duplicates)
+            self._connect_bulk(section)
             return section
         if key == "pipeline":
             from app.services.clients import list_clients
@@ -160,8 +161,10 @@ class MainWindow(QMainWindow):
         if key == "talent_pools":
             from app.ui.sections import pools
 
-            page = pools.PoolsSection(self.services)
+            page = pools.PoolsSection(self.services, self.undo_stack)
             page.files_dropped.connect(self.import_into_pool)
+            page.new_pool_requested.connect(self.new_pool)
+            self._connect_bulk(page)
             return page
         if key == "campaigns":
             from app.ui.sections import campaigns
@@ -190,6 +193,14 @@ class MainWindow(QMainWindow):
         page.inbox_changed.connect(self.set_inbox_folder)
         page.backup_requested.connect(self.backup_database)
         return page
+
+    def _connect_bulk(self, section: QWidget) -> None:
+        """A section's bulk toolbar: its changes are broadcast (to every view, itself too),
+        its notices shown in the status bar, profiles opened here."""
+        bulk = section.bulk  # type: ignore[attr-defined]
+        bulk.changes_made.connect(self.events.publish)
+        bulk.open_profile.connect(self.open_profile)
+        bulk.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     def section(self, key: str) -> QWidget:
         """The section widget for ``key``, built on first use."""
@@ -310,6 +321,11 @@ class MainWindow(QMainWindow):
 
         if self._run_dialog(NewCandidateDialog(self.services, self), "Candidate created."):
             self.show_section("candidates")
+
+    def new_pool(self, smart: bool = False) -> None:
+        from app.ui.dialogs.new_pool import NewPoolDialog
+
+        self._run_dialog(NewPoolDialog(self.services, smart, self), "Talent pool created.")
 
     def _preload_intake(self) -> None:
         """Load the import machinery in a background thread while the recruiter looks around,

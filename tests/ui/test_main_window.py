@@ -70,7 +70,7 @@ def test_candidates_list_loads_lazily(window: MainWindow) -> None:
 def test_pools_pipeline_and_reports_show_data(window: MainWindow) -> None:
     window.show_section("talent_pools")
     pools: QTableWidget = window.section("talent_pools").table
-    assert pools.rowCount() == 4
+    assert pools.rowCount() == 6  # the demo's 4 pools and the 2 built-in ones
     assert int(pools.item(0, 1).text().replace(",", "")) > 0
     window.show_section("pipeline")
     page = window.section("pipeline")

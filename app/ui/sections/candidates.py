@@ -1,47 +1,142 @@
-"""The Candidates section: everyone the agency has ever seen, loaded a page at a time."""
+"""The Candidates section: everyone the agency has ever seen, loaded a page at a time.
+
+A filter bar narrows the list (one service query), the search box shows ranked full-text
+results instead, and the bulk toolbar acts on the selected rows.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QGridLayout,
     QHeaderView,
+    QLineEdit,
     QPushButton,
     QTableView,
     QWidget,
 )
 
-from app.services.candidates import CandidateRow, candidate_page, count_candidates
+from app.services.candidates import (
+    CandidateFilters,
+    candidate_page,
+    count_candidates,
+    filter_options,
+)
 from app.services.context import ServiceContext
+from app.services.pools import list_pools
 from app.services.unit_of_work import Changes
 from app.ui.icons import IconProvider
+from app.ui.sections.bulk_actions import CANDIDATE_IDS_MIME, BulkActions, candidate_mime
 from app.ui.widgets import SectionHeader, section_layout
 
 COLUMNS = ("Name", "Current title", "Employer", "Location", "Email", "Source", "Added")
+SEARCH_COLUMNS = ("Name", "Current title", "Location", "Score", "Match")
 PAGE_SIZE = 200
 # Columns the database can order by without scanning: name, and newest first.
 SORTABLE = {0: "name", 6: "recent"}
+CONTACT_WINDOWS = ((None, "Contacted: any time"), (7, "…in 7 days"), (30, "…in 30 days"))
+CONTACT_WINDOWS += ((90, "…in 90 days"), (365, "…in a year"))
+DNC_CHOICES = ((None, "Do-not-contact: shown"), (False, "…hidden"), (True, "…only them"))
+SEARCH_DELAY_MS = 250
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    values: tuple[str, ...]
+
+
 class CandidateListModel(QAbstractTableModel):
-    """Lazy table over all candidates: `fetchMore` pulls the next page as the view scrolls."""
+    """Lazy table: `fetchMore` pulls the next page of the filtered list, or of the search
+    results when ``query`` is set."""
 
     def __init__(self, services: ServiceContext, parent: Any = None):
         super().__init__(parent)
         self.services = services
         self.order = "name"
-        self.rows: list[CandidateRow] = []
+        self.filters = CandidateFilters()
+        self.query = ""
+        self.warning: str | None = None
+        self.rows: list[_Row] = []
         self.total = 0
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.query.strip())
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return SEARCH_COLUMNS if self.searching else COLUMNS
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.total = count_candidates(self.services)
-        self.rows = candidate_page(self.services, 0, PAGE_SIZE, self.order)
+        self.rows, self.warning = [], None
+        if self.searching:
+            self.rows = self._search_page(0)
+        else:
+            self.total = count_candidates(self.services, self.filters)
+            self.rows = self._list_page(0)
         self.endResetModel()
+
+    def _list_page(self, offset: int) -> list[_Row]:
+        page = candidate_page(self.services, offset, PAGE_SIZE, self.order, self.filters)
+        return [
+            _Row(
+                row.id,
+                (
+                    row.name,
+                    row.current_title or "",
+                    row.current_employer or "",
+                    row.location or "",
+                    row.email or "",
+                    row.source or "",
+                    row.created_at.astimezone().strftime("%Y-%m-%d"),
+                ),
+            )
+            for row in page
+        ]
+
+    def _search_page(self, offset: int) -> list[_Row]:
+        from app.services.search import search_candidates
+
+        result = search_candidates(self.services, self.query, limit=PAGE_SIZE, offset=offset)
+        self.warning = result.warning
+        if result.total is not None:
+            self.total = result.total
+        else:  # not counted: assume one more page while pages come back full
+            self.total = offset + len(result.hits) + (len(result.hits) == PAGE_SIZE)
+        return [
+            _Row(
+                hit.candidate_id,
+                (
+                    hit.name,
+                    hit.current_title or "",
+                    hit.location or "",
+                    f"{hit.score:.2f}",
+                    _plain(hit.snippet),
+                ),
+            )
+            for hit in result.hits
+        ]
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
         return not parent.isValid() and len(self.rows) < self.total
@@ -49,18 +144,18 @@ class CandidateListModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if parent.isValid():
             return
-        page = candidate_page(self.services, len(self.rows), PAGE_SIZE, self.order)
+        offset = len(self.rows)
+        page = self._search_page(offset) if self.searching else self._list_page(offset)
         if not page:
             self.total = len(self.rows)
             return
-        first = len(self.rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self.beginInsertRows(QModelIndex(), offset, offset + len(page) - 1)
         self.rows.extend(page)
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         wanted = SORTABLE.get(column)
-        if wanted and wanted != self.order:
+        if not self.searching and wanted and wanted != self.order:  # results stay ranked
             self.order = wanted
             self.reload()
 
@@ -68,33 +163,141 @@ class CandidateListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return self.columns[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (
-                row.name,
-                row.current_title,
-                row.current_employer,
-                row.location,
-                row.email,
-                row.source,
-                row.created_at.astimezone().strftime("%Y-%m-%d"),
-            )
-            return values[index.column()] or ""
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return row.values[index.column()]
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:
+        return [CANDIDATE_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        ids = dict.fromkeys(self.rows[index.row()].id for index in indexes if index.isValid())
+        return candidate_mime(list(ids))
+
+
+def _plain(snippet: str | None) -> str:
+    """A search snippet without highlighting markup, on one line."""
+    return " ".join(re.sub(r"<[^>]+>", "", snippet or "").split())
+
+
+class FilterBar(QWidget):
+    """The filter widgets; `filters()` reads them into one `CandidateFilters`."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(6)
+        self.skills = self._text("skillsFilter", "Skills (comma-separated)")
+        self.location = self._text("locationFilter", "Location")
+        self.tag = self._combo("tagFilter")
+        self.source = self._combo("sourceFilter")
+        self.owner = self._combo("ownerFilter")
+        self.contacted = self._combo("contactedFilter", CONTACT_WINDOWS)
+        self.pool = self._combo("poolFilter")
+        self.stage = self._combo("stageFilter")
+        self.dnc = self._combo("dncFilter", DNC_CHOICES)
+        self.clear = QPushButton("Clear filters")
+        self.clear.setObjectName("clearFilters")
+        self.clear.clicked.connect(self.reset)
+        widgets = (self.skills, self.location, self.tag, self.source, self.owner)
+        widgets += (self.contacted, self.pool, self.stage, self.dnc, self.clear)
+        for position, widget in enumerate(widgets):
+            grid.addWidget(widget, position // 5, position % 5)
+
+    def _text(self, name: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        edit.editingFinished.connect(self.changed)
+        return edit
+
+    def _combo(self, name: str, choices: Sequence[tuple[object, str]] = ()) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        for value, label in choices:
+            combo.addItem(label, value)
+        combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
+        return combo
+
+    def set_choices(self, services: ServiceContext) -> None:
+        """Fill the combo boxes from the database, keeping the current choices."""
+        options = filter_options(services)
+        pools = [
+            (pool.id, pool.name if pool.editable else f"{pool.name} ({pool.kind})")
+            for pool in list_pools(services, include_builtin=True)
+        ]
+        self._refill(self.tag, "Any tag", [(name, name) for name in options.tags])
+        self._refill(self.source, "Any source", [(name, name) for name in options.sources])
+        self._refill(self.owner, "Any owner", list(options.owners))
+        self._refill(self.pool, "Any pool", pools)
+        self._refill(
+            self.stage, "Reached: any stage", [(n, f"Reached {n}") for n in options.stages]
+        )
+
+    def _refill(self, combo: QComboBox, anything: str, items: Sequence[tuple[object, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(anything, None)
+        for value, label in items:
+            combo.addItem(label, value)
+        found = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+
+    def select(self, combo: QComboBox, value: object) -> None:
+        """Choose the entry holding ``value`` (for code and tests)."""
+        combo.setCurrentIndex(max(combo.findData(value), 0))
+
+    def filters(self) -> CandidateFilters:
+        skills = tuple(s.strip() for s in self.skills.text().split(",") if s.strip())
+        tag = self.tag.currentData()
+        return CandidateFilters(
+            skills=skills,
+            location=self.location.text().strip() or None,
+            tags=(tag,) if tag else (),
+            source=self.source.currentData(),
+            owner_id=self.owner.currentData(),
+            contacted_within_days=self.contacted.currentData(),
+            pool_id=self.pool.currentData(),
+            furthest_stage=self.stage.currentData(),
+            do_not_contact=self.dnc.currentData(),
+        )
+
+    def reset(self) -> None:
+        for edit in (self.skills, self.location):
+            edit.blockSignals(True)
+            edit.clear()
+            edit.blockSignals(False)
+        combos = (self.tag, self.source, self.owner, self.contacted, self.pool, self.stage)
+        for combo in (*combos, self.dnc):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.changed.emit()
 
 
 class CandidatesSection(QWidget):
@@ -102,9 +305,14 @@ class CandidatesSection(QWidget):
     duplicates_requested = Signal()
 
     def __init__(
-        self, services: ServiceContext, icons: IconProvider, parent: QWidget | None = None
+        self,
+        services: ServiceContext,
+        icons: IconProvider,
+        undo_stack: QUndoStack | None = None,
+        parent: QWidget | None = None,
     ):
         super().__init__(parent)
+        self.services = services
         layout = section_layout(self)
         self.header = SectionHeader("Candidates", "")
         new_candidate = QPushButton(
@@ -118,11 +326,31 @@ class CandidatesSection(QWidget):
         self.header.add_action(duplicates)
         self.header.add_action(new_candidate)
         layout.addWidget(self.header)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("candidateSearch")
+        self.search.setPlaceholderText("Search names, titles, skills and resume text…")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self.apply_search)
+        layout.addWidget(self.search)
+        self.filter_bar = FilterBar()
+        self.filter_bar.set_choices(services)
+        self.filter_bar.changed.connect(self.apply_filters)
+        layout.addWidget(self.filter_bar)
+
         self.model = CandidateListModel(services, self)
         self.table = QTableView()
         self.table.setObjectName("candidatesTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setDragEnabled(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setSortingEnabled(True)
@@ -133,17 +361,77 @@ class CandidatesSection(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((200, 220, 180, 150, 240, 120)):
-            self.table.setColumnWidth(column, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.doubleClicked.connect(lambda _index: self.bulk.open_selected_profile())
+
+        self.bulk = BulkActions(
+            services, undo_stack or QUndoStack(self), self.selected_ids, self.source_label, self
+        )
+        layout.addWidget(self.bulk.toolbar())
         layout.addWidget(self.table, 1)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_args: self.bulk.update_enabled()
+        )
+        self.model.modelReset.connect(self.bulk.update_enabled)
         self.reload()
+
+    def _size_columns(self) -> None:
+        widths = (200, 220, 160, 80) if self.model.searching else (200, 220, 180, 150, 240, 120)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
 
     def reload(self) -> None:
         self.model.reload()
-        self.header.subtitle.setText(
-            f"{self.model.total:,} candidates · click Name or Added to sort"
-        )
+        self._size_columns()
+        self.table.setSortingEnabled(not self.model.searching)
+        count = f"{self.model.total:,} candidates"
+        if self.model.searching:
+            text = f"{count} match “{self.model.query.strip()}” · best first"
+            if self.model.warning:
+                text += f" · {self.model.warning}"
+        elif self.model.filters.active:
+            text = f"{count} match the filters"
+        else:
+            text = f"{count} · click Name or Added to sort"
+        self.header.subtitle.setText(text)
+
+    def apply_filters(self) -> None:
+        self.model.filters = self.filter_bar.filters()
+        self.reload()
+
+    def apply_search(self) -> None:
+        self._search_timer.stop()
+        if self.search.text().strip() == self.model.query.strip():
+            return
+        self.model.query = self.search.text()
+        self.filter_bar.setEnabled(not self.model.searching)  # results are not filtered
+        self.reload()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[row].id for row in rows if row < len(self.model.rows)]
+
+    def source_label(self) -> str:
+        """The source given to applications made from here: the search or the pool."""
+        if self.model.searching:
+            return f"Search: {self.model.query.strip()}"
+        if self.model.filters.pool_id is not None:
+            return f"Pool: {self.filter_bar.pool.currentText()}"
+        return "Candidates list"
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        if not index.isValid():
+            return
+        if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            self.table.selectRow(index.row())
+        self.bulk.menu(self).exec(self.table.viewport().mapToGlobal(point))
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches("candidates"):
+        if changes.touches("tags", "pools", "users", "external"):
+            self.filter_bar.set_choices(self.services)
+        if changes.touches("candidates", "external") or (
+            self.model.filters.active and changes.touches("applications", "tags", "pools")
+        ):
             self.reload()

@@ -1,102 +1,389 @@
-"""The Talent pools section: the CRM's long-term lists and their sizes."""
+"""The Talent pools section: the CRM's long-term lists, their sizes and their members.
+
+Static pools hold the people added to them; smart pools are saved searches and built-in
+pools (silver medalists, past applicants) are computed, so both are always current. Resume
+files dropped on a pool's row are imported into it; candidates dragged from the Candidates
+table onto a static pool's row join it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.services.context import ServiceContext
-from app.services.pools import list_pools
-from app.services.unit_of_work import Changes
+from app.services.pools import (
+    BUILTIN,
+    SMART,
+    PoolMember,
+    PoolRow,
+    count_members,
+    list_pools,
+    pool_members,
+    remove_members,
+)
+from app.services.unit_of_work import Changes, ValidationError
+from app.ui.sections.bulk_actions import CANDIDATE_IDS_MIME, BulkActions, candidate_ids_from
 from app.ui.widgets import SectionHeader, section_layout
 
 POOL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+POOL_KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+KIND_LABELS = {"static": "Static", SMART: "Smart", BUILTIN: "Built-in"}
+MEMBER_COLUMNS = (
+    "Name",
+    "Current title",
+    "Location",
+    "Email",
+    "Added",
+    "Last contacted",
+    "Replied",
+    "Campaigns",
+)
+PAGE_SIZE = 200
+UNKNOWN = "—"  # replied: activities carry no direction yet; campaigns: none exist yet
+
+_Index = QModelIndex | QPersistentModelIndex
 
 
 class PoolTable(QTableWidget):
-    """The pools list; resume files dropped on a pool's row join that pool."""
+    """The pools list; resume files dropped on a pool's row join that pool, and candidates
+    dragged from the Candidates table onto a static pool's row are added to it."""
 
     files_dropped = Signal(int, object)  # pool id, paths
+    candidates_dropped = Signal(int, object)  # pool id, candidate ids
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(0, 3, parent)
+        super().__init__(0, 4, parent)
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
 
-    def _pool_at(self, event: QDropEvent) -> int | None:
+    def _pool_at(self, event: QDropEvent | QDragMoveEvent) -> tuple[int, str] | None:
         item = self.itemAt(event.position().toPoint())
-        return None if item is None else self.item(item.row(), 0).data(POOL_ID_ROLE)
+        if item is None:
+            return None
+        first = self.item(item.row(), 0)
+        return first.data(POOL_ID_ROLE), first.data(POOL_KIND_ROLE)
+
+    @staticmethod
+    def _wanted(event: QDropEvent | QDragMoveEvent | QDragEnterEvent) -> bool:
+        data = event.mimeData()
+        return data.hasUrls() or data.hasFormat(CANDIDATE_IDS_MIME)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
+        if self._wanted(event):
             event.acceptProposedAction()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasUrls() and self._pool_at(event) is not None:
+        pool = self._pool_at(event)
+        static = pool is not None and pool[1] not in (SMART, BUILTIN)
+        if self._wanted(event) and static:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        pool_id = self._pool_at(event)
-        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        if pool_id is None or not paths:
+        pool = self._pool_at(event)
+        if pool is None or pool[1] in (SMART, BUILTIN):
             event.ignore()
             return
-        event.acceptProposedAction()
-        self.files_dropped.emit(pool_id, paths)
+        ids = candidate_ids_from(event.mimeData())
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if ids:
+            event.acceptProposedAction()
+            self.candidates_dropped.emit(pool[0], ids)
+        elif paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(pool[0], paths)
+        else:
+            event.ignore()
+
+
+class PoolMembersModel(QAbstractTableModel):
+    """Lazy table of one pool's members, with their engagement."""
+
+    def __init__(self, services: ServiceContext, parent: Any = None):
+        super().__init__(parent)
+        self.services = services
+        self.pool_id: int | None = None
+        self.rows: list[PoolMember] = []
+        self.total = 0
+
+    def show_pool(self, pool_id: int | None) -> None:
+        self.pool_id = pool_id
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        if self.pool_id is None:
+            self.rows, self.total = [], 0
+        else:
+            self.total = count_members(self.services, self.pool_id)
+            self.rows = pool_members(self.services, self.pool_id, 0, PAGE_SIZE)
+        self.endResetModel()
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        if parent.isValid() or self.pool_id is None:
+            return
+        page = pool_members(self.services, self.pool_id, len(self.rows), PAGE_SIZE)
+        if not page:
+            self.total = len(self.rows)
+            return
+        first = len(self.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self.rows.extend(page)
+        self.endInsertRows()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(MEMBER_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return MEMBER_COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        member = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _member_values(member)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (6, 7):
+            return "Not recorded yet: Hirebench cannot tell replies or campaigns apart yet."
+        if role == Qt.ItemDataRole.UserRole:
+            return member.candidate_id
+        return None
+
+
+def _day(value: Any) -> str:
+    return value.astimezone().strftime("%Y-%m-%d") if value else ""
+
+
+def _member_values(member: PoolMember) -> tuple[str, ...]:
+    replied = UNKNOWN if member.replied is None else ("Yes" if member.replied else "No")
+    campaigns = UNKNOWN if member.campaigns is None else str(member.campaigns)
+    return (
+        member.name,
+        member.current_title or "",
+        member.location or "",
+        member.email or "",
+        _day(member.added_at),
+        _day(member.last_contacted) or "never",
+        replied,
+        campaigns,
+    )
 
 
 class PoolsSection(QWidget):
-    """A short list (pools number in the tens), so a simple table widget is enough."""
+    """Pools number in the tens, so their list is a simple table widget; members are lazy."""
 
     files_dropped = Signal(int, object)  # pool id, paths: resumes to import into the pool
+    new_pool_requested = Signal(bool)  # smart?
 
-    def __init__(self, services: ServiceContext, parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: ServiceContext,
+        undo_stack: QUndoStack | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.services = services
+        self.pools: list[PoolRow] = []
         layout = section_layout(self)
         self.header = SectionHeader("Talent pools", "")
+        new_smart = QPushButton("New smart pool…")
+        new_smart.setObjectName("newSmartPool")
+        new_smart.clicked.connect(lambda: self.new_pool_requested.emit(True))
+        new_pool = QPushButton("New pool…")
+        new_pool.setObjectName("newPool")
+        new_pool.setProperty("role", "primary")
+        new_pool.clicked.connect(lambda: self.new_pool_requested.emit(False))
+        self.header.add_action(new_smart)
+        self.header.add_action(new_pool)
         layout.addWidget(self.header)
+
         self.table = PoolTable()
         self.table.files_dropped.connect(self.files_dropped)
+        self.table.candidates_dropped.connect(self.add_dropped)
         self.table.setObjectName("poolsTable")
-        self.table.setHorizontalHeaderLabels(["Pool", "Members", "Description"])
+        self.table.setHorizontalHeaderLabels(["Pool", "Members", "Kind", "Description"])
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        layout.addWidget(self.table, 1)
+
+        members = QWidget()
+        column = QVBoxLayout(members)
+        column.setContentsMargins(0, 8, 0, 0)
+        self.members_title = QLabel("Choose a pool to see its members.")
+        self.members_title.setProperty("role", "subtitle")
+        self.members_model = PoolMembersModel(services, self)
+        self.members = QTableView()
+        self.members.setObjectName("poolMembersTable")
+        self.members.setModel(self.members_model)
+        self.members.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.members.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.members.setAlternatingRowColors(True)
+        self.members.setShowGrid(False)
+        self.members.verticalHeader().hide()
+        self.members.horizontalHeader().setStretchLastSection(True)
+        for index, width in enumerate((190, 200, 150, 240, 100, 130, 80)):
+            self.members.setColumnWidth(index, width)
+        self.members.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.members.customContextMenuRequested.connect(self._context_menu)
+        self.members.doubleClicked.connect(lambda _index: self.bulk.open_selected_profile())
+        self.bulk = BulkActions(
+            services, undo_stack or QUndoStack(self), self.selected_ids, self.source_label, self
+        )
+        toolbar = self.bulk.toolbar()
+        self.remove_button = QPushButton("Remove from pool")
+        self.remove_button.setObjectName("removeFromPool")
+        self.remove_button.clicked.connect(self.remove_selected)
+        toolbar.addWidget(self.remove_button)
+        column.addWidget(self.members_title)
+        column.addWidget(toolbar)
+        column.addWidget(self.members, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(members)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self.table.itemSelectionChanged.connect(self._pool_chosen)
+        self.members.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
+        self.members_model.modelReset.connect(self._update_actions)
         self.reload()
 
+    # ---- the pools list ---------------------------------------------------------------------
     def reload(self) -> None:
-        pools = list_pools(self.services)
-        self.table.setRowCount(len(pools))
-        for row, pool in enumerate(pools):
+        chosen = self.current_pool_id()
+        self.pools = list_pools(self.services, include_builtin=True)
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.pools))
+        for row, pool in enumerate(self.pools):
             members = QTableWidgetItem(f"{pool.members:,}")
             members.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             name = QTableWidgetItem(pool.name)
             name.setData(POOL_ID_ROLE, pool.id)
-            name.setToolTip("Drop resume files here to add them to this pool")
+            name.setData(POOL_KIND_ROLE, pool.kind)
+            if pool.editable:
+                name.setToolTip("Drop resume files or candidates here to add them to this pool")
+            elif pool.kind == SMART:
+                name.setToolTip(f"Everyone matching “{pool.query}”, always current")
+            description = pool.description or (f"Search: {pool.query}" if pool.query else "")
             self.table.setItem(row, 0, name)
             self.table.setItem(row, 1, members)
-            self.table.setItem(row, 2, QTableWidgetItem(pool.description or ""))
-        people = sum(pool.members for pool in pools)
-        self.header.subtitle.setText(f"{len(pools)} pools · {people:,} memberships")
+            self.table.setItem(row, 2, QTableWidgetItem(KIND_LABELS.get(pool.kind, pool.kind)))
+            self.table.setItem(row, 3, QTableWidgetItem(description))
+        self.table.blockSignals(False)
+        stored = [pool for pool in self.pools if pool.kind != BUILTIN]
+        people = sum(pool.members for pool in stored)
+        self.header.subtitle.setText(
+            f"{len(stored)} pools · {people:,} members · built-in pools are computed"
+        )
+        if chosen is not None and self.select_pool(chosen):
+            return
+        self._pool_chosen()
+
+    def select_pool(self, pool_id: int) -> bool:
+        for row, pool in enumerate(self.pools):
+            if pool.id == pool_id:
+                self.table.selectRow(row)
+                self._pool_chosen()
+                return True
+        return False
+
+    def current_pool(self) -> PoolRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.pools[rows[0].row()] if rows and rows[0].row() < len(self.pools) else None
+
+    def current_pool_id(self) -> int | None:
+        pool = self.current_pool()
+        return pool.id if pool else None
+
+    def _pool_chosen(self) -> None:
+        pool = self.current_pool()
+        self.members_model.show_pool(pool.id if pool else None)
+        if pool is None:
+            self.members_title.setText("Choose a pool to see its members.")
+        else:
+            self.members_title.setText(f"{pool.name} · {self.members_model.total:,} members")
+
+    # ---- members ----------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.members.selectionModel().selectedRows()})
+        model = self.members_model
+        return [model.rows[row].candidate_id for row in rows if row < len(model.rows)]
+
+    def source_label(self) -> str:
+        pool = self.current_pool()
+        return f"Pool: {pool.name}" if pool else "Talent pool"
+
+    def _update_actions(self) -> None:
+        self.bulk.update_enabled()
+        pool = self.current_pool()
+        self.remove_button.setEnabled(bool(pool and pool.editable and self.selected_ids()))
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.members.indexAt(point)
+        if not index.isValid():
+            return
+        if not self.members.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            self.members.selectRow(index.row())
+        self.bulk.menu(self).exec(self.members.viewport().mapToGlobal(point))
+
+    def add_dropped(self, pool_id: int, candidate_ids: list[int]) -> None:
+        """Candidates dragged onto a pool's row."""
+        self.select_pool(pool_id)
+        self.bulk.add_to_pool(pool_id, candidate_ids)
+
+    def remove_selected(self) -> None:
+        pool, ids = self.current_pool(), self.selected_ids()
+        if pool is None or not ids:
+            return
+        try:
+            done = remove_members(self.services, pool.id, ids)
+        except ValidationError as exc:
+            self.bulk.notice.emit("; ".join(exc.errors.values()))
+            return
+        self.bulk.notice.emit(f"Removed {done.value} from {pool.name}.")
+        self.bulk.changes_made.emit(done.changes)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches("pools", "candidates"):
+        if changes.touches("pools", "candidates", "applications", "jobs", "external"):
             self.reload()

@@ -1,0 +1,150 @@
+"""The Candidates section on the demo database: filters, search, bulk actions and undo."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from sqlalchemy import select
+
+from app.services.candidates import CandidateFilters, count_candidates
+from app.services.jobs import list_jobs
+from app.services.pools import SILVER_MEDALISTS, member_ids
+from app.store.models import Application, CandidateTag, JobStatus, StageKind, Tag
+from app.ui.dialogs.profile import ProfileDialog
+from app.ui.main_window import MainWindow
+from app.ui.sections.bulk_actions import candidate_ids_from
+from app.ui.sections.candidates import PAGE_SIZE, CandidatesSection
+
+
+def _section(window: MainWindow) -> CandidatesSection:
+    window.show_section("candidates")
+    return window.section("candidates")  # type: ignore[return-value]
+
+
+def _ids(section: CandidatesSection) -> list[int]:
+    model = section.model
+    while model.canFetchMore():
+        model.fetchMore()
+    return [model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(model.rowCount())]
+
+
+def _select_rows(section: CandidatesSection, rows: range) -> list[int]:
+    model, selection = section.model, QItemSelection()
+    for row in rows:
+        selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
+    section.table.selectionModel().select(
+        selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    return section.selected_ids()
+
+
+def test_filters_narrow_the_lazy_table(window: MainWindow) -> None:
+    section = _section(window)
+    bar = section.filter_bar
+    assert section.model.total == 500 and section.model.rowCount() == PAGE_SIZE
+    bar.select(bar.tag, "Boomerang")
+    tagged = section.model.total
+    assert 0 < tagged < 500
+    assert "match the filters" in section.header.subtitle.text()
+    expected = count_candidates(window.services, CandidateFilters(tags=("Boomerang",)))
+    assert len(_ids(section)) == tagged == expected
+    bar.select(bar.tag, None)
+    bar.location.setText("Chicago")
+    bar.location.editingFinished.emit()
+    rows = _ids(section)
+    assert rows and all("Chicago" in section.model.rows[n].values[3] for n in range(len(rows)))
+    bar.location.clear()
+    bar.location.editingFinished.emit()
+    bar.select(bar.pool, SILVER_MEDALISTS)
+    assert sorted(_ids(section)) == sorted(member_ids(window.services, SILVER_MEDALISTS))
+    bar.select(bar.stage, "Offered")
+    offered = section.model.total
+    bar.select(bar.stage, "Interviewed")
+    assert 0 < offered <= section.model.total
+    bar.select(bar.dnc, True)
+    assert section.model.total < offered
+    bar.clear.click()
+    assert section.model.total == 500 and not section.model.filters.active
+
+
+def test_bulk_add_to_job_then_edit_undo_removes_the_applications(window: MainWindow) -> None:
+    section = _section(window)
+    job = next(j for j in list_jobs(window.services) if j.status is JobStatus.OPEN)
+    stage = next(s for s in job.stages if s.kind is StageKind.ACTIVE)
+    section.filter_bar.select(section.filter_bar.dnc, False)
+    chosen = _select_rows(section, range(5))
+    assert len(chosen) == 5 and section.bulk.job_action.isEnabled()
+
+    def applications() -> dict[int, Application]:
+        with window.services.read() as session:
+            rows = session.scalars(
+                select(Application).where(
+                    Application.job_id == job.id, Application.candidate_id.in_(chosen)
+                )
+            )
+            return {a.candidate_id: a for a in rows}
+
+    before = applications()
+    section.bulk.add_to_job(job.id, stage.stage_id)
+    after = applications()
+    new = {cid: a for cid, a in after.items() if cid not in before}
+    assert len(new) == 5 - len(before)
+    assert all(a.source == "Candidates list" for a in new.values())
+    assert window.undo_stack.canUndo()
+    window.undo_action.trigger()
+    assert applications().keys() == before.keys()
+    window.redo_action.trigger()
+    assert applications().keys() == after.keys()
+    window.undo_action.trigger()
+    assert applications().keys() == before.keys()
+
+
+def test_tag_export_and_profile_from_the_selection(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    section = _section(window)
+    chosen = _select_rows(section, range(3))
+    section.bulk.tag("Hot lead")
+    with window.services.read() as session:
+        tagged = session.scalars(
+            select(CandidateTag.candidate_id)
+            .join(Tag, Tag.id == CandidateTag.tag_id)
+            .where(Tag.name == "Hot lead")
+        ).all()
+    assert sorted(tagged) == sorted(chosen)
+    assert section.filter_bar.tag.findData("Hot lead") >= 0  # the filter offers the new tag
+    chosen = _select_rows(section, range(3))
+    target = tmp_path / "selection.csv"
+    section.bulk.export(target)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    assert names == [section.model.rows[n].values[0] for n in range(3)]
+    opened: list[str] = []
+    monkeypatch.setattr(ProfileDialog, "exec", lambda self: opened.append(self.windowTitle()))
+    _select_rows(section, range(1))
+    section.bulk.profile_action.trigger()
+    assert opened == [section.model.rows[0].values[0]]
+
+
+def test_rows_drag_as_candidate_ids(window: MainWindow) -> None:
+    section = _section(window)
+    model = section.model
+    indexes = [model.index(0, 0), model.index(0, 1), model.index(2, 0)]
+    assert candidate_ids_from(model.mimeData(indexes)) == [model.rows[0].id, model.rows[2].id]
+
+
+def test_search_box_shows_ranked_results_with_snippets(window: MainWindow, qtbot) -> None:
+    section = _section(window)
+    section.search.setText("engineer")
+    qtbot.waitUntil(lambda: section.model.searching, timeout=2000)
+    model = section.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[-1] == "Match" and "Score" in headers
+    assert 0 < model.total < 500
+    assert "best first" in section.header.subtitle.text()
+    assert not section.filter_bar.isEnabled()
+    section.search.clear()
+    section.apply_search()
+    assert model.total == 500 and section.filter_bar.isEnabled()
