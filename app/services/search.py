@@ -14,6 +14,7 @@ would cost tens of milliseconds at 100,000 candidates; the name tier costs well 
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import unicodedata
@@ -80,9 +81,14 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]
-    total: int | None  # every match, not just this page
+    total: int | None  # every match, not just this page (at most COUNT_CAP when capped)
     expression: str  # the FTS5 query run ("" when nothing was searched)
     warning: str | None = None  # why the query was read differently, or found nothing
+    capped: bool = False  # more than COUNT_CAP matches: counted and ranked among the newest
+
+    @property
+    def total_text(self) -> str:
+        return f"{self.total:,}+" if self.capped else f"{self.total or 0:,}"
 
 
 # --- reading the query -------------------------------------------------------------------
@@ -328,6 +334,7 @@ class _Term:
     columns: frozenset[str] | None  # None: any column
 
 
+@functools.lru_cache(maxsize=8192)
 def _fold(word: str) -> str:
     """Lower case without diacritics, as ``unicode61 remove_diacritics 2`` indexes it."""
     if word.isascii():
@@ -349,17 +356,25 @@ def _positive_terms(node: Node | None, columns: frozenset[str] | None = None) ->
 
 def _spans(text_value: str, term: _Term) -> list[tuple[int, int]]:
     """Token index ranges of ``text_value`` where ``term`` occurs."""
-    words = [_fold(word) for word in _TOKEN.findall(text_value)]
+    words = _folded_words(text_value)
     size = len(term.tokens)
+    *whole, last = term.tokens
+    if size == 1:  # the common case, kept to one comprehension
+        if term.prefix:
+            return [(i, i + 1) for i, word in enumerate(words) if word.startswith(last)]
+        return [(i, i + 1) for i, word in enumerate(words) if word == last]
     found = []
     for start in range(len(words) - size + 1):
-        *whole, last = term.tokens
         window = words[start : start + size]
-        if window[:-1] != whole:
+        if size > 1 and list(window[:-1]) != whole:
             continue
         if window[-1] == last or (term.prefix and window[-1].startswith(last)):
             found.append((start, start + size))
     return found
+
+
+def _folded_words(text_value: str) -> tuple[str, ...]:
+    return tuple(_fold(word) for word in _TOKEN.findall(text_value))
 
 
 def _describe(row: dict[str, str | None], terms: list[_Term]) -> tuple[str, tuple[str, ...]]:
@@ -423,24 +438,58 @@ _ROWS = (
 )
 
 
+# Broad queries (a two-letter prefix, a word in every note) match tens of thousands of
+# candidates at 100,000. Counting stops past this many, and relevance is then ranked among
+# the most recently added this many: a fraction of the cost of scoring every match.
+COUNT_CAP = 2000
+
+
 def _count(session: Session, expression: str) -> int:
+    """Matches, counted up to COUNT_CAP + 1 (more means "over the cap")."""
+    return session.execute(
+        text(
+            "SELECT count(*) FROM (SELECT 1 FROM candidate_search"
+            " WHERE candidate_search MATCH :e LIMIT :cap)"
+        ),
+        {"e": expression, "cap": COUNT_CAP + 1},
+    ).scalar_one()
+
+
+def _count_exact(session: Session, expression: str) -> int:
     return session.execute(
         text("SELECT count(*) FROM candidate_search WHERE candidate_search MATCH :e"),
         {"e": expression},
     ).scalar_one()
 
 
+def _newest_floor(session: Session, expression: str) -> int | None:
+    """The lowest candidate id among the newest COUNT_CAP matches."""
+    return session.execute(
+        text(
+            "SELECT min(r) FROM (SELECT rowid AS r FROM candidate_search"
+            " WHERE candidate_search MATCH :e ORDER BY rowid DESC LIMIT :cap)"
+        ),
+        {"e": expression, "cap": COUNT_CAP},
+    ).scalar_one()
+
+
 def _ranked(
-    session: Session, expression: str, order: str, limit: int, offset: int
+    session: Session,
+    expression: str,
+    order: str,
+    limit: int,
+    offset: int,
+    floor: int | None = None,
 ) -> list[tuple[int, float]]:
     # bm25 is evaluated only for the rows returned when the order is the index's own
-    # (rowid); ordered by bm25 itself, every match is scored once.
+    # (rowid); ordered by bm25 itself, every match (from ``floor`` up) is scored once.
+    since = " AND rowid >= :floor" if floor is not None else ""
     rows = session.execute(
         text(
             f"SELECT rowid, -{_BM25} FROM candidate_search WHERE candidate_search MATCH :e"
-            f" ORDER BY {order} LIMIT :limit OFFSET :offset"
+            f"{since} ORDER BY {order} LIMIT :limit OFFSET :offset"
         ),
-        {"e": expression, "limit": limit, "offset": offset},
+        {"e": expression, "limit": limit, "offset": offset, "floor": floor},
     )
     return [(row[0], row[1]) for row in rows]
 
@@ -457,12 +506,15 @@ def _page(
         ranked = _ranked(session, plan.name_tier, "rowid DESC", limit, offset)
         if len(ranked) < limit:  # the name tier ends on this page (or before it)
             named = (
-                offset + len(ranked) if ranked or not offset else _count(session, plan.name_tier)
+                offset + len(ranked)
+                if ranked or not offset
+                else _count_exact(session, plan.name_tier)
             )
-    if len(ranked) < limit and total > named:
+    if len(ranked) < limit and (total > named or total > COUNT_CAP):
         rest = f"({plan.expression}) NOT {plan.name_tier}" if named else plan.expression
+        floor = _newest_floor(session, rest) if total > COUNT_CAP else None
         ranked += _ranked(
-            session, rest, "2 DESC, rowid", limit - len(ranked), max(0, offset - named)
+            session, rest, "2 DESC, rowid", limit - len(ranked), max(0, offset - named), floor
         )
     if not ranked:
         return [], total
@@ -521,7 +573,9 @@ def search_candidates(
                 terms = _positive_terms(plan.tree)
                 hits, total = _page(session, plan, terms, limit, offset)
                 expression = f"NOT ({plan.expression})" if plan.negated else plan.expression
-                return SearchResult(hits, total, expression, plan.warning)
+                capped = total is not None and total > COUNT_CAP
+                shown = min(total, COUNT_CAP) if total is not None else None
+                return SearchResult(hits, shown, expression, plan.warning, capped)
             except (DBAPIError, sqlite3.Error) as problem:
                 session.rollback()
                 retry = _fallback(query, plan, _reason(problem))

@@ -349,3 +349,17 @@ class TestIndexFollowsWrites:
             assert connection.execute(text(sql)).all() == kept
             rebuild_candidate_search(connection, [people["grace"]])
             assert connection.execute(text(sql)).all() == kept
+
+
+def test_broad_queries_are_counted_and_ranked_up_to_the_cap(
+    demo_ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.services.search as search
+
+    everyone = search.search_candidates(demo_ctx, "resume:python OR skills:python", limit=500)
+    assert everyone.total and everyone.total > 12 and not everyone.capped
+    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    broad = search.search_candidates(demo_ctx, "resume:python OR skills:python", limit=500)
+    assert broad.capped and broad.total == 10 and broad.total_text == "10+"
+    newest = sorted((h.candidate_id for h in everyone.hits), reverse=True)[:10]
+    assert {h.candidate_id for h in broad.hits} == set(newest)  # ranked among the newest

@@ -76,6 +76,7 @@ class CandidateListModel(QAbstractTableModel):
         self.filters = CandidateFilters()
         self.query = ""
         self.warning: str | None = None
+        self.capped = False  # a search with more matches than it counts
         self.rows: list[_Row] = []
         self.total = 0
 
@@ -120,6 +121,7 @@ class CandidateListModel(QAbstractTableModel):
 
         result = search_candidates(self.services, self.query, limit=PAGE_SIZE, offset=offset)
         self.warning = result.warning
+        self.capped = result.capped
         if result.total is not None:
             self.total = result.total
         else:  # not counted: assume one more page while pages come back full
@@ -385,7 +387,8 @@ class CandidatesSection(QWidget):
         self.model.reload()
         self._size_columns()
         self.table.setSortingEnabled(not self.model.searching)
-        count = f"{self.model.total:,} candidates"
+        plus = "+" if self.model.searching and self.model.capped else ""
+        count = f"{self.model.total:,}{plus} candidates"
         if self.model.searching:
             text = f"{count} match “{self.model.query.strip()}” · best first"
             if self.model.warning:
