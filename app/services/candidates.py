@@ -26,6 +26,7 @@ from app.store.models import (
     CandidatePhone,
     CandidateSkill,
     CandidateTag,
+    Consent,
     Skill,
     Stage,
     StageChange,
@@ -338,6 +339,17 @@ class ProfileActivity:
 
 
 @dataclass(frozen=True)
+class ProfileResume:
+    """One resume file on record for a candidate; ``stored_path`` is relative to the
+    documents folder."""
+
+    document_id: int
+    original_name: str
+    imported_at: dt.datetime
+    stored_path: str
+
+
+@dataclass(frozen=True)
 class CandidateProfile:
     """What a recruiter sees when opening a candidate: contact, history, pipelines, timeline."""
 
@@ -356,13 +368,19 @@ class CandidateProfile:
     experience: tuple[tuple[str, str | None, str | None, str | None], ...]
     applications: tuple[ProfileApplication, ...]
     activities: tuple[ProfileActivity, ...]
+    owner_name: str | None = None
+    do_not_contact: bool = False
+    consent: Consent = Consent.UNKNOWN
+    consent_at: dt.datetime | None = None
+    resumes: tuple[ProfileResume, ...] = ()  # newest first
 
 
 def candidate_profile(
-    ctx: ServiceContext, candidate_id: int, activities: int = 50
+    ctx: ServiceContext, candidate_id: int, activities: int | None = 50
 ) -> CandidateProfile:
+    """The profile with the latest ``activities`` timeline entries (None: all of them)."""
     from app.services.unit_of_work import NotFoundError
-    from app.store.models import Activity, Client, Job
+    from app.store.models import Activity, Client, Document, Job, User
 
     with ctx.read() as session:
         candidate = session.get(Candidate, candidate_id)
@@ -388,6 +406,12 @@ def candidate_profile(
             .order_by(Activity.occurred_at.desc())
             .limit(activities)
         ).all()
+        owner = session.get(User, candidate.owner_id) if candidate.owner_id else None
+        resumes = session.execute(
+            select(Document.id, Document.original_name, Document.created_at, Document.stored_path)
+            .where(Document.candidate_id == candidate_id)
+            .order_by(Document.created_at.desc(), Document.id.desc())
+        ).all()
         return CandidateProfile(
             id=candidate.id,
             name=candidate.full_name,
@@ -406,6 +430,11 @@ def candidate_profile(
             activities=tuple(
                 ProfileActivity(row[0].value, row[1], row[2], row[3]) for row in timeline
             ),
+            owner_name=owner.display_name if owner else None,
+            do_not_contact=bool(candidate.do_not_contact),
+            consent=candidate.consent or Consent.UNKNOWN,
+            consent_at=candidate.consent_at,
+            resumes=tuple(ProfileResume(*row) for row in resumes),
         )
 
 

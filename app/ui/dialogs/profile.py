@@ -1,43 +1,82 @@
-"""A read-only candidate profile: contact details, work history, pipelines and timeline."""
+"""The candidate profile: header, contact details and preferences, resumes, skills and
+experience, applications across jobs, the full timeline and a quick-add bar for notes and calls.
+
+Every write goes through a use case (`app.services.timeline`); the dialog collects what they
+changed for the window to publish (`all_changes`, or the `changes_made` signal as they happen).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
+from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.services.candidates import CandidateProfile
+from app.services.candidates import CandidateProfile, ProfileActivity, candidate_profile
+from app.services.context import Outcome, ServiceContext
+from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.store.models import Consent
+
+CONSENT_LABELS = {
+    Consent.UNKNOWN: "Unknown",
+    Consent.GRANTED: "Granted",
+    Consent.WITHDRAWN: "Withdrawn",
+}
+CALL_OUTCOMES = ("", "Connected", "Left voicemail", "No answer", "Call back later")
+PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
 def profile_html(profile: CandidateProfile) -> str:
+    """Contact details, skills, experience and applications as rich text."""
+
     def line(label: str, values: object) -> str:
         if not values:
             return ""
         text = ", ".join(values) if isinstance(values, tuple) else str(values)
         return f"<tr><td><b>{escape(label)}</b></td><td>{escape(text)}</td></tr>"
 
-    role = " · ".join(p for p in (profile.current_title, profile.current_employer) if p)
     parts = [
-        f"<h2>{escape(profile.name)}</h2>",
-        f"<p>{escape(role or profile.headline or '')}</p>",
+        "<h3>Contact details</h3>",
         "<table cellspacing='6'>",
-        line("Location", profile.location),
+        line("Name", profile.name),
+        line("Headline", profile.headline),
         line("Email", profile.emails),
         line("Phone", profile.phones),
         line("Links", profile.links),
         line("Source", profile.source),
-        line("Skills", profile.skills),
-        line("Tags", profile.tags),
         "</table>",
     ]
+    if profile.skills:
+        parts.append(f"<h3>Skills</h3><p>{escape(', '.join(profile.skills))}</p>")
     if profile.experience:
         parts.append("<h3>Experience</h3><ul>")
         for company, title, start, end in profile.experience:
             span = f" ({start or '?'} – {end or '?'})" if start or end else ""
             parts.append(f"<li>{escape(title or '')} at {escape(company)}{escape(span)}</li>")
         parts.append("</ul>")
+    parts.append("<h3>Applications</h3>")
     if profile.applications:
-        parts.append("<h3>Applications</h3><ul>")
+        parts.append("<ul>")
         for item in profile.applications:
             reason = f" — {item.rejection_reason}" if item.rejection_reason else ""
             parts.append(
@@ -45,28 +84,290 @@ def profile_html(profile: CandidateProfile) -> str:
                 f"<b>{escape(item.stage_name)}</b>{escape(reason)}</li>"
             )
         parts.append("</ul>")
-    if profile.activities:
-        parts.append("<h3>Timeline</h3><ul>")
-        for activity in profile.activities:
-            when = activity.occurred_at.astimezone().strftime("%Y-%m-%d")
-            text = activity.subject or activity.body or activity.kind
-            parts.append(
-                f"<li>{when} · {escape(activity.kind.replace('_', ' '))}: {escape(text)}</li>"
-            )
-        parts.append("</ul>")
+    else:
+        parts.append("<p>Not in any job's pipeline.</p>")
     return "".join(parts)
 
 
+def activity_text(activity: ProfileActivity) -> str:
+    """One timeline line: when, what kind, the subject and the body."""
+    when = activity.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    kind = activity.kind.replace("_", " ")
+    text = " — ".join(p for p in (activity.subject, activity.body) if p) or kind
+    return f"{when} · {kind}: {text}"
+
+
 class ProfileDialog(QDialog):
-    def __init__(self, profile: CandidateProfile, parent: QWidget | None = None):
+    changes_made = Signal(object)  # Changes, as each write happens
+
+    def __init__(
+        self,
+        services: ServiceContext,
+        candidate_id: int,
+        documents_dir: Path | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
-        self.setWindowTitle(profile.name)
-        self.resize(560, 640)
+        self.services = services
+        self.candidate_id = candidate_id
+        self.documents_dir = documents_dir
+        self._changes = Changes()
+        self.profile: CandidateProfile | None = None
+        self.resize(960, 720)
         layout = QVBoxLayout(self)
+        layout.addLayout(self._build_header())
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
-        self.browser.setHtml(profile_html(profile))
-        layout.addWidget(self.browser)
+        splitter.addWidget(self.browser)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self._build_preferences())
+        column.addWidget(self._build_resumes())
+        column.addWidget(self._build_timeline(), 1)
+        splitter.addWidget(right)
+        splitter.setSizes([420, 540])
+        layout.addWidget(splitter, 1)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.reload()
+
+    # ---- building ---------------------------------------------------------------------------
+    def _build_header(self) -> QVBoxLayout:
+        header = QVBoxLayout()
+        top = QHBoxLayout()
+        self.name_label = QLabel()
+        font = self.name_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dnc_badge = QLabel("Do not contact")
+        self.dnc_badge.setObjectName("dnc_badge")
+        self.dnc_badge.setStyleSheet(
+            "QLabel#dnc_badge { background: #c62828; color: white; font-weight: bold;"
+            " border-radius: 4px; padding: 2px 8px; }"
+        )
+        top.addWidget(self.name_label)
+        top.addWidget(self.dnc_badge)
+        top.addStretch(1)
+        header.addLayout(top)
+        self.role_label = QLabel()
+        self.meta_label = QLabel()
+        self.meta_label.setWordWrap(True)
+        header.addWidget(self.role_label)
+        header.addWidget(self.meta_label)
+        return header
+
+    def _build_preferences(self) -> QGroupBox:
+        box = QGroupBox("Consent and contact")
+        form = QFormLayout(box)
+        self.do_not_contact = QCheckBox("Do not contact")
+        self.consent = QComboBox()
+        for value, label in CONSENT_LABELS.items():
+            self.consent.addItem(label, value.value)
+        self.consent_at = QLabel()
+        form.addRow(self.do_not_contact)
+        form.addRow("Consent", self.consent)
+        form.addRow("Consent changed", self.consent_at)
+        self.do_not_contact.toggled.connect(self.save_preferences)
+        self.consent.currentIndexChanged.connect(self.save_preferences)
+        return box
+
+    def _build_resumes(self) -> QGroupBox:
+        box = QGroupBox("Resume versions")
+        row = QHBoxLayout(box)
+        self.resumes = QListWidget()
+        self.resumes.setMaximumHeight(90)
+        self.resumes.itemDoubleClicked.connect(lambda _item: self.open_original())
+        self.resumes.currentItemChanged.connect(lambda *_: self._update_open_button())
+        self.open_button = QPushButton("Open original")
+        self.open_button.clicked.connect(self.open_original)
+        row.addWidget(self.resumes, 1)
+        row.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
+        return box
+
+    def _build_timeline(self) -> QGroupBox:
+        box = QGroupBox("Timeline")
+        column = QVBoxLayout(box)
+        self.timeline = QListWidget()
+        self.timeline.setWordWrap(True)
+        column.addWidget(self.timeline, 1)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText(
+            "Write a note or a call summary… (Ctrl+Enter adds a note)"
+        )
+        self.note_edit.setMaximumHeight(80)
+        self.note_edit.installEventFilter(self)
+        column.addWidget(self.note_edit)
+        bar = QHBoxLayout()
+        self.add_note_button = QPushButton("Add note")
+        self.add_note_button.setAutoDefault(False)
+        self.add_note_button.clicked.connect(self.add_note)
+        self.call_outcome = QComboBox()
+        self.call_outcome.setEditable(True)
+        self.call_outcome.addItems(CALL_OUTCOMES)
+        self.call_outcome.setToolTip("How the call ended (optional)")
+        self.log_call_button = QPushButton("Log call")
+        self.log_call_button.setAutoDefault(False)
+        self.log_call_button.clicked.connect(self.log_call)
+        bar.addWidget(self.add_note_button)
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Call outcome"))
+        bar.addWidget(self.call_outcome)
+        bar.addWidget(self.log_call_button)
+        column.addLayout(bar)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        column.addWidget(self.error_label)
+        return box
+
+    # ---- showing ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the profile again (with its whole timeline) and show it."""
+        try:
+            profile = candidate_profile(self.services, self.candidate_id, activities=None)
+        except NotFoundError as error:
+            self._show_error(str(error))
+            return
+        self.profile = profile
+        self.setWindowTitle(profile.name)
+        self.name_label.setText(profile.name)
+        role = " · ".join(p for p in (profile.current_title, profile.current_employer) if p)
+        self.role_label.setText(role or profile.headline or "")
+        self.role_label.setVisible(bool(self.role_label.text()))
+        meta = [
+            profile.location or "",
+            f"Tags: {', '.join(profile.tags)}" if profile.tags else "",
+            f"Owner: {profile.owner_name}" if profile.owner_name else "No owner",
+        ]
+        self.meta_label.setText("   ·   ".join(m for m in meta if m))
+        self.dnc_badge.setVisible(profile.do_not_contact)
+        self.browser.setHtml(profile_html(profile))
+
+        for widget in (self.do_not_contact, self.consent):
+            widget.blockSignals(True)
+        self.do_not_contact.setChecked(profile.do_not_contact)
+        self.consent.setCurrentIndex(max(0, self.consent.findData(Consent(profile.consent).value)))
+        for widget in (self.do_not_contact, self.consent):
+            widget.blockSignals(False)
+        self.consent_at.setText(
+            profile.consent_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if profile.consent_at
+            else "—"
+        )
+
+        self.resumes.clear()
+        for resume in profile.resumes:
+            when = resume.imported_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            item = QListWidgetItem(f"{resume.original_name} — imported {when}")
+            item.setData(PATH_ROLE, resume.stored_path)
+            self.resumes.addItem(item)
+        if not profile.resumes:
+            self.resumes.addItem(QListWidgetItem("No resume on file"))
+            self.resumes.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        else:
+            self.resumes.setCurrentRow(0)
+        self._update_open_button()
+
+        self.timeline.clear()
+        for activity in profile.activities:
+            self.timeline.addItem(activity_text(activity))
+        if not profile.activities:
+            self.timeline.addItem("Nothing yet.")
+
+    def _update_open_button(self) -> None:
+        item = self.resumes.currentItem()
+        stored = item.data(PATH_ROLE) if item is not None else None
+        self.open_button.setEnabled(bool(stored) and self.documents_dir is not None)
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    # ---- acting -----------------------------------------------------------------------------
+    def all_changes(self) -> Changes:
+        """Everything this dialog changed so far."""
+        return self._changes
+
+    def _record(self, result: Outcome[object]) -> None:
+        self._changes = self._changes | result.changes
+        if result.changes.ids:
+            self.changes_made.emit(result.changes)
+
+    def add_note(self) -> bool:
+        from app.services.timeline import add_note
+
+        return self._add(lambda text: add_note(self.services, self.candidate_id, text))
+
+    def log_call(self) -> bool:
+        from app.services.timeline import log_call
+
+        outcome = self.call_outcome.currentText()
+        return self._add(lambda text: log_call(self.services, self.candidate_id, text, outcome))
+
+    def _add(self, write: Callable[[str], Outcome[int]]) -> bool:
+        try:
+            result = write(self.note_edit.toPlainText())
+        except ValidationError as error:
+            self._show_error(" ".join(error.errors.values()))
+            return False
+        except NotFoundError as error:
+            self._show_error(str(error))
+            return False
+        self._record(result)
+        self.note_edit.clear()
+        self.call_outcome.setCurrentIndex(0)
+        self._show_error("")
+        self.reload()
+        self.note_edit.setFocus()
+        return True
+
+    def save_preferences(self) -> None:
+        from app.services.timeline import set_contact_preferences
+
+        consent = Consent(self.consent.currentData())
+        try:
+            result = set_contact_preferences(
+                self.services, self.candidate_id, self.do_not_contact.isChecked(), consent
+            )
+        except NotFoundError as error:
+            self._show_error(str(error))
+            return
+        self._record(result)
+        self.reload()
+
+    def open_original(self) -> None:
+        """Open the selected resume's stored file in the system's viewer."""
+        item = self.resumes.currentItem()
+        stored = item.data(PATH_ROLE) if item is not None else None
+        if not stored or self.documents_dir is None:
+            return
+        path = self.documents_dir / stored
+        if not path.is_file():
+            self._show_error(f"The file {path.name} is no longer in the documents folder.")
+            return
+        if not self.open_url(QUrl.fromLocalFile(str(path))):
+            self._show_error(f"No program could open {path.name}.")
+
+    def open_url(self, url: QUrl) -> bool:
+        """Hand ``url`` to the desktop; tests override this to see what would open."""
+        return QDesktopServices.openUrl(url)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.note_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.add_note()
+            return True
+        return super().eventFilter(watched, event)

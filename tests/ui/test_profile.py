@@ -1,0 +1,174 @@
+"""The candidate profile dialog: header, preferences, resumes, timeline and quick-add."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import func, select
+
+from app.services.timeline import set_contact_preferences
+from app.services.unit_of_work import Changes
+from app.store.models import (
+    Activity,
+    ActivityKind,
+    Application,
+    AuditEntry,
+    Candidate,
+    Consent,
+    Document,
+)
+from app.ui.dialogs.profile import ProfileDialog
+from app.ui.main_window import MainWindow
+
+
+def _candidate(window: MainWindow) -> int:
+    """A demo candidate who is in some job's pipeline."""
+    with window.services.read() as session:
+        return session.scalar(select(func.min(Application.candidate_id)))
+
+
+def _dialog(window: MainWindow, qtbot, candidate_id: int) -> ProfileDialog:
+    dialog = ProfileDialog(
+        window.services, candidate_id, window.workspace.paths.documents_dir, window
+    )
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_profile_shows_header_applications_and_the_do_not_contact_badge(
+    window: MainWindow, qtbot
+) -> None:
+    candidate_id = _candidate(window)
+    dialog = _dialog(window, qtbot, candidate_id)
+    dialog.show()
+    assert dialog.dnc_badge.isHidden()
+    with window.services.read() as session:
+        candidate = session.get(Candidate, candidate_id)
+        name, title = candidate.full_name, candidate.current_title
+        jobs = [a.job.title for a in candidate.applications]
+    assert dialog.name_label.text() == name == dialog.windowTitle()
+    if title:
+        assert title in dialog.role_label.text()
+    assert "Owner:" in dialog.meta_label.text() or "No owner" in dialog.meta_label.text()
+    assert all(job in dialog.browser.toPlainText() for job in jobs)
+    set_contact_preferences(window.services, candidate_id, True, Consent.UNKNOWN)
+    flagged = _dialog(window, qtbot, candidate_id)
+    flagged.show()
+    assert flagged.dnc_badge.isVisible() and flagged.dnc_badge.text() == "Do not contact"
+    assert flagged.do_not_contact.isChecked()
+
+
+def test_adding_a_note_appends_it_to_the_timeline_and_the_database(
+    window: MainWindow, qtbot
+) -> None:
+    candidate_id = _candidate(window)
+    dialog = _dialog(window, qtbot, candidate_id)
+    before = dialog.timeline.count()
+    dialog.note_edit.setPlainText("Prefers a hybrid role.")
+    qtbot.mouseClick(dialog.add_note_button, Qt.MouseButton.LeftButton)
+    assert dialog.timeline.count() == before + 1
+    assert "note: Prefers a hybrid role." in dialog.timeline.item(0).text()
+    assert dialog.note_edit.toPlainText() == ""
+    dialog.note_edit.setPlainText("Second thought.")
+    qtbot.keyClick(dialog.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "Second thought." in dialog.timeline.item(0).text()
+    dialog.note_edit.setPlainText("Talked about salary.")
+    dialog.call_outcome.setCurrentText("Connected")
+    qtbot.mouseClick(dialog.log_call_button, Qt.MouseButton.LeftButton)
+    assert "call: Call: Connected — Talked about salary." in dialog.timeline.item(0).text()
+    with window.services.read() as session:
+        rows = session.execute(
+            select(Activity.kind, Activity.body)
+            .where(Activity.candidate_id == candidate_id)
+            .order_by(Activity.id.desc())
+            .limit(3)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (ActivityKind.CALL, "Talked about salary."),
+        (ActivityKind.NOTE, "Second thought."),
+        (ActivityKind.NOTE, "Prefers a hybrid role."),
+    ]
+    assert dialog.all_changes().ids == {"candidates": frozenset({candidate_id})}
+
+
+def test_an_empty_note_is_refused_with_a_message(window: MainWindow, qtbot) -> None:
+    dialog = _dialog(window, qtbot, _candidate(window))
+    before = dialog.timeline.count()
+    qtbot.mouseClick(dialog.add_note_button, Qt.MouseButton.LeftButton)
+    assert dialog.timeline.count() == before
+    assert "required" in dialog.error_label.text() and not dialog.error_label.isHidden()
+    assert dialog.all_changes() == Changes()
+
+
+def test_editing_consent_and_do_not_contact_saves_them(window: MainWindow, qtbot) -> None:
+    candidate_id = _candidate(window)
+    dialog = _dialog(window, qtbot, candidate_id)
+    dialog.show()
+    dialog.consent.setCurrentIndex(dialog.consent.findData(Consent.GRANTED.value))
+    dialog.do_not_contact.setChecked(True)
+    with window.services.read() as session:
+        candidate = session.get(Candidate, candidate_id)
+        assert candidate.consent is Consent.GRANTED and candidate.do_not_contact
+        assert candidate.consent_at is not None
+        actions = session.scalars(
+            select(AuditEntry.action).where(
+                AuditEntry.entity_type == "candidate", AuditEntry.entity_id == candidate_id
+            )
+        ).all()
+    assert actions.count("candidate.contact_preferences") == 2
+    assert dialog.dnc_badge.isVisible() and dialog.consent_at.text() != "—"
+    assert dialog.all_changes().touches("candidates")
+
+
+def test_open_original_targets_the_stored_file(window: MainWindow, qtbot) -> None:
+    candidate_id = _candidate(window)
+    documents = window.workspace.paths.documents_dir
+    with window.services.sessions() as session, session.begin():
+        for n, name in enumerate(("cv-2024.pdf", "cv-2026.pdf")):
+            stored = f"ab/{n:064d}.pdf"
+            (documents / "ab").mkdir(parents=True, exist_ok=True)
+            (documents / stored).write_bytes(b"%PDF-1.4")
+            session.add(
+                Document(
+                    candidate_id=candidate_id,
+                    sha256=f"{n:064d}",
+                    original_name=name,
+                    media_type="application/pdf",
+                    size_bytes=8,
+                    stored_path=stored,
+                    created_at=dt.datetime(2026, 1 + n, 1, tzinfo=dt.UTC),
+                )
+            )
+    dialog = _dialog(window, qtbot, candidate_id)
+    opened: list[QUrl] = []
+    dialog.open_url = lambda url: opened.append(url) or True  # type: ignore[method-assign]
+    assert dialog.resumes.count() == 2
+    assert dialog.resumes.item(0).text().startswith("cv-2026.pdf")  # newest first
+    assert dialog.open_button.isEnabled()
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert [url.toLocalFile() for url in opened] == [str(documents / f"ab/{1:064d}.pdf")]
+    dialog.resumes.setCurrentRow(1)
+    (documents / f"ab/{0:064d}.pdf").unlink()
+    dialog.open_original()
+    assert len(opened) == 1 and "no longer" in dialog.error_label.text()
+
+
+def test_window_publishes_what_the_profile_changed(window: MainWindow, qtbot) -> None:
+    candidate_id = _candidate(window)
+    published: list[Changes] = []
+    window.events.changed.connect(lambda changes, _origin: published.append(changes))
+
+    def add_and_close() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ProfileDialog):
+            QTimer.singleShot(20, add_and_close)
+            return
+        dialog.note_edit.setPlainText("Met at the meetup.")
+        dialog.add_note()
+        dialog.reject()
+
+    QTimer.singleShot(20, add_and_close)
+    window.open_profile(candidate_id)
+    assert any(c.ids.get("candidates") == frozenset({candidate_id}) for c in published)
