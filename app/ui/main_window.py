@@ -505,10 +505,13 @@ class MainWindow(QMainWindow):
         self.intake.import_paths(paths, IntakeTarget(pool_id=pool_id))
 
     def open_profile(self, candidate_id: int) -> None:
-        from app.services.candidates import candidate_profile
         from app.ui.dialogs.profile import ProfileDialog
 
-        ProfileDialog(candidate_profile(self.services, candidate_id), self).exec()
+        dialog = ProfileDialog(
+            self.services, candidate_id, self.workspace.paths.documents_dir, self
+        )
+        dialog.exec()
+        self.events.publish(dialog.all_changes())  # notes, calls, consent: views reload once
 
     def _refresh_status(self) -> None:
         counts = headline_counts(self.services)
