@@ -169,6 +169,7 @@ class Candidate(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_candidates_name", "last_name", "first_name"),
         Index("ix_candidates_created_at", "created_at"),
+        Index("ix_candidates_source", "source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -491,6 +492,7 @@ class StageChange(Base):
     """Every move of an application, kept for history and reports."""
 
     __tablename__ = "stage_changes"
+    __table_args__ = (Index("ix_stage_changes_to_stage", "to_stage_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(

@@ -12,4 +12,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0005_duplicate_suspects",
     "0006_document_search",
     "0007_candidate_search",
+    "0008_lookup_indexes",
 )

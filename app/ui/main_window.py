@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
+from sqlalchemy.orm import configure_mappers
 
 from app import APP_NAME, __version__
 from app.bootstrap import Workspace
@@ -125,6 +126,9 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self._refresh_status)
         QTimer.singleShot(0, self._refresh_status)  # after the first screen is painted
         QTimer.singleShot(2000, self._preload_intake)
+        # The ORM configures every mapper on first use (~40 ms at 25 models): do it while the
+        # window sits idle after start-up, not when the recruiter first opens a list.
+        QTimer.singleShot(800, configure_mappers)
 
     # ---- sections ---------------------------------------------------------------------------
     def _build_section(self, key: str) -> QWidget:
@@ -134,6 +138,7 @@ class MainWindow(QMainWindow):
 
             section = jobs.JobsSection(self.services, self.icons)
             section.job_activated.connect(self.open_job_board)
+            section.best_matches_requested.connect(self.show_best_matches)
             section.new_job_requested.connect(self.new_job)
             section.new_client_requested.connect(self.new_client)
             section.changes_made.connect(self.events.publish)
@@ -267,10 +272,14 @@ class MainWindow(QMainWindow):
         self.import_folder_action = self._action(
             "Import a &folder…", self.import_folder, "Ctrl+Shift+I", "folder-open"
         )
+        self.quick_add_action = self._action(
+            "&Quick-add sourced candidate…", self.quick_add_candidate, None, "user-plus"
+        )
         backup_action = self._action("&Back up database…", self.backup_database, None, "database")
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "log-out")
         for action in (self.new_job_action, self.new_client_action, self.new_candidate_action):
             file_menu.addAction(action)
+        file_menu.addAction(self.quick_add_action)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.import_folder_action)
@@ -321,6 +330,23 @@ class MainWindow(QMainWindow):
 
         if self._run_dialog(NewCandidateDialog(self.services, self), "Candidate created."):
             self.show_section("candidates")
+
+    def quick_add_candidate(self) -> None:
+        from app.ui.dialogs.quick_add import QuickAddDialog
+
+        dialog = QuickAddDialog(self.services, self)
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
+        self.events.publish(dialog.all_changes())
+        if accepted:
+            self.events.status_message.emit("Sourced candidate created.")
+
+    def show_best_matches(self, job_id: int) -> None:
+        from app.ui.dialogs.best_matches import BestMatchesDialog
+
+        dialog = BestMatchesDialog(self.services, job_id, self)
+        dialog.changes_made.connect(self.events.publish)
+        dialog.open_profile.connect(self.open_profile)
+        dialog.exec()
 
     def new_pool(self, smart: bool = False) -> None:
         from app.ui.dialogs.new_pool import NewPoolDialog
@@ -551,11 +577,15 @@ class MainWindow(QMainWindow):
 
 
 def _import_intake_modules() -> None:
+    """Modules the first import and the other sections need, loaded ahead of use."""
     for name in (
         "app.ui.intake.dock",
         "app.ui.intake.controller",
         "app.workers.intake",
         "app.services.intake",
         "app.services.duplicates",
+        "app.ui.sections.candidates",
+        "app.ui.sections.pools",
+        "app.services.search",
     ):
         importlib.import_module(name)

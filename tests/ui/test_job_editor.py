@@ -134,10 +134,10 @@ class TestJobsSectionActions:
     ) -> None:
         assert _enabled(section) == set()  # nothing selected yet
         assert section.select_job(_job_with(demo_ctx, status).id)
-        assert _enabled(section) == {"Edit…", "Stages…"} | expected
+        assert _enabled(section) == {"Edit…", "Stages…", "Best matches…"} | expected
         menu = section.context_menu()
         in_menu = {a.text() for a in menu.actions() if a.isEnabled() and not a.isSeparator()}
-        assert in_menu == {"Edit…", "Stages…"} | expected
+        assert in_menu == {"Edit…", "Stages…", "Best matches…"} | expected
 
     def test_put_on_hold_then_reopen(
         self, qtbot, section: JobsSection, demo_ctx: ServiceContext
@@ -180,7 +180,7 @@ class TestJobsSectionActions:
         assert "already closed" in section.action_error.text()
         assert section.action_error.isVisibleTo(section)
         assert section.selected_job().status is JobStatus.CLOSED  # reloaded
-        assert _enabled(section) == {"Edit…", "Stages…", "Reopen"}
+        assert _enabled(section) == {"Edit…", "Stages…", "Best matches…", "Reopen"}
         assert _audit(demo_ctx, "job.close") == []
 
     def test_edit_from_the_section(

@@ -184,7 +184,7 @@ class BulkActions(QObject):
         if not ids:
             return
         if pool_id is None:
-            pools = [pool for pool in list_pools(self.services) if pool.editable]
+            pools = [pool for pool in list_pools(self.services, counted=False) if pool.editable]
             if not pools:
                 self.notice.emit("Create a talent pool first (Talent pools → New pool).")
                 return

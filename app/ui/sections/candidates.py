@@ -249,7 +249,7 @@ class FilterBar(QWidget):
         options = filter_options(services)
         pools = [
             (pool.id, pool.name if pool.editable else f"{pool.name} ({pool.kind})")
-            for pool in list_pools(services, include_builtin=True)
+            for pool in list_pools(services, include_builtin=True, counted=False)
         ]
         self._refill(self.tag, "Any tag", [(name, name) for name in options.tags])
         self._refill(self.source, "Any source", [(name, name) for name in options.sources])

@@ -213,6 +213,7 @@ class JobsSection(QWidget):
     new_job_requested = Signal()
     new_client_requested = Signal()
     job_activated = Signal(int)
+    best_matches_requested = Signal(int)  # job id: rank the database for this job
     changes_made = Signal(object)  # Changes, after each action taken from this section
 
     def __init__(
@@ -324,9 +325,13 @@ class JobsSection(QWidget):
         self.reasons_action = action(
             "Rejection reasons…", "tag", self.edit_reasons, "The reasons offered on rejection"
         )
+        self.best_matches_action = action(
+            "Best matches…", "search", self.request_best_matches, "Candidates who fit this job"
+        )
         self.job_actions = (
             self.edit_action,
             self.stages_action,
+            self.best_matches_action,
             self.hold_action,
             self.close_action,
             self.fill_action,
@@ -368,7 +373,7 @@ class JobsSection(QWidget):
 
     def _update_actions(self, *_args: Any) -> None:
         job = self.selected_job()
-        for item in (self.edit_action, self.stages_action):
+        for item in (self.edit_action, self.stages_action, self.best_matches_action):
             item.setEnabled(job is not None)
         allowed = allowed_actions(job.status) if job is not None else frozenset()
         for name, item in self.status_actions.items():
@@ -376,7 +381,7 @@ class JobsSection(QWidget):
 
     def context_menu(self) -> QMenu:
         menu = QMenu(self)
-        menu.addActions([self.edit_action, self.stages_action])
+        menu.addActions([self.edit_action, self.stages_action, self.best_matches_action])
         menu.addSeparator()
         menu.addActions([self.hold_action, self.close_action, self.fill_action])
         menu.addAction(self.reopen_action)
@@ -438,6 +443,11 @@ class JobsSection(QWidget):
             self.reload()
             return
         self._run(dialog)
+
+    def request_best_matches(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.best_matches_requested.emit(job.id)
 
     def edit_reasons(self) -> None:
         from app.ui.dialogs.reasons import ReasonsDialog

@@ -1,0 +1,120 @@
+"""Quick-add of sourced candidates: parsing a profile and saving it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.services.candidates import CandidateInput, candidate_profile, create_candidate
+from app.services.context import ServiceContext
+from app.services.sourcing import (
+    SOURCE,
+    SourcedDraft,
+    create_sourced_candidate,
+    name_from_handle,
+    parse_profile,
+)
+from app.services.unit_of_work import ValidationError
+from app.store.models import AuditEntry
+
+PROFILE = """Jane Doe
+Senior Data Engineer at Acme Corp
+Austin, TX | jane.doe@example.org | +1 512 555 0142
+
+Experience
+Senior Data Engineer, Acme Corp  2021 - Present
+Built data pipelines.
+
+Skills
+Python, SQL, Airflow, dbt
+"""
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("linkedin.com/in/jane-doe-4b2a19", ("Jane", "Doe")),
+        ("linkedin.com/in/mary-ann-smith", ("Mary", "Ann Smith")),
+        ("github.com/octocat", ("Octocat", "")),
+        ("example.com/jane", ("", "")),
+        (None, ("", "")),
+    ],
+)
+def test_name_from_handle(link: str | None, expected: tuple[str, str]) -> None:
+    assert name_from_handle(link) == expected
+
+
+def test_url_only_gives_the_link_and_a_name_guess() -> None:
+    draft = parse_profile("https://www.linkedin.com/in/jane-doe-4b2a19/?trk=x", None)
+    assert draft.links == ("linkedin.com/in/jane-doe-4b2a19",)
+    assert (draft.first_name, draft.last_name) == ("Jane", "Doe")
+    assert draft.email is None
+
+
+def test_text_is_parsed_like_a_resume_and_wins_over_the_handle() -> None:
+    draft = parse_profile("https://github.com/jdoe99", PROFILE)
+    assert (draft.first_name, draft.last_name) == ("Jane", "Doe")
+    assert draft.email == "jane.doe@example.org"
+    assert draft.phone == "+15125550142"
+    assert draft.location == "Austin, TX"
+    assert draft.current_title == "Senior Data Engineer"
+    assert draft.current_employer == "Acme Corp"
+    assert {"Python", "SQL", "Airflow", "dbt"} <= set(draft.skills)
+    assert draft.links[0] == "github.com/jdoe99"
+
+
+def test_nothing_given_gives_an_empty_draft() -> None:
+    assert parse_profile(None, "   ") == SourcedDraft()
+
+
+def test_create_sourced_candidate(ctx: ServiceContext) -> None:
+    draft = parse_profile("https://www.linkedin.com/in/jane-doe", PROFILE)
+    result = create_sourced_candidate(ctx, draft, {"headline": "Data engineer, open to offers"})
+    profile = candidate_profile(ctx, result.value)
+    assert profile.source == SOURCE
+    assert profile.links[0] == "linkedin.com/in/jane-doe"
+    assert profile.emails == ("jane.doe@example.org",)
+    assert profile.headline == "Data engineer, open to offers"
+    assert {"Python", "SQL"} <= set(profile.skills)
+    assert profile.experience[0][0] == "Acme Corp"
+    assert result.changes.touches("candidates")
+    with ctx.read() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "candidate.create",
+                AuditEntry.entity_id == result.value,
+            )
+        ).one()
+    assert entry is not None
+
+
+def test_edits_override_the_draft(ctx: ServiceContext) -> None:
+    draft = parse_profile("github.com/octocat", None)
+    edits = {"last_name": "Cat", "links": "github.com/octocat, octo.dev", "skills": "Go, Rust"}
+    candidate_id = create_sourced_candidate(ctx, draft, edits).value
+    profile = candidate_profile(ctx, candidate_id)
+    assert profile.name == "Octocat Cat"
+    assert profile.links == ("github.com/octocat", "octo.dev")
+    assert set(profile.skills) == {"Go", "Rust"}
+
+
+def test_duplicate_email_is_refused(ctx: ServiceContext) -> None:
+    existing = create_candidate(
+        ctx, CandidateInput(first_name="Jane", last_name="Doe", email="jane.doe@example.org")
+    ).value
+    draft = parse_profile(None, PROFILE)
+    with pytest.raises(ValidationError) as caught:
+        create_sourced_candidate(ctx, draft)
+    assert caught.value.errors["email"] == f"Candidate #{existing} already has this email address."
+
+
+def test_missing_last_name_is_refused(ctx: ServiceContext) -> None:
+    draft = parse_profile("github.com/octocat", None)
+    with pytest.raises(ValidationError) as caught:
+        create_sourced_candidate(ctx, draft)
+    assert "last_name" in caught.value.errors
+
+
+def test_unknown_edit_is_refused(ctx: ServiceContext) -> None:
+    with pytest.raises(ValidationError):
+        create_sourced_candidate(ctx, SourcedDraft("A", "B"), {"owner_id": 3})

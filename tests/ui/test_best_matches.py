@@ -1,0 +1,109 @@
+"""The Best matches dialog, the Jobs section's action that opens it, and Quick-add."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from sqlalchemy import select
+
+from app.services.context import ServiceContext
+from app.services.matching import best_matches
+from app.store.models import Application, Candidate, Job
+from app.ui.dialogs.best_matches import SOURCE, BestMatchesDialog
+from app.ui.dialogs.quick_add import QuickAddDialog
+
+
+def _first_job(ctx: ServiceContext) -> int:
+    with ctx.read() as session:
+        return session.scalars(select(Job.id).order_by(Job.id)).first()
+
+
+def test_dialog_lists_matches_with_score_and_reasons(qtbot, demo_ctx: ServiceContext) -> None:
+    job_id = _first_job(demo_ctx)
+    dialog = BestMatchesDialog(demo_ctx, job_id)
+    qtbot.addWidget(dialog)
+    expected = best_matches(demo_ctx, job_id)
+    model = dialog.table.model()
+    assert model.rowCount() == len(expected) > 0
+    assert model.index(0, 0).data() == f"{expected[0].score:.0f}"
+    assert model.index(0, 1).data() == expected[0].name
+    assert "skills:" in model.index(0, 4).data()
+    assert not dialog.add_button.isEnabled()
+
+
+def test_add_selected_to_the_job_first_stage(qtbot, demo_ctx: ServiceContext) -> None:
+    job_id = _first_job(demo_ctx)
+    dialog = BestMatchesDialog(demo_ctx, job_id)
+    qtbot.addWidget(dialog)
+    chosen = [dialog.model.rows[0].candidate_id, dialog.model.rows[1].candidate_id]
+    selection = dialog.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in (0, 1):
+        selection.select(dialog.model.index(row, 0), flags)
+    assert dialog.add_button.isEnabled()
+    with qtbot.waitSignal(dialog.changes_made) as signal:
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert signal.args[0].touches("applications")
+    assert dialog.message.text().startswith("Added 2 to ")
+    with demo_ctx.read() as session:
+        rows = session.execute(
+            select(Application.candidate_id, Application.source, Application.stage_id).where(
+                Application.job_id == job_id, Application.candidate_id.in_(chosen)
+            )
+        ).all()
+        first = session.get(Job, job_id).stages[0].id
+    assert {r[0] for r in rows} == set(chosen)
+    assert {r[1] for r in rows} == {SOURCE}
+    assert {r[2] for r in rows} == {first}
+    assert not set(chosen) & {m.candidate_id for m in dialog.model.rows}  # no longer offered
+    assert dialog.all_changes().touches("applications")
+
+
+def test_jobs_section_action_opens_best_matches(qtbot, window, monkeypatch) -> None:
+    shown: list[int] = []
+    monkeypatch.setattr(BestMatchesDialog, "exec", lambda self: shown.append(self.job_id) or 0)
+    section = window.section("jobs")
+    assert section.best_matches_action in section.context_menu().actions()
+    section.table.selectRow(0)
+    job_id = section.selected_job().id
+    assert section.best_matches_action.isEnabled()
+    with qtbot.waitSignal(section.best_matches_requested) as signal:
+        section.best_matches_action.trigger()
+    assert signal.args == [job_id]
+    assert shown == [job_id]
+
+
+def test_file_menu_quick_add_opens_the_dialog(window, monkeypatch) -> None:
+    opened: list[QuickAddDialog] = []
+    monkeypatch.setattr(QuickAddDialog, "exec", lambda self: opened.append(self) or 0)
+    action = window.quick_add_action
+    assert action.text() == "&Quick-add sourced candidate…"
+    assert action in window.menuBar().actions()[0].menu().actions()
+    action.trigger()
+    assert len(opened) == 1
+
+
+def test_quick_add_dialog_parses_and_saves(qtbot, demo_ctx: ServiceContext) -> None:
+    dialog = QuickAddDialog(demo_ctx)
+    qtbot.addWidget(dialog)
+    dialog.url.setText("https://www.linkedin.com/in/zelda-quinterra-12ab34")
+    dialog.parse()
+    assert dialog.fields["first_name"].text() == "Zelda"
+    assert dialog.fields["last_name"].text() == "Quinterra"
+    dialog.fields["email"].setText("zelda.q@example.org")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with demo_ctx.read() as session:
+        person = session.get(Candidate, dialog.candidate_id)
+        assert (person.source, person.links) == (
+            "Sourced",
+            ["linkedin.com/in/zelda-quinterra-12ab34"],
+        )
+    assert dialog.all_changes().touches("candidates")
+
+
+def test_quick_add_dialog_shows_errors(qtbot, demo_ctx: ServiceContext) -> None:
+    dialog = QuickAddDialog(demo_ctx)
+    qtbot.addWidget(dialog)
+    dialog.save()
+    assert dialog.candidate_id is None
+    assert dialog.errors["first_name"].text()
