@@ -17,13 +17,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.services import pools
+from app.services.applications import open_application
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.pipeline import POSITION_STEP, VersionConflictError
 from app.services.unit_of_work import NotFoundError, ValidationError
 from app.services.validation import check_length, check_required, clean
 from app.store.models import (
     Activity,
-    ActivityKind,
     Application,
     Candidate,
     CandidateEmail,
@@ -180,48 +180,10 @@ def add_to_job(
             if candidate_id in on_job or candidate_id not in known:
                 continue
             position += POSITION_STEP
-            application = Application(
-                candidate_id=candidate_id,
-                job_id=job_id,
-                stage_id=stage.id,
-                source=source_text,
-                applied_at=now,
-                stage_entered_at=now,
-                board_position=position,
+            application_id = open_application(
+                tx, candidate_id, job, stage, source_text, position, now, note=f"from {source_text}"
             )
-            session.add(application)
-            session.flush()
-            session.add(
-                StageChange(
-                    application_id=application.id,
-                    from_stage_id=None,
-                    to_stage_id=stage.id,
-                    changed_at=now,
-                    changed_by_id=ctx.actor.user_id,
-                )
-            )
-            session.add(
-                Activity(
-                    candidate_id=candidate_id,
-                    application_id=application.id,
-                    kind=ActivityKind.STAGE_CHANGE,
-                    subject=f"Added to {stage.name} for {job.title} (from {source_text})"[:300],
-                    occurred_at=now,
-                    user_id=ctx.actor.user_id,
-                )
-            )
-            tx.audit(
-                "application.create",
-                "application",
-                application.id,
-                after={
-                    "candidate_id": candidate_id,
-                    "job_id": job_id,
-                    "stage_id": stage.id,
-                    "source": source_text,
-                },
-            )
-            created.append(application.id)
+            created.append(application_id)
             added.append(candidate_id)
         if created:
             tx.changed("applications", *created)

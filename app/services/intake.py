@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.parsing.result import ParsedResume
+from app.services.applications import open_application
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.duplicates import (
     dismiss_suspect,
@@ -47,7 +48,6 @@ from app.store.models import (
     PoolMembership,
     Skill,
     Stage,
-    StageChange,
     TalentPool,
     utc_now,
 )
@@ -405,7 +405,7 @@ def _create_candidate(tx: Transaction, source: Path, parsed: ParsedResume) -> Ca
     candidate.educations.extend(_educations(parsed))
     tx.session.add(candidate)
     tx.session.flush()
-    skills = _link_skills(tx.session, candidate.id, parsed.skills)
+    skills = link_skills(tx.session, candidate.id, parsed.skills)
     after = {name: getattr(candidate, name) for name in RESUME_FIELDS} | {
         "emails": [e.email for e in candidate.emails],
         "phones": [p.phone for p in candidate.phones],
@@ -456,7 +456,7 @@ def _attach(
     if not candidate.educations:
         candidate.educations.extend(_educations(parsed))
     tx.session.flush()
-    added_skills = _link_skills(tx.session, candidate.id, parsed.skills)
+    added_skills = link_skills(tx.session, candidate.id, parsed.skills)
     if added_skills:
         after["skills_added"] = added_skills
     if after or conflicts:
@@ -523,7 +523,7 @@ def _educations(parsed: ParsedResume) -> list[Education]:
     return rows
 
 
-def _link_skills(session: Session, candidate_id: int, names: tuple[str, ...]) -> list[str]:
+def link_skills(session: Session, candidate_id: int, names: tuple[str, ...]) -> list[str]:
     """Link the named skills (found case-insensitively, created if new); return those added."""
     wanted: dict[str, str] = {}
     for name in names:
@@ -602,47 +602,13 @@ def _apply(
     last = session.scalar(
         select(func.max(Application.board_position)).where(Application.stage_id == stage.id)
     )
-    now = utc_now()
-    application = Application(
-        candidate_id=candidate_id,
-        job_id=job_id,
-        stage_id=stage.id,
-        source=IMPORT_SOURCE,
-        applied_at=now,
-        stage_entered_at=now,
-        board_position=(last or 0.0) + POSITION_STEP,
+    application_id = open_application(
+        tx, candidate_id, job, stage, IMPORT_SOURCE, (last or 0.0) + POSITION_STEP, utc_now()
     )
-    session.add(application)
-    session.flush()
-    session.add(
-        StageChange(
-            application_id=application.id,
-            from_stage_id=None,
-            to_stage_id=stage.id,
-            changed_at=now,
-            changed_by_id=tx.actor.user_id,
-        )
-    )
-    session.add(
-        Activity(
-            candidate_id=candidate_id,
-            application_id=application.id,
-            kind=ActivityKind.STAGE_CHANGE,
-            subject=f"Added to {stage.name} for {job.title}"[:300],
-            occurred_at=now,
-            user_id=tx.actor.user_id,
-        )
-    )
-    tx.audit(
-        "application.create",
-        "application",
-        application.id,
-        after={"candidate_id": candidate_id, "job_id": job_id, "stage_id": stage.id},
-    )
-    tx.changed("applications", application.id)
+    tx.changed("applications", application_id)
     tx.changed("jobs", job_id)
     tx.changed("stages", stage.id)
-    return application.id
+    return application_id
 
 
 def _join_pool(tx: Transaction, candidate_id: int, pool_id: int, notes: list[str]) -> None:

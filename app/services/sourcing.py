@@ -17,22 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from app.parsing import ParsedResume, ParseError, parse_file
 from app.parsing.contacts import normalise_link
 from app.services.candidates import CANDIDATE_FIELDS, CandidateInput, find_by_email
 from app.services.context import Outcome, ServiceContext, outcome
-from app.services.intake import split_name
+from app.services.intake import link_skills, split_name
 from app.services.unit_of_work import ValidationError, columns_of
 from app.services.validation import check_length, clean
 from app.store.models import (
     Candidate,
     CandidateEmail,
     CandidatePhone,
-    CandidateSkill,
     Experience,
-    Skill,
 )
 
 SOURCE = "Sourced"
@@ -264,7 +260,7 @@ def create_sourced_candidate(
             )
         session.add(candidate)
         session.flush()
-        skills = _link_skills(session, candidate.id, final.skills)
+        skills = link_skills(session, candidate.id, final.skills)
         after = columns_of(candidate, CANDIDATE_FIELDS) | {
             "emails": [e.email for e in candidate.emails],
             "phones": [p.phone for p in candidate.phones],
@@ -273,32 +269,3 @@ def create_sourced_candidate(
         tx.audit("candidate.create", "candidate", candidate.id, after=after)
         tx.changed("candidates", candidate.id)
         return outcome(candidate.id, tx)
-
-
-def _link_skills(session: Any, candidate_id: int, names: tuple[str, ...]) -> list[str]:
-    """Link the named skills (found ignoring case, created if new); return their names."""
-    wanted: dict[str, str] = {}
-    for name in names:
-        value = (clean(name) or "")[:120]
-        if value:
-            wanted.setdefault(value.casefold(), value)
-    if not wanted:
-        return []
-    existing = {
-        name.casefold(): (skill_id, name)
-        for skill_id, name in session.execute(
-            select(Skill.id, Skill.name).where(func.lower(Skill.name).in_(list(wanted)))
-        )
-    }
-    linked = []
-    for key, name in wanted.items():
-        if key in existing:
-            skill_id, name = existing[key]
-        else:
-            skill = Skill(name=name)
-            session.add(skill)
-            session.flush()
-            skill_id = skill.id
-        session.add(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id))
-        linked.append(name)
-    return linked
