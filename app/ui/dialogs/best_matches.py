@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,13 +23,16 @@ from app.services.bulk import add_to_job
 from app.services.context import ServiceContext
 from app.services.matching import Match, best_matches, first_stage, job_heading
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.ui.table_model import ColumnTableModel
 
 SOURCE = "Best matches"
 COLUMNS = ("Score", "Name", "Current title", "Location", "Why")
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class MatchesModel(QAbstractTableModel):
+class MatchesModel(ColumnTableModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self.rows: list[Match] = []
@@ -38,19 +41,6 @@ class MatchesModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.table_model import ColumnTableModel
 from app.ui.theme import Palette
 
 if TYPE_CHECKING:  # the worker module loads multiprocessing: only when importing starts
@@ -38,8 +39,10 @@ COLUMNS = ("File", "State", "Details")
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class IntakeModel(QAbstractTableModel):
+class IntakeModel(ColumnTableModel):
     """One row per submitted file, updated in place as its state changes."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, palette: Palette, parent: Any = None):
         super().__init__(parent)
@@ -87,18 +90,8 @@ class IntakeModel(QAbstractTableModel):
     def failed_ids(self) -> list[int]:
         return [item.item_id for item in self.items if item.state == "failed"]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
