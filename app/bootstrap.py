@@ -13,10 +13,12 @@ from app.paths import AppPaths, choose_database
 from app.services.context import ServiceContext
 from app.services.users import current_login, ensure_user
 from app.settings import Settings, load_settings
-from app.store.database import Database, open_database
+from app.store.database import Database, open_database, prepare_mappers
 from app.store.db import DatabaseError
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Workspace", "ensure_demo_database", "open_workspace", "prepare_mappers", "run_gui"]
 
 
 def ensure_demo_database(database: Database) -> bool:

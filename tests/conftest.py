@@ -7,8 +7,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import datetime as dt
+import logging
 import shutil
 from collections.abc import Iterator
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,20 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         database.close()
     assert not any(p.exists() for p in _side_files(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _close_log_files() -> Iterator[None]:
+    """The CLI points the app logger at the test's data folder; detach it afterwards."""
+    logger = logging.getLogger("app")
+    before = list(logger.handlers)
+    level = logger.level
+    yield
+    for handler in list(logger.handlers):
+        if handler not in before and isinstance(handler, RotatingFileHandler):
+            logger.removeHandler(handler)
+            handler.close()
+    logger.setLevel(level)
 
 
 @pytest.fixture

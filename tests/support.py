@@ -67,3 +67,15 @@ def fail_on_changed(monkeypatch: Any) -> None:
         raise RuntimeError("injected failure")
 
     monkeypatch.setattr(Transaction, "changed", boom)
+
+
+def database_at(path: Path, revision: str) -> None:
+    """A database file whose schema stops at ``revision`` (as an older version left it)."""
+    from app.store.db import create_sqlite_engine
+    from app.store.migrate import upgrade_to
+
+    engine = create_sqlite_engine(path)
+    try:
+        upgrade_to(engine, revision)
+    finally:
+        engine.dispose()

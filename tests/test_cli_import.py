@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import docx
@@ -23,20 +20,6 @@ from app.store.database import open_database
 from tests.support import sqlite_rows
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _close_log_files() -> Iterator[None]:
-    """`run` points the app logger at the test's data folder; detach it afterwards."""
-    logger = logging.getLogger("app")
-    before = list(logger.handlers)
-    level = logger.level
-    yield
-    for handler in list(logger.handlers):
-        if handler not in before and isinstance(handler, RotatingFileHandler):
-            logger.removeHandler(handler)
-            handler.close()
-    logger.setLevel(level)
 
 
 def resume(folder: Path, name: str, person: str, email: str, phone: str) -> Path:

@@ -81,14 +81,20 @@ def find_by_email(session: Session, email: str) -> int | None:
     )
 
 
+def check_email_free(ctx: ServiceContext, errors: dict[str, str], email: str | None) -> None:
+    """Refuse an email address another candidate already has (one person, one record)."""
+    if errors or not email:
+        return
+    with ctx.read() as session:
+        existing = find_by_email(session, email)
+    if existing is not None:
+        errors["email"] = f"Candidate #{existing} already has this email address."
+
+
 def create_candidate(ctx: ServiceContext, data: CandidateInput) -> Outcome[int]:
     errors = data.validate()
     email = clean(data.email)
-    if not errors and email:
-        with ctx.read() as session:
-            existing = find_by_email(session, email)
-        if existing is not None:
-            errors["email"] = f"Candidate #{existing} already has this email address."
+    check_email_free(ctx, errors, email)
     if errors:
         raise ValidationError(errors)
     with ctx.write() as tx:

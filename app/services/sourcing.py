@@ -19,7 +19,7 @@ from typing import Any
 
 from app.parsing import ParsedResume, ParseError, parse_file
 from app.parsing.contacts import normalise_link
-from app.services.candidates import CANDIDATE_FIELDS, CandidateInput, find_by_email
+from app.services.candidates import CANDIDATE_FIELDS, CandidateInput, check_email_free
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.intake import link_skills, split_name
 from app.services.unit_of_work import ValidationError, columns_of
@@ -224,11 +224,7 @@ def create_sourced_candidate(
     ):
         check_length(errors, name, getattr(final, name), limit)
     email = (clean(final.email) or "").lower()
-    if not errors and email:
-        with ctx.read() as session:
-            existing = find_by_email(session, email)
-        if existing is not None:
-            errors["email"] = f"Candidate #{existing} already has this email address."
+    check_email_free(ctx, errors, email)
     if errors:
         raise ValidationError(errors)
     with ctx.write() as tx:

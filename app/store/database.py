@@ -48,3 +48,10 @@ def open_database(path: Path, backups_dir: Path) -> Database:
     return Database(
         path=path, engine=engine, sessions=make_session_factory(engine), migration_backup=backup
     )
+
+
+def prepare_mappers() -> None:
+    """Configure every ORM mapper now (tens of ms, once) rather than on first use."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()

@@ -48,11 +48,24 @@ def _alembic_config(connection: object) -> object:
     return config
 
 
-def upgrade_to_head(engine: Engine) -> None:
+def upgrade_to(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema to ``revision`` in one transaction."""
     from alembic import command
 
     with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "head")
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def downgrade_to(engine: Engine, revision: str) -> None:
+    """Downgrade the schema to ``revision`` in one transaction (tests, recovery)."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), revision)
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    upgrade_to(engine, "head")
 
 
 def script_revisions() -> list[str]:

@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-from sqlalchemy.orm import configure_mappers
 
 from app import APP_NAME, __version__
 from app.bootstrap import Workspace
@@ -46,6 +45,7 @@ from app.resources import resources_dir
 from app.services.stats import headline_counts
 from app.services.unit_of_work import Changes
 from app.settings import save_settings
+from app.store.database import prepare_mappers
 from app.ui.events import AppEvents
 from app.ui.icons import IconProvider
 from app.ui.watcher import DatabaseWatcher
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(2000, self._preload_intake)
         # The ORM configures every mapper on first use (~40 ms at 25 models): do it while the
         # window sits idle after start-up, not when the recruiter first opens a list.
-        QTimer.singleShot(800, configure_mappers)
+        QTimer.singleShot(800, prepare_mappers)
 
     # ---- sections ---------------------------------------------------------------------------
     def _build_section(self, key: str) -> QWidget:

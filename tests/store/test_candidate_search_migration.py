@@ -7,7 +7,6 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import inspect
 
 from app.services.context import ServiceContext
@@ -18,20 +17,11 @@ from app.services.search import matching_candidate_ids
 from app.services.unit_of_work import Actor
 from app.store.database import Database, open_database
 from app.store.db import create_sqlite_engine
-from app.store.migrate import _alembic_config
+from app.store.migrate import downgrade_to, upgrade_to
 from app.store.schema_version import KNOWN_REVISIONS
-from tests.support import integrity_ok, sqlite_rows
+from tests.support import database_at, integrity_ok, sqlite_rows
 
 AS_OF = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
-
-
-def _database_at(path: Path, revision: str) -> None:
-    engine = create_sqlite_engine(path)
-    try:
-        with engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), revision)
-    finally:
-        engine.dispose()
 
 
 def _reader(database: Database) -> ServiceContext:
@@ -45,7 +35,7 @@ def test_0007_follows_0006():
 
 def test_a_0006_database_is_backed_up_and_indexed(tmp_path: Path):
     path = tmp_path / "agency.sqlite3"
-    _database_at(path, "0006_document_search")
+    database_at(path, "0006_document_search")
     with sqlite3.connect(path) as raw:
         raw.executescript(
             "INSERT INTO candidates (id, first_name, last_name, current_title, location, links,"
@@ -82,7 +72,7 @@ def test_a_0006_database_is_backed_up_and_indexed(tmp_path: Path):
 
 def test_downgrade_removes_the_index_and_keeps_pools(tmp_path: Path):
     path = tmp_path / "roundtrip.sqlite3"
-    _database_at(path, "head")
+    database_at(path, "head")
     with sqlite3.connect(path) as raw:
         raw.execute("PRAGMA foreign_keys=ON")
         raw.executescript(
@@ -96,14 +86,12 @@ def test_downgrade_removes_the_index_and_keeps_pools(tmp_path: Path):
         )
     engine = create_sqlite_engine(path)
     try:
-        with engine.begin() as connection:
-            command.downgrade(_alembic_config(connection), "0006_document_search")
+        downgrade_to(engine, "0006_document_search")
         names = set(inspect(engine).get_table_names())
         assert not {"candidate_search", "search_control"} & names
         assert {c["name"] for c in inspect(engine).get_columns("talent_pools")} >= {"name"}
         assert "kind" not in {c["name"] for c in inspect(engine).get_columns("talent_pools")}
-        with engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), "head")
+        upgrade_to(engine)
     finally:
         engine.dispose()
     assert sqlite_rows(path, "SELECT count(*) FROM pool_memberships") == [(1,)]

@@ -5,17 +5,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import delete, func, select, update
 
 from app.services.context import ServiceContext
 from app.services.jobs import JobInput, create_job
 from app.store.database import Database, open_database
-from app.store.db import create_sqlite_engine
-from app.store.migrate import _alembic_config
 from app.store.models import Application, Candidate, Client, Stage, StageTally
 from app.store.schema_version import KNOWN_REVISIONS
-from tests.support import sqlite_rows
+from tests.support import database_at, sqlite_rows
 
 
 def _tallies_match_counts(database: Database) -> dict[int, int]:
@@ -71,10 +68,7 @@ def test_insert_move_and_delete_keep_tallies_exact(database: Database, ctx: Serv
 
 def test_version_one_database_is_backed_up_and_upgraded(tmp_path: Path) -> None:
     path = tmp_path / "agency.sqlite3"
-    engine = create_sqlite_engine(path)
-    with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), KNOWN_REVISIONS[0])
-    engine.dispose()
+    database_at(path, KNOWN_REVISIONS[0])
     with sqlite3.connect(path) as raw:  # data as version 1 wrote it, no tallies
         raw.execute(
             "INSERT INTO clients (id, name, created_at, updated_at)"

@@ -5,26 +5,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import inspect
 
 from app.services.sample_data import REJECTION_REASONS
 from app.store.database import open_database
 from app.store.db import create_sqlite_engine
-from app.store.migrate import _alembic_config
+from app.store.migrate import downgrade_to, upgrade_to
 from app.store.schema_version import KNOWN_REVISIONS
-from tests.support import integrity_ok, sqlite_rows
+from tests.support import database_at, integrity_ok, sqlite_rows
 
 NEW_TABLES = {"stage_templates", "stage_template_steps", "rejection_reasons"}
-
-
-def _database_at(path: Path, revision: str) -> None:
-    engine = create_sqlite_engine(path)
-    try:
-        with engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), revision)
-    finally:
-        engine.dispose()
 
 
 def test_0003_follows_0002():
@@ -34,7 +24,7 @@ def test_0003_follows_0002():
 
 def test_a_0002_database_is_backed_up_and_upgraded_with_the_reasons(tmp_path: Path):
     path = tmp_path / "agency.sqlite3"
-    _database_at(path, "0002_stage_counts")
+    database_at(path, "0002_stage_counts")
     with sqlite3.connect(path) as raw:
         raw.execute(
             "INSERT INTO clients (id, name, created_at, updated_at)"
@@ -63,14 +53,12 @@ def test_a_0002_database_is_backed_up_and_upgraded_with_the_reasons(tmp_path: Pa
 
 def test_downgrade_removes_the_tables_and_upgrade_restores_them(tmp_path: Path):
     path = tmp_path / "roundtrip.sqlite3"
-    _database_at(path, "head")
+    database_at(path, "head")
     engine = create_sqlite_engine(path)
     try:
-        with engine.begin() as connection:
-            command.downgrade(_alembic_config(connection), "0002_stage_counts")
+        downgrade_to(engine, "0002_stage_counts")
         assert not NEW_TABLES & set(inspect(engine).get_table_names())
-        with engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), "head")
+        upgrade_to(engine)
         assert set(inspect(engine).get_table_names()) >= NEW_TABLES
     finally:
         engine.dispose()
