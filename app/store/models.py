@@ -189,6 +189,8 @@ class Candidate(TimestampMixin, Base):
     consent: Mapped[Consent] = mapped_column(_enum(Consent), default=Consent.UNKNOWN)
     consent_at: Mapped[dt.datetime | None]
     summary: Mapped[str | None] = mapped_column(Text)
+    # Set when the person asked for no more email (migration 0009); every send skips them.
+    unsubscribed_at: Mapped[dt.datetime | None]
 
     emails: Mapped[list[CandidateEmail]] = relationship(
         back_populates="candidate",
@@ -521,6 +523,8 @@ class Activity(Base):
     body: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # For emails: "out" (we sent it) or "in" (the candidate's reply, logged); migration 0009.
+    direction: Mapped[str | None] = mapped_column(String(3))
 
 
 class TalentPool(TimestampMixin, Base):

@@ -13,4 +13,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0006_document_search",
     "0007_candidate_search",
     "0008_lookup_indexes",
+    "0009_engagement",
 )

@@ -11,6 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+import app.store.engagement  # noqa: F401  (mail tables are part of the schema)
 from app.store import db as store_db
 from app.store.database import open_database
 from app.store.db import DatabaseError, DatabaseState, create_sqlite_engine, inspect_database
