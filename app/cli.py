@@ -7,6 +7,7 @@ Heavy modules (Qt, Alembic) are imported only by the commands that need them, so
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import sqlite3
@@ -114,6 +115,7 @@ def run(argv: list[str]) -> int:
         "parse": _parse,
         "import": _import,
     }
+    gc.enable()  # off only while the GUI starts (see app.__main__)
     try:
         return handlers[command](paths, args)
     except CommandError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -107,7 +108,11 @@ def _startup_probe(window: QWidget) -> None:
 
     def _finish() -> None:
         rows = view.model().rowCount()
-        print(f"HIREBENCH_PAINTED {time.time():.6f} rows={rows} peak_kb={_peak_kb()}", flush=True)
+        print(
+            f"HIREBENCH_PAINTED {time.time():.6f} rows={rows} peak_kb={_peak_kb()}"
+            f" gc={int(gc.isenabled())}",
+            flush=True,
+        )
         QApplication.instance().quit()
 
     probe = _Probe(window)
@@ -129,4 +134,16 @@ def show_main_window(app: QApplication, workspace: Workspace) -> QWidget:
     if os.environ.get(STARTUP_PROBE_ENV):
         _startup_probe(window)
     window.show()
+    QTimer.singleShot(0, end_startup_gc)
     return window
+
+
+def end_startup_gc() -> None:
+    """Turn the cyclic collector back on once the window is up (``app.__main__`` turned it off).
+
+    Freezing first moves everything start-up made out of the collector's sight, so later
+    collections only walk what the session itself creates.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()

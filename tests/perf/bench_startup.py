@@ -64,7 +64,7 @@ def _launch(command: list[str], env: dict[str, str]) -> tuple[float, float, str]
         raise RuntimeError(f"{command} failed ({status}): {errors[-2000:]}")
     painted = float(marker[0].split()[1])
     # The child's own high-water mark: wait4's ru_maxrss would include the forked parent.
-    peak_kb = int(marker[0].split("peak_kb=")[1])
+    peak_kb = int(marker[0].split("peak_kb=")[1].split()[0])
     return painted - started, peak_kb / 1024, marker[0]
 
 
