@@ -107,13 +107,27 @@ def stop_enrollments(
     conditions = [e.candidate_id == candidate_id, e.status == EnrollmentStatus.ACTIVE]
     if enrolled_before is not None:
         conditions.append(e.enrolled_at <= enrolled_before)
-    rows = tx.session.execute(select(e.id, e.campaign_id).where(*conditions)).all()
+    ids = list(tx.session.scalars(select(e.id).where(*conditions)))
+    return stop_enrollment_ids(tx, ids, reason, now=now)
+
+
+def stop_enrollment_ids(
+    tx: Transaction, ids: list[int], reason: str, *, now: dt.datetime | None = None
+) -> list[int]:
+    """Stop those of ``ids`` still active with ``reason`` and cancel the steps they had queued
+    but not sent; the value is the ids actually stopped. Inside the caller's transaction."""
+    if not ids:
+        return []
+    e, o = SequenceEnrollment.__table__.c, OutboxMessage.__table__.c
+    rows = tx.session.execute(
+        select(e.id, e.campaign_id).where(e.id.in_(ids), e.status == EnrollmentStatus.ACTIVE)
+    ).all()
     if not rows:
         return []
-    ids = [row.id for row in rows]
+    stopped = [row.id for row in rows]
     tx.session.execute(
         update(SequenceEnrollment.__table__)
-        .where(e.id.in_(ids))
+        .where(e.id.in_(stopped))
         .values(
             status=EnrollmentStatus.STOPPED,
             stop_reason=reason[:STOP_REASON_LENGTH],
@@ -121,9 +135,24 @@ def stop_enrollments(
             next_due_at=None,
         )
     )
-    tx.changed("enrollments", *ids)
+    queued = list(
+        tx.session.scalars(
+            select(o.id).where(o.enrollment_id.in_(stopped), o.state == MessageState.QUEUED)
+        )
+    )
+    if queued:
+        tx.session.execute(
+            update(OutboxMessage.__table__)
+            .where(o.id.in_(queued))
+            .values(
+                state=MessageState.CANCELLED,
+                last_error=f"Cancelled: the sequence stopped ({reason}).",
+            )
+        )
+        tx.changed("outbox", *queued)
+    tx.changed("enrollments", *stopped)
     tx.changed("campaigns", *{row.campaign_id for row in rows})
-    return ids
+    return stopped
 
 
 def cancel_pending(tx: Transaction, candidate_id: int, why: str) -> list[int]:
