@@ -274,8 +274,10 @@ def merge_candidates(
         removed = _merge_snapshot(session, other)
         _merge_fields(survivor, other, chosen)
         moved: dict[str, int] = {}
+        _repoint_watched_applications(session, survivor_id, other_id)
         dropped = _move_applications(tx, survivor_id, other_id, moved)
         _move_rows(session, survivor_id, other_id, moved)
+        _move_engagement(tx, survivor, other, moved)
         resolved = _settle_suspects(tx, survivor_id, other_id)
         session.flush()
         session.execute(delete(Candidate.__table__).where(Candidate.__table__.c.id == other_id))
@@ -313,6 +315,7 @@ def _merge_snapshot(session: Session, candidate: Candidate) -> dict[str, Any]:
         "links": list(candidate.links or []),
         "do_not_contact": candidate.do_not_contact,
         "consent": candidate.consent,
+        "unsubscribed_at": candidate.unsubscribed_at,
         "emails": list(emails),
         "phones": list(phones),
     }
@@ -456,6 +459,86 @@ def _move_keyed(
         count += 1
     if count:
         moved[kind] = count
+
+
+def _repoint_watched_applications(session: Session, survivor_id: int, other_id: int) -> None:
+    """Sequences watching one of the other's applications that `_move_applications` will drop
+    (both were on the job) watch the survivor's application instead, from its current stage,
+    so the merge itself does not read as a stage change."""
+    from app.store.engagement import SequenceEnrollment  # kept off the start-up path
+
+    apps, e = Application.__table__.c, SequenceEnrollment.__table__.c
+    kept = aliased(Application)
+    for dropped_id, kept_id, kept_stage in session.execute(
+        select(apps.id, kept.id, kept.stage_id)
+        .join(kept, and_(kept.job_id == apps.job_id, kept.candidate_id == survivor_id))
+        .where(apps.candidate_id == other_id)
+    ).all():
+        session.execute(
+            update(SequenceEnrollment.__table__)
+            .where(e.application_id == dropped_id)
+            .values(application_id=kept_id, stage_id_at_enrollment=kept_stage)
+        )
+
+
+def _move_engagement(
+    tx: Transaction, survivor: Candidate, other: Candidate, moved: dict[str, int]
+) -> None:
+    """The other's outbox messages and sequence enrolments go to the survivor (where both
+    were in one sequence, the survivor's enrolment stays and takes the other's messages); the
+    survivor stays unsubscribed if either was, and if the merged person may no longer be
+    emailed, their sequences stop and their unsent messages are cancelled."""
+    from app.services.optout import block_reason, cancel_pending, stop_enrollments
+    from app.store.engagement import OutboxMessage, SequenceEnrollment
+
+    session = tx.session
+    o, e = OutboxMessage.__table__.c, SequenceEnrollment.__table__.c
+    mine = dict(
+        session.execute(select(e.campaign_id, e.id).where(e.candidate_id == survivor.id)).all()
+    )
+    duplicates: list[int] = []
+    for enrollment_id, campaign_id in session.execute(
+        select(e.id, e.campaign_id).where(e.candidate_id == other.id)
+    ).all():
+        if campaign_id in mine:
+            session.execute(
+                update(OutboxMessage.__table__)
+                .where(o.enrollment_id == enrollment_id)
+                .values(enrollment_id=mine[campaign_id])
+            )
+            duplicates.append(enrollment_id)
+    if duplicates:
+        session.execute(delete(SequenceEnrollment.__table__).where(e.id.in_(duplicates)))
+        moved["dropped_enrollments"] = len(duplicates)
+        tx.changed("enrollments", *duplicates)
+    enrollments = list(session.scalars(select(e.id).where(e.candidate_id == other.id)))
+    if enrollments:
+        session.execute(
+            update(SequenceEnrollment.__table__)
+            .where(e.id.in_(enrollments))
+            .values(candidate_id=survivor.id)
+        )
+        moved["enrollments"] = len(enrollments)
+        tx.changed("enrollments", *enrollments)
+    messages = list(session.scalars(select(o.id).where(o.candidate_id == other.id)))
+    if messages:
+        session.execute(
+            update(OutboxMessage.__table__)
+            .where(o.id.in_(messages))
+            .values(candidate_id=survivor.id)
+        )
+        moved["outbox_messages"] = len(messages)
+        tx.changed("outbox", *messages)
+    times = [t for t in (survivor.unsubscribed_at, other.unsubscribed_at) if t is not None]
+    if times:
+        survivor.unsubscribed_at = min(times)
+    session.flush()
+    blocked = block_reason(
+        survivor.do_not_contact, survivor.unsubscribed_at, survivor.consent, True
+    )
+    if blocked is not None:
+        stop_enrollments(tx, survivor.id, blocked)
+        cancel_pending(tx, survivor.id, f"Cancelled: {blocked} (candidates merged).")
 
 
 def _settle_suspects(tx: Transaction, survivor_id: int, other_id: int) -> list[int]:
