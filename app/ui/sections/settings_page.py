@@ -1,22 +1,33 @@
-"""The Settings section: appearance, and where this installation keeps its files."""
+"""The Settings section: appearance, resume import, the email account and branding, and
+where this installation keeps its files."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.settings import THEMES
 from app.ui.widgets import SectionHeader, section_layout
+
+if TYPE_CHECKING:
+    from app.mail.secrets import PasswordStore
+    from app.services.context import ServiceContext
+    from app.services.unit_of_work import Changes
+    from app.ui.sections.mail_settings import BrandingPanel, EmailAccountPanel
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
@@ -44,6 +55,8 @@ class SettingsSection(QWidget):
     backup_requested = Signal()
     region_changed = Signal(str)
     inbox_changed = Signal(str)
+    changes_made = Signal(object)  # Changes saved by the email panels, for the broadcast
+    mail_account_changed = Signal()  # the mail account or its password changed
 
     def __init__(
         self,
@@ -52,10 +65,22 @@ class SettingsSection(QWidget):
         parent: QWidget | None = None,
         region: str = "US",
         inbox: str = "",
+        services: ServiceContext | None = None,
+        passwords: PasswordStore | None = None,
     ):
         super().__init__(parent)
-        layout = section_layout(self)
-        layout.addWidget(SectionHeader("Settings", "Appearance and data"))
+        outer = section_layout(self)
+        outer.addWidget(SectionHeader("Settings", "Appearance, email and data"))
+        scroll = QScrollArea()
+        scroll.setObjectName("settingsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        scroll.setWidget(content)
+        outer.addWidget(scroll, 1)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 8, 0)
+        layout.setSpacing(14)
 
         appearance = QGroupBox("Appearance")
         form = QFormLayout(appearance)
@@ -97,6 +122,11 @@ class SettingsSection(QWidget):
         intake_form.addRow("Inbox folder (new files are imported)", inbox_row)
         layout.addWidget(intake)
 
+        self.email_panel: EmailAccountPanel | None = None
+        self.branding_panel: BrandingPanel | None = None
+        if services is not None:
+            self._add_mail_panels(layout, services, passwords)
+
         data = QGroupBox("Data")
         data_form = QFormLayout(data)
         for label, path in locations.items():
@@ -113,6 +143,30 @@ class SettingsSection(QWidget):
         data_form.addRow("", buttons)
         layout.addWidget(data)
         layout.addStretch(1)
+
+    def _add_mail_panels(
+        self, layout: QVBoxLayout, services: ServiceContext, passwords: PasswordStore | None
+    ) -> None:
+        # Imported here: the mail modules stay off the start-up path.
+        from app.mail.secrets import PasswordStore
+        from app.ui.sections.mail_settings import BrandingPanel, EmailAccountPanel
+
+        if passwords is None:
+            passwords = PasswordStore()
+        self.email_panel = EmailAccountPanel(services, passwords)
+        self.email_panel.changes_made.connect(self.changes_made)
+        self.email_panel.account_changed.connect(self.mail_account_changed)
+        layout.addWidget(self.email_panel)
+        self.branding_panel = BrandingPanel(services)
+        self.branding_panel.changes_made.connect(self.changes_made)
+        layout.addWidget(self.branding_panel)
+
+    def on_changes(self, changes: Changes) -> None:
+        """Show the account and branding saved elsewhere (another window or computer) —
+        unless the recruiter is in the middle of editing them here."""
+        for panel, kind in ((self.email_panel, "mail_account"), (self.branding_panel, "branding")):
+            if panel is not None and changes.touches(kind, "external") and not panel.edited:
+                panel.reload()
 
     def _choose_inbox(self) -> None:
         from PySide6.QtWidgets import QFileDialog
