@@ -598,3 +598,108 @@ POOLS = (
     ("Finance bench", "Accountants and analysts for recurring client demand."),
     ("Campus 2026", "Graduates met at career fairs this year."),
 )
+
+
+# --- Candidate engagement (issue #6): demo email templates, branding and mail account --------
+
+
+@dataclass(frozen=True)
+class DemoEmailTemplate:
+    name: str
+    subject: str
+    body_text: str
+    body_html: str | None = None  # None: the HTML part is made from the text
+
+
+_SIGN_OFF = "Best,\n{{ recruiter.signature | default(recruiter.name) }}"
+
+EMAIL_TEMPLATES = (
+    DemoEmailTemplate(
+        "Checking in",
+        "Checking in, {{ candidate.first_name | default('there') }}",
+        'Hi {{ candidate.first_name | default("there") }},\n\n'
+        "It has been a while since we last spoke and I wanted to check in. Are you still"
+        " enjoying your work{% if candidate.current_title %} as {{ candidate.current_title }}"
+        "{% endif %}, or would you be open to hearing about new roles?\n\n"
+        "If anything has changed (location, salary, the kind of team you want), just reply"
+        " to this email and I will keep it in mind.\n\n" + _SIGN_OFF,
+    ),
+    DemoEmailTemplate(
+        "A role you may like",
+        "{{ job.title }} at {{ client.name }}",
+        'Hi {{ candidate.first_name | default("there") }},\n\n'
+        "I am recruiting for the {{ job.title }} role at {{ client.name }}"
+        "{% if job.location %} ({{ job.location }}){% endif %}, and your background"
+        "{% if candidate.current_title %} as {{ candidate.current_title }}{% endif %}"
+        " looks like a strong match.\n\n"
+        "Would you have 15 minutes this week for a quick call? Reply with a time that suits"
+        " you and I will send an invitation.\n\n" + _SIGN_OFF,
+    ),
+    DemoEmailTemplate(
+        "Interview invitation",
+        "Interview: {{ job.title }} at {{ client.name }}",
+        "Hi {{ candidate.first_name }},\n\n"
+        "Good news: {{ client.name }} would like to meet you for the {{ job.title }} role.\n\n"
+        "Could you reply with two or three times that work for you over the next week?"
+        " Interviews last about 45 minutes{% if job.location %}, in {{ job.location }}"
+        " or by video{% endif %}.\n\n"
+        "Let me know if you have any questions before then.\n\n" + _SIGN_OFF,
+        "<p>Hi {{ candidate.first_name }},</p>\n"
+        "<p>Good news: <strong>{{ client.name }}</strong> would like to meet you for the"
+        " <strong>{{ job.title }}</strong> role.</p>\n"
+        "<p>Could you reply with two or three times that work for you over the next week?"
+        " Interviews last about 45 minutes{% if job.location %}, in {{ job.location }}"
+        " or by video{% endif %}.</p>\n"
+        "<p>Let me know if you have any questions before then.</p>\n"
+        "<p>Best,<br>\n{{ recruiter.signature | default(recruiter.name) | nl2br }}</p>",
+    ),
+    DemoEmailTemplate(
+        "Sequence: warm intro 1",
+        "Quick hello, {{ candidate.first_name | default('there') }}",
+        'Hi {{ candidate.first_name | default("there") }},\n\n'
+        "I am {{ recruiter.name }} from {{ agency.name | default('our agency') }}. We place"
+        " people{% if candidate.current_title %} like you ({{ candidate.current_title }})"
+        "{% endif %} with growing teams, and I would like to know what you are looking for"
+        " next, even if you are not looking right now.\n\n"
+        "Is a short call in the next couple of weeks possible?\n\n" + _SIGN_OFF,
+    ),
+    DemoEmailTemplate(
+        "Sequence: warm intro 2",
+        "Re: Quick hello, {{ candidate.first_name | default('there') }}",
+        'Hi {{ candidate.first_name | default("there") }},\n\n'
+        "Just bringing my last note back to the top of your inbox. A two-line reply about"
+        " the roles you would consider is plenty; I can take it from there.\n\n" + _SIGN_OFF,
+    ),
+    DemoEmailTemplate(
+        "Sequence: warm intro 3",
+        "One last note",
+        'Hi {{ candidate.first_name | default("there") }},\n\n'
+        "I will not keep filling your inbox. If the timing is ever right, reply to this"
+        " email and I will share what is open that fits you.\n\n"
+        "All the best,\n{{ recruiter.signature | default(recruiter.name) }}",
+    ),
+)
+
+DEMO_AGENCY = "Brightpath Talent"
+
+# The branding and mail_account rows (id 1), by column.
+DEMO_BRANDING = {
+    "agency_name": DEMO_AGENCY,
+    "primary_color": "#0f766e",
+    "accent_color": "#134e4a",
+    "footer": "Brightpath Talent · 500 Congress Ave, Austin, TX 78701\nhttps://brightpath.example",
+    "unsubscribe_text": 'Not interested? Reply "unsubscribe" and we will not email you again.',
+}
+# A local relay (for example `python -m aiosmtpd -n -l localhost:1025`); no password here:
+# passwords only ever live in the OS keyring.
+DEMO_MAIL_ACCOUNT = {
+    "host": "localhost",
+    "port": 1025,
+    "security": "none",
+    "username": None,
+    "from_name": "Brightpath Recruiting",
+    "from_address": "recruiting@brightpath.example",
+    "reply_to": None,
+    "signature": "The Brightpath recruiting team\nBrightpath Talent · +1 512 555 0140",
+    "rate_per_minute": 60,
+}
