@@ -18,10 +18,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from app.mail.render import MissingFieldsError, RenderedEmail, TemplateError, TemplateSource
+from app.mail.render import (
+    MissingFieldsError,
+    RenderedEmail,
+    TemplateError,
+    TemplateSource,
+    render_email,
+)
 from app.mail.render import check_template as _check_template
 from app.services.context import Outcome, ServiceContext, outcome
-from app.services.email_templates import render_for_candidate
+from app.services.email_templates import merge_values, render_for_candidate
 from app.services.mail_settings import load_account, load_branding
 from app.services.optout import (
     CONSENT_WITHDRAWN,
@@ -100,6 +106,7 @@ class Renderer:
         self.account = load_account(session)
         self.branding = load_branding(session)
         self.recruiter_name = recruiter_name(session, actor)
+        self._shared: dict[int | None, dict[str, Any]] = {}
 
     def render(
         self, source: TemplateSource, candidate_id: int, job_id: int | None
@@ -114,6 +121,35 @@ class Renderer:
             self.branding,
             self.recruiter_name,
         )
+
+    def render_row(self, source: TemplateSource, row: Any, job_id: int | None) -> RenderedEmail:
+        """As `render`, for a row of `recipient_rows`, without a query per recipient.
+
+        The job, client, recruiter and agency values are the same for every recipient: they
+        come from `merge_values` once (for this row's candidate), and only the candidate's own
+        values are filled from the row — the same values `merge_values` gives (a test holds
+        the two together). This is what keeps a 10,000-recipient send quick.
+        """
+        shared = self._shared.get(job_id)
+        if shared is None:
+            shared = merge_values(
+                self.session, row.id, job_id, self.account, self.branding, self.recruiter_name
+            )
+            self._shared[job_id] = shared
+        values = dict(shared)
+        values["candidate"] = candidate_values(row)
+        return render_email(source, values, self.branding)
+
+
+def candidate_values(row: Any) -> dict[str, Any]:
+    """The "candidate" merge values from a `recipient_rows` row."""
+    return {
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "full_name": _full_name(row),
+        "current_title": row.current_title,
+        "email": row.email,
+    }
 
 
 def recruiter_name(session: Session, actor: Actor) -> str:
@@ -139,7 +175,7 @@ def _unique(ids: Iterable[int]) -> list[int]:
     return list(dict.fromkeys(int(i) for i in ids))
 
 
-def _recipient_rows(session: Session, ids: Sequence[int]) -> dict[int, Any]:
+def recipient_rows(session: Session, ids: Sequence[int]) -> dict[int, Any]:
     """Per candidate: name parts, opt-out columns and first email address (by position)."""
     c, e = Candidate.__table__.c, CandidateEmail.__table__.c
     first_email = (
@@ -157,6 +193,7 @@ def _recipient_rows(session: Session, ids: Sequence[int]) -> dict[int, Any]:
                 c.first_name,
                 c.middle_name,
                 c.last_name,
+                c.current_title,
                 c.do_not_contact,
                 c.unsubscribed_at,
                 c.consent,
@@ -185,7 +222,7 @@ def _plan(
     job_id: int | None,
 ) -> _Planned:
     ids = _unique(candidate_ids)
-    rows = _recipient_rows(session, ids)
+    rows = recipient_rows(session, ids)
     recipients: list[Recipient] = []
     skipped = {DO_NOT_CONTACT: 0, UNSUBSCRIBED: 0, NO_EMAIL: 0}
     for candidate_id in ids:
@@ -204,8 +241,8 @@ def _plan(
     if not problems:  # the template is sound: what is left depends on each recipient's values
         for recipient in recipients:
             try:
-                rendered[recipient.candidate_id] = renderer.render(
-                    template, recipient.candidate_id, job_id
+                rendered[recipient.candidate_id] = renderer.render_row(
+                    template, rows[recipient.candidate_id], job_id
                 )
                 continue
             except MissingFieldsError as error:
@@ -368,7 +405,7 @@ def send_one(
     withdrawn consent, unsubscribed, no address) or the email cannot be rendered.
     """
     with ctx.read() as session:
-        row = _recipient_rows(session, [candidate_id]).get(candidate_id)
+        row = recipient_rows(session, [candidate_id]).get(candidate_id)
     if row is None:
         raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
     person = _full_name(row)

@@ -12,9 +12,11 @@ from sqlalchemy import func, insert, select
 from app.mail.render import TemplateSource
 from app.services.campaigns import (
     NOT_CONFIGURED,
+    candidate_values,
     list_campaigns,
     pause_campaign,
     plan_send,
+    recipient_rows,
     resume_campaign,
     send_one,
     send_to_candidates,
@@ -24,8 +26,9 @@ from app.services.campaigns import (
 from app.services.candidates import CandidateInput, create_candidate
 from app.services.clients import ClientInput, create_client
 from app.services.context import ServiceContext
+from app.services.email_templates import merge_values
 from app.services.jobs import JobInput, create_job
-from app.services.mail_settings import AccountInput, save_account
+from app.services.mail_settings import AccountInput, load_account, load_branding, save_account
 from app.services.optout import unsubscribe
 from app.services.timeline import set_contact_preferences
 from app.services.unit_of_work import NotFoundError, ValidationError
@@ -397,3 +400,23 @@ def test_bulk_send_to_thousands_is_one_quick_transaction(
     elapsed = time.perf_counter() - started
     assert count_rows(database, "outbox_messages") == count
     assert elapsed < 10, f"{count} recipients took {elapsed:.1f}s"
+
+
+def test_bulk_candidate_values_are_the_ones_merge_values_gives(
+    mail: ServiceContext, database: Database
+) -> None:
+    """The bulk path fills candidate values from one query; they must not drift from
+    `merge_values`, which the preview and the sequences use."""
+    full = person(mail, "Ana", current_title="Analyst")
+    bare = person(mail, "Ben", email=None)
+    with database.sessions() as session, session.begin():
+        session.get_one(Candidate, full).middle_name = "María"
+        session.add(CandidateEmail(candidate_id=full, email="second@example.com", position=1))
+    with database.sessions() as session:
+        rows = recipient_rows(session, [full, bare])
+        for candidate_id in (full, bare):
+            expected = merge_values(
+                session, candidate_id, None, load_account(session), load_branding(session), "x"
+            )
+            assert candidate_values(rows[candidate_id]) == expected["candidate"]
+    assert candidate_values(rows[full])["full_name"] == "Ana María Diaz"
