@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.mail.account import AccountSettings, BrandingSettings
-from app.mail.render import DEFAULT_UNSUBSCRIBE, TemplateSource, check_template
+from app.mail.render import DEFAULT_UNSUBSCRIBE, TemplateSource
 from app.services import sample_data as sd
 from app.services.context import ServiceContext
 from app.services.email_templates import (
@@ -29,8 +29,9 @@ from app.store.engagement import Branding, MailAccount
 from app.store.models import CandidateEmail
 from tests.support import AuditWatch, count_rows, fail_on_changed, sqlite_rows
 
+# Names the demo data does not use, so these tests hold whether or not it has templates.
 GOOD = TemplateInput(
-    name="Checking in",
+    name="Test: checking in",
     subject="Hi {{ candidate.first_name | default('there') }}",
     body_text="Hello {{ candidate.first_name }},\r\n\r\nAny news?\n",
 )
@@ -69,8 +70,13 @@ def pick(demo_database: Database) -> DemoPick:
 
 def add_demo_mail_settings(database: Database) -> None:
     with database.sessions.begin() as session:
-        session.add(MailAccount(id=1, **sd.DEMO_MAIL_ACCOUNT))
-        session.add(Branding(id=1, **sd.DEMO_BRANDING))
+        session.merge(MailAccount(id=1, **sd.DEMO_MAIL_ACCOUNT))
+        session.merge(Branding(id=1, **sd.DEMO_BRANDING))
+
+
+def set_branding(database: Database, agency_name: str) -> None:
+    with database.sessions.begin() as session:
+        session.merge(Branding(id=1, agency_name=agency_name, unsubscribe_text=None))
 
 
 # --- saving ---------------------------------------------------------------------------------
@@ -85,7 +91,7 @@ def test_save_creates_a_template_with_its_audit_entry(
 
     assert result.changes.ids == {"email_templates": frozenset({result.value})}
     row = get_template(demo_ctx, result.value)
-    assert (row.name, row.subject, row.archived) == ("Checking in", GOOD.subject, False)
+    assert (row.name, row.subject, row.archived) == ("Test: checking in", GOOD.subject, False)
     assert row.body_text == "Hello {{ candidate.first_name }},\n\nAny news?"
     assert row.body_html is None
     assert row.source == TemplateSource(row.subject, row.body_text, None)
@@ -95,13 +101,14 @@ def test_save_creates_a_template_with_its_audit_entry(
         "email_template",
         result.value,
     )
-    assert entry.after["name"] == "Checking in" and entry.user_id == demo_ctx.actor.user_id
+    assert entry.after["name"] == "Test: checking in" and entry.user_id == demo_ctx.actor.user_id
 
 
 def test_required_fields_are_refused_and_nothing_is_written(
     demo_ctx: ServiceContext, demo_database: Database
 ) -> None:
     watch = AuditWatch(demo_database)
+    before = count_rows(demo_database, "email_templates")
     with pytest.raises(ValidationError) as raised:
         save_template(demo_ctx, TemplateInput(name="  ", subject="", body_text="\n \n"))
     assert raised.value.errors == {
@@ -109,7 +116,7 @@ def test_required_fields_are_refused_and_nothing_is_written(
         "subject": "Subject is required.",
         "body_text": "Plain-text body is required.",
     }
-    assert count_rows(demo_database, "email_templates") == 0
+    assert count_rows(demo_database, "email_templates") == before
     assert watch.new() == []
 
 
@@ -152,12 +159,12 @@ def test_a_name_is_unique_ignoring_case_even_among_archived_templates(
     archive_template(demo_ctx, first)
 
     with pytest.raises(ValidationError) as raised:
-        save_template(demo_ctx, TemplateInput("CHECKING IN", "s", "b"))
+        save_template(demo_ctx, TemplateInput("TEST: CHECKING IN", "s", "b"))
     assert raised.value.errors == {"name": NAME_TAKEN}
 
     # Renaming a template to its own name in another case is fine.
-    save_template(demo_ctx, TemplateInput("checking in", GOOD.subject, GOOD.body_text), first)
-    assert get_template(demo_ctx, first).name == "checking in"
+    save_template(demo_ctx, TemplateInput("test: Checking In", GOOD.subject, GOOD.body_text), first)
+    assert get_template(demo_ctx, first).name == "test: Checking In"
 
 
 def test_an_update_audits_only_what_changed_and_a_no_op_audits_nothing(
@@ -193,18 +200,25 @@ def test_a_failed_save_leaves_no_row_and_no_audit_entry(
     demo_ctx: ServiceContext, demo_database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     watch = AuditWatch(demo_database)
+    before = count_rows(demo_database, "email_templates")
     fail_on_changed(monkeypatch)
     with pytest.raises(RuntimeError, match="injected"):
         save_template(demo_ctx, GOOD)
-    assert count_rows(demo_database, "email_templates") == 0
+    assert count_rows(demo_database, "email_templates") == before
     assert watch.new() == []
 
 
 def test_archive_hides_and_restore_shows_with_one_audit_entry_each(
     demo_ctx: ServiceContext, demo_database: Database
 ) -> None:
-    kept = save_template(demo_ctx, TemplateInput("b second", "s", "b")).value
-    hidden = save_template(demo_ctx, TemplateInput("A first", "s", "b")).value
+    kept = save_template(demo_ctx, TemplateInput("Test b second", "s", "b")).value
+    hidden = save_template(demo_ctx, TemplateInput("test A first", "s", "b")).value
+    ours = {kept, hidden}
+
+    def listed(include_archived: bool = False) -> list[int]:
+        rows = list_templates(demo_ctx, include_archived=include_archived)
+        return [row.id for row in rows if row.id in ours]
+
     watch = AuditWatch(demo_database)
 
     archived = archive_template(demo_ctx, hidden)
@@ -212,10 +226,10 @@ def test_archive_hides_and_restore_shows_with_one_audit_entry_each(
 
     assert archived.changes.ids == {"email_templates": frozenset({hidden})}
     assert repeated.changes.ids == {}
-    assert [row.id for row in list_templates(demo_ctx)] == [kept]
-    assert [row.id for row in list_templates(demo_ctx, include_archived=True)] == [hidden, kept]
+    assert listed() == [kept]
+    assert listed(include_archived=True) == [hidden, kept]  # by name, ignoring case
     archive_template(demo_ctx, hidden, archived=False)
-    assert [row.id for row in list_templates(demo_ctx)] == [hidden, kept]
+    assert listed() == [hidden, kept]
     assert [(e.action, e.after) for e in watch.new()] == [
         ("email_template.archive", {"archived": True}),
         ("email_template.restore", {"archived": False}),
@@ -315,8 +329,9 @@ def test_render_for_candidate_merges_brands_and_escapes(
 def test_preview_renders_with_the_saved_branding_and_the_actors_name(
     demo_ctx: ServiceContext, demo_database: Database, pick: DemoPick
 ) -> None:
+    set_branding(demo_database, "Preview Agency & Co")
     with demo_database.sessions.begin() as session:
-        session.add(Branding(id=1, agency_name="Preview Agency & Co"))
+        session.merge(MailAccount(id=1, from_name=""))  # so the recruiter is the actor
     source = TemplateSource("Hi", "From {{ recruiter.name }} at {{ agency.name }}")
 
     result = preview(demo_ctx, source, pick.candidate_id)
@@ -341,10 +356,11 @@ def test_preview_lists_template_problems_instead_of_raising(
 
 
 def test_preview_lists_missing_values_for_the_chosen_recipient(
-    demo_ctx: ServiceContext, pick: DemoPick
+    demo_ctx: ServiceContext, demo_database: Database, pick: DemoPick
 ) -> None:
+    set_branding(demo_database, "")
     source = TemplateSource("{{ job.title }}", "At {{ client.name }}; {{ agency.name }}")
-    result = preview(demo_ctx, source, pick.candidate_id)  # no job, no branding saved
+    result = preview(demo_ctx, source, pick.candidate_id)  # no job, no agency name
     assert result.rendered is None
     assert [problem.split(":")[0] for problem in result.problems] == [
         'No value for "job.title" for this recipient',
@@ -362,23 +378,22 @@ def test_preview_of_a_deleted_candidate_raises(demo_ctx: ServiceContext) -> None
 # --- demo data ------------------------------------------------------------------------------
 
 
-def test_the_demo_templates_save_and_render_for_a_demo_candidate(
+def test_the_demo_templates_are_valid_and_render_for_a_demo_candidate(
     demo_ctx: ServiceContext, demo_database: Database, pick: DemoPick
 ) -> None:
     add_demo_mail_settings(demo_database)
+    assert len({t.name for t in sd.EMAIL_TEMPLATES}) == len(sd.EMAIL_TEMPLATES)
     for demo in sd.EMAIL_TEMPLATES:
-        source = TemplateSource(demo.subject, demo.body_text, demo.body_html)
-        assert check_template(source) == [], demo.name
-        save_template(
-            demo_ctx, TemplateInput(demo.name, demo.subject, demo.body_text, demo.body_html)
+        assert (
+            TemplateInput(demo.name, demo.subject, demo.body_text, demo.body_html).validate() == {}
         )
+        source = TemplateSource(demo.subject, demo.body_text, demo.body_html)
         result = preview(demo_ctx, source, pick.candidate_id, pick.job_id)
         assert result.problems == [], demo.name
         assert result.rendered is not None
         assert "{{" not in result.rendered.text and "{%" not in result.rendered.html
+        assert pick.first_name in result.rendered.text
         assert sd.DEMO_AGENCY in result.rendered.html
-    names = [row.name for row in list_templates(demo_ctx)]
-    assert names == sorted(t.name for t in sd.EMAIL_TEMPLATES)
 
 
 def test_the_demo_account_has_no_password_and_points_at_a_local_relay(
