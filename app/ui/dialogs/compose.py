@@ -1,0 +1,754 @@
+"""Compose and send an email to one candidate or a selection, with its send plan and preview.
+
+Nothing is queued until the plan is clear: the plan (who receives it, who is skipped and why,
+and every problem that blocks the send) is computed on a background thread each time the
+email or its job changes, and Send stays disabled while it is stale or shows a problem. The
+send itself (`send_one` / `send_to_candidates`) re-plans inside its own transaction and also
+runs off the GUI thread, because rendering thousands of emails takes a moment.
+
+`Background`, `PreviewBrowser` and `FieldInserter` are shared with the template editor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.mail.render import KNOWN_FIELDS, LOGO_CID, TemplateSource
+from app.services.context import Outcome, ServiceContext
+from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+
+Wake = Callable[[], None]
+
+FIELD_LABELS = {
+    "candidate.first_name": "Candidate: first name",
+    "candidate.last_name": "Candidate: last name",
+    "candidate.full_name": "Candidate: full name",
+    "candidate.current_title": "Candidate: current title",
+    "candidate.email": "Candidate: email",
+    "job.title": "Job: title",
+    "job.location": "Job: location",
+    "client.name": "Client: name",
+    "recruiter.name": "Recruiter: name",
+    "recruiter.email": "Recruiter: email",
+    "recruiter.signature": "Recruiter: signature",
+    "agency.name": "Agency: name",
+    "unsubscribe": "Unsubscribe text",
+}
+ONE_OFF_BODY = 'Hi {{ candidate.first_name | default("there") }},\n\n'
+PLAN_DELAY_MS = 350  # typing pauses this long before the plan is computed again
+PREVIEW_RECIPIENTS = 200  # recipients offered in the preview's picker
+MAX_CAMPAIGN_NAME = 200
+
+
+# ---- shared pieces -------------------------------------------------------------------------
+class _Emitter(QObject):
+    done = Signal(int, bool, object)  # token, succeeded, result or exception
+
+
+class _Task(QRunnable):
+    def __init__(self, token: int, work: Callable[[], Any], emitter: _Emitter):
+        super().__init__()
+        self.token, self.work, self.emitter = token, work, emitter
+
+    def run(self) -> None:  # on a pool thread: only plain values leave it, by queued signal
+        try:
+            result = self.work()
+        except Exception as error:  # handed to the GUI thread to show
+            self.emitter.done.emit(self.token, False, error)
+            return
+        self.emitter.done.emit(self.token, True, result)
+
+
+class Background(QObject):
+    """Runs work off the GUI thread and hands back only the newest request's result.
+
+    Each `run` supersedes the earlier ones: a result that arrives after a newer request was
+    made is stale and dropped, so a slow plan never overwrites a fresher one.
+    """
+
+    finished = Signal(object)  # the work's return value
+    failed = Signal(object)  # the exception it raised
+
+    def __init__(self, parent: QObject, pool: QThreadPool | None = None):
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self._token = 0
+        self._delivered = 0
+        self._tasks: dict[int, _Task] = {}
+        self.last_thread: object = None  # the thread the last work ran on (for tests)
+
+    @property
+    def pending(self) -> bool:
+        """A request has been made whose result has not arrived yet."""
+        return self._delivered < self._token
+
+    def run(self, work: Callable[[], Any]) -> None:
+        self._token += 1
+        emitter = _Emitter()
+        emitter.done.connect(self._deliver)
+
+        def tracked() -> Any:
+            import threading
+
+            self.last_thread = threading.current_thread()
+            return work()
+
+        task = _Task(self._token, tracked, emitter)
+        self._tasks[self._token] = task  # keep the Python side alive until it reports
+        self.pool.start(task)
+
+    def _deliver(self, token: int, succeeded: bool, value: object) -> None:
+        self._tasks.pop(token, None)
+        if token != self._token:
+            return  # superseded by a newer request
+        self._delivered = token
+        if succeeded:
+            self.finished.emit(value)
+        else:
+            self.failed.emit(value)
+
+
+class PreviewBrowser(QTextBrowser):
+    """Rendered email HTML shown the way a careful mail client would: links are not followed
+    and nothing is fetched (no remote images, no local files); only the agency's logo, which
+    the email carries inline as ``cid:agency-logo``, is shown."""
+
+    def __init__(self, logo: bytes | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self._logo = QImage.fromData(logo) if logo else None
+        self.refused: list[str] = []  # images the preview did not load
+
+    def set_email_html(self, html: str) -> None:
+        self.refused = []
+        self.setHtml(html)
+
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:
+        url = QUrl(url)
+        if url.scheme() == "cid" and url.path() == LOGO_CID and self._logo is not None:
+            return self._logo
+        if getattr(kind, "value", kind) == QTextDocument.ResourceType.ImageResource.value:
+            self.refused.append(url.toString())
+        return None
+
+
+class FieldInserter(QObject):
+    """A "Insert field" button whose menu puts ``{{ field }}`` at the cursor of whichever of
+    the editors had the focus last."""
+
+    def __init__(self, editors: Sequence[QLineEdit | QPlainTextEdit], parent: QWidget):
+        super().__init__(parent)
+        self.editors = list(editors)
+        self.target: QLineEdit | QPlainTextEdit = self.editors[0]
+        self.button = QToolButton(parent)
+        self.button.setText("Insert field")
+        self.button.setObjectName("insert_field")
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu = QMenu(self.button)
+        for name in KNOWN_FIELDS:
+            action = self.menu.addAction(f"{FIELD_LABELS.get(name, name)}  —  {{{{ {name} }}}}")
+            action.setData(name)
+            action.triggered.connect(lambda _checked=False, n=name: self.insert(n))
+        self.button.setMenu(self.menu)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        for editor in self.editors:
+            if new is editor or (new is not None and editor.isAncestorOf(new)):
+                self.target = editor
+
+    def insert(self, name: str, editor: QLineEdit | QPlainTextEdit | None = None) -> None:
+        target = editor or self.target
+        text = f"{{{{ {name} }}}}"
+        if isinstance(target, QLineEdit):
+            target.insert(text)
+        else:
+            target.insertPlainText(text)
+        target.setFocus()
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setProperty("role", "error")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_text(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def plan_summary(plan: Any) -> str:
+    """ "Will send to 120 · skipped: 3 do-not-contact, 1 unsubscribed, 2 without an email"."""
+    count = len(plan.recipients)
+    head = f"Will send to {count:,}" if count else "No one to send to"
+    skipped = [
+        f"{number:,} {label}"
+        for number, label in (
+            (plan.skipped_do_not_contact, "do-not-contact"),
+            (plan.skipped_unsubscribed, "unsubscribed"),
+            (plan.skipped_no_email, "without an email"),
+            (getattr(plan, "skipped_missing", 0), "no longer in the database"),
+        )
+        if number
+    ]
+    return f"{head} · skipped: {', '.join(skipped)}" if skipped else f"{head} · nobody skipped"
+
+
+# ---- the dialog ----------------------------------------------------------------------------
+class ComposeDialog(QDialog):
+    """Write (or pick a template), check the plan, preview, then send now or schedule.
+
+    After it is accepted, `outcome` holds the service's result and `notice` a one-line
+    summary for the status bar; `changes_made` fires as soon as the send is committed.
+    """
+
+    changes_made = Signal(object)  # Changes
+    settings_requested = Signal()  # "Open Settings" from the no-account hint
+
+    def __init__(
+        self,
+        services: ServiceContext,
+        candidate_ids: Sequence[int],
+        audience_label: str,
+        job_id: int | None = None,
+        parent: QWidget | None = None,
+        *,
+        wake: Wake | None = None,
+        pool: QThreadPool | None = None,
+    ):
+        super().__init__(parent)
+        self.services = services
+        self.candidate_ids = list(dict.fromkeys(int(i) for i in candidate_ids))
+        self.audience_label = audience_label
+        self.wake = wake
+        self.single = len(self.candidate_ids) == 1
+        self.outcome: Outcome[int] | None = None
+        self.notice = ""
+        self.plan: Any = None  # the SendPlan for the inputs as they are now, or None
+        self.preview_result: Any = None
+        self._template: tuple[int, TemplateSource] | None = None
+        self._sending = False
+        self.setWindowTitle(f"Email {audience_label}")
+        self.setModal(True)
+        self.resize(1080, 760)
+
+        self.planner = Background(self, pool)
+        self.planner.finished.connect(self._show_plan)
+        self.planner.failed.connect(self._plan_failed)
+        self.previewer = Background(self, pool)
+        self.previewer.finished.connect(self._show_preview)
+        self.previewer.failed.connect(lambda error: self._show_preview_problem(str(error)))
+        self.sender = Background(self, pool)
+        self.sender.finished.connect(self._sent)
+        self.sender.failed.connect(self._send_failed)
+        self._plan_timer = QTimer(self, singleShot=True, interval=PLAN_DELAY_MS)
+        self._plan_timer.timeout.connect(self.compute_plan)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 20, 20, 16)
+        heading = QLabel(f"Email {audience_label}")
+        heading.setProperty("role", "title")
+        layout.addWidget(heading)
+        count = len(self.candidate_ids)
+        plural = "s" if count != 1 else ""
+        self.selection_label = QLabel(
+            f"{count:,} candidate{plural} selected" if count else "No one selected"
+        )
+        self.selection_label.setProperty("role", "muted")
+        layout.addWidget(self.selection_label)
+        layout.addWidget(self._build_account_hint())
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_editor())
+        splitter.addWidget(self._build_preview())
+        splitter.setSizes([560, 500])
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self._build_plan_box())
+        layout.addLayout(self._build_when())
+        self.general_error = error_label()
+        layout.addWidget(self.general_error)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.send_button = QPushButton("Send")
+        self.send_button.setObjectName("send")
+        self.send_button.setProperty("role", "primary")
+        self.send_button.setDefault(True)
+        self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.send_button.clicked.connect(self.send)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self._load_choices(job_id)
+        for signal in (
+            self.subject.textChanged,
+            self.body_text.textChanged,
+            self.body_html.textChanged,
+            self.job.currentIndexChanged,
+        ):
+            signal.connect(self._inputs_changed)
+        self.template.currentIndexChanged.connect(self._template_chosen)
+        self.recipient.currentIndexChanged.connect(lambda _i: self.compute_preview())
+        self._inputs_changed()
+        self._plan_timer.stop()
+        self.compute_plan()  # the first plan at once, without waiting for typing to pause
+
+    # ---- building -----------------------------------------------------------------------
+    def _build_account_hint(self) -> QWidget:
+        from app.services.mail_settings import get_account
+
+        self.account_hint = QFrame()
+        self.account_hint.setObjectName("account_hint")
+        self.account_hint.setProperty("role", "card")
+        row = QHBoxLayout(self.account_hint)
+        text = QLabel(
+            "No mail account is set up yet. Set the server and From address in "
+            "Settings → Email account; until then nothing can go out."
+        )
+        text.setProperty("role", "warning")
+        text.setWordWrap(True)
+        self.settings_button = QPushButton("Open Settings")
+        self.settings_button.setObjectName("open_settings")
+        self.settings_button.setAutoDefault(False)
+        self.settings_button.clicked.connect(self._open_settings)
+        row.addWidget(text, 1)
+        row.addWidget(self.settings_button)
+        self.account_hint.setVisible(not get_account(self.services).configured)
+        return self.account_hint
+
+    def _build_editor(self) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        self.template = QComboBox()
+        self.template.setObjectName("template")
+        self.template_note = QLabel()
+        self.template_note.setProperty("role", "muted")
+        self.template_note.hide()
+        self.job = QComboBox()
+        self.job.setObjectName("job")
+        self.campaign_name = QLineEdit()
+        self.campaign_name.setObjectName("campaign_name")
+        self.campaign_name.setMaxLength(MAX_CAMPAIGN_NAME)
+        self.name_error = error_label()
+        self.subject = QLineEdit()
+        self.subject.setObjectName("subject")
+        self.subject.setPlaceholderText("Subject — merge fields allowed")
+        form.addRow("Template", self.template)
+        form.addRow("", self.template_note)
+        form.addRow("Job", self.job)
+        if not self.single:
+            form.addRow("Campaign name", self.campaign_name)
+            form.addRow("", self.name_error)
+        form.addRow("Subject", self.subject)
+        column.addLayout(form)
+        self.bodies = QTabWidget()
+        self.body_text = QPlainTextEdit()
+        self.body_text.setObjectName("body_text")
+        self.body_html = QPlainTextEdit()
+        self.body_html.setObjectName("body_html")
+        self.body_html.setPlaceholderText(
+            "Optional. Left empty, the HTML part is made from the text, with the branding."
+        )
+        self.bodies.addTab(self.body_text, "Text")
+        self.bodies.addTab(self.body_html, "HTML (optional)")
+        self.fields = FieldInserter([self.body_text, self.subject, self.body_html], holder)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.fields.button)
+        column.addLayout(bar)
+        column.addWidget(self.bodies, 1)
+        return holder
+
+    def _build_preview(self) -> QWidget:
+        from app.services.mail_settings import get_branding
+
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Preview for"))
+        self.recipient = QComboBox()
+        self.recipient.setObjectName("recipient")
+        row.addWidget(self.recipient, 1)
+        column.addLayout(row)
+        self.preview_subject = QLabel()
+        self.preview_subject.setWordWrap(True)
+        self.preview_subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.preview_subject)
+        self.preview_problem = error_label()
+        column.addWidget(self.preview_problem)
+        self.preview_tabs = QTabWidget()
+        self.preview_html = PreviewBrowser(get_branding(self.services).logo)
+        self.preview_text = QPlainTextEdit()
+        self.preview_text.setReadOnly(True)
+        self.preview_tabs.addTab(self.preview_html, "HTML")
+        self.preview_tabs.addTab(self.preview_text, "Plain text")
+        column.addWidget(self.preview_tabs, 1)
+        return holder
+
+    def _build_plan_box(self) -> QWidget:
+        box = QFrame()
+        box.setProperty("role", "card")
+        column = QVBoxLayout(box)
+        self.plan_label = QLabel("Checking…")
+        self.plan_label.setObjectName("plan_summary")
+        self.plan_label.setWordWrap(True)
+        column.addWidget(self.plan_label)
+        self.problems_heading = QLabel("Fix these before sending:")
+        self.problems_heading.setProperty("role", "error")
+        self.problems = QListWidget()
+        self.problems.setObjectName("problems")
+        self.problems.setMaximumHeight(110)
+        column.addWidget(self.problems_heading)
+        column.addWidget(self.problems)
+        self.problems_heading.hide()
+        self.problems.hide()
+        return box
+
+    def _build_when(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.send_now = QRadioButton("Send now")
+        self.send_now.setObjectName("send_now")
+        self.schedule = QRadioButton("Schedule for")
+        self.schedule.setObjectName("schedule")
+        group = QButtonGroup(self)
+        group.addButton(self.send_now)
+        group.addButton(self.schedule)
+        self.send_now.setChecked(True)
+        self.when = QDateTimeEdit()
+        self.when.setObjectName("when")
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        now = QDateTime.currentDateTime()
+        self.when.setMinimumDateTime(now)
+        self.when.setDateTime(now.addSecs(3600))
+        self.when.setEnabled(False)
+        self.schedule.toggled.connect(self.when.setEnabled)
+        self.schedule.toggled.connect(lambda _on: self._update_send_button())
+        self.when_error = error_label()
+        row.addWidget(self.send_now)
+        row.addWidget(self.schedule)
+        row.addWidget(self.when)
+        row.addWidget(QLabel("(your local time)"))
+        row.addWidget(self.when_error, 1)
+        row.addStretch(1)
+        return row
+
+    def _load_choices(self, job_id: int | None) -> None:
+        from app.services.email_templates import list_templates
+        from app.services.jobs import list_jobs
+        from app.store.models import JobStatus
+
+        self.template.addItem("One-off email (no template)", None)
+        self._templates = {row.id: row for row in list_templates(self.services)}
+        for row in self._templates.values():
+            self.template.addItem(row.name, row.id)
+        self.job.addItem("No job", None)
+        jobs = list_jobs(self.services, (JobStatus.OPEN, JobStatus.ON_HOLD))
+        if job_id is not None and all(job.id != job_id for job in jobs):
+            jobs += [job for job in list_jobs(self.services) if job.id == job_id]
+        for job in jobs:
+            self.job.addItem(f"{job.title} — {job.client_name}", job.id)
+        self.job.setCurrentIndex(max(0, self.job.findData(job_id)))
+        self.body_text.setPlainText(ONE_OFF_BODY)
+
+    # ---- what is being sent -------------------------------------------------------------
+    def source(self) -> TemplateSource:
+        html = self.body_html.toPlainText()
+        return TemplateSource(
+            subject=self.subject.text(),
+            body_text=self.body_text.toPlainText(),
+            body_html=html if html.strip() else None,
+        )
+
+    def template_id(self) -> int | None:
+        """The chosen template's id while its text is sent unchanged, else None."""
+        if self._template is None:
+            return None
+        template_id, original = self._template
+        return template_id if self.source() == original else None
+
+    def job_id(self) -> int | None:
+        return self.job.currentData()
+
+    def scheduled_at(self) -> dt.datetime | None:
+        if not self.schedule.isChecked():
+            return None
+        seconds = self.when.dateTime().toSecsSinceEpoch()
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+
+    def campaign_title(self) -> str:
+        typed = " ".join(self.campaign_name.text().split())
+        if typed:
+            return typed
+        subject = " ".join(self.subject.text().split()) or "Email"
+        return f"{subject} — {self.audience_label}"[:MAX_CAMPAIGN_NAME]
+
+    def _template_chosen(self, _index: int) -> None:
+        template_id = self.template.currentData()
+        row = self._templates.get(template_id) if template_id is not None else None
+        if row is None:
+            self._template = None
+        else:
+            editors = (self.subject, self.body_text, self.body_html)
+            for editor in editors:
+                editor.blockSignals(True)
+            self.subject.setText(row.subject)
+            self.body_text.setPlainText(row.body_text)
+            self.body_html.setPlainText(row.body_html or "")
+            for editor in editors:
+                editor.blockSignals(False)
+            self._template = (row.id, self.source())
+        self._inputs_changed()
+
+    def _inputs_changed(self, *_args: object) -> None:
+        """The email or its job changed: the plan is stale until computed again."""
+        self.plan = None
+        if self._template is not None:
+            name = self.template.currentText()
+            note = (
+                f"Sent as the template “{name}”."
+                if self.template_id() is not None
+                else f"Edited: sent as a one-off copy of “{name}”."
+            )
+            self.template_note.setText(note)
+        self.template_note.setVisible(self._template is not None)
+        self.campaign_name.setPlaceholderText(self.campaign_title())
+        self.plan_label.setText("Checking…")
+        self._update_send_button()
+        self._plan_timer.start()
+
+    # ---- the plan -----------------------------------------------------------------------
+    def compute_plan(self) -> None:
+        from app.services.campaigns import plan_send
+
+        self._plan_timer.stop()
+        services, ids = self.services, self.candidate_ids
+        source, job_id = self.source(), self.job_id()
+        self.plan = None
+        self.plan_label.setText("Checking…")
+        self._update_send_button()
+        self.planner.run(lambda: plan_send(services, ids, source, job_id))
+
+    def _show_plan(self, plan: Any) -> None:
+        if self._plan_timer.isActive():
+            return  # the user typed again since: a newer plan will follow
+        self.plan = plan
+        self.plan_label.setText(plan_summary(plan))
+        self.problems.clear()
+        self.problems.addItems(list(plan.problems))
+        self.problems_heading.setVisible(bool(plan.problems))
+        self.problems.setVisible(bool(plan.problems))
+        self._fill_recipients(plan.recipients)
+        self._update_send_button()
+        self.compute_preview()
+
+    def _plan_failed(self, error: object) -> None:
+        self.plan = None
+        self.plan_label.setText(f"The plan could not be made: {error}")
+        self._update_send_button()
+
+    def _fill_recipients(self, recipients: Sequence[Any]) -> None:
+        current = self.recipient.currentData()
+        self.recipient.blockSignals(True)
+        self.recipient.clear()
+        for person in recipients[:PREVIEW_RECIPIENTS]:
+            self.recipient.addItem(f"{person.name} <{person.email}>", person.candidate_id)
+        self.recipient.setCurrentIndex(max(0, self.recipient.findData(current)))
+        self.recipient.blockSignals(False)
+
+    def can_send(self) -> bool:
+        return (
+            self.plan is not None
+            and bool(self.plan.can_send)
+            and not self._sending
+            and not self._plan_timer.isActive()
+        )
+
+    def _update_send_button(self) -> None:
+        self.send_button.setEnabled(self.can_send())
+        count = len(self.plan.recipients) if self.plan is not None else 0
+        verb = "Schedule" if self.schedule.isChecked() else "Send"
+        if self._sending:
+            self.send_button.setText("Queuing…")
+        elif count:
+            self.send_button.setText(f"{verb} {count:,} email{'s' if count != 1 else ''}")
+        else:
+            self.send_button.setText(verb)
+
+    # ---- the preview --------------------------------------------------------------------
+    def compute_preview(self) -> None:
+        from app.services.email_templates import preview
+
+        candidate_id = self.recipient.currentData()
+        if candidate_id is None:
+            self.preview_result = None
+            self.preview_subject.setText("")
+            self.preview_html.set_email_html("")
+            self.preview_text.setPlainText("")
+            show_text(self.preview_problem, "No recipient to preview for.")
+            return
+        services, source, job_id = self.services, self.source(), self.job_id()
+        self.previewer.run(lambda: preview(services, source, candidate_id, job_id))
+
+    def _show_preview(self, result: Any) -> None:
+        self.preview_result = result
+        rendered = result.rendered
+        show_text(self.preview_problem, "\n".join(result.problems))
+        subject = f"<b>Subject:</b> {escape(rendered.subject)}" if rendered else ""
+        self.preview_subject.setText(subject)
+        self.preview_html.set_email_html(rendered.html if rendered else "")
+        self.preview_text.setPlainText(rendered.text if rendered else "")
+
+    def _show_preview_problem(self, text: str) -> None:
+        self.preview_result = None
+        show_text(self.preview_problem, text)
+
+    # ---- sending ------------------------------------------------------------------------
+    def send(self) -> None:
+        if not self.can_send():
+            return
+        from app.services.campaigns import send_one, send_to_candidates
+
+        services, source, job_id = self.services, self.source(), self.job_id()
+        template_id, when = self.template_id(), self.scheduled_at()
+        show_text(self.general_error, "")
+        show_text(self.when_error, "")
+        show_text(self.name_error, "")
+        work: Callable[[], Outcome[int]]
+        if self.single:
+            candidate_id = self.candidate_ids[0]
+
+            def work() -> Outcome[int]:
+                return send_one(
+                    services,
+                    candidate_id,
+                    source,
+                    job_id=job_id,
+                    scheduled_at=when,
+                    template_id=template_id,
+                )
+        else:
+            ids, name, audience = self.candidate_ids, self.campaign_title(), self.audience_label
+
+            def work() -> Outcome[int]:
+                return send_to_candidates(
+                    services,
+                    ids,
+                    source,
+                    name=name,
+                    template_id=template_id,
+                    job_id=job_id,
+                    audience=audience,
+                    scheduled_at=when,
+                )
+
+        self._sending = True
+        self._count = len(self.plan.recipients)
+        self._when = when
+        self._set_inputs_enabled(False)
+        self._update_send_button()
+        self.sender.run(work)
+
+    def _set_inputs_enabled(self, enabled: bool) -> None:
+        for widget in (
+            self.template,
+            self.job,
+            self.campaign_name,
+            self.subject,
+            self.bodies,
+            self.send_now,
+            self.schedule,
+            self.fields.button,
+        ):
+            widget.setEnabled(enabled)
+        self.when.setEnabled(enabled and self.schedule.isChecked())
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(enabled)
+
+    def _sent(self, result: Outcome[int]) -> None:
+        self._sending = False
+        self.outcome = result
+        count = self._count
+        emails = f"{count:,} email{'s' if count != 1 else ''}"
+        if self._when is not None:
+            local = self._when.astimezone().strftime("%Y-%m-%d %H:%M")
+            self.notice = f"Scheduled {emails} to {self.audience_label} for {local}."
+        else:
+            self.notice = f"Queued {emails} to {self.audience_label}."
+        self.changes_made.emit(result.changes)
+        if self.wake is not None:
+            self.wake()
+        super().accept()
+
+    def _send_failed(self, error: object) -> None:
+        self._sending = False
+        self._set_inputs_enabled(True)
+        if isinstance(error, ValidationError):
+            errors = dict(error.errors)
+            show_text(self.when_error, errors.pop("scheduled_at", ""))
+            show_text(self.name_error, errors.pop("name", ""))
+            lines = [line for message in errors.values() for line in message.splitlines()]
+            if lines:
+                self.problems.clear()
+                self.problems.addItems(lines)
+                self.problems_heading.show()
+                self.problems.show()
+            show_text(self.general_error, "Nothing was queued." if errors else "")
+            self.compute_plan()  # the selection or the data changed: show the plan as it is
+        elif isinstance(error, NotFoundError):
+            show_text(self.general_error, f"Nothing was queued: {error}")
+        else:
+            show_text(self.general_error, f"Nothing was queued: {error}")
+        self._update_send_button()
+
+    def all_changes(self) -> Changes:
+        return self.outcome.changes if self.outcome is not None else Changes()
+
+    def _open_settings(self) -> None:
+        self.settings_requested.emit()
+        self.reject()
+
+    def reject(self) -> None:
+        if self._sending:
+            return  # the send is being committed: closing now would hide its outcome
+        super().reject()
+
+    def accept(self) -> None:  # Enter in a field: send, like the Send button
+        self.send()
