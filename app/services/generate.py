@@ -149,8 +149,21 @@ class _Generator:
         for candidate_id in range(1, self.plan.candidates + 1):
             self._candidate(candidate_id)
         self._pools()
+        self._engagement()
         self.w.flush()
         return dict(sorted(self.w.counts.items()))
+
+    def _engagement(self) -> None:
+        """Email templates to start from, the agency's branding, and a mail account pointing
+        at a relay on this machine (no password: a local relay needs none)."""
+        columns = "name, subject, body_text, body_html, archived, created_at, updated_at"
+        for template in sd.EMAIL_TEMPLATES:
+            row = (template.name, template.subject, template.body_text, template.body_html)
+            self.w.add("email_templates", columns, (*row, 0, self.stamp, self.stamp))
+        singles = (("branding", sd.DEMO_BRANDING), ("mail_account", sd.DEMO_MAIL_ACCOUNT))
+        for table, values in singles:
+            names = ", ".join(("id", *values, "updated_at"))
+            self.w.add(table, names, (1, *values.values(), self.stamp))
 
     def _users(self) -> None:
         people = [(f, n) for f in sd.FIRST_NAMES[::7] for n in sd.LAST_NAMES[::11]]

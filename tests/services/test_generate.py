@@ -218,3 +218,23 @@ def test_a_plan_with_fewer_jobs_than_job_families(tmp_path: Path):
     [(candidates,)] = sqlite_rows(path, "SELECT count(DISTINCT candidate_id) FROM applications")
     assert candidates == plan.candidates
     assert sqlite_rows(path, "PRAGMA foreign_key_check") == []
+
+
+def test_demo_comes_with_email_templates_branding_and_a_local_relay(
+    demo_database: Database,
+) -> None:
+    from app.mail.render import TemplateSource, check_template
+    from app.services import sample_data as sd
+
+    templates = sqlite_rows(
+        demo_database.path, "SELECT name, subject, body_text, body_html FROM email_templates"
+    )
+    assert sorted(name for name, *_ in templates) == sorted(t.name for t in sd.EMAIL_TEMPLATES)
+    for _name, subject, text, html in templates:
+        assert check_template(TemplateSource(subject, text, html)) == []
+    assert sqlite_rows(demo_database.path, "SELECT id, agency_name FROM branding") == [
+        (1, sd.DEMO_AGENCY)
+    ]
+    assert sqlite_rows(demo_database.path, "SELECT id, host, port, security FROM mail_account") == [
+        (1, "localhost", 1025, "none")
+    ]
