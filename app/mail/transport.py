@@ -1,0 +1,438 @@
+"""Talking to the SMTP server: one connection for many messages, and honest error classes.
+
+What matters most is telling apart the failures that are safe to retry from the one that is
+not. Up to the moment the last byte of a message (the terminating ".") has left, the server
+cannot have accepted it, so a refusal with a 4xx reply, a refused or dropped connection or a
+timeout is a `TransientError`: retry later. A 5xx reply is a `PermanentError`: retrying will
+not help, and the server's reply is kept for the user. But when the whole message was
+transmitted and the connection then dies before the server's reply, the server may well have
+it: that is `UncertainDelivery`, and the message must never be resent without the user
+deciding. To know which side of that line a failure falls on, the DATA phase is driven here
+step by step instead of through `smtplib.SMTP.sendmail`.
+
+Problems with the account itself (a wrong password, an untrusted certificate, a server that
+does not offer STARTTLS) are `AccountError`s: they concern every message, so the dispatcher
+stops and reports them rather than failing messages one by one.
+
+The password is only ever handed to ``smtplib``'s ``login``; it is never logged, kept out of
+``repr`` and exception texts, and ``smtplib``'s debug output stays off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import smtplib
+import socket
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from app.mail.account import AccountSettings, BrandingSettings
+from app.mail.mime import MessageFormatError, OutgoingEmail, render_message
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30.0  # seconds, for connecting and for each reply
+_LINE_START_DOT = re.compile(rb"(?m)^\.")
+
+
+class MailError(Exception):
+    """A failure to send, with a message for the user and the server's reply if there was one.
+
+    ``str(error)`` is the sentence to show; ``reply`` is the server's own words ("451 4.7.1
+    Try again later"), kept with the message in the outbox.
+    """
+
+    def __init__(self, message: str, reply: str | None = None):
+        super().__init__(message)
+        self.reply = reply
+
+    @property
+    def detail(self) -> str:
+        """What to store as the message's last error: the server's reply when there was one."""
+        return self.reply or str(self)
+
+
+class TransientError(MailError):
+    """Not sent, and worth trying again later: 4xx replies, dropped or refused connections."""
+
+
+class ConnectError(TransientError):
+    """The server could not be reached (or hung up during the greeting or login)."""
+
+
+class PermanentError(MailError):
+    """The server refused this message for good (a 5xx reply)."""
+
+
+class UncertainDelivery(MailError):  # noqa: N818 (the name the feature agreed on)
+    """The whole message was transmitted but no reply came: the server may have it."""
+
+
+class AccountError(MailError):
+    """The account's settings need the user: wrong password, untrusted certificate, no TLS."""
+
+
+def reply_text(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+def _from_reply(code: int, message: bytes | str, doing: str) -> MailError:
+    reply = reply_text(code, message)
+    if 400 <= code < 500:
+        return TransientError(f"The server deferred {doing}: {reply}", reply)
+    return PermanentError(f"The server refused {doing}: {reply}", reply)
+
+
+class SmtpSender:
+    """An SMTP session that sends many messages over one connection.
+
+    Connects (and logs in) on first use or after the server dropped the connection; use it as
+    a context manager so that the connection is closed politely. ``ssl_context`` is for
+    servers whose certificate the system does not trust (tests); the default verifies the
+    certificate and the host name.
+    """
+
+    def __init__(
+        self,
+        account: AccountSettings,
+        password: str | None,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        local_hostname: str | None = None,
+    ):
+        self.account = account
+        self._password = password
+        self._ssl_context = ssl_context
+        self._timeout = timeout
+        self._local_hostname = local_hostname
+        self._smtp: smtplib.SMTP | None = None
+        self._used = False  # whether the current connection has carried a message
+        self.connections_opened = 0
+
+    def __repr__(self) -> str:  # never the password
+        return f"SmtpSender({self.account.host}:{self.account.port}, {self.account.security})"
+
+    def __enter__(self) -> SmtpSender:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def connected(self) -> bool:
+        return self._smtp is not None and self._smtp.sock is not None
+
+    def _context(self) -> ssl.SSLContext:
+        return self._ssl_context or ssl.create_default_context()
+
+    def connect(self) -> None:
+        """Open the connection, negotiate TLS and log in; nothing to do when connected."""
+        if self.connected:
+            return
+        self.close()
+        account = self.account
+        where = f"{account.host}:{account.port}"
+        if not account.configured:
+            raise AccountError("The mail account is not set up: enter the server and From.")
+        if account.username and not self._password:
+            raise AccountError(f"There is no password for {account.username} on {where}.")
+        smtp: smtplib.SMTP | None = None
+        try:
+            if account.security == "ssl":
+                smtp = smtplib.SMTP_SSL(
+                    account.host,
+                    account.port,
+                    local_hostname=self._local_hostname,
+                    timeout=self._timeout,
+                    context=self._context(),
+                )
+            else:
+                smtp = smtplib.SMTP(
+                    account.host,
+                    account.port,
+                    local_hostname=self._local_hostname,
+                    timeout=self._timeout,
+                )
+            smtp.set_debuglevel(0)  # its debug output would include the AUTH exchange
+            self._hello(smtp)
+            if account.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    raise AccountError(
+                        f"{where} does not offer STARTTLS. Choose SSL/TLS (usually port 465) "
+                        "or check the port."
+                    )
+                smtp.starttls(context=self._context())
+                self._hello(smtp)
+            if account.username:
+                self._login(smtp, where)
+        except Exception as exc:
+            if smtp is not None:
+                smtp.close()
+            error = _connect_error(exc, where)
+            if error is exc:
+                raise
+            raise error from exc
+        self._smtp = smtp
+        self._used = False
+        self.connections_opened += 1
+        log.info("connected to %s (%s)", where, account.security)
+
+    @staticmethod
+    def _hello(smtp: smtplib.SMTP) -> None:
+        code, message = smtp.ehlo()
+        if code != 250:
+            code, message = smtp.helo()
+            if code != 250:
+                raise smtplib.SMTPHeloError(code, message)
+
+    def _login(self, smtp: smtplib.SMTP, where: str) -> None:
+        if not smtp.has_extn("auth"):
+            secure = " before TLS" if self.account.security == "none" else ""
+            raise AccountError(
+                f"{where} does not accept a login{secure}. Check the security setting, or "
+                "leave the user name empty for a relay that needs none."
+            )
+        try:
+            smtp.login(self.account.username or "", self._password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            reply = reply_text(exc.smtp_code, exc.smtp_error)
+            if 400 <= exc.smtp_code < 500:
+                raise ConnectError(f"The server could not log in now: {reply}", reply) from None
+            raise AccountError(f"Authentication failed: {reply}", reply) from None
+        except smtplib.SMTPException as exc:
+            if isinstance(exc, smtplib.SMTPResponseException):
+                reply = reply_text(exc.smtp_code, exc.smtp_error)
+                raise AccountError(f"Authentication failed: {reply}", reply) from None
+            raise AccountError(f"Authentication failed: {exc}") from None
+
+    def close(self) -> None:
+        """Say QUIT and close; errors are ignored (the connection may already be gone)."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            if smtp.sock is not None:
+                smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+        finally:
+            smtp.close()
+
+    def _drop(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            smtp.close()
+
+    # --- sending ----------------------------------------------------------------------------
+
+    def send(self, raw: bytes, sender: str, recipient: str) -> str:
+        """Send one message (CRLF line ends, not dot-stuffed); the value is the server's reply.
+
+        Raises `TransientError`, `PermanentError`, `UncertainDelivery` or `AccountError`.
+        """
+        self.connect()
+        reused = self._used
+        try:
+            self._envelope(raw, sender, recipient)
+        except _StaleConnectionError as stale:
+            if not reused:
+                raise TransientError(str(stale), stale.reply) from None
+            # The server closed the connection while it sat idle: nothing of this message
+            # reached it, so a fresh connection may try again once.
+            log.info("the server had closed the connection; reconnecting")
+            self._drop()
+            self.connect()
+            try:
+                self._envelope(raw, sender, recipient)
+            except _StaleConnectionError as again:
+                raise TransientError(str(again), again.reply) from None
+        return self._data(raw)
+
+    def send_email(
+        self, message: OutgoingEmail, account: AccountSettings, branding: BrandingSettings
+    ) -> str:
+        """Render ``message`` and send it from the account's address to its recipient."""
+        try:
+            raw = render_message(message, account, branding)
+        except MessageFormatError as exc:
+            if exc.field in ("from_address", "reply_to"):  # the account's, not this message's
+                raise AccountError(str(exc)) from None
+            raise PermanentError(str(exc)) from None
+        return self.send(raw, account.from_address, message.to_address)
+
+    def send_message(self, message: EmailMessage) -> str:
+        """Send an `EmailMessage` (From and To taken from its headers)."""
+        import email.policy
+
+        raw = message.as_bytes(policy=email.policy.SMTP)
+        sender = message["From"].addresses[0].addr_spec
+        recipient = message["To"].addresses[0].addr_spec
+        return self.send(raw, sender, recipient)
+
+    def _smtp_or_raise(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            raise TransientError("The connection to the server is closed.")
+        return self._smtp
+
+    def _envelope(self, raw: bytes, sender: str, recipient: str) -> None:
+        """MAIL FROM and RCPT TO. A dead connection here is `_StaleConnectionError`."""
+        smtp = self._smtp_or_raise()
+        options = [f"SIZE={len(raw)}"] if smtp.has_extn("size") else []
+        try:
+            code, message = smtp.mail(sender, options)
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            raise _StaleConnectionError(f"The connection to the server dropped: {exc}") from None
+        if code == 421:
+            self._drop()
+            raise _StaleConnectionError(
+                f"The server is closing the connection: {reply_text(code, message)}",
+                reply_text(code, message),
+            )
+        if code != 250:
+            self._reset()
+            raise _from_reply(code, message, "the sender")
+        try:
+            code, message = smtp.rcpt(recipient)
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            raise TransientError(f"The connection to the server dropped: {exc}") from None
+        if code not in (250, 251):
+            self._after_refusal(code)
+            raise _from_reply(code, message, f"the recipient {recipient}")
+
+    def _data(self, raw: bytes) -> str:
+        """DATA, the message, and the final reply, telling where a failure happened."""
+        smtp = self._smtp_or_raise()
+        try:
+            smtp.putcmd("data")
+            code, message = smtp.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            raise TransientError(f"The connection dropped before the message: {exc}") from None
+        if code != 354:
+            self._after_refusal(code)
+            raise _from_reply(code, message, "the message")
+        payload = _LINE_START_DOT.sub(b"..", raw)
+        if not payload.endswith(b"\r\n"):
+            payload += b"\r\n"
+        try:
+            if smtp.sock is None:
+                raise ConnectionResetError("the connection is closed")
+            smtp.sock.sendall(payload + b".\r\n")
+        except OSError as exc:
+            # The terminating "." did not leave: the server cannot have accepted it.
+            self._drop()
+            reason = exc.strerror or str(exc)
+            raise TransientError(f"The connection dropped while sending: {reason}") from None
+        try:
+            code, message = smtp.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            raise UncertainDelivery(
+                "The connection dropped after the whole message was sent, before the server "
+                f"confirmed it: it may or may not have arrived ({exc}).",
+                f"no reply after the message was sent ({exc})",
+            ) from None
+        self._used = True
+        if code != 250:
+            self._after_refusal(code)
+            raise _from_reply(code, message, "the message")
+        return reply_text(code, message)
+
+    def _after_refusal(self, code: int) -> None:
+        if code == 421:  # the server is closing this connection
+            self._drop()
+        else:
+            self._reset()
+
+    def _reset(self) -> None:
+        """RSET so that the connection can carry the next message; drop it if that fails."""
+        if self._smtp is None:
+            return
+        try:
+            code, _message = self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            code = 0
+        if code != 250:
+            self._drop()
+
+
+class _StaleConnectionError(TransientError):
+    """The connection was dead before anything of this message was accepted."""
+
+
+def _connect_error(exc: Exception, where: str) -> Exception:
+    """A user-facing `MailError` for a failure while connecting, negotiating TLS or logging in."""
+    if isinstance(exc, MailError):
+        return exc
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return AccountError(
+            f"Certificate not trusted for {where}: {exc.verify_message or exc.reason}. Check the "
+            "server name, or ask your provider for the correct one."
+        )
+    if isinstance(exc, ssl.SSLError):
+        return AccountError(
+            f"Secure connection to {where} failed ({exc.reason or exc}). Check the security "
+            "setting (STARTTLS, usually port 587; SSL/TLS, usually port 465)."
+        )
+    if isinstance(exc, smtplib.SMTPConnectError | smtplib.SMTPHeloError):
+        reply = reply_text(exc.smtp_code, exc.smtp_error)
+        if 400 <= exc.smtp_code < 500:
+            return ConnectError(f"{where} is not accepting mail now: {reply}", reply)
+        return AccountError(f"{where} refused the connection: {reply}", reply)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = reply_text(exc.smtp_code, exc.smtp_error)
+        if 400 <= exc.smtp_code < 500:
+            return ConnectError(f"{where} is not accepting mail now: {reply}", reply)
+        return AccountError(f"{where} refused: {reply}", reply)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return ConnectError(f"{where} closed the connection while connecting ({exc}).")
+    if isinstance(exc, socket.gaierror):
+        return ConnectError(f"Could not find the server {where}: {exc.strerror or exc}.")
+    if isinstance(exc, TimeoutError):
+        return ConnectError(f"Could not connect to {where}: timed out.")
+    if isinstance(exc, OSError):
+        return ConnectError(f"Could not connect to {where}: {exc.strerror or exc}.")
+    if isinstance(exc, smtplib.SMTPException):
+        return ConnectError(f"Could not connect to {where}: {exc}.")
+    return exc
+
+
+def make_test_email(account: AccountSettings, to_address: str) -> OutgoingEmail:
+    """The email that "Send test email" sends."""
+    return OutgoingEmail(
+        id=0,
+        to_address=to_address,
+        to_name=None,
+        subject="Hirebench test email",
+        body_text=(
+            "This is a test email from Hirebench.\n\n"
+            f"It was sent through {account.host}:{account.port} ({account.security}) "
+            f"at {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. If you can read it, the mail "
+            "account is set up correctly.\n"
+        ),
+        body_html=None,
+        message_id=make_msgid(domain=account.sender_domain),
+    )
+
+
+def send_test_message(
+    account: AccountSettings,
+    password: str | None,
+    to_address: str,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    timeout: float = 20.0,
+) -> None:
+    """Send one test email now; raises a `MailError` whose text says plainly what went wrong
+    ("Authentication failed: 535 …", "Could not connect to smtp.example.com:587: …")."""
+    if not account.configured:
+        raise AccountError("The mail account is not set up: enter the server and From.")
+    with SmtpSender(account, password, ssl_context=ssl_context, timeout=timeout) as sender:
+        sender.send_email(make_test_email(account, to_address), account, BrandingSettings())

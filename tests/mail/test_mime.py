@@ -1,0 +1,145 @@
+"""The outgoing message's bytes, read back with the standard library's parser."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from email.message import EmailMessage
+
+import pytest
+
+from app.mail import render
+from app.mail.account import AccountSettings, BrandingSettings
+from app.mail.mime import (
+    LOGO_CID,
+    MessageFormatError,
+    OutgoingEmail,
+    build_message,
+    render_message,
+)
+
+ACCOUNT = AccountSettings(
+    host="smtp.agency.test",
+    from_name="Zoë's Talent Agency",
+    from_address="jobs@agency.test",
+    reply_to="team@agency.test",
+)
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+BRANDING = BrandingSettings(agency_name="Zoë's", logo=PNG, logo_mime="image/png")
+TEXT = "Hi Ann,\n\nA role at Acme — in Zürich.\n.\n.starts with a dot\nFrom the team\n"
+HTML = f'<p>Hi Ann,</p><img src="cid:{LOGO_CID}" alt="logo"><p>Zürich &amp; more</p>\n'
+
+
+def outgoing(**changes: object) -> OutgoingEmail:
+    values: dict[str, object] = {
+        "id": 7,
+        "to_address": "ann.smith@example.com",
+        "to_name": "Ann Smith",
+        "subject": "A role at Acme",
+        "body_text": TEXT,
+        "body_html": HTML,
+        "message_id": "<1764.7.abc@agency.test>",
+    }
+    values.update(changes)
+    return OutgoingEmail(**values)  # type: ignore[arg-type]
+
+
+def parsed(raw: bytes) -> EmailMessage:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def test_headers_identify_sender_recipient_and_message() -> None:
+    message = parsed(render_message(outgoing(), ACCOUNT, BRANDING))
+    assert message["From"].addresses[0].display_name == "Zoë's Talent Agency"
+    assert message["From"].addresses[0].addr_spec == "jobs@agency.test"
+    assert str(message["To"]) == "Ann Smith <ann.smith@example.com>"
+    assert str(message["Reply-To"]) == "team@agency.test"
+    assert str(message["Subject"]) == "A role at Acme"
+    assert str(message["Message-ID"]) == "<1764.7.abc@agency.test>"
+    assert str(message["List-Unsubscribe"]) == "<mailto:jobs@agency.test?subject=unsubscribe>"
+    assert "List-Unsubscribe-Post" not in message  # only for an https link, which we lack
+    assert message["Date"].datetime is not None
+    assert message["MIME-Version"] == "1.0"
+
+
+def test_alternatives_and_inline_logo_decode_to_the_originals() -> None:
+    message = build_message(outgoing(), ACCOUNT, BRANDING)
+    assert [part.get_content_type() for part in message.walk()] == [
+        "multipart/related",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "image/png",
+    ]
+    assert message.get_body(("plain",)).get_content() == TEXT
+    assert message.get_body(("html",)).get_content() == HTML
+    logo = next(part for part in message.walk() if part.get_content_type() == "image/png")
+    assert logo["Content-ID"] == f"<{LOGO_CID}>"
+    assert logo.get_content_disposition() == "inline"
+    assert logo.get_content() == PNG
+
+
+def test_logo_constant_matches_the_renderer() -> None:
+    assert LOGO_CID == render.LOGO_CID
+
+
+def test_logo_only_when_the_html_shows_it_and_branding_has_one() -> None:
+    no_reference = build_message(outgoing(body_html="<p>Hi</p>"), ACCOUNT, BRANDING)
+    assert no_reference.get_content_type() == "multipart/alternative"
+    no_logo = build_message(outgoing(), ACCOUNT, BrandingSettings())
+    assert no_logo.get_content_type() == "multipart/alternative"
+
+
+def test_text_only_message_is_a_single_part() -> None:
+    message = build_message(outgoing(body_html=None), ACCOUNT, BRANDING)
+    assert message.get_content_type() == "text/plain"
+    assert message.get_content() == TEXT
+
+
+def test_non_ascii_and_long_headers_are_encoded_and_folded() -> None:
+    subject = "Une offre à Zürich — pour vous, Zoë " * 6
+    raw = render_message(
+        outgoing(subject=subject.strip(), to_name="Zoë Ünal-Østergård"), ACCOUNT, BRANDING
+    )
+    assert raw.isascii()  # 7-bit clean: no server needs 8BITMIME or SMTPUTF8
+    lines = raw.split(b"\r\n")
+    assert max(len(line) for line in lines) <= 78
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only, no bare line feeds
+    message = parsed(raw)
+    assert str(message["Subject"]) == subject.strip()
+    assert message["To"].addresses[0].display_name == "Zoë Ünal-Østergård"
+
+
+def test_line_breaks_in_names_and_subjects_cannot_inject_headers() -> None:
+    message = parsed(
+        render_message(
+            outgoing(to_name="Ann\r\nBcc: victim@example.com", subject="Hi\nBcc: x@example.com"),
+            ACCOUNT,
+            BRANDING,
+        )
+    )
+    assert "Bcc" not in message
+    assert message["To"].addresses[0].addr_spec == "ann.smith@example.com"
+    assert str(message["Subject"]) == "Hi Bcc: x@example.com"
+
+
+def test_each_message_keeps_its_stored_message_id() -> None:
+    first = parsed(render_message(outgoing(message_id="<a.1@agency.test>"), ACCOUNT, BRANDING))
+    second = parsed(render_message(outgoing(message_id="<a.2@agency.test>"), ACCOUNT, BRANDING))
+    assert (first["Message-ID"], second["Message-ID"]) == ("<a.1@agency.test>", "<a.2@agency.test>")
+
+
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        ({"to_address": "not an address"}, "recipient"),
+        ({"to_address": "zoë@exämple.com"}, "recipient"),
+        ({"to_address": "a@b.com>\r\nBcc: x@y.com"}, "recipient"),
+        ({"message_id": "no-brackets@agency.test"}, "Message-ID"),
+    ],
+)
+def test_unusable_values_are_refused_with_a_reason(changes: dict, fragment: str) -> None:
+    with pytest.raises(MessageFormatError, match=fragment):
+        render_message(outgoing(**changes), ACCOUNT, BRANDING)
