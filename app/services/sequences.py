@@ -1,0 +1,702 @@
+"""Drip sequences: ordered steps sent some days after a candidate is enrolled.
+
+Steps are queued by `queue_due_steps`, which the dispatcher calls before each pass (and so
+"day 3" goes out when the app next runs, if it was closed on day 3). Before a step is queued
+the stop rules are applied — a reply logged since enrolment, an unsubscribe or do-not-contact,
+or the watched application's stage changed — and the outbox row and the enrolment's advance
+are written in one transaction, guarded by the step number, so a crash or a second caller
+never queues a step twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import delete, exists, func, insert, select, update
+
+from app.mail.render import MissingFieldsError, TemplateError, TemplateSource
+from app.services.campaigns import MAX_NAME, Renderer, check_template
+from app.services.context import Outcome, ServiceContext, outcome
+from app.services.optout import (
+    REPLIED,
+    STOP_REASON_LENGTH,
+    block_reason,
+    contactable_condition,
+    stop_enrollment_ids,
+)
+from app.services.outbox import Draft, add_to_outbox
+from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
+from app.store.engagement import (
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    EmailTemplate,
+    EnrollmentStatus,
+    MessageState,
+    OutboxMessage,
+    SequenceEnrollment,
+    SequenceStep,
+)
+from app.store.models import (
+    Activity,
+    ActivityKind,
+    Application,
+    Candidate,
+    CandidateEmail,
+    Job,
+    utc_now,
+)
+
+MAX_STEPS = 20
+MAX_DELAY_DAYS = 365
+BATCH = 200  # due enrolments handled per transaction
+STAGE_CHANGED = "stage changed"
+APPLICATION_REMOVED = "application removed"
+STOPPED_BY_USER = "stopped by user"
+
+
+@dataclass(frozen=True)
+class StepInput:
+    template_id: int
+    delay_days: int
+
+
+def _check_steps(session: Any, steps: Sequence[StepInput]) -> dict[str, str]:
+    """Problems with ``steps``: at least one, delays from 0 and never going back, each
+    template present, not archived and free of template errors."""
+    errors: dict[str, str] = {}
+    if not steps:
+        return {"steps": "Add at least one step."}
+    if len(steps) > MAX_STEPS:
+        return {"steps": f"At most {MAX_STEPS} steps."}
+    delays = [step.delay_days for step in steps]
+    if any(d < 0 or d > MAX_DELAY_DAYS for d in delays):
+        errors["steps"] = f"Each step's delay is between 0 and {MAX_DELAY_DAYS} days."
+    elif any(later < earlier for earlier, later in pairwise(delays)):
+        errors["steps"] = "Each step's day must be the same as or later than the step before."
+    problems: list[str] = []
+    for number, step in enumerate(steps, start=1):
+        row = session.get(EmailTemplate, step.template_id)
+        if row is None:
+            problems.append(f"Step {number}: the template no longer exists.")
+            continue
+        if row.archived:
+            problems.append(f"Step {number}: the template “{row.name}” is archived.")
+        problems += [f"Step {number} ({row.name}): {p}" for p in check_template(_source(row))]
+    if problems:
+        errors["templates"] = "\n".join(problems)
+    return errors
+
+
+def _source(row: EmailTemplate) -> TemplateSource:
+    return TemplateSource(subject=row.subject, body_text=row.body_text, body_html=row.body_html)
+
+
+def _write_steps(tx: Transaction, campaign_id: int, steps: Sequence[StepInput]) -> None:
+    tx.session.execute(
+        insert(SequenceStep.__table__),
+        [
+            {
+                "campaign_id": campaign_id,
+                "position": position,
+                "delay_days": step.delay_days,
+                "template_id": step.template_id,
+            }
+            for position, step in enumerate(steps)
+        ],
+    )
+
+
+def _steps_snapshot(steps: Sequence[StepInput]) -> list[dict[str, int]]:
+    return [{"template_id": s.template_id, "delay_days": s.delay_days} for s in steps]
+
+
+def create_sequence(
+    ctx: ServiceContext, name: str, steps: Sequence[StepInput], job_id: int | None = None
+) -> Outcome[int]:
+    """A new, active sequence campaign with its steps; the value is the campaign's id."""
+    title = " ".join((name or "").split())
+    steps = list(steps)
+    with ctx.write() as tx:
+        errors = _check_steps(tx.session, steps)
+        if not title:
+            errors["name"] = "Name the sequence."
+        elif len(title) > MAX_NAME:
+            errors["name"] = f"At most {MAX_NAME} characters."
+        if job_id is not None and tx.session.get(Job, job_id) is None:
+            errors["job_id"] = "That job no longer exists."
+        if errors:
+            raise ValidationError(errors)
+        campaign = Campaign(
+            name=title,
+            kind=CampaignKind.SEQUENCE,
+            status=CampaignStatus.ACTIVE,
+            template_id=steps[0].template_id,
+            job_id=job_id,
+            created_by_id=tx.actor.user_id,
+        )
+        tx.session.add(campaign)
+        tx.session.flush()
+        _write_steps(tx, campaign.id, steps)
+        tx.audit(
+            "sequence.create",
+            "campaign",
+            campaign.id,
+            after={"name": title, "job_id": job_id, "steps": _steps_snapshot(steps)},
+        )
+        tx.changed("campaigns", campaign.id)
+        return outcome(campaign.id, tx)
+
+
+def _sequence(tx: Transaction, campaign_id: int) -> Campaign:
+    campaign = tx.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.kind is not CampaignKind.SEQUENCE:
+        raise NotFoundError(f"Sequence #{campaign_id} no longer exists.")
+    return campaign
+
+
+def _delays(tx: Transaction, campaign_id: int) -> list[int]:
+    s = SequenceStep.__table__.c
+    return list(
+        tx.session.scalars(
+            select(s.delay_days).where(s.campaign_id == campaign_id).order_by(s.position)
+        )
+    )
+
+
+def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInput]) -> Outcome[int]:
+    """Replace the sequence's steps. Running enrolments continue by position: their next
+    step is the new step at that position, due its new delay after their enrolment; those
+    already past the last step are finished. The value is the number of steps."""
+    steps = list(steps)
+    with ctx.write() as tx:
+        campaign = _sequence(tx, campaign_id)
+        if campaign.status is CampaignStatus.STOPPED:
+            raise ValidationError({"status": "A stopped sequence cannot be changed."})
+        errors = _check_steps(tx.session, steps)
+        if errors:
+            raise ValidationError(errors)
+        s = SequenceStep.__table__.c
+        before = [
+            {"template_id": r.template_id, "delay_days": r.delay_days}
+            for r in tx.session.execute(
+                select(s.template_id, s.delay_days)
+                .where(s.campaign_id == campaign_id)
+                .order_by(s.position)
+            )
+        ]
+        tx.session.execute(delete(SequenceStep.__table__).where(s.campaign_id == campaign_id))
+        _write_steps(tx, campaign_id, steps)
+        campaign.template_id = steps[0].template_id
+        e = SequenceEnrollment.__table__.c
+        active = tx.session.execute(
+            select(e.id, e.next_step, e.enrolled_at).where(
+                e.campaign_id == campaign_id, e.status == EnrollmentStatus.ACTIVE
+            )
+        ).all()
+        now = utc_now()
+        for row in active:
+            if row.next_step < len(steps):
+                values: dict[str, Any] = {
+                    "next_due_at": row.enrolled_at
+                    + dt.timedelta(days=steps[row.next_step].delay_days)
+                }
+            else:
+                values = {"status": EnrollmentStatus.FINISHED, "next_due_at": None}
+                values["stopped_at"] = now
+            tx.session.execute(
+                update(SequenceEnrollment.__table__).where(e.id == row.id).values(**values)
+            )
+        if active:
+            tx.changed("enrollments", *(row.id for row in active))
+        tx.audit(
+            "sequence.steps",
+            "campaign",
+            campaign_id,
+            before={"steps": before},
+            after={"steps": _steps_snapshot(steps)},
+        )
+        tx.changed("campaigns", campaign_id)
+        return outcome(len(steps), tx)
+
+
+@dataclass(frozen=True)
+class EnrollReport:
+    enrolled: tuple[int, ...]  # enrolment ids
+    already_enrolled: int
+    not_contactable: int  # do not contact, consent withdrawn, unsubscribed or no email
+    missing: int  # candidates deleted since they were selected
+
+    @property
+    def skipped(self) -> int:
+        return self.already_enrolled + self.not_contactable + self.missing
+
+
+def enroll(
+    ctx: ServiceContext,
+    campaign_id: int,
+    candidate_ids: Iterable[int],
+    job_id: int | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> Outcome[EnrollReport]:
+    """Start the sequence for each contactable candidate not already in it.
+
+    The application whose stage is watched is the candidate's application for ``job_id``
+    (default: the sequence's job); its current stage is recorded, and a later change stops
+    the sequence. The first step is due ``now`` + its delay.
+    """
+    now = now or utc_now()
+    ids = list(dict.fromkeys(int(i) for i in candidate_ids))
+    with ctx.write() as tx:
+        campaign = _sequence(tx, campaign_id)
+        if campaign.status is CampaignStatus.STOPPED:
+            raise ValidationError({"status": "This sequence was stopped; start a new one."})
+        delays = _delays(tx, campaign_id)
+        if not delays:
+            raise ValidationError({"steps": "The sequence has no steps."})
+        watched_job = job_id if job_id is not None else campaign.job_id
+        c, e = Candidate.__table__.c, SequenceEnrollment.__table__.c
+        a = Application.__table__.c
+        existing = set(tx.session.scalars(select(c.id).where(c.id.in_(ids)))) if ids else set()
+        contactable = (
+            set(tx.session.scalars(select(c.id).where(c.id.in_(ids), contactable_condition())))
+            if ids
+            else set()
+        )
+        enrolled_already = (
+            set(
+                tx.session.scalars(
+                    select(e.candidate_id).where(
+                        e.campaign_id == campaign_id, e.candidate_id.in_(ids)
+                    )
+                )
+            )
+            if ids
+            else set()
+        )
+        applications: dict[int, tuple[int, int]] = {}
+        if watched_job is not None and ids:
+            applications = {
+                row.candidate_id: (row.id, row.stage_id)
+                for row in tx.session.execute(
+                    select(a.candidate_id, a.id, a.stage_id).where(
+                        a.job_id == watched_job, a.candidate_id.in_(ids)
+                    )
+                )
+            }
+        chosen = [
+            i for i in ids if i in existing and i in contactable and i not in enrolled_already
+        ]
+        rows = [
+            {
+                "campaign_id": campaign_id,
+                "candidate_id": candidate_id,
+                "application_id": applications.get(candidate_id, (None, None))[0],
+                "stage_id_at_enrollment": applications.get(candidate_id, (None, None))[1],
+                "enrolled_at": now,
+                "next_step": 0,
+                "next_due_at": now + dt.timedelta(days=delays[0]),
+                "status": EnrollmentStatus.ACTIVE,
+            }
+            for candidate_id in chosen
+        ]
+        new_ids: list[int] = []
+        if rows:
+            new_ids = list(
+                tx.session.scalars(
+                    insert(SequenceEnrollment).returning(SequenceEnrollment.id), rows
+                )
+            )
+        report = EnrollReport(
+            enrolled=tuple(new_ids),
+            already_enrolled=len(enrolled_already & existing),
+            not_contactable=len((existing - contactable) - enrolled_already),
+            missing=len(ids) - len(existing),
+        )
+        if new_ids:
+            tx.audit(
+                "sequence.enroll",
+                "campaign",
+                campaign_id,
+                after={
+                    "candidates": chosen,
+                    "job_id": watched_job,
+                    "skipped": report.skipped,
+                },
+            )
+            tx.changed("enrollments", *new_ids)
+            tx.changed("campaigns", campaign_id)
+            tx.changed("candidates", *chosen)
+        return outcome(report, tx)
+
+
+@dataclass(frozen=True)
+class _Due:
+    id: int
+    campaign_id: int
+    candidate_id: int
+    application_id: int | None
+    stage_id_at_enrollment: int | None
+    enrolled_at: dt.datetime
+    next_step: int
+    campaign_job_id: int | None
+
+
+class _StepQueuer:
+    """Works through one batch of due enrolments inside one transaction."""
+
+    def __init__(self, tx: Transaction, renderer: Renderer, now: dt.datetime):
+        self.tx, self.renderer, self.now = tx, renderer, now
+        self.session = tx.session
+        self.steps: dict[int, list[tuple[int, int]]] = {}  # campaign → [(delay, template)]
+        self.sources: dict[int, TemplateSource] = {}
+        self.queued: dict[int, list[dict[str, int]]] = {}  # campaign → audit lines
+        self.stopped: dict[int, list[dict[str, Any]]] = {}
+        self.finished: dict[int, list[int]] = {}
+        self.domain = renderer.account.sender_domain
+
+    def campaign_steps(self, campaign_id: int) -> list[tuple[int, int]]:
+        if campaign_id not in self.steps:
+            s = SequenceStep.__table__.c
+            self.steps[campaign_id] = [
+                (row.delay_days, row.template_id)
+                for row in self.session.execute(
+                    select(s.delay_days, s.template_id)
+                    .where(s.campaign_id == campaign_id)
+                    .order_by(s.position)
+                )
+            ]
+        return self.steps[campaign_id]
+
+    def source(self, template_id: int) -> TemplateSource | None:
+        if template_id not in self.sources:
+            row = self.session.get(EmailTemplate, template_id)
+            if row is None:
+                return None
+            self.sources[template_id] = _source(row)
+        return self.sources[template_id]
+
+    def stop_reason(self, due: _Due) -> str | None:
+        """The first stop rule that applies to ``due``, or None to go on."""
+        c, em = Candidate.__table__.c, CandidateEmail.__table__.c
+        person = self.session.execute(
+            select(
+                c.do_not_contact,
+                c.unsubscribed_at,
+                c.consent,
+                exists().where(em.candidate_id == c.id),
+            ).where(c.id == due.candidate_id)
+        ).first()
+        if person is None:
+            return "candidate removed"
+        blocked = block_reason(bool(person[0]), person[1], person[2], bool(person[3]))
+        if blocked is not None:
+            return blocked
+        act = Activity.__table__.c
+        replied = self.session.scalar(
+            select(
+                exists().where(
+                    act.candidate_id == due.candidate_id,
+                    act.kind == ActivityKind.EMAIL,
+                    act.direction == "in",
+                    act.occurred_at >= due.enrolled_at,
+                )
+            )
+        )
+        if replied:
+            return REPLIED
+        if due.stage_id_at_enrollment is not None:
+            if due.application_id is None:
+                return APPLICATION_REMOVED
+            a = Application.__table__.c
+            stage = self.session.scalar(select(a.stage_id).where(a.id == due.application_id))
+            if stage is None:
+                return APPLICATION_REMOVED
+            if stage != due.stage_id_at_enrollment:
+                return STAGE_CHANGED
+        return None
+
+    def stop(self, due: _Due, reason: str, detail: str | None = None) -> None:
+        stopped = stop_enrollment_ids(self.tx, [due.id], reason, now=self.now)
+        if stopped:
+            line: dict[str, Any] = {"enrollment_id": due.id, "reason": reason}
+            if detail:
+                line["detail"] = detail
+            self.stopped.setdefault(due.campaign_id, []).append(line)
+
+    def _advance(self, due: _Due, values: dict[str, Any]) -> bool:
+        """Move the enrolment on, only if no one else did since it was read."""
+        e = SequenceEnrollment.__table__.c
+        result = self.session.execute(
+            update(SequenceEnrollment.__table__)
+            .where(
+                e.id == due.id,
+                e.status == EnrollmentStatus.ACTIVE,
+                e.next_step == due.next_step,
+            )
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+    def handle(self, due: _Due) -> int:
+        """Queue the enrolment's next step (or stop or finish it); the messages queued."""
+        steps = self.campaign_steps(due.campaign_id)
+        if due.next_step >= len(steps):  # steps were removed since
+            if self._advance(due, {"status": EnrollmentStatus.FINISHED, "next_due_at": None}):
+                self.finished.setdefault(due.campaign_id, []).append(due.id)
+                self.tx.changed("enrollments", due.id)
+            return 0
+        reason = self.stop_reason(due)
+        if reason is not None:
+            self.stop(due, reason)
+            return 0
+        delay, template_id = steps[due.next_step]
+        source = self.source(template_id)
+        job_id = due.campaign_job_id
+        if due.application_id is not None:
+            job_id = self.session.scalar(
+                select(Application.job_id).where(Application.id == due.application_id)
+            )
+        try:
+            if source is None:
+                raise TemplateError("the template no longer exists")
+            email = self.renderer.render(source, due.candidate_id, job_id)
+        except MissingFieldsError as error:
+            detail = ", ".join(f"{name} has no value" for name in error.fields)
+            self.stop(due, f"template problem: {detail}", detail)
+            return 0
+        except TemplateError as error:
+            detail = "; ".join(getattr(error, "problems", None) or [str(error)])
+            self.stop(due, f"template problem: {detail}", detail)
+            return 0
+        except NotFoundError as error:  # the job went between the read and the render
+            self.stop(due, f"template problem: {error}", str(error))
+            return 0
+        following = due.next_step + 1
+        values: dict[str, Any] = {"next_step": following}
+        if following < len(steps):
+            # On time this is enrolled_at + the next delay; when running late (the app was
+            # closed), the gap between the two steps is kept rather than sending both at once.
+            gap = dt.timedelta(days=steps[following][0] - delay)
+            on_time = due.enrolled_at + dt.timedelta(days=steps[following][0])
+            values["next_due_at"] = max(on_time, self.now + gap)
+        else:
+            values |= {"status": EnrollmentStatus.FINISHED, "next_due_at": None}
+        if not self._advance(due, values):
+            return 0  # another dispatcher queued this step first
+        name, address = self.recipient(due.candidate_id)
+        [message_id] = add_to_outbox(
+            self.session,
+            [
+                Draft(
+                    to_address=address,
+                    to_name=name,
+                    subject=email.subject,
+                    body_text=email.text,
+                    body_html=email.html,
+                    candidate_id=due.candidate_id,
+                    campaign_id=due.campaign_id,
+                    enrollment_id=due.id,
+                    step_position=due.next_step,
+                )
+            ],
+            domain=self.domain,
+            created_by_id=self.tx.actor.user_id,
+        )
+        self.queued.setdefault(due.campaign_id, []).append(
+            {"enrollment_id": due.id, "step": due.next_step, "message_id": message_id}
+        )
+        if following >= len(steps):
+            self.finished.setdefault(due.campaign_id, []).append(due.id)
+        self.tx.changed("outbox", message_id)
+        self.tx.changed("enrollments", due.id)
+        return 1
+
+    def recipient(self, candidate_id: int) -> tuple[str, str]:
+        c, em = Candidate.__table__.c, CandidateEmail.__table__.c
+        row = self.session.execute(
+            select(c.first_name, c.middle_name, c.last_name).where(c.id == candidate_id)
+        ).one()
+        address = self.session.scalar(
+            select(em.email)
+            .where(em.candidate_id == candidate_id)
+            .order_by(em.position, em.id)
+            .limit(1)
+        )
+        return " ".join(p for p in row if p), str(address)
+
+    def audit(self) -> None:
+        for campaign_id in sorted(set(self.queued) | set(self.stopped) | set(self.finished)):
+            self.tx.audit(
+                "sequence.steps",
+                "campaign",
+                campaign_id,
+                after={
+                    "queued": self.queued.get(campaign_id, []),
+                    "stopped": self.stopped.get(campaign_id, []),
+                    "finished": self.finished.get(campaign_id, []),
+                },
+            )
+            self.tx.changed("campaigns", campaign_id)
+
+
+def queue_due_steps(ctx: ServiceContext, now: dt.datetime | None = None) -> int:
+    """Queue every sequence step due by ``now``; the value is the number of messages queued.
+
+    The dispatcher calls this before each pass. Each due enrolment is looked at once per
+    call: the stop rules first (stopped with the reason), then its step is rendered and
+    queued and the enrolment advanced — in one transaction per batch, the advance guarded by
+    the step number, so calling it twice (or after a crash) never queues a step twice. A step
+    that cannot be rendered stops its enrolment with "template problem: …" instead of being
+    retried forever. Paused and stopped sequences are left alone, and nothing is queued while
+    the mail account is not set up.
+    """
+    now = now or utc_now()
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    e, c = SequenceEnrollment.__table__.c, Campaign.__table__.c
+    total, last_id = 0, 0
+    while True:
+        with ctx.write() as tx:
+            renderer = Renderer(tx.session, ctx.actor)
+            if not renderer.account.configured:
+                return total
+            rows = tx.session.execute(
+                select(
+                    e.id,
+                    e.campaign_id,
+                    e.candidate_id,
+                    e.application_id,
+                    e.stage_id_at_enrollment,
+                    e.enrolled_at,
+                    e.next_step,
+                    c.job_id,
+                )
+                .join(Campaign.__table__, c.id == e.campaign_id)
+                .where(
+                    e.status == EnrollmentStatus.ACTIVE,
+                    e.next_due_at <= now,
+                    e.id > last_id,
+                    c.status == CampaignStatus.ACTIVE,
+                    c.kind == CampaignKind.SEQUENCE,
+                )
+                .order_by(e.id)
+                .limit(BATCH)
+            ).all()
+            if not rows:
+                return total
+            queuer = _StepQueuer(tx, renderer, now)
+            for row in rows:
+                total += queuer.handle(_Due(*row))
+            queuer.audit()
+            last_id = rows[-1].id
+        if len(rows) < BATCH:
+            return total
+
+
+def stop_enrollment(
+    ctx: ServiceContext, enrollment_id: int, reason: str = STOPPED_BY_USER
+) -> Outcome[bool]:
+    """Stop one candidate's sequence by hand (and cancel a step it had queued, not sent).
+    The value tells whether it was still running."""
+    with ctx.write() as tx:
+        enrollment = tx.session.get(SequenceEnrollment, enrollment_id)
+        if enrollment is None:
+            raise NotFoundError(f"Enrolment #{enrollment_id} no longer exists.")
+        text = " ".join((reason or "").split()) or STOPPED_BY_USER
+        stopped = stop_enrollment_ids(tx, [enrollment_id], text)
+        if not stopped:
+            return outcome(False, tx)
+        tx.audit(
+            "sequence.stop_enrollment",
+            "campaign",
+            enrollment.campaign_id,
+            after={
+                "enrollment_id": enrollment_id,
+                "candidate_id": enrollment.candidate_id,
+                "reason": text[:STOP_REASON_LENGTH],
+            },
+        )
+        return outcome(True, tx)
+
+
+@dataclass(frozen=True)
+class EnrollmentRow:
+    """One candidate in a sequence, as the Campaigns view lists them."""
+
+    id: int
+    candidate_id: int
+    candidate_name: str
+    next_step: int  # position of the next step (= steps already queued)
+    steps: int
+    status: EnrollmentStatus
+    stop_reason: str | None
+    enrolled_at: dt.datetime
+    next_due_at: dt.datetime | None
+    stopped_at: dt.datetime | None
+    sent: int  # this enrolment's messages that went out
+
+    @property
+    def progress(self) -> str:
+        """ "Step 2 of 3", "Finished" or "Stopped: replied"."""
+        if self.status is EnrollmentStatus.STOPPED:
+            return f"Stopped: {self.stop_reason or 'stopped'}"
+        if self.status is EnrollmentStatus.FINISHED:
+            return "Finished"
+        return f"Step {min(self.next_step + 1, self.steps)} of {self.steps}"
+
+
+def enrollment_rows(ctx: ServiceContext, campaign_id: int) -> list[EnrollmentRow]:
+    """The sequence's enrolments, newest first."""
+    e, c = SequenceEnrollment.__table__.c, Candidate.__table__.c
+    s = SequenceStep.__table__.c
+    o = OutboxMessage.__table__.c
+    sent = (
+        select(func.count())
+        .where(o.enrollment_id == e.id, o.state == MessageState.SENT)
+        .scalar_subquery()
+    )
+    with ctx.read() as session:
+        if session.get(Campaign, campaign_id) is None:
+            raise NotFoundError(f"Sequence #{campaign_id} no longer exists.")
+        steps = session.scalar(select(func.count()).where(s.campaign_id == campaign_id)) or 0
+        rows = session.execute(
+            select(
+                e.id,
+                e.candidate_id,
+                c.first_name,
+                c.middle_name,
+                c.last_name,
+                e.next_step,
+                e.status,
+                e.stop_reason,
+                e.enrolled_at,
+                e.next_due_at,
+                e.stopped_at,
+                sent.label("sent"),
+            )
+            .join(Candidate.__table__, c.id == e.candidate_id)
+            .where(e.campaign_id == campaign_id)
+            .order_by(e.enrolled_at.desc(), e.id.desc())
+        ).all()
+    return [
+        EnrollmentRow(
+            id=row.id,
+            candidate_id=row.candidate_id,
+            candidate_name=" ".join(p for p in (row[2], row[3], row[4]) if p),
+            next_step=row.next_step,
+            steps=steps,
+            status=EnrollmentStatus(row.status),
+            stop_reason=row.stop_reason,
+            enrolled_at=row.enrolled_at,
+            next_due_at=row.next_due_at,
+            stopped_at=row.stopped_at,
+            sent=row.sent,
+        )
+        for row in rows
+    ]
