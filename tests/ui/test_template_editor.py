@@ -34,9 +34,11 @@ def _problems(dialog: TemplateEditorDialog) -> list[str]:
 def _rendered_for(qtbot, dialog: TemplateEditorDialog, text: str) -> None:
     """Wait until the preview shows the current editor text."""
     qtbot.waitUntil(
-        lambda: dialog.shown is not None
-        and dialog.shown.request == dialog.request()
-        and text in dialog.preview_text.toPlainText(),
+        lambda: (
+            dialog.shown is not None
+            and dialog.shown.request == dialog.request()
+            and text in dialog.preview_text.toPlainText()
+        ),
         timeout=10_000,
     )
 
