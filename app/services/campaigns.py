@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from app.mail.render import (
@@ -35,6 +35,7 @@ from app.services.optout import (
     NO_EMAIL,
     UNSUBSCRIBED,
     block_reason,
+    contactable_condition,
 )
 from app.services.outbox import Draft, add_to_outbox
 from app.services.unit_of_work import Actor, NotFoundError, Transaction, ValidationError
@@ -122,6 +123,21 @@ class Renderer:
             self.recruiter_name,
         )
 
+    def shared(self, row: Any, job_id: int | None) -> dict[str, Any]:
+        """The merge values every recipient shares (job, client, recruiter, agency…)."""
+        shared = self._shared.get(job_id)
+        if shared is None:
+            shared = merge_values(
+                self.session, row.id, job_id, self.account, self.branding, self.recruiter_name
+            )
+            self._shared[job_id] = shared
+        return shared
+
+    def context(self, row: Any, job_id: int | None) -> tuple[Any, ...]:
+        """Everything besides the recipient's row that an email depends on, comparable."""
+        shared = {k: v for k, v in self.shared(row, job_id).items() if k != "candidate"}
+        return (self.account, self.branding, shared)
+
     def render_row(self, source: TemplateSource, row: Any, job_id: int | None) -> RenderedEmail:
         """As `render`, for a row of `recipient_rows`, without a query per recipient.
 
@@ -130,13 +146,7 @@ class Renderer:
         values are filled from the row — the same values `merge_values` gives (a test holds
         the two together). This is what keeps a 10,000-recipient send quick.
         """
-        shared = self._shared.get(job_id)
-        if shared is None:
-            shared = merge_values(
-                self.session, row.id, job_id, self.account, self.branding, self.recruiter_name
-            )
-            self._shared[job_id] = shared
-        values = dict(shared)
+        values = dict(self.shared(row, job_id))
         values["candidate"] = candidate_values(row)
         return render_email(source, values, self.branding)
 
@@ -212,6 +222,8 @@ def _full_name(row: Any) -> str:
 class _Planned:
     plan: SendPlan
     rendered: dict[int, RenderedEmail] = field(default_factory=dict)
+    rows: dict[int, Any] = field(default_factory=dict)  # what each email was rendered from
+    context: Any = None  # the account, branding and shared merge values used
 
 
 def _plan(
@@ -220,7 +232,10 @@ def _plan(
     candidate_ids: Iterable[int],
     template: TemplateSource,
     job_id: int | None,
+    previous: _Planned | None = None,
 ) -> _Planned:
+    """Plan a send. With ``previous`` (a plan made moments ago), an email is reused when its
+    recipient's row and the shared values are unchanged, so planning again is cheap."""
     ids = _unique(candidate_ids)
     rows = recipient_rows(session, ids)
     recipients: list[Recipient] = []
@@ -236,14 +251,20 @@ def _plan(
             skipped[DO_NOT_CONTACT if reason == CONSENT_WITHDRAWN else reason] += 1
     problems = check_template(template)
     renderer = Renderer(session, actor)
+    context = renderer.context(rows[recipients[0].candidate_id], job_id) if recipients else None
+    reusable = previous is not None and previous.context == context
     rendered: dict[int, RenderedEmail] = {}
     failing = 0
     if not problems:  # the template is sound: what is left depends on each recipient's values
         for recipient in recipients:
+            row = rows[recipient.candidate_id]
+            if reusable and previous is not None and previous.rows.get(row.id) == row:
+                email = previous.rendered.get(row.id)
+                if email is not None:
+                    rendered[row.id] = email
+                    continue
             try:
-                rendered[recipient.candidate_id] = renderer.render_row(
-                    template, rows[recipient.candidate_id], job_id
-                )
+                rendered[row.id] = renderer.render_row(template, row, job_id)
                 continue
             except MissingFieldsError as error:
                 lines = [f"{recipient.name}: {name} has no value" for name in error.fields]
@@ -264,7 +285,9 @@ def _plan(
         problems=problems,
         skipped_missing=len(ids) - len(rows),
     )
-    return _Planned(plan, rendered if not problems else {})
+    if problems:
+        return _Planned(plan)
+    return _Planned(plan, rendered, rows, context)
 
 
 def plan_send(
@@ -330,10 +353,12 @@ def send_to_candidates(
     if errors:
         raise ValidationError(errors)
     ids = _unique(candidate_ids)
+    # Render outside the write transaction (seconds for 10,000 people), then plan again inside
+    # it, after taking the write lock, reusing every email whose inputs did not change.
+    with ctx.read() as session:
+        first = _plan(session, ctx.actor, ids, template, job_id)
+    _refuse(first.plan)
     with ctx.write() as tx:
-        planned = _plan(tx.session, ctx.actor, ids, template, job_id)
-        plan = planned.plan
-        _refuse(plan)
         campaign = Campaign(
             name=title,
             kind=kind,
@@ -345,7 +370,10 @@ def send_to_candidates(
             created_by_id=tx.actor.user_id,
         )
         tx.session.add(campaign)
-        tx.session.flush()
+        tx.session.flush()  # the write lock: nothing can change under the second plan now
+        planned = _plan(tx.session, ctx.actor, ids, template, job_id, previous=first)
+        plan = planned.plan
+        _refuse(plan)
         drafts = [
             Draft(
                 to_address=r.email,
@@ -434,12 +462,17 @@ def send_one(
 
 
 def sendable_condition() -> ColumnElement[bool]:
-    """SQL on `OutboxMessage`: its campaign (if any) is neither paused nor stopped. The
-    dispatcher adds this to its claim so a paused campaign's queued messages wait."""
+    """SQL on `OutboxMessage`: its campaign (if any) is neither paused nor stopped, and its
+    candidate (if any) may still be emailed. The dispatcher adds this to its claim, so a paused
+    campaign's messages wait and nobody marked do-not-contact since the send was queued gets
+    it (`app.services.optout.cancel_blocked_messages` then cancels those, with the reason)."""
     o, c = OutboxMessage.__table__.c, Campaign.__table__.c
-    return ~exists().where(
+    held = exists().where(
         c.id == o.campaign_id, c.status.in_((CampaignStatus.PAUSED, CampaignStatus.STOPPED))
     )
+    p = Candidate.__table__.c
+    blocked = exists().where(p.id == o.candidate_id, ~contactable_condition())
+    return and_(~held, ~blocked)
 
 
 @dataclass(frozen=True)

@@ -297,3 +297,41 @@ def resubscribe(ctx: ServiceContext, candidate_id: int) -> Outcome[bool]:
         )
         tx.changed("candidates", candidate_id)
         return outcome(True, tx)
+
+
+def cancel_blocked_messages(ctx: ServiceContext) -> Outcome[int]:
+    """Cancel queued messages to people who may no longer be emailed (marked do-not-contact or
+    consent withdrawn after the send was queued, say); the value is how many. The dispatcher's
+    claim skips them anyway (`app.services.campaigns.sendable_condition`); this makes the
+    outbox say so, with the reason, instead of leaving them queued."""
+    o, c = OutboxMessage.__table__.c, Candidate.__table__.c
+    has_email = exists().where(CandidateEmail.__table__.c.candidate_id == c.id)
+    with ctx.write() as tx:
+        rows = tx.session.execute(
+            select(o.id, o.campaign_id, c.do_not_contact, c.unsubscribed_at, c.consent, has_email)
+            .join(Candidate.__table__, c.id == o.candidate_id)
+            .where(o.state == MessageState.QUEUED, ~contactable_condition())
+        ).all()
+        by_reason: dict[str, list[int]] = {}
+        for row in rows:
+            reason = block_reason(bool(row[2]), row[3], row[4], bool(row[5])) or DO_NOT_CONTACT
+            by_reason.setdefault(reason, []).append(row.id)
+        for reason, ids in by_reason.items():
+            tx.session.execute(
+                update(OutboxMessage.__table__)
+                .where(o.id.in_(ids), o.state == MessageState.QUEUED)
+                .values(state=MessageState.CANCELLED, last_error=f"Cancelled: {reason}.")
+            )
+        if rows:
+            ids = [row.id for row in rows]
+            tx.audit(
+                "outbox.cancel_blocked",
+                "outbox_message",
+                None,
+                after={reason: ids for reason, ids in by_reason.items()},
+            )
+            tx.changed("outbox", *ids)
+            campaigns = {row.campaign_id for row in rows if row.campaign_id is not None}
+            if campaigns:
+                tx.changed("campaigns", *campaigns)
+        return outcome(len(rows), tx)

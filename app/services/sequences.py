@@ -25,6 +25,7 @@ from app.services.optout import (
     REPLIED,
     STOP_REASON_LENGTH,
     block_reason,
+    cancel_blocked_messages,
     contactable_condition,
     stop_enrollment_ids,
 )
@@ -555,10 +556,14 @@ def queue_due_steps(ctx: ServiceContext, now: dt.datetime | None = None) -> int:
     that cannot be rendered stops its enrolment with "template problem: …" instead of being
     retried forever. Paused and stopped sequences are left alone, and nothing is queued while
     the mail account is not set up.
+
+    First, queued messages to people who may no longer be emailed are cancelled
+    (`cancel_blocked_messages`), so one call before each pass keeps the outbox honest.
     """
     now = now or utc_now()
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    cancel_blocked_messages(ctx)
     e, c = SequenceEnrollment.__table__.c, Campaign.__table__.c
     total, last_id = 0, 0
     while True:

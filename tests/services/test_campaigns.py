@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 from app.mail.render import TemplateSource
 from app.services.campaigns import (
     NOT_CONFIGURED,
+    Renderer,
     candidate_values,
     list_campaigns,
     pause_campaign,
@@ -420,3 +421,44 @@ def test_bulk_candidate_values_are_the_ones_merge_values_gives(
             )
             assert candidate_values(rows[candidate_id]) == expected["candidate"]
     assert candidate_values(rows[full])["full_name"] == "Ana María Diaz"
+
+
+def test_changes_made_while_rendering_are_seen_before_queuing(
+    mail: ServiceContext, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering happens outside the write transaction; the plan made again inside it (under
+    the write lock) must notice a candidate marked do-not-contact or renamed meanwhile."""
+    ana, ben, cy = person(mail, "Ana"), person(mail, "Ben"), person(mail, "Cy")
+    real = Renderer.render_row
+    calls: list[int] = []
+
+    def render_row(self: Renderer, source: TemplateSource, row: object, job_id: object):
+        calls.append(row.id)  # type: ignore[attr-defined]
+        if len(calls) == 1:  # while the first plan renders, someone edits two records
+            set_contact_preferences(mail, ben, True, Consent.UNKNOWN)
+            with database.sessions() as session, session.begin():
+                session.get_one(Candidate, cy).first_name = "Cyrus"
+        return real(self, source, row, job_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Renderer, "render_row", render_row)
+    send_to_candidates(mail, [ana, ben, cy], HELLO, name="Race")
+    assert [(m.candidate_id, m.subject) for m in messages(database)] == [
+        (ana, "News for Ana"),
+        (cy, "News for Cyrus"),
+    ]
+    assert calls == [ana, ben, cy, cy]  # Ana's email was reused; only Cy's was made again
+
+
+def test_the_dispatcher_skips_people_blocked_after_queuing(
+    mail: ServiceContext, database: Database
+) -> None:
+    ana, ben = person(mail, "Ana"), person(mail, "Ben")
+    send_to_candidates(mail, [ana, ben], HELLO, name="Later blocked")
+    set_contact_preferences(mail, ben, True, Consent.UNKNOWN)
+    with database.sessions() as session:
+        claimable = session.scalars(
+            select(OutboxMessage.candidate_id).where(
+                OutboxMessage.state == MessageState.QUEUED, sendable_condition()
+            )
+        ).all()
+    assert claimable == [ana]

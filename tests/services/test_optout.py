@@ -11,6 +11,7 @@ from app.services.candidates import CandidateInput, create_candidate
 from app.services.context import ServiceContext
 from app.services.optout import (
     block_reason,
+    cancel_blocked_messages,
     contact_block,
     contactable_condition,
     is_contactable,
@@ -209,3 +210,30 @@ class TestUnsubscribe:
             assert is_contactable(session, ada)
         with pytest.raises(NotFoundError):
             unsubscribe(ctx, 9999)
+
+
+def test_queued_mail_to_people_blocked_since_is_cancelled_with_the_reason(
+    ctx: ServiceContext, database: Database
+) -> None:
+    ok, dnc = person(ctx, "Ok", "ok@example.com"), person(ctx, "Dnc", "dnc@example.com")
+    withdrawn = person(ctx, "Wd", "wd@example.com")
+    keep = queue(database, ok, MessageState.QUEUED)
+    stopped = queue(database, dnc, MessageState.QUEUED)
+    sent = queue(database, dnc, MessageState.SENT)
+    other = queue(database, withdrawn, MessageState.QUEUED)
+    set_contact_preferences(ctx, dnc, True, Consent.GRANTED)
+    set_contact_preferences(ctx, withdrawn, False, Consent.WITHDRAWN)
+    watch = AuditWatch(database)
+    assert cancel_blocked_messages(ctx).value == 2
+    assert cancel_blocked_messages(ctx).value == 0
+    with database.sessions() as session:
+        rows = {m.id: (m.state, m.last_error) for m in session.scalars(select(OutboxMessage))}
+    assert rows == {
+        keep: (MessageState.QUEUED, None),
+        stopped: (MessageState.CANCELLED, "Cancelled: do not contact."),
+        sent: (MessageState.SENT, None),
+        other: (MessageState.CANCELLED, "Cancelled: consent withdrawn."),
+    }
+    [entry] = watch.new()
+    assert entry.action == "outbox.cancel_blocked"
+    assert entry.after == {"do not contact": [stopped], "consent withdrawn": [other]}
