@@ -16,6 +16,7 @@ from app.store.models import (
     Application,
     AuditEntry,
     Candidate,
+    CandidateEmail,
     Consent,
     Document,
 )
@@ -172,3 +173,165 @@ def test_window_publishes_what_the_profile_changed(window: MainWindow, qtbot) ->
     QTimer.singleShot(20, add_and_close)
     window.open_profile(candidate_id)
     assert any(c.ids.get("candidates") == frozenset({candidate_id}) for c in published)
+
+
+# ---- email: compose, log a reply, unsubscribe ------------------------------------------------
+def _when_modal(kind: type, act) -> None:
+    """Once a modal ``kind`` is up (a dialog the profile opens), let ``act`` drive it."""
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if not isinstance(widget, kind):
+            QTimer.singleShot(20, poll)
+            return
+        act(widget)
+
+    QTimer.singleShot(0, poll)
+
+
+def _emailable(window: MainWindow) -> int:
+    """A demo candidate with an email address who may be emailed."""
+    with window.services.read() as session:
+        return session.scalar(
+            select(func.min(Candidate.id)).where(
+                Candidate.do_not_contact.is_(False),
+                Candidate.consent != Consent.WITHDRAWN,
+                Candidate.id.in_(select(CandidateEmail.candidate_id)),
+            )
+        )
+
+
+def _mail_account(window: MainWindow) -> None:
+    from app.services.mail_settings import AccountInput, save_account
+
+    save_account(
+        window.services,
+        AccountInput(host="localhost", port=1025, security="none", from_address="r@agency.example"),
+    )
+
+
+def _sequence_with(window: MainWindow, candidate_id: int) -> int:
+    from app.services.email_templates import TemplateInput, save_template
+    from app.services.sequences import StepInput, create_sequence, enroll
+
+    template = save_template(window.services, TemplateInput("Nudge", "Hi", "Hello")).value
+    campaign = create_sequence(window.services, "Nudges", [StepInput(template, 3)]).value
+    enroll(window.services, campaign, [candidate_id])
+    return campaign
+
+
+def _enrolment(window: MainWindow, candidate_id: int) -> tuple[str, str | None]:
+    from app.store.engagement import SequenceEnrollment
+
+    with window.services.read() as session:
+        row = session.scalars(
+            select(SequenceEnrollment).where(SequenceEnrollment.candidate_id == candidate_id)
+        ).one()
+        return str(row.status), row.stop_reason
+
+
+def test_email_opens_the_compose_dialog_for_this_candidate_and_queues_it(
+    window: MainWindow, qtbot
+) -> None:
+    from app.store.engagement import OutboxMessage
+    from app.ui.dialogs.compose import ComposeDialog
+
+    _mail_account(window)
+    candidate_id = _emailable(window)
+    woken: list[bool] = []
+    dialog = ProfileDialog(
+        window.services, candidate_id, parent=window, wake=lambda: woken.append(True)
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.email_button.isEnabled()
+    seen: list[ComposeDialog] = []
+
+    def write_and_send(compose: ComposeDialog) -> None:
+        seen.append(compose)
+        compose.subject.setText("Coffee next week, {{ candidate.first_name }}?")
+        qtbot.waitUntil(lambda: compose.plan is not None and compose.plan.can_send)
+        compose.send_button.click()
+
+    _when_modal(ComposeDialog, write_and_send)
+    qtbot.mouseClick(dialog.email_button, Qt.MouseButton.LeftButton)
+    assert seen and seen[0].candidate_ids == [candidate_id]
+    assert seen[0].audience_label == dialog.profile.name
+    with window.services.read() as session:
+        message = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.candidate_id == candidate_id)
+        ).one()
+    assert message.subject.startswith("Coffee next week, ")
+    assert woken == [True]
+    assert dialog.all_changes().touches("outbox")
+
+
+def test_email_is_disabled_for_a_do_not_contact_candidate(window: MainWindow, qtbot) -> None:
+    candidate_id = _emailable(window)
+    set_contact_preferences(window.services, candidate_id, True, Consent.UNKNOWN)
+    dialog = _dialog(window, qtbot, candidate_id)
+    assert not dialog.email_button.isEnabled()
+    assert "do not contact" in dialog.email_button.toolTip().lower()
+    assert "Not emailed" in dialog.email_status.text()
+
+
+def test_logging_a_reply_puts_it_on_the_timeline_and_stops_sequences(
+    window: MainWindow, qtbot
+) -> None:
+    from app.ui.dialogs.profile import LogReplyDialog
+
+    candidate_id = _emailable(window)
+    _sequence_with(window, candidate_id)
+    dialog = _dialog(window, qtbot, candidate_id)
+    refused: list[str] = []
+
+    def empty_then_filled(reply: LogReplyDialog) -> None:
+        reply.accept()  # nothing pasted yet: refused with a message, dialog stays
+        refused.append(reply.error_text("body"))
+        reply.subject.setText("Re: Nudge")
+        reply.body.setPlainText("Thanks, I'm happy where I am for now.")
+        reply.accept()
+
+    _when_modal(LogReplyDialog, empty_then_filled)
+    qtbot.mouseClick(dialog.reply_button, Qt.MouseButton.LeftButton)
+    assert refused == ["Paste the reply's text."]
+    with window.services.read() as session:
+        activity = session.scalars(
+            select(Activity)
+            .where(Activity.candidate_id == candidate_id, Activity.kind == ActivityKind.EMAIL)
+            .order_by(Activity.id.desc())
+        ).first()
+    assert (activity.direction, activity.subject) == ("in", "Re: Nudge")
+    assert "happy where I am" in dialog.timeline.item(0).text()
+    assert _enrolment(window, candidate_id) == ("stopped", "replied")
+    assert dialog.all_changes().touches("candidates")
+
+
+def test_unsubscribing_asks_first_then_stops_sequences_and_cancels_waiting_mail(
+    window: MainWindow, qtbot
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.mail.render import TemplateSource
+    from app.services.campaigns import send_one
+    from app.store.engagement import MessageState, OutboxMessage
+
+    _mail_account(window)
+    candidate_id = _emailable(window)
+    _sequence_with(window, candidate_id)
+    queued = send_one(window.services, candidate_id, TemplateSource("Hi", "Hello")).value
+    dialog = _dialog(window, qtbot, candidate_id)
+    assert dialog.unsubscribe_button.text() == "Unsubscribe"
+
+    _when_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.No).click())
+    qtbot.mouseClick(dialog.unsubscribe_button, Qt.MouseButton.LeftButton)
+    with window.services.read() as session:
+        assert session.get(Candidate, candidate_id).unsubscribed_at is None  # declined
+
+    _when_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    qtbot.mouseClick(dialog.unsubscribe_button, Qt.MouseButton.LeftButton)
+    with window.services.read() as session:
+        assert session.get(Candidate, candidate_id).unsubscribed_at is not None
+        assert session.get(OutboxMessage, queued).state is MessageState.CANCELLED
+    assert _enrolment(window, candidate_id) == ("stopped", "unsubscribed")
+    assert "Stopped 1 sequence(s) and cancelled 1 waiting email(s)" in dialog.email_status.text()
+    assert dialog.all_changes().touches("candidates", "outbox")

@@ -1,13 +1,17 @@
-"""The candidate profile: header, contact details and preferences, resumes, skills and
+"""The candidate profile: header, contact details and preferences, email, resumes, skills and
 experience, applications across jobs, the full timeline and a quick-add bar for notes and calls.
 
-Every write goes through a use case (`app.services.timeline`); the dialog collects what they
-changed for the window to publish (`all_changes`, or the `changes_made` signal as they happen).
+The Email box sends a one-off email (`ComposeDialog`), logs a reply the candidate sent (which
+stops their sequences) and unsubscribes or resubscribes them. Every write goes through a use
+case (`app.services.timeline`, `app.services.optout`, `app.services.campaigns`); the dialog
+collects what they changed for the window to publish (`all_changes`, or the `changes_made`
+signal as they happen).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -22,8 +26,10 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -36,6 +42,7 @@ from app.services.candidates import CandidateProfile, ProfileActivity, candidate
 from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import Consent
+from app.ui.dialogs.form import FormDialog
 
 CONSENT_LABELS = {
     Consent.UNKNOWN: "Unknown",
@@ -89,16 +96,77 @@ def profile_html(profile: CandidateProfile) -> str:
     return "".join(parts)
 
 
+EMAIL_DIRECTIONS = {"out": "email sent ↗", "in": "reply ↙"}
+
+
 def activity_text(activity: ProfileActivity) -> str:
-    """One timeline line: when, what kind, the subject and the body."""
+    """One timeline line: when, what kind (an email's direction too), the subject and body."""
     when = activity.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
     kind = activity.kind.replace("_", " ")
+    direction = getattr(activity, "direction", None)
+    if activity.kind == "email" and direction in EMAIL_DIRECTIONS:
+        kind = EMAIL_DIRECTIONS[direction]
     text = " — ".join(p for p in (activity.subject, activity.body) if p) or kind
     return f"{when} · {kind}: {text}"
 
 
+def email_block(profile: CandidateProfile) -> str | None:
+    """Why this candidate cannot be emailed now, or None when they can."""
+    if profile.do_not_contact:
+        return "Marked do not contact."
+    if Consent(profile.consent) is Consent.WITHDRAWN:
+        return "Consent withdrawn."
+    if getattr(profile, "unsubscribed_at", None) is not None:
+        return "Unsubscribed from email."
+    if not profile.emails:
+        return "No email address on record."
+    return None
+
+
+@dataclass(frozen=True)
+class _ReplyInput:
+    subject: str
+    body: str
+
+    def validate(self) -> dict[str, str]:
+        """The body is required here already; `log_reply` checks lengths."""
+        return {} if self.body.strip() else {"body": "Paste the reply's text."}
+
+
+class LogReplyDialog(FormDialog):
+    """Paste a reply the candidate emailed, to put it on the timeline (and stop sequences)."""
+
+    def __init__(self, services: ServiceContext, candidate_id: int, name: str, parent: QWidget):
+        super().__init__(f"Log a reply from {name}", parent)
+        self.services = services
+        self.candidate_id = candidate_id
+        self.subject = QLineEdit()
+        self.subject.setPlaceholderText("Re: …")
+        self.body = QPlainTextEdit()
+        self.body.setPlaceholderText("Paste the reply here.")
+        self.add_field("subject", "Subject", self.subject)
+        self.add_field("body", "Reply", self.body, required=True)
+        note = QLabel(
+            "Logging a reply stops every sequence this candidate is in: someone who answered "
+            "should hear from you, not from the next step."
+        )
+        note.setWordWrap(True)
+        note.setProperty("role", "muted")
+        self.form.addRow(note)
+        self.watch(self.body.textChanged)
+
+    def collect(self) -> _ReplyInput:
+        return _ReplyInput(self.subject.text(), self.body.toPlainText())
+
+    def save(self, data: _ReplyInput) -> Outcome[int]:
+        from app.services.optout import log_reply
+
+        return log_reply(self.services, self.candidate_id, data.subject, data.body)
+
+
 class ProfileDialog(QDialog):
     changes_made = Signal(object)  # Changes, as each write happens
+    settings_requested = Signal()  # the compose dialog's "Open Settings" (no mail account)
 
     def __init__(
         self,
@@ -106,11 +174,14 @@ class ProfileDialog(QDialog):
         candidate_id: int,
         documents_dir: Path | None = None,
         parent: QWidget | None = None,
+        *,
+        wake: Callable[[], None] | None = None,
     ):
         super().__init__(parent)
         self.services = services
         self.candidate_id = candidate_id
         self.documents_dir = documents_dir
+        self.wake = wake  # nudges the mail dispatcher after an email is queued
         self._changes = Changes()
         self.profile: CandidateProfile | None = None
         self.resize(960, 720)
@@ -125,6 +196,7 @@ class ProfileDialog(QDialog):
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self._build_preferences())
+        column.addWidget(self._build_email())
         column.addWidget(self._build_resumes())
         column.addWidget(self._build_timeline(), 1)
         splitter.addWidget(right)
@@ -152,8 +224,15 @@ class ProfileDialog(QDialog):
             "QLabel#dnc_badge { background: #c62828; color: white; font-weight: bold;"
             " border-radius: 4px; padding: 2px 8px; }"
         )
+        self.unsubscribed_badge = QLabel("Unsubscribed")
+        self.unsubscribed_badge.setObjectName("unsubscribed_badge")
+        self.unsubscribed_badge.setStyleSheet(
+            "QLabel#unsubscribed_badge { background: #ef6c00; color: white; font-weight: bold;"
+            " border-radius: 4px; padding: 2px 8px; }"
+        )
         top.addWidget(self.name_label)
         top.addWidget(self.dnc_badge)
+        top.addWidget(self.unsubscribed_badge)
         top.addStretch(1)
         header.addLayout(top)
         self.role_label = QLabel()
@@ -176,6 +255,31 @@ class ProfileDialog(QDialog):
         form.addRow("Consent changed", self.consent_at)
         self.do_not_contact.toggled.connect(self.save_preferences)
         self.consent.currentIndexChanged.connect(self.save_preferences)
+        return box
+
+    def _build_email(self) -> QGroupBox:
+        box = QGroupBox("Email")
+        column = QVBoxLayout(box)
+        self.email_status = QLabel()
+        self.email_status.setObjectName("email_status")
+        self.email_status.setWordWrap(True)
+        column.addWidget(self.email_status)
+        row = QHBoxLayout()
+        self.email_button = QPushButton("Email…")
+        self.email_button.setObjectName("email_button")
+        self.email_button.clicked.connect(self.compose_email)
+        self.reply_button = QPushButton("Log reply…")
+        self.reply_button.setObjectName("log_reply_button")
+        self.reply_button.setToolTip("Put a reply they emailed on the timeline; stops sequences.")
+        self.reply_button.clicked.connect(self.log_reply)
+        self.unsubscribe_button = QPushButton("Unsubscribe")
+        self.unsubscribe_button.setObjectName("unsubscribe_button")
+        self.unsubscribe_button.clicked.connect(self.toggle_subscription)
+        for button in (self.email_button, self.reply_button, self.unsubscribe_button):
+            button.setAutoDefault(False)
+            row.addWidget(button)
+        row.addStretch(1)
+        column.addLayout(row)
         return box
 
     def _build_resumes(self) -> QGroupBox:
@@ -249,6 +353,7 @@ class ProfileDialog(QDialog):
         ]
         self.meta_label.setText("   ·   ".join(m for m in meta if m))
         self.dnc_badge.setVisible(profile.do_not_contact)
+        self._show_email_state(profile)
         self.browser.setHtml(profile_html(profile))
 
         for widget in (self.do_not_contact, self.consent):
@@ -281,6 +386,24 @@ class ProfileDialog(QDialog):
             self.timeline.addItem(activity_text(activity))
         if not profile.activities:
             self.timeline.addItem("Nothing yet.")
+
+    def _show_email_state(self, profile: CandidateProfile) -> None:
+        unsubscribed_at = getattr(profile, "unsubscribed_at", None)
+        self.unsubscribed_badge.setVisible(unsubscribed_at is not None)
+        if unsubscribed_at is not None:
+            when = unsubscribed_at.astimezone().strftime("%Y-%m-%d")
+            status = f"Unsubscribed from email on {when}: no campaign or sequence reaches them."
+        elif profile.emails:
+            status = f"Receives email at {profile.emails[0]}."
+        else:
+            status = "No email address on record."
+        block = email_block(profile)
+        if block and unsubscribed_at is None and profile.emails:
+            status = f"{status} Not emailed: {block}"
+        self.email_status.setText(status)
+        self.email_button.setEnabled(block is None)
+        self.email_button.setToolTip(block or "Write a one-off email or use a template.")
+        self.unsubscribe_button.setText("Resubscribe" if unsubscribed_at else "Unsubscribe")
 
     def _update_open_button(self) -> None:
         item = self.resumes.currentItem()
@@ -342,6 +465,78 @@ class ProfileDialog(QDialog):
             return
         self._record(result)
         self.reload()
+
+    def compose_email(self) -> None:
+        """A one-off email to this candidate (or from a template), sent through the outbox."""
+        from app.ui.dialogs.compose import ComposeDialog
+
+        if self.profile is None:
+            return
+        dialog = ComposeDialog(
+            self.services, [self.candidate_id], self.profile.name, parent=self, wake=self.wake
+        )
+        dialog.changes_made.connect(lambda changes: self._record(Outcome(None, changes)))
+        dialog.settings_requested.connect(self.settings_requested.emit)
+        self._open(dialog)
+        if dialog.outcome is not None:
+            self._show_error("")
+            self.reload()
+
+    def log_reply(self) -> None:
+        if self.profile is None:
+            return
+        dialog = LogReplyDialog(self.services, self.candidate_id, self.profile.name, self)
+        self._open(dialog)
+        if dialog.outcome is not None:
+            self._record(dialog.outcome)
+            self.reload()
+
+    def toggle_subscription(self) -> None:
+        """Unsubscribe (stops sequences, cancels waiting mail) or resubscribe, once confirmed."""
+        from app.services.optout import resubscribe, unsubscribe
+
+        if self.profile is None:
+            return
+        name = self.profile.name
+        try:
+            if getattr(self.profile, "unsubscribed_at", None) is None:
+                if not self.confirm(
+                    "Unsubscribe from email",
+                    f"{name} will get no more email from Hirebench: their sequences stop and "
+                    "emails still waiting in the outbox are cancelled.",
+                ):
+                    return
+                done = unsubscribe(self.services, self.candidate_id)
+                stopped = len(done.value.stopped_enrollments)
+                cancelled = len(done.value.cancelled_messages)
+                notice = (
+                    f"Unsubscribed. Stopped {stopped} sequence(s) and cancelled "
+                    f"{cancelled} waiting email(s)."
+                )
+            else:
+                if not self.confirm(
+                    "Resubscribe",
+                    f"Only resubscribe {name} if they asked to hear from you again. "
+                    "Stopped sequences stay stopped.",
+                ):
+                    return
+                done = resubscribe(self.services, self.candidate_id)
+                notice = "Resubscribed: new emails and sequences can reach them again."
+        except NotFoundError as error:
+            self._show_error(str(error))
+            return
+        self._record(done)
+        self.reload()
+        self.email_status.setText(f"{self.email_status.text()}  {notice}")
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask before a change the user cannot simply take back."""
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _open(self, dialog: QDialog) -> None:
+        """Run a child dialog; an overridable seam (tests drive it like a user would)."""
+        dialog.exec()
 
     def open_original(self) -> None:
         """Open the selected resume's stored file in the system's viewer."""
