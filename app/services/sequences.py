@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import delete, exists, false, func, insert, select, update
 
 from app.mail.render import MissingFieldsError, TemplateError, TemplateSource
 from app.services.campaigns import MAX_NAME, Renderer, check_template
@@ -568,6 +568,11 @@ def queue_due_steps(ctx: ServiceContext, now: dt.datetime | None = None) -> int:
     total, last_id = 0, 0
     while True:
         with ctx.write() as tx:
+            # Take the write lock before reading: a deferred transaction that reads first and
+            # writes later fails at once if another connection committed in between.
+            tx.session.execute(
+                update(SequenceEnrollment.__table__).where(false()).values(next_step=e.next_step)
+            )
             renderer = Renderer(tx.session, ctx.actor)
             if not renderer.account.configured:
                 return total
