@@ -39,14 +39,14 @@ def mail_ready(demo_ctx: ServiceContext) -> ServiceContext:
     save_template(
         demo_ctx,
         TemplateInput(
-            "Checking in",
-            "Checking in, {{ candidate.first_name }}",
+            "Test check-in",
+            "Check-in, {{ candidate.first_name }}",
             "Hi {{ candidate.first_name }},\n\nStill happy in your role?",
         ),
     )
     save_template(
         demo_ctx,
-        TemplateInput("A role you may like", "{{ job.title }}", "Hi {{ candidate.first_name }}"),
+        TemplateInput("Test role pitch", "{{ job.title }}", "Hi {{ candidate.first_name }}"),
     )
     return demo_ctx
 
@@ -112,7 +112,7 @@ def test_bulk_send_shows_skips_then_queues_one_campaign_and_wakes_the_dispatcher
     published = []
     dialog = _dialog(qtbot, ctx, ids, wake=lambda: woken.append(True))
     dialog.changes_made.connect(published.append)
-    _choose(dialog.template, "Checking in")
+    _choose(dialog.template, "Test check-in")
     _planned(qtbot, dialog)
     assert dialog.plan_label.text() == (
         "Will send to 5 · skipped: 1 do-not-contact, 1 unsubscribed, 1 without an email"
@@ -132,7 +132,7 @@ def test_bulk_send_shows_skips_then_queues_one_campaign_and_wakes_the_dispatcher
         ).all()
     assert campaign.kind is CampaignKind.BULK and campaign.audience == AUDIENCE
     assert campaign.template_id is not None  # sent as the template, unchanged
-    assert campaign.name == f"Checking in, {{{{ candidate.first_name }}}} — {AUDIENCE}"
+    assert campaign.name == f"Check-in, {{{{ candidate.first_name }}}} — {AUDIENCE}"
     assert sorted(m.candidate_id for m in messages) == sorted(ids[:5])
     assert all(m.state is MessageState.QUEUED for m in messages)
     assert "Queued 5 emails" in dialog.notice
@@ -145,7 +145,7 @@ def test_a_missing_merge_value_blocks_the_send_until_a_job_is_chosen(
     ids = _emailable(ctx, 3)
     before = _outbox_count(ctx)
     dialog = _dialog(qtbot, ctx, ids)
-    _choose(dialog.template, "A role you may like")
+    _choose(dialog.template, "Test role pitch")
     _planned(qtbot, dialog)
     problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
     assert len(problems) == 3 and all("job.title" in line for line in problems)
@@ -180,7 +180,7 @@ def test_an_unknown_field_typed_in_a_one_off_email_is_listed_and_blocks(
 
 def test_editing_a_template_sends_a_one_off_copy(qtbot, mail_ready: ServiceContext) -> None:
     dialog = _dialog(qtbot, mail_ready, _emailable(mail_ready, 2))
-    _choose(dialog.template, "Checking in")
+    _choose(dialog.template, "Test check-in")
     assert dialog.template_id() is not None and "Sent as the template" in (
         dialog.template_note.text()
     )
@@ -204,7 +204,7 @@ def test_a_scheduled_send_waits_until_the_chosen_local_time(
 ) -> None:
     ids = _emailable(mail_ready, 2)
     dialog = _dialog(qtbot, mail_ready, ids)
-    _choose(dialog.template, "Checking in")
+    _choose(dialog.template, "Test check-in")
     dialog.schedule.setChecked(True)
     assert dialog.when.isEnabled()
     chosen = QDateTime.currentDateTime().addDays(2)
@@ -234,7 +234,7 @@ def test_one_candidate_gets_a_one_off_email_with_a_preview_for_them(
         first_name, name = candidate.first_name, candidate.full_name
     dialog = _dialog(qtbot, mail_ready, [candidate_id], audience=name)
     assert dialog.campaign_name.isHidden()  # a one-off email has no campaign name to give
-    _choose(dialog.template, "Checking in")
+    _choose(dialog.template, "Test check-in")
     _planned(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.preview_result is not None, timeout=10_000)
     assert first_name in dialog.preview_text.toPlainText()
@@ -248,7 +248,7 @@ def test_one_candidate_gets_a_one_off_email_with_a_preview_for_them(
         campaign = session.get(Campaign, message.campaign_id)
     assert message.candidate_id == candidate_id and message.state is MessageState.QUEUED
     assert campaign.kind is CampaignKind.ONE_OFF
-    assert message.subject == f"Checking in, {first_name}"
+    assert message.subject == f"Check-in, {first_name}"
 
 
 def test_without_a_mail_account_the_dialog_says_so_and_points_to_settings(
@@ -258,7 +258,7 @@ def test_without_a_mail_account_the_dialog_says_so_and_points_to_settings(
         session.execute(delete(MailAccount))
     dialog = _dialog(qtbot, mail_ready, _emailable(mail_ready, 2))
     assert dialog.account_hint.isVisible()
-    _choose(dialog.template, "Checking in")
+    _choose(dialog.template, "Test check-in")
     _planned(qtbot, dialog)
     requested: list[bool] = []
     dialog.settings_requested.connect(lambda: requested.append(True))

@@ -626,6 +626,7 @@ class ComposeDialog(QDialog):
             show_text(self.preview_problem, "No recipient to preview for.")
             return
         services, source, job_id = self.services, self.source(), self.job_id()
+        self.preview_result = None  # until this preview arrives
         self.previewer.run(lambda: preview(services, source, candidate_id, job_id))
 
     def _show_preview(self, result: Any) -> None:

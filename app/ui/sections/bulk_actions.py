@@ -1,8 +1,9 @@
 """The bulk toolbar and context menu shared by the Candidates and Talent pools sections.
 
-Tag…, Add to pool…, Add to job…, Export CSV… and Open profile act on the selected candidate
-ids through the services in `app.services.bulk`. Adding to a job is pushed on the window's
-undo stack; undo removes the applications again unless they changed since.
+Tag…, Add to pool…, Add to job…, Email…, Add to sequence…, Export CSV… and Open profile act on
+the selected candidate ids through the services in `app.services.bulk` (and the mail dialogs,
+whose plan shows who is skipped before anything is queued). Adding to a job is pushed on the
+window's undo stack; undo removes the applications again unless they changed since.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
@@ -100,6 +102,7 @@ class BulkActions(QObject):
     changes_made = Signal(object)  # Changes
     open_profile = Signal(int)
     notice = Signal(str)
+    settings_requested = Signal()  # "Open Settings" from the email dialog (no mail account)
 
     def __init__(
         self,
@@ -115,15 +118,22 @@ class BulkActions(QObject):
         self.selected = selected
         self.source = source
         self.widget = parent
+        # Called after emails are queued or candidates enrolled, to wake the mail dispatcher;
+        # the window sets it (`MailRuntime.wake`) when it connects the section.
+        self.wake: Callable[[], None] | None = None
         self.tag_action = self._action("Tag…", self.tag)
         self.pool_action = self._action("Add to pool…", self.add_to_pool)
         self.job_action = self._action("Add to job…", self.add_to_job)
+        self.email_action = self._action("Email…", self.email)
+        self.sequence_action = self._action("Add to sequence…", self.add_to_sequence)
         self.export_action = self._action("Export CSV…", self.export)
         self.profile_action = self._action("Open profile", self.open_selected_profile)
         self.actions = (
             self.tag_action,
             self.pool_action,
             self.job_action,
+            self.email_action,
+            self.sequence_action,
             self.export_action,
             self.profile_action,
         )
@@ -226,6 +236,37 @@ class BulkActions(QObject):
                 self.notice.emit,
             )
             self.undo_stack.push(command)
+
+    def email(self) -> None:
+        """Compose one email to the selection; the dialog's plan shows who is skipped."""
+        from app.ui.dialogs.compose import ComposeDialog
+
+        ids = self.selected()
+        if not ids:
+            return
+        dialog = ComposeDialog(
+            self.services, ids, self.source(), parent=self.widget, wake=self.wake
+        )
+        self._run_dialog(dialog)
+
+    def add_to_sequence(self) -> None:
+        """Enrol the selection in a drip sequence; the dialog shows who was skipped."""
+        from app.ui.dialogs.enroll import EnrollDialog
+
+        ids = self.selected()
+        if not ids:
+            return
+        dialog = EnrollDialog(self.services, ids, self.source(), parent=self.widget, wake=self.wake)
+        self._run_dialog(dialog)
+
+    def _run_dialog(self, dialog: Any) -> None:
+        dialog.changes_made.connect(self.changes_made.emit)
+        if hasattr(dialog, "settings_requested"):
+            dialog.settings_requested.connect(self.settings_requested.emit)
+        dialog.exec()
+        if dialog.notice:
+            self.notice.emit(dialog.notice)
+        dialog.deleteLater()
 
     def export(self, path: str | Path | None = None) -> None:
         ids = self.selected()
