@@ -16,10 +16,16 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import delete, exists, false, func, insert, select, update
+from sqlalchemy import bindparam, delete, false, func, insert, select, update
 
-from app.mail.render import MissingFieldsError, TemplateError, TemplateSource
-from app.services.campaigns import MAX_NAME, Renderer, check_template
+from app.mail.render import MissingFieldsError, RenderedEmail, TemplateError, TemplateSource
+from app.services.campaigns import (
+    MAX_NAME,
+    Renderer,
+    candidate_values,
+    check_template,
+    recipient_rows,
+)
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.optout import (
     REPLIED,
@@ -47,7 +53,6 @@ from app.store.models import (
     ActivityKind,
     Application,
     Candidate,
-    CandidateEmail,
     Job,
     utc_now,
 )
@@ -349,17 +354,47 @@ class _Due:
 
 
 class _StepQueuer:
-    """Works through one batch of due enrolments inside one transaction."""
+    """Works through one batch of due enrolments inside one transaction: what the stop rules
+    and the emails need is read for the whole batch at once, and the messages are queued in
+    one insert."""
 
     def __init__(self, tx: Transaction, renderer: Renderer, now: dt.datetime):
         self.tx, self.renderer, self.now = tx, renderer, now
         self.session = tx.session
         self.steps: dict[int, list[tuple[int, int]]] = {}  # campaign → [(delay, template)]
-        self.sources: dict[int, TemplateSource] = {}
+        self.sources: dict[int, TemplateSource | None] = {}
         self.queued: dict[int, list[dict[str, int]]] = {}  # campaign → audit lines
         self.stopped: dict[int, list[dict[str, Any]]] = {}
         self.finished: dict[int, list[int]] = {}
-        self.domain = renderer.account.sender_domain
+        self.people: dict[int, Any] = {}
+        self.last_reply: dict[int, dt.datetime] = {}
+        self.applications: dict[int, tuple[int, int]] = {}  # id → (stage, job)
+        self.advances: list[dict[str, Any]] = []
+
+    def load(self, batch: Sequence[_Due]) -> None:
+        candidates = list({due.candidate_id for due in batch})
+        self.people = recipient_rows(self.session, candidates)
+        act = Activity.__table__.c
+        self.last_reply = dict(
+            self.session.execute(
+                select(act.candidate_id, func.max(act.occurred_at))
+                .where(
+                    act.candidate_id.in_(candidates),
+                    act.kind == ActivityKind.EMAIL,
+                    act.direction == "in",
+                )
+                .group_by(act.candidate_id)
+            ).all()
+        )
+        watched = [due.application_id for due in batch if due.application_id is not None]
+        if watched:
+            a = Application.__table__.c
+            self.applications = {
+                row.id: (row.stage_id, row.job_id)
+                for row in self.session.execute(
+                    select(a.id, a.stage_id, a.job_id).where(a.id.in_(watched))
+                )
+            }
 
     def campaign_steps(self, campaign_id: int) -> list[tuple[int, int]]:
         if campaign_id not in self.steps:
@@ -377,48 +412,27 @@ class _StepQueuer:
     def source(self, template_id: int) -> TemplateSource | None:
         if template_id not in self.sources:
             row = self.session.get(EmailTemplate, template_id)
-            if row is None:
-                return None
-            self.sources[template_id] = _source(row)
+            self.sources[template_id] = _source(row) if row is not None else None
         return self.sources[template_id]
 
     def stop_reason(self, due: _Due) -> str | None:
         """The first stop rule that applies to ``due``, or None to go on."""
-        c, em = Candidate.__table__.c, CandidateEmail.__table__.c
-        person = self.session.execute(
-            select(
-                c.do_not_contact,
-                c.unsubscribed_at,
-                c.consent,
-                exists().where(em.candidate_id == c.id),
-            ).where(c.id == due.candidate_id)
-        ).first()
+        person = self.people.get(due.candidate_id)
         if person is None:
             return "candidate removed"
-        blocked = block_reason(bool(person[0]), person[1], person[2], bool(person[3]))
+        blocked = block_reason(
+            person.do_not_contact, person.unsubscribed_at, person.consent, person.email
+        )
         if blocked is not None:
             return blocked
-        act = Activity.__table__.c
-        replied = self.session.scalar(
-            select(
-                exists().where(
-                    act.candidate_id == due.candidate_id,
-                    act.kind == ActivityKind.EMAIL,
-                    act.direction == "in",
-                    act.occurred_at >= due.enrolled_at,
-                )
-            )
-        )
-        if replied:
+        replied = self.last_reply.get(due.candidate_id)
+        if replied is not None and replied >= due.enrolled_at:
             return REPLIED
         if due.stage_id_at_enrollment is not None:
-            if due.application_id is None:
+            application = self.applications.get(due.application_id) if due.application_id else None
+            if application is None:
                 return APPLICATION_REMOVED
-            a = Application.__table__.c
-            stage = self.session.scalar(select(a.stage_id).where(a.id == due.application_id))
-            if stage is None:
-                return APPLICATION_REMOVED
-            if stage != due.stage_id_at_enrollment:
+            if application[0] != due.stage_id_at_enrollment:
                 return STAGE_CHANGED
         return None
 
@@ -444,40 +458,66 @@ class _StepQueuer:
         )
         return result.rowcount == 1
 
-    def handle(self, due: _Due) -> int:
-        """Queue the enrolment's next step (or stop or finish it); the messages queued."""
+    def _advance_all(self) -> None:
+        """Move every enrolment whose step is being queued on, in one statement. The batch's
+        transaction took the write lock before reading, so nothing can have moved them
+        meanwhile; should the count still differ, the whole batch is rolled back."""
+        if not self.advances:
+            return
+        table = SequenceEnrollment.__table__
+        e = table.c
+        result = self.session.execute(
+            update(table)
+            .where(
+                e.id == bindparam("b_id"),
+                e.next_step == bindparam("b_step"),
+                e.status == EnrollmentStatus.ACTIVE,
+            )
+            .values(
+                next_step=bindparam("n_step"),
+                next_due_at=bindparam("n_due"),
+                status=bindparam("n_status"),
+            ),
+            self.advances,
+        )
+        if result.rowcount != len(self.advances):
+            raise RuntimeError("Sequence enrolments changed while their steps were queued.")
+
+    def _render(self, due: _Due, source: TemplateSource | None) -> RenderedEmail | None:
+        """The step's email, or None after stopping the enrolment for a template problem."""
+        job_id = due.campaign_job_id
+        if due.application_id in self.applications:
+            job_id = self.applications[due.application_id][1]
+        try:
+            if source is None:
+                raise TemplateError(["the template no longer exists"])
+            return self.renderer.render_row(source, self.people[due.candidate_id], job_id)
+        except MissingFieldsError as error:
+            detail = ", ".join(f"{name} has no value" for name in error.fields)
+        except TemplateError as error:
+            detail = "; ".join(error.problems or [str(error)])
+        except NotFoundError as error:  # the job went between the read and the render
+            detail = str(error)
+        self.stop(due, f"template problem: {detail}", detail)
+        return None
+
+    def handle(self, due: _Due) -> Draft | None:
+        """The draft of the enrolment's next step, with the enrolment advanced; or None when
+        it was stopped or finished instead (or another caller got there first)."""
         steps = self.campaign_steps(due.campaign_id)
         if due.next_step >= len(steps):  # steps were removed since
             if self._advance(due, {"status": EnrollmentStatus.FINISHED, "next_due_at": None}):
                 self.finished.setdefault(due.campaign_id, []).append(due.id)
                 self.tx.changed("enrollments", due.id)
-            return 0
+            return None
         reason = self.stop_reason(due)
         if reason is not None:
             self.stop(due, reason)
-            return 0
+            return None
         delay, template_id = steps[due.next_step]
-        source = self.source(template_id)
-        job_id = due.campaign_job_id
-        if due.application_id is not None:
-            job_id = self.session.scalar(
-                select(Application.job_id).where(Application.id == due.application_id)
-            )
-        try:
-            if source is None:
-                raise TemplateError("the template no longer exists")
-            email = self.renderer.render(source, due.candidate_id, job_id)
-        except MissingFieldsError as error:
-            detail = ", ".join(f"{name} has no value" for name in error.fields)
-            self.stop(due, f"template problem: {detail}", detail)
-            return 0
-        except TemplateError as error:
-            detail = "; ".join(getattr(error, "problems", None) or [str(error)])
-            self.stop(due, f"template problem: {detail}", detail)
-            return 0
-        except NotFoundError as error:  # the job went between the read and the render
-            self.stop(due, f"template problem: {error}", str(error))
-            return 0
+        email = self._render(due, self.source(template_id))
+        if email is None:
+            return None
         following = due.next_step + 1
         values: dict[str, Any] = {"next_step": following}
         if following < len(steps):
@@ -488,48 +528,50 @@ class _StepQueuer:
             values["next_due_at"] = max(on_time, self.now + gap)
         else:
             values |= {"status": EnrollmentStatus.FINISHED, "next_due_at": None}
-        if not self._advance(due, values):
-            return 0  # another dispatcher queued this step first
-        name, address = self.recipient(due.candidate_id)
-        [message_id] = add_to_outbox(
-            self.session,
-            [
-                Draft(
-                    to_address=address,
-                    to_name=name,
-                    subject=email.subject,
-                    body_text=email.text,
-                    body_html=email.html,
-                    candidate_id=due.candidate_id,
-                    campaign_id=due.campaign_id,
-                    enrollment_id=due.id,
-                    step_position=due.next_step,
-                )
-            ],
-            domain=self.domain,
-            created_by_id=self.tx.actor.user_id,
-        )
-        self.queued.setdefault(due.campaign_id, []).append(
-            {"enrollment_id": due.id, "step": due.next_step, "message_id": message_id}
+        self.advances.append(
+            {
+                "b_id": due.id,
+                "b_step": due.next_step,
+                "n_step": following,
+                "n_due": values.get("next_due_at"),
+                "n_status": values.get("status", EnrollmentStatus.ACTIVE),
+            }
         )
         if following >= len(steps):
             self.finished.setdefault(due.campaign_id, []).append(due.id)
-        self.tx.changed("outbox", message_id)
+        person = self.people[due.candidate_id]
         self.tx.changed("enrollments", due.id)
-        return 1
-
-    def recipient(self, candidate_id: int) -> tuple[str, str]:
-        c, em = Candidate.__table__.c, CandidateEmail.__table__.c
-        row = self.session.execute(
-            select(c.first_name, c.middle_name, c.last_name).where(c.id == candidate_id)
-        ).one()
-        address = self.session.scalar(
-            select(em.email)
-            .where(em.candidate_id == candidate_id)
-            .order_by(em.position, em.id)
-            .limit(1)
+        return Draft(
+            to_address=person.email,
+            to_name=candidate_values(person)["full_name"],
+            subject=email.subject,
+            body_text=email.text,
+            body_html=email.html,
+            candidate_id=due.candidate_id,
+            campaign_id=due.campaign_id,
+            enrollment_id=due.id,
+            step_position=due.next_step,
         )
-        return " ".join(p for p in row if p), str(address)
+
+    def run(self, batch: Sequence[_Due]) -> int:
+        """Handle the batch; the number of messages queued."""
+        self.load(batch)
+        pairs = [(due, draft) for due in batch if (draft := self.handle(due)) is not None]
+        self._advance_all()
+        if pairs:
+            message_ids = add_to_outbox(
+                self.session,
+                [draft for _due, draft in pairs],
+                domain=self.renderer.account.sender_domain,
+                created_by_id=self.tx.actor.user_id,
+            )
+            for (due, _draft), message_id in zip(pairs, message_ids, strict=True):
+                self.queued.setdefault(due.campaign_id, []).append(
+                    {"enrollment_id": due.id, "step": due.next_step, "message_id": message_id}
+                )
+            self.tx.changed("outbox", *message_ids)
+        self.audit()
+        return len(pairs)
 
     def audit(self) -> None:
         for campaign_id in sorted(set(self.queued) | set(self.stopped) | set(self.finished)):
@@ -600,10 +642,7 @@ def queue_due_steps(ctx: ServiceContext, now: dt.datetime | None = None) -> int:
             ).all()
             if not rows:
                 return total
-            queuer = _StepQueuer(tx, renderer, now)
-            for row in rows:
-                total += queuer.handle(_Due(*row))
-            queuer.audit()
+            total += _StepQueuer(tx, renderer, now).run([_Due(*row) for row in rows])
             last_id = rows[-1].id
         if len(rows) < BATCH:
             return total
