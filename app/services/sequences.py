@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, delete, false, func, insert, select, update
 
 from app.mail.render import MissingFieldsError, RenderedEmail, TemplateError, TemplateSource
 from app.services.campaigns import (
+    CHUNK,
     MAX_NAME,
     Renderer,
     candidate_values,
@@ -71,9 +72,12 @@ class StepInput:
     delay_days: int
 
 
-def _check_steps(session: Any, steps: Sequence[StepInput]) -> dict[str, str]:
+def _check_steps(
+    session: Any, steps: Sequence[StepInput], in_use: frozenset[int] = frozenset()
+) -> dict[str, str]:
     """Problems with ``steps``: at least one, delays from 0 and never going back, each
-    template present, not archived and free of template errors."""
+    template present, free of template errors and not archived (unless ``in_use``: the
+    sequence already had it, and archiving does not stop sequences using a template)."""
     errors: dict[str, str] = {}
     if not steps:
         return {"steps": "Add at least one step."}
@@ -90,7 +94,7 @@ def _check_steps(session: Any, steps: Sequence[StepInput]) -> dict[str, str]:
         if row is None:
             problems.append(f"Step {number}: the template no longer exists.")
             continue
-        if row.archived:
+        if row.archived and row.id not in in_use:
             problems.append(f"Step {number}: the template “{row.name}” is archived.")
         problems += [f"Step {number} ({row.name}): {p}" for p in check_template(_source(row))]
     if problems:
@@ -183,10 +187,13 @@ def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInpu
         campaign = _sequence(tx, campaign_id)
         if campaign.status is CampaignStatus.STOPPED:
             raise ValidationError({"status": "A stopped sequence cannot be changed."})
-        errors = _check_steps(tx.session, steps)
+        s = SequenceStep.__table__.c
+        in_use = frozenset(
+            tx.session.scalars(select(s.template_id).where(s.campaign_id == campaign_id))
+        )
+        errors = _check_steps(tx.session, steps, in_use)
         if errors:
             raise ValidationError(errors)
-        s = SequenceStep.__table__.c
         before = [
             {"template_id": r.template_id, "delay_days": r.delay_days}
             for r in tx.session.execute(
@@ -268,33 +275,32 @@ def enroll(
         watched_job = job_id if job_id is not None else campaign.job_id
         c, e = Candidate.__table__.c, SequenceEnrollment.__table__.c
         a = Application.__table__.c
-        existing = set(tx.session.scalars(select(c.id).where(c.id.in_(ids)))) if ids else set()
-        contactable = (
-            set(tx.session.scalars(select(c.id).where(c.id.in_(ids), contactable_condition())))
-            if ids
-            else set()
-        )
-        enrolled_already = (
-            set(
+        existing: set[int] = set()
+        contactable: set[int] = set()
+        enrolled_already: set[int] = set()
+        applications: dict[int, tuple[int, int]] = {}
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            existing |= set(tx.session.scalars(select(c.id).where(c.id.in_(chunk))))
+            contactable |= set(
+                tx.session.scalars(select(c.id).where(c.id.in_(chunk), contactable_condition()))
+            )
+            enrolled_already |= set(
                 tx.session.scalars(
                     select(e.candidate_id).where(
-                        e.campaign_id == campaign_id, e.candidate_id.in_(ids)
+                        e.campaign_id == campaign_id, e.candidate_id.in_(chunk)
                     )
                 )
             )
-            if ids
-            else set()
-        )
-        applications: dict[int, tuple[int, int]] = {}
-        if watched_job is not None and ids:
-            applications = {
-                row.candidate_id: (row.id, row.stage_id)
-                for row in tx.session.execute(
-                    select(a.candidate_id, a.id, a.stage_id).where(
-                        a.job_id == watched_job, a.candidate_id.in_(ids)
+            if watched_job is not None:
+                applications |= {
+                    row.candidate_id: (row.id, row.stage_id)
+                    for row in tx.session.execute(
+                        select(a.candidate_id, a.id, a.stage_id).where(
+                            a.job_id == watched_job, a.candidate_id.in_(chunk)
+                        )
                     )
-                )
-            }
+                }
         chosen = [
             i for i in ids if i in existing and i in contactable and i not in enrolled_already
         ]

@@ -463,3 +463,23 @@ def test_sequence_campaigns_are_listed_with_their_enrolments(
     assert (row.kind, row.status) == (CampaignKind.SEQUENCE, CampaignStatus.ACTIVE)
     assert row.enrollments == {"active": 2} and row.counts == {"queued": 2}
     assert row.display_status == "active"
+
+
+def test_a_template_archived_since_can_stay_in_the_sequence(
+    mail: ServiceContext, database: Database, drip: int
+) -> None:
+    from app.services.email_templates import archive_template
+
+    with database.sessions() as session:
+        first = session.scalars(
+            select(SequenceStep.template_id).where(
+                SequenceStep.campaign_id == drip, SequenceStep.position == 0
+            )
+        ).one()
+    archive_template(mail, first)
+    assert update_steps(mail, drip, [StepInput(first, 1)]).value == 1
+    other = template(mail, "Other")
+    archive_template(mail, other)
+    with pytest.raises(ValidationError) as error:
+        update_steps(mail, drip, [StepInput(first, 0), StepInput(other, 2)])
+    assert "archived" in error.value.errors["templates"]
