@@ -2,7 +2,9 @@
 experience, applications across jobs, the full timeline and a quick-add bar for notes and calls.
 
 The Email box sends a one-off email (`ComposeDialog`), logs a reply the candidate sent (which
-stops their sequences) and unsubscribes or resubscribes them. Every write goes through a use
+stops their sequences) and unsubscribes or resubscribes them. The timeline tells sent emails
+(↗) from logged replies (↙), names the campaign an email came from, and lists campaign emails
+not sent yet (scheduled, queued, failed, unknown). Every write goes through a use
 case (`app.services.timeline`, `app.services.optout`, `app.services.campaigns`); the dialog
 collects what they changed for the window to publish (`all_changes`, or the `changes_made`
 signal as they happen).
@@ -10,10 +12,12 @@ signal as they happen).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent
@@ -41,7 +45,7 @@ from PySide6.QtWidgets import (
 from app.services.candidates import CandidateProfile, ProfileActivity, candidate_profile
 from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
-from app.store.models import Consent
+from app.store.models import Consent, utc_now
 from app.ui.dialogs.form import FormDialog
 
 CONSENT_LABELS = {
@@ -108,6 +112,45 @@ def activity_text(activity: ProfileActivity) -> str:
         kind = EMAIL_DIRECTIONS[direction]
     text = " — ".join(p for p in (activity.subject, activity.body) if p) or kind
     return f"{when} · {kind}: {text}"
+
+
+TOUCH_STATES = {
+    "queued": "email queued",
+    "sending": "email sending",
+    "failed": "email failed",
+    "cancelled": "email cancelled",
+    "unknown": "email unknown — check",
+}
+CAMPAIGN_KINDS = {"one_off": "one-off email", "bulk": "campaign", "sequence": "sequence"}
+
+
+def _campaign(touch: Any) -> str:
+    kind = CAMPAIGN_KINDS.get(touch.campaign_kind or "", "campaign")
+    return f"{kind} “{touch.campaign_name}”" if touch.campaign_name else kind
+
+
+def timeline_lines(profile: CandidateProfile) -> list[str]:
+    """The timeline, newest first: activities (a sent email names its campaign) and the
+    campaign emails not sent (yet): queued or scheduled, failed, cancelled, unknown."""
+    touches = getattr(profile, "touches", ())
+    sent = {(t.subject, t.at): t for t in touches if t.state == "sent"}
+    entries: list[tuple[dt.datetime, str]] = []
+    for activity in profile.activities:
+        text = activity_text(activity)
+        touch = sent.get((activity.subject, activity.occurred_at))
+        if activity.kind == "email" and touch is not None:
+            text = f"{text}  ({_campaign(touch)})"
+        entries.append((activity.occurred_at, text))
+    for touch in touches:
+        if touch.state == "sent":
+            continue
+        when = touch.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        state = TOUCH_STATES.get(touch.state, touch.state)
+        if touch.state == "queued" and touch.at > utc_now():
+            state = "email scheduled"
+        entries.append((touch.at, f"{when} · {state}: {touch.subject}  ({_campaign(touch)})"))
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    return [text for _when, text in entries]
 
 
 def email_block(profile: CandidateProfile) -> str | None:
@@ -382,9 +425,9 @@ class ProfileDialog(QDialog):
         self._update_open_button()
 
         self.timeline.clear()
-        for activity in profile.activities:
-            self.timeline.addItem(activity_text(activity))
-        if not profile.activities:
+        lines = timeline_lines(profile)
+        self.timeline.addItems(lines)
+        if not lines:
             self.timeline.addItem("Nothing yet.")
 
     def _show_email_state(self, profile: CandidateProfile) -> None:
