@@ -17,6 +17,13 @@ from app.store.database import Database
 from app.ui.sections.mail_settings import KEEP_IN_MEMORY_TEXT, BrandingPanel, EmailAccountPanel
 from app.ui.sections.settings_page import SettingsSection
 from tests import keyring_support
+from tests.mail.smtp_server import (
+    TEST_PASSWORD,
+    TEST_USER,
+    Certificate,
+    SmtpTestServer,
+    make_certificate,
+)
 from tests.support import AuditWatch, count_rows
 
 secret_service = keyring_support.secret_service
@@ -315,3 +322,88 @@ def test_settings_section_without_services_has_no_mail_panels(qtbot, tmp_path: P
     qtbot.addWidget(section)
     assert section.email_panel is None and section.branding_panel is None
     section.on_changes(Changes({"external": frozenset()}))  # harmless
+
+
+# ---- "Send test email" against a real SMTP server on loopback ---------------------------
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    return make_certificate(tmp_path_factory.mktemp("panel-cert"))
+
+
+@pytest.fixture
+def trusted(certificate: Certificate, monkeypatch: pytest.MonkeyPatch) -> Certificate:
+    """The system trust store (what the app uses) extended with the test certificate."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate.cert_file))
+    return certificate
+
+
+def point_at(panel: EmailAccountPanel, server: SmtpTestServer) -> None:
+    fill_account(
+        panel,
+        host=server.host,
+        port=server.port,
+        security=server.security,
+        username=TEST_USER if server.security != "none" else "",
+        from_address="jobs@agency.test",
+    )
+
+
+def test_test_email_through_a_local_relay(qtbot, account_panel: EmailAccountPanel):
+    with SmtpTestServer("none") as relay:
+        point_at(account_panel, relay)
+        account_panel.test_address.setText("me@agency.test")
+        with qtbot.waitSignal(account_panel.test_finished, timeout=10_000) as finished:
+            assert account_panel.send_test_email()
+            # The send runs in the background: the window is free meanwhile.
+            assert not account_panel.test_button.isEnabled()
+            assert "Sending a test email" in account_panel.test_result.text()
+        assert finished.args == [True, "Test email sent to me@agency.test through 127.0.0.1."]
+        [received] = relay.messages
+        assert received.rcpt_tos == ("me@agency.test",)
+        assert received.mail_from == "jobs@agency.test"
+        assert account_panel.test_button.isEnabled()
+        assert account_panel.test_result.property("role") == "muted"
+
+
+def test_test_email_over_starttls_with_the_keyring_password(
+    qtbot, account_panel: EmailAccountPanel, ctx: ServiceContext, trusted: Certificate
+):
+    with SmtpTestServer("starttls", auth=True, certificate=trusted) as server:
+        point_at(account_panel, server)
+        account_panel.password.setText(TEST_PASSWORD)
+        assert account_panel.save()  # to the keyring; the field is emptied
+        assert account_panel.password.text() == ""
+        with qtbot.waitSignal(account_panel.test_finished, timeout=10_000) as finished:
+            account_panel.send_test_email()  # to the From address by default
+        assert finished.args[0] is True, finished.args[1]
+        [received] = server.messages
+        assert received.rcpt_tos == ("jobs@agency.test",)
+        assert received.authenticated_as == TEST_USER and received.tls
+
+
+def test_test_email_shows_the_servers_refusal(
+    qtbot, account_panel: EmailAccountPanel, trusted: Certificate
+):
+    with SmtpTestServer("starttls", auth=True, certificate=trusted) as server:
+        point_at(account_panel, server)
+        account_panel.password.setText("a-wrong-password")  # typed, not saved: tried as is
+        with qtbot.waitSignal(account_panel.test_finished, timeout=10_000) as finished:
+            account_panel.send_test_email()
+        ok, message = finished.args
+        assert ok is False
+        assert message.startswith("The test email was not sent:")
+        assert "535" in message
+        assert "a-wrong-password" not in message
+        assert account_panel.test_result.property("role") == "error"
+        assert server.messages == []
+
+
+def test_test_email_to_a_server_that_is_not_there(qtbot, account_panel: EmailAccountPanel):
+    with SmtpTestServer("none") as gone:
+        port = gone.port
+    point_at(account_panel, gone)
+    account_panel.port.setValue(port)
+    with qtbot.waitSignal(account_panel.test_finished, timeout=10_000) as finished:
+        account_panel.send_test_email()
+    assert finished.args[0] is False
+    assert f"127.0.0.1:{port}" in finished.args[1]
