@@ -434,13 +434,15 @@ def send_one(
     """
     with ctx.read() as session:
         row = recipient_rows(session, [candidate_id]).get(candidate_id)
-    if row is None:
-        raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
-    person = _full_name(row)
-    reason = block_reason(row.do_not_contact, row.unsubscribed_at, row.consent, row.email)
-    if reason is not None:
-        raise ValidationError({"candidate": f"{person} cannot be emailed: {reason}."})
-    subject = " ".join((template.subject or "").split())
+        if row is None:
+            raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
+        person = _full_name(row)
+        reason = block_reason(row.do_not_contact, row.unsubscribed_at, row.consent, row.email)
+        if reason is not None:
+            raise ValidationError({"candidate": f"{person} cannot be emailed: {reason}."})
+        planned = _plan(session, ctx.actor, [candidate_id], template, job_id)
+    _refuse(planned.plan)
+    subject = planned.rendered[candidate_id].subject
     result = send_to_candidates(
         ctx,
         [candidate_id],
@@ -453,11 +455,9 @@ def send_one(
         kind=CampaignKind.ONE_OFF,
     )
     with ctx.read() as session:
-        message_id = session.scalar(
+        message_id = session.scalars(
             select(OutboxMessage.id).where(OutboxMessage.campaign_id == result.value)
-        )
-    if message_id is None:  # the candidate changed between the check and the send
-        raise ValidationError({"candidate": f"{person} cannot be emailed."})
+        ).one()
     return Outcome(message_id, result.changes)
 
 

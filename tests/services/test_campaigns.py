@@ -279,6 +279,7 @@ class TestOneOff:
             campaign = session.get_one(Campaign, message.campaign_id)
             assert campaign.kind is CampaignKind.ONE_OFF and campaign.job_id == job
             assert campaign.audience == "Ana Diaz"
+            assert campaign.name == "Email to Ana Diaz: Data Engineer at Initech Data Engineer"
 
     def test_refused_for_people_who_may_not_be_emailed(
         self, mail: ServiceContext, database: Database
@@ -301,7 +302,13 @@ class TestOneOff:
             assert error.value.errors == {"candidate": message}
         with pytest.raises(NotFoundError):
             send_one(mail, 99_999, HELLO)
+        with pytest.raises(ValidationError) as error:
+            send_one(mail, person(mail, "Ana"), ABOUT_JOB)  # no job chosen
+        assert error.value.errors == {
+            "template": "Ana Diaz: job.title has no value\nAna Diaz: client.name has no value"
+        }
         assert count_rows(database, "outbox_messages") == 0
+        assert count_rows(database, "campaigns") == 0
 
 
 class TestCampaignControl:
