@@ -654,6 +654,30 @@ def queue_due_steps(ctx: ServiceContext, now: dt.datetime | None = None) -> int:
             return total
 
 
+def stop_on_stage_change(tx: Transaction, application_ids: Iterable[int]) -> list[int]:
+    """Stop, inside the caller's transaction, the running sequences that watch one of
+    ``application_ids`` and whose stage is no longer the one at enrolment; for the pipeline's
+    move to call so the stop shows at once (`queue_due_steps` applies the same rule anyway
+    before any next step). The value is the enrolments stopped."""
+    ids = list(application_ids)
+    if not ids:
+        return []
+    e, a = SequenceEnrollment.__table__.c, Application.__table__.c
+    moved = list(
+        tx.session.scalars(
+            select(e.id)
+            .join(Application.__table__, a.id == e.application_id)
+            .where(
+                e.application_id.in_(ids),
+                e.status == EnrollmentStatus.ACTIVE,
+                e.stage_id_at_enrollment.is_not(None),
+                a.stage_id != e.stage_id_at_enrollment,
+            )
+        )
+    )
+    return stop_enrollment_ids(tx, moved, STAGE_CHANGED)
+
+
 def stop_enrollment(
     ctx: ServiceContext, enrollment_id: int, reason: str = STOPPED_BY_USER
 ) -> Outcome[bool]:

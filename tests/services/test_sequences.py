@@ -483,3 +483,26 @@ def test_a_template_archived_since_can_stay_in_the_sequence(
     with pytest.raises(ValidationError) as error:
         update_steps(mail, drip, [StepInput(first, 0), StepInput(other, 2)])
     assert "archived" in error.value.errors["templates"]
+
+
+def test_the_pipeline_can_stop_sequences_when_the_move_is_made(
+    mail: ServiceContext, database: Database
+) -> None:
+    """`stop_on_stage_change` inside the move's transaction: the stop shows at once."""
+    from app.services.sequences import stop_on_stage_change
+
+    job = make_job(mail)
+    with database.sessions() as session:
+        first, second = session.scalars(
+            select(Stage.id).where(Stage.job_id == job).order_by(Stage.position).limit(2)
+        ).all()
+    ana, ben = person(mail, "Ana"), person(mail, "Ben")
+    app_a, app_b = add_to_job(mail, [ana, ben], job, first, "test").value
+    campaign = create_sequence(mail, "Watch", three_steps(mail), job_id=job).value
+    a, b = enroll(mail, campaign, [ana, ben], now=T0).value.enrolled
+    with mail.write() as tx:
+        tx.session.get_one(Application, app_a).stage_id = second
+        tx.session.flush()
+        assert stop_on_stage_change(tx, [app_a, app_b]) == [a]  # Ben's did not move
+    assert enrolment(database, a).stop_reason == "stage changed"
+    assert enrolment(database, b).status == "active"
