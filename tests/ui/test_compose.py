@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, QUrl
 from sqlalchemy import delete, func, select
 
 from app.services.context import ServiceContext
@@ -132,7 +132,7 @@ def test_bulk_send_shows_skips_then_queues_one_campaign_and_wakes_the_dispatcher
         ).all()
     assert campaign.kind is CampaignKind.BULK and campaign.audience == AUDIENCE
     assert campaign.template_id is not None  # sent as the template, unchanged
-    assert campaign.name == f"Check-in, {{{{ candidate.first_name }}}} — {AUDIENCE}"
+    assert campaign.name == f"Test check-in — {AUDIENCE}"
     assert sorted(m.candidate_id for m in messages) == sorted(ids[:5])
     assert all(m.state is MessageState.QUEUED for m in messages)
     assert "Queued 5 emails" in dialog.notice
@@ -187,6 +187,7 @@ def test_editing_a_template_sends_a_one_off_copy(qtbot, mail_ready: ServiceConte
     dialog.body_text.moveCursor(dialog.body_text.textCursor().MoveOperation.End)
     qtbot.keyClicks(dialog.body_text, " Call me.")
     assert dialog.template_id() is None and "one-off copy" in dialog.template_note.text()
+    qtbot.keyClicks(dialog.campaign_name, "  Spring   outreach ")
     _planned(qtbot, dialog)
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10_000)
@@ -195,7 +196,7 @@ def test_editing_a_template_sends_a_one_off_copy(qtbot, mail_ready: ServiceConte
         bodies = session.scalars(
             select(OutboxMessage.body_text).where(OutboxMessage.campaign_id == campaign.id)
         ).all()
-    assert campaign.template_id is None
+    assert campaign.template_id is None and campaign.name == "Spring outreach"
     assert len(bodies) == 2 and all("Call me." in body for body in bodies)
 
 
@@ -277,3 +278,22 @@ def test_the_preview_loads_no_remote_or_local_images(qtbot, demo_database: Datab
     qtbot.waitExposed(browser)
     assert "https://tracker.example/pixel.gif" in browser.refused
     assert "file:///etc/hostname" in browser.refused
+
+
+def test_the_preview_shows_the_agency_logo_it_carries_inline(qtbot) -> None:
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(4, 4, QImage.Format.Format_RGB32)
+    image.fill(QColor("#0f766e"))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    browser = PreviewBrowser(logo=bytes(buffer.data()))
+    qtbot.addWidget(browser)
+    browser.set_email_html('<img src="cid:agency-logo"><img src="http://x.example/a.png">')
+    browser.show()
+    qtbot.waitExposed(browser)
+    logo = browser.loadResource(2, QUrl("cid:agency-logo"))
+    assert isinstance(logo, QImage) and logo.pixelColor(0, 0) == QColor("#0f766e")
+    assert browser.refused == ["http://x.example/a.png"]

@@ -158,7 +158,8 @@ class PreviewBrowser(QTextBrowser):
         url = QUrl(url)
         if url.scheme() == "cid" and url.path() == LOGO_CID and self._logo is not None:
             return self._logo
-        if getattr(kind, "value", kind) == QTextDocument.ResourceType.ImageResource.value:
+        image = getattr(kind, "value", kind) == QTextDocument.ResourceType.ImageResource.value
+        if image and url.toString() not in self.refused:
             self.refused.append(url.toString())
         return None
 
@@ -518,8 +519,11 @@ class ComposeDialog(QDialog):
         typed = " ".join(self.campaign_name.text().split())
         if typed:
             return typed
-        subject = " ".join(self.subject.text().split()) or "Email"
-        return f"{subject} — {self.audience_label}"[:MAX_CAMPAIGN_NAME]
+        if self._template is not None:  # the template's name reads better than its subject
+            base = self.template.currentText()
+        else:
+            base = " ".join(self.subject.text().split()) or "Email"
+        return f"{base} — {self.audience_label}"[:MAX_CAMPAIGN_NAME]
 
     def _template_chosen(self, _index: int) -> None:
         template_id = self.template.currentData()

@@ -520,6 +520,7 @@ class ProfileDialog(QDialog):
         )
         dialog.changes_made.connect(lambda changes: self._record(Outcome(None, changes)))
         dialog.settings_requested.connect(self.settings_requested.emit)
+        dialog.settings_requested.connect(self.reject)  # make way for the Settings section
         self._open(dialog)
         if dialog.outcome is not None:
             self._show_error("")
