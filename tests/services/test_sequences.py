@@ -506,3 +506,24 @@ def test_the_pipeline_can_stop_sequences_when_the_move_is_made(
         assert stop_on_stage_change(tx, [app_a, app_b]) == [a]  # Ben's did not move
     assert enrolment(database, a).stop_reason == "stage changed"
     assert enrolment(database, b).status == "active"
+
+
+def test_a_pipeline_move_stops_the_watching_sequence_at_once(
+    mail: ServiceContext, database: Database
+) -> None:
+    job = make_job(mail)
+    with database.sessions() as session:
+        first, second = session.scalars(
+            select(Stage.id).where(Stage.job_id == job).order_by(Stage.position).limit(2)
+        ).all()
+    ana, ben = person(mail, "Ana"), person(mail, "Ben")
+    app_a, _app_b = add_to_job(mail, [ana, ben], job, first, "test").value
+    campaign = create_sequence(mail, "Watch", three_steps(mail), job_id=job).value
+    a, b = enroll(mail, campaign, [ana, ben], now=T0).value.enrolled
+    with database.sessions() as session:
+        version = session.get_one(Application, app_a).version
+    move_applications(mail, [MoveRequest(app_a, version, second)])
+    # Stopped by the move itself, before any pass of queue_due_steps.
+    assert enrolment(database, a).status == "stopped"
+    assert enrolment(database, a).stop_reason == "stage changed"
+    assert enrolment(database, b).status == "active"
