@@ -227,7 +227,7 @@ class ProfileDialog(QDialog):
         self.wake = wake  # nudges the mail dispatcher after an email is queued
         self._changes = Changes()
         self.profile: CandidateProfile | None = None
-        self.resize(960, 720)
+        self.resize(980, 780)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_header())
 
@@ -239,7 +239,6 @@ class ProfileDialog(QDialog):
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self._build_preferences())
-        column.addWidget(self._build_email())
         column.addWidget(self._build_resumes())
         column.addWidget(self._build_timeline(), 1)
         splitter.addWidget(right)
@@ -286,6 +285,7 @@ class ProfileDialog(QDialog):
         return header
 
     def _build_preferences(self) -> QGroupBox:
+        """Consent, do-not-contact and email (send, log a reply, unsubscribe) in one box."""
         box = QGroupBox("Consent and contact")
         form = QFormLayout(box)
         self.do_not_contact = QCheckBox("Do not contact")
@@ -293,20 +293,17 @@ class ProfileDialog(QDialog):
         for value, label in CONSENT_LABELS.items():
             self.consent.addItem(label, value.value)
         self.consent_at = QLabel()
+        self.consent_at.setProperty("role", "muted")
+        consent = QHBoxLayout()
+        consent.addWidget(self.consent, 1)
+        consent.addWidget(QLabel("changed"))
+        consent.addWidget(self.consent_at)
         form.addRow(self.do_not_contact)
-        form.addRow("Consent", self.consent)
-        form.addRow("Consent changed", self.consent_at)
-        self.do_not_contact.toggled.connect(self.save_preferences)
-        self.consent.currentIndexChanged.connect(self.save_preferences)
-        return box
-
-    def _build_email(self) -> QGroupBox:
-        box = QGroupBox("Email")
-        column = QVBoxLayout(box)
+        form.addRow("Consent", consent)
         self.email_status = QLabel()
         self.email_status.setObjectName("email_status")
         self.email_status.setWordWrap(True)
-        column.addWidget(self.email_status)
+        form.addRow("Email", self.email_status)
         row = QHBoxLayout()
         self.email_button = QPushButton("Email…")
         self.email_button.setObjectName("email_button")
@@ -322,7 +319,9 @@ class ProfileDialog(QDialog):
             button.setAutoDefault(False)
             row.addWidget(button)
         row.addStretch(1)
-        column.addLayout(row)
+        form.addRow(row)
+        self.do_not_contact.toggled.connect(self.save_preferences)
+        self.consent.currentIndexChanged.connect(self.save_preferences)
         return box
 
     def _build_resumes(self) -> QGroupBox:
