@@ -71,7 +71,7 @@ class EnrollDialog(QDialog):
         self.notice = ""
         self.setWindowTitle("Add to sequence")
         self.setModal(True)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
         self.worker = Background(self, pool)
         self.worker.finished.connect(self._enrolled)
         self.worker.failed.connect(self._failed)
@@ -91,7 +91,7 @@ class EnrollDialog(QDialog):
         self.job = QComboBox()
         self.job.setObjectName("job")
         form.addRow("Sequence", self.sequence)
-        form.addRow("Watch the stage in", self.job)
+        form.addRow("Watched job", self.job)
         layout.addLayout(form)
         explanation = QLabel(
             "Each step goes out its number of days after enrolment. A candidate's sequence "
@@ -125,6 +125,14 @@ class EnrollDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._load(job_id)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Tall enough for the wrapped explanation at the dialog's width."""
+        width = max(self.minimumWidth(), self.sizeHint().width())
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            self.resize(width, max(self.sizeHint().height(), layout.totalHeightForWidth(width)))
 
     def _load(self, job_id: int | None) -> None:
         from app.services.campaigns import list_campaigns
@@ -172,6 +180,7 @@ class EnrollDialog(QDialog):
         self.job.setEnabled(False)
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
+        self._fit()
 
     def _failed(self, error: object) -> None:
         self.enroll_button.setEnabled(True)
@@ -183,6 +192,7 @@ class EnrollDialog(QDialog):
         else:
             message = f"Could not enrol: {error}"
         show_text(self.error, f"Nobody was enrolled: {message}")
+        self._fit()
 
     def all_changes(self) -> Changes:
         return self.outcome.changes if self.outcome is not None else Changes()
