@@ -53,8 +53,11 @@ from app.ui.watcher import DatabaseWatcher
 if TYPE_CHECKING:
     from app.ui.dialogs.form import FormDialog
     from app.ui.intake.dock import IntakeDock
+    from app.ui.mail_runtime import MailRuntime
 
 log = logging.getLogger(__name__)
+
+MAIL_START_DELAY_MS = 2500
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("jobs", "Jobs"),
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         self.watcher.changed_elsewhere.connect(self._changed_elsewhere)
         self.watcher.start()
         self._intake: IntakeDock | None = None  # made on first import: not needed to start
+        self._mail: MailRuntime | None = None  # the outbox dispatcher, started after start-up
         self.setAcceptDrops(True)
         if workspace.settings.inbox_folder:
             folder = workspace.settings.inbox_folder
@@ -129,6 +133,8 @@ class MainWindow(QMainWindow):
         # The ORM configures every mapper on first use (~40 ms at 25 models): do it while the
         # window sits idle after start-up, not when the recruiter first opens a list.
         QTimer.singleShot(800, prepare_mappers)
+        # Scheduled and unsent mail from the last session goes out once the window is up.
+        QTimer.singleShot(MAIL_START_DELAY_MS, self._start_mail)
 
     # ---- sections ---------------------------------------------------------------------------
     def _build_section(self, key: str) -> QWidget:
@@ -174,7 +180,10 @@ class MainWindow(QMainWindow):
         if key == "campaigns":
             from app.ui.sections import campaigns
 
-            return campaigns.CampaignsSection()
+            page = campaigns.CampaignsSection(self.services, self.icons, self.mail_runtime)
+            page.changes_made.connect(lambda changes, page=page: self.events.publish(changes, page))
+            page.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            return page
         if key == "reports":
             from app.ui.sections import reports
 
@@ -192,7 +201,11 @@ class MainWindow(QMainWindow):
                 "Backups": paths.backups_dir,
                 "Log file": paths.log_file,
             },
+            services=self.services,
+            passwords=self.mail_runtime.passwords,
         )
+        page.changes_made.connect(self.events.publish)
+        page.mail_account_changed.connect(self.mail_runtime.account_changed)
         page.theme_changed.connect(self.set_theme)
         page.region_changed.connect(lambda region: self._save_settings(default_phone_region=region))
         page.inbox_changed.connect(self.set_inbox_folder)
@@ -206,6 +219,8 @@ class MainWindow(QMainWindow):
         bulk.changes_made.connect(self.events.publish)
         bulk.open_profile.connect(self.open_profile)
         bulk.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        bulk.wake = self.mail_runtime.wake
+        bulk.settings_requested.connect(lambda: self.show_section("settings"))
 
     def section(self, key: str) -> QWidget:
         """The section widget for ``key``, built on first use."""
@@ -534,10 +549,29 @@ class MainWindow(QMainWindow):
         from app.ui.dialogs.profile import ProfileDialog
 
         dialog = ProfileDialog(
-            self.services, candidate_id, self.workspace.paths.documents_dir, self
+            self.services,
+            candidate_id,
+            self.workspace.paths.documents_dir,
+            self,
+            wake=self.mail_runtime.wake,
         )
+        dialog.settings_requested.connect(lambda: self.show_section("settings"))
         dialog.exec()
         self.events.publish(dialog.all_changes())  # notes, calls, consent: views reload once
+
+    # ---- mail ---------------------------------------------------------------------------------
+    @property
+    def mail_runtime(self) -> MailRuntime:
+        """The keyring and the outbox dispatcher, made when first needed."""
+        if self._mail is None:
+            from app.ui.mail_runtime import MailRuntime
+
+            self._mail = MailRuntime(self.services, parent=self)
+            self._mail.problem.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        return self._mail
+
+    def _start_mail(self) -> None:
+        self.mail_runtime.start()
 
     def _refresh_status(self) -> None:
         counts = headline_counts(self.services)
@@ -567,6 +601,8 @@ class MainWindow(QMainWindow):
         self.watcher.close()
         if self._intake is not None:
             self._intake.shutdown()
+        if self._mail is not None:
+            self._mail.stop()
         self._save_settings(
             window_geometry=base64.b64encode(bytes(self.saveGeometry().data())).decode(),
             window_state=base64.b64encode(bytes(self.saveState().data())).decode(),

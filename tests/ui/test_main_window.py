@@ -141,3 +141,33 @@ def test_jobs_table_sorts_by_header(window: MainWindow) -> None:
     section.search.setText(titles[0])  # filtering keeps the chosen order
     shown = [view.model().index(r, len(COLUMNS) - 1).data() for r in range(view.model().rowCount())]
     assert shown == sorted(shown, key=int, reverse=True)
+
+
+def test_mail_dispatcher_starts_after_start_up_and_stops_with_the_window(
+    qtbot, window: MainWindow
+) -> None:
+    from app.ui.main_window import MAIL_START_DELAY_MS
+
+    assert window._mail is None  # nothing mail-related on the start-up path
+    qtbot.waitUntil(lambda: window._mail is not None, timeout=MAIL_START_DELAY_MS + 3000)
+    runtime = window.mail_runtime
+    assert runtime.running  # the demo's local-relay account is set up
+    thread = runtime.dispatcher
+    window.close()
+    assert not runtime.running
+    assert not any(t is thread and t.is_alive() for t in __import__("threading").enumerate())
+
+
+def test_campaigns_and_settings_sections_share_the_windows_mail_runtime(
+    window: MainWindow,
+) -> None:
+    campaigns = window.section("campaigns")
+    assert campaigns.runtime is window.mail_runtime
+    window.mail_runtime.start()
+    assert window.mail_runtime.dispatcher._account.port == 1025
+    panel = window.section("settings").email_panel
+    panel.port.setValue(2525)
+    assert panel.save()
+    # The saved account reaches the running dispatcher without a restart.
+    assert window.mail_runtime.account.port == 2525
+    assert window.mail_runtime.dispatcher._account.port == 2525
