@@ -21,7 +21,6 @@ from keyring.backends import SecretService
 from app.bootstrap import Workspace
 from app.logs import configure_logging
 from app.mail.account import KEYRING_SERVICE
-from app.mail.secrets import PasswordStore
 from app.paths import AppPaths
 from app.resources import resources_dir
 from app.services.candidates import CandidateInput, create_candidate
@@ -33,9 +32,7 @@ from app.services.users import ensure_user
 from app.settings import Settings
 from app.store.database import Database, open_database
 from app.ui.icons import IconProvider
-from app.ui.mail_runtime import MailRuntime
 from app.ui.main_window import MainWindow
-from app.ui.sections.settings_page import SettingsSection
 from app.ui.theme import LIGHT
 from tests import keyring_support
 from tests.mail import smtp_server
@@ -106,14 +103,10 @@ def test_the_password_reaches_only_the_keyring_and_the_server(
         window = MainWindow(workspace, IconProvider(resources_dir(), LIGHT))
         qtbot.addWidget(window)
         window.show_section("settings")
-        section = SettingsSection(
-            "system",
-            {"Database": paths.default_database},
-            services=ctx,
-            passwords=PasswordStore(keyring),
-        )
-        qtbot.addWidget(section)
-        panel = section.email_panel
+        panel = window.section("settings").email_panel  # the window's own Settings page
+        runtime = window.mail_runtime
+        assert runtime.passwords.available  # the window found the Secret Service
+        assert panel.passwords is runtime.passwords
         panel.host.setText(server.host)
         panel.port.setValue(server.port)
         panel.security.setCurrentIndex(panel.security.findData("starttls"))
@@ -140,19 +133,16 @@ def test_the_password_reaches_only_the_keyring_and_the_server(
                 [Draft("maya@example.com", "Hello", "A role.", candidate_id=candidate)],
                 domain=account.sender_domain,
             )
-        runtime = MailRuntime(ctx, PasswordStore(keyring))
-        try:
-            with qtbot.waitSignal(
-                runtime.message_state_changed,
-                timeout=10_000,
-                check_params_cb=lambda mid, state: (mid, state) == (message_id, "sent"),
-            ):
-                runtime.start()
-        finally:
-            assert runtime.stop()
+        with qtbot.waitSignal(
+            runtime.message_state_changed,
+            timeout=10_000,
+            check_params_cb=lambda mid, state: (mid, state) == (message_id, "sent"),
+        ):
+            runtime.wake()  # as a send from the window does (it may have started already)
         assert [m.authenticated_as for m in server.messages] == [TEST_USER, TEST_USER]
 
-        window.close()  # writes settings.json
+        window.close()  # stops the dispatcher and writes settings.json
+        assert not runtime.running
     backup(home_database, paths.backups_dir / "after-mail.sqlite3")
     logging.getLogger("app.test").warning("password=%s", PASSWORD)  # the log's last guard
 
