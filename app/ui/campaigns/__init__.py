@@ -1,0 +1,1 @@
+"""The pieces of the Campaigns section: outbox, campaigns, sequences and templates panels."""

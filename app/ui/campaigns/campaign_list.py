@@ -1,0 +1,405 @@
+"""The Campaigns tab: each send with its progress, counts by state, and Pause / Resume / Stop.
+
+Selecting a sequence shows its steps and who is going through it (`SequenceDetail`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import campaigns
+from app.services.campaigns import CampaignRow
+from app.services.context import Outcome, ServiceContext
+from app.services.unit_of_work import NotFoundError, ValidationError
+from app.ui.campaigns.outbox import local_time
+from app.ui.campaigns.sequence_detail import SequenceDetail, steps_readable
+from app.ui.campaigns.throttle import ReloadThrottle
+from app.ui.table_model import ColumnTableModel
+
+KIND_LABELS = {"one_off": "One-off", "bulk": "Bulk", "sequence": "Sequence"}
+STATUS_LABELS = {
+    "active": "Sending",
+    "paused": "Paused",
+    "stopped": "Stopped",
+    "finished": "Finished",
+}
+COUNT_STATES = ("queued", "sent", "failed", "unknown", "cancelled")
+PROGRESS_COLUMN = 4
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # (sent, total)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def kind_of(row: CampaignRow) -> str:
+    return str(getattr(row.kind, "value", row.kind))
+
+
+def status_label(row: CampaignRow) -> str:
+    """"Sending" for an active send, "Running" for an active sequence, and so on."""
+    if kind_of(row) == "sequence" and status_of(row) == "active":
+        return "Running"
+    return STATUS_LABELS.get(status_of(row), status_of(row))
+
+
+def status_of(row: CampaignRow) -> str:
+    """What the list shows: a one-off or bulk send with nothing left reads "Finished"."""
+    status = row.display_status
+    return str(getattr(status, "value", status))
+
+
+class CampaignsModel(ColumnTableModel):
+    """Campaigns number in the tens or hundreds: all are loaded at once."""
+
+    COLUMNS = (
+        "Campaign",
+        "Kind",
+        "Audience",
+        "Created",
+        "Progress",
+        "Queued",
+        "Sent",
+        "Failed",
+        "Unknown",
+        "Cancelled",
+        "Status",
+    )
+
+    def set_rows(self, rows: list[CampaignRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row: CampaignRow = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == PROGRESS_ROLE:
+            return (row.counts.get("sent", 0), row.total)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and 5 <= column <= 9:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == PROGRESS_COLUMN:
+                return self._progress_tip(row)
+            if column == 2:
+                return row.audience or ""
+        return None
+
+    @staticmethod
+    def _display(row: CampaignRow, column: int) -> str:
+        if column == 0:
+            return row.name
+        if column == 1:
+            return KIND_LABELS.get(kind_of(row), kind_of(row))
+        if column == 2:
+            return row.audience or ""
+        if column == 3:
+            return local_time(row.created_at)
+        if column == PROGRESS_COLUMN:
+            return progress_text(row)
+        if 5 <= column <= 9:
+            return f"{row.counts.get(COUNT_STATES[column - 5], 0):,}"
+        status = status_label(row)
+        if status_of(row) == "active" and row.scheduled_at is not None and row.pending:
+            return f"Scheduled {local_time(row.scheduled_at)}"
+        return status
+
+    @staticmethod
+    def _progress_tip(row: CampaignRow) -> str:
+        tip = f"{row.counts.get('sent', 0):,} of {row.total:,} emails sent"
+        if kind_of(row) == "sequence":
+            enrolled = row.enrollments
+            tip += (
+                f"; {sum(enrolled.values()):,} enrolled: {enrolled.get('active', 0):,} active, "
+                f"{enrolled.get('finished', 0):,} finished, {enrolled.get('stopped', 0):,} stopped"
+            )
+        return tip
+
+
+def progress_text(row: CampaignRow) -> str:
+    text = f"{row.counts.get('sent', 0):,} of {row.total:,} sent"
+    if kind_of(row) == "sequence":
+        text += f" · {row.enrollments.get('active', 0):,} active"
+    return text
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the Progress column as a slim bar (sent of total) followed by its figures."""
+
+    BAR_WIDTH = 72
+    BAR_HEIGHT = 8
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        value = index.data(PROGRESS_ROLE)
+        if not value:
+            super().paint(painter, option, index)
+            return
+        sent, total = value
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        painter.save()
+        if selected:
+            painter.fillRect(option.rect, palette.highlight())
+        rect = option.rect.adjusted(8, 0, -6, 0)
+        bar = QRect(rect.left(), rect.center().y() - self.BAR_HEIGHT // 2, self.BAR_WIDTH,
+                    self.BAR_HEIGHT)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.mid())
+        painter.drawRoundedRect(bar, 4, 4)
+        done = round(bar.width() * min(sent, total) / total) if total else 0
+        if done:
+            painter.setBrush(palette.highlightedText() if selected else palette.highlight())
+            painter.drawRoundedRect(QRect(bar.left(), bar.top(), done, bar.height()), 4, 4)
+        text_rect = rect.adjusted(self.BAR_WIDTH + 8, 0, 0, 0)
+        painter.setPen(
+            palette.color(palette.ColorRole.HighlightedText if selected else palette.ColorRole.Text)
+        )
+        text = option.fontMetrics.elidedText(
+            str(index.data(Qt.ItemDataRole.DisplayRole)),
+            Qt.TextElideMode.ElideRight,
+            text_rect.width(),
+        )
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter), text)
+        painter.restore()
+
+
+class CampaignsPanel(QWidget):
+    """The campaigns table, its actions and the selected sequence's detail."""
+
+    changes_made = Signal(object)  # Changes
+    notice = Signal(str)
+    show_messages = Signal(int, str)  # campaign id, name: open the Outbox filtered to it
+    edit_sequence = Signal(int)  # campaign id
+
+    def __init__(
+        self,
+        services: ServiceContext,
+        wake: Callable[[], None] | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.services = services
+        self.wake = wake or (lambda: None)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 8, 0, 0)
+        column.setSpacing(8)
+
+        actions = QHBoxLayout()
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setObjectName("pauseCampaign")
+        self.pause_button.setToolTip("Hold the campaign: nothing more goes out until resumed")
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setObjectName("resumeCampaign")
+        self.stop_button = QPushButton("Stop…")
+        self.stop_button.setObjectName("stopCampaign")
+        self.stop_button.setProperty("role", "danger")
+        self.stop_button.setToolTip("End the campaign: its queued emails are cancelled")
+        self.messages_button = QPushButton("Show messages")
+        self.messages_button.setObjectName("showCampaignMessages")
+        self.edit_button = QPushButton("Edit steps…")
+        self.edit_button.setObjectName("editSequenceSteps")
+        for button in (
+            self.pause_button,
+            self.resume_button,
+            self.stop_button,
+            self.messages_button,
+            self.edit_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.message = QLabel()
+        self.message.setObjectName("campaignsMessage")
+        self.message.setProperty("role", "muted")
+        actions.addWidget(self.message)
+        column.addLayout(actions)
+
+        self.model = CampaignsModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("campaignsTable")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for index, width in enumerate((190, 75, 160, 135, 210, 75, 65, 65, 80, 85)):
+            self.table.setColumnWidth(index, width)
+        self.empty = QLabel(
+            "No campaigns yet. Email a selection from Candidates or Talent pools, or create "
+            "a sequence, and its progress shows here."
+        )
+        self.empty.setObjectName("campaignsEmpty")
+        self.empty.setProperty("role", "muted")
+        self.empty.setWordWrap(True)
+        self.detail = SequenceDetail(services)
+        self.detail.changes_made.connect(self.changes_made)
+        self.detail.notice.connect(self.notice)
+        self.summary = QLabel()
+        self.summary.setObjectName("campaignSummary")
+        self.summary.setProperty("role", "muted")
+        self.summary.setWordWrap(True)
+        lower = QWidget()
+        lower_column = QVBoxLayout(lower)
+        lower_column.setContentsMargins(0, 8, 0, 0)
+        lower_column.addWidget(self.summary)
+        lower_column.addWidget(self.detail, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        column.addWidget(self.empty)
+        column.addWidget(splitter, 1)
+
+        self.pause_button.clicked.connect(lambda: self._act(campaigns.pause_campaign, "paused"))
+        self.resume_button.clicked.connect(self.resume_selected)
+        self.stop_button.clicked.connect(self.stop_selected)
+        self.messages_button.clicked.connect(self._show_messages)
+        self.edit_button.clicked.connect(self._edit)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._chosen())
+        self.throttle = ReloadThrottle(self, self.reload)
+        self.reload()
+
+    # ---- loading -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        chosen = self.current_id()
+        self.model.set_rows(campaigns.list_campaigns(self.services))
+        self.empty.setVisible(not self.model.rows)
+        if chosen is not None and self.select_campaign(chosen):
+            return
+        self._chosen()
+
+    def request_reload(self) -> None:
+        self.throttle.request()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.throttle.shown()
+
+    def select_campaign(self, campaign_id: int) -> bool:
+        for row, campaign in enumerate(self.model.rows):
+            if campaign.id == campaign_id:
+                self.table.selectRow(row)
+                self._chosen()
+                return True
+        return False
+
+    def current(self) -> CampaignRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows and rows[0].row() < len(self.model.rows):
+            return self.model.rows[rows[0].row()]
+        return None
+
+    def current_id(self) -> int | None:
+        row = self.current()
+        return row.id if row else None
+
+    def _chosen(self) -> None:
+        row = self.current()
+        status = str(getattr(row.status, "value", row.status)) if row else ""
+        sequence = row is not None and kind_of(row) == "sequence"
+        self.pause_button.setEnabled(status == "active")
+        self.resume_button.setEnabled(status == "paused")
+        self.stop_button.setEnabled(status in ("active", "paused", "finished"))
+        self.messages_button.setEnabled(row is not None)
+        self.edit_button.setVisible(sequence and steps_readable())
+        self.edit_button.setEnabled(sequence and status != "stopped")
+        if row is None:
+            self.summary.setText("Choose a campaign to see its details.")
+            self.detail.show_sequence(None)
+            self.detail.hide()
+            return
+        self.summary.setText(self._summary(row))
+        self.detail.setVisible(sequence)
+        self.detail.show_sequence(row.id if sequence else None)
+
+    @staticmethod
+    def _summary(row: CampaignRow) -> str:
+        counts = row.counts
+        parts = [f"{counts.get(state, 0):,} {state}" for state in COUNT_STATES]
+        text = f"{row.name}: {', '.join(parts)} of {row.total:,} emails."
+        if counts.get("unknown"):
+            text += " Check the unknown ones in the Outbox."
+        if counts.get("failed"):
+            text += " Failed ones show the server's reply in the Outbox."
+        return text
+
+    # ---- actions -----------------------------------------------------------------------------
+    def _act(
+        self,
+        action: Callable[[ServiceContext, int], Outcome[Any]],
+        done_text: str,
+    ) -> bool:
+        row = self.current()
+        if row is None:
+            return False
+        try:
+            done = action(self.services, row.id)
+        except ValidationError as exc:
+            self._say("; ".join(exc.errors.values()))
+            self.throttle.now()
+            return False
+        except NotFoundError as exc:
+            self._say(str(exc))
+            self.throttle.now()
+            return False
+        self.throttle.now()
+        self.changes_made.emit(done.changes)
+        self._say(f"“{row.name}” {done_text}.")
+        return True
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.notice.emit(text)
+
+    def resume_selected(self) -> None:
+        if self._act(campaigns.resume_campaign, "resumed"):
+            self.wake()
+
+    def stop_selected(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Stop campaign",
+            f"Stop “{row.name}” for good? Its {row.counts.get('queued', 0):,} queued email(s) "
+            "will be cancelled and no further sequence steps will go out.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._act(campaigns.stop_campaign, "stopped")
+
+    def _show_messages(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.show_messages.emit(row.id, row.name)
+
+    def _edit(self) -> None:
+        row = self.current()
+        if row is not None and kind_of(row) == "sequence":
+            self.edit_sequence.emit(row.id)

@@ -1,0 +1,164 @@
+"""The Sequences tab: drip sequences with their enrolment counts, New sequence… and Edit steps….
+
+The selected sequence's steps and enrolments show below (`SequenceDetail`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.campaigns import CampaignRow, list_campaigns
+from app.services.context import ServiceContext
+from app.ui.campaigns.campaign_list import kind_of, status_label
+from app.ui.campaigns.outbox import local_time
+from app.ui.campaigns.sequence_detail import SequenceDetail, steps_readable
+from app.ui.campaigns.throttle import ReloadThrottle
+from app.ui.table_model import ColumnTableModel
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class SequencesModel(ColumnTableModel):
+    COLUMNS = ("Sequence", "Status", "Enrolled", "Active", "Finished", "Stopped", "Sent", "Created")
+
+    def set_rows(self, rows: list[CampaignRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row: CampaignRow = self.rows[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= index.column() <= 6:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        enrolled = row.enrollments
+        return (
+            row.name,
+            status_label(row),
+            f"{sum(enrolled.values()):,}",
+            f"{enrolled.get('active', 0):,}",
+            f"{enrolled.get('finished', 0):,}",
+            f"{enrolled.get('stopped', 0):,}",
+            f"{row.counts.get('sent', 0):,}",
+            local_time(row.created_at),
+        )[index.column()]
+
+
+class SequencesPanel(QWidget):
+    changes_made = Signal(object)  # Changes
+    notice = Signal(str)
+    new_sequence = Signal()
+    edit_sequence = Signal(int)  # campaign id
+
+    def __init__(self, services: ServiceContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 8, 0, 0)
+        column.setSpacing(8)
+        actions = QHBoxLayout()
+        self.new_button = QPushButton("New sequence…")
+        self.new_button.setObjectName("newSequenceTab")
+        self.edit_button = QPushButton("Edit steps…")
+        self.edit_button.setObjectName("editSequence")
+        actions.addWidget(self.new_button)
+        actions.addWidget(self.edit_button)
+        self.edit_button.setVisible(steps_readable())
+        actions.addStretch(1)
+        hint = QLabel(
+            "Enrol candidates from Candidates or Talent pools (Add to sequence…). A reply, an "
+            "unsubscribe or a stage change stops a candidate's sequence."
+        )
+        hint.setProperty("role", "muted")
+        hint.setWordWrap(True)
+        actions.addWidget(hint, 1)
+        column.addLayout(actions)
+        self.model = SequencesModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("sequencesTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 260)
+        self.detail = SequenceDetail(services)
+        self.detail.changes_made.connect(self.changes_made)
+        self.detail.notice.connect(self.notice)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(1, 2)
+        column.addWidget(splitter, 1)
+
+        self.new_button.clicked.connect(self.new_sequence)
+        self.edit_button.clicked.connect(self._edit)
+        self.table.doubleClicked.connect(lambda _index: self._edit())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._chosen())
+        self.throttle = ReloadThrottle(self, self.reload)
+        self.reload()
+
+    def reload(self) -> None:
+        chosen = self.current_id()
+        rows = [row for row in list_campaigns(self.services) if kind_of(row) == "sequence"]
+        self.model.set_rows(rows)
+        if chosen is not None and self.select_sequence(chosen):
+            return
+        self._chosen()
+
+    def request_reload(self) -> None:
+        self.throttle.request()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.throttle.shown()
+
+    def select_sequence(self, campaign_id: int) -> bool:
+        for row, sequence in enumerate(self.model.rows):
+            if sequence.id == campaign_id:
+                self.table.selectRow(row)
+                self._chosen()
+                return True
+        return False
+
+    def current(self) -> CampaignRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows and rows[0].row() < len(self.model.rows):
+            return self.model.rows[rows[0].row()]
+        return None
+
+    def current_id(self) -> int | None:
+        row = self.current()
+        return row.id if row else None
+
+    def _chosen(self) -> None:
+        row = self.current()
+        status = str(getattr(row.status, "value", row.status)) if row else ""
+        self.edit_button.setEnabled(row is not None and status != "stopped")
+        self.detail.show_sequence(row.id if row else None)
+
+    def _edit(self) -> None:
+        row = self.current()
+        status = str(getattr(row.status, "value", row.status)) if row else ""
+        if row is not None and status != "stopped" and steps_readable():
+            self.edit_sequence.emit(row.id)
