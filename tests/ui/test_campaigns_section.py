@@ -453,3 +453,36 @@ def test_no_campaigns_yet_says_how_to_start(qtbot, demo_ctx, demo_database) -> N
     section.tabs.setCurrentIndex(CAMPAIGNS_TAB)
     assert section.campaigns.empty.isVisible() and section.campaigns.model.rowCount() == 0
     assert not section.campaigns.pause_button.isEnabled()
+
+
+def test_double_click_opens_the_profile_and_the_menu_mirrors_the_buttons(
+    qtbot, demo_ctx, demo_database
+) -> None:
+    _campaign(demo_ctx, demo_database, 3)
+    ids = _settle(demo_ctx, failed=1)
+    section = _section(qtbot, demo_ctx)
+    opened: list[int] = []
+    section.open_profile.connect(opened.append)
+    _click(qtbot, section.outbox.chips["failed"])
+    table = section.outbox.table
+    rect = table.visualRect(section.outbox.model.index(0, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    [(candidate_id,)] = sqlite_rows(
+        demo_database.path, f"SELECT candidate_id FROM outbox_messages WHERE id={ids['failed'][0]}"
+    )
+    assert opened == [candidate_id]
+    _select(section, ids["failed"])
+    menu = section.outbox.context_menu()
+    enabled = {action.text(): action.isEnabled() for action in menu.actions() if action.text()}
+    assert enabled == {
+        "Open profile": True,
+        "Retry": True,
+        "Cancel": True,
+        "It arrived — mark sent": False,
+        "Send again": False,
+    }
+    next(a for a in menu.actions() if a.text() == "Retry").trigger()
+    assert sqlite_rows(
+        demo_database.path, f"SELECT state FROM outbox_messages WHERE id={ids['failed'][0]}"
+    ) == [("queued",)]

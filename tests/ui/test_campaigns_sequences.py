@@ -135,6 +135,14 @@ def test_stop_for_this_candidate(qtbot, monkeypatch, demo_ctx, demo_database) ->
     assert not detail.stop_button.isEnabled()  # still selected, no longer running
     assert published and published[-1].touches("enrollments")
 
+    opened: list[int] = []
+    section.open_profile.connect(opened.append)
+    rect = detail.enrollments.visualRect(detail.model.index(1, 0))
+    viewport = detail.enrollments.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened == [chosen.candidate_id]
+
 
 def test_the_detail_follows_the_selection(qtbot, demo_ctx, demo_database) -> None:
     campaign_id, _ = _sequence(demo_ctx, demo_database, people=2)

@@ -191,6 +191,7 @@ class CampaignsPanel(QWidget):
 
     changes_made = Signal(object)  # Changes
     notice = Signal(str)
+    open_profile = Signal(int)  # candidate id
     show_messages = Signal(int, str)  # campaign id, name: open the Outbox filtered to it
     edit_sequence = Signal(int)  # campaign id
 
@@ -259,6 +260,7 @@ class CampaignsPanel(QWidget):
         self.detail = SequenceDetail(services)
         self.detail.changes_made.connect(self.changes_made)
         self.detail.notice.connect(self.notice)
+        self.detail.open_profile.connect(self.open_profile)
         self.summary = QLabel()
         self.summary.setObjectName("campaignSummary")
         self.summary.setProperty("role", "muted")

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -171,6 +172,7 @@ class OutboxPanel(QWidget):
     changes_made = Signal(object)  # Changes, for the application's broadcast
     notice = Signal(str)  # a short result for the status bar
     counts_changed = Signal(object)  # {state: count} over the whole outbox (or the campaign)
+    open_profile = Signal(int)  # candidate id: a message double-clicked
 
     def __init__(
         self,
@@ -284,6 +286,9 @@ class OutboxPanel(QWidget):
         self.again_button.clicked.connect(lambda: self.resolve_selected(was_sent=False))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
+        self.table.doubleClicked.connect(self._open_profile)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.throttle = ReloadThrottle(self, self.reload)
         self.reload()
 
@@ -448,6 +453,40 @@ class OutboxPanel(QWidget):
             )
             if not was_sent:
                 self.wake()
+
+    def _open_profile(self, index: QModelIndex) -> None:
+        if index.isValid() and index.row() < len(self.model.rows):
+            candidate_id = self.model.rows[index.row()].candidate_id
+            if candidate_id is not None:
+                self.open_profile.emit(candidate_id)
+
+    def context_menu(self) -> QMenu:
+        """The actions that apply to the selection, as on the buttons, plus the profile."""
+        menu = QMenu(self)
+        rows = self._selected_rows()
+        profile = menu.addAction("Open profile")
+        profile.setEnabled(len(rows) == 1 and rows[0].candidate_id is not None)
+        if rows:
+            profile.triggered.connect(lambda: self.open_profile.emit(rows[0].candidate_id))
+        menu.addSeparator()
+        for button in (
+            self.retry_button,
+            self.cancel_button,
+            self.arrived_button,
+            self.again_button,
+        ):
+            action = menu.addAction(button.text())
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        return menu
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        if not index.isValid():
+            return
+        if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            self.table.selectRow(index.row())
+        self.context_menu().exec(self.table.viewport().mapToGlobal(point))
 
     # ---- the dispatcher's problems -----------------------------------------------------------
     def show_problem(self, text: str) -> None:

@@ -109,6 +109,7 @@ class SequenceDetail(QWidget):
 
     changes_made = Signal(object)  # Changes
     notice = Signal(str)
+    open_profile = Signal(int)  # candidate id: an enrolment double-clicked
 
     def __init__(self, services: ServiceContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -170,6 +171,7 @@ class SequenceDetail(QWidget):
         splitter.setStretchFactor(1, 5)
         column.addWidget(splitter, 1)
         self.stop_button.clicked.connect(self.stop_selected)
+        self.enrollments.doubleClicked.connect(self._open_profile)
         self.enrollments.selectionModel().selectionChanged.connect(lambda *_a: self._update())
         self.model.modelReset.connect(self._update)
         self._update()
@@ -213,6 +215,10 @@ class SequenceDetail(QWidget):
                     self.model.index(row, 0),
                     selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
                 )
+
+    def _open_profile(self, index: QModelIndex) -> None:
+        if index.isValid() and index.row() < len(self.model.rows):
+            self.open_profile.emit(self.model.rows[index.row()].candidate_id)
 
     def selected_rows(self) -> list[EnrollmentRow]:
         rows = sorted({index.row() for index in self.enrollments.selectionModel().selectedRows()})

@@ -65,6 +65,7 @@ class SequencesModel(ColumnTableModel):
 class SequencesPanel(QWidget):
     changes_made = Signal(object)  # Changes
     notice = Signal(str)
+    open_profile = Signal(int)  # candidate id
     new_sequence = Signal()
     edit_sequence = Signal(int)  # campaign id
 
@@ -105,6 +106,7 @@ class SequencesPanel(QWidget):
         self.detail = SequenceDetail(services)
         self.detail.changes_made.connect(self.changes_made)
         self.detail.notice.connect(self.notice)
+        self.detail.open_profile.connect(self.open_profile)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)

@@ -41,6 +41,7 @@ class CampaignsSection(QWidget):
 
     changes_made = Signal(object)  # Changes made here, for the application's broadcast
     notice = Signal(str)  # a short result for the status bar
+    open_profile = Signal(int)  # candidate id: a message or an enrolment double-clicked
 
     def __init__(
         self,
@@ -85,6 +86,8 @@ class CampaignsSection(QWidget):
         for panel in (self.outbox, self.campaigns, self.sequences, self.templates):
             panel.changes_made.connect(self._made)
             panel.notice.connect(self.notice)
+        for panel in (self.outbox, self.campaigns, self.sequences):
+            panel.open_profile.connect(self.open_profile)
         self.outbox.counts_changed.connect(self._show_counts)
         self._show_counts(self.outbox.counts)
         self.campaigns.show_messages.connect(self.show_campaign_messages)
