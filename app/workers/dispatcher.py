@@ -441,8 +441,7 @@ class Dispatcher:
                 return report
             if blocked:
                 return replace(report, problem=self._last_problem)
-            due = outbox.next_due_time(self.ctx)
-            if due is None or due > (now or self._clock.now()):
+            if not self._anything_due(now):
                 return report
             return self._send_due(account, now, report)
 
@@ -515,6 +514,8 @@ class Dispatcher:
                     database.record(result)
                     if problem is not None or self._stop.is_set() or self.paused:
                         break
+                    if not prefetch and not self._anything_due(now):
+                        break  # rather than wait for a turn to find nothing
                     if not limiter.wait_turn(self._stop):
                         break
                     current = database.take()
@@ -530,6 +531,10 @@ class Dispatcher:
             unknown=counts.get("unknown", 0),
             problem=problem,
         )
+
+    def _anything_due(self, now: dt.datetime | None) -> bool:
+        due = outbox.next_due_time(self.ctx)
+        return due is not None and due <= (now or self._clock.now())
 
     def _limiter_for(self, account: AccountSettings) -> RateLimiter:
         """One limiter across passes, so that frequent wakes do not add up to bursts."""
