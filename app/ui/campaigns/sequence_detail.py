@@ -159,7 +159,7 @@ class SequenceDetail(QWidget):
         self.enrollments.setShowGrid(False)
         self.enrollments.verticalHeader().hide()
         self.enrollments.horizontalHeader().setStretchLastSection(True)
-        for index, width in enumerate((200, 110, 80, 150, 130, 130)):
+        for index, width in enumerate((200, 110, 80, 150, 140, 140)):
             self.enrollments.setColumnWidth(index, width)
         people_column.addLayout(top)
         people_column.addWidget(self.enrollments, 1)

@@ -99,9 +99,13 @@ class StepsEditor(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(True)
-        self.table.setMinimumHeight(180)
+        self.table.setColumnWidth(DAY_COLUMN, 110)
+        # Room for the spin box and combo box in each row, whatever the style's metrics.
+        row_height = max(QSpinBox().sizeHint().height(), QComboBox().sizeHint().height()) + 8
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        self.table.setMinimumHeight(row_height * 4 + 32)
         column.addWidget(self.table)
 
         buttons = QHBoxLayout()
