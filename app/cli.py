@@ -20,6 +20,7 @@ from app import __version__
 from app.paths import AppPaths, choose_database, resolve_paths
 
 if TYPE_CHECKING:
+    from app.mail.account import AccountSettings
     from app.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     intake.add_argument("--job", type=int, metavar="ID", help="add each candidate to this job")
     intake.add_argument("--stage", metavar="NAME", help="at this stage (default: the first)")
     intake.add_argument("--pool", type=int, metavar="ID", help="add each candidate to this pool")
+
+    _outbox_parser(commands)
     return parser
 
 
@@ -114,6 +117,7 @@ def run(argv: list[str]) -> int:
         "backup": _backup,
         "parse": _parse,
         "import": _import,
+        "outbox": _outbox,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)
     try:
@@ -333,3 +337,139 @@ def _intake_target(database: Database, args: argparse.Namespace) -> object:
         if args.pool is not None and session.get(TalentPool, args.pool) is None:
             raise CommandError(f"There is no talent pool #{args.pool}.")
     return IntakeTarget(job_id=args.job, stage_id=stage_id, pool_id=args.pool)
+
+
+# --- hirebench outbox ------------------------------------------------------------------------
+
+OUTBOX_STATES = ("queued", "sending", "sent", "failed", "cancelled", "unknown")
+
+
+def _outbox_parser(commands: argparse._SubParsersAction) -> None:
+    outbox = commands.add_parser(
+        "outbox", help="list outgoing email by state, or send what is due (--dispatch)"
+    )
+    _database_option(outbox)
+    outbox.add_argument("--json", action="store_true", help="print the result as JSON")
+    outbox.add_argument(
+        "--state",
+        action="append",
+        choices=OUTBOX_STATES,
+        metavar="STATE",
+        help=f"only these states (repeatable): {', '.join(OUTBOX_STATES)}",
+    )
+    outbox.add_argument("--limit", type=int, default=50, metavar="N", help="(%(default)s)")
+    outbox.add_argument(
+        "--dispatch", action="store_true", help="send every message due now, then exit"
+    )
+
+
+def _outbox(paths: AppPaths, args: argparse.Namespace) -> int:
+    """List the outbox (counts by state, then the newest messages), or send what is due."""
+    if args.limit < 1:
+        raise CommandError("--limit must be at least 1.")
+    database = _open(paths, args.database, must_exist=True)
+    try:
+        if args.dispatch:
+            return _outbox_dispatch(database, args)
+        return _outbox_list(database, args)
+    finally:
+        database.close()
+
+
+def _outbox_list(database: Database, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from app.services.context import ServiceContext
+    from app.services.outbox import list_messages, outbox_counts
+    from app.services.unit_of_work import Actor
+
+    ctx = ServiceContext(database.sessions, Actor(None, "cli"))  # reading only
+    counts = outbox_counts(ctx)
+    rows = list_messages(ctx, states=args.state, limit=args.limit)
+    if args.json:
+        payload = {
+            "counts": counts,
+            "messages": [
+                {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in asdict(r).items()}
+                for r in rows
+            ],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print("  ".join(f"{state} {counts.get(state, 0)}" for state in OUTBOX_STATES))
+    for row in rows:
+        recipient = f"{row.candidate_name or row.to_name or ''} <{row.to_address}>".strip()
+        when = row.sent_at or row.next_attempt_at
+        print(f"#{row.id:<7} {row.state:<9} {when:%Y-%m-%d %H:%M}  {recipient}  {row.subject}")
+        if row.last_error:
+            print(f"         {' '.join(row.last_error.split())}")
+    total = sum(counts.get(state, 0) for state in (args.state or OUTBOX_STATES))
+    print(f"{len(rows)} of {total} message(s) shown.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _outbox_password(account: AccountSettings) -> str | None:
+    """The saved password, from the OS keyring; None (said on stderr) when there is none."""
+    try:
+        from app.mail.secrets import KeyringUnavailable, PasswordStore
+    except ImportError:
+        print("hirebench outbox: no password store is available.", file=sys.stderr)
+        return None
+    store = PasswordStore()
+    if store.problem:
+        print(f"hirebench outbox: {store.problem}", file=sys.stderr)
+        return None
+    try:
+        return store.get(account)
+    except KeyringUnavailable as exc:
+        print(f"hirebench outbox: {exc}", file=sys.stderr)
+        return None
+
+
+def _outbox_dispatch(database: Database, args: argparse.Namespace) -> int:
+    """Send what is due now, without the GUI: a line per message, then a summary."""
+    from dataclasses import asdict
+
+    from app.services.context import ServiceContext
+    from app.services.mail_settings import get_account
+    from app.services.users import current_login, ensure_user
+    from app.workers.dispatcher import Dispatcher, DispatchEvent
+
+    ctx = ServiceContext(database.sessions, ensure_user(database.sessions, current_login()))
+    account = get_account(ctx)
+    if not account.configured:
+        raise CommandError("Email is not set up: enter the mail server and From address first.")
+    password = _outbox_password(account) if account.username else None
+    try:
+        from app.services.sequences import queue_due_steps as before_pass
+    except ImportError:  # sequences not installed: only what is already queued goes
+        before_pass = None
+
+    lines = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only JSON
+
+    def report(event: DispatchEvent) -> None:  # on the dispatcher's threads, in order
+        if event.message_id is not None:
+            detail = f": {event.error}" if event.error else ""
+            print(f"{event.state:<9} #{event.message_id}{detail}", file=lines, flush=True)
+
+    dispatcher = Dispatcher(
+        database.sessions, ctx.actor, account, lambda: password, report, before_pass
+    )
+    result = dispatcher.run_until_idle()
+    if result.recovered:
+        print(
+            f"hirebench outbox: {result.recovered} message(s) were being sent when Hirebench "
+            "last stopped; they are 'unknown' until you check whether they arrived.",
+            file=sys.stderr,
+        )
+    if result.problem:
+        print(f"hirebench outbox: {result.problem}", file=sys.stderr)
+    summary = (
+        f"Sent {result.sent}, to retry later {result.retrying}, failed {result.failed}, "
+        f"unknown {result.unknown}, cancelled {result.cancelled}."
+    )
+    print(summary, file=lines)
+    if args.json:
+        print(json.dumps(asdict(result), indent=2))
+    attention = result.problem or result.failed or result.unknown or result.recovered
+    return EXIT_FAILURE if attention else EXIT_OK
