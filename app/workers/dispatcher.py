@@ -7,13 +7,16 @@ nothing is due; it then closes the connection and sleeps until the next message 
 before its first byte leaves, so after a crash `recover_interrupted` finds it and shows it as
 "unknown — check" instead of sending it again.
 
-The database work of a pass runs in order on a helper thread, so that the connection never
-waits for it: while one message is on the wire, the next is already claimed, and the outcome
-of each is recorded (``sent`` with its timeline Activity and audit entry) in the transaction
-that claims the message after next. Nothing is weakened by that: every claim is committed
-before its message's first byte leaves, an outcome not yet recorded when the process dies
-leaves its message in ``sending`` (hence ``unknown``), and the price of the head start is that
-a crash can also leave the one claimed-but-not-yet-sent message ``unknown``.
+The database work of a pass runs on a helper thread, so that the connection never waits for
+it. With no rate limit it keeps up to `CLAIM_AHEAD` messages claimed ahead of the connection
+(each claim committed before those messages are handed over), and records outcomes (``sent``
+with its timeline Activity and audit entry) a few at a time. A campaign then goes out at close
+to the speed of a bare SMTP loop (`tests/perf/bench_campaign.py`) — SQLAlchemy's per-transaction
+cost is several times SQLite's own, so one small transaction per message would halve it. What
+that costs is bounded and never a resend: after a crash, the messages claimed ahead but never
+transmitted and those sent but not yet recorded show as "unknown — check" along with the one
+on the wire (at most `CLAIM_AHEAD` + `RECORD_BATCH` + 2 of them); messages claimed ahead are
+released when a pass stops normally.
 
 Account problems (not set up, no password, wrong password, untrusted certificate) stop
 sending and are reported once through ``on_event``; nothing is claimed meanwhile. A server
@@ -488,9 +491,8 @@ class Dispatcher:
     ) -> DispatchReport:
         """Send until nothing is due, the pass must stop, or a problem concerns every message.
 
-        With no rate limit the next message is claimed (on the database thread) while the
-        current one is on the wire: at most two messages are ``sending`` at once, and one
-        claimed but not sent when the pass stops is released."""
+        Messages come from the pass's database thread (claimed ahead when there is no rate
+        limit) with their bytes already rendered; outcomes go back to it to be recorded."""
         sender = self._connect(account)
         if isinstance(sender, str):
             return replace(report, problem=sender)
