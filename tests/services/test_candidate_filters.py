@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+
+import pytest
+from sqlalchemy import select
 
 from app.services.bulk import tag_candidates
 from app.services.candidates import (
+    SORT_KEYS,
     CandidateFilters,
     candidate_page,
     count_candidates,
@@ -17,6 +22,8 @@ from app.store.database import Database
 from app.store.models import (
     Activity,
     ActivityKind,
+    Candidate,
+    CandidateEmail,
     CandidateSkill,
     JobStatus,
     Skill,
@@ -81,3 +88,116 @@ def test_each_filter_narrows_the_list(ctx: ServiceContext, database: Database):
     assert options.sources == ("LinkedIn", "Referral")
     assert options.tags == ("Top talent",)
     assert options.stages[:3] == ("Applied", "Screened", "Interviewed")
+
+
+# --- sorting by every column, both ways ------------------------------------------------------
+
+FIELD_OF = {
+    "title": "current_title",
+    "employer": "current_employer",
+    "location": "location",
+    "source": "source",
+    "email": "email",
+}
+
+
+def _varied_people(database: Database, count: int = 40) -> None:
+    """Candidates whose list columns repeat, are blank (NULL or ""), hold accents and capitals,
+    with several emails each (only the first by position is shown and sorted by)."""
+    rng = random.Random(7)
+    values = ["Analyst", "analyst", "Émile Co", "Zeta", "Beta", "", None, None]
+    with database.sessions() as session, session.begin():
+        for n in range(count):
+            person = Candidate(
+                first_name=rng.choice(["Ann", "Bo", "Cy", "Åsa"]),
+                last_name=rng.choice(["Lee", "Kim", "Ng"]),
+                current_title=rng.choice(values),
+                current_employer=rng.choice(values),
+                location=rng.choice(values),
+                source=rng.choice(values),
+                created_at=dt.datetime(2026, 1, 1 + n % 5, tzinfo=dt.UTC),
+            )
+            for position, local in enumerate(rng.sample(["zed", "amy", "kit", "bob"], n % 3)):
+                person.emails.append(
+                    CandidateEmail(email=f"{local}{n % 4}@example.com", position=3 - position)
+                )
+            session.add(person)
+
+
+def _expected(database: Database, order: str, descending: bool) -> list[int]:
+    """The order worked out in Python from every candidate's own values: blanks last."""
+    with database.sessions() as session:
+        people = session.scalars(select(Candidate)).all()
+        if order == "name":
+            keyed = [((p.last_name, p.first_name, p.id), p.id) for p in people]
+            return [i for _k, i in sorted(keyed, reverse=descending)]
+        if order == "added":
+            keyed = [((p.created_at, p.id), p.id) for p in people]
+            return [i for _k, i in sorted(keyed, reverse=descending)]
+        if order == "email":
+            value = {
+                p.id: min(p.emails, key=lambda e: (e.position, e.id)).email if p.emails else None
+                for p in people
+            }
+        else:
+            value = {p.id: getattr(p, FIELD_OF[order]) for p in people}
+    filled = sorted(((v, i) for i, v in value.items() if v), reverse=descending)
+    blank = sorted((i for i, v in value.items() if not v), reverse=descending)
+    return [i for _v, i in filled] + blank
+
+
+def _walk(ctx: ServiceContext, order: str, descending: bool, size: int, keyset: bool) -> list[int]:
+    """Every page in turn: after the last row shown (keyset) or by offset."""
+    ids: list[int] = []
+    last = None
+    for _ in range(100):  # a cursor that does not advance must fail, not hang
+        page = candidate_page(
+            ctx,
+            0 if keyset else len(ids),
+            size,
+            order,
+            descending=descending,
+            after=last if keyset else None,
+        )
+        ids.extend(row.id for row in page)
+        if len(page) < size:
+            return ids
+        last = page[-1]
+    raise AssertionError(f"paging never ended: {len(ids)} rows so far")
+
+
+@pytest.mark.parametrize("order", SORT_KEYS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_column_sorts_both_ways_page_by_page(
+    ctx: ServiceContext, database: Database, order: str, descending: bool
+):
+    _varied_people(database)
+    expected = _expected(database, order, descending)
+    assert len(expected) == 40
+    for size, keyset in ((7, True), (7, False), (40, True)):
+        assert _walk(ctx, order, descending, size, keyset) == expected, (size, keyset)
+    assert _walk(ctx, order, not descending, 9, True) == _expected(database, order, not descending)
+
+
+def test_sorted_pages_show_the_first_email_and_keep_filters(
+    ctx: ServiceContext, database: Database
+):
+    _varied_people(database)
+    with database.sessions() as session:
+        beta = set(session.scalars(select(Candidate.id).where(Candidate.source == "Beta")))
+    for order in SORT_KEYS:
+        rows = candidate_page(ctx, 0, 100, order, CandidateFilters(source="beta"), True)
+        assert {row.id for row in rows} == beta, order
+        assert [row.id for row in rows] == [
+            i for i in _expected(database, order, True) if i in beta
+        ]
+    by_email = candidate_page(ctx, 0, 100, "email")
+    with database.sessions() as session:
+        for row in by_email:
+            emails = session.scalars(
+                select(CandidateEmail.email)
+                .where(CandidateEmail.candidate_id == row.id)
+                .order_by(CandidateEmail.position, CandidateEmail.id)
+            ).all()
+            assert row.email == (emails[0] if emails else None)
+    assert candidate_page(ctx, 0, 10, "recent") == candidate_page(ctx, 0, 10, "added", None, True)

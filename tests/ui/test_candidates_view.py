@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
 from sqlalchemy import select
 
-from app.services.candidates import CandidateFilters, count_candidates
+from app.services.candidates import SORT_KEYS, CandidateFilters, count_candidates
 from app.services.jobs import list_jobs
 from app.services.pools import SILVER_MEDALISTS, member_ids
 from app.store.models import Application, CandidateTag, JobStatus, StageKind, Tag
@@ -16,6 +16,7 @@ from app.ui.dialogs.profile import ProfileDialog
 from app.ui.main_window import MainWindow
 from app.ui.sections.bulk_actions import candidate_ids_from
 from app.ui.sections.candidates import PAGE_SIZE, CandidatesSection
+from tests.services.test_candidate_filters import _expected
 
 
 def _section(window: MainWindow) -> CandidatesSection:
@@ -148,3 +149,24 @@ def test_search_box_shows_ranked_results_with_snippets(window: MainWindow, qtbot
     section.search.clear()
     section.apply_search()
     assert model.total == 500 and section.filter_bar.isEnabled()
+
+
+def test_every_column_sorts_both_ways_from_its_header(window: MainWindow, qtbot) -> None:
+    section = _section(window)
+    database = window.workspace.database
+    header = section.table.horizontalHeader()
+    for column, order in enumerate(SORT_KEYS):
+        for descending in (False, True):
+            qt_order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            section.table.sortByColumn(column, qt_order)
+            assert (section.model.order, section.model.descending) == (order, descending)
+            assert section.model.rowCount() == PAGE_SIZE  # still lazy
+            assert _ids(section) == _expected(database, order, descending), (order, descending)
+    # A click on a new column: A to Z first, newest first for Added; a second click reverses.
+    for column, first in ((1, False), (6, True)):
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+        assert (section.model.order, section.model.descending) == (SORT_KEYS[column], first)
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+        assert section.model.descending is not first
+    assert "click a column to sort" in section.header.subtitle.text()

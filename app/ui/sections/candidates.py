@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.candidates import (
+    SORT_KEYS,
     CandidateFilters,
+    CandidateRow,
     candidate_page,
     count_candidates,
     filter_options,
@@ -49,8 +51,8 @@ from app.ui.widgets import SectionHeader, section_layout
 COLUMNS = ("Name", "Current title", "Employer", "Location", "Email", "Source", "Added")
 SEARCH_COLUMNS = ("Name", "Current title", "Location", "Score", "Match")
 PAGE_SIZE = 200
-# Columns the database can order by without scanning: name, and newest first.
-SORTABLE = {0: "name", 6: "recent"}
+# Every list column sorts, both ways: the service's sort key for each column of COLUMNS.
+SORTABLE = dict(enumerate(SORT_KEYS))
 CONTACT_WINDOWS = ((None, "Contacted: any time"), (7, "…in 7 days"), (30, "…in 30 days"))
 CONTACT_WINDOWS += ((90, "…in 90 days"), (365, "…in a year"))
 DNC_CHOICES = ((None, "Do-not-contact: shown"), (False, "…hidden"), (True, "…only them"))
@@ -73,12 +75,14 @@ class CandidateListModel(QAbstractTableModel):
         super().__init__(parent)
         self.services = services
         self.order = "name"
+        self.descending = False
         self.filters = CandidateFilters()
         self.query = ""
         self.warning: str | None = None
         self.capped = False  # a search with more matches than it counts
         self.rows: list[_Row] = []
         self.total = 0
+        self._last: CandidateRow | None = None  # where the next list page starts
 
     @property
     def searching(self) -> bool:
@@ -90,16 +94,28 @@ class CandidateListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.rows, self.warning = [], None
+        self.rows, self.warning, self._last = [], None, None
         if self.searching:
             self.rows = self._search_page(0)
         else:
             self.total = count_candidates(self.services, self.filters)
-            self.rows = self._list_page(0)
+            self.rows = self._list_page()
         self.endResetModel()
 
-    def _list_page(self, offset: int) -> list[_Row]:
-        page = candidate_page(self.services, offset, PAGE_SIZE, self.order, self.filters)
+    def _list_page(self) -> list[_Row]:
+        """The next page of the list, after the last row loaded (keyset paging: as fast deep
+        down the list as at its top)."""
+        page = candidate_page(
+            self.services,
+            0,
+            PAGE_SIZE,
+            self.order,
+            self.filters,
+            descending=self.descending,
+            after=self._last,
+        )
+        if page:
+            self._last = page[-1]
         return [
             _Row(
                 row.id,
@@ -147,7 +163,7 @@ class CandidateListModel(QAbstractTableModel):
         if parent.isValid():
             return
         offset = len(self.rows)
-        page = self._search_page(offset) if self.searching else self._list_page(offset)
+        page = self._search_page(offset) if self.searching else self._list_page()
         if not page:
             self.total = len(self.rows)
             return
@@ -157,8 +173,11 @@ class CandidateListModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         wanted = SORTABLE.get(column)
-        if not self.searching and wanted and wanted != self.order:  # results stay ranked
-            self.order = wanted
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self.searching or wanted is None:  # results stay ranked
+            return
+        if (wanted, descending) != (self.order, self.descending):
+            self.order, self.descending = wanted, descending
             self.reload()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
@@ -170,8 +189,14 @@ class CandidateListModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section]
+        if role == Qt.ItemDataRole.InitialSortOrderRole and not self.searching:
+            # The first click on Added shows the newest first; on the others, A to Z.
+            newest_first = SORTABLE.get(section) == "added"
+            return Qt.SortOrder.DescendingOrder if newest_first else Qt.SortOrder.AscendingOrder
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -355,8 +380,10 @@ class CandidatesSection(QWidget):
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setSortingEnabled(True)
+        # The indicator first: turning sorting on sorts by it, and the model is already in
+        # that order (Name, A to Z), so nothing is loaded twice.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(32)
         header = self.table.horizontalHeader()
@@ -396,7 +423,7 @@ class CandidatesSection(QWidget):
         elif self.model.filters.active:
             text = f"{count} match the filters"
         else:
-            text = f"{count} · click Name or Added to sort"
+            text = f"{count} · click a column to sort, again to reverse"
         self.header.subtitle.setText(text)
 
     def apply_filters(self) -> None:
