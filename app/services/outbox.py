@@ -135,7 +135,7 @@ def _hot() -> SimpleNamespace:
         body=value,
         occurred_at=value,
         user_id=value,
-    )  # in the order of `_activity_values`
+    )  # (candidate, subject, body, occurred at, user)
     hot = SimpleNamespace(
         claim=sql(claim),
         sent=sql(sent),
