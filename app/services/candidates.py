@@ -189,7 +189,7 @@ def _conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> list[A
         conditions.append(Candidate.owner_id == filters.owner_id)
     if filters.contacted_within_days is not None:
         since = utc_now() - dt.timedelta(days=filters.contacted_within_days)
-        conditions.append(pools.last_contacted(Candidate.id) >= since)
+        conditions.append(pools.contacted_since(Candidate.id, since))
     if filters.pool_id is not None:
         conditions.append(pools.member_condition(ctx, filters.pool_id))
     if clean(filters.furthest_stage):

@@ -16,7 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, null, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session, aliased
 
 from app.services.context import Outcome, ServiceContext, outcome
@@ -52,6 +63,7 @@ BUILTIN_POOLS: dict[int, tuple[str, str]] = {
     ),
 }
 CONTACT_KINDS = (ActivityKind.EMAIL, ActivityKind.CALL, ActivityKind.MEETING)
+INBOUND = "in"  # Activity.direction of a reply the candidate sent (migration 0009)
 MAX_QUERY_LENGTH = 500
 
 
@@ -299,11 +311,8 @@ def list_pools(
 # ---- members, with engagement --------------------------------------------------------------
 @dataclass(frozen=True)
 class PoolMember:
-    """A pool member as the pool's table shows it.
-
-    ``replied`` and ``campaigns`` are None while Hirebench cannot tell: activities record no
-    direction (inbound or outbound), and campaigns do not exist yet.
-    """
+    """A pool member as the pool's table shows it, with their engagement: when we last
+    reached out, when they last replied, and how many campaigns have emailed them."""
 
     candidate_id: int
     name: str
@@ -312,8 +321,8 @@ class PoolMember:
     email: str | None
     added_at: dt.datetime | None
     last_contacted: dt.datetime | None
-    replied: bool | None = None
-    campaigns: int | None = None
+    replied: dt.datetime | None = None  # the latest reply logged (an inbound email)
+    campaigns: int = 0  # campaigns that sent the candidate at least one email
 
 
 def count_members(ctx: ServiceContext, pool_id: int) -> int:
@@ -321,7 +330,8 @@ def count_members(ctx: ServiceContext, pool_id: int) -> int:
 
 
 def pool_members(ctx: ServiceContext, pool_id: int, offset: int, limit: int) -> list[PoolMember]:
-    """One page of a pool's members, by name."""
+    """One page of a pool's members, by name, in one query: each engagement figure is a
+    subquery on an indexed candidate id, run for the page's rows only."""
     with ctx.read() as session:
         pool = _pool(session, pool_id)
     if pool.kind == SMART:
@@ -338,6 +348,8 @@ def pool_members(ctx: ServiceContext, pool_id: int, offset: int, limit: int) -> 
             _primary_email(),
             _added_at(pool),
             last_contacted(Candidate.id),
+            last_replied(Candidate.id),
+            campaigns_sent(Candidate.id),
         )
         .where(Candidate.id.in_(members))
         .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
@@ -347,7 +359,17 @@ def pool_members(ctx: ServiceContext, pool_id: int, offset: int, limit: int) -> 
     with ctx.read() as session:
         rows = session.execute(query).all()
     return [
-        PoolMember(row[0], f"{row[1]} {row[2]}", row[3], row[4], row[5], row[6], _aware(row[7]))
+        PoolMember(
+            row[0],
+            f"{row[1]} {row[2]}",
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            _aware(row[7]),
+            _aware(row[8]),
+            row[9] or 0,
+        )
         for row in rows
     ]
 
@@ -372,11 +394,62 @@ def _added_at(pool: _Pool) -> Any:
     )
 
 
+def _is_contact() -> ColumnElement[bool]:
+    """An activity in which we reached the candidate: a call, a meeting or an email that was
+    not their reply (sent by us, or logged before emails had a direction)."""
+    return and_(
+        Activity.kind.in_(CONTACT_KINDS),
+        or_(
+            Activity.kind != ActivityKind.EMAIL,
+            Activity.direction.is_(None),
+            Activity.direction != INBOUND,
+        ),
+    )
+
+
 def last_contacted(candidate_id: Any) -> Any:
-    """The latest email, call or meeting with the candidate (a scalar subquery)."""
+    """The latest call, meeting or outgoing email with the candidate (a scalar subquery)."""
     return (
         select(func.max(Activity.occurred_at))
-        .where(Activity.candidate_id == candidate_id, Activity.kind.in_(CONTACT_KINDS))
+        .where(Activity.candidate_id == candidate_id, _is_contact())
+        .scalar_subquery()
+    )
+
+
+def contacted_since(candidate_id: Any, since: dt.datetime) -> ColumnElement[bool]:
+    """The candidate was contacted (as `last_contacted` counts it) at or after ``since``: an
+    EXISTS that seeks the (candidate, time) index instead of reading every activity."""
+    return exists(
+        select(Activity.id).where(
+            Activity.candidate_id == candidate_id, Activity.occurred_at >= since, _is_contact()
+        )
+    )
+
+
+def last_replied(candidate_id: Any) -> Any:
+    """The latest reply from the candidate: an inbound email (a scalar subquery)."""
+    return (
+        select(func.max(Activity.occurred_at))
+        .where(
+            Activity.candidate_id == candidate_id,
+            Activity.kind == ActivityKind.EMAIL,
+            Activity.direction == INBOUND,
+        )
+        .scalar_subquery()
+    )
+
+
+# The outbox's table, read with Core: ``app.store.engagement`` stays off the start-up path.
+_OUTBOX = table("outbox_messages", column("candidate_id"), column("campaign_id"), column("state"))
+SENT = "sent"  # MessageState.SENT as stored
+
+
+def campaigns_sent(candidate_id: Any) -> Any:
+    """How many campaigns sent the candidate an email (a scalar subquery over the outbox's
+    candidate index)."""
+    return (
+        select(func.count(_OUTBOX.c.campaign_id.distinct()))
+        .where(_OUTBOX.c.candidate_id == candidate_id, _OUTBOX.c.state == SENT)
         .scalar_subquery()
     )
 

@@ -32,6 +32,7 @@ from app.store.models import (
     Stage,
     StageChange,
     StageKind,
+    utc_now,
 )
 from tests.support import AuditWatch
 
@@ -189,9 +190,81 @@ def test_members_show_last_contact_and_unknowns(
     assert [m.name for m in members] == ["Ada Alpha", "Bob Beta"]
     assert members[0].last_contacted == when  # the note is not a contact
     assert members[1].last_contacted is None
-    assert (members[0].replied, members[0].campaigns) == (None, None)
+    assert (members[0].replied, members[0].campaigns) == (None, 0)  # nothing logged yet
     assert members[0].added_at is not None
     assert [m.name for m in pool_members(ctx, pool, 1, 10)] == ["Bob Beta"]
+
+
+def _email(candidate_id: int, when: dt.datetime, direction: str | None) -> Activity:
+    return Activity(
+        candidate_id=candidate_id, kind=ActivityKind.EMAIL, occurred_at=when, direction=direction
+    )
+
+
+def _sent(candidate_id: int, campaign_id: int | None, state: str, n: int) -> object:
+    from app.store.engagement import MessageState, OutboxMessage
+
+    return OutboxMessage(
+        campaign_id=campaign_id,
+        candidate_id=candidate_id,
+        to_address=f"person{candidate_id}@example.com",
+        subject="Hello",
+        body_text="Hello",
+        message_id=f"<{candidate_id}.{n}@example.com>",
+        state=MessageState(state),
+    )
+
+
+def test_members_show_replies_campaigns_and_outgoing_email(
+    ctx: ServiceContext, world: World, database: Database
+):
+    from app.store.engagement import Campaign, CampaignKind
+
+    pool = create_pool(ctx, "Nurture").value
+    ada, bob, cy = world.person("Ada", "A"), world.person("Bob", "B"), world.person("Cy", "C")
+    day = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
+    with database.sessions() as session, session.begin():
+        first, second, third = (Campaign(name=f"C{n}", kind=CampaignKind.BULK) for n in range(3))
+        session.add_all([first, second, third])
+        session.flush()
+        session.add_all(
+            [
+                # Ada: we called, she replied twice (the later one counts), we emailed after.
+                Activity(candidate_id=ada, kind=ActivityKind.CALL, occurred_at=day),
+                _email(ada, day + dt.timedelta(days=10), "out"),
+                _email(ada, day + dt.timedelta(days=3), "in"),
+                _email(ada, day + dt.timedelta(days=9), "in"),
+                # Bob: only his reply is logged; a reply is not us contacting him.
+                _email(bob, day + dt.timedelta(days=4), "in"),
+                # Ada got two emails from the first campaign and one from the second; the
+                # third campaign's email to her failed, and a one-off has no campaign.
+                _sent(ada, first.id, "sent", 1),
+                _sent(ada, first.id, "sent", 2),
+                _sent(ada, second.id, "sent", 3),
+                _sent(ada, third.id, "failed", 4),
+                _sent(ada, None, "sent", 5),
+                # Bob's campaign email is still queued; Cy is in no campaign.
+                _sent(bob, third.id, "queued", 6),
+            ]
+        )
+    add_members(ctx, pool, [ada, bob, cy])
+    members = {m.candidate_id: m for m in pool_members(ctx, pool, 0, 10)}
+    assert members[ada].last_contacted == day + dt.timedelta(days=10)  # the outgoing email
+    assert members[ada].replied == day + dt.timedelta(days=9)
+    assert members[ada].campaigns == 2
+    assert (members[bob].last_contacted, members[bob].replied) == (None, day + dt.timedelta(4))
+    assert members[bob].campaigns == 0
+    assert (members[cy].last_contacted, members[cy].replied, members[cy].campaigns) == (
+        None,
+        None,
+        0,
+    )
+    # The Candidates filter reads "contacted" the same way: Bob's reply does not make him so.
+    from app.services.candidates import CandidateFilters, candidate_page
+
+    since = (utc_now() - day).days + 1
+    contacted = candidate_page(ctx, 0, 10, filters=CandidateFilters(contacted_within_days=since))
+    assert [row.id for row in contacted] == [ada]
 
 
 def test_add_and_remove_members_are_audited_and_idempotent(

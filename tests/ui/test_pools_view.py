@@ -21,17 +21,21 @@ from app.ui.sections.bulk_actions import candidate_mime
 from app.ui.sections.pools import PAGE_SIZE, PoolsSection
 
 
-def _section(window: MainWindow) -> PoolsSection:
+def _section(window: MainWindow, qtbot=None) -> PoolsSection:
+    """The section, with its background counts arrived when ``qtbot`` is given."""
     window.show_section("talent_pools")
-    return window.section("talent_pools")  # type: ignore[return-value]
+    section: PoolsSection = window.section("talent_pools")  # type: ignore[assignment]
+    if qtbot is not None:
+        qtbot.waitUntil(lambda: not section.counting, timeout=10_000)
+    return section
 
 
 def _row_of(section: PoolsSection, pool_id: int) -> int:
     return next(row for row, pool in enumerate(section.pools) if pool.id == pool_id)
 
 
-def test_pools_list_kinds_and_computed_counts(window: MainWindow) -> None:
-    section = _section(window)
+def test_pools_list_kinds_and_computed_counts(window: MainWindow, qtbot) -> None:
+    section = _section(window, qtbot)
     table = section.table
     kinds = [(table.item(r, 0).text(), table.item(r, 2).text()) for r in range(table.rowCount())]
     assert ("Engineering talent", "Static") in kinds
@@ -54,7 +58,7 @@ def test_members_load_lazily_with_engagement_columns(window: MainWindow) -> None
     assert model.total == total and model.rowCount() == min(total, PAGE_SIZE)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers[-3:] == ["Last contacted", "Replied", "Campaigns"]
-    assert model.index(0, 6).data() == "—" and model.index(0, 7).data() == "—"
+    assert model.index(0, 6).data() == "—" and model.index(0, 7).data() == "0"  # none yet
     contacted = [model.index(r, 5).data() for r in range(model.rowCount())]
     assert any(text != "never" for text in contacted)
     while model.canFetchMore():
@@ -78,7 +82,7 @@ def _drop(section: PoolsSection, pool_id: int, ids: list[int]) -> None:
     table.dropEvent(event)
 
 
-def test_candidates_dropped_on_a_pool_row_join_it(window: MainWindow) -> None:
+def test_candidates_dropped_on_a_pool_row_join_it(window: MainWindow, qtbot) -> None:
     pool = create_pool(window.services, "Drop zone")
     window.events.publish(pool.changes)
     section = _section(window)
@@ -88,6 +92,7 @@ def test_candidates_dropped_on_a_pool_row_join_it(window: MainWindow) -> None:
     assert sorted(member_ids(window.services, pool.value)) == sorted(ids)
     assert section.table.item(_row_of(section, pool.value), 1).text() == "3"
     assert section.members_model.total == 3  # the pool is shown with its new members
+    qtbot.waitUntil(lambda: not section.counting, timeout=10_000)
     before = count_members(window.services, SILVER_MEDALISTS)
     _drop(section, SILVER_MEDALISTS, ids)
     assert count_members(window.services, SILVER_MEDALISTS) == before  # refused
@@ -118,20 +123,102 @@ def test_pool_to_pipeline_in_one_step_and_undo(window: MainWindow) -> None:
     assert "Pool: Past applicants" not in sources()
 
 
-def test_smart_pool_follows_a_candidate_change(window: MainWindow) -> None:
+def test_smart_pool_follows_a_candidate_change(window: MainWindow, qtbot) -> None:
     from app.services.pools import create_smart_pool
     from app.services.review import save_review
 
     made = create_smart_pool(window.services, "Zymurgists", "zymurgist")
     window.events.publish(made.changes)
-    section = _section(window)
+    section = _section(window, qtbot)
     row = _row_of(section, made.value)
     assert (section.table.item(row, 2).text(), section.table.item(row, 1).text()) == ("Smart", "0")
     someone = window.section("candidates").model.rows[0].id
     window.events.publish(
         save_review(window.services, someone, {"current_title": "Zymurgist"}).changes
     )
+    assert section.table.item(_row_of(section, made.value), 1).text() == "…"  # recounting
+    qtbot.waitUntil(lambda: not section.counting, timeout=10_000)
     row = _row_of(section, made.value)
     assert section.table.item(row, 1).text() == "1"
     section.select_pool(made.value)
     assert [m.candidate_id for m in section.members_model.rows] == [someone]
+
+
+def test_computed_pools_are_counted_off_the_gui_thread(
+    window: MainWindow, qtbot, monkeypatch
+) -> None:
+    """The section appears with "…" for the computed pools; a worker thread counts them, and
+    a count that finishes after a reload is dropped, not shown."""
+    import threading
+
+    from app.ui.sections import pools as pools_section
+
+    counted_on: list[tuple[int, threading.Thread]] = []
+    release = threading.Event()
+    real = pools_section.count_members
+
+    def slow_count(services: object, pool_id: int) -> int:
+        counted_on.append((pool_id, threading.current_thread()))
+        assert release.wait(10), "the test never released the count"
+        return real(services, pool_id)
+
+    monkeypatch.setattr(pools_section, "count_members", slow_count)
+    section = _section(window)  # returns while the worker waits: the GUI thread is free
+    for pool_id in (SILVER_MEDALISTS, PAST_APPLICANTS):
+        assert section.table.item(_row_of(section, pool_id), 1).text() == "…"
+    assert section.counting
+    qtbot.waitUntil(lambda: len(counted_on) == 1, timeout=5000)
+    old = section._generation
+    section.reload()  # a new list: whatever the first count finds is stale
+    section._counted(old, SILVER_MEDALISTS, 123_456)  # as a late signal would arrive
+    assert section.table.item(_row_of(section, SILVER_MEDALISTS), 1).text() == "…"
+    release.set()
+    qtbot.waitUntil(lambda: not section.counting, timeout=10_000)
+    main = threading.main_thread()
+    assert counted_on and all(thread is not main for _pool, thread in counted_on)
+    for pool_id in (SILVER_MEDALISTS, PAST_APPLICANTS):
+        shown = section.table.item(_row_of(section, pool_id), 1).text()
+        assert int(shown.replace(",", "")) == real(window.services, pool_id)
+
+
+def test_members_show_replies_and_campaigns(window: MainWindow, qtbot) -> None:
+    import datetime as dt
+
+    from app.services.pools import add_members
+    from app.store.engagement import Campaign, CampaignKind, MessageState, OutboxMessage
+    from app.store.models import Activity, ActivityKind
+
+    pool = create_pool(window.services, "Engaged")
+    someone = window.section("candidates").model.rows[0].id
+    add_members(window.services, pool.value, [someone])
+    replied = dt.datetime(2026, 6, 2, 15, 0, tzinfo=dt.UTC)
+    with window.services.write() as tx:
+        campaign = Campaign(name="Autumn roles", kind=CampaignKind.BULK)
+        tx.session.add(campaign)
+        tx.session.flush()
+        tx.session.add(
+            Activity(
+                candidate_id=someone,
+                kind=ActivityKind.EMAIL,
+                direction="in",
+                occurred_at=replied,
+            )
+        )
+        tx.session.add(
+            OutboxMessage(
+                campaign_id=campaign.id,
+                candidate_id=someone,
+                to_address="someone@example.com",
+                subject="Autumn roles",
+                body_text="Hello",
+                message_id="<autumn.1@example.com>",
+                state=MessageState.SENT,
+            )
+        )
+    window.events.publish(pool.changes)
+    section = _section(window, qtbot)
+    assert section.select_pool(pool.value)
+    model = section.members_model
+    assert model.index(0, 6).data() == replied.astimezone().strftime("%Y-%m-%d")
+    assert model.index(0, 7).data() == "1"
+    assert "reply" in model.index(0, 6).data(Qt.ItemDataRole.ToolTipRole)

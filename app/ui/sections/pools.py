@@ -1,21 +1,30 @@
 """The Talent pools section: the CRM's long-term lists, their sizes and their members.
 
 Static pools hold the people added to them; smart pools are saved searches and built-in
-pools (silver medalists, past applicants) are computed, so both are always current. Resume
-files dropped on a pool's row are imported into it; candidates dragged from the Candidates
-table onto a static pool's row join it.
+pools (silver medalists, past applicants) are computed, so both are always current. Counting a
+computed pool takes up to half a second at 100,000 candidates, so the list appears at once with
+"…" in their Members cells and a background thread (`PoolCounter`, its own sessions) fills them
+in. Resume files dropped on a pool's row are imported into it; candidates dragged from the
+Candidates table onto a static pool's row join it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import threading
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
+    QRunnable,
     Qt,
+    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStack
@@ -36,6 +45,7 @@ from app.services.context import ServiceContext
 from app.services.pools import (
     BUILTIN,
     SMART,
+    STATIC,
     PoolMember,
     PoolRow,
     count_members,
@@ -61,9 +71,57 @@ MEMBER_COLUMNS = (
     "Campaigns",
 )
 PAGE_SIZE = 200
-UNKNOWN = "—"  # replied: activities carry no direction yet; campaigns: none exist yet
+NONE_YET = "—"  # no reply logged
+COUNTING = "…"  # a computed pool's size, until the background count arrives
+ENGAGEMENT_TIPS = {
+    5: "The last call, meeting or email sent to this person",
+    6: "The last reply logged from this person (an incoming email)",
+    7: "How many campaigns have sent this person an email",
+}
 
 _Index = QModelIndex | QPersistentModelIndex
+log = logging.getLogger(__name__)
+
+
+class _CountSignals(QObject):
+    counted = Signal(int, int, int)  # generation, pool id, members (-1: could not count)
+
+
+class PoolCounter(QRunnable):
+    """Counts the members of computed pools off the GUI thread, one pool at a time.
+
+    Each count opens its own sessions (`ServiceContext.read`); only ids and counts go back,
+    by a signal queued to the GUI thread. ``generation`` tells the section whether a result
+    is still wanted: a reload starts a new generation and cancels this one.
+    """
+
+    def __init__(
+        self,
+        services: ServiceContext,
+        generation: int,
+        pool_ids: Sequence[int],
+        signals: _CountSignals,
+    ):
+        super().__init__()
+        self.services = services
+        self.generation = generation
+        self.pool_ids = tuple(pool_ids)
+        self.signals = signals
+        self.cancelled = threading.Event()
+
+    def run(self) -> None:
+        for pool_id in self.pool_ids:
+            if self.cancelled.is_set():
+                return
+            try:
+                members = count_members(self.services, pool_id)
+            except Exception:  # a pool deleted meanwhile, a locked database: show it, go on
+                log.exception("counting the members of pool %s failed", pool_id)
+                members = -1
+            try:
+                self.signals.counted.emit(self.generation, pool_id, members)
+            except RuntimeError:  # the section was closed while counting
+                return
 
 
 class PoolTable(QTableWidget):
@@ -177,8 +235,8 @@ class PoolMembersModel(QAbstractTableModel):
         member = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return _member_values(member)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (6, 7):
-            return "Not recorded yet: Hirebench cannot tell replies or campaigns apart yet."
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return ENGAGEMENT_TIPS.get(index.column())
         if role == Qt.ItemDataRole.UserRole:
             return member.candidate_id
         return None
@@ -189,8 +247,6 @@ def _day(value: Any) -> str:
 
 
 def _member_values(member: PoolMember) -> tuple[str, ...]:
-    replied = UNKNOWN if member.replied is None else ("Yes" if member.replied else "No")
-    campaigns = UNKNOWN if member.campaigns is None else str(member.campaigns)
     return (
         member.name,
         member.current_title or "",
@@ -198,8 +254,8 @@ def _member_values(member: PoolMember) -> tuple[str, ...]:
         member.email or "",
         _day(member.added_at),
         _day(member.last_contacted) or "never",
-        replied,
-        campaigns,
+        _day(member.replied) or NONE_YET,
+        f"{member.campaigns:,}",
     )
 
 
@@ -218,6 +274,15 @@ class PoolsSection(QWidget):
         super().__init__(parent)
         self.services = services
         self.pools: list[PoolRow] = []
+        # Created before the signals object, so destroyed (waiting for a count in progress)
+        # before it: a count never reports to a deleted object.
+        self._threads = QThreadPool(self)
+        self._threads.setMaxThreadCount(1)
+        self._signals = _CountSignals(self)
+        self._signals.counted.connect(self._counted, Qt.ConnectionType.QueuedConnection)
+        self._generation = 0
+        self._counter: PoolCounter | None = None
+        self._pending: set[int] = set()  # computed pools not counted yet
         layout = section_layout(self)
         self.header = SectionHeader("Talent pools", "")
         new_smart = QPushButton("New smart pool…")
@@ -291,12 +356,19 @@ class PoolsSection(QWidget):
 
     # ---- the pools list ---------------------------------------------------------------------
     def reload(self) -> None:
+        """The pools at once (stored counts only); computed pools are counted in the
+        background, and any count still running for the previous list is dropped."""
         chosen = self.current_pool_id()
-        self.pools = list_pools(self.services, include_builtin=True)
+        self.pools = list_pools(self.services, include_builtin=True, counted=False)
+        self._generation += 1
+        if self._counter is not None:
+            self._counter.cancelled.set()
+        self._pending = {pool.id for pool in self.pools if pool.kind != STATIC}
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.pools))
         for row, pool in enumerate(self.pools):
-            members = QTableWidgetItem(f"{pool.members:,}")
+            counted = pool.id not in self._pending
+            members = QTableWidgetItem(f"{pool.members:,}" if counted else COUNTING)
             members.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             name = QTableWidgetItem(pool.name)
             name.setData(POOL_ID_ROLE, pool.id)
@@ -311,14 +383,39 @@ class PoolsSection(QWidget):
             self.table.setItem(row, 2, QTableWidgetItem(KIND_LABELS.get(pool.kind, pool.kind)))
             self.table.setItem(row, 3, QTableWidgetItem(description))
         self.table.blockSignals(False)
-        stored = [pool for pool in self.pools if pool.kind != BUILTIN]
-        people = sum(pool.members for pool in stored)
-        self.header.subtitle.setText(
-            f"{len(stored)} pools · {people:,} members · built-in pools are computed"
-        )
+        self._show_totals()
+        if self._pending:
+            ids = [pool.id for pool in self.pools if pool.id in self._pending]
+            self._counter = PoolCounter(self.services, self._generation, ids, self._signals)
+            self._threads.start(self._counter)
         if chosen is not None and self.select_pool(chosen):
             return
         self._pool_chosen()
+
+    @property
+    def counting(self) -> bool:
+        """Whether computed pools are still being counted."""
+        return bool(self._pending)
+
+    def _counted(self, generation: int, pool_id: int, members: int) -> None:
+        if generation != self._generation or pool_id not in self._pending:
+            return  # a count for a list that has since been reloaded
+        self._pending.discard(pool_id)
+        for row, pool in enumerate(self.pools):
+            if pool.id == pool_id:
+                self.pools[row] = dataclasses.replace(pool, members=max(members, 0))
+                item = self.table.item(row, 1)
+                item.setText(f"{members:,}" if members >= 0 else "?")
+                item.setToolTip("" if members >= 0 else "Could not be counted; see the log.")
+        self._show_totals()
+
+    def _show_totals(self) -> None:
+        stored = [pool for pool in self.pools if pool.kind != BUILTIN]
+        waiting = any(pool.id in self._pending for pool in stored)
+        people = COUNTING if waiting else f"{sum(pool.members for pool in stored):,}"
+        self.header.subtitle.setText(
+            f"{len(stored)} pools · {people} members · built-in pools are computed"
+        )
 
     def select_pool(self, pool_id: int) -> bool:
         for row, pool in enumerate(self.pools):
