@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.store.db import WRITE_INTENT
 from app.store.models import AuditEntry
 
 
@@ -117,6 +118,12 @@ class Transaction:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session], actor: Actor) -> Iterator[Transaction]:
-    """Open a session, yield the unit of work, commit on success and roll back on error."""
+    """Open a session, yield the unit of work, commit on success and roll back on error.
+
+    The transaction takes SQLite's write lock when it begins (BEGIN IMMEDIATE), waiting up to
+    busy_timeout for another writer, so a read-then-write use case never fails half-way
+    because someone else committed in between.
+    """
     with factory() as session, session.begin():
+        session.connection(execution_options={WRITE_INTENT: True})
         yield Transaction(session, actor)

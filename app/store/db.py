@@ -131,8 +131,18 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option a unit of work sets on its connection to take the write lock up front.
+WRITE_INTENT = "hirebench_write"
+
+
 def _on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A write transaction that began deferred and read first cannot wait for the lock when
+    # another writer (the mail dispatcher, say) commits in between: SQLite fails it at once
+    # with "database is locked", busy_timeout or not. BEGIN IMMEDIATE waits its turn instead.
+    if connection.get_execution_options().get(WRITE_INTENT):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
 
 
 def create_sqlite_engine(path: Path, **kwargs: Any) -> Engine:

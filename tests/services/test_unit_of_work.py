@@ -18,7 +18,7 @@ from app.services.unit_of_work import (
 )
 from app.store.database import Database
 from app.store.models import AuditEntry, Client, JobStatus
-from tests.support import AuditWatch, count_rows
+from tests.support import AuditWatch, count_rows, sqlite_rows
 
 
 class TestChanges:
@@ -123,3 +123,59 @@ def test_read_sessions_do_not_persist_changes(ctx: ServiceContext, database: Dat
         session.add(Client(name="Never saved"))
         session.flush()
     assert count_rows(database, "clients") == 0
+
+
+class TestWriteLock:
+    """A unit of work holds SQLite's write lock from its start, so a read-then-write use case
+    waits for a concurrent writer instead of failing with "database is locked"."""
+
+    def test_a_write_takes_the_lock_before_its_first_statement(self, database: Database):
+        import sqlite3
+
+        from app.services.context import ServiceContext
+        from app.services.unit_of_work import Actor
+
+        ctx = ServiceContext(database.sessions, Actor(None, "test"))
+        other = sqlite3.connect(database.path, timeout=0, isolation_level=None)
+        try:
+            with ctx.write(), pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            other.execute("BEGIN IMMEDIATE")  # released at commit
+            other.execute("ROLLBACK")
+            with ctx.read() as session:
+                session.execute(select(Client.id)).all()
+                other.execute("BEGIN IMMEDIATE")  # reads take no write lock
+                other.execute("ROLLBACK")
+        finally:
+            other.close()
+
+    def test_read_then_write_waits_for_a_concurrent_writer(self, database: Database):
+        import threading
+
+        from app.services.context import ServiceContext
+        from app.services.unit_of_work import Actor
+
+        ctx = ServiceContext(database.sessions, Actor(None, "test"))
+        errors: list[BaseException] = []
+        started = threading.Barrier(2)
+
+        def writer(prefix: str) -> None:
+            try:
+                started.wait()
+                for number in range(40):
+                    with ctx.write() as tx:
+                        tx.session.execute(select(Client.id)).all()  # read first…
+                        tx.session.add(Client(name=f"{prefix} {number}"))  # …then write
+                        tx.audit("client.create", "client", None)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=writer, args=(p,)) for p in ("A", "B")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        names = sqlite_rows(database.path, "SELECT name FROM clients")
+        assert sum(name.startswith("A ") for (name,) in names) == 40
+        assert sum(name.startswith("B ") for (name,) in names) == 40
