@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAIL_START_DELAY_MS = 2500
+MAIL_CHANGES_INTERVAL_MS = 1000
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("jobs", "Jobs"),
@@ -111,6 +112,13 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         self._intake: IntakeDock | None = None  # made on first import: not needed to start
         self._mail: MailRuntime | None = None  # the outbox dispatcher, started after start-up
+        self._mail_pending = Changes()
+        self._mail_flush = QTimer(self, singleShot=True, interval=MAIL_CHANGES_INTERVAL_MS)
+        self._mail_flush.timeout.connect(self._flush_mail_changes)
+        self._mail_quiet = QTimer(self, singleShot=True, interval=MAIL_CHANGES_INTERVAL_MS * 2)
+        self._mail_quiet.timeout.connect(
+            lambda: None if self._mail_flush.isActive() else self.watcher.resume()
+        )
         self.setAcceptDrops(True)
         if workspace.settings.inbox_folder:
             folder = workspace.settings.inbox_folder
@@ -568,7 +576,22 @@ class MainWindow(QMainWindow):
 
             self._mail = MailRuntime(self.services, parent=self)
             self._mail.problem.connect(lambda text: self.statusBar().showMessage(text, 15000))
+            self._mail.changes_made.connect(self._mail_changes)
         return self._mail
+
+    def _mail_changes(self, changes: Changes) -> None:
+        """What the dispatcher wrote (sent mail on timelines, outbox states), broadcast at
+        most once a second so a 1,000-message campaign does not reload every view per batch.
+        Its commits are ours, not another program's: the watcher rests meanwhile."""
+        self._mail_pending = self._mail_pending | changes
+        self.watcher.pause()
+        if not self._mail_flush.isActive():
+            self._mail_flush.start()
+
+    def _flush_mail_changes(self) -> None:
+        changes, self._mail_pending = self._mail_pending, Changes()
+        self.events.publish(changes, self._mail)
+        self._mail_quiet.start()  # the watcher resumes once the dispatcher goes quiet
 
     def _start_mail(self) -> None:
         self.mail_runtime.start()
