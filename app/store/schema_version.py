@@ -14,4 +14,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0007_candidate_search",
     "0008_lookup_indexes",
     "0009_engagement",
+    "0010_outgoing_mail_unindexed",
 )
