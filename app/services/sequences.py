@@ -705,6 +705,70 @@ def stop_enrollment(
 
 
 @dataclass(frozen=True)
+class StepRow:
+    position: int
+    delay_days: int
+    template_id: int
+    template_name: str
+
+
+@dataclass(frozen=True)
+class SequenceInfo:
+    """A sequence as its editor and detail view show it."""
+
+    id: int
+    name: str
+    status: CampaignStatus
+    job_id: int | None
+    job_title: str | None  # "Title — Client"
+    steps: tuple[StepRow, ...]
+    enrolled: int  # enrolments still running
+
+
+def sequence_detail(ctx: ServiceContext, campaign_id: int) -> SequenceInfo:
+    """The sequence's name, job, ordered steps and how many people are going through it."""
+    from app.store.models import Client
+
+    s, t = SequenceStep.__table__.c, EmailTemplate.__table__.c
+    with ctx.read() as session:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None or campaign.kind != CampaignKind.SEQUENCE:
+            raise NotFoundError(f"Sequence #{campaign_id} no longer exists.")
+        job_title = None
+        if campaign.job_id is not None:
+            found = session.execute(
+                select(Job.title, Client.name)
+                .join(Client, Client.id == Job.client_id)
+                .where(Job.id == campaign.job_id)
+            ).first()
+            job_title = f"{found[0]} — {found[1]}" if found else None
+        steps = tuple(
+            StepRow(position, delay, template_id, name)
+            for position, delay, template_id, name in session.execute(
+                select(s.position, s.delay_days, s.template_id, t.name)
+                .join(EmailTemplate.__table__, t.id == s.template_id)
+                .where(s.campaign_id == campaign_id)
+                .order_by(s.position)
+            )
+        )
+        enrolled = session.scalar(
+            select(func.count()).where(
+                SequenceEnrollment.campaign_id == campaign_id,
+                SequenceEnrollment.status == EnrollmentStatus.ACTIVE,
+            )
+        )
+        return SequenceInfo(
+            id=campaign.id,
+            name=campaign.name,
+            status=campaign.status,
+            job_id=campaign.job_id,
+            job_title=job_title,
+            steps=steps,
+            enrolled=enrolled or 0,
+        )
+
+
+@dataclass(frozen=True)
 class EnrollmentRow:
     """One candidate in a sequence, as the Campaigns view lists them."""
 

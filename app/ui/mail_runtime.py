@@ -167,6 +167,11 @@ class MailRuntime(QObject):
         self._keyring_problem = None
         return password
 
+    @property
+    def last_problem(self) -> str | None:
+        """What stops sending now, if anything (for a view opened after it was reported)."""
+        return self._last_problem
+
     # ---- on the GUI thread ----------------------------------------------------------------
     def _deliver(self, event: Any) -> None:
         self.event.emit(event)

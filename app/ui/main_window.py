@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
             page = campaigns.CampaignsSection(self.services, self.icons, self.mail_runtime)
             page.changes_made.connect(lambda changes, page=page: self.events.publish(changes, page))
             page.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            page.open_profile.connect(self.open_profile)
             return page
         if key == "reports":
             from app.ui.sections import reports

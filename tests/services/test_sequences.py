@@ -527,3 +527,27 @@ def test_a_pipeline_move_stops_the_watching_sequence_at_once(
     assert enrolment(database, a).status == "stopped"
     assert enrolment(database, a).stop_reason == "stage changed"
     assert enrolment(database, b).status == "active"
+
+
+def test_sequence_detail_reads_the_steps_job_and_running_enrolments_back(
+    mail: ServiceContext, database: Database
+) -> None:
+    from app.services.sequences import sequence_detail, stop_enrollment
+
+    job = make_job(mail)
+    steps = three_steps(mail)
+    campaign = create_sequence(mail, "Warm intro", steps, job_id=job).value
+    a, _b = enroll(
+        mail, campaign, [person(mail, "Ana"), person(mail, "Ben")], now=T0
+    ).value.enrolled
+    stop_enrollment(mail, a)
+    info = sequence_detail(mail, campaign)
+    assert (info.id, info.name, info.job_id, info.enrolled) == (campaign, "Warm intro", job, 1)
+    assert info.job_title is not None and " — " in info.job_title
+    assert [(s.position, s.delay_days, s.template_id, s.template_name) for s in info.steps] == [
+        (0, 0, steps[0].template_id, "Intro"),
+        (1, 3, steps[1].template_id, "Nudge"),
+        (2, 10, steps[2].template_id, "Last call"),
+    ]
+    with pytest.raises(NotFoundError):
+        sequence_detail(mail, campaign + 999)

@@ -486,3 +486,16 @@ def test_double_click_opens_the_profile_and_the_menu_mirrors_the_buttons(
     assert sqlite_rows(
         demo_database.path, f"SELECT state FROM outbox_messages WHERE id={ids['failed'][0]}"
     ) == [("queued",)]
+
+
+def test_a_problem_reported_before_the_section_opened_shows_when_it_opens(
+    qtbot, demo_ctx, demo_database, runtime
+) -> None:
+    from app.workers.dispatcher import DispatchEvent
+
+    text = "Could not connect to smtp.example.com:587: Connection refused"
+    runtime._deliver(DispatchEvent(None, None, "offline", text))  # as the dispatcher reports
+    assert runtime.last_problem == text
+    section = _section(qtbot, demo_ctx, runtime)
+    assert not section.outbox.problem.isHidden()
+    assert text in section.outbox.problem_text.text()

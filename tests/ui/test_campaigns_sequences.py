@@ -57,15 +57,13 @@ def _section(qtbot, ctx: ServiceContext) -> CampaignsSection:
     return section
 
 
-def _in_editor(act: Callable[[SequenceEditorDialog], None], tries: int = 100) -> None:
-    """Act on the modal sequence editor once open (looking for up to 2 s); reject it if
-    ``act`` fails, so a broken test ends instead of waiting on an open dialog."""
+def _in_editor(act: Callable[[SequenceEditorDialog], None]) -> None:
+    """Act on the modal sequence editor once open; reject it if ``act`` fails."""
 
-    def handle(left: int = tries) -> None:
+    def handle() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, SequenceEditorDialog):
-            if left:
-                QTimer.singleShot(20, lambda: handle(left - 1))
+            QTimer.singleShot(20, handle)
             return
         try:
             act(dialog)
@@ -100,6 +98,12 @@ def test_sequences_tab_lists_sequences_with_enrolment_counts(qtbot, demo_ctx, de
     assert shown == ["Warm intro", "Running", "4", "4", "0", "0"]
     assert panel.select_sequence(campaign_id)
     detail = panel.detail
+    steps = [[detail.steps.item(r, c).text() for c in range(3)] for r in range(3)]
+    assert steps == [
+        ["1", "day 0", "Hello 1"],
+        ["2", "day 3", "Hello 2"],
+        ["3", "day 10", "Hello 3"],
+    ]
     assert detail.model.rowCount() == 4
     assert {detail.model.index(r, 2).data() for r in range(4)} == {"Active"}
     assert detail.model.index(0, 1).data() == "Step 1 of 3"
@@ -135,14 +139,6 @@ def test_stop_for_this_candidate(qtbot, monkeypatch, demo_ctx, demo_database) ->
     assert not detail.stop_button.isEnabled()  # still selected, no longer running
     assert published and published[-1].touches("enrollments")
 
-    opened: list[int] = []
-    section.open_profile.connect(opened.append)
-    rect = detail.enrollments.visualRect(detail.model.index(1, 0))
-    viewport = detail.enrollments.viewport()
-    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
-    assert opened == [chosen.candidate_id]
-
 
 def test_the_detail_follows_the_selection(qtbot, demo_ctx, demo_database) -> None:
     campaign_id, _ = _sequence(demo_ctx, demo_database, people=2)
@@ -150,7 +146,7 @@ def test_the_detail_follows_the_selection(qtbot, demo_ctx, demo_database) -> Non
     section.tabs.setCurrentIndex(CAMPAIGNS_TAB)
     panel = section.campaigns
     assert panel.select_campaign(campaign_id)
-    assert panel.detail.isVisible() and panel.detail.model.rowCount() == 2
+    assert panel.edit_button.isVisible() and panel.detail.isVisible()
     panel.table.clearSelection()
     assert not panel.detail.isVisible() and not panel.edit_button.isVisible()
     assert panel.summary.text() == "Choose a campaign to see its details."
@@ -178,3 +174,27 @@ def test_new_sequence_from_the_header(qtbot, demo_ctx, demo_database) -> None:
         f"WHERE campaign_id={current.id} ORDER BY position",
     )
     assert rows == [(0, 0, first), (1, 7, second)]
+    assert section.sequences.detail.steps.rowCount() == 2
+
+
+def test_edit_steps_from_the_sequences_tab(qtbot, demo_ctx, demo_database) -> None:
+    campaign_id, (first, second, third) = _sequence(demo_ctx, demo_database, people=2)
+    section = _section(qtbot, demo_ctx)
+    section.tabs.setCurrentIndex(SEQUENCES_TAB)
+    assert section.sequences.select_sequence(campaign_id)
+
+    def drop_last(dialog: SequenceEditorDialog) -> None:
+        assert [s.template_id for s in dialog.editor.steps()] == [first, second, third]
+        dialog.editor.table.selectRow(2)
+        dialog.editor.remove_selected()
+        _save(dialog)
+
+    _in_editor(drop_last)
+    qtbot.mouseClick(section.sequences.edit_button, Qt.MouseButton.LeftButton)
+    rows = sqlite_rows(
+        demo_database.path,
+        f"SELECT delay_days FROM sequence_steps WHERE campaign_id={campaign_id} ORDER BY position",
+    )
+    assert rows == [(0,), (3,)]
+    assert section.sequences.detail.steps.rowCount() == 2
+    assert section.sequences.current_id() == campaign_id

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from app.services.context import ServiceContext
 from app.services.email_templates import TemplateInput, archive_template, save_template
-from app.services.sequences import StepInput
+from app.services.sequences import StepInput, create_sequence, enroll
 from app.store.database import Database
-from app.store.engagement import Campaign, CampaignKind, SequenceStep
+from app.store.engagement import Campaign, CampaignKind, SequenceEnrollment, SequenceStep
+from app.store.models import Candidate
 from app.ui.dialogs.sequence_editor import SequenceDraft, SequenceEditorDialog, steps_problem
 
 
@@ -162,3 +163,36 @@ def test_an_archived_template_is_refused_by_the_service(qtbot, demo_ctx, demo_da
     assert dialog.isVisible()
     assert "archived" in dialog.error_text("")  # the service's message, shown in the dialog
     assert len(_sequences(demo_database)) == before
+
+
+def test_edit_steps_of_a_sequence_with_enrolled_candidates(qtbot, demo_ctx, demo_database) -> None:
+    ids = _templates(demo_ctx)
+    campaign_id = create_sequence(
+        demo_ctx, "Nurture", [StepInput(ids["Intro A"], 0), StepInput(ids["Follow-up B"], 5)]
+    ).value
+    with demo_database.sessions() as session:
+        people = list(
+            session.scalars(
+                select(Candidate.id).where(Candidate.do_not_contact.is_(False)).limit(5)
+            )
+        )
+    enroll(demo_ctx, campaign_id, people)
+    dialog = _dialog(qtbot, demo_ctx, campaign_id)
+    editor = dialog.editor
+    assert dialog.name.text() == "Nurture" and dialog.name.isReadOnly()
+    assert [s.delay_days for s in editor.steps()] == [0, 5]
+    assert [s.template_id for s in editor.steps()] == [ids["Intro A"], ids["Follow-up B"]]
+    editor.day_box(1).setValue(2)
+    editor.add_step(ids["Last call C"], 8)
+    _save(qtbot, dialog)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert _steps(demo_database, campaign_id) == [
+        (0, 0, ids["Intro A"]),
+        (1, 2, ids["Follow-up B"]),
+        (2, 8, ids["Last call C"]),
+    ]
+    with demo_database.sessions() as session:
+        enrolled = session.scalars(
+            select(SequenceEnrollment).where(SequenceEnrollment.campaign_id == campaign_id)
+        ).all()
+    assert enrolled and all(e.status == "active" for e in enrolled)

@@ -30,7 +30,7 @@ from app.services.campaigns import CampaignRow
 from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import NotFoundError, ValidationError
 from app.ui.campaigns.outbox import local_time
-from app.ui.campaigns.sequence_detail import SequenceDetail, steps_readable
+from app.ui.campaigns.sequence_detail import SequenceDetail
 from app.ui.campaigns.throttle import ReloadThrottle
 from app.ui.table_model import ColumnTableModel
 
@@ -329,7 +329,7 @@ class CampaignsPanel(QWidget):
         self.resume_button.setEnabled(status == "paused")
         self.stop_button.setEnabled(status in ("active", "paused", "finished"))
         self.messages_button.setEnabled(row is not None)
-        self.edit_button.setVisible(sequence and steps_readable())
+        self.edit_button.setVisible(sequence)
         self.edit_button.setEnabled(sequence and status != "stopped")
         if row is None:
             self.summary.setText("Choose a campaign to see its details.")

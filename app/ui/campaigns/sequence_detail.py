@@ -37,16 +37,9 @@ ENROLLMENT_STATUS = {"active": "Active", "finished": "Finished", "stopped": "Sto
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def read_sequence(services: ServiceContext, campaign_id: int) -> Any | None:
-    """The sequence's name, job and ordered steps from ``sequences.sequence_detail``, or None
-    while that reader is not installed: the steps are then neither shown nor editable."""
-    reader = getattr(sequences, "sequence_detail", None)
-    return None if reader is None else reader(services, campaign_id)
-
-
-def steps_readable() -> bool:
-    """Whether a sequence's steps can be read back (to show them and to edit them)."""
-    return getattr(sequences, "sequence_detail", None) is not None
+def read_sequence(services: ServiceContext, campaign_id: int) -> sequences.SequenceInfo:
+    """The sequence's name, job and ordered steps."""
+    return sequences.sequence_detail(services, campaign_id)
 
 
 def _status(row: EnrollmentRow) -> str:
@@ -197,8 +190,8 @@ class SequenceDetail(QWidget):
             self.steps.setRowCount(0)
             self.model.set_rows([])
             return
-        self.steps_box.setVisible(detail is not None)
-        steps = list(detail.steps) if detail is not None else []
+        self.steps_box.setVisible(True)
+        steps = list(detail.steps)
         self.steps.setRowCount(len(steps))
         for row, step in enumerate(steps):
             self.steps.setItem(row, 0, QTableWidgetItem(str(row + 1)))

@@ -24,7 +24,7 @@ from app.services.campaigns import CampaignRow, list_campaigns
 from app.services.context import ServiceContext
 from app.ui.campaigns.campaign_list import kind_of, status_label
 from app.ui.campaigns.outbox import local_time
-from app.ui.campaigns.sequence_detail import SequenceDetail, steps_readable
+from app.ui.campaigns.sequence_detail import SequenceDetail
 from app.ui.campaigns.throttle import ReloadThrottle
 from app.ui.table_model import ColumnTableModel
 
@@ -82,7 +82,7 @@ class SequencesPanel(QWidget):
         self.edit_button.setObjectName("editSequence")
         actions.addWidget(self.new_button)
         actions.addWidget(self.edit_button)
-        self.edit_button.setVisible(steps_readable())
+        self.edit_button.setVisible(True)
         actions.addStretch(1)
         hint = QLabel(
             "Enrol candidates from Candidates or Talent pools (Add to sequence…). A reply, an "
@@ -162,5 +162,5 @@ class SequencesPanel(QWidget):
     def _edit(self) -> None:
         row = self.current()
         status = str(getattr(row.status, "value", row.status)) if row else ""
-        if row is not None and status != "stopped" and steps_readable():
+        if row is not None and status != "stopped":
             self.edit_sequence.emit(row.id)

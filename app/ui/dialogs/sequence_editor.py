@@ -289,8 +289,6 @@ class SequenceEditorDialog(FormDialog):
         existing = None
         if campaign_id is not None:
             existing = read_sequence(services, campaign_id)
-            if existing is None:
-                raise RuntimeError("This version cannot read a sequence's steps back to edit.")
 
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Warm intro for silver medalists")

@@ -102,6 +102,8 @@ class CampaignsSection(QWidget):
             problem = getattr(runtime, "problem", None)
             if problem is not None:
                 problem.connect(self.show_problem)
+            if getattr(runtime, "last_problem", None):  # reported before this section opened
+                self.show_problem(runtime.last_problem)
 
     # ---- what the dispatcher reports --------------------------------------------------------
     def wake(self) -> None:
