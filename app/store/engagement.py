@@ -197,6 +197,9 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_messages_due", "state", "next_attempt_at"),
         Index("ix_outbox_messages_campaign", "campaign_id", "state"),
+        # The Outbox view pages newest first, in all states or one (migration 0011).
+        Index("ix_outbox_messages_newest", "created_at", "id"),
+        Index("ix_outbox_messages_state_newest", "state", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

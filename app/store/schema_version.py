@@ -15,4 +15,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0008_lookup_indexes",
     "0009_engagement",
     "0010_outgoing_mail_unindexed",
+    "0011_outbox_paging",
 )
