@@ -488,6 +488,18 @@ class ProfileActivity:
     subject: str | None
     body: str | None
     occurred_at: dt.datetime
+    direction: str | None = None  # emails: "out" (sent by us) or "in" (a logged reply)
+
+
+@dataclass(frozen=True)
+class ProfileTouch:
+    """An email from a campaign (one-off, bulk or sequence step) to this candidate."""
+
+    campaign_name: str | None
+    campaign_kind: str | None  # "one_off", "bulk", "sequence"
+    subject: str
+    state: str  # the outbox state: queued, sending, sent, failed, cancelled, unknown
+    at: dt.datetime  # sent at; else when it is due (queued) or was written
 
 
 @dataclass(frozen=True)
@@ -525,6 +537,8 @@ class CandidateProfile:
     consent: Consent = Consent.UNKNOWN
     consent_at: dt.datetime | None = None
     resumes: tuple[ProfileResume, ...] = ()  # newest first
+    unsubscribed_at: dt.datetime | None = None  # asked for no more email (issue #6)
+    touches: tuple[ProfileTouch, ...] = ()  # campaign emails, newest first
 
 
 def candidate_profile(
@@ -553,11 +567,18 @@ def candidate_profile(
             .order_by(Application.applied_at.desc())
         ).all()
         timeline = session.execute(
-            select(Activity.kind, Activity.subject, Activity.body, Activity.occurred_at)
+            select(
+                Activity.kind,
+                Activity.subject,
+                Activity.body,
+                Activity.occurred_at,
+                Activity.direction,
+            )
             .where(Activity.candidate_id == candidate_id)
             .order_by(Activity.occurred_at.desc())
             .limit(activities)
         ).all()
+        touches = _touches(session, candidate_id, activities)
         owner = session.get(User, candidate.owner_id) if candidate.owner_id else None
         resumes = session.execute(
             select(Document.id, Document.original_name, Document.created_at, Document.stored_path)
@@ -580,14 +601,45 @@ def candidate_profile(
             experience=tuple((e.company, e.title, e.start, e.end) for e in candidate.experiences),
             applications=tuple(ProfileApplication(*row) for row in applications),
             activities=tuple(
-                ProfileActivity(row[0].value, row[1], row[2], row[3]) for row in timeline
+                ProfileActivity(row[0].value, row[1], row[2], row[3], row[4])
+                for row in timeline
             ),
             owner_name=owner.display_name if owner else None,
             do_not_contact=bool(candidate.do_not_contact),
             consent=candidate.consent or Consent.UNKNOWN,
             consent_at=candidate.consent_at,
             resumes=tuple(ProfileResume(*row) for row in resumes),
+            unsubscribed_at=candidate.unsubscribed_at,
+            touches=touches,
         )
+
+
+def _touches(session: Session, candidate_id: int, limit: int | None) -> tuple[ProfileTouch, ...]:
+    """The candidate's outbox messages with their campaign, newest first. The engagement
+    tables are imported here, not at module level: they stay off the start-up path."""
+    from app.store.engagement import Campaign, MessageState, OutboxMessage
+
+    o, c = OutboxMessage.__table__.c, Campaign.__table__.c
+    at = func.coalesce(o.sent_at, o.next_attempt_at, o.created_at)
+    rows = session.execute(
+        select(c.name, c.kind, o.subject, o.state, o.sent_at, o.next_attempt_at, o.created_at)
+        .select_from(OutboxMessage.__table__)
+        .outerjoin(Campaign.__table__, c.id == o.campaign_id)
+        .where(o.candidate_id == candidate_id)
+        .order_by(at.desc(), o.id.desc())
+        .limit(limit)
+    ).all()
+    return tuple(
+        ProfileTouch(
+            campaign_name=row.name,
+            campaign_kind=str(row.kind) if row.kind is not None else None,
+            subject=row.subject,
+            state=str(row.state),
+            at=row.sent_at
+            or (row.next_attempt_at if row.state == MessageState.QUEUED else row.created_at),
+        )
+        for row in rows
+    )
 
 
 def field_values(ctx: ServiceContext, candidate_id: int, fields: tuple[str, ...]) -> dict[str, str]:

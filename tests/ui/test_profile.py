@@ -335,3 +335,76 @@ def test_unsubscribing_asks_first_then_stops_sequences_and_cancels_waiting_mail(
     assert _enrolment(window, candidate_id) == ("stopped", "unsubscribed")
     assert "Stopped 1 sequence(s) and cancelled 1 waiting email(s)" in dialog.email_status.text()
     assert dialog.all_changes().touches("candidates", "outbox")
+
+
+def test_the_unsubscribed_badge_shows_and_resubscribe_undoes_it(window: MainWindow, qtbot) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.services.optout import unsubscribe
+
+    candidate_id = _emailable(window)
+    unsubscribe(window.services, candidate_id)
+    dialog = _dialog(window, qtbot, candidate_id)
+    dialog.show()
+    assert dialog.unsubscribed_badge.isVisible()
+    assert "Unsubscribed from email on" in dialog.email_status.text()
+    assert not dialog.email_button.isEnabled()
+    assert dialog.unsubscribe_button.text() == "Resubscribe"
+    _when_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    qtbot.mouseClick(dialog.unsubscribe_button, Qt.MouseButton.LeftButton)
+    with window.services.read() as session:
+        assert session.get(Candidate, candidate_id).unsubscribed_at is None
+    assert dialog.unsubscribed_badge.isHidden() and dialog.email_button.isEnabled()
+    assert dialog.unsubscribe_button.text() == "Unsubscribe"
+
+
+def test_the_timeline_tells_sent_emails_from_logged_replies(window: MainWindow, qtbot) -> None:
+    from app.services.optout import log_reply
+
+    candidate_id = _emailable(window)
+    now = dt.datetime.now(dt.UTC)
+    with window.services.sessions() as session, session.begin():
+        session.add(
+            Activity(
+                candidate_id=candidate_id,
+                kind=ActivityKind.EMAIL,
+                direction="out",
+                subject="Checking in",
+                body="Hi!",
+                occurred_at=now - dt.timedelta(hours=1),
+            )
+        )
+    log_reply(window.services, candidate_id, "Re: Checking in", "Still looking.")
+    dialog = _dialog(window, qtbot, candidate_id)
+    lines = [dialog.timeline.item(i).text() for i in range(2)]
+    assert "reply ↙: Re: Checking in — Still looking." in lines[0]
+    assert "email sent ↗: Checking in — Hi!" in lines[1]
+
+
+def test_campaign_emails_show_on_the_timeline_until_and_after_they_are_sent(
+    window: MainWindow, qtbot
+) -> None:
+    from app.mail.render import TemplateSource
+    from app.services.campaigns import send_one, send_to_candidates
+    from app.services.outbox import mark_sent
+
+    candidate_id = _emailable(window)
+    now = dt.datetime.now(dt.UTC)
+    queued = send_one(window.services, candidate_id, TemplateSource("Coffee?", "Hi")).value
+    send_to_candidates(
+        window.services,
+        [candidate_id],
+        TemplateSource("Newsletter", "News"),
+        name="May newsletter",
+        scheduled_at=now + dt.timedelta(days=2),
+    )
+    dialog = _dialog(window, qtbot, candidate_id)
+    lines = [dialog.timeline.item(i).text() for i in range(dialog.timeline.count())]
+    assert "email scheduled: Newsletter  (campaign “May newsletter”)" in lines[0]
+    assert any("email queued: Coffee?  (one-off email “Email to" in line for line in lines)
+    mark_sent(window.services, queued)
+    dialog.reload()
+    lines = [dialog.timeline.item(i).text() for i in range(dialog.timeline.count())]
+    assert not any("email queued: Coffee?" in line for line in lines)
+    sent = [line for line in lines if "email sent ↗: Coffee? — Hi" in line]
+    assert len(sent) == 1 and "(one-off email “Email to" in sent[0]
