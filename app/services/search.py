@@ -19,13 +19,19 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
+from sqlalchemy import column as sql_column
+from sqlalchemy import exists, func, literal_column, select, table, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.services.context import ServiceContext
+from app.store.models import Candidate
 from app.store.search import CANDIDATE_SEARCH_COLUMNS
+
+if TYPE_CHECKING:
+    from app.services.candidates import CandidateFilters
 
 # What users may write before a colon, and the index column each one searches.
 FIELDS = {
@@ -377,35 +383,58 @@ def _folded_words(text_value: str) -> tuple[str, ...]:
     return tuple(_fold(word) for word in _TOKEN.findall(text_value))
 
 
+@functools.lru_cache(maxsize=1024)
+def _pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
+    """Where the term's tokens occur one after another as whole tokens (the last one as a
+    prefix, when ``prefix``) in text folded as `_fold` folds it."""
+    body = r"[\W_]+".join(re.escape(token) for token in tokens)
+    return re.compile(r"(?<![^\W_])" + body + ("" if prefix else r"(?![^\W_])"))
+
+
+def _occurs(value: str, folded: str, term: _Term) -> bool:
+    """Whether ``term`` occurs in ``value``: one regex search over ASCII text, which folds
+    character by character, instead of splitting a whole resume into words."""
+    if value.isascii():
+        return _pattern(term.tokens, term.prefix).search(folded) is not None
+    return bool(_spans(value, term))
+
+
 def _describe(row: dict[str, str | None], terms: list[_Term]) -> tuple[str, tuple[str, ...]]:
-    """(snippet with matches in [brackets], columns matched) for one index row."""
+    """(snippet with matches in [brackets], columns matched) for one index row.
+
+    Every column is only tested for a match; the matches' places are worked out for the
+    column the snippet is taken from alone.
+    """
     best: tuple[int, float, str] | None = None
-    marks: dict[str, set[int]] = {}
+    matched: list[str] = []
     for column in CANDIDATE_SEARCH_COLUMNS:
         value = row.get(column) or ""
         if not value:
             continue
-        matched: set[int] = set()
         distinct = 0
-        folded = _fold(value)  # a cheap test first: most columns contain no term at all
+        # A cheap test first: most columns contain no term at all. Long ASCII text is folded
+        # directly, not through `_fold`'s cache (which would hash and keep whole resumes).
+        folded = value.lower() if value.isascii() else _fold(value)
         for term in terms:
             if term.columns is not None and column not in term.columns:
                 continue
-            if term.tokens[0] not in folded:
-                continue
-            spans = _spans(value, term)
-            distinct += bool(spans)
-            for start, end in spans:
-                matched.update(range(start, end))
-        if matched:
-            marks[column] = matched
+            if term.tokens[0] in folded and _occurs(value, folded, term):
+                distinct += 1
+        if distinct:
+            matched.append(column)
             rank = (distinct, WEIGHTS[column], column)
             if best is None or rank[:2] > best[:2]:
                 best = rank
     if best is None:
         return "", ()
     column = best[2]
-    return _snippet(row[column] or "", marks[column]), tuple(marks)
+    value = row[column] or ""
+    marks: set[int] = set()
+    for term in terms:
+        if term.columns is None or column in term.columns:
+            for start, end in _spans(value, term):
+                marks.update(range(start, end))
+    return _snippet(value, marks), tuple(matched)
 
 
 def _snippet(value: str, marked: set[int]) -> str:
@@ -443,78 +472,103 @@ _ROWS = (
 # the most recently added this many: a fraction of the cost of scoring every match.
 COUNT_CAP = 2000
 
+# The index as a table for Core statements: MATCH and bm25 are written as text, the rest
+# (paging, and the Candidates filters when there are any) is ordinary SQL.
+_INDEX = table("candidate_search", sql_column("rowid"))
+_rowid = _INDEX.c.rowid
+_SCORE = literal_column(f"-{_BM25}")
 
-def _count(session: Session, expression: str) -> int:
+
+def _where(expression: str, narrow: Any) -> list[Any]:
+    """The WHERE terms of a query over the index: the match, and the filters if any."""
+    terms: list[Any] = [text("candidate_search MATCH :e").bindparams(e=expression)]
+    return terms if narrow is None else [*terms, narrow]
+
+
+def _narrowing(conditions: list[Any]) -> Any:
+    """The filters as one condition on an index row: an EXISTS on the candidate's own row,
+    run for each match only. (``rowid IN (filtered candidates)`` is far slower: SQLite then
+    drives from that list and re-runs the MATCH for every id in it.)"""
+    if not conditions:
+        return None
+    return exists(select(Candidate.id).where(Candidate.id == _rowid, *conditions))
+
+
+def _count(session: Session, expression: str, narrow: Any = None) -> int:
     """Matches, counted up to COUNT_CAP + 1 (more means "over the cap")."""
-    return session.execute(
-        text(
-            "SELECT count(*) FROM (SELECT 1 FROM candidate_search"
-            " WHERE candidate_search MATCH :e LIMIT :cap)"
-        ),
-        {"e": expression, "cap": COUNT_CAP + 1},
-    ).scalar_one()
+    found = (
+        select(literal_column("1"))
+        .select_from(_INDEX)
+        .where(*_where(expression, narrow))
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    return session.execute(select(func.count()).select_from(found)).scalar_one()
 
 
-def _count_exact(session: Session, expression: str) -> int:
-    return session.execute(
-        text("SELECT count(*) FROM candidate_search WHERE candidate_search MATCH :e"),
-        {"e": expression},
-    ).scalar_one()
+def _count_exact(session: Session, expression: str, narrow: Any = None) -> int:
+    query = select(func.count()).select_from(_INDEX).where(*_where(expression, narrow))
+    return session.execute(query).scalar_one()
 
 
-def _newest_floor(session: Session, expression: str) -> int | None:
+def _newest_floor(session: Session, expression: str, narrow: Any = None) -> int | None:
     """The lowest candidate id among the newest COUNT_CAP matches."""
-    return session.execute(
-        text(
-            "SELECT min(r) FROM (SELECT rowid AS r FROM candidate_search"
-            " WHERE candidate_search MATCH :e ORDER BY rowid DESC LIMIT :cap)"
-        ),
-        {"e": expression, "cap": COUNT_CAP},
-    ).scalar_one()
+    newest = (
+        select(_rowid.label("r"))
+        .where(*_where(expression, narrow))
+        .order_by(_rowid.desc())
+        .limit(COUNT_CAP)
+        .subquery()
+    )
+    return session.execute(select(func.min(newest.c.r))).scalar_one()
 
 
 def _ranked(
     session: Session,
     expression: str,
-    order: str,
+    by_score: bool,
     limit: int,
     offset: int,
     floor: int | None = None,
+    narrow: Any = None,
 ) -> list[tuple[int, float]]:
     # bm25 is evaluated only for the rows returned when the order is the index's own
     # (rowid); ordered by bm25 itself, every match (from ``floor`` up) is scored once.
-    since = " AND rowid >= :floor" if floor is not None else ""
-    rows = session.execute(
-        text(
-            f"SELECT rowid, -{_BM25} FROM candidate_search WHERE candidate_search MATCH :e"
-            f"{since} ORDER BY {order} LIMIT :limit OFFSET :offset"
-        ),
-        {"e": expression, "limit": limit, "offset": offset, "floor": floor},
-    )
+    query = select(_rowid, _SCORE).where(*_where(expression, narrow))
+    if floor is not None:
+        query = query.where(_rowid >= floor)
+    order = (text("2 DESC"), _rowid) if by_score else (_rowid.desc(),)
+    rows = session.execute(query.order_by(*order).limit(limit).offset(offset))
     return [(row[0], row[1]) for row in rows]
 
 
 def _page(
-    session: Session, plan: _Plan, terms: list[_Term], limit: int, offset: int
+    session: Session,
+    plan: _Plan,
+    terms: list[_Term],
+    limit: int,
+    offset: int,
+    conditions: list[Any],
 ) -> tuple[list[Hit], int]:
     if plan.negated:
-        return _negated_page(session, plan, limit, offset)
-    total = _count(session, plan.expression)
+        return _negated_page(session, plan, limit, offset, conditions)
+    narrow = _narrowing(conditions)
+    total = _count(session, plan.expression, narrow)
     ranked: list[tuple[int, float]] = []
     named = 0
     if plan.name_tier is not None:
-        ranked = _ranked(session, plan.name_tier, "rowid DESC", limit, offset)
+        ranked = _ranked(session, plan.name_tier, False, limit, offset, narrow=narrow)
         if len(ranked) < limit:  # the name tier ends on this page (or before it)
             named = (
                 offset + len(ranked)
                 if ranked or not offset
-                else _count_exact(session, plan.name_tier)
+                else _count_exact(session, plan.name_tier, narrow)
             )
     if len(ranked) < limit and (total > named or total > COUNT_CAP):
         rest = f"({plan.expression}) NOT {plan.name_tier}" if named else plan.expression
-        floor = _newest_floor(session, rest) if total > COUNT_CAP else None
+        floor = _newest_floor(session, rest, narrow) if total > COUNT_CAP else None
         ranked += _ranked(
-            session, rest, "2 DESC, rowid", limit - len(ranked), max(0, offset - named), floor
+            session, rest, True, limit - len(ranked), max(0, offset - named), floor, narrow
         )
     if not ranked:
         return [], total
@@ -532,20 +586,29 @@ def _page(
     return hits, total
 
 
-def _negated_page(session: Session, plan: _Plan, limit: int, offset: int) -> tuple[list[Hit], int]:
-    excluded = "SELECT rowid FROM candidate_search WHERE candidate_search MATCH :e"
+def _excluded(expression: str) -> Any:
+    """Candidates a negated search leaves out: those the expression matches."""
+    return Candidate.id.not_in(select(_rowid).where(*_where(expression, None)))
+
+
+def _negated_page(
+    session: Session, plan: _Plan, limit: int, offset: int, conditions: list[Any]
+) -> tuple[list[Hit], int]:
+    name = (
+        Candidate.first_name
+        + func.coalesce(" " + Candidate.middle_name, "")
+        + " "
+        + Candidate.last_name
+    )
+    kept = [_excluded(plan.expression), *conditions]
     rows = session.execute(
-        text(
-            "SELECT c.id, c.first_name || coalesce(' ' || c.middle_name, '') || ' ' ||"
-            f" c.last_name, c.current_title, c.location FROM candidates c WHERE c.id NOT IN"
-            f" ({excluded}) ORDER BY c.id DESC LIMIT :limit OFFSET :offset"
-        ),
-        {"e": plan.expression, "limit": limit, "offset": offset},
+        select(Candidate.id, name, Candidate.current_title, Candidate.location)
+        .where(*kept)
+        .order_by(Candidate.id.desc())
+        .limit(limit)
+        .offset(offset)
     ).all()
-    total = session.execute(
-        text(f"SELECT count(*) FROM candidates WHERE id NOT IN ({excluded})"),
-        {"e": plan.expression},
-    ).scalar_one()
+    total = session.execute(select(func.count(Candidate.id)).where(*kept)).scalar_one()
     return [Hit(row[0], row[1], row[2], row[3], 0.0, "") for row in rows], total
 
 
@@ -557,21 +620,36 @@ def _fallback(query: str, plan: _Plan, problem: str) -> _Plan | None:
     return retry if retry.expression and retry.expression != plan.expression else None
 
 
+def _filter_conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> list[Any]:
+    """The Candidates list's own conditions for ``filters`` (the same query, not a copy)."""
+    if filters is None or not filters.active:
+        return []
+    from app.services.candidates import _conditions
+
+    return _conditions(ctx, filters)
+
+
 def search_candidates(
-    ctx: ServiceContext, query: str, limit: int = 50, offset: int = 0
+    ctx: ServiceContext,
+    query: str,
+    limit: int = 50,
+    offset: int = 0,
+    filters: CandidateFilters | None = None,
 ) -> SearchResult:
-    """A page of the candidates matching ``query``, best first. Never raises for any input."""
+    """A page of the candidates matching ``query`` (and ``filters``, as the Candidates list
+    applies them), best first. Never raises for any input."""
     plan = plan_query(query)
     if plan is None:
         return SearchResult([], 0, "")
     if not plan.expression:
         return SearchResult([], 0, "", plan.warning)
     limit, offset = max(0, limit), max(0, offset)
+    conditions = _filter_conditions(ctx, filters)
     with ctx.read() as session:
         while True:
             try:
                 terms = _positive_terms(plan.tree)
-                hits, total = _page(session, plan, terms, limit, offset)
+                hits, total = _page(session, plan, terms, limit, offset, conditions)
                 expression = f"NOT ({plan.expression})" if plan.negated else plan.expression
                 capped = total is not None and total > COUNT_CAP
                 shown = min(total, COUNT_CAP) if total is not None else None
@@ -586,24 +664,31 @@ def search_candidates(
                 plan = retry
 
 
-def matching_candidate_ids(ctx: ServiceContext, query: str) -> list[int]:
-    """Every candidate ``query`` finds, in id order (smart pools, bulk actions).
+def matching_candidate_ids(
+    ctx: ServiceContext, query: str, filters: CandidateFilters | None = None
+) -> list[int]:
+    """Every candidate ``query`` finds (among those ``filters`` keep), in id order (smart
+    pools, bulk actions).
 
     Never raises: a query that cannot run finds nobody, as `search_candidates` would.
     """
     plan = plan_query(query)
     if plan is None or not plan.expression:
         return []
+    conditions = _filter_conditions(ctx, filters)
     with ctx.read() as session:
         while True:
-            matched = "SELECT rowid FROM candidate_search WHERE candidate_search MATCH :e"
-            sql = (
-                f"SELECT id FROM candidates WHERE id NOT IN ({matched}) ORDER BY id"
-                if plan.negated
-                else f"{matched} ORDER BY rowid"
-            )
+            if plan.negated:
+                found = (
+                    select(Candidate.id)
+                    .where(_excluded(plan.expression), *conditions)
+                    .order_by(Candidate.id)
+                )
+            else:
+                narrow = _narrowing(conditions)
+                found = select(_rowid).where(*_where(plan.expression, narrow)).order_by(_rowid)
             try:
-                return list(session.scalars(text(sql), {"e": plan.expression}))
+                return list(session.scalars(found))
             except (DBAPIError, sqlite3.Error) as problem:
                 session.rollback()
                 retry = _fallback(query, plan, _reason(problem))

@@ -363,3 +363,146 @@ def test_broad_queries_are_counted_and_ranked_up_to_the_cap(
     assert broad.capped and broad.total == 10 and broad.total_text == "10+"
     newest = sorted((h.candidate_id for h in everyone.hits), reverse=True)[:10]
     assert {h.candidate_id for h in broad.hits} == set(newest)  # ranked among the newest
+
+
+# --- the Candidates filters, applied to a search ----------------------------------------------
+
+
+@pytest.fixture
+def filtered(ctx: ServiceContext, database, people: dict[str, int]) -> dict[str, object]:
+    """The three people, made to differ in every filter the Candidates list has."""
+    import datetime as dt
+
+    from app.services.pools import add_members, create_pool, create_smart_pool
+    from app.store.models import JobStatus, utc_now
+    from tests.services.test_pools_crm import World
+
+    ada, grace, alan = people["ada"], people["grace"], people["alan"]
+    with ctx.write() as tx:
+        tx.session.execute(update(Candidate).where(Candidate.id == ada).values(source="Referral"))
+        tx.session.execute(
+            update(Candidate)
+            .where(Candidate.id == grace)
+            .values(owner_id=ctx.actor.user_id, do_not_contact=True)
+        )
+        tx.session.add(Activity(candidate_id=alan, kind=ActivityKind.CALL, occurred_at=utc_now()))
+        tx.session.add(
+            Activity(
+                candidate_id=ada,
+                kind=ActivityKind.CALL,
+                occurred_at=utc_now() - dt.timedelta(days=90),
+            )
+        )
+    world = World(database)
+    job = world.job("Platform engineer", JobStatus.OPEN)
+    world.history(alan, job, "Applied", "Screened", "Interviewed")
+    world.history(ada, job, "Applied")
+    pool = create_pool(ctx, "Bench").value
+    add_members(ctx, pool, [ada, grace])
+    smart = create_smart_pool(ctx, "Cloud people", "kubernetes").value
+    return {"pool": pool, "smart": smart, **people}
+
+
+def _search_ids(ctx: ServiceContext, query: str, **fields: object) -> set[int]:
+    from app.services.candidates import CandidateFilters
+
+    filters = CandidateFilters(**fields)  # type: ignore[arg-type]
+    result = search_candidates(ctx, query, filters=filters)
+    assert result.total == len(result.hits) and result.warning is None
+    listed = set(matching_candidate_ids(ctx, query, filters))
+    assert {hit.candidate_id for hit in result.hits} == listed
+    return listed
+
+
+class TestFilteredSearch:
+    @pytest.mark.parametrize(
+        "query, fields, who",
+        [
+            ("python", {}, {"ada", "grace", "alan"}),
+            ("python", {"skills": ("java",)}, {"alan"}),
+            ("python", {"skills": ("python", "kubernetes")}, {"ada"}),
+            ("python", {"location": "boston"}, {"grace"}),
+            ("engineer", {"tags": ("relocating",)}, {"ada"}),
+            ("python", {"source": "referral"}, {"ada"}),
+            ("python", {"owner_id": "me"}, {"grace"}),
+            ("austin", {"contacted_within_days": 30}, {"alan"}),
+            ("austin", {"contacted_within_days": 120}, {"ada", "alan"}),
+            ("python", {"pool_id": "pool"}, {"ada", "grace"}),
+            ("python", {"pool_id": "smart"}, {"ada"}),
+            ("python", {"furthest_stage": "Screened"}, {"alan"}),
+            ("python", {"do_not_contact": True}, {"grace"}),
+            ("python", {"do_not_contact": False}, {"ada", "alan"}),
+            # The name tier (Ada by name) and the rest (Alan's note mentions Ada), narrowed.
+            ("ada", {"location": "austin"}, {"ada", "alan"}),
+            ("ada", {"tags": ("top talent",)}, {"alan"}),
+            ("ada", {"location": "boston"}, set()),
+            # Only NOT terms: everyone else, narrowed the same way.
+            ("-kubernetes", {}, {"grace", "alan"}),
+            ("-kubernetes", {"location": "boston"}, {"grace"}),
+            ("-kubernetes", {"do_not_contact": False}, {"alan"}),
+        ],
+    )
+    def test_a_search_keeps_only_candidates_the_filters_keep(
+        self, ctx, filtered, query, fields, who
+    ):
+        values = {
+            name: ctx.actor.user_id if value == "me" else filtered.get(value, value)
+            for name, value in fields.items()
+        }
+        assert _search_ids(ctx, query, **values) == {filtered[name] for name in who}
+
+    def test_pages_of_a_filtered_search(self, ctx, filtered):
+        from app.services.candidates import CandidateFilters
+
+        keep = CandidateFilters(do_not_contact=False)
+        first = search_candidates(ctx, "python", limit=1, filters=keep)
+        second = search_candidates(ctx, "python", limit=1, offset=1, filters=keep)
+        assert first.total == second.total == 2
+        assert {first.hits[0].candidate_id, second.hits[0].candidate_id} == {
+            filtered["ada"],
+            filtered["alan"],
+        }
+        assert search_candidates(ctx, "python", limit=5, offset=2, filters=keep).hits == []
+
+    def test_empty_filters_change_nothing(self, ctx, people):
+        from app.services.candidates import CandidateFilters
+
+        plain = search_candidates(ctx, "python")
+        assert search_candidates(ctx, "python", filters=CandidateFilters()) == plain
+
+
+def test_broad_filtered_queries_rank_among_the_newest_that_pass(
+    demo_ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.services.search as search
+    from app.services.candidates import CandidateFilters
+
+    keep = CandidateFilters(do_not_contact=False, location="a")
+    passing = search.matching_candidate_ids(demo_ctx, "resume:python OR skills:python", keep)
+    everyone = search.matching_candidate_ids(demo_ctx, "resume:python OR skills:python")
+    assert 10 < len(passing) < len(everyone)
+    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    broad = search.search_candidates(
+        demo_ctx, "resume:python OR skills:python", limit=500, filters=keep
+    )
+    assert broad.capped and broad.total == 10
+    assert {h.candidate_id for h in broad.hits} == set(sorted(passing, reverse=True)[:10])
+
+
+_ASCII_WORDS = st.sampled_from(["ab", "abc", "a", "b", "x_y", "ab-c", "AB", "bc", "c9", "9"])
+
+
+@given(
+    words=st.lists(_ASCII_WORDS, max_size=12),
+    separators=st.lists(st.sampled_from([" ", "-", "_", ", ", ".", "\n"]), min_size=12),
+    term=st.lists(st.sampled_from(["ab", "a", "b", "bc", "c9", "x", "y"]), min_size=1, max_size=3),
+    prefix=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_quick_match_test_agrees_with_the_token_spans(words, separators, term, prefix):
+    """`_occurs` answers by one regex search what `_spans` finds by splitting into words."""
+    from app.services.search import _fold, _occurs, _spans, _Term
+
+    value = "".join(word + sep for word, sep in zip(words, separators, strict=False))
+    folded_term = _Term(tuple(_fold(t) for t in term), prefix, None)
+    assert _occurs(value, value.lower(), folded_term) == bool(_spans(value, folded_term))

@@ -145,10 +145,35 @@ def test_search_box_shows_ranked_results_with_snippets(window: MainWindow, qtbot
     assert headers[-1] == "Match" and "Score" in headers
     assert 0 < model.total < 500
     assert "best first" in section.header.subtitle.text()
-    assert not section.filter_bar.isEnabled()
     section.search.clear()
     section.apply_search()
-    assert model.total == 500 and section.filter_bar.isEnabled()
+    assert model.total == 500
+
+
+def test_search_results_follow_the_filters(window: MainWindow, qtbot) -> None:
+    from app.services.search import matching_candidate_ids
+
+    section = _section(window)
+    section.search.setText("engineer")
+    qtbot.waitUntil(lambda: section.model.searching, timeout=2000)
+    everyone = set(_ids(section))
+    bar = section.filter_bar
+    assert bar.isEnabled()
+    bar.select(bar.tag, "Boomerang")
+    tagged = CandidateFilters(tags=("Boomerang",))
+    shown = _ids(section)
+    assert section.model.searching and "and the filters" in section.header.subtitle.text()
+    assert set(shown) == set(matching_candidate_ids(window.services, "engineer", tagged))
+    listed = set(_all_listed(window, tagged))
+    assert shown and set(shown) == everyone & listed
+    bar.clear.click()
+    assert set(_ids(section)) == everyone
+
+
+def _all_listed(window: MainWindow, filters: CandidateFilters) -> list[int]:
+    from app.services.candidates import candidate_page
+
+    return [row.id for row in candidate_page(window.services, 0, 1000, "name", filters)]
 
 
 def test_every_column_sorts_both_ways_from_its_header(window: MainWindow, qtbot) -> None:

@@ -1,7 +1,8 @@
 """The Candidates section: everyone the agency has ever seen, loaded a page at a time.
 
 A filter bar narrows the list (one service query), the search box shows ranked full-text
-results instead, and the bulk toolbar acts on the selected rows.
+results instead (narrowed by the same filters), and the bulk toolbar acts on the selected
+rows.
 """
 
 from __future__ import annotations
@@ -135,7 +136,9 @@ class CandidateListModel(QAbstractTableModel):
     def _search_page(self, offset: int) -> list[_Row]:
         from app.services.search import search_candidates
 
-        result = search_candidates(self.services, self.query, limit=PAGE_SIZE, offset=offset)
+        result = search_candidates(
+            self.services, self.query, limit=PAGE_SIZE, offset=offset, filters=self.filters
+        )
         self.warning = result.warning
         self.capped = result.capped
         if result.total is not None:
@@ -417,7 +420,8 @@ class CandidatesSection(QWidget):
         plus = "+" if self.model.searching and self.model.capped else ""
         count = f"{self.model.total:,}{plus} candidates"
         if self.model.searching:
-            text = f"{count} match “{self.model.query.strip()}” · best first"
+            narrowed = " and the filters" if self.model.filters.active else ""
+            text = f"{count} match “{self.model.query.strip()}”{narrowed} · best first"
             if self.model.warning:
                 text += f" · {self.model.warning}"
         elif self.model.filters.active:
@@ -435,7 +439,6 @@ class CandidatesSection(QWidget):
         if self.search.text().strip() == self.model.query.strip():
             return
         self.model.query = self.search.text()
-        self.filter_bar.setEnabled(not self.model.searching)  # results are not filtered
         self.reload()
 
     def selected_ids(self) -> list[int]:
