@@ -329,12 +329,24 @@ def count_members(ctx: ServiceContext, pool_id: int) -> int:
     return len(member_ids(ctx, pool_id))
 
 
-def pool_members(ctx: ServiceContext, pool_id: int, offset: int, limit: int) -> list[PoolMember]:
+def pool_members(
+    ctx: ServiceContext,
+    pool_id: int,
+    offset: int,
+    limit: int,
+    members_now: Sequence[int] | None = None,
+) -> list[PoolMember]:
     """One page of a pool's members, by name, in one query: each engagement figure is a
-    subquery on an indexed candidate id, run for the page's rows only."""
+    subquery on an indexed candidate id, run for the page's rows only.
+
+    ``members_now``: the member ids as `member_ids` found them a moment ago, so that paging
+    through a computed pool does not compute it again for every page.
+    """
     with ctx.read() as session:
         pool = _pool(session, pool_id)
-    if pool.kind == SMART:
+    if members_now is not None:
+        members = _id_list(list(members_now))
+    elif pool.kind == SMART:
         members = _id_list(_smart_ids(ctx, pool.query))
     else:
         members = _member_ids_select(pool)

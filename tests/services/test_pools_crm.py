@@ -259,6 +259,8 @@ def test_members_show_replies_campaigns_and_outgoing_email(
         None,
         0,
     )
+    # Paging from member ids found a moment ago (by the section's worker) reads only those.
+    assert [m.candidate_id for m in pool_members(ctx, pool, 0, 10, [cy, ada])] == [ada, cy]
     # The Candidates filter reads "contacted" the same way: Bob's reply does not make him so.
     from app.services.candidates import CandidateFilters, candidate_page
 

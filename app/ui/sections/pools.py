@@ -50,6 +50,7 @@ from app.services.pools import (
     PoolRow,
     count_members,
     list_pools,
+    member_ids,
     pool_members,
     remove_members,
 )
@@ -84,15 +85,16 @@ log = logging.getLogger(__name__)
 
 
 class _CountSignals(QObject):
-    counted = Signal(int, int, int)  # generation, pool id, members (-1: could not count)
+    counted = Signal(int, int, object)  # generation, pool id, member ids (None: failed)
 
 
 class PoolCounter(QRunnable):
-    """Counts the members of computed pools off the GUI thread, one pool at a time.
+    """Finds the members of computed pools off the GUI thread, one pool at a time.
 
-    Each count opens its own sessions (`ServiceContext.read`); only ids and counts go back,
-    by a signal queued to the GUI thread. ``generation`` tells the section whether a result
-    is still wanted: a reload starts a new generation and cancels this one.
+    Each pool is read with its own sessions (`ServiceContext.read`); only the member ids go
+    back, by a signal queued to the GUI thread, which counts them and pages the pool's
+    members from them. ``generation`` tells the section whether a result is still wanted: a
+    reload starts a new generation and cancels this one.
     """
 
     def __init__(
@@ -113,11 +115,12 @@ class PoolCounter(QRunnable):
         for pool_id in self.pool_ids:
             if self.cancelled.is_set():
                 return
+            members: list[int] | None
             try:
-                members = count_members(self.services, pool_id)
+                members = member_ids(self.services, pool_id)
             except Exception:  # a pool deleted meanwhile, a locked database: show it, go on
                 log.exception("counting the members of pool %s failed", pool_id)
-                members = -1
+                members = None
             try:
                 self.signals.counted.emit(self.generation, pool_id, members)
             except RuntimeError:  # the section was closed while counting
@@ -185,11 +188,12 @@ class PoolMembersModel(QAbstractTableModel):
         super().__init__(parent)
         self.services = services
         self.pool_id: int | None = None
+        self.member_ids: list[int] | None = None  # a computed pool's members, found already
         self.rows: list[PoolMember] = []
         self.total = 0
 
-    def show_pool(self, pool_id: int | None) -> None:
-        self.pool_id = pool_id
+    def show_pool(self, pool_id: int | None, member_ids: list[int] | None = None) -> None:
+        self.pool_id, self.member_ids = pool_id, member_ids
         self.reload()
 
     def reload(self) -> None:
@@ -197,8 +201,11 @@ class PoolMembersModel(QAbstractTableModel):
         if self.pool_id is None:
             self.rows, self.total = [], 0
         else:
-            self.total = count_members(self.services, self.pool_id)
-            self.rows = pool_members(self.services, self.pool_id, 0, PAGE_SIZE)
+            known = self.member_ids
+            self.total = (
+                len(known) if known is not None else count_members(self.services, self.pool_id)
+            )
+            self.rows = pool_members(self.services, self.pool_id, 0, PAGE_SIZE, known)
         self.endResetModel()
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
@@ -207,7 +214,7 @@ class PoolMembersModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if parent.isValid() or self.pool_id is None:
             return
-        page = pool_members(self.services, self.pool_id, len(self.rows), PAGE_SIZE)
+        page = pool_members(self.services, self.pool_id, len(self.rows), PAGE_SIZE, self.member_ids)
         if not page:
             self.total = len(self.rows)
             return
@@ -283,6 +290,7 @@ class PoolsSection(QWidget):
         self._generation = 0
         self._counter: PoolCounter | None = None
         self._pending: set[int] = set()  # computed pools not counted yet
+        self._found: dict[int, list[int]] = {}  # computed pools' members, this generation
         layout = section_layout(self)
         self.header = SectionHeader("Talent pools", "")
         new_smart = QPushButton("New smart pool…")
@@ -364,6 +372,7 @@ class PoolsSection(QWidget):
         if self._counter is not None:
             self._counter.cancelled.set()
         self._pending = {pool.id for pool in self.pools if pool.kind != STATIC}
+        self._found = {}
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.pools))
         for row, pool in enumerate(self.pools):
@@ -397,17 +406,21 @@ class PoolsSection(QWidget):
         """Whether computed pools are still being counted."""
         return bool(self._pending)
 
-    def _counted(self, generation: int, pool_id: int, members: int) -> None:
+    def _counted(self, generation: int, pool_id: int, found: list[int] | None) -> None:
         if generation != self._generation or pool_id not in self._pending:
             return  # a count for a list that has since been reloaded
         self._pending.discard(pool_id)
+        if found is not None:
+            self._found[pool_id] = found
         for row, pool in enumerate(self.pools):
             if pool.id == pool_id:
-                self.pools[row] = dataclasses.replace(pool, members=max(members, 0))
+                self.pools[row] = dataclasses.replace(pool, members=len(found or ()))
                 item = self.table.item(row, 1)
-                item.setText(f"{members:,}" if members >= 0 else "?")
-                item.setToolTip("" if members >= 0 else "Could not be counted; see the log.")
+                item.setText(f"{len(found):,}" if found is not None else "?")
+                item.setToolTip("" if found is not None else "Could not be counted; see the log.")
         self._show_totals()
+        if self.current_pool_id() == pool_id:
+            self._pool_chosen()  # its members were waiting for this
 
     def _show_totals(self) -> None:
         stored = [pool for pool in self.pools if pool.kind != BUILTIN]
@@ -434,8 +447,15 @@ class PoolsSection(QWidget):
         return pool.id if pool else None
 
     def _pool_chosen(self) -> None:
+        """Show the chosen pool's members: a computed pool's once the worker has found them
+        (paging from those ids), so choosing one never computes it on the GUI thread."""
         pool = self.current_pool()
-        self.members_model.show_pool(pool.id if pool else None)
+        if pool is not None and pool.id in self._pending:
+            self.members_model.show_pool(None)
+            self.members_title.setText(f"{pool.name} · finding members {COUNTING}")
+            return
+        found = self._found.get(pool.id) if pool is not None else None
+        self.members_model.show_pool(pool.id if pool else None, found)
         if pool is None:
             self.members_title.setText("Choose a pool to see its members.")
         else:
