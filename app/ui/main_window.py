@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         self._intake: IntakeDock | None = None  # made on first import: not needed to start
         self._mail: MailRuntime | None = None  # the outbox dispatcher, started after start-up
+        self._closed = False
         self._mail_pending = Changes()
         self._mail_flush = QTimer(self, singleShot=True, interval=MAIL_CHANGES_INTERVAL_MS)
         self._mail_flush.timeout.connect(self._flush_mail_changes)
@@ -595,7 +596,8 @@ class MainWindow(QMainWindow):
         self._mail_quiet.start()  # the watcher resumes once the dispatcher goes quiet
 
     def _start_mail(self) -> None:
-        self.mail_runtime.start()
+        if not self._closed:  # a window closed within seconds of opening sends nothing
+            self.mail_runtime.start()
 
     def _refresh_status(self) -> None:
         counts = headline_counts(self.services)
@@ -622,6 +624,7 @@ class MainWindow(QMainWindow):
             log.warning("could not save settings: %s", exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self.watcher.close()
         if self._intake is not None:
             self._intake.shutdown()

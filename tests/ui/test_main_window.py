@@ -190,3 +190,18 @@ def test_dispatcher_changes_are_broadcast_in_bursts_with_the_watcher_resting(
     assert published[0].ids["outbox"] == frozenset(range(1, 51))
     qtbot.waitUntil(lambda: not window.watcher.paused, timeout=2000)
     assert len(published) == 1
+
+
+def test_a_window_closed_before_mail_starts_never_starts_it(qtbot, workspace, icons) -> None:
+    import threading
+
+    from app.ui.main_window import MAIL_START_DELAY_MS
+
+    before = {t for t in threading.enumerate() if t.name == "outbox-dispatcher"}
+    main = MainWindow(workspace, icons)
+    main.show()
+    main.close()
+    qtbot.wait(MAIL_START_DELAY_MS + 300)  # the start timer has fired by now
+    assert main._mail is None
+    assert {t for t in threading.enumerate() if t.name == "outbox-dispatcher"} == before
+    main.deleteLater()
