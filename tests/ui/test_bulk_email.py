@@ -172,6 +172,8 @@ def test_email_from_a_talent_pool_uses_the_pool_as_the_audience(window: MainWind
     window.show_section("talent_pools")
     section = window.section("talent_pools")
     assert section.select_pool(PAST_APPLICANTS)
+    # Built-in pools find their members on a worker thread.
+    qtbot.waitUntil(lambda: section.members.model().rowCount() > 0, timeout=5000)
     section.members.selectRow(0)
     chosen = section.selected_ids()
     assert len(chosen) == 1
