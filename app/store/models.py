@@ -170,6 +170,10 @@ class Candidate(TimestampMixin, Base):
         Index("ix_candidates_name", "last_name", "first_name"),
         Index("ix_candidates_created_at", "created_at"),
         Index("ix_candidates_source", "source"),
+        # The Candidates table sorts by these (migration 0012).
+        Index("ix_candidates_current_title", "current_title"),
+        Index("ix_candidates_current_employer", "current_employer"),
+        Index("ix_candidates_location", "location"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

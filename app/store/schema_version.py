@@ -16,4 +16,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0009_engagement",
     "0010_outgoing_mail_unindexed",
     "0011_outbox_paging",
+    "0012_candidate_sort_indexes",
 )
