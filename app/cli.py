@@ -68,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", metavar="QUERY", help='e.g. skill:python city:austin -"data"')
     search.add_argument("--json", action="store_true", help="print the result as JSON")
     search.add_argument("--limit", type=int, default=20, metavar="N", help="(%(default)s)")
+    narrow = search.add_argument_group("filters (as in the Candidates view)")
+    narrow.add_argument("--skill", action="append", default=[], metavar="NAME", help="repeatable")
+    narrow.add_argument("--tag", action="append", default=[], metavar="NAME", help="repeatable")
+    narrow.add_argument("--location", metavar="TEXT", help="part of the location")
+    narrow.add_argument("--source", metavar="NAME")
+    narrow.add_argument("--pool", type=int, metavar="ID", help="members of this talent pool")
+    narrow.add_argument("--stage", metavar="NAME", help="reached at least this stage on a job")
+    narrow.add_argument("--contacted-within", type=int, metavar="DAYS")
+    narrow.add_argument(
+        "--do-not-contact", choices=("only", "hide"), help="only them, or leave them out"
+    )
 
     backup = commands.add_parser("backup", help="copy the live database to PATH (online backup)")
     _database_option(backup)
@@ -205,17 +216,30 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
     """Best matches first, one per line (or JSON); a query read differently warns on stderr."""
     from dataclasses import asdict
 
+    from app.services.candidates import CandidateFilters
     from app.services.context import ServiceContext
     from app.services.search import search_candidates
     from app.services.unit_of_work import Actor
 
     if args.limit < 1:
         raise CommandError("--limit must be at least 1.")
+    if args.contacted_within is not None and args.contacted_within < 0:
+        raise CommandError("--contacted-within must be 0 or more days.")
+    filters = CandidateFilters(
+        skills=tuple(args.skill),
+        tags=tuple(args.tag),
+        location=args.location,
+        source=args.source,
+        pool_id=args.pool,
+        furthest_stage=args.stage,
+        contacted_within_days=args.contacted_within,
+        do_not_contact={"only": True, "hide": False}.get(args.do_not_contact or ""),
+    )
     database = _open(paths, args.database, must_exist=True)
     try:
         # Reading only: no user row is created for the person at the keyboard.
         ctx = ServiceContext(database.sessions, Actor(None, "cli"))
-        result = search_candidates(ctx, args.query, limit=args.limit)
+        result = search_candidates(ctx, args.query, limit=args.limit, filters=filters)
     finally:
         database.close()
     if result.warning:
