@@ -74,7 +74,7 @@ def inspect_database(path: Path) -> DatabaseState:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    uri = f"{path.as_uri()}?mode=ro"
+    uri = f"{path.resolve().as_uri()}?mode=ro"
     # A read-only connection to a WAL database creates -wal and -shm files that it cannot
     # remove on close. Without a -wal file no one has it open and the main file holds every
     # change, so read it as immutable and leave the folder exactly as it was.

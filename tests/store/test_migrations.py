@@ -234,3 +234,15 @@ class TestRefusedFiles:
         with pytest.raises(DatabaseError):
             open_database(path, tmp_path / "backups")
         assert _snapshot(path) == before
+
+
+def test_a_relative_path_opens_like_an_absolute_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _fresh(tmp_path, "agency.sqlite3")  # an existing, current database
+    database = open_database(Path("agency.sqlite3"), Path("backups"))
+    try:
+        assert database.path.resolve() == (tmp_path / "agency.sqlite3").resolve()
+    finally:
+        database.close()
