@@ -9,18 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,10 +26,16 @@ from app.services import campaigns
 from app.services.campaigns import CampaignRow
 from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import NotFoundError, ValidationError
-from app.ui.campaigns.outbox import local_time
+from app.ui.campaigns.list_panel import (
+    RowListPanel,
+    RowsModel,
+    list_table,
+    local_time,
+    muted_label,
+    status_value,
+)
 from app.ui.campaigns.sequence_detail import SequenceDetail
 from app.ui.campaigns.throttle import ReloadThrottle
-from app.ui.table_model import ColumnTableModel
 
 KIND_LABELS = {"one_off": "One-off", "bulk": "Bulk", "sequence": "Sequence"}
 STATUS_LABELS = {
@@ -65,7 +68,7 @@ def status_of(row: CampaignRow) -> str:
     return str(getattr(status, "value", status))
 
 
-class CampaignsModel(ColumnTableModel):
+class CampaignsModel(RowsModel):
     """Campaigns number in the tens or hundreds: all are loaded at once."""
 
     COLUMNS = (
@@ -81,11 +84,6 @@ class CampaignsModel(ColumnTableModel):
         "Cancelled",
         "Status",
     )
-
-    def set_rows(self, rows: list[CampaignRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
@@ -186,7 +184,7 @@ class ProgressDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class CampaignsPanel(QWidget):
+class CampaignsPanel(RowListPanel):
     """The campaigns table, its actions and the selected sequence's detail."""
 
     changes_made = Signal(object)  # Changes
@@ -231,40 +229,26 @@ class CampaignsPanel(QWidget):
         ):
             actions.addWidget(button)
         actions.addStretch(1)
-        self.message = QLabel()
-        self.message.setObjectName("campaignsMessage")
-        self.message.setProperty("role", "muted")
+        self.message = muted_label("campaignsMessage")
         actions.addWidget(self.message)
         column.addLayout(actions)
 
         self.model = CampaignsModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("campaignsTable")
-        self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for index, width in enumerate((190, 75, 160, 135, 210, 75, 65, 65, 80, 85)):
-            self.table.setColumnWidth(index, width)
-        self.empty = QLabel(
-            "No campaigns yet. Email a selection from Candidates or Talent pools, or create "
-            "a sequence, and its progress shows here."
+        self.table = list_table(
+            "campaignsTable", self.model, (190, 75, 160, 135, 210, 75, 65, 65, 80, 85)
         )
-        self.empty.setObjectName("campaignsEmpty")
-        self.empty.setProperty("role", "muted")
-        self.empty.setWordWrap(True)
+        self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
+        self.empty = muted_label(
+            "campaignsEmpty",
+            "No campaigns yet. Email a selection from Candidates or Talent pools, or create "
+            "a sequence, and its progress shows here.",
+            wrap=True,
+        )
         self.detail = SequenceDetail(services)
         self.detail.changes_made.connect(self.changes_made)
         self.detail.notice.connect(self.notice)
         self.detail.open_profile.connect(self.open_profile)
-        self.summary = QLabel()
-        self.summary.setObjectName("campaignSummary")
-        self.summary.setProperty("role", "muted")
-        self.summary.setWordWrap(True)
+        self.summary = muted_label("campaignSummary", wrap=True)
         lower = QWidget()
         lower_column = QVBoxLayout(lower)
         lower_column.setContentsMargins(0, 8, 0, 0)
@@ -296,34 +280,15 @@ class CampaignsPanel(QWidget):
             return
         self._chosen()
 
-    def request_reload(self) -> None:
-        self.throttle.request()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.throttle.shown()
-
     def select_campaign(self, campaign_id: int) -> bool:
-        for row, campaign in enumerate(self.model.rows):
-            if campaign.id == campaign_id:
-                self.table.selectRow(row)
-                self._chosen()
-                return True
-        return False
-
-    def current(self) -> CampaignRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows and rows[0].row() < len(self.model.rows):
-            return self.model.rows[rows[0].row()]
-        return None
-
-    def current_id(self) -> int | None:
-        row = self.current()
-        return row.id if row else None
+        if not self.select_row_with_id(campaign_id):
+            return False
+        self._chosen()
+        return True
 
     def _chosen(self) -> None:
         row = self.current()
-        status = str(getattr(row.status, "value", row.status)) if row else ""
+        status = status_value(row)
         sequence = row is not None and kind_of(row) == "sequence"
         self.pause_button.setEnabled(status == "active")
         self.resume_button.setEnabled(status == "paused")

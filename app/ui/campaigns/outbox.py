@@ -8,14 +8,11 @@ to the mail server, so it is never resent without the recruiter saying so).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
@@ -23,7 +20,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.services import outbox
 from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.ui.campaigns.list_panel import ThrottledPanel, list_table, local_time, muted_label
 from app.ui.campaigns.throttle import ReloadThrottle
 from app.ui.table_model import ColumnTableModel
 
@@ -56,15 +53,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def local_time(value: dt.datetime | None) -> str:
-    """A stored UTC time as the recruiter's local date and time."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _state(row: Any) -> str:
@@ -166,7 +154,7 @@ class OutboxModel(ColumnTableModel):
         return " ".join((row.last_error or "").split())
 
 
-class OutboxPanel(QWidget):
+class OutboxPanel(ThrottledPanel):
     """Chips with counts per state, the lazy message table and the actions on its selection."""
 
     changes_made = Signal(object)  # Changes, for the application's broadcast
@@ -235,26 +223,15 @@ class OutboxPanel(QWidget):
         chips.addWidget(self.campaign_filter)
         column.addLayout(chips)
 
-        self.explanation = QLabel(UNKNOWN_EXPLAINED)
-        self.explanation.setObjectName("unknownExplanation")
-        self.explanation.setProperty("role", "muted")
-        self.explanation.setWordWrap(True)
+        self.explanation = muted_label("unknownExplanation", UNKNOWN_EXPLAINED, wrap=True)
         self.explanation.hide()
         column.addWidget(self.explanation)
 
         self.model = OutboxModel(services, self)
-        self.table = QTableView()
-        self.table.setObjectName("outboxTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
+        self.table = list_table(
+            "outboxTable", self.model, (240, 260, 130, 80, 140, 140), multi=True
+        )
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for index, width in enumerate((240, 260, 130, 80, 140, 140)):
-            self.table.setColumnWidth(index, width)
         column.addWidget(self.table, 1)
 
         actions = QHBoxLayout()
@@ -274,9 +251,7 @@ class OutboxPanel(QWidget):
             actions.addWidget(button)
         actions.addWidget(self.again_button)
         actions.addStretch(1)
-        self.message = QLabel()
-        self.message.setObjectName("outboxMessage")
-        self.message.setProperty("role", "muted")
+        self.message = muted_label("outboxMessage")
         actions.addWidget(self.message)
         column.addLayout(actions)
 
@@ -330,13 +305,6 @@ class OutboxPanel(QWidget):
         self.table.verticalScrollBar().setValue(scroll)
         self.explanation.setVisible(state == "unknown" or self._selected_states() == {"unknown"})
         self.counts_changed.emit(dict(self.counts))
-
-    def request_reload(self) -> None:
-        self.throttle.request()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.throttle.shown()
 
     def _reselect(self, ids: Sequence[int]) -> None:
         if not ids:

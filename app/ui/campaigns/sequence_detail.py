@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,7 +27,7 @@ from app.services import sequences
 from app.services.context import ServiceContext
 from app.services.sequences import EnrollmentRow, enrollment_rows, stop_enrollment
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
-from app.ui.campaigns.outbox import local_time
+from app.ui.campaigns.list_panel import list_table, local_time, status_value
 from app.ui.table_model import ColumnTableModel
 
 PAGE_SIZE = 200
@@ -40,10 +39,6 @@ _Index = QModelIndex | QPersistentModelIndex
 def read_sequence(services: ServiceContext, campaign_id: int) -> sequences.SequenceInfo:
     """The sequence's name, job and ordered steps."""
     return sequences.sequence_detail(services, campaign_id)
-
-
-def _status(row: EnrollmentRow) -> str:
-    return str(getattr(row.status, "value", row.status))
 
 
 class EnrollmentsModel(ColumnTableModel):
@@ -83,7 +78,7 @@ class EnrollmentsModel(ColumnTableModel):
             return row.id
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        status = _status(row)
+        status = status_value(row)
         return (
             row.candidate_name,
             f"Step {min(row.next_step + 1, row.steps)} of {row.steps}"
@@ -143,17 +138,9 @@ class SequenceDetail(QWidget):
         top.addWidget(self.people_title, 1)
         top.addWidget(self.stop_button)
         self.model = EnrollmentsModel(self)
-        self.enrollments = QTableView()
-        self.enrollments.setObjectName("sequenceEnrollments")
-        self.enrollments.setModel(self.model)
-        self.enrollments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.enrollments.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.enrollments.setAlternatingRowColors(True)
-        self.enrollments.setShowGrid(False)
-        self.enrollments.verticalHeader().hide()
-        self.enrollments.horizontalHeader().setStretchLastSection(True)
-        for index, width in enumerate((200, 110, 80, 150, 140, 140)):
-            self.enrollments.setColumnWidth(index, width)
+        self.enrollments = list_table(
+            "sequenceEnrollments", self.model, (200, 110, 80, 150, 140, 140), multi=True
+        )
         people_column.addLayout(top)
         people_column.addWidget(self.enrollments, 1)
 
@@ -199,7 +186,7 @@ class SequenceDetail(QWidget):
             self.steps.setItem(row, 2, QTableWidgetItem(step.template_name))
         self.steps_title.setText(f"Steps ({len(steps)})")
         self.model.set_rows(rows, keep=len(self.model.rows))
-        active = sum(1 for row in rows if _status(row) == "active")
+        active = sum(1 for row in rows if status_value(row) == "active")
         self.people_title.setText(f"Enrolled candidates · {len(rows):,} ({active:,} active)")
         selection = self.enrollments.selectionModel()
         for row, enrollment in enumerate(self.model.rows):
@@ -221,10 +208,11 @@ class SequenceDetail(QWidget):
         return [row.id for row in self.selected_rows()]
 
     def _update(self) -> None:
-        self.stop_button.setEnabled(any(_status(row) == "active" for row in self.selected_rows()))
+        active = any(status_value(row) == "active" for row in self.selected_rows())
+        self.stop_button.setEnabled(active)
 
     def stop_selected(self) -> None:
-        active = [row for row in self.selected_rows() if _status(row) == "active"]
+        active = [row for row in self.selected_rows() if status_value(row) == "active"]
         if not active:
             return
         names = ", ".join(row.candidate_name for row in active[:3])

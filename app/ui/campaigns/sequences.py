@@ -8,36 +8,27 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.services.campaigns import CampaignRow, list_campaigns
 from app.services.context import ServiceContext
 from app.ui.campaigns.campaign_list import kind_of, status_label
-from app.ui.campaigns.outbox import local_time
+from app.ui.campaigns.list_panel import (
+    RowListPanel,
+    RowsModel,
+    list_table,
+    local_time,
+    muted_label,
+    status_value,
+)
 from app.ui.campaigns.sequence_detail import SequenceDetail
 from app.ui.campaigns.throttle import ReloadThrottle
-from app.ui.table_model import ColumnTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class SequencesModel(ColumnTableModel):
+class SequencesModel(RowsModel):
     COLUMNS = ("Sequence", "Status", "Enrolled", "Active", "Finished", "Stopped", "Sent", "Created")
-
-    def set_rows(self, rows: list[CampaignRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
@@ -62,7 +53,7 @@ class SequencesModel(ColumnTableModel):
         )[index.column()]
 
 
-class SequencesPanel(QWidget):
+class SequencesPanel(RowListPanel):
     changes_made = Signal(object)  # Changes
     notice = Signal(str)
     open_profile = Signal(int)  # candidate id
@@ -84,25 +75,15 @@ class SequencesPanel(QWidget):
         actions.addWidget(self.edit_button)
         self.edit_button.setVisible(True)
         actions.addStretch(1)
-        hint = QLabel(
-            "Enrol candidates from Candidates or Talent pools (Add to sequence…). A reply, an "
-            "unsubscribe or a stage change stops a candidate's sequence."
+        hint = muted_label(
+            text="Enrol candidates from Candidates or Talent pools (Add to sequence…). A reply, "
+            "an unsubscribe or a stage change stops a candidate's sequence.",
+            wrap=True,
         )
-        hint.setProperty("role", "muted")
-        hint.setWordWrap(True)
         actions.addWidget(hint, 1)
         column.addLayout(actions)
         self.model = SequencesModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("sequencesTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 260)
+        self.table = list_table("sequencesTable", self.model, (260,))
         self.detail = SequenceDetail(services)
         self.detail.changes_made.connect(self.changes_made)
         self.detail.notice.connect(self.notice)
@@ -128,39 +109,21 @@ class SequencesPanel(QWidget):
             return
         self._chosen()
 
-    def request_reload(self) -> None:
-        self.throttle.request()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.throttle.shown()
-
     def select_sequence(self, campaign_id: int) -> bool:
-        for row, sequence in enumerate(self.model.rows):
-            if sequence.id == campaign_id:
-                self.table.selectRow(row)
-                self._chosen()
-                return True
-        return False
+        if not self.select_row_with_id(campaign_id):
+            return False
+        self._chosen()
+        return True
 
-    def current(self) -> CampaignRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows and rows[0].row() < len(self.model.rows):
-            return self.model.rows[rows[0].row()]
-        return None
-
-    def current_id(self) -> int | None:
-        row = self.current()
-        return row.id if row else None
+    def _editable(self, row: CampaignRow | None) -> bool:
+        return row is not None and status_value(row) != "stopped"
 
     def _chosen(self) -> None:
         row = self.current()
-        status = str(getattr(row.status, "value", row.status)) if row else ""
-        self.edit_button.setEnabled(row is not None and status != "stopped")
+        self.edit_button.setEnabled(self._editable(row))
         self.detail.show_sequence(row.id if row else None)
 
     def _edit(self) -> None:
         row = self.current()
-        status = str(getattr(row.status, "value", row.status)) if row else ""
-        if row is not None and status != "stopped":
+        if self._editable(row):
             self.edit_sequence.emit(row.id)

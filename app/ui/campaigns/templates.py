@@ -10,35 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.services.context import ServiceContext
 from app.services.email_templates import TemplateRow, archive_template, list_templates
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
-from app.ui.campaigns.outbox import local_time
+from app.ui.campaigns.list_panel import RowListPanel, RowsModel, list_table, local_time, muted_label
 from app.ui.campaigns.throttle import ReloadThrottle
-from app.ui.table_model import ColumnTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class TemplatesModel(ColumnTableModel):
+class TemplatesModel(RowsModel):
     COLUMNS = ("Template", "Subject", "Updated", "")
-
-    def set_rows(self, rows: list[TemplateRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
@@ -58,7 +42,7 @@ class TemplatesModel(ColumnTableModel):
         )[index.column()]
 
 
-class TemplatesPanel(QWidget):
+class TemplatesPanel(RowListPanel):
     changes_made = Signal(object)  # Changes
     notice = Signal(str)
 
@@ -83,21 +67,9 @@ class TemplatesPanel(QWidget):
         actions.addWidget(self.show_archived)
         column.addLayout(actions)
         self.model = TemplatesModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("templatesTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for index, width in enumerate((240, 380, 140)):
-            self.table.setColumnWidth(index, width)
+        self.table = list_table("templatesTable", self.model, (240, 380, 140))
         column.addWidget(self.table, 1)
-        self.message = QLabel()
-        self.message.setObjectName("templatesMessage")
-        self.message.setProperty("role", "muted")
+        self.message = muted_label("templatesMessage")
         column.addWidget(self.message)
 
         self.new_button.clicked.connect(lambda: self.edit(None))
@@ -122,29 +94,8 @@ class TemplatesPanel(QWidget):
             f"{active} template(s)" if self.model.rows else "No templates yet: New template…"
         )
 
-    def request_reload(self) -> None:
-        self.throttle.request()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.throttle.shown()
-
     def select_template(self, template_id: int) -> bool:
-        for row, template in enumerate(self.model.rows):
-            if template.id == template_id:
-                self.table.selectRow(row)
-                return True
-        return False
-
-    def current(self) -> TemplateRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows and rows[0].row() < len(self.model.rows):
-            return self.model.rows[rows[0].row()]
-        return None
-
-    def current_id(self) -> int | None:
-        row = self.current()
-        return row.id if row else None
+        return self.select_row_with_id(template_id)
 
     def _update(self) -> None:
         row = self.current()
