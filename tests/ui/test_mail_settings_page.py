@@ -14,7 +14,8 @@ from app.services.context import ServiceContext
 from app.services.mail_settings import MAX_LOGO_BYTES, get_account, get_branding
 from app.services.unit_of_work import Changes
 from app.store.database import Database
-from app.ui.sections.mail_settings import KEEP_IN_MEMORY_TEXT, BrandingPanel, EmailAccountPanel
+from app.ui.sections.branding_panel import BrandingPanel
+from app.ui.sections.mail_account_panel import KEEP_IN_MEMORY_TEXT, EmailAccountPanel
 from app.ui.sections.settings_page import SettingsSection
 from tests import keyring_support
 from tests.mail.smtp_server import (

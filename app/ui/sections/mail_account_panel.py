@@ -1,0 +1,415 @@
+"""The Email account panel of Settings: the outgoing server, the From identity, the password
+and "Send test email".
+
+The account's password goes to the OS keyring through `PasswordStore` (or, when no keyring
+works and the recruiter agrees, to memory until Hirebench quits) — never to the database or a
+file. "Send test email" runs on a background thread so the window keeps painting while the
+server is slow; its answer comes back through a queued signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.mail.account import AccountSettings
+from app.mail.secrets import KeyringUnavailable, PasswordStore
+from app.services.context import ServiceContext
+from app.services.mail_settings import AccountInput, get_account, save_account
+from app.services.validation import check_email
+from app.ui.sections.settings_form import FormPanel
+
+# The panel lived in app.ui.sections.mail_settings: its log records keep that name.
+log = logging.getLogger("app.ui.sections.mail_settings")
+
+SECURITY_CHOICES = (
+    ("starttls", "STARTTLS", 587),
+    ("ssl", "SSL/TLS", 465),
+    ("none", "None — local relay only", 25),
+)
+KEEP_IN_MEMORY_TEXT = "Keep the password in memory until Hirebench quits"
+
+# send_test_message(account, password, to_address): raises with a message for the user.
+TestSender = Callable[[AccountSettings, "str | None", str], None]
+
+
+def _default_sender(account: AccountSettings, password: str | None, to_address: str) -> None:
+    from app.mail.transport import send_test_message
+
+    send_test_message(account, password, to_address)
+
+
+
+class _Relay(QObject):
+    """Carries a background job's answer to the GUI thread (queued connection)."""
+
+    done = Signal(bool, str)
+
+
+class EmailAccountPanel(FormPanel):
+    """The outgoing server, the From identity, the password and "Send test email"."""
+
+    changes_made = Signal(object)  # Changes, for the window's broadcast
+    account_changed = Signal()  # the account or its password changed: the sender reloads
+    test_finished = Signal(bool, str)  # ok, message shown to the user
+
+    def __init__(
+        self,
+        services: ServiceContext,
+        passwords: PasswordStore,
+        parent: QWidget | None = None,
+        send_test: TestSender | None = None,
+    ):
+        super().__init__("Email account", "emailAccountPanel", services, parent)
+        self.passwords = passwords
+        self._send_test = send_test or _default_sender
+        self._saved = AccountSettings()
+        self._relays: set[_Relay] = set()
+
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("smtp.example.com")
+        self.form.add("host", "Mail server (SMTP)", self.host)
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.form.add("port", "Port", self.port)
+        self.security = QComboBox()
+        for value, label, _port in SECURITY_CHOICES:
+            self.security.addItem(label, value)
+        self._security_before = "starttls"
+        self.security.currentIndexChanged.connect(self._security_switched)
+        self.form.add("security", "Security", self.security)
+        self.username = QLineEdit()
+        self.username.setPlaceholderText("Usually your email address; empty for a local relay")
+        self.form.add("username", "User name", self.username)
+
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        password_box = QWidget()
+        password_column = QVBoxLayout(password_box)
+        password_column.setContentsMargins(0, 0, 0, 0)
+        password_column.setSpacing(4)
+        password_row = QHBoxLayout()
+        password_row.addWidget(self.password, 1)
+        self.forget_button = QPushButton("Remove saved password")
+        self.forget_button.setObjectName("forgetPassword")
+        self.forget_button.clicked.connect(self.forget_password)
+        password_row.addWidget(self.forget_button)
+        password_column.addLayout(password_row)
+        self.password_status = QLabel()
+        self.password_status.setObjectName("passwordStatus")
+        self.password_status.setProperty("role", "muted")
+        self.password_status.setWordWrap(True)
+        password_column.addWidget(self.password_status)
+        self.keyring_warning = QLabel()
+        self.keyring_warning.setObjectName("keyringWarning")
+        self.keyring_warning.setProperty("role", "error")
+        self.keyring_warning.setWordWrap(True)
+        password_column.addWidget(self.keyring_warning)
+        self.keep_in_memory = QCheckBox(KEEP_IN_MEMORY_TEXT)
+        self.keep_in_memory.setObjectName("keepInMemory")
+        password_column.addWidget(self.keep_in_memory)
+        self.form.add("password", "Password", self.password, password_box)
+
+        self.from_name = QLineEdit()
+        self.from_name.setPlaceholderText("Ana Recruiter, Acme Talent")
+        self.form.add("from_name", "From name", self.from_name)
+        self.from_address = QLineEdit()
+        self.from_address.setPlaceholderText("ana@acme-talent.com")
+        self.form.add("from_address", "From address", self.from_address)
+        self.reply_to = QLineEdit()
+        self.reply_to.setPlaceholderText("Optional: where replies go")
+        self.form.add("reply_to", "Reply-to", self.reply_to)
+        self.signature = QPlainTextEdit()
+        self.signature.setTabChangesFocus(True)
+        self.signature.setFixedHeight(84)
+        self.form.add("signature", "Signature", self.signature)
+        self.rate = QSpinBox()
+        self.rate.setRange(0, 10_000)
+        self.rate.setSpecialValueText("No limit")
+        self.rate.setSuffix(" a minute")
+        self.form.add("rate_per_minute", "Sending rate", self.rate)
+
+        self.add_save_row("Save account", "saveAccount", "accountSaved", wrap=True)
+
+        test_row = QHBoxLayout()
+        self.test_address = QLineEdit()
+        self.test_address.setObjectName("testAddress")
+        test_row.addWidget(QLabel("Send a test email to"))
+        test_row.addWidget(self.test_address, 1)
+        self.test_button = QPushButton("Send test email")
+        self.test_button.setObjectName("sendTestEmail")
+        self.test_button.clicked.connect(self.send_test_email)
+        test_row.addWidget(self.test_button)
+        self.column.addLayout(test_row)
+        self.test_result = QLabel()
+        self.test_result.setObjectName("testResult")
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.column.addWidget(self.test_result)
+
+        for edit in (self.host, self.username, self.from_name, self.from_address, self.reply_to):
+            edit.textEdited.connect(self._recheck)
+        self.port.valueChanged.connect(self._recheck)
+        self.rate.valueChanged.connect(self._recheck)
+        self.signature.textChanged.connect(self._recheck)
+        self.from_address.textChanged.connect(
+            lambda text: self.test_address.setPlaceholderText(text or "name@example.com")
+        )
+        self.reload()
+
+    # ---- loading --------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Show the saved account (the password field stays empty: it is never shown)."""
+        account = get_account(self.services)
+        self._saved = account
+        self.host.setText(account.host)
+        self.port.setValue(account.port)
+        self._security_before = account.security
+        self.security.blockSignals(True)
+        self.security.setCurrentIndex(max(self.security.findData(account.security), 0))
+        self.security.blockSignals(False)
+        self.username.setText(account.username or "")
+        self.from_name.setText(account.from_name)
+        self.from_address.setText(account.from_address)
+        self.reply_to.setText(account.reply_to or "")
+        self.signature.setPlainText(account.signature or "")
+        self.rate.setValue(account.rate_per_minute)
+        self.password.clear()
+        self._attempted = False
+        self.form.show_errors({})
+        self._show_password_state()
+
+    def _show_password_state(self, problem: str | None = None) -> None:
+        """Where the password is kept, and — when the keyring cannot be used — why, with the
+        offer to keep it in memory."""
+        account = self._saved
+        stored: str | None = None
+        if problem is None and account.configured:
+            try:
+                stored = self.passwords.get(account)
+            except KeyringUnavailable as exc:
+                problem = str(exc)
+        problem = problem or self.passwords.problem
+        if account.configured and self.passwords.in_memory(account):
+            status = "Kept in memory until Hirebench quits (not saved on disk)."
+        elif stored is not None:
+            status = f"Saved in the system keyring ({self.passwords.backend_name})."
+        elif account.configured:
+            status = "No password saved yet."
+        else:
+            status = "The password is saved in the system keyring, never in Hirebench's files."
+        self.password_status.setText(status)
+        self.password.setPlaceholderText(
+            "Type a new password to replace it" if stored is not None else ""
+        )
+        self.forget_button.setEnabled(stored is not None)
+        self.keyring_warning.setText(problem or "")
+        self.keyring_warning.setVisible(bool(problem))
+        self.keep_in_memory.setVisible(bool(problem))
+        if not problem:
+            self.keep_in_memory.setChecked(False)
+
+    # ---- input ----------------------------------------------------------------------------
+    @property
+    def edited(self) -> bool:
+        """Whether the form differs from the saved account (a typed password counts)."""
+        saved = self._saved
+        shown = AccountInput(
+            host=saved.host,
+            port=saved.port,
+            security=saved.security,
+            username=saved.username or "",
+            from_name=saved.from_name,
+            from_address=saved.from_address,
+            reply_to=saved.reply_to or "",
+            signature=saved.signature or "",
+            rate_per_minute=saved.rate_per_minute,
+        )
+        return self.collect() != shown or bool(self.password.text())
+
+    def collect(self) -> AccountInput:
+        return AccountInput(
+            host=self.host.text(),
+            port=self.port.value(),
+            security=self.security.currentData(),
+            username=self.username.text(),
+            from_name=self.from_name.text(),
+            from_address=self.from_address.text(),
+            reply_to=self.reply_to.text(),
+            signature=self.signature.toPlainText(),
+            rate_per_minute=self.rate.value(),
+        )
+
+    def _security_switched(self, _index: int) -> None:
+        """Follow the usual port when the port was the previous choice's usual one."""
+        ports = {value: port for value, _label, port in SECURITY_CHOICES}
+        new = self.security.currentData()
+        if self.port.value() == ports.get(self._security_before):
+            self.port.setValue(ports[new])
+        self._security_before = new
+        self._recheck()
+
+    # ---- saving ---------------------------------------------------------------------------
+    def save(self) -> bool:
+        """Save the account, then the typed password (keyring, or memory if chosen)."""
+        data = self.collect()
+        result = self._save_input(data, save_account)
+        if result is None:
+            return False
+        previous, account = self._saved, data.to_settings()
+        self._saved = account
+        typed = self.password.text()
+        problem: str | None = None
+        if typed:
+            problem = self._store_password(account, typed)
+        elif previous.keyring_username != account.keyring_username and previous.configured:
+            problem = self._carry_password(previous, account)
+        if problem is None:
+            self.password.clear()
+            self.saved_note.setText("Account saved.")
+        else:
+            self.form.show_errors({"password": problem})
+            self.saved_note.setText("The account was saved, but not its password.")
+        self._show_password_state(problem)
+        self.changes_made.emit(result.changes)
+        self.account_changed.emit()
+        return problem is None
+
+    def _store_password(self, account: AccountSettings, password: str) -> str | None:
+        """Keep ``password`` where the recruiter chose; the reason when that was impossible."""
+        if not self.keep_in_memory.isHidden() and self.keep_in_memory.isChecked():
+            self.passwords.keep_in_memory(account, password)
+            return None
+        try:
+            self.passwords.save(account, password)
+        except KeyringUnavailable as exc:
+            return f"{exc} Tick “{KEEP_IN_MEMORY_TEXT}” to use it anyway."
+        return None
+
+    def _carry_password(self, old: AccountSettings, new: AccountSettings) -> str | None:
+        """The server, port or login changed: the saved password moves to the new entry."""
+        try:
+            password = self.passwords.get(old)
+            if password is None or self.passwords.get(new) is not None:
+                return None
+            if self.passwords.in_memory(old):
+                self.passwords.keep_in_memory(new, password)
+            else:
+                self.passwords.save(new, password)
+            self.passwords.forget(old)
+        except KeyringUnavailable as exc:
+            return str(exc)
+        return None
+
+    def forget_password(self) -> None:
+        try:
+            self.passwords.forget(self._saved)
+        except KeyringUnavailable as exc:
+            self._show_password_state(str(exc))
+            return
+        self.saved_note.setText("Password removed.")
+        self._show_password_state()
+        self.account_changed.emit()
+
+    # ---- test email -----------------------------------------------------------------------
+    def send_test_email(self) -> bool:
+        """Send a test message with the values on screen (saved or not), in the background."""
+        data = self.collect()
+        errors = data.validate()
+        to_address = self.test_address.text().strip() or data.from_address.strip()
+        address_errors: dict[str, str] = {}
+        check_email(address_errors, "to", to_address)
+        if errors or address_errors:
+            self._attempted = True
+            self.form.show_errors(errors)
+            self._show_test_result(
+                False,
+                "Fix the account first (see the messages above)."
+                if errors
+                else f"“{to_address}” is not a valid email address.",
+            )
+            return False
+        account = data.to_settings()
+        typed = self.password.text() or None
+        self.test_button.setEnabled(False)
+        self.test_result.setProperty("role", "muted")
+        self.test_result.setText(f"Sending a test email to {to_address}…")
+        relay = _Relay()
+        relay.done.connect(self._test_done, Qt.ConnectionType.QueuedConnection)
+        self._relays.add(relay)
+        worker = threading.Thread(
+            target=_run_test_send,
+            args=(self._send_test, self.passwords, account, typed, to_address, relay),
+            name="mail-test",
+            daemon=True,
+        )
+        worker.start()
+        return True
+
+    def _test_done(self, ok: bool, message: str) -> None:
+        relay = self.sender()
+        self._relays.discard(relay)  # type: ignore[arg-type]
+        self.test_button.setEnabled(True)
+        self._show_test_result(ok, message)
+
+    def _show_test_result(self, ok: bool, message: str) -> None:
+        self.test_result.setProperty("role", "muted" if ok else "error")
+        style = self.test_result.style()
+        style.unpolish(self.test_result)
+        style.polish(self.test_result)
+        self.test_result.setText(message)
+        self.test_finished.emit(ok, message)
+
+    @property
+    def sending(self) -> bool:
+        return bool(self._relays)
+
+
+def _run_test_send(
+    send: TestSender,
+    passwords: PasswordStore,
+    account: AccountSettings,
+    typed: str | None,
+    to_address: str,
+    relay: _Relay,
+) -> None:
+    """The background half of "Send test email": never raises, always answers."""
+    password = typed
+    try:
+        if password is None and account.username:
+            password = passwords.get(account)
+            if password is None:
+                relay.done.emit(
+                    False,
+                    f"No password for {account.username} on {account.host}: type it in the "
+                    "Password field (and save it) first.",
+                )
+                return
+        send(account, password, to_address)
+    except KeyringUnavailable as exc:
+        relay.done.emit(False, str(exc))
+        return
+    except Exception as exc:  # the transport's MailError and anything unexpected
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        if password:
+            message = message.replace(password, "***")
+        log.info("test email to %s failed: %s", to_address, message)
+        relay.done.emit(False, f"The test email was not sent: {message}")
+        return
+    log.info("test email sent to %s via %s", to_address, account.host)
+    relay.done.emit(True, f"Test email sent to {to_address} through {account.host}.")
