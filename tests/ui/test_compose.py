@@ -17,7 +17,8 @@ from app.services.timeline import set_contact_preferences
 from app.store.database import Database
 from app.store.engagement import Campaign, CampaignKind, MailAccount, MessageState, OutboxMessage
 from app.store.models import Candidate, CandidateEmail, Consent, Job, JobStatus
-from app.ui.dialogs.compose import ComposeDialog, PreviewBrowser
+from app.ui.dialogs.compose import ComposeDialog
+from app.ui.mail_widgets import PreviewBrowser
 
 AUDIENCE = "Pool: Engineering talent"
 

@@ -5,8 +5,6 @@ and every problem that blocks the send) is computed on a background thread each 
 email or its job changes, and Send stays disabled while it is stale or shows a problem. The
 send itself (`send_one` / `send_to_candidates`) re-plans inside its own transaction and also
 runs off the GUI thread, because rendering thousands of emails takes a moment.
-
-`Background`, `PreviewBrowser` and `FieldInserter` are shared with the template editor.
 """
 
 from __future__ import annotations
@@ -16,10 +14,8 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtCore import QDateTime, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QComboBox,
     QDateTimeEdit,
@@ -31,187 +27,34 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QSplitter,
     QTabWidget,
-    QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.mail.render import KNOWN_FIELDS, LOGO_CID, TemplateSource
+from app.mail.render import TemplateSource
 from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.ui.mail_widgets import (
+    Background,
+    EmailPreviewTabs,
+    FieldInserter,
+    add_primary_action,
+    email_source,
+    error_label,
+    show_text,
+)
 
 Wake = Callable[[], None]
 
-FIELD_LABELS = {
-    "candidate.first_name": "Candidate: first name",
-    "candidate.last_name": "Candidate: last name",
-    "candidate.full_name": "Candidate: full name",
-    "candidate.current_title": "Candidate: current title",
-    "candidate.email": "Candidate: email",
-    "job.title": "Job: title",
-    "job.location": "Job: location",
-    "client.name": "Client: name",
-    "recruiter.name": "Recruiter: name",
-    "recruiter.email": "Recruiter: email",
-    "recruiter.signature": "Recruiter: signature",
-    "agency.name": "Agency: name",
-    "unsubscribe": "Unsubscribe text",
-}
 ONE_OFF_BODY = 'Hi {{ candidate.first_name | default("there") }},\n\n'
 PLAN_DELAY_MS = 350  # typing pauses this long before the plan is computed again
 PREVIEW_RECIPIENTS = 200  # recipients offered in the preview's picker
 MAX_CAMPAIGN_NAME = 200
-
-
-# ---- shared pieces -------------------------------------------------------------------------
-class _Emitter(QObject):
-    done = Signal(int, bool, object)  # token, succeeded, result or exception
-
-
-class _Task(QRunnable):
-    def __init__(self, token: int, work: Callable[[], Any], emitter: _Emitter):
-        super().__init__()
-        self.token, self.work, self.emitter = token, work, emitter
-
-    def run(self) -> None:  # on a pool thread: only plain values leave it, by queued signal
-        try:
-            result = self.work()
-        except Exception as error:  # handed to the GUI thread to show
-            self.emitter.done.emit(self.token, False, error)
-            return
-        self.emitter.done.emit(self.token, True, result)
-
-
-class Background(QObject):
-    """Runs work off the GUI thread and hands back only the newest request's result.
-
-    Each `run` supersedes the earlier ones: a result that arrives after a newer request was
-    made is stale and dropped, so a slow plan never overwrites a fresher one.
-    """
-
-    finished = Signal(object)  # the work's return value
-    failed = Signal(object)  # the exception it raised
-
-    def __init__(self, parent: QObject, pool: QThreadPool | None = None):
-        super().__init__(parent)
-        self.pool = pool or QThreadPool.globalInstance()
-        self._token = 0
-        self._delivered = 0
-        self._tasks: dict[int, _Task] = {}
-        self.last_thread: object = None  # the thread the last work ran on (for tests)
-
-    @property
-    def pending(self) -> bool:
-        """A request has been made whose result has not arrived yet."""
-        return self._delivered < self._token
-
-    def run(self, work: Callable[[], Any]) -> None:
-        self._token += 1
-        emitter = _Emitter()
-        emitter.done.connect(self._deliver)
-
-        def tracked() -> Any:
-            import threading
-
-            self.last_thread = threading.current_thread()
-            return work()
-
-        task = _Task(self._token, tracked, emitter)
-        self._tasks[self._token] = task  # keep the Python side alive until it reports
-        self.pool.start(task)
-
-    def _deliver(self, token: int, succeeded: bool, value: object) -> None:
-        self._tasks.pop(token, None)
-        if token != self._token:
-            return  # superseded by a newer request
-        self._delivered = token
-        if succeeded:
-            self.finished.emit(value)
-        else:
-            self.failed.emit(value)
-
-
-class PreviewBrowser(QTextBrowser):
-    """Rendered email HTML shown the way a careful mail client would: links are not followed
-    and nothing is fetched (no remote images, no local files); only the agency's logo, which
-    the email carries inline as ``cid:agency-logo``, is shown."""
-
-    def __init__(self, logo: bytes | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self._logo = QImage.fromData(logo) if logo else None
-        self.refused: list[str] = []  # images the preview did not load
-
-    def set_email_html(self, html: str) -> None:
-        self.refused = []
-        self.setHtml(html)
-
-    def loadResource(self, kind: int, url: QUrl | str) -> Any:
-        url = QUrl(url)
-        if url.scheme() == "cid" and url.path() == LOGO_CID and self._logo is not None:
-            return self._logo
-        image = getattr(kind, "value", kind) == QTextDocument.ResourceType.ImageResource.value
-        if image and url.toString() not in self.refused:
-            self.refused.append(url.toString())
-        return None
-
-
-class FieldInserter(QObject):
-    """A "Insert field" button whose menu puts ``{{ field }}`` at the cursor of whichever of
-    the editors had the focus last."""
-
-    def __init__(self, editors: Sequence[QLineEdit | QPlainTextEdit], parent: QWidget):
-        super().__init__(parent)
-        self.editors = list(editors)
-        self.target: QLineEdit | QPlainTextEdit = self.editors[0]
-        self.button = QToolButton(parent)
-        self.button.setText("Insert field")
-        self.button.setObjectName("insert_field")
-        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.menu = QMenu(self.button)
-        for name in KNOWN_FIELDS:
-            action = self.menu.addAction(f"{FIELD_LABELS.get(name, name)}  —  {{{{ {name} }}}}")
-            action.setData(name)
-            action.triggered.connect(lambda _checked=False, n=name: self.insert(n))
-        self.button.setMenu(self.menu)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_changed)
-
-    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        for editor in self.editors:
-            if new is editor or (new is not None and editor.isAncestorOf(new)):
-                self.target = editor
-
-    def insert(self, name: str, editor: QLineEdit | QPlainTextEdit | None = None) -> None:
-        target = editor or self.target
-        text = f"{{{{ {name} }}}}"
-        if isinstance(target, QLineEdit):
-            target.insert(text)
-        else:
-            target.insertPlainText(text)
-        target.setFocus()
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def show_text(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 def plan_summary(plan: Any) -> str:
@@ -306,11 +149,7 @@ class ComposeDialog(QDialog):
         layout.addWidget(self.general_error)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.send_button = QPushButton("Send")
-        self.send_button.setObjectName("send")
-        self.send_button.setProperty("role", "primary")
-        self.send_button.setDefault(True)
-        self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.send_button = add_primary_action(self.buttons, "Send", "send")
         self.send_button.clicked.connect(self.send)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -415,12 +254,8 @@ class ComposeDialog(QDialog):
         column.addWidget(self.preview_subject)
         self.preview_problem = error_label()
         column.addWidget(self.preview_problem)
-        self.preview_tabs = QTabWidget()
-        self.preview_html = PreviewBrowser(get_branding(self.services).logo)
-        self.preview_text = QPlainTextEdit()
-        self.preview_text.setReadOnly(True)
-        self.preview_tabs.addTab(self.preview_html, "HTML")
-        self.preview_tabs.addTab(self.preview_text, "Plain text")
+        self.preview_tabs = EmailPreviewTabs(get_branding(self.services).logo)
+        self.preview_html, self.preview_text = self.preview_tabs.html, self.preview_tabs.text
         column.addWidget(self.preview_tabs, 1)
         return holder
 
@@ -492,12 +327,7 @@ class ComposeDialog(QDialog):
 
     # ---- what is being sent -------------------------------------------------------------
     def source(self) -> TemplateSource:
-        html = self.body_html.toPlainText()
-        return TemplateSource(
-            subject=self.subject.text(),
-            body_text=self.body_text.toPlainText(),
-            body_html=html if html.strip() else None,
-        )
+        return email_source(self.subject, self.body_text, self.body_html)
 
     def template_id(self) -> int | None:
         """The chosen template's id while its text is sent unchanged, else None."""
@@ -625,8 +455,7 @@ class ComposeDialog(QDialog):
         if candidate_id is None:
             self.preview_result = None
             self.preview_subject.setText("")
-            self.preview_html.set_email_html("")
-            self.preview_text.setPlainText("")
+            self.preview_tabs.show_rendered(None)
             show_text(self.preview_problem, "No recipient to preview for.")
             return
         services, source, job_id = self.services, self.source(), self.job_id()
@@ -639,8 +468,7 @@ class ComposeDialog(QDialog):
         show_text(self.preview_problem, "\n".join(result.problems))
         subject = f"<b>Subject:</b> {escape(rendered.subject)}" if rendered else ""
         self.preview_subject.setText(subject)
-        self.preview_html.set_email_html(rendered.html if rendered else "")
-        self.preview_text.setPlainText(rendered.text if rendered else "")
+        self.preview_tabs.show_rendered(rendered)
 
     def _show_preview_problem(self, text: str) -> None:
         self.preview_result = None

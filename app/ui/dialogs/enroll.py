@@ -17,14 +17,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
-from app.ui.dialogs.compose import Background, error_label, show_text
+from app.ui.mail_widgets import Background, add_primary_action, error_label, show_text
 
 
 def report_text(report: Any) -> str:
@@ -116,12 +115,8 @@ class EnrollDialog(QDialog):
         layout.addWidget(self.error)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.enroll_button = QPushButton("Enrol")
-        self.enroll_button.setObjectName("enroll")
-        self.enroll_button.setProperty("role", "primary")
-        self.enroll_button.setDefault(True)
+        self.enroll_button = add_primary_action(self.buttons, "Enrol", "enroll")
         self.enroll_button.clicked.connect(self.enroll)
-        self.buttons.addButton(self.enroll_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._load(job_id)

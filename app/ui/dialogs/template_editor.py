@@ -23,15 +23,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.mail.render import TemplateSource
 from app.services.context import Outcome, ServiceContext
-from app.ui.dialogs.compose import Background, FieldInserter, PreviewBrowser
 from app.ui.dialogs.form import FormDialog
+from app.ui.mail_widgets import Background, EmailPreviewTabs, FieldInserter, email_source
 
 PREVIEW_DELAY_MS = 300
 SEARCH_DELAY_MS = 250
@@ -176,12 +175,8 @@ class TemplateEditorDialog(FormDialog):
         self.preview_subject = QLabel()
         self.preview_subject.setWordWrap(True)
         column.addWidget(self.preview_subject)
-        self.tabs = QTabWidget()
-        self.preview_html = PreviewBrowser(get_branding(self.services).logo)
-        self.preview_text = QPlainTextEdit()
-        self.preview_text.setReadOnly(True)
-        self.tabs.addTab(self.preview_html, "HTML")
-        self.tabs.addTab(self.preview_text, "Plain text")
+        self.tabs = EmailPreviewTabs(get_branding(self.services).logo)
+        self.preview_html, self.preview_text = self.tabs.html, self.tabs.text
         column.addWidget(self.tabs, 1)
         return holder
 
@@ -228,12 +223,7 @@ class TemplateEditorDialog(FormDialog):
 
     # ---- the preview --------------------------------------------------------------------
     def source(self) -> TemplateSource:
-        html = self.body_html.toPlainText()
-        return TemplateSource(
-            subject=self.subject.text(),
-            body_text=self.body_text.toPlainText(),
-            body_html=html if html.strip() else None,
-        )
+        return email_source(self.subject, self.body_text, self.body_html)
 
     def request(self) -> PreviewRequest:
         return PreviewRequest(self.source(), self.recipient.currentData(), self.job.currentData())
@@ -261,16 +251,13 @@ class TemplateEditorDialog(FormDialog):
         self.shown = shown
         self._show_problems(shown.problems)
         rendered = shown.rendered
+        self.tabs.show_rendered(rendered)
         if rendered is None:
             self.preview_subject.setText("")
-            self.preview_html.set_email_html("")
-            self.preview_text.setPlainText("")
             return
         from html import escape
 
         self.preview_subject.setText(f"<b>Subject:</b> {escape(rendered.subject)}")
-        self.preview_html.set_email_html(rendered.html)
-        self.preview_text.setPlainText(rendered.text)
 
     def _show_problems(self, problems: list[str]) -> None:
         self.problems.clear()
