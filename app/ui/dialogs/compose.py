@@ -14,22 +14,16 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -39,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.mail.render import TemplateSource
 from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.ui.dialogs.compose_parts import AccountHint, PlanBox, ScheduleRow
 from app.ui.mail_widgets import (
     Background,
     EmailPreviewTabs,
@@ -55,23 +50,6 @@ ONE_OFF_BODY = 'Hi {{ candidate.first_name | default("there") }},\n\n'
 PLAN_DELAY_MS = 350  # typing pauses this long before the plan is computed again
 PREVIEW_RECIPIENTS = 200  # recipients offered in the preview's picker
 MAX_CAMPAIGN_NAME = 200
-
-
-def plan_summary(plan: Any) -> str:
-    """ "Will send to 120 · skipped: 3 do-not-contact, 1 unsubscribed, 2 without an email"."""
-    count = len(plan.recipients)
-    head = f"Will send to {count:,}" if count else "No one to send to"
-    skipped = [
-        f"{number:,} {label}"
-        for number, label in (
-            (plan.skipped_do_not_contact, "do-not-contact"),
-            (plan.skipped_unsubscribed, "unsubscribed"),
-            (plan.skipped_no_email, "without an email"),
-            (getattr(plan, "skipped_missing", 0), "no longer in the database"),
-        )
-        if number
-    ]
-    return f"{head} · skipped: {', '.join(skipped)}" if skipped else f"{head} · nobody skipped"
 
 
 # ---- the dialog ----------------------------------------------------------------------------
@@ -124,6 +102,8 @@ class ComposeDialog(QDialog):
         self._plan_timer = QTimer(self, singleShot=True, interval=PLAN_DELAY_MS)
         self._plan_timer.timeout.connect(self.compute_plan)
 
+        from app.services.mail_settings import get_account
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
         heading = QLabel(f"Email {audience_label}")
@@ -136,15 +116,26 @@ class ComposeDialog(QDialog):
         )
         self.selection_label.setProperty("role", "muted")
         layout.addWidget(self.selection_label)
-        layout.addWidget(self._build_account_hint())
+        self.account_hint = AccountHint()
+        self.settings_button = self.account_hint.settings_button
+        self.settings_button.clicked.connect(self._open_settings)
+        self.account_hint.setVisible(not get_account(self.services).configured)
+        layout.addWidget(self.account_hint)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._build_editor())
         splitter.addWidget(self._build_preview())
         splitter.setSizes([560, 500])
         layout.addWidget(splitter, 1)
-        layout.addWidget(self._build_plan_box())
-        layout.addLayout(self._build_when())
+        self.plan_box = PlanBox()
+        self.plan_label, self.problems = self.plan_box.label, self.plan_box.problems
+        layout.addWidget(self.plan_box)
+        self.schedule_row = ScheduleRow(self)
+        row = self.schedule_row
+        self.send_now, self.schedule, self.when = row.send_now, row.schedule, row.when
+        self.when_error = row.when_error
+        self.schedule.toggled.connect(lambda _on: self._update_send_button())
+        layout.addLayout(self.schedule_row)
         self.general_error = error_label()
         layout.addWidget(self.general_error)
 
@@ -169,28 +160,6 @@ class ComposeDialog(QDialog):
         self.compute_plan()  # the first plan at once, without waiting for typing to pause
 
     # ---- building -----------------------------------------------------------------------
-    def _build_account_hint(self) -> QWidget:
-        from app.services.mail_settings import get_account
-
-        self.account_hint = QFrame()
-        self.account_hint.setObjectName("account_hint")
-        self.account_hint.setProperty("role", "card")
-        row = QHBoxLayout(self.account_hint)
-        text = QLabel(
-            "No mail account is set up yet. Set the server and From address in "
-            "Settings → Email account; until then nothing can go out."
-        )
-        text.setProperty("role", "warning")
-        text.setWordWrap(True)
-        self.settings_button = QPushButton("Open Settings")
-        self.settings_button.setObjectName("open_settings")
-        self.settings_button.setAutoDefault(False)
-        self.settings_button.clicked.connect(self._open_settings)
-        row.addWidget(text, 1)
-        row.addWidget(self.settings_button)
-        self.account_hint.setVisible(not get_account(self.services).configured)
-        return self.account_hint
-
     def _build_editor(self) -> QWidget:
         holder = QWidget()
         column = QVBoxLayout(holder)
@@ -259,54 +228,6 @@ class ComposeDialog(QDialog):
         column.addWidget(self.preview_tabs, 1)
         return holder
 
-    def _build_plan_box(self) -> QWidget:
-        box = QFrame()
-        box.setProperty("role", "card")
-        column = QVBoxLayout(box)
-        self.plan_label = QLabel("Checking…")
-        self.plan_label.setObjectName("plan_summary")
-        self.plan_label.setWordWrap(True)
-        column.addWidget(self.plan_label)
-        self.problems_heading = QLabel("Fix these before sending:")
-        self.problems_heading.setProperty("role", "error")
-        self.problems = QListWidget()
-        self.problems.setObjectName("problems")
-        self.problems.setMaximumHeight(110)
-        column.addWidget(self.problems_heading)
-        column.addWidget(self.problems)
-        self.problems_heading.hide()
-        self.problems.hide()
-        return box
-
-    def _build_when(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.send_now = QRadioButton("Send now")
-        self.send_now.setObjectName("send_now")
-        self.schedule = QRadioButton("Schedule for")
-        self.schedule.setObjectName("schedule")
-        group = QButtonGroup(self)
-        group.addButton(self.send_now)
-        group.addButton(self.schedule)
-        self.send_now.setChecked(True)
-        self.when = QDateTimeEdit()
-        self.when.setObjectName("when")
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
-        now = QDateTime.currentDateTime()
-        self.when.setMinimumDateTime(now)
-        self.when.setDateTime(now.addSecs(3600))
-        self.when.setEnabled(False)
-        self.schedule.toggled.connect(self.when.setEnabled)
-        self.schedule.toggled.connect(lambda _on: self._update_send_button())
-        self.when_error = error_label()
-        row.addWidget(self.send_now)
-        row.addWidget(self.schedule)
-        row.addWidget(self.when)
-        row.addWidget(QLabel("(your local time)"))
-        row.addWidget(self.when_error, 1)
-        row.addStretch(1)
-        return row
-
     def _load_choices(self, job_id: int | None) -> None:
         from app.services.email_templates import list_templates
         from app.services.jobs import list_jobs
@@ -340,10 +261,7 @@ class ComposeDialog(QDialog):
         return self.job.currentData()
 
     def scheduled_at(self) -> dt.datetime | None:
-        if not self.schedule.isChecked():
-            return None
-        seconds = self.when.dateTime().toSecsSinceEpoch()
-        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+        return self.schedule_row.scheduled_at()
 
     def campaign_title(self) -> str:
         typed = " ".join(self.campaign_name.text().split())
@@ -405,11 +323,7 @@ class ComposeDialog(QDialog):
         if self._plan_timer.isActive():
             return  # the user typed again since: a newer plan will follow
         self.plan = plan
-        self.plan_label.setText(plan_summary(plan))
-        self.problems.clear()
-        self.problems.addItems(list(plan.problems))
-        self.problems_heading.setVisible(bool(plan.problems))
-        self.problems.setVisible(bool(plan.problems))
+        self.plan_box.show_plan(plan)
         self._fill_recipients(plan.recipients)
         self._update_send_button()
         self.compute_preview()
@@ -527,12 +441,10 @@ class ComposeDialog(QDialog):
             self.campaign_name,
             self.subject,
             self.bodies,
-            self.send_now,
-            self.schedule,
             self.fields.button,
         ):
             widget.setEnabled(enabled)
-        self.when.setEnabled(enabled and self.schedule.isChecked())
+        self.schedule_row.set_enabled(enabled)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(enabled)
 
     def _sent(self, result: Outcome[int]) -> None:
@@ -559,10 +471,7 @@ class ComposeDialog(QDialog):
             show_text(self.name_error, errors.pop("name", ""))
             lines = [line for message in errors.values() for line in message.splitlines()]
             if lines:
-                self.problems.clear()
-                self.problems.addItems(lines)
-                self.problems_heading.show()
-                self.problems.show()
+                self.plan_box.show_problems(lines)
             show_text(self.general_error, "Nothing was queued." if errors else "")
             self.compute_plan()  # the selection or the data changed: show the plan as it is
         elif isinstance(error, NotFoundError):
