@@ -4,6 +4,7 @@ unsubscribe, do-not-contact, stage change, template problem), idempotency and ed
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
@@ -485,12 +486,16 @@ def test_a_template_archived_since_can_stay_in_the_sequence(
     assert "archived" in error.value.errors["templates"]
 
 
-def test_the_pipeline_can_stop_sequences_when_the_move_is_made(
-    mail: ServiceContext, database: Database
-) -> None:
-    """`stop_on_stage_change` inside the move's transaction: the stop shows at once."""
-    from app.services.sequences import stop_on_stage_change
+@dataclass(frozen=True)
+class _Watched:
+    """Ana and Ben applied to one job, both enrolled in a sequence watching it."""
 
+    second_stage: int
+    applications: tuple[int, int]
+    enrolments: tuple[int, int]
+
+
+def _two_watched(mail: ServiceContext, database: Database) -> _Watched:
     job = make_job(mail)
     with database.sessions() as session:
         first, second = session.scalars(
@@ -500,8 +505,19 @@ def test_the_pipeline_can_stop_sequences_when_the_move_is_made(
     app_a, app_b = add_to_job(mail, [ana, ben], job, first, "test").value
     campaign = create_sequence(mail, "Watch", three_steps(mail), job_id=job).value
     a, b = enroll(mail, campaign, [ana, ben], now=T0).value.enrolled
+    return _Watched(second, (app_a, app_b), (a, b))
+
+
+def test_the_pipeline_can_stop_sequences_when_the_move_is_made(
+    mail: ServiceContext, database: Database
+) -> None:
+    """`stop_on_stage_change` inside the move's transaction: the stop shows at once."""
+    from app.services.sequences import stop_on_stage_change
+
+    watched = _two_watched(mail, database)
+    (app_a, app_b), (a, b) = watched.applications, watched.enrolments
     with mail.write() as tx:
-        tx.session.get_one(Application, app_a).stage_id = second
+        tx.session.get_one(Application, app_a).stage_id = watched.second_stage
         tx.session.flush()
         assert stop_on_stage_change(tx, [app_a, app_b]) == [a]  # Ben's did not move
     assert enrolment(database, a).stop_reason == "stage changed"
@@ -511,18 +527,11 @@ def test_the_pipeline_can_stop_sequences_when_the_move_is_made(
 def test_a_pipeline_move_stops_the_watching_sequence_at_once(
     mail: ServiceContext, database: Database
 ) -> None:
-    job = make_job(mail)
-    with database.sessions() as session:
-        first, second = session.scalars(
-            select(Stage.id).where(Stage.job_id == job).order_by(Stage.position).limit(2)
-        ).all()
-    ana, ben = person(mail, "Ana"), person(mail, "Ben")
-    app_a, _app_b = add_to_job(mail, [ana, ben], job, first, "test").value
-    campaign = create_sequence(mail, "Watch", three_steps(mail), job_id=job).value
-    a, b = enroll(mail, campaign, [ana, ben], now=T0).value.enrolled
+    watched = _two_watched(mail, database)
+    (app_a, _app_b), (a, b) = watched.applications, watched.enrolments
     with database.sessions() as session:
         version = session.get_one(Application, app_a).version
-    move_applications(mail, [MoveRequest(app_a, version, second)])
+    move_applications(mail, [MoveRequest(app_a, version, watched.second_stage)])
     # Stopped by the move itself, before any pass of queue_due_steps.
     assert enrolment(database, a).status == "stopped"
     assert enrolment(database, a).stop_reason == "stage changed"
