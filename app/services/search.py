@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import column as sql_column
-from sqlalchemy import exists, func, literal_column, select, table, text
+from sqlalchemy import exists, func, literal_column, null, select, table, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -79,7 +79,11 @@ class Hit:
     name: str
     current_title: str | None
     location: str | None
-    score: float  # higher is better (negated bm25); 0 for searches with only NOT terms
+    # Higher is better (negated bm25); 0 for searches with only NOT terms; None for matches on
+    # the name, which come first, newest first (bm25 of a short name prefix would have to
+    # walk every indexed word sharing the prefix: milliseconds per page, for a number that
+    # does not decide their order).
+    score: float | None
     snippet: str  # the best-matching text, matches in [brackets]
     fields: tuple[str, ...] = ()  # index columns the query matched ("name", "skills", …)
 
@@ -531,10 +535,11 @@ def _ranked(
     offset: int,
     floor: int | None = None,
     narrow: Any = None,
-) -> list[tuple[int, float]]:
-    # bm25 is evaluated only for the rows returned when the order is the index's own
-    # (rowid); ordered by bm25 itself, every match (from ``floor`` up) is scored once.
-    query = select(_rowid, _SCORE).where(*_where(expression, narrow))
+) -> list[tuple[int, float | None]]:
+    # Ordered by bm25, every match (from ``floor`` up) is scored once; in the index's own
+    # order (rowid, the name tier) nothing is scored.
+    score = _SCORE if by_score else null()
+    query = select(_rowid, score).where(*_where(expression, narrow))
     if floor is not None:
         query = query.where(_rowid >= floor)
     order = (text("2 DESC"), _rowid) if by_score else (_rowid.desc(),)
@@ -554,7 +559,7 @@ def _page(
         return _negated_page(session, plan, limit, offset, conditions)
     narrow = _narrowing(conditions)
     total = _count(session, plan.expression, narrow)
-    ranked: list[tuple[int, float]] = []
+    ranked: list[tuple[int, float | None]] = []
     named = 0
     if plan.name_tier is not None:
         ranked = _ranked(session, plan.name_tier, False, limit, offset, narrow=narrow)
@@ -582,7 +587,8 @@ def _page(
         snippet, matched = _describe(
             dict(zip(CANDIDATE_SEARCH_COLUMNS, row[4:], strict=True)), terms
         )
-        hits.append(Hit(candidate_id, row[1], row[2], row[3], round(score, 4), snippet, matched))
+        shown = None if score is None else round(score, 4)
+        hits.append(Hit(candidate_id, row[1], row[2], row[3], shown, snippet, matched))
     return hits, total
 
 

@@ -218,6 +218,11 @@ class TestRanking:
         assert [h.candidate_id for h in page.hits] == [people["alan"]] and page.total == 2
         assert search_candidates(ctx, "ada", limit=5, offset=2).hits == []
 
+    def test_name_matches_carry_no_score_and_the_rest_are_scored(self, ctx, people):
+        name_hit, note_hit = search_candidates(ctx, "ada").hits
+        assert name_hit.candidate_id == people["ada"] and name_hit.score is None
+        assert note_hit.candidate_id == people["alan"] and note_hit.score > 0
+
 
 class TestHits:
     def test_snippet_and_matched_fields(self, ctx, people):

@@ -152,7 +152,7 @@ class CandidateListModel(QAbstractTableModel):
                     hit.name,
                     hit.current_title or "",
                     hit.location or "",
-                    f"{hit.score:.2f}",
+                    "name" if hit.score is None else f"{hit.score:.2f}",
                     _plain(hit.snippet),
                 ),
             )
