@@ -79,6 +79,20 @@ def test_plain_relay_delivers_with_envelope_and_message_id(smtp_server: SmtpTest
     assert received.tls is False
 
 
+@pytest.mark.parametrize(
+    "recipient",
+    ["c1@example.com>\r\nRCPT TO:<victim@example.com", "c1@example.com> SIZE=1", "no-at-sign"],
+)
+def test_an_envelope_address_that_could_inject_a_command_is_refused(
+    smtp_server: SmtpTestServer, recipient: str
+) -> None:
+    with SmtpSender(account_for(smtp_server), None) as sender:
+        with pytest.raises(PermanentError, match="not a plain email address"):
+            sender.send(raw_message(1), FROM, recipient)
+        send(sender, 2)  # the connection is still good for the next message
+    assert [m.rcpt_tos for m in smtp_server.messages] == [("c2@example.com",)]
+
+
 def test_dots_at_line_starts_arrive_intact(smtp_server: SmtpTestServer) -> None:
     body = "Line one\n.\n..two dots\n.one dot\nend\n"
     with SmtpSender(account_for(smtp_server), None) as sender:
