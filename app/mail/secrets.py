@@ -91,12 +91,24 @@ class PasswordStore:
     """The mail account's password: kept in the keyring, or in memory for this process only.
 
     Thread-safe: the dispatcher's thread asks for the password while the GUI may save one.
+    The keyring backend is chosen on first use, not when the store is made: probing the
+    backends takes a fifth of a second or more (D-Bus), which the window should not spend
+    on its GUI thread until the password is actually needed.
     """
 
     def __init__(self, backend: Any = _CHOOSE):
-        self._backend = choose_backend() if backend is _CHOOSE else backend
+        self._chosen = backend
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._choosing = threading.Lock()
+
+    @property
+    def _backend(self) -> Any:
+        if self._chosen is _CHOOSE:
+            with self._choosing:
+                if self._chosen is _CHOOSE:
+                    self._chosen = choose_backend()
+        return self._chosen
 
     @property
     def available(self) -> bool:

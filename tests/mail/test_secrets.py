@@ -208,3 +208,15 @@ def test_the_bus_going_away_is_a_clear_error(
             store.save(ACCOUNT, "after-the-crash")
     assert "before-the-crash" not in caplog.text
     assert "after-the-crash" not in caplog.text
+
+
+def test_the_backend_is_chosen_on_first_use_and_only_once(monkeypatch) -> None:
+    import app.mail.secrets as secrets
+
+    calls: list[int] = []
+    monkeypatch.setattr(secrets, "choose_backend", lambda: calls.append(1))
+    store = secrets.PasswordStore()
+    assert calls == []  # making the store (at window start-up) probes nothing
+    assert not store.available
+    assert store.get(secrets.AccountSettings(host="smtp.example.com")) is None
+    assert calls == [1]
