@@ -640,8 +640,13 @@ class MainWindow(QMainWindow):
 
 
 def _import_intake_modules() -> None:
-    """Modules the first import and the other sections need, loaded ahead of use."""
+    """Modules the mail runtime (started at `MAIL_START_DELAY_MS`), the first import and the
+    other sections need, loaded ahead of use."""
     for name in (
+        "app.ui.mail_runtime",
+        "app.workers.dispatcher",
+        "app.services.sequences",
+        "app.services.mail_settings",
         "app.ui.intake.dock",
         "app.ui.intake.controller",
         "app.workers.intake",
