@@ -78,3 +78,32 @@ def test_bad_numbers_are_refused_with_a_message(demo_copy: Path, capsys) -> None
     code = run(["search", "python", "--contacted-within", "-3", "--database", str(demo_copy)])
     assert code == EXIT_FAILURE
     assert "--contacted-within" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(demo_copy: Path) -> None:
+    """`hirebench search … | head -1`: no traceback when the pipe closes early."""
+    import os
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "search",
+            "skill:python",
+            "--limit",
+            "500",
+            "--database",
+            str(demo_copy),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    process.stdout.close()  # the reader is gone before anything was written
+    _out, errors = process.communicate(timeout=60)
+    assert b"Traceback" not in errors and b"BrokenPipeError" not in errors, errors
+    assert process.returncode == 1
