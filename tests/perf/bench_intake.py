@@ -45,7 +45,7 @@ def pdf_variants(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """200 different files (by SHA-256), each a shared PDF with a comment line appended."""
     sources = sorted(SHARED_PDFS.glob("*.pdf"))
     if not sources:
-        pytest.skip(f"no sample PDFs in {SHARED_PDFS}")
+        pytest.fail(f"no sample PDFs in {SHARED_PDFS}: the benchmark needs ../shared/")
     folder = tmp_path_factory.mktemp("pdf-variants")
     paths = []
     for n in range(FILES):

@@ -44,7 +44,7 @@ def _parse_targets(output: str) -> dict[str, tuple[float, float]]:
 def test_parse_accuracy_on_shared_resumes() -> None:
     files = sorted((SHARED / "files").glob("*"))
     if not files or not (SHARED / "score.py").exists():
-        pytest.skip(f"no shared resumes at {SHARED}")
+        pytest.fail(f"no shared resumes at {SHARED}: the benchmark needs ../shared/resumes")
     with tempfile.TemporaryDirectory(prefix="hirebench-parse-") as folder:
         out = Path(folder) / "parsed.json"
         env = dict(os.environ, HIREBENCH_HOME=str(Path(folder) / "home"))
