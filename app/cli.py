@@ -434,11 +434,8 @@ def _outbox_list(database: Database, args: argparse.Namespace) -> int:
 
 def _outbox_password(account: AccountSettings) -> str | None:
     """The saved password, from the OS keyring; None (said on stderr) when there is none."""
-    try:
-        from app.mail.secrets import KeyringUnavailable, PasswordStore
-    except ImportError:
-        print("hirebench outbox: no password store is available.", file=sys.stderr)
-        return None
+    from app.mail.secrets import KeyringUnavailable, PasswordStore
+
     store = PasswordStore()
     if store.problem:
         print(f"hirebench outbox: {store.problem}", file=sys.stderr)
@@ -464,10 +461,7 @@ def _outbox_dispatch(database: Database, args: argparse.Namespace) -> int:
     if not account.configured:
         raise CommandError("Email is not set up: enter the mail server and From address first.")
     password = _outbox_password(account) if account.username else None
-    try:
-        from app.services.sequences import queue_due_steps as before_pass
-    except ImportError:  # sequences not installed: only what is already queued goes
-        before_pass = None
+    from app.services.sequences import queue_due_steps as before_pass
 
     lines = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only JSON
 

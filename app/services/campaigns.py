@@ -23,11 +23,11 @@ from app.mail.render import (
     RenderedEmail,
     TemplateError,
     TemplateSource,
+    check_template,
     render_email,
 )
-from app.mail.render import check_template as _check_template
 from app.services.context import Outcome, ServiceContext, outcome
-from app.services.email_templates import merge_values, render_for_candidate
+from app.services.email_templates import merge_values, recruiter_name, render_for_candidate
 from app.services.mail_settings import load_account, load_branding
 from app.services.optout import (
     CONSENT_WITHDRAWN,
@@ -48,7 +48,7 @@ from app.store.engagement import (
     OutboxMessage,
     SequenceEnrollment,
 )
-from app.store.models import Candidate, CandidateEmail, User, utc_now
+from app.store.models import Candidate, CandidateEmail, utc_now
 
 MAX_NAME = 200
 MAX_AUDIENCE = 300
@@ -160,20 +160,6 @@ def candidate_values(row: Any) -> dict[str, Any]:
         "current_title": row.current_title,
         "email": row.email,
     }
-
-
-def recruiter_name(session: Session, actor: Actor) -> str:
-    """The sender's display name, for the "recruiter name" merge field."""
-    if actor.user_id is not None:
-        name = session.scalar(select(User.display_name).where(User.id == actor.user_id))
-        if name:
-            return name
-    return actor.name
-
-
-def check_template(source: TemplateSource) -> list[str]:
-    """The template's own problems (syntax, unknown merge fields), before any recipient."""
-    return list(_check_template(source))
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:

@@ -270,7 +270,8 @@ class Preview:
     problems: list[str]
 
 
-def _recruiter_name(session: Session, actor: Actor) -> str:
+def recruiter_name(session: Session, actor: Actor) -> str:
+    """The sender's display name, for the "recruiter name" merge field."""
     if actor.user_id is not None:
         name = session.scalar(select(User.display_name).where(User.id == actor.user_id))
         if name:
@@ -298,7 +299,7 @@ def preview(
     with ctx.read() as session:
         account = load_account(session)
         branding = load_branding(session)
-        recruiter = _recruiter_name(session, ctx.actor)
+        recruiter = recruiter_name(session, ctx.actor)
         try:
             rendered = render_for_candidate(
                 session, source, candidate_id, job_id, account, branding, recruiter

@@ -18,13 +18,18 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, false, func, insert, select, update
 
-from app.mail.render import MissingFieldsError, RenderedEmail, TemplateError, TemplateSource
+from app.mail.render import (
+    MissingFieldsError,
+    RenderedEmail,
+    TemplateError,
+    TemplateSource,
+    check_template,
+)
 from app.services.campaigns import (
     CHUNK,
     MAX_NAME,
     Renderer,
     candidate_values,
-    check_template,
     recipient_rows,
 )
 from app.services.context import Outcome, ServiceContext, outcome

@@ -8,7 +8,6 @@ the dispatcher's thread. The password reaches the dispatcher only through
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -30,15 +29,6 @@ def _default_dispatcher_factory(**arguments: Any) -> Any:
     from app.workers.dispatcher import Dispatcher
 
     return Dispatcher(**arguments)
-
-
-def _default_before_pass() -> Callable[[ServiceContext, dt.datetime], int] | None:
-    """Sequences' due steps are queued before each pass, when that feature is installed."""
-    try:
-        from app.services.sequences import queue_due_steps
-    except ImportError:
-        return None
-    return queue_due_steps
 
 
 class MailRuntime(QObject):
@@ -93,6 +83,7 @@ class MailRuntime(QObject):
         if self.dispatcher is not None:
             return
         from app.services.mail_settings import get_account
+        from app.services.sequences import queue_due_steps
 
         self.account = get_account(self.services)
         arguments: dict[str, Any] = {
@@ -101,7 +92,7 @@ class MailRuntime(QObject):
             "account": self.account,
             "password_provider": self._password,
             "on_event": self._event_from_worker.emit,
-            "before_pass": _default_before_pass(),
+            "before_pass": queue_due_steps,  # sequences' due steps, before each pass
             "on_changes": self._changes_from_worker.emit,
         }
         if self._ssl_context is not None:

@@ -52,7 +52,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def kind_of(row: CampaignRow) -> str:
-    return str(getattr(row.kind, "value", row.kind))
+    return str(row.kind)
 
 
 def status_label(row: CampaignRow) -> str:
@@ -65,7 +65,7 @@ def status_label(row: CampaignRow) -> str:
 def status_of(row: CampaignRow) -> str:
     """What the list shows: a one-off or bulk send with nothing left reads "Finished"."""
     status = row.display_status
-    return str(getattr(status, "value", status))
+    return str(status)
 
 
 class CampaignsModel(RowsModel):

@@ -71,7 +71,7 @@ def local_time(value: dt.datetime | None) -> str:
 
 def status_value(row: Any) -> str:
     """A row's own status as text ("" for no row), whatever the display status says."""
-    return str(getattr(row.status, "value", row.status)) if row else ""
+    return str(row.status) if row else ""
 
 
 class ThrottledPanel(QWidget):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.services import outbox
 from app.services.context import Outcome, ServiceContext
+from app.services.outbox import OutboxRow
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.ui.campaigns.list_panel import ThrottledPanel, list_table, local_time, muted_label
 from app.ui.campaigns.throttle import ReloadThrottle
@@ -55,12 +56,12 @@ STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def _state(row: Any) -> str:
-    return str(getattr(row.state, "value", row.state))
+def _state(row: OutboxRow) -> str:
+    return str(row.state)
 
 
-def _recipient(row: Any) -> str:
-    name = getattr(row, "candidate_name", None) or getattr(row, "to_name", None)
+def _recipient(row: OutboxRow) -> str:
+    name = row.candidate_name or row.to_name
     return f"{name} <{row.to_address}>" if name else row.to_address
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from app.services.context import ServiceContext
 from app.services.email_templates import TemplateRow, archive_template, list_templates
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.unit_of_work import NotFoundError, ValidationError
 from app.ui.campaigns.list_panel import RowListPanel, RowsModel, list_table, local_time, muted_label
 from app.ui.campaigns.throttle import ReloadThrottle
 
@@ -114,8 +114,7 @@ class TemplatesPanel(RowListPanel):
 
         dialog = TemplateEditorDialog(self.services, template_id, self)
         accepted = dialog.exec() == dialog.DialogCode.Accepted
-        changes = dialog.all_changes() if hasattr(dialog, "all_changes") else Changes()
-        outcome = getattr(dialog, "outcome", None)
+        changes, outcome = dialog.all_changes(), dialog.outcome
         self.throttle.now()
         if accepted and outcome is not None and isinstance(outcome.value, int):
             self.select_template(outcome.value)

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent
@@ -42,7 +41,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.candidates import CandidateProfile, ProfileActivity, candidate_profile
+from app.services.candidates import (
+    CandidateProfile,
+    ProfileActivity,
+    ProfileTouch,
+    candidate_profile,
+)
 from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import Consent, utc_now
@@ -107,9 +111,8 @@ def activity_text(activity: ProfileActivity) -> str:
     """One timeline line: when, what kind (an email's direction too), the subject and body."""
     when = activity.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
     kind = activity.kind.replace("_", " ")
-    direction = getattr(activity, "direction", None)
-    if activity.kind == "email" and direction in EMAIL_DIRECTIONS:
-        kind = EMAIL_DIRECTIONS[direction]
+    if activity.kind == "email" and activity.direction in EMAIL_DIRECTIONS:
+        kind = EMAIL_DIRECTIONS[activity.direction]
     text = " — ".join(p for p in (activity.subject, activity.body) if p) or kind
     return f"{when} · {kind}: {text}"
 
@@ -124,7 +127,7 @@ TOUCH_STATES = {
 CAMPAIGN_KINDS = {"one_off": "one-off email", "bulk": "campaign", "sequence": "sequence"}
 
 
-def _campaign(touch: Any) -> str:
+def _campaign(touch: ProfileTouch) -> str:
     kind = CAMPAIGN_KINDS.get(touch.campaign_kind or "", "campaign")
     return f"{kind} “{touch.campaign_name}”" if touch.campaign_name else kind
 
@@ -132,7 +135,7 @@ def _campaign(touch: Any) -> str:
 def timeline_lines(profile: CandidateProfile) -> list[str]:
     """The timeline, newest first: activities (a sent email names its campaign) and the
     campaign emails not sent (yet): queued or scheduled, failed, cancelled, unknown."""
-    touches = getattr(profile, "touches", ())
+    touches = profile.touches
     sent = {(t.subject, t.at): t for t in touches if t.state == "sent"}
     entries: list[tuple[dt.datetime, str]] = []
     for activity in profile.activities:
@@ -159,7 +162,7 @@ def email_block(profile: CandidateProfile) -> str | None:
         return "Marked do not contact."
     if Consent(profile.consent) is Consent.WITHDRAWN:
         return "Consent withdrawn."
-    if getattr(profile, "unsubscribed_at", None) is not None:
+    if profile.unsubscribed_at is not None:
         return "Unsubscribed from email."
     if not profile.emails:
         return "No email address on record."
@@ -430,7 +433,7 @@ class ProfileDialog(QDialog):
             self.timeline.addItem("Nothing yet.")
 
     def _show_email_state(self, profile: CandidateProfile) -> None:
-        unsubscribed_at = getattr(profile, "unsubscribed_at", None)
+        unsubscribed_at = profile.unsubscribed_at
         self.unsubscribed_badge.setVisible(unsubscribed_at is not None)
         if unsubscribed_at is not None:
             when = unsubscribed_at.astimezone().strftime("%Y-%m-%d")
@@ -542,7 +545,7 @@ class ProfileDialog(QDialog):
             return
         name = self.profile.name
         try:
-            if getattr(self.profile, "unsubscribed_at", None) is None:
+            if self.profile.unsubscribed_at is None:
                 if not self.confirm(
                     "Unsubscribe from email",
                     f"{name} will get no more email from Hirebench: their sequences stop and "

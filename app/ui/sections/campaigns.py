@@ -8,7 +8,7 @@ at most every half second, so a 1,000-message campaign does not reload 1,000 tim
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QTabWidget, QWidget
@@ -21,6 +21,9 @@ from app.ui.campaigns.sequences import SequencesPanel
 from app.ui.campaigns.templates import TemplatesPanel
 from app.ui.icons import IconProvider
 from app.ui.widgets import EmptyState, SectionHeader, section_layout
+
+if TYPE_CHECKING:
+    from app.ui.mail_runtime import MailRuntime
 
 OUTBOX_TAB, CAMPAIGNS_TAB, SEQUENCES_TAB, TEMPLATES_TAB = range(4)
 # Which change kinds each panel shows ("external": another process changed the database).
@@ -47,7 +50,7 @@ class CampaignsSection(QWidget):
         self,
         services: ServiceContext | None = None,
         icons: IconProvider | None = None,
-        runtime: Any = None,
+        runtime: MailRuntime | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -96,21 +99,16 @@ class CampaignsSection(QWidget):
         self.sequences.new_sequence.connect(self.new_sequence)
         self.new_sequence_button.clicked.connect(self.new_sequence)
         if runtime is not None:
-            state_changed = getattr(runtime, "message_state_changed", None)
-            if state_changed is not None:
-                state_changed.connect(self._message_state_changed)
-            problem = getattr(runtime, "problem", None)
-            if problem is not None:
-                problem.connect(self.show_problem)
-            if getattr(runtime, "last_problem", None):  # reported before this section opened
+            runtime.message_state_changed.connect(self._message_state_changed)
+            runtime.problem.connect(self.show_problem)
+            if runtime.last_problem:  # reported before this section opened
                 self.show_problem(runtime.last_problem)
 
     # ---- what the dispatcher reports --------------------------------------------------------
     def wake(self) -> None:
         """Tell the dispatcher there is mail to send now (after a retry, a resume…)."""
-        wake = getattr(self.runtime, "wake", None)
-        if wake is not None:
-            wake()
+        if self.runtime is not None:
+            self.runtime.wake()
 
     def _message_state_changed(self, _message_id: int = 0, state: str = "") -> None:
         if state == "sent":  # mail goes out again: whatever stopped it is over
