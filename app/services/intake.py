@@ -145,8 +145,10 @@ def import_resume(
             tx.changed("documents", result.document_id)
             done = outcome(result, tx)
     except BaseException:
+        incoming.unlink(missing_ok=True)
         if placed is not None:
             _discard_unless_recorded(ctx, placed, digest)
+        _remove_if_empty(incoming.parent)
         raise
     finally:
         incoming.unlink(missing_ok=True)
@@ -170,6 +172,7 @@ def _copy_in(source: Path, documents_dir: Path) -> tuple[Path, str, int]:
             os.fsync(writer.fileno())
     except BaseException:
         temporary.unlink(missing_ok=True)
+        _remove_if_empty(folder)
         raise
     return temporary, digest.hexdigest(), size
 
@@ -185,6 +188,15 @@ def _discard_unless_recorded(ctx: ServiceContext, path: Path, digest: str) -> No
     with ctx.read() as session:
         if session.scalar(select(Document.id).where(Document.sha256 == digest)) is None:
             path.unlink(missing_ok=True)
+            _remove_if_empty(path.parent)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """Drop a shard folder a failed import created, so failures leave nothing behind."""
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty (other documents), or already gone
 
 
 def _new_document(
