@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -11,12 +11,21 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.db import (
+    BUSY_TIMEOUT_MS,
+    AccessMode,
     DatabaseError,
     create_sqlite_engine,
     inspect_database,
     make_session_factory,
 )
+from app.store.errors import describe_database_error
+from app.store.integrity import STARTUP_TABLES, CheckResult, DatabaseDamaged, check_file
 from app.store.migrate import migrate
+
+
+def default_backups_dir(path: Path) -> Path:
+    """Where the backups of the database at ``path`` go: ``backups/`` beside it."""
+    return path.parent / "backups"
 
 
 @dataclass
@@ -27,6 +36,22 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     migration_backup: Path | None = None
+    backups_dir: Path | None = None
+    mode: AccessMode = field(default_factory=AccessMode)
+    damage: CheckResult | None = None  # set when a check found the file damaged
+
+    @property
+    def read_only(self) -> bool:
+        return self.mode.read_only
+
+    def mark_damaged(self, result: CheckResult) -> None:
+        """Stop every further write: the file is damaged and must not get worse."""
+        self.damage = result
+        self.mode.make_read_only(
+            f"The database {self.path} is damaged ({result.problems[0]}), so Hirebench opened "
+            "it read-only and nothing can be changed. Restore a backup, or salvage it with "
+            "'hirebench recover OUT'."
+        )
 
     def raw_connection(self) -> sqlite3.Connection:
         """A plain DB-API connection for bulk work; the caller closes it."""
@@ -36,18 +61,48 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path, backups_dir: Path) -> Database:
-    """Open ``path``, creating or upgrading its schema; raise `DatabaseError` for bad files."""
-    state = inspect_database(path)
-    engine = create_sqlite_engine(path)
+def open_database(
+    path: Path,
+    backups_dir: Path | None = None,
+    *,
+    may_create: bool = True,
+    startup_check: bool = False,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> Database:
+    """Open ``path``, creating or upgrading its schema; raise `DatabaseError` for bad files.
+
+    ``may_create``: a missing file becomes a new database (otherwise it is refused).
+    ``startup_check``: check the tables the first screen reads; a damaged database then
+    opens read-only (``Database.damage`` says why) instead of being written to.
+    """
+    backups_dir = backups_dir or default_backups_dir(path)
+    state = inspect_database(path, may_create=may_create)
+    damage = None
+    if startup_check and state.exists:
+        result = check_file(path, tables=STARTUP_TABLES)
+        damage = None if result.ok else result
+    mode = AccessMode(busy_timeout_ms=busy_timeout_ms)
+    engine = create_sqlite_engine(path, mode)
+    database = Database(
+        path=path, engine=engine, sessions=make_session_factory(engine), backups_dir=backups_dir
+    )
+    if damage is not None:
+        if not state.is_current:
+            engine.dispose()
+            raise DatabaseDamaged(damage, "it was not upgraded to this version's schema")
+        database.mark_damaged(damage)
+        return database
     try:
-        backup = migrate(engine, state, backups_dir)
+        database.migration_backup = migrate(engine, state, backups_dir)
+    except DatabaseError:
+        engine.dispose()
+        raise
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
         engine.dispose()
-        raise DatabaseError(f"Could not prepare the database {path}: {exc}") from exc
-    return Database(
-        path=path, engine=engine, sessions=make_session_factory(engine), migration_backup=backup
-    )
+        raise DatabaseError(
+            f"Could not prepare the database {path}: {describe_database_error(exc, path)}"
+        ) from exc
+    return database
 
 
 def prepare_mappers() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,23 +40,47 @@ class DatabaseState:
         return self.revision == KNOWN_REVISIONS[-1]
 
 
-def inspect_database(path: Path) -> DatabaseState:
-    """Check that ``path`` can hold a Hirebench database, without writing to it."""
+def inspect_database(path: Path, may_create: bool = True) -> DatabaseState:
+    """Check that ``path`` can hold a Hirebench database, without writing to it.
+
+    Only a regular file will do: a device, a pipe or a folder given by mistake is refused
+    before SQLite could create its -journal or -wal files beside it. An empty (0-byte) file is
+    refused too, since no Hirebench ever leaves one; ``may_create`` says whether a missing
+    file may become a new database (opening the window, seed and import) or not (commands
+    that only read, check or copy).
+    """
     folder = path.parent
-    if not folder.is_dir():
-        raise DatabaseError(f"The folder {folder} does not exist. Create it or choose another.")
-    if path.exists() and path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise DatabaseError(f"{path} cannot be read: {exc.strerror or exc}.") from exc
+    if info is None:
+        if not may_create:
+            raise DatabaseError(f"There is no database at {path}.")
+        if not folder.is_dir():
+            raise DatabaseError(f"The folder {folder} does not exist. Create it or choose another.")
+    elif stat.S_ISDIR(info.st_mode):
         raise DatabaseError(f"{path} is a folder, not a database file.")
-    exists = path.exists() and path.stat().st_size > 0
+    elif not stat.S_ISREG(info.st_mode):
+        raise DatabaseError(
+            f"{path} is {_file_kind(info.st_mode)}, not a database file; choose a file."
+        )
+    elif info.st_size == 0:
+        raise DatabaseError(
+            f"{path} is empty (0 bytes), so it is not a Hirebench database; "
+            "delete it or choose another file."
+        )
     if not os.access(folder, os.W_OK):
         raise DatabaseError(
             f"The folder {folder} is read-only. Hirebench needs to write its database and "
             "journal files there; choose a writable folder."
         )
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise DatabaseError(f"{path} cannot be read and written; check its permissions.")
-    if not exists:
+    if info is None:
         return DatabaseState(path=path, exists=False, revision=None)
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseError(f"{path} cannot be read and written; check its permissions.")
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
@@ -73,7 +98,18 @@ def inspect_database(path: Path) -> DatabaseState:
     return DatabaseState(path=path, exists=True, revision=revision)
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
+def _file_kind(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write ``path`` nor leave files beside it."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
     # A read-only connection to a WAL database creates -wal and -shm files that it cannot
     # remove on close. Without a -wal file no one has it open and the main file holds every
@@ -91,7 +127,7 @@ def _is_wal(path: Path) -> bool:
 
 def _read_revision(path: Path) -> str | None:
     try:
-        connection = _read_only(path)
+        connection = read_only_connection(path)
         try:
             tables = {
                 row[0]
@@ -108,7 +144,7 @@ def _read_revision(path: Path) -> str | None:
 
 
 def _has_foreign_tables(path: Path) -> bool:
-    connection = _read_only(path)
+    connection = read_only_connection(path)
     try:
         count = connection.execute(
             "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
@@ -118,38 +154,72 @@ def _has_foreign_tables(path: Path) -> bool:
     return bool(count)
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is lazy).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # Read pages through memory mapping: boards touch thousands of scattered rows.
-    cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-    cursor.close()
+class ReadOnlyDatabase(DatabaseError):  # noqa: N818 (reads as the situation it names)
+    """A write was attempted on a database opened read-only (it is damaged)."""
+
+
+@dataclass
+class AccessMode:
+    """How an engine may use its file; shared with its connection hooks, changeable later.
+
+    A damaged database found after start-up is switched to read-only in place: every unit of
+    work that begins afterwards is refused with ``reason``.
+    """
+
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    read_only: bool = False
+    reason: str = ""
+
+    def make_read_only(self, reason: str) -> None:
+        self.reason = reason
+        self.read_only = True
+
+
+def _connect_hook(mode: AccessMode) -> Any:
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is lazy).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(mode.busy_timeout_ms)}")
+        if mode.read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        # Read pages through memory mapping: boards touch thousands of scattered rows.
+        cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        cursor.close()
+
+    return on_connect
 
 
 # Execution option a unit of work sets on its connection to take the write lock up front.
 WRITE_INTENT = "hirebench_write"
 
 
-def _on_begin(connection: Any) -> None:
-    # A write transaction that began deferred and read first cannot wait for the lock when
-    # another writer (the mail dispatcher, say) commits in between: SQLite fails it at once
-    # with "database is locked", busy_timeout or not. BEGIN IMMEDIATE waits its turn instead.
-    if connection.get_execution_options().get(WRITE_INTENT):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.exec_driver_sql("BEGIN")
+def _begin_hook(mode: AccessMode) -> Any:
+    def on_begin(connection: Any) -> None:
+        # A write transaction that began deferred and read first cannot wait for the lock
+        # when another writer (the mail dispatcher, say) commits in between: SQLite fails it
+        # at once with "database is locked", busy_timeout or not. BEGIN IMMEDIATE waits its
+        # turn instead.
+        if connection.get_execution_options().get(WRITE_INTENT):
+            if mode.read_only:
+                raise ReadOnlyDatabase(mode.reason or "The database is open read-only.")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return on_begin
 
 
-def create_sqlite_engine(path: Path, **kwargs: Any) -> Engine:
+def create_sqlite_engine(path: Path, mode: AccessMode | None = None, **kwargs: Any) -> Engine:
     """An engine for ``path`` with WAL, foreign keys and a busy timeout on every connection."""
+    mode = mode or AccessMode()
     engine = create_engine(f"sqlite:///{path}", **kwargs)
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "connect", _connect_hook(mode))
+    event.listen(engine, "begin", _begin_hook(mode))
     return engine
 
 

@@ -10,16 +10,25 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from app.store.db import DatabaseState
+from app.store.db import WRITE_INTENT, DatabaseState
+from app.store.integrity import DatabaseDamaged, check_connection
 from app.store.schema_version import KNOWN_REVISIONS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# How long a process waits for another that is migrating the same file (a large file takes
+# a while); ordinary work waits `BUSY_TIMEOUT_MS`.
+MIGRATION_WAIT_MS = 10 * 60 * 1000
 
 
-def backup_database(source: Path, destination: Path) -> Path:
-    """Copy a live database consistently with SQLite's online backup API."""
+def backup_database(source: Path, destination: Path, check: bool = True) -> Path:
+    """Copy a live database consistently with SQLite's online backup API.
+
+    The source is checked first (``quick_check``): a damaged database is refused with
+    `DatabaseDamaged` rather than copied, so a backup is always one worth restoring. Nothing
+    is left behind when the copy fails (a full disk, a vanished folder).
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
     if destination.exists():
         raise FileExistsError(f"{destination} already exists; choose another name.")
@@ -28,15 +37,38 @@ def backup_database(source: Path, destination: Path) -> Path:
     # and -shm files behind that only a writer can remove.
     source_connection = sqlite3.connect(f"{source.as_uri()}?mode=rw", uri=True)
     try:
-        target_connection = sqlite3.connect(partial)
+        if check:
+            result = check_connection(source_connection, source)
+            if not result.ok:
+                raise DatabaseDamaged(result, "no backup was made (good backups stay as they are)")
         try:
-            source_connection.backup(target_connection)
-        finally:
-            target_connection.close()
+            target_connection = sqlite3.connect(partial)
+            try:
+                source_connection.backup(target_connection)
+            finally:
+                target_connection.close()
+            partial.replace(destination)  # never a half-written backup under the final name
+        except BaseException:
+            remove_with_side_files(partial)
+            raise
     finally:
         source_connection.close()
-    partial.replace(destination)  # never a half-written backup under the final name
     return destination
+
+
+def remove_with_side_files(path: Path) -> None:
+    """Delete a database file and any -journal, -wal or -shm file SQLite left beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def unique_path(path: Path) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext``… when it is taken (same-second backups)."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
 
 
 def _alembic_config(connection: object) -> object:
@@ -77,14 +109,44 @@ def script_revisions() -> list[str]:
 
 
 def migrate(engine: Engine, state: DatabaseState, backups_dir: Path) -> Path | None:
-    """Upgrade if needed; return the backup made, if any."""
+    """Upgrade if needed; return the backup made, if any.
+
+    The upgrade runs under SQLite's write lock, taken before the schema is read again: when
+    two Hirebench processes open an old database at once, one backs it up and migrates
+    while the other waits, then finds the schema current and does nothing.
+    """
     if state.is_current:
         return None
-    backup = None
-    if state.exists:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        revision = state.revision or "empty"
-        name = f"{state.path.stem}-before-{KNOWN_REVISIONS[-1]}-from-{revision}-{stamp}.sqlite3"
-        backup = backup_database(state.path, backups_dir / name)
-    upgrade_to_head(engine)
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection  # a PRAGMA here must not autobegin
+        usual_wait = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+        driver.execute(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
+        try:
+            locked = connection.execution_options(**{WRITE_INTENT: True})
+            with locked.begin():  # BEGIN IMMEDIATE: the other process waits here
+                if _revision(locked) == KNOWN_REVISIONS[-1]:
+                    return None  # migrated by someone else while we waited
+                backup = None
+                if state.exists:
+                    backup = backup_database(state.path, unique_path(backups_dir / _name(state)))
+                from alembic import command
+
+                command.upgrade(_alembic_config(locked), "head")
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={int(usual_wait)}")
     return backup
+
+
+def _name(state: DatabaseState) -> str:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    revision = state.revision or "empty"
+    return f"{state.path.stem}-before-{KNOWN_REVISIONS[-1]}-from-{revision}-{stamp}.sqlite3"
+
+
+def _revision(connection: Connection) -> str | None:
+    has_table = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    ).first()
+    if has_table is None:
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
