@@ -120,7 +120,9 @@ class RecoveryReport:
 
     def summary_lines(self) -> list[str]:
         """One line per table that lost rows, then anything else worth knowing, then a total."""
-        lines = [_table_line(table) for table in self.tables if table.lost]
+        lines = [
+            _table_line(table) for table in self.tables if table.lost or table.references_cleared
+        ]
         if self.missing_tables:
             at = f" (schema {self.source_revision})" if self.source_revision else ""
             lines.append(

@@ -420,3 +420,26 @@ def test_a_row_the_schema_refuses_is_left_out_alone(
     activities = report.table("activities")
     assert activities.lost_estimate == 1
     assert "CHECK constraint failed" in activities.errors[0]
+
+
+def test_references_to_lost_rows_are_cleared_where_deleting_would_clear_them(
+    tmp_path: Path, original: Path, damaged: Path
+) -> None:
+    (page,) = _pages(damaged, "users", "leaf")  # a table of one page, all of it ruined
+    users = _leaf_rowids(_ruin(damaged, page, seed=16))
+    owned = _read(original, "SELECT count(*) FROM candidates WHERE owner_id IS NOT NULL")[0][0]
+    assert owned > 0
+    out = tmp_path / "recovered.sqlite3"
+
+    report = recover_database(damaged, out, tmp_path / "backups")
+
+    _assert_sound(out)
+    assert _content(out) == _content(_with_rows_deleted(original, tmp_path, "users", users))
+    assert report.table("users").copied == 0
+    candidates = report.table("candidates")
+    assert (candidates.copied, candidates.lost_estimate, candidates.orphans_removed) == (500, 0, 0)
+    assert candidates.references_cleared == owned
+    assert (
+        f"candidates: 500 of 500 rows recovered; {owned:,} kept without their link to a lost row."
+        in (report.summary_lines())
+    )
