@@ -20,8 +20,9 @@ from app.services import pools
 from app.services.applications import open_application
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.pipeline import POSITION_STEP, VersionConflictError
+from app.services.text_rules import LIMITS, clean, fit_field
 from app.services.unit_of_work import NotFoundError, ValidationError
-from app.services.validation import check_length, check_required, clean
+from app.services.validation import check_length, check_required
 from app.store.models import (
     Activity,
     Application,
@@ -71,7 +72,7 @@ def tag_candidates(ctx: ServiceContext, ids: Sequence[int], tag_name: str) -> Ou
     candidates gained it."""
     errors: dict[str, str] = {}
     check_required(errors, "tag", tag_name, "Tag")
-    check_length(errors, "tag", clean(tag_name), 80)
+    check_length(errors, "tag", clean(tag_name), LIMITS["tag"])
     if errors:
         raise ValidationError(errors)
     name = clean(tag_name) or ""
@@ -154,7 +155,7 @@ def add_to_job(
     as the applications' source. Candidates already on the job are skipped and reported in
     the result's ``skipped``."""
     wanted = _unique(ids)
-    source_text = (clean(source) or "Bulk action")[:120]
+    source_text = fit_field("application_source", source) or "Bulk action"
     with ctx.write() as tx:
         session = tx.session
         job, stage = _target_stage(session, job_id, stage_id)

@@ -11,6 +11,7 @@ from sqlalchemy import and_, exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.text_rules import LIMITS, MAX_LINKS, clean
 from app.services.unit_of_work import ValidationError, columns_of
 from app.services.validation import (
     check_email,
@@ -18,7 +19,6 @@ from app.services.validation import (
     check_phone,
     check_required,
     check_url,
-    clean,
 )
 from app.store.models import (
     Application,
@@ -47,6 +47,16 @@ CANDIDATE_FIELDS = (
     "source",
     "owner_id",
 )
+# The one-line text fields a form sets, each checked against its cap in `LIMITS`.
+TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "location",
+    "current_title",
+    "current_employer",
+    "headline",
+    "source",
+)
 # The list's columns, in the order the Candidates table shows them; "recent" is "added", newest
 # first.
 SORT_KEYS = ("name", "title", "employer", "location", "email", "source", "added")
@@ -67,16 +77,25 @@ class CandidateInput:
     links: tuple[str, ...] = field(default_factory=tuple)
 
     def validate(self) -> dict[str, str]:
+        """A message per field; every text field is checked against its cap (`LIMITS`) once
+        cleaned, so a message never depends on stray spaces or control characters."""
         errors: dict[str, str] = {}
         check_required(errors, "first_name", self.first_name, "First name")
         check_required(errors, "last_name", self.last_name, "Last name")
-        for name in ("first_name", "last_name"):
-            check_length(errors, name, clean(getattr(self, name)), 100)
+        for name in TEXT_FIELDS:
+            check_length(errors, name, clean(getattr(self, name)), LIMITS[name])
         check_email(errors, "email", clean(self.email))
         check_phone(errors, "phone", clean(self.phone))
-        for link in self.links:
-            check_url(errors, "links", clean(link))
+        links = self.cleaned_links()
+        if len(links) > MAX_LINKS:
+            errors["links"] = f"At most {MAX_LINKS} links."
+        for link in links:
+            check_url(errors, "links", link)
         return errors
+
+    def cleaned_links(self) -> list[str]:
+        """The links as stored: cleaned, empty ones left out, each once."""
+        return list(dict.fromkeys(link for link in map(clean, self.links) if link))
 
 
 def find_by_email(session: Session, email: str) -> int | None:
@@ -110,7 +129,7 @@ def create_candidate(ctx: ServiceContext, data: CandidateInput) -> Outcome[int]:
             current_employer=clean(data.current_employer),
             headline=clean(data.headline),
             source=clean(data.source) or "Manual entry",
-            links=[clean(link) for link in data.links if clean(link)],
+            links=data.cleaned_links(),
             owner_id=ctx.actor.user_id,
         )
         if email:

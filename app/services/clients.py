@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.text_rules import LIMITS, clean, clean_text
 from app.services.unit_of_work import ValidationError, columns_of
 from app.services.validation import (
     check_email,
@@ -14,7 +15,6 @@ from app.services.validation import (
     check_phone,
     check_required,
     check_url,
-    clean,
 )
 from app.store.models import Client, Contact, Job, JobStatus
 
@@ -33,9 +33,13 @@ class ClientInput:
     def validate(self) -> dict[str, str]:
         errors: dict[str, str] = {}
         check_required(errors, "name", self.name, "Company name")
-        check_length(errors, "name", clean(self.name), 200)
+        check_length(errors, "name", clean(self.name), LIMITS["client_name"])
+        check_length(errors, "industry", clean(self.industry), LIMITS["industry"])
+        check_length(errors, "website", clean(self.website), LIMITS["website"])
         check_url(errors, "website", clean(self.website))
         check_phone(errors, "phone", clean(self.phone))
+        check_length(errors, "location", clean(self.location), LIMITS["client_location"])
+        check_length(errors, "notes", clean_text(self.notes), LIMITS["client_notes"])
         return errors
 
 
@@ -66,7 +70,7 @@ def create_client(ctx: ServiceContext, data: ClientInput) -> Outcome[int]:
             website=clean(data.website),
             phone=clean(data.phone),
             location=clean(data.location),
-            notes=data.notes.strip() if data.notes and data.notes.strip() else None,
+            notes=clean_text(data.notes),
         )
         tx.session.add(client)
         tx.session.flush()
@@ -88,6 +92,9 @@ class ContactInput:
         errors: dict[str, str] = {}
         check_required(errors, "first_name", self.first_name, "First name")
         check_required(errors, "last_name", self.last_name, "Last name")
+        for name in ("first_name", "last_name"):
+            check_length(errors, name, clean(getattr(self, name)), LIMITS[name])
+        check_length(errors, "title", clean(self.title), LIMITS["contact_title"])
         check_email(errors, "email", clean(self.email))
         check_phone(errors, "phone", clean(self.phone))
         return errors

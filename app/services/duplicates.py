@@ -19,8 +19,8 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.text_rules import LIMITS, MAX_LINKS, clean, fit_field, fit_text
 from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
-from app.services.validation import clean
 from app.store.models import (
     Activity,
     Application,
@@ -322,20 +322,37 @@ def _merge_snapshot(session: Session, candidate: Candidate) -> dict[str, Any]:
 
 
 def _merge_fields(survivor: Candidate, other: Candidate, chosen: Mapping[str, str]) -> None:
+    """The survivor's fields after the merge. Text is cleaned and fitted to its cap as it is
+    written (records saved before the caps existed may hold more), and the links are merged
+    up to `MAX_LINKS`."""
     for name in MERGE_FIELDS:
         mine, theirs = getattr(survivor, name), getattr(other, name)
         pick = chosen.get(name)
         if pick == "other" or (pick is None and mine in (None, "") and theirs not in (None, "")):
-            setattr(survivor, name, theirs)
-    links = list(survivor.links or [])
-    links += [link for link in other.links or [] if link not in links]
-    survivor.links = links
+            mine = theirs
+        setattr(survivor, name, _merged_value(name, mine))
+    links: list[str] = []
+    for link in [*(survivor.links or []), *(other.links or [])]:
+        value = clean(link) if isinstance(link, str) else None
+        if value and len(value) <= LIMITS["link"] and value not in links:
+            links.append(value)
+    survivor.links = links[:MAX_LINKS]
     # The cautious answer wins: one "do not contact" or one withdrawal is enough.
     survivor.do_not_contact = bool(survivor.do_not_contact or other.do_not_contact)
     stricter = other.consent is Consent.WITHDRAWN and survivor.consent is not Consent.WITHDRAWN
     news = other.consent is Consent.GRANTED and survivor.consent is Consent.UNKNOWN
     if stricter or news:
         survivor.consent, survivor.consent_at = other.consent, other.consent_at
+
+
+def _merged_value(name: str, value: Any) -> Any:
+    if name == "owner_id" or not isinstance(value, str):
+        return value
+    if name == "summary":
+        return fit_text(value, LIMITS["summary"])
+    if name in ("first_name", "last_name"):
+        return fit_field(name, value) or ""  # required columns: empty, never NULL
+    return fit_field(name, value)
 
 
 def _move_applications(

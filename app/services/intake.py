@@ -9,6 +9,7 @@ who merely look alike are recorded as duplicate suspects rather than merged.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 import os
@@ -31,8 +32,17 @@ from app.services.duplicates import (
     phone_key,
     record_suspects,
 )
+from app.services.text_rules import (
+    LIMITS,
+    MAX_LINKS,
+    MAX_SKILLS,
+    clean,
+    clean_text,
+    fit,
+    fit_field,
+    fit_text,
+)
 from app.services.unit_of_work import NotFoundError, Transaction, ValidationError, snapshot
-from app.services.validation import clean
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -74,7 +84,8 @@ RESUME_FIELDS = (
     "location",
 )
 UPDATABLE_FIELDS = (*RESUME_FIELDS, "headline", "summary")
-FIELD_LIMITS = {"headline": 300, "current_title": 200, "current_employer": 200, "location": 200}
+# What a resume or a confirmed update may write, with its cap (see `text_rules.LIMITS`).
+FIELD_LIMITS = {name: LIMITS[name] for name in UPDATABLE_FIELDS}
 POSITION_STEP = 1024.0
 INCOMING_DIR = ".incoming"  # inside documents_dir: same file system, so the rename is atomic
 _PARTICLES = {"da", "de", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin"}
@@ -193,10 +204,8 @@ def _discard_unless_recorded(ctx: ServiceContext, path: Path, digest: str) -> No
 
 def _remove_if_empty(folder: Path) -> None:
     """Drop a shard folder a failed import created, so failures leave nothing behind."""
-    try:
+    with contextlib.suppress(OSError):  # not empty (other documents), or already gone
         folder.rmdir()
-    except OSError:
-        pass  # not empty (other documents), or already gone
 
 
 def _new_document(
@@ -205,11 +214,11 @@ def _new_document(
     media_type = parsed.media_type or mimetypes.guess_type(source.name)[0]
     return Document(
         sha256=digest,
-        original_name=source.name[:300],
-        media_type=(media_type or "application/octet-stream")[:120],
+        original_name=fit_field("document_name", source.name) or "resume",
+        media_type=fit(media_type, 120) or "application/octet-stream",
         size_bytes=size,
         stored_path=relative.as_posix(),
-        text=parsed.text or None,
+        text=fit_text(parsed.text, LIMITS["resume_text"]),
         parsed_fields=parsed.to_json(),
         parse_status="parsed_with_warnings" if parsed.warnings else "parsed",
     )
@@ -277,7 +286,7 @@ def _import(
         Activity(
             candidate_id=candidate.id,
             kind=ActivityKind.NOTE,
-            subject=f"Resume imported: {source.name}"[:300],
+            subject=fit_field("activity_subject", f"Resume imported: {source.name}"),
             body=body,
             user_id=tx.actor.user_id,
         )
@@ -330,20 +339,24 @@ def find_existing_candidate(session: Session, parsed: ParsedResume) -> int | Non
 
 
 def _emails(parsed: ParsedResume) -> list[str]:
+    """The resume's addresses, cleaned and lower-case; one too long to be an address (or with
+    spaces in it) is left out rather than cut."""
     seen: dict[str, None] = {}
     for email in parsed.emails:
-        value = email.strip().lower()
-        if "@" in value and len(value) <= 320:
+        value = (clean(email) or "").lower()
+        if "@" in value and " " not in value and len(value) <= LIMITS["email"]:
             seen.setdefault(value, None)
     return list(seen)
 
 
 def _phones(parsed: ParsedResume) -> list[str]:
+    """The resume's phone numbers, one per number; a value too long to be one is left out."""
     seen: dict[str, str] = {}
     for phone in parsed.phones:
-        key = phone_key(phone)
-        if key is not None:
-            seen.setdefault(key, phone.strip()[:40])
+        value = clean(phone)
+        key = phone_key(value)
+        if key is not None and value and len(value) <= LIMITS["phone"]:
+            seen.setdefault(key, value)
     return list(seen.values())
 
 
@@ -391,18 +404,14 @@ def _resume_values(parsed: ParsedResume) -> dict[str, str | None]:
         "current_employer": employer,
         "location": parsed.location,
     }
-    limits = {"first_name": 100, "middle_name": 100, "last_name": 100} | FIELD_LIMITS
-    return {
-        name: (clean(value)[: limits[name]] if clean(value) else None)
-        for name, value in values.items()
-    }
+    return {name: fit_field(name, value) for name, value in values.items()}
 
 
 def _create_candidate(tx: Transaction, source: Path, parsed: ParsedResume) -> Candidate:
     values = _resume_values(parsed)
     if not values["first_name"]:
         values["first_name"] = "Unknown"
-        values["last_name"] = f"({source.stem})"[:100]
+        values["last_name"] = fit_field("last_name", f"({source.stem})")
     candidate = Candidate(
         **(values | {"last_name": values["last_name"] or ""}),
         links=_links(parsed, []),
@@ -492,13 +501,17 @@ def _unclaimed_emails(session: Session, emails: list[str]) -> list[str]:
 
 
 def _links(parsed: ParsedResume, current: list[str]) -> list[str]:
+    """``current`` with the resume's new links, up to `MAX_LINKS` in all. A link longer than
+    its cap is left out: a shortened address would lead somewhere else."""
     seen = {link.rstrip("/").lower() for link in current}
     links = list(current)
     for link in parsed.links:
-        value = link.strip()
-        if value and value.rstrip("/").lower() not in seen:
+        value = clean(link)
+        if len(links) >= MAX_LINKS:
+            break
+        if value and len(value) <= LIMITS["link"] and value.rstrip("/").lower() not in seen:
             seen.add(value.rstrip("/").lower())
-            links.append(value[:500])
+            links.append(value)
     return links
 
 
@@ -509,10 +522,10 @@ def _experiences(parsed: ParsedResume) -> list[Experience]:
             continue
         rows.append(
             Experience(
-                company=(clean(employment.company) or "")[:200],
-                title=(clean(employment.title) or "")[:200] or None,
-                start=(employment.start or None) and employment.start[:10],
-                end=(employment.end or None) and employment.end[:10],
+                company=fit_field("company", employment.company) or "",
+                title=fit_field("job_title", employment.title),
+                start=fit_field("date", employment.start),
+                end=fit_field("date", employment.end),
                 position=len(rows),
             )
         )
@@ -526,9 +539,9 @@ def _educations(parsed: ParsedResume) -> list[Education]:
             continue
         rows.append(
             Education(
-                institution=(clean(entry.institution) or "")[:200],
-                degree=(clean(entry.degree) or "")[:200] or None,
-                year=(entry.year or None) and entry.year[:10],
+                institution=fit_field("institution", entry.institution) or "",
+                degree=fit_field("degree", entry.degree),
+                year=fit_field("date", entry.year),
                 position=len(rows),
             )
         )
@@ -536,11 +549,15 @@ def _educations(parsed: ParsedResume) -> list[Education]:
 
 
 def link_skills(session: Session, candidate_id: int, names: tuple[str, ...]) -> list[str]:
-    """Link the named skills (found case-insensitively, created if new); return those added."""
+    """Link the named skills (found case-insensitively, created if new); return those added.
+
+    Names are cleaned and shortened to their cap, and at most `MAX_SKILLS` are taken: this
+    serves the automatic paths (a resume, a pasted profile), which never fail on one value.
+    """
     wanted: dict[str, str] = {}
     for name in names:
-        value = (clean(name) or "")[:120]
-        if value:
+        value = fit_field("skill", name)
+        if value and len(wanted) < MAX_SKILLS:
             wanted.setdefault(value.casefold(), value)
     if not wanted:
         return []
@@ -655,14 +672,13 @@ def apply_field_updates(
         if name not in UPDATABLE_FIELDS:
             errors[name] = "This field cannot be updated here."
             continue
-        text = value.strip() if name == "summary" and isinstance(value, str) else None
-        text = text or clean(value if isinstance(value, str) or value is None else str(value))
-        limit = {"first_name": 100, "middle_name": 100, "last_name": 100}.get(name)
-        limit = limit or FIELD_LIMITS.get(name)
+        raw_text = value if isinstance(value, str) or value is None else str(value)
+        text = clean_text(raw_text) if name == "summary" else clean(raw_text)
+        limit = FIELD_LIMITS[name]
         if name == "first_name" and not text:
             errors[name] = "First name is required."
-        elif limit and text and len(text) > limit:
-            errors[name] = f"At most {limit} characters."
+        elif text and len(text) > limit:
+            errors[name] = f"At most {limit:,} characters."
         values[name] = text
     if errors:
         raise ValidationError(errors)

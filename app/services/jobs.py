@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.text_rules import LIMITS, clean, clean_text
 from app.services.unit_of_work import NotFoundError, ValidationError, columns_of
-from app.services.validation import check_length, check_required, clean
+from app.services.validation import check_length, check_required
 from app.store.models import Client, Job, JobStatus, Stage, StageKind, StageTally, User
 
 DEFAULT_STAGES: tuple[tuple[str, StageKind], ...] = (
@@ -61,8 +62,9 @@ class JobInput:
         if self.client_id is None:
             errors["client_id"] = "Choose the client this job is for."
         check_required(errors, "title", self.title, "Job title")
-        check_length(errors, "title", clean(self.title), 200)
-        check_length(errors, "location", clean(self.location), 200)
+        check_length(errors, "title", clean(self.title), LIMITS["job_title"])
+        check_length(errors, "location", clean(self.location), LIMITS["job_location"])
+        check_length(errors, "description", clean_text(self.description), LIMITS["job_description"])
         if not 1 <= self.openings <= MAX_OPENINGS:
             errors["openings"] = f"Openings must be between 1 and {MAX_OPENINGS}."
         today = today or dt.date.today()
@@ -73,12 +75,11 @@ class JobInput:
 
 def _normalised(data: JobInput) -> dict[str, object]:
     """The stored form of the editable fields (trimmed text, empty meaning absent)."""
-    description = data.description.strip() if data.description else None
     return {
         "client_id": data.client_id,
         "title": clean(data.title),
         "location": clean(data.location),
-        "description": description or None,
+        "description": clean_text(data.description),
         "openings": data.openings,
         "opened_on": data.opened_on or dt.date.today(),
         "owner_id": data.owner_id,

@@ -31,8 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.text_rules import LIMITS, clean, fit_field
 from app.services.unit_of_work import NotFoundError, ValidationError, columns_of
-from app.services.validation import check_length, check_required, clean
+from app.services.validation import check_length, check_required
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -94,7 +95,8 @@ class PoolInput:
     def validate(self) -> dict[str, str]:
         errors: dict[str, str] = {}
         check_required(errors, "name", self.name, "Pool name")
-        check_length(errors, "name", clean(self.name), 120)
+        check_length(errors, "name", clean(self.name), LIMITS["pool_name"])
+        check_length(errors, "description", clean(self.description), LIMITS["pool_description"])
         if self.smart:
             check_required(errors, "query", self.query, "Search query")
             check_length(errors, "query", clean(self.query), MAX_QUERY_LENGTH)
@@ -511,7 +513,7 @@ def add_members(
                     pool_id=pool_id,
                     candidate_id=candidate_id,
                     added_by_id=ctx.actor.user_id,
-                    note=clean(note),
+                    note=fit_field("pool_note", note),
                 )
             )
             tx.audit(

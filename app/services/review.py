@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean
 from app.services.unit_of_work import NotFoundError
 from app.store.models import Candidate, Document
 
@@ -58,6 +59,11 @@ def _confidence(parsed: dict[str, Any], field: str) -> float:
     return float(value) if isinstance(value, int | float) else 1.0
 
 
+def _comma_list(text: str | None) -> list[str]:
+    """The cleaned, non-empty items of a comma list, each once, in order."""
+    return list(dict.fromkeys(item for item in map(clean, (text or "").split(",")) if item))
+
+
 def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> ReviewItem:
     with ctx.read() as session:
         document = session.get(Document, document_id)
@@ -94,21 +100,38 @@ def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -
     """Save what the recruiter corrected on the review screen, in one audited transaction.
 
     ``edits`` holds display text per field of `REVIEW_FIELDS`: the name is split into its
-    parts, email and phone replace the primary ones, links and skills are comma lists.
+    parts, email and phone replace the primary ones, links and skills are comma lists. Each
+    value is cleaned, and one longer than its cap is refused with a message for its field.
     """
     from sqlalchemy import delete, select
 
     from app.services.intake import split_name
     from app.services.unit_of_work import ValidationError
-    from app.services.validation import check_email, check_phone, clean
+    from app.services.validation import check_email, check_length, check_phone
     from app.store.models import CandidateEmail, CandidatePhone, CandidateSkill, Skill
 
     unknown = [name for name in edits if name not in dict(REVIEW_FIELDS)]
     errors: dict[str, str] = {name: "This field cannot be edited here." for name in unknown}
-    if "name" in edits and split_name(edits["name"]) is None:
-        errors["name"] = "A name is required."
+    if "name" in edits:
+        parts = split_name(edits["name"])
+        if parts is None:
+            errors["name"] = "A name is required."
+        elif any(len(part or "") > LIMITS["first_name"] for part in parts):
+            errors["name"] = f"At most {LIMITS['first_name']} characters for each part of a name."
+    for field in ("location", "current_title", "current_employer"):
+        check_length(errors, field, clean(edits.get(field)), LIMITS[field])
     check_email(errors, "email", clean(edits.get("email")))
     check_phone(errors, "phone", clean(edits.get("phone")))
+    links = _comma_list(edits.get("links"))
+    skills = _comma_list(edits.get("skills"))
+    if len(links) > MAX_LINKS:
+        errors["links"] = f"At most {MAX_LINKS} links."
+    for link in links:
+        check_length(errors, "links", link, LIMITS["link"])
+    if len(skills) > MAX_SKILLS:
+        errors["skills"] = f"At most {MAX_SKILLS} skills."
+    for skill in skills:
+        check_length(errors, "skills", skill, LIMITS["skill"])
     if errors:
         raise ValidationError(errors)
     with ctx.write() as tx:
@@ -154,10 +177,10 @@ def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -
                     )
             elif field == "links":
                 before[field] = list(candidate.links or [])
-                candidate.links = [link.strip() for link in text.split(",") if link.strip()]
+                candidate.links = links
             elif field == "skills":
                 before[field] = sorted(s.name for s in candidate.skills)
-                names = sorted({part.strip() for part in text.split(",") if part.strip()})
+                names = sorted(set(skills))
                 tx.session.execute(
                     delete(CandidateSkill).where(CandidateSkill.candidate_id == candidate_id)
                 )
@@ -169,7 +192,7 @@ def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -
                         tx.session.flush()
                         skill_id = skill.id
                     tx.session.add(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id))
-            after[field] = text
+            after[field] = value
         tx.session.flush()
         tx.audit("candidate.review", "candidate", candidate_id, before=before, after=after)
         tx.changed("candidates", candidate_id)

@@ -22,8 +22,9 @@ from app.parsing.contacts import normalise_link
 from app.services.candidates import CANDIDATE_FIELDS, CandidateInput, check_email_free
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.intake import link_skills, split_name
+from app.services.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean, fit_field
 from app.services.unit_of_work import ValidationError, columns_of
-from app.services.validation import check_length, clean
+from app.services.validation import check_length
 from app.store.models import (
     Candidate,
     CandidateEmail,
@@ -123,8 +124,10 @@ def parse_profile(url: str | None, text: str | None, default_region: str = "US")
         first, last = name_from_handle(link)
         if link and not first:
             warnings.append("No name could be guessed from the URL; please type it.")
-        return SourcedDraft(
-            first_name=first, last_name=last, links=tuple(links), warnings=tuple(warnings)
+        return fitted(
+            SourcedDraft(
+                first_name=first, last_name=last, links=tuple(links), warnings=tuple(warnings)
+            )
         )
     try:
         parsed = parse_text(body, default_region)
@@ -132,8 +135,10 @@ def parse_profile(url: str | None, text: str | None, default_region: str = "US")
         reason = str(exc).split(": ", 1)[-1]  # the temporary file's name means nothing here
         warnings.append(f"The pasted text could not be read: {reason}")
         first, last = name_from_handle(link)
-        return SourcedDraft(
-            first_name=first, last_name=last, links=tuple(links), warnings=tuple(warnings)
+        return fitted(
+            SourcedDraft(
+                first_name=first, last_name=last, links=tuple(links), warnings=tuple(warnings)
+            )
         )
     parts = split_name(parsed.name)
     first, middle, last = parts if parts else ("", None, "")
@@ -153,7 +158,7 @@ def parse_profile(url: str | None, text: str | None, default_region: str = "US")
         latest = parsed.employers[0]
         if (latest.end or "").lower() == "present":
             title, employer = latest.title, latest.company
-    return SourcedDraft(
+    draft = SourcedDraft(
         first_name=first or "",
         last_name=last or "",
         email=parsed.emails[0].lower() if parsed.emails else None,
@@ -170,6 +175,42 @@ def parse_profile(url: str | None, text: str | None, default_region: str = "US")
             if clean(e.company) or clean(e.title)
         ),
         warnings=(*warnings, *parsed.warnings),
+    )
+    return fitted(draft)
+
+
+def fitted(draft: SourcedDraft) -> SourcedDraft:
+    """The draft with every value cleaned and within its cap (`text_rules.LIMITS`).
+
+    What the parser found is never refused: a long value is shortened, and an email address,
+    phone number or link too long to be one is left out (cut short it would be a different
+    one). The recruiter's own edits are checked, not shortened (`create_sourced_candidate`).
+    """
+    email = (clean(draft.email) or "").lower()
+    phone = clean(draft.phone) or ""
+    links = [link for link in map(clean, draft.links) if link and len(link) <= LIMITS["link"]]
+    skills = [skill for skill in (fit_field("skill", s) for s in draft.skills) if skill]
+    return dataclasses.replace(
+        draft,
+        first_name=fit_field("first_name", draft.first_name) or "",
+        last_name=fit_field("last_name", draft.last_name) or "",
+        email=email if email and len(email) <= LIMITS["email"] else None,
+        phone=phone if phone and len(phone) <= LIMITS["phone"] else None,
+        location=fit_field("location", draft.location),
+        current_title=fit_field("current_title", draft.current_title),
+        current_employer=fit_field("current_employer", draft.current_employer),
+        headline=fit_field("headline", draft.headline),
+        links=tuple(dict.fromkeys(links))[:MAX_LINKS],
+        skills=tuple(dict.fromkeys(skills))[:MAX_SKILLS],
+        experiences=tuple(
+            (
+                fit_field("company", company) or "",
+                fit_field("job_title", title),
+                fit_field("date", start),
+                fit_field("date", end),
+            )
+            for company, title, start, end in draft.experiences
+        ),
     )
 
 
@@ -200,8 +241,12 @@ def create_sourced_candidate(
     ctx: ServiceContext, draft: SourcedDraft, edits: Mapping[str, Any] | None = None
 ) -> Outcome[int]:
     """Save the (edited) draft as a new candidate with source "Sourced", in one audited
-    transaction. A known email address is refused, as `candidates.create_candidate` does."""
-    final = apply_edits(draft, edits)
+    transaction. A known email address is refused, as `candidates.create_candidate` does.
+
+    The draft's own values are fitted to their caps (`fitted`); an edit longer than its
+    field's cap is refused with a message for that field, as in any form.
+    """
+    final = apply_edits(fitted(draft), edits)
     links = tuple(normalise_link(link) for link in final.links if normalise_link(link))
     data = CandidateInput(
         first_name=final.first_name,
@@ -216,13 +261,10 @@ def create_sourced_candidate(
         links=links,
     )
     errors = data.validate()
-    for name, limit in (
-        ("location", 200),
-        ("current_title", 200),
-        ("current_employer", 200),
-        ("headline", 300),
-    ):
-        check_length(errors, name, getattr(final, name), limit)
+    if len(final.skills) > MAX_SKILLS:
+        errors["skills"] = f"At most {MAX_SKILLS} skills."
+    for skill in final.skills:
+        check_length(errors, "skills", skill, LIMITS["skill"])
     email = (clean(final.email) or "").lower()
     check_email_free(ctx, errors, email)
     if errors:
@@ -237,21 +279,17 @@ def create_sourced_candidate(
             current_employer=final.current_employer,
             headline=final.headline,
             source=SOURCE,
-            links=[link[:500] for link in links],
+            links=list(dict.fromkeys(links)),
             owner_id=ctx.actor.user_id,
         )
         if email:
             candidate.emails.append(CandidateEmail(email=email, position=0))
         if final.phone:
-            candidate.phones.append(CandidatePhone(phone=final.phone[:40], position=0))
+            candidate.phones.append(CandidatePhone(phone=final.phone, position=0))
         for position, (company, title, start, end) in enumerate(final.experiences):
             candidate.experiences.append(
                 Experience(
-                    company=(company or "")[:200],
-                    title=(title or "")[:200] or None,
-                    start=(start or None) and start[:10],
-                    end=(end or None) and end[:10],
-                    position=position,
+                    company=company, title=title, start=start, end=end, position=position
                 )
             )
         session.add(candidate)

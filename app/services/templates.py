@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.stages import StepInput, missing_kinds, missing_kinds_message
+from app.services.text_rules import clean
 from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
-from app.services.validation import clean
 from app.store.models import Client, Job, Stage, StageKind, StageTemplate, StageTemplateStep
 
 

@@ -209,3 +209,24 @@ def test_selection_must_not_be_empty(ctx: ServiceContext, world: World):
         tag_candidates(ctx, [], "x")
     with pytest.raises(ValidationError):
         add_to_job(ctx, [], 1, 1, "x")
+
+
+def test_a_hostile_source_is_cleaned_and_fitted_not_refused(
+    ctx: ServiceContext, world: World, database: Database
+):
+    job = world.job("Engineer")
+    person = world.person("P")
+    add_to_job(ctx, [person], job["job"], job["Applied"], "Pool:\x1b[2J " + "Talent " * 100)
+    [application] = _applications(database, job["job"]).values()
+    assert application.source.startswith("Pool:[2J Talent Talent")
+    assert len(application.source) <= 120 and application.source.endswith("…")
+
+
+def test_a_tag_is_cleaned_and_capped(ctx: ServiceContext, world: World, database: Database):
+    person = world.person("P")
+    with pytest.raises(ValidationError) as raised:
+        tag_candidates(ctx, [person], "t" * 81)
+    assert raised.value.errors == {"tag": "At most 80 characters."}
+    tag_candidates(ctx, [person], "Hot\x00\u202e lead\x1b")
+    with database.sessions() as session:
+        assert list(session.scalars(select(Tag.name))) == ["Hot lead"]

@@ -210,3 +210,107 @@ def test_past_the_end_and_bad_order(ctx: ServiceContext):
 def test_count_on_an_empty_database(ctx: ServiceContext):
     assert count_candidates(ctx) == 0
     assert candidate_page(ctx, 0, 50) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("first_name", 100),
+        ("last_name", 100),
+        ("current_title", 200),
+        ("current_employer", 200),
+        ("location", 200),
+        ("headline", 300),
+        ("source", 120),
+    ],
+)
+def test_every_text_field_is_capped_with_a_message_for_that_field(
+    ctx: ServiceContext, database: Database, field: str, limit: int
+):
+    values = {"first_name": "Ada", "last_name": "Lovelace", field: "x" * (limit + 1)}
+    with pytest.raises(ValidationError) as refused:
+        create_candidate(ctx, CandidateInput(**values))
+    assert refused.value.errors == {field: f"At most {limit} characters."}
+    assert count_rows(database, "candidates") == 0
+    values[field] = "x" * limit  # the cap itself is allowed
+    candidate_id = create_candidate(ctx, CandidateInput(**values)).value
+    with database.sessions() as session:
+        assert len(getattr(session.get(Candidate, candidate_id), field)) == limit
+
+
+def test_a_megabyte_title_is_refused(ctx: ServiceContext, database: Database):
+    with pytest.raises(ValidationError) as refused:
+        create_candidate(
+            ctx, CandidateInput(first_name="Ada", last_name="L", current_title="T" * 1_000_000)
+        )
+    assert refused.value.errors == {"current_title": "At most 200 characters."}
+
+
+def test_contact_values_and_links_are_capped(ctx: ServiceContext, database: Database):
+    with pytest.raises(ValidationError) as refused:
+        create_candidate(
+            ctx,
+            CandidateInput(
+                first_name="Ada",
+                last_name="Lovelace",
+                email="a" * 250 + "@example.com",
+                phone="+1 555 0100 " + "-" * 40,
+                links=tuple(f"example.com/{n}" for n in range(21)),
+            ),
+        )
+    assert refused.value.errors == {
+        "email": "At most 254 characters.",
+        "phone": "At most 40 characters.",
+        "links": "At most 20 links.",
+    }
+    with pytest.raises(ValidationError) as refused:
+        create_candidate(
+            ctx,
+            CandidateInput(first_name="Ada", last_name="L", links=("example.com/" + "p" * 500,)),
+        )
+    assert refused.value.errors == {"links": "At most 500 characters."}
+
+
+def test_control_characters_are_stripped_from_every_field(ctx: ServiceContext, database: Database):
+    hostile = "\x00\x1b[2J\u202e\x85"
+    candidate_id = create_candidate(
+        ctx,
+        CandidateInput(
+            first_name=f"Ada{hostile}",
+            last_name=f"Love\r\nlace{hostile}",
+            email="ada\x00\x1b\u202e@example.com",
+            phone="+44 20\x00 7946 0958\x1b",
+            location=f"London{hostile}",
+            current_title=f"Analyst\x00{hostile}",
+            current_employer=f"Engines\tLtd{hostile}",
+            headline=f"Poetical science{hostile}",
+            source=f"Referral{hostile}",
+            links=(f"github.com/ada{hostile}",),
+        ),
+    ).value
+    with database.sessions() as session:
+        candidate = session.get(Candidate, candidate_id)
+        stored = [
+            candidate.first_name,
+            candidate.last_name,
+            candidate.location,
+            candidate.current_title,
+            candidate.current_employer,
+            candidate.headline,
+            candidate.source,
+            *candidate.links,
+            *(e.email for e in candidate.emails),
+            *(p.phone for p in candidate.phones),
+        ]
+    assert stored == [
+        "Ada[2J",
+        "Love lace[2J",
+        "London[2J",
+        "Analyst[2J",
+        "Engines Ltd[2J",
+        "Poetical science[2J",
+        "Referral[2J",
+        "github.com/ada[2J",
+        "ada@example.com",
+        "+44 20 7946 0958",
+    ]

@@ -179,3 +179,38 @@ def test_list_clients_counts_open_jobs_and_sorts_by_name(ctx: ServiceContext, da
     assert [row.name for row in rows] == ["Acme", "beta Labs", "Zeta"]
     assert {row.name: row.open_jobs for row in rows} == {"Acme": 2, "beta Labs": 0, "Zeta": 0}
     assert {row.name: row.id for row in rows} == ids
+
+
+def test_client_and_contact_text_is_cleaned_and_capped(ctx: ServiceContext, database: Database):
+    with pytest.raises(ValidationError) as raised:
+        create_client(
+            ctx,
+            ClientInput(
+                name="Acme",
+                industry="i" * 121,
+                website="acme.example/" + "p" * 300,
+                location="l" * 201,
+                notes="n" * 10_001,
+            ),
+        )
+    assert raised.value.errors == {
+        "industry": "At most 120 characters.",
+        "website": "At most 300 characters.",
+        "location": "At most 200 characters.",
+        "notes": "At most 10,000 characters.",
+    }
+    client_id = create_client(
+        ctx, ClientInput(name="Acme\x1b[2J", notes="First\x00 line\r\n\tsecond\x1b line")
+    ).value
+    with pytest.raises(ValidationError) as raised:
+        add_contact(
+            ctx,
+            ContactInput(client_id=client_id, first_name="f" * 101, last_name="L", title="t" * 201),
+        )
+    assert raised.value.errors == {
+        "first_name": "At most 100 characters.",
+        "title": "At most 200 characters.",
+    }
+    with database.sessions() as session:
+        client = session.get(Client, client_id)
+        assert (client.name, client.notes) == ("Acme[2J", "First line\n\tsecond line")

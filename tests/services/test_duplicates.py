@@ -360,3 +360,26 @@ class TestMerge:
         assert {table: count_rows(database, table) for table in counts} == counts
         assert watch.new() == []
         assert len(list_duplicate_suspects(ctx)) == 1
+
+
+def test_a_merge_writes_clean_values_within_their_caps(ctx: ServiceContext, database: Database):
+    """Records saved before the caps (or written around the services) may hold anything; the
+    merge is a write path, so what it writes is cleaned and fitted like any import."""
+    survivor = create_candidate(ctx, CandidateInput(first_name="Ana", last_name="Diaz")).value
+    other = create_candidate(ctx, CandidateInput(first_name="Ana", last_name="Díaz")).value
+    with ctx.write() as tx:
+        legacy = tx.session.get_one(Candidate, other)
+        legacy.current_title = "Head\x00 of " + "Data " * 1_000
+        legacy.location = "Austin\x1b[2J\r\nTX"
+        legacy.summary = "Line one\x00\r\n\tLine two" + "." * 20_000
+        legacy.links = [f"example.com/{n}\x1b" for n in range(30)] + ["x" * 600]
+    merge_candidates(ctx, survivor, other, {"current_title": "other", "summary": "other"})
+    with database.sessions() as session:
+        merged = session.get_one(Candidate, survivor)
+        assert merged.current_title.startswith("Head of Data Data")
+        assert len(merged.current_title) <= 200 and merged.current_title.endswith("…")
+        assert merged.location == "Austin[2J TX"
+        assert merged.summary.startswith("Line one\n\tLine two...")
+        assert len(merged.summary) == 10_000
+        assert merged.links == [f"example.com/{n}" for n in range(20)]
+        assert merged.last_name == "Diaz"

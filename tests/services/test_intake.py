@@ -486,3 +486,97 @@ def test_import_time_is_recorded_in_utc(ctx, database, docs, resume_file):
     with database.sessions() as session:
         created = session.get_one(Document, value.document_id).created_at
     assert created.tzinfo is dt.UTC
+
+
+class TestHostileResumeValues:
+    """A resume is an automatic path: over-long values are shortened and control characters
+    dropped, and the import still succeeds."""
+
+    def test_over_long_values_are_fitted_not_refused(
+        self, ctx: ServiceContext, database: Database, docs: Path, tmp_path: Path
+    ):
+        source = write_txt(tmp_path, "long\x1b[31m.txt", "A resume\n")
+        parsed = jane(
+            name="Jane\x00 " + "Doe" * 2_000,
+            current_title="Principal " * 500,
+            current_employer="\x1bAcme\u202e " + "Holdings " * 300,
+            location="Austin\r\nTX " + "x" * 5_000,
+            emails=("jane@example.com", "a" * 300 + "@example.com"),
+            phones=("+15550102030", "+1 555 " + "0" * 60),
+            links=("https://example.com/" + "p" * 600, *(f"example.com/{n}" for n in range(40))),
+            employers=(Employment("C" * 5_000, "T\x00" * 1_000, "2021-03-01T00", "present"),),
+            education=(EducationEntry("U" * 900, "D" * 900, "2018-2019-2020"),),
+            skills=("S" * 500, "Py\x00thon", *(f"skill {n}" for n in range(300))),
+            text="line one\x00\x1b[2J\nline two\ttabbed\r\nend",
+        )
+        result = import_resume(ctx, docs, source, parsed, None).value
+        assert result.created
+        with database.sessions() as session:
+            candidate = session.get_one(Candidate, result.candidate_id)
+            assert (candidate.first_name, len(candidate.last_name)) == ("Jane", 100)
+            assert candidate.last_name.endswith("…")
+            assert len(candidate.current_title) <= 200 and candidate.current_title.endswith("…")
+            assert candidate.current_title.startswith("Principal Principal")
+            assert candidate.current_employer.startswith("Acme Holdings")
+            assert len(candidate.current_employer) <= 200
+            assert candidate.location.startswith("Austin TX") and len(candidate.location) <= 200
+            assert [e.email for e in candidate.emails] == ["jane@example.com"]
+            assert [p.phone for p in candidate.phones] == ["+15550102030"]
+            assert candidate.links == [f"example.com/{n}" for n in range(20)]
+            [job] = candidate.experiences
+            assert (len(job.company), len(job.title), job.start) == (200, 200, "2021-03-01")
+            assert "\x00" not in job.title
+            [school] = candidate.educations
+            assert (len(school.institution), len(school.degree), school.year) == (
+                200,
+                200,
+                "2018-2019-",
+            )
+            skills = {s.name for s in candidate.skills}
+            assert len(skills) == 200 and "Python" in skills
+            assert all(len(name) <= 120 for name in skills)
+            document = session.get_one(Document, result.document_id)
+            assert document.original_name == "long[31m.txt"
+            assert document.text == "line one[2J\nline two\ttabbed\nend"
+            [note] = session.scalars(
+                select(Activity).where(Activity.candidate_id == result.candidate_id)
+            )
+            assert note.subject == "Resume imported: long[31m.txt"
+
+    def test_a_nameless_file_with_control_characters_names_the_candidate_cleanly(
+        self, ctx: ServiceContext, database: Database, docs: Path, tmp_path: Path
+    ):
+        source = write_txt(tmp_path, "cv\x1b]0;owned\x07\r\n" + "z" * 150 + ".txt", "text\n")
+        result = import_resume(ctx, docs, source, jane(name=None), None).value
+        with database.sessions() as session:
+            candidate = session.get_one(Candidate, result.candidate_id)
+            assert candidate.first_name == "Unknown"
+            assert (
+                candidate.last_name.startswith("(cv]0;owned z") and len(candidate.last_name) <= 100
+            )
+            assert candidate.last_name.isprintable()
+
+    def test_confirmed_updates_are_checked_against_each_cap(
+        self, ctx: ServiceContext, database: Database, docs: Path, resume_file: Path
+    ):
+        candidate_id = import_resume(ctx, docs, resume_file, jane(), None).value.candidate_id
+        with pytest.raises(ValidationError) as raised:
+            apply_field_updates(
+                ctx,
+                candidate_id,
+                {"headline": "h" * 301, "location": "l" * 201, "summary": "s" * 10_001},
+            )
+        assert raised.value.errors == {
+            "headline": "At most 300 characters.",
+            "location": "At most 200 characters.",
+            "summary": "At most 10,000 characters.",
+        }
+        apply_field_updates(
+            ctx,
+            candidate_id,
+            {"summary": "First\x00 line\r\n\tSecond\x1b line\n", "headline": "A\x1bB"},
+        )
+        with database.sessions() as session:
+            candidate = session.get_one(Candidate, candidate_id)
+            assert candidate.summary == "First line\n\tSecond line"
+            assert candidate.headline == "AB"

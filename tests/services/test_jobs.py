@@ -222,3 +222,32 @@ def test_days_open_stops_when_filled(ctx: ServiceContext, database: Database, cl
     with database.sessions() as session, session.begin():
         session.get(Job, job_id).filled_on = dt.date(2026, 1, 11)
     assert _row(list_jobs(ctx), job_id).days_open(today) == 10
+
+
+def test_job_text_is_cleaned_and_capped(ctx: ServiceContext, database: Database):
+    client_id = create_client(ctx, ClientInput(name="Acme")).value
+    with pytest.raises(ValidationError) as raised:
+        create_job(
+            ctx,
+            JobInput(client_id=client_id, title="T" * 1_000_000, description="d" * 20_001),
+        )
+    assert raised.value.errors == {
+        "title": "At most 200 characters.",
+        "description": "At most 20,000 characters.",
+    }
+    job_id = create_job(
+        ctx,
+        JobInput(
+            client_id=client_id,
+            title="Data\x00 Engineer\u202e",
+            location="Austin\r\nTX",
+            description="About\x1b[2J\r\n\n\tthe role\x00",
+        ),
+    ).value
+    with database.sessions() as session:
+        job = session.get(Job, job_id)
+        assert (job.title, job.location, job.description) == (
+            "Data Engineer",
+            "Austin TX",
+            "About[2J\n\n\tthe role",
+        )

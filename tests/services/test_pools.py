@@ -76,3 +76,16 @@ def test_list_pools_counts_members(ctx: ServiceContext, database: Database):
     rows = list_pools(ctx)
     assert [row.name for row in rows] == ["Big", "Empty", "Small"]
     assert {row.id: row.members for row in rows} == {big: 5, empty: 0, small: 1}
+
+
+def test_pool_text_is_cleaned_and_capped(ctx: ServiceContext, database: Database):
+    with pytest.raises(ValidationError) as raised:
+        create_pool(ctx, "p" * 121, "d" * 2_001)
+    assert raised.value.errors == {
+        "name": "At most 120 characters.",
+        "description": "At most 2,000 characters.",
+    }
+    pool_id = create_pool(ctx, "Data\x00 people\x1b", "Good\r\nfolks\u202e").value
+    with database.sessions() as session:
+        pool = session.get(TalentPool, pool_id)
+        assert (pool.name, pool.description) == ("Data people", "Good folks")

@@ -118,3 +118,58 @@ def test_missing_last_name_is_refused(ctx: ServiceContext) -> None:
 def test_unknown_edit_is_refused(ctx: ServiceContext) -> None:
     with pytest.raises(ValidationError):
         create_sourced_candidate(ctx, SourcedDraft("A", "B"), {"owner_id": 3})
+
+
+def test_what_the_parser_finds_is_fitted_in_the_draft() -> None:
+    text = PROFILE.replace("Python, SQL", "Python, " + "Airflow" * 40 + ", SQL")
+    draft = parse_profile("linkedin.com/in/jane-doe\x1b[2J", text)
+    assert (draft.first_name, draft.last_name) == ("Jane", "Doe")
+    long_skill = next(skill for skill in draft.skills if skill.startswith("AirflowAirflow"))
+    assert len(long_skill) == 120 and long_skill.endswith("…")
+    assert all(link.isprintable() for link in draft.links)
+
+
+def test_a_drafts_own_long_values_are_fitted_when_saved(ctx: ServiceContext) -> None:
+    draft = SourcedDraft(
+        first_name="Jane",
+        last_name="D" * 5_000,
+        current_title="Principal " * 100,
+        location="\x1bAustin",
+        email="a" * 300 + "@example.org",
+        phone="+1 512 555 0142" + " 0" * 40,
+        links=("linkedin.com/in/jane", "example.com/" + "p" * 600),
+        skills=("Python", "S" * 500),
+        experiences=(("C" * 500, "T" * 500, "2021-03-01", "present"),),
+    )
+    candidate_id = create_sourced_candidate(ctx, draft).value
+    profile = candidate_profile(ctx, candidate_id)
+    first, last = profile.name.split(" ", 1)
+    assert first == "Jane" and len(last) == 100 and last.endswith("…")
+    assert profile.current_title is not None and len(profile.current_title) <= 200
+    assert profile.location == "Austin"
+    assert profile.emails == () and profile.phones == ()  # too long to be real: left out
+    assert profile.links == ("linkedin.com/in/jane",)
+    assert set(profile.skills) == {"Python", "S" * 119 + "…"}
+    [(company, title, _start, _end)] = profile.experience
+    assert (len(company), len(title or "")) == (200, 200)
+
+
+def test_the_recruiters_long_edits_are_refused_per_field(ctx: ServiceContext) -> None:
+    draft = SourcedDraft(first_name="Jane", last_name="Doe")
+    with pytest.raises(ValidationError) as raised:
+        create_sourced_candidate(
+            ctx,
+            draft,
+            {
+                "current_title": "T" * 201,
+                "headline": "H" * 301,
+                "email": "a" * 300 + "@example.org",
+                "skills": "Python, " + "S" * 121,
+            },
+        )
+    assert raised.value.errors == {
+        "current_title": "At most 200 characters.",
+        "headline": "At most 300 characters.",
+        "email": "At most 254 characters.",
+        "skills": "At most 120 characters.",
+    }

@@ -106,3 +106,12 @@ def test_good_urls(url):
 @pytest.mark.parametrize("url", ["not a url", "ftp://example.com", "example", "https://"])
 def test_bad_urls(url):
     assert "field" in _errors(check_url, url)
+
+
+def test_over_long_contact_values_are_refused_by_length_first():
+    local = "a" * 250
+    assert _errors(check_email, f"{local}@example.com") == {"field": "At most 254 characters."}
+    assert _errors(check_phone, "1" + " " * 60 + "2345678") == {"field": "At most 40 characters."}
+    long_url = "example.com/" + "p" * 600
+    assert _errors(check_url, long_url) == {"field": "At most 500 characters."}
+    assert _errors(check_url, "example.com/" + "p" * 100) == {}
