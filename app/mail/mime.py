@@ -16,6 +16,12 @@ The shape::
         text/html; charset=utf-8    quoted-printable
       image/…                       Content-ID: <agency-logo>, base64
 
+Header values are made safe here, whatever the outbox row holds: unsafe characters (CR, LF,
+NUL, ESC, bidi overrides, lone surrogates; see `app.textsafe`) are dropped, text that a mail
+client would decode as an RFC 2047 encoded word (``=?utf-8?q?…?=``) is itself encoded, so the
+recipient sees it literally, and no header line exceeds 78 characters unless it holds a single
+unbreakable token (an address, a Message-ID), and never RFC 5322's 998.
+
 Only plain values come in (`OutgoingEmail` is read from an outbox row), so this runs on the
 dispatcher's thread without touching the database.
 """
@@ -34,6 +40,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from app.mail.account import AccountSettings, BrandingSettings
+from app.textsafe import one_line
 
 CRLF = b"\r\n"
 LOGO_CID = "agency-logo"  # as app.mail.render writes it: <img src="cid:agency-logo">
@@ -41,11 +48,19 @@ _LOGO_REFERENCE = f"cid:{LOGO_CID}"
 _MESSAGE_ID = re.compile(r"<[^<>\s@]+@[^<>\s@]+>")
 _ADDRESS = re.compile(r"[^@\s<>\"(),;:\[\]\\]+@[A-Za-z0-9.-]+")
 _LOGO_SUFFIX = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+FOLD_AT = 78  # RFC 5322's recommended line length
+MAX_LINE = 998  # RFC 5322's hard limit, CRLF excluded
+MAX_ADDRESS = 254  # RFC 5321's longest forward path, less its angle brackets
+MAX_MESSAGE_ID = 250
+# The longest word of free text kept as it is: after any header's name it fits in `FOLD_AT`;
+# a longer one is sent as encoded words, which fold anywhere.
+_LONGEST_WORD = FOLD_AT - len("List-Unsubscribe: ")
 
 
 class MessageFormatError(ValueError):
     """A value that cannot go into an email (a bad address or Message-ID); ``field`` names it:
-    "from_address" or "reply_to" (the account's) or "to_address" or "message_id" (the row's)."""
+    "from_address" or "reply_to" (the account's) or "to_address" or "message_id" (the row's),
+    or a header in lower case ("subject") should one ever be impossible to fold."""
 
     def __init__(self, message: str, field: str):
         super().__init__(message)
@@ -68,13 +83,14 @@ class OutgoingEmail:
 
 
 def _one_line(value: str) -> str:
-    """Header values never carry line breaks (no header injection from names or subjects)."""
-    return " ".join(value.split())
+    """Header values never carry line breaks or other control characters (no header
+    injection from names or subjects)."""
+    return one_line(value)
 
 
 def _address(value: str, what: str, field: str) -> str:
     address = value.strip()
-    if not address.isascii() or not _ADDRESS.fullmatch(address):
+    if not address.isascii() or len(address) > MAX_ADDRESS or not _ADDRESS.fullmatch(address):
         raise MessageFormatError(
             f"{what} {value!r} is not an email address that can be used.", field
         )
@@ -83,13 +99,23 @@ def _address(value: str, what: str, field: str) -> str:
 
 def _encoded_words(text: str) -> str:
     """RFC 2047 base64 words of 64 characters at most (39 UTF-8 bytes, never splitting
-    a character), separated by spaces that decoders drop between encoded words."""
-    words, chunk, size = [], [], 0
+    a character), separated by spaces that decoders drop between encoded words.
+
+    A word ends after a space of the text where one is near (the space stays inside it), so
+    that a name is not cut mid-word: some parsers, Python's among them, put a space between
+    the encoded words of a display name."""
+    words: list[str] = []
+    chunk: list[str] = []
+    size = 0
     for char in text:
         length = len(char.encode("utf-8"))
         if size + length > 39:
-            words.append("".join(chunk))
-            chunk, size = [], 0
+            cut = "".join(chunk).rfind(" ") + 1
+            if cut <= 0:
+                cut = len(chunk)
+            words.append("".join(chunk[:cut]))
+            chunk = chunk[cut:]
+            size = len("".join(chunk).encode("utf-8"))
         chunk.append(char)
         size += length
     words.append("".join(chunk))
@@ -99,30 +125,48 @@ def _encoded_words(text: str) -> str:
     )
 
 
+def _needs_encoding(text: str) -> bool:
+    """Whether free text must go out as RFC 2047 encoded words: it is not ASCII, it holds
+    something a mail client would decode as an encoded word ("=?"), or it has a word too
+    long to fold (encoded words are short, so they fold anywhere)."""
+    return (
+        not text.isascii()
+        or "=?" in text
+        or any(len(word) > _LONGEST_WORD for word in text.split(" "))
+    )
+
+
+def _text(value: str) -> str:
+    """An unstructured header value (the subject): one safe line, encoded when needed."""
+    text = _one_line(value)
+    return _encoded_words(text) if text and _needs_encoding(text) else text
+
+
 def _header(name: str, value: str) -> bytes:
-    """``Name: value``, RFC 2047 encoded when not ASCII, folded at spaces to 78 columns."""
-    if not value.isascii():
-        value = _encoded_words(value)
-    line = f"{name}: {value}"
-    if len(line) > 78:
-        first, *rest = value.split(" ")
-        lines, current = [], f"{name}: {first}"
-        for word in rest:
-            if len(current) + 1 + len(word) > 78:
-                lines.append(current)
-                current = word
-            else:
-                current = f"{current} {word}"
-        lines.append(current)
-        line = "\r\n ".join(lines)
-    return line.encode("ascii") + CRLF
+    """``Name: value`` folded at spaces to 78 columns. The value is ASCII already (encoded
+    words, addresses); only an unbreakable token may make a line longer, and none is allowed
+    past RFC 5322's 998 characters."""
+    first, *rest = value.split(" ")
+    lines, current = [], f"{name}: {first}"
+    for word in rest:
+        if len(current) + 1 + len(word) > FOLD_AT:
+            lines.append(current)
+            current = f" {word}"
+        else:
+            current = f"{current} {word}"
+    lines.append(current)
+    if any(len(line) > MAX_LINE for line in lines):  # every source is bounded: a bug if so
+        raise MessageFormatError(f"The {name} header cannot be folded.", name.lower())
+    return "\r\n".join(lines).encode("ascii") + CRLF
 
 
 def _mailbox(name: str | None, address: str) -> str:
     display = _one_line(name or "")
-    if display.isascii():
-        return formataddr((display, address))  # quotes it when it has specials
-    return f"{_encoded_words(display)} <{address}>"
+    if not display:
+        return address
+    if _needs_encoding(display):
+        return f"{_encoded_words(display)} <{address}>"
+    return formataddr((display, address))  # quotes it when it has specials
 
 
 def _quoted_printable(text: str) -> bytes:
@@ -208,7 +252,7 @@ def render_message(
         _address(account.reply_to, "The Reply-To address", "reply_to") if account.reply_to else None
     )
     recipient = _address(message.to_address, "The recipient's address", "to_address")
-    if not _MESSAGE_ID.fullmatch(message.message_id):
+    if len(message.message_id) > MAX_MESSAGE_ID or not _MESSAGE_ID.fullmatch(message.message_id):
         raise MessageFormatError(
             f"The Message-ID {message.message_id!r} is not valid.", "message_id"
         )
@@ -218,7 +262,7 @@ def render_message(
             _header("From", _mailbox(account.from_name, sender)),
             _header("To", _mailbox(message.to_name, recipient)),
             _header("Reply-To", reply_to) if reply_to else b"",
-            _header("Subject", _one_line(message.subject)),
+            _header("Subject", _text(message.subject)),
             _header("Date", format_datetime(when)),
             f"Message-ID: {message.message_id}\r\n".encode("ascii"),
             _header("List-Unsubscribe", unsubscribe_header(account)),

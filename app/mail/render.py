@@ -4,8 +4,12 @@ Recruiters write the templates and candidates' own records fill them, so the tem
 is deliberately small: merge fields (``{{ candidate.first_name }}``), ``{% if %}``, comparisons
 and a few filters. Each part is checked on its syntax tree before it is compiled, so a typo is
 reported with its part and line before anything is queued; Jinja's sandbox sits underneath as a
-second wall. Missing values are found while rendering (a custom ``Undefined``), so that
-``{% if job.title %}`` and ``| default("there")`` behave as a reader expects.
+second wall. The checks bound the work first: a part longer than a saved template may be is
+refused unread, and nesting (brackets, ``{% if %}`` blocks, chains of filters or ``and``) is
+measured before Jinja's recursive parser and compiler see it, so a hostile template is a
+`TemplateError` like any other mistake, never a ``RecursionError``. Missing values are found
+while rendering (a custom ``Undefined``), so that ``{% if job.title %}`` and
+``| default("there")`` behave as a reader expects.
 
 No Qt and no database here: the dispatcher and the services both call these functions.
 """
@@ -15,7 +19,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +32,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from app.mail.account import BrandingSettings
+from app.textsafe import multi_line, one_line
 
 LOGO_CID = "agency-logo"  # the HTML refers to the logo as src="cid:agency-logo"
 
@@ -53,6 +57,15 @@ DEFAULT_ACCENT = "#0f172a"
 # Per part, once merged: far above any real email, far below what would hurt the outbox.
 MAX_OUTPUT_CHARS = 200_000
 MAX_SUBJECT_CHARS = 300  # the outbox's subject column
+# Per part, as written: what a saved template may hold, and so any one-off email too. Checked
+# before anything is parsed (a 1.3 MB body once took 40 s to render).
+MAX_TEMPLATE_SUBJECT = 300
+MAX_TEMPLATE_BODY = 100_000
+# Nesting: brackets or blocks inside one another, and the depth of the syntax tree (which
+# chains of filters, "and" or "not" also deepen). Far beyond any real email, far below what
+# Jinja's recursive parser and compiler (and Python's 100 indentation levels) can take.
+MAX_NESTING = 20
+MAX_TREE_DEPTH = 60
 ALLOWED_FILTERS = (
     "capitalize",
     "d",
@@ -254,17 +267,100 @@ class _Analysis:
     fields: frozenset[str]
 
 
-@functools.lru_cache(maxsize=128)
+def _too_deep(label: str, line: int | None) -> str:
+    return (
+        f"{_where(label, line)}: the template is nested too deeply; use fewer brackets,"
+        " {% if %} blocks or filters inside one another"
+    )
+
+
+def _too_big(label: str, length: int) -> str | None:
+    limit = MAX_TEMPLATE_SUBJECT if label == SUBJECT else MAX_TEMPLATE_BODY
+    if length <= limit:
+        return None
+    return f"{label}: longer than {limit:,} characters ({length:,}); shorten it"
+
+
+_BLOCK_OPENERS = frozenset(
+    {"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "trans"}
+)
+
+
+def _nesting_line(text: str) -> int | None:
+    """The line where brackets or blocks first nest deeper than `MAX_NESTING`, else None.
+
+    Read from Jinja's lexer, which works in a loop (the parser recurses once per level). A
+    lexing error stops the scan: the parser reports it with its line.
+    """
+    brackets = blocks = 0
+    after_block_begin = False
+    try:
+        for line, kind, value in _environment(False).lex(text):
+            if kind == "whitespace":
+                continue
+            if kind == "operator" and value in "([{":
+                brackets += 1
+            elif kind == "operator" and value in ")]}":
+                brackets = max(0, brackets - 1)
+            elif after_block_begin and kind == "name":
+                if value in _BLOCK_OPENERS:
+                    blocks += 1
+                elif value.startswith("end"):
+                    blocks = max(0, blocks - 1)
+            after_block_begin = kind == "block_begin"
+            if brackets > MAX_NESTING or blocks > MAX_NESTING:
+                return line
+    except jinja2.TemplateSyntaxError:
+        return None
+    return None
+
+
+def _deepest(tree: nodes.Node) -> tuple[int, int | None]:
+    """(depth, line) of the syntax tree's deepest node, found without recursion; the walk
+    stops as soon as `MAX_TREE_DEPTH` is passed."""
+    stack: list[tuple[nodes.Node, int]] = [(tree, 1)]
+    deepest, line = 0, None
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest, line = depth, getattr(node, "lineno", None)
+            if deepest > MAX_TREE_DEPTH:
+                break
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return deepest, line
+
+
 def _analyse(label: str, text: str) -> _Analysis:
-    """One part's problems and merge fields (cached: a bulk send checks the same text often)."""
+    """One part's problems and merge fields. An oversized part is refused before it is read
+    (and never kept in the cache)."""
     if not text:
         return _Analysis((), frozenset())
+    too_big = _too_big(label, len(text))
+    if too_big:
+        return _Analysis((too_big,), frozenset())
+    return _analysed(label, text)
+
+
+@functools.lru_cache(maxsize=128)
+def _analysed(label: str, text: str) -> _Analysis:
+    """`_analyse` past the size check (cached: a bulk send checks the same text often)."""
+    line = _nesting_line(text)
+    if line is not None:
+        return _Analysis((_too_deep(label, line),), frozenset())
     try:
         tree = _environment(False).parse(text)
     except jinja2.TemplateSyntaxError as error:
         return _Analysis((f"{_where(label, error.lineno)}: {error.message}",), frozenset())
+    except RecursionError:  # nesting the scan does not count, such as "not not not …"
+        return _Analysis((_too_deep(label, None),), frozenset())
+    depth, line = _deepest(tree)
+    if depth > MAX_TREE_DEPTH:
+        return _Analysis((_too_deep(label, line),), frozenset())
     checker = _Checker(label)
-    checker.visit(tree)
+    try:
+        checker.visit(tree)
+    except RecursionError:  # a fallback: the depth was bounded just above
+        return _Analysis((_too_deep(label, None),), frozenset())
     return _Analysis(tuple(checker.problems), frozenset(checker.fields))
 
 
@@ -325,6 +421,18 @@ def _compiled(text: str, html: bool) -> Template:
     return _environment(html).from_string(text)
 
 
+def _compile(label: str, text: str, html: bool) -> Template:
+    """The compiled part. The checks have bounded its nesting already; should compiling still
+    recurse too deep (or produce Python nested past its limits), that is the same template
+    error, never a crash."""
+    try:
+        return _compiled(text, html)
+    except jinja2.TemplateError as error:
+        raise TemplateError([f"{_where(label, None)}: {error}"]) from None
+    except (RecursionError, SyntaxError):
+        raise TemplateError([_too_deep(label, None)]) from None
+
+
 class _Missing(Undefined):
     """A known field with no value for this recipient: falsy and open to ``default``, but
     printing it records the field (all of them are reported at once, after rendering)."""
@@ -366,10 +474,7 @@ def _too_long(label: str) -> TemplateError:
 
 def _render(label: str, text: str, html: bool, context: dict[str, Any]) -> str:
     """One part, streamed so that an oversized result stops early."""
-    try:
-        template = _compiled(text, html)
-    except jinja2.TemplateError as error:
-        raise TemplateError([f"{_where(label, None)}: {error}"]) from None
+    template = _compile(label, text, html)
     chunks: list[str] = []
     size = 0
     too_long = False
@@ -383,6 +488,8 @@ def _render(label: str, text: str, html: bool, context: dict[str, Any]) -> str:
             chunks.append(chunk)
     except SecurityError as error:
         raise TemplateError([f"{label}: not allowed in an email template ({error})"]) from None
+    except RecursionError:
+        raise TemplateError([_too_deep(label, None)]) from None
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as error:
         raise TemplateError([f"{label}: {error}"]) from None
     finally:
@@ -397,14 +504,14 @@ def _newlines(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    """A header value: control characters and line separators gone (no header injection)."""
-    kept = (" " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch for ch in text)
-    return " ".join("".join(kept).split())
+    """A header value: line breaks and tabs as spaces, other unsafe characters (controls, bidi
+    overrides, lone surrogates…; see `app.textsafe`) gone, so no header injection."""
+    return one_line(text)
 
 
 def _clean_body(text: str) -> str:
-    """Newlines normalised; other control characters (NUL, bells…) dropped."""
-    return "".join(ch for ch in _newlines(text) if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    """Newlines normalised; other unsafe characters (NUL, ESC, bidi overrides…) dropped."""
+    return multi_line(_newlines(text))
 
 
 def _colour(value: str | None, fallback: str) -> str:

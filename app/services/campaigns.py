@@ -6,6 +6,10 @@ missing merge field blocks the send with a clear list *before* anything is queue
 re-plans inside its own transaction and writes the campaign and all its outbox rows together:
 either every message is queued or none is. The dispatcher then sends what is due, leaving alone
 the messages of paused or stopped campaigns (`sendable_condition`).
+
+A one-off or edited body is never saved as a template, yet it is held to a saved template's
+caps and nesting bounds: `check_template` refuses an oversized subject or body before anything
+is rendered.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from app.services.optout import (
     contactable_condition,
 )
 from app.services.outbox import Draft, add_to_outbox
+from app.services.text_rules import clean, fit
 from app.services.unit_of_work import Actor, NotFoundError, Transaction, ValidationError
 from app.store.engagement import (
     Campaign,
@@ -329,12 +334,12 @@ def send_to_candidates(
     if kind is CampaignKind.SEQUENCE:
         raise ValueError("Sequences are created with app.services.sequences.create_sequence.")
     errors: dict[str, str] = {}
-    title = " ".join((name or "").split())
+    title = clean(name) or ""
     if not title:
         errors["name"] = "Name the campaign."
     elif len(title) > MAX_NAME:
         errors["name"] = f"At most {MAX_NAME} characters."
-    where = " ".join((audience or "").split())[:MAX_AUDIENCE] or None
+    where = fit(audience, MAX_AUDIENCE)
     _check_schedule(errors, scheduled_at)
     if errors:
         raise ValidationError(errors)
@@ -433,7 +438,7 @@ def send_one(
         ctx,
         [candidate_id],
         template,
-        name=f"Email to {person}: {subject}"[:MAX_NAME],
+        name=fit(f"Email to {person}: {subject}", MAX_NAME) or "Email",
         template_id=template_id,
         job_id=job_id,
         audience=person,

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from app.mail.account import AccountSettings, BrandingSettings
 from app.mail.render import (
     DEFAULT_UNSUBSCRIBE,
+    MAX_TEMPLATE_BODY,
+    MAX_TEMPLATE_SUBJECT,
     MissingFieldsError,
     RenderedEmail,
     TemplateError,
@@ -28,21 +30,23 @@ from app.mail.render import (
 )
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.mail_settings import load_account, load_branding
+from app.services.text_rules import clean, clean_text
 from app.services.unit_of_work import Actor, NotFoundError, ValidationError
-from app.services.validation import clean
 from app.store.engagement import EmailTemplate
 from app.store.models import Candidate, CandidateEmail, Client, Job, User
 
 MAX_NAME = 120
-MAX_SUBJECT = 300
-MAX_BODY = 100_000
+# The renderer's own caps, so that a one-off email (never saved) is held to the same ones.
+MAX_SUBJECT = MAX_TEMPLATE_SUBJECT
+MAX_BODY = MAX_TEMPLATE_BODY
 NAME_TAKEN = "A template with this name already exists."
 _FIELDS = ("name", "subject", "body_text", "body_html")
 
 
 def _body(value: str | None) -> str:
-    """Line endings normalised and blank lines trimmed at both ends (inner ones kept)."""
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Line endings normalised, control characters other than tabs dropped, and blank lines
+    trimmed at both ends (inner ones kept)."""
+    return clean_text(value) or ""
 
 
 @dataclass

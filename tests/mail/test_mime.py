@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -141,5 +142,74 @@ def test_each_message_keeps_its_stored_message_id() -> None:
     ],
 )
 def test_unusable_values_are_refused_with_a_reason(changes: dict, fragment: str) -> None:
+    with pytest.raises(MessageFormatError, match=fragment):
+        render_message(outgoing(**changes), ACCOUNT, BRANDING)
+
+
+# --- hostile header values -------------------------------------------------------------------
+
+LOOKALIKE = "=?utf-8?q?=41dmin=20approved?="
+
+
+def _head_lines(raw: bytes) -> list[bytes]:
+    return raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+
+
+def test_encoded_word_lookalikes_arrive_literally() -> None:
+    raw = render_message(
+        outgoing(to_name=f"Eve {LOOKALIKE}", subject=f"Re: {LOOKALIKE} offer"),
+        AccountSettings(from_name=f"Agency {LOOKALIKE}", from_address="jobs@agency.test"),
+        BRANDING,
+    )
+    assert LOOKALIKE.encode() not in raw  # never on the wire as is: a client would decode it
+    message = parsed(raw)
+    assert str(message["Subject"]) == f"Re: {LOOKALIKE} offer"
+    assert message["To"].addresses[0].display_name == f"Eve {LOOKALIKE}"
+    assert message["From"].addresses[0].display_name == f"Agency {LOOKALIKE}"
+
+
+@pytest.mark.parametrize(
+    ("name", "subject"),
+    [
+        ("N" * 5_000, "S" * 5_000),  # single words far past 998
+        ("Ana " * 1_250, "word " * 1_000),  # many short words
+        ("Zoë" * 1_700, "Ünal " * 1_000),  # non-ASCII
+        ('"' * 2_000, "\\" * 2_000),  # characters a quoted string escapes
+    ],
+    ids=["long words", "many words", "non-ascii", "specials"],
+)
+def test_no_header_line_exceeds_the_limits_whatever_the_values(name: str, subject: str) -> None:
+    raw = render_message(outgoing(to_name=name, subject=subject), ACCOUNT, BRANDING)
+    lines = _head_lines(raw)
+    assert max(len(line) for line in lines) <= 78  # RFC 5322: 78 recommended, 998 at most
+    assert all(re.match(rb"[A-Za-z-]+: | \S", line) for line in lines)  # headers or folds
+    message = parsed(raw)
+    assert " ".join(str(message["Subject"]).split()) == " ".join(subject.split())
+    assert "".join(message["To"].addresses[0].display_name.split()) == "".join(name.split())
+
+
+def test_control_characters_never_reach_the_wire() -> None:
+    hostile = "\x00\x1b[2J\x07\x7f\x85\x9b\u202e\u2066\ud800\ufffe"
+    raw = render_message(
+        outgoing(to_name=f"Ann{hostile}\r\nBcc: x@example.com", subject=f"Hi{hostile}\rthere"),
+        ACCOUNT,
+        BRANDING,
+    )
+    head = b"\r\n".join(_head_lines(raw))
+    assert all(32 <= byte < 127 for byte in head.replace(b"\r\n", b""))
+    message = parsed(raw)
+    assert "Bcc" not in message
+    assert str(message["Subject"]) == "Hi[2J there"
+    assert message["To"].addresses[0].display_name == "Ann[2J Bcc: x@example.com"
+
+
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        ({"to_address": "a" * 250 + "@example.com"}, "recipient"),
+        ({"message_id": "<" + "m" * 300 + "@agency.test>"}, "Message-ID"),
+    ],
+)
+def test_values_too_long_for_a_header_are_refused(changes: dict, fragment: str) -> None:
     with pytest.raises(MessageFormatError, match=fragment):
         render_message(outgoing(**changes), ACCOUNT, BRANDING)

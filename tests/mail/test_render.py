@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
+from app.mail import render
 from app.mail.account import BrandingSettings
 from app.mail.render import (
     DEFAULT_ACCENT,
@@ -17,7 +18,10 @@ from app.mail.render import (
     DEFAULT_UNSUBSCRIBE,
     KNOWN_FIELDS,
     LOGO_CID,
+    MAX_NESTING,
     MAX_OUTPUT_CHARS,
+    MAX_TEMPLATE_BODY,
+    MAX_TEMPLATE_SUBJECT,
     MissingFieldsError,
     TemplateError,
     TemplateSource,
@@ -114,6 +118,17 @@ def test_the_subject_is_one_line_without_control_characters() -> None:
 
     assert email.subject == "Hi Ana Bcc: everyone@example.com x Senior Data Engineer"
     assert not any(ch in email.subject for ch in "\r\n\x00\x07\u2028")
+
+
+def test_escapes_bidi_overrides_and_lone_surrogates_leave_subject_and_text() -> None:
+    source = TemplateSource("Hi {{ candidate.first_name }}", "Dear {{ candidate.first_name }},")
+    name = "Ana\x1b[2J\u202eanaS\ud800\x9b"
+
+    email = render_email(source, values(candidate__first_name=name), BRANDING)
+
+    assert email.subject == "Hi Ana[2JanaS"
+    assert email.text.startswith("Dear Ana[2JanaS,")
+    assert all(ch not in email.text + email.html for ch in "\x1b\u202e\ud800\x9b")
 
 
 def test_the_subject_is_not_escaped_and_the_text_keeps_ampersands() -> None:
@@ -398,3 +413,88 @@ def test_a_pasted_whole_page_is_reduced_to_its_body() -> None:
     html = render_email(TemplateSource("s", "x", page), values(), BRANDING).html
     assert "<p>Inside</p>" in html
     assert html.count("<html") == 1 and "bgcolor" not in html
+
+
+# --- bounds: size and nesting, checked before Jinja parses ----------------------------------
+
+TOO_DEEP = "the template is nested too deeply"
+
+
+def _nested_ifs(count: int) -> str:
+    return "{% if candidate.first_name %}\n" * count + "x" + "{% endif %}" * count
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("{{ " + "(" * 70 + "candidate.first_name" + ")" * 70 + " }}", 1),
+        ("Hi\n{{ " + "[" * 200 + "candidate.first_name" + "]" * 200 + " }}", 2),
+        (_nested_ifs(244), MAX_NESTING + 1),
+        ("{{ candidate.first_name" + " | lower" * 500 + " }}", 1),
+        ("{% if " + " and ".join(["candidate.first_name"] * 800) + " %}x{% endif %}", 1),
+    ],
+    ids=["70 parentheses", "200 brackets", "244 ifs", "500 filters", "800 ands"],
+)
+def test_deep_nesting_is_a_template_error_with_its_line(body: str, line: int) -> None:
+    source = TemplateSource("Hi", body)
+    expected = f"Text, line {line}: {TOO_DEEP}"
+
+    [problem] = check_template(source)
+    assert problem.startswith(expected)
+    with pytest.raises(TemplateError) as raised:
+        render_email(source, values(), BRANDING)
+    assert raised.value.problems == [problem]
+
+
+def test_nesting_the_scan_cannot_see_is_caught_when_parsing() -> None:
+    source = TemplateSource("Hi", "{{ " + "not " * 5_000 + "candidate.first_name }}")
+    [problem] = check_template(source)
+    assert problem.startswith(f"Text: {TOO_DEEP}")
+
+
+def test_nesting_is_checked_in_every_part() -> None:
+    deep = "{{ " + "(" * 30 + "candidate.first_name" + ")" * 30 + " }}"
+    problems = check_template(TemplateSource(deep, deep, f"<p>{deep}</p>"))
+    assert [p.split(":")[0] for p in problems] == ["Subject", "Text, line 1", "HTML, line 1"]
+
+
+def test_nesting_up_to_the_bound_renders() -> None:
+    condition = "(" * MAX_NESTING + "candidate.first_name" + " | lower" * 20 + ")" * MAX_NESTING
+    body = "{% if " + condition + " %}\n" + _nested_ifs(MAX_NESTING - 1) + "{% endif %}"
+    source = TemplateSource("Hi", body)
+    assert check_template(source) == []
+    assert render_email(source, values(), BRANDING).text.startswith("x")
+
+
+@pytest.mark.parametrize("filters", [600, 5_000], ids=["compiler", "checker"])
+def test_recursing_past_the_limit_is_still_a_template_error(
+    monkeypatch: pytest.MonkeyPatch, filters: int
+) -> None:
+    """With the depth bound lifted, a long chain recurses too deep in Jinja's compiler (600
+    filters) or in the checker's own walk (5,000): either way the fallback turns the
+    RecursionError into the same template error."""
+    monkeypatch.setattr(render, "MAX_TREE_DEPTH", 100_000)
+    body = "{{ candidate.first_name" + " | lower" * filters + " }} fallback"
+    with pytest.raises(TemplateError) as raised:
+        render_email(TemplateSource("Hi", body), values(), BRANDING)
+    assert raised.value.problems == [
+        f"Text: {TOO_DEEP}; use fewer brackets, {{% if %}} blocks or filters inside one another"
+    ]
+
+
+def test_an_oversized_part_is_refused_before_it_is_read() -> None:
+    body = "Hello {{ candidate.first_name }}, " * 40_000  # 1.3 MB
+    started = time.perf_counter()
+
+    problems = check_template(TemplateSource("s" * (MAX_TEMPLATE_SUBJECT + 1), body, body))
+    with pytest.raises(TemplateError):
+        render_email(TemplateSource("Hi", body), values(), BRANDING)
+
+    assert time.perf_counter() - started < 0.5
+    assert problems == [
+        f"Subject: longer than {MAX_TEMPLATE_SUBJECT} characters (301); shorten it",
+        f"Text: longer than {MAX_TEMPLATE_BODY:,} characters ({len(body):,}); shorten it",
+        f"HTML: longer than {MAX_TEMPLATE_BODY:,} characters ({len(body):,}); shorten it",
+    ]
+    at_the_cap = TemplateSource("s" * MAX_TEMPLATE_SUBJECT, "b" * MAX_TEMPLATE_BODY)
+    assert check_template(at_the_cap) == []

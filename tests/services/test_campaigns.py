@@ -469,3 +469,18 @@ def test_the_dispatcher_skips_people_blocked_after_queuing(
             )
         ).all()
     assert claimable == [ana]
+
+
+def test_a_campaign_name_and_audience_are_cleaned(mail: ServiceContext, database: Database) -> None:
+    campaign_id = send_to_candidates(
+        mail,
+        [person(mail, "Ana")],
+        HELLO,
+        name="Spring\x00 news\x1b[2J\u202e",
+        audience="Pool:\r\n" + "Engineers " * 100,
+    ).value
+    with database.sessions() as session:
+        campaign = session.get_one(Campaign, campaign_id)
+        assert campaign.name == "Spring news[2J"
+        assert campaign.audience.startswith("Pool: Engineers Engineers")
+        assert len(campaign.audience) <= 300 and campaign.audience.endswith("…")

@@ -152,6 +152,23 @@ def test_oversized_parts_are_refused(demo_ctx: ServiceContext) -> None:
     }
 
 
+def test_control_characters_are_dropped_from_a_saved_template(
+    ctx: ServiceContext, database: Database
+) -> None:
+    data = TemplateInput(
+        name="Hello\x00 again\x1b",
+        subject="Hi {{ candidate.first_name }}\x1b[2J",
+        body_text="Dear {{ candidate.first_name }},\r\n\tIndented\x00 line\u202e\r\n",
+    )
+    template_id = save_template(ctx, data).value
+    saved = get_template(ctx, template_id)
+    assert (saved.name, saved.subject, saved.body_text) == (
+        "Hello again",
+        "Hi {{ candidate.first_name }}[2J",
+        "Dear {{ candidate.first_name }},\n\tIndented line",
+    )
+
+
 def test_a_name_is_unique_ignoring_case_even_among_archived_templates(
     demo_ctx: ServiceContext,
 ) -> None:
