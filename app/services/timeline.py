@@ -6,6 +6,7 @@ Each write is one audited transaction returning an `Outcome` whose changes name 
 from __future__ import annotations
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.text_rules import clean_text
 from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.store.models import Activity, ActivityKind, Candidate, Consent, utc_now
 
@@ -14,8 +15,9 @@ MAX_OUTCOME = 200
 
 
 def _text(errors: dict[str, str], field: str, value: str | None, label: str) -> str:
-    """``value`` trimmed at both ends (inner line breaks kept), checked for presence and size."""
-    text = (value or "").strip()
+    """``value`` cleaned (`text_rules.clean_text`: inner line breaks and tabs kept, control
+    characters dropped), checked for presence and size."""
+    text = clean_text(value) or ""
     if not text:
         errors[field] = f"{label} is required."
     elif len(text) > MAX_TEXT:

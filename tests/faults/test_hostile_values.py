@@ -25,10 +25,11 @@ from app.services.candidates import CandidateInput, create_candidate
 from app.services.context import ServiceContext
 from app.services.outbox import Draft, add_to_outbox
 from app.services.sourcing import SourcedDraft, create_sourced_candidate
+from app.services.timeline import add_note, log_call
 from app.services.unit_of_work import ValidationError
 from app.store.database import Database
 from app.store.engagement import OutboxMessage
-from app.store.models import Candidate
+from app.store.models import Activity, Candidate
 from app.workers.dispatcher import Dispatcher
 from tests.mail.smtp_server import SmtpTestServer
 from tests.services.test_campaigns import configure_mail
@@ -187,3 +188,20 @@ def test_an_outbox_row_with_huge_hostile_headers_is_sent_within_the_line_limits(
     subject = str(message["Subject"])
     assert subject.startswith(f"{LOOKALIKE} X-Injected: yes SSSS")
     assert letters(message["To"].addresses[0].display_name).endswith(letters(LOOKALIKE))
+
+
+def test_notes_and_call_summaries_keep_their_lines_and_lose_control_characters(
+    ctx: ServiceContext, database: Database
+) -> None:
+    candidate_id = create_candidate(ctx, CandidateInput(first_name="Ana", last_name="Diaz")).value
+    note = add_note(ctx, candidate_id, f"\n First{HOSTILE} line\r\n\tSecond\x00 line\u2028Third\n")
+    call = log_call(ctx, candidate_id, f"Called{HOSTILE}\rno answer")
+    with database.sessions() as session:
+        bodies = [session.get_one(Activity, i).body for i in (note.value, call.value)]
+    assert bodies == [
+        "First[31m]0;owned line\n\tSecond line\nThird",
+        "Called[31m]0;owned\nno answer",
+    ]
+    with pytest.raises(ValidationError) as refused:
+        add_note(ctx, candidate_id, "\x00\x1b\u202e")
+    assert refused.value.errors == {"text": "Note is required."}
