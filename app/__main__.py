@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
         code = run(sys.argv[1:] if argv is None else argv)
         sys.stdout.flush()  # here, so that a closed pipe is caught below
         return code
+    except KeyboardInterrupt:  # before a command could say which one was interrupted
+        print("hirebench: interrupted.", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader went away (`hirebench outbox | head`): stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from app.paths import AppPaths, choose_database
 from app.services.context import ServiceContext
+from app.services.unit_of_work import Actor
 from app.services.users import current_login, ensure_user
 from app.settings import Settings, load_settings
 from app.store.database import Database, open_database, prepare_mappers
-from app.store.db import DatabaseError
+from app.store.db import DatabaseError, ReadOnlyDatabase
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,17 @@ def open_workspace(paths: AppPaths, database_argument: str | None, demo: bool) -
         raise DatabaseError(str(exc)) from exc
     if path.parent == paths.data_dir:
         paths.data_dir.mkdir(parents=True, exist_ok=True)
-    database = open_database(path, paths.backups_dir)
+    database = open_database(path, startup_check=True)
     if database.migration_backup:
         log.info("database migrated; backup at %s", database.migration_backup)
-    if demo:
+    if database.damage is not None:
+        log.error("database damaged, opened read-only: %s", database.damage.summary())
+    elif demo:
         ensure_demo_database(database)
-    actor = ensure_user(database.sessions, current_login())
+    try:
+        actor = ensure_user(database.sessions, current_login())
+    except ReadOnlyDatabase:  # a damaged database: browse it as nobody in particular
+        actor = Actor(user_id=None, name=current_login())
     return Workspace(
         paths=paths,
         database=database,

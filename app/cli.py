@@ -12,12 +12,22 @@ import json
 import logging
 import sqlite3
 import sys
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from app import __version__
-from app.paths import AppPaths, choose_database, resolve_paths
+from app import __version__, cli_maintenance
+from app.cli_support import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    bounded_int,
+    open_for_command,
+    printable,
+    record_id,
+)
+from app.paths import AppPaths, resolve_paths
 
 if TYPE_CHECKING:
     from app.mail.account import AccountSettings
@@ -25,7 +35,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+__all__ = ["EXIT_FAILURE", "EXIT_OK", "EXIT_USAGE", "CommandError", "build_parser", "run"]
+
+MAX_LIMIT = 100_000  # rows a listing prints at most
+MAX_DAYS = 36_500  # a hundred years: any longer look-back means "ever"
 
 
 def _database_option(parser: argparse.ArgumentParser) -> None:
@@ -37,8 +50,15 @@ def _database_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes in one line (with where to read more), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {printable(message)} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hirebench",
         description="Hirebench: applicant tracking and candidate relationships, offline.",
     )
@@ -55,10 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-gui", action="store_true", help="only create the demo database and print its path"
     )
 
-    seed = commands.add_parser("seed", help="build a large deterministic database for benchmarks")
-    _database_option(seed)
-    seed.add_argument("--candidates", type=int, default=100_000, metavar="N")
-    seed.add_argument("--seed", type=int, default=20261125, help="random seed (%(default)s)")
+    cli_maintenance.add_parsers(commands, _database_option)
 
     stats = commands.add_parser("stats", help="print row counts as JSON")
     _database_option(stats)
@@ -67,22 +84,22 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(search)
     search.add_argument("query", metavar="QUERY", help='e.g. skill:python city:austin -"data"')
     search.add_argument("--json", action="store_true", help="print the result as JSON")
-    search.add_argument("--limit", type=int, default=20, metavar="N", help="(%(default)s)")
+    search.add_argument(
+        "--limit", type=bounded_int(1, MAX_LIMIT), default=20, metavar="N", help="(%(default)s)"
+    )
     narrow = search.add_argument_group("filters (as in the Candidates view)")
     narrow.add_argument("--skill", action="append", default=[], metavar="NAME", help="repeatable")
     narrow.add_argument("--tag", action="append", default=[], metavar="NAME", help="repeatable")
     narrow.add_argument("--location", metavar="TEXT", help="part of the location")
     narrow.add_argument("--source", metavar="NAME")
-    narrow.add_argument("--pool", type=int, metavar="ID", help="members of this talent pool")
+    narrow.add_argument("--pool", type=record_id, metavar="ID", help="members of this talent pool")
     narrow.add_argument("--stage", metavar="NAME", help="reached at least this stage on a job")
-    narrow.add_argument("--contacted-within", type=int, metavar="DAYS")
+    narrow.add_argument(
+        "--contacted-within", type=bounded_int(0, MAX_DAYS, "a number of days"), metavar="DAYS"
+    )
     narrow.add_argument(
         "--do-not-contact", choices=("only", "hide"), help="only them, or leave them out"
     )
-
-    backup = commands.add_parser("backup", help="copy the live database to PATH (online backup)")
-    _database_option(backup)
-    backup.add_argument("path", type=Path, metavar="PATH")
 
     parse = commands.add_parser("parse", help="parse resume files and print their fields")
     parse.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -94,9 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     intake = commands.add_parser("import", help="import resume files, folders or zip archives")
     _database_option(intake)
     intake.add_argument("files", type=Path, nargs="+", metavar="FILE_OR_FOLDER")
-    intake.add_argument("--job", type=int, metavar="ID", help="add each candidate to this job")
+    intake.add_argument(
+        "--job", type=record_id, metavar="ID", help="add each candidate to this job"
+    )
     intake.add_argument("--stage", metavar="NAME", help="at this stage (default: the first)")
-    intake.add_argument("--pool", type=int, metavar="ID", help="add each candidate to this pool")
+    intake.add_argument(
+        "--pool", type=record_id, metavar="ID", help="add each candidate to this pool"
+    )
 
     _outbox_parser(commands)
     return parser
@@ -104,7 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a usage mistake (said in one line)
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     paths = resolve_paths()
     try:
         paths.ensure()
@@ -122,10 +146,12 @@ def run(argv: list[str]) -> int:
         return run_gui(paths, args.database, demo=command == "demo")
     handlers = {
         "demo": _demo,
-        "seed": _seed,
+        "seed": cli_maintenance.seed,
         "stats": _stats,
         "search": _search,
-        "backup": _backup,
+        "backup": cli_maintenance.backup,
+        "check": cli_maintenance.check,
+        "recover": cli_maintenance.recover,
         "parse": _parse,
         "import": _import,
         "outbox": _outbox,
@@ -134,77 +160,45 @@ def run(argv: list[str]) -> int:
     try:
         return handlers[command](paths, args)
     except CommandError as exc:
-        print(f"hirebench {command}: {exc}", file=sys.stderr)
+        print(f"hirebench {command}: {printable(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print(f"hirebench {command}: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if not _is_storage_error(exc):
+            raise
+        from app.store.errors import describe_database_error
+
+        log.exception("command %s failed", command)
+        print(f"hirebench {command}: {printable(describe_database_error(exc))}", file=sys.stderr)
         return EXIT_FAILURE
 
 
-class CommandError(Exception):
-    """A failure to report on stderr, without a traceback."""
-
-
-def _open(
-    paths: AppPaths,
-    database_argument: str | None,
-    default: Path | None = None,
-    must_exist: bool = False,
-) -> Database:
-    """Open the chosen database; ``must_exist`` for commands that only read or copy it."""
-    from app.store.database import open_database
-    from app.store.db import DatabaseError
-
-    try:
-        path = (
-            default
-            if default is not None and not database_argument
-            else choose_database(paths, database_argument)
-        )
-        if must_exist and not path.exists():
-            raise CommandError(f"There is no database at {path}.")
-        if path == paths.default_database or path == paths.demo_database:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return open_database(path, paths.backups_dir)
-    except (ValueError, DatabaseError) as exc:
-        raise CommandError(str(exc)) from exc
+def _is_storage_error(exc: Exception) -> bool:
+    """A full disk, a lock, a damaged file: said in one line rather than a traceback."""
+    if isinstance(exc, sqlite3.Error | OSError):
+        return True
+    exceptions = sys.modules.get("sqlalchemy.exc")  # loaded whenever a database was opened
+    return exceptions is not None and isinstance(exc, exceptions.SQLAlchemyError)
 
 
 def _demo(paths: AppPaths, args: argparse.Namespace) -> int:
     from app.bootstrap import ensure_demo_database
 
-    database = _open(paths, args.database, default=paths.demo_database)
+    database = open_for_command(paths, args.database, default=paths.demo_database, may_create=True)
     try:
         ensure_demo_database(database)
     finally:
         database.close()
-    print(database.path)
-    return EXIT_OK
-
-
-def _seed(paths: AppPaths, args: argparse.Namespace) -> int:
-    from app.services.generate import scale_plan
-    from app.services.maintenance import NotEmptyError, fill_generated
-
-    if not args.database:
-        raise CommandError("--database is required, so that benchmarks never touch real data.")
-    if args.candidates < 1:
-        raise CommandError("--candidates must be at least 1.")
-    database = _open(paths, args.database)
-    started = time.perf_counter()
-    try:
-        counts = fill_generated(database, scale_plan(args.candidates, seed=args.seed))
-    except NotEmptyError as exc:
-        raise CommandError(str(exc)) from exc
-    finally:
-        database.close()
-    elapsed = time.perf_counter() - started
-    summary = ", ".join(f"{n:,} {table}" for table, n in counts.items())
-    print(f"Seeded {database.path} in {elapsed:.1f} s: {summary}", file=sys.stderr)
+    print(printable(database.path))
     return EXIT_OK
 
 
 def _stats(paths: AppPaths, args: argparse.Namespace) -> int:
     from app.services.stats import table_counts
 
-    database = _open(paths, args.database, must_exist=True)
+    database = open_for_command(paths, args.database)
     try:
         print(json.dumps(table_counts(database.engine), indent=2))
     finally:
@@ -221,10 +215,6 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
     from app.services.search import search_candidates
     from app.services.unit_of_work import Actor
 
-    if args.limit < 1:
-        raise CommandError("--limit must be at least 1.")
-    if args.contacted_within is not None and args.contacted_within < 0:
-        raise CommandError("--contacted-within must be 0 or more days.")
     filters = CandidateFilters(
         skills=tuple(args.skill),
         tags=tuple(args.tag),
@@ -235,7 +225,7 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
         contacted_within_days=args.contacted_within,
         do_not_contact={"only": True, "hide": False}.get(args.do_not_contact or ""),
     )
-    database = _open(paths, args.database, must_exist=True)
+    database = open_for_command(paths, args.database)
     try:
         # Reading only: no user row is created for the person at the keyboard.
         ctx = ServiceContext(database.sessions, Actor(None, "cli"))
@@ -243,7 +233,7 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
     finally:
         database.close()
     if result.warning:
-        print(f"hirebench search: {result.warning}", file=sys.stderr)
+        print(f"hirebench search: {printable(result.warning)}", file=sys.stderr)
     if args.json:
         payload = {
             "query": args.query,
@@ -256,23 +246,10 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
         return EXIT_OK
     for hit in result.hits:
         about = " · ".join(part for part in (hit.current_title, hit.location) if part)
-        print(f"#{hit.candidate_id:<7} {hit.name:<28} {about}\n         {hit.snippet}")
+        name, about, snippet = printable(hit.name), printable(about), printable(hit.snippet)
+        print(f"#{hit.candidate_id:<7} {name:<28} {about}\n         {snippet}")
     shown = len(result.hits)
     print(f"{shown} of {result.total} candidate(s) shown.", file=sys.stderr)
-    return EXIT_OK
-
-
-def _backup(paths: AppPaths, args: argparse.Namespace) -> int:
-    from app.services.maintenance import backup
-
-    database = _open(paths, args.database, must_exist=True)
-    try:
-        destination = backup(database, args.path.expanduser().absolute())
-    except (OSError, sqlite3.Error) as exc:
-        raise CommandError(f"backup failed: {exc}") from exc
-    finally:
-        database.close()
-    print(destination)
     return EXIT_OK
 
 
@@ -300,15 +277,16 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
 
     if args.stage and args.job is None:
         raise CommandError("--stage needs --job.")
-    database = _open(paths, args.database)
+    database = open_for_command(paths, args.database, may_create=True, will_write=True)
     finals: dict[int, ItemUpdate] = {}
+    interrupted = False
 
     def report(update: ItemUpdate) -> None:  # called on the runner's thread, in order
         if update.state in ("done", "failed", "cancelled"):
             finals[update.item_id] = update
             duplicate = update.result is not None and update.result.duplicate_document
             label = "duplicate" if duplicate else update.state
-            print(f"{label:<10} {update.path}: {update.message}", flush=True)
+            print(f"{label:<10} {printable(update.path)}: {printable(update.message)}", flush=True)
 
     try:
         target = _intake_target(database, args)
@@ -319,6 +297,8 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
             try:
                 runner.wait()
             except KeyboardInterrupt:
+                interrupted = True
+                print("hirebench import: interrupted; stopping…", file=sys.stderr, flush=True)
                 runner.cancel()
                 runner.wait(30)
     finally:
@@ -330,6 +310,8 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
         f"{sum(not r.created and not r.duplicate_document for r in results)} updated, "
         f"{sum(r.duplicate_document for r in results)} duplicate(s), {failed} failed."
     )
+    if interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_FAILURE if failed else EXIT_OK
 
 
@@ -381,7 +363,9 @@ def _outbox_parser(commands: argparse._SubParsersAction) -> None:
         metavar="STATE",
         help=f"only these states (repeatable): {', '.join(OUTBOX_STATES)}",
     )
-    outbox.add_argument("--limit", type=int, default=50, metavar="N", help="(%(default)s)")
+    outbox.add_argument(
+        "--limit", type=bounded_int(1, MAX_LIMIT), default=50, metavar="N", help="(%(default)s)"
+    )
     outbox.add_argument(
         "--dispatch", action="store_true", help="send every message due now, then exit"
     )
@@ -389,9 +373,7 @@ def _outbox_parser(commands: argparse._SubParsersAction) -> None:
 
 def _outbox(paths: AppPaths, args: argparse.Namespace) -> int:
     """List the outbox (counts by state, then the newest messages), or send what is due."""
-    if args.limit < 1:
-        raise CommandError("--limit must be at least 1.")
-    database = _open(paths, args.database, must_exist=True)
+    database = open_for_command(paths, args.database, will_write=args.dispatch)
     try:
         if args.dispatch:
             return _outbox_dispatch(database, args)
@@ -422,11 +404,12 @@ def _outbox_list(database: Database, args: argparse.Namespace) -> int:
         return EXIT_OK
     print("  ".join(f"{state} {counts.get(state, 0)}" for state in OUTBOX_STATES))
     for row in rows:
-        recipient = f"{row.candidate_name or row.to_name or ''} <{row.to_address}>".strip()
+        recipient = printable(f"{row.candidate_name or row.to_name or ''} <{row.to_address}>")
         when = row.sent_at or row.next_attempt_at
-        print(f"#{row.id:<7} {row.state:<9} {when:%Y-%m-%d %H:%M}  {recipient}  {row.subject}")
+        subject = printable(row.subject)
+        print(f"#{row.id:<7} {row.state:<9} {when:%Y-%m-%d %H:%M}  {recipient.strip()}  {subject}")
         if row.last_error:
-            print(f"         {' '.join(row.last_error.split())}")
+            print(f"         {printable(' '.join(row.last_error.split()))}")
     total = sum(counts.get(state, 0) for state in (args.state or OUTBOX_STATES))
     print(f"{len(rows)} of {total} message(s) shown.", file=sys.stderr)
     return EXIT_OK
@@ -474,6 +457,15 @@ def _outbox_dispatch(database: Database, args: argparse.Namespace) -> int:
         database.sessions, ctx.actor, account, lambda: password, report, before_pass
     )
     result = dispatcher.run_until_idle()
+    if result.busy_since is not None:  # another window or command holds the dispatch lease
+        from app.services.dispatch_lease import local_time_text
+
+        since = local_time_text(result.busy_since)
+        print(
+            f"hirebench outbox: another Hirebench is sending (since {since}); try again later.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     if result.recovered:
         print(
             f"hirebench outbox: {result.recovered} message(s) were being sent when Hirebench "

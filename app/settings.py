@@ -36,15 +36,26 @@ class Settings:
         return replace(self, theme=theme, default_phone_region=region, navigation_width=width)
 
 
+MAX_SETTINGS_BYTES = 1 << 20  # ours are a few hundred bytes; a larger file is not ours
+
+
 def load_settings(path: Path) -> Settings:
+    """The saved settings, or the defaults when the file is missing or unusable.
+
+    An unusable file (not JSON, nested past the parser's limits, absurdly large, not an
+    object) is kept as ``settings.json.bad`` for whoever wants to look, so the next save does
+    not silently destroy it and the next start does not trip over it again.
+    """
     try:
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise ValueError(f"larger than {MAX_SETTINGS_BYTES} bytes")
         raw: Any = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError(f"a JSON {type(raw).__name__}, not an object")
     except FileNotFoundError:
         return Settings()
-    except (OSError, ValueError) as exc:
-        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
-        return Settings()
-    if not isinstance(raw, dict):
+    except (OSError, ValueError, RecursionError, MemoryError) as exc:
+        _set_aside(path, exc)
         return Settings()
     known = {f.name: f.type for f in fields(Settings)}
     values: dict[str, Any] = {}
@@ -53,6 +64,17 @@ def load_settings(path: Path) -> Settings:
         if name in raw and isinstance(raw[name], type(getattr(defaults, name))):
             values[name] = raw[name]
     return Settings(**values).validated()
+
+
+def _set_aside(path: Path, problem: BaseException) -> None:
+    reason = type(problem).__name__ if isinstance(problem, RecursionError) else str(problem)
+    bad = path.with_name(path.name + ".bad")
+    try:
+        os.replace(path, bad)
+    except OSError as exc:
+        log.warning("settings file %s unusable (%s) and not moved: %s", path, reason, exc)
+        return
+    log.warning("settings file %s unusable (%s); kept as %s, using defaults", path, reason, bad)
 
 
 def save_settings(path: Path, settings: Settings) -> None:

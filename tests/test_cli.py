@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app import __version__
-from app.cli import EXIT_FAILURE, EXIT_OK, run
+from app.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, run
 from app.paths import AppPaths
 from app.store.database import open_database
 from app.store.models import Base
@@ -158,8 +158,8 @@ class TestSeed:
         self, paths: AppPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ):
         target = tmp_path / "zero.sqlite3"
-        assert run(["seed", "--database", str(target), "--candidates", "0"]) == EXIT_FAILURE
-        assert "at least 1" in capsys.readouterr().err
+        assert run(["seed", "--database", str(target), "--candidates", "0"]) == EXIT_USAGE
+        assert "0 is out of range (1 to 2,000,000)" in capsys.readouterr().err
         assert not target.exists()
 
 
@@ -192,9 +192,7 @@ class TestBackup:
         assert existing.read_bytes() == b"do not overwrite"
 
     def test_backup_needs_a_path(self, paths: AppPaths, capsys: pytest.CaptureFixture[str]):
-        with pytest.raises(SystemExit) as raised:
-            run(["backup"])
-        assert raised.value.code == 2
+        assert run(["backup"]) == EXIT_USAGE
         assert "PATH" in capsys.readouterr().err
 
 

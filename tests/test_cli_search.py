@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import EXIT_FAILURE, EXIT_OK, run
+from app.cli import EXIT_OK, run
 from tests.support import sqlite_rows
 
 
@@ -73,10 +73,10 @@ def test_a_malformed_query_is_searched_as_words_not_an_error(demo_copy: Path, ca
 
 
 def test_bad_numbers_are_refused_with_a_message(demo_copy: Path, capsys) -> None:
-    assert run(["search", "python", "--limit", "0", "--database", str(demo_copy)]) == EXIT_FAILURE
+    assert run(["search", "python", "--limit", "0", "--database", str(demo_copy)]) == 2
     assert "--limit" in capsys.readouterr().err
     code = run(["search", "python", "--contacted-within", "-3", "--database", str(demo_copy)])
-    assert code == EXIT_FAILURE
+    assert code == 2
     assert "--contacted-within" in capsys.readouterr().err
 
 

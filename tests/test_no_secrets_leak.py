@@ -143,7 +143,7 @@ def test_the_password_reaches_only_the_keyring_and_the_server(
 
         window.close()  # stops the dispatcher and writes settings.json
         assert not runtime.running
-    backup(home_database, paths.backups_dir / "after-mail.sqlite3")
+    backup(home_database.path, paths.backups_dir / "after-mail.sqlite3")
     logging.getLogger("app.test").warning("password=%s", PASSWORD)  # the log's last guard
 
     assert paths.settings_file.exists() and paths.log_file.exists()

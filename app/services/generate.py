@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import random
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,9 +115,18 @@ class _Writer:
                 rows.clear()
 
 
-def generate(connection: sqlite3.Connection, plan: Plan, as_of: dt.datetime) -> dict[str, int]:
+Progress = Callable[[int, int], None]  # (candidates written, candidates planned)
+PROGRESS_EVERY = 10_000
+
+
+def generate(
+    connection: sqlite3.Connection,
+    plan: Plan,
+    as_of: dt.datetime,
+    progress: Progress | None = None,
+) -> dict[str, int]:
     """Fill an empty, migrated database; the caller owns the transaction."""
-    return _Generator(connection, plan, as_of).run()
+    return _Generator(connection, plan, as_of).run(progress)
 
 
 class _Generator:
@@ -139,7 +148,7 @@ class _Generator:
     def ago(self, days: float) -> dt.datetime:
         return self.as_of - dt.timedelta(days=days)
 
-    def run(self) -> dict[str, int]:
+    def run(self, progress: Progress | None = None) -> dict[str, int]:
         self._users()
         self._clients()
         self._jobs()
@@ -148,6 +157,8 @@ class _Generator:
         self.w.flush()
         for candidate_id in range(1, self.plan.candidates + 1):
             self._candidate(candidate_id)
+            if progress is not None and candidate_id % PROGRESS_EVERY == 0:
+                progress(candidate_id, self.plan.candidates)
         self._pools()
         self._engagement()
         self.w.flush()

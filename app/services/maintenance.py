@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from app.services.generate import Plan, generate
+from app.services.generate import Plan, Progress, generate
 from app.store.database import Database
-from app.store.migrate import backup_database
+from app.store.migrate import backup_database, unique_path
 from app.store.models import utc_now
 from app.store.search import candidate_search_suspended
 
@@ -24,15 +24,23 @@ _NUMBERED_TABLES = ("users", "clients", "jobs", "candidates", "skills", "tags", 
 PREFILLED_TABLES = ("rejection_reasons",)
 
 
-def backup(database: Database, destination: Path) -> Path:
-    """A consistent copy of the live database at ``destination`` (SQLite online backup)."""
+def backup(source: Path, destination: Path) -> Path:
+    """A consistent copy of the live database at ``destination`` (SQLite online backup).
+
+    A folder as ``destination`` gets a dated file name. The database is checked first, and a
+    damaged one is refused (`DatabaseDamaged`): a backup must be one worth restoring.
+    """
     if destination.is_dir():
-        destination = destination / f"{database.path.stem}-{utc_now():%Y%m%dT%H%M%SZ}.sqlite3"
-    return backup_database(database.path, destination)
+        destination = unique_path(destination / f"{source.stem}-{utc_now():%Y%m%dT%H%M%SZ}.sqlite3")
+    return backup_database(source, destination)
 
 
 def fill_generated(
-    database: Database, plan: Plan, as_of: dt.datetime | None = None, action: str = "database.seed"
+    database: Database,
+    plan: Plan,
+    as_of: dt.datetime | None = None,
+    action: str = "database.seed",
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Fill an empty database from ``plan`` in one transaction, audited as one entry."""
     moment = as_of or utc_now()
@@ -53,7 +61,7 @@ def fill_generated(
             # Indexing candidate by candidate through the triggers would re-derive each
             # index row once per skill and note; one rebuild at the end is far cheaper.
             with candidate_search_suspended(connection):
-                counts = generate(connection, plan, moment)
+                counts = generate(connection, plan, moment, progress)
             connection.execute(
                 "INSERT INTO audit_entries (occurred_at, user_id, actor, action, entity_type,"
                 " entity_id, before, after) VALUES (?, NULL, 'system', ?, 'database', NULL,"

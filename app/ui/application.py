@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app import APP_NAME, __version__
 from app.bootstrap import Workspace
 from app.resources import resources_dir
+from app.store.db import ReadOnlyDatabase
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,11 @@ class CrashReporter(QObject):
     ) -> None:
         if issubclass(kind, KeyboardInterrupt):
             self._previous(kind, error, trace)
+            return
+        if isinstance(error, ReadOnlyDatabase):  # expected while a damaged file is open
+            log.warning("write refused: %s", error)
+            self.reported.append(f"{kind.__name__}: {error}")
+            self._show("The database is read-only", f"{error}\n\nThat change was not made.")
             return
         log.error("uncaught exception", exc_info=(kind, error, trace))
         frames = traceback.extract_tb(trace)

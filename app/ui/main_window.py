@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import importlib
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -46,6 +46,7 @@ from app.services.stats import headline_counts
 from app.services.unit_of_work import Changes
 from app.settings import save_settings
 from app.store.database import prepare_mappers
+from app.ui.database_care import DamageBanner, DatabaseCare
 from app.ui.events import AppEvents
 from app.ui.icons import IconProvider
 from app.ui.watcher import DatabaseWatcher
@@ -100,7 +101,17 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([workspace.settings.navigation_width, 1000])
-        self.setCentralWidget(self.splitter)
+        self.damage_banner = DamageBanner()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.damage_banner)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.care = DatabaseCare(workspace.database, self.damage_banner, self)
+        self.care.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.care.damaged.connect(self._database_damaged)
 
         self._build_menus()
         self.status_counts = QLabel()
@@ -144,6 +155,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(800, prepare_mappers)
         # Scheduled and unsent mail from the last session goes out once the window is up.
         QTimer.singleShot(MAIL_START_DELAY_MS, self._start_mail)
+        self.care.check_soon()  # the whole file, in the background, once things settle
 
     # ---- sections ---------------------------------------------------------------------------
     def _build_section(self, key: str) -> QWidget:
@@ -208,7 +220,7 @@ class MainWindow(QMainWindow):
             locations={
                 "Database": self.workspace.database.path,
                 "Data folder": paths.data_dir,
-                "Backups": paths.backups_dir,
+                "Backups": self.workspace.database.backups_dir or paths.backups_dir,
                 "Log file": paths.log_file,
             },
             services=self.services,
@@ -328,6 +340,11 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
 
         help_menu = menu.addMenu("&Help")
+        self.check_database_action = self._action(
+            "&Check database…", lambda: self.care.check(full=True, report=True), None, "database"
+        )
+        help_menu.addAction(self.check_database_action)
+        help_menu.addSeparator()
         help_menu.addAction(self._action(f"&About {APP_NAME}", self.about, None, "info"))
 
     # ---- use cases --------------------------------------------------------------------------
@@ -431,22 +448,13 @@ class MainWindow(QMainWindow):
             self.intake.import_paths(paths)
 
     def backup_database(self) -> None:
-        database = self.workspace.database
-        suggested = str(self.workspace.paths.backups_dir / f"{database.path.stem}-backup.sqlite3")
-        target, _filter = QFileDialog.getSaveFileName(
-            self, "Back up database", suggested, "SQLite database (*.sqlite3 *.db)"
-        )
-        if not target:
-            return
-        from app.services.maintenance import backup
+        self.care.backup()
 
-        try:
-            written = backup(database, Path(target))
-        except (OSError, sqlite3.Error) as exc:
-            log.warning("backup failed: %s", exc)
-            QMessageBox.warning(self, "Backup failed", f"The backup was not written:\n{exc}")
-            return
-        self.events.status_message.emit(f"Backup written to {written}")
+    def _database_damaged(self, summary: str) -> None:
+        """Found damaged after start-up: stop sending mail, say so; the banner says the rest."""
+        self.statusBar().showMessage(summary, 15000)
+        if self._mail is not None:
+            self._mail.stop()
 
     def set_theme(self, mode: str) -> None:
         from app.ui.theme import apply_theme
@@ -596,7 +604,8 @@ class MainWindow(QMainWindow):
         self._mail_quiet.start()  # the watcher resumes once the dispatcher goes quiet
 
     def _start_mail(self) -> None:
-        if not self._closed:  # a window closed within seconds of opening sends nothing
+        # A window closed within seconds of opening sends nothing; nor does a damaged database.
+        if not self._closed and not self.workspace.database.read_only:
             self.mail_runtime.start()
 
     def _refresh_status(self) -> None:

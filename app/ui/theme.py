@@ -647,6 +647,15 @@ QGroupBox::title {{
     padding: 0px 4px;
     color: {p.text};
 }}
+QFrame#damageBanner {{
+    background-color: {p.danger_soft};
+    border: 1px solid {p.danger};
+    border-radius: 6px;
+}}
+QFrame#damageBanner QLabel {{
+    background: transparent;
+    color: {p.text};
+}}
 QFrame[role="card"] {{
     background-color: {p.card};
     border: 1px solid {p.border};

@@ -519,13 +519,15 @@ def _import_failure(exc: Exception) -> str:
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.services.unit_of_work import NotFoundError, ValidationError
+    from app.store.db import DatabaseError
+    from app.store.errors import describe_database_error
 
-    if isinstance(exc, ValidationError | NotFoundError):
+    if isinstance(exc, ValidationError | NotFoundError | DatabaseError):
         return str(exc)
     if isinstance(exc, OSError):
-        return f"Could not store the file: {exc.strerror or exc}."
+        return f"Could not store the file: {describe_database_error(exc)}"
     if isinstance(exc, SQLAlchemyError):
-        return f"The database refused the import: {type(exc).__name__}."
+        return f"The database refused the import: {describe_database_error(exc)}"
     return f"The import failed: {exc!r}"[:300]
 
 

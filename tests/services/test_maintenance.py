@@ -82,8 +82,8 @@ class TestFillGenerated:
     ):
         real_generate = maintenance.generate
 
-        def generate_then_fail(connection: sqlite3.Connection, plan: Plan, as_of):
-            real_generate(connection, plan, as_of)
+        def generate_then_fail(connection: sqlite3.Connection, plan: Plan, as_of, progress):
+            real_generate(connection, plan, as_of, progress)
             raise RuntimeError("disk on fire")
 
         monkeypatch.setattr(maintenance, "generate", generate_then_fail)
@@ -107,7 +107,7 @@ class TestFillGenerated:
 class TestBackup:
     def test_copy_is_valid_and_has_the_same_counts(self, demo_database: Database, tmp_path: Path):
         destination = tmp_path / "copies" / "demo-copy.sqlite3"
-        made = backup(demo_database, destination)
+        made = backup(demo_database.path, destination)
         assert made == destination
         assert integrity_ok(made)
         assert _counts_of_file(made) == table_counts(demo_database.engine)
@@ -118,7 +118,7 @@ class TestBackup:
     ):
         with database.engine.connect():  # keep the WAL open so nothing is checkpointed
             create_client(ctx, ClientInput(name="Fresh Client"))
-            made = backup(database, tmp_path / "copy.sqlite3")
+            made = backup(database.path, tmp_path / "copy.sqlite3")
         assert sqlite_rows(made, "SELECT name FROM clients") == [("Fresh Client",)]
 
     def test_refuses_to_overwrite(self, database: Database, tmp_path: Path):
@@ -126,13 +126,13 @@ class TestBackup:
         existing.write_bytes(b"keep me")
         before = sha256_of(existing)
         with pytest.raises(FileExistsError):
-            backup(database, existing)
+            backup(database.path, existing)
         assert sha256_of(existing) == before
 
     def test_into_a_folder(self, demo_database: Database, tmp_path: Path):
         folder = tmp_path / "backups-here"
         folder.mkdir()
-        made = backup(demo_database, folder)
+        made = backup(demo_database.path, folder)
         assert made.parent == folder
         assert made.suffix == ".sqlite3"
         assert made.name.startswith(demo_database.path.stem)
@@ -140,7 +140,7 @@ class TestBackup:
         assert _counts_of_file(made) == table_counts(demo_database.engine)
 
     def test_copy_opens_as_a_current_database(self, demo_database: Database, tmp_path: Path):
-        made = backup(demo_database, tmp_path / "copy.sqlite3")
+        made = backup(demo_database.path, tmp_path / "copy.sqlite3")
         before = sha256_of(made)
         reopened = open_database(made, tmp_path / "backups")
         reopened.close()
