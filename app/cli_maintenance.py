@@ -91,11 +91,14 @@ def seed(paths: AppPaths, args: argparse.Namespace) -> int:
         )
     except NotEmptyError as exc:
         raise CommandError(str(exc)) from exc
-    except (sqlite3.Error, OSError) as exc:
+    except BaseException as exc:
         database.close()
-        if created:  # nothing half-made is left behind
+        if created:  # nothing half-made is left behind, whatever stopped it
             remove_with_side_files(target)
-        raise CommandError(f"seeding failed: {describe_database_error(exc, target)}") from exc
+        if isinstance(exc, sqlite3.Error | OSError):
+            message = describe_database_error(exc, target)
+            raise CommandError(f"seeding failed: {message}") from exc
+        raise
     finally:
         database.close()
     elapsed = time.perf_counter() - started

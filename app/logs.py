@@ -21,10 +21,20 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class QuietRotatingFileHandler(RotatingFileHandler):
+    """A log that cannot be written (a full disk) drops the record instead of printing a
+    traceback over the user's one-line error message."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        return
+
+
 def configure_logging(log_file: Path, level: int = logging.INFO) -> logging.Handler:
     """Send the ``app`` loggers to a rotating file (1 MB × 5)."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler = QuietRotatingFileHandler(
+        log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+    )
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.addFilter(RedactSecrets())
     logger = logging.getLogger("app")

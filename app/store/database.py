@@ -20,7 +20,7 @@ from app.store.db import (
 )
 from app.store.errors import describe_database_error
 from app.store.integrity import STARTUP_TABLES, CheckResult, DatabaseDamaged, check_file
-from app.store.migrate import migrate
+from app.store.migrate import migrate, remove_with_side_files
 
 
 def default_backups_dir(path: Path) -> Path:
@@ -94,14 +94,15 @@ def open_database(
         return database
     try:
         database.migration_backup = migrate(engine, state, backups_dir)
-    except DatabaseError:
+    except BaseException as exc:
         engine.dispose()
+        if not state.exists:  # a database we were creating: leave nothing half-made
+            remove_with_side_files(path)
+        if isinstance(exc, SQLAlchemyError | sqlite3.Error | OSError):
+            raise DatabaseError(
+                f"Could not prepare the database {path}: {describe_database_error(exc, path)}"
+            ) from exc
         raise
-    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-        engine.dispose()
-        raise DatabaseError(
-            f"Could not prepare the database {path}: {describe_database_error(exc, path)}"
-        ) from exc
     return database
 
 
