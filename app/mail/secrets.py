@@ -198,3 +198,42 @@ class PasswordStore:
             hint = "Check that your system keyring is running and unlocked."
         log.warning("keyring (%s) could not %s: %s", self.backend_name, action, reason)
         return KeyringUnavailable(f"The system keyring could not {action}. {hint} ({reason})")
+
+
+# ---- keeping the password out of what the server says ----------------------------------------
+
+REDACTED = "[hidden]"
+
+
+def _secret_forms(password: str, username: str | None) -> list[str]:
+    """The password as it may come back from a server: as typed (also with its spaces
+    collapsed, as replies are shown) and base64-encoded as AUTH LOGIN and AUTH PLAIN send it
+    (with its padding, and without, so that a reply that dropped it still matches). Longest
+    first, so that the padding goes with the rest."""
+    import base64
+
+    raw = password.encode("utf-8")
+    user = (username or "").encode("utf-8")
+    blobs = (raw, b"\0" + user + b"\0" + raw, user + b"\0" + user + b"\0" + raw)
+    forms = {password, " ".join(password.split())}
+    for blob in blobs:
+        encoded = base64.b64encode(blob).decode("ascii")
+        forms.update(encoded[: len(encoded) - cut] for cut in range(encoded.count("=") + 1))
+    forms.discard("")
+    return sorted(forms, key=len, reverse=True)
+
+
+def redact(text: str, password: str | None, username: str | None = None) -> str:
+    """``text`` with the password and its AUTH forms replaced by `REDACTED`.
+
+    Every server reply and error text that leaves the transport passes through here before it
+    is logged, stored as a message's last error or shown: a server may echo what it was sent
+    (a 535 reply quoting the password, or its base64). Plain replacements, no regular
+    expressions: those would keep the password in the `re` module's pattern cache.
+    """
+    if not text or not password:
+        return text
+    for form in _secret_forms(password, username):
+        if form in text:
+            text = text.replace(form, REDACTED)
+    return text

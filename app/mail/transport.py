@@ -14,23 +14,34 @@ Problems with the account itself (a wrong password, an untrusted certificate, a 
 does not offer STARTTLS) are `AccountError`s: they concern every message, so the dispatcher
 stops and reports them rather than failing messages one by one.
 
-The password is only ever handed to ``smtplib``'s ``login``; it is never logged, kept out of
-``repr`` and exception texts, and ``smtplib``'s debug output stays off.
+A password or user name outside ASCII is sent as UTF-8 with AUTH PLAIN (RFC 4616 allows it)
+or AUTH LOGIN; ``smtplib`` would raise `UnicodeEncodeError` for it. A server offering neither
+(only CRAM-MD5, say) gets an `AccountError` that says so. Anything else unexpected while
+connecting or sending becomes an `UnexpectedError`, an `AccountError` too: sending stops and
+the user is told, rather than a traceback in the log.
+
+The password is only ever handed to the AUTH exchange; it is never logged, kept out of
+``repr`` and exception texts, and ``smtplib``'s debug output stays off. Every server reply and
+error text that leaves `SmtpSender` goes through `app.mail.secrets.redact` first, in case the
+server echoed the password.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import re
 import smtplib
 import socket
 import ssl
+import traceback
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from app.mail.account import AccountSettings, BrandingSettings
 from app.mail.mime import MessageFormatError, OutgoingEmail, render_message
+from app.mail.secrets import redact
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +89,28 @@ class AccountError(MailError):
     """The account's settings need the user: wrong password, untrusted certificate, no TLS."""
 
 
+class UnexpectedError(AccountError):
+    """Something Hirebench did not foresee went wrong while connecting or sending.
+
+    Sending stops until the user looks, as for an account problem. ``transmitted`` says
+    whether the whole message had left before it happened (then the server may have it)."""
+
+    def __init__(self, message: str, *, transmitted: bool = False):
+        super().__init__(message)
+        self.transmitted = transmitted
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``"KeyError: 'x'"``: an unexpected exception in one line, for the user."""
+    detail = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def formatted_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc``, for the log (pass it through `redact` first)."""
+    return "".join(traceback.format_exception(exc)).rstrip()
+
+
 def _command(smtp: smtplib.SMTP, verb: str, argument: str) -> tuple[int, bytes]:
     smtp.putcmd(verb, argument)
     return smtp.getreply()
@@ -121,6 +154,20 @@ class SmtpSender:
         self._smtp: smtplib.SMTP | None = None
         self._used = False  # whether the current connection has carried a message
         self.connections_opened = 0
+        self.transmitted = False  # whether the last `send`'s message left entirely
+
+    def redact(self, text: str) -> str:
+        """``text`` without this account's password in any form the server could echo."""
+        return redact(text, self._password, self.account.username)
+
+    def _redacted(self, error: MailError) -> MailError:
+        """``error`` with the password taken out of its sentence and the server's reply."""
+        message = self.redact(str(error))
+        if message != str(error):
+            error.args = (message, *error.args[1:])
+        if error.reply:
+            error.reply = self.redact(error.reply)
+        return error
 
     def __repr__(self) -> str:  # never the password
         return f"SmtpSender({self.account.host}:{self.account.port}, {self.account.security})"
@@ -139,9 +186,25 @@ class SmtpSender:
         return self._ssl_context or ssl.create_default_context()
 
     def connect(self) -> None:
-        """Open the connection, negotiate TLS and log in; nothing to do when connected."""
+        """Open the connection, negotiate TLS and log in; nothing to do when connected.
+
+        Raises `AccountError` (`UnexpectedError` for the unforeseen) or `ConnectError`."""
         if self.connected:
             return
+        try:
+            self._open()
+        except MailError as exc:
+            raise self._redacted(exc) from None
+        except Exception as exc:
+            where = f"{self.account.host}:{self.account.port}"
+            text = self.redact(describe_exception(exc))
+            trace = self.redact(formatted_traceback(exc))
+            log.error("unexpected error connecting to %s: %s\n%s", where, text, trace)
+            raise UnexpectedError(
+                f"Unexpected error while connecting to {where}: {text}."
+            ) from None
+
+    def _open(self) -> None:
         self.close()
         account = self.account
         where = f"{account.host}:{account.port}"
@@ -205,8 +268,12 @@ class SmtpSender:
                 f"{where} does not accept a login{secure}. Check the security setting, or "
                 "leave the user name empty for a relay that needs none."
             )
+        user, password = self.account.username or "", self._password or ""
         try:
-            smtp.login(self.account.username or "", self._password or "")
+            if user.isascii() and password.isascii():
+                smtp.login(user, password)
+            else:
+                self._login_utf8(smtp, where, user, password)
         except smtplib.SMTPAuthenticationError as exc:
             reply = reply_text(exc.smtp_code, exc.smtp_error)
             if 400 <= exc.smtp_code < 500:
@@ -217,6 +284,37 @@ class SmtpSender:
                 reply = reply_text(exc.smtp_code, exc.smtp_error)
                 raise AccountError(f"Authentication failed: {reply}", reply) from None
             raise AccountError(f"Authentication failed: {exc}") from None
+
+    @staticmethod
+    def _login_utf8(smtp: smtplib.SMTP, where: str, user: str, password: str) -> None:
+        """Log in with a user name or password outside ASCII, sent as UTF-8: AUTH PLAIN
+        (RFC 4616 defines it so), else AUTH LOGIN (no standard, but servers take the bytes)."""
+        offered = (smtp.esmtp_features.get("auth") or "").upper().split()
+
+        def encoded(data: bytes) -> str:
+            return base64.b64encode(data).decode("ascii")
+
+        if "PLAIN" in offered:
+            token = encoded(b"\0" + user.encode() + b"\0" + password.encode())
+            code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+            if code == 334:  # a server that wants the credentials after an empty challenge
+                code, reply = smtp.docmd(token)
+        elif "LOGIN" in offered:
+            code, reply = smtp.docmd("AUTH", "LOGIN")
+            if code == 334:
+                code, reply = smtp.docmd(encoded(user.encode()))
+            if code == 334:
+                code, reply = smtp.docmd(encoded(password.encode()))
+        else:
+            mechanisms = ", ".join(offered) or "none"
+            raise AccountError(
+                f"{where} offers no login method that can carry a user name or password with "
+                f"characters outside plain ASCII (it offers {mechanisms}). Ask the provider to "
+                "enable AUTH PLAIN, or use a password of plain ASCII letters, digits and "
+                "punctuation."
+            )
+        if code not in (235, 503):  # 503: already logged in, as smtplib counts it
+            raise smtplib.SMTPAuthenticationError(code, reply)
 
     def close(self) -> None:
         """Say QUIT and close; errors are ignored (the connection may already be gone)."""
@@ -241,8 +339,27 @@ class SmtpSender:
     def send(self, raw: bytes, sender: str, recipient: str) -> str:
         """Send one message (CRLF line ends, not dot-stuffed); the value is the server's reply.
 
-        Raises `TransientError`, `PermanentError`, `UncertainDelivery` or `AccountError`.
+        Raises `TransientError`, `PermanentError`, `UncertainDelivery` or `AccountError`
+        (`UnexpectedError` for the unforeseen, saying whether the message had left).
         """
+        self.transmitted = False
+        try:
+            return self.redact(self._send(raw, sender, recipient))
+        except MailError as exc:
+            raise self._redacted(exc) from None
+        except Exception as exc:
+            text = self.redact(describe_exception(exc))
+            log.error(
+                "unexpected error while sending: %s\n%s",
+                text,
+                self.redact(formatted_traceback(exc)),
+            )
+            self._drop()  # the connection's state is unknown: never reuse it
+            raise UnexpectedError(
+                f"Unexpected error while sending: {text}.", transmitted=self.transmitted
+            ) from None
+
+    def _send(self, raw: bytes, sender: str, recipient: str) -> str:
         self.connect()
         reused = self._used
         try:
@@ -346,6 +463,7 @@ class SmtpSender:
             self._drop()
             reason = exc.strerror or str(exc)
             raise TransientError(f"The connection dropped while sending: {reason}") from None
+        self.transmitted = True
         try:
             code, message = smtp.getreply()
         except (smtplib.SMTPServerDisconnected, OSError) as exc:

@@ -216,6 +216,27 @@ def release_claim(ctx: ServiceContext, message_id: int) -> bool:
         return bool(released)
 
 
+def record_held(tx: Transaction, message_id: int, reason: str) -> bool:
+    """A claimed message that did not go because sending stopped for every message (the
+    account, an unexpected error), not for anything of its own: back to ``queued``, due as
+    before, the attempt not counted, with ``reason`` as its last error. Like `release_claim`
+    it only undoes the claim, so it is not audited. False if it was not ``sending``."""
+    o = OutboxMessage.__table__.c
+    held = tx.session.execute(
+        update(OutboxMessage.__table__)
+        .where(o.id == message_id, o.state == MessageState.SENDING)
+        .values(
+            state=MessageState.QUEUED,
+            attempts=o.attempts - 1,
+            claimed_at=None,
+            last_error=reason,
+        )
+    ).rowcount
+    if held:
+        tx.changed("outbox", message_id)
+    return bool(held)
+
+
 def _settle(
     tx: Transaction,
     message_id: int,
@@ -383,9 +404,20 @@ def mark_unknown(ctx: ServiceContext, message_id: int, reply: str) -> Outcome[bo
         return outcome(record_unknown(tx, message_id, reply), tx)
 
 
+def has_sending(ctx: ServiceContext) -> bool:
+    """Whether any message is in ``sending``: being sent by a dispatcher, or left by one that
+    stopped (then `recover_interrupted` must look at it)."""
+    o = OutboxMessage.__table__.c
+    with ctx.read() as session:
+        found = session.scalar(select(o.id).where(o.state == MessageState.SENDING).limit(1))
+    return found is not None
+
+
 def recover_interrupted(ctx: ServiceContext) -> int:
-    """At start-up: every message left in ``sending`` (the app stopped mid-send) becomes
-    ``unknown``; the value is how many."""
+    """Every message left in ``sending`` (the app stopped mid-send) becomes ``unknown``; the
+    value is how many. Only a dispatcher holding the dispatch lease
+    (`app.services.dispatch_lease`) may call it: another one's messages in ``sending`` are
+    on their way, not interrupted."""
     o = OutboxMessage.__table__.c
     with ctx.write() as tx:
         ids = list(tx.session.scalars(select(o.id).where(o.state == MessageState.SENDING)))
@@ -399,6 +431,32 @@ def recover_interrupted(ctx: ServiceContext) -> int:
                 {"state": MessageState.SENDING},
             )
     return len(ids)
+
+
+def note_problem(ctx: ServiceContext, text: str, now: dt.datetime) -> Outcome[list[int]]:
+    """Keep ``text`` — why sending stopped (the account, the server, an unexpected error) — as
+    the last error of each queued message due at ``now``, so that the outbox says why they
+    wait. Their state and attempts are left alone; the value is their ids."""
+    from app.services.campaigns import sendable_condition
+
+    o = OutboxMessage.__table__.c
+    with ctx.write() as tx:
+        ids = list(
+            tx.session.scalars(
+                update(OutboxMessage.__table__)
+                .where(
+                    o.state == MessageState.QUEUED,
+                    o.next_attempt_at <= now,
+                    sendable_condition(),
+                    o.last_error.is_(None) | (o.last_error != text),
+                )
+                .values(last_error=text)
+                .returning(o.id)
+            )
+        )
+        if ids:
+            tx.changed("outbox", *ids)
+        return outcome(ids, tx)
 
 
 def resolve_unknown(ctx: ServiceContext, message_id: int, *, was_sent: bool) -> Outcome[str]:

@@ -1,5 +1,5 @@
 """Tables for candidate engagement: the mail account, branding, email templates, campaigns,
-sequences and the outbox (migration 0009).
+sequences and the outbox (migration 0009), and the outbox's dispatch lease (0013).
 
 Kept apart from ``app.store.models`` so that start-up, which never sends mail, does not pay for
 creating these classes; the mail services import this module when they are first used. Only
@@ -226,3 +226,18 @@ class OutboxMessage(Base):
     claimed_at: Mapped[dt.datetime | None]
     sent_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class DispatchLease(Base):
+    """Which outbox dispatcher may send now: one row per lease, taken for a while and renewed
+    while sending (migration 0013). A holder that vanished lets its lease expire; on the
+    same computer a dead process is noticed at once by its pid."""
+
+    __tablename__ = "dispatch_lease"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # "outbox"
+    holder: Mapped[str | None] = mapped_column(String(100))  # a dispatcher's token; None: free
+    host: Mapped[str] = mapped_column(String(255), default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0)
+    acquired_at: Mapped[dt.datetime | None]
+    expires_at: Mapped[dt.datetime | None]

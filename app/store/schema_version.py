@@ -17,4 +17,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0010_outgoing_mail_unindexed",
     "0011_outbox_paging",
     "0012_candidate_sort_indexes",
+    "0013_dispatch_lease",
 )

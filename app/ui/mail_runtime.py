@@ -36,8 +36,10 @@ class MailRuntime(QObject):
 
     Signals, always emitted on the GUI thread: ``message_state_changed(message_id, state)``
     for each message that moved; ``problem(text)`` when sending stopped for a reason the
-    recruiter must see (no password, keyring locked, login refused, server unreachable), once
-    per distinct reason; ``changes_made(Changes)`` for what the dispatcher wrote (sent
+    recruiter must see (no password, keyring locked, login refused, server unreachable, an
+    unexpected error — sending then pauses until the account is saved or `wake` — or another
+    Hirebench sending), once per distinct reason, and ``problem("")`` when it is over;
+    ``changes_made(Changes)`` for what the dispatcher wrote (sent
     messages, timeline activities), for the window's broadcast; ``event`` for every raw
     `DispatchEvent`.
     """
@@ -170,6 +172,11 @@ class MailRuntime(QObject):
             self.message_state_changed.emit(int(event.message_id), str(event.state))
             if event.state == "sent":
                 self._last_problem = None  # sending works again: a new problem is news
+            return
+        if event.state == "ready":  # the problem reported last is over
+            if self._last_problem is not None:
+                self._last_problem = None
+                self.problem.emit("")
             return
         text = event.problem or event.error or ""
         keyring_problem = self._keyring_problem

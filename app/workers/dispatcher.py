@@ -19,9 +19,21 @@ on the wire (at most `CLAIM_AHEAD` + `RECORD_BATCH` + 2 of them); messages claim
 released when a pass stops normally.
 
 Account problems (not set up, no password, wrong password, untrusted certificate) stop
-sending and are reported once through ``on_event``; nothing is claimed meanwhile. A server
-that cannot be reached is retried with a growing pause. Only ids and plain dataclasses cross
-threads; each thread opens its own sessions.
+sending and are reported once through ``on_event``; nothing is claimed meanwhile. So does any
+exception nobody foresaw, wherever in a pass it happens: it is reported the same way, kept as
+the last error of the message it hit (and of those waiting), and sending pauses until the
+account is saved again (`update_account`) or the user asks to try again (`wake`, `resume`) —
+never a retry loop that only the log would see. Texts that may hold a server's words go
+through `app.mail.secrets.redact` first. A server that cannot be reached is retried with a
+growing pause.
+
+One dispatcher sends at a time: a pass that has something to send, or messages in ``sending``
+to look at, first takes the dispatch lease (`app.services.dispatch_lease`), renewed while it
+sends. Only then are messages left in ``sending`` by a dispatcher that died turned into
+"unknown"; a second dispatcher finds the lease held and waits (``busy_since`` in its report)
+rather than taking the first one's messages in flight for interrupted ones.
+
+Only ids and plain dataclasses cross threads; each thread opens its own sessions.
 """
 
 from __future__ import annotations
@@ -30,7 +42,6 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -40,6 +51,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.mail.account import AccountSettings, BrandingSettings
 from app.mail.mime import MessageFormatError, OutgoingEmail, render_message
+from app.mail.secrets import redact
 from app.mail.transport import (
     AccountError,
     ConnectError,
@@ -48,18 +60,24 @@ from app.mail.transport import (
     SmtpSender,
     TransientError,
     UncertainDelivery,
+    UnexpectedError,
+    describe_exception,
+    formatted_traceback,
 )
 from app.services import outbox
 from app.services.context import ServiceContext
+from app.services.dispatch_lease import LEASE_SECONDS, Claimant, Holder
 from app.services.unit_of_work import Actor, Changes, Transaction
+from app.workers.lease import HeldLease, take
+from app.workers.outbox_pass import Clock, PassDatabase, RateLimiter, SendOutcome
 
 log = logging.getLogger(__name__)
 
 IDLE_CHECK = 60.0  # seconds between passes when nothing is due (sequence steps may fall due)
 WRITE_RETRIES = 5  # a locked database (another program writing) is retried this often
 CLAIM_AHEAD = 4  # messages claimed ahead of the connection when there is no rate limit
-RECORD_BATCH = 16  # outcomes recorded together while sending goes on
-RECORD_DELAY = 0.05  # seconds an outcome may wait for others to be recorded with
+BUSY_RETRY = 10.0  # seconds between looks at a lease another dispatcher holds
+RESUME_HINT = "Check the email account in Settings, then choose “Try again” in the Outbox."
 
 
 @dataclass(frozen=True)
@@ -69,8 +87,10 @@ class DispatchEvent:
     For a message: its id, candidate and new state ("sent", "queued" for a retry later,
     "failed", "unknown", "cancelled"), with the server's reply in ``error`` when it failed.
     For the account (``message_id`` None): ``state`` is "blocked" (the user must act: no
-    password, authentication failed, …) or "offline" (server unreachable, retrying), and
-    ``error`` says why in plain words (also as ``problem``).
+    password, authentication failed, an unexpected error; sending pauses), "offline" (server
+    unreachable, retrying) or "busy" (another dispatcher holds the lease; waiting), and
+    ``error`` says why in plain words (also as ``problem``); "ready", with no error, says
+    that the problem reported last is over.
     """
 
     message_id: int | None
@@ -95,171 +115,16 @@ class DispatchReport:
     recovered: int = 0  # messages found in 'sending' at start and marked unknown
     queued_steps: int = 0  # sequence steps queued by ``before_pass``
     problem: str | None = None
+    busy_since: dt.datetime | None = None  # another dispatcher sends (since then): nothing done
 
     @property
     def ok(self) -> bool:
-        return self.problem is None and not self.failed and not self.unknown
-
-
-class Clock:
-    """Wall time for due dates, a monotonic clock and interruptible waits (tests fake it)."""
-
-    def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def wait(self, event: threading.Event, seconds: float) -> bool:
-        """Wait until ``event`` is set or ``seconds`` passed; True when it was set."""
-        return event.wait(max(seconds, 0.0))
-
-
-class RateLimiter:
-    """A token bucket holding one token: messages evenly spaced at ``per_minute``."""
-
-    def __init__(self, per_minute: int, clock: Clock):
-        self.per_minute = per_minute
-        self._clock = clock
-        self._next = clock.monotonic()
-
-    def wait_turn(self, interrupted: threading.Event) -> bool:
-        """Wait for the next slot; False when ``interrupted`` was set meanwhile."""
-        if self.per_minute <= 0:
-            return not interrupted.is_set()
-        delay = self._next - self._clock.monotonic()
-        if delay > 0 and self._clock.wait(interrupted, delay):
-            return False
-        self._next = max(self._next, self._clock.monotonic()) + 60.0 / self.per_minute
-        return not interrupted.is_set()
-
-
-_Claimed = tuple[OutgoingEmail, "bytes | MessageFormatError"]  # a message and its bytes
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """How sending one message went, to be recorded."""
-
-    message: OutgoingEmail
-    state: str  # "sent", "transient", "failed" or "unknown"
-    reply: str | None
-    at: dt.datetime
-
-
-class _PassDatabase:
-    """The database side of one sending pass, on a thread of its own.
-
-    It keeps a few messages claimed ahead of the sender thread (each claim committed before
-    its messages are handed over, up to ``ahead`` at a time), so that the connection never
-    waits for the database, and records outcomes `RECORD_BATCH` at a time (sooner when they
-    have waited `RECORD_DELAY`, and at the end) in one transaction, with the next claim when
-    one is due. A message sent but not yet recorded stays ``sending``, so a crash meanwhile
-    shows it as "unknown — check", never as not sent; messages claimed but never handed over
-    are released when the pass ends.
-
-    With ``ahead`` 0 (a rate limit) one message is claimed when the sender asks for it.
-    """
-
-    def __init__(
-        self,
-        dispatcher: Dispatcher,
-        now: dt.datetime | None,
-        ahead: int,
-        render: Callable[[OutgoingEmail], bytes | MessageFormatError],
-    ):
-        self._dispatcher = dispatcher
-        self._now = now
-        self._ahead = ahead
-        self._render = render
-        self._condition = threading.Condition()
-        self._asking = False  # the sender waits in `take`
-        self._claimed: deque[_Claimed] = deque()
-        self._exhausted = False  # the last claim found fewer messages than it asked for
-        self._outcomes: list[_Outcome] = []
-        self._closing = False
-        self.counts: dict[str, int] = {}
-        self._thread = threading.Thread(target=self._run, name="outbox-database", daemon=True)
-        self._thread.start()
-
-    # --- the sender's side ---
-
-    def take(self) -> _Claimed | None:
-        """The next claimed message and its bytes (rendered here, off the sender's thread),
-        oldest due first; None when nothing more is due."""
-        with self._condition:
-            if not self._claimed:
-                self._asking = True
-                self._condition.notify_all()
-                self._condition.wait_for(
-                    lambda: bool(self._claimed) or self._exhausted or not self._thread.is_alive()
-                )
-                self._asking = False
-            message = self._claimed.popleft() if self._claimed else None
-            if self._claim_count():  # wake the thread only when there is work for it
-                self._condition.notify_all()
-            return message
-
-    def record(self, outcome: _Outcome) -> None:
-        with self._condition:
-            self._outcomes.append(outcome)
-            if len(self._outcomes) >= RECORD_BATCH:
-                self._condition.notify_all()
-
-    def close(self) -> None:
-        """Record every outcome, release claimed messages never taken, and end the thread."""
-        with self._condition:
-            self._closing = True
-            self._condition.notify_all()
-        self._thread.join()
-
-    # --- the thread ---
-
-    def _claim_count(self) -> int:
-        """How many messages to claim now (0: none)."""
-        if self._closing or self._exhausted:
-            return 0
-        if self._ahead == 0:
-            return 1 if self._asking and not self._claimed else 0
-        return self._ahead if len(self._claimed) <= 1 else 0
-
-    def _ready(self) -> bool:
-        return bool(self._claim_count() or len(self._outcomes) >= RECORD_BATCH or self._closing)
-
-    def _run(self) -> None:
-        try:
-            while self._step():
-                pass
-        finally:
-            with self._condition:
-                self._exhausted = True
-                self._condition.notify_all()  # a `take` waiting on a finished thread wakes
-
-    def _step(self) -> bool:
-        """Do the most urgent piece of work; False when the pass is over."""
-        with self._condition:
-            if not self._condition.wait_for(self._ready, RECORD_DELAY) and not self._outcomes:
-                return True
-            count = self._claim_count()
-            outcomes: list[_Outcome] = []
-            if not count or len(self._outcomes) >= RECORD_BATCH:
-                outcomes, self._outcomes = self._outcomes, []
-            leftover: list[OutgoingEmail] = []
-            if self._closing and not outcomes:
-                leftover = [message for message, _raw in self._claimed]
-                self._claimed.clear()
-        if count or outcomes:
-            messages = self._dispatcher._settle(outcomes, self.counts, count, self._now)
-            if count:
-                claimed = [(message, self._render(message)) for message in messages]
-                with self._condition:
-                    self._claimed.extend(claimed)
-                    self._exhausted = len(messages) < count
-                    self._condition.notify_all()
-            return True
-        for message in leftover:  # claimed ahead, never sent: back to the queue
-            self._dispatcher._release(message)
-        return False
+        return (
+            self.problem is None
+            and self.busy_since is None
+            and not self.failed
+            and not self.unknown
+        )
 
 
 class Dispatcher:
@@ -268,7 +133,8 @@ class Dispatcher:
     ``password_provider`` is asked for the password each time a connection is opened, so a
     password saved meanwhile is picked up; it returns None when there is none. ``before_pass``
     queues the sequences' due steps (it gets a context and the time). ``on_event`` is called
-    on the dispatcher's threads; a GUI re-emits it as a queued signal.
+    on the dispatcher's threads; a GUI re-emits it as a queued signal. ``lease_seconds`` is
+    how long the dispatch lease lasts unrenewed (a dead holder blocks others that long).
     """
 
     def __init__(
@@ -284,6 +150,7 @@ class Dispatcher:
         *,
         timeout: float = 30.0,
         on_changes: Callable[[Changes], None] | None = None,
+        lease_seconds: float = LEASE_SECONDS,
     ):
         self.ctx = ServiceContext(sessions, actor)
         self._account = account
@@ -294,15 +161,18 @@ class Dispatcher:
         self._clock = clock or Clock()
         self._timeout = timeout
         self._on_changes = on_changes
+        self._lease_seconds = lease_seconds
+        self._claimant = Claimant.here()
         self._lock = threading.Lock()  # guards the account and flags below
         self._stop = threading.Event()
         self._wake = threading.Event()  # set by wake(), stop(), resume(), update_account()
         self._paused = False
-        self._recovered = False
         self._blocked_by: AccountSettings | None = None  # account with a problem needing the user
         self._offline_until: float | None = None  # monotonic time of the next connect attempt
         self._offline_failures = 0
+        self._busy_until: float | None = None  # monotonic time to look at a held lease again
         self._last_problem: str | None = None
+        self._password: str | None = None  # the last one used, to keep it out of texts
         self._thread: threading.Thread | None = None
         self._busy = threading.Lock()  # one pass at a time
         self._limiter: RateLimiter | None = None
@@ -328,10 +198,12 @@ class Dispatcher:
         return not thread.is_alive()
 
     def wake(self) -> None:
-        """Look at the outbox now: messages were queued, or the password was saved."""
+        """Look at the outbox now: messages were queued, the password was saved, or the user
+        asked to try again after a problem (which is reported again only if it changed)."""
         with self._lock:
             self._blocked_by = None
             self._offline_until = None
+            self._busy_until = None
         self._wake.set()
 
     def pause(self) -> None:
@@ -340,8 +212,11 @@ class Dispatcher:
         self._wake.set()
 
     def resume(self) -> None:
+        """Send again after `pause`, or after a problem that paused sending."""
         with self._lock:
             self._paused = False
+            self._blocked_by = None
+            self._offline_until = None
         self._wake.set()
 
     @property
@@ -363,11 +238,7 @@ class Dispatcher:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
-            report: DispatchReport | None = None
-            try:
-                report = self._pass(None)
-            except Exception:  # a bug or a broken database must not end sending for good
-                log.exception("outbox pass failed")
+            report = self._pass(None)
             if self._stop.is_set():
                 break
             self._clock.wait(self._wake, self._idle_seconds(report))
@@ -385,7 +256,9 @@ class Dispatcher:
         with self._lock:
             if self._paused or self._blocked_by is not None:
                 return IDLE_CHECK  # until resume(), update_account() or wake()
-            offline_until = self._offline_until
+            offline_until, busy_until = self._offline_until, self._busy_until
+        if busy_until is not None:
+            return max(busy_until - self._clock.monotonic(), 0.5)
         if offline_until is not None:
             return max(offline_until - self._clock.monotonic(), 0.0)
         try:
@@ -399,6 +272,8 @@ class Dispatcher:
             return 1.0  # due but nothing moved (e.g. the database is locked): no busy loop
         return max(seconds, 0.0)
 
+    # --- reporting --------------------------------------------------------------------------
+
     def _emit(self, event: DispatchEvent) -> None:
         if self._on_event is None:
             return
@@ -407,8 +282,13 @@ class Dispatcher:
         except Exception:
             log.exception("outbox event handler failed")
 
+    def _redact(self, text: str) -> str:
+        """``text`` without the password, in case a server's words or an error quote it."""
+        return redact(text, self._password, self._account.username)
+
     def _problem(self, state: str, text: str) -> str:
         """Report an account-wide problem once (until the account changes or it clears)."""
+        text = self._redact(text)
         with self._lock:
             repeated = text == self._last_problem
             self._last_problem = text
@@ -417,67 +297,166 @@ class Dispatcher:
             self._emit(DispatchEvent(None, None, state, text))
         return text
 
+    def _clear_problem(self) -> None:
+        """The problem reported last is over (a connection worked, the lease came free)."""
+        with self._lock:
+            had, self._last_problem = self._last_problem, None
+        if had is not None:
+            self._emit(DispatchEvent(None, None, "ready"))
+
+    def _block(self, account: AccountSettings, text: str) -> str:
+        """Stop sending until the user acts, and say why."""
+        with self._lock:
+            self._blocked_by = account
+        return self._problem("blocked", text)
+
+    def _unexpected(self, exc: BaseException, doing: str) -> str:
+        """An exception nobody foresaw: pause sending, say so once, log its traceback once."""
+        detail = self._redact(describe_exception(exc))
+        text = f"Sending is paused after an unexpected error while {doing} ({detail}). "
+        text += RESUME_HINT
+        with self._lock:
+            self._blocked_by = self._account
+            repeated = text == self._last_problem
+        if not repeated:
+            trace = self._redact(formatted_traceback(exc))
+            log.error("outbox: unexpected error while %s\n%s", doing, trace)
+        return self._problem("blocked", text)
+
+    def _changed(self, changes: Changes) -> None:
+        if self._on_changes is not None:
+            self._on_changes(changes)
+
+    def _note_problem(self, text: str, now: dt.datetime | None) -> None:
+        """Keep why sending stopped as the last error of the messages waiting for it."""
+        try:
+            noted = outbox.note_problem(self.ctx, text, now or self._clock.now())
+        except OperationalError as exc:
+            log.warning("could not note the problem on the waiting messages: %s", exc)
+            return
+        if noted.value:
+            self._changed(noted.changes)
+
+    # --- a pass -----------------------------------------------------------------------------
+
     def _pass(self, now: dt.datetime | None) -> DispatchReport:
+        """One pass; whatever goes wrong in it is reported (`_unexpected`), never raised."""
         with self._busy:
-            report = DispatchReport()
-            if not self._recovered:
-                report = replace(report, recovered=outbox.recover_interrupted(self.ctx))
-                self._recovered = True
-            if self._before_pass is not None:
-                try:
-                    steps = self._before_pass(self.ctx, now or self._clock.now())
-                    report = replace(report, queued_steps=int(steps or 0))
-                except Exception:
-                    log.exception("queuing sequence steps failed")
             try:
-                report = replace(report, cancelled=self._cancel_blocked())
-            except OperationalError as exc:
-                log.warning("cancelling blocked messages failed: %s", exc)
-            with self._lock:
-                account, paused = self._account, self._paused
-                blocked = self._blocked_by == account
-                offline = (
-                    self._offline_until is not None
-                    and self._clock.monotonic() < self._offline_until
-                )
-            if paused or offline:
-                return report
-            if blocked:
-                return replace(report, problem=self._last_problem)
-            if not self._anything_due(now):
-                return report
-            return self._send_due(account, now, report)
+                return self._pass_locked(now)
+            except Exception as exc:
+                problem = self._unexpected(exc, "looking at the outbox")
+                self._note_problem(problem, now)
+                return DispatchReport(problem=problem)
+
+    def _pass_locked(self, now: dt.datetime | None) -> DispatchReport:
+        report = DispatchReport()
+        if self._before_pass is not None:
+            try:
+                steps = self._before_pass(self.ctx, now or self._clock.now())
+                report = replace(report, queued_steps=int(steps or 0))
+            except Exception as exc:
+                problem = self._unexpected(exc, "queuing the sequences' due emails")
+                return replace(report, problem=problem)
+        try:
+            report = replace(report, cancelled=self._cancel_blocked())
+        except OperationalError as exc:
+            log.warning("cancelling blocked messages failed: %s", exc)
+        with self._lock:
+            account, paused = self._account, self._paused
+            blocked = self._blocked_by == account
+            offline = (
+                self._offline_until is not None and self._clock.monotonic() < self._offline_until
+            )
+        sending = not (paused or offline or blocked) and self._anything_due(now)
+        if sending or outbox.has_sending(self.ctx):
+            lease = take(self.ctx, self._claimant, self._lease_seconds, self._lease_committed)
+            if isinstance(lease, Holder):
+                return self._busy_report(report, lease)
+            self._lease_free()
+            try:
+                report = self._with_lease(lease, account, now, report, sending)
+            finally:
+                lease.release()
+        else:
+            self._lease_free()
+        if blocked and report.problem is None:
+            report = replace(report, problem=self._last_problem)
+        return report
+
+    def _with_lease(
+        self,
+        lease: HeldLease,
+        account: AccountSettings,
+        now: dt.datetime | None,
+        report: DispatchReport,
+        sending: bool,
+    ) -> DispatchReport:
+        """What a pass does while it holds the lease: recover, then send."""
+        recovered = outbox.recover_interrupted(self.ctx)
+        if recovered:
+            self._changed(Changes({"outbox": frozenset()}))
+        report = replace(report, recovered=recovered)
+        if not sending:
+            return report
+        report = self._send_due(account, now, report, lease)
+        if report.problem is not None:
+            self._note_problem(report.problem, now)
+        return report
+
+    def _lease_committed(self) -> None:
+        """The lease was written: the window's database watcher should not take it for
+        another program's change."""
+        self._changed(Changes())
+
+    def _busy_report(self, report: DispatchReport, holder: Holder) -> DispatchReport:
+        """Another dispatcher holds the lease: look again when it may be free."""
+        left = (holder.expires_at - dt.datetime.now(dt.UTC)).total_seconds()
+        with self._lock:
+            self._busy_until = self._clock.monotonic() + min(BUSY_RETRY, max(left, 0.0) + 0.5)
+        where = "" if holder.host == self._claimant.host else f" on {holder.host}"
+        self._problem(
+            "busy",
+            f"Another Hirebench{where} is sending (since {holder.since_text()}); this one "
+            "sends once it has finished.",
+        )
+        return replace(report, busy_since=holder.since)
+
+    def _lease_free(self) -> None:
+        """No other dispatcher is in the way (any more)."""
+        with self._lock:
+            was_busy, self._busy_until = self._busy_until is not None, None
+            busy_reported = was_busy and (self._last_problem or "").startswith("Another ")
+        if busy_reported:
+            self._clear_problem()
 
     def _connect(self, account: AccountSettings) -> SmtpSender | str:
         """An open connection, or the problem that prevents one (already reported)."""
         if not account.configured:
-            with self._lock:
-                self._blocked_by = account
-            return self._problem(
-                "blocked", "Email is not set up: enter the mail server and From address."
+            return self._block(
+                account, "Email is not set up: enter the mail server and From address."
             )
         password = self._password_provider() if account.username else None
         if account.username and not password:
-            with self._lock:
-                self._blocked_by = account
-            return self._problem(
-                "blocked",
+            return self._block(
+                account,
                 f"No password for {account.username} on {account.host}: "
                 "enter it in Settings (Email account).",
             )
+        self._password = password
         sender = SmtpSender(account, password, ssl_context=self._ssl_context, timeout=self._timeout)
         try:
             sender.connect()
+        except UnexpectedError as exc:
+            return self._block(account, f"{exc} Sending is paused. {RESUME_HINT}")
         except AccountError as exc:
-            with self._lock:
-                self._blocked_by = account
-            return self._problem("blocked", str(exc))
+            return self._block(account, str(exc))
         except ConnectError as exc:
             self._go_offline()
             return self._problem("offline", f"{exc} Sending will be retried.")
         with self._lock:
             self._offline_failures = 0
-            self._last_problem = None
+        self._clear_problem()
         return sender
 
     def _go_offline(self) -> None:
@@ -487,7 +466,11 @@ class Dispatcher:
             self._offline_until = self._clock.monotonic() + pause
 
     def _send_due(
-        self, account: AccountSettings, now: dt.datetime | None, report: DispatchReport
+        self,
+        account: AccountSettings,
+        now: dt.datetime | None,
+        report: DispatchReport,
+        lease: HeldLease,
     ) -> DispatchReport:
         """Send until nothing is due, the pass must stop, or a problem concerns every message.
 
@@ -501,13 +484,13 @@ class Dispatcher:
         prefetch = limiter.per_minute <= 0
         problem: str | None = None
 
-        def render(message: OutgoingEmail) -> bytes | MessageFormatError:
+        def render(message: OutgoingEmail) -> bytes | Exception:
             try:
                 return render_message(message, account, branding)
-            except MessageFormatError as exc:
+            except Exception as exc:  # MessageFormatError, or a surprise for `_send_one`
                 return exc
 
-        database = _PassDatabase(self, now, CLAIM_AHEAD if prefetch else 0, render)
+        database = PassDatabase(self, now, CLAIM_AHEAD if prefetch else 0, render)
         try:
             with sender:
                 current = database.take() if limiter.wait_turn(self._stop) else None
@@ -516,6 +499,8 @@ class Dispatcher:
                     database.record(result)
                     if problem is not None or self._stop.is_set() or self.paused:
                         break
+                    if lease.lost.is_set():
+                        break  # another dispatcher took over: it sends the rest
                     if not prefetch and not self._anything_due(now):
                         break  # rather than wait for a turn to find nothing
                     if not limiter.wait_turn(self._stop):
@@ -531,7 +516,7 @@ class Dispatcher:
             retrying=counts.get("retrying", 0),
             failed=counts.get("failed", 0),
             unknown=counts.get("unknown", 0),
-            problem=problem,
+            problem=problem or database.problem,
         )
 
     def _anything_due(self, now: dt.datetime | None) -> bool:
@@ -566,13 +551,17 @@ class Dispatcher:
 
     def _settle(
         self,
-        outcomes: list[_Outcome],
+        outcomes: list[SendOutcome],
         counts: dict[str, int],
         claim: int = 0,
         now: dt.datetime | None = None,
     ) -> list[OutgoingEmail]:
         """Record ``outcomes`` and claim up to ``claim`` due messages, in one transaction;
-        then report the outcomes. The value is the claimed messages, oldest due first."""
+        then report the outcomes. The value is the claimed messages, oldest due first.
+
+        A failure (after retries on a locked database) is raised to the pass's database
+        thread, which reports it and pauses sending; the outcomes stay in 'sending', so the
+        next pass shows them as unknown and never sends them again."""
 
         def work() -> tuple[list[str], list[OutgoingEmail], Changes]:
             with self.ctx.write() as tx:
@@ -585,25 +574,23 @@ class Dispatcher:
                 claimed = outbox.take_due(tx, when, claim) if claim else []
                 return states, claimed, tx.changes
 
-        try:
-            states, claimed, changes = self._retrying("recording and claiming", work)
-        except Exception:
-            # Left in 'sending': the next start shows them as unknown, never sends them again.
-            log.exception("could not record %d outcome(s) or claim", len(outcomes))
-            return []
+        states, claimed, changes = self._retrying("recording and claiming", work)
         for item, state in zip(outcomes, states, strict=True):
             counted = "retrying" if item.state == "transient" and state == "queued" else state
             counts[counted] = counts.get(counted, 0) + 1
             error = None if state == "sent" else item.reply
             self._emit(DispatchEvent(item.message.id, item.message.candidate_id, state, error))
-        if self._on_changes is not None and outcomes:
-            self._on_changes(changes)
+        if outcomes:
+            self._changed(changes)
         return claimed
 
     @staticmethod
-    def _record_unsent(tx: Transaction, item: _Outcome) -> str:
+    def _record_unsent(tx: Transaction, item: SendOutcome) -> str:
         """Record a message that was not sent; the value is its new state."""
         reply = item.reply or ""
+        if item.state == "held":
+            outbox.record_held(tx, item.message.id, reply)
+            return "queued"
         if item.state == "transient":
             return str(outbox.record_transient_failure(tx, item.message.id, reply, item.at))
         if item.state == "unknown":
@@ -615,7 +602,7 @@ class Dispatcher:
     def _release(self, message: OutgoingEmail) -> None:
         try:
             outbox.release_claim(self.ctx, message.id)
-        except Exception:  # stays 'sending': shown as unknown at the next start
+        except Exception:  # stays 'sending': shown as unknown at the next pass
             log.exception("could not release message %s", message.id)
 
     def _cancel_blocked(self) -> int:
@@ -626,8 +613,8 @@ class Dispatcher:
         result = cancel_blocked_messages(self.ctx)
         for message_id in sorted(result.changes.ids.get("outbox", ())):
             self._emit(DispatchEvent(message_id, None, "cancelled", "May not be emailed."))
-        if result.value and self._on_changes is not None:
-            self._on_changes(result.changes)
+        if result.value:
+            self._changed(result.changes)
         return int(result.value)
 
     # --- the sending side -------------------------------------------------------------------
@@ -636,31 +623,34 @@ class Dispatcher:
         self,
         sender: SmtpSender,
         message: OutgoingEmail,
-        raw: bytes | MessageFormatError,
+        raw: bytes | Exception,
         account: AccountSettings,
         now: dt.datetime | None,
-    ) -> tuple[_Outcome, str | None]:
+    ) -> tuple[SendOutcome, str | None]:
         """Send one claimed message; the outcome to record, and a problem that ends the pass."""
 
-        def outcome(state: str, reply: str | None) -> _Outcome:
-            return _Outcome(message, state, reply, now or self._clock.now())
+        def outcome(state: str, reply: str | None) -> SendOutcome:
+            reply = self._redact(reply) if reply else reply
+            return SendOutcome(message, state, reply, now or self._clock.now())
 
         if isinstance(raw, MessageFormatError):
             if raw.field in ("from_address", "reply_to"):  # every message would fail
-                with self._lock:
-                    self._blocked_by = account
-                return outcome("transient", str(raw)), self._problem("blocked", str(raw))
+                return outcome("held", str(raw)), self._block(account, str(raw))
             return outcome("failed", str(raw)), None
+        if isinstance(raw, Exception):  # rendering failed in a way nobody foresaw
+            problem = self._unexpected(raw, "preparing a message")
+            return outcome("held", problem), problem
         try:
             reply = sender.send(raw, account.from_address, message.to_address)
         except UncertainDelivery as exc:
             return outcome("unknown", exc.detail), None
         except PermanentError as exc:
             return outcome("failed", exc.detail), None
+        except UnexpectedError as exc:  # the whole message may have left: then "unknown"
+            problem = self._block(account, f"{exc} Sending is paused. {RESUME_HINT}")
+            return outcome("unknown" if exc.transmitted else "held", problem), problem
         except AccountError as exc:  # on reconnecting: the password stopped working
-            with self._lock:
-                self._blocked_by = account
-            return outcome("transient", exc.detail), self._problem("blocked", str(exc))
+            return outcome("held", exc.detail), self._block(account, str(exc))
         except ConnectError as exc:
             self._go_offline()
             problem = self._problem("offline", f"{exc} Sending will be retried.")
@@ -669,4 +659,7 @@ class Dispatcher:
             return outcome("transient", exc.detail), None
         except MailError as exc:  # not expected: treat as not sent
             return outcome("transient", exc.detail), None
+        except Exception as exc:  # not even the transport's: did the message leave?
+            problem = self._unexpected(exc, "sending")
+            return outcome("unknown" if sender.transmitted else "held", problem), problem
         return outcome("sent", reply), None

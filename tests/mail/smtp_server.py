@@ -1,10 +1,13 @@
 """A real SMTP server on loopback for the tests: aiosmtpd in a thread, or in its own process.
 
 It records every message it accepts (envelope, raw bytes, Message-ID), can require STARTTLS
-or implicit TLS with a self-signed certificate made at test time, checks AUTH LOGIN/PLAIN
-against one test user, and injects faults: a 421/451/550 reply at MAIL, RCPT or DATA (for the
-next N messages or for one recipient), and a dropped connection at the DATA command, in the
-middle of the message data, or after the whole message arrived but before the reply.
+or implicit TLS with a self-signed certificate made at test time, checks AUTH LOGIN/PLAIN (and
+CRAM-MD5 when asked) against its users (UTF-8, like real servers), can answer a refused login
+with a reply of the test's making (one that echoes the password), can hold back its reply to
+each message until the test releases it, and injects faults: a 421/451/550 reply at MAIL, RCPT
+or DATA (for the next N messages or for one recipient), and a dropped connection at the DATA
+command, in the middle of the message data, or after the whole message arrived but before the
+reply.
 
 Run as a module (``python -m tests.mail.smtp_server --log FILE``) it is a separate process
 that prints ``READY <port>`` and appends one JSON line per accepted message to FILE: the
@@ -16,22 +19,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import hmac
 import ipaddress
 import json
 import re
+import secrets
 import socket
 import ssl
 import sys
 import threading
 import time
 import warnings
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
 
 TEST_USER = "recruiter@agency.test"
 TEST_PASSWORD = "correct horse battery staple"
@@ -141,6 +146,8 @@ class Recorder:
     faults: list[_Fault] = field(default_factory=list)
     log_file: Path | None = None
     hang_after: int | None = None  # process mode: stop answering after this many messages
+    # While set and not released, each accepted message waits for its "250" reply.
+    hold: threading.Event | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_fault(
@@ -254,6 +261,8 @@ class _Handler:
         if fault is not None:  # DROP_AFTER_DATA: kept it, but the client never hears so
             server.transport.abort()
             return "250 OK"
+        while self.recorder.hold is not None and not self.recorder.hold.is_set():
+            await asyncio.sleep(0.01)  # the client waits: its message is in flight
         if self.recorder.hang_after is not None and count == self.recorder.hang_after:
             await asyncio.sleep(3600)  # the client waits for a reply that never comes
         return "250 OK queued"
@@ -287,19 +296,50 @@ class _FaultySMTP(SMTP):
         await asyncio.sleep(1)
 
 
-def _authenticator(recorder: Recorder, users: dict[str, str]) -> Any:
+# A refused login's reply, made from (mechanism, user name, password as sent).
+Refusal = Callable[[str, str, str], str]
+
+
+def _authenticator(recorder: Recorder, users: dict[str, str], refusal: Refusal | None) -> Any:
     def authenticate(
         server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
     ) -> AuthResult:
         if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         user = auth_data.login.decode("utf-8", "replace")
-        ok = users.get(user) == auth_data.password.decode("utf-8", "replace")
+        password = auth_data.password.decode("utf-8", "replace")
+        ok = users.get(user) == password
         with recorder._lock:
             recorder.auth_attempts.append((mechanism, user, ok))
+        if not ok and refusal is not None:  # as UTF-8 bytes: aiosmtpd's own replies are ASCII
+            reply = refusal(mechanism, user, password).encode("utf-8")
+            return AuthResult(success=False, handled=False, message=reply)  # type: ignore[arg-type]
         return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
     return authenticate
+
+
+class _CramMd5Handler(_Handler):
+    """The handler, plus AUTH CRAM-MD5 (RFC 2195): an HMAC-MD5 of a challenge, keyed with the
+    password. Only ASCII passwords are defined for it here, as most servers have it."""
+
+    def __init__(self, recorder: Recorder, users: dict[str, str]):
+        super().__init__(recorder)
+        self.users = users
+
+    async def auth_CRAM__MD5(self, server: SMTP, args: list[str]) -> AuthResult:
+        challenge = f"<{secrets.token_hex(8)}@localhost>".encode()
+        response = await server.challenge_auth(challenge)
+        if response is MISSING:
+            return AuthResult(success=False, handled=True)
+        user, _, digest = response.decode("ascii", "replace").rpartition(" ")
+        password = self.users.get(user, "")
+        ok = password.isascii() and hmac.compare_digest(
+            hmac.new(password.encode(), challenge, "md5").hexdigest(), digest
+        )
+        with self.recorder._lock:
+            self.recorder.auth_attempts.append(("CRAM-MD5", user, ok))
+        return AuthResult(success=ok, handled=False, auth_data=LoginPassword(user.encode(), b""))
 
 
 class _Controller(Controller):
@@ -327,7 +367,9 @@ class SmtpTestServer:
     """One SMTP server on 127.0.0.1 in a background thread.
 
     ``security``: "none", "starttls" (offered and required before MAIL) or "ssl" (implicit
-    TLS); ``auth``: require AUTH LOGIN/PLAIN as `TEST_USER` / `TEST_PASSWORD`.
+    TLS); ``auth``: require AUTH (``mechanisms``, from LOGIN, PLAIN and CRAM-MD5) as one of
+    ``users`` (default `TEST_USER` / `TEST_PASSWORD`); ``refusal`` makes the reply to a
+    refused login.
     """
 
     def __init__(
@@ -339,6 +381,8 @@ class SmtpTestServer:
         mechanisms: tuple[str, ...] = ("LOGIN", "PLAIN"),
         recorder: Recorder | None = None,
         timeout: float = 30.0,
+        users: dict[str, str] | None = None,
+        refusal: Refusal | None = None,
     ):
         if security != "none" and certificate is None:
             raise ValueError(f"security={security!r} needs a certificate")
@@ -352,16 +396,22 @@ class SmtpTestServer:
         }
         if security == "starttls":
             smtp |= {"tls_context": certificate.server_context(), "require_starttls": True}
+        users = users if users is not None else {TEST_USER: TEST_PASSWORD}
         if auth:
             smtp |= {
-                "authenticator": _authenticator(self.recorder, {TEST_USER: TEST_PASSWORD}),
+                "authenticator": _authenticator(self.recorder, users, refusal),
                 "auth_required": True,
                 # Implicit TLS is invisible to aiosmtpd's check; the connection is TLS anyway.
                 "auth_require_tls": security == "starttls",
                 "auth_exclude_mechanism": [m for m in ("LOGIN", "PLAIN") if m not in mechanisms],
             }
         implicit = certificate.server_context() if security == "ssl" else None
-        self._controller = _Controller(_Handler(self.recorder), ssl_context=implicit, **smtp)
+        handler = (
+            _CramMd5Handler(self.recorder, users)
+            if auth and "CRAM-MD5" in mechanisms
+            else _Handler(self.recorder)
+        )
+        self._controller = _Controller(handler, ssl_context=implicit, **smtp)
         self.host = "127.0.0.1"
         self.port = self._controller.port
 

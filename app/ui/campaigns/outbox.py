@@ -188,11 +188,16 @@ class OutboxPanel(ThrottledPanel):
         self.problem_text.setObjectName("outboxProblemText")
         self.problem_text.setProperty("role", "warning")
         self.problem_text.setWordWrap(True)
+        self.try_again_button = QPushButton("Try again")
+        self.try_again_button.setObjectName("tryAgainSending")
+        self.try_again_button.setToolTip("Resume sending now, with the account as it is saved")
+        self.try_again_button.clicked.connect(self.try_again)
         dismiss = QPushButton("Dismiss")
         dismiss.setObjectName("dismissProblem")
         dismiss.setProperty("role", "flat")
         dismiss.clicked.connect(self.clear_problem)
         problem_row.addWidget(self.problem_text, 1)
+        problem_row.addWidget(self.try_again_button)
         problem_row.addWidget(dismiss)
         self.problem.hide()
         column.addWidget(self.problem)
@@ -459,12 +464,21 @@ class OutboxPanel(ThrottledPanel):
 
     # ---- the dispatcher's problems -----------------------------------------------------------
     def show_problem(self, text: str) -> None:
-        """A banner for what stops sending (no password, server unreachable); '' clears it."""
+        """A banner for what stops or pauses sending (no password, server unreachable, an
+        unexpected error); '' clears it. The messages it holds up show it as their last
+        error, so the table is reloaded."""
         if not text:
             self.clear_problem()
             return
         self.problem_text.setText(text)
         self.problem.show()
+        self.request_reload()
+
+    def try_again(self) -> None:
+        """The recruiter fixed what was wrong (or wants another go): sending resumes now. The
+        banner stays until sending works, or comes back with what still stops it."""
+        self.wake()
+        self._say("Trying to send again…")
 
     def clear_problem(self) -> None:
         self.problem_text.clear()
