@@ -4,7 +4,8 @@
 "encrypted" files) would write the password to a file: those are refused here. When no secure
 backend works, `PasswordStore` says why in plain words and can hold the password in memory
 until the program quits. Errors from the backend (a locked collection, D-Bus gone) become
-`KeyringUnavailable` with a message for the user. The password is never logged.
+`KeyringUnavailable` with a message for the user. The password is never logged, and
+`redact` takes it out of whatever a server says back before that is logged, stored or shown.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from app.mail.transport import (
     SmtpSender,
     TransientError,
     UncertainDelivery,
+    UnexpectedError,
     send_test_message,
 )
 from tests.mail.smtp_server import (
@@ -294,3 +295,64 @@ def test_default_context_verifies_certificates() -> None:
     sender = SmtpSender(AccountSettings(host="h", from_address=FROM), None)
     context = sender._context()
     assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+
+
+def test_an_unforeseen_error_before_the_message_left_is_unexpected_not_sent(
+    smtp_server: SmtpTestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: SmtpSender, raw: bytes, sender: str, recipient: str) -> None:
+        raise KeyError("envelope")
+
+    with SmtpSender(account_for(smtp_server), None) as sender:
+        send(sender, 1)
+        monkeypatch.setattr(SmtpSender, "_envelope", broken)
+        with pytest.raises(UnexpectedError) as raised:
+            send(sender, 2)
+        assert isinstance(raised.value, AccountError)  # sending stops for the user to see
+        assert str(raised.value) == "Unexpected error while sending: KeyError: 'envelope'."
+        assert raised.value.transmitted is False
+        assert not sender.connected  # never reused in an unknown state
+        monkeypatch.undo()
+        send(sender, 3)
+    assert [m.message_id for m in smtp_server.messages] == ["<m1@agency.test>", "<m3@agency.test>"]
+
+
+def test_an_unforeseen_error_after_the_message_left_says_it_may_have_arrived(
+    smtp_server: SmtpTestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = SmtpSender._data
+
+    def broken(self: SmtpSender, raw: bytes) -> str:
+        real(self, raw)
+        raise ValueError("after the reply")
+
+    monkeypatch.setattr(SmtpSender, "_data", broken)
+    with (
+        SmtpSender(account_for(smtp_server), None) as sender,
+        pytest.raises(UnexpectedError) as raised,
+    ):
+        send(sender, 1)
+    assert raised.value.transmitted is True
+    assert len(smtp_server.messages) == 1
+
+
+def test_an_unforeseen_error_while_connecting_is_unexpected_and_redacted(
+    starttls_server: SmtpTestServer,
+    certificate: Certificate,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    def broken(self: SmtpSender, smtp: object, where: str) -> None:
+        raise RuntimeError(f"could not use {self._password!r}")
+
+    monkeypatch.setattr(SmtpSender, "_login", broken)
+    sender = SmtpSender(
+        account_for(starttls_server), TEST_PASSWORD, ssl_context=certificate.client_context()
+    )
+    with pytest.raises(UnexpectedError, match="Unexpected error while connecting to") as raised:
+        sender.connect()
+    assert TEST_PASSWORD not in str(raised.value) and "[hidden]" in str(raised.value)
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    assert "RuntimeError" in caplog.text and TEST_PASSWORD not in caplog.text

@@ -334,3 +334,36 @@ def test_counts_rows_and_next_due(ctx: ServiceContext) -> None:
     assert len(outbox.list_messages(ctx, limit=2)) == 2
     assert len(outbox.list_messages(ctx, offset=2, limit=10)) == 1
     assert outbox.next_due_time(ctx) == NOW + dt.timedelta(hours=2)
+
+
+def test_a_held_message_goes_back_due_as_before_with_the_reason(ctx: ServiceContext) -> None:
+    message_id = queue(ctx, candidate(ctx))
+    outbox.claim_next(ctx, NOW + dt.timedelta(minutes=5))
+    assert outbox.has_sending(ctx)
+    with ctx.write() as tx:
+        assert outbox.record_held(tx, message_id, "Authentication failed: 535 no") is True
+        assert tx.changes.ids["outbox"] == {message_id}
+    stored = row(ctx, message_id)
+    assert (stored.state, stored.attempts, stored.next_attempt_at) == ("queued", 0, NOW)
+    assert stored.last_error == "Authentication failed: 535 no"
+    assert not outbox.has_sending(ctx)
+    with ctx.write() as tx:
+        assert outbox.record_held(tx, message_id, "again") is False  # not being sent
+
+
+def test_a_problem_is_noted_on_the_messages_due_and_waiting(
+    ctx: ServiceContext, database: Database
+) -> None:
+    person = candidate(ctx)
+    went, later = queue(ctx, person), queue(ctx, person, due=NOW + dt.timedelta(days=1))
+    waiting = queue(ctx, person, subject="waiting")
+    outbox.claim_next(ctx, NOW)
+    outbox.mark_sent(ctx, went, NOW)
+    problem = "No password for team on smtp.example.com"
+    watch = AuditWatch(database)
+    noted = outbox.note_problem(ctx, problem, NOW)
+    assert noted.value == [waiting] and noted.changes.ids["outbox"] == {waiting}
+    assert [row(ctx, i).last_error for i in (went, later, waiting)] == [None, None, problem]
+    assert (row(ctx, waiting).state, row(ctx, waiting).attempts) == ("queued", 0)
+    assert outbox.note_problem(ctx, problem, NOW).value == []  # it says so already
+    assert watch.new() == []  # a note, not a change of state: nothing to audit

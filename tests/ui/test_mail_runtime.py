@@ -277,3 +277,31 @@ def test_wake_starts_a_stopped_runtime_and_stop_is_quick(
     assert runtime.stop()
     assert not runtime.running and threading.active_count() <= before
     assert runtime.stop()  # twice is harmless
+
+
+def test_another_hirebench_sending_is_said_and_unsaid_when_it_finishes(
+    qtbot, runtime: MailRuntime, ctx: ServiceContext, relay: SmtpTestServer
+):
+    from app.services import dispatch_lease
+    from app.services.dispatch_lease import Claimant
+
+    configure(ctx, relay)
+    [message_id] = queue(ctx)
+    elsewhere = Claimant("elsewhere", "another-computer", 1)
+    assert dispatch_lease.acquire(ctx, elsewhere, 60) is None
+    problems: list[str] = []
+    runtime.problem.connect(problems.append)
+    with qtbot.waitSignal(runtime.problem, timeout=WAIT_MS) as said:
+        runtime.start()
+    assert said.args[0].startswith("Another Hirebench on another-computer is sending (since ")
+    assert states(ctx, [message_id]) == ["queued"] and relay.messages == []
+
+    dispatch_lease.release(ctx, elsewhere)
+    with qtbot.waitSignal(
+        runtime.message_state_changed,
+        timeout=WAIT_MS,
+        check_params_cb=lambda mid, state: (mid, state) == (message_id, "sent"),
+    ):
+        runtime.wake()
+    assert problems == [said.args[0], ""]  # "": the status bar and the banner clear
+    assert runtime.last_problem is None

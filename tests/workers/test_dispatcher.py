@@ -16,12 +16,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.mail.account import AccountSettings
-from app.services import outbox
+from app.services import dispatch_lease, outbox
 from app.services.context import ServiceContext
+from app.services.dispatch_lease import Claimant
 from app.services.outbox import Draft, add_to_outbox
-from app.store.engagement import OutboxMessage
+from app.store.engagement import DispatchLease, OutboxMessage
 from app.store.models import Activity, ActivityKind, Candidate, CandidateEmail
-from app.workers.dispatcher import Clock, Dispatcher, DispatchEvent
+from app.workers.dispatcher import BUSY_RETRY, Clock, Dispatcher, DispatchEvent
 from tests.mail.smtp_server import (
     DATA,
     DROP_AFTER_DATA,
@@ -410,3 +411,38 @@ def _wait(condition: object, timeout: float = 5.0) -> None:
     while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
         time.sleep(0.01)
     assert condition(), "timed out"  # type: ignore[operator]
+
+
+def test_a_lease_held_by_another_dispatcher_is_waited_for(
+    ctx: ServiceContext, server: SmtpTestServer
+) -> None:
+    in_flight, waiting = queue(ctx, 2)
+    elsewhere = Claimant("elsewhere", "another-computer", 1)
+    assert dispatch_lease.acquire(ctx, elsewhere, 60) is None
+    outbox.claim_next(ctx, T0)  # the other dispatcher's message on the wire
+    events = Events()
+    worker = dispatcher(ctx, account_for(server), events=events)
+    report = worker.run_until_idle(T0)
+    assert report.busy_since is not None and not report.ok
+    assert (report.sent, report.recovered, server.connections) == (0, 0, 0)
+    assert states(ctx, [in_flight, waiting]) == ["sending", "queued"]
+    [(state, text)] = events.problems()
+    assert state == "busy" and text.startswith("Another Hirebench on another-computer is ")
+    assert 0.5 <= worker._idle_seconds(report) <= BUSY_RETRY  # looks again soon, not in a loop
+
+    dispatch_lease.release(ctx, elsewhere)  # it stopped, leaving its message in 'sending'
+    report = worker.run_until_idle(T0)
+    assert (report.busy_since, report.recovered, report.sent) == (None, 1, 1)
+    assert states(ctx, [in_flight, waiting]) == ["unknown", "sent"]
+    assert events.problems()[-1] == ("ready", "")
+    assert dispatch_lease.holder(ctx) is None  # freed when the pass ended
+
+
+def test_a_pass_with_nothing_to_do_does_not_touch_the_lease(
+    ctx: ServiceContext, server: SmtpTestServer
+) -> None:
+    queue(ctx, 1, due=T0 + dt.timedelta(hours=1))
+    report = dispatcher(ctx, account_for(server)).run_until_idle(T0)
+    assert (report.sent, report.busy_since) == (0, None)
+    with ctx.read() as session:  # no write at all: a window's watcher sees no change
+        assert session.scalars(select(DispatchLease)).all() == []
