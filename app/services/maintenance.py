@@ -35,6 +35,43 @@ def backup(source: Path, destination: Path) -> Path:
     return backup_database(source, destination)
 
 
+AUTOMATIC_KEEP = 7  # daily copies kept: a week to notice that something went wrong
+AUTOMATIC_EVERY = dt.timedelta(hours=20)  # "daily", for someone who opens it each morning
+
+
+def automatic_backups(source: Path, folder: Path) -> list[Path]:
+    """The automatic copies of ``source`` in ``folder``, oldest first."""
+    copies = folder.glob(f"{source.stem}-auto-*.sqlite3")
+    return sorted(copies, key=lambda path: (path.stat().st_mtime_ns, path.name))
+
+
+def automatic_backup(
+    source: Path,
+    folder: Path,
+    keep: int = AUTOMATIC_KEEP,
+    every: dt.timedelta = AUTOMATIC_EVERY,
+    now: dt.datetime | None = None,
+    check: bool = True,
+) -> Path | None:
+    """Copy ``source`` into ``folder`` if the newest automatic copy is older than ``every``.
+
+    The oldest automatic copies beyond ``keep`` are removed only after the new copy is
+    written, and a damaged database is refused before anything is copied or removed
+    (`DatabaseDamaged`): good backups are never rotated away by a damaged one.
+    """
+    moment = now or utc_now()
+    existing = automatic_backups(source, folder)
+    if existing:
+        newest = dt.datetime.fromtimestamp(existing[-1].stat().st_mtime, dt.UTC)
+        if moment - newest < every:
+            return None
+    name = f"{source.stem}-auto-{moment:%Y%m%dT%H%M%SZ}.sqlite3"
+    made = backup_database(source, unique_path(folder / name), check=check)
+    for old in automatic_backups(source, folder)[:-keep]:
+        old.unlink(missing_ok=True)
+    return made
+
+
 def fill_generated(
     database: Database,
     plan: Plan,

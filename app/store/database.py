@@ -84,7 +84,11 @@ def open_database(
     mode = AccessMode(busy_timeout_ms=busy_timeout_ms)
     engine = create_sqlite_engine(path, mode)
     database = Database(
-        path=path, engine=engine, sessions=make_session_factory(engine), backups_dir=backups_dir
+        path=path,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        backups_dir=backups_dir,
+        mode=mode,
     )
     if damage is not None:
         if not state.is_current:

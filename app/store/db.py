@@ -223,5 +223,11 @@ def create_sqlite_engine(path: Path, mode: AccessMode | None = None, **kwargs: A
     return engine
 
 
+def lock_wait_ms(sessions: sessionmaker[Session]) -> int:
+    """How long these sessions wait for another writer (their busy timeout), in ms."""
+    with sessions() as session:
+        return int(session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)

@@ -88,9 +88,38 @@ class DatabaseCare(QObject):
             banner.show_damage(database, database.damage)
 
     def check_soon(self, delay_ms: int = BACKGROUND_CHECK_DELAY_MS) -> None:
-        """The whole-file quick check, once the window has settled after start-up."""
+        """The whole-file quick check, once the window has settled after start-up, followed
+        by the daily automatic backup when one is due (only of a sound file)."""
         if self.database.damage is None:
-            QTimer.singleShot(delay_ms, self, lambda: self.check(full=False, report=False))
+            QTimer.singleShot(delay_ms, self, self._settled)
+
+    def _settled(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        path = self.database.path
+        folder = self.database.backups_dir or path.parent
+
+        def work() -> tuple[CheckResult, Path | None]:
+            from app.services.maintenance import automatic_backup
+
+            result = check_file(path)
+            made = automatic_backup(path, folder, check=False) if result.ok else None
+            return result, made
+
+        def done(outcome: tuple[CheckResult, Path | None]) -> None:
+            result, made = outcome
+            self._checked(result, report=False)
+            if made is not None:
+                log.info("automatic backup written to %s", made)
+
+        run_in_background(
+            self,
+            work,
+            done,
+            lambda error: self._failed("The automatic backup was not written", error, quiet=True),
+            name="database-care",
+        )
 
     def check(self, full: bool, report: bool) -> None:
         """Check the file; ``report`` shows the result in a dialog (Help → Check database)."""
@@ -167,7 +196,11 @@ class DatabaseCare(QObject):
         self.busy = False
         self.notice.emit(f"Backup written to {written}")
 
-    def _failed(self, what: str, error: BaseException, where: Path | None = None) -> None:
+    def _failed(
+        self, what: str, error: BaseException, where: Path | None = None, quiet: bool = False
+    ) -> None:
+        """Say what failed: in the status bar, and in a dialog unless ``quiet`` (work the
+        user did not ask for does not interrupt them)."""
         self.busy = False
         if isinstance(error, DatabaseDamaged):
             self._mark_damaged(error.result)
@@ -177,7 +210,8 @@ class DatabaseCare(QObject):
         else:
             text = describe_database_error(error, where or self.database.path)
         self.notice.emit(f"{what}: {text}")
-        QMessageBox.warning(self.window, what, f"{what}:\n{text}")
+        if not quiet:
+            QMessageBox.warning(self.window, what, f"{what}:\n{text}")
 
     def open_backups_folder(self) -> None:
         from PySide6.QtCore import QUrl

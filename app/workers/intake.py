@@ -473,7 +473,7 @@ class IntakeRunner:
             ).value
         except Exception as exc:
             log.warning("import of item %s failed: %s", item_id, type(exc).__name__)
-            self._set(item_id, FAILED, _import_failure(exc), error_kind="import")
+            self._set(item_id, FAILED, _import_failure(exc, self._ctx), error_kind="import")
             return
         self._set(item_id, DONE, describe(result), result=result)
 
@@ -515,19 +515,20 @@ def _death_message(exitcode: int | None) -> str:
     return f"The parser crashed (exit code {exitcode}); the file was not imported."
 
 
-def _import_failure(exc: Exception) -> str:
+def _import_failure(exc: Exception, ctx: ServiceContext) -> str:
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.services.unit_of_work import NotFoundError, ValidationError
-    from app.store.db import DatabaseError
-    from app.store.errors import describe_database_error
+    from app.store.db import BUSY_TIMEOUT_MS, DatabaseError, lock_wait_ms
+    from app.store.errors import describe_database_error, is_locked
 
     if isinstance(exc, ValidationError | NotFoundError | DatabaseError):
         return str(exc)
     if isinstance(exc, OSError):
         return f"Could not store the file: {describe_database_error(exc)}"
     if isinstance(exc, SQLAlchemyError):
-        return f"The database refused the import: {describe_database_error(exc)}"
+        waited = lock_wait_ms(ctx.sessions) if is_locked(exc) else BUSY_TIMEOUT_MS
+        return f"The database refused the import: {describe_database_error(exc, None, waited)}"
     return f"The import failed: {exc!r}"[:300]
 
 
