@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.text_rules import LIMITS, clean, fit
 from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
+from app.services.validation import check_length
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -41,6 +43,9 @@ from app.store.models import (
 POSITION_STEP = 1024.0
 SEPARATOR = "\x1f"  # joins names in one SQL string; never part of a name
 MIN_GAP = 1e-6
+# applications.rejection_reason and stage_changes.reason are String(200); the list of reasons
+# offered (rejection_reasons.label) has the same size.
+MAX_REJECTION_REASON = 200
 
 
 class VersionConflictError(Exception):
@@ -315,6 +320,18 @@ class MoveRequest:
     position: float | None = None
     rejection_reason: str | None = None
 
+    def cleaned_reason(self) -> str | None:
+        """The rejection reason as stored: one line, control characters and bidi overrides
+        dropped, whitespace collapsed; empty means none."""
+        return clean(self.rejection_reason)
+
+    def validate(self) -> dict[str, str]:
+        """What can be checked before the move is tried: the reason's length, once
+        cleaned (whether a reason is needed depends on the target stage)."""
+        errors: dict[str, str] = {}
+        check_length(errors, "rejection_reason", self.cleaned_reason(), MAX_REJECTION_REASON)
+        return errors
+
 
 @dataclass(frozen=True)
 class MovedCard:
@@ -342,6 +359,10 @@ def move_applications(ctx: ServiceContext, requests: Sequence[MoveRequest]) -> O
     """
     if not requests:
         raise ValidationError({"applications": "Choose at least one card to move."})
+    for request in requests:  # a person typed the reason: refuse, never cut, a long one
+        errors = request.validate()
+        if errors:
+            raise ValidationError(errors)
     try:
         with ctx.write() as tx:
             applications = _load_for_update(tx.session, requests)
@@ -402,11 +423,12 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
     target = session.get(Stage, request.to_stage_id)
     if target is None or target.job_id != application.job_id:
         raise ValidationError({"stage": "That stage does not belong to this application's job."})
-    reason = (request.rejection_reason or "").strip() or None
+    reason = request.cleaned_reason()
     if target.kind is StageKind.REJECTED and reason is None:
         raise ValidationError({"rejection_reason": "Choose why the candidate is rejected."})
-    if reason is not None and len(reason) > 200:
-        raise ValidationError({"rejection_reason": "At most 200 characters."})
+    errors = request.validate()
+    if errors:
+        raise ValidationError(errors)
     before = {
         "stage_id": application.stage_id,
         "board_position": application.board_position,
@@ -467,12 +489,16 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
 
 
 def _activity_subject(source: Stage | None, target: Stage, reason: str | None) -> str:
+    """The timeline line of a move, within activities.subject (String(300)) whatever the
+    reason and stage names (a database written before names were capped may hold longer)."""
     origin = source.name if source else "?"
     if target.kind is StageKind.REJECTED:
-        return f"Rejected ({reason}) after {origin}"
-    if target.kind is StageKind.WITHDRAWN:
-        return f"Withdrew at {origin}"
-    return f"Moved from {origin} to {target.name}"
+        subject = f"Rejected ({reason}) after {origin}"
+    elif target.kind is StageKind.WITHDRAWN:
+        subject = f"Withdrew at {origin}"
+    else:
+        subject = f"Moved from {origin} to {target.name}"
+    return fit(subject, LIMITS["activity_subject"]) or subject
 
 
 def _position_before(

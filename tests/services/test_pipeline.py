@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.services.context import ServiceContext
 from app.services.pipeline import (
+    MAX_REJECTION_REASON,
     MoveRequest,
     VersionConflictError,
     load_board,
@@ -23,6 +24,7 @@ from app.store.models import (
     Application,
     AuditEntry,
     Job,
+    Stage,
     StageChange,
     StageKind,
 )
@@ -245,3 +247,160 @@ def test_combined_pipeline_covers_open_jobs_and_maps_stage_names(demo_ctx: Servi
     assert mapping[(card.job_id, "Applied")] != mapping.get((card.job_id, "Hired"))
     owner_board = load_pipeline(demo_ctx, owner_id=1)
     assert 0 < len(owner_board.cards) < len(board.cards)
+
+
+# ---- rejection reasons: cleaned and capped (issue #10) -------------------------------------
+HOSTILE_REASON = "Salary\x00 too\x1b[31m high\r\nfor\u202e us\t\x85"
+
+
+def _open_card(ctx: ServiceContext):
+    board = load_board(ctx, _busiest_job(ctx))
+    rejected = _stage(board, StageKind.REJECTED)
+    active = {s.id for s in board.stages if s.kind is StageKind.ACTIVE}
+    card = next(c for c in board.cards if c.stage_id in active)
+    return board, card, rejected
+
+
+def _stored(ctx: ServiceContext, application_id: int) -> tuple[str | None, str | None, str]:
+    """The reason on the application, on its last stage change, and the timeline's subject."""
+    with ctx.read() as session:
+        application = session.get(Application, application_id)
+        change = session.scalars(
+            select(StageChange)
+            .where(StageChange.application_id == application_id)
+            .order_by(StageChange.id.desc())
+        ).first()
+        activity = session.scalars(
+            select(Activity)
+            .where(Activity.application_id == application_id)
+            .order_by(Activity.id.desc())
+        ).first()
+        return application.rejection_reason, change.reason, activity.subject
+
+
+def test_rejection_reason_is_stored_as_one_clean_line(demo_ctx: ServiceContext) -> None:
+    board, card, rejected = _open_card(demo_ctx)
+    done = move_applications(
+        demo_ctx,
+        [MoveRequest(card.application_id, card.version, rejected.id, None, None, HOSTILE_REASON)],
+    )
+    expected = "Salary too[31m high for us"
+    assert done.value.after[0].rejection_reason == expected
+    reason, change_reason, subject = _stored(demo_ctx, card.application_id)
+    assert (reason, change_reason) == (expected, expected)
+    origin = next(s.name for s in board.stages if s.id == card.stage_id)
+    assert subject == f"Rejected ({expected}) after {origin}"
+    # The card shows what was stored.
+    [again] = [
+        c
+        for c in load_board(demo_ctx, board.job_id).cards
+        if c.application_id == card.application_id
+    ]
+    assert again.rejection_reason == expected
+
+
+def test_a_reason_of_control_characters_only_is_no_reason(demo_ctx: ServiceContext) -> None:
+    _, card, rejected = _open_card(demo_ctx)
+    history = _count(demo_ctx, StageChange)
+    with pytest.raises(ValidationError) as error:
+        move_applications(
+            demo_ctx,
+            [
+                MoveRequest(
+                    card.application_id,
+                    card.version,
+                    rejected.id,
+                    rejection_reason="\x00\x1b\u202e \r\n",
+                )
+            ],
+        )
+    assert error.value.errors == {"rejection_reason": "Choose why the candidate is rejected."}
+    assert _count(demo_ctx, StageChange) == history
+
+
+def test_an_over_long_reason_is_refused_and_nothing_moves(demo_ctx: ServiceContext) -> None:
+    board, card, rejected = _open_card(demo_ctx)
+    active = {s.id for s in board.stages if s.kind is StageKind.ACTIVE}
+    other = next(
+        c for c in board.cards if c.stage_id in active and c.application_id != card.application_id
+    )
+    history, audits = _count(demo_ctx, StageChange), _count(demo_ctx, AuditEntry)
+    fine = MoveRequest(other.application_id, other.version, rejected.id, rejection_reason="Salary")
+    too_long = MoveRequest(
+        card.application_id, card.version, rejected.id, rejection_reason="x" * 201
+    )
+    with pytest.raises(ValidationError) as error:
+        move_applications(demo_ctx, [fine, too_long])
+    assert error.value.errors == {"rejection_reason": "At most 200 characters."}
+    assert (_count(demo_ctx, StageChange), _count(demo_ctx, AuditEntry)) == (history, audits)
+    with demo_ctx.read() as session:
+        stages = dict(
+            session.execute(
+                select(Application.id, Application.stage_id).where(
+                    Application.id.in_([card.application_id, other.application_id])
+                )
+            ).all()
+        )
+    assert stages == {card.application_id: card.stage_id, other.application_id: other.stage_id}
+
+
+def test_the_cap_counts_what_is_stored_not_the_control_characters(
+    demo_ctx: ServiceContext,
+) -> None:
+    _, card, rejected = _open_card(demo_ctx)
+    reason = "\u202e" + "y" * 100 + "\x00\x1b\r\n" + "z" * 99  # 200 once cleaned
+    move_applications(
+        demo_ctx,
+        [MoveRequest(card.application_id, card.version, rejected.id, rejection_reason=reason)],
+    )
+    stored, change_reason, _ = _stored(demo_ctx, card.application_id)
+    assert stored == change_reason == "y" * 100 + " " + "z" * 99
+    assert len(stored) == MAX_REJECTION_REASON
+
+
+def test_a_reason_given_when_withdrawing_is_checked_but_not_kept(demo_ctx: ServiceContext) -> None:
+    board, card, _ = _open_card(demo_ctx)
+    withdrawn = _stage(board, StageKind.WITHDRAWN)
+    with pytest.raises(ValidationError) as error:
+        move_applications(
+            demo_ctx,
+            [
+                MoveRequest(
+                    card.application_id, card.version, withdrawn.id, rejection_reason="w" * 201
+                )
+            ],
+        )
+    assert error.value.errors == {"rejection_reason": "At most 200 characters."}
+    move_applications(
+        demo_ctx,
+        [
+            MoveRequest(
+                card.application_id, card.version, withdrawn.id, rejection_reason="Moved\x00 away"
+            )
+        ],
+    )
+    reason, change_reason, subject = _stored(demo_ctx, card.application_id)
+    assert (reason, change_reason) == (None, None)
+    assert subject.startswith("Withdrew at ")
+
+
+def test_the_timeline_line_fits_its_column_even_with_a_long_legacy_stage_name(
+    demo_ctx: ServiceContext,
+) -> None:
+    _, card, rejected = _open_card(demo_ctx)
+    legacy = "Old\x1b[2J stage " + "name " * 60  # written before stage names were capped
+    with demo_ctx.write() as tx:
+        tx.session.get(Stage, card.stage_id).name = legacy
+    move_applications(
+        demo_ctx,
+        [MoveRequest(card.application_id, card.version, rejected.id, rejection_reason="r" * 200)],
+    )
+    _, _, subject = _stored(demo_ctx, card.application_id)
+    assert len(subject) <= 300 and subject.endswith("…")
+    assert subject.startswith("Rejected (" + "r" * 200 + ") after Old[2J stage name")
+    assert "\x1b" not in subject
+
+
+def test_reason_cap_is_the_columns_size() -> None:
+    for column in (Application.__table__.c.rejection_reason, StageChange.__table__.c.reason):
+        assert column.type.length == MAX_REJECTION_REASON
