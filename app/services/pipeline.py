@@ -426,9 +426,6 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
     reason = request.cleaned_reason()
     if target.kind is StageKind.REJECTED and reason is None:
         raise ValidationError({"rejection_reason": "Choose why the candidate is rejected."})
-    errors = request.validate()
-    if errors:
-        raise ValidationError(errors)
     before = {
         "stage_id": application.stage_id,
         "board_position": application.board_position,
