@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.orm import Session
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.text_rules import clean, clean_text
 from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.store.engagement import (
     EnrollmentStatus,
@@ -24,7 +25,7 @@ from app.store.engagement import (
 )
 from app.store.models import Activity, ActivityKind, Candidate, CandidateEmail, Consent, utc_now
 
-MAX_SUBJECT = 300
+MAX_SUBJECT = 300  # activities.subject is String(300)
 MAX_BODY = 20_000
 STOP_REASON_LENGTH = 40  # sequence_enrollments.stop_reason is String(40)
 
@@ -115,9 +116,13 @@ def stop_enrollment_ids(
     tx: Transaction, ids: list[int], reason: str, *, now: dt.datetime | None = None
 ) -> list[int]:
     """Stop those of ``ids`` still active with ``reason`` and cancel the steps they had queued
-    but not sent; the value is the ids actually stopped. Inside the caller's transaction."""
+    but not sent; the value is the ids actually stopped. Inside the caller's transaction.
+
+    The reason may carry text from elsewhere (a person's words, a template's problem), so it
+    is stored as one clean line cut to the column's size."""
     if not ids:
         return []
+    reason = clean(reason) or ""
     e, o = SequenceEnrollment.__table__.c, OutboxMessage.__table__.c
     rows = tx.session.execute(
         select(e.id, e.campaign_id).where(e.id.in_(ids), e.status == EnrollmentStatus.ACTIVE)
@@ -130,7 +135,7 @@ def stop_enrollment_ids(
         .where(e.id.in_(stopped))
         .values(
             status=EnrollmentStatus.STOPPED,
-            stop_reason=reason[:STOP_REASON_LENGTH],
+            stop_reason=stop_reason_text(reason) or None,
             stopped_at=now or utc_now(),
             next_due_at=None,
         )
@@ -155,9 +160,16 @@ def stop_enrollment_ids(
     return stopped
 
 
+def stop_reason_text(reason: str | None) -> str:
+    """``reason`` as sequence_enrollments.stop_reason holds it: one line without control
+    characters, cut to `STOP_REASON_LENGTH` (empty when nothing is left)."""
+    return (clean(reason) or "")[:STOP_REASON_LENGTH]
+
+
 def cancel_pending(tx: Transaction, candidate_id: int, why: str) -> list[int]:
     """Cancel the candidate's messages not yet sent (queued, or unknown after a crash)."""
     o = OutboxMessage.__table__.c
+    why = clean(why) or "Cancelled."
     rows = tx.session.execute(
         select(o.id, o.campaign_id).where(o.candidate_id == candidate_id, o.state.in_(CANCELLABLE))
     ).all()
@@ -196,8 +208,10 @@ def log_reply(
     stops with the reason "replied" (an old reply logged late does not stop a newer sequence).
     """
     errors: dict[str, str] = {}
-    text = (body or "").strip()
-    title = " ".join((subject or "").split()) or None
+    # Pasted from a mail client: control characters and bidi overrides go, the body keeps its
+    # lines and tabs, the subject becomes one line. Lengths are checked on what is stored.
+    text = clean_text(body) or ""
+    title = clean(subject)
     if not text:
         errors["body"] = "Paste the reply's text."
     elif len(text) > MAX_BODY:

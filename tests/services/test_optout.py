@@ -10,6 +10,8 @@ from sqlalchemy import select
 from app.services.candidates import CandidateInput, create_candidate
 from app.services.context import ServiceContext
 from app.services.optout import (
+    MAX_SUBJECT,
+    STOP_REASON_LENGTH,
     block_reason,
     cancel_blocked_messages,
     contact_block,
@@ -17,6 +19,8 @@ from app.services.optout import (
     is_contactable,
     log_reply,
     resubscribe,
+    stop_enrollment_ids,
+    stop_reason_text,
     unsubscribe,
 )
 from app.services.outbox import Draft, add_to_outbox
@@ -237,3 +241,74 @@ def test_queued_mail_to_people_blocked_since_is_cancelled_with_the_reason(
     [entry] = watch.new()
     assert entry.action == "outbox.cancel_blocked"
     assert entry.after == {"do not contact": [stopped], "consent withdrawn": [other]}
+
+
+class TestStoredTextIsClean:
+    """Issue #10: a pasted reply and a stop reason are cleaned and capped before storage."""
+
+    def test_a_hostile_reply_is_stored_clean(self, ctx: ServiceContext, database: Database) -> None:
+        ada = person(ctx, "Ada", "ada@example.com")
+        subject = "Re:\x00 the\u202e role\x1b[0m\r\nBcc: x@example.com"
+        body = "\r\n Hi\x00 there\r\nsecond\rthird\n\tindented\x1b[2J\u202e\x7f\x85last\x9b \n\n"
+        result = log_reply(ctx, ada, subject, body)
+        with database.sessions() as session:
+            activity = session.get_one(Activity, result.value)
+            assert activity.subject == "Re: the role[0m Bcc: x@example.com"
+            assert activity.body == "Hi there\nsecond\nthird\n\tindented[2J\nlast"
+
+    def test_control_characters_alone_are_no_reply(
+        self, ctx: ServiceContext, database: Database
+    ) -> None:
+        ada = person(ctx, "Ada", "ada@example.com")
+        before = count_rows(database, "activities")
+        with pytest.raises(ValidationError) as error:
+            log_reply(ctx, ada, "\x1b\u202e", "\x00\x1b\u202e\r\n\t ")
+        assert error.value.errors == {"body": "Paste the reply's text."}
+        assert count_rows(database, "activities") == before
+
+    def test_over_long_reply_is_refused_with_per_field_messages(
+        self, ctx: ServiceContext, database: Database
+    ) -> None:
+        ada = person(ctx, "Ada", "ada@example.com")
+        before = count_rows(database, "activities")
+        with pytest.raises(ValidationError) as error:
+            log_reply(ctx, ada, "s" * 301, "b" * 20_001)
+        assert error.value.errors == {
+            "subject": "At most 300 characters.",
+            "body": "At most 20,000 characters.",
+        }
+        assert count_rows(database, "activities") == before
+
+    def test_the_caps_count_what_is_stored(self, ctx: ServiceContext, database: Database) -> None:
+        ada = person(ctx, "Ada", "ada@example.com")
+        subject = "\u202e" + "s" * 300 + "\x00\x1b"
+        body = "\x00" * 50 + "b" * 19_999 + "\x1b\u202e\n"
+        result = log_reply(ctx, ada, subject, body)
+        with database.sessions() as session:
+            activity = session.get_one(Activity, result.value)
+            assert (activity.subject, activity.body) == ("s" * 300, "b" * 19_999)
+
+    def test_a_stop_reason_is_one_clean_line_within_its_column(
+        self, ctx: ServiceContext, database: Database
+    ) -> None:
+        ada = person(ctx, "Ada", "ada@example.com")
+        running = enrol(database, ada)
+        waiting = queue(database, ada, MessageState.QUEUED)
+        with database.sessions() as session, session.begin():
+            session.get_one(OutboxMessage, waiting).enrollment_id = running
+        reason = "template\x00 problem:\x1b[2J\r\nbad\u202e field " + "x" * 60
+        with ctx.write() as tx:
+            assert stop_enrollment_ids(tx, [running], reason) == [running]
+        cleaned = "template problem:[2J bad field " + "x" * 60
+        stopped = enrollment(database, running)
+        assert stopped.stop_reason == cleaned[:STOP_REASON_LENGTH]
+        assert len(stopped.stop_reason) == STOP_REASON_LENGTH == 40
+        with database.sessions() as session:
+            message = session.get_one(OutboxMessage, waiting)
+            assert message.state is MessageState.CANCELLED
+            assert message.last_error == f"Cancelled: the sequence stopped ({cleaned})."
+        assert stop_reason_text("\x00\x1b\u202e") == ""
+
+    def test_stop_reason_cap_is_the_columns_size(self) -> None:
+        assert SequenceEnrollment.__table__.c.stop_reason.type.length == STOP_REASON_LENGTH
+        assert Activity.__table__.c.subject.type.length == MAX_SUBJECT
