@@ -16,7 +16,7 @@ from app.services.unit_of_work import ValidationError
 from app.services.validation import clean
 from app.store.models import RejectionReason
 
-MAX_REASON_LENGTH = 200
+MAX_REASON_LENGTH = 200  # rejection_reasons.label is String(200); labels are cleaned (clean)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from app.services.context import ServiceContext
-from app.services.reasons import list_rejection_reasons, set_rejection_reasons
+from app.services.pipeline import MAX_REJECTION_REASON
+from app.services.reasons import (
+    MAX_REASON_LENGTH,
+    list_rejection_reasons,
+    set_rejection_reasons,
+)
 from app.services.sample_data import REJECTION_REASONS
 from app.services.unit_of_work import ValidationError
 from app.store.database import Database
@@ -94,3 +99,41 @@ def test_failure_keeps_the_list(
     assert list_rejection_reasons(ctx) == list(REJECTION_REASONS)
     assert count_rows(database, "rejection_reasons") == len(REJECTION_REASONS)
     assert watch.new() == []
+
+
+# ---- cleaned and capped at the service boundary (issue #10) ---------------------------------
+def test_labels_are_stored_as_clean_lines(ctx: ServiceContext, database: Database):
+    result = set_rejection_reasons(
+        ctx, ["Salary\x00 too\x1b[31m high\r\n", "\u202eNo right\tto work\x85", "Fine"]
+    )
+    assert result.value == ["Salary too[31m high", "No right to work", "Fine"]
+    active = [label for label, active in _rows(database).items() if active]
+    assert sorted(active) == ["Fine", "No right to work", "Salary too[31m high"]
+    assert list_rejection_reasons(ctx) == result.value
+
+
+def test_a_label_of_control_characters_only_is_blank(ctx: ServiceContext, database: Database):
+    with pytest.raises(ValidationError) as raised:
+        set_rejection_reasons(ctx, ["Fine", "\x00\x1b\u202e\r\n"])
+    assert raised.value.errors == {"labels": "A reason cannot be blank."}
+    assert list_rejection_reasons(ctx) == list(REJECTION_REASONS)
+
+
+def test_an_over_long_label_is_refused_with_its_beginning(ctx: ServiceContext, database: Database):
+    watch = AuditWatch(database)
+    with pytest.raises(ValidationError) as raised:
+        set_rejection_reasons(ctx, ["Fine", "\x1b[2J" + "x" * 198])  # 201 once cleaned
+    assert raised.value.errors == {"labels": f"At most 200 characters: “[2J{'x' * 37}…”."}
+    assert list_rejection_reasons(ctx) == list(REJECTION_REASONS)
+    assert watch.new() == []
+
+
+def test_the_cap_counts_what_is_stored(ctx: ServiceContext, database: Database):
+    set_rejection_reasons(ctx, ["\u202e" + "x" * 200 + "\x00\x1b\r\n"])
+    assert list_rejection_reasons(ctx) == ["x" * 200]
+    assert _rows(database)["x" * 200] is True
+
+
+def test_the_cap_is_the_columns_size():
+    assert RejectionReason.__table__.c.label.type.length == MAX_REASON_LENGTH
+    assert MAX_REJECTION_REASON == MAX_REASON_LENGTH  # a listed reason always fits a rejection
