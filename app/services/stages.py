@@ -27,7 +27,7 @@ from app.store.models import (
     utc_now,
 )
 
-MAX_STAGE_NAME = 80
+MAX_STAGE_NAME = 80  # stages.name is String(80); names are cleaned (text_rules.clean)
 MAX_SLA_DAYS = 365
 # Kinds every pipeline needs: somewhere to work, to hire and to reject.
 REQUIRED_KINDS: tuple[StageKind, ...] = (StageKind.ACTIVE, StageKind.HIRED, StageKind.REJECTED)

@@ -11,6 +11,7 @@ from app.services.clients import ClientInput, create_client
 from app.services.context import ServiceContext
 from app.services.jobs import JobInput, create_job
 from app.services.stages import (
+    MAX_STAGE_NAME,
     REMOVED_REASON,
     add_stage,
     list_stages,
@@ -581,3 +582,60 @@ def test_list_stages_in_order_with_counts(ctx: ServiceContext, database: Databas
     }
     assert (rows[0].sla_days, rows[0].kind, rows[4].kind) == (3, StageKind.ACTIVE, StageKind.HIRED)
     assert list_stages(ctx, 999) == []
+
+
+class TestStoredNamesAreClean:
+    """Issue #10: stage names are cleaned with text_rules and capped to the column."""
+
+    HOSTILE = "Phone\x00 screen\x1b[31m\r\n\u202eround\t2\x85"
+    CLEANED = "Phone screen[31m round 2"
+
+    def test_add_stores_a_clean_line(self, ctx: ServiceContext, database: Database, job_id: int):
+        stage_id = add_stage(ctx, job_id, self.HOSTILE).value
+        with database.sessions() as session:
+            assert session.get_one(Stage, stage_id).name == self.CLEANED
+        assert self.CLEANED in _names(database, job_id)
+
+    def test_rename_stores_a_clean_line(self, ctx: ServiceContext, database: Database, job_id: int):
+        stage_id = _ids(database, job_id)["Screened"]
+        watch = AuditWatch(database)
+        rename_stage(ctx, stage_id, self.HOSTILE)
+        with database.sessions() as session:
+            assert session.get_one(Stage, stage_id).name == self.CLEANED
+        [entry] = watch.new()
+        assert entry.after == {"name": self.CLEANED}
+
+    def test_duplicates_are_found_after_cleaning(
+        self, ctx: ServiceContext, database: Database, job_id: int
+    ):
+        with pytest.raises(ValidationError) as raised:
+            add_stage(ctx, job_id, "\u202eScreen\x00ed\x1b")
+        assert raised.value.errors == {"name": "This job already has a stage named “Screened”."}
+
+    @pytest.mark.parametrize("name", ["\x00\x1b\u202e\r\n", "y" * 81, "\x1b[2J" + "y" * 78])
+    def test_blank_or_over_long_names_are_refused_with_their_message(
+        self, ctx: ServiceContext, database: Database, job_id: int, name: str
+    ):
+        expected = (
+            "Stage name is required." if name.startswith("\x00") else "At most 80 characters."
+        )
+        watch = AuditWatch(database)
+        with pytest.raises(ValidationError) as raised:
+            add_stage(ctx, job_id, name)
+        assert raised.value.errors == {"name": expected}
+        with pytest.raises(ValidationError) as raised:
+            rename_stage(ctx, _ids(database, job_id)["Screened"], name)
+        assert raised.value.errors == {"name": expected}
+        assert _names(database, job_id) == DEFAULT_NAMES
+        assert watch.new() == []
+
+    def test_the_cap_counts_what_is_stored(
+        self, ctx: ServiceContext, database: Database, job_id: int
+    ):
+        stage_id = _ids(database, job_id)["Screened"]
+        rename_stage(ctx, stage_id, "\u202e" + "s" * 80 + "\x00\x1b\r\n")
+        with database.sessions() as session:
+            assert session.get_one(Stage, stage_id).name == "s" * 80
+
+    def test_the_cap_is_the_columns_size(self):
+        assert Stage.__table__.c.name.type.length == MAX_STAGE_NAME == 80
