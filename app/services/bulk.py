@@ -40,6 +40,7 @@ from app.store.models import (
     Tag,
     utc_now,
 )
+from app.textsafe import one_line
 
 CSV_COLUMNS = (
     "name",
@@ -248,6 +249,13 @@ def neutralise(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
+def export_cell(value: str) -> str:
+    """A value as one CSV cell: one line without control characters (NUL, ESC, CR/LF, bidi
+    overrides…: a database written before values were cleaned may still hold them), then
+    neutralised, so a formula uncovered by the cleaning is caught too."""
+    return neutralise(one_line(value))
+
+
 def _export_rows(session: Session, ids: Sequence[int]) -> list[list[str]]:
     rows: list[list[str]] = []
     for chunk in _chunks(ids):
@@ -291,7 +299,7 @@ def _export_rows(session: Session, ids: Sequence[int]) -> list[list[str]]:
                 tags.get(candidate_id, ""),
                 person.source or "",
             )
-            rows.append([neutralise(value) for value in values])
+            rows.append([export_cell(value) for value in values])
     return rows
 
 
@@ -327,8 +335,9 @@ def write_csv_atomically(target: Path, rows: Sequence[Sequence[str]]) -> None:
 
 
 def export_csv(ctx: ServiceContext, ids: Sequence[int], path: Path | str) -> Outcome[int]:
-    """Write the candidates (in the given order) to a CSV file, atomically. Cells that a
-    spreadsheet would run as formulas are neutralised. The export is audited (personal data
+    """Write the candidates (in the given order) to a CSV file, atomically. Each cell is one
+    line without control characters, and cells that a spreadsheet would run as formulas are
+    neutralised. The export is audited (personal data
     left the database). Returns the number of rows written."""
     wanted = _unique(ids)
     target = Path(path)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.services.bulk import (
     add_to_job,
     add_to_pool,
+    export_cell,
     export_csv,
     neutralise,
     remove_applications,
@@ -230,3 +231,39 @@ def test_a_tag_is_cleaned_and_capped(ctx: ServiceContext, world: World, database
     tag_candidates(ctx, [person], "Hot\x00\u202e lead\x1b")
     with database.sessions() as session:
         assert list(session.scalars(select(Tag.name))) == ["Hot lead"]
+
+
+def test_csv_export_drops_control_characters_then_neutralises(
+    ctx: ServiceContext, world: World, database: Database, tmp_path: Path
+):
+    # Written directly, as a database from before values were cleaned may hold them.
+    legacy = world.person(
+        "Eve\x00\u202e",
+        "Mal\x1b[2Jory",
+        location="\r\n=cmd|' /C calc'!A0",  # a formula behind a line break
+        current_title="Head\r\nof\tthings\x85",
+        current_employer="\x00@SUM(A1)",  # a formula behind a NUL
+        source="\u202e-2+3\x9b",
+    )
+    with database.sessions() as session, session.begin():
+        session.add(CandidateEmail(candidate_id=legacy, email="eve\x00@example.com", position=0))
+        session.add(CandidatePhone(candidate_id=legacy, phone="\t+1 555\x1b 0100", position=0))
+    target = tmp_path / "export.csv"
+    assert export_csv(ctx, [legacy], target).value == 1
+    raw = target.read_text(encoding="utf-8-sig")
+    assert len(raw.splitlines()) == 2  # the header and one row: no line break inside a cell
+    assert not any(unsafe in raw for unsafe in ("\x00", "\x1b", "\u202e", "\x85", "\x9b", "\t"))
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row == {
+        "name": "Eve Mal[2Jory",
+        "emails": "eve@example.com",
+        "phones": "'+1 555 0100",
+        "location": "'=cmd|' /C calc'!A0",
+        "title": "Head of things",
+        "employer": "'@SUM(A1)",
+        "skills": "",
+        "tags": "",
+        "source": "'-2+3",
+    }
+    assert export_cell(" \x00=1+1") == "'=1+1" and export_cell("plain") == "plain"
