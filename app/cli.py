@@ -168,11 +168,24 @@ def run(argv: list[str]) -> int:
     except Exception as exc:
         if not _is_storage_error(exc):
             raise
-        from app.store.errors import describe_database_error
-
         log.exception("command %s failed", command)
-        print(f"hirebench {command}: {printable(describe_database_error(exc))}", file=sys.stderr)
+        print(
+            f"hirebench {command}: {printable(_storage_problem(exc, paths, args))}", file=sys.stderr
+        )
         return EXIT_FAILURE
+
+
+def _storage_problem(exc: Exception, paths: AppPaths, args: argparse.Namespace) -> str:
+    """The sentence for a storage failure, naming the command's database and its lock wait."""
+    from app.cli_support import database_path, lock_wait_seconds
+    from app.store.errors import describe_database_error
+
+    try:
+        path: Path | None = database_path(paths, getattr(args, "database", None))
+        waited_ms = int(lock_wait_seconds() * 1000)
+    except CommandError:
+        path, waited_ms = None, 0
+    return describe_database_error(exc, path, waited_ms)
 
 
 def _is_storage_error(exc: Exception) -> bool:

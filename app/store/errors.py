@@ -46,7 +46,8 @@ def describe_database_error(
         name = path if path is not None else "the database"
         return (
             f"another Hirebench (or another program) is writing to {name}; waited "
-            f"{waited_ms / 1000:g} s for it to finish. Try again when it is done."
+            f"{waited_ms / 1000:g} s for it to finish. Try again when it is done "
+            "(HIREBENCH_LOCK_WAIT sets how long a command waits)."
         )
     text = str(root)
     if "malformed" in text or "not a database" in text:
