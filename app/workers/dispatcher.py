@@ -171,6 +171,7 @@ class Dispatcher:
         self._offline_until: float | None = None  # monotonic time of the next connect attempt
         self._offline_failures = 0
         self._busy_until: float | None = None  # monotonic time to look at a held lease again
+        self._busy_problem: str | None = None  # what was said about the lease being held
         self._last_problem: str | None = None
         self._password: str | None = None  # the last one used, to keep it out of texts
         self._thread: threading.Thread | None = None
@@ -241,7 +242,12 @@ class Dispatcher:
             report = self._pass(None)
             if self._stop.is_set():
                 break
-            self._clock.wait(self._wake, self._idle_seconds(report))
+            try:
+                seconds = self._idle_seconds(report)
+            except Exception as exc:  # the thread must not end unseen
+                self._unexpected(exc, "deciding when to look again")
+                seconds = IDLE_CHECK
+            self._clock.wait(self._wake, seconds)
 
     def run_until_idle(self, now: dt.datetime | None = None) -> DispatchReport:
         """Send everything due at ``now`` (default: the clock's time) and return what happened.
@@ -331,8 +337,9 @@ class Dispatcher:
         """Keep why sending stopped as the last error of the messages waiting for it."""
         try:
             noted = outbox.note_problem(self.ctx, text, now or self._clock.now())
-        except OperationalError as exc:
-            log.warning("could not note the problem on the waiting messages: %s", exc)
+        except Exception as exc:  # the problem itself was reported already
+            detail = self._redact(describe_exception(exc))
+            log.warning("could not note the problem on the waiting messages: %s", detail)
             return
         if noted.value:
             self._changed(noted.changes)
@@ -357,6 +364,7 @@ class Dispatcher:
                 report = replace(report, queued_steps=int(steps or 0))
             except Exception as exc:
                 problem = self._unexpected(exc, "queuing the sequences' due emails")
+                self._note_problem(problem, now)
                 return replace(report, problem=problem)
         try:
             report = replace(report, cancelled=self._cancel_blocked())
@@ -415,19 +423,22 @@ class Dispatcher:
         with self._lock:
             self._busy_until = self._clock.monotonic() + min(BUSY_RETRY, max(left, 0.0) + 0.5)
         where = "" if holder.host == self._claimant.host else f" on {holder.host}"
-        self._problem(
+        text = self._problem(
             "busy",
             f"Another Hirebench{where} is sending (since {holder.since_text()}); this one "
             "sends once it has finished.",
         )
+        with self._lock:
+            self._busy_problem = text
         return replace(report, busy_since=holder.since)
 
     def _lease_free(self) -> None:
-        """No other dispatcher is in the way (any more)."""
+        """No other dispatcher is in the way (any more): unsay that one was."""
         with self._lock:
-            was_busy, self._busy_until = self._busy_until is not None, None
-            busy_reported = was_busy and (self._last_problem or "").startswith("Another ")
-        if busy_reported:
+            self._busy_until = None
+            said, self._busy_problem = self._busy_problem, None
+            still_shown = said is not None and said == self._last_problem
+        if still_shown:
             self._clear_problem()
 
     def _connect(self, account: AccountSettings) -> SmtpSender | str:

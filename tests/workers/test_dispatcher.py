@@ -446,3 +446,25 @@ def test_a_pass_with_nothing_to_do_does_not_touch_the_lease(
     assert (report.sent, report.busy_since) == (0, None)
     with ctx.read() as session:  # no write at all: a window's watcher sees no change
         assert session.scalars(select(DispatchLease)).all() == []
+
+
+def test_a_failing_sequence_step_pauses_sending_and_says_why(
+    ctx: ServiceContext, server: SmtpTestServer
+) -> None:
+    [message_id] = queue(ctx, 1)
+
+    def before_pass(_ctx: ServiceContext, _when: dt.datetime) -> int:
+        raise ValueError("step template missing")
+
+    events = Events()
+    worker = dispatcher(ctx, account_for(server), events=events, before_pass=before_pass)
+    report = worker.run_until_idle(T0)
+    assert report.problem is not None
+    assert "while queuing the sequences' due emails (ValueError: step" in report.problem
+    assert events.problems() == [("blocked", report.problem)]
+    assert (stored(ctx, message_id).state, stored(ctx, message_id).last_error) == (
+        "queued",
+        report.problem,
+    )
+    assert worker.run_until_idle(T0).sent == 0 and server.connections == 0
+    assert len(events.problems()) == 1  # said once, not at every pass
