@@ -33,6 +33,12 @@ def is_locked(exc: BaseException) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
+def is_damage(exc: BaseException) -> bool:
+    """SQLite met a page it cannot read: the file is damaged."""
+    text = str(_root_error(exc))
+    return "malformed" in text or "file is not a database" in text
+
+
 def describe_database_error(
     exc: BaseException, path: Path | None = None, waited_ms: int = BUSY_TIMEOUT_MS
 ) -> str:

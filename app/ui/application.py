@@ -19,6 +19,7 @@ from app import APP_NAME, __version__
 from app.bootstrap import Workspace
 from app.resources import resources_dir
 from app.store.db import ReadOnlyDatabase
+from app.store.errors import describe_database_error, is_damage
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,15 @@ class CrashReporter(QObject):
             log.warning("write refused: %s", error)
             self.reported.append(f"{kind.__name__}: {error}")
             self._show("The database is read-only", f"{error}\n\nThat change was not made.")
+            return
+        if is_damage(error):
+            log.error("damaged database: %s", error)
+            self.reported.append(f"{kind.__name__}: {error}")
+            self._show(
+                "The database is damaged",
+                f"{describe_database_error(error)}\n\nThat action was stopped; nothing was "
+                "changed. Help → Check database lists the problems.",
+            )
             return
         log.error("uncaught exception", exc_info=(kind, error, trace))
         frames = traceback.extract_tb(trace)

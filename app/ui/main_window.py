@@ -46,6 +46,7 @@ from app.services.stats import headline_counts
 from app.services.unit_of_work import Changes
 from app.settings import save_settings
 from app.store.database import prepare_mappers
+from app.store.errors import is_damage
 from app.ui.database_care import DamageBanner, DatabaseCare
 from app.ui.events import AppEvents
 from app.ui.icons import IconProvider
@@ -248,11 +249,30 @@ class MainWindow(QMainWindow):
         """The section widget for ``key``, built on first use."""
         widget = self.sections.get(key)
         if widget is None:
-            widget = self._build_section(key)
+            try:
+                widget = self._build_section(key)
+            except Exception as exc:
+                if not is_damage(exc):
+                    raise
+                widget = self._unreadable_section(exc)
             widget.setObjectName(f"section_{key}")
             self.sections[key] = widget
             self.stack.addWidget(widget)
         return widget
+
+    def _unreadable_section(self, exc: Exception) -> QWidget:
+        """In place of a section whose data sits on a damaged page: what happened, what next."""
+        log.error("section unreadable: %s", exc)
+        if self.workspace.database.damage is None:
+            self.care.check(full=False, report=False)  # mark it read-only, show the banner
+        label = QLabel(
+            "This section cannot be shown: its data is on a damaged part of the database.\n"
+            "Restore a backup, or salvage the readable rows with 'hirebench recover NEW-FILE'."
+        )
+        label.setObjectName("unreadableSection")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        return label
 
     def show_section(self, key: str) -> None:
         keys = [k for k, _label in SECTIONS]
