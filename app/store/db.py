@@ -81,9 +81,7 @@ def inspect_database(path: Path, may_create: bool = True) -> DatabaseState:
         return DatabaseState(path=path, exists=False, revision=None)
     if not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseError(f"{path} cannot be read and written; check its permissions.")
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
+    if not _in_use(path) and _header(path) != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not a Hirebench database (it is not a SQLite file).")
     revision = _read_revision(path)
     if revision is not None and revision not in KNOWN_REVISIONS:
@@ -114,14 +112,28 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
     # A read-only connection to a WAL database creates -wal and -shm files that it cannot
     # remove on close. Without a -wal file no one has it open and the main file holds every
     # change, so read it as immutable and leave the folder exactly as it was.
-    if _is_wal(path) and not Path(f"{path}-wal").exists():
+    if not _in_use(path) and _is_wal(_header(path, 20)):
         uri += "&immutable=1"
     return sqlite3.connect(uri, uri=True)
 
 
-def _is_wal(path: Path) -> bool:
+def _in_use(path: Path) -> bool:
+    """Whether a connection (perhaps one of this process's) has the WAL database open.
+
+    Then the file must not be opened and closed by anything but SQLite: closing any handle
+    on it drops every POSIX lock this process holds on it, and another process closing its
+    own connection would then delete the -wal file still in use here, losing commits.
+    """
+    return Path(f"{path}-wal").exists()
+
+
+def _header(path: Path, size: int = len(SQLITE_HEADER)) -> bytes:
+    """The file's first bytes; only call while no connection has it open (see `_in_use`)."""
     with path.open("rb") as handle:
-        header = handle.read(20)
+        return handle.read(size)
+
+
+def _is_wal(header: bytes) -> bool:
     return len(header) == 20 and header[18] == 2 and header[19] == 2
 
 

@@ -224,3 +224,44 @@ def test_two_processes_open_an_old_database_at_once(demo_file: Path, tmp_path: P
     ]
     assert integrity_problems(demo_file) == []
     assert list((demo_file.parent / "backups").iterdir()) == [Path(backups[0])]
+
+
+def _other_process(path: Path, sql: str) -> str:
+    code = (
+        "import sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1])\n"
+        "print(c.execute(sys.argv[2]).fetchall())\n"
+        "c.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path), sql], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_looking_at_a_live_file_keeps_its_locks(demo_file: Path) -> None:
+    """Checking or inspecting the open database must not drop this process's locks on it.
+
+    Closing any handle on a file drops every POSIX lock the process holds on it; another
+    process closing its connection would then delete the -wal still in use here, and later
+    commits would be lost to everyone else.
+    """
+    from sqlalchemy import text
+
+    from app.store.db import inspect_database
+    from app.store.integrity import check_file
+
+    database = open_database(demo_file)
+    try:
+        with database.engine.begin() as connection:
+            connection.execute(text("UPDATE clients SET name = 'Before' WHERE id = 1"))
+        assert inspect_database(demo_file).is_current
+        assert check_file(demo_file).ok
+        assert _other_process(demo_file, "SELECT name FROM clients WHERE id = 1") == "[('Before',)]"
+        assert Path(f"{demo_file}-wal").exists()  # the other process left it for us
+        with database.engine.begin() as connection:
+            connection.execute(text("UPDATE clients SET name = 'After' WHERE id = 1"))
+        assert _other_process(demo_file, "SELECT name FROM clients WHERE id = 1") == "[('After',)]"
+    finally:
+        database.close()
