@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
         # Scheduled and unsent mail from the last session goes out once the window is up.
         QTimer.singleShot(MAIL_START_DELAY_MS, self._start_mail)
         self.care.check_soon()  # the whole file, in the background, once things settle
+        if workspace.database.read_only:
+            self._apply_read_only()
 
     # ---- sections ---------------------------------------------------------------------------
     def _build_section(self, key: str) -> QWidget:
@@ -369,6 +371,8 @@ class MainWindow(QMainWindow):
 
     # ---- use cases --------------------------------------------------------------------------
     def _run_dialog(self, dialog: FormDialog, done: str) -> bool:
+        if not self._writable():
+            return False
         if dialog.exec() != dialog.DialogCode.Accepted:
             self.events.publish(dialog.all_changes())  # e.g. a client made from the job dialog
             return False
@@ -396,6 +400,8 @@ class MainWindow(QMainWindow):
     def quick_add_candidate(self) -> None:
         from app.ui.dialogs.quick_add import QuickAddDialog
 
+        if not self._writable():
+            return
         dialog = QuickAddDialog(self.services, self)
         accepted = dialog.exec() == dialog.DialogCode.Accepted
         self.events.publish(dialog.all_changes())
@@ -475,6 +481,30 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary, 15000)
         if self._mail is not None:
             self._mail.stop()
+        self._apply_read_only()
+
+    def _apply_read_only(self) -> None:
+        """Offer no way to add records to a read-only (damaged) database."""
+        for action in (
+            self.new_job_action,
+            self.new_client_action,
+            self.new_candidate_action,
+            self.quick_add_action,
+            self.import_action,
+            self.import_folder_action,
+        ):
+            action.setEnabled(False)
+        self.setAcceptDrops(False)
+
+    def _writable(self) -> bool:
+        """False (and said in the status bar) while the database is open read-only."""
+        if self.workspace.database.read_only:
+            self.statusBar().showMessage(
+                "The database is open read-only because it is damaged; nothing can be added.",
+                8000,
+            )
+            return False
+        return True
 
     def set_theme(self, mode: str) -> None:
         from app.ui.theme import apply_theme

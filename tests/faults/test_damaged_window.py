@@ -72,6 +72,10 @@ def test_damage_at_start_up_opens_read_only_with_a_banner(
         jobs = window.section("jobs")  # its rows sit on the ruined page
         assert isinstance(jobs, QLabel) and "damaged part of the database" in jobs.text()
         window._start_mail()  # what the start-up timer would do
+        assert not window.new_job_action.isEnabled() and not window.import_action.isEnabled()
+        assert not window.acceptDrops()
+        window.new_candidate()  # from a section's own button: refused before any dialog
+        assert "read-only" in window.statusBar().currentMessage()
         assert window._mail is None or not window._mail.running
         with pytest.raises(ReadOnlyDatabase, match="read-only"), workspace.services.write():
             pass
@@ -88,6 +92,7 @@ def test_damage_found_later_switches_to_read_only(
         qtbot.waitUntil(window.damage_banner.isVisible, timeout=10_000)
         assert workspace.database.read_only
         assert "damaged" in window.statusBar().currentMessage()
+        assert not window.new_candidate_action.isEnabled()
         assert dialogs == []  # found in the background: a banner, not a dialog
         assert not list((damaged_file.parent / "backups").glob("*-auto-*"))  # nothing copied
 
