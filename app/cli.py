@@ -226,7 +226,7 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
     from app.services.candidates import CandidateFilters
     from app.services.context import ServiceContext
     from app.services.search import search_candidates
-    from app.services.unit_of_work import Actor
+    from app.services.unit_of_work import Actor, NotFoundError
 
     filters = CandidateFilters(
         skills=tuple(args.skill),
@@ -243,6 +243,8 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
         # Reading only: no user row is created for the person at the keyboard.
         ctx = ServiceContext(database.sessions, Actor(None, "cli"))
         result = search_candidates(ctx, args.query, limit=args.limit, filters=filters)
+    except NotFoundError as exc:  # --pool names a talent pool that does not exist
+        raise CommandError(str(exc)) from exc
     finally:
         database.close()
     if result.warning:
