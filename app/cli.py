@@ -23,6 +23,7 @@ from app.cli_support import (
     EXIT_USAGE,
     CommandError,
     bounded_int,
+    database_path,
     open_for_command,
     printable,
     record_id,
@@ -292,9 +293,13 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
 
     if args.stage and args.job is None:
         raise CommandError("--stage needs --job.")
+    if not any(path.exists() for path in args.files):
+        missing = ", ".join(printable(path) for path in args.files[:3])
+        raise CommandError(f"no such file or folder: {missing}.")
+    created = not database_path(paths, args.database).exists()
     database = open_for_command(paths, args.database, may_create=True, will_write=True)
     finals: dict[int, ItemUpdate] = {}
-    interrupted = False
+    interrupted = nothing_found = False
 
     def report(update: ItemUpdate) -> None:  # called on the runner's thread, in order
         if update.state in ("done", "failed", "cancelled"):
@@ -308,6 +313,7 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
         ctx = ServiceContext(database.sessions, ensure_user(database.sessions, current_login()))
         with IntakeRunner(ctx, paths.documents_dir, report) as runner:
             if not runner.submit(args.files, target):
+                nothing_found = True
                 raise CommandError("no resume files found.")
             try:
                 runner.wait()
@@ -318,16 +324,22 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
                 runner.wait(30)
     finally:
         database.close()
+        if created and nothing_found:  # a database made for nothing is not left behind
+            from app.store.migrate import remove_with_side_files
+
+            remove_with_side_files(database.path)
     results = [u.result for u in finals.values() if u.result is not None]
-    failed = sum(u.state != "done" for u in finals.values())
+    failed = sum(u.state == "failed" for u in finals.values())
+    cancelled = sum(u.state == "cancelled" for u in finals.values())
     print(
         f"{len(finals)} file(s): {sum(r.created for r in results)} new candidate(s), "
         f"{sum(not r.created and not r.duplicate_document for r in results)} updated, "
-        f"{sum(r.duplicate_document for r in results)} duplicate(s), {failed} failed."
+        f"{sum(r.duplicate_document for r in results)} duplicate(s), {failed} failed"
+        + (f", {cancelled} cancelled." if cancelled else ".")
     )
     if interrupted:
         return EXIT_INTERRUPTED
-    return EXIT_FAILURE if failed else EXIT_OK
+    return EXIT_FAILURE if failed or cancelled else EXIT_OK
 
 
 def _intake_target(database: Database, args: argparse.Namespace) -> object:

@@ -35,9 +35,11 @@ def bounded_int(low: int, high: int, what: str = "a whole number") -> Callable[[
         try:
             value = int(text.strip().replace("_", ""), 10)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+            shown = text if len(text) <= 40 else text[:37] + "…"
+            raise argparse.ArgumentTypeError(f"{shown!r} is not {what}") from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value:,} is out of range ({low:,} to {high:,})")
+            shown = f"{value:,}" if len(text) <= 40 else f"a {len(text)}-digit number"
+            raise argparse.ArgumentTypeError(f"{shown} is out of range ({low:,} to {high:,})")
         return value
 
     parse.__name__ = what  # argparse names the type in its messages
@@ -64,7 +66,7 @@ def lock_wait_seconds(environ: Mapping[str, str] | None = None) -> float:
 
 def database_path(paths: AppPaths, argument: str | None, default: Path | None = None) -> Path:
     try:
-        if default is not None and not argument:
+        if default is not None and argument is None:
             return default
         return choose_database(paths, argument)
     except ValueError as exc:

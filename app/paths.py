@@ -100,7 +100,7 @@ def choose_database(
 ) -> Path:
     """The database to open: the argument, else ``HIREBENCH_DATABASE``, else the default."""
     env = os.environ if environ is None else environ
-    if argument:
+    if argument is not None:  # an empty --database "" is a mistake, not "the default"
         return database_path_from_argument(argument)
     if env.get("HIREBENCH_DATABASE"):
         return database_path_from_argument(env["HIREBENCH_DATABASE"])

@@ -6,6 +6,7 @@ rather than stopping the program, and writes are atomic so a crash never leaves 
 
 from __future__ import annotations
 
+import binascii
 import json
 import logging
 import os
@@ -33,7 +34,24 @@ class Settings:
         theme = self.theme if self.theme in THEMES else "system"
         region = self.default_phone_region.upper()[:2] if self.default_phone_region else "US"
         width = min(max(int(self.navigation_width), 140), 480)
-        return replace(self, theme=theme, default_phone_region=region, navigation_width=width)
+        return replace(
+            self,
+            theme=theme,
+            default_phone_region=region,
+            navigation_width=width,
+            window_geometry=_base64_or_empty(self.window_geometry),
+            window_state=_base64_or_empty(self.window_state),
+        )
+
+
+def _base64_or_empty(text: str) -> str:
+    """Saved window bytes, or nothing when they are not base64 (the window then uses its
+    default size rather than failing to start)."""
+    try:
+        binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return ""
+    return text
 
 
 MAX_SETTINGS_BYTES = 1 << 20  # ours are a few hundred bytes; a larger file is not ours

@@ -74,9 +74,14 @@ class TestChooseDatabase:
 
     def test_default_without_argument_or_environment(self, app_paths: AppPaths):
         assert choose_database(app_paths, None, {}) == app_paths.default_database
-        assert choose_database(app_paths, "", {"HIREBENCH_DATABASE": ""}) == (
+        assert choose_database(app_paths, None, {"HIREBENCH_DATABASE": ""}) == (
             app_paths.default_database
         )
+
+    def test_an_empty_argument_is_a_mistake_not_the_default(self, app_paths: AppPaths):
+        """`--database ""` (an unset shell variable) must not open the real database."""
+        with pytest.raises(ValueError, match="file path"):
+            choose_database(app_paths, "", {})
 
     def test_bad_environment_value_is_reported(self, app_paths: AppPaths):
         with pytest.raises(ValueError, match="Unsupported"):
