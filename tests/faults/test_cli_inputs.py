@@ -576,3 +576,25 @@ def test_search_json_keeps_the_stored_value_and_no_raw_control_character(
     [hit] = json.loads(outcome.out)["hits"]
     assert hit["candidate_id"] == older_data
     assert "Zed\x1b[2J" in hit["name"] and "Quuxley\r\nforged line" in hit["name"]
+
+
+def test_an_import_with_nothing_to_import_leaves_no_new_database(
+    capsys: pytest.CaptureFixture[str], hirebench_home: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    target = tmp_path / "new.sqlite3"
+    outcome = in_process(capsys, "import", str(empty), "--database", str(target))
+    assert outcome.code == EXIT_FAILURE
+    assert outcome.err.strip() == "hirebench import: no resume files found."
+    missing = in_process(capsys, "import", str(tmp_path / "nope"), "--database", str(target))
+    assert missing.code == EXIT_FAILURE and "no such file or folder" in missing.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty-folder", "home"]
+
+
+def test_an_empty_database_argument_is_refused(
+    capsys: pytest.CaptureFixture[str], hirebench_home: Path
+) -> None:
+    outcome = in_process(capsys, "stats", "--database", "")
+    assert outcome.code == EXIT_FAILURE
+    assert outcome.err.strip() == "hirebench stats: The database must be a file path."
