@@ -620,8 +620,7 @@ def candidate_profile(
             experience=tuple((e.company, e.title, e.start, e.end) for e in candidate.experiences),
             applications=tuple(ProfileApplication(*row) for row in applications),
             activities=tuple(
-                ProfileActivity(row[0].value, row[1], row[2], row[3], row[4])
-                for row in timeline
+                ProfileActivity(row[0].value, row[1], row[2], row[3], row[4]) for row in timeline
             ),
             owner_name=owner.display_name if owner else None,
             do_not_contact=bool(candidate.do_not_contact),

@@ -288,9 +288,7 @@ def create_sourced_candidate(
             candidate.phones.append(CandidatePhone(phone=final.phone, position=0))
         for position, (company, title, start, end) in enumerate(final.experiences):
             candidate.experiences.append(
-                Experience(
-                    company=company, title=title, start=start, end=end, position=position
-                )
+                Experience(company=company, title=title, start=start, end=end, position=position)
             )
         session.add(candidate)
         session.flush()

@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "unsubscribe": "Unsubscribe text",
 }
 
+
 class _Emitter(QObject):
     done = Signal(int, bool, object)  # token, succeeded, result or exception
 
@@ -182,8 +183,6 @@ def error_label() -> QLabel:
 def show_text(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
-
-
 
 
 class EmailPreviewTabs(QTabWidget):

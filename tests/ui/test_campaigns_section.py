@@ -62,9 +62,7 @@ class FakeDispatcher:
 @pytest.fixture
 def runtime(qtbot, demo_ctx: ServiceContext):
     FakeDispatcher.made.clear()
-    mail = MailRuntime(
-        demo_ctx, PasswordStore(backend=None), dispatcher_factory=FakeDispatcher
-    )
+    mail = MailRuntime(demo_ctx, PasswordStore(backend=None), dispatcher_factory=FakeDispatcher)
     yield mail
     mail.stop()
 

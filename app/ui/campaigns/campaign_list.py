@@ -56,7 +56,7 @@ def kind_of(row: CampaignRow) -> str:
 
 
 def status_label(row: CampaignRow) -> str:
-    """"Sending" for an active send, "Running" for an active sequence, and so on."""
+    """ "Sending" for an active send, "Running" for an active sequence, and so on."""
     if kind_of(row) == "sequence" and status_of(row) == "active":
         return "Running"
     return STATUS_LABELS.get(status_of(row), status_of(row))
@@ -161,8 +161,9 @@ class ProgressDelegate(QStyledItemDelegate):
         if selected:
             painter.fillRect(option.rect, palette.highlight())
         rect = option.rect.adjusted(8, 0, -6, 0)
-        bar = QRect(rect.left(), rect.center().y() - self.BAR_HEIGHT // 2, self.BAR_WIDTH,
-                    self.BAR_HEIGHT)
+        bar = QRect(
+            rect.left(), rect.center().y() - self.BAR_HEIGHT // 2, self.BAR_WIDTH, self.BAR_HEIGHT
+        )
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette.mid())

@@ -330,9 +330,7 @@ class OutboxPanel(ThrottledPanel):
         return [self.model.rows[row] for row in rows if row < len(self.model.rows)]
 
     def selected_ids(self, states: tuple[str, ...] | None = None) -> list[int]:
-        return [
-            row.id for row in self._selected_rows() if states is None or _state(row) in states
-        ]
+        return [row.id for row in self._selected_rows() if states is None or _state(row) in states]
 
     def _selected_states(self) -> set[str]:
         return {_state(row) for row in self._selected_rows()}

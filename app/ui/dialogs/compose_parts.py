@@ -43,7 +43,7 @@ def plan_summary(plan: Any) -> str:
 
 
 class AccountHint(QFrame):
-    """"No mail account is set up yet", with an Open Settings button."""
+    """ "No mail account is set up yet", with an Open Settings button."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -96,7 +96,7 @@ class PlanBox(QFrame):
 
 
 class ScheduleRow(QHBoxLayout):
-    """"Send now" or "Schedule for" a local date and time, with the time's error message."""
+    """ "Send now" or "Schedule for" a local date and time, with the time's error message."""
 
     def __init__(self, group_parent: QObject):
         super().__init__()

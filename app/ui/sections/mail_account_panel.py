@@ -54,7 +54,6 @@ def _default_sender(account: AccountSettings, password: str | None, to_address: 
     send_test_message(account, password, to_address)
 
 
-
 class _Relay(QObject):
     """Carries a background job's answer to the GUI thread (queued connection)."""
 
