@@ -34,6 +34,9 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(DESKTOP_FILE_NAME)
+    from app.ui.input_guards import install_wheel_guard
+
+    install_wheel_guard(app)
     return app
 
 
