@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import func, select
 
@@ -131,3 +131,36 @@ def test_window_publishes_changes_and_reloads(window: MainWindow, qtbot) -> None
     assert "Night Auditor" in titles
     qtbot.waitUntil(lambda: "13 jobs" in window.status_counts.text())
     assert window.statusBar().currentMessage() == "Job created."
+
+
+def test_typing_starts_in_the_first_field_and_space_never_saves(
+    qtbot, demo_ctx: ServiceContext
+) -> None:
+    dialog = NewClientDialog(demo_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.name
+    before = _count(demo_ctx, Client)
+    qtbot.keyClicks(dialog.focusWidget(), "Acme Works")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)
+    assert dialog.name.text() == "Acme Works "
+    assert dialog.isVisible() and _count(demo_ctx, Client) == before
+
+
+def test_focus_stays_put_while_a_refused_form_is_corrected(qtbot, demo_ctx: ServiceContext) -> None:
+    """After a refused save, messages update as you type, but the cursor is never moved:
+    keystrokes meant for Phone must not land in Website."""
+    dialog = NewClientDialog(demo_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.website.setText("not a website")
+    _save(dialog)  # refused: no name, bad website; the first invalid field gets focus
+    assert dialog.focusWidget() is dialog.name
+    dialog.phone.setFocus()
+    qtbot.waitUntil(dialog.phone.hasFocus)
+    qtbot.keyClicks(dialog.phone, "+1 512 555")
+    assert dialog.phone.hasFocus()
+    assert dialog.phone.text() == "+1 512 555"
+    assert dialog.website.text() == "not a website"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.mail.account import KEYRING_SERVICE
 from app.mail.secrets import PasswordStore
@@ -408,3 +409,25 @@ def test_test_email_to_a_server_that_is_not_there(qtbot, account_panel: EmailAcc
         account_panel.send_test_email()
     assert finished.args[0] is False
     assert f"127.0.0.1:{port}" in finished.args[1]
+
+
+def test_focus_stays_on_the_test_button_while_and_after_sending(
+    qtbot, account_panel: EmailAccountPanel
+):
+    """Disabling the button while sending must not hand focus to Agency name (text selected),
+    where the next keystroke would replace the value."""
+    account_panel.show()
+    qtbot.waitExposed(account_panel)
+    with SmtpTestServer("none") as relay:
+        point_at(account_panel, relay)
+        account_panel.test_address.setText("me@agency.test")
+        account_panel.test_button.setFocus()
+        qtbot.waitUntil(account_panel.test_button.hasFocus)
+        before = account_panel.from_name.text()
+        with qtbot.waitSignal(account_panel.test_finished, timeout=10_000):
+            qtbot.keyClick(account_panel.test_button, Qt.Key.Key_Space)
+            focused = QApplication.focusWidget()
+            assert focused is not None and not isinstance(focused, QLineEdit)
+        assert account_panel.test_button.hasFocus()
+        qtbot.keyClicks(account_panel, "x")  # a stray keystroke changes no field
+        assert account_panel.from_name.text() == before

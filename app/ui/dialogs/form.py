@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,6 +38,7 @@ class FormDialog(QDialog):
         self.side_changes: list[Changes] = []  # from dialogs opened from this one
         self._attempted = False  # after a refused save, messages update as the user types
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self._shown_once = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
         layout.setSpacing(12)
@@ -106,7 +109,25 @@ class FormDialog(QDialog):
             return self.general_error.text() if not self.general_error.isHidden() else ""
         return widget_error[1].text() if not widget_error[1].isHidden() else ""
 
-    def show_errors(self, errors: Mapping[str, str]) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
+        """Typing starts in the first field: never lost, and Space never presses Save."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            first = next(
+                (
+                    widget
+                    for widget, _error in self._fields.values()
+                    if widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+                ),
+                None,
+            )
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_errors(self, errors: Mapping[str, str], focus_first: bool = False) -> None:
+        """Show each field's message; ``focus_first`` (after Save) moves to the first
+        invalid field. While the user types, focus stays where they are."""
         unplaced = []
         first_invalid: QWidget | None = None
         for name, (widget, label) in self._fields.items():
@@ -121,7 +142,7 @@ class FormDialog(QDialog):
                 unplaced.append(message)
         self.general_error.setText("\n".join(unplaced))
         self.general_error.setVisible(bool(unplaced))
-        if first_invalid is not None:
+        if focus_first and first_invalid is not None:
             first_invalid.setFocus()
 
     def collect(self) -> Any:
@@ -135,12 +156,12 @@ class FormDialog(QDialog):
         errors = data.validate()
         self._attempted = True
         if errors:
-            self.show_errors(errors)
+            self.show_errors(errors, focus_first=True)
             return
         try:
             self.outcome = self.save(data)
         except ValidationError as exc:
-            self.show_errors(exc.errors)
+            self.show_errors(exc.errors, focus_first=True)
             return
         self.show_errors({})
         super().accept()

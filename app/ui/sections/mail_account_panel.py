@@ -79,6 +79,8 @@ class EmailAccountPanel(FormPanel):
         self._send_test = send_test or _default_sender
         self._saved = AccountSettings()
         self._relays: set[_Relay] = set()
+        self._refocus_test = False  # the test button had focus when a test began
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # can hold focus while the button waits
 
         self.host = QLineEdit()
         self.host.setPlaceholderText("smtp.example.com")
@@ -345,6 +347,11 @@ class EmailAccountPanel(FormPanel):
             return False
         account = data.to_settings()
         typed = self.password.text() or None
+        # A disabled button hands its focus to the next field (Agency name, text selected),
+        # and the next keystroke would replace it: keep focus here, give it back when done.
+        self._refocus_test = self.test_button.hasFocus()
+        if self._refocus_test:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
         self.test_button.setEnabled(False)
         self.test_result.setProperty("role", "muted")
         self.test_result.setText(f"Sending a test email to {to_address}…")
@@ -364,6 +371,9 @@ class EmailAccountPanel(FormPanel):
         relay = self.sender()
         self._relays.discard(relay)  # type: ignore[arg-type]
         self.test_button.setEnabled(True)
+        if self._refocus_test and self.hasFocus():
+            self.test_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._refocus_test = False
         self._show_test_result(ok, message)
 
     def _show_test_result(self, ok: bool, message: str) -> None:

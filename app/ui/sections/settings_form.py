@@ -48,8 +48,11 @@ class FieldForm(QFormLayout):
         self.addRow(label, holder)
         self.fields[name] = (widget, error)
 
-    def show_errors(self, errors: Mapping[str, str]) -> list[str]:
-        """Show each message under its field; return the messages that have no field."""
+    def show_errors(self, errors: Mapping[str, str], focus_first: bool = False) -> list[str]:
+        """Show each message under its field; return the messages that have no field.
+
+        ``focus_first`` (after Save) moves to the first invalid field; while the user types,
+        focus stays where they are."""
         first: QWidget | None = None
         for name, (widget, label) in self.fields.items():
             message = errors.get(name, "")
@@ -58,7 +61,7 @@ class FieldForm(QFormLayout):
             set_invalid(widget, bool(message))
             if message and first is None:
                 first = widget
-        if first is not None:
+        if focus_first and first is not None:
             first.setFocus()
         return [message for name, message in errors.items() if name not in self.fields]
 
@@ -125,13 +128,13 @@ class FormPanel(QGroupBox):
         errors = data.validate()
         self._attempted = True
         if errors:
-            self.form.show_errors(errors)
+            self.form.show_errors(errors, focus_first=True)
             self.saved_note.setText(NOT_SAVED_TEXT)
             return None
         try:
             result = save(self.services, data)
         except ValidationError as exc:
-            self.form.show_errors(exc.errors)
+            self.form.show_errors(exc.errors, focus_first=True)
             self.saved_note.setText(NOT_SAVED_TEXT)
             return None
         self.form.show_errors({})
