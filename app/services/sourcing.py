@@ -154,10 +154,19 @@ def parse_profile(url: str | None, text: str | None, default_region: str = "US")
             seen.add(found.lower())
             links.append(found)
     title, employer = parsed.current_title, parsed.current_employer
+    headline = _profile_headline(body)
+    if not title and not employer and headline is not None:
+        title, employer = headline
     if not title and not employer and parsed.employers:
         latest = parsed.employers[0]
         if (latest.end or "").lower() == "present":
             title, employer = latest.title, latest.company
+    skills = list(parsed.skills)
+    known = {skill.casefold() for skill in skills}
+    for skill in _listed_skills(body):
+        if skill.casefold() not in known:
+            known.add(skill.casefold())
+            skills.append(skill)
     draft = SourcedDraft(
         first_name=first or "",
         last_name=last or "",
@@ -166,9 +175,9 @@ def parse_profile(url: str | None, text: str | None, default_region: str = "US")
         location=parsed.location,
         current_title=title,
         current_employer=employer,
-        headline=None,
+        headline=f"{title} at {employer}" if headline is not None else None,
         links=tuple(links),
-        skills=tuple(parsed.skills),
+        skills=tuple(skills),
         experiences=tuple(
             (e.company or "", e.title, e.start, e.end)
             for e in parsed.employers
@@ -177,6 +186,40 @@ def parse_profile(url: str | None, text: str | None, default_region: str = "US")
         warnings=(*warnings, *parsed.warnings),
     )
     return fitted(draft)
+
+
+# A profile's headline: "Senior Data Engineer at Dell Technologies" (or "@"). Both parts start
+# with a capital or a digit, so prose such as "Looking at new roles" is not taken for one.
+_HEADLINE = re.compile(
+    r"^(?P<title>[A-Z0-9][^@|\n]{1,100}?)\s+(?:at|@)\s+(?P<employer>[A-Z0-9][^\n]{1,100})$"
+)
+# "Skills: Python, Spark, Airflow" (also "Top skills", and ; • · | as separators).
+_SKILLS_LINE = re.compile(r"^(?:top\s+)?skills\s*[:\-–—]\s*(?P<list>.+)$", re.IGNORECASE)
+_SKILL_SEPARATORS = re.compile(r"\s*[,;•·|]\s*")
+HEADLINE_LINES = 8  # a headline sits right under the name
+
+
+def _profile_headline(text: str) -> tuple[str, str] | None:
+    """Title and employer from a pasted profile's headline line, if it has one."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines[:HEADLINE_LINES]:
+        found = _HEADLINE.match(line)
+        if found:
+            return found.group("title").strip(" ,-–—"), found.group("employer").strip(" .,")
+    return None
+
+
+def _listed_skills(text: str) -> list[str]:
+    """Skills named on a "Skills:" line of a pasted profile."""
+    skills: list[str] = []
+    for line in text.splitlines():
+        found = _SKILLS_LINE.match(line.strip())
+        if found:
+            for part in _SKILL_SEPARATORS.split(found.group("list")):
+                name = part.strip(" .")
+                if 1 <= len(name) <= 60:
+                    skills.append(name)
+    return skills
 
 
 def fitted(draft: SourcedDraft) -> SourcedDraft:

@@ -173,3 +173,26 @@ def test_the_recruiters_long_edits_are_refused_per_field(ctx: ServiceContext) ->
         "email": "At most 254 characters.",
         "skills": "At most 120 characters.",
     }
+
+
+def test_a_profile_headline_and_skills_line_fill_title_employer_and_skills() -> None:
+    draft = parse_profile(
+        "https://www.linkedin.com/in/jane-roe",
+        "Jane Roe\nSenior Data Engineer at Dell Technologies\nAustin, Texas\n"
+        "Skills: Python, Spark, Airflow\njane.roe@example.com\n",
+    )
+    assert (draft.current_title, draft.current_employer) == (
+        "Senior Data Engineer",
+        "Dell Technologies",
+    )
+    assert draft.headline == "Senior Data Engineer at Dell Technologies"
+    assert {"Python", "Spark", "Airflow"} <= set(draft.skills)
+    assert len({skill.casefold() for skill in draft.skills}) == len(draft.skills)
+
+
+def test_prose_with_at_is_not_taken_for_a_headline() -> None:
+    draft = parse_profile(None, "Bob Stone\nLooking at new roles in Denver\nbob@example.com\n")
+    assert draft.current_title is None and draft.current_employer is None
+    at_sign = parse_profile(None, "Ana Ruiz\nStaff Engineer @ Northwind\nTop skills: Go; Rust\n")
+    assert (at_sign.current_title, at_sign.current_employer) == ("Staff Engineer", "Northwind")
+    assert {"Go", "Rust"} <= set(at_sign.skills)
