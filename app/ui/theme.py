@@ -522,13 +522,23 @@ QLineEdit:read-only, QPlainTextEdit:read-only, QTextEdit:read-only {{
 {_selectors('[invalid="true"]:focus')} {{
     border: 2px solid {p.danger};
 }}
+QComboBox {{
+    /* A plain list below the field, sized to its items: no scroll arrows over a short list,
+       no blank band under a long one. */
+    combobox-popup: 0;
+}}
 QComboBox QAbstractItemView {{
     background-color: {p.surface};
     border: 1px solid {p.border_strong};
     border-radius: 0px;
-    padding: 4px;
+    padding: 0px;
+    outline: 0;
     selection-background-color: {p.selection};
     selection-color: {p.selection_text};
+}}
+QComboBox QAbstractItemView::item {{
+    min-height: 24px;
+    padding: 2px 8px;
 }}
 QCheckBox, QRadioButton {{
     spacing: 8px;

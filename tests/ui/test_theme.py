@@ -178,3 +178,29 @@ def test_set_invalid_toggles_the_property(qtbot) -> None:
     assert field.property("invalid") is True
     set_invalid(field, False)
     assert field.property("invalid") is False
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("items", [3, 6])
+def test_a_combo_popup_shows_every_item_and_no_blank_band(
+    themed_app: QApplication, qtbot, mode: str, items: int
+) -> None:
+    """The three-item Theme combo once hid "Dark" behind a scroll arrow; long lists had an
+    empty band under the last item."""
+    from PySide6.QtWidgets import QComboBox
+
+    apply_theme(themed_app, mode)
+    combo = QComboBox()
+    combo.addItems([f"Choice {n}" for n in range(items)])
+    qtbot.addWidget(combo)
+    combo.show()
+    qtbot.waitExposed(combo)
+    combo.showPopup()
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    rows = sum(view.sizeHintForRow(row) for row in range(items))
+    assert not view.verticalScrollBar().isVisible()
+    assert rows <= view.viewport().height() <= rows + 4
+    last = view.visualRect(combo.model().index(items - 1, 0))
+    assert view.viewport().rect().contains(last)
+    combo.hidePopup()
