@@ -314,12 +314,14 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if icon:
             action.setIcon(self.icons.get(icon))
+            self._themed_actions.append((action, icon))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def _build_menus(self) -> None:
+        self._themed_actions: list[tuple[QAction, str]] = []  # icons redrawn on a theme change
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         self.new_job_action = self._action("New &job…", self.new_job, "Ctrl+N", "briefcase")
@@ -350,9 +352,11 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setIcon(self.icons.get("undo-2"))
+        self._themed_actions.append((self.undo_action, "undo-2"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.redo_action.setIcon(self.icons.get("redo-2"))
+        self._themed_actions.append((self.redo_action, "redo-2"))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
 
@@ -513,7 +517,26 @@ class MainWindow(QMainWindow):
         self.icons = IconProvider(resources_dir(), palette)
         for row, (key, _label) in enumerate(SECTIONS):
             self.navigation.item(row).setIcon(self.icons.navigation(key))
+        for action, name in self._themed_actions:
+            action.setIcon(self.icons.get(name))
         self._save_settings(theme=mode)
+        # After the signal that asked for it has returned (it may come from a section).
+        QTimer.singleShot(0, self._rebuild_sections)
+
+    def _rebuild_sections(self) -> None:
+        """Sections paint with the palette and icons they were built with (board cards, tool
+        buttons): after a theme change, build the ones already made again, in the new one."""
+        shown = self.stack.currentWidget()
+        board = self.sections.get("job_board")
+        board_job = getattr(board, "job_id", None) if shown is board else None
+        for widget in self.sections.values():
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.sections.clear()
+        if board_job is not None:
+            self.open_job_board(board_job)
+        else:
+            self._show_row(self.navigation.currentRow())
 
     def about(self) -> None:
         QMessageBox.about(
