@@ -29,6 +29,7 @@ from app.cli_support import (
     record_id,
 )
 from app.paths import AppPaths, resolve_paths
+from app.wording import plural
 
 if TYPE_CHECKING:
     from app.mail.account import AccountSettings
@@ -265,7 +266,7 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
         name, about, snippet = printable(hit.name), printable(about), printable(hit.snippet)
         print(f"#{hit.candidate_id:<7} {name:<28} {about}\n         {snippet}")
     shown = len(result.hits)
-    print(f"{shown} of {result.total} candidate(s) shown.", file=sys.stderr)
+    print(f"{shown} of {plural(result.total, 'candidate')} shown.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -332,9 +333,10 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
     failed = sum(u.state == "failed" for u in finals.values())
     cancelled = sum(u.state == "cancelled" for u in finals.values())
     print(
-        f"{len(finals)} file(s): {sum(r.created for r in results)} new candidate(s), "
+        f"{plural(len(finals), 'file')}: "
+        f"{plural(sum(r.created for r in results), 'new candidate')}, "
         f"{sum(not r.created and not r.duplicate_document for r in results)} updated, "
-        f"{sum(r.duplicate_document for r in results)} duplicate(s), {failed} failed"
+        f"{plural(sum(r.duplicate_document for r in results), 'duplicate')}, {failed} failed"
         + (f", {cancelled} cancelled." if cancelled else ".")
     )
     if interrupted:
@@ -438,7 +440,7 @@ def _outbox_list(database: Database, args: argparse.Namespace) -> int:
         if row.last_error:
             print(f"         {printable(' '.join(row.last_error.split()))}")
     total = sum(counts.get(state, 0) for state in (args.state or OUTBOX_STATES))
-    print(f"{len(rows)} of {total} message(s) shown.", file=sys.stderr)
+    print(f"{len(rows)} of {plural(total, 'message')} shown.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -495,7 +497,8 @@ def _outbox_dispatch(database: Database, args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     if result.recovered:
         print(
-            f"hirebench outbox: {result.recovered} message(s) were being sent when Hirebench "
+            f"hirebench outbox: {plural(result.recovered, 'message')} "
+            f"{'was' if result.recovered == 1 else 'were'} being sent when Hirebench "
             "last stopped; they are 'unknown' until you check whether they arrived.",
             file=sys.stderr,
         )

@@ -62,7 +62,7 @@ def test_imports_a_folder_and_exits_0(
     assert sorted(line.split()[0] for line in out[:2]) == ["done", "done"]
     assert all("new candidate #" in line for line in out[:2])
     assert any(str(inbox / "maria.txt") in line for line in out)
-    assert out[2] == "2 file(s): 2 new candidate(s), 0 updated, 0 duplicate(s), 0 failed."
+    assert out[2] == "2 files: 2 new candidates, 0 updated, 0 duplicates, 0 failed."
     assert sqlite_rows(db_path, "SELECT count(*) FROM candidates") == [(2,)]
     stored = [p for p in paths.documents_dir.rglob("*") if p.is_file()]
     assert len(stored) == 2
@@ -77,7 +77,7 @@ def test_the_same_files_again_are_duplicates(
     out = lines_of(capsys.readouterr().out)
     assert [line.split()[0] for line in out[:2]] == ["duplicate", "duplicate"]
     assert "already imported" in out[0]
-    assert out[-1].endswith("2 duplicate(s), 0 failed.")
+    assert out[-1].endswith("2 duplicates, 0 failed.")
     assert sqlite_rows(db_path, "SELECT count(*) FROM documents") == [(2,)]
 
 
@@ -91,7 +91,7 @@ def test_a_failed_file_is_explained_and_exits_1(
     failed = {line.split()[1].rstrip(":"): line for line in out if line.startswith("failed")}
     assert set(failed) == {str(inbox / "photo.png"), str(inbox / "broken.docx")}
     assert "Unsupported file type .png" in failed[str(inbox / "photo.png")]
-    assert out[-1] == "4 file(s): 2 new candidate(s), 0 updated, 0 duplicate(s), 2 failed."
+    assert out[-1] == "4 files: 2 new candidates, 0 updated, 0 duplicates, 2 failed."
 
 
 def test_job_and_stage_place_the_candidates(

@@ -110,7 +110,7 @@ def test_lists_counts_and_messages(
     assert lines[0] == "queued 3  sending 0  sent 0  failed 0  cancelled 0  unknown 0"
     assert sum("queued" in line and "Hello" in line for line in lines[1:]) == 3
     assert "Cleo Smith <cleo@example.com>" in captured.out
-    assert "3 of 3 message(s) shown." in captured.err
+    assert "3 of 3 messages shown." in captured.err
 
 
 def test_json_with_a_state_filter(

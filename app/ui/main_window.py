@@ -83,7 +83,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.sections: dict[str, QWidget] = {}
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"{APP_NAME} — {workspace.database.path.name}")
+        # Qt adds " — Hirebench" (the application's display name) itself.
+        self.setWindowTitle(workspace.database.path.name)
         self.setMinimumSize(QSize(760, 520))
 
         self.navigation = QListWidget()

@@ -26,6 +26,7 @@ from app.bootstrap import open_workspace
 from app.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, run
 from app.paths import AppPaths
 from app.store.db import DatabaseError
+from app.wording import plural
 from tests.support import integrity_ok, sqlite_rows
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -471,11 +472,11 @@ def test_ctrl_c_stops_an_import_with_a_line_per_file_and_a_summary(
     *per_file, summary = [line.rstrip("\n") for line in seen] + out.splitlines()
     named = [line.split(" ", 1)[1].strip().rsplit(": ", 1)[0] for line in per_file]
     assert len(named) == len(set(named)) and all(name.startswith(str(inbox)) for name in named)
-    assert summary.startswith(f"{len(per_file)} file(s): ")
+    assert summary.startswith(plural(len(per_file), "file") + ": ")
     done = sum(line.startswith("done ") for line in per_file)
     assert done < 300, "Ctrl-C came too late to stop anything"
     assert sqlite_rows(target, "SELECT count(*) FROM candidates") == [(done,)]
-    assert f"{done} new candidate(s)" in summary
+    assert plural(done, "new candidate") in summary
     assert integrity_ok(target)
 
 
@@ -511,7 +512,7 @@ def test_an_imported_file_name_cannot_forge_output_lines(
     assert sorted(line.split()[0] for line in lines[:2]) == ["done", "done"]
     evil = [line for line in lines if "evil" in line]
     assert evil == [f"done       {inbox / EVIL_SHOWN}: new candidate #{evil[0].rsplit('#')[1]}"]
-    assert lines[2] == "2 file(s): 2 new candidate(s), 0 updated, 0 duplicate(s), 0 failed."
+    assert lines[2] == "2 files: 2 new candidates, 0 updated, 0 duplicates, 0 failed."
 
 
 def test_a_missing_database_with_control_characters_in_its_name_is_named_escaped(
@@ -561,7 +562,7 @@ def test_search_prints_stored_control_characters_escaped(
     assert lines[0].startswith(f"#{older_data:<7} ")
     assert "Zed\\x1b[2J Quuxley\\r\\nforged line" in lines[0]
     assert "Boss\\x1b]0;owned\\x07" in lines[0]
-    assert outcome.err == "1 of 1 candidate(s) shown.\n"
+    assert outcome.err == "1 of 1 candidate shown.\n"
 
 
 def test_search_json_keeps_the_stored_value_and_no_raw_control_character(

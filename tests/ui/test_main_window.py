@@ -208,3 +208,9 @@ def test_a_window_closed_before_mail_starts_never_starts_it(qtbot, workspace, ic
     assert main._mail is None
     assert {t for t in threading.enumerate() if t.name == "outbox-dispatcher"} == before
     main.deleteLater()
+
+
+def test_the_window_title_names_the_database_once(window: MainWindow, workspace) -> None:
+    """Qt appends the application's name to the title itself: ours must not repeat it."""
+    assert window.windowTitle() == workspace.database.path.name
+    assert window.windowTitle().count("Hirebench") == 0
