@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -98,6 +99,14 @@ class Card:
         haystack = " ".join((self.name, *self.tags, *skills)).lower()
         return all(word in haystack for word in words)
 
+    def days_in_stage(self, now: dt.datetime) -> int:
+        return max(0, (now - self.stage_entered_at).days)
+
+    def is_overdue(self, sla_days: int | None, now: dt.datetime) -> bool:
+        """Past its stage's SLA: more whole days in the stage than the SLA allows. The one
+        rule behind the red flag on a card and the board's count of late cards."""
+        return bool(sla_days) and self.days_in_stage(now) > (sla_days or 0)
+
 
 @dataclass(frozen=True)
 class Board:
@@ -111,6 +120,14 @@ class Board:
     stage_by_job_and_name: dict[tuple[int, str], int] | None = None
     # Combined boards: applications per column in all, when not every card was loaded.
     totals: dict[str, int] | None = None
+    # Each stage's SLA in days (stages without one left out). On a combined board a column
+    # gathers the stages of many jobs, each with its own SLA, so a card is judged by the
+    # SLA of its own stage, never by the column's.
+    sla_days_by_stage: dict[int, int] = field(default_factory=dict)
+
+    def sla_days(self, card: Card) -> int | None:
+        """The SLA of the card's own stage (None: that stage has none)."""
+        return self.sla_days_by_stage.get(card.stage_id)
 
 
 def load_board(ctx: ServiceContext, job_id: int) -> Board:
@@ -136,7 +153,17 @@ def load_board(ctx: ServiceContext, job_id: int) -> Board:
         )
         application = Application.__table__.c
         cards = _cards(session, application.job_id == job_id, job.title, job.name)
-    return Board(title=f"{job.title} — {job.name}", stages=stages, cards=cards, job_id=job_id)
+    return Board(
+        title=f"{job.title} — {job.name}",
+        stages=stages,
+        cards=cards,
+        job_id=job_id,
+        sla_days_by_stage=_sla_days(stages),
+    )
+
+
+def _sla_days(stages: Iterable[StageInfo]) -> dict[int, int]:
+    return {stage.id: stage.sla_days for stage in stages if stage.sla_days}
 
 
 def load_pipeline(
@@ -177,8 +204,10 @@ def load_pipeline(
         columns: dict[str, StageInfo] = {}
         totals: dict[str, int] = defaultdict(int)
         by_job_and_name: dict[tuple[int, str], int] = {}
+        every_stage: list[StageInfo] = []
         for row in rows:
             info = StageInfo(*row[:6])
+            every_stage.append(info)
             by_job_and_name[(info.job_id, info.name)] = info.id
             columns.setdefault(info.name, info)
             totals[info.name] += row[6]
@@ -205,6 +234,7 @@ def load_pipeline(
         cards=cards,
         stage_by_job_and_name=by_job_and_name,
         totals=dict(totals),
+        sla_days_by_stage=_sla_days(every_stage),
     )
 
 
@@ -305,12 +335,23 @@ def _names_by_candidate(
     return {candidate_id: tuple(sorted(names.split(SEPARATOR))) for candidate_id, names in rows}
 
 
+class Replay(Enum):
+    """A move that takes back (undo) or repeats (redo) an earlier one."""
+
+    UNDO = "Undo"
+    REDO = "Redo"
+
+
 @dataclass(frozen=True)
 class MoveRequest:
     """Where one application should go.
 
     ``before_application_id`` places it just above that card (None: at the end of the
     column); ``position`` instead restores an exact position (undo).
+
+    ``replay`` marks an undo or redo: the application gets back ``stage_entered_at`` (its
+    time in the stage is not reset by taking a move back), and the stage change written
+    says "Undo of …" or "Redo of …", so that the history shows what really happened.
     """
 
     application_id: int
@@ -319,6 +360,8 @@ class MoveRequest:
     before_application_id: int | None = None
     position: float | None = None
     rejection_reason: str | None = None
+    replay: Replay | None = None
+    stage_entered_at: dt.datetime | None = None
 
     def cleaned_reason(self) -> str | None:
         """The rejection reason as stored: one line, control characters and bidi overrides
@@ -430,6 +473,7 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
         "stage_id": application.stage_id,
         "board_position": application.board_position,
         "rejection_reason": application.rejection_reason,
+        "stage_entered_at": application.stage_entered_at.isoformat(),
     }
     from_stage_id = application.stage_id
     changes_stage = target.id != from_stage_id
@@ -442,9 +486,14 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
     if changes_stage:
         now = utc_now()
         application.stage_id = target.id
-        application.stage_entered_at = now
+        application.stage_entered_at = request.stage_entered_at or now
         application.rejection_reason = reason if target.kind is StageKind.REJECTED else None
         source = session.get(Stage, from_stage_id)
+        if request.replay is None:
+            note = application.rejection_reason
+            subject = _activity_subject(source, target, application.rejection_reason)
+        else:
+            note = subject = replay_note(request.replay, source, target)
         session.add(
             StageChange(
                 application_id=application.id,
@@ -452,7 +501,7 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
                 to_stage_id=target.id,
                 changed_at=now,
                 changed_by_id=tx.actor.user_id,
-                reason=application.rejection_reason,
+                reason=note,
             )
         )
         session.add(
@@ -460,7 +509,7 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
                 candidate_id=application.candidate_id,
                 application_id=application.id,
                 kind=ActivityKind.STAGE_CHANGE,
-                subject=_activity_subject(source, target, application.rejection_reason),
+                subject=subject,
                 occurred_at=now,
                 user_id=tx.actor.user_id,
             )
@@ -476,8 +525,11 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
         "stage_id": application.stage_id,
         "board_position": application.board_position,
         "rejection_reason": application.rejection_reason,
+        "stage_entered_at": application.stage_entered_at.isoformat(),
     }
     action = "application.move" if changes_stage else "application.reorder"
+    if request.replay is not None:
+        action += f".{request.replay.name.lower()}"
     tx.audit(action, "application", application.id, before=before, after=after)
     tx.changed("applications", application.id)
     tx.changed("jobs", application.job_id)
@@ -496,6 +548,23 @@ def _activity_subject(source: Stage | None, target: Stage, reason: str | None) -
     else:
         subject = f"Moved from {origin} to {target.name}"
     return fit(subject, LIMITS["activity_subject"]) or subject
+
+
+# How the reason of a stage change written by undo begins: such a row and the move it took
+# back cancel out (a hire undone is no hire).
+UNDO_PREFIX = f"{Replay.UNDO.value} of "
+
+
+def replay_note(replay: Replay, source: Stage | None, target: Stage) -> str:
+    """What a stage change made by undo or redo says, in ``stage_changes.reason``.
+
+    An undo moves the card back from ``source`` to ``target``: it takes back the move from
+    ``target`` to ``source``. A redo repeats the move from ``source`` to ``target``.
+    """
+    current = source.name if source else "?"
+    first, second = (target.name, current) if replay is Replay.UNDO else (current, target.name)
+    note = f"{replay.value} of move from {first} to {second}"
+    return fit(note, MAX_REJECTION_REASON) or note  # stage_changes.reason's size
 
 
 def _position_before(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
 from app.services.context import ServiceContext
 from app.services.pipeline import (
     MAX_REJECTION_REASON,
+    UNDO_PREFIX,
     MoveRequest,
+    Replay,
     VersionConflictError,
     load_board,
     load_pipeline,
@@ -16,6 +20,7 @@ from app.services.pipeline import (
     skills_for_board,
     stage_history,
 )
+from app.services.stages import set_stage_sla
 from app.services.unit_of_work import ValidationError
 from app.store.database import Database
 from app.store.models import (
@@ -247,6 +252,110 @@ def test_combined_pipeline_covers_open_jobs_and_maps_stage_names(demo_ctx: Servi
     assert mapping[(card.job_id, "Applied")] != mapping.get((card.job_id, "Hired"))
     owner_board = load_pipeline(demo_ctx, owner_id=1)
     assert 0 < len(owner_board.cards) < len(board.cards)
+
+
+def test_combined_board_judges_each_card_by_its_own_stage_sla(demo_ctx: ServiceContext) -> None:
+    board = load_pipeline(demo_ctx)
+    job_ids = sorted({card.job_id for card in board.cards})
+    assert len(job_ids) > 1
+    # Give one job's Applied stage a different SLA from the other jobs' Applied stages.
+    relaxed = board.stage_by_job_and_name[(job_ids[-1], "Applied")]
+    set_stage_sla(demo_ctx, relaxed, 90)
+    board = load_pipeline(demo_ctx)
+    with demo_ctx.read() as session:
+        sla = dict(session.execute(select(Stage.id, Stage.sla_days)).all())
+    assert {board.sla_days(card) for card in board.cards} >= {3, 90}
+    for card in board.cards:
+        assert board.sla_days(card) == sla[card.stage_id]
+    now = dt.datetime.now(dt.UTC)
+    late = [c for c in board.cards if c.is_overdue(board.sla_days(c), now)]
+    assert len({c.job_id for c in late}) > 1  # not only one job's cards
+
+
+def _late_card(ctx: ServiceContext):
+    """A card long past its active stage's SLA, and the next stage of its job."""
+    board = load_board(ctx, _busiest_job(ctx))
+    now = dt.datetime.now(dt.UTC)
+    active = [s for s in board.stages if s.kind is StageKind.ACTIVE]
+    card = next(
+        c
+        for c in board.cards
+        if c.stage_id in {s.id for s in active[:-1]} and c.is_overdue(board.sla_days(c), now)
+    )
+    following = active[[s.id for s in active].index(card.stage_id) + 1]
+    return board, card, following
+
+
+def _last_change(ctx: ServiceContext, application_id: int) -> StageChange:
+    with ctx.read() as session:
+        return session.scalars(
+            select(StageChange)
+            .where(StageChange.application_id == application_id)
+            .order_by(StageChange.id.desc())
+        ).first()
+
+
+def test_undo_and_redo_put_back_the_time_in_stage_and_say_so(demo_ctx: ServiceContext) -> None:
+    board, card, following = _late_card(demo_ctx)
+    origin = next(s for s in board.stages if s.id == card.stage_id)
+    moved = move_applications(
+        demo_ctx, [MoveRequest(card.application_id, card.version, following.id)]
+    ).value
+    before, after = moved.before[0], moved.after[0]
+    assert before.stage_entered_at == card.stage_entered_at
+    assert after.stage_entered_at > card.stage_entered_at  # a real move starts the clock
+    undone = move_applications(
+        demo_ctx,
+        [
+            MoveRequest(
+                card.application_id,
+                after.version,
+                before.stage_id,
+                position=before.board_position,
+                replay=Replay.UNDO,
+                stage_entered_at=before.stage_entered_at,
+            )
+        ],
+    ).value.after[0]
+    assert undone.stage_entered_at == card.stage_entered_at
+    reloaded = load_board(demo_ctx, board.job_id)
+    [again] = [c for c in reloaded.cards if c.application_id == card.application_id]
+    now = dt.datetime.now(dt.UTC)
+    assert again.stage_entered_at == card.stage_entered_at
+    assert again.days_in_stage(now) == card.days_in_stage(now)
+    assert again.is_overdue(reloaded.sla_days(again), now)  # still flagged
+    change = _last_change(demo_ctx, card.application_id)
+    assert (change.from_stage_id, change.to_stage_id) == (following.id, origin.id)
+    assert change.reason == f"Undo of move from {origin.name} to {following.name}"
+    assert change.reason.startswith(UNDO_PREFIX)
+    with demo_ctx.read() as session:
+        audit = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        activity = session.scalars(select(Activity).order_by(Activity.id.desc())).first()
+    assert audit.action == "application.move.undo"
+    assert audit.after["stage_entered_at"] == card.stage_entered_at.isoformat()
+    assert activity.subject == change.reason
+    redone = move_applications(
+        demo_ctx,
+        [
+            MoveRequest(
+                card.application_id,
+                undone.version,
+                after.stage_id,
+                position=after.board_position,
+                replay=Replay.REDO,
+                stage_entered_at=after.stage_entered_at,
+            )
+        ],
+    ).value.after[0]
+    assert redone.stage_entered_at == after.stage_entered_at
+    assert _last_change(demo_ctx, card.application_id).reason == (
+        f"Redo of move from {origin.name} to {following.name}"
+    )
+    assert stage_history(demo_ctx, card.application_id)[-3:] == [
+        (origin.id, following.id),
+        (following.id, origin.id),
+        (origin.id, following.id),
+    ]
 
 
 # ---- rejection reasons: cleaned and capped (issue #10) -------------------------------------

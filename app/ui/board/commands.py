@@ -2,8 +2,9 @@
 
 A move is carried out through the service before its command is pushed, so a refused move
 (version conflict, missing reason) never lands on the undo stack. Undo and redo are moves
-too: they go through the same service, write their own StageChange history, and are refused
-the same way if the application changed meanwhile.
+too: they go through the same service, write their own StageChange history (marked "Undo
+of …" / "Redo of …"), put back the time the card entered its stage, and are refused the same
+way if the application changed meanwhile.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from app.services.pipeline import (
     MovedCard,
     MoveRequest,
     MoveResult,
+    Replay,
     VersionConflictError,
     move_applications,
 )
@@ -26,7 +28,10 @@ Applied = Callable[[Outcome[MoveResult], dict[int, int | None]], None]
 Failed = Callable[[Exception], None]
 
 
-def _restore(states: tuple[MovedCard, ...], versions: dict[int, int]) -> list[MoveRequest]:
+def _restore(
+    states: tuple[MovedCard, ...], versions: dict[int, int], replay: Replay
+) -> list[MoveRequest]:
+    """Requests that put each application back exactly as ``states`` recorded it."""
     return [
         MoveRequest(
             application_id=state.application_id,
@@ -34,6 +39,8 @@ def _restore(states: tuple[MovedCard, ...], versions: dict[int, int]) -> list[Mo
             to_stage_id=state.stage_id,
             position=state.board_position,
             rejection_reason=state.rejection_reason,
+            replay=replay,
+            stage_entered_at=state.stage_entered_at,
         )
         for state in states
     ]
@@ -62,14 +69,14 @@ class MoveCommand(QUndoCommand):
         if self._first_redo:  # already carried out before being pushed
             self._first_redo = False
             return
-        self._run(self.result.after)
+        self._run(self.result.after, Replay.REDO)
 
     def undo(self) -> None:
-        self._run(self.result.before)
+        self._run(self.result.before, Replay.UNDO)
 
-    def _run(self, target: tuple[MovedCard, ...]) -> None:
+    def _run(self, target: tuple[MovedCard, ...], replay: Replay) -> None:
         try:
-            done = move_applications(self.services, _restore(target, self._versions))
+            done = move_applications(self.services, _restore(target, self._versions, replay))
         except (VersionConflictError, ValidationError) as exc:
             self.setObsolete(True)  # the stack drops a command that can no longer apply
             self.failed(exc)

@@ -9,22 +9,14 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.services.pipeline import Card, StageInfo
-from app.ui.board.model import CARD_ROLE, STAGE_ROLE
+from app.services.pipeline import Card
+from app.ui.board.model import CARD_ROLE, SLA_ROLE
 from app.ui.theme import Palette
 
 CARD_HEIGHT = 92
 COMBINED_EXTRA = 18
 MARGIN = 6
 PADDING = 10
-
-
-def days_in_stage(card: Card, now: dt.datetime) -> int:
-    return max(0, (now - card.stage_entered_at).days)
-
-
-def over_sla(card: Card, stage: StageInfo | None, now: dt.datetime) -> bool:
-    return bool(stage and stage.sla_days and days_in_stage(card, now) > stage.sla_days)
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -49,7 +41,7 @@ class CardDelegate(QStyledItemDelegate):
         card: Card | None = index.data(CARD_ROLE)
         if card is None:
             return
-        stage: StageInfo | None = index.data(STAGE_ROLE)
+        sla_days: int | None = index.data(SLA_ROLE)  # its own stage's, on combined boards too
         p = self.palette
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -119,8 +111,8 @@ class CardDelegate(QStyledItemDelegate):
         chip_height = small_metrics.height() + 4
         chip_y = inner.bottom() - chip_height
         x = inner.left()
-        days = days_in_stage(card, self.now)
-        late = over_sla(card, stage, self.now)
+        days = card.days_in_stage(self.now)
+        late = card.is_overdue(sla_days, self.now)
         label = f"{days}d in stage" if not card.rejection_reason else card.rejection_reason
         x = self._chip(
             painter,

@@ -27,6 +27,7 @@ from app.services.pipeline import Board, Card, MovedCard, StageInfo
 CARD_MIME = "application/x-hirebench-applications"
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
 STAGE_ROLE = Qt.ItemDataRole.UserRole + 2
+SLA_ROLE = Qt.ItemDataRole.UserRole + 3  # the SLA (days) of the card's own stage, or None
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -189,6 +190,8 @@ class ColumnModel(QAbstractListModel):
             return card
         if role == STAGE_ROLE:
             return self.state.column(self.key)
+        if role == SLA_ROLE:
+            return self.state.board.sla_days(card)
         if role == Qt.ItemDataRole.DisplayRole:
             return card.name
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -201,25 +201,22 @@ class BoardWidget(QWidget):
         self._update_summary()
 
     def _update_summary(self) -> None:
+        """How many cards the columns show, and how many of those are past their stage's
+        SLA: counted over every column, each card by its own stage's SLA, so the filter
+        box (and the owner and client choices that made the board) narrow both figures."""
         if self.state is None:
             return
         now = dt.datetime.now(dt.UTC)
-        # A card is late when it entered its stage before now minus the stage's SLA.
-        deadlines = {
-            stage.id: now - dt.timedelta(days=stage.sla_days + 1)
-            for stage in self.state.board.stages
-            if stage.sla_days
-        }
-        late = 0
-        if deadlines:
-            for card in self.state.cards.values():
-                deadline = deadlines.get(card.stage_id)
-                if deadline is not None and card.stage_entered_at <= deadline:
-                    late += 1
-        total = len(self.state.cards)
-        text = f"{total:,} {'applications' if self.state.combined else 'candidates'}"
+        board, cards = self.state.board, self.state.cards
+        shown = [cards[i] for column in self.columns for i in column.model.visible]
+        late = sum(1 for card in shown if card.is_overdue(board.sla_days(card), now))
+        loaded = len(cards)
+        noun = "application" if self.state.combined else "candidate"
+        text = f"{loaded:,} {noun}{'' if loaded == 1 else 's'}"
+        if len(shown) != loaded:
+            text = f"{len(shown):,} of {text} shown"
         if late:
-            text += f" · {late} past their stage's SLA"
+            text += f" · {late:,} past their stage's SLA"
         self.summary.setText(text)
 
     # ---- moves ------------------------------------------------------------------------------

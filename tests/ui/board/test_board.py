@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.services.context import ServiceContext
 from app.services.pipeline import Card, MoveRequest, load_board, move_applications
 from app.store.models import Application, Stage, StageChange, StageKind
-from app.ui.board.model import CARD_MIME, IntakeTarget
+from app.ui.board.model import CARD_MIME, SLA_ROLE, IntakeTarget
 from app.ui.board.view import BoardWidget, card_ids
 from app.ui.theme import LIGHT
 
@@ -340,10 +340,31 @@ def test_files_dropped_on_a_column_are_handed_to_intake(
 
 
 def test_sla_is_flagged(board: BoardWidget) -> None:
-    from app.ui.board.delegate import over_sla
-
     stages = {s.id: s for s in board.state.columns}
     now = board.columns[0].view.itemDelegate().now
-    late = [c for c in board.state.cards.values() if over_sla(c, stages[c.stage_id], now)]
+    late = [
+        c
+        for c in board.state.cards.values()
+        if stages[c.stage_id].sla_days and c.days_in_stage(now) > stages[c.stage_id].sla_days
+    ]
     assert late  # six months of demo history leaves some cards past their stage's SLA
     assert f"{len(late)} past their stage's SLA" in board.summary.text()
+    column = board.column(str(late[0].stage_id))
+    row = column.model.visible.index(late[0].application_id)
+    assert column.model.index(row).data(SLA_ROLE) == stages[late[0].stage_id].sla_days
+
+
+def test_the_late_count_follows_the_filter(board: BoardWidget) -> None:
+    now = board.columns[0].view.itemDelegate().now
+    board_data = board.state.board
+    late = [c for c in board.state.cards.values() if c.is_overdue(board_data.sla_days(c), now)]
+    name = late[0].name
+    board.filter.setText(name)
+    shown = [c for c in board.state.cards.values() if name.lower() in c.name.lower()]
+    late_shown = [c for c in shown if c.is_overdue(board_data.sla_days(c), now)]
+    total = len(board.state.cards)
+    assert board.summary.text() == (
+        f"{len(shown)} of {total} candidates shown · {len(late_shown)} past their stage's SLA"
+    )
+    board.filter.clear()
+    assert board.summary.text() == f"{total} candidates · {len(late)} past their stage's SLA"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 from sqlalchemy import select
 
 from app.services.pipeline import MoveRequest, load_board, move_applications
-from app.store.models import Application, Job, JobStatus
-from app.ui.board.model import IntakeTarget
+from app.store.models import Application, Job, JobStatus, Stage
+from app.ui.board.model import SLA_ROLE, IntakeTarget
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.main_window import MainWindow
 from app.ui.sections.jobs import ROW_ROLE
@@ -185,3 +186,79 @@ def test_a_hidden_board_reloads_when_shown_again(window: MainWindow, qtbot) -> N
     assert page.board.state is state_before  # hidden: not rebuilt
     window.stack.setCurrentWidget(page)  # shown again: the stale board reloads
     qtbot.waitUntil(lambda: page.board.state is not state_before)
+
+
+def _late_by_the_database(window: MainWindow, application_ids: set[int]) -> set[int]:
+    """The applications past their own stage's SLA, worked out from the tables."""
+    now = dt.datetime.now(dt.UTC)
+    with window.services.read() as session:
+        rows = session.execute(
+            select(Application.id, Application.stage_entered_at, Stage.sla_days)
+            .join(Stage, Stage.id == Application.stage_id)
+            .where(Application.id.in_(application_ids))
+        ).all()
+    return {i for i, entered, sla in rows if sla and (now - entered).days > sla}
+
+
+def test_my_pipeline_counts_late_cards_of_every_job(window: MainWindow, qtbot) -> None:
+    window.show_section("pipeline")
+    page = window.section("pipeline")
+    page.owner.setCurrentIndex(0)  # all owners
+    board = page.board
+    late = _late_by_the_database(window, set(board.state.cards))
+    assert len({board.state.cards[i].job_id for i in late}) > 1
+    total = len(board.state.cards)
+    assert board.summary.text() == (
+        f"{total:,} applications · {len(late):,} past their stage's SLA"
+    )
+    # The filter box narrows the count to the cards shown.
+    name = board.state.cards[min(late)].name
+    qtbot.keyClicks(board.filter, name)
+    shown = {i for column in board.columns for i in column.model.visible}
+    assert min(late) in shown and len(shown) < total
+    assert board.summary.text() == (
+        f"{len(shown):,} of {total:,} applications shown · "
+        f"{len(late & shown):,} past their stage's SLA"
+    )
+    # So does the client chosen above the board.
+    board.filter.clear()
+    page.client.setCurrentIndex(1)
+    late = _late_by_the_database(window, set(board.state.cards))
+    assert board.summary.text().endswith(f" · {len(late):,} past their stage's SLA")
+
+
+def test_undo_of_a_move_keeps_the_time_in_stage_and_the_sla_flag(window: MainWindow, qtbot) -> None:
+    job_id = _open_job(window)
+    board = window.sections["job_board"].board
+    late = _late_by_the_database(window, set(board.state.cards))
+    summary = board.summary.text()
+    column, card = next(
+        (column, board.state.cards[i])
+        for column in board.columns[:3]
+        for i in column.model.visible
+        if i in late
+    )
+    following = board.columns[board.columns.index(column) + 1]
+    row = column.model.visible.index(card.application_id)
+    column.view.setFocus()
+    column.view.setCurrentIndex(column.model.index(row))
+    qtbot.keyClick(column.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert card.application_id in following.model.visible
+    moved = board.state.cards[card.application_id]
+    assert moved.days_in_stage(dt.datetime.now(dt.UTC)) == 0
+    window.undo_action.trigger()  # Edit → Undo
+    assert card.application_id in column.model.visible
+    back = board.state.cards[card.application_id]
+    assert back.stage_entered_at == card.stage_entered_at
+    index = column.model.index(column.model.visible.index(card.application_id))
+    assert back.is_overdue(index.data(SLA_ROLE), dt.datetime.now(dt.UTC))  # still flagged red
+    assert board.summary.text() == summary
+    fresh = next(
+        c
+        for c in load_board(window.services, job_id).cards
+        if c.application_id == back.application_id
+    )
+    assert fresh.stage_entered_at == card.stage_entered_at
+    assert window.redo_action.isEnabled()
+    window.redo_action.trigger()
+    assert board.state.cards[card.application_id].stage_entered_at == moved.stage_entered_at
