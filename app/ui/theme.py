@@ -522,6 +522,10 @@ QLineEdit:read-only, QPlainTextEdit:read-only, QTextEdit:read-only {{
 {_selectors('[invalid="true"]:focus')} {{
     border: 2px solid {p.danger};
 }}
+QDialogButtonBox {{
+    /* Qt's stock button icons (a floppy disk, a red cross) are not ours: words only. */
+    dialogbuttonbox-buttons-have-icons: 0;
+}}
 QComboBox {{
     /* A plain list below the field, sized to its items: no scroll arrows over a short list,
        no blank band under a long one. */

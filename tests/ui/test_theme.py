@@ -204,3 +204,19 @@ def test_a_combo_popup_shows_every_item_and_no_blank_band(
     last = view.visualRect(combo.model().index(items - 1, 0))
     assert view.viewport().rect().contains(last)
     combo.hidePopup()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_dialog_buttons_carry_no_stock_icons(themed_app: QApplication, qtbot, mode: str) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    apply_theme(themed_app, mode)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save
+        | QDialogButtonBox.StandardButton.Cancel
+        | QDialogButtonBox.StandardButton.Close
+    )
+    qtbot.addWidget(box)
+    box.show()
+    for button in box.buttons():
+        assert button.icon().isNull(), button.text()
