@@ -208,9 +208,20 @@ def test_a_combo_popup_shows_every_item_and_no_blank_band(
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_dialog_buttons_carry_no_stock_icons(themed_app: QApplication, qtbot, mode: str) -> None:
-    from PySide6.QtWidgets import QDialogButtonBox
+    from PySide6.QtWidgets import QDialogButtonBox, QProxyStyle, QStyle
+
+    class DesktopLike(QProxyStyle):
+        """Fusion as desktops run it: dialog buttons with the platform's icons."""
+
+        def styleHint(self, hint, option=None, widget=None, data=None):
+            if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+                return 1
+            return super().styleHint(hint, option, widget, data)
 
     apply_theme(themed_app, mode)
+    sheet = themed_app.styleSheet()
+    themed_app.setStyle(DesktopLike("Fusion"))
+    themed_app.setStyleSheet(sheet)
     box = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Save
         | QDialogButtonBox.StandardButton.Cancel
