@@ -149,19 +149,29 @@ def _target_stage(session: Session, job_id: int, stage_id: int) -> tuple[Job, St
     return job, stage
 
 
+# The source of an application made for a candidate whose own source is unknown: the agency
+# found them in its own database.
+AGENCY_DATABASE = "Agency database"
+
+
 def add_to_job(
-    ctx: ServiceContext, ids: Sequence[int], job_id: int, stage_id: int, source: str
+    ctx: ServiceContext, ids: Sequence[int], job_id: int, stage_id: int, origin: str
 ) -> Outcome[list[int]]:
-    """Put the candidates on a job at ``stage_id``, with ``source`` (the pool or the search)
-    as the applications' source. Candidates already on the job are skipped and reported in
-    the result's ``skipped``."""
+    """Put the candidates on a job at ``stage_id``. Candidates already on the job are skipped
+    and reported in the result's ``skipped``.
+
+    Each application's source is where the candidate came from (their own source, or
+    "Agency database" when unknown): that is what the sources report measures. ``origin``
+    (the pool or the search the selection was made in) only says, on the timeline, how the
+    recruiter found them this time.
+    """
     wanted = _unique(ids)
-    source_text = fit_field("application_source", source) or "Bulk action"
+    origin_text = fit_field("application_source", origin) or "Bulk action"
     with ctx.write() as tx:
         session = tx.session
         job, stage = _target_stage(session, job_id, stage_id)
         on_job: set[int] = set()
-        known: set[int] = set()
+        sources: dict[int, str | None] = {}
         for chunk in _chunks(wanted):
             on_job |= set(
                 session.scalars(
@@ -170,7 +180,10 @@ def add_to_job(
                     )
                 )
             )
-            known |= set(session.scalars(select(Candidate.id).where(Candidate.id.in_(chunk))))
+            for candidate_id, source in session.execute(
+                select(Candidate.id, Candidate.source).where(Candidate.id.in_(chunk))
+            ):
+                sources[candidate_id] = source
         last = session.scalar(
             select(func.max(Application.board_position)).where(Application.stage_id == stage.id)
         )
@@ -179,11 +192,12 @@ def add_to_job(
         created: list[int] = []
         added: list[int] = []
         for candidate_id in wanted:
-            if candidate_id in on_job or candidate_id not in known:
+            if candidate_id in on_job or candidate_id not in sources:
                 continue
             position += POSITION_STEP
+            source = fit_field("application_source", sources[candidate_id]) or AGENCY_DATABASE
             application_id = open_application(
-                tx, candidate_id, job, stage, source_text, position, now, note=f"from {source_text}"
+                tx, candidate_id, job, stage, source, position, now, note=f"from {origin_text}"
             )
             created.append(application_id)
             added.append(candidate_id)
@@ -192,7 +206,7 @@ def add_to_job(
             tx.changed("jobs", job_id)
             tx.changed("stages", stage.id)
             tx.changed("candidates", *added)
-        skipped = [cid for cid in wanted if cid in on_job or cid not in known]
+        skipped = [cid for cid in wanted if cid in on_job or cid not in sources]
         return outcome(ApplicationsAdded(created, added, skipped, job.title), tx)
 
 

@@ -52,7 +52,7 @@ def test_add_to_job_creates_applications_history_and_audit(
     ctx: ServiceContext, world: World, database: Database
 ):
     job = world.job("Engineer")
-    people = [world.person(f"P{n}") for n in range(3)]
+    people = [world.person("P0"), world.person("P1", source="Referral"), world.person("P2")]
     already = world.history(people[0], job, "Applied")
     watch = AuditWatch(database)
     done = add_to_job(ctx, people, job["job"], job["Screened"], "Pool: Engineering talent")
@@ -61,12 +61,11 @@ def test_add_to_job_creates_applications_history_and_audit(
     assert "1 already on this job" in done.value.message
     created = _applications(database, job["job"])
     assert created[people[0]].id == already  # left where it was
-    for person in people[1:]:
-        application = created[person]
-        assert (application.stage_id, application.source) == (
-            job["Screened"],
-            "Pool: Engineering talent",
-        )
+    # The source is where the candidate came from, not the pool they were picked from.
+    assert [(created[p].stage_id, created[p].source) for p in people[1:]] == [
+        (job["Screened"], "Referral"),
+        (job["Screened"], "Agency database"),
+    ]
     assert created[people[1]].board_position < created[people[2]].board_position
     with database.sessions() as session:
         history = session.execute(
@@ -212,15 +211,33 @@ def test_selection_must_not_be_empty(ctx: ServiceContext, world: World):
         add_to_job(ctx, [], 1, 1, "x")
 
 
-def test_a_hostile_source_is_cleaned_and_fitted_not_refused(
+def test_a_search_never_becomes_the_source(ctx: ServiceContext, world: World, database: Database):
+    job = world.job("Engineer")
+    people = [world.person("Bruce", source="LinkedIn"), world.person("Ada")]
+    done = add_to_job(ctx, people, job["job"], job["Applied"], "Search: bruce")
+    created = _applications(database, job["job"])
+    assert {created[p].source for p in people} == {"LinkedIn", "Agency database"}
+    with database.sessions() as session:
+        subjects = session.scalars(
+            select(Activity.subject).where(Activity.application_id.in_(done.value))
+        ).all()
+    assert subjects == ["Added to Applied for Engineer (from Search: bruce)"] * 2
+
+
+def test_a_hostile_origin_is_cleaned_and_fitted_not_refused(
     ctx: ServiceContext, world: World, database: Database
 ):
     job = world.job("Engineer")
-    person = world.person("P")
+    person = world.person("P", source="Referral\x1b[2J")
     add_to_job(ctx, [person], job["job"], job["Applied"], "Pool:\x1b[2J " + "Talent " * 100)
     [application] = _applications(database, job["job"]).values()
-    assert application.source.startswith("Pool:[2J Talent Talent")
-    assert len(application.source) <= 120 and application.source.endswith("…")
+    assert application.source == "Referral[2J"
+    with database.sessions() as session:
+        [subject] = session.scalars(
+            select(Activity.subject).where(Activity.application_id == application.id)
+        ).all()
+    assert "\x1b" not in subject and "(from Pool:[2J Talent Talent" in subject
+    assert len(subject) <= 300 and subject.endswith("…)")
 
 
 def test_a_tag_is_cleaned_and_capped(ctx: ServiceContext, world: World, database: Database):

@@ -51,8 +51,10 @@ def test_add_selected_to_the_job_first_stage(qtbot, demo_ctx: ServiceContext) ->
             )
         ).all()
         first = session.get(Job, job_id).stages[0].id
+        own = {r[0]: session.get(Candidate, r[0]).source or "Agency database" for r in rows}
     assert {r[0] for r in rows} == set(chosen)
-    assert {r[1] for r in rows} == {SOURCE}
+    assert SOURCE not in {r[1] for r in rows}  # the candidate's own source, not the dialog
+    assert all(r[1] == own[r[0]] for r in rows)
     assert {r[2] for r in rows} == {first}
     assert not set(chosen) & {m.candidate_id for m in dialog.model.rows}  # no longer offered
     assert dialog.all_changes().touches("applications")

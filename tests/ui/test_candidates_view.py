@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.services.candidates import SORT_KEYS, CandidateFilters, count_candidates
 from app.services.jobs import list_jobs
 from app.services.pools import SILVER_MEDALISTS, member_ids
-from app.store.models import Application, CandidateTag, JobStatus, StageKind, Tag
+from app.store.models import Application, Candidate, CandidateTag, JobStatus, StageKind, Tag
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.main_window import MainWindow
 from app.ui.sections.bulk_actions import candidate_ids_from
@@ -92,7 +92,9 @@ def test_bulk_add_to_job_then_edit_undo_removes_the_applications(window: MainWin
     after = applications()
     new = {cid: a for cid, a in after.items() if cid not in before}
     assert len(new) == 5 - len(before)
-    assert all(a.source == "Candidates list" for a in new.values())
+    with window.services.read() as session:  # the candidate's own source, not the list's
+        own = {c: session.get(Candidate, c).source or "Agency database" for c in new}
+    assert all(a.source == own[c] != "Candidates list" for c, a in new.items())
     assert window.undo_stack.canUndo()
     window.undo_action.trigger()
     assert applications().keys() == before.keys()
