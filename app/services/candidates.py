@@ -558,6 +558,7 @@ class CandidateProfile:
     resumes: tuple[ProfileResume, ...] = ()  # newest first
     unsubscribed_at: dt.datetime | None = None  # asked for no more email (issue #6)
     touches: tuple[ProfileTouch, ...] = ()  # campaign emails, newest first
+    summary: str | None = None
 
 
 def candidate_profile(
@@ -629,6 +630,7 @@ def candidate_profile(
             resumes=tuple(ProfileResume(*row) for row in resumes),
             unsubscribed_at=candidate.unsubscribed_at,
             touches=touches,
+            summary=candidate.summary,
         )
 
 
