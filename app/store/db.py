@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.store.own_commits import TrackedConnection
 from app.store.schema_version import KNOWN_REVISIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -229,6 +230,9 @@ def _begin_hook(mode: AccessMode) -> Any:
 def create_sqlite_engine(path: Path, mode: AccessMode | None = None, **kwargs: Any) -> Engine:
     """An engine for ``path`` with WAL, foreign keys and a busy timeout on every connection."""
     mode = mode or AccessMode()
+    # This process's commits are known as its own: the window's database watcher then
+    # announces only other programs' (see `app.store.own_commits`).
+    kwargs["connect_args"] = {"factory": TrackedConnection, **kwargs.get("connect_args", {})}
     engine = create_engine(f"sqlite:///{path}", **kwargs)
     event.listen(engine, "connect", _connect_hook(mode))
     event.listen(engine, "begin", _begin_hook(mode))

@@ -1,17 +1,18 @@
 """Notices when another process (or another Hirebench window) changed the database.
 
-SQLite's ``PRAGMA data_version`` changes, on a given connection, whenever another
-connection commits. Polling it on a timer is cheap (no table is read). Our own writes are
-acknowledged after they are published, so they do not come back as external changes.
+A `CommitObserver` polls SQLite's ``PRAGMA data_version`` on a timer (cheap: no table is
+read) and tells this process's own commits — from the window, the mail dispatcher's thread or
+the import worker's, on whichever connection — from other programs' as they are made (see
+`app.store.own_commits`). Only the latter are announced as `changed_elsewhere`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.store.own_commits import CommitObserver
 
 POLL_MS = 1000
 
@@ -21,45 +22,42 @@ class DatabaseWatcher(QObject):
 
     def __init__(self, path: Path, interval_ms: int = POLL_MS, parent: QObject | None = None):
         super().__init__(parent)
-        self._connection = sqlite3.connect(path, check_same_thread=True)
-        self._version = self._read()
+        self._observer = CommitObserver(path)
         self.paused = False
+        self._held = False  # a foreign change seen while paused, announced on resume
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
-
-    def _read(self) -> int:
-        return self._connection.execute("PRAGMA data_version").fetchone()[0]
 
     def start(self) -> None:
         self.timer.start()
 
     def pause(self) -> None:
-        """Our own background writer is busy (an import): its commits are not news."""
+        """Hold announcements while a burst of our own changes is being shown (a campaign
+        sending, an import): a foreign change seen meanwhile is announced on `resume`."""
         self.paused = True
 
     def resume(self) -> None:
-        self.acknowledge()
         self.paused = False
+        if self._held:
+            self._held = False
+            self.changed_elsewhere.emit()
 
     def acknowledge(self) -> None:
-        """Our own commit: take its version as known."""
-        with contextlib.suppress(sqlite3.Error):  # closed with the window
-            self._version = self._read()
+        """Our own change was published. Nothing to record: own commits are recognised
+        as they are made, and one from another program just before stays news."""
 
     def poll(self) -> bool:
+        """Whether another program changed the database since the last poll (announced
+        now, or on `resume` while paused)."""
+        if not self._observer.poll():
+            return False
         if self.paused:
-            return False
-        try:
-            version = self._read()
-        except sqlite3.Error:
-            return False
-        if version != self._version:
-            self._version = version
+            self._held = True
+        else:
             self.changed_elsewhere.emit()
-            return True
-        return False
+        return True
 
     def close(self) -> None:
         self.timer.stop()
-        self._connection.close()
+        self._observer.close()
