@@ -115,30 +115,77 @@ def _read(path: Path) -> bytes:
 
 
 def _sniff(path: Path, data: bytes) -> str:
-    """The real type from the first bytes; the extension only decides among text formats."""
+    """The real type from the first bytes, which must agree with the file's name.
+
+    A file whose content is not what its extension says (text saved as ``.docx``, a picture
+    named ``.pdf``) is refused with what it really is: reading it anyway would turn a
+    mislabelled note into a blank candidate. Text files may hold RTF (it is text); a name
+    with no known extension is read by its content.
+    """
     head = data[:1024]
     suffix = path.suffix.lower()
+    found = _content_type(head, data)
+    expected = _BY_SUFFIX.get(suffix)
+    if found in (_IMAGE, _OLD_WORD) and expected not in (PDF, DOCX, RTF):
+        what = _DESCRIPTIONS[found]
+        raise ParseError(
+            f"{path.name}: {what} is not supported; save it as PDF, DOCX or text.", kind="type"
+        )
+    if expected is None:  # no usable extension: trust the content
+        if found in (PDF, DOCX, RTF, TXT):
+            return found
+        raise ParseError(f"{path.name}: unknown file type.", kind="type")
+    if expected == TXT and found in (TXT, RTF):
+        return found
+    if found != expected:
+        what = _zip_kind(data) if found == DOCX else _DESCRIPTIONS[found]
+        raise ParseError(f"{path.name} is not {_NAMES[expected]} (it is {what}).", kind="type")
+    return found
+
+
+_IMAGE, _OLD_WORD, _BINARY = "image", "old-word", "binary"
+_NAMES = {
+    PDF: "a PDF document",
+    DOCX: "a Word document",
+    RTF: "an RTF document",
+    TXT: "a text file",
+}
+_DESCRIPTIONS = {
+    PDF: "a PDF document",
+    DOCX: "a Word document",
+    RTF: "an RTF document",
+    TXT: "plain text",
+    _IMAGE: "an image",
+    _OLD_WORD: "an old Word .doc file",
+    _BINARY: "binary data",
+}
+
+
+def _content_type(head: bytes, data: bytes) -> str:
+    """What the bytes are, by their magic numbers (a zip is checked for Word when opened)."""
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head:
         return PDF
     if head.startswith(b"PK\x03\x04"):
-        return DOCX  # checked for word/document.xml when opened
+        return DOCX
     if head.lstrip().startswith(b"{\\rtf"):
         return RTF
-    if head.startswith((b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00")):
-        kind = "an old Word .doc file" if head.startswith(b"\xd0\xcf") else "an image"
-        raise ParseError(
-            f"{path.name}: {kind} is not supported; save it as PDF, DOCX or text.", kind="type"
-        )
-    if suffix in (".pdf", ".docx") or b"\x00" in head.replace(b"\x00\x00", b"")[:512]:
-        if _looks_like_text(data):
-            return TXT
-        raise ParseError(
-            f"{path.name}: the content is not a {suffix[1:].upper() or 'known'} document.",
-            kind="type" if suffix not in (".pdf", ".docx") else "corrupt",
-        )
-    if suffix in _BY_SUFFIX or _looks_like_text(data):
-        return _BY_SUFFIX.get(suffix, TXT)
-    raise ParseError(f"{path.name}: unknown file type.", kind="type")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return _OLD_WORD
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
+        return _IMAGE
+    return TXT if _looks_like_text(data) else _BINARY
+
+
+def _zip_kind(data: bytes) -> str:
+    """ "a Word document" for a zip holding word/document.xml, else "a zip archive"."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "a damaged zip archive"
+    return "a Word document" if "word/document.xml" in names else "a zip archive"
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -259,7 +306,10 @@ def _check_zip(path: Path, data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ParseError(f"{path.name}: the DOCX file is damaged ({exc}).", kind="corrupt") from exc
     if "word/document.xml" not in names:
-        raise ParseError(f"{path.name}: a zip archive but not a Word document.", kind="type")
+        raise ParseError(
+            f"{path.name} is not a Word document (it is a zip archive without one in it).",
+            kind="type",
+        )
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:

@@ -69,3 +69,51 @@ class ParsedResume:
             "warnings": list(self.warnings),
             "confidence": dict(self.confidence),
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], text: str = "", media_type: str = "") -> ParsedResume:
+        """The resume back from `to_json` (as a document keeps it), to import it again later:
+        after a review, or as a new person when it was attached to the wrong one."""
+
+        def strings(key: str) -> tuple[str, ...]:
+            values = data.get(key) or []
+            return (
+                tuple(str(v) for v in values if isinstance(v, str))
+                if isinstance(values, list)
+                else ()
+            )
+
+        def text_of(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) else None
+
+        def records(key: str, kind: type, fields: tuple[str, ...]) -> tuple[Any, ...]:
+            rows = data.get(key) or []
+            if not isinstance(rows, list):
+                return ()
+            return tuple(
+                kind(*(row.get(f) if isinstance(row.get(f), str) else None for f in fields))
+                for row in rows
+                if isinstance(row, dict)
+            )
+
+        years = data.get("years_experience")
+        confidence = data.get("confidence")
+        return cls(
+            file=str(data.get("file") or ""),
+            name=text_of("name"),
+            emails=strings("emails"),
+            phones=strings("phones"),
+            location=text_of("location"),
+            links=strings("links"),
+            current_title=text_of("current_title"),
+            current_employer=text_of("current_employer"),
+            employers=records("employers", Employment, ("company", "title", "start", "end")),
+            education=records("education", EducationEntry, ("institution", "degree", "year")),
+            skills=strings("skills"),
+            years_experience=float(years) if isinstance(years, int | float) else None,
+            warnings=strings("warnings"),
+            confidence=dict(confidence) if isinstance(confidence, dict) else {},
+            text=text,
+            media_type=media_type,
+        )

@@ -56,24 +56,53 @@ def test_a_missing_file_is_unreadable(tmp_path: Path) -> None:
     assert caught.value.kind == "unreadable"
 
 
-def test_a_pdf_named_txt_is_read_as_pdf(tmp_path: Path) -> None:
-    copy = tmp_path / "resume.txt"
+@pytest.mark.parametrize(
+    ("source", "name", "message"),
+    [
+        (BAD / "notes.docx", "fake.docx", "fake.docx is not a Word document (it is plain text)."),
+        (BAD / "notes.docx", "fake.pdf", "fake.pdf is not a PDF document (it is plain text)."),
+        (BAD / "notes.docx", "fake.rtf", "fake.rtf is not an RTF document (it is plain text)."),
+        (
+            CORPUS / "maria_lopez_one-column.pdf",
+            "resume.txt",
+            "resume.txt is not a text file (it is a PDF document).",
+        ),
+        (
+            CORPUS / "maria_lopez_one-column.docx",
+            "resume.pdf",
+            "resume.pdf is not a PDF document (it is a Word document).",
+        ),
+        (
+            CORPUS / "maria_lopez_one-column.pdf",
+            "resume.docx",
+            "resume.docx is not a Word document (it is a PDF document).",
+        ),
+    ],
+)
+def test_a_file_that_is_not_what_its_name_says_is_refused(
+    tmp_path: Path, source: Path, name: str, message: str
+) -> None:
+    """Read by its content anyway, a note saved as .docx became a blank candidate."""
+    copy = tmp_path / name
+    shutil.copy(source, copy)
+    with pytest.raises(ParseError) as caught:
+        parse_file(copy)
+    assert caught.value.kind == "type"
+    assert str(caught.value) == message
+
+
+def test_rtf_in_a_text_file_is_read_as_rtf(tmp_path: Path) -> None:
+    path = tmp_path / "cv.txt"
+    path.write_text(r"{\rtf1\ansi Ana P\'e9rez\par ana@example.com\par}")
+    parsed = parse_file(path)
+    assert (parsed.media_type, parsed.name) == ("application/rtf", "Ana Pérez")
+
+
+def test_a_document_without_a_known_extension_is_read_by_its_content(tmp_path: Path) -> None:
+    copy = tmp_path / "resume"
     shutil.copy(CORPUS / "maria_lopez_one-column.pdf", copy)
     parsed = parse_file(copy)
-    assert parsed.media_type == "application/pdf"
-    assert parsed.name == "Maria Lopez"
-
-
-def test_a_docx_named_pdf_is_read_as_docx(tmp_path: Path) -> None:
-    copy = tmp_path / "resume.pdf"
-    shutil.copy(CORPUS / "maria_lopez_one-column.docx", copy)
-    assert parse_file(copy).emails == ("maria.lopez@example.net",)
-
-
-def test_text_named_docx_is_read_as_text() -> None:
-    parsed = parse_file(BAD / "notes.docx")
-    assert parsed.media_type == "text/plain"
-    assert "wrong extension" in parsed.text
+    assert (parsed.media_type, parsed.name) == ("application/pdf", "Maria Lopez")
 
 
 def test_a_zip_that_is_not_a_document(tmp_path: Path) -> None:
@@ -83,6 +112,7 @@ def test_a_zip_that_is_not_a_document(tmp_path: Path) -> None:
     with pytest.raises(ParseError) as caught:
         parse_file(path)
     assert caught.value.kind == "type"
+    assert "archive.docx is not a Word document (it is a zip archive" in str(caught.value)
 
 
 def test_binary_garbage_is_refused(tmp_path: Path) -> None:
