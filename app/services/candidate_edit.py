@@ -407,7 +407,10 @@ def _conflict_message(session: Session, name: str, now: Any) -> str:
         shown = ", ".join(now) if now else "nothing"
     else:
         shown = now or "empty"
-    return f"Someone else changed this meanwhile; it is now “{_short(str(shown))}”."
+    return (
+        f"Someone else changed this meanwhile; it is now “{_short(str(shown))}”. "
+        "Save again to keep yours."
+    )
 
 
 def _check_owner(

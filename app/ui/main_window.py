@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
             from app.ui.sections import candidates
 
             section = candidates.CandidatesSection(self.services, self.icons, self.undo_stack)
+            section.documents_dir = self.workspace.paths.documents_dir  # Delete… removes files
             section.new_candidate_requested.connect(self.new_candidate)
             section.duplicates_requested.connect(self.review_duplicates)
             self._connect_bulk(section)
@@ -646,10 +647,18 @@ class MainWindow(QMainWindow):
             self.workspace.paths.documents_dir,
             self,
             wake=self.mail_runtime.wake,
+            undo_stack=self.undo_stack,  # Edit… goes on Edit → Undo; an undo reloads the views
+            publish=self.events.publish,
         )
         dialog.settings_requested.connect(lambda: self.show_section("settings"))
+        dialog.pool_requested.connect(self.show_pool)
         dialog.exec()
         self.events.publish(dialog.all_changes())  # notes, calls, consent: views reload once
+
+    def show_pool(self, pool_id: int) -> None:
+        """Talent pools, with ``pool_id`` chosen (a profile's "Open pool")."""
+        self.show_section("talent_pools")
+        self.section("talent_pools").select_pool(pool_id)  # type: ignore[attr-defined]
 
     # ---- mail ---------------------------------------------------------------------------------
     @property

@@ -195,7 +195,8 @@ def test_a_field_changed_elsewhere_is_kept_unless_the_user_changed_it_too(
     with pytest.raises(EditConflictError) as conflict:
         update_candidate(ctx, jane, dataclasses.replace(form, location="Denver"), form)
     assert conflict.value.errors == {
-        "location": "Someone else changed this meanwhile; it is now “Boston”."
+        "location": "Someone else changed this meanwhile; it is now “Boston”. "
+        "Save again to keep yours."
     }
     assert conflict.value.current.location == "Boston"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, QUrl
@@ -408,3 +409,83 @@ def test_campaign_emails_show_on_the_timeline_until_and_after_they_are_sent(
     assert not any("email queued: Coffee?" in line for line in lines)
     sent = [line for line in lines if "email sent ↗: Coffee? — Hi" in line]
     assert len(sent) == 1 and "(one-off email “Email to" in sent[0]
+
+
+# ---- the record: pools, summary, edit and delete buttons ----------------------------------------
+def _pool_texts(dialog: ProfileDialog) -> list[str]:
+    return [dialog.pools.item(i).text() for i in range(dialog.pools.count())]
+
+
+def test_the_pools_box_lists_every_pool_and_removes_from_a_static_one(
+    window: MainWindow, qtbot
+) -> None:
+    from app.services.pools import add_members, create_pool, create_smart_pool
+    from app.store.models import PoolMembership
+
+    with window.services.read() as session:  # someone in no stored pool yet
+        candidate_id = session.scalar(
+            select(func.min(Candidate.id)).where(
+                Candidate.id.not_in(select(PoolMembership.candidate_id))
+            )
+        )
+        last_name = session.get(Candidate, candidate_id).last_name
+    dialog = _dialog(window, qtbot, candidate_id)
+    builtin = [text for text in _pool_texts(dialog) if text.endswith("· computed")]
+    assert _pool_texts(dialog) == (builtin or ["In no talent pool"])
+    pool = create_pool(window.services, "Quiet achievers").value
+    add_members(window.services, pool, [candidate_id])
+    create_smart_pool(window.services, f"Named {last_name}", f"name:{last_name}")
+    dialog.reload()
+    texts = _pool_texts(dialog)
+    assert texts[:2] == ["Quiet achievers", f"Named {last_name} · smart"]
+    assert dialog.pools.currentRow() == 0 and dialog.remove_pool_button.isEnabled()
+    assert dialog.pools.item(0).toolTip().startswith("Added on ")
+    dialog.pools.setCurrentRow(1)
+    assert not dialog.remove_pool_button.isEnabled()  # a smart pool follows the record
+    dialog.pools.setCurrentRow(0)
+    qtbot.mouseClick(dialog.remove_pool_button, Qt.MouseButton.LeftButton)
+    assert _pool_texts(dialog) == texts[1:]
+    with window.services.read() as session:
+        assert session.get(PoolMembership, (pool, candidate_id)) is None
+    assert dialog.all_changes().touches("pools")
+
+
+def test_open_pool_shows_it_in_talent_pools(window: MainWindow, qtbot) -> None:
+    from app.services.pools import add_members, create_pool
+
+    candidate_id = _candidate(window)
+    pool = create_pool(window.services, "Open me").value
+    add_members(window.services, pool, [candidate_id])
+
+    def open_it() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ProfileDialog):
+            QTimer.singleShot(20, open_it)
+            return
+        row = _pool_texts(dialog).index("Open me")
+        item = dialog.pools.item(row)
+        dialog.pools.setCurrentItem(item)
+        qtbot.mouseClick(dialog.open_pool_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, open_it)
+    window.open_profile(candidate_id)
+    assert window.current_section_key() == "talent_pools"
+    assert window.section("talent_pools").current_pool_id() == pool
+
+
+def test_the_summary_and_the_record_buttons_show(window: MainWindow, qtbot) -> None:
+    from app.services.candidate_edit import read_values, update_candidate
+
+    candidate_id = _candidate(window)
+    with window.services.read() as session:
+        now = read_values(session, candidate_id)
+    update_candidate(
+        window.services,
+        candidate_id,
+        dataclasses.replace(now, summary="Builds <data> pipelines.\nMentors juniors."),
+        now,
+    )
+    dialog = _dialog(window, qtbot, candidate_id)
+    text = dialog.browser.toPlainText()
+    assert "Summary" in text and "Builds <data> pipelines.\nMentors juniors." in text
+    assert dialog.edit_button.text() == "Edit…" and dialog.delete_button.text() == "Delete…"

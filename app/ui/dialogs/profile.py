@@ -19,7 +19,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.candidate_pools import PoolMembershipRow
 from app.services.candidates import (
     CandidateProfile,
     ProfileActivity,
@@ -59,6 +60,11 @@ CONSENT_LABELS = {
 }
 CALL_OUTCOMES = ("", "Connected", "Left voicemail", "No answer", "Call back later")
 PATH_ROLE = Qt.ItemDataRole.UserRole
+POOL_ROLE = Qt.ItemDataRole.UserRole
+POOL_KINDS = {  # how a computed pool is marked in the list, and its tooltip
+    "smart": ("smart", "A saved search: they are in it while they match."),
+    "builtin": ("computed", "Kept by Hirebench from the pipeline history."),
+}
 
 
 def profile_html(profile: CandidateProfile) -> str:
@@ -81,6 +87,9 @@ def profile_html(profile: CandidateProfile) -> str:
         line("Source", profile.source),
         "</table>",
     ]
+    if profile.summary:
+        summary = escape(profile.summary).replace("\n", "<br>")
+        parts.append(f"<h3>Summary</h3><p>{summary}</p>")
     if profile.skills:
         parts.append(f"<h3>Skills</h3><p>{escape(', '.join(profile.skills))}</p>")
     if profile.experience:
@@ -213,6 +222,7 @@ class LogReplyDialog(FormDialog):
 class ProfileDialog(QDialog):
     changes_made = Signal(object)  # Changes, as each write happens
     settings_requested = Signal()  # the compose dialog's "Open Settings" (no mail account)
+    pool_requested = Signal(int)  # "Open pool": show that talent pool (the profile closes)
 
     def __init__(
         self,
@@ -222,12 +232,19 @@ class ProfileDialog(QDialog):
         parent: QWidget | None = None,
         *,
         wake: Callable[[], None] | None = None,
+        undo_stack: QUndoStack | None = None,
+        publish: Callable[[Changes], None] | None = None,
     ):
         super().__init__(parent)
         self.services = services
         self.candidate_id = candidate_id
         self.documents_dir = documents_dir
         self.wake = wake  # nudges the mail dispatcher after an email is queued
+        # Edits go on the window's undo stack; an undo done after this dialog closed
+        # tells the window through ``publish``.
+        self.undo_stack = undo_stack
+        self.publish = publish
+        self.deleted = False
         self._changes = Changes()
         self.profile: CandidateProfile | None = None
         self.resize(980, 780)
@@ -237,7 +254,12 @@ class ProfileDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
-        splitter.addWidget(self.browser)
+        left = QWidget()
+        details = QVBoxLayout(left)
+        details.setContentsMargins(0, 0, 0, 0)
+        details.addWidget(self.browser, 1)
+        details.addWidget(self._build_pools())
+        splitter.addWidget(left)
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
@@ -279,6 +301,17 @@ class ProfileDialog(QDialog):
         top.addWidget(self.dnc_badge)
         top.addWidget(self.unsubscribed_badge)
         top.addStretch(1)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setObjectName("edit_candidate_button")
+        self.edit_button.setToolTip("Change names, contact details, skills, tags, owner…")
+        self.edit_button.clicked.connect(self.edit_candidate)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setObjectName("delete_candidate_button")
+        self.delete_button.setProperty("role", "danger")
+        self.delete_button.clicked.connect(self.delete_candidate)
+        for button in (self.edit_button, self.delete_button):
+            button.setAutoDefault(False)
+            top.addWidget(button)
         header.addLayout(top)
         self.role_label = QLabel()
         self.meta_label = QLabel()
@@ -338,6 +371,31 @@ class ProfileDialog(QDialog):
         self.open_button.clicked.connect(self.open_original)
         row.addWidget(self.resumes, 1)
         row.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
+        return box
+
+    def _build_pools(self) -> QGroupBox:
+        """The talent pools they are in: open one, or take them out of a hand-kept one."""
+        box = QGroupBox("Talent pools")
+        row = QHBoxLayout(box)
+        self.pools = QListWidget()
+        self.pools.setObjectName("profile_pools")
+        self.pools.setMaximumHeight(84)
+        self.pools.itemDoubleClicked.connect(lambda _item: self.open_pool())
+        self.pools.currentItemChanged.connect(lambda *_: self._update_pool_buttons())
+        buttons = QVBoxLayout()
+        self.open_pool_button = QPushButton("Open")
+        self.open_pool_button.setObjectName("open_pool_button")
+        self.open_pool_button.setToolTip("Show this pool in Talent pools.")
+        self.open_pool_button.clicked.connect(self.open_pool)
+        self.remove_pool_button = QPushButton("Remove")
+        self.remove_pool_button.setObjectName("remove_pool_button")
+        self.remove_pool_button.clicked.connect(self.remove_from_pool)
+        for button in (self.open_pool_button, self.remove_pool_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row.addWidget(self.pools, 1)
+        row.addLayout(buttons)
         return box
 
     def _build_timeline(self) -> QGroupBox:
@@ -425,6 +483,8 @@ class ProfileDialog(QDialog):
         else:
             self.resumes.setCurrentRow(0)
         self._update_open_button()
+
+        self._show_pools()
 
         self.timeline.clear()
         lines = timeline_lines(profile)
@@ -600,6 +660,104 @@ class ProfileDialog(QDialog):
     def open_url(self, url: QUrl) -> bool:
         """Hand ``url`` to the desktop; tests override this to see what would open."""
         return QDesktopServices.openUrl(url)
+
+    # ---- the record: edit, delete, pools -----------------------------------------------------
+    def _notify(self, text: str) -> None:
+        self._show_error(text)
+
+    def _publish_later(self, changes: Changes) -> None:
+        """What an undo or redo changed: to the window when it listens, else collected."""
+        if self.publish is not None:
+            self.publish(changes)
+        else:
+            self._record(Outcome(None, changes))
+
+    def edit_candidate(self) -> None:
+        from app.ui.dialogs.candidate_actions import edit_candidate
+
+        done = edit_candidate(
+            self.services,
+            self.candidate_id,
+            self,
+            self.undo_stack,
+            self._publish_later,
+            self._notify,
+        )
+        if done is not None:
+            self._record(done)
+            self._show_error("")
+            self.reload()
+
+    def delete_candidate(self) -> None:
+        """Delete them once confirmed (the question names what goes too); the profile closes."""
+        from app.ui.dialogs.candidate_actions import confirm_and_delete
+
+        done = confirm_and_delete(
+            self.services, self.candidate_id, self.documents_dir, self, self._notify
+        )
+        if done is not None:
+            self.deleted = True
+            self._record(done)
+            self.accept()
+
+    def _show_pools(self) -> None:
+        from app.services.candidate_pools import candidate_pools
+
+        self.pools.clear()
+        for pool in candidate_pools(self.services, self.candidate_id):
+            kind = POOL_KINDS.get(pool.kind)
+            item = QListWidgetItem(f"{pool.name} · {kind[0]}" if kind else pool.name)
+            if pool.added_at is not None:
+                added = pool.added_at.astimezone().strftime("%Y-%m-%d")
+                item.setToolTip(f"Added on {added}")
+            elif kind:
+                item.setToolTip(kind[1])
+            item.setData(POOL_ROLE, pool)
+            self.pools.addItem(item)
+        if not self.pools.count():
+            self.pools.addItem(QListWidgetItem("In no talent pool"))
+            self.pools.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        else:
+            self.pools.setCurrentRow(0)
+        self._update_pool_buttons()
+
+    def _current_pool(self) -> PoolMembershipRow | None:
+        item = self.pools.currentItem()
+        return item.data(POOL_ROLE) if item is not None else None
+
+    def _update_pool_buttons(self) -> None:
+        pool = self._current_pool()
+        self.open_pool_button.setEnabled(pool is not None)
+        self.remove_pool_button.setEnabled(pool is not None and pool.removable)
+        self.remove_pool_button.setToolTip(
+            "Take them out of this pool."
+            if pool is None or pool.removable
+            else "This pool is computed; its members are not kept by hand."
+        )
+
+    def open_pool(self) -> None:
+        """Show the pool in Talent pools (this dialog closes to make way)."""
+        pool = self._current_pool()
+        if pool is not None:
+            self.pool_requested.emit(pool.pool_id)
+            self.reject()
+
+    def remove_from_pool(self) -> None:
+        from app.services.pools import remove_members
+
+        pool = self._current_pool()
+        if pool is None or not pool.removable:
+            return
+        try:
+            done = remove_members(self.services, pool.pool_id, [self.candidate_id])
+        except (ValidationError, NotFoundError) as error:
+            reason = (
+                "; ".join(error.errors.values()) if isinstance(error, ValidationError) else error
+            )
+            self._show_error(str(reason))
+            return
+        self._record(done)
+        self._show_pools()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -459,7 +460,9 @@ class CandidatesSection(QWidget):
             return
         if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
             self.table.selectRow(index.row())
-        self.bulk.menu(self).exec(self.table.viewport().mapToGlobal(point))
+        menu = self.bulk.menu(self)
+        self._add_record_actions(menu, self.model.rows[index.row()].id)
+        menu.exec(self.table.viewport().mapToGlobal(point))
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches("tags", "pools", "users", "external"):
@@ -468,3 +471,42 @@ class CandidatesSection(QWidget):
             self.model.filters.active and changes.touches("applications", "tags", "pools")
         ):
             self.reload()
+
+    # ---- one candidate's record: Edit… and Delete… in the context menu ------------------------
+    documents_dir: Path | None = None  # set by the window: where Delete… removes resume files
+
+    def _add_record_actions(self, menu: Any, candidate_id: int) -> None:
+        """Edit… and Delete… for the row right-clicked, when it is the only one selected."""
+        one = len(self.table.selectionModel().selectedRows()) == 1
+        menu.addSeparator()
+        edit = menu.addAction("Edit…", lambda: self.edit_candidate(candidate_id))
+        delete = menu.addAction("Delete…", lambda: self.delete_candidate(candidate_id))
+        for action in (edit, delete):
+            action.setEnabled(one)
+
+    def edit_candidate(self, candidate_id: int) -> None:
+        """The edit form; a saved change is published and goes on Edit → Undo."""
+        from app.ui.dialogs.candidate_actions import edit_candidate
+
+        bulk = self.bulk
+        done = edit_candidate(
+            self.services,
+            candidate_id,
+            self,
+            bulk.undo_stack,
+            bulk.changes_made.emit,
+            bulk.notice.emit,
+        )
+        if done is not None:
+            bulk.changes_made.emit(done.changes)
+            bulk.notice.emit(f"Saved {done.value.name}.")
+
+    def delete_candidate(self, candidate_id: int) -> None:
+        """Delete once confirmed (the question names what goes with them)."""
+        from app.ui.dialogs.candidate_actions import confirm_and_delete
+
+        done = confirm_and_delete(
+            self.services, candidate_id, self.documents_dir, self, self.bulk.notice.emit
+        )
+        if done is not None:
+            self.bulk.changes_made.emit(done.changes)
