@@ -355,8 +355,9 @@ def _write(
         if not fields:
             result = EditResult(candidate_id, candidate.full_name, (), before, before)
             return outcome(result, tx)
+        restoring = action != "candidate.edit"
         conflicts = {
-            name: _conflict_message(session, name, getattr(before, name))
+            name: _conflict_message(session, name, getattr(before, name), restoring)
             for name in fields
             if not same(name, getattr(before, name), getattr(expected, name))
         }
@@ -364,7 +365,7 @@ def _write(
             raise EditConflictError(conflicts, before)
         errors: dict[str, str] = {}
         if "owner_id" in fields:
-            _check_owner(session, wanted.owner_id, errors, restoring=action != "candidate.edit")
+            _check_owner(session, wanted.owner_id, errors, restoring)
         if "emails" in fields:
             _check_emails_free(session, candidate_id, wanted.emails, errors)
         if errors:
@@ -399,7 +400,7 @@ def _write(
         return outcome(result, tx)
 
 
-def _conflict_message(session: Session, name: str, now: Any) -> str:
+def _conflict_message(session: Session, name: str, now: Any, restoring: bool) -> str:
     if name == "owner_id":
         owner = session.get(User, now) if now is not None else None
         shown = owner.display_name if owner else "no owner"
@@ -407,6 +408,8 @@ def _conflict_message(session: Session, name: str, now: Any) -> str:
         shown = ", ".join(now) if now else "nothing"
     else:
         shown = now or "empty"
+    if restoring:  # an undo or redo: the field moved on since the edit
+        return f"{LABELS[name]} changed since; it is now “{_short(str(shown))}”."
     return (
         f"Someone else changed this meanwhile; it is now “{_short(str(shown))}”. "
         "Save again to keep yours."

@@ -652,6 +652,7 @@ class MainWindow(QMainWindow):
         )
         dialog.settings_requested.connect(lambda: self.show_section("settings"))
         dialog.pool_requested.connect(self.show_pool)
+        dialog.notice.connect(self.events.status_message)
         dialog.exec()
         self.events.publish(dialog.all_changes())  # notes, calls, consent: views reload once
 

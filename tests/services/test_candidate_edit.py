@@ -244,8 +244,9 @@ def test_undo_is_refused_when_the_fields_changed_since(ctx: ServiceContext, jane
     done = update_candidate(ctx, jane, dataclasses.replace(before, location="Oslo"), before)
     after = _values(ctx, jane)
     update_candidate(ctx, jane, dataclasses.replace(after, location="Bergen"), after)
-    with pytest.raises(EditConflictError):
+    with pytest.raises(EditConflictError) as conflict:
         undo_edit(ctx, done.value)
+    assert conflict.value.errors == {"location": "Location changed since; it is now “Bergen”."}
     assert _values(ctx, jane).location == "Bergen"
 
 

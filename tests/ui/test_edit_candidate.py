@@ -344,3 +344,58 @@ def test_delete_from_the_profile_closes_it_and_the_list_forgets_them(
     assert not _exists(window, candidate_id)
     assert candidate_id not in [r.id for r in section.model.rows]
     assert section.model.total == 499
+
+
+def test_an_undo_that_no_longer_applies_says_why_and_leaves_the_stack(
+    window: MainWindow, qtbot
+) -> None:
+    section = _section(window)
+    candidate_id = _click_row(qtbot, section, 0)
+
+    def edit(dialog: EditCandidateDialog) -> None:
+        _retype(qtbot, dialog.location, "Oslo")
+        _save(qtbot, dialog)
+
+    _when_modal(EditCandidateDialog, edit)
+    assert _context_menu(qtbot, section, 0, "Edit…")
+    name = section.model.rows[0].values[0]
+    now = _values(window, candidate_id)  # then somebody moves them on
+    update_candidate(
+        window.services, candidate_id, dataclasses.replace(now, location="Bergen"), now
+    )
+    depth = window.undo_stack.count()
+    window.undo_action.trigger()
+    assert _values(window, candidate_id).location == "Bergen"
+    assert window.statusBar().currentMessage() == (
+        f"Could not undo “Edit {name}”: Location changed since; it is now “Bergen”."
+    )
+    assert window.undo_stack.count() == depth - 1
+
+
+def test_undoing_an_edit_of_someone_deleted_since_says_so(window: MainWindow, qtbot) -> None:
+    section = _section(window)
+    candidate_id = section.model.rows[5].id
+
+    def edit(dialog: EditCandidateDialog) -> None:
+        _retype(qtbot, dialog.headline, "Soon gone")
+        _save(qtbot, dialog)
+
+    def profile(dialog: ProfileDialog) -> None:
+        _when_modal(EditCandidateDialog, edit)
+        qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
+        _when_modal(
+            QMessageBox,
+            lambda box: qtbot.mouseClick(
+                box.findChild(QPushButton, DELETE_BUTTON), Qt.MouseButton.LeftButton
+            ),
+        )
+        qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+
+    _when_modal(ProfileDialog, profile)
+    window.open_profile(candidate_id)
+    assert not _exists(window, candidate_id)
+    window.undo_action.trigger()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Could not undo “Edit ")
+    assert message.endswith(f"Candidate #{candidate_id} no longer exists.")
+    assert not _exists(window, candidate_id)

@@ -47,13 +47,13 @@ class EditCandidateCommand(QUndoCommand):
         if self._first_redo:  # saved before being pushed
             self._first_redo = False
             return
-        self._run(redo_edit, keep=True)
+        self._run(redo_edit, "redo")
 
     def undo(self) -> None:
-        self._run(undo_edit, keep=False)
+        self._run(undo_edit, "undo")
 
     def _run(
-        self, write: Callable[[ServiceContext, EditResult], Outcome[EditResult]], keep: bool
+        self, write: Callable[[ServiceContext, EditResult], Outcome[EditResult]], verb: str
     ) -> None:
         try:
             done = write(self.services, self.result)
@@ -62,9 +62,9 @@ class EditCandidateCommand(QUndoCommand):
             reason = (
                 "; ".join(error.errors.values()) if isinstance(error, ValidationError) else error
             )
-            self.notify(f"Could not take back “{self.text()}”: {reason}")
+            self.notify(f"Could not {verb} “{self.text()}”: {reason}")
             return
-        if keep:  # a redo made the tags anew: the next undo removes those
+        if verb == "redo":  # a redo made its tags anew: the next undo removes those
             self.result = done.value
         self.publish(done.changes)
 

@@ -223,6 +223,7 @@ class ProfileDialog(QDialog):
     changes_made = Signal(object)  # Changes, as each write happens
     settings_requested = Signal()  # the compose dialog's "Open Settings" (no mail account)
     pool_requested = Signal(int)  # "Open pool": show that talent pool (the profile closes)
+    notice = Signal(str)  # for the window's status bar: an undo refused after this closed
 
     def __init__(
         self,
@@ -664,6 +665,7 @@ class ProfileDialog(QDialog):
     # ---- the record: edit, delete, pools -----------------------------------------------------
     def _notify(self, text: str) -> None:
         self._show_error(text)
+        self.notice.emit(text)
 
     def _publish_later(self, changes: Changes) -> None:
         """What an undo or redo changed: to the window when it listens, else collected."""
