@@ -437,6 +437,26 @@ def candidate_page(
     ]
 
 
+def all_matching_ids(
+    ctx: ServiceContext,
+    filters: CandidateFilters | None = None,
+    order: str = "name",
+    descending: bool = False,
+) -> list[int]:
+    """Every candidate ``filters`` keep, in the list's order: what "select all" in the
+    Candidates list means (ids only, one query per segment; call it off the GUI thread)."""
+    if order not in SORT_ORDERS:
+        raise ValueError(f"order must be one of {SORT_ORDERS}")
+    descending = descending or order == "recent"
+    conditions = _conditions(ctx, filters)
+    ids: list[int] = []
+    with ctx.read() as session:
+        for segment in _segments(order):
+            keys = [k.desc() for k in segment.keys] if descending else list(segment.keys)
+            ids.extend(session.scalars(segment.source.where(*conditions).order_by(*keys)))
+    return ids
+
+
 def _id_list(ids: list[int]) -> Any:
     """Ids as a subquery over one JSON parameter: an IN list of 200 bound parameters costs
     SQLAlchemy more to render (tens of ms) than the whole query costs SQLite."""

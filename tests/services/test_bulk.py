@@ -204,6 +204,29 @@ def test_csv_export_is_atomic(
     assert target.read_text(encoding="utf-8-sig").splitlines()[1].startswith("Ada")
 
 
+def test_csv_export_counts_the_rows_written(
+    ctx: ServiceContext, world: World, database: Database, tmp_path: Path
+):
+    """The count (returned and audited) is what the file holds: a candidate deleted since
+    the selection was made is neither written nor counted, and the audit names who was."""
+    from app.store.models import Candidate
+
+    people = [world.person(f"P{n}") for n in range(3)]
+    gone = world.person("Gone")
+    with database.sessions() as session, session.begin():
+        session.delete(session.get(Candidate, gone))
+    target = tmp_path / "export.csv"
+    watch = AuditWatch(database)
+    chosen = [people[2], gone, people[0], people[2], people[1]]  # one twice, one deleted
+    assert export_csv(ctx, chosen, target).value == 3
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    assert [name.split()[0] for name in names] == ["P2", "P0", "P1"]
+    [entry] = watch.new()
+    assert entry.after["count"] == 3
+    assert entry.after["candidate_ids"] == [people[2], people[0], people[1]]
+
+
 def test_selection_must_not_be_empty(ctx: ServiceContext, world: World):
     with pytest.raises(ValidationError):
         tag_candidates(ctx, [], "x")

@@ -105,11 +105,12 @@ def test_bulk_add_to_job_then_edit_undo_removes_the_applications(window: MainWin
 
 
 def test_tag_export_and_profile_from_the_selection(
-    window: MainWindow, tmp_path: Path, monkeypatch
+    window: MainWindow, qtbot, tmp_path: Path, monkeypatch
 ) -> None:
     section = _section(window)
     chosen = _select_rows(section, range(3))
     section.bulk.tag("Hot lead")
+    assert window.statusBar().currentMessage() == "Tagged 3 candidates “Hot lead”."
     with window.services.read() as session:
         tagged = session.scalars(
             select(CandidateTag.candidate_id)
@@ -120,7 +121,9 @@ def test_tag_export_and_profile_from_the_selection(
     assert section.filter_bar.tag.findData("Hot lead") >= 0  # the filter offers the new tag
     chosen = _select_rows(section, range(3))
     target = tmp_path / "selection.csv"
-    section.bulk.export(target)
+    section.bulk.export(target)  # written in the background
+    expected = f"Exported 3 candidates to {target}."
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == expected, timeout=10_000)
     with target.open(encoding="utf-8-sig", newline="") as handle:
         names = [row["name"] for row in csv.DictReader(handle)]
     assert names == [section.model.rows[n].values[0] for n in range(3)]
@@ -197,3 +200,196 @@ def test_every_column_sorts_both_ways_from_its_header(window: MainWindow, qtbot)
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
         assert section.model.descending is not first
     assert "click a column to sort" in section.header.subtitle.text()
+
+
+# ---- select all matching, and keeping one's place -----------------------------------------------
+def _click_row(
+    section: CandidatesSection, qtbot, row: int, modifier=Qt.KeyboardModifier.NoModifier
+):
+    table = section.table
+    table.scrollTo(section.model.index(row, 0))
+    point = table.visualRect(section.model.index(row, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, point)
+
+
+def _ctrl_a(section: CandidatesSection, qtbot) -> None:
+    _click_row(section, qtbot, 0)
+    qtbot.keyClick(section.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+
+
+def _status(window: MainWindow) -> str:
+    return window.statusBar().currentMessage()
+
+
+def _csv_names(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [row["name"] for row in csv.DictReader(handle)]
+
+
+def test_ctrl_a_then_export_writes_every_matching_candidate(
+    window: MainWindow, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    section = _section(window)
+    bar = section.filter_bar
+    bar.select(bar.dnc, False)  # more matches than one page: 200 loaded of them
+    filters = CandidateFilters(do_not_contact=False)
+    matching = count_candidates(window.services, filters)
+    assert matching > PAGE_SIZE == section.model.rowCount()
+    _ctrl_a(section, qtbot)
+    assert section.keeper.all_matching
+    assert section.select_all_bar.isVisible()
+    assert section.select_all_bar.label.text() == (
+        f"All {matching:,} matching candidates are selected."
+    )
+    target = tmp_path / "everyone.csv"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_args, **_kw: (str(target), "CSV (*.csv)")
+    )
+    section.bulk.export_action.trigger()
+    expected = f"Exported {matching:,} candidates to {target}."
+    qtbot.waitUntil(lambda: _status(window) == expected, timeout=10_000)
+    listed = [section.model.rows[n].values[0] for n in range(len(_ids(section)))]
+    assert _csv_names(target) == listed  # every match, in the list's order
+    assert section.keeper.all_matching  # still selected after the export
+
+
+def test_all_matching_follows_the_sort_order(window: MainWindow, qtbot, tmp_path: Path) -> None:
+    from app.services.candidates import all_matching_ids
+
+    section = _section(window)
+    database = window.workspace.database
+    for column, order in enumerate(SORT_KEYS):
+        for descending in (False, True):
+            qt_order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            section.table.sortByColumn(column, qt_order)
+            expected = _expected(database, order, descending)
+            assert all_matching_ids(window.services, None, order, descending) == expected
+    _ctrl_a(section, qtbot)
+    selection = section.selection()
+    assert selection.find_all is not None and selection.expected == 500
+    assert selection.find_all() == _expected(database, "added", True)
+
+
+def test_select_all_link_then_tag_every_search_result(
+    window: MainWindow, qtbot, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.services.search import matching_candidate_ids
+
+    section = _section(window)
+    section.search.setText("a")  # a broad prefix search: more than one page
+    qtbot.waitUntil(lambda: section.model.searching, timeout=2000)
+    everyone = matching_candidate_ids(window.services, "a")
+    assert len(everyone) > PAGE_SIZE == section.model.rowCount()
+    _select_rows(section, range(PAGE_SIZE))  # every loaded row, as a shift-click would
+    bar = section.select_all_bar
+    assert bar.isVisible() and not section.keeper.all_matching
+    assert bar.label.text() == f"All {PAGE_SIZE} loaded candidates are selected."
+    assert bar.button.text().startswith("Select all ")
+    qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    assert section.keeper.all_matching
+    asked: list[str] = []
+
+    def ask(_parent, _title, label, *_args, **_kw):
+        asked.append(label)
+        return "Everyone A", True
+
+    monkeypatch.setattr(QInputDialog, "getText", ask)
+    section.bulk.tag_action.trigger()
+    expected = f"Tagged {len(everyone):,} candidates “Everyone A”."
+    qtbot.waitUntil(lambda: _status(window) == expected, timeout=10_000)
+    with window.services.read() as session:
+        tagged = session.scalars(
+            select(CandidateTag.candidate_id)
+            .join(Tag, Tag.id == CandidateTag.tag_id)
+            .where(Tag.name == "Everyone A")
+        ).all()
+    assert sorted(tagged) == sorted(everyone)
+    qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)  # "Clear selection"
+    assert not section.keeper.all_matching and section.selected_ids() == []
+
+
+def test_all_matching_to_a_pool_a_job_and_a_sequence(
+    window: MainWindow, qtbot, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.services.pools import create_pool
+    from app.ui.dialogs.enroll import EnrollDialog
+
+    pool = create_pool(window.services, "All of them")
+    window.events.publish(pool.changes)
+    section = _section(window)
+    _ctrl_a(section, qtbot)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *_args, **_kw: ("All of them", True))
+    section.bulk.pool_action.trigger()
+    expected = "Added 500 candidates to All of them."
+    qtbot.waitUntil(lambda: _status(window) == expected, timeout=10_000)
+    assert len(member_ids(window.services, pool.value)) == 500
+
+    job = next(j for j in list_jobs(window.services) if j.status is JobStatus.OPEN)
+    stage = next(s for s in job.stages if s.kind is StageKind.ACTIVE)
+    section.bulk.add_to_job(job.id, stage.stage_id)
+    qtbot.waitUntil(lambda: _status(window).startswith("Added "), timeout=10_000)
+    qtbot.waitUntil(lambda: "to " + job.title in _status(window), timeout=10_000)
+    with window.services.read() as session:
+        on_job = session.scalars(
+            select(Application.candidate_id).where(Application.job_id == job.id)
+        ).all()
+    assert len(set(on_job)) == 500
+    already = job.total_applications
+    assert _status(window) == (
+        f"Added {500 - already} candidates to {job.title}; {already} were on it already."
+    )
+
+    enrolled: list[list[int]] = []
+
+    def run(dialog: EnrollDialog) -> int:
+        enrolled.append(dialog.candidate_ids)
+        return 0
+
+    monkeypatch.setattr(EnrollDialog, "exec", run)
+    section.bulk.sequence_action.trigger()
+    qtbot.waitUntil(lambda: bool(enrolled), timeout=10_000)
+    assert sorted(enrolled[0]) == sorted(_ids(section))
+
+
+def test_a_click_leaves_all_matching_and_scrolled_rows_join_it(window: MainWindow, qtbot) -> None:
+    section = _section(window)
+    _ctrl_a(section, qtbot)
+    section.model.fetchMore()  # scrolled down: the new rows are selected too
+    assert len(section.selected_ids()) == section.model.rowCount() == 2 * PAGE_SIZE
+    _click_row(section, qtbot, 3)
+    assert not section.keeper.all_matching
+    assert section.selected_ids() == [section.model.rows[3].id]
+    assert not section.select_all_bar.isVisible()
+    assert section.selection().ids == (section.model.rows[3].id,)
+
+
+def test_a_reload_keeps_the_selection_and_the_scroll(window: MainWindow, qtbot) -> None:
+    from app.services.timeline import add_note
+
+    section = _section(window)
+    section.model.fetchMore()
+    section.model.fetchMore()
+    chosen = _select_rows(section, [250, 251, 380])
+    current = section.model.index(251, 0)
+    section.table.selectionModel().setCurrentIndex(
+        current, QItemSelectionModel.SelectionFlag.NoUpdate
+    )
+    section.table.scrollTo(section.model.index(300, 0))
+    scroll = section.table.verticalScrollBar().value()
+    assert scroll > 0
+    window.events.publish(add_note(window.services, chosen[0], "Called back").changes)
+    window.watcher.changed_elsewhere.emit()  # and an external change too
+    assert section.selected_ids() == chosen
+    assert section.table.currentIndex().row() == 251
+    assert section.table.verticalScrollBar().value() == scroll
+    _ctrl_a(section, qtbot)
+    window.events.publish(add_note(window.services, chosen[0], "Again").changes)
+    assert section.keeper.all_matching and section.select_all_bar.isVisible()
+    section.filter_bar.select(section.filter_bar.dnc, True)  # a new question: a new answer
+    assert not section.keeper.all_matching and section.selected_ids() == []

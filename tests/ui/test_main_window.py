@@ -214,3 +214,155 @@ def test_the_window_title_names_the_database_once(window: MainWindow, workspace)
     """Qt appends the application's name to the title itself: ours must not repeat it."""
     assert window.windowTitle() == workspace.database.path.name
     assert window.windowTitle().count("Hirebench") == 0
+
+
+# ---- changes made here are not "changed elsewhere"; every list keeps its place -------------------
+CHANGED_ELSEWHERE = "The database was changed elsewhere; views reloaded."
+
+
+def _when_modal(act) -> None:
+    """Run ``act(dialog)`` once the next modal dialog is open (its own loop is running)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, step)
+        else:
+            act(dialog)
+
+    QTimer.singleShot(0, step)
+
+
+def _click_row(qtbot, table, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    index = table.model().index(row, 0)
+    table.scrollTo(index)
+    point = table.visualRect(index).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, point)
+
+
+def test_own_note_do_not_contact_enrolment_and_export_are_not_changes_elsewhere(
+    window: MainWindow, qtbot, tmp_path, monkeypatch
+) -> None:
+    """The watcher keeps polling meanwhile (every 20 ms): the profile's writes, the
+    enrolment committed by a worker thread and the export written by another one are all
+    this window's own, so nothing says "changed elsewhere" and the selection stays."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QFileDialog
+    from sqlalchemy import select
+
+    from app.services.email_templates import TemplateInput, save_template
+    from app.services.sequences import StepInput, create_sequence
+    from app.store.engagement import SequenceEnrollment
+    from app.store.models import Activity, Candidate
+
+    services = window.services
+    intro = save_template(services, TemplateInput("Intro", "Hello", "Hi there")).value
+    create_sequence(services, "Warm intro", [StepInput(intro, 0)])
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    window.watcher.timer.setInterval(20)
+    window.show_section("candidates")
+    section = window.section("candidates")
+    table = section.table
+    _click_row(qtbot, table, 2)
+    person = section.selected_ids()[0]
+
+    ticked: list[bool] = []
+
+    def in_profile(dialog) -> None:
+        qtbot.keyClicks(dialog.note_edit, "Called: keen on Berlin")
+        qtbot.mouseClick(dialog.add_note_button, Qt.MouseButton.LeftButton)
+        qtbot.wait(100)
+        ticked.append(not dialog.do_not_contact.isChecked())
+        box = dialog.do_not_contact
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+        qtbot.wait(100)
+        dialog.reject()
+
+    _when_modal(in_profile)
+    section.bulk.profile_action.trigger()
+    with services.read() as session:
+        assert session.get(Candidate, person).do_not_contact is ticked[0]
+        notes = session.scalars(select(Activity.body).where(Activity.candidate_id == person))
+        assert "Called: keen on Berlin" in list(notes)
+    assert section.selected_ids() == [person]
+
+    _click_row(qtbot, table, 5)
+    for row in (6, 7):
+        _click_row(qtbot, table, row, Qt.KeyboardModifier.ControlModifier)
+    chosen = section.selected_ids()
+
+    def in_enrolment(dialog) -> None:
+        qtbot.mouseClick(dialog.enroll_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10_000)
+        qtbot.wait(100)
+        dialog.accept()
+
+    _when_modal(in_enrolment)
+    section.bulk.sequence_action.trigger()
+    with services.read() as session:
+        enrolled = session.scalars(select(SequenceEnrollment.candidate_id)).all()
+    assert sorted(enrolled) == sorted(chosen)
+    target = tmp_path / "three.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    section.bulk.export_action.trigger()
+    qtbot.waitUntil(lambda: "Exported 3 candidates" in window.statusBar().currentMessage())
+    qtbot.wait(100)
+    assert not [text for text in said if "elsewhere" in text]
+    assert section.selected_ids() == chosen
+
+
+def test_another_process_is_announced_and_every_list_keeps_its_place(
+    window: MainWindow, qtbot
+) -> None:
+    from app.services.candidates import candidate_page
+    from app.services.pools import add_members, create_pool
+    from tests.ui.test_watcher import finish, write_from_another_process
+
+    window.resize(1024, 700)
+    pool = create_pool(window.services, "Keep my place")
+    add_members(
+        window.services, pool.value, [r.id for r in candidate_page(window.services, 0, 300)]
+    )
+    window.events.publish(pool.changes)
+
+    jobs = window.section("jobs")
+    jobs.status_filter.setCurrentIndex(0)  # all of them: more than fit
+    jobs.table.setFixedHeight(160)
+    last = jobs.proxy.rowCount() - 1
+    _click_row(qtbot, jobs.table, last)
+    job = jobs.selected_job().id
+    jobs_scroll = jobs.table.verticalScrollBar().value()
+    assert jobs_scroll > 0
+
+    window.show_section("candidates")
+    candidates = window.section("candidates")
+    candidates.model.fetchMore()
+    _click_row(qtbot, candidates.table, 250)
+    _click_row(qtbot, candidates.table, 260, Qt.KeyboardModifier.ControlModifier)
+    people = candidates.selected_ids()
+    people_scroll = candidates.table.verticalScrollBar().value()
+    assert people_scroll > 0
+
+    window.show_section("talent_pools")
+    pools = window.section("talent_pools")
+    qtbot.waitUntil(lambda: not pools.counting, timeout=10_000)
+    pools.select_pool(pool.value)
+    pools.members_model.fetchMore()
+    _click_row(qtbot, pools.members, 220)
+    members = pools.selected_ids()
+    members_scroll = pools.members.verticalScrollBar().value()
+
+    finish(write_from_another_process(window.workspace.database.path))
+    assert window.watcher.poll() is True
+    assert window.statusBar().currentMessage() == CHANGED_ELSEWHERE
+    qtbot.waitUntil(lambda: not pools.counting, timeout=10_000)
+    assert candidates.model.total == 501  # the other process's candidate is shown
+    assert candidates.selected_ids() == people
+    assert candidates.table.verticalScrollBar().value() == people_scroll
+    assert (jobs.selected_job().id, jobs.table.verticalScrollBar().value()) == (job, jobs_scroll)
+    assert pools.current_pool_id() == pool.value
+    assert pools.selected_ids() == members
+    assert pools.members.verticalScrollBar().value() == members_scroll

@@ -226,3 +226,101 @@ def test_members_show_replies_and_campaigns(window: MainWindow, qtbot) -> None:
     assert model.index(0, 6).data() == replied.astimezone().strftime("%Y-%m-%d")
     assert model.index(0, 7).data() == "1"
     assert "reply" in model.index(0, 6).data(Qt.ItemDataRole.ToolTipRole)
+
+
+# ---- the members: select all, keeping one's place ------------------------------------------------
+def _big_pool(window: MainWindow, size: int = 300) -> int:
+    from app.services.candidates import candidate_page
+    from app.services.pools import add_members
+
+    pool = create_pool(window.services, "Big list")
+    everyone = [row.id for row in candidate_page(window.services, 0, size)]
+    add_members(window.services, pool.value, everyone)
+    window.events.publish(pool.changes)
+    return pool.value
+
+
+def _click_member(section: PoolsSection, qtbot, row: int) -> None:
+    table, model = section.members, section.members_model
+    table.scrollTo(model.index(row, 0))
+    point = table.visualRect(model.index(row, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def _status(window: MainWindow) -> str:
+    return window.statusBar().currentMessage()
+
+
+def test_ctrl_a_over_members_acts_on_the_whole_pool(
+    window: MainWindow, qtbot, tmp_path, monkeypatch
+) -> None:
+    import csv
+
+    from PySide6.QtWidgets import QFileDialog
+
+    pool_id = _big_pool(window)
+    section = _section(window, qtbot)
+    assert section.select_pool(pool_id)
+    assert section.members_model.rowCount() == PAGE_SIZE < 300
+    _click_member(section, qtbot, 0)
+    qtbot.keyClick(section.members, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert section.keeper.all_matching
+    bar = section.select_all_bar
+    assert bar.isVisible()
+    assert bar.label.text() == "All 300 members of Big list are selected."
+    target = tmp_path / "pool.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    section.bulk.export_action.trigger()
+    qtbot.waitUntil(lambda: _status(window) == f"Exported 300 candidates to {target}.")
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == 300
+    assert section.remove_button.isEnabled()
+    qtbot.mouseClick(section.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _status(window) == "Removed 300 members from Big list.")
+    assert member_ids(window.services, pool_id) == []
+
+
+def test_ctrl_a_over_a_computed_pool_uses_the_members_found(window: MainWindow, qtbot) -> None:
+    section = _section(window, qtbot)
+    assert section.select_pool(PAST_APPLICANTS)
+    _click_member(section, qtbot, 0)
+    qtbot.keyClick(section.members, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    selection = section.selection()
+    assert selection.find_all is None  # found already, off the GUI thread
+    assert sorted(selection.ids) == sorted(member_ids(window.services, PAST_APPLICANTS))
+
+
+def test_a_reload_keeps_the_members_selection_and_scroll(window: MainWindow, qtbot) -> None:
+    from app.services.timeline import add_note
+
+    pool_id = _big_pool(window)
+    section = _section(window, qtbot)
+    section.select_pool(pool_id)
+    model = section.members_model
+    model.fetchMore()
+    _click_member(section, qtbot, 210)
+    qtbot.mouseClick(
+        section.members.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        section.members.visualRect(model.index(214, 0)).center(),
+    )
+    chosen = section.selected_ids()
+    assert chosen == [model.rows[210].candidate_id, model.rows[214].candidate_id]
+    scroll = section.members.verticalScrollBar().value()
+    assert scroll > 0
+    window.events.publish(add_note(window.services, chosen[0], "Still keen").changes)
+    assert section.current_pool_id() == pool_id
+    assert section.selected_ids() == chosen
+    assert section.members.verticalScrollBar().value() == scroll
+    # A computed pool is recounted in the background on reload: its members come back
+    # selected once it is.
+    section.select_pool(SILVER_MEDALISTS)
+    qtbot.waitUntil(lambda: not section.counting, timeout=10_000)
+    _click_member(section, qtbot, 2)
+    silver = section.selected_ids()
+    window.watcher.changed_elsewhere.emit()
+    assert section.counting
+    qtbot.waitUntil(lambda: not section.counting, timeout=10_000)
+    assert section.selected_ids() == silver
+    assert section.members.currentIndex().row() == 2

@@ -1,15 +1,18 @@
 """The bulk toolbar and context menu shared by the Candidates and Talent pools sections.
 
 Tag…, Add to pool…, Add to job…, Email…, Add to sequence…, Export CSV… and Open profile act on
-the selected candidate ids through the services in `app.services.bulk` (and the mail dialogs,
-whose plan shows who is skipped before anything is queued). Adding to a job is pushed on the
-window's undo stack; undo removes the applications again unless they changed since.
+the section's `Selection` through the services in `app.services.bulk` (and the mail dialogs,
+whose plan shows who is skipped before anything is queued): rows picked by hand, or every
+candidate matching the view, whose ids are then found off the GUI thread first. Each action
+says how many candidates it acted on. Adding to a job is pushed on the window's undo stack;
+undo removes the applications again unless they changed since.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +25,29 @@ from app.services.context import Outcome, ServiceContext
 from app.services.pipeline import VersionConflictError
 from app.services.pools import list_pools
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.store.errors import describe_database_error
+from app.ui.background import run_in_background
+from app.ui.sections.selection import counted
 
 CANDIDATE_IDS_MIME = "application/x-hirebench-candidate-ids"
 
 Publish = Callable[[Changes], None]
 Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the bulk actions act on: ``ids`` picked by hand, or, when ``find_all`` is set,
+    every candidate matching the view (``find_all`` runs off the GUI thread; ``expected`` is
+    how many it should find, for the dialogs asked before it runs)."""
+
+    ids: tuple[int, ...] = ()
+    find_all: Callable[[], list[int]] | None = None
+    expected: int = 0
+
+    @property
+    def count(self) -> int:
+        return self.expected if self.find_all is not None else len(self.ids)
 
 
 def candidate_mime(ids: Sequence[int]) -> QMimeData:
@@ -61,7 +82,7 @@ class AddToJobCommand(QUndoCommand):
     ):
         added = done.value
         job = getattr(added, "job", "") or f"job #{job_id}"
-        super().__init__(f"Add {len(added)} candidate(s) to {job}")
+        super().__init__(f"Add {counted(len(added), 'candidate')} to {job}")
         self.services = services
         self.application_ids = list(added)
         self.candidate_ids = list(getattr(added, "candidates", ()))
@@ -97,18 +118,19 @@ class AddToJobCommand(QUndoCommand):
 
 
 class BulkActions(QObject):
-    """Actions over ``selected()`` candidate ids, for a toolbar and a context menu."""
+    """Actions over the section's ``selected()`` `Selection`, for a toolbar and a menu."""
 
     changes_made = Signal(object)  # Changes
     open_profile = Signal(int)
     notice = Signal(str)
     settings_requested = Signal()  # "Open Settings" from the email dialog (no mail account)
+    finished = Signal(str)  # an action's last word ("Exported 509 candidates to …")
 
     def __init__(
         self,
         services: ServiceContext,
         undo_stack: QUndoStack,
-        selected: Callable[[], list[int]],
+        selected: Callable[[], Selection],
         source: Callable[[], str],
         parent: QWidget,
     ):
@@ -118,6 +140,7 @@ class BulkActions(QObject):
         self.selected = selected
         self.source = source
         self.widget = parent
+        self.busy = False  # finding the matching candidates, or exporting
         # Called after emails are queued or candidates enrolled, to wake the mail dispatcher;
         # the window sets it (`MailRuntime.wake`) when it connects the section.
         self.wake: Callable[[], None] | None = None
@@ -160,104 +183,176 @@ class BulkActions(QObject):
         return menu
 
     def update_enabled(self) -> None:
-        count = len(self.selected())
+        selection = self.selected()
         for action in self.actions[:-1]:
-            action.setEnabled(count > 0)
-        self.profile_action.setEnabled(count == 1)
+            action.setEnabled(selection.count > 0 and not self.busy)
+        self.profile_action.setEnabled(selection.find_all is None and len(selection.ids) == 1)
+
+    # ---- the selection ----------------------------------------------------------------------
+    def act_on_selection(self, act: Callable[[list[int]], None]) -> None:
+        """``act(ids)`` on the selection: at once for rows picked by hand; for every matching
+        candidate, once their ids are found in the background (the window stays free)."""
+        selection = self.selected()
+        if selection.find_all is None:
+            if selection.ids:
+                act(list(selection.ids))
+            return
+        if self.busy:
+            return
+        self._set_busy(True)
+        self.notice.emit(f"Finding the {counted(selection.expected, 'matching candidate')}…")
+
+        def found(ids: list[int]) -> None:
+            self._set_busy(False)
+            if ids:
+                act(ids)
+            else:
+                self._tell("No candidates match any more: nothing was changed.")
+
+        def failed(error: BaseException) -> None:
+            self._set_busy(False)
+            self._tell(
+                f"Nothing was changed: the matching candidates could not be found ({error})."
+            )
+
+        run_in_background(self, selection.find_all, found, failed, name="matching-candidates")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.update_enabled()
+
+    def _tell(self, text: str) -> None:
+        self.notice.emit(text)
+        self.finished.emit(text)
 
     # ---- the actions ------------------------------------------------------------------------
     def _run(self, work: Callable[[], Outcome[object]]) -> Outcome[object] | None:
         try:
             done = work()
         except (ValidationError, NotFoundError, VersionConflictError, OSError) as exc:
-            message = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else exc
-            self.notice.emit(f"Nothing was changed: {message}")
+            self._tell(f"Nothing was changed: {_reason(exc)}")
             return None
         self.changes_made.emit(done.changes)
         return done
 
     def tag(self, name: str | None = None) -> None:
-        ids = self.selected()
-        if not ids:
+        count = self.selected().count
+        if not count:
             return
         if name is None:
-            name, ok = QInputDialog.getText(self.widget, "Tag candidates", f"Tag for {len(ids)}:")
+            name, ok = QInputDialog.getText(
+                self.widget, "Tag candidates", f"Tag for {counted(count, 'candidate')}:"
+            )
             if not ok:
                 return
-        done = self._run(lambda: bulk.tag_candidates(self.services, ids, name))
-        if done is not None:
-            self.notice.emit(f"Tagged {done.value} candidate(s) “{name.strip()}”.")
+        chosen = name
+
+        def tag(ids: list[int]) -> None:
+            done = self._run(lambda: bulk.tag_candidates(self.services, ids, chosen))
+            if done is not None:
+                had = len(ids) - int(done.value)  # type: ignore[call-overload]
+                text = f"Tagged {counted(len(ids), 'candidate')} “{chosen.strip()}”"
+                self._tell(f"{text} ({had:,} had it already)." if had else f"{text}.")
+
+        self.act_on_selection(tag)
 
     def add_to_pool(self, pool_id: int | None = None, ids: Sequence[int] | None = None) -> None:
         """Add the selection (or ``ids``, e.g. dropped on a pool) to a static pool."""
-        ids = list(ids) if ids is not None else self.selected()
-        if not ids:
+        count = len(ids) if ids is not None else self.selected().count
+        if not count:
             return
+        pools = [pool for pool in list_pools(self.services, counted=False) if pool.editable]
         if pool_id is None:
-            pools = [pool for pool in list_pools(self.services, counted=False) if pool.editable]
             if not pools:
-                self.notice.emit("Create a talent pool first (Talent pools → New pool).")
+                self._tell("Create a talent pool first (Talent pools → New pool).")
                 return
             names = [pool.name for pool in pools]
             name, ok = QInputDialog.getItem(
-                self.widget, "Add to pool", f"Add {len(ids)} to:", names, 0, False
+                self.widget,
+                "Add to pool",
+                f"Add {counted(count, 'candidate')} to:",
+                names,
+                0,
+                False,
             )
             if not ok:
                 return
             pool_id = pools[names.index(name)].id
-        done = self._run(lambda: bulk.add_to_pool(self.services, ids, pool_id))
-        if done is not None:
-            self.notice.emit(f"Added {done.value} candidate(s) to the pool.")
+        target = pool_id
+        pool_name = next((p.name for p in pools if p.id == target), "the pool")
+
+        def add(chosen: list[int]) -> None:
+            done = self._run(lambda: bulk.add_to_pool(self.services, chosen, target))
+            if done is not None:
+                added = int(done.value)  # type: ignore[call-overload]
+                text = f"Added {counted(added, 'candidate')} to {pool_name}"
+                present = len(chosen) - added
+                self._tell(
+                    f"{text}; {counted(present, 'was', 'were')} in it already."
+                    if present
+                    else f"{text}."
+                )
+
+        if ids is not None:
+            add(list(ids))
+        else:
+            self.act_on_selection(add)
 
     def add_to_job(self, job_id: int | None = None, stage_id: int | None = None) -> None:
-        ids = self.selected()
-        if not ids:
+        count = self.selected().count
+        if not count:
             return
         if job_id is None or stage_id is None:
             from app.ui.dialogs.add_to_job import AddToJobDialog
 
-            dialog = AddToJobDialog(self.services, len(ids), self.widget)
+            dialog = AddToJobDialog(self.services, count, self.widget)
             if dialog.exec() != dialog.DialogCode.Accepted or dialog.choice is None:
                 return
             job_id, stage_id = dialog.choice
-        source = self.source()
-        done = self._run(lambda: bulk.add_to_job(self.services, ids, job_id, stage_id, source))
-        if done is None:
-            return
-        self.notice.emit(done.value.message)  # type: ignore[attr-defined]
-        if done.value:
-            command = AddToJobCommand(
-                self.services,
-                done,  # type: ignore[arg-type]
-                job_id,
-                stage_id,
-                source,
-                self.changes_made.emit,
-                self.notice.emit,
-            )
-            self.undo_stack.push(command)
+        job, stage, source = job_id, stage_id, self.source()
+
+        def add(ids: list[int]) -> None:
+            done = self._run(lambda: bulk.add_to_job(self.services, ids, job, stage, source))
+            if done is None:
+                return
+            self._tell(_added_to_job(done.value))
+            if done.value:
+                command = AddToJobCommand(
+                    self.services,
+                    done,  # type: ignore[arg-type]
+                    job,
+                    stage,
+                    source,
+                    self.changes_made.emit,
+                    self.notice.emit,
+                )
+                self.undo_stack.push(command)
+
+        self.act_on_selection(add)
 
     def email(self) -> None:
         """Compose one email to the selection; the dialog's plan shows who is skipped."""
         from app.ui.dialogs.compose import ComposeDialog
 
-        ids = self.selected()
-        if not ids:
-            return
-        dialog = ComposeDialog(
-            self.services, ids, self.source(), parent=self.widget, wake=self.wake
-        )
-        self._run_dialog(dialog)
+        def compose(ids: list[int]) -> None:
+            dialog = ComposeDialog(
+                self.services, ids, self.source(), parent=self.widget, wake=self.wake
+            )
+            self._run_dialog(dialog)
+
+        self.act_on_selection(compose)
 
     def add_to_sequence(self) -> None:
         """Enrol the selection in a drip sequence; the dialog shows who was skipped."""
         from app.ui.dialogs.enroll import EnrollDialog
 
-        ids = self.selected()
-        if not ids:
-            return
-        dialog = EnrollDialog(self.services, ids, self.source(), parent=self.widget, wake=self.wake)
-        self._run_dialog(dialog)
+        def enrol(ids: list[int]) -> None:
+            dialog = EnrollDialog(
+                self.services, ids, self.source(), parent=self.widget, wake=self.wake
+            )
+            self._run_dialog(dialog)
+
+        self.act_on_selection(enrol)
 
     def _run_dialog(self, dialog: Any) -> None:
         dialog.changes_made.connect(self.changes_made.emit)
@@ -265,12 +360,12 @@ class BulkActions(QObject):
             dialog.settings_requested.connect(self.settings_requested.emit)
         dialog.exec()
         if dialog.notice:
-            self.notice.emit(dialog.notice)
+            self._tell(dialog.notice)
         dialog.deleteLater()
 
     def export(self, path: str | Path | None = None) -> None:
-        ids = self.selected()
-        if not ids:
+        """Write the selection to a CSV file; every matching candidate in all matching mode."""
+        if not self.selected().count:
             return
         if path is None:
             chosen, _filter = QFileDialog.getSaveFileName(
@@ -279,11 +374,47 @@ class BulkActions(QObject):
             if not chosen:
                 return
             path = chosen
-        done = self._run(lambda: bulk.export_csv(self.services, ids, path))
-        if done is not None:
-            self.notice.emit(f"Exported {done.value} candidate(s) to {path}.")
+        target = path
+
+        def export(ids: list[int]) -> None:
+            # Reading 100,000 candidates takes seconds: the window stays free meanwhile.
+            self._set_busy(True)
+            self.notice.emit(f"Exporting {counted(len(ids), 'candidate')}…")
+            services = self.services
+
+            def exported(done: Outcome[int]) -> None:
+                self._set_busy(False)
+                self.changes_made.emit(done.changes)
+                self._tell(f"Exported {counted(done.value, 'candidate')} to {target}.")
+
+            def failed(error: BaseException) -> None:
+                self._set_busy(False)
+                self._tell(f"Nothing was exported: {_reason(error)}")
+
+            run_in_background(
+                self, lambda: bulk.export_csv(services, ids, target), exported, failed, "export"
+            )
+
+        self.act_on_selection(export)
 
     def open_selected_profile(self) -> None:
-        ids = self.selected()
-        if ids:
-            self.open_profile.emit(ids[0])
+        selection = self.selected()
+        if selection.find_all is None and selection.ids:
+            self.open_profile.emit(selection.ids[0])
+
+
+def _reason(error: BaseException) -> str:
+    """An error in the user's words: a form's messages, or the error's own text."""
+    if isinstance(error, ValidationError):
+        return "; ".join(error.errors.values())
+    if isinstance(error, NotFoundError | VersionConflictError):
+        return str(error)
+    return describe_database_error(error)  # a full disk, a locked database, a bad folder…
+
+
+def _added_to_job(added: Any) -> str:
+    """ "Added 3 candidates to Data Engineer; 1 was on it already." """
+    job = getattr(added, "job", "") or "the job"
+    text = f"Added {counted(len(added), 'candidate')} to {job}"
+    skipped = len(getattr(added, "skipped", ()))
+    return f"{text}; {counted(skipped, 'was', 'were')} on it already." if skipped else f"{text}."

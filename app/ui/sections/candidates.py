@@ -2,7 +2,8 @@
 
 A filter bar narrows the list (one service query), the search box shows ranked full-text
 results instead (narrowed by the same filters), and the bulk toolbar acts on the selected
-rows.
+rows, or on every candidate matching (Ctrl+A, or the bar's "Select all N"). A reload after a
+change keeps the selection and the scroll position.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPushButton,
-    QTableView,
     QWidget,
 )
 
@@ -39,6 +39,7 @@ from app.services.candidates import (
     SORT_KEYS,
     CandidateFilters,
     CandidateRow,
+    all_matching_ids,
     candidate_page,
     count_candidates,
     filter_options,
@@ -47,7 +48,13 @@ from app.services.context import ServiceContext
 from app.services.pools import list_pools
 from app.services.unit_of_work import Changes
 from app.ui.icons import IconProvider
-from app.ui.sections.bulk_actions import CANDIDATE_IDS_MIME, BulkActions, candidate_mime
+from app.ui.sections.bulk_actions import (
+    CANDIDATE_IDS_MIME,
+    BulkActions,
+    Selection,
+    candidate_mime,
+)
+from app.ui.sections.selection import SelectAllBar, SelectAllTable, SelectionKeeper, counted
 from app.ui.widgets import SectionHeader, section_layout
 
 COLUMNS = ("Name", "Current title", "Employer", "Location", "Email", "Source", "Added")
@@ -375,7 +382,7 @@ class CandidatesSection(QWidget):
         layout.addWidget(self.filter_bar)
 
         self.model = CandidateListModel(services, self)
-        self.table = QTableView()
+        self.table = SelectAllTable()
         self.table.setObjectName("candidatesTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -398,53 +405,92 @@ class CandidatesSection(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(lambda _index: self.bulk.open_selected_profile())
 
+        self.keeper = SelectionKeeper(self.table, self)
         self.bulk = BulkActions(
-            services, undo_stack or QUndoStack(self), self.selected_ids, self.source_label, self
+            services, undo_stack or QUndoStack(self), self.selection, self.source_label, self
         )
+        self.select_all_bar = SelectAllBar(self.keeper, self._matching)
         layout.addWidget(self.bulk.toolbar())
+        layout.addWidget(self.select_all_bar)
         layout.addWidget(self.table, 1)
-        self.table.selectionModel().selectionChanged.connect(
-            lambda *_args: self.bulk.update_enabled()
-        )
-        self.model.modelReset.connect(self.bulk.update_enabled)
-        self.reload()
+        self.keeper.changed.connect(self.bulk.update_enabled)
+        self.reload(keep_place=False)
 
     def _size_columns(self) -> None:
         widths = (200, 220, 160, 80) if self.model.searching else (200, 220, 180, 150, 240, 120)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
 
-    def reload(self) -> None:
-        self.model.reload()
-        self._size_columns()
-        self.table.setSortingEnabled(not self.model.searching)
+    def reload(self, keep_place: bool = True) -> None:
+        """Read the rows again. After a change (``keep_place``) the same candidates stay
+        selected and the view where it was; a new search or filter starts afresh."""
+        if keep_place:
+            with self.keeper.keeping_place():
+                self.model.reload()
+        else:
+            self.model.reload()
+            self._size_columns()
+            self.table.setSortingEnabled(not self.model.searching)
         plus = "+" if self.model.searching and self.model.capped else ""
-        count = f"{self.model.total:,}{plus} candidates"
+        one = self.model.total == 1 and not plus
+        count = f"{self.model.total:,}{plus} candidate{'' if one else 's'}"
+        match = "matches" if one else "match"
         if self.model.searching:
             narrowed = " and the filters" if self.model.filters.active else ""
-            text = f"{count} match “{self.model.query.strip()}”{narrowed} · best first"
+            text = f"{count} {match} “{self.model.query.strip()}”{narrowed} · best first"
             if self.model.warning:
                 text += f" · {self.model.warning}"
         elif self.model.filters.active:
-            text = f"{count} match the filters"
+            text = f"{count} {match} the filters"
         else:
             text = f"{count} · click a column to sort, again to reverse"
         self.header.subtitle.setText(text)
 
     def apply_filters(self) -> None:
         self.model.filters = self.filter_bar.filters()
-        self.reload()
+        self.reload(keep_place=False)
 
     def apply_search(self) -> None:
         self._search_timer.stop()
         if self.search.text().strip() == self.model.query.strip():
             return
         self.model.query = self.search.text()
-        self.reload()
+        self.reload(keep_place=False)
 
     def selected_ids(self) -> list[int]:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.rows[row].id for row in rows if row < len(self.model.rows)]
+        """The rows selected by hand (the loaded ones, in all matching mode)."""
+        return self.keeper.selected_ids()
+
+    def selection(self) -> Selection:
+        """What the bulk actions act on: the selected rows, or every candidate matching the
+        search and filters (their ids found by the services, off the GUI thread)."""
+        model = self.model
+        if not self.keeper.all_matching:
+            return Selection(ids=tuple(self.selected_ids()))
+        if not model.canFetchMore() and not (model.searching and model.capped):
+            return Selection(ids=tuple(row.id for row in model.rows))  # all of them loaded
+        services, filters, query = self.services, model.filters, model.query
+        order, descending = model.order, model.descending
+        if model.searching:
+            from app.services.search import matching_candidate_ids
+
+            def find_all() -> list[int]:
+                return matching_candidate_ids(services, query, filters)
+        else:
+
+            def find_all() -> list[int]:
+                return all_matching_ids(services, filters, order, descending)
+
+        return Selection(find_all=find_all, expected=model.total)
+
+    def _matching(self) -> tuple[int, str]:
+        """How many candidates match, and how to say it, for the select-all bar."""
+        model = self.model
+        narrowed = model.searching or model.filters.active
+        text = counted(model.total, "matching candidate" if narrowed else "candidate")
+        if model.searching and model.capped:
+            text = text.replace(f"{model.total:,}", f"{model.total:,}+", 1)
+        return model.total, text
 
     def source_label(self) -> str:
         """The source given to applications made from here: the search or the pool."""

@@ -5,7 +5,8 @@ pools (silver medalists, past applicants) are computed, so both are always curre
 computed pool takes up to half a second at 100,000 candidates, so the list appears at once with
 "…" in their Members cells and a background thread (`PoolCounter`, its own sessions) fills them
 in. Resume files dropped on a pool's row are imported into it; candidates dragged from the
-Candidates table onto a static pool's row join it.
+Candidates table onto a static pool's row join it. Ctrl+A over the members selects every
+member (not only the rows loaded), and a reload keeps the members' selection and scroll.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -55,7 +55,19 @@ from app.services.pools import (
     remove_members,
 )
 from app.services.unit_of_work import Changes, ValidationError
-from app.ui.sections.bulk_actions import CANDIDATE_IDS_MIME, BulkActions, candidate_ids_from
+from app.ui.sections.bulk_actions import (
+    CANDIDATE_IDS_MIME,
+    BulkActions,
+    Selection,
+    candidate_ids_from,
+)
+from app.ui.sections.selection import (
+    Place,
+    SelectAllBar,
+    SelectAllTable,
+    SelectionKeeper,
+    counted,
+)
 from app.ui.widgets import SectionHeader, section_layout
 
 POOL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -291,6 +303,8 @@ class PoolsSection(QWidget):
         self._counter: PoolCounter | None = None
         self._pending: set[int] = set()  # computed pools not counted yet
         self._found: dict[int, list[int]] = {}  # computed pools' members, this generation
+        # The members' selection and scroll while their pool is recounted after a reload.
+        self._kept: tuple[int, Place] | None = None
         layout = section_layout(self)
         self.header = SectionHeader("Talent pools", "")
         new_smart = QPushButton("New smart pool…")
@@ -326,7 +340,7 @@ class PoolsSection(QWidget):
         self.members_title = QLabel("Choose a pool to see its members.")
         self.members_title.setProperty("role", "subtitle")
         self.members_model = PoolMembersModel(services, self)
-        self.members = QTableView()
+        self.members = SelectAllTable()
         self.members.setObjectName("poolMembersTable")
         self.members.setModel(self.members_model)
         self.members.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -340,8 +354,12 @@ class PoolsSection(QWidget):
         self.members.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.members.customContextMenuRequested.connect(self._context_menu)
         self.members.doubleClicked.connect(lambda _index: self.bulk.open_selected_profile())
+        self.keeper = SelectionKeeper(self.members, self)
         self.bulk = BulkActions(
-            services, undo_stack or QUndoStack(self), self.selected_ids, self.source_label, self
+            services, undo_stack or QUndoStack(self), self.selection, self.source_label, self
+        )
+        self.select_all_bar = SelectAllBar(
+            self.keeper, self._all_members, rows_noun=("member", "members")
         )
         toolbar = self.bulk.toolbar()
         self.remove_button = QPushButton("Remove from pool")
@@ -350,6 +368,7 @@ class PoolsSection(QWidget):
         toolbar.addWidget(self.remove_button)
         column.addWidget(self.members_title)
         column.addWidget(toolbar)
+        column.addWidget(self.select_all_bar)
         column.addWidget(self.members, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -358,8 +377,7 @@ class PoolsSection(QWidget):
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
         self.table.itemSelectionChanged.connect(self._pool_chosen)
-        self.members.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
-        self.members_model.modelReset.connect(self._update_actions)
+        self.keeper.changed.connect(self._update_actions)
         self.reload()
 
     # ---- the pools list ---------------------------------------------------------------------
@@ -451,11 +469,21 @@ class PoolsSection(QWidget):
         (paging from those ids), so choosing one never computes it on the GUI thread."""
         pool = self.current_pool()
         if pool is not None and pool.id in self._pending:
+            if self._kept is None and self.members_model.pool_id == pool.id:
+                self._kept = (pool.id, self.keeper.place())  # back once it is counted
             self.members_model.show_pool(None)
             self.members_title.setText(f"{pool.name} · finding members {COUNTING}")
             return
         found = self._found.get(pool.id) if pool is not None else None
-        self.members_model.show_pool(pool.id if pool else None, found)
+        kept, self._kept = self._kept, None
+        if pool is not None and (kept is None or kept[0] != pool.id):
+            shown = self.members_model.pool_id == pool.id  # the same pool, read again
+            kept = (pool.id, self.keeper.place()) if shown else None
+        if pool is not None and kept is not None:
+            with self.keeper.keeping_place(kept[1]):
+                self.members_model.show_pool(pool.id, found)
+        else:
+            self.members_model.show_pool(pool.id if pool else None, found)
         if pool is None:
             self.members_title.setText("Choose a pool to see its members.")
         else:
@@ -463,9 +491,28 @@ class PoolsSection(QWidget):
 
     # ---- members ----------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
-        rows = sorted({index.row() for index in self.members.selectionModel().selectedRows()})
-        model = self.members_model
-        return [model.rows[row].candidate_id for row in rows if row < len(model.rows)]
+        """The members selected by hand (the loaded ones, when all are selected)."""
+        return self.keeper.selected_ids()
+
+    def selection(self) -> Selection:
+        """The selected members, or every member of the pool (Ctrl+A): a computed pool's
+        are known already, a static pool's are read off the GUI thread."""
+        model, pool = self.members_model, self.current_pool()
+        if not self.keeper.all_matching or pool is None:
+            return Selection(ids=tuple(self.selected_ids()))
+        known = model.member_ids
+        if known is None and not model.canFetchMore():
+            known = [member.candidate_id for member in model.rows]
+        if known is not None:
+            return Selection(ids=tuple(known))
+        services, pool_id = self.services, pool.id
+        return Selection(find_all=lambda: member_ids(services, pool_id), expected=model.total)
+
+    def _all_members(self) -> tuple[int, str]:
+        """How many members the chosen pool has, and how to say it, for the select-all bar."""
+        pool, total = self.current_pool(), self.members_model.total
+        name = pool.name if pool else "the pool"
+        return total, f"{counted(total, 'member')} of {name}"
 
     def source_label(self) -> str:
         pool = self.current_pool()
@@ -474,7 +521,8 @@ class PoolsSection(QWidget):
     def _update_actions(self) -> None:
         self.bulk.update_enabled()
         pool = self.current_pool()
-        self.remove_button.setEnabled(bool(pool and pool.editable and self.selected_ids()))
+        chosen = self.selection().count and not self.bulk.busy
+        self.remove_button.setEnabled(bool(pool and pool.editable and chosen))
 
     def _context_menu(self, point: QPoint) -> None:
         index = self.members.indexAt(point)
@@ -490,16 +538,22 @@ class PoolsSection(QWidget):
         self.bulk.add_to_pool(pool_id, candidate_ids)
 
     def remove_selected(self) -> None:
-        pool, ids = self.current_pool(), self.selected_ids()
-        if pool is None or not ids:
+        """Take the selection (every member, after Ctrl+A) out of the chosen static pool."""
+        pool = self.current_pool()
+        if pool is None or not self.selection().count:
             return
-        try:
-            done = remove_members(self.services, pool.id, ids)
-        except ValidationError as exc:
-            self.bulk.notice.emit("; ".join(exc.errors.values()))
-            return
-        self.bulk.notice.emit(f"Removed {done.value} from {pool.name}.")
-        self.bulk.changes_made.emit(done.changes)
+
+        def remove(ids: list[int]) -> None:
+            try:
+                done = remove_members(self.services, pool.id, ids)
+            except ValidationError as exc:
+                self.bulk.notice.emit("; ".join(exc.errors.values()))
+                return
+            removed = counted(int(done.value), "member")
+            self.bulk.notice.emit(f"Removed {removed} from {pool.name}.")
+            self.bulk.changes_made.emit(done.changes)
+
+        self.bulk.act_on_selection(remove)
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches("pools", "candidates", "applications", "jobs", "external"):
