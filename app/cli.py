@@ -303,10 +303,11 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
     interrupted = nothing_found = False
 
     def report(update: ItemUpdate) -> None:  # called on the runner's thread, in order
-        if update.state in ("done", "failed", "cancelled"):
+        if update.state in ("done", "failed", "cancelled", "review"):
             finals[update.item_id] = update
             duplicate = update.result is not None and update.result.duplicate_document
             label = "duplicate" if duplicate else update.state
+            label = "needs review" if update.state == "review" else label  # no one made of it
             print(f"{label:<10} {printable(update.path)}: {printable(update.message)}", flush=True)
 
     try:
@@ -332,16 +333,20 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
     results = [u.result for u in finals.values() if u.result is not None]
     failed = sum(u.state == "failed" for u in finals.values())
     cancelled = sum(u.state == "cancelled" for u in finals.values())
+    held = sum(u.state == "review" for u in finals.values())
+    updated = sum(r.candidate_id is not None and not r.created for r in results)
+    updated -= sum(r.duplicate_document for r in results)
     print(
         f"{plural(len(finals), 'file')}: "
         f"{plural(sum(r.created for r in results), 'new candidate')}, "
-        f"{sum(not r.created and not r.duplicate_document for r in results)} updated, "
+        f"{updated} updated, "
         f"{plural(sum(r.duplicate_document for r in results), 'duplicate')}, {failed} failed"
+        + (f", {held} {'needs' if held == 1 else 'need'} review" if held else "")
         + (f", {cancelled} cancelled." if cancelled else ".")
     )
     if interrupted:
         return EXIT_INTERRUPTED
-    return EXIT_FAILURE if failed or cancelled else EXIT_OK
+    return EXIT_FAILURE if failed or cancelled or held else EXIT_OK
 
 
 def _intake_target(database: Database, args: argparse.Namespace) -> object:

@@ -1,15 +1,16 @@
 """Duplicate candidates: finding people who look alike, and merging or dismissing them.
 
-An import that shares an email or phone with a record is that person (see `app.services.
-intake`). Without one, a similar name in the same city or at the same employer is only a
-suspicion: the new candidate is created and the pair is recorded for the recruiter, who
-merges them (everything moves to the survivor, in one audited transaction) or dismisses it.
+An import that shares an email with a record, or a phone number and the name, is that person
+(see `app.services.intake`). Otherwise a similar name in the same city or at the same
+employer, or a shared phone number alone, is only a suspicion: the new candidate is created
+and the pair is recorded for the recruiter, who merges them (everything moves to the
+survivor, in one audited transaction that keeps what undoing it needs, see
+`app.services.merge_undo`) or dismisses it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +20,13 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.phones import matching_key, phone_key
+from app.services.record_snapshot import capture, capture_after
 from app.services.text_rules import LIMITS, MAX_LINKS, clean, fit_field, fit_text
 from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.store.models import (
     Activity,
+    ActivityKind,
     Application,
     Candidate,
     CandidateEmail,
@@ -55,14 +59,7 @@ MERGE_FIELDS = (
 )
 
 
-def phone_key(phone: str | None) -> str | None:
-    """The comparable part of a phone number: its last ten digits (so "+1 555 010 2030",
-    "(555) 010-2030" and "5550102030" agree); None if it has too few digits to be one."""
-    if not phone:
-        return None
-    number = re.split(r"(?i)\s*(?:x|ext\.?|extension)\s*\d+\s*$", phone.strip())[0]
-    digits = re.sub(r"\D", "", number)
-    return digits[-10:] if len(digits) >= 7 else None
+MERGE_ACTION = "candidate.merge"  # undoable (see app.services.merge_undo)
 
 
 def city_of(location: str | None) -> str | None:
@@ -122,7 +119,8 @@ def find_similar(session: Session, candidate: Candidate) -> list[tuple[int, floa
 def _without_shared_contacts(
     session: Session, candidate_id: int, found: list[tuple[int, float, str]]
 ) -> list[tuple[int, float, str]]:
-    """Drop pairs sharing an email or phone: those are the same person, not suspects."""
+    """Drop pairs sharing an email or a real phone number: the import would have made them
+    one person already, or the recruiter said they are two (see `record_suspects`)."""
     if not found:
         return found
     ids = [other for other, _score, _reason in found]
@@ -132,7 +130,7 @@ def _without_shared_contacts(
         )
     )
     phones = {
-        phone_key(p)
+        matching_key(p)
         for p in session.scalars(
             select(CandidatePhone.phone).where(CandidatePhone.candidate_id == candidate_id)
         )
@@ -150,15 +148,31 @@ def _without_shared_contacts(
             CandidatePhone.candidate_id.in_(ids)
         )
     ):
-        if phone_key(phone) in phones:
+        if matching_key(phone) in phones:
             shared.add(other)
     return [item for item in found if item[0] not in shared]
 
 
-def record_suspects(tx: Transaction, candidate: Candidate) -> tuple[int, ...]:
-    """Record the candidates ``candidate`` may duplicate (inside the caller's transaction)."""
-    found = find_similar(tx.session, candidate)
-    for other_id, score, reason in found:
+def record_suspects(
+    tx: Transaction,
+    candidate: Candidate,
+    also: tuple[tuple[int, float, str], ...] = (),
+    never: frozenset[int] = frozenset(),
+) -> tuple[int, ...]:
+    """Record the candidates ``candidate`` may duplicate (inside the caller's transaction):
+    those `find_similar` finds, and ``also`` (id, score, reason), such as people sharing only
+    a phone number; ``never`` holds people the recruiter said are someone else."""
+    found: dict[int, tuple[float, str]] = {}
+    for other_id, score, reason in [*also, *find_similar(tx.session, candidate)]:
+        if other_id in never or other_id == candidate.id:
+            continue
+        if other_id in found:
+            best, why = found[other_id]
+            found[other_id] = (max(best, score), f"{why}; {reason}"[:300])
+        else:
+            found[other_id] = (score, reason)
+    ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))[:MAX_SUSPECTS]
+    for other_id, (score, reason) in ranked:
         suspect = DuplicateSuspect(
             candidate_id=candidate.id, other_candidate_id=other_id, score=score, reason=reason
         )
@@ -171,7 +185,7 @@ def record_suspects(tx: Transaction, candidate: Candidate) -> tuple[int, ...]:
             after={"candidate_id": candidate.id, "other_candidate_id": other_id, "score": score},
         )
         tx.changed("duplicates", suspect.id)
-    return tuple(other_id for other_id, _score, _reason in found)
+    return tuple(other_id for other_id, _pair in ranked)
 
 
 @dataclass(frozen=True)
@@ -270,8 +284,10 @@ def merge_candidates(
         if survivor is None or other is None:
             missing = survivor_id if survivor is None else other_id
             raise NotFoundError(f"Candidate #{missing} no longer exists.")
+        restore = capture(session, [survivor_id, other_id])
         before = _merge_snapshot(session, survivor)
         removed = _merge_snapshot(session, other)
+        names = (survivor.full_name, other.full_name)
         _merge_fields(survivor, other, chosen)
         moved: dict[str, int] = {}
         _repoint_watched_applications(session, survivor_id, other_id)
@@ -281,13 +297,27 @@ def merge_candidates(
         resolved = _settle_suspects(tx, survivor_id, other_id)
         session.flush()
         session.execute(delete(Candidate.__table__).where(Candidate.__table__.c.id == other_id))
+        activity = Activity(
+            candidate_id=survivor_id,
+            kind=ActivityKind.NOTE,
+            subject=fit_field("activity_subject", f"Merged with {names[1]} (#{other_id})"),
+            body=f"Their applications, timeline, resumes, contacts, skills, tags and pools "
+            f"moved to this record ({names[0]}).",
+            user_id=tx.actor.user_id,
+        )
+        session.add(activity)
+        session.flush()
         after = _merge_snapshot(session, survivor) | {
             "merged_from": other_id,
             "moved": moved,
             "dropped_applications": dropped,
             "resolved_suspects": resolved,
+            "activity_id": activity.id,
+            "names": list(names),
+            "restore": capture_after(session, restore),
         }
-        tx.audit("candidate.merge", "candidate", survivor_id, before=before, after=after)
+        before |= {"restore": restore}
+        tx.audit(MERGE_ACTION, "candidate", survivor_id, before=before, after=after)
         tx.audit(
             "candidate.merged_away",
             "candidate",

@@ -1,10 +1,14 @@
 """Resume intake: one parsed file becomes a stored document and a candidate, in one transaction.
 
 The parser runs elsewhere (a worker process) and hands over a `ParsedResume`. Here the
-original is kept under its SHA-256, the person is found by email or phone (or created), and
-placed where the recruiter dropped the file. Nothing the recruiter typed is overwritten:
-values that differ from the record come back as ``conflicts`` for confirmation, and people
-who merely look alike are recorded as duplicate suspects rather than merged.
+original is kept under its SHA-256, the person is found (or created), and placed where the
+recruiter dropped the file. An email address identifies a person; a phone number only
+together with the name (numbers are shared, and templates ship with made-up ones, which
+never count: `app.services.phones`). Nothing the recruiter typed is overwritten: values that
+differ from the record come back as ``conflicts`` for confirmation, people who merely look
+alike (or share only a phone) are recorded as duplicate suspects rather than merged, and an
+attach keeps what undoing it needs (`app.services.merge_undo`). A resume with no name, email
+or phone becomes no one until the recruiter says who it is: it waits for review.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,12 +31,15 @@ from app.parsing.result import ParsedResume
 from app.services.applications import open_application
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.duplicates import (
+    MAX_SUSPECTS,
+    SIMILAR_NAME_SCORE,
     dismiss_suspect,
     list_duplicate_suspects,
     merge_candidates,
-    phone_key,
     record_suspects,
 )
+from app.services.phones import matching_key, phone_key
+from app.services.record_snapshot import capture, capture_after
 from app.services.text_rules import (
     LIMITS,
     MAX_LINKS,
@@ -47,6 +55,7 @@ from app.store.models import (
     Activity,
     ActivityKind,
     Application,
+    AuditEntry,
     Candidate,
     CandidateEmail,
     CandidatePhone,
@@ -65,8 +74,11 @@ from app.store.models import (
 __all__ = [
     "ImportResult",
     "IntakeTarget",
+    "Match",
     "apply_field_updates",
+    "create_for_document",
     "dismiss_suspect",
+    "find_match",
     "import_resume",
     "list_duplicate_suspects",
     "merge_candidates",
@@ -74,6 +86,10 @@ __all__ = [
 ]
 
 IMPORT_SOURCE = "Resume import"
+ATTACH_ACTION = "candidate.attach_resume"  # an undoable attach (see app.services.merge_undo)
+NEEDS_REVIEW = "needs_review"  # a document's parse_status while it waits for a person
+NEEDS_REVIEW_NOTE = "needs review: no name, email or phone found"
+SHARED_PHONE_SCORE = 70.0  # a suspect sharing only a phone number: worth a look, no more
 # Scalar fields a resume may fill; when already set and different they become conflicts.
 RESUME_FIELDS = (
     "first_name",
@@ -107,7 +123,7 @@ class IntakeTarget:
 class ImportResult:
     """What one import did; plain data, so it crosses threads and processes."""
 
-    candidate_id: int
+    candidate_id: int | None  # None while the file waits for review (``needs_review``)
     created: bool
     document_id: int
     application_id: int | None = None  # the application this import created, if any
@@ -117,6 +133,9 @@ class ImportResult:
     notes: tuple[str, ...] = ()  # one-line remarks for the user ("already in this pipeline")
     job_id: int | None = None  # the target job or pool, so views know what to refresh
     pool_id: int | None = None
+    needs_review: bool = False  # no name, email or phone: no candidate until a person says
+    attach_audit_id: int | None = None  # an attach to an existing candidate, to undo it
+    matched_by: str = ""  # why it was attached ("same email address (…)")
 
 
 def import_resume(
@@ -252,16 +271,147 @@ def _import(
     target: IntakeTarget | None,
     notes: list[str],
 ) -> ImportResult:
+    if not identifies_someone(parsed):
+        return _hold_for_review(tx, document, target)
+    match = find_match(tx.session, parsed)
+    if match.candidate_id is None:
+        return create_for_document(
+            tx, document, source.name, parsed, target, notes, also_suspect=match.phone_suspects
+        )
+    return _attach_to(tx, document, source.name, parsed, target, notes, match)
+
+
+def identifies_someone(parsed: ParsedResume) -> bool:
+    """A name, an email address or a real phone number: enough to be a candidate."""
+    return bool(
+        split_name(parsed.name)
+        or _emails(parsed)
+        or any(matching_key(phone) for phone in _phones(parsed))
+    )
+
+
+def target_json(target: IntakeTarget | None) -> dict[str, int | None] | None:
+    """The target as the audit keeps it, so a later step (review, undo) can place the same."""
+    if target is None:
+        return None
+    return {"job_id": target.job_id, "stage_id": target.stage_id, "pool_id": target.pool_id}
+
+
+def target_from_json(value: Any) -> IntakeTarget | None:
+    if not isinstance(value, dict):
+        return None
+    ids = {k: value.get(k) for k in ("job_id", "stage_id", "pool_id")}
+    if not any(isinstance(v, int) for v in ids.values()):
+        return None
+    return IntakeTarget(**{k: v if isinstance(v, int) else None for k, v in ids.items()})
+
+
+def _hold_for_review(
+    tx: Transaction, document: Document, target: IntakeTarget | None
+) -> ImportResult:
+    """Keep the file, make no one of it: it waits until the recruiter names the person."""
+    document.parse_status = NEEDS_REVIEW
+    tx.session.flush()
+    tx.audit(
+        "document.import",
+        "document",
+        document.id,
+        after={
+            "candidate_id": None,
+            "original_name": document.original_name,
+            "sha256": document.sha256,
+            "parse_status": NEEDS_REVIEW,
+            "target": target_json(target),
+        },
+    )
+    return ImportResult(
+        candidate_id=None,
+        created=False,
+        document_id=document.id,
+        notes=(NEEDS_REVIEW_NOTE,),
+        job_id=target.job_id if target else None,
+        pool_id=target.pool_id if target else None,
+        needs_review=True,
+    )
+
+
+def create_for_document(
+    tx: Transaction,
+    document: Document,
+    file_name: str,
+    parsed: ParsedResume,
+    target: IntakeTarget | None,
+    notes: list[str],
+    also_suspect: tuple[tuple[int, float, str], ...] = (),
+    not_suspect: frozenset[int] = frozenset(),
+    body: str = "New candidate from this resume.",
+) -> ImportResult:
+    """A new candidate from ``parsed``, owning ``document``, placed on ``target``; inside the
+    caller's transaction (an import, a reviewed file, a resume split from the wrong person)."""
     session = tx.session
-    existing = find_existing_candidate(session, parsed)
-    conflicts: dict[str, tuple[Any, Any]] = {}
-    suspects: tuple[int, ...] = ()
-    if existing is None:
-        candidate = _create_candidate(tx, source, parsed)
-        suspects = record_suspects(tx, candidate)
-    else:
-        candidate = session.get_one(Candidate, existing)
-        conflicts = _attach(tx, candidate, parsed, notes)
+    candidate = _create_candidate(tx, Path(file_name), parsed)
+    suspects = record_suspects(tx, candidate, also=also_suspect, never=not_suspect)
+    document.candidate_id = candidate.id
+    if document.parse_status == NEEDS_REVIEW:
+        document.parse_status = "parsed_with_warnings" if parsed.warnings else "parsed"
+    session.flush()
+    tx.audit(
+        "document.import",
+        "document",
+        document.id,
+        after={
+            "candidate_id": candidate.id,
+            "original_name": document.original_name,
+            "sha256": document.sha256,
+            "parse_status": document.parse_status,
+            "version": 1,
+        },
+    )
+    _timeline_entry(tx, candidate.id, file_name, body)
+    application_id = _place(tx, candidate.id, target, notes)
+    tx.changed("candidates", candidate.id)
+    return ImportResult(
+        candidate_id=candidate.id,
+        created=True,
+        document_id=document.id,
+        application_id=application_id,
+        possible_duplicates=suspects,
+        notes=tuple(notes),
+        job_id=target.job_id if target else None,
+        pool_id=target.pool_id if target else None,
+    )
+
+
+def _timeline_entry(tx: Transaction, candidate_id: int, file_name: str, body: str) -> Activity:
+    activity = Activity(
+        candidate_id=candidate_id,
+        kind=ActivityKind.NOTE,
+        subject=fit_field("activity_subject", f"Resume imported: {file_name}"),
+        body=body,
+        user_id=tx.actor.user_id,
+    )
+    tx.session.add(activity)
+    tx.session.flush()
+    return activity
+
+
+def _attach_to(
+    tx: Transaction,
+    document: Document,
+    file_name: str,
+    parsed: ParsedResume,
+    target: IntakeTarget | None,
+    notes: list[str],
+    match: Match,
+) -> ImportResult:
+    """Add the resume to the candidate it matched, keeping what undoing it needs: every row
+    of the candidate before and after, in the audit entry of the attach."""
+    session = tx.session
+    assert match.candidate_id is not None
+    candidate = session.get_one(Candidate, match.candidate_id)
+    session.flush()  # the document's id, for the snapshot
+    before = capture(session, [candidate.id], [document.id])
+    conflicts = _attach(tx, candidate, parsed, notes)
     document.candidate_id = candidate.id
     session.flush()
     versions = session.scalar(
@@ -279,50 +429,111 @@ def _import(
             "version": versions,
         },
     )
-    body = "New candidate from this resume." if existing is None else f"Resume version {versions}."
+    body = f"Resume version {versions}; added here because of the {match.reason}."
     if conflicts:
         body += " Differs from the record in: " + ", ".join(sorted(conflicts)) + "."
-    session.add(
-        Activity(
-            candidate_id=candidate.id,
-            kind=ActivityKind.NOTE,
-            subject=fit_field("activity_subject", f"Resume imported: {source.name}"),
-            body=body,
-            user_id=tx.actor.user_id,
-        )
-    )
+    activity = _timeline_entry(tx, candidate.id, file_name, body)
     application_id = _place(tx, candidate.id, target, notes)
     tx.changed("candidates", candidate.id)
+    after = capture_after(session, before)
+    tx.audit(
+        ATTACH_ACTION,
+        "candidate",
+        candidate.id,
+        before={"restore": before},
+        after={
+            "restore": after,
+            "document_id": document.id,
+            "activity_id": activity.id,
+            "file": file_name,
+            "name": candidate.full_name,
+            "matched_by": match.reason,
+            "target": target_json(target),
+        },
+    )
+    session.flush()
+    audit_id = session.scalar(
+        select(func.max(AuditEntry.id)).where(
+            AuditEntry.entity_type == "candidate",
+            AuditEntry.entity_id == candidate.id,
+            AuditEntry.action == ATTACH_ACTION,
+        )
+    )
     return ImportResult(
         candidate_id=candidate.id,
-        created=existing is None,
+        created=False,
         document_id=document.id,
         application_id=application_id,
         conflicts=conflicts,
-        possible_duplicates=suspects,
         notes=tuple(notes),
         job_id=target.job_id if target else None,
         pool_id=target.pool_id if target else None,
+        attach_audit_id=audit_id,
+        matched_by=match.reason,
     )
 
 
-def find_existing_candidate(session: Session, parsed: ParsedResume) -> int | None:
-    """The oldest candidate sharing an email (exact, lower-case) or a phone (by digits)."""
+@dataclass(frozen=True)
+class Match:
+    """Who a resume belongs to, and why; or the people it only shares a phone number with."""
+
+    candidate_id: int | None
+    reason: str = ""
+    phone_suspects: tuple[tuple[int, float, str], ...] = ()
+
+
+def find_match(session: Session, parsed: ParsedResume) -> Match:
+    """The candidate this resume is: the oldest with one of its email addresses, else the
+    oldest sharing a real phone number and a similar name. Sharing only the number (a
+    family's landline, a switchboard, a typo) makes the others suspects, never a match."""
     emails = _emails(parsed)
     if emails:
-        found = session.scalar(
-            select(func.min(CandidateEmail.candidate_id)).where(CandidateEmail.email.in_(emails))
+        row = session.execute(
+            select(CandidateEmail.candidate_id, CandidateEmail.email)
+            .where(CandidateEmail.email.in_(emails))
+            .order_by(CandidateEmail.candidate_id)
+            .limit(1)
+        ).first()
+        if row is not None:
+            return Match(row.candidate_id, f"same email address ({row.email})")
+    sharing = _sharing_a_phone(session, parsed)
+    if not sharing:
+        return Match(None)
+    parts = split_name(parsed.name)
+    name = f"{parts[0]} {parts[2]}".casefold() if parts else ""
+    people = session.execute(
+        select(Candidate.id, Candidate.first_name, Candidate.last_name)
+        .where(Candidate.id.in_(sharing))
+        .order_by(Candidate.id)
+    ).all()
+    for person in people:
+        theirs = f"{person.first_name} {person.last_name}".casefold()
+        if name and fuzz.token_sort_ratio(name, theirs) >= SIMILAR_NAME_SCORE:
+            return Match(person.id, f"same phone number ({sharing[person.id]}) and name")
+    suspects = tuple(
+        (
+            person.id,
+            SHARED_PHONE_SCORE,
+            f"same phone number ({sharing[person.id]}); another name "
+            f"({person.first_name} {person.last_name})"[:300],
         )
-        if found is not None:
-            return found
-    matches: list[int] = []
+        for person in people[:MAX_SUSPECTS]
+    )
+    return Match(None, phone_suspects=suspects)
+
+
+def _sharing_a_phone(session: Session, parsed: ParsedResume) -> dict[int, str]:
+    """Candidates holding one of the resume's real phone numbers: {id: the number}."""
+    found: dict[int, str] = {}
     for phone in parsed.phones:
-        key = phone_key(phone)
+        key = matching_key(phone)
         if key is None:
             continue
         exact = {phone.strip(), re.sub(r"\D", "", phone)}
         rows = session.execute(
-            select(CandidatePhone.candidate_id).where(CandidatePhone.phone.in_(exact))
+            select(CandidatePhone.candidate_id, CandidatePhone.phone).where(
+                CandidatePhone.phone.in_(exact)
+            )
         ).all()
         if not rows:  # stored in another format: compare digits of the few ending alike
             rows = [
@@ -334,8 +545,9 @@ def find_existing_candidate(session: Session, parsed: ParsedResume) -> int | Non
                 )
                 if phone_key(row.phone) == key
             ]
-        matches.extend(row.candidate_id for row in rows)
-    return min(matches) if matches else None
+        for row in rows:
+            found.setdefault(row.candidate_id, row.phone)
+    return found
 
 
 def _emails(parsed: ParsedResume) -> list[str]:

@@ -1,16 +1,24 @@
 """Reading an imported resume back for review: the stored file, its text, what the parser
-found (with confidences) and what the candidate record holds now."""
+found (with confidences) and what the candidate record holds now; saving corrections, and
+making the candidate of a file that waited for review (no name, email or phone found)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
+from app.parsing.result import ParsedResume
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean
-from app.services.unit_of_work import NotFoundError
-from app.store.models import Candidate, Document
+from app.services.unit_of_work import NotFoundError, ValidationError
+from app.store.models import AuditEntry, Candidate, CandidateEmail, Document
+
+if TYPE_CHECKING:  # the intake module is loaded on use
+    from app.services.intake import ImportResult
 
 REVIEW_FIELDS = (
     ("name", "Name"),
@@ -36,6 +44,13 @@ class ReviewItem:
     values: dict[str, str]  # the candidate record now, as editable text
     parsed: dict[str, str]  # what the parser read
     confidence: dict[str, float]
+    needs_review: bool = False  # no candidate yet: a name must be filled in to make one
+    attached: str = ""  # "Added to Jane Doe (#12) because of the same email address (…)."
+
+    @property
+    def can_split(self) -> bool:
+        """Attached to an existing candidate: "This is a different person" is offered."""
+        return bool(self.attached)
 
     def low_confidence(self, field: str) -> bool:
         return self.confidence.get(field, 1.0) < LOW_CONFIDENCE
@@ -65,6 +80,8 @@ def _comma_list(text: str | None) -> list[str]:
 
 
 def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> ReviewItem:
+    from app.services.merge_undo import attach_of_document
+
     with ctx.read() as session:
         document = session.get(Document, document_id)
         if document is None:
@@ -83,6 +100,11 @@ def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> R
                 "links": ", ".join(candidate.links or []),
                 "skills": ", ".join(sorted(s.name for s in candidate.skills)),
             }
+        attached = ""
+        entry = attach_of_document(session, document_id) if candidate is not None else None
+        if entry is not None and candidate is not None:
+            reason = (entry.after or {}).get("matched_by") or "a match"
+            attached = f"Added to {candidate.full_name} (#{candidate.id}) because of the {reason}."
         return ReviewItem(
             document_id=document.id,
             candidate_id=document.candidate_id,
@@ -93,27 +115,21 @@ def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> R
             values=values,
             parsed={field: _parsed_text(parsed, field) for field, _label in REVIEW_FIELDS},
             confidence={field: _confidence(parsed, field) for field, _label in REVIEW_FIELDS},
+            needs_review=document.candidate_id is None,
+            attached=attached,
         )
 
 
-def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -> Outcome[int]:
-    """Save what the recruiter corrected on the review screen, in one audited transaction.
-
-    ``edits`` holds display text per field of `REVIEW_FIELDS`: the name is split into its
-    parts, email and phone replace the primary ones, links and skills are comma lists. Each
-    value is cleaned, and one longer than its cap is refused with a message for its field.
-    """
-    from sqlalchemy import delete, select
-
+def _check_edits(edits: dict[str, str], require_name: bool = False) -> tuple[list[str], list[str]]:
+    """Refuse unknown fields and values beyond their caps (a message per field); return the
+    cleaned links and skills."""
     from app.services.intake import split_name
-    from app.services.unit_of_work import ValidationError
     from app.services.validation import check_email, check_length, check_phone
-    from app.store.models import CandidateEmail, CandidatePhone, CandidateSkill, Skill
 
     unknown = [name for name in edits if name not in dict(REVIEW_FIELDS)]
     errors: dict[str, str] = {name: "This field cannot be edited here." for name in unknown}
-    if "name" in edits:
-        parts = split_name(edits["name"])
+    if "name" in edits or require_name:
+        parts = split_name(edits.get("name"))
         if parts is None:
             errors["name"] = "A name is required."
         elif any(len(part or "") > LIMITS["first_name"] for part in parts):
@@ -134,6 +150,82 @@ def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -
         check_length(errors, "skills", skill, LIMITS["skill"])
     if errors:
         raise ValidationError(errors)
+    return links, skills
+
+
+def create_from_review(
+    ctx: ServiceContext, document_id: int, edits: dict[str, str]
+) -> Outcome[ImportResult]:
+    """Make the candidate of a resume that waited for review, from what the recruiter filled
+    in (at least a name; ``edits`` holds every field of the review screen), placed where the
+    file was dropped, in one audited transaction."""
+    from app.services.intake import create_for_document, target_from_json
+
+    links, skills = _check_edits(edits, require_name=True)
+    email = (clean(edits.get("email")) or "").lower()
+    phone = clean(edits.get("phone"))
+    with ctx.write() as tx:
+        session = tx.session
+        document = session.get(Document, document_id)
+        if document is None:
+            raise NotFoundError(f"Document #{document_id} no longer exists.")
+        if document.candidate_id is not None:
+            raise ValidationError(
+                {"name": f"This resume already belongs to candidate #{document.candidate_id}."}
+            )
+        owner = session.scalar(
+            select(CandidateEmail.candidate_id).where(CandidateEmail.email == email)
+        )
+        if email and owner is not None:
+            raise ValidationError({"email": f"Already the address of candidate #{owner}."})
+        parsed = dataclasses.replace(
+            ParsedResume.from_json(
+                document.parsed_fields or {}, document.text or "", document.media_type
+            ),
+            name=clean(edits.get("name")),
+            emails=(email,) if email else (),
+            phones=(phone,) if phone else (),
+            location=clean(edits.get("location")),
+            current_title=clean(edits.get("current_title")),
+            current_employer=clean(edits.get("current_employer")),
+            links=tuple(links),
+            skills=tuple(skills),
+        )
+        imported = session.scalars(
+            select(AuditEntry.after)
+            .where(
+                AuditEntry.entity_type == "document",
+                AuditEntry.entity_id == document_id,
+                AuditEntry.action == "document.import",
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        ).first()
+        result = create_for_document(
+            tx,
+            document,
+            document.original_name,
+            parsed,
+            target_from_json((imported or {}).get("target")),
+            [],
+            body="New candidate from this resume, named on the review screen.",
+        )
+        return outcome(result, tx)
+
+
+def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -> Outcome[int]:
+    """Save what the recruiter corrected on the review screen, in one audited transaction.
+
+    ``edits`` holds display text per field of `REVIEW_FIELDS`: the name is split into its
+    parts, email and phone replace the primary ones, links and skills are comma lists. Each
+    value is cleaned, and one longer than its cap is refused with a message for its field.
+    """
+    from sqlalchemy import delete
+
+    from app.services.intake import split_name
+    from app.store.models import CandidatePhone, CandidateSkill, Skill
+
+    links, skills = _check_edits(edits)
     with ctx.write() as tx:
         candidate = tx.session.get(Candidate, candidate_id)
         if candidate is None:

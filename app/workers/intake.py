@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 
 QUEUED, PARSING, IMPORTING = "queued", "parsing", "importing"
 DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
-FINAL_STATES = frozenset({DONE, FAILED, CANCELLED})
+NEEDS_REVIEW = "review"  # stored, but no candidate made: nobody could be named from it
+FINAL_STATES = frozenset({DONE, FAILED, CANCELLED, NEEDS_REVIEW})
 IDLE_WORKER_SECONDS = 60.0  # an idle worker process is stopped after this long
 
 ParseFunction = Callable[..., "ParsedResume"]
@@ -52,7 +53,7 @@ class ItemUpdate:
 
     item_id: int
     path: str
-    state: str  # queued | parsing | importing | done | failed | cancelled
+    state: str  # queued | parsing | importing | done | review | failed | cancelled
     message: str = ""
     result: ImportResult | None = None
     error_kind: str | None = None
@@ -475,7 +476,8 @@ class IntakeRunner:
             log.warning("import of item %s failed: %s", item_id, type(exc).__name__)
             self._set(item_id, FAILED, _import_failure(exc, self._ctx), error_kind="import")
             return
-        self._set(item_id, DONE, describe(result), result=result)
+        state = NEEDS_REVIEW if result.needs_review else DONE
+        self._set(item_id, state, describe(result), result=result)
 
     def _stop_busy_workers(self) -> None:
         for worker in list(self._pool):
@@ -534,6 +536,8 @@ def _import_failure(exc: Exception, ctx: ServiceContext) -> str:
 
 def describe(result: ImportResult) -> str:
     """One line for the user about a finished import."""
+    if result.needs_review:
+        return "; ".join(result.notes)
     if result.duplicate_document:
         parts = [
             f"already imported (document #{result.document_id}), candidate #{result.candidate_id}"
@@ -542,6 +546,8 @@ def describe(result: ImportResult) -> str:
         parts = [f"new candidate #{result.candidate_id}"]
     else:
         parts = [f"added to candidate #{result.candidate_id}"]
+        if result.matched_by:
+            parts.append(result.matched_by)
     if result.application_id:
         parts.append(f"application #{result.application_id}")
     if result.conflicts:

@@ -22,6 +22,7 @@ from app.services.intake import (
     merge_candidates,
 )
 from app.services.jobs import JobInput, create_job
+from app.services.phones import is_placeholder_phone, matching_key
 from app.services.pools import create_pool
 from app.services.unit_of_work import NotFoundError, ValidationError
 from app.store.database import Database
@@ -70,6 +71,43 @@ def test_phone_key_ignores_formatting_and_country_code():
     assert phone_key("+1 (555) 010-2030") == phone_key("555.010.2030") == "5550102030"
     assert phone_key("555-010-2030 ext. 12") == "5550102030"
     assert phone_key("12345") is None
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "555-0100",
+        "555-0199",
+        "(303) 555-0142",
+        "+1 720 555 0101",
+        "123-456-7890",
+        "(123) 456-7890",
+        "1234567890",
+        "0123456789",
+        "+1 987 654 3210",
+        "000-000-0000",
+        "111-111-1111",
+        "(999) 999-9999",
+        "(212) 000-0000",
+        "1212121212",
+        "123-123-1231",
+        "(312) 555-1212",
+        "555-0150 ext. 12",
+    ],
+)
+def test_placeholder_numbers_are_recognised(number: str):
+    assert is_placeholder_phone(number)
+    assert matching_key(number) is None
+    assert phone_key(number) is not None  # still a number, kept on the record
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["+1 415 867 5309", "(303) 555-2671", "+44 20 7946 0958", "555-010-2030", "+33 1 42 68 53 00"],
+)
+def test_real_numbers_are_matched(number: str):
+    assert not is_placeholder_phone(number)
+    assert matching_key(number) == phone_key(number)
 
 
 class TestSuspects:

@@ -279,11 +279,25 @@ class TestExistingCandidate:
             assert len(candidate.experiences) == 2
             document = session.get_one(Document, value.document_id)
             assert document.candidate_id == existing
-        [update, imported] = watch.new()
+        [update, imported, attach] = watch.new()
         assert update.action == "candidate.update_from_resume"
         assert update.after["current_employer"] == "Acme Corp"
         assert update.after["conflicts"] == {"location": ["Dallas, TX", "Austin, TX"]}
         assert imported.action == "document.import"
+        assert (attach.action, attach.entity_id, attach.id) == (
+            "candidate.attach_resume",
+            existing,
+            value.attach_audit_id,
+        )
+        assert attach.after["matched_by"] == "same email address (jane.doe@example.com)"
+        assert attach.after["document_id"] == value.document_id
+        # What undo needs: the candidate's rows before (no document) and after (linked).
+        before_rows = attach.before["restore"]["rows"]
+        after_rows = attach.after["restore"]["rows"]
+        assert before_rows["candidates"][0]["location"] == "Dallas, TX"
+        assert before_rows["candidates"][0]["current_employer"] is None
+        assert before_rows["documents"] == [{"id": value.document_id, "candidate_id": None}]
+        assert after_rows["documents"] == [{"id": value.document_id, "candidate_id": existing}]
 
     def test_same_phone_in_another_format_attaches(
         self, ctx: ServiceContext, database: Database, docs: Path, resume_file: Path
@@ -580,3 +594,63 @@ class TestHostileResumeValues:
             candidate = session.get_one(Candidate, candidate_id)
             assert candidate.summary == "First line\n\tSecond line"
             assert candidate.headline == "AB"
+
+
+class TestNeedsReview:
+    """A file naming nobody (no name, email or phone) makes no candidate by itself."""
+
+    @pytest.mark.parametrize("phones", [(), ("(123) 456-7890",), ("555-0142",)])
+    def test_it_is_stored_and_waits_for_review(
+        self,
+        ctx: ServiceContext,
+        database: Database,
+        docs: Path,
+        tmp_path: Path,
+        phones: tuple[str, ...],
+    ):
+        path = write_txt(tmp_path, "notes.txt", "Just some text saved with the wrong name.\n")
+        pool = create_pool(ctx, "Inbox").value
+        parsed = ParsedResume(file="notes.txt", phones=phones, skills=("Python",), text="x")
+        watch = AuditWatch(database)
+        result = import_resume(ctx, docs, path, parsed, IntakeTarget(pool_id=pool))
+        value = result.value
+        assert value.needs_review and value.candidate_id is None and not value.created
+        assert value.notes == ("needs review: no name, email or phone found",)
+        assert count_rows(database, "candidates") == 0
+        assert count_rows(database, "pool_memberships") == 0
+        with database.sessions() as session:
+            document = session.get_one(Document, value.document_id)
+            assert (document.candidate_id, document.parse_status) == (None, "needs_review")
+        assert len(stored_files(docs)) == 1
+        [entry] = watch.new()
+        assert entry.action == "document.import"
+        assert entry.after["target"] == {"job_id": None, "stage_id": None, "pool_id": pool}
+        assert "candidates" not in result.changes.ids
+
+    def test_a_name_alone_is_enough(self, ctx: ServiceContext, docs: Path, resume_file: Path):
+        parsed = ParsedResume(file="jane.txt", name="Jane Doe", text="Jane Doe")
+        assert import_resume(ctx, docs, resume_file, parsed).value.created
+
+
+def test_the_command_line_says_needs_review_and_exits_1(
+    paths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """`hirebench import` on a note and on text saved as .docx: neither becomes anyone."""
+    from app.cli import EXIT_FAILURE, run
+    from tests.support import sqlite_rows
+
+    notes = write_txt(tmp_path, "notes.txt", "some words about nothing in particular\n")
+    fake = write_txt(tmp_path, "fake.docx", "Just some text saved with the wrong extension.\n")
+    database = tmp_path / "agency.sqlite3"
+    assert run(["import", str(notes), str(fake), "--database", str(database)]) == EXIT_FAILURE
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    by_file = {line.split(": ", 1)[0].split()[-1]: line for line in lines[:-1]}
+    assert by_file[str(notes)].startswith("needs review ")
+    assert by_file[str(notes)].endswith("needs review: no name, email or phone found")
+    assert by_file[str(fake)].startswith("failed ")
+    assert by_file[str(fake)].endswith("fake.docx is not a Word document (it is plain text).")
+    assert lines[-1] == (
+        "2 files: 0 new candidates, 0 updated, 0 duplicates, 1 failed, 1 needs review."
+    )
+    assert sqlite_rows(database, "SELECT count(*) FROM candidates") == [(0,)]
+    assert sqlite_rows(database, "SELECT candidate_id FROM documents") == [(None,)]

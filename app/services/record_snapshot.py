@@ -1,0 +1,288 @@
+"""Every row that makes up a few candidates, as plain JSON, and putting such rows back.
+
+An attach (a resume added to an existing candidate) and a merge (two candidates folded into
+one) are undoable. Each keeps, in its audit entry, a snapshot of the candidates' rows from
+just before and just after (`capture`, `capture_after`); undo writes the before rows back
+and redo the after rows (`restore`). Values are read and written as SQLite holds them, so a
+restored record is byte for byte what it was, and the database's triggers keep the stage
+counts and search indexes in step.
+
+Rows the operations only re-link (timeline entries, documents, outbox messages) are kept as
+their ids and links, not their text; the few rows an operation creates are kept whole in the
+after snapshot (``created``), so that redo can write them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+Row = dict[str, Any]
+Snapshot = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One table's share of a candidate: how its rows are found, keyed and kept."""
+
+    table: str
+    key: tuple[str, ...]
+    owner: str  # "self" (candidates), "candidate", "application", "suspect" or "document"
+    label: str  # what the user calls it, for "changed since" messages
+    columns: tuple[str, ...] | None = None  # None: the whole row
+    on_leave: str = "delete"  # a row that is not in the target: "delete" or "unlink"
+
+
+PARTS = (
+    _Part("candidates", ("id",), "self", "details"),
+    _Part("candidate_emails", ("id",), "candidate", "email addresses"),
+    _Part("candidate_phones", ("id",), "candidate", "phone numbers"),
+    _Part("experiences", ("id",), "candidate", "work history"),
+    _Part("educations", ("id",), "candidate", "education"),
+    _Part("candidate_skills", ("candidate_id", "skill_id"), "candidate", "skills"),
+    _Part("candidate_tags", ("candidate_id", "tag_id"), "candidate", "tags"),
+    _Part("pool_memberships", ("pool_id", "candidate_id"), "candidate", "talent pools"),
+    _Part("applications", ("id",), "candidate", "applications"),
+    _Part("stage_changes", ("id",), "application", "applications"),
+    _Part("sequence_enrollments", ("id",), "candidate", "sequences"),
+    _Part("activities", ("id",), "candidate", "timeline", ("id", "candidate_id", "application_id")),
+    _Part("documents", ("id",), "document", "resumes", ("id", "candidate_id"), "unlink"),
+    _Part(
+        "outbox_messages",
+        ("id",),
+        "candidate",
+        "emails",
+        ("id", "candidate_id", "enrollment_id", "state", "last_error"),
+        "unlink",
+    ),
+    _Part("duplicate_suspects", ("id",), "suspect", "possible duplicates"),
+)
+_BY_TABLE = {part.table: part for part in PARTS}
+
+
+def _columns(session: Session, part: _Part) -> tuple[str, ...]:
+    if part.columns is not None:
+        return part.columns
+    from app.store import engagement  # noqa: F401  (its tables join the metadata)
+    from app.store.models import Base
+
+    return tuple(column.name for column in Base.metadata.tables[part.table].columns)
+
+
+def _select(
+    session: Session, part: _Part, candidate_ids: list[int], extra: dict[str, list[int]]
+) -> list[Row]:
+    """The part's rows for these candidates, sorted by key, as raw SQLite values."""
+    columns = _columns(session, part)
+    listed = ", ".join(columns)
+    params: dict[str, Any] = {"ids": candidate_ids}
+    if part.owner == "self":
+        where = "id IN :ids"
+    elif part.owner == "candidate":
+        where = "candidate_id IN :ids"
+    elif part.owner == "application":
+        where, params = "application_id IN :ids", {"ids": extra["applications"] or [-1]}
+    elif part.owner == "suspect":
+        where = "candidate_id IN :ids OR other_candidate_id IN :ids"
+    else:  # documents: the candidates' own and the ones named (a resume being attached)
+        where = "candidate_id IN :ids OR id IN :documents"
+        params["documents"] = extra["documents"] or [-1]
+    statement = text(f"SELECT {listed} FROM {part.table} WHERE {where}").bindparams(
+        *(bindparam(name, expanding=True) for name in params)
+    )
+    rows = [dict(zip(columns, row, strict=True)) for row in session.execute(statement, params)]
+    rows.sort(key=lambda row: tuple(row[k] for k in part.key))
+    return rows
+
+
+def capture(
+    session: Session, candidate_ids: Iterable[int], document_ids: Iterable[int] = ()
+) -> Snapshot:
+    """The rows of ``candidate_ids`` (and the links of ``document_ids``) as they are now."""
+    session.flush()
+    ids = sorted(set(candidate_ids))
+    extra: dict[str, list[int]] = {"documents": sorted(set(document_ids)), "applications": []}
+    rows: dict[str, list[Row]] = {}
+    for part in PARTS:
+        rows[part.table] = _select(session, part, ids, extra)
+        if part.table == "applications":
+            extra["applications"] = [row["id"] for row in rows[part.table]]
+    top_skill = session.execute(text("SELECT max(id) FROM skills")).scalar()
+    return {
+        "candidates": ids,
+        "documents": extra["documents"],
+        "rows": rows,
+        "top_skill_id": top_skill or 0,
+    }
+
+
+def capture_after(session: Session, before: Snapshot) -> Snapshot:
+    """The same rows once the operation is done, with whole copies of the rows it created
+    (timeline entries, skills), which redo needs and the kept links alone cannot give."""
+    after = capture(session, before["candidates"], before["documents"])
+    known = {row["id"] for row in before["rows"]["activities"]}
+    new_activities = [row["id"] for row in after["rows"]["activities"] if row["id"] not in known]
+    linked = {row["skill_id"] for row in after["rows"]["candidate_skills"]}
+    new_skills = sorted(s for s in linked if s > before["top_skill_id"])
+    after["created"] = {
+        "activities": _whole_rows(session, "activities", new_activities),
+        "skills": _whole_rows(session, "skills", new_skills),
+    }
+    return after
+
+
+def _whole_rows(session: Session, table: str, ids: list[int]) -> list[Row]:
+    if not ids:
+        return []
+    from app.store import engagement  # noqa: F401
+    from app.store.models import Base
+
+    columns = tuple(column.name for column in Base.metadata.tables[table].columns)
+    statement = text(
+        f"SELECT {', '.join(columns)} FROM {table} WHERE id IN :ids ORDER BY id"
+    ).bindparams(bindparam("ids", expanding=True))
+    return [
+        dict(zip(columns, row, strict=True)) for row in session.execute(statement, {"ids": ids})
+    ]
+
+
+def differences(current: Snapshot, expected: Snapshot) -> list[str]:
+    """What differs between two snapshots of the same candidates, in the user's words."""
+    labels: list[str] = []
+    for part in PARTS:
+        differs = current["rows"][part.table] != expected["rows"][part.table]
+        if differs and part.label not in labels:
+            labels.append(part.label)
+    return labels
+
+
+def _key(part: _Part, row: Row) -> tuple[Any, ...]:
+    return tuple(row[name] for name in part.key)
+
+
+def _where(part: _Part) -> str:
+    return " AND ".join(f"{name} = :k_{name}" for name in part.key)
+
+
+def _key_params(part: _Part, row: Row) -> dict[str, Any]:
+    return {f"k_{name}": row[name] for name in part.key}
+
+
+def _insert(session: Session, table: str, row: Row) -> None:
+    names = list(row)
+    session.execute(
+        text(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})"
+        ),
+        row,
+    )
+
+
+def _update(session: Session, part: _Part, row: Row, old: Row | None) -> None:
+    changed = [
+        name for name in row if name not in part.key and (old is None or old.get(name) != row[name])
+    ]
+    if not changed:
+        return
+    assignments = ", ".join(f"{name} = :v_{name}" for name in changed)
+    params = {f"v_{name}": row[name] for name in changed} | _key_params(part, row)
+    session.execute(text(f"UPDATE {part.table} SET {assignments} WHERE {_where(part)}"), params)
+
+
+def _leave(session: Session, part: _Part, row: Row) -> None:
+    """Take a row out of the candidates' records: delete it, or unlink it where the row is
+    not theirs to delete (a stored resume, an email in the outbox)."""
+    if part.on_leave == "unlink":
+        session.execute(
+            text(f"UPDATE {part.table} SET candidate_id = NULL WHERE {_where(part)}"),
+            _key_params(part, row),
+        )
+    else:
+        session.execute(
+            text(f"DELETE FROM {part.table} WHERE {_where(part)}"), _key_params(part, row)
+        )
+
+
+def restore(session: Session, target: Snapshot, current: Snapshot, created: Snapshot) -> None:
+    """Make the rows of ``current`` (just captured) what ``target`` holds.
+
+    Candidates that come back are inserted first and rows that go are deleted before any row
+    is re-linked, so no unique rule sees two owners at once; candidates that go are deleted
+    last, when nothing of theirs is left. ``created`` holds whole rows for those the target
+    has but `current` cannot have kept (see `capture_after`).
+    """
+    whole = {table: {row["id"]: row for row in rows} for table, rows in created.items()}
+    people = _BY_TABLE["candidates"]
+    wanted = {_key(people, row): row for row in target["rows"]["candidates"]}
+    present = {_key(people, row): row for row in current["rows"]["candidates"]}
+    for key, row in wanted.items():
+        if key in present:
+            _update(session, people, row, present[key])
+        else:
+            _insert(session, "candidates", row)
+    for row in whole.get("skills", {}).values():
+        exists = session.execute(text("SELECT 1 FROM skills WHERE id = :id"), row).first()
+        if exists is None:
+            _insert(session, "skills", row)
+    children = [part for part in PARTS if part.owner != "self"]
+    for part in reversed(children):
+        keep = {_key(part, row) for row in target["rows"][part.table]}
+        for row in current["rows"][part.table]:
+            if _key(part, row) not in keep:
+                _leave(session, part, row)
+    for part in children:
+        now = {_key(part, row): row for row in current["rows"][part.table]}
+        for row in target["rows"][part.table]:
+            old = now.get(_key(part, row))
+            if old is not None or part.on_leave == "unlink":
+                _update(session, part, row, old)
+            elif part.columns is None:
+                _insert(session, part.table, row)
+            else:  # a row kept by its links only: written whole from ``created``
+                _insert(session, part.table, whole[part.table][row["id"]])
+    for key, row in present.items():
+        if key not in wanted:
+            session.execute(text("DELETE FROM candidates WHERE id = :id"), {"id": row["id"]})
+    _drop_unused_skills(session, current, target)
+    session.expire_all()
+
+
+def _drop_unused_skills(session: Session, current: Snapshot, target: Snapshot) -> None:
+    """Skills an undone import created, now linked to nobody, go with it."""
+    linked_now = {row["skill_id"] for row in current["rows"]["candidate_skills"]}
+    linked_then = {row["skill_id"] for row in target["rows"]["candidate_skills"]}
+    for skill_id in sorted(linked_now - linked_then):
+        if skill_id <= target.get("top_skill_id", skill_id):
+            continue
+        session.execute(
+            text(
+                "DELETE FROM skills WHERE id = :id AND NOT EXISTS "
+                "(SELECT 1 FROM candidate_skills WHERE skill_id = :id)"
+            ),
+            {"id": skill_id},
+        )
+
+
+def touched(current: Snapshot, target: Snapshot) -> dict[str, set[int]]:
+    """Ids by change kind (`Changes`) of what a restore between the two snapshots affects."""
+    kinds: dict[str, set[int]] = {"candidates": set(current["candidates"])}
+    for snapshot in (current, target):
+        rows = snapshot["rows"]
+        for row in rows["applications"]:
+            kinds.setdefault("applications", set()).add(row["id"])
+            kinds.setdefault("jobs", set()).add(row["job_id"])
+            kinds.setdefault("stages", set()).add(row["stage_id"])
+        for table, kind, column in (
+            ("pool_memberships", "pools", "pool_id"),
+            ("documents", "documents", "id"),
+            ("duplicate_suspects", "duplicates", "id"),
+            ("outbox_messages", "outbox", "id"),
+            ("sequence_enrollments", "enrollments", "id"),
+        ):
+            for row in rows[table]:
+                kinds.setdefault(kind, set()).add(row[column])
+    return kinds
