@@ -203,13 +203,11 @@ def test_every_column_sorts_both_ways_from_its_header(window: MainWindow, qtbot)
 
 
 # ---- select all matching, and keeping one's place -----------------------------------------------
-def _click_row(
-    section: CandidatesSection, qtbot, row: int, modifier=Qt.KeyboardModifier.NoModifier
-):
+def _click_row(section: CandidatesSection, qtbot, row: int) -> None:
     table = section.table
     table.scrollTo(section.model.index(row, 0))
     point = table.visualRect(section.model.index(row, 0)).center()
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, point)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
 
 def _ctrl_a(section: CandidatesSection, qtbot) -> None:
@@ -229,8 +227,26 @@ def _csv_names(path: Path) -> list[str]:
 def test_ctrl_a_then_export_writes_every_matching_candidate(
     window: MainWindow, qtbot, tmp_path: Path, monkeypatch
 ) -> None:
+    import threading
+
     from PySide6.QtWidgets import QFileDialog
 
+    from app.services import bulk
+    from app.ui.sections import candidates as candidates_section
+
+    threads: list[threading.Thread] = []
+
+    def on_thread(work):
+        def run(*args, **kwargs):
+            threads.append(threading.current_thread())
+            return work(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(
+        candidates_section, "all_matching_ids", on_thread(candidates_section.all_matching_ids)
+    )
+    monkeypatch.setattr(bulk, "export_csv", on_thread(bulk.export_csv))
     section = _section(window)
     bar = section.filter_bar
     bar.select(bar.dnc, False)  # more matches than one page: 200 loaded of them
@@ -253,6 +269,8 @@ def test_ctrl_a_then_export_writes_every_matching_candidate(
     listed = [section.model.rows[n].values[0] for n in range(len(_ids(section)))]
     assert _csv_names(target) == listed  # every match, in the list's order
     assert section.keeper.all_matching  # still selected after the export
+    # Finding the ids and writing the file: both off the GUI thread.
+    assert len(threads) == 2 and threading.main_thread() not in threads
 
 
 def test_all_matching_follows_the_sort_order(window: MainWindow, qtbot, tmp_path: Path) -> None:

@@ -200,7 +200,7 @@ class BulkActions(QObject):
         if self.busy:
             return
         self._set_busy(True)
-        self.notice.emit(f"Finding the {counted(selection.expected, 'matching candidate')}…")
+        self.notice.emit("Finding every matching candidate…")
 
         def found(ids: list[int]) -> None:
             self._set_busy(False)
