@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +48,18 @@ from app.ui.theme import set_invalid
 def split_names(text: str) -> tuple[str, ...]:
     """Skills or tags typed comma- (or line-) separated."""
     return tuple(part.strip() for part in re.split(r"[,\n]", text) if part.strip())
+
+
+class LastItemCompleter(QCompleter):
+    """Completes the item being typed in a comma-separated line, keeping those before it."""
+
+    def splitPath(self, path: str) -> list[str]:
+        return [path.rsplit(",", 1)[-1].strip()]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        done = self.widget().text().rsplit(",", 1)[0] if "," in self.widget().text() else ""
+        chosen = super().pathFromIndex(index)
+        return f"{done}, {chosen}" if done else chosen
 
 
 class ValueList(QWidget):
@@ -274,7 +286,7 @@ class EditCandidateDialog(FormDialog):
         self.add_field("skills", "Skills", self.skills)
         self.tags = QLineEdit()
         self.tags.setPlaceholderText("Comma-separated, e.g. relocating, hot lead")
-        completer = QCompleter(list(form.tags), self.tags)
+        completer = LastItemCompleter(list(form.tags), self.tags)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.tags.setCompleter(completer)
         self.add_field("tags", "Tags", self.tags)
