@@ -3,10 +3,10 @@
 A form is filled from `load_edit_form` and saved with `update_candidate(ctx, id, wanted,
 expected)`, where ``expected`` is what the form was filled with. Only the fields that differ
 from ``expected`` are written, so a field somebody else changed meanwhile is never overwritten
-unseen; if the user changed that same field, the save is refused for it (`EditConflictError`, which
-names what it holds now). The `EditResult` carries the record before and after: `undo_edit`
-writes the before back (refused the same way if those fields changed since) and `redo_edit`
-the after, each in its own audited transaction.
+unseen; if the user changed that same field, the save is refused for it
+(`EditConflictError`, which names what it holds now). The `EditResult` carries the record
+before and after: `undo_edit` writes the before back (refused the same way if those fields
+changed since) and `redo_edit` the after, each in its own audited transaction.
 """
 
 from __future__ import annotations
@@ -109,8 +109,12 @@ class CandidateValues:
         for name in TEXT_FIELDS:
             check_length(errors, name, clean(getattr(self, name)), LIMITS[name])
         check_length(errors, "summary", clean_text(self.summary), LIMITS["summary"])
-        _check_each(errors, "emails", _cleaned(self.emails), check_email, MAX_EMAILS, "addresses")
-        _check_each(errors, "phones", _cleaned(self.phones), check_phone, MAX_PHONES, "numbers")
+        _check_each(
+            errors, "emails", _cleaned(self.emails), check_email, MAX_EMAILS, "email addresses"
+        )
+        _check_each(
+            errors, "phones", _cleaned(self.phones), check_phone, MAX_PHONES, "phone numbers"
+        )
         _check_each(errors, "links", _cleaned(self.links), check_url, MAX_LINKS, "links")
         _check_names(errors, "skills", self.skills, LIMITS["skill"], MAX_SKILLS)
         _check_names(errors, "tags", self.tags, LIMITS["tag"], MAX_TAGS)
