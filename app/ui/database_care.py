@@ -27,6 +27,7 @@ from app.store.database import Database
 from app.store.errors import describe_database_error
 from app.store.integrity import CheckResult, DatabaseDamaged, check_file
 from app.ui.background import run_in_background
+from app.ui.file_dialogs import remember_folder
 
 log = logging.getLogger(__name__)
 
@@ -170,12 +171,15 @@ class DatabaseCare(QObject):
         if self.busy:
             self.notice.emit("A check or backup of the database is already running.")
             return
-        folder = self.database.backups_dir or self.database.path.parent
+        remembered = self.window.window().property("hirebenchLastFolder_backup")
+        folder = Path(remembered) if remembered else self.database.backups_dir
+        folder = folder or self.database.path.parent
         suggested = str(folder / f"{self.database.path.stem}-backup.sqlite3")
         target, _filter = QFileDialog.getSaveFileName(
             self.window, "Back up database", suggested, "SQLite database (*.sqlite3 *.db)"
         )
         if target:
+            remember_folder(self.window, "backup", target)
             self.backup_to(Path(target))
 
     def backup_to(self, target: Path) -> None:

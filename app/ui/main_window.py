@@ -49,6 +49,7 @@ from app.store.database import prepare_mappers
 from app.store.errors import is_damage
 from app.ui.database_care import DamageBanner, DatabaseCare
 from app.ui.events import AppEvents
+from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.icons import IconProvider
 from app.ui.watcher import DatabaseWatcher
 
@@ -459,13 +460,21 @@ class MainWindow(QMainWindow):
 
         patterns = " ".join(f"*{suffix}" for suffix in RESUME_SUFFIXES)
         files, _filter = QFileDialog.getOpenFileNames(
-            self, "Import resumes", str(Path.home()), f"Resumes ({patterns});;All files (*)"
+            self,
+            "Import resumes",
+            start_folder(self, "import"),
+            f"Resumes ({patterns});;All files (*)",
         )
-        self.intake.import_paths(files)
+        if files:
+            remember_folder(self, "import", files[0])
+            self.intake.import_paths(files)
 
     def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import every resume in a folder")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Import every resume in a folder", start_folder(self, "import")
+        )
         if folder:
+            remember_folder(self, "import", Path(folder).parent)
             self.intake.import_paths([folder])
 
     # ---- files dropped on the window: new candidates ----------------------------------------

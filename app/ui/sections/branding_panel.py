@@ -29,6 +29,7 @@ from app.services.mail_settings import (
     image_mime,
     save_branding,
 )
+from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.sections.settings_form import FormPanel
 
 
@@ -172,8 +173,9 @@ class BrandingPanel(FormPanel):
     # ---- logo -----------------------------------------------------------------------------
     def _ask_for_logo_file(self) -> str:
         path, _filter = QFileDialog.getOpenFileName(
-            self, "Agency logo", str(Path.home()), "Images (*.png *.jpg *.jpeg *.gif)"
+            self, "Agency logo", start_folder(self, "logo"), "Images (*.png *.jpg *.jpeg *.gif)"
         )
+        remember_folder(self, "logo", path)
         return path
 
     def _choose_logo(self) -> None:

@@ -171,8 +171,13 @@ class SettingsSection(QWidget):
     def _choose_inbox(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        folder = QFileDialog.getExistingDirectory(self, "Folder to watch for new resumes")
+        from app.ui.file_dialogs import remember_folder, start_folder
+
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder to watch for new resumes", start_folder(self, "inbox")
+        )
         if folder:
+            remember_folder(self, "inbox", Path(folder).parent)
             self.set_inbox(folder)
 
     def set_inbox(self, folder: str) -> None:
