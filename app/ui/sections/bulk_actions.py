@@ -27,6 +27,7 @@ from app.services.pools import list_pools
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.errors import describe_database_error
 from app.ui.background import run_in_background
+from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.sections.selection import counted
 
 CANDIDATE_IDS_MIME = "application/x-hirebench-candidate-ids"
@@ -368,11 +369,13 @@ class BulkActions(QObject):
         if not self.selected().count:
             return
         if path is None:
+            suggested = Path(start_folder(self.widget, "export")) / "candidates.csv"
             chosen, _filter = QFileDialog.getSaveFileName(
-                self.widget, "Export candidates", "candidates.csv", "CSV (*.csv)"
+                self.widget, "Export candidates", str(suggested), "CSV (*.csv)"
             )
             if not chosen:
                 return
+            remember_folder(self.widget, "export", chosen)
             path = chosen
         target = path
 
