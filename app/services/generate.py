@@ -13,7 +13,7 @@ import json
 import random
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.services import sample_data as sd
@@ -21,8 +21,11 @@ from app.services.jobs import DEFAULT_STAGES
 from app.store.models import StageKind
 
 BATCH = 20_000
-# Where applications sit now, by stage position (Applied … Hired, Rejected, Withdrawn).
-STAGE_WEIGHTS = (34, 20, 15, 6, 3, 18, 4)
+HIRED = 4  # the position of Hired in DEFAULT_STAGES
+REJECTED = 5
+# Where applications that end without a hire sit now, by stage position (Applied … Offered,
+# Hired, Rejected, Withdrawn). Hires are not drawn: each job's plan says how many it has.
+STAGE_WEIGHTS = (34, 20, 15, 6, 0, 21, 4)
 # Most jobs open, some on hold, filled or closed; job 1 (the benchmarks' big job) is open.
 JOB_STATUS_CYCLE = (
     "open",
@@ -38,7 +41,34 @@ JOB_STATUS_CYCLE = (
     "open",
     "closed",
 )
-OPEN_JOB_STAGE_WEIGHTS = (34, 20, 15, 6, 1, 20, 4)
+# A job's pipeline runs until it is filled or closed: no application, move or hire after.
+ENDED = ("filled", "closed")
+LEAD_DAYS = 3  # an application to a job that ended starts at least this long before the end
+HIRE_LEAD_DAYS = 14  # and a hire at least this long: five stages take time
+
+
+@dataclass
+class _JobPlan:
+    """What the generator decides for a job before any candidate applies, so that the
+    numbers agree with each other: an open or on-hold job has fewer hires than openings, a
+    filled one as many as it has openings, the last of them on the day it was filled, a
+    closed one none; and nothing happens on a job after it ended."""
+
+    status: str
+    opened: dt.datetime
+    ends: dt.datetime  # when it was filled or closed; the reference day if still running
+    hires_left: int
+    # The latest a candidate can have come along and still applied (an ended job ran two
+    # weeks at least, so that is never before it opened).
+    last_arrival: dt.datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        lead = dt.timedelta(days=LEAD_DAYS if self.status in ENDED else 0)
+        self.last_arrival = self.ends - lead
+
+    def takes(self, created: dt.datetime) -> bool:
+        """Whether someone who entered the database at ``created`` can have applied."""
+        return created <= self.last_arrival
 
 
 @dataclass(frozen=True)
@@ -140,8 +170,7 @@ class _Generator:
         self.next_activity = 1
         self.job_family: dict[int, int] = {}
         self.jobs_by_family: dict[int, list[int]] = {}
-        self.job_opened: dict[int, dt.datetime] = {}
-        self.job_status: dict[int, str] = {}
+        self.job_plans: dict[int, _JobPlan] = {}
         self.stage_ids: dict[int, list[int]] = {}
         self.silver: list[int] = []
 
@@ -231,10 +260,16 @@ class _Generator:
             title = self.rng.choice(family.titles)
             status = JOB_STATUS_CYCLE[(job_id - 1) % len(JOB_STATUS_CYCLE)]
             opened = self.ago(self.rng.uniform(20, self.plan.days_back))
-            filled = None
-            if status == "filled":
-                filled = (opened + dt.timedelta(days=self.rng.randint(20, 60))).date()
-                filled = min(filled, self.as_of.date())
+            openings = self.rng.choice((1, 1, 1, 2, 3))
+            ends = self.as_of
+            if status in ENDED:  # 20 to 60 days after opening, and some hours ago at least
+                ends = opened + dt.timedelta(days=self.rng.uniform(20, 60))
+                ends = min(ends, self.as_of - dt.timedelta(days=self.rng.uniform(0.5, 5)))
+            hires = {"filled": openings, "closed": 0}.get(status)
+            if hires is None:  # open or on hold: some openings are still to fill
+                hires = self.rng.randint(0, openings - 1)
+            plan = _JobPlan(status, opened, ends, hires)
+            filled = ends.date() if status == "filled" else None
             location = self.rng.choice(sd.CITIES)
             description = (
                 f"{title} for a growing {family.name.lower()} team. "
@@ -251,19 +286,18 @@ class _Generator:
                     location,
                     description,
                     status,
-                    self.rng.choice((1, 1, 1, 2, 3)),
+                    openings,
                     opened.date().isoformat(),
                     filled.isoformat() if filled else None,
                     self._owner(),
                     None,
                     _ts(opened),
-                    _ts(opened),
+                    _ts(ends if status in ENDED else opened),
                 ),
             )
             self.job_family[job_id] = family_index
             self.jobs_by_family.setdefault(family_index, []).append(job_id)
-            self.job_opened[job_id] = opened
-            self.job_status[job_id] = status
+            self.job_plans[job_id] = plan
             ids = []
             for position, (name, kind) in enumerate(DEFAULT_STAGES):
                 stage_id += 1
@@ -383,16 +417,27 @@ class _Generator:
         extra = plan.applications_per_candidate - whole
         return whole + (1 if self.rng.random() < extra else 0)
 
-    def _pick_jobs(self, cid: int, family_index: int, count: int) -> list[int]:
+    def _pick_jobs(
+        self, cid: int, family_index: int, count: int, created: dt.datetime
+    ) -> list[int]:
         plan, rng = self.plan, self.rng
         chosen: list[int] = []
         if plan.big_job_applications:
             step = max(1, plan.candidates // plan.big_job_applications)
             if cid % step == 0 and cid // step <= plan.big_job_applications:
                 chosen.append(1)
-        # Plans with fewer jobs than job families leave some families without a job.
-        family_jobs = [j for j in self.jobs_by_family.get(family_index, []) if j not in chosen]
-        pool = family_jobs if len(family_jobs) >= count else list(range(2, plan.jobs + 1))
+        # Only jobs still running when the candidate came along (filled and closed jobs
+        # took their applicants before they ended). Plans with fewer jobs than job families
+        # leave some families without a job.
+        family_jobs = [
+            j
+            for j in self.jobs_by_family.get(family_index, [])
+            if j not in chosen and self.job_plans[j].takes(created)
+        ]
+        if len(family_jobs) >= count:
+            pool = family_jobs
+        else:
+            pool = [j for j in range(2, plan.jobs + 1) if self.job_plans[j].takes(created)]
         wanted = min(count, len(set(pool) | set(chosen)))
         while len(chosen) < wanted:
             job = rng.choice(pool)
@@ -407,25 +452,30 @@ class _Generator:
         rng = self.rng
         moves: list[tuple[int, str, dt.datetime]] = []
         count = self._application_count(cid)
-        for job_id in self._pick_jobs(cid, family_index, count):
+        for job_id in self._pick_jobs(cid, family_index, count, created):
             application_id = self.w.counts.get("applications", 0) + 1
             stages = self.stage_ids[job_id]
-            weights = OPEN_JOB_STAGE_WEIGHTS if self.job_status[job_id] == "open" else STAGE_WEIGHTS
-            final = rng.choices(range(len(stages)), weights)[0]
+            job = self.job_plans[job_id]
+            # A job's first applicants with time enough take its planned hires (candidates
+            # come in no particular order, so these are as good as any).
+            start = max(created, job.opened)
+            hired = job.hires_left > 0 and start + dt.timedelta(days=HIRE_LEAD_DAYS) <= job.ends
+            if hired:
+                job.hires_left -= 1
+                final = HIRED
+            else:
+                final = rng.choices(range(len(stages)), STAGE_WEIGHTS)[0]
             # A rejection or withdrawal comes after one to four active stages.
-            exits = final >= 5
+            exits = final >= REJECTED
             path = [*range(rng.randint(0, 3) + 1), final] if exits else list(range(final + 1))
-            moment = max(created, self.job_opened[job_id]) + dt.timedelta(hours=rng.uniform(1, 240))
-            moment = min(moment, self.as_of)
-            applied = moment
-            history = []
-            for index, position in enumerate(path):
-                if index:
-                    moment = min(self.as_of, moment + dt.timedelta(hours=rng.uniform(12, 300)))
-                history.append((stages[position], moment))
+            # The filled job's last hire is on the day it was filled.
+            closing_hire = hired and job.status == "filled" and job.hires_left == 0
+            times = self._timeline(start, len(path), job.ends, closing_hire)
+            history = list(zip((stages[p] for p in path), times, strict=True))
             final_stage, entered = history[-1]
-            reason = rng.choice(sd.REJECTION_REASONS) if path[-1] == 5 else None
-            if path[-1] == 5 and path[-2] >= 2:
+            applied = times[0]
+            reason = rng.choice(sd.REJECTION_REASONS) if path[-1] == REJECTED else None
+            if path[-1] == REJECTED and path[-2] >= 2:
                 self.silver.append(cid)
             self.w.add(
                 "applications",
@@ -465,6 +515,24 @@ class _Generator:
                 name = DEFAULT_STAGES[stages.index(stage_id)][0]
                 moves.append((application_id, name, when))
         return moves
+
+    def _timeline(
+        self, start: dt.datetime, steps: int, end: dt.datetime, ends_at_end: bool
+    ) -> list[dt.datetime]:
+        """When an application entered each of its ``steps`` stages: applied a few hours to
+        ten days after ``start``, then half a day to two weeks per stage, squeezed to fit
+        before ``end`` (or stretched to finish exactly there when ``ends_at_end``)."""
+        rng = self.rng
+        offsets = [dt.timedelta(hours=rng.uniform(1, 240))]
+        for _ in range(steps - 1):
+            offsets.append(offsets[-1] + dt.timedelta(hours=rng.uniform(12, 300)))
+        room = max(dt.timedelta(0), end - start)
+        if ends_at_end or offsets[-1] > room:
+            # Squeezed ones finish somewhere in the second half of the room, not all at
+            # the very end.
+            used = room if ends_at_end else room * rng.uniform(0.5, 1.0)
+            offsets = [offset * (used / offsets[-1]) for offset in offsets]
+        return [min(end, start + offset) for offset in offsets]
 
     def _activities(
         self,

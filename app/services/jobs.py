@@ -6,13 +6,23 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.text_rules import LIMITS, clean, clean_text
-from app.services.unit_of_work import NotFoundError, ValidationError, columns_of
+from app.services.unit_of_work import NotFoundError, Transaction, ValidationError, columns_of
 from app.services.validation import check_length, check_required
-from app.store.models import Client, Job, JobStatus, Stage, StageKind, StageTally, User
+from app.store.models import (
+    Application,
+    Client,
+    Job,
+    JobStatus,
+    Stage,
+    StageKind,
+    StageTally,
+    User,
+)
 
 DEFAULT_STAGES: tuple[tuple[str, StageKind], ...] = (
     ("Applied", StageKind.ACTIVE),
@@ -188,9 +198,30 @@ def allowed_actions(status: JobStatus) -> frozenset[str]:
     return frozenset(action for action, (sources, _) in TRANSITIONS.items() if status in sources)
 
 
-def _transition(
+@dataclass(frozen=True)
+class JobState:
+    """What a status action changes, and what undoing it puts back exactly."""
+
+    status: JobStatus
+    filled_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A status action carried out on a job: enough to undo and redo it."""
+
+    job_id: int
+    title: str
+    action: str  # a key of TRANSITIONS
+    before: JobState
+    after: JobState
+
+
+def change_status(
     ctx: ServiceContext, job_id: int, action: str, today: dt.date | None = None
-) -> Outcome[JobStatus]:
+) -> Outcome[StatusChange]:
+    """Take one of the `TRANSITIONS` (hold, close, fill, reopen); refused with a
+    `ValidationError` when the job's status does not allow it."""
     sources, target = TRANSITIONS[action]
     with ctx.write() as tx:
         job = tx.session.get(Job, job_id)
@@ -199,16 +230,49 @@ def _transition(
         if job.status not in sources:
             message = _REFUSALS[action].format(status=_STATUS_WORDS[job.status])
             raise ValidationError({"status": message})
-        before = columns_of(job, ("status", "filled_on"))
-        job.status = target
+        before = JobState(job.status, job.filled_on)
         if target is JobStatus.FILLED:
-            job.filled_on = today or dt.date.today()
+            filled_on: dt.date | None = today or dt.date.today()
         elif target is JobStatus.OPEN:
-            job.filled_on = None
-        tx.session.flush()
-        tx.audit(f"job.{action}", "job", job_id, before, columns_of(job, ("status", "filled_on")))
-        tx.changed("jobs", job_id)
-        return outcome(target, tx)
+            filled_on = None
+        else:
+            filled_on = job.filled_on
+        change = StatusChange(job_id, job.title, action, before, JobState(target, filled_on))
+        _set_state(tx, job, change.after, f"job.{action}")
+        return outcome(change, tx)
+
+
+def restore_status(ctx: ServiceContext, change: StatusChange, undo: bool) -> Outcome[StatusChange]:
+    """Undo (or redo) a status action: put back the exact status and fill date it found (or
+    left), provided nobody changed the job's status since. Audited as ``job.<action>.undo``
+    (or ``.redo``)."""
+    expected, wanted = (change.after, change.before) if undo else (change.before, change.after)
+    with ctx.write() as tx:
+        job = tx.session.get(Job, change.job_id)
+        if job is None:
+            raise NotFoundError(f"“{change.title}” no longer exists.")
+        if JobState(job.status, job.filled_on) != expected:
+            status = _STATUS_WORDS[job.status]
+            raise ValidationError(
+                {"status": f"“{job.title}” changed since (it is {status} now); left as it is."}
+            )
+        _set_state(tx, job, wanted, f"job.{change.action}.{'undo' if undo else 'redo'}")
+        return outcome(change, tx)
+
+
+def _set_state(tx: Transaction, job: Job, state: JobState, action: str) -> None:
+    before = columns_of(job, ("status", "filled_on"))
+    job.status, job.filled_on = state.status, state.filled_on
+    tx.session.flush()
+    tx.audit(action, "job", job.id, before, columns_of(job, ("status", "filled_on")))
+    tx.changed("jobs", job.id)
+
+
+def _transition(
+    ctx: ServiceContext, job_id: int, action: str, today: dt.date | None = None
+) -> Outcome[JobStatus]:
+    done = change_status(ctx, job_id, action, today)
+    return Outcome(done.value.after.status, done.changes)
 
 
 def put_on_hold(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
@@ -248,6 +312,7 @@ class JobDetail:
     opened_on: dt.date
     filled_on: dt.date | None
     owner_id: int | None
+    hires: int = 0  # applications in a hired stage now
 
     def to_input(self) -> JobInput:
         return JobInput(
@@ -279,7 +344,19 @@ def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
             opened_on=job.opened_on,
             filled_on=job.filled_on,
             owner_id=job.owner_id,
+            hires=_hires(session, job_id),
         )
+
+
+def _hires(session: Session, job_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count(Application.id))
+            .join(Stage, Stage.id == Application.stage_id)
+            .where(Application.job_id == job_id, Stage.kind == StageKind.HIRED)
+        )
+        or 0
+    )
 
 
 @dataclass(frozen=True)
@@ -313,6 +390,10 @@ class JobRow:
     @property
     def active_applications(self) -> int:
         return sum(stage.count for stage in self.stages if stage.kind is StageKind.ACTIVE)
+
+    @property
+    def hires(self) -> int:
+        return sum(stage.count for stage in self.stages if stage.kind is StageKind.HIRED)
 
     def days_open(self, today: dt.date) -> int:
         end = self.filled_on or today

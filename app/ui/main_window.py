@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         if key == "jobs":
             from app.ui.sections import jobs
 
-            section = jobs.JobsSection(self.services, self.icons)
+            section = jobs.JobsSection(self.services, self.icons, self.undo_stack)
             section.job_activated.connect(self.open_job_board)
             section.best_matches_requested.connect(self.show_best_matches)
             section.new_job_requested.connect(self.new_job)

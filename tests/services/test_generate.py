@@ -164,6 +164,56 @@ class TestDemo:
         assert mismatched == 0
         assert sqlite_rows(demo_database.path, "PRAGMA foreign_key_check") == []
 
+    def test_every_job_agrees_with_its_hires(self, demo_database: Database):
+        """Open and on-hold jobs have fewer hires than openings; a filled job has at least
+        one hire, none after its fill date, the last on that day; a closed job none."""
+        path = demo_database.path
+        hires: dict[int, list[str]] = defaultdict(list)
+        for job_id, entered in sqlite_rows(
+            path,
+            "SELECT a.job_id, a.stage_entered_at FROM applications a"
+            " JOIN stages s ON s.id = a.stage_id WHERE s.kind = 'hired'",
+        ):
+            hires[job_id].append(entered[:10])
+        jobs = sqlite_rows(path, "SELECT id, status, openings, opened_on, filled_on FROM jobs")
+        assert {status for _, status, *_ in jobs} == {"open", "on_hold", "filled", "closed"}
+        for job_id, status, openings, opened_on, filled_on in jobs:
+            hired = hires[job_id]
+            if status in ("open", "on_hold"):
+                assert len(hired) < openings, job_id
+                assert filled_on is None, job_id
+            elif status == "filled":
+                assert 1 <= len(hired) <= openings, job_id
+                assert filled_on is not None, job_id
+                assert opened_on <= filled_on <= DEMO_AS_OF.date().isoformat(), job_id
+                assert max(hired) == filled_on, job_id  # time to fill runs to the last hire
+            else:
+                assert (hired, filled_on) == ([], None), job_id
+
+    def test_nothing_happens_on_a_job_before_it_opened_or_after_it_ended(
+        self, demo_database: Database
+    ):
+        path = demo_database.path
+        [(early,)] = sqlite_rows(
+            path,
+            "SELECT count(*) FROM applications a JOIN jobs j ON j.id = a.job_id"
+            " WHERE date(a.applied_at) < j.opened_on OR a.stage_entered_at < a.applied_at",
+        )
+        assert early == 0
+        [(late_on_filled,)] = sqlite_rows(
+            path,
+            "SELECT count(*) FROM stage_changes c JOIN applications a ON a.id = c.application_id"
+            " JOIN jobs j ON j.id = a.job_id"
+            " WHERE j.status = 'filled' AND date(c.changed_at) > j.filled_on",
+        )
+        assert late_on_filled == 0
+        [(before_joining,)] = sqlite_rows(
+            path,
+            "SELECT count(*) FROM applications a JOIN candidates c ON c.id = a.candidate_id"
+            " WHERE a.applied_at < c.created_at",
+        )
+        assert before_joining == 0
+
     def test_rows_load_through_the_orm(self, demo_database: Database):
         with demo_database.sessions() as session:
             candidate = session.get(Candidate, 1)

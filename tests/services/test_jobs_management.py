@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -11,13 +12,16 @@ from app.services.context import ServiceContext
 from app.services.jobs import (
     TRANSITIONS,
     JobInput,
+    JobState,
     allowed_actions,
+    change_status,
     close_job,
     create_job,
     get_job,
     mark_filled,
     put_on_hold,
     reopen_job,
+    restore_status,
     update_job,
 )
 from app.services.unit_of_work import NotFoundError, ValidationError
@@ -300,6 +304,87 @@ class TestTransitions:
 
     def test_transition_table_names_every_action(self):
         assert set(TRANSITIONS) == set(ACTIONS)
+
+
+class TestUndo:
+    """Status actions can be taken back exactly, unless the job changed since."""
+
+    def test_undo_and_redo_of_mark_filled(
+        self, ctx: ServiceContext, database: Database, job_id: int
+    ):
+        done = change_status(ctx, job_id, "fill", today=dt.date(2026, 3, 9)).value
+        assert (done.before, done.after) == (
+            JobState(JobStatus.OPEN, None),
+            JobState(JobStatus.FILLED, dt.date(2026, 3, 9)),
+        )
+        watch = AuditWatch(database)
+        undone = restore_status(ctx, done, undo=True)
+        job = _job(database, job_id)
+        assert (job.status, job.filled_on) == (JobStatus.OPEN, None)
+        assert dict(undone.changes.ids) == {"jobs": {job_id}}
+        restore_status(ctx, done, undo=False)  # redo: the same day, not today
+        job = _job(database, job_id)
+        assert (job.status, job.filled_on) == (JobStatus.FILLED, dt.date(2026, 3, 9))
+        undo, redo = watch.new()
+        assert (undo.action, undo.before, undo.after) == (
+            "job.fill.undo",
+            {"status": "filled", "filled_on": "2026-03-09"},
+            {"status": "open", "filled_on": None},
+        )
+        assert (redo.action, redo.after) == (
+            "job.fill.redo",
+            {"status": "filled", "filled_on": "2026-03-09"},
+        )
+
+    def test_undo_of_reopen_gives_back_the_fill_date(
+        self, ctx: ServiceContext, database: Database, job_id: int
+    ):
+        _set_status(database, job_id, JobStatus.FILLED)
+        done = change_status(ctx, job_id, "reopen").value
+        assert _job(database, job_id).filled_on is None
+        restore_status(ctx, done, undo=True)
+        job = _job(database, job_id)
+        assert (job.status, job.filled_on) == (JobStatus.FILLED, dt.date(2026, 2, 1))
+
+    @pytest.mark.parametrize("action", ["hold", "close"])
+    def test_undo_of_hold_and_close(
+        self, ctx: ServiceContext, database: Database, job_id: int, action: str
+    ):
+        done = change_status(ctx, job_id, action).value
+        restore_status(ctx, done, undo=True)
+        assert _job(database, job_id).status is JobStatus.OPEN
+
+    def test_undo_is_refused_when_the_status_changed_since(
+        self, ctx: ServiceContext, database: Database, job_id: int
+    ):
+        done = change_status(ctx, job_id, "hold").value
+        close_job(ctx, job_id)  # e.g. in another window
+        watch = AuditWatch(database)
+        with pytest.raises(ValidationError) as raised:
+            restore_status(ctx, done, undo=True)
+        assert raised.value.errors == {
+            "status": "“Clerk” changed since (it is closed now); left as it is."
+        }
+        assert _job(database, job_id).status is JobStatus.CLOSED
+        assert watch.new() == []
+        with pytest.raises(NotFoundError):
+            restore_status(ctx, replace(done, job_id=999), undo=True)
+
+
+def test_get_job_counts_hires(ctx: ServiceContext, database: Database, job_id: int):
+    from app.store.models import Application, Candidate, StageKind
+
+    assert get_job(ctx, job_id).hires == 0
+    with database.sessions() as session, session.begin():
+        job = session.get(Job, job_id)
+        hired = next(s for s in job.stages if s.kind is StageKind.HIRED)
+        applied = job.stages[0]
+        for n, stage in enumerate((hired, hired, applied)):
+            person = Candidate(first_name=f"P{n}", last_name="Test")
+            session.add(person)
+            session.flush()
+            session.add(Application(candidate_id=person.id, job_id=job_id, stage_id=stage.id))
+    assert get_job(ctx, job_id).hires == 2
 
 
 def test_get_job_returns_the_editable_fields(ctx: ServiceContext, client_id: int, job_id: int):

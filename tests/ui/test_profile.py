@@ -26,9 +26,13 @@ from app.ui.main_window import MainWindow
 
 
 def _candidate(window: MainWindow) -> int:
-    """A demo candidate who is in some job's pipeline."""
+    """A demo candidate who is in some job's pipeline (and may be contacted)."""
     with window.services.read() as session:
-        return session.scalar(select(func.min(Application.candidate_id)))
+        return session.scalar(
+            select(func.min(Application.candidate_id))
+            .join(Candidate, Candidate.id == Application.candidate_id)
+            .where(Candidate.do_not_contact.is_(False))
+        )
 
 
 def _dialog(window: MainWindow, qtbot, candidate_id: int) -> ProfileDialog:

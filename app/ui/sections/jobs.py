@@ -2,12 +2,13 @@
 
 Edit…, Stages…, Put on hold, Close, Mark filled and Reopen act on the selected job (toolbar
 row and context menu); after each, `changes_made` carries what changed for the broadcast.
+The status actions go on the window's undo stack (Edit → Undo), and marking a job filled
+with fewer hires than openings is asked about first: it counts in time to fill.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QIcon
+from PySide6.QtGui import QAction, QColor, QIcon, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,22 +30,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QTableView,
     QToolButton,
     QWidget,
 )
 
-from app.services.context import Outcome, ServiceContext
+from app.services.context import ServiceContext
 from app.services.jobs import (
     DEFAULT_STAGES,
     JobRow,
     allowed_actions,
-    close_job,
+    change_status,
+    get_job,
     list_jobs,
-    mark_filled,
-    put_on_hold,
-    reopen_job,
 )
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import JobStatus
@@ -217,10 +217,16 @@ class JobsSection(QWidget):
     changes_made = Signal(object)  # Changes, after each action taken from this section
 
     def __init__(
-        self, services: ServiceContext, icons: IconProvider, parent: QWidget | None = None
+        self,
+        services: ServiceContext,
+        icons: IconProvider,
+        undo_stack: QUndoStack | None = None,
+        parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.services = services
+        # The window's stack (Edit → Undo); a section standing alone keeps its own.
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         layout = section_layout(self)
         self.header = SectionHeader("Jobs", "")
         new_client = QPushButton(icons.get("building-2"), "New client")
@@ -311,16 +317,16 @@ class JobsSection(QWidget):
             "Stages…", "layers", self.set_up_stages, "Add, rename, order and remove its stages"
         )
         self.hold_action = action(
-            "Put on hold", None, lambda: self.change_status(put_on_hold), "Pause the job"
+            "Put on hold", None, lambda: self.change_status("hold"), "Pause the job"
         )
         self.close_action = action(
-            "Close", "x", lambda: self.change_status(close_job), "Close without a hire"
+            "Close", "x", lambda: self.change_status("close"), "Close without a hire"
         )
         self.fill_action = action(
-            "Mark filled", "check", lambda: self.change_status(mark_filled), "Filled as of today"
+            "Mark filled", "check", lambda: self.change_status("fill"), "Filled as of today"
         )
         self.reopen_action = action(
-            "Reopen", "refresh-cw", lambda: self.change_status(reopen_job), "Open the job again"
+            "Reopen", "refresh-cw", lambda: self.change_status("reopen"), "Open the job again"
         )
         self.reasons_action = action(
             "Rejection reasons…", "tag", self.edit_reasons, "The reasons offered on rejection"
@@ -401,20 +407,58 @@ class JobsSection(QWidget):
         if changes.ids:
             self.changes_made.emit(changes)
 
-    def change_status(self, transition: Callable[[ServiceContext, int], Outcome[Any]]) -> None:
-        """Run a status transition on the selected job; a refusal is shown above the table."""
+    def change_status(self, action: str) -> None:
+        """Take a status action (a key of `TRANSITIONS`) on the selected job and put it on
+        the undo stack; a refusal is shown above the table."""
+        from app.ui.sections.job_commands import JobStatusCommand
+
         job = self.selected_job()
         if job is None:
             return
         try:
-            result = transition(self.services, job.id)
+            if action == "fill" and not self._fill_confirmed(job.id):
+                return
+            done = change_status(self.services, job.id, action)
         except (ValidationError, NotFoundError) as exc:
-            message = " ".join(exc.errors.values()) if isinstance(exc, ValidationError) else exc
-            self._show_error(str(message))
-            self.reload()  # the list was out of date
+            self._refused(exc)
             return
         self._show_error("")
-        self._publish(result.changes)
+        self.undo_stack.push(
+            JobStatusCommand(self.services, done, self._publish, self._undo_failed)
+        )
+        self._publish(done.changes)
+
+    def _refused(self, error: ValidationError | NotFoundError) -> None:
+        message = " ".join(error.errors.values()) if isinstance(error, ValidationError) else error
+        self._show_error(str(message))
+        self.reload()  # the list was out of date
+
+    def _undo_failed(self, message: str) -> None:
+        self._show_error(message)
+        self.reload()
+
+    def _fill_confirmed(self, job_id: int) -> bool:
+        """Marking a job filled with fewer hires than openings (counted afresh) is asked
+        about: it stops the job and counts in the median time to fill."""
+        detail = get_job(self.services, job_id)
+        if detail.hires >= detail.openings:
+            return True
+        hires = f"{detail.hires} of {detail.openings} hire{'' if detail.openings == 1 else 's'}"
+        return self.confirm(
+            "Mark filled",
+            f"Mark “{detail.title}” filled with {hires}?",
+            "A filled job counts in time to fill as of today. Edit\u00a0→\u00a0Undo takes it back.",
+            "Mark filled",
+        )
+
+    def confirm(self, title: str, text: str, details: str, accept: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setInformativeText(details)
+        yes = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is yes
 
     def edit_selected(self) -> None:
         from app.ui.dialogs.job_editor import EditJobDialog
