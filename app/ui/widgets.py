@@ -20,6 +20,9 @@ class SectionHeader(QWidget):
         self.title.setProperty("role", "title")
         self.subtitle = QLabel(subtitle)
         self.subtitle.setProperty("role", "muted")
+        # Wraps in a narrow window instead of holding the whole section (and the window) wide.
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setMinimumWidth(120)
         text.addWidget(self.title)
         text.addWidget(self.subtitle)
         row.addLayout(text, 1)

@@ -28,7 +28,6 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QGridLayout,
     QHeaderView,
     QLineEdit,
     QPushButton,
@@ -47,6 +46,7 @@ from app.services.candidates import (
 from app.services.context import ServiceContext
 from app.services.pools import list_pools
 from app.services.unit_of_work import Changes
+from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
 from app.ui.sections.bulk_actions import (
     CANDIDATE_IDS_MIME,
@@ -244,9 +244,7 @@ class FilterBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(6)
+        row = FlowLayout(self)  # wraps onto more lines in a narrow window
         self.skills = self._text("skillsFilter", "Skills (comma-separated)")
         self.location = self._text("locationFilter", "Location")
         self.tag = self._combo("tagFilter")
@@ -261,14 +259,15 @@ class FilterBar(QWidget):
         self.clear.clicked.connect(self.reset)
         widgets = (self.skills, self.location, self.tag, self.source, self.owner)
         widgets += (self.contacted, self.pool, self.stage, self.dnc, self.clear)
-        for position, widget in enumerate(widgets):
-            grid.addWidget(widget, position // 5, position % 5)
+        for widget in widgets:
+            row.addWidget(widget)
 
     def _text(self, name: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
         edit.setPlaceholderText(placeholder)
         edit.setClearButtonEnabled(True)
+        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(placeholder) + 48)
         edit.editingFinished.connect(self.changed)
         return edit
 
