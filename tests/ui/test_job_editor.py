@@ -19,7 +19,7 @@ from app.ui.dialogs.job_editor import EditJobDialog
 from app.ui.dialogs.reasons import ReasonsDialog
 from app.ui.icons import IconProvider
 from app.ui.main_window import MainWindow
-from app.ui.sections.jobs import ROW_ROLE, JobsSection
+from app.ui.sections.jobs import ROW_ROLE, STATUS_COLUMN, JobsSection
 
 
 def _save(dialog) -> None:
@@ -175,7 +175,7 @@ class TestJobsSectionActions:
         section.fill_action.trigger()
         row = section.selected_job()
         assert (row.status, row.filled_on) == (JobStatus.FILLED, dt.date.today())
-        shown = section.proxy.index(section.table.currentIndex().row(), 2).data()
+        shown = section.proxy.index(section.table.currentIndex().row(), STATUS_COLUMN).data()
         assert shown == "Filled"
 
     def test_a_stale_list_shows_the_refusal_and_reloads(

@@ -366,3 +366,26 @@ def test_another_process_is_announced_and_every_list_keeps_its_place(
     assert pools.current_pool_id() == pool.value
     assert pools.selected_ids() == members
     assert pools.members.verticalScrollBar().value() == members_scroll
+
+
+def test_jobs_table_shows_each_jobs_location(window: MainWindow, workspace) -> None:
+    section = window.section("jobs")
+    model = section.table.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    column = headers.index("Location")
+    locations = {job.id: job.location or "" for job in list_jobs(workspace.services)}
+    assert any(locations.values())
+    for row in range(model.rowCount()):
+        job = model.index(row, 0).data(ROW_ROLE)
+        assert model.index(row, column).data() == locations[job.id]
+
+
+def test_every_section_fits_1024_by_700_with_the_sidebar_whole(window: MainWindow, qtbot) -> None:
+    window.resize(1024, 700)
+    metrics = window.navigation.fontMetrics()
+    widest_label = max(metrics.horizontalAdvance(label) for _key, label in SECTIONS)
+    for key, label in SECTIONS:
+        window.show_section(key)
+        qtbot.wait(20)
+        assert window.width() == 1024, f"{label} makes the window wider"
+        assert window.navigation.width() >= widest_label + 40, f"{label} squeezes the sidebar"

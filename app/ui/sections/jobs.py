@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QWidget,
@@ -48,6 +48,7 @@ from app.services.jobs import (
 )
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import JobStatus
+from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
 from app.ui.widgets import SectionHeader, section_layout
 
@@ -58,7 +59,11 @@ STATUS_LABELS = {
     JobStatus.CLOSED: "Closed",
 }
 STAGE_COLUMNS = tuple(name for name, _kind in DEFAULT_STAGES)
-FIXED_COLUMNS = ("Job", "Client", "Status", "Openings", "Days open", "Owner")
+FIXED_COLUMNS = ("Job", "Client", "Location", "Status", "Openings", "Days open", "Owner")
+DAYS_OPEN_COLUMN = FIXED_COLUMNS.index("Days open")  # the default sort: longest open first
+OWNER_COLUMN = FIXED_COLUMNS.index("Owner")
+STATUS_COLUMN = FIXED_COLUMNS.index("Status")
+NUMBER_COLUMNS = frozenset({FIXED_COLUMNS.index("Openings"), DAYS_OPEN_COLUMN})
 COLUMNS = (*FIXED_COLUMNS, *STAGE_COLUMNS, "Total")
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -75,7 +80,7 @@ class JobsTableModel(QAbstractTableModel):
         self.values: list[tuple[Any, ...]] = []
         self.today = dt.date.today()
         self.status_colors = status_colors
-        self.sort_column, self.sort_order = 4, Qt.SortOrder.AscendingOrder
+        self.sort_column, self.sort_order = DAYS_OPEN_COLUMN, Qt.SortOrder.AscendingOrder
 
     def set_rows(self, rows: list[JobRow], today: dt.date | None = None) -> None:
         self.beginResetModel()
@@ -140,32 +145,30 @@ class JobsTableModel(QAbstractTableModel):
             return row
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _alignment(column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
             return QColor(self.status_colors[row.status])
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{row.title} — {row.client_name}\n{row.location or 'No location'}"
         return None
 
     def _value(self, row: JobRow, column: int) -> Any:
-        if column == 0:
-            return row.title
-        if column == 1:
-            return row.client_name
-        if column == 2:
-            return STATUS_LABELS[row.status]
-        if column == 3:
-            return row.openings
-        if column == 4:
-            return row.days_open(self.today)
-        if column == 5:
-            return row.owner_name or "—"
+        if column < len(FIXED_COLUMNS):
+            return {
+                "Job": lambda: row.title,
+                "Client": lambda: row.client_name,
+                "Location": lambda: row.location or "",
+                "Status": lambda: STATUS_LABELS[row.status],
+                "Openings": lambda: row.openings,
+                "Days open": lambda: row.days_open(self.today),
+                "Owner": lambda: row.owner_name or "—",
+            }[FIXED_COLUMNS[column]]()
         if column == len(COLUMNS) - 1:
             return row.total_applications
         return row.count_for(STAGE_COLUMNS[column - len(FIXED_COLUMNS)])
 
 
 def _alignment(column: int) -> Qt.AlignmentFlag:
-    if column >= 3 and column != 5:
+    if column in NUMBER_COLUMNS or column >= len(FIXED_COLUMNS):
         return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
@@ -238,8 +241,7 @@ class JobsSection(QWidget):
         self.header.add_action(new_job)
         layout.addWidget(self.header)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
+        filters = FlowLayout(spacing=8)  # wraps in a narrow window
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter by title, client or location")
         self.search.setClearButtonEnabled(True)
@@ -251,7 +253,9 @@ class JobsSection(QWidget):
         self.status_filter.setCurrentIndex(1)  # open jobs first: what a recruiter works on
         self.client_filter = QComboBox()
         self.owner_filter = QComboBox()
-        filters.addWidget(self.search, 2)
+        self.search.setMinimumWidth(260)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        filters.addWidget(self.search)
         filters.addWidget(self.status_filter)
         filters.addWidget(self.client_filter)
         filters.addWidget(self.owner_filter)
@@ -278,7 +282,7 @@ class JobsSection(QWidget):
         self.table.setObjectName("jobsTable")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(DAYS_OPEN_COLUMN, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -291,7 +295,8 @@ class JobsSection(QWidget):
         header.setStretchLastSection(True)
         metrics = header.fontMetrics()
         for column, title in enumerate(COLUMNS):
-            width = {0: 260, 1: 190, 5: 140}.get(column, metrics.horizontalAdvance(title) + 36)
+            wide = {0: 260, 1: 190, 2: 150, OWNER_COLUMN: 140}
+            width = wide.get(column, metrics.horizontalAdvance(title) + 36)
             self.table.setColumnWidth(column, width)
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(self._activated)
@@ -305,7 +310,7 @@ class JobsSection(QWidget):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.reload()
 
-    def _build_actions(self, icons: IconProvider) -> QHBoxLayout:
+    def _build_actions(self, icons: IconProvider) -> FlowLayout:
         def action(text: str, icon: str | None, slot: Any, tip: str) -> QAction:
             made = QAction(icons.get(icon) if icon else QIcon(), text, self)
             made.setToolTip(tip)
@@ -350,12 +355,8 @@ class JobsSection(QWidget):
             "fill": self.fill_action,
             "reopen": self.reopen_action,
         }
-        row = QHBoxLayout()
-        row.setSpacing(4)
-        for item in (*self.job_actions, None, self.reasons_action):
-            if item is None:
-                row.addStretch(1)
-                continue
+        row = FlowLayout(spacing=4)  # wraps in a narrow window
+        for item in (*self.job_actions, self.reasons_action):
             button = QToolButton()
             button.setDefaultAction(item)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
