@@ -28,6 +28,7 @@ from app.store.models import (
     Activity,
     ActivityKind,
     Application,
+    AuditEntry,
     Candidate,
     CandidateEmail,
     CandidatePhone,
@@ -254,6 +255,7 @@ class MergeResult:
     removed_id: int
     moved: dict[str, int] = field(default_factory=dict)  # what moved, by kind
     dropped_applications: tuple[int, ...] = ()  # the other's, on jobs the survivor was on
+    audit_id: int | None = None  # the merge's audit entry: what undoing it reads back
 
 
 def merge_candidates(
@@ -297,12 +299,14 @@ def merge_candidates(
         resolved = _settle_suspects(tx, survivor_id, other_id)
         session.flush()
         session.execute(delete(Candidate.__table__).where(Candidate.__table__.c.id == other_id))
+        # The note names the other record by number only: the timeline is searched, and the
+        # merged-away name must not find this candidate.
         activity = Activity(
             candidate_id=survivor_id,
             kind=ActivityKind.NOTE,
-            subject=fit_field("activity_subject", f"Merged with {names[1]} (#{other_id})"),
-            body=f"Their applications, timeline, resumes, contacts, skills, tags and pools "
-            f"moved to this record ({names[0]}).",
+            subject=f"Merged with candidate #{other_id}",
+            body="Another record of this person: its applications, timeline, resumes, "
+            "contacts, skills, tags and pools moved here.",
             user_id=tx.actor.user_id,
         )
         session.add(activity)
@@ -326,7 +330,15 @@ def merge_candidates(
             after={"merged_into": survivor_id},
         )
         tx.changed("candidates", survivor_id, other_id)
-        result = MergeResult(survivor_id, other_id, moved, tuple(dropped))
+        session.flush()
+        audit_id = session.scalar(
+            select(func.max(AuditEntry.id)).where(
+                AuditEntry.entity_type == "candidate",
+                AuditEntry.entity_id == survivor_id,
+                AuditEntry.action == MERGE_ACTION,
+            )
+        )
+        result = MergeResult(survivor_id, other_id, moved, tuple(dropped), audit_id)
         return outcome(result, tx)
 
 

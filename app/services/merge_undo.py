@@ -13,6 +13,7 @@ undone and the resume becomes a new candidate, in the same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,10 @@ class UndoableStep:
     description: str  # "adding jane.pdf to Jane Doe", "merging Jan Doe into Jane Doe"
     possible: bool
     reason: str  # why not, when not possible
+    entry_kind: str = "note"  # the timeline entry, as the profile shows it
+    entry_subject: str | None = None
+    entry_body: str | None = None
+    entry_at: dt.datetime | None = None
 
 
 def describe(entry: AuditEntry) -> str:
@@ -69,6 +74,18 @@ def describe(entry: AuditEntry) -> str:
         return f"adding {after.get('file') or 'a resume'} to {after.get('name') or 'a candidate'}"
     names = after.get("names") or ["the kept record", "another candidate"]
     return f"merging {names[1]} into {names[0]}"
+
+
+def title(entry: AuditEntry) -> str:
+    """The step as a command ("Add jane.pdf to Jane Doe"), for Edit → Undo."""
+    words = describe(entry).split(" ", 1)
+    verb = {"adding": "Add", "merging": "Merge"}.get(words[0], words[0].capitalize())
+    return f"{verb} {words[1]}" if len(words) > 1 else verb
+
+
+def step_title(ctx: ServiceContext, audit_id: int) -> str:
+    with ctx.read() as session:
+        return title(_entry(session, audit_id))
 
 
 def _entry(session: Session, audit_id: int) -> AuditEntry:
@@ -193,7 +210,8 @@ def latest_step(ctx: ServiceContext, candidate_id: int) -> UndoableStep | None:
             return None
         entry = entries[0]
         activity_id = (entry.after or {}).get("activity_id")
-        if not isinstance(activity_id, int) or session.get(Activity, activity_id) is None:
+        activity = session.get(Activity, activity_id) if isinstance(activity_id, int) else None
+        if activity is None or activity.candidate_id != candidate_id:
             return None
         possible, reason = True, ""
         try:
@@ -201,7 +219,18 @@ def latest_step(ctx: ServiceContext, candidate_id: int) -> UndoableStep | None:
             _check(session, entry, entry.after["restore"], "undo")
         except UndoRefusedError as refused:
             possible, reason = False, str(refused)
-        return UndoableStep(entry.id, entry.action, activity_id, describe(entry), possible, reason)
+        return UndoableStep(
+            entry.id,
+            entry.action,
+            activity.id,
+            describe(entry),
+            possible,
+            reason,
+            entry_kind=str(activity.kind.value),
+            entry_subject=activity.subject,
+            entry_body=activity.body,
+            entry_at=activity.occurred_at,
+        )
 
 
 def attach_of_document(session: Session, document_id: int) -> AuditEntry | None:

@@ -445,9 +445,11 @@ class MainWindow(QMainWindow):
                 self.icons.palette,
                 self.workspace.settings.default_phone_region,
                 self,
+                undo_stack=self.undo_stack,  # an attach to an existing candidate is undoable
             )
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             dock.changes.connect(self.events.publish)
+            dock.notice.connect(self.events.status_message)
             dock.busy_changed.connect(
                 lambda busy: self.watcher.pause() if busy else self.watcher.resume()
             )
@@ -610,31 +612,18 @@ class MainWindow(QMainWindow):
 
     def review_imports(self, clicked: object = None) -> None:
         """Step through the imported resumes, starting at the one double-clicked."""
-        from app.services.review import review_item, save_review
-        from app.ui.intake.review import ReviewDialog
-
-        items = [i for i in self.intake.panel.model.items if i.state == "done" and i.result]
-        ids = list(dict.fromkeys(item.result.document_id for item in items))
-        if not ids:
-            return
-        documents = self.workspace.paths.documents_dir
-        dialog = ReviewDialog(
-            ids,
-            lambda document_id: review_item(self.services, document_id, documents),
-            lambda candidate_id, edits: self.events.publish(
-                save_review(self.services, candidate_id, edits).changes
-            ),
-            self,
-        )
-        start = getattr(getattr(clicked, "result", None), "document_id", None)
-        if start in ids:
-            dialog.show_item(ids.index(start))
-        dialog.exec()
+        self.intake.review(clicked)
 
     def review_duplicates(self) -> None:
         from app.ui.dialogs.duplicates import DuplicatesDialog
 
-        dialog = DuplicatesDialog(self.services, self)
+        dialog = DuplicatesDialog(
+            self.services,
+            self,
+            self.undo_stack,
+            self.events.publish,
+            self.events.status_message.emit,
+        )
         dialog.changes_made.connect(self.events.publish)
         dialog.exec()
 

@@ -1,8 +1,14 @@
-"""Possible duplicates: review the queue, merge two records field by field, or dismiss."""
+"""Possible duplicates: review the queue, merge two records field by field, or dismiss.
+
+A merge goes on Edit → Undo (when the window's undo stack is given), and can be undone
+later from the "Merged with …" entry on the kept candidate's timeline."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -97,6 +103,7 @@ class MergeDialog(QDialog):
         layout.addWidget(buttons)
         self.buttons = buttons
         self.changes = Changes()
+        self.audit_id: int | None = None  # the merge done, to undo it
 
     def chosen(self) -> dict[str, str]:
         return {
@@ -107,6 +114,7 @@ class MergeDialog(QDialog):
     def accept(self) -> None:
         done = merge_candidates(self.services, self.survivor_id, self.other_id, self.chosen())
         self.changes = done.changes
+        self.audit_id = done.value.audit_id
         super().accept()
 
 
@@ -115,8 +123,18 @@ class DuplicatesDialog(QDialog):
 
     changes_made = Signal(object)
 
-    def __init__(self, services: ServiceContext, parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: ServiceContext,
+        parent: QWidget | None = None,
+        undo_stack: QUndoStack | None = None,
+        publish: Callable[[Changes], None] | None = None,
+        notify: Callable[[str], None] | None = None,
+    ):
+        """``publish`` and ``notify`` outlive the dialog: an undo from Edit → Undo later
+        broadcasts its changes and says what it did through them."""
         super().__init__(parent)
+        self.undo_stack, self.publish, self.notify = undo_stack, publish, notify
         self.setWindowTitle("Possible duplicates")
         self.resize(760, 420)
         self.services = services
@@ -177,8 +195,25 @@ class DuplicatesDialog(QDialog):
         if not dialog.exec():
             return False
         self.changes_made.emit(dialog.changes)
+        self._offer_undo(dialog.audit_id)
         self.reload()
         return True
+
+    def _offer_undo(self, audit_id: int | None) -> None:
+        if self.undo_stack is None or audit_id is None:
+            return
+        from app.services.merge_undo import step_title
+        from app.ui.merge_undo import MergeStepCommand
+
+        self.undo_stack.push(
+            MergeStepCommand(
+                self.services,
+                audit_id,
+                step_title(self.services, audit_id),
+                self.publish or (lambda _changes: None),
+                self.notify or (lambda _text: None),
+            )
+        )
 
     def dismiss_selected(self) -> None:
         suspect = self.selected()

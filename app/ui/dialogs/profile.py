@@ -52,6 +52,7 @@ from app.services.context import Outcome, ServiceContext
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import Consent, utc_now
 from app.ui.dialogs.form import FormDialog
+from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo
 
 CONSENT_LABELS = {
     Consent.UNKNOWN: "Unknown",
@@ -405,6 +406,7 @@ class ProfileDialog(QDialog):
         self.timeline = QListWidget()
         self.timeline.setWordWrap(True)
         column.addWidget(self.timeline, 1)
+        self.undo_merge_action = install_timeline_undo(self)  # see `undo_merge`
         self.note_edit = QPlainTextEdit()
         self.note_edit.setPlaceholderText(
             "Write a note or a call summary… (Ctrl+Enter adds a note)"
@@ -492,6 +494,7 @@ class ProfileDialog(QDialog):
         self.timeline.addItems(lines)
         if not lines:
             self.timeline.addItem("Nothing yet.")
+        mark_timeline_undo(self)
 
     def _show_email_state(self, profile: CandidateProfile) -> None:
         unsubscribed_at = profile.unsubscribed_at
@@ -529,6 +532,21 @@ class ProfileDialog(QDialog):
         self._changes = self._changes | result.changes
         if result.changes.ids:
             self.changes_made.emit(result.changes)
+
+    # ---- undoing an attach or a merge from its timeline entry ----------------------------------
+    def undo_merge(self) -> bool:
+        """The timeline's "Undo this merge": the records back exactly as they were before the
+        resume was attached or the candidates merged; or why that is not possible now."""
+        from app.ui.merge_undo import undo_from_timeline
+
+        done = undo_from_timeline(self)
+        if done is None:
+            return False
+        if not isinstance(done, str):
+            self._record(done)
+        self.reload()
+        self._show_error("" if not isinstance(done, str) else done)
+        return not isinstance(done, str)
 
     def add_note(self) -> bool:
         from app.services.timeline import add_note

@@ -1,5 +1,6 @@
 """The bottom "Imports" dock: takes files from drops and menus, runs them through the
-background intake and broadcasts what changed, a few times a second at most.
+background intake and broadcasts what changed, a few times a second at most. A resume added
+to an existing candidate goes on Edit → Undo; the review screen opens from here.
 
 Progress arrives from the intake's thread several times per file. It is collected there and
 handed to the GUI thread in batches (at most every `APPLY_EVERY_MS`), so that hundreds of
@@ -8,6 +9,7 @@ files cost a few table updates a second, not one signal, model change and repain
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -15,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.services.context import ServiceContext
 from app.services.unit_of_work import Changes
-from app.ui.intake.panel import FINISHED, IntakePanel
+from app.ui.intake.panel import FINISHED, REVIEWABLE, IntakePanel
 from app.ui.theme import Palette
 
 RESUME_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".rtf", ".zip")
@@ -33,6 +36,7 @@ class IntakeDock(QDockWidget):
     busy_changed = Signal(bool)  # True while files are being imported
     _inbox_submitted = Signal(object)  # item ids the inbox watcher queued
     review_requested = Signal(object)  # ItemUpdate
+    notice = Signal(str)  # a line for the status bar (an undo done or refused)
     _arrived = Signal()  # from the intake's thread: updates are waiting in ``_incoming``
 
     def __init__(
@@ -42,8 +46,10 @@ class IntakeDock(QDockWidget):
         palette: Palette,
         default_region: str = "US",
         parent: QWidget | None = None,
+        undo_stack: QUndoStack | None = None,
     ):
         super().__init__("Imports", parent)
+        self.undo_stack = undo_stack  # an attach to an existing candidate is pushed here
         self.setObjectName("intakeDock")
         self.services = services
         self.documents_dir = documents_dir
@@ -52,6 +58,7 @@ class IntakeDock(QDockWidget):
         self.setWidget(self.panel)
         self.controller = None  # started on the first import: worker processes are not free
         self._inbox = None
+        self._attached: dict[int, Any] = {}  # document id → its import's update, for undo
         self.inbox_interval_s = INBOX_POLL_S
         self._pending = Changes()
         self.busy = False
@@ -142,9 +149,11 @@ class IntakeDock(QDockWidget):
         ids: dict[str, set[int]] = {}
         for update in updates:
             result = getattr(update, "result", None)
-            if getattr(update, "state", "") == "done" and result is not None:
-                ids.setdefault("candidates", set()).add(result.candidate_id)
+            if getattr(update, "state", "") in REVIEWABLE and result is not None:
+                if result.candidate_id is not None:
+                    ids.setdefault("candidates", set()).add(result.candidate_id)
                 ids.setdefault("documents", set()).add(result.document_id)
+                self._offer_undo(update)
                 if result.application_id:
                     ids.setdefault("applications", set()).add(result.application_id)
                 if result.job_id is not None:
@@ -162,6 +171,94 @@ class IntakeDock(QDockWidget):
         changes, self._pending = self._pending, Changes()
         if changes.ids:
             self.changes.emit(changes)
+
+    # -- undoing an attach, reviewing ----------------------------------------------------------
+
+    def _offer_undo(self, update: Any) -> None:
+        """Put a resume added to an existing candidate on Edit → Undo."""
+        result = update.result
+        if self.undo_stack is None or result.attach_audit_id is None or result.created:
+            return
+        from app.services.merge_undo import step_title
+        from app.ui.merge_undo import MergeStepCommand
+
+        try:
+            text = step_title(self.services, result.attach_audit_id)
+        except Exception:  # the entry is gone or unreadable: nothing to offer
+            return
+        self._attached[result.document_id] = update
+        self.undo_stack.push(
+            MergeStepCommand(
+                self.services,
+                result.attach_audit_id,
+                text,
+                self.changes.emit,
+                self.notice.emit,
+                self._undo_applied,
+            )
+        )
+
+    def _undo_applied(self, done: Any, undone: bool) -> None:
+        """An attach undone leaves its file waiting for review; redone, it is as imported."""
+        original = self._attached.get(done.document_id)
+        if original is None or original.item_id not in self.panel.model.rows_by_id:
+            return
+        if not undone:
+            self.panel.apply(original)
+            return
+        result = dataclasses.replace(
+            original.result, candidate_id=None, needs_review=True, attach_audit_id=None
+        )
+        message = "taken off the candidate again (undone); review it to make a new candidate"
+        self.panel.apply(
+            dataclasses.replace(original, state="review", message=message, result=result)
+        )
+
+    def _settle_row(self, document_id: int, result: Any, message: str) -> None:
+        """Show a file the review screen made a candidate of as imported."""
+        for item in self.panel.model.items:
+            if item.result is not None and item.result.document_id == document_id:
+                self.panel.apply(
+                    dataclasses.replace(item, state="done", message=message, result=result)
+                )
+
+    def review(self, clicked: object = None) -> None:
+        """Step through the imported resumes, starting at the one double-clicked."""
+        from app.services.merge_undo import split_attached_resume
+        from app.services.review import create_from_review, review_item, save_review
+        from app.ui.intake.review import ReviewDialog
+
+        items = [i for i in self.panel.model.items if i.state in REVIEWABLE and i.result]
+        ids = list(dict.fromkeys(item.result.document_id for item in items))
+        if not ids:
+            return
+
+        def save(candidate_id: int, edits: dict[str, str]) -> None:
+            self.changes.emit(save_review(self.services, candidate_id, edits).changes)
+
+        def create(document_id: int, edits: dict[str, str]) -> None:
+            done = create_from_review(self.services, document_id, edits)
+            self.changes.emit(done.changes)
+            self._settle_row(document_id, done.value, f"new candidate #{done.value.candidate_id}")
+
+        def split(document_id: int) -> None:
+            done = split_attached_resume(self.services, document_id)
+            self.changes.emit(done.changes)
+            self._settle_row(document_id, done.value, f"new candidate #{done.value.candidate_id}")
+
+        documents = self.documents_dir
+        dialog = ReviewDialog(
+            ids,
+            lambda document_id: review_item(self.services, document_id, documents),
+            save,
+            self.window(),
+            split=split,
+            create=create,
+        )
+        start = getattr(getattr(clicked, "result", None), "document_id", None)
+        if start in ids:
+            dialog.show_item(ids.index(start))
+        dialog.exec()
 
     def watch_inbox(self, folder: str, interval_s: float | None = None) -> None:
         """Import new files that appear in ``folder`` (empty: stop watching).

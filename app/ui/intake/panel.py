@@ -26,12 +26,14 @@ from app.ui.theme import Palette
 if TYPE_CHECKING:  # the worker module loads multiprocessing: only when importing starts
     from app.workers.intake import ItemUpdate
 
-FINISHED = ("done", "failed", "cancelled")
+FINISHED = ("done", "review", "failed", "cancelled")
+REVIEWABLE = ("done", "review")  # a double-click opens the review screen on these
 STATE_LABELS = {
     "queued": "Waiting",
     "parsing": "Reading…",
     "importing": "Saving…",
     "done": "Imported",
+    "review": "Needs review",
     "failed": "Failed",
     "cancelled": "Cancelled",
 }
@@ -107,7 +109,11 @@ class IntakeModel(ColumnTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{item.path}\n{_details(item)}"
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
-            colour = {"done": self.palette.success, "failed": self.palette.danger}.get(item.state)
+            colour = {
+                "done": self.palette.success,
+                "review": self.palette.warning,
+                "failed": self.palette.danger,
+            }.get(item.state)
             return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.UserRole:
             return item
@@ -118,6 +124,8 @@ def _details(item: ItemUpdate) -> str:
     if item.state == "done" and item.result is not None:
         result = item.result
         parts = ["new candidate" if result.created else "added to an existing candidate"]
+        if result.matched_by and not result.created:
+            parts[0] += f" ({result.matched_by})"
         if result.duplicate_document:
             parts.append("same file was already imported")
         if result.application_id:
@@ -194,13 +202,16 @@ class IntakePanel(QWidget):
         self.progress.setFormat(f"{finished} of {total}")
         self.progress.setUpdatesEnabled(True)  # schedules one ordinary update
         failed = counts.get("failed", 0)
+        held = counts.get("review", 0)
+        waiting = f" · {held} {'needs' if held == 1 else 'need'} review" if held else ""
         self.summary.setText(
-            f"{counts.get('done', 0)} imported · {failed} failed · {total - finished} to go"
+            f"{counts.get('done', 0)} imported{waiting} · {failed} failed · "
+            f"{total - finished} to go"
         )
         self.retry.setEnabled(failed > 0)
         self.cancel.setEnabled(finished < total)
 
     def _review(self, index: QModelIndex) -> None:
         item: ItemUpdate = self.model.data(index, Qt.ItemDataRole.UserRole)
-        if item is not None and item.state == "done":
+        if item is not None and item.state in REVIEWABLE:
             self.review_requested.emit(item)

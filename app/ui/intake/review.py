@@ -1,7 +1,11 @@
 """Review imported resumes: the original on the left (a PDF as pages, DOCX and text as
 text), the candidate's fields on the right, editable, with low-confidence reads
 highlighted. Keyboard flow through the batch: Alt+Right next, Alt+Left previous,
-Ctrl+Return accept (save and go on)."""
+Ctrl+Return accept (save and go on).
+
+A line above the fields says when a file was added to an existing candidate (and why), with
+"This is a different person — create new"; a file that named nobody says it needs review,
+and accepting it (with at least a name filled in) creates its candidate."""
 
 from __future__ import annotations
 
@@ -24,21 +28,38 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.review import REVIEW_FIELDS, ReviewItem
-from app.services.unit_of_work import ValidationError
+from app.services.unit_of_work import NotFoundError, ValidationError
 from app.ui.theme import set_invalid
 
 # Saves edited fields of a candidate: (candidate id, {field: new text}) -> None.
 Saver = Callable[[int, dict[str, str]], None]
 Loader = Callable[[int], ReviewItem]
+# Creates the candidate of a file that waited for review: (document id, {field: text}).
+Creator = Callable[[int, dict[str, str]], None]
+# Undoes a file's attach and makes it a new candidate: (document id) -> None.
+Splitter = Callable[[int], None]
+SPLIT_LABEL = "This is a different person — create new"
+NEEDS_REVIEW_TEXT = (
+    "Needs review: no name, email or phone found. Fill in at least a name and accept to "
+    "create the candidate."
+)
 
 
 class ReviewDialog(QDialog):
     accepted_item = Signal(int)  # document id
 
     def __init__(
-        self, document_ids: Sequence[int], load: Loader, save: Saver, parent: QWidget | None = None
+        self,
+        document_ids: Sequence[int],
+        load: Loader,
+        save: Saver,
+        parent: QWidget | None = None,
+        *,
+        split: Splitter | None = None,
+        create: Creator | None = None,
     ):
         super().__init__(parent)
+        self.split, self.create = split, create
         self.setWindowTitle("Review imported resumes")
         self.resize(1200, 800)
         self.document_ids = list(document_ids)
@@ -52,6 +73,21 @@ class ReviewDialog(QDialog):
         self.title = QLabel()
         self.title.setProperty("role", "subtitle")
         layout.addWidget(self.title)
+        state = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setObjectName("reviewStatus")
+        self.status.setWordWrap(True)
+        self.split_button = QPushButton(SPLIT_LABEL)
+        self.split_button.setObjectName("splitButton")
+        self.split_button.setAutoDefault(False)
+        self.split_button.setToolTip(
+            "Take this file off the candidate it was added to (who goes back exactly as they "
+            "were) and make a new candidate of it."
+        )
+        self.split_button.clicked.connect(self.split_current)
+        state.addWidget(self.status, 1)
+        state.addWidget(self.split_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(state)
         splitter = QSplitter()
         self.viewer = QStackedWidget()
         self.text_view = QPlainTextEdit()
@@ -147,6 +183,23 @@ class ReviewDialog(QDialog):
             self.hints[name].setText(hint)
         self.previous_button.setEnabled(self.position > 0)
         self.next_button.setEnabled(self.position < len(self.document_ids) - 1)
+        self._show_state(item)
+
+    def _show_state(self, item: ReviewItem, note: str = "", role: str = "") -> None:
+        """Why this file is where it is: waiting for a name, or added to someone (and why)."""
+        if note:
+            text = note
+        elif item.needs_review:
+            text, role = NEEDS_REVIEW_TEXT, "warning"
+        else:
+            text, role = item.attached, "muted"
+        self.status.setText(text)
+        self.status.setProperty("role", role or "muted")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.setVisible(bool(text))
+        self.split_button.setVisible(item.can_split and self.split is not None)
+        self.accept_button.setText("Create candidate" if item.needs_review else "Accept")
 
     def _show_original(self, item: ReviewItem) -> None:
         if item.media_type == "application/pdf" and item.path.exists():
@@ -179,23 +232,54 @@ class ReviewDialog(QDialog):
     def accept_current(self) -> None:
         if self.item is None:
             return
-        if self.item.candidate_id is not None:
-            changes = self.edited()
-            if changes:
-                try:
+        try:
+            if self.item.candidate_id is not None:
+                changes = self.edited()
+                if changes:
                     self.save(self.item.candidate_id, changes)
-                except ValidationError as error:  # shown beside the fields; nothing saved
-                    for name, message in error.errors.items():
-                        if name in self.fields:
-                            set_invalid(self.fields[name], True)
-                            self.hints[name].setText(message)
-                    return
+            elif self.create is not None:  # a file that waited: it becomes a candidate now
+                fields = {name: edit.text().strip() for name, edit in self.fields.items()}
+                self.create(self.item.document_id, fields)
+            else:
+                return
+        except ValidationError as error:  # shown beside the fields; nothing saved
+            for name, message in error.errors.items():
+                if name in self.fields:
+                    set_invalid(self.fields[name], True)
+                    self.hints[name].setText(message)
+            return
+        except NotFoundError as error:
+            self._show_state(self.item, str(error), "error")
+            return
         self.accepted_ids.add(self.item.document_id)
         self.accepted_item.emit(self.item.document_id)
         if self.position < len(self.document_ids) - 1:
             self.show_item(self.position + 1)
         else:
             self.accept()
+
+    def split_current(self) -> bool:
+        """ "This is a different person": the file leaves the candidate it was added to and
+        becomes a new candidate; the screen then shows the new one, to check and accept."""
+        from app.services.merge_undo import UndoRefusedError
+
+        item = self.item
+        if item is None or self.split is None or not item.can_split:
+            return False
+        name = item.values.get("name") or "the candidate"
+        try:
+            self.split(item.document_id)
+        except (UndoRefusedError, NotFoundError) as refused:
+            self._show_state(item, str(refused), "error")
+            return False
+        self.show_item(self.position)
+        assert self.item is not None
+        self._show_state(
+            self.item,
+            f"New candidate made from this file; {name} is back exactly as before.",
+            "success",
+        )
+        return True
 
     def next(self) -> None:
         self.show_item(self.position + 1)

@@ -112,3 +112,44 @@ def test_an_invalid_edit_is_shown_and_nothing_moves_on(qtbot, tmp_path: Path) ->
     assert dialog.position == 0 and 1 not in dialog.accepted_ids
     assert dialog.fields["email"].property("invalid") is True
     assert "valid email" in dialog.hints["email"].text()
+
+
+def test_attached_and_waiting_files_say_so(qtbot, tmp_path: Path) -> None:
+    """The line above the fields: why a file joined a candidate (with the way out), or that it
+    waits for a name; a refused split says why and leaves the screen where it was."""
+    from dataclasses import replace
+
+    from app.services.merge_undo import UndoRefusedError
+    from app.ui.intake.review import NEEDS_REVIEW_TEXT, SPLIT_LABEL
+
+    items = _items(tmp_path)
+    items[1] = replace(items[1], attached="Added to Ada Lovelace (#10) because of the same email.")
+    items[2] = replace(items[2], candidate_id=None, values={}, needs_review=True)
+    created: list[tuple[int, dict[str, str]]] = []
+
+    def refuse(document_id: int) -> None:
+        raise UndoRefusedError("Cannot undo adding ada.pdf to Ada Lovelace: changed since.")
+
+    dialog = ReviewDialog(
+        [1, 2],
+        items.__getitem__,
+        lambda c, f: None,
+        split=refuse,
+        create=lambda d, f: created.append((d, f)),
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.status.text() == "Added to Ada Lovelace (#10) because of the same email."
+    assert dialog.split_button.isVisible() and dialog.split_button.text() == SPLIT_LABEL
+    qtbot.mouseClick(dialog.split_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == "Cannot undo adding ada.pdf to Ada Lovelace: changed since."
+    assert dialog.position == 0 and dialog.split_button.isVisible()
+    qtbot.keyClick(dialog.fields["name"], Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert dialog.status.text() == NEEDS_REVIEW_TEXT
+    assert not dialog.split_button.isVisible()
+    assert dialog.accept_button.text() == "Create candidate"
+    assert dialog.fields["name"].text() == "Bob Stone"  # what the parser read, to check
+    qtbot.keyClick(dialog.fields["name"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert created == [(2, {name: dialog.fields[name].text() for name in dialog.fields})]
+    assert created[0][1]["name"] == "Bob Stone"
