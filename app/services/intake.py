@@ -135,7 +135,7 @@ class ImportResult:
     pool_id: int | None = None
     needs_review: bool = False  # no name, email or phone: no candidate until a person says
     attach_audit_id: int | None = None  # an attach to an existing candidate, to undo it
-    matched_by: str = ""  # why it was attached ("same email address (…)")
+    matched_by: str = ""  # why it was attached ("same email address jane@example.com")
 
 
 def import_resume(
@@ -495,7 +495,7 @@ def find_match(session: Session, parsed: ParsedResume) -> Match:
             .limit(1)
         ).first()
         if row is not None:
-            return Match(row.candidate_id, f"same email address ({row.email})")
+            return Match(row.candidate_id, f"same email address {row.email}")
     sharing = _sharing_a_phone(session, parsed)
     if not sharing:
         return Match(None)
@@ -509,7 +509,7 @@ def find_match(session: Session, parsed: ParsedResume) -> Match:
     for person in people:
         theirs = f"{person.first_name} {person.last_name}".casefold()
         if name and fuzz.token_sort_ratio(name, theirs) >= SIMILAR_NAME_SCORE:
-            return Match(person.id, f"same phone number ({sharing[person.id]}) and name")
+            return Match(person.id, f"same phone number {sharing[person.id]} and a similar name")
     suspects = tuple(
         (
             person.id,

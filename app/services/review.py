@@ -45,7 +45,7 @@ class ReviewItem:
     parsed: dict[str, str]  # what the parser read
     confidence: dict[str, float]
     needs_review: bool = False  # no candidate yet: a name must be filled in to make one
-    attached: str = ""  # "Added to Jane Doe (#12) because of the same email address (…)."
+    attached: str = ""  # "Added to Jane Doe (#12) because of the same email address …"
 
     @property
     def can_split(self) -> bool:

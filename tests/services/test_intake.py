@@ -289,7 +289,7 @@ class TestExistingCandidate:
             existing,
             value.attach_audit_id,
         )
-        assert attach.after["matched_by"] == "same email address (jane.doe@example.com)"
+        assert attach.after["matched_by"] == "same email address jane.doe@example.com"
         assert attach.after["document_id"] == value.document_id
         # What undo needs: the candidate's rows before (no document) and after (linked).
         before_rows = attach.before["restore"]["rows"]

@@ -167,5 +167,5 @@ def test_an_attached_resume_says_to_whom_and_why(ctx: ServiceContext, tmp_path: 
     item = review_item(ctx, again.document_id, tmp_path / "documents")
     assert item.can_split
     assert item.attached == (
-        f"Added to Jane Doe (#{made.candidate_id}) because of the same email address (jane@x.org)."
+        f"Added to Jane Doe (#{made.candidate_id}) because of the same email address jane@x.org."
     )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -43,6 +44,16 @@ NEEDS_REVIEW_TEXT = (
     "Needs review: no name, email or phone found. Fill in at least a name and accept to "
     "create the candidate."
 )
+
+
+class _FieldScroller(QScrollArea):
+    """Scrolls the fields; Alt+arrows pass on to the dialog (previous and next file)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
 
 
 class ReviewDialog(QDialog):
@@ -115,7 +126,12 @@ class ReviewDialog(QDialog):
             self.form.addRow(label, holder)
             self.fields[name] = edit
             self.hints[name] = hint
-        splitter.addWidget(form_holder)
+        scroller = _FieldScroller()  # on a small screen the fields scroll rather than squash
+        scroller.setObjectName("reviewFields")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setWidget(form_holder)
+        splitter.addWidget(scroller)
         splitter.setSizes([700, 500])
         layout.addWidget(splitter, 1)
 
