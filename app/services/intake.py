@@ -136,6 +136,7 @@ class ImportResult:
     needs_review: bool = False  # no name, email or phone: no candidate until a person says
     attach_audit_id: int | None = None  # an attach to an existing candidate, to undo it
     matched_by: str = ""  # why it was attached ("same email address jane@example.com")
+    attached_to: str = ""  # the name of the candidate it was attached to
 
 
 def import_resume(
@@ -470,6 +471,7 @@ def _attach_to(
         pool_id=target.pool_id if target else None,
         attach_audit_id=audit_id,
         matched_by=match.reason,
+        attached_to=candidate.full_name,
     )
 
 

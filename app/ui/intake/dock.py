@@ -179,13 +179,10 @@ class IntakeDock(QDockWidget):
         result = update.result
         if self.undo_stack is None or result.attach_audit_id is None or result.created:
             return
-        from app.services.merge_undo import step_title
         from app.ui.merge_undo import MergeStepCommand
 
-        try:
-            text = step_title(self.services, result.attach_audit_id)
-        except Exception:  # the entry is gone or unreadable: nothing to offer
-            return
+        # Named from the result, not read back: a batch of files must not stall the window.
+        text = f"Add {Path(update.path).name} to {result.attached_to or 'a candidate'}"
         self._attached[result.document_id] = update
         self.undo_stack.push(
             MergeStepCommand(
