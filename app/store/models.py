@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -89,6 +90,7 @@ class ActivityKind(enum.StrEnum):
     CALL = "call"
     MEETING = "meeting"
     STAGE_CHANGE = "stage_change"
+    TASK = "task"  # a follow-up marked done (migration 0014)
 
 
 class Consent(enum.StrEnum):
@@ -599,3 +601,41 @@ class DuplicateSuspect(Base):
     reason: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     resolved_at: Mapped[dt.datetime | None]
+
+
+class Task(TimestampMixin, Base):
+    """A follow-up a recruiter owes: what to do, by which day (and maybe hour), about whom.
+
+    The due day and time are the recruiter's local calendar, not an instant: "call at 14:00"
+    stays 14:00. A task is about at most one candidate, job or client; a deleted candidate's
+    tasks go with them, while a task about a job or client that is deleted stays (its title
+    still says what to do) with the link cleared. Marking it done writes the timeline entry
+    ``activity_id`` for a candidate's task; ``reminded_at`` records that its due-time notice
+    was shown, so each task is announced once (migration 0014).
+    """
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_owner_done_due", "owner_id", "done", "due_on", "due_time"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    due_time: Mapped[dt.time | None] = mapped_column(Time)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jobs.id", ondelete="SET NULL"), index=True
+    )
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True
+    )
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    completed_at: Mapped[dt.datetime | None]
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL"), index=True
+    )
+    reminded_at: Mapped[dt.datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)

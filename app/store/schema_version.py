@@ -18,4 +18,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0011_outbox_paging",
     "0012_candidate_sort_indexes",
     "0013_dispatch_lease",
+    "0014_tasks",
 )
