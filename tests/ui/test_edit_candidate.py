@@ -51,7 +51,11 @@ def _when_modal(kind: type, act: Callable) -> None:
         if not isinstance(widget, kind):
             QTimer.singleShot(20, poll)
             return
-        act(widget)
+        try:
+            act(widget)
+        except BaseException:
+            widget.close()  # a failed step fails the test instead of leaving it blocked
+            raise
 
     QTimer.singleShot(0, poll)
 
@@ -65,7 +69,10 @@ def _context_menu(qtbot, section: CandidatesSection, row: int, text: str) -> boo
         if not isinstance(menu, QMenu):
             QTimer.singleShot(20, pick)
             return
-        action = next(a for a in menu.actions() if a.text() == text)
+        action = next((a for a in menu.actions() if a.text() == text), None)
+        if action is None:
+            menu.close()
+            return
         enabled.append(action.isEnabled())
         if action.isEnabled():
             where = menu.actionGeometry(action).center()
