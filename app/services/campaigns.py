@@ -2,7 +2,8 @@
 
 A send is planned first: recipients are picked through the one opt-out rule
 (`app.services.optout`), and every recipient's email is rendered, so that an unknown or
-missing merge field blocks the send with a clear list *before* anything is queued. Sending
+missing merge field, a missing subject or text, or one that merges to nothing for someone,
+blocks the send with a clear list *before* anything is queued. Sending
 re-plans inside its own transaction and writes the campaign and all its outbox rows together:
 either every message is queued or none is. The dispatcher then sends what is due, leaving alone
 the messages of paused or stopped campaigns (`sendable_condition`).
@@ -31,7 +32,16 @@ from app.mail.render import (
     render_email,
 )
 from app.services.context import Outcome, ServiceContext, outcome
-from app.services.email_templates import merge_values, recruiter_name, render_for_candidate
+from app.services.email_templates import (
+    JOB_FIELDS,
+    blank_once_merged,
+    blank_parts,
+    field_label,
+    listed,
+    merge_values,
+    recruiter_name,
+    render_for_candidate,
+)
 from app.services.mail_settings import load_account, load_branding
 from app.services.optout import (
     CONSENT_WITHDRAWN,
@@ -78,8 +88,9 @@ class SendPlan:
     skipped_do_not_contact: int  # do not contact, or consent withdrawn
     skipped_unsubscribed: int
     skipped_no_email: int
-    problems: list[str]  # template errors, then "Ana Diaz: job.title has no value" lines
+    problems: list[str]  # template errors, then "Ana Diaz: “Job: title” has no value" lines
     skipped_missing: int = 0  # ids of candidates deleted since they were selected
+    needs_job: tuple[str, ...] = ()  # fields of the job the email uses while no job is chosen
 
     @property
     def skipped(self) -> int:
@@ -151,9 +162,30 @@ class Renderer:
         values are filled from the row — the same values `merge_values` gives (a test holds
         the two together). This is what keeps a 10,000-recipient send quick.
         """
+        return render_email(source, self.values(row, job_id), self.branding)
+
+    def values(self, row: Any, job_id: int | None) -> dict[str, Any]:
+        """The merge values for a row of `recipient_rows`."""
         values = dict(self.shared(row, job_id))
         values["candidate"] = candidate_values(row)
-        return render_email(source, values, self.branding)
+        return values
+
+    def problems(
+        self, source: TemplateSource, row: Any, job_id: int | None
+    ) -> tuple[RenderedEmail | None, list[str], list[str]]:
+        """The email for ``row``, or None with what stops it: (email, problems, fields of
+        the job it lacks while there is no job — a problem of the send, not the person's)."""
+        try:
+            email = self.render_row(source, row, job_id)
+        except MissingFieldsError as error:
+            fields = list(error.fields)
+            no_job = [f for f in fields if f in JOB_FIELDS] if job_id is None else []
+            lines = [f"{field_label(f)} has no value" for f in fields if f not in no_job]
+            return None, lines, no_job
+        except TemplateError as error:  # e.g. a subject too long once merged
+            return None, list(error.problems or [str(error)]), []
+        blank = blank_once_merged(source, self.values(row, job_id), self.branding, email)
+        return (None if blank else email), blank, []
 
 
 def candidate_values(row: Any) -> dict[str, Any]:
@@ -240,11 +272,13 @@ def _plan(
             recipients.append(Recipient(candidate_id, _full_name(row), row.email))
         else:
             skipped[DO_NOT_CONTACT if reason == CONSENT_WITHDRAWN else reason] += 1
-    problems = check_template(template)
+    problems = list(blank_parts(template).values()) + check_template(template)
     renderer = Renderer(session, actor)
     context = renderer.context(rows[recipients[0].candidate_id], job_id) if recipients else None
     reusable = previous is not None and previous.context == context
     rendered: dict[int, RenderedEmail] = {}
+    personal: list[str] = []
+    needs_job: dict[str, None] = {}
     failing = 0
     if not problems:  # the template is sound: what is left depends on each recipient's values
         for recipient in recipients:
@@ -254,18 +288,25 @@ def _plan(
                 if email is not None:
                     rendered[row.id] = email
                     continue
-            try:
-                rendered[row.id] = renderer.render_row(template, row, job_id)
+            email, lines, no_job = renderer.problems(template, row, job_id)
+            needs_job.update(dict.fromkeys(no_job))
+            if email is not None:
+                rendered[row.id] = email
                 continue
-            except MissingFieldsError as error:
-                lines = [f"{recipient.name}: {name} has no value" for name in error.fields]
-            except TemplateError as error:  # e.g. a subject too long once merged
-                lines = [f"{recipient.name}: {p}" for p in error.problems or [str(error)]]
+            if not lines:
+                continue  # only the job is missing: said once for everybody
             failing += 1
             if failing <= MAX_PROBLEMS:
-                problems.extend(lines)
+                personal.extend(f"{recipient.name}: {line}" for line in lines)
         if failing > MAX_PROBLEMS:
-            problems.append(f"… and {failing - MAX_PROBLEMS:,} more recipients with problems")
+            more = failing - MAX_PROBLEMS
+            personal.append(
+                f"… and {more:,} more recipient{'s' if more != 1 else ''} with problems"
+            )
+    if needs_job:
+        names = listed([field_label(f) for f in needs_job])
+        problems.append(f"The email uses {names}, but no job is chosen: choose a job above.")
+    problems.extend(personal)
     if not renderer.account.configured:
         problems.append(NOT_CONFIGURED)
     plan = SendPlan(
@@ -275,6 +316,7 @@ def _plan(
         skipped_no_email=skipped[NO_EMAIL],
         problems=problems,
         skipped_missing=len(ids) - len(rows),
+        needs_job=tuple(needs_job),
     )
     if problems:
         return _Planned(plan)

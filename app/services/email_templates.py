@@ -4,11 +4,16 @@ Not to be confused with ``app.services.templates`` (a client's stage template). 
 problems are refused when it is saved, per field, with the messages of
 `app.mail.render.check_template`, so a send never meets a broken template it could have been
 told about earlier; a missing value for one recipient is only knowable at send time.
+
+The rules every email obeys, whoever sends it (a bulk send, a one-off, a sequence step), live
+here too: it has a subject and a text (`blank_parts`), neither merges to nothing for a
+recipient (`blank_once_merged`), and a field of the job has a job to come from (`job_problems`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +46,35 @@ MAX_SUBJECT = MAX_TEMPLATE_SUBJECT
 MAX_BODY = MAX_TEMPLATE_BODY
 NAME_TAKEN = "A template with this name already exists."
 _FIELDS = ("name", "subject", "body_text", "body_html")
+# How the merge fields are named to people (the "Insert field" menu, problem lists).
+FIELD_LABELS = {
+    "candidate.first_name": "Candidate: first name",
+    "candidate.last_name": "Candidate: last name",
+    "candidate.full_name": "Candidate: full name",
+    "candidate.current_title": "Candidate: current title",
+    "candidate.email": "Candidate: email",
+    "job.title": "Job: title",
+    "job.location": "Job: location",
+    "client.name": "Client: name",
+    "recruiter.name": "Recruiter: name",
+    "recruiter.email": "Recruiter: email",
+    "recruiter.signature": "Recruiter: signature",
+    "agency.name": "Agency: name",
+    "unsubscribe": "Unsubscribe text",
+}
+JOB_FIELDS = ("job.title", "job.location", "client.name")  # come from the chosen job
+NO_SUBJECT = "Write a subject: an email cannot go out without one."
+NO_TEXT = "Write the email's text: it cannot go out empty."
+SUBJECT_BLANK = "the subject is empty once merged"
+TEXT_BLANK = "the text is empty once merged"
+# A recipient with every field filled in, to find what is missing for everyone alike.
+SAMPLE_CANDIDATE = {
+    "first_name": "Sam",
+    "last_name": "Sample",
+    "full_name": "Sam Sample",
+    "current_title": "Engineer",
+    "email": "sam@example.com",
+}
 
 
 def _body(value: str | None) -> str:
@@ -147,7 +181,8 @@ def save_template(
     """Create (no ``template_id``) or update a template; the value is its id.
 
     Raises `ValidationError` per field: "name" (empty, too long or taken), "subject",
-    "body_text", "body_html" (required, too long, or the template's problems).
+    "body_text", "body_html" (required, too long, or the template's problems), and
+    "sequences" for what a change would break in the running sequences that send it.
     """
     errors = data.validate()
     if errors:
@@ -169,6 +204,8 @@ def save_template(
                 before = {f: getattr(record, f) for f in _FIELDS if getattr(record, f) != values[f]}
                 if not before:
                     return outcome(record.id, tx)  # nothing changed: nothing to audit
+                if problems := _sequences_broken(tx.session, ctx.actor, record.id, values):
+                    raise ValidationError({"sequences": "\n".join(problems)})
                 after = {field: values[field] for field in before}
                 for field, value in after.items():
                     setattr(record, field, value)
@@ -178,6 +215,32 @@ def save_template(
             return outcome(record.id, tx)
     except IntegrityError:  # the same name saved at the same moment elsewhere
         raise ValidationError({"name": NAME_TAKEN}) from None
+
+
+def _sequences_broken(
+    session: Session, actor: Actor, template_id: int, values: dict[str, Any]
+) -> list[str]:
+    """What the edited template would break in the running sequences that send it: a field
+    of the job in a sequence without one, or a subject or text that merges to nothing."""
+    from app.store.engagement import Campaign, CampaignStatus, SequenceStep
+
+    using = session.execute(
+        select(Campaign.name, Campaign.job_id)
+        .join(SequenceStep, SequenceStep.campaign_id == Campaign.id)
+        .where(SequenceStep.template_id == template_id, Campaign.status != CampaignStatus.STOPPED)
+        .distinct()
+        .order_by(Campaign.name)
+    ).all()
+    if not using:
+        return []
+    source = TemplateSource(values["subject"], values["body_text"], values["body_html"])
+    account, branding = load_account(session), load_branding(session)
+    recruiter = recruiter_name(session, actor)
+    return [
+        f"Sequence “{name}”: {problem}"
+        for name, job_id in using
+        for problem in job_problems(session, source, job_id, account, branding, recruiter)
+    ]
 
 
 def archive_template(ctx: ServiceContext, template_id: int, archived: bool = True) -> Outcome[None]:
@@ -222,6 +285,26 @@ def merge_values(
         .order_by(CandidateEmail.position, CandidateEmail.id)
         .limit(1)
     )
+    values = shared_values(session, job_id, account, branding, recruiter_name)
+    values["candidate"] = {
+        "first_name": candidate.first_name,
+        "last_name": candidate.last_name,
+        "full_name": candidate.full_name,
+        "current_title": candidate.current_title,
+        "email": email,
+    }
+    return values
+
+
+def shared_values(
+    session: Session,
+    job_id: int | None,
+    account: AccountSettings,
+    branding: BrandingSettings,
+    recruiter_name: str,
+) -> dict[str, Any]:
+    """The merge values every recipient shares: job, client, recruiter, agency, unsubscribe
+    (the candidate's own are added by `merge_values`)."""
     job: dict[str, Any] = {"title": None, "location": None}
     client: dict[str, Any] = {"name": None}
     if job_id is not None:
@@ -235,13 +318,6 @@ def merge_values(
         job = {"title": found[0], "location": found[1]}
         client = {"name": found[2]}
     return {
-        "candidate": {
-            "first_name": candidate.first_name,
-            "last_name": candidate.last_name,
-            "full_name": candidate.full_name,
-            "current_title": candidate.current_title,
-            "email": email,
-        },
         "job": job,
         "client": client,
         "recruiter": {
@@ -313,3 +389,86 @@ def preview(
         except MissingFieldsError as error:
             return Preview(None, missing_messages(error.fields))
     return Preview(rendered, [])
+
+
+# ---- what every email needs ----------------------------------------------------------------
+def field_label(field: str) -> str:
+    """ "“Job: title”": a merge field as the "Insert field" menu names it."""
+    return f"“{FIELD_LABELS.get(field, field)}”"
+
+
+def listed(words: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def blank_parts(source: TemplateSource) -> dict[str, str]:
+    """What an email lacks as written: a subject, or a text ({} when it has both). Keyed by
+    the part ("subject", "body_text"), so a form can say it under the field."""
+    missing: dict[str, str] = {}
+    if not (source.subject or "").strip():
+        missing["subject"] = NO_SUBJECT
+    if not (source.body_text or "").strip():
+        missing["body_text"] = NO_TEXT
+    return missing
+
+
+_TAG = re.compile(r"{{.*?}}|{#.*?#}", re.DOTALL)
+
+
+def _may_merge_to_nothing(text: str) -> bool:
+    """Whether a part could merge to nothing: it has no words of its own outside its fields,
+    or it has blocks ({% if %}) that may leave them out."""
+    return "{%" in text or not _TAG.sub("", text).strip()
+
+
+def blank_once_merged(
+    source: TemplateSource,
+    values: dict[str, Any],
+    branding: BrandingSettings,
+    rendered: RenderedEmail,
+) -> list[str]:
+    """What merged to nothing in ``rendered`` (made from ``source`` and ``values``).
+
+    The rendered text always carries the footer and unsubscribe line, so the text is merged
+    again on its own — only when it could be empty at all, which a text with words of its own
+    cannot — in the subject's place, where blank means blank.
+    """
+    problems = [] if rendered.subject.strip() else [SUBJECT_BLANK]
+    text = source.body_text or ""
+    if _may_merge_to_nothing(text):
+        try:
+            alone = render_email(TemplateSource(text, ""), values, branding).subject
+        except (TemplateError, MissingFieldsError):  # longer than a subject: not blank
+            alone = "text"
+        if not alone.strip():
+            problems.append(TEXT_BLANK)
+    return problems
+
+
+def job_problems(
+    session: Session,
+    source: TemplateSource,
+    job_id: int | None,
+    account: AccountSettings,
+    branding: BrandingSettings,
+    recruiter: str,
+) -> list[str]:
+    """What would fail for every recipient alike, found by merging for a sample candidate:
+    a field of the job when there is no job (or the job lacks that value), and a subject or
+    text that merges to nothing. Template errors are `check_template`'s to report."""
+    values = shared_values(session, job_id, account, branding, recruiter)
+    values["candidate"] = dict(SAMPLE_CANDIDATE)
+    try:
+        rendered = render_email(source, values, branding)
+    except TemplateError:
+        return []
+    except MissingFieldsError as error:
+        fields = [field for field in error.fields if field in JOB_FIELDS]
+        if not fields:
+            return []
+        names = listed([field_label(field) for field in fields])
+        if job_id is None:
+            return [f"uses {names}, but there is no job: choose a job, or give a fallback"]
+        return [f"the job has no value for {names}: fill it in on the job, or give a fallback"]
+    return blank_once_merged(source, values, branding, rendered)

@@ -13,35 +13,43 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import bindparam, delete, false, func, insert, select, update
 
-from app.mail.render import (
-    MissingFieldsError,
-    RenderedEmail,
-    TemplateError,
-    TemplateSource,
-    check_template,
-)
+from app.mail.render import MissingFieldsError, RenderedEmail, TemplateError, TemplateSource
 from app.services.campaigns import (
-    CHUNK,
     MAX_NAME,
     Renderer,
     candidate_values,
     recipient_rows,
 )
 from app.services.context import Outcome, ServiceContext, outcome
+from app.services.email_templates import (
+    SUBJECT_BLANK,
+    blank_once_merged,
+    blank_parts,
+    field_label,
+    listed,
+)
+from app.services.enrollment import EnrollPlan as EnrollPlan
+from app.services.enrollment import EnrollReport as EnrollReport
+from app.services.enrollment import enroll as enroll
+from app.services.enrollment import plan_enrollment as plan_enrollment
 from app.services.optout import (
     REPLIED,
     STOP_REASON_LENGTH,
     block_reason,
     cancel_blocked_messages,
-    contactable_condition,
     stop_enrollment_ids,
 )
 from app.services.outbox import Draft, add_to_outbox
+from app.services.sequence_checks import MAX_DELAY_DAYS as MAX_DELAY_DAYS
+from app.services.sequence_checks import MAX_STEPS as MAX_STEPS
+from app.services.sequence_checks import (
+    check_steps,
+    template_source,
+)
 from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.store.engagement import (
     Campaign,
@@ -63,8 +71,6 @@ from app.store.models import (
     utc_now,
 )
 
-MAX_STEPS = 20
-MAX_DELAY_DAYS = 365
 BATCH = 200  # due enrolments handled per transaction
 STAGE_CHANGED = "stage changed"
 APPLICATION_REMOVED = "application removed"
@@ -75,40 +81,6 @@ STOPPED_BY_USER = "stopped by user"
 class StepInput:
     template_id: int
     delay_days: int
-
-
-def _check_steps(
-    session: Any, steps: Sequence[StepInput], in_use: frozenset[int] = frozenset()
-) -> dict[str, str]:
-    """Problems with ``steps``: at least one, delays from 0 and never going back, each
-    template present, free of template errors and not archived (unless ``in_use``: the
-    sequence already had it, and archiving does not stop sequences using a template)."""
-    errors: dict[str, str] = {}
-    if not steps:
-        return {"steps": "Add at least one step."}
-    if len(steps) > MAX_STEPS:
-        return {"steps": f"At most {MAX_STEPS} steps."}
-    delays = [step.delay_days for step in steps]
-    if any(d < 0 or d > MAX_DELAY_DAYS for d in delays):
-        errors["steps"] = f"Each step's delay is between 0 and {MAX_DELAY_DAYS} days."
-    elif any(later < earlier for earlier, later in pairwise(delays)):
-        errors["steps"] = "Each step's day must be the same as or later than the step before."
-    problems: list[str] = []
-    for number, step in enumerate(steps, start=1):
-        row = session.get(EmailTemplate, step.template_id)
-        if row is None:
-            problems.append(f"Step {number}: the template no longer exists.")
-            continue
-        if row.archived and row.id not in in_use:
-            problems.append(f"Step {number}: the template “{row.name}” is archived.")
-        problems += [f"Step {number} ({row.name}): {p}" for p in check_template(_source(row))]
-    if problems:
-        errors["templates"] = "\n".join(problems)
-    return errors
-
-
-def _source(row: EmailTemplate) -> TemplateSource:
-    return TemplateSource(subject=row.subject, body_text=row.body_text, body_html=row.body_html)
 
 
 def _write_steps(tx: Transaction, campaign_id: int, steps: Sequence[StepInput]) -> None:
@@ -137,13 +109,16 @@ def create_sequence(
     title = " ".join((name or "").split())
     steps = list(steps)
     with ctx.write() as tx:
-        errors = _check_steps(tx.session, steps)
+        errors: dict[str, str] = {}
+        if job_id is not None and tx.session.get(Job, job_id) is None:
+            errors["job_id"] = "That job no longer exists."
+        else:
+            renderer = Renderer(tx.session, ctx.actor)
+            errors = check_steps(tx.session, steps, renderer, job_id=job_id)
         if not title:
             errors["name"] = "Name the sequence."
         elif len(title) > MAX_NAME:
             errors["name"] = f"At most {MAX_NAME} characters."
-        if job_id is not None and tx.session.get(Job, job_id) is None:
-            errors["job_id"] = "That job no longer exists."
         if errors:
             raise ValidationError(errors)
         campaign = Campaign(
@@ -174,15 +149,6 @@ def _sequence(tx: Transaction, campaign_id: int) -> Campaign:
     return campaign
 
 
-def _delays(tx: Transaction, campaign_id: int) -> list[int]:
-    s = SequenceStep.__table__.c
-    return list(
-        tx.session.scalars(
-            select(s.delay_days).where(s.campaign_id == campaign_id).order_by(s.position)
-        )
-    )
-
-
 def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInput]) -> Outcome[int]:
     """Replace the sequence's steps. Running enrolments continue by position: their next
     step is the new step at that position, due its new delay after their enrolment; those
@@ -196,7 +162,8 @@ def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInpu
         in_use = frozenset(
             tx.session.scalars(select(s.template_id).where(s.campaign_id == campaign_id))
         )
-        errors = _check_steps(tx.session, steps, in_use)
+        renderer = Renderer(tx.session, ctx.actor)
+        errors = check_steps(tx.session, steps, renderer, job_id=campaign.job_id, in_use=in_use)
         if errors:
             raise ValidationError(errors)
         before = [
@@ -240,116 +207,6 @@ def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInpu
         )
         tx.changed("campaigns", campaign_id)
         return outcome(len(steps), tx)
-
-
-@dataclass(frozen=True)
-class EnrollReport:
-    enrolled: tuple[int, ...]  # enrolment ids
-    already_enrolled: int
-    not_contactable: int  # do not contact, consent withdrawn, unsubscribed or no email
-    missing: int  # candidates deleted since they were selected
-
-    @property
-    def skipped(self) -> int:
-        return self.already_enrolled + self.not_contactable + self.missing
-
-
-def enroll(
-    ctx: ServiceContext,
-    campaign_id: int,
-    candidate_ids: Iterable[int],
-    job_id: int | None = None,
-    *,
-    now: dt.datetime | None = None,
-) -> Outcome[EnrollReport]:
-    """Start the sequence for each contactable candidate not already in it.
-
-    The application whose stage is watched is the candidate's application for ``job_id``
-    (default: the sequence's job); its current stage is recorded, and a later change stops
-    the sequence. The first step is due ``now`` + its delay.
-    """
-    now = now or utc_now()
-    ids = list(dict.fromkeys(int(i) for i in candidate_ids))
-    with ctx.write() as tx:
-        campaign = _sequence(tx, campaign_id)
-        if campaign.status is CampaignStatus.STOPPED:
-            raise ValidationError({"status": "This sequence was stopped; start a new one."})
-        delays = _delays(tx, campaign_id)
-        if not delays:
-            raise ValidationError({"steps": "The sequence has no steps."})
-        watched_job = job_id if job_id is not None else campaign.job_id
-        c, e = Candidate.__table__.c, SequenceEnrollment.__table__.c
-        a = Application.__table__.c
-        existing: set[int] = set()
-        contactable: set[int] = set()
-        enrolled_already: set[int] = set()
-        applications: dict[int, tuple[int, int]] = {}
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            existing |= set(tx.session.scalars(select(c.id).where(c.id.in_(chunk))))
-            contactable |= set(
-                tx.session.scalars(select(c.id).where(c.id.in_(chunk), contactable_condition()))
-            )
-            enrolled_already |= set(
-                tx.session.scalars(
-                    select(e.candidate_id).where(
-                        e.campaign_id == campaign_id, e.candidate_id.in_(chunk)
-                    )
-                )
-            )
-            if watched_job is not None:
-                applications |= {
-                    row.candidate_id: (row.id, row.stage_id)
-                    for row in tx.session.execute(
-                        select(a.candidate_id, a.id, a.stage_id).where(
-                            a.job_id == watched_job, a.candidate_id.in_(chunk)
-                        )
-                    )
-                }
-        chosen = [
-            i for i in ids if i in existing and i in contactable and i not in enrolled_already
-        ]
-        rows = [
-            {
-                "campaign_id": campaign_id,
-                "candidate_id": candidate_id,
-                "application_id": applications.get(candidate_id, (None, None))[0],
-                "stage_id_at_enrollment": applications.get(candidate_id, (None, None))[1],
-                "enrolled_at": now,
-                "next_step": 0,
-                "next_due_at": now + dt.timedelta(days=delays[0]),
-                "status": EnrollmentStatus.ACTIVE,
-            }
-            for candidate_id in chosen
-        ]
-        new_ids: list[int] = []
-        if rows:
-            new_ids = list(
-                tx.session.scalars(
-                    insert(SequenceEnrollment).returning(SequenceEnrollment.id), rows
-                )
-            )
-        report = EnrollReport(
-            enrolled=tuple(new_ids),
-            already_enrolled=len(enrolled_already & existing),
-            not_contactable=len((existing - contactable) - enrolled_already),
-            missing=len(ids) - len(existing),
-        )
-        if new_ids:
-            tx.audit(
-                "sequence.enroll",
-                "campaign",
-                campaign_id,
-                after={
-                    "candidates": chosen,
-                    "job_id": watched_job,
-                    "skipped": report.skipped,
-                },
-            )
-            tx.changed("enrollments", *new_ids)
-            tx.changed("campaigns", campaign_id)
-            tx.changed("candidates", *chosen)
-        return outcome(report, tx)
 
 
 @dataclass(frozen=True)
@@ -423,7 +280,7 @@ class _StepQueuer:
     def source(self, template_id: int) -> TemplateSource | None:
         if template_id not in self.sources:
             row = self.session.get(EmailTemplate, template_id)
-            self.sources[template_id] = _source(row) if row is not None else None
+            self.sources[template_id] = template_source(row) if row is not None else None
         return self.sources[template_id]
 
     def stop_reason(self, due: _Due) -> str | None:
@@ -502,9 +359,19 @@ class _StepQueuer:
         try:
             if source is None:
                 raise TemplateError(["the template no longer exists"])
-            return self.renderer.render_row(source, self.people[due.candidate_id], job_id)
-        except MissingFieldsError as error:
-            detail = ", ".join(f"{name} has no value" for name in error.fields)
+            if blank_parts(source):
+                raise TemplateError(["no subject or text"])
+            row = self.people[due.candidate_id]
+            email = self.renderer.render_row(source, row, job_id)
+            values = self.renderer.values(row, job_id)
+            blank = blank_once_merged(source, values, self.renderer.branding, email)
+            if not blank:
+                return email
+            detail = " and ".join(
+                "empty subject" if b == SUBJECT_BLANK else "empty text" for b in blank
+            )
+        except MissingFieldsError as error:  # said short: the stop reason holds 40 characters
+            detail = "no " + listed([field_label(field) for field in error.fields])
         except TemplateError as error:
             detail = "; ".join(error.problems or [str(error)])
         except NotFoundError as error:  # the job went between the read and the render

@@ -24,22 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.mail.render import KNOWN_FIELDS, LOGO_CID, TemplateSource
-
-FIELD_LABELS = {
-    "candidate.first_name": "Candidate: first name",
-    "candidate.last_name": "Candidate: last name",
-    "candidate.full_name": "Candidate: full name",
-    "candidate.current_title": "Candidate: current title",
-    "candidate.email": "Candidate: email",
-    "job.title": "Job: title",
-    "job.location": "Job: location",
-    "client.name": "Client: name",
-    "recruiter.name": "Recruiter: name",
-    "recruiter.email": "Recruiter: email",
-    "recruiter.signature": "Recruiter: signature",
-    "agency.name": "Agency: name",
-    "unsubscribe": "Unsubscribe text",
-}
+from app.services.email_templates import FIELD_LABELS
 
 
 class _Emitter(QObject):

@@ -124,13 +124,16 @@ class TestPlan:
         )
         plan = plan_send(mail, [ana, ben], template)
         assert not plan.can_send
-        assert sorted(plan.problems) == [
-            "Ana Diaz: job.title has no value",
-            "Ben Diaz: candidate.current_title has no value",
-            "Ben Diaz: job.title has no value",
+        # The missing job is the send's problem, said once and pointing at the job selector;
+        # only what the person lacks is listed by name.
+        assert plan.problems == [
+            "The email uses “Job: title”, but no job is chosen: choose a job above.",
+            "Ben Diaz: “Candidate: current title” has no value",
         ]
+        assert plan.needs_job == ("job.title",)
         with_job = plan_send(mail, [ana, ben], template, job_id=make_job(mail))
-        assert with_job.problems == ["Ben Diaz: candidate.current_title has no value"]
+        assert with_job.problems == ["Ben Diaz: “Candidate: current title” has no value"]
+        assert with_job.needs_job == ()
 
     def test_template_errors_come_before_any_recipient(self, mail: ServiceContext) -> None:
         ana = person(mail, "Ana")
@@ -147,9 +150,15 @@ class TestPlan:
 
     def test_long_problem_lists_are_summed_up(self, mail: ServiceContext) -> None:
         ids = [person(mail, f"P{n:03d}") for n in range(55)]
-        plan = plan_send(mail, ids, ABOUT_JOB)
-        assert len(plan.problems) == 50 * 2 + 1  # job.title and client.name, then the total
+        titled = TemplateSource(
+            "Hi {{ candidate.first_name }}", "As a {{ candidate.current_title }} at {{ job.title }}"
+        )
+        plan = plan_send(mail, ids, titled)
+        assert len(plan.problems) == 1 + 50 + 1  # the job once, 50 people, then the total
+        assert plan.problems[1] == "P000 Diaz: “Candidate: current title” has no value"
         assert plan.problems[-1] == "… and 5 more recipients with problems"
+        one_more = plan_send(mail, ids[:51], titled)
+        assert one_more.problems[-1] == "… and 1 more recipient with problems"
 
 
 class TestBulkSend:
@@ -214,8 +223,10 @@ class TestBulkSend:
         watch = AuditWatch(database)
         with pytest.raises(ValidationError) as error:
             send_to_candidates(mail, ids, ABOUT_JOB, name="No job")
-        assert "Ana Diaz: job.title has no value" in error.value.errors["template"]
-        assert "Ben Diaz: client.name has no value" in error.value.errors["template"]
+        assert error.value.errors["template"] == (
+            "The email uses “Job: title” and “Client: name”, but no job is chosen: "
+            "choose a job above."
+        )
         assert count_rows(database, "outbox_messages") == 0
         assert count_rows(database, "campaigns") == 0
         assert watch.new() == []
@@ -305,7 +316,8 @@ class TestOneOff:
         with pytest.raises(ValidationError) as error:
             send_one(mail, person(mail, "Ana"), ABOUT_JOB)  # no job chosen
         assert error.value.errors == {
-            "template": "Ana Diaz: job.title has no value\nAna Diaz: client.name has no value"
+            "template": "The email uses “Job: title” and “Client: name”, but no job is "
+            "chosen: choose a job above."
         }
         assert count_rows(database, "outbox_messages") == 0
         assert count_rows(database, "campaigns") == 0
@@ -484,3 +496,63 @@ def test_a_campaign_name_and_audience_are_cleaned(mail: ServiceContext, database
         assert campaign.name == "Spring news[2J"
         assert campaign.audience.startswith("Pool: Engineers Engineers")
         assert len(campaign.audience) <= 300 and campaign.audience.endswith("…")
+
+
+class TestSubjectAndText:
+    """Every email needs a subject and a text, as written and once merged for each person."""
+
+    def test_an_empty_subject_or_text_blocks_a_bulk_send_to_six(
+        self, mail: ServiceContext, database: Database
+    ) -> None:
+        ids = [person(mail, name) for name in ("Ana", "Ben", "Cy", "Dee", "Eve", "Fay")]
+        no_subject = TemplateSource(subject="  ", body_text="Hi {{ candidate.first_name }}")
+        plan = plan_send(mail, ids, no_subject)
+        assert len(plan.recipients) == 6 and not plan.can_send
+        assert plan.problems == ["Write a subject: an email cannot go out without one."]
+        with pytest.raises(ValidationError) as error:
+            send_to_candidates(mail, ids, no_subject, name="Spring news")
+        assert error.value.errors == {
+            "template": "Write a subject: an email cannot go out without one."
+        }
+        no_text = TemplateSource(subject="News", body_text="\n \n")
+        assert plan_send(mail, ids, no_text).problems == [
+            "Write the email's text: it cannot go out empty."
+        ]
+        with pytest.raises(ValidationError):
+            send_to_candidates(mail, ids, no_text, name="Spring news")
+        with pytest.raises(ValidationError) as error:
+            send_one(mail, ids[0], TemplateSource("", ""))
+        assert error.value.errors["template"].splitlines() == [
+            "Write a subject: an email cannot go out without one.",
+            "Write the email's text: it cannot go out empty.",
+        ]
+        assert count_rows(database, "outbox_messages") == 0
+        assert count_rows(database, "campaigns") == 0
+
+    def test_a_subject_or_text_that_merges_to_nothing_is_listed_per_recipient(
+        self, mail: ServiceContext, database: Database
+    ) -> None:
+        ana = person(mail, "Ana", current_title="Analyst")
+        ben = person(mail, "Ben")
+        guarded = TemplateSource(
+            subject='{{ candidate.current_title | default("") }}',
+            body_text="{% if candidate.current_title %}Hello {{ candidate.first_name }}{% endif %}",
+        )
+        plan = plan_send(mail, [ana, ben], guarded)
+        assert plan.problems == [
+            "Ben Diaz: the subject is empty once merged",
+            "Ben Diaz: the text is empty once merged",
+        ]
+        with pytest.raises(ValidationError):
+            send_to_candidates(mail, [ana, ben], guarded, name="Titles")
+        assert count_rows(database, "outbox_messages") == 0
+        send_to_candidates(mail, [ana], guarded, name="Titles")  # Ana has a title: fine
+        [message] = messages(database)
+        assert message.subject == "Analyst" and message.body_text.startswith("Hello Ana")
+
+    def test_a_text_with_words_of_its_own_is_never_blank(self, mail: ServiceContext) -> None:
+        ben = person(mail, "Ben")
+        plan = plan_send(
+            mail, [ben], TemplateSource("Hi", 'Hi {{ candidate.current_title | default("") }}')
+        )
+        assert plan.problems == [] and plan.can_send

@@ -422,3 +422,47 @@ def test_the_demo_account_has_no_password_and_points_at_a_local_relay(
     assert (account.host, account.port, account.security) == ("localhost", 1025, "none")
     assert account.from_address == "recruiting@brightpath.example"
     assert not any("password" in key for key in sd.DEMO_MAIL_ACCOUNT)
+
+
+# --- what every email needs -----------------------------------------------------------------
+
+
+def test_every_merge_field_has_a_name_for_people() -> None:
+    from app.mail.render import KNOWN_FIELDS
+    from app.services.email_templates import FIELD_LABELS, field_label
+
+    assert set(FIELD_LABELS) == set(KNOWN_FIELDS)
+    assert field_label("job.title") == "“Job: title”"
+
+
+def test_blank_parts_name_the_missing_subject_and_text() -> None:
+    from app.services.email_templates import NO_SUBJECT, NO_TEXT, blank_parts
+
+    assert blank_parts(TemplateSource("Hi", "Hello")) == {}
+    assert blank_parts(TemplateSource(" \t", "Hello")) == {"subject": NO_SUBJECT}
+    assert blank_parts(TemplateSource("", "\n\n", "<p>only html</p>")) == {
+        "subject": NO_SUBJECT,
+        "body_text": NO_TEXT,
+    }
+
+
+def test_what_merges_to_nothing_is_found_for_each_recipient() -> None:
+    from app.mail.render import render_email
+    from app.services.email_templates import SUBJECT_BLANK, TEXT_BLANK, blank_once_merged
+
+    branding = BrandingSettings(agency_name="Acme", footer="Acme, 1 Main St")
+    source = TemplateSource(
+        '{{ candidate.current_title | default("") }}',
+        '{{ candidate.current_title | default("") }}\n',
+    )
+    values = {"candidate": {"first_name": "Ana"}, "unsubscribe": "Reply stop"}
+    rendered = render_email(source, values, branding)
+    assert rendered.text.strip()  # the footer is there: the text alone is what counts
+    assert blank_once_merged(source, values, branding, rendered) == [SUBJECT_BLANK, TEXT_BLANK]
+    titled = {**values, "candidate": {"current_title": "Analyst"}}
+    assert blank_once_merged(source, titled, branding, render_email(source, titled, branding)) == []
+    long_text = TemplateSource(  # merged in the subject's place, it is too long: not blank
+        "Hi", "{% if candidate.first_name %}" + "x" * 400 + "{% endif %}"
+    )
+    merged = render_email(long_text, values, branding)
+    assert blank_once_merged(long_text, values, branding, merged) == []

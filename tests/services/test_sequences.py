@@ -20,6 +20,7 @@ from app.services.sequences import (
     create_sequence,
     enroll,
     enrollment_rows,
+    plan_enrollment,
     queue_due_steps,
     stop_enrollment,
     update_steps,
@@ -28,6 +29,7 @@ from app.services.timeline import set_contact_preferences
 from app.services.unit_of_work import NotFoundError, ValidationError
 from app.store.database import Database
 from app.store.engagement import (
+    Campaign,
     CampaignKind,
     CampaignStatus,
     EmailTemplate,
@@ -362,23 +364,25 @@ class TestStopRules:
     def test_a_template_problem_stops_the_enrolment_once(
         self, mail: ServiceContext, database: Database
     ) -> None:
-        about_job = template(mail, "Job", "The {{ job.title }} role is open.")
+        about_job = template(mail, "Job", "A role is open.")
         campaign = create_sequence(mail, "No job", [StepInput(about_job, 0)]).value
         [enrolled] = enroll(mail, campaign, [person(mail, "Ana")], now=T0).value.enrolled
+        with database.sessions() as session, session.begin():  # broken after enrolment
+            session.get_one(EmailTemplate, about_job).body_text = "The {{ job.title }} role."
         watch = AuditWatch(database)
         assert queue_due_steps(mail, T0) == 0
         assert queue_due_steps(mail, T0 + DAY) == 0
         stopped = enrolment(database, enrolled)
         assert (stopped.status, stopped.stop_reason) == (
             "stopped",
-            "template problem: job.title has no value",
+            "template problem: no “Job: title”",
         )
         [entry] = watch.new()
         assert entry.after["stopped"] == [
             {
                 "enrollment_id": enrolled,
-                "reason": "template problem: job.title has no value",
-                "detail": "job.title has no value",
+                "reason": "template problem: no “Job: title”",
+                "detail": "no “Job: title”",
             }
         ]
         assert count_rows(database, "outbox_messages") == 0
@@ -560,3 +564,170 @@ def test_sequence_detail_reads_the_steps_job_and_running_enrolments_back(
     ]
     with pytest.raises(NotFoundError):
         sequence_detail(mail, campaign + 999)
+
+
+class TestCheckedWhenSaved:
+    """A sequence's templates are checked against its job when it is saved."""
+
+    def test_a_job_field_without_a_job_is_refused(
+        self, mail: ServiceContext, database: Database
+    ) -> None:
+        intro = template(mail, "Intro")
+        pitch = template(mail, "Pitch", "The {{ job.title }} role at {{ client.name }}.")
+        with pytest.raises(ValidationError) as error:
+            create_sequence(mail, "Pitch", [StepInput(intro, 0), StepInput(pitch, 3)])
+        assert error.value.errors == {
+            "templates": "Step 2 (Pitch): uses “Job: title” and “Client: name”, but there is "
+            "no job: choose a job, or give a fallback"
+        }
+        assert count_rows(database, "campaigns") == 0
+        job = make_job(mail)
+        created = create_sequence(mail, "Pitch", [StepInput(intro, 0), StepInput(pitch, 3)], job)
+        assert created.value
+
+    def test_a_value_the_job_lacks_and_an_empty_subject_are_refused(
+        self, mail: ServiceContext, database: Database
+    ) -> None:
+        where = template(mail, "Where", "Based in {{ job.location }}.")  # make_job: no location
+        with database.sessions() as session, session.begin():
+            empty = EmailTemplate(name="Empty", subject=" ", body_text="Hi")  # saved long ago
+            blank = EmailTemplate(
+                name="Blank", subject='{{ job.location | default("") }}', body_text="Hi"
+            )
+            session.add_all([empty, blank])
+            session.flush()
+            empty_id, blank_id = empty.id, blank.id
+        job = make_job(mail)
+        steps = [StepInput(where, 0), StepInput(blank_id, 1), StepInput(empty_id, 2)]
+        with pytest.raises(ValidationError) as error:
+            create_sequence(mail, "Local", steps, job)
+        lines = error.value.errors["templates"].splitlines()
+        assert lines[0] == (
+            "Step 1 (Where): the job has no value for “Job: location”: fill it in on the job, "
+            "or give a fallback"
+        )
+        assert lines[1] == "Step 2 (Blank): the subject is empty once merged"
+        assert lines[2] == "Step 3 (Empty): the template has no subject"
+
+    def test_editing_the_steps_is_checked_against_the_sequences_job(
+        self, mail: ServiceContext, drip: int
+    ) -> None:
+        pitch = template(mail, "Pitch", "The {{ job.title }} role.")
+        with pytest.raises(ValidationError) as error:
+            update_steps(mail, drip, [StepInput(pitch, 0)])
+        assert "Step 1 (Pitch): uses “Job: title”" in error.value.errors["templates"]
+
+    def test_editing_a_template_may_not_break_a_running_sequence(
+        self, mail: ServiceContext, drip: int, database: Database
+    ) -> None:
+        with database.sessions() as session:
+            intro = session.scalars(
+                select(SequenceStep.template_id).where(SequenceStep.campaign_id == drip)
+            ).first()
+        broken = TemplateInput("Intro", "Intro", "Hi, about {{ job.title }}.")
+        with pytest.raises(ValidationError) as error:
+            save_template(mail, broken, intro)
+        assert error.value.errors == {
+            "sequences": "Sequence “Nurture”: uses “Job: title”, but there is no job: choose a "
+            "job, or give a fallback"
+        }
+        stop_campaign(mail, drip)  # a stopped sequence sends nothing more: free to change
+        assert save_template(mail, broken, intro).value == intro
+
+
+class TestCheckedWhenEnrolling:
+    """Every step is merged for every candidate before anyone is enrolled."""
+
+    def _titled(self, mail: ServiceContext) -> int:
+        steps = [
+            StepInput(template(mail, "Intro"), 0),
+            StepInput(template(mail, "Title", "As a {{ candidate.current_title }}…"), 3),
+        ]
+        return create_sequence(mail, "Titles", steps).value
+
+    def test_nobody_is_enrolled_while_some_cannot_get_every_step(
+        self, mail: ServiceContext, database: Database
+    ) -> None:
+        campaign = self._titled(mail)
+        ids = [person(mail, name) for name in ("Ana", "Ben", "Cy", "Dee", "Eve")]
+        plan = plan_enrollment(mail, campaign, ids)
+        assert (plan.ready, plan.failing, plan.blocked) == ((), tuple(ids), False)
+        assert (
+            plan.problems[0] == "Ana Diaz: step 2 (Title): “Candidate: current title” has no value"
+        )
+        assert len(plan.problems) == 5
+        watch = AuditWatch(database)
+        with pytest.raises(ValidationError) as error:
+            enroll(mail, campaign, ids, now=T0)
+        assert error.value.errors["recipients"].splitlines() == list(plan.problems)
+        assert count_rows(database, "sequence_enrollments") == 0
+        assert watch.new() == []
+
+    def test_going_ahead_enrols_only_those_who_pass(
+        self, mail: ServiceContext, database: Database
+    ) -> None:
+        campaign = self._titled(mail)
+        ana = person(mail, "Ana", current_title="Analyst")
+        ben, cy = person(mail, "Ben"), person(mail, "Cy", current_title="Chemist")
+        dnc = person(mail, "Dora", current_title="Dancer")
+        set_contact_preferences(mail, dnc, True, Consent.GRANTED)
+        plan = plan_enrollment(mail, campaign, [ana, ben, cy, dnc])
+        assert (plan.ready, plan.failing, plan.not_contactable) == ((ana, cy), (ben,), 1)
+        report = enroll(mail, campaign, [ana, ben, cy, dnc], now=T0, skip_problems=True).value
+        assert len(report.enrolled) == 2
+        assert (report.with_problems, report.not_contactable, report.skipped) == (1, 1, 2)
+        with database.sessions() as session:
+            enrolled = set(session.scalars(select(SequenceEnrollment.candidate_id)))
+        assert enrolled == {ana, cy}
+        assert queue_due_steps(mail, T0) == 2  # and their emails do go out
+
+    def test_the_sequences_own_problems_block_everyone(
+        self, mail: ServiceContext, database: Database, drip: int
+    ) -> None:
+        ana = person(mail, "Ana")
+        with database.sessions() as session, session.begin():  # broken since it was saved
+            step = session.scalars(
+                select(SequenceStep).where(SequenceStep.campaign_id == drip)
+            ).first()
+            session.get_one(EmailTemplate, step.template_id).subject = " "
+        plan = plan_enrollment(mail, drip, [ana])
+        assert plan.blocked and plan.ready == () and plan.failing == (ana,)
+        assert plan.problems == ("Step 1 (Intro): the template has no subject",)
+        with pytest.raises(ValidationError) as error:
+            enroll(mail, drip, [ana], skip_problems=True)
+        assert error.value.errors == {"templates": "Step 1 (Intro): the template has no subject"}
+        assert count_rows(database, "sequence_enrollments") == 0
+
+    def test_the_watched_jobs_values_are_used_for_its_applicants(
+        self, mail: ServiceContext, database: Database
+    ) -> None:
+        job = make_job(mail)
+        with database.sessions() as session:
+            stage = session.scalars(
+                select(Stage.id).where(Stage.job_id == job).order_by(Stage.position)
+            ).first()
+        ana, ben = person(mail, "Ana"), person(mail, "Ben")
+        add_to_job(mail, [ana], job, stage, "test")
+        # Saved before job fields were checked at save time: no job of its own.
+        with database.sessions() as session, session.begin():
+            pitch = EmailTemplate(name="Pitch", subject="Hi", body_text="{{ job.title }}!")
+            session.add(pitch)
+            session.flush()
+            campaign = Campaign(
+                name="Old", kind=CampaignKind.SEQUENCE, status=CampaignStatus.ACTIVE
+            )
+            session.add(campaign)
+            session.flush()
+            session.add(
+                SequenceStep(
+                    campaign_id=campaign.id, position=0, delay_days=0, template_id=pitch.id
+                )
+            )
+            campaign_id = campaign.id
+        plan = plan_enrollment(mail, campaign_id, [ana, ben], job_id=job)
+        assert plan.ready == (ana,) and plan.failing == (ben,)
+        assert plan.problems == (
+            "Ben Diaz: step 1 (Pitch): uses “Job: title”, but there is no job for them",
+        )
+        unwatched = plan_enrollment(mail, campaign_id, [ana, ben])
+        assert unwatched.blocked

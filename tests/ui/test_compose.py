@@ -149,7 +149,9 @@ def test_a_missing_merge_value_blocks_the_send_until_a_job_is_chosen(
     _choose(dialog.template, "Test role pitch")
     _planned(qtbot, dialog)
     problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
-    assert len(problems) == 3 and all("job.title" in line for line in problems)
+    # Said once, not per recipient, and pointing at the Job selector, which is marked.
+    assert problems == ["The email uses “Job: title”, but no job is chosen: choose a job above."]
+    assert dialog.job.property("invalid") is True and "choose the job" in dialog.job.toolTip()
     assert dialog.problems.isVisible() and not dialog.send_button.isEnabled()
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     assert _outbox_count(ctx) == before  # nothing queued while blocked
@@ -158,8 +160,59 @@ def test_a_missing_merge_value_blocks_the_send_until_a_job_is_chosen(
     assert dialog.plan is None and not dialog.send_button.isEnabled()  # stale until re-planned
     _planned(qtbot, dialog)
     assert dialog.problems.isHidden() and dialog.send_button.isEnabled()
+    assert dialog.job.property("invalid") is False and dialog.job.toolTip() == ""
     qtbot.waitUntil(lambda: dialog.preview_result is not None, timeout=10_000)
     assert title in dialog.preview_subject.text()
+
+
+def _problems(dialog: ComposeDialog) -> list[str]:
+    return [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+
+
+def test_no_subject_or_text_is_said_inline_and_send_stays_disabled(
+    qtbot, mail_ready: ServiceContext
+) -> None:
+    ctx = mail_ready
+    ids = _emailable(ctx, 6)
+    before = _outbox_count(ctx)
+    dialog = _dialog(qtbot, ctx, ids)
+    assert dialog.subject.text() == ""  # a one-off email starts with a greeting, no subject
+    assert dialog.subject_error.isVisible()
+    assert dialog.subject_error.text() == "Write a subject: an email cannot go out without one."
+    assert dialog.subject.property("invalid") is True
+    _planned(qtbot, dialog)
+    assert dialog.plan_label.text() == "Will send to 6 · nobody skipped"
+    assert _problems(dialog) == [] and dialog.problems.isHidden()  # said under the field
+    assert not dialog.send_button.isEnabled()
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    dialog.send()  # even asked directly (Enter in a field), nothing is queued
+    assert dialog.sender.pending is False and _outbox_count(ctx) == before
+    qtbot.keyClicks(dialog.subject, "Catching up")
+    assert dialog.subject_error.isHidden() and dialog.subject.property("invalid") is False
+    _planned(qtbot, dialog)
+    assert dialog.send_button.isEnabled()
+    dialog.body_text.selectAll()
+    qtbot.keyClick(dialog.body_text, Qt.Key.Key_Delete)
+    assert dialog.body_error.isVisible() and not dialog.send_button.isEnabled()
+    assert dialog.body_error.text() == "Write the email's text: it cannot go out empty."
+    _planned(qtbot, dialog)
+    assert not dialog.send_button.isEnabled() and _outbox_count(ctx) == before
+
+
+def test_a_subject_that_merges_to_nothing_is_listed_for_that_recipient(
+    qtbot, mail_ready: ServiceContext
+) -> None:
+    ctx = mail_ready
+    ids = _emailable(ctx, 2)
+    with ctx.sessions() as session, session.begin():
+        first, second = (session.get(Candidate, i) for i in ids)
+        first.current_title, second.current_title = "Analyst", None
+        name = " ".join(p for p in (second.first_name, second.middle_name, second.last_name) if p)
+    dialog = _dialog(qtbot, ctx, ids)
+    qtbot.keyClicks(dialog.subject, '{{ candidate.current_title | default("") }}')
+    _planned(qtbot, dialog)
+    assert _problems(dialog) == [f"{name}: the subject is empty once merged"]
+    assert dialog.subject_error.isHidden() and not dialog.send_button.isEnabled()
 
 
 def test_an_unknown_field_typed_in_a_one_off_email_is_listed_and_blocks(

@@ -2,9 +2,11 @@
 
 Nothing is queued until the plan is clear: the plan (who receives it, who is skipped and why,
 and every problem that blocks the send) is computed on a background thread each time the
-email or its job changes, and Send stays disabled while it is stale or shows a problem. The
-send itself (`send_one` / `send_to_candidates`) re-plans inside its own transaction and also
-runs off the GUI thread, because rendering thousands of emails takes a moment.
+email or its job changes, and Send stays disabled while it is stale or shows a problem. A
+missing subject or text is said under its field at once, and a field of the job used while
+no job is chosen marks the Job selector. The send itself (`send_one` /
+`send_to_candidates`) re-plans inside its own transaction and also runs off the GUI thread,
+because rendering thousands of emails takes a moment.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from app.ui.mail_widgets import (
     error_label,
     show_text,
 )
+from app.ui.theme import set_invalid
 
 Wake = Callable[[], None]
 
@@ -185,7 +188,10 @@ class ComposeDialog(QDialog):
         if not self.single:
             form.addRow("Campaign name", self.campaign_name)
             form.addRow("", self.name_error)
+        self.subject_error = error_label()
+        self.subject_error.setObjectName("subject_error")
         form.addRow("Subject", self.subject)
+        form.addRow("", self.subject_error)
         column.addLayout(form)
         self.bodies = QTabWidget()
         self.body_text = QPlainTextEdit()
@@ -203,6 +209,9 @@ class ComposeDialog(QDialog):
         bar.addWidget(self.fields.button)
         column.addLayout(bar)
         column.addWidget(self.bodies, 1)
+        self.body_error = error_label()
+        self.body_error.setObjectName("body_error")
+        column.addWidget(self.body_error)
         return holder
 
     def _build_preview(self) -> QWidget:
@@ -290,9 +299,23 @@ class ComposeDialog(QDialog):
             self._template = (row.id, self.source())
         self._inputs_changed()
 
+    def missing_parts(self) -> dict[str, str]:
+        """What the email lacks as typed: a subject, a text ({} when it has both)."""
+        from app.services.email_templates import blank_parts
+
+        return blank_parts(self.source())
+
+    def _show_missing_parts(self) -> None:
+        missing = self.missing_parts()
+        show_text(self.subject_error, missing.get("subject", ""))
+        show_text(self.body_error, missing.get("body_text", ""))
+        set_invalid(self.subject, "subject" in missing)
+        set_invalid(self.body_text, "body_text" in missing)
+
     def _inputs_changed(self, *_args: object) -> None:
         """The email or its job changed: the plan is stale until computed again."""
         self.plan = None
+        self._show_missing_parts()
         if self._template is not None:
             name = self.template.currentText()
             note = (
@@ -323,7 +346,12 @@ class ComposeDialog(QDialog):
         if self._plan_timer.isActive():
             return  # the user typed again since: a newer plan will follow
         self.plan = plan
-        self.plan_box.show_plan(plan)
+        self.plan_box.show_plan(plan, list(self.missing_parts().values()))
+        needs_job = bool(plan.needs_job)
+        set_invalid(self.job, needs_job)
+        self.job.setToolTip(
+            "The email uses fields of a job: choose the job they come from." if needs_job else ""
+        )
         self._fill_recipients(plan.recipients)
         self._update_send_button()
         self.compute_preview()
@@ -346,6 +374,7 @@ class ComposeDialog(QDialog):
         return (
             self.plan is not None
             and bool(self.plan.can_send)
+            and not self.missing_parts()
             and not self._sending
             and not self._plan_timer.isActive()
         )

@@ -84,9 +84,10 @@ class PlanBox(QFrame):
         self.problems_heading.hide()
         self.problems.hide()
 
-    def show_plan(self, plan: Any) -> None:
+    def show_plan(self, plan: Any, said_elsewhere: Sequence[str] = ()) -> None:
+        """The plan; problems in ``said_elsewhere`` (shown under their field) are left out."""
         self.label.setText(plan_summary(plan))
-        self.show_problems(list(plan.problems))
+        self.show_problems([line for line in plan.problems if line not in said_elsewhere])
 
     def show_problems(self, problems: Sequence[str]) -> None:
         self.problems.clear()
