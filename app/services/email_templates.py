@@ -65,6 +65,7 @@ FIELD_LABELS = {
 JOB_FIELDS = ("job.title", "job.location", "client.name")  # come from the chosen job
 NO_SUBJECT = "Write a subject: an email cannot go out without one."
 NO_TEXT = "Write the email's text: it cannot go out empty."
+NO_JOB = "but there is no job"  # in what `job_problems` says of a job field with no job
 SUBJECT_BLANK = "the subject is empty once merged"
 TEXT_BLANK = "the text is empty once merged"
 # A recipient with every field filled in, to find what is missing for everyone alike.
@@ -469,6 +470,6 @@ def job_problems(
             return []
         names = listed([field_label(field) for field in fields])
         if job_id is None:
-            return [f"uses {names}, but there is no job: choose a job, or give a fallback"]
+            return [f"uses {names}, {NO_JOB}: choose a job, or give a fallback"]
         return [f"the job has no value for {names}: fill it in on the job, or give a fallback"]
     return blank_once_merged(source, values, branding, rendered)

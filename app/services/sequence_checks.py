@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.mail.render import TemplateSource, check_template
 from app.services.campaigns import MAX_PROBLEMS, Renderer
-from app.services.email_templates import blank_parts, field_label, job_problems, listed
+from app.services.email_templates import NO_JOB, blank_parts, field_label, job_problems, listed
 from app.services.unit_of_work import NotFoundError
 from app.store.engagement import EmailTemplate, SequenceStep
 
@@ -99,8 +99,8 @@ def check_steps(
     """Problems with ``steps`` for a sequence on ``job_id``: at least one, delays from 0 and
     never going back, each template present, sendable (see `sequence_problems`) and not
     archived (unless ``in_use``: the sequence already had it, and archiving does not stop
-    sequences using a template). Keyed "steps" (the schedule) and "templates" (one line
-    per problem)."""
+    sequences using a template). Keyed "steps" (the schedule), "templates" (one line per
+    problem) and "job_id" (the steps use fields of a job, and there is none)."""
     errors: dict[str, str] = {}
     if not steps:
         return {"steps": "Add at least one step."}
@@ -124,6 +124,8 @@ def check_steps(
     problems += sequence_problems(session, chosen, job_id, renderer)
     if problems:
         errors["templates"] = "\n".join(problems)
+    if job_id is None and any(NO_JOB in line for line in problems):
+        errors["job_id"] = "The steps use fields of a job: choose the job they are about."
     return errors
 
 

@@ -164,6 +164,7 @@ def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInpu
         )
         renderer = Renderer(tx.session, ctx.actor)
         errors = check_steps(tx.session, steps, renderer, job_id=campaign.job_id, in_use=in_use)
+        errors.pop("job_id", None)  # a sequence's job is set when it is created
         if errors:
             raise ValidationError(errors)
         before = [

@@ -578,7 +578,8 @@ class TestCheckedWhenSaved:
             create_sequence(mail, "Pitch", [StepInput(intro, 0), StepInput(pitch, 3)])
         assert error.value.errors == {
             "templates": "Step 2 (Pitch): uses “Job: title” and “Client: name”, but there is "
-            "no job: choose a job, or give a fallback"
+            "no job: choose a job, or give a fallback",
+            "job_id": "The steps use fields of a job: choose the job they are about.",
         }
         assert count_rows(database, "campaigns") == 0
         job = make_job(mail)
@@ -616,6 +617,7 @@ class TestCheckedWhenSaved:
         with pytest.raises(ValidationError) as error:
             update_steps(mail, drip, [StepInput(pitch, 0)])
         assert "Step 1 (Pitch): uses “Job: title”" in error.value.errors["templates"]
+        assert "job_id" not in error.value.errors  # its job is not changed here
 
     def test_editing_a_template_may_not_break_a_running_sequence(
         self, mail: ServiceContext, drip: int, database: Database

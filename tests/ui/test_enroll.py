@@ -141,3 +141,120 @@ def test_a_stopped_sequence_is_not_offered_and_a_refusal_is_shown(
     assert dialog.outcome is None and dialog.enroll_button.isEnabled()
     later = _dialog(qtbot, demo_ctx, _contactable(demo_ctx, 2))
     assert later.sequence.count() == 0
+
+
+@pytest.fixture
+def titled_sequence(demo_ctx: ServiceContext) -> int:
+    """A sequence whose second step names the candidate's current title."""
+    first = save_template(demo_ctx, TemplateInput("Hello 1", "Hello", "Hi there")).value
+    second = save_template(
+        demo_ctx, TemplateInput("As a title", "Your work", "As a {{ candidate.current_title }}…")
+    ).value
+    steps = [StepInput(first, 0), StepInput(second, 3)]
+    return create_sequence(demo_ctx, "Titles", steps).value
+
+
+def _set_titles(ctx: ServiceContext, titles: dict[int, str | None]) -> dict[int, str]:
+    """Give candidates these titles; their full names, as problem lines show them."""
+    names = {}
+    with ctx.sessions() as session, session.begin():
+        for candidate_id, title in titles.items():
+            person = session.get(Candidate, candidate_id)
+            person.current_title = title
+            parts = (person.first_name, person.middle_name, person.last_name)
+            names[candidate_id] = " ".join(p for p in parts if p)
+    return names
+
+
+def _enrolled_in(ctx: ServiceContext, campaign_id: int) -> list[int]:
+    with ctx.read() as session:
+        return sorted(
+            session.scalars(
+                select(SequenceEnrollment.candidate_id).where(
+                    SequenceEnrollment.campaign_id == campaign_id
+                )
+            )
+        )
+
+
+def _problem_lines(dialog: EnrollDialog) -> list[str]:
+    return [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+
+
+def test_nobody_is_enrolled_when_every_candidate_has_a_template_problem(
+    qtbot, demo_ctx: ServiceContext, titled_sequence: int
+) -> None:
+    ids = _contactable(demo_ctx, 5)
+    names = _set_titles(demo_ctx, dict.fromkeys(ids))
+    woken: list[bool] = []
+    dialog = _dialog(qtbot, demo_ctx, ids, wake=lambda: woken.append(True))
+    qtbot.mouseClick(dialog.enroll_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.problems.isVisible(), timeout=10_000)
+    assert dialog.checker.last_thread is not threading.main_thread()
+    assert dialog.problems_heading.text() == (
+        "All 5 candidates to enrol cannot get every email of this sequence; "
+        "nothing has changed yet:"
+    )
+    assert _problem_lines(dialog) == [
+        f"{names[i]}: step 2 (As a title): “Candidate: current title” has no value" for i in ids
+    ]
+    assert not dialog.enroll_button.isEnabled()
+    assert dialog.error.text() == "Nobody can be enrolled until these are fixed."
+    assert dialog.result_label.isHidden() and dialog.outcome is None
+    assert _enrolled_in(demo_ctx, titled_sequence) == [] and woken == []
+
+
+def test_going_ahead_enrols_only_those_who_pass_and_says_so(
+    qtbot, demo_ctx: ServiceContext, titled_sequence: int
+) -> None:
+    ids = _contactable(demo_ctx, 5)
+    names = _set_titles(
+        demo_ctx, {ids[0]: "Analyst", ids[1]: None, ids[2]: "Chemist", ids[3]: None, ids[4]: "Cook"}
+    )
+    dialog = _dialog(qtbot, demo_ctx, ids)
+    qtbot.mouseClick(dialog.enroll_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.problems.isVisible(), timeout=10_000)
+    assert dialog.problems_heading.text().startswith("2 of the 5 candidates to enrol cannot")
+    assert [line.split(":")[0] for line in _problem_lines(dialog)] == [
+        names[ids[1]],
+        names[ids[3]],
+    ]
+    assert dialog.enroll_button.isEnabled()
+    assert dialog.enroll_button.text() == "Enrol only the 3 who pass"
+    assert _enrolled_in(demo_ctx, titled_sequence) == []  # nothing yet: the user decides
+    qtbot.mouseClick(dialog.enroll_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10_000)
+    assert dialog.result_label.text() == (
+        "“Titles”: Enrolled 3 candidates · skipped: 2 left out for the problems listed."
+    )
+    assert dialog.result_label.property("role") == "success"
+    assert _enrolled_in(demo_ctx, titled_sequence) == sorted([ids[0], ids[2], ids[4]])
+
+
+def test_choosing_another_sequence_clears_the_problems(
+    qtbot, demo_ctx: ServiceContext, titled_sequence: int, sequence: int
+) -> None:
+    ids = _contactable(demo_ctx, 2)
+    _set_titles(demo_ctx, {ids[0]: "Analyst", ids[1]: None})
+    dialog = _dialog(qtbot, demo_ctx, ids)
+    dialog.sequence.setCurrentIndex(dialog.sequence.findData(titled_sequence))
+    qtbot.mouseClick(dialog.enroll_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.problems.isVisible(), timeout=10_000)
+    assert dialog.enroll_button.text() == "Enrol only the 1 who passes"
+    dialog.sequence.setCurrentIndex(dialog.sequence.findData(sequence))
+    assert dialog.problems.isHidden() and dialog.enroll_button.text() == "Enrol"
+    qtbot.mouseClick(dialog.enroll_button, Qt.MouseButton.LeftButton)  # no problems: at once
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10_000)
+    assert dialog.result_label.text() == "“Warm intro”: Enrolled 2 candidates."
+    assert _enrolled_in(demo_ctx, sequence) == sorted(ids)
+
+
+def test_report_text_says_exactly_what_happened() -> None:
+    from app.services.sequences import EnrollReport
+    from app.ui.dialogs.enroll import report_text
+
+    assert report_text(EnrollReport((7,), 0, 0, 0)) == "Enrolled 1 candidate"
+    assert report_text(EnrollReport((), 1, 0, 0, 2)) == (
+        "Nobody was enrolled · skipped: 2 left out for the problems listed, "
+        "1 already in this sequence"
+    )

@@ -196,3 +196,46 @@ def test_edit_steps_of_a_sequence_with_enrolled_candidates(qtbot, demo_ctx, demo
             select(SequenceEnrollment).where(SequenceEnrollment.campaign_id == campaign_id)
         ).all()
     assert enrolled and all(e.status == "active" for e in enrolled)
+
+
+def test_steps_that_cannot_be_sent_are_listed_and_the_job_is_marked(
+    qtbot, demo_ctx, demo_database
+) -> None:
+    ids = _templates(demo_ctx)
+    pitch = save_template(
+        demo_ctx, TemplateInput("Role pitch D", "About {{ job.title }}", "Hi there.")
+    ).value
+    before = len(_sequences(demo_database))
+    dialog = _dialog(qtbot, demo_ctx)
+    editor = dialog.editor
+    qtbot.keyClicks(dialog.name, "Pitch")
+    _choose(dialog, 0, ids["Intro A"], 0)
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    _choose(dialog, 1, pitch, 3)
+    assert dialog.job.currentData() is None
+    _save(qtbot, dialog)
+    assert dialog.isVisible() and len(_sequences(demo_database)) == before
+    assert dialog.error_text("") == (
+        "These steps cannot be sent as they are:\n"
+        "• Step 2 (Role pitch D): uses “Job: title”, but there is no job: choose a job, "
+        "or give a fallback"
+    )
+    assert dialog.error_text("job_id") == (
+        "The steps use fields of a job: choose the job they are about."
+    )
+    assert dialog.job.property("invalid") is True
+    assert editor.template_box(1).property("invalid") is True
+    assert editor.template_box(0).property("invalid") is False
+    dialog.job.setCurrentIndex(1)  # an open job
+    _save(qtbot, dialog)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert _steps(demo_database, dialog.outcome.value)[1] == (1, 3, pitch)
+
+
+def test_the_schedule_line_counts_emails_in_words(qtbot, demo_ctx) -> None:
+    ids = _templates(demo_ctx)
+    dialog = _dialog(qtbot, demo_ctx)
+    _choose(dialog, 0, ids["Intro A"], 0)
+    assert dialog.editor.schedule.text().startswith("1 email, sent on day 0 after")
+    dialog.editor.add_step(ids["Follow-up B"], 4)
+    assert dialog.editor.schedule.text().startswith("2 emails, sent on days 0 and 4 after")

@@ -1,8 +1,11 @@
 """Enrol selected candidates in a drip sequence, and show who was skipped and why.
 
-The enrolment (`app.services.sequences.enroll`) runs on a background thread — a pool or a
-search result may hold thousands — and the dialog stays open afterwards with the counts, so the
-recruiter sees how many were enrolled, already in the sequence, or not contactable.
+Enrol first checks (`plan_enrollment`): every step is merged for each candidate, and what
+cannot be made for someone is listed by name before anything changes. With problems, nobody
+is enrolled unless the recruiter goes ahead with only those who pass; without, the enrolment
+(`enroll`) follows at once. Both run on a background thread — a pool or a search result may
+hold thousands — and the dialog stays open afterwards with the counts, so the recruiter sees
+exactly how many were enrolled, left out, already in the sequence, or not contactable.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QListWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,12 +30,18 @@ from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.ui.mail_widgets import Background, add_primary_action, error_label, show_text
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def report_text(report: Any) -> str:
-    """ "Enrolled 12 · skipped: 2 already in this sequence, 3 who cannot be emailed"."""
+    """ "Enrolled 12 candidates · skipped: 2 left out for the problems listed, 3 who cannot be
+    emailed (…)" — or "Nobody was enrolled · …" when no one went in."""
     enrolled = len(report.enrolled)
     skipped = [
         f"{number:,} {label}"
         for number, label in (
+            (getattr(report, "with_problems", 0), "left out for the problems listed"),
             (report.already_enrolled, "already in this sequence"),
             (
                 report.not_contactable,
@@ -41,8 +51,27 @@ def report_text(report: Any) -> str:
         )
         if number
     ]
-    head = f"Enrolled {enrolled:,} candidate{'s' if enrolled != 1 else ''}"
+    head = f"Enrolled {_plural(enrolled, 'candidate')}" if enrolled else "Nobody was enrolled"
     return f"{head} · skipped: {', '.join(skipped)}" if skipped else head
+
+
+def problems_heading(plan: Any) -> str:
+    """What the problem list is about, and that nothing has changed yet."""
+    if plan.blocked:
+        return "This sequence cannot be sent as it is; nobody was enrolled. Fix its templates:"
+    failing, total = len(plan.failing), len(plan.failing) + len(plan.ready)
+    who = (
+        "The candidate"
+        if total == 1
+        else f"{failing:,} of the {total:,} candidates"
+        if failing < total
+        else f"All {total:,} candidates"
+    )
+    return f"{who} to enrol cannot get every email of this sequence; nothing has changed yet:"
+
+
+def go_ahead_text(ready: int) -> str:
+    return "Enrol only the 1 who passes" if ready == 1 else f"Enrol only the {ready:,} who pass"
 
 
 class EnrollDialog(QDialog):
@@ -71,6 +100,10 @@ class EnrollDialog(QDialog):
         self.setWindowTitle("Add to sequence")
         self.setModal(True)
         self.setMinimumWidth(560)
+        self.plan: Any = None  # the checked plan while its problems are shown
+        self.checker = Background(self, pool)
+        self.checker.finished.connect(self._checked)
+        self.checker.failed.connect(self._failed)
         self.worker = Background(self, pool)
         self.worker.finished.connect(self._enrolled)
         self.worker.failed.connect(self._failed)
@@ -105,6 +138,17 @@ class EnrollDialog(QDialog):
         self.empty_hint.setProperty("role", "warning")
         self.empty_hint.hide()
         layout.addWidget(self.empty_hint)
+        self.problems_heading = QLabel()
+        self.problems_heading.setObjectName("problemsHeading")
+        self.problems_heading.setProperty("role", "error")
+        self.problems_heading.setWordWrap(True)
+        self.problems = QListWidget()
+        self.problems.setObjectName("problems")
+        self.problems.setWordWrap(True)
+        self.problems.setMaximumHeight(160)
+        for widget in (self.problems_heading, self.problems):
+            widget.hide()
+            layout.addWidget(widget)
         self.result_label = QLabel()
         self.result_label.setObjectName("result")
         self.result_label.setProperty("role", "success")
@@ -120,6 +164,8 @@ class EnrollDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._load(job_id)
+        self.sequence.currentIndexChanged.connect(self._choice_changed)
+        self.job.currentIndexChanged.connect(self._choice_changed)
         self._fit()
 
     def _fit(self) -> None:
@@ -150,25 +196,78 @@ class EnrollDialog(QDialog):
         self.empty_hint.setVisible(empty)
         self.enroll_button.setEnabled(not empty and bool(self.candidate_ids))
 
-    def enroll(self) -> None:
-        from app.services.sequences import enroll
+    @property
+    def busy(self) -> bool:
+        return self.checker.pending or self.worker.pending
 
+    def _choice_changed(self, _index: int) -> None:
+        """Another sequence or job: the problems shown no longer apply."""
+        self.plan = None
+        self._show_problems("", [])
+        show_text(self.error, "")
+        self.enroll_button.setText("Enrol")
+        self.enroll_button.setEnabled(self.sequence.count() > 0 and bool(self.candidate_ids))
+        self._fit()
+
+    def enroll(self) -> None:
+        """Check first; with problems listed, a second press enrols only those who pass."""
         campaign_id = self.sequence.currentData()
-        if campaign_id is None or not self.candidate_ids or self.worker.pending:
+        if campaign_id is None or not self.candidate_ids or self.busy:
             return
+        if self.plan is not None:
+            if self.plan.ready and not self.plan.blocked:
+                self._start_enrolment(skip_problems=True)
+            return
+        from app.services.sequences import plan_enrollment
+
         services, ids, job_id = self.services, self.candidate_ids, self.job.currentData()
         show_text(self.error, "")
         self.enroll_button.setEnabled(False)
+        self.enroll_button.setText("Checking…")
+        self.checker.run(lambda: plan_enrollment(services, campaign_id, ids, job_id))
+
+    def _checked(self, plan: Any) -> None:
+        if not plan.problems:
+            self._start_enrolment(skip_problems=False)
+            return
+        self.plan = plan
+        self._show_problems(problems_heading(plan), list(plan.problems))
+        can_go_ahead = bool(plan.ready) and not plan.blocked
+        self.enroll_button.setText(go_ahead_text(len(plan.ready)) if can_go_ahead else "Enrol")
+        self.enroll_button.setEnabled(can_go_ahead)
+        if not can_go_ahead:
+            show_text(self.error, "Nobody can be enrolled until these are fixed.")
+        self._fit()
+
+    def _show_problems(self, heading: str, lines: list[str]) -> None:
+        self.problems_heading.setText(heading)
+        self.problems.clear()
+        self.problems.addItems(lines)
+        self.problems_heading.setVisible(bool(lines))
+        self.problems.setVisible(bool(lines))
+
+    def _start_enrolment(self, *, skip_problems: bool) -> None:
+        from app.services.sequences import enroll
+
+        campaign_id = self.sequence.currentData()
+        services, ids, job_id = self.services, self.candidate_ids, self.job.currentData()
+        self.enroll_button.setEnabled(False)
         self.enroll_button.setText("Enrolling…")
-        self.worker.run(lambda: enroll(services, campaign_id, ids, job_id))
+        self.worker.run(
+            lambda: enroll(services, campaign_id, ids, job_id, skip_problems=skip_problems)
+        )
 
     def _enrolled(self, result: Outcome[Any]) -> None:
         self.outcome = result
+        report = result.value
         name = self.sequence.currentText()
-        self.notice = f"“{name}”: {report_text(result.value)}."
+        self.notice = f"“{name}”: {report_text(report)}."
+        self.result_label.setProperty("role", "success" if report.enrolled else "warning")
+        self.result_label.style().unpolish(self.result_label)
+        self.result_label.style().polish(self.result_label)
         show_text(self.result_label, self.notice)
         self.changes_made.emit(result.changes)
-        if self.wake is not None and result.value.enrolled:
+        if self.wake is not None and report.enrolled:
             self.wake()  # a day-0 step is due now
         self.enroll_button.hide()
         self.sequence.setEnabled(False)
@@ -178,10 +277,20 @@ class EnrollDialog(QDialog):
         self._fit()
 
     def _failed(self, error: object) -> None:
+        self.plan = None
         self.enroll_button.setEnabled(True)
         self.enroll_button.setText("Enrol")
         if isinstance(error, ValidationError):
-            message = "; ".join(error.errors.values())
+            errors = dict(error.errors)
+            listed = [
+                line
+                for key in ("templates", "recipients")
+                for line in errors.pop(key, "").split("\n")
+            ]
+            listed = [line for line in listed if line]
+            if listed:  # something changed since the check: what holds now
+                self._show_problems("Since the check, these came up:", listed)
+            message = "; ".join(errors.values()) or "see the problems above"
         elif isinstance(error, NotFoundError):
             message = str(error)
         else:

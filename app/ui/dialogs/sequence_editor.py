@@ -2,11 +2,15 @@
 
 The days count from the day a candidate is enrolled (day 0, day 3, day 10…), so they must
 never go back; the dialog says so under the steps as the recruiter edits them, and the
-service checks the same rules (and the templates themselves) again when saving.
+service checks the same rules again when saving — and the templates against the sequence's
+job: a save is refused with every step that could not be sent listed (its template marked),
+and the Job selector marked when the steps use fields of a job and none is chosen.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +46,7 @@ from app.ui.theme import set_invalid
 
 DAY_COLUMN, TEMPLATE_COLUMN = 1, 2
 DEFAULT_GAP_DAYS = 3  # a new step's day, after the last one
+_STEP_NUMBER = re.compile(r"Step (\d+)\b")
 
 
 @dataclass
@@ -259,10 +264,16 @@ class StepsEditor(QWidget):
             return
         listed = ", ".join(str(day) for day in days[:-1])
         when = f"days {listed} and {days[-1]}" if len(days) > 1 else f"day {days[0]}"
+        emails = f"{len(days)} email{'s' if len(days) != 1 else ''}"
         self.schedule.setText(
-            f"{len(days)} email(s), sent on {when} after a candidate is enrolled. "
+            f"{emails}, sent on {when} after a candidate is enrolled. "
             "A reply, an unsubscribe or a stage change stops the sequence for that candidate."
         )
+
+    def mark_templates(self, rows: set[int]) -> None:
+        """Flag the template of each step in ``rows`` (0-based) as not sendable."""
+        for row in range(self.table.rowCount()):
+            set_invalid(self.template_box(row), row in rows)
 
     def _update_buttons(self) -> None:
         row, count = self.selected_row(), self.table.rowCount()
@@ -320,9 +331,14 @@ class SequenceEditorDialog(FormDialog):
             for step in existing.steps:
                 self.editor.add_step(step.template_id, step.delay_days, step.template_name)
             if existing.enrolled:
+                going = (
+                    "1 candidate is"
+                    if existing.enrolled == 1
+                    else f"{existing.enrolled:,} candidates are"
+                )
                 note = QLabel(
-                    f"{existing.enrolled:,} candidate(s) are going through this sequence: they "
-                    "carry on from the step they reached, at its new day."
+                    f"{going} going through this sequence: they carry on from the step they "
+                    "reached, at its new day."
                 )
                 note.setProperty("role", "muted")
                 note.setWordWrap(True)
@@ -330,6 +346,18 @@ class SequenceEditorDialog(FormDialog):
         else:
             self.editor.add_step()
         self.watch(self.name.textChanged)
+
+    def show_errors(self, errors: Mapping[str, str], focus_first: bool = False) -> None:
+        """As the form does, with the templates' problems as a list under a heading and the
+        template of each step named in it marked."""
+        shown = dict(errors)
+        lines = [line for line in shown.pop("templates", "").splitlines() if line]
+        if lines:
+            listed = "\n".join(f"• {line}" for line in lines)
+            shown["templates"] = f"These steps cannot be sent as they are:\n{listed}"
+        super().show_errors(shown, focus_first)
+        named = {int(found.group(1)) - 1 for line in lines if (found := _STEP_NUMBER.match(line))}
+        self.editor.mark_templates(named)
 
     def collect(self) -> SequenceDraft:
         return SequenceDraft(
