@@ -246,7 +246,7 @@ def test_retry_failed_and_cancel_queued(qtbot, monkeypatch, demo_ctx, demo_datab
     queued = [m.id for m in outbox.list_messages(demo_ctx, ["queued"])][:3]
     _select(section, queued)
     _click(qtbot, panel.cancel_button)
-    assert asked == ["Cancel 3 message(s)? They will not be sent."]
+    assert asked == ["Cancel 3 messages? They will not be sent."]
     rows = sqlite_rows(
         demo_database.path,
         f"SELECT state, last_error FROM outbox_messages WHERE id IN {tuple(queued)}",
@@ -416,7 +416,7 @@ def test_pause_resume_and_stop_a_campaign(
     asked: list[str] = []
     _answer_yes(monkeypatch, asked)
     _click(qtbot, panel.stop_button)
-    assert "4 queued email(s) will be cancelled" in asked[0]
+    assert asked[0] == "Stop “Spring” for good? Its 4 queued emails will be cancelled."
     assert status() == "stopped"
     assert _states(demo_database) == {"sent": 2, "cancelled": 4}
     assert not panel.pause_button.isEnabled() and not panel.stop_button.isEnabled()
@@ -497,3 +497,60 @@ def test_a_problem_reported_before_the_section_opened_shows_when_it_opens(
     section = _section(qtbot, demo_ctx, runtime)
     assert not section.outbox.problem.isHidden()
     assert text in section.outbox.problem_text.text()
+
+
+def test_pause_and_stop_follow_the_selection_and_a_finished_send_offers_neither(
+    qtbot, demo_ctx, demo_database
+) -> None:
+    finished = _campaign(demo_ctx, demo_database, 3, name="Done")
+    _settle(demo_ctx, sent=3)
+    running = _campaign(demo_ctx, demo_database, 2, name="Running")
+    section = _section(qtbot, demo_ctx)
+    section.tabs.setCurrentIndex(CAMPAIGNS_TAB)
+    panel = section.campaigns
+    buttons = (panel.pause_button, panel.resume_button, panel.stop_button, panel.messages_button)
+    assert panel.current() is None
+    assert [button.isEnabled() for button in buttons] == [False] * 4  # nothing selected
+    table = panel.table
+    rect = table.visualRect(panel.model.index(_campaign_row(section, finished), 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.current_id() == finished
+    assert panel.model.index(_campaign_row(section, finished), 10).data() == "Finished"
+    assert [button.isEnabled() for button in buttons] == [False, False, False, True]
+    rect = table.visualRect(panel.model.index(_campaign_row(section, running), 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert [button.isEnabled() for button in buttons] == [True, False, True, True]
+    qtbot.mouseClick(
+        table.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        rect.center(),
+    )  # Ctrl+click the selected row: nothing selected again
+    assert panel.current() is None
+    assert [button.isEnabled() for button in buttons] == [False] * 4
+
+
+def test_every_campaigns_heading_shows_whole_in_both_themes(qtbot, qapp, demo_ctx) -> None:
+    from app.ui.theme import apply_theme
+
+    try:
+        for mode in ("light", "dark"):
+            apply_theme(qapp, mode)
+            section = _section(qtbot, demo_ctx)
+            section.resize(1024, 700)
+            tables = {
+                "Outbox": section.outbox.table,
+                "Campaigns": section.campaigns.table,
+                "Sequences": section.sequences.table,
+                "Enrolments": section.sequences.detail.enrollments,
+                "Templates": section.templates.table,
+            }
+            for tab, table in tables.items():
+                header = table.horizontalHeader()
+                for column in range(header.count() - 1):  # the last one stretches
+                    heading = table.model().headerData(column, Qt.Orientation.Horizontal)
+                    assert header.sectionSize(column) >= header.sectionSizeHint(column), (
+                        f"{mode}: {tab} “{heading}” is cut off"
+                    )
+    finally:
+        apply_theme(qapp, "light")

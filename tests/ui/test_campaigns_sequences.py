@@ -198,3 +198,33 @@ def test_edit_steps_from_the_sequences_tab(qtbot, demo_ctx, demo_database) -> No
     assert rows == [(0,), (3,)]
     assert section.sequences.detail.steps.rowCount() == 2
     assert section.sequences.current_id() == campaign_id
+
+
+def test_stop_for_a_candidate_needs_a_running_one_selected(
+    qtbot, monkeypatch, demo_ctx, demo_database
+) -> None:
+    campaign_id, _ = _sequence(demo_ctx, demo_database, people=2)
+    section = _section(qtbot, demo_ctx)
+    notices: list[str] = []
+    section.sequences.notice.connect(notices.append)
+    section.tabs.setCurrentIndex(SEQUENCES_TAB)
+    panel = section.sequences
+    detail = panel.detail
+    assert panel.current() is None
+    assert not panel.edit_button.isEnabled() and not detail.stop_button.isEnabled()
+    rect = panel.table.visualRect(panel.model.index(0, 0))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.current_id() == campaign_id and panel.edit_button.isEnabled()
+    assert detail.model.rowCount() == 2 and not detail.stop_button.isEnabled()
+    people = detail.enrollments
+    row = people.visualRect(detail.model.index(0, 0)).center()
+    qtbot.mouseClick(people.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    assert detail.stop_button.isEnabled()
+    qtbot.mouseClick(
+        people.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, row
+    )
+    assert detail.selected_rows() == [] and not detail.stop_button.isEnabled()
+    qtbot.mouseClick(people.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(detail.stop_button, Qt.MouseButton.LeftButton)
+    assert notices[-1] == "Sequence stopped for 1 candidate."

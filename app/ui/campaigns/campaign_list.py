@@ -143,6 +143,19 @@ def progress_text(row: CampaignRow) -> str:
     return text
 
 
+def stop_question(row: CampaignRow) -> str:
+    """ "Stop “Spring” for good? Its 4 queued emails will be cancelled." (and for a sequence,
+    that nobody in it gets another step)."""
+    queued = row.counts.get("queued", 0)
+    if queued:
+        what = f"Its {queued:,} queued email{'s' if queued != 1 else ''} will be cancelled"
+    else:
+        what = "No email of it is waiting to go out"
+    if kind_of(row) == "sequence":
+        what += ", and nobody in it will get another step"
+    return f"Stop “{row.name}” for good? {what}."
+
+
 class ProgressDelegate(QStyledItemDelegate):
     """Draws the Progress column as a slim bar (sent of total) followed by its figures."""
 
@@ -288,12 +301,15 @@ class CampaignsPanel(RowListPanel):
         return True
 
     def _chosen(self) -> None:
+        """The buttons follow the selected campaign as the list shows it: nothing to pause
+        or stop without one, nor once a send has nothing left to go out ("Finished")."""
         row = self.current()
         status = status_value(row)
+        shown = status_of(row) if row is not None else ""
         sequence = row is not None and kind_of(row) == "sequence"
-        self.pause_button.setEnabled(status == "active")
-        self.resume_button.setEnabled(status == "paused")
-        self.stop_button.setEnabled(status in ("active", "paused", "finished"))
+        self.pause_button.setEnabled(shown == "active")
+        self.resume_button.setEnabled(shown == "paused")
+        self.stop_button.setEnabled(shown in ("active", "paused"))
         self.messages_button.setEnabled(row is not None)
         self.edit_button.setVisible(sequence)
         self.edit_button.setEnabled(sequence and status != "stopped")
@@ -353,12 +369,7 @@ class CampaignsPanel(RowListPanel):
         row = self.current()
         if row is None:
             return
-        answer = QMessageBox.question(
-            self,
-            "Stop campaign",
-            f"Stop “{row.name}” for good? Its {row.counts.get('queued', 0):,} queued email(s) "
-            "will be cancelled and no further sequence steps will go out.",
-        )
+        answer = QMessageBox.question(self, "Stop campaign", stop_question(row))
         if answer == QMessageBox.StandardButton.Yes:
             self._act(campaigns.stop_campaign, "stopped")
 

@@ -31,7 +31,8 @@ def list_table(
     multi: bool = False,
 ) -> QTableView:
     """A read-only list: whole rows selected (one, or several with ``multi``), alternating
-    colours, no grid or row numbers, the last column stretched, the others ``widths`` wide."""
+    colours, no grid or row numbers, the last column stretched, the others ``widths`` wide —
+    or as wide as their heading needs in the theme's font, so no heading is cut off."""
     table = QTableView()
     table.setObjectName(object_name)
     table.setModel(model)
@@ -44,9 +45,11 @@ def list_table(
     table.setAlternatingRowColors(True)
     table.setShowGrid(False)
     table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.ensurePolished()  # the heading's font and padding come from the style sheet
     for index, width in enumerate(widths):
-        table.setColumnWidth(index, width)
+        table.setColumnWidth(index, max(width, header.sectionSizeHint(index)))
     return table
 
 
@@ -67,6 +70,11 @@ def local_time(value: dt.datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def counted(count: int, word: str) -> str:
+    """ "1 message", "3 messages", "1,200 messages"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def status_value(row: Any) -> str:

@@ -29,7 +29,13 @@ from app.services import outbox
 from app.services.context import Outcome, ServiceContext
 from app.services.outbox import OutboxRow
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
-from app.ui.campaigns.list_panel import ThrottledPanel, list_table, local_time, muted_label
+from app.ui.campaigns.list_panel import (
+    ThrottledPanel,
+    counted,
+    list_table,
+    local_time,
+    muted_label,
+)
 from app.ui.campaigns.throttle import ReloadThrottle
 from app.ui.table_model import ColumnTableModel
 
@@ -369,7 +375,7 @@ class OutboxPanel(ThrottledPanel):
         self.throttle.now()
         if done is not None:
             self._done(done.changes)
-            self._say(f"{len(ids)} message(s) queued again.")
+            self._say(f"{counted(len(ids), 'message')} queued again.")
             self.wake()
 
     def cancel_selected(self) -> None:
@@ -379,7 +385,7 @@ class OutboxPanel(ThrottledPanel):
         answer = QMessageBox.question(
             self,
             "Cancel messages",
-            f"Cancel {len(ids)} message(s)? They will not be sent.",
+            f"Cancel {counted(len(ids), 'message')}? They will not be sent.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -387,7 +393,7 @@ class OutboxPanel(ThrottledPanel):
         self.throttle.now()
         if done is not None:
             self._done(done.changes)
-            self._say(f"{len(ids)} message(s) cancelled.")
+            self._say(f"{counted(len(ids), 'message')} cancelled.")
 
     def resolve_selected(self, *, was_sent: bool) -> None:
         """The recruiter's decision about messages left "unknown" by a crash."""
@@ -398,7 +404,7 @@ class OutboxPanel(ThrottledPanel):
             answer = QMessageBox.question(
                 self,
                 "Send again",
-                f"Send {len(ids)} message(s) again? If an email did arrive after all, "
+                f"Send {counted(len(ids), 'message')} again? If an email did arrive after all, "
                 "the candidate will receive it twice.",
             )
             if answer != QMessageBox.StandardButton.Yes:
@@ -419,9 +425,9 @@ class OutboxPanel(ThrottledPanel):
         if resolved:
             self._done(changes)
             self._say(
-                f"{resolved} message(s) marked sent."
+                f"{counted(resolved, 'message')} marked sent."
                 if was_sent
-                else f"{resolved} message(s) queued to be sent again."
+                else f"{counted(resolved, 'message')} queued to be sent again."
             )
             if not was_sent:
                 self.wake()

@@ -237,4 +237,6 @@ class SequenceDetail(QWidget):
             stopped += int(bool(done.value))
         self.reload()
         self.changes_made.emit(changes)
-        self.notice.emit(f"Sequence stopped for {stopped} candidate(s).")
+        self.notice.emit(
+            f"Sequence stopped for {stopped:,} candidate{'s' if stopped != 1 else ''}."
+        )

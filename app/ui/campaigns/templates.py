@@ -15,7 +15,14 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 from app.services.context import ServiceContext
 from app.services.email_templates import TemplateRow, archive_template, list_templates
 from app.services.unit_of_work import NotFoundError, ValidationError
-from app.ui.campaigns.list_panel import RowListPanel, RowsModel, list_table, local_time, muted_label
+from app.ui.campaigns.list_panel import (
+    RowListPanel,
+    RowsModel,
+    counted,
+    list_table,
+    local_time,
+    muted_label,
+)
 from app.ui.campaigns.throttle import ReloadThrottle
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -91,7 +98,7 @@ class TemplatesPanel(RowListPanel):
             self.select_template(chosen)
         active = sum(1 for row in self.model.rows if not row.archived)
         self.message.setText(
-            f"{active} template(s)" if self.model.rows else "No templates yet: New template…"
+            counted(active, "template") if self.model.rows else "No templates yet: New template…"
         )
 
     def select_template(self, template_id: int) -> bool:
