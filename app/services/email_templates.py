@@ -360,13 +360,23 @@ def recruiter_name(session: Session, actor: Actor) -> str:
     return actor.name
 
 
-def missing_messages(fields: list[str]) -> list[str]:
-    """A line per missing field, saying what to do about it."""
-    return [
-        f'No value for "{field}" for this recipient: fill it in on their record, or give a'
-        f' fallback such as {{{{ {field} | default("…") }}}}'
-        for field in fields
-    ]
+def missing_messages(fields: list[str], job_id: int | None = None) -> list[str]:
+    """A line per missing field, saying where its value comes from and what to do."""
+    lines = []
+    for field in fields:
+        name = field_label(field)
+        fallback = f'give a fallback such as {{{{ {field} | default("…") }}}}'
+        if field in JOB_FIELDS and job_id is None:
+            lines.append(f"No job is chosen for {name}: choose one, or {fallback}")
+        elif field in JOB_FIELDS:
+            lines.append(f"The job has no value for {name}: fill it in on the job, or {fallback}")
+        elif field.startswith("candidate."):
+            lines.append(
+                f"No value for {name} for this recipient: fill it in on their record, or {fallback}"
+            )
+        else:
+            lines.append(f"No value for {name}: fill it in in Settings, or {fallback}")
+    return lines
 
 
 def preview(
@@ -388,7 +398,7 @@ def preview(
         except TemplateError as error:
             return Preview(None, error.problems)
         except MissingFieldsError as error:
-            return Preview(None, missing_messages(error.fields))
+            return Preview(None, missing_messages(error.fields, job_id))
     return Preview(rendered, [])
 
 

@@ -83,6 +83,11 @@ class Background(QObject):
         self._tasks[self._token] = task  # keep the Python side alive until it reports
         self.pool.start(task)
 
+    def cancel(self) -> None:
+        """Drop the result of any request made so far (it is no longer wanted)."""
+        self._token += 1
+        self._delivered = self._token
+
     def _deliver(self, token: int, succeeded: bool, value: object) -> None:
         self._tasks.pop(token, None)
         if token != self._token:

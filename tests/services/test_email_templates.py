@@ -379,12 +379,24 @@ def test_preview_lists_missing_values_for_the_chosen_recipient(
     source = TemplateSource("{{ job.title }}", "At {{ client.name }}; {{ agency.name }}")
     result = preview(demo_ctx, source, pick.candidate_id)  # no job, no agency name
     assert result.rendered is None
-    assert [problem.split(":")[0] for problem in result.problems] == [
-        'No value for "job.title" for this recipient',
-        'No value for "client.name" for this recipient',
-        'No value for "agency.name" for this recipient',
+    assert [problem.split("”")[0] + "”" for problem in result.problems] == [
+        "No job is chosen for “Job: title”",
+        "No job is chosen for “Client: name”",
+        "No value for “Agency: name”",
     ]
-    assert 'default("…")' in result.problems[0]
+    assert result.problems[0].endswith('give a fallback such as {{ job.title | default("…") }}')
+    assert "in Settings" in result.problems[2]
+    pick_source = TemplateSource("Hi", "{{ candidate.current_title }} {{ job.location }}")
+    with demo_ctx.sessions() as session, session.begin():
+        from app.store.models import Candidate, Job
+
+        session.get(Candidate, pick.candidate_id).current_title = None
+        session.get(Job, pick.job_id).location = None
+    lacking = preview(demo_ctx, pick_source, pick.candidate_id, pick.job_id).problems
+    assert [problem.split("”")[0] + "”" for problem in lacking] == [
+        "No value for “Candidate: current title”",
+        "The job has no value for “Job: location”",
+    ]
 
 
 def test_preview_of_a_deleted_candidate_raises(demo_ctx: ServiceContext) -> None:

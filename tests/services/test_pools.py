@@ -89,3 +89,56 @@ def test_pool_text_is_cleaned_and_capped(ctx: ServiceContext, database: Database
     with database.sessions() as session:
         pool = session.get(TalentPool, pool_id)
         assert (pool.name, pool.description) == ("Data people", "Good folks")
+
+
+# ---- smart pools: the query is checked, and counted as it is typed ---------------------------
+
+
+def _people(ctx: ServiceContext, *titles: str) -> list[int]:
+    from app.services.candidates import CandidateInput, create_candidate
+
+    return [
+        create_candidate(
+            ctx, CandidateInput(first_name=f"P{number}", last_name="Smith", current_title=title)
+        ).value
+        for number, title in enumerate(titles)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ('"data engineer', "Searched for the words only: a quotation mark is not closed."),
+        ("(python", "Searched for the words only: a parenthesis is not closed."),
+        ("skill:", "Searched for the words only: skill: needs a word or a phrase after it."),
+        ("()", "Nothing to search for: empty parentheses."),
+    ],
+)
+def test_a_malformed_smart_query_is_refused_as_the_search_box_says_it(
+    ctx: ServiceContext, database: Database, query: str, problem: str
+) -> None:
+    from app.services.pools import create_smart_pool, query_problem
+    from app.services.search import search_candidates
+
+    assert search_candidates(ctx, query).warning == problem  # what the Candidates box shows
+    assert query_problem(ctx, query) == problem
+    watch = AuditWatch(database)
+    with pytest.raises(ValidationError) as raised:
+        create_smart_pool(ctx, "Broken", query)
+    assert raised.value.errors == {"query": problem}
+    assert count_rows(database, "talent_pools") == 0 and watch.new() == []
+
+
+def test_the_smart_pool_preview_counts_every_match(ctx: ServiceContext, database: Database):
+    from app.services.pools import SmartPreview, create_smart_pool, member_ids, preview_smart_pool
+
+    _people(ctx, "Data engineer", "Data analyst", "Chef")
+    assert preview_smart_pool(ctx, "data") == SmartPreview(2)
+    assert preview_smart_pool(ctx, "-data") == SmartPreview(1)
+    assert preview_smart_pool(ctx, "zymurgy") == SmartPreview(0)
+    assert preview_smart_pool(ctx, "   ") == SmartPreview(None)
+    assert preview_smart_pool(ctx, '"data') == SmartPreview(
+        None, "Searched for the words only: a quotation mark is not closed."
+    )
+    pool = create_smart_pool(ctx, "Data people", "data").value
+    assert len(member_ids(ctx, pool)) == 2  # the preview counts as the pool will

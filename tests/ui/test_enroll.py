@@ -228,6 +228,7 @@ def test_going_ahead_enrols_only_those_who_pass_and_says_so(
         "“Titles”: Enrolled 3 candidates · skipped: 2 left out for the problems listed."
     )
     assert dialog.result_label.property("role") == "success"
+    assert dialog.problems_heading.text() == "Left out (2 candidates), for these problems:"
     assert _enrolled_in(demo_ctx, titled_sequence) == sorted([ids[0], ids[2], ids[4]])
 
 

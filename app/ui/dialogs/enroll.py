@@ -269,6 +269,11 @@ class EnrollDialog(QDialog):
         self.changes_made.emit(result.changes)
         if self.wake is not None and report.enrolled:
             self.wake()  # a day-0 step is due now
+        if self.problems.isVisible():  # the list now says who was left out, and why
+            left_out = getattr(report, "with_problems", 0)
+            self.problems_heading.setText(
+                f"Left out ({_plural(left_out, 'candidate')}), for these problems:"
+            )
         self.enroll_button.hide()
         self.sequence.setEnabled(False)
         self.job.setEnabled(False)
