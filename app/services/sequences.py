@@ -6,6 +6,11 @@ the stop rules are applied — a reply logged since enrolment, an unsubscribe or
 or the watched application's stage changed — and the outbox row and the enrolment's advance
 are written in one transaction, guarded by the step number, so a crash or a second caller
 never queues a step twice.
+
+What makes a sequence sendable is checked before anyone meets it: its steps when it is saved
+(`app.services.sequence_checks`), and every step for each candidate when they are enrolled
+(`app.services.enrollment`, re-exported here). The check at the step stays, for what changed
+since.
 """
 
 from __future__ import annotations

@@ -733,3 +733,19 @@ class TestCheckedWhenEnrolling:
         )
         unwatched = plan_enrollment(mail, campaign_id, [ana, ben])
         assert unwatched.blocked
+
+
+def test_a_step_whose_subject_merges_to_nothing_stops_instead_of_going_out(
+    mail: ServiceContext, database: Database
+) -> None:
+    intro = template(mail, "Intro")
+    campaign = create_sequence(mail, "Titles", [StepInput(intro, 0)]).value
+    [enrolled] = enroll(mail, campaign, [person(mail, "Ana")], now=T0).value.enrolled
+    with database.sessions() as session, session.begin():  # changed after enrolment
+        session.get_one(
+            EmailTemplate, intro
+        ).subject = '{{ candidate.current_title | default("") }}'
+    assert queue_due_steps(mail, T0) == 0
+    stopped = enrolment(database, enrolled)
+    assert (stopped.status, stopped.stop_reason) == ("stopped", "template problem: empty subject")
+    assert count_rows(database, "outbox_messages") == 0
