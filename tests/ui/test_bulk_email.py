@@ -189,3 +189,34 @@ def test_email_from_a_talent_pool_uses_the_pool_as_the_audience(window: MainWind
     assert seen[0].candidate_ids == chosen
     with window.services.read() as session:
         assert session.scalars(select(Campaign)).first() is None  # cancelled: nothing queued
+
+
+def test_a_bulk_email_without_a_subject_cannot_be_sent_to_the_selection(
+    window: MainWindow, qtbot
+) -> None:
+    from PySide6.QtCore import Qt
+
+    _mail_ready(window)
+    section = _candidates(window)
+    chosen = _select_rows(section, range(6))
+    seen: list[ComposeDialog] = []
+
+    def try_to_send(compose: ComposeDialog) -> None:
+        seen.append(compose)
+        try:
+            qtbot.keyClicks(compose.body_text, "Some news about roles.")
+            qtbot.waitUntil(lambda: compose.plan is not None, timeout=10_000)
+            assert len(compose.plan.recipients) > 0
+            assert compose.subject_error.isVisible() and not compose.send_button.isEnabled()
+            qtbot.mouseClick(compose.send_button, Qt.MouseButton.LeftButton)
+            qtbot.keyClick(compose.campaign_name, Qt.Key.Key_Return)  # Enter asks to send
+            assert compose.outcome is None and not compose.sender.pending
+        finally:
+            compose.reject()
+
+    _when_modal(ComposeDialog, try_to_send)
+    section.bulk.email_action.trigger()
+    assert seen and seen[0].candidate_ids == chosen
+    with window.services.read() as session:
+        assert session.scalars(select(Campaign)).first() is None
+        assert session.scalars(select(OutboxMessage)).first() is None
