@@ -29,7 +29,14 @@ from app.services.intake import (
     create_for_document,
     target_from_json,
 )
-from app.services.record_snapshot import Snapshot, capture, differences, restore, touched
+from app.services.record_snapshot import (
+    Snapshot,
+    capture,
+    differences,
+    restore,
+    rows,
+    touched,
+)
 from app.services.unit_of_work import NotFoundError, Transaction
 from app.store.models import Activity, AuditEntry, Document
 
@@ -114,7 +121,7 @@ def _in_effect(session: Session, entry: AuditEntry) -> bool:
 
 
 def _names(snapshot: Snapshot) -> str:
-    people = [f"{r['first_name']} {r['last_name']}".strip() for r in snapshot["rows"]["candidates"]]
+    people = [f"{r['first_name']} {r['last_name']}".strip() for r in rows(snapshot, "candidates")]
     return " and ".join(people) or "The candidate"
 
 
@@ -149,11 +156,11 @@ def _record(
         action,
         "candidate",
         entry.entity_id,
-        before={"candidates": [r["id"] for r in current["rows"]["candidates"]]},
+        before={"candidates": [r["id"] for r in rows(current, "candidates")]},
         after={
             "audit_id": entry.id,
             "action": entry.action,
-            "candidates": [r["id"] for r in target["rows"]["candidates"]],
+            "candidates": [r["id"] for r in rows(target, "candidates")],
         },
     )
     for kind, ids in touched(current, target).items():
@@ -164,7 +171,7 @@ def _result(entry: AuditEntry, target: Snapshot, message: str) -> UndoResult:
     return UndoResult(
         audit_id=entry.id,
         action=entry.action,
-        candidate_ids=tuple(r["id"] for r in target["rows"]["candidates"]),
+        candidate_ids=tuple(r["id"] for r in rows(target, "candidates")),
         document_id=(entry.after or {}).get("document_id"),
         message=message,
     )
@@ -267,7 +274,7 @@ def split_attached_resume(ctx: ServiceContext, document_id: int) -> Outcome[Impo
         parsed = ParsedResume.from_json(
             document.parsed_fields or {}, document.text or "", document.media_type
         )
-        former = frozenset(r["id"] for r in before["rows"]["candidates"])
+        former = frozenset(r["id"] for r in rows(before, "candidates"))
         after: dict[str, Any] = entry.after or {}
         notes: list[str] = []
         result = create_for_document(

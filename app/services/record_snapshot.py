@@ -9,16 +9,18 @@ counts and search indexes in step.
 
 Rows the operations only re-link (timeline entries, documents, outbox messages) are kept as
 their ids and links, not their text; the few rows an operation creates are kept whole in the
-after snapshot (``created``), so that redo can write them again.
+after snapshot (``created``), so that redo can write them again. Each table's rows are kept
+as one JSON text of arrays (``tables``, with ``columns`` naming them); `rows` reads them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 Row = dict[str, Any]
@@ -64,39 +66,62 @@ PARTS = (
 _BY_TABLE = {part.table: part for part in PARTS}
 
 
-def _columns(session: Session, part: _Part) -> tuple[str, ...]:
-    if part.columns is not None:
-        return part.columns
+def _table_columns(table: str) -> tuple[str, ...]:
     from app.store import engagement  # noqa: F401  (its tables join the metadata)
     from app.store.models import Base
 
-    return tuple(column.name for column in Base.metadata.tables[part.table].columns)
+    return tuple(column.name for column in Base.metadata.tables[table].columns)
 
 
-def _select(
-    session: Session, part: _Part, candidate_ids: list[int], extra: dict[str, list[int]]
-) -> list[Row]:
-    """The part's rows for these candidates, sorted by key, as raw SQLite values."""
-    columns = _columns(session, part)
-    listed = ", ".join(columns)
-    params: dict[str, Any] = {"ids": candidate_ids}
+def _columns(part: _Part) -> tuple[str, ...]:
+    return part.columns if part.columns is not None else _table_columns(part.table)
+
+
+def _fetch_json(session: Session, sql: str, params: list[Any]) -> str:
+    """The rows of ``sql`` as one JSON text of arrays, straight from the driver's cursor.
+
+    Imports run beside the window's thread: one string per table (rather than a dict per
+    row, copied again for the audit entry) keeps the garbage collector, which stops every
+    thread, out of the way. Python's JSON keeps every float exactly."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        return json.dumps(cursor.execute(sql, params).fetchall(), separators=(",", ":"))
+    finally:
+        cursor.close()
+
+
+def _marks(values: list[int]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _select(session: Session, part: _Part, ids: list[int], documents: list[int]) -> str:
+    """The part's rows for these candidates, in key order, as JSON text (`_fetch_json`)."""
+    listed = ", ".join(_columns(part))
+    people = _marks(ids)
+    params: list[Any] = list(ids)
     if part.owner == "self":
-        where = "id IN :ids"
+        where = f"id IN ({people})"
     elif part.owner == "candidate":
-        where = "candidate_id IN :ids"
+        where = f"candidate_id IN ({people})"
     elif part.owner == "application":
-        where, params = "application_id IN :ids", {"ids": extra["applications"] or [-1]}
+        where = f"application_id IN (SELECT id FROM applications WHERE candidate_id IN ({people}))"
     elif part.owner == "suspect":
-        where = "candidate_id IN :ids OR other_candidate_id IN :ids"
+        where = f"candidate_id IN ({people}) OR other_candidate_id IN ({people})"
+        params += ids
     else:  # documents: the candidates' own and the ones named (a resume being attached)
-        where = "candidate_id IN :ids OR id IN :documents"
-        params["documents"] = extra["documents"] or [-1]
-    statement = text(f"SELECT {listed} FROM {part.table} WHERE {where}").bindparams(
-        *(bindparam(name, expanding=True) for name in params)
+        named = documents or [-1]
+        where = f"candidate_id IN ({people}) OR id IN ({_marks(named)})"
+        params += named
+    order = ", ".join(part.key)
+    return _fetch_json(
+        session, f"SELECT {listed} FROM {part.table} WHERE {where} ORDER BY {order}", params
     )
-    rows = [dict(zip(columns, row, strict=True)) for row in session.execute(statement, params)]
-    rows.sort(key=lambda row: tuple(row[k] for k in part.key))
-    return rows
+
+
+def rows(snapshot: Snapshot, table: str) -> list[Row]:
+    """A table's rows from a snapshot (or its ``created`` part), as column → value."""
+    columns = snapshot["columns"][table]
+    return [dict(zip(columns, row, strict=True)) for row in json.loads(snapshot["tables"][table])]
 
 
 def capture(
@@ -105,18 +130,14 @@ def capture(
     """The rows of ``candidate_ids`` (and the links of ``document_ids``) as they are now."""
     session.flush()
     ids = sorted(set(candidate_ids))
-    extra: dict[str, list[int]] = {"documents": sorted(set(document_ids)), "applications": []}
-    rows: dict[str, list[Row]] = {}
-    for part in PARTS:
-        rows[part.table] = _select(session, part, ids, extra)
-        if part.table == "applications":
-            extra["applications"] = [row["id"] for row in rows[part.table]]
+    documents = sorted(set(document_ids))
     top_skill = session.execute(text("SELECT max(id) FROM skills")).scalar()
     return {
         "candidates": ids,
-        "documents": extra["documents"],
-        "rows": rows,
+        "documents": documents,
         "top_skill_id": top_skill or 0,
+        "columns": {part.table: list(_columns(part)) for part in PARTS},
+        "tables": {part.table: _select(session, part, ids, documents) for part in PARTS},
     }
 
 
@@ -124,37 +145,31 @@ def capture_after(session: Session, before: Snapshot) -> Snapshot:
     """The same rows once the operation is done, with whole copies of the rows it created
     (timeline entries, skills), which redo needs and the kept links alone cannot give."""
     after = capture(session, before["candidates"], before["documents"])
-    known = {row["id"] for row in before["rows"]["activities"]}
-    new_activities = [row["id"] for row in after["rows"]["activities"] if row["id"] not in known]
-    linked = {row["skill_id"] for row in after["rows"]["candidate_skills"]}
+    known = {row["id"] for row in rows(before, "activities")}
+    new_activities = [row["id"] for row in rows(after, "activities") if row["id"] not in known]
+    linked = {row["skill_id"] for row in rows(after, "candidate_skills")}
     new_skills = sorted(s for s in linked if s > before["top_skill_id"])
+    made = {"activities": new_activities, "skills": new_skills}
     after["created"] = {
-        "activities": _whole_rows(session, "activities", new_activities),
-        "skills": _whole_rows(session, "skills", new_skills),
+        "columns": {table: list(_table_columns(table)) for table in made},
+        "tables": {table: _whole_rows(session, table, ids) for table, ids in made.items()},
     }
     return after
 
 
-def _whole_rows(session: Session, table: str, ids: list[int]) -> list[Row]:
+def _whole_rows(session: Session, table: str, ids: list[int]) -> str:
     if not ids:
-        return []
-    from app.store import engagement  # noqa: F401
-    from app.store.models import Base
-
-    columns = tuple(column.name for column in Base.metadata.tables[table].columns)
-    statement = text(
-        f"SELECT {', '.join(columns)} FROM {table} WHERE id IN :ids ORDER BY id"
-    ).bindparams(bindparam("ids", expanding=True))
-    return [
-        dict(zip(columns, row, strict=True)) for row in session.execute(statement, {"ids": ids})
-    ]
+        return "[]"
+    listed = ", ".join(_table_columns(table))
+    sql = f"SELECT {listed} FROM {table} WHERE id IN ({_marks(ids)}) ORDER BY id"
+    return _fetch_json(session, sql, list(ids))
 
 
 def differences(current: Snapshot, expected: Snapshot) -> list[str]:
     """What differs between two snapshots of the same candidates, in the user's words."""
     labels: list[str] = []
     for part in PARTS:
-        differs = current["rows"][part.table] != expected["rows"][part.table]
+        differs = current["tables"][part.table] != expected["tables"][part.table]
         if differs and part.label not in labels:
             labels.append(part.label)
     return labels
@@ -215,10 +230,13 @@ def restore(session: Session, target: Snapshot, current: Snapshot, created: Snap
     last, when nothing of theirs is left. ``created`` holds whole rows for those the target
     has but `current` cannot have kept (see `capture_after`).
     """
-    whole = {table: {row["id"]: row for row in rows} for table, rows in created.items()}
+    whole = {
+        table: {row["id"]: row for row in rows(created, table)}
+        for table in (created.get("tables") or {})
+    }
     people = _BY_TABLE["candidates"]
-    wanted = {_key(people, row): row for row in target["rows"]["candidates"]}
-    present = {_key(people, row): row for row in current["rows"]["candidates"]}
+    wanted = {_key(people, row): row for row in rows(target, "candidates")}
+    present = {_key(people, row): row for row in rows(current, "candidates")}
     for key, row in wanted.items():
         if key in present:
             _update(session, people, row, present[key])
@@ -230,13 +248,13 @@ def restore(session: Session, target: Snapshot, current: Snapshot, created: Snap
             _insert(session, "skills", row)
     children = [part for part in PARTS if part.owner != "self"]
     for part in reversed(children):
-        keep = {_key(part, row) for row in target["rows"][part.table]}
-        for row in current["rows"][part.table]:
+        keep = {_key(part, row) for row in rows(target, part.table)}
+        for row in rows(current, part.table):
             if _key(part, row) not in keep:
                 _leave(session, part, row)
     for part in children:
-        now = {_key(part, row): row for row in current["rows"][part.table]}
-        for row in target["rows"][part.table]:
+        now = {_key(part, row): row for row in rows(current, part.table)}
+        for row in rows(target, part.table):
             old = now.get(_key(part, row))
             if old is not None or part.on_leave == "unlink":
                 _update(session, part, row, old)
@@ -253,8 +271,8 @@ def restore(session: Session, target: Snapshot, current: Snapshot, created: Snap
 
 def _drop_unused_skills(session: Session, current: Snapshot, target: Snapshot) -> None:
     """Skills an undone import created, now linked to nobody, go with it."""
-    linked_now = {row["skill_id"] for row in current["rows"]["candidate_skills"]}
-    linked_then = {row["skill_id"] for row in target["rows"]["candidate_skills"]}
+    linked_now = {row["skill_id"] for row in rows(current, "candidate_skills")}
+    linked_then = {row["skill_id"] for row in rows(target, "candidate_skills")}
     for skill_id in sorted(linked_now - linked_then):
         if skill_id <= target.get("top_skill_id", skill_id):
             continue
@@ -271,8 +289,7 @@ def touched(current: Snapshot, target: Snapshot) -> dict[str, set[int]]:
     """Ids by change kind (`Changes`) of what a restore between the two snapshots affects."""
     kinds: dict[str, set[int]] = {"candidates": set(current["candidates"])}
     for snapshot in (current, target):
-        rows = snapshot["rows"]
-        for row in rows["applications"]:
+        for row in rows(snapshot, "applications"):
             kinds.setdefault("applications", set()).add(row["id"])
             kinds.setdefault("jobs", set()).add(row["job_id"])
             kinds.setdefault("stages", set()).add(row["stage_id"])
@@ -283,6 +300,6 @@ def touched(current: Snapshot, target: Snapshot) -> dict[str, set[int]]:
             ("outbox_messages", "outbox", "id"),
             ("sequence_enrollments", "enrollments", "id"),
         ):
-            for row in rows[table]:
+            for row in rows(snapshot, table):
                 kinds.setdefault(kind, set()).add(row[column])
     return kinds

@@ -27,6 +27,7 @@ from app.services.intake import (
 )
 from app.services.jobs import JobInput, create_job
 from app.services.pools import create_pool
+from app.services.record_snapshot import rows
 from app.services.unit_of_work import NotFoundError, ValidationError
 from app.store.database import Database
 from app.store.models import (
@@ -292,12 +293,11 @@ class TestExistingCandidate:
         assert attach.after["matched_by"] == "same email address jane.doe@example.com"
         assert attach.after["document_id"] == value.document_id
         # What undo needs: the candidate's rows before (no document) and after (linked).
-        before_rows = attach.before["restore"]["rows"]
-        after_rows = attach.after["restore"]["rows"]
-        assert before_rows["candidates"][0]["location"] == "Dallas, TX"
-        assert before_rows["candidates"][0]["current_employer"] is None
-        assert before_rows["documents"] == [{"id": value.document_id, "candidate_id": None}]
-        assert after_rows["documents"] == [{"id": value.document_id, "candidate_id": existing}]
+        before, after = attach.before["restore"], attach.after["restore"]
+        [person] = rows(before, "candidates")
+        assert (person["location"], person["current_employer"]) == ("Dallas, TX", None)
+        assert rows(before, "documents") == [{"id": value.document_id, "candidate_id": None}]
+        assert rows(after, "documents") == [{"id": value.document_id, "candidate_id": existing}]
 
     def test_same_phone_in_another_format_attaches(
         self, ctx: ServiceContext, database: Database, docs: Path, resume_file: Path
