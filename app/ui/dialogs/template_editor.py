@@ -31,6 +31,7 @@ from app.mail.render import TemplateSource
 from app.services.context import Outcome, ServiceContext
 from app.ui.dialogs.form import FormDialog
 from app.ui.mail_widgets import Background, EmailPreviewTabs, FieldInserter, email_source
+from app.wording import plural
 
 PREVIEW_DELAY_MS = 300
 SEARCH_DELAY_MS = 250
@@ -264,7 +265,7 @@ class TemplateEditorDialog(FormDialog):
         self.problems.addItems(problems)
         self.problems.setVisible(bool(problems))
         if problems:
-            self.problems_title.setText(f"{len(problems)} problem(s):")
+            self.problems_title.setText(f"{plural(len(problems), 'problem')}:")
             self.problems_title.setProperty("role", "error")
         else:
             self.problems_title.setText("No problems found.")
