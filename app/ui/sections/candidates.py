@@ -8,7 +8,6 @@ change keeps the selection and the scroll position.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +46,7 @@ from app.services.context import ServiceContext
 from app.services.pools import list_pools
 from app.services.unit_of_work import Changes
 from app.ui.flow_layout import FlowLayout
+from app.ui.highlight import HIGHLIGHT_ROLE, HighlightDelegate, Spans, split_marks
 from app.ui.icons import IconProvider
 from app.ui.sections.bulk_actions import (
     CANDIDATE_IDS_MIME,
@@ -59,6 +59,8 @@ from app.ui.widgets import SectionHeader, section_layout
 
 COLUMNS = ("Name", "Current title", "Employer", "Location", "Email", "Source", "Added")
 SEARCH_COLUMNS = ("Name", "Current title", "Location", "Score", "Match")
+SCORE_COLUMN = SEARCH_COLUMNS.index("Score")
+MATCH_COLUMN = SEARCH_COLUMNS.index("Match")
 PAGE_SIZE = 200
 # Every list column sorts, both ways: the service's sort key for each column of COLUMNS.
 SORTABLE = dict(enumerate(SORT_KEYS))
@@ -74,6 +76,7 @@ _Index = QModelIndex | QPersistentModelIndex
 class _Row:
     id: int
     values: tuple[str, ...]
+    marks: Spans = ()  # the matched words of a search result's Match text
 
 
 class CandidateListModel(QAbstractTableModel):
@@ -153,19 +156,14 @@ class CandidateListModel(QAbstractTableModel):
             self.total = result.total
         else:  # not counted: assume one more page while pages come back full
             self.total = offset + len(result.hits) + (len(result.hits) == PAGE_SIZE)
-        return [
-            _Row(
-                hit.candidate_id,
-                (
-                    hit.name,
-                    hit.current_title or "",
-                    hit.location or "",
-                    "name" if hit.score is None else f"{hit.score:.2f}",
-                    _plain(hit.snippet),
-                ),
-            )
-            for hit in result.hits
-        ]
+        rows = []
+        for hit in result.hits:
+            match, marks = split_marks(hit.snippet)
+            # Name matches come first and carry no relevance score: the cell stays empty.
+            score = "" if hit.score is None else f"{hit.score:.2f}"
+            values = (hit.name, hit.current_title or "", hit.location or "", score, match)
+            rows.append(_Row(hit.candidate_id, values, marks))
+        return rows
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
         return not parent.isValid() and len(self.rows) < self.total
@@ -215,10 +213,20 @@ class CandidateListModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return row.values[index.column()]
+            value = row.values[index.column()]
+            if role == Qt.ItemDataRole.ToolTipRole and self._is_score(index) and not value:
+                return "Matched by name"
+            return value
         if role == Qt.ItemDataRole.UserRole:
             return row.id
+        if role == HIGHLIGHT_ROLE and self.searching and index.column() == MATCH_COLUMN:
+            return row.marks
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._is_score(index):
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
+
+    def _is_score(self, index: _Index) -> bool:
+        return self.searching and index.column() == SCORE_COLUMN
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -230,11 +238,6 @@ class CandidateListModel(QAbstractTableModel):
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         ids = dict.fromkeys(self.rows[index.row()].id for index in indexes if index.isValid())
         return candidate_mime(list(ids))
-
-
-def _plain(snippet: str | None) -> str:
-    """A search snippet without highlighting markup, on one line."""
-    return " ".join(re.sub(r"<[^>]+>", "", snippet or "").split())
 
 
 class FilterBar(QWidget):
@@ -394,6 +397,7 @@ class CandidatesSection(QWidget):
         # that order (Name, A to Z), so nothing is loaded twice.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
+        self.table.setItemDelegateForColumn(MATCH_COLUMN, HighlightDelegate(self.table))
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(32)
         header = self.table.horizontalHeader()
