@@ -59,6 +59,7 @@ TEXT_FIELDS = (
 LIST_FIELDS = ("emails", "phones", "links", "skills", "tags")
 NAMED_FIELDS = ("skills", "tags")  # sets of shared names, matched ignoring case
 EDIT_FIELDS = (*TEXT_FIELDS, "owner_id", "summary", *LIST_FIELDS)
+# What each field is called on screen (edit form, merge dialog, import results).
 LABELS = {
     "first_name": "First name",
     "middle_name": "Middle name",
@@ -76,6 +77,11 @@ LABELS = {
     "skills": "Skills",
     "tags": "Tags",
 }
+
+
+def field_label(name: str) -> str:
+    """The on-screen name of a candidate field ("current_title" → "Current title")."""
+    return LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)

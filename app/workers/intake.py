@@ -536,6 +536,9 @@ def _import_failure(exc: Exception, ctx: ServiceContext) -> str:
 
 def describe(result: ImportResult) -> str:
     """One line for the user about a finished import."""
+    from app.services.candidate_edit import field_label
+    from app.wording import plural
+
     if result.needs_review:
         return "; ".join(result.notes)
     if result.duplicate_document:
@@ -551,8 +554,8 @@ def describe(result: ImportResult) -> str:
     if result.application_id:
         parts.append(f"application #{result.application_id}")
     if result.conflicts:
-        names = ", ".join(sorted(result.conflicts))
-        parts.append(f"{len(result.conflicts)} field(s) differ, not changed: {names}")
+        names = ", ".join(sorted(field_label(name).lower() for name in result.conflicts))
+        parts.append(f"{plural(len(result.conflicts), 'field')} not changed: {names}")
     if result.possible_duplicates:
         others = ", ".join(f"#{i}" for i in result.possible_duplicates)
         parts.append(f"possible duplicate of {others}")

@@ -417,3 +417,16 @@ class TestInboxWatcher:
             watcher.stop()
         assert runner.wait(60)
         assert updates.last(submitted[0]).state == "done"
+
+
+def test_an_import_summary_names_fields_in_words() -> None:
+    from app.services.intake import ImportResult
+    from app.workers.intake import describe
+
+    one = describe(ImportResult(5, False, 9, conflicts={"location": ("Austin", "Dallas")}))
+    assert "1 field not changed: location" in one
+    two = describe(
+        ImportResult(5, False, 9, conflicts={"current_title": ("a", "b"), "location": ("c", "d")})
+    )
+    assert "2 fields not changed: current title, location" in two
+    assert "current_title" not in two and "(s)" not in two

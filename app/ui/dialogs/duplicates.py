@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.candidate_edit import LABELS
 from app.services.candidates import field_values
 from app.services.context import ServiceContext
 from app.services.duplicates import (
@@ -36,19 +37,6 @@ from app.services.duplicates import (
     merge_candidates,
 )
 from app.services.unit_of_work import Changes
-
-LABELS = {
-    "first_name": "First name",
-    "middle_name": "Middle name",
-    "last_name": "Last name",
-    "headline": "Headline",
-    "current_title": "Current title",
-    "current_employer": "Employer",
-    "location": "Location",
-    "source": "Source",
-    "owner_id": "Owner",
-    "summary": "Summary",
-}
 
 
 class MergeDialog(QDialog):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.table_model import ColumnTableModel
 from app.ui.theme import Palette
+from app.wording import plural
 
 if TYPE_CHECKING:  # the worker module loads multiprocessing: only when importing starts
     from app.workers.intake import ItemUpdate
@@ -131,7 +132,7 @@ def _details(item: ItemUpdate) -> str:
         if result.application_id:
             parts.append("placed on the board")
         if result.conflicts:
-            parts.append(f"{len(result.conflicts)} changed field(s) to review")
+            parts.append(f"{plural(len(result.conflicts), 'changed field')} to review")
         if result.possible_duplicates:
             parts.append("possible duplicate")
         return "; ".join(parts)
