@@ -19,7 +19,7 @@ class RejectDialog(QDialog):
         layout = QVBoxLayout(self)
         who = cards[0].name if len(cards) == 1 else f"{len(cards)} candidates"
         heading = QLabel(f"Reject {who}")
-        heading.setProperty("role", "subtitle")
+        heading.setProperty("role", "heading")
         layout.addWidget(heading)
         layout.addWidget(QLabel("Reason (required):"))
         self.reason = QComboBox()
@@ -32,6 +32,8 @@ class RejectDialog(QDialog):
         self.error.setProperty("role", "error")
         self.error.hide()
         layout.addWidget(self.error)
+        # The message goes as soon as a reason is chosen, not only on the next click.
+        self.reason.currentIndexChanged.connect(lambda _index: self.error.setVisible(False))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

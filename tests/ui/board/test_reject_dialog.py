@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from app.services.pipeline import Card
 from app.ui.board.reject_dialog import RejectDialog
@@ -26,3 +26,16 @@ def test_reason_is_required(qtbot) -> None:
     ok.click()
     assert dialog.result() == RejectDialog.DialogCode.Accepted
     assert dialog.chosen() == "Skills mismatch"
+
+
+def test_the_message_goes_once_a_reason_is_chosen_and_the_title_reads_as_text(qtbot) -> None:
+    dialog = RejectDialog([_card()], ["Salary expectations", "Skills mismatch"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.error.isVisible()
+    dialog.reason.setCurrentIndex(1)
+    assert not dialog.error.isVisible()
+    heading = dialog.findChildren(QLabel)[0]
+    assert heading.text() == "Reject Ada Lovelace"
+    assert heading.property("role") == "heading"  # full-strength text, not the muted grey
