@@ -5,9 +5,10 @@ later from the "Merged with …" entry on the kept candidate's timeline."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,15 +58,17 @@ class MergeDialog(QDialog):
         mine = field_values(services, survivor_id, MERGE_FIELDS)
         theirs = field_values(services, other_id, MERGE_FIELDS)
         layout = QVBoxLayout(self)
+        kept, merged = _name(mine, survivor_id), _name(theirs, other_id)
         intro = QLabel(
-            f"Candidate #{other_id} will be merged into #{survivor_id}: applications, timeline, "
-            "documents, contacts, skills, tags and pools all move to the kept record."
+            f"{merged} will be merged into {kept}: applications, timeline, documents, "
+            "contacts, skills, tags and pools all move to the kept record."
         )
+        intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         grid = QGridLayout()
-        grid.addWidget(QLabel(f"<b>Keep #{survivor_id}</b>"), 0, 1)
-        grid.addWidget(QLabel(f"<b>Merge in #{other_id}</b>"), 0, 2)
+        grid.addWidget(QLabel(f"<b>Keep {html.escape(kept)}</b>"), 0, 1)
+        grid.addWidget(QLabel(f"<b>Merge in {html.escape(merged)}</b>"), 0, 2)
         for row, name in enumerate(MERGE_FIELDS, start=1):
             if not mine[name] and not theirs[name]:
                 continue
@@ -106,6 +109,12 @@ class MergeDialog(QDialog):
         super().accept()
 
 
+def _name(values: dict[str, str], candidate_id: int) -> str:
+    """A candidate's name for the merge dialog (their number only when they have none)."""
+    name = " ".join(part for part in (values.get("first_name"), values.get("last_name")) if part)
+    return name or f"candidate #{candidate_id}"
+
+
 class DuplicatesDialog(QDialog):
     """The possible-duplicates queue."""
 
@@ -136,6 +145,11 @@ class DuplicatesDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
+        self.empty = QLabel("None found: no possible duplicates are waiting to be checked.")
+        self.empty.setObjectName("noSuspects")
+        self.empty.setProperty("role", "muted")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty, 1)
         row = QHBoxLayout()
         self.merge_button = QPushButton("Merge…")
         self.dismiss_button = QPushButton("Not the same person")
@@ -166,6 +180,8 @@ class DuplicatesDialog(QDialog):
         if self.suspects:
             self.table.selectRow(0)
         has_rows = bool(self.suspects)
+        self.table.setVisible(has_rows)
+        self.empty.setVisible(not has_rows)
         self.merge_button.setEnabled(has_rows)
         self.dismiss_button.setEnabled(has_rows)
 

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QTextDocument,
 )
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from sqlalchemy import func, select
 
 from app.services.candidates import candidate_profile
@@ -503,3 +503,27 @@ def test_inbox_folder_imports_files_placed_there_later(
 
     win.set_inbox_folder("")  # stop watching
     assert win.intake._inbox is None
+
+
+def test_an_empty_duplicates_queue_says_none_found(qtbot, demo_ctx) -> None:
+    from app.services.duplicates import list_duplicate_suspects
+
+    assert list_duplicate_suspects(demo_ctx) == []
+    dialog = DuplicatesDialog(demo_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.empty.isVisible() and "None found" in dialog.empty.text()
+    assert not dialog.table.isVisible() and not dialog.merge_button.isEnabled()
+
+
+def test_the_merge_dialog_names_both_people(qtbot, demo_ctx) -> None:
+    from app.services.candidates import field_values
+
+    first = field_values(demo_ctx, 1, ("first_name", "last_name"))
+    second = field_values(demo_ctx, 2, ("first_name", "last_name"))
+    dialog = MergeDialog(demo_ctx, 1, 2)
+    qtbot.addWidget(dialog)
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert f"{second['first_name']} {second['last_name']} will be merged into" in texts
+    assert f"{first['first_name']} {first['last_name']}" in texts
+    assert "#1" not in texts and "#2" not in texts
