@@ -40,6 +40,7 @@ from app.store.models import (
     Application,
     Candidate,
     CandidateEmail,
+    Client,
     Job,
     JobStatus,
     PoolMembership,
@@ -211,7 +212,19 @@ def silver_medalist_ids() -> Select[Any]:
     at 100,000 candidates. An application that is not itself hired, on a job with a hire,
     lost to someone else (a candidate applies to a job once).
     """
-    hired = select(Stage.id).where(Stage.kind == StageKind.HIRED)
+    return (
+        select(Application.candidate_id)
+        .join(StageChange, StageChange.application_id == Application.id)
+        .where(
+            StageChange.to_stage_id.in_(_late_stages_of_filled_jobs()),
+            Application.stage_id.not_in(_hired_stage_ids()),
+        )
+        .distinct()
+    )
+
+
+def _late_stages_of_filled_jobs() -> Select[Any]:
+    """Interviewed, Offered and the active stages after them, on jobs with a hire."""
     filled_jobs = (
         select(Stage.job_id)
         .join(StageTally, StageTally.stage_id == Stage.id)
@@ -223,19 +236,45 @@ def silver_medalist_ids() -> Select[Any]:
         .where(interviewed.job_id == Stage.job_id, interviewed.name == "Interviewed")
         .scalar_subquery()
     )
-    qualifying = select(Stage.id).where(
+    return select(Stage.id).where(
         Stage.job_id.in_(filled_jobs),
         or_(
             Stage.name.in_(("Interviewed", "Offered")),
             and_(Stage.kind == StageKind.ACTIVE, Stage.position >= interviewed_at),
         ),
     )
-    return (
-        select(Application.candidate_id)
-        .join(StageChange, StageChange.application_id == Application.id)
-        .where(StageChange.to_stage_id.in_(qualifying), Application.stage_id.not_in(hired))
-        .distinct()
+
+
+def runner_up_jobs(ctx: ServiceContext, candidate_ids: Sequence[int]) -> dict[int, list[str]]:
+    """For silver medalists: the jobs (title · client) each reached the interviews of and
+    lost to someone else, for the page of candidates shown (driven from their own
+    applications, so a page costs milliseconds)."""
+    if not candidate_ids:
+        return {}
+    reached_late = (
+        select(StageChange.id)
+        .where(
+            StageChange.application_id == Application.id,
+            StageChange.to_stage_id.in_(_late_stages_of_filled_jobs()),
+        )
+        .exists()
     )
+    losing = (
+        select(Application.candidate_id, Job.title, Client.name)
+        .join(Job, Job.id == Application.job_id)
+        .join(Client, Client.id == Job.client_id)
+        .where(
+            Application.candidate_id.in_(list(candidate_ids)),
+            Application.stage_id.not_in(_hired_stage_ids()),
+            reached_late,
+        )
+        .order_by(Application.candidate_id, Job.title)
+    )
+    found: dict[int, list[str]] = {}
+    with ctx.read() as session:
+        for candidate_id, title, client in session.execute(losing):
+            found.setdefault(candidate_id, []).append(f"{title} · {client}")
+    return found
 
 
 def past_applicant_ids() -> Select[Any]:
@@ -360,6 +399,7 @@ class PoolMember:
     last_contacted: dt.datetime | None
     replied: dt.datetime | None = None  # the latest reply logged (an inbound email)
     campaigns: int = 0  # campaigns that sent the candidate at least one email
+    runner_up_for: tuple[str, ...] = ()  # silver medalists: the jobs they came second on
 
 
 def count_members(ctx: ServiceContext, pool_id: int) -> int:
@@ -407,6 +447,7 @@ def pool_members(
     )
     with ctx.read() as session:
         rows = session.execute(query).all()
+    lost = runner_up_jobs(ctx, [row[0] for row in rows]) if pool.id == SILVER_MEDALISTS else {}
     return [
         PoolMember(
             row[0],
@@ -418,6 +459,7 @@ def pool_members(
             _aware(row[7]),
             _aware(row[8]),
             row[9] or 0,
+            tuple(lost.get(row[0], ())),
         )
         for row in rows
     ]

@@ -35,7 +35,7 @@ def backup_database(source: Path, destination: Path, check: bool = True) -> Path
     partial = destination.with_name(destination.name + ".partial")
     # Read-write (never create): a read-only connection to a WAL database would leave -wal
     # and -shm files behind that only a writer can remove.
-    source_connection = sqlite3.connect(f"{source.as_uri()}?mode=rw", uri=True)
+    source_connection = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True)
     try:
         if check:
             result = check_connection(source_connection, source)

@@ -60,7 +60,7 @@ def test_members_load_lazily_with_engagement_columns(window: MainWindow, qtbot) 
     total = count_members(window.services, SILVER_MEDALISTS)
     assert model.total == total and model.rowCount() == min(total, PAGE_SIZE)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers[-3:] == ["Last contacted", "Replied", "Campaigns"]
+    assert headers[-4:] == ["Last contacted", "Replied", "Campaigns", "Runner-up for"]
     assert model.index(0, 6).data() == "—" and model.index(0, 7).data() == "0"  # none yet
     contacted = [model.index(r, 5).data() for r in range(model.rowCount())]
     assert any(text != "never" for text in contacted)
@@ -324,3 +324,34 @@ def test_a_reload_keeps_the_members_selection_and_scroll(window: MainWindow, qtb
     qtbot.waitUntil(lambda: not section.counting, timeout=10_000)
     assert section.selected_ids() == silver
     assert section.members.currentIndex().row() == 2
+
+
+def test_silver_medalists_say_which_job_each_came_second_on(window: MainWindow, qtbot) -> None:
+    from app.services.pools import runner_up_jobs
+    from app.ui.sections.pools import RUNNER_UP_COLUMN
+
+    window.show_section("talent_pools")
+    section = window.section("talent_pools")
+    assert section.select_pool(SILVER_MEDALISTS)
+    qtbot.waitUntil(lambda: section.members_model.rowCount() > 0, timeout=5000)
+    assert not section.members.isColumnHidden(RUNNER_UP_COLUMN)
+    model = section.members_model
+    ids = [model.index(row, 0).data(Qt.ItemDataRole.UserRole) for row in range(model.rowCount())]
+    expected = runner_up_jobs(window.services, ids)
+    assert set(expected) == set(ids)  # every silver medalist lost a job somewhere
+    for row, candidate_id in enumerate(ids):
+        shown = model.index(row, RUNNER_UP_COLUMN).data()
+        assert shown == "; ".join(expected[candidate_id]) and " · " in shown
+    other = next(pool for pool in section.pools if pool.id != SILVER_MEDALISTS)
+    section.select_pool(other.id)
+    assert section.members.isColumnHidden(RUNNER_UP_COLUMN)
+
+
+def test_every_pool_shows_without_scrolling(window: MainWindow, qtbot) -> None:
+    window.resize(1024, 700)
+    window.show_section("talent_pools")
+    table = window.section("talent_pools").table
+    qtbot.waitUntil(lambda: table.height() >= table.minimumHeight())
+    last = table.visualItemRect(table.item(table.rowCount() - 1, 0))
+    assert table.rowCount() >= 6 and table.viewport().rect().contains(last)
+    assert table.verticalScrollBar().maximum() == 0

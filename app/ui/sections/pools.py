@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from app.services.context import ServiceContext
 from app.services.pools import (
     BUILTIN,
+    SILVER_MEDALISTS,
     SMART,
     STATIC,
     PoolMember,
@@ -82,8 +83,11 @@ MEMBER_COLUMNS = (
     "Last contacted",
     "Replied",
     "Campaigns",
+    "Runner-up for",
 )
+RUNNER_UP_COLUMN = MEMBER_COLUMNS.index("Runner-up for")  # silver medalists only
 PAGE_SIZE = 200
+FITTED_POOL_ROWS = 8  # the pools list shows this many rows before it scrolls
 NONE_YET = "—"  # no reply logged
 COUNTING = "…"  # a computed pool's size, until the background count arrives
 ENGAGEMENT_TIPS = {
@@ -255,6 +259,8 @@ class PoolMembersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _member_values(member)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == RUNNER_UP_COLUMN:
+                return "\n".join(member.runner_up_for) or None
             return ENGAGEMENT_TIPS.get(index.column())
         if role == Qt.ItemDataRole.UserRole:
             return member.candidate_id
@@ -275,6 +281,7 @@ def _member_values(member: PoolMember) -> tuple[str, ...]:
         _day(member.last_contacted) or "never",
         _day(member.replied) or NONE_YET,
         f"{member.campaigns:,}",
+        "; ".join(member.runner_up_for),
     )
 
 
@@ -410,6 +417,7 @@ class PoolsSection(QWidget):
             self.table.setItem(row, 2, QTableWidgetItem(KIND_LABELS.get(pool.kind, pool.kind)))
             self.table.setItem(row, 3, QTableWidgetItem(description))
         self.table.blockSignals(False)
+        self._fit_pools()
         self._show_totals()
         if self._pending:
             ids = [pool.id for pool in self.pools if pool.id in self._pending]
@@ -464,10 +472,22 @@ class PoolsSection(QWidget):
         pool = self.current_pool()
         return pool.id if pool else None
 
+    def _fit_pools(self) -> None:
+        """Tall enough for every pool, the built-in ones included, without scrolling (up to
+        `FITTED_POOL_ROWS`; a longer list scrolls)."""
+        rows = min(self.table.rowCount(), FITTED_POOL_ROWS)
+        height = sum(self.table.rowHeight(row) for row in range(rows))
+        height += self.table.horizontalHeader().sizeHint().height()
+        height += 2 * self.table.frameWidth()
+        if self.table.horizontalScrollBar().isVisible():
+            height += self.table.horizontalScrollBar().sizeHint().height()
+        self.table.setMinimumHeight(height)
+
     def _pool_chosen(self) -> None:
         """Show the chosen pool's members: a computed pool's once the worker has found them
         (paging from those ids), so choosing one never computes it on the GUI thread."""
         pool = self.current_pool()
+        self.members.setColumnHidden(RUNNER_UP_COLUMN, pool is None or pool.id != SILVER_MEDALISTS)
         if pool is not None and pool.id in self._pending:
             if self._kept is None and self.members_model.pool_id == pool.id:
                 self._kept = (pool.id, self.keeper.place())  # back once it is counted
