@@ -246,3 +246,20 @@ def test_a_relative_path_opens_like_an_absolute_one(
         assert database.path.resolve() == (tmp_path / "agency.sqlite3").resolve()
     finally:
         database.close()
+
+
+def test_an_old_database_named_by_a_relative_path_is_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support import database_at
+
+    monkeypatch.chdir(tmp_path)
+    database_at(Path("old.sqlite3"), KNOWN_REVISIONS[-2])
+    database = open_database(Path("old.sqlite3"))
+    try:
+        assert database.migration_backup is not None and database.migration_backup.exists()
+    finally:
+        database.close()
+    assert sqlite_rows(tmp_path / "old.sqlite3", "SELECT version_num FROM alembic_version") == [
+        (KNOWN_REVISIONS[-1],)
+    ]
