@@ -137,6 +137,7 @@ class ImportResult:
     attach_audit_id: int | None = None  # an attach to an existing candidate, to undo it
     matched_by: str = ""  # why it was attached ("same email address jane@example.com")
     attached_to: str = ""  # the name of the candidate it was attached to
+    candidate_name: str = ""  # the candidate the file created, joined or already belonged to
 
 
 def import_resume(
@@ -252,12 +253,14 @@ def _repeat(
     when = document.created_at.date().isoformat()
     notes.append(f"This file was already imported on {when} (document #{document.id}).")
     application_id = _place(tx, document.candidate_id, target, notes)
+    owner = tx.session.get(Candidate, document.candidate_id) if document.candidate_id else None
     return ImportResult(
         candidate_id=document.candidate_id,
         created=False,
         document_id=document.id,
         application_id=application_id,
         duplicate_document=True,
+        candidate_name=owner.full_name if owner is not None else "",
         notes=tuple(notes),
         job_id=target.job_id if target else None,
         pool_id=target.pool_id if target else None,
@@ -374,6 +377,7 @@ def create_for_document(
     return ImportResult(
         candidate_id=candidate.id,
         created=True,
+        candidate_name=candidate.full_name,
         document_id=document.id,
         application_id=application_id,
         possible_duplicates=suspects,
@@ -472,6 +476,7 @@ def _attach_to(
         attach_audit_id=audit_id,
         matched_by=match.reason,
         attached_to=candidate.full_name,
+        candidate_name=candidate.full_name,
     )
 
 

@@ -541,14 +541,16 @@ def describe(result: ImportResult) -> str:
 
     if result.needs_review:
         return "; ".join(result.notes)
+    who = f"{result.candidate_name} " if result.candidate_name else ""
     if result.duplicate_document:
         parts = [
-            f"already imported (document #{result.document_id}), candidate #{result.candidate_id}"
+            f"already imported (document #{result.document_id}), "
+            f"candidate {who}#{result.candidate_id}"
         ]
     elif result.created:
-        parts = [f"new candidate #{result.candidate_id}"]
+        parts = [f"new candidate {who}#{result.candidate_id}"]
     else:
-        parts = [f"added to candidate #{result.candidate_id}"]
+        parts = [f"added to candidate {who}#{result.candidate_id}"]
         if result.matched_by:
             parts.append(result.matched_by)
     if result.application_id:

@@ -124,11 +124,15 @@ class IntakeModel(ColumnTableModel):
 def _details(item: ItemUpdate) -> str:
     if item.state == "done" and item.result is not None:
         result = item.result
-        parts = ["new candidate" if result.created else "added to an existing candidate"]
-        if result.matched_by and not result.created:
-            parts[0] += f" ({result.matched_by})"
+        who = result.candidate_name or "an existing candidate"
         if result.duplicate_document:
-            parts.append("same file was already imported")
+            parts = [f"already imported, for {who}"]
+        elif result.created:
+            parts = [f"new candidate {who}" if result.candidate_name else "new candidate"]
+        else:
+            parts = [f"added to {who}"]
+            if result.matched_by:
+                parts[0] += f" ({result.matched_by})"
         if result.application_id:
             parts.append("placed on the board")
         if result.conflicts:
@@ -187,8 +191,15 @@ class IntakePanel(QWidget):
 
     def apply_many(self, updates: Iterable[ItemUpdate]) -> None:
         """A batch of updates, then one refresh of the summary and progress bar (the bar
-        repaints synchronously on each new value, so once per batch rather than per file)."""
+        repaints synchronously on each new value, so once per batch rather than per file).
+
+        New files come into view at the bottom, unless the user has scrolled up to read."""
+        scroll = self.table.verticalScrollBar()
+        following = scroll.value() >= scroll.maximum()
+        rows_before = self.model.rowCount()
         self.model.apply_many(updates)
+        if following and self.model.rowCount() > rows_before:
+            self.table.scrollToBottom()
         self.refresh()
 
     def refresh(self) -> None:

@@ -226,9 +226,9 @@ def test_files_dropped_on_the_window_become_candidates(
     panel = win.intake.panel
     assert panel.progress.value() == 3 and panel.progress.format() == "3 of 3"
     assert panel.summary.text().startswith("3 imported · 0 failed · 0 to go")
-    for row in range(3):
-        details = panel.model.data(panel.model.index(row, 2))
-        assert details == "new candidate"
+    shown = {panel.model.data(panel.model.index(row, 2)) for row in range(3)}
+    assert shown == {f"new candidate {name}" for name in files}  # each row names its person
+    assert panel.table.verticalScrollBar().value() == panel.table.verticalScrollBar().maximum()
     for name in files:
         first, last = name.split()
         assert len(candidate_named(demo_ctx, first, last)) == 1, name
@@ -527,3 +527,23 @@ def test_the_merge_dialog_names_both_people(qtbot, demo_ctx) -> None:
     assert f"{second['first_name']} {second['last_name']} will be merged into" in texts
     assert f"{first['first_name']} {first['last_name']}" in texts
     assert "#1" not in texts and "#2" not in texts
+
+
+def test_new_rows_scroll_into_view_unless_the_user_scrolled_up(qtbot) -> None:
+    from app.ui.intake.panel import IntakePanel
+    from app.ui.theme import LIGHT
+    from app.workers.intake import ItemUpdate
+
+    panel = IntakePanel(LIGHT)
+    qtbot.addWidget(panel)
+    panel.resize(600, 200)
+    panel.show()
+    qtbot.waitExposed(panel)
+    scroll = panel.table.verticalScrollBar()
+    panel.apply_many([ItemUpdate(n, f"/tmp/cv{n}.txt", "queued") for n in range(40)])
+    assert scroll.maximum() > 0 and scroll.value() == scroll.maximum()
+    panel.apply_many([ItemUpdate(n, f"/tmp/cv{n}.txt", "queued") for n in range(40, 50)])
+    assert scroll.value() == scroll.maximum()  # still following the newest
+    scroll.setValue(0)  # the user goes back up to read an earlier row
+    panel.apply_many([ItemUpdate(n, f"/tmp/cv{n}.txt", "queued") for n in range(50, 60)])
+    assert scroll.value() == 0
