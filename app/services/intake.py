@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.parsing.result import ParsedResume
 from app.services.applications import open_application
+from app.services.candidate_edit import field_label
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.duplicates import (
     MAX_SUSPECTS,
@@ -436,7 +437,8 @@ def _attach_to(
     )
     body = f"Resume version {versions}; added here because of the {match.reason}."
     if conflicts:
-        body += " Differs from the record in: " + ", ".join(sorted(conflicts)) + "."
+        names = sorted(field_label(name).lower() for name in conflicts)
+        body += " Differs from the record in: " + ", ".join(names) + "."
     activity = _timeline_entry(tx, candidate.id, file_name, body)
     application_id = _place(tx, candidate.id, target, notes)
     tx.changed("candidates", candidate.id)

@@ -331,6 +331,9 @@ class TestExistingCandidate:
                 select(Activity.body).where(Activity.kind == ActivityKind.NOTE)
             ).all()
             assert any("Resume version 2" in body for body in notes)
+            # The timeline names fields in words, never by their column names.
+            assert any("Differs from the record in: current title." in body for body in notes)
+            assert not any("current_title" in body for body in notes)
         assert len(stored_files(docs)) == 2
 
     def test_apply_field_updates_takes_confirmed_conflicts(
