@@ -161,6 +161,7 @@ def test_without_a_keyring_the_password_can_live_in_memory(qtbot, ctx: ServiceCo
     assert not panel.save()  # the account is saved, the password has nowhere to go yet
     assert get_account(ctx).host == "smtp.example.com"
     assert KEEP_IN_MEMORY_TEXT in panel.error_text("password")
+    assert panel.keyring_warning.isHidden()  # one warning, under the field, not two
     assert panel.password.text() == "memory-only-secret"  # nothing typed is lost
     assert store.get(get_account(ctx)) is None
 

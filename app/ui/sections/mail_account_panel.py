@@ -284,9 +284,12 @@ class EmailAccountPanel(FormPanel):
             self.password.clear()
             self.saved_note.setText("Account saved.")
         else:
-            self.form.show_errors({"password": problem})
             self.saved_note.setText("The account was saved, but not its password.")
         self._show_password_state(problem)
+        if problem is not None:
+            # Said once, under the password field, not again in the keyring note above it.
+            self.form.show_errors({"password": problem})
+            self.keyring_warning.hide()
         self.changes_made.emit(result.changes)
         self.account_changed.emit()
         return problem is None
