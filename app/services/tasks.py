@@ -97,7 +97,7 @@ class TaskRow:
 
     @property
     def about_kind(self) -> str | None:
-        """ "candidate", "job", "client", or None for a task about nothing in particular."""
+        """What it is about: "candidate", "job", "client", or None (nothing in particular)."""
         if self.candidate_id is not None:
             return "candidate"
         if self.job_id is not None:
@@ -371,7 +371,7 @@ def create_task(ctx: ServiceContext, data: TaskInput) -> Outcome[int]:
 def _check_version(task: Task, expected: int | None) -> None:
     if expected is not None and task.version != expected:
         raise ValidationError(
-            {"task": "Someone else changed this task since you opened it. Close and look again."}
+            {"task": "Someone else changed this task meanwhile; look at it again first."}
         )
 
 
@@ -412,9 +412,9 @@ def complete_task(
     """Mark a task done; a candidate's task goes on their timeline in the same transaction."""
     with ctx.write() as tx:
         task = _task(tx, task_id)
-        _check_version(task, expected_version)
         if task.done:
             raise ValidationError({"task": "This task is already done."})
+        _check_version(task, expected_version)
         task.done = True
         task.completed_at = utc_now()
         task.version += 1

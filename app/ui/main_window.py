@@ -68,6 +68,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("pipeline", "Pipeline"),
     ("candidates", "Candidates"),
     ("talent_pools", "Talent pools"),
+    ("tasks", "Tasks"),
     ("campaigns", "Campaigns"),
     ("reports", "Reports"),
     ("settings", "Settings"),
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(800, prepare_mappers)
         # Scheduled and unsent mail from the last session goes out once the window is up.
         QTimer.singleShot(MAIL_START_DELAY_MS, self._start_mail)
+        self._start_task_reminders()  # what fell due while closed, then every minute
         self.care.check_soon()  # the whole file, in the background, once things settle
         if workspace.database.read_only:
             self._apply_read_only()
@@ -203,6 +205,14 @@ class MainWindow(QMainWindow):
             page.files_dropped.connect(self.import_into_pool)
             page.new_pool_requested.connect(self.new_pool)
             self._connect_bulk(page)
+            return page
+        if key == "tasks":
+            from app.ui.sections import tasks
+
+            page = tasks.TasksSection(self.services, self.icons)
+            page.changes_made.connect(lambda changes, page=page: self.events.publish(changes, page))
+            page.open_profile.connect(self.open_profile)
+            page.open_job.connect(self.open_job_board)
             return page
         if key == "campaigns":
             from app.ui.sections import campaigns
@@ -372,7 +382,28 @@ class MainWindow(QMainWindow):
         self.check_database_action = self._action(
             "&Check database…", lambda: self.care.check(full=True, report=True), None, "database"
         )
+        self._help_pages: dict[str, QWidget] = {}  # the help pages open, one of each
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/", "keyboard"
+        )
+        self.getting_started_action = self._action(
+            "&Getting started",
+            self.show_getting_started,
+            QKeySequence.StandardKey.HelpContents,
+            "circle-help",
+        )
+        self.data_locations_action = self._action(
+            "&Where is my data?", self.show_data_locations, None, "folder-open"
+        )
+        self.report_problem_action = self._action(
+            "&Report a problem…", self.report_problem, None, "bug"
+        )
+        help_menu.addAction(self.getting_started_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.data_locations_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.check_database_action)
+        help_menu.addAction(self.report_problem_action)
         help_menu.addSeparator()
         help_menu.addAction(self._action(f"&About {APP_NAME}", self.about, None, "info"))
 
@@ -561,6 +592,77 @@ class MainWindow(QMainWindow):
             f"<p>Database: {self.workspace.database.path}</p>"
             "<p>Icons: Lucide (ISC licence). Built with Qt for Python (LGPLv3).</p>",
         )
+
+    # ---- help ---------------------------------------------------------------------------------
+    def _help_window(self, name: str, make: Callable[[], QWidget]) -> QWidget:
+        """A help page beside the window (not modal: read it while working); one of each."""
+        dialog = self._help_pages.get(name)
+        if dialog is None:
+            dialog = make()
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.destroyed.connect(lambda _obj=None, name=name: self._help_pages.pop(name, None))
+            self._help_pages[name] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def show_shortcuts(self) -> QWidget:
+        from app.ui.dialogs.help import ShortcutsDialog
+
+        return self._help_window("shortcuts", lambda: ShortcutsDialog(self))
+
+    def show_getting_started(self) -> QWidget:
+        from app.ui.dialogs.help import GettingStartedDialog
+
+        return self._help_window("getting_started", lambda: GettingStartedDialog(self))
+
+    def show_data_locations(self) -> QWidget:
+        from app.ui.dialogs.help import DataLocationsDialog, data_locations
+
+        paths = self.workspace.paths
+        places = data_locations(
+            database=self.workspace.database.path,
+            backups=self.workspace.database.backups_dir or paths.backups_dir,
+            settings=paths.settings_file,
+            log=paths.log_file,
+            documents=paths.documents_dir,
+        )
+        return self._help_window("data", lambda: DataLocationsDialog(places, self))
+
+    def report_problem(self) -> QWidget:
+        """Open the log folder and say what to send."""
+        from app.ui.dialogs.help import ReportProblemDialog, open_folder
+
+        log_file = self.workspace.paths.log_file
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        if not open_folder(log_file.parent):
+            self.statusBar().showMessage(f"The log folder is {log_file.parent}", 15000)
+        return self._help_window(
+            "report", lambda: ReportProblemDialog(log_file, self.workspace.database.path, self)
+        )
+
+    # ---- task reminders -------------------------------------------------------------------------
+    def _start_task_reminders(self) -> None:
+        from app.ui.notifier import TaskReminders
+
+        self.reminders = TaskReminders(
+            self.services,
+            self,
+            self.windowIcon() if not self.windowIcon().isNull() else self.icons.get("list-todo"),
+            read_only=lambda: self.workspace.database.read_only,
+        )
+        self.reminders.changes_made.connect(self.events.publish)
+        self.reminders.show_tasks_requested.connect(self.show_tasks)
+        self.reminders.start()
+
+    def show_tasks(self) -> None:
+        """Bring the window forward on the Tasks section (a reminder was clicked)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.show_section("tasks")
 
     # ---- changes ----------------------------------------------------------------------------
     def _on_changes(self, changes: Changes, origin: object = None) -> None:

@@ -261,6 +261,7 @@ class ProfileDialog(QDialog):
         details.setContentsMargins(0, 0, 0, 0)
         details.addWidget(self.browser, 1)
         details.addWidget(self._build_pools())
+        details.addWidget(self._build_tasks())
         splitter.addWidget(left)
         right = QWidget()
         column = QVBoxLayout(right)
@@ -488,6 +489,7 @@ class ProfileDialog(QDialog):
         self._update_open_button()
 
         self._show_pools()
+        self._show_tasks()
 
         self.timeline.clear()
         lines = timeline_lines(profile)
@@ -790,3 +792,87 @@ class ProfileDialog(QDialog):
             self.add_note()
             return True
         return super().eventFilter(watched, event)
+
+    # ---- tasks about this candidate --------------------------------------------------------------
+    def _build_tasks(self) -> QGroupBox:
+        """Their open follow-ups: Add task… plans one, Done marks the selected one done (it
+        then shows on the timeline)."""
+        box = QGroupBox("Tasks")
+        row = QHBoxLayout(box)
+        self.tasks = QListWidget()
+        self.tasks.setObjectName("profile_tasks")
+        self.tasks.setMaximumHeight(84)
+        self.tasks.currentItemChanged.connect(lambda *_: self._update_task_buttons())
+        buttons = QVBoxLayout()
+        self.add_task_button = QPushButton("Add task…")
+        self.add_task_button.setObjectName("add_task_button")
+        self.add_task_button.setToolTip("Plan a follow-up with them for a day and time.")
+        self.add_task_button.clicked.connect(self.add_task)
+        self.task_done_button = QPushButton("Done")
+        self.task_done_button.setObjectName("task_done_button")
+        self.task_done_button.setToolTip("Mark the selected task done.")
+        self.task_done_button.clicked.connect(self.complete_selected_task)
+        for button in (self.add_task_button, self.task_done_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row.addWidget(self.tasks, 1)
+        row.addLayout(buttons)
+        return box
+
+    def _show_tasks(self) -> None:
+        from app.services.tasks import local_now, tasks_about
+        from app.ui.sections.tasks import due_text
+
+        self.tasks.clear()
+        today = local_now().date()
+        for task in tasks_about(self.services, candidate_id=self.candidate_id):
+            item = QListWidgetItem(f"{due_text(task, today)} · {task.title}")
+            item.setData(Qt.ItemDataRole.UserRole, task.id)
+            if task.note:
+                item.setToolTip(task.note)
+            self.tasks.addItem(item)
+        if not self.tasks.count():
+            self.tasks.addItem(QListWidgetItem("No open task"))
+            self.tasks.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        else:
+            self.tasks.setCurrentRow(0)
+        self._update_task_buttons()
+
+    def _update_task_buttons(self) -> None:
+        item = self.tasks.currentItem()
+        self.task_done_button.setEnabled(
+            item is not None and item.data(Qt.ItemDataRole.UserRole) is not None
+        )
+
+    def add_task(self) -> None:
+        from app.ui.dialogs.task_editor import Link, TaskEditorDialog
+
+        if self.profile is None:
+            return
+        link = Link("candidate", self.candidate_id, self.profile.name)
+        dialog = TaskEditorDialog(self.services, self, link=link)
+        self._open(dialog)
+        if dialog.outcome is not None:
+            self._record(dialog.outcome)
+            self._show_tasks()
+
+    def complete_selected_task(self) -> None:
+        from app.services.tasks import complete_task
+
+        item = self.tasks.currentItem()
+        task_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if task_id is None:
+            return
+        try:
+            done = complete_task(self.services, task_id)
+        except (ValidationError, NotFoundError) as error:
+            reason = (
+                "; ".join(error.errors.values()) if isinstance(error, ValidationError) else error
+            )
+            self._show_error(str(reason))
+            self._show_tasks()
+            return
+        self._record(done)
+        self._show_error("")
+        self.reload()

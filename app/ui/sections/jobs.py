@@ -392,7 +392,27 @@ class JobsSection(QWidget):
         menu.addSeparator()
         menu.addActions([self.hold_action, self.close_action, self.fill_action])
         menu.addAction(self.reopen_action)
+        self._add_task_entries(menu)
         return menu
+
+    def _add_task_entries(self, menu: QMenu) -> None:
+        """Add task… about the selected job, and about its client."""
+        from app.ui.dialogs.task_editor import Link
+
+        job = self.selected_job()
+        if job is None:
+            return
+        menu.addSeparator()
+        about_job = Link("job", job.id, f"{job.title} ({job.client_name})")
+        about_client = Link("client", job.client_id, job.client_name)
+        menu.addAction("Add task…", lambda: self.add_task(about_job))
+        menu.addAction(f"Add task about {job.client_name}…", lambda: self.add_task(about_client))
+
+    def add_task(self, link: object) -> None:
+        """A new task about a job or client (a `task_editor.Link`)."""
+        from app.ui.dialogs.task_editor import TaskEditorDialog
+
+        self._run(TaskEditorDialog(self.services, self, link=link))  # type: ignore[arg-type]
 
     def _context_menu(self, point: QPoint) -> None:
         index = self.table.indexAt(point)
