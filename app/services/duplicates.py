@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.phones import matching_key, phone_key
 from app.services.record_snapshot import capture, capture_after
+from app.services.tasks import move_candidate_tasks
 from app.services.text_rules import LIMITS, MAX_LINKS, clean, fit_field, fit_text
 from app.services.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.store.models import (
@@ -295,6 +296,8 @@ def merge_candidates(
         _repoint_watched_applications(session, survivor_id, other_id)
         dropped = _move_applications(tx, survivor_id, other_id, moved)
         _move_rows(session, survivor_id, other_id, moved)
+        if tasks := move_candidate_tasks(session, survivor_id, other_id):  # not lost on delete
+            moved["tasks"] = tasks
         _move_engagement(tx, survivor, other, moved)
         resolved = _settle_suspects(tx, survivor_id, other_id)
         session.flush()

@@ -336,3 +336,16 @@ def test_merge_helper_moves_tasks_to_the_survivor(
 def test_local_now_is_the_wall_clock() -> None:
     assert local_now(NOW) == NOW_LOCAL
     assert local_now().tzinfo is None
+
+
+def test_merging_candidates_keeps_the_merged_away_ones_tasks(
+    ctx: ServiceContext, database: Database, candidate_id: int
+) -> None:
+    from app.services.duplicates import merge_candidates
+
+    other = create_candidate(ctx, CandidateInput(first_name="Ada", last_name="King")).value
+    task_id = _task(ctx, "Call back", TODAY, candidate_id=other)
+    merged = merge_candidates(ctx, candidate_id, other, {})
+    assert merged.value.moved["tasks"] == 1
+    assert get_task(ctx, task_id).candidate_id == candidate_id
+    assert [r.id for r in tasks_about(ctx, candidate_id=candidate_id)] == [task_id]
