@@ -96,7 +96,7 @@ def test_every_menu_shortcut_is_listed_and_a_new_one_appears(window: MainWindow,
     shortcuts = collect_shortcuts(window)
     assert any(s.action == "Frobnicate" and s.keys == "Ctrl+Alt+F" for s in shortcuts)
     marked = [s for s in shortcuts if s.action == "Mark done"]
-    assert [(s.place, s.keys) for s in marked] == [("Tasks", "Ctrl+Return")]
+    assert [(s.place, s.keys) for s in marked] == [("Tasks", "Ctrl+Return, Ctrl+Enter")]
 
 
 def test_the_listed_place_shortcuts_exist(window: MainWindow, qtbot, tmp_path: Path) -> None:

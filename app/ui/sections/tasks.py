@@ -145,18 +145,23 @@ class TasksSection(QWidget):
 
     # ---- building ---------------------------------------------------------------------------
     def _build_actions(self, icons: IconProvider) -> FlowLayout:
-        def action(text: str, icon: str | None, slot: Any, tip: str, keys: str = "") -> QAction:
+        def action(text: str, icon: str | None, slot: Any, tip: str, *keys: str) -> QAction:
             made = QAction(icons.get(icon) if icon else QIcon(), text, self)
-            made.setToolTip(f"{tip} ({QKeySequence(keys).toString()})" if keys else tip)
-            if keys:
-                made.setShortcut(QKeySequence(keys))
+            made.setToolTip(f"{tip} ({QKeySequence(keys[0]).toString()})" if keys else tip)
+            if keys:  # while the focus is in this section
+                made.setShortcuts([QKeySequence(k) for k in keys])
                 made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             made.triggered.connect(lambda _checked=False: slot())
             self.addAction(made)
             return made
 
         self.done_action = action(
-            "Mark done", "check", self.toggle_done, "Mark the task done", "Ctrl+Return"
+            "Mark done",
+            "check",
+            self.toggle_done,
+            "Mark the task done",
+            "Ctrl+Return",
+            "Ctrl+Enter",  # the keypad's Enter
         )
         self.edit_action = action("Edit…", "pencil", self.edit_selected, "Change the task", "F2")
         self.delete_action = action(
