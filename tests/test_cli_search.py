@@ -51,9 +51,11 @@ def test_filters_narrow_the_search_like_the_candidates_view(demo_copy: Path, cap
     )["hits"]
     expected = [h["candidate_id"] for h in everyone if h["candidate_id"] not in dnc]
     assert sorted(h["candidate_id"] for h in hidden) == sorted(expected)
+    ids = ", ".join(str(h["candidate_id"]) for h in everyone)
     city = sqlite_rows(
-        demo_copy, "SELECT location FROM candidates WHERE location IS NOT NULL LIMIT 1"
-    )[0][0].split(",")[0]
+        demo_copy,
+        f"SELECT location FROM candidates WHERE id IN ({ids}) AND location IS NOT NULL LIMIT 1",
+    )[0][0].split(",")[0]  # a city some Python candidate lives in
     located = _search(capsys, "skill:python", "--location", city, "--database", str(demo_copy))[
         "hits"
     ]
