@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.text_rules import clean, clean_text
 from app.services.timeline import record_task_done, remove_task_done
-from app.services.unit_of_work import NotFoundError, Transaction, ValidationError, columns_of
+from app.services.unit_of_work import (
+    Changes,
+    NotFoundError,
+    Transaction,
+    ValidationError,
+    columns_of,
+)
 from app.services.validation import check_length, check_required
 from app.store.models import Candidate, Client, Job, JobStatus, Task, User, utc_now
 
@@ -259,20 +265,19 @@ def take_due_reminders(
     announced in the same transaction: each task is announced once, by one window, even with
     two Hirebench windows open, and those that fell due while Hirebench was closed come at
     the next start."""
-    condition = _fallen_due(local_now(now))
+    condition = and_(
+        _fallen_due(local_now(now)),
+        Task.owner_id == ctx.actor.user_id,
+        Task.reminded_at.is_(None),
+    )
+    with ctx.read() as session:  # most minutes nothing is due: no write lock for that
+        if session.scalar(select(Task.id).where(condition).limit(1)) is None:
+            return Outcome([], Changes())
     with ctx.write() as tx:
         rows = sorted(
-            (
-                _row(v)
-                for v in tx.session.execute(
-                    _rows_query().where(
-                        condition, Task.owner_id == ctx.actor.user_id, Task.reminded_at.is_(None)
-                    )
-                )
-            ),
-            key=_order,
+            (_row(v) for v in tx.session.execute(_rows_query().where(condition))), key=_order
         )
-        if not rows:
+        if not rows:  # another window announced them meanwhile
             return outcome([], tx)
         ids = [row.id for row in rows]
         tx.session.execute(update(Task).where(Task.id.in_(ids)).values(reminded_at=utc_now()))

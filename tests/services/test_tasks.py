@@ -4,6 +4,8 @@ announced once when due, and put on the candidate's timeline when done."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 
 import pytest
 
@@ -349,3 +351,18 @@ def test_merging_candidates_keeps_the_merged_away_ones_tasks(
     assert merged.value.moved["tasks"] == 1
     assert get_task(ctx, task_id).candidate_id == candidate_id
     assert [r.id for r in tasks_about(ctx, candidate_id=candidate_id)] == [task_id]
+
+
+def test_a_minute_with_nothing_due_takes_no_write_lock(
+    ctx: ServiceContext, database: Database
+) -> None:
+    _task(ctx, "Tomorrow", TODAY + dt.timedelta(days=1))
+    other_writer = sqlite3.connect(database.path, timeout=0)
+    try:
+        other_writer.execute("BEGIN IMMEDIATE")  # another program is writing right now
+        started = time.monotonic()
+        assert take_due_reminders(ctx, NOW).value == []
+        assert time.monotonic() - started < 2  # did not wait for the other writer
+    finally:
+        other_writer.rollback()
+        other_writer.close()
