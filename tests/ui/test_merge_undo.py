@@ -239,7 +239,7 @@ def test_review_screen_makes_a_different_person_of_a_wrongly_attached_file(
     with demo_ctx.read() as session:
         assert session.get_one(Document, item.result.document_id).candidate_id == new_id
     model = win.intake.panel.model
-    assert model.data(model.index(0, 2)) == "new candidate"
+    assert model.data(model.index(0, 2)) == "new candidate Thaddeus Okafor"
 
 
 def test_a_file_naming_nobody_waits_for_review_and_a_fake_docx_is_refused(
