@@ -62,6 +62,7 @@ PARTS = (
         "unlink",
     ),
     _Part("duplicate_suspects", ("id",), "suspect", "possible duplicates"),
+    _Part("tasks", ("id",), "candidate", "tasks", ("id", "candidate_id"), "unlink"),
 )
 _BY_TABLE = {part.table: part for part in PARTS}
 
@@ -165,10 +166,16 @@ def _whole_rows(session: Session, table: str, ids: list[int]) -> str:
     return _fetch_json(session, sql, list(ids))
 
 
+def _parts_in(*snapshots: Snapshot) -> list[_Part]:
+    """The parts every snapshot holds: one saved by an older version lacks the newer ones
+    (tasks), which its undo then leaves as they are."""
+    return [part for part in PARTS if all(part.table in shot["tables"] for shot in snapshots)]
+
+
 def differences(current: Snapshot, expected: Snapshot) -> list[str]:
     """What differs between two snapshots of the same candidates, in the user's words."""
     labels: list[str] = []
-    for part in PARTS:
+    for part in _parts_in(current, expected):
         differs = current["tables"][part.table] != expected["tables"][part.table]
         if differs and part.label not in labels:
             labels.append(part.label)
@@ -246,7 +253,7 @@ def restore(session: Session, target: Snapshot, current: Snapshot, created: Snap
         exists = session.execute(text("SELECT 1 FROM skills WHERE id = :id"), row).first()
         if exists is None:
             _insert(session, "skills", row)
-    children = [part for part in PARTS if part.owner != "self"]
+    children = [part for part in _parts_in(target, current) if part.owner != "self"]
     for part in reversed(children):
         keep = {_key(part, row) for row in rows(target, part.table)}
         for row in rows(current, part.table):

@@ -423,3 +423,54 @@ class TestDifferentPerson:
         assert list_duplicate_suspects(ctx) == []  # the recruiter said: two people
         with pytest.raises(UndoRefusedError, match="not added to an existing candidate"):
             split_attached_resume(ctx, wrong.document_id)
+
+
+def test_undoing_a_merge_gives_each_person_their_tasks_back(demo_ctx, demo_database) -> None:
+    import datetime as dt
+
+    from app.services.duplicates import merge_candidates
+    from app.services.merge_undo import undo_step
+    from app.services.tasks import TaskInput, create_task
+    from tests.support import sqlite_rows
+
+    def owners() -> dict[int, int]:
+        return dict(sqlite_rows(demo_database.path, "SELECT id, candidate_id FROM tasks"))
+
+    due = dt.date(2026, 12, 10)
+    kept = create_task(demo_ctx, TaskInput("Call back", due, candidate_id=11)).value
+    moved = create_task(demo_ctx, TaskInput("Send offer", due, candidate_id=12)).value
+    merged = merge_candidates(demo_ctx, 11, 12, {}).value
+    assert owners() == {kept: 11, moved: 11}  # the merged-away person's task went along
+    undo_step(demo_ctx, merged.audit_id)
+    assert owners() == {kept: 11, moved: 12}
+
+
+def test_a_snapshot_from_before_tasks_still_undoes(demo_ctx, demo_database) -> None:
+    """Merges recorded by an older version have no tasks in their snapshots."""
+    import json
+
+    from sqlalchemy import text
+
+    from app.services.duplicates import merge_candidates
+    from app.services.merge_undo import undo_step
+    from tests.support import sqlite_rows
+
+    merged = merge_candidates(demo_ctx, 21, 22, {}).value
+    with demo_database.engine.begin() as connection:
+        before, after = connection.execute(
+            text("SELECT before, after FROM audit_entries WHERE id = :id"),
+            {"id": merged.audit_id},
+        ).one()
+    old_before, old_after = json.loads(before), json.loads(after)
+    for shot in (old_before["restore"], old_after["restore"]):
+        del shot["tables"]["tasks"], shot["columns"]["tasks"]
+    with demo_database.engine.begin() as connection:  # the audit table is append-only:
+        connection.exec_driver_sql("DROP TRIGGER IF EXISTS audit_entries_no_update")
+        connection.execute(
+            text("UPDATE audit_entries SET before = :b, after = :a WHERE id = :id"),
+            {"b": json.dumps(old_before), "a": json.dumps(old_after), "id": merged.audit_id},
+        )
+    undo_step(demo_ctx, merged.audit_id)
+    assert sqlite_rows(demo_database.path, "SELECT count(*) FROM candidates WHERE id = 22") == [
+        (1,)
+    ]
