@@ -27,6 +27,7 @@ from app.store.models import (
     Document,
     DuplicateSuspect,
     PoolMembership,
+    Task,
 )
 from app.store.search import set_candidate_search_suspended
 
@@ -46,6 +47,7 @@ class DeletionPreview:
     emails: int  # outbox messages, sent or waiting
     waiting_emails: int  # of which not sent yet
     sequences: int
+    tasks: int = 0  # follow-ups about them (deleted with them)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def deletion_preview(ctx: ServiceContext, candidate_id: int) -> DeletionPreview:
             emails=_count(session, o.candidate_id, candidate_id),
             waiting_emails=waiting or 0,
             sequences=_count(session, SequenceEnrollment.__table__.c.candidate_id, candidate_id),
+            tasks=_count(session, Task.candidate_id, candidate_id),
         )
 
 

@@ -311,3 +311,21 @@ def test_a_failure_midway_leaves_everything_in_place(
     with database.engine.connect() as connection:
         suspended = connection.exec_driver_sql("SELECT suspended FROM search_control").scalar_one()
     assert suspended == 0
+
+
+def test_the_question_counts_their_tasks_and_deleting_takes_them(
+    ctx: ServiceContext, setup: Setup, database: Database
+) -> None:
+    import datetime as dt
+
+    from app.services.tasks import TaskInput, create_task
+    from app.ui.dialogs.candidate_actions import deletion_question
+    from tests.support import count_rows
+
+    for title in ("Call back", "Send offer"):
+        create_task(ctx, TaskInput(title, dt.date(2026, 12, 10), candidate_id=setup.jane))
+    preview = deletion_preview(ctx, setup.jane)
+    assert preview.tasks == 2
+    assert "2 tasks" in deletion_question(preview)
+    delete_candidate(ctx, setup.jane)
+    assert count_rows(database, "tasks") == 0

@@ -108,6 +108,8 @@ def deletion_question(preview: DeletionPreview) -> str:
         parts.append(plural(preview.pools, "pool membership"))
     if preview.sequences:
         parts.append(plural(preview.sequences, "sequence enrolment"))
+    if preview.tasks:
+        parts.append(plural(preview.tasks, "task"))
     if preview.emails:
         waiting = f" ({preview.waiting_emails} not sent yet)" if preview.waiting_emails else ""
         parts.append(plural(preview.emails, "email") + waiting)
