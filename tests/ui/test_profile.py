@@ -338,7 +338,7 @@ def test_unsubscribing_asks_first_then_stops_sequences_and_cancels_waiting_mail(
         assert session.get(Candidate, candidate_id).unsubscribed_at is not None
         assert session.get(OutboxMessage, queued).state is MessageState.CANCELLED
     assert _enrolment(window, candidate_id) == ("stopped", "unsubscribed")
-    assert "Stopped 1 sequence(s) and cancelled 1 waiting email(s)" in dialog.email_status.text()
+    assert "Stopped 1 sequence and cancelled 1 waiting email" in dialog.email_status.text()
     assert dialog.all_changes().touches("candidates", "outbox")
 
 
@@ -493,3 +493,36 @@ def test_the_summary_and_the_record_buttons_show(window: MainWindow, qtbot) -> N
     text = dialog.browser.toPlainText()
     assert "Summary" in text and "Builds <data> pipelines.\nMentors juniors." in text
     assert dialog.edit_button.text() == "Edit…" and dialog.delete_button.text() == "Delete…"
+
+
+def test_a_long_note_wraps_inside_the_timeline(window: MainWindow, qtbot) -> None:
+    candidate_id = _candidate(window)
+    dialog = _dialog(window, qtbot, candidate_id)
+    dialog.resize(900, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    long_note = "Discussed relocation, salary bands and start dates at length. " * 6
+    dialog.note_edit.setPlainText(long_note)
+    qtbot.mouseClick(dialog.add_note_button, Qt.MouseButton.LeftButton)
+    timeline = dialog.timeline
+    qtbot.wait(50)
+    rect = timeline.visualItemRect(timeline.item(0))
+    line = timeline.fontMetrics().lineSpacing()
+    assert rect.height() >= 2 * line  # several lines, not one running off the edge
+    assert rect.right() <= timeline.viewport().width()
+    assert not timeline.horizontalScrollBar().isVisible()
+
+
+def test_a_finished_task_reads_as_task_done_on_the_timeline(window: MainWindow, qtbot) -> None:
+    import datetime as dt
+
+    from app.services.tasks import TaskInput, complete_task, create_task
+
+    candidate_id = _candidate(window)
+    task = create_task(
+        window.services, TaskInput("Send the offer", dt.date.today(), candidate_id=candidate_id)
+    ).value
+    complete_task(window.services, task)
+    dialog = _dialog(window, qtbot, candidate_id)
+    lines = [dialog.timeline.item(row).text() for row in range(dialog.timeline.count())]
+    assert any("· task done: Send the offer" in line for line in lines), lines[:3]

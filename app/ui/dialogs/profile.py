@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -49,10 +50,12 @@ from app.services.candidates import (
     candidate_profile,
 )
 from app.services.context import Outcome, ServiceContext
+from app.services.timeline import TASK_DONE_PREFIX
 from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import Consent, utc_now
 from app.ui.dialogs.form import FormDialog
 from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo
+from app.wording import plural
 
 CONSENT_LABELS = {
     Consent.UNKNOWN: "Unknown",
@@ -121,9 +124,12 @@ def activity_text(activity: ProfileActivity) -> str:
     """One timeline line: when, what kind (an email's direction too), the subject and body."""
     when = activity.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
     kind = activity.kind.replace("_", " ")
+    subject = activity.subject
     if activity.kind == "email" and activity.direction in EMAIL_DIRECTIONS:
         kind = EMAIL_DIRECTIONS[activity.direction]
-    text = " — ".join(p for p in (activity.subject, activity.body) if p) or kind
+    if activity.kind == "task" and subject and subject.startswith(TASK_DONE_PREFIX):
+        kind, subject = "task done", subject[len(TASK_DONE_PREFIX) :]
+    text = " — ".join(p for p in (subject, activity.body) if p) or kind
     return f"{when} · {kind}: {text}"
 
 
@@ -405,7 +411,12 @@ class ProfileDialog(QDialog):
         box = QGroupBox("Timeline")
         column = QVBoxLayout(box)
         self.timeline = QListWidget()
+        self.timeline.setObjectName("timeline")
+        # Long notes wrap onto more lines at the list's width instead of running off its edge.
         self.timeline.setWordWrap(True)
+        self.timeline.setResizeMode(QListView.ResizeMode.Adjust)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline.setTextElideMode(Qt.TextElideMode.ElideNone)
         column.addWidget(self.timeline, 1)
         self.undo_merge_action = install_timeline_undo(self)  # see `undo_merge`
         self.note_edit = QPlainTextEdit()
@@ -637,8 +648,8 @@ class ProfileDialog(QDialog):
                 stopped = len(done.value.stopped_enrollments)
                 cancelled = len(done.value.cancelled_messages)
                 notice = (
-                    f"Unsubscribed. Stopped {stopped} sequence(s) and cancelled "
-                    f"{cancelled} waiting email(s)."
+                    f"Unsubscribed. Stopped {plural(stopped, 'sequence')} and cancelled "
+                    f"{plural(cancelled, 'waiting email')}."
                 )
             else:
                 if not self.confirm(
