@@ -52,6 +52,7 @@ from app.ui.events import AppEvents
 from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.icons import IconProvider
 from app.ui.watcher import DatabaseWatcher
+from app.wording import plural
 
 if TYPE_CHECKING:
     from app.ui.dialogs.form import FormDialog
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAIL_START_DELAY_MS = 2500
+NAVIGATION_PADDING = 72  # icon, its gap and the item's padding around a label
 MAIL_CHANGES_INTERVAL_MS = 1000
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -104,6 +106,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
+        # The sidebar keeps room for its longest label: a narrow window or a long message
+        # never squeezes it to "Pipel", "Cand".
+        self.splitter.setCollapsible(0, False)
+        widest = max(self.navigation.fontMetrics().horizontalAdvance(t) for _k, t in SECTIONS)
+        self.navigation.setMinimumWidth(widest + NAVIGATION_PADDING)
         self.splitter.setSizes([workspace.settings.navigation_width, 1000])
         self.damage_banner = DamageBanner()
         central = QWidget()
@@ -709,7 +716,7 @@ class MainWindow(QMainWindow):
         target = IntakeTarget(job_id=drop.job_id, stage_id=drop.stage_id)  # type: ignore[attr-defined]
         self.intake.import_paths(drop.paths, target)  # type: ignore[attr-defined]
         self.events.status_message.emit(
-            f"Importing {len(drop.paths)} file(s) into “{drop.stage_name}”."  # type: ignore[attr-defined]
+            f"Importing {plural(len(drop.paths), 'file')} into “{drop.stage_name}”."  # type: ignore[attr-defined]
         )
 
     def review_imports(self, clicked: object = None) -> None:

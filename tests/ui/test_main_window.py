@@ -389,3 +389,5 @@ def test_every_section_fits_1024_by_700_with_the_sidebar_whole(window: MainWindo
         qtbot.wait(20)
         assert window.width() == 1024, f"{label} makes the window wider"
         assert window.navigation.width() >= widest_label + 40, f"{label} squeezes the sidebar"
+    window.splitter.setSizes([10, 2000])  # dragging the handle cannot squeeze it either
+    assert window.navigation.width() >= widest_label + 40

@@ -95,7 +95,7 @@ def test_files_dropped_on_a_column_reach_the_intake_hand_over(window: MainWindow
     target = IntakeTarget(stage.job_id, stage.id, stage.name, ("/tmp/a.pdf", "/tmp/b.docx"))
     page.board.intake_requested.emit(target)
     assert window.intake_targets == [target]
-    assert "2 file(s)" in window.statusBar().currentMessage()
+    assert "Importing 2 files into" in window.statusBar().currentMessage()
 
 
 def test_open_profile_shows_the_candidate(window: MainWindow, qtbot) -> None:
