@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.bootstrap import Workspace
@@ -16,6 +17,20 @@ from app.store.database import Database
 from app.ui.icons import IconProvider
 from app.ui.main_window import MainWindow
 from app.ui.theme import LIGHT
+
+
+@pytest.fixture(autouse=True)
+def _restore_the_look(qapp: QApplication) -> Iterator[None]:
+    """A test that applies a theme leaves the shared QApplication as it found it, so that
+    what a later test sees never depends on which tests ran before it."""
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    palette = QPalette(qapp.palette())
+    yield
+    if qapp.styleSheet() != sheet or qapp.style().name() != style:
+        qapp.setStyleSheet("")
+        qapp.setStyle(style)
+        qapp.setPalette(palette)
+        qapp.setStyleSheet(sheet)
 
 
 @pytest.fixture

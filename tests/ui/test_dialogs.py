@@ -164,3 +164,13 @@ def test_focus_stays_put_while_a_refused_form_is_corrected(qtbot, demo_ctx: Serv
     assert dialog.phone.hasFocus()
     assert dialog.phone.text() == "+1 512 555"
     assert dialog.website.text() == "not a website"
+
+
+def test_quick_add_opens_in_the_profile_url(qtbot, demo_ctx: ServiceContext) -> None:
+    from app.ui.dialogs.quick_add import QuickAddDialog
+
+    dialog = QuickAddDialog(demo_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.url

@@ -211,7 +211,7 @@ def test_add_task_from_a_profile_and_done_goes_on_the_timeline(window: MainWindo
 
     qtbot.mouseClick(dialog.task_done_button, Qt.MouseButton.LeftButton)
     assert dialog.tasks.item(0).text() == "No open task"
-    assert "task: Done: Call about the offer" in dialog.timeline.item(0).text()
+    assert "task done: Call about the offer" in dialog.timeline.item(0).text()
     entries = candidate_profile(window.services, candidate_id).activities
     assert (entries[0].kind, entries[0].subject) == ("task", "Done: Call about the offer")
 

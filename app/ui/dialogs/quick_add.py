@@ -51,6 +51,7 @@ class QuickAddDialog(QDialog):
         self.url.setPlaceholderText("https://www.linkedin.com/in/… or https://github.com/…")
         layout.addWidget(QLabel("Profile URL"))
         layout.addWidget(self.url)
+        self.url.setFocus()  # typing or pasting starts here when the dialog opens
         self.text = QPlainTextEdit()
         self.text.setObjectName("profileText")
         self.text.setPlaceholderText("Paste the profile's text here (optional)")
