@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,8 +42,25 @@ def seeded_database(candidates: int = 100_000) -> Path:
     return path
 
 
+# Figures that missed their target in this run; `make bench` fails when any did (see
+# tests/perf/conftest.py), after every benchmark has printed its figures.
+MISSED: list[str] = []
+_TARGET = re.compile(r"target(<=|>=)(-?[0-9.]+(?:e-?[0-9]+)?)")
+
+
 def bench(name: str, value: float, unit: str, target: str | None = None) -> str:
-    """Print one figure as ``BENCH <name> <value> <unit> [target<=x]``."""
+    """Print one figure as ``BENCH <name> <value> <unit> [target<=x]``; remember a miss."""
     line = f"BENCH {name} {value:.4g} {unit}" + (f" {target}" if target else "")
     print(line, flush=True)
+    if target and not meets(value, target):
+        MISSED.append(line)
     return line
+
+
+def meets(value: float, target: str) -> bool:
+    """Whether ``value`` meets a ``target<=x`` / ``target>=x`` text."""
+    found = _TARGET.fullmatch(target.strip())
+    if found is None:
+        raise ValueError(f"unreadable target {target!r}")
+    limit = float(found.group(2))
+    return value <= limit if found.group(1) == "<=" else value >= limit
