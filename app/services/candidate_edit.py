@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.services.candidates import RECORD_TEXT_FIELDS
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.duplicates import phone_key
 from app.services.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean, clean_text
@@ -46,16 +47,7 @@ CANCELLED_REASON = "Cancelled: the address was taken off the candidate's record.
 MAX_EMAILS = 10
 MAX_PHONES = 10
 MAX_TAGS = 50
-TEXT_FIELDS = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "headline",
-    "current_title",
-    "current_employer",
-    "location",
-    "source",
-)
+TEXT_FIELDS = RECORD_TEXT_FIELDS
 LIST_FIELDS = ("emails", "phones", "links", "skills", "tags")
 NAMED_FIELDS = ("skills", "tags")  # sets of shared names, matched ignoring case
 EDIT_FIELDS = (*TEXT_FIELDS, "owner_id", "summary", *LIST_FIELDS)

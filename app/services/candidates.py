@@ -62,6 +62,19 @@ TEXT_FIELDS = (
 SORT_KEYS = ("name", "title", "employer", "location", "email", "source", "added")
 SORT_ORDERS = (*SORT_KEYS, "recent")
 
+# Every one-line text field of a candidate's record, in the order the edit form shows them
+# (the edit form, the merge dialog and the undo of an edit share it).
+RECORD_TEXT_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "headline",
+    "current_title",
+    "current_employer",
+    "location",
+    "source",
+)
+
 
 @dataclass(frozen=True)
 class CandidateInput:

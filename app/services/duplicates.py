@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from app.services.candidates import RECORD_TEXT_FIELDS
 from app.services.context import Outcome, ServiceContext, outcome
 from app.services.phones import matching_key, phone_key
 from app.services.record_snapshot import capture, capture_after
@@ -48,14 +49,7 @@ SIMILAR_NAME_SCORE = 85.0  # rapidfuzz token_sort_ratio, 0-100: "Jane Smith" ~ "
 MAX_SUSPECTS = 5
 PREFILTER_LIMIT = 2000  # rows compared by rapidfuzz at most, whatever the database size
 MERGE_FIELDS = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "headline",
-    "current_title",
-    "current_employer",
-    "location",
-    "source",
+    *RECORD_TEXT_FIELDS,
     "owner_id",
     "summary",
 )

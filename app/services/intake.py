@@ -360,18 +360,7 @@ def create_for_document(
     if document.parse_status == NEEDS_REVIEW:
         document.parse_status = "parsed_with_warnings" if parsed.warnings else "parsed"
     session.flush()
-    tx.audit(
-        "document.import",
-        "document",
-        document.id,
-        after={
-            "candidate_id": candidate.id,
-            "original_name": document.original_name,
-            "sha256": document.sha256,
-            "parse_status": document.parse_status,
-            "version": 1,
-        },
-    )
+    _audit_import(tx, document, candidate.id, 1)
     _timeline_entry(tx, candidate.id, file_name, body)
     application_id = _place(tx, candidate.id, target, notes)
     tx.changed("candidates", candidate.id)
@@ -385,6 +374,22 @@ def create_for_document(
         notes=tuple(notes),
         job_id=target.job_id if target else None,
         pool_id=target.pool_id if target else None,
+    )
+
+
+def _audit_import(tx: Transaction, document: Document, candidate_id: int, version: int) -> None:
+    """The audit entry of a resume stored for a candidate (their ``version``-th)."""
+    tx.audit(
+        "document.import",
+        "document",
+        document.id,
+        after={
+            "candidate_id": candidate_id,
+            "original_name": document.original_name,
+            "sha256": document.sha256,
+            "parse_status": document.parse_status,
+            "version": version,
+        },
     )
 
 
@@ -423,18 +428,7 @@ def _attach_to(
     versions = session.scalar(
         select(func.count(Document.id)).where(Document.candidate_id == candidate.id)
     )
-    tx.audit(
-        "document.import",
-        "document",
-        document.id,
-        after={
-            "candidate_id": candidate.id,
-            "original_name": document.original_name,
-            "sha256": document.sha256,
-            "parse_status": document.parse_status,
-            "version": versions,
-        },
-    )
+    _audit_import(tx, document, candidate.id, versions)
     body = f"Resume version {versions}; added here because of the {match.reason}."
     if conflicts:
         names = sorted(field_label(name).lower() for name in conflicts)

@@ -38,6 +38,7 @@ from app.services.candidate_edit import (
     replace_values,
     update_candidate,
 )
+from app.services.candidates import RECORD_TEXT_FIELDS
 from app.services.context import Outcome, ServiceContext
 from app.services.sample_data import SOURCES
 from app.services.unit_of_work import NotFoundError, ValidationError
@@ -331,15 +332,9 @@ class EditCandidateDialog(FormDialog):
 
     # ---- values -------------------------------------------------------------------------------
     def fill(self, values: CandidateValues) -> None:
-        for name in (
-            "first_name",
-            "middle_name",
-            "last_name",
-            "headline",
-            "current_title",
-            "current_employer",
-            "location",
-        ):
+        for name in RECORD_TEXT_FIELDS:
+            if name == "source":  # a combo (the sources in use), set below
+                continue
             edit: QLineEdit = getattr(self, name)
             edit.setText(getattr(values, name) or "")
             edit.setCursorPosition(0)
