@@ -79,3 +79,43 @@ def database_at(path: Path, revision: str) -> None:
         upgrade_to(engine, revision)
     finally:
         engine.dispose()
+
+
+# The tables a candidate's record spans, for comparing a whole database before and after.
+CANDIDATE_TABLES = (
+    "candidates",
+    "candidate_emails",
+    "candidate_phones",
+    "experiences",
+    "educations",
+    "skills",
+    "candidate_skills",
+    "tags",
+    "candidate_tags",
+    "pool_memberships",
+    "applications",
+    "stage_changes",
+    "stage_counts",
+    "activities",
+    "sequence_enrollments",
+    "outbox_messages",
+    "duplicate_suspects",
+)
+
+
+def dump_candidate_tables(database: Database, skip_document: int | None = None) -> dict[str, Any]:
+    """Every row of every table above (all columns, as SQLite stores them), the documents'
+    links and the full-text index of candidates; read with the plain sqlite3 module."""
+    rows: dict[str, Any] = {
+        table: sqlite_rows(database.path, f"SELECT * FROM {table} ORDER BY rowid")
+        for table in CANDIDATE_TABLES
+    }
+    rows["documents"] = [
+        row
+        for row in sqlite_rows(database.path, "SELECT id, candidate_id FROM documents ORDER BY id")
+        if row[0] != skip_document
+    ]
+    rows["candidate_search"] = sqlite_rows(
+        database.path, "SELECT rowid, * FROM candidate_search ORDER BY rowid"
+    )
+    return rows

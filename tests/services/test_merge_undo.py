@@ -34,48 +34,10 @@ from app.services.unit_of_work import NotFoundError
 from app.store.database import Database
 from app.store.engagement import Campaign, CampaignKind, MessageState, SequenceEnrollment
 from app.store.models import AuditEntry, CandidateTag, Document, Stage, Tag, utc_now
-from tests.support import AuditWatch, fail_on_changed, sqlite_rows
+from tests.support import AuditWatch, dump_candidate_tables, fail_on_changed, sqlite_rows
+
 
 # Every table a candidate's record lives in, and the indexes and counts derived from them.
-TABLES = (
-    "candidates",
-    "candidate_emails",
-    "candidate_phones",
-    "experiences",
-    "educations",
-    "skills",
-    "candidate_skills",
-    "tags",
-    "candidate_tags",
-    "pool_memberships",
-    "applications",
-    "stage_changes",
-    "stage_counts",
-    "activities",
-    "sequence_enrollments",
-    "outbox_messages",
-    "duplicate_suspects",
-)
-
-
-def dump(database: Database, skip_document: int | None = None) -> dict[str, Any]:
-    """Every row of every table above (all columns, as SQLite stores them), the documents'
-    links and the full-text index of candidates; read with the plain sqlite3 module."""
-    rows: dict[str, Any] = {
-        table: sqlite_rows(database.path, f"SELECT * FROM {table} ORDER BY rowid")
-        for table in TABLES
-    }
-    rows["documents"] = [
-        row
-        for row in sqlite_rows(database.path, "SELECT id, candidate_id FROM documents ORDER BY id")
-        if row[0] != skip_document
-    ]
-    rows["candidate_search"] = sqlite_rows(
-        database.path, "SELECT rowid, * FROM candidate_search ORDER BY rowid"
-    )
-    return rows
-
-
 def owned(database: Database, table: str, candidate_id: int) -> list[tuple[Any, ...]]:
     """The rows of ``table`` that belong to the candidate."""
     return sqlite_rows(
@@ -150,7 +112,7 @@ def maria(desk: Desk, database: Database, places: dict[str, int]) -> ImportResul
 def test_a_wrong_attach_is_undone_exactly_and_can_be_redone(
     ctx: ServiceContext, database: Database, desk: Desk, maria: ImportResult, places: dict
 ) -> None:
-    before = dump(database)
+    before = dump_candidate_tables(database)
     attached = desk.drop(
         resume(
             "maria-2026.txt",
@@ -166,14 +128,14 @@ def test_a_wrong_attach_is_undone_exactly_and_can_be_redone(
     )
     assert not attached.created and attached.candidate_id == maria.candidate_id
     assert attached.attach_audit_id is not None and attached.application_id is not None
-    merged = dump(database)
+    merged = dump_candidate_tables(database)
     assert merged != before
 
     watch = AuditWatch(database)
     undone = undo_step(ctx, attached.attach_audit_id)
     # Exactly the record as it was: every row of every table, indexes and counts included;
     # only the new resume stays stored, linked to nobody (it can be reviewed again).
-    assert dump(database, skip_document=attached.document_id) == before
+    assert dump_candidate_tables(database, skip_document=attached.document_id) == before
     with database.sessions() as session:
         assert session.get_one(Document, attached.document_id).candidate_id is None
     assert undone.value.candidate_ids == (maria.candidate_id,)
@@ -185,9 +147,9 @@ def test_a_wrong_attach_is_undone_exactly_and_can_be_redone(
     assert entry.after["audit_id"] == attached.attach_audit_id
 
     redo_step(ctx, attached.attach_audit_id)
-    assert dump(database) == merged
+    assert dump_candidate_tables(database) == merged
     undo_step(ctx, attached.attach_audit_id)
-    assert dump(database, skip_document=attached.document_id) == before
+    assert dump_candidate_tables(database, skip_document=attached.document_id) == before
 
 
 def test_undo_is_refused_when_the_record_changed_since(
@@ -196,12 +158,12 @@ def test_undo_is_refused_when_the_record_changed_since(
     attached = desk.drop(resume("again.txt", name="Maria Lopez", emails=("maria@example.com",)))
     assert attached.attach_audit_id is not None
     add_note(ctx, maria.candidate_id, "Called her about the Austin role.")
-    now = dump(database)
+    now = dump_candidate_tables(database)
     with pytest.raises(UndoRefusedError) as refused:
         undo_step(ctx, attached.attach_audit_id)
     assert "Maria Lopez changed since (timeline)" in str(refused.value)
     assert "lose" in str(refused.value)
-    assert dump(database) == now
+    assert dump_candidate_tables(database) == now
     step = latest_step(ctx, maria.candidate_id)
     assert step is not None and not step.possible and "timeline" in step.reason
 
@@ -214,12 +176,12 @@ def test_an_undo_is_one_transaction(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     attached = desk.drop(resume("again.txt", name="Maria Lopez", emails=("maria@example.com",)))
-    now = dump(database)
+    now = dump_candidate_tables(database)
     watch = AuditWatch(database)
     fail_on_changed(monkeypatch)
     with pytest.raises(RuntimeError, match="injected"):
         undo_step(ctx, attached.attach_audit_id)  # type: ignore[arg-type]
-    assert dump(database) == now and watch.new() == []
+    assert dump_candidate_tables(database) == now and watch.new() == []
 
 
 def test_undo_twice_and_unknown_steps_are_refused(
@@ -296,10 +258,10 @@ def test_a_merge_is_undone_exactly_and_can_be_redone(
     sequence(database, maria.candidate_id, "Nurture")
     sequence(database, other.candidate_id, "Follow-up")
     unsubscribe(ctx, other.candidate_id)
-    before = dump(database)
+    before = dump_candidate_tables(database)
 
     merge_candidates(ctx, maria.candidate_id, other.candidate_id, {"location": "other"})
-    merged = dump(database)
+    merged = dump_candidate_tables(database)
     assert merged != before
     with database.sessions() as session:
         entry = session.scalars(
@@ -310,13 +272,13 @@ def test_a_merge_is_undone_exactly_and_can_be_redone(
     assert step.description == "merging Marie Lopez into Maria Lopez"
 
     undone = undo_step(ctx, entry.id)
-    assert dump(database) == before
+    assert dump_candidate_tables(database) == before
     assert set(undone.value.candidate_ids) == {maria.candidate_id, other.candidate_id}
     assert [s.other_candidate_id for s in list_duplicate_suspects(ctx)] == [maria.candidate_id]
     redo_step(ctx, entry.id)
-    assert dump(database) == merged
+    assert dump_candidate_tables(database) == merged
     undo_step(ctx, entry.id)
-    assert dump(database) == before
+    assert dump_candidate_tables(database) == before
 
 
 def test_a_merge_is_not_undone_after_an_email_went_out(

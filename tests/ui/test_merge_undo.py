@@ -30,44 +30,9 @@ from app.ui.intake.panel import FINISHED
 from app.ui.intake.review import NEEDS_REVIEW_TEXT, ReviewDialog
 from app.ui.main_window import MainWindow
 from app.ui.merge_undo import STEP_ROLE
-from tests.support import sqlite_rows
+from tests.support import dump_candidate_tables, sqlite_rows
 
 WAIT_MS = 60_000
-TABLES = (
-    "candidates",
-    "candidate_emails",
-    "candidate_phones",
-    "experiences",
-    "educations",
-    "skills",
-    "candidate_skills",
-    "candidate_tags",
-    "pool_memberships",
-    "applications",
-    "stage_changes",
-    "stage_counts",
-    "activities",
-    "sequence_enrollments",
-    "outbox_messages",
-    "duplicate_suspects",
-)
-
-
-def dump(database: Database, skip_document: int | None = None) -> dict[str, Any]:
-    """Every row of the candidate tables, the documents' links and the search index."""
-    rows: dict[str, Any] = {
-        table: sqlite_rows(database.path, f"SELECT * FROM {table} ORDER BY rowid")
-        for table in TABLES
-    }
-    rows["documents"] = [
-        row
-        for row in sqlite_rows(database.path, "SELECT id, candidate_id FROM documents ORDER BY id")
-        if row[0] != skip_document
-    ]
-    rows["candidate_search"] = sqlite_rows(
-        database.path, "SELECT rowid, * FROM candidate_search ORDER BY rowid"
-    )
-    return rows
 
 
 def resume_text(path: Path, name: str, email: str, phone: str, title: str = "Analyst") -> Path:
@@ -165,7 +130,7 @@ def test_ctrl_z_takes_a_resume_back_off_the_wrong_candidate_and_redo_puts_it_bac
         demo_ctx,
         CandidateInput("Quintessa", "Marlowe", email="quintessa@example.org", location="Denver"),
     ).value
-    before = dump(demo_database)
+    before = dump_candidate_tables(demo_database)
     resume = resume_text(
         tmp_path / "quintessa.txt", "Quintessa Marlowe", "quintessa@example.org", "(720) 867-5309"
     )
@@ -174,11 +139,11 @@ def test_ctrl_z_takes_a_resume_back_off_the_wrong_candidate_and_redo_puts_it_bac
     assert item.state == "done" and item.result.candidate_id == existing, item.message
     assert "same email address quintessa@example.org" in item.message
     assert win.undo_stack.undoText() == "Add quintessa.txt to Quintessa Marlowe"
-    merged = dump(demo_database)
+    merged = dump_candidate_tables(demo_database)
     assert merged != before
 
     keys(win, qtbot, UNDO)
-    assert dump(demo_database, skip_document=item.result.document_id) == before
+    assert dump_candidate_tables(demo_database, skip_document=item.result.document_id) == before
     assert win.statusBar().currentMessage() == (
         "Undone: adding quintessa.txt to Quintessa Marlowe."
     )
@@ -186,7 +151,7 @@ def test_ctrl_z_takes_a_resume_back_off_the_wrong_candidate_and_redo_puts_it_bac
     assert model.data(model.index(0, 1)) == "Needs review"  # the file waits, linked to nobody
 
     keys(win, qtbot, REDO)
-    assert dump(demo_database) == merged
+    assert dump_candidate_tables(demo_database) == merged
     assert model.data(model.index(0, 1)) == "Imported"
 
 
@@ -312,7 +277,7 @@ def test_a_merge_from_possible_duplicates_is_undone_with_ctrl_z(
     qtbot, win: MainWindow, demo_ctx: ServiceContext, demo_database: Database, tmp_path: Path
 ) -> None:
     survivor, other = _pair(demo_ctx, tmp_path)
-    before = dump(demo_database)
+    before = dump_candidate_tables(demo_database)
 
     def merge(dialog: MergeDialog) -> None:
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
@@ -336,7 +301,7 @@ def test_a_merge_from_possible_duplicates_is_undone_with_ctrl_z(
         assert session.get(Candidate, other) is None
     assert win.undo_stack.undoText() == ("Merge Evangelina Thistlewood into Evangeline Thistlewood")
     keys(win, qtbot, UNDO)
-    assert dump(demo_database) == before
+    assert dump_candidate_tables(demo_database) == before
     assert "Undone: merging Evangelina Thistlewood" in win.statusBar().currentMessage()
 
 
@@ -346,7 +311,7 @@ def test_undo_this_merge_on_the_timeline_entry(
     from app.services.duplicates import merge_candidates
 
     survivor, other = _pair(demo_ctx, tmp_path)
-    before = dump(demo_database)
+    before = dump_candidate_tables(demo_database)
     merge_candidates(demo_ctx, survivor, other, {})
     dialog = ProfileDialog(demo_ctx, survivor)
     qtbot.addWidget(dialog)
@@ -372,7 +337,7 @@ def test_undo_this_merge_on_the_timeline_entry(
         "Take back merging Evangelina Thistlewood into Evangeline Thistlewood? The records "
         "go back exactly as they were before it."
     ]
-    assert dump(demo_database) == before
+    assert dump_candidate_tables(demo_database) == before
     texts = [timeline.item(r).text() for r in range(timeline.count())]
     assert not any("Merged with" in text for text in texts)
     assert dialog.all_changes().ids["candidates"] >= {survivor, other}
