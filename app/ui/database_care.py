@@ -27,7 +27,7 @@ from app.store.database import Database
 from app.store.errors import describe_database_error
 from app.store.integrity import CheckResult, DatabaseDamaged, check_file
 from app.ui.background import run_in_background
-from app.ui.file_dialogs import remember_folder
+from app.ui.file_dialogs import remember_folder, remembered_folder
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +171,11 @@ class DatabaseCare(QObject):
         if self.busy:
             self.notice.emit("A check or backup of the database is already running.")
             return
-        remembered = self.window.window().property("hirebenchLastFolder_backup")
-        folder = Path(remembered) if remembered else self.database.backups_dir
-        folder = folder or self.database.path.parent
+        folder = (
+            remembered_folder(self.window, "backup")
+            or self.database.backups_dir
+            or self.database.path.parent
+        )
         suggested = str(folder / f"{self.database.path.stem}-backup.sqlite3")
         target, _filter = QFileDialog.getSaveFileName(
             self.window, "Back up database", suggested, "SQLite database (*.sqlite3 *.db)"

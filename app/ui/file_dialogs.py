@@ -13,12 +13,17 @@ from PySide6.QtWidgets import QWidget
 _PROPERTY = "hirebenchLastFolder_"
 
 
-def start_folder(widget: QWidget, purpose: str) -> str:
-    """The folder a dialog for ``purpose`` ("import", "export", "logo"…) should open in."""
+def remembered_folder(widget: QWidget, purpose: str) -> Path | None:
+    """The folder last used for ``purpose`` in this window, if it still exists."""
     remembered = widget.window().property(_PROPERTY + purpose)
     if isinstance(remembered, str) and remembered and Path(remembered).is_dir():
-        return remembered
-    return str(Path.home())
+        return Path(remembered)
+    return None
+
+
+def start_folder(widget: QWidget, purpose: str) -> str:
+    """The folder a dialog for ``purpose`` ("import", "export", "logo"…) should open in."""
+    return str(remembered_folder(widget, purpose) or Path.home())
 
 
 def remember_folder(widget: QWidget, purpose: str, chosen: str | Path) -> None:

@@ -673,8 +673,6 @@ class MainWindow(QMainWindow):
 
     # ---- changes ----------------------------------------------------------------------------
     def _on_changes(self, changes: Changes, origin: object = None) -> None:
-        if not changes.touches("external"):
-            self.watcher.acknowledge()  # our own commit, not another process's
         for section in self.sections.values():
             handler = getattr(section, "on_changes", None)
             if handler is not None and section is not origin:

@@ -43,10 +43,6 @@ class DatabaseWatcher(QObject):
             self._held = False
             self.changed_elsewhere.emit()
 
-    def acknowledge(self) -> None:
-        """Our own change was published. Nothing to record: own commits are recognised
-        as they are made, and one from another program just before stays news."""
-
     def poll(self) -> bool:
         """Whether another program changed the database since the last poll (announced
         now, or on `resume` while paused)."""
