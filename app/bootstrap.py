@@ -10,9 +10,9 @@ import sys
 from dataclasses import dataclass
 
 from app.paths import AppPaths, choose_database
-from app.services.context import ServiceContext
-from app.services.unit_of_work import Actor
-from app.services.users import current_login, ensure_user
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Actor
+from app.services.core.users import current_login, ensure_user
 from app.settings import Settings, load_settings
 from app.store.database import Database, open_database, prepare_mappers
 from app.store.db import DatabaseError, ReadOnlyDatabase
@@ -26,8 +26,8 @@ def ensure_demo_database(database: Database) -> bool:
     """Fill the demo database on first use; return whether it was filled now."""
     from sqlalchemy import func, select
 
-    from app.services.generate import demo_plan
-    from app.services.maintenance import fill_generated
+    from app.services.admin.generate import demo_plan
+    from app.services.admin.maintenance import fill_generated
     from app.store.models import Candidate
 
     with database.sessions() as session:

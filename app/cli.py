@@ -211,7 +211,7 @@ def _demo(paths: AppPaths, args: argparse.Namespace) -> int:
 
 
 def _stats(paths: AppPaths, args: argparse.Namespace) -> int:
-    from app.services.stats import table_counts
+    from app.services.admin.stats import table_counts
 
     database = open_for_command(paths, args.database)
     try:
@@ -225,10 +225,10 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
     """Best matches first, one per line (or JSON); a query read differently warns on stderr."""
     from dataclasses import asdict
 
-    from app.services.candidates import CandidateFilters
-    from app.services.context import ServiceContext
-    from app.services.search import search_candidates
-    from app.services.unit_of_work import Actor, NotFoundError
+    from app.services.candidates.records import CandidateFilters
+    from app.services.candidates.search import search_candidates
+    from app.services.core.context import ServiceContext
+    from app.services.core.unit_of_work import Actor, NotFoundError
 
     filters = CandidateFilters(
         skills=tuple(args.skill),
@@ -288,8 +288,8 @@ def _parse(paths: AppPaths, args: argparse.Namespace) -> int:
 
 def _import(paths: AppPaths, args: argparse.Namespace) -> int:
     """Import resumes through the background workers: a line per file, then a summary."""
-    from app.services.context import ServiceContext
-    from app.services.users import current_login, ensure_user
+    from app.services.core.context import ServiceContext
+    from app.services.core.users import current_login, ensure_user
     from app.workers.intake import IntakeRunner, ItemUpdate
 
     if args.stage and args.job is None:
@@ -353,7 +353,7 @@ def _intake_target(database: Database, args: argparse.Namespace) -> object:
     """The `IntakeTarget` named by --job/--stage/--pool, checked before any file is read."""
     from sqlalchemy import select
 
-    from app.services.intake import IntakeTarget
+    from app.services.intake.importer import IntakeTarget
     from app.store.models import Job, Stage, TalentPool
 
     if args.job is None and args.pool is None:
@@ -419,9 +419,9 @@ def _outbox(paths: AppPaths, args: argparse.Namespace) -> int:
 def _outbox_list(database: Database, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from app.services.context import ServiceContext
-    from app.services.outbox import list_messages, outbox_counts
-    from app.services.unit_of_work import Actor
+    from app.services.core.context import ServiceContext
+    from app.services.core.unit_of_work import Actor
+    from app.services.engagement.outbox import list_messages, outbox_counts
 
     ctx = ServiceContext(database.sessions, Actor(None, "cli"))  # reading only
     counts = outbox_counts(ctx)
@@ -468,9 +468,9 @@ def _outbox_dispatch(database: Database, args: argparse.Namespace) -> int:
     """Send what is due now, without the GUI: a line per message, then a summary."""
     from dataclasses import asdict
 
-    from app.services.context import ServiceContext
-    from app.services.mail_settings import get_account
-    from app.services.users import current_login, ensure_user
+    from app.services.core.context import ServiceContext
+    from app.services.core.users import current_login, ensure_user
+    from app.services.engagement.mail_settings import get_account
     from app.workers.dispatcher import Dispatcher, DispatchEvent
 
     ctx = ServiceContext(database.sessions, ensure_user(database.sessions, current_login()))
@@ -478,7 +478,7 @@ def _outbox_dispatch(database: Database, args: argparse.Namespace) -> int:
     if not account.configured:
         raise CommandError("Email is not set up: enter the mail server and From address first.")
     password = _outbox_password(account) if account.username else None
-    from app.services.sequences import queue_due_steps as before_pass
+    from app.services.engagement.sequences import queue_due_steps as before_pass
 
     lines = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only JSON
 
@@ -492,7 +492,7 @@ def _outbox_dispatch(database: Database, args: argparse.Namespace) -> int:
     )
     result = dispatcher.run_until_idle()
     if result.busy_since is not None:  # another window or command holds the dispatch lease
-        from app.services.dispatch_lease import local_time_text
+        from app.services.engagement.dispatch_lease import local_time_text
 
         since = local_time_text(result.busy_since)
         print(

@@ -70,8 +70,8 @@ def existing_database(paths: AppPaths, argument: str | None) -> Path:
 
 
 def seed(paths: AppPaths, args: argparse.Namespace) -> int:
-    from app.services.generate import scale_plan
-    from app.services.maintenance import NotEmptyError, fill_generated
+    from app.services.admin.generate import scale_plan
+    from app.services.admin.maintenance import NotEmptyError, fill_generated
     from app.store.errors import describe_database_error
     from app.store.migrate import remove_with_side_files
 
@@ -108,7 +108,7 @@ def seed(paths: AppPaths, args: argparse.Namespace) -> int:
 
 
 def backup(paths: AppPaths, args: argparse.Namespace) -> int:
-    from app.services.maintenance import backup as make_backup
+    from app.services.admin.maintenance import backup as make_backup
     from app.store.errors import describe_database_error
     from app.store.integrity import DatabaseDamaged
 

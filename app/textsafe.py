@@ -5,7 +5,7 @@ that do harm where the text ends up: NUL and other C0/C1 controls, ESC (terminal
 sequences), CR/LF (forged output lines or headers), bidi embeddings, overrides and isolates
 (text that reads differently from what it is), lone surrogates (which cannot be encoded, so a
 later ``encode("utf-8")`` fails) and Unicode non-characters. This module only knows the
-characters; `app.services.text_rules` applies them to stored fields, `app.mail` to headers,
+characters; `app.services.core.text_rules` applies them to stored fields, `app.mail` to headers,
 and `printable` escapes them for the terminal.
 
 No imports from the rest of the application: the command line, the mail code and the

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from app.paths import AppPaths, resolve_paths
-from app.services.context import ServiceContext
-from app.services.generate import demo_plan
-from app.services.maintenance import fill_generated
-from app.services.users import ensure_user
+from app.services.admin.generate import demo_plan
+from app.services.admin.maintenance import fill_generated
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
 from app.store.database import Database, open_database
 
 # The fixed "today" of the generated demo database, so that its content never varies.

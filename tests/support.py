@@ -60,7 +60,7 @@ class AuditWatch:
 def fail_on_changed(monkeypatch: Any) -> None:
     """Make `Transaction.changed` raise: the failure comes after the row and the audit entry
     were added to the session, inside ``ctx.write()``."""
-    from app.services.unit_of_work import Transaction
+    from app.services.core.unit_of_work import Transaction
 
     def boom(self: Transaction, kind: str, *ids: int) -> None:
         self.session.flush()  # the row and its audit entry really reach the database first

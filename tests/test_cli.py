@@ -292,7 +292,7 @@ class TestRealProcess:
 
     def test_stats_imports_neither_qt_nor_alembic(self, hirebench_home: Path, demo_copy: Path):
         code = (
-            "import gc, sys, app.cli, app.services.stats as s; gc.disable(); seen = []; "
+            "import gc, sys, app.cli, app.services.admin.stats as s; gc.disable(); seen = []; "
             "counts = s.table_counts; "
             "s.table_counts = lambda *a: (seen.append(gc.isenabled()), counts(*a))[1]; "
             "code = app.cli.run(['stats', '--database', sys.argv[1]]); "

@@ -13,10 +13,10 @@ import pytest
 
 from app.cli import EXIT_FAILURE, EXIT_OK, run
 from app.paths import AppPaths
-from app.services.clients import ClientInput, create_client
-from app.services.context import ServiceContext
-from app.services.jobs import JobInput, create_job
-from app.services.users import ensure_user
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.services.pipeline.clients import ClientInput, create_client
+from app.services.pipeline.jobs import JobInput, create_job
 from app.store.database import open_database
 from tests.support import sqlite_rows
 

@@ -16,10 +16,10 @@ import pytest
 import app.cli
 from app.cli import EXIT_FAILURE, EXIT_OK, OUTBOX_STATES, run
 from app.paths import AppPaths
-from app.services import outbox
-from app.services.context import ServiceContext
-from app.services.outbox import Draft, add_to_outbox
-from app.services.users import ensure_user
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.services.engagement import outbox
+from app.services.engagement.outbox import Draft, add_to_outbox
 from app.store.database import open_database
 from app.store.engagement import MailAccount, MessageState
 from app.store.models import Candidate, CandidateEmail

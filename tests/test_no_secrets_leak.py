@@ -23,12 +23,12 @@ from app.logs import configure_logging
 from app.mail.account import KEYRING_SERVICE
 from app.paths import AppPaths
 from app.resources import resources_dir
-from app.services.candidates import CandidateInput, create_candidate
-from app.services.context import ServiceContext
-from app.services.mail_settings import get_account
-from app.services.maintenance import backup
-from app.services.outbox import Draft, add_to_outbox
-from app.services.users import ensure_user
+from app.services.admin.maintenance import backup
+from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.services.engagement.mail_settings import get_account
+from app.services.engagement.outbox import Draft, add_to_outbox
 from app.settings import Settings
 from app.store.database import Database, open_database
 from app.ui.icons import IconProvider

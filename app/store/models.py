@@ -543,7 +543,7 @@ class TalentPool(TimestampMixin, Base):
     description: Mapped[str | None] = mapped_column(Text)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # "static" (hand-picked members), "smart" (members are whoever ``query`` finds, see
-    # app.services.search) or "builtin" (kept by Hirebench itself). Migration 0007.
+    # app.services.candidates.search) or "builtin" (kept by Hirebench itself). Migration 0007.
     kind: Mapped[str] = mapped_column(String(20), default="static", server_default="static")
     query: Mapped[str | None] = mapped_column(Text)  # a smart pool's saved search
 

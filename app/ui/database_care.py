@@ -102,7 +102,7 @@ class DatabaseCare(QObject):
         folder = self.database.backups_dir or path.parent
 
         def work() -> tuple[CheckResult, Path | None]:
-            from app.services.maintenance import automatic_backup
+            from app.services.admin.maintenance import automatic_backup
 
             result = check_file(path)
             made = automatic_backup(path, folder, check=False) if result.ok else None
@@ -185,7 +185,7 @@ class DatabaseCare(QObject):
             self.backup_to(Path(target))
 
     def backup_to(self, target: Path) -> None:
-        from app.services.maintenance import backup
+        from app.services.admin.maintenance import backup
 
         self.busy = True
         self.notice.emit("Backing up the database…")

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from app.mail.account import AccountSettings
 from app.mail.secrets import KeyringUnavailable, PasswordStore
-from app.services.context import ServiceContext
+from app.services.core.context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ class MailRuntime(QObject):
         It also starts with no account set up: it then says so when something is due."""
         if self.dispatcher is not None:
             return
-        from app.services.mail_settings import get_account
-        from app.services.sequences import queue_due_steps
+        from app.services.engagement.mail_settings import get_account
+        from app.services.engagement.sequences import queue_due_steps
 
         self.account = get_account(self.services)
         arguments: dict[str, Any] = {
@@ -135,7 +135,7 @@ class MailRuntime(QObject):
 
     def account_changed(self) -> None:
         """The account or its password was saved in Settings: use it from the next message."""
-        from app.services.mail_settings import get_account
+        from app.services.engagement.mail_settings import get_account
 
         self._last_problem = None
         self._keyring_problem = None

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.mail.render import KNOWN_FIELDS, LOGO_CID, TemplateSource
-from app.services.email_templates import FIELD_LABELS
+from app.services.engagement.templates import FIELD_LABELS
 
 
 class _Emitter(QObject):

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.bootstrap import Workspace
 from app.resources import resources_dir
-from app.services.stats import headline_counts
-from app.services.unit_of_work import Changes
+from app.services.admin.stats import headline_counts
+from app.services.core.unit_of_work import Changes
 from app.settings import save_settings
 from app.store.database import prepare_mappers
 from app.store.errors import is_damage
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
             self._connect_bulk(section)
             return section
         if key == "pipeline":
-            from app.services.clients import list_clients
+            from app.services.pipeline.clients import list_clients
             from app.ui.sections.boards import PipelinePage
 
             page = PipelinePage(
@@ -708,7 +708,7 @@ class MainWindow(QMainWindow):
 
     def hand_over_to_intake(self, drop: object) -> None:
         """Files dropped on a board column become applications in that job and stage."""
-        from app.services.intake import IntakeTarget
+        from app.services.intake.importer import IntakeTarget
 
         self.intake_targets.append(drop)
         target = IntakeTarget(job_id=drop.job_id, stage_id=drop.stage_id)  # type: ignore[attr-defined]
@@ -739,7 +739,7 @@ class MainWindow(QMainWindow):
         self.intake.watch_inbox(folder)
 
     def import_into_pool(self, pool_id: int, paths: list[str]) -> None:
-        from app.services.intake import IntakeTarget
+        from app.services.intake.importer import IntakeTarget
 
         self.intake.import_paths(paths, IntakeTarget(pool_id=pool_id))
 
@@ -843,15 +843,15 @@ def _import_intake_modules() -> None:
     for name in (
         "app.ui.mail_runtime",
         "app.workers.dispatcher",
-        "app.services.sequences",
-        "app.services.mail_settings",
+        "app.services.engagement.sequences",
+        "app.services.engagement.mail_settings",
         "app.ui.intake.dock",
         "app.ui.intake.controller",
         "app.workers.intake",
-        "app.services.intake",
-        "app.services.duplicates",
+        "app.services.intake.importer",
+        "app.services.candidates.duplicates",
         "app.ui.sections.candidates",
         "app.ui.sections.pools",
-        "app.services.search",
+        "app.services.candidates.search",
     ):
         importlib.import_module(name)

@@ -1,7 +1,7 @@
 """Undoing an attach or a merge from the window: an Edit → Undo command, and the "Undo this
 merge" action on the timeline entry the step wrote on the candidate's profile.
 
-Both go through `app.services.merge_undo`, which restores the records exactly or refuses
+Both go through `app.services.candidates.merge_undo`, which restores the records exactly or refuses
 (saying why) when they changed since; a refusal is shown, never half-applied.
 """
 
@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QUndoCommand
 
-from app.services.context import Outcome, ServiceContext
-from app.services.merge_undo import (
+from app.services.candidates.merge_undo import (
     UndoableStep,
     UndoRefusedError,
     UndoResult,
@@ -22,7 +21,8 @@ from app.services.merge_undo import (
     redo_step,
     undo_step,
 )
-from app.services.unit_of_work import Changes, NotFoundError
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError
 
 if TYPE_CHECKING:
     from app.ui.dialogs.profile import ProfileDialog
@@ -95,7 +95,7 @@ def install_timeline_undo(dialog: ProfileDialog) -> QAction:
 
 def mark_timeline_undo(dialog: ProfileDialog) -> UndoableStep | None:
     """Find the latest attach or merge on the shown timeline and mark its entry."""
-    from app.services.candidates import ProfileActivity
+    from app.services.candidates.records import ProfileActivity
     from app.ui.dialogs.profile import activity_text
 
     step = latest_step(dialog.services, dialog.candidate_id)

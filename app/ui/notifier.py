@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from app.services.context import ServiceContext
-from app.services.tasks import TaskRow, due_now, local_now, take_due_reminders
+from app.services.core.context import ServiceContext
+from app.services.pipeline.tasks import TaskRow, due_now, local_now, take_due_reminders
 from app.wording import plural
 
 log = logging.getLogger(__name__)

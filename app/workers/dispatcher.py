@@ -28,7 +28,7 @@ through `app.mail.secrets.redact` first. A server that cannot be reached is retr
 growing pause.
 
 One dispatcher sends at a time: a pass that has something to send, or messages in ``sending``
-to look at, first takes the dispatch lease (`app.services.dispatch_lease`), renewed while it
+to look at, first takes the dispatch lease (`engagement.dispatch_lease`), renewed while it
 sends. Only then are messages left in ``sending`` by a dispatcher that died turned into
 "unknown"; a second dispatcher finds the lease held and waits (``busy_since`` in its report)
 rather than taking the first one's messages in flight for interrupted ones.
@@ -64,10 +64,10 @@ from app.mail.transport import (
     describe_exception,
     formatted_traceback,
 )
-from app.services import outbox
-from app.services.context import ServiceContext
-from app.services.dispatch_lease import LEASE_SECONDS, Claimant, Holder
-from app.services.unit_of_work import Actor, Changes, Transaction
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Actor, Changes, Transaction
+from app.services.engagement import outbox
+from app.services.engagement.dispatch_lease import LEASE_SECONDS, Claimant, Holder
 from app.workers.lease import HeldLease, take
 from app.workers.outbox_pass import Clock, PassDatabase, RateLimiter, SendOutcome
 
@@ -541,7 +541,7 @@ class Dispatcher:
         return self._limiter
 
     def _branding(self) -> BrandingSettings:
-        from app.services.mail_settings import load_branding
+        from app.services.engagement.mail_settings import load_branding
 
         with self.ctx.read() as session:
             return load_branding(session)
@@ -619,7 +619,7 @@ class Dispatcher:
     def _cancel_blocked(self) -> int:
         """Cancel, with the reason, queued messages to people who may no longer be emailed
         (do not contact, unsubscribed, …); the claim skips them in any case."""
-        from app.services.optout import cancel_blocked_messages
+        from app.services.engagement.optout import cancel_blocked_messages
 
         result = cancel_blocked_messages(self.ctx)
         for message_id in sorted(result.changes.ids.get("outbox", ())):

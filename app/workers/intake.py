@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
     from app.parsing.result import ParsedResume
-    from app.services.context import ServiceContext
-    from app.services.intake import ImportResult, IntakeTarget
+    from app.services.core.context import ServiceContext
+    from app.services.intake.importer import ImportResult, IntakeTarget
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ class IntakeRunner:
     ):
         from sqlalchemy.orm import sessionmaker
 
-        from app.services.context import ServiceContext as Context
+        from app.services.core.context import ServiceContext as Context
 
         bind = ctx.sessions.kw.get("bind")
         # The thread's own session factory over the same (thread-safe) engine.
@@ -462,7 +462,7 @@ class IntakeRunner:
             self._set(item_id, FAILED, reply[3], error_kind=reply[2])
 
     def _import(self, item_id: int, parsed: ParsedResume) -> None:
-        from app.services.intake import import_resume
+        from app.services.intake.importer import import_resume
 
         self._set(item_id, IMPORTING)
         with self._lock:
@@ -520,7 +520,7 @@ def _death_message(exitcode: int | None) -> str:
 def _import_failure(exc: Exception, ctx: ServiceContext) -> str:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from app.services.unit_of_work import NotFoundError, ValidationError
+    from app.services.core.unit_of_work import NotFoundError, ValidationError
     from app.store.db import BUSY_TIMEOUT_MS, DatabaseError, lock_wait_ms
     from app.store.errors import describe_database_error, is_locked
 
@@ -536,7 +536,7 @@ def _import_failure(exc: Exception, ctx: ServiceContext) -> str:
 
 def describe(result: ImportResult) -> str:
     """One line for the user about a finished import."""
-    from app.services.candidate_edit import field_label
+    from app.services.candidates.edit import field_label
     from app.wording import plural
 
     if result.needs_review:

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import OperationalError
 
-from app.services import dispatch_lease
-from app.services.context import ServiceContext
-from app.services.dispatch_lease import Claimant, Holder
+from app.services.core.context import ServiceContext
+from app.services.engagement import dispatch_lease
+from app.services.engagement.dispatch_lease import Claimant, Holder
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.maintenance import automatic_backup, automatic_backups, backup
+from app.services.admin.maintenance import automatic_backup, automatic_backups, backup
 from app.store.database import open_database
 from app.store.integrity import DatabaseDamaged, check_file
 from app.store.migrate import downgrade_to
@@ -159,8 +159,8 @@ def test_an_old_schema_with_damage_is_not_upgraded(demo_file: Path, tmp_path: Pa
 
 
 def test_damage_in_a_first_screen_table_opens_read_only(demo_file: Path) -> None:
-    from app.services.context import ServiceContext
-    from app.services.unit_of_work import Actor
+    from app.services.core.context import ServiceContext
+    from app.services.core.unit_of_work import Actor
     from app.store.db import ReadOnlyDatabase
 
     ruin_page(demo_file, "jobs")  # the first screen lists jobs

@@ -20,19 +20,19 @@ from sqlalchemy import select
 
 from app.mail.account import AccountSettings
 from app.mail.render import TemplateSource
-from app.services.campaigns import send_to_candidates
-from app.services.candidates import CandidateInput, create_candidate
-from app.services.context import ServiceContext
-from app.services.outbox import Draft, add_to_outbox
-from app.services.sourcing import SourcedDraft, create_sourced_candidate
-from app.services.timeline import add_note, log_call
-from app.services.unit_of_work import ValidationError
+from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.candidates.sourcing import SourcedDraft, create_sourced_candidate
+from app.services.candidates.timeline import add_note, log_call
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import ValidationError
+from app.services.engagement.campaigns import send_to_candidates
+from app.services.engagement.outbox import Draft, add_to_outbox
 from app.store.database import Database
 from app.store.engagement import OutboxMessage
 from app.store.models import Activity, Candidate
 from app.workers.dispatcher import Dispatcher
 from tests.mail.smtp_server import SmtpTestServer
-from tests.services.test_campaigns import configure_mail
+from tests.services.engagement.test_campaigns import configure_mail
 
 LOOKALIKE = "=?utf-8?q?=41dmin_approved?="  # would read "Admin approved" if decoded
 HOSTILE = "\x00\x1b[31m\x1b]0;owned\x07\u202e"

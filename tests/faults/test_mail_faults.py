@@ -25,10 +25,10 @@ from app.logs import configure_logging
 from app.mail.account import AccountSettings
 from app.mail.secrets import REDACTED, redact
 from app.mail.transport import AccountError, SmtpSender, send_test_message
-from app.services import outbox
-from app.services.context import ServiceContext
-from app.services.outbox import Draft, add_to_outbox
-from app.services.users import ensure_user
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.services.engagement import outbox
+from app.services.engagement.outbox import Draft, add_to_outbox
 from app.store.database import Database
 from app.store.db import create_sqlite_engine, make_session_factory
 from app.store.engagement import DispatchLease, MailAccount, OutboxMessage
@@ -366,7 +366,7 @@ def test_an_unexpected_error_reaches_the_outbox_banner_and_the_status_signal(
     qtbot, ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from app.mail.secrets import PasswordStore
-    from app.services.mail_settings import AccountInput, save_account
+    from app.services.engagement.mail_settings import AccountInput, save_account
     from app.ui.mail_runtime import MailRuntime
     from app.ui.sections.campaigns import CampaignsSection
 
@@ -559,7 +559,7 @@ if sys.argv[4]:  # this process stands for one on another computer sharing the d
     socket.gethostname = lambda: sys.argv[4]
 
 from app.mail.account import AccountSettings
-from app.services.users import ensure_user
+from app.services.core.users import ensure_user
 from app.store.database import open_database
 from app.workers.dispatcher import Dispatcher
 

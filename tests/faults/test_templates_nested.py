@@ -13,12 +13,12 @@ import time
 import pytest
 
 from app.mail.render import MAX_TEMPLATE_BODY, TemplateSource
-from app.services.campaigns import plan_send, send_one, send_to_candidates
-from app.services.context import ServiceContext
-from app.services.email_templates import TemplateInput, preview, save_template
-from app.services.unit_of_work import ValidationError
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import ValidationError
+from app.services.engagement.campaigns import plan_send, send_one, send_to_candidates
+from app.services.engagement.templates import TemplateInput, preview, save_template
 from app.store.database import Database
-from tests.services.test_campaigns import configure_mail, person
+from tests.services.engagement.test_campaigns import configure_mail, person
 from tests.support import AuditWatch, count_rows
 
 TOO_DEEP = "the template is nested too deeply"

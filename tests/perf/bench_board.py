@@ -17,9 +17,9 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
-from app.services.context import ServiceContext
-from app.services.pipeline import load_board
-from app.services.users import ensure_user
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.services.pipeline.board import load_board
 from app.store.database import open_database
 from app.ui.board.view import BoardWidget
 from app.ui.theme import LIGHT, apply_theme

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import QApplication
 from app.mail.account import AccountSettings, BrandingSettings
 from app.mail.mime import OutgoingEmail, render_message
 from app.mail.render import TemplateSource, render_email
-from app.services.context import ServiceContext
-from app.services.outbox import Draft, add_to_outbox, outbox_counts
-from app.services.users import ensure_user
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.services.engagement.outbox import Draft, add_to_outbox, outbox_counts
 from app.store.database import open_database
 from app.store.engagement import Campaign, CampaignKind
 from app.store.models import Candidate, CandidateEmail

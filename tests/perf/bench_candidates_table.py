@@ -21,9 +21,9 @@ from PySide6.QtWidgets import QApplication, QTableView
 from app.bootstrap import Workspace
 from app.paths import resolve_paths
 from app.resources import resources_dir
-from app.services.candidates import SORT_KEYS
-from app.services.context import ServiceContext
-from app.services.unit_of_work import Actor
+from app.services.candidates.records import SORT_KEYS
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Actor
 from app.settings import Settings
 from app.store.database import open_database
 from app.ui.icons import IconProvider

@@ -28,8 +28,8 @@ import pytest
 from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.services.context import ServiceContext
-from app.services.users import ensure_user
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
 from app.store.database import open_database
 from tests.perf.support import ROOT, bench
 

@@ -10,9 +10,9 @@ import statistics
 import time
 from pathlib import Path
 
-from app.services.context import ServiceContext
-from app.services.matching import best_matches
-from app.services.unit_of_work import Actor
+from app.services.candidates.matching import best_matches
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Actor
 from app.store.database import open_database
 from tests.perf.support import bench, seeded_database
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app.services.candidates import CandidateFilters
-from app.services.context import ServiceContext
-from app.services.search import search_candidates
-from app.services.unit_of_work import Actor
+from app.services.candidates.records import CandidateFilters
+from app.services.candidates.search import search_candidates
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Actor
 from app.store.database import open_database
 from tests.perf.support import bench, seeded_database
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from app.services.context import ServiceContext
-from app.services.generate import demo_plan
-from app.services.maintenance import fill_generated
-from app.services.sample_data import TAGS
-from app.services.search import matching_candidate_ids
-from app.services.unit_of_work import Actor
+from app.services.admin.generate import demo_plan
+from app.services.admin.maintenance import fill_generated
+from app.services.admin.sample_data import TAGS
+from app.services.candidates.search import matching_candidate_ids
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Actor
 from app.store.database import Database, open_database
 from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to, upgrade_to

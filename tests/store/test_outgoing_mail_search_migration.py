@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from app.services.context import ServiceContext
-from app.services.search import matching_candidate_ids
-from app.services.unit_of_work import Actor
+from app.services.candidates.search import matching_candidate_ids
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Actor
 from app.store.database import open_database
 from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to

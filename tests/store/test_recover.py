@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from app.services.context import ServiceContext
-from app.services.search import search_candidates
-from app.services.users import ensure_user
+from app.services.candidates.search import search_candidates
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
 from app.store.database import open_database
 from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 
-from app.services.context import ServiceContext
-from app.services.jobs import JobInput, create_job
+from app.services.core.context import ServiceContext
+from app.services.pipeline.jobs import JobInput, create_job
 from app.store.database import Database, open_database
 from app.store.models import Application, Candidate, Client, Stage, StageTally
 from app.store.schema_version import KNOWN_REVISIONS

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from app.services.sample_data import REJECTION_REASONS
+from app.services.admin.sample_data import REJECTION_REASONS
 from app.store.database import open_database
 from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to, upgrade_to

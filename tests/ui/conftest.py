@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from app.bootstrap import Workspace
 from app.paths import AppPaths
 from app.resources import resources_dir
-from app.services.context import ServiceContext
+from app.services.core.context import ServiceContext
 from app.settings import Settings
 from app.store.database import Database
 from app.ui.icons import IconProvider

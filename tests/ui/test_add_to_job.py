@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import select
 
-from app.services.context import ServiceContext
-from app.services.jobs import put_on_hold
+from app.services.core.context import ServiceContext
+from app.services.pipeline.jobs import put_on_hold
 from app.store.models import Application, Candidate, Job, JobStatus
 from app.ui.dialogs.add_to_job import AddToJobDialog
 from app.ui.main_window import MainWindow

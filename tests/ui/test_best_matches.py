@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt
 from sqlalchemy import select
 
-from app.services.context import ServiceContext
-from app.services.matching import best_matches
+from app.services.candidates.matching import best_matches
+from app.services.core.context import ServiceContext
 from app.store.models import Application, Candidate, Job
 from app.ui.dialogs.best_matches import SOURCE, BestMatchesDialog
 from app.ui.dialogs.quick_add import QuickAddDialog

@@ -8,12 +8,12 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import select
 
-from app.services.email_templates import TemplateInput, save_template
-from app.services.mail_settings import AccountInput, save_account
-from app.services.pools import PAST_APPLICANTS
-from app.services.sequences import StepInput, create_sequence
-from app.services.timeline import set_contact_preferences
-from app.services.unit_of_work import Changes
+from app.services.candidates.pools import PAST_APPLICANTS
+from app.services.candidates.timeline import set_contact_preferences
+from app.services.core.unit_of_work import Changes
+from app.services.engagement.mail_settings import AccountInput, save_account
+from app.services.engagement.sequences import StepInput, create_sequence
+from app.services.engagement.templates import TemplateInput, save_template
 from app.store.engagement import Campaign, OutboxMessage, SequenceEnrollment
 from app.store.models import Candidate, CandidateEmail, Consent
 from app.ui.dialogs.compose import ComposeDialog

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from app.mail.render import TemplateSource
 from app.mail.secrets import PasswordStore
-from app.services.campaigns import send_to_candidates
-from app.services.context import ServiceContext
-from app.services.mail_settings import AccountInput, save_account
+from app.services.core.context import ServiceContext
+from app.services.engagement.campaigns import send_to_candidates
+from app.services.engagement.mail_settings import AccountInput, save_account
 from app.store.database import Database
 from app.store.models import Candidate, CandidateEmail
 from app.ui.mail_runtime import MailRuntime

@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from app.mail.render import TemplateSource
 from app.mail.secrets import PasswordStore
-from app.services import outbox
-from app.services.campaigns import send_to_candidates
-from app.services.context import ServiceContext
-from app.services.email_templates import TemplateInput, save_template
-from app.services.mail_settings import AccountInput, save_account
+from app.services.core.context import ServiceContext
+from app.services.engagement import outbox
+from app.services.engagement.campaigns import send_to_candidates
+from app.services.engagement.mail_settings import AccountInput, save_account
+from app.services.engagement.templates import TemplateInput, save_template
 from app.store.database import Database
 from app.store.models import Activity, ActivityKind, Candidate
 from app.ui.campaigns.outbox import PAGE_SIZE, UNKNOWN_EXPLAINED

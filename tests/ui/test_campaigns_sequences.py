@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import select
 
-from app.services.context import ServiceContext
-from app.services.email_templates import TemplateInput, save_template
-from app.services.sequences import StepInput, create_sequence, enroll
+from app.services.core.context import ServiceContext
+from app.services.engagement.sequences import StepInput, create_sequence, enroll
+from app.services.engagement.templates import TemplateInput, save_template
 from app.store.database import Database
 from app.store.models import Candidate
 from app.ui.dialogs.sequence_editor import SequenceEditorDialog

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from sqlalchemy import select
 
-from app.services.context import ServiceContext
-from app.services.email_templates import TemplateInput, save_template
-from app.services.unit_of_work import Changes
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes
+from app.services.engagement.templates import TemplateInput, save_template
 from app.store.database import Database
 from app.store.engagement import EmailTemplate
 from app.ui.campaigns.templates import TemplatesPanel

@@ -8,15 +8,15 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
 from sqlalchemy import select
 
-from app.services.candidates import SORT_KEYS, CandidateFilters, count_candidates
-from app.services.jobs import list_jobs
-from app.services.pools import SILVER_MEDALISTS, member_ids
+from app.services.candidates.pools import SILVER_MEDALISTS, member_ids
+from app.services.candidates.records import SORT_KEYS, CandidateFilters, count_candidates
+from app.services.pipeline.jobs import list_jobs
 from app.store.models import Application, Candidate, CandidateTag, JobStatus, StageKind, Tag
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.main_window import MainWindow
 from app.ui.sections.bulk_actions import candidate_ids_from
 from app.ui.sections.candidates import PAGE_SIZE, CandidatesSection
-from tests.services.test_candidate_filters import _expected
+from tests.services.candidates.test_filters import _expected
 
 
 def _section(window: MainWindow) -> CandidatesSection:
@@ -156,7 +156,7 @@ def test_search_box_shows_ranked_results_with_snippets(window: MainWindow, qtbot
 
 
 def test_search_results_follow_the_filters(window: MainWindow, qtbot) -> None:
-    from app.services.search import matching_candidate_ids
+    from app.services.candidates.search import matching_candidate_ids
 
     section = _section(window)
     section.search.setText("engineer")
@@ -176,7 +176,7 @@ def test_search_results_follow_the_filters(window: MainWindow, qtbot) -> None:
 
 
 def _all_listed(window: MainWindow, filters: CandidateFilters) -> list[int]:
-    from app.services.candidates import candidate_page
+    from app.services.candidates.records import candidate_page
 
     return [row.id for row in candidate_page(window.services, 0, 1000, "name", filters)]
 
@@ -231,7 +231,7 @@ def test_ctrl_a_then_export_writes_every_matching_candidate(
 
     from PySide6.QtWidgets import QFileDialog
 
-    from app.services import bulk
+    from app.services.candidates import bulk
     from app.ui.sections import candidates as candidates_section
 
     threads: list[threading.Thread] = []
@@ -274,7 +274,7 @@ def test_ctrl_a_then_export_writes_every_matching_candidate(
 
 
 def test_all_matching_follows_the_sort_order(window: MainWindow, qtbot, tmp_path: Path) -> None:
-    from app.services.candidates import all_matching_ids
+    from app.services.candidates.records import all_matching_ids
 
     section = _section(window)
     database = window.workspace.database
@@ -295,7 +295,7 @@ def test_select_all_link_then_tag_every_search_result(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from app.services.search import matching_candidate_ids
+    from app.services.candidates.search import matching_candidate_ids
 
     section = _section(window)
     section.search.setText("a")  # a broad prefix search: more than one page
@@ -335,7 +335,7 @@ def test_all_matching_to_a_pool_a_job_and_a_sequence(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from app.services.pools import create_pool
+    from app.services.candidates.pools import create_pool
     from app.ui.dialogs.enroll import EnrollDialog
 
     pool = create_pool(window.services, "All of them")
@@ -388,7 +388,7 @@ def test_a_click_leaves_all_matching_and_scrolled_rows_join_it(window: MainWindo
 
 
 def test_a_reload_keeps_the_selection_and_the_scroll(window: MainWindow, qtbot) -> None:
-    from app.services.timeline import add_note
+    from app.services.candidates.timeline import add_note
 
     section = _section(window)
     section.model.fetchMore()

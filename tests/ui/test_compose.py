@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import QDateTime, Qt, QUrl
 from sqlalchemy import delete, func, select
 
-from app.services.context import ServiceContext
-from app.services.email_templates import TemplateInput, save_template
-from app.services.mail_settings import AccountInput, save_account
-from app.services.optout import unsubscribe
-from app.services.timeline import set_contact_preferences
+from app.services.candidates.timeline import set_contact_preferences
+from app.services.core.context import ServiceContext
+from app.services.engagement.mail_settings import AccountInput, save_account
+from app.services.engagement.optout import unsubscribe
+from app.services.engagement.templates import TemplateInput, save_template
 from app.store.database import Database
 from app.store.engagement import Campaign, CampaignKind, MailAccount, MessageState, OutboxMessage
 from app.store.models import Candidate, CandidateEmail, Consent, Job, JobStatus

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import func, select
 
-from app.services.context import ServiceContext
+from app.services.core.context import ServiceContext
 from app.store.models import AuditEntry, Candidate, Client, Job
 from app.ui.dialogs.new_candidate import NewCandidateDialog
 from app.ui.dialogs.new_client import NewClientDialog

@@ -11,8 +11,8 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QMessageBox, QPushButton
 from sqlalchemy import func, select
 
-from app.services.candidate_edit import CandidateValues, read_values, update_candidate
-from app.services.unit_of_work import Changes
+from app.services.candidates.edit import CandidateValues, read_values, update_candidate
+from app.services.core.unit_of_work import Changes
 from app.store.models import (
     Activity,
     Application,

@@ -9,12 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
-from app.services.campaigns import stop_campaign
-from app.services.context import ServiceContext
-from app.services.email_templates import TemplateInput, save_template
-from app.services.optout import unsubscribe
-from app.services.sequences import StepInput, create_sequence
-from app.services.timeline import set_contact_preferences
+from app.services.candidates.timeline import set_contact_preferences
+from app.services.core.context import ServiceContext
+from app.services.engagement.campaigns import stop_campaign
+from app.services.engagement.optout import unsubscribe
+from app.services.engagement.sequences import StepInput, create_sequence
+from app.services.engagement.templates import TemplateInput, save_template
 from app.store.engagement import EnrollmentStatus, SequenceEnrollment
 from app.store.models import Application, Candidate, CandidateEmail, Consent, Job, JobStatus
 from app.ui.dialogs.enroll import EnrollDialog
@@ -251,7 +251,7 @@ def test_choosing_another_sequence_clears_the_problems(
 
 
 def test_report_text_says_exactly_what_happened() -> None:
-    from app.services.sequences import EnrollReport
+    from app.services.engagement.sequences import EnrollReport
     from app.ui.dialogs.enroll import report_text
 
     assert report_text(EnrollReport((7,), 0, 0, 0)) == "Enrolled 1 candidate"

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequen
 from PySide6.QtWidgets import QApplication, QMenu
 
 from app import __version__
-from app.services.review import ReviewItem
+from app.services.intake.review import ReviewItem
 from app.ui.dialogs.help import (
     PLACE_SHORTCUTS,
     DataLocationsDialog,

@@ -9,11 +9,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import select
 
-from app.services.context import ServiceContext
-from app.services.jobs import JobRow, get_job, list_jobs
-from app.services.reasons import list_rejection_reasons
-from app.services.sample_data import REJECTION_REASONS
-from app.services.unit_of_work import Changes
+from app.services.admin.sample_data import REJECTION_REASONS
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes
+from app.services.pipeline.jobs import JobRow, get_job, list_jobs
+from app.services.pipeline.reasons import list_rejection_reasons
 from app.store.models import AuditEntry, Job, JobStatus
 from app.ui.dialogs.job_editor import EditJobDialog
 from app.ui.dialogs.reasons import ReasonsDialog

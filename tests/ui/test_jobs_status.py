@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services.jobs import JobInput, get_job, list_jobs, mark_filled, update_job
+from app.services.pipeline.jobs import JobInput, get_job, list_jobs, mark_filled, update_job
 from app.store.models import JobStatus
 from app.ui.main_window import MainWindow
 from app.ui.sections.jobs import JobsSection

@@ -12,10 +12,10 @@ from PySide6.QtCore import QThread
 
 from app.mail.account import AccountSettings
 from app.mail.secrets import PasswordStore
-from app.services.candidates import CandidateInput, create_candidate
-from app.services.context import ServiceContext
-from app.services.mail_settings import AccountInput, save_account
-from app.services.outbox import Draft, add_to_outbox
+from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.core.context import ServiceContext
+from app.services.engagement.mail_settings import AccountInput, save_account
+from app.services.engagement.outbox import Draft, add_to_outbox
 from app.store.engagement import MessageState, OutboxMessage
 from app.ui.mail_runtime import MailRuntime
 from tests import keyring_support
@@ -282,8 +282,8 @@ def test_wake_starts_a_stopped_runtime_and_stop_is_quick(
 def test_another_hirebench_sending_is_said_and_unsaid_when_it_finishes(
     qtbot, runtime: MailRuntime, ctx: ServiceContext, relay: SmtpTestServer
 ):
-    from app.services import dispatch_lease
-    from app.services.dispatch_lease import Claimant
+    from app.services.engagement import dispatch_lease
+    from app.services.engagement.dispatch_lease import Claimant
 
     configure(ctx, relay)
     [message_id] = queue(ctx)

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.mail.account import KEYRING_SERVICE
 from app.mail.secrets import PasswordStore
-from app.services.context import ServiceContext
-from app.services.mail_settings import MAX_LOGO_BYTES, get_account, get_branding
-from app.services.unit_of_work import Changes
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes
+from app.services.engagement.mail_settings import MAX_LOGO_BYTES, get_account, get_branding
 from app.store.database import Database
 from app.ui.sections.branding_panel import BrandingPanel
 from app.ui.sections.mail_account_panel import KEEP_IN_MEMORY_TEXT, EmailAccountPanel
@@ -304,7 +304,12 @@ def test_settings_section_shows_both_panels_and_relays_their_signals(
 def test_changes_saved_elsewhere_are_shown_unless_being_edited(
     qtbot, ctx: ServiceContext, tmp_path: Path
 ):
-    from app.services.mail_settings import AccountInput, BrandingInput, save_account, save_branding
+    from app.services.engagement.mail_settings import (
+        AccountInput,
+        BrandingInput,
+        save_account,
+        save_branding,
+    )
 
     section = SettingsSection(
         "system", {"Database": tmp_path}, services=ctx, passwords=PasswordStore(backend=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 
-from app.services.jobs import list_jobs
+from app.services.pipeline.jobs import list_jobs
 from app.settings import load_settings
 from app.store.models import JobStatus
 from app.ui.icons import IconProvider
@@ -179,7 +179,7 @@ def test_campaigns_and_settings_sections_share_the_windows_mail_runtime(
 def test_dispatcher_changes_are_broadcast_in_bursts_with_the_watcher_resting(
     qtbot, window: MainWindow
 ) -> None:
-    from app.services.unit_of_work import Changes
+    from app.services.core.unit_of_work import Changes
 
     runtime = window.mail_runtime
     window._mail_flush.setInterval(50)
@@ -252,8 +252,8 @@ def test_own_note_do_not_contact_enrolment_and_export_are_not_changes_elsewhere(
     from PySide6.QtWidgets import QFileDialog
     from sqlalchemy import select
 
-    from app.services.email_templates import TemplateInput, save_template
-    from app.services.sequences import StepInput, create_sequence
+    from app.services.engagement.sequences import StepInput, create_sequence
+    from app.services.engagement.templates import TemplateInput, save_template
     from app.store.engagement import SequenceEnrollment
     from app.store.models import Activity, Candidate
 
@@ -317,8 +317,8 @@ def test_own_note_do_not_contact_enrolment_and_export_are_not_changes_elsewhere(
 def test_another_process_is_announced_and_every_list_keeps_its_place(
     window: MainWindow, qtbot
 ) -> None:
-    from app.services.candidates import candidate_page
-    from app.services.pools import add_members, create_pool
+    from app.services.candidates.pools import add_members, create_pool
+    from app.services.candidates.records import candidate_page
     from tests.ui.test_watcher import finish, write_from_another_process
 
     window.resize(1024, 700)

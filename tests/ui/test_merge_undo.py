@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from app.parsing.result import ParsedResume
-from app.services.candidates import CandidateInput, create_candidate
-from app.services.context import ServiceContext
-from app.services.intake import import_resume
-from app.services.timeline import add_note
+from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.candidates.timeline import add_note
+from app.services.core.context import ServiceContext
+from app.services.intake.importer import import_resume
 from app.store.database import Database
 from app.store.models import Candidate, Document
 from app.ui.dialogs.duplicates import DuplicatesDialog, MergeDialog
@@ -308,7 +308,7 @@ def test_a_merge_from_possible_duplicates_is_undone_with_ctrl_z(
 def test_undo_this_merge_on_the_timeline_entry(
     qtbot, demo_ctx: ServiceContext, demo_database: Database, tmp_path: Path, monkeypatch
 ) -> None:
-    from app.services.duplicates import merge_candidates
+    from app.services.candidates.duplicates import merge_candidates
 
     survivor, other = _pair(demo_ctx, tmp_path)
     before = dump_candidate_tables(demo_database)
@@ -346,7 +346,7 @@ def test_undo_this_merge_on_the_timeline_entry(
 def test_the_timeline_says_why_a_merge_can_no_longer_be_undone(
     qtbot, demo_ctx: ServiceContext, tmp_path: Path
 ) -> None:
-    from app.services.duplicates import merge_candidates
+    from app.services.candidates.duplicates import merge_candidates
 
     survivor, other = _pair(demo_ctx, tmp_path)
     merge_candidates(demo_ctx, survivor, other, {})

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import func, select
 
-from app.services.search import matching_candidate_ids
+from app.services.candidates.search import matching_candidate_ids
 from app.store.models import TalentPool
 from app.ui import dialogs
 from app.ui.dialogs.new_pool import COUNTING, PREVIEW_DELAY_MS, NewPoolDialog

@@ -7,14 +7,14 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from sqlalchemy import select
 
-from app.services.jobs import list_jobs
-from app.services.pools import (
+from app.services.candidates.pools import (
     PAST_APPLICANTS,
     SILVER_MEDALISTS,
     count_members,
     create_pool,
     member_ids,
 )
+from app.services.pipeline.jobs import list_jobs
 from app.store.models import Application, JobStatus, StageKind
 from app.ui.main_window import MainWindow
 from app.ui.sections.bulk_actions import candidate_mime
@@ -128,8 +128,8 @@ def test_pool_to_pipeline_in_one_step_and_undo(window: MainWindow, qtbot) -> Non
 
 
 def test_smart_pool_follows_a_candidate_change(window: MainWindow, qtbot) -> None:
-    from app.services.pools import create_smart_pool
-    from app.services.review import save_review
+    from app.services.candidates.pools import create_smart_pool
+    from app.services.intake.review import save_review
 
     made = create_smart_pool(window.services, "Zymurgists", "zymurgist")
     window.events.publish(made.changes)
@@ -188,7 +188,7 @@ def test_computed_pools_are_counted_off_the_gui_thread(
 def test_members_show_replies_and_campaigns(window: MainWindow, qtbot) -> None:
     import datetime as dt
 
-    from app.services.pools import add_members
+    from app.services.candidates.pools import add_members
     from app.store.engagement import Campaign, CampaignKind, MessageState, OutboxMessage
     from app.store.models import Activity, ActivityKind
 
@@ -230,8 +230,8 @@ def test_members_show_replies_and_campaigns(window: MainWindow, qtbot) -> None:
 
 # ---- the members: select all, keeping one's place ------------------------------------------------
 def _big_pool(window: MainWindow, size: int = 300) -> int:
-    from app.services.candidates import candidate_page
-    from app.services.pools import add_members
+    from app.services.candidates.pools import add_members
+    from app.services.candidates.records import candidate_page
 
     pool = create_pool(window.services, "Big list")
     everyone = [row.id for row in candidate_page(window.services, 0, size)]
@@ -291,7 +291,7 @@ def test_ctrl_a_over_a_computed_pool_uses_the_members_found(window: MainWindow, 
 
 
 def test_a_reload_keeps_the_members_selection_and_scroll(window: MainWindow, qtbot) -> None:
-    from app.services.timeline import add_note
+    from app.services.candidates.timeline import add_note
 
     pool_id = _big_pool(window)
     section = _section(window, qtbot)
@@ -327,7 +327,7 @@ def test_a_reload_keeps_the_members_selection_and_scroll(window: MainWindow, qtb
 
 
 def test_silver_medalists_say_which_job_each_came_second_on(window: MainWindow, qtbot) -> None:
-    from app.services.pools import runner_up_jobs
+    from app.services.candidates.pools import runner_up_jobs
     from app.ui.sections.pools import RUNNER_UP_COLUMN
 
     window.show_section("talent_pools")

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
-from app.services.timeline import set_contact_preferences
-from app.services.unit_of_work import Changes
+from app.services.candidates.timeline import set_contact_preferences
+from app.services.core.unit_of_work import Changes
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -207,7 +207,7 @@ def _emailable(window: MainWindow) -> int:
 
 
 def _mail_account(window: MainWindow) -> None:
-    from app.services.mail_settings import AccountInput, save_account
+    from app.services.engagement.mail_settings import AccountInput, save_account
 
     save_account(
         window.services,
@@ -216,8 +216,8 @@ def _mail_account(window: MainWindow) -> None:
 
 
 def _sequence_with(window: MainWindow, candidate_id: int) -> int:
-    from app.services.email_templates import TemplateInput, save_template
-    from app.services.sequences import StepInput, create_sequence, enroll
+    from app.services.engagement.sequences import StepInput, create_sequence, enroll
+    from app.services.engagement.templates import TemplateInput, save_template
 
     template = save_template(window.services, TemplateInput("Nudge", "Hi", "Hello")).value
     campaign = create_sequence(window.services, "Nudges", [StepInput(template, 3)]).value
@@ -317,7 +317,7 @@ def test_unsubscribing_asks_first_then_stops_sequences_and_cancels_waiting_mail(
     from PySide6.QtWidgets import QMessageBox
 
     from app.mail.render import TemplateSource
-    from app.services.campaigns import send_one
+    from app.services.engagement.campaigns import send_one
     from app.store.engagement import MessageState, OutboxMessage
 
     _mail_account(window)
@@ -345,7 +345,7 @@ def test_unsubscribing_asks_first_then_stops_sequences_and_cancels_waiting_mail(
 def test_the_unsubscribed_badge_shows_and_resubscribe_undoes_it(window: MainWindow, qtbot) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from app.services.optout import unsubscribe
+    from app.services.engagement.optout import unsubscribe
 
     candidate_id = _emailable(window)
     unsubscribe(window.services, candidate_id)
@@ -364,7 +364,7 @@ def test_the_unsubscribed_badge_shows_and_resubscribe_undoes_it(window: MainWind
 
 
 def test_the_timeline_tells_sent_emails_from_logged_replies(window: MainWindow, qtbot) -> None:
-    from app.services.optout import log_reply
+    from app.services.engagement.optout import log_reply
 
     candidate_id = _emailable(window)
     now = dt.datetime.now(dt.UTC)
@@ -390,8 +390,8 @@ def test_campaign_emails_show_on_the_timeline_until_and_after_they_are_sent(
     window: MainWindow, qtbot
 ) -> None:
     from app.mail.render import TemplateSource
-    from app.services.campaigns import send_one, send_to_candidates
-    from app.services.outbox import mark_sent
+    from app.services.engagement.campaigns import send_one, send_to_candidates
+    from app.services.engagement.outbox import mark_sent
 
     candidate_id = _emailable(window)
     now = dt.datetime.now(dt.UTC)
@@ -423,7 +423,7 @@ def _pool_texts(dialog: ProfileDialog) -> list[str]:
 def test_the_pools_box_lists_every_pool_and_removes_from_a_static_one(
     window: MainWindow, qtbot
 ) -> None:
-    from app.services.pools import add_members, create_pool, create_smart_pool
+    from app.services.candidates.pools import add_members, create_pool, create_smart_pool
     from app.store.models import PoolMembership
 
     with window.services.read() as session:  # someone in no stored pool yet
@@ -455,7 +455,7 @@ def test_the_pools_box_lists_every_pool_and_removes_from_a_static_one(
 
 
 def test_open_pool_shows_it_in_talent_pools(window: MainWindow, qtbot) -> None:
-    from app.services.pools import add_members, create_pool
+    from app.services.candidates.pools import add_members, create_pool
 
     candidate_id = _candidate(window)
     pool = create_pool(window.services, "Open me").value
@@ -478,7 +478,7 @@ def test_open_pool_shows_it_in_talent_pools(window: MainWindow, qtbot) -> None:
 
 
 def test_the_summary_and_the_record_buttons_show(window: MainWindow, qtbot) -> None:
-    from app.services.candidate_edit import read_values, update_candidate
+    from app.services.candidates.edit import read_values, update_candidate
 
     candidate_id = _candidate(window)
     with window.services.read() as session:
@@ -516,7 +516,7 @@ def test_a_long_note_wraps_inside_the_timeline(window: MainWindow, qtbot) -> Non
 def test_a_finished_task_reads_as_task_done_on_the_timeline(window: MainWindow, qtbot) -> None:
     import datetime as dt
 
-    from app.services.tasks import TaskInput, complete_task, create_task
+    from app.services.pipeline.tasks import TaskInput, complete_task, create_task
 
     candidate_id = _candidate(window)
     task = create_task(

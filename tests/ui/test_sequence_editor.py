@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
-from app.services.context import ServiceContext
-from app.services.email_templates import TemplateInput, archive_template, save_template
-from app.services.sequences import StepInput, create_sequence, enroll
+from app.services.core.context import ServiceContext
+from app.services.engagement.sequences import StepInput, create_sequence, enroll
+from app.services.engagement.templates import TemplateInput, archive_template, save_template
 from app.store.database import Database
 from app.store.engagement import Campaign, CampaignKind, SequenceEnrollment, SequenceStep
 from app.store.models import Candidate

@@ -9,10 +9,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import func, select
 
-from app.services.context import ServiceContext
-from app.services.jobs import JobStatus, list_jobs
-from app.services.stages import StageRow, list_stages
-from app.services.templates import get_client_template
+from app.services.core.context import ServiceContext
+from app.services.pipeline.jobs import JobStatus, list_jobs
+from app.services.pipeline.stage_templates import get_client_template
+from app.services.pipeline.stages import StageRow, list_stages
 from app.store.models import Application, AuditEntry, StageKind, StageTally
 from app.ui.dialogs.stage_setup import (
     AddStageDialog,

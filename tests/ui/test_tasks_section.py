@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem,
 )
 
-from app.services.candidates import candidate_profile
-from app.services.context import ServiceContext
-from app.services.tasks import (
+from app.services.candidates.records import candidate_profile
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.services.pipeline.tasks import (
     TaskInput,
     complete_task,
     create_task,
@@ -26,7 +27,6 @@ from app.services.tasks import (
     list_tasks,
     local_now,
 )
-from app.services.users import ensure_user
 from app.store.models import Task
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.dialogs.task_editor import TaskEditorDialog

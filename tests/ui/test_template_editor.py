@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import func, select
 
-from app.services.context import ServiceContext
-from app.services.email_templates import TemplateInput, save_template
+from app.services.core.context import ServiceContext
+from app.services.engagement.templates import TemplateInput, save_template
 from app.store.engagement import EmailTemplate
 from app.store.models import AuditEntry, Candidate
 from app.ui.dialogs.template_editor import TemplateEditorDialog

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.services.candidates import CandidateInput, create_candidate
-from app.services.context import ServiceContext
-from app.services.timeline import add_note
+from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.candidates.timeline import add_note
+from app.services.core.context import ServiceContext
 from app.store.database import Database
 from app.ui.watcher import DatabaseWatcher
 
@@ -25,9 +25,9 @@ OTHER_PROCESS = textwrap.dedent(
     import sys
     from pathlib import Path
 
-    from app.services.candidates import CandidateInput, create_candidate
-    from app.services.context import ServiceContext
-    from app.services.users import ensure_user
+    from app.services.candidates.records import CandidateInput, create_candidate
+    from app.services.core.context import ServiceContext
+    from app.services.core.users import ensure_user
     from app.store.database import open_database
 
     database = open_database(Path(sys.argv[1]), may_create=False)

@@ -24,10 +24,10 @@ import pytest
 from sqlalchemy import select
 
 from app.mail.account import AccountSettings
-from app.services import outbox
-from app.services.context import ServiceContext
-from app.services.outbox import Draft, add_to_outbox
-from app.services.users import ensure_user
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.services.engagement import outbox
+from app.services.engagement.outbox import Draft, add_to_outbox
 from app.store.database import Database, open_database
 from app.store.engagement import Campaign, CampaignKind, OutboxMessage
 from app.store.models import Candidate, CandidateEmail
@@ -40,7 +40,7 @@ CHILD = """
 import sys
 from pathlib import Path
 from app.mail.account import AccountSettings
-from app.services.users import ensure_user
+from app.services.core.users import ensure_user
 from app.store.database import open_database
 from app.workers.dispatcher import CLAIM_AHEAD, Dispatcher
 

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.mail.account import AccountSettings
-from app.services import dispatch_lease, outbox
-from app.services.context import ServiceContext
-from app.services.dispatch_lease import Claimant
-from app.services.outbox import Draft, add_to_outbox
+from app.services.core.context import ServiceContext
+from app.services.engagement import dispatch_lease, outbox
+from app.services.engagement.dispatch_lease import Claimant
+from app.services.engagement.outbox import Draft, add_to_outbox
 from app.store.engagement import DispatchLease, OutboxMessage
 from app.store.models import Activity, ActivityKind, Candidate, CandidateEmail
 from app.workers.dispatcher import BUSY_RETRY, Clock, Dispatcher, DispatchEvent

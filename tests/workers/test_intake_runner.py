@@ -13,8 +13,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from app.services.context import ServiceContext
-from app.services.intake import IntakeTarget
+from app.services.core.context import ServiceContext
+from app.services.intake.importer import IntakeTarget
 from app.store.database import Database
 from app.workers.intake import InboxWatcher, IntakeRunner, ItemUpdate
 from tests.support import count_rows
@@ -155,7 +155,7 @@ class TestRealFiles:
     def test_target_places_every_candidate(
         self, make_runner, updates: Updates, tmp_path: Path, ctx: ServiceContext, database
     ):
-        from app.services.pools import create_pool
+        from app.services.candidates.pools import create_pool
 
         pool = create_pool(ctx, "Inbox").value
         files = [write_resume(tmp_path, f"r{n}.txt", n) for n in range(3)]
@@ -420,7 +420,7 @@ class TestInboxWatcher:
 
 
 def test_an_import_summary_names_fields_in_words() -> None:
-    from app.services.intake import ImportResult
+    from app.services.intake.importer import ImportResult
     from app.workers.intake import describe
 
     one = describe(ImportResult(5, False, 9, conflicts={"location": ("Austin", "Dallas")}))

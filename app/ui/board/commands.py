@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from app.services.context import Outcome, ServiceContext
-from app.services.pipeline import (
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import ValidationError
+from app.services.pipeline.board import (
     MovedCard,
     MoveRequest,
     MoveResult,
@@ -22,7 +23,6 @@ from app.services.pipeline import (
     VersionConflictError,
     move_applications,
 )
-from app.services.unit_of_work import ValidationError
 
 Applied = Callable[[Outcome[MoveResult], dict[int, int | None]], None]
 Failed = Callable[[Exception], None]

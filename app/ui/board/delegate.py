@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.services.pipeline import Card
+from app.services.pipeline.board import Card
 from app.ui.board.model import CARD_ROLE, SLA_ROLE
 from app.ui.theme import Palette
 

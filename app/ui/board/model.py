@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.services.pipeline import Board, Card, MovedCard, StageInfo
+from app.services.pipeline.board import Board, Card, MovedCard, StageInfo
 
 CARD_MIME = "application/x-hirebench-applications"
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from app.services.pipeline import Card
+from app.services.pipeline.board import Card
 
 
 class RejectDialog(QDialog):

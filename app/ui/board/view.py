@@ -1,6 +1,6 @@
 """The kanban board widget: one list view per stage column, cards painted by a delegate.
 
-Moves go through `app.services.pipeline` and onto the window's undo stack; a refused move
+Moves go through `app.services.pipeline.board` and onto the window's undo stack; a refused move
 (someone else changed the card) shows a notice and reloads the board.
 """
 
@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import Outcome, ServiceContext
-from app.services.pipeline import (
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import Changes, ValidationError
+from app.services.pipeline.board import (
     Board,
     Card,
     MoveRequest,
@@ -33,8 +34,7 @@ from app.services.pipeline import (
     VersionConflictError,
     skills_for_board,
 )
-from app.services.pipeline import move_applications as move_service
-from app.services.unit_of_work import Changes, ValidationError
+from app.services.pipeline.board import move_applications as move_service
 from app.store.models import StageKind
 from app.ui.board.commands import MoveCommand
 from app.ui.board.delegate import CardDelegate

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import campaigns
-from app.services.campaigns import CampaignRow
-from app.services.context import Outcome, ServiceContext
-from app.services.unit_of_work import NotFoundError, ValidationError
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.services.engagement import campaigns
+from app.services.engagement.campaigns import CampaignRow
 from app.ui.campaigns.list_panel import (
     RowListPanel,
     RowsModel,

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import sequences
-from app.services.context import ServiceContext
-from app.services.sequences import EnrollmentRow, enrollment_rows, stop_enrollment
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.engagement import sequences
+from app.services.engagement.sequences import EnrollmentRow, enrollment_rows, stop_enrollment
 from app.ui.campaigns.list_panel import list_table, local_time, status_value
 from app.ui.table_model import ColumnTableModel
 

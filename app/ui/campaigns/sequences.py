@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from app.services.campaigns import CampaignRow, list_campaigns
-from app.services.context import ServiceContext
+from app.services.core.context import ServiceContext
+from app.services.engagement.campaigns import CampaignRow, list_campaigns
 from app.ui.campaigns.campaign_list import kind_of, status_label
 from app.ui.campaigns.list_panel import (
     RowListPanel,

@@ -12,9 +12,9 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.services.context import ServiceContext
-from app.services.email_templates import TemplateRow, archive_template, list_templates
-from app.services.unit_of_work import NotFoundError, ValidationError
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.services.engagement.templates import TemplateRow, archive_template, list_templates
 from app.ui.campaigns.list_panel import (
     RowListPanel,
     RowsModel,

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import ServiceContext
-from app.services.jobs import JobRow, list_jobs
-from app.services.stages import list_stages
+from app.services.core.context import ServiceContext
+from app.services.pipeline.jobs import JobRow, list_jobs
+from app.services.pipeline.stages import list_stages
 from app.store.models import JobStatus, StageKind
 
 STATUS_WORDS = {JobStatus.OPEN: "Open", JobStatus.ON_HOLD: "On hold"}

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.bulk import add_to_job
-from app.services.context import ServiceContext
-from app.services.matching import Match, best_matches, first_stage, job_heading
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.candidates.bulk import add_to_job
+from app.services.candidates.matching import Match, best_matches, first_stage, job_heading
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
 from app.ui.table_model import ColumnTableModel
 
 SOURCE = "Best matches"

@@ -10,15 +10,15 @@ from pathlib import Path
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.services.candidate_delete import (
+from app.services.candidates.delete import (
     DeletionPreview,
     DeletionResult,
     delete_candidate,
     deletion_preview,
 )
-from app.services.candidate_edit import EditResult, redo_edit, undo_edit
-from app.services.context import Outcome, ServiceContext
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.candidates.edit import EditResult, redo_edit, undo_edit
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
 
 Publish = Callable[[Changes], None]
 Notify = Callable[[str], None]

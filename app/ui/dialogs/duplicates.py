@@ -27,17 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.candidate_edit import LABELS
-from app.services.candidates import field_values
-from app.services.context import ServiceContext
-from app.services.duplicates import (
+from app.services.candidates.duplicates import (
     MERGE_FIELDS,
     SuspectRow,
     dismiss_suspect,
     list_duplicate_suspects,
     merge_candidates,
 )
-from app.services.unit_of_work import Changes
+from app.services.candidates.edit import LABELS
+from app.services.candidates.records import field_values
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes
 
 
 class MergeDialog(QDialog):
@@ -206,7 +206,7 @@ class DuplicatesDialog(QDialog):
     def _offer_undo(self, audit_id: int | None) -> None:
         if self.undo_stack is None or audit_id is None:
             return
-        from app.services.merge_undo import step_title
+        from app.services.candidates.merge_undo import step_title
         from app.ui.merge_undo import MergeStepCommand
 
         self.undo_stack.push(

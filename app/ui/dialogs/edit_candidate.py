@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.candidate_edit import (
+from app.services.admin.sample_data import SOURCES
+from app.services.candidates.edit import (
     CandidateValues,
     EditConflictError,
     EditForm,
@@ -38,10 +39,9 @@ from app.services.candidate_edit import (
     replace_values,
     update_candidate,
 )
-from app.services.candidates import RECORD_TEXT_FIELDS
-from app.services.context import Outcome, ServiceContext
-from app.services.sample_data import SOURCES
-from app.services.unit_of_work import NotFoundError, ValidationError
+from app.services.candidates.records import RECORD_TEXT_FIELDS
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.ui.dialogs.form import FormDialog
 from app.ui.theme import set_invalid
 

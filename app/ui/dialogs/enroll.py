@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import Outcome, ServiceContext
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
 from app.ui.mail_widgets import Background, add_primary_action, error_label, show_text
 
 
@@ -176,8 +176,8 @@ class EnrollDialog(QDialog):
             self.resize(width, max(self.sizeHint().height(), layout.totalHeightForWidth(width)))
 
     def _load(self, job_id: int | None) -> None:
-        from app.services.campaigns import list_campaigns
-        from app.services.jobs import list_jobs
+        from app.services.engagement.campaigns import list_campaigns
+        from app.services.pipeline.jobs import list_jobs
         from app.store.engagement import CampaignKind, CampaignStatus
         from app.store.models import JobStatus
 
@@ -218,7 +218,7 @@ class EnrollDialog(QDialog):
             if self.plan.ready and not self.plan.blocked:
                 self._start_enrolment(skip_problems=True)
             return
-        from app.services.sequences import plan_enrollment
+        from app.services.engagement.sequences import plan_enrollment
 
         services, ids, job_id = self.services, self.candidate_ids, self.job.currentData()
         show_text(self.error, "")
@@ -247,7 +247,7 @@ class EnrollDialog(QDialog):
         self.problems.setVisible(bool(lines))
 
     def _start_enrolment(self, *, skip_problems: bool) -> None:
-        from app.services.sequences import enroll
+        from app.services.engagement.sequences import enroll
 
         campaign_id = self.sequence.currentData()
         services, ids, job_id = self.services, self.candidate_ids, self.job.currentData()

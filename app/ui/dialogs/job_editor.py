@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.clients import list_clients
-from app.services.context import Outcome, ServiceContext
-from app.services.jobs import MAX_OPENINGS, JobInput, get_job, update_job
-from app.services.users import list_users
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.users import list_users
+from app.services.pipeline.clients import list_clients
+from app.services.pipeline.jobs import MAX_OPENINGS, JobInput, get_job, update_job
 from app.store.models import JobStatus
 from app.ui.dialogs.form import FormDialog
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from app.services.candidates import CandidateInput, create_candidate
-from app.services.context import Outcome, ServiceContext
-from app.services.sample_data import SOURCES
+from app.services.admin.sample_data import SOURCES
+from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.core.context import Outcome, ServiceContext
 from app.ui.dialogs.form import FormDialog
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
-from app.services.clients import ClientInput, create_client
-from app.services.context import Outcome, ServiceContext
+from app.services.core.context import Outcome, ServiceContext
+from app.services.pipeline.clients import ClientInput, create_client
 from app.ui.dialogs.form import FormDialog
 
 

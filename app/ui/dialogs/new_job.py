@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from app.services.context import Outcome, ServiceContext
-from app.services.jobs import JobInput, create_job
+from app.services.core.context import Outcome, ServiceContext
+from app.services.pipeline.jobs import JobInput, create_job
 from app.ui.dialogs.job_editor import JobFormDialog
 
 

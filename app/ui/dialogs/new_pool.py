@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from app.services.context import Outcome, ServiceContext
-from app.services.pools import PoolInput, SmartPreview, preview_smart_pool, save_pool
+from app.services.candidates.pools import PoolInput, SmartPreview, preview_smart_pool, save_pool
+from app.services.core.context import Outcome, ServiceContext
 from app.ui.dialogs.form import FormDialog
 from app.ui.mail_widgets import Background
 from app.ui.theme import set_invalid

@@ -5,7 +5,7 @@ The Email box sends a one-off email (`ComposeDialog`), logs a reply the candidat
 stops their sequences) and unsubscribes or resubscribes them. The timeline tells sent emails
 (↗) from logged replies (↙), names the campaign an email came from, and lists campaign emails
 not sent yet (scheduled, queued, failed, unknown). Every write goes through a use
-case (`app.services.timeline`, `app.services.optout`, `app.services.campaigns`); the dialog
+case (`candidates.timeline`, `engagement.optout`, `engagement.campaigns`); the dialog
 collects what they changed for the window to publish (`all_changes`, or the `changes_made`
 signal as they happen).
 """
@@ -42,16 +42,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.candidate_pools import PoolMembershipRow
-from app.services.candidates import (
+from app.services.candidates.membership import PoolMembershipRow
+from app.services.candidates.records import (
     CandidateProfile,
     ProfileActivity,
     ProfileTouch,
     candidate_profile,
 )
-from app.services.context import Outcome, ServiceContext
-from app.services.timeline import TASK_DONE_PREFIX
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.candidates.timeline import TASK_DONE_PREFIX
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import Consent, utc_now
 from app.ui.dialogs.form import FormDialog
 from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo
@@ -221,7 +221,7 @@ class LogReplyDialog(FormDialog):
         return _ReplyInput(self.subject.text(), self.body.toPlainText())
 
     def save(self, data: _ReplyInput) -> Outcome[int]:
-        from app.services.optout import log_reply
+        from app.services.engagement.optout import log_reply
 
         return log_reply(self.services, self.candidate_id, data.subject, data.body)
 
@@ -562,12 +562,12 @@ class ProfileDialog(QDialog):
         return not isinstance(done, str)
 
     def add_note(self) -> bool:
-        from app.services.timeline import add_note
+        from app.services.candidates.timeline import add_note
 
         return self._add(lambda text: add_note(self.services, self.candidate_id, text))
 
     def log_call(self) -> bool:
-        from app.services.timeline import log_call
+        from app.services.candidates.timeline import log_call
 
         outcome = self.call_outcome.currentText()
         return self._add(lambda text: log_call(self.services, self.candidate_id, text, outcome))
@@ -590,7 +590,7 @@ class ProfileDialog(QDialog):
         return True
 
     def save_preferences(self) -> None:
-        from app.services.timeline import set_contact_preferences
+        from app.services.candidates.timeline import set_contact_preferences
 
         consent = Consent(self.consent.currentData())
         try:
@@ -631,7 +631,7 @@ class ProfileDialog(QDialog):
 
     def toggle_subscription(self) -> None:
         """Unsubscribe (stops sequences, cancels waiting mail) or resubscribe, once confirmed."""
-        from app.services.optout import resubscribe, unsubscribe
+        from app.services.engagement.optout import resubscribe, unsubscribe
 
         if self.profile is None:
             return
@@ -734,7 +734,7 @@ class ProfileDialog(QDialog):
             self.accept()
 
     def _show_pools(self) -> None:
-        from app.services.candidate_pools import candidate_pools
+        from app.services.candidates.membership import candidate_pools
 
         self.pools.clear()
         for pool in candidate_pools(self.services, self.candidate_id):
@@ -776,7 +776,7 @@ class ProfileDialog(QDialog):
             self.reject()
 
     def remove_from_pool(self) -> None:
-        from app.services.pools import remove_members
+        from app.services.candidates.pools import remove_members
 
         pool = self._current_pool()
         if pool is None or not pool.removable:
@@ -832,7 +832,7 @@ class ProfileDialog(QDialog):
         return box
 
     def _show_tasks(self) -> None:
-        from app.services.tasks import local_now, tasks_about
+        from app.services.pipeline.tasks import local_now, tasks_about
         from app.ui.sections.tasks import due_text
 
         self.tasks.clear()
@@ -869,7 +869,7 @@ class ProfileDialog(QDialog):
             self._show_tasks()
 
     def complete_selected_task(self) -> None:
-        from app.services.tasks import complete_task
+        from app.services.pipeline.tasks import complete_task
 
         item = self.tasks.currentItem()
         task_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None

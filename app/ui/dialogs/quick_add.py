@@ -1,5 +1,5 @@
 """Quick-add a sourced candidate: a profile URL and pasted profile text, Parse, correct the
-fields, Save (through `app.services.sourcing`)."""
+fields, Save (through `app.services.candidates.sourcing`)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import ServiceContext
-from app.services.sourcing import SourcedDraft, create_sourced_candidate, parse_profile
-from app.services.unit_of_work import Changes, ValidationError
+from app.services.candidates.sourcing import SourcedDraft, create_sourced_candidate, parse_profile
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes, ValidationError
 
 FIELDS = (
     ("first_name", "First name"),

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import Outcome, ServiceContext
-from app.services.reasons import (
+from app.services.core.context import Outcome, ServiceContext
+from app.services.pipeline.reasons import (
     MAX_REASON_LENGTH,
     ReasonsInput,
     list_rejection_reasons,

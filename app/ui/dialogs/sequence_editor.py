@@ -29,16 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import Outcome, ServiceContext
-from app.services.email_templates import list_templates
-from app.services.jobs import list_jobs
-from app.services.sequences import (
+from app.services.core.context import Outcome, ServiceContext
+from app.services.engagement.sequences import (
     MAX_DELAY_DAYS,
     MAX_STEPS,
     StepInput,
     create_sequence,
     update_steps,
 )
+from app.services.engagement.templates import list_templates
+from app.services.pipeline.jobs import list_jobs
 from app.store.models import JobStatus
 from app.ui.campaigns.sequence_detail import read_sequence
 from app.ui.dialogs.form import FormDialog

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import Outcome, ServiceContext
-from app.services.jobs import get_job
-from app.services.stages import (
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.pipeline.jobs import get_job
+from app.services.pipeline.stage_templates import save_template_from_job
+from app.services.pipeline.stages import (
     KIND_LABELS,
     MAX_SLA_DAYS,
     MAX_STAGE_NAME,
@@ -42,8 +44,6 @@ from app.services.stages import (
     reorder_stages,
     set_stage_sla,
 )
-from app.services.templates import save_template_from_job
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import StageKind
 from app.ui.dialogs.form import FormDialog
 

@@ -1,7 +1,7 @@
 """New task / Edit task: what to do, by which day (and, if it matters, what time), for whom
 in the agency, about which candidate, job or client, and a note.
 
-The checks are `TaskInput.validate` and the use case's own (`app.services.tasks`), shown
+The checks are `TaskInput.validate` and the use case's own (`app.services.pipeline.tasks`), shown
 under each field by `FormDialog`.
 """
 
@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import Outcome, ServiceContext
-from app.services.tasks import (
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.users import list_users
+from app.services.pipeline.tasks import (
     TaskInput,
     TaskRow,
     create_task,
@@ -33,7 +34,6 @@ from app.services.tasks import (
     link_choices,
     local_now,
 )
-from app.services.users import list_users
 from app.ui.dialogs.form import FormDialog
 
 DEFAULT_TIME = QTime(9, 0)

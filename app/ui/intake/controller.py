@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from app.services.context import ServiceContext
-from app.services.intake import IntakeTarget
+from app.services.core.context import ServiceContext
+from app.services.intake.importer import IntakeTarget
 from app.workers.intake import IntakeRunner, ItemUpdate
 
 

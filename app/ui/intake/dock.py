@@ -20,8 +20,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from app.services.context import ServiceContext
-from app.services.unit_of_work import Changes
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes
 from app.ui.intake.panel import FINISHED, REVIEWABLE, IntakePanel
 from app.ui.theme import Palette
 
@@ -221,8 +221,8 @@ class IntakeDock(QDockWidget):
 
     def review(self, clicked: object = None) -> None:
         """Step through the imported resumes, starting at the one double-clicked."""
-        from app.services.merge_undo import split_attached_resume
-        from app.services.review import create_from_review, review_item, save_review
+        from app.services.candidates.merge_undo import split_attached_resume
+        from app.services.intake.review import create_from_review, review_item, save_review
         from app.ui.intake.review import ReviewDialog
 
         items = [i for i in self.panel.model.items if i.state in REVIEWABLE and i.result]

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.review import REVIEW_FIELDS, ReviewItem
-from app.services.unit_of_work import NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.services.intake.review import REVIEW_FIELDS, ReviewItem
 from app.ui.theme import set_invalid
 
 # Saves edited fields of a candidate: (candidate id, {field: new text}) -> None.
@@ -277,7 +277,7 @@ class ReviewDialog(QDialog):
     def split_current(self) -> bool:
         """ "This is a different person": the file leaves the candidate it was added to and
         becomes a new candidate; the screen then shows the new one, to check and accept."""
-        from app.services.merge_undo import UndoRefusedError
+        from app.services.candidates.merge_undo import UndoRefusedError
 
         item = self.item
         if item is None or self.split is None or not item.can_split:

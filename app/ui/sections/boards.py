@@ -8,11 +8,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
-from app.services.context import ServiceContext
-from app.services.pipeline import Board, Card, load_board, load_pipeline
-from app.services.reasons import list_rejection_reasons
-from app.services.unit_of_work import Changes
-from app.services.users import list_users
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes
+from app.services.core.users import list_users
+from app.services.pipeline.board import Board, Card, load_board, load_pipeline
+from app.services.pipeline.reasons import list_rejection_reasons
 from app.ui.board.reject_dialog import ask_reason
 from app.ui.board.view import BoardWidget
 from app.ui.icons import IconProvider

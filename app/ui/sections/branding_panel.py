@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.mail.account import BrandingSettings
-from app.services.context import ServiceContext
-from app.services.mail_settings import (
+from app.services.core.context import ServiceContext
+from app.services.engagement.mail_settings import (
     MAX_LOGO_BYTES,
     BrandingInput,
     get_branding,

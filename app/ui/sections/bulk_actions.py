@@ -1,7 +1,7 @@
 """The bulk toolbar and context menu shared by the Candidates and Talent pools sections.
 
 Tag…, Add to pool…, Add to job…, Email…, Add to sequence…, Export CSV… and Open profile act on
-the section's `Selection` through the services in `app.services.bulk` (and the mail dialogs,
+the section's `Selection` through the services in `candidates.bulk` (and the mail dialogs,
 whose plan shows who is skipped before anything is queued): rows picked by hand, or every
 candidate matching the view, whose ids are then found off the GUI thread first. Each action
 says how many candidates it acted on. Adding to a job is pushed on the window's undo stack;
@@ -20,11 +20,11 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QToolBar, QWidget
 
-from app.services import bulk
-from app.services.context import Outcome, ServiceContext
-from app.services.pipeline import VersionConflictError
-from app.services.pools import list_pools
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.candidates import bulk
+from app.services.candidates.pools import list_pools
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.pipeline.board import VersionConflictError
 from app.store.errors import describe_database_error
 from app.ui.background import run_in_background
 from app.ui.file_dialogs import remember_folder, start_folder

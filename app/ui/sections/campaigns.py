@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QTabWidget, QWidget
 
-from app.services.context import ServiceContext
-from app.services.unit_of_work import Changes
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes
 from app.ui.campaigns.campaign_list import CampaignsPanel
 from app.ui.campaigns.outbox import STATE_LABELS, OutboxPanel
 from app.ui.campaigns.sequences import SequencesPanel

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.candidates import (
+from app.services.candidates.pools import list_pools
+from app.services.candidates.records import (
     SORT_KEYS,
     CandidateFilters,
     CandidateRow,
@@ -42,9 +43,8 @@ from app.services.candidates import (
     count_candidates,
     filter_options,
 )
-from app.services.context import ServiceContext
-from app.services.pools import list_pools
-from app.services.unit_of_work import Changes
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes
 from app.ui.flow_layout import FlowLayout
 from app.ui.highlight import HIGHLIGHT_ROLE, HighlightDelegate, Spans, split_marks
 from app.ui.icons import IconProvider
@@ -145,7 +145,7 @@ class CandidateListModel(QAbstractTableModel):
         ]
 
     def _search_page(self, offset: int) -> list[_Row]:
-        from app.services.search import search_candidates
+        from app.services.candidates.search import search_candidates
 
         result = search_candidates(
             self.services, self.query, limit=PAGE_SIZE, offset=offset, filters=self.filters
@@ -475,7 +475,7 @@ class CandidatesSection(QWidget):
         services, filters, query = self.services, model.filters, model.query
         order, descending = model.order, model.descending
         if model.searching:
-            from app.services.search import matching_candidate_ids
+            from app.services.candidates.search import matching_candidate_ids
 
             def find_all() -> list[int]:
                 return matching_candidate_ids(services, query, filters)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from app.services.context import Outcome, ServiceContext
-from app.services.jobs import StatusChange, restore_status
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.pipeline.jobs import StatusChange, restore_status
 
 UNDO_TEXTS = {
     "hold": "Put “{title}” on hold",

@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import ServiceContext
-from app.services.jobs import (
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.pipeline.jobs import (
     DEFAULT_STAGES,
     JobRow,
     allowed_actions,
@@ -46,7 +47,6 @@ from app.services.jobs import (
     get_job,
     list_jobs,
 )
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
 from app.store.models import JobStatus
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
@@ -348,7 +348,7 @@ class JobsSection(QWidget):
             self.fill_action,
             self.reopen_action,
         )
-        # The transition (see `app.services.jobs.TRANSITIONS`) behind each status action.
+        # The transition (see `app.services.pipeline.jobs.TRANSITIONS`) behind each status action.
         self.status_actions = {
             "hold": self.hold_action,
             "close": self.close_action,

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from app.mail.account import AccountSettings
 from app.mail.secrets import KeyringUnavailable, PasswordStore
-from app.services.context import ServiceContext
-from app.services.mail_settings import AccountInput, get_account, save_account
-from app.services.validation import check_email
+from app.services.core.context import ServiceContext
+from app.services.core.validation import check_email
+from app.services.engagement.mail_settings import AccountInput, get_account, save_account
 from app.ui.sections.settings_form import FormPanel
 
 # The panel lived in app.ui.sections.mail_settings: its log records keep that name.

@@ -41,8 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import ServiceContext
-from app.services.pools import (
+from app.services.candidates.pools import (
     BUILTIN,
     SILVER_MEDALISTS,
     SMART,
@@ -55,7 +54,8 @@ from app.services.pools import (
     pool_members,
     remove_members,
 )
-from app.services.unit_of_work import Changes, ValidationError
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes, ValidationError
 from app.ui.sections.bulk_actions import (
     CANDIDATE_IDS_MIME,
     BulkActions,

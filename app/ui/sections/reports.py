@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import ServiceContext
-from app.services.reports import overview
-from app.services.unit_of_work import Changes
+from app.services.admin.reports import overview
+from app.services.core.context import ServiceContext
+from app.services.core.unit_of_work import Changes
 from app.ui.widgets import MetricCard, SectionHeader, section_layout
 
 

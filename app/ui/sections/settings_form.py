@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import Outcome, ServiceContext
-from app.services.unit_of_work import ValidationError
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import ValidationError
 from app.ui.theme import set_invalid
 
 NOT_SAVED_TEXT = "Not saved: see the messages above."

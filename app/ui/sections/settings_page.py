@@ -25,8 +25,8 @@ from app.ui.widgets import SectionHeader, section_layout
 
 if TYPE_CHECKING:
     from app.mail.secrets import PasswordStore
-    from app.services.context import ServiceContext
-    from app.services.unit_of_work import Changes
+    from app.services.core.context import ServiceContext
+    from app.services.core.unit_of_work import Changes
     from app.ui.sections.mail_settings import BrandingPanel, EmailAccountPanel
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}

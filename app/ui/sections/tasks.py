@@ -1,7 +1,7 @@
 """The Tasks section, "My tasks": follow-ups in Overdue, Today, Upcoming and Done groups, with
 New task…, Mark done / Reopen, Edit…, Delete… and Open (the candidate, job or client).
 
-Every write is a use case of `app.services.tasks`; what it changed goes out on
+Every write is a use case of `app.services.pipeline.tasks`; what it changed goes out on
 `changes_made` for the window to broadcast. A task someone else changed or deleted meanwhile
 is refused with a message above the list, and the list reloads.
 """
@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.context import Outcome, ServiceContext
-from app.services.tasks import (
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.users import list_users
+from app.services.pipeline.tasks import (
     TaskGroups,
     TaskRow,
     complete_task,
@@ -38,8 +40,6 @@ from app.services.tasks import (
     local_now,
     reopen_task,
 )
-from app.services.unit_of_work import Changes, NotFoundError, ValidationError
-from app.services.users import list_users
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
 from app.ui.widgets import SectionHeader, section_layout

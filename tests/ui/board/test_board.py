@@ -11,8 +11,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStac
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
-from app.services.context import ServiceContext
-from app.services.pipeline import Card, MoveRequest, load_board, move_applications
+from app.services.core.context import ServiceContext
+from app.services.pipeline.board import Card, MoveRequest, load_board, move_applications
 from app.store.models import Application, Stage, StageChange, StageKind
 from app.ui.board.model import CARD_MIME, SLA_ROLE, IntakeTarget
 from app.ui.board.view import BoardWidget, card_ids
@@ -253,7 +253,7 @@ def test_undo_refused_after_someone_else_moved_the_card(
 
 
 def test_filter_by_name_tag_and_skill(board: BoardWidget, demo_ctx: ServiceContext) -> None:
-    from app.services.candidates import candidate_profile
+    from app.services.candidates.records import candidate_profile
 
     cards = list(board.state.cards.values())
     assert board.state.skills is None  # not loaded until the filter is used

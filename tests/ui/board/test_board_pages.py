@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 from sqlalchemy import select
 
-from app.services.pipeline import MoveRequest, load_board, move_applications
+from app.services.pipeline.board import MoveRequest, load_board, move_applications
 from app.store.models import Application, Job, JobStatus, Stage
 from app.ui.board.model import SLA_ROLE, IntakeTarget
 from app.ui.dialogs.profile import ProfileDialog
@@ -159,7 +159,7 @@ def test_navigation_leaves_a_job_board(window: MainWindow) -> None:
 
 
 def test_unrelated_changes_do_not_reload_a_board(window: MainWindow) -> None:
-    from app.services.unit_of_work import Changes
+    from app.services.core.unit_of_work import Changes
 
     job_id = _open_job(window)
     board = window.sections["job_board"].board
@@ -174,7 +174,7 @@ def test_unrelated_changes_do_not_reload_a_board(window: MainWindow) -> None:
 
 
 def test_a_hidden_board_reloads_when_shown_again(window: MainWindow, qtbot) -> None:
-    from app.services.unit_of_work import Changes
+    from app.services.core.unit_of_work import Changes
 
     job_id = _open_job(window)
     page = window.sections["job_board"]

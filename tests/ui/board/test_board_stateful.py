@@ -17,10 +17,10 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from app.services.context import ServiceContext
-from app.services.jobs import JobInput, create_job
-from app.services.pipeline import load_board
-from app.services.users import ensure_user
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.services.pipeline.board import load_board
+from app.services.pipeline.jobs import JobInput, create_job
 from app.store.database import open_database
 from app.store.models import Application, Candidate, Client, Stage, StageChange
 from app.ui.board.view import BoardWidget

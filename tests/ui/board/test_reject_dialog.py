@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
-from app.services.pipeline import Card
+from app.services.pipeline.board import Card
 from app.ui.board.reject_dialog import RejectDialog
 
 

@@ -24,8 +24,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from sqlalchemy import func, select
 
-from app.services.candidates import candidate_profile
-from app.services.context import ServiceContext
+from app.services.candidates.records import candidate_profile
+from app.services.core.context import ServiceContext
 from app.store.models import (
     Application,
     Candidate,
@@ -506,7 +506,7 @@ def test_inbox_folder_imports_files_placed_there_later(
 
 
 def test_an_empty_duplicates_queue_says_none_found(qtbot, demo_ctx) -> None:
-    from app.services.duplicates import list_duplicate_suspects
+    from app.services.candidates.duplicates import list_duplicate_suspects
 
     assert list_duplicate_suspects(demo_ctx) == []
     dialog = DuplicatesDialog(demo_ctx)
@@ -517,7 +517,7 @@ def test_an_empty_duplicates_queue_says_none_found(qtbot, demo_ctx) -> None:
 
 
 def test_the_merge_dialog_names_both_people(qtbot, demo_ctx) -> None:
-    from app.services.candidates import field_values
+    from app.services.candidates.records import field_values
 
     first = field_values(demo_ctx, 1, ("first_name", "last_name"))
     second = field_values(demo_ctx, 2, ("first_name", "last_name"))

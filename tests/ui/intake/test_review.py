@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from app.services.review import ReviewItem
+from app.services.intake.review import ReviewItem
 from app.ui.intake.review import ReviewDialog
 
 
@@ -98,7 +98,7 @@ def test_pdf_beside_fields_and_low_confidence_flagged(qtbot, tmp_path: Path) -> 
 
 
 def test_an_invalid_edit_is_shown_and_nothing_moves_on(qtbot, tmp_path: Path) -> None:
-    from app.services.unit_of_work import ValidationError
+    from app.services.core.unit_of_work import ValidationError
 
     items = _items(tmp_path)
 
@@ -119,7 +119,7 @@ def test_attached_and_waiting_files_say_so(qtbot, tmp_path: Path) -> None:
     waits for a name; a refused split says why and leaves the screen where it was."""
     from dataclasses import replace
 
-    from app.services.merge_undo import UndoRefusedError
+    from app.services.candidates.merge_undo import UndoRefusedError
     from app.ui.intake.review import NEEDS_REVIEW_TEXT, SPLIT_LABEL
 
     items = _items(tmp_path)

@@ -1,0 +1,1 @@
+"""Whole-database work: counts and reports, backups, and generated demo and benchmark databases."""

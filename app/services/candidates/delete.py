@@ -1,0 +1,270 @@
+"""Deleting a candidate: the person and everything that hangs on them, in one transaction.
+
+Applications (with their stage history), the timeline, contacts, work history, skill, tag and
+pool links, duplicate suggestions, sequence enrolments, their outbox messages (sent or not:
+nothing more goes out, and no copy of what went out stays) and their documents go together.
+The audit entry keeps who was deleted (name and id) and how much went, none of their
+details. Resume files are removed from the documents folder after the commit, once no
+document names them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.store.models import (
+    Activity,
+    Application,
+    Candidate,
+    Document,
+    DuplicateSuspect,
+    PoolMembership,
+    Task,
+)
+from app.store.search import set_candidate_search_suspended
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeletionPreview:
+    """What deleting a candidate takes with them, for the confirmation."""
+
+    candidate_id: int
+    name: str
+    applications: int
+    activities: int
+    documents: int
+    pools: int
+    emails: int  # outbox messages, sent or waiting
+    waiting_emails: int  # of which not sent yet
+    sequences: int
+    tasks: int = 0  # follow-ups about them (deleted with them)
+
+
+@dataclass(frozen=True)
+class DeletionResult:
+    candidate_id: int
+    name: str
+    removed: dict[str, int] = field(default_factory=dict)  # how many, by kind
+    files_removed: tuple[str, ...] = ()  # stored paths, relative to the documents folder
+    files_left: tuple[str, ...] = ()  # that could not be removed (the reason is logged)
+
+
+def _count(session: Session, column: object, candidate_id: int) -> int:
+    return session.scalar(select(func.count()).where(column == candidate_id)) or 0  # type: ignore[operator]
+
+
+def deletion_preview(ctx: ServiceContext, candidate_id: int) -> DeletionPreview:
+    from app.store.engagement import MessageState, OutboxMessage, SequenceEnrollment
+
+    with ctx.read() as session:
+        candidate = session.get(Candidate, candidate_id)
+        if candidate is None:
+            raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
+        o = OutboxMessage.__table__.c
+        waiting = session.scalar(
+            select(func.count()).where(
+                o.candidate_id == candidate_id,
+                o.state.in_((MessageState.QUEUED, MessageState.SENDING, MessageState.UNKNOWN)),
+            )
+        )
+        return DeletionPreview(
+            candidate_id=candidate_id,
+            name=candidate.full_name,
+            applications=_count(session, Application.candidate_id, candidate_id),
+            activities=_count(session, Activity.candidate_id, candidate_id),
+            documents=_count(session, Document.candidate_id, candidate_id),
+            pools=_count(session, PoolMembership.candidate_id, candidate_id),
+            emails=_count(session, o.candidate_id, candidate_id),
+            waiting_emails=waiting or 0,
+            sequences=_count(session, SequenceEnrollment.__table__.c.candidate_id, candidate_id),
+            tasks=_count(session, Task.candidate_id, candidate_id),
+        )
+
+
+def delete_candidate(
+    ctx: ServiceContext, candidate_id: int, documents_dir: Path | None = None
+) -> Outcome[DeletionResult]:
+    """Delete the candidate and every row that depends on them; then, with
+    ``documents_dir``, the resume files no document names any more.
+
+    Refused while an email to them is being handed to the mail server (a moment later it is
+    sent or failed, and the deletion can go ahead).
+    """
+    from app.store.engagement import MessageState, OutboxMessage, SequenceEnrollment
+
+    with ctx.write() as tx:
+        session = tx.session
+        candidate = session.get(Candidate, candidate_id)
+        if candidate is None:
+            raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
+        name = candidate.full_name
+        o, e = OutboxMessage.__table__.c, SequenceEnrollment.__table__.c
+        enrollments = session.execute(
+            select(e.id, e.campaign_id).where(e.candidate_id == candidate_id)
+        ).all()
+        theirs = or_(
+            o.candidate_id == candidate_id, o.enrollment_id.in_([r.id for r in enrollments])
+        )
+        messages = session.execute(select(o.id, o.campaign_id, o.state).where(theirs)).all()
+        if any(row.state == MessageState.SENDING for row in messages):
+            raise ValidationError(
+                {"candidate": f"An email to {name} is being sent right now; try again in a minute."}
+            )
+        a = Application.__table__.c
+        applications = session.execute(
+            select(a.id, a.job_id, a.stage_id).where(a.candidate_id == candidate_id)
+        ).all()
+        documents = session.execute(
+            select(Document.id, Document.stored_path).where(Document.candidate_id == candidate_id)
+        ).all()
+        pools = list(
+            session.scalars(
+                select(PoolMembership.pool_id).where(PoolMembership.candidate_id == candidate_id)
+            )
+        )
+        s = DuplicateSuspect.__table__.c
+        suspects = list(
+            session.scalars(
+                select(s.id).where(
+                    or_(s.candidate_id == candidate_id, s.other_candidate_id == candidate_id)
+                )
+            )
+        )
+        activities = _count(session, Activity.candidate_id, candidate_id)
+        campaigns = {row.campaign_id for row in [*messages, *enrollments] if row.campaign_id}
+
+        # The candidate's search entry goes once at the end, instead of being derived again
+        # after every row below (the switch is inside this transaction only).
+        set_candidate_search_suspended(session, True)
+        if messages:
+            session.execute(
+                delete(OutboxMessage.__table__).where(o.id.in_([r.id for r in messages]))
+            )
+        session.execute(delete(SequenceEnrollment.__table__).where(e.candidate_id == candidate_id))
+        dropped = _drop_emptied_one_offs(session, campaigns)
+        session.execute(delete(Document.__table__).where(Document.candidate_id == candidate_id))
+        # The rest cascades from the candidate (applications with their stage changes,
+        # activities, emails, phones, experience, skill, tag and pool links, suspects).
+        session.execute(delete(Candidate.__table__).where(Candidate.__table__.c.id == candidate_id))
+        session.execute(
+            text("DELETE FROM candidate_search WHERE rowid = :id"), {"id": candidate_id}
+        )
+        set_candidate_search_suspended(session, False)
+
+        removed = {
+            "applications": len(applications),
+            "activities": activities,
+            "documents": len(documents),
+            "pools": len(pools),
+            "emails": len(messages),
+            "sequences": len(enrollments),
+            "duplicate_suggestions": len(suspects),
+        }
+        tx.audit(
+            "candidate.delete",
+            "candidate",
+            candidate_id,
+            before={"name": name},
+            after={
+                "deleted": True,
+                "removed": {kind: count for kind, count in removed.items() if count},
+                "applications": [row.id for row in applications],
+                "jobs": sorted({row.job_id for row in applications}),
+                "pools": pools,
+                "documents": [row.id for row in documents],
+                "one_off_campaigns": dropped,
+            },
+        )
+        tx.changed("candidates", candidate_id)
+        for kind, ids in (
+            ("applications", [row.id for row in applications]),
+            ("jobs", [row.job_id for row in applications]),
+            ("stages", [row.stage_id for row in applications]),
+            ("pools", pools),
+            ("documents", [row.id for row in documents]),
+            ("duplicates", suspects),
+            ("outbox", [row.id for row in messages]),
+            ("enrollments", [row.id for row in enrollments]),
+            ("campaigns", list(campaigns)),
+        ):
+            if ids:
+                tx.changed(kind, *ids)
+        result = DeletionResult(candidate_id, name, removed)
+        done = outcome(result, tx)
+    if documents_dir is None or not documents:
+        return done
+    removed_files, left = remove_unused_files(
+        ctx, documents_dir, [row.stored_path for row in documents]
+    )
+    result = DeletionResult(candidate_id, name, removed, removed_files, left)
+    return Outcome(result, done.changes)
+
+
+def _drop_emptied_one_offs(session: Session, campaign_ids: set[int]) -> list[int]:
+    """One-off emails to this candidate (campaigns named after them) left without a message
+    go too; campaigns to several people stay with their other recipients."""
+    from app.store.engagement import Campaign, CampaignKind, OutboxMessage
+
+    if not campaign_ids:
+        return []
+    c, o = Campaign.__table__.c, OutboxMessage.__table__.c
+    emptied = list(
+        session.scalars(
+            select(c.id).where(
+                c.id.in_(sorted(campaign_ids)),
+                c.kind == CampaignKind.ONE_OFF,
+                ~select(o.id).where(o.campaign_id == c.id).exists(),
+            )
+        )
+    )
+    if emptied:
+        session.execute(delete(Campaign.__table__).where(c.id.in_(emptied)))
+    return emptied
+
+
+def remove_unused_files(
+    ctx: ServiceContext, documents_dir: Path, stored_paths: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Remove the stored files no document names any more: (removed, could not be removed).
+
+    Checked and removed while holding the database's write lock, so an import of the same
+    file, which decides under that lock whether the file is already in place, sees either
+    the file or its absence, never a file about to vanish. Paths outside the documents folder
+    are never touched.
+    """
+    root = Path(documents_dir).resolve()
+    removed: list[str] = []
+    left: list[str] = []
+    with ctx.write() as tx:
+        named = set(
+            tx.session.scalars(
+                select(Document.stored_path).where(Document.stored_path.in_(stored_paths))
+            )
+        )
+        for stored in dict.fromkeys(stored_paths):
+            path = (root / stored).resolve()
+            if stored in named or not path.is_relative_to(root) or path == root:
+                continue
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                log.warning("Could not remove the stored file %s: %s", path, error)
+                left.append(stored)
+                continue
+            removed.append(stored)
+            if path.parent != root:
+                with contextlib.suppress(OSError):  # other files in the shard folder: it stays
+                    path.parent.rmdir()
+    return tuple(removed), tuple(left)

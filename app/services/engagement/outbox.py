@@ -1,0 +1,640 @@
+"""The outbox: every email is a row written before any network I/O.
+
+A message moves queued → sending → sent | failed | cancelled; one found in ``sending`` after a
+crash becomes ``unknown`` and waits for the user to decide, so nothing is ever resent blindly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from email.utils import make_msgid
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import func, insert, literal_column, select, update
+from sqlalchemy.orm import Session
+
+from app.mail.mime import OutgoingEmail
+from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
+from app.store.engagement import MessageState, OutboxMessage
+from app.store.models import Activity, ActivityKind, Candidate, utc_now
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A rendered email for one recipient, ready to be queued."""
+
+    to_address: str
+    subject: str
+    body_text: str
+    body_html: str | None = None
+    to_name: str | None = None
+    candidate_id: int | None = None
+    campaign_id: int | None = None
+    enrollment_id: int | None = None
+    step_position: int | None = None
+
+
+def add_to_outbox(
+    session: Session,
+    drafts: Sequence[Draft],
+    *,
+    domain: str,
+    not_before: dt.datetime | None = None,
+    created_by_id: int | None = None,
+) -> list[int]:
+    """Queue ``drafts`` in the caller's transaction; each gets its own Message-ID."""
+    due = not_before or utc_now()
+    rows = [
+        OutboxMessage(
+            campaign_id=draft.campaign_id,
+            enrollment_id=draft.enrollment_id,
+            step_position=draft.step_position,
+            candidate_id=draft.candidate_id,
+            to_address=draft.to_address,
+            to_name=draft.to_name,
+            subject=draft.subject,
+            body_text=draft.body_text,
+            body_html=draft.body_html,
+            message_id=make_msgid(domain=domain),
+            state=MessageState.QUEUED,
+            attempts=0,
+            next_attempt_at=due,
+            created_by_id=created_by_id,
+        )
+        for draft in drafts
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [row.id for row in rows]
+
+
+# --- sending: the dispatcher's steps ----------------------------------------------------------
+
+MAX_ATTEMPTS = 6  # a message failing transiently this many times is marked failed
+BACKOFF_FIRST = dt.timedelta(minutes=1)
+BACKOFF_CAP = dt.timedelta(hours=1)
+INTERRUPTED = "The app stopped while this was being sent — check whether it arrived."
+ENTITY = "outbox_message"
+# States a message can be cancelled from (one being sent settles on its own first).
+CANCELLABLE = (MessageState.QUEUED, MessageState.UNKNOWN, MessageState.FAILED)
+
+
+def backoff_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th transient failure: 1, 2, 4 … minutes, at
+    most an hour."""
+    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+@functools.cache
+def _hot() -> SimpleNamespace:
+    """The dispatcher's hot statements as SQL text for the transaction's own DB-API cursor.
+
+    A campaign runs thousands of these, and SQLAlchemy's per-statement work costs several
+    times what SQLite does, so they are compiled once from Core statements (``?`` where a
+    value goes, every other value a literal) and run directly, still inside ``ctx.write()``.
+    The campaign and contact rules come from `app.services.engagement.campaigns.sendable_condition`.
+    """
+    from sqlalchemy.dialects import sqlite
+
+    from app.services.engagement.campaigns import sendable_condition  # it imports this module
+
+    dialect = sqlite.dialect()
+
+    def sql(statement: Any) -> str:
+        return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+    value = literal_column("?")
+    o = OutboxMessage.__table__.c
+    due = (
+        select(o.id)
+        .where(o.state == MessageState.QUEUED, o.next_attempt_at <= value, sendable_condition())
+        .order_by(o.next_attempt_at, o.id)
+        .limit(value)
+    )
+    claim = (
+        update(OutboxMessage.__table__)
+        .where(o.id.in_(due))  # by primary key; the subquery picked queued ones
+        .values(state=MessageState.SENDING, claimed_at=value, attempts=o.attempts + 1)
+        .returning(*(getattr(o, name) for name in _CLAIMED), o.next_attempt_at)
+    )  # (now, now, how many)
+    sent = (
+        update(OutboxMessage.__table__)
+        .where(o.id == value, o.state != MessageState.SENT)
+        .values(state=MessageState.SENT, sent_at=value, last_error=None)
+    )  # (sent at, id): SET comes before WHERE
+    activity = insert(Activity.__table__).values(
+        candidate_id=value,
+        kind=ActivityKind.EMAIL,
+        direction="out",
+        subject=value,
+        body=value,
+        occurred_at=value,
+        user_id=value,
+    )  # (candidate, subject, body, occurred at, user)
+    hot = SimpleNamespace(
+        claim=sql(claim),
+        sent=sql(sent),
+        activity=sql(activity),
+        time=o.sent_at.type.dialect_impl(dialect).bind_processor(dialect),
+    )
+    # The parameters are passed by position: make sure they are where this code puts them.
+    columns, values = hot.activity.split(" VALUES ")
+    named = columns[columns.index("(") + 1 : -1].split(", ")
+    given = [
+        name for name, v in zip(named, values.strip("()").split(", "), strict=True) if v == "?"
+    ]
+    if given != ["candidate_id", "subject", "body", "occurred_at", "user_id"] or (
+        "sent_at=? WHERE outbox_messages.id = ?" not in hot.sent
+    ):
+        raise RuntimeError("the outbox's compiled statements changed shape")
+    return hot
+
+
+_CLAIMED = (
+    "id",
+    "candidate_id",
+    "to_address",
+    "to_name",
+    "subject",
+    "body_text",
+    "body_html",
+    "message_id",
+    "attempts",
+)
+
+
+def _cursor(tx: Transaction) -> Any:
+    """A DB-API cursor in ``tx``'s own connection and transaction."""
+    return tx.session.connection().connection.driver_connection.cursor()
+
+
+def take_due(tx: Transaction, now: dt.datetime, limit: int = 1) -> list[OutgoingEmail]:
+    """Claim up to ``limit`` due messages inside the caller's transaction, oldest due first
+    (see `claim_next`)."""
+    hot = _hot()
+    when = hot.time(now)
+    rows = _cursor(tx).execute(hot.claim, (when, when, limit)).fetchall()
+    rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
+    messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
+    if messages:
+        tx.changed("outbox", *(message.id for message in messages))
+    return messages
+
+
+def claim_next(ctx: ServiceContext, now: dt.datetime | None = None) -> OutgoingEmail | None:
+    """Take the oldest due message: ``queued`` → ``sending`` (``attempts`` + 1), committed
+    before any network I/O so that a crash leaves a trace; None when nothing is due.
+
+    Messages of a paused or stopped campaign wait, and so do those whose candidate may no
+    longer be emailed (do not contact, unsubscribed, consent withdrawn, no address):
+    `app.services.engagement.campaigns.sendable_condition` keeps them out of the claim, and
+    `engagement.optout.cancel_blocked_messages` (which the dispatcher runs before each pass)
+    cancels them with the reason. The claim itself is not audited: it is the dispatcher's
+    lease, and every way out of ``sending`` is."""
+    with ctx.write() as tx:
+        claimed = take_due(tx, now or utc_now())
+        return claimed[0] if claimed else None
+
+
+def release_claim(ctx: ServiceContext, message_id: int) -> bool:
+    """Undo a claim whose message was never handed to the server (the dispatcher stopped
+    first): back to ``queued``, the attempt not counted. False if it was not ``sending``."""
+    o = OutboxMessage.__table__.c
+    with ctx.write() as tx:
+        released = tx.session.execute(
+            update(OutboxMessage.__table__)
+            .where(o.id == message_id, o.state == MessageState.SENDING)
+            .values(state=MessageState.QUEUED, attempts=o.attempts - 1, claimed_at=None)
+        ).rowcount
+        if released:
+            tx.changed("outbox", message_id)
+        return bool(released)
+
+
+def record_held(tx: Transaction, message_id: int, reason: str) -> bool:
+    """A claimed message that did not go because sending stopped for every message (the
+    account, an unexpected error), not for anything of its own: back to ``queued``, due as
+    before, the attempt not counted, with ``reason`` as its last error. Like `release_claim`
+    it only undoes the claim, so it is not audited. False if it was not ``sending``."""
+    o = OutboxMessage.__table__.c
+    held = tx.session.execute(
+        update(OutboxMessage.__table__)
+        .where(o.id == message_id, o.state == MessageState.SENDING)
+        .values(
+            state=MessageState.QUEUED,
+            attempts=o.attempts - 1,
+            claimed_at=None,
+            last_error=reason,
+        )
+    ).rowcount
+    if held:
+        tx.changed("outbox", message_id)
+    return bool(held)
+
+
+def _settle(
+    tx: Transaction,
+    message_id: int,
+    state: MessageState,
+    error: str | None,
+    action: str,
+    before: dict[str, Any],
+    **values: Any,
+) -> None:
+    o = OutboxMessage.__table__.c
+    tx.session.execute(
+        update(OutboxMessage.__table__)
+        .where(o.id == message_id)
+        .values(state=state, last_error=error, **values)
+    )
+    after = {"state": state, "last_error": error} | values
+    tx.audit(action, ENTITY, message_id, before=before, after=after)
+    tx.changed("outbox", message_id)
+
+
+def record_sent_many(
+    tx: Transaction, sent: Sequence[tuple[int, dt.datetime, str | None]]
+) -> list[int]:
+    """Mark messages sent, each with its timeline Activity and audit entry, inside the
+    caller's transaction: (message id, sent at, the server's reply) each. Messages already
+    ``sent`` (or gone) are skipped; the value is the ids marked. The dispatcher records
+    several at once, with the same few statements whatever their number."""
+    if not sent:
+        return []
+    hot, cursor = _hot(), _cursor(tx)
+    marks = ", ".join("?" * len(sent))
+    rows = {
+        row[0]: row
+        for row in cursor.execute(
+            "SELECT id, state, candidate_id, subject, body_text FROM outbox_messages "
+            f"WHERE id IN ({marks})",
+            [message_id for message_id, _at, _reply in sent],
+        )
+    }
+    todo = [item for item in sent if item[0] in rows and rows[item[0]][1] != MessageState.SENT]
+    if not todo:
+        return []
+    cursor.executemany(hot.sent, [(hot.time(at), message_id) for message_id, at, _r in todo])
+    user_id = tx.actor.user_id
+    cursor.executemany(
+        hot.activity,
+        [
+            (rows[i][2], rows[i][3], rows[i][4], hot.time(at), user_id)
+            for i, at, _reply in todo
+            if rows[i][2] is not None
+        ],
+    )
+    marked = [message_id for message_id, _at, _reply in todo]
+    if len(todo) == 1:
+        [(message_id, at, reply)] = todo
+        before = {"state": rows[message_id][1]}
+        after = {"state": MessageState.SENT, "sent_at": at, "reply": reply}
+        tx.audit("outbox.sent", ENTITY, message_id, before=before, after=after)
+    else:  # one entry for the batch, naming every message (as bulk actions do)
+        sent_list = [
+            {"id": i, "before": rows[i][1], "sent_at": at, "reply": reply} for i, at, reply in todo
+        ]
+        tx.audit(
+            "outbox.sent", ENTITY, None, after={"state": MessageState.SENT, "messages": sent_list}
+        )
+    tx.changed("outbox", *marked)
+    candidates = [rows[i][2] for i in marked if rows[i][2] is not None]
+    if candidates:
+        tx.changed("candidates", *candidates)
+    return marked
+
+
+def record_sent(
+    tx: Transaction, message_id: int, sent_at: dt.datetime, reply: str | None = None
+) -> bool:
+    """`mark_sent` inside the caller's transaction."""
+    return bool(record_sent_many(tx, [(message_id, sent_at, reply)]))
+
+
+def mark_sent(
+    ctx: ServiceContext,
+    message_id: int,
+    sent_at: dt.datetime | None = None,
+    reply: str | None = None,
+) -> Outcome[bool]:
+    """The server accepted the message: ``sent``, and an outgoing email on the candidate's
+    timeline, in one transaction. Whatever state it is in (a concurrent start-up may have
+    marked it ``unknown``), the server's acceptance is the truth; already ``sent`` is a no-op
+    (the value is False)."""
+    with ctx.write() as tx:
+        return outcome(record_sent(tx, message_id, sent_at or utc_now(), reply), tx)
+
+
+def _current(tx: Transaction, message_id: int) -> Any:
+    o = OutboxMessage.__table__.c
+    row = tx.session.execute(
+        select(o.id, o.state, o.attempts, o.last_error).where(o.id == message_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"Outbox message #{message_id} no longer exists.")
+    return row
+
+
+def record_transient_failure(
+    tx: Transaction, message_id: int, reply: str, now: dt.datetime
+) -> MessageState:
+    """`mark_transient_failure` inside the caller's transaction."""
+    row = _current(tx, message_id)
+    if row.state != MessageState.SENDING:
+        return MessageState(row.state)  # settled meanwhile (by the user or a start-up)
+    before = {"state": row.state, "attempts": row.attempts}
+    if row.attempts >= MAX_ATTEMPTS:
+        error = f"Gave up after {row.attempts} attempts. Last reply: {reply}"
+        _settle(tx, message_id, MessageState.FAILED, error, "outbox.failed", before)
+        return MessageState.FAILED
+    retry_at = now + backoff_delay(row.attempts)
+    _settle(
+        tx,
+        message_id,
+        MessageState.QUEUED,
+        reply,
+        "outbox.retry_later",
+        before,
+        next_attempt_at=retry_at,
+    )
+    return MessageState.QUEUED
+
+
+def mark_transient_failure(
+    ctx: ServiceContext, message_id: int, reply: str, now: dt.datetime | None = None
+) -> Outcome[MessageState]:
+    """Not sent this time (a 4xx reply, a dropped connection): back to ``queued`` after an
+    exponential backoff, or ``failed`` once `MAX_ATTEMPTS` were made. The value is the new
+    state."""
+    with ctx.write() as tx:
+        return outcome(record_transient_failure(tx, message_id, reply, now or utc_now()), tx)
+
+
+def record_failed(tx: Transaction, message_id: int, reply: str) -> bool:
+    row = _current(tx, message_id)
+    if row.state != MessageState.SENDING:
+        return False
+    _settle(tx, message_id, MessageState.FAILED, reply, "outbox.failed", {"state": row.state})
+    return True
+
+
+def mark_failed(ctx: ServiceContext, message_id: int, reply: str) -> Outcome[bool]:
+    """Refused for good (a 5xx reply): ``failed``, keeping the server's words for the user."""
+    with ctx.write() as tx:
+        return outcome(record_failed(tx, message_id, reply), tx)
+
+
+def record_unknown(tx: Transaction, message_id: int, reply: str) -> bool:
+    row = _current(tx, message_id)
+    if row.state != MessageState.SENDING:
+        return False
+    _settle(tx, message_id, MessageState.UNKNOWN, reply, "outbox.unknown", {"state": row.state})
+    return True
+
+
+def mark_unknown(ctx: ServiceContext, message_id: int, reply: str) -> Outcome[bool]:
+    """The whole message went out but the server's answer did not come back: ``unknown``,
+    never resent without the user deciding."""
+    with ctx.write() as tx:
+        return outcome(record_unknown(tx, message_id, reply), tx)
+
+
+def has_sending(ctx: ServiceContext) -> bool:
+    """Whether any message is in ``sending``: being sent by a dispatcher, or left by one that
+    stopped (then `recover_interrupted` must look at it)."""
+    o = OutboxMessage.__table__.c
+    with ctx.read() as session:
+        found = session.scalar(select(o.id).where(o.state == MessageState.SENDING).limit(1))
+    return found is not None
+
+
+def recover_interrupted(ctx: ServiceContext) -> int:
+    """Every message left in ``sending`` (the app stopped mid-send) becomes ``unknown``; the
+    value is how many. Only a dispatcher holding the dispatch lease
+    (`engagement.dispatch_lease`) may call it: another one's messages in ``sending`` are
+    on their way, not interrupted."""
+    o = OutboxMessage.__table__.c
+    with ctx.write() as tx:
+        ids = list(tx.session.scalars(select(o.id).where(o.state == MessageState.SENDING)))
+        for message_id in ids:
+            _settle(
+                tx,
+                message_id,
+                MessageState.UNKNOWN,
+                INTERRUPTED,
+                "outbox.unknown",
+                {"state": MessageState.SENDING},
+            )
+    return len(ids)
+
+
+def note_problem(ctx: ServiceContext, text: str, now: dt.datetime) -> Outcome[list[int]]:
+    """Keep ``text`` — why sending stopped (the account, the server, an unexpected error) — as
+    the last error of each queued message due at ``now``, so that the outbox says why they
+    wait. Their state and attempts are left alone; the value is their ids."""
+    from app.services.engagement.campaigns import sendable_condition
+
+    o = OutboxMessage.__table__.c
+    with ctx.write() as tx:
+        ids = list(
+            tx.session.scalars(
+                update(OutboxMessage.__table__)
+                .where(
+                    o.state == MessageState.QUEUED,
+                    o.next_attempt_at <= now,
+                    sendable_condition(),
+                    o.last_error.is_(None) | (o.last_error != text),
+                )
+                .values(last_error=text)
+                .returning(o.id)
+            )
+        )
+        if ids:
+            tx.changed("outbox", *ids)
+        return outcome(ids, tx)
+
+
+def resolve_unknown(ctx: ServiceContext, message_id: int, *, was_sent: bool) -> Outcome[str]:
+    """The user's decision about an ``unknown`` message: it arrived (``sent``, with its
+    timeline entry) or it did not (``queued`` once more, due now, same Message-ID)."""
+    with ctx.write() as tx:
+        row = _current(tx, message_id)
+        if row.state != MessageState.UNKNOWN:
+            raise ValidationError(
+                {"state": f"Message #{message_id} is {row.state}, not waiting for a decision."}
+            )
+        if was_sent:
+            now = utc_now()
+            record_sent(tx, message_id, now, "marked sent by the user")
+            return outcome(str(MessageState.SENT), tx)
+        _settle(
+            tx,
+            message_id,
+            MessageState.QUEUED,
+            None,
+            "outbox.send_again",
+            {"state": row.state, "last_error": row.last_error},
+            next_attempt_at=utc_now(),
+        )
+        return outcome(str(MessageState.QUEUED), tx)
+
+
+def _unique(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+def retry_failed(ctx: ServiceContext, ids: Sequence[int]) -> Outcome[int]:
+    """Queue ``failed`` messages again, due now, with a fresh count of attempts; messages in
+    other states are left alone. The value is how many were queued."""
+    o = OutboxMessage.__table__.c
+    with ctx.write() as tx:
+        rows = tx.session.execute(
+            select(o.id, o.last_error).where(o.id.in_(_unique(ids)), o.state == MessageState.FAILED)
+        ).all()
+        now = utc_now()
+        for row in rows:
+            _settle(
+                tx,
+                row.id,
+                MessageState.QUEUED,
+                None,
+                "outbox.retry",
+                {"state": MessageState.FAILED, "last_error": row.last_error},
+                attempts=0,
+                next_attempt_at=now,
+            )
+        return outcome(len(rows), tx)
+
+
+def cancel(ctx: ServiceContext, ids: Sequence[int]) -> Outcome[int]:
+    """Cancel messages that have not gone out (queued, unknown or failed). A message being
+    sent right now cannot be called back and is left alone. The value is how many."""
+    o = OutboxMessage.__table__.c
+    with ctx.write() as tx:
+        rows = tx.session.execute(
+            select(o.id, o.state).where(o.id.in_(_unique(ids)), o.state.in_(CANCELLABLE))
+        ).all()
+        for row in rows:
+            _settle(
+                tx,
+                row.id,
+                MessageState.CANCELLED,
+                "Cancelled by the user.",
+                "outbox.cancel",
+                {"state": row.state},
+            )
+        return outcome(len(rows), tx)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message for the Outbox view and the CLI."""
+
+    id: int
+    campaign_id: int | None
+    candidate_id: int | None
+    candidate_name: str | None
+    to_address: str
+    to_name: str | None
+    subject: str
+    state: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: dt.datetime
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    message_id: str
+
+
+def outbox_counts(ctx: ServiceContext, campaign_id: int | None = None) -> dict[str, int]:
+    """How many messages are in each state (every state present, zeros included)."""
+    o = OutboxMessage.__table__.c
+    query = select(o.state, func.count()).group_by(o.state)
+    if campaign_id is not None:
+        query = query.where(o.campaign_id == campaign_id)
+    counts = {str(state): 0 for state in MessageState}
+    with ctx.read() as session:
+        for state, number in session.execute(query):
+            counts[str(state)] = number
+    return counts
+
+
+def list_messages(
+    ctx: ServiceContext,
+    states: Iterable[str] | None = None,
+    campaign_id: int | None = None,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[OutboxRow]:
+    """Messages, newest first, optionally only some states or one campaign."""
+    o, c = OutboxMessage.__table__.c, Candidate.__table__.c
+    query = (
+        select(
+            o.id,
+            o.campaign_id,
+            o.candidate_id,
+            c.first_name,
+            c.last_name,
+            o.to_address,
+            o.to_name,
+            o.subject,
+            o.state,
+            o.attempts,
+            o.last_error,
+            o.next_attempt_at,
+            o.created_at,
+            o.sent_at,
+            o.message_id,
+        )
+        .outerjoin(Candidate.__table__, c.id == o.candidate_id)
+        .order_by(o.created_at.desc(), o.id.desc())
+        .offset(max(offset, 0))
+        .limit(max(limit, 0))
+    )
+    if states is not None:
+        query = query.where(o.state.in_([MessageState(s) for s in states]))
+    if campaign_id is not None:
+        query = query.where(o.campaign_id == campaign_id)
+    with ctx.read() as session:
+        rows = session.execute(query).all()
+    return [
+        OutboxRow(
+            id=row.id,
+            campaign_id=row.campaign_id,
+            candidate_id=row.candidate_id,
+            candidate_name=f"{row.first_name} {row.last_name}" if row.first_name else None,
+            to_address=row.to_address,
+            to_name=row.to_name,
+            subject=row.subject,
+            state=str(row.state),
+            attempts=row.attempts,
+            last_error=row.last_error,
+            next_attempt_at=row.next_attempt_at,
+            created_at=row.created_at,
+            sent_at=row.sent_at,
+            message_id=row.message_id,
+        )
+        for row in rows
+    ]
+
+
+def next_due_time(ctx: ServiceContext) -> dt.datetime | None:
+    """When the next queued message falls due (it may be in the past), or None."""
+    from app.services.engagement.campaigns import sendable_condition
+
+    o = OutboxMessage.__table__.c
+    with ctx.read() as session:
+        return session.scalar(  # the earliest by the index; min() would lose the column type
+            select(o.next_attempt_at)
+            .where(o.state == MessageState.QUEUED, sendable_condition())
+            .order_by(o.next_attempt_at)
+            .limit(1)
+        )

@@ -1,0 +1,3 @@
+"""Active hiring: clients, jobs, their stages and stage templates, applications moving on the
+board, rejection reasons and tasks.
+"""
