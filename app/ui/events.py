@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.services.core.unit_of_work import Changes
+from app.services.core.changes import Changes
 
 
 class AppEvents(QObject):

@@ -43,7 +43,7 @@ from app import APP_NAME, __version__
 from app.bootstrap import Workspace
 from app.resources import resources_dir
 from app.services.admin.stats import headline_counts
-from app.services.core.unit_of_work import Changes
+from app.services.core.changes import ChangeKind, Changes
 from app.settings import save_settings
 from app.store.database import prepare_mappers
 from app.store.errors import is_damage
@@ -680,7 +680,7 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
 
     def _changed_elsewhere(self) -> None:
-        self.events.publish(Changes({"external": frozenset()}))
+        self.events.publish(Changes({ChangeKind.EXTERNAL: frozenset()}))
         self.events.status_message.emit("The database was changed elsewhere; views reloaded.")
 
     # ---- boards -----------------------------------------------------------------------------

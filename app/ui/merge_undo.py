@@ -21,8 +21,9 @@ from app.services.candidates.merge_undo import (
     redo_step,
     undo_step,
 )
+from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError
+from app.services.core.unit_of_work import NotFoundError
 
 if TYPE_CHECKING:
     from app.ui.dialogs.profile import ProfileDialog

@@ -64,8 +64,9 @@ from app.mail.transport import (
     describe_exception,
     formatted_traceback,
 )
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Actor, Changes, Transaction
+from app.services.core.unit_of_work import Actor, Transaction
 from app.services.engagement import outbox
 from app.services.engagement.dispatch_lease import LEASE_SECONDS, Claimant, Holder
 from app.workers.lease import HeldLease, take
@@ -403,7 +404,7 @@ class Dispatcher:
         """What a pass does while it holds the lease: recover, then send."""
         recovered = outbox.recover_interrupted(self.ctx)
         if recovered:
-            self._changed(Changes({"outbox": frozenset()}))
+            self._changed(Changes({ChangeKind.OUTBOX: frozenset()}))
         report = replace(report, recovered=recovered)
         if not sending:
             return report
@@ -622,7 +623,7 @@ class Dispatcher:
         from app.services.engagement.optout import cancel_blocked_messages
 
         result = cancel_blocked_messages(self.ctx)
-        for message_id in sorted(result.changes.ids.get("outbox", ())):
+        for message_id in sorted(result.changes.ids.get(ChangeKind.OUTBOX, ())):
             self._emit(DispatchEvent(message_id, None, "cancelled", "May not be emailed."))
         if result.value:
             self._changed(result.changes)

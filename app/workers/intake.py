@@ -27,6 +27,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.services.core.changes import Changes
 from app.workers.archives import expand
 
 if TYPE_CHECKING:
@@ -57,6 +58,28 @@ class ItemUpdate:
     message: str = ""
     result: ImportResult | None = None
     error_kind: str | None = None
+    # What the import wrote, as the service reported it: the window broadcasts exactly this.
+    changes: Changes = field(default_factory=Changes)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parser process's reply: the file was read."""
+
+    item_id: int
+    resume: ParsedResume
+
+
+@dataclass(frozen=True)
+class ParseFailed:
+    """A parser process's reply: the file could not be read, and why."""
+
+    item_id: int
+    error_kind: str  # a `ParseError` kind, "memory" or "parser_error"
+    message: str
+
+
+ParseReply = Parsed | ParseFailed
 
 
 # --- the worker process --------------------------------------------------------------------
@@ -100,30 +123,24 @@ def _worker_main(
         if task is None:
             return
         item_id, path = task
+        reply: ParseReply
         try:
-            reply: tuple[Any, ...] = (
-                item_id,
-                "ok",
-                function(Path(path), default_region=default_region),
-            )
+            reply = Parsed(item_id, function(Path(path), default_region=default_region))
         except ParseError as exc:
-            reply = (item_id, "error", exc.kind, str(exc))
+            reply = ParseFailed(item_id, exc.kind, str(exc))
         except MemoryError:
-            reply = (
-                item_id,
-                "error",
-                "memory",
-                f"The file needs more than {memory_mb} MB to read.",
+            reply = ParseFailed(
+                item_id, "memory", f"The file needs more than {memory_mb} MB to read."
             )
         except Exception as exc:  # a parser bug must not take the worker's other files down
-            reply = (item_id, "error", "parser_error", f"The parser failed: {exc!r}"[:500])
+            reply = ParseFailed(item_id, "parser_error", f"The parser failed: {exc!r}"[:500])
         try:
             connection.send(reply)
         except MemoryError:
-            connection.send((item_id, "error", "memory", "The result is too large to return."))
+            connection.send(ParseFailed(item_id, "memory", "The result is too large to return."))
         except Exception as exc:  # an unpicklable result
-            connection.send((item_id, "error", "parser_error", f"Unusable result: {exc!r}"[:500]))
-        if reply[2] == "memory":
+            connection.send(ParseFailed(item_id, "parser_error", f"Unusable result: {exc!r}"[:500]))
+        if isinstance(reply, ParseFailed) and reply.error_kind == "memory":
             return  # start afresh: the heap may be fragmented or half-initialised
 
 
@@ -285,9 +302,12 @@ class IntakeRunner:
         message: str = "",
         result: ImportResult | None = None,
         error_kind: str | None = None,
+        changes: Changes | None = None,
     ) -> None:
         self._outbox.append(
-            ItemUpdate(item.id, item.display, item.state, message, result, error_kind)
+            ItemUpdate(
+                item.id, item.display, item.state, message, result, error_kind, changes or Changes()
+            )
         )
 
     def _cancel_queued(self) -> None:
@@ -439,7 +459,7 @@ class IntakeRunner:
     def _collect(self, worker: _Worker) -> None:
         item_id = worker.item_id
         assert item_id is not None
-        reply = None
+        reply: ParseReply | None = None
         try:
             if worker.connection.poll():
                 reply = worker.connection.recv()
@@ -453,13 +473,17 @@ class IntakeRunner:
             return
         worker.item_id = None
         worker.idle_since = time.monotonic()
-        if not worker.process.is_alive() or (reply[1] == "error" and reply[2] == "memory"):
+        failed = reply if isinstance(reply, ParseFailed) else None
+        if not worker.process.is_alive() or (failed and failed.error_kind == "memory"):
             self._retire(worker, gently=True)
         self._dispatch()  # keep the other workers busy while this file is imported
-        if reply[1] == "ok":
-            self._import(item_id, reply[2])
+        if isinstance(reply, Parsed):
+            self._import(item_id, reply.resume)
+        elif failed is not None:
+            self._set(item_id, FAILED, failed.message, error_kind=failed.error_kind)
         else:
-            self._set(item_id, FAILED, reply[3], error_kind=reply[2])
+            log.error("unexpected reply from a parser: %r", type(reply).__name__)
+            self._set(item_id, FAILED, "Internal error; see the log.", error_kind="internal")
 
     def _import(self, item_id: int, parsed: ParsedResume) -> None:
         from app.services.intake.importer import import_resume
@@ -469,15 +493,14 @@ class IntakeRunner:
             item = self._items[item_id]
         assert item.path is not None
         try:
-            result = import_resume(
-                self._ctx, self.documents_dir, item.path, parsed, item.target
-            ).value
+            done = import_resume(self._ctx, self.documents_dir, item.path, parsed, item.target)
         except Exception as exc:
             log.warning("import of item %s failed: %s", item_id, type(exc).__name__)
             self._set(item_id, FAILED, _import_failure(exc, self._ctx), error_kind="import")
             return
+        result = done.value
         state = NEEDS_REVIEW if result.needs_review else DONE
-        self._set(item_id, state, describe(result), result=result)
+        self._set(item_id, state, describe(result), result=result, changes=done.changes)
 
     def _stop_busy_workers(self) -> None:
         for worker in list(self._pool):

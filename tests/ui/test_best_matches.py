@@ -6,6 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from sqlalchemy import select
 
 from app.services.candidates.matching import best_matches
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.store.models import Application, Candidate, Job
 from app.ui.dialogs.best_matches import SOURCE, BestMatchesDialog
@@ -42,7 +43,7 @@ def test_add_selected_to_the_job_first_stage(qtbot, demo_ctx: ServiceContext) ->
     assert dialog.add_button.isEnabled()
     with qtbot.waitSignal(dialog.changes_made) as signal:
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
-    assert signal.args[0].touches("applications")
+    assert signal.args[0].touches(ChangeKind.APPLICATIONS)
     assert dialog.message.text().startswith("Added 2 to ")
     with demo_ctx.read() as session:
         rows = session.execute(
@@ -57,7 +58,7 @@ def test_add_selected_to_the_job_first_stage(qtbot, demo_ctx: ServiceContext) ->
     assert all(r[1] == own[r[0]] for r in rows)
     assert {r[2] for r in rows} == {first}
     assert not set(chosen) & {m.candidate_id for m in dialog.model.rows}  # no longer offered
-    assert dialog.all_changes().touches("applications")
+    assert dialog.all_changes().touches(ChangeKind.APPLICATIONS)
 
 
 def test_jobs_section_action_opens_best_matches(qtbot, window, monkeypatch) -> None:
@@ -100,7 +101,7 @@ def test_quick_add_dialog_parses_and_saves(qtbot, demo_ctx: ServiceContext) -> N
             "Sourced",
             ["linkedin.com/in/zelda-quinterra-12ab34"],
         )
-    assert dialog.all_changes().touches("candidates")
+    assert dialog.all_changes().touches(ChangeKind.CANDIDATES)
 
 
 def test_quick_add_dialog_shows_errors(qtbot, demo_ctx: ServiceContext) -> None:

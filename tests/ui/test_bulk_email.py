@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.services.candidates.pools import PAST_APPLICANTS
 from app.services.candidates.timeline import set_contact_preferences
-from app.services.core.unit_of_work import Changes
+from app.services.core.changes import ChangeKind, Changes
 from app.services.engagement.mail_settings import AccountInput, save_account
 from app.services.engagement.sequences import StepInput, create_sequence
 from app.services.engagement.templates import TemplateInput, save_template
@@ -132,7 +132,7 @@ def test_email_from_the_candidates_list_queues_a_campaign_for_the_selection(
     assert recipients == _contactable(window, chosen)
     assert skipped and not recipients & skipped
     assert woken == [True]
-    assert any(changes.touches("outbox") for changes in published)
+    assert any(changes.touches(ChangeKind.OUTBOX) for changes in published)
     assert window.statusBar().currentMessage().startswith(f"Queued {len(recipients)} email")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.mail.render import TemplateSource
 from app.mail.secrets import PasswordStore
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.engagement import outbox
 from app.services.engagement.campaigns import send_to_candidates
@@ -237,7 +238,7 @@ def test_retry_failed_and_cancel_queued(qtbot, monkeypatch, demo_ctx, demo_datab
         f"SELECT state, attempts FROM outbox_messages WHERE id IN {tuple(ids['failed'])}",
     )
     assert rows == [("queued", 0), ("queued", 0)]
-    assert published and published[-1].touches("outbox")
+    assert published and published[-1].touches(ChangeKind.OUTBOX)
     assert panel.chips["failed"].text() == "Failed  0"
     assert FakeDispatcher.made and FakeDispatcher.made[-1].started  # woken: it started
 

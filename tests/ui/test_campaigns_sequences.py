@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.engagement.sequences import StepInput, create_sequence, enroll
 from app.services.engagement.templates import TemplateInput, save_template
@@ -137,7 +138,7 @@ def test_stop_for_this_candidate(qtbot, monkeypatch, demo_ctx, demo_database) ->
     assert detail.model.rows[1].stop_reason == "stopped by user"
     assert detail.model.index(1, 2).data() == "Stopped"
     assert not detail.stop_button.isEnabled()  # still selected, no longer running
-    assert published and published[-1].touches("enrollments")
+    assert published and published[-1].touches(ChangeKind.ENROLLMENTS)
 
 
 def test_the_detail_follows_the_selection(qtbot, demo_ctx, demo_database) -> None:

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from sqlalchemy import select
 
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes
 from app.services.engagement.templates import TemplateInput, save_template
 from app.store.database import Database
 from app.store.engagement import EmailTemplate
@@ -98,7 +98,7 @@ def test_archive_hides_the_template_and_show_archived_restores_it(
     qtbot.mouseClick(panel.archive_button, Qt.MouseButton.LeftButton)
     assert _stored(demo_database)["Old announcement"].archived is True
     assert "Old announcement" not in _names(panel)
-    assert emitted and emitted[-1].touches("email_templates")
+    assert emitted and emitted[-1].touches(ChangeKind.EMAIL_TEMPLATES)
 
     panel.show_archived.setChecked(True)
     row = _row_of(panel, "Old announcement")
@@ -131,7 +131,7 @@ def test_new_template_through_the_editor_is_saved_listed_and_selected(
     stored = _stored(demo_database)["Spring newsletter"]
     assert stored.subject == "News for {{ candidate.first_name }}"
     assert panel.current() is not None and panel.current().name == "Spring newsletter"
-    assert emitted and stored.id in emitted[-1].ids["email_templates"]
+    assert emitted and stored.id in emitted[-1].ids[ChangeKind.EMAIL_TEMPLATES]
 
 
 def test_edit_opens_the_selected_template_and_an_invalid_one_is_refused(

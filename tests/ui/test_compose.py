@@ -10,6 +10,7 @@ from PySide6.QtCore import QDateTime, Qt, QUrl
 from sqlalchemy import delete, func, select
 
 from app.services.candidates.timeline import set_contact_preferences
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.engagement.mail_settings import AccountInput, save_account
 from app.services.engagement.optout import unsubscribe
@@ -125,7 +126,7 @@ def test_bulk_send_shows_skips_then_queues_one_campaign_and_wakes_the_dispatcher
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10_000)
     assert woken == [True]
     assert dialog.sender.last_thread is not threading.main_thread()
-    assert published and published[0].touches("outbox", "campaigns")
+    assert published and published[0].touches(ChangeKind.OUTBOX, ChangeKind.CAMPAIGNS)
     with ctx.read() as session:
         campaign = session.get(Campaign, dialog.outcome.value)
         messages = session.scalars(

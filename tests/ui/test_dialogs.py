@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import func, select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.store.models import AuditEntry, Candidate, Client, Job
 from app.ui.dialogs.new_candidate import NewCandidateDialog
@@ -65,7 +66,7 @@ def test_new_job_saves_valid_input(qtbot, demo_ctx: ServiceContext) -> None:
     assert dialog.result() == NewJobDialog.DialogCode.Accepted
     assert _count(demo_ctx, Job) == before + 1
     job_id = dialog.outcome.value
-    assert dialog.outcome.changes.ids["jobs"] == frozenset({job_id})
+    assert dialog.outcome.changes.ids[ChangeKind.JOBS] == frozenset({job_id})
     with demo_ctx.read() as session:
         job = session.get(Job, job_id)
         assert (job.title, job.client_id, job.openings, job.location) == (

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QMessageBox
 from sqlalchemy import func, select
 
 from app.services.candidates.edit import CandidateValues, read_values, update_candidate
-from app.services.core.unit_of_work import Changes
+from app.services.core.changes import ChangeKind, Changes
 from app.store.models import (
     Activity,
     Application,
@@ -210,7 +210,7 @@ def test_each_field_shows_its_message_and_nothing_is_saved_until_right(
     now = _values(window, candidate_id)
     assert (now.last_name, now.headline) == ("Roe", "Backend engineer")
     assert profile.name_label.text().endswith(" Roe")  # the profile shows the edit
-    assert profile.all_changes().touches("candidates")
+    assert profile.all_changes().touches(ChangeKind.CANDIDATES)
 
 
 def test_a_field_changed_meanwhile_is_shown_and_saving_again_keeps_mine(
@@ -269,7 +269,7 @@ def test_edit_from_the_profile_is_undone_from_the_window_after_it_closed(
     published.clear()
     window.undo_action.trigger()
     assert _values(window, candidate_id) == original
-    assert any(changes.touches("candidates") for changes in published)
+    assert any(changes.touches(ChangeKind.CANDIDATES) for changes in published)
     assert section.model.rows[0].values[1] == (original.current_title or "")
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
 from app.services.candidates.timeline import set_contact_preferences
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.engagement.campaigns import stop_campaign
 from app.services.engagement.optout import unsubscribe
@@ -77,7 +78,7 @@ def test_enrolling_a_selection_reports_who_was_skipped(
     )
     assert again.notice == again.result_label.text()
     assert woken == [True, True]
-    assert published and published[0].touches("enrollments", "campaigns")
+    assert published and published[0].touches(ChangeKind.ENROLLMENTS, ChangeKind.CAMPAIGNS)
     assert again.enroll_button.isHidden()
     assert again.buttons.button(QDialogButtonBox.StandardButton.Close) is not None
     with demo_ctx.read() as session:

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import select
 
 from app.services.admin.sample_data import REJECTION_REASONS
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes
 from app.services.pipeline.jobs import JobRow, get_job, list_jobs
 from app.services.pipeline.reasons import list_rejection_reasons
 from app.store.models import AuditEntry, Job, JobStatus
@@ -69,7 +69,7 @@ class TestEditJobDialog:
         [entry] = _audit(demo_ctx, "job.update")
         assert entry.entity_id == job.id
         assert entry.after == {"title": "Payroll Lead", "openings": 4}
-        assert dialog.all_changes().ids == {"jobs": {job.id}}
+        assert dialog.all_changes().ids == {ChangeKind.JOBS: {job.id}}
 
     def test_refuses_invalid_input_inline(self, qtbot, demo_ctx: ServiceContext) -> None:
         job = _job_with(demo_ctx, JobStatus.OPEN)
@@ -148,7 +148,7 @@ class TestJobsSectionActions:
         section.select_job(job.id)
         with qtbot.waitSignal(section.changes_made) as signal:
             section.hold_action.trigger()
-        assert signal.args[0] == Changes({"jobs": frozenset({job.id})})
+        assert signal.args[0] == Changes({ChangeKind.JOBS: frozenset({job.id})})
         assert get_job(demo_ctx, job.id).status is JobStatus.ON_HOLD
         assert section.selected_job().id == job.id  # still selected after the reload
         assert section.selected_job().status is JobStatus.ON_HOLD
@@ -215,7 +215,7 @@ class TestJobsSectionActions:
         QTimer.singleShot(50, edit)
         with qtbot.waitSignal(section.changes_made) as signal:
             section.edit_action.trigger()
-        assert signal.args[0].ids == {"jobs": {job.id}}
+        assert signal.args[0].ids == {ChangeKind.JOBS: {job.id}}
         assert section.selected_job().title == "Night Auditor"
 
     def test_rows_carry_their_job(self, section: JobsSection) -> None:
@@ -256,7 +256,7 @@ class TestReasonsDialog:
         assert list_rejection_reasons(demo_ctx) == expected
         [entry] = _audit(demo_ctx, "rejection_reasons.set")
         assert entry.after == {"labels": expected}
-        assert dialog.all_changes().touches("rejection_reasons")
+        assert dialog.all_changes().touches(ChangeKind.REJECTION_REASONS)
 
     def test_duplicates_are_refused_inline(self, qtbot, demo_ctx: ServiceContext) -> None:
         dialog = ReasonsDialog(demo_ctx)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QThread
 from app.mail.account import AccountSettings
 from app.mail.secrets import PasswordStore
 from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.engagement.mail_settings import AccountInput, save_account
 from app.services.engagement.outbox import Draft, add_to_outbox
@@ -117,7 +118,7 @@ def test_queued_mail_is_sent_and_reported_on_the_gui_thread(
         qtbot.waitSignal(
             runtime.changes_made,
             timeout=WAIT_MS,
-            check_params_cb=lambda changes: changes.touches("outbox"),
+            check_params_cb=lambda changes: changes.touches(ChangeKind.OUTBOX),
         ),
     ):
         runtime.start()

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.mail.account import KEYRING_SERVICE
 from app.mail.secrets import PasswordStore
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes
 from app.services.engagement.mail_settings import MAX_LOGO_BYTES, get_account, get_branding
 from app.store.database import Database
 from app.ui.sections.branding_panel import BrandingPanel
@@ -110,7 +110,7 @@ def test_saving_puts_the_password_in_the_keyring_only(
     ):
         assert account_panel.save()
     assert isinstance(changed.args[0], Changes)
-    assert changed.args[0].touches("mail_account")
+    assert changed.args[0].touches(ChangeKind.MAIL_ACCOUNT)
     account = get_account(ctx)
     assert (account.host, account.signature, account.rate_per_minute) == (
         "smtp.example.com",
@@ -230,7 +230,7 @@ def test_branding_saves_colours_logo_and_texts(
     assert branding_panel.edited
     with qtbot.waitSignal(branding_panel.changes_made) as changed:
         assert branding_panel.save()
-    assert changed.args[0].touches("branding")
+    assert changed.args[0].touches(ChangeKind.BRANDING)
     saved = get_branding(ctx)
     assert saved.agency_name == "Acme Talent"
     assert saved.primary_color == "#aa3311"
@@ -316,12 +316,12 @@ def test_changes_saved_elsewhere_are_shown_unless_being_edited(
     )
     qtbot.addWidget(section)
     save_account(ctx, AccountInput(host="relay", security="none", from_address="a@example.com"))
-    section.on_changes(Changes({"external": frozenset()}))
+    section.on_changes(Changes({ChangeKind.EXTERNAL: frozenset()}))
     assert section.email_panel.host.text() == "relay"
 
     section.branding_panel.agency_name.setText("Typing here")
     save_branding(ctx, BrandingInput(agency_name="From elsewhere"))
-    section.on_changes(Changes({"branding": frozenset({1})}))
+    section.on_changes(Changes({ChangeKind.BRANDING: frozenset({1})}))
     assert section.branding_panel.agency_name.text() == "Typing here"  # not overwritten
 
 
@@ -329,7 +329,7 @@ def test_settings_section_without_services_has_no_mail_panels(qtbot, tmp_path: P
     section = SettingsSection("system", {"Database": tmp_path})
     qtbot.addWidget(section)
     assert section.email_panel is None and section.branding_panel is None
-    section.on_changes(Changes({"external": frozenset()}))  # harmless
+    section.on_changes(Changes({ChangeKind.EXTERNAL: frozenset()}))  # harmless
 
 
 # ---- "Send test email" against a real SMTP server on loopback ---------------------------

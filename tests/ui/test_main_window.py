@@ -179,7 +179,7 @@ def test_campaigns_and_settings_sections_share_the_windows_mail_runtime(
 def test_dispatcher_changes_are_broadcast_in_bursts_with_the_watcher_resting(
     qtbot, window: MainWindow
 ) -> None:
-    from app.services.core.unit_of_work import Changes
+    from app.services.core.changes import ChangeKind, Changes
 
     runtime = window.mail_runtime
     window._mail_flush.setInterval(50)
@@ -187,10 +187,10 @@ def test_dispatcher_changes_are_broadcast_in_bursts_with_the_watcher_resting(
     published: list[Changes] = []
     window.events.changed.connect(lambda changes, _origin=None: published.append(changes))
     for message_id in range(1, 51):  # one signal per recorded batch of sent mail
-        runtime.changes_made.emit(Changes({"outbox": frozenset({message_id})}))
+        runtime.changes_made.emit(Changes({ChangeKind.OUTBOX: frozenset({message_id})}))
     assert window.watcher.paused  # the dispatcher's commits are not "changed elsewhere"
     qtbot.waitUntil(lambda: len(published) == 1, timeout=2000)
-    assert published[0].ids["outbox"] == frozenset(range(1, 51))
+    assert published[0].ids[ChangeKind.OUTBOX] == frozenset(range(1, 51))
     qtbot.waitUntil(lambda: not window.watcher.paused, timeout=2000)
     assert len(published) == 1
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from app.services.candidates.timeline import set_contact_preferences
-from app.services.core.unit_of_work import Changes
+from app.services.core.changes import ChangeKind, Changes
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -96,7 +96,7 @@ def test_adding_a_note_appends_it_to_the_timeline_and_the_database(
         (ActivityKind.NOTE, "Second thought."),
         (ActivityKind.NOTE, "Prefers a hybrid role."),
     ]
-    assert dialog.all_changes().ids == {"candidates": frozenset({candidate_id})}
+    assert dialog.all_changes().ids == {ChangeKind.CANDIDATES: frozenset({candidate_id})}
 
 
 def test_an_empty_note_is_refused_with_a_message(window: MainWindow, qtbot) -> None:
@@ -125,7 +125,7 @@ def test_editing_consent_and_do_not_contact_saves_them(window: MainWindow, qtbot
         ).all()
     assert actions.count("candidate.contact_preferences") == 2
     assert dialog.dnc_badge.isVisible() and dialog.consent_at.text() != "—"
-    assert dialog.all_changes().touches("candidates")
+    assert dialog.all_changes().touches(ChangeKind.CANDIDATES)
 
 
 def test_open_original_targets_the_stored_file(window: MainWindow, qtbot) -> None:
@@ -177,7 +177,7 @@ def test_window_publishes_what_the_profile_changed(window: MainWindow, qtbot) ->
 
     QTimer.singleShot(20, add_and_close)
     window.open_profile(candidate_id)
-    assert any(c.ids.get("candidates") == frozenset({candidate_id}) for c in published)
+    assert any(c.ids.get(ChangeKind.CANDIDATES) == frozenset({candidate_id}) for c in published)
 
 
 # ---- email: compose, log a reply, unsubscribe ------------------------------------------------
@@ -267,7 +267,7 @@ def test_email_opens_the_compose_dialog_for_this_candidate_and_queues_it(
         ).one()
     assert message.subject.startswith("Coffee next week, ")
     assert woken == [True]
-    assert dialog.all_changes().touches("outbox")
+    assert dialog.all_changes().touches(ChangeKind.OUTBOX)
 
 
 def test_email_is_disabled_for_a_do_not_contact_candidate(window: MainWindow, qtbot) -> None:
@@ -308,7 +308,7 @@ def test_logging_a_reply_puts_it_on_the_timeline_and_stops_sequences(
     assert (activity.direction, activity.subject) == ("in", "Re: Nudge")
     assert "happy where I am" in dialog.timeline.item(0).text()
     assert _enrolment(window, candidate_id) == ("stopped", "replied")
-    assert dialog.all_changes().touches("candidates")
+    assert dialog.all_changes().touches(ChangeKind.CANDIDATES)
 
 
 def test_unsubscribing_asks_first_then_stops_sequences_and_cancels_waiting_mail(
@@ -339,7 +339,7 @@ def test_unsubscribing_asks_first_then_stops_sequences_and_cancels_waiting_mail(
         assert session.get(OutboxMessage, queued).state is MessageState.CANCELLED
     assert _enrolment(window, candidate_id) == ("stopped", "unsubscribed")
     assert "Stopped 1 sequence and cancelled 1 waiting email" in dialog.email_status.text()
-    assert dialog.all_changes().touches("candidates", "outbox")
+    assert dialog.all_changes().touches(ChangeKind.CANDIDATES, ChangeKind.OUTBOX)
 
 
 def test_the_unsubscribed_badge_shows_and_resubscribe_undoes_it(window: MainWindow, qtbot) -> None:
@@ -451,7 +451,7 @@ def test_the_pools_box_lists_every_pool_and_removes_from_a_static_one(
     assert _pool_texts(dialog) == texts[1:]
     with window.services.read() as session:
         assert session.get(PoolMembership, (pool, candidate_id)) is None
-    assert dialog.all_changes().touches("pools")
+    assert dialog.all_changes().touches(ChangeKind.POOLS)
 
 
 def test_open_pool_shows_it_in_talent_pools(window: MainWindow, qtbot) -> None:

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.engagement.sequences import StepInput, create_sequence, enroll
 from app.services.engagement.templates import TemplateInput, archive_template, save_template
@@ -92,7 +93,7 @@ def test_new_sequence_with_three_steps_is_saved_in_order(qtbot, demo_ctx, demo_d
         (1, 3, ids["Follow-up B"]),
         (2, 10, ids["Last call C"]),
     ]
-    assert dialog.all_changes().touches("campaigns")
+    assert dialog.all_changes().touches(ChangeKind.CAMPAIGNS)
 
 
 def test_a_day_before_the_previous_step_is_refused_inline(qtbot, demo_ctx, demo_database) -> None:

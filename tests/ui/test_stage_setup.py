@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import func, select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.pipeline.jobs import JobStatus, list_jobs
 from app.services.pipeline.stage_templates import get_client_template
@@ -113,7 +114,7 @@ def test_add_through_its_dialog(qtbot, dialog: StageSetupDialog, demo_ctx, job_i
     assert (added.sla_days, added.kind) == (3, StageKind.ACTIVE)
     assert dialog.selected_id() == added.id
     assert _actions(demo_ctx) == ["stage.create"]
-    assert dialog.all_changes().ids == {"stages": {added.id}, "jobs": {job_id}}
+    assert dialog.all_changes().ids == {ChangeKind.STAGES: {added.id}, ChangeKind.JOBS: {job_id}}
 
 
 def test_rename_through_its_dialog(qtbot, dialog: StageSetupDialog, demo_ctx):
@@ -199,8 +200,8 @@ def test_remove_moves_the_applications(qtbot, dialog: StageSetupDialog, demo_ctx
     assert tally == counted == _row(dialog, "Applied").applications
     assert _actions(demo_ctx) == ["stage.delete"]
     changes = dialog.all_changes()
-    assert changes.touches("applications", "stages", "jobs")
-    assert len(changes.ids["applications"]) == screened.applications
+    assert changes.touches(ChangeKind.APPLICATIONS, ChangeKind.STAGES, ChangeKind.JOBS)
+    assert len(changes.ids[ChangeKind.APPLICATIONS]) == screened.applications
 
 
 def test_only_stage_of_a_required_kind_cannot_be_removed(dialog: StageSetupDialog, demo_ctx):
@@ -225,7 +226,7 @@ def test_save_as_template(dialog: StageSetupDialog, demo_ctx, job_id: int):
     template = get_client_template(demo_ctx, dialog.job.client_id)
     assert [step.name for step in template] == _names(dialog)
     assert _actions(demo_ctx) == ["stage.create", "client.template.save"]
-    assert dialog.all_changes().touches("stage_templates", "stages")
+    assert dialog.all_changes().touches(ChangeKind.STAGE_TEMPLATES, ChangeKind.STAGES)
 
 
 def test_closing_publishes_everything_from_the_jobs_section(
@@ -246,5 +247,5 @@ def test_closing_publishes_everything_from_the_jobs_section(
     with qtbot.waitSignal(section.changes_made) as signal:
         section.stages_action.trigger()
     changes = signal.args[0]
-    assert changes.ids["jobs"] == {job_id}
-    assert len(changes.ids["stages"]) == 2  # the new stage and Withdrawn
+    assert changes.ids[ChangeKind.JOBS] == {job_id}
+    assert len(changes.ids[ChangeKind.STAGES]) == 2  # the new stage and Withdrawn

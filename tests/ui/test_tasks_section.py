@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.candidates.records import candidate_profile
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.users import ensure_user
 from app.services.pipeline.tasks import (
@@ -207,7 +208,7 @@ def test_add_task_from_a_profile_and_done_goes_on_the_timeline(window: MainWindo
     _when_modal(TaskEditorDialog, check_link_and_save)
     qtbot.mouseClick(dialog.add_task_button, Qt.MouseButton.LeftButton)
     assert dialog.tasks.item(0).text() == "Today · Call about the offer"
-    assert dialog.all_changes().touches("tasks")
+    assert dialog.all_changes().touches(ChangeKind.TASKS)
 
     qtbot.mouseClick(dialog.task_done_button, Qt.MouseButton.LeftButton)
     assert dialog.tasks.item(0).text() == "No open task"

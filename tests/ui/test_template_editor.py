@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import func, select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.engagement.templates import TemplateInput, save_template
 from app.store.engagement import EmailTemplate
@@ -92,7 +93,7 @@ def test_a_new_template_previews_for_a_searched_candidate_and_saves(
         None,
     )
     assert audited >= 1
-    assert dialog.all_changes().touches("email_templates")
+    assert dialog.all_changes().touches(ChangeKind.EMAIL_TEMPLATES)
 
 
 def test_an_invalid_template_lists_its_problems_and_is_not_saved(

@@ -13,6 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.intake.importer import IntakeTarget
 from app.store.database import Database
@@ -160,9 +161,16 @@ class TestRealFiles:
         pool = create_pool(ctx, "Inbox").value
         files = [write_resume(tmp_path, f"r{n}.txt", n) for n in range(3)]
         runner = make_runner()
-        runner.submit(files, IntakeTarget(pool_id=pool))
+        ids = runner.submit(files, IntakeTarget(pool_id=pool))
         assert runner.wait(60)
         assert count_rows(database, "pool_memberships") == 3
+        for item_id in ids:
+            # The service's own notice travels with the final update, ids and all.
+            last = updates.last(item_id)
+            assert last.changes.ids[ChangeKind.POOLS] == {pool}
+            assert last.changes.ids[ChangeKind.CANDIDATES] == {last.result.candidate_id}
+            assert last.changes.ids[ChangeKind.DOCUMENTS] == {last.result.document_id}
+            assert not any(u.changes.ids for u in updates.all if u.item_id == item_id and u != last)
 
     def test_an_import_failure_is_that_files_failure(
         self, make_runner, updates: Updates, tmp_path: Path, database: Database
@@ -188,6 +196,7 @@ class TestRealFiles:
         for item_id in ids:
             last = updates.last(item_id)
             assert last.state == "failed" and last.error_kind and last.message
+            assert not last.changes.ids
 
 
 class TestExpansion:

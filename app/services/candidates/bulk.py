@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.services.candidates import pools
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, clean, fit_field
 from app.services.core.unit_of_work import NotFoundError, ValidationError
@@ -100,9 +101,9 @@ def tag_candidates(ctx: ServiceContext, ids: Sequence[int], tag_name: str) -> Ou
                 if candidate_id in known and candidate_id not in present:
                     session.add(CandidateTag(candidate_id=candidate_id, tag_id=tag.id))
                     tx.audit("candidate.tag", "candidate", candidate_id, after={"tag": tag.name})
-                    tx.changed("candidates", candidate_id)
+                    tx.changed(ChangeKind.CANDIDATES, candidate_id)
                     tagged += 1
-        tx.changed("tags", tag.id)
+        tx.changed(ChangeKind.TAGS, tag.id)
         return outcome(tagged, tx)
 
 
@@ -202,10 +203,10 @@ def add_to_job(
             created.append(application_id)
             added.append(candidate_id)
         if created:
-            tx.changed("applications", *created)
-            tx.changed("jobs", job_id)
-            tx.changed("stages", stage.id)
-            tx.changed("candidates", *added)
+            tx.changed(ChangeKind.APPLICATIONS, *created)
+            tx.changed(ChangeKind.JOBS, job_id)
+            tx.changed(ChangeKind.STAGES, stage.id)
+            tx.changed(ChangeKind.CANDIDATES, *added)
         skipped = [cid for cid in wanted if cid in on_job or cid not in sources]
         return outcome(ApplicationsAdded(created, added, skipped, job.title), tx)
 
@@ -246,14 +247,14 @@ def remove_applications(
                     "source": application.source,
                 },
             )
-            tx.changed("jobs", application.job_id)
-            tx.changed("stages", application.stage_id)
-            tx.changed("candidates", application.candidate_id)
+            tx.changed(ChangeKind.JOBS, application.job_id)
+            tx.changed(ChangeKind.STAGES, application.stage_id)
+            tx.changed(ChangeKind.CANDIDATES, application.candidate_id)
             session.execute(delete(Activity).where(Activity.application_id == application_id))
             session.execute(delete(StageChange).where(StageChange.application_id == application_id))
             session.delete(application)
         if ids:
-            tx.changed("applications", *ids)
+            tx.changed(ChangeKind.APPLICATIONS, *ids)
         return outcome(len(ids), tx)
 
 

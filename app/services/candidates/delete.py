@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.store.models import (
@@ -185,17 +186,17 @@ def delete_candidate(
                 "one_off_campaigns": dropped,
             },
         )
-        tx.changed("candidates", candidate_id)
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
         for kind, ids in (
-            ("applications", [row.id for row in applications]),
-            ("jobs", [row.job_id for row in applications]),
-            ("stages", [row.stage_id for row in applications]),
-            ("pools", pools),
-            ("documents", [row.id for row in documents]),
-            ("duplicates", suspects),
-            ("outbox", [row.id for row in messages]),
-            ("enrollments", [row.id for row in enrollments]),
-            ("campaigns", list(campaigns)),
+            (ChangeKind.APPLICATIONS, [row.id for row in applications]),
+            (ChangeKind.JOBS, [row.job_id for row in applications]),
+            (ChangeKind.STAGES, [row.stage_id for row in applications]),
+            (ChangeKind.POOLS, pools),
+            (ChangeKind.DOCUMENTS, [row.id for row in documents]),
+            (ChangeKind.DUPLICATES, suspects),
+            (ChangeKind.OUTBOX, [row.id for row in messages]),
+            (ChangeKind.ENROLLMENTS, [row.id for row in enrollments]),
+            (ChangeKind.CAMPAIGNS, list(campaigns)),
         ):
             if ids:
                 tx.changed(kind, *ids)

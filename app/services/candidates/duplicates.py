@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from app.services.candidates.phones import matching_key, phone_key
 from app.services.candidates.record_snapshot import capture, capture_after
 from app.services.candidates.records import RECORD_TEXT_FIELDS
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, clean, fit_field, fit_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
@@ -180,7 +181,7 @@ def record_suspects(
             suspect.id,
             after={"candidate_id": candidate.id, "other_candidate_id": other_id, "score": score},
         )
-        tx.changed("duplicates", suspect.id)
+        tx.changed(ChangeKind.DUPLICATES, suspect.id)
     return tuple(other_id for other_id, _pair in ranked)
 
 
@@ -240,7 +241,7 @@ def dismiss_suspect(ctx: ServiceContext, suspect_id: int) -> Outcome[int]:
             before={"resolved_at": None},
             after={"resolved_at": suspect.resolved_at},
         )
-        tx.changed("duplicates", suspect_id)
+        tx.changed(ChangeKind.DUPLICATES, suspect_id)
         return outcome(suspect_id, tx)
 
 
@@ -326,7 +327,7 @@ def merge_candidates(
             before=removed,
             after={"merged_into": survivor_id},
         )
-        tx.changed("candidates", survivor_id, other_id)
+        tx.changed(ChangeKind.CANDIDATES, survivor_id, other_id)
         session.flush()
         audit_id = session.scalar(
             select(func.max(AuditEntry.id)).where(
@@ -410,7 +411,7 @@ def _move_applications(
         select(apps.c.id, apps.c.job_id, apps.c.stage_id).where(apps.c.candidate_id == other_id)
     ).all()
     for app_id, job_id, stage_id in rows:
-        tx.changed("jobs", job_id)
+        tx.changed(ChangeKind.JOBS, job_id)
         kept = survivor_jobs.get(job_id)
         if kept is None:
             session.execute(
@@ -418,7 +419,7 @@ def _move_applications(
                 .where(apps.c.id == app_id)
                 .values(candidate_id=survivor_id, version=apps.c.version + 1)
             )
-            tx.changed("applications", app_id)
+            tx.changed(ChangeKind.APPLICATIONS, app_id)
             moved["applications"] = moved.get("applications", 0) + 1
             continue
         session.execute(
@@ -432,8 +433,8 @@ def _move_applications(
             before={"candidate_id": other_id, "job_id": job_id, "stage_id": stage_id},
             after={"merged_into_application": kept},
         )
-        tx.changed("applications", app_id, kept)
-        tx.changed("stages", stage_id)
+        tx.changed(ChangeKind.APPLICATIONS, app_id, kept)
+        tx.changed(ChangeKind.STAGES, stage_id)
         dropped.append(app_id)
     return dropped
 
@@ -566,7 +567,7 @@ def _move_engagement(
     if duplicates:
         session.execute(delete(SequenceEnrollment.__table__).where(e.id.in_(duplicates)))
         moved["dropped_enrollments"] = len(duplicates)
-        tx.changed("enrollments", *duplicates)
+        tx.changed(ChangeKind.ENROLLMENTS, *duplicates)
     enrollments = list(session.scalars(select(e.id).where(e.candidate_id == other.id)))
     if enrollments:
         session.execute(
@@ -575,7 +576,7 @@ def _move_engagement(
             .values(candidate_id=survivor.id)
         )
         moved["enrollments"] = len(enrollments)
-        tx.changed("enrollments", *enrollments)
+        tx.changed(ChangeKind.ENROLLMENTS, *enrollments)
     messages = list(session.scalars(select(o.id).where(o.candidate_id == other.id)))
     if messages:
         session.execute(
@@ -584,7 +585,7 @@ def _move_engagement(
             .values(candidate_id=survivor.id)
         )
         moved["outbox_messages"] = len(messages)
-        tx.changed("outbox", *messages)
+        tx.changed(ChangeKind.OUTBOX, *messages)
     times = [t for t in (survivor.unsubscribed_at, other.unsubscribed_at) if t is not None]
     if times:
         survivor.unsubscribed_at = min(times)
@@ -622,7 +623,7 @@ def _settle_suspects(tx: Transaction, survivor_id: int, other_id: int) -> list[i
             before={"resolved_at": None},
             after={"resolved_at": now, "merged": [survivor_id, other_id]},
         )
-        tx.changed("duplicates", suspect_id)
+        tx.changed(ChangeKind.DUPLICATES, suspect_id)
     existing = {
         tuple(sorted(row))
         for row in session.execute(
@@ -648,5 +649,5 @@ def _settle_suspects(tx: Transaction, survivor_id: int, other_id: int) -> list[i
             .values({column: survivor_id})
         )
         existing.add(tuple(sorted((survivor_id, third))))
-        tx.changed("duplicates", row.id)
+        tx.changed(ChangeKind.DUPLICATES, row.id)
     return resolved

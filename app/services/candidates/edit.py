@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.services.candidates.duplicates import phone_key
 from app.services.candidates.records import RECORD_TEXT_FIELDS
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean, clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
@@ -388,7 +389,7 @@ def _write(
             before=before.subset(fields),
             after=after.subset(fields),
         )
-        tx.changed("candidates", candidate_id)
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
         result = EditResult(
             candidate_id,
             candidate.full_name,
@@ -478,7 +479,7 @@ def _apply(
             tx.audit("tag.create", "tag", tag_id, after={"name": name})
         created_tags = list(made.values())
         if touched:
-            tx.changed("tags", *touched)
+            tx.changed(ChangeKind.TAGS, *touched)
     return created_tags, created_skills
 
 
@@ -549,7 +550,7 @@ def _prune(tx: Transaction, tags: Sequence[str], skills: Sequence[str]) -> None:
             session.execute(delete(rows).where(rows.c.id == row_id))
             if named is Tag:
                 tx.audit("tag.delete", "tag", row_id, before={"name": name})
-                tx.changed("tags", row_id)
+                tx.changed(ChangeKind.TAGS, row_id)
 
 
 def _cancel_mail_to_removed(tx: Transaction, candidate_id: int, emails: Sequence[str]) -> list[int]:
@@ -573,7 +574,7 @@ def _cancel_mail_to_removed(tx: Transaction, candidate_id: int, emails: Sequence
             .where(o.id.in_(ids))
             .values(state=MessageState.CANCELLED, last_error=CANCELLED_REASON)
         )
-        tx.changed("outbox", *ids)
+        tx.changed(ChangeKind.OUTBOX, *ids)
     return ids
 
 
@@ -594,7 +595,7 @@ def _requeue(tx: Transaction, ids: Sequence[int]) -> None:
         .values(state=MessageState.QUEUED, last_error=None)
     )
     if done.rowcount:
-        tx.changed("outbox", *ids)
+        tx.changed(ChangeKind.OUTBOX, *ids)
 
 
 def replace_values(

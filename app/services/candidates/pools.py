@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, clean, fit_field
 from app.services.core.unit_of_work import NotFoundError, ValidationError, columns_of
@@ -172,7 +173,7 @@ def save_pool(ctx: ServiceContext, data: PoolInput) -> Outcome[int]:
         tx.session.add(pool)
         tx.session.flush()
         tx.audit("pool.create", "talent_pool", pool.id, after=columns_of(pool, fields))
-        tx.changed("pools", pool.id)
+        tx.changed(ChangeKind.POOLS, pool.id)
         return outcome(pool.id, tx)
 
 
@@ -597,7 +598,7 @@ def add_members(
                 "pool.add_member", "talent_pool", pool_id, after={"candidate_id": candidate_id}
             )
         if added:
-            tx.changed("pools", pool_id)
+            tx.changed(ChangeKind.POOLS, pool_id)
         return outcome(len(added), tx)
 
 
@@ -623,5 +624,5 @@ def remove_members(ctx: ServiceContext, pool_id: int, candidate_ids: Sequence[in
             )
             session.delete(membership)
         if memberships:
-            tx.changed("pools", pool_id)
+            tx.changed(ChangeKind.POOLS, pool_id)
         return outcome(len(memberships), tx)

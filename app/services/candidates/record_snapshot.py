@@ -23,6 +23,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.services.core.changes import ChangeKind
+
 Row = dict[str, Any]
 Snapshot = dict[str, Any]
 
@@ -292,20 +294,20 @@ def _drop_unused_skills(session: Session, current: Snapshot, target: Snapshot) -
         )
 
 
-def touched(current: Snapshot, target: Snapshot) -> dict[str, set[int]]:
+def touched(current: Snapshot, target: Snapshot) -> dict[ChangeKind, set[int]]:
     """Ids by change kind (`Changes`) of what a restore between the two snapshots affects."""
-    kinds: dict[str, set[int]] = {"candidates": set(current["candidates"])}
+    kinds: dict[ChangeKind, set[int]] = {ChangeKind.CANDIDATES: set(current["candidates"])}
     for snapshot in (current, target):
         for row in rows(snapshot, "applications"):
-            kinds.setdefault("applications", set()).add(row["id"])
-            kinds.setdefault("jobs", set()).add(row["job_id"])
-            kinds.setdefault("stages", set()).add(row["stage_id"])
+            kinds.setdefault(ChangeKind.APPLICATIONS, set()).add(row["id"])
+            kinds.setdefault(ChangeKind.JOBS, set()).add(row["job_id"])
+            kinds.setdefault(ChangeKind.STAGES, set()).add(row["stage_id"])
         for table, kind, column in (
-            ("pool_memberships", "pools", "pool_id"),
-            ("documents", "documents", "id"),
-            ("duplicate_suspects", "duplicates", "id"),
-            ("outbox_messages", "outbox", "id"),
-            ("sequence_enrollments", "enrollments", "id"),
+            ("pool_memberships", ChangeKind.POOLS, "pool_id"),
+            ("documents", ChangeKind.DOCUMENTS, "id"),
+            ("duplicate_suspects", ChangeKind.DUPLICATES, "id"),
+            ("outbox_messages", ChangeKind.OUTBOX, "id"),
+            ("sequence_enrollments", ChangeKind.ENROLLMENTS, "id"),
         ):
             for row in rows(snapshot, table):
                 kinds.setdefault(kind, set()).add(row[column])

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, clean
 from app.services.core.unit_of_work import ValidationError, columns_of
@@ -156,7 +157,7 @@ def create_candidate(ctx: ServiceContext, data: CandidateInput) -> Outcome[int]:
             "phones": [p.phone for p in candidate.phones],
         }
         tx.audit("candidate.create", "candidate", candidate.id, after=after)
-        tx.changed("candidates", candidate.id)
+        tx.changed(ChangeKind.CANDIDATES, candidate.id)
         return outcome(candidate.id, tx)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from app.parsing import ParsedResume, ParseError, parse_file
 from app.parsing.contacts import normalise_link
 from app.services.candidates.records import CANDIDATE_FIELDS, CandidateInput, check_email_free
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean, fit_field
 from app.services.core.unit_of_work import ValidationError, columns_of
@@ -342,5 +343,5 @@ def create_sourced_candidate(
             "skills": skills,
         }
         tx.audit("candidate.create", "candidate", candidate.id, after=after)
-        tx.changed("candidates", candidate.id)
+        tx.changed(ChangeKind.CANDIDATES, candidate.id)
         return outcome(candidate.id, tx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
@@ -61,7 +62,7 @@ def _add_activity(
             candidate_id,
             after={"activity_id": activity.id, "kind": kind, "subject": subject, "body": body},
         )
-        tx.changed("candidates", candidate_id)
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
         return outcome(activity.id, tx)
 
 
@@ -115,7 +116,7 @@ def set_contact_preferences(
             "consent_at": candidate.consent_at,
         }
         tx.audit("candidate.contact_preferences", "candidate", candidate_id, before, after)
-        tx.changed("candidates", candidate_id)
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
         return outcome(True, tx)
 
 

@@ -9,7 +9,8 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.core.unit_of_work import Actor, Changes, Transaction, transaction
+from app.services.core.changes import Changes
+from app.services.core.unit_of_work import Actor, Transaction, transaction
 
 T = TypeVar("T")
 

@@ -11,11 +11,12 @@ import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.services.core.changes import ChangeKind, Changes
 from app.store.db import WRITE_INTENT
 from app.store.models import AuditEntry
 
@@ -26,29 +27,6 @@ class Actor:
 
     user_id: int | None
     name: str
-
-
-@dataclass(frozen=True)
-class Changes:
-    """Which data a use case changed, by kind ("jobs", "candidates", …) and id.
-
-    The GUI broadcasts this so that each view decides whether to reload.
-    """
-
-    ids: Mapping[str, frozenset[int]] = field(default_factory=dict)
-
-    @property
-    def kinds(self) -> frozenset[str]:
-        return frozenset(self.ids)
-
-    def touches(self, *kinds: str) -> bool:
-        return any(kind in self.ids for kind in kinds)
-
-    def __or__(self, other: Changes) -> Changes:
-        merged: dict[str, frozenset[int]] = dict(self.ids)
-        for kind, ids in other.ids.items():
-            merged[kind] = merged.get(kind, frozenset()) | ids
-        return Changes(merged)
 
 
 class ValidationError(ValueError):
@@ -86,7 +64,7 @@ class Transaction:
     def __init__(self, session: Session, actor: Actor):
         self.session = session
         self.actor = actor
-        self._changed: dict[str, set[int]] = {}
+        self._changed: dict[ChangeKind, set[int]] = {}
 
     def audit(
         self,
@@ -108,7 +86,10 @@ class Transaction:
             )
         )
 
-    def changed(self, kind: str, *ids: int) -> None:
+    def changed(self, kind: ChangeKind, *ids: int) -> None:
+        """Record that this use case changed data of ``kind`` (these ids), for the views."""
+        if not isinstance(kind, ChangeKind):
+            raise TypeError(f"not a ChangeKind: {kind!r}")
         self._changed.setdefault(kind, set()).update(ids)
 
     @property

@@ -31,6 +31,7 @@ from app.mail.render import (
     check_template,
     render_email,
 )
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import clean, fit
 from app.services.core.unit_of_work import Actor, NotFoundError, Transaction, ValidationError
@@ -449,8 +450,8 @@ def send_to_candidates(
                 },
             },
         )
-        tx.changed("campaigns", campaign.id)
-        tx.changed("outbox", *message_ids)
+        tx.changed(ChangeKind.CAMPAIGNS, campaign.id)
+        tx.changed(ChangeKind.OUTBOX, *message_ids)
         return outcome(campaign.id, tx)
 
 
@@ -606,7 +607,7 @@ def _set_status(
         if target is CampaignStatus.STOPPED:
             after |= _stop_everything(tx, campaign_id)
         tx.audit(action, "campaign", campaign_id, before={"status": before}, after=after)
-        tx.changed("campaigns", campaign_id)
+        tx.changed(ChangeKind.CAMPAIGNS, campaign_id)
         return outcome(target, tx)
 
 
@@ -625,7 +626,7 @@ def _stop_everything(tx: Transaction, campaign_id: int) -> dict[str, Any]:
             .where(o.id.in_(queued), o.state == MessageState.QUEUED)
             .values(state=MessageState.CANCELLED, last_error="Cancelled: the campaign stopped.")
         )
-        tx.changed("outbox", *queued)
+        tx.changed(ChangeKind.OUTBOX, *queued)
     stopped = list(
         tx.session.scalars(
             select(e.id).where(e.campaign_id == campaign_id, e.status == EnrollmentStatus.ACTIVE)
@@ -642,7 +643,7 @@ def _stop_everything(tx: Transaction, campaign_id: int) -> dict[str, Any]:
                 next_due_at=None,
             )
         )
-        tx.changed("enrollments", *stopped)
+        tx.changed(ChangeKind.ENROLLMENTS, *stopped)
     return {"cancelled_messages": len(queued), "stopped_enrollments": len(stopped)}
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.engagement.campaigns import CHUNK, Renderer, recipient_rows
@@ -243,7 +244,7 @@ def enroll(
                     "with_problems": report.with_problems,
                 },
             )
-            tx.changed("enrollments", *new_ids)
-            tx.changed("campaigns", campaign_id)
-            tx.changed("candidates", *chosen)
+            tx.changed(ChangeKind.ENROLLMENTS, *new_ids)
+            tx.changed(ChangeKind.CAMPAIGNS, campaign_id)
+            tx.changed(ChangeKind.CANDIDATES, *chosen)
         return outcome(report, tx)

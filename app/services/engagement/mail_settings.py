@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.mail.account import AccountSettings, BrandingSettings
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import ValidationError
 from app.services.core.validation import check_email, check_length, clean
@@ -276,7 +277,7 @@ def save_account(ctx: ServiceContext, data: AccountInput) -> Outcome[None]:
             setattr(row, name, SmtpSecurity(value) if name == "security" else value)
         tx.session.flush()
         tx.audit("mail_account.update", "mail_account", SINGLE_ROW_ID, before, after)
-        tx.changed("mail_account", SINGLE_ROW_ID)
+        tx.changed(ChangeKind.MAIL_ACCOUNT, SINGLE_ROW_ID)
         return outcome(None, tx)
 
 
@@ -305,5 +306,5 @@ def save_branding(ctx: ServiceContext, data: BrandingInput) -> Outcome[None]:
             _branding_values(current) if current is not None else None,
             _branding_values(settings),
         )
-        tx.changed("branding", SINGLE_ROW_ID)
+        tx.changed(ChangeKind.BRANDING, SINGLE_ROW_ID)
         return outcome(None, tx)

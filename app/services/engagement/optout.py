@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.orm import Session
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import clean, clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
@@ -154,9 +155,9 @@ def stop_enrollment_ids(
                 last_error=f"Cancelled: the sequence stopped ({reason}).",
             )
         )
-        tx.changed("outbox", *queued)
-    tx.changed("enrollments", *stopped)
-    tx.changed("campaigns", *{row.campaign_id for row in rows})
+        tx.changed(ChangeKind.OUTBOX, *queued)
+    tx.changed(ChangeKind.ENROLLMENTS, *stopped)
+    tx.changed(ChangeKind.CAMPAIGNS, *{row.campaign_id for row in rows})
     return stopped
 
 
@@ -181,10 +182,10 @@ def cancel_pending(tx: Transaction, candidate_id: int, why: str) -> list[int]:
         .where(o.id.in_(ids), o.state.in_(CANCELLABLE))
         .values(state=MessageState.CANCELLED, last_error=why)
     )
-    tx.changed("outbox", *ids)
+    tx.changed(ChangeKind.OUTBOX, *ids)
     campaigns = {row.campaign_id for row in rows if row.campaign_id is not None}
     if campaigns:
-        tx.changed("campaigns", *campaigns)
+        tx.changed(ChangeKind.CAMPAIGNS, *campaigns)
     return ids
 
 
@@ -251,7 +252,7 @@ def log_reply(
                 "stopped_enrollments": stopped,
             },
         )
-        tx.changed("candidates", candidate_id)
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
         return outcome(activity.id, tx)
 
 
@@ -289,7 +290,7 @@ def unsubscribe(ctx: ServiceContext, candidate_id: int) -> Outcome[UnsubscribeRe
                 "cancelled_messages": cancelled,
             },
         )
-        tx.changed("candidates", candidate_id)
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
         return outcome(result, tx)
 
 
@@ -309,7 +310,7 @@ def resubscribe(ctx: ServiceContext, candidate_id: int) -> Outcome[bool]:
             before={"unsubscribed_at": before},
             after={"unsubscribed_at": None},
         )
-        tx.changed("candidates", candidate_id)
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
         return outcome(True, tx)
 
 
@@ -344,8 +345,8 @@ def cancel_blocked_messages(ctx: ServiceContext) -> Outcome[int]:
                 None,
                 after={reason: ids for reason, ids in by_reason.items()},
             )
-            tx.changed("outbox", *ids)
+            tx.changed(ChangeKind.OUTBOX, *ids)
             campaigns = {row.campaign_id for row in rows if row.campaign_id is not None}
             if campaigns:
-                tx.changed("campaigns", *campaigns)
+                tx.changed(ChangeKind.CAMPAIGNS, *campaigns)
         return outcome(len(rows), tx)

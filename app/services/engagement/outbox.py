@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from app.mail.mime import OutgoingEmail
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.store.engagement import MessageState, OutboxMessage
@@ -182,7 +183,7 @@ def take_due(tx: Transaction, now: dt.datetime, limit: int = 1) -> list[Outgoing
     rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
     messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
     if messages:
-        tx.changed("outbox", *(message.id for message in messages))
+        tx.changed(ChangeKind.OUTBOX, *(message.id for message in messages))
     return messages
 
 
@@ -212,7 +213,7 @@ def release_claim(ctx: ServiceContext, message_id: int) -> bool:
             .values(state=MessageState.QUEUED, attempts=o.attempts - 1, claimed_at=None)
         ).rowcount
         if released:
-            tx.changed("outbox", message_id)
+            tx.changed(ChangeKind.OUTBOX, message_id)
         return bool(released)
 
 
@@ -233,7 +234,7 @@ def record_held(tx: Transaction, message_id: int, reason: str) -> bool:
         )
     ).rowcount
     if held:
-        tx.changed("outbox", message_id)
+        tx.changed(ChangeKind.OUTBOX, message_id)
     return bool(held)
 
 
@@ -254,7 +255,7 @@ def _settle(
     )
     after = {"state": state, "last_error": error} | values
     tx.audit(action, ENTITY, message_id, before=before, after=after)
-    tx.changed("outbox", message_id)
+    tx.changed(ChangeKind.OUTBOX, message_id)
 
 
 def record_sent_many(
@@ -302,10 +303,10 @@ def record_sent_many(
         tx.audit(
             "outbox.sent", ENTITY, None, after={"state": MessageState.SENT, "messages": sent_list}
         )
-    tx.changed("outbox", *marked)
+    tx.changed(ChangeKind.OUTBOX, *marked)
     candidates = [rows[i][2] for i in marked if rows[i][2] is not None]
     if candidates:
-        tx.changed("candidates", *candidates)
+        tx.changed(ChangeKind.CANDIDATES, *candidates)
     return marked
 
 
@@ -455,7 +456,7 @@ def note_problem(ctx: ServiceContext, text: str, now: dt.datetime) -> Outcome[li
             )
         )
         if ids:
-            tx.changed("outbox", *ids)
+            tx.changed(ChangeKind.OUTBOX, *ids)
         return outcome(ids, tx)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, false, func, insert, select, update
 
 from app.mail.render import MissingFieldsError, RenderedEmail, TemplateError, TemplateSource
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.engagement.campaigns import (
@@ -143,7 +144,7 @@ def create_sequence(
             campaign.id,
             after={"name": title, "job_id": job_id, "steps": _steps_snapshot(steps)},
         )
-        tx.changed("campaigns", campaign.id)
+        tx.changed(ChangeKind.CAMPAIGNS, campaign.id)
         return outcome(campaign.id, tx)
 
 
@@ -203,7 +204,7 @@ def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInpu
                 update(SequenceEnrollment.__table__).where(e.id == row.id).values(**values)
             )
         if active:
-            tx.changed("enrollments", *(row.id for row in active))
+            tx.changed(ChangeKind.ENROLLMENTS, *(row.id for row in active))
         tx.audit(
             "sequence.steps",
             "campaign",
@@ -211,7 +212,7 @@ def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInpu
             before={"steps": before},
             after={"steps": _steps_snapshot(steps)},
         )
-        tx.changed("campaigns", campaign_id)
+        tx.changed(ChangeKind.CAMPAIGNS, campaign_id)
         return outcome(len(steps), tx)
 
 
@@ -392,7 +393,7 @@ class _StepQueuer:
         if due.next_step >= len(steps):  # steps were removed since
             if self._advance(due, {"status": EnrollmentStatus.FINISHED, "next_due_at": None}):
                 self.finished.setdefault(due.campaign_id, []).append(due.id)
-                self.tx.changed("enrollments", due.id)
+                self.tx.changed(ChangeKind.ENROLLMENTS, due.id)
             return None
         reason = self.stop_reason(due)
         if reason is not None:
@@ -424,7 +425,7 @@ class _StepQueuer:
         if following >= len(steps):
             self.finished.setdefault(due.campaign_id, []).append(due.id)
         person = self.people[due.candidate_id]
-        self.tx.changed("enrollments", due.id)
+        self.tx.changed(ChangeKind.ENROLLMENTS, due.id)
         return Draft(
             to_address=person.email,
             to_name=candidate_values(person)["full_name"],
@@ -453,7 +454,7 @@ class _StepQueuer:
                 self.queued.setdefault(due.campaign_id, []).append(
                     {"enrollment_id": due.id, "step": due.next_step, "message_id": message_id}
                 )
-            self.tx.changed("outbox", *message_ids)
+            self.tx.changed(ChangeKind.OUTBOX, *message_ids)
         self.audit()
         return len(pairs)
 
@@ -469,7 +470,7 @@ class _StepQueuer:
                     "finished": self.finished.get(campaign_id, []),
                 },
             )
-            self.tx.changed("campaigns", campaign_id)
+            self.tx.changed(ChangeKind.CAMPAIGNS, campaign_id)
 
 
 def queue_due_steps(ctx: ServiceContext, now: dt.datetime | None = None) -> int:

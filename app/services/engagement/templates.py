@@ -33,6 +33,7 @@ from app.mail.render import (
     check_template,
     render_email,
 )
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import clean, clean_text
 from app.services.core.unit_of_work import Actor, NotFoundError, ValidationError
@@ -212,7 +213,7 @@ def save_template(
                     setattr(record, field, value)
                 tx.session.flush()
                 tx.audit("email_template.update", "email_template", record.id, before, after)
-            tx.changed("email_templates", record.id)
+            tx.changed(ChangeKind.EMAIL_TEMPLATES, record.id)
             return outcome(record.id, tx)
     except IntegrityError:  # the same name saved at the same moment elsewhere
         raise ValidationError({"name": NAME_TAKEN}) from None
@@ -260,7 +261,7 @@ def archive_template(ctx: ServiceContext, template_id: int, archived: bool = Tru
             before={"archived": not archived},
             after={"archived": archived},
         )
-        tx.changed("email_templates", template_id)
+        tx.changed(ChangeKind.EMAIL_TEMPLATES, template_id)
         return outcome(None, tx)
 
 

@@ -39,6 +39,7 @@ from app.services.candidates.duplicates import (
 from app.services.candidates.edit import field_label
 from app.services.candidates.phones import matching_key, phone_key
 from app.services.candidates.record_snapshot import capture, capture_after
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import (
     LIMITS,
@@ -177,7 +178,7 @@ def import_resume(
                 result = _repeat(tx, document, target, notes)
             else:
                 result = _import(tx, document, source, parsed, target, notes)
-            tx.changed("documents", result.document_id)
+            tx.changed(ChangeKind.DOCUMENTS, result.document_id)
             done = outcome(result, tx)
     except BaseException:
         incoming.unlink(missing_ok=True)
@@ -365,7 +366,7 @@ def create_for_document(
     _audit_import(tx, document, candidate.id, 1)
     _timeline_entry(tx, candidate.id, file_name, body)
     application_id = _place(tx, candidate.id, target, notes)
-    tx.changed("candidates", candidate.id)
+    tx.changed(ChangeKind.CANDIDATES, candidate.id)
     return ImportResult(
         candidate_id=candidate.id,
         created=True,
@@ -437,7 +438,7 @@ def _attach_to(
         body += " Differs from the record in: " + ", ".join(names) + "."
     activity = _timeline_entry(tx, candidate.id, file_name, body)
     application_id = _place(tx, candidate.id, target, notes)
-    tx.changed("candidates", candidate.id)
+    tx.changed(ChangeKind.CANDIDATES, candidate.id)
     after = capture_after(session, before)
     tx.audit(
         ATTACH_ACTION,
@@ -851,9 +852,9 @@ def _apply(
     application_id = open_application(
         tx, candidate_id, job, stage, IMPORT_SOURCE, (last or 0.0) + POSITION_STEP, utc_now()
     )
-    tx.changed("applications", application_id)
-    tx.changed("jobs", job_id)
-    tx.changed("stages", stage.id)
+    tx.changed(ChangeKind.APPLICATIONS, application_id)
+    tx.changed(ChangeKind.JOBS, job_id)
+    tx.changed(ChangeKind.STAGES, stage.id)
     return application_id
 
 
@@ -871,7 +872,7 @@ def _join_pool(tx: Transaction, candidate_id: int, pool_id: int, notes: list[str
         )
     )
     tx.audit("pool.add_member", "talent_pool", pool_id, after={"candidate_id": candidate_id})
-    tx.changed("pools", pool_id)
+    tx.changed(ChangeKind.POOLS, pool_id)
 
 
 def apply_field_updates(
@@ -912,5 +913,5 @@ def apply_field_updates(
             setattr(candidate, name, "" if name == "last_name" and value is None else value)
         after = {name: getattr(candidate, name) for name in changed}
         tx.audit("candidate.update", "candidate", candidate_id, before=before, after=after)
-        tx.changed("candidates", candidate_id)
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
         return outcome(tuple(changed), tx)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from app.parsing.result import ParsedResume
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean
 from app.services.core.unit_of_work import NotFoundError, ValidationError
@@ -287,5 +288,5 @@ def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -
             after[field] = value
         tx.session.flush()
         tx.audit("candidate.review", "candidate", candidate_id, before=before, after=after)
-        tx.changed("candidates", candidate_id)
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
         return outcome(candidate_id, tx)

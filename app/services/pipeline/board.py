@@ -18,6 +18,7 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, clean, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
@@ -531,10 +532,10 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
     if request.replay is not None:
         action += f".{request.replay.name.lower()}"
     tx.audit(action, "application", application.id, before=before, after=after)
-    tx.changed("applications", application.id)
-    tx.changed("jobs", application.job_id)
+    tx.changed(ChangeKind.APPLICATIONS, application.id)
+    tx.changed(ChangeKind.JOBS, application.job_id)
     if changes_stage:
-        tx.changed("stages", from_stage_id, target.id)
+        tx.changed(ChangeKind.STAGES, from_stage_id, target.id)
 
 
 def _activity_subject(source: Stage | None, target: Stage, reason: str | None) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, clean, clean_text
 from app.services.core.unit_of_work import ValidationError, columns_of
@@ -75,7 +76,7 @@ def create_client(ctx: ServiceContext, data: ClientInput) -> Outcome[int]:
         tx.session.add(client)
         tx.session.flush()
         tx.audit("client.create", "client", client.id, after=columns_of(client, CLIENT_FIELDS))
-        tx.changed("clients", client.id)
+        tx.changed(ChangeKind.CLIENTS, client.id)
         return outcome(client.id, tx)
 
 
@@ -123,8 +124,8 @@ def add_contact(ctx: ServiceContext, data: ContactInput) -> Outcome[int]:
             contact.id,
             after=columns_of(contact, ("client_id", "first_name", "last_name", "title", "email")),
         )
-        tx.changed("contacts", contact.id)
-        tx.changed("clients", data.client_id)
+        tx.changed(ChangeKind.CONTACTS, contact.id)
+        tx.changed(ChangeKind.CLIENTS, data.client_id)
         return outcome(contact.id, tx)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, clean, clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError, columns_of
@@ -130,7 +131,7 @@ def create_job(ctx: ServiceContext, data: JobInput) -> Outcome[int]:
         if steps is not None:
             after["from_template"] = True
         tx.audit("job.create", "job", job.id, after=after)
-        tx.changed("jobs", job.id)
+        tx.changed(ChangeKind.JOBS, job.id)
         return outcome(job.id, tx)
 
 
@@ -167,7 +168,7 @@ def update_job(ctx: ServiceContext, job_id: int, data: JobInput) -> Outcome[int]
             setattr(job, name, values[name])
         tx.session.flush()
         tx.audit("job.update", "job", job_id, before=before, after=columns_of(job, tuple(changed)))
-        tx.changed("jobs", job_id)
+        tx.changed(ChangeKind.JOBS, job_id)
         return outcome(job_id, tx)
 
 
@@ -267,7 +268,7 @@ def _set_state(tx: Transaction, job: Job, state: JobState, action: str) -> None:
     job.status, job.filled_on = state.status, state.filled_on
     tx.session.flush()
     tx.audit(action, "job", job.id, before, columns_of(job, ("status", "filled_on")))
-    tx.changed("jobs", job.id)
+    tx.changed(ChangeKind.JOBS, job.id)
 
 
 def _transition(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import ValidationError
 from app.services.core.validation import clean
@@ -99,5 +100,5 @@ def set_rejection_reasons(ctx: ServiceContext, labels: Sequence[str]) -> Outcome
             before={"labels": before},
             after={"labels": wanted},
         )
-        tx.changed("rejection_reasons", *(row.id for row in touched))
+        tx.changed(ChangeKind.REJECTION_REASONS, *(row.id for row in touched))
         return outcome(wanted, tx)

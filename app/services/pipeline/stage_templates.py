@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import clean
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
@@ -99,8 +100,8 @@ def _replace(tx: Transaction, client_id: int, steps: Sequence[StepInput]) -> int
         before={"steps": _as_dicts(previous)} if previous is not None else None,
         after={"steps": _as_dicts(cleaned)},
     )
-    tx.changed("stage_templates", template.id)
-    tx.changed("clients", client_id)
+    tx.changed(ChangeKind.STAGE_TEMPLATES, template.id)
+    tx.changed(ChangeKind.CLIENTS, client_id)
     return template.id
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, ValidationError, columns_of
 from app.services.core.validation import check_length, check_required, clean
@@ -175,8 +176,8 @@ def add_stage(
         _renumber(stages)
         tx.session.flush()
         tx.audit("stage.create", "stage", stage.id, after=columns_of(stage, STAGE_FIELDS))
-        tx.changed("stages", stage.id)
-        tx.changed("jobs", job_id)
+        tx.changed(ChangeKind.STAGES, stage.id)
+        tx.changed(ChangeKind.JOBS, job_id)
         return outcome(stage.id, tx)
 
 
@@ -196,8 +197,8 @@ def rename_stage(ctx: ServiceContext, stage_id: int, name: str) -> Outcome[int]:
         stage.name = name
         tx.session.flush()
         tx.audit("stage.rename", "stage", stage_id, before=before, after={"name": name})
-        tx.changed("stages", stage_id)
-        tx.changed("jobs", stage.job_id)
+        tx.changed(ChangeKind.STAGES, stage_id)
+        tx.changed(ChangeKind.JOBS, stage.job_id)
         return outcome(stage_id, tx)
 
 
@@ -223,8 +224,8 @@ def reorder_stages(
         tx.session.flush()
         after = {"stage_ids": ordered, "names": [by_id[i].name for i in ordered]}
         tx.audit("stage.reorder", "job", job_id, before=before, after=after)
-        tx.changed("stages", *ordered)
-        tx.changed("jobs", job_id)
+        tx.changed(ChangeKind.STAGES, *ordered)
+        tx.changed(ChangeKind.JOBS, job_id)
         return outcome(job_id, tx)
 
 
@@ -242,8 +243,8 @@ def set_stage_sla(ctx: ServiceContext, stage_id: int, days: int | None) -> Outco
         stage.sla_days = days
         tx.session.flush()
         tx.audit("stage.sla", "stage", stage_id, before=before, after={"sla_days": days})
-        tx.changed("stages", stage_id)
-        tx.changed("jobs", stage.job_id)
+        tx.changed(ChangeKind.STAGES, stage_id)
+        tx.changed(ChangeKind.JOBS, stage.job_id)
         return outcome(stage_id, tx)
 
 
@@ -335,8 +336,8 @@ def remove_stage(ctx: ServiceContext, stage_id: int, move_to_stage_id: int) -> O
                 "history_repointed": repointed,
             },
         )
-        tx.changed("stages", stage_id, target.id)
-        tx.changed("jobs", stage.job_id)
+        tx.changed(ChangeKind.STAGES, stage_id, target.id)
+        tx.changed(ChangeKind.JOBS, stage.job_id)
         if moved:
-            tx.changed("applications", *moved)
+            tx.changed(ChangeKind.APPLICATIONS, *moved)
         return outcome(len(moved), tx)

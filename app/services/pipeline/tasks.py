@@ -18,10 +18,10 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.services.candidates.timeline import record_task_done, remove_task_done
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import clean, clean_text
 from app.services.core.unit_of_work import (
-    Changes,
     NotFoundError,
     Transaction,
     ValidationError,
@@ -282,7 +282,7 @@ def take_due_reminders(
         ids = [row.id for row in rows]
         tx.session.execute(update(Task).where(Task.id.in_(ids)).values(reminded_at=utc_now()))
         tx.audit("task.remind", "task", None, after={"task_ids": ids})
-        tx.changed("tasks", *ids)
+        tx.changed(ChangeKind.TASKS, *ids)
         return outcome(rows, tx)
 
 
@@ -349,10 +349,10 @@ def _fields(task: Task, *more: str) -> dict[str, Any]:
 
 
 def _changed(tx: Transaction, task: Task, *candidate_ids: int | None) -> None:
-    tx.changed("tasks", task.id)
+    tx.changed(ChangeKind.TASKS, task.id)
     for candidate_id in candidate_ids:
         if candidate_id is not None:
-            tx.changed("candidates", candidate_id)
+            tx.changed(ChangeKind.CANDIDATES, candidate_id)
 
 
 def create_task(ctx: ServiceContext, data: TaskInput) -> Outcome[int]:

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import Outcome, ServiceContext
-from app.services.core.unit_of_work import Changes, ValidationError
+from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.board import (
     Board,
     Card,
@@ -387,15 +388,15 @@ class BoardWidget(QWidget):
 
     def concerns(self, changes: Changes) -> bool:
         assert self.state is not None
-        if changes.touches("external", "stages"):
+        if changes.touches(ChangeKind.EXTERNAL, ChangeKind.STAGES):
             return True
         board = self.state.board
-        jobs = changes.ids.get("jobs", frozenset())
+        jobs = changes.ids.get(ChangeKind.JOBS, frozenset())
         if jobs and (board.job_id is None or board.job_id in jobs):
             return True
-        if changes.ids.get("applications", frozenset()) & self.state.cards.keys():
+        if changes.ids.get(ChangeKind.APPLICATIONS, frozenset()) & self.state.cards.keys():
             return True
-        candidates = changes.ids.get("candidates", frozenset())
+        candidates = changes.ids.get(ChangeKind.CANDIDATES, frozenset())
         return bool(candidates & self.state.candidate_ids)
 
     def _reload_if_stale(self) -> None:

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.engagement import sequences
 from app.services.engagement.sequences import EnrollmentRow, enrollment_rows, stop_enrollment
 from app.ui.campaigns.list_panel import list_table, local_time, status_value

@@ -17,8 +17,9 @@ from app.services.candidates.delete import (
     deletion_preview,
 )
 from app.services.candidates.edit import EditResult, redo_edit, undo_edit
+from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
 
 Publish = Callable[[Changes], None]
 Notify = Callable[[str], None]

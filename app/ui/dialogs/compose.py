@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.mail.render import TemplateSource
+from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.ui.dialogs.compose_parts import AccountHint, PlanBox, ScheduleRow
 from app.ui.mail_widgets import (
     Background,

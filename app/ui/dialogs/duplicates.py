@@ -36,8 +36,8 @@ from app.services.candidates.duplicates import (
 )
 from app.services.candidates.edit import LABELS
 from app.services.candidates.records import field_values
+from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes
 
 
 class MergeDialog(QDialog):

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.core.changes import Changes
 from app.services.core.context import Outcome
-from app.services.core.unit_of_work import Changes, ValidationError
+from app.services.core.unit_of_work import ValidationError
 from app.ui.theme import set_invalid
 
 

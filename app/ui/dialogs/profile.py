@@ -50,8 +50,9 @@ from app.services.candidates.records import (
     candidate_profile,
 )
 from app.services.candidates.timeline import TASK_DONE_PREFIX
+from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.store.models import Consent, utc_now
 from app.ui.dialogs.form import FormDialog
 from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.candidates.sourcing import SourcedDraft, create_sourced_candidate, parse_profile
+from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes, ValidationError
+from app.services.core.unit_of_work import ValidationError
 
 FIELDS = (
     ("first_name", "First name"),

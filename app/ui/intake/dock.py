@@ -2,28 +2,31 @@
 background intake and broadcasts what changed, a few times a second at most. A resume added
 to an existing candidate goes on Edit → Undo; the review screen opens from here.
 
-Progress arrives from the intake's thread several times per file. It is collected there and
-handed to the GUI thread in batches (at most every `APPLY_EVERY_MS`), so that hundreds of
-files cost a few table updates a second, not one signal, model change and repaint per step.
+Progress arrives from the intake's thread several times per file, through a queued signal.
+The GUI thread collects it and applies it in batches (at most every `APPLY_EVERY_MS`), so that
+hundreds of files cost a few table updates a second, not one model change and repaint per
+step. What each import wrote travels with its update (the service's own `Changes`) and is
+broadcast as is, coalesced to one notice every `PUBLISH_EVERY_MS`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes
 from app.ui.intake.panel import FINISHED, REVIEWABLE, IntakePanel
 from app.ui.theme import Palette
+
+if TYPE_CHECKING:
+    from app.workers.intake import ItemUpdate
 
 RESUME_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".rtf", ".zip")
 PUBLISH_EVERY_MS = 400
@@ -37,7 +40,7 @@ class IntakeDock(QDockWidget):
     _inbox_submitted = Signal(object)  # item ids the inbox watcher queued
     review_requested = Signal(object)  # ItemUpdate
     notice = Signal(str)  # a line for the status bar (an undo done or refused)
-    _arrived = Signal()  # from the intake's thread: updates are waiting in ``_incoming``
+    _arrived = Signal(object)  # an ItemUpdate, emitted on the intake's thread (queued)
 
     def __init__(
         self,
@@ -67,13 +70,12 @@ class IntakeDock(QDockWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(PUBLISH_EVERY_MS)
         self._timer.timeout.connect(self._publish)
-        self._incoming: deque[Any] = deque()  # ItemUpdates from the intake's thread
-        self._incoming_lock = threading.Lock()
+        self._incoming: list[ItemUpdate] = []  # arrived, not yet applied (GUI thread only)
         self._apply_timer = QTimer(self)
         self._apply_timer.setSingleShot(True)
         self._apply_timer.setInterval(APPLY_EVERY_MS)
         self._apply_timer.timeout.connect(self._drain)
-        self._arrived.connect(self._schedule_drain, Qt.ConnectionType.QueuedConnection)
+        self._arrived.connect(self._collect, Qt.ConnectionType.QueuedConnection)
         self.panel.cancel_requested.connect(lambda: self.controller and self.controller.cancel())
         self.panel.retry_requested.connect(
             lambda ids: self.controller and ids and self.controller.retry(ids)
@@ -118,23 +120,19 @@ class IntakeDock(QDockWidget):
             self.busy = busy
             self.busy_changed.emit(busy)
 
-    def _receive(self, update: object) -> None:
-        """On the intake's thread: keep the update; wake the GUI thread for the first one."""
-        with self._incoming_lock:
-            first = not self._incoming
-            self._incoming.append(update)
-        if first:
-            self._arrived.emit()
+    def _receive(self, update: ItemUpdate) -> None:
+        """On the intake's thread: hand the update to the GUI thread."""
+        self._arrived.emit(update)
 
-    def _schedule_drain(self) -> None:
+    def _collect(self, update: ItemUpdate) -> None:
+        """On the GUI thread: keep the update for the next batch."""
+        self._incoming.append(update)
         if not self._apply_timer.isActive():
             self._apply_timer.start()
 
     def _drain(self) -> None:
         """On the GUI thread: apply everything that arrived since the last batch."""
-        with self._incoming_lock:
-            batch = list(self._incoming)
-            self._incoming.clear()
+        batch, self._incoming = self._incoming, []
         if batch:
             self._apply(batch)
 
@@ -146,24 +144,13 @@ class IntakeDock(QDockWidget):
         self.panel.apply_many(updates)
         items = self.panel.model.items
         self._set_busy(any(item.state not in FINISHED for item in items))
-        ids: dict[str, set[int]] = {}
+        changes = Changes()
         for update in updates:
-            result = getattr(update, "result", None)
-            if getattr(update, "state", "") in REVIEWABLE and result is not None:
-                if result.candidate_id is not None:
-                    ids.setdefault("candidates", set()).add(result.candidate_id)
-                ids.setdefault("documents", set()).add(result.document_id)
+            changes = changes | update.changes  # what the import service reported, as is
+            if update.state in REVIEWABLE and update.result is not None:
                 self._offer_undo(update)
-                if result.application_id:
-                    ids.setdefault("applications", set()).add(result.application_id)
-                if result.job_id is not None:
-                    ids.setdefault("jobs", set()).add(result.job_id)
-                if result.pool_id is not None:
-                    ids.setdefault("pools", set()).add(result.pool_id)
-        if ids:
-            self._pending = self._pending | Changes(
-                {kind: frozenset(values) for kind, values in ids.items()}
-            )
+        if changes.ids:
+            self._pending = self._pending | changes
             if not self._timer.isActive():
                 self._timer.start()
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
+from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes
 from app.services.core.users import list_users
 from app.services.pipeline.board import Board, Card, load_board, load_pipeline
 from app.services.pipeline.reasons import list_rejection_reasons

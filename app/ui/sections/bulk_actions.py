@@ -22,8 +22,9 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QToolBar, QWidge
 
 from app.services.candidates import bulk
 from app.services.candidates.pools import list_pools
+from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.pipeline.board import VersionConflictError
 from app.store.errors import describe_database_error
 from app.ui.background import run_in_background

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QTabWidget, QWidget
 
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes
 from app.ui.campaigns.campaign_list import CampaignsPanel
 from app.ui.campaigns.outbox import STATE_LABELS, OutboxPanel
 from app.ui.campaigns.sequences import SequencesPanel
@@ -27,10 +27,21 @@ if TYPE_CHECKING:
 
 OUTBOX_TAB, CAMPAIGNS_TAB, SEQUENCES_TAB, TEMPLATES_TAB = range(4)
 # Which change kinds each panel shows ("external": another process changed the database).
-OUTBOX_KINDS = ("outbox", "campaigns", "external")
-CAMPAIGN_KINDS = ("outbox", "campaigns", "enrollments", "external")
-SEQUENCE_KINDS = ("outbox", "campaigns", "enrollments", "email_templates", "external")
-TEMPLATE_KINDS = ("email_templates", "external")
+OUTBOX_KINDS = (ChangeKind.OUTBOX, ChangeKind.CAMPAIGNS, ChangeKind.EXTERNAL)
+CAMPAIGN_KINDS = (
+    ChangeKind.OUTBOX,
+    ChangeKind.CAMPAIGNS,
+    ChangeKind.ENROLLMENTS,
+    ChangeKind.EXTERNAL,
+)
+SEQUENCE_KINDS = (
+    ChangeKind.OUTBOX,
+    ChangeKind.CAMPAIGNS,
+    ChangeKind.ENROLLMENTS,
+    ChangeKind.EMAIL_TEMPLATES,
+    ChangeKind.EXTERNAL,
+)
+TEMPLATE_KINDS = (ChangeKind.EMAIL_TEMPLATES, ChangeKind.EXTERNAL)
 NOT_WIRED = (
     "Campaigns send branded emails and drip sequences to talent pools from a background "
     "dispatcher. Sending needs an SMTP account; its password is kept in the system keyring, "

@@ -43,8 +43,8 @@ from app.services.candidates.records import (
     count_candidates,
     filter_options,
 )
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes
 from app.ui.flow_layout import FlowLayout
 from app.ui.highlight import HIGHLIGHT_ROLE, HighlightDelegate, Spans, split_marks
 from app.ui.icons import IconProvider
@@ -514,10 +514,11 @@ class CandidatesSection(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(point))
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches("tags", "pools", "users", "external"):
+        if changes.touches(ChangeKind.TAGS, ChangeKind.POOLS, ChangeKind.EXTERNAL):
             self.filter_bar.set_choices(self.services)
-        if changes.touches("candidates", "external") or (
-            self.model.filters.active and changes.touches("applications", "tags", "pools")
+        if changes.touches(ChangeKind.CANDIDATES, ChangeKind.EXTERNAL) or (
+            self.model.filters.active
+            and changes.touches(ChangeKind.APPLICATIONS, ChangeKind.TAGS, ChangeKind.POOLS)
         ):
             self.reload()
 

@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.pipeline.jobs import StatusChange, restore_status
 
 UNDO_TEXTS = {

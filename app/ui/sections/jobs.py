@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.pipeline.jobs import (
     DEFAULT_STAGES,
     JobRow,
@@ -570,7 +571,9 @@ class JobsSection(QWidget):
         self._update_actions()  # the selected job may have been filtered out
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches("jobs", "clients", "applications", "stages"):
+        if changes.touches(
+            ChangeKind.JOBS, ChangeKind.CLIENTS, ChangeKind.APPLICATIONS, ChangeKind.STAGES
+        ):
             self.reload()
 
     def _activated(self, index: QModelIndex) -> None:

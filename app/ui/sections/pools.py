@@ -54,8 +54,9 @@ from app.services.candidates.pools import (
     pool_members,
     remove_members,
 )
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes, ValidationError
+from app.services.core.unit_of_work import ValidationError
 from app.ui.sections.bulk_actions import (
     CANDIDATE_IDS_MIME,
     BulkActions,
@@ -576,5 +577,11 @@ class PoolsSection(QWidget):
         self.bulk.act_on_selection(remove)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches("pools", "candidates", "applications", "jobs", "external"):
+        if changes.touches(
+            ChangeKind.POOLS,
+            ChangeKind.CANDIDATES,
+            ChangeKind.APPLICATIONS,
+            ChangeKind.JOBS,
+            ChangeKind.EXTERNAL,
+        ):
             self.reload()

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.admin.reports import overview
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes
 from app.ui.widgets import MetricCard, SectionHeader, section_layout
 
 
@@ -70,5 +70,5 @@ class ReportsSection(QWidget):
                 self.sources.setItem(row, column, item)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches("jobs", "applications"):
+        if changes.touches(ChangeKind.JOBS, ChangeKind.APPLICATIONS):
             self.reload()

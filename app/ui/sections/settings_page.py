@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.core.changes import ChangeKind
 from app.settings import THEMES
 from app.ui.widgets import SectionHeader, section_layout
 
 if TYPE_CHECKING:
     from app.mail.secrets import PasswordStore
+    from app.services.core.changes import Changes
     from app.services.core.context import ServiceContext
-    from app.services.core.unit_of_work import Changes
     from app.ui.sections.mail_settings import BrandingPanel, EmailAccountPanel
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
@@ -164,8 +165,15 @@ class SettingsSection(QWidget):
     def on_changes(self, changes: Changes) -> None:
         """Show the account and branding saved elsewhere (another window or computer) —
         unless the recruiter is in the middle of editing them here."""
-        for panel, kind in ((self.email_panel, "mail_account"), (self.branding_panel, "branding")):
-            if panel is not None and changes.touches(kind, "external") and not panel.edited:
+        for panel, kind in (
+            (self.email_panel, ChangeKind.MAIL_ACCOUNT),
+            (self.branding_panel, ChangeKind.BRANDING),
+        ):
+            if (
+                panel is not None
+                and changes.touches(kind, ChangeKind.EXTERNAL)
+                and not panel.edited
+            ):
                 panel.reload()
 
     def _choose_inbox(self) -> None:

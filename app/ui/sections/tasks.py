@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import Outcome, ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.core.users import list_users
 from app.services.pipeline.tasks import (
     TaskGroups,
@@ -437,7 +438,13 @@ class TasksSection(QWidget):
 
     def on_changes(self, changes: Changes) -> None:
         # Candidates, jobs and clients: a name shown under About may have changed.
-        if changes.touches("tasks", "candidates", "jobs", "clients", "external"):
+        if changes.touches(
+            ChangeKind.TASKS,
+            ChangeKind.CANDIDATES,
+            ChangeKind.JOBS,
+            ChangeKind.CLIENTS,
+            ChangeKind.EXTERNAL,
+        ):
             self.reload()
-        if changes.touches("users", "external"):
+        if changes.touches(ChangeKind.EXTERNAL):
             self._fill_owners()

@@ -19,6 +19,7 @@ from app.services.candidates.bulk import (
     tag_candidates,
 )
 from app.services.candidates.pools import create_pool, member_ids
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.board import MoveRequest, VersionConflictError, move_applications
@@ -79,8 +80,8 @@ def test_add_to_job_creates_applications_history_and_audit(
     assert history == [(None, job["Screened"])] * 2
     assert all("Screened" in subject and "Engineering talent" in subject for subject in activities)
     assert [e.action for e in watch.new()] == ["application.create"] * 2
-    assert done.changes.ids["applications"] == set(done.value)
-    assert done.changes.ids["jobs"] == {job["job"]}
+    assert done.changes.ids[ChangeKind.APPLICATIONS] == set(done.value)
+    assert done.changes.ids[ChangeKind.JOBS] == {job["job"]}
 
 
 def test_undo_add_to_job_removes_the_applications_and_their_history(
@@ -96,7 +97,7 @@ def test_undo_add_to_job_removes_the_applications_and_their_history(
     assert count_rows(database, "stage_changes") == 0
     assert count_rows(database, "activities") == 0
     assert [e.action for e in watch.new()] == ["application.remove"] * 2
-    assert undone.changes.ids["candidates"] == set(people)
+    assert undone.changes.ids[ChangeKind.CANDIDATES] == set(people)
 
 
 def test_undo_is_refused_when_an_application_changed_since(

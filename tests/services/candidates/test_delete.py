@@ -20,6 +20,7 @@ from app.services.candidates.pools import add_members, create_pool
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.search import search_candidates
 from app.services.candidates.timeline import add_note
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.engagement.outbox import Draft, add_to_outbox
@@ -205,7 +206,13 @@ def test_deleting_removes_every_dependent_row_and_nothing_of_anyone_else(
     for detail in ("jane@roe.example", "555", "Austin", "Kafka", "Hello Jane"):
         assert detail not in recorded
     assert entry.after["removed"]["applications"] == 2
-    assert done.changes.touches("candidates", "applications", "jobs", "pools", "outbox")
+    assert done.changes.touches(
+        ChangeKind.CANDIDATES,
+        ChangeKind.APPLICATIONS,
+        ChangeKind.JOBS,
+        ChangeKind.POOLS,
+        ChangeKind.OUTBOX,
+    )
 
 
 def test_mail_and_campaigns_follow(ctx: ServiceContext, database: Database, setup: Setup) -> None:

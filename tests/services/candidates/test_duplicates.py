@@ -14,6 +14,7 @@ from app.services.candidates.duplicates import find_similar, phone_key
 from app.services.candidates.phones import is_placeholder_phone, matching_key
 from app.services.candidates.pools import create_pool
 from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.intake.importer import (
@@ -169,7 +170,7 @@ class TestSuspects:
             assert session.get_one(DuplicateSuspect, row.id).resolved_at is not None
         [entry] = watch.new()
         assert (entry.action, entry.entity_id) == ("duplicate.dismiss", row.id)
-        assert result.changes.ids == {"duplicates": frozenset({row.id})}
+        assert result.changes.ids == {ChangeKind.DUPLICATES: frozenset({row.id})}
         with pytest.raises(NotFoundError):
             dismiss_suspect(ctx, 999)
 
@@ -337,7 +338,7 @@ class TestMerge:
         assert merge.after["location"] == "Austin, Texas"
         away = next(e for e in entries if e.action == "candidate.merged_away")
         assert away.before["emails"] == ["jane@b.com"]
-        assert result.changes.ids["candidates"] == {survivor, other}
+        assert result.changes.ids[ChangeKind.CANDIDATES] == {survivor, other}
 
     def test_third_party_suspicions_pass_to_the_survivor(
         self, add: Importer, ctx: ServiceContext, database: Database

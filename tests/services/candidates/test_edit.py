@@ -19,6 +19,7 @@ from app.services.candidates.edit import (
 )
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.search import search_candidates
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.core.users import ensure_user
@@ -109,7 +110,7 @@ def test_every_field_is_saved_cleaned_in_one_audited_transaction(
         "hot lead",
         "Relocating",
     ]
-    assert done.changes.touches("candidates", "tags")
+    assert done.changes.touches(ChangeKind.CANDIDATES, ChangeKind.TAGS)
 
 
 def test_only_changed_fields_are_written_and_nothing_changed_writes_nothing(
@@ -220,7 +221,7 @@ def test_undo_restores_exactly_and_redo_applies_again(
     [undo_entry] = [e for e in watch.new() if e.action == "candidate.edit_undo"]
     assert undo_entry.after["headline"] == "  Old  headline"
     assert {e.action for e in watch.new()} == {"candidate.edit_undo", "tag.delete"}
-    assert undone.changes.touches("candidates", "tags")
+    assert undone.changes.touches(ChangeKind.CANDIDATES, ChangeKind.TAGS)
     redone = redo_edit(ctx, done.value)
     assert _values(ctx, jane) == done.value.after
     assert set(redone.value.created_tags) == {"hot lead", "Relocating"}
@@ -296,7 +297,7 @@ def test_taking_an_address_off_cancels_mail_queued_to_it_and_undo_queues_it_agai
     with ctx.read() as session:
         message = session.get(OutboxMessage, queued)
         assert (message.state, message.last_error) == (MessageState.CANCELLED, CANCELLED_REASON)
-    assert done.value.cancelled_messages == (queued,) and done.changes.touches("outbox")
+    assert done.value.cancelled_messages == (queued,) and done.changes.touches(ChangeKind.OUTBOX)
     undo_edit(ctx, done.value)
     with ctx.read() as session:
         assert session.get(OutboxMessage, queued).state is MessageState.QUEUED

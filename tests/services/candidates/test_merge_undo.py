@@ -24,6 +24,7 @@ from app.services.candidates.merge_undo import (
 from app.services.candidates.pools import create_pool
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.timeline import add_note
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError
 from app.services.engagement.optout import unsubscribe
@@ -140,8 +141,8 @@ def test_a_wrong_attach_is_undone_exactly_and_can_be_redone(
         assert session.get_one(Document, attached.document_id).candidate_id is None
     assert undone.value.candidate_ids == (maria.candidate_id,)
     assert undone.value.document_id == attached.document_id
-    assert undone.changes.ids["candidates"] == {maria.candidate_id}
-    assert attached.application_id in undone.changes.ids["applications"]
+    assert undone.changes.ids[ChangeKind.CANDIDATES] == {maria.candidate_id}
+    assert attached.application_id in undone.changes.ids[ChangeKind.APPLICATIONS]
     [entry] = watch.new()
     assert (entry.action, entry.entity_id) == ("candidate.merge_undone", maria.candidate_id)
     assert entry.after["audit_id"] == attached.attach_audit_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.services.candidates.pools import create_pool, list_pools
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.store.database import Database
@@ -30,7 +31,7 @@ def test_create_pool_writes_the_row_and_one_audit_entry(ctx: ServiceContext, dat
         "tester",
     )
     assert entry.after == {"name": "Silver medalists", "description": "Strong finalists"}
-    assert dict(result.changes.ids) == {"pools": {result.value}}
+    assert dict(result.changes.ids) == {ChangeKind.POOLS: {result.value}}
 
 
 @pytest.mark.parametrize("name", ["", "   ", "p" * 121])

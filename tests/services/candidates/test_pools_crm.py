@@ -18,6 +18,7 @@ from app.services.candidates.pools import (
     pool_members,
     remove_members,
 )
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.store.database import Database
@@ -277,7 +278,7 @@ def test_add_and_remove_members_are_audited_and_idempotent(
     watch = AuditWatch(database)
     added = add_members(ctx, pool, [*people, people[0]])
     assert added.value == 3
-    assert dict(added.changes.ids) == {"pools": {pool}}
+    assert dict(added.changes.ids) == {ChangeKind.POOLS: {pool}}
     assert [e.action for e in watch.new()] == ["pool.add_member"] * 3
     assert add_members(ctx, pool, people[:2]).value == 0
     assert count_members(ctx, pool) == 3

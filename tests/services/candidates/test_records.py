@@ -13,6 +13,7 @@ from app.services.candidates.records import (
     count_candidates,
     create_candidate,
 )
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.store.database import Database
@@ -54,7 +55,7 @@ def test_create_candidate_writes_person_contacts_and_one_audit_entry(
     )
     assert entry.after["emails"] == ["ada.lovelace@example.com"]
     assert entry.after["first_name"] == "Ada"
-    assert dict(result.changes.ids) == {"candidates": {result.value}}
+    assert dict(result.changes.ids) == {ChangeKind.CANDIDATES: {result.value}}
 
 
 def test_candidate_without_email_or_phone(ctx: ServiceContext, database: Database):

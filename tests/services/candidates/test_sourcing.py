@@ -13,6 +13,7 @@ from app.services.candidates.sourcing import (
     name_from_handle,
     parse_profile,
 )
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.store.models import AuditEntry
@@ -77,7 +78,7 @@ def test_create_sourced_candidate(ctx: ServiceContext) -> None:
     assert profile.headline == "Data engineer, open to offers"
     assert {"Python", "SQL"} <= set(profile.skills)
     assert profile.experience[0][0] == "Acme Corp"
-    assert result.changes.touches("candidates")
+    assert result.changes.touches(ChangeKind.CANDIDATES)
     with ctx.read() as session:
         entry = session.scalars(
             select(AuditEntry).where(

@@ -6,6 +6,7 @@ import pytest
 
 from app.services.candidates.records import CandidateInput, candidate_profile, create_candidate
 from app.services.candidates.timeline import add_note, log_call, set_contact_preferences
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.store.database import Database
@@ -23,7 +24,7 @@ def test_add_note_writes_an_activity_and_one_audit_entry(
 ) -> None:
     watch = AuditWatch(database)
     result = add_note(ctx, candidate_id, "  Wants remote work.\nAvailable in March.  ")
-    assert result.changes.ids == {"candidates": frozenset({candidate_id})}
+    assert result.changes.ids == {ChangeKind.CANDIDATES: frozenset({candidate_id})}
     with database.sessions() as session:
         activity = session.get(Activity, result.value)
         assert activity.kind is ActivityKind.NOTE
@@ -102,7 +103,7 @@ def test_contact_preferences_stamp_consent_at_only_when_consent_changes(
 ) -> None:
     watch = AuditWatch(database)
     granted = set_contact_preferences(ctx, candidate_id, False, Consent.GRANTED)
-    assert granted.value is True and granted.changes.touches("candidates")
+    assert granted.value is True and granted.changes.touches(ChangeKind.CANDIDATES)
     profile = candidate_profile(ctx, candidate_id)
     assert profile.consent is Consent.GRANTED and profile.consent_at is not None
     stamped = profile.consent_at

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import (
     Actor,
-    Changes,
     ValidationError,
     columns_of,
     snapshot,
@@ -19,22 +19,6 @@ from app.services.core.unit_of_work import (
 from app.store.database import Database
 from app.store.models import AuditEntry, Client, JobStatus
 from tests.support import AuditWatch, count_rows, sqlite_rows
-
-
-class TestChanges:
-    def test_kinds_and_touches(self):
-        changes = Changes({"jobs": frozenset({1, 2}), "clients": frozenset({7})})
-        assert changes.kinds == {"jobs", "clients"}
-        assert changes.touches("candidates", "jobs")
-        assert not changes.touches("candidates", "pools")
-        assert not Changes().touches("jobs")
-        assert Changes().kinds == frozenset()
-
-    def test_merge_unions_ids_per_kind(self):
-        merged = Changes({"jobs": frozenset({1})}) | Changes(
-            {"jobs": frozenset({2}), "clients": frozenset({3})}
-        )
-        assert dict(merged.ids) == {"jobs": {1, 2}, "clients": {3}}
 
 
 def test_validation_error_keeps_a_message_per_field():
@@ -76,10 +60,10 @@ def test_commit_writes_the_row_and_its_audit_entry(ctx: ServiceContext, database
         tx.session.add(client)
         tx.session.flush()
         tx.audit("client.create", "client", client.id, after={"name": "Acme"})
-        tx.changed("clients", client.id)
-        tx.changed("clients", client.id)
+        tx.changed(ChangeKind.CLIENTS, client.id)
+        tx.changed(ChangeKind.CLIENTS, client.id)
         changes = tx.changes
-    assert dict(changes.ids) == {"clients": {client.id}}
+    assert dict(changes.ids) == {ChangeKind.CLIENTS: {client.id}}
     [entry] = watch.new()
     assert (entry.action, entry.entity_type, entry.entity_id) == (
         "client.create",

@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 from app.mail.render import TemplateSource
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.timeline import set_contact_preferences
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.engagement.campaigns import (
@@ -209,7 +210,7 @@ class TestBulkSend:
         )
         assert entry.after["queued"] == 2
         assert entry.after["skipped"]["do_not_contact"] == 1
-        assert result.changes.touches("campaigns", "outbox")
+        assert result.changes.touches(ChangeKind.CAMPAIGNS, ChangeKind.OUTBOX)
 
     def test_merged_values_are_escaped_in_html(
         self, mail: ServiceContext, database: Database

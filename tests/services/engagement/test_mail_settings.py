@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from app.mail.account import AccountSettings, BrandingSettings
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.engagement.mail_settings import (
@@ -52,7 +53,7 @@ def test_save_account_cleans_audits_and_reports_the_change(ctx: ServiceContext, 
     watch = AuditWatch(database)
     result = save_account(ctx, GOOD)
     assert result.value is None
-    assert result.changes.ids == {"mail_account": frozenset({1})}
+    assert result.changes.ids == {ChangeKind.MAIL_ACCOUNT: frozenset({1})}
     saved = get_account(ctx)
     assert saved == AccountSettings(
         host="smtp.example.com",
@@ -175,7 +176,7 @@ def test_save_branding_keeps_the_logo_and_audits_only_its_digest(
             unsubscribe_text="Reply STOP to hear no more.",
         ),
     )
-    assert result.changes.ids == {"branding": frozenset({1})}
+    assert result.changes.ids == {ChangeKind.BRANDING: frozenset({1})}
     assert get_branding(ctx) == BrandingSettings(
         agency_name="Acme Talent",
         primary_color="#aabbcc",

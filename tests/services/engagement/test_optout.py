@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.timeline import set_contact_preferences
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.engagement.optout import (
@@ -131,7 +132,7 @@ class TestReply:
         [entry] = watch.new()
         assert (entry.action, entry.entity_id) == ("email.reply", ada)
         assert entry.after["stopped_enrollments"] == [mine]
-        assert result.changes.touches("candidates", "enrollments")
+        assert result.changes.touches(ChangeKind.CANDIDATES, ChangeKind.ENROLLMENTS)
 
     def test_old_reply_logged_late_does_not_stop_a_newer_sequence(
         self, ctx: ServiceContext, database: Database

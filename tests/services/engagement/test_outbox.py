@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.engagement import outbox
@@ -141,7 +142,7 @@ def test_mark_sent_writes_the_timeline_activity_and_audit_in_one_go(
     result = outbox.mark_sent(ctx, message_id, sent_at, "250 OK queued")
 
     assert result.value is True
-    assert result.changes.ids == {"outbox": {message_id}, "candidates": {person}}
+    assert result.changes.ids == {ChangeKind.OUTBOX: {message_id}, ChangeKind.CANDIDATES: {person}}
     stored = row(ctx, message_id)
     assert (stored.state, stored.sent_at, stored.last_error) == ("sent", sent_at, None)
     [activity] = email_activities(ctx, person)
@@ -342,7 +343,7 @@ def test_a_held_message_goes_back_due_as_before_with_the_reason(ctx: ServiceCont
     assert outbox.has_sending(ctx)
     with ctx.write() as tx:
         assert outbox.record_held(tx, message_id, "Authentication failed: 535 no") is True
-        assert tx.changes.ids["outbox"] == {message_id}
+        assert tx.changes.ids[ChangeKind.OUTBOX] == {message_id}
     stored = row(ctx, message_id)
     assert (stored.state, stored.attempts, stored.next_attempt_at) == ("queued", 0, NOW)
     assert stored.last_error == "Authentication failed: 535 no"
@@ -362,7 +363,7 @@ def test_a_problem_is_noted_on_the_messages_due_and_waiting(
     problem = "No password for team on smtp.example.com"
     watch = AuditWatch(database)
     noted = outbox.note_problem(ctx, problem, NOW)
-    assert noted.value == [waiting] and noted.changes.ids["outbox"] == {waiting}
+    assert noted.value == [waiting] and noted.changes.ids[ChangeKind.OUTBOX] == {waiting}
     assert [row(ctx, i).last_error for i in (went, later, waiting)] == [None, None, problem]
     assert (row(ctx, waiting).state, row(ctx, waiting).attempts) == ("queued", 0)
     assert outbox.note_problem(ctx, problem, NOW).value == []  # it says so already

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.mail.account import AccountSettings, BrandingSettings
 from app.mail.render import DEFAULT_UNSUBSCRIBE, TemplateSource
 from app.services.admin import sample_data as sd
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.engagement.mail_settings import load_account, load_branding
@@ -89,7 +90,7 @@ def test_save_creates_a_template_with_its_audit_entry(
 
     result = save_template(demo_ctx, GOOD)
 
-    assert result.changes.ids == {"email_templates": frozenset({result.value})}
+    assert result.changes.ids == {ChangeKind.EMAIL_TEMPLATES: frozenset({result.value})}
     row = get_template(demo_ctx, result.value)
     assert (row.name, row.subject, row.archived) == ("Test: checking in", GOOD.subject, False)
     assert row.body_text == "Hello {{ candidate.first_name }},\n\nAny news?"
@@ -195,7 +196,7 @@ def test_an_update_audits_only_what_changed_and_a_no_op_audits_nothing(
     again = save_template(demo_ctx, changed, template_id)
 
     assert result.value == template_id
-    assert result.changes.ids == {"email_templates": frozenset({template_id})}
+    assert result.changes.ids == {ChangeKind.EMAIL_TEMPLATES: frozenset({template_id})}
     assert again.changes.ids == {}
     [entry] = watch.new()
     assert entry.action == "email_template.update"
@@ -241,7 +242,7 @@ def test_archive_hides_and_restore_shows_with_one_audit_entry_each(
     archived = archive_template(demo_ctx, hidden)
     repeated = archive_template(demo_ctx, hidden)
 
-    assert archived.changes.ids == {"email_templates": frozenset({hidden})}
+    assert archived.changes.ids == {ChangeKind.EMAIL_TEMPLATES: frozenset({hidden})}
     assert repeated.changes.ids == {}
     assert listed() == [kept]
     assert listed(include_archived=True) == [hidden, kept]  # by name, ignoring case

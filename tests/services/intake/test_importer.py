@@ -18,6 +18,7 @@ from app.parsing.result import EducationEntry, Employment, ParsedResume
 from app.services.candidates.pools import create_pool
 from app.services.candidates.record_snapshot import rows
 from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.intake.importer import (
@@ -153,8 +154,8 @@ class TestNewCandidate:
             assert (note.kind, note.subject) == (ActivityKind.NOTE, "Resume imported: jane.txt")
         actions = [(e.action, e.entity_type) for e in watch.new()]
         assert actions == [("candidate.create", "candidate"), ("document.import", "document")]
-        assert result.changes.ids["candidates"] == {value.candidate_id}
-        assert result.changes.ids["documents"] == {value.document_id}
+        assert result.changes.ids[ChangeKind.CANDIDATES] == {value.candidate_id}
+        assert result.changes.ids[ChangeKind.DOCUMENTS] == {value.document_id}
 
     def test_result_is_plain_picklable_data(
         self, ctx: ServiceContext, docs: Path, resume_file: Path
@@ -393,8 +394,8 @@ class TestTargets:
             assert kinds == [ActivityKind.NOTE, ActivityKind.STAGE_CHANGE]
             assert session.get_one(StageTally, stage_id).applications == 1
         assert "application.create" in [e.action for e in watch.new()]
-        assert result.changes.ids["applications"] == {value.application_id}
-        assert result.changes.ids["jobs"] == {job_id}
+        assert result.changes.ids[ChangeKind.APPLICATIONS] == {value.application_id}
+        assert result.changes.ids[ChangeKind.JOBS] == {job_id}
 
     def test_job_without_stage_uses_the_first_stage(self, ctx, database, docs, resume_file):
         job_id = make_job(ctx)

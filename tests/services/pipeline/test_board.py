@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.board import (
@@ -96,7 +97,7 @@ def test_move_writes_stage_change_activity_and_audit(demo_ctx: ServiceContext) -
     assert "Screened" in activity.subject
     assert (audit.action, audit.entity_id) == ("application.move", card.application_id)
     assert audit.before["stage_id"] == applied.id and audit.after["stage_id"] == screened.id
-    assert done.changes.ids["applications"] == frozenset({card.application_id})
+    assert done.changes.ids[ChangeKind.APPLICATIONS] == frozenset({card.application_id})
 
 
 def test_rejection_needs_a_reason_and_nothing_is_written_without_one(

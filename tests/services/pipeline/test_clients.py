@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.clients import (
@@ -46,7 +47,7 @@ def test_create_client_writes_the_row_and_one_audit_entry(ctx: ServiceContext, d
     )
     assert (entry.actor, entry.user_id) == ("tester", ctx.actor.user_id)
     assert entry.after["name"] == "Northwind Traders"
-    assert dict(result.changes.ids) == {"clients": {result.value}}
+    assert dict(result.changes.ids) == {ChangeKind.CLIENTS: {result.value}}
 
 
 def test_duplicate_name_is_refused_case_insensitively(ctx: ServiceContext, database: Database):
@@ -122,7 +123,10 @@ class TestContacts:
             result.value,
             "tester",
         )
-        assert dict(result.changes.ids) == {"contacts": {result.value}, "clients": {client_id}}
+        assert dict(result.changes.ids) == {
+            ChangeKind.CONTACTS: {result.value},
+            ChangeKind.CLIENTS: {client_id},
+        }
 
     def test_unknown_client_is_refused_without_writing(
         self, ctx: ServiceContext, database: Database

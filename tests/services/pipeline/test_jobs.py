@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.clients import ClientInput, create_client
@@ -72,7 +73,7 @@ def test_create_job_writes_the_job_its_stages_and_one_audit_entry(
     )
     assert entry.after["stages"] == [name for name, _ in EXPECTED_STAGES]
     assert entry.after["title"] == "Senior Accountant"
-    assert dict(result.changes.ids) == {"jobs": {result.value}}
+    assert dict(result.changes.ids) == {ChangeKind.JOBS: {result.value}}
 
 
 def test_opened_on_defaults_to_today(ctx: ServiceContext, database: Database, client_id: int):

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.core.users import ensure_user
@@ -121,7 +122,7 @@ class TestUpdateJob:
         )
         assert entry.before == {"client_id": client_id, "title": "Clerk", "openings": 1}
         assert entry.after == {"client_id": other_client, "title": "Senior Clerk", "openings": 3}
-        assert dict(result.changes.ids) == {"jobs": {job_id}}
+        assert dict(result.changes.ids) == {ChangeKind.JOBS: {job_id}}
         assert result.value == job_id
 
     def test_unchanged_input_writes_nothing(
@@ -248,7 +249,7 @@ class TestTransitions:
         job = _job(database, job_id)
         assert job.status is expected
         assert result.value is expected
-        assert dict(result.changes.ids) == {"jobs": {job_id}}
+        assert dict(result.changes.ids) == {ChangeKind.JOBS: {job_id}}
         [entry] = watch.new()
         assert (entry.action, entry.entity_type, entry.entity_id) == (
             f"job.{action}",
@@ -321,7 +322,7 @@ class TestUndo:
         undone = restore_status(ctx, done, undo=True)
         job = _job(database, job_id)
         assert (job.status, job.filled_on) == (JobStatus.OPEN, None)
-        assert dict(undone.changes.ids) == {"jobs": {job_id}}
+        assert dict(undone.changes.ids) == {ChangeKind.JOBS: {job_id}}
         restore_status(ctx, done, undo=False)  # redo: the same day, not today
         job = _job(database, job_id)
         assert (job.status, job.filled_on) == (JobStatus.FILLED, dt.date(2026, 3, 9))

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.services.admin.sample_data import REJECTION_REASONS
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.board import MAX_REJECTION_REASON
@@ -50,7 +51,7 @@ def test_set_orders_adds_and_retires(ctx: ServiceContext, database: Database):
     )
     assert entry.before == {"labels": list(REJECTION_REASONS)}
     assert entry.after == {"labels": result.value}
-    assert "rejection_reasons" in result.changes.ids
+    assert result.changes.touches(ChangeKind.REJECTION_REASONS)
 
 
 def test_a_retired_reason_comes_back_on_its_own_row(ctx: ServiceContext, database: Database):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.pipeline.clients import ClientInput, create_client
@@ -69,8 +70,8 @@ def test_save_and_read_back(ctx: ServiceContext, database: Database, client_id: 
         ]
     }
     assert dict(result.changes.ids) == {
-        "stage_templates": {result.value},
-        "clients": {client_id},
+        ChangeKind.STAGE_TEMPLATES: {result.value},
+        ChangeKind.CLIENTS: {client_id},
     }
 
 
@@ -170,7 +171,7 @@ def test_save_template_from_job(ctx: ServiceContext, database: Database, client_
     assert get_client_template(ctx, client_id) == expected
     [entry] = watch.new()
     assert (entry.action, entry.entity_id) == ("client.template.save", client_id)
-    assert result.changes.ids["clients"] == {client_id}
+    assert result.changes.ids[ChangeKind.CLIENTS] == {client_id}
     # …and the client's next job has the same pipeline.
     next_job = create_job(ctx, JobInput(client_id=client_id, title="Fitter")).value
     assert _job_stages(database, next_job) == expected

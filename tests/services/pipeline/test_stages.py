@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.pipeline.clients import ClientInput, create_client
@@ -130,7 +131,10 @@ class TestAddStage:
             "position": 4,
             "sla_days": 4,
         }
-        assert dict(result.changes.ids) == {"stages": {result.value}, "jobs": {job_id}}
+        assert dict(result.changes.ids) == {
+            ChangeKind.STAGES: {result.value},
+            ChangeKind.JOBS: {job_id},
+        }
         assert _tallies(database)[result.value] == 0  # the trigger made its tally row
 
     def test_after_a_chosen_stage(self, ctx: ServiceContext, database: Database, job_id: int):
@@ -223,7 +227,10 @@ class TestRenameAndSla:
             {"name": "Screened"},
             {"name": "Phone screen"},
         )
-        assert dict(result.changes.ids) == {"stages": {stage_id}, "jobs": {job_id}}
+        assert dict(result.changes.ids) == {
+            ChangeKind.STAGES: {stage_id},
+            ChangeKind.JOBS: {job_id},
+        }
 
     def test_changing_only_the_case_of_its_own_name_is_allowed(
         self, ctx: ServiceContext, database: Database, job_id: int
@@ -271,7 +278,10 @@ class TestRenameAndSla:
             {"sla_days": 10},
         )
         assert (second.before, second.after) == ({"sla_days": 10}, {"sla_days": None})
-        assert dict(result.changes.ids) == {"stages": {stage_id}, "jobs": {job_id}}
+        assert dict(result.changes.ids) == {
+            ChangeKind.STAGES: {stage_id},
+            ChangeKind.JOBS: {job_id},
+        }
         assert set_stage_sla(ctx, stage_id, None).changes.ids == {}  # unchanged: nothing
         assert len(watch.new()) == 2
 
@@ -313,8 +323,8 @@ class TestReorder:
             "stage_ids": order,
             "names": ["Screened", "Applied", *DEFAULT_NAMES[2:]],
         }
-        assert result.changes.ids["jobs"] == {job_id}
-        assert result.changes.ids["stages"] == set(order)
+        assert result.changes.ids[ChangeKind.JOBS] == {job_id}
+        assert result.changes.ids[ChangeKind.STAGES] == set(order)
 
     def test_the_same_order_is_a_no_op(self, ctx: ServiceContext, database: Database, job_id: int):
         ids = _ids(database, job_id)
@@ -395,9 +405,9 @@ class TestRemoveStage:
             "history_repointed": 0,
         }
         assert dict(result.changes.ids) == {
-            "stages": {screened, interviewed},
-            "jobs": {job_id},
-            "applications": set(moved[:3]),
+            ChangeKind.STAGES: {screened, interviewed},
+            ChangeKind.JOBS: {job_id},
+            ChangeKind.APPLICATIONS: set(moved[:3]),
         }
 
     def test_moved_applications_go_to_the_end_of_the_receiving_stage(

@@ -11,6 +11,7 @@ import pytest
 
 from app.services.candidates.delete import delete_candidate
 from app.services.candidates.records import CandidateInput, candidate_profile, create_candidate
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.core.users import ensure_user
@@ -77,8 +78,8 @@ def test_create_defaults_the_owner_to_me_and_audits(
         ),
     )
     assert result.changes.ids == {
-        "tasks": frozenset({result.value}),
-        "candidates": frozenset({candidate_id}),
+        ChangeKind.TASKS: frozenset({result.value}),
+        ChangeKind.CANDIDATES: frozenset({candidate_id}),
     }
     row = get_task(ctx, result.value)
     assert row.title == "Call back about the offer"
@@ -150,8 +151,8 @@ def test_done_goes_on_the_timeline_in_the_same_transaction(
     watch = AuditWatch(database)
     result = complete_task(ctx, task_id)
     assert result.changes.ids == {
-        "tasks": frozenset({task_id}),
-        "candidates": frozenset({candidate_id}),
+        ChangeKind.TASKS: frozenset({task_id}),
+        ChangeKind.CANDIDATES: frozenset({candidate_id}),
     }
     with database.sessions() as session:
         task = session.get(Task, task_id)
@@ -190,7 +191,7 @@ def test_reopen_takes_the_entry_off_the_timeline(
     task_id = _task(ctx, "Call", TODAY + dt.timedelta(days=1), candidate_id=candidate_id)
     complete_task(ctx, task_id)
     result = reopen_task(ctx, task_id, NOW)
-    assert result.changes.touches("candidates")
+    assert result.changes.touches(ChangeKind.CANDIDATES)
     assert candidate_profile(ctx, candidate_id).activities == ()
     row = get_task(ctx, task_id)
     assert not row.done and row.completed_at is None
@@ -290,7 +291,7 @@ def test_due_now_and_reminders_are_announced_once(ctx: ServiceContext, database:
     watch = AuditWatch(database)
     first = take_due_reminders(ctx, NOW)
     assert [r.id for r in first.value] == [yesterday, morning, day]
-    assert first.changes.ids == {"tasks": frozenset({yesterday, morning, day})}
+    assert first.changes.ids == {ChangeKind.TASKS: frozenset({yesterday, morning, day})}
     [entry] = watch.new()
     assert (entry.action, entry.after) == ("task.remind", {"task_ids": [yesterday, morning, day]})
     assert take_due_reminders(ctx, NOW).value == []  # once only

@@ -159,29 +159,29 @@ def test_navigation_leaves_a_job_board(window: MainWindow) -> None:
 
 
 def test_unrelated_changes_do_not_reload_a_board(window: MainWindow) -> None:
-    from app.services.core.unit_of_work import Changes
+    from app.services.core.changes import ChangeKind, Changes
 
     job_id = _open_job(window)
     board = window.sections["job_board"].board
     other_job = job_id + 1
-    assert not board.concerns(Changes({"jobs": frozenset({other_job})}))
-    assert not board.concerns(Changes({"candidates": frozenset({10**9})}))
-    assert board.concerns(Changes({"jobs": frozenset({job_id})}))
+    assert not board.concerns(Changes({ChangeKind.JOBS: frozenset({other_job})}))
+    assert not board.concerns(Changes({ChangeKind.CANDIDATES: frozenset({10**9})}))
+    assert board.concerns(Changes({ChangeKind.JOBS: frozenset({job_id})}))
     some_card = next(iter(board.state.cards.values()))
-    assert board.concerns(Changes({"candidates": frozenset({some_card.candidate_id})}))
-    assert board.concerns(Changes({"applications": frozenset({some_card.application_id})}))
-    assert board.concerns(Changes({"external": frozenset()}))
+    assert board.concerns(Changes({ChangeKind.CANDIDATES: frozenset({some_card.candidate_id})}))
+    assert board.concerns(Changes({ChangeKind.APPLICATIONS: frozenset({some_card.application_id})}))
+    assert board.concerns(Changes({ChangeKind.EXTERNAL: frozenset()}))
 
 
 def test_a_hidden_board_reloads_when_shown_again(window: MainWindow, qtbot) -> None:
-    from app.services.core.unit_of_work import Changes
+    from app.services.core.changes import ChangeKind, Changes
 
     job_id = _open_job(window)
     page = window.sections["job_board"]
     window.show_section("jobs")
     assert not page.board.isVisible()
     state_before = page.board.state
-    window.events.publish(Changes({"jobs": frozenset({job_id})}))
+    window.events.publish(Changes({ChangeKind.JOBS: frozenset({job_id})}))
     qtbot.wait(300)
     assert page.board.state is state_before  # hidden: not rebuilt
     window.stack.setCurrentWidget(page)  # shown again: the stale board reloads

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from sqlalchemy import func, select
 
 from app.services.candidates.records import candidate_profile
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.store.models import (
     Application,
@@ -134,6 +135,17 @@ def send_drop(qtbot, target: QWidget, mime: QMimeData, point: QPointF) -> bool:
     QApplication.sendEvent(target, drop)
     qtbot.wait(10)
     return drop.isAccepted()
+
+
+def published(window: MainWindow) -> list[Changes]:
+    """Every change notice the window broadcasts from now on."""
+    seen: list[Changes] = []
+    window.events.changed.connect(lambda changes, _origin: seen.append(changes))
+    return seen
+
+
+def published_ids(seen: list[Changes], kind: ChangeKind) -> set[int]:
+    return set().union(*(changes.ids.get(kind, frozenset()) for changes in seen))
 
 
 def finished(window: MainWindow, count: int) -> bool:
@@ -262,6 +274,7 @@ def test_drop_on_a_board_column_applies_to_that_job_and_stage(
     )
     view = column.view
     point = QPointF(view.viewport().rect().center())
+    seen = published(win)
     assert send_drop(qtbot, view.viewport(), url_mime([resume]), point)
     assert win.intake_targets and win.intake_targets[-1].stage_id == stage_id
 
@@ -279,6 +292,10 @@ def test_drop_on_a_board_column_applies_to_that_job_and_stage(
     # The board reloads (rebuilding its columns) and shows the new card in that column.
     key = column.model.key
     qtbot.waitUntil(lambda: result.application_id in board.column(key).model.visible, timeout=5000)
+    # What the import service reported is what the window broadcast, the stage included.
+    assert published_ids(seen, ChangeKind.STAGES) == {stage_id}
+    assert published_ids(seen, ChangeKind.JOBS) == {job_id}
+    assert result.application_id in published_ids(seen, ChangeKind.APPLICATIONS)
 
 
 def test_drop_on_a_talent_pool_adds_the_candidate_to_it(
@@ -410,12 +427,16 @@ def test_possible_duplicate_is_listed_and_merged(
         folder / "zenobia-2.docx",
         resume_lines("Zenobia Quartermaine", "zq.work@example.net", "(720) 555-0182"),
     )
+    seen = published(win)
     win.intake.import_paths([one, two])
     items = wait_finished(qtbot, win, 2)
     assert all(item.state == "done" and item.result.created for item in items), [
         item.message for item in items
     ]
     ids = sorted(item.result.candidate_id for item in items)
+    # The suspected pair is announced, so an open duplicates queue reloads.
+    qtbot.waitUntil(lambda: bool(published_ids(seen, ChangeKind.DUPLICATES)), timeout=5000)
+    assert published_ids(seen, ChangeKind.CANDIDATES) >= set(ids)
     assert sorted(candidate_named(demo_ctx, "Zenobia", "Quartermaine")) == ids
     later = max(items, key=lambda item: item.result.candidate_id)
     assert later.result.possible_duplicates == (ids[0],)
