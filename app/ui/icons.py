@@ -8,27 +8,12 @@ icons stay crisp on both themes and on high-DPI screens.
 from __future__ import annotations
 
 from pathlib import Path
-from types import MappingProxyType
 
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QIconEngine, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from app.ui.theme import Palette
-
-# Sidebar sections and the icon each shows.
-NAVIGATION_ICONS: MappingProxyType[str, str] = MappingProxyType(
-    {
-        "jobs": "briefcase",
-        "pipeline": "square-kanban",
-        "candidates": "users",
-        "talent_pools": "layers",
-        "tasks": "list-todo",
-        "campaigns": "send",
-        "reports": "chart-column",
-        "settings": "settings",
-    }
-)
 
 # Every icon name the UI may ask for; all of them ship in resources/icons/.
 UI_ICONS: tuple[str, ...] = (
@@ -221,9 +206,8 @@ class IconProvider:
         self._cache[key] = result
         return result
 
-    def navigation(self, section: str) -> QIcon:
-        """Icon for a sidebar section key of :data:`NAVIGATION_ICONS`, coloured for the sidebar."""
-        name = NAVIGATION_ICONS[section]
+    def navigation(self, name: str) -> QIcon:
+        """The icon ``name`` coloured for the sidebar (a section's `SectionSpec.icon`)."""
         return self.get(
             name,
             self._palette.sidebar_text,

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -51,6 +51,15 @@ from app.ui.database_care import DamageBanner, DatabaseCare
 from app.ui.events import AppEvents
 from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.icons import IconProvider
+from app.ui.sections.registry import (
+    NOTICE_MS,
+    SECTIONS,
+    Section,
+    SectionContext,
+    SectionSpec,
+    build_job_board,
+    concerns,
+)
 from app.ui.watcher import DatabaseWatcher
 from app.wording import plural
 
@@ -65,16 +74,17 @@ MAIL_START_DELAY_MS = 2500
 NAVIGATION_PADDING = 72  # icon, its gap and the item's padding around a label
 MAIL_CHANGES_INTERVAL_MS = 1000
 
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("jobs", "Jobs"),
-    ("pipeline", "Pipeline"),
-    ("candidates", "Candidates"),
-    ("talent_pools", "Talent pools"),
-    ("tasks", "Tasks"),
-    ("campaigns", "Campaigns"),
-    ("reports", "Reports"),
-    ("settings", "Settings"),
-)
+SPECS: dict[str, SectionSpec] = {spec.key: spec for spec in SECTIONS}
+KEYS: tuple[str, ...] = tuple(SPECS)
+
+
+class UnreadableSection(QLabel):
+    """In place of a section whose data sits on a damaged page: shows no data to reload."""
+
+    shows: frozenset[ChangeKind] = frozenset()
+
+    def on_changes(self, changes: Changes) -> None:
+        """Nothing on screen depends on data."""
 
 
 class MainWindow(QMainWindow):
@@ -85,7 +95,7 @@ class MainWindow(QMainWindow):
         self.icons = icons
         self.events = AppEvents(self)
         self.undo_stack = QUndoStack(self)
-        self.sections: dict[str, QWidget] = {}
+        self.sections: dict[str, QWidget] = {}  # each implements `Section`
         self.setObjectName("mainWindow")
         # Qt adds " — Hirebench" (the application's display name) itself.
         self.setWindowTitle(workspace.database.path.name)
@@ -95,9 +105,9 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(20, 20))
         self.navigation.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for key, label in SECTIONS:
-            item = QListWidgetItem(icons.navigation(key), label)
-            item.setData(Qt.ItemDataRole.UserRole, key)
+        for spec in SECTIONS:
+            item = QListWidgetItem(icons.navigation(spec.icon), spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.navigation.addItem(item)
         self.stack = QStackedWidget()
         self.stack.setObjectName("sections")
@@ -109,7 +119,7 @@ class MainWindow(QMainWindow):
         # The sidebar keeps room for its longest label: a narrow window or a long message
         # never squeezes it to "Pipel", "Cand".
         self.splitter.setCollapsible(0, False)
-        widest = max(self.navigation.fontMetrics().horizontalAdvance(t) for _k, t in SECTIONS)
+        widest = max(self.navigation.fontMetrics().horizontalAdvance(s.title) for s in SECTIONS)
         self.navigation.setMinimumWidth(widest + NAVIGATION_PADDING)
         self.splitter.setSizes([workspace.settings.navigation_width, 1000])
         self.damage_banner = DamageBanner()
@@ -121,7 +131,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.care = DatabaseCare(workspace.database, self.damage_banner, self)
-        self.care.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.care.notice.connect(self.notice)
         self.care.damaged.connect(self._database_damaged)
 
         self._build_menus()
@@ -152,9 +162,8 @@ class MainWindow(QMainWindow):
         self.navigation.itemClicked.connect(lambda item: self._show_row(self.navigation.row(item)))
 
         self._restore_geometry()
-        keys = [key for key, _label in SECTIONS]
         start = workspace.settings.last_section
-        self.navigation.setCurrentRow(keys.index(start) if start in keys else 0)
+        self.navigation.setCurrentRow(KEYS.index(start) if start in KEYS else 0)
         self._status_timer = QTimer(self)  # counts refresh once after a burst of changes
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(300)
@@ -172,107 +181,28 @@ class MainWindow(QMainWindow):
             self._apply_read_only()
 
     # ---- sections ---------------------------------------------------------------------------
-    def _build_section(self, key: str) -> QWidget:
-        # Each section's module is imported when it is first shown, not at start-up.
-        if key == "jobs":
-            from app.ui.sections import jobs
-
-            section = jobs.JobsSection(self.services, self.icons, self.undo_stack)
-            section.job_activated.connect(self.open_job_board)
-            section.best_matches_requested.connect(self.show_best_matches)
-            section.new_job_requested.connect(self.new_job)
-            section.new_client_requested.connect(self.new_client)
-            section.changes_made.connect(self.events.publish)
-            return section
-        if key == "candidates":
-            from app.ui.sections import candidates
-
-            section = candidates.CandidatesSection(self.services, self.icons, self.undo_stack)
-            section.documents_dir = self.workspace.paths.documents_dir  # Delete… removes files
-            section.new_candidate_requested.connect(self.new_candidate)
-            section.duplicates_requested.connect(self.review_duplicates)
-            self._connect_bulk(section)
-            return section
-        if key == "pipeline":
-            from app.services.pipeline.clients import list_clients
-            from app.ui.sections.boards import PipelinePage
-
-            page = PipelinePage(
-                self.services,
-                self.icons,
-                self.undo_stack,
-                [(client.id, client.name) for client in list_clients(self.services)],
-            )
-            self._connect_board(page)
-            return page
-        if key == "talent_pools":
-            from app.ui.sections import pools
-
-            page = pools.PoolsSection(self.services, self.undo_stack)
-            page.files_dropped.connect(self.import_into_pool)
-            page.new_pool_requested.connect(self.new_pool)
-            self._connect_bulk(page)
-            return page
-        if key == "tasks":
-            from app.ui.sections import tasks
-
-            page = tasks.TasksSection(self.services, self.icons)
-            page.changes_made.connect(lambda changes, page=page: self.events.publish(changes, page))
-            page.open_profile.connect(self.open_profile)
-            page.open_job.connect(self.open_job_board)
-            return page
-        if key == "campaigns":
-            from app.ui.sections import campaigns
-
-            page = campaigns.CampaignsSection(self.services, self.icons, self.mail_runtime)
-            page.changes_made.connect(lambda changes, page=page: self.events.publish(changes, page))
-            page.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
-            page.open_profile.connect(self.open_profile)
-            return page
-        if key == "reports":
-            from app.ui.sections import reports
-
-            return reports.ReportsSection(self.services)
-        from app.ui.sections import settings_page
-
-        paths = self.workspace.paths
-        page = settings_page.SettingsSection(
-            self.workspace.settings.theme,
-            region=self.workspace.settings.default_phone_region,
-            inbox=self.workspace.settings.inbox_folder,
-            locations={
-                "Database": self.workspace.database.path,
-                "Data folder": paths.data_dir,
-                "Backups": self.workspace.database.backups_dir or paths.backups_dir,
-                "Log file": paths.log_file,
-            },
-            services=self.services,
-            passwords=self.mail_runtime.passwords,
+    def _section_context(self) -> SectionContext:
+        """What a section gets from the window; made per section, with the current icons."""
+        return SectionContext(
+            workspace=self.workspace,
+            icons=self.icons,
+            undo_stack=self.undo_stack,
+            host=self,
+            publish=self.events.publish,
+            notice=self.notice,
+            mail=lambda: self.mail_runtime,
         )
-        page.changes_made.connect(self.events.publish)
-        page.mail_account_changed.connect(self.mail_runtime.account_changed)
-        page.theme_changed.connect(self.set_theme)
-        page.region_changed.connect(lambda region: self._save_settings(default_phone_region=region))
-        page.inbox_changed.connect(self.set_inbox_folder)
-        page.backup_requested.connect(self.backup_database)
-        return page
 
-    def _connect_bulk(self, section: QWidget) -> None:
-        """A section's bulk toolbar: its changes are broadcast (to every view, itself too),
-        its notices shown in the status bar, profiles opened here."""
-        bulk = section.bulk  # type: ignore[attr-defined]
-        bulk.changes_made.connect(self.events.publish)
-        bulk.open_profile.connect(self.open_profile)
-        bulk.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        bulk.wake = self.mail_runtime.wake
-        bulk.settings_requested.connect(lambda: self.show_section("settings"))
+    def notice(self, text: str) -> None:
+        """A section's or the database care's short result, in the status bar."""
+        self.statusBar().showMessage(text, NOTICE_MS)
 
     def section(self, key: str) -> QWidget:
         """The section widget for ``key``, built on first use."""
         widget = self.sections.get(key)
         if widget is None:
             try:
-                widget = self._build_section(key)
+                widget = SPECS[key].build(self._section_context())
             except Exception as exc:
                 if not is_damage(exc):
                     raise
@@ -287,7 +217,7 @@ class MainWindow(QMainWindow):
         log.error("section unreadable: %s", exc)
         if self.workspace.database.damage is None:
             self.care.check(full=False, report=False)  # mark it read-only, show the banner
-        label = QLabel(
+        label = UnreadableSection(
             "This section cannot be shown: its data is on a damaged part of the database.\n"
             "Restore a backup, or salvage the readable rows with 'hirebench recover NEW-FILE'."
         )
@@ -297,8 +227,7 @@ class MainWindow(QMainWindow):
         return label
 
     def show_section(self, key: str) -> None:
-        keys = [k for k, _label in SECTIONS]
-        row = keys.index(key)
+        row = KEYS.index(key)
         if self.navigation.currentRow() == row:
             self._show_row(row)  # e.g. back to the Jobs list from a job's board
         else:
@@ -306,12 +235,12 @@ class MainWindow(QMainWindow):
 
     def current_section_key(self) -> str:
         item = self.navigation.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else SECTIONS[0][0]
+        return item.data(Qt.ItemDataRole.UserRole) if item else KEYS[0]
 
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        key = SECTIONS[row][0]
+        key = KEYS[row]
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.stack.setCurrentWidget(self.section(key))
@@ -381,8 +310,11 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
 
         view_menu = menu.addMenu("&View")
-        for number, (key, label) in enumerate(SECTIONS, start=1):
-            action = self._action(label, lambda key=key: self.show_section(key), f"Ctrl+{number}")
+        for number, spec in enumerate(SECTIONS, start=1):
+            key = spec.key
+            action = self._action(
+                spec.title, lambda key=key: self.show_section(key), f"Ctrl+{number}"
+            )
             view_menu.addAction(action)
 
         help_menu = menu.addMenu("&Help")
@@ -566,8 +498,8 @@ class MainWindow(QMainWindow):
 
         palette = apply_theme(QApplication.instance(), mode)
         self.icons = IconProvider(resources_dir(), palette)
-        for row, (key, _label) in enumerate(SECTIONS):
-            self.navigation.item(row).setIcon(self.icons.navigation(key))
+        for row, spec in enumerate(SECTIONS):
+            self.navigation.item(row).setIcon(self.icons.navigation(spec.icon))
         for action, name in self._themed_actions:
             action.setIcon(self.icons.get(name))
         self._save_settings(theme=mode)
@@ -673,34 +605,26 @@ class MainWindow(QMainWindow):
 
     # ---- changes ----------------------------------------------------------------------------
     def _on_changes(self, changes: Changes, origin: object = None) -> None:
-        for section in self.sections.values():
-            handler = getattr(section, "on_changes", None)
-            if handler is not None and section is not origin:
-                handler(changes)
+        """Tell each section built so far that shows what changed (all of them, for a change
+        made by another process), except ``origin``, which is already up to date."""
+        for widget in self.sections.values():
+            section = cast(Section, widget)  # every widget in `sections` implements it
+            if widget is not origin and concerns(section, changes):
+                section.on_changes(changes)
         self._status_timer.start()
 
     def _changed_elsewhere(self) -> None:
-        self.events.publish(Changes({ChangeKind.EXTERNAL: frozenset()}))
+        self.events.publish(Changes.of(ChangeKind.EXTERNAL))
         self.events.status_message.emit("The database was changed elsewhere; views reloaded.")
 
     # ---- boards -----------------------------------------------------------------------------
-    def _connect_board(self, page: QWidget) -> None:
-        board = page.board  # type: ignore[attr-defined]
-        board.changes_made.connect(lambda changes, page=page: self.events.publish(changes, page))
-        board.intake_requested.connect(self.hand_over_to_intake)
-        board.open_profile.connect(self.open_profile)
-        board.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
-
     def open_job_board(self, job_id: int) -> None:
         """Show a job's kanban board (from the Jobs list)."""
         page = self.sections.get("job_board")
         if page is None:
-            from app.ui.sections.boards import JobBoardPage
-
-            page = JobBoardPage(self.services, self.icons, self.undo_stack)
+            page = build_job_board(self._section_context())
             page.setObjectName("section_job_board")
             page.back_requested.connect(lambda: self._show_row(0))
-            self._connect_board(page)
             self.sections["job_board"] = page
             self.stack.addWidget(page)
         page.open_job(job_id)
@@ -733,6 +657,10 @@ class MainWindow(QMainWindow):
         )
         dialog.changes_made.connect(self.events.publish)
         dialog.exec()
+
+    def set_phone_region(self, region: str) -> None:
+        """The region assumed for phone numbers written without a country code."""
+        self._save_settings(default_phone_region=region)
 
     def set_inbox_folder(self, folder: str) -> None:
         self._save_settings(inbox_folder=folder)

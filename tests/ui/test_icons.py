@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QApplication
 from app.resources import resources_dir
 from app.ui.icons import (
     APP_ICON_SIZES,
-    NAVIGATION_ICONS,
     UI_ICONS,
     IconProvider,
     app_icon,
     icon,
 )
+from app.ui.sections.registry import SECTIONS
 from app.ui.theme import DARK, LIGHT
 
 
@@ -54,7 +54,7 @@ def test_bundled_svgs_use_current_color() -> None:
 
 
 def test_navigation_icons_are_bundled() -> None:
-    assert set(NAVIGATION_ICONS.values()) <= set(UI_ICONS)
+    assert {spec.icon for spec in SECTIONS} <= set(UI_ICONS)
 
 
 @pytest.mark.parametrize("name", UI_ICONS)
@@ -101,8 +101,8 @@ def test_icons_are_cached(provider: IconProvider) -> None:
 
 
 def test_navigation_icon_for_every_section(provider: IconProvider) -> None:
-    for section in NAVIGATION_ICONS:
-        assert not provider.navigation(section).isNull()
+    for spec in SECTIONS:
+        assert not provider.navigation(spec.icon).isNull()
 
 
 def test_names_lists_the_bundled_icons(provider: IconProvider) -> None:

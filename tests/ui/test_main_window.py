@@ -9,9 +9,10 @@ from app.services.pipeline.jobs import list_jobs
 from app.settings import load_settings
 from app.store.models import JobStatus
 from app.ui.icons import IconProvider
-from app.ui.main_window import SECTIONS, MainWindow
+from app.ui.main_window import MainWindow
 from app.ui.sections.candidates import PAGE_SIZE
 from app.ui.sections.jobs import COLUMNS, ROW_ROLE
+from app.ui.sections.registry import SECTIONS
 
 
 def test_opens_on_jobs_with_counts_per_stage(window: MainWindow, workspace) -> None:
@@ -45,7 +46,7 @@ def test_status_filter_shows_all_jobs(window: MainWindow) -> None:
 
 
 def test_navigation_switches_sections(window: MainWindow, qtbot) -> None:
-    for row, (key, _label) in enumerate(SECTIONS):
+    for row, key in enumerate(spec.key for spec in SECTIONS):
         window.navigation.setCurrentRow(row)
         assert window.stack.currentWidget() is window.section(key)
         assert window.current_section_key() == key
@@ -383,8 +384,8 @@ def test_jobs_table_shows_each_jobs_location(window: MainWindow, workspace) -> N
 def test_every_section_fits_1024_by_700_with_the_sidebar_whole(window: MainWindow, qtbot) -> None:
     window.resize(1024, 700)
     metrics = window.navigation.fontMetrics()
-    widest_label = max(metrics.horizontalAdvance(label) for _key, label in SECTIONS)
-    for key, label in SECTIONS:
+    widest_label = max(metrics.horizontalAdvance(spec.title) for spec in SECTIONS)
+    for key, label in ((spec.key, spec.title) for spec in SECTIONS):
         window.show_section(key)
         qtbot.wait(20)
         assert window.width() == 1024, f"{label} makes the window wider"

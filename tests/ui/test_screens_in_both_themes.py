@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.bootstrap import Workspace
 from app.resources import resources_dir
 from app.ui.icons import IconProvider
-from app.ui.main_window import SECTIONS, MainWindow
+from app.ui.main_window import MainWindow
+from app.ui.sections.registry import SECTIONS
 from app.ui.theme import apply_theme
 
 LIMIT = 0.05  # share of the picture allowed at the other extreme
@@ -62,7 +63,7 @@ def themed_window(
 
 def test_every_section_and_the_board(themed_window: tuple[str, MainWindow], qtbot) -> None:
     mode, window = themed_window
-    for key, label in SECTIONS:
+    for key, label in ((spec.key, spec.title) for spec in SECTIONS):
         window.show_section(key)
         qtbot.wait(50)
         _assert_drawn_in(mode, window, label)

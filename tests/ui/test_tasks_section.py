@@ -31,8 +31,9 @@ from app.services.pipeline.tasks import (
 from app.store.models import Task
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.dialogs.task_editor import TaskEditorDialog
-from app.ui.main_window import SECTIONS, MainWindow
+from app.ui.main_window import MainWindow
 from app.ui.notifier import FIRST_CHECK_MS
+from app.ui.sections.registry import SECTIONS
 from app.ui.sections.tasks import TasksSection
 
 TODAY = local_now().date()
@@ -98,7 +99,7 @@ def _button(section: TasksSection, action: QAction) -> QToolButton:
 def test_tasks_sits_between_talent_pools_and_campaigns_at_1024_by_700(
     window: MainWindow, qtbot
 ) -> None:
-    keys = [key for key, _label in SECTIONS]
+    keys = [spec.key for spec in SECTIONS]
     assert keys.index("tasks") == keys.index("talent_pools") + 1
     assert keys.index("campaigns") == keys.index("tasks") + 1
     window.resize(1024, 700)

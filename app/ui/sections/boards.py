@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
-from app.services.core.changes import Changes
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.services.core.users import list_users
 from app.services.pipeline.board import Board, Card, load_board, load_pipeline
@@ -20,6 +20,11 @@ from app.ui.widgets import SectionHeader, section_layout
 
 
 class _BoardPage(QWidget):
+    # What a board shows; `BoardWidget.concerns` decides whether a change reaches its cards.
+    shows = frozenset(
+        {ChangeKind.JOBS, ChangeKind.STAGES, ChangeKind.APPLICATIONS, ChangeKind.CANDIDATES}
+    )
+
     def __init__(
         self,
         services: ServiceContext,

@@ -135,6 +135,7 @@ class BulkActions(QObject):
         selected: Callable[[], Selection],
         source: Callable[[], str],
         parent: QWidget,
+        wake: Callable[[], None] | None = None,
     ):
         super().__init__(parent)
         self.services = services
@@ -143,9 +144,9 @@ class BulkActions(QObject):
         self.source = source
         self.widget = parent
         self.busy = False  # finding the matching candidates, or exporting
-        # Called after emails are queued or candidates enrolled, to wake the mail dispatcher;
-        # the window sets it (`MailRuntime.wake`) when it connects the section.
-        self.wake: Callable[[], None] | None = None
+        # Called after emails are queued or candidates enrolled, to wake the mail dispatcher
+        # (the window's `MailRuntime.wake`).
+        self.wake = wake
         self.tag_action = self._action("Tag…", self.tag)
         self.pool_action = self._action("Add to pool…", self.add_to_pool)
         self.job_action = self._action("Add to job…", self.add_to_job)

@@ -56,6 +56,9 @@ class CampaignsSection(QWidget):
     changes_made = Signal(object)  # Changes made here, for the application's broadcast
     notice = Signal(str)  # a short result for the status bar
     open_profile = Signal(int)  # candidate id: a message or an enrolment double-clicked
+    shows = frozenset(OUTBOX_KINDS + CAMPAIGN_KINDS + SEQUENCE_KINDS + TEMPLATE_KINDS) - {
+        ChangeKind.EXTERNAL
+    }
 
     def __init__(
         self,

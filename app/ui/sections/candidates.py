@@ -8,7 +8,7 @@ change keeps the selection and the scroll position.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -343,6 +343,10 @@ class FilterBar(QWidget):
 class CandidatesSection(QWidget):
     new_candidate_requested = Signal()
     duplicates_requested = Signal()
+    # Tags and pools fill the filter bar; applications matter while a filter is on.
+    shows = frozenset(
+        {ChangeKind.CANDIDATES, ChangeKind.TAGS, ChangeKind.POOLS, ChangeKind.APPLICATIONS}
+    )
 
     def __init__(
         self,
@@ -350,9 +354,14 @@ class CandidatesSection(QWidget):
         icons: IconProvider,
         undo_stack: QUndoStack | None = None,
         parent: QWidget | None = None,
+        documents_dir: Path | None = None,
+        wake: Callable[[], None] | None = None,
     ):
+        """``documents_dir``: where Delete… removes resume files; ``wake``: nudges the mail
+        dispatcher after emails are queued."""
         super().__init__(parent)
         self.services = services
+        self.documents_dir = documents_dir
         layout = section_layout(self)
         self.header = SectionHeader("Candidates", "")
         new_candidate = QPushButton(
@@ -410,7 +419,12 @@ class CandidatesSection(QWidget):
 
         self.keeper = SelectionKeeper(self.table, self)
         self.bulk = BulkActions(
-            services, undo_stack or QUndoStack(self), self.selection, self.source_label, self
+            services,
+            undo_stack or QUndoStack(self),
+            self.selection,
+            self.source_label,
+            self,
+            wake=wake,
         )
         self.select_all_bar = SelectAllBar(self.keeper, self._matching)
         layout.addWidget(self.bulk.toolbar())
@@ -523,7 +537,6 @@ class CandidatesSection(QWidget):
             self.reload()
 
     # ---- one candidate's record: Edit… and Delete… in the context menu ------------------------
-    documents_dir: Path | None = None  # set by the window: where Delete… removes resume files
 
     def _add_record_actions(self, menu: Any, candidate_id: int) -> None:
         """Edit… and Delete… for the row right-clicked, when it is the only one selected."""

@@ -219,6 +219,9 @@ class JobsSection(QWidget):
     job_activated = Signal(int)
     best_matches_requested = Signal(int)  # job id: rank the database for this job
     changes_made = Signal(object)  # Changes, after each action taken from this section
+    shows = frozenset(
+        {ChangeKind.JOBS, ChangeKind.CLIENTS, ChangeKind.APPLICATIONS, ChangeKind.STAGES}
+    )
 
     def __init__(
         self,
@@ -571,9 +574,7 @@ class JobsSection(QWidget):
         self._update_actions()  # the selected job may have been filtered out
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches(
-            ChangeKind.JOBS, ChangeKind.CLIENTS, ChangeKind.APPLICATIONS, ChangeKind.STAGES
-        ):
+        if changes.external or changes.touches(*self.shows):
             self.reload()
 
     def _activated(self, index: QModelIndex) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -291,13 +291,18 @@ class PoolsSection(QWidget):
 
     files_dropped = Signal(int, object)  # pool id, paths: resumes to import into the pool
     new_pool_requested = Signal(bool)  # smart?
+    shows = frozenset(
+        {ChangeKind.POOLS, ChangeKind.CANDIDATES, ChangeKind.APPLICATIONS, ChangeKind.JOBS}
+    )
 
     def __init__(
         self,
         services: ServiceContext,
         undo_stack: QUndoStack | None = None,
         parent: QWidget | None = None,
+        wake: Callable[[], None] | None = None,
     ):
+        """``wake`` nudges the mail dispatcher after emails are queued."""
         super().__init__(parent)
         self.services = services
         self.pools: list[PoolRow] = []
@@ -364,7 +369,12 @@ class PoolsSection(QWidget):
         self.members.doubleClicked.connect(lambda _index: self.bulk.open_selected_profile())
         self.keeper = SelectionKeeper(self.members, self)
         self.bulk = BulkActions(
-            services, undo_stack or QUndoStack(self), self.selection, self.source_label, self
+            services,
+            undo_stack or QUndoStack(self),
+            self.selection,
+            self.source_label,
+            self,
+            wake=wake,
         )
         self.select_all_bar = SelectAllBar(
             self.keeper, self._all_members, rows_noun=("member", "members")
@@ -577,11 +587,5 @@ class PoolsSection(QWidget):
         self.bulk.act_on_selection(remove)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches(
-            ChangeKind.POOLS,
-            ChangeKind.CANDIDATES,
-            ChangeKind.APPLICATIONS,
-            ChangeKind.JOBS,
-            ChangeKind.EXTERNAL,
-        ):
+        if changes.external or changes.touches(*self.shows):
             self.reload()

@@ -20,6 +20,8 @@ from app.ui.widgets import MetricCard, SectionHeader, section_layout
 
 
 class ReportsSection(QWidget):
+    shows = frozenset({ChangeKind.JOBS, ChangeKind.APPLICATIONS})
+
     def __init__(self, services: ServiceContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
@@ -70,5 +72,5 @@ class ReportsSection(QWidget):
                 self.sources.setItem(row, column, item)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches(ChangeKind.JOBS, ChangeKind.APPLICATIONS):
+        if changes.external or changes.touches(*self.shows):
             self.reload()

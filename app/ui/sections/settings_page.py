@@ -58,6 +58,7 @@ class SettingsSection(QWidget):
     inbox_changed = Signal(str)
     changes_made = Signal(object)  # Changes saved by the email panels, for the broadcast
     mail_account_changed = Signal()  # the mail account or its password changed
+    shows = frozenset({ChangeKind.MAIL_ACCOUNT, ChangeKind.BRANDING})
 
     def __init__(
         self,

@@ -93,6 +93,10 @@ class TasksSection(QWidget):
     open_profile = Signal(int)  # candidate id
     open_job = Signal(int)  # job id: show its board
     changes_made = Signal(object)  # Changes, after each action taken here
+    # Candidates, jobs and clients: a name shown under About may have changed.
+    shows = frozenset(
+        {ChangeKind.TASKS, ChangeKind.CANDIDATES, ChangeKind.JOBS, ChangeKind.CLIENTS}
+    )
 
     def __init__(
         self, services: ServiceContext, icons: IconProvider, parent: QWidget | None = None
@@ -437,14 +441,7 @@ class TasksSection(QWidget):
             self.context_menu().exec(self.tree.viewport().mapToGlobal(point))
 
     def on_changes(self, changes: Changes) -> None:
-        # Candidates, jobs and clients: a name shown under About may have changed.
-        if changes.touches(
-            ChangeKind.TASKS,
-            ChangeKind.CANDIDATES,
-            ChangeKind.JOBS,
-            ChangeKind.CLIENTS,
-            ChangeKind.EXTERNAL,
-        ):
+        if changes.external or changes.touches(*self.shows):
             self.reload()
-        if changes.touches(ChangeKind.EXTERNAL):
+        if changes.external:  # users are added only by another program (the command line)
             self._fill_owners()

@@ -1,0 +1,251 @@
+"""The window's sections: what each is called, its icon, how it is built and what it shows.
+
+The main window builds a section the first time it is shown, from its `SectionSpec` and one
+`SectionContext` (what the window lends every section: the services, icons, Edit → Undo, the
+change broadcast, the status bar, the mail runtime and the window's own commands). Adding a
+section means adding its module and one entry here; the window needs no other change.
+
+Each section declares the kinds of data it shows (`Section.shows`); the window hands it a
+change notice only when it touches one of them, or when another process changed the database
+(`ChangeKind.EXTERNAL`), which reloads every section that shows anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from app.services.core.changes import ChangeKind, Changes
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QWidget
+
+    from app.bootstrap import Workspace
+    from app.services.core.context import ServiceContext
+    from app.ui.icons import IconProvider
+    from app.ui.mail_runtime import MailRuntime
+    from app.ui.sections.boards import JobBoardPage
+    from app.ui.sections.bulk_actions import BulkActions
+
+NOTICE_MS = 8000  # how long a section's notice stays in the status bar
+
+
+class Section(Protocol):
+    """What the window asks of every section widget."""
+
+    shows: ClassVar[frozenset[ChangeKind]]  # the kinds of data on screen; empty: none
+
+    def on_changes(self, changes: Changes) -> None:
+        """Reload what ``changes`` made stale (they touch `shows`, or are EXTERNAL)."""
+
+
+def concerns(section: Section, changes: Changes) -> bool:
+    """Whether ``section`` is to be told of ``changes``."""
+    shows = section.shows
+    return bool(shows) and (changes.external or changes.touches(*shows))
+
+
+class SectionHost(Protocol):
+    """The window's commands a section may call (the main window provides them)."""
+
+    def show_section(self, key: str) -> None: ...
+    def open_profile(self, candidate_id: int) -> None: ...
+    def open_job_board(self, job_id: int) -> None: ...
+    def show_best_matches(self, job_id: int) -> None: ...
+    def new_job(self) -> None: ...
+    def new_client(self) -> None: ...
+    def new_candidate(self) -> None: ...
+    def new_pool(self, smart: bool = False) -> None: ...
+    def review_duplicates(self) -> None: ...
+    def import_into_pool(self, pool_id: int, paths: list[str]) -> None: ...
+    def hand_over_to_intake(self, drop: object) -> None: ...
+    def set_theme(self, mode: str) -> None: ...
+    def set_phone_region(self, region: str) -> None: ...
+    def set_inbox_folder(self, folder: str) -> None: ...
+    def backup_database(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    """Everything a section gets from the window, handed over once, when it is built."""
+
+    workspace: Workspace
+    icons: IconProvider  # the current theme's
+    undo_stack: QUndoStack  # Edit → Undo
+    host: SectionHost
+    publish: Callable[[Changes, object], None]  # (changes, the widget already up to date)
+    notice: Callable[[str], None]  # a line in the status bar
+    mail: Callable[[], MailRuntime]  # the keyring and the outbox dispatcher, made on first use
+
+    @property
+    def services(self) -> ServiceContext:
+        return self.workspace.services
+
+    def wake(self) -> None:
+        """Tell the mail dispatcher there is mail to send now."""
+        self.mail().wake()
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One entry of the navigation: its key, label, icon and how to build it."""
+
+    key: str
+    title: str
+    icon: str  # a bundled icon name (see `app.ui.icons`)
+    build: Callable[[SectionContext], QWidget]  # the widget implements `Section`
+
+
+# ---- the factories: each imports its section's module when first shown ------------------------
+# Signals connect to the window's methods or to lambdas, never to a method of the context:
+# Qt holds a bound method's object weakly, and the context is not kept once a section is built.
+
+
+def _connect_bulk(bulk: BulkActions, ctx: SectionContext) -> None:
+    """A list's bulk toolbar: its changes reach every view (itself too)."""
+    bulk.changes_made.connect(lambda changes: ctx.publish(changes, None))
+    bulk.open_profile.connect(ctx.host.open_profile)
+    bulk.notice.connect(ctx.notice)
+    bulk.settings_requested.connect(lambda: ctx.host.show_section("settings"))
+
+
+def _connect_board(page: QWidget, ctx: SectionContext) -> None:
+    board = page.board  # type: ignore[attr-defined]
+    board.changes_made.connect(lambda changes: ctx.publish(changes, page))
+    board.intake_requested.connect(ctx.host.hand_over_to_intake)
+    board.open_profile.connect(ctx.host.open_profile)
+    board.notice.connect(ctx.notice)
+
+
+def _jobs(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time (each section's module loads when it is first shown).
+    from app.ui.sections.jobs import JobsSection
+
+    section = JobsSection(ctx.services, ctx.icons, ctx.undo_stack)
+    section.job_activated.connect(ctx.host.open_job_board)
+    section.best_matches_requested.connect(ctx.host.show_best_matches)
+    section.new_job_requested.connect(ctx.host.new_job)
+    section.new_client_requested.connect(ctx.host.new_client)
+    section.changes_made.connect(lambda changes: ctx.publish(changes, None))
+    return section
+
+
+def _pipeline(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.services.pipeline.clients import list_clients
+    from app.ui.sections.boards import PipelinePage
+
+    clients = [(client.id, client.name) for client in list_clients(ctx.services)]
+    page = PipelinePage(ctx.services, ctx.icons, ctx.undo_stack, clients)
+    _connect_board(page, ctx)
+    return page
+
+
+def _candidates(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.candidates import CandidatesSection
+
+    section = CandidatesSection(
+        ctx.services,
+        ctx.icons,
+        ctx.undo_stack,
+        documents_dir=ctx.workspace.paths.documents_dir,  # Delete… removes the resume files
+        wake=ctx.wake,
+    )
+    section.new_candidate_requested.connect(ctx.host.new_candidate)
+    section.duplicates_requested.connect(ctx.host.review_duplicates)
+    _connect_bulk(section.bulk, ctx)
+    return section
+
+
+def _talent_pools(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.pools import PoolsSection
+
+    page = PoolsSection(ctx.services, ctx.undo_stack, wake=ctx.wake)
+    page.files_dropped.connect(ctx.host.import_into_pool)
+    page.new_pool_requested.connect(ctx.host.new_pool)
+    _connect_bulk(page.bulk, ctx)
+    return page
+
+
+def _tasks(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.tasks import TasksSection
+
+    page = TasksSection(ctx.services, ctx.icons)
+    page.changes_made.connect(lambda changes: ctx.publish(changes, page))
+    page.open_profile.connect(ctx.host.open_profile)
+    page.open_job.connect(ctx.host.open_job_board)
+    return page
+
+
+def _campaigns(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.campaigns import CampaignsSection
+
+    page = CampaignsSection(ctx.services, ctx.icons, ctx.mail())
+    page.changes_made.connect(lambda changes: ctx.publish(changes, page))
+    page.notice.connect(ctx.notice)
+    page.open_profile.connect(ctx.host.open_profile)
+    return page
+
+
+def _reports(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.reports import ReportsSection
+
+    return ReportsSection(ctx.services)
+
+
+def _settings(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.settings_page import SettingsSection
+
+    workspace = ctx.workspace
+    paths, settings = workspace.paths, workspace.settings
+    runtime = ctx.mail()
+    page = SettingsSection(
+        settings.theme,
+        region=settings.default_phone_region,
+        inbox=settings.inbox_folder,
+        locations={
+            "Database": workspace.database.path,
+            "Data folder": paths.data_dir,
+            "Backups": workspace.database.backups_dir or paths.backups_dir,
+            "Log file": paths.log_file,
+        },
+        services=ctx.services,
+        passwords=runtime.passwords,
+    )
+    page.changes_made.connect(lambda changes: ctx.publish(changes, None))
+    page.mail_account_changed.connect(runtime.account_changed)
+    page.theme_changed.connect(ctx.host.set_theme)
+    page.region_changed.connect(ctx.host.set_phone_region)
+    page.inbox_changed.connect(ctx.host.set_inbox_folder)
+    page.backup_requested.connect(ctx.host.backup_database)
+    return page
+
+
+def build_job_board(ctx: SectionContext) -> JobBoardPage:
+    """The board of one job, opened from the Jobs list or a task (not in the navigation)."""
+    # Deferred: start-up time.
+    from app.ui.sections.boards import JobBoardPage
+
+    page = JobBoardPage(ctx.services, ctx.icons, ctx.undo_stack)
+    _connect_board(page, ctx)
+    return page
+
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("jobs", "Jobs", "briefcase", _jobs),
+    SectionSpec("pipeline", "Pipeline", "square-kanban", _pipeline),
+    SectionSpec("candidates", "Candidates", "users", _candidates),
+    SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools),
+    SectionSpec("tasks", "Tasks", "list-todo", _tasks),
+    SectionSpec("campaigns", "Campaigns", "send", _campaigns),
+    SectionSpec("reports", "Reports", "chart-column", _reports),
+    SectionSpec("settings", "Settings", "settings", _settings),
+)
