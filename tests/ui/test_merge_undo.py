@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.parsing.result import ParsedResume
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.timeline import add_note
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.intake.importer import import_resume
 from app.store.database import Database
@@ -340,7 +341,7 @@ def test_undo_this_merge_on_the_timeline_entry(
     assert dump_candidate_tables(demo_database) == before
     texts = [timeline.item(r).text() for r in range(timeline.count())]
     assert not any("Merged with" in text for text in texts)
-    assert dialog.all_changes().ids["candidates"] >= {survivor, other}
+    assert dialog.all_changes().ids[ChangeKind.CANDIDATES] >= {survivor, other}
 
 
 def test_the_timeline_says_why_a_merge_can_no_longer_be_undone(

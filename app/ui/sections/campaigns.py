@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from app.ui.mail_runtime import MailRuntime
 
 OUTBOX_TAB, CAMPAIGNS_TAB, SEQUENCES_TAB, TEMPLATES_TAB = range(4)
-# Which change kinds each panel shows ("external": another process changed the database).
+# Which change kinds each panel shows (EXTERNAL: another process changed the database).
 OUTBOX_KINDS = (ChangeKind.OUTBOX, ChangeKind.CAMPAIGNS, ChangeKind.EXTERNAL)
 CAMPAIGN_KINDS = (
     ChangeKind.OUTBOX,
