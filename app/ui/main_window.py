@@ -51,6 +51,7 @@ from app.ui.database_care import DamageBanner, DatabaseCare
 from app.ui.events import AppEvents
 from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.icons import IconProvider
+from app.ui.notifier import TaskReminders
 from app.ui.sections.registry import (
     NOTICE_MS,
     SECTIONS,
@@ -60,6 +61,7 @@ from app.ui.sections.registry import (
     build_job_board,
     concerns,
 )
+from app.ui.theme import apply_theme
 from app.ui.watcher import DatabaseWatcher
 from app.wording import plural
 
@@ -358,23 +360,27 @@ class MainWindow(QMainWindow):
         return True
 
     def new_job(self) -> None:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.new_job import NewJobDialog
 
         if self._run_dialog(NewJobDialog(self.services, self), "Job created."):
             self.show_section("jobs")
 
     def new_client(self) -> None:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.new_client import NewClientDialog
 
         self._run_dialog(NewClientDialog(self.services, self), "Client created.")
 
     def new_candidate(self) -> None:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.new_candidate import NewCandidateDialog
 
         if self._run_dialog(NewCandidateDialog(self.services, self), "Candidate created."):
             self.show_section("candidates")
 
     def quick_add_candidate(self) -> None:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.quick_add import QuickAddDialog
 
         if not self._writable():
@@ -386,6 +392,7 @@ class MainWindow(QMainWindow):
             self.events.status_message.emit("Sourced candidate created.")
 
     def show_best_matches(self, job_id: int) -> None:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.best_matches import BestMatchesDialog
 
         dialog = BestMatchesDialog(self.services, job_id, self)
@@ -394,6 +401,7 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def new_pool(self, smart: bool = False) -> None:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.new_pool import NewPoolDialog
 
         self._run_dialog(NewPoolDialog(self.services, smart, self), "Talent pool created.")
@@ -407,6 +415,7 @@ class MainWindow(QMainWindow):
     def intake(self) -> IntakeDock:
         """The Imports dock, created the first time resumes come in."""
         if self._intake is None:
+            # Deferred: start-up time (the intake machinery loads on first import).
             from app.ui.intake.dock import IntakeDock
 
             dock = IntakeDock(
@@ -428,6 +437,7 @@ class MainWindow(QMainWindow):
         return self._intake
 
     def import_files(self) -> None:
+        # Deferred: start-up time (the intake machinery loads on first import).
         from app.ui.intake.dock import RESUME_SUFFIXES
 
         patterns = " ".join(f"*{suffix}" for suffix in RESUME_SUFFIXES)
@@ -494,8 +504,6 @@ class MainWindow(QMainWindow):
         return True
 
     def set_theme(self, mode: str) -> None:
-        from app.ui.theme import apply_theme
-
         palette = apply_theme(QApplication.instance(), mode)
         self.icons = IconProvider(resources_dir(), palette)
         for row, spec in enumerate(SECTIONS):
@@ -547,16 +555,19 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_shortcuts(self) -> QWidget:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.help import ShortcutsDialog
 
         return self._help_window("shortcuts", lambda: ShortcutsDialog(self))
 
     def show_getting_started(self) -> QWidget:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.help import GettingStartedDialog
 
         return self._help_window("getting_started", lambda: GettingStartedDialog(self))
 
     def show_data_locations(self) -> QWidget:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.help import DataLocationsDialog, data_locations
 
         paths = self.workspace.paths
@@ -571,6 +582,7 @@ class MainWindow(QMainWindow):
 
     def report_problem(self) -> QWidget:
         """Open the log folder and say what to send."""
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.help import ReportProblemDialog, open_folder
 
         log_file = self.workspace.paths.log_file
@@ -583,8 +595,6 @@ class MainWindow(QMainWindow):
 
     # ---- task reminders -------------------------------------------------------------------------
     def _start_task_reminders(self) -> None:
-        from app.ui.notifier import TaskReminders
-
         self.reminders = TaskReminders(
             self.services,
             self,
@@ -632,6 +642,7 @@ class MainWindow(QMainWindow):
 
     def hand_over_to_intake(self, drop: object) -> None:
         """Files dropped on a board column become applications in that job and stage."""
+        # Deferred: start-up time (the intake machinery loads on first import).
         from app.services.intake.importer import IntakeTarget
 
         self.intake_targets.append(drop)
@@ -646,6 +657,7 @@ class MainWindow(QMainWindow):
         self.intake.review(clicked)
 
     def review_duplicates(self) -> None:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.duplicates import DuplicatesDialog
 
         dialog = DuplicatesDialog(
@@ -667,11 +679,13 @@ class MainWindow(QMainWindow):
         self.intake.watch_inbox(folder)
 
     def import_into_pool(self, pool_id: int, paths: list[str]) -> None:
+        # Deferred: start-up time (the intake machinery loads on first import).
         from app.services.intake.importer import IntakeTarget
 
         self.intake.import_paths(paths, IntakeTarget(pool_id=pool_id))
 
     def open_profile(self, candidate_id: int) -> None:
+        # Deferred: start-up time (loaded when first used, not to show the first screen).
         from app.ui.dialogs.profile import ProfileDialog
 
         dialog = ProfileDialog(
@@ -699,6 +713,7 @@ class MainWindow(QMainWindow):
     def mail_runtime(self) -> MailRuntime:
         """The keyring and the outbox dispatcher, made when first needed."""
         if self._mail is None:
+            # Deferred: start-up time (the mail runtime is made after the first screen).
             from app.ui.mail_runtime import MailRuntime
 
             self._mail = MailRuntime(self.services, parent=self)

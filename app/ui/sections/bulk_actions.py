@@ -306,6 +306,7 @@ class BulkActions(QObject):
         if not count:
             return
         if job_id is None or stage_id is None:
+            # Deferred: start-up time (Candidates or Talent pools may be the first screen).
             from app.ui.dialogs.add_to_job import AddToJobDialog
 
             dialog = AddToJobDialog(self.services, count, self.widget)
@@ -335,6 +336,7 @@ class BulkActions(QObject):
 
     def email(self) -> None:
         """Compose one email to the selection; the dialog's plan shows who is skipped."""
+        # Deferred: start-up time (Candidates or Talent pools may be the first screen).
         from app.ui.dialogs.compose import ComposeDialog
 
         def compose(ids: list[int]) -> None:
@@ -347,6 +349,7 @@ class BulkActions(QObject):
 
     def add_to_sequence(self) -> None:
         """Enrol the selection in a drip sequence; the dialog shows who was skipped."""
+        # Deferred: start-up time (Candidates or Talent pools may be the first screen).
         from app.ui.dialogs.enroll import EnrollDialog
 
         def enrol(ids: list[int]) -> None:

@@ -19,6 +19,7 @@ from app.ui.campaigns.campaign_list import CampaignsPanel
 from app.ui.campaigns.outbox import STATE_LABELS, OutboxPanel
 from app.ui.campaigns.sequences import SequencesPanel
 from app.ui.campaigns.templates import TemplatesPanel
+from app.ui.dialogs.sequence_editor import SequenceEditorDialog
 from app.ui.icons import IconProvider
 from app.ui.widgets import EmptyState, SectionHeader, section_layout
 
@@ -179,8 +180,6 @@ class CampaignsSection(QWidget):
         self._sequence_dialog(campaign_id)
 
     def _sequence_dialog(self, campaign_id: int | None) -> None:
-        from app.ui.dialogs.sequence_editor import SequenceEditorDialog
-
         dialog = SequenceEditorDialog(self.services, campaign_id, self)
         accepted = dialog.exec() == dialog.DialogCode.Accepted
         changes = dialog.all_changes()

@@ -51,6 +51,7 @@ from app.services.pipeline.jobs import (
 from app.store.models import JobStatus
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
+from app.ui.sections.job_commands import JobStatusCommand
 from app.ui.widgets import SectionHeader, section_layout
 
 STATUS_LABELS = {
@@ -401,6 +402,7 @@ class JobsSection(QWidget):
 
     def _add_task_entries(self, menu: QMenu) -> None:
         """Add task… about the selected job, and about its client."""
+        # Deferred: start-up time (Jobs is the first screen; its dialogs load when first opened).
         from app.ui.dialogs.task_editor import Link
 
         job = self.selected_job()
@@ -414,6 +416,7 @@ class JobsSection(QWidget):
 
     def add_task(self, link: object) -> None:
         """A new task about a job or client (a `task_editor.Link`)."""
+        # Deferred: start-up time (Jobs is the first screen; its dialogs load when first opened).
         from app.ui.dialogs.task_editor import TaskEditorDialog
 
         self._run(TaskEditorDialog(self.services, self, link=link))  # type: ignore[arg-type]
@@ -435,8 +438,6 @@ class JobsSection(QWidget):
     def change_status(self, action: str) -> None:
         """Take a status action (a key of `TRANSITIONS`) on the selected job and put it on
         the undo stack; a refusal is shown above the table."""
-        from app.ui.sections.job_commands import JobStatusCommand
-
         job = self.selected_job()
         if job is None:
             return
@@ -486,6 +487,7 @@ class JobsSection(QWidget):
         return box.clickedButton() is yes
 
     def edit_selected(self) -> None:
+        # Deferred: start-up time (Jobs is the first screen; its dialogs load when first opened).
         from app.ui.dialogs.job_editor import EditJobDialog
 
         job = self.selected_job()
@@ -500,6 +502,7 @@ class JobsSection(QWidget):
         self._run(dialog)
 
     def set_up_stages(self) -> None:
+        # Deferred: start-up time (Jobs is the first screen; its dialogs load when first opened).
         from app.ui.dialogs.stage_setup import StageSetupDialog
 
         job = self.selected_job()
@@ -519,6 +522,7 @@ class JobsSection(QWidget):
             self.best_matches_requested.emit(job.id)
 
     def edit_reasons(self) -> None:
+        # Deferred: start-up time (Jobs is the first screen; its dialogs load when first opened).
         from app.ui.dialogs.reasons import ReasonsDialog
 
         self._run(ReasonsDialog(self.services, self))

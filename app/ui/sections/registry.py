@@ -135,6 +135,8 @@ def _jobs(ctx: SectionContext) -> QWidget:
 def _pipeline(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.services.pipeline.clients import list_clients
+
+    # Deferred: start-up time.
     from app.ui.sections.boards import PipelinePage
 
     clients = [(client.id, client.name) for client in list_clients(ctx.services)]

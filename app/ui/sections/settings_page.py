@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.services.core.changes import ChangeKind
 from app.settings import THEMES
+from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.widgets import SectionHeader, section_layout
 
 if TYPE_CHECKING:
@@ -149,8 +151,10 @@ class SettingsSection(QWidget):
     def _add_mail_panels(
         self, layout: QVBoxLayout, services: ServiceContext, passwords: PasswordStore | None
     ) -> None:
-        # Imported here: the mail modules stay off the start-up path.
+        # Deferred: start-up time (the mail modules stay off it when Settings is shown first).
         from app.mail.secrets import PasswordStore
+
+        # Deferred: start-up time (as above).
         from app.ui.sections.mail_settings import BrandingPanel, EmailAccountPanel
 
         if passwords is None:
@@ -178,10 +182,6 @@ class SettingsSection(QWidget):
                 panel.reload()
 
     def _choose_inbox(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        from app.ui.file_dialogs import remember_folder, start_folder
-
         folder = QFileDialog.getExistingDirectory(
             self, "Folder to watch for new resumes", start_folder(self, "inbox")
         )

@@ -41,6 +41,7 @@ from app.services.pipeline.tasks import (
     local_now,
     reopen_task,
 )
+from app.ui.dialogs.task_editor import TaskEditorDialog
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
 from app.ui.widgets import SectionHeader, section_layout
@@ -339,16 +340,12 @@ class TasksSection(QWidget):
         self.reload()
 
     def new_task(self) -> None:
-        from app.ui.dialogs.task_editor import TaskEditorDialog
-
         self._show_error("")
         dialog = TaskEditorDialog(self.services, self)
         if self._run(dialog) and dialog.outcome is not None:
             self.select_task(dialog.outcome.value)
 
     def edit_selected(self) -> None:
-        from app.ui.dialogs.task_editor import TaskEditorDialog
-
         task = self.selected_task()
         if task is None or task.done:
             return
