@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QIconEngine, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from app.resources import resources_dir
 from app.ui.theme import Palette
 
 # Sidebar sections and the icon each shows.
@@ -113,8 +114,6 @@ def icon(name: str, color: str, resources: Path | None = None) -> QIcon:
     Prefer :class:`IconProvider` in the UI; this is for one-off use.
     """
     if resources is None:
-        from app.resources import resources_dir
-
         resources = resources_dir()
     return _build_icon(_read_svg(resources / "icons", name), color, None, None)
 

@@ -21,8 +21,10 @@ from app.services.candidates.merge_undo import (
     redo_step,
     undo_step,
 )
+from app.services.candidates.records import ProfileActivity
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import Changes, NotFoundError
+from app.ui.dialogs.timeline_text import activity_text
 
 if TYPE_CHECKING:
     from app.ui.dialogs.profile import ProfileDialog
@@ -95,9 +97,6 @@ def install_timeline_undo(dialog: ProfileDialog) -> QAction:
 
 def mark_timeline_undo(dialog: ProfileDialog) -> UndoableStep | None:
     """Find the latest attach or merge on the shown timeline and mark its entry."""
-    from app.services.candidates.records import ProfileActivity
-    from app.ui.dialogs.profile import activity_text
-
     step = latest_step(dialog.services, dialog.candidate_id)
     dialog.merge_step = step
     if step is not None and step.entry_at is not None:

@@ -20,6 +20,13 @@ from sqlalchemy.orm import Session
 
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.store.engagement import (
+    Campaign,
+    CampaignKind,
+    MessageState,
+    OutboxMessage,
+    SequenceEnrollment,
+)
 from app.store.models import (
     Activity,
     Application,
@@ -64,7 +71,6 @@ def _count(session: Session, column: object, candidate_id: int) -> int:
 
 
 def deletion_preview(ctx: ServiceContext, candidate_id: int) -> DeletionPreview:
-    from app.store.engagement import MessageState, OutboxMessage, SequenceEnrollment
 
     with ctx.read() as session:
         candidate = session.get(Candidate, candidate_id)
@@ -100,7 +106,6 @@ def delete_candidate(
     Refused while an email to them is being handed to the mail server (a moment later it is
     sent or failed, and the deletion can go ahead).
     """
-    from app.store.engagement import MessageState, OutboxMessage, SequenceEnrollment
 
     with ctx.write() as tx:
         session = tx.session
@@ -213,7 +218,6 @@ def delete_candidate(
 def _drop_emptied_one_offs(session: Session, campaign_ids: set[int]) -> list[int]:
     """One-off emails to this candidate (campaigns named after them) left without a message
     go too; campaigns to several people stay with their other recipients."""
-    from app.store.engagement import Campaign, CampaignKind, OutboxMessage
 
     if not campaign_ids:
         return []

@@ -31,7 +31,8 @@ from app.store.models import Candidate
 from app.store.search import CANDIDATE_SEARCH_COLUMNS
 
 if TYPE_CHECKING:
-    from app.services.candidates.records import CandidateFilters
+    # Types only: the filters' module imports `pools`, which imports this one.
+    from app.services.candidates.filters import CandidateFilters
 
 # What users may write before a colon, and the index column each one searches.
 FIELDS = {
@@ -630,9 +631,7 @@ def _filter_conditions(ctx: ServiceContext, filters: CandidateFilters | None) ->
     """The Candidates list's own conditions for ``filters`` (the same query, not a copy)."""
     if filters is None or not filters.active:
         return []
-    from app.services.candidates.records import _conditions
-
-    return _conditions(ctx, filters)
+    return filters.conditions(ctx)
 
 
 def search_candidates(
