@@ -39,7 +39,7 @@ from app.services.engagement.campaigns import plan_send, send_one, send_to_candi
 from app.services.engagement.mail_settings import get_account, get_branding
 from app.services.engagement.templates import blank_parts, list_templates, preview
 from app.services.pipeline.jobs import list_jobs
-from app.store.models import JobStatus
+from app.store.enums import JobStatus
 from app.ui.dialogs.compose_parts import AccountHint, PlanBox, ScheduleRow
 from app.ui.mail_widgets import (
     Background,

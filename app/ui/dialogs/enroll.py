@@ -30,8 +30,7 @@ from app.services.core.unit_of_work import Changes, NotFoundError, ValidationErr
 from app.services.engagement.campaigns import list_campaigns
 from app.services.engagement.sequences import enroll, plan_enrollment
 from app.services.pipeline.jobs import list_jobs
-from app.store.engagement import CampaignKind, CampaignStatus
-from app.store.models import JobStatus
+from app.store.enums import CampaignKind, CampaignStatus, JobStatus
 from app.ui.mail_widgets import Background, add_primary_action, error_label, show_text
 
 

@@ -21,7 +21,7 @@ from app.services.core.context import Outcome, ServiceContext
 from app.services.core.users import list_users
 from app.services.pipeline.clients import list_clients
 from app.services.pipeline.jobs import MAX_OPENINGS, JobInput, get_job, update_job
-from app.store.models import JobStatus
+from app.store.enums import JobStatus
 from app.ui.dialogs.form import FormDialog
 from app.ui.dialogs.new_client import NewClientDialog
 

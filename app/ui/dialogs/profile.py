@@ -54,7 +54,7 @@ from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
 from app.services.engagement.optout import log_reply, resubscribe, unsubscribe
 from app.services.pipeline.tasks import complete_task, local_now, tasks_about
-from app.store.models import Consent, utc_now
+from app.store.enums import Consent
 from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
 from app.ui.dialogs.compose import ComposeDialog
 from app.ui.dialogs.form import FormDialog
@@ -156,7 +156,7 @@ def timeline_lines(profile: CandidateProfile) -> list[str]:
             continue
         when = touch.at.astimezone().strftime("%Y-%m-%d %H:%M")
         state = TOUCH_STATES.get(touch.state, touch.state)
-        if touch.state == "queued" and touch.at > utc_now():
+        if touch.state == "queued" and touch.at > dt.datetime.now(dt.UTC):
             state = "email scheduled"
         entries.append((touch.at, f"{when} · {state}: {touch.subject}  ({_campaign(touch)})"))
     entries.sort(key=lambda entry: entry[0], reverse=True)

@@ -35,7 +35,7 @@ from app.services.core.context import Outcome, ServiceContext
 from app.services.engagement.mail_settings import get_branding
 from app.services.engagement.templates import TemplateInput, get_template, preview, save_template
 from app.services.pipeline.jobs import list_jobs
-from app.store.models import JobStatus
+from app.store.enums import JobStatus
 from app.ui.dialogs.form import FormDialog
 from app.ui.mail_widgets import Background, EmailPreviewTabs, FieldInserter, email_source
 from app.wording import plural
