@@ -157,7 +157,9 @@ class _SvgIconEngine(QIconEngine):
         pixmap.setDevicePixelRatio(ratio)
         painter.drawPixmap(rect.topLeft(), pixmap)
 
-    def availableSizes(self, mode: QIcon.Mode, state: QIcon.State) -> list[QSize]:
+    def availableSizes(
+        self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off
+    ) -> list[QSize]:
         return [QSize(size, size) for size in ICON_SIZES]
 
     def clone(self) -> QIconEngine:

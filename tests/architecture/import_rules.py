@@ -136,8 +136,8 @@ def find_cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
 def function_imports(path: Path, root: Path = ROOT) -> list[FunctionImport]:
     """Every import inside a function (nested ones too) and whether it is marked deferred.
 
-    The mark is a ``# Deferred:`` comment on the line before the import, or before the run of
-    import statements the import belongs to.
+    The mark is a ``# Deferred:`` comment (it may run on over more comment lines) right above
+    the import, or above the run of import statements the import belongs to.
     """
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines()
@@ -157,11 +157,18 @@ def function_imports(path: Path, root: Path = ROOT) -> list[FunctionImport]:
         first = line
         while first - 1 in ends:  # the run of imports right above this one
             first = ends[first - 1].lineno
-        above = lines[first - 2].strip() if first >= 2 else ""
-        result.append(
-            FunctionImport(relative, line, ast.unparse(node), above.startswith(DEFERRED_MARK))
-        )
+        result.append(FunctionImport(relative, line, ast.unparse(node), _marked(lines, first)))
     return result
+
+
+def _marked(lines: list[str], first: int) -> bool:
+    """Whether the comment block right above line ``first`` (1-based) has the mark."""
+    index = first - 2
+    while index >= 0 and lines[index].strip().startswith("#"):
+        if lines[index].strip().startswith(DEFERRED_MARK):
+            return True
+        index -= 1
+    return False
 
 
 def read_allow_list(path: Path = ALLOW_FILE) -> list[str]:

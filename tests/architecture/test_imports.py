@@ -130,6 +130,14 @@ def test_deferred_rule_fails_on_an_unmarked_import(tmp_path: Path) -> None:
                     import csv
 
                     return json, csv
+
+                def other():
+                    # Deferred: a reason that takes
+                    # two lines.
+                    import json
+                    # Just a remark.
+                    import csv
+                    return json, csv
             """,
             "pkg/loose.py": """
                 import os
@@ -154,16 +162,18 @@ def test_deferred_rule_fails_on_an_unmarked_import(tmp_path: Path) -> None:
         },
     )
     marked = function_imports(tmp_path / "pkg/marked.py", tmp_path)
-    assert [(i.line, i.deferred) for i in marked] == [(4, True), (5, True)]
+    assert [(i.line, i.deferred) for i in marked] == [(4, True), (5, True), (12, True), (14, False)]
     unmarked = unmarked_imports(tmp_path, "pkg")
-    assert sorted(unmarked) == ["pkg/exempt.py", "pkg/loose.py"]
+    assert sorted(unmarked) == ["pkg/exempt.py", "pkg/loose.py", "pkg/marked.py"]
     assert [i.text for i in unmarked["pkg/loose.py"]] == ["import json", "import sys"]
-    problems = deferred_violations(unmarked, ["pkg/exempt.py", "pkg/marked.py"])
-    assert len(problems) == 3
+    problems = deferred_violations(unmarked, ["pkg/exempt.py", "pkg/gone.py"])
+    assert len(problems) == 4
     assert problems[0].startswith("pkg/loose.py:5: `import json`")
     assert problems[1].startswith("pkg/loose.py:13: `import sys`")
-    assert "pkg/marked.py: listed in deferred_allow.txt" in problems[2]
-    assert deferred_violations(unmarked, ["pkg/exempt.py", "pkg/loose.py"]) == []
+    assert problems[2].startswith("pkg/marked.py:14: `import csv`")
+    assert "pkg/gone.py: listed in deferred_allow.txt" in problems[3]
+    allowed = ["pkg/exempt.py", "pkg/loose.py", "pkg/marked.py"]
+    assert deferred_violations(unmarked, allowed) == []
 
 
 def test_allow_list_reader_skips_comments(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ class DeletionResult:
 
 
 def _count(session: Session, column: object, candidate_id: int) -> int:
-    return session.scalar(select(func.count()).where(column == candidate_id)) or 0  # type: ignore[operator]
+    return session.scalar(select(func.count()).where(column == candidate_id)) or 0  # type: ignore[arg-type]
 
 
 def deletion_preview(ctx: ServiceContext, candidate_id: int) -> DeletionPreview:

@@ -64,17 +64,15 @@ def filter_conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> 
         return []
     conditions: list[Any] = []
     for name in filters.skills:
-        if clean(name):
-            conditions.append(_has_named(CandidateSkill, Skill, "skill_id", clean(name)))
+        if skill := clean(name):
+            conditions.append(_has_named(CandidateSkill, Skill, "skill_id", skill))
     for name in filters.tags:
-        if clean(name):
-            conditions.append(_has_named(CandidateTag, Tag, "tag_id", clean(name)))
-    if clean(filters.location):
-        conditions.append(
-            Candidate.location.ilike(f"%{_escape_like(clean(filters.location))}%", escape="\\")
-        )
-    if clean(filters.source):
-        conditions.append(func.lower(Candidate.source) == clean(filters.source).lower())
+        if tag := clean(name):
+            conditions.append(_has_named(CandidateTag, Tag, "tag_id", tag))
+    if location := clean(filters.location):
+        conditions.append(Candidate.location.ilike(f"%{_escape_like(location)}%", escape="\\"))
+    if source := clean(filters.source):
+        conditions.append(func.lower(Candidate.source) == source.lower())
     if filters.owner_id is not None:
         conditions.append(Candidate.owner_id == filters.owner_id)
     if filters.contacted_within_days is not None:
@@ -82,8 +80,8 @@ def filter_conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> 
         conditions.append(pools.contacted_since(Candidate.id, since))
     if filters.pool_id is not None:
         conditions.append(pools.member_condition(ctx, filters.pool_id))
-    if clean(filters.furthest_stage):
-        conditions.append(_reached_stage(clean(filters.furthest_stage)))
+    if stage := clean(filters.furthest_stage):
+        conditions.append(_reached_stage(stage))
     if filters.do_not_contact is not None:
         conditions.append(Candidate.do_not_contact.is_(filters.do_not_contact))
     return conditions

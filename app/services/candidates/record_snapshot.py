@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.store import engagement  # noqa: F401  (its tables join the metadata)
 from app.store.models import Base
 
 Row = dict[str, Any]
@@ -70,7 +71,6 @@ _BY_TABLE = {part.table: part for part in PARTS}
 
 
 def _table_columns(table: str) -> tuple[str, ...]:
-
     return tuple(column.name for column in Base.metadata.tables[table].columns)
 
 

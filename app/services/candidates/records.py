@@ -422,7 +422,7 @@ def filter_options(ctx: ServiceContext) -> FilterOptions:
             .order_by(func.min(Stage.position), Stage.name)
         )
         return FilterOptions(
-            sources=tuple(sorted(sources, key=str.casefold)),
+            sources=tuple(sorted((s for s in sources if s is not None), key=str.casefold)),
             tags=tuple(tags),
             owners=tuple((row[0], row[1]) for row in owners),
             stages=tuple(row[0] for row in stages),
@@ -570,9 +570,7 @@ def candidate_profile(
 
 
 def _touches(session: Session, candidate_id: int, limit: int | None) -> tuple[ProfileTouch, ...]:
-    """The candidate's outbox messages with their campaign, newest first. The engagement
-    tables are imported here, not at module level: they stay off the start-up path."""
-
+    """The candidate's outbox messages with their campaign, newest first."""
     o, c = OutboxMessage.__table__.c, Campaign.__table__.c
     at = func.coalesce(o.sent_at, o.next_attempt_at, o.created_at)
     rows = session.execute(

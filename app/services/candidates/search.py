@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import ColumnClause, exists, func, literal_column, null, select, table, text
 from sqlalchemy import column as sql_column
-from sqlalchemy import exists, func, literal_column, null, select, table, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -481,7 +481,7 @@ COUNT_CAP = 2000
 # (paging, and the Candidates filters when there are any) is ordinary SQL.
 _INDEX = table("candidate_search", sql_column("rowid"))
 _rowid = _INDEX.c.rowid
-_SCORE = literal_column(f"-{_BM25}")
+_SCORE: ColumnClause[Any] = literal_column(f"-{_BM25}")
 
 
 def _where(expression: str, narrow: Any) -> list[Any]:

@@ -515,9 +515,7 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
                 user_id=tx.actor.user_id,
             )
         )
-        # Sequences watching this application stop now, not at their next step. Imported
-        # here so that the mail code stays off the start-up path.
-
+        # Sequences watching this application stop now, not at their next step.
         stop_on_stage_change(tx, [application.id])
     elif request.rejection_reason is not None and target.kind is StageKind.REJECTED:
         application.rejection_reason = reason

@@ -332,7 +332,7 @@ def _check_links(session: Session, data: TaskInput, errors: dict[str, str]) -> N
 def _apply(task: Task, data: TaskInput, owner_id: int | None) -> None:
     task.title = clean(data.title) or ""
     task.note = clean_text(data.note)
-    task.due_on = data.due_on  # type: ignore[assignment]  (validated)
+    task.due_on = data.due_on  # type: ignore[assignment]  # validated
     task.due_time = data.due_time.replace(second=0, microsecond=0) if data.due_time else None
     task.owner_id = owner_id
     task.candidate_id = data.candidate_id
