@@ -1,8 +1,8 @@
 """The Candidates list's filters and the WHERE conditions they become.
 
-Shared by the list (`records`), full-text search (`search`) and smart pools (`pools`); it sits
-above `pools`, which runs saved searches, so `search` reaches it only through
-`CandidateFilters.conditions`.
+Shared by the list (`records`) and full-text search (`search`). A pool filter needs `pools`,
+which runs saved searches, so `search` reaches this module only through
+`CandidateFilters.conditions` (importing it would close a cycle).
 """
 
 from __future__ import annotations
