@@ -238,7 +238,6 @@ SKELETON = {
     "app/services/intake/importer.py": "import app.services.candidates.timeline\n",
     "app/services/candidates/__init__.py": "import app.services.pipeline\n",
     "app/services/candidates/merge_undo.py": "import app.services.intake.importer\n",
-    "app/services/candidates/sourcing.py": "import app.services.intake.importer\n",
     "app/services/candidates/timeline.py": "import app.services.core\n",
     "app/services/pipeline/__init__.py": "import app.services.engagement\n",
     "app/services/pipeline/tasks.py": "import app.services.candidates.timeline\n",
