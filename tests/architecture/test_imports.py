@@ -240,7 +240,6 @@ SKELETON = {
     "app/services/candidates/merge_undo.py": "import app.services.intake.importer\n",
     "app/services/candidates/timeline.py": "import app.services.core\n",
     "app/services/pipeline/__init__.py": "import app.services.engagement\n",
-    "app/services/pipeline/tasks.py": "import app.services.candidates.timeline\n",
     "app/services/engagement/__init__.py": "import app.services.core\nimport app.mail\n",
     "app/services/core/__init__.py": "import sqlalchemy\nimport app.store.models\n",
     "app/parsing/__init__.py": "",

@@ -7,7 +7,7 @@ the profile dialog, which imports it.
 from __future__ import annotations
 
 from app.services.candidates.records import ProfileActivity
-from app.services.candidates.timeline import TASK_DONE_PREFIX
+from app.services.pipeline.tasks import TASK_DONE_PREFIX
 
 EMAIL_DIRECTIONS = {"out": "email sent ↗", "in": "reply ↙"}
 
