@@ -22,8 +22,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m app demo
 
+# Style, import contracts (pyproject.toml [tool.importlinter]), the architecture tests (cycles,
+# deferred imports, each contract's failing case) and mypy against its baseline.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/architecture
+	$(PY) -m tests.architecture.import_rules
+	$(PY) -m tests.architecture.mypy_check
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q

@@ -15,6 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     # on. Commands without a window turn it back on before they run.
     gc.disable()
     try:
+        # Deferred: after gc.disable(), so that start-up imports run without the collector.
         from app.cli import run
 
         code = run(sys.argv[1:] if argv is None else argv)

@@ -1,13 +1,15 @@
-"""The composition root: paths, database, services and the main window, put together once.
+"""The composition root: paths, database and services, put together once.
 
-Nothing else in Hirebench creates these; the window receives what it needs.
+Nothing else in Hirebench creates these; the window (`app.ui.application.run_gui`) receives
+what it needs. No Qt here: the GUI imports this module, never the other way round.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass
+
+from sqlalchemy import func, select
 
 from app.paths import AppPaths, choose_database
 from app.services.core.context import ServiceContext
@@ -16,19 +18,19 @@ from app.services.core.users import current_login, ensure_user
 from app.settings import Settings, load_settings
 from app.store.database import Database, open_database, prepare_mappers
 from app.store.db import DatabaseError, ReadOnlyDatabase
+from app.store.models import Candidate
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Workspace", "ensure_demo_database", "open_workspace", "prepare_mappers", "run_gui"]
+__all__ = ["Workspace", "ensure_demo_database", "open_workspace", "prepare_mappers"]
 
 
 def ensure_demo_database(database: Database) -> bool:
     """Fill the demo database on first use; return whether it was filled now."""
-    from sqlalchemy import func, select
 
+    # Deferred: only a new demo database needs the generator (~50 ms off start-up).
     from app.services.admin.generate import demo_plan
     from app.services.admin.maintenance import fill_generated
-    from app.store.models import Candidate
 
     with database.sessions() as session:
         if session.scalar(select(func.count(Candidate.id))):
@@ -75,24 +77,3 @@ def open_workspace(paths: AppPaths, database_argument: str | None, demo: bool) -
         services=ServiceContext(database.sessions, actor),
         settings=load_settings(paths.settings_file),
     )
-
-
-def run_gui(paths: AppPaths, database_argument: str | None, demo: bool = False) -> int:
-    """Open the main window; return the process exit code."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    from app.ui.application import create_application, show_main_window
-
-    app = QApplication.instance() or create_application(sys.argv)
-    try:
-        workspace = open_workspace(paths, database_argument, demo)
-    except DatabaseError as exc:
-        log.error("cannot open database: %s", exc)
-        print(f"hirebench: {exc}", file=sys.stderr)
-        QMessageBox.critical(None, "Hirebench cannot open the database", str(exc))
-        return 1
-    window = show_main_window(app, workspace)
-    code = app.exec()
-    window.deleteLater()
-    workspace.database.close()
-    return code

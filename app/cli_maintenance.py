@@ -59,6 +59,7 @@ def add_parsers(commands: argparse._SubParsersAction, database_option: object) -
 
 def existing_database(paths: AppPaths, argument: str | None) -> Path:
     """The chosen database file, which must exist and be a Hirebench database (any version)."""
+    # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
     from app.store.db import DatabaseError, inspect_database
 
     path = database_path(paths, argument)
@@ -70,6 +71,7 @@ def existing_database(paths: AppPaths, argument: str | None) -> Path:
 
 
 def seed(paths: AppPaths, args: argparse.Namespace) -> int:
+    # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
     from app.services.admin.generate import scale_plan
     from app.services.admin.maintenance import NotEmptyError, fill_generated
     from app.store.errors import describe_database_error
@@ -108,6 +110,7 @@ def seed(paths: AppPaths, args: argparse.Namespace) -> int:
 
 
 def backup(paths: AppPaths, args: argparse.Namespace) -> int:
+    # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
     from app.services.admin.maintenance import backup as make_backup
     from app.store.errors import describe_database_error
     from app.store.integrity import DatabaseDamaged
@@ -128,6 +131,7 @@ def backup(paths: AppPaths, args: argparse.Namespace) -> int:
 
 def check(paths: AppPaths, args: argparse.Namespace) -> int:
     """The full check (``integrity_check``) by default; exit 1 when anything is wrong."""
+    # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
     from app.store.integrity import check_file
 
     source = existing_database(paths, args.database)
@@ -146,6 +150,7 @@ def check(paths: AppPaths, args: argparse.Namespace) -> int:
 
 
 def recover(paths: AppPaths, args: argparse.Namespace) -> int:
+    # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
     from app.store.database import default_backups_dir
     from app.store.db import DatabaseError
     from app.store.errors import describe_database_error

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.paths import AppPaths, choose_database
+from app.textsafe import printable as escape
 
 if TYPE_CHECKING:
     from app.store.database import Database
@@ -87,6 +88,7 @@ def open_for_command(
     missing file. ``will_write``: the whole file is checked first (about a second per
     500 MB), so that nothing is written into a damaged database.
     """
+    # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
     from app.store.database import open_database
     from app.store.db import DatabaseError
     from app.store.integrity import DatabaseDamaged, check_file
@@ -109,6 +111,4 @@ def open_for_command(
 
 def printable(value: object) -> str:
     """``value`` for one line of terminal output: control characters shown escaped."""
-    from app.textsafe import printable as escape
-
     return escape(str(value))

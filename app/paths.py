@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import platformdirs
+
 from app import APP_NAME
 
 DATABASE_FILE_NAME = "hirebench.sqlite3"
@@ -64,8 +66,6 @@ def resolve_paths(environ: Mapping[str, str] | None = None) -> AppPaths:
     if home:
         root = Path(home).expanduser().resolve()
         return AppPaths(data_dir=root / "data", config_dir=root / "config", log_dir=root / "logs")
-    import platformdirs
-
     dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
     return AppPaths(
         data_dir=Path(dirs.user_data_dir),

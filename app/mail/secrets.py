@@ -10,11 +10,14 @@ until the program quits. Errors from the backend (a locked collection, D-Bus gon
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import threading
 from collections.abc import Iterable
 from typing import Any
+
+import keyring.backend
 
 from app.mail.account import KEYRING_SERVICE, AccountSettings
 
@@ -57,7 +60,6 @@ def _priority(backend_class: Any) -> float | None:
 
 
 def _all_backend_classes() -> list[type]:
-    import keyring.backend
 
     keyring.backend.get_all_keyring()  # loads plugin backends (entry points) once
     return list(keyring.backend.KeyringBackend._classes)
@@ -211,7 +213,6 @@ def _secret_forms(password: str, username: str | None) -> list[str]:
     collapsed, as replies are shown) and base64-encoded as AUTH LOGIN and AUTH PLAIN send it
     (with its padding, and without, so that a reply that dropped it still matches). Longest
     first, so that the padding goes with the rest."""
-    import base64
 
     raw = password.encode("utf-8")
     user = (username or "").encode("utf-8")

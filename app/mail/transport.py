@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email.policy
 import logging
 import re
 import smtplib
@@ -392,7 +393,6 @@ class SmtpSender:
 
     def send_message(self, message: EmailMessage) -> str:
         """Send an `EmailMessage` (From and To taken from its headers)."""
-        import email.policy
 
         raw = message.as_bytes(policy=email.policy.SMTP)
         sender = message["From"].addresses[0].addr_spec

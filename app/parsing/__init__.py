@@ -12,6 +12,8 @@ __all__ = ["EducationEntry", "Employment", "ParseError", "ParsedResume", "parse_
 
 def parse_file(path: Path, default_region: str = "US") -> ParsedResume:
     """Parse one resume file; bad input raises ``ParseError`` and nothing else."""
-    from app.parsing.parser import parse_file as _parse_file  # pdfplumber loads lazily
+    # Deferred: the parser brings pdfplumber and python-docx (~120 ms); code that needs only the
+    # result types (services, the GUI, CLI commands) does not load them.
+    from app.parsing.parser import parse_file as _parse_file
 
     return _parse_file(path, default_region)

@@ -8,12 +8,18 @@ annotations are collected too, because some resumes show only an icon for a prof
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import docx
+import pdfplumber
+from charset_normalizer import from_bytes
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from app.parsing.result import ParseError
 
@@ -178,7 +184,6 @@ def _content_type(head: bytes, data: bytes) -> str:
 
 def _zip_kind(data: bytes) -> str:
     """ "a Word document" for a zip holding word/document.xml, else "a zip archive"."""
-    import io
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -214,7 +219,6 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     return str(best) if best is not None else data.decode("latin-1")
@@ -297,7 +301,6 @@ _VML_TEXTBOX = "{urn:schemas-microsoft-com:vml}textbox"
 
 def _check_zip(path: Path, data: bytes) -> None:
     """Refuse zip bombs before any XML is parsed: total size and compression ratio."""
-    import io
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -322,9 +325,6 @@ def _check_zip(path: Path, data: bytes) -> None:
 
 def _docx(path: Path, data: bytes) -> Extracted:
     _check_zip(path, data)
-    import io
-
-    import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -508,8 +508,6 @@ def _quiet_pdfminer() -> None:
 
 def _pdf(path: Path) -> Extracted:
     _quiet_pdfminer()
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
         pdf = pdfplumber.open(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 from app.store.db import (
     BUSY_TIMEOUT_MS,
@@ -112,6 +112,5 @@ def open_database(
 
 def prepare_mappers() -> None:
     """Configure every ORM mapper now (tens of ms, once) rather than on first use."""
-    from sqlalchemy.orm import configure_mappers
 
     configure_mappers()

@@ -13,7 +13,6 @@ No password is ever stored here: the mail account's password lives in the OS key
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import (
     Boolean,
@@ -27,47 +26,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.store.enums import CampaignKind as CampaignKind
+from app.store.enums import CampaignStatus as CampaignStatus
+from app.store.enums import EnrollmentStatus as EnrollmentStatus
+from app.store.enums import MessageState as MessageState
+from app.store.enums import SmtpSecurity as SmtpSecurity
 from app.store.models import Base, _enum, utc_now
-
-
-class SmtpSecurity(enum.StrEnum):
-    STARTTLS = "starttls"
-    SSL = "ssl"  # implicit TLS, usually port 465
-    NONE = "none"  # a relay on the local machine or network only
-
-
-class MessageState(enum.StrEnum):
-    """An outbox message's life: queued → sending → sent | failed | cancelled.
-
-    ``unknown`` is a message found in ``sending`` after a crash: it may or may not have reached
-    the server, so it is never resent without the user deciding.
-    """
-
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    UNKNOWN = "unknown"
-
-
-class CampaignKind(enum.StrEnum):
-    ONE_OFF = "one_off"  # a single email from a profile
-    BULK = "bulk"  # one template to a selection, pool or search result
-    SEQUENCE = "sequence"  # ordered steps with delays
-
-
-class CampaignStatus(enum.StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    STOPPED = "stopped"
-    FINISHED = "finished"
-
-
-class EnrollmentStatus(enum.StrEnum):
-    ACTIVE = "active"
-    STOPPED = "stopped"  # a reply, an unsubscribe, a stage change or by hand: see stop_reason
-    FINISHED = "finished"  # every step sent
 
 
 class MailAccount(Base):

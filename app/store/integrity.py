@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.store.db import DatabaseError
+from app.store.db import DatabaseError, read_only_connection
 
 # What the first screen reads: a damaged page here would show at once.
 STARTUP_TABLES = ("alembic_version", "users", "clients", "jobs", "stages", "stage_counts")
@@ -88,7 +88,6 @@ def check_file(
     path: Path, full: bool = False, tables: Sequence[str] | None = None, max_errors: int = 20
 ) -> CheckResult:
     """Check the database file at ``path`` without writing to it (or creating files beside it)."""
-    from app.store.db import read_only_connection
 
     try:
         connection = read_only_connection(path)

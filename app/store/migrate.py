@@ -72,6 +72,7 @@ def unique_path(path: Path) -> Path:
 
 
 def _alembic_config(connection: object) -> object:
+    # Deferred: alembic (~100 ms) loads only when the schema has to change.
     from alembic.config import Config
 
     config = Config()
@@ -82,6 +83,7 @@ def _alembic_config(connection: object) -> object:
 
 def upgrade_to(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to ``revision`` in one transaction."""
+    # Deferred: alembic (~100 ms) loads only when the schema has to change.
     from alembic import command
 
     with engine.begin() as connection:
@@ -90,6 +92,7 @@ def upgrade_to(engine: Engine, revision: str = "head") -> None:
 
 def downgrade_to(engine: Engine, revision: str) -> None:
     """Downgrade the schema to ``revision`` in one transaction (tests, recovery)."""
+    # Deferred: alembic (~100 ms) loads only when the schema has to change.
     from alembic import command
 
     with engine.begin() as connection:
@@ -102,6 +105,7 @@ def upgrade_to_head(engine: Engine) -> None:
 
 def script_revisions() -> list[str]:
     """The revisions the migration scripts define, oldest first (used by tests)."""
+    # Deferred: alembic (~100 ms) loads only when the schema has to change.
     from alembic.script import ScriptDirectory
 
     scripts = ScriptDirectory(str(MIGRATIONS_DIR))
@@ -129,6 +133,7 @@ def migrate(engine: Engine, state: DatabaseState, backups_dir: Path) -> Path | N
                 backup = None
                 if state.exists:
                     backup = backup_database(state.path, unique_path(backups_dir / _name(state)))
+                # Deferred: alembic (~100 ms) loads only when the schema has to change.
                 from alembic import command
 
                 command.upgrade(_alembic_config(locked), "head")

@@ -31,6 +31,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The enums live in plain Python (`app.store.enums`) so that the GUI can use them without the
+# ORM; named again here for code that reads them with the tables.
+from app.store.enums import ActivityKind as ActivityKind
+from app.store.enums import Consent as Consent
+from app.store.enums import JobStatus as JobStatus
+from app.store.enums import StageKind as StageKind
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -66,37 +73,6 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
-
-
-class JobStatus(enum.StrEnum):
-    OPEN = "open"
-    ON_HOLD = "on_hold"
-    FILLED = "filled"
-    CLOSED = "closed"
-
-
-class StageKind(enum.StrEnum):
-    """What a stage means for reporting: active steps, the hire, or a terminal exit."""
-
-    ACTIVE = "active"
-    HIRED = "hired"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-
-class ActivityKind(enum.StrEnum):
-    NOTE = "note"
-    EMAIL = "email"
-    CALL = "call"
-    MEETING = "meeting"
-    STAGE_CHANGE = "stage_change"
-    TASK = "task"  # a follow-up marked done (migration 0014)
-
-
-class Consent(enum.StrEnum):
-    UNKNOWN = "unknown"
-    GRANTED = "granted"
-    WITHDRAWN = "withdrawn"
 
 
 def _enum(cls: type[enum.StrEnum]) -> Enum:

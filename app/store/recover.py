@@ -20,6 +20,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.store import engagement, models  # noqa: F401  (engagement registers its tables)
+from app.store.database import open_database
 from app.store.db import SQLITE_HEADER, DatabaseError
 from app.store.migrate import remove_with_side_files
 from app.store.recover_read import CopiedTable, Progress, copy_table, quoted
@@ -109,7 +111,6 @@ def _source_uri(path: Path) -> str:
 
 def _known_tables() -> set[str]:
     """The tables of the current models (engagement's included): what makes a file ours."""
-    from app.store import engagement, models  # noqa: F401  (engagement registers its tables)
 
     return set(models.Base.metadata.tables)
 
@@ -177,7 +178,6 @@ def _build(
     found: _Source,
     report: Progress,
 ) -> RecoveryReport:
-    from app.store.database import open_database
 
     report(f"Creating {partial.name}")
     open_database(partial, backups_dir).close()  # the current schema, by the migrations

@@ -1,4 +1,4 @@
-"""The QApplication, the crash dialog and the main window's start-up."""
+"""The QApplication, the crash dialog and the main window's start-up (`run_gui`)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,19 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import APP_NAME, __version__
-from app.bootstrap import Workspace
+from app.bootstrap import Workspace, open_workspace
+from app.paths import AppPaths
 from app.resources import resources_dir
-from app.store.db import ReadOnlyDatabase
+from app.store.db import DatabaseError, ReadOnlyDatabase
 from app.store.errors import describe_database_error, is_damage
+from app.ui.icons import IconProvider, app_icon
+from app.ui.input_guards import install_wheel_guard
+from app.ui.main_window import MainWindow
+from app.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +39,6 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(DESKTOP_FILE_NAME)
-    from app.ui.input_guards import install_wheel_guard
 
     install_wheel_guard(app)
     return app
@@ -113,7 +117,6 @@ def _peak_kb() -> int:
 
 def _startup_probe(window: QWidget) -> None:
     """For the start-up benchmark: report when the first screen is painted with data, then quit."""
-    from PySide6.QtCore import QEvent
 
     view = window.first_screen_view()  # type: ignore[attr-defined]
     target = view.viewport()
@@ -139,9 +142,6 @@ def _startup_probe(window: QWidget) -> None:
 
 
 def show_main_window(app: QApplication, workspace: Workspace) -> QWidget:
-    from app.ui.icons import IconProvider, app_icon
-    from app.ui.main_window import MainWindow
-    from app.ui.theme import apply_theme
 
     resources = resources_dir()
     palette = apply_theme(app, workspace.settings.theme)
@@ -166,3 +166,20 @@ def end_startup_gc() -> None:
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
+
+
+def run_gui(paths: AppPaths, database_argument: str | None, demo: bool = False) -> int:
+    """Open the main window; return the process exit code."""
+    app = QApplication.instance() or create_application(sys.argv)
+    try:
+        workspace = open_workspace(paths, database_argument, demo)
+    except DatabaseError as exc:
+        log.error("cannot open database: %s", exc)
+        print(f"hirebench: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "Hirebench cannot open the database", str(exc))
+        return 1
+    window = show_main_window(app, workspace)
+    code = app.exec()
+    window.deleteLater()
+    workspace.database.close()
+    return code

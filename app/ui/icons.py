@@ -13,6 +13,7 @@ from PySide6.QtCore import QByteArray, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QIconEngine, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from app.resources import resources_dir
 from app.ui.theme import Palette
 
 # Every icon name the UI may ask for; all of them ship in resources/icons/.
@@ -98,8 +99,6 @@ def icon(name: str, color: str, resources: Path | None = None) -> QIcon:
     Prefer :class:`IconProvider` in the UI; this is for one-off use.
     """
     if resources is None:
-        from app.resources import resources_dir
-
         resources = resources_dir()
     return _build_icon(_read_svg(resources / "icons", name), color, None, None)
 
@@ -143,7 +142,9 @@ class _SvgIconEngine(QIconEngine):
         pixmap.setDevicePixelRatio(ratio)
         painter.drawPixmap(rect.topLeft(), pixmap)
 
-    def availableSizes(self, mode: QIcon.Mode, state: QIcon.State) -> list[QSize]:
+    def availableSizes(
+        self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off
+    ) -> list[QSize]:
         return [QSize(size, size) for size in ICON_SIZES]
 
     def clone(self) -> QIconEngine:

@@ -21,9 +21,11 @@ from app.services.candidates.merge_undo import (
     redo_step,
     undo_step,
 )
+from app.services.candidates.records import ProfileActivity
 from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError
+from app.ui.dialogs.timeline_text import activity_text
 
 if TYPE_CHECKING:
     from app.ui.dialogs.profile import ProfileDialog
@@ -96,9 +98,6 @@ def install_timeline_undo(dialog: ProfileDialog) -> QAction:
 
 def mark_timeline_undo(dialog: ProfileDialog) -> UndoableStep | None:
     """Find the latest attach or merge on the shown timeline and mark its entry."""
-    from app.services.candidates.records import ProfileActivity
-    from app.ui.dialogs.profile import activity_text
-
     step = latest_step(dialog.services, dialog.candidate_id)
     dialog.merge_step = step
     if step is not None and step.entry_at is not None:

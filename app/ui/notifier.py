@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -41,6 +42,7 @@ NAMED_IN_MESSAGE = 3  # the most tasks named in one notice; the rest are counted
 
 def reminder_text(rows: list[TaskRow], today: dt.date) -> tuple[str, str]:
     """A notice's title and text: the task and whom it is about, or how many and which."""
+    # Deferred: the Tasks section (~50 ms) loads when first needed, not at start-up.
     from app.ui.sections.tasks import due_text
 
     def line(row: TaskRow) -> str:
@@ -123,8 +125,6 @@ class TaskNotice(QFrame):
 
 
 def _escape(text: str) -> str:
-    from html import escape
-
     return escape(text)
 
 

@@ -69,6 +69,8 @@ from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import Actor, Transaction
 from app.services.engagement import outbox
 from app.services.engagement.dispatch_lease import LEASE_SECONDS, Claimant, Holder
+from app.services.engagement.mail_settings import load_branding
+from app.services.engagement.optout import cancel_blocked_messages
 from app.workers.lease import HeldLease, take
 from app.workers.outbox_pass import Clock, PassDatabase, RateLimiter, SendOutcome
 
@@ -542,7 +544,6 @@ class Dispatcher:
         return self._limiter
 
     def _branding(self) -> BrandingSettings:
-        from app.services.engagement.mail_settings import load_branding
 
         with self.ctx.read() as session:
             return load_branding(session)
@@ -620,7 +621,6 @@ class Dispatcher:
     def _cancel_blocked(self) -> int:
         """Cancel, with the reason, queued messages to people who may no longer be emailed
         (do not contact, unsubscribed, …); the claim skips them in any case."""
-        from app.services.engagement.optout import cancel_blocked_messages
 
         result = cancel_blocked_messages(self.ctx)
         for message_id in sorted(result.changes.ids.get(ChangeKind.OUTBOX, ())):

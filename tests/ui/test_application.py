@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from app.bootstrap import run_gui
 from app.paths import AppPaths
-from app.ui.application import CrashReporter
+from app.ui.application import CrashReporter, run_gui
 from tests.support import sha256_of
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 
 from app.services.core.context import ServiceContext
-from app.store.models import Application, Base, Job, JobStatus, Stage, StageKind
+from app.store.models import Application, Base, Candidate, Job, JobStatus, Stage, StageKind
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
@@ -45,7 +45,6 @@ def pipeline_summary(ctx: ServiceContext) -> PipelineSummary:
 
 def headline_counts(ctx: ServiceContext) -> dict[str, int]:
     """Candidate and job counts for the status bar: two cheap COUNT queries."""
-    from app.store.models import Candidate
 
     with ctx.read() as session:  # Core statements: shown while the window first appears
         return {

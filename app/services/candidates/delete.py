@@ -21,6 +21,13 @@ from sqlalchemy.orm import Session
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.store.engagement import (
+    Campaign,
+    CampaignKind,
+    MessageState,
+    OutboxMessage,
+    SequenceEnrollment,
+)
 from app.store.models import (
     Activity,
     Application,
@@ -61,11 +68,10 @@ class DeletionResult:
 
 
 def _count(session: Session, column: object, candidate_id: int) -> int:
-    return session.scalar(select(func.count()).where(column == candidate_id)) or 0  # type: ignore[operator]
+    return session.scalar(select(func.count()).where(column == candidate_id)) or 0  # type: ignore[arg-type]
 
 
 def deletion_preview(ctx: ServiceContext, candidate_id: int) -> DeletionPreview:
-    from app.store.engagement import MessageState, OutboxMessage, SequenceEnrollment
 
     with ctx.read() as session:
         candidate = session.get(Candidate, candidate_id)
@@ -101,7 +107,6 @@ def delete_candidate(
     Refused while an email to them is being handed to the mail server (a moment later it is
     sent or failed, and the deletion can go ahead).
     """
-    from app.store.engagement import MessageState, OutboxMessage, SequenceEnrollment
 
     with ctx.write() as tx:
         session = tx.session
@@ -214,7 +219,6 @@ def delete_candidate(
 def _drop_emptied_one_offs(session: Session, campaign_ids: set[int]) -> list[int]:
     """One-off emails to this candidate (campaigns named after them) left without a message
     go too; campaigns to several people stay with their other recipients."""
-    from app.store.engagement import Campaign, CampaignKind, OutboxMessage
 
     if not campaign_ids:
         return []

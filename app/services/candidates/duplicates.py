@@ -26,7 +26,9 @@ from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, clean, fit_field, fit_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
+from app.services.engagement.optout import block_reason, cancel_pending, stop_enrollments
 from app.services.pipeline.tasks import move_candidate_tasks
+from app.store.engagement import OutboxMessage, SequenceEnrollment
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -522,7 +524,6 @@ def _repoint_watched_applications(session: Session, survivor_id: int, other_id: 
     """Sequences watching one of the other's applications that `_move_applications` will drop
     (both were on the job) watch the survivor's application instead, from its current stage,
     so the merge itself does not read as a stage change."""
-    from app.store.engagement import SequenceEnrollment  # kept off the start-up path
 
     apps, e = Application.__table__.c, SequenceEnrollment.__table__.c
     kept = aliased(Application)
@@ -545,8 +546,6 @@ def _move_engagement(
     were in one sequence, the survivor's enrolment stays and takes the other's messages); the
     survivor stays unsubscribed if either was, and if the merged person may no longer be
     emailed, their sequences stop and their unsent messages are cancelled."""
-    from app.services.engagement.optout import block_reason, cancel_pending, stop_enrollments
-    from app.store.engagement import OutboxMessage, SequenceEnrollment
 
     session = tx.session
     o, e = OutboxMessage.__table__.c, SequenceEnrollment.__table__.c

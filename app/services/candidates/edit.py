@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.services.candidates.duplicates import phone_key
-from app.services.candidates.records import RECORD_TEXT_FIELDS
+from app.services.candidates.records import RECORD_TEXT_FIELDS, filter_options
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean, clean_text
@@ -32,6 +32,7 @@ from app.services.core.validation import (
     check_required,
     check_url,
 )
+from app.store.engagement import MessageState, OutboxMessage
 from app.store.models import (
     Candidate,
     CandidateEmail,
@@ -290,7 +291,6 @@ def read_values(session: Session, candidate_id: int) -> CandidateValues:
 
 
 def load_edit_form(ctx: ServiceContext, candidate_id: int) -> EditForm:
-    from app.services.candidates.records import filter_options
 
     options = filter_options(ctx)
     with ctx.read() as session:
@@ -556,7 +556,6 @@ def _prune(tx: Transaction, tags: Sequence[str], skills: Sequence[str]) -> None:
 def _cancel_mail_to_removed(tx: Transaction, candidate_id: int, emails: Sequence[str]) -> list[int]:
     """Queued emails to an address no longer on the record are cancelled: an address taken
     off is wrong or unwanted, and mail rendered for it must not go out."""
-    from app.store.engagement import MessageState, OutboxMessage
 
     o = OutboxMessage.__table__.c
     ids = list(
@@ -580,7 +579,6 @@ def _cancel_mail_to_removed(tx: Transaction, candidate_id: int, emails: Sequence
 
 def _requeue(tx: Transaction, ids: Sequence[int]) -> None:
     """Queue again the emails an undone edit cancelled (those still cancelled by it)."""
-    from app.store.engagement import MessageState, OutboxMessage
 
     if not ids:
         return

@@ -25,7 +25,16 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 from app.parsing.skills import curated, known_skills
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError
-from app.store.models import Application, Candidate, CandidateSkill, Job, Skill, Stage, StageKind
+from app.store.models import (
+    Application,
+    Candidate,
+    CandidateSkill,
+    Client,
+    Job,
+    Skill,
+    Stage,
+    StageKind,
+)
 
 PREFILTER_LIMIT = 3000  # rows scored by rapidfuzz at most, whatever the database size
 WEIGHTS = {"skills": 60.0, "title": 30.0, "location": 10.0}  # score out of 100
@@ -263,7 +272,6 @@ def first_stage(ctx: ServiceContext, job_id: int) -> tuple[int, str]:
 
 def job_heading(ctx: ServiceContext, job_id: int) -> str:
     """ "Title — Client" for the dialog's heading."""
-    from app.store.models import Client
 
     with ctx.read() as session:
         row = session.execute(

@@ -21,6 +21,7 @@ from app.services.candidates.pools import (
     past_applicant_ids,
     silver_medalist_ids,
 )
+from app.services.candidates.search import matching_candidate_ids
 from app.services.core.context import ServiceContext
 from app.store.models import Application, PoolMembership, TalentPool
 
@@ -39,7 +40,6 @@ class PoolMembershipRow:
 
 def candidate_pools(ctx: ServiceContext, candidate_id: int) -> list[PoolMembershipRow]:
     """The candidate's pools: static ones by name, then smart ones, then the built-ins."""
-    from app.services.candidates.search import matching_candidate_ids
 
     with ctx.read() as session:
         static = [

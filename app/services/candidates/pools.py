@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from app.services.candidates.search import matching_candidate_ids, search_candidates
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, clean, fit_field
@@ -129,7 +130,6 @@ def query_problem(ctx: ServiceContext, query: str | None) -> str | None:
     """What the Candidates search box would say of ``query`` — read as plain words only, or
     not runnable at all — in the same words; None when it reads as written (or is blank).
     A smart pool is refused such a query: it would hold other people than it says."""
-    from app.services.candidates.search import search_candidates
 
     if not clean(query):
         return None
@@ -332,7 +332,6 @@ def _member_ids_select(pool: _Pool) -> Select[Any]:
 
 
 def _smart_ids(ctx: ServiceContext, query: str | None) -> list[int]:
-    from app.services.candidates.search import matching_candidate_ids
 
     return list(matching_candidate_ids(ctx, query or "")) if clean(query) else []
 

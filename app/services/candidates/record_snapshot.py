@@ -24,6 +24,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
+from app.store import engagement  # noqa: F401  (its tables join the metadata)
+from app.store.models import Base
 
 Row = dict[str, Any]
 Snapshot = dict[str, Any]
@@ -70,9 +72,6 @@ _BY_TABLE = {part.table: part for part in PARTS}
 
 
 def _table_columns(table: str) -> tuple[str, ...]:
-    from app.store import engagement  # noqa: F401  (its tables join the metadata)
-    from app.store.models import Base
-
     return tuple(column.name for column in Base.metadata.tables[table].columns)
 
 

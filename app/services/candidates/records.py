@@ -7,13 +7,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, or_, select, tuple_
+from sqlalchemy import exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from app.services.candidates.filters import CandidateFilters, filter_conditions
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, clean
-from app.services.core.unit_of_work import ValidationError, columns_of
+from app.services.core.unit_of_work import NotFoundError, ValidationError, columns_of
 from app.services.core.validation import (
     check_email,
     check_length,
@@ -21,20 +22,21 @@ from app.services.core.validation import (
     check_required,
     check_url,
 )
+from app.store.engagement import Campaign, MessageState, OutboxMessage
 from app.store.models import (
+    Activity,
     Application,
     Candidate,
     CandidateEmail,
     CandidatePhone,
-    CandidateSkill,
-    CandidateTag,
+    Client,
     Consent,
-    Skill,
+    Document,
+    Job,
     Stage,
-    StageChange,
     StageKind,
     Tag,
-    utc_now,
+    User,
 )
 
 CANDIDATE_FIELDS = (
@@ -177,105 +179,8 @@ class CandidateRow:
     last_name: str = ""
 
 
-@dataclass(frozen=True)
-class CandidateFilters:
-    """What the Candidates list is narrowed to; empty fields do not filter.
-
-    Text matches ignore case; every listed skill and tag must be present.
-    """
-
-    skills: tuple[str, ...] = ()
-    location: str | None = None
-    tags: tuple[str, ...] = ()
-    source: str | None = None
-    owner_id: int | None = None
-    contacted_within_days: int | None = None
-    pool_id: int | None = None
-    furthest_stage: str | None = None  # reached at least this stage (by name) on some job
-    do_not_contact: bool | None = None  # True: only them; False: leave them out
-
-    @property
-    def active(self) -> bool:
-        return self != CandidateFilters()
-
-
-def _conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> list[Any]:
-    """The WHERE conditions on ``Candidate`` for ``filters``."""
-    from app.services.candidates import pools
-
-    if filters is None:
-        return []
-    conditions: list[Any] = []
-    for name in filters.skills:
-        if clean(name):
-            conditions.append(_has_named(CandidateSkill, Skill, "skill_id", clean(name)))
-    for name in filters.tags:
-        if clean(name):
-            conditions.append(_has_named(CandidateTag, Tag, "tag_id", clean(name)))
-    if clean(filters.location):
-        conditions.append(
-            Candidate.location.ilike(f"%{_escape_like(clean(filters.location))}%", escape="\\")
-        )
-    if clean(filters.source):
-        conditions.append(func.lower(Candidate.source) == clean(filters.source).lower())
-    if filters.owner_id is not None:
-        conditions.append(Candidate.owner_id == filters.owner_id)
-    if filters.contacted_within_days is not None:
-        since = utc_now() - dt.timedelta(days=filters.contacted_within_days)
-        conditions.append(pools.contacted_since(Candidate.id, since))
-    if filters.pool_id is not None:
-        conditions.append(pools.member_condition(ctx, filters.pool_id))
-    if clean(filters.furthest_stage):
-        conditions.append(_reached_stage(clean(filters.furthest_stage)))
-    if filters.do_not_contact is not None:
-        conditions.append(Candidate.do_not_contact.is_(filters.do_not_contact))
-    return conditions
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _has_named(link: type, named: type, key: str, name: str) -> Any:
-    link_table, named_table = link.__table__, named.__table__  # type: ignore[attr-defined]
-    return exists(
-        select(link_table.c.candidate_id)
-        .join(named_table, named_table.c.id == link_table.c[key])
-        .where(
-            link_table.c.candidate_id == Candidate.id,
-            func.lower(named_table.c.name) == name.lower(),
-        )
-    )
-
-
-def _reached_stage(name: str) -> Any:
-    """The candidate's history reaches the stage named ``name`` or a later active or hired
-    stage of the same job."""
-    target, named = aliased(Stage), aliased(Stage)
-    named_at = (
-        select(func.min(named.position))
-        .where(named.job_id == target.job_id, func.lower(named.name) == name.lower())
-        .scalar_subquery()
-    )
-    return exists(
-        select(StageChange.id)
-        .join(Application, Application.id == StageChange.application_id)
-        .join(target, target.id == StageChange.to_stage_id)
-        .where(
-            Application.candidate_id == Candidate.id,
-            or_(
-                func.lower(target.name) == name.lower(),
-                and_(
-                    target.kind.in_((StageKind.ACTIVE, StageKind.HIRED)),
-                    target.position >= named_at,
-                ),
-            ),
-        )
-    )
-
-
 def count_candidates(ctx: ServiceContext, filters: CandidateFilters | None = None) -> int:
-    query = select(func.count(Candidate.id)).where(*_conditions(ctx, filters))
+    query = select(func.count(Candidate.id)).where(*filter_conditions(ctx, filters))
     with ctx.read() as session:
         return session.scalar(query) or 0
 
@@ -413,7 +318,7 @@ def candidate_page(
     if order not in SORT_ORDERS:
         raise ValueError(f"order must be one of {SORT_ORDERS}")
     descending = descending or order == "recent"
-    conditions = _conditions(ctx, filters)
+    conditions = filter_conditions(ctx, filters)
     with ctx.read() as session:
         ids = _page_ids(session, order, descending, conditions, after, max(0, offset), limit)
         if not ids:
@@ -462,7 +367,7 @@ def all_matching_ids(
     if order not in SORT_ORDERS:
         raise ValueError(f"order must be one of {SORT_ORDERS}")
     descending = descending or order == "recent"
-    conditions = _conditions(ctx, filters)
+    conditions = filter_conditions(ctx, filters)
     ids: list[int] = []
     with ctx.read() as session:
         for segment in _segments(order):
@@ -500,7 +405,6 @@ class FilterOptions:
 
 
 def filter_options(ctx: ServiceContext) -> FilterOptions:
-    from app.store.models import User
 
     with ctx.read() as session:
         sources = session.scalars(
@@ -519,7 +423,7 @@ def filter_options(ctx: ServiceContext) -> FilterOptions:
             .order_by(func.min(Stage.position), Stage.name)
         )
         return FilterOptions(
-            sources=tuple(sorted(sources, key=str.casefold)),
+            sources=tuple(sorted((s for s in sources if s is not None), key=str.casefold)),
             tags=tuple(tags),
             owners=tuple((row[0], row[1]) for row in owners),
             stages=tuple(row[0] for row in stages),
@@ -599,8 +503,6 @@ def candidate_profile(
     ctx: ServiceContext, candidate_id: int, activities: int | None = 50
 ) -> CandidateProfile:
     """The profile with the latest ``activities`` timeline entries (None: all of them)."""
-    from app.services.core.unit_of_work import NotFoundError
-    from app.store.models import Activity, Client, Document, Job, User
 
     with ctx.read() as session:
         candidate = session.get(Candidate, candidate_id)
@@ -669,10 +571,7 @@ def candidate_profile(
 
 
 def _touches(session: Session, candidate_id: int, limit: int | None) -> tuple[ProfileTouch, ...]:
-    """The candidate's outbox messages with their campaign, newest first. The engagement
-    tables are imported here, not at module level: they stay off the start-up path."""
-    from app.store.engagement import Campaign, MessageState, OutboxMessage
-
+    """The candidate's outbox messages with their campaign, newest first."""
     o, c = OutboxMessage.__table__.c, Campaign.__table__.c
     at = func.coalesce(o.sent_at, o.next_attempt_at, o.created_at)
     rows = session.execute(
@@ -698,8 +597,6 @@ def _touches(session: Session, candidate_id: int, limit: int | None) -> tuple[Pr
 
 def field_values(ctx: ServiceContext, candidate_id: int, fields: tuple[str, ...]) -> dict[str, str]:
     """A candidate's scalar fields as display text, for choosing between two records."""
-    from app.services.core.unit_of_work import NotFoundError
-    from app.store.models import User
 
     with ctx.read() as session:
         candidate = session.get(Candidate, candidate_id)

@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import ColumnClause, exists, func, literal_column, null, select, table, text
 from sqlalchemy import column as sql_column
-from sqlalchemy import exists, func, literal_column, null, select, table, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,8 @@ from app.store.models import Candidate
 from app.store.search import CANDIDATE_SEARCH_COLUMNS
 
 if TYPE_CHECKING:
-    from app.services.candidates.records import CandidateFilters
+    # Types only: the filters' module imports `pools`, which imports this one.
+    from app.services.candidates.filters import CandidateFilters
 
 # What users may write before a colon, and the index column each one searches.
 FIELDS = {
@@ -480,7 +481,7 @@ COUNT_CAP = 2000
 # (paging, and the Candidates filters when there are any) is ordinary SQL.
 _INDEX = table("candidate_search", sql_column("rowid"))
 _rowid = _INDEX.c.rowid
-_SCORE = literal_column(f"-{_BM25}")
+_SCORE: ColumnClause[Any] = literal_column(f"-{_BM25}")
 
 
 def _where(expression: str, narrow: Any) -> list[Any]:
@@ -630,9 +631,7 @@ def _filter_conditions(ctx: ServiceContext, filters: CandidateFilters | None) ->
     """The Candidates list's own conditions for ``filters`` (the same query, not a copy)."""
     if filters is None or not filters.active:
         return []
-    from app.services.candidates.records import _conditions
-
-    return _conditions(ctx, filters)
+    return filters.conditions(ctx)
 
 
 def search_candidates(

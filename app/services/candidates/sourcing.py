@@ -20,12 +20,12 @@ from typing import Any
 from app.parsing import ParsedResume, ParseError, parse_file
 from app.parsing.contacts import normalise_link
 from app.services.candidates.records import CANDIDATE_FIELDS, CandidateInput, check_email_free
+from app.services.candidates.resume_fields import link_skills, split_name
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean, fit_field
 from app.services.core.unit_of_work import ValidationError, columns_of
 from app.services.core.validation import check_length
-from app.services.intake.importer import link_skills, split_name
 from app.store.models import (
     Candidate,
     CandidateEmail,

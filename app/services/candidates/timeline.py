@@ -1,12 +1,11 @@
-"""A candidate's timeline and contact preferences: notes, logged calls, consent, do-not-contact,
-and the entries of tasks marked done (written within `app.services.pipeline.tasks`' transactions).
+"""A candidate's timeline and contact preferences: notes, logged calls, consent, do-not-contact.
+
+The entries of tasks marked done are written by `app.services.pipeline.tasks`.
 
 Each write is one audited transaction returning an `Outcome` whose changes name the candidate.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
@@ -118,38 +117,3 @@ def set_contact_preferences(
         tx.audit("candidate.contact_preferences", "candidate", candidate_id, before, after)
         tx.changed(ChangeKind.CANDIDATES, candidate_id)
         return outcome(True, tx)
-
-
-# ---- tasks marked done -----------------------------------------------------------------------
-TASK_DONE_PREFIX = "Done: "
-
-
-def task_done_subject(title: str) -> str:
-    """How a done task reads on the timeline ("task: Done: Call about the offer — …")."""
-    return f"{TASK_DONE_PREFIX}{title}"
-
-
-def record_task_done(
-    tx: Transaction, candidate_id: int, title: str, note: str | None, at: dt.datetime
-) -> Activity:
-    """The timeline entry of a candidate's task marked done, written in the caller's
-    transaction (`app.services.pipeline.tasks.complete_task` audits the whole change)."""
-    _candidate(tx, candidate_id)
-    activity = Activity(
-        candidate_id=candidate_id,
-        kind=ActivityKind.TASK,
-        subject=task_done_subject(title),
-        body=note,
-        occurred_at=at,
-        user_id=tx.actor.user_id,
-    )
-    tx.session.add(activity)
-    tx.session.flush()
-    return activity
-
-
-def remove_task_done(tx: Transaction, activity_id: int) -> None:
-    """Take a reopened task's entry off the timeline (only a task entry: never a note)."""
-    activity = tx.session.get(Activity, activity_id)
-    if activity is not None and activity.kind is ActivityKind.TASK:
-        tx.session.delete(activity)

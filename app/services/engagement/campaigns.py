@@ -6,7 +6,7 @@ missing merge field, a missing subject or text, or one that merges to nothing fo
 blocks the send with a clear list *before* anything is queued. Sending
 re-plans inside its own transaction and writes the campaign and all its outbox rows together:
 either every message is queued or none is. The dispatcher then sends what is due, leaving alone
-the messages of paused or stopped campaigns (`sendable_condition`).
+the messages of paused or stopped campaigns (`engagement.outbox.sendable_condition`).
 
 A one-off or edited body is never saved as a template, yet it is held to a saved template's
 caps and nesting bounds: `check_template` refuses an oversized subject or body before anything
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.mail.render import (
@@ -42,7 +42,6 @@ from app.services.engagement.optout import (
     NO_EMAIL,
     UNSUBSCRIBED,
     block_reason,
-    contactable_condition,
 )
 from app.services.engagement.outbox import Draft, add_to_outbox
 from app.services.engagement.templates import (
@@ -495,20 +494,6 @@ def send_one(
             select(OutboxMessage.id).where(OutboxMessage.campaign_id == result.value)
         ).one()
     return Outcome(message_id, result.changes)
-
-
-def sendable_condition() -> ColumnElement[bool]:
-    """SQL on `OutboxMessage`: its campaign (if any) is neither paused nor stopped, and its
-    candidate (if any) may still be emailed. The dispatcher adds this to its claim, so a paused
-    campaign's messages wait and nobody marked do-not-contact since the send was queued gets
-    it (`engagement.optout.cancel_blocked_messages` then cancels those, with the reason)."""
-    o, c = OutboxMessage.__table__.c, Campaign.__table__.c
-    held = exists().where(
-        c.id == o.campaign_id, c.status.in_((CampaignStatus.PAUSED, CampaignStatus.STOPPED))
-    )
-    p = Candidate.__table__.c
-    blocked = exists().where(p.id == o.candidate_id, ~contactable_condition())
-    return and_(~held, ~blocked)
 
 
 @dataclass(frozen=True)

@@ -317,7 +317,7 @@ def resubscribe(ctx: ServiceContext, candidate_id: int) -> Outcome[bool]:
 def cancel_blocked_messages(ctx: ServiceContext) -> Outcome[int]:
     """Cancel queued messages to people who may no longer be emailed (marked do-not-contact or
     consent withdrawn after the send was queued, say); the value is how many. The dispatcher's
-    claim skips them anyway (`app.services.engagement.campaigns.sendable_condition`); this makes the
+    claim skips them anyway (`app.services.engagement.outbox.sendable_condition`); this makes the
     outbox say so, with the reason, instead of leaving them queued."""
     o, c = OutboxMessage.__table__.c, Candidate.__table__.c
     has_email = exists().where(CandidateEmail.__table__.c.candidate_id == c.id)

@@ -14,15 +14,31 @@ from email.utils import make_msgid
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, literal_column, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, insert, literal_column, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from app.mail.mime import OutgoingEmail
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
-from app.store.engagement import MessageState, OutboxMessage
+from app.services.engagement.optout import contactable_condition
+from app.store.engagement import Campaign, CampaignStatus, MessageState, OutboxMessage
 from app.store.models import Activity, ActivityKind, Candidate, utc_now
+
+
+def sendable_condition() -> ColumnElement[bool]:
+    """SQL on `OutboxMessage`: its campaign (if any) is neither paused nor stopped, and its
+    candidate (if any) may still be emailed. The dispatcher adds this to its claim, so a paused
+    campaign's messages wait and nobody marked do-not-contact since the send was queued gets
+    it (`engagement.optout.cancel_blocked_messages` then cancels those, with the reason)."""
+    o, c = OutboxMessage.__table__.c, Campaign.__table__.c
+    held = exists().where(
+        c.id == o.campaign_id, c.status.in_((CampaignStatus.PAUSED, CampaignStatus.STOPPED))
+    )
+    p = Candidate.__table__.c
+    blocked = exists().where(p.id == o.candidate_id, ~contactable_condition())
+    return and_(~held, ~blocked)
 
 
 @dataclass(frozen=True)
@@ -98,11 +114,8 @@ def _hot() -> SimpleNamespace:
     A campaign runs thousands of these, and SQLAlchemy's per-statement work costs several
     times what SQLite does, so they are compiled once from Core statements (``?`` where a
     value goes, every other value a literal) and run directly, still inside ``ctx.write()``.
-    The campaign and contact rules come from `app.services.engagement.campaigns.sendable_condition`.
+    The campaign and contact rules come from `sendable_condition`.
     """
-    from sqlalchemy.dialects import sqlite
-
-    from app.services.engagement.campaigns import sendable_condition  # it imports this module
 
     dialect = sqlite.dialect()
 
@@ -193,7 +206,7 @@ def claim_next(ctx: ServiceContext, now: dt.datetime | None = None) -> OutgoingE
 
     Messages of a paused or stopped campaign wait, and so do those whose candidate may no
     longer be emailed (do not contact, unsubscribed, consent withdrawn, no address):
-    `app.services.engagement.campaigns.sendable_condition` keeps them out of the claim, and
+    `sendable_condition` keeps them out of the claim, and
     `engagement.optout.cancel_blocked_messages` (which the dispatcher runs before each pass)
     cancels them with the reason. The claim itself is not audited: it is the dispatcher's
     lease, and every way out of ``sending`` is."""
@@ -438,8 +451,6 @@ def note_problem(ctx: ServiceContext, text: str, now: dt.datetime) -> Outcome[li
     """Keep ``text`` — why sending stopped (the account, the server, an unexpected error) — as
     the last error of each queued message due at ``now``, so that the outbox says why they
     wait. Their state and attempts are left alone; the value is their ids."""
-    from app.services.engagement.campaigns import sendable_condition
-
     o = OutboxMessage.__table__.c
     with ctx.write() as tx:
         ids = list(
@@ -629,8 +640,6 @@ def list_messages(
 
 def next_due_time(ctx: ServiceContext) -> dt.datetime | None:
     """When the next queued message falls due (it may be in the past), or None."""
-    from app.services.engagement.campaigns import sendable_condition
-
     o = OutboxMessage.__table__.c
     with ctx.read() as session:
         return session.scalar(  # the earliest by the index; min() would lose the column type

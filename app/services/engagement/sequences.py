@@ -73,6 +73,7 @@ from app.store.models import (
     ActivityKind,
     Application,
     Candidate,
+    Client,
     Job,
     utc_now,
 )
@@ -606,7 +607,6 @@ class SequenceInfo:
 
 def sequence_detail(ctx: ServiceContext, campaign_id: int) -> SequenceInfo:
     """The sequence's name, job, ordered steps and how many people are going through it."""
-    from app.store.models import Client
 
     s, t = SequenceStep.__table__.c, EmailTemplate.__table__.c
     with ctx.read() as session:

@@ -38,7 +38,7 @@ from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import clean, clean_text
 from app.services.core.unit_of_work import Actor, NotFoundError, ValidationError
 from app.services.engagement.mail_settings import load_account, load_branding
-from app.store.engagement import EmailTemplate
+from app.store.engagement import Campaign, CampaignStatus, EmailTemplate, SequenceStep
 from app.store.models import Candidate, CandidateEmail, Client, Job, User
 
 MAX_NAME = 120
@@ -224,7 +224,6 @@ def _sequences_broken(
 ) -> list[str]:
     """What the edited template would break in the running sequences that send it: a field
     of the job in a sequence without one, or a subject or text that merges to nothing."""
-    from app.store.engagement import Campaign, CampaignStatus, SequenceStep
 
     using = session.execute(
         select(Campaign.name, Campaign.job_id)

@@ -9,14 +9,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.parsing.result import ParsedResume
+from app.services.candidates.merge_undo import attach_of_document
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean
 from app.services.core.unit_of_work import NotFoundError, ValidationError
-from app.store.models import AuditEntry, Candidate, CandidateEmail, Document
+from app.services.core.validation import check_email, check_length, check_phone
+from app.services.intake.importer import create_for_document, split_name, target_from_json
+from app.store.models import (
+    AuditEntry,
+    Candidate,
+    CandidateEmail,
+    CandidatePhone,
+    CandidateSkill,
+    Document,
+    Skill,
+)
 
 if TYPE_CHECKING:  # the intake module is loaded on use
     from app.services.intake.importer import ImportResult
@@ -81,7 +92,6 @@ def _comma_list(text: str | None) -> list[str]:
 
 
 def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> ReviewItem:
-    from app.services.candidates.merge_undo import attach_of_document
 
     with ctx.read() as session:
         document = session.get(Document, document_id)
@@ -124,8 +134,6 @@ def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> R
 def _check_edits(edits: dict[str, str], require_name: bool = False) -> tuple[list[str], list[str]]:
     """Refuse unknown fields and values beyond their caps (a message per field); return the
     cleaned links and skills."""
-    from app.services.core.validation import check_email, check_length, check_phone
-    from app.services.intake.importer import split_name
 
     unknown = [name for name in edits if name not in dict(REVIEW_FIELDS)]
     errors: dict[str, str] = {name: "This field cannot be edited here." for name in unknown}
@@ -160,7 +168,6 @@ def create_from_review(
     """Make the candidate of a resume that waited for review, from what the recruiter filled
     in (at least a name; ``edits`` holds every field of the review screen), placed where the
     file was dropped, in one audited transaction."""
-    from app.services.intake.importer import create_for_document, target_from_json
 
     links, skills = _check_edits(edits, require_name=True)
     email = (clean(edits.get("email")) or "").lower()
@@ -221,10 +228,6 @@ def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -
     parts, email and phone replace the primary ones, links and skills are comma lists. Each
     value is cleaned, and one longer than its cap is refused with a message for its field.
     """
-    from sqlalchemy import delete
-
-    from app.services.intake.importer import split_name
-    from app.store.models import CandidatePhone, CandidateSkill, Skill
 
     links, skills = _check_edits(edits)
     with ctx.write() as tx:

@@ -23,6 +23,7 @@ from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, clean, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import check_length
+from app.services.engagement.sequences import stop_on_stage_change
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -515,10 +516,7 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
                 user_id=tx.actor.user_id,
             )
         )
-        # Sequences watching this application stop now, not at their next step. Imported
-        # here so that the mail code stays off the start-up path.
-        from app.services.engagement.sequences import stop_on_stage_change
-
+        # Sequences watching this application stop now, not at their next step.
         stop_on_stage_change(tx, [application.id])
     elif request.rejection_reason is not None and target.kind is StageKind.REJECTED:
         application.rejection_reason = reason

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.services.candidates.timeline import record_task_done, remove_task_done
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import clean, clean_text
@@ -28,7 +27,17 @@ from app.services.core.unit_of_work import (
     columns_of,
 )
 from app.services.core.validation import check_length, check_required
-from app.store.models import Candidate, Client, Job, JobStatus, Task, User, utc_now
+from app.store.models import (
+    Activity,
+    ActivityKind,
+    Candidate,
+    Client,
+    Job,
+    JobStatus,
+    Task,
+    User,
+    utc_now,
+)
 
 TITLE_LIMIT = 200
 NOTE_LIMIT = 5000
@@ -332,7 +341,7 @@ def _check_links(session: Session, data: TaskInput, errors: dict[str, str]) -> N
 def _apply(task: Task, data: TaskInput, owner_id: int | None) -> None:
     task.title = clean(data.title) or ""
     task.note = clean_text(data.note)
-    task.due_on = data.due_on  # type: ignore[assignment]  (validated)
+    task.due_on = data.due_on  # type: ignore[assignment]  # validated
     task.due_time = data.due_time.replace(second=0, microsecond=0) if data.due_time else None
     task.owner_id = owner_id
     task.candidate_id = data.candidate_id
@@ -488,3 +497,39 @@ def move_candidate_tasks(session: Session, survivor_id: int, other_id: int) -> i
         update(Task).where(Task.candidate_id == other_id).values(candidate_id=survivor_id)
     )
     return int(result.rowcount or 0)
+
+
+# ---- tasks marked done, on the candidate's timeline -------------------------------------------
+TASK_DONE_PREFIX = "Done: "
+
+
+def task_done_subject(title: str) -> str:
+    """How a done task reads on the timeline ("task: Done: Call about the offer — …")."""
+    return f"{TASK_DONE_PREFIX}{title}"
+
+
+def record_task_done(
+    tx: Transaction, candidate_id: int, title: str, note: str | None, at: dt.datetime
+) -> Activity:
+    """The timeline entry of a candidate's task marked done, written in the caller's
+    transaction (`complete_task` audits the whole change)."""
+    if tx.session.get(Candidate, candidate_id) is None:
+        raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
+    activity = Activity(
+        candidate_id=candidate_id,
+        kind=ActivityKind.TASK,
+        subject=task_done_subject(title),
+        body=note,
+        occurred_at=at,
+        user_id=tx.actor.user_id,
+    )
+    tx.session.add(activity)
+    tx.session.flush()
+    return activity
+
+
+def remove_task_done(tx: Transaction, activity_id: int) -> None:
+    """Take a reopened task's entry off the timeline (only a task entry: never a note)."""
+    activity = tx.session.get(Activity, activity_id)
+    if activity is not None and activity.kind is ActivityKind.TASK:
+        tx.session.delete(activity)

@@ -36,7 +36,7 @@ from app.services.pipeline.board import (
     skills_for_board,
 )
 from app.services.pipeline.board import move_applications as move_service
-from app.store.models import StageKind
+from app.store.enums import StageKind
 from app.ui.board.commands import MoveCommand
 from app.ui.board.delegate import CardDelegate
 from app.ui.board.model import BoardState, ColumnModel

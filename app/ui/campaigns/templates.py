@@ -24,6 +24,7 @@ from app.ui.campaigns.list_panel import (
     muted_label,
 )
 from app.ui.campaigns.throttle import ReloadThrottle
+from app.ui.dialogs.template_editor import TemplateEditorDialog
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -117,7 +118,6 @@ class TemplatesPanel(RowListPanel):
 
     def edit(self, template_id: int | None) -> None:
         """Open the template editor; what it saved is broadcast and selected here."""
-        from app.ui.dialogs.template_editor import TemplateEditorDialog
 
         dialog = TemplateEditorDialog(self.services, template_id, self)
         accepted = dialog.exec() == dialog.DialogCode.Accepted

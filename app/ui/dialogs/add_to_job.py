@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.services.core.context import ServiceContext
 from app.services.pipeline.jobs import JobRow, list_jobs
 from app.services.pipeline.stages import list_stages
-from app.store.models import JobStatus, StageKind
+from app.store.enums import JobStatus, StageKind
 
 STATUS_WORDS = {JobStatus.OPEN: "Open", JobStatus.ON_HOLD: "On hold"}
 

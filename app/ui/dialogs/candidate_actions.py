@@ -20,6 +20,7 @@ from app.services.candidates.edit import EditResult, redo_edit, undo_edit
 from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.ui.dialogs.edit_candidate import EditCandidateDialog
 
 Publish = Callable[[Changes], None]
 Notify = Callable[[str], None]
@@ -80,7 +81,6 @@ def edit_candidate(
 ) -> Outcome[EditResult] | None:
     """Open the edit form; a saved change goes on the undo stack. None when cancelled or
     nothing changed."""
-    from app.ui.dialogs.edit_candidate import EditCandidateDialog
 
     try:
         dialog = EditCandidateDialog(services, candidate_id, parent)

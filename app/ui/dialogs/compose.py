@@ -36,6 +36,11 @@ from app.mail.render import TemplateSource
 from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.services.engagement.campaigns import plan_send, send_one, send_to_candidates
+from app.services.engagement.mail_settings import get_account, get_branding
+from app.services.engagement.templates import blank_parts, list_templates, preview
+from app.services.pipeline.jobs import list_jobs
+from app.store.enums import JobStatus
 from app.ui.dialogs.compose_parts import AccountHint, PlanBox, ScheduleRow
 from app.ui.mail_widgets import (
     Background,
@@ -105,8 +110,6 @@ class ComposeDialog(QDialog):
         self.sender.failed.connect(self._send_failed)
         self._plan_timer = QTimer(self, singleShot=True, interval=PLAN_DELAY_MS)
         self._plan_timer.timeout.connect(self.compute_plan)
-
-        from app.services.engagement.mail_settings import get_account
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
@@ -216,7 +219,6 @@ class ComposeDialog(QDialog):
         return holder
 
     def _build_preview(self) -> QWidget:
-        from app.services.engagement.mail_settings import get_branding
 
         holder = QWidget()
         column = QVBoxLayout(holder)
@@ -239,9 +241,6 @@ class ComposeDialog(QDialog):
         return holder
 
     def _load_choices(self, job_id: int | None) -> None:
-        from app.services.engagement.templates import list_templates
-        from app.services.pipeline.jobs import list_jobs
-        from app.store.models import JobStatus
 
         self.template.addItem("One-off email (no template)", None)
         self._templates = {row.id: row for row in list_templates(self.services)}
@@ -302,7 +301,6 @@ class ComposeDialog(QDialog):
 
     def missing_parts(self) -> dict[str, str]:
         """What the email lacks as typed: a subject, a text ({} when it has both)."""
-        from app.services.engagement.templates import blank_parts
 
         return blank_parts(self.source())
 
@@ -333,7 +331,6 @@ class ComposeDialog(QDialog):
 
     # ---- the plan -----------------------------------------------------------------------
     def compute_plan(self) -> None:
-        from app.services.engagement.campaigns import plan_send
 
         self._plan_timer.stop()
         services, ids = self.services, self.candidate_ids
@@ -393,7 +390,6 @@ class ComposeDialog(QDialog):
 
     # ---- the preview --------------------------------------------------------------------
     def compute_preview(self) -> None:
-        from app.services.engagement.templates import preview
 
         candidate_id = self.recipient.currentData()
         if candidate_id is None:
@@ -422,7 +418,6 @@ class ComposeDialog(QDialog):
     def send(self) -> None:
         if not self.can_send():
             return
-        from app.services.engagement.campaigns import send_one, send_to_candidates
 
         services, source, job_id = self.services, self.source(), self.job_id()
         template_id, when = self.template_id(), self.scheduled_at()

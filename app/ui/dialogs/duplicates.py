@@ -35,9 +35,11 @@ from app.services.candidates.duplicates import (
     merge_candidates,
 )
 from app.services.candidates.edit import LABELS
+from app.services.candidates.merge_undo import step_title
 from app.services.candidates.records import field_values
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
+from app.ui.merge_undo import MergeStepCommand
 
 
 class MergeDialog(QDialog):
@@ -206,8 +208,6 @@ class DuplicatesDialog(QDialog):
     def _offer_undo(self, audit_id: int | None) -> None:
         if self.undo_stack is None or audit_id is None:
             return
-        from app.services.candidates.merge_undo import step_title
-        from app.ui.merge_undo import MergeStepCommand
 
         self.undo_stack.push(
             MergeStepCommand(

@@ -28,6 +28,10 @@ from PySide6.QtWidgets import (
 from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.services.engagement.campaigns import list_campaigns
+from app.services.engagement.sequences import enroll, plan_enrollment
+from app.services.pipeline.jobs import list_jobs
+from app.store.enums import CampaignKind, CampaignStatus, JobStatus
 from app.ui.mail_widgets import Background, add_primary_action, error_label, show_text
 
 
@@ -177,10 +181,6 @@ class EnrollDialog(QDialog):
             self.resize(width, max(self.sizeHint().height(), layout.totalHeightForWidth(width)))
 
     def _load(self, job_id: int | None) -> None:
-        from app.services.engagement.campaigns import list_campaigns
-        from app.services.pipeline.jobs import list_jobs
-        from app.store.engagement import CampaignKind, CampaignStatus
-        from app.store.models import JobStatus
 
         for row in list_campaigns(self.services):
             if row.kind is CampaignKind.SEQUENCE and row.status in (
@@ -219,7 +219,6 @@ class EnrollDialog(QDialog):
             if self.plan.ready and not self.plan.blocked:
                 self._start_enrolment(skip_problems=True)
             return
-        from app.services.engagement.sequences import plan_enrollment
 
         services, ids, job_id = self.services, self.candidate_ids, self.job.currentData()
         show_text(self.error, "")
@@ -248,7 +247,6 @@ class EnrollDialog(QDialog):
         self.problems.setVisible(bool(lines))
 
     def _start_enrolment(self, *, skip_problems: bool) -> None:
-        from app.services.engagement.sequences import enroll
 
         campaign_id = self.sequence.currentData()
         services, ids, job_id = self.services, self.candidate_ids, self.job.currentData()

@@ -21,8 +21,9 @@ from app.services.core.context import Outcome, ServiceContext
 from app.services.core.users import list_users
 from app.services.pipeline.clients import list_clients
 from app.services.pipeline.jobs import MAX_OPENINGS, JobInput, get_job, update_job
-from app.store.models import JobStatus
+from app.store.enums import JobStatus
 from app.ui.dialogs.form import FormDialog
+from app.ui.dialogs.new_client import NewClientDialog
 
 STATUS_WORDS = {
     JobStatus.OPEN: "Open",
@@ -97,7 +98,6 @@ class JobFormDialog(FormDialog):
             self.client.setCurrentIndex(max(self.client.findData(select_id), 0))
 
     def _new_client(self) -> None:
-        from app.ui.dialogs.new_client import NewClientDialog
 
         dialog = NewClientDialog(self.services, self)
         if dialog.exec() and dialog.outcome is not None:

@@ -42,20 +42,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.candidates.membership import PoolMembershipRow
+from app.services.candidates.membership import PoolMembershipRow, candidate_pools
+from app.services.candidates.pools import remove_members
 from app.services.candidates.records import (
     CandidateProfile,
-    ProfileActivity,
     ProfileTouch,
     candidate_profile,
 )
-from app.services.candidates.timeline import TASK_DONE_PREFIX
+from app.services.candidates.timeline import add_note, log_call, set_contact_preferences
 from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
-from app.store.models import Consent, utc_now
+from app.services.engagement.optout import log_reply, resubscribe, unsubscribe
+from app.services.pipeline.tasks import complete_task, local_now, tasks_about
+from app.store.enums import Consent
+from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
+from app.ui.dialogs.compose import ComposeDialog
 from app.ui.dialogs.form import FormDialog
-from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo
+from app.ui.dialogs.task_editor import Link, TaskEditorDialog
+from app.ui.dialogs.timeline_text import activity_text
+from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo, undo_from_timeline
+from app.ui.sections.tasks import due_text
 from app.wording import plural
 
 CONSENT_LABELS = {
@@ -118,22 +125,6 @@ def profile_html(profile: CandidateProfile) -> str:
     return "".join(parts)
 
 
-EMAIL_DIRECTIONS = {"out": "email sent ↗", "in": "reply ↙"}
-
-
-def activity_text(activity: ProfileActivity) -> str:
-    """One timeline line: when, what kind (an email's direction too), the subject and body."""
-    when = activity.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    kind = activity.kind.replace("_", " ")
-    subject = activity.subject
-    if activity.kind == "email" and activity.direction in EMAIL_DIRECTIONS:
-        kind = EMAIL_DIRECTIONS[activity.direction]
-    if activity.kind == "task" and subject and subject.startswith(TASK_DONE_PREFIX):
-        kind, subject = "task done", subject[len(TASK_DONE_PREFIX) :]
-    text = " — ".join(p for p in (subject, activity.body) if p) or kind
-    return f"{when} · {kind}: {text}"
-
-
 TOUCH_STATES = {
     "queued": "email queued",
     "sending": "email sending",
@@ -166,7 +157,7 @@ def timeline_lines(profile: CandidateProfile) -> list[str]:
             continue
         when = touch.at.astimezone().strftime("%Y-%m-%d %H:%M")
         state = TOUCH_STATES.get(touch.state, touch.state)
-        if touch.state == "queued" and touch.at > utc_now():
+        if touch.state == "queued" and touch.at > dt.datetime.now(dt.UTC):
             state = "email scheduled"
         entries.append((touch.at, f"{when} · {state}: {touch.subject}  ({_campaign(touch)})"))
     entries.sort(key=lambda entry: entry[0], reverse=True)
@@ -222,7 +213,6 @@ class LogReplyDialog(FormDialog):
         return _ReplyInput(self.subject.text(), self.body.toPlainText())
 
     def save(self, data: _ReplyInput) -> Outcome[int]:
-        from app.services.engagement.optout import log_reply
 
         return log_reply(self.services, self.candidate_id, data.subject, data.body)
 
@@ -551,7 +541,6 @@ class ProfileDialog(QDialog):
     def undo_merge(self) -> bool:
         """The timeline's "Undo this merge": the records back exactly as they were before the
         resume was attached or the candidates merged; or why that is not possible now."""
-        from app.ui.merge_undo import undo_from_timeline
 
         done = undo_from_timeline(self)
         if done is None:
@@ -563,12 +552,10 @@ class ProfileDialog(QDialog):
         return not isinstance(done, str)
 
     def add_note(self) -> bool:
-        from app.services.candidates.timeline import add_note
 
         return self._add(lambda text: add_note(self.services, self.candidate_id, text))
 
     def log_call(self) -> bool:
-        from app.services.candidates.timeline import log_call
 
         outcome = self.call_outcome.currentText()
         return self._add(lambda text: log_call(self.services, self.candidate_id, text, outcome))
@@ -591,7 +578,6 @@ class ProfileDialog(QDialog):
         return True
 
     def save_preferences(self) -> None:
-        from app.services.candidates.timeline import set_contact_preferences
 
         consent = Consent(self.consent.currentData())
         try:
@@ -606,7 +592,6 @@ class ProfileDialog(QDialog):
 
     def compose_email(self) -> None:
         """A one-off email to this candidate (or from a template), sent through the outbox."""
-        from app.ui.dialogs.compose import ComposeDialog
 
         if self.profile is None:
             return
@@ -632,7 +617,6 @@ class ProfileDialog(QDialog):
 
     def toggle_subscription(self) -> None:
         """Unsubscribe (stops sequences, cancels waiting mail) or resubscribe, once confirmed."""
-        from app.services.engagement.optout import resubscribe, unsubscribe
 
         if self.profile is None:
             return
@@ -707,7 +691,6 @@ class ProfileDialog(QDialog):
             self._record(Outcome(None, changes))
 
     def edit_candidate(self) -> None:
-        from app.ui.dialogs.candidate_actions import edit_candidate
 
         done = edit_candidate(
             self.services,
@@ -724,7 +707,6 @@ class ProfileDialog(QDialog):
 
     def delete_candidate(self) -> None:
         """Delete them once confirmed (the question names what goes too); the profile closes."""
-        from app.ui.dialogs.candidate_actions import confirm_and_delete
 
         done = confirm_and_delete(
             self.services, self.candidate_id, self.documents_dir, self, self._notify
@@ -735,7 +717,6 @@ class ProfileDialog(QDialog):
             self.accept()
 
     def _show_pools(self) -> None:
-        from app.services.candidates.membership import candidate_pools
 
         self.pools.clear()
         for pool in candidate_pools(self.services, self.candidate_id):
@@ -777,7 +758,6 @@ class ProfileDialog(QDialog):
             self.reject()
 
     def remove_from_pool(self) -> None:
-        from app.services.candidates.pools import remove_members
 
         pool = self._current_pool()
         if pool is None or not pool.removable:
@@ -833,8 +813,6 @@ class ProfileDialog(QDialog):
         return box
 
     def _show_tasks(self) -> None:
-        from app.services.pipeline.tasks import local_now, tasks_about
-        from app.ui.sections.tasks import due_text
 
         self.tasks.clear()
         today = local_now().date()
@@ -858,7 +836,6 @@ class ProfileDialog(QDialog):
         )
 
     def add_task(self) -> None:
-        from app.ui.dialogs.task_editor import Link, TaskEditorDialog
 
         if self.profile is None:
             return
@@ -870,7 +847,6 @@ class ProfileDialog(QDialog):
             self._show_tasks()
 
     def complete_selected_task(self) -> None:
-        from app.services.pipeline.tasks import complete_task
 
         item = self.tasks.currentItem()
         task_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None

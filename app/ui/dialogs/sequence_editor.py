@@ -39,7 +39,7 @@ from app.services.engagement.sequences import (
 )
 from app.services.engagement.templates import list_templates
 from app.services.pipeline.jobs import list_jobs
-from app.store.models import JobStatus
+from app.store.enums import JobStatus
 from app.ui.campaigns.sequence_detail import read_sequence
 from app.ui.dialogs.form import FormDialog
 from app.ui.theme import set_invalid

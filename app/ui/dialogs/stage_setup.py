@@ -45,7 +45,7 @@ from app.services.pipeline.stages import (
     reorder_stages,
     set_stage_sla,
 )
-from app.store.models import StageKind
+from app.store.enums import StageKind
 from app.ui.dialogs.form import FormDialog
 
 STAGE_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -11,6 +11,7 @@ a value missing for the previewed recipient does not block saving.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QThreadPool, QTimer
@@ -27,8 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.mail.render import TemplateSource
+from app.mail.render import TemplateSource, check_template
+from app.services.candidates.records import candidate_page
+from app.services.candidates.search import search_candidates
 from app.services.core.context import Outcome, ServiceContext
+from app.services.engagement.mail_settings import get_branding
+from app.services.engagement.templates import TemplateInput, get_template, preview, save_template
+from app.services.pipeline.jobs import list_jobs
+from app.store.enums import JobStatus
 from app.ui.dialogs.form import FormDialog
 from app.ui.mail_widgets import Background, EmailPreviewTabs, FieldInserter, email_source
 from app.wording import plural
@@ -139,9 +146,6 @@ class TemplateEditorDialog(FormDialog):
 
     # ---- building -----------------------------------------------------------------------
     def _build_preview(self) -> QWidget:
-        from app.services.engagement.mail_settings import get_branding
-        from app.services.pipeline.jobs import list_jobs
-        from app.store.models import JobStatus
 
         holder = QWidget()
         column = QVBoxLayout(holder)
@@ -182,7 +186,6 @@ class TemplateEditorDialog(FormDialog):
         return holder
 
     def _load(self, template_id: int) -> None:
-        from app.services.engagement.templates import get_template
 
         row = get_template(self.services, template_id)
         self.name.setText(row.name)
@@ -198,11 +201,8 @@ class TemplateEditorDialog(FormDialog):
 
         def find() -> list[tuple[int, str]]:
             if query:
-                from app.services.candidates.search import search_candidates
-
                 hits = search_candidates(services, query, limit=SEARCH_LIMIT).hits
                 return [(hit.candidate_id, _label(hit.name, hit.current_title)) for hit in hits]
-            from app.services.candidates.records import candidate_page
 
             rows = candidate_page(services, 0, SEARCH_LIMIT, order="recent")
             return [(row.id, _label(row.name, row.current_title)) for row in rows]
@@ -234,8 +234,6 @@ class TemplateEditorDialog(FormDialog):
 
     def refresh_preview(self) -> None:
         """Render for the chosen recipient (or only check the template when there is none)."""
-        from app.mail.render import check_template
-        from app.services.engagement.templates import preview
 
         self._preview_timer.stop()
         services, request = self.services, self.request()
@@ -256,7 +254,6 @@ class TemplateEditorDialog(FormDialog):
         if rendered is None:
             self.preview_subject.setText("")
             return
-        from html import escape
 
         self.preview_subject.setText(f"<b>Subject:</b> {escape(rendered.subject)}")
 
@@ -276,7 +273,6 @@ class TemplateEditorDialog(FormDialog):
 
     # ---- saving -------------------------------------------------------------------------
     def collect(self) -> Any:
-        from app.services.engagement.templates import TemplateInput
 
         html = self.body_html.toPlainText()
         return TemplateInput(
@@ -287,7 +283,6 @@ class TemplateEditorDialog(FormDialog):
         )
 
     def save(self, data: Any) -> Outcome[int]:
-        from app.services.engagement.templates import save_template
 
         return save_template(self.services, data, self.template_id)
 

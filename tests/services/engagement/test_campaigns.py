@@ -26,7 +26,6 @@ from app.services.engagement.campaigns import (
     resume_campaign,
     send_one,
     send_to_candidates,
-    sendable_condition,
     stop_campaign,
 )
 from app.services.engagement.mail_settings import (
@@ -36,6 +35,7 @@ from app.services.engagement.mail_settings import (
     save_account,
 )
 from app.services.engagement.optout import unsubscribe
+from app.services.engagement.outbox import sendable_condition
 from app.services.engagement.templates import merge_values
 from app.services.pipeline.clients import ClientInput, create_client
 from app.services.pipeline.jobs import JobInput, create_job

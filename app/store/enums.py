@@ -1,0 +1,80 @@
+"""The stored enums: plain Python, no SQLAlchemy.
+
+The ORM (`app.store.models`, `app.store.engagement`) maps columns to them; the GUI, which never
+imports the ORM, compares and lists their values from here.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class JobStatus(enum.StrEnum):
+    OPEN = "open"
+    ON_HOLD = "on_hold"
+    FILLED = "filled"
+    CLOSED = "closed"
+
+
+class StageKind(enum.StrEnum):
+    """What a stage means for reporting: active steps, the hire, or a terminal exit."""
+
+    ACTIVE = "active"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ActivityKind(enum.StrEnum):
+    NOTE = "note"
+    EMAIL = "email"
+    CALL = "call"
+    MEETING = "meeting"
+    STAGE_CHANGE = "stage_change"
+    TASK = "task"  # a follow-up marked done (migration 0014)
+
+
+class Consent(enum.StrEnum):
+    UNKNOWN = "unknown"
+    GRANTED = "granted"
+    WITHDRAWN = "withdrawn"
+
+
+class SmtpSecurity(enum.StrEnum):
+    STARTTLS = "starttls"
+    SSL = "ssl"  # implicit TLS, usually port 465
+    NONE = "none"  # a relay on the local machine or network only
+
+
+class MessageState(enum.StrEnum):
+    """An outbox message's life: queued → sending → sent | failed | cancelled.
+
+    ``unknown`` is a message found in ``sending`` after a crash: it may or may not have reached
+    the server, so it is never resent without the user deciding.
+    """
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+
+class CampaignKind(enum.StrEnum):
+    ONE_OFF = "one_off"  # a single email from a profile
+    BULK = "bulk"  # one template to a selection, pool or search result
+    SEQUENCE = "sequence"  # ordered steps with delays
+
+
+class CampaignStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    FINISHED = "finished"
+
+
+class EnrollmentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    STOPPED = "stopped"  # a reply, an unsubscribe, a stage change or by hand: see stop_reason
+    FINISHED = "finished"  # every step sent
