@@ -25,7 +25,7 @@ Report = Callable[[Any], None]  # what a work function calls to report progress
 Work = Callable[..., Any]  # no arguments, or ``report`` when progress is wanted
 
 
-class Superseded(Exception):
+class Superseded(Exception):  # noqa: N818 (not an error: a newer operation replaced it)
     """Raised by ``report`` in an operation that a newer one of its name replaced: the work
     stops there, since nobody will see what it finds."""
 
