@@ -44,6 +44,7 @@ class BackgroundOps(QObject):
         super().__init__(owner)
         self._tokens: dict[str, int] = {}  # the newest operation of each name
         self._running: dict[int, tuple[_Emitter, _Handlers]] = {}
+        self._threads: dict[str, threading.Thread] = {}  # where each name last ran
         self._next = 0
 
     def query(
@@ -76,6 +77,10 @@ class BackgroundOps(QObject):
         names = self._tokens if name is None else (name,)
         return any(self._tokens.get(n) in self._running for n in names)
 
+    def ran_on(self, name: str) -> threading.Thread | None:
+        """The thread the latest operation of ``name`` ran on (for tests and diagnostics)."""
+        return self._threads.get(name)
+
     def cancel(self, name: str) -> None:
         """Drop whatever the running operation of ``name`` would still report."""
         self._next += 1
@@ -89,7 +94,7 @@ class BackgroundOps(QObject):
         emitter = _Emitter()
         emitter.report.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._running[token] = (emitter, handlers)
-        tokens = self._tokens
+        tokens, threads = self._tokens, self._threads
 
         def report(value: Any) -> None:
             if tokens.get(name) != token:
@@ -97,6 +102,7 @@ class BackgroundOps(QObject):
             _emit(emitter, name, token, "progress", value)
 
         def run() -> None:
+            threads[name] = threading.current_thread()
             try:
                 result = work(report) if handlers.on_progress is not None else work()
             except Superseded:

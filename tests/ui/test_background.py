@@ -64,6 +64,7 @@ def test_a_query_runs_off_the_gui_thread_and_answers_on_it(owner, qtbot) -> None
     qtbot.waitUntil(lambda: calls.done == [42], timeout=5000)
     assert not ops.busy("answer") and not ops.busy()
     assert ran_on and threading.main_thread() not in ran_on
+    assert ops.ran_on("answer") is ran_on[0] and ops.ran_on("other") is None
     assert calls.threads == {threading.main_thread()}
     assert calls.errors == []
 

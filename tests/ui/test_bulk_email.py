@@ -210,7 +210,7 @@ def test_a_bulk_email_without_a_subject_cannot_be_sent_to_the_selection(
             assert compose.subject_error.isVisible() and not compose.send_button.isEnabled()
             qtbot.mouseClick(compose.send_button, Qt.MouseButton.LeftButton)
             qtbot.keyClick(compose.campaign_name, Qt.Key.Key_Return)  # Enter asks to send
-            assert compose.outcome is None and not compose.sender.pending
+            assert compose.outcome is None and not compose.ops.busy("send")
         finally:
             compose.reject()
 
