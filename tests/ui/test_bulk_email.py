@@ -142,6 +142,7 @@ def test_add_to_sequence_from_a_search_result_names_the_search(window: MainWindo
     section = _candidates(window)
     section.search.setText("python")
     section.apply_search()
+    qtbot.waitUntil(lambda: not section.loading, timeout=10_000)  # searched in the background
     assert section.model.searching and section.model.rowCount() > 0
     chosen = _select_rows(section, range(min(5, section.model.rowCount())))
     seen: list[EnrollDialog] = []

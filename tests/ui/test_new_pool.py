@@ -81,6 +81,7 @@ def test_a_malformed_search_is_refused_with_the_search_boxs_words(
     candidates = window.section("candidates")
     candidates.search.setText('"data engineer')
     candidates.apply_search()
+    qtbot.waitUntil(lambda: not candidates.loading, timeout=10_000)  # in the background
     said = candidates.header.subtitle.text().rsplit(" · ", 1)[-1]
     assert said == "Searched for the words only: a quotation mark is not closed."
 
