@@ -43,7 +43,9 @@ class BackgroundOps(QObject):
     def __init__(self, owner: QObject):
         super().__init__(owner)
         self._tokens: dict[str, int] = {}  # the newest operation of each name
-        self._running: dict[int, tuple[_Emitter, _Handlers]] = {}
+        self._running: dict[int, tuple[_Emitter, _Handlers, threading.Thread]] = {}
+        # Answered, kept until their thread has let go of them: deleted here, on this thread.
+        self._spent: list[tuple[_Emitter, threading.Thread]] = []
         self._threads: dict[str, threading.Thread] = {}  # where each name last ran
         self._next = 0
 
@@ -93,7 +95,6 @@ class BackgroundOps(QObject):
         self._tokens[name] = token
         emitter = _Emitter()
         emitter.report.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._running[token] = (emitter, handlers)
         tokens, threads = self._tokens, self._threads
 
         def report(value: Any) -> None:
@@ -113,7 +114,10 @@ class BackgroundOps(QObject):
             else:
                 _emit(emitter, name, token, "done", result)
 
-        threading.Thread(target=run, name=f"bg-{name}", daemon=True).start()
+        thread = threading.Thread(target=run, name=f"bg-{name}", daemon=True)
+        self._running[token] = (emitter, handlers, thread)
+        self._spent = [(e, t) for e, t in self._spent if t.is_alive()]
+        thread.start()
 
     def _deliver(self, name: str, token: int, kind: str, value: Any) -> None:
         entry = self._running.get(token)
@@ -125,7 +129,8 @@ class BackgroundOps(QObject):
             if current and handlers.on_progress is not None:
                 handlers.on_progress(value)
             return
-        del self._running[token]
+        emitter, _handlers, thread = self._running.pop(token)
+        self._spent = [(e, t) for e, t in self._spent if t.is_alive()] + [(emitter, thread)]
         if kind == "done" and handlers.publish is not None:
             changes = getattr(value, "changes", value)
             if isinstance(changes, Changes) and changes.ids:
