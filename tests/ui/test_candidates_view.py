@@ -437,17 +437,17 @@ def test_a_filtered_first_page_is_found_off_the_gui_thread(
 ) -> None:
     import threading
 
-    from app.ui.sections import candidates as candidates_section
+    from app.ui.sections import candidate_pages
 
     section = _section(window)
     threads: list[threading.Thread] = []
-    real = candidates_section.count_candidates
+    real = candidate_pages.count_candidates
 
     def count(*args, **kwargs):
         threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(candidates_section, "count_candidates", count)
+    monkeypatch.setattr(candidate_pages, "count_candidates", count)
     bar = section.filter_bar
     bar.select(bar.dnc, True)
     assert section.loading and not section.model.canFetchMore()  # no page of the old list
@@ -472,18 +472,18 @@ def test_a_filtered_first_page_is_found_off_the_gui_thread(
 def test_only_the_newest_question_is_answered(window: MainWindow, qtbot, monkeypatch) -> None:
     import threading
 
-    from app.ui.sections import candidates as candidates_section
+    from app.ui.sections import candidate_pages
 
     section = _section(window)
     release = threading.Event()
-    real = candidates_section.count_candidates
+    real = candidate_pages.count_candidates
 
     def count(services, filters=None):
         if filters == CandidateFilters(tags=("Boomerang",)):
             release.wait(10)  # the first question is slow to answer
         return real(services, filters)
 
-    monkeypatch.setattr(candidates_section, "count_candidates", count)
+    monkeypatch.setattr(candidate_pages, "count_candidates", count)
     shown: list[CandidateFilters] = []
     section.model.modelReset.connect(lambda: shown.append(section.model.filters))
     bar = section.filter_bar

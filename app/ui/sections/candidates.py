@@ -12,7 +12,7 @@ next pages as one scrolls, are read at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,20 +43,29 @@ from app.services.candidates.records import (
     CandidateRow,
     all_matching_ids,
     candidate_page,
-    count_candidates,
     filter_options,
 )
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import Changes
 from app.ui.background import BackgroundOps
 from app.ui.flow_layout import FlowLayout
-from app.ui.highlight import HIGHLIGHT_ROLE, HighlightDelegate, Spans, split_marks
+from app.ui.highlight import HIGHLIGHT_ROLE, HighlightDelegate
 from app.ui.icons import IconProvider
 from app.ui.sections.bulk_actions import (
     CANDIDATE_IDS_MIME,
     BulkActions,
     Selection,
     candidate_mime,
+)
+from app.ui.sections.candidate_pages import (
+    PAGE_SIZE,
+    FirstPage,
+    PageRow,
+    Question,
+    list_rows,
+    load_first_page,
+    search_rows,
+    search_total,
 )
 from app.ui.sections.selection import (
     Place,
@@ -71,7 +80,6 @@ COLUMNS = ("Name", "Current title", "Employer", "Location", "Email", "Source", "
 SEARCH_COLUMNS = ("Name", "Current title", "Location", "Score", "Match")
 SCORE_COLUMN = SEARCH_COLUMNS.index("Score")
 MATCH_COLUMN = SEARCH_COLUMNS.index("Match")
-PAGE_SIZE = 200
 # Every list column sorts, both ways: the service's sort key for each column of COLUMNS.
 SORTABLE = dict(enumerate(SORT_KEYS))
 CONTACT_WINDOWS = ((None, "Contacted: any time"), (7, "…in 7 days"), (30, "…in 30 days"))
@@ -82,93 +90,6 @@ SEARCHING = "Searching…"
 KEEP, FRESH, SORT = "keep", "fresh", "sort"  # how a reload shows its rows (`CandidatesSection`)
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class _Row:
-    id: int
-    values: tuple[str, ...]
-    marks: Spans = ()  # the matched words of a search result's Match text
-
-
-@dataclass(frozen=True)
-class Question:
-    """What the list shows: a search (ranked) or the list, narrowed by filters, in an order."""
-
-    query: str
-    filters: CandidateFilters
-    order: str
-    descending: bool
-
-    @property
-    def slow(self) -> bool:
-        """A search or a filtered list: its first page is found in the background."""
-        return bool(self.query.strip()) or self.filters.active
-
-
-@dataclass(frozen=True)
-class FirstPage:
-    """The answer to a `Question`: its first page and count (plain values only)."""
-
-    question: Question
-    rows: list[_Row]
-    total: int
-    warning: str | None = None
-    capped: bool = False
-    last: CandidateRow | None = None  # where the next list page starts
-
-
-def load_first_page(services: ServiceContext, question: Question) -> FirstPage:
-    """Count and read the first page of ``question`` (on any thread)."""
-    if question.query.strip():
-        from app.services.candidates.search import search_candidates
-
-        result = search_candidates(
-            services, question.query, limit=PAGE_SIZE, offset=0, filters=question.filters
-        )
-        rows = _search_rows(result)
-        return FirstPage(question, rows, _search_total(result, 0), result.warning, result.capped)
-    total = count_candidates(services, question.filters)
-    page = candidate_page(
-        services, 0, PAGE_SIZE, question.order, question.filters, descending=question.descending
-    )
-    return FirstPage(question, _list_rows(page), total, last=page[-1] if page else None)
-
-
-def _list_rows(page: Sequence[CandidateRow]) -> list[_Row]:
-    return [
-        _Row(
-            row.id,
-            (
-                row.name,
-                row.current_title or "",
-                row.current_employer or "",
-                row.location or "",
-                row.email or "",
-                row.source or "",
-                row.created_at.astimezone().strftime("%Y-%m-%d"),
-            ),
-        )
-        for row in page
-    ]
-
-
-def _search_total(result: Any, offset: int) -> int:
-    if result.total is not None:
-        return int(result.total)
-    # Not counted: assume one more page while pages come back full.
-    return offset + len(result.hits) + (len(result.hits) == PAGE_SIZE)
-
-
-def _search_rows(result: Any) -> list[_Row]:
-    rows = []
-    for hit in result.hits:
-        match, marks = split_marks(hit.snippet)
-        # Name matches come first and carry no relevance score: the cell stays empty.
-        score = "" if hit.score is None else f"{hit.score:.2f}"
-        values = (hit.name, hit.current_title or "", hit.location or "", score, match)
-        rows.append(_Row(hit.candidate_id, values, marks))
-    return rows
 
 
 class CandidateListModel(QAbstractTableModel):
@@ -184,7 +105,7 @@ class CandidateListModel(QAbstractTableModel):
         self.query = ""
         self.warning: str | None = None
         self.capped = False  # a search with more matches than it counts
-        self.rows: list[_Row] = []
+        self.rows: list[PageRow] = []
         self.total = 0
         self._last: CandidateRow | None = None  # where the next list page starts
         self.loading = False  # a new first page is on its way: no more pages of this one
@@ -221,7 +142,7 @@ class CandidateListModel(QAbstractTableModel):
         self.loading = False
         self.endResetModel()
 
-    def _list_page(self) -> list[_Row]:
+    def _list_page(self) -> list[PageRow]:
         """The next page of the list, after the last row loaded (keyset paging: as fast deep
         down the list as at its top)."""
         page = candidate_page(
@@ -235,9 +156,9 @@ class CandidateListModel(QAbstractTableModel):
         )
         if page:
             self._last = page[-1]
-        return _list_rows(page)
+        return list_rows(page)
 
-    def _search_page(self, offset: int) -> list[_Row]:
+    def _search_page(self, offset: int) -> list[PageRow]:
         from app.services.candidates.search import search_candidates
 
         result = search_candidates(
@@ -245,8 +166,8 @@ class CandidateListModel(QAbstractTableModel):
         )
         self.warning = result.warning
         self.capped = result.capped
-        self.total = _search_total(result, offset)
-        return _search_rows(result)
+        self.total = search_total(result, offset)
+        return search_rows(result)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
         return not parent.isValid() and not self.loading and len(self.rows) < self.total
