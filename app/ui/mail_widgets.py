@@ -1,13 +1,13 @@
-"""Pieces the email dialogs share (compose, the template editor, enrolment): work on a
-background thread, the email preview, the "Insert field" menu, the primary action button and
-inline error labels."""
+"""Pieces the email dialogs share (compose, the template editor, enrolment): the email
+preview, the "Insert field" menu, the primary action button and inline error labels (their
+background work goes through `app.ui.background.BackgroundOps`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,78 +25,6 @@ from PySide6.QtWidgets import (
 
 from app.mail.render import KNOWN_FIELDS, LOGO_CID, TemplateSource
 from app.services.engagement.templates import FIELD_LABELS
-
-
-class _Emitter(QObject):
-    done = Signal(int, bool, object)  # token, succeeded, result or exception
-
-
-class _Task(QRunnable):
-    def __init__(self, token: int, work: Callable[[], Any], emitter: _Emitter):
-        super().__init__()
-        self.token, self.work, self.emitter = token, work, emitter
-
-    def run(self) -> None:  # on a pool thread: only plain values leave it, by queued signal
-        try:
-            result = self.work()
-        except Exception as error:  # handed to the GUI thread to show
-            self.emitter.done.emit(self.token, False, error)
-            return
-        self.emitter.done.emit(self.token, True, result)
-
-
-class Background(QObject):
-    """Runs work off the GUI thread and hands back only the newest request's result.
-
-    Each `run` supersedes the earlier ones: a result that arrives after a newer request was
-    made is stale and dropped, so a slow plan never overwrites a fresher one.
-    """
-
-    finished = Signal(object)  # the work's return value
-    failed = Signal(object)  # the exception it raised
-
-    def __init__(self, parent: QObject, pool: QThreadPool | None = None):
-        super().__init__(parent)
-        self.pool = pool or QThreadPool.globalInstance()
-        self._token = 0
-        self._delivered = 0
-        self._tasks: dict[int, _Task] = {}
-        self.last_thread: object = None  # the thread the last work ran on (for tests)
-
-    @property
-    def pending(self) -> bool:
-        """A request has been made whose result has not arrived yet."""
-        return self._delivered < self._token
-
-    def run(self, work: Callable[[], Any]) -> None:
-        self._token += 1
-        emitter = _Emitter()
-        emitter.done.connect(self._deliver)
-
-        def tracked() -> Any:
-            import threading
-
-            self.last_thread = threading.current_thread()
-            return work()
-
-        task = _Task(self._token, tracked, emitter)
-        self._tasks[self._token] = task  # keep the Python side alive until it reports
-        self.pool.start(task)
-
-    def cancel(self) -> None:
-        """Drop the result of any request made so far (it is no longer wanted)."""
-        self._token += 1
-        self._delivered = self._token
-
-    def _deliver(self, token: int, succeeded: bool, value: object) -> None:
-        self._tasks.pop(token, None)
-        if token != self._token:
-            return  # superseded by a newer request
-        self._delivered = token
-        if succeeded:
-            self.finished.emit(value)
-        else:
-            self.failed.emit(value)
 
 
 class PreviewBrowser(QTextBrowser):

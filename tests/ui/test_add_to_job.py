@@ -119,6 +119,7 @@ def test_adding_from_a_search_keeps_each_candidates_own_source(window: MainWindo
         first_name = session.scalar(select(Candidate.first_name).order_by(Candidate.id))
     section.search.setText(first_name.lower())
     section.apply_search()
+    qtbot.waitUntil(lambda: not section.loading, timeout=10_000)  # searched in the background
     assert section.source_label() == f"Search: {first_name.lower()}"
     section.table.selectAll()
     chosen = section.selected_ids()

@@ -22,6 +22,9 @@ def test_dialog_lists_matches_with_score_and_reasons(qtbot, demo_ctx: ServiceCon
     job_id = _first_job(demo_ctx)
     dialog = BestMatchesDialog(demo_ctx, job_id)
     qtbot.addWidget(dialog)
+    assert dialog.status.text() == "Finding matches…"  # found in the background
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    assert dialog.status.text() == ""
     expected = best_matches(demo_ctx, job_id)
     model = dialog.table.model()
     assert model.rowCount() == len(expected) > 0
@@ -35,6 +38,7 @@ def test_add_selected_to_the_job_first_stage(qtbot, demo_ctx: ServiceContext) ->
     job_id = _first_job(demo_ctx)
     dialog = BestMatchesDialog(demo_ctx, job_id)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
     chosen = [dialog.model.rows[0].candidate_id, dialog.model.rows[1].candidate_id]
     selection = dialog.table.selectionModel()
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
@@ -45,6 +49,7 @@ def test_add_selected_to_the_job_first_stage(qtbot, demo_ctx: ServiceContext) ->
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     assert signal.args[0].touches(ChangeKind.APPLICATIONS)
     assert dialog.message.text().startswith("Added 2 to ")
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)  # the matches found again
     with demo_ctx.read() as session:
         rows = session.execute(
             select(Application.candidate_id, Application.source, Application.stage_id).where(
@@ -110,3 +115,37 @@ def test_quick_add_dialog_shows_errors(qtbot, demo_ctx: ServiceContext) -> None:
     dialog.save()
     assert dialog.candidate_id is None
     assert dialog.errors["first_name"].text()
+
+
+def test_matches_are_found_off_the_gui_thread(qtbot, demo_ctx: ServiceContext, monkeypatch) -> None:
+    import threading
+
+    from app.ui.dialogs import best_matches as dialog_module
+
+    threads: list[threading.Thread] = []
+
+    def on_thread(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return best_matches(*args, **kwargs)
+
+    monkeypatch.setattr(dialog_module, "best_matches", on_thread)
+    dialog = BestMatchesDialog(demo_ctx, _first_job(demo_ctx))
+    qtbot.addWidget(dialog)
+    assert dialog.busy and not dialog.add_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    assert dialog.model.rowCount() > 0
+    assert threads and threading.main_thread() not in threads
+
+
+def test_a_failure_to_rank_is_said(qtbot, demo_ctx: ServiceContext, monkeypatch) -> None:
+    from app.ui.dialogs import best_matches as dialog_module
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(dialog_module, "best_matches", broken)
+    dialog = BestMatchesDialog(demo_ctx, _first_job(demo_ctx))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    assert dialog.message.text() == "The matches could not be found: database is locked"
+    assert dialog.model.rowCount() == 0 and dialog.status.text() == ""

@@ -142,6 +142,7 @@ def test_add_to_sequence_from_a_search_result_names_the_search(window: MainWindo
     section = _candidates(window)
     section.search.setText("python")
     section.apply_search()
+    qtbot.waitUntil(lambda: not section.loading, timeout=10_000)  # searched in the background
     assert section.model.searching and section.model.rowCount() > 0
     chosen = _select_rows(section, range(min(5, section.model.rowCount())))
     seen: list[EnrollDialog] = []
@@ -210,7 +211,7 @@ def test_a_bulk_email_without_a_subject_cannot_be_sent_to_the_selection(
             assert compose.subject_error.isVisible() and not compose.send_button.isEnabled()
             qtbot.mouseClick(compose.send_button, Qt.MouseButton.LeftButton)
             qtbot.keyClick(compose.campaign_name, Qt.Key.Key_Return)  # Enter asks to send
-            assert compose.outcome is None and not compose.sender.pending
+            assert compose.outcome is None and not compose.ops.busy("send")
         finally:
             compose.reject()
 

@@ -24,6 +24,11 @@ def _section(window: MainWindow) -> CandidatesSection:
     return window.section("candidates")  # type: ignore[return-value]
 
 
+def _settled(section: CandidatesSection, qtbot) -> None:
+    """Wait for a search or filtered list, found in the background, to be shown."""
+    qtbot.waitUntil(lambda: not section.loading, timeout=10_000)
+
+
 def _ids(section: CandidatesSection) -> list[int]:
     model = section.model
     while model.canFetchMore():
@@ -41,11 +46,14 @@ def _select_rows(section: CandidatesSection, rows: range) -> list[int]:
     return section.selected_ids()
 
 
-def test_filters_narrow_the_lazy_table(window: MainWindow) -> None:
+def test_filters_narrow_the_lazy_table(window: MainWindow, qtbot) -> None:
     section = _section(window)
     bar = section.filter_bar
     assert section.model.total == 500 and section.model.rowCount() == PAGE_SIZE
     bar.select(bar.tag, "Boomerang")
+    assert section.loading and section.header.subtitle.text() == "Searching…"
+    assert section.model.total == 500  # the rows shown stay until the filtered ones arrive
+    _settled(section, qtbot)
     tagged = section.model.total
     assert 0 < tagged < 500
     assert "match the filters" in section.header.subtitle.text()
@@ -54,27 +62,33 @@ def test_filters_narrow_the_lazy_table(window: MainWindow) -> None:
     bar.select(bar.tag, None)
     bar.location.setText("Chicago")
     bar.location.editingFinished.emit()
+    _settled(section, qtbot)
     rows = _ids(section)
     assert rows and all("Chicago" in section.model.rows[n].values[3] for n in range(len(rows)))
     bar.location.clear()
     bar.location.editingFinished.emit()
     bar.select(bar.pool, SILVER_MEDALISTS)
+    _settled(section, qtbot)
     assert sorted(_ids(section)) == sorted(member_ids(window.services, SILVER_MEDALISTS))
     bar.select(bar.stage, "Offered")
+    _settled(section, qtbot)
     offered = section.model.total
     bar.select(bar.stage, "Interviewed")
+    _settled(section, qtbot)
     assert 0 < offered <= section.model.total
     bar.select(bar.dnc, True)
+    _settled(section, qtbot)
     assert section.model.total < offered
     bar.clear.click()
     assert section.model.total == 500 and not section.model.filters.active
 
 
-def test_bulk_add_to_job_then_edit_undo_removes_the_applications(window: MainWindow) -> None:
+def test_bulk_add_to_job_then_edit_undo_removes_the_applications(window: MainWindow, qtbot) -> None:
     section = _section(window)
     job = next(j for j in list_jobs(window.services) if j.status is JobStatus.OPEN)
     stage = next(s for s in job.stages if s.kind is StageKind.ACTIVE)
     section.filter_bar.select(section.filter_bar.dnc, False)
+    _settled(section, qtbot)
     chosen = _select_rows(section, range(5))
     assert len(chosen) == 5 and section.bulk.job_action.isEnabled()
 
@@ -165,6 +179,7 @@ def test_search_results_follow_the_filters(window: MainWindow, qtbot) -> None:
     bar = section.filter_bar
     assert bar.isEnabled()
     bar.select(bar.tag, "Boomerang")
+    _settled(section, qtbot)
     tagged = CandidateFilters(tags=("Boomerang",))
     shown = _ids(section)
     assert section.model.searching and "and the filters" in section.header.subtitle.text()
@@ -172,6 +187,7 @@ def test_search_results_follow_the_filters(window: MainWindow, qtbot) -> None:
     listed = set(_all_listed(window, tagged))
     assert shown and set(shown) == everyone & listed
     bar.clear.click()
+    _settled(section, qtbot)  # still a search: found in the background
     assert set(_ids(section)) == everyone
 
 
@@ -250,6 +266,7 @@ def test_ctrl_a_then_export_writes_every_matching_candidate(
     section = _section(window)
     bar = section.filter_bar
     bar.select(bar.dnc, False)  # more matches than one page: 200 loaded of them
+    _settled(section, qtbot)
     filters = CandidateFilters(do_not_contact=False)
     matching = count_candidates(window.services, filters)
     assert matching > PAGE_SIZE == section.model.rowCount()
@@ -410,4 +427,91 @@ def test_a_reload_keeps_the_selection_and_the_scroll(window: MainWindow, qtbot) 
     window.events.publish(add_note(window.services, chosen[0], "Again").changes)
     assert section.keeper.all_matching and section.select_all_bar.isVisible()
     section.filter_bar.select(section.filter_bar.dnc, True)  # a new question: a new answer
+    _settled(section, qtbot)
     assert not section.keeper.all_matching and section.selected_ids() == []
+
+
+# ---- searches and filtered lists in the background ---------------------------------------------
+def test_a_filtered_first_page_is_found_off_the_gui_thread(
+    window: MainWindow, qtbot, monkeypatch
+) -> None:
+    import threading
+
+    from app.ui.sections import candidate_pages
+
+    section = _section(window)
+    threads: list[threading.Thread] = []
+    real = candidate_pages.count_candidates
+
+    def count(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(candidate_pages, "count_candidates", count)
+    bar = section.filter_bar
+    bar.select(bar.dnc, True)
+    assert section.loading and not section.model.canFetchMore()  # no page of the old list
+    _settled(section, qtbot)
+    assert section.model.filters.do_not_contact is True
+    assert section.model.total == count_candidates(
+        window.services, CandidateFilters(do_not_contact=True)
+    )
+    assert threads and threading.main_thread() not in threads
+    # A column header sorts the filtered list in the background too; the widths stay.
+    widths = [section.table.columnWidth(c) for c in range(3)]
+    section.table.setColumnWidth(1, widths[1] + 40)
+    section.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+    assert section.loading
+    _settled(section, qtbot)
+    assert (section.model.order, section.model.descending) == ("added", True)
+    assert section.model.filters.do_not_contact is True
+    assert section.table.columnWidth(1) == widths[1] + 40
+    assert len(threads) == 2
+
+
+def test_only_the_newest_question_is_answered(window: MainWindow, qtbot, monkeypatch) -> None:
+    import threading
+
+    from app.ui.sections import candidate_pages
+
+    section = _section(window)
+    release = threading.Event()
+    real = candidate_pages.count_candidates
+
+    def count(services, filters=None):
+        if filters == CandidateFilters(tags=("Boomerang",)):
+            release.wait(10)  # the first question is slow to answer
+        return real(services, filters)
+
+    monkeypatch.setattr(candidate_pages, "count_candidates", count)
+    shown: list[CandidateFilters] = []
+    section.model.modelReset.connect(lambda: shown.append(section.model.filters))
+    bar = section.filter_bar
+    bar.select(bar.tag, "Boomerang")
+    bar.select(bar.dnc, True)  # asked before the first answer came: it supersedes it
+    _settled(section, qtbot)
+    release.set()
+    qtbot.wait(200)
+    both = CandidateFilters(tags=("Boomerang",), do_not_contact=True)
+    assert shown == [both] and section.model.filters == both
+    assert section.model.total == count_candidates(window.services, both)
+
+
+def test_a_search_that_fails_says_so_and_keeps_the_rows(
+    window: MainWindow, qtbot, monkeypatch
+) -> None:
+    from app.services.candidates import search
+
+    section = _section(window)
+    before = [row.id for row in section.model.rows]
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(search, "search_candidates", broken)
+    section.search.setText("engineer")
+    section.apply_search()
+    _settled(section, qtbot)
+    assert section.header.subtitle.text() == "The search could not be done: database is locked"
+    assert [row.id for row in section.model.rows] == before and not section.model.searching
+    assert section.model.canFetchMore()  # the list shown scrolls on as before

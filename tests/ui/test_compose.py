@@ -121,11 +121,11 @@ def test_bulk_send_shows_skips_then_queues_one_campaign_and_wakes_the_dispatcher
     )
     assert dialog.problems.isHidden()
     assert dialog.send_button.isEnabled() and dialog.send_button.text() == "Send 5 emails"
-    assert dialog.planner.last_thread is not threading.main_thread()
+    assert dialog.ops.ran_on("plan") not in (None, threading.main_thread())
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10_000)
     assert woken == [True]
-    assert dialog.sender.last_thread is not threading.main_thread()
+    assert dialog.ops.ran_on("send") not in (None, threading.main_thread())
     assert published and published[0].touches(ChangeKind.OUTBOX, ChangeKind.CAMPAIGNS)
     with ctx.read() as session:
         campaign = session.get(Campaign, dialog.outcome.value)
@@ -187,7 +187,7 @@ def test_no_subject_or_text_is_said_inline_and_send_stays_disabled(
     assert not dialog.send_button.isEnabled()
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     dialog.send()  # even asked directly (Enter in a field), nothing is queued
-    assert dialog.sender.pending is False and _outbox_count(ctx) == before
+    assert not dialog.ops.busy("send") and _outbox_count(ctx) == before
     qtbot.keyClicks(dialog.subject, "Catching up")
     assert dialog.subject_error.isHidden() and dialog.subject.property("invalid") is False
     _planned(qtbot, dialog)

@@ -44,11 +44,18 @@ def _exists(window: MainWindow, candidate_id: int) -> bool:
 
 
 def _when_modal(kind: type, act: Callable) -> None:
-    """Once a modal ``kind`` is up, let ``act`` drive it (as a user would)."""
+    """Once a modal ``kind`` is up and the active window (what has the keyboard focus: its
+    fields' completers answer only then), let ``act`` drive it (as a user would)."""
+    waited = [0]
 
     def poll() -> None:
         widget = QApplication.activeModalWidget()
         if not isinstance(widget, kind):
+            QTimer.singleShot(20, poll)
+            return
+        if not widget.isActiveWindow() and waited[0] < 250:  # 5 s, then act (and fail)
+            waited[0] += 1
+            widget.activateWindow()
             QTimer.singleShot(20, poll)
             return
         try:

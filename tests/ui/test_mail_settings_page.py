@@ -61,10 +61,16 @@ def fill_account(panel: EmailAccountPanel, **values: object) -> None:
             getattr(panel, name).setText(str(value))
 
 
+def settled(qtbot, panel: EmailAccountPanel) -> None:
+    """Wait for the panel's keyring work (done in the background) to be over."""
+    qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
+
+
 @pytest.fixture
 def account_panel(qtbot, ctx: ServiceContext, secret_service_backend) -> EmailAccountPanel:
     panel = EmailAccountPanel(ctx, PasswordStore(secret_service_backend))
     qtbot.addWidget(panel)
+    settled(qtbot, panel)
     return panel
 
 
@@ -107,8 +113,14 @@ def test_saving_puts_the_password_in_the_keyring_only(
     with (
         qtbot.waitSignal(account_panel.changes_made) as changed,
         qtbot.waitSignal(account_panel.account_changed),
+        qtbot.waitSignal(account_panel.saved) as saved,
     ):
         assert account_panel.save()
+        assert account_panel.saved_note.text() == "Saving the password…"
+        assert not account_panel.save_button.isEnabled()
+    assert saved.args == [True]
+    settled(qtbot, account_panel)
+    assert account_panel.save_button.isEnabled()
     assert isinstance(changed.args[0], Changes)
     assert changed.args[0].touches(ChangeKind.MAIL_ACCOUNT)
     account = get_account(ctx)
@@ -128,22 +140,27 @@ def test_saving_puts_the_password_in_the_keyring_only(
     # A fresh panel (next start) finds it saved, without showing it.
     again = EmailAccountPanel(ctx, PasswordStore(secret_service_backend))
     qtbot.addWidget(again)
+    settled(qtbot, again)
     assert again.password.text() == ""
     assert "Type a new password" in again.password.placeholderText()
     assert again.host.text() == "smtp.example.com"
 
     # Another port: the saved password follows the account to its new keyring entry.
     account_panel.port.setValue(2587)
-    assert account_panel.save()
+    with qtbot.waitSignal(account_panel.saved) as saved:
+        assert account_panel.save()
+    assert saved.args == [True]
     moved = get_account(ctx)
     assert secret_service_backend.get_password(KEYRING_SERVICE, moved.keyring_username) == (
         "keyring-only-secret"
     )
     assert secret_service_backend.get_password(KEYRING_SERVICE, account.keyring_username) is None
 
+    settled(qtbot, account_panel)
     with qtbot.waitSignal(account_panel.account_changed):
         account_panel.forget_button.click()
     assert secret_service_backend.get_password(KEYRING_SERVICE, moved.keyring_username) is None
+    settled(qtbot, account_panel)
     assert "No password saved" in account_panel.password_status.text()
 
 
@@ -151,6 +168,7 @@ def test_without_a_keyring_the_password_can_live_in_memory(qtbot, ctx: ServiceCo
     store = PasswordStore(backend=None)
     panel = EmailAccountPanel(ctx, store)
     qtbot.addWidget(panel)
+    settled(qtbot, panel)
     assert not panel.keyring_warning.isHidden()
     assert "No secure password store" in panel.keyring_warning.text()
     assert not panel.keep_in_memory.isHidden()
@@ -158,7 +176,11 @@ def test_without_a_keyring_the_password_can_live_in_memory(qtbot, ctx: ServiceCo
 
     fill_account(panel)
     panel.password.setText("memory-only-secret")
-    assert not panel.save()  # the account is saved, the password has nowhere to go yet
+    with qtbot.waitSignal(panel.saved) as saved:
+        assert panel.save()  # the account is saved, the password has nowhere to go yet
+    assert saved.args == [False]
+    settled(qtbot, panel)
+    assert panel.saved_note.text() == "The account was saved, but not its password."
     assert get_account(ctx).host == "smtp.example.com"
     assert KEEP_IN_MEMORY_TEXT in panel.error_text("password")
     assert panel.keyring_warning.isHidden()  # one warning, under the field, not two
@@ -166,7 +188,10 @@ def test_without_a_keyring_the_password_can_live_in_memory(qtbot, ctx: ServiceCo
     assert store.get(get_account(ctx)) is None
 
     panel.keep_in_memory.setChecked(True)
-    assert panel.save()
+    with qtbot.waitSignal(panel.saved) as saved:
+        assert panel.save()
+    assert saved.args == [True]
+    settled(qtbot, panel)
     assert panel.error_text("password") == ""
     assert store.get(get_account(ctx)) == "memory-only-secret"
     assert store.in_memory(get_account(ctx))
@@ -202,6 +227,61 @@ def test_send_test_email_without_a_password_says_so(qtbot, account_panel: EmailA
     assert "No password for nobody@example.com" in finished.args[1]
     assert account_panel.test_button.isEnabled()
     assert calls == []
+
+
+def test_the_keyring_is_used_off_the_gui_thread(
+    qtbot, ctx: ServiceContext, secret_service_backend
+) -> None:
+    """Reading, saving and removing the password may wait for an unlock prompt: never on the
+    GUI thread, which keeps painting meanwhile."""
+    import threading
+
+    used: list[tuple[str, threading.Thread]] = []
+
+    class Watched(PasswordStore):
+        def get(self, account):
+            used.append(("get", threading.current_thread()))
+            return super().get(account)
+
+        def save(self, account, password):
+            used.append(("save", threading.current_thread()))
+            super().save(account, password)
+
+        def forget(self, account):
+            used.append(("forget", threading.current_thread()))
+            super().forget(account)
+
+    panel = EmailAccountPanel(ctx, Watched(secret_service_backend))
+    qtbot.addWidget(panel)
+    settled(qtbot, panel)
+    fill_account(panel)
+    panel.password.setText("off-the-gui-thread")
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        panel.save()
+    settled(qtbot, panel)
+    assert panel.forget_button.isEnabled()
+    with qtbot.waitSignal(panel.account_changed, timeout=10_000):
+        panel.forget_button.click()
+    settled(qtbot, panel)
+    assert "No password saved" in panel.password_status.text()
+    assert {call for call, _thread in used} == {"get", "save", "forget"}
+    assert all(thread is not threading.main_thread() for _call, thread in used)
+
+
+def test_a_keyring_that_fails_to_forget_says_why(qtbot, ctx: ServiceContext) -> None:
+    from app.mail.secrets import KeyringUnavailable
+
+    class Locked(PasswordStore):
+        def forget(self, account):
+            raise KeyringUnavailable("The keyring is locked.")
+
+    panel = EmailAccountPanel(ctx, Locked(backend=None))
+    qtbot.addWidget(panel)
+    settled(qtbot, panel)
+    panel.forget_password()
+    settled(qtbot, panel)
+    assert panel.keyring_warning.text() == "The keyring is locked."
+    assert not panel.keyring_warning.isHidden()
 
 
 # ---- branding ----------------------------------------------------------------------------
@@ -379,7 +459,8 @@ def test_test_email_over_starttls_with_the_keyring_password(
     with SmtpTestServer("starttls", auth=True, certificate=trusted) as server:
         point_at(account_panel, server)
         account_panel.password.setText(TEST_PASSWORD)
-        assert account_panel.save()  # to the keyring; the field is emptied
+        with qtbot.waitSignal(account_panel.saved, timeout=10_000):
+            assert account_panel.save()  # to the keyring; the field is emptied
         assert account_panel.password.text() == ""
         with qtbot.waitSignal(account_panel.test_finished, timeout=10_000) as finished:
             account_panel.send_test_email()  # to the From address by default

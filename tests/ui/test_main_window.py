@@ -163,7 +163,7 @@ def test_mail_dispatcher_starts_after_start_up_and_stops_with_the_window(
 
 
 def test_campaigns_and_settings_sections_share_the_windows_mail_runtime(
-    window: MainWindow,
+    qtbot, window: MainWindow
 ) -> None:
     campaigns = window.section("campaigns")
     assert campaigns.runtime is window.mail_runtime
@@ -171,7 +171,8 @@ def test_campaigns_and_settings_sections_share_the_windows_mail_runtime(
     assert window.mail_runtime.dispatcher._account.port == 1025
     panel = window.section("settings").email_panel
     panel.port.setValue(2525)
-    assert panel.save()
+    with qtbot.waitSignal(panel.saved, timeout=10_000):  # the password moved, off-thread
+        assert panel.save()
     # The saved account reaches the running dispatcher without a restart.
     assert window.mail_runtime.account.port == 2525
     assert window.mail_runtime.dispatcher._account.port == 2525

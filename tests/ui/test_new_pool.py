@@ -50,7 +50,7 @@ def test_the_member_count_follows_the_search_as_it_is_typed(qtbot, demo_ctx, mon
     assert dialog.preview_result is None  # nothing counted while typing
     _counted(qtbot, dialog)
     assert counts == ["engineer"]  # one count after the pause, not one per key
-    assert dialog.counter.last_thread is not threading.main_thread()
+    assert dialog.ops.ran_on("count") not in (None, threading.main_thread())
     expected = len(matching_candidate_ids(demo_ctx, "engineer"))
     assert 1 < expected < 500
     assert dialog.preview.text() == (f"Finds {expected:,} candidates now; the pool stays current.")
@@ -59,7 +59,7 @@ def test_the_member_count_follows_the_search_as_it_is_typed(qtbot, demo_ctx, mon
     _counted(qtbot, dialog)
     assert dialog.preview.text().startswith("Finds nobody yet")
     dialog.query.clear()
-    assert dialog.preview.isHidden() and not dialog.counter.pending
+    assert dialog.preview.isHidden() and not dialog.ops.busy("count")
 
 
 def test_the_count_waits_for_typing_to_pause(qtbot, demo_ctx) -> None:
@@ -81,6 +81,7 @@ def test_a_malformed_search_is_refused_with_the_search_boxs_words(
     candidates = window.section("candidates")
     candidates.search.setText('"data engineer')
     candidates.apply_search()
+    qtbot.waitUntil(lambda: not candidates.loading, timeout=10_000)  # in the background
     said = candidates.header.subtitle.text().rsplit(" · ", 1)[-1]
     assert said == "Searched for the words only: a quotation mark is not closed."
 

@@ -76,7 +76,7 @@ def test_a_new_template_previews_for_a_searched_candidate_and_saves(
     assert f"Hello {first}" in dialog.preview_subject.text()
     assert f"{first} {last}" in dialog.preview_html.toPlainText()
     assert dialog.problems_title.text() == "No problems found."
-    assert dialog.previewer.last_thread is not threading.main_thread()
+    assert dialog.ops.ran_on("preview") not in (None, threading.main_thread())
     _save(qtbot, dialog)
     assert dialog.result() == dialog.DialogCode.Accepted
     with demo_ctx.read() as session:

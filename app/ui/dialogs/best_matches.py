@@ -1,5 +1,8 @@
 """Best matches for a job: the ranked candidates with their score and reasons, and "Add to
-job…" for the selection (at the job's first stage, source "Best matches")."""
+job…" for the selection (at the job's first stage, source "Best matches").
+
+Ranking takes a few hundred milliseconds on a large database, so it runs in the background
+(as does the addition), with "Finding matches…" shown meanwhile."""
 
 from __future__ import annotations
 
@@ -21,11 +24,15 @@ from PySide6.QtWidgets import (
 
 from app.services.candidates.bulk import add_to_job
 from app.services.candidates.matching import Match, best_matches, first_stage, job_heading
+from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import Changes, NotFoundError, ValidationError
+from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.ui.background import BackgroundOps
 from app.ui.table_model import ColumnTableModel
 
 SOURCE = "Best matches"
+FINDING = "Finding matches…"
+ADDING = "Adding…"
 COLUMNS = ("Score", "Name", "Current title", "Location", "Why")
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -74,6 +81,7 @@ class BestMatchesDialog(QDialog):
         self.job_id = job_id
         self.limit = limit
         self._changes: list[Changes] = []
+        self.ops = BackgroundOps(self)
         self.setWindowTitle("Best matches")
         self.resize(920, 560)
         layout = QVBoxLayout(self)
@@ -105,6 +113,10 @@ class BestMatchesDialog(QDialog):
         self.add_button.setObjectName("addToJob")
         self.add_button.clicked.connect(self.add_selected)
         row.addWidget(self.add_button)
+        self.status = QLabel()
+        self.status.setObjectName("matchesStatus")
+        self.status.setProperty("role", "muted")
+        row.addWidget(self.status)
         row.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -113,15 +125,36 @@ class BestMatchesDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_enabled())
         self.reload()
 
+    @property
+    def busy(self) -> bool:
+        """Whether matches are being found or candidates added."""
+        return self.ops.busy()
+
     def reload(self) -> None:
-        try:
-            rows = best_matches(self.services, self.job_id, self.limit)
-        except NotFoundError as exc:
-            rows = []
-            self.message.setText(str(exc))
+        """Find the matches again, in the background."""
+        services, job_id, limit = self.services, self.job_id, self.limit
+        self.status.setText(FINDING)
+        self._update_enabled()
+        self.ops.query(
+            "matches", lambda: best_matches(services, job_id, limit), self._found, self._not_found
+        )
+
+    def _found(self, rows: list[Match]) -> None:
         self.model.set_rows(rows)
         if not rows and not self.message.text():
             self.message.setText("No candidate shares a skill or title with this job yet.")
+        self._settled()
+
+    def _not_found(self, error: BaseException) -> None:
+        self.model.set_rows([])
+        if isinstance(error, NotFoundError):
+            self.message.setText(str(error))
+        else:
+            self.message.setText(f"The matches could not be found: {error}")
+        self._settled()
+
+    def _settled(self) -> None:
+        self.status.setText(ADDING if self.ops.busy("add") else "")
         self._update_enabled()
 
     def selected_ids(self) -> list[int]:
@@ -129,24 +162,39 @@ class BestMatchesDialog(QDialog):
         return [self.model.rows[row].candidate_id for row in rows]
 
     def _update_enabled(self) -> None:
-        self.add_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        chosen = bool(self.table.selectionModel().selectedRows())
+        self.add_button.setEnabled(chosen and not self.busy)
 
     def add_selected(self) -> None:
         ids = self.selected_ids()
-        if not ids:
+        if not ids or self.busy:
             return
-        try:
-            stage_id, _name = first_stage(self.services, self.job_id)
-            result = add_to_job(self.services, ids, self.job_id, stage_id, SOURCE)
-        except (ValidationError, NotFoundError) as exc:
-            text = " ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-            self.message.setText(text)
-            return
-        self.message.setText(result.value.message)  # type: ignore[attr-defined]
-        self._changes.append(result.changes)
-        if result.changes.ids:
-            self.changes_made.emit(result.changes)
+        services, job_id = self.services, self.job_id
+
+        def add() -> Any:
+            stage_id, _name = first_stage(services, job_id)
+            return add_to_job(services, ids, job_id, stage_id, SOURCE)
+
+        self.status.setText(ADDING)
+        self.ops.write("add", add, self._added, self._not_added, self._publish)
+        self._update_enabled()
+
+    def _publish(self, changes: Changes) -> None:
+        self._changes.append(changes)
+        self.changes_made.emit(changes)
+
+    def _added(self, result: Any) -> None:
+        self.message.setText(result.value.message)
         self.reload()  # those added are now on the job, so no longer offered
+
+    def _not_added(self, error: BaseException) -> None:
+        if isinstance(error, ValidationError):
+            self.message.setText(" ".join(error.errors.values()))
+        elif isinstance(error, NotFoundError):
+            self.message.setText(str(error))
+        else:
+            self.message.setText(f"Nothing was added: {error}")
+        self._settled()
 
     def all_changes(self) -> Changes:
         merged = Changes()

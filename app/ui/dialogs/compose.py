@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -41,9 +41,9 @@ from app.services.engagement.mail_settings import get_account, get_branding
 from app.services.engagement.templates import blank_parts, list_templates, preview
 from app.services.pipeline.jobs import list_jobs
 from app.store.enums import JobStatus
+from app.ui.background import BackgroundOps
 from app.ui.dialogs.compose_parts import AccountHint, PlanBox, ScheduleRow
 from app.ui.mail_widgets import (
-    Background,
     EmailPreviewTabs,
     FieldInserter,
     add_primary_action,
@@ -81,7 +81,6 @@ class ComposeDialog(QDialog):
         parent: QWidget | None = None,
         *,
         wake: Wake | None = None,
-        pool: QThreadPool | None = None,
     ):
         super().__init__(parent)
         self.services = services
@@ -99,15 +98,7 @@ class ComposeDialog(QDialog):
         self.setModal(True)
         self.resize(1080, 760)
 
-        self.planner = Background(self, pool)
-        self.planner.finished.connect(self._show_plan)
-        self.planner.failed.connect(self._plan_failed)
-        self.previewer = Background(self, pool)
-        self.previewer.finished.connect(self._show_preview)
-        self.previewer.failed.connect(lambda error: self._show_preview_problem(str(error)))
-        self.sender = Background(self, pool)
-        self.sender.finished.connect(self._sent)
-        self.sender.failed.connect(self._send_failed)
+        self.ops = BackgroundOps(self)  # the plan, the preview and the send
         self._plan_timer = QTimer(self, singleShot=True, interval=PLAN_DELAY_MS)
         self._plan_timer.timeout.connect(self.compute_plan)
 
@@ -338,7 +329,12 @@ class ComposeDialog(QDialog):
         self.plan = None
         self.plan_label.setText("Checking…")
         self._update_send_button()
-        self.planner.run(lambda: plan_send(services, ids, source, job_id))
+        self.ops.query(
+            "plan",
+            lambda: plan_send(services, ids, source, job_id),
+            self._show_plan,
+            self._plan_failed,
+        )
 
     def _show_plan(self, plan: Any) -> None:
         if self._plan_timer.isActive():
@@ -400,7 +396,12 @@ class ComposeDialog(QDialog):
             return
         services, source, job_id = self.services, self.source(), self.job_id()
         self.preview_result = None  # until this preview arrives
-        self.previewer.run(lambda: preview(services, source, candidate_id, job_id))
+        self.ops.query(
+            "preview",
+            lambda: preview(services, source, candidate_id, job_id),
+            self._show_preview,
+            lambda error: self._show_preview_problem(str(error)),
+        )
 
     def _show_preview(self, result: Any) -> None:
         self.preview_result = result
@@ -457,7 +458,7 @@ class ComposeDialog(QDialog):
         self._when = when
         self._set_inputs_enabled(False)
         self._update_send_button()
-        self.sender.run(work)
+        self.ops.write("send", work, self._sent, self._send_failed, self.changes_made.emit)
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
         for widget in (
@@ -482,7 +483,6 @@ class ComposeDialog(QDialog):
             self.notice = f"Scheduled {emails} to {self.audience_label} for {local}."
         else:
             self.notice = f"Queued {emails} to {self.audience_label}."
-        self.changes_made.emit(result.changes)
         if self.wake is not None:
             self.wake()
         super().accept()

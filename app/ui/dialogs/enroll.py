@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,7 +32,8 @@ from app.services.engagement.campaigns import list_campaigns
 from app.services.engagement.sequences import enroll, plan_enrollment
 from app.services.pipeline.jobs import list_jobs
 from app.store.enums import CampaignKind, CampaignStatus, JobStatus
-from app.ui.mail_widgets import Background, add_primary_action, error_label, show_text
+from app.ui.background import BackgroundOps
+from app.ui.mail_widgets import add_primary_action, error_label, show_text
 
 
 def _plural(count: int, word: str) -> str:
@@ -93,7 +94,6 @@ class EnrollDialog(QDialog):
         parent: QWidget | None = None,
         *,
         wake: Callable[[], None] | None = None,
-        pool: QThreadPool | None = None,
     ):
         super().__init__(parent)
         self.services = services
@@ -106,12 +106,7 @@ class EnrollDialog(QDialog):
         self.setModal(True)
         self.setMinimumWidth(560)
         self.plan: Any = None  # the checked plan while its problems are shown
-        self.checker = Background(self, pool)
-        self.checker.finished.connect(self._checked)
-        self.checker.failed.connect(self._failed)
-        self.worker = Background(self, pool)
-        self.worker.finished.connect(self._enrolled)
-        self.worker.failed.connect(self._failed)
+        self.ops = BackgroundOps(self)  # the check, then the enrolment
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
@@ -199,7 +194,7 @@ class EnrollDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        return self.checker.pending or self.worker.pending
+        return self.ops.busy()
 
     def _choice_changed(self, _index: int) -> None:
         """Another sequence or job: the problems shown no longer apply."""
@@ -224,7 +219,12 @@ class EnrollDialog(QDialog):
         show_text(self.error, "")
         self.enroll_button.setEnabled(False)
         self.enroll_button.setText("Checking…")
-        self.checker.run(lambda: plan_enrollment(services, campaign_id, ids, job_id))
+        self.ops.query(
+            "check",
+            lambda: plan_enrollment(services, campaign_id, ids, job_id),
+            self._checked,
+            self._failed,
+        )
 
     def _checked(self, plan: Any) -> None:
         if not plan.problems:
@@ -252,8 +252,12 @@ class EnrollDialog(QDialog):
         services, ids, job_id = self.services, self.candidate_ids, self.job.currentData()
         self.enroll_button.setEnabled(False)
         self.enroll_button.setText("Enrolling…")
-        self.worker.run(
-            lambda: enroll(services, campaign_id, ids, job_id, skip_problems=skip_problems)
+        self.ops.write(
+            "enrol",
+            lambda: enroll(services, campaign_id, ids, job_id, skip_problems=skip_problems),
+            self._enrolled,
+            self._failed,
+            self.changes_made.emit,
         )
 
     def _enrolled(self, result: Outcome[Any]) -> None:
@@ -265,7 +269,6 @@ class EnrollDialog(QDialog):
         self.result_label.style().unpolish(self.result_label)
         self.result_label.style().polish(self.result_label)
         show_text(self.result_label, self.notice)
-        self.changes_made.emit(result.changes)
         if self.wake is not None and report.enrolled:
             self.wake()  # a day-0 step is due now
         if self.problems.isVisible():  # the list now says who was left out, and why
@@ -306,6 +309,6 @@ class EnrollDialog(QDialog):
         return self.outcome.changes if self.outcome is not None else Changes()
 
     def reject(self) -> None:
-        if self.worker.pending:
+        if self.ops.busy("enrol"):
             return  # the enrolment is being committed: wait for its counts
         super().reject()

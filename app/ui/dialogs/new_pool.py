@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app.services.candidates.pools import PoolInput, SmartPreview, preview_smart_pool, save_pool
 from app.services.core.context import Outcome, ServiceContext
+from app.ui.background import BackgroundOps
 from app.ui.dialogs.form import FormDialog
-from app.ui.mail_widgets import Background
 from app.ui.theme import set_invalid
 
 PREVIEW_DELAY_MS = 300
@@ -42,8 +42,6 @@ class NewPoolDialog(FormDialog):
         services: ServiceContext,
         smart: bool,
         parent: QWidget | None = None,
-        *,
-        pool: QThreadPool | None = None,
     ):
         super().__init__("New smart pool" if smart else "New pool", parent)
         self.services = services
@@ -56,9 +54,7 @@ class NewPoolDialog(FormDialog):
         self.preview.setObjectName("poolPreview")
         self.preview.setWordWrap(True)
         self.preview.hide()
-        self.counter = Background(self, pool)
-        self.counter.finished.connect(self._show_preview)
-        self.counter.failed.connect(lambda error: self._show_line(f"Could not count: {error}"))
+        self.ops = BackgroundOps(self)  # the live count
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.count_now)
         if smart:
@@ -74,7 +70,7 @@ class NewPoolDialog(FormDialog):
         self.preview_result = None
         if not text.strip():
             self._timer.stop()
-            self.counter.cancel()  # a count still on its way is not wanted
+            self.ops.cancel("count")  # a count still on its way is not wanted
             self._show_line("")
             return
         self._show_line(COUNTING)
@@ -84,7 +80,12 @@ class NewPoolDialog(FormDialog):
         """Count the members of the query as typed, on a worker thread."""
         self._timer.stop()
         services, query = self.services, self.query.text()
-        self.counter.run(lambda: preview_smart_pool(services, query))
+        self.ops.query(
+            "count",
+            lambda: preview_smart_pool(services, query),
+            self._show_preview,
+            lambda error: self._show_line(f"Could not count: {error}"),
+        )
 
     def _show_preview(self, preview: SmartPreview) -> None:
         if self._timer.isActive():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -36,8 +36,9 @@ from app.services.engagement.mail_settings import get_branding
 from app.services.engagement.templates import TemplateInput, get_template, preview, save_template
 from app.services.pipeline.jobs import list_jobs
 from app.store.enums import JobStatus
+from app.ui.background import BackgroundOps
 from app.ui.dialogs.form import FormDialog
-from app.ui.mail_widgets import Background, EmailPreviewTabs, FieldInserter, email_source
+from app.ui.mail_widgets import EmailPreviewTabs, FieldInserter, email_source
 from app.wording import plural
 
 PREVIEW_DELAY_MS = 300
@@ -69,8 +70,6 @@ class TemplateEditorDialog(FormDialog):
         services: ServiceContext,
         template_id: int | None = None,
         parent: QWidget | None = None,
-        *,
-        pool: QThreadPool | None = None,
     ):
         super().__init__("Edit email template" if template_id else "New email template", parent)
         self.services = services
@@ -78,11 +77,7 @@ class TemplateEditorDialog(FormDialog):
         self.shown: PreviewShown | None = None
         self.setMinimumWidth(900)
         self.resize(1120, 780)
-        self.previewer = Background(self, pool)
-        self.previewer.finished.connect(self._show_preview)
-        self.previewer.failed.connect(lambda error: self._show_problems([str(error)]))
-        self.searcher = Background(self, pool)
-        self.searcher.finished.connect(self._show_candidates)
+        self.ops = BackgroundOps(self)  # the preview and the recipient search
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.refresh_preview)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -207,7 +202,8 @@ class TemplateEditorDialog(FormDialog):
             rows = candidate_page(services, 0, SEARCH_LIMIT, order="recent")
             return [(row.id, _label(row.name, row.current_title)) for row in rows]
 
-        self.searcher.run(find)
+        # A failed search is logged; the list keeps the candidates it offered.
+        self.ops.query("search", find, self._show_candidates, lambda _error: None)
 
     def _show_candidates(self, found: list[tuple[int, str]]) -> None:
         current = self.recipient.currentData()
@@ -244,7 +240,9 @@ class TemplateEditorDialog(FormDialog):
             result = preview(services, request.source, request.candidate_id, request.job_id)
             return PreviewShown(request, result.rendered, list(result.problems))
 
-        self.previewer.run(render)
+        self.ops.query(
+            "preview", render, self._show_preview, lambda error: self._show_problems([str(error)])
+        )
 
     def _show_preview(self, shown: PreviewShown) -> None:
         self.shown = shown

@@ -3,13 +3,16 @@
 A filter bar narrows the list (one service query), the search box shows ranked full-text
 results instead (narrowed by the same filters), and the bulk toolbar acts on the selected
 rows, or on every candidate matching (Ctrl+A, or the bar's "Select all N"). A reload after a
-change keeps the selection and the scroll position.
+change keeps the selection and the scroll position. The first page of a search or of a
+filtered list can take a while on a large database, so it is found in the background (the
+rows shown stay until it arrives, and "Searching…" says it is coming); the plain list, and the
+next pages as one scrolls, are read at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +43,13 @@ from app.services.candidates.records import (
     CandidateRow,
     all_matching_ids,
     candidate_page,
-    count_candidates,
     filter_options,
 )
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
+from app.ui.background import BackgroundOps
 from app.ui.flow_layout import FlowLayout
-from app.ui.highlight import HIGHLIGHT_ROLE, HighlightDelegate, Spans, split_marks
+from app.ui.highlight import HIGHLIGHT_ROLE, HighlightDelegate
 from app.ui.icons import IconProvider
 from app.ui.sections.bulk_actions import (
     CANDIDATE_IDS_MIME,
@@ -54,29 +57,39 @@ from app.ui.sections.bulk_actions import (
     Selection,
     candidate_mime,
 )
-from app.ui.sections.selection import SelectAllBar, SelectAllTable, SelectionKeeper, counted
+from app.ui.sections.candidate_pages import (
+    PAGE_SIZE,
+    FirstPage,
+    PageRow,
+    Question,
+    list_rows,
+    load_first_page,
+    search_rows,
+    search_total,
+)
+from app.ui.sections.selection import (
+    Place,
+    SelectAllBar,
+    SelectAllTable,
+    SelectionKeeper,
+    counted,
+)
 from app.ui.widgets import SectionHeader, section_layout
 
 COLUMNS = ("Name", "Current title", "Employer", "Location", "Email", "Source", "Added")
 SEARCH_COLUMNS = ("Name", "Current title", "Location", "Score", "Match")
 SCORE_COLUMN = SEARCH_COLUMNS.index("Score")
 MATCH_COLUMN = SEARCH_COLUMNS.index("Match")
-PAGE_SIZE = 200
 # Every list column sorts, both ways: the service's sort key for each column of COLUMNS.
 SORTABLE = dict(enumerate(SORT_KEYS))
 CONTACT_WINDOWS = ((None, "Contacted: any time"), (7, "…in 7 days"), (30, "…in 30 days"))
 CONTACT_WINDOWS += ((90, "…in 90 days"), (365, "…in a year"))
 DNC_CHOICES = ((None, "Do-not-contact: shown"), (False, "…hidden"), (True, "…only them"))
 SEARCH_DELAY_MS = 250
+SEARCHING = "Searching…"
+KEEP, FRESH, SORT = "keep", "fresh", "sort"  # how a reload shows its rows (`CandidatesSection`)
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class _Row:
-    id: int
-    values: tuple[str, ...]
-    marks: Spans = ()  # the matched words of a search result's Match text
 
 
 class CandidateListModel(QAbstractTableModel):
@@ -92,9 +105,17 @@ class CandidateListModel(QAbstractTableModel):
         self.query = ""
         self.warning: str | None = None
         self.capped = False  # a search with more matches than it counts
-        self.rows: list[_Row] = []
+        self.rows: list[PageRow] = []
         self.total = 0
         self._last: CandidateRow | None = None  # where the next list page starts
+        self.loading = False  # a new first page is on its way: no more pages of this one
+        # Set by the section, which then answers a click on a column header (the order wanted,
+        # descending?), in the background when the list is filtered.
+        self.loader: Callable[[str, bool], None] | None = None
+
+    @property
+    def question(self) -> Question:
+        return Question(self.query, self.filters, self.order, self.descending)
 
     @property
     def searching(self) -> bool:
@@ -105,16 +126,23 @@ class CandidateListModel(QAbstractTableModel):
         return SEARCH_COLUMNS if self.searching else COLUMNS
 
     def reload(self) -> None:
+        """Read the first page again, here and now."""
+        self.show_first(load_first_page(self.services, self.question))
+
+    def show_first(self, page: FirstPage) -> None:
+        """Show a first page found (maybe in the background) for ``page.question``."""
         self.beginResetModel()
-        self.rows, self.warning, self._last = [], None, None
-        if self.searching:
-            self.rows = self._search_page(0)
-        else:
-            self.total = count_candidates(self.services, self.filters)
-            self.rows = self._list_page()
+        question = page.question
+        self.query, self.filters = question.query, question.filters
+        self.order, self.descending = question.order, question.descending
+        self.rows, self.total, self._last = list(page.rows), page.total, page.last
+        self.warning = page.warning
+        if question.query.strip():
+            self.capped = page.capped
+        self.loading = False
         self.endResetModel()
 
-    def _list_page(self) -> list[_Row]:
+    def _list_page(self) -> list[PageRow]:
         """The next page of the list, after the last row loaded (keyset paging: as fast deep
         down the list as at its top)."""
         page = candidate_page(
@@ -128,23 +156,9 @@ class CandidateListModel(QAbstractTableModel):
         )
         if page:
             self._last = page[-1]
-        return [
-            _Row(
-                row.id,
-                (
-                    row.name,
-                    row.current_title or "",
-                    row.current_employer or "",
-                    row.location or "",
-                    row.email or "",
-                    row.source or "",
-                    row.created_at.astimezone().strftime("%Y-%m-%d"),
-                ),
-            )
-            for row in page
-        ]
+        return list_rows(page)
 
-    def _search_page(self, offset: int) -> list[_Row]:
+    def _search_page(self, offset: int) -> list[PageRow]:
         from app.services.candidates.search import search_candidates
 
         result = search_candidates(
@@ -152,21 +166,11 @@ class CandidateListModel(QAbstractTableModel):
         )
         self.warning = result.warning
         self.capped = result.capped
-        if result.total is not None:
-            self.total = result.total
-        else:  # not counted: assume one more page while pages come back full
-            self.total = offset + len(result.hits) + (len(result.hits) == PAGE_SIZE)
-        rows = []
-        for hit in result.hits:
-            match, marks = split_marks(hit.snippet)
-            # Name matches come first and carry no relevance score: the cell stays empty.
-            score = "" if hit.score is None else f"{hit.score:.2f}"
-            values = (hit.name, hit.current_title or "", hit.location or "", score, match)
-            rows.append(_Row(hit.candidate_id, values, marks))
-        return rows
+        self.total = search_total(result, offset)
+        return search_rows(result)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and not self.loading and len(self.rows) < self.total
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if parent.isValid():
@@ -185,7 +189,9 @@ class CandidateListModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if self.searching or wanted is None:  # results stay ranked
             return
-        if (wanted, descending) != (self.order, self.descending):
+        if self.loader is not None:
+            self.loader(wanted, descending)
+        elif (wanted, descending) != (self.order, self.descending):
             self.order, self.descending = wanted, descending
             self.reload()
 
@@ -393,6 +399,9 @@ class CandidatesSection(QWidget):
         layout.addWidget(self.filter_bar)
 
         self.model = CandidateListModel(services, self)
+        self.model.loader = self._sort
+        self.ops = BackgroundOps(self)  # first pages of searches and filtered lists
+        self._asked: tuple[Question, str] | None = None  # on its way: question, how to show it
         self.table = SelectAllTable()
         self.table.setObjectName("candidatesTable")
         self.table.setModel(self.model)
@@ -441,13 +450,69 @@ class CandidatesSection(QWidget):
     def reload(self, keep_place: bool = True) -> None:
         """Read the rows again. After a change (``keep_place``) the same candidates stay
         selected and the view where it was; a new search or filter starts afresh."""
-        if keep_place:
-            with self.keeper.keeping_place():
-                self.model.reload()
+        if self._asked is not None:  # the question on its way, asked again
+            question, how = self._asked
+            self._load(question, how if how != KEEP or keep_place else FRESH)
         else:
-            self.model.reload()
+            self._load(self.model.question, KEEP if keep_place else FRESH)
+
+    @property
+    def loading(self) -> bool:
+        """Whether a search or filtered list is being found in the background."""
+        return self._asked is not None
+
+    def _wanted(self) -> Question:
+        """The question asked last (maybe still on its way)."""
+        return self._asked[0] if self._asked is not None else self.model.question
+
+    def _load(self, question: Question, how: str) -> None:
+        """Show ``question``'s first page; ``how``: `KEEP` the place, start `FRESH`, or only
+        `SORT` again (the columns as the user left them)."""
+        place = self.keeper.place() if how == KEEP else None
+        if not question.slow:  # the whole list: its first page comes at once
+            self.ops.cancel("rows")
+            self._asked = None
+            self._show(load_first_page(self.services, question), how, place)
+            return
+        self._asked = (question, how)
+        self.model.loading = True
+        self.header.subtitle.setText(SEARCHING)
+        services = self.services
+        self.ops.query(
+            "rows",
+            lambda: load_first_page(services, question),
+            lambda page: self._arrived(page, how, place),
+            self._not_found,
+        )
+
+    def _arrived(self, page: FirstPage, how: str, place: Place | None) -> None:
+        self._asked = None
+        self._show(page, how, place)
+
+    def _not_found(self, error: BaseException) -> None:
+        self._asked = None
+        self.model.loading = False
+        self.header.subtitle.setText(f"The search could not be done: {error}")
+
+    def _show(self, page: FirstPage, how: str, place: Place | None) -> None:
+        if how == KEEP:
+            with self.keeper.keeping_place(place):
+                self.model.show_first(page)
+        elif how == FRESH:
+            self.model.show_first(page)
             self._size_columns()
             self.table.setSortingEnabled(not self.model.searching)
+        else:
+            self.model.show_first(page)
+        self._show_count()
+
+    def _sort(self, order: str, descending: bool) -> None:
+        """A click on a column header (never while searching: results stay ranked)."""
+        asked = self._wanted()
+        if (order, descending) != (asked.order, asked.descending):
+            self._load(replace(asked, order=order, descending=descending), SORT)
+
+    def _show_count(self) -> None:
         plus = "+" if self.model.searching and self.model.capped else ""
         one = self.model.total == 1 and not plus
         count = f"{self.model.total:,}{plus} candidate{'' if one else 's'}"
@@ -464,15 +529,13 @@ class CandidatesSection(QWidget):
         self.header.subtitle.setText(text)
 
     def apply_filters(self) -> None:
-        self.model.filters = self.filter_bar.filters()
-        self.reload(keep_place=False)
+        self._load(replace(self._wanted(), filters=self.filter_bar.filters()), FRESH)
 
     def apply_search(self) -> None:
         self._search_timer.stop()
-        if self.search.text().strip() == self.model.query.strip():
+        if self.search.text().strip() == self._wanted().query.strip():
             return
-        self.model.query = self.search.text()
-        self.reload(keep_place=False)
+        self._load(replace(self._wanted(), query=self.search.text()), FRESH)
 
     def selected_ids(self) -> list[int]:
         """The rows selected by hand (the loaded ones, in all matching mode)."""

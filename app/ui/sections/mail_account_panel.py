@@ -3,17 +3,18 @@ and "Send test email".
 
 The account's password goes to the OS keyring through `PasswordStore` (or, when no keyring
 works and the recruiter agrees, to memory until Hirebench quits) — never to the database or a
-file. "Send test email" runs on a background thread so the window keeps painting while the
-server is slow; its answer comes back through a queued signal.
+file. The keyring (which may ask to be unlocked, or probe D-Bus for a fifth of a second) and
+"Send test email" (a slow server) are used in the background, so the window keeps painting;
+their answers come back on the GUI thread.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,9 +30,11 @@ from PySide6.QtWidgets import (
 
 from app.mail.account import AccountSettings
 from app.mail.secrets import KeyringUnavailable, PasswordStore
+from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
 from app.services.core.validation import check_email
 from app.services.engagement.mail_settings import AccountInput, get_account, save_account
+from app.ui.background import BackgroundOps
 from app.ui.sections.settings_form import FormPanel
 
 # The panel lived in app.ui.sections.mail_settings: its log records keep that name.
@@ -43,6 +46,8 @@ SECURITY_CHOICES = (
     ("none", "None — local relay only", 25),
 )
 KEEP_IN_MEMORY_TEXT = "Keep the password in memory until Hirebench quits"
+CHECKING_TEXT = "Looking in the system keyring…"
+SAVING_TEXT = "Saving the password…"
 
 # send_test_message(account, password, to_address): raises with a message for the user.
 TestSender = Callable[[AccountSettings, "str | None", str], None]
@@ -54,10 +59,14 @@ def _default_sender(account: AccountSettings, password: str | None, to_address: 
     send_test_message(account, password, to_address)
 
 
-class _Relay(QObject):
-    """Carries a background job's answer to the GUI thread (queued connection)."""
+@dataclass(frozen=True)
+class PasswordState:
+    """Where the account's password is, read in the background (never the password itself)."""
 
-    done = Signal(bool, str)
+    stored: bool  # in the keyring or in memory
+    in_memory: bool
+    backend: str
+    problem: str | None  # why the keyring cannot be used, in plain words
 
 
 class EmailAccountPanel(FormPanel):
@@ -66,6 +75,7 @@ class EmailAccountPanel(FormPanel):
     changes_made = Signal(object)  # Changes, for the window's broadcast
     account_changed = Signal()  # the account or its password changed: the sender reloads
     test_finished = Signal(bool, str)  # ok, message shown to the user
+    saved = Signal(bool)  # after a save once the password is dealt with: True when stored
 
     def __init__(
         self,
@@ -78,7 +88,7 @@ class EmailAccountPanel(FormPanel):
         self.passwords = passwords
         self._send_test = send_test or _default_sender
         self._saved = AccountSettings()
-        self._relays: set[_Relay] = set()
+        self.ops = BackgroundOps(self)  # the keyring and the test email
         self._refocus_test = False  # the test button had focus when a test began
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # can hold focus while the button waits
 
@@ -195,35 +205,46 @@ class EmailAccountPanel(FormPanel):
         self.form.show_errors({})
         self._show_password_state()
 
-    def _show_password_state(self, problem: str | None = None) -> None:
+    def _show_password_state(self, problem: str | None = None, under_field: bool = False) -> None:
         """Where the password is kept, and — when the keyring cannot be used — why, with the
-        offer to keep it in memory."""
-        account = self._saved
-        stored: str | None = None
-        if problem is None and account.configured:
-            try:
-                stored = self.passwords.get(account)
-            except KeyringUnavailable as exc:
-                problem = str(exc)
-        problem = problem or self.passwords.problem
-        if account.configured and self.passwords.in_memory(account):
+        offer to keep it in memory; read from the keyring in the background. ``under_field``:
+        the problem is shown under the password field already, not again above it."""
+        passwords, account = self.passwords, self._saved
+        if not self.ops.busy("password"):
+            self.password_status.setText(CHECKING_TEXT)
+        self.ops.query(
+            "password-state",
+            lambda: read_password_state(passwords, account, problem),
+            lambda state: self._apply_password_state(state, under_field),
+            lambda error: self._apply_password_state(
+                PasswordState(False, False, "none", str(error)), under_field
+            ),
+        )
+
+    def _apply_password_state(self, state: PasswordState, under_field: bool) -> None:
+        account, problem = self._saved, state.problem
+        if account.configured and state.in_memory:
             status = "Kept in memory until Hirebench quits (not saved on disk)."
-        elif stored is not None:
-            status = f"Saved in the system keyring ({self.passwords.backend_name})."
+        elif state.stored:
+            status = f"Saved in the system keyring ({state.backend})."
         elif account.configured:
             status = "No password saved yet."
         else:
             status = "The password is saved in the system keyring, never in Hirebench's files."
         self.password_status.setText(status)
-        self.password.setPlaceholderText(
-            "Type a new password to replace it" if stored is not None else ""
-        )
-        self.forget_button.setEnabled(stored is not None)
+        replace = "Type a new password to replace it" if state.stored else ""
+        self.password.setPlaceholderText(replace)
+        self.forget_button.setEnabled(state.stored and not self.ops.busy("password"))
         self.keyring_warning.setText(problem or "")
-        self.keyring_warning.setVisible(bool(problem))
+        self.keyring_warning.setVisible(bool(problem) and not under_field)
         self.keep_in_memory.setVisible(bool(problem))
         if not problem:
             self.keep_in_memory.setChecked(False)
+
+    @property
+    def busy(self) -> bool:
+        """Whether the keyring or a test email is still being waited for."""
+        return self.ops.busy()
 
     # ---- input ----------------------------------------------------------------------------
     @property
@@ -267,68 +288,68 @@ class EmailAccountPanel(FormPanel):
 
     # ---- saving ---------------------------------------------------------------------------
     def save(self) -> bool:
-        """Save the account, then the typed password (keyring, or memory if chosen)."""
+        """Save the account, then (in the background) the typed password: to the keyring, or
+        to memory if chosen. False when the account was refused; `saved` tells whether the
+        password was stored too."""
         data = self.collect()
         result = self._save_input(data, save_account)
         if result is None:
             return False
         previous, account = self._saved, data.to_settings()
         self._saved = account
-        typed = self.password.text()
-        problem: str | None = None
+        passwords, typed = self.passwords, self.password.text()
+        in_memory = not self.keep_in_memory.isHidden() and self.keep_in_memory.isChecked()
         if typed:
-            problem = self._store_password(account, typed)
+            work: Callable[[], str | None] | None = lambda: store_password(  # noqa: E731
+                passwords, account, typed, in_memory
+            )
         elif previous.keyring_username != account.keyring_username and previous.configured:
-            problem = self._carry_password(previous, account)
+            work = lambda: carry_password(passwords, previous, account)  # noqa: E731
+        else:
+            work = None
+        if work is None:
+            self._password_saved(result.changes, None)
+            return True
+        self.save_button.setEnabled(False)
+        self.forget_button.setEnabled(False)
+        self.saved_note.setText(SAVING_TEXT)
+        self.ops.query(
+            "password",
+            work,
+            lambda problem: self._password_saved(result.changes, problem),
+            lambda error: self._password_saved(result.changes, str(error)),
+        )
+        return True
+
+    def _password_saved(self, changes: Changes, problem: str | None) -> None:
+        self.save_button.setEnabled(True)
         if problem is None:
             self.password.clear()
             self.saved_note.setText("Account saved.")
         else:
             self.saved_note.setText("The account was saved, but not its password.")
-        self._show_password_state(problem)
-        if problem is not None:
             # Said once, under the password field, not again in the keyring note above it.
             self.form.show_errors({"password": problem})
-            self.keyring_warning.hide()
-        self.changes_made.emit(result.changes)
+        self._show_password_state(problem, under_field=problem is not None)
+        self.changes_made.emit(changes)
         self.account_changed.emit()
-        return problem is None
-
-    def _store_password(self, account: AccountSettings, password: str) -> str | None:
-        """Keep ``password`` where the recruiter chose; the reason when that was impossible."""
-        if not self.keep_in_memory.isHidden() and self.keep_in_memory.isChecked():
-            self.passwords.keep_in_memory(account, password)
-            return None
-        try:
-            self.passwords.save(account, password)
-        except KeyringUnavailable as exc:
-            return f"{exc} Tick “{KEEP_IN_MEMORY_TEXT}” to use it anyway."
-        return None
-
-    def _carry_password(self, old: AccountSettings, new: AccountSettings) -> str | None:
-        """The server, port or login changed: the saved password moves to the new entry."""
-        try:
-            password = self.passwords.get(old)
-            if password is None or self.passwords.get(new) is not None:
-                return None
-            if self.passwords.in_memory(old):
-                self.passwords.keep_in_memory(new, password)
-            else:
-                self.passwords.save(new, password)
-            self.passwords.forget(old)
-        except KeyringUnavailable as exc:
-            return str(exc)
-        return None
+        self.saved.emit(problem is None)
 
     def forget_password(self) -> None:
-        try:
-            self.passwords.forget(self._saved)
-        except KeyringUnavailable as exc:
-            self._show_password_state(str(exc))
-            return
+        """Remove the saved password (keyring and memory), in the background."""
+        passwords, account = self.passwords, self._saved
+        self.forget_button.setEnabled(False)
+        self.ops.query(
+            "password", lambda: passwords.forget(account), self._forgotten, self._not_forgotten
+        )
+
+    def _forgotten(self, _none: None) -> None:
         self.saved_note.setText("Password removed.")
         self._show_password_state()
         self.account_changed.emit()
+
+    def _not_forgotten(self, error: BaseException) -> None:
+        self._show_password_state(str(error))
 
     # ---- test email -----------------------------------------------------------------------
     def send_test_email(self) -> bool:
@@ -358,21 +379,16 @@ class EmailAccountPanel(FormPanel):
         self.test_button.setEnabled(False)
         self.test_result.setProperty("role", "muted")
         self.test_result.setText(f"Sending a test email to {to_address}…")
-        relay = _Relay()
-        relay.done.connect(self._test_done, Qt.ConnectionType.QueuedConnection)
-        self._relays.add(relay)
-        worker = threading.Thread(
-            target=_run_test_send,
-            args=(self._send_test, self.passwords, account, typed, to_address, relay),
-            name="mail-test",
-            daemon=True,
+        send, passwords = self._send_test, self.passwords
+        self.ops.query(
+            "test",
+            lambda: run_test_send(send, passwords, account, typed, to_address),
+            lambda answer: self._test_done(*answer),
+            lambda error: self._test_done(False, f"The test email was not sent: {error}"),
         )
-        worker.start()
         return True
 
     def _test_done(self, ok: bool, message: str) -> None:
-        relay = self.sender()
-        self._relays.discard(relay)  # type: ignore[arg-type]
         self.test_button.setEnabled(True)
         if self._refocus_test and self.hasFocus():
             self.test_button.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -389,39 +405,83 @@ class EmailAccountPanel(FormPanel):
 
     @property
     def sending(self) -> bool:
-        return bool(self._relays)
+        return self.ops.busy("test")
 
 
-def _run_test_send(
+# ---- in the background: plain values in, plain values out ------------------------------------
+def read_password_state(
+    passwords: PasswordStore, account: AccountSettings, problem: str | None = None
+) -> PasswordState:
+    """Where ``account``'s password is (the keyring is not read when ``problem`` is known)."""
+    stored = False
+    if problem is None and account.configured:
+        try:
+            stored = passwords.get(account) is not None
+        except KeyringUnavailable as exc:
+            problem = str(exc)
+    problem = problem or passwords.problem
+    in_memory = account.configured and passwords.in_memory(account)
+    return PasswordState(stored, in_memory, passwords.backend_name, problem)
+
+
+def store_password(
+    passwords: PasswordStore, account: AccountSettings, password: str, in_memory: bool
+) -> str | None:
+    """Keep ``password`` where the recruiter chose; the reason when that was impossible."""
+    if in_memory:
+        passwords.keep_in_memory(account, password)
+        return None
+    try:
+        passwords.save(account, password)
+    except KeyringUnavailable as exc:
+        return f"{exc} Tick “{KEEP_IN_MEMORY_TEXT}” to use it anyway."
+    return None
+
+
+def carry_password(
+    passwords: PasswordStore, old: AccountSettings, new: AccountSettings
+) -> str | None:
+    """The server, port or login changed: the saved password moves to the new entry."""
+    try:
+        password = passwords.get(old)
+        if password is None or passwords.get(new) is not None:
+            return None
+        if passwords.in_memory(old):
+            passwords.keep_in_memory(new, password)
+        else:
+            passwords.save(new, password)
+        passwords.forget(old)
+    except KeyringUnavailable as exc:
+        return str(exc)
+    return None
+
+
+def run_test_send(
     send: TestSender,
     passwords: PasswordStore,
     account: AccountSettings,
     typed: str | None,
     to_address: str,
-    relay: _Relay,
-) -> None:
-    """The background half of "Send test email": never raises, always answers."""
+) -> tuple[bool, str]:
+    """The background half of "Send test email": never raises; ok and what to show."""
     password = typed
     try:
         if password is None and account.username:
             password = passwords.get(account)
             if password is None:
-                relay.done.emit(
+                return (
                     False,
                     f"No password for {account.username} on {account.host}: type it in the "
                     "Password field (and save it) first.",
                 )
-                return
         send(account, password, to_address)
     except KeyringUnavailable as exc:
-        relay.done.emit(False, str(exc))
-        return
+        return False, str(exc)
     except Exception as exc:  # the transport's MailError and anything unexpected
         message = " ".join(str(exc).split()) or type(exc).__name__
         if password:
             message = message.replace(password, "***")
         log.info("test email to %s failed: %s", to_address, message)
-        relay.done.emit(False, f"The test email was not sent: {message}")
-        return
+        return False, f"The test email was not sent: {message}"
     log.info("test email sent to %s via %s", to_address, account.host)
-    relay.done.emit(True, f"Test email sent to {to_address} through {account.host}.")
+    return True, f"Test email sent to {to_address} through {account.host}."

@@ -3,9 +3,9 @@
 Static pools hold the people added to them; smart pools are saved searches and built-in
 pools (silver medalists, past applicants) are computed, so both are always current. Counting a
 computed pool takes up to half a second at 100,000 candidates, so the list appears at once with
-"…" in their Members cells and a background thread (`PoolCounter`, its own sessions) fills them
-in. Resume files dropped on a pool's row are imported into it; candidates dragged from the
-Candidates table onto a static pool's row join it. Ctrl+A over the members selects every
+"…" in their Members cells and a background operation (its own sessions) fills them in. Resume
+files dropped on a pool's row are imported into it; candidates dragged from the Candidates
+table onto a static pool's row join it. Ctrl+A over the members selects every
 member (not only the rows loaded), and a reload keeps the members' selection and scroll.
 """
 
@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QPoint,
-    QRunnable,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStack
@@ -57,6 +53,7 @@ from app.services.candidates.pools import (
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
+from app.ui.background import BackgroundOps
 from app.ui.sections.bulk_actions import (
     CANDIDATE_IDS_MIME,
     BulkActions,
@@ -101,47 +98,20 @@ _Index = QModelIndex | QPersistentModelIndex
 log = logging.getLogger(__name__)
 
 
-class _CountSignals(QObject):
-    counted = Signal(int, int, object)  # generation, pool id, member ids (None: failed)
-
-
-class PoolCounter(QRunnable):
-    """Finds the members of computed pools off the GUI thread, one pool at a time.
-
-    Each pool is read with its own sessions (`ServiceContext.read`); only the member ids go
-    back, by a signal queued to the GUI thread, which counts them and pages the pool's
-    members from them. ``generation`` tells the section whether a result is still wanted: a
-    reload starts a new generation and cancels this one.
-    """
-
-    def __init__(
-        self,
-        services: ServiceContext,
-        generation: int,
-        pool_ids: Sequence[int],
-        signals: _CountSignals,
-    ):
-        super().__init__()
-        self.services = services
-        self.generation = generation
-        self.pool_ids = tuple(pool_ids)
-        self.signals = signals
-        self.cancelled = threading.Event()
-
-    def run(self) -> None:
-        for pool_id in self.pool_ids:
-            if self.cancelled.is_set():
-                return
-            members: list[int] | None
-            try:
-                members = member_ids(self.services, pool_id)
-            except Exception:  # a pool deleted meanwhile, a locked database: show it, go on
-                log.exception("counting the members of pool %s failed", pool_id)
-                members = None
-            try:
-                self.signals.counted.emit(self.generation, pool_id, members)
-            except RuntimeError:  # the section was closed while counting
-                return
+def count_pools(
+    services: ServiceContext, pool_ids: Sequence[int], report: Callable[[Any], None]
+) -> None:
+    """Find the members of computed pools, one pool at a time, reporting ``(pool id, member
+    ids)`` after each (None for the ids when it failed); only ids leave the worker. A newer
+    count makes ``report`` raise, which ends this one."""
+    for pool_id in pool_ids:
+        members: list[int] | None
+        try:
+            members = member_ids(services, pool_id)
+        except Exception:  # a pool deleted meanwhile, a locked database: show it, go on
+            log.exception("counting the members of pool %s failed", pool_id)
+            members = None
+        report((pool_id, members))
 
 
 class PoolTable(QTableWidget):
@@ -306,14 +276,8 @@ class PoolsSection(QWidget):
         super().__init__(parent)
         self.services = services
         self.pools: list[PoolRow] = []
-        # Created before the signals object, so destroyed (waiting for a count in progress)
-        # before it: a count never reports to a deleted object.
-        self._threads = QThreadPool(self)
-        self._threads.setMaxThreadCount(1)
-        self._signals = _CountSignals(self)
-        self._signals.counted.connect(self._counted, Qt.ConnectionType.QueuedConnection)
+        self.ops = BackgroundOps(self)  # counts computed pools
         self._generation = 0
-        self._counter: PoolCounter | None = None
         self._pending: set[int] = set()  # computed pools not counted yet
         self._found: dict[int, list[int]] = {}  # computed pools' members, this generation
         # The members' selection and scroll while their pool is recounted after a reload.
@@ -405,8 +369,7 @@ class PoolsSection(QWidget):
         chosen = self.current_pool_id()
         self.pools = list_pools(self.services, include_builtin=True, counted=False)
         self._generation += 1
-        if self._counter is not None:
-            self._counter.cancelled.set()
+        self.ops.cancel("count")
         self._pending = {pool.id for pool in self.pools if pool.kind != STATIC}
         self._found = {}
         self.table.blockSignals(True)
@@ -431,12 +394,29 @@ class PoolsSection(QWidget):
         self._fit_pools()
         self._show_totals()
         if self._pending:
-            ids = [pool.id for pool in self.pools if pool.id in self._pending]
-            self._counter = PoolCounter(self.services, self._generation, ids, self._signals)
-            self._threads.start(self._counter)
+            self._count([pool.id for pool in self.pools if pool.id in self._pending])
         if chosen is not None and self.select_pool(chosen):
             return
         self._pool_chosen()
+
+    def _count(self, pool_ids: list[int]) -> None:
+        services, generation = self.services, self._generation
+
+        def counted(found: tuple[int, list[int] | None]) -> None:
+            self._counted(generation, *found)
+
+        def failed(error: BaseException) -> None:  # count_pools itself goes on past failures
+            log.error("counting pools failed: %s", error)
+            for pool_id in list(self._pending):
+                self._counted(generation, pool_id, None)
+
+        self.ops.query(
+            "count",
+            lambda report: count_pools(services, pool_ids, report),
+            lambda _none: None,
+            failed,
+            on_progress=counted,
+        )
 
     @property
     def counting(self) -> bool:
