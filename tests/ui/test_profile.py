@@ -216,11 +216,11 @@ def _mail_account(window: MainWindow) -> None:
 
 
 def _sequence_with(window: MainWindow, candidate_id: int) -> int:
-    from app.services.engagement.sequences import StepInput, create_sequence, enroll
+    from app.services.engagement.sequences import SequenceStepInput, create_sequence, enroll
     from app.services.engagement.templates import TemplateInput, save_template
 
     template = save_template(window.services, TemplateInput("Nudge", "Hi", "Hello")).value
-    campaign = create_sequence(window.services, "Nudges", [StepInput(template, 3)]).value
+    campaign = create_sequence(window.services, "Nudges", [SequenceStepInput(template, 3)]).value
     enroll(window.services, campaign, [candidate_id])
     return campaign
 

@@ -83,12 +83,14 @@ STOPPED_BY_USER = "stopped by user"
 
 
 @dataclass(frozen=True)
-class StepInput:
+class SequenceStepInput:
+    """One step of a sequence: which template, sent how many days after enrolment."""
+
     template_id: int
     delay_days: int
 
 
-def _write_steps(tx: Transaction, campaign_id: int, steps: Sequence[StepInput]) -> None:
+def _write_steps(tx: Transaction, campaign_id: int, steps: Sequence[SequenceStepInput]) -> None:
     tx.session.execute(
         insert(SequenceStep.__table__),
         [
@@ -103,12 +105,12 @@ def _write_steps(tx: Transaction, campaign_id: int, steps: Sequence[StepInput]) 
     )
 
 
-def _steps_snapshot(steps: Sequence[StepInput]) -> list[dict[str, int]]:
+def _steps_snapshot(steps: Sequence[SequenceStepInput]) -> list[dict[str, int]]:
     return [{"template_id": s.template_id, "delay_days": s.delay_days} for s in steps]
 
 
 def create_sequence(
-    ctx: ServiceContext, name: str, steps: Sequence[StepInput], job_id: int | None = None
+    ctx: ServiceContext, name: str, steps: Sequence[SequenceStepInput], job_id: int | None = None
 ) -> Outcome[int]:
     """A new, active sequence campaign with its steps; the value is the campaign's id."""
     title = " ".join((name or "").split())
@@ -154,7 +156,9 @@ def _sequence(tx: Transaction, campaign_id: int) -> Campaign:
     return campaign
 
 
-def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInput]) -> Outcome[int]:
+def update_steps(
+    ctx: ServiceContext, campaign_id: int, steps: Sequence[SequenceStepInput]
+) -> Outcome[int]:
     """Replace the sequence's steps. Running enrolments continue by position: their next
     step is the new step at that position, due its new delay after their enrolment; those
     already past the last step are finished. The value is the number of steps."""
