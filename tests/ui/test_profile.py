@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from app.services.candidates.timeline import set_contact_preferences
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import Changes
 from app.store.models import (
     Activity,
@@ -52,7 +53,7 @@ def test_profile_shows_header_applications_and_the_do_not_contact_badge(
     assert dialog.dnc_badge.isHidden()
     with window.services.read() as session:
         candidate = session.get(Candidate, candidate_id)
-        name, title = candidate.full_name, candidate.current_title
+        name, title = person_name(candidate), candidate.current_title
         jobs = [a.job.title for a in candidate.applications]
     assert dialog.name_label.text() == name == dialog.windowTitle()
     if title:

@@ -24,6 +24,8 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from app.parsing.skills import curated, known_skills
 from app.services.core.context import ServiceContext
+from app.services.core.names import city_of
+from app.services.core.sql_text import LIKE_ESCAPE, escape_like
 from app.services.core.unit_of_work import NotFoundError
 from app.store.models import Application, Candidate, CandidateSkill, Job, Skill, Stage, StageKind
 
@@ -51,11 +53,6 @@ class _Job:
     title: str
     location: str | None
     skills: dict[int, str]  # skill id -> name, the required skills
-
-
-def city_of(location: str | None) -> str:
-    """The city part of "Austin, TX", lower-cased; "" for nothing."""
-    return (location or "").split(",")[0].strip().casefold()
 
 
 def is_remote(location: str | None) -> bool:
@@ -139,11 +136,12 @@ def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
         )
     )
     location_fits = literal(False)
+    job_city = city_of(job.location)
     if is_remote(job.location):
         location_fits = literal(True)
-    elif city_of(job.location):
+    elif job_city:
         location_fits = or_(
-            func.lower(Candidate.location).like(f"{_like(city_of(job.location))}%", escape="\\"),
+            func.lower(Candidate.location).like(f"{escape_like(job_city)}%", escape=LIKE_ESCAPE),
             func.lower(Candidate.location).like(f"%{REMOTE}%"),
         )
     else:
@@ -174,7 +172,8 @@ def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
         # No skills to go by: the title's words and the location narrow the field instead.
         words = [w for w in job.title.casefold().split() if len(w) > 2]
         title_like = [
-            func.lower(Candidate.current_title).like(f"%{_like(w)}%", escape="\\") for w in words
+            func.lower(Candidate.current_title).like(f"%{escape_like(w)}%", escape=LIKE_ESCAPE)
+            for w in words
         ]
         query = select(
             Candidate.id,
@@ -194,10 +193,6 @@ def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
     )
     with ctx.read() as session:
         return list(session.execute(query))
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def best_matches(ctx: ServiceContext, job_id: int, limit: int = 50) -> list[Match]:

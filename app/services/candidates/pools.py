@@ -177,29 +177,6 @@ def save_pool(ctx: ServiceContext, data: PoolInput) -> Outcome[int]:
 
 
 # ---- which candidates are in a pool --------------------------------------------------------
-def _reached_interview(application_id: Any) -> ColumnElement[bool]:
-    """The application reached Interviewed or Offered (by its stage-change history): a stage
-    so named, or an active stage at or after the job's Interviewed stage."""
-    target = aliased(Stage)
-    interviewed = aliased(Stage)
-    interviewed_at = (
-        select(func.min(interviewed.position))
-        .where(interviewed.job_id == target.job_id, interviewed.name == "Interviewed")
-        .scalar_subquery()
-    )
-    return exists(
-        select(StageChange.id)
-        .join(target, target.id == StageChange.to_stage_id)
-        .where(
-            StageChange.application_id == application_id,
-            or_(
-                target.name.in_(("Interviewed", "Offered")),
-                and_(target.kind == StageKind.ACTIVE, target.position >= interviewed_at),
-            ),
-        )
-    )
-
-
 def _hired_stage_ids() -> Select[Any]:
     return select(Stage.id).where(Stage.kind == StageKind.HIRED)
 

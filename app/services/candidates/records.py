@@ -11,6 +11,8 @@ from sqlalchemy import and_, exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
+from app.services.core.sql_text import LIKE_ESCAPE, escape_like
 from app.services.core.text_rules import LIMITS, MAX_LINKS, clean
 from app.services.core.unit_of_work import ValidationError, columns_of
 from app.services.core.validation import (
@@ -213,7 +215,9 @@ def _conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> list[A
             conditions.append(_has_named(CandidateTag, Tag, "tag_id", clean(name)))
     if clean(filters.location):
         conditions.append(
-            Candidate.location.ilike(f"%{_escape_like(clean(filters.location))}%", escape="\\")
+            Candidate.location.ilike(
+                f"%{escape_like(clean(filters.location))}%", escape=LIKE_ESCAPE
+            )
         )
     if clean(filters.source):
         conditions.append(func.lower(Candidate.source) == clean(filters.source).lower())
@@ -229,10 +233,6 @@ def _conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> list[A
     if filters.do_not_contact is not None:
         conditions.append(Candidate.do_not_contact.is_(filters.do_not_contact))
     return conditions
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _has_named(link: type, named: type, key: str, name: str) -> Any:
@@ -640,7 +640,7 @@ def candidate_profile(
         ).all()
         return CandidateProfile(
             id=candidate.id,
-            name=candidate.full_name,
+            name=person_name(candidate),
             headline=candidate.headline,
             current_title=candidate.current_title,
             current_employer=candidate.current_employer,

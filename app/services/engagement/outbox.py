@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import make_msgid
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, literal_column, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from app.mail.mime import OutgoingEmail
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.store.engagement import MessageState, OutboxMessage
-from app.store.models import Activity, ActivityKind, Candidate, utc_now
+from app.store.models import ActivityKind, Candidate, utc_now
 
 
 @dataclass(frozen=True)
@@ -91,68 +92,50 @@ def backoff_delay(attempts: int) -> dt.timedelta:
 
 
 @functools.cache
-def _hot() -> SimpleNamespace:
-    """The dispatcher's hot statements as SQL text for the transaction's own DB-API cursor.
+def _claim() -> Any:
+    """The dispatcher's claim, built once: the queued messages due at ``now`` (at most
+    ``limit``, oldest due first) become ``sending``, their fields returned.
 
-    A campaign runs thousands of these, and SQLAlchemy's per-statement work costs several
-    times what SQLite does, so they are compiled once from Core statements (``?`` where a
-    value goes, every other value a literal) and run directly, still inside ``ctx.write()``.
-    The campaign and contact rules come from `app.services.engagement.campaigns.sendable_condition`.
+    Built once, it is compiled once (SQLAlchemy's compiled cache keys on the statement). The
+    campaign and contact rules come from `app.services.engagement.campaigns.sendable_condition`.
     """
-    from sqlalchemy.dialects import sqlite
-
     from app.services.engagement.campaigns import sendable_condition  # it imports this module
 
-    dialect = sqlite.dialect()
-
-    def sql(statement: Any) -> str:
-        return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-
-    value = literal_column("?")
     o = OutboxMessage.__table__.c
+    now = bindparam("now", type_=o.claimed_at.type)
     due = (
         select(o.id)
-        .where(o.state == MessageState.QUEUED, o.next_attempt_at <= value, sendable_condition())
+        .where(o.state == MessageState.QUEUED, o.next_attempt_at <= now, sendable_condition())
         .order_by(o.next_attempt_at, o.id)
-        .limit(value)
+        .limit(bindparam("limit", type_=Integer))
     )
-    claim = (
+    return (
         update(OutboxMessage.__table__)
         .where(o.id.in_(due))  # by primary key; the subquery picked queued ones
-        .values(state=MessageState.SENDING, claimed_at=value, attempts=o.attempts + 1)
+        .values(state=MessageState.SENDING, claimed_at=now, attempts=o.attempts + 1)
         .returning(*(getattr(o, name) for name in _CLAIMED), o.next_attempt_at)
-    )  # (now, now, how many)
-    sent = (
-        update(OutboxMessage.__table__)
-        .where(o.id == value, o.state != MessageState.SENT)
-        .values(state=MessageState.SENT, sent_at=value, last_error=None)
-    )  # (sent at, id): SET comes before WHERE
-    activity = insert(Activity.__table__).values(
-        candidate_id=value,
-        kind=ActivityKind.EMAIL,
-        direction="out",
-        subject=value,
-        body=value,
-        occurred_at=value,
-        user_id=value,
-    )  # (candidate, subject, body, occurred at, user)
-    hot = SimpleNamespace(
-        claim=sql(claim),
-        sent=sql(sent),
-        activity=sql(activity),
-        time=o.sent_at.type.dialect_impl(dialect).bind_processor(dialect),
     )
-    # The parameters are passed by position: make sure they are where this code puts them.
-    columns, values = hot.activity.split(" VALUES ")
-    named = columns[columns.index("(") + 1 : -1].split(", ")
-    given = [
-        name for name, v in zip(named, values.strip("()").split(", "), strict=True) if v == "?"
-    ]
-    if given != ["candidate_id", "subject", "body", "occurred_at", "user_id"] or (
-        "sent_at=? WHERE outbox_messages.id = ?" not in hot.sent
-    ):
-        raise RuntimeError("the outbox's compiled statements changed shape")
-    return hot
+
+
+# Recording sends: a campaign runs these thousands of times, and SQLAlchemy's per-statement
+# work costs several times what SQLite's does, so they are plain SQL with bound parameters,
+# run on the transaction's own DB-API cursor (still inside ``ctx.write()``).
+_SETTLING = "SELECT id, state, candidate_id, subject, body_text FROM outbox_messages WHERE id IN"
+_SENT = (
+    f"UPDATE outbox_messages SET state = '{MessageState.SENT}', sent_at = :at, last_error = NULL"
+    f" WHERE id = :message AND state != '{MessageState.SENT}'"
+)
+_ACTIVITY = (
+    "INSERT INTO activities (candidate_id, kind, direction, subject, body, occurred_at, user_id)"
+    f" VALUES (:candidate, '{ActivityKind.EMAIL}', 'out', :subject, :body, :at, :user)"
+)
+
+
+@functools.cache
+def _stored_time() -> Callable[[dt.datetime], Any]:
+    """How the timestamp columns store a datetime (see `app.store.models.UTCDateTime`)."""
+    dialect = sqlite.dialect()
+    return OutboxMessage.__table__.c.sent_at.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 _CLAIMED = (
@@ -168,17 +151,10 @@ _CLAIMED = (
 )
 
 
-def _cursor(tx: Transaction) -> Any:
-    """A DB-API cursor in ``tx``'s own connection and transaction."""
-    return tx.session.connection().connection.driver_connection.cursor()
-
-
 def take_due(tx: Transaction, now: dt.datetime, limit: int = 1) -> list[OutgoingEmail]:
     """Claim up to ``limit`` due messages inside the caller's transaction, oldest due first
     (see `claim_next`)."""
-    hot = _hot()
-    when = hot.time(now)
-    rows = _cursor(tx).execute(hot.claim, (when, when, limit)).fetchall()
+    rows = tx.session.connection().execute(_claim(), {"now": now, "limit": limit}).all()
     rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
     messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
     if messages:
@@ -266,25 +242,26 @@ def record_sent_many(
     several at once, with the same few statements whatever their number."""
     if not sent:
         return []
-    hot, cursor = _hot(), _cursor(tx)
-    marks = ", ".join("?" * len(sent))
-    rows = {
-        row[0]: row
-        for row in cursor.execute(
-            "SELECT id, state, candidate_id, subject, body_text FROM outbox_messages "
-            f"WHERE id IN ({marks})",
-            [message_id for message_id, _at, _reply in sent],
-        )
-    }
+    cursor = tx.session.connection().connection.driver_connection.cursor()
+    ids = [message_id for message_id, _at, _reply in sent]
+    marks = ", ".join("?" * len(ids))
+    rows = {row[0]: row for row in cursor.execute(f"{_SETTLING} ({marks})", ids)}
     todo = [item for item in sent if item[0] in rows and rows[item[0]][1] != MessageState.SENT]
     if not todo:
         return []
-    cursor.executemany(hot.sent, [(hot.time(at), message_id) for message_id, at, _r in todo])
+    stored = _stored_time()
+    cursor.executemany(_SENT, [{"message": i, "at": stored(at)} for i, at, _reply in todo])
     user_id = tx.actor.user_id
     cursor.executemany(
-        hot.activity,
+        _ACTIVITY,
         [
-            (rows[i][2], rows[i][3], rows[i][4], hot.time(at), user_id)
+            {
+                "candidate": rows[i][2],
+                "subject": rows[i][3],
+                "body": rows[i][4],
+                "at": stored(at),
+                "user": user_id,
+            }
             for i, at, _reply in todo
             if rows[i][2] is not None
         ],
@@ -395,13 +372,6 @@ def record_unknown(tx: Transaction, message_id: int, reply: str) -> bool:
         return False
     _settle(tx, message_id, MessageState.UNKNOWN, reply, "outbox.unknown", {"state": row.state})
     return True
-
-
-def mark_unknown(ctx: ServiceContext, message_id: int, reply: str) -> Outcome[bool]:
-    """The whole message went out but the server's answer did not come back: ``unknown``,
-    never resent without the user deciding."""
-    with ctx.write() as tx:
-        return outcome(record_unknown(tx, message_id, reply), tx)
 
 
 def has_sending(ctx: ServiceContext) -> bool:
@@ -582,6 +552,7 @@ def list_messages(
             o.campaign_id,
             o.candidate_id,
             c.first_name,
+            c.middle_name,
             c.last_name,
             o.to_address,
             o.to_name,
@@ -610,7 +581,7 @@ def list_messages(
             id=row.id,
             campaign_id=row.campaign_id,
             candidate_id=row.candidate_id,
-            candidate_name=f"{row.first_name} {row.last_name}" if row.first_name else None,
+            candidate_name=person_name(row) or None,
             to_address=row.to_address,
             to_name=row.to_name,
             subject=row.subject,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, clean, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import check_length
@@ -447,7 +448,7 @@ def _load_for_update(session: Session, requests: Sequence[MoveRequest]) -> dict[
 
 def _candidate_name(session: Session, application: Application) -> str:
     candidate = session.get(Candidate, application.candidate_id)
-    return candidate.full_name if candidate else f"Application #{application.id}"
+    return person_name(candidate) if candidate else f"Application #{application.id}"
 
 
 def _state(application: Application) -> MovedCard:
@@ -622,7 +623,3 @@ def stage_history(ctx: ServiceContext, application_id: int) -> list[tuple[int | 
             .order_by(StageChange.id)
         )
         return [(row[0], row[1]) for row in rows]
-
-
-def cards_by_id(cards: Iterable[Card]) -> dict[int, Card]:
-    return {card.application_id: card for card in cards}

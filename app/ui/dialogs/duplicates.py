@@ -37,6 +37,7 @@ from app.services.candidates.duplicates import (
 from app.services.candidates.edit import LABELS
 from app.services.candidates.records import field_values
 from app.services.core.context import ServiceContext
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import Changes
 
 
@@ -111,7 +112,7 @@ class MergeDialog(QDialog):
 
 def _name(values: dict[str, str], candidate_id: int) -> str:
     """A candidate's name for the merge dialog (their number only when they have none)."""
-    name = " ".join(part for part in (values.get("first_name"), values.get("last_name")) if part)
+    name = person_name(values.get("first_name"), values.get("middle_name"), values.get("last_name"))
     return name or f"candidate #{candidate_id}"
 
 

@@ -336,6 +336,12 @@ def test_counts_rows_and_next_due(ctx: ServiceContext) -> None:
     assert outbox.next_due_time(ctx) == NOW + dt.timedelta(hours=2)
 
 
+def test_the_outbox_names_the_candidate_in_full(ctx: ServiceContext) -> None:
+    message = queue(ctx, candidate(ctx, "Maria", middle_name="José"))
+    [listed] = outbox.list_messages(ctx)
+    assert (listed.id, listed.candidate_name) == (message, "Maria José Smith")
+
+
 def test_a_held_message_goes_back_due_as_before_with_the_reason(ctx: ServiceContext) -> None:
     message_id = queue(ctx, candidate(ctx))
     outbox.claim_next(ctx, NOW + dt.timedelta(minutes=5))
