@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.services.pipeline.jobs import JobDetail, JobInput
 from app.store.database import Database
 from app.store.models import AuditEntry
 
@@ -119,3 +120,17 @@ def dump_candidate_tables(database: Database, skip_document: int | None = None) 
         database.path, "SELECT rowid, * FROM candidate_search ORDER BY rowid"
     )
     return rows
+
+
+def job_input(detail: JobDetail) -> JobInput:
+    """The input that would save ``detail`` unchanged: tests change one field of it."""
+    return JobInput(
+        client_id=detail.client_id,
+        title=detail.title,
+        location=detail.location,
+        description=detail.description,
+        openings=detail.openings,
+        opened_on=detail.opened_on,
+        owner_id=detail.owner_id,
+        status=detail.status,
+    )

@@ -97,10 +97,6 @@ class SearchResult:
     warning: str | None = None  # why the query was read differently, or found nothing
     capped: bool = False  # more than COUNT_CAP matches: counted and ranked among the newest
 
-    @property
-    def total_text(self) -> str:
-        return f"{self.total:,}+" if self.capped else f"{self.total or 0:,}"
-
 
 # --- reading the query -------------------------------------------------------------------
 

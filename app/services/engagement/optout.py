@@ -90,10 +90,6 @@ def contact_block(session: Session, candidate_id: int) -> str | None:
     return block_reason(bool(row[0]), row[1], row[2], bool(row[3]))
 
 
-def is_contactable(session: Session, candidate_id: int) -> bool:
-    return contact_block(session, candidate_id) is None
-
-
 def stop_enrollments(
     tx: Transaction,
     candidate_id: int,

@@ -612,14 +612,3 @@ def _renumber(session: Session, stage_id: int) -> None:
     ):
         application.board_position = index * POSITION_STEP
     session.flush()
-
-
-def stage_history(ctx: ServiceContext, application_id: int) -> list[tuple[int | None, int]]:
-    """(from, to) stage ids of every recorded move of an application, oldest first."""
-    with ctx.read() as session:
-        rows = session.execute(
-            select(StageChange.from_stage_id, StageChange.to_stage_id)
-            .where(StageChange.application_id == application_id)
-            .order_by(StageChange.id)
-        )
-        return [(row[0], row[1]) for row in rows]

@@ -270,35 +270,6 @@ def _set_state(tx: Transaction, job: Job, state: JobState, action: str) -> None:
     tx.changed("jobs", job.id)
 
 
-def _transition(
-    ctx: ServiceContext, job_id: int, action: str, today: dt.date | None = None
-) -> Outcome[JobStatus]:
-    done = change_status(ctx, job_id, action, today)
-    return Outcome(done.value.after.status, done.changes)
-
-
-def put_on_hold(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
-    """Open → on hold."""
-    return _transition(ctx, job_id, "hold")
-
-
-def close_job(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
-    """Open or on hold → closed (cancelled without a hire)."""
-    return _transition(ctx, job_id, "close")
-
-
-def mark_filled(
-    ctx: ServiceContext, job_id: int, today: dt.date | None = None
-) -> Outcome[JobStatus]:
-    """Open or on hold → filled, with ``filled_on`` today."""
-    return _transition(ctx, job_id, "fill", today)
-
-
-def reopen_job(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
-    """On hold, closed or filled → open; a filled job loses its ``filled_on``."""
-    return _transition(ctx, job_id, "reopen")
-
-
 @dataclass(frozen=True)
 class JobDetail:
     """One job's editable fields and status, for the edit dialog."""
@@ -315,18 +286,6 @@ class JobDetail:
     filled_on: dt.date | None
     owner_id: int | None
     hires: int = 0  # applications in a hired stage now
-
-    def to_input(self) -> JobInput:
-        return JobInput(
-            client_id=self.client_id,
-            title=self.title,
-            location=self.location,
-            description=self.description,
-            openings=self.openings,
-            opened_on=self.opened_on,
-            owner_id=self.owner_id,
-            status=self.status,
-        )
 
 
 def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:

@@ -18,7 +18,6 @@ from app.services.engagement.optout import (
     cancel_blocked_messages,
     contact_block,
     contactable_condition,
-    is_contactable,
     log_reply,
     resubscribe,
     stop_enrollment_ids,
@@ -99,7 +98,7 @@ class TestContactable:
         with database.sessions() as session:
             selected = set(session.scalars(select(Candidate.id).where(contactable_condition())))
             assert selected == {ok}
-            assert is_contactable(session, ok)
+            assert contact_block(session, ok) is None
             assert [contact_block(session, i) for i in (dnc, withdrawn, gone, no_email)] == [
                 "do not contact",
                 "consent withdrawn",
@@ -211,7 +210,7 @@ class TestUnsubscribe:
         assert resubscribe(ctx, ada).value is False
         assert [e.action for e in watch.new()] == ["candidate.resubscribe"]
         with database.sessions() as session:
-            assert is_contactable(session, ada)
+            assert contact_block(session, ada) is None
         with pytest.raises(NotFoundError):
             unsubscribe(ctx, 9999)
 
