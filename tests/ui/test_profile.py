@@ -24,6 +24,7 @@ from app.store.models import (
 )
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.main_window import MainWindow
+from tests.support import mark_sent
 
 
 def _candidate(window: MainWindow) -> int:
@@ -392,7 +393,6 @@ def test_campaign_emails_show_on_the_timeline_until_and_after_they_are_sent(
 ) -> None:
     from app.mail.render import TemplateSource
     from app.services.engagement.campaigns import send_one, send_to_candidates
-    from app.services.engagement.outbox import mark_sent
 
     candidate_id = _emailable(window)
     now = dt.datetime.now(dt.UTC)

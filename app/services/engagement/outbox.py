@@ -152,19 +152,9 @@ _CLAIMED = (
 
 
 def take_due(tx: Transaction, now: dt.datetime, limit: int = 1) -> list[OutgoingEmail]:
-    """Claim up to ``limit`` due messages inside the caller's transaction, oldest due first
-    (see `claim_next`)."""
-    rows = tx.session.connection().execute(_claim(), {"now": now, "limit": limit}).all()
-    rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
-    messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
-    if messages:
-        tx.changed("outbox", *(message.id for message in messages))
-    return messages
-
-
-def claim_next(ctx: ServiceContext, now: dt.datetime | None = None) -> OutgoingEmail | None:
-    """Take the oldest due message: ``queued`` → ``sending`` (``attempts`` + 1), committed
-    before any network I/O so that a crash leaves a trace; None when nothing is due.
+    """Claim up to ``limit`` due messages inside the caller's transaction, oldest due first:
+    ``queued`` → ``sending`` (``attempts`` + 1), committed before any network I/O so that a
+    crash leaves a trace.
 
     Messages of a paused or stopped campaign wait, and so do those whose candidate may no
     longer be emailed (do not contact, unsubscribed, consent withdrawn, no address):
@@ -172,9 +162,12 @@ def claim_next(ctx: ServiceContext, now: dt.datetime | None = None) -> OutgoingE
     `engagement.optout.cancel_blocked_messages` (which the dispatcher runs before each pass)
     cancels them with the reason. The claim itself is not audited: it is the dispatcher's
     lease, and every way out of ``sending`` is."""
-    with ctx.write() as tx:
-        claimed = take_due(tx, now or utc_now())
-        return claimed[0] if claimed else None
+    rows = tx.session.connection().execute(_claim(), {"now": now, "limit": limit}).all()
+    rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
+    messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
+    if messages:
+        tx.changed("outbox", *(message.id for message in messages))
+    return messages
 
 
 def release_claim(ctx: ServiceContext, message_id: int) -> bool:
@@ -237,8 +230,10 @@ def record_sent_many(
     tx: Transaction, sent: Sequence[tuple[int, dt.datetime, str | None]]
 ) -> list[int]:
     """Mark messages sent, each with its timeline Activity and audit entry, inside the
-    caller's transaction: (message id, sent at, the server's reply) each. Messages already
-    ``sent`` (or gone) are skipped; the value is the ids marked. The dispatcher records
+    caller's transaction: (message id, sent at, the server's reply) each. Whatever state a
+    message is in (a concurrent start-up may have marked it ``unknown``), the server's
+    acceptance is the truth; those already ``sent`` (or gone) are skipped. The value is the
+    ids marked. The dispatcher records
     several at once, with the same few statements whatever their number."""
     if not sent:
         return []
@@ -289,22 +284,8 @@ def record_sent_many(
 def record_sent(
     tx: Transaction, message_id: int, sent_at: dt.datetime, reply: str | None = None
 ) -> bool:
-    """`mark_sent` inside the caller's transaction."""
+    """`record_sent_many` for one message; False if it was already ``sent``."""
     return bool(record_sent_many(tx, [(message_id, sent_at, reply)]))
-
-
-def mark_sent(
-    ctx: ServiceContext,
-    message_id: int,
-    sent_at: dt.datetime | None = None,
-    reply: str | None = None,
-) -> Outcome[bool]:
-    """The server accepted the message: ``sent``, and an outgoing email on the candidate's
-    timeline, in one transaction. Whatever state it is in (a concurrent start-up may have
-    marked it ``unknown``), the server's acceptance is the truth; already ``sent`` is a no-op
-    (the value is False)."""
-    with ctx.write() as tx:
-        return outcome(record_sent(tx, message_id, sent_at or utc_now(), reply), tx)
 
 
 def _current(tx: Transaction, message_id: int) -> Any:
@@ -320,7 +301,9 @@ def _current(tx: Transaction, message_id: int) -> Any:
 def record_transient_failure(
     tx: Transaction, message_id: int, reply: str, now: dt.datetime
 ) -> MessageState:
-    """`mark_transient_failure` inside the caller's transaction."""
+    """Not sent this time (a 4xx reply, a dropped connection): back to ``queued`` after an
+    exponential backoff, or ``failed`` once `MAX_ATTEMPTS` were made. The value is the new
+    state (the one it had, when it was no longer ``sending``)."""
     row = _current(tx, message_id)
     if row.state != MessageState.SENDING:
         return MessageState(row.state)  # settled meanwhile (by the user or a start-up)
@@ -342,17 +325,9 @@ def record_transient_failure(
     return MessageState.QUEUED
 
 
-def mark_transient_failure(
-    ctx: ServiceContext, message_id: int, reply: str, now: dt.datetime | None = None
-) -> Outcome[MessageState]:
-    """Not sent this time (a 4xx reply, a dropped connection): back to ``queued`` after an
-    exponential backoff, or ``failed`` once `MAX_ATTEMPTS` were made. The value is the new
-    state."""
-    with ctx.write() as tx:
-        return outcome(record_transient_failure(tx, message_id, reply, now or utc_now()), tx)
-
-
 def record_failed(tx: Transaction, message_id: int, reply: str) -> bool:
+    """Refused for good (a 5xx reply): ``failed``, keeping the server's words for the user.
+    False if it was no longer ``sending``."""
     row = _current(tx, message_id)
     if row.state != MessageState.SENDING:
         return False
@@ -360,13 +335,9 @@ def record_failed(tx: Transaction, message_id: int, reply: str) -> bool:
     return True
 
 
-def mark_failed(ctx: ServiceContext, message_id: int, reply: str) -> Outcome[bool]:
-    """Refused for good (a 5xx reply): ``failed``, keeping the server's words for the user."""
-    with ctx.write() as tx:
-        return outcome(record_failed(tx, message_id, reply), tx)
-
-
 def record_unknown(tx: Transaction, message_id: int, reply: str) -> bool:
+    """The whole message went out but the server's answer did not come back: ``unknown``,
+    never resent without the user deciding. False if it was no longer ``sending``."""
     row = _current(tx, message_id)
     if row.state != MessageState.SENDING:
         return False
