@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.mail.mime import OutgoingEmail
+from app.services.candidates.pools import PoolInput, save_pool
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.engagement import outbox
 from app.services.pipeline.jobs import JobDetail, JobInput
@@ -170,3 +171,15 @@ def mark_transient_failure(
 def mark_failed(ctx: ServiceContext, message_id: int, reply: str) -> Outcome[bool]:
     with ctx.write() as tx:
         return outcome(outbox.record_failed(tx, message_id, reply), tx)
+
+
+def create_pool(ctx: ServiceContext, name: str, description: str | None = None) -> Outcome[int]:
+    """A static pool (members added by hand), as the New pool dialog saves it."""
+    return save_pool(ctx, PoolInput(name, description))
+
+
+def create_smart_pool(
+    ctx: ServiceContext, name: str, query: str, description: str | None = None
+) -> Outcome[int]:
+    """A smart pool: a saved search, as the New smart pool dialog saves it."""
+    return save_pool(ctx, PoolInput(name, description, query, smart=True))

@@ -317,8 +317,9 @@ def test_own_note_do_not_contact_enrolment_and_export_are_not_changes_elsewhere(
 def test_another_process_is_announced_and_every_list_keeps_its_place(
     window: MainWindow, qtbot
 ) -> None:
-    from app.services.candidates.pools import add_members, create_pool
+    from app.services.candidates.pools import add_members
     from app.services.candidates.records import candidate_page
+    from tests.support import create_pool
     from tests.ui.test_watcher import finish, write_from_another_process
 
     window.resize(1024, 700)

@@ -424,8 +424,9 @@ def _pool_texts(dialog: ProfileDialog) -> list[str]:
 def test_the_pools_box_lists_every_pool_and_removes_from_a_static_one(
     window: MainWindow, qtbot
 ) -> None:
-    from app.services.candidates.pools import add_members, create_pool, create_smart_pool
+    from app.services.candidates.pools import add_members
     from app.store.models import PoolMembership
+    from tests.support import create_pool, create_smart_pool
 
     with window.services.read() as session:  # someone in no stored pool yet
         candidate_id = session.scalar(
@@ -456,7 +457,8 @@ def test_the_pools_box_lists_every_pool_and_removes_from_a_static_one(
 
 
 def test_open_pool_shows_it_in_talent_pools(window: MainWindow, qtbot) -> None:
-    from app.services.candidates.pools import add_members, create_pool
+    from app.services.candidates.pools import add_members
+    from tests.support import create_pool
 
     candidate_id = _candidate(window)
     pool = create_pool(window.services, "Open me").value

@@ -104,18 +104,6 @@ class PoolInput:
         return errors
 
 
-def create_pool(ctx: ServiceContext, name: str, description: str | None = None) -> Outcome[int]:
-    """A static pool (members added by hand)."""
-    return save_pool(ctx, PoolInput(name, description))
-
-
-def create_smart_pool(
-    ctx: ServiceContext, name: str, query: str, description: str | None = None
-) -> Outcome[int]:
-    """A smart pool: a saved search whose members are computed whenever it is shown."""
-    return save_pool(ctx, PoolInput(name, description, query, smart=True))
-
-
 @dataclass(frozen=True)
 class SmartPreview:
     """What a smart pool's query would hold now, for the New smart pool dialog."""

@@ -378,9 +378,10 @@ def filtered(ctx: ServiceContext, database, people: dict[str, int]) -> dict[str,
     """The three people, made to differ in every filter the Candidates list has."""
     import datetime as dt
 
-    from app.services.candidates.pools import add_members, create_pool, create_smart_pool
+    from app.services.candidates.pools import add_members
     from app.store.models import JobStatus, utc_now
     from tests.services.candidates.test_pools_crm import World
+    from tests.support import create_pool, create_smart_pool
 
     ada, grace, alan = people["ada"], people["grace"], people["alan"]
     with ctx.write() as tx:

@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import select
 
 from app.parsing.result import EducationEntry, Employment, ParsedResume
-from app.services.candidates.pools import create_pool
 from app.services.candidates.record_snapshot import rows
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.core.context import ServiceContext
@@ -40,7 +39,7 @@ from app.store.models import (
     StageChange,
     StageTally,
 )
-from tests.support import AuditWatch, count_rows, fail_on_changed, sha256_of
+from tests.support import AuditWatch, count_rows, create_pool, fail_on_changed, sha256_of
 
 
 def write_txt(folder: Path, name: str, body: str) -> Path:
