@@ -204,6 +204,8 @@ def list_duplicate_suspects(ctx: ServiceContext) -> list[SuspectRow]:
                 DuplicateSuspect.score,
                 DuplicateSuspect.reason,
                 DuplicateSuspect.created_at,
+                one.middle_name,
+                other.middle_name,
             )
             .join(one, one.id == DuplicateSuspect.candidate_id)
             .join(other, other.id == DuplicateSuspect.other_candidate_id)
@@ -211,7 +213,14 @@ def list_duplicate_suspects(ctx: ServiceContext) -> list[SuspectRow]:
             .order_by(DuplicateSuspect.score.desc(), DuplicateSuspect.id)
         ).all()
     return [
-        SuspectRow(r[0], r[1], f"{r[2]} {r[3]}".strip(), r[4], f"{r[5]} {r[6]}".strip(), *r[7:])
+        SuspectRow(
+            r[0],
+            r[1],
+            person_name(r[2], r[10], r[3]),
+            r[4],
+            person_name(r[5], r[11], r[6]),
+            *r[7:10],
+        )
         for r in rows
     ]
 

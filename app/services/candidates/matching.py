@@ -24,7 +24,7 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from app.parsing.skills import curated, known_skills
 from app.services.core.context import ServiceContext
-from app.services.core.names import city_of
+from app.services.core.names import city_of, person_name
 from app.services.core.sql_text import LIKE_ESCAPE, escape_like
 from app.services.core.unit_of_work import NotFoundError
 from app.store.models import Application, Candidate, CandidateSkill, Job, Skill, Stage, StageKind
@@ -129,7 +129,8 @@ def _load_job(ctx: ServiceContext, job_id: int) -> _Job:
 
 
 def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
-    """(id, first, last, title, location, overlap, skill ids) of the likeliest candidates."""
+    """(id, first, last, title, location, overlap, skill ids, middle name) of the likeliest
+    candidates."""
     on_job = exists(
         select(Application.id).where(
             Application.job_id == job.id, Application.candidate_id == Candidate.id
@@ -166,6 +167,7 @@ def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
             Candidate.location,
             overlap.c.overlap,
             overlap.c.skill_ids,
+            Candidate.middle_name,
         ).join(overlap, overlap.c.candidate_id == Candidate.id)
         rough = overlap.c.overlap * 10 + case((same_title, 5), else_=0)
     else:
@@ -183,6 +185,7 @@ def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
             Candidate.location,
             literal(0),
             literal(""),
+            Candidate.middle_name,
         ).where(or_(*title_like) if title_like else literal(True))
         rough = case((same_title, 5), else_=0)
     rough = rough + case((location_fits, 2), else_=0)
@@ -232,7 +235,7 @@ def best_matches(ctx: ServiceContext, job_id: int, limit: int = 50) -> list[Matc
         matches.append(
             Match(
                 candidate_id=candidate_id,
-                name=f"{row[1]} {row[2]}".strip(),
+                name=person_name(row[1], row[7], row[2]),
                 current_title=row[3],
                 location=row[4],
                 score=score,

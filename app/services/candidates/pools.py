@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, clean, fit_field
 from app.services.core.unit_of_work import NotFoundError, ValidationError, columns_of
 from app.services.core.validation import check_length, check_required
@@ -404,6 +405,7 @@ def pool_members(
             last_contacted(Candidate.id),
             last_replied(Candidate.id),
             campaigns_sent(Candidate.id),
+            Candidate.middle_name,
         )
         .where(Candidate.id.in_(members))
         .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
@@ -416,7 +418,7 @@ def pool_members(
     return [
         PoolMember(
             row[0],
-            f"{row[1]} {row[2]}",
+            person_name(row[1], row[10], row[2]),
             row[3],
             row[4],
             row[5],

@@ -430,13 +430,14 @@ def candidate_page(
                     _primary_email(),
                     Candidate.source,
                     Candidate.created_at,
+                    Candidate.middle_name,
                 ).where(Candidate.id.in_(_id_list(ids)))
             )
         }
     return [
         CandidateRow(
             id=row[0],
-            name=f"{row[1]} {row[2]}",
+            name=person_name(row[1], row[9], row[2]),
             current_title=row[3],
             current_employer=row[4],
             location=row[5],

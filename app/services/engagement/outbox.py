@@ -135,7 +135,9 @@ _ACTIVITY = (
 def _stored_time() -> Callable[[dt.datetime], Any]:
     """How the timestamp columns store a datetime (see `app.store.models.UTCDateTime`)."""
     dialect = sqlite.dialect()
-    return OutboxMessage.__table__.c.sent_at.type.dialect_impl(dialect).bind_processor(dialect)
+    process = OutboxMessage.__table__.c.sent_at.type.dialect_impl(dialect).bind_processor(dialect)
+    assert process is not None  # UTCDateTime always converts
+    return process
 
 
 _CLAIMED = (
@@ -162,7 +164,7 @@ def take_due(tx: Transaction, now: dt.datetime, limit: int = 1) -> list[Outgoing
     `engagement.optout.cancel_blocked_messages` (which the dispatcher runs before each pass)
     cancels them with the reason. The claim itself is not audited: it is the dispatcher's
     lease, and every way out of ``sending`` is."""
-    rows = tx.session.connection().execute(_claim(), {"now": now, "limit": limit}).all()
+    rows = list(tx.session.connection().execute(_claim(), {"now": now, "limit": limit}))
     rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
     messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
     if messages:

@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, delete, false, func, insert, select, update
 
 from app.mail.render import MissingFieldsError, RenderedEmail, TemplateError, TemplateSource
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.engagement.campaigns import (
     MAX_NAME,
@@ -713,7 +714,7 @@ def enrollment_rows(ctx: ServiceContext, campaign_id: int) -> list[EnrollmentRow
         EnrollmentRow(
             id=row.id,
             candidate_id=row.candidate_id,
-            candidate_name=" ".join(p for p in (row[2], row[3], row[4]) if p),
+            candidate_name=person_name(row[2], row[3], row[4]),
             next_step=row.next_step,
             steps=steps,
             status=EnrollmentStatus(row.status),

@@ -262,6 +262,7 @@ def _cards(
         application.version,
         application.rejection_reason,
         _tag_names(application.candidate_id),
+        candidate.middle_name,
     ]
     query = select(*columns).join_from(
         Application.__table__, Candidate.__table__, candidate.id == application.candidate_id
@@ -283,7 +284,7 @@ def _cards(
             row[1],
             row[2],
             row[3],
-            f"{row[4]} {row[5]}",
+            person_name(row[4], row[15], row[5]),
             row[6],
             row[7],
             parse(row[8] + "+00:00"),
@@ -293,8 +294,8 @@ def _cards(
             row[12],
             row[13],
             tuple(sorted(row[14].split(separator))) if row[14] else (),
-            job_title if one_job else row[15],
-            client if one_job else row[16],
+            job_title if one_job else row[16],
+            client if one_job else row[17],
         )
         for row in rows
     )

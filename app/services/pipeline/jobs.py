@@ -135,7 +135,7 @@ def create_job(ctx: ServiceContext, data: JobInput) -> Outcome[int]:
 
 
 def update_job(ctx: ServiceContext, job_id: int, data: JobInput) -> Outcome[int]:
-    """Save the edited fields of a job (not its status: see `put_on_hold` and the others).
+    """Save the edited fields of a job (not its status: see `change_status`).
 
     ``owner_id`` None leaves the job without an owner. The audit entry holds only the fields
     that changed; saving an unchanged job writes nothing and reports no change.
