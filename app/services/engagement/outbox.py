@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, select, update
+from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -92,34 +92,37 @@ def backoff_delay(attempts: int) -> dt.timedelta:
 
 
 @functools.cache
-def _claim() -> Any:
-    """The dispatcher's claim, built once: the queued messages due at ``now`` (at most
-    ``limit``, oldest due first) become ``sending``, their fields returned.
+def _claim() -> str:
+    """The dispatcher's claim as SQL text: the queued messages due at ``:now`` (at most
+    ``:limit``, oldest due first) become ``sending``, their fields returned.
 
-    Built once, it is compiled once (SQLAlchemy's compiled cache keys on the statement). The
-    campaign and contact rules come from `app.services.engagement.campaigns.sendable_condition`.
+    A campaign runs it once for every few messages, and SQLAlchemy's per-statement work costs
+    several times what SQLite's does, so the Core statement is compiled once, its constants
+    written in by SQLAlchemy, and run on the transaction's own DB-API cursor with ``:now`` and
+    ``:limit`` bound by name. It stays a Core statement because the campaign and contact rules
+    come from `app.services.engagement.campaigns.sendable_condition`.
     """
     from app.services.engagement.campaigns import sendable_condition  # it imports this module
 
     o = OutboxMessage.__table__.c
-    now = bindparam("now", type_=o.claimed_at.type)
+    now, limit = literal_column(":now"), literal_column(":limit")  # bound when run
     due = (
         select(o.id)
         .where(o.state == MessageState.QUEUED, o.next_attempt_at <= now, sendable_condition())
         .order_by(o.next_attempt_at, o.id)
-        .limit(bindparam("limit", type_=Integer))
+        .limit(limit)
     )
-    return (
+    claim = (
         update(OutboxMessage.__table__)
         .where(o.id.in_(due))  # by primary key; the subquery picked queued ones
         .values(state=MessageState.SENDING, claimed_at=now, attempts=o.attempts + 1)
         .returning(*(getattr(o, name) for name in _CLAIMED), o.next_attempt_at)
     )
+    return str(claim.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
 
 
-# Recording sends: a campaign runs these thousands of times, and SQLAlchemy's per-statement
-# work costs several times what SQLite's does, so they are plain SQL with bound parameters,
-# run on the transaction's own DB-API cursor (still inside ``ctx.write()``).
+# Recording sends: a campaign runs these thousands of times, so they are plain SQL with
+# named parameters, run on the transaction's own DB-API cursor like the claim.
 _SETTLING = "SELECT id, state, candidate_id, subject, body_text FROM outbox_messages WHERE id IN"
 _SENT = (
     f"UPDATE outbox_messages SET state = '{MessageState.SENT}', sent_at = :at, last_error = NULL"
@@ -138,6 +141,11 @@ def _stored_time() -> Callable[[dt.datetime], Any]:
     process = OutboxMessage.__table__.c.sent_at.type.dialect_impl(dialect).bind_processor(dialect)
     assert process is not None  # UTCDateTime always converts
     return process
+
+
+def _cursor(tx: Transaction) -> Any:
+    """A DB-API cursor in ``tx``'s own connection and transaction (still ``ctx.write()``)."""
+    return tx.session.connection().connection.driver_connection.cursor()
 
 
 _CLAIMED = (
@@ -164,7 +172,8 @@ def take_due(tx: Transaction, now: dt.datetime, limit: int = 1) -> list[Outgoing
     `engagement.optout.cancel_blocked_messages` (which the dispatcher runs before each pass)
     cancels them with the reason. The claim itself is not audited: it is the dispatcher's
     lease, and every way out of ``sending`` is."""
-    rows = list(tx.session.connection().execute(_claim(), {"now": now, "limit": limit}))
+    cursor = _cursor(tx)
+    rows = cursor.execute(_claim(), {"now": _stored_time()(now), "limit": limit}).fetchall()
     rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
     messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
     if messages:
@@ -239,7 +248,7 @@ def record_sent_many(
     several at once, with the same few statements whatever their number."""
     if not sent:
         return []
-    cursor = tx.session.connection().connection.driver_connection.cursor()
+    cursor = _cursor(tx)
     ids = [message_id for message_id, _at, _reply in sent]
     marks = ", ".join("?" * len(ids))
     rows = {row[0]: row for row in cursor.execute(f"{_SETTLING} ({marks})", ids)}
