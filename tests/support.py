@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -9,8 +10,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.mail.mime import OutgoingEmail
+from app.services.candidates.pools import PoolInput, save_pool
+from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.engagement import outbox
+from app.services.pipeline.jobs import JobDetail, JobInput
 from app.store.database import Database
-from app.store.models import AuditEntry
+from app.store.engagement import MessageState
+from app.store.models import AuditEntry, utc_now
 
 
 def sha256_of(path: Path) -> str:
@@ -119,3 +126,60 @@ def dump_candidate_tables(database: Database, skip_document: int | None = None) 
         database.path, "SELECT rowid, * FROM candidate_search ORDER BY rowid"
     )
     return rows
+
+
+def job_input(detail: JobDetail) -> JobInput:
+    """The input that would save ``detail`` unchanged: tests change one field of it."""
+    return JobInput(
+        client_id=detail.client_id,
+        title=detail.title,
+        location=detail.location,
+        description=detail.description,
+        openings=detail.openings,
+        opened_on=detail.opened_on,
+        owner_id=detail.owner_id,
+        status=detail.status,
+    )
+
+
+# The dispatcher's outbox steps, each in its own transaction (the dispatcher batches them).
+def claim_next(ctx: ServiceContext, now: dt.datetime | None = None) -> OutgoingEmail | None:
+    """Claim the oldest due message, or None when nothing is due."""
+    with ctx.write() as tx:
+        claimed = outbox.take_due(tx, now or utc_now())
+        return claimed[0] if claimed else None
+
+
+def mark_sent(
+    ctx: ServiceContext,
+    message_id: int,
+    sent_at: dt.datetime | None = None,
+    reply: str | None = None,
+) -> Outcome[bool]:
+    with ctx.write() as tx:
+        return outcome(outbox.record_sent(tx, message_id, sent_at or utc_now(), reply), tx)
+
+
+def mark_transient_failure(
+    ctx: ServiceContext, message_id: int, reply: str, now: dt.datetime | None = None
+) -> Outcome[MessageState]:
+    with ctx.write() as tx:
+        state = outbox.record_transient_failure(tx, message_id, reply, now or utc_now())
+        return outcome(state, tx)
+
+
+def mark_failed(ctx: ServiceContext, message_id: int, reply: str) -> Outcome[bool]:
+    with ctx.write() as tx:
+        return outcome(outbox.record_failed(tx, message_id, reply), tx)
+
+
+def create_pool(ctx: ServiceContext, name: str, description: str | None = None) -> Outcome[int]:
+    """A static pool (members added by hand), as the New pool dialog saves it."""
+    return save_pool(ctx, PoolInput(name, description))
+
+
+def create_smart_pool(
+    ctx: ServiceContext, name: str, query: str, description: str | None = None
+) -> Outcome[int]:
+    """A smart pool: a saved search, as the New smart pool dialog saves it."""
+    return save_pool(ctx, PoolInput(name, description, query, smart=True))

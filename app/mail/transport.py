@@ -30,14 +30,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import email.policy
 import logging
 import re
 import smtplib
 import socket
 import ssl
 import traceback
-from email.message import EmailMessage
 from email.utils import make_msgid
 
 from app.mail.account import AccountSettings, BrandingSettings
@@ -390,14 +388,6 @@ class SmtpSender:
                 raise AccountError(str(exc)) from None
             raise PermanentError(str(exc)) from None
         return self.send(raw, account.from_address, message.to_address)
-
-    def send_message(self, message: EmailMessage) -> str:
-        """Send an `EmailMessage` (From and To taken from its headers)."""
-
-        raw = message.as_bytes(policy=email.policy.SMTP)
-        sender = message["From"].addresses[0].addr_spec
-        recipient = message["To"].addresses[0].addr_spec
-        return self.send(raw, sender, recipient)
 
     def _smtp_or_raise(self) -> smtplib.SMTP:
         if self._smtp is None:

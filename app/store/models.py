@@ -195,11 +195,6 @@ class Candidate(TimestampMixin, Base):
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")
 
     @property
-    def full_name(self) -> str:
-        parts = (self.first_name, self.middle_name, self.last_name)
-        return " ".join(p for p in parts if p)
-
-    @property
     def primary_email(self) -> str | None:
         return self.emails[0].email if self.emails else None
 

@@ -74,17 +74,6 @@ def include_in_schema_comparison(obj: object, name: str | None, type_: str, *_ar
     return not (type_ == "table" and is_search_table(name))
 
 
-def match_expression(text: str) -> str | None:
-    """Turn what a user typed into a safe FTS5 query: every word must occur (as a prefix).
-
-    Quoting each word means no input can be a syntax error; None when nothing is left.
-    """
-    words = [word for word in text.replace('"', " ").split() if word]
-    if not words:
-        return None
-    return " ".join(f'"{word}"*' for word in words)
-
-
 def _execute(connection: AnyConnection, sql: str, parameters: tuple[Any, ...] = ()) -> Any:
     """Run plain SQL on a DB-API connection, a SQLAlchemy connection or a session."""
     if isinstance(connection, Session):

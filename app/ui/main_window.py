@@ -66,6 +66,7 @@ from app.ui.watcher import DatabaseWatcher
 from app.wording import plural
 
 if TYPE_CHECKING:
+    from app.ui.board.model import StageDrop
     from app.ui.dialogs.form import FormDialog
     from app.ui.intake.dock import IntakeDock
     from app.ui.mail_runtime import MailRuntime
@@ -640,16 +641,16 @@ class MainWindow(QMainWindow):
         page.open_job(job_id)
         self.stack.setCurrentWidget(page)
 
-    def hand_over_to_intake(self, drop: object) -> None:
+    def hand_over_to_intake(self, drop: StageDrop) -> None:
         """Files dropped on a board column become applications in that job and stage."""
         # Deferred: start-up time (the intake machinery loads on first import).
         from app.services.intake.importer import IntakeTarget
 
         self.intake_targets.append(drop)
-        target = IntakeTarget(job_id=drop.job_id, stage_id=drop.stage_id)  # type: ignore[attr-defined]
-        self.intake.import_paths(drop.paths, target)  # type: ignore[attr-defined]
+        target = IntakeTarget(job_id=drop.job_id, stage_id=drop.stage_id)
+        self.intake.import_paths(drop.paths, target)
         self.events.status_message.emit(
-            f"Importing {plural(len(drop.paths), 'file')} into “{drop.stage_name}”."  # type: ignore[attr-defined]
+            f"Importing {plural(len(drop.paths), 'file')} into “{drop.stage_name}”."
         )
 
     def review_imports(self, clicked: object = None) -> None:

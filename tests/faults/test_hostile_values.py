@@ -24,6 +24,7 @@ from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.sourcing import SourcedDraft, create_sourced_candidate
 from app.services.candidates.timeline import add_note, log_call
 from app.services.core.context import ServiceContext
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import ValidationError
 from app.services.engagement.campaigns import send_to_candidates
 from app.services.engagement.outbox import Draft, add_to_outbox
@@ -101,7 +102,7 @@ def test_hostile_values_are_stored_clean_and_sent_literally(
         assert stored[eve].current_title == "Engineer[31m]0;owned"
         assert stored[zoe].first_name == "Zoë[31m]0;owned"
         assert len(stored[zoe].last_name) == 100 and stored[zoe].last_name.endswith("…")
-        names = {eve: stored[eve].full_name, zoe: stored[zoe].full_name}
+        names = {eve: person_name(stored[eve]), zoe: person_name(stored[zoe])}
 
     send_to_candidates(ctx, [eve, zoe], TEMPLATE, name=f"Offer{HOSTILE}")
     account = AccountSettings(

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import select
 
 from app.services.core.context import ServiceContext
-from app.services.pipeline.jobs import put_on_hold
+from app.services.pipeline.jobs import change_status
 from app.store.models import Application, Candidate, Job, JobStatus
 from app.ui.dialogs.add_to_job import AddToJobDialog
 from app.ui.main_window import MainWindow
@@ -38,7 +38,7 @@ def _statuses(ctx: ServiceContext) -> dict[int, JobStatus]:
 @pytest.fixture
 def dialog(qtbot, demo_ctx: ServiceContext) -> AddToJobDialog:
     held = next(i for i, s in _statuses(demo_ctx).items() if s is JobStatus.OPEN)
-    put_on_hold(demo_ctx, held)  # two jobs on hold: one from the demo, this one
+    change_status(demo_ctx, held, "hold")  # two jobs on hold: one from the demo, this one
     made = AddToJobDialog(demo_ctx, 3)
     qtbot.addWidget(made)
     made.show()

@@ -12,7 +12,7 @@ from app.services.candidates.pools import PAST_APPLICANTS
 from app.services.candidates.timeline import set_contact_preferences
 from app.services.core.changes import ChangeKind, Changes
 from app.services.engagement.mail_settings import AccountInput, save_account
-from app.services.engagement.sequences import StepInput, create_sequence
+from app.services.engagement.sequences import SequenceStepInput, create_sequence
 from app.services.engagement.templates import TemplateInput, save_template
 from app.store.engagement import Campaign, OutboxMessage, SequenceEnrollment
 from app.store.models import Candidate, CandidateEmail, Consent
@@ -138,7 +138,9 @@ def test_email_from_the_candidates_list_queues_a_campaign_for_the_selection(
 
 def test_add_to_sequence_from_a_search_result_names_the_search(window: MainWindow, qtbot) -> None:
     template_id = _mail_ready(window)
-    sequence = create_sequence(window.services, "Warm intro", [StepInput(template_id, 0)]).value
+    sequence = create_sequence(
+        window.services, "Warm intro", [SequenceStepInput(template_id, 0)]
+    ).value
     section = _candidates(window)
     section.search.setText("python")
     section.apply_search()

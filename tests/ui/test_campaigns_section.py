@@ -30,7 +30,7 @@ from app.ui.sections.campaigns import (
     TEMPLATES_TAB,
     CampaignsSection,
 )
-from tests.support import sqlite_rows
+from tests.support import claim_next, mark_failed, mark_sent, sqlite_rows
 
 TEMPLATE = TemplateSource(
     subject="News for {{ candidate.first_name | default('you') }}",
@@ -102,7 +102,7 @@ def _campaign(ctx: ServiceContext, database: Database, count: int, name: str = "
 
 
 def _claimed(ctx: ServiceContext) -> int:
-    claimed = outbox.claim_next(ctx, dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1))
+    claimed = claim_next(ctx, dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1))
     assert claimed is not None
     return claimed.id
 
@@ -112,10 +112,10 @@ def _settle(ctx: ServiceContext, *, sent=0, failed=0, unknown=0) -> dict[str, li
     ids: dict[str, list[int]] = {"sent": [], "failed": [], "unknown": []}
     for _ in range(sent):
         ids["sent"].append(message := _claimed(ctx))
-        outbox.mark_sent(ctx, message)
+        mark_sent(ctx, message)
     for _ in range(failed):
         ids["failed"].append(message := _claimed(ctx))
-        outbox.mark_failed(ctx, message, REFUSED)
+        mark_failed(ctx, message, REFUSED)
     for _ in range(unknown):
         ids["unknown"].append(_claimed(ctx))
     if unknown:
@@ -340,7 +340,7 @@ def test_a_burst_of_state_changes_reloads_at_most_twice_a_second(
     before = throttle.reloads
     for _ in range(25):
         message = _claimed(demo_ctx)
-        outbox.mark_sent(demo_ctx, message)
+        mark_sent(demo_ctx, message)
         runtime.message_state_changed.emit(message, "sending")
         runtime.message_state_changed.emit(message, "sent")
     assert throttle.reloads == before  # nothing yet: the burst is coalesced

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
-from app.services.engagement.sequences import StepInput, create_sequence, enroll
+from app.services.engagement.sequences import SequenceStepInput, create_sequence, enroll
 from app.services.engagement.templates import TemplateInput, save_template
 from app.store.database import Database
 from app.store.models import Candidate
@@ -43,7 +43,11 @@ def _people(database: Database, count: int) -> list[int]:
 
 def _sequence(ctx: ServiceContext, database: Database, people: int = 4) -> tuple[int, list[int]]:
     first, second, third = _templates(ctx)
-    steps = [StepInput(first, 0), StepInput(second, 3), StepInput(third, 10)]
+    steps = [
+        SequenceStepInput(first, 0),
+        SequenceStepInput(second, 3),
+        SequenceStepInput(third, 10),
+    ]
     campaign_id = create_sequence(ctx, "Warm intro", steps).value
     enroll(ctx, campaign_id, _people(database, people))
     return campaign_id, [first, second, third]

@@ -352,8 +352,8 @@ def test_all_matching_to_a_pool_a_job_and_a_sequence(
 ) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from app.services.candidates.pools import create_pool
     from app.ui.dialogs.enroll import EnrollDialog
+    from tests.support import create_pool
 
     pool = create_pool(window.services, "All of them")
     window.events.publish(pool.changes)

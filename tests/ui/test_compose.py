@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from app.services.candidates.timeline import set_contact_preferences
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
+from app.services.core.names import person_name
 from app.services.engagement.mail_settings import AccountInput, save_account
 from app.services.engagement.optout import unsubscribe
 from app.services.engagement.templates import TemplateInput, save_template
@@ -287,7 +288,7 @@ def test_one_candidate_gets_a_one_off_email_with_a_preview_for_them(
     candidate_id = _emailable(mail_ready, 1)[0]
     with mail_ready.read() as session:
         candidate = session.get(Candidate, candidate_id)
-        first_name, name = candidate.first_name, candidate.full_name
+        first_name, name = candidate.first_name, person_name(candidate)
     dialog = _dialog(qtbot, mail_ready, [candidate_id], audience=name)
     assert dialog.campaign_name.isHidden()  # a one-off email has no campaign name to give
     _choose(dialog.template, "Test check-in")

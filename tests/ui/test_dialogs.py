@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from sqlalchemy import func, select
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.store.models import AuditEntry, Candidate, Client, Job
+from app.ui.dialogs.duplicates import MergeDialog
 from app.ui.dialogs.new_candidate import NewCandidateDialog
 from app.ui.dialogs.new_client import NewClientDialog
 from app.ui.dialogs.new_job import NewJobDialog
@@ -175,3 +176,16 @@ def test_quick_add_opens_in_the_profile_url(qtbot, demo_ctx: ServiceContext) -> 
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.focusWidget() is dialog.url
+
+
+def test_merge_dialog_names_both_candidates_in_full(qtbot, ctx: ServiceContext) -> None:
+    with ctx.write() as tx:
+        kept = Candidate(first_name="Maria", middle_name="José", last_name="Diaz")
+        merged = Candidate(first_name="Maria", last_name="Diaz")
+        tx.session.add_all([kept, merged])
+        tx.session.flush()
+        ids = kept.id, merged.id
+    dialog = MergeDialog(ctx, *ids)
+    qtbot.addWidget(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any(text.startswith("Maria Diaz will be merged into Maria José Diaz:") for text in texts)

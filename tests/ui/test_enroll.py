@@ -14,7 +14,7 @@ from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.engagement.campaigns import stop_campaign
 from app.services.engagement.optout import unsubscribe
-from app.services.engagement.sequences import StepInput, create_sequence
+from app.services.engagement.sequences import SequenceStepInput, create_sequence
 from app.services.engagement.templates import TemplateInput, save_template
 from app.store.engagement import EnrollmentStatus, SequenceEnrollment
 from app.store.models import Application, Candidate, CandidateEmail, Consent, Job, JobStatus
@@ -25,7 +25,7 @@ from app.ui.dialogs.enroll import EnrollDialog
 def sequence(demo_ctx: ServiceContext) -> int:
     first = save_template(demo_ctx, TemplateInput("Intro 1", "Hello", "Hi there")).value
     second = save_template(demo_ctx, TemplateInput("Intro 2", "Again", "Hi again")).value
-    steps = [StepInput(first, 0), StepInput(second, 3)]
+    steps = [SequenceStepInput(first, 0), SequenceStepInput(second, 3)]
     return create_sequence(demo_ctx, "Warm intro", steps).value
 
 
@@ -151,7 +151,7 @@ def titled_sequence(demo_ctx: ServiceContext) -> int:
     second = save_template(
         demo_ctx, TemplateInput("As a title", "Your work", "As a {{ candidate.current_title }}…")
     ).value
-    steps = [StepInput(first, 0), StepInput(second, 3)]
+    steps = [SequenceStepInput(first, 0), SequenceStepInput(second, 3)]
     return create_sequence(demo_ctx, "Titles", steps).value
 
 

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services.pipeline.jobs import JobInput, get_job, list_jobs, mark_filled, update_job
+from app.services.pipeline.jobs import JobInput, change_status, get_job, list_jobs, update_job
 from app.store.models import JobStatus
 from app.ui.main_window import MainWindow
 from app.ui.sections.jobs import JobsSection
+from tests.support import job_input
 
 
 def _section(window: MainWindow) -> JobsSection:
@@ -96,7 +97,7 @@ def test_filling_every_opening_is_not_asked_about(window: MainWindow, qtbot) -> 
     section = _section(window)
     job = next(j for j in list_jobs(window.services) if j.status is JobStatus.OPEN and j.hires)
     detail = get_job(window.services, job.id)
-    update_job(window.services, job.id, JobInput(**(detail.to_input().__dict__ | {"openings": 1})))
+    update_job(window.services, job.id, JobInput(**(job_input(detail).__dict__ | {"openings": 1})))
     section.reload()
     section.select_job(job.id)
     seen = _when_modal(_click("Cancel"))  # answers a question if one were asked
@@ -133,7 +134,7 @@ def test_undo_after_a_change_elsewhere_is_refused_and_said(window: MainWindow, q
     job = _open_job_short_of_hires(window)
     section.select_job(job.id)
     section.hold_action.trigger()
-    mark_filled(window.services, job.id)  # e.g. in another window
+    change_status(window.services, job.id, "fill")  # e.g. in another window
     _undo(window, qtbot)
     assert get_job(window.services, job.id).status is JobStatus.FILLED  # left as it is
     assert section.action_error.text() == (

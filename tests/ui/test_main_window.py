@@ -254,14 +254,14 @@ def test_own_note_do_not_contact_enrolment_and_export_are_not_changes_elsewhere(
     from PySide6.QtWidgets import QFileDialog
     from sqlalchemy import select
 
-    from app.services.engagement.sequences import StepInput, create_sequence
+    from app.services.engagement.sequences import SequenceStepInput, create_sequence
     from app.services.engagement.templates import TemplateInput, save_template
     from app.store.engagement import SequenceEnrollment
     from app.store.models import Activity, Candidate
 
     services = window.services
     intro = save_template(services, TemplateInput("Intro", "Hello", "Hi there")).value
-    create_sequence(services, "Warm intro", [StepInput(intro, 0)])
+    create_sequence(services, "Warm intro", [SequenceStepInput(intro, 0)])
     said: list[str] = []
     window.statusBar().messageChanged.connect(said.append)
     window.watcher.timer.setInterval(20)
@@ -319,8 +319,9 @@ def test_own_note_do_not_contact_enrolment_and_export_are_not_changes_elsewhere(
 def test_another_process_is_announced_and_every_list_keeps_its_place(
     window: MainWindow, qtbot
 ) -> None:
-    from app.services.candidates.pools import add_members, create_pool
+    from app.services.candidates.pools import add_members
     from app.services.candidates.records import candidate_page
+    from tests.support import create_pool
     from tests.ui.test_watcher import finish, write_from_another_process
 
     window.resize(1024, 700)

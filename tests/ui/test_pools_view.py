@@ -11,7 +11,6 @@ from app.services.candidates.pools import (
     PAST_APPLICANTS,
     SILVER_MEDALISTS,
     count_members,
-    create_pool,
     member_ids,
 )
 from app.services.pipeline.jobs import list_jobs
@@ -19,6 +18,7 @@ from app.store.models import Application, JobStatus, StageKind
 from app.ui.main_window import MainWindow
 from app.ui.sections.bulk_actions import candidate_mime
 from app.ui.sections.pools import PAGE_SIZE, PoolsSection
+from tests.support import create_pool
 
 
 def _section(window: MainWindow, qtbot=None) -> PoolsSection:
@@ -128,8 +128,8 @@ def test_pool_to_pipeline_in_one_step_and_undo(window: MainWindow, qtbot) -> Non
 
 
 def test_smart_pool_follows_a_candidate_change(window: MainWindow, qtbot) -> None:
-    from app.services.candidates.pools import create_smart_pool
     from app.services.intake.review import save_review
+    from tests.support import create_smart_pool
 
     made = create_smart_pool(window.services, "Zymurgists", "zymurgist")
     window.events.publish(made.changes)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.services.candidates.timeline import set_contact_preferences
 from app.services.core.changes import ChangeKind, Changes
+from app.services.core.names import person_name
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -23,6 +24,7 @@ from app.store.models import (
 )
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.main_window import MainWindow
+from tests.support import mark_sent
 
 
 def _candidate(window: MainWindow) -> int:
@@ -52,7 +54,7 @@ def test_profile_shows_header_applications_and_the_do_not_contact_badge(
     assert dialog.dnc_badge.isHidden()
     with window.services.read() as session:
         candidate = session.get(Candidate, candidate_id)
-        name, title = candidate.full_name, candidate.current_title
+        name, title = person_name(candidate), candidate.current_title
         jobs = [a.job.title for a in candidate.applications]
     assert dialog.name_label.text() == name == dialog.windowTitle()
     if title:
@@ -216,11 +218,11 @@ def _mail_account(window: MainWindow) -> None:
 
 
 def _sequence_with(window: MainWindow, candidate_id: int) -> int:
-    from app.services.engagement.sequences import StepInput, create_sequence, enroll
+    from app.services.engagement.sequences import SequenceStepInput, create_sequence, enroll
     from app.services.engagement.templates import TemplateInput, save_template
 
     template = save_template(window.services, TemplateInput("Nudge", "Hi", "Hello")).value
-    campaign = create_sequence(window.services, "Nudges", [StepInput(template, 3)]).value
+    campaign = create_sequence(window.services, "Nudges", [SequenceStepInput(template, 3)]).value
     enroll(window.services, campaign, [candidate_id])
     return campaign
 
@@ -391,7 +393,6 @@ def test_campaign_emails_show_on_the_timeline_until_and_after_they_are_sent(
 ) -> None:
     from app.mail.render import TemplateSource
     from app.services.engagement.campaigns import send_one, send_to_candidates
-    from app.services.engagement.outbox import mark_sent
 
     candidate_id = _emailable(window)
     now = dt.datetime.now(dt.UTC)
@@ -423,8 +424,9 @@ def _pool_texts(dialog: ProfileDialog) -> list[str]:
 def test_the_pools_box_lists_every_pool_and_removes_from_a_static_one(
     window: MainWindow, qtbot
 ) -> None:
-    from app.services.candidates.pools import add_members, create_pool, create_smart_pool
+    from app.services.candidates.pools import add_members
     from app.store.models import PoolMembership
+    from tests.support import create_pool, create_smart_pool
 
     with window.services.read() as session:  # someone in no stored pool yet
         candidate_id = session.scalar(
@@ -455,7 +457,8 @@ def test_the_pools_box_lists_every_pool_and_removes_from_a_static_one(
 
 
 def test_open_pool_shows_it_in_talent_pools(window: MainWindow, qtbot) -> None:
-    from app.services.candidates.pools import add_members, create_pool
+    from app.services.candidates.pools import add_members
+    from tests.support import create_pool
 
     candidate_id = _candidate(window)
     pool = create_pool(window.services, "Open me").value

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
-from app.services.engagement.sequences import StepInput, create_sequence, enroll
+from app.services.engagement.sequences import SequenceStepInput, create_sequence, enroll
 from app.services.engagement.templates import TemplateInput, archive_template, save_template
 from app.store.database import Database
 from app.store.engagement import Campaign, CampaignKind, SequenceEnrollment, SequenceStep
@@ -63,11 +63,18 @@ def _sequences(database: Database) -> list[Campaign]:
 
 def test_steps_problem_rules() -> None:
     assert steps_problem([]) == "Add at least one step."
-    assert steps_problem([StepInput(1, 0), StepInput(2, 3), StepInput(3, 3)]) == ""
-    message = steps_problem([StepInput(1, 0), StepInput(2, 5), StepInput(3, 2)])
+    assert (
+        steps_problem([SequenceStepInput(1, 0), SequenceStepInput(2, 3), SequenceStepInput(3, 3)])
+        == ""
+    )
+    message = steps_problem(
+        [SequenceStepInput(1, 0), SequenceStepInput(2, 5), SequenceStepInput(3, 2)]
+    )
     assert message.startswith("Step 3 is on day 2, before step 2 (day 5)")
-    assert steps_problem([StepInput(0, 0)]) == "Step 1: choose a template."
-    assert SequenceDraft("  ", [StepInput(1, 0)]).validate() == {"name": "Name the sequence."}
+    assert steps_problem([SequenceStepInput(0, 0)]) == "Step 1: choose a template."
+    assert SequenceDraft("  ", [SequenceStepInput(1, 0)]).validate() == {
+        "name": "Name the sequence."
+    }
 
 
 def test_new_sequence_with_three_steps_is_saved_in_order(qtbot, demo_ctx, demo_database) -> None:
@@ -169,7 +176,9 @@ def test_an_archived_template_is_refused_by_the_service(qtbot, demo_ctx, demo_da
 def test_edit_steps_of_a_sequence_with_enrolled_candidates(qtbot, demo_ctx, demo_database) -> None:
     ids = _templates(demo_ctx)
     campaign_id = create_sequence(
-        demo_ctx, "Nurture", [StepInput(ids["Intro A"], 0), StepInput(ids["Follow-up B"], 5)]
+        demo_ctx,
+        "Nurture",
+        [SequenceStepInput(ids["Intro A"], 0), SequenceStepInput(ids["Follow-up B"], 5)],
     ).value
     with demo_database.sessions() as session:
         people = list(

@@ -35,6 +35,7 @@ from tests.mail.smtp_server import (
     SmtpTestServer,
     make_certificate,
 )
+from tests.support import claim_next
 
 T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
@@ -372,7 +373,7 @@ def test_messages_left_sending_by_a_crash_become_unknown_at_start(
     ctx: ServiceContext, server: SmtpTestServer
 ) -> None:
     interrupted, waiting = queue(ctx, 2)
-    outbox.claim_next(ctx, T0)  # a previous run died while sending this one
+    claim_next(ctx, T0)  # a previous run died while sending this one
     report = dispatcher(ctx, account_for(server)).run_until_idle(T0)
     assert (report.recovered, report.sent) == (1, 1)
     assert states(ctx, [interrupted, waiting]) == ["unknown", "sent"]
@@ -419,7 +420,7 @@ def test_a_lease_held_by_another_dispatcher_is_waited_for(
     in_flight, waiting = queue(ctx, 2)
     elsewhere = Claimant("elsewhere", "another-computer", 1)
     assert dispatch_lease.acquire(ctx, elsewhere, 60) is None
-    outbox.claim_next(ctx, T0)  # the other dispatcher's message on the wire
+    claim_next(ctx, T0)  # the other dispatcher's message on the wire
     events = Events()
     worker = dispatcher(ctx, account_for(server), events=events)
     report = worker.run_until_idle(T0)

@@ -156,7 +156,7 @@ class TestRealFiles:
     def test_target_places_every_candidate(
         self, make_runner, updates: Updates, tmp_path: Path, ctx: ServiceContext, database
     ):
-        from app.services.candidates.pools import create_pool
+        from tests.support import create_pool
 
         pool = create_pool(ctx, "Inbox").value
         files = [write_resume(tmp_path, f"r{n}.txt", n) for n in range(3)]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.services.candidates import pools
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, clean, fit_field
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.core.validation import check_length, check_required
@@ -231,7 +232,8 @@ def remove_applications(
         stale = [i for i in ids if i not in found or found[i].version != versions.get(i, 1)]
         if stale:
             names = [
-                found[i].candidate.full_name if i in found else f"Application #{i}" for i in stale
+                person_name(found[i].candidate) if i in found else f"Application #{i}"
+                for i in stale
             ]
             raise VersionConflictError(stale, names)
         for application_id in ids:
@@ -305,7 +307,7 @@ def _export_rows(session: Session, ids: Sequence[int]) -> list[tuple[int, list[s
             if person is None:
                 continue
             values = (
-                person.full_name,
+                person_name(person),
                 emails.get(candidate_id, ""),
                 phones.get(candidate_id, ""),
                 person.location or "",

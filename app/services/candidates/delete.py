@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.store.engagement import (
     Campaign,
@@ -86,7 +87,7 @@ def deletion_preview(ctx: ServiceContext, candidate_id: int) -> DeletionPreview:
         )
         return DeletionPreview(
             candidate_id=candidate_id,
-            name=candidate.full_name,
+            name=person_name(candidate),
             applications=_count(session, Application.candidate_id, candidate_id),
             activities=_count(session, Activity.candidate_id, candidate_id),
             documents=_count(session, Document.candidate_id, candidate_id),
@@ -113,7 +114,7 @@ def delete_candidate(
         candidate = session.get(Candidate, candidate_id)
         if candidate is None:
             raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
-        name = candidate.full_name
+        name = person_name(candidate)
         o, e = OutboxMessage.__table__.c, SequenceEnrollment.__table__.c
         enrollments = session.execute(
             select(e.id, e.campaign_id).where(e.candidate_id == candidate_id)

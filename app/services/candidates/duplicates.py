@@ -24,6 +24,8 @@ from app.services.candidates.record_snapshot import capture, capture_after
 from app.services.candidates.records import RECORD_TEXT_FIELDS
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import city_of, person_name
+from app.services.core.sql_text import LIKE_ESCAPE, escape_like
 from app.services.core.text_rules import LIMITS, MAX_LINKS, clean, fit_field, fit_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.engagement.optout import block_reason, cancel_pending, stop_enrollments
@@ -61,16 +63,6 @@ MERGE_FIELDS = (
 MERGE_ACTION = "candidate.merge"  # undoable (see app.services.candidates.merge_undo)
 
 
-def city_of(location: str | None) -> str | None:
-    """The city of "Austin, TX" (lower-case), for comparing locations written differently."""
-    text = clean(location)
-    return text.split(",")[0].strip().casefold() or None if text else None
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def find_similar(session: Session, candidate: Candidate) -> list[tuple[int, float, str]]:
     """(other id, score, reason) of candidates who may be ``candidate``, best first.
 
@@ -90,11 +82,11 @@ def find_similar(session: Session, candidate: Candidate) -> list[tuple[int, floa
     if city:
         location = func.lower(c.location)
         places.append(location == city)
-        places.append(location.like(f"{_escape_like(city)},%", escape="\\"))
+        places.append(location.like(f"{escape_like(city)},%", escape=LIKE_ESCAPE))
     if employer:
         places.append(func.lower(c.current_employer) == employer.casefold())
     rows = session.execute(
-        select(c.id, c.first_name, c.last_name, c.location, c.current_employer)
+        select(c.id, c.first_name, c.middle_name, c.last_name, c.location, c.current_employer)
         .where(same_initial, or_(*places), c.id != candidate.id)
         .limit(PREFILTER_LIMIT)
     ).all()
@@ -104,7 +96,7 @@ def find_similar(session: Session, candidate: Candidate) -> list[tuple[int, floa
         score = fuzz.token_sort_ratio(name, f"{row.first_name} {row.last_name}".casefold())
         if score < SIMILAR_NAME_SCORE:
             continue
-        why = [f"similar name ({row.first_name} {row.last_name}, {score:.0f}%)"]
+        why = [f"similar name ({person_name(row)}, {score:.0f}%)"]
         if city and city_of(row.location) == city:
             why.append(f"same city ({row.location})")
         if employer and (row.current_employer or "").casefold() == employer.casefold():
@@ -215,6 +207,8 @@ def list_duplicate_suspects(ctx: ServiceContext) -> list[SuspectRow]:
                 DuplicateSuspect.score,
                 DuplicateSuspect.reason,
                 DuplicateSuspect.created_at,
+                one.middle_name,
+                other.middle_name,
             )
             .join(one, one.id == DuplicateSuspect.candidate_id)
             .join(other, other.id == DuplicateSuspect.other_candidate_id)
@@ -222,7 +216,14 @@ def list_duplicate_suspects(ctx: ServiceContext) -> list[SuspectRow]:
             .order_by(DuplicateSuspect.score.desc(), DuplicateSuspect.id)
         ).all()
     return [
-        SuspectRow(r[0], r[1], f"{r[2]} {r[3]}".strip(), r[4], f"{r[5]} {r[6]}".strip(), *r[7:])
+        SuspectRow(
+            r[0],
+            r[1],
+            person_name(r[2], r[10], r[3]),
+            r[4],
+            person_name(r[5], r[11], r[6]),
+            *r[7:10],
+        )
         for r in rows
     ]
 
@@ -287,7 +288,7 @@ def merge_candidates(
         restore = capture(session, [survivor_id, other_id])
         before = _merge_snapshot(session, survivor)
         removed = _merge_snapshot(session, other)
-        names = (survivor.full_name, other.full_name)
+        names = (person_name(survivor), person_name(other))
         _merge_fields(survivor, other, chosen)
         moved: dict[str, int] = {}
         _repoint_watched_applications(session, survivor_id, other_id)

@@ -23,6 +23,7 @@ from app.services.candidates.duplicates import phone_key
 from app.services.candidates.records import RECORD_TEXT_FIELDS, filter_options
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean, clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import (
@@ -300,7 +301,7 @@ def load_edit_form(ctx: ServiceContext, candidate_id: int) -> EditForm:
             owner = session.get(User, values.owner_id)
             if owner is not None:
                 owners.append((owner.id, f"{owner.display_name} (inactive)"))
-    name = " ".join(p for p in (values.first_name, values.middle_name, values.last_name) if p)
+    name = person_name(values)
     return EditForm(candidate_id, name, values, tuple(owners), options.sources, options.tags)
 
 
@@ -356,7 +357,7 @@ def _write(
         before = read_values(session, candidate_id)
         candidate = session.get_one(Candidate, candidate_id)
         if not fields:
-            result = EditResult(candidate_id, candidate.full_name, (), before, before)
+            result = EditResult(candidate_id, person_name(candidate), (), before, before)
             return outcome(result, tx)
         restoring = action != "candidate.edit"
         conflicts = {
@@ -392,7 +393,7 @@ def _write(
         tx.changed(ChangeKind.CANDIDATES, candidate_id)
         result = EditResult(
             candidate_id,
-            candidate.full_name,
+            person_name(candidate),
             tuple(fields),
             before,
             after,
@@ -436,7 +437,13 @@ def _check_emails_free(
     if not emails:
         return
     taken = session.execute(
-        select(CandidateEmail.email, Candidate.id, Candidate.first_name, Candidate.last_name)
+        select(
+            CandidateEmail.email,
+            Candidate.id,
+            Candidate.first_name,
+            Candidate.middle_name,
+            Candidate.last_name,
+        )
         .join(Candidate, Candidate.id == CandidateEmail.candidate_id)
         .where(
             CandidateEmail.email.in_([email.lower() for email in emails]),
@@ -446,7 +453,7 @@ def _check_emails_free(
     ).first()
     if taken is not None:
         errors["emails"] = (
-            f"{taken.email} belongs to {taken.first_name} {taken.last_name} (#{taken.id}): "
+            f"{taken.email} belongs to {person_name(taken)} (#{taken.id}): "
             "one person, one record. Merge the two instead."
         )
 

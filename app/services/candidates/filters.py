@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from app.services.candidates import pools
 from app.services.core.context import ServiceContext
+from app.services.core.sql_text import LIKE_ESCAPE, escape_like
 from app.services.core.text_rules import clean
 from app.store.models import (
     Application,
@@ -70,7 +71,9 @@ def filter_conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> 
         if tag := clean(name):
             conditions.append(_has_named(CandidateTag, Tag, "tag_id", tag))
     if location := clean(filters.location):
-        conditions.append(Candidate.location.ilike(f"%{_escape_like(location)}%", escape="\\"))
+        conditions.append(
+            Candidate.location.ilike(f"%{escape_like(location)}%", escape=LIKE_ESCAPE)
+        )
     if source := clean(filters.source):
         conditions.append(func.lower(Candidate.source) == source.lower())
     if filters.owner_id is not None:
@@ -85,10 +88,6 @@ def filter_conditions(ctx: ServiceContext, filters: CandidateFilters | None) -> 
     if filters.do_not_contact is not None:
         conditions.append(Candidate.do_not_contact.is_(filters.do_not_contact))
     return conditions
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _has_named(link: type, named: type, key: str, name: str) -> Any:

@@ -24,6 +24,8 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from app.parsing.skills import curated, known_skills
 from app.services.core.context import ServiceContext
+from app.services.core.names import city_of, person_name
+from app.services.core.sql_text import LIKE_ESCAPE, escape_like
 from app.services.core.unit_of_work import NotFoundError
 from app.store.models import (
     Application,
@@ -60,11 +62,6 @@ class _Job:
     title: str
     location: str | None
     skills: dict[int, str]  # skill id -> name, the required skills
-
-
-def city_of(location: str | None) -> str:
-    """The city part of "Austin, TX", lower-cased; "" for nothing."""
-    return (location or "").split(",")[0].strip().casefold()
 
 
 def is_remote(location: str | None) -> bool:
@@ -141,18 +138,20 @@ def _load_job(ctx: ServiceContext, job_id: int) -> _Job:
 
 
 def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
-    """(id, first, last, title, location, overlap, skill ids) of the likeliest candidates."""
+    """(id, first, last, title, location, overlap, skill ids, middle name) of the likeliest
+    candidates."""
     on_job = exists(
         select(Application.id).where(
             Application.job_id == job.id, Application.candidate_id == Candidate.id
         )
     )
     location_fits = literal(False)
+    job_city = city_of(job.location)
     if is_remote(job.location):
         location_fits = literal(True)
-    elif city_of(job.location):
+    elif job_city:
         location_fits = or_(
-            func.lower(Candidate.location).like(f"{_like(city_of(job.location))}%", escape="\\"),
+            func.lower(Candidate.location).like(f"{escape_like(job_city)}%", escape=LIKE_ESCAPE),
             func.lower(Candidate.location).like(f"%{REMOTE}%"),
         )
     else:
@@ -177,13 +176,15 @@ def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
             Candidate.location,
             overlap.c.overlap,
             overlap.c.skill_ids,
+            Candidate.middle_name,
         ).join(overlap, overlap.c.candidate_id == Candidate.id)
         rough = overlap.c.overlap * 10 + case((same_title, 5), else_=0)
     else:
         # No skills to go by: the title's words and the location narrow the field instead.
         words = [w for w in job.title.casefold().split() if len(w) > 2]
         title_like = [
-            func.lower(Candidate.current_title).like(f"%{_like(w)}%", escape="\\") for w in words
+            func.lower(Candidate.current_title).like(f"%{escape_like(w)}%", escape=LIKE_ESCAPE)
+            for w in words
         ]
         query = select(
             Candidate.id,
@@ -193,6 +194,7 @@ def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
             Candidate.location,
             literal(0),
             literal(""),
+            Candidate.middle_name,
         ).where(or_(*title_like) if title_like else literal(True))
         rough = case((same_title, 5), else_=0)
     rough = rough + case((location_fits, 2), else_=0)
@@ -203,10 +205,6 @@ def _prefilter(ctx: ServiceContext, job: _Job) -> list[tuple]:
     )
     with ctx.read() as session:
         return list(session.execute(query))
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def best_matches(ctx: ServiceContext, job_id: int, limit: int = 50) -> list[Match]:
@@ -246,7 +244,7 @@ def best_matches(ctx: ServiceContext, job_id: int, limit: int = 50) -> list[Matc
         matches.append(
             Match(
                 candidate_id=candidate_id,
-                name=f"{row[1]} {row[2]}".strip(),
+                name=person_name(row[1], row[7], row[2]),
                 current_title=row[3],
                 location=row[4],
                 score=score,

@@ -31,6 +31,7 @@ from app.services.candidates.record_snapshot import (
     touched,
 )
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError, Transaction
 from app.services.intake.importer import (
     ATTACH_ACTION,
@@ -121,7 +122,10 @@ def _in_effect(session: Session, entry: AuditEntry) -> bool:
 
 
 def _names(snapshot: Snapshot) -> str:
-    people = [f"{r['first_name']} {r['last_name']}".strip() for r in rows(snapshot, "candidates")]
+    people = [
+        person_name(r.get("first_name"), r.get("middle_name"), r.get("last_name"))
+        for r in rows(snapshot, "candidates")
+    ]
     return " and ".join(people) or "The candidate"
 
 

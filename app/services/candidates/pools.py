@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, aliased
 from app.services.candidates.search import matching_candidate_ids, search_candidates
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, clean, fit_field
 from app.services.core.unit_of_work import NotFoundError, ValidationError, columns_of
 from app.services.core.validation import check_length, check_required
@@ -106,18 +107,6 @@ class PoolInput:
         return errors
 
 
-def create_pool(ctx: ServiceContext, name: str, description: str | None = None) -> Outcome[int]:
-    """A static pool (members added by hand)."""
-    return save_pool(ctx, PoolInput(name, description))
-
-
-def create_smart_pool(
-    ctx: ServiceContext, name: str, query: str, description: str | None = None
-) -> Outcome[int]:
-    """A smart pool: a saved search whose members are computed whenever it is shown."""
-    return save_pool(ctx, PoolInput(name, description, query, smart=True))
-
-
 @dataclass(frozen=True)
 class SmartPreview:
     """What a smart pool's query would hold now, for the New smart pool dialog."""
@@ -178,29 +167,6 @@ def save_pool(ctx: ServiceContext, data: PoolInput) -> Outcome[int]:
 
 
 # ---- which candidates are in a pool --------------------------------------------------------
-def _reached_interview(application_id: Any) -> ColumnElement[bool]:
-    """The application reached Interviewed or Offered (by its stage-change history): a stage
-    so named, or an active stage at or after the job's Interviewed stage."""
-    target = aliased(Stage)
-    interviewed = aliased(Stage)
-    interviewed_at = (
-        select(func.min(interviewed.position))
-        .where(interviewed.job_id == target.job_id, interviewed.name == "Interviewed")
-        .scalar_subquery()
-    )
-    return exists(
-        select(StageChange.id)
-        .join(target, target.id == StageChange.to_stage_id)
-        .where(
-            StageChange.application_id == application_id,
-            or_(
-                target.name.in_(("Interviewed", "Offered")),
-                and_(target.kind == StageKind.ACTIVE, target.position >= interviewed_at),
-            ),
-        )
-    )
-
-
 def _hired_stage_ids() -> Select[Any]:
     return select(Stage.id).where(Stage.kind == StageKind.HIRED)
 
@@ -439,6 +405,7 @@ def pool_members(
             last_contacted(Candidate.id),
             last_replied(Candidate.id),
             campaigns_sent(Candidate.id),
+            Candidate.middle_name,
         )
         .where(Candidate.id.in_(members))
         .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
@@ -451,7 +418,7 @@ def pool_members(
     return [
         PoolMember(
             row[0],
-            f"{row[1]} {row[2]}",
+            person_name(row[1], row[10], row[2]),
             row[3],
             row[4],
             row[5],

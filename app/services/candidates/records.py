@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from app.services.candidates.filters import CandidateFilters, filter_conditions
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, MAX_LINKS, clean
 from app.services.core.unit_of_work import NotFoundError, ValidationError, columns_of
 from app.services.core.validation import (
@@ -336,13 +337,14 @@ def candidate_page(
                     _primary_email(),
                     Candidate.source,
                     Candidate.created_at,
+                    Candidate.middle_name,
                 ).where(Candidate.id.in_(_id_list(ids)))
             )
         }
     return [
         CandidateRow(
             id=row[0],
-            name=f"{row[1]} {row[2]}",
+            name=person_name(row[1], row[9], row[2]),
             current_title=row[3],
             current_employer=row[4],
             location=row[5],
@@ -543,7 +545,7 @@ def candidate_profile(
         ).all()
         return CandidateProfile(
             id=candidate.id,
-            name=candidate.full_name,
+            name=person_name(candidate),
             headline=candidate.headline,
             current_title=candidate.current_title,
             current_employer=candidate.current_employer,

@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.services.core.context import ServiceContext
+from app.services.core.names import person_name
 from app.store.models import Candidate
 from app.store.search import CANDIDATE_SEARCH_COLUMNS
 
@@ -96,10 +97,6 @@ class SearchResult:
     expression: str  # the FTS5 query run ("" when nothing was searched)
     warning: str | None = None  # why the query was read differently, or found nothing
     capped: bool = False  # more than COUNT_CAP matches: counted and ranked among the newest
-
-    @property
-    def total_text(self) -> str:
-        return f"{self.total:,}+" if self.capped else f"{self.total or 0:,}"
 
 
 # --- reading the query -------------------------------------------------------------------
@@ -465,8 +462,7 @@ def _snippet(value: str, marked: set[int]) -> str:
 
 
 _ROWS = (
-    "SELECT s.rowid, c.first_name || coalesce(' ' || c.middle_name, '') || ' ' ||"
-    " c.last_name, c.current_title, c.location, "
+    "SELECT s.rowid, c.first_name, c.middle_name, c.last_name, c.current_title, c.location, "
     + ", ".join(f"s.{column}" for column in CANDIDATE_SEARCH_COLUMNS)
     + " FROM candidate_search s JOIN candidates c ON c.id = s.rowid WHERE s.rowid IN ({})"
 )
@@ -586,10 +582,11 @@ def _page(
     for candidate_id, score in ranked:
         row = rows[candidate_id]
         snippet, matched = _describe(
-            dict(zip(CANDIDATE_SEARCH_COLUMNS, row[4:], strict=True)), terms
+            dict(zip(CANDIDATE_SEARCH_COLUMNS, row[6:], strict=True)), terms
         )
         shown = None if score is None else round(score, 4)
-        hits.append(Hit(candidate_id, row[1], row[2], row[3], shown, snippet, matched))
+        name = person_name(row[1], row[2], row[3])
+        hits.append(Hit(candidate_id, name, row[4], row[5], shown, snippet, matched))
     return hits, total
 
 
@@ -601,22 +598,25 @@ def _excluded(expression: str) -> Any:
 def _negated_page(
     session: Session, plan: _Plan, limit: int, offset: int, conditions: list[Any]
 ) -> tuple[list[Hit], int]:
-    name = (
-        Candidate.first_name
-        + func.coalesce(" " + Candidate.middle_name, "")
-        + " "
-        + Candidate.last_name
-    )
     kept = [_excluded(plan.expression), *conditions]
     rows = session.execute(
-        select(Candidate.id, name, Candidate.current_title, Candidate.location)
+        select(
+            Candidate.id,
+            Candidate.first_name,
+            Candidate.middle_name,
+            Candidate.last_name,
+            Candidate.current_title,
+            Candidate.location,
+        )
         .where(*kept)
         .order_by(Candidate.id.desc())
         .limit(limit)
         .offset(offset)
     ).all()
     total = session.execute(select(func.count(Candidate.id)).where(*kept)).scalar_one()
-    return [Hit(row[0], row[1], row[2], row[3], 0.0, "") for row in rows], total
+    return [
+        Hit(row.id, person_name(row), row.current_title, row.location, 0.0, "") for row in rows
+    ], total
 
 
 def _fallback(query: str, plan: _Plan, problem: str) -> _Plan | None:

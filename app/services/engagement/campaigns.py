@@ -33,6 +33,7 @@ from app.mail.render import (
 )
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import clean, fit
 from app.services.core.unit_of_work import Actor, NotFoundError, Transaction, ValidationError
 from app.services.engagement.mail_settings import load_account, load_branding
@@ -193,7 +194,7 @@ def candidate_values(row: Any) -> dict[str, Any]:
     return {
         "first_name": row.first_name,
         "last_name": row.last_name,
-        "full_name": _full_name(row),
+        "full_name": person_name(row),
         "current_title": row.current_title,
         "email": row.email,
     }
@@ -237,10 +238,6 @@ def recipient_rows(session: Session, ids: Sequence[int]) -> dict[int, Any]:
     return found
 
 
-def _full_name(row: Any) -> str:
-    return " ".join(p for p in (row.first_name, row.middle_name, row.last_name) if p)
-
-
 @dataclass
 class _Planned:
     plan: SendPlan
@@ -269,7 +266,7 @@ def _plan(
             continue
         reason = block_reason(row.do_not_contact, row.unsubscribed_at, row.consent, row.email)
         if reason is None:
-            recipients.append(Recipient(candidate_id, _full_name(row), row.email))
+            recipients.append(Recipient(candidate_id, person_name(row), row.email))
         else:
             skipped[DO_NOT_CONTACT if reason == CONSENT_WITHDRAWN else reason] += 1
     problems = list(blank_parts(template).values()) + check_template(template)
@@ -471,7 +468,7 @@ def send_one(
         row = recipient_rows(session, [candidate_id]).get(candidate_id)
         if row is None:
             raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
-        person = _full_name(row)
+        person = person_name(row)
         reason = block_reason(row.do_not_contact, row.unsubscribed_at, row.consent, row.email)
         if reason is not None:
             raise ValidationError({"candidate": f"{person} cannot be emailed: {reason}."})

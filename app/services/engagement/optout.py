@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, select, update
-from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
@@ -73,26 +72,6 @@ def block_reason(
     if not has_email:
         return NO_EMAIL
     return None
-
-
-def contact_block(session: Session, candidate_id: int) -> str | None:
-    """`block_reason` for one stored candidate; raises `NotFoundError` if it is gone."""
-    c = Candidate.__table__.c
-    row = session.execute(
-        select(
-            c.do_not_contact,
-            c.unsubscribed_at,
-            c.consent,
-            exists().where(CandidateEmail.__table__.c.candidate_id == c.id),
-        ).where(c.id == candidate_id)
-    ).first()
-    if row is None:
-        raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
-    return block_reason(bool(row[0]), row[1], row[2], bool(row[3]))
-
-
-def is_contactable(session: Session, candidate_id: int) -> bool:
-    return contact_block(session, candidate_id) is None
 
 
 def stop_enrollments(

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import make_msgid
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, literal_column, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from app.mail.mime import OutgoingEmail
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.engagement.optout import contactable_condition
 from app.store.engagement import Campaign, CampaignStatus, MessageState, OutboxMessage
-from app.store.models import Activity, ActivityKind, Candidate, utc_now
+from app.store.models import ActivityKind, Candidate, utc_now
 
 
 def sendable_condition() -> ColumnElement[bool]:
@@ -108,65 +108,59 @@ def backoff_delay(attempts: int) -> dt.timedelta:
 
 
 @functools.cache
-def _hot() -> SimpleNamespace:
-    """The dispatcher's hot statements as SQL text for the transaction's own DB-API cursor.
+def _claim() -> str:
+    """The dispatcher's claim as SQL text: the queued messages due at ``:now`` (at most
+    ``:limit``, oldest due first) become ``sending``, their fields returned.
 
-    A campaign runs thousands of these, and SQLAlchemy's per-statement work costs several
-    times what SQLite does, so they are compiled once from Core statements (``?`` where a
-    value goes, every other value a literal) and run directly, still inside ``ctx.write()``.
-    The campaign and contact rules come from `sendable_condition`.
+    A campaign runs it once for every few messages, and SQLAlchemy's per-statement work costs
+    several times what SQLite's does, so the Core statement is compiled once, its constants
+    written in by SQLAlchemy, and run on the transaction's own DB-API cursor with ``:now`` and
+    ``:limit`` bound by name. It stays a Core statement because the campaign and contact rules
+    come from `sendable_condition`.
     """
 
-    dialect = sqlite.dialect()
-
-    def sql(statement: Any) -> str:
-        return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-
-    value = literal_column("?")
     o = OutboxMessage.__table__.c
+    now, limit = literal_column(":now"), literal_column(":limit")  # bound when run
     due = (
         select(o.id)
-        .where(o.state == MessageState.QUEUED, o.next_attempt_at <= value, sendable_condition())
+        .where(o.state == MessageState.QUEUED, o.next_attempt_at <= now, sendable_condition())
         .order_by(o.next_attempt_at, o.id)
-        .limit(value)
+        .limit(limit)
     )
     claim = (
         update(OutboxMessage.__table__)
         .where(o.id.in_(due))  # by primary key; the subquery picked queued ones
-        .values(state=MessageState.SENDING, claimed_at=value, attempts=o.attempts + 1)
+        .values(state=MessageState.SENDING, claimed_at=now, attempts=o.attempts + 1)
         .returning(*(getattr(o, name) for name in _CLAIMED), o.next_attempt_at)
-    )  # (now, now, how many)
-    sent = (
-        update(OutboxMessage.__table__)
-        .where(o.id == value, o.state != MessageState.SENT)
-        .values(state=MessageState.SENT, sent_at=value, last_error=None)
-    )  # (sent at, id): SET comes before WHERE
-    activity = insert(Activity.__table__).values(
-        candidate_id=value,
-        kind=ActivityKind.EMAIL,
-        direction="out",
-        subject=value,
-        body=value,
-        occurred_at=value,
-        user_id=value,
-    )  # (candidate, subject, body, occurred at, user)
-    hot = SimpleNamespace(
-        claim=sql(claim),
-        sent=sql(sent),
-        activity=sql(activity),
-        time=o.sent_at.type.dialect_impl(dialect).bind_processor(dialect),
     )
-    # The parameters are passed by position: make sure they are where this code puts them.
-    columns, values = hot.activity.split(" VALUES ")
-    named = columns[columns.index("(") + 1 : -1].split(", ")
-    given = [
-        name for name, v in zip(named, values.strip("()").split(", "), strict=True) if v == "?"
-    ]
-    if given != ["candidate_id", "subject", "body", "occurred_at", "user_id"] or (
-        "sent_at=? WHERE outbox_messages.id = ?" not in hot.sent
-    ):
-        raise RuntimeError("the outbox's compiled statements changed shape")
-    return hot
+    return str(claim.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+
+
+# Recording sends: a campaign runs these thousands of times, so they are plain SQL with
+# named parameters, run on the transaction's own DB-API cursor like the claim.
+_SETTLING = "SELECT id, state, candidate_id, subject, body_text FROM outbox_messages WHERE id IN"
+_SENT = (
+    f"UPDATE outbox_messages SET state = '{MessageState.SENT}', sent_at = :at, last_error = NULL"
+    f" WHERE id = :message AND state != '{MessageState.SENT}'"
+)
+_ACTIVITY = (
+    "INSERT INTO activities (candidate_id, kind, direction, subject, body, occurred_at, user_id)"
+    f" VALUES (:candidate, '{ActivityKind.EMAIL}', 'out', :subject, :body, :at, :user)"
+)
+
+
+@functools.cache
+def _stored_time() -> Callable[[dt.datetime], Any]:
+    """How the timestamp columns store a datetime (see `app.store.models.UTCDateTime`)."""
+    dialect = sqlite.dialect()
+    process = OutboxMessage.__table__.c.sent_at.type.dialect_impl(dialect).bind_processor(dialect)
+    assert process is not None  # UTCDateTime always converts
+    return process
+
+
+def _cursor(tx: Transaction) -> Any:
+    """A DB-API cursor in ``tx``'s own connection and transaction (still ``ctx.write()``)."""
+    return tx.session.connection().connection.driver_connection.cursor()
 
 
 _CLAIMED = (
@@ -182,27 +176,10 @@ _CLAIMED = (
 )
 
 
-def _cursor(tx: Transaction) -> Any:
-    """A DB-API cursor in ``tx``'s own connection and transaction."""
-    return tx.session.connection().connection.driver_connection.cursor()
-
-
 def take_due(tx: Transaction, now: dt.datetime, limit: int = 1) -> list[OutgoingEmail]:
-    """Claim up to ``limit`` due messages inside the caller's transaction, oldest due first
-    (see `claim_next`)."""
-    hot = _hot()
-    when = hot.time(now)
-    rows = _cursor(tx).execute(hot.claim, (when, when, limit)).fetchall()
-    rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
-    messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
-    if messages:
-        tx.changed(ChangeKind.OUTBOX, *(message.id for message in messages))
-    return messages
-
-
-def claim_next(ctx: ServiceContext, now: dt.datetime | None = None) -> OutgoingEmail | None:
-    """Take the oldest due message: ``queued`` → ``sending`` (``attempts`` + 1), committed
-    before any network I/O so that a crash leaves a trace; None when nothing is due.
+    """Claim up to ``limit`` due messages inside the caller's transaction, oldest due first:
+    ``queued`` → ``sending`` (``attempts`` + 1), committed before any network I/O so that a
+    crash leaves a trace.
 
     Messages of a paused or stopped campaign wait, and so do those whose candidate may no
     longer be emailed (do not contact, unsubscribed, consent withdrawn, no address):
@@ -210,9 +187,13 @@ def claim_next(ctx: ServiceContext, now: dt.datetime | None = None) -> OutgoingE
     `engagement.optout.cancel_blocked_messages` (which the dispatcher runs before each pass)
     cancels them with the reason. The claim itself is not audited: it is the dispatcher's
     lease, and every way out of ``sending`` is."""
-    with ctx.write() as tx:
-        claimed = take_due(tx, now or utc_now())
-        return claimed[0] if claimed else None
+    cursor = _cursor(tx)
+    rows = cursor.execute(_claim(), {"now": _stored_time()(now), "limit": limit}).fetchall()
+    rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
+    messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
+    if messages:
+        tx.changed(ChangeKind.OUTBOX, *(message.id for message in messages))
+    return messages
 
 
 def release_claim(ctx: ServiceContext, message_id: int) -> bool:
@@ -275,30 +256,33 @@ def record_sent_many(
     tx: Transaction, sent: Sequence[tuple[int, dt.datetime, str | None]]
 ) -> list[int]:
     """Mark messages sent, each with its timeline Activity and audit entry, inside the
-    caller's transaction: (message id, sent at, the server's reply) each. Messages already
-    ``sent`` (or gone) are skipped; the value is the ids marked. The dispatcher records
+    caller's transaction: (message id, sent at, the server's reply) each. Whatever state a
+    message is in (a concurrent start-up may have marked it ``unknown``), the server's
+    acceptance is the truth; those already ``sent`` (or gone) are skipped. The value is the
+    ids marked. The dispatcher records
     several at once, with the same few statements whatever their number."""
     if not sent:
         return []
-    hot, cursor = _hot(), _cursor(tx)
-    marks = ", ".join("?" * len(sent))
-    rows = {
-        row[0]: row
-        for row in cursor.execute(
-            "SELECT id, state, candidate_id, subject, body_text FROM outbox_messages "
-            f"WHERE id IN ({marks})",
-            [message_id for message_id, _at, _reply in sent],
-        )
-    }
+    cursor = _cursor(tx)
+    ids = [message_id for message_id, _at, _reply in sent]
+    marks = ", ".join("?" * len(ids))
+    rows = {row[0]: row for row in cursor.execute(f"{_SETTLING} ({marks})", ids)}
     todo = [item for item in sent if item[0] in rows and rows[item[0]][1] != MessageState.SENT]
     if not todo:
         return []
-    cursor.executemany(hot.sent, [(hot.time(at), message_id) for message_id, at, _r in todo])
+    stored = _stored_time()
+    cursor.executemany(_SENT, [{"message": i, "at": stored(at)} for i, at, _reply in todo])
     user_id = tx.actor.user_id
     cursor.executemany(
-        hot.activity,
+        _ACTIVITY,
         [
-            (rows[i][2], rows[i][3], rows[i][4], hot.time(at), user_id)
+            {
+                "candidate": rows[i][2],
+                "subject": rows[i][3],
+                "body": rows[i][4],
+                "at": stored(at),
+                "user": user_id,
+            }
             for i, at, _reply in todo
             if rows[i][2] is not None
         ],
@@ -326,22 +310,8 @@ def record_sent_many(
 def record_sent(
     tx: Transaction, message_id: int, sent_at: dt.datetime, reply: str | None = None
 ) -> bool:
-    """`mark_sent` inside the caller's transaction."""
+    """`record_sent_many` for one message; False if it was already ``sent``."""
     return bool(record_sent_many(tx, [(message_id, sent_at, reply)]))
-
-
-def mark_sent(
-    ctx: ServiceContext,
-    message_id: int,
-    sent_at: dt.datetime | None = None,
-    reply: str | None = None,
-) -> Outcome[bool]:
-    """The server accepted the message: ``sent``, and an outgoing email on the candidate's
-    timeline, in one transaction. Whatever state it is in (a concurrent start-up may have
-    marked it ``unknown``), the server's acceptance is the truth; already ``sent`` is a no-op
-    (the value is False)."""
-    with ctx.write() as tx:
-        return outcome(record_sent(tx, message_id, sent_at or utc_now(), reply), tx)
 
 
 def _current(tx: Transaction, message_id: int) -> Any:
@@ -357,7 +327,9 @@ def _current(tx: Transaction, message_id: int) -> Any:
 def record_transient_failure(
     tx: Transaction, message_id: int, reply: str, now: dt.datetime
 ) -> MessageState:
-    """`mark_transient_failure` inside the caller's transaction."""
+    """Not sent this time (a 4xx reply, a dropped connection): back to ``queued`` after an
+    exponential backoff, or ``failed`` once `MAX_ATTEMPTS` were made. The value is the new
+    state (the one it had, when it was no longer ``sending``)."""
     row = _current(tx, message_id)
     if row.state != MessageState.SENDING:
         return MessageState(row.state)  # settled meanwhile (by the user or a start-up)
@@ -379,17 +351,9 @@ def record_transient_failure(
     return MessageState.QUEUED
 
 
-def mark_transient_failure(
-    ctx: ServiceContext, message_id: int, reply: str, now: dt.datetime | None = None
-) -> Outcome[MessageState]:
-    """Not sent this time (a 4xx reply, a dropped connection): back to ``queued`` after an
-    exponential backoff, or ``failed`` once `MAX_ATTEMPTS` were made. The value is the new
-    state."""
-    with ctx.write() as tx:
-        return outcome(record_transient_failure(tx, message_id, reply, now or utc_now()), tx)
-
-
 def record_failed(tx: Transaction, message_id: int, reply: str) -> bool:
+    """Refused for good (a 5xx reply): ``failed``, keeping the server's words for the user.
+    False if it was no longer ``sending``."""
     row = _current(tx, message_id)
     if row.state != MessageState.SENDING:
         return False
@@ -397,25 +361,14 @@ def record_failed(tx: Transaction, message_id: int, reply: str) -> bool:
     return True
 
 
-def mark_failed(ctx: ServiceContext, message_id: int, reply: str) -> Outcome[bool]:
-    """Refused for good (a 5xx reply): ``failed``, keeping the server's words for the user."""
-    with ctx.write() as tx:
-        return outcome(record_failed(tx, message_id, reply), tx)
-
-
 def record_unknown(tx: Transaction, message_id: int, reply: str) -> bool:
+    """The whole message went out but the server's answer did not come back: ``unknown``,
+    never resent without the user deciding. False if it was no longer ``sending``."""
     row = _current(tx, message_id)
     if row.state != MessageState.SENDING:
         return False
     _settle(tx, message_id, MessageState.UNKNOWN, reply, "outbox.unknown", {"state": row.state})
     return True
-
-
-def mark_unknown(ctx: ServiceContext, message_id: int, reply: str) -> Outcome[bool]:
-    """The whole message went out but the server's answer did not come back: ``unknown``,
-    never resent without the user deciding."""
-    with ctx.write() as tx:
-        return outcome(record_unknown(tx, message_id, reply), tx)
 
 
 def has_sending(ctx: ServiceContext) -> bool:
@@ -594,6 +547,7 @@ def list_messages(
             o.campaign_id,
             o.candidate_id,
             c.first_name,
+            c.middle_name,
             c.last_name,
             o.to_address,
             o.to_name,
@@ -622,7 +576,7 @@ def list_messages(
             id=row.id,
             campaign_id=row.campaign_id,
             candidate_id=row.candidate_id,
-            candidate_name=f"{row.first_name} {row.last_name}" if row.first_name else None,
+            candidate_name=person_name(row) or None,
             to_address=row.to_address,
             to_name=row.to_name,
             subject=row.subject,

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.mail.render import TemplateSource, check_template
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError
 from app.services.engagement.campaigns import MAX_PROBLEMS, Renderer
 from app.services.engagement.templates import NO_JOB, blank_parts, field_label, job_problems, listed
@@ -183,7 +184,7 @@ def recipient_problems(
             continue
         failing.append(candidate_id)
         if len(failing) <= MAX_PROBLEMS:
-            name = " ".join(p for p in (row.first_name, row.middle_name, row.last_name) if p)
+            name = person_name(row)
             lines += [f"{name}: {problem}" for problem in found]
     if len(failing) > MAX_PROBLEMS:
         more = len(failing) - MAX_PROBLEMS

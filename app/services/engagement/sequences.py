@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, delete, false, func, insert, select, update
 from app.mail.render import MissingFieldsError, RenderedEmail, TemplateError, TemplateSource
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.engagement.campaigns import (
     MAX_NAME,
@@ -85,12 +86,14 @@ STOPPED_BY_USER = "stopped by user"
 
 
 @dataclass(frozen=True)
-class StepInput:
+class SequenceStepInput:
+    """One step of a sequence: which template, sent how many days after enrolment."""
+
     template_id: int
     delay_days: int
 
 
-def _write_steps(tx: Transaction, campaign_id: int, steps: Sequence[StepInput]) -> None:
+def _write_steps(tx: Transaction, campaign_id: int, steps: Sequence[SequenceStepInput]) -> None:
     tx.session.execute(
         insert(SequenceStep.__table__),
         [
@@ -105,12 +108,12 @@ def _write_steps(tx: Transaction, campaign_id: int, steps: Sequence[StepInput]) 
     )
 
 
-def _steps_snapshot(steps: Sequence[StepInput]) -> list[dict[str, int]]:
+def _steps_snapshot(steps: Sequence[SequenceStepInput]) -> list[dict[str, int]]:
     return [{"template_id": s.template_id, "delay_days": s.delay_days} for s in steps]
 
 
 def create_sequence(
-    ctx: ServiceContext, name: str, steps: Sequence[StepInput], job_id: int | None = None
+    ctx: ServiceContext, name: str, steps: Sequence[SequenceStepInput], job_id: int | None = None
 ) -> Outcome[int]:
     """A new, active sequence campaign with its steps; the value is the campaign's id."""
     title = " ".join((name or "").split())
@@ -156,7 +159,9 @@ def _sequence(tx: Transaction, campaign_id: int) -> Campaign:
     return campaign
 
 
-def update_steps(ctx: ServiceContext, campaign_id: int, steps: Sequence[StepInput]) -> Outcome[int]:
+def update_steps(
+    ctx: ServiceContext, campaign_id: int, steps: Sequence[SequenceStepInput]
+) -> Outcome[int]:
     """Replace the sequence's steps. Running enrolments continue by position: their next
     step is the new step at that position, due its new delay after their enrolment; those
     already past the last step are finished. The value is the number of steps."""
@@ -710,7 +715,7 @@ def enrollment_rows(ctx: ServiceContext, campaign_id: int) -> list[EnrollmentRow
         EnrollmentRow(
             id=row.id,
             candidate_id=row.candidate_id,
-            candidate_name=" ".join(p for p in (row[2], row[3], row[4]) if p),
+            candidate_name=person_name(row[2], row[3], row[4]),
             next_step=row.next_step,
             steps=steps,
             status=EnrollmentStatus(row.status),

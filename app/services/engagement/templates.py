@@ -35,6 +35,7 @@ from app.mail.render import (
 )
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import clean, clean_text
 from app.services.core.unit_of_work import Actor, NotFoundError, ValidationError
 from app.services.engagement.mail_settings import load_account, load_branding
@@ -290,7 +291,7 @@ def merge_values(
     values["candidate"] = {
         "first_name": candidate.first_name,
         "last_name": candidate.last_name,
-        "full_name": candidate.full_name,
+        "full_name": person_name(candidate),
         "current_title": candidate.current_title,
         "email": email,
     }

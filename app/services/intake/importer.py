@@ -42,11 +42,11 @@ from app.services.candidates.record_snapshot import capture, capture_after
 from app.services.candidates.resume_fields import link_skills, split_name
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import (
     LIMITS,
     MAX_LINKS,
     clean,
-    clean_text,
     fit,
     fit_field,
     fit_text,
@@ -75,7 +75,6 @@ __all__ = [
     "ImportResult",
     "IntakeTarget",
     "Match",
-    "apply_field_updates",
     "create_for_document",
     "dismiss_suspect",
     "find_match",
@@ -101,9 +100,6 @@ RESUME_FIELDS = (
     "current_employer",
     "location",
 )
-UPDATABLE_FIELDS = (*RESUME_FIELDS, "headline", "summary")
-# What a resume or a confirmed update may write, with its cap (see `text_rules.LIMITS`).
-FIELD_LIMITS = {name: LIMITS[name] for name in UPDATABLE_FIELDS}
 POSITION_STEP = 1024.0
 INCOMING_DIR = ".incoming"  # inside documents_dir: same file system, so the rename is atomic
 
@@ -259,7 +255,7 @@ def _repeat(
         document_id=document.id,
         application_id=application_id,
         duplicate_document=True,
-        candidate_name=owner.full_name if owner is not None else "",
+        candidate_name=person_name(owner) if owner is not None else "",
         notes=tuple(notes),
         job_id=target.job_id if target else None,
         pool_id=target.pool_id if target else None,
@@ -365,7 +361,7 @@ def create_for_document(
     return ImportResult(
         candidate_id=candidate.id,
         created=True,
-        candidate_name=candidate.full_name,
+        candidate_name=person_name(candidate),
         document_id=document.id,
         application_id=application_id,
         possible_duplicates=suspects,
@@ -445,7 +441,7 @@ def _attach_to(
             "document_id": document.id,
             "activity_id": activity.id,
             "file": file_name,
-            "name": candidate.full_name,
+            "name": person_name(candidate),
             "matched_by": match.reason,
             "target": target_json(target),
         },
@@ -469,8 +465,8 @@ def _attach_to(
         pool_id=target.pool_id if target else None,
         attach_audit_id=audit_id,
         matched_by=match.reason,
-        attached_to=candidate.full_name,
-        candidate_name=candidate.full_name,
+        attached_to=person_name(candidate),
+        candidate_name=person_name(candidate),
     )
 
 
@@ -503,7 +499,7 @@ def find_match(session: Session, parsed: ParsedResume) -> Match:
     parts = split_name(parsed.name)
     name = f"{parts[0]} {parts[2]}".casefold() if parts else ""
     people = session.execute(
-        select(Candidate.id, Candidate.first_name, Candidate.last_name)
+        select(Candidate.id, Candidate.first_name, Candidate.middle_name, Candidate.last_name)
         .where(Candidate.id.in_(sharing))
         .order_by(Candidate.id)
     ).all()
@@ -515,8 +511,7 @@ def find_match(session: Session, parsed: ParsedResume) -> Match:
         (
             person.id,
             SHARED_PHONE_SCORE,
-            f"same phone number ({sharing[person.id]}); another name "
-            f"({person.first_name} {person.last_name})"[:300],
+            f"same phone number ({sharing[person.id]}); another name ({person_name(person)})"[:300],
         )
         for person in people[:MAX_SUSPECTS]
     )
@@ -802,45 +797,3 @@ def _join_pool(tx: Transaction, candidate_id: int, pool_id: int, notes: list[str
     )
     tx.audit("pool.add_member", "talent_pool", pool_id, after={"candidate_id": candidate_id})
     tx.changed(ChangeKind.POOLS, pool_id)
-
-
-def apply_field_updates(
-    ctx: ServiceContext, candidate_id: int, updates: dict[str, Any]
-) -> Outcome[tuple[str, ...]]:
-    """Apply values the recruiter confirmed (typically an import's conflicts).
-
-    ``updates`` maps field names to new values; a conflict's ``(old, new)`` pair may be passed
-    as is and its new value is taken. Returns the names of the fields that changed.
-    """
-    errors: dict[str, str] = {}
-    values: dict[str, str | None] = {}
-    for name, raw in updates.items():
-        value = raw[1] if isinstance(raw, tuple) and len(raw) == 2 else raw
-        if name not in UPDATABLE_FIELDS:
-            errors[name] = "This field cannot be updated here."
-            continue
-        raw_text = value if isinstance(value, str) or value is None else str(value)
-        text = clean_text(raw_text) if name == "summary" else clean(raw_text)
-        limit = FIELD_LIMITS[name]
-        if name == "first_name" and not text:
-            errors[name] = "First name is required."
-        elif text and len(text) > limit:
-            errors[name] = f"At most {limit:,} characters."
-        values[name] = text
-    if errors:
-        raise ValidationError(errors)
-    with ctx.write() as tx:
-        candidate = tx.session.get(Candidate, candidate_id)
-        if candidate is None:
-            raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
-        changed = [n for n, v in values.items() if (getattr(candidate, n) or None) != v]
-        if not changed:
-            return outcome((), tx)
-        before = {name: getattr(candidate, name) for name in changed}
-        for name in changed:
-            value = values[name]
-            setattr(candidate, name, "" if name == "last_name" and value is None else value)
-        after = {name: getattr(candidate, name) for name in changed}
-        tx.audit("candidate.update", "candidate", candidate_id, before=before, after=after)
-        tx.changed(ChangeKind.CANDIDATES, candidate_id)
-        return outcome(tuple(changed), tx)

@@ -15,6 +15,7 @@ from app.parsing.result import ParsedResume
 from app.services.candidates.merge_undo import attach_of_document
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.core.validation import check_email, check_length, check_phone
@@ -102,7 +103,7 @@ def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> R
         candidate = session.get(Candidate, document.candidate_id) if document.candidate_id else None
         if candidate is not None:
             values = {
-                "name": candidate.full_name,
+                "name": person_name(candidate),
                 "email": ", ".join(e.email for e in candidate.emails),
                 "phone": ", ".join(p.phone for p in candidate.phones),
                 "location": candidate.location or "",
@@ -115,7 +116,9 @@ def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> R
         entry = attach_of_document(session, document_id) if candidate is not None else None
         if entry is not None and candidate is not None:
             reason = (entry.after or {}).get("matched_by") or "a match"
-            attached = f"Added to {candidate.full_name} (#{candidate.id}) because of the {reason}."
+            attached = (
+                f"Added to {person_name(candidate)} (#{candidate.id}) because of the {reason}."
+            )
         return ReviewItem(
             document_id=document.id,
             candidate_id=document.candidate_id,
@@ -240,7 +243,7 @@ def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -
             value = clean(text)
             if field == "name":
                 first, middle, last = split_name(text)  # type: ignore[misc]
-                before[field] = candidate.full_name
+                before[field] = person_name(candidate)
                 candidate.first_name, candidate.middle_name, candidate.last_name = (
                     first,
                     middle,

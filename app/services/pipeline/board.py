@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, clean, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import check_length
@@ -263,6 +264,7 @@ def _cards(
         application.version,
         application.rejection_reason,
         _tag_names(application.candidate_id),
+        candidate.middle_name,
     ]
     query = select(*columns).join_from(
         Application.__table__, Candidate.__table__, candidate.id == application.candidate_id
@@ -284,7 +286,7 @@ def _cards(
             row[1],
             row[2],
             row[3],
-            f"{row[4]} {row[5]}",
+            person_name(row[4], row[15], row[5]),
             row[6],
             row[7],
             parse(row[8] + "+00:00"),
@@ -294,8 +296,8 @@ def _cards(
             row[12],
             row[13],
             tuple(sorted(row[14].split(separator))) if row[14] else (),
-            job_title if one_job else row[15],
-            client if one_job else row[16],
+            job_title if one_job else row[16],
+            client if one_job else row[17],
         )
         for row in rows
     )
@@ -449,7 +451,7 @@ def _load_for_update(session: Session, requests: Sequence[MoveRequest]) -> dict[
 
 def _candidate_name(session: Session, application: Application) -> str:
     candidate = session.get(Candidate, application.candidate_id)
-    return candidate.full_name if candidate else f"Application #{application.id}"
+    return person_name(candidate) if candidate else f"Application #{application.id}"
 
 
 def _state(application: Application) -> MovedCard:
@@ -610,18 +612,3 @@ def _renumber(session: Session, stage_id: int) -> None:
     ):
         application.board_position = index * POSITION_STEP
     session.flush()
-
-
-def stage_history(ctx: ServiceContext, application_id: int) -> list[tuple[int | None, int]]:
-    """(from, to) stage ids of every recorded move of an application, oldest first."""
-    with ctx.read() as session:
-        rows = session.execute(
-            select(StageChange.from_stage_id, StageChange.to_stage_id)
-            .where(StageChange.application_id == application_id)
-            .order_by(StageChange.id)
-        )
-        return [(row[0], row[1]) for row in rows]
-
-
-def cards_by_id(cards: Iterable[Card]) -> dict[int, Card]:
-    return {card.application_id: card for card in cards}

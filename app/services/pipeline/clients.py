@@ -1,4 +1,4 @@
-"""Client companies and their hiring managers."""
+"""Client companies: adding them and the list with job counts."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, clean, clean_text
 from app.services.core.unit_of_work import ValidationError, columns_of
 from app.services.core.validation import (
-    check_email,
     check_length,
     check_phone,
     check_required,
     check_url,
 )
-from app.store.models import Client, Contact, Job, JobStatus
+from app.store.models import Client, Job, JobStatus
 
 CLIENT_FIELDS = ("name", "industry", "website", "phone", "location", "notes")
 
@@ -78,55 +77,6 @@ def create_client(ctx: ServiceContext, data: ClientInput) -> Outcome[int]:
         tx.audit("client.create", "client", client.id, after=columns_of(client, CLIENT_FIELDS))
         tx.changed(ChangeKind.CLIENTS, client.id)
         return outcome(client.id, tx)
-
-
-@dataclass(frozen=True)
-class ContactInput:
-    client_id: int
-    first_name: str
-    last_name: str
-    title: str | None = None
-    email: str | None = None
-    phone: str | None = None
-
-    def validate(self) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        check_required(errors, "first_name", self.first_name, "First name")
-        check_required(errors, "last_name", self.last_name, "Last name")
-        for name in ("first_name", "last_name"):
-            check_length(errors, name, clean(getattr(self, name)), LIMITS[name])
-        check_length(errors, "title", clean(self.title), LIMITS["contact_title"])
-        check_email(errors, "email", clean(self.email))
-        check_phone(errors, "phone", clean(self.phone))
-        return errors
-
-
-def add_contact(ctx: ServiceContext, data: ContactInput) -> Outcome[int]:
-    errors = data.validate()
-    if errors:
-        raise ValidationError(errors)
-    with ctx.write() as tx:
-        if tx.session.get(Client, data.client_id) is None:
-            raise ValidationError({"client_id": "That client no longer exists."})
-        contact = Contact(
-            client_id=data.client_id,
-            first_name=clean(data.first_name),
-            last_name=clean(data.last_name),
-            title=clean(data.title),
-            email=clean(data.email),
-            phone=clean(data.phone),
-        )
-        tx.session.add(contact)
-        tx.session.flush()
-        tx.audit(
-            "contact.create",
-            "contact",
-            contact.id,
-            after=columns_of(contact, ("client_id", "first_name", "last_name", "title", "email")),
-        )
-        tx.changed(ChangeKind.CONTACTS, contact.id)
-        tx.changed(ChangeKind.CLIENTS, data.client_id)
-        return outcome(contact.id, tx)
 
 
 def list_clients(ctx: ServiceContext) -> list[ClientRow]:

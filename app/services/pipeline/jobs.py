@@ -137,7 +137,7 @@ def create_job(ctx: ServiceContext, data: JobInput) -> Outcome[int]:
 
 
 def update_job(ctx: ServiceContext, job_id: int, data: JobInput) -> Outcome[int]:
-    """Save the edited fields of a job (not its status: see `put_on_hold` and the others).
+    """Save the edited fields of a job (not its status: see `change_status`).
 
     ``owner_id`` None leaves the job without an owner. The audit entry holds only the fields
     that changed; saving an unchanged job writes nothing and reports no change.
@@ -272,35 +272,6 @@ def _set_state(tx: Transaction, job: Job, state: JobState, action: str) -> None:
     tx.changed(ChangeKind.JOBS, job.id)
 
 
-def _transition(
-    ctx: ServiceContext, job_id: int, action: str, today: dt.date | None = None
-) -> Outcome[JobStatus]:
-    done = change_status(ctx, job_id, action, today)
-    return Outcome(done.value.after.status, done.changes)
-
-
-def put_on_hold(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
-    """Open → on hold."""
-    return _transition(ctx, job_id, "hold")
-
-
-def close_job(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
-    """Open or on hold → closed (cancelled without a hire)."""
-    return _transition(ctx, job_id, "close")
-
-
-def mark_filled(
-    ctx: ServiceContext, job_id: int, today: dt.date | None = None
-) -> Outcome[JobStatus]:
-    """Open or on hold → filled, with ``filled_on`` today."""
-    return _transition(ctx, job_id, "fill", today)
-
-
-def reopen_job(ctx: ServiceContext, job_id: int) -> Outcome[JobStatus]:
-    """On hold, closed or filled → open; a filled job loses its ``filled_on``."""
-    return _transition(ctx, job_id, "reopen")
-
-
 @dataclass(frozen=True)
 class JobDetail:
     """One job's editable fields and status, for the edit dialog."""
@@ -317,18 +288,6 @@ class JobDetail:
     filled_on: dt.date | None
     owner_id: int | None
     hires: int = 0  # applications in a hired stage now
-
-    def to_input(self) -> JobInput:
-        return JobInput(
-            client_id=self.client_id,
-            title=self.title,
-            location=self.location,
-            description=self.description,
-            openings=self.openings,
-            opened_on=self.opened_on,
-            owner_id=self.owner_id,
-            status=self.status,
-        )
 
 
 def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:

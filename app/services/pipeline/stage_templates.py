@@ -15,11 +15,11 @@ from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import clean
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
-from app.services.pipeline.stages import StepInput, missing_kinds, missing_kinds_message
+from app.services.pipeline.stages import StageInput, missing_kinds, missing_kinds_message
 from app.store.models import Client, Job, Stage, StageKind, StageTemplate, StageTemplateStep
 
 
-def validate_steps(steps: Sequence[StepInput]) -> dict[str, str]:
+def validate_steps(steps: Sequence[StageInput]) -> dict[str, str]:
     """Per-step messages as ``steps[i].field``; list-wide ones under ``steps``."""
     errors: dict[str, str] = {}
     if not steps:
@@ -39,11 +39,11 @@ def validate_steps(steps: Sequence[StepInput]) -> dict[str, str]:
     return errors
 
 
-def _as_dicts(steps: Sequence[StepInput]) -> list[dict[str, object]]:
+def _as_dicts(steps: Sequence[StageInput]) -> list[dict[str, object]]:
     return [{"name": s.name, "kind": s.kind, "sla_days": s.sla_days} for s in steps]
 
 
-def template_steps(session: Session, client_id: int | None) -> list[StepInput] | None:
+def template_steps(session: Session, client_id: int | None) -> list[StageInput] | None:
     """The client's template inside an open session (None when it has none)."""
     template_id = session.scalar(
         select(StageTemplate.id).where(StageTemplate.client_id == client_id)
@@ -55,15 +55,15 @@ def template_steps(session: Session, client_id: int | None) -> list[StepInput] |
         .where(StageTemplateStep.template_id == template_id)
         .order_by(StageTemplateStep.position, StageTemplateStep.id)
     )
-    return [StepInput(name, kind, sla_days) for name, kind, sla_days in rows]
+    return [StageInput(name, kind, sla_days) for name, kind, sla_days in rows]
 
 
-def get_client_template(ctx: ServiceContext, client_id: int) -> list[StepInput] | None:
+def get_client_template(ctx: ServiceContext, client_id: int) -> list[StageInput] | None:
     with ctx.read() as session:
         return template_steps(session, client_id)
 
 
-def _replace(tx: Transaction, client_id: int, steps: Sequence[StepInput]) -> int:
+def _replace(tx: Transaction, client_id: int, steps: Sequence[StageInput]) -> int:
     session = tx.session
     client = session.get(Client, client_id)
     if client is None:
@@ -81,7 +81,7 @@ def _replace(tx: Transaction, client_id: int, steps: Sequence[StepInput]) -> int
             delete(StageTemplateStep).where(StageTemplateStep.template_id == template.id)
         )
         session.expire(template, ["steps"])
-    cleaned = [StepInput(clean(s.name) or "", StageKind(s.kind), s.sla_days) for s in steps]
+    cleaned = [StageInput(clean(s.name) or "", StageKind(s.kind), s.sla_days) for s in steps]
     session.add_all(
         StageTemplateStep(
             template_id=template.id,
@@ -106,7 +106,7 @@ def _replace(tx: Transaction, client_id: int, steps: Sequence[StepInput]) -> int
 
 
 def save_client_template(
-    ctx: ServiceContext, client_id: int, steps: Sequence[StepInput]
+    ctx: ServiceContext, client_id: int, steps: Sequence[StageInput]
 ) -> Outcome[int]:
     """Make ``steps`` the client's template (replacing any); returns the template's id."""
     errors = validate_steps(steps)
@@ -125,7 +125,7 @@ def save_template_from_job(ctx: ServiceContext, job_id: int) -> Outcome[int]:
         stages = tx.session.scalars(
             select(Stage).where(Stage.job_id == job_id).order_by(Stage.position, Stage.id)
         )
-        steps = [StepInput(s.name, s.kind, s.sla_days) for s in stages]
+        steps = [StageInput(s.name, s.kind, s.sla_days) for s in stages]
         errors = validate_steps(steps)
         if errors:
             raise ValidationError(errors)

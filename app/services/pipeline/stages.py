@@ -53,7 +53,7 @@ def check_sla(errors: dict[str, str], field: str, days: int | None) -> None:
 
 
 @dataclass(frozen=True)
-class StepInput:
+class StageInput:
     """One stage as a template (or a new stage) describes it."""
 
     name: str
@@ -152,7 +152,7 @@ def add_stage(
 ) -> Outcome[int]:
     """Add a stage after ``after_stage_id``; without one, after the job's last stage of the
     same kind (so a new active step lands before Hired), or last if the job has none."""
-    errors = StepInput(name, kind, sla_days).validate()
+    errors = StageInput(name, kind, sla_days).validate()
     if errors:
         raise ValidationError(errors)
     name, kind = clean(name), StageKind(kind)

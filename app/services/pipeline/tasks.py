@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import clean, clean_text
 from app.services.core.unit_of_work import (
     NotFoundError,
@@ -121,10 +122,6 @@ class TaskRow:
             return "client"
         return None
 
-    def due_moment(self) -> dt.datetime:
-        """When it falls due on the local clock: its time, or the start of its day."""
-        return dt.datetime.combine(self.due_on, self.due_time or dt.time.min)
-
 
 @dataclass(frozen=True)
 class TaskGroups:
@@ -144,15 +141,9 @@ class TaskGroups:
 
 # ---- reading --------------------------------------------------------------------------------
 def _rows_query() -> Any:
-    candidate_name = func.trim(
-        Candidate.first_name
-        + " "
-        + func.coalesce(Candidate.middle_name + " ", "")
-        + Candidate.last_name
-    )
     job_client = Client.__table__.alias("job_client")
     job_label = Job.title + " (" + job_client.c.name + ")"
-    about = func.coalesce(candidate_name, job_label, Client.name)
+    about = func.coalesce(job_label, Client.name)  # when the task is about no candidate
     return (
         select(
             Task.id,
@@ -169,6 +160,9 @@ def _rows_query() -> Any:
             Task.done,
             Task.completed_at,
             Task.version,
+            Candidate.first_name,
+            Candidate.middle_name,
+            Candidate.last_name,
         )
         .outerjoin(User, User.id == Task.owner_id)
         .outerjoin(Candidate, Candidate.id == Task.candidate_id)
@@ -179,7 +173,8 @@ def _rows_query() -> Any:
 
 
 def _row(values: Any) -> TaskRow:
-    return TaskRow(*values[:11], bool(values[11]), values[12], values[13])
+    about = person_name(values[14], values[15], values[16]) or values[10]
+    return TaskRow(*values[:10], about, bool(values[11]), values[12], values[13])
 
 
 def _order(row: TaskRow) -> tuple[dt.date, bool, dt.time, int]:

@@ -33,8 +33,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
-class IntakeTarget:
-    """Where dropped resume files should land: an application on this job and stage."""
+class StageDrop:
+    """Resume files dropped on a board column: they become applications in its job and stage."""
 
     job_id: int | None
     stage_id: int | None
@@ -129,7 +129,7 @@ class ColumnModel(QAbstractListModel):
     """The visible cards of one column, in board order, narrowed by the board filter."""
 
     cards_dropped = Signal(object, str, int)  # application ids, column key, row
-    files_dropped = Signal(object)  # IntakeTarget
+    files_dropped = Signal(StageDrop)
 
     def __init__(self, state: BoardState, key: str, parent: Any = None):
         super().__init__(parent)
@@ -257,6 +257,6 @@ class ColumnModel(QAbstractListModel):
             if not paths or self.state.board.job_id is None:
                 return False
             stage = self.state.column(self.key)
-            self.files_dropped.emit(IntakeTarget(stage.job_id, stage.id, stage.name, paths))
+            self.files_dropped.emit(StageDrop(stage.job_id, stage.id, stage.name, paths))
             return True
         return False

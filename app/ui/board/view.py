@@ -39,7 +39,7 @@ from app.services.pipeline.board import move_applications as move_service
 from app.store.enums import StageKind
 from app.ui.board.commands import MoveCommand
 from app.ui.board.delegate import CardDelegate
-from app.ui.board.model import BoardState, ColumnModel
+from app.ui.board.model import BoardState, ColumnModel, StageDrop
 from app.ui.theme import Palette
 
 COLUMN_WIDTH = 280
@@ -108,7 +108,7 @@ class BoardWidget(QWidget):
     """A job's board or the combined "My pipeline" board."""
 
     changes_made = Signal(object)  # Changes
-    intake_requested = Signal(object)  # IntakeTarget
+    intake_requested = Signal(StageDrop)
     open_profile = Signal(int)  # candidate id
     notice = Signal(str)
 

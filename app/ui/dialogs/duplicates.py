@@ -39,6 +39,7 @@ from app.services.candidates.merge_undo import step_title
 from app.services.candidates.records import field_values
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
+from app.services.core.names import person_name
 from app.ui.merge_undo import MergeStepCommand
 
 
@@ -113,7 +114,7 @@ class MergeDialog(QDialog):
 
 def _name(values: dict[str, str], candidate_id: int) -> str:
     """A candidate's name for the merge dialog (their number only when they have none)."""
-    name = " ".join(part for part in (values.get("first_name"), values.get("last_name")) if part)
+    name = person_name(values.get("first_name"), values.get("middle_name"), values.get("last_name"))
     return name or f"candidate #{candidate_id}"
 
 

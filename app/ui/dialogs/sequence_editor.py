@@ -33,7 +33,7 @@ from app.services.core.context import Outcome, ServiceContext
 from app.services.engagement.sequences import (
     MAX_DELAY_DAYS,
     MAX_STEPS,
-    StepInput,
+    SequenceStepInput,
     create_sequence,
     update_steps,
 )
@@ -54,7 +54,7 @@ class SequenceDraft:
     """What the dialog holds: checked here for what the recruiter can fix on the spot."""
 
     name: str
-    steps: list[StepInput] = field(default_factory=list)
+    steps: list[SequenceStepInput] = field(default_factory=list)
     job_id: int | None = None
 
     def validate(self) -> dict[str, str]:
@@ -67,7 +67,7 @@ class SequenceDraft:
         return errors
 
 
-def steps_problem(steps: list[StepInput]) -> str:
+def steps_problem(steps: list[SequenceStepInput]) -> str:
     """The first thing wrong with ``steps`` as a schedule ('' when it is fine)."""
     if not steps:
         return "Add at least one step."
@@ -160,9 +160,9 @@ class StepsEditor(QWidget):
     def template_box(self, row: int) -> QComboBox:
         return self.table.cellWidget(row, TEMPLATE_COLUMN)  # type: ignore[return-value]
 
-    def steps(self) -> list[StepInput]:
+    def steps(self) -> list[SequenceStepInput]:
         return [
-            StepInput(
+            SequenceStepInput(
                 template_id=self.template_box(row).currentData() or 0,
                 delay_days=self.day_box(row).value(),
             )

@@ -36,8 +36,8 @@ from app.services.pipeline.stages import (
     MAX_SLA_DAYS,
     MAX_STAGE_NAME,
     REQUIRED_KINDS,
+    StageInput,
     StageRow,
-    StepInput,
     add_stage,
     list_stages,
     remove_stage,
@@ -95,10 +95,10 @@ class AddStageDialog(FormDialog):
         self.sla = self.add_field("sla_days", "SLA", _sla_spin())
         self.watch(self.name.textChanged)
 
-    def collect(self) -> StepInput:
-        return StepInput(self.name.text(), self.kind.currentData(), self.sla.value() or None)
+    def collect(self) -> StageInput:
+        return StageInput(self.name.text(), self.kind.currentData(), self.sla.value() or None)
 
-    def save(self, data: StepInput) -> Outcome[int]:
+    def save(self, data: StageInput) -> Outcome[int]:
         after = self.after.currentData()
         return add_stage(self.services, self.job_id, data.name, data.kind, after, data.sla_days)
 
@@ -112,10 +112,10 @@ class RenameStageDialog(FormDialog):
         self.name.selectAll()
         self.watch(self.name.textChanged)
 
-    def collect(self) -> StepInput:
-        return StepInput(self.name.text(), self.stage.kind, self.stage.sla_days)
+    def collect(self) -> StageInput:
+        return StageInput(self.name.text(), self.stage.kind, self.stage.sla_days)
 
-    def save(self, data: StepInput) -> Outcome[int]:
+    def save(self, data: StageInput) -> Outcome[int]:
         return rename_stage(self.services, self.stage.id, data.name)
 
 

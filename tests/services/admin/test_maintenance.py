@@ -12,7 +12,6 @@ from app.services.admin.generate import Plan, demo_plan
 from app.services.admin.maintenance import PREFILLED_TABLES, NotEmptyError, backup, fill_generated
 from app.services.admin.sample_data import REJECTION_REASONS
 from app.services.admin.stats import table_counts
-from app.services.candidates.pools import create_pool
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.core.context import ServiceContext
 from app.services.core.users import ensure_user
@@ -20,7 +19,7 @@ from app.services.pipeline.clients import ClientInput, create_client
 from app.store.database import Database, open_database
 from app.store.db import create_sqlite_engine
 from tests.conftest import DEMO_AS_OF
-from tests.support import audit_entries, integrity_ok, sha256_of, sqlite_rows
+from tests.support import audit_entries, create_pool, integrity_ok, sha256_of, sqlite_rows
 
 TINY = Plan(
     candidates=40,

@@ -18,7 +18,7 @@ from app.services.candidates.bulk import (
     remove_applications,
     tag_candidates,
 )
-from app.services.candidates.pools import create_pool, member_ids
+from app.services.candidates.pools import member_ids
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
@@ -35,7 +35,7 @@ from app.store.models import (
     Tag,
 )
 from tests.services.candidates.test_pools_crm import World
-from tests.support import AuditWatch, count_rows
+from tests.support import AuditWatch, count_rows, create_pool
 
 
 @pytest.fixture

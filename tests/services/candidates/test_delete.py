@@ -16,7 +16,7 @@ from app.services.candidates.delete import (
     deletion_preview,
     remove_unused_files,
 )
-from app.services.candidates.pools import add_members, create_pool
+from app.services.candidates.pools import add_members
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.search import search_candidates
 from app.services.candidates.timeline import add_note
@@ -36,7 +36,7 @@ from app.store.engagement import (
 from app.store.models import DuplicateSuspect, StageTally
 from app.store.search import rebuild_candidate_search
 from tests.services.candidates.test_pools_crm import World
-from tests.support import AuditWatch, count_rows
+from tests.support import AuditWatch, count_rows, create_pool
 
 # Every table with a candidate_id, and how to count one candidate's rows in it.
 PER_CANDIDATE = {

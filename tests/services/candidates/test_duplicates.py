@@ -12,7 +12,6 @@ from sqlalchemy import select
 from app.parsing.result import ParsedResume
 from app.services.candidates.duplicates import find_similar, phone_key
 from app.services.candidates.phones import is_placeholder_phone, matching_key
-from app.services.candidates.pools import create_pool
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
@@ -40,7 +39,7 @@ from app.store.models import (
     StageTally,
     Tag,
 )
-from tests.support import AuditWatch, count_rows, fail_on_changed
+from tests.support import AuditWatch, count_rows, create_pool, fail_on_changed
 
 
 def parsed(name: str, **changes: object) -> ParsedResume:

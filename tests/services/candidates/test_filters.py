@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.services.candidates.bulk import tag_candidates
-from app.services.candidates.pools import SILVER_MEDALISTS, add_members, create_pool
+from app.services.candidates.pools import SILVER_MEDALISTS, add_members
 from app.services.candidates.records import (
     SORT_KEYS,
     CandidateFilters,
@@ -30,6 +30,7 @@ from app.store.models import (
     utc_now,
 )
 from tests.services.candidates.test_pools_crm import World
+from tests.support import create_pool
 
 
 def _names(ctx: ServiceContext, **fields: object) -> list[str]:

@@ -34,6 +34,8 @@ def test_location_reasons() -> None:
     assert location_reason("Austin, TX", "Remote (US)") == "remote"
     assert location_reason("Austin, TX", "Boston, MA") is None
     assert location_reason(None, None) is None
+    assert location_reason(", TX", ", TX") is None  # a region alone names no city
+    assert location_reason("New  York,  NY", "new york") == "same city"
 
 
 def test_best_matches_are_ranked_explained_and_exclude_the_job(demo_ctx: ServiceContext) -> None:

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from app.services.candidates.membership import candidate_pools
-from app.services.candidates.pools import (
-    PAST_APPLICANTS,
-    SILVER_MEDALISTS,
-    add_members,
-    create_pool,
-    create_smart_pool,
-)
+from app.services.candidates.pools import PAST_APPLICANTS, SILVER_MEDALISTS, add_members
 from app.services.core.context import ServiceContext
 from app.store.database import Database
 from app.store.models import JobStatus
 from tests.services.candidates.test_pools_crm import World
+from tests.support import create_pool, create_smart_pool
 
 
 def test_a_profile_lists_every_kind_of_pool_the_candidate_is_in(

@@ -21,7 +21,6 @@ from app.services.candidates.merge_undo import (
     split_attached_resume,
     undo_step,
 )
-from app.services.candidates.pools import create_pool
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.timeline import add_note
 from app.services.core.changes import ChangeKind
@@ -35,7 +34,13 @@ from app.services.pipeline.jobs import JobInput, create_job
 from app.store.database import Database
 from app.store.engagement import Campaign, CampaignKind, MessageState, SequenceEnrollment
 from app.store.models import AuditEntry, CandidateTag, Document, Stage, Tag, utc_now
-from tests.support import AuditWatch, dump_candidate_tables, fail_on_changed, sqlite_rows
+from tests.support import (
+    AuditWatch,
+    create_pool,
+    dump_candidate_tables,
+    fail_on_changed,
+    sqlite_rows,
+)
 
 
 # Every table a candidate's record lives in, and the indexes and counts derived from them.

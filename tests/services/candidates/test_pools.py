@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.candidates.pools import create_pool, list_pools
+from app.services.candidates.pools import list_pools
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.store.database import Database
 from app.store.models import Candidate, PoolMembership, TalentPool
-from tests.support import AuditWatch, count_rows, fail_on_changed
+from tests.support import AuditWatch, count_rows, create_pool, fail_on_changed
 
 
 def test_create_pool_writes_the_row_and_one_audit_entry(ctx: ServiceContext, database: Database):
@@ -118,8 +118,9 @@ def _people(ctx: ServiceContext, *titles: str) -> list[int]:
 def test_a_malformed_smart_query_is_refused_as_the_search_box_says_it(
     ctx: ServiceContext, database: Database, query: str, problem: str
 ) -> None:
-    from app.services.candidates.pools import create_smart_pool, query_problem
+    from app.services.candidates.pools import query_problem
     from app.services.candidates.search import search_candidates
+    from tests.support import create_smart_pool
 
     assert search_candidates(ctx, query).warning == problem  # what the Candidates box shows
     assert query_problem(ctx, query) == problem
@@ -131,12 +132,8 @@ def test_a_malformed_smart_query_is_refused_as_the_search_box_says_it(
 
 
 def test_the_smart_pool_preview_counts_every_match(ctx: ServiceContext, database: Database):
-    from app.services.candidates.pools import (
-        SmartPreview,
-        create_smart_pool,
-        member_ids,
-        preview_smart_pool,
-    )
+    from app.services.candidates.pools import SmartPreview, member_ids, preview_smart_pool
+    from tests.support import create_smart_pool
 
     _people(ctx, "Data engineer", "Data analyst", "Chef")
     assert preview_smart_pool(ctx, "data") == SmartPreview(2)

@@ -12,7 +12,6 @@ from app.services.candidates.pools import (
     SILVER_MEDALISTS,
     add_members,
     count_members,
-    create_pool,
     list_pools,
     member_ids,
     pool_members,
@@ -35,7 +34,7 @@ from app.store.models import (
     StageKind,
     utc_now,
 )
-from tests.support import AuditWatch
+from tests.support import AuditWatch, create_pool
 
 STAGES = (
     ("Applied", StageKind.ACTIVE),
@@ -295,7 +294,7 @@ def test_computed_pools_refuse_hand_edits(ctx: ServiceContext, world: World):
 
 
 def test_smart_pool_follows_the_candidates(ctx: ServiceContext, world: World, database: Database):
-    from app.services.candidates.pools import create_smart_pool
+    from tests.support import create_smart_pool
 
     world.person("Grace", "Hopper", current_title="COBOL engineer")
     pool = create_smart_pool(ctx, "COBOL people", "cobol").value

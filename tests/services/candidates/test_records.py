@@ -15,6 +15,7 @@ from app.services.candidates.records import (
 )
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
+from app.services.core.names import person_name
 from app.services.core.unit_of_work import ValidationError
 from app.store.database import Database
 from app.store.models import Candidate, CandidateEmail
@@ -38,7 +39,7 @@ def test_create_candidate_writes_person_contacts_and_one_audit_entry(
     )
     with database.sessions() as session:
         candidate = session.get(Candidate, result.value)
-        assert candidate.full_name == "Ada Lovelace"
+        assert person_name(candidate) == "Ada Lovelace"
         assert candidate.primary_email == "ada.lovelace@example.com"
         assert [p.phone for p in candidate.phones] == ["+44 20 7946 0958"]
         assert candidate.links == ["github.com/ada"]

@@ -6,20 +6,20 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.timeline import set_contact_preferences
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.services.engagement.campaigns import recipient_rows
 from app.services.engagement.optout import (
     MAX_SUBJECT,
     STOP_REASON_LENGTH,
     block_reason,
     cancel_blocked_messages,
-    contact_block,
     contactable_condition,
-    is_contactable,
     log_reply,
     resubscribe,
     stop_enrollment_ids,
@@ -78,6 +78,15 @@ def enrollment(database: Database, enrollment_id: int) -> SequenceEnrollment:
         return session.get_one(SequenceEnrollment, enrollment_id)
 
 
+def _blocks(session: Session, *ids: int) -> dict[int, str | None]:
+    """Why each stored candidate may not be emailed (None: they may), as campaigns see it."""
+    rows = recipient_rows(session, ids)
+    return {
+        i: block_reason(r.do_not_contact, r.unsubscribed_at, r.consent, r.email)
+        for i, r in rows.items()
+    }
+
+
 class TestContactable:
     def test_block_reason_order(self) -> None:
         now = utc_now()
@@ -100,15 +109,13 @@ class TestContactable:
         with database.sessions() as session:
             selected = set(session.scalars(select(Candidate.id).where(contactable_condition())))
             assert selected == {ok}
-            assert is_contactable(session, ok)
-            assert [contact_block(session, i) for i in (dnc, withdrawn, gone, no_email)] == [
-                "do not contact",
-                "consent withdrawn",
-                "unsubscribed",
-                "no email address",
-            ]
-            with pytest.raises(NotFoundError):
-                contact_block(session, 9999)
+            assert _blocks(session, ok, dnc, withdrawn, gone, no_email, 9999) == {
+                ok: None,
+                dnc: "do not contact",
+                withdrawn: "consent withdrawn",
+                gone: "unsubscribed",
+                no_email: "no email address",
+            }
 
 
 class TestReply:
@@ -212,7 +219,7 @@ class TestUnsubscribe:
         assert resubscribe(ctx, ada).value is False
         assert [e.action for e in watch.new()] == ["candidate.resubscribe"]
         with database.sessions() as session:
-            assert is_contactable(session, ada)
+            assert _blocks(session, ada) == {ada: None}
         with pytest.raises(NotFoundError):
             unsubscribe(ctx, 9999)
 

@@ -16,7 +16,14 @@ from app.services.engagement.outbox import Draft, add_to_outbox
 from app.store.database import Database
 from app.store.engagement import Campaign, CampaignKind, CampaignStatus, OutboxMessage
 from app.store.models import Activity, ActivityKind, Candidate, CandidateEmail, utc_now
-from tests.support import AuditWatch, sqlite_rows
+from tests.support import (
+    AuditWatch,
+    claim_next,
+    mark_failed,
+    mark_sent,
+    mark_transient_failure,
+    sqlite_rows,
+)
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
@@ -96,7 +103,7 @@ def test_claim_takes_the_oldest_due_and_commits_before_returning(
     second = queue(ctx, person, subject="second", due=NOW - dt.timedelta(minutes=1))
     first = queue(ctx, person, subject="first", due=NOW - dt.timedelta(minutes=2))
 
-    claimed = outbox.claim_next(ctx, NOW)
+    claimed = claim_next(ctx, NOW)
     assert claimed is not None and claimed.id == first
     assert (claimed.subject, claimed.to_address, claimed.attempts) == (
         "first",
@@ -110,9 +117,9 @@ def test_claim_takes_the_oldest_due_and_commits_before_returning(
     )
     assert (state, attempts) == ("sending", 1) and claimed_at is not None
 
-    assert outbox.claim_next(ctx, NOW).id == second  # type: ignore[union-attr]
-    assert outbox.claim_next(ctx, NOW) is None  # "later" is not due yet
-    assert outbox.claim_next(ctx, NOW + dt.timedelta(minutes=5)).id == later  # type: ignore[union-attr]
+    assert claim_next(ctx, NOW).id == second  # type: ignore[union-attr]
+    assert claim_next(ctx, NOW) is None  # "later" is not due yet
+    assert claim_next(ctx, NOW + dt.timedelta(minutes=5)).id == later  # type: ignore[union-attr]
 
 
 def test_claim_leaves_paused_campaigns_and_blocked_people_waiting(ctx: ServiceContext) -> None:
@@ -125,8 +132,8 @@ def test_claim_leaves_paused_campaigns_and_blocked_people_waiting(ctx: ServiceCo
     queue(ctx, candidate(ctx, "Dora", do_not_contact=True))
     queue(ctx, candidate(ctx, "Ursula", unsubscribed_at=utc_now()))
     sendable = queue(ctx, candidate(ctx, "Sam"))
-    assert outbox.claim_next(ctx, NOW).id == sendable  # type: ignore[union-attr]
-    assert outbox.claim_next(ctx, NOW) is None
+    assert claim_next(ctx, NOW).id == sendable  # type: ignore[union-attr]
+    assert claim_next(ctx, NOW) is None
     assert outbox.next_due_time(ctx) is None  # nothing sendable is waiting
 
 
@@ -135,11 +142,11 @@ def test_mark_sent_writes_the_timeline_activity_and_audit_in_one_go(
 ) -> None:
     person = candidate(ctx)
     message_id = queue(ctx, person)
-    outbox.claim_next(ctx, NOW)
+    claim_next(ctx, NOW)
     watch = AuditWatch(database)
     sent_at = NOW + dt.timedelta(seconds=3)
 
-    result = outbox.mark_sent(ctx, message_id, sent_at, "250 OK queued")
+    result = mark_sent(ctx, message_id, sent_at, "250 OK queued")
 
     assert result.value is True
     assert result.changes.ids == {ChangeKind.OUTBOX: {message_id}, ChangeKind.CANDIDATES: {person}}
@@ -161,15 +168,15 @@ def test_mark_sent_writes_the_timeline_activity_and_audit_in_one_go(
     )
     assert entry.after["reply"] == "250 OK queued"
 
-    again = outbox.mark_sent(ctx, message_id, sent_at)
+    again = mark_sent(ctx, message_id, sent_at)
     assert again.value is False
     assert len(email_activities(ctx, person)) == 1
 
 
 def test_sent_without_a_candidate_has_no_activity(ctx: ServiceContext) -> None:
     message_id = queue(ctx, None)
-    outbox.claim_next(ctx, NOW)
-    assert outbox.mark_sent(ctx, message_id, NOW).value is True
+    claim_next(ctx, NOW)
+    assert mark_sent(ctx, message_id, NOW).value is True
     assert row(ctx, message_id).state == "sent"
 
 
@@ -179,7 +186,7 @@ def test_several_recorded_at_once_share_one_audit_entry(
     people = [candidate(ctx, f"P{n}") for n in range(3)]
     ids = [queue(ctx, p) for p in people]
     for _ in ids:
-        outbox.claim_next(ctx, NOW)
+        claim_next(ctx, NOW)
     watch = AuditWatch(database)
     with ctx.write() as tx:
         marked = outbox.record_sent_many(tx, [(i, NOW, "250 OK") for i in ids])
@@ -195,18 +202,18 @@ def test_transient_failures_back_off_then_fail(ctx: ServiceContext) -> None:
     now = NOW
     delays = []
     for attempt in range(1, outbox.MAX_ATTEMPTS):
-        claimed = outbox.claim_next(ctx, now)
+        claimed = claim_next(ctx, now)
         assert claimed is not None and claimed.attempts == attempt
-        result = outbox.mark_transient_failure(ctx, message_id, "451 4.3.0 Try later", now)
+        result = mark_transient_failure(ctx, message_id, "451 4.3.0 Try later", now)
         assert result.value == "queued"
         stored = row(ctx, message_id)
         assert stored.last_error == "451 4.3.0 Try later"
         delays.append(stored.next_attempt_at - now)
-        assert outbox.claim_next(ctx, now) is None  # not before the backoff is over
+        assert claim_next(ctx, now) is None  # not before the backoff is over
         now = stored.next_attempt_at
     assert delays == [dt.timedelta(minutes=m) for m in (1, 2, 4, 8, 16)]
-    outbox.claim_next(ctx, now)
-    final = outbox.mark_transient_failure(ctx, message_id, "421 4.7.0 Busy", now)
+    claim_next(ctx, now)
+    final = mark_transient_failure(ctx, message_id, "421 4.7.0 Busy", now)
     assert final.value == "failed"
     stored = row(ctx, message_id)
     assert stored.state == "failed" and stored.attempts == outbox.MAX_ATTEMPTS
@@ -221,11 +228,11 @@ def test_backoff_is_capped_at_an_hour() -> None:
 
 def test_permanent_failure_keeps_the_servers_reply(ctx: ServiceContext) -> None:
     message_id = queue(ctx, candidate(ctx))
-    outbox.claim_next(ctx, NOW)
-    assert outbox.mark_failed(ctx, message_id, "550 5.1.1 No such user").value is True
+    claim_next(ctx, NOW)
+    assert mark_failed(ctx, message_id, "550 5.1.1 No such user").value is True
     stored = row(ctx, message_id)
     assert (stored.state, stored.last_error) == ("failed", "550 5.1.1 No such user")
-    assert outbox.claim_next(ctx, NOW + dt.timedelta(days=1)) is None
+    assert claim_next(ctx, NOW + dt.timedelta(days=1)) is None
 
 
 def test_recovery_marks_interrupted_sends_unknown_and_never_resends_them(
@@ -234,13 +241,13 @@ def test_recovery_marks_interrupted_sends_unknown_and_never_resends_them(
     person = candidate(ctx)
     interrupted = queue(ctx, person)
     waiting = queue(ctx, person, subject="waiting")
-    outbox.claim_next(ctx, NOW)  # the app dies here
+    claim_next(ctx, NOW)  # the app dies here
 
     assert outbox.recover_interrupted(ctx) == 1
     stored = row(ctx, interrupted)
     assert (stored.state, stored.last_error) == ("unknown", outbox.INTERRUPTED)
-    assert outbox.claim_next(ctx, NOW).id == waiting  # type: ignore[union-attr]
-    assert outbox.claim_next(ctx, NOW + dt.timedelta(days=7)) is None
+    assert claim_next(ctx, NOW).id == waiting  # type: ignore[union-attr]
+    assert claim_next(ctx, NOW + dt.timedelta(days=7)) is None
     assert outbox.recover_interrupted(ctx) == 1  # "waiting" was being sent in turn
     assert row(ctx, interrupted).state == "unknown"
 
@@ -248,9 +255,9 @@ def test_recovery_marks_interrupted_sends_unknown_and_never_resends_them(
 def test_a_late_sent_wins_over_recovery(ctx: ServiceContext) -> None:
     person = candidate(ctx)
     message_id = queue(ctx, person)
-    outbox.claim_next(ctx, NOW)
+    claim_next(ctx, NOW)
     outbox.recover_interrupted(ctx)  # another process started meanwhile
-    assert outbox.mark_sent(ctx, message_id, NOW).value is True
+    assert mark_sent(ctx, message_id, NOW).value is True
     assert row(ctx, message_id).state == "sent"
     assert len(email_activities(ctx, person)) == 1
 
@@ -258,8 +265,8 @@ def test_a_late_sent_wins_over_recovery(ctx: ServiceContext) -> None:
 def test_resolving_unknown_as_sent_or_not(ctx: ServiceContext) -> None:
     person = candidate(ctx)
     arrived, lost = queue(ctx, person, subject="arrived"), queue(ctx, person, subject="lost")
-    outbox.claim_next(ctx, NOW)
-    outbox.claim_next(ctx, NOW)
+    claim_next(ctx, NOW)
+    claim_next(ctx, NOW)
     outbox.recover_interrupted(ctx)
     message_id_before = row(ctx, lost).message_id
 
@@ -268,7 +275,7 @@ def test_resolving_unknown_as_sent_or_not(ctx: ServiceContext) -> None:
     assert outbox.resolve_unknown(ctx, lost, was_sent=False).value == "queued"
     stored = row(ctx, lost)
     assert (stored.state, stored.message_id) == ("queued", message_id_before)
-    assert outbox.claim_next(ctx).id == lost  # type: ignore[union-attr]
+    assert claim_next(ctx).id == lost  # type: ignore[union-attr]
 
     with pytest.raises(ValidationError):
         outbox.resolve_unknown(ctx, arrived, was_sent=False)  # already decided
@@ -277,10 +284,10 @@ def test_resolving_unknown_as_sent_or_not(ctx: ServiceContext) -> None:
 def test_retry_failed_and_cancel_touch_only_the_states_they_may(ctx: ServiceContext) -> None:
     person = candidate(ctx)
     failed, sent, queued = (queue(ctx, person, subject=s) for s in ("failed", "sent", "queued"))
-    outbox.claim_next(ctx, NOW)
-    outbox.mark_failed(ctx, failed, "550 no")
-    outbox.claim_next(ctx, NOW)
-    outbox.mark_sent(ctx, sent, NOW)
+    claim_next(ctx, NOW)
+    mark_failed(ctx, failed, "550 no")
+    claim_next(ctx, NOW)
+    mark_sent(ctx, sent, NOW)
 
     assert outbox.retry_failed(ctx, [failed, sent, queued]).value == 1
     stored = row(ctx, failed)
@@ -292,7 +299,7 @@ def test_retry_failed_and_cancel_touch_only_the_states_they_may(ctx: ServiceCont
 
 def test_release_returns_a_claim_that_never_left(ctx: ServiceContext) -> None:
     message_id = queue(ctx, candidate(ctx))
-    outbox.claim_next(ctx, NOW)
+    claim_next(ctx, NOW)
     assert outbox.release_claim(ctx, message_id) is True
     stored = row(ctx, message_id)
     assert (stored.state, stored.attempts) == ("queued", 0)
@@ -309,10 +316,10 @@ def test_counts_rows_and_next_due(ctx: ServiceContext) -> None:
     in_campaign = queue(ctx, person, subject="in campaign", campaign_id=campaign_id)
     queue(ctx, person, subject="later", due=NOW + dt.timedelta(hours=2))
     failed = queue(ctx, None, subject="no candidate")
-    outbox.claim_next(ctx, NOW)
-    outbox.claim_next(ctx, NOW)
-    outbox.mark_sent(ctx, in_campaign, NOW)
-    outbox.mark_failed(ctx, failed, "550 5.1.1 No such user")
+    claim_next(ctx, NOW)
+    claim_next(ctx, NOW)
+    mark_sent(ctx, in_campaign, NOW)
+    mark_failed(ctx, failed, "550 5.1.1 No such user")
 
     counts = outbox.outbox_counts(ctx)
     assert counts == {
@@ -337,9 +344,15 @@ def test_counts_rows_and_next_due(ctx: ServiceContext) -> None:
     assert outbox.next_due_time(ctx) == NOW + dt.timedelta(hours=2)
 
 
+def test_the_outbox_names_the_candidate_in_full(ctx: ServiceContext) -> None:
+    message = queue(ctx, candidate(ctx, "Maria", middle_name="José"))
+    [listed] = outbox.list_messages(ctx)
+    assert (listed.id, listed.candidate_name) == (message, "Maria José Smith")
+
+
 def test_a_held_message_goes_back_due_as_before_with_the_reason(ctx: ServiceContext) -> None:
     message_id = queue(ctx, candidate(ctx))
-    outbox.claim_next(ctx, NOW + dt.timedelta(minutes=5))
+    claim_next(ctx, NOW + dt.timedelta(minutes=5))
     assert outbox.has_sending(ctx)
     with ctx.write() as tx:
         assert outbox.record_held(tx, message_id, "Authentication failed: 535 no") is True
@@ -358,8 +371,8 @@ def test_a_problem_is_noted_on_the_messages_due_and_waiting(
     person = candidate(ctx)
     went, later = queue(ctx, person), queue(ctx, person, due=NOW + dt.timedelta(days=1))
     waiting = queue(ctx, person, subject="waiting")
-    outbox.claim_next(ctx, NOW)
-    outbox.mark_sent(ctx, went, NOW)
+    claim_next(ctx, NOW)
+    mark_sent(ctx, went, NOW)
     problem = "No password for team on smtp.example.com"
     watch = AuditWatch(database)
     noted = outbox.note_problem(ctx, problem, NOW)

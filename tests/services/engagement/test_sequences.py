@@ -16,7 +16,7 @@ from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.engagement.campaigns import pause_campaign, resume_campaign, stop_campaign
 from app.services.engagement.optout import log_reply, unsubscribe
 from app.services.engagement.sequences import (
-    StepInput,
+    SequenceStepInput,
     create_sequence,
     enroll,
     enrollment_rows,
@@ -55,11 +55,11 @@ def template(ctx: ServiceContext, name: str, body: str | None = None) -> int:
     ).value
 
 
-def three_steps(ctx: ServiceContext) -> list[StepInput]:
+def three_steps(ctx: ServiceContext) -> list[SequenceStepInput]:
     return [
-        StepInput(template(ctx, "Intro"), 0),
-        StepInput(template(ctx, "Nudge"), 3),
-        StepInput(template(ctx, "Last call"), 10),
+        SequenceStepInput(template(ctx, "Intro"), 0),
+        SequenceStepInput(template(ctx, "Nudge"), 3),
+        SequenceStepInput(template(ctx, "Last call"), 10),
     ]
 
 
@@ -119,24 +119,26 @@ class TestCreate:
             broken_id, archived_id = broken.id, archived.id
         cases = {
             "no steps": ([], "steps"),
-            "going back": ([StepInput(intro, 3), StepInput(nudge, 1)], "steps"),
-            "negative": ([StepInput(intro, -1)], "steps"),
-            "gone": ([StepInput(99_999, 0)], "templates"),
-            "broken": ([StepInput(intro, 0), StepInput(broken_id, 2)], "templates"),
-            "archived": ([StepInput(archived_id, 0)], "templates"),
+            "going back": ([SequenceStepInput(intro, 3), SequenceStepInput(nudge, 1)], "steps"),
+            "negative": ([SequenceStepInput(intro, -1)], "steps"),
+            "gone": ([SequenceStepInput(99_999, 0)], "templates"),
+            "broken": ([SequenceStepInput(intro, 0), SequenceStepInput(broken_id, 2)], "templates"),
+            "archived": ([SequenceStepInput(archived_id, 0)], "templates"),
         }
         for label, (steps, field) in cases.items():
             with pytest.raises(ValidationError) as error:
                 create_sequence(mail, label, steps)
             assert field in error.value.errors, label
         with pytest.raises(ValidationError) as error:
-            create_sequence(mail, "x", [StepInput(intro, 0), StepInput(broken_id, 2)])
+            create_sequence(
+                mail, "x", [SequenceStepInput(intro, 0), SequenceStepInput(broken_id, 2)]
+            )
         assert (
             'Step 2 (Broken): Text, line 1: unknown merge field "candidate.shoe"'
             in (error.value.errors["templates"])
         )
         with pytest.raises(ValidationError) as error:
-            create_sequence(mail, " ", [StepInput(intro, 0)])
+            create_sequence(mail, " ", [SequenceStepInput(intro, 0)])
         assert "name" in error.value.errors
         assert count_rows(database, "campaigns") == 0
 
@@ -365,7 +367,7 @@ class TestStopRules:
         self, mail: ServiceContext, database: Database
     ) -> None:
         about_job = template(mail, "Job", "A role is open.")
-        campaign = create_sequence(mail, "No job", [StepInput(about_job, 0)]).value
+        campaign = create_sequence(mail, "No job", [SequenceStepInput(about_job, 0)]).value
         [enrolled] = enroll(mail, campaign, [person(mail, "Ana")], now=T0).value.enrolled
         with database.sessions() as session, session.begin():  # broken after enrolment
             session.get_one(EmailTemplate, about_job).body_text = "The {{ job.title }} role."
@@ -402,7 +404,9 @@ class TestEditing:
                 .order_by(SequenceStep.position)
             ).all()
         watch = AuditWatch(database)
-        update_steps(mail, drip, [StepInput(templates[0], 0), StepInput(templates[2], 5)])
+        update_steps(
+            mail, drip, [SequenceStepInput(templates[0], 0), SequenceStepInput(templates[2], 5)]
+        )
         assert enrolment(database, a).next_due_at == T0 + 5 * DAY
         assert queue_due_steps(mail, T0 + 5 * DAY) == 2
         assert {m.subject for m in messages(database) if m.step_position == 1} == {
@@ -422,7 +426,7 @@ class TestEditing:
         [a] = enroll(mail, drip, [person(mail, "Ana")], now=T0).value.enrolled
         queue_due_steps(mail, T0)
         intro = template(mail, "Only")
-        update_steps(mail, drip, [StepInput(intro, 0)])
+        update_steps(mail, drip, [SequenceStepInput(intro, 0)])
         assert (enrolment(database, a).status, enrolment(database, a).next_due_at) == (
             "finished",
             None,
@@ -482,11 +486,11 @@ def test_a_template_archived_since_can_stay_in_the_sequence(
             )
         ).one()
     archive_template(mail, first)
-    assert update_steps(mail, drip, [StepInput(first, 1)]).value == 1
+    assert update_steps(mail, drip, [SequenceStepInput(first, 1)]).value == 1
     other = template(mail, "Other")
     archive_template(mail, other)
     with pytest.raises(ValidationError) as error:
-        update_steps(mail, drip, [StepInput(first, 0), StepInput(other, 2)])
+        update_steps(mail, drip, [SequenceStepInput(first, 0), SequenceStepInput(other, 2)])
     assert "archived" in error.value.errors["templates"]
 
 
@@ -575,7 +579,9 @@ class TestCheckedWhenSaved:
         intro = template(mail, "Intro")
         pitch = template(mail, "Pitch", "The {{ job.title }} role at {{ client.name }}.")
         with pytest.raises(ValidationError) as error:
-            create_sequence(mail, "Pitch", [StepInput(intro, 0), StepInput(pitch, 3)])
+            create_sequence(
+                mail, "Pitch", [SequenceStepInput(intro, 0), SequenceStepInput(pitch, 3)]
+            )
         assert error.value.errors == {
             "templates": "Step 2 (Pitch): uses “Job: title” and “Client: name”, but there is "
             "no job: choose a job, or give a fallback",
@@ -583,7 +589,9 @@ class TestCheckedWhenSaved:
         }
         assert count_rows(database, "campaigns") == 0
         job = make_job(mail)
-        created = create_sequence(mail, "Pitch", [StepInput(intro, 0), StepInput(pitch, 3)], job)
+        created = create_sequence(
+            mail, "Pitch", [SequenceStepInput(intro, 0), SequenceStepInput(pitch, 3)], job
+        )
         assert created.value
 
     def test_a_value_the_job_lacks_and_an_empty_subject_are_refused(
@@ -599,7 +607,11 @@ class TestCheckedWhenSaved:
             session.flush()
             empty_id, blank_id = empty.id, blank.id
         job = make_job(mail)
-        steps = [StepInput(where, 0), StepInput(blank_id, 1), StepInput(empty_id, 2)]
+        steps = [
+            SequenceStepInput(where, 0),
+            SequenceStepInput(blank_id, 1),
+            SequenceStepInput(empty_id, 2),
+        ]
         with pytest.raises(ValidationError) as error:
             create_sequence(mail, "Local", steps, job)
         lines = error.value.errors["templates"].splitlines()
@@ -615,7 +627,7 @@ class TestCheckedWhenSaved:
     ) -> None:
         pitch = template(mail, "Pitch", "The {{ job.title }} role.")
         with pytest.raises(ValidationError) as error:
-            update_steps(mail, drip, [StepInput(pitch, 0)])
+            update_steps(mail, drip, [SequenceStepInput(pitch, 0)])
         assert "Step 1 (Pitch): uses “Job: title”" in error.value.errors["templates"]
         assert "job_id" not in error.value.errors  # its job is not changed here
 
@@ -642,8 +654,8 @@ class TestCheckedWhenEnrolling:
 
     def _titled(self, mail: ServiceContext) -> int:
         steps = [
-            StepInput(template(mail, "Intro"), 0),
-            StepInput(template(mail, "Title", "As a {{ candidate.current_title }}…"), 3),
+            SequenceStepInput(template(mail, "Intro"), 0),
+            SequenceStepInput(template(mail, "Title", "As a {{ candidate.current_title }}…"), 3),
         ]
         return create_sequence(mail, "Titles", steps).value
 
@@ -739,7 +751,7 @@ def test_a_step_whose_subject_merges_to_nothing_stops_instead_of_going_out(
     mail: ServiceContext, database: Database
 ) -> None:
     intro = template(mail, "Intro")
-    campaign = create_sequence(mail, "Titles", [StepInput(intro, 0)]).value
+    campaign = create_sequence(mail, "Titles", [SequenceStepInput(intro, 0)]).value
     [enrolled] = enroll(mail, campaign, [person(mail, "Ana")], now=T0).value.enrolled
     with database.sessions() as session, session.begin():  # changed after enrolment
         session.get_one(

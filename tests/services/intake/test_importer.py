@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import select
 
 from app.parsing.result import EducationEntry, Employment, ParsedResume
-from app.services.candidates.pools import create_pool
 from app.services.candidates.record_snapshot import rows
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.core.changes import ChangeKind
@@ -24,7 +23,6 @@ from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.intake.importer import (
     ImportResult,
     IntakeTarget,
-    apply_field_updates,
     import_resume,
     split_name,
 )
@@ -42,7 +40,7 @@ from app.store.models import (
     StageChange,
     StageTally,
 )
-from tests.support import AuditWatch, count_rows, fail_on_changed, sha256_of
+from tests.support import AuditWatch, count_rows, create_pool, fail_on_changed, sha256_of
 
 
 def write_txt(folder: Path, name: str, body: str) -> Path:
@@ -337,37 +335,6 @@ class TestExistingCandidate:
             assert not any("current_title" in body for body in notes)
         assert len(stored_files(docs)) == 2
 
-    def test_apply_field_updates_takes_confirmed_conflicts(
-        self, ctx: ServiceContext, database: Database, docs: Path, resume_file: Path
-    ):
-        create_candidate(
-            ctx, CandidateInput(first_name="Jane", last_name="Doe", email="jane.doe@example.com")
-        )
-        value = import_resume(
-            ctx, docs, resume_file, jane(name="Janet Doe", location="Austin, TX"), None
-        ).value
-        assert value.conflicts == {"first_name": ("Jane", "Janet")}
-        watch = AuditWatch(database)
-        result = apply_field_updates(ctx, value.candidate_id, dict(value.conflicts))
-        assert result.value == ("first_name",)
-        with database.sessions() as session:
-            assert session.get_one(Candidate, value.candidate_id).first_name == "Janet"
-        [entry] = watch.new()
-        assert (entry.action, entry.before, entry.after) == (
-            "candidate.update",
-            {"first_name": "Jane"},
-            {"first_name": "Janet"},
-        )
-        assert apply_field_updates(ctx, value.candidate_id, {"first_name": "Janet"}).value == ()
-
-    def test_apply_field_updates_refuses_unknown_or_empty_fields(self, ctx, docs, resume_file):
-        candidate_id = import_resume(ctx, docs, resume_file, jane(), None).value.candidate_id
-        with pytest.raises(ValidationError) as raised:
-            apply_field_updates(ctx, candidate_id, {"owner_id": 3, "first_name": " "})
-        assert set(raised.value.errors) == {"owner_id", "first_name"}
-        with pytest.raises(NotFoundError):
-            apply_field_updates(ctx, 999, {"location": "Paris"})
-
 
 class TestTargets:
     def test_job_target_creates_application_stage_change_and_activity(
@@ -573,31 +540,6 @@ class TestHostileResumeValues:
                 candidate.last_name.startswith("(cv]0;owned z") and len(candidate.last_name) <= 100
             )
             assert candidate.last_name.isprintable()
-
-    def test_confirmed_updates_are_checked_against_each_cap(
-        self, ctx: ServiceContext, database: Database, docs: Path, resume_file: Path
-    ):
-        candidate_id = import_resume(ctx, docs, resume_file, jane(), None).value.candidate_id
-        with pytest.raises(ValidationError) as raised:
-            apply_field_updates(
-                ctx,
-                candidate_id,
-                {"headline": "h" * 301, "location": "l" * 201, "summary": "s" * 10_001},
-            )
-        assert raised.value.errors == {
-            "headline": "At most 300 characters.",
-            "location": "At most 200 characters.",
-            "summary": "At most 10,000 characters.",
-        }
-        apply_field_updates(
-            ctx,
-            candidate_id,
-            {"summary": "First\x00 line\r\n\tSecond\x1b line\n", "headline": "A\x1bB"},
-        )
-        with database.sessions() as session:
-            candidate = session.get_one(Candidate, candidate_id)
-            assert candidate.summary == "First line\n\tSecond line"
-            assert candidate.headline == "AB"
 
 
 class TestNeedsReview:

@@ -20,7 +20,6 @@ from app.services.pipeline.board import (
     load_pipeline,
     move_applications,
     skills_for_board,
-    stage_history,
 )
 from app.services.pipeline.stages import set_stage_sla
 from app.store.database import Database
@@ -34,6 +33,17 @@ from app.store.models import (
     StageChange,
     StageKind,
 )
+
+
+def stage_history(ctx: ServiceContext, application_id: int) -> list[tuple[int | None, int]]:
+    """(from, to) stage ids of every recorded move of an application, oldest first."""
+    with ctx.read() as session:
+        rows = session.execute(
+            select(StageChange.from_stage_id, StageChange.to_stage_id)
+            .where(StageChange.application_id == application_id)
+            .order_by(StageChange.id)
+        )
+        return [(row[0], row[1]) for row in rows]
 
 
 def _busiest_job(ctx: ServiceContext) -> int:

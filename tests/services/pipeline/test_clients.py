@@ -1,4 +1,4 @@
-"""Client companies and their contacts: writes, audit entries, validation and the list."""
+"""Client companies: writes, audit entries, validation and the list."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.clients import (
     ClientInput,
-    ContactInput,
-    add_contact,
     create_client,
     list_clients,
 )
 from app.store.database import Database
-from app.store.models import Client, Contact, Job, JobStatus
+from app.store.models import Client, Job, JobStatus
 from tests.support import AuditWatch, count_rows, fail_on_changed
 
 
@@ -93,68 +91,6 @@ def test_failure_inside_the_transaction_leaves_nothing(
     assert watch.new() == []
 
 
-class TestContacts:
-    def test_add_contact_writes_row_audit_and_reports_both_kinds(
-        self, ctx: ServiceContext, database: Database
-    ):
-        client_id = create_client(ctx, ClientInput(name="Acme")).value
-        watch = AuditWatch(database)
-        result = add_contact(
-            ctx,
-            ContactInput(
-                client_id=client_id,
-                first_name=" Grace ",
-                last_name="Hopper",
-                email="grace@acme.example",
-                title="CTO",
-            ),
-        )
-        with database.sessions() as session:
-            contact = session.get(Contact, result.value)
-            assert (contact.client_id, contact.first_name, contact.email) == (
-                client_id,
-                "Grace",
-                "grace@acme.example",
-            )
-        [entry] = watch.new()
-        assert (entry.action, entry.entity_type, entry.entity_id, entry.actor) == (
-            "contact.create",
-            "contact",
-            result.value,
-            "tester",
-        )
-        assert dict(result.changes.ids) == {
-            ChangeKind.CONTACTS: {result.value},
-            ChangeKind.CLIENTS: {client_id},
-        }
-
-    def test_unknown_client_is_refused_without_writing(
-        self, ctx: ServiceContext, database: Database
-    ):
-        watch = AuditWatch(database)
-        with pytest.raises(ValidationError) as raised:
-            add_contact(ctx, ContactInput(client_id=4242, first_name="A", last_name="B"))
-        assert list(raised.value.errors) == ["client_id"]
-        assert count_rows(database, "contacts") == 0
-        assert watch.new() == []
-
-    def test_bad_fields_are_reported_together(self, ctx: ServiceContext, database: Database):
-        client_id = create_client(ctx, ClientInput(name="Acme")).value
-        with pytest.raises(ValidationError) as raised:
-            add_contact(
-                ctx,
-                ContactInput(
-                    client_id=client_id,
-                    first_name="",
-                    last_name="Hopper",
-                    email="grace-at-acme",
-                    phone="12",
-                ),
-            )
-        assert set(raised.value.errors) == {"first_name", "email", "phone"}
-        assert count_rows(database, "contacts") == 0
-
-
 def test_list_clients_counts_open_jobs_and_sorts_by_name(ctx: ServiceContext, database: Database):
     ids = {
         name: create_client(ctx, ClientInput(name=name)).value
@@ -185,7 +121,7 @@ def test_list_clients_counts_open_jobs_and_sorts_by_name(ctx: ServiceContext, da
     assert {row.name: row.id for row in rows} == ids
 
 
-def test_client_and_contact_text_is_cleaned_and_capped(ctx: ServiceContext, database: Database):
+def test_client_text_is_cleaned_and_capped(ctx: ServiceContext, database: Database):
     with pytest.raises(ValidationError) as raised:
         create_client(
             ctx,
@@ -206,15 +142,6 @@ def test_client_and_contact_text_is_cleaned_and_capped(ctx: ServiceContext, data
     client_id = create_client(
         ctx, ClientInput(name="Acme\x1b[2J", notes="First\x00 line\r\n\tsecond\x1b line")
     ).value
-    with pytest.raises(ValidationError) as raised:
-        add_contact(
-            ctx,
-            ContactInput(client_id=client_id, first_name="f" * 101, last_name="L", title="t" * 201),
-        )
-    assert raised.value.errors == {
-        "first_name": "At most 100 characters.",
-        "title": "At most 200 characters.",
-    }
     with database.sessions() as session:
         client = session.get(Client, client_id)
         assert (client.name, client.notes) == ("Acme[2J", "First line\n\tsecond line")

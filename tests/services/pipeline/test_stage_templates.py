@@ -15,17 +15,17 @@ from app.services.pipeline.stage_templates import (
     save_client_template,
     save_template_from_job,
 )
-from app.services.pipeline.stages import StepInput, add_stage, rename_stage, set_stage_sla
+from app.services.pipeline.stages import StageInput, add_stage, rename_stage, set_stage_sla
 from app.store.database import Database
 from app.store.models import Client, Stage, StageKind
 from tests.support import AuditWatch, count_rows, fail_on_changed
 
 A, H, R, W = StageKind.ACTIVE, StageKind.HIRED, StageKind.REJECTED, StageKind.WITHDRAWN
 LEAN = [
-    StepInput("Sourced", A, 2),
-    StepInput("Client review", A, 5),
-    StepInput("Placed", H),
-    StepInput("Declined", R),
+    StageInput("Sourced", A, 2),
+    StageInput("Client review", A, 5),
+    StageInput("Placed", H),
+    StageInput("Declined", R),
 ]
 
 
@@ -34,14 +34,14 @@ def client_id(ctx: ServiceContext) -> int:
     return create_client(ctx, ClientInput(name="Acme")).value
 
 
-def _job_stages(database: Database, job_id: int) -> list[StepInput]:
+def _job_stages(database: Database, job_id: int) -> list[StageInput]:
     with database.sessions() as session:
         rows = session.execute(
             select(Stage.name, Stage.kind, Stage.sla_days)
             .where(Stage.job_id == job_id)
             .order_by(Stage.position)
         )
-        return [StepInput(*row) for row in rows]
+        return [StageInput(*row) for row in rows]
 
 
 def test_a_client_has_no_template_until_one_is_saved(ctx: ServiceContext, client_id: int):
@@ -51,7 +51,7 @@ def test_a_client_has_no_template_until_one_is_saved(ctx: ServiceContext, client
 
 def test_save_and_read_back(ctx: ServiceContext, database: Database, client_id: int):
     watch = AuditWatch(database)
-    steps = [StepInput("  Sourced ", A, 2), *LEAN[1:]]
+    steps = [StageInput("  Sourced ", A, 2), *LEAN[1:]]
     result = save_client_template(ctx, client_id, steps)
     assert get_client_template(ctx, client_id) == LEAN  # names trimmed
     [entry] = watch.new()
@@ -77,7 +77,7 @@ def test_save_and_read_back(ctx: ServiceContext, database: Database, client_id: 
 
 def test_saving_again_replaces_the_steps(ctx: ServiceContext, database: Database, client_id: int):
     first = save_client_template(ctx, client_id, LEAN).value
-    replacement = [StepInput("Placed", H), StepInput("Sourced", A, 9), StepInput("Declined", R)]
+    replacement = [StageInput("Placed", H), StageInput("Sourced", A, 9), StageInput("Declined", R)]
     watch = AuditWatch(database)
     second = save_client_template(ctx, client_id, replacement).value  # same names, new order
     assert second == first  # one template per client
@@ -93,12 +93,12 @@ def test_saving_again_replaces_the_steps(ctx: ServiceContext, database: Database
     ("steps", "key"),
     [
         ([], "steps"),
-        ([StepInput("Only", A), StepInput("Rejected", R)], "steps"),  # no hired stage
-        ([*LEAN, StepInput("sourced", A)], "steps[4].name"),  # duplicate, ignoring case
-        ([*LEAN, StepInput(" ", A)], "steps[4].name"),
-        ([*LEAN, StepInput("x" * 81, W)], "steps[4].name"),
-        ([*LEAN, StepInput("Slow", A, 366)], "steps[4].sla_days"),
-        ([*LEAN, StepInput("Odd", "nonsense")], "steps[4].kind"),  # type: ignore[arg-type]
+        ([StageInput("Only", A), StageInput("Rejected", R)], "steps"),  # no hired stage
+        ([*LEAN, StageInput("sourced", A)], "steps[4].name"),  # duplicate, ignoring case
+        ([*LEAN, StageInput(" ", A)], "steps[4].name"),
+        ([*LEAN, StageInput("x" * 81, W)], "steps[4].name"),
+        ([*LEAN, StageInput("Slow", A, 366)], "steps[4].sla_days"),
+        ([*LEAN, StageInput("Odd", "nonsense")], "steps[4].kind"),  # type: ignore[arg-type]
     ],
 )
 def test_invalid_templates_are_refused(
@@ -126,7 +126,7 @@ def test_failure_keeps_the_previous_template(
     watch = AuditWatch(database)
     fail_on_changed(monkeypatch)
     with pytest.raises(RuntimeError, match="injected"):
-        save_client_template(ctx, client_id, [StepInput("New", A), *LEAN[2:]])
+        save_client_template(ctx, client_id, [StageInput("New", A), *LEAN[2:]])
     assert get_client_template(ctx, client_id) == LEAN
     assert watch.new() == []
 
@@ -152,7 +152,7 @@ def test_template_changes_do_not_touch_existing_jobs(
 ):
     save_client_template(ctx, client_id, LEAN)
     job_id = create_job(ctx, JobInput(client_id=client_id, title="Welder")).value
-    save_client_template(ctx, client_id, [StepInput("Other", A), *LEAN[2:]])
+    save_client_template(ctx, client_id, [StageInput("Other", A), *LEAN[2:]])
     assert _job_stages(database, job_id) == LEAN
 
 

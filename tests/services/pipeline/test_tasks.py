@@ -35,7 +35,7 @@ from app.services.pipeline.tasks import (
     tasks_about,
 )
 from app.store.database import Database
-from app.store.models import Activity, ActivityKind, Task
+from app.store.models import Activity, ActivityKind, Candidate, Task
 from tests.support import AuditWatch, count_rows, fail_on_changed
 
 # A fixed moment, as this computer's wall clock shows it: 10:30 on a Wednesday.
@@ -324,6 +324,23 @@ def test_tasks_about_and_link_choices(
     assert choices[0] == ("candidate", candidate_id, "Ada Lovelace")
     assert ("job", job_id, "Firmware Engineer (Acme Robotics)") in choices
     assert ("client", client_id, "Acme Robotics") in choices
+
+
+def test_a_task_is_about_its_candidate_by_full_name_else_its_job_or_client(
+    ctx: ServiceContext, database: Database, job_id: int, client_id: int
+) -> None:
+    with database.sessions() as session:
+        person = Candidate(first_name="Grace", middle_name="Brewster", last_name="Hopper")
+        session.add(person)
+        session.commit()
+        grace = person.id
+    about = {
+        _task(ctx, "Call", TODAY, candidate_id=grace): "Grace Brewster Hopper",
+        _task(ctx, "Brief", TODAY, job_id=job_id): "Firmware Engineer (Acme Robotics)",
+        _task(ctx, "Invoice", TODAY, client_id=client_id): "Acme Robotics",
+        _task(ctx, "Think", TODAY): None,
+    }
+    assert {task_id: get_task(ctx, task_id).about for task_id in about} == about
 
 
 def test_merge_helper_moves_tasks_to_the_survivor(

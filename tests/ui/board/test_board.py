@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.services.core.context import ServiceContext
 from app.services.pipeline.board import Card, MoveRequest, load_board, move_applications
 from app.store.models import Application, Stage, StageChange, StageKind
-from app.ui.board.model import CARD_MIME, SLA_ROLE, IntakeTarget
+from app.ui.board.model import CARD_MIME, SLA_ROLE, StageDrop
 from app.ui.board.view import BoardWidget, card_ids
 from app.ui.theme import LIGHT
 
@@ -324,7 +324,7 @@ def test_files_dropped_on_a_column_are_handed_to_intake(
     resume = tmp_path / "jane.pdf"
     resume.write_bytes(b"%PDF-1.4\n")
     screened = board.column(stage_key(board, "Screened"))
-    targets: list[IntakeTarget] = []
+    targets: list[StageDrop] = []
     board.intake_requested.connect(targets.append)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(resume))])

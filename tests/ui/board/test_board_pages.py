@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.services.pipeline.board import MoveRequest, load_board, move_applications
 from app.store.models import Application, Job, JobStatus, Stage
-from app.ui.board.model import SLA_ROLE, IntakeTarget
+from app.ui.board.model import SLA_ROLE, StageDrop
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.main_window import MainWindow
 from app.ui.sections.jobs import ROW_ROLE
@@ -92,7 +92,7 @@ def test_files_dropped_on_a_column_reach_the_intake_hand_over(window: MainWindow
     _open_job(window)
     page = window.sections["job_board"]
     stage = page.board.state.columns[1]
-    target = IntakeTarget(stage.job_id, stage.id, stage.name, ("/tmp/a.pdf", "/tmp/b.docx"))
+    target = StageDrop(stage.job_id, stage.id, stage.name, ("/tmp/a.pdf", "/tmp/b.docx"))
     page.board.intake_requested.emit(target)
     assert window.intake_targets == [target]
     assert "Importing 2 files into" in window.statusBar().currentMessage()
