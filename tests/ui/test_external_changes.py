@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.services.candidates.pools import create_pool
 from app.services.core.context import ServiceContext
 from app.store.models import Job, JobStatus
 from app.ui.main_window import MainWindow
+from tests.support import create_pool
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 10_000
