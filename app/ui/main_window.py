@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.status_counts = QLabel()
         self.status_counts.setProperty("role", "muted")
         self.statusBar().addPermanentWidget(self.status_counts)
-        self.intake_targets: list[object] = []  # hand-over to resume intake (files on a column)
+        self.intake_targets: list[StageDrop] = []  # hand-over to resume intake (files on a column)
         self.watcher = DatabaseWatcher(workspace.database.path, parent=self)
         self.watcher.changed_elsewhere.connect(self._changed_elsewhere)
         self.watcher.start()

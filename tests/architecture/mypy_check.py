@@ -18,6 +18,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from app.wording import plural
+
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = Path(__file__).with_name("mypy_baseline.txt")
 HEADER = (
@@ -97,17 +99,19 @@ def main(
             out(f"new mypy error: {entry}")
     if args.update:
         if new and baseline_path.exists():
-            out(f"baseline not updated: {len(new)} new error(s) would make it grow")
+            out(f"baseline not updated: {plural(len(new), 'new error')} would make it grow")
             return 1
         if fixed or not baseline_path.exists():
             write_baseline(current, baseline_path)
         out(f"mypy baseline: {len(current)} entries ({len(fixed)} dropped)")
         return 0
     if new:
-        out(f"{len(new)} mypy error(s) not in {baseline_path.name}; fix them (it only shrinks)")
+        errors = plural(len(new), "mypy error")
+        out(f"{errors} not in {baseline_path.name}; fix them (it only shrinks)")
         return 1
     if fixed:
-        out(f"{len(fixed)} baseline entr(ies) fixed: run with --update to drop them")
+        entries = plural(len(fixed), "baseline entry", "baseline entries")
+        out(f"{entries} fixed: run with --update to drop them")
     out(f"mypy: no new errors ({len(current)} known in the baseline)")
     return 0
 

@@ -230,7 +230,6 @@ SKELETON = {
     "app/bootstrap.py": "import app.services.core\nimport app.store.models\n",
     "app/ui/__init__.py": "import PySide6.QtWidgets\nimport app.workers\nimport app.store.enums\n",
     "app/ui/sections/__init__.py": "",
-    "app/ui/sections/jobs.py": "import app.store.models\n",
     "app/workers/__init__.py": "import app.services.engagement\n",
     "app/services/__init__.py": "",
     "app/services/admin/__init__.py": "import app.services.intake\n",

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, update
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    and_,
+    exists,
+    func,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -120,7 +129,9 @@ def _claim() -> str:
     """
 
     o = OutboxMessage.__table__.c
-    now, limit = literal_column(":now"), literal_column(":limit")  # bound when run
+    # Bound by name when run.
+    now: ColumnClause[Any] = literal_column(":now")
+    limit: ColumnClause[Any] = literal_column(":limit")
     due = (
         select(o.id)
         .where(o.state == MessageState.QUEUED, o.next_attempt_at <= now, sendable_condition())

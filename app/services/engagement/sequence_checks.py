@@ -30,8 +30,10 @@ MAX_DELAY_DAYS = 365
 
 
 class StepLike(Protocol):
-    template_id: int
-    delay_days: int
+    @property
+    def template_id(self) -> int: ...
+    @property
+    def delay_days(self) -> int: ...
 
 
 @dataclass(frozen=True)

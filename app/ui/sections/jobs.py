@@ -48,7 +48,7 @@ from app.services.pipeline.jobs import (
     get_job,
     list_jobs,
 )
-from app.store.models import JobStatus
+from app.store.enums import JobStatus
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
 from app.ui.sections.job_commands import JobStatusCommand
