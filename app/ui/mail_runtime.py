@@ -17,6 +17,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from app.mail.account import AccountSettings
 from app.mail.secrets import KeyringUnavailable, PasswordStore
 from app.services.core.context import ServiceContext
+from app.services.engagement.mail_settings import get_account
+from app.services.engagement.sequences import queue_due_steps
+from app.workers.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +29,6 @@ DispatcherFactory = Callable[..., Any]
 
 
 def _default_dispatcher_factory(**arguments: Any) -> Any:
-    from app.workers.dispatcher import Dispatcher
 
     return Dispatcher(**arguments)
 
@@ -84,8 +86,6 @@ class MailRuntime(QObject):
         It also starts with no account set up: it then says so when something is due."""
         if self.dispatcher is not None:
             return
-        from app.services.engagement.mail_settings import get_account
-        from app.services.engagement.sequences import queue_due_steps
 
         self.account = get_account(self.services)
         arguments: dict[str, Any] = {
@@ -135,7 +135,6 @@ class MailRuntime(QObject):
 
     def account_changed(self) -> None:
         """The account or its password was saved in Settings: use it from the next message."""
-        from app.services.engagement.mail_settings import get_account
 
         self._last_problem = None
         self._keyring_problem = None

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.services.core.changes import Changes
-from app.workers.archives import expand
+from app.wording import plural
+from app.workers.archives import ARCHIVE_SUFFIXES, RESUME_SUFFIXES, expand
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -86,13 +87,15 @@ ParseReply = Parsed | ParseFailed
 
 
 def _default_parse(path: Path, default_region: str = "US") -> ParsedResume:
-    from app.parsing import parse_file  # type: ignore[attr-defined]
+    # Deferred: only the parser processes load the parser (pdfplumber and the rest).
+    from app.parsing import parse_file
 
     return parse_file(path, default_region=default_region)
 
 
 def _limit_memory(memory_mb: int) -> None:
     try:
+        # Deferred: not on Windows, which has no address-space limit.
         import resource
     except ImportError:  # not on Windows: rely on the time limit
         return
@@ -112,6 +115,7 @@ def _worker_main(
     with contextlib.suppress(ValueError, OSError):  # Ctrl-C is the parent's to handle
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_memory(memory_mb)
+    # Deferred: only the parser processes load the parser.
     from app.parsing.result import ParseError
 
     function = parse or _default_parse
@@ -183,8 +187,10 @@ class IntakeRunner:
         default_region: str = "US",
         parse: ParseFunction | None = None,
     ):
+        # Deferred: keeps SQLAlchemy and the services out of the spawned parser processes.
         from sqlalchemy.orm import sessionmaker
 
+        # Deferred: as above.
         from app.services.core.context import ServiceContext as Context
 
         bind = ctx.sessions.kw.get("bind")
@@ -486,6 +492,7 @@ class IntakeRunner:
             self._set(item_id, FAILED, "Internal error; see the log.", error_kind="internal")
 
     def _import(self, item_id: int, parsed: ParsedResume) -> None:
+        # Deferred: keeps SQLAlchemy and the services out of the spawned parser processes.
         from app.services.intake.importer import import_resume
 
         self._set(item_id, IMPORTING)
@@ -541,8 +548,10 @@ def _death_message(exitcode: int | None) -> str:
 
 
 def _import_failure(exc: Exception, ctx: ServiceContext) -> str:
+    # Deferred: keeps SQLAlchemy and the services out of the spawned parser processes.
     from sqlalchemy.exc import SQLAlchemyError
 
+    # Deferred: as above.
     from app.services.core.unit_of_work import NotFoundError, ValidationError
     from app.store.db import BUSY_TIMEOUT_MS, DatabaseError, lock_wait_ms
     from app.store.errors import describe_database_error, is_locked
@@ -559,8 +568,8 @@ def _import_failure(exc: Exception, ctx: ServiceContext) -> str:
 
 def describe(result: ImportResult) -> str:
     """One line for the user about a finished import."""
+    # Deferred: keeps SQLAlchemy and the services out of the spawned parser processes.
     from app.services.candidates.edit import field_label
-    from app.wording import plural
 
     if result.needs_review:
         return "; ".join(result.notes)
@@ -620,7 +629,6 @@ class InboxWatcher:
 
     def poll(self) -> list[int]:
         """Look once; submit the files that were already there, unchanged, last time."""
-        from app.workers.archives import ARCHIVE_SUFFIXES, RESUME_SUFFIXES
 
         wanted = RESUME_SUFFIXES | ARCHIVE_SUFFIXES
         ready: list[Path] = []

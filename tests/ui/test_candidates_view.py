@@ -500,7 +500,7 @@ def test_only_the_newest_question_is_answered(window: MainWindow, qtbot, monkeyp
 def test_a_search_that_fails_says_so_and_keeps_the_rows(
     window: MainWindow, qtbot, monkeypatch
 ) -> None:
-    from app.services.candidates import search
+    from app.ui.sections import candidate_pages
 
     section = _section(window)
     before = [row.id for row in section.model.rows]
@@ -508,7 +508,7 @@ def test_a_search_that_fails_says_so_and_keeps_the_rows(
     def broken(*_args, **_kwargs):
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(search, "search_candidates", broken)
+    monkeypatch.setattr(candidate_pages, "search_candidates", broken)
     section.search.setText("engineer")
     section.apply_search()
     _settled(section, qtbot)

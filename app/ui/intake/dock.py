@@ -20,10 +20,16 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from app.services.candidates.merge_undo import split_attached_resume
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
+from app.services.intake.review import create_from_review, review_item, save_review
+from app.ui.intake.controller import IntakeController
 from app.ui.intake.panel import FINISHED, REVIEWABLE, IntakePanel
+from app.ui.intake.review import ReviewDialog
+from app.ui.merge_undo import MergeStepCommand
 from app.ui.theme import Palette
+from app.workers.intake import InboxWatcher, IntakeRunner
 
 if TYPE_CHECKING:
     from app.workers.intake import ItemUpdate
@@ -85,9 +91,6 @@ class IntakeDock(QDockWidget):
 
     def _ensure_controller(self) -> object:
         if self.controller is None:
-            from app.ui.intake.controller import IntakeController
-            from app.workers.intake import IntakeRunner
-
             runner = IntakeRunner(
                 self.services,
                 self.documents_dir,
@@ -166,7 +169,6 @@ class IntakeDock(QDockWidget):
         result = update.result
         if self.undo_stack is None or result.attach_audit_id is None or result.created:
             return
-        from app.ui.merge_undo import MergeStepCommand
 
         # Named from the result, not read back: a batch of files must not stall the window.
         text = f"Add {Path(update.path).name} to {result.attached_to or 'a candidate'}"
@@ -208,9 +210,6 @@ class IntakeDock(QDockWidget):
 
     def review(self, clicked: object = None) -> None:
         """Step through the imported resumes, starting at the one double-clicked."""
-        from app.services.candidates.merge_undo import split_attached_resume
-        from app.services.intake.review import create_from_review, review_item, save_review
-        from app.ui.intake.review import ReviewDialog
 
         items = [i for i in self.panel.model.items if i.state in REVIEWABLE and i.result]
         ids = list(dict.fromkeys(item.result.document_id for item in items))
@@ -254,8 +253,6 @@ class IntakeDock(QDockWidget):
             self._inbox.stop()
             self._inbox = None
         if folder:
-            from app.workers.intake import InboxWatcher
-
             controller = self._ensure_controller()
             interval = self.inbox_interval_s if interval_s is None else interval_s
             self._inbox = InboxWatcher(

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.candidates.merge_undo import UndoRefusedError
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.intake.review import REVIEW_FIELDS, ReviewItem
 from app.ui.theme import set_invalid
@@ -219,6 +220,7 @@ class ReviewDialog(QDialog):
 
     def _show_original(self, item: ReviewItem) -> None:
         if item.media_type == "application/pdf" and item.path.exists():
+            # Deferred: QtPdf loads only when a review shows a PDF (memory and start-up).
             from PySide6.QtPdf import QPdfDocument
             from PySide6.QtPdfWidgets import QPdfView
 
@@ -277,7 +279,6 @@ class ReviewDialog(QDialog):
     def split_current(self) -> bool:
         """ "This is a different person": the file leaves the candidate it was added to and
         becomes a new candidate; the screen then shows the new one, to check and accept."""
-        from app.services.candidates.merge_undo import UndoRefusedError
 
         item = self.item
         if item is None or self.split is None or not item.can_split:

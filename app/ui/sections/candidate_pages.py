@@ -17,6 +17,7 @@ from app.services.candidates.records import (
     candidate_page,
     count_candidates,
 )
+from app.services.candidates.search import search_candidates
 from app.services.core.context import ServiceContext
 from app.ui.highlight import Spans, split_marks
 
@@ -62,8 +63,6 @@ class FirstPage:
 def load_first_page(services: ServiceContext, question: Question) -> FirstPage:
     """Count and read the first page of ``question`` (on any thread)."""
     if question.query.strip():
-        from app.services.candidates.search import search_candidates
-
         result = search_candidates(
             services, question.query, limit=PAGE_SIZE, offset=0, filters=question.filters
         )

@@ -45,9 +45,11 @@ from app.services.candidates.records import (
     candidate_page,
     filter_options,
 )
+from app.services.candidates.search import matching_candidate_ids, search_candidates
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.ui.background import BackgroundOps
+from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
 from app.ui.flow_layout import FlowLayout
 from app.ui.highlight import HIGHLIGHT_ROLE, HighlightDelegate
 from app.ui.icons import IconProvider
@@ -159,7 +161,6 @@ class CandidateListModel(QAbstractTableModel):
         return list_rows(page)
 
     def _search_page(self, offset: int) -> list[PageRow]:
-        from app.services.candidates.search import search_candidates
 
         result = search_candidates(
             self.services, self.query, limit=PAGE_SIZE, offset=offset, filters=self.filters
@@ -552,7 +553,6 @@ class CandidatesSection(QWidget):
         services, filters, query = self.services, model.filters, model.query
         order, descending = model.order, model.descending
         if model.searching:
-            from app.services.candidates.search import matching_candidate_ids
 
             def find_all() -> list[int]:
                 return matching_candidate_ids(services, query, filters)
@@ -612,7 +612,6 @@ class CandidatesSection(QWidget):
 
     def edit_candidate(self, candidate_id: int) -> None:
         """The edit form; a saved change is published and goes on Edit → Undo."""
-        from app.ui.dialogs.candidate_actions import edit_candidate
 
         bulk = self.bulk
         done = edit_candidate(
@@ -629,7 +628,6 @@ class CandidatesSection(QWidget):
 
     def delete_candidate(self, candidate_id: int) -> None:
         """Delete once confirmed (the question names what goes with them)."""
-        from app.ui.dialogs.candidate_actions import confirm_and_delete
 
         done = confirm_and_delete(
             self.services, candidate_id, self.documents_dir, self, self.bulk.notice.emit

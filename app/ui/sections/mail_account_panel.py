@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.mail.account import AccountSettings
 from app.mail.secrets import KeyringUnavailable, PasswordStore
+from app.mail.transport import send_test_message
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
 from app.services.core.validation import check_email
@@ -54,7 +55,6 @@ TestSender = Callable[[AccountSettings, "str | None", str], None]
 
 
 def _default_sender(account: AccountSettings, password: str | None, to_address: str) -> None:
-    from app.mail.transport import send_test_message
 
     send_test_message(account, password, to_address)
 
