@@ -10,6 +10,7 @@ import re
 
 import phonenumbers
 
+from app.parsing.phones import as_stored, normalise_prefixes, written_number
 from app.parsing.places import is_location, location_in
 
 EMAIL = re.compile(
@@ -48,6 +49,8 @@ _NAME_WORD = re.compile(
 _PHONE_SHAPE = re.compile(
     r"(?<![\w@.+])(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?![\w@])"
 )
+# Icon-font glyphs (private use area) and symbols that mark contact items: ✉ ☎ ⌂ 📞 📍 ...
+ICON_MARKS = re.compile(r"\s*[\ue000-\uf8ff\u2706\u260e\u2709\u2302\U0001f300-\U0001faff]\ufe0f?\s*")
 SEPARATORS = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■—–]\s+|\s+[|•·◦▪∙⋄♦●■]|[|•·◦▪∙⋄♦●■]\s+|\s{3,}| \| ")
 
 
@@ -57,6 +60,7 @@ def header_segments(lines: list[str]) -> list[str]:
     for line in lines:
         # Items run together without separators ("a@b.com +1 415 555 0142 San Francisco,
         # CA linkedin.com/in/x"): e-mails, links and phone numbers separate the rest.
+        line = normalise_prefixes(ICON_MARKS.sub("\t", line))
         line = EMAIL.sub(lambda m: f"\t{m.group(0)}\t", line)
         line = URL.sub(lambda m: f"\t{m.group(0)}\t" if "@" not in m.group(0) else m.group(0), line)
         line = _PHONE_SHAPE.sub(lambda m: f"\t{m.group(0).strip()}\t", line)
@@ -85,7 +89,7 @@ def find_phones(texts: list[str], region: str) -> list[str]:
     like a phone number written out (enough digits, typical grouping)."""
     found: list[str] = []
     for text in texts:
-        cleaned = EMAIL.sub(" ", text)
+        cleaned = normalise_prefixes(EMAIL.sub(" ", text))
         cleaned = re.sub(
             r"(?i)\b(?:19|20)\d{2}\s*[-–—]\s*(?:(?:19|20)\d{2}|present)\b", " ", cleaned
         )
@@ -104,9 +108,13 @@ def find_phones(texts: list[str], region: str) -> list[str]:
                 continue
             if re.fullmatch(r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}", raw.strip()):
                 continue
-            number = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+            number = as_stored(raw, m.number)
             if number not in found:
                 found.append(number)
+        if not matches:
+            kept = written_number(cleaned)
+            if kept and kept not in found:
+                found.append(kept)
     return found
 
 
