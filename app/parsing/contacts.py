@@ -50,7 +50,9 @@ _PHONE_SHAPE = re.compile(
     r"(?<![\w@.+])(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?![\w@])"
 )
 # Icon-font glyphs (private use area) and symbols that mark contact items: ✉ ☎ ⌂ 📞 📍 ...
-ICON_MARKS = re.compile(r"\s*[\ue000-\uf8ff\u2706\u260e\u2709\u2302\U0001f300-\U0001faff]\ufe0f?\s*")
+ICON_MARKS = re.compile(
+    r"\s*[\ue000-\uf8ff\u2706\u260e\u2709\u2302\U0001f300-\U0001faff]\ufe0f?\s*"
+)
 SEPARATORS = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■—–]\s+|\s+[|•·◦▪∙⋄♦●■]|[|•·◦▪∙⋄♦●■]\s+|\s{3,}| \| ")
 
 

@@ -6,7 +6,7 @@ import logging
 import re
 from pathlib import Path
 
-from app.parsing import contacts, history, sections
+from app.parsing import contacts, header_location, history, sections
 from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.result import Employment, ParsedResume, ParseError
 from app.parsing.skills import parse_skills
@@ -87,7 +87,9 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
         )
     confidence["phones"] = 0.95 if phones else 0.0
 
-    location = contacts.find_location(segments)
+    location = header_location.contact_line_location(
+        [line.text for line in header]
+    ) or contacts.find_location(segments)
     confidence["location"] = 0.7 if location else 0.0
 
     links = contacts.find_links(header_text, all_text, extracted.links)

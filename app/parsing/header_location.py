@@ -1,0 +1,79 @@
+"""The candidate's place from the header's contact line.
+
+Resumes put the place among the e-mail and phone: "jane@x.io | +44 20 7946 0958 | London, UK",
+"Berlin, Germany · +49 30 1234567 · jane@x.de", "Toronto, ON  (416) 555-0100", or with icon
+glyphs or tabs between the items. A line that holds an e-mail or a phone number is split into
+items; e-mail, phone and link items are dropped and the first remaining item that is a place
+("City, Region", "City, Country" or a well-known city on its own) is the location. A job title
+or a company never qualifies: it names no region and is not a known city.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.parsing.contacts import EMAIL, URL, header_segments
+from app.parsing.phones import written_number
+from app.parsing.places import is_location, location_in
+
+# Large cities that resumes often give without a region.
+KNOWN_CITIES = {
+    "london", "paris", "berlin", "munich", "hamburg", "frankfurt", "amsterdam", "rotterdam",
+    "brussels", "dublin", "madrid", "barcelona", "lisbon", "rome", "milan", "vienna", "zurich",
+    "geneva", "stockholm", "oslo", "copenhagen", "helsinki", "warsaw", "krakow", "prague",
+    "budapest", "bucharest", "athens", "istanbul", "kyiv", "tallinn", "riga", "vilnius",
+    "edinburgh", "manchester", "birmingham", "glasgow", "toronto", "montreal", "vancouver",
+    "calgary", "ottawa", "new york", "san francisco", "los angeles", "chicago", "boston",
+    "seattle", "austin", "mexico city", "sao paulo", "são paulo", "buenos aires", "bogota",
+    "bogotá", "santiago", "lima", "sydney", "melbourne", "brisbane", "auckland", "singapore",
+    "hong kong", "tokyo", "seoul", "shanghai", "beijing", "shenzhen", "taipei", "bangkok",
+    "jakarta", "manila", "kuala lumpur", "mumbai", "delhi", "new delhi", "bangalore",
+    "bengaluru", "hyderabad", "chennai", "pune", "kolkata", "karachi", "lahore", "dhaka",
+    "dubai", "abu dhabi", "doha", "riyadh", "tel aviv", "cairo", "lagos", "nairobi",
+    "johannesburg", "cape town",
+}  # fmt: skip
+_LABEL = re.compile(r"(?i)^(?:location|address|city|based in|lives in)\s*:\s*")
+# A postal code after the region: "Toronto, ON M5V 2T6", "London, UK SW1A 1AA".
+_POSTCODE = re.compile(
+    r"\s+(?:[A-Z]\d[A-Z]\s?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{4,6}(?:-\d{4})?)$"
+)
+
+
+def _is_contact_item(item: str) -> bool:
+    return bool(
+        EMAIL.search(item)
+        or URL.fullmatch(item.strip())
+        or written_number(item)
+        or re.fullmatch(r"\+?[\d\s().-]{7,}", item.strip())
+        or "@" in item
+    )
+
+
+def _place(item: str) -> str | None:
+    item = _LABEL.sub("", item.strip(" \t,;:")).strip()
+    item = _POSTCODE.sub("", item)
+    if not item or len(item) > 60:
+        return None
+    found = location_in(item)
+    if found:
+        return found
+    if is_location(item) and "," not in item and item.lower() not in {"remote", "hybrid"}:
+        return item
+    if item.lower() in KNOWN_CITIES:
+        return item
+    return None
+
+
+def contact_line_location(lines: list[str]) -> str | None:
+    """The place among the items of the first contact line(s) of the header."""
+    for line in lines:
+        items = header_segments([line])
+        if not any(_is_contact_item(i) for i in items):
+            continue
+        for item in items:
+            if _is_contact_item(item):
+                continue
+            place = _place(item)
+            if place:
+                return place
+    return None
