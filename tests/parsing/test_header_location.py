@@ -1,0 +1,69 @@
+"""The location among the e-mail and phone on the header's contact line, split on bars, dots,
+tabs, wide gaps and icon glyphs; a title or company line is never taken for a place. Resumes are
+written here as text, DOCX and PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.parsing import parse_file
+from app.parsing.header_location import contact_line_location
+from tests.parsing.test_phones import BODY, write_docx, write_pdf, write_txt
+
+CASES = [
+    ("jane@x.io | +44 20 7946 0958 | London, UK", "London, UK"),
+    ("Berlin, Germany · +49 30 1234567 · jane@x.de", "Berlin, Germany"),
+    ("Toronto, ON  (416) 555-0100", "Toronto, ON"),
+    ("jane@x.io\t+44 20 7946 0958\tLondon, UK", "London, UK"),
+    ("jane@x.io • (+33) 1 23 45 67 89 • Paris, France", "Paris, France"),
+    ("\uf0e0 jane@x.io \uf095 +44 20 7946 0958 \uf041 London", "London"),
+    ("✉ jane@x.io    ☎ (+91) 98765 43210    📍 Mumbai, India", "Mumbai, India"),
+    ("Toronto, ON M5V 2T6 | (416) 555-0100 | jane@x.ca", "Toronto, ON"),
+]
+WRITERS = {"txt": write_txt, "docx": write_docx}
+
+
+def _lines(contact: str, title: str = "Staff Engineer") -> list[str]:
+    return ["Jane Okafor", title, contact, *BODY]
+
+
+@pytest.mark.parametrize("kind", ["txt", "docx"])
+@pytest.mark.parametrize(("contact", "place"), CASES, ids=[c[1] for c in CASES])
+def test_place_on_the_contact_line(tmp_path: Path, kind: str, contact: str, place: str) -> None:
+    path = WRITERS[kind](tmp_path / f"jane.{kind}", _lines(contact))
+    assert parse_file(path).location == place
+
+
+def test_place_on_the_contact_line_of_a_pdf(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "jane.pdf", _lines(CASES[0][0]))
+    assert parse_file(path).location == "London, UK"
+
+
+@pytest.mark.parametrize(
+    "contact",
+    [
+        "Senior Engineer, Platform | jane@x.io | +44 20 7946 0958",
+        "Head of Data, Fenwick Systems · jane@x.io",
+        "Product Manager, Payments\t(416) 555-0100",
+    ],
+)
+def test_a_title_line_with_a_comma_is_not_a_place(tmp_path: Path, contact: str) -> None:
+    assert contact_line_location([contact]) is None
+    path = write_txt(tmp_path / "title.txt", _lines(contact))
+    assert parse_file(path).location is None
+
+
+def test_a_title_line_with_a_comma_above_the_contact_line(tmp_path: Path) -> None:
+    path = write_txt(
+        tmp_path / "both.txt",
+        _lines("jane@x.io | +49 30 1234567 | Berlin, Germany", title="Lead Engineer, Growth"),
+    )
+    parsed = parse_file(path)
+    assert parsed.location == "Berlin, Germany"
+    assert list(parsed.phones) == ["+49301234567"]
+
+
+def test_a_line_without_email_or_phone_is_not_the_contact_line() -> None:
+    assert contact_line_location(["London | Paris"]) is None
