@@ -75,7 +75,7 @@ def read_image(path: Path, data: bytes) -> OcrText:
     except Exception as exc:  # Pillow raises many types on damaged images
         raise ParseError(f"{path.name}: the image is damaged ({exc}).", kind="corrupt") from exc
     _check_pixels(path, width, height)
-    density = int(round(float(dpi[0]))) if dpi and 70 <= float(dpi[0]) <= 1200 else DPI
+    density = round(float(dpi[0])) if dpi and 70 <= float(dpi[0]) <= 1200 else DPI
     result = OcrText(pages=1)
     _read_into(result, binary, path, path, density, time.monotonic() + FILE_TIMEOUT_S)
     return _done(path, result)
