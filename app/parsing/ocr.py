@@ -59,7 +59,8 @@ def is_image(data: bytes) -> bool:
 
 def read_image(path: Path, data: bytes) -> OcrText:
     """OCR one PNG or JPEG file; ParseError when it cannot be read or holds no text."""
-    from PIL import Image  # Deferred: Pillow is needed only for pictures, not for every resume
+    # Deferred: Pillow is needed only for pictures, not for every resume.
+    from PIL import Image
 
     binary = _binary(path)
     try:
@@ -83,7 +84,8 @@ def read_image(path: Path, data: bytes) -> OcrText:
 
 def read_pdf(path: Path, pages: int) -> OcrText:
     """Render each page of an image-only PDF at ``DPI`` and OCR it."""
-    import pypdfium2  # Deferred: only scanned PDFs are rendered, and the import is not free
+    # Deferred: only scanned PDFs are rendered, and the import is not free.
+    import pypdfium2
 
     binary = _binary(path)
     if pages > MAX_OCR_PAGES:
