@@ -30,8 +30,10 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
 DPI = 300
 MAX_PIXELS = 40_000_000  # about an A4 page at 600 dpi; a larger image is refused unread
 MAX_OCR_PAGES = 10
-PAGE_TIMEOUT_S = 60.0
-FILE_TIMEOUT_S = 180.0
+# Inside the intake worker's 60 s limit per file, so that a slow scan ends with this module's
+# message rather than a killed worker (and an orphaned Tesseract).
+PAGE_TIMEOUT_S = 30.0
+FILE_TIMEOUT_S = 50.0
 MIN_WORD_CONFIDENCE = 30  # Tesseract's 0-100 score; below it a "word" is usually noise
 
 NEEDS_TESSERACT = "OCR needs Tesseract installed (Debian: tesseract-ocr tesseract-ocr-eng)"

@@ -168,6 +168,28 @@ def test_an_image_too_large_to_read_is_refused_before_decoding(tmp_path) -> None
     assert "8000×8000 pixels" in str(caught.value)
 
 
+def test_a_scan_with_too_many_pages_is_refused_before_any_ocr(qt_app, tmp_path) -> None:
+    path = tmp_path / "long.pdf"
+    writer = QPdfWriter(str(path))
+    writer.setResolution(72)
+    painter = QPainter(writer)
+    for page in range(ocr.MAX_OCR_PAGES + 1):
+        if page:
+            writer.newPage()
+        painter.drawImage(QRectF(0, 0, 200, 100), _small_image())
+    painter.end()
+    with pytest.raises(ParseError) as caught:
+        parse_file(path)
+    assert caught.value.kind == "too_large"
+    assert f"the limit is {ocr.MAX_OCR_PAGES}" in str(caught.value)
+
+
+def _small_image() -> QImage:
+    image = QImage(200, 100, QImage.Format.Format_Grayscale8)
+    image.fill(Qt.GlobalColor.gray)
+    return image
+
+
 def test_a_slow_ocr_run_is_stopped(qt_app, tmp_path, monkeypatch) -> None:
     slow = tmp_path / "bin" / "tesseract"
     slow.parent.mkdir()
