@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
     QFont,
-    QGuiApplication,
     QImage,
     QPageLayout,
     QPageSize,
@@ -45,9 +44,10 @@ def tesseract_installed() -> None:
         pytest.fail("tesseract is not installed (make system-deps installs tesseract-ocr)")
 
 
-@pytest.fixture(scope="module")
-def qt_app():
-    return QGuiApplication.instance() or QGuiApplication([])
+@pytest.fixture
+def qt_app(qapp):
+    """Painting needs an application; pytest-qt's, so widget tests after these still work."""
+    return qapp
 
 
 def _resume_image(blank: bool = False) -> QImage:
