@@ -21,6 +21,7 @@ import pdfplumber
 from charset_normalizer import from_bytes
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from app.parsing import ocr
 from app.parsing.result import ParseError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -60,6 +61,7 @@ class Extracted:
     media_type: str = ""
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    ocr_confidence: float | None = None  # set when the text was read by OCR
 
     @property
     def text(self) -> str:
@@ -83,6 +85,10 @@ _BY_SUFFIX = {".pdf": PDF, ".docx": DOCX, ".txt": TXT, ".md": TXT, ".text": TXT,
 def extract(path: Path) -> Extracted:
     """Read ``path`` by its real content type; bad input raises ``ParseError`` only."""
     data = _read(path)
+    if path.suffix.lower() in ocr.IMAGE_SUFFIXES and ocr.is_image(data):
+        return _from_ocr(
+            ocr.read_image(path, data), "image/png" if data[:1] == b"\x89" else "image/jpeg"
+        )
     media_type = _sniff(path, data)
     if media_type == PDF:
         result = _pdf(path)
@@ -96,6 +102,13 @@ def extract(path: Path) -> Extracted:
     if not any(line.text.strip() for line in result.lines):
         raise ParseError(f"{path.name}: the file contains no text.", kind="empty")
     return result
+
+
+def _from_ocr(found: ocr.OcrText, media_type: str) -> Extracted:
+    lines = [Line(text, size=size, new_block=block) for text, size, block in found.lines]
+    return Extracted(
+        lines, media_type=media_type, pages=found.pages, ocr_confidence=found.confidence
+    )
 
 
 def _read(path: Path) -> bytes:
@@ -567,10 +580,7 @@ def _pdf(path: Path) -> Extracted:
         ) from exc
     if not any(line.text.strip() for line in lines):
         if images:
-            raise ParseError(
-                f"{path.name}: scanned — no text (the PDF holds only images; run OCR first).",
-                kind="scanned",
-            )
+            return _from_ocr(ocr.read_pdf(path, count), PDF)
         raise ParseError(f"{path.name}: the PDF has no text.", kind="empty")
     return Extracted(lines=lines, links=links, pages=count)
 

@@ -6,7 +6,7 @@ import logging
 import re
 from pathlib import Path
 
-from app.parsing import contacts, header_location, history, sections
+from app.parsing import contacts, header_location, history, ocr, sections
 from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.result import Employment, ParsedResume, ParseError
 from app.parsing.skills import parse_skills
@@ -36,7 +36,10 @@ def parse_file(path: Path, default_region: str = "US") -> ParsedResume:
             f"{path.name}: the file could not be read ({exc}).", kind="corrupt"
         ) from exc
     try:
-        return _fields(path, extracted, default_region)
+        resume = _fields(path, extracted, default_region)
+        if extracted.ocr_confidence is not None:
+            resume = ocr.flag(resume, extracted.ocr_confidence)
+        return resume
     except Exception:  # a bug in a heuristic must not lose the text
         log.exception("field recognition failed for %s", path.name)
         return ParsedResume(

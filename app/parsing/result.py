@@ -50,6 +50,8 @@ class ParsedResume:
     text: str = ""  # the extracted text (stored and indexed, never logged)
     media_type: str = ""
     pages: int = 0
+    ocr: bool = False  # read by OCR from a scan or photo: check the values
+    ocr_confidence: float | None = None  # mean OCR word confidence, 0-1
 
     def to_json(self) -> dict[str, Any]:
         """The object `hirebench parse --json` prints for this file."""
@@ -68,6 +70,8 @@ class ParsedResume:
             "years_experience": self.years_experience,
             "warnings": list(self.warnings),
             "confidence": dict(self.confidence),
+            "ocr": self.ocr,
+            "ocr_confidence": self.ocr_confidence,
         }
 
     @classmethod
@@ -98,6 +102,7 @@ class ParsedResume:
             )
 
         years = data.get("years_experience")
+        ocr_confidence = data.get("ocr_confidence")
         confidence = data.get("confidence")
         return cls(
             file=str(data.get("file") or ""),
@@ -116,4 +121,8 @@ class ParsedResume:
             confidence=dict(confidence) if isinstance(confidence, dict) else {},
             text=text,
             media_type=media_type,
+            ocr=data.get("ocr") is True,
+            ocr_confidence=(
+                float(ocr_confidence) if isinstance(ocr_confidence, int | float) else None
+            ),
         )

@@ -207,18 +207,18 @@ class TestExpansion:
         write_resume(root, "a.txt", 0)
         write_resume(root / "2025" / "march", "b.docx", 1)
         write_resume(root / "2025", "c.md", 2)
-        (root / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+        (root / "photo.gif").write_bytes(b"GIF89a")
         (root / ".DS_Store").write_bytes(b"junk")
         (root / "~$b.docx").write_bytes(b"lock")
         runner = make_runner()
         ids = runner.submit([root])
         assert runner.wait(60)
         finals = {Path(updates.last(i).path).name: updates.last(i) for i in ids}
-        assert set(finals) == {"a.txt", "b.docx", "c.md", "photo.jpg"}
-        assert finals["photo.jpg"].state == "failed"
-        assert finals["photo.jpg"].error_kind == "type"
-        assert "Unsupported file type" in finals["photo.jpg"].message
-        assert updates.states(ids[list(finals).index("photo.jpg")]) == ["failed"]
+        assert set(finals) == {"a.txt", "b.docx", "c.md", "photo.gif"}
+        assert finals["photo.gif"].state == "failed"
+        assert finals["photo.gif"].error_kind == "type"
+        assert "Unsupported file type" in finals["photo.gif"].message
+        assert updates.states(ids[list(finals).index("photo.gif")]) == ["failed"]
         assert count_rows(database, "candidates") == 3
 
     def test_missing_file_is_reported(self, make_runner, updates: Updates, tmp_path: Path):

@@ -59,6 +59,14 @@ class ReviewItem:
     confidence: dict[str, float]
     needs_review: bool = False  # no candidate yet: a name must be filled in to make one
     attached: str = ""  # "Added to Jane Doe (#12) because of the same email address …"
+    ocr_confidence: float | None = None  # set when the resume was read by OCR (0-1)
+
+    @property
+    def ocr_note(self) -> str:
+        """The line the review shows above the fields of a scan or photo read by OCR."""
+        if self.ocr_confidence is None:
+            return ""
+        return f"Read by OCR (confidence {self.ocr_confidence:.0%}) — check the values"
 
     @property
     def can_split(self) -> bool:
@@ -131,7 +139,15 @@ def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> R
             confidence={field: _confidence(parsed, field) for field, _label in REVIEW_FIELDS},
             needs_review=document.candidate_id is None,
             attached=attached,
+            ocr_confidence=_ocr_confidence(parsed),
         )
+
+
+def _ocr_confidence(parsed: dict[str, Any]) -> float | None:
+    value = parsed.get("ocr_confidence")
+    if parsed.get("ocr") is not True:
+        return None
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _check_edits(edits: dict[str, str], require_name: bool = False) -> tuple[list[str], list[str]]:

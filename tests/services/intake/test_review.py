@@ -169,3 +169,31 @@ def test_an_attached_resume_says_to_whom_and_why(ctx: ServiceContext, tmp_path: 
     assert item.attached == (
         f"Added to Jane Doe (#{made.candidate_id}) because of the same email address jane@x.org."
     )
+
+
+def test_a_resume_read_by_ocr_says_so_with_its_confidence(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    from app.services.intake.importer import import_resume as intake
+    from app.services.intake.review import review_item
+
+    source = tmp_path / "scan.png"
+    source.write_bytes(b"\x89PNG\r\n\x1a\n")  # the stored original; parsing is not redone
+    parsed = ParsedResume(
+        file="scan.png",
+        name="Jane Doe",
+        text="Jane Doe",
+        media_type="image/png",
+        ocr=True,
+        ocr_confidence=0.834,
+    )
+    typed = tmp_path / "typed.txt"
+    typed.write_text("John Roe\n", encoding="utf-8")
+    plain = ParsedResume(file="typed.txt", name="John Roe", text="John Roe")
+    scanned = intake(ctx, tmp_path / "documents", source, parsed).value
+    typed_in = intake(ctx, tmp_path / "documents", typed, plain).value
+    item = review_item(ctx, scanned.document_id, tmp_path / "documents")
+    assert item.ocr_confidence == pytest.approx(0.834)
+    assert item.ocr_note == "Read by OCR (confidence 83%) — check the values"
+    other = review_item(ctx, typed_in.document_id, tmp_path / "documents")
+    assert other.ocr_confidence is None and other.ocr_note == ""

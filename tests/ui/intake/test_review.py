@@ -3,6 +3,7 @@ flow through the batch, edits saved on accept."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, Qt
@@ -153,3 +154,17 @@ def test_attached_and_waiting_files_say_so(qtbot, tmp_path: Path) -> None:
     qtbot.keyClick(dialog.fields["name"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert created == [(2, {name: dialog.fields[name].text() for name in dialog.fields})]
     assert created[0][1]["name"] == "Bob Stone"
+
+
+def test_a_resume_read_by_ocr_shows_a_line_asking_to_check_it(qtbot, tmp_path: Path) -> None:
+    items = _items(tmp_path)
+    items[2] = replace(items[2], ocr_confidence=0.83)
+    dialog = ReviewDialog([1, 2], items.__getitem__, lambda c, f: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.ocr_note.isHidden()  # a typed PDF: no OCR line
+    dialog.next()
+    assert dialog.ocr_note.isVisible()
+    assert dialog.ocr_note.text() == "Read by OCR (confidence 83%) — check the values"
+    dialog.previous()
+    assert dialog.ocr_note.isHidden()
