@@ -85,14 +85,20 @@ def test_the_same_files_again_are_duplicates(
 def test_a_failed_file_is_explained_and_exits_1(
     paths: AppPaths, inbox: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ):
-    (inbox / "photo.png").write_bytes(b"\x89PNG")
+    (inbox / "photo.png").write_bytes(b"\x89PNG")  # a picture cut short
+    (inbox / "logo.gif").write_bytes(b"GIF89a")
     (inbox / "broken.docx").write_bytes(b"PK\x03\x04 not really a docx")
     assert run(["import", str(inbox), "--database", str(db_path)]) == EXIT_FAILURE
     out = lines_of(capsys.readouterr().out)
     failed = {line.split()[1].rstrip(":"): line for line in out if line.startswith("failed")}
-    assert set(failed) == {str(inbox / "photo.png"), str(inbox / "broken.docx")}
-    assert "Unsupported file type .png" in failed[str(inbox / "photo.png")]
-    assert out[-1] == "4 files: 2 new candidates, 0 updated, 0 duplicates, 2 failed."
+    assert set(failed) == {
+        str(inbox / "photo.png"),
+        str(inbox / "logo.gif"),
+        str(inbox / "broken.docx"),
+    }
+    assert "the picture is damaged" in failed[str(inbox / "photo.png")]
+    assert "Unsupported file type .gif" in failed[str(inbox / "logo.gif")]
+    assert out[-1] == "5 files: 2 new candidates, 0 updated, 0 duplicates, 3 failed."
 
 
 def test_job_and_stage_place_the_candidates(

@@ -85,7 +85,12 @@ _BY_SUFFIX = {".pdf": PDF, ".docx": DOCX, ".txt": TXT, ".md": TXT, ".text": TXT,
 def extract(path: Path) -> Extracted:
     """Read ``path`` by its real content type; bad input raises ``ParseError`` only."""
     data = _read(path)
-    if path.suffix.lower() in ocr.IMAGE_SUFFIXES and ocr.is_image(data):
+    if path.suffix.lower() in ocr.IMAGE_SUFFIXES:
+        if not ocr.is_image(data):
+            raise ParseError(
+                f"{path.name}: the picture is damaged or is not a PNG or JPEG image.",
+                kind="corrupt",
+            )
         return _from_ocr(
             ocr.read_image(path, data), "image/png" if data[:1] == b"\x89" else "image/jpeg"
         )

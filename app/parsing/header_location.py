@@ -65,7 +65,7 @@ def _place(item: str) -> str | None:
 
 
 def contact_line_location(lines: list[str]) -> str | None:
-    """The place among the items of the first contact line(s) of the header."""
+    """The place among the items of the header's first contact lines."""
     for line in lines:
         items = header_segments([line])
         if not any(_is_contact_item(i) for i in items):
