@@ -213,7 +213,9 @@ def _odt_or_doc(path: Path, data: bytes) -> str | None:
     if suffix == ".odt":
         if not data.startswith(b"PK\x03\x04"):
             what = _DESCRIPTIONS[_content_type(data[:1024], data)]
-            raise ParseError(f"{path.name} is not an OpenDocument text (it is {what}).", kind="type")
+            raise ParseError(
+                f"{path.name} is not an OpenDocument text (it is {what}).", kind="type"
+            )
         return ODT
     old_word = data.startswith(b"\xd0\xcf\x11\xe0")
     return DOC if old_word and suffix in (".doc", "") else None  # a .doc holding RTF: _sniff
