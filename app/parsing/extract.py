@@ -21,7 +21,7 @@ import pdfplumber
 from charset_normalizer import from_bytes
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from app.parsing import ocr
+from app.parsing import legacy_word, ocr, odt
 from app.parsing.result import ParseError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -79,6 +79,7 @@ PDF, DOCX, TXT, RTF = (
     "text/plain",
     "application/rtf",
 )
+ODT, DOC = odt.ODT_MIMETYPE, "application/msword"
 _BY_SUFFIX = {".pdf": PDF, ".docx": DOCX, ".txt": TXT, ".md": TXT, ".text": TXT, ".rtf": RTF}
 
 
@@ -94,11 +95,13 @@ def extract(path: Path) -> Extracted:
         return _from_ocr(
             ocr.read_image(path, data), "image/png" if data[:1] == b"\x89" else "image/jpeg"
         )
-    media_type = _sniff(path, data)
+    media_type = _odt_or_doc(path, data) or _sniff(path, data)
     if media_type == PDF:
         result = _pdf(path)
     elif media_type == DOCX:
         result = _docx(path, data)
+    elif media_type in (ODT, DOC):
+        result = _read_odt_or_doc(path, data, media_type)
     elif media_type == RTF:
         result = _plain_lines(_rtf_to_text(_decode(data)))
     else:
@@ -219,6 +222,35 @@ def _looks_like_text(data: bytes) -> bool:
         return False
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return controls <= len(sample) * 0.02
+
+
+def _odt_or_doc(path: Path, data: bytes) -> str | None:
+    """ODT or legacy Word by name and content; None leaves the file to ``_sniff``."""
+    suffix = path.suffix.lower()
+    if suffix == ".odt":
+        if not data.startswith(b"PK\x03\x04"):
+            what = _DESCRIPTIONS[_content_type(data[:1024], data)]
+            raise ParseError(
+                f"{path.name} is not an OpenDocument text (it is {what}).", kind="type"
+            )
+        return ODT
+    old_word = data.startswith(b"\xd0\xcf\x11\xe0")
+    return DOC if old_word and suffix in (".doc", "") else None  # a .doc holding RTF: _sniff
+
+
+def _read_odt_or_doc(path: Path, data: bytes, media_type: str) -> Extracted:
+    if media_type == DOC:
+        converted = legacy_word.convert_doc(path)
+        if converted.docx is not None:
+            return _docx(path, converted.docx)
+        return _plain_lines(converted.text or "")
+    document = odt.read_odt(path, data, MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO)
+    lines = [
+        Line(_clean(p.text), bold=p.bold, heading=p.heading, new_block=p.new_block)
+        for p in document.lines
+        if _clean(p.text)
+    ]
+    return Extracted(lines=lines, links=document.links, pages=0)
 
 
 # --- plain text and RTF -------------------------------------------------------------------

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-RESUME_SUFFIXES = frozenset({".pdf", ".docx", ".txt", ".md", ".rtf", ".png", ".jpg", ".jpeg"})
+RESUME_SUFFIXES = frozenset(
+    {".pdf", ".docx", ".odt", ".doc", ".txt", ".md", ".rtf", ".png", ".jpg", ".jpeg"}
+)
 ARCHIVE_SUFFIXES = frozenset({".zip"})
 MAX_ARCHIVE_MEMBERS = 5_000
 MAX_ARCHIVE_BYTES = 512 * 1024 * 1024

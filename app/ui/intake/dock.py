@@ -34,7 +34,19 @@ from app.workers.intake import InboxWatcher, IntakeRunner
 if TYPE_CHECKING:
     from app.workers.intake import ItemUpdate
 
-RESUME_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".rtf", ".png", ".jpg", ".jpeg", ".zip")
+RESUME_SUFFIXES = (
+    ".pdf",
+    ".docx",
+    ".odt",
+    ".doc",
+    ".txt",
+    ".md",
+    ".rtf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".zip",
+)
 PUBLISH_EVERY_MS = 400
 APPLY_EVERY_MS = 100  # progress reaches the panel in batches, at most this often
 INBOX_POLL_S = 5.0  # how often a watched inbox folder is looked at
