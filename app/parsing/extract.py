@@ -23,6 +23,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from app.parsing import legacy_word, ocr, odt
 from app.parsing.result import ParseError
+from app.parsing.zip_guard import refuse_zip_bomb
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 30
@@ -363,14 +364,7 @@ def _check_zip(path: Path, data: bytes) -> None:
             f"{path.name} is not a Word document (it is a zip archive without one in it).",
             kind="type",
         )
-    total = sum(info.file_size for info in infos)
-    packed = sum(info.compress_size for info in infos) or 1
-    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        raise ParseError(
-            f"{path.name}: the document expands to {total / 1e6:.0f} MB "
-            f"({total / packed:.0f}× its size); refused as a possible zip bomb.",
-            kind="too_large",
-        )
+    refuse_zip_bomb(path, infos, MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO)
 
 
 def _docx(path: Path, data: bytes) -> Extracted:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.parsing.result import ParseError
+from app.parsing.zip_guard import refuse_zip_bomb
 
 ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
 
@@ -64,14 +65,7 @@ def read_odt(path: Path, data: bytes, max_bytes: int, max_ratio: float) -> OdtDo
                     "content.xml in it).",
                     kind="type",
                 )
-            total = sum(info.file_size for info in infos)
-            packed = sum(info.compress_size for info in infos) or 1
-            if total > max_bytes or total / packed > max_ratio:
-                raise ParseError(
-                    f"{path.name}: the document expands to {total / 1e6:.0f} MB "
-                    f"({total / packed:.0f}× its size); refused as a possible zip bomb.",
-                    kind="too_large",
-                )
+            refuse_zip_bomb(path, infos, max_bytes, max_ratio)
             if "mimetype" in names:
                 kind = archive.read("mimetype").decode("ascii", "replace").strip()
                 if kind != ODT_MIMETYPE:
