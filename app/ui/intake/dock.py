@@ -151,10 +151,6 @@ class IntakeDock(QDockWidget):
         if batch:
             self._apply(batch)
 
-    def _on_update(self, update: object) -> None:
-        """One update, applied at once (e.g. from an `IntakeController.updated` signal)."""
-        self._apply([update])
-
     def _apply(self, updates: list[Any]) -> None:
         self.panel.apply_many(updates)
         items = self.panel.model.items
