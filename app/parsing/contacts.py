@@ -7,6 +7,7 @@ e-mail and phone are also searched in the whole text because some layouts put th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import phonenumbers
 
@@ -86,10 +87,26 @@ def find_emails(text: str) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class PhoneRead:
+    """A number as stored, and how it was read: with its own country code, in the default
+    region (``assumed``), or kept as written because it could not be checked."""
+
+    number: str
+    assumed: bool = False
+    unchecked: bool = False
+
+
 def find_phones(texts: list[str], region: str) -> list[str]:
     """Numbers in E.164, in order; ones that do not validate are kept only if they look
     like a phone number written out (enough digits, typical grouping)."""
-    found: list[str] = []
+    return [read.number for read in read_phones(texts, region)]
+
+
+def read_phones(texts: list[str], region: str) -> list[PhoneRead]:
+    """`find_phones` with how each number was read (for the review's reasons)."""
+    found: list[PhoneRead] = []
+    seen: set[str] = set()
     for text in texts:
         cleaned = normalise_prefixes(EMAIL.sub(" ", text))
         cleaned = re.sub(
@@ -111,12 +128,21 @@ def find_phones(texts: list[str], region: str) -> list[str]:
             if re.fullmatch(r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}", raw.strip()):
                 continue
             number = as_stored(raw, m.number)
-            if number not in found:
-                found.append(number)
+            if number not in seen:
+                seen.add(number)
+                own_code = raw.lstrip("(").startswith("+")
+                found.append(
+                    PhoneRead(
+                        number,
+                        assumed=not own_code and number.startswith("+"),
+                        unchecked=not number.startswith("+"),
+                    )
+                )
         if not matches:
             kept = written_number(cleaned)
-            if kept and kept not in found:
-                found.append(kept)
+            if kept and kept not in seen:
+                seen.add(kept)
+                found.append(PhoneRead(kept, unchecked=True))
     return found
 
 
@@ -196,19 +222,35 @@ def find_name(candidates: list[tuple[str, float, bool]]) -> str | None:
 
     ``candidates`` are (text, font size, is heading style) in reading order.
     """
-    best: tuple[float, int, str] | None = None
+    ranked = name_candidates(candidates)
+    return ranked[0][1] if ranked else None
+
+
+def rival_name(candidates: list[tuple[str, float, bool]]) -> str | None:
+    """A second, different name printed as prominently as the chosen one (same size and
+    style): the header may name two people, or a company set like a name."""
+    ranked = name_candidates(candidates)
+    if len(ranked) < 2:
+        return None
+    (best_score, best), (score, other) = ranked[0], ranked[1]
+    different = other.lower() not in best.lower() and best.lower() not in other.lower()
+    return other if different and best_score - score <= 1.0 else None
+
+
+def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[float, str]]:
+    """Name-shaped header items with their prominence, most prominent first."""
+    found: list[tuple[float, int, str]] = []
     for index, (text, size, heading) in enumerate(candidates[:12]):
         segs = header_segments([text])
         if len(segs) >= 3 and sum(1 for s in segs if _name_shape(s)) >= 2:
             continue  # a list of phrases ("Strategic Planning | Change Management")
         for seg in segs[:2]:
             name = _name_shape(seg)
-            if not name:
-                continue
-            score = size + (4 if heading else 0) - index * 0.5
-            if best is None or score > best[0]:
-                best = (score, index, name)
-    return best[2] if best else None
+            if name:
+                found.append((size + (4 if heading else 0) - index * 0.5, index, name))
+    # The earliest of equal scores wins, as when one best was kept while reading.
+    found.sort(key=lambda item: (-item[0], item[1]))
+    return [(score, name) for score, _index, name in found]
 
 
 def _name_shape(text: str) -> str | None:

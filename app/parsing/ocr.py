@@ -132,6 +132,10 @@ def flag(resume: ParsedResume, confidence: float) -> ParsedResume:
         ocr=True,
         ocr_confidence=round(confidence, 3),
         confidence={k: round(v * confidence, 3) for k, v in resume.confidence.items()},
+        reasons={
+            key: (*resume.reasons.get(key, ()), f"read by OCR (confidence {confidence:.0%})")
+            for key in resume.confidence
+        },
     )
 
 

@@ -6,9 +6,12 @@ import logging
 import re
 from pathlib import Path
 
+import phonenumbers
+from phonenumbers import geocoder
+
 from app.parsing import contacts, header_location, history, ocr, sections
 from app.parsing.extract import PDF, Extracted, Line, extract
-from app.parsing.result import Employment, ParsedResume, ParseError
+from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
 from app.parsing.skills import parse_skills
 
 log = logging.getLogger(__name__)
@@ -66,21 +69,32 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     warnings = list(extracted.warnings)
     confidence: dict[str, float] = {}
 
-    name = contacts.find_name([(line.text, line.size, line.heading) for line in header[:12]])
+    reasons: dict[str, list[str]] = {}
+    name_lines = [(line.text, line.size, line.heading) for line in header[:12]]
+    name = contacts.find_name(name_lines)
     if name is None:
-        name = contacts.find_name([(line.text, line.size, line.heading) for line in lines[:8]])
+        name_lines = [(line.text, line.size, line.heading) for line in lines[:8]]
+        name = contacts.find_name(name_lines)
     confidence["name"] = 0.9 if name else 0.0
+    rival = contacts.rival_name(name_lines) if name else None
+    if name is None:
+        reasons["name"] = ["no name found in the header"]
+    elif rival:
+        confidence["name"] = 0.5
+        reasons["name"] = [f"two different names in the header ({name}, {rival})"]
 
     emails = contacts.find_emails(header_text) or contacts.find_emails(all_text)
     for email in contacts.find_emails(all_text):
         if email not in emails:
             emails.append(email)
     confidence["emails"] = 0.99 if emails else 0.0
+    if not emails:
+        reasons["emails"] = ["no e-mail address found"]
 
     segments = contacts.header_segments(header_texts)
-    phones = contacts.find_phones(segments, region)
-    if not phones:
-        phones = contacts.find_phones(
+    reads = contacts.read_phones(segments, region)
+    if not reads:
+        reads = contacts.read_phones(
             [
                 t
                 for t in all_text.splitlines()
@@ -88,18 +102,21 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
             ],
             region,
         )
-    confidence["phones"] = 0.95 if phones else 0.0
+    phones = [read.number for read in reads]
+    confidence["phones"], reasons["phones"] = _phone_reasons(reads, region)
 
     location = header_location.contact_line_location(
         [line.text for line in header]
     ) or contacts.find_location(segments)
     confidence["location"] = 0.7 if location else 0.0
+    if not location:
+        reasons["location"] = ["no city or region found in the header"]
 
     links = contacts.find_links(header_text, all_text, extracted.links)
     confidence["links"] = 0.9 if links else 0.0
 
     employers: list[Employment] = []
-    education = []
+    education: list[EducationEntry] = []
     skills: list[str] = []
     wrapped = extracted.media_type == PDF
     for section in parts:
@@ -120,8 +137,10 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     confidence["skills"] = 0.8 if skills else 0.0
     years = history.years_of_experience(employers)
     confidence["years_experience"] = 0.6 if years is not None else 0.0
-    if not any(s.kind == sections.EXPERIENCE for s in parts):
+    has_experience = any(s.kind == sections.EXPERIENCE for s in parts)
+    if not has_experience:
         warnings.append("no work-experience section found")
+    _history_reasons(confidence, reasons, employers, education, skills, has_experience)
     return ParsedResume(
         file=str(path),
         name=name,
@@ -137,10 +156,82 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
         years_experience=years,
         warnings=tuple(warnings),
         confidence=confidence,
+        reasons={key: tuple(notes) for key, notes in reasons.items() if notes},
         text=extracted.text,
         media_type=extracted.media_type,
         pages=extracted.pages,
     )
+
+
+def _phone_reasons(reads: list[contacts.PhoneRead], region: str) -> tuple[float, list[str]]:
+    """The phone's confidence and why: a number with no country code was read in the
+    default region; one that did not validate is kept as printed."""
+    if not reads:
+        return 0.0, ["no phone number found"]
+    first = reads[0]
+    if first.unchecked:
+        return 0.5, ["the phone number could not be checked — kept as printed"]
+    if first.assumed:
+        return 0.8, [f"phone number without a country code — assumed {_region_name(region)}"]
+    return 0.95, []
+
+
+def _region_name(region: str) -> str:
+    """ "United States" for "US": the country the default region stands for."""
+    example = phonenumbers.example_number(region)
+    name = geocoder.country_name_for_number(example, "en") if example else ""
+    return name or region
+
+
+def _history_reasons(
+    confidence: dict[str, float],
+    reasons: dict[str, list[str]],
+    employers: list[Employment],
+    education: list[EducationEntry],
+    skills: list[str],
+    has_experience: bool,
+) -> None:
+    """Lower the work history's confidences where entries lack dates or names, and say so."""
+    jobs = reasons.setdefault("employers", [])
+    if not employers:
+        jobs.append(
+            "no jobs recognised in the work-experience section"
+            if has_experience
+            else "no work-experience section found"
+        )
+    undated = sum(1 for e in employers if not (e.start or e.end))
+    if undated:
+        jobs.append(f"no dates found for {_count(undated, 'job')}")
+    nameless = sum(1 for e in employers if not e.company)
+    if nameless:
+        jobs.append(f"no employer name for {_count(nameless, 'job')}")
+    if employers and (undated or nameless):
+        confidence["employers"] = 0.4
+    current = _most_recent(employers)
+    titles = reasons.setdefault("current_title", [])
+    if current is None:
+        titles.append("no job found to take the current title from")
+    elif not current.title:
+        titles.append("the most recent job has no title")
+    elif undated and not any(e.end == "present" for e in employers):
+        confidence["current_title"] = confidence["current_employer"] = 0.5
+        titles.append("the most recent job could not be told by its dates")
+    reasons["current_employer"] = [
+        note.replace("current title", "current employer") for note in titles
+    ]
+    schools = reasons.setdefault("education", [])
+    if not education:
+        schools.append("no school or university found")
+    no_year = sum(1 for e in education if not e.year)
+    if no_year:
+        schools.append(f"no year for {_count(no_year, 'education entry', 'education entries')}")
+        confidence["education"] = min(confidence["education"], 0.5)
+    if not skills:
+        reasons.setdefault("skills", []).append("no skills section found")
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _skill_rows(lines: list[Line]) -> list[str]:

@@ -47,6 +47,8 @@ class ParsedResume:
     years_experience: float | None = None
     warnings: tuple[str, ...] = ()
     confidence: dict[str, float] = field(default_factory=dict)
+    # Why a field's confidence is below 1, in plain words per field (same keys as confidence).
+    reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)
     text: str = ""  # the extracted text (stored and indexed, never logged)
     media_type: str = ""
     pages: int = 0
@@ -70,6 +72,7 @@ class ParsedResume:
             "years_experience": self.years_experience,
             "warnings": list(self.warnings),
             "confidence": dict(self.confidence),
+            "reasons": {key: list(notes) for key, notes in self.reasons.items()},
             "ocr": self.ocr,
             "ocr_confidence": self.ocr_confidence,
         }
@@ -119,6 +122,7 @@ class ParsedResume:
             years_experience=float(years) if isinstance(years, int | float) else None,
             warnings=strings("warnings"),
             confidence=dict(confidence) if isinstance(confidence, dict) else {},
+            reasons=_reasons(data.get("reasons")),
             text=text,
             media_type=media_type,
             ocr=data.get("ocr") is True,
@@ -126,3 +130,14 @@ class ParsedResume:
                 float(ocr_confidence) if isinstance(ocr_confidence, int | float) else None
             ),
         )
+
+
+def _reasons(value: Any) -> dict[str, tuple[str, ...]]:
+    """Reasons as stored; JSON written before reasons existed has none."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(key): tuple(str(note) for note in notes if isinstance(note, str))
+        for key, notes in value.items()
+        if isinstance(notes, list)
+    }
