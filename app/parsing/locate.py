@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
-
 # PDFium is not thread-safe: the review's page renders and searches take turns.
 PDFIUM_LOCK = threading.Lock()
 MAX_PAGES = 20  # a resume longer than this shows its first pages only
@@ -170,7 +168,8 @@ def render_pdf(path: Path, scale: float, pages: int = MAX_PAGES) -> list[PageIma
 
 def _page_text(document: Any, number: int) -> tuple[float, Any, str]:
     """The page's height, its text page, and its characters by PDFium index."""
-    import pypdfium2.raw as pdfium_c  # Deferred: with the document that needs it.
+    # Deferred: PDFium loads only when a review shows a PDF.
+    import pypdfium2.raw as pdfium_c
 
     page = document[number]
     textpage = page.get_textpage()
@@ -234,6 +233,9 @@ def _fold(chars: str) -> tuple[str, list[int]]:
 def _find_digits(chars: str, number: str) -> tuple[int, int] | None:
     """A phone number by its digits: the national number of an E.164 value (the page may
     print it without the country code), else all its digits."""
+    # Deferred: phonenumbers' metadata loads only when a phone number is looked for.
+    import phonenumbers
+
     digits = re.sub(r"\D", "", number)
     tries = [digits]
     if number.startswith("+"):

@@ -610,3 +610,27 @@ class Task(TimestampMixin, Base):
     )
     reminded_at: Mapped[dt.datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ReviewExample(Base):
+    """A resume whose parse a recruiter corrected on the review screen: what the parser read
+    (``parsed``, as ``ParsedResume.to_json``), the values the recruiter accepted for the fields
+    they changed (``corrected``), and the file it came from, so that corrections become
+    labelled examples for the parser's tests (``hirebench parse --corrections``).
+
+    The file is named by its document and also by its SHA-256 and name, which outlive the
+    document row (migration 0015).
+    """
+
+    __tablename__ = "review_examples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(120))
+    parsed: Mapped[dict[str, Any]]
+    corrected: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)

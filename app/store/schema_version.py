@@ -19,4 +19,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0012_candidate_sort_indexes",
     "0013_dispatch_lease",
     "0014_tasks",
+    "0015_review_examples",
 )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
+from app.parsing.locate import values_to_find
 from app.parsing.result import ParsedResume
 from app.services.candidates.merge_undo import attach_of_document
 from app.services.core.changes import ChangeKind
@@ -19,6 +20,7 @@ from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, MAX_LINKS, MAX_SKILLS, clean
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.core.validation import check_email, check_length, check_phone
+from app.services.intake.examples import record_corrections
 from app.services.intake.importer import create_for_document, split_name, target_from_json
 from app.store.models import (
     AuditEntry,
@@ -60,6 +62,12 @@ class ReviewItem:
     needs_review: bool = False  # no candidate yet: a name must be filled in to make one
     attached: str = ""  # "Added to Jane Doe (#12) because of the same email address …"
     ocr_confidence: float | None = None  # set when the resume was read by OCR (0-1)
+    # Why the parser doubts a field, in plain words (per field of REVIEW_FIELDS).
+    reasons: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    # The values to find in the original, per field and per entry ("employers.0").
+    wanted: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # The work history and education entries, as (key in ``wanted``, a line to show).
+    entries: tuple[tuple[str, str], ...] = ()
 
     @property
     def ocr_note(self) -> str:
@@ -86,6 +94,34 @@ def _parsed_text(parsed: dict[str, Any], field: str) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)
+
+
+def _reasons(parsed: dict[str, Any], field: str) -> tuple[str, ...]:
+    stored = parsed.get("reasons")
+    if not isinstance(stored, dict):  # parsed before reasons were kept
+        return ()
+    key = {"email": "emails", "phone": "phones"}.get(field, field)
+    notes = stored.get(key, stored.get(field)) or []
+    return tuple(str(n) for n in notes if isinstance(n, str)) if isinstance(notes, list) else ()
+
+
+def _entries(parsed: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A line per work-history and education entry: "Title, Company (2019 – present)"."""
+    out: list[tuple[str, str]] = []
+    for kind, parts, dates in (
+        ("employers", ("title", "company"), ("start", "end")),
+        ("education", ("degree", "institution"), ("year",)),
+    ):
+        rows = parsed.get(kind)
+        for index, row in enumerate(rows if isinstance(rows, list) else []):
+            if not isinstance(row, dict):
+                continue
+            words = ", ".join(str(row[p]) for p in parts if row.get(p))
+            when = " – ".join(str(row[d]) for d in dates if row.get(d))
+            label = f"{words} ({when})" if when else words
+            if label:
+                out.append((f"{kind}.{index}", label))
+    return tuple(out)
 
 
 def _confidence(parsed: dict[str, Any], field: str) -> float:
@@ -140,6 +176,9 @@ def review_item(ctx: ServiceContext, document_id: int, documents_dir: Path) -> R
             needs_review=document.candidate_id is None,
             attached=attached,
             ocr_confidence=_ocr_confidence(parsed),
+            reasons={field: _reasons(parsed, field) for field, _label in REVIEW_FIELDS},
+            wanted=values_to_find(parsed),
+            entries=_entries(parsed),
         )
 
 
@@ -186,7 +225,8 @@ def create_from_review(
 ) -> Outcome[ImportResult]:
     """Make the candidate of a resume that waited for review, from what the recruiter filled
     in (at least a name; ``edits`` holds every field of the review screen), placed where the
-    file was dropped, in one audited transaction."""
+    file was dropped, in one audited transaction; fields that correct the parse are kept as
+    a labelled example in the same transaction."""
 
     links, skills = _check_edits(edits, require_name=True)
     email = (clean(edits.get("email")) or "").lower()
@@ -237,11 +277,16 @@ def create_from_review(
             [],
             body="New candidate from this resume, named on the review screen.",
         )
+        record_corrections(session, document, edits)
         return outcome(result, tx)
 
 
-def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -> Outcome[int]:
+def save_review(
+    ctx: ServiceContext, candidate_id: int, edits: dict[str, str], document_id: int | None = None
+) -> Outcome[int]:
     """Save what the recruiter corrected on the review screen, in one audited transaction.
+    With the reviewed file's ``document_id``, the fields that correct its parse are kept as
+    a labelled example in that transaction too.
 
     ``edits`` holds display text per field of `REVIEW_FIELDS`: the name is split into its
     parts, email and phone replace the primary ones, links and skills are comma lists. Each
@@ -308,6 +353,11 @@ def save_review(ctx: ServiceContext, candidate_id: int, edits: dict[str, str]) -
                         skill_id = skill.id
                     tx.session.add(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id))
             after[field] = value
+        if document_id is not None:
+            document = tx.session.get(Document, document_id)
+            if document is None:
+                raise NotFoundError(f"Document #{document_id} no longer exists.")
+            record_corrections(tx.session, document, edits)
         tx.session.flush()
         tx.audit("candidate.review", "candidate", candidate_id, before=before, after=after)
         tx.changed(ChangeKind.CANDIDATES, candidate_id)
