@@ -106,10 +106,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     parse = commands.add_parser("parse", help="parse resume files and print their fields")
-    parse.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    _database_option(parse)
+    parse.add_argument("files", type=Path, nargs="*", metavar="FILE")
     parse.add_argument("--json", action="store_true", help="print a JSON list (the only format)")
     parse.add_argument(
         "--region", default="US", help="region for phone numbers without a country code"
+    )
+    parse.add_argument(
+        "--corrections",
+        action="store_true",
+        help="instead of parsing files, print the corrections made on the review screen as "
+        "labelled examples (truth record, parser output)",
+    )
+    parse.add_argument(
+        "--corrections-dir",
+        type=Path,
+        metavar="DIR",
+        help="write each corrected example's file, DIR/truth/<file>.json and DIR/parsed.json",
     )
 
     intake = commands.add_parser("import", help="import resume files, folders or zip archives")
@@ -281,6 +294,16 @@ def _search(paths: AppPaths, args: argparse.Namespace) -> int:
 
 def _parse(paths: AppPaths, args: argparse.Namespace) -> int:
     """One JSON object per file; a file that fails reports its error and the rest go on."""
+    if args.corrections or args.corrections_dir is not None:
+        if args.files:
+            raise CommandError("give either files to parse or --corrections, not both.")
+        # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
+        from app import cli_corrections
+
+        return cli_corrections.export(paths, args)
+    if not args.files:  # a usage mistake, as when argparse required the files
+        print("hirebench parse: give the files to parse, or --corrections.", file=sys.stderr)
+        return EXIT_USAGE
     # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
     from app.parsing import ParseError, parse_file
 
