@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,11 +55,12 @@ class TextHit:
 
 @dataclass(frozen=True)
 class PageImage:
-    """A rendered page as 32-bit BGRA rows (what a GUI turns into an image)."""
+    """A rendered page as RGB (or RGBA, ``channels`` 4) rows, for a GUI to show."""
 
     width: int
     height: int
     stride: int
+    channels: int
     pixels: bytes
     size: tuple[float, float]  # the page in points
 
@@ -101,36 +102,41 @@ def values_to_find(parsed: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def locate_in_text(text: str, wanted: Mapping[str, Iterable[str]]) -> list[TextHit]:
-    """The first place each value occurs in ``text`` (case and white space folded)."""
-    hits: list[TextHit] = []
-    for key, values in wanted.items():
-        for value in values:
-            span = _find(text, value, key == "phone")
-            if span is not None:
-                hits.append(TextHit(key, value, *span))
-    return hits
+    """Where each value occurs in ``text`` (case and white space folded)."""
+    pages = [_Page(text)]
+    return [
+        TextHit(key, value, start, end)
+        for key, value, (_page, start, end) in _placed(pages, wanted, lambda page, value: [])
+    ]
 
 
 def locate_in_pdf(path: Path, wanted: Mapping[str, Iterable[str]]) -> list[PageHit]:
-    """The first page and rectangles where each value is printed; values not printed (or
-    only in an image) are left out."""
+    """The page and rectangles where each value is printed; values not printed (or only in
+    an image) are left out."""
     # Deferred: PDFium loads only when a review shows a PDF.
     import pypdfium2
 
     hits: list[PageHit] = []
     with PDFIUM_LOCK:
         document = pypdfium2.PdfDocument(str(path))
+        textpages: list[Any] = []
         try:
-            pages = [_page_text(document, n) for n in range(min(len(document), MAX_PAGES))]
-            for key, values in wanted.items():
-                for value in values:
-                    hit = _first_hit(pages, key, value)
-                    if hit is not None:
-                        hits.append(hit)
-            for _height, textpage, chars in pages:
-                del chars
-                textpage.close()
+            pages: list[_Page] = []
+            for number in range(min(len(document), MAX_PAGES)):
+                height, textpage, chars = _page_text(document, number)
+                textpages.append(textpage)
+                pages.append(_Page(chars, height, textpage))
+            for key, value, (number, start, end) in _placed(pages, wanted, _pdfium_search):
+                page = pages[number]
+                boxes = []
+                for n in range(page.textpage.count_rects(start, end - start)):
+                    left, bottom, right, top = page.textpage.get_rect(n)
+                    boxes.append(Box(left, page.height - top, right, page.height - bottom))
+                if boxes:
+                    hits.append(PageHit(key, value, number, tuple(boxes)))
         finally:
+            for textpage in textpages:
+                textpage.close()
             document.close()
     return hits
 
@@ -148,14 +154,14 @@ def render_pdf(path: Path, scale: float, pages: int = MAX_PAGES) -> list[PageIma
             for number in range(min(len(document), pages)):
                 page = document[number]
                 width, height = page.get_size()
-                bitmap = page.render(scale=scale, may_draw_forms=True)
-                buffer = bitmap.buffer
+                bitmap = page.render(scale=scale, may_draw_forms=True, rev_byteorder=True)
                 images.append(
                     PageImage(
                         bitmap.width,
                         bitmap.height,
                         bitmap.stride,
-                        bytes(buffer),
+                        bitmap.n_channels,
+                        bytes(bitmap.buffer),
                         (width, height),
                     )
                 )
@@ -181,39 +187,91 @@ def _page_text(document: Any, number: int) -> tuple[float, Any, str]:
     return page.get_height(), textpage, chars
 
 
-def _first_hit(pages: list[tuple[float, Any, str]], key: str, value: str) -> PageHit | None:
-    for number, (height, textpage, chars) in enumerate(pages):
-        span = None
-        if key != "phone":
-            searcher = textpage.search(value, match_case=False, match_whole_word=False)
-            found = searcher.get_next()
-            searcher.close()
-            if found:
-                span = (found[0], found[0] + found[1])
-        if span is None:
-            span = _find(chars, value, key == "phone")
-        if span is None:
-            continue
-        boxes = []
-        for n in range(textpage.count_rects(span[0], span[1] - span[0])):
-            left, bottom, right, top = textpage.get_rect(n)
-            boxes.append(Box(left, height - top, right, height - bottom))
-        if boxes:
-            return PageHit(key, value, number, tuple(boxes))
-    return None
+class _Page:
+    """A page's characters (by PDFium index, or a text's), folded once for every value."""
+
+    def __init__(self, chars: str, height: float = 0.0, textpage: Any = None):
+        self.chars, self.height, self.textpage = chars, height, textpage
+        self.folded, self.where = _fold(chars)
 
 
-def _find(chars: str, value: str, phone: bool = False) -> tuple[int, int] | None:
-    """``(start, end)`` of ``value`` in ``chars``: digits only for a phone number, else
-    case-insensitive with any run of white space (a line break too) standing for one."""
-    if phone:
-        return _find_digits(chars, value)
-    folded, where = _fold(chars)
+def _pdfium_search(page: _Page, value: str) -> list[tuple[int, int]]:
+    """Every place PDFium's own search finds ``value`` on the page (case ignored)."""
+    searcher = page.textpage.search(value, match_case=False, match_whole_word=False)
+    spans: list[tuple[int, int]] = []
+    try:
+        while (found := searcher.get_next()) is not None and len(spans) < 50:
+            spans.append((found[0], found[0] + found[1]))
+    finally:
+        searcher.close()
+    return spans
+
+
+def _placed(
+    pages: list[_Page],
+    wanted: Mapping[str, Iterable[str]],
+    search: Callable[[_Page, str], list[tuple[int, int]]],
+) -> list[tuple[str, str, tuple[int, int, int]]]:
+    """(key, value, (page, start, end)) for each value found. A value printed more than once
+    is placed at its first occurrence, except in a list (skills, links): there, at the one
+    nearest the list's other items (a skill named in a job's bullet and again in the skills
+    section is shown in the section)."""
+    out: list[tuple[str, str, tuple[int, int, int]]] = []
+    for key, values in wanted.items():
+        found = [(value, _occurrences(pages, key, value, search)) for value in values]
+        found = [(value, spans) for value, spans in found if spans]
+        if len(found) > 2 and key in ("skills", "links"):
+            firsts = sorted(spans[0][:2] for _value, spans in found)
+            page, at = firsts[len(firsts) // 2]
+            for value, spans in found:
+                best = min(spans, key=lambda s: (abs(s[0] - page), abs(s[1] - at)))
+                out.append((key, value, best))
+        else:
+            out.extend((key, value, spans[0]) for value, spans in found)
+    return out
+
+
+def _occurrences(
+    pages: list[_Page],
+    key: str,
+    value: str,
+    search: Callable[[_Page, str], list[tuple[int, int]]],
+) -> list[tuple[int, int, int]]:
+    """Every (page, start, end) of ``value``, whole words only: PDFium's search first, then
+    the folded scan (values joined across lines); phone numbers by their digits."""
+    if key == "phone":
+        return [
+            (n, *span) for n, page in enumerate(pages) if (span := _find_digits(page.chars, value))
+        ]
+    spans = [
+        (n, start, end)
+        for n, page in enumerate(pages)
+        for start, end in search(page, value)
+        if _whole(page.chars, start, end)
+    ]
+    if spans:
+        return spans
     needle = _SPACE.sub(" ", value.strip().lower())
-    at = folded.find(needle) if needle else -1
-    if at < 0:
-        return None
-    return where[at], where[at + len(needle) - 1] + 1
+    if not needle:
+        return []
+    for n, page in enumerate(pages):
+        at = page.folded.find(needle)
+        while at >= 0 and len(spans) < 50:
+            start, end = page.where[at], page.where[at + len(needle) - 1] + 1
+            if _whole(page.chars, start, end):
+                spans.append((n, start, end))
+            at = page.folded.find(needle, at + 1)
+    return spans
+
+
+def _whole(chars: str, start: int, end: int) -> bool:
+    """Not part of a longer word: "Go" is not found inside "Google"."""
+    before = chars[start - 1] if start > 0 else " "
+    after = chars[end] if end < len(chars) else " "
+    return not (
+        (before.isalnum() and chars[start].isalnum())
+        or (after.isalnum() and chars[end - 1].isalnum())
+    )
 
 
 def _fold(chars: str) -> tuple[str, list[int]]:

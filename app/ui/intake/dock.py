@@ -224,8 +224,9 @@ class IntakeDock(QDockWidget):
         if not ids:
             return
 
-        def save(candidate_id: int, edits: dict[str, str]) -> None:
-            self.changes.emit(save_review(self.services, candidate_id, edits).changes)
+        def save(candidate_id: int, edits: dict[str, str], document_id: int) -> None:
+            done = save_review(self.services, candidate_id, edits, document_id=document_id)
+            self.changes.emit(done.changes)
 
         def create(document_id: int, edits: dict[str, str]) -> None:
             done = create_from_review(self.services, document_id, edits)

@@ -1,7 +1,9 @@
 """Review imported resumes: the original on the left (a PDF as pages, DOCX and text as
 text), the candidate's fields on the right, editable, with low-confidence reads
-highlighted. Keyboard flow through the batch: Alt+Right next, Alt+Left previous,
-Ctrl+Return accept (save and go on).
+highlighted and the parser's reasons beside them. The field (or work-history entry) that
+has the focus, or the one under the mouse, is outlined where it is printed in the original;
+pages are rendered and values located off the GUI thread. Keyboard flow through the batch:
+Alt+Right next, Alt+Left previous, Ctrl+Return accept (save and go on).
 
 A line above the fields says when a file was added to an existing candidate (and why), with
 "This is a different person — create new"; a file that named nobody says it needs review,
@@ -10,8 +12,9 @@ and accepting it (with at least a name filled in) creates its candidate."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,7 +22,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -31,16 +35,20 @@ from PySide6.QtWidgets import (
 from app.services.candidates.merge_undo import UndoRefusedError
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.intake.review import REVIEW_FIELDS, ReviewItem
+from app.ui.background import BackgroundOps
+from app.ui.intake.original_view import OriginalView
 from app.ui.theme import set_invalid
 
-# Saves edited fields of a candidate: (candidate id, {field: new text}) -> None.
-Saver = Callable[[int, dict[str, str]], None]
+# Saves edited fields of a candidate: (candidate id, {field: new text}, document id) -> None;
+# the document is the reviewed file, whose parse the edits may correct.
+Saver = Callable[[int, dict[str, str], int], None]
 Loader = Callable[[int], ReviewItem]
 # Creates the candidate of a file that waited for review: (document id, {field: text}).
 Creator = Callable[[int, dict[str, str]], None]
 # Undoes a file's attach and makes it a new candidate: (document id) -> None.
 Splitter = Callable[[int], None]
 SPLIT_LABEL = "This is a different person — create new"
+_KEY = Qt.ItemDataRole.UserRole
 NEEDS_REVIEW_TEXT = (
     "Needs review: no name, email or phone found. Fill in at least a name and accept to "
     "create the candidate."
@@ -107,32 +115,56 @@ class ReviewDialog(QDialog):
         state.addWidget(self.split_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(state)
         splitter = QSplitter()
-        self.viewer = QStackedWidget()
-        self.text_view = QPlainTextEdit()
-        self.text_view.setReadOnly(True)
-        self.text_view.setObjectName("resumeText")
-        self.viewer.addWidget(self.text_view)
-        self.pdf_view = None  # created for the first PDF (QtPdf is loaded on demand)
-        splitter.addWidget(self.viewer)
+        self.original = OriginalView(BackgroundOps(self))
+        self.viewer: QStackedWidget = self.original.stack
+        self.text_view = self.original.text_view
+        self.page_view = self.original.page_view
+        splitter.addWidget(self.original)
         form_holder = QWidget()
         self.form = QFormLayout(form_holder)
         self.fields: dict[str, QLineEdit] = {}
         self.hints: dict[str, QLabel] = {}
+        self.reasons: dict[str, QLabel] = {}
+        self._keys: dict[QObject, str] = {}  # a field's widgets -> the key it highlights
         for name, label in REVIEW_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(f"review_{name}")
             hint = QLabel()
             hint.setProperty("role", "muted")
             hint.setWordWrap(True)
+            reason = QLabel()
+            reason.setObjectName(f"review_{name}_reasons")
+            reason.setWordWrap(True)
+            reason.setVisible(False)
             column = QVBoxLayout()
+            column.setContentsMargins(0, 0, 0, 4)
             column.setSpacing(2)
             column.addWidget(edit)
             column.addWidget(hint)
+            column.addWidget(reason)
             holder = QWidget()
             holder.setLayout(column)
             self.form.addRow(label, holder)
             self.fields[name] = edit
             self.hints[name] = hint
+            self.reasons[name] = reason
+            for widget in (edit, holder):
+                self._keys[widget] = name
+                widget.installEventFilter(self)
+        self.entries = QListWidget()
+        self.entries.setObjectName("reviewEntries")
+        self.entries.setMouseTracking(True)
+        self.entries.setToolTip("Select an entry to see where it is in the resume.")
+        self.entries.currentItemChanged.connect(self._entry_selected)
+        self.entries.itemEntered.connect(lambda entry: self._hover(entry.data(_KEY)))
+        self.entries.viewport().installEventFilter(self)
+        self.entries_label = QLabel("Work history and education — select one to see it")
+        self.entries_label.setProperty("role", "muted")
+        self.entries_label.setWordWrap(True)
+        self.form.addRow(self.entries_label)  # full width: a long label would widen the column
+        self.form.addRow(self.entries)
+        self.selected_key: str | None = None
+        self.hovered_key: str | None = None
         scroller = _FieldScroller()  # on a small screen the fields scroll rather than squash
         scroller.setObjectName("reviewFields")
         scroller.setWidgetResizable(True)
@@ -194,7 +226,9 @@ class ReviewDialog(QDialog):
             f"{self.position + 1} of {len(self.document_ids)}"
             + ("  ·  accepted" if item.document_id in self.accepted_ids else "")
         )
-        self._show_original(item)
+        self.selected_key = self.hovered_key = None
+        self.original.show(item)
+        self._show_entries(item)
         self.ocr_note.setText(item.ocr_note)
         self.ocr_note.setVisible(bool(item.ocr_note))
         for name, edit in self.fields.items():
@@ -206,6 +240,7 @@ class ReviewDialog(QDialog):
             if low:
                 hint += f"  (confidence {item.confidence.get(name, 0):.0%})"
             self.hints[name].setText(hint)
+            self._show_reasons(name, item.reasons.get(name, ()), low)
         self.previous_button.setEnabled(self.position > 0)
         self.next_button.setEnabled(self.position < len(self.document_ids) - 1)
         self._show_state(item)
@@ -226,25 +261,58 @@ class ReviewDialog(QDialog):
         self.split_button.setVisible(item.can_split and self.split is not None)
         self.accept_button.setText("Create candidate" if item.needs_review else "Accept")
 
-    def _show_original(self, item: ReviewItem) -> None:
-        if item.media_type == "application/pdf" and item.path.exists():
-            # Deferred: QtPdf loads only when a review shows a PDF (memory and start-up).
-            from PySide6.QtPdf import QPdfDocument
-            from PySide6.QtPdfWidgets import QPdfView
+    def _show_reasons(self, name: str, reasons: Sequence[str], low: bool) -> None:
+        """Why the parser doubts this field, beside it (a warning when its confidence is low)."""
+        label = self.reasons[name]
+        label.setText("Why: " + "; ".join(reasons) if reasons else "")
+        label.setProperty("role", "warning" if low else "muted")
+        label.style().unpolish(label)
+        label.style().polish(label)
+        label.setVisible(bool(reasons))
 
-            if self.pdf_view is None:
-                self.pdf_view = QPdfView()
-                self.pdf_view.setObjectName("resumePdf")
-                self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
-                self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-                self.pdf_document = QPdfDocument(self)
-                self.pdf_view.setDocument(self.pdf_document)
-                self.viewer.addWidget(self.pdf_view)
-            self.pdf_document.load(str(item.path))
-            self.viewer.setCurrentWidget(self.pdf_view)
-        else:
-            self.text_view.setPlainText(item.text or "(no text)")
-            self.viewer.setCurrentWidget(self.text_view)
+    def _show_entries(self, item: ReviewItem) -> None:
+        self.entries.blockSignals(True)
+        self.entries.clear()
+        for key, text in item.entries:
+            entry = QListWidgetItem(text)
+            entry.setData(_KEY, key)
+            entry.setToolTip(text)
+            self.entries.addItem(entry)
+        self.entries.blockSignals(False)
+        self.entries.setVisible(bool(item.entries))
+        self.entries_label.setVisible(bool(item.entries))
+        rows = min(max(len(item.entries), 1), 6)
+        self.entries.setFixedHeight(self.entries.sizeHintForRow(0) * rows + 6 if rows else 0)
+
+    # -- where a value is printed ----------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Focus selects a field's highlight; the mouse over a field shows its own meanwhile."""
+        kind = event.type()
+        if watched is self.entries.viewport() and kind == QEvent.Type.Leave:
+            self._hover(None)
+        key = self._keys.get(watched)
+        if key is not None:
+            if kind == QEvent.Type.FocusIn:
+                self.select(key)
+            elif kind == QEvent.Type.Enter:
+                self._hover(key)
+            elif kind == QEvent.Type.Leave:
+                self._hover(None)
+        return super().eventFilter(watched, event)
+
+    def select(self, key: str | None) -> None:
+        """Outline where ``key`` (a field, or an entry such as "employers.0") is printed."""
+        self.selected_key = key
+        self.original.highlight(self.hovered_key or key)
+
+    def _hover(self, key: Any) -> None:
+        self.hovered_key = key if isinstance(key, str) else None
+        self.original.highlight(self.hovered_key or self.selected_key)
+
+    def _entry_selected(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is not None:
+            self.select(current.data(_KEY))
 
     def edited(self) -> dict[str, str]:
         """Fields whose text differs from the candidate record."""
@@ -262,7 +330,7 @@ class ReviewDialog(QDialog):
             if self.item.candidate_id is not None:
                 changes = self.edited()
                 if changes:
-                    self.save(self.item.candidate_id, changes)
+                    self.save(self.item.candidate_id, changes, self.item.document_id)
             elif self.create is not None:  # a file that waited: it becomes a candidate now
                 fields = {name: edit.text().strip() for name, edit in self.fields.items()}
                 self.create(self.item.document_id, fields)

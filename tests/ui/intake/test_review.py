@@ -69,14 +69,14 @@ def _items(tmp_path: Path) -> dict[int, ReviewItem]:
 def test_pdf_beside_fields_and_low_confidence_flagged(qtbot, tmp_path: Path) -> None:
     items = _items(tmp_path)
     saved: list[tuple[int, dict[str, str]]] = []
-    dialog = ReviewDialog([1, 2], items.__getitem__, lambda c, f: saved.append((c, f)))
+    dialog = ReviewDialog([1, 2], items.__getitem__, lambda c, f, d: saved.append((c, f)))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.activateWindow()
     qtbot.waitActive(dialog)
     dialog.fields["name"].setFocus()
-    assert dialog.viewer.currentWidget() is dialog.pdf_view
-    assert dialog.pdf_document.pageCount() == 1
+    assert dialog.viewer.currentWidget() is dialog.page_view
+    qtbot.waitUntil(lambda: len(dialog.page_view.pages.images) == 1, timeout=10_000)
     assert dialog.fields["name"].text() == "Ada Lovelace"
     assert dialog.fields["current_title"].property("invalid") is True  # 40 % confidence
     assert dialog.fields["name"].property("invalid") is False
@@ -103,7 +103,7 @@ def test_an_invalid_edit_is_shown_and_nothing_moves_on(qtbot, tmp_path: Path) ->
 
     items = _items(tmp_path)
 
-    def refuse(candidate_id: int, edits: dict[str, str]) -> None:
+    def refuse(candidate_id: int, edits: dict[str, str], document_id: int) -> None:
         raise ValidationError({"email": "Not a valid email address (name@example.com)."})
 
     dialog = ReviewDialog([1, 2], items.__getitem__, refuse)
@@ -134,7 +134,7 @@ def test_attached_and_waiting_files_say_so(qtbot, tmp_path: Path) -> None:
     dialog = ReviewDialog(
         [1, 2],
         items.__getitem__,
-        lambda c, f: None,
+        lambda c, f, d: None,
         split=refuse,
         create=lambda d, f: created.append((d, f)),
     )
@@ -159,7 +159,7 @@ def test_attached_and_waiting_files_say_so(qtbot, tmp_path: Path) -> None:
 def test_a_resume_read_by_ocr_shows_a_line_asking_to_check_it(qtbot, tmp_path: Path) -> None:
     items = _items(tmp_path)
     items[2] = replace(items[2], ocr_confidence=0.83)
-    dialog = ReviewDialog([1, 2], items.__getitem__, lambda c, f: None)
+    dialog = ReviewDialog([1, 2], items.__getitem__, lambda c, f, d: None)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.ocr_note.isHidden()  # a typed PDF: no OCR line
