@@ -133,7 +133,7 @@ def locate_in_pdf(path: Path, wanted: Mapping[str, Iterable[str]]) -> list[PageH
                     left, bottom, right, top = page.textpage.get_rect(n)
                     boxes.append(Box(left, page.height - top, right, page.height - bottom))
                 if boxes:
-                    hits.append(PageHit(key, value, number, tuple(boxes)))
+                    hits.append(PageHit(key, value, number, _lines(boxes)))
         finally:
             for textpage in textpages:
                 textpage.close()
@@ -185,6 +185,25 @@ def _page_text(document: Any, number: int) -> tuple[float, Any, str]:
         for i in range(count)
     )
     return page.get_height(), textpage, chars
+
+
+def _lines(boxes: list[Box]) -> tuple[Box, ...]:
+    """One rectangle per printed line: PDFium gives one per run of text, which for some
+    writers is a word or a letter."""
+    merged: list[Box] = []
+    for box in sorted(boxes, key=lambda b: (b.top, b.left)):
+        last = merged[-1] if merged else None
+        middle = (box.top + box.bottom) / 2
+        if last is not None and last.top <= middle <= last.bottom:
+            merged[-1] = Box(
+                min(last.left, box.left),
+                min(last.top, box.top),
+                max(last.right, box.right),
+                max(last.bottom, box.bottom),
+            )
+        else:
+            merged.append(box)
+    return tuple(merged)
 
 
 class _Page:
