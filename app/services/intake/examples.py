@@ -59,8 +59,15 @@ def _same(field: str, value: Any, parsed: Any) -> bool:
         theirs = {str(v).lower() for v in parsed or []}
         return mine == theirs
     if field == "phone":
-        return re.sub(r"\D", "", value or "") == re.sub(r"\D", "", parsed or "")
+        return _same_number(value or "", str(parsed or ""))
     return (value or "").strip().lower() == (str(parsed or "")).strip().lower()
+
+
+def _same_number(one: str, other: str) -> bool:
+    """The same digits, a country code written on one side only aside."""
+    a, b = re.sub(r"\D", "", one), re.sub(r"\D", "", other)
+    short, long = sorted((a, b), key=len)
+    return a == b or (len(short) >= 7 and len(long) - len(short) <= 3 and long.endswith(short))
 
 
 def corrections(parsed: dict[str, Any], edits: dict[str, str]) -> dict[str, Any]:
