@@ -114,6 +114,8 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
 
     links = contacts.find_links(header_text, all_text, extracted.links)
     confidence["links"] = 0.9 if links else 0.0
+    if not links:
+        reasons["links"] = ["no personal links (profile or site) found"]
 
     employers: list[Employment] = []
     education: list[EducationEntry] = []
