@@ -224,7 +224,11 @@ def test_import_linter_contracts_hold_for_app() -> None:
 SKELETON = {
     "app/__init__.py": "",
     "app/__main__.py": "import app.cli\n",
-    "app/cli.py": "import app.bootstrap\nimport app.cli_maintenance\nimport app.cli_support\n",
+    "app/cli.py": (
+        "import app.bootstrap\nimport app.cli_corrections\nimport app.cli_maintenance\n"
+        "import app.cli_support\n"
+    ),
+    "app/cli_corrections.py": "",
     "app/cli_maintenance.py": "",
     "app/cli_support.py": "",
     "app/bootstrap.py": "import app.services.core\nimport app.store.models\n",

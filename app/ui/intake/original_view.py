@@ -85,18 +85,21 @@ class OriginalView(QWidget):
     def highlight(self, key: str | None) -> None:
         """Outline where ``key``'s values are printed (nothing for None)."""
         self.key = key
+        found: bool
         if self.stack.currentWidget() is self.page_view:
-            hits = self.page_hits.get(key or "", [])
-            self.page_view.highlight(hits)
+            page_hits = self.page_hits.get(key or "", [])
+            self.page_view.highlight(page_hits)
+            found = bool(page_hits)
         else:
-            hits = self.text_hits.get(key or "", [])
-            self._select_text(self.text_hits.get(key or "", []))
+            text_hits = self.text_hits.get(key or "", [])
+            self._select_text(text_hits)
+            found = bool(text_hits)
         if self.loading:
             self.note.setText("Finding the values in the original…" if key else "")
         elif self.failed:
             self.note.setText(self.failed)
         else:
-            self.note.setText(NOT_FOUND if key and not hits else "")
+            self.note.setText(NOT_FOUND if key and not found else "")
 
     def overlay_rects(self) -> list[Any]:
         """The outlined rectangles on the pages (empty for a text original)."""
