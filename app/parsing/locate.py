@@ -19,7 +19,7 @@ from typing import Any
 
 # PDFium is not thread-safe: the review's page renders and searches take turns.
 PDFIUM_LOCK = threading.Lock()
-MAX_PAGES = 20  # a resume longer than this shows its first pages only
+MAX_PAGES = 10  # a resume longer than this shows its first pages only
 _SPACE = re.compile(r"\s+")
 
 
