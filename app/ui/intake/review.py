@@ -244,6 +244,8 @@ class ReviewDialog(QDialog):
         self.previous_button.setEnabled(self.position > 0)
         self.next_button.setEnabled(self.position < len(self.document_ids) - 1)
         self._show_state(item)
+        # The field keeping the focus from the previous file is outlined in this one too.
+        self.select(self._keys.get(self.focusWidget()))
 
     def _show_state(self, item: ReviewItem, note: str = "", role: str = "") -> None:
         """Why this file is where it is: waiting for a name, or added to someone (and why)."""

@@ -157,6 +157,27 @@ def test_a_text_original_marks_the_value_and_reasons_stand_beside_the_field(
     assert dialog.grab().save(str(SHOTS / f"review-text-{theme}.png"))
 
 
+def test_the_focused_field_stays_outlined_in_the_next_file(
+    qtbot, ctx: ServiceContext, tmp_path: Path
+) -> None:
+    first, documents = _import(ctx, tmp_path, "maria.pdf", lambda p: write_pdf(RESUME, p))
+    second, _documents = _import(
+        ctx, tmp_path, "jane.txt", lambda p: p.write_text("Jane Doe\njane@example.com\n")
+    )
+    dialog = ReviewDialog(
+        [first, second], lambda d: review_item(ctx, d, documents), lambda *args: None
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.fields["email"].setFocus()
+    qtbot.waitUntil(lambda: dialog.original.overlay_rects() != [], timeout=10_000)
+    dialog.next()
+    qtbot.waitUntil(lambda: dialog.original.text_selections() != [], timeout=10_000)
+    ((start, end),) = dialog.original.text_selections()
+    assert dialog.text_view.toPlainText()[start:end] == "jane@example.com"
+
+
 def test_corrections_are_kept_on_accept_and_not_on_cancel(
     qtbot, ctx: ServiceContext, database: Database, tmp_path: Path
 ) -> None:
