@@ -11,12 +11,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from app.parsing.locate import PageHit, PageImage
 
 MARGIN = 8  # pixels around and between pages
+MIN_ZOOM, MAX_ZOOM = 1.0, 3.0
 
 
 def to_qimage(page: PageImage) -> QImage:
@@ -93,7 +103,8 @@ class _Pages(QWidget):
 
 
 class PageView(QScrollArea):
-    """Pages fitted to the viewport's width; the view scrolls to a highlighted value."""
+    """Pages fitted to the viewport's width (Ctrl+wheel zooms from there); the view scrolls
+    to a highlighted value."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -102,8 +113,22 @@ class PageView(QScrollArea):
         self.pages.setObjectName("resumePageCanvas")
         self.setWidget(self.pages)
         self.setWidgetResizable(False)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.zoom = 1.0  # times the viewport's width
+        self.setToolTip("Ctrl+wheel to zoom")
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        self._fit()
+        self.highlight(self.pages.hits)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120
+            self.set_zoom(self.zoom * (1.25**steps))
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def set_pages(self, images: Sequence[QImage], sizes: Sequence[tuple[float, float]]) -> None:
         self.pages.images, self.pages.sizes = list(images), list(sizes)
@@ -121,7 +146,10 @@ class PageView(QScrollArea):
         rects = self.pages.overlay_rects()
         if rects:
             first = rects[0]
-            self.ensureVisible(int(first.center().x()), int(first.center().y()), 20, 60)
+            center = first.center()
+            margin_x = min(int(first.width() / 2) + 16, self.viewport().width() // 2)
+            margin_y = min(int(first.height() / 2) + 48, self.viewport().height() // 2)
+            self.ensureVisible(int(center.x()), int(center.y()), margin_x, margin_y)
 
     def overlay_rects(self) -> list[QRectF]:
         return self.pages.overlay_rects()
@@ -131,7 +159,7 @@ class PageView(QScrollArea):
         self._fit()
 
     def _fit(self) -> None:
-        width = self.viewport().width()
+        width = int(self.viewport().width() * self.zoom)
         self.pages.resize(width, 1)  # the height follows from the width
         self.pages.resize(width, self.pages.sizeHint().height())
         self.pages.update()

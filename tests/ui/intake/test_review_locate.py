@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from PySide6.QtCore import QEvent, QPointF, QRectF
-from PySide6.QtGui import QColor, QEnterEvent, QPalette
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QEnterEvent, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from app.parsing import parse_file
@@ -176,6 +176,33 @@ def test_the_focused_field_stays_outlined_in_the_next_file(
     qtbot.waitUntil(lambda: dialog.original.text_selections() != [], timeout=10_000)
     ((start, end),) = dialog.original.text_selections()
     assert dialog.text_view.toPlainText()[start:end] == "jane@example.com"
+
+
+def test_ctrl_wheel_zooms_and_the_outline_stays_on_its_words(
+    qtbot, ctx: ServiceContext, tmp_path: Path
+) -> None:
+    document_id, documents = _import(ctx, tmp_path, "maria.pdf", lambda p: write_pdf(RESUME, p))
+    dialog = _dialog(qtbot, ctx, document_id, documents)
+    dialog.fields["location"].setFocus()
+    qtbot.waitUntil(lambda: dialog.original.overlay_rects() != [], timeout=5000)
+    view = dialog.page_view
+    fitted = view.pages.page_rects()[0].width()
+    assert fitted <= view.viewport().width()  # fitted to the width: nothing to scroll across
+    wheel = QWheelEvent(
+        QPointF(50, 50), QPointF(50, 50), QPoint(0, 0), QPoint(0, 240),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.zoom == pytest.approx(1.5625)
+    assert view.pages.page_rects()[0].width() > 1.5 * fitted
+    assert view.horizontalScrollBar().maximum() > 0  # wider than the view: it scrolls across
+    (rect,) = dialog.original.overlay_rects()
+    assert _pdf_words(dialog.item.path, dialog, rect) == "Portland, OR"
+    visible = rect.translated(
+        -view.horizontalScrollBar().value(), -view.verticalScrollBar().value()
+    )
+    assert QRectF(view.viewport().rect()).contains(visible)
 
 
 def test_corrections_are_kept_on_accept_and_not_on_cancel(
