@@ -232,9 +232,11 @@ def _placed(
     search: Callable[[_Page, str], list[tuple[int, int]]],
 ) -> list[tuple[str, str, tuple[int, int, int]]]:
     """(key, value, (page, start, end)) for each value found. A value printed more than once
-    is placed at its first occurrence, except in a list (skills, links): there, at the one
-    nearest the list's other items (a skill named in a job's bullet and again in the skills
-    section is shown in the section)."""
+    is placed at its first occurrence, except beside the other values of its key: a list's
+    items (skills, links) at the one nearest the list's middle (a skill named in a bullet and
+    again in the skills section is shown in the section); an entry's parts (a job's title and
+    employer) at the one nearest its rarest part ("Research Intern" of the second internship
+    is the one printed beside that employer)."""
     out: list[tuple[str, str, tuple[int, int, int]]] = []
     for key, values in wanted.items():
         found = [(value, _occurrences(pages, key, value, search)) for value in values]
@@ -242,11 +244,14 @@ def _placed(
         if len(found) > 2 and key in ("skills", "links"):
             firsts = sorted(spans[0][:2] for _value, spans in found)
             page, at = firsts[len(firsts) // 2]
-            for value, spans in found:
-                best = min(spans, key=lambda s: (abs(s[0] - page), abs(s[1] - at)))
-                out.append((key, value, best))
+        elif len(found) > 1 and "." in key:
+            page, at = min((spans for _value, spans in found), key=len)[0][:2]
         else:
             out.extend((key, value, spans[0]) for value, spans in found)
+            continue
+        for value, spans in found:
+            best = min(spans, key=lambda s: (abs(s[0] - page), abs(s[1] - at)))
+            out.append((key, value, best))
     return out
 
 

@@ -151,3 +151,14 @@ def test_text_offsets_fold_case_and_line_breaks() -> None:
     }
     go = next(h for h in hits if h.value == "Go")
     assert text[go.end] == ","  # the whole word, before "Google"
+
+
+def test_an_entrys_parts_are_found_beside_each_other() -> None:
+    text = (
+        "Experience\nNVIDIA Research, Research Intern  2022\n- Trained models\n"
+        "Google DeepMind, Research Intern  2021\n- Wrote papers\n"
+    )
+    hits = locate_in_text(text, {"employers.1": ["Google DeepMind", "Research Intern"]})
+    spans = sorted((h.start, h.end) for h in hits)
+    assert [text[a:b] for a, b in spans] == ["Google DeepMind", "Research Intern"]
+    assert spans[1][0] - spans[0][1] == 2  # the title printed after this employer's ", "
