@@ -60,7 +60,7 @@ class OriginalView(QWidget):
         self.failed = ""
         self.shown_text = ""
 
-    def show(self, item: ReviewItem) -> None:  # type: ignore[override]
+    def display(self, item: ReviewItem) -> None:
         """Start showing ``item``'s original; pages and positions follow when ready."""
         self.page_hits, self.text_hits, self.failed = {}, {}, ""
         self.loading = True

@@ -227,7 +227,7 @@ class ReviewDialog(QDialog):
             + ("  ·  accepted" if item.document_id in self.accepted_ids else "")
         )
         self.selected_key = self.hovered_key = None
-        self.original.show(item)
+        self.original.display(item)
         self._show_entries(item)
         self.ocr_note.setText(item.ocr_note)
         self.ocr_note.setVisible(bool(item.ocr_note))
