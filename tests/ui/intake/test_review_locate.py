@@ -24,8 +24,6 @@ from tests.parsing.make_corpus import render_pdf as write_pdf
 from tests.parsing.test_locate import RESUME
 from tests.support import count_rows
 
-SHOTS = Path("/tmp/review-shots")  # kept for a person to look at after a run
-
 
 def _import(ctx: ServiceContext, tmp_path: Path, name: str, write) -> tuple[int, Path]:
     source = tmp_path / "in" / name
@@ -127,8 +125,7 @@ def test_the_focused_field_is_outlined_on_the_page(
     assert _pdf_words(stored, dialog, name) == "Maria Kowalski"
     shown = name.translated(0, -dialog.page_view.verticalScrollBar().value())
     assert QRectF(dialog.page_view.viewport().rect()).contains(shown)
-    SHOTS.mkdir(exist_ok=True)
-    assert dialog.grab().save(str(SHOTS / f"review-pdf-{theme}.png"))
+    assert dialog.grab().save(str(tmp_path / f"review-pdf-{theme}.png"))  # drawable offscreen
 
 
 def test_a_text_original_marks_the_value_and_reasons_stand_beside_the_field(
@@ -153,8 +150,7 @@ def test_a_text_original_marks_the_value_and_reasons_stand_beside_the_field(
     phone = dialog.reasons["phone"]
     assert phone.text() == "Why: phone number without a country code — assumed United States"
     assert not dialog.reasons["name"].isVisible()
-    SHOTS.mkdir(exist_ok=True)
-    assert dialog.grab().save(str(SHOTS / f"review-text-{theme}.png"))
+    assert dialog.grab().save(str(tmp_path / f"review-text-{theme}.png"))
 
 
 def test_the_focused_field_stays_outlined_in_the_next_file(
