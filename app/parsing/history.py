@@ -81,7 +81,17 @@ def _is_prose(text: str) -> bool:
     words = text.split()
     if len(words) > 14 or (len(words) > 8 and text.rstrip().endswith((".", ";"))):
         return True
+    if len(words) >= 5 and _SENTENCE_END.search(text) and not _is_degree_like(text):
+        return True  # a short sentence: "Led the roadmap for the billing platform."
     return len(words) > 7 and bool(re.search(r"[a-z]{2}\.\s+[A-Z]", text))
+
+
+# A full stop after a lower-case word, not after "Inc." or "Co." or an initial.
+_SENTENCE_END = re.compile(r"(?<![A-Z])\b[a-z]{3,}\.\s*$")
+
+
+def _is_degree_like(text: str) -> bool:
+    return bool(DEGREE.search(text) or INSTITUTION.search(text))
 
 
 def _title_words(text: str) -> bool:

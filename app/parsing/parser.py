@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import phonenumbers
 from phonenumbers import geocoder
 
-from app.parsing import contacts, header_location, history, ocr, sections
+from app.parsing import contacts, header_location, history, ocr, pasted_profile, sections
 from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
 from app.parsing.skills import parse_skills
@@ -56,6 +57,10 @@ def parse_file(path: Path, default_region: str = "US") -> ParsedResume:
 
 def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     lines = [line for line in extracted.lines if not _FURNITURE.match(line.text.strip())]
+    if pasted_profile.is_pasted_profile([line.text for line in lines]):
+        lines = pasted_profile.clean(
+            lines, lambda line: line.text, lambda line, text: dataclasses.replace(line, text=text)
+        )
     parts = sections.split_sections(lines)
     header = parts[0].lines
     contact_lines = [

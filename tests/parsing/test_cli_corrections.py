@@ -41,8 +41,9 @@ def _scores(predictions: Path, truth: Path) -> tuple[int, dict[str, float], str]
 
 
 @pytest.fixture
-def corrected(paths: AppPaths, tmp_path: Path) -> Path:
-    """A database where one resume was corrected on review (its current title)."""
+def corrected(qapp: object, paths: AppPaths, tmp_path: Path) -> Path:
+    """A database where one resume was corrected on review (its current title); the PDF is
+    written by Qt, in the session's QApplication."""
     db_path = tmp_path / "agency.sqlite3"
     source = tmp_path / "in" / "maria.pdf"
     source.parent.mkdir()

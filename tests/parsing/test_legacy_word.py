@@ -87,3 +87,44 @@ def test_a_failing_converter_gives_a_clear_error(
         parse_file(_doc(tmp_path))
     assert caught.value.kind == "corrupt"
     assert "could not be loaded" in str(caught.value)
+
+
+# A real Word 97-2003 file: the corpus DOCX saved as .doc by LibreOffice (see corpus/legacy/).
+REAL_DOC = Path(__file__).resolve().parent / "corpus" / "legacy" / "maria_lopez_one-column.doc"
+REAL_DOC_TRUTH = REAL_DOC.parents[1] / "maria_lopez_one-column.docx.json"
+
+
+def _only_tool(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tool: str) -> None:
+    """Make ``tool`` the converter used: LibreOffice is preferred when installed, so for
+    antiword the PATH holds only antiword (linked from the system)."""
+    import shutil
+
+    found = shutil.which(tool)
+    assert found, f"{tool} is not installed: `make system-deps` installs it"
+    if tool == "soffice":
+        return
+    folder = tmp_path / f"only-{tool}"
+    folder.mkdir()
+    (folder / tool).symlink_to(found)
+    _path_with(monkeypatch, folder)
+
+
+@pytest.mark.parametrize("tool", ["antiword", "soffice"])
+def test_a_real_doc_reads_like_its_docx(
+    tool: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    truth = json.loads(REAL_DOC_TRUTH.read_text(encoding="utf-8"))
+    _only_tool(monkeypatch, tmp_path, tool)
+    parsed = parse_file(REAL_DOC)
+    assert parsed.media_type == "application/msword"
+    assert parsed.name == truth["name"]
+    assert list(parsed.emails) == truth["emails"]
+    assert list(parsed.phones) == truth["phones"]
+    assert parsed.location == truth["location"]
+    assert [
+        {"company": e.company, "title": e.title, "start": e.start, "end": e.end}
+        for e in parsed.employers
+    ] == truth["employers"]
+    assert list(parsed.skills) == truth["skills"]

@@ -38,7 +38,9 @@ RESUME = """
 
 
 @pytest.fixture(scope="module")
-def resume(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def resume(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # The session's QApplication first: Qt's PDF writer needs one, and a bare QGuiApplication
+    # made here would leave the widget tests that follow without theirs.
     path = tmp_path_factory.mktemp("locate") / "maria.pdf"
     write_pdf(RESUME, path)
     return path
