@@ -6,9 +6,9 @@ template does not print, so the truth never claims what the file cannot show.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 
 @dataclass(frozen=True)
