@@ -19,6 +19,20 @@ from tests.corpus.templates import Template
 
 NODE_DIR = Path(__file__).resolve().parent / ".node"
 RENDER_JS = NODE_DIR / "render.js"
+# Written next to node_modules so both require() and import() resolve the themes there.
+RENDER_JS_SOURCE = """\
+// Usage: node render.js THEME resume.json out.html (CommonJS or ES module themes).
+const fs = require('fs');
+const [theme, src, out] = process.argv.slice(2);
+const resume = JSON.parse(fs.readFileSync(src, 'utf8'));
+async function load(name) {
+  try { return require(name); } catch (err) {
+    const mod = await import(name);
+    return mod.default && mod.default.render ? mod.default : mod;
+  }
+}
+load(theme).then((t) => t.render(resume)).then((html) => fs.writeFileSync(out, html));
+"""
 
 # theme -> fields it does not print (checked on renders with pdftotext).
 # theme -> truth fields it does not print, read off renders with pdfplumber.
@@ -101,6 +115,8 @@ def theme_installed(theme: str) -> bool:
 
 def templates() -> list[Template]:
     """Installed npm themes plus our own HTML layouts, all printed by Chromium."""
+    if NODE_DIR.is_dir() and (not RENDER_JS.exists() or RENDER_JS.read_text() != RENDER_JS_SOURCE):
+        RENDER_JS.write_text(RENDER_JS_SOURCE)
     found = [Template(name=f"jsonresume-{theme}", suffix=".pdf",
                       render=partial(_render_theme, theme), tools=("node", "chromium"),
                       hides=hides)
