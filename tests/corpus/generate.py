@@ -119,9 +119,12 @@ def misses(truth: dict, text: str) -> tuple[list[str], list[str]]:
     """(scalar fields not found, list items not found) in ``text``."""
     flat, digits = squash(text), re.sub(r"\D", "", text)
     hard: list[str] = []
-    for key in ("name", "email", "current_title"):
+    for key in ("email", "current_title"):
         if truth[key] and squash(truth[key]) not in flat:
             hard.append(key)
+    # Some themes print given and family names in separate boxes: each part must be there.
+    if truth["name"] and not all(squash(part) in flat for part in truth["name"].split()):
+        hard.append("name")
     if truth["phone"] and re.sub(r"\D", "", truth["phone"]) not in digits:
         hard.append("phone")
     if truth["location"] and squash(truth["location"].split(",")[0]) not in flat:

@@ -92,8 +92,9 @@ def sidebar(resume: dict) -> str:
     b = resume["basics"]
     css = (".wrap{display:flex}.side{width:32%;background:#eef1f4;padding:12px;min-height:270mm}"
            ".main{flex:1;padding:12px 16px}h1{font-size:20pt;margin:0 0 4px}"
-           "h2{font-size:11pt;text-transform:uppercase;color:#333}.meta{color:#666}")
-    contact = "".join(f"<div>{c}</div>" for c in _contact(b) + _links(b))
+           "h2{font-size:11pt;text-transform:uppercase;color:#333}.meta{color:#666}"
+           ".c{white-space:nowrap;font-size:8pt}")
+    contact = "".join(f"<div class=c>{c}</div>" for c in _contact(b) + _links(b))
     body = (f"<div class=wrap><div class=side><h2>Contact</h2>{contact}"
             f"<h2>Skills</h2>{_skills(resume, inline=False)}</div>"
             f"<div class=main><h1>{escape(b['name'])}</h1><div>{escape(b.get('summary', ''))}</div>"

@@ -57,6 +57,8 @@ THEMES: dict[str, frozenset[str]] = {
     "modern": _NO_JOB_PLACE | {"links"},
     "crisp": _NO_JOB_PLACE,
 }
+# Empty values for fields a theme dereferences without checking (valid, print nothing).
+THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}
 # Left out: "class" overprints its skills and education columns (unreadable text);
 # "professional" ships untranspiled JSX and does not load in node.
 
@@ -95,12 +97,18 @@ def theme_html(theme: str, resume: dict) -> str:
     with tempfile.TemporaryDirectory(prefix="corpus-theme-") as tmp:
         src, out = Path(tmp) / "resume.json", Path(tmp) / "resume.html"
         src.write_text(json.dumps(resume, ensure_ascii=False), encoding="utf-8")
-        subprocess.run(["node", str(RENDER_JS), f"jsonresume-theme-{theme}", str(src), str(out)],
-                       check=True, capture_output=True, timeout=120, cwd=NODE_DIR)
+        done = subprocess.run(
+            ["node", str(RENDER_JS), f"jsonresume-theme-{theme}", str(src), str(out)],
+            capture_output=True, text=True, timeout=120, cwd=NODE_DIR)
+        if done.returncode:
+            raise RuntimeError(f"theme {theme} failed: {done.stderr.strip()[-400:]}")
         return out.read_text(encoding="utf-8")
 
 
 def _render_theme(theme: str, resume: dict, out: Path) -> None:
+    # Several themes crash on a missing "profiles" list; an empty one is valid and prints nothing.
+    basics = {"profiles": [], **THEME_DEFAULTS.get(theme, {}), **resume["basics"]}
+    resume = {**resume, "basics": basics}
     print_pdf(theme_html(theme, resume), out)
 
 
