@@ -1,0 +1,1 @@
+"""Generated, labelled resume corpus: people, templates, renderers and the driver."""

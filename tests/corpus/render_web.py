@@ -1,0 +1,138 @@
+"""HTML resumes printed to PDF by headless Chromium: npm JSON Resume themes and our own layouts.
+
+Themes come from npm into the gitignored ``tests/corpus/.node`` folder (see README.md). Remote
+stylesheets, scripts and images are stripped before printing so the render is offline and
+repeatable: the page falls back to local fonts, which is what a parser meets in the wild anyway.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from functools import partial
+from pathlib import Path
+
+from tests.corpus import html_layouts
+from tests.corpus.templates import Template
+
+NODE_DIR = Path(__file__).resolve().parent / ".node"
+RENDER_JS = NODE_DIR / "render.js"
+# Written next to node_modules so both require() and import() resolve the themes there.
+RENDER_JS_SOURCE = """\
+// Usage: node render.js THEME resume.json out.html (CommonJS or ES module themes).
+const fs = require('fs');
+const [theme, src, out] = process.argv.slice(2);
+const resume = JSON.parse(fs.readFileSync(src, 'utf8'));
+async function load(name) {
+  try { return require(name); } catch (err) {
+    const mod = await import(name);
+    return mod.default && mod.default.render ? mod.default : mod;
+  }
+}
+load(theme).then((t) => t.render(resume)).then((html) => fs.writeFileSync(out, html));
+"""
+
+# theme -> fields it does not print (checked on renders with pdftotext).
+# theme -> truth fields it does not print, read off renders with pdfplumber.
+# "employer_location" nulls each employer's location; a theme printing the city alone keeps
+# the location (the scorer compares by containment).
+_NO_JOB_PLACE = frozenset({"employer_location"})
+THEMES: dict[str, frozenset[str]] = {
+    "even": frozenset(),
+    "stackoverflow": frozenset(),
+    "elegant": _NO_JOB_PLACE,
+    "flat": _NO_JOB_PLACE | {"location"},
+    "kendall": frozenset(),
+    "macchiato": _NO_JOB_PLACE,
+    "onepage": _NO_JOB_PLACE,
+    "paper": _NO_JOB_PLACE | {"location", "links"},
+    "short": _NO_JOB_PLACE | {"location"},
+    "spartan": _NO_JOB_PLACE,
+    "actual": frozenset(),
+    "kwan": _NO_JOB_PLACE,
+    "straightforward": frozenset(),
+    "caffeine": _NO_JOB_PLACE,
+    "modern": _NO_JOB_PLACE | {"links"},
+    "crisp": _NO_JOB_PLACE,
+}
+# Empty values for fields a theme dereferences without checking (valid, print nothing).
+THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}
+# Left out: "class" overprints its skills and education columns (unreadable text);
+# "professional" ships untranspiled JSX and does not load in node.
+
+_REMOTE = [
+    re.compile(r"<link\b[^>]*href=[\"']?(?:https?:)?//[^>]*>", re.I),
+    re.compile(r"<script\b[^>]*src=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I),
+    re.compile(r"<img\b[^>]*src=[\"']?(?:https?:)?//[^>]*>", re.I),
+    re.compile(r"@import\s+url\(\s*[\"']?(?:https?:)?//[^)]*\)\s*;?", re.I),
+    re.compile(r"@import\s+[\"'](?:https?:)?//[^\"']*[\"']\s*;?", re.I),
+]
+
+
+def offline_html(html: str) -> str:
+    """Drop remote assets so printing neither waits on the network nor depends on it."""
+    for pattern in _REMOTE:
+        html = pattern.sub("", html)
+    return html
+
+
+def print_pdf(html: str, out: Path) -> None:
+    """Print ``html`` to ``out`` with headless Chromium (no header/footer, network refused)."""
+    with tempfile.TemporaryDirectory(prefix="corpus-web-") as tmp:
+        page = Path(tmp) / "resume.html"
+        page.write_text(offline_html(html), encoding="utf-8")
+        cmd = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+               "--proxy-server=127.0.0.1:9", "--user-data-dir=" + str(Path(tmp) / "profile"),
+               "--run-all-compositor-stages-before-draw", "--virtual-time-budget=2000",
+               f"--print-to-pdf={out}", "--no-pdf-header-footer", page.as_uri()]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    if not out.exists() or out.stat().st_size == 0:
+        raise RuntimeError(f"chromium wrote no PDF for {out.name}")
+
+
+def theme_html(theme: str, resume: dict) -> str:
+    """Render ``resume`` through the npm theme ``jsonresume-theme-<theme>``."""
+    with tempfile.TemporaryDirectory(prefix="corpus-theme-") as tmp:
+        src, out = Path(tmp) / "resume.json", Path(tmp) / "resume.html"
+        src.write_text(json.dumps(resume, ensure_ascii=False), encoding="utf-8")
+        done = subprocess.run(
+            ["node", str(RENDER_JS), f"jsonresume-theme-{theme}", str(src), str(out)],
+            capture_output=True, text=True, timeout=120, cwd=NODE_DIR)
+        if done.returncode:
+            raise RuntimeError(f"theme {theme} failed: {done.stderr.strip()[-400:]}")
+        return out.read_text(encoding="utf-8")
+
+
+def _render_theme(theme: str, resume: dict, out: Path) -> None:
+    # Several themes crash on a missing "profiles" list; an empty one is valid and prints nothing.
+    basics = {"profiles": [], **THEME_DEFAULTS.get(theme, {}), **resume["basics"]}
+    resume = {**resume, "basics": basics}
+    print_pdf(theme_html(theme, resume), out)
+
+
+def _render_own(layout: str, resume: dict, out: Path) -> None:
+    print_pdf(html_layouts.LAYOUTS[layout](resume), out)
+
+
+def theme_installed(theme: str) -> bool:
+    """Whether the npm theme is present in the tools folder."""
+    return (NODE_DIR / "node_modules" / f"jsonresume-theme-{theme}").is_dir()
+
+
+def templates() -> list[Template]:
+    """Installed npm themes plus our own HTML layouts, all printed by Chromium."""
+    if NODE_DIR.is_dir() and (not RENDER_JS.exists() or RENDER_JS.read_text() != RENDER_JS_SOURCE):
+        RENDER_JS.write_text(RENDER_JS_SOURCE)
+    found = [Template(name=f"jsonresume-{theme}", suffix=".pdf",
+                      render=partial(_render_theme, theme), tools=("node", "chromium"),
+                      hides=hides)
+             for theme, hides in THEMES.items() if theme_installed(theme)]
+    missing = [t for t in THEMES if not theme_installed(t)]
+    if missing and shutil.which("node"):
+        print(f"render_web: themes not installed (see tests/corpus/README.md): {missing}")
+    found += [Template(name=f"html-{layout}", suffix=".pdf", render=partial(_render_own, layout),
+                       tools=("chromium",), hides=html_layouts.HIDES.get(layout, frozenset()))
+              for layout in html_layouts.LAYOUTS]
+    return found
