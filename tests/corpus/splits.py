@@ -16,6 +16,15 @@ HELD_BACK = frozenset({
     "jsonresume-kwan",
     # our own HTML layouts (1 of 4)
     "html-icons",
+    # LaTeX classes (2 of 8)
+    "latex-moderncv-fancy",
+    "latex-moderncv-banking",
+    # python-docx styles (1 of 4)
+    "docx-band",
+    # LibreOffice conversions (3 of 9)
+    "office-table-pdf",
+    "office-headings-odt",
+    "office-table-rtf",
 })
 
 
