@@ -233,7 +233,8 @@ def templates() -> list[Template]:
         Template(f"latex-moderncv-{style}", ".pdf", _moderncv(style), tools=(engine,))
         for style, (_, _, engine) in MODERNCV.items()
     ]
-    return found + [
+    return [
+        *found,
         Template("latex-article", ".pdf", article, tools=("pdflatex",)),
         Template("latex-sidebar", ".pdf", sidebar, tools=("xelatex",)),
         Template("latex-spaced", ".pdf", spaced, tools=("xelatex",)),
