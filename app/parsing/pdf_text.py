@@ -30,6 +30,9 @@ import pypdfium2.raw as pdfium_c
 WORD_GAP_EM = 0.17
 # Where PDFium itself saw a space (a generated one) a smaller excess is enough.
 GENERATED_GAP_EM = 0.1
+# ... and a word gap is at least this share of the preceding letter's width wider than the
+# run's typical share (a space is a quarter to a third of an em, a wide letter about one).
+WORD_GAP_SHARE = 0.15
 # PDFium marks a hyphen that ends a line as U+FFFE; a glyph with no Unicode (pdfminer's
 # "(cid:N)") is most often an icon, which the layout reads as a separator.
 _TRANSLATE = str.maketrans({"\ufffe": "-", "\x00": "\ue000", "\ufffd": "\ue000"})
@@ -140,22 +143,37 @@ def _split_run(
     soft: set[int],
     fonts: _Fonts,
 ) -> Iterator[dict]:
-    """Words of one run: breaks where a gap is clearly wider than the run's letter spacing."""
+    """Words of one run: breaks where a gap is clearly wider than the run's letter spacing.
+
+    Tracking is either a fixed amount (TeX's ``LetterSpace``, CSS ``letter-spacing``) or a
+    share of each letter's width (Qt's percentage spacing, where an "M" is followed by a
+    wider gap than an "I"), so a word gap must stand out under both readings: by its width
+    over the run's typical gap, and by its share of the preceding letter's width over the
+    typical share.
+    """
     if not run:
         return
     em = fonts.of(textpage, run[0][0])[1] or max(run[0][4] - run[0][3], 1.0)
     gaps = [run[k][1] - run[k - 1][2] for k in range(1, len(run))]
-    spacing = 0.0
+    shares = [gap / max(run[k - 1][2] - run[k - 1][1], 0.1 * em) for k, gap in enumerate(gaps, 1)]
+    spacing = share = 0.0
     if len(gaps) >= 3:
-        ordered = sorted(gaps)
-        spacing = max(0.0, ordered[(len(ordered) - 1) * 3 // 10])
+        spacing = max(0.0, _low(gaps))
+        share = max(0.0, _low(shares))
     start = 0
     for k, gap in enumerate(gaps, start=1):
         excess = gap - spacing
-        if excess > WORD_GAP_EM * em or (k in soft and excess > GENERATED_GAP_EM * em):
+        wide = shares[k - 1] - share > WORD_GAP_SHARE
+        if wide and (excess > WORD_GAP_EM * em or (k in soft and excess > GENERATED_GAP_EM * em)):
             yield from _word(textpage, text, run[start:k], fonts)
             start = k
     yield from _word(textpage, text, run[start:], fonts)
+
+
+def _low(values: list[float]) -> float:
+    """The 30th percentile: most gaps in a run are inside words, so this is a letter gap."""
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) * 3 // 10]
 
 
 def _word(

@@ -37,14 +37,16 @@ Plain words here and a normal line of text.
 """
 
 QT_LINES = [
-    # (letter spacing, word spacing: points; size; text). Qt writes no spaces: a word gap of
-    # under 3 pt (small type, tightened word spacing) is glued by a fixed tolerance.
-    (2.5, 0.0, 18, "JANE SMITH"),
-    (3.0, -1.0, 12, "SOFTWARE ENGINEER"),
-    (1.5, -0.5, 9, "SENIOR DATA ENGINEER AT ACME"),
-    (0.0, 0.0, 10, "jane.smith@example.org"),
-    (2.0, -1.0, 11, "EXPERIENCE"),
-    (0.0, 0.0, 10, "Plain words here and a normal line of text."),
+    # (spacing type, letter spacing, word spacing in points, size, text). Qt writes no
+    # spaces. Percentage spacing widens each letter by a share of its width, so the gaps
+    # vary from letter to letter; a fixed tolerance splits such words into letters
+    # ("JA N E S M IT H"). A word gap under 3 pt (small type) is glued by it.
+    ("%", 150, 0.0, 18, "JANE SMITH"),
+    ("%", 130, 0.0, 12, "SOFTWARE ENGINEER"),
+    ("pt", 1.5, -0.5, 9, "SENIOR DATA ENGINEER AT ACME"),
+    ("pt", 0.0, 0.0, 10, "jane.smith@example.org"),
+    ("%", 125, 0.0, 11, "EXPERIENCE"),
+    ("pt", 0.0, 0.0, 10, "Plain words here and a normal line of text."),
 ]
 EXPECTED = [
     "JANE SMITH",
@@ -84,10 +86,13 @@ def qt_pdf(folder: Path) -> Path:
     writer.setResolution(72)
     painter = QPainter(writer)
     y = 60
-    for letter, word, size, text in QT_LINES:
+    for kind, letter, word, size, text in QT_LINES:
         font = QFont("DejaVu Sans")
         font.setPointSizeF(size)
-        font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, letter)
+        spacing = QFont.SpacingType
+        font.setLetterSpacing(
+            spacing.PercentageSpacing if kind == "%" else spacing.AbsoluteSpacing, letter
+        )
         font.setWordSpacing(word)
         painter.setFont(font)
         painter.drawText(50, y, text)
