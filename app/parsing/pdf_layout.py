@@ -160,11 +160,7 @@ def _stream_lines(rows: list[_Row], first_block: bool = False) -> list[Line]:
             continue
         sizes = [w.get("size", 0) for w in row.words]
         size = max(sizes) if sizes else 0.0
-        bold_words = sum(
-            1
-            for w in row.words
-            if _BOLD_FONT.search(w.get("fontname", ""))
-        )
+        bold_words = sum(1 for w in row.words if _BOLD_FONT.search(w.get("fontname", "")))
         gap_block = prev is not None and row.top - prev.bottom > max(size * 0.75, 5)
         out.append(
             Line(
@@ -192,5 +188,3 @@ def _row_text(row: _Row) -> str:
     # An accented letter drawn as its own glyph run ("Bo ğ aziçi") belongs to its word.
     text = re.sub(r"(?<=[a-z]) ([^\W\d_a-zA-Z]) (?=[a-z])", r"\1", text)
     return clean(text)
-
-
