@@ -39,6 +39,12 @@ _TRANSLATE = str.maketrans({"\ufffe": "-", "\x00": "\ue000", "\ufffd": "\ue000"}
 _SPACE = frozenset(" \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a")
 
 
+# FPDFText_GetTextObject returning the bare address: a dictionary key without a cast per call.
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
+
+
 class _Fonts:
     """Font name and scaled size per text object, asked once each."""
 
@@ -50,10 +56,10 @@ class _Fonts:
         self._matrix = pdfium_c.FS_MATRIX()
 
     def of(self, textpage: pdfium_c.FPDF_TEXTPAGE, index: int) -> tuple[str, float]:
-        obj = pdfium_c.FPDFText_GetTextObject(textpage, index)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        key = _text_object_address(textpage, index) or 0
         found = self._objects.get(key)
         if found is None:
+            obj = ctypes.cast(ctypes.c_void_p(key), pdfium_c.FPDF_PAGEOBJECT)
             found = self._objects[key] = self._describe(obj) if key else ("", 0.0)
         return found
 
