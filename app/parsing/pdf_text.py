@@ -19,6 +19,7 @@ gaps are inside words) is the letter spacing, and a word gap is one clearly wide
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 from collections.abc import Iterator
 
@@ -36,7 +37,11 @@ WORD_GAP_SHARE = 0.15
 # PDFium marks a hyphen that ends a line as U+FFFE; a glyph with no Unicode (pdfminer's
 # "(cid:N)") is most often an icon, which the layout reads as a separator.
 _TRANSLATE = str.maketrans({"\ufffe": "-", "\x00": "\ue000", "\ufffd": "\ue000"})
-_SPACE = frozenset(" \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a")
+# Encoded spaces, line ends and control characters end a run of characters.
+_BREAKS = frozenset(
+    " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\uffff"
+    + "".join(map(chr, range(32)))
+)
 
 
 # FPDFText_GetTextObject returning the bare address: a dictionary key without a cast per call.
@@ -116,30 +121,30 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> Iterato
     # their boxes; ``soft`` marks the positions in a run where PDFium generated a space.
     run: list[tuple[int, float, float, float, float]] = []
     soft: set[int] = set()
+    breaks = _BREAKS
+    px0 = py0 = py1 = 0.0
     for i, ch in enumerate(text):
-        if ch in _SPACE:
-            if ch == " " and generated(textpage, i) == 1 and run:
+        if ch in breaks:
+            if ch == " " and run and generated(textpage, i) == 1:
                 soft.add(len(run))
                 continue
-            yield from _split_run(textpage, text, run, soft, fonts)
-            run, soft = [], set()
-            continue
-        if ch < " " or ch == "\uffff":
-            yield from _split_run(textpage, text, run, soft, fonts)
-            run, soft = [], set()
-            continue
-        get_box(textpage, i, box)
-        x0, x1 = box.left - left, box.right - left
-        y0, y1 = top - box.top, top - box.bottom
-        if run:
-            _, px0, _, py0, py1 = run[-1]
-            mid = (y0 + y1) / 2
-            height = max(py1 - py0, 1.0)
-            if not py0 <= mid <= py1 or x0 < px0 - 0.25 * height:  # another line, or back
+            if run:
                 yield from _split_run(textpage, text, run, soft, fonts)
                 run, soft = [], set()
-        run.append((i, x0, x1, y0, y1))
-    yield from _split_run(textpage, text, run, soft, fonts)
+            continue
+        get_box(textpage, i, box)
+        x0 = box.left - left
+        y0, y1 = top - box.top, top - box.bottom
+        if run:
+            mid = (y0 + y1) / 2
+            # Another line (the middle outside the previous box), or back to the left.
+            if mid < py0 or mid > py1 or x0 < px0 - 0.25 * (py1 - py0 if py1 - py0 > 1 else 1):
+                yield from _split_run(textpage, text, run, soft, fonts)
+                run, soft = [], set()
+        run.append((i, x0, box.right - left, y0, y1))
+        px0, py0, py1 = x0, y0, y1
+    if run:
+        yield from _split_run(textpage, text, run, soft, fonts)
 
 
 def _split_run(
@@ -157,23 +162,32 @@ def _split_run(
     over the run's typical gap, and by its share of the preceding letter's width over the
     typical share.
     """
-    if not run:
-        return
     em = fonts.of(textpage, run[0][0])[1] or max(run[0][4] - run[0][3], 1.0)
-    gaps = [run[k][1] - run[k - 1][2] for k in range(1, len(run))]
-    shares = [gap / max(run[k - 1][2] - run[k - 1][1], 0.1 * em) for k, gap in enumerate(gaps, 1)]
-    spacing = share = 0.0
-    if len(gaps) >= 3:
-        spacing = max(0.0, _low(gaps))
-        share = max(0.0, _low(shares))
+    gaps = [b[1] - a[2] for a, b in itertools.pairwise(run)]
+    spacing = max(0.0, _low(gaps)) if len(gaps) >= 3 else 0.0
+    wide_gap, generated_gap = WORD_GAP_EM * em, GENERATED_GAP_EM * em
+    share: float | None = None
     start = 0
     for k, gap in enumerate(gaps, start=1):
         excess = gap - spacing
-        wide = shares[k - 1] - share > WORD_GAP_SHARE
-        if wide and (excess > WORD_GAP_EM * em or (k in soft and excess > GENERATED_GAP_EM * em)):
+        if excess <= generated_gap or (excess <= wide_gap and k not in soft):
+            continue
+        if share is None:  # the share model, needed only where a gap looks wide
+            share = max(0.0, _low([_share(run, j, g, em) for j, g in enumerate(gaps, 1)]))
+            if len(gaps) < 3:
+                share = 0.0
+        if _share(run, k, gap, em) - share > WORD_GAP_SHARE:
             yield from _word(textpage, text, run[start:k], fonts)
             start = k
     yield from _word(textpage, text, run[start:], fonts)
+
+
+def _share(
+    run: list[tuple[int, float, float, float, float]], k: int, gap: float, em: float
+) -> float:
+    """A gap as a share of the width of the letter before it."""
+    before = run[k - 1]
+    return gap / max(before[2] - before[1], 0.1 * em)
 
 
 def _low(values: list[float]) -> float:
@@ -207,15 +221,14 @@ def _make(
 ) -> dict:
     """A word as pdfplumber gives it: one em high from the font's descent, which is where
     the loose box ends below (its top is the font's ascent, in some fonts two lines up)."""
-    top, bottom = min(c[3] for c in chars), max(c[4] for c in chars)
+    indexes, lefts, rights, tops, bottoms = zip(*chars, strict=True)
+    bottom = max(bottoms)
     size = font[1]
-    if size:
-        top = bottom - size
     return {
-        "text": "".join(text[c[0]] for c in chars),
-        "x0": min(c[1] for c in chars),
-        "x1": max(c[2] for c in chars),
-        "top": top,
+        "text": "".join(map(text.__getitem__, indexes)),
+        "x0": min(lefts),
+        "x1": max(rights),
+        "top": bottom - size if size else min(tops),
         "bottom": bottom,
         "size": size,
         "fontname": font[0],

@@ -523,7 +523,7 @@ class IntakeRunner:
                     self._post(item)
                     items.append(BatchItem(item.path, parsed, item.target))
             self._flush()
-            outcomes = import_batch(self._ctx, self.documents_dir, items)
+            outcomes = import_batch(self._ctx, self.documents_dir, items, self._poll_workers)
             with self._lock:
                 for (item_id, _parsed), done in zip(batch, outcomes, strict=True):
                     item = self._items[item_id]

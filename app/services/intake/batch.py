@@ -10,6 +10,7 @@ commits once. A failed commit fails the whole batch, and every file it placed is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +42,16 @@ BatchOutcome = Outcome[ImportResult] | Exception
 
 
 def import_batch(
-    ctx: ServiceContext, documents_dir: Path, items: list[BatchItem]
+    ctx: ServiceContext,
+    documents_dir: Path,
+    items: list[BatchItem],
+    between: Callable[[], None] | None = None,
 ) -> list[BatchOutcome]:
     """Import ``items`` in one transaction; per item its outcome or the error that failed it.
 
     Each outcome's changes are that file's own, so the window hears about each file once.
+    ``between`` runs after each file (intake hands parser processes their next file there,
+    so that they need not wait for the whole batch).
     """
     documents_dir = Path(documents_dir)
     results: list[BatchOutcome | None] = [None] * len(items)
@@ -85,6 +91,8 @@ def import_batch(
                 if result.candidate_id is not None:
                     touched.add(result.candidate_id)
                 results[index] = Outcome(result, own.changes)
+                if between is not None:
+                    between()
             rebuild_candidate_search(tx.session, touched)
             set_candidate_search_suspended(tx.session, False)
     except Exception as exc:  # the commit (or the lock) failed: nothing was stored
