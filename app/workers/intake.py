@@ -4,8 +4,11 @@ Parsers meet hostile files (huge, malformed, crafted), so each parse runs in a w
 *process* ("spawn": no inherited locks or Qt state) with an address-space limit, and is
 killed when it overruns its time limit. A hang or crash fails that one file; the others
 carry on in fresh workers. One background thread feeds and watches the workers and does
-the database writes (`import_resume`, one transaction per file) with its own sessions; it
-reports every step through ``on_update``, which the Qt layer re-emits on the GUI thread.
+the database writes with its own sessions: the files parsed so far are imported together
+(`app.services.intake.batch`: one transaction, each file in its own savepoint), and between
+two files of a batch the workers are handed their next file, so parsing and importing
+overlap. It reports every step through ``on_update``, which the Qt layer re-emits on the
+GUI thread.
 Only ids, paths and plain dataclasses cross the thread and process boundaries.
 """
 

@@ -111,9 +111,7 @@ def test_intake_throughput(tmp_path: Path, pdf_variants: list[Path]) -> None:
     rate = imported / elapsed
     bench("intake_baseline_files_per_s", baseline_rate, "files/s")
     bench("intake_files_per_s", rate, "files/s")
-    bench(
-        "intake_speedup_vs_extract_text", rate / baseline_rate, "x", f"target>={SPEEDUP_TARGET}"
-    )
+    bench("intake_speedup_vs_extract_text", rate / baseline_rate, "x", f"target>={SPEEDUP_TARGET}")
     print(
         f"cores/workers: {cores}; baseline extract_text {baseline_s:.1f} s; intake {elapsed:.1f} s "
         f"(submit → all done); succeeded {imported} of {len(ids)} (the files counted in "
