@@ -8,6 +8,7 @@ inside a row become tabs so that "Title <tab> Dates" stays separable.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,11 +68,15 @@ def _find_gutter(rows: list[_Row], width: float) -> float | None:
         return None
     segs = [_segments(r) for r in rows]
     lo, hi = int(width * 0.2), int(width * 0.8)
-    crossing = [0] * (hi - lo)
+    # How many rows have text over each x: +1 where a run of words starts, -1 past its end.
+    steps = [0] * (hi - lo + 1)
     for row_segs in segs:
         for a, b in row_segs:
-            for x in range(max(lo, int(a)), min(hi, int(b) + 1)):
-                crossing[x - lo] += 1
+            start, end = max(lo, int(a)), min(hi, int(b) + 1)
+            if start < end:
+                steps[start - lo] += 1
+                steps[end - lo] -= 1
+    crossing = list(itertools.accumulate(steps[:-1]))
     limit = max(1, int(len(rows) * 0.1))
     best: tuple[int, int] | None = None
     start = None
