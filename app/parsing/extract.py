@@ -1,78 +1,32 @@
-"""Text extraction from PDF, DOCX, TXT/MD and RTF into lines the field finders can read.
+"""Text extraction from PDF, DOCX, ODT, TXT/MD and RTF into lines the field finders can read.
 
-Resumes come in every layout, so PDFs are rebuilt from word positions: words make rows, a
-vertical gutter splits two-column and sidebar pages (each column is read top to bottom), and
-wide gaps inside a row become tabs so that "Title <tab> Dates" stays separable. Link
-annotations are collected too, because some resumes show only an icon for a profile link.
+Each format has its reader; PDFs go to `app.parsing.pdf`, which rebuilds the page layout
+from word positions (columns, sidebars, tab-separated dates) and collects link annotations,
+because some resumes show only an icon for a profile link.
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
-import pdfplumber
 from charset_normalizer import from_bytes
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from app.parsing import legacy_word, ocr, odt
+from app.parsing import legacy_word, ocr, odt, pdf
+from app.parsing.lines import Extracted, Line, clean
 from app.parsing.result import ParseError
 from app.parsing.zip_guard import refuse_zip_bomb
+
+__all__ = ["DOCX", "PDF", "RTF", "TXT", "Extracted", "Line", "extract"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 30
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
-
-# Icon fonts (Font Awesome and friends) draw glyphs from the private use area: the glyph
-# itself is meaningless text, but it separates the items of a contact line.
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000fffff]")
-_ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
-_CID = re.compile(r"\(cid:\d+\)")
-_DATE_FRAGMENT = re.compile(
-    r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
-    r"|^\s*\d+\s*(?:years?|yrs?|months?|mos?)\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass
-class Line:
-    """One line of text with the typography that helps to tell headings and names apart."""
-
-    text: str
-    size: float = 0.0  # font size in points (0 when the format has none)
-    bold: bool = False
-    heading: bool = False  # a Word heading/title style, or a text box (often a heading)
-    new_block: bool = False  # a paragraph, column or page starts here
-
-
-@dataclass
-class Extracted:
-    """What the extractor hands to the field finders."""
-
-    lines: list[Line]
-    links: list[str] = field(default_factory=list)  # link targets (annotations, relationships)
-    media_type: str = ""
-    pages: int = 0
-    warnings: list[str] = field(default_factory=list)
-    ocr_confidence: float | None = None  # set when the text was read by OCR
-
-    @property
-    def text(self) -> str:
-        out: list[str] = []
-        for line in self.lines:
-            if line.new_block and out:
-                out.append("")
-            out.append(line.text)
-        return "\n".join(out).strip()
-
 
 PDF, DOCX, TXT, RTF = (
     "application/pdf",
@@ -247,9 +201,9 @@ def _read_odt_or_doc(path: Path, data: bytes, media_type: str) -> Extracted:
         return _plain_lines(converted.text or "")
     document = odt.read_odt(path, data, MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO)
     lines = [
-        Line(_clean(p.text), bold=p.bold, heading=p.heading, new_block=p.new_block)
+        Line(clean(p.text), bold=p.bold, heading=p.heading, new_block=p.new_block)
         for p in document.lines
-        if _clean(p.text)
+        if clean(p.text)
     ]
     return Extracted(lines=lines, links=document.links, pages=0)
 
@@ -279,7 +233,7 @@ def _plain_lines(text: str) -> Extracted:
     lines: list[Line] = []
     blank = True
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        stripped = _clean(raw)
+        stripped = clean(raw)
         if not stripped:
             blank = True
             continue
@@ -504,7 +458,7 @@ def _docx_paragraph(p, style_sizes: dict[str, float]) -> Iterator[Line]:
         max(sizes) if sizes else style_sizes.get(style_name or "Normal", style_sizes.get("", 0.0))
     )
     for i, part in enumerate(text.split("\n")):
-        cleaned = _clean(part)
+        cleaned = clean(part)
         if cleaned:
             yield Line(
                 cleaned,
@@ -533,266 +487,5 @@ def _run_text(run) -> str:
 # --- PDF ----------------------------------------------------------------------------------
 
 
-_pdfminer_quieted = False
-
-
-def _quiet_pdfminer() -> None:
-    """Keep pdfminer's warnings about harmless oddities ("Could not get FontBBox from font
-    descriptor…") out of stderr and the log; done once, on the first PDF, not at import."""
-    global _pdfminer_quieted
-    if _pdfminer_quieted:
-        return
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    for name, logger in list(logging.Logger.manager.loggerDict.items()):
-        # Children inherit the level unless one was set on them explicitly.
-        if name.startswith("pdfminer.") and isinstance(logger, logging.Logger) and logger.level:
-            logger.setLevel(max(logger.level, logging.ERROR))
-    _pdfminer_quieted = True
-
-
 def _pdf(path: Path) -> Extracted:
-    _quiet_pdfminer()
-
-    try:
-        pdf = pdfplumber.open(path)
-    except Exception as exc:
-        cause = exc.__cause__ or exc.__context__ or exc
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else cause
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or isinstance(
-            exc, (PDFPasswordIncorrect, PDFEncryptionError)
-        ):
-            raise ParseError(
-                f"{path.name}: the PDF is password-protected; remove the password and retry.",
-                kind="encrypted",
-            ) from exc
-        raise ParseError(
-            f"{path.name}: the PDF is damaged and cannot be read.", kind="corrupt"
-        ) from exc
-    try:
-        with pdf:
-            try:
-                count = len(pdf.pages)
-            except Exception as exc:
-                raise ParseError(
-                    f"{path.name}: the PDF is damaged and cannot be read.", kind="corrupt"
-                ) from exc
-            if count > MAX_PAGES:
-                raise ParseError(
-                    f"{path.name}: {count} pages is too long for a resume "
-                    f"(the limit is {MAX_PAGES}).",
-                    kind="too_large",
-                )
-            lines: list[Line] = []
-            links: list[str] = []
-            images = 0
-            for page in pdf.pages:
-                try:
-                    words = page.extract_words(
-                        extra_attrs=["size", "fontname"], keep_blank_chars=False
-                    )
-                    page_links = [h.get("uri") for h in page.hyperlinks if h.get("uri")]
-                    images += len(page.images)
-                except Exception as exc:
-                    raise ParseError(
-                        f"{path.name}: the PDF is damaged and cannot be read.", kind="corrupt"
-                    ) from exc
-                for uri in page_links:
-                    if uri not in links:
-                        links.append(uri)
-                page_lines = _page_lines(words, float(page.width))
-                if page_lines:
-                    page_lines[0].new_block = True
-                lines.extend(page_lines)
-    except ParseError:
-        raise
-    except Exception as exc:
-        raise ParseError(
-            f"{path.name}: the PDF is damaged and cannot be read.", kind="corrupt"
-        ) from exc
-    if not any(line.text.strip() for line in lines):
-        if images:
-            return _from_ocr(ocr.read_pdf(path, count), PDF)
-        raise ParseError(f"{path.name}: the PDF has no text.", kind="empty")
-    return Extracted(lines=lines, links=links, pages=count)
-
-
-@dataclass
-class _Row:
-    top: float
-    bottom: float
-    words: list[dict]
-
-
-def _rows(words: Iterable[dict]) -> list[_Row]:
-    """Words grouped into visual rows by vertical overlap."""
-    rows: list[_Row] = []
-    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        mid = (w["top"] + w["bottom"]) / 2
-        for row in reversed(rows[-3:]):
-            if row.top <= mid <= row.bottom:
-                row.words.append(w)
-                row.top, row.bottom = min(row.top, w["top"]), max(row.bottom, w["bottom"])
-                break
-        else:
-            rows.append(_Row(w["top"], w["bottom"], [w]))
-    for row in rows:
-        row.words.sort(key=lambda w: w["x0"])
-    rows.sort(key=lambda r: r.top)
-    return rows
-
-
-def _segments(row: _Row) -> list[tuple[float, float]]:
-    """Runs of words separated by less than about two spaces."""
-    segs: list[list[float]] = []
-    for w in row.words:
-        gap = max(w.get("size", 10) * 0.9, 6)
-        if segs and w["x0"] - segs[-1][1] <= gap:
-            segs[-1][1] = max(segs[-1][1], w["x1"])
-        else:
-            segs.append([w["x0"], w["x1"]])
-    return [(a, b) for a, b in segs]
-
-
-def _find_gutter(rows: list[_Row], width: float) -> float | None:
-    """The x of a vertical gap that splits the page into two text columns, if any."""
-    if len(rows) < 8:
-        return None
-    segs = [_segments(r) for r in rows]
-    lo, hi = int(width * 0.2), int(width * 0.8)
-    crossing = [0] * (hi - lo)
-    for row_segs in segs:
-        for a, b in row_segs:
-            for x in range(max(lo, int(a)), min(hi, int(b) + 1)):
-                crossing[x - lo] += 1
-    limit = max(1, int(len(rows) * 0.1))
-    best: tuple[int, int] | None = None
-    start = None
-    for i, c in enumerate([*crossing, limit + 1]):
-        if c <= limit and start is None:
-            start = i
-        elif c > limit and start is not None:
-            if best is None or i - start > best[1] - best[0]:
-                best = (start, i)
-            start = None
-    if best is None or best[1] - best[0] < 8:
-        return None
-    x = lo + (best[0] + best[1]) / 2
-    left = [s for s in segs if any(b <= x for a, b in s)]
-    right = [s for s in segs if any(a >= x for a, b in s)]
-    if len(left) < 4 or len(right) < 4:
-        return None
-    # A column of dates, places or short labels beside the text (moderncv, right-aligned
-    # dates) belongs to each row; a sidebar has a text flow of its own.
-    total = sum(len(w["text"]) for r in rows for w in r.words) or 1
-    for pick, other in (
-        (lambda w: w["x1"] <= x, lambda w: w["x0"] >= x),
-        (lambda w: w["x0"] >= x, lambda w: w["x1"] <= x),
-    ):
-        frags = [
-            (" ".join(w["text"] for w in r.words if pick(w)), any(other(w) for w in r.words))
-            for r in rows
-            if any(pick(w) for w in r.words)
-        ]
-        datey = sum(1 for f, _ in frags if _DATE_FRAGMENT.search(f) and len(f.split()) <= 6)
-        aligned = sum(1 for _, o in frags if o)
-        chars = sum(len(f) for f, _ in frags)
-        if datey >= 0.35 * len(frags):
-            return None
-        if aligned >= 0.8 * len(frags) and chars < 0.15 * total:
-            return None
-    return x
-    return x
-
-
-def _page_lines(words: list[dict], width: float) -> list[Line]:
-    for w in words:
-        # Icon fonts map glyphs to stray letters ("#", "§") in LaTeX output: a separator.
-        if _ICON_FONT.search(w.get("fontname", "")) or _CID.fullmatch(w["text"]):
-            w["text"] = "|"
-        else:
-            w["text"] = _CID.sub(" ", w["text"])
-    words = [w for w in words if w["text"].strip()]
-    if not words:
-        return []
-    rows = _rows(words)
-    gutter = _find_gutter(rows, width)
-    if gutter is None:
-        return _stream_lines(rows)
-    out: list[Line] = []
-    left: list[_Row] = []
-    right: list[_Row] = []
-    for row in rows:
-        crosses = any(w["x0"] < gutter < w["x1"] for w in row.words) or any(
-            a < gutter < b for a, b in _segments(row)
-        )
-        if crosses:
-            if left or right:
-                out.extend(_stream_lines(left, first_block=True))
-                out.extend(_stream_lines(right, first_block=True))
-                left, right = [], []
-            out.extend(_stream_lines([row]))
-            continue
-        lw = [w for w in row.words if w["x1"] <= gutter]
-        rw = [w for w in row.words if w["x0"] >= gutter]
-        if lw:
-            left.append(_Row(row.top, row.bottom, lw))
-        if rw:
-            right.append(_Row(row.top, row.bottom, rw))
-    out.extend(_stream_lines(left, first_block=True))
-    out.extend(_stream_lines(right, first_block=True))
-    return out
-
-
-def _stream_lines(rows: list[_Row], first_block: bool = False) -> list[Line]:
-    out: list[Line] = []
-    prev: _Row | None = None
-    for row in rows:
-        text = _row_text(row)
-        if not text:
-            continue
-        sizes = [w.get("size", 0) for w in row.words]
-        size = max(sizes) if sizes else 0.0
-        bold_words = sum(
-            1
-            for w in row.words
-            if re.search(r"bold|black|heavy|semibold", w.get("fontname", ""), re.I)
-        )
-        gap_block = prev is not None and row.top - prev.bottom > max(size * 0.75, 5)
-        out.append(
-            Line(
-                text,
-                size=round(float(size), 1),
-                bold=bold_words >= 0.8 * len(row.words),
-                new_block=(prev is None and first_block) or gap_block,
-            )
-        )
-        prev = row
-    return out
-
-
-def _row_text(row: _Row) -> str:
-    parts: list[str] = []
-    prev = None
-    for w in row.words:
-        text = w["text"]
-        if prev is not None:
-            gap = w["x0"] - prev["x1"]
-            parts.append("\t" if gap > max(w.get("size", 10) * 1.5, 12) else " ")
-        parts.append(text)
-        prev = w
-    text = "".join(parts)
-    # An accented letter drawn as its own glyph run ("Bo ğ aziçi") belongs to its word.
-    text = re.sub(r"(?<=[a-z]) ([^\W\d_a-zA-Z]) (?=[a-z])", r"\1", text)
-    return _clean(text)
-
-
-def _clean(text: str) -> str:
-    """Icons become separators, odd spaces become spaces, soft hyphens go."""
-    text = _PRIVATE_USE.sub(" | ", text)
-    text = text.replace("\u00ad", "-").replace("\u200b", "").replace("\ufeff", "")
-    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
-    text = re.sub(r"[ ]{2,}", " ", text)
-    text = re.sub(r" *\t[\t ]*", "\t", text)
-    text = re.sub(r"^(?:\s*\|\s*)+|(?:\s*\|\s*)+$", "", text)
-    text = re.sub(r"(?:\s*\|\s*){2,}", " | ", text)
-    return text.strip()
+    return pdf.read_pdf(path, MAX_PAGES)

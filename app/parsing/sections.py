@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.parsing.extract import Line
+from app.parsing.lines import Line
 
 EXPERIENCE, EDUCATION, SKILLS, PROJECTS, SUMMARY, CONTACT, LINKS, OTHER, HEADER = (
     "experience",

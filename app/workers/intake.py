@@ -4,8 +4,11 @@ Parsers meet hostile files (huge, malformed, crafted), so each parse runs in a w
 *process* ("spawn": no inherited locks or Qt state) with an address-space limit, and is
 killed when it overruns its time limit. A hang or crash fails that one file; the others
 carry on in fresh workers. One background thread feeds and watches the workers and does
-the database writes (`import_resume`, one transaction per file) with its own sessions; it
-reports every step through ``on_update``, which the Qt layer re-emits on the GUI thread.
+the database writes with its own sessions: the files parsed so far are imported together
+(`app.services.intake.batch`: one transaction, each file in its own savepoint), and between
+two files of a batch the workers are handed their next file, so parsing and importing
+overlap. It reports every step through ``on_update``, which the Qt layer re-emits on the
+GUI thread.
 Only ids, paths and plain dataclasses cross the thread and process boundaries.
 """
 
@@ -45,6 +48,7 @@ DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
 NEEDS_REVIEW = "review"  # stored, but no candidate made: nobody could be named from it
 FINAL_STATES = frozenset({DONE, FAILED, CANCELLED, NEEDS_REVIEW})
 IDLE_WORKER_SECONDS = 60.0  # an idle worker process is stopped after this long
+IMPORT_BATCH = 32  # parsed files imported in one transaction, at most
 
 ParseFunction = Callable[..., "ParsedResume"]
 
@@ -208,6 +212,7 @@ class IntakeRunner:
         self._changed = threading.Condition(self._lock)
         self._items: dict[int, _Item] = {}
         self._queue: deque[int] = deque()
+        self._ready: deque[tuple[int, ParsedResume]] = deque()  # parsed, waiting for import
         self._outbox: deque[ItemUpdate] = deque()
         self._emitting = 0
         self._next_id = 1
@@ -384,11 +389,13 @@ class IntakeRunner:
         self._dispatch()
         self._flush()
         self._watch()
+        self._import_ready()
         return False
 
     def _fail_orphans(self) -> None:
         """After an unexpected error, fail the files that no worker is parsing any more."""
         working = {w.item_id for w in self._pool if w.item_id is not None}
+        self._ready.clear()  # their items are failed below, with the rest
         with self._lock:
             for item in self._items.values():
                 if item.state in (PARSING, IMPORTING) and item.id not in working:
@@ -433,6 +440,17 @@ class IntakeRunner:
         worker = _Worker(process, ours)
         self._pool.append(worker)
         return worker
+
+    def _poll_workers(self) -> None:
+        """Collect the replies already there (between import batches), without waiting."""
+        busy = [w for w in self._pool if w.item_id is not None]
+        waitables: list[Any] = []
+        for worker in busy:
+            waitables += [worker.connection, worker.process.sentinel]
+        ready = wait(waitables, 0) if waitables else []
+        for worker in busy:
+            if worker.connection in ready or worker.process.sentinel in ready:
+                self._collect(worker)
 
     def _watch(self) -> None:
         """Wait for a result, a dead worker, a deadline or a wake-up, and deal with it."""
@@ -484,30 +502,45 @@ class IntakeRunner:
             self._retire(worker, gently=True)
         self._dispatch()  # keep the other workers busy while this file is imported
         if isinstance(reply, Parsed):
-            self._import(item_id, reply.resume)
+            self._ready.append((item_id, reply.resume))
         elif failed is not None:
             self._set(item_id, FAILED, failed.message, error_kind=failed.error_kind)
         else:
             log.error("unexpected reply from a parser: %r", type(reply).__name__)
             self._set(item_id, FAILED, "Internal error; see the log.", error_kind="internal")
 
-    def _import(self, item_id: int, parsed: ParsedResume) -> None:
+    def _import_ready(self) -> None:
+        """Import the files parsed so far, in batches of up to IMPORT_BATCH (one transaction
+        each: see `app.services.intake.batch`)."""
         # Deferred: keeps SQLAlchemy and the services out of the spawned parser processes.
-        from app.services.intake.importer import import_resume
+        from app.services.intake.batch import BatchItem, import_batch
 
-        self._set(item_id, IMPORTING)
-        with self._lock:
-            item = self._items[item_id]
-        assert item.path is not None
-        try:
-            done = import_resume(self._ctx, self.documents_dir, item.path, parsed, item.target)
-        except Exception as exc:
-            log.warning("import of item %s failed: %s", item_id, type(exc).__name__)
-            self._set(item_id, FAILED, _import_failure(exc, self._ctx), error_kind="import")
-            return
-        result = done.value
-        state = NEEDS_REVIEW if result.needs_review else DONE
-        self._set(item_id, state, describe(result), result=result, changes=done.changes)
+        while self._ready:
+            batch = [self._ready.popleft() for _ in range(min(IMPORT_BATCH, len(self._ready)))]
+            items: list[BatchItem] = []
+            with self._lock:
+                for item_id, parsed in batch:
+                    item = self._items[item_id]
+                    assert item.path is not None
+                    item.state = IMPORTING
+                    self._post(item)
+                    items.append(BatchItem(item.path, parsed, item.target))
+            self._flush()
+            outcomes = import_batch(self._ctx, self.documents_dir, items, self._poll_workers)
+            with self._lock:
+                for (item_id, _parsed), done in zip(batch, outcomes, strict=True):
+                    item = self._items[item_id]
+                    if isinstance(done, Exception):
+                        log.warning("import of item %s failed: %s", item_id, type(done).__name__)
+                        item.state = FAILED
+                        message = _import_failure(done, self._ctx)
+                        self._post(item, message, error_kind="import")
+                        continue
+                    result = done.value
+                    item.state = NEEDS_REVIEW if result.needs_review else DONE
+                    self._post(item, describe(result), result=result, changes=done.changes)
+            self._flush()
+            self._poll_workers()
 
     def _stop_busy_workers(self) -> None:
         for worker in list(self._pool):

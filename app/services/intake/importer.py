@@ -70,6 +70,7 @@ from app.store.models import (
     TalentPool,
     utc_now,
 )
+from app.store.search import rebuild_candidate_search, set_candidate_search_suspended
 
 __all__ = [
     "ImportResult",
@@ -151,38 +152,70 @@ def import_resume(
     """
     source = Path(source)
     documents_dir = Path(documents_dir)
-    incoming, digest, size = _copy_in(source, documents_dir)
-    relative = Path(digest[:2]) / f"{digest}{source.suffix.lower()}"
-    placed: Path | None = None
+    incoming = copy_in(source, documents_dir)
+    placed: list[Path] = []
     try:
         with ctx.write() as tx:
-            document = tx.session.scalar(select(Document).where(Document.sha256 == digest))
-            notes: list[str] = []
-            seen_before = document is not None and document.candidate_id is not None
-            if document is None:
-                document = _new_document(source, parsed, digest, size, relative)
-                tx.session.add(document)
-            final = documents_dir / document.stored_path
-            if not final.exists():  # new, or lost from the store: keep this copy
-                placed = _place_file(incoming, final)
-            if seen_before:
-                result = _repeat(tx, document, target, notes)
-            else:
-                result = _import(tx, document, source, parsed, target, notes)
-            tx.changed(ChangeKind.DOCUMENTS, result.document_id)
+            # The candidate's search row is re-derived once at the end, not by a trigger for
+            # every row this import writes (document, timeline entry, each skill, the record).
+            set_candidate_search_suspended(tx.session, True)
+            result = store(tx, documents_dir, source, parsed, target, incoming, placed)
+            tx.session.flush()
+            if result.candidate_id is not None:
+                rebuild_candidate_search(tx.session, [result.candidate_id])
+            set_candidate_search_suspended(tx.session, False)
             done = outcome(result, tx)
     except BaseException:
-        incoming.unlink(missing_ok=True)
-        if placed is not None:
-            _discard_unless_recorded(ctx, placed, digest)
-        _remove_if_empty(incoming.parent)
+        incoming.path.unlink(missing_ok=True)
+        for path in placed:
+            discard_unless_recorded(ctx, path, incoming.digest)
+        remove_if_empty(incoming.path.parent)
         raise
     finally:
-        incoming.unlink(missing_ok=True)
+        incoming.path.unlink(missing_ok=True)
     return done
 
 
-def _copy_in(source: Path, documents_dir: Path) -> tuple[Path, str, int]:
+@dataclass(frozen=True)
+class Incoming:
+    """A file copied beside the store under a temporary name, with its hash and size."""
+
+    path: Path
+    digest: str
+    size: int
+
+
+def store(
+    tx: Transaction,
+    documents_dir: Path,
+    source: Path,
+    parsed: ParsedResume,
+    target: IntakeTarget | None,
+    incoming: Incoming,
+    placed: list[Path],
+) -> ImportResult:
+    """The rows of one import in ``tx``; the stored file, if this import put it in place, is
+    added to ``placed`` at once (the caller removes it again if the transaction fails)."""
+    digest = incoming.digest
+    relative = Path(digest[:2]) / f"{digest}{source.suffix.lower()}"
+    document = tx.session.scalar(select(Document).where(Document.sha256 == digest))
+    notes: list[str] = []
+    seen_before = document is not None and document.candidate_id is not None
+    if document is None:
+        document = _new_document(source, parsed, digest, incoming.size, relative)
+        tx.session.add(document)
+    final = documents_dir / document.stored_path
+    if not final.exists():  # new, or lost from the store: keep this copy
+        placed.append(_place_file(incoming.path, final))
+    if seen_before:
+        result = _repeat(tx, document, target, notes)
+    else:
+        result = _import(tx, document, source, parsed, target, notes)
+    tx.changed(ChangeKind.DOCUMENTS, result.document_id)
+    return result
+
+
+def copy_in(source: Path, documents_dir: Path) -> Incoming:
     """Copy ``source`` to a temporary file beside the store, returning it, its hash and size."""
     folder = documents_dir / INCOMING_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -199,9 +232,9 @@ def _copy_in(source: Path, documents_dir: Path) -> tuple[Path, str, int]:
             os.fsync(writer.fileno())
     except BaseException:
         temporary.unlink(missing_ok=True)
-        _remove_if_empty(folder)
+        remove_if_empty(folder)
         raise
-    return temporary, digest.hexdigest(), size
+    return Incoming(temporary, digest.hexdigest(), size)
 
 
 def _place_file(incoming: Path, final: Path) -> Path:
@@ -210,15 +243,15 @@ def _place_file(incoming: Path, final: Path) -> Path:
     return final
 
 
-def _discard_unless_recorded(ctx: ServiceContext, path: Path, digest: str) -> None:
+def discard_unless_recorded(ctx: ServiceContext, path: Path, digest: str) -> None:
     """Remove a stored file whose import failed, unless a committed document names it."""
     with ctx.read() as session:
         if session.scalar(select(Document.id).where(Document.sha256 == digest)) is None:
             path.unlink(missing_ok=True)
-            _remove_if_empty(path.parent)
+            remove_if_empty(path.parent)
 
 
-def _remove_if_empty(folder: Path) -> None:
+def remove_if_empty(folder: Path) -> None:
     """Drop a shard folder a failed import created, so failures leave nothing behind."""
     with contextlib.suppress(OSError):  # not empty (other documents), or already gone
         folder.rmdir()

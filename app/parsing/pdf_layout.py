@@ -1,0 +1,195 @@
+"""Page layout: positioned words into reading-order lines, whichever library found the words.
+
+A word is a dict with ``text``, ``x0``, ``x1``, ``top``, ``bottom`` (points, from the page's
+top-left corner), ``size`` and ``fontname``. Words make rows by vertical overlap; a vertical
+gutter splits two-column and sidebar pages (each column is read top to bottom), and wide gaps
+inside a row become tabs so that "Title <tab> Dates" stays separable.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.parsing.lines import Line, clean
+
+_ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
+_CID = re.compile(r"\(cid:\d+\)")
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold", re.I)
+_DATE_FRAGMENT = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
+    r"|^\s*\d+\s*(?:years?|yrs?|months?|mos?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Row:
+    top: float
+    bottom: float
+    words: list[dict]
+
+
+def _rows(words: Iterable[dict]) -> list[_Row]:
+    """Words grouped into visual rows by vertical overlap."""
+    rows: list[_Row] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        mid = (w["top"] + w["bottom"]) / 2
+        for row in reversed(rows[-3:]):
+            if row.top <= mid <= row.bottom:
+                row.words.append(w)
+                row.top, row.bottom = min(row.top, w["top"]), max(row.bottom, w["bottom"])
+                break
+        else:
+            rows.append(_Row(w["top"], w["bottom"], [w]))
+    for row in rows:
+        row.words.sort(key=lambda w: w["x0"])
+    rows.sort(key=lambda r: r.top)
+    return rows
+
+
+def _segments(row: _Row) -> list[tuple[float, float]]:
+    """Runs of words separated by less than about two spaces."""
+    segs: list[list[float]] = []
+    for w in row.words:
+        gap = max(w.get("size", 10) * 0.9, 6)
+        if segs and w["x0"] - segs[-1][1] <= gap:
+            segs[-1][1] = max(segs[-1][1], w["x1"])
+        else:
+            segs.append([w["x0"], w["x1"]])
+    return [(a, b) for a, b in segs]
+
+
+def _find_gutter(rows: list[_Row], width: float) -> float | None:
+    """The x of a vertical gap that splits the page into two text columns, if any."""
+    if len(rows) < 8:
+        return None
+    segs = [_segments(r) for r in rows]
+    lo, hi = int(width * 0.2), int(width * 0.8)
+    # How many rows have text over each x: +1 where a run of words starts, -1 past its end.
+    steps = [0] * (hi - lo + 1)
+    for row_segs in segs:
+        for a, b in row_segs:
+            start, end = max(lo, int(a)), min(hi, int(b) + 1)
+            if start < end:
+                steps[start - lo] += 1
+                steps[end - lo] -= 1
+    crossing = list(itertools.accumulate(steps[:-1]))
+    limit = max(1, int(len(rows) * 0.1))
+    best: tuple[int, int] | None = None
+    start = None
+    for i, c in enumerate([*crossing, limit + 1]):
+        if c <= limit and start is None:
+            start = i
+        elif c > limit and start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    if best is None or best[1] - best[0] < 8:
+        return None
+    x = lo + (best[0] + best[1]) / 2
+    left = [s for s in segs if any(b <= x for a, b in s)]
+    right = [s for s in segs if any(a >= x for a, b in s)]
+    if len(left) < 4 or len(right) < 4:
+        return None
+    # A column of dates, places or short labels beside the text (moderncv, right-aligned
+    # dates) belongs to each row; a sidebar has a text flow of its own.
+    total = sum(len(w["text"]) for r in rows for w in r.words) or 1
+    for pick, other in (
+        (lambda w: w["x1"] <= x, lambda w: w["x0"] >= x),
+        (lambda w: w["x0"] >= x, lambda w: w["x1"] <= x),
+    ):
+        frags = [
+            (" ".join(w["text"] for w in r.words if pick(w)), any(other(w) for w in r.words))
+            for r in rows
+            if any(pick(w) for w in r.words)
+        ]
+        datey = sum(1 for f, _ in frags if _DATE_FRAGMENT.search(f) and len(f.split()) <= 6)
+        aligned = sum(1 for _, o in frags if o)
+        chars = sum(len(f) for f, _ in frags)
+        if datey >= 0.35 * len(frags):
+            return None
+        if aligned >= 0.8 * len(frags) and chars < 0.15 * total:
+            return None
+    return x
+
+
+def page_lines(words: list[dict], width: float) -> list[Line]:
+    """The lines of one page, columns read one after the other."""
+    for w in words:
+        # Icon fonts map glyphs to stray letters ("#", "§") in LaTeX output: a separator.
+        if _ICON_FONT.search(w.get("fontname", "")) or _CID.fullmatch(w["text"]):
+            w["text"] = "|"
+        else:
+            w["text"] = _CID.sub(" ", w["text"])
+    words = [w for w in words if w["text"].strip()]
+    if not words:
+        return []
+    rows = _rows(words)
+    gutter = _find_gutter(rows, width)
+    if gutter is None:
+        return _stream_lines(rows)
+    out: list[Line] = []
+    left: list[_Row] = []
+    right: list[_Row] = []
+    for row in rows:
+        crosses = any(w["x0"] < gutter < w["x1"] for w in row.words) or any(
+            a < gutter < b for a, b in _segments(row)
+        )
+        if crosses:
+            if left or right:
+                out.extend(_stream_lines(left, first_block=True))
+                out.extend(_stream_lines(right, first_block=True))
+                left, right = [], []
+            out.extend(_stream_lines([row]))
+            continue
+        lw = [w for w in row.words if w["x1"] <= gutter]
+        rw = [w for w in row.words if w["x0"] >= gutter]
+        if lw:
+            left.append(_Row(row.top, row.bottom, lw))
+        if rw:
+            right.append(_Row(row.top, row.bottom, rw))
+    out.extend(_stream_lines(left, first_block=True))
+    out.extend(_stream_lines(right, first_block=True))
+    return out
+
+
+def _stream_lines(rows: list[_Row], first_block: bool = False) -> list[Line]:
+    out: list[Line] = []
+    prev: _Row | None = None
+    for row in rows:
+        text = _row_text(row)
+        if not text:
+            continue
+        sizes = [w.get("size", 0) for w in row.words]
+        size = max(sizes) if sizes else 0.0
+        bold_words = sum(1 for w in row.words if _BOLD_FONT.search(w.get("fontname", "")))
+        gap_block = prev is not None and row.top - prev.bottom > max(size * 0.75, 5)
+        out.append(
+            Line(
+                text,
+                size=round(float(size), 1),
+                bold=bold_words >= 0.8 * len(row.words),
+                new_block=(prev is None and first_block) or gap_block,
+            )
+        )
+        prev = row
+    return out
+
+
+def _row_text(row: _Row) -> str:
+    parts: list[str] = []
+    prev = None
+    for w in row.words:
+        text = w["text"]
+        if prev is not None:
+            gap = w["x0"] - prev["x1"]
+            parts.append("\t" if gap > max(w.get("size", 10) * 1.5, 12) else " ")
+        parts.append(text)
+        prev = w
+    text = "".join(parts)
+    # An accented letter drawn as its own glyph run ("Bo ğ aziçi") belongs to its word.
+    text = re.sub(r"(?<=[a-z]) ([^\W\d_a-zA-Z]) (?=[a-z])", r"\1", text)
+    return clean(text)

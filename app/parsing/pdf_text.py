@@ -1,0 +1,261 @@
+"""Words, link targets and images of a PDF page from PDFium's text page (pypdfium2).
+
+PDFium reads a resume's characters with their boxes about fifteen times faster than
+pdfminer, which is most of what parsing a PDF costs. Each ctypes call costs about a
+microsecond, so the page is read with as few calls per character as possible: the text once
+per page (``FPDFText_GetText``), one loose box per visible character, ``IsGenerated`` only for
+spaces, and the text object (font name and size) only at each word's first and last
+character, per character only in the rare word whose font changes inside it.
+
+Word breaks. A space the PDF encodes always breaks a word. Many PDFs encode none (TeX,
+Qt): the break is a gap. Letter-spaced text (XeTeX/LuaTeX ``LetterSpace=``, tracked headings,
+Qt's ``setLetterSpacing``) has a gap between every two letters, and PDFium then reports a
+generated space between them ("J A N E"), while a fixed gap tolerance glues the words
+("JANESMITH") when the word space is narrow. So each run of characters on one line between
+encoded spaces is judged on its own letter spacing: its typical gap (a low quantile: most
+gaps are inside words) is the letter spacing, and a word gap is one clearly wider than that.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import math
+from collections.abc import Iterator
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+
+# A gap this much wider than the run's letter spacing (in ems) is a word space: TeX's
+# narrowest (fully shrunk) interword space is 0.22 em, kerning rarely exceeds 0.1 em.
+WORD_GAP_EM = 0.17
+# Where PDFium itself saw a space (a generated one) a smaller excess is enough.
+GENERATED_GAP_EM = 0.1
+# ... and a word gap is at least this share of the preceding letter's width wider than the
+# run's typical share (a space is a quarter to a third of an em, a wide letter about one).
+WORD_GAP_SHARE = 0.15
+# PDFium marks a hyphen that ends a line as U+FFFE; a glyph with no Unicode (pdfminer's
+# "(cid:N)") is most often an icon, which the layout reads as a separator.
+_TRANSLATE = str.maketrans({"\ufffe": "-", "\x00": "\ue000", "\ufffd": "\ue000"})
+# Encoded spaces, line ends and control characters end a run of characters.
+_BREAKS = frozenset(
+    " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\uffff"
+    + "".join(map(chr, range(32)))
+)
+
+
+# FPDFText_GetTextObject returning the bare address: a dictionary key without a cast per call.
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
+
+
+class _Fonts:
+    """Font name and scaled size per text object, asked once each."""
+
+    def __init__(self) -> None:
+        self._objects: dict[int, tuple[str, float]] = {}
+        self._names: dict[int, str] = {}
+        self._buffer = ctypes.create_string_buffer(256)
+        self._size = ctypes.c_float()
+        self._matrix = pdfium_c.FS_MATRIX()
+
+    def of(self, textpage: pdfium_c.FPDF_TEXTPAGE, index: int) -> tuple[str, float]:
+        key = _text_object_address(textpage, index) or 0
+        found = self._objects.get(key)
+        if found is None:
+            obj = ctypes.cast(ctypes.c_void_p(key), pdfium_c.FPDF_PAGEOBJECT)
+            found = self._objects[key] = self._describe(obj) if key else ("", 0.0)
+        return found
+
+    def _describe(self, obj: pdfium_c.FPDF_PAGEOBJECT) -> tuple[str, float]:
+        font = pdfium_c.FPDFTextObj_GetFont(obj)
+        font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        name = self._names.get(font_key)
+        if name is None:
+            got = pdfium_c.FPDFFont_GetBaseFontName(font, self._buffer, len(self._buffer))
+            name = self._buffer.raw[: max(0, got - 1)].decode("latin-1") if got else ""
+            self._names[font_key] = name
+        size = 0.0
+        if pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(self._size)):
+            size = self._size.value
+            m = self._matrix
+            if pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+                size *= math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
+        return name, round(size, 2)
+
+
+def page_words(page: pypdfium2.PdfPage) -> tuple[list[dict], float]:
+    """The page's words (see `pdf_layout`) and its width in points."""
+    left, _bottom, right, top = page.get_cropbox()
+    textpage = page.get_textpage()
+    try:
+        words = list(_words(textpage.raw, left, top))
+    finally:
+        textpage.close()
+    return words, float(right - left)
+
+
+def _page_text(textpage: pdfium_c.FPDF_TEXTPAGE, count: int) -> str:
+    """All characters in one call; per character only if the text does not line up."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    got = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+    raw = ctypes.string_at(buffer, max(0, got - 1) * 2)
+    text = raw.decode("utf-16-le", errors="surrogatepass")
+    if len(text) != count:  # characters outside the BMP came back as surrogate pairs
+        unicode = pdfium_c.FPDFText_GetUnicode
+        text = "".join(chr(unicode(textpage, i)) for i in range(count))
+    return text.translate(_TRANSLATE)
+
+
+def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> Iterator[dict]:
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count <= 0:
+        return
+    text = _page_text(textpage, count)
+    box = pdfium_c.FS_RECTF()
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    generated = pdfium_c.FPDFText_IsGenerated
+    fonts = _Fonts()
+    # Runs: visible characters between encoded spaces and line ends, as index lists with
+    # their boxes; ``soft`` marks the positions in a run where PDFium generated a space.
+    run: list[tuple[int, float, float, float, float]] = []
+    soft: set[int] = set()
+    breaks = _BREAKS
+    px0 = py0 = py1 = 0.0
+    for i, ch in enumerate(text):
+        if ch in breaks:
+            if ch == " " and run and generated(textpage, i) == 1:
+                soft.add(len(run))
+                continue
+            if run:
+                yield from _split_run(textpage, text, run, soft, fonts)
+                run, soft = [], set()
+            continue
+        get_box(textpage, i, box)
+        x0 = box.left - left
+        y0, y1 = top - box.top, top - box.bottom
+        if run:
+            mid = (y0 + y1) / 2
+            # Another line (the middle outside the previous box), or back to the left.
+            if mid < py0 or mid > py1 or x0 < px0 - 0.25 * (py1 - py0 if py1 - py0 > 1 else 1):
+                yield from _split_run(textpage, text, run, soft, fonts)
+                run, soft = [], set()
+        run.append((i, x0, box.right - left, y0, y1))
+        px0, py0, py1 = x0, y0, y1
+    if run:
+        yield from _split_run(textpage, text, run, soft, fonts)
+
+
+def _split_run(
+    textpage: pdfium_c.FPDF_TEXTPAGE,
+    text: str,
+    run: list[tuple[int, float, float, float, float]],
+    soft: set[int],
+    fonts: _Fonts,
+) -> Iterator[dict]:
+    """Words of one run: breaks where a gap is clearly wider than the run's letter spacing.
+
+    Tracking is either a fixed amount (TeX's ``LetterSpace``, CSS ``letter-spacing``) or a
+    share of each letter's width (Qt's percentage spacing, where an "M" is followed by a
+    wider gap than an "I"), so a word gap must stand out under both readings: by its width
+    over the run's typical gap, and by its share of the preceding letter's width over the
+    typical share.
+    """
+    em = fonts.of(textpage, run[0][0])[1] or max(run[0][4] - run[0][3], 1.0)
+    gaps = [b[1] - a[2] for a, b in itertools.pairwise(run)]
+    spacing = max(0.0, _low(gaps)) if len(gaps) >= 3 else 0.0
+    wide_gap, generated_gap = WORD_GAP_EM * em, GENERATED_GAP_EM * em
+    share: float | None = None
+    start = 0
+    for k, gap in enumerate(gaps, start=1):
+        excess = gap - spacing
+        if excess <= generated_gap or (excess <= wide_gap and k not in soft):
+            continue
+        if share is None:  # the share model, needed only where a gap looks wide
+            share = max(0.0, _low([_share(run, j, g, em) for j, g in enumerate(gaps, 1)]))
+            if len(gaps) < 3:
+                share = 0.0
+        if _share(run, k, gap, em) - share > WORD_GAP_SHARE:
+            yield from _word(textpage, text, run[start:k], fonts)
+            start = k
+    yield from _word(textpage, text, run[start:], fonts)
+
+
+def _share(
+    run: list[tuple[int, float, float, float, float]], k: int, gap: float, em: float
+) -> float:
+    """A gap as a share of the width of the letter before it."""
+    before = run[k - 1]
+    return gap / max(before[2] - before[1], 0.1 * em)
+
+
+def _low(values: list[float]) -> float:
+    """The 30th percentile: most gaps in a run are inside words, so this is a letter gap."""
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) * 3 // 10]
+
+
+def _word(
+    textpage: pdfium_c.FPDF_TEXTPAGE,
+    text: str,
+    chars: list[tuple[int, float, float, float, float]],
+    fonts: _Fonts,
+) -> Iterator[dict]:
+    """One word, or several where the font changes inside it (as pdfplumber splits them)."""
+    first, last = fonts.of(textpage, chars[0][0]), fonts.of(textpage, chars[-1][0])
+    if first == last:
+        yield _make(text, chars, first)
+        return
+    start, current = 0, first
+    for k in range(1, len(chars)):
+        font = fonts.of(textpage, chars[k][0])
+        if font != current:
+            yield _make(text, chars[start:k], current)
+            start, current = k, font
+    yield _make(text, chars[start:], current)
+
+
+def _make(
+    text: str, chars: list[tuple[int, float, float, float, float]], font: tuple[str, float]
+) -> dict:
+    """A word as pdfplumber gives it: one em high from the font's descent, which is where
+    the loose box ends below (its top is the font's ascent, in some fonts two lines up)."""
+    indexes, lefts, rights, tops, bottoms = zip(*chars, strict=True)
+    bottom = max(bottoms)
+    size = font[1]
+    return {
+        "text": "".join(map(text.__getitem__, indexes)),
+        "x0": min(lefts),
+        "x1": max(rights),
+        "top": bottom - size if size else min(tops),
+        "bottom": bottom,
+        "size": size,
+        "fontname": font[0],
+    }
+
+
+def page_links(document: pypdfium2.PdfDocument, page: pypdfium2.PdfPage) -> list[str]:
+    """URI targets of the page's link annotations, in order."""
+    links: list[str] = []
+    position = ctypes.c_int(0)
+    link = pdfium_c.FPDF_LINK()
+    buffer = ctypes.create_string_buffer(2048)
+    while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+        action = pdfium_c.FPDFLink_GetAction(link)
+        if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+            continue
+        got = pdfium_c.FPDFAction_GetURIPath(document.raw, action, buffer, len(buffer))
+        if got > 1:
+            uri = buffer.raw[: got - 1].decode("utf-8", errors="replace")
+            if uri and uri not in links:
+                links.append(uri)
+    return links
+
+
+def page_images(page: pypdfium2.PdfPage) -> int:
+    """How many image objects the page draws (a page of pictures may be a scan)."""
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    kind = pdfium_c.FPDFPageObj_GetType
+    image = pdfium_c.FPDF_PAGEOBJ_IMAGE
+    return sum(1 for i in range(count) if kind(pdfium_c.FPDFPage_GetObject(page.raw, i)) == image)

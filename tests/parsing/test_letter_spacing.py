@@ -1,0 +1,115 @@
+"""Word breaks the PDF does not encode: letter-spaced (tracked) text, made at test time.
+
+Tracked headings and small caps have a gap between every two letters; PDFium then reports a
+generated space between each ("J A N E"), while a fixed gap tolerance glues the words when
+the word space is narrow ("SOFTWAREENGINEER"). Both PDFs are written here, by Qt's
+QPdfWriter (``QFont.setLetterSpacing``) and by xelatex (fontspec ``LetterSpace=``); a missing
+tool fails the test rather than skipping it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app.parsing import parse_file
+from app.parsing.extract import extract
+
+XELATEX_SOURCE = r"""\documentclass{article}
+\usepackage{fontspec}
+\pagestyle{empty}
+\begin{document}
+{\addfontfeatures{LetterSpace=20}\Large JANE SMITH}
+
+{\addfontfeatures{LetterSpace=12}SOFTWARE ENGINEER}
+
+{\addfontfeatures{LetterSpace=15}\small\spaceskip=0.22em SENIOR DATA ENGINEER AT ACME}
+
+jane.smith@example.org
+
+{\addfontfeatures{LetterSpace=10}EXPERIENCE}
+
+Plain words here and a normal line of text.
+\end{document}
+"""
+
+QT_LINES = [
+    # (spacing type, letter spacing, word spacing in points, size, text). Qt writes no
+    # spaces. Percentage spacing widens each letter by a share of its width, so the gaps
+    # vary from letter to letter; a fixed tolerance splits such words into letters
+    # ("JA N E S M IT H"). A word gap under 3 pt (small type) is glued by it.
+    ("%", 150, 0.0, 18, "JANE SMITH"),
+    ("%", 130, 0.0, 12, "SOFTWARE ENGINEER"),
+    ("pt", 1.5, -0.5, 9, "SENIOR DATA ENGINEER AT ACME"),
+    ("pt", 0.0, 0.0, 10, "jane.smith@example.org"),
+    ("%", 125, 0.0, 11, "EXPERIENCE"),
+    ("pt", 0.0, 0.0, 10, "Plain words here and a normal line of text."),
+]
+EXPECTED = [
+    "JANE SMITH",
+    "SOFTWARE ENGINEER",
+    "SENIOR DATA ENGINEER AT ACME",
+    "jane.smith@example.org",
+    "EXPERIENCE",
+    "Plain words here and a normal line of text.",
+]
+
+
+def xelatex_pdf(folder: Path) -> Path:
+    binary = shutil.which("xelatex")
+    if binary is None:
+        pytest.fail("xelatex is not installed: the letter-spacing test needs it (texlive-xetex)")
+    source = folder / "tracked.tex"
+    source.write_text(XELATEX_SOURCE)
+    done = subprocess.run(
+        [binary, "-interaction=nonstopmode", "-halt-on-error", source.name],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    return folder / "tracked.pdf"
+
+
+def qt_pdf(folder: Path) -> Path:
+    from PySide6.QtGui import QFont, QPageSize, QPainter, QPdfWriter
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication.instance() or QApplication([])
+    path = folder / "tracked-qt.pdf"
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setResolution(72)
+    painter = QPainter(writer)
+    y = 60
+    for kind, letter, word, size, text in QT_LINES:
+        font = QFont("DejaVu Sans")
+        font.setPointSizeF(size)
+        spacing = QFont.SpacingType
+        font.setLetterSpacing(
+            spacing.PercentageSpacing if kind == "%" else spacing.AbsoluteSpacing, letter
+        )
+        font.setWordSpacing(word)
+        painter.setFont(font)
+        painter.drawText(50, y, text)
+        y += 2 * size + 8
+    painter.end()
+    return path
+
+
+@pytest.mark.parametrize("make", [xelatex_pdf, qt_pdf], ids=["xelatex", "qt"])
+def test_tracked_words_are_read_as_words(tmp_path: Path, make) -> None:
+    path = make(tmp_path)
+    lines = [line.text for line in extract(path).lines]
+    assert lines[: len(EXPECTED)] == EXPECTED
+
+
+@pytest.mark.parametrize("make", [xelatex_pdf, qt_pdf], ids=["xelatex", "qt"])
+def test_a_tracked_name_is_found(tmp_path: Path, make) -> None:
+    parsed = parse_file(make(tmp_path))
+    assert parsed.name is not None and parsed.name.lower() == "jane smith"
+    assert list(parsed.emails) == ["jane.smith@example.org"]

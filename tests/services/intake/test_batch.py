@@ -1,0 +1,118 @@
+"""Several parsed files in one transaction: each file stands or falls alone, the search index
+holds every candidate written, and a failed commit leaves neither rows nor files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.services.candidates.search import search_candidates
+from app.services.core.changes import ChangeKind
+from app.services.core.context import Outcome, ServiceContext
+from app.services.core.unit_of_work import ValidationError
+from app.services.intake import batch as batch_module
+from app.services.intake.batch import BatchItem, import_batch
+from app.services.intake.importer import IntakeTarget
+from app.services.pipeline.jobs import JobInput, create_job
+from app.store.database import Database
+from app.store.models import Stage
+from app.store.search import rebuild_candidate_search
+from tests.services.intake.test_importer import jane, make_job, stored_files, write_txt
+from tests.support import count_rows
+
+
+def _resumes(folder: Path) -> list[BatchItem]:
+    first = write_txt(folder, "jane.txt", "Jane Q. Doe\nData Engineer\n")
+    second = write_txt(folder, "omar.txt", "Omar Okafor\nKafka streams\n")
+    third = write_txt(folder, "jane-2025.txt", "Jane Q. Doe\nData Engineer, 2025\n")
+    omar = jane(
+        "omar.txt",
+        name="Omar Okafor",
+        emails=("omar@example.org",),
+        phones=("+15550109999",),
+        skills=("Kafka",),
+        text="Omar Okafor\nKafka streams",
+    )
+    return [BatchItem(first, jane()), BatchItem(second, omar), BatchItem(third, jane())]
+
+
+def _index_rows(database: Database) -> list[tuple]:
+    with database.engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.exec_driver_sql(
+                "SELECT rowid, name, skills, resume FROM candidate_search ORDER BY rowid"
+            )
+        ]
+
+
+def test_a_batch_stores_each_file_with_its_own_changes(
+    ctx: ServiceContext, database: Database, tmp_path: Path
+) -> None:
+    docs = tmp_path / "documents"
+    outcomes = import_batch(ctx, docs, _resumes(tmp_path))
+    assert all(isinstance(o, Outcome) for o in outcomes)
+    results = [o.value for o in outcomes if isinstance(o, Outcome)]
+    assert [r.created for r in results] == [True, True, False]  # the third joins Jane
+    assert results[2].candidate_id == results[0].candidate_id
+    assert count_rows(database, "candidates") == 2
+    assert count_rows(database, "documents") == 3
+    assert len(stored_files(docs)) == 3
+    for outcome, result in zip(outcomes, results, strict=True):
+        assert isinstance(outcome, Outcome)
+        assert outcome.changes.ids[ChangeKind.DOCUMENTS] == frozenset({result.document_id})
+    # The index the batch left is the one the triggers would have kept.
+    written = _index_rows(database)
+    with database.sessions.begin() as session:
+        rebuild_candidate_search(session)
+    assert _index_rows(database) == written
+    assert {h.candidate_id for h in search_candidates(ctx, "kafka").hits} == {
+        results[1].candidate_id
+    }
+
+
+def test_a_file_that_fails_is_rolled_back_alone(
+    ctx: ServiceContext, database: Database, tmp_path: Path
+) -> None:
+    job_id = make_job(ctx)
+    other = create_job(ctx, JobInput(client_id=1, title="Other")).value
+    with database.sessions() as session:
+        foreign = session.scalars(select(Stage.id).where(Stage.job_id == other)).first()
+    items = _resumes(tmp_path)
+    items[1] = BatchItem(items[1].source, items[1].parsed, IntakeTarget(job_id, foreign))
+    docs = tmp_path / "documents"
+    outcomes = import_batch(ctx, docs, items)
+    assert isinstance(outcomes[1], ValidationError)
+    assert isinstance(outcomes[0], Outcome) and isinstance(outcomes[2], Outcome)
+    assert count_rows(database, "candidates") == 1  # Jane, twice; Omar not at all
+    assert count_rows(database, "documents") == 2
+    assert len(stored_files(docs)) == 2
+    assert search_candidates(ctx, "kafka").hits == []
+
+
+def test_a_failed_commit_fails_every_file_and_keeps_nothing(
+    ctx: ServiceContext, database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(batch_module, "rebuild_candidate_search", broken)
+    docs = tmp_path / "documents"
+    outcomes = import_batch(ctx, docs, _resumes(tmp_path))
+    assert all(isinstance(o, OSError) for o in outcomes)
+    assert count_rows(database, "candidates") == 0
+    assert count_rows(database, "documents") == 0
+    assert stored_files(docs) == []
+
+
+def test_an_unreadable_source_fails_that_file_only(
+    ctx: ServiceContext, database: Database, tmp_path: Path
+) -> None:
+    items = _resumes(tmp_path)
+    items[0].source.unlink()
+    outcomes = import_batch(ctx, tmp_path / "documents", items)
+    assert isinstance(outcomes[0], OSError)
+    assert isinstance(outcomes[1], Outcome) and isinstance(outcomes[2], Outcome)
+    assert count_rows(database, "candidates") == 2
