@@ -254,6 +254,7 @@ def _rtf_to_text(rtf: str) -> str:
     out: list[str] = []
     skip_depth: int | None = None
     depth = 0
+    fallback = 1  # \ucN: characters after each \uN that stand in for it in old readers
     i, n = 0, len(rtf)
     while i < n:
         ch = rtf[i]
@@ -284,10 +285,11 @@ def _rtf_to_text(rtf: str) -> str:
                 out.append("\n")
             elif word in ("tab", "cell"):
                 out.append("\t")
+            elif word == "uc" and arg:
+                fallback = int(arg)
             elif word == "u" and arg:
                 out.append(chr(int(arg) % 65536))
-                if i < n and rtf[i] == "?":
-                    i += 1
+                i = _skip_rtf_fallback(rtf, i, fallback)
             elif word in ("bullet",):
                 out.append("•")
         else:
@@ -295,6 +297,18 @@ def _rtf_to_text(rtf: str) -> str:
                 out.append(ch)
             i += 1
     return "".join(out)
+
+
+def _skip_rtf_fallback(rtf: str, i: int, count: int) -> int:
+    """Past the ``count`` stand-in characters after ``\\uN`` (``?`` or ``\\'fc``)."""
+    for _ in range(count):
+        if rtf.startswith("\\'", i):
+            i += 4
+        elif i < len(rtf) and rtf[i] not in "\\{}":
+            i += 1
+        else:
+            break
+    return i
 
 
 # --- DOCX ---------------------------------------------------------------------------------

@@ -158,3 +158,17 @@ def test_legacy_encodings_and_rtf(tmp_path: Path) -> None:
     assert parsed.name == "Ana Pérez"
     assert parsed.emails == ("ana@example.com",)
     assert parsed.skills == ("Excel", "SQL")
+
+
+def test_rtf_unicode_escapes_drop_their_stand_in_characters(tmp_path: Path) -> None:
+    """``\\uN`` is followed by \\ucN stand-ins (``?`` or ``\\'fc``) for old readers: LibreOffice
+    writes "M\\u252\\'fcnchen"; the stand-in must not double the letter."""
+    from app.parsing.extract import extract
+
+    path = tmp_path / "resume.rtf"
+    path.write_text(
+        r"{\rtf1\ansi\uc1 Anna M\u252\'fcller\par M\u252\'fcnchen \u8211? Germany\par"
+        r"{\uc0 Ren\u233 e}\par}",
+        encoding="ascii",
+    )
+    assert extract(path).text.splitlines() == ["Anna Müller", "München – Germany", "Renée"]
