@@ -79,14 +79,14 @@ def _find_gutter(rows: list[_Row], width: float) -> float | None:
     crossing = list(itertools.accumulate(steps[:-1]))
     limit = max(1, int(len(rows) * 0.1))
     best: tuple[int, int] | None = None
-    start = None
+    gap_start: int | None = None
     for i, c in enumerate([*crossing, limit + 1]):
-        if c <= limit and start is None:
-            start = i
-        elif c > limit and start is not None:
-            if best is None or i - start > best[1] - best[0]:
-                best = (start, i)
-            start = None
+        if c <= limit and gap_start is None:
+            gap_start = i
+        elif c > limit and gap_start is not None:
+            if best is None or i - gap_start > best[1] - best[0]:
+                best = (gap_start, i)
+            gap_start = None
     if best is None or best[1] - best[0] < 8:
         return None
     x = lo + (best[0] + best[1]) / 2

@@ -46,7 +46,7 @@ _BREAKS = frozenset(
 
 # FPDFText_GetTextObject returning the bare address: a dictionary key without a cast per call.
 _text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
 )
 
 
