@@ -128,9 +128,11 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     if not words:
         return []
     rows = _rows(words)
+    sizes = sorted(w.get("size", 0) for w in words)
+    body = sizes[len(sizes) // 2]  # the median word's size: the body text
     gutter = _find_gutter(rows, width)
     if gutter is None:
-        return _stream_lines(rows)
+        return _stream_lines(rows, body_size=body)
     out: list[Line] = []
     left: list[_Row] = []
     right: list[_Row] = []
@@ -140,10 +142,10 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
         )
         if crosses:
             if left or right:
-                out.extend(_stream_lines(left, first_block=True))
-                out.extend(_stream_lines(right, first_block=True))
+                out.extend(_stream_lines(left, True, body))
+                out.extend(_stream_lines(right, True, body))
                 left, right = [], []
-            out.extend(_stream_lines([row]))
+            out.extend(_stream_lines([row], body_size=body))
             continue
         lw = [w for w in row.words if w["x1"] <= gutter]
         rw = [w for w in row.words if w["x0"] >= gutter]
@@ -151,14 +153,36 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
             left.append(_Row(row.top, row.bottom, lw))
         if rw:
             right.append(_Row(row.top, row.bottom, rw))
-    out.extend(_stream_lines(left, first_block=True))
-    out.extend(_stream_lines(right, first_block=True))
+    out.extend(_stream_lines(left, True, body))
+    out.extend(_stream_lines(right, True, body))
     return out
 
 
-def _stream_lines(rows: list[_Row], first_block: bool = False) -> list[Line]:
+def _margin_heading(row: _Row, body_size: float) -> list[_Row]:
+    """A heading set in the margin beside the first entry ("Work" left of "UX Designer") as
+    its own row: the leading words are heading-sized (well above the page's body text),
+    larger than the rest of the row, and stand apart from it."""
+    words = row.words
+    for k in range(1, min(4, len(words))):
+        head, rest = words[:k], words[k:]
+        head_size = min(w.get("size", 0) for w in head)
+        rest_size = max(w.get("size", 0) for w in rest)
+        gap = rest[0]["x0"] - head[-1]["x1"]
+        rest_text = " ".join(w["text"] for w in rest)
+        if _DATE_FRAGMENT.search(rest_text) and len(rest) <= 6:
+            continue  # "Company <tab> 04/2022 - 12/2022": dates set smaller stay on the row
+        if head_size >= max(1.2 * rest_size, 1.5 * body_size) and rest_size and gap > head_size:
+            return [_Row(row.top, row.bottom, head), _Row(row.top, row.bottom, rest)]
+    return [row]
+
+
+def _stream_lines(
+    rows: list[_Row], first_block: bool = False, body_size: float = 0.0
+) -> list[Line]:
     out: list[Line] = []
     prev: _Row | None = None
+    if body_size:
+        rows = [part for row in rows for part in _margin_heading(row, body_size)]
     for row in rows:
         text = _row_text(row)
         if not text:
