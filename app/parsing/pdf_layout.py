@@ -203,6 +203,18 @@ def _stream_lines(
     return out
 
 
+def _small_caps_tail(capital: dict, word: dict, gap: float) -> bool:
+    """Synthesised small capitals: a full-size capital, then the rest of its word set
+    smaller and drawn as a separate run ("C" + "ontact"), close enough to be one word."""
+    return (
+        len(capital["text"]) == 1
+        and capital["text"].isupper()
+        and word["text"][:1].islower()
+        and word.get("size", 0) < capital.get("size", 0) * 0.9
+        and gap < capital.get("size", 10) * 0.25
+    )
+
+
 def _row_text(row: _Row) -> str:
     parts: list[str] = []
     prev = None
@@ -210,6 +222,10 @@ def _row_text(row: _Row) -> str:
         text = w["text"]
         if prev is not None:
             gap = w["x0"] - prev["x1"]
+            if _small_caps_tail(prev, w, gap):
+                parts.append(text)
+                prev = w
+                continue
             parts.append("\t" if gap > max(w.get("size", 10) * 1.5, 12) else " ")
         parts.append(text)
         prev = w

@@ -9,7 +9,7 @@ content is not parsed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.parsing.lines import Line
 
@@ -127,8 +127,36 @@ def _looks_like_heading(line: Line, styles: set[tuple]) -> bool:
     return 1 <= len(text.split()) <= 4 and text[0].isupper()
 
 
+def _margin_headings(lines: list[Line]) -> list[Line]:
+    """Headings in a left margin column come out on the row of their first entry
+    ("EXPERIENCE <tab> Acme, Designer <tab> 2022 — 2026"): split them off. A layout does this
+    for all its headings, so two such rows (or an all-capitals heading) are asked for."""
+    found = [
+        i
+        for i, line in enumerate(lines)
+        if "\t" in line.text.strip() and heading_kind(line.text.strip().split("\t")[0])
+    ]
+    if not found:
+        return lines
+    if len(found) < 2:
+        head = lines[found[0]].text.strip().split("\t")[0]
+        if not re.sub(r"[^A-Za-z]", "", head).isupper():
+            return lines
+    out: list[Line] = []
+    marked = set(found)
+    for i, line in enumerate(lines):
+        if i not in marked:
+            out.append(line)
+            continue
+        head, _, rest = line.text.strip().partition("\t")
+        out.append(replace(line, text=head, new_block=True))
+        out.append(replace(line, text=rest.strip(), new_block=False, heading=False))
+    return out
+
+
 def split_sections(lines: list[Line]) -> list[Section]:
     """The header (before any heading) and one section per heading, in order."""
+    lines = _margin_headings(lines)
     kinds = [heading_kind(line.text) for line in lines]
     # A heading stands out from body text: skip vocabulary matches set like the body
     # ("Skills" as the first word of a sentence cannot happen: the sentence fails the

@@ -47,3 +47,51 @@ def test_an_employer_with_smaller_dates_or_place_stays_one_line() -> None:
         words += _body(140 + 14 * n)
     texts = [line.text for line in page_lines(words, 600)]
     assert texts[:2] == ["IBM\tBoulder, Colorado", "Acme\t04/2022 - 12/2022"]
+
+
+def test_synthesised_small_capitals_read_as_one_word() -> None:
+    """Small caps drawn as a full-size capital plus a smaller run ("C" + "ontact")."""
+    words = [
+        _word("W", 40, 100, 12.7),
+        {**_word("ork", 47.5, 101, 9), "x0": 47.5},
+        _word("E", 70, 100, 12.7),
+        {**_word("xperience", 77.5, 101, 9), "x0": 77.5},
+    ]
+    words[0]["x1"] = 46.5  # a gap of 1 pt, as a browser prints small caps
+    words[2]["x1"] = 76.5
+    words[1]["x1"], words[3]["x1"] = 65, 120
+    assert [line.text for line in page_lines(words, 600)] == ["Work Experience"]
+    words[1]["x0"] = 60  # a real space after a lone capital stays
+    assert [line.text for line in page_lines(words, 600)] == ["W ork Experience"]
+
+
+def test_headings_in_a_margin_column_open_their_sections() -> None:
+    from app.parsing.lines import Line
+    from app.parsing.sections import EDUCATION, EXPERIENCE, split_sections
+
+    lines = [
+        Line("Ana Ruiz", size=15),
+        Line("EXPERIENCE\tMonocle & Pine, Junior Designer\t2022-01 — 2026-05", size=9),
+        Line("Ran 60 usability sessions", size=9),
+        Line("EDUCATION\tTechnische Universität München\t2013 — 2016", size=9),
+        Line("Bachelor of Arts in Graphic Design", size=9),
+    ]
+    sections = split_sections(lines)
+    assert [(s.kind, [line.text for line in s.lines]) for s in sections[1:]] == [
+        (
+            EXPERIENCE,
+            ["Monocle & Pine, Junior Designer\t2022-01 — 2026-05", "Ran 60 usability sessions"],
+        ),
+        (
+            EDUCATION,
+            ["Technische Universität München\t2013 — 2016", "Bachelor of Arts in Graphic Design"],
+        ),
+    ]
+
+
+def test_one_tabbed_row_starting_with_a_section_word_is_left_alone() -> None:
+    from app.parsing.lines import Line
+    from app.parsing.sections import split_sections
+
+    lines = [Line("Ana Ruiz", size=15), Line("Research\tAcme Labs\t2020 — 2022", size=9)]
+    assert [s.kind for s in split_sections(lines)] == ["header"]
