@@ -164,19 +164,19 @@ def _split_run(
     """
     em = fonts.of(textpage, run[0][0])[1] or max(run[0][4] - run[0][3], 1.0)
     gaps = [b[1] - a[2] for a, b in itertools.pairwise(run)]
-    spacing = max(0.0, _low(gaps)) if len(gaps) >= 3 else 0.0
     wide_gap, generated_gap = WORD_GAP_EM * em, GENERATED_GAP_EM * em
-    share: float | None = None
+    shares: list[float] | None = None
     start = 0
     for k, gap in enumerate(gaps, start=1):
+        # The letter spacing around this gap: a run may hold plain text and tracked
+        # capitals side by side ("Centre — S T A F F"), so each part is judged by its own.
+        spacing = _local(gaps, k - 1)
         excess = gap - spacing
         if excess <= generated_gap or (excess <= wide_gap and k not in soft):
             continue
-        if share is None:  # the share model, needed only where a gap looks wide
-            share = max(0.0, _low([_share(run, j, g, em) for j, g in enumerate(gaps, 1)]))
-            if len(gaps) < 3:
-                share = 0.0
-        if _share(run, k, gap, em) - share > WORD_GAP_SHARE:
+        if shares is None:  # the share model, needed only where a gap looks wide
+            shares = [_share(run, j, g, em) for j, g in enumerate(gaps, 1)]
+        if shares[k - 1] - _local(shares, k - 1) > WORD_GAP_SHARE:
             yield from _word(textpage, text, run[start:k], fonts)
             start = k
     yield from _word(textpage, text, run[start:], fonts)
@@ -188,6 +188,15 @@ def _share(
     """A gap as a share of the width of the letter before it."""
     before = run[k - 1]
     return gap / max(before[2] - before[1], 0.1 * em)
+
+
+def _local(values: list[float], index: int, reach: int = 6) -> float:
+    """The typical value on either side of ``index``, the larger side's: at the edge of
+    tracked capitals beside plain text, the letter belongs with the tracked side."""
+    left = values[max(0, index - reach) : index]
+    right = values[index + 1 : index + 1 + reach]
+    sides = [_low(side) for side in (left, right) if len(side) >= 2]
+    return max(0.0, *sides) if sides else 0.0
 
 
 def _low(values: list[float]) -> float:
