@@ -129,6 +129,16 @@ def test_a_tracked_name_is_found(tmp_path: Path, make) -> None:
     assert list(parsed.emails) == ["jane.smith@example.org"]
 
 
+
+def test_tracked_capitals_beside_plain_text_in_a_browser_pdf() -> None:
+    """A generated resume (CSS letter-spacing on job titles, printed by Chromium): the
+    title shares its line with the employer in plain text."""
+    generated = Path(__file__).resolve().parents[1] / "corpus" / "generated" / "files"
+    lines = [line.text for line in extract(generated / "html-spaced--p000.pdf").lines]
+    assert "Lakeshore Medical Centre — STAFF NURSE" in lines
+    assert "St. Brigid's Hospital — STAFF NURSE" in lines
+
+
 if __name__ == "__main__":
     import tempfile
 
