@@ -37,6 +37,8 @@ WORD_GAP_SHARE = 0.15
 # PDFium marks a hyphen that ends a line as U+FFFE; a glyph with no Unicode (pdfminer's
 # "(cid:N)") is most often an icon, which the layout reads as a separator.
 _TRANSLATE = str.maketrans({"\ufffe": "-", "\x00": "\ue000", "\ufffd": "\ue000"})
+# The height of PDFium's loose character box (ascent to descent) in ems, typical of text fonts.
+LOOSE_BOX_EM = 1.115
 # Encoded spaces, line ends and control characters end a run of characters.
 _BREAKS = frozenset(
     " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\uffff"
@@ -162,7 +164,10 @@ def _split_run(
     over the run's typical gap, and by its share of the preceding letter's width over the
     typical share.
     """
-    em = fonts.of(textpage, run[0][0])[1] or max(run[0][4] - run[0][3], 1.0)
+    loose = run[0][4] - run[0][3]
+    em = fonts.of(textpage, run[0][0])[1] or max(loose, 1.0)
+    if loose > 0 and not 0.6 * loose <= em <= 1.5 * loose:
+        em = loose / LOOSE_BOX_EM  # see _make
     gaps = [b[1] - a[2] for a, b in itertools.pairwise(run)]
     wide_gap, generated_gap = WORD_GAP_EM * em, GENERATED_GAP_EM * em
     shares: list[float] | None = None
@@ -233,6 +238,11 @@ def _make(
     indexes, lefts, rights, tops, bottoms = zip(*chars, strict=True)
     bottom = max(bottoms)
     size = font[1]
+    loose = bottom - min(tops)  # ascent to descent: about 1.1 em in most fonts
+    if loose > 0 and not 0.6 * loose <= size <= 1.5 * loose:
+        # A size from a text object whose matrix does not scale it as drawn (some
+        # browsers' PDFs): the drawn height is the better witness.
+        size = round(loose / LOOSE_BOX_EM, 2)
     return {
         "text": "".join(map(text.__getitem__, indexes)),
         "x0": min(lefts),
