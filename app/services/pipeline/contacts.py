@@ -264,7 +264,7 @@ def names_of(session: Session, people: JobPeople) -> JobPeopleNames:
 def set_job_people(tx: Transaction, job: Job, people: JobPeople) -> dict[str, tuple[object, ...]]:
     """Name the job's hiring manager and interviewers within the caller's transaction;
     returns what changed as {field: (before, after)}. Each must be one of the job's
-    client's contacts, and not archived unless the job already names it."""
+    client's contacts, and not archived unless the job already names it in that role."""
     current = people_of(tx.session, job)
     wanted_interviewers = tuple(dict.fromkeys(people.interviewer_ids))
     errors: dict[str, str] = {}
@@ -272,21 +272,19 @@ def set_job_people(tx: Transaction, job: Job, people: JobPeople) -> dict[str, tu
         errors["interviewer_ids"] = f"At most {MAX_INTERVIEWERS} interviewers."
     ids = {*wanted_interviewers} | ({people.hiring_manager_id} - {None})
     found = {c.id: c for c in tx.session.scalars(select(Contact).where(Contact.id.in_(ids)))}
-    kept = {*current.interviewer_ids, current.hiring_manager_id}
 
-    def check(field: str, contact_id: int) -> None:
+    def check(field: str, contact_id: int, kept: set[int | None]) -> None:
         contact = found.get(contact_id)
         if contact is None or contact.client_id != job.client_id:
             errors[field] = "Choose a contact of this job's client."
         elif contact.archived_at is not None and contact_id not in kept:
-            errors[field] = (
-                f"{person_name(contact.first_name, None, contact.last_name)} is archived."
-            )
+            name = person_name(contact.first_name, None, contact.last_name)
+            errors[field] = f"{name} is archived."
 
     if people.hiring_manager_id is not None:
-        check("hiring_manager_id", people.hiring_manager_id)
+        check("hiring_manager_id", people.hiring_manager_id, {current.hiring_manager_id})
     for contact_id in wanted_interviewers:
-        check("interviewer_ids", contact_id)
+        check("interviewer_ids", contact_id, set(current.interviewer_ids))
     if errors:
         raise ValidationError(errors)
     changes: dict[str, tuple[object, ...]] = {}
