@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
@@ -74,14 +75,14 @@ class JobBoardPage(_BoardPage):
     def open_job(self, job_id: int) -> None:
         self.job_id = job_id
         board = load_board(self.services, job_id)
-        self._show_heading(board.title)
+        self._show_heading()
         self.board.set_board(board)
 
-    def _show_heading(self, title: str) -> None:
+    def _show_heading(self) -> None:
         """The job's title, who hires and interviews for it, and how the board is used."""
         assert self.job_id is not None
         detail = get_job(self.services, self.job_id)
-        self.header.title.setText(title)
+        self.header.title.setText(f"{detail.title} — {detail.client_name}")
         people = [f"Hiring manager: {detail.hiring_manager or 'none'}"]
         if detail.interviewers:
             people.append("Interviewers: " + ", ".join(detail.interviewers))
@@ -93,10 +94,8 @@ class JobBoardPage(_BoardPage):
     def on_changes(self, changes: Changes) -> None:
         super().on_changes(changes)
         if self.job_id is not None and (changes.external or changes.touches(ChangeKind.JOBS)):
-            try:
-                self._show_heading(load_board(self.services, self.job_id).title)
-            except LookupError:
-                pass  # the job is gone; the board says so
+            with contextlib.suppress(LookupError):  # the job is gone; the board says so
+                self._show_heading()
 
     def load(self) -> Board:
         assert self.job_id is not None
