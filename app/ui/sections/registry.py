@@ -255,8 +255,8 @@ def build_job_board(ctx: SectionContext) -> JobBoardPage:
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("jobs", "Jobs", "briefcase", _jobs),
     SectionSpec("pipeline", "Pipeline", "square-kanban", _pipeline),
-    SectionSpec("clients", "Clients", "building-2", _clients),
     SectionSpec("candidates", "Candidates", "users", _candidates),
+    SectionSpec("clients", "Clients", "building-2", _clients),
     SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools),
     SectionSpec("tasks", "Tasks", "list-todo", _tasks),
     SectionSpec("campaigns", "Campaigns", "send", _campaigns),
