@@ -184,7 +184,8 @@ def _hires_by_client(session: Session) -> dict[int, int]:
 
 
 def _latest_activity(session: Session) -> dict[int, dt.datetime]:
-    """Each client's latest audited change to itself, its jobs or its contacts."""
+    """Each client's latest change: audited ones to itself, its jobs or its contacts, and
+    its applications' latest moves."""
     about_client = and_(AuditEntry.entity_type == "client", AuditEntry.entity_id == Client.id)
     about_job = and_(AuditEntry.entity_type == "job", AuditEntry.entity_id == Job.id)
     about_contact = and_(AuditEntry.entity_type == "contact", AuditEntry.entity_id == Contact.id)
@@ -198,6 +199,14 @@ def _latest_activity(session: Session) -> dict[int, dt.datetime]:
         for client_id, moment in session.execute(query.group_by(key)):
             if moment is not None and (client_id not in latest or moment > latest[client_id]):
                 latest[client_id] = moment
+    # Candidates moving through the client's pipelines count too (moves made by bulk imports
+    # and older versions may have no audit entry of their own).
+    moves = select(Job.client_id, func.max(Application.updated_at)).join(
+        Application, Application.job_id == Job.id
+    )
+    for client_id, moment in session.execute(moves.group_by(Job.client_id)):
+        if moment is not None and (client_id not in latest or moment > latest[client_id]):
+            latest[client_id] = moment
     return latest
 
 
