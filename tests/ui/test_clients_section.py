@@ -81,7 +81,7 @@ def test_detail_shows_the_clients_jobs_contacts_and_activity(
     changed = update_contact(demo_ctx, contact.id, replace(contact.as_input(), title="CFO"))
     section.on_changes(changed.changes)
     qtbot.waitUntil(lambda: section.activity_model.rowCount() == 1)
-    assert section.activity_model.index(0, 1).data() == "contact.update"
+    assert section.activity_model.index(0, 1).data() == "Contact edited"
     assert section.activity_model.index(0, 2).data() == contact.name
     assert section.activity_model.index(0, 3).data() == "tester"
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +48,28 @@ STATUS_WORDS = {
     JobStatus.FILLED: "Filled",
     JobStatus.CLOSED: "Closed",
 }
+
+
+ACTION_WORDS = {
+    "client.create": "Client added",
+    "client.update": "Client edited",
+    "contact.create": "Contact added",
+    "contact.update": "Contact edited",
+    "contact.archive": "Contact archived",
+    "contact.restore": "Contact restored",
+    "job.create": "Job opened",
+    "job.update": "Job edited",
+    "job.hold": "Job put on hold",
+    "job.close": "Job closed",
+    "job.fill": "Job filled",
+    "job.reopen": "Job reopened",
+}
+
+
+def action_text(action: str) -> str:
+    """An audit action in words ("contact.archive" → "Contact archived")."""
+    words = ACTION_WORDS.get(action)
+    return words if words else action.replace(".", " ").replace("_", " ").capitalize()
 
 
 def when_text(moment: dt.datetime | None) -> str:
@@ -165,14 +188,15 @@ class ClientsSection(QWidget):
             ),
             self,
         )
-        self.table = _table("clientsTable", self.model, (200, 76, 76, 56))
+        self.table = _table("clientsTable", self.model, (300, 110, 110, 90))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The list above its detail: at 1024 pixels side by side would cut both.
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
         splitter.addWidget(self._build_detail())
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
 
         self._search_timer = QTimer(self)
@@ -187,33 +211,25 @@ class ClientsSection(QWidget):
         pane = QWidget()
         pane.setObjectName("clientDetail")
         column = QVBoxLayout(pane)
-        column.setContentsMargins(12, 0, 0, 0)
-        column.setSpacing(6)
+        column.setContentsMargins(0, 8, 0, 0)
+        column.setSpacing(4)
         self.detail_title = QLabel("Choose a client")
-        self.detail_title.setProperty("role", "title")
+        self.detail_title.setProperty("role", "subtitle")
         self.detail_info = QLabel("")
         self.detail_info.setProperty("role", "muted")
         self.detail_info.setWordWrap(True)
         column.addWidget(self.detail_title)
         column.addWidget(self.detail_info)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("clientTabs")
+        self.tabs.setDocumentMode(True)
+        column.addWidget(self.tabs, 1)
 
-        column.addWidget(_heading("Jobs"))
-        self.jobs_model = RowsModel(
-            (
-                ("Job", lambda j: j.title),
-                ("Status", lambda j: STATUS_WORDS[j.status]),
-                ("Opened", lambda j: f"{j.opened_on:%Y-%m-%d}"),
-                ("Hiring manager", lambda j: j.hiring_manager or "—"),
-            ),
-            self,
-        )
-        self.jobs_table = _table("clientJobs", self.jobs_model, (170, 70, 86))
-        self.jobs_table.doubleClicked.connect(self._job_activated)
-        column.addWidget(self.jobs_table, 2)
-
+        contacts = QWidget()
+        contacts_column = QVBoxLayout(contacts)
+        contacts_column.setContentsMargins(0, 8, 0, 0)
         contacts_row = QHBoxLayout()
-        contacts_row.addWidget(_heading("Contacts"), 1)
-        self.add_contact_button = QPushButton("Add…")
+        self.add_contact_button = QPushButton("Add contact…")
         self.add_contact_button.setObjectName("addContact")
         self.add_contact_button.clicked.connect(self.add_contact)
         self.edit_contact_button = QPushButton("Edit…")
@@ -228,7 +244,8 @@ class ClientsSection(QWidget):
             self.archive_contact_button,
         ):
             contacts_row.addWidget(button)
-        column.addLayout(contacts_row)
+        contacts_row.addStretch(1)
+        contacts_column.addLayout(contacts_row)
         self.contacts_model = RowsModel(
             (
                 ("Name", lambda c: c.name + (" (archived)" if c.archived else "")),
@@ -239,23 +256,37 @@ class ClientsSection(QWidget):
             ),
             self,
         )
-        self.contacts_table = _table("clientContacts", self.contacts_model, (140, 130, 170, 110))
+        self.contacts_table = _table("clientContacts", self.contacts_model, (190, 140, 190, 110))
         self.contacts_table.doubleClicked.connect(lambda _index: self.edit_contact())
         self.contacts_table.selectionModel().selectionChanged.connect(self._update_actions)
-        column.addWidget(self.contacts_table, 2)
+        contacts_column.addWidget(self.contacts_table, 1)
+        self.tabs.addTab(contacts, "Contacts")
 
-        column.addWidget(_heading("Recent activity"))
+        self.jobs_model = RowsModel(
+            (
+                ("Job", lambda j: j.title),
+                ("Status", lambda j: STATUS_WORDS[j.status]),
+                ("Opened", lambda j: f"{j.opened_on:%Y-%m-%d}"),
+                ("Hiring manager", lambda j: j.hiring_manager or "—"),
+            ),
+            self,
+        )
+        self.jobs_table = _table("clientJobs", self.jobs_model, (280, 100, 110))
+        self.jobs_table.setToolTip("Double-click a job to open its board")
+        self.jobs_table.doubleClicked.connect(self._job_activated)
+        self.tabs.addTab(self.jobs_table, "Jobs")
+
         self.activity_model = RowsModel(
             (
                 ("When", lambda a: when_text(a.occurred_at)),
-                ("What", lambda a: a.action),
+                ("What", lambda a: action_text(a.action)),
                 ("About", lambda a: a.subject),
                 ("By", lambda a: a.actor),
             ),
             self,
         )
-        self.activity_table = _table("clientActivity", self.activity_model, (120, 110, 150))
-        column.addWidget(self.activity_table, 2)
+        self.activity_table = _table("clientActivity", self.activity_model, (150, 170, 250))
+        self.tabs.addTab(self.activity_table, "Recent activity")
         return pane
 
     # ---- loading -----------------------------------------------------------------------
@@ -308,6 +339,9 @@ class ClientsSection(QWidget):
         self.jobs_model.set_rows(detail.jobs if detail else ())
         self.contacts_model.set_rows(detail.contacts if detail else ())
         self.activity_model.set_rows(detail.activity if detail else ())
+        counts = (len(detail.contacts), len(detail.jobs)) if detail else (0, 0)
+        self.tabs.setTabText(0, f"Contacts ({counts[0]})")
+        self.tabs.setTabText(1, f"Jobs ({counts[1]})")
         self._update_actions()
 
     def _fail(self, error: BaseException) -> None:
