@@ -167,8 +167,17 @@ def list_clients(ctx: ServiceContext, search: str | None = None) -> list[ClientR
         hires = _hires_by_client(session)
         latest = _latest_activity(session)
         return [
-            ClientRow(*row, hires=hires.get(row.id, 0), last_activity=latest.get(row.id))
-            for row in rows
+            ClientRow(
+                id=client_id,
+                name=name,
+                industry=industry,
+                location=location,
+                open_jobs=open_count,
+                contacts=contact_count,
+                hires=hires.get(client_id, 0),
+                last_activity=latest.get(client_id),
+            )
+            for client_id, name, industry, location, open_count, contact_count in rows
         ]
 
 
@@ -299,6 +308,6 @@ def _recent_activity(
         .limit(RECENT_ACTIVITY)
     )
     return tuple(
-        ActivityEntry(at, actor, action, subjects.get((kind, entity_id), ""))
+        ActivityEntry(at, actor, action, subjects.get((kind, entity_id or 0), ""))
         for at, actor, action, kind, entity_id in entries
     )
