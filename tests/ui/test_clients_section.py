@@ -171,3 +171,27 @@ def test_job_dialog_offers_no_archived_contact(qtbot, demo_ctx: ServiceContext) 
     assert hr.id not in offered
     assert detail.people.hiring_manager_id in offered  # still on the job, so still shown
     assert "(archived)" in dialog.hiring_manager.currentText()
+
+
+def test_job_board_heading_names_the_hiring_manager_and_interviewers(
+    window: MainWindow, qtbot, demo_ctx: ServiceContext
+) -> None:
+    job = list_jobs(demo_ctx)[0]
+    detail = get_job(demo_ctx, job.id)
+    window.open_job_board(job.id)
+    heading = window.sections["job_board"].header.subtitle.text()  # type: ignore[attr-defined]
+    assert f"Hiring manager: {detail.hiring_manager}" in heading
+    assert "Interviewers: " + ", ".join(detail.interviewers) in heading
+
+
+def test_choosing_another_client_offers_its_contacts(qtbot, demo_ctx: ServiceContext) -> None:
+    job = list_jobs(demo_ctx)[0]
+    detail = get_job(demo_ctx, job.id)
+    other = next(c for c in list_clients(demo_ctx) if c.id != detail.client_id)
+    dialog = EditJobDialog(demo_ctx, job.id)
+    qtbot.addWidget(dialog)
+    dialog.client.setCurrentIndex(dialog.client.findData(other.id))
+    offered = {dialog.hiring_manager.itemData(i) for i in range(dialog.hiring_manager.count())}
+    assert offered == {None} | {c.id for c in list_contacts(demo_ctx, other.id)}
+    assert dialog.people().hiring_manager_id is None  # the old client's manager is not kept
+    assert dialog.interviewers.count() == 3 and dialog.people().interviewer_ids == ()
