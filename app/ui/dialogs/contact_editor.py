@@ -48,6 +48,8 @@ class ContactDialog(FormDialog):
         )
         self.notes = self.add_field("notes", "Notes", QPlainTextEdit())
         self.notes.setFixedHeight(60)
+        for edit in (self.emails, self.phones, self.notes):
+            edit.setTabChangesFocus(True)  # Tab moves on, as in the one-line fields
         if contact is not None:
             self.first_name.setText(contact.first_name)
             self.last_name.setText(contact.last_name)
