@@ -57,6 +57,8 @@ class TestStats:
             counts["stage_changes"]
             == (sqlite_rows(demo_copy, "SELECT count(*) FROM stage_changes")[0][0])
         )
+        contacts = sqlite_rows(demo_copy, "SELECT count(*) FROM contacts")[0][0]
+        assert counts["contacts"] == contacts > 0  # the demo's clients have contacts
 
     def test_accepts_a_sqlite_url_and_the_environment(
         self,

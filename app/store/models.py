@@ -136,8 +136,24 @@ class Contact(TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     is_hiring_manager: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Every address and number, the first being ``email``/``phone`` (kept for old readers).
+    emails: Mapped[list[Any]] = mapped_column(default=list)
+    phones: Mapped[list[Any]] = mapped_column(default=list)
+    # Archived contacts stay on the jobs that name them but are no longer offered.
+    archived_at: Mapped[dt.datetime | None]
 
     client: Mapped[Client] = relationship(back_populates="contacts")
+
+
+class JobInterviewer(Base):
+    """A client contact who interviews for a job."""
+
+    __tablename__ = "job_interviewers"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Candidate(TimestampMixin, Base):

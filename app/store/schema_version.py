@@ -20,4 +20,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0013_dispatch_lease",
     "0014_tasks",
     "0015_review_examples",
+    "0016_contacts_interviewers",
 )

@@ -14,6 +14,7 @@ from app.services.intake.review import create_from_review
 from app.store.database import open_database
 from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to
+from app.store.schema_version import KNOWN_REVISIONS
 from tests.support import database_at, integrity_ok, sqlite_rows
 
 PARSE = {"file": "ada.txt", "name": None, "emails": ["ada@example.com"], "confidence": {}}
@@ -50,9 +51,7 @@ def test_an_older_database_opens_and_its_reviews_keep_examples(tmp_path: Path) -
     assert example.document_id == 7 and example.corrected == {"name": "Ada Lovelace"}
     assert example.parsed == PARSE  # the old parse, as stored (no reasons in it)
     assert example.path == documents / "ab" / "ada.txt"
-    assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [
-        ("0015_review_examples",)
-    ]
+    assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [(KNOWN_REVISIONS[-1],)]
     assert sqlite_rows(path, "SELECT id, original_name FROM documents") == [(7, "ada.txt")]
     indexes = sqlite_rows(
         path, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_examples'"

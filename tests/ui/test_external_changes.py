@@ -85,8 +85,16 @@ def test_a_change_from_another_process_reaches_every_section(
     pool_id = create_pool(demo_ctx, "Lighthouse people").value  # empty, ours
 
     # Every section built, as after a recruiter's look around; the job's board left open.
-    for key in ("jobs", "pipeline", "candidates", "talent_pools", "tasks", "campaigns"):
+    for key in ("jobs", "pipeline", "candidates", "clients", "talent_pools", "tasks", "campaigns"):
         window.show_section(key)
+    clients = window.section("clients")
+
+    def open_jobs_of_client() -> int | None:
+        rows = clients.model.rows  # type: ignore[attr-defined]
+        return next((row.open_jobs for row in rows if row.id == client_id), None)
+
+    qtbot.waitUntil(lambda: open_jobs_of_client() is not None, timeout=WAIT_MS)
+    client_open_jobs = open_jobs_of_client()
     window.show_section("reports")
     pools = window.section("talent_pools")
     assert pools.select_pool(pool_id)  # type: ignore[attr-defined]
@@ -115,6 +123,8 @@ def test_a_change_from_another_process_reaches_every_section(
     # Jobs: the new job is listed.
     jobs = window.section("jobs")
     assert made["job"] in {row.id for row in jobs.model.rows}  # type: ignore[attr-defined]
+    # Clients: the job's client has one more open job.
+    qtbot.waitUntil(lambda: open_jobs_of_client() == client_open_jobs + 1, timeout=WAIT_MS)
     # Reports: one more open job.
     assert reports.open_jobs.value.text() == f"{open_jobs + 1:,}"  # type: ignore[attr-defined]
     # Candidates: one more, and "Aardvark" sorts first by name.

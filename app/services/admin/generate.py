@@ -181,6 +181,8 @@ class _Generator:
         self._users()
         self._clients()
         self._jobs()
+        self.w.flush()  # the jobs and contacts their interviewers refer to
+        self._interviewers()
         self._skills_and_tags()
         # Stages must exist before applications: triggers keep stage_counts from them.
         self.w.flush()
@@ -240,16 +242,53 @@ class _Generator:
                     created,
                 ),
             )
-            for n in range(2):
-                first, last = self.rng.choice(sd.FIRST_NAMES), self.rng.choice(sd.LAST_NAMES)
-                title = ("Hiring Manager", "HR Business Partner")[n]
-                email = f"{first}.{last}@{site}".lower().replace("'", "")
-                self.w.add(
-                    "contacts",
-                    "client_id, first_name, last_name, title, email, phone, is_hiring_manager,"
-                    " notes, created_at, updated_at",
-                    (client_id, first, last, title, email, None, 1, None, created, created),
-                )
+            self._contacts(client_id, site, created)
+
+    def _contacts(self, client_id: int, site: str, created: str) -> None:
+        """A hiring manager, an HR partner and a team lead who interviews: ids 3c-2, 3c-1
+        and 3c for client c. The team lead's name comes from the client's number, not the
+        random stream, so the rest of the demo stays what it was."""
+        names = [
+            (self.rng.choice(sd.FIRST_NAMES), self.rng.choice(sd.LAST_NAMES)) for _ in range(2)
+        ]
+        names.append(
+            (
+                sd.FIRST_NAMES[(client_id * 7) % len(sd.FIRST_NAMES)],
+                sd.LAST_NAMES[(client_id * 5) % len(sd.LAST_NAMES)],
+            )
+        )
+        roles = (("Hiring Manager", 1), ("HR Business Partner", 0), ("Team Lead", 0))
+        for n, ((first, last), (title, manager)) in enumerate(zip(names, roles, strict=True)):
+            email = f"{first}.{last}@{site}".lower().replace("'", "")
+            phone = f"+1 555 01{(client_id * 3 + n) % 100:02d}"
+            self.w.add(
+                "contacts",
+                "id, client_id, first_name, last_name, title, email, phone, is_hiring_manager,"
+                " notes, emails, phones, archived_at, created_at, updated_at",
+                (
+                    client_id * 3 - 2 + n,
+                    client_id,
+                    first,
+                    last,
+                    title,
+                    email,
+                    phone,
+                    manager,
+                    None,
+                    json.dumps([email]),
+                    json.dumps([phone]),
+                    None,
+                    created,
+                    created,
+                ),
+            )
+
+    def _interviewers(self) -> None:
+        """Each job is interviewed for by its client's hiring manager and team lead."""
+        for job_id in range(1, self.plan.jobs + 1):
+            client_id = (job_id - 1) % self.plan.clients + 1
+            for contact_id in (client_id * 3 - 2, client_id * 3):
+                self.w.add("job_interviewers", "job_id, contact_id", (job_id, contact_id))
 
     def _jobs(self) -> None:
         stage_id = 0
@@ -290,7 +329,7 @@ class _Generator:
                     opened.date().isoformat(),
                     filled.isoformat() if filled else None,
                     self._owner(),
-                    None,
+                    client_id * 3 - 2,  # the client's hiring manager
                     _ts(opened),
                     _ts(ends if status in ENDED else opened),
                 ),

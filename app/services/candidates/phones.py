@@ -7,20 +7,12 @@ but never used to decide that two resumes are one person.
 
 from __future__ import annotations
 
-import re
+from app.services.core.phones import phone_key
 
-_EXTENSION = re.compile(r"(?i)\s*(?:x|ext\.?|extension)\s*\d+\s*$")
+__all__ = ["is_placeholder_phone", "matching_key", "phone_key"]
+
 _ASCENDING = "01234567890123456789"
 _DESCENDING = _ASCENDING[::-1]
-
-
-def phone_key(phone: str | None) -> str | None:
-    """The comparable part of a phone number: its last ten digits (so "+1 555 010 2030",
-    "(555) 010-2030" and "5550102030" agree); None if it has too few digits to be one."""
-    if not phone:
-        return None
-    digits = re.sub(r"\D", "", _EXTENSION.split(phone.strip())[0])
-    return digits[-10:] if len(digits) >= 7 else None
 
 
 def is_placeholder_phone(phone: str | None) -> bool:

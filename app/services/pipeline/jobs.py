@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.text_rules import LIMITS, clean, clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError, columns_of
 from app.services.core.validation import check_length, check_required
+from app.services.pipeline.contacts import JobPeople, names_of, people_of, set_job_people
 from app.store.models import (
     Application,
     Client,
@@ -67,6 +68,8 @@ class JobInput:
     opened_on: dt.date | None = None
     owner_id: int | None = None
     status: JobStatus = JobStatus.OPEN
+    # The hiring manager and interviewers; None leaves them as they are.
+    people: JobPeople | None = None
 
     def validate(self, today: dt.date | None = None) -> dict[str, str]:
         errors: dict[str, str] = {}
@@ -129,6 +132,9 @@ def create_job(ctx: ServiceContext, data: JobInput) -> Outcome[int]:
         tx.session.add(job)
         tx.session.flush()
         after = columns_of(job, JOB_FIELDS) | {"stages": [s.name for s in job.stages]}
+        if data.people is not None:
+            people = set_job_people(tx, job, data.people)
+            after |= {name: new for name, (_old, new) in people.items()}
         if steps is not None:
             after["from_template"] = True
         tx.audit("job.create", "job", job.id, after=after)
@@ -162,13 +168,17 @@ def update_job(ctx: ServiceContext, job_id: int, data: JobInput) -> Outcome[int]
         ):
             raise ValidationError({"owner_id": "That recruiter no longer exists."})
         changed = [name for name in EDITABLE_FIELDS if getattr(job, name) != values[name]]
-        if not changed:
-            return outcome(job_id, tx)
         before = columns_of(job, tuple(changed))
         for name in changed:
             setattr(job, name, values[name])
+        after = columns_of(job, tuple(changed))
+        if data.people is not None:
+            for name, (old, new) in set_job_people(tx, job, data.people).items():
+                before[name], after[name] = old, new
+        if not after:
+            return outcome(job_id, tx)
         tx.session.flush()
-        tx.audit("job.update", "job", job_id, before=before, after=columns_of(job, tuple(changed)))
+        tx.audit("job.update", "job", job_id, before=before, after=after)
         tx.changed(ChangeKind.JOBS, job_id)
         return outcome(job_id, tx)
 
@@ -288,6 +298,9 @@ class JobDetail:
     filled_on: dt.date | None
     owner_id: int | None
     hires: int = 0  # applications in a hired stage now
+    people: JobPeople = field(default_factory=JobPeople)
+    hiring_manager: str | None = None
+    interviewers: tuple[str, ...] = ()
 
 
 def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
@@ -295,6 +308,8 @@ def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
         job = session.get(Job, job_id)
         if job is None:
             raise NotFoundError(f"Job {job_id} no longer exists.")
+        people = people_of(session, job)
+        names = names_of(session, people)
         return JobDetail(
             id=job.id,
             client_id=job.client_id,
@@ -308,6 +323,9 @@ def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
             filled_on=job.filled_on,
             owner_id=job.owner_id,
             hires=_hires(session, job_id),
+            people=people,
+            hiring_manager=names.hiring_manager,
+            interviewers=names.interviewers,
         )
 
 

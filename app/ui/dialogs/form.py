@@ -8,7 +8,7 @@ CLI can never disagree about what is valid.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
@@ -25,6 +25,8 @@ from app.services.core.changes import Changes
 from app.services.core.context import Outcome
 from app.services.core.unit_of_work import ValidationError
 from app.ui.theme import set_invalid
+
+W = TypeVar("W", bound=QWidget)
 
 
 class FormDialog(QDialog):
@@ -65,7 +67,7 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-    def add_field(self, name: str, label: str, widget: QWidget, required: bool = False) -> QWidget:
+    def add_field(self, name: str, label: str, widget: W, required: bool = False) -> W:
         error = QLabel()
         error.setProperty("role", "error")
         error.setObjectName(f"error_{name}")

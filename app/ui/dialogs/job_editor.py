@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.users import list_users
 from app.services.pipeline.clients import list_clients
+from app.services.pipeline.contacts import JobPeople, contact_choices
 from app.services.pipeline.jobs import MAX_OPENINGS, JobInput, get_job, update_job
 from app.store.enums import JobStatus
 from app.ui.dialogs.form import FormDialog
@@ -76,9 +79,15 @@ class JobFormDialog(FormDialog):
         for user_id, name in list_users(services.sessions):
             self.owner.addItem(name, user_id)
         self.select_owner(services.actor.user_id)
+        self.hiring_manager = self.add_field("hiring_manager_id", "Hiring manager", QComboBox())
+        self.interviewers = self.add_field("interviewer_ids", "Interviewers", QListWidget())
+        self.interviewers.setFixedHeight(84)
+        self._kept = JobPeople()  # already on the job: offered even if archived since
         self.description = self.add_field("description", "Description", QPlainTextEdit())
         self.description.setFixedHeight(90)
         self._load_clients(client_id)
+        self.client.currentIndexChanged.connect(self._load_contacts)
+        self._load_contacts()
         self.watch(
             self.title_edit.textChanged,
             self.openings.valueChanged,
@@ -97,6 +106,45 @@ class JobFormDialog(FormDialog):
         if select_id is not None:
             self.client.setCurrentIndex(max(self.client.findData(select_id), 0))
 
+    def _load_contacts(self, *_args: object) -> None:
+        """Offer the chosen client's contacts (not archived ones, unless already on the job);
+        what was picked stays picked where the new list still has it."""
+        picked = self.people() if self.hiring_manager.count() else self._kept
+        kept = (self._kept.hiring_manager_id or 0, *self._kept.interviewer_ids)
+        client_id = self.client.currentData()
+        contacts = contact_choices(self.services, client_id, kept) if client_id else []
+        self.hiring_manager.clear()
+        self.hiring_manager.addItem("No hiring manager", None)
+        self.interviewers.clear()
+        for contact in contacts:
+            label = contact.name + (f" · {contact.title}" if contact.title else "")
+            label += " (archived)" if contact.archived else ""
+            if not contact.archived or contact.id == self._kept.hiring_manager_id:
+                self.hiring_manager.addItem(label, contact.id)
+            if not contact.archived or contact.id in self._kept.interviewer_ids:
+                item = QListWidgetItem(label)
+                item.setData(Qt.ItemDataRole.UserRole, contact.id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                checked = contact.id in picked.interviewer_ids
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                self.interviewers.addItem(item)
+        index = self.hiring_manager.findData(picked.hiring_manager_id)
+        self.hiring_manager.setCurrentIndex(max(index, 0))
+        self.interviewers.setEnabled(bool(contacts))
+
+    def set_people(self, people: JobPeople) -> None:
+        self._kept = people
+        self.hiring_manager.clear()
+        self._load_contacts()
+
+    def people(self) -> JobPeople:
+        checked = tuple(
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in (self.interviewers.item(i) for i in range(self.interviewers.count()))
+            if item.checkState() == Qt.CheckState.Checked
+        )
+        return JobPeople(self.hiring_manager.currentData(), checked)
+
     def _new_client(self) -> None:
 
         dialog = NewClientDialog(self.services, self)
@@ -114,6 +162,7 @@ class JobFormDialog(FormDialog):
             openings=self.openings.value(),
             opened_on=dt.date(date.year(), date.month(), date.day()),
             owner_id=self.owner.currentData(),
+            people=self.people(),
         )
 
 
@@ -131,6 +180,7 @@ class EditJobDialog(JobFormDialog):
         opened = detail.opened_on
         self.opened_on.setDate(QDate(opened.year, opened.month, opened.day))
         self.select_owner(detail.owner_id)
+        self.set_people(detail.people)
         self.description.setPlainText(detail.description or "")
         status = f"{STATUS_WORDS[detail.status]}"
         if detail.filled_on is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
@@ -12,6 +13,7 @@ from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.services.core.users import list_users
 from app.services.pipeline.board import Board, Card, load_board, load_pipeline
+from app.services.pipeline.jobs import get_job
 from app.services.pipeline.reasons import list_rejection_reasons
 from app.ui.board.reject_dialog import ask_reason
 from app.ui.board.view import BoardWidget
@@ -73,11 +75,27 @@ class JobBoardPage(_BoardPage):
     def open_job(self, job_id: int) -> None:
         self.job_id = job_id
         board = load_board(self.services, job_id)
-        self.header.title.setText(board.title)
-        self.header.subtitle.setText(
-            "Drag cards between stages · Ctrl+←/→ moves the selection · right-click for more"
-        )
+        self._show_heading()
         self.board.set_board(board)
+
+    def _show_heading(self) -> None:
+        """The job's title, who hires and interviews for it, and how the board is used."""
+        assert self.job_id is not None
+        detail = get_job(self.services, self.job_id)
+        self.header.title.setText(f"{detail.title} — {detail.client_name}")
+        people = [f"Hiring manager: {detail.hiring_manager or 'none'}"]
+        if detail.interviewers:
+            people.append("Interviewers: " + ", ".join(detail.interviewers))
+        self.header.subtitle.setText(
+            " · ".join(people)
+            + "\nDrag cards between stages · Ctrl+←/→ moves the selection · right-click for more"
+        )
+
+    def on_changes(self, changes: Changes) -> None:
+        super().on_changes(changes)
+        if self.job_id is not None and (changes.external or changes.touches(ChangeKind.JOBS)):
+            with contextlib.suppress(LookupError):  # the job is gone; the board says so
+                self._show_heading()
 
     def load(self) -> Board:
         assert self.job_id is not None

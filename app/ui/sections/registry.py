@@ -146,6 +146,16 @@ def _pipeline(ctx: SectionContext) -> QWidget:
     return page
 
 
+def _clients(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.clients import ClientsSection
+
+    section = ClientsSection(ctx.services, ctx.icons)
+    section.changes_made.connect(lambda changes: ctx.publish(changes, None))
+    section.job_activated.connect(ctx.host.open_job_board)
+    return section
+
+
 def _candidates(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.candidates import CandidatesSection
@@ -246,6 +256,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("jobs", "Jobs", "briefcase", _jobs),
     SectionSpec("pipeline", "Pipeline", "square-kanban", _pipeline),
     SectionSpec("candidates", "Candidates", "users", _candidates),
+    SectionSpec("clients", "Clients", "building-2", _clients),
     SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools),
     SectionSpec("tasks", "Tasks", "list-todo", _tasks),
     SectionSpec("campaigns", "Campaigns", "send", _campaigns),
