@@ -49,9 +49,13 @@ def _is_contact_item(item: str) -> bool:
     )
 
 
+# A country code in brackets after the city: "Amsterdam (NL), Netherlands".
+_CODE_IN_BRACKETS = re.compile(r"\s*\([A-Z]{2,3}\)")
+
+
 def _place(item: str) -> str | None:
     item = _LABEL.sub("", item.strip(" \t,;:")).strip()
-    item = _POSTCODE.sub("", item)
+    item = _CODE_IN_BRACKETS.sub("", _POSTCODE.sub("", item))
     if not item or len(item) > 60:
         return None
     found = location_in(item)
@@ -76,4 +80,19 @@ def contact_line_location(lines: list[str]) -> str | None:
             place = _place(item)
             if place:
                 return place
+    return None
+
+
+def standalone_location(lines: list[str]) -> str | None:
+    """A header line that is a place and nothing else ("London", "Melbourne, VIC"), as
+    themes print it under the name or in a contact sidebar."""
+    for line in lines:
+        text = line.strip()
+        if not text or len(text) > 60 or _is_contact_item(text):
+            continue
+        if len(header_segments([text])) != 1:
+            continue
+        place = _place(text)
+        if place and place.lower() not in {"remote", "hybrid", "anywhere"}:
+            return place
     return None

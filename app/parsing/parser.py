@@ -110,9 +110,11 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     phones = [read.number for read in reads]
     confidence["phones"], reasons["phones"] = _phone_reasons(reads, region)
 
-    location = header_location.contact_line_location(
-        [line.text for line in header]
-    ) or contacts.find_location(segments)
+    location = (
+        header_location.contact_line_location([line.text for line in header])
+        or contacts.find_location(segments)
+        or header_location.standalone_location(header_texts[:15])
+    )
     confidence["location"] = 0.7 if location else 0.0
     if not location:
         reasons["location"] = ["no city or region found in the header"]

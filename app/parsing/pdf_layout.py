@@ -17,6 +17,7 @@ from app.parsing.lines import Line, clean
 
 _ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
+_ALNUM = re.compile(r"\w")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold", re.I)
 _DATE_FRAGMENT = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
@@ -38,9 +39,10 @@ def _rows(words: Iterable[dict]) -> list[_Row]:
     for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         mid = (w["top"] + w["bottom"]) / 2
         for row in reversed(rows[-3:]):
-            if row.top <= mid <= row.bottom:
+            if row.top <= mid <= row.bottom and _same_line(row, w):
                 row.words.append(w)
-                row.top, row.bottom = min(row.top, w["top"]), max(row.bottom, w["bottom"])
+                if w["text"] != "|":  # an icon glyph, often taller, must not bridge two rows
+                    row.top, row.bottom = min(row.top, w["top"]), max(row.bottom, w["bottom"])
                 break
         else:
             rows.append(_Row(w["top"], w["bottom"], [w]))
@@ -48,6 +50,25 @@ def _rows(words: Iterable[dict]) -> list[_Row]:
         row.words.sort(key=lambda w: w["x0"])
     rows.sort(key=lambda r: r.top)
     return rows
+
+
+def _same_line(row: _Row, word: dict) -> bool:
+    """Whether ``word`` continues ``row``: type of a like size, or set on the same baseline
+    and near it. Small type far beside a large name (an address block two lines high,
+    its last line on the name's baseline) is its own rows."""
+    first = row.words[0]
+    big, small = (
+        max(first.get("size", 0), word.get("size", 0)),
+        min(first.get("size", 0), word.get("size", 0)),
+    )
+    if small <= 0 or big <= 2.2 * small:  # a heading-sized name is over twice the body
+        return True
+    if not (_ALNUM.search(first["text"]) and _ALNUM.search(word["text"])):
+        return True  # bullets and icon glyphs come in any size
+    if abs(first["bottom"] - word["bottom"]) > 0.25 * big:
+        return False
+    right = max(w["x1"] for w in row.words)
+    return word["x0"] - right <= 1.5 * big
 
 
 def _segments(row: _Row) -> list[tuple[float, float]]:

@@ -41,8 +41,28 @@ COUNTRIES = {
     "australia", "new zealand", "estonia", "latvia", "lithuania", "serbia", "croatia",
     "slovenia", "luxembourg", "iran", "iraq", "jordan", "lebanon",
 }  # fmt: skip
-_REGION_NAMES = {n.lower() for n in (*US_STATES.values(), *CA_PROVINCES.values())} | COUNTRIES
-_REGION_CODES = set(US_STATES) | set(CA_PROVINCES)
+AU_STATES = {
+    "NSW": "New South Wales",
+    "VIC": "Victoria",
+    "QLD": "Queensland",
+    "SA": "South Australia",
+    "TAS": "Tasmania",
+    "ACT": "Australian Capital Territory",
+    "NT": "Northern Territory",
+}  # fmt: skip  ("WA" is Washington's code already; "Western Australia" is named below)
+OTHER_REGIONS = {
+    "western australia", "maharashtra", "karnataka", "tamil nadu", "telangana", "delhi",
+    "west bengal", "gujarat", "kerala", "uttar pradesh", "haryana", "bavaria", "bayern",
+    "hesse", "hessen", "north holland", "noord-holland", "south holland", "zuid-holland",
+    "catalonia", "catalunya", "île-de-france", "ile-de-france", "greater london", "lombardy",
+    "lombardia", "gauteng", "western cape",
+}  # fmt: skip
+_REGION_NAMES = (
+    {n.lower() for n in (*US_STATES.values(), *CA_PROVINCES.values(), *AU_STATES.values())}
+    | COUNTRIES
+    | OTHER_REGIONS
+)
+_REGION_CODES = set(US_STATES) | set(CA_PROVINCES) | set(AU_STATES)
 _CITY_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.\-]*$|^(?:of|de|la|upon|on|am|del|sur)$")
 _WORK_MODE = re.compile(r"^(?:remote|hybrid|on-?site|anywhere)(?:\s*\(.*\))?$", re.IGNORECASE)
 

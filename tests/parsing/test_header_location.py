@@ -67,3 +67,15 @@ def test_a_title_line_with_a_comma_above_the_contact_line(tmp_path: Path) -> Non
 
 def test_a_line_without_email_or_phone_is_not_the_contact_line() -> None:
     assert contact_line_location(["London | Paris"]) is None
+
+
+def test_a_place_alone_on_a_header_line() -> None:
+    from app.parsing.header_location import standalone_location
+
+    assert standalone_location(["Jane Doe", "Data Engineer", "London"]) == "London"
+    assert standalone_location(["Jane Doe", "Melbourne, VIC"]) == "Melbourne, VIC"
+    assert standalone_location(["Jane Doe", "Amsterdam (NL), Netherlands"]) == (
+        "Amsterdam, Netherlands"
+    )
+    # A job title, a company or a work mode is not a place.
+    assert standalone_location(["Jane Doe", "Staff Engineer", "Acme Labs", "Remote"]) is None

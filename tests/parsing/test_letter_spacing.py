@@ -129,7 +129,6 @@ def test_a_tracked_name_is_found(tmp_path: Path, make) -> None:
     assert list(parsed.emails) == ["jane.smith@example.org"]
 
 
-
 def test_tracked_capitals_beside_plain_text_in_a_browser_pdf() -> None:
     """A generated resume (CSS letter-spacing on job titles, printed by Chromium): the
     title shares its line with the employer in plain text."""

@@ -39,9 +39,9 @@ def test_an_employer_with_smaller_dates_or_place_stays_one_line() -> None:
         _word("Boulder,", 400, 101, 9),
         _word("Colorado", 445, 101, 9),
         _word("Acme", 40, 120, 13),
-        _word("04/2022", 400, 121, 8),
-        _word("-", 440, 121, 8),
-        _word("12/2022", 450, 121, 8),
+        _word("04/2022", 400, 125, 8),  # smaller type on the same baseline
+        _word("-", 440, 125, 8),
+        _word("12/2022", 450, 125, 8),
     ]
     for n in range(6):
         words += _body(140 + 14 * n)
@@ -95,3 +95,19 @@ def test_one_tabbed_row_starting_with_a_section_word_is_left_alone() -> None:
 
     lines = [Line("Ana Ruiz", size=15), Line("Research\tAcme Labs\t2020 — 2022", size=9)]
     assert [s.kind for s in split_sections(lines)] == ["header"]
+
+
+def test_small_type_beside_a_large_name_is_its_own_rows() -> None:
+    """An address block two lines high set right of a large name (moderncv's header)."""
+    words = [
+        _word("Jane", 40, 30, 34),
+        _word("Berlin,", 470, 42, 10),
+        _word("Germany", 505, 42, 10),
+        _word("030", 485, 54, 10),
+        _word("0521538", 505, 54, 10),
+    ]
+    assert [line.text for line in page_lines(words, 600)] == [
+        "Jane",
+        "Berlin, Germany",
+        "030 0521538",
+    ]
