@@ -25,6 +25,11 @@ _FURNITURE = re.compile(
 )
 
 
+# A line that is a phone number and nothing else, wherever the layout put it (a contact
+# block in a sidebar or at the end): 9 to 15 digits in the groups numbers are written in.
+_PHONE_LINE = re.compile(r"(?:\(?\+\d{1,3}\)?[\s.-]?)?\(?\d[\d\s().-]{6,18}\d")
+
+
 def parse_file(path: Path, default_region: str = "US") -> ParsedResume:
     """Parse one resume. Bad input raises ParseError; nothing else escapes."""
     path = Path(path)
@@ -104,6 +109,7 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
                 t
                 for t in all_text.splitlines()
                 if re.search(r"(?i)phone|mobile|tel|cell|\(\d{3}\)", t)
+                or _PHONE_LINE.fullmatch(t.strip())
             ],
             region,
         )

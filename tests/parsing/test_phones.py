@@ -116,3 +116,16 @@ def test_the_prefix_stays_with_its_number_in_the_header_items() -> None:
 
 def test_a_year_range_is_not_a_number() -> None:
     assert find_phones(["2019 - 2021", "2015 – 2018"], "US") == []
+
+
+def test_a_number_alone_on_a_line_outside_the_header_is_found(tmp_path) -> None:
+    """Themes put the contact block in a sidebar or at the end, without a "Phone" label."""
+    from app.parsing import parse_file
+
+    path = tmp_path / "resume.txt"
+    path.write_text(
+        "Ana Ruiz\nData Engineer\n\nEXPERIENCE\nAcme Labs, Data Engineer, 2020 - 2024\n\n"
+        "SKILLS\nPython, SQL, Airflow\n\nana@example.org\n+34 658 629 119\n",
+        encoding="utf-8",
+    )
+    assert list(parse_file(path).phones) == ["+34658629119"]
