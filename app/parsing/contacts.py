@@ -76,8 +76,14 @@ def header_segments(lines: list[str]) -> list[str]:
     return out
 
 
+# An address broken at a dot or hyphen after its "@" by a narrow column: "JANE@EXAMPLE." /
+# "COM" is one address.
+_WRAPPED_EMAIL = re.compile(r"(@[A-Za-z0-9-]+[.-])[ \t]*\n[ \t]*([A-Za-z0-9][A-Za-z0-9.-]*)\b")
+
+
 def find_emails(text: str) -> list[str]:
     found: list[str] = []
+    text = _WRAPPED_EMAIL.sub(r"\1\2", text)
     for m in EMAIL.finditer(text):
         email = m.group(0).rstrip(".").lower()
         if email.startswith("mailto:"):

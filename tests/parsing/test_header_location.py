@@ -79,3 +79,12 @@ def test_a_place_alone_on_a_header_line() -> None:
     )
     # A job title, a company or a work mode is not a place.
     assert standalone_location(["Jane Doe", "Staff Engineer", "Acme Labs", "Remote"]) is None
+
+
+def test_an_address_wrapped_by_a_narrow_column_is_joined() -> None:
+    from app.parsing.contacts import find_emails
+
+    assert find_emails("KWAME.MWANGI@EXAMPLE.\nCOM\nEXPERIENCE") == ["kwame.mwangi@example.com"]
+    assert find_emails("jo@mail-\nbox.example") == ["jo@mail-box.example"]
+    # A full address at the end of a sentence is not glued to the next line.
+    assert find_emails("Write to a@b.com.\nNext line") == ["a@b.com"]
