@@ -397,21 +397,39 @@ def _docx_blocks(element, sizes: dict[str, float] | None = None) -> Iterator[Lin
             yield from _docx_paragraph(child, sizes or {})
         elif tag == f"{_W}tbl":
             for row in child.iter(f"{_W}tr"):
-                cells: list[str] = []
-                for cell in row.iterchildren(f"{_W}tc"):
-                    parts = [line for line in _docx_blocks(cell, sizes) if line.text]
-                    for line in parts[1:] if len(parts) > 1 else []:
-                        line.new_block = False
-                    if len(parts) > 1:
-                        yield from parts  # a cell with several paragraphs: keep its lines
-                    elif parts:
-                        cells.append(parts[0].text)
-                if cells:
-                    yield Line("\t".join(cells), new_block=True)
+                yield from _docx_row(row, sizes)
         elif tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
                 yield from _docx_blocks(content, sizes)
+
+
+def _docx_row(row, sizes: dict[str, float] | None) -> Iterator[Line]:
+    """A table row in reading order. One-line cells are columns of one line ("Title <tab>
+    Dates"); beside a cell of several paragraphs (an entry), they join its first line in
+    column order, so a date column left or right of an entry opens that entry."""
+    cells = [
+        [line for line in _docx_blocks(cell, sizes) if line.text]
+        for cell in row.iterchildren(f"{_W}tc")
+    ]
+    cells = [parts for parts in cells if parts]
+    if not cells:
+        return
+    long_at = next((i for i, parts in enumerate(cells) if len(parts) > 1), None)
+    if long_at is None:
+        yield Line("\t".join(parts[0].text for parts in cells), new_block=True)
+        return
+    first = cells[long_at][0]
+    columns = [parts[0].text for parts in cells[:long_at] if len(parts) == 1]
+    columns.append(first.text)
+    columns += [parts[0].text for parts in cells[long_at + 1 :] if len(parts) == 1]
+    first.text, first.new_block = "\t".join(columns), True
+    yield first
+    for parts in cells[long_at:]:
+        if len(parts) > 1:
+            for line in parts[1:] if parts is cells[long_at] else parts:
+                line.new_block = False
+                yield line
 
 
 def _docx_paragraph(p, style_sizes: dict[str, float]) -> Iterator[Line]:

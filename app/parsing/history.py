@@ -83,7 +83,20 @@ def _is_prose(text: str) -> bool:
         return True
     if len(words) >= 5 and _SENTENCE_END.search(text) and not _is_degree_like(text):
         return True  # a short sentence: "Led the roadmap for the billing platform."
+    if _ACHIEVEMENT.match(text) and len(words) >= 3 and not _title_words(words[-1]):
+        # ("Managed Services Engineer" is a title: titles end in their role noun)
+        return not ORG_WORDS.search(text) and not find_range(text)
     return len(words) > 7 and bool(re.search(r"[a-z]{2}\.\s+[A-Z]", text))
+
+
+# A line opening with an action verb in the past tense is an achievement, even without a
+# bullet or a full stop ("Managed a fleet of 45 vehicles"): lists drawn as graphics lose
+# their bullets when the text is extracted.
+_ACHIEVEMENT = re.compile(
+    r"^(?:[A-Z][a-z]{2,}(?:ed|ied)|Led|Built|Ran|Cut|Grew|Won|Drove|Made|Wrote|Taught|Kept|"
+    r"Sold|Set|Shipped|Brought|Began|Oversaw|Spearheaded|Took|Gave|Held|Met|Saw|Found|"
+    r"Rebuilt|Overhauled|Co-led|Co-founded)\s+(?:a|an|the|\w+)",
+)
 
 
 # A full stop after a lower-case word, not after "Inc." or "Co." or an initial.
@@ -143,13 +156,22 @@ def parse_experience(lines: list[str]) -> list[Employment]:
     entries: list[_Entry] = []
     current: _Entry | None = None
     prev_body = False
+    prev_text = ""
+    longest = max((len(line) for line in lines), default=0)
     for raw in lines:
         bullet = _is_bullet(raw)
         text, span, found = _date_of(raw, bullet)
         prose = _is_prose(text.split("\t")[0])
         is_header = not bullet and not prose
-        if is_header and prev_body and not found and _wrapped_tail(text):
-            is_header = False  # the short wrapped end of a bullet ("Fund", "uptime")
+        if (
+            is_header
+            and prev_body
+            and not found
+            and _wrapped_tail(text)
+            and not _org_like(text)
+            and len(prev_text) >= 0.6 * longest
+        ):
+            is_header = False  # the short wrapped end of a long bullet ("Fund", "uptime")
         if is_header and text[:1].islower() and not found:
             is_header = False
         if is_header:
@@ -171,6 +193,7 @@ def parse_experience(lines: list[str]) -> list[Employment]:
                 if found and not current.dated:
                     current.start, current.end, current.dated = found.start, found.end, True
             prev_body = True
+        prev_text = raw
     any_dated = any(e.dated for e in entries)
     out: list[Employment] = []
     for entry in entries:

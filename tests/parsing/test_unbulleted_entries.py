@@ -1,0 +1,55 @@
+"""Work history whose achievements carry no bullet, and Word tables with a date column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from app.parsing import history, parse_file
+
+
+def test_achievements_without_bullets_are_not_taken_for_employers() -> None:
+    lines = [
+        "Riverside Health Trust",
+        "September 2025 - Present",
+        "Ward Manager",
+        "Reduced patient falls by 25% through hourly rounding",
+        "Trained new staff on infection-control protocols",
+        "St. Brigid's Hospital",
+        "November 2023 - September 2025",
+        "Ward Manager",
+        "Coordinated care for a 28-bed surgical ward",
+        "Mercy Valley Clinic",
+        "January 2019 - October 2023",
+        "Managed Services Coordinator",
+    ]
+    assert [(e.company, e.title, e.start) for e in history.parse_experience(lines)] == [
+        ("Riverside Health Trust", "Ward Manager", "2025-09"),
+        ("St. Brigid's Hospital", "Ward Manager", "2023-11"),
+        ("Mercy Valley Clinic", "Managed Services Coordinator", "2019-01"),
+    ]
+
+
+def test_a_date_column_left_of_each_entry_in_a_word_table(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Wei Nguyen")
+    document.add_paragraph("wei.nguyen@example.org")
+    document.add_heading("Work Experience", level=2)
+    grid = document.add_table(rows=0, cols=2)
+    for dates, company, title in (
+        ("04/2023 - 11/2026", "Northwind Labs", "Junior Developer"),
+        ("10/2021 - 02/2023", "Tessellate Inc.", "Intern"),
+    ):
+        cells = grid.add_row().cells
+        cells[0].text = dates
+        cells[1].paragraphs[0].add_run(company).bold = True
+        cells[1].add_paragraph(title)
+        cells[1].add_paragraph("Mentored four junior engineers")
+    path = tmp_path / "table.docx"
+    document.save(path)
+    parsed = parse_file(path)
+    assert [(e.company, e.title, e.start, e.end) for e in parsed.employers] == [
+        ("Northwind Labs", "Junior Developer", "2023-04", "2026-11"),
+        ("Tessellate Inc.", "Intern", "2021-10", "2023-02"),
+    ]
