@@ -209,11 +209,22 @@ def parse_experience(lines: list[str]) -> list[Employment]:
     return out
 
 
+_AT = re.compile(r"\s+at\s+(?=[A-Z0-9])")
+
+
+def _title_at_company(piece: str) -> list[str]:
+    """ "Fleet Manager at Meridian Freight": a title, then "at" and a capitalised name."""
+    found = _AT.search(piece)
+    if found and _title_words(piece[: found.start()]) and len(piece[: found.start()].split()) <= 6:
+        return [piece[: found.start()], piece[found.end() :]]
+    return [piece]
+
+
 def _parts(header: list[str]) -> list[tuple[str, int]]:
     """The header's items with the index of the line each came from."""
     parts: list[tuple[str, int]] = []
     for index, line in enumerate(header):
-        for piece in STRONG_SPLIT.split(line):
+        for piece in (p for chunk in STRONG_SPLIT.split(line) for p in _title_at_company(chunk)):
             piece = piece.strip(" ,;:–—-")
             if not piece:
                 continue

@@ -53,3 +53,16 @@ def test_a_date_column_left_of_each_entry_in_a_word_table(tmp_path: Path) -> Non
         ("Northwind Labs", "Junior Developer", "2023-04", "2026-11"),
         ("Tessellate Inc.", "Intern", "2021-10", "2023-02"),
     ]
+
+
+def test_title_at_company() -> None:
+    lines = [
+        "Fleet Manager at Meridian Freight\tAug 2023 - Current",
+        "Toronto, ON",
+        "Managed a fleet of 45 vehicles",
+        "Research at Scale Lab\tJan 2020 - Jul 2023",  # no title words: stays one name
+    ]
+    assert [(e.company, e.title) for e in history.parse_experience(lines)] == [
+        ("Meridian Freight", "Fleet Manager"),
+        ("Research at Scale Lab", None),
+    ]
