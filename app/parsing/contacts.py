@@ -259,8 +259,21 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
     return [(score, name) for score, _index, name in found]
 
 
+# "Svenja von Arnim, Junior Designer": the name, then a comma and a job title.
+_NAME_THEN_TITLE = re.compile(
+    r"^(?P<name>[^,]{3,40}),\s+(?:senior |junior |lead |chief |head |staff |principal )?"
+    r"[A-Za-z][\w &/-]*(?:engineer|developer|designer|manager|director|analyst|consultant|"
+    r"specialist|nurse|teacher|accountant|coordinator|officer|scientist|architect|lead|"
+    r"representative|executive|assistant|supervisor|administrator|technician|controller)\b.*$",
+    re.IGNORECASE,
+)
+
+
 def _name_shape(text: str) -> str | None:
     text = re.sub(r"^(?:name|full name)\s*:\s*", "", text.strip(), flags=re.IGNORECASE)
+    titled = _NAME_THEN_TITLE.match(text)
+    if titled:
+        text = titled.group("name")
     text = re.sub(r",?\s+(?:Ph\.?D|MBA|M\.?D|CPA|PMP|MSc|MS|BSc|P\.?E)\.?$", "", text)
     if not text or re.search(r"[\d@/:;(){}\[\]]|https?|www\.", text) or _NAME_STOP.search(text):
         return None

@@ -85,6 +85,9 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     if name is None:
         name_lines = [(line.text, line.size, line.heading) for line in lines[:8]]
         name = contacts.find_name(name_lines)
+    prominent = _prominent_name(lines, name_lines, name)
+    if prominent:
+        name = prominent
     confidence["name"] = 0.9 if name else 0.0
     rival = contacts.rival_name(name_lines) if name else None
     if name is None:
@@ -247,6 +250,29 @@ def _history_reasons(
 
 def _count(n: int, one: str, many: str = "") -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _prominent_name(
+    lines: list[Line], name_lines: list[tuple[str, float, bool]], name: str | None
+) -> str | None:
+    """A name set far larger than anything the header offers, further down the first page:
+    a sidebar read first (contact, skills) puts the name after it."""
+    sizes = sorted(line.size for line in lines if line.size)
+    if not sizes:
+        return None
+    body = sizes[len(sizes) // 2]
+    chosen = max(
+        (size for text, size, _ in name_lines if name and name.lower() in text.lower()),
+        default=0.0,
+    )
+    best: tuple[float, str] | None = None
+    for line in lines[:40]:
+        if line.size < max(1.6 * body, chosen * 1.3):
+            continue
+        found = contacts.find_name([(line.text, line.size, line.heading)])
+        if found and (best is None or line.size > best[0]):
+            best = (line.size, found)
+    return best[1] if best else None
 
 
 def _skill_rows(lines: list[Line]) -> list[str]:
