@@ -31,7 +31,7 @@ _PROFILE = re.compile(
     re.IGNORECASE,
 )
 _NOT_PERSONAL = re.compile(
-    r"doi\.org|arxiv\.org|dx\.doi|example\.(?:com|org)|(?:^|\.)(?:google|youtube|apple|"
+    r"doi\.org|arxiv\.org|dx\.doi|^(?:www\.)?example\.(?:com|org)$|(?:^|\.)(?:google|youtube|apple|"
     r"microsoft|amazon|facebook|wikipedia)\.com$",
     re.IGNORECASE,
 )

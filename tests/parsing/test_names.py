@@ -21,3 +21,9 @@ def test_name_then_job_title_on_one_line() -> None:
     )
     # A name with a suffix degree is not cut at the comma's title rule.
     assert contacts.find_name([("Jane Smith, PhD", 15.0, False)]) == "Jane Smith"
+
+
+def test_a_personal_site_on_a_subdomain_is_a_link_but_a_placeholder_is_not() -> None:
+    assert contacts.personal_link("jane.example.com")
+    assert not contacts.personal_link("example.com")
+    assert not contacts.personal_link("www.example.org")
