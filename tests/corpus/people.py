@@ -368,7 +368,11 @@ def truth_for(resume: dict, shows: frozenset[str] = frozenset()) -> dict:
     def keep(field: str, value):
         return None if field in hidden or value in (None, [], "") else value
 
-    links = [_strip_scheme(p["url"]) for p in b.get("profiles", []) if p.get("url")]
+    links = [
+        _strip_scheme(p["url"])
+        for p in b.get("profiles", [])
+        if p.get("url") and "profiles" not in hidden  # "profiles": only the website shows
+    ]
     if b.get("url"):
         links.insert(0, _strip_scheme(b["url"]))
     employers = [{"company": w["name"], "title": w["position"], "start": w["startDate"][:7],
@@ -383,7 +387,12 @@ def truth_for(resume: dict, shows: frozenset[str] = frozenset()) -> dict:
         "name": keep("name", b.get("name")),
         "email": keep("email", b.get("email")),
         "phone": keep("phone", b.get("phone")),
-        "location": keep("location", location_text(b.get("location"))),
+        "location": keep(
+            "location",
+            (b.get("location") or {}).get("city")
+            if "location_region" in hidden
+            else location_text(b.get("location")),
+        ),
         "links": keep("links", links),
         "current_title": keep("current_title", work[0]["position"] if work else None),
         "employers": keep("employers", employers),

@@ -40,14 +40,14 @@ load(theme).then((t) => t.render(resume)).then((html) => fs.writeFileSync(out, h
 # the location (the scorer compares by containment).
 _NO_JOB_PLACE = frozenset({"employer_location"})
 THEMES: dict[str, frozenset[str]] = {
-    "even": frozenset(),
+    "even": frozenset({"location_region"}),  # prints the country's name for the region
     "stackoverflow": frozenset(),
     "elegant": _NO_JOB_PLACE,
     "flat": _NO_JOB_PLACE | {"location"},
     "kendall": frozenset(),
     "macchiato": _NO_JOB_PLACE,
     "onepage": _NO_JOB_PLACE,
-    "paper": _NO_JOB_PLACE | {"location", "links"},
+    "paper": _NO_JOB_PLACE | {"location", "profiles"},  # prints the website, not profiles
     "short": _NO_JOB_PLACE | {"location"},
     "spartan": _NO_JOB_PLACE,
     "actual": frozenset(),

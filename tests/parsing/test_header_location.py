@@ -88,3 +88,19 @@ def test_an_address_wrapped_by_a_narrow_column_is_joined() -> None:
     assert find_emails("jo@mail-\nbox.example") == ["jo@mail-box.example"]
     # A full address at the end of a sentence is not glued to the next line.
     assert find_emails("Write to a@b.com.\nNext line") == ["a@b.com"]
+
+
+def test_a_place_in_a_contact_block_after_the_experience() -> None:
+    from app.parsing.parser import _location_beside_contacts
+
+    texts = [
+        "Arjun Iyer",
+        "Experience",
+        "Northwind Labs · Pune, India",
+        "Led migrations",
+        "arjun@inbox.test",
+        "Bengaluru, India, IN",
+    ]
+    assert (_location_beside_contacts(texts) or "").startswith("Bengaluru, India")
+    # A place far from any e-mail or phone is a job's, not the candidate's.
+    assert _location_beside_contacts(["Arjun Iyer", "Experience", "Pune, India", "Led it"]) is None
