@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from app.parsing.dates import find_range
 from app.parsing.lines import Line
 
 EXPERIENCE, EDUCATION, SKILLS, PROJECTS, SUMMARY, CONTACT, LINKS, OTHER, HEADER = (
@@ -167,15 +168,29 @@ def split_sections(lines: list[Line]) -> list[Section]:
     if distinctive:
         styles = distinctive
     sections = [Section(HEADER, "")]
-    for line, kind in zip(lines, kinds, strict=True):
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         style = _style(line)
         if kind and (style in styles or not distinctive or _stands_alone(line)):
             sections.append(Section(kind, line.text.strip().rstrip(":")))
-        elif distinctive and len(sections) > 1 and _looks_like_heading(line, styles):
+        elif (
+            distinctive
+            and len(sections) > 1
+            and _looks_like_heading(line, styles)
+            and not (sections[-1].kind in (EXPERIENCE, EDUCATION) and _opens_entry(lines, index))
+        ):
             sections.append(Section(OTHER, line.text.strip()))
         else:
             sections[-1].lines.append(line)
     return sections
+
+
+def _opens_entry(lines: list[Line], index: int) -> bool:
+    """An employer or school set like the headings ("Paperplane Agency" in the headings'
+    bold): a date range follows within a few lines, as it does under every entry."""
+    return any(
+        (found := find_range(line.text)) is not None and found.end is not None
+        for line in lines[index + 1 : index + 4]
+    )
 
 
 def _stands_alone(line: Line) -> bool:

@@ -111,3 +111,23 @@ def test_small_type_beside_a_large_name_is_its_own_rows() -> None:
         "Berlin, Germany",
         "030 0521538",
     ]
+
+
+def test_employers_set_like_the_headings_stay_in_the_experience() -> None:
+    from app.parsing.lines import Line
+    from app.parsing.sections import EXPERIENCE, OTHER, split_sections
+
+    heading = dict(size=14.0, bold=True)
+    lines = [
+        Line("Daan Jansen", size=24, bold=True),
+        Line("Design professional with 22 years of experience.", size=12),
+        Line("Work Experience", **heading),
+        Line("Paperplane Agency", **heading),
+        Line("Design Lead", size=12, bold=True),
+        Line("2024 - 2026", size=12),
+        Line("Built the company design system", size=12),
+        Line("Publications", **heading),
+        Line("Design systems at scale, 2021", size=12),
+    ]
+    kinds = [(s.kind, s.heading) for s in split_sections(lines)[1:]]
+    assert kinds == [(EXPERIENCE, "Work Experience"), (OTHER, "Publications")]
