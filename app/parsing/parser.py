@@ -11,6 +11,7 @@ import phonenumbers
 from phonenumbers import geocoder
 
 from app.parsing import contacts, header_location, history, ocr, pasted_profile, sections
+from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
 from app.parsing.skills import parse_skills
@@ -131,7 +132,7 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
         if section.kind == sections.EXPERIENCE:
             employers.extend(history.parse_experience(texts))
         elif section.kind == sections.EDUCATION:
-            education.extend(history.parse_education(texts))
+            education.extend(parse_education(texts))
         elif section.kind == sections.SKILLS:
             skills.extend(
                 s for s in parse_skills(_skill_rows(section.lines), wrapped) if s not in skills
