@@ -243,9 +243,22 @@ def _count(n: int, one: str, many: str = "") -> str:
 
 
 def _skill_rows(lines: list[Line]) -> list[str]:
-    """Rows of a skills section; a paragraph break ends a wrapped list."""
+    """Rows of a skills section; a paragraph break ends a wrapped list.
+
+    A short bold row over a plain row of several items is a group's name ("Design" over
+    "Figma  Sketch"), not a skill."""
     rows: list[str] = []
-    for line in lines:
+    for index, line in enumerate(lines):
+        after = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            line.bold
+            and after is not None
+            and not after.bold
+            and len(line.text.split()) <= 3
+            and not re.search(r"[,\t:]", line.text)
+            and re.search(r"[,\t]", after.text)
+        ):
+            continue
         if line.new_block and rows:
             rows.append("")
         rows.append(line.text)

@@ -1,0 +1,47 @@
+"""Skills lists: group labels printed in their own column, group headings and contact footers."""
+
+from __future__ import annotations
+
+from app.parsing.lines import Line
+from app.parsing.parser import _skill_rows
+from app.parsing.skills import parse_skills
+
+
+def test_label_column_without_colon_is_dropped_and_rows_stay_apart() -> None:
+    rows = ["Tools Docker, PostgreSQL, Terraform", "Languages Go, Python, Java"]
+    assert parse_skills(rows, wrapped=True) == [
+        "Docker",
+        "PostgreSQL",
+        "Terraform",
+        "Go",
+        "Python",
+        "Java",
+    ]
+
+
+def test_lone_labelled_row_loses_its_label_when_the_rest_is_a_known_skill() -> None:
+    assert parse_skills(["Languages Python"], wrapped=True) == ["Python"]
+
+
+def test_two_word_skill_starting_with_a_group_word_is_kept() -> None:
+    # One row only, and "Data analysis" is not a label followed by a skill.
+    assert parse_skills(["Data analysis, Excel"], wrapped=True) == ["Data analysis", "Excel"]
+
+
+def test_contact_footer_after_the_list_is_not_skills() -> None:
+    rows = ["Negotiation, Cold calling", "", "Lyon, France", "+33 6 31 21 79 80 | a@b.test"]
+    assert parse_skills(rows, wrapped=True) == ["Negotiation", "Cold calling"]
+
+
+def test_bold_group_heading_over_chips_is_not_a_skill() -> None:
+    lines = [
+        Line("Design", bold=True, new_block=True),
+        Line("Prototyping\tSketch\tFigma", new_block=True),
+        Line("Typography", new_block=True),
+    ]
+    assert parse_skills(_skill_rows(lines)) == ["Prototyping", "Sketch", "Figma", "Typography"]
+
+
+def test_bold_skill_in_a_plain_list_is_kept() -> None:
+    lines = [Line("Python", bold=True), Line("Java"), Line("Go")]
+    assert parse_skills(_skill_rows(lines)) == ["Python", "Java", "Go"]
