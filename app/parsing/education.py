@@ -19,7 +19,7 @@ from app.parsing.history import (
     _is_bullet,
     _repair_dangling,
 )
-from app.parsing.places import location_in
+from app.parsing.places import is_location, location_in
 from app.parsing.result import EducationEntry
 
 
@@ -54,19 +54,73 @@ def parse_education(lines: list[str]) -> list[EducationEntry]:
                 items.append((index, "inst", piece))
             elif DEGREE.search(piece) and len(piece.split()) <= 14:
                 items.append((index, "degree", piece))
+            elif _name_like(piece):
+                items.append((index, "other", piece))
     institutions = [(i, t) for i, k, t in items if k == "inst"]
     degrees = [(i, t) for i, k, t in items if k == "degree"]
     # The section's own order (degree above institution, or below) decides ties.
     degree_first = bool(items) and items[0][1] == "degree"
     used_degrees: set[int] = set()
     used_years: set[int] = set()
-    out: list[EducationEntry] = []
+    found: list[tuple[int, EducationEntry]] = []
     for n, (line, inst) in enumerate(institutions):
         next_line = institutions[n + 1][0] if n + 1 < len(institutions) else 10**6
         prev_line = institutions[n - 1][0] if n > 0 else -1
         degree = _nearest(degrees, line, used_degrees, prev_line, next_line, degree_first)
         year = _nearest(years, line, used_years, prev_line, next_line, degree_first)
-        out.append(EducationEntry(_clean_inst(inst), degree, year or None))
+        found.append((line, EducationEntry(_clean_inst(inst), degree, year or None)))
+    found.extend(_unnamed_schools(items, degrees, used_degrees, years, used_years, degree_first))
+    return [entry for _line, entry in sorted(found, key=lambda pair: pair[0])]
+
+
+def _name_like(piece: str) -> bool:
+    """A short capitalised name ("Sciences Po", "TU Delft") that could be a school."""
+    words = piece.split()
+    return (
+        0 < len(words) <= 6
+        and piece[:1].isupper()
+        and bool(re.search(r"[A-Za-z]{2}", piece))
+        and not is_location(piece)
+        and not re.search(r"(?i)\b(?:gpa|grade|honou?rs|cum laude|dean|list|award)\b|[:%]", piece)
+        and not find_range(piece)
+    )
+
+
+def _unnamed_schools(
+    items: list[tuple[int, str, str]],
+    degrees: list[tuple[int, str]],
+    used_degrees: set[int],
+    years: list[tuple[int, str]],
+    used_years: set[int],
+    degree_first: bool,
+) -> list[tuple[int, EducationEntry]]:
+    """A degree no institution claimed takes the name printed beside it (same line or the
+    next one in the section's order) as its school: not every school says "University"."""
+    others = [(i, t) for i, k, t in items if k == "other"]
+    taken: set[int] = set()
+    out: list[tuple[int, EducationEntry]] = []
+    for k, (line, degree) in enumerate(degrees):
+        if k in used_degrees:
+            continue
+        step = 1 if degree_first else -1
+        pick = next(
+            (
+                n
+                for wanted in (line, line + step)
+                for n, (i, _t) in enumerate(others)
+                if i == wanted and n not in taken
+            ),
+            None,
+        )
+        if pick is None:
+            continue
+        taken.add(pick)
+        used_degrees.add(k)
+        school_line = others[pick][0]
+        year = _nearest(years, school_line, used_years, line - 2, school_line + 2, degree_first)
+        out.append(
+            (min(line, school_line), EducationEntry(_clean_inst(others[pick][1]), degree, year))
+        )
     return out
 
 

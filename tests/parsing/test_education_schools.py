@@ -1,0 +1,31 @@
+"""Education entries whose school name carries no "University"-type word."""
+
+from __future__ import annotations
+
+from app.parsing.education import parse_education
+from app.parsing.result import EducationEntry
+
+
+def test_school_without_institution_word_is_paired_with_its_degree() -> None:
+    lines = ["MBA", "Sciences Po, 2022", "BA Economics", "Sciences Po, 2017"]
+    assert parse_education(lines) == [
+        EducationEntry("Sciences Po", "MBA", "2022"),
+        EducationEntry("Sciences Po", "BA Economics", "2017"),
+    ]
+
+
+def test_named_school_on_the_degree_line() -> None:
+    assert parse_education(["BSc Physics | TU Delft | 2013"]) == [
+        EducationEntry("TU Delft", "BSc Physics", "2013")
+    ]
+
+
+def test_honours_line_is_not_a_school() -> None:
+    assert parse_education(["BA Economics", "Dean's List, 2017"]) == []
+
+
+def test_institution_words_still_win() -> None:
+    lines = ["University of Leeds", "BA Visual Communication", "2018 – 2021"]
+    assert parse_education(lines) == [
+        EducationEntry("University of Leeds", "BA Visual Communication", "2021")
+    ]
