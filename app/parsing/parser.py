@@ -245,18 +245,28 @@ def _count(n: int, one: str, many: str = "") -> str:
 def _skill_rows(lines: list[Line]) -> list[str]:
     """Rows of a skills section; a paragraph break ends a wrapped list.
 
-    A short bold row over a plain row of several items is a group's name ("Design" over
-    "Figma  Sketch"), not a skill."""
+    Group names ("Design" over "Figma  Sketch") are set apart by type: larger than the
+    list, or bold in a plain list. They are no skills, and neither is a larger name that
+    a sidebar pulled in."""
+    sizes = sorted(line.size for line in lines if line.size)
+    body = sizes[(len(sizes) - 1) // 2] if sizes else 0.0  # the lower median: the list
+    bold_share = sum(line.bold for line in lines) / len(lines) if lines else 0.0
+
+    def emphasised(line: Line) -> bool:
+        short = all(len(cell.split()) <= 3 for cell in line.text.split("\t"))
+        if not short or re.search(r"[,:;]", line.text):
+            return False
+        return (body and line.size > body + 0.5) or (line.bold and bold_share < 0.5)
+
+    marked = [emphasised(line) for line in lines]
+    pattern = sum(marked) >= 2
     rows: list[str] = []
     for index, line in enumerate(lines):
         after = lines[index + 1] if index + 1 < len(lines) else None
-        if (
-            line.bold
-            and after is not None
-            and not after.bold
-            and len(line.text.split()) <= 3
-            and not re.search(r"[,\t:]", line.text)
-            and re.search(r"[,\t]", after.text)
+        if marked[index] and (
+            pattern
+            or (body and line.size > body + 0.5)
+            or (after is not None and not after.bold and re.search(r"[,\t]", after.text))
         ):
             continue
         if line.new_block and rows:

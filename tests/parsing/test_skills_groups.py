@@ -45,3 +45,30 @@ def test_bold_group_heading_over_chips_is_not_a_skill() -> None:
 def test_bold_skill_in_a_plain_list_is_kept() -> None:
     lines = [Line("Python", bold=True), Line("Java"), Line("Go")]
     assert parse_skills(_skill_rows(lines)) == ["Python", "Java", "Go"]
+
+
+def test_larger_group_names_over_single_items_are_not_skills() -> None:
+    lines = [
+        Line("Systems", size=12.5),
+        Line("SAP EWM", size=10.0),
+        Line("Oracle WMS", size=10.0),
+        Line("Operations", size=12.5),
+        Line("Lean", size=10.0),
+    ]
+    assert parse_skills(_skill_rows(lines)) == ["SAP EWM", "Oracle WMS", "Lean"]
+
+
+def test_bold_group_names_in_a_plain_list_are_not_skills() -> None:
+    lines = [
+        Line("Technical", bold=True, size=11),
+        Line("SAP", size=11),
+        Line("Excel", size=11),
+        Line("Analysis", bold=True, size=11),
+        Line("Forecasting", size=11),
+    ]
+    assert parse_skills(_skill_rows(lines)) == ["SAP", "Excel", "Forecasting"]
+
+
+def test_same_size_plain_list_is_kept_whole() -> None:
+    lines = [Line("Python", size=10), Line("Go", size=10), Line("Rust", size=10)]
+    assert parse_skills(_skill_rows(lines)) == ["Python", "Go", "Rust"]
