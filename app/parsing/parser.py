@@ -11,6 +11,7 @@ import phonenumbers
 from phonenumbers import geocoder
 
 from app.parsing import contacts, header_location, history, ocr, pasted_profile, sections
+from app.parsing.dates import find_range
 from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
@@ -127,7 +128,7 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     education: list[EducationEntry] = []
     skills: list[str] = []
     wrapped = extracted.media_type == PDF
-    for section in parts:
+    for section in _fold_skill_groups(parts):
         texts = [line.text for line in section.lines]
         if section.kind == sections.EXPERIENCE:
             employers.extend(history.parse_experience(texts))
@@ -240,6 +241,26 @@ def _history_reasons(
 
 def _count(n: int, one: str, many: str = "") -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
+    """Sections after the skills heading that are really its groups ("Design", "Research"
+    over a few short items): their headings are group names, their items skills."""
+    out: list[sections.Section] = []
+    for part in parts:
+        prev = out[-1] if out else None
+        kind = sections.heading_kind(part.heading) if part.heading else "?"
+        group_name = kind is None or (
+            kind == sections.EXPERIENCE and len(part.heading.split()) == 1
+        )
+        listy = bool(part.lines) and all(
+            len(line.text.split()) <= 4 and not find_range(line.text) for line in part.lines
+        )
+        if prev is not None and prev.kind == sections.SKILLS and group_name and listy:
+            prev.lines = [*prev.lines, *part.lines]
+            continue
+        out.append(part)
+    return out
 
 
 def _skill_rows(lines: list[Line]) -> list[str]:
