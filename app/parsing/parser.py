@@ -15,7 +15,7 @@ from app.parsing.dates import find_range
 from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
-from app.parsing.skills import parse_skills
+from app.parsing.skills import GROUP_NAME, parse_skills
 
 log = logging.getLogger(__name__)
 
@@ -250,9 +250,7 @@ def _fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
     for part in parts:
         prev = out[-1] if out else None
         kind = sections.heading_kind(part.heading) if part.heading else "?"
-        group_name = kind is None or (
-            kind == sections.EXPERIENCE and len(part.heading.split()) == 1
-        )
+        group_name = kind is None or bool(GROUP_NAME.fullmatch(part.heading.strip()))
         listy = bool(part.lines) and all(
             len(line.text.split()) <= 4 and not find_range(line.text) for line in part.lines
         )

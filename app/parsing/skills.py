@@ -31,6 +31,8 @@ _GROUP = re.compile(
     r"professional|interpersonal|soft|hard|web|data|infrastructure|security|office|"
     r"certifications?|licen[cs]es|spoken languages|personal|creative|digital|product)"
 )
+# A heading that names a group of skills (not certificates or roles held).
+GROUP_NAME = re.compile(rf"(?i)(?!certif|licen|leadership)(?:{_GROUP.pattern})(?:\s+skills)?")
 _GROUP_PREFIX = re.compile(rf"^(?i:{_GROUP.pattern})\s+(?=[A-Z])")
 
 
@@ -74,12 +76,19 @@ def _join_wrapped(lines: list[str], fresh: set[int] | None = None) -> list[str]:
     """Rows of a PDF that wrap one comma list: "Google Cloud" / "Platform, Firebase".
 
     Rows in ``fresh`` had a group label of their own, so they start a new list."""
+    width = max((len(line.strip()) for line in lines if "," in line), default=0)
     out: list[str] = []
     for index, line in enumerate(lines):
         text = line.strip()
         if (
             text
             and index not in (fresh or set())
+            # A row wrapped only if the next word would not have fitted on it.
+            and out
+            and (
+                out[-1].rstrip().endswith(",")
+                or len(out[-1]) + 1 + len(text.split()[0]) > 0.9 * width
+            )
             and out
             and "," in out[-1]
             and not _CATEGORY.match(text)

@@ -38,3 +38,12 @@ def test_real_sections_after_skills_stay() -> None:
         sections.EXPERIENCE,
         sections.OTHER,
     ]
+
+
+def test_group_named_languages_after_skills_folds_in() -> None:
+    parts = [
+        _section(sections.SKILLS, "Skills", "Python, Go"),
+        _section(sections.OTHER, "Languages", "Spanish", "English"),
+    ]
+    folded = _fold_skill_groups(parts)
+    assert [s.kind for s in folded] == [sections.SKILLS]

@@ -72,3 +72,27 @@ def test_bold_group_names_in_a_plain_list_are_not_skills() -> None:
 def test_same_size_plain_list_is_kept_whole() -> None:
     lines = [Line("Python", size=10), Line("Go", size=10), Line("Rust", size=10)]
     assert parse_skills(_skill_rows(lines)) == ["Python", "Go", "Rust"]
+
+
+def test_short_rows_that_did_not_wrap_stay_apart() -> None:
+    # "Code" would have fitted after "Go": the first row ended there, it did not wrap.
+    rows = ["Rust, Python, Go", "Code review, CI/CD, Observability"]
+    assert parse_skills(rows, wrapped=True) == [
+        "Rust",
+        "Python",
+        "Go",
+        "Code review",
+        "CI/CD",
+        "Observability",
+    ]
+
+
+def test_full_rows_and_trailing_commas_wrap_onto_the_next() -> None:
+    rows = ["Sales: HubSpot, Negotiation,", "Salesforce, Pipeline", "management, Cold calling"]
+    assert parse_skills(rows, wrapped=True) == [
+        "HubSpot",
+        "Negotiation",
+        "Salesforce",
+        "Pipeline management",
+        "Cold calling",
+    ]
