@@ -14,6 +14,7 @@ from app.parsing import contacts, header_location, history, ocr, pasted_profile,
 from app.parsing.dates import find_range
 from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
+from app.parsing.history import DEGREE
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
 from app.parsing.skills import GROUP_NAME, parse_skills
 
@@ -245,7 +246,8 @@ def _count(n: int, one: str, many: str = "") -> str:
 
 def _fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
     """Sections after the skills heading that are really its groups ("Design", "Research"
-    over a few short items): their headings are group names, their items skills."""
+    over a few short items): their headings are group names, their items skills. Likewise
+    a degree under Education that looked like a heading."""
     out: list[sections.Section] = []
     for part in parts:
         prev = out[-1] if out else None
@@ -256,6 +258,15 @@ def _fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
         )
         if prev is not None and prev.kind == sections.SKILLS and group_name and listy:
             prev.lines = [*prev.lines, *part.lines]
+            continue
+        if (
+            prev is not None
+            and prev.kind == sections.EDUCATION
+            and part.heading
+            and len(part.heading.split()) <= 8
+            and DEGREE.search(part.heading)
+        ):  # a bare degree ("MBA") set like a heading is the next entry's first line
+            prev.lines = [*prev.lines, Line(part.heading, new_block=True), *part.lines]
             continue
         out.append(part)
     return out

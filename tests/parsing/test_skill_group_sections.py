@@ -47,3 +47,16 @@ def test_group_named_languages_after_skills_folds_in() -> None:
     ]
     folded = _fold_skill_groups(parts)
     assert [s.kind for s in folded] == [sections.SKILLS]
+
+
+def test_degree_set_as_a_heading_stays_in_education() -> None:
+    parts = [
+        _section(sections.EDUCATION, "Education"),
+        _section(sections.OTHER, "MBA", "Universiteit van Amsterdam, 2026", "BSc Physics"),
+    ]
+    folded = _fold_skill_groups(parts)
+    assert [s.kind for s in folded] == [sections.EDUCATION]
+    assert [line.text for line in folded[0].lines][:2] == [
+        "MBA",
+        "Universiteit van Amsterdam, 2026",
+    ]
