@@ -7,6 +7,7 @@ Institutions are found by their words ("University", "College", ...), degrees by
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.parsing.dates import find_range
 from app.parsing.history import (
@@ -70,7 +71,18 @@ def parse_education(lines: list[str]) -> list[EducationEntry]:
         year = _nearest(years, line, used_years, prev_line, next_line, degree_first)
         found.append((line, EducationEntry(_clean_inst(inst), degree, year or None)))
     found.extend(_unnamed_schools(items, degrees, used_degrees, years, used_years, degree_first))
-    return [entry for _line, entry in sorted(found, key=lambda pair: pair[0])]
+    entries = [entry for _line, entry in sorted(found, key=lambda pair: pair[0])]
+    return [replace(entry, degree=_degree_first(entry.degree)) for entry in entries]
+
+
+def _degree_first(degree: str | None) -> str | None:
+    """ "Economics, B.A." is the B.A. in Economics: the degree's kind goes first."""
+    if not degree:
+        return degree
+    m = re.fullmatch(r"(.+?),\s*([^,]+)", degree.strip())
+    if m and DEGREE.fullmatch(m.group(2).strip().rstrip(".")) and not DEGREE.search(m.group(1)):
+        return f"{m.group(2).strip()} {m.group(1).strip()}"
+    return degree
 
 
 def _name_like(piece: str) -> bool:
@@ -125,7 +137,8 @@ def _unnamed_schools(
 
 
 def _join_wrapped_degrees(lines: list[str]) -> list[str]:
-    """ "Master of Science in Software" / "Engineering": a narrow column wrapped the degree."""
+    """ "Master of Science in Software" / "Engineering": a narrow column wrapped the degree
+    (or the institution's name)."""
     out: list[str] = []
     for line in lines:
         if (
@@ -139,6 +152,13 @@ def _join_wrapped_degrees(lines: list[str]) -> list[str]:
             and not re.search(r"(?i)gpa|grade|honou?rs|:", line)
         ):
             out[-1] = f"{out[-1]} {line.strip()}"
+        elif (
+            out
+            and INSTITUTION.search(out[-1])
+            and re.search(r"(?i)\b(?:of|at|de|del|di|du|des|der|für|for|and|&)$", out[-1].strip())
+            and not (DEGREE.search(line) or find_range(line) or _is_bullet(line))
+        ):  # "Universidad Complutense de" / "Madrid": the name wrapped after a joining word
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
             out.append(line)
     return out

@@ -29,3 +29,17 @@ def test_institution_words_still_win() -> None:
     assert parse_education(lines) == [
         EducationEntry("University of Leeds", "BA Visual Communication", "2021")
     ]
+
+
+def test_institution_wrapped_after_a_joining_word_is_rejoined() -> None:
+    lines = ["MBA", "Universidad Complutense de", "Madrid", "2019"]
+    assert parse_education(lines) == [
+        EducationEntry("Universidad Complutense de Madrid", "MBA", "2019")
+    ]
+
+
+def test_area_before_the_degree_kind_is_reordered() -> None:
+    lines = ["Indian Institute of Technology Bombay", "Economics, B.A.", "2010 – 2014"]
+    assert parse_education(lines) == [
+        EducationEntry("Indian Institute of Technology Bombay", "B.A. Economics", "2014")
+    ]
