@@ -296,6 +296,8 @@ def _skill_rows(lines: list[Line]) -> list[str]:
         if marked[index] and (
             pattern
             or (body and line.size > body + 0.5)
+            # a paragraph of its own heading the list
+            or (index == 0 and len(lines) > 2 and sum(marked) == 1 and lines[1].new_block)
             or (after is not None and not after.bold and re.search(r"[,\t]", after.text))
         ):
             continue

@@ -96,3 +96,13 @@ def test_full_rows_and_trailing_commas_wrap_onto_the_next() -> None:
         "Pipeline management",
         "Cold calling",
     ]
+
+
+def test_lone_bold_first_row_heads_the_list() -> None:
+    lines = [
+        Line("Operations", bold=True, new_block=True),
+        Line("Route planning", new_block=True),
+        Line("Inventory control"),
+        Line("Six Sigma"),
+    ]
+    assert parse_skills(_skill_rows(lines)) == ["Route planning", "Inventory control", "Six Sigma"]
