@@ -1,4 +1,4 @@
-"""Work history and education entries from their sections.
+"""Work history entries from their section.
 
 An entry is anchored by its dates: the short, non-bullet lines around a date range are the
 entry's header, and the header's items (split on tabs, bars, bullets, " , " and "–" before a
@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from app.parsing.dates import DANGLING, NOW, find_range, months
-from app.parsing.places import is_location, location_in
-from app.parsing.result import EducationEntry, Employment
+from app.parsing.places import is_location
+from app.parsing.result import Employment
 
 BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣⁃●○■□◆◇►▸▶➢➤✓✔\-–—*>]|\d{1,2}[.)])\s*")
 TITLE_WORDS = re.compile(
@@ -330,129 +330,6 @@ def _is_noise(part: str) -> bool:
             part.strip(),
         )
     )
-
-
-# --- education ----------------------------------------------------------------------------
-
-
-def parse_education(lines: list[str]) -> list[EducationEntry]:
-    """Institutions with the degree and year printed nearest to each."""
-    lines = _join_wrapped_degrees(_repair_dangling([line for line in lines if line.strip()]))
-    items: list[tuple[int, str, str]] = []  # (line, kind, text)
-    years: list[tuple[int, str]] = []
-    for index, line in enumerate(lines):
-        if _is_bullet(line) and not (INSTITUTION.search(line) or DEGREE.search(line)):
-            _text, _span, tail = _date_of(line, bullet=True)  # a date column beside it
-            if tail is not None:
-                end = tail.end if tail.end not in (None, "present") else tail.start
-                years.append((index, (end or "")[:4]))
-            continue
-        text = BULLET.sub("", line) if _is_bullet(line) else line
-        found = find_range(text)
-        if found:
-            end = found.end if found.end not in (None, "present") else found.start
-            if found.end == "present":
-                end = "present"
-            years.append((index, end[:4] if end and end != "present" else (end or "")))
-            text = text[: found.span[0]] + "\t" + text[found.span[1] :]
-        if re.match(
-            r"(?i)^\s*(?:gpa|grade|thesis|advisor|honou?rs|courses|coursework|"
-            r"relevant|minor|concentration|activities|awards?)\b",
-            text,
-        ):
-            continue
-        for piece in _edu_parts(text):
-            if INSTITUTION.search(piece):
-                items.append((index, "inst", piece))
-            elif DEGREE.search(piece) and len(piece.split()) <= 14:
-                items.append((index, "degree", piece))
-    institutions = [(i, t) for i, k, t in items if k == "inst"]
-    degrees = [(i, t) for i, k, t in items if k == "degree"]
-    # The section's own order (degree above institution, or below) decides ties.
-    degree_first = bool(items) and items[0][1] == "degree"
-    used_degrees: set[int] = set()
-    used_years: set[int] = set()
-    out: list[EducationEntry] = []
-    for n, (line, inst) in enumerate(institutions):
-        next_line = institutions[n + 1][0] if n + 1 < len(institutions) else 10**6
-        prev_line = institutions[n - 1][0] if n > 0 else -1
-        degree = _nearest(degrees, line, used_degrees, prev_line, next_line, degree_first)
-        year = _nearest(years, line, used_years, prev_line, next_line, degree_first)
-        out.append(EducationEntry(_clean_inst(inst), degree, year or None))
-    return out
-
-
-def _join_wrapped_degrees(lines: list[str]) -> list[str]:
-    """ "Master of Science in Software" / "Engineering": a narrow column wrapped the degree."""
-    out: list[str] = []
-    for line in lines:
-        if (
-            out
-            and DEGREE.search(out[-1])
-            and not INSTITUTION.search(out[-1])
-            and "\t" not in out[-1]
-            and len(line.split()) <= 3
-            and not (DEGREE.search(line) or INSTITUTION.search(line) or find_range(line))
-            and not _is_bullet(line)
-            and not re.search(r"(?i)gpa|grade|honou?rs|:", line)
-        ):
-            out[-1] = f"{out[-1]} {line.strip()}"
-        else:
-            out.append(line)
-    return out
-
-
-def _nearest(
-    found: list[tuple[int, str]],
-    line: int,
-    used: set[int],
-    prev_line: int,
-    next_line: int,
-    before_first: bool = False,
-) -> str | None:
-    """The unused item nearest to ``line`` that is not nearer another institution."""
-    best: tuple[int, int] | None = None
-    for k, (i, _text) in enumerate(found):
-        if k in used or abs(i - line) > 3:
-            continue
-        if i > line and i >= next_line:
-            continue
-        if i < line and i <= prev_line:
-            continue
-        dist = abs(i - line) * 2 + ((i > line) if before_first else (i < line)) * 3
-        if best is None or dist < best[0]:
-            best = (dist, k)
-    if best is None:
-        return None
-    used.add(best[1])
-    return found[best[1]][1]
-
-
-def _edu_parts(text: str) -> list[str]:
-    out: list[str] = []
-    for piece in STRONG_SPLIT.split(text):
-        for sub in DASH_SPLIT.split(piece):
-            sub = sub.strip(" ,;–—-")
-            if not sub:
-                continue
-            if INSTITUTION.search(sub) and DEGREE.search(sub) and ", " in sub:
-                # "Bachelor of Science, State University, Anywhere, USA"
-                chunks = [c.strip() for c in sub.split(",") if c.strip()]
-                deg = [c for c in chunks if DEGREE.search(c) and not INSTITUTION.search(c)]
-                inst = [c for c in chunks if INSTITUTION.search(c)]
-                if deg and inst:
-                    out.append(deg[0])
-                    out.append(inst[0])
-                    continue
-            out.append(sub)
-    return out
-
-
-def _clean_inst(text: str) -> str:
-    place = location_in(text)
-    if place and text.endswith(place) and text != place:
-        text = text[: -len(place)].rstrip(" ,–—-")
-    return text.strip()
 
 
 def years_of_experience(entries: list[Employment]) -> float | None:

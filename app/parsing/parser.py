@@ -11,9 +11,12 @@ import phonenumbers
 from phonenumbers import geocoder
 
 from app.parsing import contacts, header_location, history, ocr, pasted_profile, sections
+from app.parsing.dates import find_range
+from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
+from app.parsing.history import DEGREE
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
-from app.parsing.skills import parse_skills
+from app.parsing.skills import GROUP_NAME, parse_skills
 
 log = logging.getLogger(__name__)
 
@@ -138,12 +141,12 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     education: list[EducationEntry] = []
     skills: list[str] = []
     wrapped = extracted.media_type == PDF
-    for section in parts:
+    for section in _fold_skill_groups(parts):
         texts = [line.text for line in section.lines]
         if section.kind == sections.EXPERIENCE:
             employers.extend(history.parse_experience(texts))
         elif section.kind == sections.EDUCATION:
-            education.extend(history.parse_education(texts))
+            education.extend(parse_education(texts))
         elif section.kind == sections.SKILLS:
             skills.extend(
                 s for s in parse_skills(_skill_rows(section.lines), wrapped) if s not in skills
@@ -289,10 +292,63 @@ def _prominent_name(
     return best[1] if best else None
 
 
+def _fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
+    """Sections after the skills heading that are really its groups ("Design", "Research"
+    over a few short items): their headings are group names, their items skills. Likewise
+    a degree under Education that looked like a heading."""
+    out: list[sections.Section] = []
+    for part in parts:
+        prev = out[-1] if out else None
+        kind = sections.heading_kind(part.heading) if part.heading else "?"
+        group_name = kind is None or bool(GROUP_NAME.fullmatch(part.heading.strip()))
+        listy = bool(part.lines) and all(
+            len(line.text.split()) <= 4 and not find_range(line.text) for line in part.lines
+        )
+        if prev is not None and prev.kind == sections.SKILLS and group_name and listy:
+            prev.lines = [*prev.lines, *part.lines]
+            continue
+        if (
+            prev is not None
+            and prev.kind == sections.EDUCATION
+            and part.heading
+            and len(part.heading.split()) <= 8
+            and DEGREE.search(part.heading)
+        ):  # a bare degree ("MBA") set like a heading is the next entry's first line
+            prev.lines = [*prev.lines, Line(part.heading, new_block=True), *part.lines]
+            continue
+        out.append(part)
+    return out
+
+
 def _skill_rows(lines: list[Line]) -> list[str]:
-    """Rows of a skills section; a paragraph break ends a wrapped list."""
+    """Rows of a skills section; a paragraph break ends a wrapped list.
+
+    Group names ("Design" over "Figma  Sketch") are set apart by type: larger than the
+    list, or bold in a plain list. They are no skills, and neither is a larger name that
+    a sidebar pulled in."""
+    sizes = sorted(line.size for line in lines if line.size)
+    body = sizes[(len(sizes) - 1) // 2] if sizes else 0.0  # the lower median: the list
+    bold_share = sum(line.bold for line in lines) / len(lines) if lines else 0.0
+
+    def emphasised(line: Line) -> bool:
+        short = all(len(cell.split()) <= 3 for cell in line.text.split("\t"))
+        if not short or re.search(r"[,:;]", line.text):
+            return False
+        return (body and line.size > body + 0.5) or (line.bold and bold_share < 0.5)
+
+    marked = [emphasised(line) for line in lines]
+    pattern = sum(marked) >= 2
     rows: list[str] = []
-    for line in lines:
+    for index, line in enumerate(lines):
+        after = lines[index + 1] if index + 1 < len(lines) else None
+        if marked[index] and (
+            pattern
+            or (body and line.size > body + 0.5)
+            # a paragraph of its own heading the list
+            or (index == 0 and len(lines) > 2 and sum(marked) == 1 and lines[1].new_block)
+            or (after is not None and not after.bold and re.search(r"[,\t]", after.text))
+        ):
+            continue
         if line.new_block and rows:
             rows.append("")
         rows.append(line.text)

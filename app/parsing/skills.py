@@ -17,6 +17,23 @@ _CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*:\s*(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣●○■□◆◇►▸▶➢➤✓✔*>]|[-–—](?=\s))\s*")
 _VERSIONISH = re.compile(r"(?i)^(?:v(?:ersions?)?\s*)?[\d.+x ]+$|^versions?\b")
 _MAX_WORDS = 5
+# Contact details that a page footer or a sidebar puts after the list: never skills.
+_CONTACT = re.compile(
+    r"@[\w-]+\.|https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|me)/|"
+    r"\+?\d[\d ().-]{7,}\d"
+)
+# The label of a row printed in its own column ("Languages  Python, Go"): broad group names.
+_GROUP = re.compile(
+    r"(?:languages|tools|frameworks|libraries|platforms|databases|technologies|systems|"
+    r"practices|methods|methodologies|operations|skills|software|cloud|devops|testing|"
+    r"technical|design|research|sales|marketing|finance|management|teaching|clinical|"
+    r"analysis|analytics|engineering|business|communication|leadership|other|core|"
+    r"professional|interpersonal|soft|hard|web|data|infrastructure|security|office|"
+    r"certifications?|licen[cs]es|spoken languages|personal|creative|digital|product)"
+)
+# A heading that names a group of skills (not certificates or roles held).
+GROUP_NAME = re.compile(rf"(?i)(?!certif|licen|leadership)(?:{_GROUP.pattern})(?:\s+skills)?")
+_GROUP_PREFIX = re.compile(rf"^(?i:{_GROUP.pattern})\s+(?=[A-Z])")
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,13 +72,23 @@ def known_skills(text: str) -> list[str]:
     return found
 
 
-def _join_wrapped(lines: list[str]) -> list[str]:
-    """Rows of a PDF that wrap one comma list: "Google Cloud" / "Platform, Firebase"."""
+def _join_wrapped(lines: list[str], fresh: set[int] | None = None) -> list[str]:
+    """Rows of a PDF that wrap one comma list: "Google Cloud" / "Platform, Firebase".
+
+    Rows in ``fresh`` had a group label of their own, so they start a new list."""
+    width = max((len(line.strip()) for line in lines if "," in line), default=0)
     out: list[str] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         text = line.strip()
         if (
             text
+            and index not in (fresh or set())
+            # A row wrapped only if the next word would not have fitted on it.
+            and out
+            and (
+                out[-1].rstrip().endswith(",")
+                or len(out[-1]) + 1 + len(text.split()[0]) > 0.9 * width
+            )
             and out
             and "," in out[-1]
             and not _CATEGORY.match(text)
@@ -76,8 +103,16 @@ def _join_wrapped(lines: list[str]) -> list[str]:
 
 def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     """Atomic skill items of a skills section, in order, without duplicates."""
-    rows = _join_wrapped(lines) if wrapped else list(lines)
-    rows = [row for row in rows if row.strip()]
+    lines = _without_contact_blocks(lines)
+    fresh: set[int] = set()
+    groups = [i for i, row in enumerate(lines) if _GROUP_PREFIX.match(row.strip())]
+    if len(groups) < 2:  # a lone row: its label goes when what follows is a known skill
+        groups = [i for i in groups if _labelled_known(lines[i])]
+    if groups:  # rows start with their group's name: a label column
+        fresh = set(groups)
+        lines = [_GROUP_PREFIX.sub("", r.strip()) if i in fresh else r for i, r in enumerate(lines)]
+    rows = _join_wrapped(lines, fresh) if wrapped else list(lines)
+    rows = [row for row in rows if row.strip() and not _CONTACT.search(row)]
     items: list[str] = []
     for row in rows:
         items.extend(_row_items(row))
@@ -88,6 +123,32 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
         if key not in seen:
             seen.add(key)
             out.append(item)
+    return out
+
+
+def _labelled_known(row: str) -> bool:
+    """ "Languages Python": the words after the label are a curated skill, the row is not."""
+    first = re.split(r"\s*[,;\t]\s*", row.strip())[0]
+    rest = _GROUP_PREFIX.sub("", first)
+    known = curated()
+    return rest.lower() in known and first.lower() not in known
+
+
+def _without_contact_blocks(lines: list[str]) -> list[str]:
+    """Drop a paragraph ("" separates them) that holds an email, a link or a phone: it is
+    the page's contact footer, and its place name is no skill either."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if not line.strip():
+            blocks.append([])
+        else:
+            blocks[-1].append(line)
+    kept = [b for b in blocks if b and not any(_CONTACT.search(line) for line in b)]
+    out: list[str] = []
+    for block in kept:
+        if out:
+            out.append("")
+        out.extend(block)
     return out
 
 
