@@ -287,3 +287,34 @@ def find_location(segments: list[str]) -> str | None:
         if place:
             return place
     return None
+
+
+def join_wrapped_emails(lines: list[str]) -> list[str]:
+    """Lines with an e-mail address that a narrow column wrapped rejoined.
+
+    A long address in a sidebar breaks inside its domain ("KWAME@EXAMPLE." then "COM"); the
+    tail is a short token of the same case on the next line, so it is put back.
+    """
+    out = list(lines)
+    for i in range(len(out) - 1):
+        m = re.search(r"\S+@\S+$", out[i])
+        tail = out[i + 1].strip()
+        if not m or not re.fullmatch(r"[A-Za-z.]{1,4}", tail):
+            continue
+        address = m.group(0)
+        if address.isupper() == tail.isupper() and address.islower() == tail.islower():
+            out[i] = out[i] + tail
+            out[i + 1] = ""
+    return out
+
+
+def complete_from_mailto(emails: list[str], annotations: list[str]) -> list[str]:
+    """Addresses clipped on the page ("dres.ortega@x.com" under a margin) completed from the
+    mailto link that carries the whole address."""
+    linked = [u[7:].lower() for u in annotations if u.lower().startswith("mailto:")]
+    out: list[str] = []
+    for email in emails:
+        whole = next((a for a in linked if a != email and a.endswith(email)), email)
+        if whole not in out:
+            out.append(whole)
+    return out

@@ -69,8 +69,8 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     if not header and parts:
         header = lines[:6]
     header_texts = [line.text for line in header + contact_lines]
-    header_text = "\n".join(header_texts)
-    all_text = "\n".join(line.text for line in lines)
+    header_text = "\n".join(contacts.join_wrapped_emails(header_texts))
+    all_text = "\n".join(contacts.join_wrapped_emails([line.text for line in lines]))
     warnings = list(extracted.warnings)
     confidence: dict[str, float] = {}
 
@@ -92,12 +92,16 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     for email in contacts.find_emails(all_text):
         if email not in emails:
             emails.append(email)
+    emails = contacts.complete_from_mailto(emails, extracted.links)
     confidence["emails"] = 0.99 if emails else 0.0
     if not emails:
         reasons["emails"] = ["no e-mail address found"]
 
     segments = contacts.header_segments(header_texts)
     reads = contacts.read_phones(segments, region)
+    block = header_location.contact_block(all_text.splitlines())
+    if not reads and block:
+        reads = contacts.read_phones(contacts.header_segments(block), region)
     if not reads:
         reads = contacts.read_phones(
             [
@@ -113,6 +117,7 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     location = header_location.contact_line_location(
         [line.text for line in header]
     ) or contacts.find_location(segments)
+    location = location or header_location.block_location(block)
     confidence["location"] = 0.7 if location else 0.0
     if not location:
         reasons["location"] = ["no city or region found in the header"]
