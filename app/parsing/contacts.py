@@ -245,12 +245,21 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
         if len(segs) >= 3 and sum(1 for s in segs if _name_shape(s)) >= 2:
             continue  # a list of phrases ("Strategic Planning | Change Management")
         for seg in segs[:2]:
-            name = _name_shape(seg)
+            name = _name_before_headline(seg) or _name_shape(seg)
             if name:
                 found.append((size + (4 if heading else 0) - index * 0.5, index, name))
     # The earliest of equal scores wins, as when one best was kept while reading.
     found.sort(key=lambda item: (-item[0], item[1]))
     return [(score, name) for score, _index, name in found]
+
+
+def _name_before_headline(text: str) -> str | None:
+    """The name in "Jane Doe, Registered Nurse": a name of two or more words, a comma, and
+    a headline that is not a place ("Paris, France" is no name)."""
+    head, sep, tail = text.partition(", ")
+    if not sep or len(head.split()) < 2 or is_location(text) or is_location(tail):
+        return None
+    return _name_shape(head)
 
 
 def _name_shape(text: str) -> str | None:

@@ -26,6 +26,11 @@ CA_PROVINCES = {
     "NL": "Newfoundland and Labrador", "NS": "Nova Scotia", "ON": "Ontario",
     "PE": "Prince Edward Island", "QC": "Quebec", "SK": "Saskatchewan",
 }  # fmt: skip
+# Australian states by their usual abbreviations ("SA" and "NT" left out: "Acme, SA" is a company).
+AU_STATES = {
+    "NSW": "New South Wales", "VIC": "Victoria", "QLD": "Queensland", "TAS": "Tasmania",
+    "ACT": "Australian Capital Territory", "WA": "Western Australia",
+}  # fmt: skip
 COUNTRIES = {
     "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "america",
     "canada", "mexico", "brazil", "argentina", "chile", "colombia", "peru", "uk", "u.k.",
@@ -41,8 +46,10 @@ COUNTRIES = {
     "australia", "new zealand", "estonia", "latvia", "lithuania", "serbia", "croatia",
     "slovenia", "luxembourg", "iran", "iraq", "jordan", "lebanon",
 }  # fmt: skip
-_REGION_NAMES = {n.lower() for n in (*US_STATES.values(), *CA_PROVINCES.values())} | COUNTRIES
-_REGION_CODES = set(US_STATES) | set(CA_PROVINCES)
+_REGION_NAMES = {
+    n.lower() for n in (*US_STATES.values(), *CA_PROVINCES.values(), *AU_STATES.values())
+} | COUNTRIES
+_REGION_CODES = set(US_STATES) | set(CA_PROVINCES) | set(AU_STATES)
 _CITY_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.\-]*$|^(?:of|de|la|upon|on|am|del|sur)$")
 _WORK_MODE = re.compile(r"^(?:remote|hybrid|on-?site|anywhere)(?:\s*\(.*\))?$", re.IGNORECASE)
 

@@ -66,3 +66,19 @@ def test_clipped_email_completed_from_mailto_link() -> None:
     )
     assert found == ["andres.ortega@example.com"]
     assert contacts.complete_from_mailto(["a@b.com"], ["mailto:c@d.com"]) == ["a@b.com"]
+
+
+def test_name_before_a_headline_after_a_comma() -> None:
+    lines = [
+        ("Jun-ho Tanaka, Registered Nurse", 15.0, False),
+        ("a@b.example | Seattle, WA", 9.0, False),
+    ]
+    assert contacts.find_name(lines) == "Jun-ho Tanaka"
+    assert contacts.find_name([("San Francisco, CA", 15.0, False)]) is None
+
+
+def test_trailing_country_code_and_australian_states() -> None:
+    line = "junhonguyen@example.net | Melbourne, VIC, AU"
+    assert header_location.contact_line_location([line]) == "Melbourne, VIC"
+    line = "a@example.com | (617) 555-0106 | Boston, MA, US"
+    assert header_location.contact_line_location([line]) == "Boston, MA"
