@@ -52,6 +52,8 @@ def _is_contact_item(item: str) -> bool:
 def _place(item: str) -> str | None:
     item = _LABEL.sub("", item.strip(" \t,;:")).strip()
     item = _POSTCODE.sub("", item)
+    # "Amsterdam (NL), Netherlands": the country code in brackets repeats the country.
+    item = re.sub(r"\s*\([A-Z]{2}\)(?=,)", "", item)
     # "Seattle, WA, US": the two-letter country code after "City, Region" repeats the country.
     item = re.sub(r"^([^,]+,[^,]+),\s*[A-Z]{2}$", r"\1", item)
     if not item or len(item) > 60:

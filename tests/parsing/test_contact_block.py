@@ -82,3 +82,8 @@ def test_trailing_country_code_and_australian_states() -> None:
     assert header_location.contact_line_location([line]) == "Melbourne, VIC"
     line = "a@example.com | (617) 555-0106 | Boston, MA, US"
     assert header_location.contact_line_location([line]) == "Boston, MA"
+
+
+def test_bracketed_country_code_after_the_city() -> None:
+    block = ["Daan de Vries", "Ward Manager", "Amsterdam (NL), Netherlands", "daan@example.org"]
+    assert header_location.block_location(block) == "Amsterdam, Netherlands"
