@@ -340,10 +340,13 @@ def people(n: int, seed: int | str = 20261204) -> list[dict]:
 
 # --- truth -------------------------------------------------------------------------------
 
-def location_text(loc: dict | None) -> str | None:
-    """The candidate location as every renderer prints at least: "City, Region"."""
+def location_text(loc: dict | None, city_only: bool = False) -> str | None:
+    """The candidate location as every renderer prints at least: "City, Region" (only the
+    city for a template that leaves the region out)."""
     if not loc:
         return None
+    if city_only:
+        return loc["city"]
     return f"{loc['city']}, {loc['region']}" if loc.get("region") else loc["city"]
 
 
@@ -383,7 +386,7 @@ def truth_for(resume: dict, shows: frozenset[str] = frozenset()) -> dict:
         "name": keep("name", b.get("name")),
         "email": keep("email", b.get("email")),
         "phone": keep("phone", b.get("phone")),
-        "location": keep("location", location_text(b.get("location"))),
+        "location": keep("location", location_text(b.get("location"), "location_region" in hidden)),
         "links": keep("links", links),
         "current_title": keep("current_title", work[0]["position"] if work else None),
         "employers": keep("employers", employers),

@@ -55,7 +55,7 @@ THEMES: dict[str, frozenset[str]] = {
     "straightforward": frozenset(),
     "caffeine": _NO_JOB_PLACE,
     "modern": _NO_JOB_PLACE | {"links"},
-    "crisp": _NO_JOB_PLACE,
+    "crisp": _NO_JOB_PLACE | {"location_region"},  # prints the city alone
 }
 # Empty values for fields a theme dereferences without checking (valid, print nothing).
 THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}
