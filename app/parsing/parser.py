@@ -117,7 +117,11 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     location = header_location.contact_line_location(
         [line.text for line in header]
     ) or contacts.find_location(segments)
-    location = location or header_location.block_location(block)
+    location = (
+        location
+        or header_location.block_location([line.text for line in header])
+        or header_location.block_location(block)
+    )
     confidence["location"] = 0.7 if location else 0.0
     if not location:
         reasons["location"] = ["no city or region found in the header"]

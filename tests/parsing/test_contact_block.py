@@ -87,3 +87,9 @@ def test_trailing_country_code_and_australian_states() -> None:
 def test_bracketed_country_code_after_the_city() -> None:
     block = ["Daan de Vries", "Ward Manager", "Amsterdam (NL), Netherlands", "daan@example.org"]
     assert header_location.block_location(block) == "Amsterdam, Netherlands"
+
+
+def test_known_city_alone_under_the_name() -> None:
+    header = ["Lukas Becker", "Amsterdam"]
+    assert header_location.block_location(header) == "Amsterdam"
+    assert header_location.block_location(["Lukas Becker", "Audit Associate"]) is None
