@@ -251,7 +251,7 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
         if len(segs) >= 3 and sum(1 for s in segs if _name_shape(s)) >= 2:
             continue  # a list of phrases ("Strategic Planning | Change Management")
         for seg in segs[:2]:
-            name = _name_shape(seg)
+            name = _name_before_headline(seg) or _name_shape(seg)
             if name:
                 found.append((size + (4 if heading else 0) - index * 0.5, index, name))
     # The earliest of equal scores wins, as when one best was kept while reading.
@@ -267,6 +267,15 @@ _NAME_THEN_TITLE = re.compile(
     r"representative|executive|assistant|supervisor|administrator|technician|controller)\b.*$",
     re.IGNORECASE,
 )
+
+
+def _name_before_headline(text: str) -> str | None:
+    """The name in "Jane Doe, Registered Nurse": a name of two or more words, a comma, and
+    a headline that is not a place ("Paris, France" is no name)."""
+    head, sep, tail = text.partition(", ")
+    if not sep or len(head.split()) < 2 or is_location(text) or is_location(tail):
+        return None
+    return _name_shape(head)
 
 
 def _name_shape(text: str) -> str | None:
@@ -306,3 +315,34 @@ def find_location(segments: list[str]) -> str | None:
         if place:
             return place
     return None
+
+
+def join_wrapped_emails(lines: list[str]) -> list[str]:
+    """Lines with an e-mail address that a narrow column wrapped rejoined.
+
+    A long address in a sidebar breaks inside its domain ("KWAME@EXAMPLE." then "COM"); the
+    tail is a short token of the same case on the next line, so it is put back.
+    """
+    out = list(lines)
+    for i in range(len(out) - 1):
+        m = re.search(r"\S+@\S+$", out[i])
+        tail = out[i + 1].strip()
+        if not m or not re.fullmatch(r"[A-Za-z.]{1,4}", tail):
+            continue
+        address = m.group(0)
+        if address.isupper() == tail.isupper() and address.islower() == tail.islower():
+            out[i] = out[i] + tail
+            out[i + 1] = ""
+    return out
+
+
+def complete_from_mailto(emails: list[str], annotations: list[str]) -> list[str]:
+    """Addresses clipped on the page ("dres.ortega@x.com" under a margin) completed from the
+    mailto link that carries the whole address."""
+    linked = [u[7:].lower() for u in annotations if u.lower().startswith("mailto:")]
+    out: list[str] = []
+    for email in emails:
+        whole = next((a for a in linked if a != email and a.endswith(email)), email)
+        if whole not in out:
+            out.append(whole)
+    return out

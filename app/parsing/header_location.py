@@ -56,6 +56,8 @@ _CODE_IN_BRACKETS = re.compile(r"\s*\([A-Z]{2,3}\)")
 def _place(item: str) -> str | None:
     item = _LABEL.sub("", item.strip(" \t,;:")).strip()
     item = _CODE_IN_BRACKETS.sub("", _POSTCODE.sub("", item))
+    # "Seattle, WA, US": the two-letter country code after "City, Region" repeats the country.
+    item = re.sub(r"^([^,]+,[^,]+),\s*[A-Z]{2}$", r"\1", item)
     if not item or len(item) > 60:
         return None
     found = location_in(item)
@@ -95,4 +97,34 @@ def standalone_location(lines: list[str]) -> str | None:
         place = _place(text)
         if place and place.lower() not in {"remote", "hybrid", "anywhere"}:
             return place
+    return None
+
+
+def contact_block(lines: list[str], reach: int = 3) -> list[str]:
+    """The lines around the first e-mail address, wherever it is printed.
+
+    Sidebars and two-column layouts put the contact block (phone, e-mail, place) beside the
+    experience, so text extraction reads it after the jobs rather than in the header. The
+    e-mail is the one item every contact block has; its neighbours are the rest of the block.
+    """
+    for i, line in enumerate(lines):
+        if EMAIL.search(line):
+            return lines[max(0, i - reach) : i + reach + 1]
+    return []
+
+
+def block_location(block: list[str]) -> str | None:
+    """A line of the contact block that is a place and nothing else ("Paris, France, FR").
+
+    Only whole lines count: a job line nearby ("Acme Ltd · Lyon, France") names the
+    employer's place, not the candidate's.
+    """
+    for line in block:
+        if line.rstrip().endswith("."):  # the tail of a wrapped sentence, not a place
+            continue
+        items = [i for i in header_segments([line]) if not _is_contact_item(i)]
+        if len(items) == 1 and len(header_segments([line])) <= 3:
+            place = _place(items[0])
+            if place and items[0].startswith(place.split(",")[0]):
+                return place
     return None

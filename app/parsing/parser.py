@@ -77,8 +77,8 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     if not header and parts:
         header = lines[:6]
     header_texts = [line.text for line in header + contact_lines]
-    header_text = "\n".join(header_texts)
-    all_text = "\n".join(line.text for line in lines)
+    header_text = "\n".join(contacts.join_wrapped_emails(header_texts))
+    all_text = "\n".join(contacts.join_wrapped_emails([line.text for line in lines]))
     warnings = list(extracted.warnings)
     confidence: dict[str, float] = {}
 
@@ -103,12 +103,16 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     for email in contacts.find_emails(all_text):
         if email not in emails:
             emails.append(email)
+    emails = contacts.complete_from_mailto(emails, extracted.links)
     confidence["emails"] = 0.99 if emails else 0.0
     if not emails:
         reasons["emails"] = ["no e-mail address found"]
 
     segments = contacts.header_segments(header_texts)
     reads = contacts.read_phones(segments, region)
+    block = header_location.contact_block(all_text.splitlines())
+    if not reads and block:
+        reads = contacts.read_phones(contacts.header_segments(block), region)
     if not reads:
         reads = contacts.read_phones(
             [
@@ -125,6 +129,8 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     location = (
         header_location.contact_line_location([line.text for line in header])
         or contacts.find_location(segments)
+        or header_location.block_location([line.text for line in header])
+        or header_location.block_location(block)
         or header_location.standalone_location(header_texts[:15])
         or _location_beside_contacts([line.text for line in lines])
     )

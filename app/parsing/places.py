@@ -26,6 +26,11 @@ CA_PROVINCES = {
     "NL": "Newfoundland and Labrador", "NS": "Nova Scotia", "ON": "Ontario",
     "PE": "Prince Edward Island", "QC": "Quebec", "SK": "Saskatchewan",
 }  # fmt: skip
+# Australian states by their usual abbreviations ("SA" and "NT" left out: "Acme, SA" is a company).
+AU_STATES = {
+    "NSW": "New South Wales", "VIC": "Victoria", "QLD": "Queensland", "TAS": "Tasmania",
+    "ACT": "Australian Capital Territory", "WA": "Western Australia",
+}  # fmt: skip
 COUNTRIES = {
     "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "america",
     "canada", "mexico", "brazil", "argentina", "chile", "colombia", "peru", "uk", "u.k.",
@@ -41,17 +46,8 @@ COUNTRIES = {
     "australia", "new zealand", "estonia", "latvia", "lithuania", "serbia", "croatia",
     "slovenia", "luxembourg", "iran", "iraq", "jordan", "lebanon",
 }  # fmt: skip
-AU_STATES = {
-    "NSW": "New South Wales",
-    "VIC": "Victoria",
-    "QLD": "Queensland",
-    "SA": "South Australia",
-    "TAS": "Tasmania",
-    "ACT": "Australian Capital Territory",
-    "NT": "Northern Territory",
-}  # fmt: skip  ("WA" is Washington's code already; "Western Australia" is named below)
 OTHER_REGIONS = {
-    "western australia", "maharashtra", "karnataka", "tamil nadu", "telangana", "delhi",
+    "maharashtra", "karnataka", "tamil nadu", "telangana", "delhi",
     "west bengal", "gujarat", "kerala", "uttar pradesh", "haryana", "bavaria", "bayern",
     "hesse", "hessen", "north holland", "noord-holland", "south holland", "zuid-holland",
     "catalonia", "catalunya", "île-de-france", "ile-de-france", "greater london", "lombardy",

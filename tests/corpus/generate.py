@@ -7,6 +7,7 @@ through each, writes ``generated/files``, ``generated/truth`` and ``generated/ma
 then checks that each truth scalar can be found in the file's text: a miss means a template's
 ``hides`` is wrong or its render broke, and the run exits non-zero.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,8 +72,13 @@ def generator_of(template: Template) -> str:
 def _npm_theme_version(name: str) -> str | None:
     if not name.startswith("jsonresume-"):
         return None
-    pkg = (Path(__file__).resolve().parent / ".node" / "node_modules"
-           / f"jsonresume-theme-{name.split('-', 1)[1]}" / "package.json")
+    pkg = (
+        Path(__file__).resolve().parent
+        / ".node"
+        / "node_modules"
+        / f"jsonresume-theme-{name.split('-', 1)[1]}"
+        / "package.json"
+    )
     if not pkg.exists():
         return None
     return f"jsonresume-theme-{name.split('-', 1)[1]} {json.loads(pkg.read_text())['version']}"
@@ -84,6 +90,7 @@ def people_for(template: str, n: int) -> list[dict]:
 
 
 # --- text extraction for the sanity check ------------------------------------------------
+
 
 def file_text(path: Path) -> str:
     """Plain text and link targets of a rendered file, independent of the parser."""
@@ -97,8 +104,11 @@ def file_text(path: Path) -> str:
         return "\n".join(parts)
     if suffix in (".docx", ".odt"):
         with zipfile.ZipFile(path) as zf:
-            xml = " ".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist()
-                           if n.endswith(".xml") or n.endswith(".rels"))
+            xml = " ".join(
+                zf.read(n).decode("utf-8", "replace")
+                for n in zf.namelist()
+                if n.endswith(".xml") or n.endswith(".rels")
+            )
         xml = re.sub(r"<(w:p|text:p|text:h)\b", r"\n<\1", xml)
         return re.sub(r"<[^>]+>", "", xml) + " " + " ".join(re.findall(r'Target="([^"]+)"', xml))
     if suffix in (".txt", ".html", ".md"):
@@ -130,15 +140,22 @@ def misses(truth: dict, text: str) -> tuple[list[str], list[str]]:
     if truth["location"] and squash(truth["location"].split(",")[0]) not in flat:
         hard.append("location")
     soft = [f"link {u}" for u in truth["links"] or [] if squash(u) not in flat]
-    soft += [f"company {e['company']}" for e in truth["employers"] or []
-             if squash(e["company"]) not in flat]
-    soft += [f"institution {e['institution']}" for e in truth["education"] or []
-             if squash(e["institution"]) not in flat]
+    soft += [
+        f"company {e['company']}"
+        for e in truth["employers"] or []
+        if squash(e["company"]) not in flat
+    ]
+    soft += [
+        f"institution {e['institution']}"
+        for e in truth["education"] or []
+        if squash(e["institution"]) not in flat
+    ]
     soft += [f"skill {s}" for s in truth["skills"] or [] if squash(s) not in flat]
     return hard, soft
 
 
 # --- the run -----------------------------------------------------------------------------
+
 
 def render_one(template: Template, person: dict, files: Path, truth_dir: Path) -> dict:
     """Render one person, write the truth, return the sanity-check outcome."""
@@ -146,10 +163,12 @@ def render_one(template: Template, person: dict, files: Path, truth_dir: Path) -
     resume = {k: v for k, v in person.items() if k != "meta"}
     template.render(resume, out)
     truth = truth_for(resume, template.hides)
-    truth.update(template=template.name, split=split_of(template.name),
-                 generator=generator_of(template))
+    truth.update(
+        template=template.name, split=split_of(template.name), generator=generator_of(template)
+    )
     (truth_dir / f"{out.name}.json").write_text(
-        json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     hard, soft = misses(truth, file_text(out))
     return {"file": out.name, "template": template.name, "hard": hard, "soft": soft}
 
@@ -174,8 +193,10 @@ def main(argv: list[str] | None = None) -> int:
 
     templates = collect()
     for fam in sorted({family(t.name) for t in templates} - {family(n) for n in HELD_BACK}):
-        print(f"WARNING: family {fam!r} has no held-back template: add about 30% of its "
-              "templates to splits.HELD_BACK before measuring anything on them")
+        print(
+            f"WARNING: family {fam!r} has no held-back template: add about 30% of its "
+            "templates to splits.HELD_BACK before measuring anything on them"
+        )
     if args.only:
         unknown = set(args.only) - {t.name for t in templates}
         if unknown:
@@ -202,8 +223,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return render_one(job[0], job[1], files, truth_dir)
         except Exception as err:
-            return {"file": f"{job[0].name}--{job[1]['meta']['id']}", "template": job[0].name,
-                    "hard": [f"render failed: {err}"], "soft": []}
+            return {
+                "file": f"{job[0].name}--{job[1]['meta']['id']}",
+                "template": job[0].name,
+                "hard": [f"render failed: {err}"],
+                "soft": [],
+            }
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(run, jobs))
@@ -218,8 +243,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: {name}: {count} list items not found verbatim in the text")
     rows = write_manifest(args.out)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
-    print(f"rendered {len(results) - len(bad)}/{len(results)} files; manifest {rows} rows; "
-          f"{size / 1e6:.1f} MB in {args.out}")
+    print(
+        f"rendered {len(results) - len(bad)}/{len(results)} files; manifest {rows} rows; "
+        f"{size / 1e6:.1f} MB in {args.out}"
+    )
     return 1 if bad or failed else 0
 
 

@@ -74,13 +74,20 @@ def table(resume: dict, out: Path) -> None:
     for item in fmt.contact_items(b) + fmt.links(b):
         document.add_paragraph(item)
     for heading, rows in (
-        ("WORK EXPERIENCE", [
-            (fmt.date_range(w, "numeric"),
-             [w["name"], w["position"], w.get("location", ""), *w.get("highlights", [])])
-            for w in resume.get("work", [])
-        ]),
-        ("EDUCATION", [(fmt.year(e), [e["institution"], fmt.degree(e)])
-                       for e in resume.get("education", [])]),
+        (
+            "WORK EXPERIENCE",
+            [
+                (
+                    fmt.date_range(w, "numeric"),
+                    [w["name"], w["position"], w.get("location", ""), *w.get("highlights", [])],
+                )
+                for w in resume.get("work", [])
+            ],
+        ),
+        (
+            "EDUCATION",
+            [(fmt.year(e), [e["institution"], fmt.degree(e)]) for e in resume.get("education", [])],
+        ),
     ):
         document.add_heading(heading, level=2)
         grid = document.add_table(rows=0, cols=2)

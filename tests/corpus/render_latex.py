@@ -16,8 +16,16 @@ from tests.corpus.templates import Template
 
 TIMEOUT_SECONDS = 180
 _SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 
 
@@ -37,7 +45,9 @@ def compile_pdf(source: str, engine: str, out: Path) -> None:
         for _ in range(2):
             done = subprocess.run(
                 [binary, "-interaction=nonstopmode", "-halt-on-error", "resume.tex"],
-                cwd=work, capture_output=True, timeout=TIMEOUT_SECONDS,
+                cwd=work,
+                capture_output=True,
+                timeout=TIMEOUT_SECONDS,
             )
         if done.returncode != 0 or not (work / "resume.pdf").exists():
             log = (work / "resume.log").read_text(errors="replace")[-3000:]
@@ -72,8 +82,15 @@ def _moderncv(style: str):
             rf"\moderncvstyle{{{style}}}",
             rf"\moderncvcolor{{{colour}}}",
             r"\usepackage[scale=0.82]{geometry}",
-            *([r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}", r"\usepackage{lmodern}"]
-              if engine == "pdflatex" else []),
+            *(
+                [
+                    r"\usepackage[utf8]{inputenc}",
+                    r"\usepackage[T1]{fontenc}",
+                    r"\usepackage{lmodern}",
+                ]
+                if engine == "pdflatex"
+                else []
+            ),
             rf"\name{{{tex(first)}}}{{{tex(last)}}}",
         ]
         if b.get("label"):
@@ -121,8 +138,11 @@ def article(resume: dict, out: Path) -> None:
     b = resume["basics"]
     lines = [
         r"\documentclass[10pt]{article}",
-        r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}", r"\usepackage{lmodern}",
-        r"\usepackage[margin=2cm]{geometry}", r"\usepackage[hidelinks]{hyperref}",
+        r"\usepackage[utf8]{inputenc}",
+        r"\usepackage[T1]{fontenc}",
+        r"\usepackage{lmodern}",
+        r"\usepackage[margin=2cm]{geometry}",
+        r"\usepackage[hidelinks]{hyperref}",
         r"\pagestyle{empty}\setlength{\parindent}{0pt}",
         r"\begin{document}",
         rf"{{\LARGE\bfseries {tex(b['name'])}}}\\[4pt]",
@@ -173,18 +193,25 @@ def sidebar(resume: dict, out: Path) -> None:
         right.append(r"\smallskip")
     right.append(r"\textbf{\large EDUCATION}\par\smallskip")
     for e in resume.get("education", []):
-        right.append(rf"\textbf{{{tex(fmt.degree(e))}}}\par {tex(e['institution'])}, "
-                     rf"{fmt.year(e)}\par\smallskip")
-    source = "\n".join([
-        r"\documentclass[10pt]{article}",
-        r"\usepackage{fontspec}\setmainfont{DejaVu Sans}",
-        r"\usepackage[margin=1.5cm]{geometry}", r"\usepackage{paracol}",
-        r"\usepackage{xcolor}\usepackage[hidelinks]{hyperref}",
-        r"\pagestyle{empty}\setlength{\parindent}{0pt}\columnratio{0.3}",
-        r"\begin{document}\begin{paracol}{2}",
-        *left, r"\switchcolumn", *right,
-        r"\end{paracol}\end{document}",
-    ])
+        right.append(
+            rf"\textbf{{{tex(fmt.degree(e))}}}\par {tex(e['institution'])}, "
+            rf"{fmt.year(e)}\par\smallskip"
+        )
+    source = "\n".join(
+        [
+            r"\documentclass[10pt]{article}",
+            r"\usepackage{fontspec}\setmainfont{DejaVu Sans}",
+            r"\usepackage[margin=1.5cm]{geometry}",
+            r"\usepackage{paracol}",
+            r"\usepackage{xcolor}\usepackage[hidelinks]{hyperref}",
+            r"\pagestyle{empty}\setlength{\parindent}{0pt}\columnratio{0.3}",
+            r"\begin{document}\begin{paracol}{2}",
+            *left,
+            r"\switchcolumn",
+            *right,
+            r"\end{paracol}\end{document}",
+        ]
+    )
     compile_pdf(source + "\n", "xelatex", out)
 
 
@@ -239,4 +266,3 @@ def templates() -> list[Template]:
         Template("latex-sidebar", ".pdf", sidebar, tools=("xelatex",)),
         Template("latex-spaced", ".pdf", spaced, tools=("xelatex",)),
     ]
-

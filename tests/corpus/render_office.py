@@ -38,9 +38,20 @@ def convert(source: Path, target_format: str, out: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="corpus-office-") as tmp:
         work = Path(tmp)
         subprocess.run(
-            [office, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-             "--norestore", "--convert-to", target_format, "--outdir", str(work), str(source)],
-            check=True, capture_output=True, timeout=TIMEOUT_SECONDS,
+            [
+                office,
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target_format,
+                "--outdir",
+                str(work),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
         )
         produced = work / f"{source.stem}.{target_format}"
         if not produced.exists():
@@ -61,8 +72,12 @@ def _converted(style: Callable[[dict, Path], None], target_format: str):
 def templates() -> list[Template]:
     styles = {t.name: t for t in render_docx.templates()}
     return [
-        Template(f"office-{name.split('-', 1)[1]}-{target}", f".{target}",
-                 _converted(styles[name].render, target),
-                 tools=("soffice",), hides=styles[name].hides)
+        Template(
+            f"office-{name.split('-', 1)[1]}-{target}",
+            f".{target}",
+            _converted(styles[name].render, target),
+            tools=("soffice",),
+            hides=styles[name].hides,
+        )
         for name, target in CONVERSIONS
     ]

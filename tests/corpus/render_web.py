@@ -4,6 +4,7 @@ Themes come from npm into the gitignored ``tests/corpus/.node`` folder (see READ
 stylesheets, scripts and images are stripped before printing so the render is offline and
 repeatable: the page falls back to local fonts, which is what a parser meets in the wild anyway.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,7 +56,7 @@ THEMES: dict[str, frozenset[str]] = {
     "straightforward": frozenset(),
     "caffeine": _NO_JOB_PLACE,
     "modern": _NO_JOB_PLACE | {"links"},
-    "crisp": _NO_JOB_PLACE,
+    "crisp": _NO_JOB_PLACE | {"location_region"},  # prints the city alone
 }
 # Empty values for fields a theme dereferences without checking (valid, print nothing).
 THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}
@@ -83,10 +84,19 @@ def print_pdf(html: str, out: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="corpus-web-") as tmp:
         page = Path(tmp) / "resume.html"
         page.write_text(offline_html(html), encoding="utf-8")
-        cmd = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-               "--proxy-server=127.0.0.1:9", "--user-data-dir=" + str(Path(tmp) / "profile"),
-               "--run-all-compositor-stages-before-draw", "--virtual-time-budget=2000",
-               f"--print-to-pdf={out}", "--no-pdf-header-footer", page.as_uri()]
+        cmd = [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--proxy-server=127.0.0.1:9",
+            "--user-data-dir=" + str(Path(tmp) / "profile"),
+            "--run-all-compositor-stages-before-draw",
+            "--virtual-time-budget=2000",
+            f"--print-to-pdf={out}",
+            "--no-pdf-header-footer",
+            page.as_uri(),
+        ]
         subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     if not out.exists() or out.stat().st_size == 0:
         raise RuntimeError(f"chromium wrote no PDF for {out.name}")
@@ -99,7 +109,11 @@ def theme_html(theme: str, resume: dict) -> str:
         src.write_text(json.dumps(resume, ensure_ascii=False), encoding="utf-8")
         done = subprocess.run(
             ["node", str(RENDER_JS), f"jsonresume-theme-{theme}", str(src), str(out)],
-            capture_output=True, text=True, timeout=120, cwd=NODE_DIR)
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=NODE_DIR,
+        )
         if done.returncode:
             raise RuntimeError(f"theme {theme} failed: {done.stderr.strip()[-400:]}")
         return out.read_text(encoding="utf-8")
@@ -125,14 +139,28 @@ def templates() -> list[Template]:
     """Installed npm themes plus our own HTML layouts, all printed by Chromium."""
     if NODE_DIR.is_dir() and (not RENDER_JS.exists() or RENDER_JS.read_text() != RENDER_JS_SOURCE):
         RENDER_JS.write_text(RENDER_JS_SOURCE)
-    found = [Template(name=f"jsonresume-{theme}", suffix=".pdf",
-                      render=partial(_render_theme, theme), tools=("node", "chromium"),
-                      hides=hides)
-             for theme, hides in THEMES.items() if theme_installed(theme)]
+    found = [
+        Template(
+            name=f"jsonresume-{theme}",
+            suffix=".pdf",
+            render=partial(_render_theme, theme),
+            tools=("node", "chromium"),
+            hides=hides,
+        )
+        for theme, hides in THEMES.items()
+        if theme_installed(theme)
+    ]
     missing = [t for t in THEMES if not theme_installed(t)]
     if missing and shutil.which("node"):
         print(f"render_web: themes not installed (see tests/corpus/README.md): {missing}")
-    found += [Template(name=f"html-{layout}", suffix=".pdf", render=partial(_render_own, layout),
-                       tools=("chromium",), hides=html_layouts.HIDES.get(layout, frozenset()))
-              for layout in html_layouts.LAYOUTS]
+    found += [
+        Template(
+            name=f"html-{layout}",
+            suffix=".pdf",
+            render=partial(_render_own, layout),
+            tools=("chromium",),
+            hides=html_layouts.HIDES.get(layout, frozenset()),
+        )
+        for layout in html_layouts.LAYOUTS
+    ]
     return found

@@ -5,27 +5,30 @@ every renderer family (~30% of each family's templates). Tuning looks only at th
 split; held-back templates measure generalisation to layouts nobody tuned against. A new
 template joins "tuning" unless it is added here before its first measurement.
 """
+
 from __future__ import annotations
 
-HELD_BACK = frozenset({
-    # npm JSON Resume themes printed by Chromium (5 of 16)
-    "jsonresume-elegant",
-    "jsonresume-macchiato",
-    "jsonresume-short",
-    "jsonresume-straightforward",
-    "jsonresume-kwan",
-    # our own HTML layouts (1 of 4)
-    "html-icons",
-    # LaTeX classes (2 of 8)
-    "latex-moderncv-fancy",
-    "latex-moderncv-banking",
-    # python-docx styles (1 of 4)
-    "docx-band",
-    # LibreOffice conversions (3 of 9)
-    "office-table-pdf",
-    "office-headings-odt",
-    "office-table-rtf",
-})
+HELD_BACK = frozenset(
+    {
+        # npm JSON Resume themes printed by Chromium (5 of 16)
+        "jsonresume-elegant",
+        "jsonresume-macchiato",
+        "jsonresume-short",
+        "jsonresume-straightforward",
+        "jsonresume-kwan",
+        # our own HTML layouts (1 of 4)
+        "html-icons",
+        # LaTeX classes (2 of 8)
+        "latex-moderncv-fancy",
+        "latex-moderncv-banking",
+        # python-docx styles (1 of 4)
+        "docx-band",
+        # LibreOffice conversions (3 of 9)
+        "office-table-pdf",
+        "office-headings-odt",
+        "office-table-rtf",
+    }
+)
 
 
 def family(template: str) -> str:
@@ -34,5 +37,5 @@ def family(template: str) -> str:
 
 
 def split_of(template: str) -> str:
-    """"held-back" or "tuning"."""
+    """ "held-back" or "tuning"."""
     return "held-back" if template in HELD_BACK else "tuning"

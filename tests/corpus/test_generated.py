@@ -1,4 +1,5 @@
 """The committed generated corpus is consistent: files, truth, manifest and splits agree."""
+
 from __future__ import annotations
 
 import json
@@ -9,13 +10,27 @@ from tests.corpus.splits import HELD_BACK, family, split_of
 
 ROOT = Path(__file__).resolve().parent / "generated"
 FILES = sorted(p.name for p in (ROOT / "files").iterdir())
-TRUTH = {p.name[:-5]: json.loads(p.read_text(encoding="utf-8"))
-         for p in sorted((ROOT / "truth").glob("*.json"))}
+TRUTH = {
+    p.name[:-5]: json.loads(p.read_text(encoding="utf-8"))
+    for p in sorted((ROOT / "truth").glob("*.json"))
+}
 MIN_TEMPLATES = 20  # layouts
 MIN_FILES = 300
 MIN_PER_TEMPLATE = 8  # enough for a per-template figure
-KEYS = {"name", "email", "phone", "location", "links", "current_title", "employers",
-        "education", "skills", "template", "split", "generator"}
+KEYS = {
+    "name",
+    "email",
+    "phone",
+    "location",
+    "links",
+    "current_title",
+    "employers",
+    "education",
+    "skills",
+    "template",
+    "split",
+    "generator",
+}
 
 
 def _manifest() -> list[dict[str, str]]:

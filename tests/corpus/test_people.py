@@ -1,4 +1,5 @@
 """The generated people are deterministic, varied, and their truth follows the template."""
+
 from __future__ import annotations
 
 import re
