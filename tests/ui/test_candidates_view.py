@@ -515,3 +515,22 @@ def test_a_search_that_fails_says_so_and_keeps_the_rows(
     assert section.header.subtitle.text() == "The search could not be done: database is locked"
     assert [row.id for row in section.model.rows] == before and not section.model.searching
     assert section.model.canFetchMore()  # the list shown scrolls on as before
+
+
+def test_a_hidden_section_reloads_once_when_shown(window: MainWindow, qtbot, monkeypatch) -> None:
+    """A bulk import's changes while another section is shown read no candidates on the GUI
+    thread; the list catches up, once, when the section is shown again."""
+    from app.services.core.changes import ChangeKind, Changes
+
+    section = _section(window)
+    _settled(section, qtbot)
+    window.show_section("talent_pools")
+    assert not section.isVisible()
+    reloads: list[int] = []
+    real = section.reload
+    monkeypatch.setattr(section, "reload", lambda: (reloads.append(1), real())[1])
+    for _ in range(3):
+        section.on_changes(Changes.of(ChangeKind.CANDIDATES))
+    assert reloads == []
+    window.show_section("candidates")
+    assert reloads == [1]

@@ -355,3 +355,23 @@ def test_every_pool_shows_without_scrolling(window: MainWindow, qtbot) -> None:
     last = table.visualItemRect(table.item(table.rowCount() - 1, 0))
     assert table.rowCount() >= 6 and table.viewport().rect().contains(last)
     assert table.verticalScrollBar().maximum() == 0
+
+
+def test_a_hidden_section_reloads_once_when_shown(window: MainWindow, qtbot, monkeypatch) -> None:
+    """Changes while another section is shown (a bulk import) cost no pools read then; the
+    list catches up, once, when the section is shown again."""
+    from app.services.core.changes import ChangeKind, Changes
+
+    section = _section(window, qtbot)
+    window.show_section("candidates")
+    assert not section.isVisible()
+    reloads: list[int] = []
+    real = section.reload
+    monkeypatch.setattr(section, "reload", lambda: (reloads.append(1), real())[1])
+    created = create_pool(window.services, "Added while hidden")
+    for _ in range(3):
+        section.on_changes(Changes.of(ChangeKind.POOLS))
+    assert reloads == []
+    window.show_section("talent_pools")
+    assert reloads == [1]
+    assert any(pool.id == created.value for pool in section.pools)

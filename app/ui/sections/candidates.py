@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -367,6 +367,7 @@ class CandidatesSection(QWidget):
         """``documents_dir``: where Delete… removes resume files; ``wake``: nudges the mail
         dispatcher after emails are queued."""
         super().__init__(parent)
+        self._stale = False  # changed while hidden: reload when shown
         self.services = services
         self.documents_dir = documents_dir
         layout = section_layout(self)
@@ -597,7 +598,19 @@ class CandidatesSection(QWidget):
             self.model.filters.active
             and changes.touches(ChangeKind.APPLICATIONS, ChangeKind.TAGS, ChangeKind.POOLS)
         ):
+            # Hidden (a bulk import while another section is shown): reload once when shown
+            # rather than read a page of candidates on the GUI thread per batch.
+            if self.isVisible():
+                self.reload()
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up on the changes made while hidden."""
+        if self._stale:
+            self._stale = False
             self.reload()
+        super().showEvent(event)
 
     # ---- one candidate's record: Edit… and Delete… in the context menu ------------------------
 

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -282,6 +282,7 @@ class PoolsSection(QWidget):
         self._found: dict[int, list[int]] = {}  # computed pools' members, this generation
         # The members' selection and scroll while their pool is recounted after a reload.
         self._kept: tuple[int, Place] | None = None
+        self._stale = False  # changed while hidden: reload when shown
         layout = section_layout(self)
         self.header = SectionHeader("Talent pools", "")
         new_smart = QPushButton("New smart pool…")
@@ -567,5 +568,17 @@ class PoolsSection(QWidget):
         self.bulk.act_on_selection(remove)
 
     def on_changes(self, changes: Changes) -> None:
+        """Reload now if shown; a hidden section only notes it, so a bulk import's stream of
+        changes does not read the pools on the GUI thread once per batch."""
         if changes.external or changes.touches(*self.shows):
+            if self.isVisible():
+                self.reload()
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up on the changes made while hidden."""
+        if self._stale:
+            self._stale = False
             self.reload()
+        super().showEvent(event)
