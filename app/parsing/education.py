@@ -37,13 +37,13 @@ def parse_education(lines: list[str]) -> list[EducationEntry]:
                 years.append((index, (end or "")[:4]))
             continue
         text = BULLET.sub("", line) if _is_bullet(line) else line
-        found = find_range(text)
-        if found:
-            end = found.end if found.end not in (None, "present") else found.start
-            if found.end == "present":
+        dated = find_range(text)
+        if dated:
+            end = dated.end if dated.end not in (None, "present") else dated.start
+            if dated.end == "present":
                 end = "present"
             years.append((index, end[:4] if end and end != "present" else (end or "")))
-            text = text[: found.span[0]] + "\t" + text[found.span[1] :]
+            text = text[: dated.span[0]] + "\t" + text[dated.span[1] :]
         if re.match(
             r"(?i)^\s*(?:gpa|grade|thesis|advisor|honou?rs|courses|coursework|"
             r"relevant|minor|concentration|activities|awards?)\b",
@@ -64,12 +64,12 @@ def parse_education(lines: list[str]) -> list[EducationEntry]:
     used_degrees: set[int] = set()
     used_years: set[int] = set()
     found: list[tuple[int, EducationEntry]] = []
-    for n, (line, inst) in enumerate(institutions):
+    for n, (at, inst) in enumerate(institutions):
         next_line = institutions[n + 1][0] if n + 1 < len(institutions) else 10**6
         prev_line = institutions[n - 1][0] if n > 0 else -1
-        degree = _nearest(degrees, line, used_degrees, prev_line, next_line, degree_first)
-        year = _nearest(years, line, used_years, prev_line, next_line, degree_first)
-        found.append((line, EducationEntry(_clean_inst(inst), degree, year or None)))
+        degree = _nearest(degrees, at, used_degrees, prev_line, next_line, degree_first)
+        year = _nearest(years, at, used_years, prev_line, next_line, degree_first)
+        found.append((at, EducationEntry(_clean_inst(inst), degree, year or None)))
     found.extend(_unnamed_schools(items, degrees, used_degrees, years, used_years, degree_first))
     entries = [entry for _line, entry in sorted(found, key=lambda pair: pair[0])]
     return [replace(entry, degree=_degree_first(entry.degree)) for entry in entries]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.parsing.dates import DANGLING, NOW, find_range, months
+from app.parsing.dates import DANGLING, NOW, DateRange, find_range, months
 from app.parsing.places import is_location
 from app.parsing.result import Employment
 
@@ -135,7 +135,7 @@ def _repair_dangling(lines: list[str]) -> list[str]:
     return out
 
 
-def _date_of(text: str, bullet: bool) -> tuple[str, tuple[int, int] | None, object]:
+def _date_of(text: str, bullet: bool) -> tuple[str, tuple[int, int] | None, DateRange | None]:
     """The date range in a line; in a bullet line only in a trailing tab column."""
     if bullet:
         segments = text.split("\t")
