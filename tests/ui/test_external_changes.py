@@ -127,12 +127,17 @@ def test_a_change_from_another_process_reaches_every_section(
     qtbot.waitUntil(lambda: open_jobs_of_client() == client_open_jobs + 1, timeout=WAIT_MS)
     # Reports: one more open job.
     assert reports.open_jobs.value.text() == f"{open_jobs + 1:,}"  # type: ignore[attr-defined]
-    # Candidates: one more, and "Aardvark" sorts first by name.
-    assert candidates.model.total == total + 1  # type: ignore[attr-defined]
+    # Candidates: one more, and "Aardvark" sorts first by name. A hidden section reloads
+    # when it is shown again.
+    window.show_section("candidates")
+    qtbot.waitUntil(lambda: candidates.model.total == total + 1, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert made["candidate"] in {row.id for row in candidates.model.rows}  # type: ignore[attr-defined]
-    # Talent pools: the chosen pool has its new member.
-    members = pools.members_model.rows  # type: ignore[attr-defined]
-    assert [member.candidate_id for member in members] == [made["candidate"]]
+    # Talent pools: the chosen pool has its new member once the section is shown.
+    window.show_section("talent_pools")
+    qtbot.waitUntil(
+        lambda: [m.candidate_id for m in pools.members_model.rows] == [made["candidate"]],  # type: ignore[attr-defined]
+        timeout=WAIT_MS,
+    )
     # Campaigns: the outbox lists the scheduled email once it is shown.
     window.show_section("campaigns")
     outbox = window.section("campaigns").outbox  # type: ignore[attr-defined]

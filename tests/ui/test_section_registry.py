@@ -52,7 +52,15 @@ def test_only_the_sections_showing_a_kind_hear_of_it(window: MainWindow, monkeyp
     assert heard == ["settings"]
     heard.clear()
     window.events.publish(Changes.of(ChangeKind.JOBS, 1))
-    assert set(heard) == {"jobs", "pipeline", "talent_pools", "tasks", "reports", "job_board"}
+    assert set(heard) == {
+        "jobs",
+        "pipeline",
+        "clients",
+        "talent_pools",
+        "tasks",
+        "reports",
+        "job_board",
+    }
 
 
 def test_a_change_elsewhere_reaches_every_section_but_not_its_origin(
