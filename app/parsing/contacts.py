@@ -76,14 +76,9 @@ def header_segments(lines: list[str]) -> list[str]:
     return out
 
 
-# An address broken at a dot or hyphen after its "@" by a narrow column: "JANE@EXAMPLE." /
-# "COM" is one address.
-_WRAPPED_EMAIL = re.compile(r"(@[A-Za-z0-9-]+[.-])[ \t]*\n[ \t]*([A-Za-z0-9][A-Za-z0-9.-]*)\b")
-
-
 def find_emails(text: str) -> list[str]:
     found: list[str] = []
-    text = _WRAPPED_EMAIL.sub(r"\1\2", text)
+    text = "\n".join(join_wrapped_emails(text.split("\n")))
     for m in EMAIL.finditer(text):
         email = m.group(0).rstrip(".").lower()
         if email.startswith("mailto:"):
@@ -259,16 +254,6 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
     return [(score, name) for score, _index, name in found]
 
 
-# "Svenja von Arnim, Junior Designer": the name, then a comma and a job title.
-_NAME_THEN_TITLE = re.compile(
-    r"^(?P<name>[^,]{3,40}),\s+(?:senior |junior |lead |chief |head |staff |principal )?"
-    r"[A-Za-z][\w &/-]*(?:engineer|developer|designer|manager|director|analyst|consultant|"
-    r"specialist|nurse|teacher|accountant|coordinator|officer|scientist|architect|lead|"
-    r"representative|executive|assistant|supervisor|administrator|technician|controller)\b.*$",
-    re.IGNORECASE,
-)
-
-
 def _name_before_headline(text: str) -> str | None:
     """The name in "Jane Doe, Registered Nurse": a name of two or more words, a comma, and
     a headline that is not a place ("Paris, France" is no name)."""
@@ -280,9 +265,6 @@ def _name_before_headline(text: str) -> str | None:
 
 def _name_shape(text: str) -> str | None:
     text = re.sub(r"^(?:name|full name)\s*:\s*", "", text.strip(), flags=re.IGNORECASE)
-    titled = _NAME_THEN_TITLE.match(text)
-    if titled:
-        text = titled.group("name")
     text = re.sub(r",?\s+(?:Ph\.?D|MBA|M\.?D|CPA|PMP|MSc|MS|BSc|P\.?E)\.?$", "", text)
     if not text or re.search(r"[\d@/:;(){}\[\]]|https?|www\.", text) or _NAME_STOP.search(text):
         return None
@@ -327,13 +309,24 @@ def join_wrapped_emails(lines: list[str]) -> list[str]:
     for i in range(len(out) - 1):
         m = re.search(r"\S+@\S+$", out[i])
         tail = out[i + 1].strip()
-        if not m or not re.fullmatch(r"[A-Za-z.]{1,4}", tail):
+        if not m or not tail:
             continue
         address = m.group(0)
-        if address.isupper() == tail.isupper() and address.islower() == tail.islower():
+        if _BROKEN_DOMAIN.search(address):  # "jo@mail-" / "box.example": cut mid-domain
+            head, _, rest = tail.partition(" ")
+            out[i], out[i + 1] = out[i] + head, rest
+        elif (
+            re.fullmatch(r"[A-Za-z.]{1,4}", tail)
+            and address.isupper() == tail.isupper()
+            and address.islower() == tail.islower()
+        ):
             out[i] = out[i] + tail
             out[i + 1] = ""
     return out
+
+
+# The domain stops after its first label and a dot or hyphen: the rest is on the next line.
+_BROKEN_DOMAIN = re.compile(r"@[A-Za-z0-9-]+[.-]$")
 
 
 def complete_from_mailto(emails: list[str], annotations: list[str]) -> list[str]:

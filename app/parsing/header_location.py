@@ -53,6 +53,9 @@ def _is_contact_item(item: str) -> bool:
 _CODE_IN_BRACKETS = re.compile(r"\s*\([A-Z]{2,3}\)")
 
 
+_WORK_MODE = re.compile(r"(?i)remote|hybrid|anywhere|on-?site")
+
+
 def _place(item: str) -> str | None:
     item = _LABEL.sub("", item.strip(" \t,;:")).strip()
     item = _CODE_IN_BRACKETS.sub("", _POSTCODE.sub("", item))
@@ -85,21 +88,6 @@ def contact_line_location(lines: list[str]) -> str | None:
     return None
 
 
-def standalone_location(lines: list[str]) -> str | None:
-    """A header line that is a place and nothing else ("London", "Melbourne, VIC"), as
-    themes print it under the name or in a contact sidebar."""
-    for line in lines:
-        text = line.strip()
-        if not text or len(text) > 60 or _is_contact_item(text):
-            continue
-        if len(header_segments([text])) != 1:
-            continue
-        place = _place(text)
-        if place and place.lower() not in {"remote", "hybrid", "anywhere"}:
-            return place
-    return None
-
-
 def contact_block(lines: list[str], reach: int = 3) -> list[str]:
     """The lines around the first e-mail address, wherever it is printed.
 
@@ -125,6 +113,10 @@ def block_location(block: list[str]) -> str | None:
         items = [i for i in header_segments([line]) if not _is_contact_item(i)]
         if len(items) == 1 and len(header_segments([line])) <= 3:
             place = _place(items[0])
-            if place and items[0].startswith(place.split(",")[0]):
+            if (
+                place
+                and items[0].startswith(place.split(",")[0])
+                and not _WORK_MODE.fullmatch(place)  # "Remote" says how, not where
+            ):
                 return place
     return None

@@ -131,8 +131,6 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
         or contacts.find_location(segments)
         or header_location.block_location([line.text for line in header])
         or header_location.block_location(block)
-        or header_location.standalone_location(header_texts[:15])
-        or _location_beside_contacts([line.text for line in lines])
     )
     confidence["location"] = 0.7 if location else 0.0
     if not location:
@@ -260,19 +258,6 @@ def _history_reasons(
 
 def _count(n: int, one: str, many: str = "") -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _location_beside_contacts(texts: list[str]) -> str | None:
-    """A place on its own line next to the e-mail or phone of a contact block that the
-    layout put after the experience (a sidebar, a footer)."""
-    for i, text in enumerate(texts):
-        place = header_location.standalone_location([text])
-        if not place:
-            continue
-        nearby = " ".join(texts[max(0, i - 2) : i + 3])
-        if contacts.find_emails(nearby) or _PHONE_LINE.search(nearby):
-            return place
-    return None
 
 
 def _prominent_name(

@@ -70,15 +70,13 @@ def test_a_line_without_email_or_phone_is_not_the_contact_line() -> None:
 
 
 def test_a_place_alone_on_a_header_line() -> None:
-    from app.parsing.header_location import standalone_location
+    from app.parsing.header_location import block_location
 
-    assert standalone_location(["Jane Doe", "Data Engineer", "London"]) == "London"
-    assert standalone_location(["Jane Doe", "Melbourne, VIC"]) == "Melbourne, VIC"
-    assert standalone_location(["Jane Doe", "Amsterdam (NL), Netherlands"]) == (
-        "Amsterdam, Netherlands"
-    )
+    assert block_location(["Jane Doe", "Data Engineer", "London"]) == "London"
+    assert block_location(["Jane Doe", "Melbourne, VIC"]) == "Melbourne, VIC"
+    assert block_location(["Jane Doe", "Amsterdam (NL), Netherlands"]) == ("Amsterdam, Netherlands")
     # A job title, a company or a work mode is not a place.
-    assert standalone_location(["Jane Doe", "Staff Engineer", "Acme Labs", "Remote"]) is None
+    assert block_location(["Jane Doe", "Staff Engineer", "Acme Labs", "Remote"]) is None
 
 
 def test_an_address_wrapped_by_a_narrow_column_is_joined() -> None:
@@ -91,7 +89,10 @@ def test_an_address_wrapped_by_a_narrow_column_is_joined() -> None:
 
 
 def test_a_place_in_a_contact_block_after_the_experience() -> None:
-    from app.parsing.parser import _location_beside_contacts
+    from app.parsing.header_location import block_location, contact_block
+
+    def _location_beside_contacts(texts: list[str]) -> str | None:
+        return block_location(contact_block(texts))
 
     texts = [
         "Arjun Iyer",
