@@ -179,7 +179,9 @@ def test_job_board_heading_names_the_hiring_manager_and_interviewers(
     job = list_jobs(demo_ctx)[0]
     detail = get_job(demo_ctx, job.id)
     window.open_job_board(job.id)
-    heading = window.sections["job_board"].header.subtitle.text()  # type: ignore[attr-defined]
+    header = window.sections["job_board"].header  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Hiring manager:" in header.subtitle.text(), timeout=5000)
+    heading = header.subtitle.text()
     assert f"Hiring manager: {detail.hiring_manager}" in heading
     assert "Interviewers: " + ", ".join(detail.interviewers) in heading
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
@@ -13,8 +12,9 @@ from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.services.core.users import list_users
 from app.services.pipeline.board import Board, Card, load_board, load_pipeline
-from app.services.pipeline.jobs import get_job
+from app.services.pipeline.jobs import JobDetail, get_job
 from app.services.pipeline.reasons import list_rejection_reasons
+from app.ui.background import BackgroundOps
 from app.ui.board.reject_dialog import ask_reason
 from app.ui.board.view import BoardWidget
 from app.ui.icons import IconProvider
@@ -53,6 +53,13 @@ class _BoardPage(QWidget):
         self.board.on_changes(changes)
 
 
+_HINT = "Drag cards between stages · Ctrl+←/→ moves the selection · right-click for more"
+
+
+def _job_gone(_error: BaseException) -> None:
+    """The job was deleted meanwhile: the board itself says so; the heading stays."""
+
+
 class JobBoardPage(_BoardPage):
     """The board of the job opened from the Jobs list."""
 
@@ -67,6 +74,7 @@ class JobBoardPage(_BoardPage):
     ):
         super().__init__(services, icons, undo_stack, "Job", parent)
         self.job_id: int | None = None
+        self.ops = BackgroundOps(self)
         back = QPushButton(icons.get("chevron-left"), "Jobs")
         back.setObjectName("backToJobs")
         back.clicked.connect(self.back_requested)
@@ -75,27 +83,32 @@ class JobBoardPage(_BoardPage):
     def open_job(self, job_id: int) -> None:
         self.job_id = job_id
         board = load_board(self.services, job_id)
-        self._show_heading()
+        self.header.title.setText(board.title)
+        self.header.subtitle.setText(_HINT)
+        self._load_heading()
         self.board.set_board(board)
 
-    def _show_heading(self) -> None:
-        """The job's title, who hires and interviews for it, and how the board is used."""
-        assert self.job_id is not None
-        detail = get_job(self.services, self.job_id)
+    def _load_heading(self) -> None:
+        """Who hires and interviews for the job, read off the GUI thread."""
+        job_id = self.job_id
+        assert job_id is not None
+        self.ops.query(
+            "heading", lambda: get_job(self.services, job_id), self._show_heading, _job_gone
+        )
+
+    def _show_heading(self, detail: JobDetail) -> None:
+        if detail.id != self.job_id:
+            return
         self.header.title.setText(f"{detail.title} — {detail.client_name}")
         people = [f"Hiring manager: {detail.hiring_manager or 'none'}"]
         if detail.interviewers:
             people.append("Interviewers: " + ", ".join(detail.interviewers))
-        self.header.subtitle.setText(
-            " · ".join(people)
-            + "\nDrag cards between stages · Ctrl+←/→ moves the selection · right-click for more"
-        )
+        self.header.subtitle.setText(" · ".join(people) + "\n" + _HINT)
 
     def on_changes(self, changes: Changes) -> None:
         super().on_changes(changes)
         if self.job_id is not None and (changes.external or changes.touches(ChangeKind.JOBS)):
-            with contextlib.suppress(LookupError):  # the job is gone; the board says so
-                self._show_heading()
+            self._load_heading()
 
     def load(self) -> Board:
         assert self.job_id is not None
