@@ -256,7 +256,7 @@ class ClientsSection(QWidget):
             ),
             self,
         )
-        self.contacts_table = _table("clientContacts", self.contacts_model, (190, 140, 190, 110))
+        self.contacts_table = _table("clientContacts", self.contacts_model, (180, 130, 180, 110))
         self.contacts_table.doubleClicked.connect(lambda _index: self.edit_contact())
         self.contacts_table.selectionModel().selectionChanged.connect(self._update_actions)
         contacts_column.addWidget(self.contacts_table, 1)
