@@ -78,3 +78,17 @@ class EnrollmentStatus(enum.StrEnum):
     ACTIVE = "active"
     STOPPED = "stopped"  # a reply, an unsubscribe, a stage change or by hand: see stop_reason
     FINISHED = "finished"  # every step sent
+
+
+class InterviewStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Recommendation(enum.StrEnum):
+    """An interviewer's overall verdict, worst first."""
+
+    STRONG_NO = "strong_no"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
+import app.store.interviews  # noqa: F401  (interviews and scorecards are counted too)
 from app.services.core.context import ServiceContext
 from app.store.models import Base, Candidate, Job
 

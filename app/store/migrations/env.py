@@ -2,7 +2,8 @@
 
 from alembic import context
 
-import app.store.engagement  # noqa: F401  (its tables are part of the schema)
+import app.store.engagement  # (its tables are part of the schema)
+import app.store.interviews  # noqa: F401  (its tables are part of the schema)
 from app.store.models import Base
 from app.store.search import include_in_schema_comparison
 
