@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from app import __version__, cli_maintenance
+from app import __version__, cli_interviews, cli_maintenance
 from app.cli_support import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _outbox_parser(commands)
+    cli_interviews.add_parser(commands, _database_option)
     return parser
 
 
@@ -177,6 +178,7 @@ def run(argv: list[str]) -> int:
         "parse": _parse,
         "import": _import,
         "outbox": _outbox,
+        "interviews": cli_interviews.run,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)
     try:

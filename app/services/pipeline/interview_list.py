@@ -64,6 +64,7 @@ class InterviewRow:
     sequence: int
     organizer_id: int | None
     organizer_name: str | None
+    organizer_email: str | None = None
     attendees: tuple[AttendeeRow, ...] = ()
     conflicts: tuple[str, ...] = ()  # interviewers booked elsewhere at the same time
 
@@ -101,6 +102,7 @@ def _query() -> Any:
             Client.id,
             Client.name,
             User.display_name,
+            User.email,
         )
         .join(Application, Application.id == Interview.application_id)
         .join(Candidate, Candidate.id == Application.candidate_id)
@@ -142,11 +144,22 @@ def _rows(session: Session, query: Any) -> list[InterviewRow]:
             sequence=i.sequence,
             organizer_id=i.organizer_id,
             organizer_name=organizer,
+            organizer_email=organizer_email,
             attendees=tuple(people[i.id]),
         )
-        for (i, candidate_id, first, middle, last, job_id, title, client_id, client, organizer) in (
-            found
-        )
+        for (
+            i,
+            candidate_id,
+            first,
+            middle,
+            last,
+            job_id,
+            title,
+            client_id,
+            client,
+            organizer,
+            organizer_email,
+        ) in (found)
     ]
     return _with_conflicts(session, rows)
 

@@ -68,15 +68,13 @@ class InviteFacts:
     stamp: dt.datetime
 
 
-def build_invite(facts: InviteFacts, method: str) -> bytes:
-    """The iCalendar text of one invitation (``REQUEST``) or cancellation (``CANCEL``)."""
+PUBLISH = "PUBLISH"
+
+
+def _event(facts: InviteFacts, cancelled: bool) -> Event:
     zone = ZoneInfo(facts.time_zone)
     start = facts.starts_at.astimezone(zone)
     end = (facts.starts_at + dt.timedelta(minutes=facts.duration_minutes)).astimezone(zone)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
     event = Event()
     event.add("uid", facts.uid)
     event.add("sequence", facts.sequence)
@@ -90,7 +88,7 @@ def build_invite(facts: InviteFacts, method: str) -> bytes:
     if facts.video_link:
         event.add("url", facts.video_link)
     event.add("description", facts.description)
-    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     organizer = vCalAddress(f"mailto:{facts.organizer.email}")
     organizer.params["cn"] = vText(facts.organizer.name)
@@ -103,11 +101,28 @@ def build_invite(facts: InviteFacts, method: str) -> bytes:
         attendee.params["partstat"] = vText("NEEDS-ACTION")
         attendee.params["rsvp"] = vText("TRUE")
         event.add("attendee", attendee)
-    calendar.add_component(event)
-    calendar.add_missing_timezones(
-        first_date=(start - ZONE_SPAN).date(), last_date=(end + ZONE_SPAN).date()
-    )
+    return event
+
+
+def build_calendar(events: Sequence[InviteFacts], method: str, cancelled: bool = False) -> bytes:
+    """An iCalendar text holding ``events``, with one VTIMEZONE per zone they use (covering
+    `ZONE_SPAN` either side of them)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    for facts in events:
+        calendar.add_component(_event(facts, cancelled))
+    if events:
+        first = min(facts.starts_at for facts in events) - ZONE_SPAN
+        last = max(facts.starts_at for facts in events) + ZONE_SPAN
+        calendar.add_missing_timezones(first_date=first.date(), last_date=last.date())
     return bytes(calendar.to_ical())
+
+
+def build_invite(facts: InviteFacts, method: str) -> bytes:
+    """The iCalendar text of one invitation (``REQUEST``) or cancellation (``CANCEL``)."""
+    return build_calendar([facts], method, cancelled=method == CANCEL)
 
 
 def calendar_part(facts: InviteFacts, method: str) -> MailPart:
