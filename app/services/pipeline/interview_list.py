@@ -23,7 +23,17 @@ from app.services.pipeline.contacts import people_of
 from app.services.pipeline.interview_time import local_start, when_text
 from app.services.pipeline.interviews import overlapping
 from app.store.interviews import Interview, InterviewAttendee, InterviewStatus
-from app.store.models import Application, Candidate, Client, Contact, Job, User, utc_now
+from app.store.models import (
+    Application,
+    Candidate,
+    Client,
+    Contact,
+    Job,
+    Stage,
+    StageKind,
+    User,
+    utc_now,
+)
 
 REMIND_BEFORE = dt.timedelta(minutes=15)
 # A reminder is not shown for an interview that started longer ago than this (Hirebench was
@@ -325,3 +335,28 @@ def take_interview_reminders(
         tx.audit("interview.remind", "interview", None, after={"interview_ids": ids})
         tx.changed(ChangeKind.INTERVIEWS, *ids)
         return outcome(rows, tx)
+
+
+@dataclass(frozen=True)
+class ApplicationChoice:
+    application_id: int
+    label: str  # "Platform Engineer — Northwind (Interviewed)"
+    stage_name: str
+
+
+def applications_to_interview(ctx: ServiceContext, candidate_id: int) -> list[ApplicationChoice]:
+    """The candidate's applications still in progress (not hired, rejected or withdrawn), the
+    ones an interview can be scheduled for, newest first."""
+    with ctx.read() as session:
+        rows = session.execute(
+            select(Application.id, Job.title, Client.name, Stage.name)
+            .join(Job, Job.id == Application.job_id)
+            .join(Client, Client.id == Job.client_id)
+            .join(Stage, Stage.id == Application.stage_id)
+            .where(Application.candidate_id == candidate_id, Stage.kind == StageKind.ACTIVE)
+            .order_by(Application.applied_at.desc(), Application.id.desc())
+        )
+        return [
+            ApplicationChoice(app_id, f"{title} — {client} ({stage})", stage)
+            for app_id, title, client, stage in rows
+        ]

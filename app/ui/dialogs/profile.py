@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -61,6 +62,7 @@ from app.ui.dialogs.compose import ComposeDialog
 from app.ui.dialogs.form import FormDialog
 from app.ui.dialogs.task_editor import Link, TaskEditorDialog
 from app.ui.dialogs.timeline_text import activity_text
+from app.ui.interviews.panel import InterviewsPanel
 from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo, undo_from_timeline
 from app.ui.sections.tasks import due_text
 from app.wording import plural
@@ -256,7 +258,14 @@ class ProfileDialog(QDialog):
         left = QWidget()
         details = QVBoxLayout(left)
         details.setContentsMargins(0, 0, 0, 0)
-        details.addWidget(self.browser, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("profile_tabs")
+        self.tabs.addTab(self.browser, "Profile")
+        self.interviews = InterviewsPanel(
+            services, candidate_id, undo_stack, self._publish_later, self._notify
+        )
+        self.tabs.addTab(self.interviews, "Interviews")
+        details.addWidget(self.tabs, 1)
         details.addWidget(self._build_pools())
         details.addWidget(self._build_tasks())
         splitter.addWidget(left)
@@ -492,6 +501,7 @@ class ProfileDialog(QDialog):
 
         self._show_pools()
         self._show_tasks()
+        self.interviews.reload()
 
         self.timeline.clear()
         lines = timeline_lines(profile)
