@@ -604,6 +604,7 @@ class MainWindow(QMainWindow):
         )
         self.reminders.changes_made.connect(self.events.publish)
         self.reminders.show_tasks_requested.connect(self.show_tasks)
+        self.reminders.show_interviews_requested.connect(lambda: self.show_section("interviews"))
         self.reminders.start()
 
     def show_tasks(self) -> None:

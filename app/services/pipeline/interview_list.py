@@ -29,6 +29,7 @@ from app.store.models import (
     Client,
     Contact,
     Job,
+    JobStatus,
     Stage,
     StageKind,
     User,
@@ -360,3 +361,34 @@ def applications_to_interview(ctx: ServiceContext, candidate_id: int) -> list[Ap
             ApplicationChoice(app_id, f"{title} — {client} ({stage})", stage)
             for app_id, title, client, stage in rows
         ]
+
+
+@dataclass(frozen=True)
+class WeekFilters:
+    """What the week view's filters offer: (id, name) of recruiters and clients, and
+    (id, "title — client", client id) of jobs not closed."""
+
+    recruiters: tuple[tuple[int, str], ...]
+    clients: tuple[tuple[int, str], ...]
+    jobs: tuple[tuple[int, str, int], ...]
+
+
+def week_filters(ctx: ServiceContext) -> WeekFilters:
+    with ctx.read() as session:
+        users = session.execute(
+            select(User.id, User.display_name)
+            .where(User.is_active.is_(True))
+            .order_by(User.display_name)
+        ).all()
+        clients = session.execute(select(Client.id, Client.name).order_by(Client.name)).all()
+        jobs = session.execute(
+            select(Job.id, Job.title, Client.name, Job.client_id)
+            .join(Client, Client.id == Job.client_id)
+            .where(Job.status != JobStatus.CLOSED)
+            .order_by(Client.name, Job.title)
+        ).all()
+    return WeekFilters(
+        tuple((i, n) for i, n in users),
+        tuple((i, n) for i, n in clients),
+        tuple((i, f"{t} — {c}", cid) for i, t, c, cid in jobs),
+    )

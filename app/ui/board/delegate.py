@@ -25,7 +25,7 @@ def score_text(card: Card) -> str:
     scorecards ("★★★★☆ 4.2 (3)"); nothing before the first scorecard."""
     if card.score is None or not card.score_count:
         return ""
-    full = max(0, min(5, round(card.score)))
+    full = max(0, min(5, int(card.score + 0.5)))  # half a star up, as people round
     return f"{'★' * full}{'☆' * (5 - full)} {card.score:.1f} ({card.score_count})"
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,7 @@ from app.services.pipeline.board import (
     skills_for_board,
 )
 from app.services.pipeline.board import move_applications as move_service
+from app.services.pipeline.scorecards import is_interview_stage
 from app.store.enums import StageKind
 from app.ui.board.commands import MoveCommand
 from app.ui.board.delegate import CardDelegate
@@ -111,6 +113,7 @@ class BoardWidget(QWidget):
     intake_requested = Signal(StageDrop)
     open_profile = Signal(int)  # candidate id
     notice = Signal(str)
+    schedule_requested = Signal(int)  # application id: open the schedule-interview dialog
 
     def __init__(
         self,
@@ -149,6 +152,7 @@ class BoardWidget(QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
         layout.addWidget(self.banner)
+        layout.addWidget(self._build_offer())
         self._stale = False  # a change concerned this board while it was hidden or busy
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -162,6 +166,40 @@ class BoardWidget(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda step=step: self.move_selection_by(step))
+
+    def _build_offer(self) -> QWidget:
+        """The line offered when a card reaches the Interviewed stage: Schedule interview…"""
+        self.offer = QWidget()
+        self.offer.setObjectName("interviewOffer")
+        row = QHBoxLayout(self.offer)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.offer_text = QLabel()
+        self.offer_button = QPushButton("Schedule interview…")
+        self.offer_button.setObjectName("offerSchedule")
+        self.offer_button.setProperty("role", "primary")
+        self.offer_button.clicked.connect(self._accept_offer)
+        dismiss = QPushButton("Not now")
+        dismiss.setObjectName("offerDismiss")
+        dismiss.clicked.connect(self.offer.hide)
+        row.addWidget(self.offer_text, 1)
+        row.addWidget(self.offer_button)
+        row.addWidget(dismiss)
+        self.offer.hide()
+        self._offered: int | None = None
+        return self.offer
+
+    def offer_schedule(self, card: Card) -> None:
+        """Offer to schedule the interview of a card just moved to Interviewed; the button
+        takes the focus, so Enter schedules and Tab, Enter says not now."""
+        self._offered = card.application_id
+        self.offer_text.setText(f"{card.name} is in Interviewed. Schedule the interview now?")
+        self.offer.show()
+        self.offer_button.setFocus()
+
+    def _accept_offer(self) -> None:
+        self.offer.hide()
+        if self._offered is not None:
+            self.schedule_requested.emit(self._offered)
 
     # ---- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -261,8 +299,8 @@ class BoardWidget(QWidget):
             self.show_notice(str(exc))
             self.reload()
             return False
-        except ValidationError as exc:
-            self.show_notice(str(exc))
+        except ValidationError as exc:  # the messages alone, without the field names
+            self.show_notice(" ".join(exc.errors.values()) or str(exc))
             return False
         before_ids = {request.application_id: before for request in requests}
         self.apply_moves(done, before_ids)
@@ -278,6 +316,9 @@ class BoardWidget(QWidget):
             )
         )
         self.hide_notice()
+        moved = [c for c in cards if c in moving]
+        if len(moved) == 1 and is_interview_stage(label):
+            self.offer_schedule(moved[0])
         return True
 
     def apply_moves(self, done: Outcome[MoveResult], before_ids: dict[int, int | None]) -> None:
@@ -353,6 +394,9 @@ class BoardWidget(QWidget):
         withdraw.setEnabled(withdrawn is not None)
         withdraw.triggered.connect(lambda: self.move_cards(ids, withdrawn))
         menu.addSeparator()
+        schedule = menu.addAction("Schedule interview…")
+        application = ids[0]
+        schedule.triggered.connect(lambda: self.schedule_requested.emit(application))
         profile = menu.addAction("Open profile")
         candidate = self.state.cards[ids[0]].candidate_id
         profile.triggered.connect(lambda: self.open_profile.emit(candidate))

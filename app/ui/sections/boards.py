@@ -41,6 +41,8 @@ class _BoardPage(QWidget):
         self.header = SectionHeader(title, "")
         self.layout_.addWidget(self.header)
         self.board = BoardWidget(services, icons.palette, undo_stack, self.load, self._ask_reason)
+        self.board.schedule_requested.connect(self.schedule_interview)
+        self.undo_stack = undo_stack
         self.layout_.addWidget(self.board, 1)
 
     def load(self) -> Board:
@@ -51,6 +53,20 @@ class _BoardPage(QWidget):
 
     def on_changes(self, changes: Changes) -> None:
         self.board.on_changes(changes)
+
+    def schedule_interview(self, application_id: int) -> None:
+        """The schedule dialog for a card (offered on reaching Interviewed, or its menu)."""
+        # Deferred: the interview dialogs load when first used.
+        from app.ui.interviews.commands import open_schedule
+
+        open_schedule(
+            self.services,
+            application_id,
+            self,
+            self.undo_stack,
+            self.board.changes_made.emit,
+            self.board.show_notice,
+        )
 
 
 _HINT = "Drag cards between stages · Ctrl+←/→ moves the selection · right-click for more"
