@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.admin import sample_data as sd
+from app.services.admin.demo_interviews import add_interviews
 from app.services.pipeline.jobs import DEFAULT_STAGES
 from app.store.models import StageKind
 
@@ -193,6 +194,8 @@ class _Generator:
         self._pools()
         self._engagement()
         self.w.flush()
+        for table, rows in add_interviews(self.w.connection, self.as_of, self.plan.seed).items():
+            self.w.counts[table] = self.w.counts.get(table, 0) + rows
         return dict(sorted(self.w.counts.items()))
 
     def _engagement(self) -> None:
