@@ -148,7 +148,7 @@ def _candidate(tx: Transaction, application: Application) -> tuple[str, Person |
         .limit(1)
     )
     reason = block_reason(
-        candidate.do_not_contact, candidate.unsubscribed_at, candidate.consent, email
+        candidate.do_not_contact, candidate.unsubscribed_at, candidate.consent, email is not None
     )
     if reason is not None or email is None:
         return name, None

@@ -161,7 +161,7 @@ def _templates(session: Session, client_id: int | None) -> list[TemplateRow]:
         ScorecardTemplate.client_id.is_(None) | (ScorecardTemplate.client_id == client_id)
     )
     templates = list(session.scalars(query))
-    names: dict[int, list[str]] = defaultdict(list)
+    names: dict[int | None, list[str]] = defaultdict(list)
     for template_id, name in session.execute(
         select(ScorecardAttribute.template_id, ScorecardAttribute.name)
         .where(ScorecardAttribute.template_id.in_([t.id for t in templates]))

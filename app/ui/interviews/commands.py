@@ -11,6 +11,7 @@ it replaced, or removes it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
@@ -45,8 +46,8 @@ class _Command(QUndoCommand):
     def __init__(
         self,
         text: str,
-        undo_write: Callable[[], Outcome[object]],
-        redo_write: Callable[[], Outcome[object]],
+        undo_write: Callable[[], Outcome[Any]],
+        redo_write: Callable[[], Outcome[Any]],
         publish: Publish,
         notify: Notify,
     ):
@@ -66,7 +67,7 @@ class _Command(QUndoCommand):
     def undo(self) -> None:
         self._run(self.undo_write, "undo")
 
-    def _run(self, write: Callable[[], Outcome[object]], verb: str) -> None:
+    def _run(self, write: Callable[[], Outcome[Any]], verb: str) -> None:
         try:
             done = write()
         except (ValidationError, NotFoundError) as error:
@@ -193,16 +194,16 @@ def push_scorecard(
     card_id = done.value.scorecard_id
     previous = done.value.previous
 
-    def undo() -> Outcome[object]:
+    def undo() -> Outcome[Any]:
         if previous is None:
-            return delete_scorecard(services, card_id)  # type: ignore[return-value]
-        return save_scorecard(services, previous)  # type: ignore[return-value]
+            return delete_scorecard(services, card_id)
+        return save_scorecard(services, previous)
 
-    def redo() -> Outcome[object]:
+    def redo() -> Outcome[Any]:
         nonlocal card_id
         again = save_scorecard(services, data)
         card_id = again.value.scorecard_id  # a deleted one comes back under a new id
-        return again  # type: ignore[return-value]
+        return again
 
     undo_stack.push(_Command("Enter scorecard", undo, redo, publish, notify))
 

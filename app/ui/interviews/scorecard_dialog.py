@@ -54,13 +54,13 @@ class ScorecardDialog(FormDialog):
         self.ratings: dict[str, QComboBox] = {}
         for attribute in job_scorecard(services, row.job_id).attributes:
             combo = QComboBox()
-            for value, label in RATING_LABELS.items():
-                combo.addItem(label, value)
+            for rating, label in RATING_LABELS.items():
+                combo.addItem(label, rating)
             self.ratings[attribute.name] = combo
             self.add_field(f"rating_{attribute.name}", attribute.name, combo)
         self.recommendation = QComboBox()
-        for value, label in RECOMMENDATION_LABELS.items():
-            self.recommendation.addItem(label, value.value)
+        for choice, label in RECOMMENDATION_LABELS.items():
+            self.recommendation.addItem(label, choice.value)
         self.recommendation.setCurrentIndex(2)
         self.add_field("recommendation", "Recommendation", self.recommendation, required=True)
         self.notes = QPlainTextEdit()

@@ -92,7 +92,7 @@ class InterviewsSection(QWidget):
     ):
         super().__init__(parent)
         self.services = services
-        self.palette = icons.palette
+        self.colors = icons.palette
         self.undo_stack = undo_stack
         self.monday = week_start(today or dt.date.today())
         self.rows: list[InterviewRow] = []
@@ -247,7 +247,7 @@ class InterviewsSection(QWidget):
         selected = self.selected()
         self.rows = rows
         self.tree.clear()
-        danger = QBrush(QColor(self.palette.danger))
+        danger = QBrush(QColor(self.colors.danger))
         keep: QTreeWidgetItem | None = None
         for day, interviews in day_groups(rows, monday):
             heading = QTreeWidgetItem(
