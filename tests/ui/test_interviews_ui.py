@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate, Qt, QTime, QTimer
 from PySide6.QtGui import QIcon, QUndoStack
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
@@ -266,3 +266,34 @@ def test_a_reminder_comes_before_the_interview(
     assert row.id == interview_id
     assert reminders.check_interviews(starts - dt.timedelta(minutes=5)) == []
     assert list_interviews(ctx, *_year())[0].id == interview_id
+
+
+def test_job_scorecard_dialog_takes_a_template_and_sets_the_rule_undoably(
+    qtbot, ctx: ServiceContext, loop: Loop
+) -> None:
+    from app.services.pipeline.scorecards import job_scorecard, save_template
+    from app.ui.interviews.commands import open_job_scorecard
+    from app.ui.interviews.job_scorecard_dialog import JobScorecardDialog
+
+    save_template(ctx, "Northwind bar", ["Ownership", "Craft"], client_id=loop.client_id)
+    stack = QUndoStack()
+    heard: list[Changes] = []
+
+    def drive() -> None:
+        dialog = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, JobScorecardDialog) and w.isVisible()
+        )
+        assert dialog.attributes.toPlainText() == "Ownership\nCraft"  # the client's, until set
+        dialog.attributes.setPlainText("Ownership\nCraft\nCuriosity")
+        dialog.required.setChecked(True)
+        dialog.accept()
+
+    QTimer.singleShot(0, drive)
+    assert open_job_scorecard(ctx, loop.job_id, None, stack, heard.append, print)
+    settings = job_scorecard(ctx, loop.job_id)
+    assert [a.name for a in settings.attributes] == ["Ownership", "Craft", "Curiosity"]
+    assert settings.required and heard and heard[0].ids
+    stack.undo()
+    assert not job_scorecard(ctx, loop.job_id).required

@@ -236,6 +236,20 @@ def job_scorecard(ctx: ServiceContext, job_id: int) -> JobScorecardRow:
         )
 
 
+@dataclass(frozen=True)
+class JobScorecardInput:
+    """What the job's scorecard dialog fills in (attributes one per line)."""
+
+    attributes: tuple[str, ...]
+    required: bool = False
+    template_id: int | None = None
+
+    def validate(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        _attribute_names(errors, self.attributes)
+        return errors
+
+
 def set_job_scorecard(
     ctx: ServiceContext,
     job_id: int,

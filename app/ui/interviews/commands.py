@@ -30,6 +30,7 @@ from app.services.pipeline.scorecards import (
     ScorecardResult,
     delete_scorecard,
     save_scorecard,
+    set_job_scorecard,
 )
 
 Publish = Callable[[Changes], None]
@@ -233,3 +234,45 @@ def open_scorecard(
     push_scorecard(services, undo_stack, done, dialog.collect(), publish, notify)
     publish(done.changes)
     return done
+
+
+def open_job_scorecard(
+    services: ServiceContext,
+    job_id: int,
+    parent: QWidget,
+    undo_stack: QUndoStack | None,
+    publish: Publish,
+    notify: Notify,
+) -> bool:
+    """The job's scorecard settings; a saved change goes on the undo stack."""
+    # Deferred: the dialog's module loads when first opened.
+    from app.ui.interviews.job_scorecard_dialog import JobScorecardDialog
+
+    try:
+        dialog = JobScorecardDialog(services, job_id, parent)
+    except NotFoundError as gone:
+        notify(str(gone))
+        return False
+    dialog.exec()
+    done = dialog.outcome
+    if done is None:
+        return False
+    data = dialog.collect()
+    previous = done.value
+    if undo_stack is not None:
+        names = tuple(a.name for a in previous.attributes)
+        undo_stack.push(
+            _Command(
+                "Change the job's scorecard",
+                lambda: set_job_scorecard(
+                    services, job_id, names, previous.required, previous.template_id
+                ),
+                lambda: set_job_scorecard(
+                    services, job_id, data.attributes, data.required, data.template_id
+                ),
+                publish,
+                notify,
+            )
+        )
+    publish(done.changes)
+    return True

@@ -94,6 +94,11 @@ class JobBoardPage(_BoardPage):
         back = QPushButton(icons.get("chevron-left"), "Jobs")
         back.setObjectName("backToJobs")
         back.clicked.connect(self.back_requested)
+        scorecard = QPushButton("Scorecard…")
+        scorecard.setObjectName("jobScorecard")
+        scorecard.setToolTip("What interviewers rate for this job, and whether it is required")
+        scorecard.clicked.connect(self.edit_scorecard)
+        self.header.add_action(scorecard)
         self.header.add_action(back)
 
     def open_job(self, job_id: int) -> None:
@@ -103,6 +108,21 @@ class JobBoardPage(_BoardPage):
         self.header.subtitle.setText(_HINT)
         self._load_heading()
         self.board.set_board(board)
+
+    def edit_scorecard(self) -> None:
+        if self.job_id is None:
+            return
+        # Deferred: the interview dialogs load when first used.
+        from app.ui.interviews.commands import open_job_scorecard
+
+        open_job_scorecard(
+            self.services,
+            self.job_id,
+            self,
+            self.undo_stack,
+            self.board.changes_made.emit,
+            self.board.show_notice,
+        )
 
     def _load_heading(self) -> None:
         """Who hires and interviews for the job, read off the GUI thread."""
