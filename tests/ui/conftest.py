@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -45,6 +46,10 @@ def icons(qapp: QApplication) -> IconProvider:
 
 @pytest.fixture
 def window(qtbot, workspace: Workspace, icons: IconProvider) -> Iterator[MainWindow]:
+    # An earlier test's window goes now, at a quiet moment: left to the collector it goes
+    # whenever a collection happens to run, which may be inside this test's database reads,
+    # and deleting a whole window there has crashed the interpreter.
+    gc.collect()
     main = MainWindow(workspace, icons)
     qtbot.addWidget(main)
     main.show()
