@@ -95,6 +95,8 @@ def add_interviews(raw: sqlite3.Connection, as_of: dt.datetime, seed: int) -> di
             day = (now - dt.timedelta(days=rng.randint(2, 40))).astimezone(ZoneInfo(zone)).date()
         else:
             day = (now + dt.timedelta(days=rng.randint(1, 9))).astimezone(ZoneInfo(zone)).date()
+        if day.weekday() >= 5:  # office days only: back to Friday, or on to Monday
+            day += dt.timedelta(days=(4 - day.weekday()) if is_past else (7 - day.weekday()))
         hour = rng.choice((9, 10, 11, 13, 14, 15, 16))
         start = dt.datetime.combine(day, dt.time(hour, 0), ZoneInfo(zone)).astimezone(dt.UTC)
         contacts = [
