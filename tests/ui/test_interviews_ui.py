@@ -297,3 +297,52 @@ def test_job_scorecard_dialog_takes_a_template_and_sets_the_rule_undoably(
     assert settings.required and heard and heard[0].ids
     stack.undo()
     assert not job_scorecard(ctx, loop.job_id).required
+
+
+def test_scorecard_dialog_enters_and_reloads_an_interviewers_scorecard(
+    qtbot, ctx: ServiceContext, loop: Loop
+) -> None:
+    from app.ui.interviews.scorecard_dialog import ScorecardDialog
+
+    interview_id = schedule_interview(
+        ctx, interview(loop, contact_ids=(loop.grace, loop.alan))
+    ).value.interview_id
+    grace = get_interview(ctx, interview_id).attendees[0].id
+    dialog = ScorecardDialog(ctx, interview_id, attendee_id=grace)
+    qtbot.addWidget(dialog)
+    assert list(dialog.ratings) == ["Skills", "Experience", "Communication", "Motivation"]
+    dialog.accept()  # nothing rated: refused, said in words
+    assert dialog.outcome is None and "Rate at least one attribute." in dialog.error_text("x")
+    dialog.ratings["Skills"].setCurrentIndex(dialog.ratings["Skills"].findData(4))
+    dialog.ratings["Communication"].setCurrentIndex(5)
+    dialog.recommendation.setCurrentIndex(3)
+    dialog.notes.setPlainText("Clear thinker")
+    dialog.accept()
+    assert dialog.outcome is not None
+    [card] = scorecards_of_interviews(ctx, [interview_id])[interview_id].cards
+    assert dict(card.ratings) == {"Skills": 4, "Communication": 5}
+    assert card.recommendation is Recommendation.STRONG_YES and card.notes == "Clear thinker"
+    again = ScorecardDialog(ctx, interview_id, attendee_id=grace)
+    qtbot.addWidget(again)
+    assert again.interviewer.currentText() == "Grace Hopper (entered)"
+    assert (
+        again.ratings["Skills"].currentData() == 4 and again.notes.toPlainText() == "Clear thinker"
+    )
+    again.interviewer.setCurrentIndex(1)  # Alan: nothing yet
+    assert again.ratings["Skills"].currentData() == 0
+
+
+def test_week_view_moves_by_keyboard(
+    qtbot, ctx: ServiceContext, loop: Loop, icons: IconProvider
+) -> None:
+    section = InterviewsSection(ctx, icons, QUndoStack(), today=WEEK)
+    qtbot.addWidget(section)
+    section.show()
+    qtbot.waitExposed(section)
+    section.tree.setFocus()
+    qtbot.wait(50)
+    qtbot.keyClick(section.tree, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert section.week_label.text() == "29 Mar – 4 Apr 2027"
+    qtbot.keyClick(section.tree, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(section.tree, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert section.week_label.text() == "15–21 Mar 2027"

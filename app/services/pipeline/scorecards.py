@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.names import person_name
 from app.services.core.text_rules import clean, clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import check_length
@@ -38,6 +39,7 @@ from app.store.models import (
     Activity,
     ActivityKind,
     Application,
+    Candidate,
     Job,
     Stage,
     StageKind,
@@ -608,10 +610,12 @@ def check_leaving_interviewed(
         .where(Interview.application_id == application.id)
     )
     if not count:
+        candidate = session.get(Candidate, application.candidate_id)
+        who = person_name(candidate) if candidate is not None else "This candidate"
         raise ValidationError(
             {
                 "scorecard": "This job needs a scorecard before a candidate moves on from "
-                f"{source.name}: enter the interviewer's scorecard first (profile → "
-                "Interviews)."
+                f"{source.name}: {who} has none yet. Enter the interviewer's scorecard first "
+                "(profile → Interviews → Scorecard…)."
             }
         )
