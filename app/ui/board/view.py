@@ -189,8 +189,9 @@ class BoardWidget(QWidget):
         return self.offer
 
     def offer_schedule(self, card: Card) -> None:
-        """Offer to schedule the interview of a card just moved to Interviewed; the button
-        takes the focus, so Enter schedules and Tab, Enter says not now."""
+        """Offer to schedule the interview of a card just moved to Interviewed. After a drag
+        the button has the focus (Enter schedules); a keyboard move (Ctrl+→) keeps it in the
+        column, and Tab reaches the offer."""
         self._offered = card.application_id
         self.offer_text.setText(f"{card.name} is in Interviewed. Schedule the interview now?")
         self.offer.show()
