@@ -315,9 +315,8 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         for number, spec in enumerate(SECTIONS, start=1):
             key = spec.key
-            action = self._action(
-                spec.title, lambda key=key: self.show_section(key), f"Ctrl+{number}"
-            )
+            keys = f"Ctrl+{number % 10}" if number <= 10 else None  # the tenth is Ctrl+0
+            action = self._action(spec.title, lambda key=key: self.show_section(key), keys)
             view_menu.addAction(action)
 
         help_menu = menu.addMenu("&Help")

@@ -346,3 +346,11 @@ def test_week_view_moves_by_keyboard(
     qtbot.keyClick(section.tree, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     qtbot.keyClick(section.tree, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert section.week_label.text() == "15–21 Mar 2027"
+
+
+def test_every_section_has_its_own_view_shortcut(window) -> None:
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    keys = {a.text(): a.shortcut().toString() for a in view.actions()}
+    assert "Interviews" in keys
+    assert all(keys.values()) and len(set(keys.values())) == len(keys)
+    assert keys["Settings"] == "Ctrl+0"  # the tenth: Ctrl+1 … Ctrl+9, then Ctrl+0
