@@ -70,13 +70,14 @@ class Interview(Base):
 
 class InterviewAttendee(Base):
     """An interviewer: a client contact or a user of Hirebench, with the name and address
-    the invites went to (kept, so a cancellation reaches the same inbox)."""
+    the invites went to (kept, so a cancellation reaches the same inbox). Should the contact
+    or user be deleted, the row stays with its name (both links empty): their scorecard is
+    still theirs."""
 
     __tablename__ = "interview_attendees"
     __table_args__ = (
         UniqueConstraint("interview_id", "contact_id"),
         UniqueConstraint("interview_id", "user_id", name="uq_interview_attendees_user_id"),
-        CheckConstraint("(contact_id IS NULL) != (user_id IS NULL)", name="contact_or_user"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -390,6 +390,8 @@ def reschedule_interview(
         before = _fields(interview, old)
         _apply(interview, data)
         attendees = _people(tx, job, data, old)
+        # One whose contact or user record was deleted stays as they were, name and address.
+        attendees += [r for r in old if r.contact_id is None and r.user_id is None]
         kept = {id(row) for row in attendees}
         removed = [row for row in old if id(row) not in kept]
         _keep_scored(tx, removed)

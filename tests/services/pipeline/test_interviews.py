@@ -372,3 +372,35 @@ def test_reminders_come_once_shortly_before_the_interview(ctx: ServiceContext, l
     assert [r.id for r in take_interview_reminders(ctx, later - dt.timedelta(minutes=1)).value] == [
         interview_id
     ]
+
+
+def test_an_interviewer_whose_contact_is_deleted_keeps_their_place_and_scorecard(
+    ctx: ServiceContext, loop: Loop
+) -> None:
+    from app.services.pipeline.scorecards import (
+        ScorecardInput,
+        save_scorecard,
+        scorecards_of_interviews,
+    )
+    from app.store.interviews import Recommendation
+    from app.store.models import Contact
+
+    data = interview(loop, contact_ids=(loop.grace, loop.alan))
+    interview_id = schedule_interview(ctx, data).value.interview_id
+    alan = get_interview(ctx, interview_id).attendees[1].id
+    save_scorecard(ctx, ScorecardInput(interview_id, alan, (("Skills", 4),), Recommendation.YES))
+    with ctx.write() as tx:  # as a client's removal would take its contacts
+        tx.session.delete(tx.session.get(Contact, loop.alan))
+    [row] = [a for a in get_interview(ctx, interview_id).attendees if a.id == alan]
+    assert (row.name, row.contact_id, row.user_id) == ("Alan Turing", None, None)
+    mark = last_message_id(ctx)
+    reschedule_interview(
+        ctx, interview_id, replace(data, contact_ids=(loop.grace,), start=dt.time(9, 0))
+    )
+    assert [a.name for a in get_interview(ctx, interview_id).attendees] == [
+        "Grace Hopper",
+        "Alan Turing",
+    ]
+    assert {to for to, _cal, _kind in invites(ctx, mark)} >= {"alan@northwind.test"}
+    [card] = scorecards_of_interviews(ctx, [interview_id])[interview_id].cards
+    assert card.interviewer == "Alan Turing"

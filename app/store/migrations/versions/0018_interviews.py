@@ -149,10 +149,6 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "(contact_id IS NULL) != (user_id IS NULL)",
-            name=op.f("ck_interview_attendees_contact_or_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["contacts.id"],
