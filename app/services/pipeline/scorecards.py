@@ -97,6 +97,12 @@ def save_template(
 ) -> Outcome[int]:
     """Create (or, with ``template_id``, replace) a template: the agency's when ``client_id``
     is None, else that client's. Jobs that copied it keep their own attributes."""
+    title, names = _check_template(name, attributes)
+    with ctx.write() as tx:
+        return outcome(_write_template(tx, title, names, client_id, template_id), tx)
+
+
+def _check_template(name: str, attributes: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     errors: dict[str, str] = {}
     title = clean(name) or ""
     if not title:
@@ -105,41 +111,49 @@ def save_template(
     names = _attribute_names(errors, attributes)
     if errors:
         raise ValidationError(errors)
-    with ctx.write() as tx:
-        clash = tx.session.scalar(
-            select(ScorecardTemplate.id).where(
-                ScorecardTemplate.name == title,
-                ScorecardTemplate.client_id.is_(None)
-                if client_id is None
-                else ScorecardTemplate.client_id == client_id,
-            )
+    return title, names
+
+
+def _write_template(
+    tx: Transaction,
+    title: str,
+    names: tuple[str, ...],
+    client_id: int | None,
+    template_id: int | None = None,
+) -> int:
+    clash = tx.session.scalar(
+        select(ScorecardTemplate.id).where(
+            ScorecardTemplate.name == title,
+            ScorecardTemplate.client_id.is_(None)
+            if client_id is None
+            else ScorecardTemplate.client_id == client_id,
         )
-        if clash is not None and clash != template_id:
-            raise ValidationError({"name": f"There is already a template named {title}."})
-        before = None
-        if template_id is None:
-            template = ScorecardTemplate(name=title, client_id=client_id)
-            tx.session.add(template)
-            tx.session.flush()
-        else:
-            found = tx.session.get(ScorecardTemplate, template_id)
-            if found is None:
-                raise NotFoundError(f"Scorecard template #{template_id} no longer exists.")
-            template = found
-            before = {"name": template.name, "attributes": list(_template_names(tx, template.id))}
-            template.name = title
-            tx.session.execute(
-                delete(ScorecardAttribute).where(ScorecardAttribute.template_id == template.id)
-            )
-        tx.session.add_all(
-            ScorecardAttribute(template_id=template.id, name=n, position=i)
-            for i, n in enumerate(names)
+    )
+    if clash is not None and clash != template_id:
+        raise ValidationError({"name": f"There is already a template named {title}."})
+    before = None
+    if template_id is None:
+        template = ScorecardTemplate(name=title, client_id=client_id)
+        tx.session.add(template)
+        tx.session.flush()
+    else:
+        found = tx.session.get(ScorecardTemplate, template_id)
+        if found is None:
+            raise NotFoundError(f"Scorecard template #{template_id} no longer exists.")
+        template = found
+        before = {"name": template.name, "attributes": list(_template_names(tx, template.id))}
+        template.name = title
+        tx.session.execute(
+            delete(ScorecardAttribute).where(ScorecardAttribute.template_id == template.id)
         )
-        after = {"name": title, "client_id": client_id, "attributes": list(names)}
-        action = "scorecard_template.create" if before is None else "scorecard_template.update"
-        tx.audit(action, "scorecard_template", template.id, before, after)
-        tx.changed(ChangeKind.INTERVIEWS)
-        return outcome(template.id, tx)
+    tx.session.add_all(
+        ScorecardAttribute(template_id=template.id, name=n, position=i) for i, n in enumerate(names)
+    )
+    after = {"name": title, "client_id": client_id, "attributes": list(names)}
+    action = "scorecard_template.create" if before is None else "scorecard_template.update"
+    tx.audit(action, "scorecard_template", template.id, before, after)
+    tx.changed(ChangeKind.INTERVIEWS)
+    return template.id
 
 
 def _template_names(tx: Transaction, template_id: int) -> list[str]:
@@ -245,10 +259,13 @@ class JobScorecardInput:
     attributes: tuple[str, ...]
     required: bool = False
     template_id: int | None = None
+    save_as: str | None = None  # also keep these attributes as a template of this name
+    agency_wide: bool = False  # that template is the agency's, not the client's
 
     def validate(self) -> dict[str, str]:
         errors: dict[str, str] = {}
         _attribute_names(errors, self.attributes)
+        check_length(errors, "save_as", clean(self.save_as), NAME_LIMIT)
         return errors
 
 
@@ -258,14 +275,22 @@ def set_job_scorecard(
     attributes: Sequence[str],
     required: bool,
     template_id: int | None = None,
+    *,
+    save_as: str | None = None,
+    agency_wide: bool = False,
 ) -> Outcome[JobScorecardRow]:
     """Set the attributes a job's scorecards judge (an attribute already rated cannot be
     dropped: its ratings would go) and whether a scorecard is required before a card leaves
-    the Interviewed stage. The value is the job's settings before, for undo."""
+    the Interviewed stage; with ``save_as``, keep them also as a new template (the job's
+    client's, or the agency's when ``agency_wide``) in the same transaction. The value is the
+    job's settings before, for undo."""
     errors: dict[str, str] = {}
     names = _attribute_names(errors, attributes)
     if errors:
         raise ValidationError(errors)
+    template_name = clean(save_as)
+    if template_name:
+        template_name, names = _check_template(template_name, names)
     previous = job_scorecard(ctx, job_id)
     with ctx.write() as tx:
         job = tx.session.get(Job, job_id)
@@ -297,6 +322,9 @@ def set_job_scorecard(
             "required": bool(settings.required),
         }
         settings.required = required
+        if template_name:
+            owner = None if agency_wide else job.client_id
+            template_id = _write_template(tx, template_name, names, owner)
         if template_id is not None:
             settings.template_id = template_id
         tx.session.add(settings)

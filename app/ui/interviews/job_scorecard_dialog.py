@@ -4,7 +4,7 @@ scorecard is in. Saved attributes already rated are kept (the service says which
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from app.services.core.context import Outcome, ServiceContext
 from app.services.pipeline.jobs import get_job
@@ -44,6 +44,11 @@ class JobScorecardDialog(FormDialog):
         self.required = QCheckBox(f"Require a scorecard before a card leaves {INTERVIEW_STAGE}")
         self.required.setChecked(current.required)
         self.add_field("required", "Rule", self.required)
+        self.save_as = QLineEdit()
+        self.save_as.setPlaceholderText("Name, to keep these attributes for other jobs (optional)")
+        self.add_field("save_as", "Save as template", self.save_as)
+        self.agency_wide = QCheckBox(f"For every client (else only {job.client_name})")
+        self.add_field("agency_wide", "Template for", self.agency_wide)
         self.watch(self.attributes.textChanged)
 
     def _take_template(self, _index: int) -> None:
@@ -57,9 +62,17 @@ class JobScorecardDialog(FormDialog):
             tuple(self.attributes.toPlainText().splitlines()),
             self.required.isChecked(),
             None if chosen == OWN else chosen,
+            self.save_as.text() or None,
+            self.agency_wide.isChecked(),
         )
 
     def save(self, data: JobScorecardInput) -> Outcome[JobScorecardRow]:
         return set_job_scorecard(
-            self.services, self.job_id, data.attributes, data.required, data.template_id
+            self.services,
+            self.job_id,
+            data.attributes,
+            data.required,
+            data.template_id,
+            save_as=data.save_as,
+            agency_wide=data.agency_wide,
         )

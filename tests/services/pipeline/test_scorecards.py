@@ -218,3 +218,25 @@ def test_an_attribute_already_rated_stays(ctx: ServiceContext, loop: Loop) -> No
     settings = job_scorecard(ctx, loop.job_id)
     assert [a.name for a in settings.attributes] == ["Skills", "Experience", "Leadership"]
     assert settings.required and not previous.required
+
+
+def test_a_jobs_attributes_saved_as_a_template_in_the_same_transaction(
+    ctx: ServiceContext, database: Database, loop: Loop
+) -> None:
+    set_job_scorecard(ctx, loop.job_id, ["Depth", "Clarity"], False, save_as="Platform bar")
+    [template] = list_templates(ctx, loop.client_id)
+    assert (template.name, template.client_id, template.attributes) == (
+        "Platform bar",
+        loop.client_id,
+        ("Depth", "Clarity"),
+    )
+    assert job_scorecard(ctx, loop.job_id).template_id == template.id
+    # The same name again is refused, and the job's attributes stay as they were.
+    with pytest.raises(ValidationError) as raised:
+        set_job_scorecard(ctx, loop.job_id, ["Other"], True, save_as="Platform bar")
+    assert "already a template" in raised.value.errors["name"]
+    settings = job_scorecard(ctx, loop.job_id)
+    assert [a.name for a in settings.attributes] == ["Depth", "Clarity"] and not settings.required
+    set_job_scorecard(ctx, loop.job_id, ["Depth"], False, save_as="Everyone", agency_wide=True)
+    assert [t.label for t in list_templates(ctx)] == ["Everyone (agency)"]
+    assert count_rows(database, "scorecard_templates") == 2
