@@ -354,3 +354,21 @@ def test_every_section_has_its_own_view_shortcut(window) -> None:
     assert "Interviews" in keys
     assert all(keys.values()) and len(set(keys.values())) == len(keys)
     assert keys["Settings"] == "Ctrl+0"  # the tenth: Ctrl+1 … Ctrl+9, then Ctrl+0
+
+
+def test_week_view_exports_the_week_as_ics(
+    qtbot, ctx: ServiceContext, loop: Loop, icons: IconProvider, tmp_path
+) -> None:
+    from icalendar import Calendar
+
+    schedule_interview(ctx, interview(loop))
+    schedule_interview(ctx, interview(loop, 1, date=dt.date(2027, 3, 31)))  # next week
+    section = InterviewsSection(ctx, icons, QUndoStack(), today=WEEK)
+    qtbot.addWidget(section)
+    qtbot.waitUntil(lambda: len(section.rows) == 1)
+    target = tmp_path / "week.ics"
+    with qtbot.waitSignal(section.notice) as said:
+        section.export(target)
+    assert said.args == [f"1 interview exported to {target}."]
+    [event] = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert str(event["uid"]) == section.rows[0].uid

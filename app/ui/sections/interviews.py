@@ -9,11 +9,13 @@ the selected interview and are undoable. Reading runs through `BackgroundOps`.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
+from app.services.pipeline.interview_export import interviews_calendar
 from app.services.pipeline.interview_list import (
     InterviewRow,
     WeekFilters,
@@ -32,6 +35,7 @@ from app.services.pipeline.interview_list import (
     week_filters,
 )
 from app.ui.background import BackgroundOps
+from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.icons import IconProvider
 from app.ui.interviews.commands import cancel_with_undo, open_schedule, open_scorecard
 from app.ui.interviews.schedule_dialog import starts_text
@@ -129,6 +133,11 @@ class InterviewsSection(QWidget):
         self.job.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        self.export_button = QPushButton("Export .ics…")
+        self.export_button.setObjectName("export_week")
+        self.export_button.setToolTip("The week's interviews as a calendar file")
+        self.export_button.clicked.connect(lambda: self.export())
+        self.header.add_action(self.export_button)
         for combo, everyone in (
             (self.recruiter, "Every recruiter"),
             (self.client, "Every client"),
@@ -343,6 +352,32 @@ class InterviewsSection(QWidget):
             open_scorecard(
                 self.services, row.id, self, self.undo_stack, self._publish, self.notice.emit
             )
+
+    def export(self, path: str | Path | None = None) -> None:
+        """Write the week's interviews (as filtered) to an iCalendar file, off the GUI
+        thread."""
+        if path is None:
+            name = f"interviews-{self.monday.isoformat()}.ics"
+            suggested = Path(start_folder(self, "export")) / name
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, "Export interviews", str(suggested), "iCalendar (*.ics)"
+            )
+            if not chosen:
+                return
+            remember_folder(self, "export", chosen)
+            path = chosen
+        target, rows, services = Path(path), list(self.rows), self.services
+
+        def write() -> int:
+            target.write_bytes(interviews_calendar(services, rows))
+            return len(rows)
+
+        self.ops.query(
+            "export",
+            write,
+            lambda count: self.notice.emit(f"{plural(count, 'interview')} exported to {target}."),
+            lambda error: self.notice.emit(f"Nothing was exported: {error}"),
+        )
 
     def on_changes(self, changes: Changes) -> None:
         self.reload()
