@@ -400,12 +400,13 @@ def reschedule_interview(
         if after == before and [r.id for r in attendees] == [r.id for r in old]:
             return outcome(ScheduleResult(interview.id, (), previous, previous_status), tx)
         interview.sequence += 1
-        interview.reminded_at = None
+        if before["starts_at"] != interview.starts_at or previous_status != interview.status:
+            interview.reminded_at = None  # a new time: reminded again before it
         for row in attendees:
             if row.id is None:
                 row.interview_id = interview.id
                 tx.session.add(row)
-        # Those dropped get the cancellation first; their rows go (scorecards with them).
+        # Those dropped get the cancellation, then their rows go (none has a scorecard).
         tx.session.flush()
         queue_invites(
             tx,
