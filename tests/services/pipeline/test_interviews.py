@@ -404,3 +404,18 @@ def test_an_interviewer_whose_contact_is_deleted_keeps_their_place_and_scorecard
     assert {to for to, _cal, _kind in invites(ctx, mark)} >= {"alan@northwind.test"}
     [card] = scorecards_of_interviews(ctx, [interview_id])[interview_id].cards
     assert card.interviewer == "Alan Turing"
+
+
+def test_merging_two_candidates_on_one_job_keeps_the_dropped_applications_interviews(
+    ctx: ServiceContext, loop: Loop
+) -> None:
+    from app.services.candidates.duplicates import merge_candidates
+
+    ada, byron = loop.applications
+    kept = schedule_interview(ctx, interview(loop)).value.interview_id
+    moved = schedule_interview(ctx, interview(loop, 1, start=dt.time(9, 0))).value.interview_id
+    merge_candidates(ctx, loop.candidates[0], loop.candidates[1], {})
+    rows = interviews_of_candidate(ctx, loop.candidates[0])
+    assert sorted(r.id for r in rows) == sorted((kept, moved))
+    assert {r.application_id for r in rows} == {ada}  # Byron's application went; not its interview
+    assert byron not in {r.application_id for r in list_interviews(ctx, *_year())}
