@@ -430,11 +430,8 @@ def _move_applications(
             update(acts).where(acts.c.application_id == app_id).values(application_id=kept)
         )
         # Its interviews (and their scorecards) join the kept application rather than go.
-        interviews = Interview.__table__.c
         session.execute(
-            update(Interview.__table__)
-            .where(interviews.application_id == app_id)
-            .values(application_id=kept)
+            update(Interview).where(Interview.application_id == app_id).values(application_id=kept)
         )
         session.execute(delete(apps).where(apps.c.id == app_id))
         tx.audit(
