@@ -8,7 +8,6 @@ under the limit.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -54,10 +53,6 @@ def themed_window(
     request: pytest.FixtureRequest, qtbot, qapp: QApplication, workspace: Workspace
 ) -> Iterator[tuple[str, MainWindow]]:
     mode = request.param
-    # The previous test's window goes now, at a quiet moment; left to the collector, it went
-    # whenever a collection happened to run, inside this test's database reads, and deleting
-    # a whole window there has crashed the interpreter.
-    gc.collect()
     palette = apply_theme(qapp, mode)
     window = MainWindow(workspace, IconProvider(resources_dir(), palette))
     qtbot.addWidget(window)
