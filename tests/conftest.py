@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import datetime as dt
+import gc
 import logging
 import shutil
 from collections.abc import Iterator
@@ -21,9 +22,29 @@ from app.services.admin.maintenance import fill_generated
 from app.services.core.context import ServiceContext
 from app.services.core.users import ensure_user
 from app.store.database import Database, open_database
+from app.ui.collector import collect_if_due
 
 # The fixed "today" of the generated demo database, so that its content never varies.
 DEMO_AS_OF = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _collector_thresholds() -> Iterator[tuple[int, int, int]]:
+    """As in the app once its window is up (`app.ui.collector`): no automatic collection,
+    which could free a test's Qt objects on a worker thread of a later test."""
+    first, second, third = gc.get_threshold()
+    gc.disable()
+    yield (first, second, third)
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread(_collector_thresholds: tuple[int, int, int]) -> Iterator[None]:
+    """Collect what is due after each test, on this (the GUI) thread, as the app's timer does;
+    a test that turned automatic collection on is put back."""
+    yield
+    gc.disable()
+    collect_if_due(_collector_thresholds)
 
 
 def _side_files(path: Path) -> list[Path]:

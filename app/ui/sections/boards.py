@@ -90,11 +90,9 @@ class JobBoardPage(_BoardPage):
 
     def _load_heading(self) -> None:
         """Who hires and interviews for the job, read off the GUI thread."""
-        job_id = self.job_id
+        services, job_id = self.services, self.job_id
         assert job_id is not None
-        self.ops.query(
-            "heading", lambda: get_job(self.services, job_id), self._show_heading, _job_gone
-        )
+        self.ops.query("heading", lambda: get_job(services, job_id), self._show_heading, _job_gone)
 
     def _show_heading(self, detail: JobDetail) -> None:
         if detail.id != self.job_id:
