@@ -116,7 +116,7 @@ def _peak_kb() -> int:
     return 0
 
 
-def _startup_probe(window: QWidget) -> None:
+def _startup_probe(app: QApplication, window: QWidget) -> None:
     """For the start-up benchmark: report when the first screen is painted with data, then quit."""
 
     view = window.first_screen_view()  # type: ignore[attr-defined]
@@ -131,13 +131,13 @@ def _startup_probe(window: QWidget) -> None:
 
     def _finish() -> None:
         rows = view.model().rowCount()
-        collecting = QApplication.instance().findChild(GuiThreadCollector) is not None
+        collecting = app.findChild(GuiThreadCollector) is not None
         print(
             f"HIREBENCH_PAINTED {time.time():.6f} rows={rows} peak_kb={_peak_kb()}"
             f" gc={int(collecting)}",
             flush=True,
         )
-        QApplication.instance().quit()
+        app.quit()
 
     probe = _Probe(window)
     target.installEventFilter(probe)
@@ -153,7 +153,7 @@ def show_main_window(app: QApplication, workspace: Workspace) -> QWidget:
     reporter.install()
     app.aboutToQuit.connect(reporter.uninstall)
     if os.environ.get(STARTUP_PROBE_ENV):
-        _startup_probe(window)
+        _startup_probe(app, window)
     window.show()
     QTimer.singleShot(0, lambda: end_startup_gc(app))
     return window
