@@ -252,6 +252,7 @@ SKELETON = {
     "app/store/enums.py": "import enum\n",
     "app/store/models.py": "import sqlalchemy\nimport app.store.enums\n",
     "app/store/engagement.py": "import app.store.models\n",
+    "app/store/submittals.py": "import app.store.models\n",
 }
 
 # One import per contract that breaks that contract alone.
