@@ -50,12 +50,12 @@ def test_an_older_database_takes_submittals_and_their_timeline_entries(tmp_path:
         ("task",),
         ("submittal",),
     ]
-    with sqlite3.connect(path) as raw:  # any other kind is still refused
-        with pytest.raises(sqlite3.IntegrityError):
-            raw.execute(
-                "INSERT INTO activities (candidate_id, kind, occurred_at)"
-                " VALUES (1, 'gossip', '2026-12-01 10:00:00')"
-            )
+    # Any other kind is still refused.
+    with sqlite3.connect(path) as raw, pytest.raises(sqlite3.IntegrityError):
+        raw.execute(
+            "INSERT INTO activities (candidate_id, kind, occurred_at)"
+            " VALUES (1, 'gossip', '2026-12-01 10:00:00')"
+        )
     indexes = {
         row[0]
         for row in sqlite_rows(
