@@ -43,6 +43,7 @@ from app.store.models import (
     Tag,
     utc_now,
 )
+from app.store.submittals import Submittal
 
 POSITION_STEP = 1024.0
 SEPARATOR = "\x1f"  # joins names in one SQL string; never part of a name
@@ -94,6 +95,8 @@ class Card:
     tags: tuple[str, ...] = ()
     job_title: str = ""
     client_name: str = ""
+    # The latest submittal of this candidate for this job: "submitted", "interested", …
+    submittal: str | None = None
 
     def matches(self, words: Sequence[str], skills: Sequence[str] = ()) -> bool:
         """Whether every word occurs in the name, a tag or a skill (case-insensitive)."""
@@ -265,6 +268,7 @@ def _cards(
         application.rejection_reason,
         _tag_names(application.candidate_id),
         candidate.middle_name,
+        _latest_submittal(application.candidate_id, application.job_id),
     ]
     query = select(*columns).join_from(
         Application.__table__, Candidate.__table__, candidate.id == application.candidate_id
@@ -296,10 +300,24 @@ def _cards(
             row[12],
             row[13],
             tuple(sorted(row[14].split(separator))) if row[14] else (),
-            job_title if one_job else row[16],
-            client if one_job else row[17],
+            job_title if one_job else row[17],
+            client if one_job else row[18],
+            row[16],
         )
         for row in rows
+    )
+
+
+def _latest_submittal(candidate_id: object, job_id: object) -> object:
+    """The status of the candidate's latest submittal for the job (a subquery per card row,
+    on the submittals' (candidate, date) index)."""
+    s = Submittal.__table__.c
+    return (
+        select(s.status)
+        .where(s.candidate_id == candidate_id, s.job_id == job_id)
+        .order_by(s.submitted_at.desc(), s.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
 
 
