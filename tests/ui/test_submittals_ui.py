@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
 from app.services.candidates.bulk import add_to_job
 from app.services.candidates.records import CandidateInput, create_candidate
@@ -24,6 +25,7 @@ from app.services.core.context import ServiceContext
 from app.services.pipeline.board import load_board
 from app.store.engagement import OutboxMessage, OutboxPart
 from app.store.enums import SubmittalStatus
+from app.store.models import Application, Job, JobStatus, Stage
 from app.ui.board.view import BoardWidget
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.dialogs.profile_submittals import AnswerDialog, SubmittalAnswerCommand
@@ -184,3 +186,38 @@ def test_the_profile_lists_submittals_and_answers_are_undoable(
     stack.redo()
     [row] = candidate_submittals(ctx, world.candidate_id)
     assert row.status is SubmittalStatus.INTERVIEW_REQUESTED and not notices
+
+
+def test_the_job_board_in_the_window_submits_and_marks_the_card(window, qtbot) -> None:
+    """On the demo: Submit to client from a card opens the dialog for that job; Send queues
+    the email and the card's mark follows."""
+    with window.services.read() as session:
+        job_id, application_id, candidate_id = session.execute(
+            select(Application.job_id, Application.id, Application.candidate_id)
+            .join(Job, Job.id == Application.job_id)
+            .join(Stage, Stage.id == Application.stage_id)
+            .where(Job.status == JobStatus.OPEN, Stage.position == 0)
+            .order_by(Application.id)
+            .limit(1)
+        ).one()
+    window.open_job_board(job_id)
+    page = window.sections["job_board"]
+    seen: list[SubmitDialog] = []
+
+    def send() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SubmitDialog)
+        seen.append(dialog)
+        dialog.blind.setChecked(True)
+        dialog.send_button.click()
+
+    QTimer.singleShot(0, send)
+    page.board.submit_cards([application_id])
+    assert seen and seen[0].outcome is not None
+    assert seen[0].choices.job_id == job_id
+    qtbot.waitUntil(
+        lambda: page.board.state.cards[application_id].submittal == SubmittalStatus.SUBMITTED,
+        timeout=5_000,
+    )
+    [row, *_] = candidate_submittals(window.services, candidate_id)
+    assert row.blind and row.job_id == job_id
