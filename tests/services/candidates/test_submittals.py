@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from app.services.admin.stats import table_counts
 from app.services.candidates.delete import delete_candidate
+from app.services.candidates.duplicates import merge_candidates
 from app.services.candidates.edit import read_values, update_candidate
+from app.services.candidates.merge_undo import redo_step, undo_step
 from app.services.candidates.profile_document import ProfileDocument
 from app.services.candidates.records import CandidateInput, candidate_profile, create_candidate
 from app.services.candidates.submittal_records import (
@@ -30,10 +32,10 @@ from app.services.pipeline.clients import ClientInput, create_client
 from app.services.pipeline.contacts import ContactInput, archive_contact, create_contact
 from app.store.database import Database
 from app.store.engagement import OutboxMessage, OutboxPart
-from app.store.models import Consent
+from app.store.models import AuditEntry, Consent
 from app.store.submittals import Submittal, SubmittalStatus
 from tests.services.candidates import profile_world as w
-from tests.support import AuditWatch
+from tests.support import AuditWatch, dump_candidate_tables
 
 
 def fake_pdf(document: ProfileDocument) -> bytes:
@@ -245,3 +247,24 @@ def test_editing_the_record_after_sending_keeps_what_was_sent(
     [row] = candidate_submittals(ctx, world.candidate_id)
     assert row.candidate_name == f"{w.FIRST} {w.MIDDLE} Marchant"
     assert row.contact_email == "dana@halcyon.example"
+
+
+def test_a_merge_moves_the_submittals_and_its_undo_moves_them_back(
+    ctx: ServiceContext, world: w.ProfileWorld, database: Database
+) -> None:
+    twin = create_candidate(ctx, CandidateInput("Pippa", "Marchbanks", email="pm@x.example"))
+    request = SubmittalRequest(world.job_id, world.contact_id, (twin.value,))
+    [sid] = submit_candidates(ctx, request, fake_pdf).value.submittal_ids
+    before = dump_candidate_tables(database)
+    merge_candidates(ctx, world.candidate_id, twin.value, {})
+    assert [r.id for r in candidate_submittals(ctx, world.candidate_id)] == [sid]
+    with ctx.read() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "candidate.merge")
+        ).one()
+    undo_step(ctx, entry.id)
+    assert dump_candidate_tables(database) == before
+    assert [r.id for r in candidate_submittals(ctx, twin.value)] == [sid]
+    assert candidate_submittals(ctx, world.candidate_id) == []
+    redo_step(ctx, entry.id)
+    assert [r.id for r in candidate_submittals(ctx, world.candidate_id)] == [sid]
