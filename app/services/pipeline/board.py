@@ -268,7 +268,6 @@ def _cards(
         application.rejection_reason,
         _tag_names(application.candidate_id),
         candidate.middle_name,
-        _latest_submittal(application.candidate_id, application.job_id),
     ]
     query = select(*columns).join_from(
         Application.__table__, Candidate.__table__, candidate.id == application.candidate_id
@@ -284,7 +283,7 @@ def _cards(
     ).all()
     parse = dt.datetime.fromisoformat
     separator = SEPARATOR
-    return tuple(
+    cards = tuple(
         Card(
             row[0],
             row[1],
@@ -300,25 +299,33 @@ def _cards(
             row[12],
             row[13],
             tuple(sorted(row[14].split(separator))) if row[14] else (),
-            job_title if one_job else row[17],
-            client if one_job else row[18],
-            row[16],
+            job_title if one_job else row[16],
+            client if one_job else row[17],
         )
         for row in rows
     )
+    _mark_submittals(session, cards)
+    return cards
 
 
-def _latest_submittal(candidate_id: object, job_id: object) -> object:
-    """The status of the candidate's latest submittal for the job (a subquery per card row,
-    on the submittals' (candidate, date) index)."""
+def _mark_submittals(session: Session, cards: tuple[Card, ...]) -> None:
+    """Set each card's latest submittal status: one query over the cards' jobs (on the
+    submittals' (job, date) index), not a subquery per card."""
+    jobs = sorted({card.job_id for card in cards})
+    if not jobs:
+        return
     s = Submittal.__table__.c
-    return (
-        select(s.status)
-        .where(s.candidate_id == candidate_id, s.job_id == job_id)
-        .order_by(s.submitted_at.desc(), s.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    latest: dict[tuple[int, int], str] = {}
+    for start in range(0, len(jobs), 900):  # SQLite's limit on bound parameters
+        rows = session.execute(
+            select(s.candidate_id, s.job_id, type_coerce(s.status, String))
+            .where(s.job_id.in_(jobs[start : start + 900]))
+            .order_by(s.submitted_at, s.id)
+        )
+        latest.update(((cid, job), status) for cid, job, status in rows)  # the last one wins
+    if latest:
+        for card in cards:
+            card.submittal = latest.get((card.candidate_id, card.job_id))
 
 
 def _tag_names(candidate_id: object) -> object:
