@@ -446,14 +446,13 @@ def _move_applications(
 def _move_rows(session: Session, survivor_id: int, other_id: int, moved: dict[str, int]) -> None:
     """Timeline, documents, submittals, contacts, history, skills, tags and pools, without
     duplicates."""
-    for model, key in (
-        (Activity, "activities"),
-        (Document, "documents"),
-        (Submittal, "submittals"),
+    for linked, key in (
+        (Activity.__table__, "activities"),
+        (Document.__table__, "documents"),
+        (Submittal.__table__, "submittals"),
     ):
-        table = model.__table__
         count = session.execute(
-            update(table).where(table.c.candidate_id == other_id).values(candidate_id=survivor_id)
+            update(linked).where(linked.c.candidate_id == other_id).values(candidate_id=survivor_id)
         ).rowcount
         if count:
             moved[key] = count

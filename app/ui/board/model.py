@@ -26,11 +26,11 @@ from app.services.pipeline.board import Board, Card, MovedCard, StageInfo
 from app.store.enums import SubmittalStatus
 
 # The card's mark for where the client stands on the candidate (kept short: cards are narrow).
-SUBMITTAL_MARKS = {
-    SubmittalStatus.SUBMITTED: "Sent to client",
-    SubmittalStatus.INTERESTED: "Client interested",
-    SubmittalStatus.INTERVIEW_REQUESTED: "Interview asked",
-    SubmittalStatus.DECLINED: "Client declined",
+SUBMITTAL_MARKS: dict[str, str] = {
+    SubmittalStatus.SUBMITTED.value: "Sent to client",
+    SubmittalStatus.INTERESTED.value: "Client interested",
+    SubmittalStatus.INTERVIEW_REQUESTED.value: "Interview asked",
+    SubmittalStatus.DECLINED.value: "Client declined",
 }
 
 CARD_MIME = "application/x-hirebench-applications"
