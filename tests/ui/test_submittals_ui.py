@@ -23,6 +23,7 @@ from app.services.candidates.submittals import SubmittalRequest, submit_candidat
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.services.pipeline.board import load_board
+from app.services.pipeline.contacts import ContactInput, archive_contact, create_contact
 from app.store.engagement import OutboxMessage, OutboxPart
 from app.store.enums import SubmittalStatus
 from app.store.models import Application, Job, JobStatus, Stage
@@ -221,3 +222,14 @@ def test_the_job_board_in_the_window_submits_and_marks_the_card(window, qtbot) -
     )
     [row, *_] = candidate_submittals(window.services, candidate_id)
     assert row.blind and row.job_id == job_id
+
+
+def test_a_client_with_no_contact_to_email_says_so_and_sends_nothing(
+    qtbot, ctx: ServiceContext, world: w.ProfileWorld, tmp_path: Path
+) -> None:
+    archive_contact(ctx, world.contact_id)
+    create_contact(ctx, world.client_id, ContactInput("Sam", "Quiet"))  # no email address
+    dialog, _ = _dialog(qtbot, ctx, world, (world.candidate_id,), tmp_path)
+    assert dialog.contact.count() == 0
+    assert "add one in Clients" in dialog.error_text("contact")
+    assert not dialog.send_button.isEnabled() and not dialog.preview_button.isEnabled()
