@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from app import __version__, cli_maintenance
+from app import __version__, cli_maintenance, cli_profiles
 from app.cli_support import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     cli_maintenance.add_parsers(commands, _database_option)
+    cli_profiles.add_parsers(commands, _database_option)
 
     stats = commands.add_parser("stats", help="print row counts as JSON")
     _database_option(stats)
@@ -177,6 +178,7 @@ def run(argv: list[str]) -> int:
         "parse": _parse,
         "import": _import,
         "outbox": _outbox,
+        "profile-pdf": cli_profiles.profile_pdf,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)
     try:

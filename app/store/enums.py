@@ -32,6 +32,7 @@ class ActivityKind(enum.StrEnum):
     MEETING = "meeting"
     STAGE_CHANGE = "stage_change"
     TASK = "task"  # a follow-up marked done (migration 0014)
+    SUBMITTAL = "submittal"  # sent to a client, or the client's answer (migration 0019)
 
 
 class Consent(enum.StrEnum):
@@ -78,3 +79,12 @@ class EnrollmentStatus(enum.StrEnum):
     ACTIVE = "active"
     STOPPED = "stopped"  # a reply, an unsubscribe, a stage change or by hand: see stop_reason
     FINISHED = "finished"  # every step sent
+
+
+class SubmittalStatus(enum.StrEnum):
+    """Where a client stands on a candidate sent to them (migration 0019)."""
+
+    SUBMITTED = "submitted"  # sent, no answer yet
+    INTERESTED = "interested"
+    INTERVIEW_REQUESTED = "interview_requested"
+    DECLINED = "declined"

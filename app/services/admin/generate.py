@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.admin import sample_data as sd
+from app.services.admin.demo_submittals import add_submittals
 from app.services.pipeline.jobs import DEFAULT_STAGES
 from app.store.models import StageKind
 
@@ -192,6 +193,8 @@ class _Generator:
                 progress(candidate_id, self.plan.candidates)
         self._pools()
         self._engagement()
+        self.w.flush()  # the applications the submittals are drawn from
+        add_submittals(self.w.connection, self.w.add, self.plan.seed)
         self.w.flush()
         return dict(sorted(self.w.counts.items()))
 

@@ -49,6 +49,7 @@ from app.store.models import (
     PoolMembership,
     utc_now,
 )
+from app.store.submittals import Submittal
 
 SIMILAR_NAME_SCORE = 85.0  # rapidfuzz token_sort_ratio, 0-100: "Jane Smith" ~ "Jane Smyth"
 MAX_SUSPECTS = 5
@@ -443,11 +444,15 @@ def _move_applications(
 
 
 def _move_rows(session: Session, survivor_id: int, other_id: int, moved: dict[str, int]) -> None:
-    """Timeline, documents, contacts, history, skills, tags and pools, without duplicates."""
-    for model, key in ((Activity, "activities"), (Document, "documents")):
-        table = model.__table__
+    """Timeline, documents, submittals, contacts, history, skills, tags and pools, without
+    duplicates."""
+    for linked, key in (
+        (Activity.__table__, "activities"),
+        (Document.__table__, "documents"),
+        (Submittal.__table__, "submittals"),
+    ):
         count = session.execute(
-            update(table).where(table.c.candidate_id == other_id).values(candidate_id=survivor_id)
+            update(linked).where(linked.c.candidate_id == other_id).values(candidate_id=survivor_id)
         ).rowcount
         if count:
             moved[key] = count

@@ -33,6 +33,7 @@ class ChangeKind(enum.Enum):
     REJECTION_REASONS = "rejection_reasons"
     STAGE_TEMPLATES = "stage_templates"
     STAGES = "stages"
+    SUBMITTALS = "submittals"
     TAGS = "tags"
     TASKS = "tasks"
     # Another process (another window, the command line) changed the database: which data

@@ -43,6 +43,7 @@ from app.store.models import (
     Tag,
     utc_now,
 )
+from app.store.submittals import Submittal
 
 POSITION_STEP = 1024.0
 SEPARATOR = "\x1f"  # joins names in one SQL string; never part of a name
@@ -94,6 +95,8 @@ class Card:
     tags: tuple[str, ...] = ()
     job_title: str = ""
     client_name: str = ""
+    # The latest submittal of this candidate for this job: "submitted", "interested", …
+    submittal: str | None = None
 
     def matches(self, words: Sequence[str], skills: Sequence[str] = ()) -> bool:
         """Whether every word occurs in the name, a tag or a skill (case-insensitive)."""
@@ -280,7 +283,7 @@ def _cards(
     ).all()
     parse = dt.datetime.fromisoformat
     separator = SEPARATOR
-    return tuple(
+    cards = tuple(
         Card(
             row[0],
             row[1],
@@ -301,6 +304,28 @@ def _cards(
         )
         for row in rows
     )
+    _mark_submittals(session, cards)
+    return cards
+
+
+def _mark_submittals(session: Session, cards: tuple[Card, ...]) -> None:
+    """Set each card's latest submittal status: one query over the cards' jobs (on the
+    submittals' (job, date) index), not a subquery per card."""
+    jobs = sorted({card.job_id for card in cards})
+    if not jobs:
+        return
+    s = Submittal.__table__.c
+    latest: dict[tuple[int, int], str] = {}
+    for start in range(0, len(jobs), 900):  # SQLite's limit on bound parameters
+        rows = session.execute(
+            select(s.candidate_id, s.job_id, type_coerce(s.status, String))
+            .where(s.job_id.in_(jobs[start : start + 900]))
+            .order_by(s.submitted_at, s.id)
+        )
+        latest.update(((cid, job), status) for cid, job, status in rows)  # the last one wins
+    if latest:
+        for card in cards:
+            card.submittal = latest.get((card.candidate_id, card.job_id))
 
 
 def _tag_names(candidate_id: object) -> object:

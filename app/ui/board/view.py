@@ -47,6 +47,9 @@ RELOAD_DELAY_MS = 150
 ReasonProvider = Callable[[Sequence[Card]], "str | None"]
 
 
+SUBMIT_KEYS = "Ctrl+Shift+S"
+
+
 class BoardColumn(QFrame):
     """A stage's header (name, count, SLA) and its list view."""
 
@@ -111,6 +114,7 @@ class BoardWidget(QWidget):
     intake_requested = Signal(StageDrop)
     open_profile = Signal(int)  # candidate id
     notice = Signal(str)
+    submit_requested = Signal(int, object)  # job id, candidate ids: "Submit to client…"
 
     def __init__(
         self,
@@ -162,6 +166,9 @@ class BoardWidget(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda step=step: self.move_selection_by(step))
+        submit = QShortcut(QKeySequence(SUBMIT_KEYS), self)
+        submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        submit.activated.connect(self.submit_selection)
 
     # ---- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -353,10 +360,37 @@ class BoardWidget(QWidget):
         withdraw.setEnabled(withdrawn is not None)
         withdraw.triggered.connect(lambda: self.move_cards(ids, withdrawn))
         menu.addSeparator()
+        # The key is named, not bound: the board's own shortcut takes it (a second binding
+        # in a kept menu would make both ambiguous).
+        submit = menu.addAction(f"Submit to client…\t{SUBMIT_KEYS}")
+        submit.setObjectName("submitToClient")
+        submit.setEnabled(self._one_job(ids) is not None)
+        submit.triggered.connect(lambda: self.submit_cards(ids))
         profile = menu.addAction("Open profile")
         candidate = self.state.cards[ids[0]].candidate_id
         profile.triggered.connect(lambda: self.open_profile.emit(candidate))
         return menu
+
+    def _one_job(self, ids: Sequence[int]) -> int | None:
+        """The job all these cards are on (None when they are on several: a submittal is for
+        one job)."""
+        assert self.state is not None
+        jobs = {self.state.cards[i].job_id for i in ids if i in self.state.cards}
+        return next(iter(jobs)) if len(jobs) == 1 else None
+
+    def submit_cards(self, ids: Sequence[int]) -> None:
+        job_id = self._one_job(ids)
+        if job_id is None or self.state is None:
+            self.notice.emit("Choose cards of one job to submit them to its client.")
+            return
+        candidates = tuple(dict.fromkeys(self.state.cards[i].candidate_id for i in ids))
+        self.submit_requested.emit(job_id, candidates)
+
+    def submit_selection(self) -> None:
+        """The keyboard's way to "Submit to client…": the selected cards of every column."""
+        ids = [i for column in self.columns for i in column.selected_ids()]
+        if ids:
+            self.submit_cards(ids)
 
     def _column_of_kind(self, kind: StageKind) -> str | None:
         assert self.state is not None

@@ -59,6 +59,7 @@ from app.store.enums import Consent
 from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
 from app.ui.dialogs.compose import ComposeDialog
 from app.ui.dialogs.form import FormDialog
+from app.ui.dialogs.profile_submittals import SubmittalsBox
 from app.ui.dialogs.task_editor import Link, TaskEditorDialog
 from app.ui.dialogs.timeline_text import activity_text
 from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo, undo_from_timeline
@@ -259,6 +260,15 @@ class ProfileDialog(QDialog):
         details.addWidget(self.browser, 1)
         details.addWidget(self._build_pools())
         details.addWidget(self._build_tasks())
+        self.submittals_box = SubmittalsBox(
+            services,
+            candidate_id,
+            self._record,
+            undo_stack,
+            self._publish_later,
+            self._notify,
+        )
+        details.addWidget(self.submittals_box)
         splitter.addWidget(left)
         right = QWidget()
         column = QVBoxLayout(right)
@@ -492,6 +502,7 @@ class ProfileDialog(QDialog):
 
         self._show_pools()
         self._show_tasks()
+        self.submittals_box.reload()
 
         self.timeline.clear()
         lines = timeline_lines(profile)
