@@ -169,10 +169,10 @@ class SubmittalsBox(QGroupBox):
         self._update_button()
 
     def reload(self) -> None:
-        candidate_id = self.candidate_id
+        services, candidate_id = self.services, self.candidate_id
         self.ops.query(
             "submittals",
-            lambda: candidate_submittals(self.services, candidate_id),
+            lambda: candidate_submittals(services, candidate_id),
             self._show,
             lambda error: self.notify(str(error)),
         )

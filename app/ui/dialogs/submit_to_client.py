@@ -155,11 +155,10 @@ class SubmitDialog(FormDialog):
             self.show_errors(errors, focus_first=True)
             return
         self._busy(True)
+        services, documents_dir = self.services, self.documents_dir
         self.ops.write(
             "submit",
-            lambda: submit_candidates(
-                self.services, request, render_profile_pdf, self.documents_dir
-            ),
+            lambda: submit_candidates(services, request, render_profile_pdf, documents_dir),
             self._sent,
             self._failed,
             self.publish,
