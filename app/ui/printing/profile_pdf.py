@@ -163,7 +163,9 @@ def _footer(
         if document.recruiter_email:
             who += f" <{document.recruiter_email}>"
         parts.append(f"Presented by {who}")
-    line = " · ".join(p.replace("\n", " ") for p in parts if p)
+    # The branding footer's lines (address, web site) become parts of the one line.
+    pieces = [piece.strip() for part in parts if part for piece in part.splitlines()]
+    line = " · ".join(piece for piece in pieces if piece)
     painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), line)
     painter.drawText(
         box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), f"{page} / {pages}"
