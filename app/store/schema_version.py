@@ -21,4 +21,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0014_tasks",
     "0015_review_examples",
     "0016_contacts_interviewers",
+    "0020_placements",
 )

@@ -11,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-import app.store.engagement  # noqa: F401  (mail tables are part of the schema)
 from app.store import db as store_db
+from app.store import engagement, placements  # noqa: F401  (their tables are in the schema)
 from app.store.database import open_database
 from app.store.db import DatabaseError, DatabaseState, create_sqlite_engine, inspect_database
 from app.store.migrate import migrate, script_revisions

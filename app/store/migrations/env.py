@@ -2,7 +2,7 @@
 
 from alembic import context
 
-import app.store.engagement  # noqa: F401  (its tables are part of the schema)
+from app.store import engagement, placements  # noqa: F401  (their tables are in the schema)
 from app.store.models import Base
 from app.store.search import include_in_schema_comparison
 
