@@ -172,20 +172,27 @@ def record_offer(
     """Record an offer extended today (or ``today``); the value is the new offer's id."""
     _check(data)
     with ctx.write() as tx:
-        info = application_info(tx.session, application_id)
-        offer = Offer(
-            application_id=application_id,
-            status=OfferStatus.EXTENDED,
-            extended_on=today or dt.date.today(),
-            **data.stored(),
-        )
-        tx.session.add(offer)
-        tx.session.flush()
-        tx.audit("offer.create", "offer", offer.id, after=_audit_values(_state(offer)))
-        subject = f"Offer extended for {info.job_title} at {info.client_name}: {_describe(data)}"
-        add_timeline(tx, info, ActivityKind.OFFER, subject, clean_text(data.notes))
-        _changed(tx, offer.id, info)
-        return outcome(offer.id, tx)
+        return outcome(offer_in(tx, application_id, data, today), tx)
+
+
+def offer_in(
+    tx: Transaction, application_id: int, data: OfferInput, today: dt.date | None = None
+) -> int:
+    """`record_offer` within the caller's transaction (a move to Offered records it too)."""
+    info = application_info(tx.session, application_id)
+    offer = Offer(
+        application_id=application_id,
+        status=OfferStatus.EXTENDED,
+        extended_on=today or dt.date.today(),
+        **data.stored(),
+    )
+    tx.session.add(offer)
+    tx.session.flush()
+    tx.audit("offer.create", "offer", offer.id, after=_audit_values(_state(offer)))
+    subject = f"Offer extended for {info.job_title} at {info.client_name}: {_describe(data)}"
+    add_timeline(tx, info, ActivityKind.OFFER, subject, clean_text(data.notes))
+    _changed(tx, offer.id, info)
+    return offer.id
 
 
 def update_offer(ctx: ServiceContext, offer_id: int, data: OfferInput) -> Outcome[OfferEdit]:

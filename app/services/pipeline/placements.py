@@ -267,31 +267,38 @@ def record_placement(
     if errors:
         raise ValidationError(errors)
     with ctx.write() as tx:
-        info = application_info(tx.session, application_id)
-        _check(tx, data, application_id)
-        taken = tx.session.scalar(
-            select(Placement.id).where(Placement.application_id == application_id)
+        return outcome(place_in(tx, application_id, data, today), tx)
+
+
+def place_in(
+    tx: Transaction, application_id: int, data: PlacementInput, today: dt.date | None = None
+) -> int:
+    """`record_placement` within the caller's transaction (a move to Hired records it too)."""
+    info = application_info(tx.session, application_id)
+    _check(tx, data, application_id)
+    taken = tx.session.scalar(
+        select(Placement.id).where(Placement.application_id == application_id)
+    )
+    if taken is not None:
+        raise ValidationError({"application": f"{info.candidate_name} is already placed."})
+    left = openings_left(tx.session, info.job_id)
+    if left <= 0:
+        raise ValidationError(
+            {"job": f"Every opening of {info.job_title} is taken; add one to the job first."}
         )
-        if taken is not None:
-            raise ValidationError({"application": f"{info.candidate_name} is already placed."})
-        left = openings_left(tx.session, info.job_id)
-        if left <= 0:
-            raise ValidationError(
-                {"job": f"Every opening of {info.job_title} is taken; add one to the job first."}
-            )
-        job = tx.session.get(Job, info.job_id)
-        assert job is not None
-        placement = Placement(application_id=application_id, **data.stored())
-        if left == 1 and job.status is not JobStatus.FILLED:
-            placement.filled_job_from = job.status
-            _set_job(tx, job, JobStatus.FILLED, today or dt.date.today(), "job.fill")
-        tx.session.add(placement)
-        tx.session.flush()
-        tx.audit("placement.create", "placement", placement.id, after=data.stored())
-        subject = f"Placed at {info.client_name} as {info.job_title}: {_describe(data)}"
-        add_timeline(tx, info, ActivityKind.PLACEMENT, subject, clean_text(data.notes))
-        _changed(tx, placement.id, info)
-        return outcome(placement.id, tx)
+    job = tx.session.get(Job, info.job_id)
+    assert job is not None
+    placement = Placement(application_id=application_id, **data.stored())
+    if left == 1 and job.status is not JobStatus.FILLED:
+        placement.filled_job_from = job.status
+        _set_job(tx, job, JobStatus.FILLED, today or dt.date.today(), "job.fill")
+    tx.session.add(placement)
+    tx.session.flush()
+    tx.audit("placement.create", "placement", placement.id, after=data.stored())
+    subject = f"Placed at {info.client_name} as {info.job_title}: {_describe(data)}"
+    add_timeline(tx, info, ActivityKind.PLACEMENT, subject, clean_text(data.notes))
+    _changed(tx, placement.id, info)
+    return placement.id
 
 
 def _set_job(
