@@ -32,7 +32,7 @@ class ApplicationInfo:
     client_name: str
 
 
-def application_query() -> Select[Any]:
+def application_query() -> Select[*tuple[Any, ...]]:
     """The columns of `ApplicationInfo`, joined from applications (add a WHERE)."""
     return (
         select(
@@ -52,7 +52,7 @@ def application_query() -> Select[Any]:
     )
 
 
-def info_from(r: Row[Any]) -> ApplicationInfo:
+def info_from(r: Row[*tuple[Any, ...]]) -> ApplicationInfo:
     return ApplicationInfo(r[0], r[1], person_name(r[2], r[3], r[4]), r[5], r[6], r[7], r[8])
 
 

@@ -318,4 +318,5 @@ def latest_offer(ctx: ServiceContext, application_id: int) -> OfferRow | None:
     """The application's most recent offer, accepted ones first (what a placement starts from)."""
     offers = list_offers(ctx, application_id=application_id)
     accepted = [o for o in offers if o.status is OfferStatus.ACCEPTED]
-    return (accepted or offers or [None])[0]
+    chosen = accepted or offers
+    return chosen[0] if chosen else None

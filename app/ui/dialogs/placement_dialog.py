@@ -77,8 +77,8 @@ class PlacementDialog(FormDialog):
         self.skipped = False
         self.today = today or dt.date.today()
         self.placement_type = QComboBox()
-        for kind, label in TYPE_LABELS:
-            self.placement_type.addItem(label, kind)
+        for placement_type, label in TYPE_LABELS:
+            self.placement_type.addItem(label, placement_type)
         self.add_field("placement_type", "Type", self.placement_type)
         self.start = date_edit("start")
         self.add_field("start_date", "Start date", self.start, required=True)
@@ -158,19 +158,29 @@ class PlacementDialog(FormDialog):
         kind = PlacementType(self.placement_type.currentData())
         rates = kind is not PlacementType.PERMANENT
         for widget in (self.rate_unit, self.bill_rate, self.pay_rate):
-            self.form.setRowVisible(widget.parentWidget(), rates)
-        self.form.setRowVisible(self.salary.parentWidget(), kind is not PlacementType.CONTRACT)
-        label = self.form.labelForField(self.salary.parentWidget())
+            self._show_row(widget, rates)
+        self._show_row(self.salary, kind is not PlacementType.CONTRACT)
+        label = self.form.labelForField(self._holder(self.salary))
         if isinstance(label, QLabel):
             conversion = kind is PlacementType.CONTRACT_TO_HIRE
             label.setText("Salary on hire" if conversion else "Salary *")
         fee = FeeKind(self.fee_kind.currentData())
-        self.form.setRowVisible(self.fee_value.parentWidget(), fee is not FeeKind.NONE)
+        self._show_row(self.fee_value, fee is not FeeKind.NONE)
         self.fee_value.setPlaceholderText(
             "Percent, e.g. 20" if fee is FeeKind.PERCENT else "Amount"
         )
         self._show_figures()
         self.adjustSize()
+
+    @staticmethod
+    def _holder(widget: QWidget) -> QWidget:
+        """The form row's field: the holder `add_field` put the widget in."""
+        holder = widget.parentWidget()
+        assert holder is not None
+        return holder
+
+    def _show_row(self, widget: QWidget, visible: bool) -> None:
+        self.form.setRowVisible(self._holder(widget), visible)
 
     def _show_figures(self, *_args: object) -> None:
         """The fee and margin as they stand, worked out by the service's own rules."""
