@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
+from app.services.core.context import ServiceContext
 from app.services.core.names import person_name
 from app.services.core.text_rules import LIMITS, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction
@@ -83,3 +84,14 @@ def add_timeline(
             user_id=tx.actor.user_id,
         )
     )
+
+
+def applications_of(ctx: ServiceContext, candidate_id: int) -> list[ApplicationInfo]:
+    """The candidate's applications (the jobs an offer or placement can be for), newest first."""
+    query = (
+        application_query()
+        .where(Application.candidate_id == candidate_id)
+        .order_by(Application.applied_at.desc(), Application.id.desc())
+    )
+    with ctx.read() as session:
+        return [info_from(row) for row in session.execute(query)]

@@ -38,8 +38,9 @@ from app.services.pipeline.money import (
     percent_of,
     percent_text,
 )
+from app.services.pipeline.offers import OfferRow
 from app.store.models import ActivityKind, Application, Job, JobStatus
-from app.store.placements import FeeKind, Offer, Placement, PlacementType, RateUnit
+from app.store.placements import FeeKind, Offer, PayBasis, Placement, PlacementType, RateUnit
 
 DEFAULT_GUARANTEE_DAYS = 90
 TYPE_WORDS = {
@@ -167,6 +168,32 @@ class PlacementInput:
         fee_cents = values.pop("fee_cents")
         fixed = fee_cents if values["fee_kind"] is FeeKind.FIXED else None
         return PlacementInput(**values, fee_fixed_cents=fixed)  # type: ignore[arg-type]
+
+
+def terms_from_offer(offer: OfferRow | None) -> PlacementInput | None:
+    """A placement's terms started from the offer it follows: a salary makes it permanent
+    with a percentage fee, a rate a contract paying that rate; currency and start carry over."""
+    if offer is None:
+        return None
+    terms = offer.terms
+    basis = PayBasis(terms.pay_basis)
+    if basis is PayBasis.SALARY:
+        return PlacementInput(
+            PlacementType.PERMANENT,
+            terms.start_date,
+            terms.currency,
+            salary_cents=terms.amount_cents,
+            fee_kind=FeeKind.PERCENT,
+            offer_id=offer.id,
+        )
+    return PlacementInput(
+        PlacementType.CONTRACT,
+        terms.start_date,
+        terms.currency,
+        rate_unit=RateUnit.HOUR if basis is PayBasis.HOURLY else RateUnit.DAY,
+        pay_rate_cents=terms.amount_cents,
+        offer_id=offer.id,
+    )
 
 
 _INPUT_NAMES = tuple(f.name for f in fields(PlacementInput) if f.name != "fee_fixed_cents")

@@ -23,9 +23,9 @@ from app.services.pipeline.board import (
     StageInfo,
     VersionConflictError,
 )
-from app.services.pipeline.offers import OfferInput, OfferRow, latest_offer
+from app.services.pipeline.offers import OfferInput, latest_offer
 from app.services.pipeline.placement_report import placement_of
-from app.services.pipeline.placements import PlacementInput
+from app.services.pipeline.placements import PlacementInput, terms_from_offer
 from app.services.pipeline.stage_terms import (
     MovedWith,
     asks_for_offer,
@@ -33,7 +33,6 @@ from app.services.pipeline.stage_terms import (
     move_with_offer,
     move_with_placement,
 )
-from app.store.enums import FeeKind, PayBasis, PlacementType, RateUnit
 from app.ui.dialogs.offer_dialog import OfferDialog
 from app.ui.dialogs.placement_dialog import PlacementDialog
 from app.ui.dialogs.terms_commands import Notify, Publish, offer_recorded, placement_recorded
@@ -52,32 +51,6 @@ class TermsAnswer:
 
 T = TypeVar("T")
 TermsProvider = Callable[[Card, StageInfo, MoveRequest], TermsAnswer | None]
-
-
-def placement_from_offer(offer: OfferRow | None) -> PlacementInput | None:
-    """A placement's terms started from the offer: a salary makes it permanent, a rate a
-    contract; the currency and start date carry over."""
-    if offer is None:
-        return None
-    terms = offer.terms
-    if PayBasis(terms.pay_basis) is PayBasis.SALARY:
-        return PlacementInput(
-            PlacementType.PERMANENT,
-            terms.start_date,
-            terms.currency,
-            salary_cents=terms.amount_cents,
-            fee_kind=FeeKind.PERCENT,
-            offer_id=offer.id,
-        )
-    unit = RateUnit.HOUR if PayBasis(terms.pay_basis) is PayBasis.HOURLY else RateUnit.DAY
-    return PlacementInput(
-        PlacementType.CONTRACT,
-        terms.start_date,
-        terms.currency,
-        rate_unit=unit,
-        pay_rate_cents=terms.amount_cents,
-        offer_id=offer.id,
-    )
 
 
 class _Writer(Generic[T]):
@@ -141,7 +114,7 @@ def ask_terms(
         placement_dialog = PlacementDialog(
             f"Hire {card.name}",
             placement_writer,
-            placement_from_offer(latest_offer(services, card.application_id)),
+            terms_from_offer(latest_offer(services, card.application_id)),
             skip_text="Hire without placement",
             today=today,
             parent=parent,

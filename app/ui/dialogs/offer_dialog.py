@@ -81,7 +81,9 @@ class OfferDialog(FormDialog):
         self.watch(self.expires.changed)
 
     def _fill(self, initial: OfferInput | None) -> None:
-        data = initial or OfferInput(PayBasis.SALARY, None)
+        # A new offer stands for a week unless the recruiter says otherwise.
+        week = self.today + dt.timedelta(days=7)
+        data = initial or OfferInput(PayBasis.SALARY, None, expires_on=week)
         choose(self.basis, PayBasis(data.pay_basis))
         set_cents(self.amount, data.amount_cents)
         self.currency.setText(data.currency)

@@ -59,6 +59,7 @@ from app.store.enums import Consent
 from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
 from app.ui.dialogs.compose import ComposeDialog
 from app.ui.dialogs.form import FormDialog
+from app.ui.dialogs.hiring_panel import HiringPanel
 from app.ui.dialogs.task_editor import Link, TaskEditorDialog
 from app.ui.dialogs.timeline_text import activity_text
 from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo, undo_from_timeline
@@ -259,6 +260,15 @@ class ProfileDialog(QDialog):
         details.addWidget(self.browser, 1)
         details.addWidget(self._build_pools())
         details.addWidget(self._build_tasks())
+        self.hiring = HiringPanel(
+            services,
+            candidate_id,
+            self._hiring_saved,
+            self._publish_later,
+            self._notify,
+            undo_stack,
+        )
+        details.addWidget(self.hiring)
         splitter.addWidget(left)
         right = QWidget()
         column = QVBoxLayout(right)
@@ -492,6 +502,7 @@ class ProfileDialog(QDialog):
 
         self._show_pools()
         self._show_tasks()
+        self.hiring.reload()
 
         self.timeline.clear()
         lines = timeline_lines(profile)
@@ -679,6 +690,12 @@ class ProfileDialog(QDialog):
         return QDesktopServices.openUrl(url)
 
     # ---- the record: edit, delete, pools -----------------------------------------------------
+    def _hiring_saved(self, result: Outcome[object]) -> None:
+        """An offer or placement saved: recorded, and the timeline read again."""
+        self._record(result)
+        self._show_error("")
+        self.reload()
+
     def _notify(self, text: str) -> None:
         self._show_error(text)
         self.notice.emit(text)

@@ -21,6 +21,7 @@ class Hiring:
     client_id: int
     job_id: int
     applications: dict[str, int]  # candidate's first name → application id
+    candidates: dict[str, int]  # candidate's first name → candidate id
 
     def job_state(self) -> tuple[JobStatus, dt.date | None]:
         job = get_job(self.ctx, self.job_id)
@@ -40,4 +41,5 @@ def hiring(
     applied = load_board(ctx, job_id).stages[0].id
     add_to_job(ctx, people, job_id, applied, "Test")
     cards = {card.candidate_id: card.application_id for card in load_board(ctx, job_id).cards}
-    return Hiring(ctx, client_id, job_id, {n: cards[p] for n, p in zip(names, people, strict=True)})
+    pairs = list(zip(names, people, strict=True))
+    return Hiring(ctx, client_id, job_id, {n: cards[p] for n, p in pairs}, dict(pairs))

@@ -17,7 +17,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.board import MoveRequest, load_board, move_applications
 from app.services.pipeline.jobs import change_status
-from app.services.pipeline.offers import OfferInput, record_offer
+from app.services.pipeline.offers import OfferInput, get_offer, record_offer
 from app.services.pipeline.placement_report import (
     get_placement,
     group_by_month,
@@ -33,6 +33,7 @@ from app.services.pipeline.placements import (
     delete_placement,
     record_placement,
     restore_placement,
+    terms_from_offer,
     update_placement,
 )
 from app.store.database import Database
@@ -330,3 +331,23 @@ def test_months_back() -> None:
     assert months_back(dt.date(2026, 12, 4), 12) == dt.date(2026, 1, 1)
     assert months_back(dt.date(2026, 3, 31), 6) == dt.date(2025, 10, 1)
     assert months_back(dt.date(2026, 1, 15), 1) == dt.date(2026, 1, 1)
+
+
+def test_terms_from_offer(ctx: ServiceContext) -> None:
+    world = hiring(ctx)
+    application = world.applications["Ada"]
+    day_rate = OfferInput(PayBasis.DAILY, 65_000, "EUR", start_date=START)
+    offer_id = record_offer(ctx, application, day_rate).value
+    terms = terms_from_offer(get_offer(ctx, offer_id))
+    assert terms is not None
+    assert (terms.placement_type, terms.rate_unit, terms.pay_rate_cents) == (
+        PlacementType.CONTRACT,
+        RateUnit.DAY,
+        65_000,
+    )
+    assert (terms.currency, terms.start_date, terms.offer_id) == ("EUR", START, offer_id)
+    assert "bill_rate" in terms.validate()  # the bill rate is the recruiter's to add
+    salary = get_offer(ctx, record_offer(ctx, application, OfferInput(PayBasis.SALARY, 9)).value)
+    permanent = terms_from_offer(salary)
+    assert permanent is not None and permanent.salary_cents == 9
+    assert permanent.fee_kind is FeeKind.PERCENT and terms_from_offer(None) is None
