@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.admin import sample_data as sd
+from app.services.admin.demo_placements import add_offers_and_placements
 from app.services.pipeline.jobs import DEFAULT_STAGES
 from app.store.models import StageKind
 
@@ -192,6 +193,7 @@ class _Generator:
                 progress(candidate_id, self.plan.candidates)
         self._pools()
         self._engagement()
+        add_offers_and_placements(self.w, self.plan.seed, self.as_of)
         self.w.flush()
         return dict(sorted(self.w.counts.items()))
 

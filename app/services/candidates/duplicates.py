@@ -49,6 +49,7 @@ from app.store.models import (
     PoolMembership,
     utc_now,
 )
+from app.store.placements import Offer, Placement
 
 SIMILAR_NAME_SCORE = 85.0  # rapidfuzz token_sort_ratio, 0-100: "Jane Smith" ~ "Jane Smyth"
 MAX_SUSPECTS = 5
@@ -428,6 +429,7 @@ def _move_applications(
         session.execute(
             update(acts).where(acts.c.application_id == app_id).values(application_id=kept)
         )
+        _keep_offers_and_placement(session, app_id, kept)
         session.execute(delete(apps).where(apps.c.id == app_id))
         tx.audit(
             "application.delete",
@@ -440,6 +442,21 @@ def _move_applications(
         tx.changed(ChangeKind.STAGES, stage_id)
         dropped.append(app_id)
     return dropped
+
+
+def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> None:
+    """The dropped application's offers move to the kept one, and its placement too unless
+    the kept one has its own (one hire of one person for one job)."""
+    offers, placements = Offer.__table__, Placement.__table__
+    session.execute(
+        update(offers).where(offers.c.application_id == dropped).values(application_id=kept)
+    )
+    placed = select(placements.c.id).where(placements.c.application_id == kept).exists()
+    session.execute(
+        update(placements)
+        .where(placements.c.application_id == dropped, ~placed)
+        .values(application_id=kept)
+    )
 
 
 def _move_rows(session: Session, survivor_id: int, other_id: int, moved: dict[str, int]) -> None:

@@ -134,7 +134,7 @@ def _state(offer: Offer) -> OfferState:
     return OfferState(_terms(offer), OfferStatus(offer.status), offer.decided_on)
 
 
-def _describe(terms: OfferInput) -> str:
+def offer_summary(terms: OfferInput) -> str:
     parts = [terms_text(terms.pay_basis, terms.amount_cents or 0, terms.currency)]
     if terms.start_date:
         parts.append(f"start {terms.start_date:%Y-%m-%d}")
@@ -189,7 +189,7 @@ def offer_in(
     tx.session.add(offer)
     tx.session.flush()
     tx.audit("offer.create", "offer", offer.id, after=_audit_values(_state(offer)))
-    subject = f"Offer extended for {info.job_title} at {info.client_name}: {_describe(data)}"
+    subject = f"Offer extended for {info.job_title} at {info.client_name}: {offer_summary(data)}"
     add_timeline(tx, info, ActivityKind.OFFER, subject, clean_text(data.notes))
     _changed(tx, offer.id, info)
     return offer.id
@@ -237,7 +237,8 @@ def restore_offer(ctx: ServiceContext, edit: OfferEdit, undo: bool) -> Outcome[O
         if _state(offer) != expected:
             raise ValidationError({"offer": "The offer changed since; nothing was undone."})
         action = "offer.undo" if undo else "offer.redo"
-        _write(tx, offer, expected, target, action, "Undo: offer" if undo else "Redo: offer")
+        what = f"{'Undo' if undo else 'Redo'}: offer {STATUS_WORDS[target.status]}"
+        _write(tx, offer, expected, target, action, what)
         return outcome(edit, tx)
 
 
@@ -250,8 +251,7 @@ def _write(
     tx.session.flush()
     info = application_info(tx.session, offer.application_id)
     tx.audit(action, "offer", offer.id, _audit_values(before), _audit_values(after))
-    status = STATUS_WORDS[after.status]
-    subject = f"{what} ({status}) for {info.job_title}: {_describe(after.terms)}"
+    subject = f"{what} for {info.job_title}: {offer_summary(after.terms)}"
     add_timeline(tx, info, ActivityKind.OFFER, subject, None)
     _changed(tx, offer.id, info)
 
@@ -269,7 +269,7 @@ def delete_offer(
         row = _row(offer, info)
         tx.audit("offer.delete", "offer", offer_id, before=_audit_values(_state(offer)))
         tx.session.delete(offer)
-        subject = f"Offer taken back for {info.job_title}: {_describe(row.terms)}"
+        subject = f"Offer taken back for {info.job_title}: {offer_summary(row.terms)}"
         add_timeline(tx, info, ActivityKind.OFFER, subject, None)
         _changed(tx, offer_id, info)
         return outcome(row, tx)

@@ -255,7 +255,7 @@ def pay_text(terms: PlacementInput) -> str:
     return "; ".join(parts)
 
 
-def _describe(terms: PlacementInput) -> str:
+def placement_summary(terms: PlacementInput) -> str:
     parts = [TYPE_WORDS[PlacementType(terms.placement_type)], pay_text(terms)]
     if terms.start_date:
         parts.append(f"starts {terms.start_date:%Y-%m-%d}")
@@ -322,7 +322,7 @@ def place_in(
     tx.session.add(placement)
     tx.session.flush()
     tx.audit("placement.create", "placement", placement.id, after=data.stored())
-    subject = f"Placed at {info.client_name} as {info.job_title}: {_describe(data)}"
+    subject = f"Placed at {info.client_name} as {info.job_title}: {placement_summary(data)}"
     add_timeline(tx, info, ActivityKind.PLACEMENT, subject, clean_text(data.notes))
     _changed(tx, placement.id, info)
     return placement.id
@@ -405,7 +405,7 @@ def _write(
     tx.session.flush()
     info = application_info(tx.session, placement.application_id)
     tx.audit(action, "placement", placement.id, before.stored(), after.stored())
-    add_timeline(tx, info, ActivityKind.PLACEMENT, f"{what}: {_describe(after)}", None)
+    add_timeline(tx, info, ActivityKind.PLACEMENT, f"{what}: {placement_summary(after)}", None)
     _changed(tx, placement.id, info)
 
 

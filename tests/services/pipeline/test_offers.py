@@ -153,11 +153,12 @@ def test_decisions_and_undo(ctx: ServiceContext, database: Database, world: Hiri
     with pytest.raises(ValidationError):
         set_offer_status(ctx, offer_id, OfferStatus.EXTENDED)
     lines = _timeline(database, offer.application.candidate_id)
-    assert [line.split(" (")[0] for line in lines[1:]] == [
+    assert [line.split(" for ")[0] for line in lines[1:]] == [
         "Offer declined",
-        "Undo: offer",
+        "Undo: offer extended",
         "Offer withdrawn",
     ]
+    assert lines[-1].startswith("Offer withdrawn for Backend Engineer: USD 85,000.00 a year")
 
 
 def test_expiry_and_latest_offer(ctx: ServiceContext, world: Hiring) -> None:

@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from app.services.candidates.delete import delete_candidate
+from app.services.candidates.duplicates import merge_candidates
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.board import MoveRequest, load_board, move_applications
 from app.services.pipeline.jobs import change_status
-from app.services.pipeline.offers import OfferInput, get_offer, record_offer
+from app.services.pipeline.offers import OfferInput, get_offer, list_offers, record_offer
 from app.services.pipeline.placement_report import (
     get_placement,
     group_by_month,
@@ -351,3 +352,16 @@ def test_terms_from_offer(ctx: ServiceContext) -> None:
     permanent = terms_from_offer(salary)
     assert permanent is not None and permanent.salary_cents == 9
     assert permanent.fee_kind is FeeKind.PERCENT and terms_from_offer(None) is None
+
+
+def test_merging_duplicates_on_the_same_job_keeps_the_offer_and_placement(
+    ctx: ServiceContext, database: Database
+) -> None:
+    world = hiring(ctx)
+    kept, dropped = world.applications["Ada"], world.applications["Brian"]
+    record_offer(ctx, dropped, OfferInput(PayBasis.SALARY, 8_333_333))
+    placed = record_placement(ctx, dropped, PERMANENT, today=TODAY).value
+    merge_candidates(ctx, world.candidates["Ada"], world.candidates["Brian"], {})
+    assert count_rows(database, "offers") == 1 and count_rows(database, "placements") == 1
+    assert get_placement(ctx, placed).application.application_id == kept
+    assert [o.application.application_id for o in list_offers(ctx, application_id=kept)] == [kept]
