@@ -40,7 +40,7 @@ def _placement_cells(row: PlacementRow, with_client: bool) -> list[str]:
     ]
     if with_client:
         cells.append(row.application.client_name)
-    cells += [row.type_text, row.pay_text or "—", row.fee_text]
+    cells += [row.fee_text, row.type_text, row.pay_text or "—"]
     return cells
 
 
@@ -51,7 +51,9 @@ class PlacementsModel(ColumnTableModel):
         super().__init__(parent)
         self.with_client = with_client
         columns = ["Start", "Candidate", "Job"] + (["Client"] if with_client else [])
-        self.COLUMNS = (*columns, "Type", "Salary or rates", "Fee")
+        # The fee before the terms: at 1024 pixels it is the figure that must show.
+        self.COLUMNS = (*columns, "Fee", "Type", "Salary or rates")
+        self.fee_column = len(columns)
 
     def set_report(self, report: PlacementReport | None) -> None:
         self.beginResetModel()
@@ -78,7 +80,7 @@ class PlacementsModel(ColumnTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return _placement_cells(row, self.with_client)[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == len(self.COLUMNS) - 1:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.fee_column:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -107,9 +109,8 @@ class PlacementsView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for index, width in enumerate(
-            (96, 150, 170) + ((130,) if with_client else ()) + (120, 200)
-        ):
+        widths = (108, 130, 130, 110) if with_client else (108, 150, 150)
+        for index, width in enumerate((*widths, 120, 110)):
             self.table.setColumnWidth(index, width)
         self.table.activated.connect(self._activated)
         column.addWidget(self.table, 1)

@@ -70,7 +70,8 @@ def test_client_detail_lists_its_placements_by_month(
     assert texts[0] == f"{THIS_MONTH:%B %Y} · 1 placement · fees USD 12,000.00"
     assert texts[2] == f"{LAST_MONTH:%B %Y} · 2 placements · fees USD 18,000.01"
     assert [view.model.index(r, 1).data() for r in (3, 4)] == ["Kai Placed", "Jon Placed"]
-    assert view.model.index(1, 5).data() == "USD 12,000.00"
+    assert view.model.index(1, 3).data() == "USD 12,000.00"
+    assert view.model.index(1, 5).data() == "USD 60,000.01 a year"
     assert view.totals.text() == "3 placements · fees USD 30,000.01"
     assert section.tabs.tabText(2) == "Placements (3)"
     opened: list[int] = []

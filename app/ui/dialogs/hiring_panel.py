@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -106,15 +107,17 @@ class HiringPanel(QGroupBox):
         self.saved, self.publish, self.notify = saved, publish, notify
         self.undo_stack = undo_stack
         self.today = dt.date.today()
-        row = QHBoxLayout(self)
+        column = QVBoxLayout(self)
         self.list = QListWidget()
         self.list.setObjectName("profile_hiring")
-        self.list.setMaximumHeight(96)
+        self.list.setMaximumHeight(84)
         self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.list.itemActivated.connect(lambda _item: self.edit_selected())
-        row.addWidget(self.list, 1)
-        buttons = QVBoxLayout()
+        column.addWidget(self.list, 1)
+        buttons = QHBoxLayout()  # one row under the list: the profile is short of height
         self.offer_button = self._button("new_offer_button", "Offer…", self.new_offer)
         self.placement_button = self._button(
             "new_placement_button", "Placement…", self.new_placement
@@ -134,7 +137,7 @@ class HiringPanel(QGroupBox):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        row.addLayout(buttons)
+        column.addLayout(buttons)
         self.applications: list[ApplicationInfo] = []
 
     def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
