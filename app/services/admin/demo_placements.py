@@ -78,6 +78,10 @@ def _moment(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
+def _entered(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
 def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(sep=" ", timespec="microseconds")
 
@@ -86,7 +90,20 @@ def add_offers_and_placements(rows: Rows, seed: int, as_of: dt.datetime) -> None
     """Add the offers, placements and their timeline entries (after the pipelines)."""
     rows.flush()  # the applications and their histories, to read back
     found = [
-        _Application(*r[:9], _moment(r[9]), _moment(r[10]), r[11])  # type: ignore[arg-type]
+        _Application(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            _entered(r[9]),
+            _moment(r[10]),
+            r[11],
+        )
         for r in rows.connection.execute(QUERY)
     ]
     _Demo(rows, random.Random(seed + SEED_OFFSET), as_of).run(found)

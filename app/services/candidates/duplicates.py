@@ -447,15 +447,18 @@ def _move_applications(
 def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> None:
     """The dropped application's offers move to the kept one, and its placement too unless
     the kept one has its own (one hire of one person for one job)."""
-    offers, placements = Offer.__table__, Placement.__table__
     session.execute(
-        update(offers).where(offers.c.application_id == dropped).values(application_id=kept)
-    )
-    placed = select(placements.c.id).where(placements.c.application_id == kept).exists()
-    session.execute(
-        update(placements)
-        .where(placements.c.application_id == dropped, ~placed)
+        update(Offer)
+        .where(Offer.application_id == dropped)
         .values(application_id=kept)
+        .execution_options(synchronize_session=False)
+    )
+    placed = select(Placement.id).where(Placement.application_id == kept).exists()
+    session.execute(
+        update(Placement)
+        .where(Placement.application_id == dropped, ~placed)
+        .values(application_id=kept)
+        .execution_options(synchronize_session=False)
     )
 
 
