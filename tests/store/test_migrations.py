@@ -11,9 +11,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-import app.store.engagement  # (mail tables are part of the schema)
-import app.store.interviews  # noqa: F401  (interview tables are part of the schema)
 from app.store import db as store_db
+from app.store import (  # noqa: F401  (their tables are in the schema)
+    engagement,
+    interviews,
+    placements,
+    submittals,
+)
 from app.store.database import open_database
 from app.store.db import DatabaseError, DatabaseState, create_sqlite_engine, inspect_database
 from app.store.migrate import migrate, script_revisions

@@ -60,6 +60,9 @@ def themed_window(
     window.show()
     qtbot.waitExposed(window)
     yield mode, window
+    # Its icons go now, not whenever the garbage collector reaches the closed window's
+    # cycle: PySide6 may crash deleting a Python-drawn icon engine from inside a collection.
+    window.icons.clear()
     apply_theme(qapp, "light")
 
 
@@ -80,6 +83,7 @@ def _dialogs(window: MainWindow) -> list[tuple[str, Callable[[], QWidget]]]:
     from app.ui.dialogs.new_job import NewJobDialog
     from app.ui.dialogs.profile import ProfileDialog
     from app.ui.dialogs.quick_add import QuickAddDialog
+    from app.ui.dialogs.submit_to_client import SubmitDialog, submit_choices
     from app.ui.interviews.job_scorecard_dialog import JobScorecardDialog
     from app.ui.interviews.schedule_dialog import ScheduleDialog
     from app.ui.interviews.scorecard_dialog import ScorecardDialog
@@ -91,6 +95,12 @@ def _dialogs(window: MainWindow) -> list[tuple[str, Callable[[], QWidget]]]:
         ("New candidate", lambda: NewCandidateDialog(services, window)),
         ("Quick-add", lambda: QuickAddDialog(services, window)),
         ("Profile", lambda: ProfileDialog(services, 1, None, window)),
+        (
+            "Submit to client",
+            lambda: SubmitDialog(
+                services, submit_choices(services, 1, (1, 2)), None, print, window
+            ),
+        ),
         ("Schedule interview", lambda: ScheduleDialog(services, 1, window)),
         ("Edit interview", lambda: ScheduleDialog(services, 1, window, interview_id=1)),
         ("Scorecard", lambda: ScorecardDialog(services, 1, window)),

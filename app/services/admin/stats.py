@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-import app.store.interviews  # noqa: F401  (interviews and scorecards are counted too)
 from app.services.core.context import ServiceContext
+from app.store import (  # noqa: F401  (their tables are counted too)
+    engagement,
+    interviews,
+    placements,
+    submittals,
+)
 from app.store.models import Base, Candidate, Job
 
 

@@ -50,6 +50,8 @@ from app.store.models import (
     PoolMembership,
     utc_now,
 )
+from app.store.placements import Offer, Placement
+from app.store.submittals import Submittal
 
 SIMILAR_NAME_SCORE = 85.0  # rapidfuzz token_sort_ratio, 0-100: "Jane Smith" ~ "Jane Smyth"
 MAX_SUSPECTS = 5
@@ -429,6 +431,7 @@ def _move_applications(
         session.execute(
             update(acts).where(acts.c.application_id == app_id).values(application_id=kept)
         )
+        _keep_offers_and_placement(session, app_id, kept)
         # Its interviews (and their scorecards) join the kept application rather than go.
         session.execute(
             update(Interview).where(Interview.application_id == app_id).values(application_id=kept)
@@ -447,12 +450,34 @@ def _move_applications(
     return dropped
 
 
+def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> None:
+    """The dropped application's offers move to the kept one, and its placement too unless
+    the kept one has its own (one hire of one person for one job)."""
+    session.execute(
+        update(Offer)
+        .where(Offer.application_id == dropped)
+        .values(application_id=kept)
+        .execution_options(synchronize_session=False)
+    )
+    placed = select(Placement.id).where(Placement.application_id == kept).exists()
+    session.execute(
+        update(Placement)
+        .where(Placement.application_id == dropped, ~placed)
+        .values(application_id=kept)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _move_rows(session: Session, survivor_id: int, other_id: int, moved: dict[str, int]) -> None:
-    """Timeline, documents, contacts, history, skills, tags and pools, without duplicates."""
-    for model, key in ((Activity, "activities"), (Document, "documents")):
-        table = model.__table__
+    """Timeline, documents, submittals, contacts, history, skills, tags and pools, without
+    duplicates."""
+    for linked, key in (
+        (Activity.__table__, "activities"),
+        (Document.__table__, "documents"),
+        (Submittal.__table__, "submittals"),
+    ):
         count = session.execute(
-            update(table).where(table.c.candidate_id == other_id).values(candidate_id=survivor_id)
+            update(linked).where(linked.c.candidate_id == other_id).values(candidate_id=survivor_id)
         ).rowcount
         if count:
             moved[key] = count

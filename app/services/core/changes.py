@@ -29,11 +29,14 @@ class ChangeKind(enum.Enum):
     INTERVIEWS = "interviews"  # interviews, their interviewers and scorecards
     JOBS = "jobs"
     MAIL_ACCOUNT = "mail_account"
+    OFFERS = "offers"
     OUTBOX = "outbox"
+    PLACEMENTS = "placements"
     POOLS = "pools"
     REJECTION_REASONS = "rejection_reasons"
     STAGE_TEMPLATES = "stage_templates"
     STAGES = "stages"
+    SUBMITTALS = "submittals"
     TAGS = "tags"
     TASKS = "tasks"
     # Another process (another window, the command line) changed the database: which data

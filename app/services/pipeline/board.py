@@ -44,6 +44,7 @@ from app.store.models import (
     Tag,
     utc_now,
 )
+from app.store.submittals import Submittal
 
 POSITION_STEP = 1024.0
 SEPARATOR = "\x1f"  # joins names in one SQL string; never part of a name
@@ -95,6 +96,8 @@ class Card:
     tags: tuple[str, ...] = ()
     job_title: str = ""
     client_name: str = ""
+    # The latest submittal of this candidate for this job: "submitted", "interested", …
+    submittal: str | None = None
     # The stars: the mean of the application's scorecards' averages, and how many there are.
     score: float | None = None
     score_count: int = 0
@@ -286,7 +289,7 @@ def _cards(
     ).all()
     parse = dt.datetime.fromisoformat
     separator = SEPARATOR
-    return tuple(
+    cards = tuple(
         Card(
             row[0],
             row[1],
@@ -307,6 +310,28 @@ def _cards(
         )
         for row in rows
     )
+    _mark_submittals(session, cards)
+    return cards
+
+
+def _mark_submittals(session: Session, cards: tuple[Card, ...]) -> None:
+    """Set each card's latest submittal status: one query over the cards' jobs (on the
+    submittals' (job, date) index), not a subquery per card."""
+    jobs = sorted({card.job_id for card in cards})
+    if not jobs:
+        return
+    s = Submittal.__table__.c
+    latest: dict[tuple[int, int], str] = {}
+    for start in range(0, len(jobs), 900):  # SQLite's limit on bound parameters
+        rows = session.execute(
+            select(s.candidate_id, s.job_id, type_coerce(s.status, String))
+            .where(s.job_id.in_(jobs[start : start + 900]))
+            .order_by(s.submitted_at, s.id)
+        )
+        latest.update(((cid, job), status) for cid, job, status in rows)  # the last one wins
+    if latest:
+        for card in cards:
+            card.submittal = latest.get((card.candidate_id, card.job_id))
 
 
 def _scores(session: Session, cards: Sequence[Card], job_ids: Sequence[int]) -> None:
@@ -429,19 +454,24 @@ def move_applications(ctx: ServiceContext, requests: Sequence[MoveRequest]) -> O
             raise ValidationError(errors)
     try:
         with ctx.write() as tx:
-            applications = _load_for_update(tx.session, requests)
-            befores, afters = [], []
-            for request in requests:
-                application = applications[request.application_id]
-                befores.append(_state(application))
-                _apply_move(tx, application, request)
-                afters.append(application)
-            tx.session.flush()
-            result = MoveResult(tuple(befores), tuple(_state(a) for a in afters))
-            return outcome(result, tx)
+            return outcome(moves_in(tx, requests), tx)
     except StaleDataError as exc:  # changed between our read and our write
         ids = [request.application_id for request in requests]
         raise VersionConflictError(ids, []) from exc
+
+
+def moves_in(tx: Transaction, requests: Sequence[MoveRequest]) -> MoveResult:
+    """The moves within the caller's transaction, for a use case that records more with
+    them (an offer, a placement). The caller turns `StaleDataError` into a conflict."""
+    applications = _load_for_update(tx.session, requests)
+    befores, afters = [], []
+    for request in requests:
+        application = applications[request.application_id]
+        befores.append(_state(application))
+        _apply_move(tx, application, request)
+        afters.append(application)
+    tx.session.flush()
+    return MoveResult(tuple(befores), tuple(_state(a) for a in afters))
 
 
 def _load_for_update(session: Session, requests: Sequence[MoveRequest]) -> dict[int, Application]:

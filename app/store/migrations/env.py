@@ -2,8 +2,12 @@
 
 from alembic import context
 
-import app.store.engagement  # (its tables are part of the schema)
-import app.store.interviews  # noqa: F401  (its tables are part of the schema)
+from app.store import (  # noqa: F401  (their tables are part of the schema)
+    engagement,
+    interviews,
+    placements,
+    submittals,
+)
 from app.store.models import Base
 from app.store.search import include_in_schema_comparison
 

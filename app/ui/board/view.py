@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -42,11 +42,15 @@ from app.store.enums import StageKind
 from app.ui.board.commands import MoveCommand
 from app.ui.board.delegate import CardDelegate
 from app.ui.board.model import BoardState, ColumnModel, StageDrop
+from app.ui.board.stage_terms import TermsProvider
 from app.ui.theme import Palette
 
 COLUMN_WIDTH = 280
 RELOAD_DELAY_MS = 150
 ReasonProvider = Callable[[Sequence[Card]], "str | None"]
+
+
+SUBMIT_KEYS = "Ctrl+Shift+S"
 
 
 class BoardColumn(QFrame):
@@ -114,6 +118,7 @@ class BoardWidget(QWidget):
     open_profile = Signal(int)  # candidate id
     notice = Signal(str)
     schedule_requested = Signal(int)  # application id: open the schedule-interview dialog
+    submit_requested = Signal(int, object)  # job id, candidate ids: "Submit to client…"
 
     def __init__(
         self,
@@ -123,6 +128,7 @@ class BoardWidget(QWidget):
         loader: Callable[[], Board],
         ask_reason: ReasonProvider,
         parent: QWidget | None = None,
+        ask_terms: TermsProvider | None = None,
     ):
         super().__init__(parent)
         self.services = services
@@ -130,6 +136,8 @@ class BoardWidget(QWidget):
         self.undo_stack = undo_stack
         self.loader = loader
         self.ask_reason = ask_reason
+        # A move of one card to Offered or Hired asks for the offer or placement.
+        self.ask_terms = ask_terms
         self.state: BoardState | None = None
         self.columns: list[BoardColumn] = []
         layout = QVBoxLayout(self)
@@ -166,6 +174,9 @@ class BoardWidget(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda step=step: self.move_selection_by(step))
+        submit = QShortcut(QKeySequence(SUBMIT_KEYS), self)
+        submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        submit.activated.connect(self.submit_selection)
 
     def _build_offer(self) -> QWidget:
         """The line offered when a card reaches the Interviewed stage: Schedule interview…"""
@@ -294,8 +305,19 @@ class BoardWidget(QWidget):
             self.show_notice(f"{', '.join(skipped)}: that job has no “{column_key}” stage.")
         if not requests:
             return False
+        done: Outcome[MoveResult] | None = None
+        follow_up: QUndoCommand | None = None
+        if self.ask_terms is not None and len(requests) == 1 and len(moving) == 1:
+            answer = self.ask_terms(moving[0], self.state.column(column_key), requests[0])
+            if answer is not None and answer.cancelled:
+                if answer.conflict:
+                    self.reload()
+                return False  # cancelled: nothing moves
+            if answer is not None:
+                done, follow_up = answer.done, answer.command
         try:
-            done = move_service(self.services, requests)
+            if done is None:
+                done = move_service(self.services, requests)
         except VersionConflictError as exc:
             self.show_notice(str(exc))
             self.reload()
@@ -307,15 +329,16 @@ class BoardWidget(QWidget):
         self.apply_moves(done, before_ids)
         names = cards[0].name if len(cards) == 1 else f"{len(requests)} candidates"
         label = self.state.column(column_key).name
-        self.undo_stack.push(
-            MoveCommand(
-                self.services,
-                done,
-                f"Move {names} to {label}",
-                self.apply_moves,
-                self.command_failed,
-            )
+        command = MoveCommand(
+            self.services, done, f"Move {names} to {label}", self.apply_moves, self.command_failed
         )
+        if follow_up is None:
+            self.undo_stack.push(command)
+        else:  # one undo takes back the offer or placement, then the move
+            self.undo_stack.beginMacro(follow_up.text())
+            self.undo_stack.push(command)
+            self.undo_stack.push(follow_up)
+            self.undo_stack.endMacro()
         self.hide_notice()
         moved = [c for c in cards if c in moving]
         if len(moved) == 1 and is_interview_stage(label):
@@ -398,10 +421,37 @@ class BoardWidget(QWidget):
         schedule = menu.addAction("Schedule interview…")
         application = ids[0]
         schedule.triggered.connect(lambda: self.schedule_requested.emit(application))
+        # The key is named, not bound: the board's own shortcut takes it (a second binding
+        # in a kept menu would make both ambiguous).
+        submit = menu.addAction(f"Submit to client…\t{SUBMIT_KEYS}")
+        submit.setObjectName("submitToClient")
+        submit.setEnabled(self._one_job(ids) is not None)
+        submit.triggered.connect(lambda: self.submit_cards(ids))
         profile = menu.addAction("Open profile")
         candidate = self.state.cards[ids[0]].candidate_id
         profile.triggered.connect(lambda: self.open_profile.emit(candidate))
         return menu
+
+    def _one_job(self, ids: Sequence[int]) -> int | None:
+        """The job all these cards are on (None when they are on several: a submittal is for
+        one job)."""
+        assert self.state is not None
+        jobs = {self.state.cards[i].job_id for i in ids if i in self.state.cards}
+        return next(iter(jobs)) if len(jobs) == 1 else None
+
+    def submit_cards(self, ids: Sequence[int]) -> None:
+        job_id = self._one_job(ids)
+        if job_id is None or self.state is None:
+            self.notice.emit("Choose cards of one job to submit them to its client.")
+            return
+        candidates = tuple(dict.fromkeys(self.state.cards[i].candidate_id for i in ids))
+        self.submit_requested.emit(job_id, candidates)
+
+    def submit_selection(self) -> None:
+        """The keyboard's way to "Submit to client…": the selected cards of every column."""
+        ids = [i for column in self.columns for i in column.selected_ids()]
+        if ids:
+            self.submit_cards(ids)
 
     def _column_of_kind(self, kind: StageKind) -> str | None:
         assert self.state is not None

@@ -60,6 +60,8 @@ from app.store.enums import Consent
 from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
 from app.ui.dialogs.compose import ComposeDialog
 from app.ui.dialogs.form import FormDialog
+from app.ui.dialogs.hiring_panel import HiringPanel
+from app.ui.dialogs.profile_submittals import SubmittalsBox
 from app.ui.dialogs.task_editor import Link, TaskEditorDialog
 from app.ui.dialogs.timeline_text import activity_text
 from app.ui.interviews.panel import InterviewsPanel
@@ -268,6 +270,24 @@ class ProfileDialog(QDialog):
         details.addWidget(self.tabs, 1)
         details.addWidget(self._build_pools())
         details.addWidget(self._build_tasks())
+        self.submittals_box = SubmittalsBox(
+            services,
+            candidate_id,
+            self._record,
+            undo_stack,
+            self._publish_later,
+            self._notify,
+        )
+        details.addWidget(self.submittals_box)
+        self.hiring = HiringPanel(
+            services,
+            candidate_id,
+            self._hiring_saved,
+            self._publish_later,
+            self._notify,
+            undo_stack,
+        )
+        details.addWidget(self.hiring)
         splitter.addWidget(left)
         right = QWidget()
         column = QVBoxLayout(right)
@@ -501,6 +521,8 @@ class ProfileDialog(QDialog):
 
         self._show_pools()
         self._show_tasks()
+        self.submittals_box.reload()
+        self.hiring.reload()
         self.interviews.reload()
 
         self.timeline.clear()
@@ -689,6 +711,12 @@ class ProfileDialog(QDialog):
         return QDesktopServices.openUrl(url)
 
     # ---- the record: edit, delete, pools -----------------------------------------------------
+    def _hiring_saved(self, result: Outcome[object]) -> None:
+        """An offer or placement saved: recorded, and the timeline read again."""
+        self._record(result)
+        self._show_error("")
+        self.reload()
+
     def _notify(self, text: str) -> None:
         self._show_error(text)
         self.notice.emit(text)

@@ -240,10 +240,11 @@ class InterviewsSection(QWidget):
             self._chosen(self.client),
             self._chosen(self.job),
         )
+        services = self.services
         self.ops.query(
             "week",
             lambda: list_interviews(
-                self.services, start, end, recruiter_id=recruiter, client_id=client, job_id=job
+                services, start, end, recruiter_id=recruiter, client_id=client, job_id=job
             ),
             lambda rows: self.show_rows(rows, monday),
             self._failed,

@@ -118,6 +118,27 @@ def _connect_board(page: QWidget, ctx: SectionContext) -> None:
     board.intake_requested.connect(ctx.host.hand_over_to_intake)
     board.open_profile.connect(ctx.host.open_profile)
     board.notice.connect(ctx.notice)
+    board.submit_requested.connect(
+        lambda job_id, candidate_ids: _submit_to_client(page, ctx, job_id, candidate_ids)
+    )
+
+
+def _submit_to_client(
+    page: QWidget, ctx: SectionContext, job_id: int, candidate_ids: tuple[int, ...]
+) -> None:
+    # Deferred: the dialog and the PDF renderer load when a submittal is first made.
+    from app.ui.dialogs.submit_to_client import submit_to_client
+
+    submit_to_client(
+        page,
+        ctx.services,
+        job_id,
+        candidate_ids,
+        ctx.workspace.paths.documents_dir,
+        lambda changes: ctx.publish(changes, None),
+        ctx.notice,
+        ctx.wake,
+    )
 
 
 def _jobs(ctx: SectionContext) -> QWidget:
@@ -153,6 +174,7 @@ def _clients(ctx: SectionContext) -> QWidget:
     section = ClientsSection(ctx.services, ctx.icons)
     section.changes_made.connect(lambda changes: ctx.publish(changes, None))
     section.job_activated.connect(ctx.host.open_job_board)
+    section.profile_requested.connect(ctx.host.open_profile)
     return section
 
 
@@ -221,7 +243,9 @@ def _reports(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.reports import ReportsSection
 
-    return ReportsSection(ctx.services)
+    section = ReportsSection(ctx.services)
+    section.profile_requested.connect(ctx.host.open_profile)
+    return section
 
 
 def _settings(ctx: SectionContext) -> QWidget:

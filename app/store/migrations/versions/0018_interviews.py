@@ -4,7 +4,7 @@ attributes, each job's attributes and whether a scorecard is required, and the s
 their 1-5 ratings.
 
 Revision ID: 0018_interviews
-Revises: 0017_outbox_parts
+Revises: 0020_placements
 Create Date: 2026-12-04
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018_interviews"
-down_revision: str | None = "0017_outbox_parts"
+down_revision: str | None = "0020_placements"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
