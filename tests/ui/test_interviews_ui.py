@@ -175,10 +175,12 @@ def test_week_view_lists_days_flags_double_bookings_and_filters(
     assert section.week_label.text() == "22–28 Mar 2027"
     items = [section.tree.topLevelItem(i) for i in range(section.tree.topLevelItemCount())]
     texts = [(i.text(0), i.text(1), i.text(5)) for i in items]
-    assert texts[0] == ("Mon 22 Mar", "—", "")
-    thursday = texts.index(("Thu 25 Mar", "2 interviews", ""))
-    assert texts[thursday + 1][1:] == ("Ada Lovelace", "⚠ Double-booked: Grace Hopper")
-    assert texts[thursday + 2][1:] == ("Byron Lovelace", "⚠ Double-booked: Grace Hopper")
+    assert texts[0] == ("Mon 22 Mar · no interview", "", "")
+    thursday = texts.index(("Thu 25 Mar · 2 interviews", "", ""))
+    assert items[thursday].isFirstColumnSpanned()
+    assert texts[thursday + 1][1:] == ("Ada Lovelace", "⚠ Grace Hopper")
+    assert texts[thursday + 2][1:] == ("Byron Lovelace", "⚠ Grace Hopper")
+    assert items[thursday + 1].toolTip(5) == "Booked elsewhere then: Grace Hopper"
     assert section.header.subtitle.text() == "2 interviews this week · 2 double-bookings"
     section.shift_week(1)
     qtbot.waitUntil(lambda: len(section.rows) == 1)

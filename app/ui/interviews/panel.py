@@ -79,7 +79,7 @@ class InterviewsPanel(QWidget):
         top = QHBoxLayout()
         self.list = QListWidget()
         self.list.setObjectName("profile_interviews")
-        self.list.setMaximumHeight(110)
+        self.list.setMaximumHeight(76)
         self.list.currentRowChanged.connect(lambda _r: self._show_selected())
         buttons = QVBoxLayout()
         self.schedule_button = QPushButton("Schedule…")
@@ -112,6 +112,7 @@ class InterviewsPanel(QWidget):
         self.sheet.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sheet.setWordWrap(True)
         self.sheet.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.sheet.setMinimumHeight(130)  # a few attributes side by side without scrolling
         layout.addWidget(self.sheet, 1)
         self.reload()
 

@@ -145,9 +145,9 @@ class ScheduleDialog(FormDialog):
         self.notes.setMaximumHeight(80)
         self.add_field("notes", "Notes for interviewers", self.notes)
         self.invite_candidate = QCheckBox(
-            f"Send the invite to {choices.candidate_name}"
-            + (f" ({choices.candidate_email})" if choices.candidate_email else " (no email)")
+            f"Invite {choices.candidate_name}" + ("" if choices.candidate_email else " (no email)")
         )
+        self.invite_candidate.setToolTip(choices.candidate_email or "No email address on record.")
         self.invite_candidate.setObjectName("candidate_invited")
         self.add_field("candidate_invited", "Candidate", self.invite_candidate)
 

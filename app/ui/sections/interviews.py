@@ -43,7 +43,8 @@ from app.ui.widgets import SectionHeader, section_layout
 from app.wording import plural
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
-COLUMNS = ("Time", "Candidate", "Job", "Interviewers", "Where", "Flag")
+COLUMNS = ("Time", "Candidate", "Job", "Interviewers", "Where", "Double-booked")
+FLAG_WIDTH = 150
 ANY = -1
 
 
@@ -129,23 +130,29 @@ class InterviewsSection(QWidget):
         self.client.setObjectName("filter_client")
         self.job = QComboBox()
         self.job.setObjectName("filter_job")
-        self.job.setMinimumContentsLength(18)
-        self.job.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
+        for combo in (self.recruiter, self.client, self.job):
+            combo.setMinimumContentsLength(14)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         self.export_button = QPushButton("Export .ics…")
         self.export_button.setObjectName("export_week")
         self.export_button.setToolTip("The week's interviews as a calendar file")
         self.export_button.clicked.connect(lambda: self.export())
         self.header.add_action(self.export_button)
-        for combo, everyone in (
-            (self.recruiter, "Every recruiter"),
-            (self.client, "Every client"),
-            (self.job, "Every job"),
+        layout.addLayout(bar)
+        filters = QHBoxLayout()  # a row of their own: the week's dates stay whole at 1024 px
+        for combo, everyone, label in (
+            (self.recruiter, "Every recruiter", "&Recruiter"),
+            (self.client, "Every client", "C&lient"),
+            (self.job, "Every job", "&Job"),
         ):
             combo.addItem(everyone, ANY)
-            bar.addWidget(combo)
-        layout.addLayout(bar)
+            caption = QLabel(label)
+            caption.setBuddy(combo)  # Alt+R, Alt+L, Alt+J reach the filters
+            filters.addWidget(caption)
+            filters.addWidget(combo, 1)
+        layout.addLayout(filters)
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("interviews_week")
@@ -155,8 +162,9 @@ class InterviewsSection(QWidget):
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
-        for column in (0, 5):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(5, FLAG_WIDTH)
         for column in (1, 2, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.tree.itemActivated.connect(lambda item, _c: self._activate(item))
@@ -260,20 +268,16 @@ class InterviewsSection(QWidget):
         danger = QBrush(QColor(self.colors.danger))
         keep: QTreeWidgetItem | None = None
         for day, interviews in day_groups(rows, monday):
-            heading = QTreeWidgetItem(
-                [
-                    f"{day:%a} {day.day} {day:%b}",
-                    plural(len(interviews), "interview") if interviews else "—",
-                ]
-            )
+            count = plural(len(interviews), "interview") if interviews else "no interview"
+            heading = QTreeWidgetItem([f"{day:%a} {day.day} {day:%b} · {count}"])
             font = heading.font(0)
             font.setBold(True)
             heading.setFont(0, font)
             heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            heading.setFirstColumnSpanned(False)
             self.tree.addTopLevelItem(heading)
+            heading.setFirstColumnSpanned(True)  # the day's line across the columns
             for row in interviews:
-                flag = f"⚠ Double-booked: {', '.join(row.conflicts)}" if row.conflicts else ""
+                flag = f"⚠ {', '.join(row.conflicts)}" if row.conflicts else ""
                 item = QTreeWidgetItem(
                     [
                         starts_text(row.starts_at, row.time_zone),
@@ -288,7 +292,7 @@ class InterviewsSection(QWidget):
                 item.setToolTip(3, row.interviewers)
                 if row.conflicts:
                     item.setForeground(5, danger)
-                    item.setToolTip(5, flag)
+                    item.setToolTip(5, f"Booked elsewhere then: {', '.join(row.conflicts)}")
                 self.tree.addTopLevelItem(item)
                 if selected is not None and row.id == selected.id:
                     keep = item
