@@ -534,6 +534,7 @@ def test_a_finished_task_reads_as_task_done_on_the_timeline(window: MainWindow, 
 def test_the_profile_opens_within_the_screen_with_its_records_in_tabs(
     window: MainWindow, qtbot
 ) -> None:
+    window.set_theme("light")  # the theme's paddings count
     dialog = ProfileDialog(window.services, 1, None, window)
     qtbot.addWidget(dialog)
     room = window.screen().availableGeometry()
@@ -542,4 +543,4 @@ def test_the_profile_opens_within_the_screen_with_its_records_in_tabs(
     assert dialog.height() <= max(room.height() - 60, smallest.height())
     assert dialog.width() <= max(room.width() - 40, smallest.width())
     tabs = [dialog.tabs.tabText(n) for n in range(dialog.tabs.count())]
-    assert tabs == ["Profile", "Interviews", "Submittals", "Offers"]
+    assert tabs == ["Profile", "Interviews", "Submittals", "Offers", "Resumes", "Pools", "Tasks"]

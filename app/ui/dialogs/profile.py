@@ -296,24 +296,30 @@ class ProfileDialog(QDialog):
             self._notify,
             undo_stack,
         )
-        # The hiring loop's records each get a tab: stacked under the profile they left it
-        # no room at 1024 × 700. The tab names say what the box titles said.
-        for box, name in ((self.submittals_box, "Submittals"), (self.hiring, "Offers")):
+        # Each record beside the profile gets a tab: stacked under it they left no room at
+        # 1024 × 700. The tab names say what the box titles said.
+        for box, name in (
+            (self.submittals_box, "Submittals"),
+            (self.hiring, "Offers"),
+            (self._build_resumes(), "Resumes"),
+            (self._build_pools(), "Pools"),
+            (self._build_tasks(), "Tasks"),
+        ):
             box.setTitle("")
             box.setFlat(True)
             self.tabs.addTab(box, name)
+        self.tabs.setUsesScrollButtons(True)
+        # Seven names side by side: the theme's roomy tab padding would push the last ones out.
+        self.tabs.setStyleSheet("QTabBar::tab { padding: 8px 6px; margin-right: 1px; }")
         details.addWidget(self.tabs, 1)
-        details.addWidget(self._build_pools())
-        details.addWidget(self._build_tasks())
         splitter.addWidget(left)
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self._build_preferences())
-        column.addWidget(self._build_resumes())
         column.addWidget(self._build_timeline(), 1)
         splitter.addWidget(right)
-        splitter.setSizes([420, 540])
+        splitter.setSizes([550, 410])  # room for every tab name
         layout.addWidget(splitter, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
