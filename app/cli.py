@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from app import __version__, cli_maintenance
+from app import __version__, cli_interviews, cli_maintenance, cli_profiles
 from app.cli_support import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -45,9 +45,12 @@ MAX_LIMIT = 100_000  # rows a listing prints at most
 MAX_DAYS = 36_500  # a hundred years: any longer look-back means "ever"
 
 
-def _database_option(parser: argparse.ArgumentParser) -> None:
+def _database_option(parser: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    """``--database``, accepted before the command or after it. A command's own copy sets
+    the value only when given, so that one given before the command is not reset to None."""
     parser.add_argument(
         "--database",
+        default=default,
         metavar="URL-or-path",
         help="SQLite database file or sqlite:/// URL (default: HIREBENCH_DATABASE, "
         "else the user data folder)",
@@ -67,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Hirebench: applicant tracking and candidate relationships, offline.",
     )
     parser.add_argument("--version", action="version", version=f"hirebench {__version__}")
-    _database_option(parser)
+    _database_option(parser, default=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the application window (the default)")
@@ -80,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     cli_maintenance.add_parsers(commands, _database_option)
+    cli_profiles.add_parsers(commands, _database_option)
 
     stats = commands.add_parser("stats", help="print row counts as JSON")
     _database_option(stats)
@@ -137,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _outbox_parser(commands)
+    cli_interviews.add_parser(commands, _database_option)
     return parser
 
 
@@ -177,6 +182,8 @@ def run(argv: list[str]) -> int:
         "parse": _parse,
         "import": _import,
         "outbox": _outbox,
+        "profile-pdf": cli_profiles.profile_pdf,
+        "interviews": cli_interviews.run,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)
     try:

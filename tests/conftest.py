@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import datetime as dt
+import gc
 import logging
 import shutil
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from app.paths import AppPaths, resolve_paths
 from app.services.admin.generate import demo_plan
@@ -21,9 +23,29 @@ from app.services.admin.maintenance import fill_generated
 from app.services.core.context import ServiceContext
 from app.services.core.users import ensure_user
 from app.store.database import Database, open_database
+from app.ui.collector import GuiThreadCollector, collect_if_due
 
 # The fixed "today" of the generated demo database, so that its content never varies.
 DEMO_AS_OF = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _gui_thread_collector(qapp: QApplication) -> Iterator[GuiThreadCollector]:
+    """As in the app once its window is up (`app.ui.collector`): no automatic collection,
+    which could free a test's Qt objects on a worker thread (of a later test, too), but
+    collection from a GUI-thread timer whenever a test lets events run."""
+    collector = GuiThreadCollector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread(_gui_thread_collector: GuiThreadCollector) -> Iterator[None]:
+    """Collect what is due after each test, on this (the GUI) thread, as the timer would;
+    a test that turned automatic collection on is put back."""
+    yield
+    gc.disable()
+    collect_if_due(_gui_thread_collector.thresholds)
 
 
 def _side_files(path: Path) -> list[Path]:

@@ -107,6 +107,7 @@ CANDIDATE_TABLES = (
     "sequence_enrollments",
     "outbox_messages",
     "duplicate_suspects",
+    "submittals",
 )
 
 

@@ -74,6 +74,15 @@ class TestStats:
         assert json.loads(capsys.readouterr().out) == from_url
         assert not paths.default_database.exists()
 
+    def test_the_database_may_be_named_before_the_command(
+        self, paths: AppPaths, demo_copy: Path, capsys: pytest.CaptureFixture[str]
+    ):
+        assert run(["--database", str(demo_copy), "stats"]) == EXIT_OK
+        before = json.loads(capsys.readouterr().out)
+        assert run(["stats", "--database", str(demo_copy)]) == EXIT_OK
+        assert json.loads(capsys.readouterr().out) == before and before["candidates"] > 0
+        assert not paths.default_database.exists()
+
     def test_stats_does_not_change_the_file(
         self, paths: AppPaths, demo_copy: Path, capsys: pytest.CaptureFixture[str]
     ):

@@ -1,4 +1,5 @@
-"""The bytes of one outgoing email: headers, text and HTML alternatives, the inline logo.
+"""The bytes of one outgoing email: headers, text and HTML alternatives, the inline logo,
+calendar invitations and attached files.
 
 The dispatcher sends a thousand of these a minute, and the standard library's `EmailMessage`
 costs about 2 ms each to build and flatten, more than the SMTP exchange itself. So the message
@@ -10,11 +11,14 @@ previews, the test email and the tests, so there is one format, checked by the s
 
 The shape::
 
-    multipart/related               only when the HTML shows the logo and branding has one
-      multipart/alternative         only when there is an HTML body
-        text/plain; charset=utf-8   quoted-printable
-        text/html; charset=utf-8    quoted-printable
-      image/…                       Content-ID: <agency-logo>, base64
+    multipart/mixed                   only when files are attached
+      multipart/related               only when the HTML shows the logo and branding has one
+        multipart/alternative         only when there is an HTML body or an invitation
+          text/plain; charset=utf-8   quoted-printable
+          text/html; charset=utf-8    quoted-printable
+          text/calendar; method=…     an invitation (iMIP), base64
+        image/…                       Content-ID: <agency-logo>, base64
+      application/pdf, …              each attached file, base64
 
 Header values are made safe here, whatever the outbox row holds: unsafe characters (CR, LF,
 NUL, ESC, bidi overrides, lone surrogates; see `app.textsafe`) are dropped, text that a mail
@@ -35,6 +39,7 @@ import email.policy
 import functools
 import re
 import secrets
+import urllib.parse
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -80,6 +85,23 @@ class OutgoingEmail:
     message_id: str  # "<…@domain>", stored when the message was queued
     candidate_id: int | None = None
     attempts: int = 0  # including the one being made
+    parts: tuple[MailPart, ...] = ()
+
+
+@dataclass(frozen=True)
+class MailPart:
+    """A file sent with a message. ``inline`` text/calendar parts (an invitation) go into the
+    multipart/alternative beside the text, where calendar clients look for them; every other
+    part is an attachment named ``filename``."""
+
+    filename: str | None
+    content_type: str  # "application/pdf", "text/calendar; method=REQUEST", …
+    data: bytes
+    inline: bool = False
+
+    @property
+    def is_calendar(self) -> bool:
+        return self.inline and self.content_type.lower().startswith("text/calendar")
 
 
 def _one_line(value: str) -> str:
@@ -216,18 +238,54 @@ def _logo_part(branding: BrandingSettings) -> bytes:
     return head.encode("ascii") + _base64(branding.logo or b"")
 
 
-def _body(message: OutgoingEmail, branding: BrandingSettings) -> bytes:
-    if not message.body_html:
-        return _text_part("plain", message.body_text)
-    alternative = _multipart(
-        "alternative",
-        [_text_part("plain", message.body_text), _text_part("html", message.body_html)],
+_TOKEN = r"[A-Za-z0-9!#$&^_.+-]+"
+_SAFE_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(;\s*[A-Za-z0-9_-]+=[A-Za-z0-9_.-]+)*")
+
+
+def _content_type(part: MailPart) -> str:
+    """The part's type as given when it is a plain token (with simple parameters), else the
+    neutral application/octet-stream: a stored value never writes a header of its own."""
+    value = part.content_type.strip()
+    return value if _SAFE_TYPE.fullmatch(value) else "application/octet-stream"
+
+
+def _calendar_part(part: MailPart) -> bytes:
+    head = f'Content-Type: {_content_type(part)}; charset="utf-8"\r\n'
+    head += "Content-Transfer-Encoding: base64\r\n\r\n"
+    return head.encode("ascii") + _base64(part.data)
+
+
+def _attachment_part(part: MailPart, position: int) -> bytes:
+    filename = _one_line(part.filename or "") or f"attachment-{position}"
+    quoted = filename.replace("\\", "_").replace('"', "'")
+    if quoted.isascii():
+        disposition = f'attachment; filename="{quoted}"'
+    else:  # RFC 2231: the name in UTF-8, percent-encoded
+        disposition = f"attachment; filename*=utf-8''{urllib.parse.quote(filename, safe='')}"
+    head = (
+        f"Content-Type: {_content_type(part)}\r\n"
+        "Content-Transfer-Encoding: base64\r\n"
+        f"Content-Disposition: {disposition}\r\n\r\n"
     )
-    if branding.logo and _LOGO_REFERENCE in message.body_html:
-        return _multipart(
-            "related", [alternative, _logo_part(branding)], ';\r\n type="multipart/alternative"'
+    return head.encode("ascii") + _base64(part.data)
+
+
+def _body(message: OutgoingEmail, branding: BrandingSettings) -> bytes:
+    calendars = [part for part in message.parts if part.is_calendar]
+    files = [part for part in message.parts if not part.is_calendar]
+    texts = [_text_part("plain", message.body_text)]
+    if message.body_html:
+        texts.append(_text_part("html", message.body_html))
+    texts += [_calendar_part(part) for part in calendars]
+    body = texts[0] if len(texts) == 1 else _multipart("alternative", texts)
+    if message.body_html and branding.logo and _LOGO_REFERENCE in message.body_html:
+        body = _multipart(
+            "related", [body, _logo_part(branding)], ';\r\n type="multipart/alternative"'
         )
-    return alternative
+    if files:
+        attachments = [_attachment_part(part, n) for n, part in enumerate(files, 1)]
+        body = _multipart("mixed", [body, *attachments])
+    return body
 
 
 def unsubscribe_header(account: AccountSettings) -> str:

@@ -173,6 +173,11 @@ def _split_run(
     shares: list[float] | None = None
     start = 0
     for k, gap in enumerate(gaps, start=1):
+        # The excess below is at most the gap itself (the spacing is never negative), so a
+        # gap that could not pass as an excess is passed over before its spacing is worked
+        # out: most gaps are inside words.
+        if gap <= generated_gap or (gap <= wide_gap and k not in soft):
+            continue
         # The letter spacing around this gap: a run may hold plain text and tracked
         # capitals side by side ("Centre — S T A F F"), so each part is judged by its own.
         spacing = _local(gaps, k - 1)

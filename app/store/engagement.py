@@ -1,5 +1,6 @@
 """Tables for candidate engagement: the mail account, branding, email templates, campaigns,
-sequences and the outbox (migration 0009), and the outbox's dispatch lease (0013).
+sequences and the outbox (migration 0009), the outbox's dispatch lease (0013) and the files
+sent with its messages (0017).
 
 Kept apart from ``app.store.models`` so that start-up, which never sends mail, does not pay for
 creating these classes; the mail services import this module when they are first used. Only
@@ -190,6 +191,26 @@ class OutboxMessage(Base):
     claimed_at: Mapped[dt.datetime | None]
     sent_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # How many `OutboxPart` rows go with it (migration 0017): the claim reads parts only then.
+    part_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class OutboxPart(Base):
+    """A file sent with an outbox message (migration 0017): a calendar invitation shown inline
+    beside the text, a profile PDF, a resume. Kept out of ``outbox_messages`` so the rows the
+    dispatcher claims by the thousand stay small."""
+
+    __tablename__ = "outbox_parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(200))  # may carry parameters (method=…)
+    inline: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class DispatchLease(Base):

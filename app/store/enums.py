@@ -32,6 +32,7 @@ class ActivityKind(enum.StrEnum):
     MEETING = "meeting"
     STAGE_CHANGE = "stage_change"
     TASK = "task"  # a follow-up marked done (migration 0014)
+    SUBMITTAL = "submittal"  # sent to a client, or the client's answer (migration 0019)
     OFFER = "offer"  # an offer extended, edited or decided (migration 0020)
     PLACEMENT = "placement"  # a hire recorded, edited or taken back (migration 0020)
 
@@ -82,6 +83,15 @@ class EnrollmentStatus(enum.StrEnum):
     FINISHED = "finished"  # every step sent
 
 
+class SubmittalStatus(enum.StrEnum):
+    """Where a client stands on a candidate sent to them (migration 0019)."""
+
+    SUBMITTED = "submitted"  # sent, no answer yet
+    INTERESTED = "interested"
+    INTERVIEW_REQUESTED = "interview_requested"
+    DECLINED = "declined"
+
+
 class OfferStatus(enum.StrEnum):
     """An offer's life: extended, then accepted, declined or withdrawn (migration 0020)."""
 
@@ -119,3 +129,17 @@ class FeeKind(enum.StrEnum):
     PERCENT = "percent"
     FIXED = "fixed"
     NONE = "none"
+
+
+class InterviewStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Recommendation(enum.StrEnum):
+    """An interviewer's overall verdict, worst first."""
+
+    STRONG_NO = "strong_no"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"

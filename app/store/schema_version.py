@@ -21,5 +21,8 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0014_tasks",
     "0015_review_examples",
     "0016_contacts_interviewers",
+    "0017_outbox_parts",
+    "0019_submittals",
     "0020_placements",
+    "0018_interviews",
 )

@@ -21,6 +21,7 @@ from app.paths import AppPaths
 from app.resources import resources_dir
 from app.store.db import DatabaseError, ReadOnlyDatabase
 from app.store.errors import describe_database_error, is_damage
+from app.ui.collector import GuiThreadCollector
 from app.ui.icons import IconProvider, app_icon
 from app.ui.input_guards import install_wheel_guard
 from app.ui.main_window import MainWindow
@@ -115,7 +116,7 @@ def _peak_kb() -> int:
     return 0
 
 
-def _startup_probe(window: QWidget) -> None:
+def _startup_probe(app: QApplication, window: QWidget) -> None:
     """For the start-up benchmark: report when the first screen is painted with data, then quit."""
 
     view = window.first_screen_view()  # type: ignore[attr-defined]
@@ -130,12 +131,13 @@ def _startup_probe(window: QWidget) -> None:
 
     def _finish() -> None:
         rows = view.model().rowCount()
+        collecting = app.findChild(GuiThreadCollector) is not None
         print(
             f"HIREBENCH_PAINTED {time.time():.6f} rows={rows} peak_kb={_peak_kb()}"
-            f" gc={int(gc.isenabled())}",
+            f" gc={int(collecting)}",
             flush=True,
         )
-        QApplication.instance().quit()
+        app.quit()
 
     probe = _Probe(window)
     target.installEventFilter(probe)
@@ -151,21 +153,23 @@ def show_main_window(app: QApplication, workspace: Workspace) -> QWidget:
     reporter.install()
     app.aboutToQuit.connect(reporter.uninstall)
     if os.environ.get(STARTUP_PROBE_ENV):
-        _startup_probe(window)
+        _startup_probe(app, window)
     window.show()
-    QTimer.singleShot(0, end_startup_gc)
+    QTimer.singleShot(0, lambda: end_startup_gc(app))
     return window
 
 
-def end_startup_gc() -> None:
-    """Turn the cyclic collector back on once the window is up (``app.__main__`` turned it off).
+def end_startup_gc(app: QApplication) -> GuiThreadCollector | None:
+    """Start collecting cycles once the window is up (``app.__main__`` turned the collector
+    off), from the GUI thread only (`app.ui.collector`).
 
     Freezing first moves everything start-up made out of the collector's sight, so later
     collections only walk what the session itself creates.
     """
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
+    if app.findChild(GuiThreadCollector) is not None:
+        return None
+    gc.freeze()
+    return GuiThreadCollector(app)
 
 
 def run_gui(paths: AppPaths, database_argument: str | None, demo: bool = False) -> int:

@@ -31,10 +31,28 @@ class Superseded(Exception):  # noqa: N818 (not an error: a newer operation repl
 
 
 class _Emitter(QObject):
-    """Created on the GUI thread without a parent, kept alive by the worker: emitting on it is
-    safe even after the owner is gone, and its queued signal then reaches nobody."""
+    """Created on the GUI thread without a parent: emitting on it is safe even after the owner
+    is gone, and its queued signal then reaches nobody. Kept in `_EMITTERS` until its thread
+    has ended and deleted there, on the GUI thread: were the worker's closure the last
+    reference, the C++ object would be destroyed on the worker, beside the thread that owns it.
+    """
 
     report = Signal(str, int, str, object)  # name, token, kind (done/failed/progress), value
+
+
+# Every emitter whose thread may still run, with that thread, whichever BackgroundOps made it
+# (its owner may be deleted first). Touched on the GUI thread only.
+_EMITTERS: list[tuple[_Emitter, threading.Thread]] = []
+
+
+def _keep_until_done(emitter: _Emitter, thread: threading.Thread) -> None:
+    """Forget the emitters of ended threads (deleting them here) and keep this one."""
+    _EMITTERS[:] = [(e, t) for e, t in _EMITTERS if t.is_alive()]
+    _EMITTERS.append((emitter, thread))
+
+
+def _sweep_emitters() -> None:
+    _EMITTERS[:] = [(e, t) for e, t in _EMITTERS if t.is_alive()]
 
 
 class BackgroundOps(QObject):
@@ -44,8 +62,6 @@ class BackgroundOps(QObject):
         super().__init__(owner)
         self._tokens: dict[str, int] = {}  # the newest operation of each name
         self._running: dict[int, tuple[_Emitter, _Handlers, threading.Thread]] = {}
-        # Answered, kept until their thread has let go of them: deleted here, on this thread.
-        self._spent: list[tuple[_Emitter, threading.Thread]] = []
         self._threads: dict[str, threading.Thread] = {}  # where each name last ran
         self._next = 0
 
@@ -95,7 +111,10 @@ class BackgroundOps(QObject):
         self._tokens[name] = token
         emitter = _Emitter()
         emitter.report.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        # What the worker's closures hold: plain values only, never the handlers (bound methods
+        # of widgets) nor this object, whose last reference must not be dropped off this thread.
         tokens, threads = self._tokens, self._threads
+        wants_progress = handlers.on_progress is not None
 
         def report(value: Any) -> None:
             if tokens.get(name) != token:
@@ -105,7 +124,7 @@ class BackgroundOps(QObject):
         def run() -> None:
             threads[name] = threading.current_thread()
             try:
-                result = work(report) if handlers.on_progress is not None else work()
+                result = work(report) if wants_progress else work()
             except Superseded:
                 _emit(emitter, name, token, "failed", Superseded(name))
             except Exception as exc:  # handed to the GUI thread, which says what happened
@@ -116,7 +135,7 @@ class BackgroundOps(QObject):
 
         thread = threading.Thread(target=run, name=f"bg-{name}", daemon=True)
         self._running[token] = (emitter, handlers, thread)
-        self._spent = [(e, t) for e, t in self._spent if t.is_alive()]
+        _keep_until_done(emitter, thread)
         thread.start()
 
     def _deliver(self, name: str, token: int, kind: str, value: Any) -> None:
@@ -129,8 +148,8 @@ class BackgroundOps(QObject):
             if current and handlers.on_progress is not None:
                 handlers.on_progress(value)
             return
-        emitter, _handlers, thread = self._running.pop(token)
-        self._spent = [(e, t) for e, t in self._spent if t.is_alive()] + [(emitter, thread)]
+        del self._running[token]
+        _sweep_emitters()
         if kind == "done" and handlers.publish is not None:
             changes = getattr(value, "changes", value)
             if isinstance(changes, Changes) and changes.ids:

@@ -212,6 +212,9 @@ class IntakeRunner:
         self._changed = threading.Condition(self._lock)
         self._items: dict[int, _Item] = {}
         self._queue: deque[int] = deque()
+        # Dropped paths not yet walked (`submit_in_background`), and the thread walking them.
+        self._expansions: deque[tuple[list[Path], IntakeTarget | None]] = deque()
+        self._expander: threading.Thread | None = None
         self._ready: deque[tuple[int, ParsedResume]] = deque()  # parsed, waiting for import
         self._outbox: deque[ItemUpdate] = deque()
         self._emitting = 0
@@ -251,6 +254,39 @@ class IntakeRunner:
                     self._post(item)
         self._wake()
         return ids
+
+    def submit_in_background(
+        self, paths: Iterable[Path], target: IntakeTarget | None = None
+    ) -> None:
+        """As `submit`, but folders are walked and archives unpacked on a thread of the
+        runner's, in the order given: a drop returns at once whatever the folder holds (a
+        network share, a large zip), and its files are reported as they are queued."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("This intake runner is closed.")
+            self._expansions.append(([Path(p) for p in paths], target))
+            if self._expander is None:
+                self._expander = threading.Thread(
+                    target=self._expand_pending, name="hirebench-intake-files", daemon=True
+                )
+                self._expander.start()
+
+    def _expand_pending(self) -> None:
+        while True:
+            with self._lock:
+                if not self._expansions or self._closed:
+                    self._expansions.clear()
+                    self._expander = None
+                    self._changed.notify_all()
+                    return
+                paths, target = self._expansions[0]
+            try:
+                self.submit(paths, target)
+            except Exception:  # closed meanwhile, or a folder that vanished mid-walk
+                log.exception("could not queue %d dropped paths", len(paths))
+            with self._lock:
+                self._expansions.popleft()
+                self._changed.notify_all()
 
     def cancel(self) -> None:
         """Cancel queued files; files being parsed are stopped (their workers killed)."""
@@ -304,6 +340,7 @@ class IntakeRunner:
         return (
             not self._outbox
             and not self._emitting
+            and not self._expansions
             and all(item.state in FINAL_STATES for item in self._items.values())
         )
 

@@ -13,6 +13,7 @@ from app.mail import render
 from app.mail.account import AccountSettings, BrandingSettings
 from app.mail.mime import (
     LOGO_CID,
+    MailPart,
     MessageFormatError,
     OutgoingEmail,
     build_message,
@@ -213,3 +214,56 @@ def test_control_characters_never_reach_the_wire() -> None:
 def test_values_too_long_for_a_header_are_refused(changes: dict, fragment: str) -> None:
     with pytest.raises(MessageFormatError, match=fragment):
         render_message(outgoing(**changes), ACCOUNT, BRANDING)
+
+
+INVITE = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+PDF = b"%PDF-1.4\n" + bytes(range(256)) * 20
+
+
+def test_an_invitation_sits_beside_the_text_and_files_are_attached() -> None:
+    message = parsed(
+        render_message(
+            outgoing(
+                parts=(
+                    MailPart("invite.ics", "text/calendar; method=REQUEST", INVITE, inline=True),
+                    MailPart("Ann Smith – profile.pdf", "application/pdf", PDF),
+                    MailPart("resume.docx", "application/x-bad\r\nBcc: x@evil.test", b"PK.."),
+                )
+            ),
+            ACCOUNT,
+            BRANDING,
+        )
+    )
+    assert message.get_content_type() == "multipart/mixed"
+    body, *files = list(message.iter_parts())
+    assert body.get_content_type() == "multipart/related"  # the logo still travels
+    alternative = next(body.iter_parts())
+    kinds = [part.get_content_type() for part in alternative.iter_parts()]
+    assert kinds == ["text/plain", "text/html", "text/calendar"]
+    calendar = list(alternative.iter_parts())[2]
+    assert calendar.get_param("method") == "REQUEST"
+    assert calendar.get_content().encode() == INVITE
+    assert [f.get_filename() for f in files] == ["Ann Smith – profile.pdf", "resume.docx"]
+    assert files[0].get_content_type() == "application/pdf"
+    assert files[0].get_content() == PDF
+    # A type that is not a plain token never writes headers of its own.
+    assert files[1].get_content_type() == "application/octet-stream"
+    assert message["Bcc"] is None
+
+
+def test_a_plain_text_invitation_becomes_an_alternative_of_two() -> None:
+    message = parsed(
+        render_message(
+            outgoing(
+                body_html=None,
+                parts=(MailPart(None, "text/calendar; method=CANCEL", INVITE, inline=True),),
+            ),
+            ACCOUNT,
+            BRANDING,
+        )
+    )
+    assert message.get_content_type() == "multipart/alternative"
+    text, calendar = message.iter_parts()
+    assert text.get_content_type() == "text/plain" and "in Zürich" in text.get_content()
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_param("method") == "CANCEL"

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Set in a process one benchmark starts for another (see tests/perf/conftest.py).
+FRESH_PROCESS_ENV = "HIREBENCH_BENCH_FRESH_PROCESS"
 BENCH_DIR = ROOT / "bench-out"
 
 

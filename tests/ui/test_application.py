@@ -86,7 +86,8 @@ def test_gui_process_opens_a_new_database_and_paints_data(tmp_path: Path) -> Non
     assert "HIREBENCH_PAINTED" in result.stdout
     rows = int(result.stdout.split("rows=")[1].split()[0])
     assert rows > 0  # the demo's open jobs were on screen when it first painted
-    # Collection is off while the window starts (app.__main__) and back on once it is up.
+    # Collection is off while the window starts (app.__main__) and back on, on the GUI
+    # thread, once it is up.
     assert "gc=1" in result.stdout
     assert database.stat().st_size > 0
     assert (tmp_path / "home" / "logs" / "hirebench.log").read_text().count("command demo") == 1

@@ -3,14 +3,16 @@ dropped, writes' changes published, nothing delivered to a deleted owner."""
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QWidget
 
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import Outcome
+from app.ui import background
 from app.ui.background import BackgroundOps, run_in_background
 
 
@@ -218,3 +220,34 @@ def test_run_in_background_answers_once(owner, qtbot) -> None:
     qtbot.waitUntil(lambda: calls.done == ["ok"], timeout=5000)
     qtbot.wait(20)
     assert not owner.findChildren(BackgroundOps)  # it cleans up after itself
+
+
+def test_an_emitter_outliving_its_owner_is_deleted_on_the_gui_thread(qtbot) -> None:
+    """The worker's closure must not hold the last reference: the C++ object would then be
+    destroyed on the worker, beside the GUI thread that owns it."""
+    widget = QWidget()
+    ops = BackgroundOps(widget)
+    release = threading.Event()
+    destroyed_on: list[threading.Thread] = []
+
+    def work() -> int:
+        release.wait(5)
+        return 1
+
+    ops.query("slow", work, lambda _: None, lambda _: None)
+    [(emitter, thread)] = [(e, t) for e, t in background._EMITTERS if t.name == "bg-slow"]
+    emitter.destroyed.connect(
+        lambda: destroyed_on.append(threading.current_thread()), Qt.ConnectionType.DirectConnection
+    )
+    del emitter
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del ops, widget
+    gc.collect()  # the owner's wrappers are gone; only the worker and the keeper remain
+    release.set()
+    thread.join(5)
+    assert not thread.is_alive() and destroyed_on == []  # the worker let go without deleting
+    other = QWidget()
+    qtbot.addWidget(other)
+    BackgroundOps(other).query("next", lambda: 2, lambda _: None, lambda _: None)
+    assert destroyed_on == [threading.main_thread()]  # swept here when the next op started

@@ -7,6 +7,8 @@ no real time; the background thread is tested with the real one.
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.mail.account import AccountSettings
+from app.mail.mime import MailPart
 from app.services.core.context import ServiceContext
 from app.services.engagement import dispatch_lease, outbox
 from app.services.engagement.dispatch_lease import Claimant
@@ -469,3 +472,47 @@ def test_a_failing_sequence_step_pauses_sending_and_says_why(
     )
     assert worker.run_until_idle(T0).sent == 0 and server.connections == 0
     assert len(events.problems()) == 1  # said once, not at every pass
+
+
+def test_invitations_and_attachments_reach_the_server_with_their_message(
+    ctx: ServiceContext, server: SmtpTestServer
+) -> None:
+    invite = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    pdf = b"%PDF-1.4 profile"
+    [plain] = queue(ctx, 1)
+    with ctx.write() as tx:
+        [with_parts] = add_to_outbox(
+            tx.session,
+            [
+                Draft(
+                    to_address="manager@client.test",
+                    subject="Interview: Ann Smith",
+                    body_text="See the invitation.",
+                    attachments=(
+                        MailPart("invite.ics", "text/calendar; method=REQUEST", invite, True),
+                        MailPart("profile.pdf", "application/pdf", pdf),
+                    ),
+                )
+            ],
+            domain="agency.test",
+            not_before=T0,
+        )
+
+    report = dispatcher(ctx, account_for(server)).run_until_idle(T0)
+
+    assert report.sent == 2 and states(ctx, [plain, with_parts]) == ["sent", "sent"]
+    by_id = {m.message_id: m for m in server.messages}
+    received = email.message_from_bytes(
+        by_id[stored(ctx, with_parts).message_id].data, policy=email.policy.default
+    )
+    assert received.get_content_type() == "multipart/mixed"
+    alternative, attached = received.iter_parts()
+    calendar = list(alternative.iter_parts())[-1]
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_param("method") == "REQUEST"
+    assert calendar.get_content().encode() == invite
+    assert attached.get_filename() == "profile.pdf" and attached.get_content() == pdf
+    other = email.message_from_bytes(
+        by_id[stored(ctx, plain).message_id].data, policy=email.policy.default
+    )
+    assert other.get_content_type() == "multipart/alternative"  # no parts, same shape as before

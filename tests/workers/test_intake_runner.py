@@ -221,6 +221,44 @@ class TestExpansion:
         assert updates.states(ids[list(finals).index("photo.gif")]) == ["failed"]
         assert count_rows(database, "candidates") == 3
 
+    def test_a_drop_returns_before_its_folder_is_walked(
+        self, make_runner, updates: Updates, tmp_path: Path, database: Database, monkeypatch
+    ):
+        """The GUI hands dropped folders over without walking them: a slow share or a large
+        zip must not hold it. Later drops are walked after earlier ones, and `wait` waits."""
+        from app.workers import intake
+
+        first, second = tmp_path / "first", tmp_path / "second"
+        write_resume(first, "a.txt", 0)
+        write_resume(second, "b.txt", 1)
+        walking, release = threading.Event(), threading.Event()
+        walked_on: list[str] = []
+        real_expand = intake.expand
+
+        def slow_expand(paths, scratch):
+            walked_on.append(threading.current_thread().name)
+            walking.set()
+            assert release.wait(10)
+            return real_expand(paths, scratch)
+
+        monkeypatch.setattr(intake, "expand", slow_expand)
+        runner = make_runner()
+        started = time.monotonic()
+        runner.submit_in_background([first])
+        runner.submit_in_background([second])
+        assert time.monotonic() - started < 1  # returned while the walk is held
+        assert walking.wait(10) and updates.all == []
+        assert not runner.wait(0.2)  # dropped paths not yet walked are work to wait for
+        release.set()
+        assert runner.wait(60)
+        assert walked_on == ["hirebench-intake-files"] * 2
+        names = [Path(u.path).name for u in updates.all if u.state == "queued"]
+        assert names == ["a.txt", "b.txt"]  # in the order dropped
+        assert count_rows(database, "candidates") == 2
+        runner.close()
+        with pytest.raises(RuntimeError, match="closed"):
+            runner.submit_in_background([first])
+
     def test_missing_file_is_reported(self, make_runner, updates: Updates, tmp_path: Path):
         runner = make_runner()
         [item] = runner.submit([tmp_path / "nowhere.pdf"])

@@ -31,6 +31,7 @@ from app.services.core.unit_of_work import NotFoundError, Transaction, Validatio
 from app.services.engagement.optout import block_reason, cancel_pending, stop_enrollments
 from app.services.pipeline.tasks import move_candidate_tasks
 from app.store.engagement import OutboxMessage, SequenceEnrollment
+from app.store.interviews import Interview
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -50,6 +51,7 @@ from app.store.models import (
     utc_now,
 )
 from app.store.placements import Offer, Placement
+from app.store.submittals import Submittal
 
 SIMILAR_NAME_SCORE = 85.0  # rapidfuzz token_sort_ratio, 0-100: "Jane Smith" ~ "Jane Smyth"
 MAX_SUSPECTS = 5
@@ -430,6 +432,10 @@ def _move_applications(
             update(acts).where(acts.c.application_id == app_id).values(application_id=kept)
         )
         _keep_offers_and_placement(session, app_id, kept)
+        # Its interviews (and their scorecards) join the kept application rather than go.
+        session.execute(
+            update(Interview).where(Interview.application_id == app_id).values(application_id=kept)
+        )
         session.execute(delete(apps).where(apps.c.id == app_id))
         tx.audit(
             "application.delete",
@@ -463,11 +469,15 @@ def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> Non
 
 
 def _move_rows(session: Session, survivor_id: int, other_id: int, moved: dict[str, int]) -> None:
-    """Timeline, documents, contacts, history, skills, tags and pools, without duplicates."""
-    for model, key in ((Activity, "activities"), (Document, "documents")):
-        table = model.__table__
+    """Timeline, documents, submittals, contacts, history, skills, tags and pools, without
+    duplicates."""
+    for linked, key in (
+        (Activity.__table__, "activities"),
+        (Document.__table__, "documents"),
+        (Submittal.__table__, "submittals"),
+    ):
         count = session.execute(
-            update(table).where(table.c.candidate_id == other_id).values(candidate_id=survivor_id)
+            update(linked).where(linked.c.candidate_id == other_id).values(candidate_id=survivor_id)
         ).rowcount
         if count:
             moved[key] = count

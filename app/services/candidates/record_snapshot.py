@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
-from app.store import engagement  # noqa: F401  (its tables join the metadata)
+from app.store import engagement, submittals  # noqa: F401  (their tables join the metadata)
 from app.store.models import Base
 
 Row = dict[str, Any]
@@ -67,6 +67,7 @@ PARTS = (
     ),
     _Part("duplicate_suspects", ("id",), "suspect", "possible duplicates"),
     _Part("tasks", ("id",), "candidate", "tasks", ("id", "candidate_id"), "unlink"),
+    _Part("submittals", ("id",), "candidate", "submittals", ("id", "candidate_id")),
 )
 _BY_TABLE = {part.table: part for part in PARTS}
 

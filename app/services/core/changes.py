@@ -26,6 +26,7 @@ class ChangeKind(enum.Enum):
     DUPLICATES = "duplicates"
     EMAIL_TEMPLATES = "email_templates"
     ENROLLMENTS = "enrollments"
+    INTERVIEWS = "interviews"  # interviews, their interviewers and scorecards
     JOBS = "jobs"
     MAIL_ACCOUNT = "mail_account"
     OFFERS = "offers"
@@ -35,6 +36,7 @@ class ChangeKind(enum.Enum):
     REJECTION_REASONS = "rejection_reasons"
     STAGE_TEMPLATES = "stage_templates"
     STAGES = "stages"
+    SUBMITTALS = "submittals"
     TAGS = "tags"
     TASKS = "tasks"
     # Another process (another window, the command line) changed the database: which data

@@ -26,13 +26,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from app.mail.mime import OutgoingEmail
+from app.mail.mime import MailPart, OutgoingEmail
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.engagement.optout import contactable_condition
-from app.store.engagement import Campaign, CampaignStatus, MessageState, OutboxMessage
+from app.store.engagement import Campaign, CampaignStatus, MessageState, OutboxMessage, OutboxPart
 from app.store.models import ActivityKind, Candidate, utc_now
 
 
@@ -63,6 +63,7 @@ class Draft:
     campaign_id: int | None = None
     enrollment_id: int | None = None
     step_position: int | None = None
+    attachments: tuple[MailPart, ...] = ()
 
 
 def add_to_outbox(
@@ -91,10 +92,24 @@ def add_to_outbox(
             attempts=0,
             next_attempt_at=due,
             created_by_id=created_by_id,
+            part_count=len(draft.attachments),
         )
         for draft in drafts
     ]
     session.add_all(rows)
+    session.flush()
+    session.add_all(
+        OutboxPart(
+            message_id=row.id,
+            position=position,
+            filename=part.filename,
+            content_type=part.content_type,
+            inline=part.inline,
+            data=part.data,
+        )
+        for row, draft in zip(rows, drafts, strict=True)
+        for position, part in enumerate(draft.attachments)
+    )
     session.flush()
     return [row.id for row in rows]
 
@@ -184,6 +199,11 @@ _CLAIMED = (
     "body_html",
     "message_id",
     "attempts",
+    "part_count",
+)
+_PARTS = (
+    "SELECT message_id, filename, content_type, inline, data FROM outbox_parts"
+    " WHERE message_id IN ({}) ORDER BY message_id, position"
 )
 
 
@@ -201,10 +221,26 @@ def take_due(tx: Transaction, now: dt.datetime, limit: int = 1) -> list[Outgoing
     cursor = _cursor(tx)
     rows = cursor.execute(_claim(), {"now": _stored_time()(now), "limit": limit}).fetchall()
     rows.sort(key=lambda row: (row[-1], row[0]))  # RETURNING keeps no order: due time, id
-    messages = [OutgoingEmail(**dict(zip(_CLAIMED, row[:-1], strict=True))) for row in rows]
+    fields = [dict(zip(_CLAIMED, row[:-1], strict=True)) for row in rows]
+    with_parts = [values["id"] for values in fields if values.pop("part_count")]
+    parts = _parts_of(cursor, with_parts) if with_parts else {}
+    messages = [OutgoingEmail(**values, parts=parts.get(values["id"], ())) for values in fields]
     if messages:
         tx.changed(ChangeKind.OUTBOX, *(message.id for message in messages))
     return messages
+
+
+def _parts_of(cursor: Any, message_ids: list[int]) -> dict[int, tuple[MailPart, ...]]:
+    """The files of the claimed messages that have some, in the order they were added."""
+    marks = ", ".join("?" * len(message_ids))
+    found: dict[int, list[MailPart]] = {}
+    for message_id, filename, content_type, inline, data in cursor.execute(
+        _PARTS.format(marks), message_ids
+    ):
+        found.setdefault(message_id, []).append(
+            MailPart(filename, content_type, bytes(data), bool(inline))
+        )
+    return {message_id: tuple(parts) for message_id, parts in found.items()}
 
 
 def release_claim(ctx: ServiceContext, message_id: int) -> bool:

@@ -1,5 +1,6 @@
 """Paints board cards: name, title and employer, days in stage (flagged past the SLA),
-rating, tags and source. One delegate paints every card; there is no widget per card."""
+where the client stands on them (submitted, interested, …), the scorecards' stars, tags and
+source. One delegate paints every card; there is no widget per card."""
 
 from __future__ import annotations
 
@@ -10,13 +11,23 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.services.pipeline.board import Card
-from app.ui.board.model import CARD_ROLE, SLA_ROLE
+from app.store.enums import SubmittalStatus
+from app.ui.board.model import CARD_ROLE, SLA_ROLE, SUBMITTAL_MARKS
 from app.ui.theme import Palette
 
 CARD_HEIGHT = 92
 COMBINED_EXTRA = 18
 MARGIN = 6
 PADDING = 10
+
+
+def score_text(card: Card) -> str:
+    """The card's stars: its scorecards' average rounded to whole stars, then how many
+    scorecards ("★★★★☆ 4.2 (3)"); nothing before the first scorecard."""
+    if card.score is None or not card.score_count:
+        return ""
+    full = max(0, min(5, int(card.score + 0.5)))  # half a star up, as people round
+    return f"{'★' * full}{'☆' * (5 - full)} {card.score:.1f} ({card.score_count})"
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -62,7 +73,7 @@ class CardDelegate(QStyledItemDelegate):
 
         # Line 1: name, rating on the right.
         painter.setFont(small)
-        stars = "★" * (card.rating or 0) + "☆" * (5 - (card.rating or 0)) if card.rating else ""
+        stars = score_text(card)
         star_width = QFontMetrics(small).horizontalAdvance(stars)
         painter.setPen(QColor(p.warning))
         line_height = QFontMetrics(bold).height()
@@ -125,6 +136,19 @@ class CardDelegate(QStyledItemDelegate):
             QColor("#ffffff") if late else muted,
             inner.right(),
         )
+        if card.submittal:
+            background, foreground = self._submittal_colours(card.submittal)
+            x = self._chip(
+                painter,
+                x + 4,
+                chip_y,
+                chip_height,
+                SUBMITTAL_MARKS.get(card.submittal, card.submittal),
+                small_metrics,
+                background,
+                foreground,
+                inner.right(),
+            )
         for tag in card.tags[:2]:
             x = self._chip(
                 painter,
@@ -147,6 +171,14 @@ class CardDelegate(QStyledItemDelegate):
                     card.source,
                 )
         painter.restore()
+
+    def _submittal_colours(self, status: str) -> tuple[QColor, QColor]:
+        p = self.palette
+        if status == SubmittalStatus.DECLINED:
+            return QColor(p.danger_soft), QColor(p.danger)
+        if status == SubmittalStatus.SUBMITTED:
+            return QColor(p.surface_alt), QColor(p.text)
+        return QColor(p.success), QColor("#ffffff")
 
     @staticmethod
     def _chip(

@@ -23,6 +23,15 @@ from PySide6.QtCore import (
 )
 
 from app.services.pipeline.board import Board, Card, MovedCard, StageInfo
+from app.store.enums import SubmittalStatus
+
+# The card's mark for where the client stands on the candidate (kept short: cards are narrow).
+SUBMITTAL_MARKS: dict[str, str] = {
+    SubmittalStatus.SUBMITTED.value: "Sent to client",
+    SubmittalStatus.INTERESTED.value: "Client interested",
+    SubmittalStatus.INTERVIEW_REQUESTED.value: "Interview asked",
+    SubmittalStatus.DECLINED.value: "Client declined",
+}
 
 CARD_MIME = "application/x-hirebench-applications"
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -203,6 +212,8 @@ class ColumnModel(QAbstractListModel):
                 lines.append(f"{card.job_title} — {card.client_name}")
             if card.rejection_reason:
                 lines.append(f"Rejected: {card.rejection_reason}")
+            if card.submittal:
+                lines.append(f"Client: {SUBMITTAL_MARKS.get(card.submittal, card.submittal)}")
             return "\n".join(line for line in lines if line)
         return None
 

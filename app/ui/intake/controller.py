@@ -34,8 +34,9 @@ class IntakeController(QObject):
             services, documents_dir, self._from_worker.emit, default_region=default_region
         )
 
-    def submit(self, paths: Iterable[Path | str], target: IntakeTarget | None = None) -> list[int]:
-        return self.runner.submit([Path(p) for p in paths], target)
+    def submit(self, paths: Iterable[Path | str], target: IntakeTarget | None = None) -> None:
+        """Queue the paths; folders and archives are opened off the GUI thread."""
+        self.runner.submit_in_background([Path(p) for p in paths], target)
 
     def cancel(self) -> None:
         self.runner.cancel()

@@ -32,6 +32,7 @@ from app.ui.theme import Palette
 from app.workers.intake import InboxWatcher, IntakeRunner
 
 if TYPE_CHECKING:
+    from app.services.intake.importer import IntakeTarget
     from app.workers.intake import ItemUpdate
 
 RESUME_SUFFIXES = (
@@ -77,7 +78,8 @@ class IntakeDock(QDockWidget):
         self.default_region = default_region
         self.panel = IntakePanel(palette, self)
         self.setWidget(self.panel)
-        self.controller = None  # started on the first import: worker processes are not free
+        # Started on the first import: worker processes are not free.
+        self.controller: IntakeController | None = None
         self._inbox = None
         self._attached: dict[int, Any] = {}  # document id → its import's update, for undo
         self.inbox_interval_s = INBOX_POLL_S
@@ -101,7 +103,7 @@ class IntakeDock(QDockWidget):
         self.panel.review_requested.connect(self.review_requested)
         self.hide()
 
-    def _ensure_controller(self) -> object:
+    def _ensure_controller(self) -> IntakeController:
         if self.controller is None:
             runner = IntakeRunner(
                 self.services,
@@ -114,16 +116,17 @@ class IntakeDock(QDockWidget):
             )
         return self.controller
 
-    def import_paths(self, paths: Iterable[str | Path], target: object = None) -> list[int]:
-        """Queue files, folders or zips for import; ``target`` is an `IntakeTarget` or None."""
+    def import_paths(self, paths: Iterable[str | Path], target: IntakeTarget | None = None) -> None:
+        """Queue files, folders or zips for import; ``target`` is an `IntakeTarget` or None.
+        Returns at once: the files are listed as the runner finds them."""
         chosen = [Path(p) for p in paths]
         if not chosen:
-            return []
+            return
         controller = self._ensure_controller()
         self.show()
         self.raise_()
         self._set_busy(True)
-        return controller.submit(chosen, target)
+        controller.submit(chosen, target)
 
     def _show_inbox_work(self, item_ids: object) -> None:
         if item_ids:
@@ -266,7 +269,7 @@ class IntakeDock(QDockWidget):
             interval = self.inbox_interval_s if interval_s is None else interval_s
             self._inbox = InboxWatcher(
                 Path(folder),
-                controller.submit,
+                controller.runner.submit,  # on the watcher's own thread: it may block
                 interval_s=interval,
                 on_submit=self._inbox_submitted.emit,  # from the watcher's thread: queued
             )

@@ -306,8 +306,8 @@ class ClientsSection(QWidget):
 
     # ---- loading -----------------------------------------------------------------------
     def reload(self) -> None:
-        text = self.search.text()
-        self.ops.query("list", lambda: list_clients(self.services, text), self._show, self._fail)
+        services, text = self.services, self.search.text()
+        self.ops.query("list", lambda: list_clients(services, text), self._show, self._fail)
 
     def _show(self, rows: list[ClientRow]) -> None:
         self.error.hide()
@@ -340,12 +340,13 @@ class ClientsSection(QWidget):
             self._show_detail(None)
             self._show_placements(None)
             return
+        services = self.services
         self.ops.query(
-            "detail", lambda: get_client(self.services, client_id), self._show_detail, self._fail
+            "detail", lambda: get_client(services, client_id), self._show_detail, self._fail
         )
         self.ops.query(
             "placements",
-            lambda: placements_report(self.services, client_id=client_id),
+            lambda: placements_report(services, client_id=client_id),
             self._show_placements,
             self._fail,
         )
@@ -420,10 +421,10 @@ class ClientsSection(QWidget):
         contact = self.selected_contact()
         if contact is None:
             return
-        archived = not contact.archived
+        services, contact_id, archived = self.services, contact.id, not contact.archived
         self.ops.write(
             "archive",
-            lambda: archive_contact(self.services, contact.id, archived),
+            lambda: archive_contact(services, contact_id, archived),
             lambda _outcome: None,
             self._fail,
             self.changes_made.emit,

@@ -118,6 +118,27 @@ def _connect_board(page: QWidget, ctx: SectionContext) -> None:
     board.intake_requested.connect(ctx.host.hand_over_to_intake)
     board.open_profile.connect(ctx.host.open_profile)
     board.notice.connect(ctx.notice)
+    board.submit_requested.connect(
+        lambda job_id, candidate_ids: _submit_to_client(page, ctx, job_id, candidate_ids)
+    )
+
+
+def _submit_to_client(
+    page: QWidget, ctx: SectionContext, job_id: int, candidate_ids: tuple[int, ...]
+) -> None:
+    # Deferred: the dialog and the PDF renderer load when a submittal is first made.
+    from app.ui.dialogs.submit_to_client import submit_to_client
+
+    submit_to_client(
+        page,
+        ctx.services,
+        job_id,
+        candidate_ids,
+        ctx.workspace.paths.documents_dir,
+        lambda changes: ctx.publish(changes, None),
+        ctx.notice,
+        ctx.wake,
+    )
 
 
 def _jobs(ctx: SectionContext) -> QWidget:
@@ -196,6 +217,17 @@ def _tasks(ctx: SectionContext) -> QWidget:
     return page
 
 
+def _interviews(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.interviews import InterviewsSection
+
+    page = InterviewsSection(ctx.services, ctx.icons, ctx.undo_stack)
+    page.changes_made.connect(lambda changes: ctx.publish(changes, None))  # itself reloads too
+    page.open_profile.connect(ctx.host.open_profile)
+    page.notice.connect(ctx.notice)
+    return page
+
+
 def _campaigns(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.campaigns import CampaignsSection
@@ -260,6 +292,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("pipeline", "Pipeline", "square-kanban", _pipeline),
     SectionSpec("candidates", "Candidates", "users", _candidates),
     SectionSpec("clients", "Clients", "building-2", _clients),
+    SectionSpec("interviews", "Interviews", "calendar", _interviews),
     SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools),
     SectionSpec("tasks", "Tasks", "list-todo", _tasks),
     SectionSpec("campaigns", "Campaigns", "send", _campaigns),

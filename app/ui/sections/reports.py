@@ -98,9 +98,10 @@ class ReportsSection(QWidget):
         months = self.period.currentData()
         today = dt.date.today()
         start = months_back(today, months) if months else None
+        services = self.services
         self.ops.query(
             "placements",
-            lambda: placements_report(self.services, start=start),
+            lambda: placements_report(services, start=start),
             self._show_placements,
             self._placements_failed,
         )

@@ -52,6 +52,7 @@ PER_CANDIDATE = {
     "pool_memberships": "candidate_id",
     "sequence_enrollments": "candidate_id",
     "outbox_messages": "candidate_id",
+    "submittals": "candidate_id",
 }
 
 

@@ -6,6 +6,7 @@ parser in worker processes, and each test waits for the Imports dock to show the
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -568,3 +569,23 @@ def test_new_rows_scroll_into_view_unless_the_user_scrolled_up(qtbot) -> None:
     scroll.setValue(0)  # the user goes back up to read an earlier row
     panel.apply_many([ItemUpdate(n, f"/tmp/cv{n}.txt", "queued") for n in range(50, 60)])
     assert scroll.value() == 0
+
+
+def test_a_dropped_folder_is_walked_off_the_gui_thread(
+    qtbot, win: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from app.workers import intake
+
+    files = three_resumes(tmp_path / "folder")
+    real_expand = intake.expand
+    walked_on: list[str] = []
+
+    def recording_expand(paths, scratch):
+        walked_on.append(threading.current_thread().name)
+        return real_expand(paths, scratch)
+
+    monkeypatch.setattr(intake, "expand", recording_expand)
+    win.intake.import_paths([tmp_path / "folder"])
+    items = wait_finished(qtbot, win, len(files))
+    assert all(item.state == "done" for item in items)
+    assert walked_on and threading.main_thread().name not in walked_on

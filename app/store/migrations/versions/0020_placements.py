@@ -6,7 +6,7 @@ The activities table's kind check is widened in place, as migration 0014 does fo
 the table (which may hold millions of rows, with search triggers) is not copied.
 
 Revision ID: 0020_placements
-Revises: 0016_contacts_interviewers
+Revises: 0019_submittals
 Create Date: 2026-12-04
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020_placements"
-down_revision: str | None = "0016_contacts_interviewers"
+down_revision: str | None = "0019_submittals"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

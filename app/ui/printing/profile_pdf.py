@@ -1,0 +1,240 @@
+"""A candidate profile as a PDF in the agency's branding, made locally with Qt (no web engine).
+
+The body is a `QTextDocument` laid out in pages; each page gets a band in the agency's primary
+colour with its logo and name, and a footer with the recruiter and page number. Everything
+shown comes from the `ProfileDocument` — a blind one holds no identifying detail to show — and
+the PDF's title metadata is the document's title (initials, when blind).
+
+Painting onto a `QPdfWriter` works on any thread; it needs a `QGuiApplication` (for fonts),
+which `ensure_gui_application` makes for the command line.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+
+from app.services.candidates.profile_document import ProfileDocument
+
+DPI = 300
+MM = DPI / 25.4
+MARGIN = 16 * MM
+BAND = 24 * MM  # the branded band across the top of each page
+FOOTER = 14 * MM
+GAP = 8 * MM  # between the band and the body
+MUTED = "#5b6170"
+FONT_FAMILY = "sans-serif"
+
+
+def ensure_gui_application() -> QGuiApplication:
+    """The running Qt application, or a new one on the offscreen platform (no display is
+    needed to write a PDF)."""
+    app = QGuiApplication.instance()
+    if app is None:
+        app = QGuiApplication([sys.argv[0] if sys.argv else "hirebench", "-platform", "offscreen"])
+    assert isinstance(app, QGuiApplication)
+    return app
+
+
+def render_profile_pdf(document: ProfileDocument) -> bytes:
+    """The profile as PDF bytes (what a submittal attaches)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    _render(document, buffer)
+    buffer.close()
+    return bytes(data.data())
+
+
+def write_profile_pdf(document: ProfileDocument, path: Path) -> None:
+    """Write the profile to ``path`` (replaced whole: written beside it, then renamed)."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(render_profile_pdf(document))
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _render(document: ProfileDocument, device: QIODevice) -> None:
+    writer = QPdfWriter(device)
+    writer.setResolution(DPI)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
+    writer.setTitle(document.title)
+    writer.setCreator(document.brand.name or "Hirebench")
+    width, height = writer.width(), writer.height()
+    body = QRectF(MARGIN, BAND + GAP, width - 2 * MARGIN, height - BAND - GAP - FOOTER)
+    text = QTextDocument()
+    text.documentLayout().setPaintDevice(writer)
+    text.setDefaultFont(QFont(FONT_FAMILY, 10))
+    text.setDocumentMargin(0)
+    text.setPageSize(QSizeF(body.width(), body.height()))
+    text.setHtml(profile_html(document))
+    pages = max(1, text.pageCount())
+    painter = QPainter(writer)
+    try:
+        for page in range(pages):
+            if page:
+                writer.newPage()
+            _band(painter, document, width)
+            _footer(painter, document, width, height, page + 1, pages)
+            painter.save()
+            painter.translate(body.left(), body.top() - page * body.height())
+            clip = QRectF(0, page * body.height(), body.width(), body.height())
+            painter.setClipRect(clip)
+            text.drawContents(painter, clip)
+            painter.restore()
+    finally:
+        painter.end()
+
+
+def _on(color: QColor) -> QColor:
+    """White or near-black, whichever reads better on ``color``."""
+    light = 0.299 * color.redF() + 0.587 * color.greenF() + 0.114 * color.blueF()
+    return QColor("#111111") if light > 0.6 else QColor("#ffffff")
+
+
+def _band(painter: QPainter, document: ProfileDocument, width: int) -> None:
+    brand = document.brand
+    primary = QColor(brand.primary_color)
+    painter.fillRect(QRectF(0, 0, width, BAND), primary)
+    left = MARGIN
+    if brand.logo:
+        logo = QImage.fromData(brand.logo)
+        if not logo.isNull():
+            box = BAND - 8 * MM
+            scaled = logo.scaled(
+                int(box * 3),
+                int(box),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            painter.drawImage(QRectF(left, 4 * MM, scaled.width(), scaled.height()), scaled)
+            left += scaled.width() + 4 * MM
+    painter.setPen(_on(primary))
+    painter.setFont(_font(16, bold=True))
+    name_box = QRectF(left, 0, width - left - MARGIN, BAND)
+    align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+    painter.drawText(name_box, int(align), brand.name or "Candidate profile")
+    painter.setFont(_font(9))
+    right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+    kind = "Blind candidate profile" if document.blind else "Candidate profile"
+    painter.drawText(
+        QRectF(MARGIN, 0, width - 2 * MARGIN, BAND),
+        int(right),
+        f"{kind}\n{document.prepared_on:%d %B %Y}",
+    )
+
+
+def _footer(
+    painter: QPainter, document: ProfileDocument, width: int, height: int, page: int, pages: int
+) -> None:
+    top = height - FOOTER + 3 * MM
+    painter.fillRect(
+        QRectF(MARGIN, top, width - 2 * MARGIN, 0.6 * MM), QColor(document.brand.accent_color)
+    )
+    painter.setPen(QColor(MUTED))
+    painter.setFont(_font(8))
+    box = QRectF(MARGIN, top + 2 * MM, width - 2 * MARGIN, FOOTER - 6 * MM)
+    parts = [document.brand.footer or document.brand.name]
+    if document.recruiter_name:
+        who = document.recruiter_name
+        if document.recruiter_email:
+            who += f" <{document.recruiter_email}>"
+        parts.append(f"Presented by {who}")
+    # The branding footer's lines (address, web site) become parts of the one line.
+    pieces = [piece.strip() for part in parts if part for piece in part.splitlines()]
+    line = " · ".join(piece for piece in pieces if piece)
+    painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), line)
+    painter.drawText(
+        box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), f"{page} / {pages}"
+    )
+
+
+def _font(points: float, bold: bool = False) -> QFont:
+    font = QFont(FONT_FAMILY)
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    return font
+
+
+# ---- the body -------------------------------------------------------------------------------
+def _e(text: str | None) -> str:
+    return html.escape(text or "")
+
+
+def _paragraphs(text: str | None) -> str:
+    blocks = [b.strip() for b in (text or "").split("\n\n") if b.strip()]
+    return "".join(f"<p>{_e(b).replace(chr(10), '<br>')}</p>" for b in blocks)
+
+
+def profile_html(document: ProfileDocument) -> str:
+    """The body's HTML: every value escaped, colours from the branding."""
+    accent = document.brand.accent_color
+    primary = document.brand.primary_color
+    heading = (
+        f'style="color:{accent}; font-size:11pt; font-weight:bold; '
+        'margin-top:14px; margin-bottom:4px;"'
+    )
+    out = [f'<h1 style="color:{accent}; font-size:20pt; margin:0;">{_e(document.name)}</h1>']
+    if document.headline:
+        out.append(f'<p style="color:{MUTED}; font-size:11pt;">{_e(document.headline)}</p>')
+    if document.job_title:
+        client = f" at {_e(document.client_name)}" if document.client_name else ""
+        out.append(f"<p>Presented for <b>{_e(document.job_title)}</b>{client}</p>")
+    details = [d for d in (document.location, *document.contact_lines) if d]
+    if details:
+        out.append(
+            f'<p style="color:{MUTED};">' + " &nbsp;·&nbsp; ".join(_e(d) for d in details) + "</p>"
+        )
+    if document.pitch:
+        out.append(
+            f'<table width="100%" cellpadding="8" style="margin-top:10px;">'
+            f'<tr><td width="6" bgcolor="{primary}"></td><td>'
+            f'<p style="color:{accent}; font-weight:bold;">Why we recommend this candidate</p>'
+            f"{_paragraphs(document.pitch)}</td></tr></table>"
+        )
+    if document.summary:
+        out.append(f"<h2 {heading}>Summary</h2>{_paragraphs(document.summary)}")
+    if document.skills:
+        out.append(
+            f"<h2 {heading}>Skills</h2><p>" + " &nbsp;·&nbsp; ".join(map(_e, document.skills))
+        )
+        out.append("</p>")
+    if document.history:
+        out.append(f"<h2 {heading}>Experience</h2>")
+        for item in document.history:
+            role = " — ".join(_e(p) for p in (item.title, item.employer) if p)
+            period = (
+                f' <span style="color:{MUTED};">{_e(item.period)}</span>' if item.period else ""
+            )
+            out.append(f'<p style="margin-top:6px;"><b>{role}</b>{period}</p>')
+            out.append(_paragraphs(item.description))
+    if document.education:
+        out.append(f"<h2 {heading}>Education</h2>")
+        for entry in document.education:
+            what = ", ".join(_e(p) for p in (entry.degree, entry.institution) if p)
+            year = f' <span style="color:{MUTED};">{_e(entry.year)}</span>' if entry.year else ""
+            out.append(f"<p>{what}{year}</p>")
+    return "<html><body>" + "".join(out) + "</body></html>"
