@@ -342,22 +342,29 @@ def delete_placement(
     """Remove a placement (the undo of recording it), refused if its terms changed from
     ``expected``. Its opening comes back: a job it filled gets back the status it had."""
     with ctx.write() as tx:
-        placement = _placement(tx, placement_id)
-        terms = terms_of(placement)
-        if expected is not None and terms != expected.normalised():
-            raise ValidationError({"placement": "The placement changed since; nothing was undone."})
-        info = application_info(tx.session, placement.application_id)
-        row = PlacementRow(placement.id, info, terms, placement.fee_cents)
-        job = tx.session.get(Job, info.job_id)
-        earlier = placement.filled_job_from
-        if job is not None and earlier is not None and job.status is JobStatus.FILLED:
-            _set_job(tx, job, JobStatus(earlier), None, "job.reopen")
-        tx.audit("placement.delete", "placement", placement_id, before=terms.stored())
-        tx.session.delete(placement)
-        subject = f"Placement taken back ({info.job_title} at {info.client_name})"
-        add_timeline(tx, info, ActivityKind.PLACEMENT, subject, None)
-        _changed(tx, placement_id, info)
-        return outcome(row, tx)
+        return outcome(unplace_in(tx, placement_id, expected), tx)
+
+
+def unplace_in(
+    tx: Transaction, placement_id: int, expected: PlacementInput | None = None
+) -> PlacementRow:
+    """`delete_placement` within the caller's transaction (a card moved out of Hired)."""
+    placement = _placement(tx, placement_id)
+    terms = terms_of(placement)
+    if expected is not None and terms != expected.normalised():
+        raise ValidationError({"placement": "The placement changed since; nothing was undone."})
+    info = application_info(tx.session, placement.application_id)
+    row = PlacementRow(placement.id, info, terms, placement.fee_cents)
+    job = tx.session.get(Job, info.job_id)
+    earlier = placement.filled_job_from
+    if job is not None and earlier is not None and job.status is JobStatus.FILLED:
+        _set_job(tx, job, JobStatus(earlier), None, "job.reopen")
+    tx.audit("placement.delete", "placement", placement_id, before=terms.stored())
+    tx.session.delete(placement)
+    subject = f"Placement taken back ({info.job_title} at {info.client_name})"
+    add_timeline(tx, info, ActivityKind.PLACEMENT, subject, None)
+    _changed(tx, placement_id, info)
+    return row
 
 
 def update_placement(

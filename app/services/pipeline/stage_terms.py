@@ -1,7 +1,7 @@
 """Moves that carry terms: a card moved to Offered with the offer made, a card moved to Hired
-with its placement. The move and the record are one transaction, so a refused placement (no
-opening left, invalid terms) leaves the card where it was, and a card that changed meanwhile
-records nothing.
+with its placement, a placed card moved out of Hired with its placement taken back. The move
+and the record are one transaction, so a refused placement (no opening left, invalid terms)
+leaves the card where it was, and a card that changed meanwhile records nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from app.services.pipeline.board import (
     moves_in,
 )
 from app.services.pipeline.offers import OfferInput, offer_in
-from app.services.pipeline.placements import PlacementInput, place_in
+from app.services.pipeline.placements import PlacementInput, PlacementRow, place_in, unplace_in
 from app.store.enums import StageKind
 
 OFFER_STAGE = "offered"
@@ -72,5 +72,19 @@ def move_with_placement(
             move = moves_in(tx, [request])
             placed = place_in(tx, request.application_id, data, today)
             return outcome(MovedWith(move, placed), tx)
+    except StaleDataError as exc:
+        raise VersionConflictError([request.application_id], []) from exc
+
+
+def move_removing_placement(
+    ctx: ServiceContext, request: MoveRequest, placement: PlacementRow
+) -> Outcome[MovedWith]:
+    """Move a placed card out of Hired and take its placement back (its opening returns),
+    refused if the placement changed since it was read."""
+    try:
+        with ctx.write() as tx:
+            move = moves_in(tx, [request])
+            unplace_in(tx, placement.id, placement.terms)
+            return outcome(MovedWith(move, placement.id), tx)
     except StaleDataError as exc:
         raise VersionConflictError([request.application_id], []) from exc

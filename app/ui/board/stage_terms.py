@@ -1,7 +1,8 @@
 """A card moved to Offered offers to record the offer; a card moved to Hired asks for its
 placement. The dialog's Save moves the card and records the terms in one write; its second
 button moves the card without them (recorded later from the profile); Cancel, or Escape,
-leaves the card where it was — as rejecting without a reason does.
+leaves the card where it was — as rejecting without a reason does. A placed card moved out
+of Hired asks whether to take the placement back (its opening returns to the job) or keep it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import ValidationError
@@ -25,17 +26,27 @@ from app.services.pipeline.board import (
 )
 from app.services.pipeline.offers import OfferInput, latest_offer
 from app.services.pipeline.placement_report import placement_of
-from app.services.pipeline.placements import PlacementInput, terms_from_offer
+from app.services.pipeline.placements import PlacementInput, PlacementRow, terms_from_offer
 from app.services.pipeline.stage_terms import (
     MovedWith,
     asks_for_offer,
     asks_for_placement,
+    move_removing_placement,
     move_with_offer,
     move_with_placement,
 )
 from app.ui.dialogs.offer_dialog import OfferDialog
 from app.ui.dialogs.placement_dialog import PlacementDialog
-from app.ui.dialogs.terms_commands import Notify, Publish, offer_recorded, placement_recorded
+from app.ui.dialogs.terms_commands import (
+    Notify,
+    Publish,
+    offer_recorded,
+    placement_recorded,
+    placement_removed,
+)
+
+TAKE_BACK_BUTTON = "takeBackPlacement"
+KEEP_BUTTON = "keepPlacement"
 
 
 @dataclass(frozen=True)
@@ -82,8 +93,12 @@ def ask_terms(
     notify: Notify,
     today: dt.date | None = None,
 ) -> TermsAnswer | None:
-    """Ask for the offer or placement a move into ``stage`` brings; None: it brings none
-    (another stage, or a card already placed)."""
+    """Ask for the offer or placement a move into ``stage`` brings, or whether a placed card
+    leaving Hired gives its placement back; None: the move brings nothing to ask (another
+    stage, or a card already placed moving to Hired)."""
+    placed = None if asks_for_placement(stage) else placement_of(services, card.application_id)
+    if placed is not None:  # leaving Hired: the placement first
+        return _ask_take_back(parent, services, card, stage, request, placed, publish, notify)
     if asks_for_offer(stage):
         offer_writer = _Writer[OfferInput](
             lambda data: move_with_offer(services, request, data, today)
@@ -134,6 +149,55 @@ def ask_terms(
     else:
         return None
     return TermsAnswer(done=answer.done, command=command)
+
+
+def _ask_take_back(
+    parent: QWidget,
+    services: ServiceContext,
+    card: Card,
+    stage: StageInfo,
+    request: MoveRequest,
+    placed: PlacementRow,
+    publish: Publish,
+    notify: Notify,
+) -> TermsAnswer:
+    """A placed card leaving Hired: take the placement back (the default), keep it, or
+    cancel the move."""
+    where = f"{placed.application.job_title} at {placed.application.client_name}"
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Placement",
+        f"{card.name} is placed as {where} (fee {placed.fee_text}). Take the placement back?"
+        " Its opening returns to the job.",
+        QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    take_back = box.addButton("Take back placement", QMessageBox.ButtonRole.DestructiveRole)
+    take_back.setObjectName(TAKE_BACK_BUTTON)
+    keep = box.addButton("Keep placement", QMessageBox.ButtonRole.AcceptRole)
+    keep.setObjectName(KEEP_BUTTON)
+    box.setDefaultButton(take_back)
+    box.exec()
+    if box.clickedButton() is keep:
+        return TermsAnswer()
+    if box.clickedButton() is not take_back:
+        return TermsAnswer(cancelled=True)
+    try:
+        done = move_removing_placement(services, request, placed)
+    except (VersionConflictError, ValidationError) as error:
+        reason = error.errors.values() if isinstance(error, ValidationError) else (str(error),)
+        notify("; ".join(reason))
+        return TermsAnswer(cancelled=True, conflict=True)
+    command = placement_removed(
+        services,
+        card.application_id,
+        placed.id,
+        placed.terms,
+        publish,
+        notify,
+        f"Move {card.name} to {stage.name}, taking back the placement",
+    )
+    return TermsAnswer(done=Outcome(done.value.move, done.changes), command=command)
 
 
 def _answer(dialog: OfferDialog | PlacementDialog, conflict: bool) -> TermsAnswer:

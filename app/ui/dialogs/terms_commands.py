@@ -139,3 +139,27 @@ def placement_edited(
         publish,
         notify,
     )
+
+
+def placement_removed(
+    services: ServiceContext,
+    application_id: int,
+    placement_id: int,
+    data: PlacementInput,
+    publish: Publish,
+    notify: Notify,
+    text: str,
+) -> WriteCommand:
+    """A placement taken back: undo records it again (if an opening is still free), redo
+    takes it back again."""
+    current = {"id": placement_id}
+
+    def undo() -> Outcome[Any]:
+        done = record_placement(services, application_id, data)
+        current["id"] = done.value
+        return done
+
+    def redo() -> Outcome[Any]:
+        return delete_placement(services, current["id"], expected=data)
+
+    return WriteCommand(text, undo, redo, publish, notify)

@@ -13,10 +13,11 @@ from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.board import MoveRequest, VersionConflictError, load_board
 from app.services.pipeline.offers import OfferInput, list_offers
 from app.services.pipeline.placement_report import placement_of
-from app.services.pipeline.placements import PlacementInput
+from app.services.pipeline.placements import PlacementInput, update_placement
 from app.services.pipeline.stage_terms import (
     asks_for_offer,
     asks_for_placement,
+    move_removing_placement,
     move_with_offer,
     move_with_placement,
 )
@@ -100,3 +101,22 @@ def test_a_card_changed_meanwhile_records_nothing(ctx: ServiceContext, database:
     with pytest.raises(VersionConflictError):
         move_with_offer(ctx, stale, OfferInput(PayBasis.SALARY, 1), TODAY)
     assert count_rows(database, "offers") == 0 and _stage_of(world, "Ada") == "Applied"
+
+
+def test_moving_out_of_hired_takes_the_placement_back(
+    ctx: ServiceContext, database: Database
+) -> None:
+    world = hiring(ctx)
+    move_with_placement(ctx, _request(world, "Ada", "Hired"), _placement(), TODAY)
+    placed = placement_of(ctx, world.applications["Ada"])
+    assert placed is not None and world.job_state()[0] is JobStatus.FILLED
+    update_placement(ctx, placed.id, dataclasses.replace(_placement(), salary_cents=1))
+    with pytest.raises(ValidationError, match="changed since"):  # read before that edit
+        move_removing_placement(ctx, _request(world, "Ada", "Offered"), placed)
+    assert _stage_of(world, "Ada") == "Hired" and count_rows(database, "placements") == 1
+    current = placement_of(ctx, world.applications["Ada"])
+    assert current is not None
+    done = move_removing_placement(ctx, _request(world, "Ada", "Offered"), current)
+    assert _stage_of(world, "Ada") == "Offered" and count_rows(database, "placements") == 0
+    assert world.job_state() == (JobStatus.OPEN, None)
+    assert done.changes.touches(ChangeKind.PLACEMENTS, ChangeKind.JOBS)

@@ -80,11 +80,14 @@ def test_change_by_another_process_reloads_the_board(window: MainWindow, qtbot) 
 def test_own_moves_are_not_mistaken_for_external_changes(window: MainWindow) -> None:
     _open_job(window)
     page = window.sections["job_board"]
-    card = next(iter(page.board.state.cards.values()))
+    # A card in an active stage: a hired one leaving Hired would be asked about its placement.
+    active = {s.id for s in page.board.state.columns if s.kind.value == "active"}
+    card = next(c for c in page.board.state.cards.values() if c.stage_id in active)
     target = next(
         s for s in page.board.state.columns if s.id != card.stage_id and s.kind.value == "active"
     )
-    page.board.move_cards([card.application_id], str(target.id))
+    assert target.name != "Offered"  # which would offer to record the offer
+    assert page.board.move_cards([card.application_id], str(target.id))
     assert window.watcher.poll() is False
 
 

@@ -17,7 +17,7 @@ from app.services.pipeline.board import load_board
 from app.services.pipeline.offers import list_offers
 from app.services.pipeline.placement_report import placement_of
 from app.store.enums import JobStatus, OfferStatus
-from app.ui.board.stage_terms import ask_terms
+from app.ui.board.stage_terms import KEEP_BUTTON, TAKE_BACK_BUTTON, ask_terms
 from app.ui.board.view import BoardWidget
 from app.ui.dialogs.form import FormDialog
 from app.ui.dialogs.offer_dialog import SKIP_BUTTON as SKIP_OFFER
@@ -202,3 +202,46 @@ def test_a_refused_placement_shows_why_and_cancel_leaves_the_card(world: World) 
     assert world.move("Brian", "Hired", second) is False
     assert "Every opening of Backend Engineer is taken" in errors[0]
     assert world.stage_of("Brian") == "Applied"
+
+
+def _hire(world: World) -> None:
+    def place(dialog: QDialog) -> None:
+        assert isinstance(dialog, PlacementDialog)
+        dialog.salary.setText("80,000")
+        dialog.fee_value.setText("20")
+        _save(dialog)
+
+    assert world.move("Ada", "Hired", place) is True
+    assert world.hiring.job_state()[0] is JobStatus.FILLED
+
+
+def _click(name: str) -> Callable[[QDialog], None]:
+    def answer(dialog: QDialog) -> None:
+        dialog.findChild(QPushButton, name).click()
+
+    return answer
+
+
+def test_a_placed_card_leaving_hired_asks_to_take_the_placement_back(world: World) -> None:
+    _hire(world)
+    application = world.hiring.applications["Ada"]
+    assert world.move("Ada", "Offered", _cancel) is False
+    assert world.stage_of("Ada") == "Hired" and placement_of(world.ctx, application) is not None
+
+    assert world.move("Ada", "Offered", _click(TAKE_BACK_BUTTON)) is True
+    assert world.stage_of("Ada") == "Offered" and placement_of(world.ctx, application) is None
+    assert world.hiring.job_state() == (JobStatus.OPEN, None)
+
+    world.board.undo_stack.undo()  # the placement back, then the card
+    assert world.stage_of("Ada") == "Hired"
+    placed = placement_of(world.ctx, application)
+    assert placed is not None and placed.fee_cents == 1_600_000
+    assert world.hiring.job_state() == (JobStatus.FILLED, dt.date.today())
+
+
+def test_keeping_the_placement_moves_only_the_card(world: World) -> None:
+    _hire(world)
+    assert world.move("Ada", "Interviewed", _click(KEEP_BUTTON)) is True
+    assert world.stage_of("Ada") == "Interviewed"
+    assert placement_of(world.ctx, world.hiring.applications["Ada"]) is not None
+    assert world.hiring.job_state()[0] is JobStatus.FILLED
