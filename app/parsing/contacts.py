@@ -47,8 +47,20 @@ _NAME_STOP = re.compile(
 _NAME_WORD = re.compile(
     r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.|(?:de|da|van|von|der|del|la|le|di|bin|al|du|dos|das|y)|[A-ZÀ-ÖØ-Þ][\w'’\-]*)$"
 )
+# A number with its country code may start with a one-digit group ("+31 6 50417370").
 _PHONE_SHAPE = re.compile(
-    r"(?<![\w@.+])(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?![\w@])"
+    r"(?<![\w@.+])(?:\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){1,4}|"
+    r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4})(?![\w@])"
+)
+# "Phone: ", "Tel. ", "M: " before a number.
+_PHONE_LABEL = re.compile(
+    r"^(?:(?:tele)?phone|tel|mobile|mob|cell|ph|[tmp])\.?\s*(?:[:.]\s*|\s+(?=[+(\d]))",
+    re.IGNORECASE,
+)
+# Date ranges ("2019 - 2021", "12/2022 - 08/2026") that the matcher could read as numbers.
+_DATE_RANGE = re.compile(
+    r"(?i)\b(?:\d{1,2}[/.])?(?:19|20)\d{2}\s*[-–—]\s*"
+    r"(?:(?:\d{1,2}[/.])?(?:19|20)\d{2}|present)\b"
 )
 # Icon-font glyphs (private use area) and symbols that mark contact items: ✉ ☎ ⌂ 📞 📍 ...
 ICON_MARKS = re.compile(
@@ -110,9 +122,7 @@ def read_phones(texts: list[str], region: str) -> list[PhoneRead]:
     seen: set[str] = set()
     for text in texts:
         cleaned = normalise_prefixes(EMAIL.sub(" ", text))
-        cleaned = re.sub(
-            r"(?i)\b(?:19|20)\d{2}\s*[-–—]\s*(?:(?:19|20)\d{2}|present)\b", " ", cleaned
-        )
+        cleaned = _DATE_RANGE.sub(" ", cleaned)
         try:
             matches = list(
                 phonenumbers.PhoneNumberMatcher(
@@ -140,7 +150,7 @@ def read_phones(texts: list[str], region: str) -> list[PhoneRead]:
                     )
                 )
         if not matches:
-            kept = written_number(cleaned)
+            kept = written_number(_PHONE_LABEL.sub("", cleaned.strip()))
             if kept and kept not in seen:
                 seen.add(kept)
                 found.append(PhoneRead(kept, unchecked=True))
