@@ -45,7 +45,7 @@ _NAME_STOP = re.compile(
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(
-    r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.|(?:de|da|van|von|der|del|la|le|di|bin|al|du|dos|das|y)|[A-ZÀ-ÖØ-Þ][\w'’\-]*)$"
+    r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.|(?:de|da|van|von|der|den|ten|ter|del|della|dal|la|le|di|bin|ibn|al|du|dos|das|los|las|zu|zum|af|av|y)|[A-ZÀ-ÖØ-Þ][\w'’\-]*)$"
 )
 # A number with its country code may start with a one-digit group ("+31 6 50417370").
 _PHONE_SHAPE = re.compile(
@@ -252,6 +252,9 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
     """Name-shaped header items with their prominence, most prominent first."""
     found: list[tuple[float, int, str]] = []
     for index, (text, size, heading) in enumerate(candidates[:12]):
+        stacked = _stacked_name(candidates, index)
+        if stacked:
+            found.append((size + (4 if heading else 0) - index * 0.5 + 0.5, index, stacked))
         segs = header_segments([text])
         if len(segs) >= 3 and sum(1 for s in segs if _name_shape(s)) >= 2:
             continue  # a list of phrases ("Strategic Planning | Change Management")
@@ -262,6 +265,20 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
     # The earliest of equal scores wins, as when one best was kept while reading.
     found.sort(key=lambda item: (-item[0], item[1]))
     return [(score, name) for score, _index, name in found]
+
+
+def _stacked_name(candidates: list[tuple[str, float, bool]], index: int) -> str | None:
+    """A name set on two lines in one font, the given name above the surname ("François" /
+    "Bélanger"), as narrow headers and sidebars print a long name."""
+    if index + 1 >= len(candidates):
+        return None
+    (first, size, _), (second, next_size, _) = candidates[index], candidates[index + 1]
+    words = first.split()
+    if len(words) != 1 or abs(size - next_size) > 0.5 or not 1 <= len(second.split()) <= 3:
+        return None
+    if not _NAME_WORD.match(words[0]) or len(header_segments([second])) != 1:
+        return None
+    return _name_shape(f"{first.strip()} {second.strip()}")
 
 
 def _name_before_headline(text: str) -> str | None:

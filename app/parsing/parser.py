@@ -270,7 +270,13 @@ def _prominent_name(
         return None
     body = sizes[len(sizes) // 2]
     chosen = max(
-        (size for text, size, _ in name_lines if name and name.lower() in text.lower()),
+        (
+            size
+            for text, size, _ in name_lines
+            if name
+            and text.strip()
+            and (name.lower() in text.lower() or text.strip().lower() in name.lower())
+        ),
         default=0.0,
     )
     best: tuple[float, str] | None = None
