@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -105,7 +106,10 @@ def _find_gutter(rows: list[_Row], width: float) -> float | None:
         if c <= limit and gap_start is None:
             gap_start = i
         elif c > limit and gap_start is not None:
-            if best is None or i - gap_start > best[1] - best[0]:
+            # A gap that runs to the right end of the searched band is the margin beside
+            # ragged lines (a left sidebar's main column ending short), not a gutter.
+            margin = i == len(crossing) and gap_start > 0
+            if not margin and (best is None or i - gap_start > best[1] - best[0]):
                 best = (gap_start, i)
             gap_start = None
     if best is None or best[1] - best[0] < 8:
@@ -157,10 +161,23 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     out: list[Line] = []
     left: list[_Row] = []
     right: list[_Row] = []
+    # Where the right column's lines start: the commonest left edge right of the gutter.
+    starts = Counter(
+        round(min(w["x0"] for w in row.words if w["x0"] >= gutter))
+        for row in rows
+        if any(w["x0"] >= gutter for w in row.words)
+    )
+    column = starts.most_common(1)[0][0] if starts else gutter
     for row in rows:
         crosses = any(w["x0"] < gutter < w["x1"] for w in row.words) or any(
             a < gutter < b for a, b in _segments(row)
         )
+        if crosses and _overflows_to(row, gutter, column):
+            # A long word of the left column (an e-mail) running up to the right column.
+            split = column - 0.5
+            left.append(_Row(row.top, row.bottom, [w for w in row.words if w["x0"] < split]))
+            right.append(_Row(row.top, row.bottom, [w for w in row.words if w["x0"] >= split]))
+            continue
         if crosses:
             if left or right:
                 out.extend(_stream_lines(left, True, body))
@@ -177,6 +194,19 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     out.extend(_stream_lines(left, True, body))
     out.extend(_stream_lines(right, True, body))
     return out
+
+
+def _overflows_to(row: _Row, gutter: float, column: float) -> bool:
+    """Whether the left column's last word runs over the gutter up to the right column's
+    start (a long e-mail cannot wrap), while others begin on that start: the row parts
+    there. A name set large across both columns has no word over the gutter, only the
+    space between; a sentence across the page goes on past the word over the gutter."""
+    before = [w for w in row.words if w["x0"] < column - 0.5]
+    after = [w for w in row.words if w["x0"] >= column - 0.5]
+    if not before or not after:
+        return False
+    last = max(before, key=lambda w: w["x1"])
+    return last["x0"] < gutter < last["x1"] <= column + 0.5
 
 
 def _margin_heading(row: _Row, body_size: float) -> list[_Row]:

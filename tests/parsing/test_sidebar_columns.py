@@ -1,0 +1,95 @@
+"""A left sidebar of short lines beside a main column whose lines end short of the page's
+right side, and a long e-mail in the sidebar that runs up to the main column."""
+
+from __future__ import annotations
+
+from app.parsing.pdf_layout import page_lines
+
+SIDEBAR = [
+    "Olivia Bennett",
+    "CONTACT",
+    "030 7194681",
+    "EMAIL",
+    "Berlin, Germany",
+    "oliviabennett.example.com",
+    "SKILLS",
+    "IV therapy",
+    "Wound care",
+    "Triage",
+]
+MAIN = [
+    "EXPERIENCE",
+    "Charge Nurse",
+    "Lakeshore Medical Centre, Hamburg",
+    "March 2022 to Current",
+    "Reduced patient falls by 25%",
+    "Staff Nurse",
+    "St. Brigid's Hospital, Munich",
+    "July 2017 to March 2022",
+    "Trained new staff",
+    "EDUCATION",
+]
+
+
+def _words(text: str, x0: float, top: float, size: float = 10.0) -> list[dict]:
+    out = []
+    for token in text.split():
+        width = len(token) * size * 0.5
+        out.append(
+            {
+                "text": token,
+                "x0": x0,
+                "x1": x0 + width,
+                "top": top,
+                "bottom": top + size,
+                "size": size,
+                "fontname": "Helvetica",
+            }
+        )
+        x0 += width + size * 0.3
+    return out
+
+
+def _page(email_end: float) -> list[dict]:
+    words: list[dict] = []
+    for n, (side, main) in enumerate(zip(SIDEBAR, MAIN, strict=True)):
+        top = 40 + 13 * n
+        if side == "EMAIL":
+            words.append(
+                {
+                    "text": "olivia.bennett@mailbox.example",
+                    "x0": 43,
+                    "x1": email_end,
+                    "top": top,
+                    "bottom": top + 10,
+                    "size": 10,
+                    "fontname": "Helvetica",
+                }
+            )
+        else:
+            words += _words(side, 43, top)
+        words += _words(main, 208, top)
+    return words
+
+
+def test_a_sidebar_beside_ragged_lines_is_read_as_its_own_column() -> None:
+    texts = [line.text for line in page_lines(_page(150), 612)]
+    assert texts[: len(SIDEBAR)] == [
+        t if t != "EMAIL" else "olivia.bennett@mailbox.example" for t in SIDEBAR
+    ]
+    assert texts[len(SIDEBAR) :] == MAIN
+
+
+def test_an_email_running_up_to_the_main_column_stays_in_the_sidebar() -> None:
+    texts = [line.text for line in page_lines(_page(207.5), 612)]
+    assert "olivia.bennett@mailbox.example" in texts
+    assert "March 2022 to Current" in texts
+    assert texts.index("Triage") < texts.index("EXPERIENCE")
+
+
+def test_a_name_set_large_across_the_gutter_stays_whole() -> None:
+    words = _page(150)
+    words = [w for w in words if w["text"] not in ("Olivia", "Bennett")]
+    words += _words("KWAME MWANGI", 43, 10, 30)
+    texts = [line.text for line in page_lines(words, 612)]
+    assert texts[0] == "KWAME MWANGI"
