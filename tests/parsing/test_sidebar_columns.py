@@ -93,3 +93,57 @@ def test_a_name_set_large_across_the_gutter_stays_whole() -> None:
     words += _words("KWAME MWANGI", 43, 10, 30)
     texts = [line.text for line in page_lines(words, 612)]
     assert texts[0] == "KWAME MWANGI"
+
+
+def _bridged_page() -> list[dict]:
+    """Name and headline across the top; a sidebar whose e-mail is drawn over the main
+    column's first bullet and whose hyphenated link piece ends at the gutter."""
+    words = _words("Javier Ramirez", 54, 7, 30) + _words("Supply Chain Analyst", 54, 48, 22)
+    side = ["Madrid, Spain", "+34 663 183 376", "EMAIL", "javier-", "ramirez.example.com"]
+    main = [
+        "Experience",
+        "Supply Chain Analyst, Meridian Freight, Valencia Nov 2023 - Present",
+        "- Cut picking errors by 60% with barcode scanning",
+        "- Negotiated carrier contracts",
+        "Logistics Coordinator, Atlas Cargo, Barcelona Jul 2016 - Apr 2019",
+        "- Managed a fleet of 45 vehicles",
+        "Education",
+        "B.A. Industrial Engineering, Universitat de Barcelona 2015",
+        "Skills",
+        "Lean, Six Sigma, Route planning",
+    ]
+    for n, text in enumerate(main):
+        top = 100 + 14 * n
+        words += _words(text, 166, top)
+        if n < len(side):
+            if side[n] == "EMAIL":
+                words.append(
+                    {
+                        "text": "javier.ramirez@mailbox.example",
+                        "x0": 54,
+                        "x1": 170,
+                        "top": top,
+                        "bottom": top + 10,
+                        "size": 10,
+                        "fontname": "Helvetica",
+                    }
+                )
+            elif side[n].endswith("-"):  # set flush right, as hyphenated pieces are
+                words += _words(side[n], 163 - len(side[n]) * 5, top)
+            else:
+                words += _words(side[n], 54, top)
+    return words
+
+
+def test_a_sidebar_without_a_blank_gutter_is_found_by_the_main_columns_left_edge() -> None:
+    texts = [line.text for line in page_lines(_bridged_page(), 612)]
+    assert texts[:2] == ["Javier Ramirez", "Supply Chain Analyst"]
+    assert texts[2:7] == [
+        "Madrid, Spain",
+        "+34 663 183 376",
+        "javier.ramirez@mailbox.example",
+        "javier-",
+        "ramirez.example.com",
+    ]
+    assert texts[7] == "Experience"
+    assert "- Cut picking errors by 60% with barcode scanning" in texts
