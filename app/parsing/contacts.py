@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from app.parsing.phones import as_stored, normalise_prefixes, written_number
-from app.parsing.places import is_location, location_in
+from app.parsing.places import is_location, location_in, spaced_location
 
 EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -313,14 +313,21 @@ def _title_word(word: str) -> str:
     return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
 
 
-def find_location(segments: list[str]) -> str | None:
-    """The candidate's own place: the first place-shaped header item."""
+def find_location(segments: list[str], name: str | None = None) -> str | None:
+    """The candidate's own place: the first place-shaped header item; a city and country
+    without a comma only when no item has one, and never the name ("Michael Jordan")."""
     for seg in segments:
         labelled = re.match(r"(?i)^(?:location|address|city|based in)\s*:\s*(.+)$", seg)
         if labelled:
             return labelled.group(1).strip()
     for seg in segments:
         place = location_in(seg)
+        if place:
+            return place
+    for seg in segments:
+        if name and seg.strip().lower() == name.lower():
+            continue
+        place = spaced_location(seg)
         if place:
             return place
     return None

@@ -14,7 +14,7 @@ import re
 
 from app.parsing.contacts import EMAIL, URL, header_segments
 from app.parsing.phones import written_number
-from app.parsing.places import is_location, location_in
+from app.parsing.places import is_location, location_in, spaced_location
 
 # Large cities that resumes often give without a region.
 KNOWN_CITIES = {
@@ -101,11 +101,12 @@ def contact_block(lines: list[str], reach: int = 3) -> list[str]:
     return []
 
 
-def block_location(block: list[str]) -> str | None:
+def block_location(block: list[str], name: str | None = None) -> str | None:
     """A line of the contact block that is a place and nothing else ("Paris, France, FR").
 
     Only whole lines count: a job line nearby ("Acme Ltd · Lyon, France") names the
-    employer's place, not the candidate's.
+    employer's place, not the candidate's. A city and country without a comma ("MADRID
+    SPAIN") count when no line has a comma-separated place, and never the name's line.
     """
     for line in block:
         if line.rstrip().endswith("."):  # the tail of a wrapped sentence, not a place
@@ -119,4 +120,10 @@ def block_location(block: list[str]) -> str | None:
                 and not _WORK_MODE.fullmatch(place)  # "Remote" says how, not where
             ):
                 return place
+    for line in block:
+        if name and line.strip().lower() == name.lower():
+            continue
+        place = spaced_location(line.strip())
+        if place:
+            return place
     return None

@@ -128,9 +128,9 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
 
     location = (
         header_location.contact_line_location([line.text for line in header])
-        or contacts.find_location(segments)
-        or header_location.block_location([line.text for line in header])
-        or header_location.block_location(block)
+        or contacts.find_location(segments, name)
+        or header_location.block_location([line.text for line in header], name)
+        or header_location.block_location(block, name)
     )
     confidence["location"] = 0.7 if location else 0.0
     if not location:
