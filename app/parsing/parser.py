@@ -293,17 +293,28 @@ def _fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
     """Sections after the skills heading that are really its groups ("Design", "Research"
     over a few short items): their headings are group names, their items skills. Likewise
     a degree under Education that looked like a heading."""
+    parts = _headless_skill_groups(parts)
     out: list[sections.Section] = []
+    grouped = False  # the last skills section has taken a group
     for part in parts:
         prev = out[-1] if out else None
         kind = sections.heading_kind(part.heading) if part.heading else "?"
         group_name = kind is None or bool(GROUP_NAME.fullmatch(part.heading.strip()))
-        listy = bool(part.lines) and all(
-            len(line.text.split()) <= 4 and not find_range(line.text) for line in part.lines
+        # A skills heading with nothing under it has its items under group headings,
+        # whatever they are called ("Certifications", "Languages").
+        group_name = group_name or bool(
+            prev is not None and prev.kind == sections.SKILLS and (not prev.lines or grouped)
         )
-        if prev is not None and prev.kind == sections.SKILLS and group_name and listy:
-            prev.lines = [*prev.lines, *part.lines]
+        items = _list_items(part.lines)
+        if prev is not None and prev.kind == sections.SKILLS and group_name and items:
+            prev.lines = [*prev.lines, *part.lines[:items]]
+            grouped = True
+            if items < len(part.lines):
+                # What follows in another type (a sidebar's name, a summary) is not a skill.
+                out.append(sections.Section(sections.OTHER, "", part.lines[items:]))
+                grouped = False
             continue
+        grouped = False
         if (
             prev is not None
             and prev.kind == sections.EDUCATION
@@ -315,6 +326,63 @@ def _fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
             continue
         out.append(part)
     return out
+
+
+def _headless_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
+    """Skill groups with no skills heading above them (a sidebar's "Technical", "Tools" and
+    "Certifications" lists): sections in a row, each a group name over list items, become
+    one skills section when there are two or more of them, or one in a resume without any
+    skills section. A group's trailing lines in another type stay apart."""
+    has_skills = any(part.kind == sections.SKILLS for part in parts)
+
+    def group(part: sections.Section, first: bool) -> bool:
+        name = part.heading.strip()
+        if re.search(r"(?i)skill", name):
+            return False  # a skills heading proper: its groups fold into it below
+        named = bool(GROUP_NAME.fullmatch(name)) or (
+            not first and re.fullmatch(r"(?i)certifications?|licen[cs]es", name) is not None
+        )
+        return (
+            part.kind in (sections.OTHER, sections.EXPERIENCE, sections.SKILLS)
+            and named
+            and 2 * _list_items(part.lines) > len(part.lines) > 0
+        )
+
+    out: list[sections.Section] = []
+    k = 0
+    while k < len(parts):
+        end = k
+        while end < len(parts) and group(parts[end], end == k):
+            end += 1
+            if _list_items(parts[end - 1].lines) < len(parts[end - 1].lines):
+                break  # other lines after the items end the run
+        run = parts[k:end]
+        if len(run) >= 2 or (run and not has_skills and _list_items(run[0].lines) >= 2):
+            lines = [line for part in run for line in part.lines[: _list_items(part.lines)]]
+            out.append(sections.Section(sections.SKILLS, run[0].heading, lines))
+            rest = run[-1].lines[_list_items(run[-1].lines) :]
+            if rest:
+                out.append(sections.Section(sections.OTHER, "", rest))
+            k = end
+        else:
+            out.append(parts[k])
+            k += 1
+    return out
+
+
+def _list_items(lines: list[Line]) -> int:
+    """How many leading lines are a group's items: short, undated, in the first one's type
+    size. All of them when every line is short and the sizes are unknown."""
+    count = 0
+    for line in lines:
+        if len(line.text.split()) > 4 or find_range(line.text):
+            break
+        if lines[0].size and abs(line.size - lines[0].size) > 0.5:
+            break
+        count += 1
+    if count < len(lines) and not any(line.size for line in lines):
+        return 0
+    return count
 
 
 def _skill_rows(lines: list[Line]) -> list[str]:
