@@ -84,8 +84,10 @@ def _is_prose(text: str) -> bool:
     if len(words) >= 5 and _SENTENCE_END.search(text) and not _is_degree_like(text):
         return True  # a short sentence: "Led the roadmap for the billing platform."
     if _ACHIEVEMENT.match(text) and len(words) >= 3 and not _title_words(words[-1]):
-        # ("Managed Services Engineer" is a title: titles end in their role noun)
-        return not ORG_WORDS.search(text) and not find_range(text)
+        # ("Managed Services Engineer" is a title: titles end in their role noun; "Built
+        # the company design system" is a sentence: names are capitalised)
+        lower = any(w[:1].islower() and w.lower() not in _NAME_LINKS for w in words[1:])
+        return (lower or not ORG_WORDS.search(text)) and not find_range(text)
     return len(words) > 7 and bool(re.search(r"[a-z]{2}\.\s+[A-Z]", text))
 
 
@@ -98,6 +100,25 @@ _ACHIEVEMENT = re.compile(
     r"Rebuilt|Overhauled|Co-led|Co-founded)\s+(?:a|an|the|\w+)",
 )
 
+
+# Lower-case words that join the capitalised words of a name ("Bank of America") or a
+# title and its employer ("Registered Nurse at Mercy Clinic").
+_NAME_LINKS = {
+    "of",
+    "and",
+    "&",
+    "the",
+    "for",
+    "at",
+    "de",
+    "du",
+    "la",
+    "le",
+    "van",
+    "von",
+    "und",
+    "y",
+}
 
 # A full stop after a lower-case word, not after "Inc." or "Co." or an initial.
 _SENTENCE_END = re.compile(r"(?<![A-Z])\b[a-z]{3,}\.\s*$")
@@ -326,7 +347,9 @@ def _is_noise(part: str) -> bool:
     return bool(
         re.fullmatch(
             r"(?i)(?:\d+\s*(?:years?|yrs?|months?|mos?)\s*)+|full[- ]time|part[- ]time|"
-            r"contract|internship|remote|hybrid|on-?site|present|current",
+            r"contract|internship|remote|hybrid|on-?site|present|current|"
+            # labels over an entry's list
+            r"(?:key\s+)?(?:highlights|achievements|accomplishments|responsibilities|duties)",
             part.strip(),
         )
     )

@@ -66,3 +66,41 @@ def test_title_at_company() -> None:
         ("Meridian Freight", "Fleet Manager"),
         ("Research at Scale Lab", None),
     ]
+
+
+def test_an_achievement_naming_a_company_or_services_is_not_an_employer() -> None:
+    """ "Built the company design system" holds an organisation word but is a sentence;
+    "Highlights" over the list is a label, not the employer."""
+    lines = [
+        "Monocle & Pine",
+        "Montréal, QC",
+        "February 2025 – November 2026",
+        "Graphic Designer",
+        "Highlights",
+        "Built the company design system",
+        "Led migration of 30 services to Kubernetes",
+        "Studio Kaleido",
+        "Toronto, ON",
+        "April 2020 – September 2023",
+        "Junior Designer",
+        "Highlights",
+        "Built the company design system",
+    ]
+    jobs = history.parse_experience(lines)
+    assert [(j.company, j.title) for j in jobs] == [
+        ("Monocle & Pine", "Graphic Designer"),
+        ("Studio Kaleido", "Junior Designer"),
+    ]
+
+
+def test_a_title_at_an_employer_that_starts_like_a_past_tense_verb() -> None:
+    lines = [
+        "Registered Nurse at St. Brigid's Hospital\tOct 2021 - Oct 2026",
+        "Reduced patient falls by 25% through hourly rounding",
+        "Staff Nurse at Mercy Valley Clinic\tNov 2015 - Aug 2020",
+    ]
+    jobs = history.parse_experience(lines)
+    assert [(j.company, j.title) for j in jobs] == [
+        ("St. Brigid's Hospital", "Registered Nurse"),
+        ("Mercy Valley Clinic", "Staff Nurse"),
+    ]
