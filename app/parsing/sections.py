@@ -186,10 +186,11 @@ def split_sections(lines: list[Line]) -> list[Section]:
 
 def _opens_entry(lines: list[Line], index: int) -> bool:
     """An employer or school set like the headings ("Paperplane Agency" in the headings'
-    bold): a date range follows within a few lines, as it does under every entry."""
+    bold): a date range follows within a few lines, as it does under every entry; or a
+    title or "Highlights" label set so just after an entry's dated line."""
     return any(
         (found := find_range(line.text)) is not None and found.end is not None
-        for line in lines[index + 1 : index + 4]
+        for line in [*lines[max(0, index - 2) : index], *lines[index + 1 : index + 4]]
     )
 
 

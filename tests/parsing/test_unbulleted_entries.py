@@ -104,3 +104,35 @@ def test_a_title_at_an_employer_that_starts_like_a_past_tense_verb() -> None:
         ("St. Brigid's Hospital", "Registered Nurse"),
         ("Mercy Valley Clinic", "Staff Nurse"),
     ]
+
+
+def test_a_title_set_like_the_headings_after_the_dated_line_stays_in_the_entry() -> None:
+    """Themes set an entry's title and its "Highlights" label in the headings' type."""
+    from app.parsing import sections
+    from app.parsing.lines import Line
+
+    def head(text: str) -> Line:
+        return Line(text, size=14.0, bold=True)
+
+    body = "Coordinated care for a 28-bed surgical ward and trained new staff"
+    lines = [
+        Line("Kavya Reddy", size=24.0, bold=True),
+        head("Work"),
+        Line("Mercy Valley Clinic\t2022-04 — 2026-11", size=11.0),
+        head("Ward Manager"),
+        head("Highlights"),
+        Line(body, size=10.0),
+        Line("Riverside Health Trust\t2017-10 — 2022-04", size=11.0),
+        head("Charge Nurse"),
+        head("Highlights"),
+        Line(body, size=10.0),
+        head("Education"),
+        Line("Anna University\t1999 — 2001", size=11.0),
+    ]
+    parts = sections.split_sections(lines)
+    assert [p.kind for p in parts] == [sections.HEADER, sections.EXPERIENCE, sections.EDUCATION]
+    jobs = history.parse_experience([line.text for line in parts[1].lines])
+    assert [(j.company, j.title) for j in jobs] == [
+        ("Mercy Valley Clinic", "Ward Manager"),
+        ("Riverside Health Trust", "Charge Nurse"),
+    ]
