@@ -144,7 +144,9 @@ def _repair_dangling(lines: list[str]) -> list[str]:
         ):
             continue
         nxt = re.match(
-            rf"^\s*({NOW}|(?:\w+\.?\s+)?(?:19|20)\d{{2}})\b\s*", out[i + 1], re.IGNORECASE
+            rf"^\s*({NOW}|(?:\w+\.?\s+)?(?:19|20)\d{{2}}|(?:0?[1-9]|1[0-2])\s*[/.]\s*(?:19|20)\d{{2}})\b\s*",
+            out[i + 1],
+            re.IGNORECASE,
         )
         if not nxt:
             continue

@@ -136,3 +136,19 @@ def test_a_title_set_like_the_headings_after_the_dated_line_stays_in_the_entry()
         ("Mercy Valley Clinic", "Ward Manager"),
         ("Riverside Health Trust", "Charge Nurse"),
     ]
+
+
+def test_a_month_year_range_broken_over_two_lines_of_a_date_column() -> None:
+    """moderncv's date column: "06/2023 -" beside the entry, its end on the next line."""
+    lines = [
+        "06/2023 - Senior Software Engineer , Tessellate Inc. , Valencia, Spain",
+        "Present | Led migration of 30 services to Kubernetes",
+        "02/2020 - Senior Software Engineer , Orbital Data GmbH , Madrid, Spain",
+        "06/2023 | Cut API latency by 40% by caching hot queries",
+        "Built the billing pipeline processing 2M events a day",
+    ]
+    jobs = history.parse_experience(lines)
+    assert [(j.company, j.start, j.end) for j in jobs] == [
+        ("Tessellate Inc.", "2023-06", "present"),
+        ("Orbital Data GmbH", "2020-02", "2023-06"),
+    ]
