@@ -181,7 +181,7 @@ def parse_experience(lines: list[str]) -> list[Employment]:
     prev_body = False
     prev_text = ""
     longest = max((len(line) for line in lines), default=0)
-    for raw in lines:
+    for index, raw in enumerate(lines):
         bullet = _is_bullet(raw)
         text, span, found = _date_of(raw, bullet)
         prose = _is_prose(text.split("\t")[0])
@@ -193,6 +193,7 @@ def parse_experience(lines: list[str]) -> list[Employment]:
             and _wrapped_tail(text)
             and not _org_like(text)
             and len(prev_text) >= 0.6 * longest
+            and not (current is not None and current.dated and _dated_soon(lines, index))
         ):
             is_header = False  # the short wrapped end of a long bullet ("Fund", "uptime")
         if is_header and text[:1].islower() and not found:
@@ -230,6 +231,12 @@ def parse_experience(lines: list[str]) -> list[Employment]:
             end = None if start is None else end
         out.append(Employment(company, title, start, end))
     return out
+
+
+def _dated_soon(lines: list[str], index: int) -> bool:
+    """A date range on one of the next two lines: a short line after a dated entry's long
+    bullet opens the next entry ("Ledgerwise LLP", "Audit Associate", "2022 - 2024")."""
+    return any(find_range(line) for line in lines[index + 1 : index + 3])
 
 
 _AT = re.compile(r"\s+at\s+(?=[A-Z0-9])")

@@ -152,3 +152,24 @@ def test_a_month_year_range_broken_over_two_lines_of_a_date_column() -> None:
         ("Tessellate Inc.", "2023-06", "present"),
         ("Orbital Data GmbH", "2020-02", "2023-06"),
     ]
+
+
+def test_a_short_employer_line_after_a_long_achievement_opens_the_next_entry() -> None:
+    """ "Ledgerwise LLP" after a long line looks like its wrapped end, but a date range
+    follows it, as under every entry."""
+    lines = [
+        "Greystone Partners",
+        "Audit Associate",
+        "2024 - Present",
+        "Built a rolling 18-month cash-flow forecast for the group",
+        "Led the statutory audit for three subsidiaries and the holding",
+        "Ledgerwise LLP",
+        "Audit Associate",
+        "2022 - 2024",
+        "Closed the monthly books two days faster",
+    ]
+    jobs = history.parse_experience(lines)
+    assert [(j.company, j.title) for j in jobs] == [
+        ("Greystone Partners", "Audit Associate"),
+        ("Ledgerwise LLP", "Audit Associate"),
+    ]
