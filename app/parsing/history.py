@@ -138,7 +138,8 @@ def _repair_dangling(lines: list[str]) -> list[str]:
     for i in range(len(out) - 1):
         m = DANGLING.search(out[i])
         if not m or (
-            find_range(out[i])
+            not m.group(1)  # a dash at the line's end reads as an open range: join anyway
+            and find_range(out[i])
             and find_range(out[i]).end not in (None,)
             and (find_range(out[i]).start != find_range(out[i]).end)
         ):

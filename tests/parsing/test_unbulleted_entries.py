@@ -173,3 +173,16 @@ def test_a_short_employer_line_after_a_long_achievement_opens_the_next_entry() -
         ("Greystone Partners", "Audit Associate"),
         ("Ledgerwise LLP", "Audit Associate"),
     ]
+
+
+def test_a_range_left_open_is_a_current_job() -> None:
+    """Themes print "2024-02 —" with no end for a current job."""
+    jobs = history.parse_experience(
+        ["Brightpath Media\t2024-02 —", "Regional Sales Director", "Opened 40 new accounts"]
+    )
+    assert [(j.start, j.end) for j in jobs] == [("2024-02", "present")]
+    # ... while an end printed on the next line is still joined to its start.
+    jobs = history.parse_experience(
+        ["Acme Ltd, Engineer, Jan 2020 –", "Dec 2022", "Built the billing pipeline"]
+    )
+    assert [(j.start, j.end) for j in jobs] == [("2020-01", "2022-12")]
