@@ -202,7 +202,9 @@ def find_links(header_text: str, all_text: str, annotations: list[str]) -> list[
         link = normalise_link(m.group(0))
         if _PROFILE.match(link) and "/" in link and _is_profile_root(link):
             add(link)
-    header_lower = header_text.lower()
+    # A site wrapped over two lines ("JANEDOE.EXAMPL" / "E.COM", "jane-" / "doe.com")
+    # still names its host.
+    header_lower = header_text.lower() + "\n" + re.sub(r"-?\s*\n\s*", "", header_text.lower())
     for uri in annotations:
         if not uri.lower().startswith(("http://", "https://", "www.")):
             continue
@@ -214,7 +216,15 @@ def find_links(header_text: str, all_text: str, annotations: list[str]) -> list[
             add(link)
     # "linkedin.com" printed bare while the annotation or text has the full profile.
     full = {x.split("/")[0].lower() for x in out if "/" in x}
-    return [x for x in out if "/" in x or x.lower() not in full]
+    out = [x for x in out if "/" in x or x.lower() not in full]
+    # The second line of a wrapped site ("E.COM", "doe.example.com") is the end of
+    # another's host, cut inside a label (a subdomain's parent, cut at a dot, stays).
+    hosts = {x.split("/")[0].lower() for x in out}
+    return [x for x in out if "/" in x or not any(_cut_from(x.lower(), h) for h in hosts)]
+
+
+def _cut_from(part: str, host: str) -> bool:
+    return host != part and host.endswith(part) and host[-len(part) - 1] != "."
 
 
 def _is_profile_root(link: str) -> bool:

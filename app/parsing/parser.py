@@ -136,7 +136,9 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     if not location:
         reasons["location"] = ["no city or region found in the header"]
 
-    links = contacts.find_links(header_text, all_text, extracted.links)
+    # The contact block read after a sidebar or a summary belongs with the header.
+    near = header_location.contact_block(all_text.splitlines(), reach=5)
+    links = contacts.find_links("\n".join([header_text, *near]), all_text, extracted.links)
     confidence["links"] = 0.9 if links else 0.0
     if not links:
         reasons["links"] = ["no personal links (profile or site) found"]

@@ -646,7 +646,7 @@ def truth_for(resume: dict, shows: frozenset[str] = frozenset()) -> dict:
         for p in b.get("profiles", [])
         if p.get("url") and "profiles" not in hidden  # "profiles": only the website shows
     ]
-    if b.get("url"):
+    if b.get("url") and "website" not in hidden:  # "website": only the profiles show
         links.insert(0, _strip_scheme(b["url"]))
     # "job_years": the template prints a job's years only ("2019 - 2021").
     cut = 4 if "job_years" in hidden else 7

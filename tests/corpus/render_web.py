@@ -47,7 +47,7 @@ THEMES: dict[str, frozenset[str]] = {
     "flat": _NO_JOB_PLACE | {"location"},
     "kendall": frozenset(),
     "macchiato": _NO_JOB_PLACE,
-    "onepage": _NO_JOB_PLACE,
+    "onepage": _NO_JOB_PLACE | {"website"},  # prints the profiles, not the website
     "paper": _NO_JOB_PLACE | {"location", "profiles"},  # prints the website, not profiles
     "short": _NO_JOB_PLACE | {"location"},
     "spartan": _NO_JOB_PLACE,
