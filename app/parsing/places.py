@@ -108,7 +108,13 @@ def location_in(text: str) -> str | None:
     """The "City, Region" inside a longer item (drops a street or ZIP code around it)."""
     parts = [p.strip() for p in re.split(r",\s*", text.strip()) if p.strip()]
     for i in range(len(parts) - 1, 0, -1):
-        if _is_region(parts[i]) and _is_city(parts[i - 1]) and not _is_region(parts[i - 1]):
+        # A city-state names itself twice ("Singapore, Singapore").
+        own = parts[i - 1].lower() == parts[i].lower()
+        if (
+            _is_region(parts[i])
+            and _is_city(parts[i - 1])
+            and (own or not _is_region(parts[i - 1]))
+        ):
             start = i - 1
             end = i + 1
             while end < len(parts) and _is_region(parts[end]):
@@ -149,4 +155,17 @@ def spaced_location(text: str) -> str | None:
             and not _is_region(city)
         ):
             return f"{city}, {country}"
+    return None
+
+
+def city_with_code(text: str) -> str | None:
+    """ "Singapore, SG", "Lyon, FR": a city and its country's ISO code (JSON Resume's
+    countryCode without a region). Only for an item already known to hold contact details."""
+    m = re.fullmatch(r"(.+?),\s*([A-Z]{2})", text.strip())
+    if not m or m.group(2) not in phonenumbers.SUPPORTED_REGIONS:
+        return None
+    city = m.group(1).strip()
+    # A city-state is its own country ("Singapore, SG").
+    if _is_city(city) and (not _is_region(city) or city.lower() in COUNTRIES):
+        return text.strip()
     return None

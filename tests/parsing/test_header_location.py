@@ -120,3 +120,15 @@ def test_a_city_and_country_without_a_comma_in_the_contact_block() -> None:
     # A name that ends in a country's name is not a place; nor are a label and its value.
     assert block_location(["Michael Jordan", "mj@example.com"], "Michael Jordan") is None
     assert block_location(["Location\tRegion\tIndia", "a@example.com"]) is None
+
+
+def test_a_city_alone_and_city_states() -> None:
+    assert block_location(["Daan Jansen", "Montréal", "daan@example.org"], "Daan Jansen") == (
+        "Montréal"
+    )
+    assert block_location(["Vikram Reddy", "Singapore, Singapore", "v@example.com"]) == (
+        "Singapore, Singapore"
+    )
+    assert block_location(["Hiroshi Zhang", "Singapore, (SG)", "h@example.com"]) == "Singapore"
+    line = "xiaoyu@example.org | +65 8292 6424 | Singapore, SG"
+    assert contact_line_location([line]) == "Singapore, SG"
