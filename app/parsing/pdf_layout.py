@@ -329,7 +329,10 @@ def _row_text(row: _Row) -> str:
                 parts.append(text)
                 prev = w
                 continue
-            parts.append("\t" if gap > max(w.get("size", 10) * 1.5, 12) else " ")
+            # Wide for the smaller of the two types: a sidebar's small e-mail beside a
+            # large heading is two items.
+            em = min(w.get("size", 10) or 10, prev.get("size", 10) or 10)
+            parts.append("\t" if gap > max(em * 1.5, 12) else " ")
         parts.append(text)
         prev = w
     text = "".join(parts)
