@@ -377,7 +377,7 @@ def _list_items(lines: list[Line]) -> int:
     size. All of them when every line is short and the sizes are unknown."""
     count = 0
     for line in lines:
-        if len(line.text.split()) > 4 or find_range(line.text):
+        if not _short_items(line.text) or find_range(line.text):
             break
         if lines[0].size and abs(line.size - lines[0].size) > 0.5:
             break
@@ -385,6 +385,13 @@ def _list_items(lines: list[Line]) -> int:
     if count < len(lines) and not any(line.size for line in lines):
         return 0
     return count
+
+
+def _short_items(text: str) -> bool:
+    """A row of list items: each tab-, comma- or bullet-separated item is a few words
+    (chips laid out in a row: "TypeScript <tab> SQL <tab> Rust <tab> Go <tab> Java")."""
+    items = [p for p in re.split(r"\t|,\s|\s[•·|]\s", text) if p.strip()]
+    return bool(items) and all(len(p.split()) <= 4 for p in items) and len(items) <= 12
 
 
 def _skill_rows(lines: list[Line]) -> list[str]:

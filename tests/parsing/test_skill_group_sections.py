@@ -122,3 +122,18 @@ def test_one_skill_group_in_a_resume_without_skills() -> None:
         _section(sections.EXPERIENCE, "Experience", "Paperplane Agency 02/2022 - Present"),
     ]
     assert [s.kind for s in _fold_skill_groups(parts)] == [sections.SKILLS, sections.EXPERIENCE]
+
+
+def test_a_group_of_chips_laid_out_in_a_row() -> None:
+    parts = [
+        _section(sections.SKILLS, "Skills", "Kubernetes\tDocker\tAWS"),
+        _section(sections.OTHER, "Languages", "TypeScript\tSQL\tRust\tGo\tJava"),
+    ]
+    folded = _fold_skill_groups(parts)
+    assert [s.kind for s in folded] == [sections.SKILLS]
+    # A sentence is no row of chips.
+    parts = [
+        _section(sections.SKILLS, "Skills", "Python"),
+        _section(sections.OTHER, "Languages", "Fluent in Spanish and English since childhood"),
+    ]
+    assert [s.kind for s in _fold_skill_groups(parts)] == [sections.SKILLS, sections.OTHER]
