@@ -326,8 +326,31 @@ def _fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
         ):  # a bare degree ("MBA") set like a heading is the next entry's first line
             prev.lines = [*prev.lines, Line(part.heading, new_block=True), *part.lines]
             continue
+        if prev is not None and prev.kind == sections.SKILLS and part.kind != sections.SKILLS:
+            # A margin column's next heading set beside the skills' last rows ("Summary
+            # <tab> Systems: Epic, Cerner"): rows shaped like the skills' own stay skills.
+            moved = _labelled_rows(prev.lines, part.lines)
+            if moved:
+                prev.lines = [*prev.lines, *part.lines[:moved]]
+                part.lines = part.lines[moved:]
         out.append(part)
     return out
+
+
+_LABELLED_ROW = re.compile(r"^[A-Z][\w/&+.' -]{0,40}:\s*\S[^.]*$")
+
+
+def _labelled_rows(skills: list[Line], after: list[Line]) -> int:
+    """How many leading lines of ``after`` are "Group: item, item" rows like every row of
+    the skills section before them."""
+    if not skills or not all(_LABELLED_ROW.match(line.text.strip()) for line in skills):
+        return 0
+    count = 0
+    for line in after:
+        if not _LABELLED_ROW.match(line.text.strip()):
+            break
+        count += 1
+    return count
 
 
 def _headless_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:

@@ -137,3 +137,17 @@ def test_a_group_of_chips_laid_out_in_a_row() -> None:
         _section(sections.OTHER, "Languages", "Fluent in Spanish and English since childhood"),
     ]
     assert [s.kind for s in _fold_skill_groups(parts)] == [sections.SKILLS, sections.OTHER]
+
+
+def test_labelled_rows_beside_the_next_margin_heading_stay_skills() -> None:
+    """Headings in a margin column: "Summary" is set beside the skills' last row."""
+    parts = [
+        _section(sections.SKILLS, "Professional Skills", "Certifications: ACLS, BLS"),
+        _section(sections.SUMMARY, "Summary", "Systems: Epic, Cerner", "Nurse with 9 years."),
+    ]
+    folded = _fold_skill_groups(parts)
+    assert [line.text for line in folded[0].lines] == [
+        "Certifications: ACLS, BLS",
+        "Systems: Epic, Cerner",
+    ]
+    assert [line.text for line in folded[1].lines] == ["Nurse with 9 years."]
