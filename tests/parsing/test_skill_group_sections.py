@@ -1,10 +1,10 @@
-"""Skill group names that the section finder took for headings of their own."""
+"""Skill group names that the section finder took for headings of their own (skill_groups)."""
 
 from __future__ import annotations
 
 from app.parsing import sections
 from app.parsing.lines import Line
-from app.parsing.parser import _fold_skill_groups
+from app.parsing.skill_groups import fold_skill_groups as _fold_skill_groups
 
 
 def _section(kind: str, heading: str, *texts: str) -> sections.Section:
