@@ -227,6 +227,9 @@ def parse_experience(lines: list[str]) -> list[Employment]:
         company, title = _company_title(entry.header)
         if company is None and title is None:
             continue
+        if company is None and title and entry.dated and out and out[-1].company:
+            # Positions grouped under their employer, printed once above the first.
+            company = out[-1].company
         start, end = entry.start, entry.end
         if start == end and start != "present" and end is not None:
             end = None if start is None else end

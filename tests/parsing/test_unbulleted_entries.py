@@ -186,3 +186,20 @@ def test_a_range_left_open_is_a_current_job() -> None:
         ["Acme Ltd, Engineer, Jan 2020 –", "Dec 2022", "Built the billing pipeline"]
     )
     assert [(j.start, j.end) for j in jobs] == [("2020-01", "2022-12")]
+
+
+def test_positions_grouped_under_one_employer_printed_once() -> None:
+    lines = [
+        "Fieldnote Design",
+        "Junior Designer",
+        "Sep 2020 – Dec 2022",
+        "Ran 60 usability sessions",
+        "Junior Designer",
+        "Nov 2014 – Jul 2019",
+        "Built the company design system",
+    ]
+    jobs = history.parse_experience(lines)
+    assert [(j.company, j.title, j.start) for j in jobs] == [
+        ("Fieldnote Design", "Junior Designer", "2020-09"),
+        ("Fieldnote Design", "Junior Designer", "2014-11"),
+    ]
