@@ -100,6 +100,11 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def known_city(text: str) -> bool:
+    """A large city often written without its region ("Lyon", "São Paulo")."""
+    return _fold(text) in KNOWN_CITIES
+
+
 def contact_line_location(lines: list[str]) -> str | None:
     """The place among the items of the header's first contact lines."""
     for line in lines:

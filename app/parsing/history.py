@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.parsing.dates import DANGLING, NOW, DateRange, find_range, months
+from app.parsing.header_location import known_city
 from app.parsing.places import is_location
 from app.parsing.result import Employment
 
@@ -324,9 +325,27 @@ def _comma_items(piece: str) -> list[str]:
 
 
 def _company_title(header: list[str]) -> tuple[str | None, str | None]:
-    parts = [(p, i) for p, i in _parts(header) if not is_location(p) and not _is_noise(p)]
+    every = _parts(header)
+    parts = [(p, i) for p, i in every if not is_location(p) and not _is_noise(p)]
     if not parts:
         return None, None
+    company, title = _company_and_title(parts)
+    if company is None and title is not None:
+        # "Pinnacle Telecom, Singapore" reads like "City, Country" when the employer's
+        # name is no known company shape: with a title and no employer, it is both.
+        for piece, _ in every:
+            head = piece.rpartition(", ")[0]
+            if (
+                is_location(piece)
+                and len(head.split()) >= 2
+                and not is_location(head)
+                and not known_city(head)
+            ):
+                return head, title
+    return company, title
+
+
+def _company_and_title(parts: list[tuple[str, int]]) -> tuple[str | None, str | None]:
     title: str | None = None
     company: str | None = None
     titled = [p for p, _ in parts if _title_words(p) and not _org_like(p)]

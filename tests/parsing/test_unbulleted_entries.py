@@ -203,3 +203,17 @@ def test_positions_grouped_under_one_employer_printed_once() -> None:
         ("Fieldnote Design", "Junior Designer", "2020-09"),
         ("Fieldnote Design", "Junior Designer", "2014-11"),
     ]
+
+
+def test_an_employer_and_its_city_state_read_like_a_place() -> None:
+    """ "Pinnacle Telecom, Singapore" has the shape of "City, Country"."""
+    lines = [
+        "SENIOR ACCOUNT MANAGER\tMar 2025 – Jun 2026",
+        "Pinnacle Telecom, Singapore",
+        "• Grew regional revenue from 1.2M to 3.4M",
+    ]
+    jobs = history.parse_experience(lines)
+    assert [(j.company, j.title) for j in jobs] == [("Pinnacle Telecom", "SENIOR ACCOUNT MANAGER")]
+    # A place that is a known city is still no employer.
+    jobs = history.parse_experience(["Engineer\t2019 - 2021", "San Francisco, CA", "• Built it"])
+    assert [j.company for j in jobs] == [None]
