@@ -272,7 +272,12 @@ def _parts(header: list[str]) -> list[tuple[str, int]]:
                 continue
             if (
                 len(dash) == 2
-                and _title_words(dash[0]) != _title_words(dash[1])
+                and (
+                    _title_words(dash[0]) != _title_words(dash[1])
+                    # "Helio Software Ltd — Junior Developer": an employer's name may hold
+                    # a job word; its company word tells it from the title.
+                    or _org_like(dash[0]) != _org_like(dash[1])
+                )
                 and not any(_is_specialty(d) for d in dash)
             ):
                 parts.extend((p, index) for p in dash)

@@ -217,3 +217,19 @@ def test_an_employer_and_its_city_state_read_like_a_place() -> None:
     # A place that is a known city is still no employer.
     jobs = history.parse_experience(["Engineer\t2019 - 2021", "San Francisco, CA", "• Built it"])
     assert [j.company for j in jobs] == [None]
+
+
+def test_an_employer_named_with_a_job_word_before_a_dash() -> None:
+    lines = [
+        "Quillstack — Software Engineer",
+        "Dec 2022 – Present",
+        "• Built the billing pipeline",
+        "Helio Software Ltd — Junior Developer",
+        "Sep 2017 – May 2022",
+        "• Cut API latency by 40%",
+    ]
+    jobs = history.parse_experience(lines)
+    assert [(j.company, j.title) for j in jobs] == [
+        ("Quillstack", "Software Engineer"),
+        ("Helio Software Ltd", "Junior Developer"),
+    ]
