@@ -19,6 +19,7 @@ from app.parsing.lines import Line, clean
 _ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
 _ALNUM = re.compile(r"\w")
+_PRIVATE_GLYPH = re.compile("[\ue000-\uf8ff]")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold", re.I)
 _DATE_FRAGMENT = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
@@ -318,11 +319,24 @@ def _small_caps_tail(capital: dict, word: dict, gap: float) -> bool:
     )
 
 
+def _bullet_glyph(words: list[dict]) -> bool:
+    """An icon glyph opening a row, set apart from its text, is the row's bullet (a symbol
+    font's bullet reads as an icon): kept, the rows of a list stay apart."""
+    if len(words) < 2 or not _ALNUM.search(words[1]["text"]):
+        return False
+    first = words[0]["text"]
+    if first != "|" and not _PRIVATE_GLYPH.fullmatch(first):
+        return False
+    return words[1]["x0"] - words[0]["x1"] > 0.4 * (words[1].get("size") or 10)
+
+
 def _row_text(row: _Row) -> str:
     parts: list[str] = []
     prev = None
-    for w in row.words:
+    for k, w in enumerate(row.words):
         text = w["text"]
+        if k == 0 and _bullet_glyph(row.words):
+            text = "•"
         if prev is not None:
             gap = w["x0"] - prev["x1"]
             if _small_caps_tail(prev, w, gap):

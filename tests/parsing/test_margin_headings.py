@@ -149,3 +149,13 @@ def test_a_heading_beside_a_sidebar_email_is_its_own_line() -> None:
     parts = sections.split_sections(lines)
     assert "jane@example.net" in [line.text for line in parts[0].lines]
     assert parts[1].kind == sections.EXPERIENCE
+
+
+def test_a_symbol_font_bullet_opening_a_row_is_kept_as_a_bullet() -> None:
+    """LibreOffice draws list bullets as a private-use glyph of OpenSymbol."""
+    words = [_word("Core", 90, 100, 12), _word("Skills", 125, 100, 12)]
+    words += [_word("\uf0b7", 90, 120, 10), _word("Rust,", 108, 120, 10), _word("Go", 140, 120, 10)]
+    words += [_word("\uf0b7", 90, 135, 10), _word("Code", 108, 135, 10)]
+    words += [_word("review", 135, 135, 10)]
+    texts = [line.text for line in page_lines(words, 600)]
+    assert texts == ["Core Skills", "• Rust, Go", "• Code review"]
