@@ -169,9 +169,22 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         chars = sum(len(f) for f, _ in frags)
         if datey >= 0.35 * len(frags):
             return False
-        if aligned >= 0.8 * len(frags) and chars < 0.15 * total:
+        if aligned >= 0.8 * len(frags) and chars < 0.15 * total and not _own_baselines(rows, x):
             return False
     return True
+
+
+def _own_baselines(rows: list[_Row], x: float) -> bool:
+    """Whether the two sides of the rows that hold both sit on baselines of their own: a
+    sidebar keeps its own line pitch, while labels beside entries share their lines."""
+    both = shifted = 0
+    for row in rows:
+        left = [w["bottom"] for w in row.words if w["x1"] <= x]
+        right = [w["bottom"] for w in row.words if w["x0"] >= x]
+        if left and right:
+            both += 1
+            shifted += abs(max(left) - max(right)) > 1.0
+    return both >= 4 and shifted >= 0.6 * both
 
 
 def page_lines(words: list[dict], width: float) -> list[Line]:
@@ -242,6 +255,8 @@ def _whole_row(row: _Row, gutter: float, column: float) -> str:
     only a space between words close on either side does."""
     if _overflows_to(row, gutter, column):
         return ""
+    if max(w["x1"] for w in row.words) < column - 1.5 and row.words[0]["x0"] < gutter:
+        return ""  # a long sidebar item past the gutter's middle, short of the main column
     if any(w["x0"] < gutter < w["x1"] for w in row.words):
         return "word"
     return "gap" if any(a < gutter < b for a, b in _segments(row)) else ""

@@ -147,3 +147,40 @@ def test_a_sidebar_without_a_blank_gutter_is_found_by_the_main_columns_left_edge
     ]
     assert texts[7] == "Experience"
     assert "- Cut picking errors by 60% with barcode scanning" in texts
+
+
+def test_a_sidebar_of_short_items_on_its_own_line_pitch() -> None:
+    """Every sidebar row sits beside a main-column row, but on a baseline of its own: a
+    sidebar, not labels beside entries. Its long e-mail passes the gap's middle."""
+    side = ["CONTACT", "089 5685000", "EMAIL", "SKILLS", "PALS", "ACLS", "BLS", "Triage"]
+    main = [
+        "Anna-Lena von Arnim",
+        "Nursing professional with 13 years of experience.",
+        "WORK EXPERIENCE",
+        "Clinical Nurse Specialist, Riverside Health Trust",
+        "Apr 2024 - Present, Berlin, Germany",
+        "Coordinated care for a 28-bed surgical ward",
+        "Reduced patient falls by 25% through hourly rounding",
+        "Trained new staff on infection-control protocols",
+    ]
+    words: list[dict] = []
+    for n, (s, m) in enumerate(zip(side, main, strict=True)):
+        top = 50 + 14 * n
+        words += _words(m, 233, top)
+        if s == "EMAIL":
+            words.append(
+                {
+                    "text": "anna@mailbox.example",
+                    "x0": 43,
+                    "x1": 200,
+                    "top": top + 4,
+                    "bottom": top + 12,
+                    "size": 8,
+                    "fontname": "Helvetica",
+                }
+            )
+        else:
+            words += _words(s, 43, top + 4, 8)
+    texts = [line.text for line in page_lines(words, 595)]
+    assert texts[: len(side)] == [t if t != "EMAIL" else "anna@mailbox.example" for t in side]
+    assert texts[len(side) :] == main
