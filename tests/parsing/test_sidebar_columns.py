@@ -154,14 +154,14 @@ def test_a_sidebar_of_short_items_on_its_own_line_pitch() -> None:
     sidebar, not labels beside entries. Its long e-mail passes the gap's middle."""
     side = ["CONTACT", "089 5685000", "EMAIL", "SKILLS", "PALS", "ACLS", "BLS", "Triage"]
     main = [
-        "Anna-Lena von Arnim",
-        "Nursing professional with 13 years of experience.",
-        "WORK EXPERIENCE",
-        "Clinical Nurse Specialist, Riverside Health Trust",
-        "Apr 2024 - Present, Berlin, Germany",
-        "Coordinated care for a 28-bed surgical ward",
+        "Anna-Lena von Arnim, Clinical Nurse Specialist in Berlin",
+        "Nursing professional with 13 years of ward experience.",
+        "WORK EXPERIENCE AT HOSPITALS IN BERLIN AND MUNICH",
+        "Clinical Nurse Specialist, Riverside Health Trust Berlin",
+        "Apr 2024 - Present, Berlin, Germany, surgical ward team",
+        "Coordinated care for a 28-bed surgical ward every day",
         "Reduced patient falls by 25% through hourly rounding",
-        "Trained new staff on infection-control protocols",
+        "Trained new staff on infection-control protocols daily",
     ]
     words: list[dict] = []
     for n, (s, m) in enumerate(zip(side, main, strict=True)):
