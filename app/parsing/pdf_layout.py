@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.parsing.lines import Line, clean
+from app.parsing.sections import heading_kind
 
 _ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
@@ -169,7 +170,15 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         chars = sum(len(f) for f, _ in frags)
         if datey >= 0.35 * len(frags):
             return False
-        if aligned >= 0.8 * len(frags) and chars < 0.15 * total and not _own_baselines(rows, x):
+        # Sections of its own: headings over content (a margin column holds headings only).
+        heads = sum(1 for f, _ in frags if heading_kind(f))
+        headed = 2 <= heads <= 0.4 * len(frags)
+        if (
+            aligned >= 0.8 * len(frags)
+            and chars < 0.15 * total
+            and not headed
+            and not _own_baselines(rows, x)
+        ):
             return False
     return True
 

@@ -184,3 +184,29 @@ def test_a_sidebar_of_short_items_on_its_own_line_pitch() -> None:
     texts = [line.text for line in page_lines(words, 595)]
     assert texts[: len(side)] == [t if t != "EMAIL" else "anna@mailbox.example" for t in side]
     assert texts[len(side) :] == main
+
+
+def test_a_short_right_column_with_sections_of_its_own() -> None:
+    """A long main column beside a short right column holding "Education" and "Skills"
+    over their content, on the main column's baselines: two flows, not labels."""
+    main = ["Experience"] + [
+        f"Fieldnote Design, Design Lead, entry {n}, redesigned onboarding lifting activation"
+        for n in range(24)
+    ]
+    side = [
+        "Education",
+        "Diploma Visual",
+        "Communication",
+        "Universität Hamburg, 1999",
+        "Skills",
+        "Research: User interviews,",
+        "Usability testing",
+    ]
+    words: list[dict] = []
+    for n, text in enumerate(main):
+        words += _words(text, 47, 100 + 12 * n, 8)
+        if n < len(side):
+            words += _words(side[n], 386, 100 + 12 * n, 8)
+    texts = [line.text for line in page_lines(words, 595)]
+    assert texts[: len(main)] == main
+    assert texts[len(main) :] == side
