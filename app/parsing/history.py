@@ -156,7 +156,7 @@ def _repair_dangling(lines: list[str]) -> list[str]:
         start = m.group(1) or m.group(2)
         rest = out[i][: m.start()] + " " + out[i][m.end() :]
         out[i] = f"{start} – {token}\t{rest.strip()}"
-        out[i + 1] = out[i + 1][nxt.end() :]
+        out[i + 1] = out[i + 1][nxt.end() :].lstrip(" |")  # "| Led the..." after the date
     return out
 
 

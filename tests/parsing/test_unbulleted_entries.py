@@ -233,3 +233,17 @@ def test_an_employer_named_with_a_job_word_before_a_dash() -> None:
         ("Quillstack", "Software Engineer"),
         ("Helio Software Ltd", "Junior Developer"),
     ]
+
+
+def test_an_achievement_after_a_date_column_end_and_an_icon() -> None:
+    lines = [
+        "08/2022 - Senior Software Engineer , Quillstack , Utrecht, Netherlands",
+        "02/2026 | Led migration of 30 services to Kubernetes",
+        "08/2018 - Staff Engineer , Bluefin Systems , Amsterdam, Netherlands",
+        "08/2022 | Mentored four junior engineers",
+    ]
+    jobs = history.parse_experience(lines)
+    assert [(j.company, j.end) for j in jobs] == [
+        ("Quillstack", "2026-02"),
+        ("Bluefin Systems", "2022-08"),
+    ]
