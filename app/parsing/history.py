@@ -79,6 +79,8 @@ def _is_bullet(text: str) -> bool:
 
 def _is_prose(text: str) -> bool:
     """A sentence of description rather than an entry header."""
+    if len([p for p in STRONG_SPLIT.split(text) if p.strip()]) >= 3:
+        return False  # items set apart ("Title , Company , City, Country."): a header
     words = text.split()
     if len(words) > 14 or (len(words) > 8 and text.rstrip().endswith((".", ";"))):
         return True
@@ -186,7 +188,9 @@ def parse_experience(lines: list[str]) -> list[Employment]:
     for index, raw in enumerate(lines):
         bullet = _is_bullet(raw)
         text, span, found = _date_of(raw, bullet)
-        prose = _is_prose(text.split("\t")[0])
+        # The dates are no part of a sentence ("..., Valencia, Spain. Nov 2023 – Present").
+        undated = text[: span[0]] + "\t" + text[span[1] :] if span else text
+        prose = _is_prose(undated.split("\t")[0])
         is_header = not bullet and not prose
         if (
             is_header

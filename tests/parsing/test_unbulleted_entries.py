@@ -247,3 +247,18 @@ def test_an_achievement_after_a_date_column_end_and_an_icon() -> None:
         ("Quillstack", "2026-02"),
         ("Bluefin Systems", "2022-08"),
     ]
+
+
+def test_a_header_of_items_ending_in_a_full_stop_before_its_dates() -> None:
+    """moderncv oldstyle: "Title , Company , City, Country. Dates" is no sentence."""
+    lines = [
+        "Supply Chain Analyst , Meridian Freight , Valencia, Spain. Nov 2023 – Present",
+        "• Cut picking errors by 60% with barcode scanning",
+        "Logistics Coordinator , Atlas Cargo Pte Ltd , Barcelona, Spain. Jul 2016 – Apr 2019",
+        "• Managed a fleet of 45 vehicles",
+    ]
+    jobs = history.parse_experience(lines)
+    assert [(j.company, j.title, j.start) for j in jobs] == [
+        ("Meridian Freight", "Supply Chain Analyst", "2023-11"),
+        ("Atlas Cargo Pte Ltd", "Logistics Coordinator", "2016-07"),
+    ]
