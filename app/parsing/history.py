@@ -48,7 +48,8 @@ ORG_WORDS = re.compile(
 )
 INSTITUTION = re.compile(
     r"universit|college|institute|school|academy|polytechnic|conservatory|seminary|"
-    r"\buc [A-Z]|\bucla\b|\bmit\b|caltech|\biit\b|\bnyu\b|\bcmu\b|\beth\b|\bepfl\b|"
+    r"\buc [A-Z]|\btu [A-Z]|\bucla\b|\bmit\b|caltech|\biit\b|\bnyu\b|\bcmu\b|\beth\b|\bepfl\b|"
+    r"\bucl\b|\blse\b|\bkth\b|\bnus\b|\bubc\b|\bunsw\b|"
     r"hochschule|universidad|université|école|ecole|politecnico|\bcampus\b",
     re.IGNORECASE,
 )

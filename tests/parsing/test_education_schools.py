@@ -43,3 +43,10 @@ def test_area_before_the_degree_kind_is_reordered() -> None:
     assert parse_education(lines) == [
         EducationEntry("Indian Institute of Technology Bombay", "B.A. Economics", "2014")
     ]
+
+
+def test_a_technical_university_by_its_abbreviation() -> None:
+    """ "TU Delft", "TU Berlin": Technische Universität, on a line of its own."""
+    assert parse_education(["Bachelor of Arts in Accounting", "TU Delft", "2004"]) == [
+        EducationEntry("TU Delft", "Bachelor of Arts in Accounting", "2004")
+    ]
