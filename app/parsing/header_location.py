@@ -155,7 +155,15 @@ def block_location(block: list[str], name: str | None = None) -> str | None:
     for line in block:
         if name and line.strip().lower() == name.lower():
             continue
-        place = spaced_location(line.strip())
+        place = spaced_location(line.strip()) or _known_city_and_code(line.strip())
         if place:
             return place
+    return None
+
+
+def _known_city_and_code(text: str) -> str | None:
+    """ "VANCOUVER BC": a known city and its region's code without the comma."""
+    m = re.fullmatch(r"(.+?)\s+([A-Z]{2,3})", text)
+    if m and known_city(m.group(1)) and is_location(f"{m.group(1)}, {m.group(2)}"):
+        return f"{m.group(1)}, {m.group(2)}"
     return None

@@ -132,3 +132,8 @@ def test_a_city_alone_and_city_states() -> None:
     assert block_location(["Hiroshi Zhang", "Singapore, (SG)", "h@example.com"]) == "Singapore"
     line = "xiaoyu@example.org | +65 8292 6424 | Singapore, SG"
     assert contact_line_location([line]) == "Singapore, SG"
+
+
+def test_a_known_city_and_its_region_code_without_a_comma() -> None:
+    assert block_location(["VANCOUVER BC", "f@example.net"]) == "VANCOUVER, BC"
+    assert block_location(["CONTACT ME", "f@example.net"]) is None
