@@ -170,6 +170,11 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         chars = sum(len(f) for f, _ in frags)
         if datey >= 0.35 * len(frags):
             return False
+        # (small capitals come as a capital and its tail: "C ontact")
+        joined = [re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f) for f, _ in frags]
+        labels = sum(1 for f in joined if heading_kind(f) or _DATE_FRAGMENT.search(f))
+        if len(frags) >= 4 and labels >= 0.8 * len(frags):
+            return False  # a margin of section headings and dates labels the other side
         # Sections of its own: headings over content (a margin column holds headings only).
         heads = sum(1 for f, _ in frags if heading_kind(f))
         headed = 2 <= heads <= 0.4 * len(frags)

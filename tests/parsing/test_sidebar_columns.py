@@ -210,3 +210,29 @@ def test_a_short_right_column_with_sections_of_its_own() -> None:
     texts = [line.text for line in page_lines(words, 595)]
     assert texts[: len(main)] == main
     assert texts[len(main) :] == side
+
+
+def test_a_margin_of_headings_and_dates_labels_the_rows_beside_it() -> None:
+    """Section headings (in small capitals: "C" + "ontact") and dates in a left margin,
+    a little off the content's baselines: labels of the rows beside them, not a flow."""
+    rows = [
+        ("Contact", "Email vikram@inbox.test"),
+        ("Location", "Region IL"),
+        ("Skills", "Systems: Oracle WMS, Power BI"),
+        ("Summary", "Supply chain analyst with eight years in freight"),
+        ("Experience", "Supply Chain Analyst at Coastal Distribution BV"),
+        ("2024-05 to Present", "Cut picking errors by 60% with barcode scanning"),
+        ("2023-09 to 2024-05", "Logistics Coordinator at Trailhead Logistics"),
+        ("Education", "Boston University"),
+        ("2019 to 2022", "BSc: Supply Chain Management"),
+    ]
+    words: list[dict] = []
+    for n, (label, content) in enumerate(rows):
+        top = 100 + 16 * n
+        if label == "Contact":
+            words += _words("C", 62, top + 2, 11) + _words("ontact", 70, top + 2, 9)
+        else:
+            words += _words(label, 62, top + 2, 9)
+        words += _words(content, 218, top, 10)
+    texts = [line.text for line in page_lines(words, 612)]
+    assert "Location\tRegion IL" in texts
