@@ -50,3 +50,10 @@ def test_a_technical_university_by_its_abbreviation() -> None:
     assert parse_education(["Bachelor of Arts in Accounting", "TU Delft", "2004"]) == [
         EducationEntry("TU Delft", "Bachelor of Arts in Accounting", "2004")
     ]
+
+
+def test_a_degree_at_its_school_on_one_line() -> None:
+    lines = ["Diploma Logistics at University of Toronto\tJan 2009 - Jan 2011"]
+    assert parse_education(lines) == [
+        EducationEntry("University of Toronto", "Diploma Logistics", "2011")
+    ]
