@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from app.parsing.phones import as_stored, normalise_prefixes, written_number
-from app.parsing.places import is_location, location_in
+from app.parsing.places import is_location, location_in, spaced_location
 
 EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -45,10 +45,22 @@ _NAME_STOP = re.compile(
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(
-    r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.|(?:de|da|van|von|der|del|la|le|di|bin|al|du|dos|das|y)|[A-ZÀ-ÖØ-Þ][\w'’\-]*)$"
+    r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.|(?:de|da|van|von|der|den|ten|ter|del|della|dal|la|le|di|bin|ibn|al|du|dos|das|los|las|zu|zum|af|av|y)|[A-ZÀ-ÖØ-Þ][\w'’\-]*)$"
 )
+# A number with its country code may start with a one-digit group ("+31 6 50417370").
 _PHONE_SHAPE = re.compile(
-    r"(?<![\w@.+])(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?![\w@])"
+    r"(?<![\w@.+])(?:\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){1,4}|"
+    r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4})(?![\w@])"
+)
+# "Phone: ", "Tel. ", "M: " before a number.
+_PHONE_LABEL = re.compile(
+    r"^(?:(?:tele)?phone|tel|mobile|mob|cell|ph|[tmp])\.?\s*(?:[:.]\s*|\s+(?=[+(\d]))",
+    re.IGNORECASE,
+)
+# Date ranges ("2019 - 2021", "12/2022 - 08/2026") that the matcher could read as numbers.
+_DATE_RANGE = re.compile(
+    r"(?i)\b(?:\d{1,2}[/.])?(?:19|20)\d{2}\s*[-–—]\s*"
+    r"(?:(?:\d{1,2}[/.])?(?:19|20)\d{2}|present)\b"
 )
 # Icon-font glyphs (private use area) and symbols that mark contact items: ✉ ☎ ⌂ 📞 📍 ...
 ICON_MARKS = re.compile(
@@ -110,9 +122,7 @@ def read_phones(texts: list[str], region: str) -> list[PhoneRead]:
     seen: set[str] = set()
     for text in texts:
         cleaned = normalise_prefixes(EMAIL.sub(" ", text))
-        cleaned = re.sub(
-            r"(?i)\b(?:19|20)\d{2}\s*[-–—]\s*(?:(?:19|20)\d{2}|present)\b", " ", cleaned
-        )
+        cleaned = _DATE_RANGE.sub(" ", cleaned)
         try:
             matches = list(
                 phonenumbers.PhoneNumberMatcher(
@@ -140,7 +150,7 @@ def read_phones(texts: list[str], region: str) -> list[PhoneRead]:
                     )
                 )
         if not matches:
-            kept = written_number(cleaned)
+            kept = written_number(_PHONE_LABEL.sub("", cleaned.strip()))
             if kept and kept not in seen:
                 seen.add(kept)
                 found.append(PhoneRead(kept, unchecked=True))
@@ -192,7 +202,9 @@ def find_links(header_text: str, all_text: str, annotations: list[str]) -> list[
         link = normalise_link(m.group(0))
         if _PROFILE.match(link) and "/" in link and _is_profile_root(link):
             add(link)
-    header_lower = header_text.lower()
+    # A site wrapped over two lines ("JANEDOE.EXAMPL" / "E.COM", "jane-" / "doe.com")
+    # still names its host.
+    header_lower = header_text.lower() + "\n" + re.sub(r"-?\s*\n\s*", "", header_text.lower())
     for uri in annotations:
         if not uri.lower().startswith(("http://", "https://", "www.")):
             continue
@@ -204,7 +216,15 @@ def find_links(header_text: str, all_text: str, annotations: list[str]) -> list[
             add(link)
     # "linkedin.com" printed bare while the annotation or text has the full profile.
     full = {x.split("/")[0].lower() for x in out if "/" in x}
-    return [x for x in out if "/" in x or x.lower() not in full]
+    out = [x for x in out if "/" in x or x.lower() not in full]
+    # The second line of a wrapped site ("E.COM", "doe.example.com") is the end of
+    # another's host, cut inside a label (a subdomain's parent, cut at a dot, stays).
+    hosts = {x.split("/")[0].lower() for x in out}
+    return [x for x in out if "/" in x or not any(_cut_from(x.lower(), h) for h in hosts)]
+
+
+def _cut_from(part: str, host: str) -> bool:
+    return host != part and host.endswith(part) and host[-len(part) - 1] != "."
 
 
 def _is_profile_root(link: str) -> bool:
@@ -242,6 +262,9 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
     """Name-shaped header items with their prominence, most prominent first."""
     found: list[tuple[float, int, str]] = []
     for index, (text, size, heading) in enumerate(candidates[:12]):
+        stacked = _stacked_name(candidates, index)
+        if stacked:
+            found.append((size + (4 if heading else 0) - index * 0.5 + 0.5, index, stacked))
         segs = header_segments([text])
         if len(segs) >= 3 and sum(1 for s in segs if _name_shape(s)) >= 2:
             continue  # a list of phrases ("Strategic Planning | Change Management")
@@ -252,6 +275,20 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
     # The earliest of equal scores wins, as when one best was kept while reading.
     found.sort(key=lambda item: (-item[0], item[1]))
     return [(score, name) for score, _index, name in found]
+
+
+def _stacked_name(candidates: list[tuple[str, float, bool]], index: int) -> str | None:
+    """A name set on two lines in one font, the given name above the surname ("François" /
+    "Bélanger"), as narrow headers and sidebars print a long name."""
+    if index + 1 >= len(candidates):
+        return None
+    (first, size, _), (second, next_size, _) = candidates[index], candidates[index + 1]
+    words = first.split()
+    if len(words) != 1 or abs(size - next_size) > 0.5 or not 1 <= len(second.split()) <= 3:
+        return None
+    if not _NAME_WORD.match(words[0]) or len(header_segments([second])) != 1:
+        return None
+    return _name_shape(f"{first.strip()} {second.strip()}")
 
 
 def _name_before_headline(text: str) -> str | None:
@@ -286,14 +323,21 @@ def _title_word(word: str) -> str:
     return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
 
 
-def find_location(segments: list[str]) -> str | None:
-    """The candidate's own place: the first place-shaped header item."""
+def find_location(segments: list[str], name: str | None = None) -> str | None:
+    """The candidate's own place: the first place-shaped header item; a city and country
+    without a comma only when no item has one, and never the name ("Michael Jordan")."""
     for seg in segments:
         labelled = re.match(r"(?i)^(?:location|address|city|based in)\s*:\s*(.+)$", seg)
         if labelled:
             return labelled.group(1).strip()
     for seg in segments:
         place = location_in(seg)
+        if place:
+            return place
+    for seg in segments:
+        if name and seg.strip().lower() == name.lower():
+            continue
+        place = spaced_location(seg)
         if place:
             return place
     return None

@@ -25,6 +25,7 @@ POINT = (
 DASH = r"\s*(?:-{1,2}|–|—|‒|―|to|until|till|through|thru|~|→)\s*"
 RANGE = re.compile(rf"(?<![\w/])({POINT}){DASH}({POINT})(?![\w/])", re.IGNORECASE)
 SINGLE = re.compile(rf"(?<![\w/])({POINT})(?![\w/])", re.IGNORECASE)
+_OPEN_END = re.compile(rf"({DASH})(?:\t|$)", re.IGNORECASE)
 DANGLING = re.compile(rf"(?<![\w/])({POINT}){DASH}$|^\s*({POINT}){DASH}(?=[A-Za-z])", re.IGNORECASE)
 
 
@@ -74,6 +75,10 @@ def find_range(text: str) -> DateRange | None:
     for m in SINGLE.finditer(text):
         p = point(m.group(1))
         if p and p != "present" and not re.fullmatch(r"\d{1,2}\s*[/.]\s*\d{2}", m.group(1)):
+            open_end = _OPEN_END.match(text, m.end())
+            if open_end:
+                # "2024-02 —" with nothing after: a range still open (themes print no end).
+                return DateRange(p, "present", (m.start(), open_end.end(1)))
             return DateRange(p, p, m.span())
         if p == "present" and re.search(r"(?i)\b(?:present|current)\b", m.group(1)):
             # "Present" alone in an entry header: the end of a range printed on two lines.

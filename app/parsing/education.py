@@ -197,6 +197,11 @@ def _edu_parts(text: str) -> list[str]:
             sub = sub.strip(" ,;–—-")
             if not sub:
                 continue
+            at = re.match(r"(.+?)\s+(?:at|from|@)\s+(.+)$", sub)
+            if at and DEGREE.search(at.group(1)) and INSTITUTION.search(at.group(2)):
+                # "Diploma Logistics at University of Toronto"
+                out.extend([at.group(1).strip(), at.group(2).strip()])
+                continue
             if INSTITUTION.search(sub) and DEGREE.search(sub) and ", " in sub:
                 # "Bachelor of Science, State University, Anywhere, USA"
                 chunks = [c.strip() for c in sub.split(",") if c.strip()]

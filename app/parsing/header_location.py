@@ -11,10 +11,11 @@ or a company never qualifies: it names no region and is not a known city.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from app.parsing.contacts import EMAIL, URL, header_segments
 from app.parsing.phones import written_number
-from app.parsing.places import is_location, location_in
+from app.parsing.places import city_with_code, is_location, location_in, spaced_location
 
 # Large cities that resumes often give without a region.
 KNOWN_CITIES = {
@@ -31,6 +32,23 @@ KNOWN_CITIES = {
     "bengaluru", "hyderabad", "chennai", "pune", "kolkata", "karachi", "lahore", "dhaka",
     "dubai", "abu dhabi", "doha", "riyadh", "tel aviv", "cairo", "lagos", "nairobi",
     "johannesburg", "cape town",
+    "utrecht", "the hague", "eindhoven", "lyon", "toulouse", "marseille", "lille", "nantes",
+    "bordeaux", "nice", "valencia", "seville", "bilbao", "malaga", "porto", "bristol",
+    "leeds", "liverpool", "sheffield", "nottingham", "leicester", "cambridge", "oxford",
+    "cardiff", "belfast", "cork", "cologne", "stuttgart", "dusseldorf", "dresden",
+    "leipzig", "nuremberg", "antwerp", "ghent", "gothenburg", "malmo", "aarhus", "bergen",
+    "lausanne", "basel", "bern", "turin", "naples", "florence", "bologna", "gdansk",
+    "wroclaw", "brno", "quebec city", "winnipeg", "edmonton", "halifax", "montréal",
+    "denver", "portland", "atlanta", "dallas", "houston", "phoenix", "philadelphia",
+    "san diego", "san jose", "miami", "minneapolis", "detroit", "pittsburgh", "raleigh",
+    "nashville", "washington", "baltimore", "salt lake city", "las vegas", "perth",
+    "adelaide", "wellington", "ahmedabad", "jaipur", "kochi", "noida", "gurgaon",
+    "gurugram", "chandigarh", "lucknow", "colombo", "kathmandu", "hanoi", "ho chi minh city",
+    "osaka", "kyoto", "busan", "guangzhou", "chengdu", "hangzhou", "abuja", "accra",
+    "casablanca", "tunis", "amman", "beirut", "muscat", "kuwait city", "manama", "medellin",
+    "guadalajara", "monterrey", "montevideo", "quito", "rio de janeiro", "belo horizonte",
+    "munchen", "koln", "nurnberg", "wien", "praha", "lisboa", "milano", "roma", "firenze",
+    "napoli", "torino", "sevilla", "bruxelles", "den haag", "goteborg", "kobenhavn",
 }  # fmt: skip
 _LABEL = re.compile(r"(?i)^(?:location|address|city|based in|lives in)\s*:\s*")
 # A postal code after the region: "Toronto, ON M5V 2T6", "London, UK SW1A 1AA".
@@ -58,7 +76,7 @@ _WORK_MODE = re.compile(r"(?i)remote|hybrid|anywhere|on-?site")
 
 def _place(item: str) -> str | None:
     item = _LABEL.sub("", item.strip(" \t,;:")).strip()
-    item = _CODE_IN_BRACKETS.sub("", _POSTCODE.sub("", item))
+    item = _CODE_IN_BRACKETS.sub("", _POSTCODE.sub("", item)).strip(" ,")
     # "Seattle, WA, US": the two-letter country code after "City, Region" repeats the country.
     item = re.sub(r"^([^,]+,[^,]+),\s*[A-Z]{2}$", r"\1", item)
     if not item or len(item) > 60:
@@ -68,9 +86,23 @@ def _place(item: str) -> str | None:
         return found
     if is_location(item) and "," not in item and item.lower() not in {"remote", "hybrid"}:
         return item
-    if item.lower() in KNOWN_CITIES:
+    if _fold(item) in KNOWN_CITIES:
         return item
+    coded = city_with_code(item)
+    if coded:
+        return coded
     return None
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: "Montréal" and "MÜNCHEN" meet the list's spelling."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def known_city(text: str) -> bool:
+    """A large city often written without its region ("Lyon", "São Paulo")."""
+    return _fold(text) in KNOWN_CITIES
 
 
 def contact_line_location(lines: list[str]) -> str | None:
@@ -101,11 +133,12 @@ def contact_block(lines: list[str], reach: int = 3) -> list[str]:
     return []
 
 
-def block_location(block: list[str]) -> str | None:
+def block_location(block: list[str], name: str | None = None) -> str | None:
     """A line of the contact block that is a place and nothing else ("Paris, France, FR").
 
     Only whole lines count: a job line nearby ("Acme Ltd · Lyon, France") names the
-    employer's place, not the candidate's.
+    employer's place, not the candidate's. A city and country without a comma ("MADRID
+    SPAIN") count when no line has a comma-separated place, and never the name's line.
     """
     for line in block:
         if line.rstrip().endswith("."):  # the tail of a wrapped sentence, not a place
@@ -119,4 +152,18 @@ def block_location(block: list[str]) -> str | None:
                 and not _WORK_MODE.fullmatch(place)  # "Remote" says how, not where
             ):
                 return place
+    for line in block:
+        if name and line.strip().lower() == name.lower():
+            continue
+        place = spaced_location(line.strip()) or _known_city_and_code(line.strip())
+        if place:
+            return place
+    return None
+
+
+def _known_city_and_code(text: str) -> str | None:
+    """ "VANCOUVER BC": a known city and its region's code without the comma."""
+    m = re.fullmatch(r"(.+?)\s+([A-Z]{2,3})", text)
+    if m and known_city(m.group(1)) and is_location(f"{m.group(1)}, {m.group(2)}"):
+        return f"{m.group(1)}, {m.group(2)}"
     return None

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.parsing.dates import DANGLING, NOW, DateRange, find_range, months
+from app.parsing.header_location import known_city
 from app.parsing.places import is_location
 from app.parsing.result import Employment
 
@@ -47,7 +48,8 @@ ORG_WORDS = re.compile(
 )
 INSTITUTION = re.compile(
     r"universit|college|institute|school|academy|polytechnic|conservatory|seminary|"
-    r"\buc [A-Z]|\bucla\b|\bmit\b|caltech|\biit\b|\bnyu\b|\bcmu\b|\beth\b|\bepfl\b|"
+    r"\buc [A-Z]|\btu [A-Z]|\bucla\b|\bmit\b|caltech|\biit\b|\bnyu\b|\bcmu\b|\beth\b|\bepfl\b|"
+    r"\bucl\b|\blse\b|\bkth\b|\bnus\b|\bubc\b|\bunsw\b|"
     r"hochschule|universidad|université|école|ecole|politecnico|\bcampus\b",
     re.IGNORECASE,
 )
@@ -78,14 +80,18 @@ def _is_bullet(text: str) -> bool:
 
 def _is_prose(text: str) -> bool:
     """A sentence of description rather than an entry header."""
+    if len([p for p in STRONG_SPLIT.split(text) if p.strip()]) >= 3:
+        return False  # items set apart ("Title , Company , City, Country."): a header
     words = text.split()
     if len(words) > 14 or (len(words) > 8 and text.rstrip().endswith((".", ";"))):
         return True
     if len(words) >= 5 and _SENTENCE_END.search(text) and not _is_degree_like(text):
         return True  # a short sentence: "Led the roadmap for the billing platform."
     if _ACHIEVEMENT.match(text) and len(words) >= 3 and not _title_words(words[-1]):
-        # ("Managed Services Engineer" is a title: titles end in their role noun)
-        return not ORG_WORDS.search(text) and not find_range(text)
+        # ("Managed Services Engineer" is a title: titles end in their role noun; "Built
+        # the company design system" is a sentence: names are capitalised)
+        lower = any(w[:1].islower() and w.lower() not in _NAME_LINKS for w in words[1:])
+        return (lower or not ORG_WORDS.search(text)) and not find_range(text)
     return len(words) > 7 and bool(re.search(r"[a-z]{2}\.\s+[A-Z]", text))
 
 
@@ -98,6 +104,25 @@ _ACHIEVEMENT = re.compile(
     r"Rebuilt|Overhauled|Co-led|Co-founded)\s+(?:a|an|the|\w+)",
 )
 
+
+# Lower-case words that join the capitalised words of a name ("Bank of America") or a
+# title and its employer ("Registered Nurse at Mercy Clinic").
+_NAME_LINKS = {
+    "of",
+    "and",
+    "&",
+    "the",
+    "for",
+    "at",
+    "de",
+    "du",
+    "la",
+    "le",
+    "van",
+    "von",
+    "und",
+    "y",
+}
 
 # A full stop after a lower-case word, not after "Inc." or "Co." or an initial.
 _SENTENCE_END = re.compile(r"(?<![A-Z])\b[a-z]{3,}\.\s*$")
@@ -117,13 +142,16 @@ def _repair_dangling(lines: list[str]) -> list[str]:
     for i in range(len(out) - 1):
         m = DANGLING.search(out[i])
         if not m or (
-            find_range(out[i])
+            not m.group(1)  # a dash at the line's end reads as an open range: join anyway
+            and find_range(out[i])
             and find_range(out[i]).end not in (None,)
             and (find_range(out[i]).start != find_range(out[i]).end)
         ):
             continue
         nxt = re.match(
-            rf"^\s*({NOW}|(?:\w+\.?\s+)?(?:19|20)\d{{2}})\b\s*", out[i + 1], re.IGNORECASE
+            rf"^\s*({NOW}|(?:\w+\.?\s+)?(?:19|20)\d{{2}}|(?:0?[1-9]|1[0-2])\s*[/.]\s*(?:19|20)\d{{2}})\b\s*",
+            out[i + 1],
+            re.IGNORECASE,
         )
         if not nxt:
             continue
@@ -131,7 +159,7 @@ def _repair_dangling(lines: list[str]) -> list[str]:
         start = m.group(1) or m.group(2)
         rest = out[i][: m.start()] + " " + out[i][m.end() :]
         out[i] = f"{start} – {token}\t{rest.strip()}"
-        out[i + 1] = out[i + 1][nxt.end() :]
+        out[i + 1] = out[i + 1][nxt.end() :].lstrip(" |")  # "| Led the..." after the date
     return out
 
 
@@ -158,10 +186,12 @@ def parse_experience(lines: list[str]) -> list[Employment]:
     prev_body = False
     prev_text = ""
     longest = max((len(line) for line in lines), default=0)
-    for raw in lines:
+    for index, raw in enumerate(lines):
         bullet = _is_bullet(raw)
         text, span, found = _date_of(raw, bullet)
-        prose = _is_prose(text.split("\t")[0])
+        # The dates are no part of a sentence ("..., Valencia, Spain. Nov 2023 – Present").
+        undated = text[: span[0]] + "\t" + text[span[1] :] if span else text
+        prose = _is_prose(undated.split("\t")[0])
         is_header = not bullet and not prose
         if (
             is_header
@@ -170,6 +200,7 @@ def parse_experience(lines: list[str]) -> list[Employment]:
             and _wrapped_tail(text)
             and not _org_like(text)
             and len(prev_text) >= 0.6 * longest
+            and not (current is not None and current.dated and _dated_soon(lines, index))
         ):
             is_header = False  # the short wrapped end of a long bullet ("Fund", "uptime")
         if is_header and text[:1].islower() and not found:
@@ -202,11 +233,20 @@ def parse_experience(lines: list[str]) -> list[Employment]:
         company, title = _company_title(entry.header)
         if company is None and title is None:
             continue
+        if company is None and title and entry.dated and out and out[-1].company:
+            # Positions grouped under their employer, printed once above the first.
+            company = out[-1].company
         start, end = entry.start, entry.end
         if start == end and start != "present" and end is not None:
             end = None if start is None else end
         out.append(Employment(company, title, start, end))
     return out
+
+
+def _dated_soon(lines: list[str], index: int) -> bool:
+    """A date range on one of the next two lines: a short line after a dated entry's long
+    bullet opens the next entry ("Ledgerwise LLP", "Audit Associate", "2022 - 2024")."""
+    return any(find_range(line) for line in lines[index + 1 : index + 3])
 
 
 _AT = re.compile(r"\s+at\s+(?=[A-Z0-9])")
@@ -237,7 +277,12 @@ def _parts(header: list[str]) -> list[tuple[str, int]]:
                 continue
             if (
                 len(dash) == 2
-                and _title_words(dash[0]) != _title_words(dash[1])
+                and (
+                    _title_words(dash[0]) != _title_words(dash[1])
+                    # "Helio Software Ltd — Junior Developer": an employer's name may hold
+                    # a job word; its company word tells it from the title.
+                    or _org_like(dash[0]) != _org_like(dash[1])
+                )
                 and not any(_is_specialty(d) for d in dash)
             ):
                 parts.extend((p, index) for p in dash)
@@ -290,9 +335,27 @@ def _comma_items(piece: str) -> list[str]:
 
 
 def _company_title(header: list[str]) -> tuple[str | None, str | None]:
-    parts = [(p, i) for p, i in _parts(header) if not is_location(p) and not _is_noise(p)]
+    every = _parts(header)
+    parts = [(p, i) for p, i in every if not is_location(p) and not _is_noise(p)]
     if not parts:
         return None, None
+    company, title = _company_and_title(parts)
+    if company is None and title is not None:
+        # "Pinnacle Telecom, Singapore" reads like "City, Country" when the employer's
+        # name is no known company shape: with a title and no employer, it is both.
+        for piece, _ in every:
+            head = piece.rpartition(", ")[0]
+            if (
+                is_location(piece)
+                and len(head.split()) >= 2
+                and not is_location(head)
+                and not known_city(head)
+            ):
+                return head, title
+    return company, title
+
+
+def _company_and_title(parts: list[tuple[str, int]]) -> tuple[str | None, str | None]:
     title: str | None = None
     company: str | None = None
     titled = [p for p, _ in parts if _title_words(p) and not _org_like(p)]
@@ -326,7 +389,9 @@ def _is_noise(part: str) -> bool:
     return bool(
         re.fullmatch(
             r"(?i)(?:\d+\s*(?:years?|yrs?|months?|mos?)\s*)+|full[- ]time|part[- ]time|"
-            r"contract|internship|remote|hybrid|on-?site|present|current",
+            r"contract|internship|remote|hybrid|on-?site|present|current|"
+            # labels over an entry's list
+            r"(?:key\s+)?(?:highlights|achievements|accomplishments|responsibilities|duties)",
             part.strip(),
         )
     )

@@ -11,12 +11,11 @@ import phonenumbers
 from phonenumbers import geocoder
 
 from app.parsing import contacts, header_location, history, ocr, pasted_profile, sections
-from app.parsing.dates import find_range
 from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
-from app.parsing.history import DEGREE
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
-from app.parsing.skills import GROUP_NAME, parse_skills
+from app.parsing.skill_groups import fold_skill_groups
+from app.parsing.skills import parse_skills
 
 log = logging.getLogger(__name__)
 
@@ -128,15 +127,17 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
 
     location = (
         header_location.contact_line_location([line.text for line in header])
-        or contacts.find_location(segments)
-        or header_location.block_location([line.text for line in header])
-        or header_location.block_location(block)
+        or contacts.find_location(segments, name)
+        or header_location.block_location([line.text for line in header], name)
+        or header_location.block_location(block, name)
     )
     confidence["location"] = 0.7 if location else 0.0
     if not location:
         reasons["location"] = ["no city or region found in the header"]
 
-    links = contacts.find_links(header_text, all_text, extracted.links)
+    # The contact block read after a sidebar or a summary belongs with the header.
+    near = header_location.contact_block(all_text.splitlines(), reach=5)
+    links = contacts.find_links("\n".join([header_text, *near]), all_text, extracted.links)
     confidence["links"] = 0.9 if links else 0.0
     if not links:
         reasons["links"] = ["no personal links (profile or site) found"]
@@ -145,7 +146,7 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     education: list[EducationEntry] = []
     skills: list[str] = []
     wrapped = extracted.media_type == PDF
-    for section in _fold_skill_groups(parts):
+    for section in fold_skill_groups(parts):
         texts = [line.text for line in section.lines]
         if section.kind == sections.EXPERIENCE:
             employers.extend(history.parse_experience(texts))
@@ -270,7 +271,13 @@ def _prominent_name(
         return None
     body = sizes[len(sizes) // 2]
     chosen = max(
-        (size for text, size, _ in name_lines if name and name.lower() in text.lower()),
+        (
+            size
+            for text, size, _ in name_lines
+            if name
+            and text.strip()
+            and (name.lower() in text.lower() or text.strip().lower() in name.lower())
+        ),
         default=0.0,
     )
     best: tuple[float, str] | None = None
@@ -281,34 +288,6 @@ def _prominent_name(
         if found and (best is None or line.size > best[0]):
             best = (line.size, found)
     return best[1] if best else None
-
-
-def _fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
-    """Sections after the skills heading that are really its groups ("Design", "Research"
-    over a few short items): their headings are group names, their items skills. Likewise
-    a degree under Education that looked like a heading."""
-    out: list[sections.Section] = []
-    for part in parts:
-        prev = out[-1] if out else None
-        kind = sections.heading_kind(part.heading) if part.heading else "?"
-        group_name = kind is None or bool(GROUP_NAME.fullmatch(part.heading.strip()))
-        listy = bool(part.lines) and all(
-            len(line.text.split()) <= 4 and not find_range(line.text) for line in part.lines
-        )
-        if prev is not None and prev.kind == sections.SKILLS and group_name and listy:
-            prev.lines = [*prev.lines, *part.lines]
-            continue
-        if (
-            prev is not None
-            and prev.kind == sections.EDUCATION
-            and part.heading
-            and len(part.heading.split()) <= 8
-            and DEGREE.search(part.heading)
-        ):  # a bare degree ("MBA") set like a heading is the next entry's first line
-            prev.lines = [*prev.lines, Line(part.heading, new_block=True), *part.lines]
-            continue
-        out.append(part)
-    return out
 
 
 def _skill_rows(lines: list[Line]) -> list[str]:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.parsing.lines import Line, clean
+from app.parsing.sections import heading_kind
 
 _ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
 _ALNUM = re.compile(r"\w")
+_PRIVATE_GLYPH = re.compile("[\ue000-\uf8ff]")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold", re.I)
 _DATE_FRAGMENT = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
@@ -105,16 +108,51 @@ def _find_gutter(rows: list[_Row], width: float) -> float | None:
         if c <= limit and gap_start is None:
             gap_start = i
         elif c > limit and gap_start is not None:
-            if best is None or i - gap_start > best[1] - best[0]:
+            # A gap that runs to the right end of the searched band is the margin beside
+            # ragged lines (a left sidebar's main column ending short), not a gutter.
+            margin = i == len(crossing) and gap_start > 0
+            if not margin and (best is None or i - gap_start > best[1] - best[0]):
                 best = (gap_start, i)
             gap_start = None
     if best is None or best[1] - best[0] < 8:
-        return None
+        return _column_start(rows, width)
     x = lo + (best[0] + best[1]) / 2
     left = [s for s in segs if any(b <= x for a, b in s)]
     right = [s for s in segs if any(a >= x for a, b in s)]
-    if len(left) < 4 or len(right) < 4:
-        return None
+    if len(left) >= 4 and len(right) >= 4 and _two_flows(rows, x):
+        return x
+    return _column_start(rows, width)
+
+
+def _column_start(rows: list[_Row], width: float) -> float | None:
+    """The gutter where no blank band shows it: a sidebar's long item (an e-mail) or the
+    name and headline set across the top bridge the gap. The main column then shows as a
+    left edge shared by many rows, with the sidebar's words ending before it in most of
+    the others and hardly any word across it."""
+    lo, hi = width * 0.2, width * 0.8
+    edges = Counter(
+        round(w["x0"] / 2) * 2
+        for row in rows
+        for k, w in enumerate(row.words)
+        if lo <= w["x0"] <= hi and (k == 0 or w["x0"] - row.words[k - 1]["x1"] > w.get("size", 10))
+    )
+    for edge, count in edges.most_common(3):
+        if count < max(6, 0.3 * len(rows)):
+            break
+        x = edge - 1.5
+        # A name and headline across the top, above the columns, are a band of their own.
+        first = next(
+            i for i, row in enumerate(rows) if any(abs(w["x0"] - edge) <= 2 for w in row.words)
+        )
+        across = sum(1 for row in rows[first:] if any(w["x0"] < x < w["x1"] - 1 for w in row.words))
+        beside = sum(1 for row in rows if any(w["x1"] <= x + 1.5 for w in row.words))
+        if across <= max(2, 0.15 * len(rows)) and beside >= 4 and _two_flows(rows, x):
+            return x
+    return None
+
+
+def _two_flows(rows: list[_Row], x: float) -> bool:
+    """Whether each side of ``x`` is a text flow of its own (a column or a sidebar)."""
     # A column of dates, places or short labels beside the text (moderncv, right-aligned
     # dates) belongs to each row; a sidebar has a text flow of its own.
     total = sum(len(w["text"]) for r in rows for w in r.words) or 1
@@ -131,10 +169,36 @@ def _find_gutter(rows: list[_Row], width: float) -> float | None:
         aligned = sum(1 for _, o in frags if o)
         chars = sum(len(f) for f, _ in frags)
         if datey >= 0.35 * len(frags):
-            return None
-        if aligned >= 0.8 * len(frags) and chars < 0.15 * total:
-            return None
-    return x
+            return False
+        # (small capitals come as a capital and its tail: "C ontact")
+        joined = [re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f) for f, _ in frags]
+        labels = sum(1 for f in joined if heading_kind(f) or _DATE_FRAGMENT.search(f))
+        if len(frags) >= 4 and labels >= 0.8 * len(frags):
+            return False  # a margin of section headings and dates labels the other side
+        # Sections of its own: headings over content (a margin column holds headings only).
+        heads = sum(1 for f, _ in frags if heading_kind(f))
+        headed = 2 <= heads <= 0.4 * len(frags)
+        if (
+            aligned >= 0.8 * len(frags)
+            and chars < 0.15 * total
+            and not headed
+            and not _own_baselines(rows, x)
+        ):
+            return False
+    return True
+
+
+def _own_baselines(rows: list[_Row], x: float) -> bool:
+    """Whether the two sides of the rows that hold both sit on baselines of their own: a
+    sidebar keeps its own line pitch, while labels beside entries share their lines."""
+    both = shifted = 0
+    for row in rows:
+        left = [w["bottom"] for w in row.words if w["x1"] <= x]
+        right = [w["bottom"] for w in row.words if w["x0"] >= x]
+        if left and right:
+            both += 1
+            shifted += abs(max(left) - max(right)) > 1.0
+    return both >= 4 and shifted >= 0.6 * both
 
 
 def page_lines(words: list[dict], width: float) -> list[Line]:
@@ -157,19 +221,39 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     out: list[Line] = []
     left: list[_Row] = []
     right: list[_Row] = []
-    for row in rows:
-        crosses = any(w["x0"] < gutter < w["x1"] for w in row.words) or any(
-            a < gutter < b for a, b in _segments(row)
-        )
-        if crosses:
+    # Where the right column's lines start: the commonest left edge right of the gutter.
+    starts = Counter(
+        round(min(w["x0"] for w in row.words if w["x0"] >= gutter))
+        for row in rows
+        if any(w["x0"] >= gutter for w in row.words)
+    )
+    column = starts.most_common(1)[0][0] if starts else gutter
+    whole = [_whole_row(row, gutter, column) for row in rows]
+    both = [
+        not kind
+        and any(w["x1"] <= gutter for w in row.words)
+        and any(w["x0"] >= gutter for w in row.words)
+        for row, kind in zip(rows, whole, strict=True)
+    ]
+    begun = both.index(True) if True in both else len(rows)
+    for k in range(begun + 1, len(rows) - 1):
+        if whole[k] == "gap" and not whole[k - 1] and not whole[k + 1]:
+            # Only the space between two words lies over the gutter, among the columns'
+            # own rows below their first row with text on both sides: the sidebar's and
+            # the main column's words came close (a hyphenated e-mail ending at the gutter
+            # beside the main column's first word).
+            whole[k] = ""
+    for row, kind in zip(rows, whole, strict=True):
+        if kind:
             if left or right:
                 out.extend(_stream_lines(left, True, body))
                 out.extend(_stream_lines(right, True, body))
                 left, right = [], []
             out.extend(_stream_lines([row], body_size=body))
             continue
-        lw = [w for w in row.words if w["x1"] <= gutter]
-        rw = [w for w in row.words if w["x0"] >= gutter]
+        split = column - 1.5 if _overflows_to(row, gutter, column) else gutter
+        lw = [w for w in row.words if w["x0"] < split]
+        rw = [w for w in row.words if w["x0"] >= split]
         if lw:
             left.append(_Row(row.top, row.bottom, lw))
         if rw:
@@ -177,6 +261,34 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     out.extend(_stream_lines(left, True, body))
     out.extend(_stream_lines(right, True, body))
     return out
+
+
+def _whole_row(row: _Row, gutter: float, column: float) -> str:
+    """How a row lies over the gutter: "" when it parts there (nothing over the gutter, or
+    a sidebar word running up to the main column), "word" when a word spans it, "gap" when
+    only a space between words close on either side does."""
+    if _overflows_to(row, gutter, column):
+        return ""
+    if max(w["x1"] for w in row.words) < column - 1.5 and row.words[0]["x0"] < gutter:
+        return ""  # a long sidebar item past the gutter's middle, short of the main column
+    if any(w["x0"] < gutter < w["x1"] for w in row.words):
+        return "word"
+    return "gap" if any(a < gutter < b for a, b in _segments(row)) else ""
+
+
+def _overflows_to(row: _Row, gutter: float, column: float) -> bool:
+    """Whether the left column's last word runs over the gutter up to the right column's
+    start (a long e-mail cannot wrap), while others begin on that start: the row parts
+    there. A name set large across both columns has no word over the gutter, only the
+    space between; a sentence across the page goes on past the word over the gutter."""
+    before = [w for w in row.words if w["x0"] < column - 1.5]
+    after = [w for w in row.words if w["x0"] >= column - 1.5]
+    if not before or not after:
+        return False
+    last = max(before, key=lambda w: w["x1"])
+    # Ending on the column's start, or overlapping its first word (drawn over each other).
+    reaches = last["x1"] <= column + 1.5 or min(w["x0"] for w in after) < last["x1"] - 1
+    return last["x0"] < gutter < last["x1"] and reaches
 
 
 def _margin_heading(row: _Row, body_size: float) -> list[_Row]:
@@ -236,18 +348,34 @@ def _small_caps_tail(capital: dict, word: dict, gap: float) -> bool:
     )
 
 
+def _bullet_glyph(words: list[dict]) -> bool:
+    """An icon glyph opening a row, set apart from its text, is the row's bullet (a symbol
+    font's bullet reads as an icon): kept, the rows of a list stay apart."""
+    if len(words) < 2 or not _ALNUM.search(words[1]["text"]):
+        return False
+    first = words[0]["text"]
+    if first != "|" and not _PRIVATE_GLYPH.fullmatch(first):
+        return False
+    return words[1]["x0"] - words[0]["x1"] > 0.4 * (words[1].get("size") or 10)
+
+
 def _row_text(row: _Row) -> str:
     parts: list[str] = []
     prev = None
-    for w in row.words:
+    for k, w in enumerate(row.words):
         text = w["text"]
+        if k == 0 and _bullet_glyph(row.words):
+            text = "•"
         if prev is not None:
             gap = w["x0"] - prev["x1"]
             if _small_caps_tail(prev, w, gap):
                 parts.append(text)
                 prev = w
                 continue
-            parts.append("\t" if gap > max(w.get("size", 10) * 1.5, 12) else " ")
+            # Wide for the smaller of the two types: a sidebar's small e-mail beside a
+            # large heading is two items.
+            em = min(w.get("size", 10) or 10, prev.get("size", 10) or 10)
+            parts.append("\t" if gap > max(em * 1.5, 12) else " ")
         parts.append(text)
         prev = w
     text = "".join(parts)

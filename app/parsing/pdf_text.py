@@ -45,6 +45,8 @@ _BREAKS = frozenset(
     + "".join(map(chr, range(32)))
 )
 
+_SOFT_BREAKS = frozenset(" \r\n")
+
 
 # FPDFText_GetTextObject returning the bare address: a dictionary key without a cast per call.
 _text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
@@ -127,7 +129,10 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> Iterato
     px0 = py0 = py1 = 0.0
     for i, ch in enumerate(text):
         if ch in breaks:
-            if ch == " " and run and generated(textpage, i) == 1:
+            # A space or line break PDFium generated: a word or line break only if the
+            # geometry says so (some browsers' PDFs start a text object every few letters,
+            # and PDFium reads each start as a new line).
+            if ch in _SOFT_BREAKS and run and generated(textpage, i) == 1:
                 soft.add(len(run))
                 continue
             if run:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
+
 US_STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
     "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
@@ -63,8 +65,20 @@ _CITY_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.\-]*$|^(?:of|de|la|upon|on|am|del|s
 _WORK_MODE = re.compile(r"^(?:remote|hybrid|on-?site|anywhere)(?:\s*\(.*\))?$", re.IGNORECASE)
 
 
+def _without_code(part: str) -> str:
+    """A region followed by its country's ISO code ("QC CA", "WA US"), as JSON Resume
+    themes print region and countryCode, is the region."""
+    m = re.fullmatch(r"(.+?)\s+([A-Z]{2})", part.strip())
+    if m and (m.group(2) in phonenumbers.SUPPORTED_REGIONS or m.group(2) == "UK"):
+        head = m.group(1)
+        if head in _REGION_CODES or head.lower().strip(".") in _REGION_NAMES:
+            return head
+    return part
+
+
 def _is_region(part: str) -> bool:
     part = re.sub(r"\s+\d{4,6}(?:-\d{4})?$", "", part.strip())  # ZIP code
+    part = _without_code(part)
     if part in _REGION_CODES:
         return True
     return part.lower().strip(".") in _REGION_NAMES or part.lower() in _REGION_NAMES
@@ -94,14 +108,23 @@ def location_in(text: str) -> str | None:
     """The "City, Region" inside a longer item (drops a street or ZIP code around it)."""
     parts = [p.strip() for p in re.split(r",\s*", text.strip()) if p.strip()]
     for i in range(len(parts) - 1, 0, -1):
-        if _is_region(parts[i]) and _is_city(parts[i - 1]) and not _is_region(parts[i - 1]):
+        # A city-state names itself twice ("Singapore, Singapore").
+        own = parts[i - 1].lower() == parts[i].lower()
+        if (
+            _is_region(parts[i])
+            and _is_city(parts[i - 1])
+            and (own or not _is_region(parts[i - 1]))
+        ):
             start = i - 1
             end = i + 1
             while end < len(parts) and _is_region(parts[end]):
                 end += 1
             place = [
                 parts[start],
-                *(re.sub(r"\s+\d{4,6}(?:-\d{4})?$", "", p) for p in parts[start + 1 : end]),
+                *(
+                    _without_code(re.sub(r"\s+\d{4,6}(?:-\d{4})?$", "", p))
+                    for p in parts[start + 1 : end]
+                ),
             ]
             return ", ".join(place)
         if (
@@ -113,4 +136,36 @@ def location_in(text: str) -> str | None:
             continue
     if len(parts) == 1 and _WORK_MODE.match(parts[0]):
         return None
+    return None
+
+
+def spaced_location(text: str) -> str | None:
+    """ "MADRID SPAIN", "Edinburgh UK": a city and its country without the comma, as some
+    themes print them. Countries only (a state name is too often a surname), and only for
+    a whole item, never inside a sentence."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or "\t" in text:  # tabs part label and value
+        return None
+    for n in (2, 1):
+        country, city = " ".join(words[-n:]), " ".join(words[:-n])
+        if (
+            city
+            and country.lower().strip(".") in COUNTRIES
+            and _is_city(city)
+            and not _is_region(city)
+        ):
+            return f"{city}, {country}"
+    return None
+
+
+def city_with_code(text: str) -> str | None:
+    """ "Singapore, SG", "Lyon, FR": a city and its country's ISO code (JSON Resume's
+    countryCode without a region). Only for an item already known to hold contact details."""
+    m = re.fullmatch(r"(.+?),\s*([A-Z]{2})", text.strip())
+    if not m or m.group(2) not in phonenumbers.SUPPORTED_REGIONS:
+        return None
+    city = m.group(1).strip()
+    # A city-state is its own country ("Singapore, SG").
+    if _is_city(city) and (not _is_region(city) or city.lower() in COUNTRIES):
+        return text.strip()
     return None

@@ -155,9 +155,27 @@ def _margin_headings(lines: list[Line]) -> list[Line]:
     return out
 
 
+# An e-mail, a phone number or a web address: a sidebar's contact detail.
+_CONTACT_ITEM = re.compile(r"@\w|\d{3}[\s.-]?\d|https?://|www\.|\.[a-z]{2,}/\w")
+
+
+def _headings_beside_contacts(lines: list[Line]) -> list[Line]:
+    """A sidebar's contact detail on the row of the main column's first heading
+    ("jane@x.io <tab> Experience"): the heading becomes a line of its own."""
+    out: list[Line] = []
+    for line in lines:
+        head, tab, last = line.text.strip().rpartition("\t")
+        if tab and heading_kind(last) and _CONTACT_ITEM.search(head):
+            out.append(replace(line, text=head.strip(), heading=False))
+            out.append(replace(line, text=last.strip(), new_block=True))
+        else:
+            out.append(line)
+    return out
+
+
 def split_sections(lines: list[Line]) -> list[Section]:
     """The header (before any heading) and one section per heading, in order."""
-    lines = _margin_headings(lines)
+    lines = _headings_beside_contacts(_margin_headings(lines))
     kinds = [heading_kind(line.text) for line in lines]
     # A heading stands out from body text: skip vocabulary matches set like the body
     # ("Skills" as the first word of a sentence cannot happen: the sentence fails the
@@ -186,10 +204,11 @@ def split_sections(lines: list[Line]) -> list[Section]:
 
 def _opens_entry(lines: list[Line], index: int) -> bool:
     """An employer or school set like the headings ("Paperplane Agency" in the headings'
-    bold): a date range follows within a few lines, as it does under every entry."""
+    bold): a date range follows within a few lines, as it does under every entry; or a
+    title or "Highlights" label set so just after an entry's dated line."""
     return any(
         (found := find_range(line.text)) is not None and found.end is not None
-        for line in lines[index + 1 : index + 4]
+        for line in [*lines[max(0, index - 2) : index], *lines[index + 1 : index + 4]]
     )
 
 

@@ -646,14 +646,16 @@ def truth_for(resume: dict, shows: frozenset[str] = frozenset()) -> dict:
         for p in b.get("profiles", [])
         if p.get("url") and "profiles" not in hidden  # "profiles": only the website shows
     ]
-    if b.get("url"):
+    if b.get("url") and "website" not in hidden:  # "website": only the profiles show
         links.insert(0, _strip_scheme(b["url"]))
+    # "job_years": the template prints a job's years only ("2019 - 2021").
+    cut = 4 if "job_years" in hidden else 7
     employers = [
         {
             "company": w["name"],
             "title": w["position"],
-            "start": w["startDate"][:7],
-            "end": w.get("endDate", "present")[:7],
+            "start": w["startDate"][:cut],
+            "end": w["endDate"][:cut] if w.get("endDate") else "present",
             "section": "experience",
             "location": None if "employer_location" in hidden else w.get("location"),
         }

@@ -47,7 +47,7 @@ THEMES: dict[str, frozenset[str]] = {
     "flat": _NO_JOB_PLACE | {"location"},
     "kendall": frozenset(),
     "macchiato": _NO_JOB_PLACE,
-    "onepage": _NO_JOB_PLACE,
+    "onepage": _NO_JOB_PLACE | {"website"},  # prints the profiles, not the website
     "paper": _NO_JOB_PLACE | {"location", "profiles"},  # prints the website, not profiles
     "short": _NO_JOB_PLACE | {"location"},
     "spartan": _NO_JOB_PLACE,
@@ -55,8 +55,8 @@ THEMES: dict[str, frozenset[str]] = {
     "kwan": _NO_JOB_PLACE,
     "straightforward": frozenset(),
     "caffeine": _NO_JOB_PLACE,
-    "modern": _NO_JOB_PLACE | {"links"},
-    "crisp": _NO_JOB_PLACE | {"location_region"},  # prints the city alone
+    "modern": _NO_JOB_PLACE | {"links", "job_years"},  # jobs' years only
+    "crisp": _NO_JOB_PLACE | {"location_region", "job_years"},  # the city alone; years only
 }
 # Empty values for fields a theme dereferences without checking (valid, print nothing).
 THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}

@@ -43,3 +43,17 @@ def test_area_before_the_degree_kind_is_reordered() -> None:
     assert parse_education(lines) == [
         EducationEntry("Indian Institute of Technology Bombay", "B.A. Economics", "2014")
     ]
+
+
+def test_a_technical_university_by_its_abbreviation() -> None:
+    """ "TU Delft", "TU Berlin": Technische Universität, on a line of its own."""
+    assert parse_education(["Bachelor of Arts in Accounting", "TU Delft", "2004"]) == [
+        EducationEntry("TU Delft", "Bachelor of Arts in Accounting", "2004")
+    ]
+
+
+def test_a_degree_at_its_school_on_one_line() -> None:
+    lines = ["Diploma Logistics at University of Toronto\tJan 2009 - Jan 2011"]
+    assert parse_education(lines) == [
+        EducationEntry("University of Toronto", "Diploma Logistics", "2011")
+    ]

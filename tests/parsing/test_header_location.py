@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.parsing import parse_file
-from app.parsing.header_location import contact_line_location
+from app.parsing.contacts import find_location
+from app.parsing.header_location import block_location, contact_line_location
 from tests.parsing.test_phones import BODY, write_docx, write_pdf, write_txt
 
 CASES = [
@@ -105,3 +106,34 @@ def test_a_place_in_a_contact_block_after_the_experience() -> None:
     assert (_location_beside_contacts(texts) or "").startswith("Bengaluru, India")
     # A place far from any e-mail or phone is a job's, not the candidate's.
     assert _location_beside_contacts(["Arjun Iyer", "Experience", "Pune, India", "Led it"]) is None
+
+
+def test_a_region_followed_by_its_country_code() -> None:
+    """JSON Resume themes print "city, region countryCode"."""
+    assert find_location(["Montréal, QC CA"]) == "Montréal, QC"
+    assert find_location(["Seattle, WA US"]) == "Seattle, WA"
+
+
+def test_a_city_and_country_without_a_comma_in_the_contact_block() -> None:
+    block = ["KWAME MWANGI", "ABOUT", "EDINBURGH UK", "kwame@example.com", "+44 131 496 0923"]
+    assert block_location(block, "Kwame Mwangi") == "EDINBURGH, UK"
+    # A name that ends in a country's name is not a place; nor are a label and its value.
+    assert block_location(["Michael Jordan", "mj@example.com"], "Michael Jordan") is None
+    assert block_location(["Location\tRegion\tIndia", "a@example.com"]) is None
+
+
+def test_a_city_alone_and_city_states() -> None:
+    assert block_location(["Daan Jansen", "Montréal", "daan@example.org"], "Daan Jansen") == (
+        "Montréal"
+    )
+    assert block_location(["Vikram Reddy", "Singapore, Singapore", "v@example.com"]) == (
+        "Singapore, Singapore"
+    )
+    assert block_location(["Hiroshi Zhang", "Singapore, (SG)", "h@example.com"]) == "Singapore"
+    line = "xiaoyu@example.org | +65 8292 6424 | Singapore, SG"
+    assert contact_line_location([line]) == "Singapore, SG"
+
+
+def test_a_known_city_and_its_region_code_without_a_comma() -> None:
+    assert block_location(["VANCOUVER BC", "f@example.net"]) == "VANCOUVER, BC"
+    assert block_location(["CONTACT ME", "f@example.net"]) is None

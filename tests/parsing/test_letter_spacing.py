@@ -145,3 +145,13 @@ if __name__ == "__main__":
         XELATEX_PDF.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(make_xelatex_pdf(Path(scratch)), XELATEX_PDF)
     print(f"wrote {XELATEX_PDF}")
+
+
+def test_line_breaks_pdfium_generates_inside_a_line_do_not_split_words() -> None:
+    """A browser PDF that starts a text object every few letters (CSS letter-spacing in a
+    sidebar): PDFium reports a generated line break at each start, on the same baseline."""
+    generated = Path(__file__).resolve().parents[1] / "corpus" / "generated" / "files"
+    lines = [line.text for line in extract(generated / "html-sidebar--p001.pdf").lines]
+    assert "javier@mailbox.example" in lines
+    assert "CONTACT" in lines
+    assert "Valencia, Spain" in lines

@@ -131,3 +131,31 @@ def test_employers_set_like_the_headings_stay_in_the_experience() -> None:
     ]
     kinds = [(s.kind, s.heading) for s in split_sections(lines)[1:]]
     assert kinds == [(EXPERIENCE, "Work Experience"), (OTHER, "Publications")]
+
+
+def test_a_heading_beside_a_sidebar_email_is_its_own_line() -> None:
+    """A small e-mail in the sidebar on the row of the main column's large first heading."""
+    from app.parsing import sections
+
+    words = [_word("Jane", 40, 20, 24), _word("Roe", 120, 20, 24)]
+    words += [_word("jane@example.net", 54, 100, 10), _word("Experience", 166, 98, 14)]
+    words += [_word("Acme", 166, 120, 11), _word("Ltd,", 200, 120, 11)]
+    words += [_word("Engineer,", 235, 120, 11), _word("2020", 300, 120, 11)]
+    words += [_word("-", 325, 120, 11), _word("2024", 335, 120, 11)]
+    words += [_word("Built", 166, 135, 10), _word("the", 195, 135, 10)]
+    words += [_word("billing", 215, 135, 10), _word("pipeline", 255, 135, 10)]
+    lines = page_lines(words, 600)
+    assert [line.text for line in lines][1] == "jane@example.net\tExperience"
+    parts = sections.split_sections(lines)
+    assert "jane@example.net" in [line.text for line in parts[0].lines]
+    assert parts[1].kind == sections.EXPERIENCE
+
+
+def test_a_symbol_font_bullet_opening_a_row_is_kept_as_a_bullet() -> None:
+    """LibreOffice draws list bullets as a private-use glyph of OpenSymbol."""
+    words = [_word("Core", 90, 100, 12), _word("Skills", 125, 100, 12)]
+    words += [_word("\uf0b7", 90, 120, 10), _word("Rust,", 108, 120, 10), _word("Go", 140, 120, 10)]
+    words += [_word("\uf0b7", 90, 135, 10), _word("Code", 108, 135, 10)]
+    words += [_word("review", 135, 135, 10)]
+    texts = [line.text for line in page_lines(words, 600)]
+    assert texts == ["Core Skills", "• Rust, Go", "• Code review"]

@@ -129,3 +129,20 @@ def test_a_number_alone_on_a_line_outside_the_header_is_found(tmp_path) -> None:
         encoding="utf-8",
     )
     assert list(parse_file(path).phones) == ["+34658629119"]
+
+
+def test_a_month_year_range_is_not_a_number() -> None:
+    """ "12/2022 - 08/2026" holds ten digits in phone-like groups."""
+    assert find_phones(["12/2022 - 08/2026\tAtlas Cargo Pte Ltd"], "US") == []
+
+
+def test_a_country_code_before_a_one_digit_group_stays_with_its_number() -> None:
+    segs = header_segments(["+31 6 50417370 femke@example.com Amsterdam, Netherlands"])
+    assert "+31 6 50417370" in segs
+    assert find_phones(segs, "US") == ["+31650417370"]
+
+
+@pytest.mark.parametrize("label", ["Phone: ", "Tel. ", "Mobile: ", "M: "])
+def test_a_labelled_number_of_unknown_country_is_kept_as_written(label: str) -> None:
+    """A UK mobile read in the US region does not validate; the label must not hide it."""
+    assert find_phones([f"{label}07700 900629"], "US") == ["07700 900629"]

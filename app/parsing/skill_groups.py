@@ -1,0 +1,143 @@
+"""Skill groups the section finder took for sections of their own.
+
+Themes print skills as groups: a small heading ("Design", "Tools", "Certifications") over a
+few items, one a line or laid out in a row. The section finder sees each group heading as
+a section; these functions give the groups back to the skills section, or make a skills
+section of groups printed with no skills heading above them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.parsing import sections
+from app.parsing.dates import find_range
+from app.parsing.history import DEGREE
+from app.parsing.lines import Line
+from app.parsing.skills import GROUP_NAME
+
+
+def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
+    """Sections after the skills heading that are really its groups ("Design", "Research"
+    over a few short items): their headings are group names, their items skills. Likewise
+    a degree under Education that looked like a heading."""
+    parts = _headless_skill_groups(parts)
+    out: list[sections.Section] = []
+    grouped = False  # the last skills section has taken a group
+    for part in parts:
+        prev = out[-1] if out else None
+        kind = sections.heading_kind(part.heading) if part.heading else "?"
+        group_name = kind is None or bool(GROUP_NAME.fullmatch(part.heading.strip()))
+        # A skills heading with nothing under it has its items under group headings,
+        # whatever they are called ("Certifications", "Languages").
+        group_name = group_name or bool(
+            prev is not None and prev.kind == sections.SKILLS and (not prev.lines or grouped)
+        )
+        items = _list_items(part.lines)
+        if prev is not None and prev.kind == sections.SKILLS and group_name and items:
+            prev.lines = [*prev.lines, *part.lines[:items]]
+            grouped = True
+            if items < len(part.lines):
+                # What follows in another type (a sidebar's name, a summary) is not a skill.
+                out.append(sections.Section(sections.OTHER, "", part.lines[items:]))
+                grouped = False
+            continue
+        grouped = False
+        if (
+            prev is not None
+            and prev.kind == sections.EDUCATION
+            and part.heading
+            and len(part.heading.split()) <= 8
+            and DEGREE.search(part.heading)
+        ):  # a bare degree ("MBA") set like a heading is the next entry's first line
+            prev.lines = [*prev.lines, Line(part.heading, new_block=True), *part.lines]
+            continue
+        if prev is not None and prev.kind == sections.SKILLS and part.kind != sections.SKILLS:
+            # A margin column's next heading set beside the skills' last rows ("Summary
+            # <tab> Systems: Epic, Cerner"): rows shaped like the skills' own stay skills.
+            moved = _labelled_rows(prev.lines, part.lines)
+            if moved:
+                prev.lines = [*prev.lines, *part.lines[:moved]]
+                part.lines = part.lines[moved:]
+        out.append(part)
+    return out
+
+
+_LABELLED_ROW = re.compile(r"^[A-Z][\w/&+.' -]{0,40}:\s*\S[^.]*$")
+
+
+def _labelled_rows(skills: list[Line], after: list[Line]) -> int:
+    """How many leading lines of ``after`` are "Group: item, item" rows like every row of
+    the skills section before them."""
+    if not skills or not all(_LABELLED_ROW.match(line.text.strip()) for line in skills):
+        return 0
+    count = 0
+    for line in after:
+        if not _LABELLED_ROW.match(line.text.strip()):
+            break
+        count += 1
+    return count
+
+
+def _headless_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
+    """Skill groups with no skills heading above them (a sidebar's "Technical", "Tools" and
+    "Certifications" lists): sections in a row, each a group name over list items, become
+    one skills section when there are two or more of them, or one in a resume without any
+    skills section. A group's trailing lines in another type stay apart."""
+    has_skills = any(part.kind == sections.SKILLS for part in parts)
+
+    def group(part: sections.Section, first: bool) -> bool:
+        name = part.heading.strip()
+        if re.search(r"(?i)skill", name):
+            return False  # a skills heading proper: its groups fold into it below
+        named = bool(GROUP_NAME.fullmatch(name)) or (
+            not first and re.fullmatch(r"(?i)certifications?|licen[cs]es", name) is not None
+        )
+        return (
+            part.kind in (sections.OTHER, sections.EXPERIENCE, sections.SKILLS)
+            and named
+            and 2 * _list_items(part.lines) > len(part.lines) > 0
+        )
+
+    out: list[sections.Section] = []
+    k = 0
+    while k < len(parts):
+        end = k
+        while end < len(parts) and group(parts[end], end == k):
+            end += 1
+            if _list_items(parts[end - 1].lines) < len(parts[end - 1].lines):
+                break  # other lines after the items end the run
+        run = parts[k:end]
+        if len(run) >= 2 or (run and not has_skills and _list_items(run[0].lines) >= 2):
+            lines = [line for part in run for line in part.lines[: _list_items(part.lines)]]
+            out.append(sections.Section(sections.SKILLS, run[0].heading, lines))
+            rest = run[-1].lines[_list_items(run[-1].lines) :]
+            if rest:
+                out.append(sections.Section(sections.OTHER, "", rest))
+            k = end
+        else:
+            out.append(parts[k])
+            k += 1
+    return out
+
+
+def _list_items(lines: list[Line]) -> int:
+    """How many leading lines are a group's items: short, undated, in the first one's type
+    size. All of them when every line is short and the sizes are unknown."""
+    count = 0
+    for line in lines:
+        if not _short_items(line.text) or find_range(line.text):
+            break
+        if lines[0].size and abs(line.size - lines[0].size) > 0.5:
+            break
+        count += 1
+    if count < len(lines) and not any(line.size for line in lines):
+        return 0
+    return count
+
+
+def _short_items(text: str) -> bool:
+    """A row of list items: each tab-, comma- or bullet-separated item is a few words
+    (chips laid out in a row: "TypeScript <tab> SQL <tab> Rust <tab> Go <tab> Java")."""
+    items = [p for p in re.split(r"\t|,\s|\s[•·|]\s", text) if p.strip()]
+    return bool(items) and all(len(p.split()) <= 4 for p in items) and len(items) <= 12
