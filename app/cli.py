@@ -345,11 +345,12 @@ def _import(paths: AppPaths, args: argparse.Namespace) -> int:
 
     def report(update: ItemUpdate) -> None:  # called on the runner's thread, in order
         if update.state in ("done", "failed", "cancelled", "review"):
-            finals[update.item_id] = update
             duplicate = update.result is not None and update.result.duplicate_document
             label = "duplicate" if duplicate else update.state
             label = "needs review" if update.state == "review" else label  # no one made of it
             print(f"{label:<10} {printable(update.path)}: {printable(update.message)}", flush=True)
+            # Counted once its line is out: the summary never counts a file it has not named.
+            finals[update.item_id] = update
 
     try:
         target = _intake_target(database, args)
