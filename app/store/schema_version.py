@@ -23,4 +23,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0016_contacts_interviewers",
     "0017_outbox_parts",
     "0019_submittals",
+    "0021_report_indexes",
 )

@@ -1,0 +1,179 @@
+"""How long things take: time to fill a job, time to hire a candidate, time in each stage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import and_, func, select
+
+from app.services.admin.report_defs import (
+    Report,
+    ReportFilter,
+    days_between,
+    distribution,
+    hires,
+    mean,
+    median,
+    percentile,
+)
+from app.services.core.context import ServiceContext
+from app.store.models import Application, Candidate, Client, Job, Stage, StageChange, StageKind
+
+
+def time_to_fill(ctx: ServiceContext, filters: ReportFilter) -> Report:
+    """Jobs filled within the range: days from the day the job opened to the day it was
+    filled (a job reopened and filled again counts once, from its opening to its last fill).
+    The source filter does not apply: a job has no source."""
+    j, cl = Job.__table__.c, Client.__table__.c
+    with ctx.read() as session:
+        rows = session.execute(
+            select(j.title, cl.name, j.openings, j.opened_on, j.filled_on, j.id)
+            .join(Client.__table__, cl.id == j.client_id)
+            .where(
+                j.filled_on.is_not(None),
+                j.filled_on >= filters.start,
+                j.filled_on <= filters.end,
+                *filters.job_conditions(),
+            )
+            .order_by(j.filled_on, j.id)
+        ).all()
+    table = tuple(
+        (title, client, openings, opened.isoformat(), filled.isoformat(), (filled - opened).days)
+        for title, client, openings, opened, filled, _id in rows
+    )
+    days = [float(row[5]) for row in table]
+    return Report(
+        name="time-to-fill",
+        title="Time to fill",
+        columns=("Job", "Client", "Openings", "Opened", "Filled", "Days to fill"),
+        rows=table,
+        totals={"jobs": len(table), "median_days": median(days), "mean_days": mean(days)},
+        chart=distribution(days),
+    )
+
+
+def time_to_hire(ctx: ServiceContext, filters: ReportFilter) -> Report:
+    """Hires made within the range: days from the application to the hire."""
+    c, j, cl = Candidate.__table__.c, Job.__table__.c, Client.__table__.c
+    with ctx.read() as session:
+        found = hires(session, filters)
+        people = {
+            row.id: f"{row.first_name} {row.last_name}".strip()
+            for row in session.execute(
+                select(c.id, c.first_name, c.last_name).where(
+                    c.id.in_({hire.candidate_id for hire in found})
+                )
+            )
+        }
+        jobs = {
+            row.id: (row.title, row.name)
+            for row in session.execute(
+                select(j.id, j.title, cl.name)
+                .join(Client.__table__, cl.id == j.client_id)
+                .where(j.id.in_({hire.job_id for hire in found}))
+            )
+        }
+    table = []
+    for hire in found:
+        title, client = jobs[hire.job_id]
+        table.append(
+            (
+                people.get(hire.candidate_id, ""),
+                title,
+                client,
+                hire.source or "Unknown",
+                hire.applied_at.date().isoformat(),
+                hire.hired_at.date().isoformat(),
+                round(days_between(hire.applied_at, hire.hired_at), 2),
+            )
+        )
+    days = [row[6] for row in table]
+    return Report(
+        name="time-to-hire",
+        title="Time to hire",
+        columns=("Candidate", "Job", "Client", "Source", "Applied", "Hired", "Days to hire"),
+        rows=tuple(table),
+        totals={"hires": len(table), "median_days": median(days), "mean_days": mean(days)},
+        chart=distribution(days),
+    )
+
+
+def time_in_stage(ctx: ServiceContext, filters: ReportFilter) -> Report:
+    """Stays in active stages that ended within the range (the card left the stage then;
+    a stay runs from the application's previous stage change to this one):
+    median and 90th percentile in days, per stage name, in pipeline order. A stay is over its
+    SLA when longer than its stage's ``sla_days``; a stage is flagged when its median stay is
+    over its SLA (stages without an SLA are never flagged)."""
+    low, high = filters.bounds()
+    sc, s, a, j = (
+        StageChange.__table__.c,
+        Stage.__table__.c,
+        Application.__table__.c,
+        Job.__table__.c,
+    )
+    # Days computed by SQLite: no timestamp is parsed in Python for each of many stays.
+    days = func.julianday(sc.changed_at) - func.julianday(sc.from_entered_at)
+    conditions = [sc.changed_at >= low, sc.changed_at < high, s.kind == StageKind.ACTIVE]
+    query = (
+        select(s.name, s.position, s.sla_days, days)
+        .select_from(StageChange.__table__)
+        .join(Stage.__table__, s.id == sc.from_stage_id)
+    )
+    if filters.application_conditions():
+        query = query.join(Application.__table__, a.id == sc.application_id).join(
+            Job.__table__, and_(j.id == a.job_id, *filters.job_conditions())
+        )
+        if filters.source is not None:
+            conditions.append(a.source == filters.source)
+    with ctx.read() as session:
+        rows = session.execute(query.where(*conditions)).all()
+    stays: dict[str, list[float]] = defaultdict(list)
+    over: dict[str, int] = defaultdict(int)
+    slas: dict[str, set[int]] = defaultdict(set)
+    order: dict[str, int] = {}
+    for name, position, sla, length in rows:
+        if length is None:
+            continue
+        length = round(length, 6)  # julianday's float: 7 days must not read 7.0000001
+        stays[name].append(length)
+        order[name] = min(order.get(name, position), position)
+        if sla is not None:
+            slas[name].add(sla)
+            over[name] += length > sla
+    table = []
+    for name in sorted(stays, key=lambda n: (order[n], n)):
+        values = stays[name]
+        sla_days = min(slas[name]) if slas[name] else None
+        middle = median(values)
+        flagged = sla_days is not None and middle is not None and middle > sla_days
+        table.append(
+            (
+                name,
+                len(values),
+                middle,
+                percentile(values, 0.9),
+                sla_days,
+                over[name],
+                "Over SLA" if flagged else "",
+            )
+        )
+    return Report(
+        name="time-in-stage",
+        title="Time in stage",
+        columns=(
+            "Stage",
+            "Stays",
+            "Median days",
+            "90th percentile days",
+            "SLA days",
+            "Stays over SLA",
+            "Flag",
+        ),
+        rows=tuple(table),
+        totals={
+            "stays": sum(row[1] for row in table),
+            "over_sla": sum(row[5] for row in table),
+            "flagged": [row[0] for row in table if row[6]],
+        },
+        chart=tuple((row[0], float(row[2] or 0.0)) for row in table),
+    )
