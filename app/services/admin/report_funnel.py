@@ -50,20 +50,26 @@ def reach_counts(session: Session, filters: ReportFilter) -> list[Reach]:
         Job.__table__.c,
     )
     current = Stage.__table__.alias("current")
-    top = func.coalesce(func.max(s.position), -1)
-    hired_at = func.max(func.iif(current.c.kind == StageKind.HIRED, current.c.position, -1))
+    # Each application's furthest active stage, read in one pass over the history's index
+    # (faster than looking up the history of each application made in the range).
+    furthest = (
+        select(sc.application_id.label("application_id"), func.max(s.position).label("top"))
+        .select_from(StageChange.__table__)
+        .join(Stage.__table__, and_(s.id == sc.to_stage_id, s.kind == StageKind.ACTIVE))
+        .group_by(sc.application_id)
+        .subquery()
+    )
+    hired_at = func.iif(current.c.kind == StageKind.HIRED, current.c.position, -1)
     per_application = (
         select(
             a.job_id.label("job_id"),
             a.source.label("source"),
-            func.max(top, hired_at).label("top"),
+            func.max(furthest.c.top, hired_at).label("top"),
         )
-        .select_from(Application.__table__)
-        .join(StageChange.__table__, sc.application_id == a.id)
-        .outerjoin(Stage.__table__, and_(s.id == sc.to_stage_id, s.kind == StageKind.ACTIVE))
+        .select_from(furthest)
+        .join(Application.__table__, a.id == furthest.c.application_id)
         .join(current, current.c.id == a.stage_id)
         .where(a.applied_at >= low, a.applied_at < high)
-        .group_by(a.id)
     )
     if filters.job_conditions():
         per_application = per_application.join(

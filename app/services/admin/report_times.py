@@ -111,14 +111,16 @@ def time_in_stage(ctx: ServiceContext, filters: ReportFilter) -> Report:
         Application.__table__.c,
         Job.__table__.c,
     )
-    # Days computed by SQLite: no timestamp is parsed in Python for each of many stays.
-    days = func.julianday(sc.changed_at) - func.julianday(sc.from_entered_at)
-    conditions = [sc.changed_at >= low, sc.changed_at < high, s.kind == StageKind.ACTIVE]
-    query = (
-        select(s.name, s.position, s.sla_days, days)
-        .select_from(StageChange.__table__)
-        .join(Stage.__table__, s.id == sc.from_stage_id)
-    )
+    # Days computed by SQLite (rounded, so that 7 days never reads 7.0000001): only a stage id
+    # and a number per stay reach Python, read from one index.
+    days = func.round(func.julianday(sc.changed_at) - func.julianday(sc.from_entered_at), 6)
+    conditions = [
+        sc.changed_at >= low,
+        sc.changed_at < high,
+        sc.from_stage_id.is_not(None),
+        sc.from_entered_at.is_not(None),
+    ]
+    query = select(sc.from_stage_id, days).select_from(StageChange.__table__)
     if filters.application_conditions():
         query = query.join(Application.__table__, a.id == sc.application_id).join(
             Job.__table__, and_(j.id == a.job_id, *filters.job_conditions())
@@ -127,19 +129,29 @@ def time_in_stage(ctx: ServiceContext, filters: ReportFilter) -> Report:
             conditions.append(a.source == filters.source)
     with ctx.read() as session:
         rows = session.execute(query.where(*conditions)).all()
+        stages = {
+            row.id: row
+            for row in session.execute(
+                select(s.id, s.name, s.position, s.sla_days).where(s.kind == StageKind.ACTIVE)
+            )
+        }
+    by_stage: dict[int, list[float]] = defaultdict(list)
+    for stage_id, length in rows:
+        by_stage[stage_id].append(length)
     stays: dict[str, list[float]] = defaultdict(list)
     over: dict[str, int] = defaultdict(int)
     slas: dict[str, set[int]] = defaultdict(set)
     order: dict[str, int] = {}
-    for name, position, sla, length in rows:
-        if length is None:
+    for stage_id, lengths in by_stage.items():
+        stage = stages.get(stage_id)
+        if stage is None:  # an exit (rejected, withdrawn) or a hire taken back
             continue
-        length = round(length, 6)  # julianday's float: 7 days must not read 7.0000001
-        stays[name].append(length)
-        order[name] = min(order.get(name, position), position)
+        name, sla = stage.name, stage.sla_days
+        stays[name].extend(lengths)
+        order[name] = min(order.get(name, stage.position), stage.position)
         if sla is not None:
             slas[name].add(sla)
-            over[name] += length > sla
+            over[name] += sum(1 for length in lengths if length > sla)
     table = []
     for name in sorted(stays, key=lambda n: (order[n], n)):
         values = stays[name]
