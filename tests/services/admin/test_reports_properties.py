@@ -49,7 +49,8 @@ def _play(world, history: list[list[str]]) -> int:
                 if len(where) < 2:
                     continue
                 where.pop()
-                move(h, clock, ctx, name, where[-1], on, replay=Replay.UNDO)
+                back = "No fit" if where[-1] == "Rejected" else None  # a rejection needs one
+                move(h, clock, ctx, name, where[-1], on, reason=back, replay=Replay.UNDO)
             elif step != where[-1]:
                 reason = "No fit" if step == "Rejected" else None
                 move(h, clock, ctx, name, step, on, reason=reason)
