@@ -1,4 +1,5 @@
-"""The Reports section: headline figures and source effectiveness."""
+"""The Reports section: headline figures, source effectiveness and the reports (chart, table,
+CSV), all computed off the GUI thread."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.admin.reports import overview
+from app.services.admin.reports import Overview, overview
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
+from app.ui.background import BackgroundOps
+from app.ui.sections.report_panel import ReportPanel
 from app.ui.widgets import MetricCard, SectionHeader, section_layout
 
 
@@ -25,6 +28,7 @@ class ReportsSection(QWidget):
     def __init__(self, services: ServiceContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
+        self.ops = BackgroundOps(self)
         layout = section_layout(self)
         layout.addWidget(SectionHeader("Reports", "Hiring at a glance"))
         grid = QGridLayout()
@@ -36,7 +40,7 @@ class ReportsSection(QWidget):
         for column, card in enumerate((self.open_jobs, self.active, self.hires, self.time_to_fill)):
             grid.addWidget(card, 0, column)
         layout.addLayout(grid)
-        heading = QLabel("Source effectiveness")
+        heading = QLabel("Source effectiveness, applications of the last 90 days")
         heading.setProperty("role", "subtitle")
         layout.addWidget(heading)
         self.sources = QTableWidget(0, 4)
@@ -47,10 +51,15 @@ class ReportsSection(QWidget):
         self.sources.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sources.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.sources, 1)
+        self.panel = ReportPanel(services)
+        layout.addWidget(self.panel, 2)
         self.reload()
 
     def reload(self) -> None:
-        figures = overview(self.services)
+        services = self.services
+        self.ops.query("overview", lambda: overview(services), self._show, lambda _error: None)
+
+    def _show(self, figures: Overview) -> None:
         self.open_jobs.set_value(f"{figures.open_jobs:,}")
         self.active.set_value(f"{figures.active_applications:,}", "on open jobs")
         self.hires.set_value(f"{figures.hires_last_90_days:,}")
@@ -74,3 +83,4 @@ class ReportsSection(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if changes.external or changes.touches(*self.shows):
             self.reload()
+            self.panel.refresh()
