@@ -19,6 +19,9 @@ from app.services.admin.report_defs import (
 from app.services.core.context import ServiceContext
 from app.store.models import Application, Candidate, Client, Job, Stage, StageChange, StageKind
 
+# Rows read at a time from a long result.
+CHUNK = 2_000
+
 
 def time_to_fill(ctx: ServiceContext, filters: ReportFilter) -> Report:
     """Jobs filled within the range: days from the day the job opened to the day it was
@@ -128,16 +131,19 @@ def time_in_stage(ctx: ServiceContext, filters: ReportFilter) -> Report:
         if filters.source is not None:
             conditions.append(a.source == filters.source)
     with ctx.read() as session:
-        rows = session.execute(query.where(*conditions)).all()
+        # Read in chunks: one fetch of every row would hold the GIL (and any window) for a
+        # long while.
+        by_stage: dict[int, list[float]] = defaultdict(list)
+        result = session.execute(query.where(*conditions).execution_options(yield_per=CHUNK))
+        for chunk in result.partitions():
+            for stage_id, length in chunk:
+                by_stage[stage_id].append(length)
         stages = {
             row.id: row
             for row in session.execute(
                 select(s.id, s.name, s.position, s.sla_days).where(s.kind == StageKind.ACTIVE)
             )
         }
-    by_stage: dict[int, list[float]] = defaultdict(list)
-    for stage_id, length in rows:
-        by_stage[stage_id].append(length)
     stays: dict[str, list[float]] = defaultdict(list)
     over: dict[str, int] = defaultdict(int)
     slas: dict[str, set[int]] = defaultdict(set)
