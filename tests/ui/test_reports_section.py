@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication
 
+from app.mail.account import BrandingSettings
 from app.services.admin.report_catalog import run_report
 from app.services.admin.report_defs import ReportFilter
 from app.services.admin.report_export import report_csv
@@ -17,6 +18,7 @@ from app.store.database import Database
 from app.ui.report_chart import SPECS, build_chart
 from app.ui.sections.reports import ReportsSection
 from app.ui.theme import DARK, LIGHT
+from tests.pdf_reading import hex_rgb, near, read_pdf
 from tests.services.admin.report_history import History, build
 
 
@@ -106,3 +108,23 @@ def test_copy_chart_and_export_csv(qtbot, history, tmp_path: Path) -> None:
     section.panel.export_csv(out)
     assert out.read_text(encoding="utf-8") == report_csv(section.panel.report)
     assert out.read_text(encoding="utf-8").splitlines()[1] == "LinkedIn,4,3,3,3,0.75"
+
+
+def test_the_pdf_carries_the_branding_chart_and_table(qtbot, history, tmp_path: Path) -> None:
+    section = _section(qtbot, history)
+    _choose(qtbot, section, "sources")
+    brand = BrandingSettings(
+        agency_name="Northwind Talent",
+        primary_color="#aa2200",
+        footer="1 Main Street\nnorthwind.example",
+    )
+    out = tmp_path / "sources.pdf"
+    section.panel.export_pdf(out, brand)
+    content = read_pdf(out.read_bytes())
+    assert "Northwind Talent" in content.text
+    assert "Source effectiveness" in content.text
+    assert "01 March 2026 – 31 March 2026" in content.text
+    assert "LinkedIn" in content.text and "0.75" in content.text
+    assert "1 Main Street · northwind.example" in content.text
+    assert content.images >= 1  # the chart
+    assert any(near(color, hex_rgb("#aa2200")) for color, _w, _h in content.rect_fills)

@@ -1,5 +1,6 @@
 """One report at a time: pick it and the dates, see its chart, with the table behind it one
-click away; copy the chart as an image, export the table as CSV.
+click away; copy the chart as an image, export the table as CSV or the whole report as a PDF
+in the agency's branding.
 
 The report is computed off the GUI thread (`BackgroundOps`); a newer choice supersedes an
 older one still running.
@@ -28,12 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.mail.account import BrandingSettings
 from app.services.admin.report_catalog import run_report
 from app.services.admin.report_defs import Report, ReportFilter
 from app.services.admin.report_export import report_csv
 from app.services.core.context import ServiceContext
+from app.services.engagement.mail_settings import get_branding
 from app.ui.background import BackgroundOps
 from app.ui.file_dialogs import remember_folder, start_folder
+from app.ui.printing.report_pdf import write_report_pdf
 from app.ui.report_chart import build_chart, chart_view
 from app.ui.theme import current_palette
 
@@ -86,13 +90,14 @@ class ReportPanel(QWidget):
         self.toggle.setCheckable(True)
         self.copy = QPushButton("Copy chart")
         self.export = QPushButton("Export CSV…")
+        self.export_pdf_button = QPushButton("Export PDF…")
         controls.addWidget(self.choice)
         controls.addWidget(QLabel("From"))
         controls.addWidget(self.start)
         controls.addWidget(QLabel("to"))
         controls.addWidget(self.end)
         controls.addStretch(1)
-        for button in (self.toggle, self.copy, self.export):
+        for button in (self.toggle, self.copy, self.export, self.export_pdf_button):
             controls.addWidget(button)
         layout.addLayout(controls)
         self.stack = QStackedWidget()
@@ -116,6 +121,7 @@ class ReportPanel(QWidget):
         self.toggle.toggled.connect(self._show_table)
         self.copy.clicked.connect(self.copy_chart)
         self.export.clicked.connect(self._export_clicked)
+        self.export_pdf_button.clicked.connect(self._export_pdf_clicked)
         self.refresh()
 
     def filters(self) -> ReportFilter:
@@ -177,3 +183,31 @@ class ReportPanel(QWidget):
         if chosen:
             remember_folder(self, "export", chosen)
             self.export_csv(Path(chosen))
+
+    def period(self) -> str:
+        filters = self.filters()
+        return f"{filters.start:%d %B %Y} – {filters.end:%d %B %Y}"
+
+    def export_pdf(self, path: Path, brand: BrandingSettings) -> None:
+        """The report with its chart, in the agency's branding."""
+        if self.report is not None:
+            image = self.chart.grab().toImage()
+            write_report_pdf(self.report, brand, image, self.period(), path)
+
+    def _export_pdf_clicked(self) -> None:
+        if self.report is None:
+            return
+        suggested = Path(start_folder(self, "export")) / f"{self.report.name}.pdf"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export report as PDF", str(suggested), "PDF (*.pdf)"
+        )
+        if not chosen:
+            return
+        remember_folder(self, "export", chosen)
+        services, target = self.services, Path(chosen)
+        self.ops.query(
+            "branding",
+            lambda: get_branding(services),
+            lambda brand: self.export_pdf(target, brand),
+            self._failed,
+        )
