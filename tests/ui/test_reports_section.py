@@ -128,3 +128,24 @@ def test_the_pdf_carries_the_branding_chart_and_table(qtbot, history, tmp_path: 
     assert "1 Main Street · northwind.example" in content.text
     assert content.images >= 1  # the chart
     assert any(near(color, hex_rgb("#aa2200")) for color, _w, _h in content.rect_fills)
+
+
+def test_the_filters_narrow_the_report(qtbot, history) -> None:
+    section = _section(qtbot, history)
+    panel = section.panel
+    qtbot.waitUntil(lambda: panel.client.count() == 3, timeout=10_000)  # all, Acme, Bolt
+    assert [panel.source.itemText(i) for i in range(panel.source.count())] == [
+        "Any source", "Indeed", "LinkedIn", "Referral"
+    ]  # fmt: skip
+    _choose(qtbot, section, "funnel")
+    panel.client.setCurrentIndex(panel.client.findData(history.clients["Bolt"]))
+    _settled(qtbot, section)
+    assert [panel.table.item(r, 1).text() for r in range(5)] == ["2", "2", "1", "1", "1"]
+    panel.client.setCurrentIndex(0)
+    panel.source.setCurrentIndex(panel.source.findData("Referral"))
+    _settled(qtbot, section)
+    assert [panel.table.item(r, 1).text() for r in range(5)] == ["3", "2", "1", "1", "0"]
+    panel.source.setCurrentIndex(0)
+    panel.job.setCurrentIndex(panel.job.findData(history.jobs["J3"]))
+    _choose(qtbot, section, "time-to-fill")
+    assert panel.table.rowCount() == 1 and panel.table.item(0, 0).text() == "Designer"

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.mail.account import BrandingSettings
-from app.services.admin.report_catalog import run_report
+from app.services.admin.report_catalog import FilterChoices, filter_choices, run_report
 from app.services.admin.report_defs import Report, ReportFilter
 from app.services.admin.report_export import report_csv
 from app.services.core.context import ServiceContext
@@ -100,6 +100,14 @@ class ReportPanel(QWidget):
         for button in (self.toggle, self.copy, self.export, self.export_pdf_button):
             controls.addWidget(button)
         layout.addLayout(controls)
+        narrow = QHBoxLayout()
+        self.client = self._filter_box("reportClient", "All clients")
+        self.job = self._filter_box("reportJob", "All jobs")
+        self.owner = self._filter_box("reportOwner", "Any owner")
+        self.source = self._filter_box("reportSource", "Any source")
+        for box in (self.client, self.job, self.owner, self.source):
+            narrow.addWidget(box, 1)
+        layout.addLayout(narrow)
         self.stack = QStackedWidget()
         self.chart = chart_view()
         self.table = QTableWidget(0, 0)
@@ -122,12 +130,44 @@ class ReportPanel(QWidget):
         self.copy.clicked.connect(self.copy_chart)
         self.export.clicked.connect(self._export_clicked)
         self.export_pdf_button.clicked.connect(self._export_pdf_clicked)
+        for box in (self.client, self.job, self.owner, self.source):
+            box.currentIndexChanged.connect(self.refresh)
+        services = self.services
+        self.ops.query("choices", lambda: filter_choices(services), self._offer, lambda _e: None)
         self.refresh()
+
+    @staticmethod
+    def _filter_box(name: str, everything: str) -> QComboBox:
+        box = QComboBox()
+        box.setObjectName(name)
+        box.addItem(everything, None)
+        return box
+
+    def _offer(self, choices: FilterChoices) -> None:
+        """Fill the filters (the choice made so far, none yet, stays: no reload)."""
+        pairs = (
+            (self.client, choices.clients),
+            (self.job, choices.jobs),
+            (self.owner, choices.users),
+            (self.source, tuple((source, source) for source in choices.sources)),
+        )
+        for box, items in pairs:
+            box.blockSignals(True)
+            for value, label in items:
+                box.addItem(label, value)
+            box.blockSignals(False)
 
     def filters(self) -> ReportFilter:
         start, end = self.start.date().toPython(), self.end.date().toPython()
         assert isinstance(start, dt.date) and isinstance(end, dt.date)
-        return ReportFilter(min(start, end), max(start, end))
+        return ReportFilter(
+            min(start, end),
+            max(start, end),
+            client_id=self.client.currentData(),
+            job_id=self.job.currentData(),
+            owner_id=self.owner.currentData(),
+            source=self.source.currentData(),
+        )
 
     def refresh(self) -> None:
         services, name, filters = self.services, self.choice.currentData(), self.filters()
