@@ -28,6 +28,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -502,6 +503,12 @@ class StageChange(Base):
             "to_stage_id",
         ),
         Index("ix_stage_changes_reach", "application_id", "to_stage_id"),
+        # The few changes made by undo (see app.services.pipeline.board.UNDO_PREFIX).
+        Index(
+            "ix_stage_changes_undo",
+            "application_id",
+            sqlite_where=text("reason LIKE 'Undo of%'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,7 @@ INDEXES = {
     "ix_stage_changes_reach",
     "ix_applications_cohort",
     "ix_activities_report",
+    "ix_stage_changes_undo",
 }
 
 

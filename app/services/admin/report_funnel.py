@@ -1,10 +1,10 @@
 """Pipeline conversion: how far the applications made within the range got.
 
 An application *reached* a stage when it ever entered that stage or a later one (by the
-stage-change history); the Hired stage only when it is a hire now (a hire undone is not a
-hire). Exits (Rejected, Withdrawn) are not steps of the funnel. Jobs with their own stage
-sets are put together by stage name, in pipeline order, so counts never grow down the
-stages.
+stage-change history; a move taken back by undo did not happen, a move back by hand did);
+the Hired stage only when it is a hire now (a hire undone is not a hire). Exits (Rejected,
+Withdrawn) are not steps of the funnel. Jobs with their own stage sets are put together by
+stage name, in pipeline order, so counts never grow down the stages.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from app.services.admin.report_defs import Report, ReportFilter
+from app.services.admin.report_defs import UNDO_PREFIX, Report, ReportFilter
 from app.services.core.context import ServiceContext
 from app.store.models import Application, Job, Stage, StageChange, StageKind
 
@@ -50,12 +50,23 @@ def reach_counts(session: Session, filters: ReportFilter) -> list[Reach]:
         Job.__table__.c,
     )
     current = Stage.__table__.alias("current")
+    # The moves taken back by undo: each undo takes back the application's change before it.
+    undo, before = StageChange.__table__.alias("undo"), StageChange.__table__.alias("before")
+    taken_back = (
+        select(before.c.id)
+        .where(before.c.application_id == undo.c.application_id, before.c.id < undo.c.id)
+        .order_by(before.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    undone = select(taken_back.label("id")).where(undo.c.reason.like(f"{UNDO_PREFIX}%")).subquery()
     # Each application's furthest active stage, read in one pass over the history's index
     # (faster than looking up the history of each application made in the range).
     furthest = (
         select(sc.application_id.label("application_id"), func.max(s.position).label("top"))
         .select_from(StageChange.__table__)
         .join(Stage.__table__, and_(s.id == sc.to_stage_id, s.kind == StageKind.ACTIVE))
+        .where(sc.id.not_in(select(undone.c.id).where(undone.c.id.is_not(None))))
         .group_by(sc.application_id)
         .subquery()
     )

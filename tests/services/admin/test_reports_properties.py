@@ -99,3 +99,15 @@ def test_a_card_moved_to_hired_and_back_three_times_is_one_hire_at_most(world) -
     job = _play(world, [undone])
     scope = ReportFilter(DAY0.date(), day(40).date(), job_id=job)
     assert run_report(world[0], "time-to-hire", scope).totals["hires"] == 0
+
+
+def test_a_move_taken_back_by_undo_is_not_reached_a_move_back_by_hand_is(world) -> None:
+    undone = ["Interviewed", UNDO]  # Applied → Interviewed, undone: back in Applied
+    by_hand = ["Interviewed", "Applied"]
+    redone = ["Interviewed", UNDO, "Interviewed"]
+    job = _play(world, [undone, by_hand, redone])
+    scope = ReportFilter(DAY0.date(), day(40).date(), job_id=job)
+    rows = run_report(world[0], "funnel", scope).rows
+    assert [(row[0], row[1]) for row in rows] == [
+        ("Applied", 3), ("Screened", 2), ("Interviewed", 2), ("Offered", 0), ("Hired", 0)
+    ]  # fmt: skip

@@ -6,7 +6,8 @@ when it entered the stage this change takes it out of. A trigger fills it on eve
 the time-in-stage report reads each stay from one row instead of looking up the one before.
 
 The indexes cover what the reports read: stays and moves by date, each application's
-stages (how far it got), applications by the day they were made, the timeline by date.
+stages (how far it got), the few changes made by undo (the move each takes back did not
+happen, for the funnel), applications by the day they were made, the timeline by date.
 
 Revision ID: 0021_report_indexes
 Revises: 0019_submittals
@@ -43,6 +44,10 @@ INDEXES: dict[str, tuple[str, list[str]]] = {
 }
 
 
+UNDO_INDEX = "ix_stage_changes_undo"
+UNDO_ROWS = "reason LIKE 'Undo of%'"
+
+
 def upgrade() -> None:
     op.add_column("stage_changes", sa.Column("from_entered_at", sa.DateTime(), nullable=True))
     op.execute(
@@ -59,9 +64,13 @@ def upgrade() -> None:
     # Plain CREATE INDEX: a batch operation would copy these large tables.
     for name, (table, columns) in INDEXES.items():
         op.create_index(name, table, columns, unique=False)
+    op.create_index(
+        UNDO_INDEX, "stage_changes", ["application_id"], sqlite_where=sa.text(UNDO_ROWS)
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(UNDO_INDEX, table_name="stage_changes")
     for name, (table, _columns) in INDEXES.items():
         op.drop_index(name, table_name=table)
     op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
