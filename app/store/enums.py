@@ -33,6 +33,8 @@ class ActivityKind(enum.StrEnum):
     STAGE_CHANGE = "stage_change"
     TASK = "task"  # a follow-up marked done (migration 0014)
     SUBMITTAL = "submittal"  # sent to a client, or the client's answer (migration 0019)
+    OFFER = "offer"  # an offer extended, edited or decided (migration 0020)
+    PLACEMENT = "placement"  # a hire recorded, edited or taken back (migration 0020)
 
 
 class Consent(enum.StrEnum):
@@ -88,3 +90,42 @@ class SubmittalStatus(enum.StrEnum):
     INTERESTED = "interested"
     INTERVIEW_REQUESTED = "interview_requested"
     DECLINED = "declined"
+
+
+class OfferStatus(enum.StrEnum):
+    """An offer's life: extended, then accepted, declined or withdrawn (migration 0020)."""
+
+    EXTENDED = "extended"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class PayBasis(enum.StrEnum):
+    """What an offer's amount is: a yearly salary or a rate per hour or per day."""
+
+    SALARY = "salary"
+    HOURLY = "hourly"
+    DAILY = "daily"
+
+
+class PlacementType(enum.StrEnum):
+    PERMANENT = "permanent"
+    CONTRACT = "contract"
+    CONTRACT_TO_HIRE = "contract_to_hire"
+
+
+class RateUnit(enum.StrEnum):
+    """What a contract's bill and pay rates are per."""
+
+    HOUR = "hour"
+    DAY = "day"
+
+
+class FeeKind(enum.StrEnum):
+    """How the agency's placement fee is set: a percentage of the salary, a fixed amount, or
+    none (a contract earns its margin instead)."""
+
+    PERCENT = "percent"
+    FIXED = "fixed"
+    NONE = "none"

@@ -20,7 +20,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.store import engagement, models, submittals  # noqa: F401  (they register their tables)
+from app.store import (  # noqa: F401  (they register their tables)
+    engagement,
+    models,
+    placements,
+    submittals,
+)
 from app.store.database import open_database
 from app.store.db import SQLITE_HEADER, DatabaseError
 from app.store.migrate import remove_with_side_files

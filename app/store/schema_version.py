@@ -23,5 +23,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0016_contacts_interviewers",
     "0017_outbox_parts",
     "0019_submittals",
+    "0020_placements",
     "0021_report_indexes",
 )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.admin import sample_data as sd
+from app.services.admin.demo_placements import add_offers_and_placements
 from app.services.admin.demo_submittals import add_submittals
 from app.services.pipeline.jobs import DEFAULT_STAGES
 from app.store.models import StageKind
@@ -195,6 +196,7 @@ class _Generator:
         self._engagement()
         self.w.flush()  # the applications the submittals are drawn from
         add_submittals(self.w.connection, self.w.add, self.plan.seed)
+        add_offers_and_placements(self.w, self.plan.seed, self.as_of)
         self.w.flush()
         return dict(sorted(self.w.counts.items()))
 

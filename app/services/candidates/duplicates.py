@@ -49,6 +49,7 @@ from app.store.models import (
     PoolMembership,
     utc_now,
 )
+from app.store.placements import Offer, Placement
 from app.store.submittals import Submittal
 
 SIMILAR_NAME_SCORE = 85.0  # rapidfuzz token_sort_ratio, 0-100: "Jane Smith" ~ "Jane Smyth"
@@ -429,6 +430,7 @@ def _move_applications(
         session.execute(
             update(acts).where(acts.c.application_id == app_id).values(application_id=kept)
         )
+        _keep_offers_and_placement(session, app_id, kept)
         session.execute(delete(apps).where(apps.c.id == app_id))
         tx.audit(
             "application.delete",
@@ -441,6 +443,24 @@ def _move_applications(
         tx.changed(ChangeKind.STAGES, stage_id)
         dropped.append(app_id)
     return dropped
+
+
+def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> None:
+    """The dropped application's offers move to the kept one, and its placement too unless
+    the kept one has its own (one hire of one person for one job)."""
+    session.execute(
+        update(Offer)
+        .where(Offer.application_id == dropped)
+        .values(application_id=kept)
+        .execution_options(synchronize_session=False)
+    )
+    placed = select(Placement.id).where(Placement.application_id == kept).exists()
+    session.execute(
+        update(Placement)
+        .where(Placement.application_id == dropped, ~placed)
+        .values(application_id=kept)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _move_rows(session: Session, survivor_id: int, other_id: int, moved: dict[str, int]) -> None:

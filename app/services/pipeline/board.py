@@ -437,19 +437,24 @@ def move_applications(ctx: ServiceContext, requests: Sequence[MoveRequest]) -> O
             raise ValidationError(errors)
     try:
         with ctx.write() as tx:
-            applications = _load_for_update(tx.session, requests)
-            befores, afters = [], []
-            for request in requests:
-                application = applications[request.application_id]
-                befores.append(_state(application))
-                _apply_move(tx, application, request)
-                afters.append(application)
-            tx.session.flush()
-            result = MoveResult(tuple(befores), tuple(_state(a) for a in afters))
-            return outcome(result, tx)
+            return outcome(moves_in(tx, requests), tx)
     except StaleDataError as exc:  # changed between our read and our write
         ids = [request.application_id for request in requests]
         raise VersionConflictError(ids, []) from exc
+
+
+def moves_in(tx: Transaction, requests: Sequence[MoveRequest]) -> MoveResult:
+    """The moves within the caller's transaction, for a use case that records more with
+    them (an offer, a placement). The caller turns `StaleDataError` into a conflict."""
+    applications = _load_for_update(tx.session, requests)
+    befores, afters = [], []
+    for request in requests:
+        application = applications[request.application_id]
+        befores.append(_state(application))
+        _apply_move(tx, application, request)
+        afters.append(application)
+    tx.session.flush()
+    return MoveResult(tuple(befores), tuple(_state(a) for a in afters))
 
 
 def _load_for_update(session: Session, requests: Sequence[MoveRequest]) -> dict[int, Application]:

@@ -2,7 +2,11 @@
 
 from alembic import context
 
-from app.store import engagement, submittals  # noqa: F401  (their tables are part of the schema)
+from app.store import (  # noqa: F401  (their tables are part of the schema)
+    engagement,
+    placements,
+    submittals,
+)
 from app.store.models import Base
 from app.store.search import include_in_schema_comparison
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -40,6 +40,7 @@ from app.store.enums import StageKind
 from app.ui.board.commands import MoveCommand
 from app.ui.board.delegate import CardDelegate
 from app.ui.board.model import BoardState, ColumnModel, StageDrop
+from app.ui.board.stage_terms import TermsProvider
 from app.ui.theme import Palette
 
 COLUMN_WIDTH = 280
@@ -124,6 +125,7 @@ class BoardWidget(QWidget):
         loader: Callable[[], Board],
         ask_reason: ReasonProvider,
         parent: QWidget | None = None,
+        ask_terms: TermsProvider | None = None,
     ):
         super().__init__(parent)
         self.services = services
@@ -131,6 +133,8 @@ class BoardWidget(QWidget):
         self.undo_stack = undo_stack
         self.loader = loader
         self.ask_reason = ask_reason
+        # A move of one card to Offered or Hired asks for the offer or placement.
+        self.ask_terms = ask_terms
         self.state: BoardState | None = None
         self.columns: list[BoardColumn] = []
         layout = QVBoxLayout(self)
@@ -262,8 +266,19 @@ class BoardWidget(QWidget):
             self.show_notice(f"{', '.join(skipped)}: that job has no “{column_key}” stage.")
         if not requests:
             return False
+        done: Outcome[MoveResult] | None = None
+        follow_up: QUndoCommand | None = None
+        if self.ask_terms is not None and len(requests) == 1 and len(moving) == 1:
+            answer = self.ask_terms(moving[0], self.state.column(column_key), requests[0])
+            if answer is not None and answer.cancelled:
+                if answer.conflict:
+                    self.reload()
+                return False  # cancelled: nothing moves
+            if answer is not None:
+                done, follow_up = answer.done, answer.command
         try:
-            done = move_service(self.services, requests)
+            if done is None:
+                done = move_service(self.services, requests)
         except VersionConflictError as exc:
             self.show_notice(str(exc))
             self.reload()
@@ -275,15 +290,16 @@ class BoardWidget(QWidget):
         self.apply_moves(done, before_ids)
         names = cards[0].name if len(cards) == 1 else f"{len(requests)} candidates"
         label = self.state.column(column_key).name
-        self.undo_stack.push(
-            MoveCommand(
-                self.services,
-                done,
-                f"Move {names} to {label}",
-                self.apply_moves,
-                self.command_failed,
-            )
+        command = MoveCommand(
+            self.services, done, f"Move {names} to {label}", self.apply_moves, self.command_failed
         )
+        if follow_up is None:
+            self.undo_stack.push(command)
+        else:  # one undo takes back the offer or placement, then the move
+            self.undo_stack.beginMacro(follow_up.text())
+            self.undo_stack.push(command)
+            self.undo_stack.push(follow_up)
+            self.undo_stack.endMacro()
         self.hide_notice()
         return True
 

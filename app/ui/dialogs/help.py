@@ -156,8 +156,9 @@ that stage. <i>File → Import files…</i> (Ctrl+I) does the same. Files are re
 background; the Imports panel shows each one, and a person already known is recognised by
 email or phone rather than added twice.</p>
 <p><b>3. Move cards.</b> Double-click a job to open its board and drag cards between stages,
-or select them and press Ctrl+→ / Ctrl+←. A rejection asks for a reason. Edit → Undo takes a
-move back.</p>
+or select them and press Ctrl+→ / Ctrl+←. A rejection asks for a reason; a move to Offered
+offers to record the offer, and a move to Hired asks for the placement (its fee, and the
+job's openings counted down). Edit → Undo takes a move back, with what it recorded.</p>
 <p><b>4. Search.</b> Candidates finds anyone you ever saw: type words, or narrow with
 <code>skill:python city:austin -tag:relocating</code>, and filter by pool, stage or last
 contact. Double-click a person for their profile, notes and timeline.</p>

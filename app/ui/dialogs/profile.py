@@ -59,6 +59,7 @@ from app.store.enums import Consent
 from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
 from app.ui.dialogs.compose import ComposeDialog
 from app.ui.dialogs.form import FormDialog
+from app.ui.dialogs.hiring_panel import HiringPanel
 from app.ui.dialogs.profile_submittals import SubmittalsBox
 from app.ui.dialogs.task_editor import Link, TaskEditorDialog
 from app.ui.dialogs.timeline_text import activity_text
@@ -269,6 +270,15 @@ class ProfileDialog(QDialog):
             self._notify,
         )
         details.addWidget(self.submittals_box)
+        self.hiring = HiringPanel(
+            services,
+            candidate_id,
+            self._hiring_saved,
+            self._publish_later,
+            self._notify,
+            undo_stack,
+        )
+        details.addWidget(self.hiring)
         splitter.addWidget(left)
         right = QWidget()
         column = QVBoxLayout(right)
@@ -503,6 +513,7 @@ class ProfileDialog(QDialog):
         self._show_pools()
         self._show_tasks()
         self.submittals_box.reload()
+        self.hiring.reload()
 
         self.timeline.clear()
         lines = timeline_lines(profile)
@@ -690,6 +701,12 @@ class ProfileDialog(QDialog):
         return QDesktopServices.openUrl(url)
 
     # ---- the record: edit, delete, pools -----------------------------------------------------
+    def _hiring_saved(self, result: Outcome[object]) -> None:
+        """An offer or placement saved: recorded, and the timeline read again."""
+        self._record(result)
+        self._show_error("")
+        self.reload()
+
     def _notify(self, text: str) -> None:
         self._show_error(text)
         self.notice.emit(text)

@@ -11,11 +11,19 @@ from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.services.core.users import list_users
-from app.services.pipeline.board import Board, Card, load_board, load_pipeline
+from app.services.pipeline.board import (
+    Board,
+    Card,
+    MoveRequest,
+    StageInfo,
+    load_board,
+    load_pipeline,
+)
 from app.services.pipeline.jobs import JobDetail, get_job
 from app.services.pipeline.reasons import list_rejection_reasons
 from app.ui.background import BackgroundOps
 from app.ui.board.reject_dialog import ask_reason
+from app.ui.board.stage_terms import TermsAnswer, ask_terms
 from app.ui.board.view import BoardWidget
 from app.ui.icons import IconProvider
 from app.ui.widgets import SectionHeader, section_layout
@@ -40,7 +48,14 @@ class _BoardPage(QWidget):
         self.layout_ = section_layout(self)
         self.header = SectionHeader(title, "")
         self.layout_.addWidget(self.header)
-        self.board = BoardWidget(services, icons.palette, undo_stack, self.load, self._ask_reason)
+        self.board = BoardWidget(
+            services,
+            icons.palette,
+            undo_stack,
+            self.load,
+            self._ask_reason,
+            ask_terms=self._ask_terms,
+        )
         self.layout_.addWidget(self.board, 1)
 
     def load(self) -> Board:
@@ -48,6 +63,12 @@ class _BoardPage(QWidget):
 
     def _ask_reason(self, cards: Sequence[Card]) -> str | None:
         return ask_reason(self, list_rejection_reasons(self.services), cards)
+
+    def _ask_terms(self, card: Card, stage: StageInfo, request: MoveRequest) -> TermsAnswer | None:
+        board = self.board
+        return ask_terms(
+            self, self.services, card, stage, request, board.changes_made.emit, board.show_notice
+        )
 
     def on_changes(self, changes: Changes) -> None:
         self.board.on_changes(changes)

@@ -1,6 +1,7 @@
 """The Clients section: the client companies with their open jobs, contacts, hires and latest
 activity, searchable; and the selected client's detail — its jobs, its contacts (add, edit,
-archive) and the recent audited changes to it, its jobs and its contacts.
+archive), its placements by month with their fees, and the recent audited changes to it, its
+jobs and its contacts.
 
 Lists and the detail load through `BackgroundOps`; writes go through the contact and client
 services, and what they changed goes out on `changes_made` for the window to broadcast.
@@ -31,11 +32,13 @@ from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.services.pipeline.clients import ClientDetail, ClientRow, get_client, list_clients
 from app.services.pipeline.contacts import ContactRow, archive_contact
+from app.services.pipeline.placement_report import PlacementReport, placements_report
 from app.store.enums import JobStatus
 from app.ui.background import BackgroundOps
 from app.ui.dialogs.contact_editor import ContactDialog
 from app.ui.dialogs.new_client import NewClientDialog
 from app.ui.icons import IconProvider
+from app.ui.placements_view import PlacementsView
 from app.ui.table_model import ColumnTableModel, Index
 from app.ui.widgets import SectionHeader, section_layout
 from app.wording import plural
@@ -139,8 +142,15 @@ class ClientsSection(QWidget):
 
     changes_made = Signal(object)  # Changes, after each write made from this section
     job_activated = Signal(int)
+    profile_requested = Signal(int)  # a candidate id, from the placements tab
     shows = frozenset(
-        {ChangeKind.CLIENTS, ChangeKind.CONTACTS, ChangeKind.JOBS, ChangeKind.APPLICATIONS}
+        {
+            ChangeKind.CLIENTS,
+            ChangeKind.CONTACTS,
+            ChangeKind.JOBS,
+            ChangeKind.APPLICATIONS,
+            ChangeKind.PLACEMENTS,
+        }
     )
 
     def __init__(
@@ -276,6 +286,11 @@ class ClientsSection(QWidget):
         self.jobs_table.doubleClicked.connect(self._job_activated)
         self.tabs.addTab(self.jobs_table, "Jobs")
 
+        self.placements = PlacementsView("clientPlacements", with_client=False)
+        self.placements.setToolTip("Double-click a placement to open the candidate")
+        self.placements.candidate_activated.connect(self.profile_requested)
+        self.tabs.addTab(self.placements, "Placements")
+
         self.activity_model = RowsModel(
             (
                 ("When", lambda a: when_text(a.occurred_at)),
@@ -308,6 +323,7 @@ class ClientsSection(QWidget):
         if index is None:
             self._selected_id = None
             self._show_detail(None)
+            self._show_placements(None)
         else:
             self.table.selectRow(index)
             if rows[index].id == keep:  # the same client: its detail may have changed
@@ -322,10 +338,17 @@ class ClientsSection(QWidget):
         client_id = self._selected_id
         if client_id is None:
             self._show_detail(None)
+            self._show_placements(None)
             return
         services = self.services
         self.ops.query(
             "detail", lambda: get_client(services, client_id), self._show_detail, self._fail
+        )
+        self.ops.query(
+            "placements",
+            lambda: placements_report(services, client_id=client_id),
+            self._show_placements,
+            self._fail,
         )
 
     def _show_detail(self, detail: ClientDetail | None) -> None:
@@ -344,6 +367,10 @@ class ClientsSection(QWidget):
         self.tabs.setTabText(0, f"Contacts ({counts[0]})")
         self.tabs.setTabText(1, f"Jobs ({counts[1]})")
         self._update_actions()
+
+    def _show_placements(self, report: PlacementReport | None) -> None:
+        self.placements.show_report(report)
+        self.tabs.setTabText(2, f"Placements ({report.count if report else 0})")
 
     def _fail(self, error: BaseException) -> None:
         self.error.setText(str(error) or type(error).__name__)

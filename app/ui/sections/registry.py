@@ -174,6 +174,7 @@ def _clients(ctx: SectionContext) -> QWidget:
     section = ClientsSection(ctx.services, ctx.icons)
     section.changes_made.connect(lambda changes: ctx.publish(changes, None))
     section.job_activated.connect(ctx.host.open_job_board)
+    section.profile_requested.connect(ctx.host.open_profile)
     return section
 
 
@@ -231,7 +232,9 @@ def _reports(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.reports import ReportsSection
 
-    return ReportsSection(ctx.services)
+    section = ReportsSection(ctx.services)
+    section.profile_requested.connect(ctx.host.open_profile)
+    return section
 
 
 def _settings(ctx: SectionContext) -> QWidget:

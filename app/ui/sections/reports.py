@@ -1,29 +1,46 @@
-"""The Reports section: headline figures, source effectiveness and the reports (chart, table,
-CSV), all computed off the GUI thread."""
+"""The Reports section: headline figures; the reports (chart, table, CSV and PDF), source
+effectiveness, and placements by month with their fees; all read off the GUI thread."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.services.admin.reports import Overview, overview
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
+from app.services.pipeline.placement_report import (
+    PlacementReport,
+    months_back,
+    placements_report,
+)
 from app.ui.background import BackgroundOps
+from app.ui.placements_view import PlacementsView
 from app.ui.sections.report_panel import ReportPanel
 from app.ui.widgets import MetricCard, SectionHeader, section_layout
 
+# The placements tab's periods: months back from this one (None: every placement).
+PERIODS = (("Last 3 months", 3), ("Last 12 months", 12), ("Last 24 months", 24), ("All", None))
+DEFAULT_PERIOD = 1
+
 
 class ReportsSection(QWidget):
-    shows = frozenset({ChangeKind.JOBS, ChangeKind.APPLICATIONS})
+    shows = frozenset({ChangeKind.JOBS, ChangeKind.APPLICATIONS, ChangeKind.PLACEMENTS})
+    profile_requested = Signal(int)  # a candidate id, from the placements tab
 
     def __init__(self, services: ServiceContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -40,9 +57,10 @@ class ReportsSection(QWidget):
         for column, card in enumerate((self.open_jobs, self.active, self.hires, self.time_to_fill)):
             grid.addWidget(card, 0, column)
         layout.addLayout(grid)
-        heading = QLabel("Source effectiveness, applications of the last 90 days")
-        heading.setProperty("role", "subtitle")
-        layout.addWidget(heading)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reportTabs")
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs, 1)
         self.sources = QTableWidget(0, 4)
         self.sources.setObjectName("sourcesTable")
         self.sources.setHorizontalHeaderLabels(["Source", "Applications", "Hires", "Hire rate"])
@@ -50,12 +68,56 @@ class ReportsSection(QWidget):
         self.sources.setShowGrid(False)
         self.sources.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sources.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.sources, 1)
         self.panel = ReportPanel(services)
-        layout.addWidget(self.panel, 2)
+        self.tabs.addTab(self.panel, "Reports")
+        self.tabs.addTab(self.sources, "Source effectiveness, last 90 days")
+        self.tabs.addTab(self._build_placements(), "Placements")
         self.reload()
 
+    def _build_placements(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 8, 0, 0)
+        row = QHBoxLayout()
+        label = QLabel("Starting in")
+        self.period = QComboBox()
+        self.period.setObjectName("placementPeriod")
+        for text, months in PERIODS:
+            self.period.addItem(text, months)
+        self.period.setCurrentIndex(DEFAULT_PERIOD)
+        self.period.currentIndexChanged.connect(lambda _index: self.load_placements())
+        label.setBuddy(self.period)
+        row.addWidget(label)
+        row.addWidget(self.period)
+        row.addStretch(1)
+        column.addLayout(row)
+        self.placements = PlacementsView("placementsReport", with_client=True)
+        self.placements.setToolTip("Double-click a placement to open the candidate")
+        self.placements.candidate_activated.connect(self.profile_requested)
+        column.addWidget(self.placements, 1)
+        return page
+
+    def load_placements(self) -> None:
+        months = self.period.currentData()
+        today = dt.date.today()
+        start = months_back(today, months) if months else None
+        services = self.services
+        self.ops.query(
+            "placements",
+            lambda: placements_report(services, start=start),
+            self._show_placements,
+            self._placements_failed,
+        )
+
+    def _show_placements(self, report: PlacementReport) -> None:
+        self.placements.show_report(report)
+        self.tabs.setTabText(self.tabs.count() - 1, f"Placements ({report.count:,})")
+
+    def _placements_failed(self, error: BaseException) -> None:
+        self.placements.totals.setText(f"Could not read the placements: {error}")
+
     def reload(self) -> None:
+        self.load_placements()
         services = self.services
         self.ops.query("overview", lambda: overview(services), self._show, lambda _error: None)
 
