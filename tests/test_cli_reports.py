@@ -61,7 +61,10 @@ def test_job_and_owner_filters(history, capsys) -> None:
     owner = _json(
         capsys, "placements", *MARCH, "--owner", str(h.users["Ana"]), "--database", str(path)
     )
-    assert owner["rows"] == [{"Client": "Bolt", "Month": "2026-03", "Placements": 1}]
+    assert owner["rows"] == [
+        {"Client": "Bolt", "Month": "2026-03", "Placements": 1, "Fees": "EUR 15,000.00"}
+    ]
+    assert owner["totals"]["fee_cents"] == {"EUR": 1_500_000}
 
 
 def test_csv_is_the_screen_table(history, capsys) -> None:

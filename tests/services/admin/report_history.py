@@ -6,6 +6,11 @@ Day N is 1 March 2026 + N days, at noon UTC. Three jobs:
 - J2 "Analyst" at Bolt, 1 opening, opened day 0, owned by Ana;
 - J3 "Designer" at Acme, opened day 4: filled day 7, reopened day 9, filled again day 13.
 
+Placements (the last of a job's openings placed fills it): a1 (day 12, starts 1 April, USD
+100,000.00 salary, 20 % fee), c2 (day 13, starts 1 April, USD 10,000.00 fixed fee), b2
+(day 19, starts 30 March, EUR 60,000.00, 25 %), a5 (day 23, starts 15 April, USD 15,000.00
+fixed).
+
 The moves (who, day) are listed in `build`; the expected figures are worked out by hand in
 the tests from this script.
 """
@@ -26,8 +31,10 @@ from app.services.pipeline.applications import open_application
 from app.services.pipeline.board import MoveRequest, Replay, move_applications
 from app.services.pipeline.clients import ClientInput, create_client
 from app.services.pipeline.jobs import JobInput, change_status, create_job
+from app.services.pipeline.placements import PlacementInput, record_placement
 from app.services.pipeline.stages import set_stage_sla
 from app.store.database import Database
+from app.store.enums import FeeKind, PlacementType
 from app.store.models import Application, Job, Stage
 
 DAY0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -95,6 +102,18 @@ def _apply(ctx: ServiceContext, candidate: int, job_id: int, source: str, on: in
         return open_application(tx, candidate, job, first, source, 1.0, day(on))
 
 
+TERMS = {
+    "a1": PlacementInput(PlacementType.PERMANENT, dt.date(2026, 4, 1), "USD",
+                         salary_cents=10_000_000, fee_kind=FeeKind.PERCENT, fee_percent_bp=2000),
+    "c2": PlacementInput(PlacementType.PERMANENT, dt.date(2026, 4, 1), "USD",
+                         salary_cents=8_000_000, fee_kind=FeeKind.FIXED, fee_fixed_cents=1_000_000),
+    "b2": PlacementInput(PlacementType.PERMANENT, dt.date(2026, 3, 30), "EUR",
+                         salary_cents=6_000_000, fee_kind=FeeKind.PERCENT, fee_percent_bp=2500),
+    "a5": PlacementInput(PlacementType.PERMANENT, dt.date(2026, 4, 15), "USD",
+                         salary_cents=9_000_000, fee_kind=FeeKind.FIXED, fee_fixed_cents=1_500_000),
+}  # fmt: skip
+
+
 def build(database: Database, monkeypatch: pytest.MonkeyPatch) -> History:
     clock = Clock()
     monkeypatch.setattr("app.services.pipeline.board.utc_now", clock)
@@ -137,7 +156,7 @@ def build(database: Database, monkeypatch: pytest.MonkeyPatch) -> History:
     ):
         h.apps[app] = _apply(tester, people[person], h.jobs[job], source, on)
     t, a = tester, ana
-    undo, fill, reopen = Replay.UNDO, "fill", "reopen"
+    undo, fill, reopen, place = Replay.UNDO, "fill", "reopen", "place"
     script = (  # in the order of the days
         (t, "a1", "Screened", 2), (t, "a3", "Withdrawn", 3),
         (t, "a2", "Screened", 4), (t, "a2", "Interviewed", 5),
@@ -148,20 +167,22 @@ def build(database: Database, monkeypatch: pytest.MonkeyPatch) -> History:
         (t, "a2", "Interviewed", 9),
         (t, "c1", "Withdrawn", 9), (t, "J3", reopen, 9),  # the hire fell through
         (a, "a1", "Offered", 10), (t, "c2", "Screened", 11),
-        (a, "a1", "Hired", 12), (a, "b2", "Interviewed", 12),
-        (t, "c2", "Hired", 13), (t, "J3", fill, 13),
+        (a, "a1", "Hired", 12), (a, "a1", place, 12), (a, "b2", "Interviewed", 12),
+        (t, "c2", "Hired", 13), (t, "c2", place, 13),  # fills J3 again
         (t, "a5", "Screened", 14), (t, "a2", "Offered", 15), (t, "a2", "Hired", 16),
         (t, "a2", undo, 17),  # the hire is undone: back to Offered
         (t, "a5", "Interviewed", 18),
-        (a, "b2", "Hired", 19), (a, "J2", fill, 19),  # b2 skipped Offered
+        (a, "b2", "Hired", 19), (a, "b2", place, 19),  # b2 skipped Offered; fills J2
         (t, "a5", "Offered", 20), (t, "a2", "Rejected", 20),
         (t, "a5", "Hired", 21), (t, "a5", "Offered", 22),  # out of Hired by hand
-        (t, "a5", "Hired", 23), (t, "J1", fill, 23),  # and back: one hire, on day 23
+        (t, "a5", "Hired", 23), (t, "a5", place, 23),  # and back: one hire; fills J1
         (a, "b1", "Withdrawn", 24),
     )  # fmt: skip
     reasons = {"a4": "Skills", "a2": "Salary"}
     for ctx, what, step, on in script:
-        if step in (fill, reopen):
+        if step == place:
+            record_placement(ctx, h.apps[what], TERMS[what], today=day(on).date())
+        elif step in (fill, reopen):
             clock.now = day(on)
             change_status(ctx, h.jobs[what], str(step), today=day(on).date())
         elif step is undo:

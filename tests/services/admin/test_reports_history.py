@@ -121,10 +121,28 @@ def test_recruiter_activity(history: History) -> None:
     )
 
 
-def test_placements_per_client_and_month(history: History) -> None:
-    report = run_report(history.tester, "placements", MARCH)
-    assert report.rows == (("Acme", "2026-03", 3), ("Bolt", "2026-03", 1))
-    assert report.totals == {"placements": 4, "clients": 2}
+def test_placements_and_fees_per_client_and_month(history: History) -> None:
+    spring = ReportFilter(dt.date(2026, 3, 1), dt.date(2026, 4, 30))
+    report = run_report(history.tester, "placements", spring)
+    # By start month: b2 30 March (25 % of EUR 60,000.00); a1, c2, a5 in April (20 % of USD
+    # 100,000.00, USD 10,000.00 and USD 15,000.00 fixed).
+    assert report.rows == (
+        ("Acme", "2026-04", 3, "USD 45,000.00"),
+        ("Bolt", "2026-03", 1, "EUR 15,000.00"),
+    )
+    assert report.totals == {
+        "placements": 4,
+        "clients": 2,
+        "fees": "EUR 15,000.00 · USD 45,000.00",
+        "fee_cents": {"EUR": 1_500_000, "USD": 4_500_000},
+    }
+    assert run_report(history.tester, "placements", MARCH).rows == (
+        ("Bolt", "2026-03", 1, "EUR 15,000.00"),
+    )
+    linkedin = ReportFilter(spring.start, spring.end, source="LinkedIn")
+    assert run_report(history.tester, "placements", linkedin).rows == (
+        ("Acme", "2026-04", 3, "USD 45,000.00"),
+    )
 
 
 def test_owner_filter_is_the_job_owner(history: History) -> None:
