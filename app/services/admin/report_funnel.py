@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import BindParameter, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.services.admin.report_defs import UNDO_PREFIX, Report, ReportFilter
@@ -61,7 +61,9 @@ def reach_counts(session: Session, filters: ReportFilter) -> list[Reach]:
     undone = moves_undone(session)
     if undone:  # rare: leave them out by id, keeping the one pass for everything else
         # Written into the statement: any number of them, not bound one by one.
-        ids = bindparam("undone", undone, expanding=True, literal_execute=True)
+        ids: BindParameter[list[int]] = bindparam(
+            "undone", undone, expanding=True, literal_execute=True
+        )
         furthest_query = furthest_query.where(sc.id.not_in(ids))
     furthest = furthest_query.subquery()
     hired_at = func.iif(current.c.kind == StageKind.HIRED, current.c.position, -1)
