@@ -20,7 +20,7 @@ from app.services.core.context import ServiceContext
 from app.store.models import Application, Candidate, Client, Job, Stage, StageChange, StageKind
 
 # Rows read at a time from a long result.
-CHUNK = 2_000
+CHUNK = 200
 
 
 def time_to_fill(ctx: ServiceContext, filters: ReportFilter) -> Report:
