@@ -24,18 +24,21 @@ import pytest
 from sqlalchemy import select
 
 from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.candidates.submittals import SubmittalRequest, submit_candidates
 from app.services.candidates.timeline import add_note, log_call
 from app.services.core.context import ServiceContext
 from app.services.core.users import ensure_user
 from app.services.pipeline.applications import open_application
 from app.services.pipeline.board import MoveRequest, Replay, move_applications
 from app.services.pipeline.clients import ClientInput, create_client
+from app.services.pipeline.contacts import ContactInput, create_contact
 from app.services.pipeline.jobs import JobInput, change_status, create_job
 from app.services.pipeline.placements import PlacementInput, record_placement
 from app.services.pipeline.stages import set_stage_sla
 from app.store.database import Database
 from app.store.enums import FeeKind, PlacementType
 from app.store.models import Application, Job, Stage
+from tests.services.engagement.test_campaigns import configure_mail
 
 DAY0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -190,6 +193,13 @@ def build(database: Database, monkeypatch: pytest.MonkeyPatch) -> History:
         else:
             reason = reasons[what] if step == "Rejected" else None
             move(h, clock, ctx, what, str(step), on, reason=reason)
+    # Day 7: Ana sends Hana's profile to Bolt's hiring manager.
+    configure_mail(tester)
+    contact = create_contact(
+        tester, h.clients["Bolt"], ContactInput("Dana", "Reyes", emails=("dana@bolt.example",))
+    ).value
+    request = SubmittalRequest(h.jobs["J2"], contact, (people["C6"],))
+    submit_candidates(ana, request, lambda _document: b"%PDF-profile", now=day(7))
     clock.now = day(2)
     add_note(tester, people["C1"], "Keen, available in May.")
     clock.now = day(6)

@@ -109,9 +109,10 @@ def test_sources(history: History) -> None:
 def test_recruiter_activity(history: History) -> None:
     report = run_report(history.tester, "activity", MARCH)
     # Ana: a1 ×2, b1 ×2, b2 ×3 moves; one interview move (b2); hired a1 and b2; a call, a
-    # note. Tester: 23 moves (the undo is a move), 4 into Interviewed, hired c2 and a5.
+    # note, Hana submitted to Bolt. Tester: 23 moves (the undo is a move), 4 into
+    # Interviewed, hired c2 and a5.
     assert report.rows == (
-        ("Ana", 1, 1, 0, 7, 0, 1, 2),
+        ("Ana", 1, 1, 0, 7, 1, 1, 2),
         ("Tester", 1, 0, 0, 23, 0, 4, 2),
     )
     acme = ReportFilter(MARCH.start, MARCH.end, client_id=history.clients["Acme"])
