@@ -110,3 +110,16 @@ def test_a_move_taken_back_by_undo_is_not_reached_a_move_back_by_hand_is(world) 
     assert [(row[0], row[1]) for row in rows] == [
         ("Applied", 3), ("Screened", 2), ("Interviewed", 2), ("Offered", 0), ("Hired", 0)
     ]  # fmt: skip
+
+
+def test_a_move_taken_back_by_undo_leaves_one_stay(world) -> None:
+    # Applied day 0; Screened day 1, undone day 2; Screened again day 3, back to Applied by
+    # hand day 4; Interviewed day 5, undone day 6 (still in Applied). Stays: Applied days 0-3
+    # (one stay: the move taken back did not happen), Screened 3-4; nothing in Interviewed.
+    job = _play(world, [["Screened", UNDO, "Screened", "Applied", "Interviewed", UNDO]])
+    scope = ReportFilter(DAY0.date(), day(40).date(), job_id=job)
+    rows = run_report(world[0], "time-in-stage", scope).rows
+    assert [(row[0], row[1], row[2]) for row in rows] == [
+        ("Applied", 1, 3.0),
+        ("Screened", 1, 1.0),
+    ]
