@@ -149,3 +149,12 @@ def test_the_filters_narrow_the_report(qtbot, history) -> None:
     panel.job.setCurrentIndex(panel.job.findData(history.jobs["J3"]))
     _choose(qtbot, section, "time-to-fill")
     assert panel.table.rowCount() == 1 and panel.table.item(0, 0).text() == "Designer"
+
+
+def test_the_reports_are_a_tab_of_the_section(qtbot, history) -> None:
+    section = _section(qtbot, history)
+    tabs = section.tabs
+    assert [tabs.tabText(i).split(" (")[0] for i in range(tabs.count())] == [
+        "Source effectiveness, last 90 days", "Placements", "All reports"
+    ]  # fmt: skip
+    assert tabs.widget(2) is section.panel

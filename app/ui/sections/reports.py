@@ -69,9 +69,9 @@ class ReportsSection(QWidget):
         self.sources.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sources.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.panel = ReportPanel(services)
-        self.tabs.addTab(self.panel, "Reports")
         self.tabs.addTab(self.sources, "Source effectiveness, last 90 days")
         self.tabs.addTab(self._build_placements(), "Placements")
+        self.tabs.addTab(self.panel, "All reports")
         self.reload()
 
     def _build_placements(self) -> QWidget:
@@ -111,7 +111,7 @@ class ReportsSection(QWidget):
 
     def _show_placements(self, report: PlacementReport) -> None:
         self.placements.show_report(report)
-        self.tabs.setTabText(self.tabs.count() - 1, f"Placements ({report.count:,})")
+        self.tabs.setTabText(1, f"Placements ({report.count:,})")
 
     def _placements_failed(self, error: BaseException) -> None:
         self.placements.totals.setText(f"Could not read the placements: {error}")
