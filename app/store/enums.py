@@ -129,3 +129,17 @@ class FeeKind(enum.StrEnum):
     PERCENT = "percent"
     FIXED = "fixed"
     NONE = "none"
+
+
+class InterviewStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Recommendation(enum.StrEnum):
+    """An interviewer's overall verdict, worst first."""
+
+    STRONG_NO = "strong_no"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from app.store import (  # noqa: F401  (they register their tables)
     engagement,
+    interviews,
     models,
     placements,
     submittals,

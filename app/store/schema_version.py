@@ -24,5 +24,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0017_outbox_parts",
     "0019_submittals",
     "0020_placements",
+    "0018_interviews",
     "0021_report_indexes",
 )

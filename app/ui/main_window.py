@@ -315,9 +315,8 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         for number, spec in enumerate(SECTIONS, start=1):
             key = spec.key
-            action = self._action(
-                spec.title, lambda key=key: self.show_section(key), f"Ctrl+{number}"
-            )
+            keys = f"Ctrl+{number % 10}" if number <= 10 else None  # the tenth is Ctrl+0
+            action = self._action(spec.title, lambda key=key: self.show_section(key), keys)
             view_menu.addAction(action)
 
         help_menu = menu.addMenu("&Help")
@@ -604,6 +603,7 @@ class MainWindow(QMainWindow):
         )
         self.reminders.changes_made.connect(self.events.publish)
         self.reminders.show_tasks_requested.connect(self.show_tasks)
+        self.reminders.show_interviews_requested.connect(lambda: self.show_section("interviews"))
         self.reminders.start()
 
     def show_tasks(self) -> None:

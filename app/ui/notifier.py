@@ -1,4 +1,5 @@
-"""Task reminders while Hirebench runs: a desktop notification when a task falls due.
+"""Reminders while Hirebench runs: a desktop notification when a task falls due, and a
+quarter of an hour before each of the recruiter's interviews.
 
 Every minute (and once soon after start-up, for what fell due while Hirebench was closed)
 `TaskReminders` takes the recruiter's newly due tasks from `take_due_reminders`, which marks
@@ -14,6 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -30,6 +32,9 @@ from PySide6.QtWidgets import (
 from app.services.core.context import ServiceContext
 from app.services.pipeline.tasks import TaskRow, due_now, local_now, take_due_reminders
 from app.wording import plural
+
+if TYPE_CHECKING:
+    from app.services.pipeline.interview_list import InterviewRow
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,23 @@ def reminder_text(rows: list[TaskRow], today: dt.date) -> tuple[str, str]:
     if rest:
         named.append(f"and {plural(rest, 'more task')}")
     return f"{plural(len(rows), 'task')} due", "\n".join(named)
+
+
+def interview_reminder_text(rows: list[InterviewRow]) -> tuple[str, str]:
+    """A notice's title and text: the interview about to start (or how many), with whom."""
+
+    def line(row: InterviewRow) -> str:
+        where = f" · {row.location or row.video_link}" if row.location or row.video_link else ""
+        here = row.starts_at.astimezone()
+        return (
+            f"{here:%H:%M} {row.candidate_name} — {row.job_title} ({row.client_name}),"
+            f" with {row.interviewers}{where}"
+        )
+
+    if len(rows) == 1:
+        here = rows[0].starts_at.astimezone()
+        return f"Interview at {here:%H:%M}: {rows[0].candidate_name}", line(rows[0])
+    return f"{plural(len(rows), 'interview')} starting soon", "\n".join(line(r) for r in rows)
 
 
 class TaskNotice(QFrame):
@@ -95,7 +117,8 @@ class TaskNotice(QFrame):
         self.hide()
         host.installEventFilter(self)
 
-    def announce(self, title: str, text: str) -> None:
+    def announce(self, title: str, text: str, button: str = "Show tasks") -> None:
+        self.show_button.setText(button)
         self.text.setText(f"<b>{_escape(title)}</b><br>{_escape(text).replace(chr(10), '<br>')}")
         self.adjustSize()
         self._place()
@@ -132,8 +155,10 @@ class TaskReminders(QObject):
     """Checks for due tasks on a timer and announces them (see the module's docstring)."""
 
     show_tasks_requested = Signal()
-    changes_made = Signal(object)  # Changes: the tasks marked announced
+    show_interviews_requested = Signal()
+    changes_made = Signal(object)  # Changes: the tasks (or interviews) marked announced
     announced = Signal(list)  # list[TaskRow], as each notice goes out
+    interviews_announced = Signal(list)  # list[InterviewRow], as each notice goes out
 
     def __init__(
         self,
@@ -153,7 +178,8 @@ class TaskReminders(QObject):
         self.tray_available = tray_available
         self.tray: QSystemTrayIcon | None = None
         self.notice = TaskNotice(window)
-        self.notice.show_tasks.connect(self.show_tasks_requested)
+        self.notice.show_tasks.connect(self._show_requested)
+        self._showing = "tasks"  # what the notice's button and the tray message lead to
         self._seen: set[int] = set()  # announced from a read-only database (nothing written)
         self._stopped = False
         self.timer = QTimer(self)
@@ -173,7 +199,8 @@ class TaskReminders(QObject):
             self.tray.hide()
 
     def check(self, now: dt.datetime | None = None) -> list[TaskRow]:
-        """Announce the tasks that fell due by ``now`` and were not announced yet."""
+        """Announce the tasks that fell due by ``now`` and were not announced yet, and the
+        interviews about to start."""
         if self._stopped:
             return []
         try:
@@ -183,7 +210,29 @@ class TaskReminders(QObject):
             return []
         if rows:
             self.announce(rows, local_now(now).date())
+        self.check_interviews(now)
         return rows
+
+    def check_interviews(self, now: dt.datetime | None = None) -> list[InterviewRow]:
+        """Announce the recruiter's interviews starting within a quarter of an hour, once
+        each (see `take_interview_reminders`); none from a read-only database."""
+        if self._stopped or self.read_only():
+            return []
+        # Deferred: the interview tables (and the invites' iCalendar) stay off start-up.
+        from app.services.pipeline.interview_list import take_interview_reminders
+
+        try:
+            taken = take_interview_reminders(self.services, now)
+        except Exception as exc:  # a busy or damaged database: try again next minute
+            log.warning("interview reminders: %s", exc)
+            return []
+        if taken.changes.ids:
+            self.changes_made.emit(taken.changes)
+        if taken.value:
+            title, text = interview_reminder_text(taken.value)
+            self._notify(title, text, "interviews")
+            self.interviews_announced.emit(taken.value)
+        return taken.value
 
     def _take(self, now: dt.datetime | None) -> list[TaskRow]:
         if self.read_only():
@@ -198,6 +247,11 @@ class TaskReminders(QObject):
 
     def announce(self, rows: list[TaskRow], today: dt.date) -> None:
         title, text = reminder_text(rows, today)
+        self._notify(title, text, "tasks")
+        self.announced.emit(rows)
+
+    def _notify(self, title: str, text: str, showing: str) -> None:
+        self._showing = showing
         if self.tray_available():
             tray = self._tray()
             tray.showMessage(title, text, self.icon, TRAY_MESSAGE_MS)
@@ -205,15 +259,20 @@ class TaskReminders(QObject):
             self.window.statusBar().showMessage(
                 f"{title}: {text.splitlines()[0]}", STATUS_MESSAGE_MS
             )
-            self.notice.announce(title, text)
-        self.announced.emit(rows)
+            self.notice.announce(title, text, f"Show {showing}")
+
+    def _show_requested(self) -> None:
+        if self._showing == "interviews":
+            self.show_interviews_requested.emit()
+        else:
+            self.show_tasks_requested.emit()
 
     def _tray(self) -> QSystemTrayIcon:
         if self.tray is None:
             self.tray = QSystemTrayIcon(self.icon, self)
             self.tray.setToolTip("Hirebench")
-            self.tray.messageClicked.connect(self.show_tasks_requested)
-            self.tray.activated.connect(lambda _reason: self.show_tasks_requested.emit())
+            self.tray.messageClicked.connect(self._show_requested)
+            self.tray.activated.connect(lambda _reason: self._show_requested())
             self.tray.show()
         return self.tray
 

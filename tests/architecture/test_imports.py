@@ -226,9 +226,11 @@ SKELETON = {
     "app/__main__.py": "import app.cli\n",
     "app/cli.py": (
         "import app.bootstrap\nimport app.cli_corrections\nimport app.cli_maintenance\n"
-        "import app.cli_profiles\nimport app.cli_reports\nimport app.cli_support\n"
+        "import app.cli_interviews\nimport app.cli_profiles\nimport app.cli_reports\n"
+        "import app.cli_support\n"
     ),
     "app/cli_corrections.py": "",
+    "app/cli_interviews.py": "",
     "app/cli_maintenance.py": "",
     "app/cli_profiles.py": "",
     "app/cli_reports.py": "",
@@ -254,6 +256,7 @@ SKELETON = {
     "app/store/models.py": "import sqlalchemy\nimport app.store.enums\n",
     "app/store/engagement.py": "import app.store.models\n",
     "app/store/submittals.py": "import app.store.models\n",
+    "app/store/interviews.py": "import app.store.models\n",
 }
 
 # One import per contract that breaks that contract alone.

@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 from app.store import db as store_db
 from app.store import (  # noqa: F401  (their tables are in the schema)
     engagement,
+    interviews,
     placements,
     submittals,
 )

@@ -12,7 +12,7 @@ from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to
 from tests.support import database_at, sqlite_rows
 
-BEFORE = "0020_placements"
+BEFORE = "0018_interviews"
 INDEXES = {
     "ix_stage_changes_stays",
     "ix_stage_changes_reach",

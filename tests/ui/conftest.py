@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -31,6 +32,17 @@ def _restore_the_look(qapp: QApplication) -> Iterator[None]:
         qapp.setStyle(style)
         qapp.setPalette(palette)
         qapp.setStyleSheet(sheet)
+
+
+@pytest.fixture(autouse=True)
+def _collect_earlier_widgets() -> None:
+    """Widgets an earlier test closed go now, at a quiet moment. Held in reference cycles,
+    they used to go whenever a garbage collection happened to run, which could be inside
+    this test's database reads, and deleting a whole window there has crashed the
+    interpreter. What survives is frozen (`gc.freeze`): the next collection looks only at
+    what later tests make, so this costs milliseconds rather than a full collection each."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture

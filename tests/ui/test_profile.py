@@ -529,3 +529,17 @@ def test_a_finished_task_reads_as_task_done_on_the_timeline(window: MainWindow, 
     dialog = _dialog(window, qtbot, candidate_id)
     lines = [dialog.timeline.item(row).text() for row in range(dialog.timeline.count())]
     assert any("· task done: Send the offer" in line for line in lines), lines[:3]
+
+
+def test_the_profile_opens_within_the_screen_with_its_records_in_tabs(
+    window: MainWindow, qtbot
+) -> None:
+    dialog = ProfileDialog(window.services, 1, None, window)
+    qtbot.addWidget(dialog)
+    room = window.screen().availableGeometry()
+    smallest = dialog.minimumSizeHint()
+    assert smallest.height() <= 700 and smallest.width() <= 1024  # a 1024 × 700 screen
+    assert dialog.height() <= max(room.height() - 60, smallest.height())
+    assert dialog.width() <= max(room.width() - 40, smallest.width())
+    tabs = [dialog.tabs.tabText(n) for n in range(dialog.tabs.count())]
+    assert tabs == ["Profile", "Interviews", "Submittals", "Offers"]

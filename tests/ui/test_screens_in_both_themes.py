@@ -22,6 +22,8 @@ from app.ui.sections.registry import SECTIONS
 from app.ui.theme import apply_theme
 
 LIMIT = 0.05  # share of the picture allowed at the other extreme
+# Dialogs checked to fit a 1024×700 screen as they open.
+FITTED = {"Schedule interview", "Edit interview", "Scorecard", "Job scorecard"}
 
 
 def _extremes(image: QImage) -> tuple[float, float]:
@@ -82,6 +84,9 @@ def _dialogs(window: MainWindow) -> list[tuple[str, Callable[[], QWidget]]]:
     from app.ui.dialogs.profile import ProfileDialog
     from app.ui.dialogs.quick_add import QuickAddDialog
     from app.ui.dialogs.submit_to_client import SubmitDialog, submit_choices
+    from app.ui.interviews.job_scorecard_dialog import JobScorecardDialog
+    from app.ui.interviews.schedule_dialog import ScheduleDialog
+    from app.ui.interviews.scorecard_dialog import ScorecardDialog
 
     services = window.services
     return [
@@ -96,6 +101,10 @@ def _dialogs(window: MainWindow) -> list[tuple[str, Callable[[], QWidget]]]:
                 services, submit_choices(services, 1, (1, 2)), None, print, window
             ),
         ),
+        ("Schedule interview", lambda: ScheduleDialog(services, 1, window)),
+        ("Edit interview", lambda: ScheduleDialog(services, 1, window, interview_id=1)),
+        ("Scorecard", lambda: ScorecardDialog(services, 1, window)),
+        ("Job scorecard", lambda: JobScorecardDialog(services, 1, window)),
     ]
 
 
@@ -107,4 +116,6 @@ def test_first_dialogs(themed_window: tuple[str, MainWindow], qtbot) -> None:
         dialog.show()
         qtbot.waitExposed(dialog)
         _assert_drawn_in(mode, dialog, title)
+        if title in FITTED:
+            assert dialog.height() <= 700 and dialog.width() <= 1024, title
         dialog.close()

@@ -58,6 +58,7 @@ def test_only_the_sections_showing_a_kind_hear_of_it(window: MainWindow, monkeyp
         "clients",
         "talent_pools",
         "tasks",
+        "interviews",
         "reports",
         "job_board",
     }

@@ -5,7 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 
 from app.services.core.context import ServiceContext
-from app.store import engagement, placements, submittals  # noqa: F401  (their tables are counted too)
+from app.store import (  # noqa: F401  (their tables are counted too)
+    engagement,
+    interviews,
+    placements,
+    submittals,
+)
 from app.store.models import Base, Candidate, Job
 
 

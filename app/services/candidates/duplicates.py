@@ -31,6 +31,7 @@ from app.services.core.unit_of_work import NotFoundError, Transaction, Validatio
 from app.services.engagement.optout import block_reason, cancel_pending, stop_enrollments
 from app.services.pipeline.tasks import move_candidate_tasks
 from app.store.engagement import OutboxMessage, SequenceEnrollment
+from app.store.interviews import Interview
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -431,6 +432,10 @@ def _move_applications(
             update(acts).where(acts.c.application_id == app_id).values(application_id=kept)
         )
         _keep_offers_and_placement(session, app_id, kept)
+        # Its interviews (and their scorecards) join the kept application rather than go.
+        session.execute(
+            update(Interview).where(Interview.application_id == app_id).values(application_id=kept)
+        )
         session.execute(delete(apps).where(apps.c.id == app_id))
         tx.audit(
             "application.delete",

@@ -26,6 +26,7 @@ class ChangeKind(enum.Enum):
     DUPLICATES = "duplicates"
     EMAIL_TEMPLATES = "email_templates"
     ENROLLMENTS = "enrollments"
+    INTERVIEWS = "interviews"  # interviews, their interviewers and scorecards
     JOBS = "jobs"
     MAIL_ACCOUNT = "mail_account"
     OFFERS = "offers"

@@ -25,6 +25,7 @@ from app.services.core.text_rules import LIMITS, clean, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import check_length
 from app.services.engagement.sequences import stop_on_stage_change
+from app.services.pipeline.scorecards import check_leaving_interviewed, summaries
 from app.store.models import (
     Activity,
     ActivityKind,
@@ -97,6 +98,9 @@ class Card:
     client_name: str = ""
     # The latest submittal of this candidate for this job: "submitted", "interested", …
     submittal: str | None = None
+    # The stars: the mean of the application's scorecards' averages, and how many there are.
+    score: float | None = None
+    score_count: int = 0
 
     def matches(self, words: Sequence[str], skills: Sequence[str] = ()) -> bool:
         """Whether every word occurs in the name, a tag or a skill (case-insensitive)."""
@@ -159,6 +163,7 @@ def load_board(ctx: ServiceContext, job_id: int) -> Board:
         )
         application = Application.__table__.c
         cards = _cards(session, application.job_id == job_id, job.title, job.name)
+        _scores(session, cards, job_ids=[job_id])
     return Board(
         title=f"{job.title} — {job.name}",
         stages=stages,
@@ -233,6 +238,7 @@ def load_pipeline(
         )
         chosen = select(ranked.c.id).where(ranked.c.rank <= per_column)
         cards = _cards(session, application.id.in_(chosen))
+        _scores(session, cards, job_ids=job_ids)
     ordered = tuple(sorted(columns.values(), key=lambda s: (s.position, s.name)))
     return Board(
         title="My pipeline",
@@ -326,6 +332,17 @@ def _mark_submittals(session: Session, cards: tuple[Card, ...]) -> None:
     if latest:
         for card in cards:
             card.submittal = latest.get((card.candidate_id, card.job_id))
+
+
+def _scores(session: Session, cards: Sequence[Card], job_ids: Sequence[int]) -> None:
+    """Fill each card's scorecard average and count (one grouped query for the jobs)."""
+    if not cards:
+        return
+    found = summaries(session, job_ids=job_ids)
+    for card in cards:
+        summary = found.get(card.application_id)
+        if summary is not None:
+            card.score, card.score_count = summary.average, summary.count
 
 
 def _tag_names(candidate_id: object) -> object:
@@ -511,6 +528,8 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
     }
     from_stage_id = application.stage_id
     changes_stage = target.id != from_stage_id
+    if changes_stage and request.replay is None:  # before any change: a read may autoflush
+        check_leaving_interviewed(session, application, session.get(Stage, from_stage_id), target)
     if request.position is not None:
         application.board_position = request.position
     else:

@@ -1,6 +1,6 @@
 """Paints board cards: name, title and employer, days in stage (flagged past the SLA),
-where the client stands on them (submitted, interested, …), rating, tags and source. One
-delegate paints every card; there is no widget per card."""
+where the client stands on them (submitted, interested, …), the scorecards' stars, tags and
+source. One delegate paints every card; there is no widget per card."""
 
 from __future__ import annotations
 
@@ -19,6 +19,15 @@ CARD_HEIGHT = 92
 COMBINED_EXTRA = 18
 MARGIN = 6
 PADDING = 10
+
+
+def score_text(card: Card) -> str:
+    """The card's stars: its scorecards' average rounded to whole stars, then how many
+    scorecards ("★★★★☆ 4.2 (3)"); nothing before the first scorecard."""
+    if card.score is None or not card.score_count:
+        return ""
+    full = max(0, min(5, int(card.score + 0.5)))  # half a star up, as people round
+    return f"{'★' * full}{'☆' * (5 - full)} {card.score:.1f} ({card.score_count})"
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -64,7 +73,7 @@ class CardDelegate(QStyledItemDelegate):
 
         # Line 1: name, rating on the right.
         painter.setFont(small)
-        stars = "★" * (card.rating or 0) + "☆" * (5 - (card.rating or 0)) if card.rating else ""
+        stars = score_text(card)
         star_width = QFontMetrics(small).horizontalAdvance(stars)
         painter.setPen(QColor(p.warning))
         line_height = QFontMetrics(bold).height()

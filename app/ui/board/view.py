@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,7 @@ from app.services.pipeline.board import (
     skills_for_board,
 )
 from app.services.pipeline.board import move_applications as move_service
+from app.services.pipeline.scorecards import is_interview_stage
 from app.store.enums import StageKind
 from app.ui.board.commands import MoveCommand
 from app.ui.board.delegate import CardDelegate
@@ -115,6 +117,7 @@ class BoardWidget(QWidget):
     intake_requested = Signal(StageDrop)
     open_profile = Signal(int)  # candidate id
     notice = Signal(str)
+    schedule_requested = Signal(int)  # application id: open the schedule-interview dialog
     submit_requested = Signal(int, object)  # job id, candidate ids: "Submit to client…"
 
     def __init__(
@@ -157,6 +160,7 @@ class BoardWidget(QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
         layout.addWidget(self.banner)
+        layout.addWidget(self._build_offer())
         self._stale = False  # a change concerned this board while it was hidden or busy
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -173,6 +177,41 @@ class BoardWidget(QWidget):
         submit = QShortcut(QKeySequence(SUBMIT_KEYS), self)
         submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         submit.activated.connect(self.submit_selection)
+
+    def _build_offer(self) -> QWidget:
+        """The line offered when a card reaches the Interviewed stage: Schedule interview…"""
+        self.offer = QWidget()
+        self.offer.setObjectName("interviewOffer")
+        row = QHBoxLayout(self.offer)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.offer_text = QLabel()
+        self.offer_button = QPushButton("Schedule interview…")
+        self.offer_button.setObjectName("offerSchedule")
+        self.offer_button.setProperty("role", "primary")
+        self.offer_button.clicked.connect(self._accept_offer)
+        dismiss = QPushButton("Not now")
+        dismiss.setObjectName("offerDismiss")
+        dismiss.clicked.connect(self.offer.hide)
+        row.addWidget(self.offer_text, 1)
+        row.addWidget(self.offer_button)
+        row.addWidget(dismiss)
+        self.offer.hide()
+        self._offered: int | None = None
+        return self.offer
+
+    def offer_schedule(self, card: Card) -> None:
+        """Offer to schedule the interview of a card just moved to Interviewed. After a drag
+        the button has the focus (Enter schedules); a keyboard move (Ctrl+→) keeps it in the
+        column, and Tab reaches the offer."""
+        self._offered = card.application_id
+        self.offer_text.setText(f"{card.name} is in Interviewed. Schedule the interview now?")
+        self.offer.show()
+        self.offer_button.setFocus()
+
+    def _accept_offer(self) -> None:
+        self.offer.hide()
+        if self._offered is not None:
+            self.schedule_requested.emit(self._offered)
 
     # ---- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -283,8 +322,8 @@ class BoardWidget(QWidget):
             self.show_notice(str(exc))
             self.reload()
             return False
-        except ValidationError as exc:
-            self.show_notice(str(exc))
+        except ValidationError as exc:  # the messages alone, without the field names
+            self.show_notice(" ".join(exc.errors.values()) or str(exc))
             return False
         before_ids = {request.application_id: before for request in requests}
         self.apply_moves(done, before_ids)
@@ -301,6 +340,9 @@ class BoardWidget(QWidget):
             self.undo_stack.push(follow_up)
             self.undo_stack.endMacro()
         self.hide_notice()
+        moved = [c for c in cards if c in moving]
+        if len(moved) == 1 and is_interview_stage(label):
+            self.offer_schedule(moved[0])
         return True
 
     def apply_moves(self, done: Outcome[MoveResult], before_ids: dict[int, int | None]) -> None:
@@ -376,6 +418,9 @@ class BoardWidget(QWidget):
         withdraw.setEnabled(withdrawn is not None)
         withdraw.triggered.connect(lambda: self.move_cards(ids, withdrawn))
         menu.addSeparator()
+        schedule = menu.addAction("Schedule interview…")
+        application = ids[0]
+        schedule.triggered.connect(lambda: self.schedule_requested.emit(application))
         # The key is named, not bound: the board's own shortcut takes it (a second binding
         # in a kept menu would make both ambiguous).
         submit = menu.addAction(f"Submit to client…\t{SUBMIT_KEYS}")

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeyEvent, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -63,6 +64,7 @@ from app.ui.dialogs.hiring_panel import HiringPanel
 from app.ui.dialogs.profile_submittals import SubmittalsBox
 from app.ui.dialogs.task_editor import Link, TaskEditorDialog
 from app.ui.dialogs.timeline_text import activity_text
+from app.ui.interviews.panel import InterviewsPanel
 from app.ui.merge_undo import install_timeline_undo, mark_timeline_undo, undo_from_timeline
 from app.ui.sections.tasks import due_text
 from app.wording import plural
@@ -219,6 +221,19 @@ class LogReplyDialog(FormDialog):
         return log_reply(self.services, self.candidate_id, data.subject, data.body)
 
 
+PREFERRED_SIZE = QSize(980, 780)
+
+
+def _opening_size(parent: QWidget | None) -> QSize:
+    """The preferred size, within the screen the dialog opens on (a 1024 × 700 laptop screen
+    must show it whole, title bar and Close button included)."""
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    if screen is None:
+        return PREFERRED_SIZE
+    room = screen.availableGeometry().size()
+    return PREFERRED_SIZE.boundedTo(QSize(room.width() - 40, room.height() - 60))
+
+
 class ProfileDialog(QDialog):
     changes_made = Signal(object)  # Changes, as each write happens
     settings_requested = Signal()  # the compose dialog's "Open Settings" (no mail account)
@@ -248,7 +263,7 @@ class ProfileDialog(QDialog):
         self.deleted = False
         self._changes = Changes()
         self.profile: CandidateProfile | None = None
-        self.resize(980, 780)
+        self.resize(_opening_size(parent))
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_header())
 
@@ -258,9 +273,13 @@ class ProfileDialog(QDialog):
         left = QWidget()
         details = QVBoxLayout(left)
         details.setContentsMargins(0, 0, 0, 0)
-        details.addWidget(self.browser, 1)
-        details.addWidget(self._build_pools())
-        details.addWidget(self._build_tasks())
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("profile_tabs")
+        self.tabs.addTab(self.browser, "Profile")
+        self.interviews = InterviewsPanel(
+            services, candidate_id, undo_stack, self._publish_later, self._notify
+        )
+        self.tabs.addTab(self.interviews, "Interviews")
         self.submittals_box = SubmittalsBox(
             services,
             candidate_id,
@@ -269,7 +288,6 @@ class ProfileDialog(QDialog):
             self._publish_later,
             self._notify,
         )
-        details.addWidget(self.submittals_box)
         self.hiring = HiringPanel(
             services,
             candidate_id,
@@ -278,7 +296,15 @@ class ProfileDialog(QDialog):
             self._notify,
             undo_stack,
         )
-        details.addWidget(self.hiring)
+        # The hiring loop's records each get a tab: stacked under the profile they left it
+        # no room at 1024 × 700. The tab names say what the box titles said.
+        for box, name in ((self.submittals_box, "Submittals"), (self.hiring, "Offers")):
+            box.setTitle("")
+            box.setFlat(True)
+            self.tabs.addTab(box, name)
+        details.addWidget(self.tabs, 1)
+        details.addWidget(self._build_pools())
+        details.addWidget(self._build_tasks())
         splitter.addWidget(left)
         right = QWidget()
         column = QVBoxLayout(right)
@@ -514,6 +540,7 @@ class ProfileDialog(QDialog):
         self._show_tasks()
         self.submittals_box.reload()
         self.hiring.reload()
+        self.interviews.reload()
 
         self.timeline.clear()
         lines = timeline_lines(profile)

@@ -19,6 +19,8 @@ def activity_text(activity: ProfileActivity) -> str:
     subject = activity.subject
     if activity.kind == "email" and activity.direction in EMAIL_DIRECTIONS:
         kind = EMAIL_DIRECTIONS[activity.direction]
+    if activity.kind == "meeting" and subject and subject.startswith("Interview "):
+        kind = "interview"
     if activity.kind == "task" and subject and subject.startswith(TASK_DONE_PREFIX):
         kind, subject = "task done", subject[len(TASK_DONE_PREFIX) :]
     text = " — ".join(p for p in (subject, activity.body) if p) or kind

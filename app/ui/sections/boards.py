@@ -56,6 +56,8 @@ class _BoardPage(QWidget):
             self._ask_reason,
             ask_terms=self._ask_terms,
         )
+        self.board.schedule_requested.connect(self.schedule_interview)
+        self.undo_stack = undo_stack
         self.layout_.addWidget(self.board, 1)
 
     def load(self) -> Board:
@@ -72,6 +74,20 @@ class _BoardPage(QWidget):
 
     def on_changes(self, changes: Changes) -> None:
         self.board.on_changes(changes)
+
+    def schedule_interview(self, application_id: int) -> None:
+        """The schedule dialog for a card (offered on reaching Interviewed, or its menu)."""
+        # Deferred: the interview dialogs load when first used.
+        from app.ui.interviews.commands import open_schedule
+
+        open_schedule(
+            self.services,
+            application_id,
+            self,
+            self.undo_stack,
+            self.board.changes_made.emit,
+            self.board.show_notice,
+        )
 
 
 _HINT = "Drag cards between stages · Ctrl+←/→ moves the selection · right-click for more"
@@ -99,6 +115,11 @@ class JobBoardPage(_BoardPage):
         back = QPushButton(icons.get("chevron-left"), "Jobs")
         back.setObjectName("backToJobs")
         back.clicked.connect(self.back_requested)
+        scorecard = QPushButton("Scorecard…")
+        scorecard.setObjectName("jobScorecard")
+        scorecard.setToolTip("What interviewers rate for this job, and whether it is required")
+        scorecard.clicked.connect(self.edit_scorecard)
+        self.header.add_action(scorecard)
         self.header.add_action(back)
 
     def open_job(self, job_id: int) -> None:
@@ -108,6 +129,21 @@ class JobBoardPage(_BoardPage):
         self.header.subtitle.setText(_HINT)
         self._load_heading()
         self.board.set_board(board)
+
+    def edit_scorecard(self) -> None:
+        if self.job_id is None:
+            return
+        # Deferred: the interview dialogs load when first used.
+        from app.ui.interviews.commands import open_job_scorecard
+
+        open_job_scorecard(
+            self.services,
+            self.job_id,
+            self,
+            self.undo_stack,
+            self.board.changes_made.emit,
+            self.board.show_notice,
+        )
 
     def _load_heading(self) -> None:
         """Who hires and interviews for the job, read off the GUI thread."""

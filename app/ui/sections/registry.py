@@ -217,6 +217,17 @@ def _tasks(ctx: SectionContext) -> QWidget:
     return page
 
 
+def _interviews(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.interviews import InterviewsSection
+
+    page = InterviewsSection(ctx.services, ctx.icons, ctx.undo_stack)
+    page.changes_made.connect(lambda changes: ctx.publish(changes, None))  # itself reloads too
+    page.open_profile.connect(ctx.host.open_profile)
+    page.notice.connect(ctx.notice)
+    return page
+
+
 def _campaigns(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.campaigns import CampaignsSection
@@ -281,6 +292,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("pipeline", "Pipeline", "square-kanban", _pipeline),
     SectionSpec("candidates", "Candidates", "users", _candidates),
     SectionSpec("clients", "Clients", "building-2", _clients),
+    SectionSpec("interviews", "Interviews", "calendar", _interviews),
     SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools),
     SectionSpec("tasks", "Tasks", "list-todo", _tasks),
     SectionSpec("campaigns", "Campaigns", "send", _campaigns),

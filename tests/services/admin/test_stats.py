@@ -34,3 +34,9 @@ def test_table_counts_match_the_rows(demo_database: Database):
     assert counts == {table: count_rows(demo_database, table) for table in counts}
     assert counts["candidates"] > 0
     assert counts["applications"] > 0
+
+
+def test_interview_tables_are_counted(database: Database):
+    counts = table_counts(database.engine)
+    for table in ("interviews", "interview_attendees", "scorecards", "scorecard_templates"):
+        assert counts[table] == 0

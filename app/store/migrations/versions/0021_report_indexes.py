@@ -10,7 +10,7 @@ stages (how far it got), the few changes made by undo (the move each takes back 
 happen, for the funnel), applications by the day they were made, the timeline by date.
 
 Revision ID: 0021_report_indexes
-Revises: 0020_placements
+Revises: 0018_interviews
 Create Date: 2026-12-04
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021_report_indexes"
-down_revision: str | None = "0020_placements"
+down_revision: str | None = "0018_interviews"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
