@@ -28,6 +28,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -460,6 +461,8 @@ class Application(TimestampMixin, Base):
             "version",
             "rejection_reason",
         ),
+        # The applications made in a date range, for the reports (migration 0021).
+        Index("ix_applications_cohort", "applied_at", "job_id", "source", "stage_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -487,7 +490,26 @@ class StageChange(Base):
     """Every move of an application, kept for history and reports."""
 
     __tablename__ = "stage_changes"
-    __table_args__ = (Index("ix_stage_changes_to_stage", "to_stage_id"),)
+    __table_args__ = (
+        Index("ix_stage_changes_to_stage", "to_stage_id"),
+        # What the reports read (migration 0021): stays and moves by date, how far each
+        # application got.
+        Index(
+            "ix_stage_changes_stays",
+            "changed_at",
+            "from_stage_id",
+            "from_entered_at",
+            "changed_by_id",
+            "to_stage_id",
+        ),
+        Index("ix_stage_changes_reach", "application_id", "to_stage_id"),
+        # The few changes made by undo (see app.services.pipeline.board.UNDO_PREFIX).
+        Index(
+            "ix_stage_changes_undo",
+            "application_id",
+            sqlite_where=text("reason LIKE 'Undo of%'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -498,13 +520,22 @@ class StageChange(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str | None] = mapped_column(String(200))
+    # When the application entered ``from_stage_id``: its previous change's time, written by
+    # a database trigger on insert (migration 0021); the time-in-stage report reads it.
+    from_entered_at: Mapped[dt.datetime | None]
 
 
 class Activity(Base):
     """The candidate's timeline: notes, emails, calls, meetings and stage changes."""
 
     __tablename__ = "activities"
-    __table_args__ = (Index("ix_activities_candidate_time", "candidate_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_activities_candidate_time", "candidate_id", "occurred_at"),
+        # Recruiter activity by date (migration 0021).
+        Index(
+            "ix_activities_report", "occurred_at", "kind", "user_id", "direction", "application_id"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))

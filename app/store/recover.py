@@ -39,7 +39,13 @@ from app.store.search import (
     rebuild_candidate_search,
 )
 
-__all__ = ["DERIVED_TABLES", "RecoveryError", "RecoveryReport", "recover_database"]
+__all__ = [
+    "DERIVED_COLUMNS",
+    "DERIVED_TABLES",
+    "RecoveryError",
+    "RecoveryReport",
+    "recover_database",
+]
 
 # Tables whose rows the triggers derive from other tables: computed again, never copied.
 DERIVED_TABLES: dict[str, str] = {
@@ -47,6 +53,17 @@ DERIVED_TABLES: dict[str, str] = {
         "INSERT INTO stage_counts (stage_id, applications) "
         "SELECT stages.id, (SELECT count(*) FROM applications "
         "WHERE applications.stage_id = stages.id) FROM stages"
+    ),
+}
+
+# Columns a trigger fills from other rows of their own table (migration 0021): filled again
+# from the recovered rows, since the row they were read from may be among those lost.
+DERIVED_COLUMNS: dict[str, str] = {
+    "stage_changes": (
+        "UPDATE stage_changes SET from_entered_at = previous.changed_at FROM ("
+        "SELECT id, lag(changed_at) OVER (PARTITION BY application_id ORDER BY id) AS changed_at "
+        "FROM stage_changes) AS previous "
+        "WHERE previous.id = stage_changes.id AND stage_changes.from_stage_id IS NOT NULL"
     ),
 }
 
@@ -322,6 +339,8 @@ def _rebuild_derived(connection: sqlite3.Connection) -> tuple[list[str], list[st
         connection.execute(f"DELETE FROM {quoted(name)}")
         connection.execute(fill)
         rebuilt.append(name)
+    for fill in DERIVED_COLUMNS.values():
+        connection.execute(fill)
     indexes = connection.execute(
         "SELECT name, sql FROM main.sqlite_master WHERE type = 'table'"
         " AND sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"

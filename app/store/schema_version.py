@@ -25,4 +25,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0019_submittals",
     "0020_placements",
     "0018_interviews",
+    "0021_report_indexes",
 )

@@ -996,3 +996,10 @@ def apply_theme(app: QApplication, mode: str = "system") -> Palette:
         app.styleHints().colorSchemeChanged.connect(_on_color_scheme_changed)
         app.setProperty(_CONNECTED_PROPERTY, True)
     return palette
+
+
+def current_palette() -> Palette:
+    """The palette the application's theme applied last (light before any was applied)."""
+    app = QGuiApplication.instance()
+    name = app.property(_PALETTE_PROPERTY) if app is not None else None
+    return DARK if name == DARK.name else LIGHT

@@ -226,12 +226,14 @@ SKELETON = {
     "app/__main__.py": "import app.cli\n",
     "app/cli.py": (
         "import app.bootstrap\nimport app.cli_corrections\nimport app.cli_maintenance\n"
-        "import app.cli_interviews\nimport app.cli_profiles\nimport app.cli_support\n"
+        "import app.cli_interviews\nimport app.cli_profiles\nimport app.cli_reports\n"
+        "import app.cli_support\n"
     ),
     "app/cli_corrections.py": "",
     "app/cli_interviews.py": "",
     "app/cli_maintenance.py": "",
     "app/cli_profiles.py": "",
+    "app/cli_reports.py": "",
     "app/cli_support.py": "",
     "app/bootstrap.py": "import app.services.core\nimport app.store.models\n",
     "app/ui/__init__.py": "import PySide6.QtWidgets\nimport app.workers\nimport app.store.enums\n",

@@ -100,6 +100,8 @@ def test_a_change_from_another_process_reaches_every_section(
     assert pools.select_pool(pool_id)  # type: ignore[attr-defined]
     assert pools.members_model.rows == []  # type: ignore[attr-defined]
     reports = window.section("reports")
+    # Its figures are computed in the background.
+    qtbot.waitUntil(lambda: not reports.ops.busy(), timeout=WAIT_MS)  # type: ignore[attr-defined]
     open_jobs = int(reports.open_jobs.value.text().replace(",", ""))  # type: ignore[attr-defined]
     candidates = window.section("candidates")
     total = candidates.model.total  # type: ignore[attr-defined]
@@ -126,7 +128,10 @@ def test_a_change_from_another_process_reaches_every_section(
     # Clients: the job's client has one more open job.
     qtbot.waitUntil(lambda: open_jobs_of_client() == client_open_jobs + 1, timeout=WAIT_MS)
     # Reports: one more open job.
-    assert reports.open_jobs.value.text() == f"{open_jobs + 1:,}"  # type: ignore[attr-defined]
+    qtbot.waitUntil(
+        lambda: reports.open_jobs.value.text() == f"{open_jobs + 1:,}",  # type: ignore[attr-defined]
+        timeout=WAIT_MS,
+    )
     # Candidates: one more, and "Aardvark" sorts first by name. A hidden section reloads
     # when it is shown again.
     window.show_section("candidates")

@@ -1,4 +1,9 @@
-"""Headline figures for the Reports section: open work, hires, time to fill, sources."""
+"""Headline figures for the Reports section: open work, hires, time to fill, sources.
+
+Hires, time to fill and the source table follow the reports' definitions
+(`app.services.admin.report_defs`): a hire undone or moved out of Hired is no hire, and
+moving a card to Hired and back many times counts at most once.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app.services.admin.report_defs import ReportFilter, hires
+from app.services.admin.report_sources import sources
 from app.services.core.context import ServiceContext
-from app.store.models import Application, Job, JobStatus, Stage, StageChange, StageKind
+from app.store.models import Application, Job, JobStatus, Stage, StageKind
+
+# The window of the hires card and of the source table.
+RECENT_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,7 @@ class Overview:
 
 def overview(ctx: ServiceContext, today: dt.date | None = None) -> Overview:
     today = today or dt.date.today()
-    since = dt.datetime.combine(today - dt.timedelta(days=90), dt.time(), tzinfo=dt.UTC)
+    recent = ReportFilter(today - dt.timedelta(days=RECENT_DAYS), today)
     with ctx.read() as session:
         open_jobs = (
             session.scalar(select(func.count(Job.id)).where(Job.status == JobStatus.OPEN)) or 0
@@ -48,32 +58,15 @@ def overview(ctx: ServiceContext, today: dt.date | None = None) -> Overview:
             )
             or 0
         )
-        hires = (
-            session.scalar(
-                select(func.count(StageChange.id))
-                .join(Stage, Stage.id == StageChange.to_stage_id)
-                .where(Stage.kind == StageKind.HIRED, StageChange.changed_at >= since)
-            )
-            or 0
-        )
+        hired = len(hires(session, recent))
         fills = session.execute(
             select(Job.opened_on, Job.filled_on).where(Job.filled_on.is_not(None))
-        ).all()
-        hired = func.sum(func.iif(Stage.kind == StageKind.HIRED, 1, 0))
-        source_rows = session.execute(
-            select(Application.source, func.count(Application.id), hired)
-            .join(Stage, Stage.id == Application.stage_id)
-            .group_by(Application.source)
-            .order_by(func.count(Application.id).desc())
         ).all()
     days = [(filled - opened).days for opened, filled in fills]
     return Overview(
         open_jobs=open_jobs,
         active_applications=active,
-        hires_last_90_days=hires,
+        hires_last_90_days=hired,
         median_days_to_fill=statistics.median(days) if days else None,
-        sources=tuple(
-            SourceFigures(source or "Unknown", count, int(hired_count or 0))
-            for source, count, hired_count in source_rows
-        ),
+        sources=tuple(SourceFigures(row[0], row[1], row[4]) for row in sources(ctx, recent).rows),
     )

@@ -1,5 +1,5 @@
-"""The Reports section: headline figures, source effectiveness, and placements by month with
-their fees (over a chosen period, read off the GUI thread)."""
+"""The Reports section: headline figures; the reports (chart, table, CSV and PDF), source
+effectiveness, and placements by month with their fees; all read off the GUI thread."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.admin.reports import overview
+from app.services.admin.reports import Overview, overview
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.services.pipeline.placement_report import (
@@ -30,6 +30,7 @@ from app.services.pipeline.placement_report import (
 )
 from app.ui.background import BackgroundOps
 from app.ui.placements_view import PlacementsView
+from app.ui.sections.report_panel import ReportPanel
 from app.ui.widgets import MetricCard, SectionHeader, section_layout
 
 # The placements tab's periods: months back from this one (None: every placement).
@@ -67,8 +68,10 @@ class ReportsSection(QWidget):
         self.sources.setShowGrid(False)
         self.sources.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sources.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.tabs.addTab(self.sources, "Source effectiveness")
+        self.panel = ReportPanel(services)
+        self.tabs.addTab(self.sources, "Source effectiveness, last 90 days")
         self.tabs.addTab(self._build_placements(), "Placements")
+        self.tabs.addTab(self.panel, "All reports")
         self.reload()
 
     def _build_placements(self) -> QWidget:
@@ -115,7 +118,10 @@ class ReportsSection(QWidget):
 
     def reload(self) -> None:
         self.load_placements()
-        figures = overview(self.services)
+        services = self.services
+        self.ops.query("overview", lambda: overview(services), self._show, lambda _error: None)
+
+    def _show(self, figures: Overview) -> None:
         self.open_jobs.set_value(f"{figures.open_jobs:,}")
         self.active.set_value(f"{figures.active_applications:,}", "on open jobs")
         self.hires.set_value(f"{figures.hires_last_90_days:,}")
@@ -139,3 +145,4 @@ class ReportsSection(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if changes.external or changes.touches(*self.shows):
             self.reload()
+            self.panel.refresh()
