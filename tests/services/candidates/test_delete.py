@@ -3,6 +3,7 @@ and the search indexes and stage counts stay right."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.engagement.outbox import Draft, add_to_outbox
 from app.services.intake.importer import import_resume
+from app.services.pipeline.interviews import InterviewInput, schedule_interview
+from app.services.pipeline.offers import OfferInput, record_offer
 from app.store.database import Database
 from app.store.engagement import (
     Campaign,
@@ -33,6 +36,7 @@ from app.store.engagement import (
     OutboxMessage,
     SequenceEnrollment,
 )
+from app.store.enums import PayBasis
 from app.store.models import DuplicateSuspect, StageTally
 from app.store.search import rebuild_candidate_search
 from tests.services.candidates.test_pools_crm import World
@@ -69,6 +73,12 @@ def _rows_of(database: Database, candidate_id: int) -> dict[str, int]:
             " ON a.id = s.application_id WHERE a.candidate_id = ?",
             (candidate_id,),
         ).scalar_one()
+        for table in ("interviews", "offers"):
+            counts[table] = connection.exec_driver_sql(
+                f"SELECT count(*) FROM {table} t JOIN applications a"
+                " ON a.id = t.application_id WHERE a.candidate_id = ?",
+                (candidate_id,),
+            ).scalar_one()
         counts["duplicate_suspects"] = connection.exec_driver_sql(
             "SELECT count(*) FROM duplicate_suspects WHERE candidate_id = ?"
             " OR other_candidate_id = ?",
@@ -148,6 +158,25 @@ class Setup:
                 {"i": self.messages[0]},
             )
 
+        # The hiring loop's records hang on her application: an interview and an offer.
+        with ctx.read() as session:
+            jane_application = session.scalar(
+                text("SELECT id FROM applications WHERE candidate_id = :c ORDER BY id LIMIT 1"),
+                {"c": self.jane},
+            )
+        schedule_interview(
+            ctx,
+            InterviewInput(
+                jane_application,
+                dt.date(2026, 12, 14),
+                dt.time(10, 0),
+                "Europe/London",
+                user_ids=(ctx.actor.user_id,),
+                candidate_invited=False,
+            ),
+        )
+        record_offer(ctx, jane_application, OfferInput(PayBasis.SALARY, 9_000_000))
+
     def _resume(self, name: str, email: str) -> Path:
         source = self.documents.parent / name
         source.write_text(f"Resume {name} Kafka Rust\n", encoding="utf-8")
@@ -178,7 +207,10 @@ def test_deleting_removes_every_dependent_row_and_nothing_of_anyone_else(
     ctx: ServiceContext, database: Database, setup: Setup
 ) -> None:
     before = _rows_of(database, setup.jane)
-    assert all(before[table] for table in ("applications", "stage_changes", "documents"))
+    assert all(
+        before[table]
+        for table in ("applications", "stage_changes", "documents", "interviews", "offers")
+    )
     ann_before = _rows_of(database, setup.ann)
     documents = count_rows(database, "documents")
     watch = AuditWatch(database)
