@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(0, False)
         widest = max(self.navigation.fontMetrics().horizontalAdvance(s.title) for s in SECTIONS)
         self.navigation.setMinimumWidth(widest + NAVIGATION_PADDING)
+        # At that width the labels are whole; a scroll bar under them would only hide a row.
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.splitter.setSizes([workspace.settings.navigation_width, 1000])
         self.damage_banner = DamageBanner()
         central = QWidget()

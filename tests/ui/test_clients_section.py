@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.services.core.context import ServiceContext
-from app.services.pipeline.clients import list_clients
+from app.services.pipeline.clients import ClientInput, get_client, list_clients, update_client
 from app.services.pipeline.contacts import (
     ContactInput,
     create_contact,
@@ -197,3 +197,16 @@ def test_choosing_another_client_offers_its_contacts(qtbot, demo_ctx: ServiceCon
     assert offered == {None} | {c.id for c in list_contacts(demo_ctx, other.id)}
     assert dialog.people().hiring_manager_id is None  # the old client's manager is not kept
     assert dialog.interviewers.count() == 3 and dialog.people().interviewer_ids == ()
+
+
+def test_the_detail_shows_the_clients_notes(window: MainWindow, qtbot, demo_ctx) -> None:
+    section = _section(window, qtbot)
+    client = section.model.index(0, 0).data(ROW_ROLE)
+    qtbot.waitUntil(lambda: section.detail is not None and section.detail.id == client.id)
+    tabs = [section.tabs.tabText(n) for n in range(section.tabs.count())]
+    assert tabs[-1] == "Notes" and section.notes.isReadOnly()
+    detail = get_client(demo_ctx, client.id)
+    data = ClientInput(detail.name, detail.industry, detail.website, detail.phone, detail.location)
+    changed = update_client(demo_ctx, client.id, replace(data, notes="Pays on net 30."))
+    section.on_changes(changed.changes)
+    qtbot.waitUntil(lambda: section.notes.toPlainText() == "Pays on net 30.")

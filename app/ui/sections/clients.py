@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -302,6 +303,11 @@ class ClientsSection(QWidget):
         )
         self.activity_table = _table("clientActivity", self.activity_model, (150, 170, 250))
         self.tabs.addTab(self.activity_table, "Recent activity")
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("clientNotes")
+        self.notes.setReadOnly(True)  # written in Edit client…, one audited change
+        self.notes.setPlaceholderText("No notes yet. Edit client… to add some.")
+        self.tabs.addTab(self.notes, "Notes")
         return pane
 
     # ---- loading -----------------------------------------------------------------------
@@ -363,6 +369,7 @@ class ClientsSection(QWidget):
         self.jobs_model.set_rows(detail.jobs if detail else ())
         self.contacts_model.set_rows(detail.contacts if detail else ())
         self.activity_model.set_rows(detail.activity if detail else ())
+        self.notes.setPlainText(detail.notes or "" if detail else "")
         counts = (len(detail.contacts), len(detail.jobs)) if detail else (0, 0)
         self.tabs.setTabText(0, f"Contacts ({counts[0]})")
         self.tabs.setTabText(1, f"Jobs ({counts[1]})")

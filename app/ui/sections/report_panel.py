@@ -91,14 +91,13 @@ class ReportPanel(QWidget):
         self.copy = QPushButton("Copy chart")
         self.export = QPushButton("Export CSV…")
         self.export_pdf_button = QPushButton("Export PDF…")
-        controls.addWidget(self.choice)
+        # Three rows, so that each keeps its words whole at 1024 px: what and when above,
+        # the filters, and below the chart its totals beside what can be done with it.
+        controls.addWidget(self.choice, 2)
         controls.addWidget(QLabel("From"))
-        controls.addWidget(self.start)
+        controls.addWidget(self.start, 1)
         controls.addWidget(QLabel("to"))
-        controls.addWidget(self.end)
-        controls.addStretch(1)
-        for button in (self.toggle, self.copy, self.export, self.export_pdf_button):
-            controls.addWidget(button)
+        controls.addWidget(self.end, 1)
         layout.addLayout(controls)
         narrow = QHBoxLayout()
         self.client = self._filter_box("reportClient", "All clients")
@@ -122,7 +121,11 @@ class ReportPanel(QWidget):
         self.totals = QLabel("")
         self.totals.setProperty("role", "muted")
         self.totals.setWordWrap(True)
-        layout.addWidget(self.totals)
+        below = QHBoxLayout()
+        below.addWidget(self.totals, 1)
+        for button in (self.toggle, self.copy, self.export, self.export_pdf_button):
+            below.addWidget(button)
+        layout.addLayout(below)
         self.choice.currentIndexChanged.connect(self.refresh)
         self.start.dateChanged.connect(self.refresh)
         self.end.dateChanged.connect(self.refresh)
