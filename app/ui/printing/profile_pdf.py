@@ -15,12 +15,10 @@ import html
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QGuiApplication,
-    QImage,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -29,15 +27,17 @@ from PySide6.QtGui import (
 )
 
 from app.services.candidates.profile_document import ProfileDocument
-
-DPI = 300
-MM = DPI / 25.4
-MARGIN = 16 * MM
-BAND = 24 * MM  # the branded band across the top of each page
-FOOTER = 14 * MM
-GAP = 8 * MM  # between the band and the body
-MUTED = "#5b6170"
-FONT_FAMILY = "sans-serif"
+from app.ui.printing.branded_page import (
+    BAND,
+    DPI,
+    FONT_FAMILY,
+    FOOTER,
+    GAP,
+    MARGIN,
+    MUTED,
+    draw_band,
+    draw_footer,
+)
 
 
 def ensure_gui_application() -> QGuiApplication:
@@ -109,40 +109,15 @@ def _render(document: ProfileDocument, device: QIODevice) -> None:
         painter.end()
 
 
-def _on(color: QColor) -> QColor:
-    """White or near-black, whichever reads better on ``color``."""
-    light = 0.299 * color.redF() + 0.587 * color.greenF() + 0.114 * color.blueF()
-    return QColor("#111111") if light > 0.6 else QColor("#ffffff")
-
-
 def _band(painter: QPainter, document: ProfileDocument, width: int) -> None:
     brand = document.brand
-    primary = QColor(brand.primary_color)
-    painter.fillRect(QRectF(0, 0, width, BAND), primary)
-    left = MARGIN
-    if brand.logo:
-        logo = QImage.fromData(brand.logo)
-        if not logo.isNull():
-            box = BAND - 8 * MM
-            scaled = logo.scaled(
-                int(box * 3),
-                int(box),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            painter.drawImage(QRectF(left, 4 * MM, scaled.width(), scaled.height()), scaled)
-            left += scaled.width() + 4 * MM
-    painter.setPen(_on(primary))
-    painter.setFont(_font(16, bold=True))
-    name_box = QRectF(left, 0, width - left - MARGIN, BAND)
-    align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-    painter.drawText(name_box, int(align), brand.name or "Candidate profile")
-    painter.setFont(_font(9))
-    right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
     kind = "Blind candidate profile" if document.blind else "Candidate profile"
-    painter.drawText(
-        QRectF(MARGIN, 0, width - 2 * MARGIN, BAND),
-        int(right),
+    draw_band(
+        painter,
+        width,
+        brand.primary_color,
+        brand.logo,
+        brand.name or "Candidate profile",
         f"{kind}\n{document.prepared_on:%d %B %Y}",
     )
 
@@ -150,33 +125,13 @@ def _band(painter: QPainter, document: ProfileDocument, width: int) -> None:
 def _footer(
     painter: QPainter, document: ProfileDocument, width: int, height: int, page: int, pages: int
 ) -> None:
-    top = height - FOOTER + 3 * MM
-    painter.fillRect(
-        QRectF(MARGIN, top, width - 2 * MARGIN, 0.6 * MM), QColor(document.brand.accent_color)
-    )
-    painter.setPen(QColor(MUTED))
-    painter.setFont(_font(8))
-    box = QRectF(MARGIN, top + 2 * MM, width - 2 * MARGIN, FOOTER - 6 * MM)
     parts = [document.brand.footer or document.brand.name]
     if document.recruiter_name:
         who = document.recruiter_name
         if document.recruiter_email:
             who += f" <{document.recruiter_email}>"
         parts.append(f"Presented by {who}")
-    # The branding footer's lines (address, web site) become parts of the one line.
-    pieces = [piece.strip() for part in parts if part for piece in part.splitlines()]
-    line = " · ".join(piece for piece in pieces if piece)
-    painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), line)
-    painter.drawText(
-        box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), f"{page} / {pages}"
-    )
-
-
-def _font(points: float, bold: bool = False) -> QFont:
-    font = QFont(FONT_FAMILY)
-    font.setPointSizeF(points)
-    font.setBold(bold)
-    return font
+    draw_footer(painter, width, height, document.brand.accent_color, parts, page, pages)
 
 
 # ---- the body -------------------------------------------------------------------------------

@@ -10,9 +10,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, QUrl
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QImage,
     QPageLayout,
@@ -24,7 +23,17 @@ from PySide6.QtGui import (
 
 from app.mail.account import BrandingSettings
 from app.services.admin.report_defs import Report
-from app.ui.printing.profile_pdf import BAND, DPI, FONT_FAMILY, FOOTER, GAP, MARGIN, MM, MUTED
+from app.ui.printing.branded_page import (
+    BAND,
+    DPI,
+    FONT_FAMILY,
+    FOOTER,
+    GAP,
+    MARGIN,
+    MUTED,
+    draw_band,
+    draw_footer,
+)
 
 CHART_URL = QUrl("report://chart")
 
@@ -100,61 +109,24 @@ def _render(
         painter.end()
 
 
-def _on(color: QColor) -> QColor:
-    light = 0.299 * color.redF() + 0.587 * color.greenF() + 0.114 * color.blueF()
-    return QColor("#111111") if light > 0.6 else QColor("#ffffff")
-
-
-def _font(points: float, bold: bool = False) -> QFont:
-    font = QFont(FONT_FAMILY)
-    font.setPointSizeF(points)
-    font.setBold(bold)
-    return font
-
-
 def _band(
     painter: QPainter, brand: BrandingSettings, report: Report, period: str, width: int
 ) -> None:
-    primary = QColor(brand.primary_color)
-    painter.fillRect(QRectF(0, 0, width, BAND), primary)
-    left = MARGIN
-    if brand.logo:
-        logo = QImage.fromData(brand.logo)
-        if not logo.isNull():
-            box = BAND - 8 * MM
-            scaled = logo.scaled(
-                int(box * 3),
-                int(box),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            painter.drawImage(QRectF(left, 4 * MM, scaled.width(), scaled.height()), scaled)
-            left += scaled.width() + 4 * MM
-    painter.setPen(_on(primary))
-    painter.setFont(_font(16, bold=True))
-    align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-    painter.drawText(QRectF(left, 0, width - left - MARGIN, BAND), int(align), brand.agency_name)
-    painter.setFont(_font(9))
-    right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-    painter.drawText(
-        QRectF(MARGIN, 0, width - 2 * MARGIN, BAND), int(right), f"{report.title}\n{period}"
+    draw_band(
+        painter,
+        width,
+        brand.primary_color,
+        brand.logo,
+        brand.agency_name,
+        f"{report.title}\n{period}",
     )
 
 
 def _footer(
     painter: QPainter, brand: BrandingSettings, width: int, height: int, page: int, pages: int
 ) -> None:
-    top = height - FOOTER + 3 * MM
-    painter.fillRect(QRectF(MARGIN, top, width - 2 * MARGIN, 0.6 * MM), QColor(brand.accent_color))
-    painter.setPen(QColor(MUTED))
-    painter.setFont(_font(8))
-    box = QRectF(MARGIN, top + 2 * MM, width - 2 * MARGIN, FOOTER - 6 * MM)
-    pieces = [line.strip() for line in (brand.footer or brand.agency_name).splitlines()]
-    line = " · ".join(piece for piece in pieces if piece)
-    painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), line)
-    painter.drawText(
-        box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), f"{page} / {pages}"
-    )
+    parts = [brand.footer or brand.agency_name]
+    draw_footer(painter, width, height, brand.accent_color, parts, page, pages)
 
 
 def _cell(value: object) -> str:
