@@ -11,6 +11,7 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QMessageBox, QPushButton
 from sqlalchemy import func, select
 
+from app.services.candidates.delete import open_pipeline_jobs
 from app.services.candidates.edit import CandidateValues, read_values, update_candidate
 from app.services.core.changes import ChangeKind, Changes
 from app.store.models import (
@@ -21,7 +22,7 @@ from app.store.models import (
     Document,
     PoolMembership,
 )
-from app.ui.dialogs.candidate_actions import DELETE_BUTTON
+from app.ui.dialogs.candidate_actions import DELETE_BUTTON, confirm_and_delete
 from app.ui.dialogs.edit_candidate import EditCandidateDialog
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.main_window import MainWindow
@@ -284,9 +285,14 @@ def test_delete_from_the_list_names_what_goes_and_asks_first(window: MainWindow,
     section = _section(window)
     shown = [r.id for r in section.model.rows]
     with window.services.read() as session:  # someone on the first page, with applications
-        candidate_id = session.scalar(
-            select(func.min(Application.candidate_id)).where(Application.candidate_id.in_(shown))
-        )
+        applied = session.scalars(
+            select(Application.candidate_id)
+            .where(Application.candidate_id.in_(shown))
+            .distinct()
+            .order_by(Application.candidate_id)
+        ).all()
+        # ... none of them still in an open job's pipeline (deleting them would be refused)
+        candidate_id = next(c for c in applied if not open_pipeline_jobs(session, c))
         counts = {
             noun: session.scalar(select(func.count()).where(column == candidate_id))
             for noun, column in (
@@ -352,7 +358,10 @@ def test_delete_from_the_profile_closes_it_and_the_list_forgets_them(
     window: MainWindow, qtbot
 ) -> None:
     section = _section(window)
-    candidate_id = section.model.rows[3].id
+    with window.services.read() as session:
+        candidate_id = next(
+            r.id for r in section.model.rows[3:] if not open_pipeline_jobs(session, r.id)
+        )
     closed: list[int] = []
 
     def profile(dialog: ProfileDialog) -> None:
@@ -426,3 +435,26 @@ def test_undoing_an_edit_of_someone_deleted_since_says_so(window: MainWindow, qt
     assert message.startswith("Could not undo “Edit ")
     assert message.endswith(f"Candidate #{candidate_id} no longer exists.")
     assert not _exists(window, candidate_id)
+
+
+def test_someone_in_an_open_pipeline_is_refused_before_anything_is_asked(
+    window: MainWindow, qtbot
+) -> None:
+    section = _section(window)
+    with window.services.read() as session:
+        candidate_id, jobs = next(
+            (r.id, found)
+            for r in section.model.rows
+            if (found := open_pipeline_jobs(session, r.id))
+        )
+    said: list[str] = []
+
+    def refuse(box: QMessageBox) -> None:
+        said.append(box.text())
+        assert box.findChild(QPushButton, DELETE_BUTTON) is None  # nothing offered to confirm
+        box.accept()
+
+    _when_modal(QMessageBox, refuse)
+    assert confirm_and_delete(window.services, candidate_id, None, window, lambda _: None) is None
+    assert said and f"still in the pipeline for {jobs[0]}" in said[0]
+    assert _exists(window, candidate_id)

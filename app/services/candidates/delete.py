@@ -35,7 +35,11 @@ from app.store.models import (
     Candidate,
     Document,
     DuplicateSuspect,
+    Job,
+    JobStatus,
     PoolMembership,
+    Stage,
+    StageKind,
     Task,
 )
 from app.store.search import set_candidate_search_suspended
@@ -57,6 +61,11 @@ class DeletionPreview:
     waiting_emails: int  # of which not sent yet
     sequences: int
     tasks: int = 0  # follow-ups about them (deleted with them)
+    in_pipeline: tuple[str, ...] = ()  # open jobs where they are active: deleting is refused
+
+    def refusal(self) -> str | None:
+        """Why deleting them is refused now, or None."""
+        return still_in_pipeline(self.name, list(self.in_pipeline)) if self.in_pipeline else None
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,35 @@ def deletion_preview(ctx: ServiceContext, candidate_id: int) -> DeletionPreview:
             waiting_emails=waiting or 0,
             sequences=_count(session, SequenceEnrollment.__table__.c.candidate_id, candidate_id),
             tasks=_count(session, Task.candidate_id, candidate_id),
+            in_pipeline=tuple(open_pipeline_jobs(session, candidate_id)),
         )
+
+
+def open_pipeline_jobs(session: Session, candidate_id: int) -> list[str]:
+    """The titles of the open (or on-hold) jobs where the candidate stands in an active stage:
+    a person still in a hiring process is withdrawn or rejected there before being deleted,
+    so no client's pipeline loses someone without a recorded outcome."""
+    return list(
+        session.scalars(
+            select(Job.title)
+            .join(Application, Application.job_id == Job.id)
+            .join(Stage, Stage.id == Application.stage_id)
+            .where(
+                Application.candidate_id == candidate_id,
+                Stage.kind == StageKind.ACTIVE,
+                Job.status.in_((JobStatus.OPEN, JobStatus.ON_HOLD)),
+            )
+            .order_by(Job.title)
+        )
+    )
+
+
+def still_in_pipeline(name: str, titles: list[str]) -> str:
+    jobs = ", ".join(titles[:3]) + (f" and {len(titles) - 3} more" if len(titles) > 3 else "")
+    return (
+        f"{name} is still in the pipeline for {jobs}. Withdraw or reject them there first; "
+        "then they can be deleted."
+    )
 
 
 def delete_candidate(
@@ -105,8 +142,9 @@ def delete_candidate(
     """Delete the candidate and every row that depends on them; then, with
     ``documents_dir``, the resume files no document names any more.
 
-    Refused while an email to them is being handed to the mail server (a moment later it is
-    sent or failed, and the deletion can go ahead).
+    Refused while they stand in an active stage of an open job (withdraw or reject them there
+    first), and while an email to them is being handed to the mail server (a moment later it
+    is sent or failed, and the deletion can go ahead).
     """
 
     with ctx.write() as tx:
@@ -131,6 +169,9 @@ def delete_candidate(
         applications = session.execute(
             select(a.id, a.job_id, a.stage_id).where(a.candidate_id == candidate_id)
         ).all()
+        in_pipeline = open_pipeline_jobs(session, candidate_id)
+        if in_pipeline:
+            raise ValidationError({"candidate": still_in_pipeline(name, in_pipeline)})
         documents = session.execute(
             select(Document.id, Document.stored_path).where(Document.candidate_id == candidate_id)
         ).all()

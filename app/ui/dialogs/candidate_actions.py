@@ -134,6 +134,11 @@ def confirm_and_delete(
     except NotFoundError as gone:
         notify(str(gone))
         return None
+    refusal = preview.refusal()
+    if refusal is not None:  # said before asking: nothing to confirm
+        QMessageBox.information(parent, "Delete candidate", refusal)
+        notify(f"Nothing was deleted: {refusal}")
+        return None
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         "Delete candidate",

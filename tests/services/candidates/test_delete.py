@@ -26,6 +26,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.engagement.outbox import Draft, add_to_outbox
 from app.services.intake.importer import import_resume
+from app.services.pipeline.board import MoveRequest, move_applications
 from app.services.pipeline.interviews import InterviewInput, schedule_interview
 from app.services.pipeline.offers import OfferInput, record_offer
 from app.store.database import Database
@@ -190,7 +191,42 @@ class Setup:
 
 @pytest.fixture
 def setup(ctx: ServiceContext, database: Database, tmp_path: Path) -> Setup:
-    return Setup(ctx, database, tmp_path)
+    made = Setup(ctx, database, tmp_path)
+    leave_pipeline(ctx, made.jane)  # deleting someone still in a hiring process is refused
+    return made
+
+
+def leave_pipeline(ctx: ServiceContext, candidate_id: int) -> None:
+    """Move each of the candidate's applications to its job's rejected stage."""
+    with ctx.read() as session:
+        rows = session.execute(
+            text(
+                "SELECT a.id, a.version, s.id FROM applications a JOIN stages s"
+                " ON s.job_id = a.job_id AND s.kind = 'rejected' WHERE a.candidate_id = :c"
+            ),
+            {"c": candidate_id},
+        ).all()
+    moves = [
+        MoveRequest(app, version, stage, rejection_reason="Other") for app, version, stage in rows
+    ]
+    move_applications(ctx, moves)
+
+
+def test_someone_still_in_a_hiring_process_is_not_deleted(
+    ctx: ServiceContext, database: Database, setup: Setup
+) -> None:
+    preview = deletion_preview(ctx, setup.ann)
+    assert preview.in_pipeline == ("Engineer",)
+    assert "Ann Lee is still in the pipeline for Engineer" in (preview.refusal() or "")
+    before = _rows_of(database, setup.ann)
+    with pytest.raises(ValidationError) as refused:
+        delete_candidate(ctx, setup.ann, setup.documents)
+    assert "Withdraw or reject them there first" in refused.value.errors["candidate"]
+    assert _rows_of(database, setup.ann) == before
+    leave_pipeline(ctx, setup.ann)
+    assert deletion_preview(ctx, setup.ann).refusal() is None
+    delete_candidate(ctx, setup.ann, setup.documents)
+    assert set(_rows_of(database, setup.ann).values()) == {0}
 
 
 def test_the_preview_counts_what_goes(ctx: ServiceContext, setup: Setup) -> None:
@@ -264,14 +300,14 @@ def test_stage_counts_and_search_indexes_stay_right(
         with ctx.read() as session:
             return session.get(StageTally, stage_id).applications
 
-    screened = tally(setup.job["Screened"])
+    rejected = tally(setup.job["Rejected"])  # where Jane left the pipeline (see `setup`)
     assert {h.candidate_id for h in search_candidates(ctx, "kafka").hits} == {
         setup.jane,
         setup.ann,
     }
     delete_candidate(ctx, setup.jane, setup.documents)
-    assert tally(setup.job["Screened"]) == screened - 1
-    assert tally(setup.other_job["Applied"]) == 0
+    assert tally(setup.job["Rejected"]) == rejected - 1
+    assert tally(setup.other_job["Rejected"]) == 0
     assert search_candidates(ctx, "roe").hits == []
     assert {h.candidate_id for h in search_candidates(ctx, "kafka").hits} == {setup.ann}
     sql = "SELECT rowid, * FROM candidate_search ORDER BY rowid"
