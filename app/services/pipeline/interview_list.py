@@ -20,8 +20,7 @@ from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError
 from app.services.pipeline.contacts import people_of
-from app.services.pipeline.interview_time import local_start, when_text
-from app.services.pipeline.interviews import MAX_DURATION
+from app.services.pipeline.interview_time import MAX_DURATION, local_start, when_text
 from app.store.interviews import Interview, InterviewAttendee, InterviewStatus
 from app.store.models import (
     Application,

@@ -9,6 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+MIN_DURATION = 5  # minutes
+# The longest interview (minutes): also how far back a double-booking search looks. Kept here
+# so that listing interviews (the reminders, at start-up) never loads the invites' iCalendar.
+MAX_DURATION = 12 * 60
+
 
 def zone_names() -> list[str]:
     """The IANA zones a recruiter may choose, sorted."""

@@ -30,7 +30,14 @@ from app.services.core.names import person_name
 from app.services.core.text_rules import clean, clean_text, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import check_length
-from app.services.pipeline.interview_time import exists_in, local_start, when_text, zone_of
+from app.services.pipeline.interview_time import (
+    MAX_DURATION,
+    MIN_DURATION,
+    exists_in,
+    local_start,
+    when_text,
+    zone_of,
+)
 from app.services.pipeline.invites import queue_invites
 from app.store.interviews import Interview, InterviewAttendee, InterviewStatus, Scorecard
 from app.store.models import (
@@ -44,8 +51,6 @@ from app.store.models import (
     utc_now,
 )
 
-MIN_DURATION = 5
-MAX_DURATION = 12 * 60
 MAX_INTERVIEWERS = 20
 LOCATION_LIMIT = 300
 LINK_LIMIT = 500
