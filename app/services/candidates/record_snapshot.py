@@ -24,7 +24,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
-from app.store import engagement, submittals  # noqa: F401  (their tables join the metadata)
+from app.store import (  # noqa: F401  (their tables join the metadata)
+    engagement,
+    interviews,
+    placements,
+    submittals,
+)
 from app.store.models import Base
 
 Row = dict[str, Any]
@@ -68,6 +73,11 @@ PARTS = (
     _Part("duplicate_suspects", ("id",), "suspect", "possible duplicates"),
     _Part("tasks", ("id",), "candidate", "tasks", ("id", "candidate_id"), "unlink"),
     _Part("submittals", ("id",), "candidate", "submittals", ("id", "candidate_id")),
+    # A merge moves the dropped application's hiring records onto the kept one (both applied
+    # to the same job); only where each belongs is kept, to be put back.
+    _Part("interviews", ("id",), "application", "interviews", ("id", "application_id")),
+    _Part("offers", ("id",), "application", "offers", ("id", "application_id")),
+    _Part("placements", ("id",), "application", "placements", ("id", "application_id")),
 )
 _BY_TABLE = {part.table: part for part in PARTS}
 

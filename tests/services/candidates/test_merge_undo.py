@@ -442,3 +442,56 @@ def test_a_snapshot_from_before_tasks_still_undoes(demo_ctx, demo_database) -> N
     assert sqlite_rows(demo_database.path, "SELECT count(*) FROM candidates WHERE id = 22") == [
         (1,)
     ]
+
+
+def test_undoing_a_merge_puts_interviews_and_offers_back_on_their_application(
+    demo_ctx, demo_database
+) -> None:
+    """Both applied to the same job: the merge keeps one application and moves the other's
+    interview and offer onto it; undo gives each back to the application it came from."""
+    from app.services.pipeline.interviews import InterviewInput, schedule_interview
+    from app.services.pipeline.offers import OfferInput, record_offer
+    from app.store.enums import PayBasis
+    from tests.support import sqlite_rows
+
+    [(job, stage)] = sqlite_rows(
+        demo_database.path,
+        "SELECT j.id, min(s.id) FROM jobs j JOIN stages s ON s.job_id = j.id"
+        " WHERE j.status = 'open' AND s.kind = 'active' GROUP BY j.id ORDER BY j.id LIMIT 1",
+    )
+    one = create_candidate(demo_ctx, CandidateInput("Ines", "Duarte", email="ines@a.example"))
+    two = create_candidate(demo_ctx, CandidateInput("Ines", "Duarte", email="ines@b.example"))
+    add_to_job(demo_ctx, [one.value, two.value], job, stage, "Referral")
+    kept_app, dropped_app = (
+        sqlite_rows(
+            demo_database.path,
+            f"SELECT id FROM applications WHERE candidate_id = {person.value} AND job_id = {job}",
+        )[0][0]
+        for person in (one, two)
+    )
+    interview = schedule_interview(
+        demo_ctx,
+        InterviewInput(
+            dropped_app,
+            dt.date(2026, 12, 15),
+            dt.time(9, 30),
+            "Europe/Lisbon",
+            user_ids=(demo_ctx.actor.user_id,),
+            candidate_invited=False,
+        ),
+    ).value.interview_id
+    offer = record_offer(demo_ctx, dropped_app, OfferInput(PayBasis.SALARY, 6_500_000)).value
+
+    def homes() -> tuple[int, int]:
+        [(on_interview,)] = sqlite_rows(
+            demo_database.path, f"SELECT application_id FROM interviews WHERE id = {interview}"
+        )
+        [(on_offer,)] = sqlite_rows(
+            demo_database.path, f"SELECT application_id FROM offers WHERE id = {offer}"
+        )
+        return on_interview, on_offer
+
+    merged = merge_candidates(demo_ctx, one.value, two.value, {}).value
+    assert homes() == (kept_app, kept_app)
+    undo_step(demo_ctx, merged.audit_id)
+    assert homes() == (dropped_app, dropped_app)
