@@ -38,6 +38,7 @@ from app.services.pipeline.board import (
 )
 from app.services.pipeline.board import move_applications as move_service
 from app.services.pipeline.scorecards import is_interview_stage
+from app.services.pipeline.stage_terms import asks_for_offer, asks_for_placement
 from app.store.enums import StageKind
 from app.ui.board.commands import MoveCommand
 from app.ui.board.delegate import CardDelegate
@@ -281,6 +282,16 @@ class BoardWidget(QWidget):
         stage_kind = self.state.column(column_key).kind
         reason = None
         moving = [c for c in cards if self.state.column_key_of_card(c) != column_key]
+        target = self.state.column(column_key)
+        if (
+            self.ask_terms is not None
+            and len(moving) > 1
+            and (asks_for_offer(target) or asks_for_placement(target))
+        ):
+            # Each card's offer or placement is its own: asked one by one, each its own move
+            # (and undo); a card whose question is cancelled stays where it was.
+            results = [self.move_cards([card.application_id], column_key, row) for card in moving]
+            return any(results)
         if stage_kind is StageKind.REJECTED and moving:
             reason = self.ask_reason(moving)
             if not reason:

@@ -245,3 +245,28 @@ def test_keeping_the_placement_moves_only_the_card(world: World) -> None:
     assert world.stage_of("Ada") == "Interviewed"
     assert placement_of(world.ctx, world.hiring.applications["Ada"]) is not None
     assert world.hiring.job_state()[0] is JobStatus.FILLED
+
+
+def test_several_cards_moved_to_offered_are_asked_one_by_one(world: World) -> None:
+    asked: list[str] = []
+    answers = [_fill_offer("90,000"), _cancel]  # Ada's offer saved, Brian's question cancelled
+
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog):
+            QTimer.singleShot(10, step)
+            return
+        asked.append(dialog.windowTitle())
+        answers.pop(0)(dialog)
+        if answers:
+            QTimer.singleShot(10, step)
+
+    before = world.stage_of("Brian")
+    QTimer.singleShot(0, step)
+    ids = [world.hiring.applications[name] for name in ("Ada", "Brian")]
+    assert world.board.move_cards(ids, world.key("Offered")) is True
+    assert len(asked) == 2 and not answers
+    assert world.stage_of("Ada") == "Offered" and world.stage_of("Brian") == before
+    (offer,) = list_offers(world.ctx, application_id=world.hiring.applications["Ada"])
+    assert offer.terms.amount_cents == 9_000_000
+    assert list_offers(world.ctx, application_id=world.hiring.applications["Brian"]) == []
