@@ -52,6 +52,13 @@ class GuiThreadCollector(QObject):
         if generation is not None:
             self.collections[generation] += 1
 
+    def pause(self) -> None:
+        """Stop looking for a while (automatic collection stays off)."""
+        self._timer.stop()
+
+    def resume(self) -> None:
+        self._timer.start()
+
     def stop(self) -> None:
         self._timer.stop()
         gc.enable()

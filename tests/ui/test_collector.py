@@ -30,8 +30,19 @@ class _Cycle:
         self.freed_on.append(threading.current_thread())
 
 
+@pytest.fixture
+def other_collectors_paused(qapp) -> Iterator[None]:
+    """The test session's own collector (tests/conftest.py) would otherwise collect first."""
+    others = qapp.findChildren(GuiThreadCollector)
+    for other in others:
+        other.pause()
+    yield
+    for other in others:
+        other.resume()
+
+
 def test_cycles_a_worker_drops_are_freed_on_the_gui_thread(
-    qtbot, automatic_collection_restored
+    qtbot, automatic_collection_restored, other_collectors_paused
 ) -> None:
     owner = QObject()
     collector = GuiThreadCollector(owner, interval_ms=20)
