@@ -12,13 +12,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.services.core.context import Outcome
 from app.services.pipeline.hiring import DEFAULT_CURRENCY
 from app.services.pipeline.offers import OfferInput
 from app.store.enums import PayBasis
-from app.ui.dialogs.form import FormDialog
+from app.ui.dialogs.terms_dialog import TermsDialog
 from app.ui.dialogs.terms_fields import (
     FormData,
     OptionalDate,
@@ -29,7 +29,7 @@ from app.ui.dialogs.terms_fields import (
     set_cents,
 )
 
-BASIS_LABELS = (
+BASIS_LABELS: tuple[tuple[object, str], ...] = (
     (PayBasis.SALARY, "Yearly salary"),
     (PayBasis.HOURLY, "Hourly rate"),
     (PayBasis.DAILY, "Daily rate"),
@@ -39,7 +39,7 @@ SKIP_BUTTON = "moveWithoutOffer"
 OfferWrite = Callable[[OfferInput], Outcome[Any]]
 
 
-class OfferDialog(FormDialog):
+class OfferDialog(TermsDialog):
     def __init__(
         self,
         title: str,
@@ -50,14 +50,8 @@ class OfferDialog(FormDialog):
         today: dt.date | None = None,
         parent: QWidget | None = None,
     ):
-        super().__init__(title, parent)
-        self.write = write
-        self.skipped = False
-        self.today = today or dt.date.today()
-        self.basis = QComboBox()
-        for basis, label in BASIS_LABELS:
-            self.basis.addItem(label, basis)
-        self.add_field("pay_basis", "Offered as", self.basis)
+        super().__init__(title, write, today=today, parent=parent)
+        self.basis = self.add_choice("pay_basis", "Offered as", BASIS_LABELS)
         self.amount = money_edit("amount", "85,000 or 42.50")
         self.add_field("amount", "Amount", self.amount, required=True)
         self.currency = currency_edit(DEFAULT_CURRENCY)
@@ -66,16 +60,8 @@ class OfferDialog(FormDialog):
         self.add_field("start_date", "Start date", self.start)
         self.expires = OptionalDate("Stands until", "expires")
         self.add_field("expires_on", "Expires", self.expires)
-        self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("Bonus, benefits, conditions (optional)")
-        self.notes.setMaximumHeight(90)
-        self.notes.setTabChangesFocus(True)
-        self.add_field("notes", "Notes", self.notes)
-        if skip_text:
-            skip = self.buttons.addButton(skip_text, QDialogButtonBox.ButtonRole.ActionRole)
-            skip.setObjectName(SKIP_BUTTON)
-            skip.setAutoDefault(False)
-            skip.clicked.connect(self.skip)
+        self.notes = self.add_notes("Bonus, benefits, conditions (optional)", 90)
+        self.add_skip_button(skip_text, SKIP_BUTTON)
         self._fill(initial)
         self.watch(self.amount.textChanged, self.currency.textChanged, self.start.changed)
         self.watch(self.expires.changed)
@@ -103,11 +89,3 @@ class OfferDialog(FormDialog):
             self.notes.toPlainText(),
         )
         return FormData(value, errors)
-
-    def save(self, data: FormData[OfferInput]) -> Outcome[Any]:
-        return self.write(data.value)
-
-    def skip(self) -> None:
-        """Move the card without recording an offer."""
-        self.skipped = True
-        QDialog.accept(self)

@@ -14,10 +14,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QLabel,
-    QPlainTextEdit,
     QWidget,
 )
 
@@ -31,7 +28,7 @@ from app.services.pipeline.placements import (
     default_guarantee_end,
 )
 from app.store.enums import FeeKind, PlacementType, RateUnit
-from app.ui.dialogs.form import FormDialog
+from app.ui.dialogs.terms_dialog import TermsDialog
 from app.ui.dialogs.terms_fields import (
     FormData,
     OptionalDate,
@@ -61,7 +58,7 @@ SKIP_BUTTON = "moveWithoutPlacement"
 PlacementWrite = Callable[[PlacementInput], Outcome[Any]]
 
 
-class PlacementDialog(FormDialog):
+class PlacementDialog(TermsDialog):
     def __init__(
         self,
         title: str,
@@ -72,14 +69,8 @@ class PlacementDialog(FormDialog):
         today: dt.date | None = None,
         parent: QWidget | None = None,
     ):
-        super().__init__(title, parent)
-        self.write = write
-        self.skipped = False
-        self.today = today or dt.date.today()
-        self.placement_type = QComboBox()
-        for placement_type, label in TYPE_LABELS:
-            self.placement_type.addItem(label, placement_type)
-        self.add_field("placement_type", "Type", self.placement_type)
+        super().__init__(title, write, today=today, parent=parent)
+        self.placement_type = self.add_choice("placement_type", "Type", TYPE_LABELS)
         self.start = date_edit("start")
         self.add_field("start_date", "Start date", self.start, required=True)
         self.currency = currency_edit(DEFAULT_CURRENCY)
@@ -110,16 +101,8 @@ class PlacementDialog(FormDialog):
             f"Set {DEFAULT_GUARANTEE_DAYS} days after the start until you change it."
         )
         self.add_field("guarantee_ends_on", "Guarantee", self.guarantee)
-        self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("Anything agreed beyond the figures (optional)")
-        self.notes.setMaximumHeight(70)
-        self.notes.setTabChangesFocus(True)
-        self.add_field("notes", "Notes", self.notes)
-        if skip_text:
-            skip = self.buttons.addButton(skip_text, QDialogButtonBox.ButtonRole.ActionRole)
-            skip.setObjectName(SKIP_BUTTON)
-            skip.setAutoDefault(False)
-            skip.clicked.connect(self.skip)
+        self.notes = self.add_notes("Anything agreed beyond the figures (optional)", 70)
+        self.add_skip_button(skip_text, SKIP_BUTTON)
         self._guarantee_follows_start = initial is None or initial.guarantee_ends_on is None
         self.offer_id = initial.offer_id if initial else None
         self._fill(initial)
@@ -244,11 +227,3 @@ class PlacementDialog(FormDialog):
             offer_id=self.offer_id,
         )
         return FormData(value, errors)
-
-    def save(self, data: FormData[PlacementInput]) -> Outcome[Any]:
-        return self.write(data.value)
-
-    def skip(self) -> None:
-        """Move the card without recording a placement."""
-        self.skipped = True
-        QDialog.accept(self)
