@@ -1,6 +1,7 @@
-"""The agency's page furniture for every PDF Hirebench draws (profiles, reports): a band in
-the primary colour across the top with the logo and the agency's name, and a footer rule in
-the accent colour with one line of text and the page number.
+"""Every PDF Hirebench draws (profiles, reports): an HTML body laid out in A4 pages by a
+`QTextDocument` onto a `QPdfWriter`, each page with the agency's furniture — a band in the
+primary colour across the top with the logo and the agency's name, and a footer rule in the
+accent colour with one line of text and the page number.
 
 Units are device pixels at `DPI`; `MM` converts. Colours come as the branding stores them
 ("#RRGGBB").
@@ -8,10 +9,21 @@ Units are device pixels at `DPI`; `MM` converts. Colours come as the branding st
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
 
 DPI = 300
 MM = DPI / 25.4
@@ -91,3 +103,80 @@ def draw_footer(
     painter.drawText(
         box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), f"{page} / {pages}"
     )
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What every page of one PDF carries besides its body."""
+
+    primary_color: str
+    accent_color: str
+    logo: bytes | None
+    name: str  # the agency's, in the band
+    heading: str  # the band's right-hand side: what the document is, and when
+    footer_parts: tuple[str | None, ...]
+
+
+def render_branded_pdf(
+    title: str,
+    creator: str,
+    furniture: Furniture,
+    body_html: Callable[[int], str],
+    images: Mapping[QUrl, QImage] | None = None,
+) -> bytes:
+    """The PDF's bytes. ``body_html`` gets the body's width in device pixels (an image can be
+    sized to it); ``images`` are the resources its ``<img src>`` names."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(DPI)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
+    writer.setTitle(title)
+    writer.setCreator(creator)
+    width, height = writer.width(), writer.height()
+    body = QRectF(MARGIN, BAND + GAP, width - 2 * MARGIN, height - BAND - GAP - FOOTER)
+    text = QTextDocument()
+    text.documentLayout().setPaintDevice(writer)
+    text.setDefaultFont(QFont(FONT_FAMILY, 10))
+    text.setDocumentMargin(0)
+    text.setPageSize(QSizeF(body.width(), body.height()))
+    for url, image in (images or {}).items():
+        text.addResource(QTextDocument.ResourceType.ImageResource, url, image)
+    text.setHtml(body_html(int(body.width())))
+    pages = max(1, text.pageCount())
+    painter = QPainter(writer)
+    try:
+        for page in range(pages):
+            if page:
+                writer.newPage()
+            f = furniture
+            draw_band(painter, width, f.primary_color, f.logo, f.name, f.heading)
+            draw_footer(painter, width, height, f.accent_color, f.footer_parts, page + 1, pages)
+            painter.save()
+            painter.translate(body.left(), body.top() - page * body.height())
+            clip = QRectF(0, page * body.height(), body.width(), body.height())
+            painter.setClipRect(clip)
+            text.drawContents(painter, clip)
+            painter.restore()
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``, replaced whole: written beside it, then renamed."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -15,28 +15,16 @@ import html
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import (
-    QFont,
     QGuiApplication,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-    QTextDocument,
 )
 
 from app.services.candidates.profile_document import ProfileDocument
 from app.ui.printing.branded_page import (
-    BAND,
-    DPI,
-    FONT_FAMILY,
-    FOOTER,
-    GAP,
-    MARGIN,
     MUTED,
-    draw_band,
-    draw_footer,
+    Furniture,
+    render_branded_pdf,
+    write_atomically,
 )
 
 
@@ -52,86 +40,30 @@ def ensure_gui_application() -> QGuiApplication:
 
 def render_profile_pdf(document: ProfileDocument) -> bytes:
     """The profile as PDF bytes (what a submittal attaches)."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    _render(document, buffer)
-    buffer.close()
-    return bytes(data.data())
-
-
-def write_profile_pdf(document: ProfileDocument, path: Path) -> None:
-    """Write the profile to ``path`` (replaced whole: written beside it, then renamed)."""
-    path = Path(path)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_bytes(render_profile_pdf(document))
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def _render(document: ProfileDocument, device: QIODevice) -> None:
-    writer = QPdfWriter(device)
-    writer.setResolution(DPI)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(0, 0, 0, 0),
-        )
-    )
-    writer.setTitle(document.title)
-    writer.setCreator(document.brand.name or "Hirebench")
-    width, height = writer.width(), writer.height()
-    body = QRectF(MARGIN, BAND + GAP, width - 2 * MARGIN, height - BAND - GAP - FOOTER)
-    text = QTextDocument()
-    text.documentLayout().setPaintDevice(writer)
-    text.setDefaultFont(QFont(FONT_FAMILY, 10))
-    text.setDocumentMargin(0)
-    text.setPageSize(QSizeF(body.width(), body.height()))
-    text.setHtml(profile_html(document))
-    pages = max(1, text.pageCount())
-    painter = QPainter(writer)
-    try:
-        for page in range(pages):
-            if page:
-                writer.newPage()
-            _band(painter, document, width)
-            _footer(painter, document, width, height, page + 1, pages)
-            painter.save()
-            painter.translate(body.left(), body.top() - page * body.height())
-            clip = QRectF(0, page * body.height(), body.width(), body.height())
-            painter.setClipRect(clip)
-            text.drawContents(painter, clip)
-            painter.restore()
-    finally:
-        painter.end()
-
-
-def _band(painter: QPainter, document: ProfileDocument, width: int) -> None:
     brand = document.brand
     kind = "Blind candidate profile" if document.blind else "Candidate profile"
-    draw_band(
-        painter,
-        width,
-        brand.primary_color,
-        brand.logo,
-        brand.name or "Candidate profile",
-        f"{kind}\n{document.prepared_on:%d %B %Y}",
-    )
-
-
-def _footer(
-    painter: QPainter, document: ProfileDocument, width: int, height: int, page: int, pages: int
-) -> None:
-    parts = [document.brand.footer or document.brand.name]
+    parts = [brand.footer or brand.name]
     if document.recruiter_name:
         who = document.recruiter_name
         if document.recruiter_email:
             who += f" <{document.recruiter_email}>"
         parts.append(f"Presented by {who}")
-    draw_footer(painter, width, height, document.brand.accent_color, parts, page, pages)
+    furniture = Furniture(
+        brand.primary_color,
+        brand.accent_color,
+        brand.logo,
+        brand.name or "Candidate profile",
+        f"{kind}\n{document.prepared_on:%d %B %Y}",
+        tuple(parts),
+    )
+    return render_branded_pdf(
+        document.title, brand.name or "Hirebench", furniture, lambda _width: profile_html(document)
+    )
+
+
+def write_profile_pdf(document: ProfileDocument, path: Path) -> None:
+    """Write the profile to ``path`` (replaced whole)."""
+    write_atomically(path, render_profile_pdf(document))
 
 
 # ---- the body -------------------------------------------------------------------------------
