@@ -654,6 +654,13 @@ QGroupBox {{
     padding: 16px 8px 8px 8px;
     font-weight: 600;
 }}
+QGroupBox:flat {{
+    /* a box that is a tab's page: the tab is its frame and its title */
+    background-color: transparent;
+    border: none;
+    margin-top: 0px;
+    padding: 4px 0px 0px 0px;
+}}
 QGroupBox::title {{
     subcontrol-origin: margin;
     subcontrol-position: top left;

@@ -110,14 +110,13 @@ class HiringPanel(QGroupBox):
         column = QVBoxLayout(self)
         self.list = QListWidget()
         self.list.setObjectName("profile_hiring")
-        self.list.setMaximumHeight(84)
         self.list.setWordWrap(True)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.list.itemActivated.connect(lambda _item: self.edit_selected())
         column.addWidget(self.list, 1)
-        buttons = QHBoxLayout()  # one row under the list: the profile is short of height
+        buttons = QHBoxLayout()  # one row under the list
         self.offer_button = self._button("new_offer_button", "Offer…", self.new_offer)
         self.placement_button = self._button(
             "new_placement_button", "Placement…", self.new_placement

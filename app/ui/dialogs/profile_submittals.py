@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -153,7 +154,9 @@ class SubmittalsBox(QGroupBox):
         row = QHBoxLayout(self)
         self.list = QListWidget()
         self.list.setObjectName("profile_submittals")
-        self.list.setMaximumHeight(84)
+        self.list.setWordWrap(True)  # each line whole: job, client, status and feedback
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemActivated.connect(lambda _item: self.record_answer())
         self.list.currentItemChanged.connect(lambda *_: self._update_button())
         buttons = QVBoxLayout()

@@ -79,7 +79,9 @@ class InterviewsPanel(QWidget):
         top = QHBoxLayout()
         self.list = QListWidget()
         self.list.setObjectName("profile_interviews")
-        self.list.setMaximumHeight(76)
+        self.list.setMaximumHeight(76)  # the scorecards below get the room
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(lambda _r: self._show_selected())
         buttons = QVBoxLayout()
         self.schedule_button = QPushButton("Schedule…")
