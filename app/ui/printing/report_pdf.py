@@ -21,8 +21,8 @@ from app.ui.printing.branded_page import (
     MUTED,
     Furniture,
     render_branded_pdf,
-    write_atomically,
 )
+from app.ui.saving import write_atomically
 
 CHART_URL = QUrl("report://chart")
 

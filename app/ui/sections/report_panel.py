@@ -39,6 +39,7 @@ from app.ui.background import BackgroundOps
 from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.printing.report_pdf import write_report_pdf
 from app.ui.report_chart import build_chart, chart_view
+from app.ui.saving import write_atomically
 from app.ui.theme import current_palette
 
 TITLES = {
@@ -214,7 +215,7 @@ class ReportPanel(QWidget):
 
     def export_csv(self, path: Path) -> None:
         if self.report is not None:
-            path.write_text(report_csv(self.report), encoding="utf-8")
+            write_atomically(path, report_csv(self.report).encode("utf-8"))
 
     def _export_clicked(self) -> None:
         if self.report is None:
