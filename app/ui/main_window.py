@@ -74,7 +74,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAIL_START_DELAY_MS = 2500
-NAVIGATION_PADDING = 72  # icon, its gap and the item's padding around a label
+NAVIGATION_PADDING = 84  # icon, its gap, the item's padding and margin, the border
 MAIL_CHANGES_INTERVAL_MS = 1000
 
 SPECS: dict[str, SectionSpec] = {spec.key: spec for spec in SECTIONS}
@@ -122,8 +122,7 @@ class MainWindow(QMainWindow):
         # The sidebar keeps room for its longest label: a narrow window or a long message
         # never squeezes it to "Pipel", "Cand".
         self.splitter.setCollapsible(0, False)
-        widest = max(self.navigation.fontMetrics().horizontalAdvance(s.title) for s in SECTIONS)
-        self.navigation.setMinimumWidth(widest + NAVIGATION_PADDING)
+        self._fit_navigation()
         # At that width the labels are whole; a scroll bar under them would only hide a row.
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.splitter.setSizes([workspace.settings.navigation_width, 1000])
@@ -505,8 +504,17 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    def _fit_navigation(self) -> None:
+        """Room for the longest label in the sidebar's own font, which the theme's style sheet
+        sets: measured once the sheet is applied (polished), and again on a theme change."""
+        self.navigation.ensurePolished()
+        metrics = self.navigation.fontMetrics()
+        widest = max(metrics.horizontalAdvance(spec.title) for spec in SECTIONS)
+        self.navigation.setMinimumWidth(widest + NAVIGATION_PADDING)
+
     def set_theme(self, mode: str) -> None:
         palette = apply_theme(QApplication.instance(), mode)
+        self._fit_navigation()
         self.icons = IconProvider(resources_dir(), palette)
         for row, spec in enumerate(SECTIONS):
             self.navigation.item(row).setIcon(self.icons.navigation(spec.icon))
