@@ -13,7 +13,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import docx
 from charset_normalizer import from_bytes
 
 from app.parsing import legacy_word, ocr, odt, pdf
@@ -337,6 +336,9 @@ def _check_zip(path: Path, data: bytes) -> None:
 
 def _docx(path: Path, data: bytes) -> Extracted:
     _check_zip(path, data)
+    # Deferred: python-docx costs ~40 ms to load, which a parser process given only PDFs
+    # (most intake) should not pay before its first file.
+    import docx
 
     try:
         document = docx.Document(io.BytesIO(data))

@@ -7,12 +7,10 @@ import logging
 import re
 from pathlib import Path
 
-import phonenumbers
-from phonenumbers import geocoder
-
 from app.parsing import contacts, header_location, history, ocr, pasted_profile, sections
 from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
+from app.parsing.regions import region_name
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
 from app.parsing.skill_groups import fold_skill_groups
 from app.parsing.skills import parse_skills
@@ -199,15 +197,8 @@ def _phone_reasons(reads: list[contacts.PhoneRead], region: str) -> tuple[float,
     if first.unchecked:
         return 0.5, ["the phone number could not be checked — kept as printed"]
     if first.assumed:
-        return 0.8, [f"phone number without a country code — assumed {_region_name(region)}"]
+        return 0.8, [f"phone number without a country code — assumed {region_name(region)}"]
     return 0.95, []
-
-
-def _region_name(region: str) -> str:
-    """ "United States" for "US": the country the default region stands for."""
-    example = phonenumbers.example_number(region)
-    name = geocoder.country_name_for_number(example, "en") if example else ""
-    return name or region
 
 
 def _history_reasons(

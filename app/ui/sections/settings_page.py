@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.parsing.regions import DEFAULT_REGIONS
 from app.services.core.changes import ChangeKind
 from app.settings import THEMES
 from app.ui.file_dialogs import remember_folder, start_folder
@@ -35,22 +36,7 @@ if TYPE_CHECKING:
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
 
-REGIONS = (
-    ("US", "United States"),
-    ("CA", "Canada"),
-    ("GB", "United Kingdom"),
-    ("IE", "Ireland"),
-    ("AU", "Australia"),
-    ("NZ", "New Zealand"),
-    ("IN", "India"),
-    ("DE", "Germany"),
-    ("FR", "France"),
-    ("NL", "Netherlands"),
-    ("ES", "Spain"),
-    ("IT", "Italy"),
-    ("SG", "Singapore"),
-    ("ZA", "South Africa"),
-)
+REGIONS = DEFAULT_REGIONS
 
 
 class SettingsSection(QWidget):
