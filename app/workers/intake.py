@@ -49,6 +49,10 @@ NEEDS_REVIEW = "review"  # stored, but no candidate made: nobody could be named 
 FINAL_STATES = frozenset({DONE, FAILED, CANCELLED, NEEDS_REVIEW})
 IDLE_WORKER_SECONDS = 60.0  # an idle worker process is stopped after this long
 IMPORT_BATCH = 32  # parsed files imported in one transaction, at most
+# Files handed to one parser process at a time: the next waits in its pipe, so the process
+# starts on it the moment it has sent a reply, not after this thread has read that reply
+# (which waits while a batch is imported).
+WORKER_DEPTH = 2
 
 ParseFunction = Callable[..., "ParsedResume"]
 
@@ -156,9 +160,15 @@ def _worker_main(
 class _Worker:
     process: BaseProcess
     connection: Connection
-    item_id: int | None = None
-    deadline: float = 0.0
+    # The files sent and not yet answered, in order: the process answers the first next.
+    pending: deque[int] = field(default_factory=deque)
+    deadline: float = 0.0  # for the first pending file, counted from when it started
     idle_since: float = field(default_factory=time.monotonic)
+
+    @property
+    def item_id(self) -> int | None:
+        """The file being parsed now, if any."""
+        return self.pending[0] if self.pending else None
 
 
 @dataclass
@@ -431,7 +441,7 @@ class IntakeRunner:
 
     def _fail_orphans(self) -> None:
         """After an unexpected error, fail the files that no worker is parsing any more."""
-        working = {w.item_id for w in self._pool if w.item_id is not None}
+        working = {item_id for w in self._pool for item_id in w.pending}
         self._ready.clear()  # their items are failed below, with the rest
         with self._lock:
             for item in self._items.values():
@@ -440,11 +450,14 @@ class IntakeRunner:
                     self._post(item, "Internal error; see the log.", error_kind="internal")
 
     def _dispatch(self) -> None:
-        """Hand queued files to idle workers, starting workers up to the limit."""
+        """Hand queued files to idle workers, starting workers up to the limit, then a
+        second file to each busy one (`WORKER_DEPTH`)."""
         while True:
-            idle = next((w for w in self._pool if w.item_id is None), None)
+            idle = next((w for w in self._pool if not w.pending), None)
             if idle is None and len(self._pool) >= self.workers:
-                return
+                idle = min(self._pool, key=lambda w: len(w.pending), default=None)
+                if idle is None or len(idle.pending) >= WORKER_DEPTH:
+                    return
             with self._lock:
                 if not self._queue:
                     return
@@ -456,13 +469,18 @@ class IntakeRunner:
             try:
                 worker.connection.send((item_id, str(item.path)))
             except OSError:
+                if worker.pending:  # it died on the file it has: that one is collected below
+                    worker.pending.append(item_id)
+                    self._collect(worker)
+                    continue
                 self._retire(worker)
                 self._set(
                     item_id, FAILED, "The parser process could not start.", error_kind="crashed"
                 )
                 continue
-            worker.item_id = item_id
-            worker.deadline = time.monotonic() + self.timeout_s
+            if not worker.pending:
+                worker.deadline = time.monotonic() + self.timeout_s
+            worker.pending.append(item_id)
 
     def _start_worker(self) -> _Worker:
         ours, theirs = self._mp.Pipe()
@@ -514,6 +532,7 @@ class IntakeRunner:
                 self._retire(worker)
                 message = f"Parsing took longer than {self.timeout_s:g} s and was stopped."
                 self._set(item_id, FAILED, message, error_kind="timeout")
+                self._requeue_waiting(worker)
             elif worker.item_id is None and now - worker.idle_since >= IDLE_WORKER_SECONDS:
                 self._retire(worker, gently=True)
 
@@ -531,12 +550,16 @@ class IntakeRunner:
             exitcode = worker.process.exitcode
             self._retire(worker)
             self._set(item_id, FAILED, _death_message(exitcode), error_kind="crashed")
+            self._requeue_waiting(worker)
             return
-        worker.item_id = None
-        worker.idle_since = time.monotonic()
+        worker.pending.popleft()
+        now = time.monotonic()
+        worker.idle_since = now
+        worker.deadline = now + self.timeout_s  # the next pending file starts now
         failed = reply if isinstance(reply, ParseFailed) else None
         if not worker.process.is_alive() or (failed and failed.error_kind == "memory"):
-            self._retire(worker, gently=True)
+            self._retire(worker, gently=not worker.pending)
+            self._requeue_waiting(worker, first_failed=False)
         self._dispatch()  # keep the other workers busy while this file is imported
         if isinstance(reply, Parsed):
             self._ready.append((item_id, reply.resume))
@@ -579,12 +602,32 @@ class IntakeRunner:
             self._flush()
             self._poll_workers()
 
+    def _requeue_waiting(self, worker: _Worker, *, first_failed: bool = True) -> None:
+        """After a worker was stopped or died, its files still waiting behind the one it
+        failed on (``first_failed``) go back to the front of the queue for another worker:
+        they were never started, so they do not fail with it."""
+        waiting = list(worker.pending)[1 if first_failed else 0 :]
+        worker.pending.clear()
+        if not waiting:
+            return
+        with self._lock:
+            for item_id in reversed(waiting):
+                item = self._items[item_id]
+                if item.state in FINAL_STATES:
+                    continue
+                item.state = QUEUED
+                self._queue.appendleft(item_id)
+                self._post(item)
+        self._flush()
+
     def _stop_busy_workers(self) -> None:
         for worker in list(self._pool):
-            if worker.item_id is not None:
-                item_id = worker.item_id
+            if worker.pending:
+                stopped = list(worker.pending)
                 self._retire(worker)
-                self._set(item_id, CANCELLED, "Cancelled while parsing.")
+                worker.pending.clear()
+                for item_id in stopped:
+                    self._set(item_id, CANCELLED, "Cancelled while parsing.")
 
     def _retire(self, worker: _Worker, gently: bool = False) -> None:
         """Stop a worker: ask an idle one to leave, kill a busy or stuck one."""

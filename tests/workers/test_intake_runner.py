@@ -342,6 +342,31 @@ class TestContainment:
         assert 3 <= elapsed < 30
         assert count_rows(database, "candidates") == 3
 
+    def test_a_file_waiting_behind_a_hung_one_is_parsed_by_a_fresh_worker(
+        self, make_runner, updates: Updates, tmp_path: Path, database: Database
+    ):
+        """A worker holds a second file in its pipe; when the first hangs and the worker is
+        killed, the second goes back to the queue instead of failing with it."""
+        hang, good = write_resume(tmp_path, "hang.txt", 0), write_resume(tmp_path, "ok.txt", 1)
+        runner = make_runner(parse=fake_parsers.misbehaving, timeout_s=2, workers=1)
+        ids = runner.submit([hang, good])
+        assert runner.wait(60)
+        assert updates.last(ids[0]).error_kind == "timeout"
+        assert updates.last(ids[1]).state == "done"
+        assert updates.states(ids[1]).count("parsing") == 2  # sent twice: requeued between
+        assert count_rows(database, "candidates") == 1
+
+    def test_each_files_time_limit_counts_from_its_own_start(
+        self, make_runner, updates: Updates, tmp_path: Path
+    ):
+        """Files wait in a worker's pipe behind the one it parses; their limit starts when
+        the worker reaches them (four 1 s files under a 1.6 s limit all finish)."""
+        files = [write_resume(tmp_path, f"slow{n}.txt", n) for n in range(4)]
+        runner = make_runner(parse=fake_parsers.misbehaving, timeout_s=1.6, workers=1)
+        ids = runner.submit(files)
+        assert runner.wait(60)
+        assert [updates.last(i).state for i in ids] == ["done"] * 4
+
     def test_a_crashing_parser_is_reported_and_the_others_carry_on(
         self, make_runner, updates: Updates, tmp_path: Path, database: Database
     ):
