@@ -16,7 +16,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from app import __version__, cli_interviews, cli_maintenance, cli_profiles, cli_reports
+from app import (
+    __version__,
+    cli_audit,
+    cli_interviews,
+    cli_maintenance,
+    cli_profiles,
+    cli_reports,
+)
 from app.cli_support import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -85,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_maintenance.add_parsers(commands, _database_option)
     cli_profiles.add_parsers(commands, _database_option)
     cli_reports.add_parsers(commands, _database_option)
+    cli_audit.add_parsers(commands, _database_option)
 
     stats = commands.add_parser("stats", help="print row counts as JSON")
     _database_option(stats)
@@ -186,6 +194,7 @@ def run(argv: list[str]) -> int:
         "profile-pdf": cli_profiles.profile_pdf,
         "interviews": cli_interviews.run,
         "report": cli_reports.report,
+        "audit": cli_audit.audit,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)
     try:

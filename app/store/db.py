@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.store.audit_chain import install_sealing
 from app.store.own_commits import TrackedConnection
 from app.store.schema_version import KNOWN_REVISIONS
 
@@ -236,6 +237,7 @@ def create_sqlite_engine(path: Path, mode: AccessMode | None = None, **kwargs: A
     engine = create_engine(f"sqlite:///{path}", **kwargs)
     event.listen(engine, "connect", _connect_hook(mode))
     event.listen(engine, "begin", _begin_hook(mode))
+    install_sealing(engine, lambda: not mode.read_only)
     return engine
 
 

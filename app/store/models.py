@@ -583,11 +583,15 @@ class PoolMembership(Base):
 class AuditEntry(Base):
     """Append-only record of every write: who, when, what, and the values before and after.
 
-    The migration adds triggers that refuse UPDATE and DELETE on this table.
+    The migrations add triggers that refuse DELETE on this table, and UPDATE except the one
+    that seals a new entry.
     """
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entries_entity", "entity_type", "entity_id"),
+        Index("ix_audit_entries_unsealed", "id", sqlite_where=text("chain_hash IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utc_now, index=True)
@@ -598,6 +602,10 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+    # SHA-256 of the stored values and of the chain up to here, set when the writing
+    # transaction commits (`app.store.audit_chain`, migration 0022).
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class DuplicateSuspect(Base):

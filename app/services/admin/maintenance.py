@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from pathlib import Path
 
 from app.services.admin.generate import Plan, Progress, generate
+from app.store.audit_chain import seal, sqlite_execute
 from app.store.database import Database
 from app.store.migrate import backup_database, unique_path
 from app.store.models import utc_now
@@ -22,6 +24,26 @@ _NUMBERED_TABLES = ("users", "clients", "jobs", "candidates", "skills", "tags", 
 # Tables a new database already has rows in, written by its migrations (reference lists the
 # generator leaves alone): they do not make a database "in use".
 PREFILLED_TABLES = ("rejection_reasons",)
+
+
+def _id_ranges(
+    connection: sqlite3.Connection, counts: dict[str, int]
+) -> dict[str, list[list[int]]]:
+    """The ids of every row a bulk load wrote, per table, as ``[first, last]`` runs: the one
+    audit entry of the load lists each record it created without a hundred thousand entries."""
+    ranges: dict[str, list[list[int]]] = {}
+    for table in counts:
+        columns = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if "id" not in columns:
+            continue  # a link table (candidate_skills…): its rows are named by their ends
+        ranges[table] = [
+            [first, last]
+            for first, last in connection.execute(
+                f"SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id)"
+                f" AS run FROM {table}) GROUP BY run ORDER BY 1"
+            )
+        ]
+    return ranges
 
 
 def backup(source: Path, destination: Path) -> Path:
@@ -106,9 +128,16 @@ def fill_generated(
                 (
                     utc_now().strftime("%Y-%m-%d %H:%M:%S.%f"),
                     action,
-                    json.dumps({"plan": plan.__dict__, "counts": counts}),
+                    json.dumps(
+                        {
+                            "plan": plan.__dict__,
+                            "counts": counts,
+                            "ids": _id_ranges(connection, counts),
+                        }
+                    ),
                 ),
             )
+            seal(sqlite_execute(connection))  # a plain connection: no commit hook here
             connection.commit()
         except BaseException:
             connection.rollback()

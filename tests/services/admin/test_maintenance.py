@@ -52,6 +52,14 @@ class TestFillGenerated:
         on_disk = table_counts(database.engine)
         assert {table: on_disk[table] for table in counts} == counts
         assert on_disk["audit_entries"] == 1
+        # The one entry lists every record the load created, as runs of ids.
+        with sqlite3.connect(database.path) as raw:
+            for table in ("candidates", "applications", "activities", "jobs"):
+                listed = {
+                    n for first, last in entry.after["ids"][table] for n in range(first, last + 1)
+                }
+                stored = {row[0] for row in raw.execute(f"SELECT id FROM {table}")}
+                assert listed == stored and len(listed) == counts[table]
 
     def test_default_action_is_seed(self, database: Database):
         fill_generated(database, TINY, as_of=DEMO_AS_OF)
