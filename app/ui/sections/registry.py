@@ -248,6 +248,15 @@ def _reports(ctx: SectionContext) -> QWidget:
     return section
 
 
+def _audit(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.audit import AuditSection
+
+    section = AuditSection(ctx.services)
+    section.profile_requested.connect(ctx.host.open_profile)
+    return section
+
+
 def _settings(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.settings_page import SettingsSection
@@ -297,5 +306,6 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("tasks", "Tasks", "list-todo", _tasks),
     SectionSpec("campaigns", "Campaigns", "send", _campaigns),
     SectionSpec("reports", "Reports", "chart-column", _reports),
+    SectionSpec("audit", "Audit trail", "library", _audit),
     SectionSpec("settings", "Settings", "settings", _settings),
 )
