@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -55,6 +56,7 @@ from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.ui.background import BackgroundOps
 from app.ui.file_dialogs import remember_folder, start_folder
+from app.ui.flow_layout import FlowLayout
 from app.ui.widgets import SectionHeader, section_layout
 from app.wording import plural
 
@@ -174,7 +176,7 @@ class AuditSection(QWidget):
         self.header.add_action(self.verify_button)
         self.header.add_action(self.export_button)
         layout.addWidget(self.header)
-        layout.addLayout(self._build_filters())
+        layout.addWidget(self._build_filters())
         self.status = QLabel()
         self.status.setObjectName("auditStatus")
         self.status.setWordWrap(True)
@@ -233,32 +235,38 @@ class AuditSection(QWidget):
 
     # -- filters --
 
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(8)
+    def _build_filters(self) -> QWidget:
+        """The filter boxes, wrapping onto a second line in a narrow window."""
+        bar = QWidget()
+        bar.setObjectName("auditFilters")
+        row = FlowLayout(bar, spacing=8)
         self.record_type = self._box("auditRecordType", "All records")
         self.record_id = QLineEdit()
         self.record_id.setObjectName("auditRecordId")
         self.record_id.setPlaceholderText("Record #")
         self.record_id.setValidator(QIntValidator(1, 2_000_000_000, self))
-        self.record_id.setMaximumWidth(90)
+        room = self.record_id.fontMetrics().horizontalAdvance("Record #0000000") + 24
+        self.record_id.setFixedWidth(room)
+        self.record_id.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.user = self._box("auditUser", "All users")
         self.action = self._box("auditAction", "All actions")
         self.start = self._date_box("auditFrom", "From")
         self.end = self._date_box("auditTo", "To")
         for widget in (self.record_type, self.record_id, self.user, self.action):
             row.addWidget(widget)
-        row.addWidget(QLabel("From"))
-        row.addWidget(self.start)
-        row.addWidget(QLabel("to"))
-        row.addWidget(self.end)
-        row.addStretch(1)
+        period = QWidget()  # "From … to …" wraps as one piece
+        dates = QHBoxLayout(period)
+        dates.setContentsMargins(0, 0, 0, 0)
+        dates.setSpacing(6)
+        for widget in (QLabel("From"), self.start, QLabel("to"), self.end):
+            dates.addWidget(widget)
+        row.addWidget(period)
         for box in (self.record_type, self.user, self.action):
             box.currentIndexChanged.connect(self.reload)
         self.record_id.editingFinished.connect(self.reload)
         self.start.dateChanged.connect(self.reload)
         self.end.dateChanged.connect(self.reload)
-        return row
+        return bar
 
     @staticmethod
     def _box(name: str, everything: str) -> QComboBox:
@@ -278,6 +286,7 @@ class AuditSection(QWidget):
         box.setSpecialValueText("Any date")  # shown at the minimum
         box.setDate(EARLIEST)
         box.setToolTip(tip)
+        box.setMaximumWidth(box.fontMetrics().horizontalAdvance("0000-00-00") + 64)
         return box
 
     def _offer(self, choices: AuditChoices) -> None:
