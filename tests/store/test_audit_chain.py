@@ -210,3 +210,19 @@ def test_the_migration_seals_the_trail_already_there(tmp_path: Path):
     database.close()
     result = _verify(path)
     assert result.ok and result.entries == 5
+
+
+def test_two_entries_swapped_are_found(ctx: ServiceContext, database: Database):
+    """Reordering: two entries' places exchanged (their ids swapped, hashes kept with them)."""
+    _some_history(ctx)
+    ids = [row[0] for row in sqlite_rows(database.path, "SELECT id FROM audit_entries ORDER BY id")]
+    first, second = ids[2], ids[4]
+    database.close()
+    _tamper(
+        database.path,
+        f"UPDATE audit_entries SET id = -1 WHERE id = {first}",
+        f"UPDATE audit_entries SET id = {first} WHERE id = {second}",
+        f"UPDATE audit_entries SET id = {second} WHERE id = -1",
+    )
+    result = _verify(database.path)
+    assert result.broken_at == first and result.entries == 2
