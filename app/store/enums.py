@@ -143,3 +143,26 @@ class Recommendation(enum.StrEnum):
     NO = "no"
     YES = "yes"
     STRONG_YES = "strong_yes"
+
+
+class CheckKind(enum.StrEnum):
+    """An onboarding check a hire brings (migration 0023)."""
+
+    I9_SECTION1 = "i9_section1"
+    I9_SECTION2 = "i9_section2"
+    BACKGROUND = "background"
+
+
+class CheckStatus(enum.StrEnum):
+    """Where an onboarding check stands. An I-9 section is open or done; a background check
+    goes requested → in progress → clear, or consider → pre-adverse-action notice sent →
+    adverse action (or clear)."""
+
+    OPEN = "open"
+    DONE = "done"
+    REQUESTED = "requested"
+    IN_PROGRESS = "in_progress"
+    CLEAR = "clear"
+    CONSIDER = "consider"
+    PRE_ADVERSE_SENT = "pre_adverse_sent"
+    ADVERSE_ACTION = "adverse_action"

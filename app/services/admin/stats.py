@@ -8,6 +8,7 @@ from app.services.core.context import ServiceContext
 from app.store import (  # noqa: F401  (their tables are counted too)
     engagement,
     interviews,
+    onboarding,
     placements,
     submittals,
 )

@@ -50,6 +50,7 @@ from app.store.models import (
     PoolMembership,
     utc_now,
 )
+from app.store.onboarding import OnboardingCheck
 from app.store.placements import Offer, Placement
 from app.store.submittals import Submittal
 
@@ -451,8 +452,9 @@ def _move_applications(
 
 
 def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> None:
-    """The dropped application's offers move to the kept one, and its placement too unless
-    the kept one has its own (one hire of one person for one job)."""
+    """The dropped application's offers move to the kept one, and its placement (and
+    onboarding checks) too unless the kept one has its own (one hire of one person for one
+    job)."""
     session.execute(
         update(Offer)
         .where(Offer.application_id == dropped)
@@ -463,6 +465,21 @@ def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> Non
     session.execute(
         update(Placement)
         .where(Placement.application_id == dropped, ~placed)
+        .values(application_id=kept)
+        .execution_options(synchronize_session=False)
+    )
+    # Its onboarding checks too, each kind the kept application does not have already.
+    kept_check = OnboardingCheck.__table__.alias("kept_check")
+    same_kind = (
+        select(kept_check.c.id)
+        .where(
+            kept_check.c.application_id == kept, kept_check.c.kind == OnboardingCheck.kind
+        )
+        .exists()
+    )
+    session.execute(
+        update(OnboardingCheck)
+        .where(OnboardingCheck.application_id == dropped, ~same_kind)
         .values(application_id=kept)
         .execution_options(synchronize_session=False)
     )

@@ -27,6 +27,7 @@ from app.services.core.changes import ChangeKind
 from app.store import (  # noqa: F401  (their tables join the metadata)
     engagement,
     interviews,
+    onboarding,
     placements,
     submittals,
 )
@@ -78,6 +79,13 @@ PARTS = (
     _Part("interviews", ("id",), "application", "interviews", ("id", "application_id")),
     _Part("offers", ("id",), "application", "offers", ("id", "application_id")),
     _Part("placements", ("id",), "application", "placements", ("id", "application_id")),
+    _Part(
+        "onboarding_checks",
+        ("id",),
+        "application",
+        "onboarding checks",
+        ("id", "application_id"),
+    ),
 )
 _BY_TABLE = {part.table: part for part in PARTS}
 

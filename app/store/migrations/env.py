@@ -5,6 +5,7 @@ from alembic import context
 from app.store import (  # noqa: F401  (their tables are part of the schema)
     engagement,
     interviews,
+    onboarding,
     placements,
     submittals,
 )
