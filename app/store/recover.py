@@ -23,8 +23,8 @@ from pathlib import Path
 from app.store import (  # noqa: F401  (they register their tables)
     engagement,
     interviews,
-    onboarding,
     models,
+    onboarding,
     placements,
     submittals,
 )
