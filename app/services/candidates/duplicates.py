@@ -472,9 +472,7 @@ def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> Non
     kept_check = OnboardingCheck.__table__.alias("kept_check")
     same_kind = (
         select(kept_check.c.id)
-        .where(
-            kept_check.c.application_id == kept, kept_check.c.kind == OnboardingCheck.kind
-        )
+        .where(kept_check.c.application_id == kept, kept_check.c.kind == OnboardingCheck.kind)
         .exists()
     )
     session.execute(

@@ -29,7 +29,9 @@ class ChangeKind(enum.Enum):
     INTERVIEWS = "interviews"  # interviews, their interviewers and scorecards
     JOBS = "jobs"
     MAIL_ACCOUNT = "mail_account"
+    HOLIDAYS = "holidays"
     OFFERS = "offers"
+    ONBOARDING = "onboarding"  # onboarding checks (I-9 sections, background checks)
     OUTBOX = "outbox"
     PLACEMENTS = "placements"
     POOLS = "pools"

@@ -25,6 +25,7 @@ from app.services.core.text_rules import LIMITS, clean, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import check_length
 from app.services.engagement.sequences import stop_on_stage_change
+from app.services.pipeline.onboarding import end_onboarding_in, start_onboarding_in
 from app.services.pipeline.scorecards import check_leaving_interviewed, summaries
 from app.store.models import (
     Activity,
@@ -569,6 +570,7 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
         )
         # Sequences watching this application stop now, not at their next step.
         stop_on_stage_change(tx, [application.id])
+        _follow_hire(tx, application.id, source, target)
     elif request.rejection_reason is not None and target.kind is StageKind.REJECTED:
         application.rejection_reason = reason
     after = {
@@ -585,6 +587,16 @@ def _apply_move(tx: Transaction, application: Application, request: MoveRequest)
     tx.changed(ChangeKind.JOBS, application.job_id)
     if changes_stage:
         tx.changed(ChangeKind.STAGES, from_stage_id, target.id)
+
+
+def _follow_hire(tx: Transaction, application_id: int, source: Stage | None, target: Stage) -> None:
+    """A hire brings its onboarding checks; a move out of Hired (its undo included) takes
+    back those nobody has worked on, so undo and redo leave exactly what was there."""
+    was_hired = source is not None and source.kind is StageKind.HIRED
+    if target.kind is StageKind.HIRED and not was_hired:
+        start_onboarding_in(tx, application_id)
+    elif was_hired and target.kind is not StageKind.HIRED:
+        end_onboarding_in(tx, application_id)
 
 
 def _activity_subject(source: Stage | None, target: Stage, reason: str | None) -> str:

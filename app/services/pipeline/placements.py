@@ -39,6 +39,7 @@ from app.services.pipeline.money import (
     percent_text,
 )
 from app.services.pipeline.offers import OfferRow
+from app.services.pipeline.onboarding import set_start_in
 from app.store.models import ActivityKind, Application, Job, JobStatus
 from app.store.placements import FeeKind, Offer, PayBasis, Placement, PlacementType, RateUnit
 
@@ -322,6 +323,7 @@ def place_in(
     tx.session.add(placement)
     tx.session.flush()
     tx.audit("placement.create", "placement", placement.id, after=data.stored())
+    set_start_in(tx, application_id, placement.start_date)  # onboarding checks' due days
     subject = f"Placed at {info.client_name} as {info.job_title}: {placement_summary(data)}"
     add_timeline(tx, info, ActivityKind.PLACEMENT, subject, clean_text(data.notes))
     _changed(tx, placement.id, info)
@@ -410,6 +412,7 @@ def _write(
     for name, value in after.stored().items():
         setattr(placement, name, value)
     tx.session.flush()
+    set_start_in(tx, placement.application_id, placement.start_date)
     info = application_info(tx.session, placement.application_id)
     tx.audit(action, "placement", placement.id, before.stored(), after.stored())
     add_timeline(tx, info, ActivityKind.PLACEMENT, f"{what}: {placement_summary(after)}", None)

@@ -72,9 +72,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_onboarding_checks_owner_id"), ["owner_id"], unique=False
         )
-        batch_op.create_index(
-            "ix_onboarding_checks_status_due", ["status", "due_on"], unique=False
-        )
+        batch_op.create_index("ix_onboarding_checks_status_due", ["status", "due_on"], unique=False)
     op.create_table(
         "holidays",
         sa.Column("id", sa.Integer(), nullable=False),
