@@ -44,6 +44,7 @@ from app.bootstrap import Workspace
 from app.resources import resources_dir
 from app.services.admin.stats import headline_counts
 from app.services.core.changes import ChangeKind, Changes
+from app.services.pipeline.onboarding import overdue_count
 from app.settings import save_settings
 from app.store.database import prepare_mappers
 from app.store.errors import is_damage
@@ -141,6 +142,13 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.status_counts = QLabel()
         self.status_counts.setProperty("role", "muted")
+        # "N onboarding checks overdue", a link to the Compliance section; hidden when none.
+        self.status_overdue = QLabel()
+        self.status_overdue.setObjectName("statusOverdueChecks")
+        self.status_overdue.setProperty("role", "error")
+        self.status_overdue.linkActivated.connect(lambda _link: self.show_section("compliance"))
+        self.status_overdue.hide()
+        self.statusBar().addPermanentWidget(self.status_overdue)
         self.statusBar().addPermanentWidget(self.status_counts)
         self.intake_targets: list[StageDrop] = []  # hand-over to resume intake (files on a column)
         self.watcher = DatabaseWatcher(workspace.database.path, parent=self)
@@ -752,6 +760,13 @@ class MainWindow(QMainWindow):
             self.mail_runtime.start()
 
     def _refresh_status(self) -> None:
+        overdue = overdue_count(self.services)
+        if overdue:
+            checks = "check" if overdue == 1 else "checks"
+            self.status_overdue.setText(
+                f'<a href="compliance">{overdue:,} onboarding {checks} overdue</a>'
+            )
+        self.status_overdue.setVisible(bool(overdue))
         counts = headline_counts(self.services)
         self.status_counts.setText(
             f"{counts['candidates']:,} candidates · {counts['jobs']:,} jobs · "

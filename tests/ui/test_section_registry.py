@@ -60,6 +60,7 @@ def test_only_the_sections_showing_a_kind_hear_of_it(window: MainWindow, monkeyp
         "talent_pools",
         "tasks",
         "interviews",
+        "compliance",
         "reports",
         "audit",
         "job_board",

@@ -217,6 +217,16 @@ def _tasks(ctx: SectionContext) -> QWidget:
     return page
 
 
+def _compliance(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.compliance import ComplianceSection
+
+    page = ComplianceSection(ctx.services, ctx.icons)
+    page.changes_made.connect(lambda changes: ctx.publish(changes, None))  # itself reloads too
+    page.open_profile.connect(ctx.host.open_profile)
+    return page
+
+
 def _interviews(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.interviews import InterviewsSection
@@ -304,6 +314,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("interviews", "Interviews", "calendar", _interviews),
     SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools),
     SectionSpec("tasks", "Tasks", "list-todo", _tasks),
+    SectionSpec("compliance", "Compliance", "check", _compliance),
     SectionSpec("campaigns", "Campaigns", "send", _campaigns),
     SectionSpec("reports", "Reports", "chart-column", _reports),
     SectionSpec("audit", "Audit trail", "library", _audit),
