@@ -146,3 +146,32 @@ def test_the_status_bar_counts_overdue_checks_and_opens_the_section(
     assert count >= 3
     label.linkActivated.emit("compliance")
     assert window.current_section_key() == "compliance"
+
+
+def test_settings_holidays_are_added_and_removed_and_move_due_days(qtbot, ctx) -> None:
+    from PySide6.QtCore import QDate
+
+    from app.services.pipeline.holidays import list_holidays
+    from app.ui.sections.holidays_panel import HolidaysPanel
+
+    application = _hire(ctx)
+    panel = HolidaysPanel(ctx)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.loaded)
+    published = []
+    panel.changes_made.connect(published.append)
+    panel.day.setDate(QDate(2027, 1, 5))
+    panel.name.setText("Founders' day")
+    panel.loaded = False
+    panel.add_button.click()
+    qtbot.waitUntil(lambda: panel.list.count() == 1 and not panel.ops.busy())
+    assert [(h.day, h.name) for h in list_holidays(ctx)] == [(dt.date(2027, 1, 5), "Founders' day")]
+    assert published and published[0].touches(ChangeKind.HOLIDAYS)
+    section2 = {r.kind: r for r in checks_of(ctx, application)}[CheckKind.I9_SECTION2]
+    assert section2.due_on == dt.date(2027, 1, 8)
+    panel.add_button.click()  # the same day again: refused here, nothing written
+    assert not panel.error.isHidden() and len(list_holidays(ctx)) == 1
+    panel.list.setCurrentRow(0)
+    panel.remove_button.click()
+    qtbot.waitUntil(lambda: panel.list.count() == 0 and not panel.ops.busy())
+    assert list_holidays(ctx) == []

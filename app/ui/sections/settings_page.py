@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from app.mail.secrets import PasswordStore
     from app.services.core.changes import Changes
     from app.services.core.context import ServiceContext
+    from app.ui.sections.holidays_panel import HolidaysPanel
     from app.ui.sections.mail_settings import BrandingPanel, EmailAccountPanel
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
@@ -46,7 +47,7 @@ class SettingsSection(QWidget):
     inbox_changed = Signal(str)
     changes_made = Signal(object)  # Changes saved by the email panels, for the broadcast
     mail_account_changed = Signal()  # the mail account or its password changed
-    shows = frozenset({ChangeKind.MAIL_ACCOUNT, ChangeKind.BRANDING})
+    shows = frozenset({ChangeKind.MAIL_ACCOUNT, ChangeKind.BRANDING, ChangeKind.HOLIDAYS})
 
     def __init__(
         self,
@@ -114,8 +115,15 @@ class SettingsSection(QWidget):
 
         self.email_panel: EmailAccountPanel | None = None
         self.branding_panel: BrandingPanel | None = None
+        self.holidays_panel: HolidaysPanel | None = None
         if services is not None:
             self._add_mail_panels(layout, services, passwords)
+            # Deferred: start-up time (as the mail panels).
+            from app.ui.sections.holidays_panel import HolidaysPanel
+
+            self.holidays_panel = HolidaysPanel(services)
+            self.holidays_panel.changes_made.connect(self.changes_made)
+            layout.addWidget(self.holidays_panel)
 
         data = QGroupBox("Data")
         data_form = QFormLayout(data)
@@ -166,6 +174,10 @@ class SettingsSection(QWidget):
                 and not panel.edited
             ):
                 panel.reload()
+        if self.holidays_panel is not None and changes.touches(
+            ChangeKind.HOLIDAYS, ChangeKind.EXTERNAL
+        ):
+            self.holidays_panel.reload()
 
     def _choose_inbox(self) -> None:
         folder = QFileDialog.getExistingDirectory(
