@@ -18,6 +18,7 @@ from typing import Any
 
 from app.services.admin import sample_data as sd
 from app.services.admin.demo_interviews import add_interviews
+from app.services.admin.demo_onboarding import add_onboarding
 from app.services.admin.demo_placements import add_offers_and_placements
 from app.services.admin.demo_submittals import add_submittals
 from app.services.pipeline.jobs import DEFAULT_STAGES
@@ -198,6 +199,7 @@ class _Generator:
         self.w.flush()  # the applications the submittals are drawn from
         add_submittals(self.w.connection, self.w.add, self.plan.seed)
         add_offers_and_placements(self.w, self.plan.seed, self.as_of)
+        add_onboarding(self.w, self.plan.seed, self.as_of)
         self.w.flush()
         for table, rows in add_interviews(self.w.connection, self.as_of, self.plan.seed).items():
             self.w.counts[table] = self.w.counts.get(table, 0) + rows
