@@ -220,9 +220,13 @@ class ComplianceSection(QWidget):
         """The rows shown under a group ("overdue", "due_soon", "open", "done")."""
         for index in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(index)
-            if top.data(0, ROW_ROLE) == group:
-                children = (top.child(i) for i in range(top.childCount()))
-                return [c for c in children if isinstance(c.data(0, ROW_ROLE), CheckRow)]
+            if top is not None and top.data(0, ROW_ROLE) == group:
+                children = [top.child(i) for i in range(top.childCount())]
+                return [
+                    c
+                    for c in children
+                    if c is not None and isinstance(c.data(0, ROW_ROLE), CheckRow)
+                ]
         return []
 
     def selected_check(self) -> CheckRow | None:
@@ -344,7 +348,8 @@ class ComplianceSection(QWidget):
         dialog = QDialog(self)
         dialog.setWindowTitle(f"Start date of {row.candidate_name}")
         form = QFormLayout(dialog)
-        edit = QDateEdit(calendarPopup=True)
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         start = row.start_date or self.today()
         edit.setDate(QDate(start.year, start.month, start.day))
