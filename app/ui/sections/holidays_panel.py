@@ -92,9 +92,10 @@ class HolidaysPanel(QGroupBox):
 
     def _save(self, rows: list[HolidayRow]) -> None:
         self.error.hide()
+        services = self.services  # the worker holds no widget
         self.ops.write(
             "save",
-            lambda: set_holidays(self.services, rows),
+            lambda: set_holidays(services, rows),
             lambda done: self._show(done.value),
             self._refused,
             self.changes_made.emit,
