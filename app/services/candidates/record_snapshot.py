@@ -79,13 +79,9 @@ PARTS = (
     _Part("interviews", ("id",), "application", "interviews", ("id", "application_id")),
     _Part("offers", ("id",), "application", "offers", ("id", "application_id")),
     _Part("placements", ("id",), "application", "placements", ("id", "application_id")),
-    _Part(
-        "onboarding_checks",
-        ("id",),
-        "application",
-        "onboarding checks",
-        ("id", "application_id"),
-    ),
+    # Kept whole: a merge may delete the dropped application's checks (the kept one has its
+    # own of that kind), and its undo writes them back.
+    _Part("onboarding_checks", ("id",), "application", "onboarding checks"),
 )
 _BY_TABLE = {part.table: part for part in PARTS}
 
@@ -235,6 +231,13 @@ def _update(session: Session, part: _Part, row: Row, old: Row | None) -> None:
     session.execute(text(f"UPDATE {part.table} SET {assignments} WHERE {_where(part)}"), params)
 
 
+def _exists(session: Session, part: _Part, row: Row) -> bool:
+    found = session.execute(
+        text(f"SELECT 1 FROM {part.table} WHERE {_where(part)}"), _key_params(part, row)
+    )
+    return found.first() is not None
+
+
 def _leave(session: Session, part: _Part, row: Row) -> None:
     """Take a row out of the candidates' records: delete it, or unlink it where the row is
     not theirs to delete (a stored resume, an email in the outbox)."""
@@ -283,6 +286,10 @@ def restore(session: Session, target: Snapshot, current: Snapshot, created: Snap
         now = {_key(part, row): row for row in rows(current, part.table)}
         for row in rows(target, part.table):
             old = now.get(_key(part, row))
+            # A row gone with an application deleted above is written whole again.
+            whole_child = part.owner == "application" and part.columns is None
+            if old is not None and whole_child and not _exists(session, part, row):
+                old = None
             if old is not None or part.on_leave == "unlink":
                 _update(session, part, row, old)
             elif part.columns is None:

@@ -346,3 +346,39 @@ def test_holidays_are_stored_once_each_and_move_open_due_days(ctx: ServiceContex
         set_holidays(ctx, [HolidayRow(D(2027, 1, 5), "a"), HolidayRow(D(2027, 1, 5), "b")])
     set_holidays(ctx, [])
     assert _by_kind(ctx, application)[CheckKind.I9_SECTION2].due_on == D(2027, 1, 7)
+
+
+@pytest.mark.parametrize("both_hired", [True, False])
+def test_a_merge_takes_the_checks_along_and_its_undo_puts_them_back(
+    ctx: ServiceContext, database: Database, both_hired: bool
+) -> None:
+    from app.services.candidates.duplicates import merge_candidates
+    from app.services.candidates.merge_undo import redo_step, undo_step
+    from tests.support import sqlite_rows
+
+    world = hiring(ctx, openings=2)
+    move_applications(ctx, [_request(world, "Brian", "Hired")])
+    set_start_date(ctx, world.applications["Brian"], START)
+    if both_hired:
+        move_applications(ctx, [_request(world, "Ada", "Hired")])
+        worked = _by_kind(ctx, world.applications["Ada"])[CheckKind.BACKGROUND]
+        set_owner(ctx, worked.id, ctx.actor.user_id)
+
+    def dump() -> list[tuple[object, ...]]:
+        return sqlite_rows(database.path, "SELECT * FROM onboarding_checks ORDER BY id")
+
+    before = dump()
+    merged = merge_candidates(ctx, world.candidates["Ada"], world.candidates["Brian"], {}).value
+    kept = {
+        row[0]
+        for row in sqlite_rows(
+            database.path, "SELECT DISTINCT application_id FROM onboarding_checks"
+        )
+    }
+    assert len(kept) == 1  # one application left for the job, with one check of each kind
+    assert [r.kind for r in checks_of(ctx, kept.pop())] == list(CheckKind)
+    after = dump()
+    undo_step(ctx, merged.audit_id)
+    assert dump() == before
+    redo_step(ctx, merged.audit_id)
+    assert dump() == after
