@@ -21,6 +21,7 @@ from app import (
     cli_audit,
     cli_interviews,
     cli_maintenance,
+    cli_onboarding,
     cli_profiles,
     cli_reports,
 )
@@ -151,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _outbox_parser(commands)
     cli_interviews.add_parser(commands, _database_option)
+    cli_onboarding.add_parser(commands, _database_option)
     return parser
 
 
@@ -195,6 +197,7 @@ def run(argv: list[str]) -> int:
         "interviews": cli_interviews.run,
         "report": cli_reports.report,
         "audit": cli_audit.audit,
+        "onboarding": cli_onboarding.run,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)
     try:

@@ -226,11 +226,13 @@ SKELETON = {
     "app/__main__.py": "import app.cli\n",
     "app/cli.py": (
         "import app.bootstrap\nimport app.cli_corrections\nimport app.cli_maintenance\n"
-        "import app.cli_interviews\nimport app.cli_profiles\nimport app.cli_reports\n"
+        "import app.cli_interviews\nimport app.cli_onboarding\nimport app.cli_profiles\n"
+        "import app.cli_reports\n"
         "import app.cli_support\n"
     ),
     "app/cli_corrections.py": "",
     "app/cli_interviews.py": "",
+    "app/cli_onboarding.py": "",
     "app/cli_maintenance.py": "",
     "app/cli_profiles.py": "",
     "app/cli_reports.py": "",
