@@ -175,3 +175,26 @@ def test_settings_holidays_are_added_and_removed_and_move_due_days(qtbot, ctx) -
     panel.remove_button.click()
     qtbot.waitUntil(lambda: panel.list.count() == 0 and not panel.ops.busy())
     assert list_holidays(ctx) == []
+
+
+def test_edit_undo_of_a_hire_on_the_board_takes_its_checks_back_and_redo_again(qtbot, ctx) -> None:
+    from PySide6.QtGui import QUndoStack
+
+    from app.ui.board.commands import MoveCommand
+
+    world = hiring(ctx)
+    board = load_board(ctx, world.job_id)
+    stage = next(s for s in board.stages if s.name == "Hired")
+    card = next(c for c in board.cards if c.application_id == world.applications["Ada"])
+    done = move_applications(ctx, [MoveRequest(card.application_id, card.version, stage.id)])
+    applied, failed = [], []
+    stack = QUndoStack()
+    stack.push(MoveCommand(ctx, done, "Move Ada", lambda o, _p: applied.append(o), failed.append))
+    made = [(r.kind, r.status, r.due_on) for r in checks_of(ctx, card.application_id)]
+    assert len(made) == 3
+    stack.undo()
+    assert checks_of(ctx, card.application_id) == [] and not failed
+    assert applied[-1].changes.touches(ChangeKind.ONBOARDING)
+    stack.redo()
+    again = [(r.kind, r.status, r.due_on) for r in checks_of(ctx, card.application_id)]
+    assert again == made and not failed
