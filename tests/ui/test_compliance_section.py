@@ -198,3 +198,18 @@ def test_edit_undo_of_a_hire_on_the_board_takes_its_checks_back_and_redo_again(q
     stack.redo()
     again = [(r.kind, r.status, r.due_on) for r in checks_of(ctx, card.application_id)]
     assert again == made and not failed
+
+
+def test_the_profile_shows_a_hires_checks_in_one_line(qtbot, ctx) -> None:
+    from app.ui.dialogs.hiring_panel import HiringPanel
+
+    application = _hire(ctx)
+    candidate = checks_of(ctx, application)[0].candidate_id
+    panel = HiringPanel(ctx, candidate, lambda _o: None, lambda _c: None, lambda _t: None, None)
+    qtbot.addWidget(panel)
+    panel.reload()
+    lines = [panel.list.item(i).text() for i in range(panel.list.count())]
+    assert lines == [
+        "Onboarding (Backend Engineer at Northwind): I-9 Section 1: open, due 2027-01-04"
+        " · I-9 Section 2: open, due 2027-01-07 · Background check: requested, due 2027-01-04"
+    ]

@@ -237,6 +237,18 @@ def checks_of(ctx: ServiceContext, application_id: int) -> list[CheckRow]:
     return sorted(rows, key=lambda r: list(CheckKind).index(r.kind))
 
 
+def checks_line(rows: list[CheckRow]) -> str:
+    """One application's checks in a line, for the candidate's profile."""
+    parts = []
+    for row in rows:
+        status = row.status_text.lower()
+        if not row.done and row.due_on is not None:
+            status += f", due {row.due_on:%Y-%m-%d}"
+        parts.append(f"{row.kind_text}: {status}")
+    where = f"{rows[0].job_title} at {rows[0].client_name}" if rows else ""
+    return f"Onboarding ({where}): " + " · ".join(parts)
+
+
 def get_check(ctx: ServiceContext, check_id: int) -> CheckRow:
     with ctx.read() as session:
         values = session.execute(_query().where(OnboardingCheck.id == check_id)).first()

@@ -37,6 +37,7 @@ from app.services.pipeline.offers import (
     set_offer_status,
     update_offer,
 )
+from app.services.pipeline.onboarding import checks_line, checks_of
 from app.services.pipeline.placement_report import list_placements
 from app.services.pipeline.placements import (
     PlacementInput,
@@ -156,6 +157,13 @@ class HiringPanel(QGroupBox):
             self._add(placement_line(placement), placement)
         for offer in offers:
             self._add(offer_line(offer, self.today), offer)
+        for application in self.applications:  # a hire's onboarding checks, to read only
+            checks = checks_of(self.services, application.application_id)
+            if checks:
+                line = QListWidgetItem(checks_line(checks))
+                line.setToolTip(line.text())
+                line.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.list.addItem(line)
         if not self.list.count():
             self.list.addItem(QListWidgetItem("No offer or placement yet"))
             self.list.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
