@@ -608,6 +608,19 @@ class AuditEntry(Base):
     chain_hash: Mapped[str | None] = mapped_column(String(64))
 
 
+class AuditRedaction(Base):
+    """A person's data erased from one audit entry's ``before`` and ``after`` (migration
+    0022): the entry keeps its hashes, so the chain still links, and this row says when, by
+    whom and why its content no longer matches its content hash. Append-only."""
+
+    __tablename__ = "audit_redactions"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("audit_entries.id"), primary_key=True)
+    redacted_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    actor: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(String(200))
+
+
 class DuplicateSuspect(Base):
     """Two candidates who may be one person: a similar name and the same city or employer,
     but no shared email or phone. Kept until a recruiter merges or dismisses them

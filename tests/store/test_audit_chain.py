@@ -14,7 +14,7 @@ from app.services.admin.maintenance import fill_generated
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.timeline import add_note
 from app.services.core.context import ServiceContext
-from app.store.audit_chain import GENESIS, content_hash, link_hash, verify
+from app.store.audit_chain import GENESIS, content_hash, link_hash, redact, verify
 from app.store.database import Database, open_database
 from tests.support import database_at, sqlite_rows
 
@@ -226,3 +226,28 @@ def test_two_entries_swapped_are_found(ctx: ServiceContext, database: Database):
     )
     result = _verify(database.path)
     assert result.broken_at == first and result.entries == 2
+
+
+def test_a_redacted_entry_keeps_the_chain_and_is_counted(ctx: ServiceContext, database: Database):
+    _some_history(ctx)
+    target = sqlite_rows(database.path, "SELECT max(id) - 2 FROM audit_entries")[0][0]
+    connection = sqlite3.connect(database.path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # no redaction row
+            connection.execute(f"UPDATE audit_entries SET after = NULL WHERE id = {target}")
+        assert redact(connection.execute, [target], "tester", "erasure", "2026-12-05 10:00:00") == 1
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # hashes stay as they are
+            connection.execute(
+                f"UPDATE audit_entries SET chain_hash = content_hash WHERE id = {target}"
+            )
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute(f"DELETE FROM audit_redactions WHERE entry_id = {target}")
+        connection.commit()
+    finally:
+        connection.close()
+    after = sqlite_rows(
+        database.path, f"SELECT before, after FROM audit_entries WHERE id = {target}"
+    )
+    assert "erased" in (after[0][1] or "") and "Ada" not in str(after)
+    result = _verify(database.path)
+    assert result.ok and result.redacted == 1

@@ -195,7 +195,8 @@ def verify_trail(
 def describe(result: Verification) -> str:
     """One line for the user."""
     if result.ok:
-        return f"{result.entries:,} entries verified; head {result.head[:16]}…"
+        erased = f" ({result.redacted:,} with a person's data erased)" if result.redacted else ""
+        return f"{result.entries:,} entries verified{erased}; head {result.head[:16]}…"
     return (
         f"Audit entry {result.broken_at} does not verify: {result.problem}. "
         f"The {result.entries:,} entries before it verify."
