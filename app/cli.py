@@ -21,6 +21,7 @@ from app import (
     cli_audit,
     cli_interviews,
     cli_maintenance,
+    cli_privacy,
     cli_profiles,
     cli_reports,
 )
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_profiles.add_parsers(commands, _database_option)
     cli_reports.add_parsers(commands, _database_option)
     cli_audit.add_parsers(commands, _database_option)
+    cli_privacy.add_parsers(commands, _database_option)
 
     stats = commands.add_parser("stats", help="print row counts as JSON")
     _database_option(stats)
@@ -195,6 +197,8 @@ def run(argv: list[str]) -> int:
         "interviews": cli_interviews.run,
         "report": cli_reports.report,
         "audit": cli_audit.audit,
+        "export-person": cli_privacy.export_person_command,
+        "erase": cli_privacy.erase_command,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)
     try:
