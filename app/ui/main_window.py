@@ -707,6 +707,7 @@ class MainWindow(QMainWindow):
             wake=self.mail_runtime.wake,
             undo_stack=self.undo_stack,  # Edit… goes on Edit → Undo; an undo reloads the views
             publish=self.events.publish,
+            backups_dir=self.workspace.database.backups_dir,
         )
         dialog.settings_requested.connect(lambda: self.show_section("settings"))
         dialog.pool_requested.connect(self.show_pool)

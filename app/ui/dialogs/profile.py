@@ -33,18 +33,21 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.candidates.membership import PoolMembershipRow, candidate_pools
 from app.services.candidates.pools import remove_members
+from app.services.candidates.privacy import ErasureResult
 from app.services.candidates.records import (
     CandidateProfile,
     ProfileTouch,
@@ -61,6 +64,12 @@ from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
 from app.ui.dialogs.compose import ComposeDialog
 from app.ui.dialogs.form import FormDialog
 from app.ui.dialogs.hiring_panel import HiringPanel
+from app.ui.dialogs.privacy_actions import (
+    confirm_erasure,
+    erase_in_background,
+    erased_message,
+    export_personal_data,
+)
 from app.ui.dialogs.profile_submittals import SubmittalsBox
 from app.ui.dialogs.task_editor import Link, TaskEditorDialog
 from app.ui.dialogs.timeline_text import activity_text
@@ -250,17 +259,20 @@ class ProfileDialog(QDialog):
         wake: Callable[[], None] | None = None,
         undo_stack: QUndoStack | None = None,
         publish: Callable[[Changes], None] | None = None,
+        backups_dir: Path | None = None,
     ):
         super().__init__(parent)
         self.services = services
         self.candidate_id = candidate_id
         self.documents_dir = documents_dir
+        self.backups_dir = backups_dir  # listed after an erasure: they still hold the person
         self.wake = wake  # nudges the mail dispatcher after an email is queued
         # Edits go on the window's undo stack; an undo done after this dialog closed
         # tells the window through ``publish``.
         self.undo_stack = undo_stack
         self.publish = publish
         self.deleted = False
+        self.erased = False
         self._changes = Changes()
         self.profile: CandidateProfile | None = None
         self.resize(_opening_size(parent))
@@ -361,6 +373,16 @@ class ProfileDialog(QDialog):
         self.delete_button.setObjectName("delete_candidate_button")
         self.delete_button.setProperty("role", "danger")
         self.delete_button.clicked.connect(self.delete_candidate)
+        self.privacy_button = QToolButton()
+        self.privacy_button.setObjectName("privacy_button")
+        self.privacy_button.setText("Privacy")
+        self.privacy_button.setToolTip("Export or erase this person's personal data")
+        self.privacy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        privacy = QMenu(self.privacy_button)
+        privacy.addAction("Export personal data…", self.export_personal_data)
+        privacy.addAction("Erase personal data…", self.erase_personal_data)
+        self.privacy_button.setMenu(privacy)
+        top.addWidget(self.privacy_button)
         for button in (self.edit_button, self.delete_button):
             button.setAutoDefault(False)
             top.addWidget(button)
@@ -774,6 +796,40 @@ class ProfileDialog(QDialog):
             self.deleted = True
             self._record(done)
             self.accept()
+
+    def export_personal_data(self) -> None:
+        """Everything held about them, as a zip (subject access)."""
+        export_personal_data(
+            self, self.services, self.candidate_id, self.documents_dir, self._notify
+        )
+
+    def erase_personal_data(self) -> None:
+        """Once confirmed, erase them everywhere; the profile closes when it is done."""
+        if not confirm_erasure(self, self.name_label.text()):
+            return
+        self.setEnabled(False)  # nothing else is done to them meanwhile
+
+        def done(result: Outcome[ErasureResult]) -> None:
+            self.setEnabled(True)
+            self.erased = True
+            self._record(result)
+            self.notice.emit(erased_message(result.value))
+            self.accept()
+
+        def failed(text: str) -> None:
+            self.setEnabled(True)
+            self._notify(text)
+
+        erase_in_background(
+            self,
+            self.services,
+            self.candidate_id,
+            self.documents_dir,
+            self.backups_dir,
+            done,
+            failed,
+            self._notify,
+        )
 
     def _show_pools(self) -> None:
 
