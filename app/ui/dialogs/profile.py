@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -373,17 +372,14 @@ class ProfileDialog(QDialog):
         self.delete_button.setObjectName("delete_candidate_button")
         self.delete_button.setProperty("role", "danger")
         self.delete_button.clicked.connect(self.delete_candidate)
-        self.privacy_button = QToolButton()
+        self.privacy_button = QPushButton("Privacy")
         self.privacy_button.setObjectName("privacy_button")
-        self.privacy_button.setText("Privacy")
         self.privacy_button.setToolTip("Export or erase this person's personal data")
-        self.privacy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         privacy = QMenu(self.privacy_button)
         privacy.addAction("Export personal data…", self.export_personal_data)
         privacy.addAction("Erase personal data…", self.erase_personal_data)
         self.privacy_button.setMenu(privacy)
-        top.addWidget(self.privacy_button)
-        for button in (self.edit_button, self.delete_button):
+        for button in (self.privacy_button, self.edit_button, self.delete_button):
             button.setAutoDefault(False)
             top.addWidget(button)
         header.addLayout(top)
