@@ -24,6 +24,7 @@ from app import (
     cli_privacy,
     cli_profiles,
     cli_reports,
+    cli_users,
 )
 from app.cli_support import (
     EXIT_FAILURE,
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reports.add_parsers(commands, _database_option)
     cli_audit.add_parsers(commands, _database_option)
     cli_privacy.add_parsers(commands, _database_option)
+    cli_users.add_parser(commands, _database_option)
 
     stats = commands.add_parser("stats", help="print row counts as JSON")
     _database_option(stats)
@@ -199,6 +201,7 @@ def run(argv: list[str]) -> int:
         "audit": cli_audit.audit,
         "export-person": cli_privacy.export_person_command,
         "erase": cli_privacy.erase_command,
+        "users": cli_users.users,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)
     try:

@@ -12,7 +12,14 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from app.cli_support import EXIT_FAILURE, EXIT_OK, CommandError, open_for_command, record_id
+from app.cli_support import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    CommandError,
+    open_for_command,
+    reading_actor,
+    record_id,
+)
 from app.paths import AppPaths
 
 
@@ -45,11 +52,10 @@ def audit(paths: AppPaths, args: argparse.Namespace) -> int:
     # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
     from app.services.admin.audit_trail import AuditFilter, describe, verify_trail, write_audit_csv
     from app.services.core.context import ServiceContext
-    from app.services.core.unit_of_work import Actor
 
     database = open_for_command(paths, args.database)
     try:
-        ctx = ServiceContext(database.sessions, Actor(None, "cli"))  # reading only
+        ctx = ServiceContext(database.sessions, reading_actor(database))
         if args.audit_command == "verify":
             result = verify_trail(ctx)
             print(describe(result))

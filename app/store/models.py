@@ -104,6 +104,27 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    # admin | recruiter | compliance | hiring_manager (`app.services.core.roles`, 0024).
+    role: Mapped[str] = mapped_column(
+        String(20),
+        CheckConstraint(
+            "role IN ('admin', 'recruiter', 'compliance', 'hiring_manager')", name="ck_users_role"
+        ),
+        default="recruiter",
+        server_default="recruiter",
+    )
+
+
+class JobHiringManager(Base):
+    """A user with the hiring-manager role following a job: they read its pipeline
+    (migration 0024)."""
+
+    __tablename__ = "job_hiring_managers"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Client(TimestampMixin, Base):

@@ -27,4 +27,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0018_interviews",
     "0021_report_indexes",
     "0022_audit_chain",
+    "0024_roles",
 )

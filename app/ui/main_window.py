@@ -44,6 +44,7 @@ from app.bootstrap import Workspace
 from app.resources import resources_dir
 from app.services.admin.stats import headline_counts
 from app.services.core.changes import ChangeKind, Changes
+from app.services.core.roles import allowed
 from app.settings import save_settings
 from app.store.database import prepare_mappers
 from app.store.errors import is_damage
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icons.navigation(spec.icon), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.navigation.addItem(item)
+            item.setHidden(not self.may_open(spec.key))
         self.stack = QStackedWidget()
         self.stack.setObjectName("sections")
         self.splitter = QSplitter()
@@ -230,7 +232,14 @@ class MainWindow(QMainWindow):
         label.setWordWrap(True)
         return label
 
+    def may_open(self, key: str) -> bool:
+        """Whether the user's role may use the section (see `SectionSpec.permission`)."""
+        spec = SPECS[key]
+        return spec.permission is None or allowed(self.services.actor, spec.permission)
+
     def show_section(self, key: str) -> None:
+        if not self.may_open(key):
+            return
         row = KEYS.index(key)
         if self.navigation.currentRow() == row:
             self._show_row(row)  # e.g. back to the Jobs list from a job's board
@@ -316,8 +325,9 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         for number, spec in enumerate(SECTIONS, start=1):
             key = spec.key
-            keys = f"Ctrl+{number % 10}" if number <= 10 else None  # the tenth is Ctrl+0
+            keys = f"Ctrl+{number % 10}" if number <= 10 else spec.shortcut  # tenth: Ctrl+0
             action = self._action(spec.title, lambda key=key: self.show_section(key), keys)
+            action.setVisible(self.may_open(key))
             view_menu.addAction(action)
 
         help_menu = menu.addMenu("&Help")

@@ -120,3 +120,26 @@ def test_export_writes_the_filtered_entries(
     assert rows and {(r["record_type"], r["record_id"]) for r in rows} == {
         ("candidate", str(person))
     }
+
+
+def test_the_section_is_hidden_from_a_role_that_may_not_read_it(
+    qtbot, paths, demo_database: Database, demo_ctx: ServiceContext, icons
+) -> None:
+    from app.bootstrap import Workspace
+    from app.services.admin.user_admin import add_user
+    from app.services.core.users import ensure_user
+    from app.settings import Settings
+    from app.ui.main_window import KEYS, MainWindow
+
+    add_user(demo_ctx, "rita.recruiter", None, "recruiter")
+    recruiter = ServiceContext(
+        demo_database.sessions, ensure_user(demo_database.sessions, "rita.recruiter")
+    )
+    for services, shown in ((demo_ctx, True), (recruiter, False)):
+        workspace = Workspace(paths, demo_database, services, Settings())
+        window = MainWindow(workspace, icons)
+        qtbot.addWidget(window)
+        row = KEYS.index("audit")
+        assert window.navigation.item(row).isHidden() is not shown
+        window.show_section("audit")
+        assert (window.current_section_key() == "audit") is shown

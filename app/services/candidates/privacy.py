@@ -35,6 +35,7 @@ from app.services.candidates.delete import remove_unused_files
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
+from app.services.core.roles import Permission, require
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.store.audit_chain import redact
 from app.store.models import Candidate, utc_now
@@ -140,6 +141,7 @@ def _plain(value: Any) -> Any:
 
 def person_data(ctx: ServiceContext, candidate_id: int) -> dict[str, Any]:
     """Everything about the candidate, table by table, as JSON-ready rows."""
+    require(ctx.actor, Permission.EXPORT_PEOPLE)
     with ctx.read() as session:
         if session.get(Candidate, candidate_id) is None:
             raise NotFoundError(f"Candidate #{candidate_id} no longer exists.")
@@ -243,7 +245,7 @@ def erase_person(
     the file afterwards (the window passes one that runs with the database otherwise idle);
     by default it is done here."""
     started = utc_now()
-    with ctx.write() as tx:
+    with ctx.write(Permission.ERASE_PEOPLE) as tx:
         session = tx.session
         driver = session.connection().connection.driver_connection
         driver.execute("PRAGMA secure_delete = ON")  # freed content is zeroed, not left
@@ -388,7 +390,7 @@ def compact_database(ctx: ServiceContext) -> bool:
     """Rewrite what erased data may still sit in: each full-text index merged into fresh
     segments, the write-ahead log copied in and truncated, then the file vacuumed.
     False when another connection kept the database busy."""
-    with ctx.write() as tx:
+    with ctx.write(Permission.ERASE_PEOPLE) as tx:
         for table in full_text_tables(tx.session):
             tx.session.execute(text(f"INSERT INTO {table} ({table}) VALUES ('optimize')"))
     with ctx.read() as session:

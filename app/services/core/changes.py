@@ -39,6 +39,7 @@ class ChangeKind(enum.Enum):
     SUBMITTALS = "submittals"
     TAGS = "tags"
     TASKS = "tasks"
+    USERS = "users"  # users and their roles
     # Another process (another window, the command line) changed the database: which data
     # is unknown, so every view that shows anything reloads.
     EXTERNAL = "external"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from app.services.core.changes import ChangeKind, Changes
+from app.services.core.roles import Permission
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
@@ -97,6 +98,11 @@ class SectionSpec:
     title: str
     icon: str  # a bundled icon name (see `app.ui.icons`)
     build: Callable[[SectionContext], QWidget]  # the widget implements `Section`
+    # Shown only to roles granting this (the services refuse the others anyway).
+    permission: Permission | None = None
+    # The View menu's key: the first ten sections in order get Ctrl+1 … Ctrl+9, Ctrl+0;
+    # the ones after them name their own.
+    shortcut: str | None = None
 
 
 # ---- the factories: each imports its section's module when first shown ------------------------
@@ -306,6 +312,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("tasks", "Tasks", "list-todo", _tasks),
     SectionSpec("campaigns", "Campaigns", "send", _campaigns),
     SectionSpec("reports", "Reports", "chart-column", _reports),
-    SectionSpec("audit", "Audit trail", "library", _audit),
     SectionSpec("settings", "Settings", "settings", _settings),
+    SectionSpec(
+        "audit", "Audit trail", "library", _audit, Permission.VIEW_AUDIT, shortcut="Ctrl+Shift+L"
+    ),
 )
