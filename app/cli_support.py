@@ -122,6 +122,7 @@ def reading_actor(database: Database) -> Actor:
     # Deferred: only the commands that run load these.
     from sqlalchemy import select
 
+    # Deferred: as above.
     from app.services.core.roles import SYSTEM_ROLE
     from app.services.core.unit_of_work import Actor
     from app.services.core.users import current_login

@@ -194,6 +194,7 @@ def verify_trail(
     require(ctx.actor, Permission.VIEW_AUDIT)
     with ctx.read() as session:
         driver = session.connection().connection.driver_connection
+        assert driver is not None  # an open session's connection
         return verify(driver.execute, progress)
 
 

@@ -26,9 +26,9 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import text
+from sqlalchemy import CursorResult, Engine, text
 from sqlalchemy.orm import Session
 
 from app.services.candidates.delete import remove_unused_files
@@ -248,6 +248,7 @@ def erase_person(
     with ctx.write(Permission.ERASE_PEOPLE) as tx:
         session = tx.session
         driver = session.connection().connection.driver_connection
+        assert driver is not None  # an open session's connection
         driver.execute("PRAGMA secure_delete = ON")  # freed content is zeroed, not left
         candidate = session.get(Candidate, candidate_id)
         if candidate is None:
@@ -274,25 +275,22 @@ def erase_person(
         counts: dict[str, int] = {}
         params = {"id": candidate_id}
         # A one-off email's campaign is named after its one recipient.
-        counts["campaigns"] = session.execute(
-            text(
-                "UPDATE campaigns SET name = 'Email to an erased person', audience = NULL"
-                f" WHERE kind = 'one_off' AND id IN (SELECT campaign_id FROM outbox_messages"
-                f" WHERE id IN ({_MESSAGES}))"
-            ),
+        counts["campaigns"] = _changed(
+            session,
+            "UPDATE campaigns SET name = 'Email to an erased person', audience = NULL"
+            " WHERE kind = 'one_off' AND id IN (SELECT campaign_id FROM outbox_messages"
+            f" WHERE id IN ({_MESSAGES}))",
             params,
-        ).rowcount
+        )
         for table, assignments in _BLANKED.items():
-            changed = session.execute(
-                text(f"UPDATE {table} SET {assignments} WHERE {OWNED[table]}"), params
+            counts[table] = _changed(
+                session, f"UPDATE {table} SET {assignments} WHERE {OWNED[table]}", params
             )
-            counts[table] = changed.rowcount
         for table in _DELETED:
-            removed = session.execute(text(f"DELETE FROM {table} WHERE {OWNED[table]}"), params)
-            counts[table] = removed.rowcount
-        counts["documents"] = session.execute(
-            text("DELETE FROM documents WHERE candidate_id = :id"), params
-        ).rowcount
+            counts[table] = _changed(session, f"DELETE FROM {table} WHERE {OWNED[table]}", params)
+        counts["documents"] = _changed(
+            session, "DELETE FROM documents WHERE candidate_id = :id", params
+        )
         session.execute(
             text(
                 "UPDATE candidates SET first_name = :first, middle_name = NULL,"
@@ -360,6 +358,12 @@ def erase_person(
     return Outcome(result, done.changes)
 
 
+def _changed(session: Session, sql: str, params: dict[str, Any]) -> int:
+    """Run an UPDATE or DELETE; how many rows it touched."""
+    result = cast("CursorResult[Any]", session.execute(text(sql), params))
+    return int(result.rowcount or 0)
+
+
 def _backups_before(backups_dir: Path | None, moment: dt.datetime) -> tuple[str, ...]:
     if backups_dir is None or not Path(backups_dir).is_dir():
         return ()
@@ -395,9 +399,11 @@ def compact_database(ctx: ServiceContext) -> bool:
             tx.session.execute(text(f"INSERT INTO {table} ({table}) VALUES ('optimize')"))
     with ctx.read() as session:
         engine = session.get_bind()
+    assert isinstance(engine, Engine)
     raw = engine.raw_connection()  # a connection of its own: VACUUM runs outside transactions
     try:
         connection = raw.driver_connection
+        assert connection is not None  # a connection just taken from the pool
         connection.execute("PRAGMA secure_delete = ON")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.execute("VACUUM")

@@ -808,7 +808,7 @@ class ProfileDialog(QDialog):
         def done(result: Outcome[ErasureResult]) -> None:
             self.setEnabled(True)
             self.erased = True
-            self._record(result)
+            self._record(Outcome(None, result.changes))
             self.notice.emit(erased_message(result.value))
             self.accept()
 

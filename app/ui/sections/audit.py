@@ -258,8 +258,8 @@ class AuditSection(QWidget):
         dates = QHBoxLayout(period)
         dates.setContentsMargins(0, 0, 0, 0)
         dates.setSpacing(6)
-        for widget in (QLabel("From"), self.start, QLabel("to"), self.end):
-            dates.addWidget(widget)
+        for piece in (QLabel("From"), self.start, QLabel("to"), self.end):
+            dates.addWidget(piece)
         row.addWidget(period)
         for box in (self.record_type, self.user, self.action):
             box.currentIndexChanged.connect(self.reload)
