@@ -25,6 +25,7 @@ from app.store import (  # noqa: F401  (they register their tables)
     interviews,
     models,
     placements,
+    privacy,
     submittals,
 )
 from app.store.database import open_database

@@ -9,6 +9,7 @@ from app.store import (  # noqa: F401  (their tables are counted too)
     engagement,
     interviews,
     placements,
+    privacy,
     submittals,
 )
 from app.store.models import Base, Candidate, Job

@@ -75,6 +75,8 @@ OWNED: dict[str, str] = {
     "scorecards": f"interview_id IN ({_INTERVIEWS})",
     "offers": f"application_id IN ({_APPLICATIONS})",
     "placements": f"application_id IN ({_APPLICATIONS})",
+    "consent_records": "candidate_id = :id",
+    "retention_reviews": "candidate_id = :id",
     "audit_entries": "entity_type = 'candidate' AND entity_id = :id",
 }
 # Deleted on erasure (in this order: children first).
@@ -90,6 +92,7 @@ _DELETED = (
     "pool_memberships",
     "duplicate_suspects",
     "tasks",
+    "consent_records",  # the sources and notes name the person; the tombstone says it happened
 )
 # Text blanked on erasure: table → assignments.
 _BLANKED: dict[str, str] = {

@@ -28,6 +28,7 @@ from app.store import (  # noqa: F401  (their tables join the metadata)
     engagement,
     interviews,
     placements,
+    privacy,
     submittals,
 )
 from app.store.models import Base

@@ -6,6 +6,7 @@ from app.store import (  # noqa: F401  (their tables are part of the schema)
     engagement,
     interviews,
     placements,
+    privacy,
     submittals,
 )
 from app.store.models import Base
