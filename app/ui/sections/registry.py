@@ -263,6 +263,21 @@ def _audit(ctx: SectionContext) -> QWidget:
     return section
 
 
+def _privacy(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.privacy import PrivacySection
+
+    workspace = ctx.workspace
+    section = PrivacySection(
+        ctx.services,
+        workspace.paths.documents_dir,
+        workspace.database.backups_dir or workspace.paths.backups_dir,
+    )
+    section.changes_made.connect(lambda changes: ctx.publish(changes, section))
+    section.profile_requested.connect(ctx.host.open_profile)
+    return section
+
+
 def _settings(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.settings_page import SettingsSection
@@ -315,5 +330,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("settings", "Settings", "settings", _settings),
     SectionSpec(
         "audit", "Audit trail", "library", _audit, Permission.VIEW_AUDIT, shortcut="Ctrl+Shift+L"
+    ),
+    SectionSpec(
+        "privacy", "Privacy", "eye", _privacy, Permission.MANAGE_COMPLIANCE, shortcut="Ctrl+Shift+P"
     ),
 )
