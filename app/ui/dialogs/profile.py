@@ -61,6 +61,7 @@ from app.services.pipeline.tasks import complete_task, local_now, tasks_about
 from app.store.enums import Consent
 from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
 from app.ui.dialogs.compose import ComposeDialog
+from app.ui.dialogs.consent_dialog import ConsentDialog
 from app.ui.dialogs.form import FormDialog
 from app.ui.dialogs.hiring_panel import HiringPanel
 from app.ui.dialogs.privacy_actions import (
@@ -421,7 +422,16 @@ class ProfileDialog(QDialog):
         self.unsubscribe_button = QPushButton("Unsubscribe")
         self.unsubscribe_button.setObjectName("unsubscribe_button")
         self.unsubscribe_button.clicked.connect(self.toggle_subscription)
-        for button in (self.email_button, self.reply_button, self.unsubscribe_button):
+        self.consent_button = QPushButton("Consent records…")
+        self.consent_button.setObjectName("consent_records_button")
+        self.consent_button.setToolTip("Each answer with its legal basis, source and expiry")
+        self.consent_button.clicked.connect(self.show_consent_records)
+        for button in (
+            self.email_button,
+            self.reply_button,
+            self.unsubscribe_button,
+            self.consent_button,
+        ):
             button.setAutoDefault(False)
             row.addWidget(button)
         row.addStretch(1)
@@ -792,6 +802,13 @@ class ProfileDialog(QDialog):
             self.deleted = True
             self._record(done)
             self.accept()
+
+    def show_consent_records(self) -> None:
+        """The consent history and its form; what is recorded there shows here after."""
+        dialog = ConsentDialog(self.services, self.candidate_id, self)
+        dialog.changes_made.connect(lambda changes: self._record(Outcome(None, changes)))
+        dialog.exec()
+        self.reload()
 
     def export_personal_data(self) -> None:
         """Everything held about them, as a zip (subject access)."""
