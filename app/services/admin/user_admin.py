@@ -136,9 +136,7 @@ def set_hiring_managers(ctx: ServiceContext, job_id: int, user_ids: list[int]) -
         if session.get(Job, job_id) is None:
             raise NotFoundError(f"Job #{job_id} no longer exists.")
         wanted = sorted(set(user_ids))
-        roles = dict(
-            session.execute(select(User.id, User.role).where(User.id.in_(wanted))).all()
-        )
+        roles = dict(session.execute(select(User.id, User.role).where(User.id.in_(wanted))).all())
         wrong = [uid for uid in wanted if roles.get(uid) != Role.HIRING_MANAGER]
         if wrong:
             raise ValidationError(

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.services.core.context import ServiceContext
 from app.services.core.names import person_name
+from app.services.core.scope import require_all
 from app.store.models import Candidate
 from app.store.search import CANDIDATE_SEARCH_COLUMNS
 
@@ -643,6 +644,7 @@ def search_candidates(
 ) -> SearchResult:
     """A page of the candidates matching ``query`` (and ``filters``, as the Candidates list
     applies them), best first. Never raises for any input."""
+    require_all(ctx)
     plan = plan_query(query)
     if plan is None:
         return SearchResult([], 0, "")

@@ -43,6 +43,7 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT = "view_audit"
     ERASE_PEOPLE = "erase_people"
     EXPORT_PEOPLE = "export_people"  # subject access: a copy of everything about a person
+    READ_ALL = "read_all"  # every record (a hiring manager reads only their jobs)
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -54,10 +55,16 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.ERASE_PEOPLE,
             Permission.EXPORT_PEOPLE,
+            Permission.READ_ALL,
         }
     ),
     Role.RECRUITER: frozenset(
-        {Permission.EDIT_RECORDS, Permission.MANAGE_COMPLIANCE, Permission.EXPORT_PEOPLE}
+        {
+            Permission.EDIT_RECORDS,
+            Permission.MANAGE_COMPLIANCE,
+            Permission.EXPORT_PEOPLE,
+            Permission.READ_ALL,
+        }
     ),
     Role.COMPLIANCE: frozenset(
         {
@@ -66,6 +73,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.ERASE_PEOPLE,
             Permission.EXPORT_PEOPLE,
+            Permission.READ_ALL,
         }
     ),
     Role.HIRING_MANAGER: frozenset(),
@@ -79,6 +87,7 @@ _DENIED = {
     Permission.VIEW_AUDIT: "read the audit trail",
     Permission.ERASE_PEOPLE: "erase a person's data",
     Permission.EXPORT_PEOPLE: "export a person's data",
+    Permission.READ_ALL: "read records outside the jobs they follow",
 }
 
 

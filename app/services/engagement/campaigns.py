@@ -34,6 +34,7 @@ from app.mail.render import (
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
+from app.services.core.scope import require_all
 from app.services.core.text_rules import clean, fit
 from app.services.core.unit_of_work import Actor, NotFoundError, Transaction, ValidationError
 from app.services.engagement.mail_settings import load_account, load_branding
@@ -526,6 +527,7 @@ class CampaignRow:
 
 def list_campaigns(ctx: ServiceContext) -> list[CampaignRow]:
     """Every campaign, newest first, with its messages counted by state."""
+    require_all(ctx)
     c, o = Campaign.__table__.c, OutboxMessage.__table__.c
     e = SequenceEnrollment.__table__.c
     with ctx.read() as session:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.scope import job_scope, require_job
 from app.services.core.text_rules import LIMITS, clean, clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError, columns_of
 from app.services.core.validation import check_length, check_required
@@ -304,6 +305,7 @@ class JobDetail:
 
 
 def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
+    require_job(ctx, job_id)
     with ctx.read() as session:
         job = session.get(Job, job_id)
         if job is None:
@@ -424,9 +426,12 @@ def list_jobs(ctx: ServiceContext, statuses: tuple[JobStatus, ...] | None = None
     )
     if statuses:
         query = query.where(job.status.in_(statuses))
+    scope = job_scope(ctx)
+    if scope is not None:  # a hiring manager: the jobs they follow
+        query = query.where(job.id.in_(scope))
     with ctx.read() as session:
         jobs = session.execute(query).all()
-        if statuses:
+        if statuses or scope is not None:
             stage_query = stage_query.where(stage.job_id.in_([row.id for row in jobs]))
         stages_by_job: dict[int, list[StageCount]] = defaultdict(list)
         for stage_id, job_id, name, kind, count in session.execute(stage_query):

@@ -319,14 +319,14 @@ def build_job_board(ctx: SectionContext) -> JobBoardPage:
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("jobs", "Jobs", "briefcase", _jobs),
-    SectionSpec("pipeline", "Pipeline", "square-kanban", _pipeline),
-    SectionSpec("candidates", "Candidates", "users", _candidates),
-    SectionSpec("clients", "Clients", "building-2", _clients),
-    SectionSpec("interviews", "Interviews", "calendar", _interviews),
-    SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools),
-    SectionSpec("tasks", "Tasks", "list-todo", _tasks),
-    SectionSpec("campaigns", "Campaigns", "send", _campaigns),
-    SectionSpec("reports", "Reports", "chart-column", _reports),
+    SectionSpec("pipeline", "Pipeline", "square-kanban", _pipeline, Permission.READ_ALL),
+    SectionSpec("candidates", "Candidates", "users", _candidates, Permission.READ_ALL),
+    SectionSpec("clients", "Clients", "building-2", _clients, Permission.READ_ALL),
+    SectionSpec("interviews", "Interviews", "calendar", _interviews, Permission.READ_ALL),
+    SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools, Permission.READ_ALL),
+    SectionSpec("tasks", "Tasks", "list-todo", _tasks, Permission.READ_ALL),
+    SectionSpec("campaigns", "Campaigns", "send", _campaigns, Permission.READ_ALL),
+    SectionSpec("reports", "Reports", "chart-column", _reports, Permission.READ_ALL),
     SectionSpec("settings", "Settings", "settings", _settings),
     SectionSpec(
         "audit", "Audit trail", "library", _audit, Permission.VIEW_AUDIT, shortcut="Ctrl+Shift+L"

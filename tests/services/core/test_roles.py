@@ -137,3 +137,40 @@ def test_hiring_managers_follow_jobs(database, admin) -> None:
     assert managed_job_ids(manager) == [job]
     with pytest.raises(ValidationError, match="hiring-manager role"):
         set_hiring_managers(admin, job, [recruiter.actor.user_id])
+
+
+def test_a_hiring_manager_reads_only_the_jobs_they_follow(database, admin) -> None:
+    from app.services.candidates.bulk import add_to_job
+    from app.services.candidates.records import candidate_page, candidate_profile
+    from app.services.candidates.search import search_candidates
+    from app.services.pipeline.board import load_board, load_pipeline
+    from app.services.pipeline.jobs import get_job, list_jobs
+
+    manager = _as(database, "harry.manager", Role.HIRING_MANAGER, admin)
+    client = create_client(admin, ClientInput("Acme")).value
+    followed = create_job(admin, JobInput(client, "Data Engineer")).value
+    other = create_job(admin, JobInput(client, "Office Manager")).value
+    applied = create_candidate(admin, CandidateInput("Ann", "Applicant")).value
+    elsewhere = create_candidate(admin, CandidateInput("Olaf", "Other")).value
+    for person, job in ((applied, followed), (elsewhere, other)):
+        first_stage = sqlite_rows(database.path, f"SELECT min(id) FROM stages WHERE job_id={job}")
+        add_to_job(admin, [person], job, first_stage[0][0], "test")
+    set_hiring_managers(admin, followed, [manager.actor.user_id])
+
+    assert [row.id for row in list_jobs(manager)] == [followed]
+    assert {row.id for row in list_jobs(admin)} == {followed, other}
+    assert load_board(manager, followed).cards
+    assert get_job(manager, followed).title == "Data Engineer"
+    with pytest.raises(PermissionDenied, match="outside the jobs they follow"):
+        load_board(manager, other)
+    with pytest.raises(PermissionDenied):
+        get_job(manager, other)
+    pipeline = load_pipeline(manager)
+    assert {card.candidate_id for card in pipeline.cards} == {applied}
+    assert candidate_profile(manager, applied).name == "Ann Applicant"
+    with pytest.raises(PermissionDenied):
+        candidate_profile(manager, elsewhere)
+    with pytest.raises(PermissionDenied):
+        candidate_page(manager, 0, 50)
+    with pytest.raises(PermissionDenied):
+        search_candidates(manager, "Olaf")
