@@ -152,6 +152,12 @@ class SettingsSection(QWidget):
         self.branding_panel = BrandingPanel(services)
         self.branding_panel.changes_made.connect(self.changes_made)
         layout.addWidget(self.branding_panel)
+        # Deferred: start-up time (as above).
+        from app.ui.sections.users_panel import UsersPanel
+
+        self.users_panel = UsersPanel(services)
+        self.users_panel.changes_made.connect(self.changes_made)
+        layout.addWidget(self.users_panel)
 
     def on_changes(self, changes: Changes) -> None:
         """Show the account and branding saved elsewhere (another window or computer) —
