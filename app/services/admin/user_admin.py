@@ -166,3 +166,20 @@ def managed_job_ids(ctx: ServiceContext) -> list[int] | None:
                 select(JobHiringManager.job_id).where(JobHiringManager.user_id == ctx.actor.user_id)
             )
         )
+
+
+def hiring_manager_choices(ctx: ServiceContext, job_id: int) -> tuple[list[UserRow], set[int]]:
+    """The active users with the hiring-manager role, and those following ``job_id``."""
+    with ctx.read() as session:
+        users = session.scalars(
+            select(User)
+            .where(User.role == Role.HIRING_MANAGER, User.is_active.is_(True))
+            .order_by(User.display_name)
+        )
+        rows = [UserRow(u.id, u.username, u.display_name, u.role, u.is_active) for u in users]
+        following = set(
+            session.scalars(
+                select(JobHiringManager.user_id).where(JobHiringManager.job_id == job_id)
+            )
+        )
+    return rows, following
