@@ -8,7 +8,6 @@ entries (filtered as the viewer filters them) as CSV to a file or to standard ou
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -16,18 +15,12 @@ from app.cli_support import (
     EXIT_FAILURE,
     EXIT_OK,
     CommandError,
+    iso_date,
     open_for_command,
     reading_actor,
     record_id,
 )
 from app.paths import AppPaths
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_parsers(commands: argparse._SubParsersAction, database_option: object) -> None:
@@ -38,8 +31,8 @@ def add_parsers(commands: argparse._SubParsersAction, database_option: object) -
     export = actions.add_parser("export", help="write audit entries as CSV")
     database_option(export)  # type: ignore[operator]
     export.add_argument("out", nargs="?", type=Path, help="CSV file (default: standard output)")
-    export.add_argument("--from", dest="start", type=_date, metavar="DATE", help="first day")
-    export.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last day")
+    export.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="first day")
+    export.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="last day")
     export.add_argument("--record", metavar="TYPE", help="record type, e.g. candidate")
     export.add_argument("--id", dest="record_id", type=record_id, metavar="ID", help="record id")
     export.add_argument("--user", metavar="NAME", help="who made the change")

@@ -8,6 +8,7 @@ SQLite as an ``OverflowError``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -113,6 +114,14 @@ def open_for_command(
 def printable(value: object) -> str:
     """``value`` for one line of terminal output: control characters shown escaped."""
     return escape(str(value))
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: a day written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def reading_actor(database: Database) -> Actor:

@@ -92,16 +92,16 @@ def test_verify_says_how_many_and_names_a_tampered_entry(
     _history(ctx, database)
     section = _section(qtbot, ctx)
     section.verify_button.click()
-    qtbot.waitUntil(lambda: "verified" in section.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "verified" in section.outcome.text(), timeout=10_000)
     with sqlite3.connect(database.path) as raw:
         raw.execute("DROP TRIGGER audit_entries_no_update")
         target = raw.execute("SELECT min(id) FROM audit_entries WHERE actor != 'system'")
         target_id = target.fetchone()[0]
         raw.execute(f"UPDATE audit_entries SET actor = 'someone' WHERE id = {target_id}")
     section.verify_button.click()
-    qtbot.waitUntil(lambda: "does not verify" in section.status.text(), timeout=10_000)
-    assert f"Audit entry {target_id}" in section.status.text()
-    assert section.status.property("role") == "error"
+    qtbot.waitUntil(lambda: "does not verify" in section.outcome.text(), timeout=10_000)
+    assert f"Audit entry {target_id}" in section.outcome.text()
+    assert section.outcome.property("role") == "error"
 
 
 def test_export_writes_the_filtered_entries(
@@ -115,7 +115,7 @@ def test_export_writes_the_filtered_entries(
     section.record_id.editingFinished.emit()
     target = tmp_path / "audit.csv"
     section.export_to(target)
-    qtbot.waitUntil(lambda: "written to" in section.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "written to" in section.outcome.text(), timeout=10_000)
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     assert rows and {(r["record_type"], r["record_id"]) for r in rows} == {
         ("candidate", str(person))

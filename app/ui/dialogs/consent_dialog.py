@@ -35,16 +35,11 @@ from app.services.candidates.consent import (
     request_consent,
 )
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import ValidationError
 from app.ui.background import BackgroundOps
+from app.ui.messages import reason, say
 
 STATUS_LABELS = {"granted": "Granted", "withdrawn": "Withdrawn", "requested": "Requested"}
 
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(error.errors.values())
-    return str(error)
 
 
 class ConsentDialog(QDialog):
@@ -138,13 +133,11 @@ class ConsentDialog(QDialog):
                 self.table.setItem(number, column, QTableWidgetItem(value))
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(_reason(error))
-        self.message.setProperty("role", "error")
+        say(self.message, reason(error), error=True)
 
     def _done(self, said: str) -> Any:
         def done(_value: object) -> None:
-            self.message.setText(said)
-            self.message.setProperty("role", "muted")
+            say(self.message, said)
             self.reload()
 
         return done

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from app.services.admin.user_admin import UserRow, hiring_manager_choices, set_hiring_managers
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import ValidationError
 from app.ui.background import BackgroundOps
+from app.ui.messages import reason, say
 
 USER_ROLE = Qt.ItemDataRole.UserRole
 
@@ -80,9 +80,7 @@ class HiringManagersDialog(QDialog):
         ]
 
     def _failed(self, error: BaseException) -> None:
-        text = "; ".join(error.errors.values()) if isinstance(error, ValidationError) else error
-        self.message.setText(str(text))
-        self.message.setProperty("role", "error")
+        say(self.message, reason(error), error=True)
 
     def save(self) -> None:
         services, job, chosen = self.services, self.job_id, self.chosen()

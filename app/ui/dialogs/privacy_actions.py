@@ -7,25 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.services.candidates.privacy import ErasureResult, erase_person, export_person
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.ui.background import run_in_background
 from app.ui.file_dialogs import remember_folder, start_folder
+from app.ui.messages import confirm_destructive, reason
 from app.wording import plural
 
 ERASE_BUTTON = "confirm_erase_button"
 Notify = Callable[[str], None]
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(error.errors.values())
-    if isinstance(error, OSError):
-        return error.strerror or str(error)
-    return str(error)
 
 
 def export_personal_data(
@@ -65,7 +58,7 @@ def export_to(
         lambda counts: notify(
             f"{plural(counts[0], 'record')} and {plural(counts[1], 'file')} written to {target}"
         ),
-        lambda error: notify(f"Could not export: {_reason(error)}"),
+        lambda error: notify(f"Could not export: {reason(error)}"),
         name="export-person",
     )
 
@@ -79,18 +72,9 @@ def erasure_question(name: str) -> str:
 
 
 def confirm_erasure(parent: QWidget, name: str) -> bool:
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        "Erase personal data",
-        erasure_question(name),
-        QMessageBox.StandardButton.Cancel,
-        parent,
+    return confirm_destructive(
+        parent, "Erase personal data", erasure_question(name), "Erase", ERASE_BUTTON
     )
-    erase = box.addButton("Erase", QMessageBox.ButtonRole.DestructiveRole)
-    erase.setObjectName(ERASE_BUTTON)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is erase
 
 
 def erased_message(result: ErasureResult) -> str:
@@ -120,9 +104,9 @@ def erase_in_background(
 
     def failed(error: BaseException) -> None:
         if isinstance(error, NotFoundError | ValidationError):
-            on_failed(f"Nothing was erased: {_reason(error)}")
+            on_failed(f"Nothing was erased: {reason(error)}")
         else:
-            on_failed(f"The erasure failed: {_reason(error)}")
+            on_failed(f"The erasure failed: {reason(error)}")
 
     notify("Erasing personal data…")
     run_in_background(

@@ -57,6 +57,7 @@ from app.services.core.context import ServiceContext
 from app.ui.background import BackgroundOps
 from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.flow_layout import FlowLayout
+from app.ui.messages import say
 from app.ui.widgets import SectionHeader, section_layout
 from app.wording import plural
 
@@ -181,7 +182,14 @@ class AuditSection(QWidget):
         self.status.setObjectName("auditStatus")
         self.status.setWordWrap(True)
         self.status.setProperty("role", "muted")
-        layout.addWidget(self.status)
+        self.outcome = QLabel()
+        self.outcome.setObjectName("auditOutcome")
+        self.outcome.setWordWrap(True)
+        self.outcome.hide()
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.outcome, 1)
+        layout.addLayout(status_row)
 
         self.model = AuditModel(self)
         self.model.more_wanted.connect(self._load_more)
@@ -361,10 +369,13 @@ class AuditSection(QWidget):
         self._say(f"Could not read the audit trail: {exc}", error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setProperty("role", "error" if error else "muted")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        """What the list shows (loading, how many)."""
+        say(self.status, text, error)
+
+    def _tell(self, text: str, error: bool = False) -> None:
+        """The outcome of Verify chain or Export, kept while the list reloads."""
+        say(self.outcome, text, error)
+        self.outcome.show()
 
     def on_changes(self, changes: Changes) -> None:
         if self.isVisible():
@@ -419,16 +430,16 @@ class AuditSection(QWidget):
     def verify(self) -> None:
         services = self.services
         self.verify_button.setEnabled(False)
-        self._say("Verifying the chain…")
+        self._tell("Verifying the chain…")
         self.ops.query("verify", lambda: verify_trail(services), self._verified, self._not_verified)
 
     def _verified(self, result: Any) -> None:
         self.verify_button.setEnabled(True)
-        self._say(describe(result), error=not result.ok)
+        self._tell(describe(result), error=not result.ok)
 
     def _not_verified(self, exc: BaseException) -> None:
         self.verify_button.setEnabled(True)
-        self._say(f"Could not verify the audit trail: {exc}", error=True)
+        self._tell(f"Could not verify the audit trail: {exc}", error=True)
 
     def _export_clicked(self) -> None:
         suggested = Path(start_folder(self, "export")) / f"audit-{dt.date.today():%Y-%m-%d}.csv"
@@ -453,10 +464,10 @@ class AuditSection(QWidget):
                 partial.unlink(missing_ok=True)
             return count
 
-        self._say("Exporting…")
+        self._tell("Exporting…")
         self.ops.query(
             "export",
             work,
-            lambda count: self._say(f"{plural(count, 'entry')} written to {path}"),
-            lambda exc: self._say(f"Could not export: {exc}", error=True),
+            lambda count: self._tell(f"{plural(count, 'entry')} written to {path}"),
+            lambda exc: self._tell(f"Could not export: {exc}", error=True),
         )

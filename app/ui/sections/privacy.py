@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -41,19 +40,13 @@ from app.services.candidates.retention import (
 )
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.core.unit_of_work import ValidationError
 from app.ui.background import BackgroundOps
+from app.ui.messages import confirm_destructive, reason, say
 from app.ui.widgets import SectionHeader, section_layout
 from app.wording import plural
 
 KEEP_DAYS = 182  # "Keep 6 months"
 ERASE_BUTTON = "confirm_retention_erase"
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(error.errors.values())
-    return str(error)
 
 
 class PrivacySection(QWidget):
@@ -181,7 +174,7 @@ class PrivacySection(QWidget):
             "load",
             lambda: (review_queue(services), list_rules(services)),
             self._show,
-            lambda error: self._say(f"Could not read the privacy work: {_reason(error)}", True),
+            lambda error: self._say(f"Could not read the privacy work: {reason(error)}", True),
         )
 
     def _show(self, loaded: tuple[list[ReviewRow], list[RuleRow]]) -> None:
@@ -207,10 +200,7 @@ class PrivacySection(QWidget):
         )
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setProperty("role", "error" if error else "muted")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        say(self.status, text, error)
 
     def on_changes(self, changes: Changes) -> None:
         self.reload()
@@ -231,7 +221,7 @@ class PrivacySection(QWidget):
             self._say(said)
 
         self.ops.write(
-            name, work, done, lambda error: self._say(_reason(error), True), self.changes_made.emit
+            name, work, done, lambda error: self._say(reason(error), True), self.changes_made.emit
         )
 
     def scan_now(self) -> None:
@@ -246,7 +236,7 @@ class PrivacySection(QWidget):
             "scan",
             lambda: scan(services),
             done,
-            lambda error: self._say(_reason(error), True),
+            lambda error: self._say(reason(error), True),
             self.changes_made.emit,
         )
 
@@ -260,19 +250,14 @@ class PrivacySection(QWidget):
         self._write("keep", lambda: keep(services, reviews, until), f"Kept until {until:%Y-%m-%d}.")
 
     def confirm_erase(self, count: int) -> bool:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        return confirm_destructive(
+            self,
             "Erase personal data",
             f"Erase the personal data of {plural(count, 'person', 'people')} everywhere? "
             "This cannot be undone.",
-            QMessageBox.StandardButton.Cancel,
-            self,
+            "Erase",
+            ERASE_BUTTON,
         )
-        erase = box.addButton("Erase", QMessageBox.ButtonRole.DestructiveRole)
-        erase.setObjectName(ERASE_BUTTON)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is erase
 
     def erase_selected(self) -> None:
         reviews = self.selected_reviews()

@@ -25,14 +25,8 @@ from PySide6.QtWidgets import (
 from app.services.admin.user_admin import UserRow, add_user, list_user_rows, set_active, set_role
 from app.services.core.context import ServiceContext
 from app.services.core.roles import ROLE_LABELS, Permission, Role, allowed
-from app.services.core.unit_of_work import ValidationError
 from app.ui.background import BackgroundOps
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(error.errors.values())
-    return str(error)
+from app.ui.messages import reason, say
 
 
 class UsersPanel(QGroupBox):
@@ -119,14 +113,12 @@ class UsersPanel(QGroupBox):
         self.toggle_button.setEnabled(self.may_manage and user is not None)
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(_reason(error))
-        self.message.setProperty("role", "error")
+        say(self.message, reason(error), error=True)
         self.reload()  # a refused role change shows the role as it is
 
     def _write(self, name: str, work: Any, said: str) -> None:
         def done(_value: object) -> None:
-            self.message.setText(said)
-            self.message.setProperty("role", "muted")
+            say(self.message, said)
             self.reload()
 
         self.ops.write(name, work, done, self._failed, self.changes_made.emit)
