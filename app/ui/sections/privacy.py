@@ -82,6 +82,7 @@ class PrivacySection(QWidget):
         self.status.setObjectName("privacyStatus")
         self.status.setWordWrap(True)
         self.status.setProperty("role", "muted")
+        self.status.hide()
         layout.addWidget(self.status)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_queue(), "Review queue")
@@ -201,6 +202,7 @@ class PrivacySection(QWidget):
 
     def _say(self, text: str, error: bool = False) -> None:
         say(self.status, text, error)
+        self.status.setVisible(bool(text))
 
     def on_changes(self, changes: Changes) -> None:
         self.reload()
