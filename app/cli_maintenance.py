@@ -39,6 +39,11 @@ def add_parsers(commands: argparse._SubParsersAction, database_option: object) -
     seed.add_argument(
         "--seed", type=bounded_int(0, 2**63 - 1, "a seed"), default=20261125, help="(%(default)s)"
     )
+    seed.add_argument(
+        "--resumes",
+        action="store_true",
+        help="give every candidate a generated resume (~350 words)",
+    )
 
     backup = commands.add_parser("backup", help="copy the live database to PATH (online backup)")
     database_option(backup)  # type: ignore[operator]
@@ -89,7 +94,9 @@ def seed(paths: AppPaths, args: argparse.Namespace) -> int:
 
     try:
         counts = fill_generated(
-            database, scale_plan(args.candidates, seed=args.seed), progress=progress
+            database,
+            scale_plan(args.candidates, seed=args.seed, resumes=args.resumes),
+            progress=progress,
         )
     except NotEmptyError as exc:
         raise CommandError(str(exc)) from exc

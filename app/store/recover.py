@@ -38,6 +38,7 @@ from app.store.search import (
     is_search_table,
     rebuild_candidate_search,
 )
+from app.store.textpack import register_text_function
 
 __all__ = [
     "DERIVED_COLUMNS",
@@ -205,6 +206,7 @@ def _build(
     report(f"Creating {partial.name}")
     open_database(partial, backups_dir).close()  # the current schema, by the migrations
     connection = sqlite3.connect(f"{partial.resolve().as_uri()}?mode=rw", uri=True)
+    register_text_function(connection)  # the candidate index reads resume text through it
     try:
         connection.isolation_level = None  # transactions are begun explicitly below
         connection.execute("PRAGMA foreign_keys=OFF")
