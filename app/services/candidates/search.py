@@ -393,10 +393,19 @@ def _pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])" + body + ("" if prefix else r"(?![^\W_])"))
 
 
+# A letter or digit outside ASCII: text without one (resumes with only "·", "–" or "•" beyond
+# ASCII) has only ASCII words, which fold as `str.lower` folds them.
+_WIDE_LETTER = re.compile(r"(?![\x00-\x7f])[^\W_]")
+
+
+def _ascii_words(value: str) -> bool:
+    return value.isascii() or _WIDE_LETTER.search(value) is None
+
+
 def _occurs(value: str, folded: str, term: _Term) -> bool:
-    """Whether ``term`` occurs in ``value``: one regex search over ASCII text, which folds
-    character by character, instead of splitting a whole resume into words."""
-    if value.isascii():
+    """Whether ``term`` occurs in ``value``: one regex search over text whose words are
+    ASCII (folded character by character), instead of splitting a whole resume into words."""
+    if _ascii_words(value):
         return _pattern(term.tokens, term.prefix).search(folded) is not None
     return bool(_spans(value, term))
 
@@ -416,7 +425,7 @@ def _describe(row: dict[str, str | None], terms: list[_Term]) -> tuple[str, tupl
         distinct = 0
         # A cheap test first: most columns contain no term at all. Long ASCII text is folded
         # directly, not through `_fold`'s cache (which would hash and keep whole resumes).
-        folded = value.lower() if value.isascii() else _fold(value)
+        folded = value.lower() if _ascii_words(value) else _fold(value)
         for term in terms:
             if term.columns is not None and column not in term.columns:
                 continue
