@@ -348,6 +348,8 @@ def _rebuild_derived(connection: sqlite3.Connection) -> tuple[list[str], list[st
         " AND sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
     ).fetchall()
     for name, sql in indexes:
+        if "fts5vocab" in sql.lower():
+            continue  # a view of another index's words, with nothing of its own
         if name == CANDIDATE_SEARCH_TABLE:
             rebuild_candidate_search(connection)
         elif re.search(r"\bcontent\s*=\s*'[^']+'", sql):

@@ -189,3 +189,23 @@ def test_document_text_is_stored_packed_and_read_back_whole() -> None:
     assert pack_text(None) is None and unpack_text(None) is None
     with pytest.raises(ValueError):
         unpack_text(b"\x09not a known format")
+
+
+def test_a_one_word_search_over_the_cap_answers_as_a_full_count_would(
+    seeded: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.services.candidates.search as search
+
+    ctx = ServiceContext(seeded.sessions, Actor(None, "test"))
+    monkeypatch.setattr(search, "COUNT_CAP", 40)
+    queries = ["sa", "ma", "python", "analy", "zz", "resume:python", "jo", '"engine"', "qu"]
+    shortcut = {query: search.search_candidates(ctx, query) for query in queries}
+    with seeded.sessions() as session:
+        used = {
+            query
+            for query in queries
+            if search._one_word_over_cap(session, search.plan_query(query))
+        }
+    assert {"sa", "python", "analy"} <= used and "zz" not in used
+    monkeypatch.setattr(search, "_one_word_over_cap", lambda _session, _plan: False)
+    assert {query: search.search_candidates(ctx, query) for query in queries} == shortcut

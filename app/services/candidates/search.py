@@ -482,6 +482,8 @@ _ROWS = (
 # the most recently added this many: a fraction of the cost of scoring every match.
 COUNT_CAP = 2000
 
+_WORDS = "candidate_search_words"  # fts5vocab over the index: each word and its candidates
+
 # The index as a table for Core statements: MATCH and bm25 are written as text, the rest
 # (paging, and the Candidates filters when there are any) is ordinary SQL.
 _INDEX = table("candidate_search", sql_column("rowid"))
@@ -514,6 +516,34 @@ def _count(session: Session, expression: str, narrow: Any = None) -> int:
         .subquery()
     )
     return session.execute(select(func.count()).select_from(found)).scalar_one()
+
+
+def _one_word_over_cap(session: Session, plan: _Plan) -> bool:
+    """Whether a one-word search (``sa``, ``python``) is sure to match more than COUNT_CAP
+    candidates: the word, or one word it begins, is in more than that many on its own.
+
+    The index's word list says so at once, where counting would first merge the lists of
+    every indexed word with the prefix (tens of milliseconds for ``sa`` over 100,000
+    resumes: the index has no prefix indexes, docs/database-size.md). ASCII words only,
+    which the index folds exactly as `str.lower` does.
+    """
+    tree = plan.tree
+    if plan.negated or tree is None or tree[0] != "term":
+        return False
+    tokens = _TOKEN.findall(tree[1])
+    if len(tokens) != 1 or not tokens[0].isascii():
+        return False
+    word = tokens[0].lower()
+    if tree[2]:
+        upper = word[:-1] + chr(ord(word[-1]) + 1)
+        where, params = "term >= :w AND term < :u", {"w": word, "u": upper}
+    else:
+        where, params = "term = :w", {"w": word}
+    found = session.execute(
+        text(f"SELECT 1 FROM {_WORDS} WHERE {where} AND doc > :cap LIMIT 1"),
+        {**params, "cap": COUNT_CAP},
+    )
+    return found.first() is not None
 
 
 def _count_exact(session: Session, expression: str, narrow: Any = None) -> int:
@@ -564,7 +594,8 @@ def _page(
     if plan.negated:
         return _negated_page(session, plan, limit, offset, conditions)
     narrow = _narrowing(conditions)
-    total = _count(session, plan.expression, narrow)
+    capped = narrow is None and _one_word_over_cap(session, plan)
+    total = COUNT_CAP + 1 if capped else _count(session, plan.expression, narrow)
     ranked: list[tuple[int, float | None]] = []
     named = 0
     if plan.name_tier is not None:

@@ -41,6 +41,9 @@ depends_on: str | Sequence[str] | None = None
 
 COLUMNS = "name, headline, title, city, skills, tags, resume, notes"
 SOURCE = "candidate_search_source"
+# The index's words with the number of candidates each is in (no storage of its own): a
+# one-word prefix search is capped when one such word is in more candidates than the cap.
+WORDS = "candidate_search_words"
 TEXT_FUNCTION = "hirebench_text"
 # Chosen by measurement (docs/database-size.md): positions are kept (phrases, and words the
 # tokenizer splits, such as "node.js", need them); no prefix indexes (they tripled the
@@ -250,6 +253,7 @@ def upgrade() -> None:
     op.execute("INSERT INTO candidate_search (candidate_search) VALUES ('optimize')")
     for name, body in TRIGGERS.items():
         op.execute(f"CREATE TRIGGER {name} {body}")
+    op.execute(f"CREATE VIRTUAL TABLE {WORDS} USING fts5vocab(candidate_search, row)")
 
 
 def downgrade() -> None:
@@ -258,6 +262,7 @@ def downgrade() -> None:
     old_0007 = _load("0007_candidate_search")
     old_0010 = _load("0010_outgoing_mail_unindexed")
     _drop_triggers(TRIGGERS)
+    op.execute(f"DROP TABLE IF EXISTS {WORDS}")
     op.execute("DROP TABLE IF EXISTS candidate_search")
     op.execute(f"DROP VIEW IF EXISTS {SOURCE}")
     _convert_texts(compress=False)
