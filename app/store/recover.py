@@ -35,6 +35,7 @@ from app.store.recover_report import RecoveryReport
 from app.store.schema_version import KNOWN_REVISIONS
 from app.store.search import (
     CANDIDATE_SEARCH_TABLE,
+    NAME_SEARCH_TABLE,
     is_search_table,
     rebuild_candidate_search,
 )
@@ -350,7 +351,9 @@ def _rebuild_derived(connection: sqlite3.Connection) -> tuple[list[str], list[st
     for name, sql in indexes:
         if "fts5vocab" in sql.lower():
             continue  # a view of another index's words, with nothing of its own
-        if name == CANDIDATE_SEARCH_TABLE:
+        if name == NAME_SEARCH_TABLE:
+            pass  # rebuilt with the candidate index, just before
+        elif name == CANDIDATE_SEARCH_TABLE:
             rebuild_candidate_search(connection)
         elif re.search(r"\bcontent\s*=\s*'[^']+'", sql):
             # External content: the index reads its rows from the table it indexes.

@@ -1,11 +1,12 @@
-"""The full-text index (SQLite FTS5) over whole candidates, and the view it indexes.
+"""The full-text indexes (SQLite FTS5) over whole candidates and over their names alone,
+and the views they index.
 
 ``candidate_search`` is an external-content index: its rows come from the view
 ``candidate_search_source`` (one row per candidate, derived from the source tables, the
 resume text read through ``hirebench_text``) and it stores no text of its own. Triggers
 (migration 0022) keep it in step: a BEFORE trigger takes a candidate's row out while the
 source still reads as indexed, an AFTER trigger indexes it again. Schema comparisons skip
-the index, its shadow tables and the ``search_control`` switch that bulk writers use to
+the indexes, their shadow tables and the ``search_control`` switch that bulk writers use to
 suspend the AFTER triggers.
 """
 
@@ -24,6 +25,9 @@ from sqlalchemy.orm import Session
 DOCUMENT_SEARCH_TABLE = "document_search"
 CANDIDATE_SEARCH_TABLE = "candidate_search"
 CANDIDATE_SEARCH_SOURCE = "candidate_search_source"
+# Names alone, with prefix indexes, for the name tier of a search (migration 0022).
+NAME_SEARCH_TABLE = "candidate_name_search"
+NAME_SEARCH_SOURCE = "candidate_name_source"
 SEARCH_CONTROL_TABLE = "search_control"
 # The candidate index's columns, in order (field terms and bm25 weights refer to them).
 CANDIDATE_SEARCH_COLUMNS = (
@@ -37,8 +41,11 @@ CANDIDATE_SEARCH_COLUMNS = (
     "notes",
 )
 _COLUMNS = ", ".join(CANDIDATE_SEARCH_COLUMNS)
-# The candidates in the index: FTS5 keeps one row of column sizes for each.
-_INDEXED = "SELECT id FROM candidate_search_docsize"
+# Each index: its columns, the view it indexes.
+_INDEXES = {
+    CANDIDATE_SEARCH_TABLE: (_COLUMNS, CANDIDATE_SEARCH_SOURCE),
+    NAME_SEARCH_TABLE: ("name", NAME_SEARCH_SOURCE),
+}
 
 AnyConnection = sqlite3.Connection | Connection | Session
 
@@ -51,7 +58,7 @@ def is_search_table(name: str | None) -> bool:
         return True
     return any(
         name == table or name.startswith(f"{table}_")
-        for table in (DOCUMENT_SEARCH_TABLE, CANDIDATE_SEARCH_TABLE)
+        for table in (DOCUMENT_SEARCH_TABLE, CANDIDATE_SEARCH_TABLE, NAME_SEARCH_TABLE)
     )
 
 
@@ -93,29 +100,33 @@ def rebuild_candidate_search(
             chunk = tuple(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             drop_candidate_search_rows(connection, chunk)
-            _execute(
-                connection,
-                f"INSERT INTO candidate_search (rowid, {_COLUMNS}) SELECT id, {_COLUMNS}"
-                f" FROM {CANDIDATE_SEARCH_SOURCE} WHERE id IN ({marks})",
-                chunk,
-            )
+            for index, (columns, source) in _INDEXES.items():
+                _execute(
+                    connection,
+                    f"INSERT INTO {index} (rowid, {columns}) SELECT id, {columns}"
+                    f" FROM {source} WHERE id IN ({marks})",
+                    chunk,
+                )
         return
-    _execute(connection, "INSERT INTO candidate_search (candidate_search) VALUES ('rebuild')")
-    _execute(connection, "INSERT INTO candidate_search (candidate_search) VALUES ('optimize')")
+    for index in _INDEXES:
+        _execute(connection, f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+        _execute(connection, f"INSERT INTO {index} ({index}) VALUES ('optimize')")
 
 
 def drop_candidate_search_rows(connection: AnyConnection, candidate_ids: Iterable[int]) -> None:
-    """Take these candidates out of the index, those that are in it (an external-content
+    """Take these candidates out of the indexes, those that are in them (an external-content
     index must never be told to remove a row it does not hold)."""
     ids = tuple(sorted(set(candidate_ids)))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        _execute(
-            connection,
-            f"DELETE FROM candidate_search WHERE rowid IN ({_INDEXED} WHERE id IN ({marks}))",
-            chunk,
-        )
+        for index in _INDEXES:  # FTS5 keeps a row of column sizes for each indexed candidate
+            _execute(
+                connection,
+                f"DELETE FROM {index} WHERE rowid IN"
+                f" (SELECT id FROM {index}_docsize WHERE id IN ({marks}))",
+                chunk,
+            )
 
 
 @contextmanager

@@ -74,20 +74,28 @@ def _matches(path: Path) -> dict[str, list[int]]:
         return {query: [row[0] for row in raw.execute(sql, (query,))] for query in QUERIES}
 
 
-def vocabulary(connection) -> list[tuple]:
-    """Every (word, candidate, column, position) the index holds: what it would answer."""
-    connection.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_words"
-        " USING fts5vocab(main, candidate_search, instance)"
-    )
-    return connection.execute("SELECT * FROM temp.search_words ORDER BY 1, 2, 3, 4").fetchall()
+INDEXES = ("candidate_search", "candidate_name_search")
+
+
+def vocabulary(connection) -> dict[str, list[tuple]]:
+    """Every (word, candidate, column, position) each index holds: what it would answer."""
+    words = {}
+    for index in INDEXES:
+        connection.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{index}_instances"
+            f" USING fts5vocab(main, {index}, instance)"
+        )
+        words[index] = connection.execute(
+            f"SELECT * FROM temp.{index}_instances ORDER BY 1, 2, 3, 4"
+        ).fetchall()
+    return words
 
 
 def assert_index_as_rebuilt(path: Path) -> None:
-    """The index the triggers kept holds exactly what a full rebuild from the source holds."""
+    """The indexes the triggers kept hold exactly what a full rebuild from the source holds."""
     with raw_connect(path) as raw:
         kept = vocabulary(raw)
-        assert kept, "the index is empty"
+        assert all(kept.values()), "an index is empty"
         raw.execute("BEGIN")
         rebuild_candidate_search(raw)
         rebuilt = vocabulary(raw)

@@ -21,7 +21,17 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnClause, exists, func, literal_column, null, select, table, text
+from sqlalchemy import (
+    ColumnClause,
+    TableClause,
+    exists,
+    func,
+    literal_column,
+    null,
+    select,
+    table,
+    text,
+)
 from sqlalchemy import column as sql_column
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -29,7 +39,7 @@ from sqlalchemy.orm import Session
 from app.services.core.context import ServiceContext
 from app.services.core.names import person_name
 from app.store.models import Candidate
-from app.store.search import CANDIDATE_SEARCH_COLUMNS
+from app.store.search import CANDIDATE_SEARCH_COLUMNS, NAME_SEARCH_TABLE
 
 if TYPE_CHECKING:
     # Types only: the filters' module imports `pools`, which imports this one.
@@ -489,21 +499,25 @@ _WORDS = "candidate_search_words"  # fts5vocab over the index: each word and its
 _INDEX = table("candidate_search", sql_column("rowid"))
 _rowid = _INDEX.c.rowid
 _SCORE: ColumnClause[Any] = literal_column(f"-{_BM25}")
+# Names alone, with prefix indexes: the name tier's matches, the same as the whole index's
+# ``name :`` matches (the same text and tokenizer), without merging the lists of every
+# resume word that shares a short prefix.
+_NAMES = table(NAME_SEARCH_TABLE, sql_column("rowid"))
 
 
-def _where(expression: str, narrow: Any) -> list[Any]:
-    """The WHERE terms of a query over the index: the match, and the filters if any."""
-    terms: list[Any] = [text("candidate_search MATCH :e").bindparams(e=expression)]
+def _where(expression: str, narrow: Any, index: TableClause = _INDEX) -> list[Any]:
+    """The WHERE terms of a query over an index: the match, and the filters if any."""
+    terms: list[Any] = [text(f"{index.name} MATCH :e").bindparams(e=expression)]
     return terms if narrow is None else [*terms, narrow]
 
 
-def _narrowing(conditions: list[Any]) -> Any:
+def _narrowing(conditions: list[Any], index: TableClause = _INDEX) -> Any:
     """The filters as one condition on an index row: an EXISTS on the candidate's own row,
     run for each match only. (``rowid IN (filtered candidates)`` is far slower: SQLite then
     drives from that list and re-runs the MATCH for every id in it.)"""
     if not conditions:
         return None
-    return exists(select(Candidate.id).where(Candidate.id == _rowid, *conditions))
+    return exists(select(Candidate.id).where(Candidate.id == index.c.rowid, *conditions))
 
 
 def _count(session: Session, expression: str, narrow: Any = None) -> int:
@@ -546,8 +560,19 @@ def _one_word_over_cap(session: Session, plan: _Plan) -> bool:
     return found.first() is not None
 
 
-def _count_exact(session: Session, expression: str, narrow: Any = None) -> int:
-    query = select(func.count()).select_from(_INDEX).where(*_where(expression, narrow))
+def _name_tier(
+    session: Session, expression: str, limit: int, offset: int, conditions: list[Any]
+) -> list[tuple[int, float | None]]:
+    """A page of the candidates whose name matches, newest first (nothing is scored)."""
+    rowid = _NAMES.c.rowid
+    query = select(rowid, null()).where(*_where(expression, _narrowing(conditions, _NAMES), _NAMES))
+    rows = session.execute(query.order_by(rowid.desc()).limit(limit).offset(offset))
+    return [(row[0], row[1]) for row in rows]
+
+
+def _count_names(session: Session, expression: str, conditions: list[Any]) -> int:
+    narrow = _narrowing(conditions, _NAMES)
+    query = select(func.count()).select_from(_NAMES).where(*_where(expression, narrow, _NAMES))
     return session.execute(query).scalar_one()
 
 
@@ -599,12 +624,12 @@ def _page(
     ranked: list[tuple[int, float | None]] = []
     named = 0
     if plan.name_tier is not None:
-        ranked = _ranked(session, plan.name_tier, False, limit, offset, narrow=narrow)
+        ranked = _name_tier(session, plan.name_tier, limit, offset, conditions)
         if len(ranked) < limit:  # the name tier ends on this page (or before it)
             named = (
                 offset + len(ranked)
                 if ranked or not offset
-                else _count_exact(session, plan.name_tier, narrow)
+                else _count_names(session, plan.name_tier, conditions)
             )
     if len(ranked) < limit and (total > named or total > COUNT_CAP):
         rest = f"({plan.expression}) NOT {plan.name_tier}" if named else plan.expression

@@ -44,6 +44,17 @@ SOURCE = "candidate_search_source"
 # The index's words with the number of candidates each is in (no storage of its own): a
 # one-word prefix search is capped when one such word is in more candidates than the cap.
 WORDS = "candidate_search_words"
+# Names alone, with prefix indexes (a few MB): the name tier of a search (type-ahead) asks
+# it instead of the whole index, whose prefix queries merge the lists of every resume word
+# with the prefix.
+NAMES = "candidate_name_search"
+NAME_SOURCE = "candidate_name_source"
+NAME_SELECT = (
+    "SELECT c.id AS id,"
+    " c.first_name || coalesce(' ' || c.middle_name, '') || ' ' || c.last_name AS name"
+    " FROM candidates c"
+)
+NAME_OPTIONS = "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'"
 TEXT_FUNCTION = "hirebench_text"
 # Chosen by measurement (docs/database-size.md): positions are kept (phrases, and words the
 # tokenizer splits, such as "node.js", need them); no prefix indexes (they tripled the
@@ -80,34 +91,39 @@ TIMELINE = "IN ('note', 'email', 'call', 'meeting')"
 SENT = "coalesce({}.direction, '') <> 'out'"
 
 
-def drop_rows(ids: str) -> str:
-    """Take the candidates ``ids`` (an IN list) out of the index, those that are in it."""
+def drop_rows(ids: str, index: str = "candidate_search") -> str:
+    """Take the candidates ``ids`` (an IN list) out of ``index``, those that are in it."""
     return (
-        "DELETE FROM candidate_search WHERE rowid IN"
-        f" (SELECT id FROM candidate_search_docsize WHERE id IN ({ids})); "
+        f"DELETE FROM {index} WHERE rowid IN (SELECT id FROM {index}_docsize WHERE id IN ({ids})); "
     )
 
 
-def add_rows(ids: str) -> str:
+def add_rows(ids: str, index: str = "candidate_search") -> str:
     """Index the candidates ``ids`` as the source tables now derive them."""
+    columns, source = (COLUMNS, SOURCE) if index == "candidate_search" else ("name", NAME_SOURCE)
     return (
-        f"INSERT INTO candidate_search (rowid, {COLUMNS})"
-        f" SELECT id, {COLUMNS} FROM {SOURCE} WHERE id IN ({ids}); "
+        f"INSERT INTO {index} (rowid, {columns})"
+        f" SELECT id, {columns} FROM {source} WHERE id IN ({ids}); "
     )
 
 
 def _pair(
-    name: str, event: str, table: str, ids: str, when: str = "", before: bool = True
+    name: str,
+    event: str,
+    table: str,
+    ids: str,
+    when: str = "",
+    before: bool = True,
+    index: str = "candidate_search",
 ) -> dict[str, str]:
     """The BEFORE (out of the index) and AFTER (back in, unless suspended) triggers."""
     after_when = f"{when} AND {ACTIVE}" if when else ACTIVE
-    triggers = {
-        f"{name}_after": f"AFTER {event} ON {table} WHEN {after_when} BEGIN {add_rows(ids)}END"
-    }
+    add = add_rows(ids, index)
+    triggers = {f"{name}_after": f"AFTER {event} ON {table} WHEN {after_when} BEGIN {add}END"}
     if before:
         condition = f" WHEN {when}" if when else ""
         triggers[f"{name}_before"] = (
-            f"BEFORE {event} ON {table}{condition} BEGIN {drop_rows(ids)}END"
+            f"BEFORE {event} ON {table}{condition} BEGIN {drop_rows(ids, index)}END"
         )
     return triggers
 
@@ -117,7 +133,13 @@ _CANDIDATE_FIELDS = (
     " current_employer, location"
 )
 _ACTIVITY_FIELDS = "UPDATE OF kind, subject, body, candidate_id, occurred_at"
+_NAME_FIELDS = "UPDATE OF id, first_name, middle_name, last_name"
 TRIGGERS: dict[str, str] = {
+    **_pair("candidate_names_insert", "INSERT", "candidates", "NEW.id", before=False, index=NAMES),
+    **_pair("candidate_names_update", _NAME_FIELDS, "candidates", "OLD.id, NEW.id", index=NAMES),
+    "candidate_names_delete_before": (
+        f"BEFORE DELETE ON candidates BEGIN {drop_rows('OLD.id', NAMES)}END"
+    ),
     # A new candidate is in no index row yet: nothing to take out first.
     **_pair("candidates_search_insert", "INSERT", "candidates", "NEW.id", before=False),
     **_pair("candidates_search_update", _CANDIDATE_FIELDS, "candidates", "OLD.id, NEW.id"),
@@ -251,6 +273,13 @@ def upgrade() -> None:
     )
     op.execute("INSERT INTO candidate_search (candidate_search) VALUES ('rebuild')")
     op.execute("INSERT INTO candidate_search (candidate_search) VALUES ('optimize')")
+    op.execute(f"CREATE VIEW {NAME_SOURCE} AS {NAME_SELECT}")
+    op.execute(
+        f"CREATE VIRTUAL TABLE {NAMES} USING fts5(name,"
+        f" content='{NAME_SOURCE}', content_rowid='id', {NAME_OPTIONS})"
+    )
+    op.execute(f"INSERT INTO {NAMES} ({NAMES}) VALUES ('rebuild')")
+    op.execute(f"INSERT INTO {NAMES} ({NAMES}) VALUES ('optimize')")
     for name, body in TRIGGERS.items():
         op.execute(f"CREATE TRIGGER {name} {body}")
     op.execute(f"CREATE VIRTUAL TABLE {WORDS} USING fts5vocab(candidate_search, row)")
@@ -263,6 +292,8 @@ def downgrade() -> None:
     old_0010 = _load("0010_outgoing_mail_unindexed")
     _drop_triggers(TRIGGERS)
     op.execute(f"DROP TABLE IF EXISTS {WORDS}")
+    op.execute(f"DROP TABLE IF EXISTS {NAMES}")
+    op.execute(f"DROP VIEW IF EXISTS {NAME_SOURCE}")
     op.execute("DROP TABLE IF EXISTS candidate_search")
     op.execute(f"DROP VIEW IF EXISTS {SOURCE}")
     _convert_texts(compress=False)
