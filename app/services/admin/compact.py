@@ -27,12 +27,11 @@ from app.store.textpack import pack_text
 
 VACUUM_FREE_SHARE = 0.10  # rewrite the file when at least this share of it is free pages
 PACK_BATCH = 500
-# The index's own tables: segments, their directory, per-row sizes, settings.
-INDEX_TABLES = (
-    "candidate_search_data",
-    "candidate_search_idx",
-    "candidate_search_docsize",
-    "candidate_search_config",
+# The indexes' own tables: segments, their directory, per-row sizes, settings.
+INDEX_TABLES = tuple(
+    f"{index}_{part}"
+    for index in ("candidate_search", "candidate_name_search")
+    for part in ("data", "idx", "docsize", "config")
 )
 
 Progress = Callable[[str], None]
@@ -170,13 +169,13 @@ def run_maintenance(
         file_before, index_before = file_size(path), index_size(connection)
         say("Compressing document text")
         packed = _pack_documents(connection)
-        say("Merging the search index")
-        _write(
-            connection,
-            lambda: connection.execute(
-                "INSERT INTO candidate_search (candidate_search) VALUES ('optimize')"
-            ),
-        )
+        say("Merging the search indexes")
+
+        def optimize() -> None:
+            for index in ("candidate_search", "candidate_name_search"):
+                connection.execute(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
+
+        _write(connection, optimize)
         free, total = _free_bytes(connection)
         note = ""
         wanted = force_vacuum or (total and free / total >= vacuum_share)

@@ -405,17 +405,23 @@ def _pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
 
 # A letter or digit outside ASCII: text without one (resumes with only "·", "–" or "•" beyond
 # ASCII) has only ASCII words, which fold as `str.lower` folds them.
-_WIDE_LETTER = re.compile(r"(?![\x00-\x7f])[^\W_]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def _ascii_words(value: str) -> bool:
-    return value.isascii() or _WIDE_LETTER.search(value) is None
+    # A letter or digit is a word character ([^\W_]) exactly when `str.isalnum` says so.
+    return value.isascii() or not any(
+        char.isalnum() for run in _NOT_ASCII.findall(value) for char in run
+    )
 
 
-def _occurs(value: str, folded: str, term: _Term) -> bool:
+def _occurs(value: str, folded: str, term: _Term, ascii_words: bool | None = None) -> bool:
     """Whether ``term`` occurs in ``value``: one regex search over text whose words are
-    ASCII (folded character by character), instead of splitting a whole resume into words."""
-    if _ascii_words(value):
+    ASCII (folded character by character), instead of splitting a whole resume into words.
+    ``ascii_words``: `_ascii_words(value)`, if the caller has it already."""
+    if ascii_words is None:
+        ascii_words = _ascii_words(value)
+    if ascii_words:
         return _pattern(term.tokens, term.prefix).search(folded) is not None
     return bool(_spans(value, term))
 
@@ -435,11 +441,12 @@ def _describe(row: dict[str, str | None], terms: list[_Term]) -> tuple[str, tupl
         distinct = 0
         # A cheap test first: most columns contain no term at all. Long ASCII text is folded
         # directly, not through `_fold`'s cache (which would hash and keep whole resumes).
-        folded = value.lower() if _ascii_words(value) else _fold(value)
+        ascii_words = _ascii_words(value)
+        folded = value.lower() if ascii_words else _fold(value)
         for term in terms:
             if term.columns is not None and column not in term.columns:
                 continue
-            if term.tokens[0] in folded and _occurs(value, folded, term):
+            if term.tokens[0] in folded and _occurs(value, folded, term, ascii_words):
                 distinct += 1
         if distinct:
             matched.append(column)
