@@ -101,7 +101,7 @@ def _free_bytes(connection: sqlite3.Connection) -> tuple[int, int]:
     return free * page, pages * page
 
 
-def _write(connection: sqlite3.Connection, work: Callable[[], None]) -> None:
+def _write(connection: sqlite3.Connection, work: Callable[[], object]) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         work()
