@@ -102,12 +102,14 @@ def _free_bytes(connection: sqlite3.Connection) -> tuple[int, int]:
 
 
 def _write(connection: sqlite3.Connection, work: Callable[[], object]) -> None:
+    """``work`` in one write transaction, committed through the connection so that the
+    window's watcher knows the commit as this process's own (`app.store.own_commits`)."""
     connection.execute("BEGIN IMMEDIATE")
     try:
         work()
-        connection.execute("COMMIT")
+        connection.commit()
     except BaseException:
-        connection.execute("ROLLBACK")
+        connection.rollback()
         raise
 
 
