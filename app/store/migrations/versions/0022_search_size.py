@@ -8,14 +8,17 @@ copy of it among its own stored columns. Now:
   ``hirebench_text()``, a function every Hirebench connection registers (``app.store.textpack``);
 - ``document_search`` and its triggers are gone (``resume:`` searches ``candidate_search``);
 - ``candidate_search`` is an external-content index over the view ``candidate_search_source``
-  (the same row as before, derived from the source tables), so it stores no text of its own.
+  (the same row as before, derived from the source tables), so it stores no text of its own,
+  and has no prefix indexes (they tripled its size);
+- ``candidate_name_search`` indexes names alone, with prefix indexes, for a search's name
+  tier (type-ahead), and ``candidate_search_words`` (fts5vocab) lists the index's words.
 
 An external-content index removes a row by reading the row it indexed from its content, so
 the source must still read as it did when the row was indexed. The triggers therefore come in
 pairs: a BEFORE trigger takes the affected candidates' rows out of the index while the source
 tables still hold what was indexed, and an AFTER trigger indexes them again from the changed
-tables. A row is only taken out if it is in the index (``candidate_search_docsize`` has one
-row per indexed candidate), so nothing is ever removed twice. The BEFORE triggers run even
+tables. A row is only taken out if it is in the index (``<index>_docsize`` has one row per
+indexed candidate), so nothing is ever removed twice. The BEFORE triggers run even
 while ``search_control.suspended`` is set: a bulk writer then leaves the candidates it touches
 out of the index and puts them back once at the end (``app.store.search``).
 
