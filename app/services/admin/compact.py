@@ -4,9 +4,10 @@ pages back to the disk, and say how much smaller the file became.
 Deletes and edits leave free pages inside the file and the search index in many segments;
 neither shrinks the file by itself. ``VACUUM`` rewrites the whole file, so it runs only when
 enough of it is free space, and only on a sound file: it is checked first (as backups are),
-and a damaged or read-only database is refused. ``VACUUM`` needs room for a second copy
-of the file (in the write-ahead log beside it); without it, it is skipped and the report
-says why. Other connections may keep reading meanwhile; a writer waits, as for any write.
+and a damaged or read-only database is refused. ``VACUUM`` needs room for two more copies
+of the file (one in the temporary folder, one in the write-ahead log beside it); without
+it, it is skipped and the report says why. Other connections may keep reading meanwhile;
+a writer waits, as for any write.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -135,13 +137,24 @@ def _pack_documents(connection: sqlite3.Connection) -> int:
 
 
 def _room_for_vacuum(path: Path, size: int) -> str:
-    """Why there is no room to rewrite the file, or "" if there is."""
-    spare = shutil.disk_usage(path.parent).free
-    if spare < size * 1.1:
-        return (
-            f"Not rewritten: the disk holding {path.parent} has {_mb(spare)} free and the "
-            f"rewrite needs about {_mb(int(size * 1.1))}."
-        )
+    """Why there is no room to rewrite the file, or "" if there is.
+
+    VACUUM writes a copy into SQLite's temporary folder, then the rewritten pages into the
+    write-ahead log beside the database: about the file's size in each place.
+    """
+    folders = {path.parent: size * 1.1}
+    temporary = Path(tempfile.gettempdir())
+    if temporary.stat().st_dev == path.parent.stat().st_dev:
+        folders[path.parent] += size * 1.1
+    else:
+        folders[temporary] = size * 1.1
+    for folder, needed in folders.items():
+        spare = shutil.disk_usage(folder).free
+        if spare < needed:
+            return (
+                f"Not rewritten: the disk holding {folder} has {_mb(spare)} free and the "
+                f"rewrite needs about {_mb(int(needed))} there."
+            )
     return ""
 
 

@@ -92,3 +92,15 @@ def test_the_command_prints_the_sizes(
     assert run(["maintenance", "--database", str(demo_copy.with_name("none.sqlite3"))]) == (
         EXIT_FAILURE
     )
+
+
+def test_no_rewrite_without_room_for_it(
+    demo_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.services.admin.compact as compact
+
+    usage = shutil.disk_usage(demo_database.path.parent)
+    monkeypatch.setattr(compact.shutil, "disk_usage", lambda _path: usage._replace(free=4096))
+    report = run_maintenance(demo_database, force_vacuum=True)
+    assert not report.vacuumed and "Not rewritten" in report.note
+    assert report.note in report.summary_lines()
