@@ -217,3 +217,29 @@ def test_a_one_word_search_over_the_cap_answers_as_a_full_count_would(
     assert {"sa", "python", "analy"} <= used and "zz" not in used
     monkeypatch.setattr(search, "_one_word_over_cap", lambda _session, _plan: False)
     assert {query: search.search_candidates(ctx, query) for query in queries} == shortcut
+
+
+def test_counting_with_the_floor_in_one_pass_answers_as_two_passes_would(
+    seeded: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.services.candidates.search as search
+
+    ctx = ServiceContext(seeded.sessions, Actor(None, "test"))
+    monkeypatch.setattr(search, "COUNT_CAP", 40)
+    queries = ["python sql", "resume:python OR skills:python", "billing engine", "zz qq", "a b"]
+    pages = [(0, 50), (30, 20), (60, 10)]
+    one_pass = {
+        (query, page): search.search_candidates(ctx, query, limit=page[1], offset=page[0])
+        for query in queries
+        for page in pages
+    }
+    assert any(result.capped for result in one_pass.values())
+
+    def two_passes(session, expression, narrow=None):
+        total = search._count(session, expression, narrow)
+        over = total > search.COUNT_CAP
+        return total, search._newest_floor(session, expression, narrow) if over else None
+
+    monkeypatch.setattr(search, "_count_and_floor", two_passes)
+    for (query, page), result in one_pass.items():
+        assert search.search_candidates(ctx, query, limit=page[1], offset=page[0]) == result

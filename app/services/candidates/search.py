@@ -539,6 +539,28 @@ def _count(session: Session, expression: str, narrow: Any = None) -> int:
     return session.execute(select(func.count()).select_from(found)).scalar_one()
 
 
+def _count_and_floor(
+    session: Session, expression: str, narrow: Any = None
+) -> tuple[int, int | None]:
+    """`_count` and, when over the cap, `_newest_floor` in one pass over the index: the
+    newest COUNT_CAP + 1 matches, their number and the two lowest ids (the lowest is the
+    one past the newest COUNT_CAP)."""
+    newest = (
+        select(_rowid.label("r"))
+        .where(*_where(expression, narrow))
+        .order_by(_rowid.desc())
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    lowest = session.execute(
+        select(func.count().over(), newest.c.r).order_by(newest.c.r).limit(2)
+    ).all()
+    if not lowest:
+        return 0, None
+    total = lowest[0][0]
+    return total, lowest[1][1] if total > COUNT_CAP else None
+
+
 def _one_word_over_cap(session: Session, plan: _Plan) -> bool:
     """Whether a one-word search (``sa``, ``python``) is sure to match more than COUNT_CAP
     candidates: the word, or one word it begins, is in more than that many on its own.
@@ -626,8 +648,14 @@ def _page(
     if plan.negated:
         return _negated_page(session, plan, limit, offset, conditions)
     narrow = _narrowing(conditions)
-    capped = narrow is None and _one_word_over_cap(session, plan)
-    total = COUNT_CAP + 1 if capped else _count(session, plan.expression, narrow)
+    newest_floor: int | None = None  # of the whole expression, when counted with it
+    if narrow is None and _one_word_over_cap(session, plan):
+        total = COUNT_CAP + 1
+    elif plan.tree is not None and plan.tree[0] == "term":
+        # One word: the name tier mostly fills the page, and a plain count is cheapest.
+        total = _count(session, plan.expression, narrow)
+    else:
+        total, newest_floor = _count_and_floor(session, plan.expression, narrow)
     ranked: list[tuple[int, float | None]] = []
     named = 0
     if plan.name_tier is not None:
@@ -640,7 +668,10 @@ def _page(
             )
     if len(ranked) < limit and (total > named or total > COUNT_CAP):
         rest = f"({plan.expression}) NOT {plan.name_tier}" if named else plan.expression
-        floor = _newest_floor(session, rest, narrow) if total > COUNT_CAP else None
+        floor = None
+        if total > COUNT_CAP:  # the rest's newest COUNT_CAP matches are ranked
+            known = newest_floor is not None and rest == plan.expression
+            floor = newest_floor if known else _newest_floor(session, rest, narrow)
         ranked += _ranked(
             session, rest, True, limit - len(ranked), max(0, offset - named), floor, narrow
         )
