@@ -191,6 +191,7 @@ def run(argv: list[str]) -> int:
         "search": _search,
         "backup": cli_maintenance.backup,
         "check": cli_maintenance.check,
+        "maintenance": cli_maintenance.maintenance,
         "recover": cli_maintenance.recover,
         "parse": _parse,
         "import": _import,

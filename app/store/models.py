@@ -38,6 +38,7 @@ from app.store.enums import ActivityKind as ActivityKind
 from app.store.enums import Consent as Consent
 from app.store.enums import JobStatus as JobStatus
 from app.store.enums import StageKind as StageKind
+from app.store.textpack import PackedText
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -346,7 +347,7 @@ class Document(Base):
     media_type: Mapped[str] = mapped_column(String(120))
     size_bytes: Mapped[int] = mapped_column(Integer)
     stored_path: Mapped[str] = mapped_column(String(500))  # relative to the documents folder
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(PackedText)  # stored compressed (zlib)
     parsed_fields: Mapped[dict[str, Any] | None]
     parse_status: Mapped[str] = mapped_column(String(40), default="pending")
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)

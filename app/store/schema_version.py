@@ -29,4 +29,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0022_audit_chain",
     "0024_roles",
     "0026_privacy",
+    "0022_search_size",
 )

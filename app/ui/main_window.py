@@ -484,6 +484,9 @@ class MainWindow(QMainWindow):
     def backup_database(self) -> None:
         self.care.backup()
 
+    def compact_database(self) -> None:
+        self.care.compact()
+
     def _database_damaged(self, summary: str) -> None:
         """Found damaged after start-up: stop sending mail, say so; the banner says the rest."""
         self.statusBar().showMessage(summary, 15000)

@@ -14,9 +14,10 @@ FRESH_PROCESS_ENV = "HIREBENCH_BENCH_FRESH_PROCESS"
 BENCH_DIR = ROOT / "bench-out"
 
 
-def seeded_database(candidates: int = 100_000) -> Path:
-    """A database made by `hirebench seed`, built once and reused by later runs."""
-    path = BENCH_DIR / f"seed-{candidates}.sqlite3"
+def seeded_database(candidates: int = 100_000, resumes: bool = False) -> Path:
+    """A database made by `hirebench seed` (with a generated resume per candidate if
+    ``resumes``), built once and reused by later runs."""
+    path = BENCH_DIR / f"seed-{candidates}{'-resumes' if resumes else ''}.sqlite3"
     if not path.exists():
         BENCH_DIR.mkdir(exist_ok=True)
         partial = path.with_suffix(".partial.sqlite3")
@@ -33,6 +34,7 @@ def seeded_database(candidates: int = 100_000) -> Path:
                 str(partial),
                 "--candidates",
                 str(candidates),
+                *(["--resumes"] if resumes else []),
             ],
             check=True,
             env=env,

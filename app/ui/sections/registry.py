@@ -67,6 +67,7 @@ class SectionHost(Protocol):
     def set_phone_region(self, region: str) -> None: ...
     def set_inbox_folder(self, folder: str) -> None: ...
     def backup_database(self) -> None: ...
+    def compact_database(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -304,6 +305,7 @@ def _settings(ctx: SectionContext) -> QWidget:
     page.region_changed.connect(ctx.host.set_phone_region)
     page.inbox_changed.connect(ctx.host.set_inbox_folder)
     page.backup_requested.connect(ctx.host.backup_database)
+    page.maintenance_requested.connect(ctx.host.compact_database)
     return page
 
 

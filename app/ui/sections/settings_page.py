@@ -42,6 +42,7 @@ REGIONS = DEFAULT_REGIONS
 class SettingsSection(QWidget):
     theme_changed = Signal(str)
     backup_requested = Signal()
+    maintenance_requested = Signal()  # merge the index, VACUUM: the window's DatabaseCare
     region_changed = Signal(str)
     inbox_changed = Signal(str)
     changes_made = Signal(object)  # Changes saved by the email panels, for the broadcast
@@ -129,6 +130,14 @@ class SettingsSection(QWidget):
         backup.setObjectName("backupButton")
         backup.clicked.connect(self.backup_requested)
         buttons.addWidget(backup)
+        compact = QPushButton("Compact database…")
+        compact.setObjectName("compactButton")
+        compact.setToolTip(
+            "Merge the search index and give free space inside the file back to the disk; "
+            "shows the size before and after"
+        )
+        compact.clicked.connect(self.maintenance_requested)
+        buttons.addWidget(compact)
         buttons.addStretch(1)
         data_form.addRow("", buttons)
         layout.addWidget(data)
