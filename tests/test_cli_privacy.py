@@ -5,7 +5,6 @@ HIREBENCH_HOME: the export holds the person; after erasure no file anywhere unde
 from __future__ import annotations
 
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from app.cli import EXIT_FAILURE, EXIT_OK, run
 from app.paths import AppPaths
+from tests.support import raw_connect
 
 NAME, EMAIL, PHONE = "Maria Lopez-Quintana", "maria.lq@example.com", "(312) 555-0199"
 
@@ -26,7 +26,7 @@ def imported(paths: AppPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     )
     assert run(["import", str(inbox)]) == EXIT_OK
     (inbox / "resume.txt").unlink()  # the dropped original is the user's, not ours
-    with sqlite3.connect(paths.default_database) as raw:
+    with raw_connect(paths.default_database) as raw:
         [(person,)] = raw.execute("SELECT id FROM candidates").fetchall()
     capsys.readouterr()
     return person

@@ -16,11 +16,11 @@ from app.services.candidates.timeline import add_note
 from app.services.core.context import ServiceContext
 from app.store.audit_chain import GENESIS, content_hash, link_hash, redact, verify
 from app.store.database import Database, open_database
-from tests.support import database_at, sqlite_rows
+from tests.support import database_at, raw_connect, sqlite_rows
 
 
 def _verify(path: Path):
-    connection = sqlite3.connect(path)
+    connection = raw_connect(path)
     try:
         return verify(connection.execute)
     finally:
@@ -29,7 +29,7 @@ def _verify(path: Path):
 
 def _tamper(path: Path, *statements: str) -> None:
     """Change the file as someone with sqlite3 and the file could: triggers dropped first."""
-    connection = sqlite3.connect(path)
+    connection = raw_connect(path)
     try:
         connection.execute("DROP TRIGGER audit_entries_no_update")
         connection.execute("DROP TRIGGER audit_entries_no_delete")
@@ -124,7 +124,7 @@ def test_an_entry_inserted_with_copied_hashes_is_found(ctx: ServiceContext, data
 
 
 def test_the_trigger_allows_sealing_once_and_nothing_else(database: Database, tmp_path: Path):
-    connection = sqlite3.connect(database.path)
+    connection = raw_connect(database.path)
     try:
         connection.execute(
             "INSERT INTO audit_entries (occurred_at, actor, action, entity_type) "
@@ -153,7 +153,7 @@ def test_an_entry_from_a_plain_connection_is_sealed_by_the_next_commit(
 ):
     """An entry another tool appended unsealed is caught by `verify` until the application's
     next commit seals it in order."""
-    connection = sqlite3.connect(database.path)
+    connection = raw_connect(database.path)
     connection.execute(
         "INSERT INTO audit_entries (occurred_at, actor, action, entity_type) "
         "VALUES ('2026-01-01 00:00:00', 'x', 'test', 'none')"
@@ -175,7 +175,7 @@ def test_a_read_only_database_is_not_written_at_commit(tmp_path: Path):
     path = tmp_path / "db.sqlite3"
     database = open_database(path, tmp_path / "backups")
     database.close()
-    connection = sqlite3.connect(path)
+    connection = raw_connect(path)
     connection.execute(
         "INSERT INTO audit_entries (occurred_at, actor, action, entity_type) "
         "VALUES ('2026-01-01 00:00:00', 'x', 'test', 'none')"
@@ -197,7 +197,7 @@ def test_a_read_only_database_is_not_written_at_commit(tmp_path: Path):
 def test_the_migration_seals_the_trail_already_there(tmp_path: Path):
     path = tmp_path / "old.sqlite3"
     database_at(path, "0021_report_indexes")
-    connection = sqlite3.connect(path)
+    connection = raw_connect(path)
     for n in range(5):
         connection.execute(
             "INSERT INTO audit_entries (occurred_at, actor, action, entity_type, entity_id, "
@@ -231,7 +231,7 @@ def test_two_entries_swapped_are_found(ctx: ServiceContext, database: Database):
 def test_a_redacted_entry_keeps_the_chain_and_is_counted(ctx: ServiceContext, database: Database):
     _some_history(ctx)
     target = sqlite_rows(database.path, "SELECT max(id) - 2 FROM audit_entries")[0][0]
-    connection = sqlite3.connect(database.path)
+    connection = raw_connect(database.path)
     try:
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # no redaction row
             connection.execute(f"UPDATE audit_entries SET after = NULL WHERE id = {target}")

@@ -4,7 +4,6 @@ before and after side by side, the chain verified (and a tampered entry named), 
 from __future__ import annotations
 
 import csv
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -16,13 +15,14 @@ from app.services.candidates.timeline import add_note
 from app.services.core.context import ServiceContext
 from app.store.database import Database
 from app.ui.sections.audit import AuditSection
+from tests.support import raw_connect
 
 
 def _history(ctx: ServiceContext, database: Database, extra: int = 0) -> int:
     person = create_candidate(ctx, CandidateInput("Ada", "Lovelace")).value
     add_note(ctx, person, "First call went well.")
     if extra:  # many entries at once, sealed by the next commit below
-        with sqlite3.connect(database.path) as raw:
+        with raw_connect(database.path) as raw:
             raw.executemany(
                 "INSERT INTO audit_entries (occurred_at, actor, action, entity_type, entity_id,"
                 " before, after) VALUES ('2026-01-05 09:00:00', 'bulk', 'job.update', 'job', ?,"
@@ -93,7 +93,7 @@ def test_verify_says_how_many_and_names_a_tampered_entry(
     section = _section(qtbot, ctx)
     section.verify_button.click()
     qtbot.waitUntil(lambda: "verified" in section.outcome.text(), timeout=10_000)
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         raw.execute("DROP TRIGGER audit_entries_no_update")
         target = raw.execute("SELECT min(id) FROM audit_entries WHERE actor != 'system'")
         target_id = target.fetchone()[0]

@@ -5,7 +5,6 @@ of it."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import zipfile
 from pathlib import Path
@@ -19,6 +18,7 @@ from app.store.database import Database
 from app.ui.dialogs import profile as profile_module
 from app.ui.dialogs.privacy_actions import export_to
 from app.ui.dialogs.profile import ProfileDialog
+from tests.support import raw_connect
 
 NAME, EMAIL = "Ines Vanterpool", "ines.vanterpool@example.net"
 
@@ -62,7 +62,7 @@ def test_erase_from_the_profile(qtbot, ctx, database: Database, person, monkeypa
     assert asked == [NAME] and dialog.erased
     assert used and used[0] != threading.main_thread().name
     assert notices and "Erased candidate" in notices[-1]
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         row = raw.execute("SELECT first_name FROM candidates WHERE id = ?", (candidate_id,))
         assert row.fetchone() == ("Erased",)
     assert not any(path.is_file() for path in documents.rglob("*"))
@@ -75,7 +75,7 @@ def test_declined_erasure_changes_nothing(qtbot, ctx, database: Database, person
     qtbot.addWidget(dialog)
     dialog.erase_personal_data()
     assert not dialog.erased and dialog.isEnabled()
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         row = raw.execute("SELECT first_name FROM candidates WHERE id = ?", (candidate_id,))
         assert row.fetchone() == ("Ines",)
 

@@ -4,20 +4,19 @@ Keep 6 months, and Erase… only once confirmed."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.core.context import ServiceContext
 from app.store.database import Database
 from app.ui.sections.privacy import PrivacySection
-from tests.support import sqlite_rows
+from tests.support import raw_connect, sqlite_rows
 
 
 def _old_person(ctx: ServiceContext, database: Database, first: str) -> int:
     person = create_candidate(ctx, CandidateInput(first, "Oldfield")).value
     when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=900)).strftime("%Y-%m-%d %H:%M:%S.%f")
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         raw.execute("UPDATE candidates SET updated_at = ? WHERE id = ?", (when, person))
     return person
 

@@ -387,7 +387,7 @@ def full_text_tables(session: Session) -> list[str]:
         for name in session.scalars(
             text(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'"
+                " AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5(%'"  # not fts5vocab views
             )
         )
     ]

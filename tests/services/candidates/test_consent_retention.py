@@ -5,7 +5,6 @@ a decision erases or keeps them until a date)."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -28,7 +27,7 @@ from app.services.core.roles import PermissionDenied
 from app.services.core.unit_of_work import ValidationError
 from app.store.database import Database
 from tests.services.engagement.test_campaigns import configure_mail
-from tests.support import sqlite_rows
+from tests.support import raw_connect, sqlite_rows
 
 TODAY = dt.date.today()
 
@@ -41,7 +40,7 @@ def _person(ctx: ServiceContext, first: str, email: str | None = None) -> int:
 def _age(database: Database, candidate_id: int, days: int) -> None:
     """Make the candidate's record and timeline look ``days`` old."""
     when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).strftime("%Y-%m-%d %H:%M:%S.%f")
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         raw.execute("UPDATE candidates SET updated_at = ? WHERE id = ?", (when, candidate_id))
         raw.execute(
             "UPDATE activities SET occurred_at = ? WHERE candidate_id = ?", (when, candidate_id)
@@ -94,7 +93,7 @@ def test_a_scan_lists_the_inactive_and_the_lapsed_and_deletes_nobody(ctx, databa
     _age(database, old, 800)
     _age(database, lapsed, 10)
     record_consent(ctx, lapsed, "granted", "consent", expires_on=TODAY + dt.timedelta(days=1))
-    with sqlite3.connect(database.path) as raw:  # it lapsed 40 days ago
+    with raw_connect(database.path) as raw:  # it lapsed 40 days ago
         raw.execute(
             "UPDATE consent_records SET expires_on = ? WHERE candidate_id = ?",
             ((TODAY - dt.timedelta(days=40)).isoformat(), lapsed),
@@ -150,10 +149,10 @@ def test_a_rejected_rule_waits_for_every_application_to_end(ctx, database) -> No
     add_to_job(ctx, [person], job, stages["active"], "test")
     save_rule(ctx, "Rejected a year", "rejected", 365)
     old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=400)).strftime("%Y-%m-%d %H:%M:%S.%f")
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         raw.execute("UPDATE applications SET stage_entered_at = ?", (old,))
     assert scan(ctx).value == 0  # still in an active stage
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         raw.execute("UPDATE applications SET stage_id = ?", (stages["rejected"],))
     assert scan(ctx).value == 1
 

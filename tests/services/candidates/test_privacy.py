@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from app.services.intake.importer import import_resume
 from app.services.pipeline.tasks import TaskInput, create_task
 from app.store.audit_chain import verify
 from app.store.database import Database
+from tests.support import raw_connect
 
 NAME = "Zoë Quartermaine"
 EMAIL = "zoe.quartermaine@example.org"
@@ -50,7 +50,7 @@ def _person(ctx: ServiceContext, database: Database, folder: Path) -> tuple[int,
     add_note(ctx, person, f"Spoke with {NAME} about the role; call {EMAIL} back.")
     pool = save_pool(ctx, PoolInput("Data people")).value
     add_members(ctx, pool, [person])
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         job, stage = raw.execute(
             "SELECT j.id, s.id FROM jobs j JOIN stages s ON s.job_id = j.id ORDER BY j.id,"
             " s.position LIMIT 1"
@@ -115,7 +115,7 @@ def test_erasure_leaves_no_byte_of_the_person(
     assert result.backups_holding == (str(backups / "hirebench-2026-12-01.sqlite3"),)
     assert _scan(database_folder, needles) == []
     assert _scan(data, needles) == []
-    with sqlite3.connect(demo_database.path) as raw:
+    with raw_connect(demo_database.path) as raw:
         assert verify(raw.execute).ok
         first, last = raw.execute(
             "SELECT first_name, last_name FROM candidates WHERE id = ?", (person,)
