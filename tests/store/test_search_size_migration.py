@@ -25,7 +25,7 @@ from app.store.textpack import pack_text, unpack_text
 from tests.support import database_at, raw_connect, sqlite_rows
 
 AS_OF = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
-BEFORE = "0021_report_indexes"
+BEFORE = "0026_privacy"  # the revision before it (it once followed 0021 directly)
 RESUMES = {
     1: "Ada Lovelace\nBuilt data pipelines in Kafka and Python for Analytical Engines Ltd.",
     2: "Alan Turing\nCryptanalysis, Bletchley; later the Manchester computer. Café owner.",
