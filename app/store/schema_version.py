@@ -28,4 +28,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0021_report_indexes",
     "0022_audit_chain",
     "0024_roles",
+    "0025_eeo",
 )
