@@ -52,6 +52,10 @@ class EeoInput:
     veteran: VeteranStatus | None = None
     disability: DisabilityStatus | None = None
 
+    def validate(self) -> dict[str, str]:
+        """Every combination is valid: any question may be left unanswered or declined."""
+        return {}
+
 
 def record_eeo_answers(
     ctx: ServiceContext, application_id: int, answers: EeoInput

@@ -3,6 +3,10 @@ board, reported in the applicant flow log. Not EEO data, so an ordinary record e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError
@@ -31,3 +35,15 @@ def set_basic_qualifications(
         )
         tx.changed(ChangeKind.APPLICATIONS, application_id)
         return outcome(value, tx)
+
+
+def basic_qualifications_of(
+    ctx: ServiceContext, application_ids: Sequence[int]
+) -> dict[int, BasicQualifications]:
+    """What is recorded for these applications (a card's menu ticks it)."""
+    a = Application.__table__.c
+    with ctx.read() as session:
+        rows = session.execute(
+            select(a.id, a.basic_qualifications).where(a.id.in_(list(application_ids)))
+        ).all()
+    return {row.id: BasicQualifications(row.basic_qualifications) for row in rows}

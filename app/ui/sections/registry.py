@@ -263,6 +263,13 @@ def _audit(ctx: SectionContext) -> QWidget:
     return section
 
 
+def _eeo(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.eeo import EeoSection
+
+    return EeoSection(ctx.services)
+
+
 def _settings(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.settings_page import SettingsSection
@@ -316,4 +323,5 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         "audit", "Audit trail", "library", _audit, Permission.VIEW_AUDIT, shortcut="Ctrl+Shift+L"
     ),
+    SectionSpec("eeo", "EEO", "bar-chart-3", _eeo, Permission.VIEW_EEO, shortcut="Ctrl+Shift+E"),
 )
