@@ -102,3 +102,23 @@ def test_a_hiring_manager_gets_neither_action(qtbot, database: Database) -> None
     menu = board.build_menu([w.applications["Ada"]])
     assert not _action(menu, "selfIdentification").isEnabled()
     assert not _action(menu, "basicQualifications").isEnabled()
+
+
+def test_the_job_form_edits_the_eeo_job_category(qtbot, database: Database) -> None:
+    from app.services.pipeline.jobs import get_job
+    from app.store.enums import EeoJobCategory
+    from app.ui.dialogs.job_editor import EditJobDialog
+
+    w = world(database)
+    dialog = EditJobDialog(w.recruiter, w.job_id)
+    qtbot.addWidget(dialog)
+    assert dialog.eeo_category.currentText() == "Professionals"  # as created
+    dialog.eeo_category.setCurrentIndex(dialog.eeo_category.findData("technicians"))
+    dialog.accept()
+    assert dialog.outcome is not None
+    assert get_job(w.recruiter, w.job_id).eeo_category is EeoJobCategory.TECHNICIANS
+    dialog = EditJobDialog(w.recruiter, w.job_id)
+    qtbot.addWidget(dialog)
+    dialog.eeo_category.setCurrentIndex(0)  # "Not set"
+    dialog.accept()
+    assert get_job(w.recruiter, w.job_id).eeo_category is None

@@ -183,3 +183,27 @@ def test_erasure_keeps_recent_answers_and_deletes_old_ones(database: Database) -
         "Hispanic or Latino",
         "Hired",
     )
+
+
+def test_a_merge_keeps_the_dropped_applications_answers(database: Database) -> None:
+    from app.services.candidates.bulk import add_to_job
+    from app.services.candidates.duplicates import merge_candidates
+    from app.services.candidates.records import CandidateInput, create_candidate
+
+    w = world(database)
+    twin = create_candidate(w.recruiter, CandidateInput("Dana", "Tester")).value
+    add_to_job(w.recruiter, [twin], w.job_id, load_board(w.recruiter, w.job_id).stages[0].id, "x")
+    twin_application = next(
+        card.application_id
+        for card in load_board(w.recruiter, w.job_id).cards
+        if card.candidate_id == twin
+    )
+    record_eeo_answers(w.recruiter, twin_application, EeoInput(race=Race.PACIFIC_ISLANDER))
+    merge_candidates(w.recruiter, w.candidates["Dana"], twin, {})
+    with sqlite3.connect(database.path) as raw:
+        rows = raw.execute(
+            "SELECT application_id, race FROM eeo_answers WHERE race = 'pacific_islander'"
+        ).fetchall()
+        audit = raw.execute("SELECT before, after FROM audit_entries").fetchall()
+    assert (w.applications["Dana"], "pacific_islander") in rows
+    assert _leaks(audit) == []  # the merge's snapshot holds no answer either
