@@ -77,3 +77,27 @@ def test_a_recruiter_is_refused_in_the_section(qtbot, database: Database) -> Non
     assert "may not see EEO answers" in section.status.text()
     assert section.table.rowCount() == 0
     assert QDate.currentDate() == section.end.date()
+
+
+def test_answers_recorded_elsewhere_show_on_the_next_change(qtbot, database: Database) -> None:
+    from app.services.core.changes import ChangeKind, Changes
+
+    w = world(database)
+    section = _section(qtbot, w.compliance)
+    section.question.setCurrentText("Sex")
+
+    def applied_not_provided() -> str:
+        table = section.table
+        header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        rows = {row[1]: dict(zip(header, row, strict=True)) for row in section.cell_texts()}
+        return rows["Applied"]["Not provided"]
+
+    assert applied_not_provided() == "<5"
+    more = [
+        create_candidate(w.recruiter, CandidateInput(f"Late{n}", "Tester")).value for n in range(5)
+    ]
+    add_to_job(w.recruiter, more, w.job_id, load_board(w.recruiter, w.job_id).stages[0].id, "x")
+    section.on_changes(Changes.of(ChangeKind.APPLICATIONS))
+    # Dana and the five newcomers did not answer: six now.
+    qtbot.waitUntil(lambda: applied_not_provided() == "6", timeout=10_000)
+    assert ChangeKind.EEO in EeoSection.shows  # a recorded answer reloads it too
