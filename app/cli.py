@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 from app import (
     __version__,
     cli_audit,
+    cli_eeo,
     cli_interviews,
     cli_maintenance,
     cli_privacy,
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_profiles.add_parsers(commands, _database_option)
     cli_reports.add_parsers(commands, _database_option)
     cli_audit.add_parsers(commands, _database_option)
+    cli_eeo.add_parsers(commands, _database_option)
     cli_privacy.add_parsers(commands, _database_option)
     cli_users.add_parser(commands, _database_option)
 
@@ -200,6 +202,7 @@ def run(argv: list[str]) -> int:
         "interviews": cli_interviews.run,
         "report": cli_reports.report,
         "audit": cli_audit.audit,
+        "eeo-log": cli_eeo.eeo_log,
         "export-person": cli_privacy.export_person_command,
         "erase": cli_privacy.erase_command,
         "users": cli_users.users,

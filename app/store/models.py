@@ -35,7 +35,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 # The enums live in plain Python (`app.store.enums`) so that the GUI can use them without the
 # ORM; named again here for code that reads them with the tables.
 from app.store.enums import ActivityKind as ActivityKind
+from app.store.enums import BasicQualifications as BasicQualifications
 from app.store.enums import Consent as Consent
+from app.store.enums import EeoJobCategory as EeoJobCategory
 from app.store.enums import JobStatus as JobStatus
 from app.store.enums import StageKind as StageKind
 from app.store.textpack import PackedText
@@ -374,6 +376,8 @@ class Job(TimestampMixin, Base):
     hiring_manager_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL")
     )
+    # The EEO-1 job category the applicant flow log reports it under (migration 0025).
+    eeo_category: Mapped[EeoJobCategory | None] = mapped_column(_enum(EeoJobCategory))
 
     client: Mapped[Client] = relationship(back_populates="jobs")
     owner: Mapped[User | None] = relationship()
@@ -500,6 +504,13 @@ class Application(TimestampMixin, Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     board_position: Mapped[float] = mapped_column(Float, default=0.0)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Whether the applicant meets the job's basic qualifications, for the applicant flow
+    # log (migration 0025).
+    basic_qualifications: Mapped[BasicQualifications] = mapped_column(
+        _enum(BasicQualifications),
+        default=BasicQualifications.UNKNOWN,
+        server_default=BasicQualifications.UNKNOWN.value,
+    )
 
     candidate: Mapped[Candidate] = relationship(back_populates="applications")
     job: Mapped[Job] = relationship()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.store import (  # noqa: F401  (they register their tables)
+    compliance,
     engagement,
     interviews,
     models,

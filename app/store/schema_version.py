@@ -30,4 +30,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0024_roles",
     "0026_privacy",
     "0022_search_size",
+    "0025_eeo",
 )

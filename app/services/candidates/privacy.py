@@ -16,6 +16,13 @@ one tombstone entry without personal data records the erasure. SQLite's ``secure
 zeroes freed content; afterwards the search indexes are optimised (old segments rewritten),
 the write-ahead log checkpointed and the file vacuumed, so no byte of them stays in the
 file. Backups made before remain and are listed as still holding the person.
+
+EEO self-identification answers (``eeo_answers``) are handled apart. The export says that
+answers exist for which applications and that compliance holds them, never their values:
+EEO answers leave the compliance views nowhere, a person's own export included (they may
+ask compliance for them). On erasure, the answers to applications received within the last
+`EEO_KEPT_DAYS` (two years) are kept: once the person is anonymised they identify nobody,
+and the applicant flow log must show them for that long; older answers are deleted.
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ from app.store.models import Candidate, utc_now
 ERASED_FIRST = "Erased"
 ERASED_MARK = "[erased]"
 EXPORT_FORMAT = 1
+EEO_KEPT_DAYS = 2 * 365 + 1  # the flow log's records are kept at least two years
+EEO_HELD = "held by compliance; not included"
 
 # What belongs to a candidate, table by table, and how its rows are found (``:id``).
 _APPLICATIONS = "SELECT id FROM applications WHERE candidate_id = :id"
@@ -79,6 +88,13 @@ OWNED: dict[str, str] = {
     "retention_reviews": "candidate_id = :id",
     "audit_entries": "entity_type = 'candidate' AND entity_id = :id",
 }
+# EEO answers: listed in the export without their values; on erasure only those older than
+# `EEO_KEPT_DAYS` go (see the module docstring).
+_EEO_WHERE = f"application_id IN ({_APPLICATIONS})"
+_EEO_OLD = (
+    "application_id IN (SELECT id FROM applications WHERE candidate_id = :id"
+    " AND applied_at < :cutoff)"
+)
 # Deleted on erasure (in this order: children first).
 _DELETED = (
     "outbox_parts",
@@ -155,6 +171,14 @@ def person_data(ctx: ServiceContext, candidate_id: int) -> dict[str, Any]:
             ]
             for table, where in OWNED.items()
         }
+        # That answers exist, never what they are (see the module docstring).
+        tables["eeo_answers"] = [
+            {"application_id": application_id, "answers": EEO_HELD}
+            for application_id in session.scalars(
+                text(f"SELECT application_id FROM eeo_answers WHERE {_EEO_WHERE}"),
+                {"id": candidate_id},
+            )
+        ]
     return {
         "format": EXPORT_FORMAT,
         "exported_at": utc_now().isoformat(),
@@ -293,6 +317,12 @@ def erase_person(
             counts[table] = _changed(session, f"DELETE FROM {table} WHERE {OWNED[table]}", params)
         counts["documents"] = _changed(
             session, "DELETE FROM documents WHERE candidate_id = :id", params
+        )
+        cutoff = started - dt.timedelta(days=EEO_KEPT_DAYS)
+        counts["eeo_answers"] = _changed(
+            session,
+            f"DELETE FROM eeo_answers WHERE {_EEO_OLD}",
+            params | {"cutoff": cutoff.strftime("%Y-%m-%d %H:%M:%S.%f")},
         )
         session.execute(
             text(

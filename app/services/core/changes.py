@@ -24,6 +24,7 @@ class ChangeKind(enum.Enum):
     CONTACTS = "contacts"
     DOCUMENTS = "documents"
     DUPLICATES = "duplicates"
+    EEO = "eeo"  # self-identification answers (seen only as the compliance aggregates)
     EMAIL_TEMPLATES = "email_templates"
     ENROLLMENTS = "enrollments"
     INTERVIEWS = "interviews"  # interviews, their interviewers and scorecards

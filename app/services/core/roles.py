@@ -6,8 +6,12 @@ same rules as the window; the window only hides what a role cannot use. Roles:
 - **admin** — everything a recruiter does, plus managing users and their roles, the audit
   trail, compliance work and erasure. Not the EEO answers: those are for compliance alone.
 - **recruiter** — the records: candidates, jobs, pipelines, mail, onboarding checks.
-- **compliance** — the EEO aggregates and the applicant flow log, onboarding checks, the
-  audit trail, retention and erasure; reading everything else, changing no record.
+  Admins and recruiters may *record* an applicant's voluntary self-identification (typed
+  from a paper form) but never read it back, not even the answers they typed.
+- **compliance** — the EEO aggregates and the applicant flow log (the one place an
+  applicant's answers appear, by applicant id), recording self-identification, onboarding
+  checks, the audit trail, retention and erasure; reading everything else, changing no
+  other record.
 - **hiring manager** — reading the jobs they manage; changing nothing.
 
 The "system" actor (start-up housekeeping, bulk loads) is not a user and is not checked.
@@ -39,6 +43,7 @@ class Permission(enum.StrEnum):
     EDIT_RECORDS = "edit_records"  # the ordinary writes: candidates, jobs, moves, mail, notes
     MANAGE_USERS = "manage_users"
     VIEW_EEO = "view_eeo"  # the EEO aggregates and the applicant flow log
+    RECORD_EEO = "record_eeo"  # enter an applicant's self-identification (write-only)
     MANAGE_COMPLIANCE = "manage_compliance"  # onboarding checks, consent, retention queue
     VIEW_AUDIT = "view_audit"
     ERASE_PEOPLE = "erase_people"
@@ -51,6 +56,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         {
             Permission.EDIT_RECORDS,
             Permission.MANAGE_USERS,
+            Permission.RECORD_EEO,
             Permission.MANAGE_COMPLIANCE,
             Permission.VIEW_AUDIT,
             Permission.ERASE_PEOPLE,
@@ -61,6 +67,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.RECRUITER: frozenset(
         {
             Permission.EDIT_RECORDS,
+            Permission.RECORD_EEO,
             Permission.MANAGE_COMPLIANCE,
             Permission.EXPORT_PEOPLE,
             Permission.READ_ALL,
@@ -69,6 +76,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.COMPLIANCE: frozenset(
         {
             Permission.VIEW_EEO,
+            Permission.RECORD_EEO,
             Permission.MANAGE_COMPLIANCE,
             Permission.VIEW_AUDIT,
             Permission.ERASE_PEOPLE,
@@ -83,6 +91,7 @@ _DENIED = {
     Permission.EDIT_RECORDS: "change records",
     Permission.MANAGE_USERS: "manage users and roles",
     Permission.VIEW_EEO: "see EEO answers",
+    Permission.RECORD_EEO: "record EEO answers",
     Permission.MANAGE_COMPLIANCE: "manage compliance work",
     Permission.VIEW_AUDIT: "read the audit trail",
     Permission.ERASE_PEOPLE: "erase a person's data",

@@ -19,6 +19,7 @@ from app.services.pipeline.contacts import JobPeople, names_of, people_of, set_j
 from app.store.models import (
     Application,
     Client,
+    EeoJobCategory,
     Job,
     JobStatus,
     Stage,
@@ -45,6 +46,7 @@ JOB_FIELDS = (
     "openings",
     "opened_on",
     "owner_id",
+    "eeo_category",
 )
 # What `update_job` may change; the status moves only through the transitions below.
 EDITABLE_FIELDS = (
@@ -55,6 +57,7 @@ EDITABLE_FIELDS = (
     "openings",
     "opened_on",
     "owner_id",
+    "eeo_category",
 )
 MAX_OPENINGS = 999
 
@@ -71,6 +74,7 @@ class JobInput:
     status: JobStatus = JobStatus.OPEN
     # The hiring manager and interviewers; None leaves them as they are.
     people: JobPeople | None = None
+    eeo_category: EeoJobCategory | None = None  # for the applicant flow log
 
     def validate(self, today: dt.date | None = None) -> dict[str, str]:
         errors: dict[str, str] = {}
@@ -98,6 +102,7 @@ def _normalised(data: JobInput) -> dict[str, object]:
         "openings": data.openings,
         "opened_on": data.opened_on or dt.date.today(),
         "owner_id": data.owner_id,
+        "eeo_category": data.eeo_category,
     }
 
 
@@ -302,6 +307,7 @@ class JobDetail:
     people: JobPeople = field(default_factory=JobPeople)
     hiring_manager: str | None = None
     interviewers: tuple[str, ...] = ()
+    eeo_category: EeoJobCategory | None = None
 
 
 def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
@@ -328,6 +334,7 @@ def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
             people=people,
             hiring_manager=names.hiring_manager,
             interviewers=names.interviewers,
+            eeo_category=job.eeo_category,
         )
 
 

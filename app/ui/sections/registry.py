@@ -279,6 +279,13 @@ def _privacy(ctx: SectionContext) -> QWidget:
     return section
 
 
+def _eeo(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.eeo import EeoSection
+
+    return EeoSection(ctx.services)
+
+
 def _settings(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.settings_page import SettingsSection
@@ -336,4 +343,5 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         "privacy", "Privacy", "eye", _privacy, Permission.MANAGE_COMPLIANCE, shortcut="Ctrl+Shift+P"
     ),
+    SectionSpec("eeo", "EEO", "bar-chart-3", _eeo, Permission.VIEW_EEO, shortcut="Ctrl+Shift+E"),
 )
