@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import sqlite3
 
 import pytest
 
@@ -34,6 +33,7 @@ from app.services.pipeline.board import load_board
 from app.store.database import Database
 from app.store.enums import Race, Sex
 from tests.services.compliance.eeo_world import as_role, world
+from tests.support import raw_connect
 
 # What would show if an answer leaked: stored values and the labels of Brian's answers.
 NEEDLES = (
@@ -56,7 +56,7 @@ def _leaks(value: object) -> list[str]:
 
 def test_answers_never_leave_the_compliance_views(database: Database, tmp_path) -> None:
     w = world(database)
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         stored = repr(raw.execute("SELECT * FROM eeo_answers").fetchall())
         assert {"pacific_islander", "not_protected", "female"} <= set(_leaks(stored))
         tables = [
@@ -164,14 +164,14 @@ def test_aggregates_suppress_cells_under_five(database: Database) -> None:
 def test_erasure_keeps_recent_answers_and_deletes_old_ones(database: Database) -> None:
     w = world(database)
     old = w.applications["Brian"]
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         raw.execute(
             "UPDATE applications SET applied_at = '2023-01-05 10:00:00.000000' WHERE id = ?",
             (old,),
         )
     erase_person(w.compliance, w.candidates["Brian"], None)
     erase_person(w.compliance, w.candidates["Ada"], None)
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         kept = {row[0] for row in raw.execute("SELECT application_id FROM eeo_answers")}
     assert old not in kept
     assert w.applications["Ada"] in kept
@@ -200,7 +200,7 @@ def test_a_merge_keeps_the_dropped_applications_answers(database: Database) -> N
     )
     record_eeo_answers(w.recruiter, twin_application, EeoInput(race=Race.PACIFIC_ISLANDER))
     merge_candidates(w.recruiter, w.candidates["Dana"], twin, {})
-    with sqlite3.connect(database.path) as raw:
+    with raw_connect(database.path) as raw:
         rows = raw.execute(
             "SELECT application_id, race FROM eeo_answers WHERE race = 'pacific_islander'"
         ).fetchall()
