@@ -23,6 +23,7 @@ from pathlib import Path
 from app.store import (  # noqa: F401  (they register their tables)
     engagement,
     interviews,
+    mailbox,
     models,
     placements,
     submittals,

@@ -26,4 +26,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0020_placements",
     "0018_interviews",
     "0021_report_indexes",
+    "0022_mailbox",
 )

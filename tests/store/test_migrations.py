@@ -15,6 +15,7 @@ from app.store import db as store_db
 from app.store import (  # noqa: F401  (their tables are in the schema)
     engagement,
     interviews,
+    mailbox,
     placements,
     submittals,
 )
