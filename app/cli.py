@@ -16,7 +16,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from app import __version__, cli_interviews, cli_maintenance, cli_profiles, cli_reports
+from app import (
+    __version__,
+    cli_interviews,
+    cli_mailbox,
+    cli_maintenance,
+    cli_profiles,
+    cli_reports,
+)
 from app.cli_support import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -143,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _outbox_parser(commands)
     cli_interviews.add_parser(commands, _database_option)
+    cli_mailbox.add_parser(commands, _database_option)
     return parser
 
 
@@ -185,6 +193,7 @@ def run(argv: list[str]) -> int:
         "outbox": _outbox,
         "profile-pdf": cli_profiles.profile_pdf,
         "interviews": cli_interviews.run,
+        "mailbox": cli_mailbox.run,
         "report": cli_reports.report,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)

@@ -129,6 +129,13 @@ def upgrade() -> None:
         sa.Column("candidate_id", sa.Integer(), nullable=True),
         sa.Column("campaign_id", sa.Integer(), nullable=True),
         sa.Column("outbox_message_id", sa.Integer(), nullable=True),
+        sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["duplicate_of_id"],
+            ["mailbox_messages.id"],
+            name=op.f("fk_mailbox_messages_duplicate_of_id_mailbox_messages"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["campaign_id"],
             ["campaigns.id"],
