@@ -204,9 +204,11 @@ class ImapClient:
         """Open ``folder`` read-write; its UIDVALIDITY and message count."""
         data = self._call(f"open the folder {folder}", lambda: self.imap.select(_quoted(folder)))
         self._selected = folder
-        exists = int(data[0] or 0) if data and isinstance(data[0], bytes) else 0
+        first = data[0] if data else None
+        exists = int(first) if isinstance(first, bytes) and first.strip().isdigit() else 0
         validity = self.imap.untagged_responses.get("UIDVALIDITY", [b"0"])[-1]
-        return FolderState(folder, int(validity or 0), exists)
+        number = validity.decode("ascii", "replace") if isinstance(validity, bytes) else "0"
+        return FolderState(folder, int(number) if number.isdigit() else 0, exists)
 
     def uids_from(self, first: int) -> list[int]:
         """The UIDs in the selected folder from ``first`` on, ascending."""

@@ -134,8 +134,8 @@ def parse_message(raw: bytes) -> Inbound:
     bounces, bounced_ids, is_report = _delivery_status(message)
     return Inbound(
         message_id=ids[0] if ids else None,
-        sender=address.lower(),
-        sender_name=" ".join(name.split()),
+        sender=str(address).lower(),
+        sender_name=" ".join(str(name).split()),
         recipients=tuple(dict.fromkeys(recipients)),
         subject=" ".join(_header(message, "Subject").split()),
         text=_text_of(message)[:MAX_TEXT],
@@ -237,7 +237,7 @@ def _delivery_status(message: EmailMessage) -> tuple[list[BounceRecipient], list
     and the Message-ID of the message that bounced (from its returned headers)."""
     if message.get_content_type() != "multipart/report":
         return [], [], False
-    if (message.get_param("report-type") or "").lower() != "delivery-status":
+    if str(message.get_param("report-type") or "").lower() != "delivery-status":
         return [], [], False
     recipients: list[BounceRecipient] = []
     bounced: list[str] = []
@@ -256,7 +256,8 @@ def _status_fields(part: Message) -> list[BounceRecipient]:
     payload = part.get_payload()
     if isinstance(payload, list):  # the email package parsed the groups as messages
         for group in payload:
-            blocks.append({k.lower(): " ".join(str(v).split()) for k, v in group.items()})
+            if isinstance(group, Message):
+                blocks.append({k.lower(): " ".join(str(v).split()) for k, v in group.items()})
     else:
         text = payload if isinstance(payload, str) else ""
         for chunk in re.split(r"\r?\n\s*\r?\n", text):
@@ -290,7 +291,12 @@ def _status_fields(part: Message) -> list[BounceRecipient]:
 def _returned_ids(part: Message) -> list[str]:
     payload = part.get_payload()
     if isinstance(payload, list):
-        return [i for inner in payload for i in message_ids(inner.get("Message-ID"))]
+        return [
+            i
+            for inner in payload
+            if isinstance(inner, Message)
+            for i in message_ids(inner.get("Message-ID"))
+        ]
     text = payload if isinstance(payload, str) else ""
     match = re.search(r"^Message-ID:\s*(<[^>\s]+>)", text, re.IGNORECASE | re.MULTILINE)
     return [match.group(1)] if match else []

@@ -24,8 +24,13 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+
+from tests.mail.smtp_server import Certificate, make_certificate
 
 DEBIAN_PACKAGES = "dovecot-imapd dovecot-lmtpd"
 USER = "agency"
@@ -206,3 +211,29 @@ def start_dovecot(cert_file: Path | None = None, key_file: Path | None = None) -
             server.stop()
             raise RuntimeError(f"Dovecot did not answer in time: {server.log_text()}")
         time.sleep(0.1)
+
+
+# Fixtures: name them in a test module (``dovecot = dovecot_fixtures.dovecot``).
+@pytest.fixture
+def dovecot() -> Iterator[Dovecot]:
+    """A real IMAP server (Dovecot) on loopback, plain IMAP and LMTP, with one user."""
+    server = start_dovecot()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def dovecot_certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    return make_certificate(Path(tmp_path_factory.mktemp("imap-cert")))
+
+
+@pytest.fixture
+def dovecot_tls(dovecot_certificate: Certificate) -> Iterator[Dovecot]:
+    """Dovecot with STARTTLS on its IMAP port and implicit TLS on another, self-signed."""
+    server = start_dovecot(dovecot_certificate.cert_file, dovecot_certificate.key_file)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -331,8 +331,11 @@ def cancel_blocked_messages(ctx: ServiceContext) -> Outcome[int]:
         if bounced:
             by_reason[BOUNCING] = [row.id for row in bounced]
             tx.session.execute(
-                update(OutboxMessage.__table__)
-                .where(o.id.in_(by_reason[BOUNCING]), o.state == MessageState.QUEUED)
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(by_reason[BOUNCING]),
+                    OutboxMessage.state == MessageState.QUEUED,
+                )
                 .values(state=MessageState.CANCELLED, last_error=f"Cancelled: {BOUNCING}.")
             )
             rows = [*rows, *bounced]

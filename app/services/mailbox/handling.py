@@ -401,12 +401,13 @@ def _bounce(tx: Transaction, envelope: Envelope, inbound: Inbound) -> MailboxMes
     o = OutboxMessage.__table__.c
     sent = None
     if inbound.bounced_message_ids:
-        row = tx.session.execute(
+        found = tx.session.execute(
             select(o.id, o.candidate_id, o.campaign_id).where(
                 o.message_id.in_(inbound.bounced_message_ids)
             )
         ).first()
-        sent = _Sent(row.id, row.candidate_id, row.campaign_id) if row is not None else None
+        if found is not None:
+            sent = _Sent(found.id, found.candidate_id, found.campaign_id)
     lines: list[str] = []
     first_candidate: int | None = sent.candidate_id if sent is not None else None
     for recipient in inbound.bounces:
@@ -434,8 +435,8 @@ def _bounce(tx: Transaction, envelope: Envelope, inbound: Inbound) -> MailboxMes
         )
         if cancelled:
             tx.session.execute(
-                update(OutboxMessage.__table__)
-                .where(o.id.in_(cancelled))
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(cancelled))
                 .values(
                     state=MessageState.CANCELLED,
                     last_error=f"Cancelled: the address bounces ({why}).",
@@ -444,8 +445,8 @@ def _bounce(tx: Transaction, envelope: Envelope, inbound: Inbound) -> MailboxMes
             tx.changed(ChangeKind.OUTBOX, *cancelled)
         if sent is not None:
             tx.session.execute(
-                update(OutboxMessage.__table__)
-                .where(o.id == sent.outbox_id, o.state == MessageState.SENT)
+                update(OutboxMessage)
+                .where(OutboxMessage.id == sent.outbox_id, OutboxMessage.state == MessageState.SENT)
                 .values(state=MessageState.FAILED, last_error=why[:2000])
             )
             tx.changed(ChangeKind.OUTBOX, sent.outbox_id)
@@ -525,8 +526,8 @@ def _application(
                 candidate.source = EMAIL_SOURCE
         if result.application_id is not None:
             tx.session.execute(
-                update(Application.__table__)
-                .where(Application.__table__.c.id == result.application_id)
+                update(Application)
+                .where(Application.id == result.application_id)
                 .values(source=EMAIL_SOURCE)
             )
     if candidate_id is not None:

@@ -96,7 +96,14 @@ def _validated(settings: ImapSettings) -> ImapSettings:
         errors["processed_folder"] = "Handled messages must go to another folder."
     if errors:
         raise ValidationError(errors)
-    return replace(settings, host=host, username=username, **folders)
+    return replace(
+        settings,
+        host=host,
+        username=username,
+        applications_folder=folders["applications_folder"],
+        replies_folder=folders["replies_folder"],
+        processed_folder=folders["processed_folder"],
+    )
 
 
 def save_settings(ctx: ServiceContext, settings: ImapSettings) -> Outcome[ImapSettings]:
