@@ -184,7 +184,8 @@ class ImapClient:
         status, data = answer
         if status != "OK":
             detail = b" ".join(d for d in data if isinstance(d, bytes)).decode(errors="replace")
-            raise ImapError(SERVER, f"{self._where()} could not {doing}: {detail or status}.")
+            detail = detail.strip().rstrip(".") or status
+            raise ImapError(SERVER, f"{self._where()} could not {doing}: {detail}.")
         return data
 
     def _call(self, doing: str, command: Callable[[], tuple[str, list]]) -> list:
@@ -202,7 +203,16 @@ class ImapClient:
 
     def select(self, folder: str) -> FolderState:
         """Open ``folder`` read-write; its UIDVALIDITY and message count."""
-        data = self._call(f"open the folder {folder}", lambda: self.imap.select(_quoted(folder)))
+        try:
+            data = self._call(
+                f"open the folder {folder}", lambda: self.imap.select(_quoted(folder))
+            )
+        except ImapError as exc:
+            if exc.kind != SERVER:
+                raise
+            raise ImapError(
+                SETTINGS, f"{exc} Check the folder names in Settings → Mailbox."
+            ) from None
         self._selected = folder
         first = data[0] if data else None
         exists = int(first) if isinstance(first, bytes) and first.strip().isdigit() else 0
