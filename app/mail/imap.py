@@ -141,6 +141,11 @@ class ImapClient:
             ) from None
         except Exception as exc:
             raise self._connect_error(exc) from None
+        # Servers name more capabilities once logged in (MOVE, IDLE); imaplib keeps the first.
+        with _quietly():
+            status, data = imap.capability()
+            if status == "OK" and data and isinstance(data[-1], bytes):
+                imap.capabilities = tuple(data[-1].decode("ascii", "replace").upper().split())
         self._imap = imap
 
     def _redact(self, text: str) -> str:

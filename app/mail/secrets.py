@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import keyring.backend
 
 from app.mail.account import KEYRING_SERVICE
+from app.mail.account import AccountSettings as AccountSettings
 
 log = logging.getLogger(__name__)
 

@@ -98,8 +98,12 @@ def poll_once(
     on_changes: Callable[[Changes], None] | None = None,
     stop: Callable[[], bool] = lambda: False,
     client: ImapClient | None = None,
+    read_message: Callable[[bytes], Inbound] = parse_message,
 ) -> PollReport:
-    """One pass over every watched folder; errors end the pass and are in the report."""
+    """One pass over every watched folder; errors end the pass and are in the report.
+
+    ``read_message`` parses a fetched message (`ProcessParser.read_message` does it in a
+    parser process: parsing a 25 MB message holds the interpreter for moments at a time)."""
     report = PollReport()
     own = client is None
     try:
@@ -110,7 +114,16 @@ def poll_once(
             if stop():
                 break
             _poll_folder(
-                ctx, documents_dir, settings, client, folder, parse_many, report, on_changes, stop
+                ctx,
+                documents_dir,
+                settings,
+                client,
+                folder,
+                parse_many,
+                report,
+                on_changes,
+                stop,
+                read_message,
             )
     except ImapError as exc:
         report.error, report.error_kind = str(exc), exc.kind
@@ -130,6 +143,7 @@ def _poll_folder(
     report: PollReport,
     on_changes: Callable[[Changes], None] | None,
     stop: Callable[[], bool],
+    read_message: Callable[[bytes], Inbound] = parse_message,
 ) -> None:
     state = client.select(folder)
     first = last_uid(ctx, folder, state.uidvalidity) + 1
@@ -161,7 +175,8 @@ def _poll_folder(
         if stop():
             return
         batch = [
-            _fetch(client, folder, state.uidvalidity, uid) for uid in fresh[start : start + BATCH]
+            _fetch(client, folder, state.uidvalidity, uid, read_message)
+            for uid in fresh[start : start + BATCH]
         ]
         fetched = [item for item in batch if item is not None]
         try:
@@ -176,11 +191,17 @@ def _poll_folder(
                     shutil.rmtree(item.folder, ignore_errors=True)
 
 
-def _fetch(client: ImapClient, folder: str, uidvalidity: int, uid: int) -> _Fetched | None:
+def _fetch(
+    client: ImapClient,
+    folder: str,
+    uidvalidity: int,
+    uid: int,
+    read_message: Callable[[bytes], Inbound] = parse_message,
+) -> _Fetched | None:
     raw = client.fetch(uid)
     if raw is None:  # removed meanwhile
         return None
-    inbound = parse_message(raw)
+    inbound = read_message(raw)
     del raw
     envelope = Envelope(folder, uidvalidity, uid)
     resumes = inbound.resumes

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.mail.imap import AUTHENTICATION, CERTIFICATE, ImapClient, ImapError, ImapSettings
+from app.mail.inbound import Inbound, parse_message
 from app.parsing.result import ParsedResume
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
@@ -58,13 +59,16 @@ class ProcessParser:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
-    def __call__(self, paths: list[Path]) -> list[ParsedResume | Exception]:
+    def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     self._workers, mp_context=multiprocessing.get_context("spawn")
                 )
-            pool = self._pool
+            return self._pool
+
+    def __call__(self, paths: list[Path]) -> list[ParsedResume | Exception]:
+        pool = self._executor()
         futures = [pool.submit(_parse_one, str(path)) for path in paths]
         results: list[ParsedResume | Exception] = []
         for future in futures:
@@ -76,6 +80,15 @@ class ProcessParser:
             except Exception as exc:
                 results.append(exc)
         return results
+
+    def read_message(self, raw: bytes) -> Inbound:
+        """``raw`` parsed in a parser process (see `parse_message`)."""
+        future = self._executor().submit(parse_message, raw)
+        try:
+            return future.result(timeout=PARSE_TIMEOUT)
+        except BrokenProcessPool:
+            self.close()
+            raise
 
     def close(self) -> None:
         with self._lock:
@@ -193,6 +206,7 @@ class MailboxPoller:
                         ssl_context=self._ssl_context,
                         on_changes=self._on_changes,
                         stop=self._stop.is_set,
+                        read_message=getattr(self._parser, "read_message", parse_message),
                     )
                 except Exception as exc:  # the thread must not end unseen
                     log.exception("mailbox pass failed")

@@ -131,6 +131,8 @@ class Dovecot:
     def write_maildir(self, raw: bytes, folder: str = "INBOX") -> None:
         """Put ``raw`` straight into the Maildir ``folder`` (``new/``): mail at volume."""
         base = self.maildir if folder == "INBOX" else self.maildir / f".{folder}"
+        self.maildir.mkdir(parents=True, exist_ok=True)
+        os.chown(self.maildir, self.uid, self.gid)
         for part in ("cur", "new", "tmp"):
             (base / part).mkdir(parents=True, exist_ok=True)
             os.chown(base / part, self.uid, self.gid)
