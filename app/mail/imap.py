@@ -267,33 +267,39 @@ class ImapClient:
                 return bytes(item[1])
         return None
 
-    def move(self, uid: int, folder: str) -> None:
-        """Move the message to ``folder`` (created when missing): MOVE where offered, else
-        COPY, flag deleted and expunge that one message."""
+    def move(self, uids: list[int], folder: str) -> None:
+        """Move the messages to ``folder`` (created when missing): MOVE where offered, else
+        COPY, flag deleted and expunge those messages."""
+        if not uids:
+            return
+        chosen = ",".join(str(uid) for uid in uids)
         with _quietly():
             self.imap.create(_quoted(folder))
         if "MOVE" in self.imap.capabilities:
             self._call(
-                f"move a message to {folder}",
-                lambda: self.imap.uid("MOVE", str(uid), _quoted(folder)),
+                f"move messages to {folder}",
+                lambda: self.imap.uid("MOVE", chosen, _quoted(folder)),
             )
             return
         self._call(
-            f"copy a message to {folder}", lambda: self.imap.uid("COPY", str(uid), _quoted(folder))
+            f"copy messages to {folder}", lambda: self.imap.uid("COPY", chosen, _quoted(folder))
         )
         self._call(
-            "remove a moved message",
-            lambda: self.imap.uid("STORE", str(uid), "+FLAGS", r"(\Deleted)"),
+            "remove moved messages",
+            lambda: self.imap.uid("STORE", chosen, "+FLAGS", r"(\Deleted)"),
         )
         if "UIDPLUS" in self.imap.capabilities:
-            self._call("remove a moved message", lambda: self.imap.uid("EXPUNGE", str(uid)))
+            self._call("remove moved messages", lambda: self.imap.uid("EXPUNGE", chosen))
         else:
-            self._call("remove a moved message", self.imap.expunge)
+            self._call("remove moved messages", self.imap.expunge)
 
-    def flag(self, uid: int) -> None:
+    def flag(self, uids: list[int]) -> None:
+        if not uids:
+            return
+        chosen = ",".join(str(uid) for uid in uids)
         self._call(
-            "flag a message",
-            lambda: self.imap.uid("STORE", str(uid), "+FLAGS", r"(\Flagged \Seen)"),
+            "flag messages",
+            lambda: self.imap.uid("STORE", chosen, "+FLAGS", r"(\Flagged \Seen)"),
         )
 
     @property

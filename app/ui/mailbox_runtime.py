@@ -43,7 +43,7 @@ class MailboxRuntime(QObject):
         *,
         poller_factory: PollerFactory | None = None,
         ssl_context: Any = None,
-        parse_many: Any = None,
+        reader: Any = None,
     ):
         super().__init__(parent)
         self.services = services
@@ -52,7 +52,7 @@ class MailboxRuntime(QObject):
         self.poller: Any = None
         self._factory = poller_factory or MailboxPoller
         self._ssl_context = ssl_context
-        self._parse_many = parse_many
+        self._reader = reader
         self._report_from_worker.connect(self.report, Qt.ConnectionType.QueuedConnection)
         self._changes_from_worker.connect(self.changes_made, Qt.ConnectionType.QueuedConnection)
 
@@ -74,7 +74,7 @@ class MailboxRuntime(QObject):
             password_provider=self.passwords.get,
             on_report=self._report_from_worker.emit,
             on_changes=self._changes_from_worker.emit,
-            parse_many=self._parse_many,
+            reader=self._reader,
             ssl_context=self._ssl_context,
         )
         self.poller.start()

@@ -5,61 +5,60 @@ Used by the background poller (`app.workers.mailbox_poller`) and, synchronously,
 ``hirebench mailbox --poll``. Only UIDs above the highest one handled under the folder's
 UIDVALIDITY are read; their Message-IDs are looked at first, so a message seen before under
 another UID (after the server renumbered the folder) is remembered, not fetched again. A
-message is recorded in the database (one transaction each) before it is moved or flagged, so
-a connection lost at any point loses nothing and handles nothing twice: what was recorded is
-moved on the next pass, what was not is read again.
+message is recorded in the database before it is moved or flagged, so a connection lost at
+any point loses nothing and handles nothing twice: what was recorded is moved on the next
+pass, what was not is read again.
 
-Resume attachments are saved under their own names in a temporary folder and read by
-``parse_many`` (the parser processes, or `app.parsing.parse_file` in turn), a few messages at
-a time so that several resumes are read at once.
+Messages are fetched a batch at a time and read (MIME, text, resumes parsed:
+`app.workers.mailbox_reading`) by ``reader``: the parser processes, or in turn on this thread.
+Pipelined: while one batch is read in the parser processes, the batch before it is imported
+(in one transaction, each message in its own savepoint: `services.mailbox.handling`) and the
+next one fetched.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app.mail.imap import ImapClient, ImapError, ImapSettings
-from app.mail.inbound import Envelope, Inbound, parse_message
+from app.mail.inbound import Envelope, Inbound
 from app.parsing.result import ParsedResume
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.mailbox.handling import (
+    Handled,
+    Incoming,
     ResumeFile,
-    handle_message,
+    handle_messages,
     handled_ids,
     last_uid,
     record_duplicate,
     record_failure,
 )
+from app.workers.mailbox_reading import Read, read_message
 
 log = logging.getLogger(__name__)
 
-BATCH = 8  # messages fetched and their resumes parsed together
-_UNSAFE = re.compile(r"[^\w.\- ]+")
+BATCH = 8  # messages fetched and read together
 
-ParseMany = Callable[[list[Path]], list[ParsedResume | Exception]]
+# Reads a batch of raw messages; the value waits for and returns the readings.
+Reader = Callable[[list[bytes]], Callable[[], list[Read | Exception]]]
 
 
-def parse_in_turn(paths: list[Path]) -> list[ParsedResume | Exception]:
-    """Read each file on this thread (the command line's pass)."""
-    # Deferred: the parser (pdfplumber, docx, OCR) loads only when a resume arrives.
-    from app.parsing import parse_file
-
-    results: list[ParsedResume | Exception] = []
-    for path in paths:
+def read_in_turn(raws: list[bytes]) -> Callable[[], list[Read | Exception]]:
+    """Read each message now, on this thread (the command line's pass)."""
+    results: list[Read | Exception] = []
+    for raw in raws:
         try:
-            results.append(parse_file(path))
+            results.append(read_message(raw))
         except Exception as exc:
             results.append(exc)
-    return results
+    return lambda: results
 
 
 @dataclass
@@ -82,9 +81,7 @@ class PollReport:
 @dataclass
 class _Fetched:
     envelope: Envelope
-    inbound: Inbound
-    folder: Path | None
-    files: list[Path]
+    read: Read | Exception
 
 
 def poll_once(
@@ -92,18 +89,14 @@ def poll_once(
     documents_dir: Path,
     settings: ImapSettings,
     password: str,
-    parse_many: ParseMany = parse_in_turn,
+    reader: Reader = read_in_turn,
     *,
     ssl_context: Any = None,
     on_changes: Callable[[Changes], None] | None = None,
     stop: Callable[[], bool] = lambda: False,
     client: ImapClient | None = None,
-    read_message: Callable[[bytes], Inbound] = parse_message,
 ) -> PollReport:
-    """One pass over every watched folder; errors end the pass and are in the report.
-
-    ``read_message`` parses a fetched message (`ProcessParser.read_message` does it in a
-    parser process: parsing a 25 MB message holds the interpreter for moments at a time)."""
+    """One pass over every watched folder; errors end the pass and are in the report."""
     report = PollReport()
     own = client is None
     try:
@@ -119,11 +112,10 @@ def poll_once(
                 settings,
                 client,
                 folder,
-                parse_many,
+                reader,
                 report,
                 on_changes,
                 stop,
-                read_message,
             )
     except ImapError as exc:
         report.error, report.error_kind = str(exc), exc.kind
@@ -139,11 +131,10 @@ def _poll_folder(
     settings: ImapSettings,
     client: ImapClient,
     folder: str,
-    parse_many: ParseMany,
+    reader: Reader,
     report: PollReport,
     on_changes: Callable[[Changes], None] | None,
     stop: Callable[[], bool],
-    read_message: Callable[[bytes], Inbound] = parse_message,
 ) -> None:
     state = client.select(folder)
     first = last_uid(ctx, folder, state.uidvalidity) + 1
@@ -152,8 +143,7 @@ def _poll_folder(
     present = client.uids_from(1)
     leftovers = [uid for uid in present if uid < first]
     if leftovers and settings.after_import == "move":
-        for uid in leftovers:  # handled on an earlier pass, not moved then
-            _after(client, settings, uid)
+        _after(client, settings, leftovers)  # handled on an earlier pass, not moved then
     uids = [uid for uid in present if uid >= first]
     if not uids:
         return
@@ -168,107 +158,134 @@ def _poll_folder(
             if done.value is not None:
                 report.duplicates += 1
                 _publish(on_changes, done.changes)
-                _after(client, settings, uid)
+                _after(client, settings, [uid])
                 continue
         fresh.append(uid)
-    for start in range(0, len(fresh), BATCH):
-        if stop():
-            return
-        batch = [
-            _fetch(client, folder, state.uidvalidity, uid, read_message)
-            for uid in fresh[start : start + BATCH]
-        ]
-        fetched = [item for item in batch if item is not None]
-        try:
-            parsed = _parse(fetched, parse_many)
-            for item in fetched:
-                report.fetched += 1
-                _handle(ctx, documents_dir, item, parsed, report, on_changes)
-                _after(client, settings, item.envelope.uid)
-        finally:
-            for item in fetched:
-                if item.folder is not None:
-                    shutil.rmtree(item.folder, ignore_errors=True)
+    waiting: list[tuple[list[Envelope], Callable[[], list[Read | Exception]]]] = []
+    try:
+        for start in range(0, len(fresh), BATCH):
+            if stop():
+                break
+            envelopes: list[Envelope] = []
+            raws: list[bytes] = []
+            for uid in fresh[start : start + BATCH]:
+                raw = client.fetch(uid)
+                if raw is not None:  # else removed meanwhile
+                    envelopes.append(Envelope(folder, state.uidvalidity, uid))
+                    raws.append(raw)
+            waiting.append((envelopes, reader(raws)))
+            del raws
+            if len(waiting) > 1:
+                _finish(ctx, documents_dir, settings, client, waiting.pop(0), report, on_changes)
+        while waiting:
+            _finish(ctx, documents_dir, settings, client, waiting.pop(0), report, on_changes)
+    finally:
+        for _envelopes, collect in waiting:  # read meanwhile: their files go
+            for read in collect():
+                if isinstance(read, Read):
+                    read.discard()
 
 
-def _fetch(
-    client: ImapClient,
-    folder: str,
-    uidvalidity: int,
-    uid: int,
-    read_message: Callable[[bytes], Inbound] = parse_message,
-) -> _Fetched | None:
-    raw = client.fetch(uid)
-    if raw is None:  # removed meanwhile
-        return None
-    inbound = read_message(raw)
-    del raw
-    envelope = Envelope(folder, uidvalidity, uid)
-    resumes = inbound.resumes
-    if not resumes:
-        return _Fetched(envelope, inbound, None, [])
-    saved = Path(tempfile.mkdtemp(prefix="hirebench-mail-"))
-    files: list[Path] = []
-    for index, attachment in enumerate(resumes):
-        name = _UNSAFE.sub("_", attachment.filename).strip(" .") or f"resume-{index}"
-        place = saved / str(index)
-        place.mkdir()
-        path = place / name[-120:]
-        path.write_bytes(attachment.data)
-        files.append(path)
-    return _Fetched(envelope, inbound, saved, files)
-
-
-def _parse(fetched: list[_Fetched], parse_many: ParseMany) -> dict[Path, ParsedResume | Exception]:
-    paths = [path for item in fetched for path in item.files]
-    if not paths:
-        return {}
-    return dict(zip(paths, parse_many(paths), strict=True))
-
-
-def _handle(
+def _finish(
     ctx: ServiceContext,
     documents_dir: Path,
-    item: _Fetched,
-    parsed: dict[Path, ParsedResume | Exception],
+    settings: ImapSettings,
+    client: ImapClient,
+    pending: tuple[list[Envelope], Callable[[], list[Read | Exception]]],
     report: PollReport,
     on_changes: Callable[[Changes], None] | None,
 ) -> None:
-    resumes: list[ResumeFile] = []
-    problems: list[str] = []
-    for path in item.files:
-        result = parsed.get(path)
-        if isinstance(result, ParsedResume):
-            resumes.append(ResumeFile(path, result))
-        else:
-            problems.append(f"{path.name} could not be read ({result}).")
-    inbound = item.inbound
+    envelopes, collect = pending
+    fetched = [_Fetched(e, r) for e, r in zip(envelopes, collect(), strict=True)]
     try:
-        if item.files and not resumes:
-            done = record_failure(ctx, item.envelope, inbound, " ".join(problems))
+        recorded: list[int] = []
+        try:
+            _handle_batch(ctx, documents_dir, fetched, report, on_changes, recorded)
+        finally:
+            _after(client, settings, recorded)  # what was recorded, in one command
+    finally:
+        for item in fetched:
+            if isinstance(item.read, Read):
+                item.read.discard()
+
+
+def _handle_batch(
+    ctx: ServiceContext,
+    documents_dir: Path,
+    fetched: list[_Fetched],
+    report: PollReport,
+    on_changes: Callable[[Changes], None] | None,
+    recorded: list[int],
+) -> None:
+    """The batch's messages in one transaction (`handle_messages`); a message that could not
+    be read, whose resumes could not be read, or that failed alone, is recorded as failed with
+    the reason, so that it is not read again on every pass and none after it is skipped."""
+    items: list[Incoming] = []
+    for item in fetched:
+        read = item.read
+        if isinstance(read, Exception):
+            reason = f"The message could not be read ({read})."
+            done = record_failure(ctx, item.envelope, None, reason)
+            _count(report, done.value, None, on_changes, done.changes)
+            recorded.append(item.envelope.uid)
+            continue
+        resumes: list[ResumeFile] = []
+        problems: list[str] = []
+        for path, reading in zip(read.files, read.parsed, strict=True):
+            if isinstance(reading, ParsedResume):
+                resumes.append(ResumeFile(path, reading))
+            else:
+                problems.append(f"{path.name} could not be read ({reading}).")
+        if read.files and not resumes:
+            done = record_failure(ctx, item.envelope, read.inbound, " ".join(problems))
+            _count(report, done.value, read.inbound, on_changes, done.changes)
+            recorded.append(item.envelope.uid)
+            continue
+        items.append(Incoming(item.envelope, read.inbound, resumes))
+    if not items:
+        return
+    results = handle_messages(ctx, documents_dir, items)
+    for incoming, outcome in zip(items, results, strict=True):
+        if isinstance(outcome, Exception):
+            reason = str(outcome) or type(outcome).__name__
+            if not isinstance(outcome, ValidationError | NotFoundError):
+                log.warning("mailbox message %s failed: %s", incoming.envelope.uid, reason)
+            finished = record_failure(ctx, incoming.envelope, incoming.inbound, reason)
         else:
-            done = handle_message(ctx, documents_dir, item.envelope, inbound, resumes)
-    except (ValidationError, NotFoundError) as exc:
-        done = record_failure(ctx, item.envelope, inbound, str(exc))
-    handled = done.value
-    _publish(on_changes, done.changes)
+            finished = outcome
+        _count(report, finished.value, incoming.inbound, on_changes, finished.changes)
+        recorded.append(incoming.envelope.uid)
+
+
+def _count(
+    report: PollReport,
+    handled: Handled,
+    inbound: Inbound | None,
+    on_changes: Callable[[Changes], None] | None,
+    changes: Changes,
+) -> None:
+    _publish(on_changes, changes)
+    report.fetched += 1
     if handled.already:
         return
-    if handled.state == "failed":
+    if handled.duplicate:
+        report.duplicates += 1
+    elif handled.state == "failed":
         report.failed += 1
     elif handled.state == "pending":
         report.pending += 1
     else:
         report.count(str(handled.kind))
-    report.lines.append(f"{handled.kind:<11} {inbound.sender or '?'}: {handled.detail}")
+    sender = inbound.sender if inbound is not None else ""
+    report.lines.append(f"{handled.kind:<11} {sender or '?'}: {handled.detail}")
 
 
-def _after(client: ImapClient, settings: ImapSettings, uid: int) -> None:
-    """Move or flag a message now recorded."""
+def _after(client: ImapClient, settings: ImapSettings, uids: list[int]) -> None:
+    """Move or flag messages now recorded."""
     if settings.after_import == "move":
-        client.move(uid, settings.processed_folder)
+        client.move(uids, settings.processed_folder)
     else:
-        client.flag(uid)
+        client.flag(uids)
 
 
 def _publish(on_changes: Callable[[Changes], None] | None, changes: Changes) -> None:

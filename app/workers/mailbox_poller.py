@@ -12,8 +12,9 @@ A problem the user must fix (the password or user name refused, an untrusted cer
 reported once and polling waits until the account is saved again or `wake` is called; a
 server that cannot be reached is tried again at the next interval.
 
-Resumes are read in spawned parser processes (`ProcessParser`), like intake's: a resume that
-crashes or hangs the parser takes only that process down.
+Messages and their resumes are read in spawned parser processes (`ProcessReader`), like
+intake's: a resume that crashes or hangs the parser takes only that process down, and a 25 MB
+message is parsed away from the window's interpreter.
 """
 
 from __future__ import annotations
@@ -30,29 +31,22 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.mail.imap import AUTHENTICATION, CERTIFICATE, ImapClient, ImapError, ImapSettings
-from app.mail.inbound import Inbound, parse_message
-from app.parsing.result import ParsedResume
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import Actor
 from app.services.mailbox.settings import record_poll
-from app.workers.mailbox_pass import PollReport, poll_once
+from app.workers.mailbox_pass import PollReport, Reader, poll_once
+from app.workers.mailbox_reading import Read, read_message
 
 log = logging.getLogger(__name__)
 
-PARSE_TIMEOUT = 120.0  # seconds for one resume before it counts as unreadable
+READ_TIMEOUT = 300.0  # seconds for one message and its resumes before it counts as unreadable
 NEEDS_THE_USER = (AUTHENTICATION, CERTIFICATE)
 
 
-def _parse_one(path: str) -> ParsedResume:
-    # Deferred: keeps the parser out of the GUI process; it loads in the parser process.
-    from app.parsing import parse_file
-
-    return parse_file(Path(path))
-
-
-class ProcessParser:
-    """Reads resumes in spawned processes, several at once; made on first use."""
+class ProcessReader:
+    """Reads messages and their resumes in spawned processes (`mailbox_reading.read_message`),
+    several at once; the pool is made on first use."""
 
     def __init__(self, workers: int = 2):
         self._workers = workers
@@ -67,28 +61,24 @@ class ProcessParser:
                 )
             return self._pool
 
-    def __call__(self, paths: list[Path]) -> list[ParsedResume | Exception]:
+    def __call__(self, raws: list[bytes]) -> Callable[[], list[Read | Exception]]:
+        """Start reading ``raws``; the value waits for and returns the readings."""
         pool = self._executor()
-        futures = [pool.submit(_parse_one, str(path)) for path in paths]
-        results: list[ParsedResume | Exception] = []
-        for future in futures:
-            try:
-                results.append(future.result(timeout=PARSE_TIMEOUT))
-            except BrokenProcessPool as exc:
-                self.close()  # a new pool next time
-                results.append(exc)
-            except Exception as exc:
-                results.append(exc)
-        return results
+        futures = [pool.submit(read_message, raw) for raw in raws]
 
-    def read_message(self, raw: bytes) -> Inbound:
-        """``raw`` parsed in a parser process (see `parse_message`)."""
-        future = self._executor().submit(parse_message, raw)
-        try:
-            return future.result(timeout=PARSE_TIMEOUT)
-        except BrokenProcessPool:
-            self.close()
-            raise
+        def collect() -> list[Read | Exception]:
+            results: list[Read | Exception] = []
+            for future in futures:
+                try:
+                    results.append(future.result(timeout=READ_TIMEOUT))
+                except BrokenProcessPool as exc:
+                    self.close()  # a new pool next time
+                    results.append(exc)
+                except Exception as exc:
+                    results.append(exc)
+            return results
+
+        return collect
 
     def close(self) -> None:
         with self._lock:
@@ -110,7 +100,7 @@ class MailboxPoller:
         password_provider: Callable[[ImapSettings], str | None],
         on_report: Callable[[PollReport], None] | None = None,
         on_changes: Callable[[Changes], None] | None = None,
-        parse_many: Callable[[list[Path]], list[ParsedResume | Exception]] | None = None,
+        reader: Reader | None = None,
         ssl_context: Any = None,
     ):
         self.ctx = ServiceContext(sessions, actor)
@@ -119,7 +109,7 @@ class MailboxPoller:
         self._password_provider = password_provider
         self._on_report = on_report
         self._on_changes = on_changes
-        self._parser = parse_many or ProcessParser()
+        self._reader = reader or ProcessReader()
         self._ssl_context = ssl_context
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -146,8 +136,8 @@ class MailboxPoller:
         if thread is not None:
             thread.join(timeout)
             ended = not thread.is_alive()
-        if isinstance(self._parser, ProcessParser):
-            self._parser.close()
+        if isinstance(self._reader, ProcessReader):
+            self._reader.close()
         return ended
 
     def wake(self) -> None:
@@ -202,11 +192,10 @@ class MailboxPoller:
                         self._documents_dir,
                         settings,
                         password,
-                        self._parser,
+                        self._reader,
                         ssl_context=self._ssl_context,
                         on_changes=self._on_changes,
                         stop=self._stop.is_set,
-                        read_message=getattr(self._parser, "read_message", parse_message),
                     )
                 except Exception as exc:  # the thread must not end unseen
                     log.exception("mailbox pass failed")

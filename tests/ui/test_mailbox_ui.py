@@ -22,7 +22,7 @@ from app.store.mailbox import MailboxAccount
 from app.store.models import Candidate
 from app.ui.mailbox_runtime import MailboxRuntime
 from app.ui.sections.mailbox_panel import MailboxPanel
-from app.workers.mailbox_poller import ProcessParser
+from app.workers.mailbox_poller import ProcessReader
 from tests.mail import dovecot as dovecot_fixtures
 from tests.mail import messages
 from tests.mail.dovecot import PASSWORD, Dovecot
@@ -120,7 +120,7 @@ def test_a_25_mb_message_does_not_stall_the_gui(
     settings = settings_for(dovecot, use_idle=False, poll_minutes=10)
     passwords.keep_in_memory(settings, PASSWORD)
     # The parser processes the window uses: messages and resumes are parsed in them.
-    runtime = MailboxRuntime(ctx, tmp_path / "documents", passwords, parse_many=ProcessParser(1))
+    runtime = MailboxRuntime(ctx, tmp_path / "documents", passwords, reader=ProcessReader(1))
     clock = QElapsedTimer()
     gaps: list[int] = []
     last = [0]

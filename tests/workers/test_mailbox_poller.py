@@ -13,8 +13,8 @@ from app.mail.imap import AUTHENTICATION, SETTINGS
 from app.services.core.context import ServiceContext
 from app.services.mailbox.settings import mailbox_status, save_settings
 from app.store.database import Database
-from app.workers.mailbox_pass import PollReport
-from app.workers.mailbox_poller import MailboxPoller, ProcessParser
+from app.workers.mailbox_pass import PollReport, read_in_turn
+from app.workers.mailbox_poller import MailboxPoller, ProcessReader
 from tests.mail import dovecot as dovecot_fixtures
 from tests.mail.dovecot import PASSWORD, Dovecot
 from tests.support import count_rows
@@ -41,7 +41,7 @@ def test_idle_reads_new_mail_at_once_with_the_parser_processes(
         settings,
         lambda _settings: PASSWORD,
         on_report=reports.put,
-        parse_many=ProcessParser(workers=1),
+        reader=ProcessReader(workers=1),
     )
     poller.start()
     try:
@@ -74,7 +74,7 @@ def test_a_refused_password_waits_for_the_user(
         settings_for(dovecot, poll_minutes=1, use_idle=False, applications_folder="Missing"),
         lambda _settings: password[0],
         on_report=reports.put,
-        parse_many=lambda paths: [],
+        reader=read_in_turn,
     )
     poller.start()
     try:

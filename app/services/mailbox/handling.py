@@ -126,26 +126,29 @@ def record_duplicate(
         row = _row_of(tx, envelope)
         if row is not None:
             return outcome(_handled(row, already=True), tx)
-        original = tx.session.scalar(
-            select(MailboxMessage)
-            .where(
-                MailboxMessage.message_id == message_id, MailboxMessage.duplicate_of_id.is_(None)
-            )
-            .order_by(MailboxMessage.id)
-            .limit(1)
-        )
-        if original is None:
-            return outcome(None, tx)
-        copy = _new_row(envelope, None, MailboxKind(original.kind), MailboxState.HANDLED)
-        copy.message_id = message_id
-        copy.sender = original.sender
-        copy.duplicate_of_id = original.id
-        copy.candidate_id = original.candidate_id
-        copy.detail = f"Handled before as message #{original.id}."
-        tx.session.add(copy)
-        tx.session.flush()
-        tx.changed(ChangeKind.MAILBOX, copy.id)
-        return outcome(_handled(copy), tx)
+        copy = _duplicate(tx, envelope, message_id)
+        return outcome(_handled(copy) if copy is not None else None, tx)
+
+
+def _duplicate(tx: Transaction, envelope: Envelope, message_id: str) -> MailboxMessage | None:
+    original = tx.session.scalar(
+        select(MailboxMessage)
+        .where(MailboxMessage.message_id == message_id, MailboxMessage.duplicate_of_id.is_(None))
+        .order_by(MailboxMessage.id)
+        .limit(1)
+    )
+    if original is None:
+        return None
+    copy = _new_row(envelope, None, MailboxKind(original.kind), MailboxState.HANDLED)
+    copy.message_id = message_id
+    copy.sender = original.sender
+    copy.duplicate_of_id = original.id
+    copy.candidate_id = original.candidate_id
+    copy.detail = f"Handled before as message #{original.id}."
+    tx.session.add(copy)
+    tx.session.flush()
+    tx.changed(ChangeKind.MAILBOX, copy.id)
+    return copy
 
 
 def _new_row(
@@ -187,6 +190,15 @@ def record_failure(
         return outcome(_handled(row), tx)
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """One fetched message to handle: where it is, what it says, its resumes read."""
+
+    envelope: Envelope
+    inbound: Inbound
+    resumes: list[ResumeFile]
+
+
 def handle_message(
     ctx: ServiceContext,
     documents_dir: Path,
@@ -196,34 +208,75 @@ def handle_message(
 ) -> Outcome[Handled]:
     """Handle one message in one transaction (see the module's docstring). Stored resume
     files are removed again if the transaction fails."""
+    [result] = handle_messages(ctx, documents_dir, [Incoming(envelope, inbound, resumes)])
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def handle_messages(
+    ctx: ServiceContext, documents_dir: Path, items: list[Incoming]
+) -> list[Outcome[Handled] | Exception]:
+    """Handle several messages in one transaction, each in its own savepoint with its own
+    audit entry and changes (as `intake.batch.import_batch` does with files): a message that
+    fails is rolled back alone and its error is its result; the others commit together, which
+    spares each the commit's sync to disk. A failed commit raises: none was recorded."""
+    results: list[Outcome[Handled] | Exception | None] = [None] * len(items)
     placed: list[tuple[Path, str]] = []
+    orphans: list[tuple[Path, str]] = []
     try:
         with ctx.write() as tx:
-            row = _row_of(tx, envelope)
-            if row is not None:
-                return outcome(_handled(row, already=True), tx)
-            row = _classify_and_act(tx, documents_dir, envelope, inbound, resumes, placed)
-            tx.audit(
-                f"mailbox.{row.kind}",
-                "mailbox_message",
-                row.id,
-                after={
-                    "message_id": row.message_id,
-                    "folder": row.folder,
-                    "uid": row.uid,
-                    "sender": row.sender,
-                    "state": str(row.state),
-                    "candidate_id": row.candidate_id,
-                    "campaign_id": row.campaign_id,
-                    "detail": row.detail,
-                },
-            )
-            tx.changed(ChangeKind.MAILBOX, row.id)
-            return outcome(_handled(row), tx)
-    except BaseException:
-        for path, digest in placed:
-            discard_unless_recorded(ctx, path, digest)
+            for index, item in enumerate(items):
+                own = Transaction(tx.session, tx.actor)  # this message's changes only
+                put: list[tuple[Path, str]] = []
+                try:
+                    with tx.session.begin_nested():
+                        handled = _handle_one(own, documents_dir, item, put)
+                        tx.session.flush()
+                except Exception as exc:
+                    results[index] = exc
+                    orphans += put
+                    continue
+                placed += put
+                results[index] = Outcome(handled, own.changes)
+    except Exception:  # the commit (or the lock) failed: nothing was recorded
+        orphans += placed
         raise
+    finally:
+        for path, digest in orphans:
+            discard_unless_recorded(ctx, path, digest)
+    return [r if r is not None else RuntimeError("not handled") for r in results]
+
+
+def _handle_one(
+    tx: Transaction, documents_dir: Path, item: Incoming, placed: list[tuple[Path, str]]
+) -> Handled:
+    envelope, inbound = item.envelope, item.inbound
+    row = _row_of(tx, envelope)
+    if row is not None:
+        return _handled(row, already=True)
+    if inbound.message_id is not None:
+        copy = _duplicate(tx, envelope, inbound.message_id)
+        if copy is not None:  # the same message under another UID: not handled again
+            return _handled(copy)
+    row = _classify_and_act(tx, documents_dir, envelope, inbound, item.resumes, placed)
+    tx.audit(
+        f"mailbox.{row.kind}",
+        "mailbox_message",
+        row.id,
+        after={
+            "message_id": row.message_id,
+            "folder": row.folder,
+            "uid": row.uid,
+            "sender": row.sender,
+            "state": str(row.state),
+            "candidate_id": row.candidate_id,
+            "campaign_id": row.campaign_id,
+            "detail": row.detail,
+        },
+    )
+    tx.changed(ChangeKind.MAILBOX, row.id)
+    return _handled(row)
 
 
 def _classify_and_act(
