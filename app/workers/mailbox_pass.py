@@ -44,7 +44,7 @@ from app.workers.mailbox_reading import Read, read_message
 
 log = logging.getLogger(__name__)
 
-BATCH = 8  # messages fetched and read together
+BATCH = 16  # messages fetched, read and imported together
 
 # Reads a batch of raw messages; the value waits for and returns the readings.
 Reader = Callable[[list[bytes]], Callable[[], list[Read | Exception]]]

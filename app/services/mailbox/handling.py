@@ -226,6 +226,9 @@ def handle_messages(
     orphans: list[tuple[Path, str]] = []
     try:
         with ctx.write() as tx:
+            # Each touched candidate's search row is re-derived once, at the end of the batch.
+            set_candidate_search_suspended(tx.session, True)
+            touched: set[int] = set()
             for index, item in enumerate(items):
                 own = Transaction(tx.session, tx.actor)  # this message's changes only
                 put: list[tuple[Path, str]] = []
@@ -239,6 +242,11 @@ def handle_messages(
                     continue
                 placed += put
                 results[index] = Outcome(handled, own.changes)
+                if handled.kind is MailboxKind.APPLICATION and handled.candidate_id is not None:
+                    touched.add(handled.candidate_id)
+            tx.session.flush()
+            rebuild_candidate_search(tx.session, sorted(touched))
+            set_candidate_search_suspended(tx.session, False)
     except Exception:  # the commit (or the lock) failed: nothing was recorded
         orphans += placed
         raise
@@ -548,8 +556,6 @@ def _application(
         job_id = None
     target = IntakeTarget(job_id=job_id) if job_id is not None else None
     candidate_id: int | None = None
-    set_candidate_search_suspended(tx.session, True)
-    touched: list[int] = []
     for resume in resumes:
         incoming = copy_in(resume.path, documents_dir)
         files: list[Path] = []
@@ -572,7 +578,9 @@ def _application(
             continue
         if candidate_id is None:
             candidate_id = result.candidate_id
-        touched.append(result.candidate_id)
+        elif result.candidate_id != candidate_id:  # another person's resume: their row now
+            tx.session.flush()
+            rebuild_candidate_search(tx.session, [result.candidate_id])
         if result.created:
             candidate = tx.session.get(Candidate, result.candidate_id)
             if candidate is not None:
@@ -596,9 +604,6 @@ def _application(
         )
         tx.changed(ChangeKind.CANDIDATES, candidate_id)
     tx.session.flush()
-    if touched:
-        rebuild_candidate_search(tx.session, sorted(set(touched)))
-    set_candidate_search_suspended(tx.session, False)
     state = MailboxState.HANDLED if candidate_id is not None else MailboxState.PENDING
     row = _new_row(envelope, inbound, MailboxKind.APPLICATION, state)
     row.candidate_id = candidate_id

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from app.mail.inbound import Envelope, parse_message
 from app.parsing import parse_file
-from app.services.candidates.records import CandidateInput, create_candidate
+from app.services.candidates.records import CandidateInput, candidate_profile, create_candidate
+from app.services.candidates.search import search_candidates
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.engagement.campaigns import list_campaigns
@@ -141,6 +142,9 @@ class TestApplications:
             ).all()
             assert any("please find my resume attached" in (n.body or "") for n in notes)
         assert any(e.action == "mailbox.application" for e in audit_entries(database))
+        # The resume's text is searchable: the candidate's search row was derived again.
+        hits = search_candidates(ctx, "airflow").hits
+        assert [h.candidate_id for h in hits] == [handled.candidate_id]
 
     def test_a_plus_address_names_the_job(self, ctx, database, docs, tmp_path):
         job = make_job(ctx)
@@ -290,6 +294,7 @@ class TestBounces:
                 )
                 == "Email to gone@example.org bounced"
             )
+        assert candidate_profile(ctx, candidate).bouncing == ("gone@example.org",)
         # A message queued afterwards is never claimed, and the dispatcher's sweep cancels it.
         with database.sessions() as session, session.begin():
             [later] = add_to_outbox(
