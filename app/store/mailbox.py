@@ -80,6 +80,10 @@ class MailboxMessage(Base):
     outbox_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_messages.id", ondelete="SET NULL")
     )
+    # Its entry on the candidate's timeline (a reply, an automatic reply, an unsubscribe).
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL")
+    )
     # The same message (by Message-ID) seen again under another UID: remembered, not redone.
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("mailbox_messages.id", ondelete="SET NULL")

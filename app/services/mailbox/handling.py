@@ -306,7 +306,7 @@ def _classify_and_act(
         row = _new_row(envelope, inbound, MailboxKind.AUTO_REPLY, MailboxState.HANDLED)
         _link(row, ours, candidate_id)
         if candidate_id is not None:
-            _timeline_email(tx, candidate_id, inbound)
+            row.activity_id = _timeline_email(tx, candidate_id, inbound).id
             row.detail = "Automatic reply recorded; sequences go on."
         else:
             row.detail = "Automatic reply from an unknown sender."
@@ -402,6 +402,7 @@ def _timeline_email(tx: Transaction, candidate_id: int, inbound: Inbound) -> Act
         user_id=None,
     )
     tx.session.add(activity)
+    tx.session.flush()
     tx.changed(ChangeKind.CANDIDATES, candidate_id)
     return activity
 
@@ -414,9 +415,10 @@ def _reply(
     sent: _Sent | None,
     how: str,
 ) -> MailboxMessage:
-    _timeline_email(tx, candidate_id, inbound)
+    activity = _timeline_email(tx, candidate_id, inbound)
     stopped = stop_enrollments(tx, candidate_id, REPLIED, enrolled_before=_when(inbound))
     row = _new_row(envelope, inbound, MailboxKind.REPLY, MailboxState.HANDLED)
+    row.activity_id = activity.id
     _link(row, sent, candidate_id)
     row.detail = f"Reply matched {how}" + (
         f"; {len(stopped)} sequence(s) stopped." if stopped else "."
@@ -435,7 +437,7 @@ def _unsubscribe(
     before = candidate.unsubscribed_at
     if before is None:
         candidate.unsubscribed_at = now
-    _timeline_email(tx, candidate_id, inbound)
+    activity = _timeline_email(tx, candidate_id, inbound)
     stopped = stop_enrollments(tx, candidate_id, UNSUBSCRIBED, now=now)
     cancelled = cancel_pending(tx, candidate_id, "Cancelled: the candidate unsubscribed.")
     tx.audit(
@@ -452,6 +454,7 @@ def _unsubscribe(
     )
     row = _new_row(envelope, inbound, MailboxKind.UNSUBSCRIBE, MailboxState.HANDLED)
     row.candidate_id = candidate_id
+    row.activity_id = activity.id
     row.detail = "Unsubscribed by email." if before is None else "Already unsubscribed."
     return _added(tx, row)
 

@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from app.mail.inbound import Envelope, parse_message
 from app.parsing import parse_file
+from app.services.admin.report_campaigns import campaigns as campaigns_report
+from app.services.admin.report_defs import ReportFilter
 from app.services.candidates.records import CandidateInput, candidate_profile, create_candidate
 from app.services.candidates.search import search_candidates
 from app.services.core.changes import ChangeKind
@@ -107,6 +109,12 @@ def handle(ctx: ServiceContext, docs: Path, tmp_path: Path, raw: bytes, uid: int
         resumes.append(ResumeFile(path, parse_file(path)))
     envelope = Envelope(str(where.get("folder", "INBOX")), int(where.get("uidvalidity", 7)), uid)
     return handle_message(ctx, docs, envelope, inbound, resumes)
+
+
+def replied_in_report(ctx: ServiceContext) -> int:
+    today = dt.datetime.now(dt.UTC).date()
+    report = campaigns_report(ctx, ReportFilter(today - dt.timedelta(days=7), today))
+    return int(report.totals["replied"])
 
 
 def enrollment_of(database: Database, enrollment_id: int) -> SequenceEnrollment:
@@ -217,6 +225,7 @@ class TestReplies:
             assert reply.body == "Yes, I am interested."
         row = next(r for r in list_campaigns(ctx) if r.id == campaign)
         assert row.replies == 1 and row.reply_rate == 1.0
+        assert replied_in_report(ctx) == 1
 
     def test_a_reply_without_headers_is_matched_by_the_sender(self, ctx, database, docs, tmp_path):
         candidate = person(ctx, "Bo", "bo@example.org")
@@ -243,6 +252,7 @@ class TestReplies:
         assert handled.kind == "auto_reply" and handled.candidate_id == candidate
         assert enrollment_of(database, enrollment).status == EnrollmentStatus.ACTIVE
         assert next(r for r in list_campaigns(ctx) if r.id == campaign).replies == 0
+        assert replied_in_report(ctx) == 0  # the campaigns report does not count it either
         with database.sessions() as session:
             assert session.scalars(
                 select(Activity.subject).where(

@@ -129,7 +129,14 @@ def upgrade() -> None:
         sa.Column("candidate_id", sa.Integer(), nullable=True),
         sa.Column("campaign_id", sa.Integer(), nullable=True),
         sa.Column("outbox_message_id", sa.Integer(), nullable=True),
+        sa.Column("activity_id", sa.Integer(), nullable=True),
         sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["activity_id"],
+            ["activities.id"],
+            name=op.f("fk_mailbox_messages_activity_id_activities"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["duplicate_of_id"],
             ["mailbox_messages.id"],
