@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.mail.imap import AUTHENTICATION, CERTIFICATE, ImapClient, ImapError, ImapSettings
+from app.mail.imap import AUTHENTICATION, CERTIFICATE, ImapClient, ImapSettings
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import Actor
@@ -224,6 +224,6 @@ class MailboxPoller:
                     return
                 client.select(settings.applications_folder)
                 client.idle(seconds, lambda: self._stop.is_set() or self._wake.is_set())
-        except (ImapError, OSError) as exc:
+        except Exception as exc:  # the keyring, the server: the next pass says what it is
             log.info("mailbox IDLE ended: %s", exc)
             self._wake.wait(seconds)

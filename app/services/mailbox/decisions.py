@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, ValidationError
-from app.services.mailbox.handling import EMAIL_SOURCE, MAX_SUBJECT
+from app.services.mailbox.rows import EMAIL_SOURCE, MAX_SUBJECT
 from app.store.mailbox import MailboxMessage, MailboxState
 from app.store.models import Activity, ActivityKind, Candidate, CandidateEmail
 
