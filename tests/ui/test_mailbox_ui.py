@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.mail.imap import KEYRING_SERVICE
 from app.mail.inbound import Envelope, parse_message
 from app.mail.secrets import PasswordStore
+from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
 from app.services.mailbox.handling import handle_message
 from app.services.mailbox.settings import get_settings, record_poll, save_settings
@@ -22,6 +23,7 @@ from app.store.mailbox import MailboxAccount
 from app.store.models import Candidate
 from app.ui.mailbox_runtime import MailboxRuntime
 from app.ui.sections.mailbox_panel import MailboxPanel
+from app.ui.sections.settings_page import SettingsSection
 from app.workers.mailbox_poller import ProcessReader
 from tests.mail import dovecot as dovecot_fixtures
 from tests.mail import messages
@@ -148,3 +150,22 @@ def test_a_25_mb_message_does_not_stall_the_gui(
     longest = max(gaps[1:]) if len(gaps) > 1 else 0
     print(f"longest GUI-thread gap while reading 25 MB: {longest} ms over {len(gaps)} ticks")
     assert longest <= MAX_STALL_MS
+
+
+def test_settings_show_a_mailbox_saved_elsewhere_and_a_poll_without_losing_typing(
+    qtbot: Any, ctx: ServiceContext, tmp_path: Path
+) -> None:
+    section = SettingsSection(
+        "system", {"Database": tmp_path}, services=ctx, passwords=PasswordStore(backend=None)
+    )
+    qtbot.addWidget(section)
+    panel = section.mailbox_panel
+    assert panel is not None
+    save_settings(ctx, replace_settings(ctx))  # another window or the command line
+    section.on_changes(Changes({ChangeKind.EXTERNAL: frozenset()}))
+    assert panel.host.text() == "imap.agency.test"
+    panel.username.setText("typing here")
+    record_poll(ctx, "imap.agency.test:993: connection refused.", "unreachable")
+    section.on_changes(Changes.of(ChangeKind.MAILBOX, 1))
+    qtbot.waitUntil(lambda: "Server unreachable" in panel.problem.text(), timeout=10_000)
+    assert panel.username.text() == "typing here"
