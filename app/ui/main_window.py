@@ -815,13 +815,16 @@ class MainWindow(QMainWindow):
 
 
 def _import_intake_modules() -> None:
-    """Modules the mail runtime (started at `MAIL_START_DELAY_MS`), the first import and the
-    other sections need, loaded ahead of use."""
+    """Modules the mail runtime and the mailbox poller (started at `MAIL_START_DELAY_MS`), the
+    first import and the other sections need, loaded ahead of use."""
     for name in (
         "app.ui.mail_runtime",
         "app.workers.dispatcher",
         "app.services.engagement.sequences",
         "app.services.engagement.mail_settings",
+        "app.ui.mailbox_runtime",
+        "app.workers.mailbox_poller",
+        "app.services.mailbox.settings",
         "app.ui.intake.dock",
         "app.ui.intake.controller",
         "app.workers.intake",
