@@ -51,6 +51,43 @@ def application(
     if job_id is not None and tx.session.get(Job, job_id) is None:
         notes.append(f"Job #{job_id} named in the message does not exist; imported without a job.")
         job_id = None
+    candidate_id = import_resumes(tx, documents_dir, inbound, resumes, placed, job_id, notes)
+    if candidate_id is not None:
+        keep_sender_address(tx, candidate_id, inbound.sender)
+        tx.session.add(
+            Activity(
+                candidate_id=candidate_id,
+                kind=ActivityKind.NOTE,
+                subject=(f"Application by email: {inbound.subject}")[:MAX_SUBJECT],
+                body=inbound.text or None,
+                occurred_at=when(inbound),
+            )
+        )
+        tx.changed(ChangeKind.CANDIDATES, candidate_id)
+    tx.session.flush()
+    state = MailboxState.HANDLED if candidate_id is not None else MailboxState.PENDING
+    row = new_row(envelope, inbound, MailboxKind.APPLICATION, state)
+    row.candidate_id = candidate_id
+    if candidate_id is None:
+        row.body_text = inbound.text
+        notes.append("The resume waits for review in intake.")
+    job_text = f" for job #{job_id}" if job_id is not None else ""
+    row.detail = " ".join([f"{len(resumes)} resume(s) imported{job_text}.", *notes])
+    return added(tx, row)
+
+
+def import_resumes(
+    tx: Transaction,
+    documents_dir: Path,
+    inbound: Inbound,
+    resumes: list[ResumeFile],
+    placed: list[tuple[Path, str]],
+    job_id: int | None,
+    notes: list[str],
+) -> int | None:
+    """Each resume through intake in ``tx`` (the first placed on ``job_id``); the value is the
+    candidate the first one belongs to (None: it waits for review). Stored files are added to
+    ``placed``, intake's remarks to ``notes``."""
     target = IntakeTarget(job_id=job_id) if job_id is not None else None
     candidate_id: int | None = None
     for resume in resumes:
@@ -88,28 +125,7 @@ def application(
                 .where(Application.id == result.application_id)
                 .values(source=EMAIL_SOURCE)
             )
-    if candidate_id is not None:
-        keep_sender_address(tx, candidate_id, inbound.sender)
-        tx.session.add(
-            Activity(
-                candidate_id=candidate_id,
-                kind=ActivityKind.NOTE,
-                subject=(f"Application by email: {inbound.subject}")[:MAX_SUBJECT],
-                body=inbound.text or None,
-                occurred_at=when(inbound),
-            )
-        )
-        tx.changed(ChangeKind.CANDIDATES, candidate_id)
-    tx.session.flush()
-    state = MailboxState.HANDLED if candidate_id is not None else MailboxState.PENDING
-    row = new_row(envelope, inbound, MailboxKind.APPLICATION, state)
-    row.candidate_id = candidate_id
-    if candidate_id is None:
-        row.body_text = inbound.text
-        notes.append("The resume waits for review in intake.")
-    job_text = f" for job #{job_id}" if job_id is not None else ""
-    row.detail = " ".join([f"{len(resumes)} resume(s) imported{job_text}.", *notes])
-    return added(tx, row)
+    return candidate_id
 
 
 def keep_sender_address(tx: Transaction, candidate_id: int, address: str) -> None:

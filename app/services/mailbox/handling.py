@@ -28,7 +28,7 @@ from app.services.engagement.optout import (
     stop_enrollments,
 )
 from app.services.intake.importer import discard_unless_recorded
-from app.services.mailbox.applications import application
+from app.services.mailbox.applications import application, import_resumes
 from app.services.mailbox.bounces import bounce
 from app.services.mailbox.rows import (
     ResumeFile,
@@ -220,7 +220,7 @@ def handle_messages(
                     continue
                 placed += put
                 results[index] = Outcome(handled, own.changes)
-                if handled.kind is MailboxKind.APPLICATION and handled.candidate_id is not None:
+                if item.resumes and handled.candidate_id is not None:
                     touched.add(handled.candidate_id)
             tx.session.flush()
             rebuild_candidate_search(tx.session, sorted(touched))
@@ -290,7 +290,12 @@ def _classify_and_act(
             row.detail = "Automatic reply from an unknown sender."
         return added(tx, row)
     if ours is not None and candidate_id is not None:
-        return _reply(tx, envelope, inbound, candidate_id, ours, "by its In-Reply-To/References")
+        row = _reply(tx, envelope, inbound, candidate_id, ours, "by its In-Reply-To/References")
+        if resumes:  # "here is my CV" in answer to us: the resume goes through intake too
+            notes: list[str] = []
+            import_resumes(tx, documents_dir, inbound, resumes, placed, None, notes)
+            row.detail = " ".join([row.detail or "", f"{len(resumes)} resume(s) imported.", *notes])
+        return row
     if resumes:
         return application(tx, documents_dir, envelope, inbound, resumes, placed)
     if by_sender is not None:

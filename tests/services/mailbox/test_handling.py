@@ -227,6 +227,22 @@ class TestReplies:
         assert row.replies == 1 and row.reply_rate == 1.0
         assert replied_in_report(ctx) == 1
 
+    def test_a_reply_with_a_resume_is_a_reply_and_the_resume_is_imported(
+        self, ctx, database, docs, tmp_path
+    ):
+        candidate = person(ctx, "Jane", "jane.applicant@example.org")
+        message_id, _, enrollment = sent_in_sequence(
+            database, candidate, "jane.applicant@example.org"
+        )
+        raw = messages.application(subject="Re: A role you may like", message_id=None)
+        raw = raw.replace(b"Subject:", f"In-Reply-To: {message_id}\r\nSubject:".encode(), 1)
+        handled = handle(ctx, docs, tmp_path, raw, uid=2).value
+        assert handled.kind == "reply" and handled.candidate_id == candidate
+        assert "1 resume(s) imported" in handled.detail
+        assert enrollment_of(database, enrollment).status == EnrollmentStatus.STOPPED
+        assert count_rows(database, "documents") == 1 and count_rows(database, "candidates") == 1
+        assert [h.candidate_id for h in search_candidates(ctx, "airflow").hits] == [candidate]
+
     def test_a_reply_without_headers_is_matched_by_the_sender(self, ctx, database, docs, tmp_path):
         candidate = person(ctx, "Bo", "bo@example.org")
         _, campaign, enrollment = sent_in_sequence(database, candidate, "bo@example.org")
