@@ -21,6 +21,7 @@ from app import (
     cli_audit,
     cli_eeo,
     cli_interviews,
+    cli_mailbox,
     cli_maintenance,
     cli_privacy,
     cli_profiles,
@@ -157,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _outbox_parser(commands)
     cli_interviews.add_parser(commands, _database_option)
+    cli_mailbox.add_parser(commands, _database_option)
     return parser
 
 
@@ -200,6 +202,7 @@ def run(argv: list[str]) -> int:
         "outbox": _outbox,
         "profile-pdf": cli_profiles.profile_pdf,
         "interviews": cli_interviews.run,
+        "mailbox": cli_mailbox.run,
         "report": cli_reports.report,
         "audit": cli_audit.audit,
         "eeo-log": cli_eeo.eeo_log,

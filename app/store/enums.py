@@ -248,3 +248,30 @@ EEO_LABELS: dict[type[enum.StrEnum], dict[str, str]] = {
         DisabilityStatus.DECLINED: "Decline to answer",
     },
 }
+
+
+class MailboxKind(enum.StrEnum):
+    """What a message read from the agency's inbox turned out to be (migration 0022)."""
+
+    APPLICATION = "application"  # resumes attached: through intake
+    REPLY = "reply"  # an answer to something we sent, or from a known person
+    AUTO_REPLY = "auto_reply"  # out of office and the like: recorded, stops nothing
+    UNSUBSCRIBE = "unsubscribe"  # a request by mail to hear no more
+    BOUNCE = "bounce"  # a delivery status notification
+    UNKNOWN = "unknown"  # no attachment, unknown sender: a person decides
+
+
+class MailboxState(enum.StrEnum):
+    """Where a message read from the inbox stands (migration 0022)."""
+
+    HANDLED = "handled"  # recorded or imported
+    PENDING = "pending"  # waiting for a person's decision
+    DISMISSED = "dismissed"  # a person decided it is nothing for the CRM
+    FAILED = "failed"  # could not be handled (said in its detail); not tried again
+
+
+class AfterImport(enum.StrEnum):
+    """What happens on the server to a message once handled (migration 0022)."""
+
+    MOVE = "move"  # moved to the processed folder
+    FLAG = "flag"  # flagged and left where it is

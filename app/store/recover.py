@@ -24,6 +24,7 @@ from app.store import (  # noqa: F401  (they register their tables)
     compliance,
     engagement,
     interviews,
+    mailbox,
     models,
     placements,
     privacy,

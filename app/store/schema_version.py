@@ -31,4 +31,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0026_privacy",
     "0022_search_size",
     "0025_eeo",
+    "0022_mailbox",
 )

@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from app.ui.dialogs.form import FormDialog
     from app.ui.intake.dock import IntakeDock
     from app.ui.mail_runtime import MailRuntime
+    from app.ui.mailbox_runtime import MailboxRuntime
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         self._intake: IntakeDock | None = None  # made on first import: not needed to start
         self._mail: MailRuntime | None = None  # the outbox dispatcher, started after start-up
+        self._mailbox: MailboxRuntime | None = None  # the inbox poller, started with it
         self._closed = False
         self._mail_pending = Changes()
         self._mail_flush = QTimer(self, singleShot=True, interval=MAIL_CHANGES_INTERVAL_MS)
@@ -492,6 +494,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary, 15000)
         if self._mail is not None:
             self._mail.stop()
+        if self._mailbox is not None:
+            self._mailbox.stop()
         self._apply_read_only()
 
     def _apply_read_only(self) -> None:
@@ -764,6 +768,23 @@ class MainWindow(QMainWindow):
         # A window closed within seconds of opening sends nothing; nor does a damaged database.
         if not self._closed and not self.workspace.database.read_only:
             self.mail_runtime.start()
+            # Deferred: start-up time (the mailbox modules load after the first screen).
+            from app.services.mailbox.settings import get_settings
+
+            self.mailbox_runtime.start(get_settings(self.services))
+
+    @property
+    def mailbox_runtime(self) -> MailboxRuntime:
+        """The inbox poller, made when first needed; it waits while the account is off."""
+        if self._mailbox is None:
+            # Deferred: start-up time (the mailbox runtime is made after the first screen).
+            from app.ui.mailbox_runtime import MailboxRuntime
+
+            self._mailbox = MailboxRuntime(
+                self.services, self.workspace.paths.documents_dir, parent=self
+            )
+            self._mailbox.changes_made.connect(self._mail_changes)
+        return self._mailbox
 
     def _refresh_status(self) -> None:
         counts = headline_counts(self.services)
@@ -796,6 +817,8 @@ class MainWindow(QMainWindow):
             self._intake.shutdown()
         if self._mail is not None:
             self._mail.stop()
+        if self._mailbox is not None:
+            self._mailbox.stop()
         self._save_settings(
             window_geometry=base64.b64encode(bytes(self.saveGeometry().data())).decode(),
             window_state=base64.b64encode(bytes(self.saveState().data())).decode(),
@@ -806,13 +829,16 @@ class MainWindow(QMainWindow):
 
 
 def _import_intake_modules() -> None:
-    """Modules the mail runtime (started at `MAIL_START_DELAY_MS`), the first import and the
-    other sections need, loaded ahead of use."""
+    """Modules the mail runtime and the mailbox poller (started at `MAIL_START_DELAY_MS`), the
+    first import and the other sections need, loaded ahead of use."""
     for name in (
         "app.ui.mail_runtime",
         "app.workers.dispatcher",
         "app.services.engagement.sequences",
         "app.services.engagement.mail_settings",
+        "app.ui.mailbox_runtime",
+        "app.workers.mailbox_poller",
+        "app.services.mailbox.settings",
         "app.ui.intake.dock",
         "app.ui.intake.controller",
         "app.workers.intake",

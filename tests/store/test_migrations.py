@@ -15,6 +15,7 @@ from app.store import (  # noqa: F401  (their tables are in the schema)
     compliance,
     engagement,
     interviews,
+    mailbox,
     placements,
     submittals,
 )

@@ -25,6 +25,7 @@ from app.services.core.validation import (
     check_url,
 )
 from app.store.engagement import Campaign, MessageState, OutboxMessage
+from app.store.mailbox import BouncingAddress
 from app.store.models import (
     Activity,
     Application,
@@ -502,6 +503,7 @@ class CandidateProfile:
     unsubscribed_at: dt.datetime | None = None  # asked for no more email (issue #6)
     touches: tuple[ProfileTouch, ...] = ()  # campaign emails, newest first
     summary: str | None = None
+    bouncing: tuple[str, ...] = ()  # their addresses a hard bounce reported: never sent to
 
 
 def candidate_profile(
@@ -572,7 +574,21 @@ def candidate_profile(
             unsubscribed_at=candidate.unsubscribed_at,
             touches=touches,
             summary=candidate.summary,
+            bouncing=_bouncing(session, [e.email for e in candidate.emails]),
         )
+
+
+def _bouncing(session: Session, emails: list[str]) -> tuple[str, ...]:
+    if not emails:
+        return ()
+    found = set(
+        session.scalars(
+            select(BouncingAddress.email).where(
+                BouncingAddress.email.in_([e.lower() for e in emails])
+            )
+        )
+    )
+    return tuple(e for e in emails if e.lower() in found)
 
 
 def _touches(session: Session, candidate_id: int, limit: int | None) -> tuple[ProfileTouch, ...]:

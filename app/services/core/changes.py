@@ -30,6 +30,7 @@ class ChangeKind(enum.Enum):
     INTERVIEWS = "interviews"  # interviews, their interviewers and scorecards
     JOBS = "jobs"
     MAIL_ACCOUNT = "mail_account"
+    MAILBOX = "mailbox"  # the incoming mail account, messages read from it, bounces
     OFFERS = "offers"
     OUTBOX = "outbox"
     PLACEMENTS = "placements"

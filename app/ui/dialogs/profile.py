@@ -187,6 +187,8 @@ def email_block(profile: CandidateProfile) -> str | None:
         return "Unsubscribed from email."
     if not profile.emails:
         return "No email address on record."
+    if set(profile.bouncing) >= set(profile.emails):
+        return "Every address bounces."
     return None
 
 
@@ -594,6 +596,9 @@ class ProfileDialog(QDialog):
         block = email_block(profile)
         if block and unsubscribed_at is None and profile.emails:
             status = f"{status} Not emailed: {block}"
+        if profile.bouncing:
+            addresses = ", ".join(profile.bouncing)
+            status = f"{status} Bouncing (hard bounce, no email is sent to it): {addresses}."
         self.email_status.setText(status)
         self.email_button.setEnabled(block is None)
         self.email_button.setToolTip(block or "Write a one-off email or use a template.")

@@ -305,6 +305,7 @@ def _settings(ctx: SectionContext) -> QWidget:
         },
         services=ctx.services,
         passwords=runtime.passwords,
+        mailbox=getattr(ctx.host, "mailbox_runtime", None),
     )
     page.changes_made.connect(lambda changes: ctx.publish(changes, None))
     page.mail_account_changed.connect(runtime.account_changed)

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from app.mail.secrets import PasswordStore
     from app.services.core.changes import Changes
     from app.services.core.context import ServiceContext
+    from app.ui.mailbox_runtime import MailboxRuntime
     from app.ui.sections.mail_settings import BrandingPanel, EmailAccountPanel
+    from app.ui.sections.mailbox_panel import MailboxPanel
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
@@ -47,7 +49,7 @@ class SettingsSection(QWidget):
     inbox_changed = Signal(str)
     changes_made = Signal(object)  # Changes saved by the email panels, for the broadcast
     mail_account_changed = Signal()  # the mail account or its password changed
-    shows = frozenset({ChangeKind.MAIL_ACCOUNT, ChangeKind.BRANDING})
+    shows = frozenset({ChangeKind.MAIL_ACCOUNT, ChangeKind.BRANDING, ChangeKind.MAILBOX})
 
     def __init__(
         self,
@@ -58,8 +60,10 @@ class SettingsSection(QWidget):
         inbox: str = "",
         services: ServiceContext | None = None,
         passwords: PasswordStore | None = None,
+        mailbox: MailboxRuntime | None = None,
     ):
         super().__init__(parent)
+        self.mailbox_runtime = mailbox
         outer = section_layout(self)
         outer.addWidget(SectionHeader("Settings", "Appearance, email and data"))
         scroll = QScrollArea()
@@ -115,6 +119,7 @@ class SettingsSection(QWidget):
 
         self.email_panel: EmailAccountPanel | None = None
         self.branding_panel: BrandingPanel | None = None
+        self.mailbox_panel: MailboxPanel | None = None
         if services is not None:
             self._add_mail_panels(layout, services, passwords)
 
@@ -167,6 +172,21 @@ class SettingsSection(QWidget):
         self.users_panel = UsersPanel(services)
         self.users_panel.changes_made.connect(self.changes_made)
         layout.addWidget(self.users_panel)
+        # Deferred: start-up time (as above).
+        from app.ui.sections.mailbox_panel import MailboxPanel
+
+        runtime = self.mailbox_runtime
+        self.mailbox_panel = MailboxPanel(services, runtime.passwords if runtime else None)
+        self.mailbox_panel.changes_made.connect(self.changes_made)
+        if runtime is not None:
+            self.mailbox_panel.settings_saved.connect(runtime.settings_saved)
+            self.mailbox_panel.poll_requested.connect(runtime.poll_now)
+            runtime.report.connect(lambda _report: self._mailbox_polled())
+        layout.addWidget(self.mailbox_panel)
+
+    def _mailbox_polled(self) -> None:
+        if self.mailbox_panel is not None:
+            self.mailbox_panel.refresh_status()
 
     def on_changes(self, changes: Changes) -> None:
         """Show the account and branding saved elsewhere (another window or computer) —
@@ -181,6 +201,12 @@ class SettingsSection(QWidget):
                 and not panel.edited
             ):
                 panel.reload()
+        mailbox = self.mailbox_panel
+        if mailbox is not None and changes.touches(ChangeKind.MAILBOX, ChangeKind.EXTERNAL):
+            if mailbox.edited:
+                mailbox.refresh_status()
+            else:
+                mailbox.reload()
 
     def _choose_inbox(self) -> None:
         folder = QFileDialog.getExistingDirectory(
