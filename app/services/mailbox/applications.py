@@ -26,6 +26,7 @@ from app.services.mailbox.rows import (
 from app.store.mailbox import MailboxKind, MailboxMessage, MailboxState
 from app.store.models import Activity, ActivityKind, Application, Candidate, CandidateEmail, Job
 from app.store.search import rebuild_candidate_search
+from app.wording import plural
 
 
 def with_sender(parsed: ParsedResume, inbound: Inbound) -> ParsedResume:
@@ -72,7 +73,7 @@ def application(
         row.body_text = inbound.text
         notes.append("The resume waits for review in intake.")
     job_text = f" for job #{job_id}" if job_id is not None else ""
-    row.detail = " ".join([f"{len(resumes)} resume(s) imported{job_text}.", *notes])
+    row.detail = " ".join([f"{plural(len(resumes), 'resume')} imported{job_text}.", *notes])
     return added(tx, row)
 
 

@@ -45,6 +45,7 @@ from app.services.mailbox.rows import (
 from app.store.mailbox import MailboxKind, MailboxMessage, MailboxState
 from app.store.models import Candidate, utc_now
 from app.store.search import rebuild_candidate_search, set_candidate_search_suspended
+from app.wording import plural
 
 __all__ = [
     "Handled",
@@ -294,7 +295,9 @@ def _classify_and_act(
         if resumes:  # "here is my CV" in answer to us: the resume goes through intake too
             notes: list[str] = []
             import_resumes(tx, documents_dir, inbound, resumes, placed, None, notes)
-            row.detail = " ".join([row.detail or "", f"{len(resumes)} resume(s) imported.", *notes])
+            row.detail = " ".join(
+                [row.detail or "", f"{plural(len(resumes), 'resume')} imported.", *notes]
+            )
         return row
     if resumes:
         return application(tx, documents_dir, envelope, inbound, resumes, placed)
@@ -321,7 +324,7 @@ def _reply(
     row.activity_id = activity.id
     link(row, sent, candidate_id)
     row.detail = f"Reply matched {how}" + (
-        f"; {len(stopped)} sequence(s) stopped." if stopped else "."
+        f"; {plural(len(stopped), 'sequence')} stopped." if stopped else "."
     )
     if row.campaign_id is not None:
         tx.changed(ChangeKind.CAMPAIGNS, row.campaign_id)

@@ -238,7 +238,7 @@ class TestReplies:
         raw = raw.replace(b"Subject:", f"In-Reply-To: {message_id}\r\nSubject:".encode(), 1)
         handled = handle(ctx, docs, tmp_path, raw, uid=2).value
         assert handled.kind == "reply" and handled.candidate_id == candidate
-        assert "1 resume(s) imported" in handled.detail
+        assert "1 resume imported" in handled.detail
         assert enrollment_of(database, enrollment).status == EnrollmentStatus.STOPPED
         assert count_rows(database, "documents") == 1 and count_rows(database, "candidates") == 1
         assert [h.candidate_id for h in search_candidates(ctx, "airflow").hits] == [candidate]
