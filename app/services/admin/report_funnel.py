@@ -2,7 +2,8 @@
 
 An application *reached* a stage when it ever entered that stage or a later one (by the
 stage-change history; a move taken back by undo did not happen, a move back by hand did);
-the Hired stage only when it is a hire now (a hire undone is not a hire). Exits (Rejected,
+the Hired stage only when it is a hire now (a hire undone is not a hire). An application
+opened straight into Hired reached Hired, and so every stage before it. Exits (Rejected,
 Withdrawn) are not steps of the funnel. Jobs with their own stage sets are put together by
 stage name, in pipeline order, so counts never grow down the stages.
 """
@@ -67,14 +68,16 @@ def reach_counts(session: Session, filters: ReportFilter) -> list[Reach]:
         furthest_query = furthest_query.where(sc.id.not_in(ids))
     furthest = furthest_query.subquery()
     hired_at = func.iif(current.c.kind == StageKind.HIRED, current.c.position, -1)
+    # From the applications, so one opened straight into Hired (no move into an active stage
+    # in its history) counts too: as reaching Hired, and so every stage before it.
     per_application = (
         select(
             a.job_id.label("job_id"),
             a.source.label("source"),
-            func.max(furthest.c.top, hired_at).label("top"),
+            func.max(func.coalesce(furthest.c.top, -1), hired_at).label("top"),
         )
-        .select_from(furthest)
-        .join(Application.__table__, a.id == furthest.c.application_id)
+        .select_from(Application.__table__)
+        .outerjoin(furthest, furthest.c.application_id == a.id)
         .join(current, current.c.id == a.stage_id)
         .where(a.applied_at >= low, a.applied_at < high)
     )
