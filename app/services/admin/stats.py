@@ -6,8 +6,10 @@ from sqlalchemy import Engine, func, select
 
 from app.services.core.context import ServiceContext
 from app.store import (  # noqa: F401  (their tables are counted too)
+    compliance,
     engagement,
     interviews,
+    mailbox,
     placements,
     privacy,
     submittals,

@@ -3,8 +3,10 @@
 from alembic import context
 
 from app.store import (  # noqa: F401  (their tables are part of the schema)
+    compliance,
     engagement,
     interviews,
+    mailbox,
     placements,
     privacy,
     submittals,
