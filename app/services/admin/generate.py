@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.admin import sample_data as sd
+from app.services.admin.demo_campaigns import add_campaigns
 from app.services.admin.demo_interviews import add_interviews
 from app.services.admin.demo_placements import add_offers_and_placements
 from app.services.admin.demo_submittals import add_submittals
@@ -92,6 +93,9 @@ class Plan:
     big_job_applications: int = 0  # job 1 gets this many applications (benchmarks)
     seed: int = 20261125
     resumes: bool = False  # a generated resume document per candidate (database size, search)
+    # Bulk email campaigns with sends, failures, replies and unsubscribes (the campaigns
+    # report's benchmark); the demo starts with an empty outbox for its users to try.
+    campaigns: bool = False
 
 
 def demo_plan() -> Plan:
@@ -117,6 +121,7 @@ def scale_plan(candidates: int, seed: int = 20261125, resumes: bool = False) -> 
         pool_only_share=0.0,
         activities_per_candidate=10,
         days_back=365,
+        campaigns=True,
         big_job_applications=min(5000, candidates),
         seed=seed,
         resumes=resumes,
@@ -206,6 +211,14 @@ class _Generator:
         self.w.flush()
         for table, rows in add_interviews(self.w.connection, self.as_of, self.plan.seed).items():
             self.w.counts[table] = self.w.counts.get(table, 0) + rows
+        made = (
+            add_campaigns(self.w, self.plan.seed, self.as_of, self.plan.candidates)
+            if self.plan.campaigns
+            else {}
+        )
+        for table, key in (("campaigns", "campaigns"), ("activities", "replies")):
+            self.w.counts[table] = self.w.counts.get(table, 0) + made.get(key, 0)
+        self.w.flush()
         return dict(sorted(self.w.counts.items()))
 
     def _engagement(self) -> None:
