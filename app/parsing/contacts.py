@@ -13,6 +13,7 @@ import phonenumbers
 
 from app.parsing.phones import as_stored, normalise_prefixes, written_number
 from app.parsing.places import is_location, location_in, spaced_location
+from app.parsing.sections import heading_kind
 
 EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -36,12 +37,15 @@ _NOT_PERSONAL = re.compile(
     re.IGNORECASE,
 )
 _GITHUB_RESERVED = {"about", "features", "pricing", "orgs", "topics", "explore", "sponsors"}
+# An e-mail, a phone number or a web address among a row's items.
+_CONTACT_DETAIL = re.compile(r"@\w|\d[\d\s().-]{6,}\d|https?://|www\.")
 _NAME_STOP = re.compile(
     r"\b(?:resume|résumé|curriculum|vitae|cv|profile|contact|summary|objective|address|"
     r"phone|email|e-mail|mobile|page|street|avenue|road|engineer|developer|manager|"
     r"university|college|inc|llc|ltd|experience|education|skills|references|linkedin|"
     r"github|portfolio|senior|junior|intern|analyst|consultant|director|designer|"
-    r"architect|scientist|specialist|technician|accountant|coordinator|officer)\b",
+    r"architect|scientist|specialist|technician|accountant|coordinator|officer|"
+    r"highlights|responsibilities|achievements|accomplishments|background|interests)\b",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(
@@ -268,7 +272,11 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
         segs = header_segments([text])
         if len(segs) >= 3 and sum(1 for s in segs if _name_shape(s)) >= 2:
             continue  # a list of phrases ("Strategic Planning | Change Management")
+        if len(segs) >= 2 and any(_CONTACT_DETAIL.search(s) for s in segs):
+            continue  # a contact row: its other items are a place or a label, not the name
         for seg in segs[:2]:
+            if heading_kind(seg):
+                continue  # a section heading ("ABOUT") read before a sidebar's name
             name = _name_before_headline(seg) or _name_shape(seg)
             if name:
                 found.append((size + (4 if heading else 0) - index * 0.5, index, name))
@@ -279,10 +287,17 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
 
 def _stacked_name(candidates: list[tuple[str, float, bool]], index: int) -> str | None:
     """A name set on two lines in one font, the given name above the surname ("François" /
-    "Bélanger"), as narrow headers and sidebars print a long name."""
+    "Bélanger"), as narrow headers and sidebars print a long name. Smaller lines set beside
+    the given name (a place, an e-mail) may come between the two in reading order."""
     if index + 1 >= len(candidates):
         return None
-    (first, size, _), (second, next_size, _) = candidates[index], candidates[index + 1]
+    first, size, _ = candidates[index]
+    after = index + 1
+    while (
+        after < min(index + 4, len(candidates) - 1) and size and candidates[after][1] * 1.5 <= size
+    ):
+        after += 1  # smaller type between two lines of a large name
+    second, next_size, _ = candidates[after]
     words = first.split()
     if len(words) != 1 or abs(size - next_size) > 0.5 or not 1 <= len(second.split()) <= 3:
         return None

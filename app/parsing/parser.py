@@ -281,12 +281,20 @@ def _prominent_name(
         default=0.0,
     )
     best: tuple[float, str] | None = None
-    for line in lines[:40]:
-        if line.size < max(1.6 * body, chosen * 1.3):
-            continue
+    large = [line for line in lines[:40] if line.size >= max(1.6 * body, chosen * 1.3)]
+    for line in large:
         found = contacts.find_name([(line.text, line.size, line.heading)])
         if found and (best is None or line.size > best[0]):
             best = (line.size, found)
+    top = max((line.size for line in large), default=0.0)
+    parts = [line for line in large if abs(line.size - top) <= 0.2]
+    if len(parts) == 2 and len(parts[0].text.split()) == 1:
+        # The largest type in two pieces ("Lukas" ... "Becker-Hoffmann"): a sidebar name
+        # wrapped over two rows that column reading pulled apart.
+        joined = f"{parts[0].text.strip()} {parts[1].text.strip()}"
+        found = contacts.find_name([(joined, top, parts[0].heading)])
+        if found and len(found.split()) >= 2:
+            return found
     return best[1] if best else None
 
 
