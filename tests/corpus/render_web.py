@@ -143,7 +143,7 @@ def _render_theme(theme: str, resume: dict, out: Path) -> None:
 
 
 def _render_own(layout: str, resume: dict, out: Path) -> None:
-    print_pdf(html_layouts.LAYOUTS[layout](resume), out)
+    print_pdf(html_layouts.all_layouts()[0][layout](resume), out)
 
 
 def theme_installed(theme: str) -> bool:
@@ -169,14 +169,15 @@ def templates() -> list[Template]:
     missing = [t for t in THEMES if not theme_installed(t)]
     if missing and shutil.which("node"):
         print(f"render_web: themes not installed (see tests/corpus/README.md): {missing}")
+    layouts, hides = html_layouts.all_layouts()
     found += [
         Template(
             name=f"html-{layout}",
             suffix=".pdf",
             render=partial(_render_own, layout),
             tools=("chromium",),
-            hides=html_layouts.HIDES.get(layout, frozenset()),
+            hides=hides.get(layout, frozenset()),
         )
-        for layout in html_layouts.LAYOUTS
+        for layout in layouts
     ]
     return found
