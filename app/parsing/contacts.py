@@ -70,7 +70,8 @@ _DATE_RANGE = re.compile(
 ICON_MARKS = re.compile(
     r"\s*[\ue000-\uf8ff\u2706\u260e\u2709\u2302\U0001f300-\U0001faff]\ufe0f?\s*"
 )
-SEPARATORS = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■—–]\s+|\s+[|•·◦▪∙⋄♦●■]|[|•·◦▪∙⋄♦●■]\s+|\s{3,}| \| ")
+# A slash between spaces separates items too ("07700 900650 / a@b.com / Leeds, UK").
+SEPARATORS = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■—–/]\s+|\s+[|•·◦▪∙⋄♦●■]|[|•·◦▪∙⋄♦●■]\s+|\s{3,}| \| ")
 
 
 def header_segments(lines: list[str]) -> list[str]:

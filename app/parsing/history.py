@@ -214,6 +214,8 @@ def parse_experience(lines: list[str]) -> list[Employment]:
             header_text = text
             if span:
                 header_text = text[: span[0]] + "\t" + text[span[1] :]
+                # Dates printed in brackets ("Analyst (Jan 2020 – Present)") leave them empty.
+                header_text = re.sub(r"[(\[]\s*\t\s*[)\]]", "\t", header_text)
             current.header.append(header_text)
             if found and not current.dated:
                 current.start, current.end, current.dated = found.start, found.end, True
