@@ -130,6 +130,8 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
         or contacts.find_location(segments, name)
         or header_location.block_location([line.text for line in header], name)
         or header_location.block_location(block, name)
+        # A contact row elsewhere (a page footer): the place among its items.
+        or contacts.find_location(contacts.header_segments(_contact_row(all_text)), name)
     )
     confidence["location"] = 0.7 if location else 0.0
     if not location:
@@ -298,14 +300,25 @@ def _prominent_name(
     return best[1] if best else None
 
 
+def _contact_row(text: str) -> list[str]:
+    """The line holding the first e-mail address when it also holds a phone number."""
+    for line in text.splitlines():
+        if contacts.EMAIL.search(line):
+            return [line] if re.search(r"\d[\d\s().-]{6,}\d", line) else []
+    return []
+
+
 def _skill_rows(lines: list[Line]) -> list[str]:
     """Rows of a skills section; a paragraph break ends a wrapped list.
 
     Group names ("Design" over "Figma  Sketch") are set apart by type: larger than the
     list, or bold in a plain list. They are no skills, and neither is a larger name that
     a sidebar pulled in."""
-    sizes = sorted(line.size for line in lines if line.size)
-    body = sizes[(len(sizes) - 1) // 2] if sizes else 0.0  # the lower median: the list
+    # The lower median: the list's type. A contact footer read into the section is not.
+    sizes = sorted(
+        line.size for line in lines if line.size and not contacts.EMAIL.search(line.text)
+    )
+    body = sizes[(len(sizes) - 1) // 2] if sizes else 0.0
     bold_share = sum(line.bold for line in lines) / len(lines) if lines else 0.0
 
     def emphasised(line: Line) -> bool:
@@ -327,7 +340,10 @@ def _skill_rows(lines: list[Line]) -> list[str]:
             or (after is not None and not after.bold and re.search(r"[,\t]", after.text))
         ):
             continue
-        if line.new_block and rows:
+        # A change of type size starts another paragraph too (a contact footer in small
+        # type right under the list).
+        resized = index and body and line.size and abs(line.size - lines[index - 1].size) > 1
+        if (line.new_block or resized) and rows:
             rows.append("")
         rows.append(line.text)
     return rows

@@ -1,0 +1,32 @@
+"""A contact line printed in a page footer: its place is the location, and it neither
+hides the skills list it follows nor adds items to it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.parsing import parse_file
+from app.parsing.lines import Line
+from app.parsing.parser import _skill_rows
+
+GENERATED = Path(__file__).resolve().parents[1] / "corpus" / "generated"
+
+
+def test_a_footer_contact_line_after_the_skills() -> None:
+    rows = _skill_rows(
+        [
+            Line("IV therapy\tMedication administration\tTriage", size=10),
+            Line("01 60 79 67 68 c.o@mailbox.example Paris, France", size=8.5, new_block=True),
+        ]
+    )
+    assert rows[0] == "IV therapy\tMedication administration\tTriage"
+
+
+def test_generated_timeline_layout_reads_the_footer() -> None:
+    """The generated 'timeline' layout: contact line in the footer, skills as chips."""
+    for stem in ("html-timeline--p000.pdf", "html-timeline--p001.pdf"):
+        truth = json.loads((GENERATED / "truth" / f"{stem}.json").read_text())
+        parsed = parse_file(GENERATED / "files" / stem)
+        assert parsed.location and truth["location"].split(",")[0] in parsed.location
+        assert sorted(parsed.skills) == sorted(truth["skills"])
