@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.parsing.dates import DANGLING, NOW, DateRange, find_range, months
+from app.parsing.dates import DANGLING, DASH, MONTH, NOW, POINT, YEAR, DateRange, find_range, months
 from app.parsing.header_location import known_city
 from app.parsing.places import is_location
 from app.parsing.result import Employment
@@ -136,9 +136,20 @@ def _title_words(text: str) -> bool:
     return bool(TITLE_WORDS.search(text))
 
 
+# "November 2021 to January <company>" over "2026 <title>": a narrow date column wrapped
+# its range's end year onto the next row.
+_END_MONTH_ALONE = re.compile(rf"^\s*({POINT}{DASH}{MONTH})\s+(?!['’]?{YEAR})(\S.*)$", re.I)
+_YEAR_FIRST = re.compile(rf"^\s*({YEAR})\b\s*(.*)$")
+
+
 def _repair_dangling(lines: list[str]) -> list[str]:
     """ "2017 –" at a line's start or end whose end ("Present") opens the next line."""
     out = list(lines)
+    for i in range(len(out) - 1):
+        head, year = _END_MONTH_ALONE.match(out[i]), _YEAR_FIRST.match(out[i + 1])
+        if head and year:
+            out[i] = f"{head.group(1)} {year.group(1)}\t{head.group(2)}"
+            out[i + 1] = year.group(2).lstrip("\t ")
     for i in range(len(out) - 1):
         m = DANGLING.search(out[i])
         if not m or (

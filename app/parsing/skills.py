@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
+from app.parsing.dates import MONTH
 from app.resources import resources_dir
 
 _SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t]|\s/\s)\s*")
@@ -101,6 +102,11 @@ def _join_wrapped(lines: list[str], fresh: set[int] | None = None) -> list[str]:
     return out
 
 
+_DATE_ITEM = re.compile(
+    rf"(?:{MONTH}\s+\d{{1,2}}|\d{{1,2}}\.?\s+{MONTH}|(?:19|20)\d{{2}})", re.IGNORECASE
+)
+
+
 def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     """Atomic skill items of a skills section, in order, without duplicates."""
     lines = _without_contact_blocks(lines)
@@ -120,6 +126,8 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     seen: set[str] = set()
     for item in items:
         key = item.lower()
+        if _DATE_ITEM.fullmatch(item.strip()):
+            continue  # a printed date ("December 5, 2026") from a page header or footer
         if key not in seen:
             seen.add(key)
             out.append(item)
