@@ -16,7 +16,8 @@ from app.parsing.header_location import known_city
 from app.parsing.places import is_location
 from app.parsing.result import Employment
 
-BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣⁃●○■□◆◇►▸▶➢➤✓✔\-–—*>]|\d{1,2}[.)])\s*")
+# A list number ("3." or "3)") but not a dotted date ("10.2021 – today").
+BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣⁃●○■□◆◇►▸▶➢➤✓✔\-–—*>]|\d{1,2}(?:\.(?!\d)|\)))\s*")
 TITLE_WORDS = re.compile(
     r"\b(?:engineer|engineering manager|developer|programmer|manager|director|intern|"
     r"internship|analyst|accountant|technician|coordinator|consultant|specialist|lead|"
@@ -298,7 +299,8 @@ def _parts(header: list[str]) -> list[tuple[str, int]]:
                 )
                 and not any(_is_specialty(d) for d in dash)
             ):
-                parts.extend((p, index) for p in dash)
+                # "TITLE — Company, City, Country": the place after the company is an item.
+                parts.extend((q, index) for p in dash for q in _comma_items(p))
                 continue
             parts.extend((p, index) for p in _comma_items(piece))
     return [(p, i) for p, i in parts if p and not re.fullmatch(r"[\W\d]+", p)]

@@ -33,6 +33,7 @@ MODULES = (
     "render_latex",
     "render_latex_more",
     "render_docx",
+    "render_docx_more",
     "render_office",
 )
 PER_TEMPLATE = 13
