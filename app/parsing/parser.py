@@ -314,9 +314,13 @@ def _skill_rows(lines: list[Line]) -> list[str]:
     Group names ("Design" over "Figma  Sketch") are set apart by type: larger than the
     list, or bold in a plain list. They are no skills, and neither is a larger name that
     a sidebar pulled in."""
-    # The lower median: the list's type. A contact footer read into the section is not.
+    # The lower median: the list's type. A contact footer read into the section is not,
+    # and a row of several items (chips) counts once per item against its one group name.
     sizes = sorted(
-        line.size for line in lines if line.size and not contacts.EMAIL.search(line.text)
+        line.size
+        for line in lines
+        if line.size and not contacts.EMAIL.search(line.text)
+        for _cell in line.text.strip().split("\t")
     )
     body = sizes[(len(sizes) - 1) // 2] if sizes else 0.0
     bold_share = sum(line.bold for line in lines) / len(lines) if lines else 0.0

@@ -30,3 +30,17 @@ def test_generated_timeline_layout_reads_the_footer() -> None:
         parsed = parse_file(GENERATED / "files" / stem)
         assert parsed.location and truth["location"].split(",")[0] in parsed.location
         assert sorted(parsed.skills) == sorted(truth["skills"])
+
+
+def test_chip_rows_under_smaller_group_names_are_the_items() -> None:
+    """Group names in smaller type than their chip rows: the rows hold the type of the list."""
+    rows = _skill_rows(
+        [
+            Line("Systems", size=9),
+            Line("Power BI\tOracle WMS", size=10),
+            Line("Operations", size=9, new_block=True),
+            Line("Inventory control\tRoute planning\tSix Sigma", size=10),
+        ]
+    )
+    assert "Power BI\tOracle WMS" in rows
+    assert "Inventory control\tRoute planning\tSix Sigma" in rows
