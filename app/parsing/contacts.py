@@ -81,6 +81,7 @@ def header_segments(lines: list[str]) -> list[str]:
         # Items run together without separators ("a@b.com +1 415 555 0142 San Francisco,
         # CA linkedin.com/in/x"): e-mails, links and phone numbers separate the rest.
         line = normalise_prefixes(ICON_MARKS.sub("\t", line))
+        line = re.sub(r",(?:\s*,)+", ",", line)  # an empty item ("Singapore, , SG")
         line = EMAIL.sub(lambda m: f"\t{m.group(0)}\t", line)
         line = URL.sub(lambda m: f"\t{m.group(0)}\t" if "@" not in m.group(0) else m.group(0), line)
         line = _PHONE_SHAPE.sub(lambda m: f"\t{m.group(0).strip()}\t", line)

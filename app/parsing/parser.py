@@ -11,6 +11,7 @@ import phonenumbers
 from phonenumbers import geocoder
 
 from app.parsing import contacts, header_location, history, ocr, pasted_profile, sections
+from app.parsing.dates import find_range
 from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
@@ -118,7 +119,7 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
                 t
                 for t in all_text.splitlines()
                 if re.search(r"(?i)phone|mobile|tel|cell|\(\d{3}\)", t)
-                or _PHONE_LINE.fullmatch(t.strip())
+                or (_PHONE_LINE.fullmatch(t.strip()) and not _date_line(t))
             ],
             region,
         )
@@ -298,6 +299,12 @@ def _prominent_name(
         if found and len(found.split()) >= 2:
             return found
     return best[1] if best else None
+
+
+def _date_line(text: str) -> bool:
+    """A line that is a date range and nothing else ("2022-07 - 2024-05"): no phone."""
+    found = find_range(text)
+    return found is not None and found.span[1] - found.span[0] >= len(text.strip()) - 2
 
 
 def _contact_row(text: str) -> list[str]:

@@ -1,0 +1,18 @@
+"""An ISO-style date range alone on a line is no phone number; an empty item in a printed
+place ("Singapore, , SG", a theme printing an absent region) does not hide the place."""
+
+from __future__ import annotations
+
+from app.parsing import contacts
+from app.parsing.parser import _date_line
+
+
+def test_an_iso_date_range_line_is_not_a_phone_line() -> None:
+    assert _date_line("2022-07 - 2024-05")
+    assert _date_line("2024-04 - 2026-06")
+    assert not _date_line("+65 9964 4154")
+    assert not _date_line("0491 570 145")
+
+
+def test_an_empty_item_between_commas_is_dropped() -> None:
+    assert contacts.header_segments(["Singapore, , SG"]) == ["Singapore, SG"]
