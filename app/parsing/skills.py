@@ -15,6 +15,8 @@ from app.resources import resources_dir
 
 _SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t]|\s/\s)\s*")
 _CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*:\s*(?=\S)")
+# "Design — Figma · Sketch": a short label, a spaced long dash, then a list.
+_DASH_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' ]{0,30}?)\s+[—–]\s+(?=\S.*[,·•|;])")
 _BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣●○■□◆◇►▸▶➢➤✓✔*>]|[-–—](?=\s))\s*")
 _VERSIONISH = re.compile(r"(?i)^(?:v(?:ersions?)?\s*)?[\d.+x ]+$|^versions?\b")
 _MAX_WORDS = 5
@@ -163,7 +165,7 @@ def _without_contact_blocks(lines: list[str]) -> list[str]:
 def _row_items(row: str) -> list[str]:
     text = _BULLET.sub("", row.strip())
     # "Languages: Python, C++" or "Languages <tab> Python, C++": drop the category.
-    m = _CATEGORY.match(text)
+    m = _CATEGORY.match(text) or _DASH_CATEGORY.match(text)
     if m and len(m.group(1).split()) <= 4:
         text = text[m.end() :]
     else:

@@ -16,3 +16,12 @@ def test_an_iso_date_range_line_is_not_a_phone_line() -> None:
 
 def test_an_empty_item_between_commas_is_dropped() -> None:
     assert contacts.header_segments(["Singapore, , SG"]) == ["Singapore, SG"]
+
+
+def test_a_group_label_before_a_spaced_long_dash_is_dropped() -> None:
+    from app.parsing.skills import parse_skills
+
+    rows = ["Operations — Inventory control · Route planning", "Systems — Power BI · Oracle WMS"]
+    assert parse_skills(rows) == ["Inventory control", "Route planning", "Power BI", "Oracle WMS"]
+    # A dash inside an item with no list after it is kept.
+    assert parse_skills(["Front-end — React"]) == ["Front-end — React"]
