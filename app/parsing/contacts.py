@@ -368,8 +368,16 @@ def join_wrapped_emails(lines: list[str]) -> list[str]:
     """
     out = list(lines)
     for i in range(len(out) - 1):
-        m = re.search(r"\S+@\S+$", out[i])
         tail = out[i + 1].strip()
+        # Cut at the at-sign: "jane.doe@" over "example.com", or "jane.doe" over "@example.com".
+        domain = re.match(r"@?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b", tail)
+        if domain and (
+            (re.search(r"[\w.+-]+@$", out[i]) and not tail.startswith("@"))
+            or (tail.startswith("@") and re.search(r"[\w.+-]+$", out[i]))
+        ):
+            out[i], out[i + 1] = out[i].rstrip() + domain.group(0), tail[domain.end() :].strip()
+            continue
+        m = re.search(r"\S+@\S+$", out[i])
         if not m or not tail:
             continue
         address = m.group(0)

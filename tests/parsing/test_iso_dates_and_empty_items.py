@@ -25,3 +25,9 @@ def test_a_group_label_before_a_spaced_long_dash_is_dropped() -> None:
     assert parse_skills(rows) == ["Inventory control", "Route planning", "Power BI", "Oracle WMS"]
     # A dash inside an item with no list after it is kept.
     assert parse_skills(["Front-end — React"]) == ["Front-end — React"]
+
+
+def test_an_address_wrapped_at_its_at_sign_is_rejoined() -> None:
+    assert contacts.find_emails("jane.doe@\nexample.com") == ["jane.doe@example.com"]
+    assert contacts.find_emails("jane.doe\n@example.com +1 555 0100") == ["jane.doe@example.com"]
+    assert contacts.find_emails("Python\n@Work") == []
