@@ -339,6 +339,24 @@ def _skill_rows(lines: list[Line]) -> list[str]:
         return (body and line.size > body + 0.5) or (line.bold and bold_share < 0.5)
 
     marked = [emphasised(line) for line in lines]
+    # Group names set like their items: one short cell over a row of chips, twice or more,
+    # the list opening with one (a chip row's wrapped last item follows a row instead).
+    heads = [
+        "\t" not in line.text.strip()
+        and 1 <= len(line.text.split()) <= 3
+        and not re.search(r"[,:;•·|]", line.text)
+        and index + 1 < len(lines)
+        and "\t" in lines[index + 1].text.strip()
+        for index, line in enumerate(lines)
+    ]
+    if heads and heads[0]:  # all set like the first, which the list opens with
+        first = (lines[0].bold, round(lines[0].size, 1))
+        heads = [
+            h and (line.bold, round(line.size, 1)) == first
+            for h, line in zip(heads, lines, strict=True)
+        ]
+    if sum(heads) >= 2 and heads[0]:
+        marked = [m or h for m, h in zip(marked, heads, strict=True)]
     pattern = sum(marked) >= 2
     rows: list[str] = []
     for index, line in enumerate(lines):

@@ -44,3 +44,25 @@ def test_chip_rows_under_smaller_group_names_are_the_items() -> None:
     )
     assert "Power BI\tOracle WMS" in rows
     assert "Inventory control\tRoute planning\tSix Sigma" in rows
+
+
+def test_group_names_set_like_their_chips_are_no_skills() -> None:
+    lines = [
+        Line("Systems", size=12, bold=True, new_block=True),
+        Line("Cerner\tEpic", size=12, bold=True, new_block=True),
+        Line("Clinical", size=12, bold=True, new_block=True),
+        Line("Wound care\tIV therapy\tTriage", size=12, bold=True, new_block=True),
+    ]
+    rows = [r for r in _skill_rows(lines) if r]
+    assert rows == ["Cerner\tEpic", "Wound care\tIV therapy\tTriage"]
+
+
+def test_a_chip_rows_wrapped_last_item_stays_a_skill() -> None:
+    lines = [
+        Line("Kubernetes\tDocker\tAWS", size=9.7, new_block=True),
+        Line("PostgreSQL", size=9.7, new_block=True),
+        Line("CI/CD\tCode review", size=9.7, new_block=True),
+        Line("TDD", size=9.7, new_block=True),
+        Line("Rust\tGo", size=9.7, new_block=True),
+    ]
+    assert "PostgreSQL" in _skill_rows(lines) and "TDD" in _skill_rows(lines)
