@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import BindParameter, and_, bindparam, func, select
 from sqlalchemy.orm import Session
@@ -107,7 +108,7 @@ def reach_counts(session: Session, filters: ReportFilter) -> list[Reach]:
     if undone:
         into_active = into_active.where(sc.id.not_in(ids))
     direct = select(hired.c.job_id, hired.c.source, hired.c.top).where(~into_active.exists())
-    rows = []
+    rows: list[Any] = []
     for part in (per_application.subquery(), direct.subquery()):
         top = part.c.top
         rows += session.execute(

@@ -52,13 +52,13 @@ from app.services.admin.audit_trail import (
     verify_trail,
     write_audit_csv,
 )
-from app.services.core.changes import ChangeKind, Changes
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.ui.background import BackgroundOps
 from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.flow_layout import FlowLayout
 from app.ui.messages import say
-from app.ui.widgets import SectionHeader, section_layout
+from app.ui.widgets import ReloadsWhenShown, SectionHeader, section_layout
 from app.wording import plural
 
 COLUMNS = ("When", "User", "Action", "Record")
@@ -153,7 +153,7 @@ class AuditModel(QAbstractTableModel):
             self.more_wanted.emit(self.rows[-1].id)
 
 
-class AuditSection(QWidget):
+class AuditSection(ReloadsWhenShown):
     """The audit trail viewer; see the module docstring."""
 
     profile_requested = Signal(int)  # a candidate's id: open their profile
@@ -164,7 +164,6 @@ class AuditSection(QWidget):
         super().__init__(parent)
         self.services = services
         self.ops = BackgroundOps(self)
-        self.stale = False
         layout = section_layout(self)
         self.header = SectionHeader("Audit trail", "Every change, who made it and when")
         self.verify_button = QPushButton("Verify chain")
@@ -376,18 +375,6 @@ class AuditSection(QWidget):
         """The outcome of Verify chain or Export, kept while the list reloads."""
         say(self.outcome, text, error)
         self.outcome.show()
-
-    def on_changes(self, changes: Changes) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.stale = False
-            self.reload()
 
     # -- the selected entry --
 

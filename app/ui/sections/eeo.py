@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -27,12 +26,13 @@ from PySide6.QtWidgets import (
 
 from app.services.compliance.eeo import QUESTIONS, SUPPRESS_BELOW, EeoTable, eeo_aggregates
 from app.services.compliance.flow_log import flow_log, write_flow_log_csv
-from app.services.core.changes import ChangeKind, Changes
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.pipeline.jobs import JobRow, list_jobs
 from app.ui.background import BackgroundOps
 from app.ui.file_dialogs import remember_folder, start_folder
-from app.ui.widgets import SectionHeader, section_layout
+from app.ui.messages import say
+from app.ui.widgets import ReloadsWhenShown, SectionHeader, section_layout
 from app.wording import plural
 
 
@@ -41,14 +41,13 @@ def _day(box: QDateEdit) -> dt.date:
     return dt.date(date.year(), date.month(), date.day())
 
 
-class EeoSection(QWidget):
+class EeoSection(ReloadsWhenShown):
     shows = frozenset({ChangeKind.EEO, ChangeKind.APPLICATIONS, ChangeKind.JOBS, ChangeKind.STAGES})
 
     def __init__(self, services: ServiceContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
         self.ops = BackgroundOps(self)
-        self.stale = False
         self.tables: list[EeoTable] = []
         layout = section_layout(self)
         self.header = SectionHeader(
@@ -168,22 +167,7 @@ class EeoSection(QWidget):
         return texts
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setProperty("role", "error" if error else "muted")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
-
-    def on_changes(self, changes: Changes) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.stale = False
-            self.reload()
+        say(self.status, text, error)
 
     def _export_clicked(self) -> None:
         start, end = _day(self.start), _day(self.end)
