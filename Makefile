@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 # Debian/Ubuntu libraries Qt needs (xvfb and xauth only for screenshots on a virtual display);
 # dbus and gnome-keyring give the keyring tests a real Secret Service; tesseract-ocr and its
 # English data read scanned resumes and photos (app/parsing/ocr.py); antiword and LibreOffice
-# read legacy Word .doc (app/parsing/legacy_word.py).
+# read legacy Word .doc (app/parsing/legacy_word.py); dovecot-imapd and dovecot-lmtpd give the
+# mailbox tests a real IMAP server on loopback, mail delivered to it by LMTP (tests/mail/dovecot.py).
 DEBIAN_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 \
 	libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
 	fonts-dejavu-core xvfb xauth tesseract-ocr tesseract-ocr-eng antiword libreoffice-writer-nogui \
-	dbus gnome-keyring
+	dbus gnome-keyring dovecot-imapd dovecot-lmtpd
 
 .PHONY: run test lint bench system-deps screenshot clean
 

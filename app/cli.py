@@ -19,11 +19,15 @@ from typing import TYPE_CHECKING, NoReturn
 from app import (
     __version__,
     cli_audit,
+    cli_eeo,
     cli_interviews,
+    cli_mailbox,
     cli_maintenance,
     cli_onboarding,
+    cli_privacy,
     cli_profiles,
     cli_reports,
+    cli_users,
 )
 from app.cli_support import (
     EXIT_FAILURE,
@@ -94,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_profiles.add_parsers(commands, _database_option)
     cli_reports.add_parsers(commands, _database_option)
     cli_audit.add_parsers(commands, _database_option)
+    cli_eeo.add_parsers(commands, _database_option)
+    cli_privacy.add_parsers(commands, _database_option)
+    cli_users.add_parser(commands, _database_option)
 
     stats = commands.add_parser("stats", help="print row counts as JSON")
     _database_option(stats)
@@ -152,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _outbox_parser(commands)
     cli_interviews.add_parser(commands, _database_option)
+    cli_mailbox.add_parser(commands, _database_option)
     cli_onboarding.add_parser(commands, _database_option)
     return parser
 
@@ -189,14 +197,20 @@ def run(argv: list[str]) -> int:
         "search": _search,
         "backup": cli_maintenance.backup,
         "check": cli_maintenance.check,
+        "maintenance": cli_maintenance.maintenance,
         "recover": cli_maintenance.recover,
         "parse": _parse,
         "import": _import,
         "outbox": _outbox,
         "profile-pdf": cli_profiles.profile_pdf,
         "interviews": cli_interviews.run,
+        "mailbox": cli_mailbox.run,
         "report": cli_reports.report,
         "audit": cli_audit.audit,
+        "eeo-log": cli_eeo.eeo_log,
+        "export-person": cli_privacy.export_person_command,
+        "erase": cli_privacy.erase_command,
+        "users": cli_users.users,
         "onboarding": cli_onboarding.run,
     }
     gc.enable()  # off only while the GUI starts (see app.__main__)

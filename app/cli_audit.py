@@ -8,19 +8,19 @@ entries (filtered as the viewer filters them) as CSV to a file or to standard ou
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
-from app.cli_support import EXIT_FAILURE, EXIT_OK, CommandError, open_for_command, record_id
+from app.cli_support import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    CommandError,
+    iso_date,
+    open_for_command,
+    reading_actor,
+    record_id,
+)
 from app.paths import AppPaths
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_parsers(commands: argparse._SubParsersAction, database_option: object) -> None:
@@ -31,8 +31,8 @@ def add_parsers(commands: argparse._SubParsersAction, database_option: object) -
     export = actions.add_parser("export", help="write audit entries as CSV")
     database_option(export)  # type: ignore[operator]
     export.add_argument("out", nargs="?", type=Path, help="CSV file (default: standard output)")
-    export.add_argument("--from", dest="start", type=_date, metavar="DATE", help="first day")
-    export.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last day")
+    export.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="first day")
+    export.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="last day")
     export.add_argument("--record", metavar="TYPE", help="record type, e.g. candidate")
     export.add_argument("--id", dest="record_id", type=record_id, metavar="ID", help="record id")
     export.add_argument("--user", metavar="NAME", help="who made the change")
@@ -45,11 +45,10 @@ def audit(paths: AppPaths, args: argparse.Namespace) -> int:
     # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
     from app.services.admin.audit_trail import AuditFilter, describe, verify_trail, write_audit_csv
     from app.services.core.context import ServiceContext
-    from app.services.core.unit_of_work import Actor
 
     database = open_for_command(paths, args.database)
     try:
-        ctx = ServiceContext(database.sessions, Actor(None, "cli"))  # reading only
+        ctx = ServiceContext(database.sessions, reading_actor(database))
         if args.audit_command == "verify":
             result = verify_trail(ctx)
             print(describe(result))

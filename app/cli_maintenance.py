@@ -1,4 +1,4 @@
-"""Commands over the database file as a whole: seed, backup, check and recover.
+"""Commands over the database file as a whole: seed, backup, check, maintenance, recover.
 
 Backup, check and recover work on the file as it is (any schema version Hirebench knows,
 nothing migrated or created); seed makes a new database and removes it again if it fails.
@@ -39,6 +39,11 @@ def add_parsers(commands: argparse._SubParsersAction, database_option: object) -
     seed.add_argument(
         "--seed", type=bounded_int(0, 2**63 - 1, "a seed"), default=20261125, help="(%(default)s)"
     )
+    seed.add_argument(
+        "--resumes",
+        action="store_true",
+        help="give every candidate a generated resume (~350 words)",
+    )
 
     backup = commands.add_parser("backup", help="copy the live database to PATH (online backup)")
     database_option(backup)  # type: ignore[operator]
@@ -48,6 +53,15 @@ def add_parsers(commands: argparse._SubParsersAction, database_option: object) -
     database_option(check)  # type: ignore[operator]
     check.add_argument(
         "--quick", action="store_true", help="page structure only (faster; no index comparison)"
+    )
+
+    maintenance = commands.add_parser(
+        "maintenance",
+        help="merge the search index and give free space back to the disk (VACUUM when worth it)",
+    )
+    database_option(maintenance)  # type: ignore[operator]
+    maintenance.add_argument(
+        "--vacuum", action="store_true", help="rewrite the file even with little free space"
     )
 
     recover = commands.add_parser(
@@ -89,7 +103,9 @@ def seed(paths: AppPaths, args: argparse.Namespace) -> int:
 
     try:
         counts = fill_generated(
-            database, scale_plan(args.candidates, seed=args.seed), progress=progress
+            database,
+            scale_plan(args.candidates, seed=args.seed, resumes=args.resumes),
+            progress=progress,
         )
     except NotEmptyError as exc:
         raise CommandError(str(exc)) from exc
@@ -147,6 +163,33 @@ def check(paths: AppPaths, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_FAILURE
+
+
+def maintenance(paths: AppPaths, args: argparse.Namespace) -> int:
+    """Pack, optimize, VACUUM when worth it; print the sizes before and after."""
+    # Deferred: only the command that runs loads these; `hirebench --help` stays quick.
+    from app.services.admin.compact import run_maintenance
+    from app.store.db import DatabaseError
+    from app.store.errors import describe_database_error
+
+    existing_database(paths, args.database)
+    database = open_for_command(paths, args.database)
+
+    def progress(text: str) -> None:
+        print(f"  {printable(text)}…", file=sys.stderr, flush=True)
+
+    try:
+        report = run_maintenance(database, force_vacuum=args.vacuum, progress=progress)
+    except DatabaseError as exc:
+        raise CommandError(str(exc)) from exc
+    except (OSError, sqlite3.Error) as exc:
+        message = describe_database_error(exc, database.path)
+        raise CommandError(f"maintenance failed: {message}") from exc
+    finally:
+        database.close()
+    for line in report.summary_lines():
+        print(printable(line))
+    return EXIT_OK
 
 
 def recover(paths: AppPaths, args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import json
 
-from app.cli_support import EXIT_OK, CommandError, open_for_command, record_id
+from app.cli_support import EXIT_OK, CommandError, iso_date, open_for_command, record_id
 from app.paths import AppPaths
 
 NAMES = (
@@ -27,19 +27,12 @@ NAMES = (
 DEFAULT_DAYS = 90
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
 def add_parsers(commands: argparse._SubParsersAction, database_option: object) -> None:
     report = commands.add_parser("report", help="print a report (time to fill, funnel, …)")
     database_option(report)  # type: ignore[operator]
     report.add_argument("name", choices=NAMES, metavar="NAME", help=", ".join(NAMES))
-    report.add_argument("--from", dest="start", type=_date, metavar="DATE", help="first day")
-    report.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last day")
+    report.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="first day")
+    report.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="last day")
     narrow = report.add_argument_group("filters")
     narrow.add_argument("--client", type=record_id, metavar="ID")
     narrow.add_argument("--job", type=record_id, metavar="ID")

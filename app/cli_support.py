@@ -8,6 +8,7 @@ SQLite as an ``OverflowError``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -17,6 +18,7 @@ from app.paths import AppPaths, choose_database
 from app.textsafe import printable as escape
 
 if TYPE_CHECKING:
+    from app.services.core.unit_of_work import Actor
     from app.store.database import Database
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -112,3 +114,35 @@ def open_for_command(
 def printable(value: object) -> str:
     """``value`` for one line of terminal output: control characters shown escaped."""
     return escape(str(value))
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: a day written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def reading_actor(database: Database) -> Actor:
+    """Who a read-only command acts as: the user the operating-system login names, with
+    their role, when they have an account here (nothing is created for them); otherwise
+    the file's owner at the keyboard, who could read it with any SQLite tool anyway."""
+    # Deferred: only the commands that run load these.
+    from sqlalchemy import select
+
+    # Deferred: as above.
+    from app.services.core.roles import SYSTEM_ROLE
+    from app.services.core.unit_of_work import Actor
+    from app.services.core.users import current_login
+    from app.store.models import User
+
+    login = current_login()
+    users = User.__table__.c
+    with database.sessions() as session:
+        found = session.execute(
+            select(users.id, users.role).where(users.username == login, users.is_active)
+        ).first()
+    if found is None:
+        return Actor(None, "cli", SYSTEM_ROLE)
+    return Actor(found.id, login, found.role)

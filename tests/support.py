@@ -18,6 +18,7 @@ from app.services.pipeline.jobs import JobDetail, JobInput
 from app.store.database import Database
 from app.store.engagement import MessageState
 from app.store.models import AuditEntry, utc_now
+from app.store.textpack import register_text_function
 
 
 def sha256_of(path: Path) -> str:
@@ -40,9 +41,17 @@ def count_rows(database: Database, table: str) -> int:
         return connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
 
 
+def raw_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+    """A plain sqlite3 connection, with the one SQL function the schema's triggers and the
+    candidate index's view call (``hirebench_text``), as every Hirebench connection has it."""
+    connection = sqlite3.connect(*args, **kwargs)
+    register_text_function(connection)
+    return connection
+
+
 def sqlite_rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
     """Rows read with the plain sqlite3 module (read-only), independent of the app's code."""
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    connection = raw_connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         return connection.execute(sql).fetchall()
     finally:

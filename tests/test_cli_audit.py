@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.timeline import add_note
 from app.services.core.context import ServiceContext
 from app.store.database import Database
+from tests.support import raw_connect
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def trail(paths: AppPaths, ctx: ServiceContext, database: Database) -> Path:
 
 
 def _entries(path: Path) -> int:
-    with sqlite3.connect(path) as connection:
+    with raw_connect(path) as connection:
         return connection.execute("SELECT count(*) FROM audit_entries").fetchone()[0]
 
 
@@ -41,7 +41,7 @@ def test_verify_counts_the_entries(trail: Path, capsys: pytest.CaptureFixture[st
 def test_verify_names_the_first_broken_entry(
     trail: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with sqlite3.connect(trail) as connection:
+    with raw_connect(trail) as connection:
         connection.execute("DROP TRIGGER audit_entries_no_update")
         target = connection.execute("SELECT max(id) FROM audit_entries").fetchone()[0]
         connection.execute(f"UPDATE audit_entries SET actor = 'someone' WHERE id = {target}")

@@ -15,11 +15,12 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 import keyring.backend
 
-from app.mail.account import KEYRING_SERVICE, AccountSettings
+from app.mail.account import KEYRING_SERVICE
+from app.mail.account import AccountSettings as AccountSettings
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,13 @@ NO_BACKEND = (
     "No secure password store (system keyring) is available on this computer, so the mail "
     "password cannot be saved. You can keep it in memory until Hirebench quits."
 )
+
+
+class Keyed(Protocol):
+    """An account whose password the keyring holds: outgoing (SMTP) or incoming (IMAP)."""
+
+    @property
+    def keyring_username(self) -> str: ...
 
 
 class KeyringUnavailable(RuntimeError):  # noqa: N818 (the name the feature agreed on)
@@ -99,8 +107,9 @@ class PasswordStore:
     on its GUI thread until the password is actually needed.
     """
 
-    def __init__(self, backend: Any = _CHOOSE):
+    def __init__(self, backend: Any = _CHOOSE, service: str = KEYRING_SERVICE):
         self._chosen = backend
+        self._service = service  # the keyring's service name: outgoing or incoming mail
         self._memory: dict[str, str] = {}
         self._lock = threading.Lock()
         self._choosing = threading.Lock()
@@ -129,12 +138,12 @@ class PasswordStore:
         """Why passwords cannot be saved, in plain words; None when they can."""
         return None if self.available else NO_BACKEND
 
-    def in_memory(self, account: AccountSettings) -> bool:
+    def in_memory(self, account: Keyed) -> bool:
         """Whether the password for ``account`` is held in memory (not in the keyring)."""
         with self._lock:
             return account.keyring_username in self._memory
 
-    def get(self, account: AccountSettings) -> str | None:
+    def get(self, account: Keyed) -> str | None:
         """The password: the in-memory one first, then the keyring's; None when neither has
         one. Raises `KeyringUnavailable` when the keyring cannot be read."""
         key = account.keyring_username
@@ -144,11 +153,11 @@ class PasswordStore:
         if self._backend is None:
             return None
         try:
-            return self._backend.get_password(KEYRING_SERVICE, key)
+            return self._backend.get_password(self._service, key)
         except Exception as exc:
             raise self._unavailable("read the mail password", exc) from None
 
-    def save(self, account: AccountSettings, password: str) -> None:
+    def save(self, account: Keyed, password: str) -> None:
         """Store the password in the keyring (replacing any in-memory copy).
 
         Raises `KeyringUnavailable` when there is no secure keyring or it refuses."""
@@ -158,14 +167,14 @@ class PasswordStore:
             raise KeyringUnavailable(NO_BACKEND)
         key = account.keyring_username
         try:
-            self._backend.set_password(KEYRING_SERVICE, key, password)
+            self._backend.set_password(self._service, key, password)
         except Exception as exc:
             raise self._unavailable("save the mail password", exc, password) from None
         with self._lock:
             self._memory.pop(key, None)
         log.info("mail password saved in the keyring (%s) for %s", self.backend_name, key)
 
-    def keep_in_memory(self, account: AccountSettings, password: str) -> None:
+    def keep_in_memory(self, account: Keyed, password: str) -> None:
         """Hold the password in this process's memory only, until it ends."""
         if not password:
             raise ValueError("An empty password is not kept.")
@@ -173,7 +182,7 @@ class PasswordStore:
             self._memory[account.keyring_username] = password
         log.info("mail password kept in memory for %s", account.keyring_username)
 
-    def forget(self, account: AccountSettings) -> None:
+    def forget(self, account: Keyed) -> None:
         """Remove the password from memory and from the keyring (if it is there)."""
         key = account.keyring_username
         with self._lock:
@@ -181,8 +190,8 @@ class PasswordStore:
         if self._backend is None:
             return
         try:
-            if self._backend.get_password(KEYRING_SERVICE, key) is not None:
-                self._backend.delete_password(KEYRING_SERVICE, key)
+            if self._backend.get_password(self._service, key) is not None:
+                self._backend.delete_password(self._service, key)
         except Exception as exc:
             raise self._unavailable("remove the mail password", exc) from None
 

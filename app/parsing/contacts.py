@@ -13,6 +13,7 @@ import phonenumbers
 
 from app.parsing.phones import as_stored, normalise_prefixes, written_number
 from app.parsing.places import is_location, location_in, spaced_location
+from app.parsing.sections import heading_kind
 
 EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -36,12 +37,15 @@ _NOT_PERSONAL = re.compile(
     re.IGNORECASE,
 )
 _GITHUB_RESERVED = {"about", "features", "pricing", "orgs", "topics", "explore", "sponsors"}
+# An e-mail, a phone number or a web address among a row's items.
+_CONTACT_DETAIL = re.compile(r"@\w|\d[\d\s().-]{6,}\d|https?://|www\.")
 _NAME_STOP = re.compile(
     r"\b(?:resume|résumé|curriculum|vitae|cv|profile|contact|summary|objective|address|"
     r"phone|email|e-mail|mobile|page|street|avenue|road|engineer|developer|manager|"
     r"university|college|inc|llc|ltd|experience|education|skills|references|linkedin|"
     r"github|portfolio|senior|junior|intern|analyst|consultant|director|designer|"
-    r"architect|scientist|specialist|technician|accountant|coordinator|officer)\b",
+    r"architect|scientist|specialist|technician|accountant|coordinator|officer|"
+    r"highlights|responsibilities|achievements|accomplishments|background|interests)\b",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(
@@ -66,7 +70,8 @@ _DATE_RANGE = re.compile(
 ICON_MARKS = re.compile(
     r"\s*[\ue000-\uf8ff\u2706\u260e\u2709\u2302\U0001f300-\U0001faff]\ufe0f?\s*"
 )
-SEPARATORS = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■—–]\s+|\s+[|•·◦▪∙⋄♦●■]|[|•·◦▪∙⋄♦●■]\s+|\s{3,}| \| ")
+# A slash between spaces separates items too ("07700 900650 / a@b.com / Leeds, UK").
+SEPARATORS = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■—–/]\s+|\s+[|•·◦▪∙⋄♦●■]|[|•·◦▪∙⋄♦●■]\s+|\s{3,}| \| ")
 
 
 def header_segments(lines: list[str]) -> list[str]:
@@ -76,6 +81,7 @@ def header_segments(lines: list[str]) -> list[str]:
         # Items run together without separators ("a@b.com +1 415 555 0142 San Francisco,
         # CA linkedin.com/in/x"): e-mails, links and phone numbers separate the rest.
         line = normalise_prefixes(ICON_MARKS.sub("\t", line))
+        line = re.sub(r",(?:\s*,)+", ",", line)  # an empty item ("Singapore, , SG")
         line = EMAIL.sub(lambda m: f"\t{m.group(0)}\t", line)
         line = URL.sub(lambda m: f"\t{m.group(0)}\t" if "@" not in m.group(0) else m.group(0), line)
         line = _PHONE_SHAPE.sub(lambda m: f"\t{m.group(0).strip()}\t", line)
@@ -268,7 +274,11 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
         segs = header_segments([text])
         if len(segs) >= 3 and sum(1 for s in segs if _name_shape(s)) >= 2:
             continue  # a list of phrases ("Strategic Planning | Change Management")
+        if len(segs) >= 2 and any(_CONTACT_DETAIL.search(s) for s in segs):
+            continue  # a contact row: its other items are a place or a label, not the name
         for seg in segs[:2]:
+            if heading_kind(seg):
+                continue  # a section heading ("ABOUT") read before a sidebar's name
             name = _name_before_headline(seg) or _name_shape(seg)
             if name:
                 found.append((size + (4 if heading else 0) - index * 0.5, index, name))
@@ -279,10 +289,17 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
 
 def _stacked_name(candidates: list[tuple[str, float, bool]], index: int) -> str | None:
     """A name set on two lines in one font, the given name above the surname ("François" /
-    "Bélanger"), as narrow headers and sidebars print a long name."""
+    "Bélanger"), as narrow headers and sidebars print a long name. Smaller lines set beside
+    the given name (a place, an e-mail) may come between the two in reading order."""
     if index + 1 >= len(candidates):
         return None
-    (first, size, _), (second, next_size, _) = candidates[index], candidates[index + 1]
+    first, size, _ = candidates[index]
+    after = index + 1
+    while (
+        after < min(index + 4, len(candidates) - 1) and size and candidates[after][1] * 1.5 <= size
+    ):
+        after += 1  # smaller type between two lines of a large name
+    second, next_size, _ = candidates[after]
     words = first.split()
     if len(words) != 1 or abs(size - next_size) > 0.5 or not 1 <= len(second.split()) <= 3:
         return None
@@ -351,8 +368,16 @@ def join_wrapped_emails(lines: list[str]) -> list[str]:
     """
     out = list(lines)
     for i in range(len(out) - 1):
-        m = re.search(r"\S+@\S+$", out[i])
         tail = out[i + 1].strip()
+        # Cut at the at-sign: "jane.doe@" over "example.com", or "jane.doe" over "@example.com".
+        domain = re.match(r"@?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b", tail)
+        if domain and (
+            (re.search(r"[\w.+-]+@$", out[i]) and not tail.startswith("@"))
+            or (tail.startswith("@") and re.search(r"[\w.+-]+$", out[i]))
+        ):
+            out[i], out[i + 1] = out[i].rstrip() + domain.group(0), tail[domain.end() :].strip()
+            continue
+        m = re.search(r"\S+@\S+$", out[i])
         if not m or not tail:
             continue
         address = m.group(0)

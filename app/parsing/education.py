@@ -44,6 +44,8 @@ def parse_education(lines: list[str]) -> list[EducationEntry]:
                 end = "present"
             years.append((index, end[:4] if end and end != "present" else (end or "")))
             text = text[: dated.span[0]] + "\t" + text[dated.span[1] :]
+            # A year printed in brackets ("University of Leeds (2019)") leaves them empty.
+            text = re.sub(r"[(\[]\s*\t\s*[)\]]", "\t", text)
         if re.match(
             r"(?i)^\s*(?:gpa|grade|thesis|advisor|honou?rs|courses|coursework|"
             r"relevant|minor|concentration|activities|awards?)\b",

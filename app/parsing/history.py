@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.parsing.dates import DANGLING, NOW, DateRange, find_range, months
+from app.parsing.dates import DANGLING, DASH, MONTH, NOW, POINT, YEAR, DateRange, find_range, months
 from app.parsing.header_location import known_city
 from app.parsing.places import is_location
 from app.parsing.result import Employment
 
-BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣⁃●○■□◆◇►▸▶➢➤✓✔\-–—*>]|\d{1,2}[.)])\s*")
+# A list number ("3." or "3)") but not a dotted date ("10.2021 – today").
+BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣⁃●○■□◆◇►▸▶➢➤✓✔\-–—*>]|\d{1,2}(?:\.(?!\d)|\)))\s*")
 TITLE_WORDS = re.compile(
     r"\b(?:engineer|engineering manager|developer|programmer|manager|director|intern|"
     r"internship|analyst|accountant|technician|coordinator|consultant|specialist|lead|"
@@ -136,9 +137,20 @@ def _title_words(text: str) -> bool:
     return bool(TITLE_WORDS.search(text))
 
 
+# "November 2021 to January <company>" over "2026 <title>": a narrow date column wrapped
+# its range's end year onto the next row.
+_END_MONTH_ALONE = re.compile(rf"^\s*({POINT}{DASH}{MONTH})\s+(?!['’]?{YEAR})(\S.*)$", re.I)
+_YEAR_FIRST = re.compile(rf"^\s*({YEAR})\b\s*(.*)$")
+
+
 def _repair_dangling(lines: list[str]) -> list[str]:
     """ "2017 –" at a line's start or end whose end ("Present") opens the next line."""
     out = list(lines)
+    for i in range(len(out) - 1):
+        head, year = _END_MONTH_ALONE.match(out[i]), _YEAR_FIRST.match(out[i + 1])
+        if head and year:
+            out[i] = f"{head.group(1)} {year.group(1)}\t{head.group(2)}"
+            out[i + 1] = year.group(2).lstrip("\t ")
     for i in range(len(out) - 1):
         m = DANGLING.search(out[i])
         if not m or (
@@ -214,6 +226,8 @@ def parse_experience(lines: list[str]) -> list[Employment]:
             header_text = text
             if span:
                 header_text = text[: span[0]] + "\t" + text[span[1] :]
+                # Dates printed in brackets ("Analyst (Jan 2020 – Present)") leave them empty.
+                header_text = re.sub(r"[(\[]\s*\t\s*[)\]]", "\t", header_text)
             current.header.append(header_text)
             if found and not current.dated:
                 current.start, current.end, current.dated = found.start, found.end, True
@@ -285,7 +299,8 @@ def _parts(header: list[str]) -> list[tuple[str, int]]:
                 )
                 and not any(_is_specialty(d) for d in dash)
             ):
-                parts.extend((p, index) for p in dash)
+                # "TITLE — Company, City, Country": the place after the company is an item.
+                parts.extend((q, index) for p in dash for q in _comma_items(p))
                 continue
             parts.extend((p, index) for p in _comma_items(piece))
     return [(p, i) for p, i in parts if p and not re.fullmatch(r"[\W\d]+", p)]

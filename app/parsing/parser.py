@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from app.parsing import contacts, header_location, history, ocr, pasted_profile, sections
+from app.parsing.dates import find_range
 from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.regions import region_name
@@ -116,7 +117,7 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
                 t
                 for t in all_text.splitlines()
                 if re.search(r"(?i)phone|mobile|tel|cell|\(\d{3}\)", t)
-                or _PHONE_LINE.fullmatch(t.strip())
+                or (_PHONE_LINE.fullmatch(t.strip()) and not _date_line(t))
             ],
             region,
         )
@@ -128,6 +129,8 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
         or contacts.find_location(segments, name)
         or header_location.block_location([line.text for line in header], name)
         or header_location.block_location(block, name)
+        # A contact row elsewhere (a page footer): the place among its items.
+        or contacts.find_location(contacts.header_segments(_contact_row(all_text)), name)
     )
     confidence["location"] = 0.7 if location else 0.0
     if not location:
@@ -272,13 +275,35 @@ def _prominent_name(
         default=0.0,
     )
     best: tuple[float, str] | None = None
-    for line in lines[:40]:
-        if line.size < max(1.6 * body, chosen * 1.3):
-            continue
+    large = [line for line in lines[:40] if line.size >= max(1.6 * body, chosen * 1.3)]
+    for line in large:
         found = contacts.find_name([(line.text, line.size, line.heading)])
         if found and (best is None or line.size > best[0]):
             best = (line.size, found)
+    top = max((line.size for line in large), default=0.0)
+    parts = [line for line in large if abs(line.size - top) <= 0.2]
+    if len(parts) == 2 and len(parts[0].text.split()) == 1:
+        # The largest type in two pieces ("Lukas" ... "Becker-Hoffmann"): a sidebar name
+        # wrapped over two rows that column reading pulled apart.
+        joined = f"{parts[0].text.strip()} {parts[1].text.strip()}"
+        found = contacts.find_name([(joined, top, parts[0].heading)])
+        if found and len(found.split()) >= 2:
+            return found
     return best[1] if best else None
+
+
+def _date_line(text: str) -> bool:
+    """A line that is a date range and nothing else ("2022-07 - 2024-05"): no phone."""
+    found = find_range(text)
+    return found is not None and found.span[1] - found.span[0] >= len(text.strip()) - 2
+
+
+def _contact_row(text: str) -> list[str]:
+    """The line holding the first e-mail address when it also holds a phone number."""
+    for line in text.splitlines():
+        if contacts.EMAIL.search(line):
+            return [line] if re.search(r"\d[\d\s().-]{6,}\d", line) else []
+    return []
 
 
 def _skill_rows(lines: list[Line]) -> list[str]:
@@ -287,8 +312,15 @@ def _skill_rows(lines: list[Line]) -> list[str]:
     Group names ("Design" over "Figma  Sketch") are set apart by type: larger than the
     list, or bold in a plain list. They are no skills, and neither is a larger name that
     a sidebar pulled in."""
-    sizes = sorted(line.size for line in lines if line.size)
-    body = sizes[(len(sizes) - 1) // 2] if sizes else 0.0  # the lower median: the list
+    # The lower median: the list's type. A contact footer read into the section is not,
+    # and a row of several items (chips) counts once per item against its one group name.
+    sizes = sorted(
+        line.size
+        for line in lines
+        if line.size and not contacts.EMAIL.search(line.text)
+        for _cell in line.text.strip().split("\t")
+    )
+    body = sizes[(len(sizes) - 1) // 2] if sizes else 0.0
     bold_share = sum(line.bold for line in lines) / len(lines) if lines else 0.0
 
     def emphasised(line: Line) -> bool:
@@ -298,6 +330,24 @@ def _skill_rows(lines: list[Line]) -> list[str]:
         return (body and line.size > body + 0.5) or (line.bold and bold_share < 0.5)
 
     marked = [emphasised(line) for line in lines]
+    # Group names set like their items: one short cell over a row of chips, twice or more,
+    # the list opening with one (a chip row's wrapped last item follows a row instead).
+    heads = [
+        "\t" not in line.text.strip()
+        and 1 <= len(line.text.split()) <= 3
+        and not re.search(r"[,:;•·|]", line.text)
+        and index + 1 < len(lines)
+        and "\t" in lines[index + 1].text.strip()
+        for index, line in enumerate(lines)
+    ]
+    if heads and heads[0]:  # all set like the first, which the list opens with
+        first = (lines[0].bold, round(lines[0].size, 1))
+        heads = [
+            h and (line.bold, round(line.size, 1)) == first
+            for h, line in zip(heads, lines, strict=True)
+        ]
+    if sum(heads) >= 2 and heads[0]:
+        marked = [m or h for m, h in zip(marked, heads, strict=True)]
     pattern = sum(marked) >= 2
     rows: list[str] = []
     for index, line in enumerate(lines):
@@ -310,7 +360,10 @@ def _skill_rows(lines: list[Line]) -> list[str]:
             or (after is not None and not after.bold and re.search(r"[,\t]", after.text))
         ):
             continue
-        if line.new_block and rows:
+        # A change of type size starts another paragraph too (a contact footer in small
+        # type right under the list).
+        resized = index and body and line.size and abs(line.size - lines[index - 1].size) > 1
+        if (line.new_block or resized) and rows:
             rows.append("")
         rows.append(line.text)
     return rows

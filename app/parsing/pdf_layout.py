@@ -359,9 +359,35 @@ def _bullet_glyph(words: list[dict]) -> bool:
     return words[1]["x0"] - words[0]["x1"] > 0.4 * (words[1].get("size") or 10)
 
 
+def _item_gap_factor(words: list[dict]) -> float:
+    """How many ems a gap between two words must span to separate two items in this row.
+
+    Tag clouds and inline keyword rows set items about an em apart with no separator
+    ("Java  Go  Code review"), three or four word spaces, so an em splits them. Letter-spaced
+    capitals ("W O R K") and justified prose (stretched spaces, with its commas and stops)
+    keep the wide threshold; so does a lone gap of under an em between two words, which may
+    be a loose word space.
+    """
+    singles = sum(1 for w in words if len(w["text"]) == 1 and w["text"].isalnum())
+    if singles >= 3 or any(w["text"][-1] in ",.;:" for w in words):
+        return 1.5
+    ems = [
+        (b["x0"] - a["x1"]) / (min(a.get("size", 10) or 10, b.get("size", 10) or 10))
+        for a, b in itertools.pairwise(words)
+    ]
+    wide = sum(1 for e in ems if e > 0.8)
+    return 0.8 if wide >= 2 or any(e <= 0.4 for e in ems) else 1.0
+
+
+def _item_word(word: dict) -> bool:
+    """A word that can open or close a list item: not a dash, glyph or lone letter."""
+    return len(word["text"]) >= 2 and word["text"][0].isalnum()
+
+
 def _row_text(row: _Row) -> str:
     parts: list[str] = []
     prev = None
+    wide = _item_gap_factor(row.words)
     for k, w in enumerate(row.words):
         text = w["text"]
         if k == 0 and _bullet_glyph(row.words):
@@ -375,7 +401,8 @@ def _row_text(row: _Row) -> str:
             # Wide for the smaller of the two types: a sidebar's small e-mail beside a
             # large heading is two items.
             em = min(w.get("size", 10) or 10, prev.get("size", 10) or 10)
-            parts.append("\t" if gap > max(em * 1.5, 12) else " ")
+            ems = wide if _item_word(prev) and _item_word(w) else 1.5
+            parts.append("\t" if gap > max(em * ems, 8 if ems < 1.5 else 12) else " ")
         parts.append(text)
         prev = w
     text = "".join(parts)

@@ -173,9 +173,51 @@ def _headings_beside_contacts(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _side_by_side_headings(lines: list[Line]) -> list[Line]:
+    """Two columns whose headings share a row ("Skills <tab> Work") and whose rows were read
+    across both ("Power BI <tab> Supply Chain Analyst"): the left column's cells go under
+    its heading, then the right column's heading and cells. Only for headings of different
+    kinds, one of them with entries (two skill groups side by side stay skills either way).
+    The left column ends at the first row without a tab, or one opening with a bullet, or
+    one whose right part is only a date range (the right column's next entry alone)."""
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        cells = [c.strip() for c in line.text.strip().split("\t")]
+        kinds = [heading_kind(c) for c in cells] if len(cells) == 2 else []
+        if (
+            len(kinds) != 2
+            or not all(kinds)
+            or kinds[0] == kinds[1]
+            or not {EXPERIENCE, EDUCATION} & set(kinds)
+        ):
+            out.append(line)
+            index += 1
+            continue
+        left = [replace(line, text=cells[0], new_block=True)]
+        right = [replace(line, text=cells[1], new_block=True)]
+        end = index + 1
+        while end < len(lines):
+            head, tab, rest = lines[end].text.strip().partition("\t")
+            dated = find_range(rest)
+            only_dates = dated is not None and dated.span[1] - dated.span[0] >= len(rest) - 2
+            if not tab or not re.search(r"\w", head) or heading_kind(head) or only_dates:
+                break
+            left.append(replace(lines[end], text=head.strip()))
+            right.append(replace(lines[end], text=rest.strip(), new_block=False))
+            end += 1
+        if end == index + 1:  # no row read across both: leave it as it was
+            out.append(line)
+        else:
+            out.extend(left + right)
+        index = max(end, index + 1)
+    return out
+
+
 def split_sections(lines: list[Line]) -> list[Section]:
     """The header (before any heading) and one section per heading, in order."""
-    lines = _headings_beside_contacts(_margin_headings(lines))
+    lines = _headings_beside_contacts(_margin_headings(_side_by_side_headings(lines)))
     kinds = [heading_kind(line.text) for line in lines]
     # A heading stands out from body text: skip vocabulary matches set like the body
     # ("Skills" as the first word of a sentence cannot happen: the sentence fails the

@@ -16,6 +16,10 @@ from app.parsing.history import DEGREE
 from app.parsing.lines import Line
 from app.parsing.skills import GROUP_NAME
 
+_ENTRY_KINDS = frozenset(
+    {sections.EXPERIENCE, sections.EDUCATION, sections.PROJECTS, sections.SUMMARY, sections.CONTACT}
+)
+
 
 def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
     """Sections after the skills heading that are really its groups ("Design", "Research"
@@ -30,8 +34,12 @@ def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
         group_name = kind is None or bool(GROUP_NAME.fullmatch(part.heading.strip()))
         # A skills heading with nothing under it has its items under group headings,
         # whatever they are called ("Certifications", "Languages").
+        # A heading of a section kind with entries of its own ("Education") never is.
         group_name = group_name or bool(
-            prev is not None and prev.kind == sections.SKILLS and (not prev.lines or grouped)
+            prev is not None
+            and prev.kind == sections.SKILLS
+            and (not prev.lines or grouped)
+            and kind not in _ENTRY_KINDS
         )
         items = _list_items(part.lines)
         if prev is not None and prev.kind == sections.SKILLS and group_name and items:

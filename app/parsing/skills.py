@@ -10,10 +10,13 @@ from __future__ import annotations
 import functools
 import re
 
+from app.parsing.dates import MONTH
 from app.resources import resources_dir
 
 _SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t]|\s/\s)\s*")
 _CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*:\s*(?=\S)")
+# "Design — Figma · Sketch": a short label, a spaced long dash, then a list.
+_DASH_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' ]{0,30}?)\s+[—–]\s+(?=\S.*[,·•|;])")
 _BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣●○■□◆◇►▸▶➢➤✓✔*>]|[-–—](?=\s))\s*")
 _VERSIONISH = re.compile(r"(?i)^(?:v(?:ersions?)?\s*)?[\d.+x ]+$|^versions?\b")
 _MAX_WORDS = 5
@@ -101,6 +104,11 @@ def _join_wrapped(lines: list[str], fresh: set[int] | None = None) -> list[str]:
     return out
 
 
+_DATE_ITEM = re.compile(
+    rf"(?:{MONTH}\s+\d{{1,2}}|\d{{1,2}}\.?\s+{MONTH}|(?:19|20)\d{{2}})", re.IGNORECASE
+)
+
+
 def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     """Atomic skill items of a skills section, in order, without duplicates."""
     lines = _without_contact_blocks(lines)
@@ -120,6 +128,8 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     seen: set[str] = set()
     for item in items:
         key = item.lower()
+        if _DATE_ITEM.fullmatch(item.strip()):
+            continue  # a printed date ("December 5, 2026") from a page header or footer
         if key not in seen:
             seen.add(key)
             out.append(item)
@@ -155,7 +165,7 @@ def _without_contact_blocks(lines: list[str]) -> list[str]:
 def _row_items(row: str) -> list[str]:
     text = _BULLET.sub("", row.strip())
     # "Languages: Python, C++" or "Languages <tab> Python, C++": drop the category.
-    m = _CATEGORY.match(text)
+    m = _CATEGORY.match(text) or _DASH_CATEGORY.match(text)
     if m and len(m.group(1).split()) <= 4:
         text = text[m.end() :]
     else:

@@ -15,11 +15,17 @@ once, from unsealed to sealed, and never again.
 
 Without a secret, a person with the file and this code could rewrite the whole chain; the
 head hash (`verify` returns it) is what to record elsewhere to rule that out.
+
+Erasing a person (privacy law) must remove their data from old entries too: `redact` does
+that under a row in ``audit_redactions`` (when, who, why), which the trigger requires. A
+redacted entry keeps its hashes, so the chain still links through it; `verify` checks its
+link but not its content, and counts it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -56,6 +62,7 @@ class Verification:
     head: str
     broken_at: int | None = None  # the id of the first entry that does not verify
     problem: str = ""
+    redacted: int = 0  # entries whose content was erased (their links still verified)
 
     @property
     def ok(self) -> bool:
@@ -114,12 +121,15 @@ def seal(execute: Execute) -> int:
         sealed += len(rows)
 
 
-def _entries(execute: Execute) -> Iterator[tuple[int, str, str | None, str | None]]:
+def _entries(
+    execute: Execute,
+) -> Iterator[tuple[int, str, str | None, str | None, int]]:
     last = 0
     while True:
         rows = execute(
-            f"SELECT id, {_CONTENT_SQL}, content_hash, chain_hash FROM audit_entries"
-            " WHERE id > ? ORDER BY id LIMIT ?",
+            f"SELECT id, {_CONTENT_SQL}, content_hash, chain_hash,"
+            " EXISTS (SELECT 1 FROM audit_redactions AS r WHERE r.entry_id = audit_entries.id)"
+            " FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?",
             (last, _BATCH),
         ).fetchall()
         if not rows:
@@ -130,13 +140,15 @@ def _entries(execute: Execute) -> Iterator[tuple[int, str, str | None, str | Non
 
 def verify(execute: Execute, progress: Callable[[int], None] | None = None) -> Verification:
     """Recompute every entry's hashes in id order; stop at the first that does not match."""
-    previous, count = GENESIS, 0
-    for entry_id, content, stored_content, stored_chain in _entries(execute):
+    previous, count, redacted = GENESIS, 0, 0
+    for entry_id, content, stored_content, stored_chain, erased in _entries(execute):
         if stored_chain is None or stored_content is None:
-            return Verification(count, previous, entry_id, "it was never sealed")
-        if content_hash(content) != stored_content:
+            return Verification(count, previous, entry_id, "it was never sealed", redacted)
+        if erased:
+            redacted += 1
+        elif content_hash(content) != stored_content:
             return Verification(
-                count, previous, entry_id, "its content was changed after it was written"
+                count, previous, entry_id, "its content was changed after it was written", redacted
             )
         expected = link_hash(previous, stored_content)
         if expected != stored_chain:
@@ -146,11 +158,38 @@ def verify(execute: Execute, progress: Callable[[int], None] | None = None) -> V
                 entry_id,
                 "its link to the entry before it is broken (an entry was removed, inserted "
                 "or changed before it)",
+                redacted,
             )
         previous, count = stored_chain, count + 1
         if progress is not None and count % 10_000 == 0:
             progress(count)
-    return Verification(count, previous)
+    return Verification(count, previous, redacted=redacted)
+
+
+REDACTED = {"erased": "personal data removed"}
+
+
+def redact(execute: Execute, entry_ids: list[int], actor: str, reason: str, when: str) -> int:
+    """Erase ``before`` and ``after`` of these sealed entries, recording each redaction
+    first (the trigger refuses the update without it). ``when``: the time as stored
+    (``YYYY-MM-DD HH:MM:SS.ffffff``). Runs in the caller's transaction; returns how many."""
+    marker = json.dumps(REDACTED)
+    done = 0
+    for entry_id in entry_ids:
+        known = execute("SELECT 1 FROM audit_redactions WHERE entry_id = ?", (entry_id,)).fetchone()
+        if known is None:
+            execute(
+                "INSERT INTO audit_redactions (entry_id, redacted_at, actor, reason)"
+                " VALUES (?, ?, ?, ?)",
+                (entry_id, when, actor, reason),
+            )
+        execute(
+            "UPDATE audit_entries SET before = CASE WHEN before IS NULL THEN NULL ELSE ? END,"
+            " after = CASE WHEN after IS NULL THEN NULL ELSE ? END WHERE id = ?",
+            (marker, marker, entry_id),
+        )
+        done += 1
+    return done
 
 
 def sqlite_execute(connection: sqlite3.Connection) -> Execute:

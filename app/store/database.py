@@ -21,6 +21,7 @@ from app.store.db import (
 from app.store.errors import describe_database_error
 from app.store.integrity import STARTUP_TABLES, CheckResult, DatabaseDamaged, check_file
 from app.store.migrate import migrate, remove_with_side_files
+from app.store.textpack import register_text_function
 
 
 def default_backups_dir(path: Path) -> Path:
@@ -55,7 +56,9 @@ class Database:
 
     def raw_connection(self) -> sqlite3.Connection:
         """A plain DB-API connection for bulk work; the caller closes it."""
-        return sqlite3.connect(self.path)
+        connection = sqlite3.connect(self.path)
+        register_text_function(connection)
+        return connection
 
     def close(self) -> None:
         self.engine.dispose()

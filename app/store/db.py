@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.store.audit_chain import install_sealing
 from app.store.own_commits import TrackedConnection
 from app.store.schema_version import KNOWN_REVISIONS
+from app.store.textpack import register_text_function
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -193,6 +194,8 @@ def _connect_hook(mode: AccessMode) -> Any:
     def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is lazy).
         dbapi_connection.isolation_level = None
+        # The candidate index's triggers read resume text through it (app.store.textpack).
+        register_text_function(dbapi_connection)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(mode.busy_timeout_ms)}")

@@ -145,6 +145,137 @@ class Recommendation(enum.StrEnum):
     STRONG_YES = "strong_yes"
 
 
+class EeoJobCategory(enum.StrEnum):
+    """The EEO-1 job categories a requisition is reported under (migration 0025)."""
+
+    EXECUTIVES = "executives"
+    MANAGERS = "managers"
+    PROFESSIONALS = "professionals"
+    TECHNICIANS = "technicians"
+    SALES = "sales"
+    ADMINISTRATIVE = "administrative"
+    CRAFT = "craft"
+    OPERATIVES = "operatives"
+    LABORERS = "laborers"
+    SERVICE = "service"
+
+
+EEO_JOB_CATEGORY_LABELS: dict[EeoJobCategory, str] = {
+    EeoJobCategory.EXECUTIVES: "Executive/Senior Officials and Managers",
+    EeoJobCategory.MANAGERS: "First/Mid-Level Officials and Managers",
+    EeoJobCategory.PROFESSIONALS: "Professionals",
+    EeoJobCategory.TECHNICIANS: "Technicians",
+    EeoJobCategory.SALES: "Sales Workers",
+    EeoJobCategory.ADMINISTRATIVE: "Administrative Support Workers",
+    EeoJobCategory.CRAFT: "Craft Workers",
+    EeoJobCategory.OPERATIVES: "Operatives",
+    EeoJobCategory.LABORERS: "Laborers and Helpers",
+    EeoJobCategory.SERVICE: "Service Workers",
+}
+
+
+class BasicQualifications(enum.StrEnum):
+    """Whether an applicant meets the job's basic qualifications (the flow log reports it)."""
+
+    UNKNOWN = "unknown"
+    MET = "met"
+    NOT_MET = "not_met"
+
+
+# Voluntary self-identification (migration 0025): the EEO-1 questions, each of which the
+# applicant may decline to answer. Kept only in ``eeo_answers``, read only as aggregates.
+class HispanicLatino(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    DECLINED = "declined"
+
+
+class Race(enum.StrEnum):
+    HISPANIC_LATINO = "hispanic_latino"
+    WHITE = "white"
+    BLACK = "black"
+    PACIFIC_ISLANDER = "pacific_islander"
+    ASIAN = "asian"
+    NATIVE_AMERICAN = "native_american"
+    TWO_OR_MORE = "two_or_more"
+    DECLINED = "declined"
+
+
+class Sex(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    DECLINED = "declined"
+
+
+class VeteranStatus(enum.StrEnum):
+    PROTECTED = "protected"
+    NOT_PROTECTED = "not_protected"
+    DECLINED = "declined"
+
+
+class DisabilityStatus(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    DECLINED = "declined"
+
+
+# Labels per question: the enums' values overlap ("yes", "declined"), so one dict would not do.
+EEO_LABELS: dict[type[enum.StrEnum], dict[str, str]] = {
+    HispanicLatino: {
+        HispanicLatino.YES: "Yes, Hispanic or Latino",
+        HispanicLatino.NO: "No, not Hispanic or Latino",
+        HispanicLatino.DECLINED: "Decline to answer",
+    },
+    Race: {
+        Race.HISPANIC_LATINO: "Hispanic or Latino",
+        Race.WHITE: "White",
+        Race.BLACK: "Black or African American",
+        Race.PACIFIC_ISLANDER: "Native Hawaiian or Other Pacific Islander",
+        Race.ASIAN: "Asian",
+        Race.NATIVE_AMERICAN: "American Indian or Alaska Native",
+        Race.TWO_OR_MORE: "Two or More Races",
+        Race.DECLINED: "Decline to answer",
+    },
+    Sex: {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.DECLINED: "Decline to answer"},
+    VeteranStatus: {
+        VeteranStatus.PROTECTED: "Protected veteran",
+        VeteranStatus.NOT_PROTECTED: "Not a protected veteran",
+        VeteranStatus.DECLINED: "Decline to answer",
+    },
+    DisabilityStatus: {
+        DisabilityStatus.YES: "Yes, I have a disability",
+        DisabilityStatus.NO: "No, I do not have a disability",
+        DisabilityStatus.DECLINED: "Decline to answer",
+    },
+}
+
+
+class MailboxKind(enum.StrEnum):
+    """What a message read from the agency's inbox turned out to be (migration 0022)."""
+
+    APPLICATION = "application"  # resumes attached: through intake
+    REPLY = "reply"  # an answer to something we sent, or from a known person
+    AUTO_REPLY = "auto_reply"  # out of office and the like: recorded, stops nothing
+    UNSUBSCRIBE = "unsubscribe"  # a request by mail to hear no more
+    BOUNCE = "bounce"  # a delivery status notification
+    UNKNOWN = "unknown"  # no attachment, unknown sender: a person decides
+
+
+class MailboxState(enum.StrEnum):
+    """Where a message read from the inbox stands (migration 0022)."""
+
+    HANDLED = "handled"  # recorded or imported
+    PENDING = "pending"  # waiting for a person's decision
+    DISMISSED = "dismissed"  # a person decided it is nothing for the CRM
+    FAILED = "failed"  # could not be handled (said in its detail); not tried again
+
+
+class AfterImport(enum.StrEnum):
+    """What happens on the server to a message once handled (migration 0022)."""
+
+    MOVE = "move"  # moved to the processed folder
+    FLAG = "flag"  # flagged and left where it is
+
 class CheckKind(enum.StrEnum):
     """An onboarding check a hire brings (migration 0023)."""
 

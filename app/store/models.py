@@ -35,9 +35,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 # The enums live in plain Python (`app.store.enums`) so that the GUI can use them without the
 # ORM; named again here for code that reads them with the tables.
 from app.store.enums import ActivityKind as ActivityKind
+from app.store.enums import BasicQualifications as BasicQualifications
 from app.store.enums import Consent as Consent
+from app.store.enums import EeoJobCategory as EeoJobCategory
 from app.store.enums import JobStatus as JobStatus
 from app.store.enums import StageKind as StageKind
+from app.store.textpack import PackedText
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -104,6 +107,27 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    # admin | recruiter | compliance | hiring_manager (`app.services.core.roles`, 0024).
+    role: Mapped[str] = mapped_column(
+        String(20),
+        CheckConstraint(
+            "role IN ('admin', 'recruiter', 'compliance', 'hiring_manager')", name="ck_users_role"
+        ),
+        default="recruiter",
+        server_default="recruiter",
+    )
+
+
+class JobHiringManager(Base):
+    """A user with the hiring-manager role following a job: they read its pipeline
+    (migration 0024)."""
+
+    __tablename__ = "job_hiring_managers"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Client(TimestampMixin, Base):
@@ -325,7 +349,7 @@ class Document(Base):
     media_type: Mapped[str] = mapped_column(String(120))
     size_bytes: Mapped[int] = mapped_column(Integer)
     stored_path: Mapped[str] = mapped_column(String(500))  # relative to the documents folder
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(PackedText)  # stored compressed (zlib)
     parsed_fields: Mapped[dict[str, Any] | None]
     parse_status: Mapped[str] = mapped_column(String(40), default="pending")
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
@@ -352,6 +376,8 @@ class Job(TimestampMixin, Base):
     hiring_manager_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL")
     )
+    # The EEO-1 job category the applicant flow log reports it under (migration 0025).
+    eeo_category: Mapped[EeoJobCategory | None] = mapped_column(_enum(EeoJobCategory))
 
     client: Mapped[Client] = relationship(back_populates="jobs")
     owner: Mapped[User | None] = relationship()
@@ -478,6 +504,13 @@ class Application(TimestampMixin, Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     board_position: Mapped[float] = mapped_column(Float, default=0.0)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Whether the applicant meets the job's basic qualifications, for the applicant flow
+    # log (migration 0025).
+    basic_qualifications: Mapped[BasicQualifications] = mapped_column(
+        _enum(BasicQualifications),
+        default=BasicQualifications.UNKNOWN,
+        server_default=BasicQualifications.UNKNOWN.value,
+    )
 
     candidate: Mapped[Candidate] = relationship(back_populates="applications")
     job: Mapped[Job] = relationship()
@@ -606,6 +639,19 @@ class AuditEntry(Base):
     # transaction commits (`app.store.audit_chain`, migration 0022).
     content_hash: Mapped[str | None] = mapped_column(String(64))
     chain_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditRedaction(Base):
+    """A person's data erased from one audit entry's ``before`` and ``after`` (migration
+    0022): the entry keeps its hashes, so the chain still links, and this row says when, by
+    whom and why its content no longer matches its content hash. Append-only."""
+
+    __tablename__ = "audit_redactions"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("audit_entries.id"), primary_key=True)
+    redacted_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    actor: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(String(200))
 
 
 class DuplicateSuspect(Base):

@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.store import (  # noqa: F401  (they register their tables)
+    compliance,
     engagement,
     interviews,
+    mailbox,
     models,
     onboarding,
     placements,
+    privacy,
     submittals,
 )
 from app.store.database import open_database
@@ -36,9 +39,11 @@ from app.store.recover_report import RecoveryReport
 from app.store.schema_version import KNOWN_REVISIONS
 from app.store.search import (
     CANDIDATE_SEARCH_TABLE,
+    NAME_SEARCH_TABLE,
     is_search_table,
     rebuild_candidate_search,
 )
+from app.store.textpack import register_text_function
 
 __all__ = [
     "DERIVED_COLUMNS",
@@ -206,6 +211,7 @@ def _build(
     report(f"Creating {partial.name}")
     open_database(partial, backups_dir).close()  # the current schema, by the migrations
     connection = sqlite3.connect(f"{partial.resolve().as_uri()}?mode=rw", uri=True)
+    register_text_function(connection)  # the candidate index reads resume text through it
     try:
         connection.isolation_level = None  # transactions are begun explicitly below
         connection.execute("PRAGMA foreign_keys=OFF")
@@ -347,7 +353,11 @@ def _rebuild_derived(connection: sqlite3.Connection) -> tuple[list[str], list[st
         " AND sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
     ).fetchall()
     for name, sql in indexes:
-        if name == CANDIDATE_SEARCH_TABLE:
+        if "fts5vocab" in sql.lower():
+            continue  # a view of another index's words, with nothing of its own
+        if name == NAME_SEARCH_TABLE:
+            pass  # rebuilt with the candidate index, just before
+        elif name == CANDIDATE_SEARCH_TABLE:
             rebuild_candidate_search(connection)
         elif re.search(r"\bcontent\s*=\s*'[^']+'", sql):
             # External content: the index reads its rows from the table it indexes.

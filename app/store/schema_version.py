@@ -27,5 +27,10 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0018_interviews",
     "0021_report_indexes",
     "0022_audit_chain",
+    "0024_roles",
+    "0026_privacy",
+    "0022_search_size",
+    "0025_eeo",
+    "0022_mailbox",
     "0023_onboarding",
 )

@@ -1,8 +1,13 @@
-"""The full-text indexes (SQLite FTS5) over resume text and whole candidates.
+"""The full-text indexes (SQLite FTS5) over whole candidates and over their names alone,
+and the views they index.
 
-Both are virtual tables outside the ORM models, kept in step by triggers (migrations 0006
-and 0007), so schema comparisons must skip them, their shadow tables and the
-``search_control`` switch that bulk writers use to suspend the candidate triggers.
+``candidate_search`` is an external-content index: its rows come from the view
+``candidate_search_source`` (one row per candidate, derived from the source tables, the
+resume text read through ``hirebench_text``) and it stores no text of its own. Triggers
+(migration 0022) keep it in step: a BEFORE trigger takes a candidate's row out while the
+source still reads as indexed, an AFTER trigger indexes it again. Schema comparisons skip
+the indexes, their shadow tables and the ``search_control`` switch that bulk writers use to
+suspend the AFTER triggers.
 """
 
 from __future__ import annotations
@@ -15,8 +20,14 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+# The resume-only index of migrations 0006 to 0021; older files (and recovery from them)
+# still have it.
 DOCUMENT_SEARCH_TABLE = "document_search"
 CANDIDATE_SEARCH_TABLE = "candidate_search"
+CANDIDATE_SEARCH_SOURCE = "candidate_search_source"
+# Names alone, with prefix indexes, for the name tier of a search (migration 0022).
+NAME_SEARCH_TABLE = "candidate_name_search"
+NAME_SEARCH_SOURCE = "candidate_name_source"
 SEARCH_CONTROL_TABLE = "search_control"
 # The candidate index's columns, in order (field terms and bm25 weights refer to them).
 CANDIDATE_SEARCH_COLUMNS = (
@@ -30,29 +41,11 @@ CANDIDATE_SEARCH_COLUMNS = (
     "notes",
 )
 _COLUMNS = ", ".join(CANDIDATE_SEARCH_COLUMNS)
-# One index row per candidate: must stay the same as the triggers' row in migrations 0007
-# and 0010 (a test compares a rebuilt index with the one the triggers keep). Emails we sent
-# are left out (0010); the candidate's replies are in.
-_ROW_SELECT = (
-    "SELECT c.id,"
-    " c.first_name || coalesce(' ' || c.middle_name, '') || ' ' || c.last_name,"
-    " c.headline,"
-    " CASE WHEN c.current_employer IS NULL THEN c.current_title"
-    " WHEN c.current_title IS NULL THEN c.current_employer"
-    " ELSE c.current_title || ', ' || c.current_employer END,"
-    " c.location,"
-    " (SELECT group_concat(name, ', ') FROM (SELECT s.name FROM candidate_skills cs"
-    " JOIN skills s ON s.id = cs.skill_id WHERE cs.candidate_id = c.id ORDER BY s.name)),"
-    " (SELECT group_concat(name, ', ') FROM (SELECT t.name FROM candidate_tags ct"
-    " JOIN tags t ON t.id = ct.tag_id WHERE ct.candidate_id = c.id ORDER BY t.name)),"
-    " (SELECT group_concat(text, char(10)) FROM (SELECT d.text FROM documents d"
-    " WHERE d.candidate_id = c.id AND d.text IS NOT NULL ORDER BY d.id)),"
-    " (SELECT group_concat(note, char(10)) FROM (SELECT trim(coalesce(a.subject, '') || ' ' ||"
-    " coalesce(a.body, '')) AS note FROM activities a WHERE a.candidate_id = c.id"
-    " AND a.kind IN ('note', 'email', 'call', 'meeting') AND coalesce(a.direction, '') <> 'out'"
-    " ORDER BY a.occurred_at, a.id))"
-    " FROM candidates c"
-)
+# Each index: its columns, the view it indexes.
+_INDEXES = {
+    CANDIDATE_SEARCH_TABLE: (_COLUMNS, CANDIDATE_SEARCH_SOURCE),
+    NAME_SEARCH_TABLE: ("name", NAME_SEARCH_SOURCE),
+}
 
 AnyConnection = sqlite3.Connection | Connection | Session
 
@@ -65,7 +58,7 @@ def is_search_table(name: str | None) -> bool:
         return True
     return any(
         name == table or name.startswith(f"{table}_")
-        for table in (DOCUMENT_SEARCH_TABLE, CANDIDATE_SEARCH_TABLE)
+        for table in (DOCUMENT_SEARCH_TABLE, CANDIDATE_SEARCH_TABLE, NAME_SEARCH_TABLE)
     )
 
 
@@ -95,29 +88,45 @@ def set_candidate_search_suspended(connection: AnyConnection, suspended: bool) -
 def rebuild_candidate_search(
     connection: AnyConnection, candidate_ids: Iterable[int] | None = None
 ) -> None:
-    """Re-derive the index rows of ``candidate_ids`` (None: every candidate) in one statement.
+    """Index ``candidate_ids`` (None: every candidate) again from the source tables.
 
-    After a bulk write with the triggers suspended. A full rebuild of an empty index (a new,
-    generated database) also merges the index into one segment, which keeps queries fast.
+    After a bulk write with the AFTER triggers suspended (the BEFORE triggers have taken the
+    touched candidates out already; any still in the index are taken out first). A full
+    rebuild also merges the index into one segment, which keeps queries fast.
     """
     if candidate_ids is not None:
         ids = sorted(set(candidate_ids))
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+            chunk = tuple(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            _execute(
-                connection, f"DELETE FROM candidate_search WHERE rowid IN ({marks})", tuple(chunk)
-            )
+            drop_candidate_search_rows(connection, chunk)
+            for index, (columns, source) in _INDEXES.items():
+                _execute(
+                    connection,
+                    f"INSERT INTO {index} (rowid, {columns}) SELECT id, {columns}"
+                    f" FROM {source} WHERE id IN ({marks})",
+                    chunk,
+                )
+        return
+    for index in _INDEXES:
+        _execute(connection, f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+        _execute(connection, f"INSERT INTO {index} ({index}) VALUES ('optimize')")
+
+
+def drop_candidate_search_rows(connection: AnyConnection, candidate_ids: Iterable[int]) -> None:
+    """Take these candidates out of the indexes, those that are in them (an external-content
+    index must never be told to remove a row it does not hold)."""
+    ids = tuple(sorted(set(candidate_ids)))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for index in _INDEXES:  # FTS5 keeps a row of column sizes for each indexed candidate
             _execute(
                 connection,
-                f"INSERT INTO candidate_search (rowid, {_COLUMNS}) {_ROW_SELECT}"
-                f" WHERE c.id IN ({marks})",
-                tuple(chunk),
+                f"DELETE FROM {index} WHERE rowid IN"
+                f" (SELECT id FROM {index}_docsize WHERE id IN ({marks}))",
+                chunk,
             )
-        return
-    _execute(connection, "DELETE FROM candidate_search")
-    _execute(connection, f"INSERT INTO candidate_search (rowid, {_COLUMNS}) {_ROW_SELECT}")
-    _execute(connection, "INSERT INTO candidate_search (candidate_search) VALUES ('optimize')")
 
 
 @contextmanager

@@ -201,6 +201,36 @@ class DatabaseCare(QObject):
             name="database-backup",
         )
 
+    def compact(self) -> None:
+        """Maintenance (index merge, VACUUM when worth it) in the background; the sizes
+        before and after in a dialog."""
+        if self.busy:
+            self.notice.emit("A check or backup of the database is already running.")
+            return
+        if self.database.read_only:
+            self.notice.emit("The database is open read-only (damaged); it cannot be compacted.")
+            return
+        # Deferred: maintenance loads when it is asked for.
+        from app.services.admin.compact import MaintenanceReport, run_maintenance
+
+        self.busy = True
+        self.notice.emit("Compacting the database… (the window stays usable)")
+        database = self.database
+
+        def done(report: MaintenanceReport) -> None:
+            self.busy = False
+            lines = report.summary_lines()
+            self.notice.emit(lines[0])
+            QMessageBox.information(self.window, "Database compacted", "\n".join(lines))
+
+        run_in_background(
+            self,
+            lambda: run_maintenance(database),
+            done,
+            lambda error: self._failed("The database was not compacted", error),
+            name="database-maintenance",
+        )
+
     def _backed_up(self, written: Path) -> None:
         self.busy = False
         self.notice.emit(f"Backup written to {written}")

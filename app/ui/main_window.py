@@ -44,6 +44,7 @@ from app.bootstrap import Workspace
 from app.resources import resources_dir
 from app.services.admin.stats import headline_counts
 from app.services.core.changes import ChangeKind, Changes
+from app.services.core.roles import allowed
 from app.services.pipeline.onboarding import overdue_count
 from app.settings import save_settings
 from app.store.database import prepare_mappers
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
     from app.ui.dialogs.form import FormDialog
     from app.ui.intake.dock import IntakeDock
     from app.ui.mail_runtime import MailRuntime
+    from app.ui.mailbox_runtime import MailboxRuntime
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icons.navigation(spec.icon), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.navigation.addItem(item)
+            item.setHidden(not self.may_open(spec.key))
         self.stack = QStackedWidget()
         self.stack.setObjectName("sections")
         self.splitter = QSplitter()
@@ -156,6 +159,7 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         self._intake: IntakeDock | None = None  # made on first import: not needed to start
         self._mail: MailRuntime | None = None  # the outbox dispatcher, started after start-up
+        self._mailbox: MailboxRuntime | None = None  # the inbox poller, started with it
         self._closed = False
         self._mail_pending = Changes()
         self._mail_flush = QTimer(self, singleShot=True, interval=MAIL_CHANGES_INTERVAL_MS)
@@ -238,7 +242,14 @@ class MainWindow(QMainWindow):
         label.setWordWrap(True)
         return label
 
+    def may_open(self, key: str) -> bool:
+        """Whether the user's role may use the section (see `SectionSpec.permission`)."""
+        spec = SPECS[key]
+        return spec.permission is None or allowed(self.services.actor, spec.permission)
+
     def show_section(self, key: str) -> None:
+        if not self.may_open(key):
+            return
         row = KEYS.index(key)
         if self.navigation.currentRow() == row:
             self._show_row(row)  # e.g. back to the Jobs list from a job's board
@@ -324,8 +335,9 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         for number, spec in enumerate(SECTIONS, start=1):
             key = spec.key
-            keys = f"Ctrl+{number % 10}" if number <= 10 else None  # the tenth is Ctrl+0
+            keys = f"Ctrl+{number % 10}" if number <= 10 else spec.shortcut  # tenth: Ctrl+0
             action = self._action(spec.title, lambda key=key: self.show_section(key), keys)
+            action.setVisible(self.may_open(key))
             view_menu.addAction(action)
 
         help_menu = menu.addMenu("&Help")
@@ -482,11 +494,16 @@ class MainWindow(QMainWindow):
     def backup_database(self) -> None:
         self.care.backup()
 
+    def compact_database(self) -> None:
+        self.care.compact()
+
     def _database_damaged(self, summary: str) -> None:
         """Found damaged after start-up: stop sending mail, say so; the banner says the rest."""
         self.statusBar().showMessage(summary, 15000)
         if self._mail is not None:
             self._mail.stop()
+        if self._mailbox is not None:
+            self._mailbox.stop()
         self._apply_read_only()
 
     def _apply_read_only(self) -> None:
@@ -715,6 +732,7 @@ class MainWindow(QMainWindow):
             wake=self.mail_runtime.wake,
             undo_stack=self.undo_stack,  # Edit… goes on Edit → Undo; an undo reloads the views
             publish=self.events.publish,
+            backups_dir=self.workspace.database.backups_dir,
         )
         dialog.settings_requested.connect(lambda: self.show_section("settings"))
         dialog.pool_requested.connect(self.show_pool)
@@ -758,6 +776,23 @@ class MainWindow(QMainWindow):
         # A window closed within seconds of opening sends nothing; nor does a damaged database.
         if not self._closed and not self.workspace.database.read_only:
             self.mail_runtime.start()
+            # Deferred: start-up time (the mailbox modules load after the first screen).
+            from app.services.mailbox.settings import get_settings
+
+            self.mailbox_runtime.start(get_settings(self.services))
+
+    @property
+    def mailbox_runtime(self) -> MailboxRuntime:
+        """The inbox poller, made when first needed; it waits while the account is off."""
+        if self._mailbox is None:
+            # Deferred: start-up time (the mailbox runtime is made after the first screen).
+            from app.ui.mailbox_runtime import MailboxRuntime
+
+            self._mailbox = MailboxRuntime(
+                self.services, self.workspace.paths.documents_dir, parent=self
+            )
+            self._mailbox.changes_made.connect(self._mail_changes)
+        return self._mailbox
 
     def _refresh_status(self) -> None:
         overdue = overdue_count(self.services)
@@ -797,6 +832,8 @@ class MainWindow(QMainWindow):
             self._intake.shutdown()
         if self._mail is not None:
             self._mail.stop()
+        if self._mailbox is not None:
+            self._mailbox.stop()
         self._save_settings(
             window_geometry=base64.b64encode(bytes(self.saveGeometry().data())).decode(),
             window_state=base64.b64encode(bytes(self.saveState().data())).decode(),
@@ -807,13 +844,16 @@ class MainWindow(QMainWindow):
 
 
 def _import_intake_modules() -> None:
-    """Modules the mail runtime (started at `MAIL_START_DELAY_MS`), the first import and the
-    other sections need, loaded ahead of use."""
+    """Modules the mail runtime and the mailbox poller (started at `MAIL_START_DELAY_MS`), the
+    first import and the other sections need, loaded ahead of use."""
     for name in (
         "app.ui.mail_runtime",
         "app.workers.dispatcher",
         "app.services.engagement.sequences",
         "app.services.engagement.mail_settings",
+        "app.ui.mailbox_runtime",
+        "app.workers.mailbox_poller",
+        "app.services.mailbox.settings",
         "app.ui.intake.dock",
         "app.ui.intake.controller",
         "app.workers.intake",

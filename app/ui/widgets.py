@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -83,3 +85,26 @@ def section_layout(widget: QWidget) -> QVBoxLayout:
     layout.setContentsMargins(24, 20, 24, 16)
     layout.setSpacing(14)
     return layout
+
+
+class ReloadsWhenShown(QWidget):
+    """A section that reloads on a change only while it is on screen; a hidden one notes
+    that it is stale and reloads when next shown (a change to anything would otherwise
+    reload a list nobody is looking at). Subclasses define ``reload``."""
+
+    stale = False
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def on_changes(self, changes: object) -> None:
+        if self.isVisible():
+            self.reload()
+        else:
+            self.stale = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.stale = False
+            self.reload()

@@ -15,6 +15,7 @@ Only ids, paths and plain dataclasses cross the thread and process boundaries.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -53,6 +54,10 @@ IMPORT_BATCH = 32  # parsed files imported in one transaction, at most
 # starts on it the moment it has sent a reply, not after this thread has read that reply
 # (which waits while a batch is imported).
 WORKER_DEPTH = 2
+# A parser process runs Python's cycle collector itself, every this many files, instead of
+# letting allocation counts trigger it mid-parse (about 4% of a parse); the modules loaded
+# by the first file are frozen out of its reach.
+COLLECT_EVERY = 16
 
 ParseFunction = Callable[..., "ParsedResume"]
 
@@ -127,6 +132,7 @@ def _worker_main(
     from app.parsing.result import ParseError
 
     function = parse or _default_parse
+    since_collect = -1  # -1: no file parsed yet
     while True:
         try:
             task = connection.recv()
@@ -154,6 +160,20 @@ def _worker_main(
             connection.send(ParseFailed(item_id, "parser_error", f"Unusable result: {exc!r}"[:500]))
         if isinstance(reply, ParseFailed) and reply.error_kind == "memory":
             return  # start afresh: the heap may be fragmented or half-initialised
+        since_collect = _collect_garbage(since_collect)
+
+
+def _collect_garbage(since_collect: int) -> int:
+    """After a file: the first time, freeze what is loaded and take over collection; then
+    collect every `COLLECT_EVERY` files. Returns the new count."""
+    if since_collect < 0:
+        gc.freeze()  # the parser's modules and tables: long-lived, never garbage
+        gc.disable()
+        return 0
+    if since_collect + 1 >= COLLECT_EVERY:
+        gc.collect()
+        return 0
+    return since_collect + 1
 
 
 @dataclass

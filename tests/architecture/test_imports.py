@@ -228,10 +228,11 @@ SKELETON = {
         "import app.bootstrap\nimport app.cli_corrections\nimport app.cli_maintenance\n"
         "import app.cli_interviews\nimport app.cli_onboarding\nimport app.cli_profiles\n"
         "import app.cli_reports\n"
-        "import app.cli_support\n"
+        "import app.cli_support\nimport app.cli_mailbox\n"
     ),
     "app/cli_corrections.py": "",
     "app/cli_interviews.py": "",
+    "app/cli_mailbox.py": "",
     "app/cli_onboarding.py": "",
     "app/cli_maintenance.py": "",
     "app/cli_profiles.py": "",
@@ -242,8 +243,10 @@ SKELETON = {
     "app/ui/sections/__init__.py": "",
     "app/workers/__init__.py": "import app.services.engagement\n",
     "app/services/__init__.py": "",
-    "app/services/admin/__init__.py": "import app.services.intake\n",
-    "app/services/intake/__init__.py": "import app.services.candidates\n",
+    "app/services/admin/__init__.py": "import app.services.mailbox\n",
+    "app/services/mailbox/__init__.py": "import app.services.intake\n",
+    "app/services/intake/__init__.py": "import app.services.compliance\n",
+    "app/services/compliance/__init__.py": "import app.services.candidates\n",
     "app/services/intake/importer.py": "import app.services.candidates.timeline\n",
     "app/services/candidates/__init__.py": "import app.services.pipeline\n",
     "app/services/candidates/merge_undo.py": "import app.services.intake.importer\n",
@@ -259,6 +262,7 @@ SKELETON = {
     "app/store/engagement.py": "import app.store.models\n",
     "app/store/submittals.py": "import app.store.models\n",
     "app/store/interviews.py": "import app.store.models\n",
+    "app/store/mailbox.py": "import app.store.models\n",
 }
 
 # One import per contract that breaks that contract alone.

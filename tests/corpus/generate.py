@@ -28,7 +28,14 @@ from tests.corpus.splits import HELD_BACK, family, split_of
 from tests.corpus.templates import Template
 
 ROOT = Path(__file__).resolve().parent / "generated"
-MODULES = ("render_web", "render_latex", "render_docx", "render_office")
+MODULES = (
+    "render_web",
+    "render_latex",
+    "render_latex_more",
+    "render_docx",
+    "render_docx_more",
+    "render_office",
+)
 PER_TEMPLATE = 13
 
 

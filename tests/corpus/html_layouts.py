@@ -180,3 +180,10 @@ LAYOUTS: dict[str, Callable[[dict], str]] = {
     "icons": icons,
 }
 HIDES: dict[str, frozenset[str]] = {}
+
+
+def all_layouts() -> tuple[dict[str, Callable[[dict], str]], dict[str, frozenset[str]]]:
+    """These layouts and those of ``html_layouts_more``, with their hidden fields."""
+    from tests.corpus import html_layouts_more
+
+    return {**LAYOUTS, **html_layouts_more.LAYOUTS}, {**HIDES, **html_layouts_more.HIDES}

@@ -57,11 +57,25 @@ THEMES: dict[str, frozenset[str]] = {
     "caffeine": _NO_JOB_PLACE,
     "modern": _NO_JOB_PLACE | {"links", "job_years"},  # jobs' years only
     "crisp": _NO_JOB_PLACE | {"location_region", "job_years"},  # the city alone; years only
+    "classy": _NO_JOB_PLACE,
+    "cora": frozenset(),
+    "eloquent": _NO_JOB_PLACE,
+    "rocketspacer": _NO_JOB_PLACE | {"location"},  # two-column header; job dates beside company
+    "simplyelegant": _NO_JOB_PLACE,
+    "slick": _NO_JOB_PLACE | {"location"},
+    "autumn": _NO_JOB_PLACE,
+    "compact": _NO_JOB_PLACE | {"location"},  # skills before experience, company above title
+    "dinesh": frozenset(),
+    "sceptile": frozenset(),
 }
 # Empty values for fields a theme dereferences without checking (valid, print nothing).
 THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}
+# Themes that read profiles[0] unchecked: a person without profiles gets one empty entry.
+NEEDS_PROFILE = frozenset({"classy", "cora", "sceptile"})
 # Left out: "class" overprints its skills and education columns (unreadable text);
-# "professional" ships untranspiled JSX and does not load in node.
+# "professional" ships untranspiled JSX and does not load in node; "mocha-responsive" reads
+# its template relative to the working folder; "msresume" prints three jobs and the skill
+# categories without their keywords.
 
 _REMOTE = [
     re.compile(r"<link\b[^>]*href=[\"']?(?:https?:)?//[^>]*>", re.I),
@@ -122,12 +136,14 @@ def theme_html(theme: str, resume: dict) -> str:
 def _render_theme(theme: str, resume: dict, out: Path) -> None:
     # Several themes crash on a missing "profiles" list; an empty one is valid and prints nothing.
     basics = {"profiles": [], **THEME_DEFAULTS.get(theme, {}), **resume["basics"]}
+    if theme in NEEDS_PROFILE and not basics["profiles"]:
+        basics["profiles"] = [{}]
     resume = {**resume, "basics": basics}
     print_pdf(theme_html(theme, resume), out)
 
 
 def _render_own(layout: str, resume: dict, out: Path) -> None:
-    print_pdf(html_layouts.LAYOUTS[layout](resume), out)
+    print_pdf(html_layouts.all_layouts()[0][layout](resume), out)
 
 
 def theme_installed(theme: str) -> bool:
@@ -153,14 +169,15 @@ def templates() -> list[Template]:
     missing = [t for t in THEMES if not theme_installed(t)]
     if missing and shutil.which("node"):
         print(f"render_web: themes not installed (see tests/corpus/README.md): {missing}")
+    layouts, hides = html_layouts.all_layouts()
     found += [
         Template(
             name=f"html-{layout}",
             suffix=".pdf",
             render=partial(_render_own, layout),
             tools=("chromium",),
-            hides=html_layouts.HIDES.get(layout, frozenset()),
+            hides=hides.get(layout, frozenset()),
         )
-        for layout in html_layouts.LAYOUTS
+        for layout in layouts
     ]
     return found

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ from app.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, run
 from app.paths import AppPaths
 from app.store.db import DatabaseError
 from app.wording import plural
-from tests.support import integrity_ok, sqlite_rows
+from tests.support import integrity_ok, raw_connect, sqlite_rows
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
@@ -540,7 +539,7 @@ def test_control_characters_in_a_usage_error_are_escaped(hirebench_home: Path) -
 def older_data(demo_copy: Path) -> int:
     """A candidate whose name and title hold control characters, written with plain sqlite3
     the way an older version (before values were cleaned) could have stored them."""
-    connection = sqlite3.connect(demo_copy)
+    connection = raw_connect(demo_copy)
     try:
         (candidate_id,) = connection.execute("SELECT min(id) FROM candidates").fetchone()
         connection.execute(

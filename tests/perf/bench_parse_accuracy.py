@@ -25,6 +25,7 @@ from types import ModuleType
 
 import pytest
 
+from tests.corpus.measure import corpus_scorer
 from tests.perf.support import ROOT, bench
 
 SHARED = ROOT.parent / "shared" / "resumes"
@@ -106,7 +107,7 @@ def test_parse_accuracy_on_generated_corpus() -> None:
     truths = {p.name[: -len(".json")]: json.loads(p.read_text()) for p in truth_dir.glob("*.json")}
     if len(truths) < 300:
         pytest.fail(f"the generated corpus has {len(truths)} labelled files in {truth_dir}")
-    scorer = _scorer()
+    scorer = corpus_scorer()  # reads "+49 (0)30 …" truth as dialled
     files = [GENERATED / "files" / name for name in sorted(truths)]
     with tempfile.TemporaryDirectory(prefix="hirebench-parse-") as folder:
         predictions = scorer.load_predictions(str(_parse(files, Path(folder))))

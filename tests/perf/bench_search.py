@@ -148,7 +148,10 @@ def test_candidate_search_at_100000(tmp_path: Path) -> None:
     ctx = ServiceContext(database.sessions, Actor(None, "bench"))
     with database.engine.connect() as connection:
         size_bytes = connection.execute(
-            text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'candidate_search%'")
+            text(
+                "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'candidate_search%'"
+                " OR name LIKE 'candidate_name_search%'"
+            )
         ).scalar_one()
     search_candidates(ctx, "warm up the page cache")
     multi_times, multi_found = _timed(ctx, MULTI_WORD)

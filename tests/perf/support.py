@@ -14,9 +14,16 @@ FRESH_PROCESS_ENV = "HIREBENCH_BENCH_FRESH_PROCESS"
 BENCH_DIR = ROOT / "bench-out"
 
 
-def seeded_database(candidates: int = 100_000) -> Path:
-    """A database made by `hirebench seed`, built once and reused by later runs."""
-    path = BENCH_DIR / f"seed-{candidates}.sqlite3"
+# Raised whenever the generator's content changes (v2: campaigns), so a seed cached by an
+# older version is built again rather than benchmarked as if it were current.
+SEED_VERSION = 2
+
+
+def seeded_database(candidates: int = 100_000, resumes: bool = False) -> Path:
+    """A database made by `hirebench seed` (with a generated resume per candidate if
+    ``resumes``), built once and reused by later runs."""
+    kind = "-resumes" if resumes else ""
+    path = BENCH_DIR / f"seed-{candidates}{kind}-v{SEED_VERSION}.sqlite3"
     if not path.exists():
         BENCH_DIR.mkdir(exist_ok=True)
         partial = path.with_suffix(".partial.sqlite3")
@@ -33,6 +40,7 @@ def seeded_database(candidates: int = 100_000) -> Path:
                 str(partial),
                 "--candidates",
                 str(candidates),
+                *(["--resumes"] if resumes else []),
             ],
             check=True,
             env=env,

@@ -14,13 +14,13 @@ from app.services.admin.maintenance import fill_generated
 from app.services.candidates.records import CandidateInput, create_candidate
 from app.services.candidates.timeline import add_note
 from app.services.core.context import ServiceContext
-from app.store.audit_chain import GENESIS, content_hash, link_hash, verify
+from app.store.audit_chain import GENESIS, content_hash, link_hash, redact, verify
 from app.store.database import Database, open_database
-from tests.support import database_at, sqlite_rows
+from tests.support import database_at, raw_connect, sqlite_rows
 
 
 def _verify(path: Path):
-    connection = sqlite3.connect(path)
+    connection = raw_connect(path)
     try:
         return verify(connection.execute)
     finally:
@@ -29,7 +29,7 @@ def _verify(path: Path):
 
 def _tamper(path: Path, *statements: str) -> None:
     """Change the file as someone with sqlite3 and the file could: triggers dropped first."""
-    connection = sqlite3.connect(path)
+    connection = raw_connect(path)
     try:
         connection.execute("DROP TRIGGER audit_entries_no_update")
         connection.execute("DROP TRIGGER audit_entries_no_delete")
@@ -124,7 +124,7 @@ def test_an_entry_inserted_with_copied_hashes_is_found(ctx: ServiceContext, data
 
 
 def test_the_trigger_allows_sealing_once_and_nothing_else(database: Database, tmp_path: Path):
-    connection = sqlite3.connect(database.path)
+    connection = raw_connect(database.path)
     try:
         connection.execute(
             "INSERT INTO audit_entries (occurred_at, actor, action, entity_type) "
@@ -153,7 +153,7 @@ def test_an_entry_from_a_plain_connection_is_sealed_by_the_next_commit(
 ):
     """An entry another tool appended unsealed is caught by `verify` until the application's
     next commit seals it in order."""
-    connection = sqlite3.connect(database.path)
+    connection = raw_connect(database.path)
     connection.execute(
         "INSERT INTO audit_entries (occurred_at, actor, action, entity_type) "
         "VALUES ('2026-01-01 00:00:00', 'x', 'test', 'none')"
@@ -175,7 +175,7 @@ def test_a_read_only_database_is_not_written_at_commit(tmp_path: Path):
     path = tmp_path / "db.sqlite3"
     database = open_database(path, tmp_path / "backups")
     database.close()
-    connection = sqlite3.connect(path)
+    connection = raw_connect(path)
     connection.execute(
         "INSERT INTO audit_entries (occurred_at, actor, action, entity_type) "
         "VALUES ('2026-01-01 00:00:00', 'x', 'test', 'none')"
@@ -197,7 +197,7 @@ def test_a_read_only_database_is_not_written_at_commit(tmp_path: Path):
 def test_the_migration_seals_the_trail_already_there(tmp_path: Path):
     path = tmp_path / "old.sqlite3"
     database_at(path, "0021_report_indexes")
-    connection = sqlite3.connect(path)
+    connection = raw_connect(path)
     for n in range(5):
         connection.execute(
             "INSERT INTO audit_entries (occurred_at, actor, action, entity_type, entity_id, "
@@ -226,3 +226,28 @@ def test_two_entries_swapped_are_found(ctx: ServiceContext, database: Database):
     )
     result = _verify(database.path)
     assert result.broken_at == first and result.entries == 2
+
+
+def test_a_redacted_entry_keeps_the_chain_and_is_counted(ctx: ServiceContext, database: Database):
+    _some_history(ctx)
+    target = sqlite_rows(database.path, "SELECT max(id) - 2 FROM audit_entries")[0][0]
+    connection = raw_connect(database.path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # no redaction row
+            connection.execute(f"UPDATE audit_entries SET after = NULL WHERE id = {target}")
+        assert redact(connection.execute, [target], "tester", "erasure", "2026-12-05 10:00:00") == 1
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # hashes stay as they are
+            connection.execute(
+                f"UPDATE audit_entries SET chain_hash = content_hash WHERE id = {target}"
+            )
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute(f"DELETE FROM audit_redactions WHERE entry_id = {target}")
+        connection.commit()
+    finally:
+        connection.close()
+    after = sqlite_rows(
+        database.path, f"SELECT before, after FROM audit_entries WHERE id = {target}"
+    )
+    assert "erased" in (after[0][1] or "") and "Ada" not in str(after)
+    result = _verify(database.path)
+    assert result.ok and result.redacted == 1

@@ -4,7 +4,6 @@ when seeding writes with its triggers suspended."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -19,7 +18,7 @@ from app.store.database import Database, open_database
 from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to, upgrade_to
 from app.store.schema_version import KNOWN_REVISIONS
-from tests.support import database_at, integrity_ok, sqlite_rows
+from tests.support import database_at, integrity_ok, raw_connect, sqlite_rows
 
 AS_OF = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
@@ -36,7 +35,7 @@ def test_0007_follows_0006():
 def test_a_0006_database_is_backed_up_and_indexed(tmp_path: Path):
     path = tmp_path / "agency.sqlite3"
     database_at(path, "0006_document_search")
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         raw.executescript(
             "INSERT INTO candidates (id, first_name, last_name, current_title, location, links,"
             " do_not_contact, consent, created_at, updated_at) VALUES"
@@ -73,7 +72,7 @@ def test_a_0006_database_is_backed_up_and_indexed(tmp_path: Path):
 def test_downgrade_removes_the_index_and_keeps_pools(tmp_path: Path):
     path = tmp_path / "roundtrip.sqlite3"
     database_at(path, "head")
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         raw.execute("PRAGMA foreign_keys=ON")
         raw.executescript(
             "INSERT INTO candidates (id, first_name, last_name, links, do_not_contact, consent,"

@@ -11,14 +11,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from app.store import db as store_db
 from app.store import (  # noqa: F401  (their tables are in the schema)
+    compliance,
     engagement,
     interviews,
+    mailbox,
     onboarding,
     placements,
     submittals,
 )
+from app.store import db as store_db
 from app.store.database import open_database
 from app.store.db import DatabaseError, DatabaseState, create_sqlite_engine, inspect_database
 from app.store.migrate import migrate, script_revisions

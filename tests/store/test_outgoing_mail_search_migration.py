@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from app.services.candidates.search import matching_candidate_ids
@@ -12,7 +11,7 @@ from app.store.database import open_database
 from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to
 from app.store.search import rebuild_candidate_search
-from tests.support import database_at, sqlite_rows
+from tests.support import database_at, raw_connect, sqlite_rows
 
 CANDIDATES = (
     "INSERT INTO candidates (id, first_name, last_name, links, do_not_contact, consent,"
@@ -44,7 +43,7 @@ def _index(path: Path) -> list[tuple]:
 def test_sent_mail_is_not_searchable_but_a_reply_is(tmp_path: Path) -> None:
     path = tmp_path / "head.sqlite3"
     database_at(path, "head")
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         raw.executescript(
             CANDIDATES
             + _email(1, "out", "Our quantumleap role is open")
@@ -53,7 +52,7 @@ def test_sent_mail_is_not_searchable_but_a_reply_is(tmp_path: Path) -> None:
     assert _finds(path, "quantumleap") == []
     assert _finds(path, "zeppelins") == [2]
     kept = _index(path)
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         rebuild_candidate_search(raw)
     assert _index(path) == kept  # the triggers and a full rebuild agree
 
@@ -63,7 +62,7 @@ def test_upgrading_drops_sent_mail_from_the_index_and_downgrading_restores_it(
 ) -> None:
     path = tmp_path / "at-0009.sqlite3"
     database_at(path, "0009_engagement")
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         raw.executescript(CANDIDATES + _email(1, "out", "Our quantumleap role is open"))
     assert (
         "quantumleap"

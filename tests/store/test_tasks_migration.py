@@ -10,7 +10,7 @@ import pytest
 
 from app.store.db import create_sqlite_engine
 from app.store.migrate import downgrade_to, upgrade_to
-from tests.support import database_at, integrity_ok, sqlite_rows
+from tests.support import database_at, integrity_ok, raw_connect, sqlite_rows
 
 SEED = (
     "INSERT INTO candidates (id, first_name, last_name, links, do_not_contact, consent,"
@@ -22,7 +22,7 @@ SEED = (
 
 
 def _insert_activity(path: Path, kind: str) -> None:
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         raw.execute(
             "INSERT INTO activities (candidate_id, kind, subject, occurred_at)"
             " VALUES (1, ?, 'Done: Call', '2026-03-01')",
@@ -48,7 +48,7 @@ def _migrate(path: Path, revision: str, down: bool = False) -> None:
 def test_upgrade_accepts_task_entries_and_keeps_the_activities_table(tmp_path: Path) -> None:
     path = tmp_path / "at-0013.sqlite3"
     database_at(path, "0013_dispatch_lease")
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         raw.executescript(SEED)
     with pytest.raises(sqlite3.IntegrityError):
         _insert_activity(path, "task")  # the old schema refuses the new kind
@@ -76,7 +76,7 @@ def test_upgrade_accepts_task_entries_and_keeps_the_activities_table(tmp_path: P
 def test_downgrade_keeps_done_tasks_as_notes(tmp_path: Path) -> None:
     path = tmp_path / "head.sqlite3"
     database_at(path, "0014_tasks")
-    with sqlite3.connect(path) as raw:
+    with raw_connect(path) as raw:
         raw.executescript(SEED)
     _insert_activity(path, "task")
     _migrate(path, "0013_dispatch_lease", down=True)

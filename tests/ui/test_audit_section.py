@@ -4,7 +4,6 @@ before and after side by side, the chain verified (and a tampered entry named), 
 from __future__ import annotations
 
 import csv
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -16,13 +15,14 @@ from app.services.candidates.timeline import add_note
 from app.services.core.context import ServiceContext
 from app.store.database import Database
 from app.ui.sections.audit import AuditSection
+from tests.support import raw_connect
 
 
 def _history(ctx: ServiceContext, database: Database, extra: int = 0) -> int:
     person = create_candidate(ctx, CandidateInput("Ada", "Lovelace")).value
     add_note(ctx, person, "First call went well.")
     if extra:  # many entries at once, sealed by the next commit below
-        with sqlite3.connect(database.path) as raw:
+        with raw_connect(database.path) as raw:
             raw.executemany(
                 "INSERT INTO audit_entries (occurred_at, actor, action, entity_type, entity_id,"
                 " before, after) VALUES ('2026-01-05 09:00:00', 'bulk', 'job.update', 'job', ?,"
@@ -92,16 +92,16 @@ def test_verify_says_how_many_and_names_a_tampered_entry(
     _history(ctx, database)
     section = _section(qtbot, ctx)
     section.verify_button.click()
-    qtbot.waitUntil(lambda: "verified" in section.status.text(), timeout=10_000)
-    with sqlite3.connect(database.path) as raw:
+    qtbot.waitUntil(lambda: "verified" in section.outcome.text(), timeout=10_000)
+    with raw_connect(database.path) as raw:
         raw.execute("DROP TRIGGER audit_entries_no_update")
         target = raw.execute("SELECT min(id) FROM audit_entries WHERE actor != 'system'")
         target_id = target.fetchone()[0]
         raw.execute(f"UPDATE audit_entries SET actor = 'someone' WHERE id = {target_id}")
     section.verify_button.click()
-    qtbot.waitUntil(lambda: "does not verify" in section.status.text(), timeout=10_000)
-    assert f"Audit entry {target_id}" in section.status.text()
-    assert section.status.property("role") == "error"
+    qtbot.waitUntil(lambda: "does not verify" in section.outcome.text(), timeout=10_000)
+    assert f"Audit entry {target_id}" in section.outcome.text()
+    assert section.outcome.property("role") == "error"
 
 
 def test_export_writes_the_filtered_entries(
@@ -115,8 +115,31 @@ def test_export_writes_the_filtered_entries(
     section.record_id.editingFinished.emit()
     target = tmp_path / "audit.csv"
     section.export_to(target)
-    qtbot.waitUntil(lambda: "written to" in section.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "written to" in section.outcome.text(), timeout=10_000)
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     assert rows and {(r["record_type"], r["record_id"]) for r in rows} == {
         ("candidate", str(person))
     }
+
+
+def test_the_section_is_hidden_from_a_role_that_may_not_read_it(
+    qtbot, paths, demo_database: Database, demo_ctx: ServiceContext, icons
+) -> None:
+    from app.bootstrap import Workspace
+    from app.services.admin.user_admin import add_user
+    from app.services.core.users import ensure_user
+    from app.settings import Settings
+    from app.ui.main_window import KEYS, MainWindow
+
+    add_user(demo_ctx, "rita.recruiter", None, "recruiter")
+    recruiter = ServiceContext(
+        demo_database.sessions, ensure_user(demo_database.sessions, "rita.recruiter")
+    )
+    for services, shown in ((demo_ctx, True), (recruiter, False)):
+        workspace = Workspace(paths, demo_database, services, Settings())
+        window = MainWindow(workspace, icons)
+        qtbot.addWidget(window)
+        row = KEYS.index("audit")
+        assert window.navigation.item(row).isHidden() is not shown
+        window.show_section("audit")
+        assert (window.current_section_key() == "audit") is shown

@@ -139,7 +139,9 @@ class TestJobsSectionActions:
         in_menu = {a.text() for a in menu.actions() if a.isEnabled() and not a.isSeparator()}
         tasks = {text for text in in_menu if text.startswith("Add task")}
         assert tasks == {"Add task…", f"Add task about {section.selected_job().client_name}…"}
-        assert in_menu - tasks == {"Edit…", "Stages…", "Best matches…"} | expected
+        assert (
+            in_menu - tasks == {"Edit…", "Stages…", "Best matches…", "Hiring managers…"} | expected
+        )
 
     def test_put_on_hold_then_reopen(
         self, qtbot, section: JobsSection, demo_ctx: ServiceContext

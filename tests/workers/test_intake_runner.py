@@ -502,3 +502,28 @@ def test_an_import_summary_names_fields_in_words() -> None:
     )
     assert "2 fields not changed: current title, location" in two
     assert "current_title" not in two and "(s)" not in two
+
+
+def test_a_parser_process_collects_garbage_itself_every_few_files(monkeypatch) -> None:
+    """After its first file a parser process freezes what is loaded and turns the automatic
+    collector off; it then collects once every COLLECT_EVERY files."""
+    from app.workers import intake
+
+    calls: list[str] = []
+
+    class Collector:
+        def freeze(self) -> None:
+            calls.append("freeze")
+
+        def disable(self) -> None:
+            calls.append("disable")
+
+        def collect(self) -> int:
+            calls.append("collect")
+            return 0
+
+    monkeypatch.setattr(intake, "gc", Collector())
+    count = -1
+    for _file in range(1 + 2 * intake.COLLECT_EVERY):
+        count = intake._collect_garbage(count)
+    assert calls == ["freeze", "disable", "collect", "collect"]

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from sqlalchemy import Select, func, select
 
 from app.services.core.context import ServiceContext
+from app.services.core.roles import Permission, require
 from app.store.audit_chain import Verification, verify
 from app.store.models import AuditEntry
 
@@ -114,6 +115,7 @@ def audit_page(
     ctx: ServiceContext, wanted: AuditFilter, older_than: int | None = None, limit: int = PAGE
 ) -> list[AuditRow]:
     """Up to ``limit`` entries matching ``wanted``, newest first, older than ``older_than``."""
+    require(ctx.actor, Permission.VIEW_AUDIT)
     query = _filtered(select(AuditEntry), wanted)
     if older_than is not None:
         query = query.where(AuditEntry.id < older_than)
@@ -123,11 +125,13 @@ def audit_page(
 
 
 def audit_count(ctx: ServiceContext, wanted: AuditFilter) -> int:
+    require(ctx.actor, Permission.VIEW_AUDIT)
     with ctx.read() as session:
         return int(session.scalar(_filtered(select(func.count(AuditEntry.id)), wanted)) or 0)
 
 
 def audit_choices(ctx: ServiceContext) -> AuditChoices:
+    require(ctx.actor, Permission.VIEW_AUDIT)
     with ctx.read() as session:
 
         def distinct(column: Any) -> tuple[str, ...]:
@@ -187,15 +191,18 @@ def verify_trail(
     ctx: ServiceContext, progress: Callable[[int], None] | None = None
 ) -> Verification:
     """Recompute the whole chain (see `app.store.audit_chain.verify`)."""
+    require(ctx.actor, Permission.VIEW_AUDIT)
     with ctx.read() as session:
         driver = session.connection().connection.driver_connection
+        assert driver is not None  # an open session's connection
         return verify(driver.execute, progress)
 
 
 def describe(result: Verification) -> str:
     """One line for the user."""
     if result.ok:
-        return f"{result.entries:,} entries verified; head {result.head[:16]}…"
+        erased = f" ({result.redacted:,} with a person's data erased)" if result.redacted else ""
+        return f"{result.entries:,} entries verified{erased}; head {result.head[:16]}…"
     return (
         f"Audit entry {result.broken_at} does not verify: {result.problem}. "
         f"The {result.entries:,} entries before it verify."

@@ -9,6 +9,7 @@ seed, size and reference day always give the same database.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import random
 import sqlite3
@@ -17,12 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.admin import sample_data as sd
+from app.services.admin.demo_campaigns import add_campaigns
 from app.services.admin.demo_interviews import add_interviews
 from app.services.admin.demo_onboarding import add_onboarding
 from app.services.admin.demo_placements import add_offers_and_placements
 from app.services.admin.demo_submittals import add_submittals
+from app.services.admin.seed_resumes import resume_text
 from app.services.pipeline.jobs import DEFAULT_STAGES
 from app.store.models import StageKind
+from app.store.textpack import pack_text
 
 BATCH = 20_000
 HIRED = 4  # the position of Hired in DEFAULT_STAGES
@@ -89,6 +93,10 @@ class Plan:
     days_back: int
     big_job_applications: int = 0  # job 1 gets this many applications (benchmarks)
     seed: int = 20261125
+    resumes: bool = False  # a generated resume document per candidate (database size, search)
+    # Bulk email campaigns with sends, failures, replies and unsubscribes (the campaigns
+    # report's benchmark); the demo starts with an empty outbox for its users to try.
+    campaigns: bool = False
 
 
 def demo_plan() -> Plan:
@@ -104,7 +112,7 @@ def demo_plan() -> Plan:
     )
 
 
-def scale_plan(candidates: int, seed: int = 20261125) -> Plan:
+def scale_plan(candidates: int, seed: int = 20261125, resumes: bool = False) -> Plan:
     return Plan(
         candidates=candidates,
         clients=max(3, candidates // 2000),
@@ -114,8 +122,10 @@ def scale_plan(candidates: int, seed: int = 20261125) -> Plan:
         pool_only_share=0.0,
         activities_per_candidate=10,
         days_back=365,
+        campaigns=True,
         big_job_applications=min(5000, candidates),
         seed=seed,
+        resumes=resumes,
     )
 
 
@@ -203,6 +213,14 @@ class _Generator:
         self.w.flush()
         for table, rows in add_interviews(self.w.connection, self.as_of, self.plan.seed).items():
             self.w.counts[table] = self.w.counts.get(table, 0) + rows
+        made = (
+            add_campaigns(self.w, self.plan.seed, self.as_of, self.plan.candidates)
+            if self.plan.campaigns
+            else {}
+        )
+        for table, key in (("campaigns", "campaigns"), ("activities", "replies")):
+            self.w.counts[table] = self.w.counts.get(table, 0) + made.get(key, 0)
+        self.w.flush()
         return dict(sorted(self.w.counts.items()))
 
     def _engagement(self) -> None:
@@ -417,8 +435,33 @@ class _Generator:
             self.w.add(
                 "candidate_tags", "candidate_id, tag_id", (cid, rng.randint(1, len(sd.TAGS)))
             )
+        if plan.resumes:
+            self._resume(cid, f"{first} {last}", family, created)
         moves = self._applications(cid, family_index, created)
         self._activities(cid, moves, employer, city, family, created)
+
+    def _resume(self, cid: int, name: str, family: sd.JobFamily, created: dt.datetime) -> None:
+        """A resume document as the intake would store it (no file behind it: only its text
+        is read by what the scale databases measure)."""
+        body = resume_text(self.plan.seed, cid, name, family)
+        digest = hashlib.sha256(f"{self.plan.seed}:resume:{cid}".encode()).hexdigest()
+        self.w.add(
+            "documents",
+            "id, candidate_id, sha256, original_name, media_type, size_bytes, stored_path, text,"
+            " parse_status, created_at",
+            (
+                cid,
+                cid,
+                digest,
+                f"{name.replace(' ', '_')}_resume.pdf",
+                "application/pdf",
+                len(body) * 4,
+                f"{digest[:2]}/{digest}.pdf",
+                pack_text(body),
+                "parsed",
+                _ts(created),
+            ),
+        )
 
     def _history(
         self, cid: int, title: str, employer: str, family: sd.JobFamily, created: dt.datetime

@@ -4,18 +4,20 @@ it reached replied or unsubscribed afterwards (by the end of the range). One-off
 a profile are put together on one row.
 
 A reply is an incoming email logged on the person's timeline after the campaign's first
-message to them; an unsubscribe is the person's opt-out made after it.
+message to them (an automatic reply read from the mailbox is not one); an unsubscribe is the
+person's opt-out made after it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 
 from app.services.admin.report_defs import Report, ReportFilter
 from app.services.core.context import ServiceContext
 from app.store.engagement import Campaign, CampaignKind, MessageState, OutboxMessage
+from app.store.mailbox import MailboxKind, MailboxMessage
 from app.store.models import Activity, ActivityKind, Candidate, Job
 
 ONE_OFF_ROW = "One-off emails"
@@ -36,6 +38,7 @@ def campaigns(ctx: ServiceContext, filters: ReportFilter) -> Report:
         Candidate.__table__.c,
         Job.__table__.c,
     )
+    mail = MailboxMessage.__table__.c
     scope = []
     if filters.owner_id is not None:
         scope.append(cp.created_by_id == filters.owner_id)
@@ -81,6 +84,9 @@ def campaigns(ctx: ServiceContext, filters: ReportFilter) -> Report:
                     act.direction == "in",
                     act.occurred_at >= reached.c.first,
                     act.occurred_at < high,
+                    ~exists().where(
+                        mail.activity_id == act.id, mail.kind == MailboxKind.AUTO_REPLY
+                    ),
                 ),
             )
             .group_by(reached.c.campaign_id)

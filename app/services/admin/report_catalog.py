@@ -16,6 +16,7 @@ from app.services.admin.report_placements import placements
 from app.services.admin.report_sources import sources
 from app.services.admin.report_times import time_in_stage, time_to_fill, time_to_hire
 from app.services.core.context import ServiceContext
+from app.services.core.scope import require_all
 from app.store.models import Application, Client, Job, User
 
 REPORTS: dict[str, Callable[[ServiceContext, ReportFilter], Report]] = {
@@ -32,6 +33,7 @@ REPORTS: dict[str, Callable[[ServiceContext, ReportFilter], Report]] = {
 
 def run_report(ctx: ServiceContext, name: str, filters: ReportFilter) -> Report:
     """The report called ``name`` (a key of `REPORTS`) over ``filters``."""
+    require_all(ctx)
     return REPORTS[name](ctx, filters)
 
 

@@ -2,7 +2,8 @@
 
 An application *reached* a stage when it ever entered that stage or a later one (by the
 stage-change history; a move taken back by undo did not happen, a move back by hand did);
-the Hired stage only when it is a hire now (a hire undone is not a hire). Exits (Rejected,
+the Hired stage only when it is a hire now (a hire undone is not a hire). An application
+opened straight into Hired reached Hired, and so every stage before it. Exits (Rejected,
 Withdrawn) are not steps of the funnel. Jobs with their own stage sets are put together by
 stage name, in pipeline order, so counts never grow down the stages.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import BindParameter, and_, bindparam, func, select
 from sqlalchemy.orm import Session
@@ -78,18 +80,42 @@ def reach_counts(session: Session, filters: ReportFilter) -> list[Reach]:
         .join(current, current.c.id == a.stage_id)
         .where(a.applied_at >= low, a.applied_at < high)
     )
+    # Hires with no move into an active stage in their history (opened straight into Hired):
+    # few, found apart so the pass above keeps its plan. The hires in the range are taken
+    # first (materialised), then the history probed for those only: left to itself, SQLite
+    # probes the history of every application in the range.
+    hires = (
+        select(a.id.label("id"), a.job_id.label("job_id"), a.source.label("source"))
+        .add_columns(current.c.position.label("top"))
+        .select_from(Application.__table__)
+        .join(current, and_(current.c.id == a.stage_id, current.c.kind == StageKind.HIRED))
+        .where(a.applied_at >= low, a.applied_at < high)
+    )
     if filters.job_conditions():
         per_application = per_application.join(
             Job.__table__, and_(j.id == a.job_id, *filters.job_conditions())
         )
+        hires = hires.join(Job.__table__, and_(j.id == a.job_id, *filters.job_conditions()))
     if filters.source is not None:
         per_application = per_application.where(a.source == filters.source)
-    inner = per_application.subquery()
-    rows = session.execute(
-        select(inner.c.job_id, inner.c.source, inner.c.top, func.count()).group_by(
-            inner.c.job_id, inner.c.source, inner.c.top
-        )
-    ).all()
+        hires = hires.where(a.source == filters.source)
+    hired = hires.cte("hired").prefix_with("MATERIALIZED")
+    into_active = (
+        select(sc.id)
+        .join(Stage.__table__, and_(s.id == sc.to_stage_id, s.kind == StageKind.ACTIVE))
+        .where(sc.application_id == hired.c.id)
+    )
+    if undone:
+        into_active = into_active.where(sc.id.not_in(ids))
+    direct = select(hired.c.job_id, hired.c.source, hired.c.top).where(~into_active.exists())
+    rows: list[Any] = []
+    for part in (per_application.subquery(), direct.subquery()):
+        top = part.c.top
+        rows += session.execute(
+            select(part.c.job_id, part.c.source, top, func.count()).group_by(
+                part.c.job_id, part.c.source, top
+            )
+        ).all()
     return [Reach(job_id, source, top, count) for job_id, source, top, count in rows]
 
 

@@ -6,10 +6,13 @@ from sqlalchemy import Engine, func, select
 
 from app.services.core.context import ServiceContext
 from app.store import (  # noqa: F401  (their tables are counted too)
+    compliance,
     engagement,
     interviews,
+    mailbox,
     onboarding,
     placements,
+    privacy,
     submittals,
 )
 from app.store.models import Base, Candidate, Job

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
@@ -42,7 +42,7 @@ from app.store.models import (
     StageKind,
     Task,
 )
-from app.store.search import set_candidate_search_suspended
+from app.store.search import drop_candidate_search_rows, set_candidate_search_suspended
 
 log = logging.getLogger(__name__)
 
@@ -204,9 +204,9 @@ def delete_candidate(
         # The rest cascades from the candidate (applications with their stage changes,
         # activities, emails, phones, experience, skill, tag and pool links, suspects).
         session.execute(delete(Candidate.__table__).where(Candidate.__table__.c.id == candidate_id))
-        session.execute(
-            text("DELETE FROM candidate_search WHERE rowid = :id"), {"id": candidate_id}
-        )
+        # Out of the index already (the BEFORE triggers ran while the rows were there);
+        # this only makes sure, and never removes a row the index does not hold.
+        drop_candidate_search_rows(session, [candidate_id])
         set_candidate_search_suspended(session, False)
 
         removed = {

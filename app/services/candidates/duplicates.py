@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from app.services.candidates.phones import matching_key, phone_key
@@ -480,6 +480,16 @@ def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> Non
         .where(OnboardingCheck.application_id == dropped, ~same_kind)
         .values(application_id=kept)
         .execution_options(synchronize_session=False)
+    )
+    # The self-identification answers too, unless the kept one has its own. They are kept
+    # out of the merge's audit snapshot (admins read it), so undoing the merge leaves them
+    # on the kept application.
+    session.execute(
+        text(
+            "UPDATE eeo_answers SET application_id = :kept WHERE application_id = :dropped"
+            " AND NOT EXISTS (SELECT 1 FROM eeo_answers WHERE application_id = :kept)"
+        ),
+        {"kept": kept, "dropped": dropped},
     )
 
 

@@ -34,6 +34,7 @@ from app.services.candidates.search import matching_candidate_ids, search_candid
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
+from app.services.core.scope import require_all
 from app.services.core.text_rules import LIMITS, clean, fit_field
 from app.services.core.unit_of_work import NotFoundError, ValidationError, columns_of
 from app.services.core.validation import check_length, check_required
@@ -319,6 +320,7 @@ def list_pools(
     ``counted=False`` skips counting smart and built-in pools (members then reads 0): for
     pickers, where computing every pool at 100,000 candidates would only cost time.
     """
+    require_all(ctx)
     members = select(func.count()).where(PoolMembership.pool_id == TalentPool.id).scalar_subquery()
     columns = (
         TalentPool.id,

@@ -29,6 +29,7 @@ from app.store import (  # noqa: F401  (their tables join the metadata)
     interviews,
     onboarding,
     placements,
+    privacy,
     submittals,
 )
 from app.store.models import Base

@@ -14,6 +14,7 @@ from app.services.candidates.filters import CandidateFilters, filter_conditions
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
+from app.services.core.scope import require_all, require_candidate
 from app.services.core.text_rules import LIMITS, MAX_LINKS, clean
 from app.services.core.unit_of_work import NotFoundError, ValidationError, columns_of
 from app.services.core.validation import (
@@ -24,6 +25,7 @@ from app.services.core.validation import (
     check_url,
 )
 from app.store.engagement import Campaign, MessageState, OutboxMessage
+from app.store.mailbox import BouncingAddress
 from app.store.models import (
     Activity,
     Application,
@@ -181,6 +183,7 @@ class CandidateRow:
 
 
 def count_candidates(ctx: ServiceContext, filters: CandidateFilters | None = None) -> int:
+    require_all(ctx)
     query = select(func.count(Candidate.id)).where(*filter_conditions(ctx, filters))
     with ctx.read() as session:
         return session.scalar(query) or 0
@@ -316,6 +319,7 @@ def candidate_page(
     last row of the previous page, continues from it at the cost of a first page; ``offset``
     then counts from there.
     """
+    require_all(ctx)
     if order not in SORT_ORDERS:
         raise ValueError(f"order must be one of {SORT_ORDERS}")
     descending = descending or order == "recent"
@@ -499,13 +503,14 @@ class CandidateProfile:
     unsubscribed_at: dt.datetime | None = None  # asked for no more email (issue #6)
     touches: tuple[ProfileTouch, ...] = ()  # campaign emails, newest first
     summary: str | None = None
+    bouncing: tuple[str, ...] = ()  # their addresses a hard bounce reported: never sent to
 
 
 def candidate_profile(
     ctx: ServiceContext, candidate_id: int, activities: int | None = 50
 ) -> CandidateProfile:
     """The profile with the latest ``activities`` timeline entries (None: all of them)."""
-
+    require_candidate(ctx, candidate_id)
     with ctx.read() as session:
         candidate = session.get(Candidate, candidate_id)
         if candidate is None:
@@ -569,7 +574,21 @@ def candidate_profile(
             unsubscribed_at=candidate.unsubscribed_at,
             touches=touches,
             summary=candidate.summary,
+            bouncing=_bouncing(session, [e.email for e in candidate.emails]),
         )
+
+
+def _bouncing(session: Session, emails: list[str]) -> tuple[str, ...]:
+    if not emails:
+        return ()
+    found = set(
+        session.scalars(
+            select(BouncingAddress.email).where(
+                BouncingAddress.email.in_([e.lower() for e in emails])
+            )
+        )
+    )
+    return tuple(e for e in emails if e.lower() in found)
 
 
 def _touches(session: Session, candidate_id: int, limit: int | None) -> tuple[ProfileTouch, ...]:

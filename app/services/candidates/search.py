@@ -21,15 +21,26 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnClause, exists, func, literal_column, null, select, table, text
+from sqlalchemy import (
+    ColumnClause,
+    TableClause,
+    exists,
+    func,
+    literal_column,
+    null,
+    select,
+    table,
+    text,
+)
 from sqlalchemy import column as sql_column
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.services.core.context import ServiceContext
 from app.services.core.names import person_name
+from app.services.core.scope import require_all
 from app.store.models import Candidate
-from app.store.search import CANDIDATE_SEARCH_COLUMNS
+from app.store.search import CANDIDATE_SEARCH_COLUMNS, NAME_SEARCH_TABLE
 
 if TYPE_CHECKING:
     # Types only: the filters' module imports `pools`, which imports this one.
@@ -393,10 +404,25 @@ def _pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])" + body + ("" if prefix else r"(?![^\W_])"))
 
 
-def _occurs(value: str, folded: str, term: _Term) -> bool:
-    """Whether ``term`` occurs in ``value``: one regex search over ASCII text, which folds
-    character by character, instead of splitting a whole resume into words."""
-    if value.isascii():
+# A letter or digit outside ASCII: text without one (resumes with only "·", "–" or "•" beyond
+# ASCII) has only ASCII words, which fold as `str.lower` folds them.
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _ascii_words(value: str) -> bool:
+    # A letter or digit is a word character ([^\W_]) exactly when `str.isalnum` says so.
+    return value.isascii() or not any(
+        char.isalnum() for run in _NOT_ASCII.findall(value) for char in run
+    )
+
+
+def _occurs(value: str, folded: str, term: _Term, ascii_words: bool | None = None) -> bool:
+    """Whether ``term`` occurs in ``value``: one regex search over text whose words are
+    ASCII (folded character by character), instead of splitting a whole resume into words.
+    ``ascii_words``: `_ascii_words(value)`, if the caller has it already."""
+    if ascii_words is None:
+        ascii_words = _ascii_words(value)
+    if ascii_words:
         return _pattern(term.tokens, term.prefix).search(folded) is not None
     return bool(_spans(value, term))
 
@@ -416,11 +442,12 @@ def _describe(row: dict[str, str | None], terms: list[_Term]) -> tuple[str, tupl
         distinct = 0
         # A cheap test first: most columns contain no term at all. Long ASCII text is folded
         # directly, not through `_fold`'s cache (which would hash and keep whole resumes).
-        folded = value.lower() if value.isascii() else _fold(value)
+        ascii_words = _ascii_words(value)
+        folded = value.lower() if ascii_words else _fold(value)
         for term in terms:
             if term.columns is not None and column not in term.columns:
                 continue
-            if term.tokens[0] in folded and _occurs(value, folded, term):
+            if term.tokens[0] in folded and _occurs(value, folded, term, ascii_words):
                 distinct += 1
         if distinct:
             matched.append(column)
@@ -473,26 +500,32 @@ _ROWS = (
 # the most recently added this many: a fraction of the cost of scoring every match.
 COUNT_CAP = 2000
 
+_WORDS = "candidate_search_words"  # fts5vocab over the index: each word and its candidates
+
 # The index as a table for Core statements: MATCH and bm25 are written as text, the rest
 # (paging, and the Candidates filters when there are any) is ordinary SQL.
 _INDEX = table("candidate_search", sql_column("rowid"))
 _rowid = _INDEX.c.rowid
 _SCORE: ColumnClause[Any] = literal_column(f"-{_BM25}")
+# Names alone, with prefix indexes: the name tier's matches, the same as the whole index's
+# ``name :`` matches (the same text and tokenizer), without merging the lists of every
+# resume word that shares a short prefix.
+_NAMES = table(NAME_SEARCH_TABLE, sql_column("rowid"))
 
 
-def _where(expression: str, narrow: Any) -> list[Any]:
-    """The WHERE terms of a query over the index: the match, and the filters if any."""
-    terms: list[Any] = [text("candidate_search MATCH :e").bindparams(e=expression)]
+def _where(expression: str, narrow: Any, index: TableClause = _INDEX) -> list[Any]:
+    """The WHERE terms of a query over an index: the match, and the filters if any."""
+    terms: list[Any] = [text(f"{index.name} MATCH :e").bindparams(e=expression)]
     return terms if narrow is None else [*terms, narrow]
 
 
-def _narrowing(conditions: list[Any]) -> Any:
+def _narrowing(conditions: list[Any], index: TableClause = _INDEX) -> Any:
     """The filters as one condition on an index row: an EXISTS on the candidate's own row,
     run for each match only. (``rowid IN (filtered candidates)`` is far slower: SQLite then
     drives from that list and re-runs the MATCH for every id in it.)"""
     if not conditions:
         return None
-    return exists(select(Candidate.id).where(Candidate.id == _rowid, *conditions))
+    return exists(select(Candidate.id).where(Candidate.id == index.c.rowid, *conditions))
 
 
 def _count(session: Session, expression: str, narrow: Any = None) -> int:
@@ -507,8 +540,69 @@ def _count(session: Session, expression: str, narrow: Any = None) -> int:
     return session.execute(select(func.count()).select_from(found)).scalar_one()
 
 
-def _count_exact(session: Session, expression: str, narrow: Any = None) -> int:
-    query = select(func.count()).select_from(_INDEX).where(*_where(expression, narrow))
+def _count_and_floor(
+    session: Session, expression: str, narrow: Any = None
+) -> tuple[int, int | None]:
+    """`_count` and, when over the cap, `_newest_floor` in one pass over the index: the
+    newest COUNT_CAP + 1 matches, their number and the two lowest ids (the lowest is the
+    one past the newest COUNT_CAP)."""
+    newest = (
+        select(_rowid.label("r"))
+        .where(*_where(expression, narrow))
+        .order_by(_rowid.desc())
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    lowest = session.execute(
+        select(func.count().over(), newest.c.r).order_by(newest.c.r).limit(2)
+    ).all()
+    if not lowest:
+        return 0, None
+    total = lowest[0][0]
+    return total, lowest[1][1] if total > COUNT_CAP else None
+
+
+def _one_word_over_cap(session: Session, plan: _Plan) -> bool:
+    """Whether a one-word search (``sa``, ``python``) is sure to match more than COUNT_CAP
+    candidates: the word, or one word it begins, is in more than that many on its own.
+
+    The index's word list says so at once, where counting would first merge the lists of
+    every indexed word with the prefix (tens of milliseconds for ``sa`` over 100,000
+    resumes: the index has no prefix indexes, docs/database-size.md). ASCII words only,
+    which the index folds exactly as `str.lower` does.
+    """
+    tree = plan.tree
+    if plan.negated or tree is None or tree[0] != "term":
+        return False
+    tokens = _TOKEN.findall(tree[1])
+    if len(tokens) != 1 or not tokens[0].isascii():
+        return False
+    word = tokens[0].lower()
+    if tree[2]:
+        upper = word[:-1] + chr(ord(word[-1]) + 1)
+        where, params = "term >= :w AND term < :u", {"w": word, "u": upper}
+    else:
+        where, params = "term = :w", {"w": word}
+    found = session.execute(
+        text(f"SELECT 1 FROM {_WORDS} WHERE {where} AND doc > :cap LIMIT 1"),
+        {**params, "cap": COUNT_CAP},
+    )
+    return found.first() is not None
+
+
+def _name_tier(
+    session: Session, expression: str, limit: int, offset: int, conditions: list[Any]
+) -> list[tuple[int, float | None]]:
+    """A page of the candidates whose name matches, newest first (nothing is scored)."""
+    rowid = _NAMES.c.rowid
+    query = select(rowid, null()).where(*_where(expression, _narrowing(conditions, _NAMES), _NAMES))
+    rows = session.execute(query.order_by(rowid.desc()).limit(limit).offset(offset))
+    return [(row[0], row[1]) for row in rows]
+
+
+def _count_names(session: Session, expression: str, conditions: list[Any]) -> int:
+    narrow = _narrowing(conditions, _NAMES)
+    query = select(func.count()).select_from(_NAMES).where(*_where(expression, narrow, _NAMES))
     return session.execute(query).scalar_one()
 
 
@@ -555,20 +649,30 @@ def _page(
     if plan.negated:
         return _negated_page(session, plan, limit, offset, conditions)
     narrow = _narrowing(conditions)
-    total = _count(session, plan.expression, narrow)
+    newest_floor: int | None = None  # of the whole expression, when counted with it
+    if narrow is None and _one_word_over_cap(session, plan):
+        total = COUNT_CAP + 1
+    elif plan.tree is not None and plan.tree[0] == "term":
+        # One word: the name tier mostly fills the page, and a plain count is cheapest.
+        total = _count(session, plan.expression, narrow)
+    else:
+        total, newest_floor = _count_and_floor(session, plan.expression, narrow)
     ranked: list[tuple[int, float | None]] = []
     named = 0
     if plan.name_tier is not None:
-        ranked = _ranked(session, plan.name_tier, False, limit, offset, narrow=narrow)
+        ranked = _name_tier(session, plan.name_tier, limit, offset, conditions)
         if len(ranked) < limit:  # the name tier ends on this page (or before it)
             named = (
                 offset + len(ranked)
                 if ranked or not offset
-                else _count_exact(session, plan.name_tier, narrow)
+                else _count_names(session, plan.name_tier, conditions)
             )
     if len(ranked) < limit and (total > named or total > COUNT_CAP):
         rest = f"({plan.expression}) NOT {plan.name_tier}" if named else plan.expression
-        floor = _newest_floor(session, rest, narrow) if total > COUNT_CAP else None
+        floor = None
+        if total > COUNT_CAP:  # the rest's newest COUNT_CAP matches are ranked
+            known = newest_floor is not None and rest == plan.expression
+            floor = newest_floor if known else _newest_floor(session, rest, narrow)
         ranked += _ranked(
             session, rest, True, limit - len(ranked), max(0, offset - named), floor, narrow
         )
@@ -643,6 +747,7 @@ def search_candidates(
 ) -> SearchResult:
     """A page of the candidates matching ``query`` (and ``filters``, as the Candidates list
     applies them), best first. Never raises for any input."""
+    require_all(ctx)
     plan = plan_query(query)
     if plan is None:
         return SearchResult([], 0, "")

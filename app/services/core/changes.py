@@ -24,12 +24,14 @@ class ChangeKind(enum.Enum):
     CONTACTS = "contacts"
     DOCUMENTS = "documents"
     DUPLICATES = "duplicates"
+    EEO = "eeo"  # self-identification answers (seen only as the compliance aggregates)
     EMAIL_TEMPLATES = "email_templates"
     ENROLLMENTS = "enrollments"
     INTERVIEWS = "interviews"  # interviews, their interviewers and scorecards
     JOBS = "jobs"
     MAIL_ACCOUNT = "mail_account"
     HOLIDAYS = "holidays"
+    MAILBOX = "mailbox"  # the incoming mail account, messages read from it, bounces
     OFFERS = "offers"
     ONBOARDING = "onboarding"  # onboarding checks (I-9 sections, background checks)
     OUTBOX = "outbox"
@@ -41,6 +43,7 @@ class ChangeKind(enum.Enum):
     SUBMITTALS = "submittals"
     TAGS = "tags"
     TASKS = "tasks"
+    USERS = "users"  # users and their roles
     # Another process (another window, the command line) changed the database: which data
     # is unknown, so every view that shows anything reloads.
     EXTERNAL = "external"

@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.core.changes import Changes
+from app.services.core.roles import Permission, require
 from app.services.core.unit_of_work import Actor, Transaction, transaction
 
 T = TypeVar("T")
@@ -20,8 +21,12 @@ class ServiceContext:
     sessions: sessionmaker[Session]
     actor: Actor
 
-    def write(self) -> AbstractContextManager[Transaction]:
-        """A unit of work for one use case (see `transaction`)."""
+    def write(
+        self, permission: Permission = Permission.EDIT_RECORDS
+    ) -> AbstractContextManager[Transaction]:
+        """A unit of work for one use case (see `transaction`), refused with
+        `PermissionDenied` unless the actor's role grants ``permission``."""
+        require(self.actor, permission)
         return transaction(self.sessions, self.actor)
 
     @contextmanager

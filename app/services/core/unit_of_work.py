@@ -23,10 +23,12 @@ from app.store.models import AuditEntry
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is making a change: the recruiter's user id and login name."""
+    """Who is making a change: the user's id, login name and role (`app.services.core.roles`;
+    "system" for start-up housekeeping and bulk loads, which no user makes)."""
 
     user_id: int | None
     name: str
+    role: str = "recruiter"
 
 
 class ValidationError(ValueError):

@@ -34,6 +34,7 @@ from app.mail.render import (
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
+from app.services.core.scope import require_all
 from app.services.core.text_rules import clean, fit
 from app.services.core.unit_of_work import Actor, NotFoundError, Transaction, ValidationError
 from app.services.engagement.mail_settings import load_account, load_branding
@@ -64,6 +65,7 @@ from app.store.engagement import (
     OutboxMessage,
     SequenceEnrollment,
 )
+from app.store.mailbox import MailboxKind, MailboxMessage
 from app.store.models import Candidate, CandidateEmail, utc_now
 
 MAX_NAME = 200
@@ -505,6 +507,13 @@ class CampaignRow:
     total: int
     scheduled_at: dt.datetime | None = None
     enrollments: dict[str, int] = field(default_factory=dict)  # sequences: by status
+    replies: int = 0  # people who answered (read from the mailbox; automatic replies not counted)
+
+    @property
+    def reply_rate(self) -> float | None:
+        """Replies per message sent, 0-1; None before anything was sent."""
+        sent = self.counts.get("sent", 0)
+        return self.replies / sent if sent else None
 
     @property
     def pending(self) -> int:
@@ -526,6 +535,7 @@ class CampaignRow:
 
 def list_campaigns(ctx: ServiceContext) -> list[CampaignRow]:
     """Every campaign, newest first, with its messages counted by state."""
+    require_all(ctx)
     c, o = Campaign.__table__.c, OutboxMessage.__table__.c
     e = SequenceEnrollment.__table__.c
     with ctx.read() as session:
@@ -546,6 +556,15 @@ def list_campaigns(ctx: ServiceContext) -> list[CampaignRow]:
             select(e.campaign_id, e.status, func.count()).group_by(e.campaign_id, e.status)
         ):
             enrolled.setdefault(campaign_id, {})[str(status)] = number
+        m = MailboxMessage.__table__.c
+        replies: dict[int, int] = {
+            campaign_id: number
+            for campaign_id, number in session.execute(
+                select(m.campaign_id, func.count(m.candidate_id.distinct()))
+                .where(m.campaign_id.is_not(None), m.kind == MailboxKind.REPLY)
+                .group_by(m.campaign_id)
+            )
+        }
     return [
         CampaignRow(
             id=row.id,
@@ -558,6 +577,7 @@ def list_campaigns(ctx: ServiceContext) -> list[CampaignRow]:
             total=sum(counts.get(row.id, {}).values()),
             scheduled_at=row.scheduled_at,
             enrollments=enrolled.get(row.id, {}),
+            replies=replies.get(row.id, 0),
         )
         for row in campaigns
     ]

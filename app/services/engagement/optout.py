@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, select, update
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
@@ -23,6 +23,7 @@ from app.store.engagement import (
     OutboxMessage,
     SequenceEnrollment,
 )
+from app.store.mailbox import BouncingAddress
 from app.store.models import Activity, ActivityKind, Candidate, CandidateEmail, Consent, utc_now
 
 MAX_SUBJECT = 300  # activities.subject is String(300)
@@ -35,6 +36,7 @@ CONSENT_WITHDRAWN = "consent withdrawn"
 UNSUBSCRIBED = "unsubscribed"
 NO_EMAIL = "no email address"
 REPLIED = "replied"
+BOUNCING = "the address bounces"
 
 # Outbox states that have not gone out and can still be called off.
 CANCELLABLE = (MessageState.QUEUED, MessageState.UNKNOWN)
@@ -316,6 +318,27 @@ def cancel_blocked_messages(ctx: ServiceContext) -> Outcome[int]:
                 .where(o.id.in_(ids), o.state == MessageState.QUEUED)
                 .values(state=MessageState.CANCELLED, last_error=f"Cancelled: {reason}.")
             )
+        b = BouncingAddress.__table__.c
+        bounced = list(
+            tx.session.execute(
+                select(o.id, o.campaign_id).where(
+                    o.state == MessageState.QUEUED,
+                    exists().where(b.email == func.lower(o.to_address)),
+                    o.id.not_in([row.id for row in rows]),
+                )
+            )
+        )
+        if bounced:
+            by_reason[BOUNCING] = [row.id for row in bounced]
+            tx.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(by_reason[BOUNCING]),
+                    OutboxMessage.state == MessageState.QUEUED,
+                )
+                .values(state=MessageState.CANCELLED, last_error=f"Cancelled: {BOUNCING}.")
+            )
+            rows = [*rows, *bounced]
         if rows:
             ids = [row.id for row in rows]
             tx.audit(

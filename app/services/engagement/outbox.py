@@ -33,6 +33,7 @@ from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.engagement.optout import contactable_condition
 from app.store.engagement import Campaign, CampaignStatus, MessageState, OutboxMessage, OutboxPart
+from app.store.mailbox import BouncingAddress
 from app.store.models import ActivityKind, Candidate, utc_now
 
 
@@ -47,7 +48,10 @@ def sendable_condition() -> ColumnElement[bool]:
     )
     p = Candidate.__table__.c
     blocked = exists().where(p.id == o.candidate_id, ~contactable_condition())
-    return and_(~held, ~blocked)
+    # An address a hard bounce reported (read from the mailbox) is not sent to again.
+    b = BouncingAddress.__table__.c
+    bouncing = exists().where(b.email == func.lower(o.to_address))
+    return and_(~held, ~blocked, ~bouncing)
 
 
 @dataclass(frozen=True)

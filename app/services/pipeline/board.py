@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
+from app.services.core.scope import job_scope, require_job
 from app.services.core.text_rules import LIMITS, clean, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import check_length
@@ -143,6 +144,7 @@ class Board:
 
 def load_board(ctx: ServiceContext, job_id: int) -> Board:
     """A job's board: its stages in order and every application as a card."""
+    require_job(ctx, job_id)
     stage = Stage.__table__.c
     with ctx.read() as session:
         job = session.execute(
@@ -196,6 +198,9 @@ def load_pipeline(
         jobs_query = jobs_query.where(job_table.c.owner_id == owner_id)
     if client_id is not None:
         jobs_query = jobs_query.where(job_table.c.client_id == client_id)
+    scope = job_scope(ctx)
+    if scope is not None:  # a hiring manager: the jobs they follow
+        jobs_query = jobs_query.where(job_table.c.id.in_(scope))
     tally = StageTally.__table__.c
     with ctx.read() as session:
         job_ids = list(session.scalars(jobs_query))

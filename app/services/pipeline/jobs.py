@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
+from app.services.core.scope import job_scope, require_job
 from app.services.core.text_rules import LIMITS, clean, clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError, columns_of
 from app.services.core.validation import check_length, check_required
@@ -18,6 +19,7 @@ from app.services.pipeline.contacts import JobPeople, names_of, people_of, set_j
 from app.store.models import (
     Application,
     Client,
+    EeoJobCategory,
     Job,
     JobStatus,
     Stage,
@@ -44,6 +46,7 @@ JOB_FIELDS = (
     "openings",
     "opened_on",
     "owner_id",
+    "eeo_category",
 )
 # What `update_job` may change; the status moves only through the transitions below.
 EDITABLE_FIELDS = (
@@ -54,6 +57,7 @@ EDITABLE_FIELDS = (
     "openings",
     "opened_on",
     "owner_id",
+    "eeo_category",
 )
 MAX_OPENINGS = 999
 
@@ -70,6 +74,7 @@ class JobInput:
     status: JobStatus = JobStatus.OPEN
     # The hiring manager and interviewers; None leaves them as they are.
     people: JobPeople | None = None
+    eeo_category: EeoJobCategory | None = None  # for the applicant flow log
 
     def validate(self, today: dt.date | None = None) -> dict[str, str]:
         errors: dict[str, str] = {}
@@ -97,6 +102,7 @@ def _normalised(data: JobInput) -> dict[str, object]:
         "openings": data.openings,
         "opened_on": data.opened_on or dt.date.today(),
         "owner_id": data.owner_id,
+        "eeo_category": data.eeo_category,
     }
 
 
@@ -301,9 +307,11 @@ class JobDetail:
     people: JobPeople = field(default_factory=JobPeople)
     hiring_manager: str | None = None
     interviewers: tuple[str, ...] = ()
+    eeo_category: EeoJobCategory | None = None
 
 
 def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
+    require_job(ctx, job_id)
     with ctx.read() as session:
         job = session.get(Job, job_id)
         if job is None:
@@ -326,6 +334,7 @@ def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
             people=people,
             hiring_manager=names.hiring_manager,
             interviewers=names.interviewers,
+            eeo_category=job.eeo_category,
         )
 
 
@@ -424,9 +433,12 @@ def list_jobs(ctx: ServiceContext, statuses: tuple[JobStatus, ...] | None = None
     )
     if statuses:
         query = query.where(job.status.in_(statuses))
+    scope = job_scope(ctx)
+    if scope is not None:  # a hiring manager: the jobs they follow
+        query = query.where(job.id.in_(scope))
     with ctx.read() as session:
         jobs = session.execute(query).all()
-        if statuses:
+        if statuses or scope is not None:
             stage_query = stage_query.where(stage.job_id.in_([row.id for row in jobs]))
         stages_by_job: dict[int, list[StageCount]] = defaultdict(list)
         for stage_id, job_id, name, kind, count in session.execute(stage_query):

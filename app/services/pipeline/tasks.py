@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
+from app.services.core.scope import require_all
 from app.services.core.text_rules import clean, clean_text
 from app.services.core.unit_of_work import (
     NotFoundError,
@@ -195,6 +196,7 @@ def list_tasks(
 ) -> TaskGroups:
     """``owner_id``'s tasks (None: everyone's) in Overdue (an earlier day), Today and
     Upcoming, and the `DONE_SHOWN` most recently done with the number done in all."""
+    require_all(ctx)
     today = local_now(now).date()
     owner = [Task.owner_id == owner_id] if owner_id is not None else []
     with ctx.read() as session:

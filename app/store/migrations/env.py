@@ -3,10 +3,13 @@
 from alembic import context
 
 from app.store import (  # noqa: F401  (their tables are part of the schema)
+    compliance,
     engagement,
     interviews,
+    mailbox,
     onboarding,
     placements,
+    privacy,
     submittals,
 )
 from app.store.models import Base

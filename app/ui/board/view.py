@@ -25,8 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.compliance.qualifications import (
+    basic_qualifications_of,
+    set_basic_qualifications,
+)
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import Outcome, ServiceContext
+from app.services.core.roles import Permission, allowed
 from app.services.core.unit_of_work import ValidationError
 from app.services.pipeline.board import (
     Board,
@@ -39,7 +44,7 @@ from app.services.pipeline.board import (
 from app.services.pipeline.board import move_applications as move_service
 from app.services.pipeline.scorecards import is_interview_stage
 from app.services.pipeline.stage_terms import asks_for_offer, asks_for_placement
-from app.store.enums import StageKind
+from app.store.enums import BasicQualifications, StageKind
 from app.ui.board.commands import MoveCommand
 from app.ui.board.delegate import CardDelegate
 from app.ui.board.model import BoardState, ColumnModel, StageDrop
@@ -52,6 +57,11 @@ ReasonProvider = Callable[[Sequence[Card]], "str | None"]
 
 
 SUBMIT_KEYS = "Ctrl+Shift+S"
+QUALIFICATION_CHOICES = (
+    (BasicQualifications.MET, "Met"),
+    (BasicQualifications.NOT_MET, "Not met"),
+    (BasicQualifications.UNKNOWN, "Unknown"),
+)
 
 
 class BoardColumn(QFrame):
@@ -441,7 +451,51 @@ class BoardWidget(QWidget):
         profile = menu.addAction("Open profile")
         candidate = self.state.cards[ids[0]].candidate_id
         profile.triggered.connect(lambda: self.open_profile.emit(candidate))
+        menu.addSeparator()
+        self._add_compliance_actions(menu, ids)
         return menu
+
+    def _add_compliance_actions(self, menu: QMenu, ids: Sequence[int]) -> None:
+        """Basic qualifications (for the applicant flow log) and the self-identification
+        form, which a recruiter fills in and can never read back."""
+        can_edit = allowed(self.services.actor, Permission.EDIT_RECORDS)
+        qualifications = menu.addMenu("Basic qualifications")
+        qualifications.setObjectName("basicQualifications")
+        qualifications.setEnabled(can_edit)
+        current = set(basic_qualifications_of(self.services, ids).values()) if can_edit else set()
+        for value, label in QUALIFICATION_CHOICES:
+            action = qualifications.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(current == {value})
+            action.triggered.connect(
+                lambda _c=False, value=value: self.set_qualifications(ids, value)
+            )
+        identify = menu.addAction("Voluntary self-identification…")
+        identify.setObjectName("selfIdentification")
+        identify.setEnabled(len(ids) == 1 and allowed(self.services.actor, Permission.RECORD_EEO))
+        application = ids[0]
+        identify.triggered.connect(lambda: self.record_self_identification(application))
+
+    def set_qualifications(self, ids: Sequence[int], value: BasicQualifications) -> None:
+        changes = Changes()
+        try:
+            for application_id in ids:
+                changes = (
+                    changes | set_basic_qualifications(self.services, application_id, value).changes
+                )
+        except ValidationError as error:
+            self.show_notice(str(error))
+        if changes.kinds:
+            self.changes_made.emit(changes)
+
+    def record_self_identification(self, application_id: int) -> None:
+        # Deferred: the form loads only when first opened.
+        from app.ui.dialogs.eeo_form import EeoFormDialog
+
+        dialog = EeoFormDialog(self.services, application_id, self)
+        if dialog.exec() and dialog.outcome is not None:
+            self.changes_made.emit(dialog.all_changes())
+            self.notice.emit("Self-identification recorded.")
 
     def _one_job(self, ids: Sequence[int]) -> int | None:
         """The job all these cards are on (None when they are on several: a submittal is for

@@ -140,6 +140,8 @@ def progress_text(row: CampaignRow) -> str:
     text = f"{row.counts.get('sent', 0):,} of {row.total:,} sent"
     if kind_of(row) == "sequence":
         text += f" · {row.enrollments.get('active', 0):,} active"
+    if row.replies and row.reply_rate is not None:
+        text += f" · {row.replies:,} replied ({row.reply_rate:.0%})"
     return text
 
 

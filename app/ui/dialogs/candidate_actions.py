@@ -21,6 +21,7 @@ from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.ui.dialogs.edit_candidate import EditCandidateDialog
+from app.ui.messages import confirm_destructive
 
 Publish = Callable[[Changes], None]
 Notify = Callable[[str], None]
@@ -139,18 +140,9 @@ def confirm_and_delete(
         QMessageBox.information(parent, "Delete candidate", refusal)
         notify(f"Nothing was deleted: {refusal}")
         return None
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        "Delete candidate",
-        deletion_question(preview),
-        QMessageBox.StandardButton.Cancel,
-        parent,
-    )
-    delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-    delete.setObjectName(DELETE_BUTTON)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    if box.clickedButton() is not delete:
+    if not confirm_destructive(
+        parent, "Delete candidate", deletion_question(preview), "Delete", DELETE_BUTTON
+    ):
         return None
     try:
         done = delete_candidate(services, candidate_id, documents_dir)

@@ -24,7 +24,7 @@ from app.services.core.users import list_users
 from app.services.pipeline.clients import list_clients
 from app.services.pipeline.contacts import JobPeople, contact_choices
 from app.services.pipeline.jobs import MAX_OPENINGS, JobInput, get_job, update_job
-from app.store.enums import JobStatus
+from app.store.enums import EEO_JOB_CATEGORY_LABELS, EeoJobCategory, JobStatus
 from app.ui.dialogs.form import FormDialog
 from app.ui.dialogs.new_client import NewClientDialog
 
@@ -83,6 +83,10 @@ class JobFormDialog(FormDialog):
         self.interviewers = self.add_field("interviewer_ids", "Interviewers", QListWidget())
         self.interviewers.setFixedHeight(84)
         self._kept = JobPeople()  # already on the job: offered even if archived since
+        self.eeo_category = self.add_field("eeo_category", "EEO job category", QComboBox())
+        self.eeo_category.addItem("Not set", None)
+        for category, label in EEO_JOB_CATEGORY_LABELS.items():
+            self.eeo_category.addItem(label, category.value)
         self.description = self.add_field("description", "Description", QPlainTextEdit())
         self.description.setFixedHeight(90)
         self._load_clients(client_id)
@@ -163,6 +167,11 @@ class JobFormDialog(FormDialog):
             opened_on=dt.date(date.year(), date.month(), date.day()),
             owner_id=self.owner.currentData(),
             people=self.people(),
+            eeo_category=(
+                EeoJobCategory(self.eeo_category.currentData())
+                if self.eeo_category.currentData()
+                else None
+            ),
         )
 
 
@@ -181,6 +190,10 @@ class EditJobDialog(JobFormDialog):
         self.opened_on.setDate(QDate(opened.year, opened.month, opened.day))
         self.select_owner(detail.owner_id)
         self.set_people(detail.people)
+        if detail.eeo_category is not None:
+            self.eeo_category.setCurrentIndex(
+                max(self.eeo_category.findData(detail.eeo_category.value), 0)
+            )
         self.description.setPlainText(detail.description or "")
         status = f"{STATUS_WORDS[detail.status]}"
         if detail.filled_on is not None:

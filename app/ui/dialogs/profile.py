@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from app.services.candidates.membership import PoolMembershipRow, candidate_pools
 from app.services.candidates.pools import remove_members
+from app.services.candidates.privacy import ErasureResult
 from app.services.candidates.records import (
     CandidateProfile,
     ProfileTouch,
@@ -59,8 +61,15 @@ from app.services.pipeline.tasks import complete_task, local_now, tasks_about
 from app.store.enums import Consent
 from app.ui.dialogs.candidate_actions import confirm_and_delete, edit_candidate
 from app.ui.dialogs.compose import ComposeDialog
+from app.ui.dialogs.consent_dialog import ConsentDialog
 from app.ui.dialogs.form import FormDialog
 from app.ui.dialogs.hiring_panel import HiringPanel
+from app.ui.dialogs.privacy_actions import (
+    confirm_erasure,
+    erase_in_background,
+    erased_message,
+    export_personal_data,
+)
 from app.ui.dialogs.profile_submittals import SubmittalsBox
 from app.ui.dialogs.task_editor import Link, TaskEditorDialog
 from app.ui.dialogs.timeline_text import activity_text
@@ -178,6 +187,8 @@ def email_block(profile: CandidateProfile) -> str | None:
         return "Unsubscribed from email."
     if not profile.emails:
         return "No email address on record."
+    if set(profile.bouncing) >= set(profile.emails):
+        return "Every address bounces."
     return None
 
 
@@ -250,17 +261,20 @@ class ProfileDialog(QDialog):
         wake: Callable[[], None] | None = None,
         undo_stack: QUndoStack | None = None,
         publish: Callable[[Changes], None] | None = None,
+        backups_dir: Path | None = None,
     ):
         super().__init__(parent)
         self.services = services
         self.candidate_id = candidate_id
         self.documents_dir = documents_dir
+        self.backups_dir = backups_dir  # listed after an erasure: they still hold the person
         self.wake = wake  # nudges the mail dispatcher after an email is queued
         # Edits go on the window's undo stack; an undo done after this dialog closed
         # tells the window through ``publish``.
         self.undo_stack = undo_stack
         self.publish = publish
         self.deleted = False
+        self.erased = False
         self._changes = Changes()
         self.profile: CandidateProfile | None = None
         self.resize(_opening_size(parent))
@@ -361,7 +375,14 @@ class ProfileDialog(QDialog):
         self.delete_button.setObjectName("delete_candidate_button")
         self.delete_button.setProperty("role", "danger")
         self.delete_button.clicked.connect(self.delete_candidate)
-        for button in (self.edit_button, self.delete_button):
+        self.privacy_button = QPushButton("Privacy")
+        self.privacy_button.setObjectName("privacy_button")
+        self.privacy_button.setToolTip("Export or erase this person's personal data")
+        privacy = QMenu(self.privacy_button)
+        privacy.addAction("Export personal data…", self.export_personal_data)
+        privacy.addAction("Erase personal data…", self.erase_personal_data)
+        self.privacy_button.setMenu(privacy)
+        for button in (self.privacy_button, self.edit_button, self.delete_button):
             button.setAutoDefault(False)
             top.addWidget(button)
         header.addLayout(top)
@@ -403,7 +424,16 @@ class ProfileDialog(QDialog):
         self.unsubscribe_button = QPushButton("Unsubscribe")
         self.unsubscribe_button.setObjectName("unsubscribe_button")
         self.unsubscribe_button.clicked.connect(self.toggle_subscription)
-        for button in (self.email_button, self.reply_button, self.unsubscribe_button):
+        self.consent_button = QPushButton("Consent records…")
+        self.consent_button.setObjectName("consent_records_button")
+        self.consent_button.setToolTip("Each answer with its legal basis, source and expiry")
+        self.consent_button.clicked.connect(self.show_consent_records)
+        for button in (
+            self.email_button,
+            self.reply_button,
+            self.unsubscribe_button,
+            self.consent_button,
+        ):
             button.setAutoDefault(False)
             row.addWidget(button)
         row.addStretch(1)
@@ -566,6 +596,9 @@ class ProfileDialog(QDialog):
         block = email_block(profile)
         if block and unsubscribed_at is None and profile.emails:
             status = f"{status} Not emailed: {block}"
+        if profile.bouncing:
+            addresses = ", ".join(profile.bouncing)
+            status = f"{status} Bouncing (hard bounce, no email is sent to it): {addresses}."
         self.email_status.setText(status)
         self.email_button.setEnabled(block is None)
         self.email_button.setToolTip(block or "Write a one-off email or use a template.")
@@ -774,6 +807,47 @@ class ProfileDialog(QDialog):
             self.deleted = True
             self._record(done)
             self.accept()
+
+    def show_consent_records(self) -> None:
+        """The consent history and its form; what is recorded there shows here after."""
+        dialog = ConsentDialog(self.services, self.candidate_id, self)
+        dialog.changes_made.connect(lambda changes: self._record(Outcome(None, changes)))
+        dialog.exec()
+        self.reload()
+
+    def export_personal_data(self) -> None:
+        """Everything held about them, as a zip (subject access)."""
+        export_personal_data(
+            self, self.services, self.candidate_id, self.documents_dir, self._notify
+        )
+
+    def erase_personal_data(self) -> None:
+        """Once confirmed, erase them everywhere; the profile closes when it is done."""
+        if not confirm_erasure(self, self.name_label.text()):
+            return
+        self.setEnabled(False)  # nothing else is done to them meanwhile
+
+        def done(result: Outcome[ErasureResult]) -> None:
+            self.setEnabled(True)
+            self.erased = True
+            self._record(Outcome(None, result.changes))
+            self.notice.emit(erased_message(result.value))
+            self.accept()
+
+        def failed(text: str) -> None:
+            self.setEnabled(True)
+            self._notify(text)
+
+        erase_in_background(
+            self,
+            self.services,
+            self.candidate_id,
+            self.documents_dir,
+            self.backups_dir,
+            done,
+            failed,
+            self._notify,
+        )
 
     def _show_pools(self) -> None:
 

@@ -32,13 +32,11 @@ from app.services.pipeline.scorecards import (
     save_scorecard,
     set_job_scorecard,
 )
+from app.ui import messages
 
 Publish = Callable[[Changes], None]
 Notify = Callable[[str], None]
 
-
-def _reason(error: Exception) -> str:
-    return "; ".join(error.errors.values()) if isinstance(error, ValidationError) else str(error)
 
 
 class _Command(QUndoCommand):
@@ -73,7 +71,7 @@ class _Command(QUndoCommand):
             done = write()
         except (ValidationError, NotFoundError) as error:
             self.setObsolete(True)  # the stack drops a command that can no longer apply
-            self.notify(f"Could not {verb} “{self.text()}”: {_reason(error)}")
+            self.notify(f"Could not {verb} “{self.text()}”: {messages.reason(error)}")
             return
         self.publish(done.changes)
 
@@ -165,7 +163,7 @@ def cancel_with_undo(
     try:
         done = cancel_interview(services, interview_id, reason)
     except (ValidationError, NotFoundError) as error:
-        notify(_reason(error))
+        notify(messages.reason(error))
         return None
     previous = done.value.previous
     if undo_stack is not None and previous is not None and done.changes.ids:

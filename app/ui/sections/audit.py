@@ -52,12 +52,13 @@ from app.services.admin.audit_trail import (
     verify_trail,
     write_audit_csv,
 )
-from app.services.core.changes import ChangeKind, Changes
+from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.ui.background import BackgroundOps
 from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.flow_layout import FlowLayout
-from app.ui.widgets import SectionHeader, section_layout
+from app.ui.messages import say
+from app.ui.widgets import ReloadsWhenShown, SectionHeader, section_layout
 from app.wording import plural
 
 COLUMNS = ("When", "User", "Action", "Record")
@@ -152,7 +153,7 @@ class AuditModel(QAbstractTableModel):
             self.more_wanted.emit(self.rows[-1].id)
 
 
-class AuditSection(QWidget):
+class AuditSection(ReloadsWhenShown):
     """The audit trail viewer; see the module docstring."""
 
     profile_requested = Signal(int)  # a candidate's id: open their profile
@@ -163,7 +164,6 @@ class AuditSection(QWidget):
         super().__init__(parent)
         self.services = services
         self.ops = BackgroundOps(self)
-        self.stale = False
         layout = section_layout(self)
         self.header = SectionHeader("Audit trail", "Every change, who made it and when")
         self.verify_button = QPushButton("Verify chain")
@@ -181,7 +181,14 @@ class AuditSection(QWidget):
         self.status.setObjectName("auditStatus")
         self.status.setWordWrap(True)
         self.status.setProperty("role", "muted")
-        layout.addWidget(self.status)
+        self.outcome = QLabel()
+        self.outcome.setObjectName("auditOutcome")
+        self.outcome.setWordWrap(True)
+        self.outcome.hide()
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.outcome, 1)
+        layout.addLayout(status_row)
 
         self.model = AuditModel(self)
         self.model.more_wanted.connect(self._load_more)
@@ -258,8 +265,8 @@ class AuditSection(QWidget):
         dates = QHBoxLayout(period)
         dates.setContentsMargins(0, 0, 0, 0)
         dates.setSpacing(6)
-        for widget in (QLabel("From"), self.start, QLabel("to"), self.end):
-            dates.addWidget(widget)
+        for piece in (QLabel("From"), self.start, QLabel("to"), self.end):
+            dates.addWidget(piece)
         row.addWidget(period)
         for box in (self.record_type, self.user, self.action):
             box.currentIndexChanged.connect(self.reload)
@@ -361,22 +368,13 @@ class AuditSection(QWidget):
         self._say(f"Could not read the audit trail: {exc}", error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setProperty("role", "error" if error else "muted")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        """What the list shows (loading, how many)."""
+        say(self.status, text, error)
 
-    def on_changes(self, changes: Changes) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.stale = False
-            self.reload()
+    def _tell(self, text: str, error: bool = False) -> None:
+        """The outcome of Verify chain or Export, kept while the list reloads."""
+        say(self.outcome, text, error)
+        self.outcome.show()
 
     # -- the selected entry --
 
@@ -419,16 +417,16 @@ class AuditSection(QWidget):
     def verify(self) -> None:
         services = self.services
         self.verify_button.setEnabled(False)
-        self._say("Verifying the chain…")
+        self._tell("Verifying the chain…")
         self.ops.query("verify", lambda: verify_trail(services), self._verified, self._not_verified)
 
     def _verified(self, result: Any) -> None:
         self.verify_button.setEnabled(True)
-        self._say(describe(result), error=not result.ok)
+        self._tell(describe(result), error=not result.ok)
 
     def _not_verified(self, exc: BaseException) -> None:
         self.verify_button.setEnabled(True)
-        self._say(f"Could not verify the audit trail: {exc}", error=True)
+        self._tell(f"Could not verify the audit trail: {exc}", error=True)
 
     def _export_clicked(self) -> None:
         suggested = Path(start_folder(self, "export")) / f"audit-{dt.date.today():%Y-%m-%d}.csv"
@@ -453,10 +451,10 @@ class AuditSection(QWidget):
                 partial.unlink(missing_ok=True)
             return count
 
-        self._say("Exporting…")
+        self._tell("Exporting…")
         self.ops.query(
             "export",
             work,
-            lambda count: self._say(f"{plural(count, 'entry')} written to {path}"),
-            lambda exc: self._say(f"Could not export: {exc}", error=True),
+            lambda count: self._tell(f"{plural(count, 'entry')} written to {path}"),
+            lambda exc: self._tell(f"Could not export: {exc}", error=True),
         )

@@ -26,9 +26,9 @@ from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.pipeline.board import VersionConflictError
-from app.store.errors import describe_database_error
 from app.ui.background import run_in_background
 from app.ui.file_dialogs import remember_folder, start_folder
+from app.ui.messages import reason
 from app.ui.sections.selection import counted
 
 CANDIDATE_IDS_MIME = "application/x-hirebench-candidate-ids"
@@ -233,7 +233,7 @@ class BulkActions(QObject):
         try:
             done = work()
         except (ValidationError, NotFoundError, VersionConflictError, OSError) as exc:
-            self._tell(f"Nothing was changed: {_reason(exc)}")
+            self._tell(f"Nothing was changed: {reason(exc)}")
             return None
         self.changes_made.emit(done.changes)
         return done
@@ -397,7 +397,7 @@ class BulkActions(QObject):
 
             def failed(error: BaseException) -> None:
                 self._set_busy(False)
-                self._tell(f"Nothing was exported: {_reason(error)}")
+                self._tell(f"Nothing was exported: {reason(error)}")
 
             run_in_background(
                 self, lambda: bulk.export_csv(services, ids, target), exported, failed, "export"
@@ -410,14 +410,6 @@ class BulkActions(QObject):
         if selection.find_all is None and selection.ids:
             self.open_profile.emit(selection.ids[0])
 
-
-def _reason(error: BaseException) -> str:
-    """An error in the user's words: a form's messages, or the error's own text."""
-    if isinstance(error, ValidationError):
-        return "; ".join(error.errors.values())
-    if isinstance(error, NotFoundError | VersionConflictError):
-        return str(error)
-    return describe_database_error(error)  # a full disk, a locked database, a bad folder…
 
 
 def _added_to_job(added: Any) -> str:

@@ -413,6 +413,16 @@ class JobsSection(QWidget):
         about_client = Link("client", job.client_id, job.client_name)
         menu.addAction("Add task…", lambda: self.add_task(about_job))
         menu.addAction(f"Add task about {job.client_name}…", lambda: self.add_task(about_client))
+        menu.addAction("Hiring managers…", lambda: self.edit_hiring_managers(job.id, job.title))
+
+    def edit_hiring_managers(self, job_id: int, title: str) -> None:
+        """Which users with the hiring-manager role follow the job."""
+        # Deferred: start-up time (Jobs is the first screen; its dialogs load when first opened).
+        from app.ui.dialogs.hiring_managers_dialog import HiringManagersDialog
+
+        dialog = HiringManagersDialog(self.services, job_id, title, self)
+        dialog.changes_made.connect(self._publish)
+        dialog.exec()
 
     def add_task(self, link: object) -> None:
         """A new task about a job or client (a `task_editor.Link`)."""

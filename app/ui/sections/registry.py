@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from app.services.core.changes import ChangeKind, Changes
+from app.services.core.roles import Permission
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
@@ -66,6 +67,7 @@ class SectionHost(Protocol):
     def set_phone_region(self, region: str) -> None: ...
     def set_inbox_folder(self, folder: str) -> None: ...
     def backup_database(self) -> None: ...
+    def compact_database(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,11 @@ class SectionSpec:
     title: str
     icon: str  # a bundled icon name (see `app.ui.icons`)
     build: Callable[[SectionContext], QWidget]  # the widget implements `Section`
+    # Shown only to roles granting this (the services refuse the others anyway).
+    permission: Permission | None = None
+    # The View menu's key: the first ten sections in order get Ctrl+1 … Ctrl+9, Ctrl+0;
+    # the ones after them name their own.
+    shortcut: str | None = None
 
 
 # ---- the factories: each imports its section's module when first shown ------------------------
@@ -267,6 +274,28 @@ def _audit(ctx: SectionContext) -> QWidget:
     return section
 
 
+def _privacy(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.privacy import PrivacySection
+
+    workspace = ctx.workspace
+    section = PrivacySection(
+        ctx.services,
+        workspace.paths.documents_dir,
+        workspace.database.backups_dir or workspace.paths.backups_dir,
+    )
+    section.changes_made.connect(lambda changes: ctx.publish(changes, section))
+    section.profile_requested.connect(ctx.host.open_profile)
+    return section
+
+
+def _eeo(ctx: SectionContext) -> QWidget:
+    # Deferred: start-up time.
+    from app.ui.sections.eeo import EeoSection
+
+    return EeoSection(ctx.services)
+
+
 def _settings(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.settings_page import SettingsSection
@@ -286,6 +315,7 @@ def _settings(ctx: SectionContext) -> QWidget:
         },
         services=ctx.services,
         passwords=runtime.passwords,
+        mailbox=getattr(ctx.host, "mailbox_runtime", None),
     )
     page.changes_made.connect(lambda changes: ctx.publish(changes, None))
     page.mail_account_changed.connect(runtime.account_changed)
@@ -293,6 +323,7 @@ def _settings(ctx: SectionContext) -> QWidget:
     page.region_changed.connect(ctx.host.set_phone_region)
     page.inbox_changed.connect(ctx.host.set_inbox_folder)
     page.backup_requested.connect(ctx.host.backup_database)
+    page.maintenance_requested.connect(ctx.host.compact_database)
     return page
 
 
@@ -308,15 +339,28 @@ def build_job_board(ctx: SectionContext) -> JobBoardPage:
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("jobs", "Jobs", "briefcase", _jobs),
-    SectionSpec("pipeline", "Pipeline", "square-kanban", _pipeline),
-    SectionSpec("candidates", "Candidates", "users", _candidates),
-    SectionSpec("clients", "Clients", "building-2", _clients),
-    SectionSpec("interviews", "Interviews", "calendar", _interviews),
-    SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools),
-    SectionSpec("tasks", "Tasks", "list-todo", _tasks),
-    SectionSpec("campaigns", "Campaigns", "send", _campaigns),
-    SectionSpec("compliance", "Compliance", "check", _compliance),
-    SectionSpec("reports", "Reports", "chart-column", _reports),
-    SectionSpec("audit", "Audit trail", "library", _audit),
+    SectionSpec("pipeline", "Pipeline", "square-kanban", _pipeline, Permission.READ_ALL),
+    SectionSpec("candidates", "Candidates", "users", _candidates, Permission.READ_ALL),
+    SectionSpec("clients", "Clients", "building-2", _clients, Permission.READ_ALL),
+    SectionSpec("interviews", "Interviews", "calendar", _interviews, Permission.READ_ALL),
+    SectionSpec("talent_pools", "Talent pools", "layers", _talent_pools, Permission.READ_ALL),
+    SectionSpec("tasks", "Tasks", "list-todo", _tasks, Permission.READ_ALL),
+    SectionSpec("campaigns", "Campaigns", "send", _campaigns, Permission.READ_ALL),
+    SectionSpec("reports", "Reports", "chart-column", _reports, Permission.READ_ALL),
     SectionSpec("settings", "Settings", "settings", _settings),
+    SectionSpec(
+        "compliance",
+        "Compliance",
+        "check",
+        _compliance,
+        Permission.MANAGE_COMPLIANCE,
+        shortcut="Ctrl+Shift+O",
+    ),
+    SectionSpec(
+        "audit", "Audit trail", "library", _audit, Permission.VIEW_AUDIT, shortcut="Ctrl+Shift+L"
+    ),
+    SectionSpec(
+        "privacy", "Privacy", "eye", _privacy, Permission.MANAGE_COMPLIANCE, shortcut="Ctrl+Shift+P"
+    ),
+    SectionSpec("eeo", "EEO", "bar-chart-3", _eeo, Permission.VIEW_EEO, shortcut="Ctrl+Shift+E"),
 )

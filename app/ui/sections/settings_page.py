@@ -31,8 +31,10 @@ if TYPE_CHECKING:
     from app.mail.secrets import PasswordStore
     from app.services.core.changes import Changes
     from app.services.core.context import ServiceContext
+    from app.ui.mailbox_runtime import MailboxRuntime
     from app.ui.sections.holidays_panel import HolidaysPanel
     from app.ui.sections.mail_settings import BrandingPanel, EmailAccountPanel
+    from app.ui.sections.mailbox_panel import MailboxPanel
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
@@ -43,10 +45,12 @@ REGIONS = DEFAULT_REGIONS
 class SettingsSection(QWidget):
     theme_changed = Signal(str)
     backup_requested = Signal()
+    maintenance_requested = Signal()  # merge the index, VACUUM: the window's DatabaseCare
     region_changed = Signal(str)
     inbox_changed = Signal(str)
     changes_made = Signal(object)  # Changes saved by the email panels, for the broadcast
     mail_account_changed = Signal()  # the mail account or its password changed
+    shows = frozenset({ChangeKind.MAIL_ACCOUNT, ChangeKind.BRANDING, ChangeKind.MAILBOX})
     shows = frozenset({ChangeKind.MAIL_ACCOUNT, ChangeKind.BRANDING, ChangeKind.HOLIDAYS})
 
     def __init__(
@@ -58,8 +62,10 @@ class SettingsSection(QWidget):
         inbox: str = "",
         services: ServiceContext | None = None,
         passwords: PasswordStore | None = None,
+        mailbox: MailboxRuntime | None = None,
     ):
         super().__init__(parent)
+        self.mailbox_runtime = mailbox
         outer = section_layout(self)
         outer.addWidget(SectionHeader("Settings", "Appearance, email and data"))
         scroll = QScrollArea()
@@ -115,6 +121,7 @@ class SettingsSection(QWidget):
 
         self.email_panel: EmailAccountPanel | None = None
         self.branding_panel: BrandingPanel | None = None
+        self.mailbox_panel: MailboxPanel | None = None
         self.holidays_panel: HolidaysPanel | None = None
         if services is not None:
             self._add_mail_panels(layout, services, passwords)
@@ -137,6 +144,14 @@ class SettingsSection(QWidget):
         backup.setObjectName("backupButton")
         backup.clicked.connect(self.backup_requested)
         buttons.addWidget(backup)
+        compact = QPushButton("Compact database…")
+        compact.setObjectName("compactButton")
+        compact.setToolTip(
+            "Merge the search index and give free space inside the file back to the disk; "
+            "shows the size before and after"
+        )
+        compact.clicked.connect(self.maintenance_requested)
+        buttons.addWidget(compact)
         buttons.addStretch(1)
         data_form.addRow("", buttons)
         layout.addWidget(data)
@@ -160,6 +175,27 @@ class SettingsSection(QWidget):
         self.branding_panel = BrandingPanel(services)
         self.branding_panel.changes_made.connect(self.changes_made)
         layout.addWidget(self.branding_panel)
+        # Deferred: start-up time (as above).
+        from app.ui.sections.users_panel import UsersPanel
+
+        self.users_panel = UsersPanel(services)
+        self.users_panel.changes_made.connect(self.changes_made)
+        layout.addWidget(self.users_panel)
+        # Deferred: start-up time (as above).
+        from app.ui.sections.mailbox_panel import MailboxPanel
+
+        runtime = self.mailbox_runtime
+        self.mailbox_panel = MailboxPanel(services, runtime.passwords if runtime else None)
+        self.mailbox_panel.changes_made.connect(self.changes_made)
+        if runtime is not None:
+            self.mailbox_panel.settings_saved.connect(runtime.settings_saved)
+            self.mailbox_panel.poll_requested.connect(runtime.poll_now)
+            runtime.report.connect(lambda _report: self._mailbox_polled())
+        layout.addWidget(self.mailbox_panel)
+
+    def _mailbox_polled(self) -> None:
+        if self.mailbox_panel is not None:
+            self.mailbox_panel.refresh_status()
 
     def on_changes(self, changes: Changes) -> None:
         """Show the account and branding saved elsewhere (another window or computer) —
@@ -174,6 +210,12 @@ class SettingsSection(QWidget):
                 and not panel.edited
             ):
                 panel.reload()
+        mailbox = self.mailbox_panel
+        if mailbox is not None and changes.touches(ChangeKind.MAILBOX, ChangeKind.EXTERNAL):
+            if mailbox.edited:
+                mailbox.refresh_status()
+            else:
+                mailbox.reload()
         if self.holidays_panel is not None and changes.touches(
             ChangeKind.HOLIDAYS, ChangeKind.EXTERNAL
         ):

@@ -153,3 +153,24 @@ class TestBackup:
         reopened.close()
         assert reopened.migration_backup is None
         assert sha256_of(made) == before
+
+
+def test_a_seeded_database_has_campaigns_to_report(database: Database) -> None:
+    """The benchmark seed sends bulk campaigns (sent, failed, replied, unsubscribed), so the
+    campaigns report is timed on real rows; the demo starts with an empty outbox."""
+    import datetime as dt
+
+    from app.services.admin.generate import scale_plan
+    from app.services.admin.report_catalog import run_report
+    from app.services.admin.report_defs import ReportFilter
+    from app.services.core.context import ServiceContext
+    from app.services.core.users import ensure_user
+
+    counts = fill_generated(database, scale_plan(1_000), as_of=DEMO_AS_OF)
+    assert counts["campaigns"] >= 3 and counts["outbox_messages"] >= 300
+    ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "tester"))
+    end = DEMO_AS_OF.date()
+    report = run_report(ctx, "campaigns", ReportFilter(end - dt.timedelta(days=365), end))
+    assert len(report.rows) == counts["campaigns"]
+    totals = report.totals
+    assert totals["sent"] > totals["failed"] > 0 and totals["replied"] > 0

@@ -174,3 +174,28 @@ def test_every_report_has_its_columns_in_each_row(history: History) -> None:
         assert report.records() == [
             dict(zip(report.columns, row, strict=True)) for row in report.rows
         ]
+
+
+def test_an_application_opened_straight_into_hired_reached_every_stage(history: History) -> None:
+    """No move into an active stage in its history: it still reached Hired (it is a hire
+    now), and so every stage before it."""
+    from app.services.candidates.records import CandidateInput, create_candidate
+    from app.services.pipeline.applications import open_application
+    from app.services.pipeline.clients import ClientInput, create_client
+    from app.services.pipeline.jobs import JobInput, create_job
+    from app.store.models import Job, StageKind
+    from tests.services.admin.report_history import day
+
+    ctx = history.tester
+    job_id = create_job(
+        ctx, JobInput(create_client(ctx, ClientInput("Direct")).value, "Direct hire")
+    ).value
+    person = create_candidate(ctx, CandidateInput("Dee", "Rect")).value
+    with ctx.write() as tx:
+        job = tx.session.get(Job, job_id)
+        hired = next(s for s in job.stages if s.kind == StageKind.HIRED)
+        open_application(tx, person, job, hired, "Referral", 1.0, day(5))
+    only = ReportFilter(MARCH.start, MARCH.end, job_id=job_id)
+    report = run_report(ctx, "funnel", only)
+    assert [row[1] for row in report.rows] == [1, 1, 1, 1, 1]
+    assert report.totals == {"applications": 1, "hires": 1}

@@ -317,7 +317,7 @@ def test_stage_counts_and_search_indexes_stay_right(
         rebuild_candidate_search(connection)
         assert connection.execute(text(sql)).all() == kept
         resumes = connection.exec_driver_sql(
-            "SELECT count(*) FROM document_search WHERE document_search MATCH 'jane'"
+            "SELECT count(*) FROM candidate_search WHERE candidate_search MATCH 'resume : jane'"
         ).scalar_one()
         suspended = connection.exec_driver_sql("SELECT suspended FROM search_control").scalar_one()
     assert resumes == 0 and suspended == 0

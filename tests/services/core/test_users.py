@@ -25,7 +25,7 @@ def test_ensure_user_creates_the_user_once_with_one_audit_entry(database: Databa
     [entry] = watch.new()
     assert (entry.action, entry.entity_type, entry.entity_id) == ("user.create", "user", user.id)
     assert (entry.actor, entry.user_id) == (SYSTEM_ACTOR.name, None)
-    assert entry.after == {"username": "jane.doe"}
+    assert entry.after == {"username": "jane.doe", "role": "admin"}  # the first user
 
     again = ensure_user(database.sessions, "jane.doe")
     assert again == actor

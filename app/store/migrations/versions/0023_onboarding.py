@@ -2,7 +2,7 @@
 their due days, owners and statuses, and the agency's holidays that deadlines skip.
 
 Revision ID: 0023_onboarding
-Revises: 0022_audit_chain
+Revises: 0022_mailbox
 Create Date: 2026-12-05
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023_onboarding"
-down_revision: str | None = "0022_audit_chain"
+down_revision: str | None = "0022_mailbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

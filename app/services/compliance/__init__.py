@@ -1,0 +1,1 @@
+"""Compliance: voluntary self-identification (EEO) and the applicant flow log."""

@@ -1,0 +1,130 @@
+"""Applications by email at volume: 1,000 messages, each with a distinct PDF resume attached,
+in a real IMAP server's folder (Dovecot on loopback, written into its Maildir), read and
+imported by one poll pass with the parser processes (every core), against the intake of the
+same PDFs as files (`IntakeRunner`, every core) in the same run: the mailbox must keep at
+least 80 % of the intake's rate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from app.mail.imap import ImapSettings
+from app.services.core.context import ServiceContext
+from app.services.core.users import ensure_user
+from app.store.database import open_database
+from app.workers.mailbox_pass import poll_once
+from app.workers.mailbox_poller import ProcessReader
+from tests.mail import messages
+from tests.mail.dovecot import PASSWORD, USER, start_dovecot
+from tests.perf.support import ROOT, bench
+
+SHARED_PDFS = ROOT.parent / "shared" / "resumes" / "files"
+MESSAGES = int(os.environ.get("HIREBENCH_MAILBOX_MESSAGES", "1000"))
+RATE_TARGET = 0.8  # of the intake's files/s
+SAFETY_S = 900
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    sources = sorted(SHARED_PDFS.glob("*.pdf"))
+    if not sources:
+        pytest.fail(f"no sample PDFs in {SHARED_PDFS}: the benchmark needs ../shared/")
+    folder = tmp_path_factory.mktemp("mail-pdfs")
+    paths = []
+    for n in range(MESSAGES):
+        source = sources[n % len(sources)]
+        path = folder / f"{n:04d}-{source.name}"
+        path.write_bytes(source.read_bytes() + f"\n% mail variant {n}\n".encode())
+        paths.append(path)
+    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}) == MESSAGES
+    return paths
+
+
+def _intake_rate(tmp_path: Path, pdfs: list[Path]) -> float:
+    from app.workers.intake import DONE, FINAL_STATES, IntakeRunner, ItemUpdate
+
+    database = open_database(tmp_path / "intake.sqlite3", tmp_path / "backups")
+    ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "bench"))
+    final: dict[int, ItemUpdate] = {}
+
+    def on_update(update: ItemUpdate) -> None:
+        if update.state in FINAL_STATES:
+            final[update.item_id] = update
+
+    runner = IntakeRunner(ctx, tmp_path / "intake-docs", on_update, workers=os.cpu_count() or 1)
+    try:
+        started = time.perf_counter()
+        ids = runner.submit(pdfs)
+        assert runner.wait(SAFETY_S), "the intake did not finish in time"
+        elapsed = time.perf_counter() - started
+    finally:
+        runner.close()
+        database.close()
+    done = Counter(final[i].state for i in ids).get(DONE, 0)
+    return done / elapsed
+
+
+def test_mailbox_applications_rate(tmp_path: Path, pdfs: list[Path]) -> None:
+    intake_rate = _intake_rate(tmp_path, pdfs)
+    server = start_dovecot()
+    try:
+        for n, pdf in enumerate(pdfs):
+            raw = messages.application(
+                sender=f"Applicant {n} <applicant{n}@example.org>",
+                subject=f"Application {n}",
+                resume=None,
+                filename="resume.txt",
+            )
+            server.write_maildir(_with_pdf(raw, pdf), "Applications")
+        database = open_database(tmp_path / "mailbox.sqlite3", tmp_path / "backups")
+        ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "bench"))
+        settings = ImapSettings(
+            host="127.0.0.1",
+            port=server.imap_port,
+            security="none",
+            username=USER,
+            applications_folder="Applications",
+            replies_folder="Applications",
+            after_import="move",
+        )
+        reader = ProcessReader(workers=os.cpu_count() or 1)
+        try:
+            started = time.perf_counter()
+            report = poll_once(ctx, tmp_path / "mail-docs", settings, PASSWORD, reader)
+            elapsed = time.perf_counter() - started
+        finally:
+            reader.close()
+            database.close()
+    finally:
+        server.stop()
+    assert report.error is None, report.error
+    imported = report.handled.get("application", 0)
+    rate = imported / elapsed
+    bench("mailbox_intake_files_per_s", intake_rate, "files/s")
+    bench("mailbox_messages_per_s", rate, "messages/s")
+    bench("mailbox_rate_vs_intake", rate / intake_rate, "x", f"target>={RATE_TARGET}")
+    print(
+        f"{MESSAGES} messages: imported {imported}, waiting {report.pending}, failed "
+        f"{report.failed} in {elapsed:.1f} s; intake of the same files {intake_rate:.1f} files/s"
+    )
+
+
+def _with_pdf(raw: bytes, pdf: Path) -> bytes:
+    """The application ``raw`` with its text resume replaced by ``pdf``."""
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    for part in list(message.iter_attachments()):
+        message.get_payload().remove(part)  # type: ignore[union-attr]
+    message.add_attachment(  # type: ignore[attr-defined]
+        pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name
+    )
+    return bytes(message)
