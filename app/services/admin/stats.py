@@ -5,21 +5,24 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 
 from app.services.core.context import ServiceContext
-from app.store import (  # noqa: F401  (their tables are counted too)
-    compliance,
-    engagement,
-    interviews,
-    mailbox,
-    onboarding,
-    placements,
-    privacy,
-    submittals,
-)
 from app.store.models import Base, Candidate, Job
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
     """Row counts keyed by (plural) table name, e.g. ``{"candidates": 2000, …}``."""
+    # Deferred: start-up time (the status bar's counts below load with the window; every
+    # table's model is needed only here).
+    from app.store import (  # noqa: F401  (their tables are counted too)
+        compliance,
+        engagement,
+        interviews,
+        mailbox,
+        onboarding,
+        placements,
+        privacy,
+        submittals,
+    )
+
     counts: dict[str, int] = {}
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
