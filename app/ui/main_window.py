@@ -44,7 +44,7 @@ from app.bootstrap import Workspace
 from app.resources import resources_dir
 from app.services.admin.stats import headline_counts
 from app.services.core.changes import ChangeKind, Changes
-from app.services.core.roles import allowed
+from app.services.core.roles import Permission, allowed
 from app.services.pipeline.onboarding import overdue_count
 from app.settings import save_settings
 from app.store.database import prepare_mappers
@@ -773,8 +773,11 @@ class MainWindow(QMainWindow):
         self._mail_quiet.start()  # the watcher resumes once the dispatcher goes quiet
 
     def _start_mail(self) -> None:
-        # A window closed within seconds of opening sends nothing; nor does a damaged database.
-        if not self._closed and not self.workspace.database.read_only:
+        # A window closed within seconds of opening sends nothing; nor does a damaged database,
+        # nor the window of a role that changes no record (compliance, hiring managers): the
+        # recruiters' windows send the outbox and read the inbox.
+        may_send = allowed(self.services.actor, Permission.EDIT_RECORDS)
+        if not self._closed and not self.workspace.database.read_only and may_send:
             self.mail_runtime.start()
             # Deferred: start-up time (the mailbox modules load after the first screen).
             from app.services.mailbox.settings import get_settings

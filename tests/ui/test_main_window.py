@@ -397,3 +397,26 @@ def test_every_section_fits_1024_by_700_with_the_sidebar_whole(window: MainWindo
         assert window.navigation.width() >= widest_label + 40, f"{label} squeezes the sidebar"
     window.splitter.setSizes([10, 2000])  # dragging the handle cannot squeeze it either
     assert window.navigation.width() >= widest_label + 40
+
+
+def test_a_role_that_changes_no_record_sends_and_reads_no_mail(
+    qtbot, paths, demo_database, demo_ctx, icons
+) -> None:
+    """Compliance staff and hiring managers change no record, so their windows leave the
+    outbox and the inbox to the recruiters' (the dispatcher's writes would be refused)."""
+    from app.bootstrap import Workspace
+    from app.services.admin.user_admin import add_user
+    from app.services.core.context import ServiceContext
+    from app.services.core.users import ensure_user
+    from app.settings import Settings
+    from app.ui.main_window import MAIL_START_DELAY_MS
+
+    add_user(demo_ctx, "carla.compliance", None, "compliance")
+    compliance = ServiceContext(
+        demo_database.sessions, ensure_user(demo_database.sessions, "carla.compliance")
+    )
+    window = MainWindow(Workspace(paths, demo_database, compliance, Settings()), icons)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.wait(MAIL_START_DELAY_MS + 500)
+    assert window._mail is None and window._mailbox is None
