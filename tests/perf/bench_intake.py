@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import pickle
@@ -37,14 +36,15 @@ from app.services.core.context import ServiceContext
 from app.services.core.users import ensure_user
 from app.store.database import open_database
 from tests.perf.intake_support import (
+    SHARED_PDFS,
     MemorySampler,
+    distinct_pdf_variants,
     import_through_window,
     report_window_run,
     write_resume_pdf,
 )
 from tests.perf.support import FRESH_PROCESS_ENV, ROOT, bench
 
-SHARED_PDFS = ROOT.parent / "shared" / "resumes" / "files"
 FILES = int(os.environ.get("HIREBENCH_INTAKE_FILES", "200"))
 FOLDER_FILES = int(os.environ.get("HIREBENCH_INTAKE_FOLDER_FILES", "2000"))
 SPEEDUP_TARGET = 10
@@ -56,18 +56,9 @@ SAFETY_S = 170
 @pytest.fixture(scope="module")
 def pdf_variants(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """200 different files (by SHA-256), each a shared PDF with a comment line appended."""
-    sources = sorted(SHARED_PDFS.glob("*.pdf"))
-    if not sources:
-        pytest.fail(f"no sample PDFs in {SHARED_PDFS}: the benchmark needs ../shared/")
     folder = tmp_path_factory.mktemp("pdf-variants")
-    paths = []
-    for n in range(FILES):
-        source = sources[n % len(sources)]
-        path = folder / f"{n:03d}-{source.name}"
-        path.write_bytes(source.read_bytes() + f"\n% variant {n}\n".encode())
-        paths.append(path)
-    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}) == FILES
-    print(f"\n{FILES} variants of {len(sources)} sample PDFs in {SHARED_PDFS}")
+    paths = distinct_pdf_variants(folder, FILES, "variant")
+    print(f"\n{FILES} variants of the sample PDFs in {SHARED_PDFS}")
     return paths
 
 

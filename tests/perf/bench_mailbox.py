@@ -7,7 +7,6 @@ least 80 % of the intake's rate.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections import Counter
@@ -23,9 +22,9 @@ from app.workers.mailbox_pass import poll_once
 from app.workers.mailbox_poller import ProcessReader
 from tests.mail import messages
 from tests.mail.dovecot import PASSWORD, USER, start_dovecot
-from tests.perf.support import ROOT, bench
+from tests.perf.intake_support import distinct_pdf_variants
+from tests.perf.support import bench
 
-SHARED_PDFS = ROOT.parent / "shared" / "resumes" / "files"
 MESSAGES = int(os.environ.get("HIREBENCH_MAILBOX_MESSAGES", "1000"))
 RATE_TARGET = 0.8  # of the intake's files/s
 SAFETY_S = 900
@@ -33,18 +32,7 @@ SAFETY_S = 900
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    sources = sorted(SHARED_PDFS.glob("*.pdf"))
-    if not sources:
-        pytest.fail(f"no sample PDFs in {SHARED_PDFS}: the benchmark needs ../shared/")
-    folder = tmp_path_factory.mktemp("mail-pdfs")
-    paths = []
-    for n in range(MESSAGES):
-        source = sources[n % len(sources)]
-        path = folder / f"{n:04d}-{source.name}"
-        path.write_bytes(source.read_bytes() + f"\n% mail variant {n}\n".encode())
-        paths.append(path)
-    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}) == MESSAGES
-    return paths
+    return distinct_pdf_variants(tmp_path_factory.mktemp("mail-pdfs"), MESSAGES, "mail variant")
 
 
 def _intake_rate(tmp_path: Path, pdfs: list[Path]) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import itertools
 import os
 import statistics
@@ -25,6 +26,25 @@ from PySide6.QtWidgets import QApplication
 
 from app.services.core.context import ServiceContext
 from tests.perf.support import ROOT
+
+SHARED_PDFS = ROOT.parent / "shared" / "resumes" / "files"
+
+
+def distinct_pdf_variants(folder: Path, count: int, label: str) -> list[Path]:
+    """``count`` different files (by SHA-256): the shared sample PDFs in turn, each with a
+    comment line appended after %%EOF (``label`` and its number)."""
+    sources = sorted(SHARED_PDFS.glob("*.pdf"))
+    if not sources:
+        pytest.fail(f"no sample PDFs in {SHARED_PDFS}: the benchmark needs ../shared/")
+    paths = []
+    for n in range(count):
+        source = sources[n % len(sources)]
+        path = folder / f"{n:04d}-{source.name}"
+        path.write_bytes(source.read_bytes() + f"\n% {label} {n}\n".encode())
+        paths.append(path)
+    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}) == count
+    return paths
+
 
 SAMPLE_FROM_MS = 50  # the sampler records where the GUI thread is once a tick is this late
 
