@@ -199,3 +199,6 @@ def test_an_application_opened_straight_into_hired_reached_every_stage(history: 
     report = run_report(ctx, "funnel", only)
     assert [row[1] for row in report.rows] == [1, 1, 1, 1, 1]
     assert report.totals == {"applications": 1, "hires": 1}
+    assert run_report(ctx, "time-to-hire", only).totals["hires"] == 1
+    [source] = run_report(ctx, "sources", only).rows
+    assert source[0] == "Referral" and source[1] == 1 and source[4] == 1  # applied and hired
