@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.atomic_files import open_replacing
 from app.cli_support import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -61,13 +62,10 @@ def audit(paths: AppPaths, args: argparse.Namespace) -> int:
         if args.out is None:
             write_audit_csv(ctx, wanted, sys.stdout)
             return EXIT_OK
-        partial = args.out.with_name(args.out.name + ".partial")
         try:
-            with partial.open("w", encoding="utf-8", newline="") as out:
+            with open_replacing(args.out) as out:
                 count = write_audit_csv(ctx, wanted, out)
-            partial.replace(args.out)
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             raise CommandError(f"Could not write {args.out}: {exc.strerror or exc}") from exc
         print(f"{count:,} audit entries written to {args.out}")
         return EXIT_OK

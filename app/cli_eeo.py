@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from app.atomic_files import open_replacing
 from app.cli_support import EXIT_OK, CommandError, open_for_command, reading_actor, record_id
 from app.paths import AppPaths
 
@@ -55,13 +56,10 @@ def eeo_log(paths: AppPaths, args: argparse.Namespace) -> int:
     if args.out is None:
         write_flow_log_csv(rows, sys.stdout)
         return EXIT_OK
-    partial = args.out.with_name(args.out.name + ".partial")
     try:
-        with partial.open("w", encoding="utf-8", newline="") as out:
+        with open_replacing(args.out) as out:
             count = write_flow_log_csv(rows, out)
-        partial.replace(args.out)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise CommandError(f"Could not write {args.out}: {exc.strerror or exc}") from exc
     print(f"{count:,} applications written to {args.out}")
     return EXIT_OK

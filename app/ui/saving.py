@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.atomic_files import replacing
+
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path``, replaced whole: written beside it, then renamed."""
-    path = Path(path)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
+    with replacing(Path(path)) as partial:
         partial.write_bytes(data)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)

@@ -38,6 +38,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Engine, text
 from sqlalchemy.orm import Session
 
+from app.atomic_files import replacing
 from app.services.candidates.delete import remove_unused_files
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
@@ -197,20 +198,15 @@ def export_person(
     data = person_data(ctx, candidate_id)
     rows = sum(len(found) for found in data["tables"].values())
     root = Path(documents_dir).resolve()
-    partial = out.with_name(f".{out.name}.partial")
     files = 0
-    try:
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("person.json", json.dumps(data, indent=2, ensure_ascii=False))
-            for document in data["tables"]["documents"]:
-                path = (root / str(document["stored_path"])).resolve()
-                if path.is_relative_to(root) and path.is_file():
-                    name = f"files/{document['id']}-{Path(str(document['original_name'])).name}"
-                    archive.write(path, name)
-                    files += 1
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
+    with replacing(out) as partial, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("person.json", json.dumps(data, indent=2, ensure_ascii=False))
+        for document in data["tables"]["documents"]:
+            path = (root / str(document["stored_path"])).resolve()
+            if path.is_relative_to(root) and path.is_file():
+                name = f"files/{document['id']}-{Path(str(document['original_name'])).name}"
+                archive.write(path, name)
+                files += 1
     return rows, files
 
 

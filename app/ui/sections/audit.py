@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.atomic_files import open_replacing
 from app.services.admin.audit_trail import (
     PAGE,
     AuditChoices,
@@ -442,14 +443,8 @@ class AuditSection(ReloadsWhenShown):
         services, wanted = self.services, self.filters()
 
         def work() -> int:
-            partial = path.with_name(f".{path.name}.partial")
-            try:
-                with partial.open("w", encoding="utf-8", newline="") as out:
-                    count = write_audit_csv(services, wanted, out)
-                partial.replace(path)
-            finally:
-                partial.unlink(missing_ok=True)
-            return count
+            with open_replacing(path) as out:
+                return write_audit_csv(services, wanted, out)
 
         self._tell("Exporting…")
         self.ops.query(

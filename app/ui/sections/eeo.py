@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.atomic_files import open_replacing
 from app.services.compliance.eeo import QUESTIONS, SUPPRESS_BELOW, EeoTable, eeo_aggregates
 from app.services.compliance.flow_log import flow_log, write_flow_log_csv
 from app.services.core.changes import ChangeKind
@@ -187,14 +188,8 @@ class EeoSection(ReloadsWhenShown):
 
         def work() -> int:
             rows = flow_log(services, start, end, job)
-            partial = path.with_name(f".{path.name}.partial")
-            try:
-                with partial.open("w", encoding="utf-8", newline="") as out:
-                    count = write_flow_log_csv(rows, out)
-                partial.replace(path)
-            finally:
-                partial.unlink(missing_ok=True)
-            return count
+            with open_replacing(path) as out:
+                return write_flow_log_csv(rows, out)
 
         self._say("Exporting…")
         self.ops.query(
