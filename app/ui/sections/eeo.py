@@ -32,6 +32,7 @@ from app.services.core.context import ServiceContext
 from app.services.pipeline.jobs import JobRow, list_jobs
 from app.ui.background import BackgroundOps
 from app.ui.file_dialogs import remember_folder, start_folder
+from app.ui.flow_layout import FlowLayout
 from app.ui.messages import say
 from app.ui.widgets import ReloadsWhenShown, SectionHeader, section_layout
 from app.wording import plural
@@ -60,7 +61,8 @@ class EeoSection(ReloadsWhenShown):
         self.header.add_action(self.export_button)
         layout.addWidget(self.header)
 
-        bar = QHBoxLayout()
+        bar_widget = QWidget()
+        bar = FlowLayout(bar_widget, spacing=8)  # wraps in a narrow window, no box is cut
         today = QDate.currentDate()
         self.start = self._date_box("eeoFrom", QDate(today.year(), 1, 1))
         self.end = self._date_box("eeoTo", today)
@@ -70,16 +72,21 @@ class EeoSection(ReloadsWhenShown):
         self.question = QComboBox()
         self.question.setObjectName("eeoQuestion")
         self.question.addItems(QUESTIONS)
+        self.question.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for label, widget in (
             ("Received from", self.start),
             ("to", self.end),
             ("Job", self.job),
             ("Question", self.question),
         ):
-            bar.addWidget(QLabel(label))
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        layout.addLayout(bar)
+            piece = QWidget()  # a label stays with its box when the bar wraps
+            row = QHBoxLayout(piece)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(6)
+            row.addWidget(QLabel(label))
+            row.addWidget(widget)
+            bar.addWidget(piece)
+        layout.addWidget(bar_widget)
         self.status = QLabel()
         self.status.setObjectName("eeoStatus")
         self.status.setWordWrap(True)
@@ -88,6 +95,7 @@ class EeoSection(ReloadsWhenShown):
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("eeoTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
         note = QLabel(
