@@ -14,13 +14,9 @@ GIL, whichever thread runs it) walks only what the session made.
 from __future__ import annotations
 
 import gc
-import itertools
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.resources import resources_dir
@@ -29,49 +25,11 @@ from app.services.core.unit_of_work import Actor
 from app.store.database import open_database
 from app.ui.icons import IconProvider
 from app.ui.theme import LIGHT
+from tests.perf.gui_stall import STALL_TARGET_MS, gui_stall
 from tests.perf.support import bench, seeded_database
 
-STALL_TARGET_MS = 50
-TICK_MS = 5
 ROUNDS = 3
-TIMEOUT_S = 30.0
 JOBS = (1, 101, 288)  # as in bench_matching: spread over the seed
-
-
-def _stall(app: QApplication, start: Callable[[], None], done: Callable[[], bool]) -> tuple:
-    """Run ``start`` on the GUI thread with a 5 ms timer ticking; wait until ``done()``.
-
-    Returns (longest gap between ticks in ms, time until done in ms)."""
-    ticks: list[float] = []
-    loop = QEventLoop()
-    finished: list[float] = []
-
-    def tick() -> None:
-        now = time.perf_counter()
-        ticks.append(now)
-        if done():
-            finished.append(now)
-            loop.quit()
-
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(tick)
-    safety = QTimer()
-    safety.setSingleShot(True)
-    safety.timeout.connect(loop.quit)
-    app.processEvents()
-    timer.start()
-    safety.start(int(TIMEOUT_S * 1000))
-    started = time.perf_counter()
-    ticks.append(started)
-    start()  # what the click or keystroke does on the GUI thread, counted in the stall
-    loop.exec()
-    timer.stop()
-    safety.stop()
-    assert finished, "the operation did not finish in time"
-    gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
-    return max(gaps), (finished[0] - started) * 1000
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +64,7 @@ def test_best_matches_leave_the_window_responsive(
     stalls, answers = [], []
     for round_ in range(ROUNDS + 1):
         for job_id in JOBS:
-            stall, answer = _stall(
+            stall, answer = gui_stall(
                 qapp,
                 lambda job_id=job_id: open_dialog(job_id),
                 lambda: not opened[-1].busy,
@@ -146,14 +104,16 @@ def test_a_filtered_search_leaves_the_window_responsive(
 
     searches, lists, answers_search, answers_list = [], [], [], []
     for round_ in range(ROUNDS + 1):
-        stall, answer = _stall(qapp, lambda: search("a", tagged=True), lambda: not section.loading)
+        stall, answer = gui_stall(
+            qapp, lambda: search("a", tagged=True), lambda: not section.loading
+        )
         assert section.model.searching and section.model.filters.active
         if round_:
             searches.append(stall)
             answers_search.append(answer)
         clear()
-        _stall(qapp, lambda: None, lambda: not section.loading)
-        stall, answer = _stall(
+        gui_stall(qapp, lambda: None, lambda: not section.loading)
+        stall, answer = gui_stall(
             qapp,
             lambda: bar.select(bar.stage, stage),
             lambda: not section.loading,
@@ -163,7 +123,7 @@ def test_a_filtered_search_leaves_the_window_responsive(
             lists.append(stall)
             answers_list.append(answer)
         clear()
-        _stall(qapp, lambda: None, lambda: not section.loading)
+        gui_stall(qapp, lambda: None, lambda: not section.loading)
     section.close()
     section.deleteLater()
     qapp.processEvents()
@@ -181,7 +141,7 @@ def test_pool_counts_leave_the_window_responsive(
     section.show()
     stalls, answers = [], []
     for round_ in range(ROUNDS + 1):
-        stall, answer = _stall(qapp, section.reload, lambda: not section.counting)
+        stall, answer = gui_stall(qapp, section.reload, lambda: not section.counting)
         if round_:
             stalls.append(stall)
             answers.append(answer)

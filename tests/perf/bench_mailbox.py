@@ -3,25 +3,36 @@ in a real IMAP server's folder (Dovecot on loopback, written into its Maildir), 
 imported by one poll pass with the parser processes (every core), against the intake of the
 same PDFs as files (`IntakeRunner`, every core) in the same run: the mailbox must keep at
 least 80 % of the intake's rate.
+
+And the window while a 25 MB application is fetched, read and imported by the GUI's mailbox
+runtime: the longest gap between ticks of a 5 ms timer on the GUI thread (`gui_stall`), with
+the collector run as the app runs it (frozen after start-up, then from a GUI-thread timer).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
 
-from app.mail.imap import ImapSettings
+from app.mail.imap import KEYRING_SERVICE, ImapSettings
+from app.mail.secrets import PasswordStore
 from app.services.core.context import ServiceContext
 from app.services.core.users import ensure_user
 from app.store.database import open_database
+from app.ui.collector import GuiThreadCollector
+from app.ui.mailbox_runtime import MailboxRuntime
 from app.workers.mailbox_pass import poll_once
 from app.workers.mailbox_poller import ProcessReader
 from tests.mail import messages
 from tests.mail.dovecot import PASSWORD, USER, start_dovecot
+from tests.perf.gui_stall import STALL_TARGET_MS, gui_stall
 from tests.perf.intake_support import distinct_pdf_variants
 from tests.perf.support import bench
 
@@ -102,6 +113,48 @@ def test_mailbox_applications_rate(tmp_path: Path, pdfs: list[Path]) -> None:
         f"{MESSAGES} messages: imported {imported}, waiting {report.pending}, failed "
         f"{report.failed} in {elapsed:.1f} s; intake of the same files {intake_rate:.1f} files/s"
     )
+
+
+def test_a_25_mb_message_leaves_the_window_responsive(qapp: QApplication, tmp_path: Path) -> None:
+    server = start_dovecot()
+    database = open_database(tmp_path / "big.sqlite3", tmp_path / "backups")
+    owner = QObject()
+    try:
+        big = messages.application(subject="A portfolio", extra=b"\x89" * 25_000_000)
+        server.write_maildir(big, "Applications")
+        ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "bench"))
+        settings = ImapSettings(
+            host="127.0.0.1",
+            port=server.imap_port,
+            security="none",
+            username=USER,
+            applications_folder="Applications",
+            replies_folder="Applications",
+            after_import="move",
+            enabled=True,
+            use_idle=False,
+        )
+        passwords = PasswordStore(None, service=KEYRING_SERVICE)
+        passwords.keep_in_memory(settings, PASSWORD)
+        runtime = MailboxRuntime(ctx, tmp_path / "docs", passwords, reader=ProcessReader(1))
+        reports: list = []
+        runtime.report.connect(reports.append)
+        gc.collect()
+        gc.freeze()  # as the app does once its window is up
+        collector = GuiThreadCollector(owner)
+        try:
+            stall, answer = gui_stall(qapp, lambda: runtime.start(settings), lambda: bool(reports))
+        finally:
+            collector.stop()
+            gc.unfreeze()
+            assert runtime.stop()
+    finally:
+        del owner
+        database.close()
+        server.stop()
+    assert reports[0].error is None and reports[0].handled == {"application": 1}
+    bench("mailbox_25mb_gui_max_stall", stall, "ms", f"target<={STALL_TARGET_MS}")
+    bench("mailbox_25mb_answer", answer, "ms")
 
 
 def _with_pdf(raw: bytes, pdf: Path) -> bytes:

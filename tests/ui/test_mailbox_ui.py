@@ -1,22 +1,24 @@
 """The Mailbox panel and runtime: the account saved with its password in the keyring only, the
 status with what to do about a problem, the waiting list decided from the panel, and a 25 MB
-message read from a real IMAP server without stalling the GUI thread."""
+message read from a real IMAP server off the GUI thread."""
 
 from __future__ import annotations
 
-import time
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+import pytest
+from PySide6.QtCore import QTimer
 from sqlalchemy import select
 
-from app.mail.imap import KEYRING_SERVICE
+from app.mail.imap import KEYRING_SERVICE, ImapClient
 from app.mail.inbound import Envelope, parse_message
 from app.mail.secrets import PasswordStore
 from app.services.core.changes import ChangeKind, Changes
 from app.services.core.context import ServiceContext
-from app.services.mailbox.handling import handle_message
+from app.services.mailbox.handling import handle_message, handle_messages
 from app.services.mailbox.settings import get_settings, record_poll, save_settings
 from app.store.database import Database
 from app.store.mailbox import MailboxAccount
@@ -24,6 +26,7 @@ from app.store.models import Candidate
 from app.ui.mailbox_runtime import MailboxRuntime
 from app.ui.sections.mailbox_panel import MailboxPanel
 from app.ui.sections.settings_page import SettingsSection
+from app.workers import mailbox_pass
 from app.workers.mailbox_poller import ProcessReader
 from tests.mail import dovecot as dovecot_fixtures
 from tests.mail import messages
@@ -31,9 +34,6 @@ from tests.mail.dovecot import PASSWORD, Dovecot
 from tests.workers.test_mailbox_pass import APPLICATIONS, settings_for
 
 dovecot = dovecot_fixtures.dovecot
-# The GUI thread's longest gap while a 25 MB message is read and imported (the target of
-# tests/perf/bench_background_ops.py).
-MAX_STALL_MS = 50
 
 
 class MemoryKeyring:
@@ -112,32 +112,46 @@ def test_a_waiting_message_is_made_a_candidate_from_the_panel(
         assert session.scalars(select(Candidate.first_name)).all() == ["Sam"]
 
 
-def test_a_25_mb_message_does_not_stall_the_gui(
-    qtbot: Any, dovecot: Dovecot, ctx: ServiceContext, database: Database, tmp_path: Path
+def test_a_25_mb_message_is_fetched_and_imported_while_the_gui_runs(
+    qtbot: Any,
+    dovecot: Dovecot,
+    ctx: ServiceContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Proved by a handshake, not a clock: holding the 25 MB message, the fetch and the import
+    each wait until the GUI thread's event loop has run a timer tick. Done on the GUI thread
+    they could never see one. (The longest GUI gap is a figure of `make bench`:
+    tests/perf/bench_mailbox.py.)"""
     big = messages.application(subject="Application with a portfolio", extra=b"\x89" * 25_000_000)
     assert len(big) > 25_000_000
     dovecot.write_maildir(big, APPLICATIONS)
+    gui_thread = threading.get_ident()
+    ticked = threading.Event()
+    seen: dict[str, tuple[bool, bool]] = {}  # step -> (off the GUI thread, the GUI ran meanwhile)
+
+    def waiting_for_the_gui(step: str, work: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            result = work(*args, **kwargs)
+            ticked.clear()
+            seen[step] = (threading.get_ident() != gui_thread, ticked.wait(timeout=20))
+            return result
+
+        return wrapped
+
+    monkeypatch.setattr(ImapClient, "fetch", waiting_for_the_gui("fetch", ImapClient.fetch))
+    monkeypatch.setattr(
+        mailbox_pass, "handle_messages", waiting_for_the_gui("import", handle_messages)
+    )
     passwords = PasswordStore(None, service=KEYRING_SERVICE)
     settings = settings_for(dovecot, use_idle=False, poll_minutes=10)
     passwords.keep_in_memory(settings, PASSWORD)
     # The parser processes the window uses: messages and resumes are parsed in them.
     runtime = MailboxRuntime(ctx, tmp_path / "documents", passwords, reader=ProcessReader(1))
-    clock = QElapsedTimer()
-    gaps: list[int] = []
-    last = [0]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
     timer = QTimer()
     timer.setInterval(5)
-    timer.timeout.connect(tick)
-    clock.start()
+    timer.timeout.connect(ticked.set)
     timer.start()
-    started = time.monotonic()
     try:
         with qtbot.waitSignal(runtime.report, timeout=120_000) as reported:
             runtime.start(settings)
@@ -146,10 +160,7 @@ def test_a_25_mb_message_does_not_stall_the_gui(
         assert runtime.stop()
     report = reported.args[0]
     assert report.error is None and report.handled == {"application": 1}
-    assert time.monotonic() - started > 0.2  # the message took a while to read
-    longest = max(gaps[1:]) if len(gaps) > 1 else 0
-    print(f"longest GUI-thread gap while reading 25 MB: {longest} ms over {len(gaps)} ticks")
-    assert longest <= MAX_STALL_MS
+    assert seen == {"fetch": (True, True), "import": (True, True)}
 
 
 def test_settings_show_a_mailbox_saved_elsewhere_and_a_poll_without_losing_typing(
