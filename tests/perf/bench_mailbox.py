@@ -31,7 +31,7 @@ from app.ui.mailbox_runtime import MailboxRuntime
 from app.workers.mailbox_pass import poll_once
 from app.workers.mailbox_poller import ProcessReader
 from tests.mail import messages
-from tests.mail.dovecot import PASSWORD, USER, start_dovecot
+from tests.mail.dovecot import PASSWORD, USER, Dovecot, start_dovecot
 from tests.perf.gui_stall import STALL_TARGET_MS, gui_stall
 from tests.perf.intake_support import distinct_pdf_variants
 from tests.perf.support import bench
@@ -84,15 +84,7 @@ def test_mailbox_applications_rate(tmp_path: Path, pdfs: list[Path]) -> None:
             server.write_maildir(_with_pdf(raw, pdf), "Applications")
         database = open_database(tmp_path / "mailbox.sqlite3", tmp_path / "backups")
         ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "bench"))
-        settings = ImapSettings(
-            host="127.0.0.1",
-            port=server.imap_port,
-            security="none",
-            username=USER,
-            applications_folder="Applications",
-            replies_folder="Applications",
-            after_import="move",
-        )
+        settings = _settings(server)
         reader = ProcessReader(workers=os.cpu_count() or 1)
         try:
             started = time.perf_counter()
@@ -123,17 +115,7 @@ def test_a_25_mb_message_leaves_the_window_responsive(qapp: QApplication, tmp_pa
         big = messages.application(subject="A portfolio", extra=b"\x89" * 25_000_000)
         server.write_maildir(big, "Applications")
         ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "bench"))
-        settings = ImapSettings(
-            host="127.0.0.1",
-            port=server.imap_port,
-            security="none",
-            username=USER,
-            applications_folder="Applications",
-            replies_folder="Applications",
-            after_import="move",
-            enabled=True,
-            use_idle=False,
-        )
+        settings = _settings(server)
         passwords = PasswordStore(None, service=KEYRING_SERVICE)
         passwords.keep_in_memory(settings, PASSWORD)
         runtime = MailboxRuntime(ctx, tmp_path / "docs", passwords, reader=ProcessReader(1))
@@ -155,6 +137,21 @@ def test_a_25_mb_message_leaves_the_window_responsive(qapp: QApplication, tmp_pa
     assert reports[0].error is None and reports[0].handled == {"application": 1}
     bench("mailbox_25mb_gui_max_stall", stall, "ms", f"target<={STALL_TARGET_MS}")
     bench("mailbox_25mb_answer", answer, "ms")
+
+
+def _settings(server: Dovecot) -> ImapSettings:
+    """The bench account: the Applications folder of ``server``, polled without IDLE."""
+    return ImapSettings(
+        host="127.0.0.1",
+        port=server.imap_port,
+        security="none",
+        username=USER,
+        applications_folder="Applications",
+        replies_folder="Applications",
+        after_import="move",
+        enabled=True,
+        use_idle=False,
+    )
 
 
 def _with_pdf(raw: bytes, pdf: Path) -> bytes:
