@@ -195,6 +195,20 @@ def _contracts() -> dict[str, str]:
     return {c["id"]: c["name"] for c in config["tool"]["importlinter"]["contracts"]}
 
 
+def test_every_command_line_module_is_kept_from_the_lower_layers() -> None:
+    """A new ``app/cli_*.py`` must join the entry-points contract, or the layers below could
+    import it unnoticed."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    forbidden = {
+        module
+        for contract in config["tool"]["importlinter"]["contracts"]
+        if contract["type"] == "forbidden" and "app.services" in contract["source_modules"]
+        for module in contract["forbidden_modules"]
+    }
+    command_line = {f"app.{path.stem}" for path in (ROOT / "app").glob("cli*.py")}
+    assert command_line and command_line <= forbidden, sorted(command_line - forbidden)
+
+
 def _lint_imports(cwd: Path, config: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(cwd))
     return subprocess.run(
@@ -228,8 +242,13 @@ SKELETON = {
         "import app.bootstrap\nimport app.cli_corrections\nimport app.cli_maintenance\n"
         "import app.cli_interviews\nimport app.cli_onboarding\nimport app.cli_profiles\n"
         "import app.cli_reports\n"
-        "import app.cli_support\nimport app.cli_mailbox\n"
+        "import app.cli_support\nimport app.cli_mailbox\nimport app.cli_audit\n"
+        "import app.cli_eeo\nimport app.cli_privacy\nimport app.cli_users\n"
     ),
+    "app/cli_audit.py": "",
+    "app/cli_eeo.py": "",
+    "app/cli_privacy.py": "",
+    "app/cli_users.py": "",
     "app/cli_corrections.py": "",
     "app/cli_interviews.py": "",
     "app/cli_mailbox.py": "",
