@@ -90,14 +90,6 @@ class FieldInserter(QObject):
         target.setFocus()
 
 
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
 def show_text(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))

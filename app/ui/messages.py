@@ -19,6 +19,17 @@ def reason(error: BaseException) -> str:
     return describe_database_error(error)  # a full disk, a locked database, a bad folder…
 
 
+def error_label(object_name: str = "") -> QLabel:
+    """A hidden, wrapping label in the error role, shown by whoever has an error to say."""
+    label = QLabel()
+    if object_name:
+        label.setObjectName(object_name)
+    label.setProperty("role", "error")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
 def say(label: QLabel, text: str, error: bool = False) -> None:
     """Show ``text`` in a status label, styled as an error or muted (restyled at once: Qt
     re-reads a dynamic property only on a re-polish)."""

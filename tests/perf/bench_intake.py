@@ -41,6 +41,7 @@ from tests.perf.intake_support import (
     distinct_pdf_variants,
     import_through_window,
     report_window_run,
+    timed_intake,
     write_resume_pdf,
 )
 from tests.perf.support import FRESH_PROCESS_ENV, ROOT, bench
@@ -78,30 +79,13 @@ def _extract_text_baseline(paths: list[Path]) -> float:
 
 
 def test_intake_throughput(tmp_path: Path, pdf_variants: list[Path]) -> None:
-    from app.workers.intake import DONE, FINAL_STATES, NEEDS_REVIEW, IntakeRunner, ItemUpdate
+    from app.workers.intake import DONE, NEEDS_REVIEW
 
     baseline_s = _extract_text_baseline(pdf_variants)
     baseline_rate = len(pdf_variants) / baseline_s
-
-    database = open_database(tmp_path / "intake.sqlite3", tmp_path / "backups")
-    ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "bench"))
-    final: dict[int, ItemUpdate] = {}
-
-    def on_update(update: ItemUpdate) -> None:
-        if update.state in FINAL_STATES:
-            final[update.item_id] = update
-
     cores = os.cpu_count() or 1
-    runner = IntakeRunner(ctx, tmp_path / "documents", on_update, workers=cores)
-    try:
-        started = time.perf_counter()
-        ids = runner.submit(pdf_variants)
-        assert runner.wait(SAFETY_S), "the intake did not finish in time"
-        elapsed = time.perf_counter() - started
-    finally:
-        runner.close()
-        database.close()
-    states = Counter(final[i].state for i in ids)
+    finals, elapsed = timed_intake(tmp_path, pdf_variants, SAFETY_S)
+    states = Counter(update.state for update in finals)
     imported = states.get(DONE, 0)  # a candidate made: failed or review-only files are not
     rate = imported / elapsed
     bench("intake_baseline_files_per_s", baseline_rate, "files/s")
@@ -109,11 +93,11 @@ def test_intake_throughput(tmp_path: Path, pdf_variants: list[Path]) -> None:
     bench("intake_speedup_vs_extract_text", rate / baseline_rate, "x", f"target>={SPEEDUP_TARGET}")
     print(
         f"cores/workers: {cores}; baseline extract_text {baseline_s:.1f} s; intake {elapsed:.1f} s "
-        f"(submit → all done); succeeded {imported} of {len(ids)} (the files counted in "
+        f"(submit → all done); succeeded {imported} of {len(pdf_variants)} (the files counted in "
         f"files/s), needing review {states.get(NEEDS_REVIEW, 0)}, failed "
         f"{states.get('failed', 0)}, cancelled {states.get('cancelled', 0)}"
     )
-    for update in [final[i] for i in ids if final[i].state != "done"][:5]:
+    for update in [update for update in finals if update.state != DONE][:5]:
         print(f"  failed: {Path(update.path).name}: {update.message}")
 
 

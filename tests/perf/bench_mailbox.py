@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -33,7 +32,7 @@ from app.workers.mailbox_poller import ProcessReader
 from tests.mail import messages
 from tests.mail.dovecot import PASSWORD, USER, Dovecot, start_dovecot
 from tests.perf.gui_stall import STALL_TARGET_MS, gui_stall
-from tests.perf.intake_support import distinct_pdf_variants
+from tests.perf.intake_support import distinct_pdf_variants, timed_intake
 from tests.perf.support import bench
 
 MESSAGES = int(os.environ.get("HIREBENCH_MAILBOX_MESSAGES", "1000"))
@@ -47,27 +46,10 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def _intake_rate(tmp_path: Path, pdfs: list[Path]) -> float:
-    from app.workers.intake import DONE, FINAL_STATES, IntakeRunner, ItemUpdate
+    from app.workers.intake import DONE
 
-    database = open_database(tmp_path / "intake.sqlite3", tmp_path / "backups")
-    ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "bench"))
-    final: dict[int, ItemUpdate] = {}
-
-    def on_update(update: ItemUpdate) -> None:
-        if update.state in FINAL_STATES:
-            final[update.item_id] = update
-
-    runner = IntakeRunner(ctx, tmp_path / "intake-docs", on_update, workers=os.cpu_count() or 1)
-    try:
-        started = time.perf_counter()
-        ids = runner.submit(pdfs)
-        assert runner.wait(SAFETY_S), "the intake did not finish in time"
-        elapsed = time.perf_counter() - started
-    finally:
-        runner.close()
-        database.close()
-    done = Counter(final[i].state for i in ids).get(DONE, 0)
-    return done / elapsed
+    finals, elapsed = timed_intake(tmp_path, pdfs, SAFETY_S)
+    return sum(update.state == DONE for update in finals) / elapsed
 
 
 def test_mailbox_applications_rate(tmp_path: Path, pdfs: list[Path]) -> None:

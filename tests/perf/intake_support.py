@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
@@ -123,6 +124,34 @@ class StallSampler(threading.Thread):
             ]
             chains[" → ".join(frames[-6:]) or "(outside app code)"] += 1
         return [f"{count}/{len(stacks)} samples: {chain}" for chain, count in chains.most_common(4)]
+
+
+def timed_intake(folder: Path, pdfs: list[Path], safety_s: float) -> tuple[list[Any], float]:
+    """Import ``pdfs`` into a new database in ``folder`` with the `IntakeRunner` on every
+    core: each file's final `ItemUpdate` (in the order given), and the seconds from submitting
+    to all done."""
+    from app.services.core.users import ensure_user
+    from app.store.database import open_database
+    from app.workers.intake import FINAL_STATES, IntakeRunner, ItemUpdate
+
+    database = open_database(folder / "intake.sqlite3", folder / "backups")
+    ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "bench"))
+    final: dict[int, ItemUpdate] = {}
+
+    def on_update(update: ItemUpdate) -> None:
+        if update.state in FINAL_STATES:
+            final[update.item_id] = update
+
+    runner = IntakeRunner(ctx, folder / "documents", on_update, workers=os.cpu_count() or 1)
+    try:
+        started = time.perf_counter()
+        ids = runner.submit(pdfs)
+        assert runner.wait(safety_s), "the intake did not finish in time"
+        elapsed = time.perf_counter() - started
+    finally:
+        runner.close()
+        database.close()
+    return [final[i] for i in ids], elapsed
 
 
 def instrument(monkeypatch: pytest.MonkeyPatch) -> SlotTimes:

@@ -249,30 +249,45 @@ def unsubscribe(ctx: ServiceContext, candidate_id: int) -> Outcome[UnsubscribeRe
     is still waiting in the outbox, in one transaction. Repeating it changes nothing more
     than catching up on anything queued since (nothing should be)."""
     with ctx.write() as tx:
-        candidate = _candidate(tx, candidate_id)
-        now = utc_now()
-        changed = candidate.unsubscribed_at is None
-        before = candidate.unsubscribed_at
-        if changed:
-            candidate.unsubscribed_at = now
-        stopped = stop_enrollments(tx, candidate_id, UNSUBSCRIBED, now=now)
-        cancelled = cancel_pending(tx, candidate_id, "Cancelled: the candidate unsubscribed.")
-        result = UnsubscribeResult(changed, tuple(stopped), tuple(cancelled))
-        if not (changed or stopped or cancelled):
-            return outcome(result, tx)
+        result = apply_unsubscribe(tx, _candidate(tx, candidate_id), utc_now())
+        if result.changed or result.stopped_enrollments or result.cancelled_messages:
+            tx.changed(ChangeKind.CANDIDATES, candidate_id)
+        return outcome(result, tx)
+
+
+def apply_unsubscribe(
+    tx: Transaction,
+    candidate: Candidate,
+    now: dt.datetime,
+    *,
+    by: str | None = None,
+    audit_unchanged: bool = False,
+) -> UnsubscribeResult:
+    """Inside ``tx``: mark ``candidate`` unsubscribed, stop their sequences and cancel what
+    waits in the outbox, with the audit entry (written for a request that changed nothing
+    only when ``audit_unchanged``: a request by mail is worth its record)."""
+    before = candidate.unsubscribed_at
+    changed = before is None
+    if changed:
+        candidate.unsubscribed_at = now
+    stopped = stop_enrollments(tx, candidate.id, UNSUBSCRIBED, now=now)
+    cancelled = cancel_pending(tx, candidate.id, "Cancelled: the candidate unsubscribed.")
+    if changed or stopped or cancelled or audit_unchanged:
+        after: dict[str, object] = {
+            "unsubscribed_at": candidate.unsubscribed_at,
+            "stopped_enrollments": stopped,
+            "cancelled_messages": cancelled,
+        }
+        if by is not None:
+            after["by"] = by
         tx.audit(
             "candidate.unsubscribe",
             "candidate",
-            candidate_id,
+            candidate.id,
             before={"unsubscribed_at": before},
-            after={
-                "unsubscribed_at": candidate.unsubscribed_at,
-                "stopped_enrollments": stopped,
-                "cancelled_messages": cancelled,
-            },
+            after=after,
         )
-        tx.changed(ChangeKind.CANDIDATES, candidate_id)
-        return outcome(result, tx)
+    return UnsubscribeResult(changed, tuple(stopped), tuple(cancelled))
 
 
 def resubscribe(ctx: ServiceContext, candidate_id: int) -> Outcome[bool]:

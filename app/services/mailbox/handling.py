@@ -23,8 +23,7 @@ from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import Transaction
 from app.services.engagement.optout import (
     REPLIED,
-    UNSUBSCRIBED,
-    cancel_pending,
+    apply_unsubscribe,
     stop_enrollments,
 )
 from app.services.intake.importer import discard_unless_recorded
@@ -336,27 +335,10 @@ def _unsubscribe(
 ) -> MailboxMessage:
     candidate = tx.session.get(Candidate, candidate_id)
     assert candidate is not None
-    now = utc_now()
-    before = candidate.unsubscribed_at
-    if before is None:
-        candidate.unsubscribed_at = now
     activity = timeline_email(tx, candidate_id, inbound)
-    stopped = stop_enrollments(tx, candidate_id, UNSUBSCRIBED, now=now)
-    cancelled = cancel_pending(tx, candidate_id, "Cancelled: the candidate unsubscribed.")
-    tx.audit(
-        "candidate.unsubscribe",
-        "candidate",
-        candidate_id,
-        before={"unsubscribed_at": before},
-        after={
-            "unsubscribed_at": candidate.unsubscribed_at,
-            "stopped_enrollments": stopped,
-            "cancelled_messages": cancelled,
-            "by": "email",
-        },
-    )
+    result = apply_unsubscribe(tx, candidate, utc_now(), by="email", audit_unchanged=True)
     row = new_row(envelope, inbound, MailboxKind.UNSUBSCRIBE, MailboxState.HANDLED)
     row.candidate_id = candidate_id
     row.activity_id = activity.id
-    row.detail = "Unsubscribed by email." if before is None else "Already unsubscribed."
+    row.detail = "Unsubscribed by email." if result.changed else "Already unsubscribed."
     return added(tx, row)

@@ -48,9 +48,9 @@ from app.ui.mail_widgets import (
     FieldInserter,
     add_primary_action,
     email_source,
-    error_label,
     show_text,
 )
+from app.ui.messages import error_label
 from app.ui.theme import set_invalid
 
 Wake = Callable[[], None]

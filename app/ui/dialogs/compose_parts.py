@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.mail_widgets import error_label
+from app.ui.messages import error_label
 
 
 def plan_summary(plan: Any) -> str:

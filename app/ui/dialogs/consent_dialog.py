@@ -41,7 +41,6 @@ from app.ui.messages import reason, say
 STATUS_LABELS = {"granted": "Granted", "withdrawn": "Withdrawn", "requested": "Requested"}
 
 
-
 class ConsentDialog(QDialog):
     """See the module docstring. ``changes_made`` carries each write's `Changes`."""
 

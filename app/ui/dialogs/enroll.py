@@ -33,7 +33,8 @@ from app.services.engagement.sequences import enroll, plan_enrollment
 from app.services.pipeline.jobs import list_jobs
 from app.store.enums import CampaignKind, CampaignStatus, JobStatus
 from app.ui.background import BackgroundOps
-from app.ui.mail_widgets import add_primary_action, error_label, show_text
+from app.ui.mail_widgets import add_primary_action, show_text
+from app.ui.messages import error_label
 
 
 def _plural(count: int, word: str) -> str:

@@ -38,7 +38,6 @@ Publish = Callable[[Changes], None]
 Notify = Callable[[str], None]
 
 
-
 class _Command(QUndoCommand):
     """A completed write: ``undo_write`` and ``redo_write`` run the service again."""
 

@@ -411,7 +411,6 @@ class BulkActions(QObject):
             self.open_profile.emit(selection.ids[0])
 
 
-
 def _added_to_job(added: Any) -> str:
     """ "Added 3 candidates to Data Engineer; 1 was on it already." """
     job = getattr(added, "job", "") or "the job"

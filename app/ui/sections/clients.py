@@ -39,6 +39,7 @@ from app.ui.background import BackgroundOps
 from app.ui.dialogs.contact_editor import ContactDialog
 from app.ui.dialogs.new_client import NewClientDialog
 from app.ui.icons import IconProvider
+from app.ui.messages import error_label
 from app.ui.placements_view import PlacementsView
 from app.ui.table_model import ColumnTableModel, Index
 from app.ui.widgets import SectionHeader, section_layout
@@ -182,11 +183,7 @@ class ClientsSection(QWidget):
         self.search.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMaximumWidth(420)
         layout.addWidget(self.search)
-        self.error = QLabel()
-        self.error.setObjectName("clientsError")
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label("clientsError")
         layout.addWidget(self.error)
 
         self.model = RowsModel(

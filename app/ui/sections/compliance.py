@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -48,6 +47,7 @@ from app.store.enums import CheckStatus
 from app.ui.background import BackgroundOps
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
+from app.ui.messages import error_label
 from app.ui.widgets import SectionHeader, section_layout
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
@@ -104,11 +104,7 @@ class ComplianceSection(QWidget):
         self.header = SectionHeader("Compliance", "Onboarding checks of every hire")
         layout.addWidget(self.header)
         layout.addLayout(self._build_actions(icons))
-        self.action_error = QLabel()
-        self.action_error.setObjectName("complianceError")
-        self.action_error.setProperty("role", "error")
-        self.action_error.setWordWrap(True)
-        self.action_error.hide()
+        self.action_error = error_label("complianceError")
         layout.addWidget(self.action_error)
         self.tree = QTreeWidget()
         self.tree.setObjectName("complianceTree")

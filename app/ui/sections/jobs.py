@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -51,6 +50,7 @@ from app.services.pipeline.jobs import (
 from app.store.enums import JobStatus
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
+from app.ui.messages import error_label
 from app.ui.sections.job_commands import JobStatusCommand
 from app.ui.widgets import SectionHeader, section_layout
 
@@ -266,11 +266,7 @@ class JobsSection(QWidget):
         filters.addWidget(self.owner_filter)
         layout.addLayout(filters)
         layout.addLayout(self._build_actions(icons))
-        self.action_error = QLabel()
-        self.action_error.setObjectName("actionError")
-        self.action_error.setProperty("role", "error")
-        self.action_error.setWordWrap(True)
-        self.action_error.hide()
+        self.action_error = error_label("actionError")
         layout.addWidget(self.action_error)
 
         palette = icons.palette

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHeaderView,
-    QLabel,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -44,6 +43,7 @@ from app.services.pipeline.tasks import (
 from app.ui.dialogs.task_editor import TaskEditorDialog
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
+from app.ui.messages import error_label
 from app.ui.widgets import SectionHeader, section_layout
 from app.wording import plural
 
@@ -120,11 +120,7 @@ class TasksSection(QWidget):
         self.header.add_action(self.new_button)
         layout.addWidget(self.header)
         layout.addLayout(self._build_actions(icons))
-        self.action_error = QLabel()
-        self.action_error.setObjectName("taskError")
-        self.action_error.setProperty("role", "error")
-        self.action_error.setWordWrap(True)
-        self.action_error.hide()
+        self.action_error = error_label("taskError")
         layout.addWidget(self.action_error)
 
         self.tree = QTreeWidget()
