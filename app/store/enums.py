@@ -276,6 +276,7 @@ class AfterImport(enum.StrEnum):
     MOVE = "move"  # moved to the processed folder
     FLAG = "flag"  # flagged and left where it is
 
+
 class CheckKind(enum.StrEnum):
     """An onboarding check a hire brings (migration 0023)."""
 

@@ -33,4 +33,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0025_eeo",
     "0022_mailbox",
     "0023_onboarding",
+    "0027_lean_indexes",
 )

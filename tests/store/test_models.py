@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.store.database import Database
-from app.store.db import BUSY_TIMEOUT_MS
+from app.store.db import BUSY_TIMEOUT_MS, PAGE_BYTES
 from app.store.models import (
     Application,
     AuditEntry,
@@ -146,6 +146,11 @@ def test_deleting_a_candidate_cascades_to_applications(database: Database):
             text("SELECT count(*) FROM applications WHERE id = :id"), {"id": application_id}
         )
     assert remaining == 0
+
+
+def test_a_new_database_has_8_kib_pages(database: Database):
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA page_size").scalar_one() == PAGE_BYTES == 8192
 
 
 def test_engine_connections_use_wal_and_a_busy_timeout(database: Database):

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from app.store.database import Database
-from app.store.db import ReadOnlyDatabase
+from app.store.db import PAGE_BYTES, ReadOnlyDatabase
 from app.store.integrity import DatabaseDamaged, check_connection
 from app.store.models import utc_now
 from app.store.textpack import pack_text
@@ -52,7 +52,7 @@ class MaintenanceReport:
     vacuumed: bool
     packed_documents: int
     seconds: float
-    note: str = ""  # why VACUUM was skipped, if it was
+    note: str = ""  # why VACUUM was skipped, or what it could not do
 
     def summary_lines(self) -> list[str]:
         lines = [
@@ -136,6 +136,40 @@ def _pack_documents(connection: sqlite3.Connection) -> int:
         packed += len(rows)
 
 
+def _vacuum(connection: sqlite3.Connection) -> tuple[str, bool]:
+    """VACUUM, into pages of `PAGE_BYTES` if the file has others (made by an older version).
+    Returns what could not be done, and whether the pages were moved.
+
+    SQLite changes the page size only outside write-ahead logging, which needs the file to
+    itself: when another program has it open, the rewrite keeps the old size and says so.
+    """
+    if connection.execute("PRAGMA page_size").fetchone()[0] == PAGE_BYTES:
+        connection.execute("VACUUM")
+        return "", False
+    waits = connection.execute("PRAGMA busy_timeout").fetchone()[0]
+    connection.execute("PRAGMA busy_timeout=0")  # another holder will not let go soon
+    try:
+        left_wal = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+    except sqlite3.OperationalError:
+        left_wal = False
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={int(waits)}")
+    if not left_wal:
+        connection.execute("VACUUM")
+        return (
+            f"Pages stay at {connection.execute('PRAGMA page_size').fetchone()[0]} bytes: "
+            "the database is open elsewhere as well (a Hirebench window or another program). "
+            f"Run `hirebench maintenance --vacuum` with Hirebench closed to move to "
+            f"{PAGE_BYTES}-byte pages, which make the file smaller."
+        ), False
+    try:
+        connection.execute(f"PRAGMA page_size={PAGE_BYTES}")
+        connection.execute("VACUUM")
+    finally:
+        connection.execute("PRAGMA journal_mode=WAL").fetchall()
+    return "", True
+
+
 def _room_for_vacuum(path: Path, size: int) -> str:
     """Why there is no room to rewrite the file, or "" if there is.
 
@@ -197,10 +231,15 @@ def run_maintenance(
         if wanted:
             note = _room_for_vacuum(path, total)
         vacuumed = bool(wanted and not note)
+        moved_pages = False
         if vacuumed:
             say("Rewriting the file without its free space (VACUUM)")
-            connection.execute("VACUUM")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # This program's idle connections would keep the file from leaving
+            # write-ahead logging, which a change of page size needs (see _vacuum).
+            database.engine.dispose()
+            note, moved_pages = _vacuum(connection)
+        if not moved_pages:  # a file that left the log for its rewrite starts a new one
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.execute("PRAGMA optimize")
         report = MaintenanceReport(
             path=path,

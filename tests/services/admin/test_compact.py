@@ -14,8 +14,8 @@ from app.services.admin.compact import file_size, run_maintenance
 from app.services.candidates.search import matching_candidate_ids
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import Actor
-from app.store.database import Database
-from app.store.db import ReadOnlyDatabase
+from app.store.database import Database, open_database
+from app.store.db import PAGE_BYTES, ReadOnlyDatabase
 from app.store.integrity import CheckResult
 from tests.store.test_search_size_migration import assert_index_as_rebuilt
 from tests.support import raw_connect, sqlite_rows
@@ -104,3 +104,56 @@ def test_no_rewrite_without_room_for_it(
     report = run_maintenance(demo_database, force_vacuum=True)
     assert not report.vacuumed and "Not rewritten" in report.note
     assert report.note in report.summary_lines()
+
+
+def _with_4_kib_pages(path: Path) -> None:
+    """The file as an older version made it: SQLite's default 4 KiB pages."""
+    raw = raw_connect(path, isolation_level=None)
+    try:
+        raw.execute("PRAGMA journal_mode=DELETE")
+        raw.execute("PRAGMA page_size=4096")
+        raw.execute("VACUUM")
+        raw.execute("PRAGMA journal_mode=WAL")
+    finally:
+        raw.close()
+    assert sqlite_rows(path, "PRAGMA page_size") == [(4096,)]
+
+
+def _older_copy(tmp_path: Path, template: Path) -> Database:
+    path = tmp_path / "older.sqlite3"
+    shutil.copy(template, path)
+    _with_4_kib_pages(path)
+    return open_database(path, tmp_path / "backups")
+
+
+def test_a_rewrite_moves_an_older_file_to_larger_pages(tmp_path: Path, _demo_template: Path):
+    database = _older_copy(tmp_path, _demo_template)
+    try:
+        ctx = ServiceContext(database.sessions, Actor(None, "test"))
+        query = "skill:python OR title:engineer"
+        before = matching_candidate_ids(ctx, query)
+        report = run_maintenance(database, force_vacuum=True)
+        assert report.vacuumed and report.note == ""
+        assert sqlite_rows(database.path, "PRAGMA page_size") == [(PAGE_BYTES,)]
+        assert sqlite_rows(database.path, "PRAGMA journal_mode") == [("wal",)]
+        assert sqlite_rows(database.path, "PRAGMA integrity_check") == [("ok",)]
+        assert before and matching_candidate_ids(ctx, query) == before
+    finally:
+        database.close()
+
+
+def test_pages_stay_while_another_program_has_the_file_open(
+    tmp_path: Path, _demo_template: Path
+) -> None:
+    database = _older_copy(tmp_path, _demo_template)
+    other = raw_connect(database.path)
+    try:
+        other.execute("SELECT count(*) FROM candidates").fetchone()
+        report = run_maintenance(database, force_vacuum=True)
+        assert report.vacuumed
+        assert "Pages stay at 4096 bytes" in report.note and report.note in report.summary_lines()
+        assert sqlite_rows(database.path, "PRAGMA page_size") == [(4096,)]
+        assert other.execute("SELECT count(*) FROM candidates").fetchone()[0] > 0
+    finally:
+        other.close()
+        database.close()
