@@ -507,8 +507,9 @@ _ASCII_WORDS = st.sampled_from(["ab", "abc", "a", "b", "x_y", "ab-c", "AB", "bc"
 @settings(max_examples=300, deadline=None)
 def test_the_quick_match_test_agrees_with_the_token_spans(words, separators, term, prefix):
     """`_occurs` answers by one regex search what `_spans` finds by splitting into words."""
-    from app.services.candidates.search import _fold, _occurs, _spans, _Term
+    from app.services.candidates.search import _fold, _folded_words, _occurs, _spans, _Term
 
     value = "".join(word + sep for word, sep in zip(words, separators, strict=False))
     folded_term = _Term(tuple(_fold(t) for t in term), prefix, None)
-    assert _occurs(value, value.lower(), folded_term) == bool(_spans(value, folded_term))
+    spans = _spans(_folded_words(value), folded_term)
+    assert _occurs(value, value.lower(), folded_term) == bool(spans)
