@@ -29,7 +29,7 @@ from app.services.core.unit_of_work import Actor
 from app.store.database import open_database
 from app.store.models import Application
 from app.ui.sections.report_panel import ReportPanel
-from tests.perf.bench_background_ops import STALL_TARGET_MS, _stall
+from tests.perf.gui_stall import STALL_TARGET_MS, gui_stall
 from tests.perf.support import bench, seeded_database
 
 ROUNDS = 5
@@ -85,7 +85,7 @@ def test_the_reports_leave_the_window_responsive(qapp: QApplication, qtbot, tmp_
         qtbot.waitUntil(lambda: not panel.loading, timeout=30_000)
         stalls: dict[str, float] = {}
         for index in range(panel.choice.count()):
-            stall, _answer = _stall(
+            stall, _answer = gui_stall(
                 qapp, lambda i=index: panel.choice.setCurrentIndex(i), lambda: not panel.loading
             )
             stalls[panel.choice.itemData(index)] = stall
