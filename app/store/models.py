@@ -359,7 +359,16 @@ class Job(TimestampMixin, Base):
     """A requisition: an opening at a client."""
 
     __tablename__ = "jobs"
-    __table_args__ = (CheckConstraint("openings >= 1", name="openings_positive"),)
+    __table_args__ = (
+        CheckConstraint("openings >= 1", name="openings_positive"),
+        # One job per posting reference, ignoring case; only the jobs that have one (0028).
+        Index(
+            "ix_jobs_posting_reference",
+            text("lower(posting_reference)"),
+            unique=True,
+            sqlite_where=text("posting_reference IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
@@ -378,6 +387,9 @@ class Job(TimestampMixin, Base):
     )
     # The EEO-1 job category the applicant flow log reports it under (migration 0025).
     eeo_category: Mapped[EeoJobCategory | None] = mapped_column(_enum(EeoJobCategory))
+    # The requisition number it is advertised under ("REQ-2026-014"): an email whose subject
+    # carries it is an application for this job (migration 0028).
+    posting_reference: Mapped[str | None] = mapped_column(String(40))
 
     client: Mapped[Client] = relationship(back_populates="jobs")
     owner: Mapped[User | None] = relationship()

@@ -34,4 +34,5 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0022_mailbox",
     "0023_onboarding",
     "0027_lean_indexes",
+    "0028_job_reference",
 )
