@@ -1,6 +1,7 @@
 """Applications by email: each resume attached goes through intake (`intake.importer.store`,
-in the caller's transaction), on the job the message names, with the sender's address on the
-candidate, the source "Email" and the message's text kept as a note."""
+in the caller's transaction), on the job the message names (a ``[JOB-123]`` tag, a plus address
+or the job's posting reference in the subject), with the sender's address on the candidate, the
+source "Email" and the message's text kept as a note."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from app.services.mailbox.rows import (
     new_row,
     when,
 )
+from app.services.pipeline.references import job_named_in_subject
 from app.store.mailbox import MailboxKind, MailboxMessage, MailboxState
 from app.store.models import Activity, ActivityKind, Application, Candidate, CandidateEmail, Job
 from app.store.search import rebuild_candidate_search
@@ -49,9 +51,13 @@ def application(
 ) -> MailboxMessage:
     notes: list[str] = []
     job_id = inbound.job_reference()
-    if job_id is not None and tx.session.get(Job, job_id) is None:
-        notes.append(f"Job #{job_id} named in the message does not exist; imported without a job.")
-        job_id = None
+    missing = job_id if job_id is not None and tx.session.get(Job, job_id) is None else None
+    if job_id is None or missing is not None:
+        # No job named by a [JOB-123] tag or plus address: a job's posting reference, if written.
+        job_id = job_named_in_subject(tx.session, inbound.subject)
+    if missing is not None:
+        found = "imported without a job" if job_id is None else "filed by the posting reference"
+        notes.append(f"Job #{missing} named in the message does not exist; {found}.")
     candidate_id = import_resumes(tx, documents_dir, inbound, resumes, placed, job_id, notes)
     if candidate_id is not None:
         keep_sender_address(tx, candidate_id, inbound.sender)

@@ -16,6 +16,7 @@ from app.services.core.text_rules import LIMITS, clean, clean_text
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError, columns_of
 from app.services.core.validation import check_length, check_required
 from app.services.pipeline.contacts import JobPeople, names_of, people_of, set_job_people
+from app.services.pipeline.references import check_reference, reference_owner, tag_clash
 from app.store.models import (
     Application,
     Client,
@@ -47,6 +48,7 @@ JOB_FIELDS = (
     "opened_on",
     "owner_id",
     "eeo_category",
+    "posting_reference",
 )
 # What `update_job` may change; the status moves only through the transitions below.
 EDITABLE_FIELDS = (
@@ -58,6 +60,7 @@ EDITABLE_FIELDS = (
     "opened_on",
     "owner_id",
     "eeo_category",
+    "posting_reference",
 )
 MAX_OPENINGS = 999
 
@@ -75,6 +78,9 @@ class JobInput:
     # The hiring manager and interviewers; None leaves them as they are.
     people: JobPeople | None = None
     eeo_category: EeoJobCategory | None = None  # for the applicant flow log
+    # The requisition number it is advertised under; in an email's subject it files the
+    # applicant under this job (see `app.services.pipeline.references`).
+    posting_reference: str | None = None
 
     def validate(self, today: dt.date | None = None) -> dict[str, str]:
         errors: dict[str, str] = {}
@@ -89,6 +95,7 @@ class JobInput:
         today = today or dt.date.today()
         if self.opened_on and self.opened_on > today + dt.timedelta(days=365):
             errors["opened_on"] = "The opening date is more than a year ahead."
+        check_reference(errors, "posting_reference", clean(self.posting_reference))
         return errors
 
 
@@ -103,7 +110,26 @@ def _normalised(data: JobInput) -> dict[str, object]:
         "opened_on": data.opened_on or dt.date.today(),
         "owner_id": data.owner_id,
         "eeo_category": data.eeo_category,
+        "posting_reference": clean(data.posting_reference),
     }
+
+
+def _check_reference_free(tx: Transaction, reference: object, job_id: int | None) -> None:
+    """Refuse a reference the mailbox could not tell apart: another job's (ignoring case),
+    or the ``JOB-n`` form of another job's tag."""
+    if not isinstance(reference, str):
+        return
+    clash = tag_clash(reference, job_id)
+    if clash is not None:
+        raise ValidationError({"posting_reference": clash})
+    owner = reference_owner(tx.session, reference, job_id)
+    if owner is not None:
+        raise ValidationError(
+            {
+                "posting_reference": f"Reference {reference} is already used by job"
+                f" #{owner.id} “{owner.title}”."
+            }
+        )
 
 
 def create_job(ctx: ServiceContext, data: JobInput) -> Outcome[int]:
@@ -115,6 +141,8 @@ def create_job(ctx: ServiceContext, data: JobInput) -> Outcome[int]:
     with ctx.write() as tx:
         if tx.session.get(Client, data.client_id) is None:
             raise ValidationError({"client_id": "That client no longer exists."})
+        values = _normalised(data)
+        _check_reference_free(tx, values["posting_reference"], None)
         # Deferred: only a new job needs the stage templates (~15 ms off start-up).
         from app.services.pipeline.stage_templates import (
             template_steps,  # not needed to show the list
@@ -131,7 +159,6 @@ def create_job(ctx: ServiceContext, data: JobInput) -> Outcome[int]:
                 Stage(name=step.name, kind=step.kind, position=position, sla_days=step.sla_days)
                 for position, step in enumerate(steps)
             ]
-        values = _normalised(data)
         if values["owner_id"] is None:
             values["owner_id"] = ctx.actor.user_id
         job = Job(**values, status=data.status, stages=stages)
@@ -173,6 +200,8 @@ def update_job(ctx: ServiceContext, job_id: int, data: JobInput) -> Outcome[int]
             and tx.session.get(User, owner_id) is None
         ):
             raise ValidationError({"owner_id": "That recruiter no longer exists."})
+        if values["posting_reference"] != job.posting_reference:
+            _check_reference_free(tx, values["posting_reference"], job_id)
         changed = [name for name in EDITABLE_FIELDS if getattr(job, name) != values[name]]
         before = columns_of(job, tuple(changed))
         for name in changed:
@@ -308,6 +337,7 @@ class JobDetail:
     hiring_manager: str | None = None
     interviewers: tuple[str, ...] = ()
     eeo_category: EeoJobCategory | None = None
+    posting_reference: str | None = None
 
 
 def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
@@ -335,6 +365,7 @@ def get_job(ctx: ServiceContext, job_id: int) -> JobDetail:
             hiring_manager=names.hiring_manager,
             interviewers=names.interviewers,
             eeo_category=job.eeo_category,
+            posting_reference=job.posting_reference,
         )
 
 
@@ -371,6 +402,7 @@ class JobRow:
     opened_on: dt.date
     filled_on: dt.date | None
     owner_name: str | None
+    posting_reference: str | None
     stages: tuple[StageCount, ...]
 
     @property
@@ -420,6 +452,7 @@ def list_jobs(ctx: ServiceContext, statuses: tuple[JobStatus, ...] | None = None
             job.opened_on,
             job.filled_on,
             user.display_name,
+            job.posting_reference,
         )
         .join_from(Job.__table__, Client.__table__, client.id == job.client_id)
         .outerjoin(User.__table__, user.id == job.owner_id)

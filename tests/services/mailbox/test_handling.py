@@ -164,6 +164,52 @@ class TestApplications:
             ).all()
         assert jobs == [job]
 
+    def test_the_posting_reference_in_the_subject_names_the_job(
+        self, ctx, database, docs, tmp_path
+    ):
+        client = create_client(ctx, ClientInput(name="Initech")).value
+        jobs = {
+            reference: create_job(
+                ctx, JobInput(client_id=client, title="Data Engineer", posting_reference=reference)
+            ).value
+            for reference in ("REQ-2026-014", "REQ-2026-0145", "REQ-2026-014-B")
+        }
+        raw = messages.application(subject="Application for req-2026-014 – Jane Doe")
+        handled = handle(ctx, docs, tmp_path, raw, uid=1).value
+        assert handled.state == "handled"
+        with database.sessions() as session:
+            applied = session.scalars(
+                select(Application.job_id).where(Application.candidate_id == handled.candidate_id)
+            ).all()
+        assert applied == [jobs["REQ-2026-014"]]
+        assert f"for job #{jobs['REQ-2026-014']}" in handled.detail
+
+    def test_a_tag_naming_no_job_falls_back_to_the_reference(self, ctx, database, docs, tmp_path):
+        client = create_client(ctx, ClientInput(name="Initech")).value
+        job = create_job(
+            ctx, JobInput(client_id=client, title="Data Engineer", posting_reference="REQ-7")
+        ).value
+        raw = messages.application(subject="[JOB-999] REQ-7")
+        handled = handle(ctx, docs, tmp_path, raw, uid=1).value
+        with database.sessions() as session:
+            applied = session.scalars(
+                select(Application.job_id).where(Application.candidate_id == handled.candidate_id)
+            ).all()
+        assert applied == [job]
+        assert "Job #999 named in the message does not exist; filed by the posting reference." in (
+            handled.detail
+        )
+
+    def test_a_longer_token_containing_a_reference_names_no_job(
+        self, ctx, database, docs, tmp_path
+    ):
+        client = create_client(ctx, ClientInput(name="Initech")).value
+        create_job(ctx, JobInput(client_id=client, title="Data Engineer", posting_reference="R7"))
+        raw = messages.application(subject="Application AR7 and R77")
+        handled = handle(ctx, docs, tmp_path, raw, uid=1).value
+        assert count_rows(database, "applications") == 0
+        assert handled.candidate_id is not None  # imported, on no job
+
     def test_the_same_uid_or_message_id_is_handled_once(self, ctx, database, docs, tmp_path):
         job = make_job(ctx)
         raw = messages.application(subject=f"[JOB-{job}]")

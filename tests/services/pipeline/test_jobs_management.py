@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import event
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
@@ -20,9 +21,11 @@ from app.services.pipeline.jobs import (
     change_status,
     create_job,
     get_job,
+    list_jobs,
     restore_status,
     update_job,
 )
+from app.services.pipeline.references import reference_owner
 from app.store.database import Database
 from app.store.models import Job, JobStatus
 from tests.support import AuditWatch, fail_on_changed, job_input
@@ -395,3 +398,118 @@ def test_get_job_returns_the_editable_fields(ctx: ServiceContext, client_id: int
     assert job_input(detail).validate() == {}
     with pytest.raises(NotFoundError):
         get_job(ctx, 999)
+
+
+class TestPostingReference:
+    """The reference a job is advertised under: stored trimmed, one job each ignoring case,
+    never another job's ``JOB-n`` tag form, and audited like the other fields."""
+
+    def _new(self, ctx: ServiceContext, client_id: int, reference: str | None, title: str) -> int:
+        data = JobInput(client_id=client_id, title=title, posting_reference=reference)
+        return create_job(ctx, data).value
+
+    def test_create_stores_it_trimmed_and_audits_it(
+        self, ctx: ServiceContext, database: Database, client_id: int
+    ):
+        watch = AuditWatch(database)
+        job_id = self._new(ctx, client_id, "  REQ-2026-014 ", "Data Engineer")
+        assert _job(database, job_id).posting_reference == "REQ-2026-014"
+        assert get_job(ctx, job_id).posting_reference == "REQ-2026-014"
+        [entry] = watch.new()
+        assert entry.action == "job.create"
+        assert entry.after["posting_reference"] == "REQ-2026-014"
+
+    def test_blank_means_none(self, ctx: ServiceContext, database: Database, client_id: int):
+        job_id = self._new(ctx, client_id, "   ", "Data Engineer")
+        assert _job(database, job_id).posting_reference is None
+        # Any number of jobs may have none.
+        assert self._new(ctx, client_id, None, "Analyst")
+
+    def test_update_sets_changes_and_clears_it_with_the_audit_entry(
+        self, ctx: ServiceContext, database: Database, job_id: int
+    ):
+        watch = AuditWatch(database)
+        unchanged = job_input(get_job(ctx, job_id))
+        update_job(ctx, job_id, replace(unchanged, posting_reference="REQ-7"))
+        update_job(ctx, job_id, replace(unchanged, posting_reference=" req-7 "))
+        update_job(ctx, job_id, replace(unchanged, posting_reference=""))
+        assert [(e.action, e.before, e.after) for e in watch.new()] == [
+            ("job.update", {"posting_reference": None}, {"posting_reference": "REQ-7"}),
+            ("job.update", {"posting_reference": "REQ-7"}, {"posting_reference": "req-7"}),
+            ("job.update", {"posting_reference": "req-7"}, {"posting_reference": None}),
+        ]
+        assert _job(database, job_id).posting_reference is None
+
+    def test_another_jobs_reference_is_refused_ignoring_case(
+        self, ctx: ServiceContext, database: Database, client_id: int, job_id: int
+    ):
+        taken = self._new(ctx, client_id, "REQ-7", "Data Engineer")
+        watch = AuditWatch(database)
+        message = f"Reference req-7 is already used by job #{taken} “Data Engineer”."
+        with pytest.raises(ValidationError) as raised:
+            self._new(ctx, client_id, "req-7", "Analyst")
+        assert raised.value.errors == {"posting_reference": message}
+        with pytest.raises(ValidationError) as raised:
+            update_job(
+                ctx, job_id, replace(job_input(get_job(ctx, job_id)), posting_reference="req-7")
+            )
+        assert raised.value.errors == {"posting_reference": message}
+        assert _job(database, job_id).posting_reference is None
+        assert watch.new() == []
+
+    def test_bad_characters_are_refused_before_writing(
+        self, ctx: ServiceContext, database: Database, client_id: int
+    ):
+        watch = AuditWatch(database)
+        with pytest.raises(ValidationError) as raised:
+            self._new(ctx, client_id, "REQ 7!", "Data Engineer")
+        assert list(raised.value.errors) == ["posting_reference"]
+        assert "letters, digits" in raised.value.errors["posting_reference"]
+        assert watch.new() == []
+
+    def test_the_job_n_form_of_another_job_is_refused(
+        self, ctx: ServiceContext, database: Database, client_id: int, job_id: int
+    ):
+        other = job_id + 1
+        with pytest.raises(ValidationError) as raised:
+            update_job(
+                ctx,
+                job_id,
+                replace(job_input(get_job(ctx, job_id)), posting_reference=f"JOB-{other}"),
+            )
+        assert raised.value.errors == {
+            "posting_reference": f"JOB-{other} is how an email's subject names job #{other}"
+            f" ([JOB-{other}]); choose another reference."
+        }
+        with pytest.raises(ValidationError):
+            self._new(ctx, client_id, f"job{job_id}", "Analyst")
+        # Its own tag form names the job itself: harmless.
+        update_job(
+            ctx, job_id, replace(job_input(get_job(ctx, job_id)), posting_reference=f"JOB-{job_id}")
+        )
+        assert _job(database, job_id).posting_reference == f"JOB-{job_id}"
+
+    def test_the_jobs_list_shows_it(self, ctx: ServiceContext, client_id: int):
+        job_id = self._new(ctx, client_id, "REQ-7", "Data Engineer")
+        [row] = [row for row in list_jobs(ctx) if row.id == job_id]
+        assert row.posting_reference == "REQ-7"
+
+
+def test_the_reference_look_up_reads_the_unique_index(database: Database) -> None:
+    """The duplicate check finds the other job through the index, not by reading every job."""
+    statements: list[tuple[str, object]] = []
+
+    def record(_conn: object, _cursor: object, statement: str, parameters: object, *_: object):
+        statements.append((statement, parameters))
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        with database.sessions() as session:
+            assert reference_owner(session, "REQ-7", None) is None
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    [(statement, parameters)] = [s for s in statements if s[0].lstrip().startswith("SELECT")]
+    with database.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        plan = [row[-1] for row in raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    assert any("USING INDEX ix_jobs_posting_reference" in detail for detail in plan), plan
