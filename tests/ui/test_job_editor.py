@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from app.services.pipeline.jobs import JobRow, get_job, list_jobs
 from app.services.pipeline.reasons import list_rejection_reasons
 from app.store.models import AuditEntry, Job, JobStatus
 from app.ui.dialogs.job_editor import EditJobDialog
+from app.ui.dialogs.new_job import NewJobDialog
 from app.ui.dialogs.reasons import ReasonsDialog
 from app.ui.icons import IconProvider
 from app.ui.main_window import MainWindow
@@ -104,6 +105,73 @@ class TestEditJobDialog:
         dialog.openings.setValue(dialog.openings.value() + 1)
         _save(dialog)
         assert get_job(demo_ctx, job.id).owner_id is None
+
+
+class TestPostingReferenceField:
+    """The job form's posting reference: explained where it is typed, saved, refused inline."""
+
+    def test_the_field_says_what_it_is_for(self, qtbot, demo_ctx: ServiceContext) -> None:
+        dialog = NewJobDialog(demo_ctx)
+        qtbot.addWidget(dialog)
+        assert dialog.field("posting_reference") is dialog.reference
+        assert dialog.reference.placeholderText() == "e.g. REQ-2026-014"
+        assert "email's subject are filed under this job" in dialog.reference.toolTip()
+
+    def test_new_job_saves_it(self, qtbot, demo_ctx: ServiceContext) -> None:
+        dialog = NewJobDialog(demo_ctx)
+        qtbot.addWidget(dialog)
+        dialog.client.setCurrentIndex(1)
+        qtbot.keyClicks(dialog.title_edit, "Payroll Lead")
+        qtbot.keyClicks(dialog.reference, " REQ-2026-014 ")
+        _save(dialog)
+        assert dialog.result() == NewJobDialog.DialogCode.Accepted
+        assert get_job(demo_ctx, dialog.outcome.value).posting_reference == "REQ-2026-014"
+
+    def test_edit_shows_and_saves_it(self, qtbot, demo_ctx: ServiceContext) -> None:
+        job = _job_with(demo_ctx, JobStatus.OPEN)
+        _set_reference(demo_ctx, job.id, "REQ-1")
+        dialog = EditJobDialog(demo_ctx, job.id)
+        qtbot.addWidget(dialog)
+        assert dialog.reference.text() == "REQ-1"
+        dialog.reference.clear()
+        qtbot.keyClicks(dialog.reference, "REQ-2")
+        _save(dialog)
+        assert dialog.result() == EditJobDialog.DialogCode.Accepted
+        assert get_job(demo_ctx, job.id).posting_reference == "REQ-2"
+        [entry] = _audit(demo_ctx, "job.update")
+        assert (entry.before, entry.after) == (
+            {"posting_reference": "REQ-1"},
+            {"posting_reference": "REQ-2"},
+        )
+
+    def test_a_duplicate_is_shown_under_the_field(self, qtbot, demo_ctx: ServiceContext) -> None:
+        other, job = [row for row in list_jobs(demo_ctx) if row.status is JobStatus.OPEN][:2]
+        _set_reference(demo_ctx, other.id, "REQ-7")
+        dialog = EditJobDialog(demo_ctx, job.id)
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.reference, "req-7")
+        _save(dialog)
+        assert dialog.result() == 0
+        assert dialog.error_text("posting_reference") == (
+            f"Reference req-7 is already used by job #{other.id} “{other.title}”."
+        )
+        assert dialog.reference.property("invalid") is True
+        assert get_job(demo_ctx, job.id).posting_reference is None
+        assert _audit(demo_ctx, "job.update") == []
+
+    def test_bad_characters_are_shown_while_typing(self, qtbot, demo_ctx: ServiceContext) -> None:
+        dialog = EditJobDialog(demo_ctx, _job_with(demo_ctx, JobStatus.OPEN).id)
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.reference, "REQ 7")
+        _save(dialog)
+        assert "letters, digits" in dialog.error_text("posting_reference")
+        dialog.reference.setText("REQ-7")  # fixed: the message goes as the text changes
+        assert dialog.error_text("posting_reference") == ""
+
+
+def _set_reference(ctx: ServiceContext, job_id: int, reference: str) -> None:
+    with ctx.sessions() as session, session.begin():
+        session.get(Job, job_id).posting_reference = reference
 
 
 @pytest.fixture
@@ -272,3 +340,16 @@ class TestReasonsDialog:
         assert dialog.error_text("labels") == ""  # rechecked as the list changes
         assert list_rejection_reasons(demo_ctx) == list(REJECTION_REASONS)
         assert _audit(demo_ctx, "rejection_reasons.set") == []
+
+
+def test_the_jobs_list_finds_and_shows_the_reference(section: JobsSection, demo_ctx) -> None:
+    job = _job_with(demo_ctx, JobStatus.OPEN)
+    _set_reference(demo_ctx, job.id, "REQ-2026-014")
+    section.reload()
+    section.search.setText("req-2026-014")
+    assert section.proxy.rowCount() == 1
+    index = section.proxy.index(0, 0)
+    assert section.proxy.data(index, ROW_ROLE).id == job.id
+    assert section.proxy.data(index, Qt.ItemDataRole.ToolTipRole).endswith(
+        "\nReference REQ-2026-014"
+    )

@@ -37,7 +37,7 @@ STATUS_WORDS = {
 
 
 class JobFormDialog(FormDialog):
-    """Client, title, location, openings, opening date, owner and description.
+    """Client, title, posting reference, location, openings, opening date, owner and description.
 
     Subclasses implement `save`; ``no_owner`` adds a "No owner" choice to the owner list.
     """
@@ -65,6 +65,12 @@ class JobFormDialog(FormDialog):
         self.add_field("client_id", "Client", row, required=True)
         self.title_edit = self.add_field("title", "Job title", QLineEdit(), required=True)
         self.title_edit.setPlaceholderText("e.g. Senior Accountant")
+        self.reference = self.add_field("posting_reference", "Posting reference", QLineEdit())
+        self.reference.setPlaceholderText("e.g. REQ-2026-014")
+        self.reference.setToolTip(
+            "The requisition number this job is advertised under. Applicants who write it in"
+            " an email's subject are filed under this job."
+        )
         self.location = self.add_field("location", "Location", QLineEdit())
         self.openings = self.add_field("openings", "Openings", QSpinBox())
         self.openings.setRange(0, MAX_OPENINGS + 1)
@@ -94,6 +100,7 @@ class JobFormDialog(FormDialog):
         self._load_contacts()
         self.watch(
             self.title_edit.textChanged,
+            self.reference.textChanged,
             self.openings.valueChanged,
             self.client.currentIndexChanged,
             self.opened_on.dateChanged,
@@ -161,6 +168,7 @@ class JobFormDialog(FormDialog):
         return JobInput(
             client_id=self.client.currentData(),
             title=self.title_edit.text(),
+            posting_reference=self.reference.text(),
             location=self.location.text(),
             description=self.description.toPlainText(),
             openings=self.openings.value(),
@@ -184,6 +192,7 @@ class EditJobDialog(JobFormDialog):
         self.job_id = job_id
         self.status = detail.status
         self.title_edit.setText(detail.title)
+        self.reference.setText(detail.posting_reference or "")
         self.location.setText(detail.location or "")
         self.openings.setValue(detail.openings)
         opened = detail.opened_on

@@ -150,7 +150,10 @@ class JobsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN:
             return QColor(self.status_colors[row.status])
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return f"{row.title} — {row.client_name}\n{row.location or 'No location'}"
+            tip = f"{row.title} — {row.client_name}\n{row.location or 'No location'}"
+            if row.posting_reference:
+                tip += f"\nReference {row.posting_reference}"
+            return tip
         return None
 
     def _value(self, row: JobRow, column: int) -> Any:
@@ -207,7 +210,9 @@ class JobsFilter(QSortFilterProxyModel):
         if self.owner is not None and row.owner_name != self.owner:
             return False
         if self.text:
-            haystack = f"{row.title} {row.client_name} {row.location or ''}".lower()
+            haystack = (
+                f"{row.title} {row.client_name} {row.location or ''} {row.posting_reference or ''}"
+            ).lower()
             return all(word in haystack for word in self.text.split())
         return True
 
@@ -248,7 +253,7 @@ class JobsSection(QWidget):
 
         filters = FlowLayout(spacing=8)  # wraps in a narrow window
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by title, client or location")
+        self.search.setPlaceholderText("Filter by title, client, location or reference")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.get("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.status_filter = QComboBox()
