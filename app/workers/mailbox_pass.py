@@ -44,7 +44,11 @@ from app.workers.mailbox_reading import Read, read_message
 
 log = logging.getLogger(__name__)
 
-BATCH = 16  # messages fetched, read and imported together
+# Messages fetched, read and imported together: as many as intake imports in one transaction
+# (`app.workers.intake.IMPORT_BATCH`; each transaction re-derives its candidates' search rows
+# once), fewer when they are large, so that two batches in flight hold little memory.
+BATCH = 32
+BATCH_BYTES = 32 * 1024 * 1024
 
 # Reads a batch of raw messages; the value waits for and returns the readings.
 Reader = Callable[[list[bytes]], Callable[[], list[Read | Exception]]]
@@ -150,6 +154,7 @@ def _poll_folder(
     headers = client.message_ids(uids)
     known = handled_ids(ctx, sorted({mid for mid, _ in headers.values() if mid}))
     fresh: list[int] = []
+    sizes: dict[int, int] = {}
     for uid in uids:
         message_id, size = headers.get(uid, (None, 0))
         envelope = Envelope(folder, state.uidvalidity, uid, size)
@@ -161,14 +166,15 @@ def _poll_folder(
                 _after(client, settings, [uid])
                 continue
         fresh.append(uid)
+        sizes[uid] = size
     waiting: list[tuple[list[Envelope], Callable[[], list[Read | Exception]]]] = []
     try:
-        for start in range(0, len(fresh), BATCH):
+        for batch in batches(fresh, sizes):
             if stop():
                 break
             envelopes: list[Envelope] = []
             raws: list[bytes] = []
-            for uid in fresh[start : start + BATCH]:
+            for uid in batch:
                 raw = client.fetch(uid)
                 if raw is not None:  # else removed meanwhile
                     envelopes.append(Envelope(folder, state.uidvalidity, uid))
@@ -184,6 +190,22 @@ def _poll_folder(
             for read in collect():
                 if isinstance(read, Read):
                     read.discard()
+
+
+def batches(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
+    """``uids`` in order, cut into batches of at most `BATCH` messages and, past the first
+    message of each, `BATCH_BYTES` of messages (a larger one travels alone)."""
+    cut: list[list[int]] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if cut and len(cut[-1]) < BATCH and total + size <= BATCH_BYTES:
+            cut[-1].append(uid)
+            total += size
+        else:
+            cut.append([uid])
+            total = size
+    return cut
 
 
 def _finish(

@@ -19,8 +19,10 @@ message is parsed away from the window's interpreter.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -44,6 +46,17 @@ READ_TIMEOUT = 300.0  # seconds for one message and its resumes before it counts
 NEEDS_THE_USER = (AUTHENTICATION, CERTIFICATE)
 
 
+READER_NICENESS = 5
+
+
+def _yield_to_importer() -> None:
+    """Run a reader process at a lower priority: the poller's thread, which imports what the
+    readers read one message after another, is what a pass waits for, and with every core
+    reading it would get a share of one. The readers still take every core left over."""
+    with contextlib.suppress(OSError, AttributeError):  # no os.nice on Windows
+        os.nice(READER_NICENESS)
+
+
 class ProcessReader:
     """Reads messages and their resumes in spawned processes (`mailbox_reading.read_message`),
     several at once; the pool is made on first use."""
@@ -57,7 +70,9 @@ class ProcessReader:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    self._workers, mp_context=multiprocessing.get_context("spawn")
+                    self._workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_yield_to_importer,
                 )
             return self._pool
 

@@ -31,10 +31,12 @@ from tests.perf.support import ROOT
 SHARED_PDFS = ROOT.parent / "shared" / "resumes" / "files"
 
 
-def distinct_pdf_variants(folder: Path, count: int, label: str) -> list[Path]:
-    """``count`` different files (by SHA-256): the shared sample PDFs in turn, each with a
-    comment line appended after %%EOF (``label`` and its number)."""
-    sources = sorted(SHARED_PDFS.glob("*.pdf"))
+def distinct_pdf_variants(
+    folder: Path, count: int, label: str, sources: list[Path] | None = None
+) -> list[Path]:
+    """``count`` different files (by SHA-256): ``sources`` (the shared sample PDFs unless
+    given) in turn, each with a comment line appended after %%EOF (``label`` and its number)."""
+    sources = sources if sources is not None else sorted(SHARED_PDFS.glob("*.pdf"))
     if not sources:
         pytest.fail(f"no sample PDFs in {SHARED_PDFS}: the benchmark needs ../shared/")
     paths = []

@@ -235,3 +235,14 @@ def test_tls_with_a_trusted_certificate_and_an_untrusted_one(
         ctx, tmp_path, settings, PASSWORD, ssl_context=ssl.create_default_context()
     )
     assert untrusted.error_kind == CERTIFICATE and "not trusted" in (untrusted.error or "")
+
+
+def test_batches_are_cut_by_count_and_by_size() -> None:
+    from app.workers.mailbox_pass import BATCH, BATCH_BYTES, batches
+
+    uids = list(range(1, 2 * BATCH + 2))
+    assert [len(b) for b in batches(uids, {})] == [BATCH, BATCH, 1]
+    big = BATCH_BYTES // 2 + 1
+    cut = batches([1, 2, 3, 4], {1: big, 2: big, 3: 10 * BATCH_BYTES, 4: 5})
+    assert cut == [[1], [2], [3], [4]]  # two halves overflow; a huge one travels alone
+    assert [uid for batch in batches(uids, {uid: 1 for uid in uids}) for uid in batch] == uids

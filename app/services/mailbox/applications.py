@@ -6,15 +6,16 @@ source "Email" and the message's text kept as a note."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from app.mail.inbound import Envelope, Inbound
 from app.parsing.result import ParsedResume
 from app.services.core.changes import ChangeKind
 from app.services.core.unit_of_work import Transaction
-from app.services.intake.importer import IntakeTarget, copy_in, remove_if_empty, store
+from app.services.intake.importer import IntakeTarget, copy_in, store
 from app.services.mailbox.rows import (
     EMAIL_SOURCE,
     MAX_SUBJECT,
@@ -24,7 +25,7 @@ from app.services.mailbox.rows import (
     new_row,
     when,
 )
-from app.services.pipeline.references import job_named_in_subject
+from app.services.pipeline.references import job_named_in_subject, reference_in_subject
 from app.store.mailbox import MailboxKind, MailboxMessage, MailboxState
 from app.store.models import Activity, ActivityKind, Application, Candidate, CandidateEmail, Job
 from app.store.search import rebuild_candidate_search
@@ -48,13 +49,20 @@ def application(
     inbound: Inbound,
     resumes: list[ResumeFile],
     placed: list[tuple[Path, str]],
+    references: Mapping[str, int] | None = None,
 ) -> MailboxMessage:
+    """``references``: every job's posting reference (read once for a batch of messages);
+    None to look the subject's up."""
     notes: list[str] = []
     job_id = inbound.job_reference()
     missing = job_id if job_id is not None and tx.session.get(Job, job_id) is None else None
     if job_id is None or missing is not None:
         # No job named by a [JOB-123] tag or plus address: a job's posting reference, if written.
-        job_id = job_named_in_subject(tx.session, inbound.subject)
+        if references is None:
+            job_id = job_named_in_subject(tx.session, inbound.subject)
+        else:
+            found = reference_in_subject(inbound.subject, references)
+            job_id = None if found is None else references[found]
     if missing is not None:
         found = "imported without a job" if job_id is None else "filed by the posting reference"
         notes.append(f"Job #{missing} named in the message does not exist; {found}.")
@@ -111,8 +119,7 @@ def import_resumes(
                 files,
             )
         finally:
-            incoming.path.unlink(missing_ok=True)
-            remove_if_empty(incoming.path.parent)
+            incoming.path.unlink(missing_ok=True)  # its folder goes with the batch
             placed.extend((path, incoming.digest) for path in files)
         notes.extend(result.notes)
         if result.candidate_id is None:
@@ -127,11 +134,9 @@ def import_resumes(
             if candidate is not None:
                 candidate.source = EMAIL_SOURCE
         if result.application_id is not None:
-            tx.session.execute(
-                update(Application)
-                .where(Application.id == result.application_id)
-                .values(source=EMAIL_SOURCE)
-            )
+            placed_on = tx.session.get(Application, result.application_id)  # in the session
+            if placed_on is not None:
+                placed_on.source = EMAIL_SOURCE
     return candidate_id
 
 

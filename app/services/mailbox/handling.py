@@ -26,7 +26,7 @@ from app.services.engagement.optout import (
     apply_unsubscribe,
     stop_enrollments,
 )
-from app.services.intake.importer import discard_unless_recorded
+from app.services.intake.importer import INCOMING_DIR, discard_unless_recorded, remove_if_empty
 from app.services.mailbox.applications import application, import_resumes
 from app.services.mailbox.bounces import bounce
 from app.services.mailbox.rows import (
@@ -41,6 +41,7 @@ from app.services.mailbox.rows import (
     timeline_email,
     when,
 )
+from app.services.pipeline.references import posting_references
 from app.store.mailbox import MailboxKind, MailboxMessage, MailboxState
 from app.store.models import Candidate, utc_now
 from app.store.search import rebuild_candidate_search, set_candidate_search_suspended
@@ -135,8 +136,13 @@ def _duplicate(tx: Transaction, envelope: Envelope, message_id: str) -> MailboxM
         .order_by(MailboxMessage.id)
         .limit(1)
     )
-    if original is None:
-        return None
+    return None if original is None else _copy_of(tx, envelope, message_id, original)
+
+
+def _copy_of(
+    tx: Transaction, envelope: Envelope, message_id: str, original: MailboxMessage
+) -> MailboxMessage:
+    """The row of ``envelope``, a second copy of the message ``original`` handled."""
     copy = new_row(envelope, None, MailboxKind(original.kind), MailboxState.HANDLED)
     copy.message_id = message_id
     copy.sender = original.sender
@@ -166,6 +172,48 @@ def record_failure(
         tx.audit("mailbox.failed", "mailbox_message", row.id, after={"reason": reason})
         tx.changed(ChangeKind.MAILBOX, row.id)
         return outcome(_handled(row), tx)
+
+
+@dataclass
+class _Seen:
+    """What a batch's messages were handled as before, read with two queries for the whole
+    batch instead of two per message; messages handled in the batch are added as they are."""
+
+    rows: dict[tuple[str, int, int], MailboxMessage]
+    originals: dict[str, MailboxMessage]  # by Message-ID: the first row of each, not a copy
+    references: dict[str, int]  # jobs' posting references (`pipeline.references`)
+
+    @classmethod
+    def read(cls, tx: Transaction, items: list[Incoming]) -> _Seen:
+        m = MailboxMessage
+        rows: dict[tuple[str, int, int], MailboxMessage] = {}
+        places: dict[tuple[str, int], list[int]] = {}
+        for item in items:
+            e = item.envelope
+            places.setdefault((e.folder, e.uidvalidity), []).append(e.uid)
+        for (folder, uidvalidity), uids in places.items():
+            for row in tx.session.scalars(
+                select(m).where(m.folder == folder, m.uidvalidity == uidvalidity, m.uid.in_(uids))
+            ):
+                rows[(row.folder, row.uidvalidity, row.uid)] = row
+        ids = sorted({i.inbound.message_id for i in items if i.inbound.message_id is not None})
+        originals: dict[str, MailboxMessage] = {}
+        if ids:
+            found = tx.session.scalars(
+                select(m).where(m.message_id.in_(ids), m.duplicate_of_id.is_(None)).order_by(m.id)
+            )
+            for row in found:
+                if row.message_id is not None:
+                    originals.setdefault(row.message_id, row)
+        return cls(rows, originals, posting_references(tx.session))
+
+    def row_of(self, envelope: Envelope) -> MailboxMessage | None:
+        return self.rows.get((envelope.folder, envelope.uidvalidity, envelope.uid))
+
+    def add(self, row: MailboxMessage) -> None:
+        self.rows[(row.folder, row.uidvalidity, row.uid)] = row
+        if row.message_id is not None and row.duplicate_of_id is None:
+            self.originals.setdefault(row.message_id, row)
 
 
 @dataclass(frozen=True)
@@ -207,17 +255,19 @@ def handle_messages(
             # Each touched candidate's search row is re-derived once, at the end of the batch.
             set_candidate_search_suspended(tx.session, True)
             touched: set[int] = set()
+            seen = _Seen.read(tx, items)
             for index, item in enumerate(items):
                 own = Transaction(tx.session, tx.actor)  # this message's changes only
                 put: list[tuple[Path, str]] = []
                 try:
                     with tx.session.begin_nested():
-                        handled = _handle_one(own, documents_dir, item, put)
+                        handled, row = _handle_one(own, documents_dir, item, put, seen)
                         tx.session.flush()
                 except Exception as exc:
                     results[index] = exc
                     orphans += put
                     continue
+                seen.add(row)  # committed with the batch: later messages see it
                 placed += put
                 results[index] = Outcome(handled, own.changes)
                 if item.resumes and handled.candidate_id is not None:
@@ -231,21 +281,29 @@ def handle_messages(
     finally:
         for path, digest in orphans:
             discard_unless_recorded(ctx, path, digest)
+        remove_if_empty(documents_dir / INCOMING_DIR)  # once, not after every resume
     return [r if r is not None else RuntimeError("not handled") for r in results]
 
 
 def _handle_one(
-    tx: Transaction, documents_dir: Path, item: Incoming, placed: list[tuple[Path, str]]
-) -> Handled:
+    tx: Transaction,
+    documents_dir: Path,
+    item: Incoming,
+    placed: list[tuple[Path, str]],
+    seen: _Seen,
+) -> tuple[Handled, MailboxMessage]:
     envelope, inbound = item.envelope, item.inbound
-    row = _row_of(tx, envelope)
+    row = seen.row_of(envelope)
     if row is not None:
-        return _handled(row, already=True)
-    if inbound.message_id is not None:
-        copy = _duplicate(tx, envelope, inbound.message_id)
-        if copy is not None:  # the same message under another UID: not handled again
-            return _handled(copy)
-    row = _classify_and_act(tx, documents_dir, envelope, inbound, item.resumes, placed)
+        return _handled(row, already=True), row
+    original = seen.originals.get(inbound.message_id) if inbound.message_id else None
+    if original is not None and inbound.message_id is not None:
+        # The same message under another UID: not handled again.
+        copy = _copy_of(tx, envelope, inbound.message_id, original)
+        return _handled(copy), copy
+    row = _classify_and_act(
+        tx, documents_dir, envelope, inbound, item.resumes, placed, seen.references
+    )
     tx.audit(
         f"mailbox.{row.kind}",
         "mailbox_message",
@@ -262,7 +320,7 @@ def _handle_one(
         },
     )
     tx.changed(ChangeKind.MAILBOX, row.id)
-    return _handled(row)
+    return _handled(row), row
 
 
 def _classify_and_act(
@@ -272,6 +330,7 @@ def _classify_and_act(
     inbound: Inbound,
     resumes: list[ResumeFile],
     placed: list[tuple[Path, str]],
+    references: dict[str, int],
 ) -> MailboxMessage:
     if inbound.is_report and inbound.bounces:
         return bounce(tx, envelope, inbound)
@@ -299,7 +358,7 @@ def _classify_and_act(
             )
         return row
     if resumes:
-        return application(tx, documents_dir, envelope, inbound, resumes, placed)
+        return application(tx, documents_dir, envelope, inbound, resumes, placed, references)
     if by_sender is not None:
         latest = latest_sent_to(tx, inbound.sender)
         return _reply(tx, envelope, inbound, by_sender, latest, "by the sender's address")

@@ -78,6 +78,15 @@ def reference_in_subject(subject: str, references: Iterable[str]) -> str | None:
     return None
 
 
+def posting_references(session: Session) -> dict[str, int]:
+    """Every job's posting reference and its job: a few hundred rows, read once for a batch of
+    messages instead of a look-up per message."""
+    rows = session.execute(
+        select(Job.posting_reference, Job.id).where(Job.posting_reference.is_not(None))
+    )
+    return {reference: job_id for reference, job_id in rows if reference is not None}
+
+
 def job_named_in_subject(session: Session, subject: str) -> int | None:
     """The job whose posting reference ``subject`` carries, or None.
 

@@ -23,8 +23,10 @@ from app.services.engagement.optout import cancel_blocked_messages
 from app.services.engagement.outbox import Draft, add_to_outbox
 from app.services.mailbox.decisions import CREATE_CANDIDATE, decide, list_waiting
 from app.services.mailbox.handling import (
+    Incoming,
     ResumeFile,
     handle_message,
+    handle_messages,
     handled_ids,
     last_uid,
     record_duplicate,
@@ -224,6 +226,30 @@ class TestApplications:
         assert count_rows(database, "candidates") == 1
         assert count_rows(database, "applications") == 1
         assert count_rows(database, "documents") == 1
+
+    def test_in_one_batch_a_message_under_two_uids_is_imported_once(
+        self, ctx, database, docs, tmp_path
+    ):
+        """The batch reads what was handled before in one go; a copy later in the same batch
+        must still find the first, handled moments before in the same transaction."""
+        raw = messages.application(subject="Application")
+        earlier = handle(ctx, docs, tmp_path, messages.application(subject="Other"), uid=1).value
+        items = []
+        for uid in (1, 2, 3):  # 1: handled before; 2 and 3: one message under two UIDs
+            inbound = parse_message(raw)
+            folder = tmp_path / f"batch-{uid}"
+            folder.mkdir()
+            path = folder / inbound.resumes[0].filename
+            path.write_bytes(inbound.resumes[0].data)
+            items.append(
+                Incoming(Envelope("INBOX", 7, uid), inbound, [ResumeFile(path, parse_file(path))])
+            )
+        before, first, copy = (result.value for result in handle_messages(ctx, docs, items))
+        assert before.already and before.id == earlier.id
+        assert not first.duplicate and copy.duplicate and copy.candidate_id == first.candidate_id
+        assert count_rows(database, "mailbox_messages") == 3
+        assert count_rows(database, "documents") == 1  # both messages attach the same file
+        assert not (docs / ".incoming").exists()
 
     def test_no_attachment_from_an_unknown_sender_waits_for_a_decision(
         self, ctx, database, docs, tmp_path
