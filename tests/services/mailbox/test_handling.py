@@ -156,6 +156,25 @@ class TestApplications:
         hits = search_candidates(ctx, "airflow").hits
         assert [h.candidate_id for h in hits] == [handled.candidate_id]
 
+    def test_the_sender_address_joins_the_resume_ones_also_when_the_file_came_before(
+        self, ctx, database, docs, tmp_path
+    ):
+        resume = messages.resume_text("Jane Applicant", "jane@cv.example.org")
+        first = messages.application(sender="Jane <jane@home.example.org>", resume=resume)
+        again = messages.application(sender="Jane <jane@work.example.org>", resume=resume)
+        one = handle(ctx, docs, tmp_path, first, uid=1).value
+        two = handle(ctx, docs, tmp_path, again, uid=2).value  # the same file: placed again
+        assert one.candidate_id == two.candidate_id is not None
+        with database.sessions() as session:
+            emails = set(
+                session.scalars(
+                    select(CandidateEmail.email).where(
+                        CandidateEmail.candidate_id == one.candidate_id
+                    )
+                )
+            )
+        assert emails == {"jane@cv.example.org", "jane@home.example.org", "jane@work.example.org"}
+
     def test_a_plus_address_names_the_job(self, ctx, database, docs, tmp_path):
         job = make_job(ctx)
         raw = messages.application(subject="My application", to=f"jobs+{job}@agency.test")
