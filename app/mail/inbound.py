@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import email.policy
+import functools
 import html
 import re
 from dataclasses import dataclass, field
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message
 from email.parser import BytesFeedParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
@@ -149,11 +151,24 @@ def parse_message(raw: bytes) -> Inbound:
     )
 
 
+class _RememberedHeaders(HeaderRegistry):
+    """The standard header classes, each (name, value) parsed once: the email package parses
+    a header again every time it is read, and reading a message reads its parts'
+    Content-Type a score of times. Parsed headers are immutable, so one can serve them all."""
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one registry for the process's life
+    def __call__(self, name: str, value: str) -> BaseHeader:  # type: ignore[override]
+        return super().__call__(name, value)
+
+
+_POLICY = email.policy.default.clone(header_factory=_RememberedHeaders())
+
+
 def _parse_bytes(raw: bytes, chunk: int = 1 << 16) -> EmailMessage:
     """The message parsed in pieces: fed whole, the parser splits all its lines in one call,
     which for a 25 MB message holds the interpreter (and so the window) for a tenth of a
     second."""
-    parser = BytesFeedParser(policy=email.policy.default)
+    parser = BytesFeedParser(policy=_POLICY)
     view = memoryview(raw)
     for start in range(0, len(raw), chunk):
         parser.feed(bytes(view[start : start + chunk]))
