@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 
-PAGE = 4096
-
 
 def ruin_page(path: Path, table: str, kind: str = "leaf", which: float = 0.5) -> int:
-    """Overwrite one 4 KB page of ``table``'s b-tree with garbage; return its number.
+    """Overwrite one page of ``table``'s b-tree with garbage; return its number.
 
     ``which`` picks the page by position among the table's pages of ``kind`` (0.5: the one in
     the middle), the way a failing disk or a stray write damages one block of a file.
@@ -34,13 +32,14 @@ def ruin_page(path: Path, table: str, kind: str = "leaf", which: float = 0.5) ->
                 (table, kind),
             )
         ]
+        page = connection.execute("PRAGMA page_size").fetchone()[0]
     finally:
         connection.close()
     assert pages, f"{table} has no {kind} pages"
     number = pages[min(len(pages) - 1, int(len(pages) * which))]
-    garbage = bytes((index * 151 + 7) % 256 for index in range(PAGE))
+    garbage = bytes((index * 151 + 7) % 256 for index in range(page))
     with path.open("r+b") as handle:
-        handle.seek((number - 1) * PAGE)
+        handle.seek((number - 1) * page)
         handle.write(garbage)
     return number
 

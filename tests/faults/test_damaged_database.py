@@ -1,6 +1,6 @@
 """A database with one ruined page: caught by every way in, never copied, never written to.
 
-The damage is a 4 KB page in the middle of the activities table overwritten with garbage,
+The damage is a page in the middle of the activities table overwritten with garbage,
 as a failing disk would leave it. Each command must say so in one line (or list the problems,
 for ``check``), leave the file byte for byte as it was, and never let a backup carry it.
 """

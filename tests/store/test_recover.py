@@ -1,6 +1,6 @@
 """Salvaging a damaged database file: pages overwritten with garbage, then `recover_database`.
 
-The damaged files are copies of the generated demo database with whole 4 KB pages of a
+The damaged files are copies of the generated demo database with whole pages of a
 table's b-tree overwritten. The outcome is compared with the undamaged original: the result
 must equal the original with exactly the rows of the ruined page deleted through SQLite's own
 cascades and the app's triggers (so the derived tables and the search index must agree too).
