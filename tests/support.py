@@ -85,6 +85,26 @@ def fail_on_changed(monkeypatch: Any) -> None:
     monkeypatch.setattr(Transaction, "changed", boom)
 
 
+def upgraded_then_downgraded(path: Path, backups: Path, revision: str) -> None:
+    """Open ``path`` as the app does (migrating it to the newest revision), then take it back
+    down to ``revision``: what a migration's downgrade test starts from."""
+    from app.store.database import open_database
+    from app.store.db import create_sqlite_engine
+    from app.store.migrate import downgrade_to
+
+    open_database(path, backups).close()
+    engine = create_sqlite_engine(path)
+    try:
+        downgrade_to(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def index_sql(path: Path) -> dict[str, str]:
+    """Each index of the file and the SQL that made it."""
+    return dict(sqlite_rows(path, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+
+
 def database_at(path: Path, revision: str) -> None:
     """A database file whose schema stops at ``revision`` (as an older version left it)."""
     from app.store.db import create_sqlite_engine

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.store.database import open_database
-from app.store.db import create_sqlite_engine
-from app.store.migrate import downgrade_to
-from tests.support import database_at, raw_connect, sqlite_rows
+from tests.support import database_at, index_sql, raw_connect, sqlite_rows, upgraded_then_downgraded
 
 BEFORE = "0027_lean_indexes"
 INDEX = "ix_jobs_posting_reference"
@@ -19,10 +17,6 @@ INDEX = "ix_jobs_posting_reference"
 
 def _columns(path: Path) -> set[str]:
     return {name for (name,) in sqlite_rows(path, "SELECT name FROM pragma_table_info('jobs')")}
-
-
-def _indexes(path: Path) -> dict[str, str]:
-    return dict(sqlite_rows(path, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
 
 
 def _old_database(path: Path) -> None:
@@ -48,7 +42,7 @@ def test_an_old_database_gets_the_column_and_the_unique_index(tmp_path: Path) ->
     assert "posting_reference" not in _columns(path)
     open_database(path, tmp_path / "backups").close()
     assert "posting_reference" in _columns(path)
-    sql = " ".join(_indexes(path)[INDEX].split())
+    sql = " ".join(index_sql(path)[INDEX].split())
     assert "UNIQUE" in sql and "(lower(posting_reference))" in sql
     assert "WHERE posting_reference IS NOT NULL" in sql
     assert sqlite_rows(path, "SELECT id, posting_reference FROM jobs ORDER BY id") == [
@@ -64,12 +58,7 @@ def test_an_old_database_gets_the_column_and_the_unique_index(tmp_path: Path) ->
 def test_downgrade_removes_the_column_and_the_index(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     _old_database(path)
-    open_database(path, tmp_path / "backups").close()
-    engine = create_sqlite_engine(path)
-    try:
-        downgrade_to(engine, BEFORE)
-    finally:
-        engine.dispose()
+    upgraded_then_downgraded(path, tmp_path / "backups", BEFORE)
     assert "posting_reference" not in _columns(path)
-    assert INDEX not in _indexes(path)
+    assert INDEX not in index_sql(path)
     assert sqlite_rows(path, "SELECT count(*) FROM jobs") == [(2,)]

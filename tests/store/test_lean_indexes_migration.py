@@ -15,17 +15,11 @@ from app.services.admin.report_defs import ReportFilter
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import Actor
 from app.store.database import Database, open_database
-from app.store.db import create_sqlite_engine
-from app.store.migrate import downgrade_to
-from tests.support import database_at, raw_connect, sqlite_rows
+from tests.support import database_at, index_sql, raw_connect, sqlite_rows, upgraded_then_downgraded
 
 BEFORE = "0023_onboarding"
 REMOVED = {"ix_activities_candidate_time", "ix_stage_changes_application_id"}
 KINDS = ("note", "call", "email", "stage_change", "submittal", "meeting")
-
-
-def _indexes(path: Path) -> dict[str, str]:
-    return dict(sqlite_rows(path, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
 
 
 def _timeline(path: Path) -> None:
@@ -48,9 +42,9 @@ def _timeline(path: Path) -> None:
 def test_the_indexes_are_replaced_and_the_rows_kept(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     _timeline(path)
-    assert set(_indexes(path)) >= REMOVED
+    assert set(index_sql(path)) >= REMOVED
     open_database(path, tmp_path / "backups").close()
-    indexes = _indexes(path)
+    indexes = index_sql(path)
     assert not REMOVED & set(indexes)
     assert "WHERE kind IN ('note', 'call', 'email')" in indexes["ix_activities_report"]
     assert "(candidate_id)" in indexes["ix_activities_candidate"]
@@ -68,13 +62,8 @@ def test_the_indexes_are_replaced_and_the_rows_kept(tmp_path: Path) -> None:
 def test_downgrade_brings_the_old_indexes_back(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     _timeline(path)
-    open_database(path, tmp_path / "backups").close()
-    engine = create_sqlite_engine(path)
-    try:
-        downgrade_to(engine, BEFORE)
-    finally:
-        engine.dispose()
-    indexes = _indexes(path)
+    upgraded_then_downgraded(path, tmp_path / "backups", BEFORE)
+    indexes = index_sql(path)
     assert set(indexes) >= REMOVED and "ix_activities_candidate" not in indexes
     assert "WHERE" not in indexes["ix_activities_report"]
 

@@ -8,9 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from app.store.database import open_database
-from app.store.db import create_sqlite_engine
-from app.store.migrate import downgrade_to
-from tests.support import database_at, sqlite_rows
+from tests.support import database_at, sqlite_rows, upgraded_then_downgraded
 
 BEFORE = "0018_interviews"
 INDEXES = {
@@ -91,12 +89,7 @@ def test_the_history_is_filled_in_and_new_changes_too(tmp_path: Path) -> None:
 def test_downgrade_removes_the_column_trigger_and_indexes(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     _history(path)
-    open_database(path, tmp_path / "backups").close()
-    engine = create_sqlite_engine(path)
-    try:
-        downgrade_to(engine, BEFORE)
-    finally:
-        engine.dispose()
+    upgraded_then_downgraded(path, tmp_path / "backups", BEFORE)
     names = {row[0] for row in sqlite_rows(path, "SELECT name FROM sqlite_master")}
     assert not INDEXES & names and "stage_changes_from_entered" not in names
     columns = {row[1] for row in sqlite_rows(path, "PRAGMA table_info(stage_changes)")}
