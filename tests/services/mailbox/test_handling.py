@@ -113,6 +113,15 @@ def handle(ctx: ServiceContext, docs: Path, tmp_path: Path, raw: bytes, uid: int
     return handle_message(ctx, docs, envelope, inbound, resumes)
 
 
+def jobs_applied_to(database: Database, candidate_id: int | None) -> list[int]:
+    with database.sessions() as session:
+        return list(
+            session.scalars(
+                select(Application.job_id).where(Application.candidate_id == candidate_id)
+            )
+        )
+
+
 def replied_in_report(ctx: ServiceContext) -> int:
     today = dt.datetime.now(dt.UTC).date()
     report = campaigns_report(ctx, ReportFilter(today - dt.timedelta(days=7), today))
@@ -179,11 +188,7 @@ class TestApplications:
         job = make_job(ctx)
         raw = messages.application(subject="My application", to=f"jobs+{job}@agency.test")
         handled = handle(ctx, docs, tmp_path, raw, uid=1).value
-        with database.sessions() as session:
-            jobs = session.scalars(
-                select(Application.job_id).where(Application.candidate_id == handled.candidate_id)
-            ).all()
-        assert jobs == [job]
+        assert jobs_applied_to(database, handled.candidate_id) == [job]
 
     def test_the_posting_reference_in_the_subject_names_the_job(
         self, ctx, database, docs, tmp_path
@@ -198,11 +203,7 @@ class TestApplications:
         raw = messages.application(subject="Application for req-2026-014 – Jane Doe")
         handled = handle(ctx, docs, tmp_path, raw, uid=1).value
         assert handled.state == "handled"
-        with database.sessions() as session:
-            applied = session.scalars(
-                select(Application.job_id).where(Application.candidate_id == handled.candidate_id)
-            ).all()
-        assert applied == [jobs["REQ-2026-014"]]
+        assert jobs_applied_to(database, handled.candidate_id) == [jobs["REQ-2026-014"]]
         assert f"for job #{jobs['REQ-2026-014']}" in handled.detail
 
     def test_a_tag_naming_no_job_falls_back_to_the_reference(self, ctx, database, docs, tmp_path):
@@ -212,11 +213,7 @@ class TestApplications:
         ).value
         raw = messages.application(subject="[JOB-999] REQ-7")
         handled = handle(ctx, docs, tmp_path, raw, uid=1).value
-        with database.sessions() as session:
-            applied = session.scalars(
-                select(Application.job_id).where(Application.candidate_id == handled.candidate_id)
-            ).all()
-        assert applied == [job]
+        assert jobs_applied_to(database, handled.candidate_id) == [job]
         assert "Job #999 named in the message does not exist; filed by the posting reference." in (
             handled.detail
         )
