@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from app.services.core.unit_of_work import NotFoundError, ValidationError
-from app.services.pipeline.board import VersionConflictError
+from app.services.pipeline.conflicts import VersionConflictError
 from app.store.errors import describe_database_error
 
 

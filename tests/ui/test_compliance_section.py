@@ -141,7 +141,7 @@ def test_the_status_bar_counts_overdue_checks_and_opens_the_section(
     _hire(window.services, dt.date.today() - dt.timedelta(days=30))
     window._refresh_status()
     label = window.status_overdue
-    assert label.isVisible()
+    qtbot.waitUntil(label.isVisible)
     count = int(label.text().split(">")[1].split()[0].replace(",", ""))
     assert count >= 3
     label.linkActivated.emit("compliance")

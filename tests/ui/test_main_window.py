@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 
@@ -89,8 +91,10 @@ def test_pools_pipeline_and_reports_show_data(qtbot, window: MainWindow) -> None
     assert report.sources.rowCount() == len(overview(window.services).sources)
 
 
-def test_status_bar_counts(window: MainWindow) -> None:
-    assert "500 candidates · 12 jobs" in window.status_counts.text()
+def test_status_bar_counts(qtbot, window: MainWindow) -> None:
+    # Counted in the background, off the GUI thread.
+    qtbot.waitUntil(lambda: "500 candidates · 12 jobs" in window.status_counts.text())
+    assert window._status_ops.ran_on("status") is not threading.main_thread()
 
 
 def test_geometry_and_section_are_remembered(qtbot, workspace, icons: IconProvider) -> None:

@@ -26,6 +26,7 @@ from app.services.core.text_rules import LIMITS, clean, fit
 from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError
 from app.services.core.validation import check_length
 from app.services.engagement.sequences import stop_on_stage_change
+from app.services.pipeline.conflicts import VersionConflictError
 from app.services.pipeline.onboarding import end_onboarding_in, start_onboarding_in
 from app.services.pipeline.scorecards import check_leaving_interviewed, summaries
 from app.store.models import (
@@ -54,18 +55,6 @@ MIN_GAP = 1e-6
 # applications.rejection_reason and stage_changes.reason are String(200); the list of reasons
 # offered (rejection_reasons.label) has the same size.
 MAX_REJECTION_REASON = 200
-
-
-class VersionConflictError(Exception):
-    """The application changed (elsewhere) since the caller loaded it."""
-
-    def __init__(self, application_ids: Sequence[int], names: Sequence[str]):
-        self.application_ids = tuple(application_ids)
-        who = ", ".join(names) or "an application"
-        super().__init__(
-            f"{who} changed since the board was loaded (another window or another Hirebench). "
-            "Nothing was moved; the board shows the current state."
-        )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from app.services.candidates.pools import list_pools
 from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
-from app.services.pipeline.board import VersionConflictError
+from app.services.pipeline.conflicts import VersionConflictError
 from app.ui.background import run_in_background
 from app.ui.file_dialogs import remember_folder, start_folder
 from app.ui.messages import reason
