@@ -117,8 +117,10 @@ class ComplianceSection(QWidget):
         self.tree.itemDoubleClicked.connect(lambda *_: self.open_selected())
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 150), (2, 200), (3, 190), (4, 120), (5, 120)):
+        # The job (title and client) is the long text: it takes what is left, so that at
+        # 1024 px the check and the person are read whole and nothing scrolls sideways.
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 190), (1, 135), (3, 110), (4, 102), (5, 105)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(column, width)
         layout.addWidget(self.tree, 1)
@@ -182,12 +184,14 @@ class ComplianceSection(QWidget):
             if key == "overdue" and rows:
                 group.setForeground(0, QBrush(QColor(self.palette_colors.danger)))
             self.tree.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)
             for row in rows:
                 group.addChild(self._item(row, key))
             if not rows:
                 empty = QTreeWidgetItem([EMPTY_GROUP[key]])
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)
                 group.addChild(empty)
+                empty.setFirstColumnSpanned(True)  # a sentence, not a check's name
             group.setExpanded(key != "done")
         total = sum(len(getattr(groups, key)) for key, _ in GROUPS[:-1])
         self.header.subtitle.setText(
@@ -205,6 +209,7 @@ class ComplianceSection(QWidget):
             [row.kind_text, row.candidate_name, job, row.status_text, due_words(row), owner]
         )
         item.setData(0, ROW_ROLE, row)
+        item.setToolTip(2, job)  # elided when the window is narrow
         if group == "overdue":
             item.setForeground(4, QBrush(QColor(self.palette_colors.danger)))
         if group == "done":
