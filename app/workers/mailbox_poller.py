@@ -46,7 +46,7 @@ READ_TIMEOUT = 300.0  # seconds for one message and its resumes before it counts
 NEEDS_THE_USER = (AUTHENTICATION, CERTIFICATE)
 
 
-READER_NICENESS = 5
+READER_NICENESS = 10
 
 
 def _yield_to_importer() -> None:

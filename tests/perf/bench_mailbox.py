@@ -1,8 +1,8 @@
 """Applications by email at volume: 1,000 messages, each with a distinct PDF resume attached,
 in a real IMAP server's folder (Dovecot on loopback, written into its Maildir), read and
 imported by one poll pass with the parser processes (every core), against the intake of the
-same PDFs as files (`IntakeRunner`, every core) in the same run: the mailbox must keep at
-least 80 % of the intake's rate.
+same PDFs as files (`IntakeRunner`, every core) in the same run, three rounds of each in
+turn: the mailbox must keep at least 80 % of the intake's rate in the median round.
 
 And the window while a 25 MB application is fetched, read and imported by the GUI's mailbox
 runtime: the longest gap between ticks of a 5 ms timer on the GUI thread (`gui_stall`), with
@@ -38,6 +38,7 @@ from tests.perf.support import ROOT, bench
 MESSAGES = int(os.environ.get("HIREBENCH_MAILBOX_MESSAGES", "1000"))
 RATE_TARGET = 0.8  # of the intake's files/s
 SAFETY_S = 900
+ROUNDS = 3
 
 
 # Applicants are different people: the generated corpus's PDF resumes (484 people, 20-odd
@@ -63,8 +64,9 @@ def _intake_rate(tmp_path: Path, pdfs: list[Path]) -> float:
     return sum(update.state == DONE for update in finals) / elapsed
 
 
-def test_mailbox_applications_rate(tmp_path: Path, pdfs: list[Path]) -> None:
-    intake_rate = _intake_rate(tmp_path, pdfs)
+def _mailbox_rate(folder: Path, pdfs: list[Path]) -> float:
+    """One poll pass over ``pdfs`` sent as applications to a fresh server and database."""
+    folder.mkdir()
     server = start_dovecot()
     try:
         for n, pdf in enumerate(pdfs):
@@ -76,13 +78,12 @@ def test_mailbox_applications_rate(tmp_path: Path, pdfs: list[Path]) -> None:
                 filename="resume.txt",
             )
             server.write_maildir(_with_pdf(raw, pdf), "Applications")
-        database = open_database(tmp_path / "mailbox.sqlite3", tmp_path / "backups")
+        database = open_database(folder / "mailbox.sqlite3", folder / "backups")
         ctx = ServiceContext(database.sessions, ensure_user(database.sessions, "bench"))
-        settings = _settings(server)
         reader = ProcessReader(workers=os.cpu_count() or 1)
         try:
             started = time.perf_counter()
-            report = poll_once(ctx, tmp_path / "mail-docs", settings, PASSWORD, reader)
+            report = poll_once(ctx, folder / "mail-docs", _settings(server), PASSWORD, reader)
             elapsed = time.perf_counter() - started
         finally:
             reader.close()
@@ -91,13 +92,27 @@ def test_mailbox_applications_rate(tmp_path: Path, pdfs: list[Path]) -> None:
         server.stop()
     assert report.error is None, report.error
     imported = report.handled.get("application", 0)
-    rate = imported / elapsed
+    assert imported == len(pdfs), (imported, report.pending, report.failed)
+    return imported / elapsed
+
+
+def test_mailbox_applications_rate(tmp_path: Path, pdfs: list[Path]) -> None:
+    """ROUNDS rounds, the intake and the mailbox in turn: one ten-second pass of each swings
+    by a fifth from run to run on a shared machine, the median of the rounds far less."""
+    rounds = []
+    for round_number in range(ROUNDS):
+        intake_folder = tmp_path / f"intake-{round_number}"
+        intake_folder.mkdir()
+        intake_rate = _intake_rate(intake_folder, pdfs)
+        mail_rate = _mailbox_rate(tmp_path / f"mailbox-{round_number}", pdfs)
+        rounds.append((mail_rate / intake_rate, intake_rate, mail_rate))
+    ratio, intake_rate, rate = sorted(rounds)[len(rounds) // 2]  # the median round
     bench("mailbox_intake_files_per_s", intake_rate, "files/s")
     bench("mailbox_messages_per_s", rate, "messages/s")
-    bench("mailbox_rate_vs_intake", rate / intake_rate, "x", f"target>={RATE_TARGET}")
+    bench("mailbox_rate_vs_intake", ratio, "x", f"target>={RATE_TARGET}")
     print(
-        f"{MESSAGES} messages: imported {imported}, waiting {report.pending}, failed "
-        f"{report.failed} in {elapsed:.1f} s; intake of the same files {intake_rate:.1f} files/s"
+        f"{MESSAGES} messages, {ROUNDS} rounds (ratio, intake files/s, mailbox messages/s): "
+        + "; ".join(f"{r:.2f}, {i:.1f}, {m:.1f}" for r, i, m in rounds)
     )
 
 

@@ -79,7 +79,6 @@ def application(
             )
         )
         tx.changed(ChangeKind.CANDIDATES, candidate_id)
-    tx.session.flush()
     state = MailboxState.HANDLED if candidate_id is not None else MailboxState.PENDING
     row = new_row(envelope, inbound, MailboxKind.APPLICATION, state)
     row.candidate_id = candidate_id
