@@ -40,7 +40,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.names import person_name
 from app.services.core.scope import require_all
 from app.store.models import Candidate
-from app.store.search import CANDIDATE_SEARCH_COLUMNS, NAME_SEARCH_TABLE
+from app.store.search import CANDIDATE_SEARCH_COLUMNS, CANDIDATE_SEARCH_SOURCE, NAME_SEARCH_TABLE
 
 if TYPE_CHECKING:
     # Types only: the filters' module imports `pools`, which imports this one.
@@ -98,7 +98,9 @@ class Hit:
     # does not decide their order).
     score: float | None
     snippet: str  # the best-matching text, matches in [brackets]
-    fields: tuple[str, ...] = ()  # index columns the query matched ("name", "skills", …)
+    # Index columns the query matched ("name", "skills", …); for a hit found by its name
+    # (score None), among the name, headline, title, city, skills and tags only.
+    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -513,11 +515,16 @@ def _snippet(value: str, marked: set[int]) -> str:
 # --- running it --------------------------------------------------------------------------
 
 
+# Read from the index's content view, not through the index: only the columns asked for are
+# derived (the index would derive every one for each row, resume text unpacked included).
 _ROWS = (
-    "SELECT s.rowid, c.first_name, c.middle_name, c.last_name, c.current_title, c.location, "
-    + ", ".join(f"s.{column}" for column in CANDIDATE_SEARCH_COLUMNS)
-    + " FROM candidate_search s JOIN candidates c ON c.id = s.rowid WHERE s.rowid IN ({})"
+    "SELECT v.id, c.first_name, c.middle_name, c.last_name, c.current_title, c.location, {}"
+    f" FROM {CANDIDATE_SEARCH_SOURCE} v JOIN candidates c ON c.id = v.id WHERE v.id IN ({{}})"
 )
+# A hit found by its name has its snippet in the name (which holds every word); its other
+# fields are told from the short columns alone, sparing a page of type-ahead the resumes' and
+# notes' text (most of its time at 100,000 candidates).
+_NAME_HIT_COLUMNS = ("name", "headline", "title", "city", "skills", "tags")
 
 
 # Broad queries (a two-letter prefix, a word in every note) match tens of thousands of
@@ -703,20 +710,30 @@ def _page(
         )
     if not ranked:
         return [], total
-    ids = [candidate_id for candidate_id, _score in ranked]
+    by_name = [candidate_id for candidate_id, score in ranked if score is None]
+    by_rank = [candidate_id for candidate_id, score in ranked if score is not None]
     rows = {
-        row[0]: row for row in session.execute(text(_ROWS.format(",".join(str(i) for i in ids))))
+        **_rows(session, by_name, _NAME_HIT_COLUMNS),
+        **_rows(session, by_rank, CANDIDATE_SEARCH_COLUMNS),
     }
     hits = []
     for candidate_id, score in ranked:
-        row = rows[candidate_id]
-        snippet, matched = _describe(
-            dict(zip(CANDIDATE_SEARCH_COLUMNS, row[6:], strict=True)), terms
-        )
+        row, columns = rows[candidate_id]
+        snippet, matched = _describe(dict(zip(columns, row[6:], strict=True)), terms)
         shown = None if score is None else round(score, 4)
         name = person_name(row[1], row[2], row[3])
         hits.append(Hit(candidate_id, name, row[4], row[5], shown, snippet, matched))
     return hits, total
+
+
+def _rows(
+    session: Session, ids: list[int], columns: tuple[str, ...]
+) -> dict[int, tuple[Any, tuple[str, ...]]]:
+    """Each candidate's name parts, title, location and index ``columns``, by id."""
+    if not ids:
+        return {}
+    sql = _ROWS.format(", ".join(f"v.{c}" for c in columns), ",".join(str(i) for i in ids))
+    return {row[0]: (row, columns) for row in session.execute(text(sql))}
 
 
 def _excluded(expression: str) -> Any:

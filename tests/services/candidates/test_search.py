@@ -232,6 +232,12 @@ class TestHits:
         assert "[month]" in hit.snippet and "[GAAP]" in hit.snippet
         assert set(hit.fields) == {"skills", "resume"}
 
+    def test_a_hit_found_by_name_is_described_from_its_name(self, ctx, people):
+        (hit,) = [h for h in search_candidates(ctx, "grac").hits if h.name == "Grace Hopper"]
+        assert hit.score is None  # the name tier
+        assert "[Grace]" in hit.snippet and hit.fields[0] == "name"
+        assert not {"resume", "notes"} & set(hit.fields)  # their text is not read for it
+
     def test_snippet_of_a_phrase_and_folded_word(self, ctx, people):
         (hit,) = search_candidates(ctx, "resume:bogazici").hits
         assert "[Boğaziçi]" in hit.snippet and hit.fields == ("resume",)
