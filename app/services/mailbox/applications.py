@@ -25,7 +25,7 @@ from app.services.mailbox.rows import (
     new_row,
     when,
 )
-from app.services.pipeline.references import job_named_in_subject, reference_in_subject
+from app.services.pipeline.references import job_named_in_subject
 from app.store.mailbox import MailboxKind, MailboxMessage, MailboxState
 from app.store.models import Activity, ActivityKind, Application, Candidate, CandidateEmail, Job
 from app.store.search import rebuild_candidate_search
@@ -49,20 +49,16 @@ def application(
     inbound: Inbound,
     resumes: list[ResumeFile],
     placed: list[tuple[Path, str]],
-    references: Mapping[str, int] | None = None,
+    references: Mapping[str, int],
 ) -> MailboxMessage:
-    """``references``: every job's posting reference (read once for a batch of messages);
-    None to look the subject's up."""
+    """``references``: every job's posting reference, read once for a batch of messages
+    (`pipeline.references.posting_references`)."""
     notes: list[str] = []
     job_id = inbound.job_reference()
     missing = job_id if job_id is not None and tx.session.get(Job, job_id) is None else None
     if job_id is None or missing is not None:
         # No job named by a [JOB-123] tag or plus address: a job's posting reference, if written.
-        if references is None:
-            job_id = job_named_in_subject(tx.session, inbound.subject)
-        else:
-            found = reference_in_subject(inbound.subject, references)
-            job_id = None if found is None else references[found]
+        job_id = job_named_in_subject(inbound.subject, references)
     if missing is not None:
         found = "imported without a job" if job_id is None else "filed by the posting reference"
         notes.append(f"Job #{missing} named in the message does not exist; {found}.")

@@ -175,16 +175,17 @@ def record_failure(
 
 
 @dataclass
-class _Seen:
-    """What a batch's messages were handled as before, read with two queries for the whole
-    batch instead of two per message; messages handled in the batch are added as they are."""
+class _BatchLookups:
+    """What a batch's messages need looked up, read once for the whole batch instead of per
+    message: the rows they were handled as before (by UID, by Message-ID), to which messages
+    handled in the batch are added as they are, and the jobs' posting references."""
 
     rows: dict[tuple[str, int, int], MailboxMessage]
     originals: dict[str, MailboxMessage]  # by Message-ID: the first row of each, not a copy
     references: dict[str, int]  # jobs' posting references (`pipeline.references`)
 
     @classmethod
-    def read(cls, tx: Transaction, items: list[Incoming]) -> _Seen:
+    def read(cls, tx: Transaction, items: list[Incoming]) -> _BatchLookups:
         m = MailboxMessage
         rows: dict[tuple[str, int, int], MailboxMessage] = {}
         places: dict[tuple[str, int], list[int]] = {}
@@ -255,19 +256,19 @@ def handle_messages(
             # Each touched candidate's search row is re-derived once, at the end of the batch.
             set_candidate_search_suspended(tx.session, True)
             touched: set[int] = set()
-            seen = _Seen.read(tx, items)
+            lookups = _BatchLookups.read(tx, items)
             for index, item in enumerate(items):
                 own = Transaction(tx.session, tx.actor)  # this message's changes only
                 put: list[tuple[Path, str]] = []
                 try:
                     with tx.session.begin_nested():
-                        handled, row = _handle_one(own, documents_dir, item, put, seen)
+                        handled, row = _handle_one(own, documents_dir, item, put, lookups)
                         tx.session.flush()
                 except Exception as exc:
                     results[index] = exc
                     orphans += put
                     continue
-                seen.add(row)  # committed with the batch: later messages see it
+                lookups.add(row)  # committed with the batch: later messages see it
                 placed += put
                 results[index] = Outcome(handled, own.changes)
                 if item.resumes and handled.candidate_id is not None:
@@ -290,19 +291,19 @@ def _handle_one(
     documents_dir: Path,
     item: Incoming,
     placed: list[tuple[Path, str]],
-    seen: _Seen,
+    lookups: _BatchLookups,
 ) -> tuple[Handled, MailboxMessage]:
     envelope, inbound = item.envelope, item.inbound
-    row = seen.row_of(envelope)
+    row = lookups.row_of(envelope)
     if row is not None:
         return _handled(row, already=True), row
-    original = seen.originals.get(inbound.message_id) if inbound.message_id else None
+    original = lookups.originals.get(inbound.message_id) if inbound.message_id else None
     if original is not None and inbound.message_id is not None:
         # The same message under another UID: not handled again.
         copy = _copy_of(tx, envelope, inbound.message_id, original)
         return _handled(copy), copy
     row = _classify_and_act(
-        tx, documents_dir, envelope, inbound, item.resumes, placed, seen.references
+        tx, documents_dir, envelope, inbound, item.resumes, placed, lookups.references
     )
     tx.audit(
         f"mailbox.{row.kind}",

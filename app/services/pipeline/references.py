@@ -9,7 +9,7 @@ The rules and the subject matching are plain functions; the look-ups take a sess
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -87,20 +87,8 @@ def posting_references(session: Session) -> dict[str, int]:
     return {reference: job_id for reference, job_id in rows if reference is not None}
 
 
-def job_named_in_subject(session: Session, subject: str) -> int | None:
-    """The job whose posting reference ``subject`` carries, or None.
-
-    One query: SQLite keeps the references found anywhere in the subject (jobs are a few
-    hundred rows), and `reference_in_subject` keeps whole tokens only.
-    """
-    if not subject.strip():
-        return None
-    rows = session.execute(
-        select(Job.posting_reference, Job.id).where(
-            Job.posting_reference.is_not(None),
-            func.instr(subject.lower(), func.lower(Job.posting_reference)) > 0,
-        )
-    )
-    jobs = {reference: job_id for reference, job_id in rows if reference is not None}
-    found = reference_in_subject(subject, jobs)
-    return None if found is None else jobs[found]
+def job_named_in_subject(subject: str, references: Mapping[str, int]) -> int | None:
+    """The job whose posting reference ``subject`` carries, or None; ``references`` as
+    `posting_references` reads them."""
+    found = reference_in_subject(subject, references)
+    return None if found is None else references[found]
