@@ -466,7 +466,10 @@ def test_ctrl_c_stops_an_import_with_a_line_per_file_and_a_summary(
         assert line, "the import ended before its first file was done"
         seen.append(line)
     intake.send_signal(signal.SIGINT)
-    out, err = intake.communicate(timeout=60)
+    # The rest through the same reader: communicate() reads the pipe itself, and would miss
+    # the lines readline() had already buffered with the first one.
+    out, err = intake.stdout.read(), intake.stderr.read() if intake.stderr else ""
+    intake.wait(timeout=60)
     assert intake.returncode == 130
     assert_one_line(Outcome(intake.returncode, out, err), "hirebench import: interrupted")
     *per_file, summary = [line.rstrip("\n") for line in seen] + out.splitlines()
