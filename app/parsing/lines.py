@@ -47,11 +47,23 @@ class Extracted:
 
 def clean(text: str) -> str:
     """Icons become separators, odd spaces become spaces, soft hyphens go."""
-    text = _PRIVATE_USE.sub(" | ", text)
-    text = text.replace("\u00ad", "-").replace("\u200b", "").replace("\ufeff", "")
-    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
-    text = re.sub(r"[ ]{2,}", " ", text)
-    text = re.sub(r" *\t[\t ]*", "\t", text)
-    text = re.sub(r"^(?:\s*\|\s*)+|(?:\s*\|\s*)+$", "", text)
-    text = re.sub(r"(?:\s*\|\s*){2,}", " | ", text)
+    if not text.isascii():
+        text = _PRIVATE_USE.sub(" | ", text)
+        text = text.replace("\u00ad", "-").replace("\u200b", "").replace("\ufeff", "")
+        text = _ODD_SPACE.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    if "\t" in text:
+        text = _TAB.sub("\t", text)
+    if "|" in text:
+        text = _EDGE_BARS.sub("", text)
+        text = _REPEATED_BARS.sub(" | ", text)
     return text.strip()
+
+
+# What `clean` replaces; the steps that need a tab, a bar or a letter beyond ASCII are
+# skipped on the many lines without one (a resume has hundreds of lines).
+_ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_SPACES = re.compile(r"[ ]{2,}")
+_TAB = re.compile(r" *\t[\t ]*")
+_EDGE_BARS = re.compile(r"^(?:\s*\|\s*)+|(?:\s*\|\s*)+$")
+_REPEATED_BARS = re.compile(r"(?:\s*\|\s*){2,}")

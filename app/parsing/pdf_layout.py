@@ -8,6 +8,7 @@ inside a row become tabs so that "Title <tab> Dates" stays separable.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -22,6 +23,7 @@ _CID = re.compile(r"\(cid:\d+\)")
 _ALNUM = re.compile(r"\w")
 _PRIVATE_GLYPH = re.compile("[\ue000-\uf8ff]")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold", re.I)
+_LONE_ACCENTED = re.compile(r"(?<=[a-z]) ([^\W\d_a-zA-Z]) (?=[a-z])")
 _DATE_FRAGMENT = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
     r"|^\s*\d+\s*(?:years?|yrs?|months?|mos?)\b",
@@ -203,12 +205,17 @@ def _own_baselines(rows: list[_Row], x: float) -> bool:
 
 def page_lines(words: list[dict], width: float) -> list[Line]:
     """The lines of one page, columns read one after the other."""
+    icon_fonts: dict[str, bool] = {}
     for w in words:
         # Icon fonts map glyphs to stray letters ("#", "§") in LaTeX output: a separator.
-        if _ICON_FONT.search(w.get("fontname", "")) or _CID.fullmatch(w["text"]):
+        font = w.get("fontname", "")
+        icon = icon_fonts.get(font)
+        if icon is None:
+            icon = icon_fonts[font] = bool(_ICON_FONT.search(font))
+        if icon:
             w["text"] = "|"
-        else:
-            w["text"] = _CID.sub(" ", w["text"])
+        elif "(cid:" in w["text"]:  # pdfminer's name for a glyph without Unicode
+            w["text"] = "|" if _CID.fullmatch(w["text"]) else _CID.sub(" ", w["text"])
     words = [w for w in words if w["text"].strip()]
     if not words:
         return []
@@ -301,11 +308,14 @@ def _margin_heading(row: _Row, body_size: float) -> list[_Row]:
         head_size = min(w.get("size", 0) for w in head)
         rest_size = max(w.get("size", 0) for w in rest)
         gap = rest[0]["x0"] - head[-1]["x1"]
+        if not (
+            head_size >= max(1.2 * rest_size, 1.5 * body_size) and rest_size and gap > head_size
+        ):
+            continue
         rest_text = " ".join(w["text"] for w in rest)
         if _DATE_FRAGMENT.search(rest_text) and len(rest) <= 6:
             continue  # "Company <tab> 04/2022 - 12/2022": dates set smaller stay on the row
-        if head_size >= max(1.2 * rest_size, 1.5 * body_size) and rest_size and gap > head_size:
-            return [_Row(row.top, row.bottom, head), _Row(row.top, row.bottom, rest)]
+        return [_Row(row.top, row.bottom, head), _Row(row.top, row.bottom, rest)]
     return [row]
 
 
@@ -322,7 +332,7 @@ def _stream_lines(
             continue
         sizes = [w.get("size", 0) for w in row.words]
         size = max(sizes) if sizes else 0.0
-        bold_words = sum(1 for w in row.words if _BOLD_FONT.search(w.get("fontname", "")))
+        bold_words = sum(1 for w in row.words if _bold_font(w.get("fontname", "")))
         gap_block = prev is not None and row.top - prev.bottom > max(size * 0.75, 5)
         out.append(
             Line(
@@ -334,6 +344,12 @@ def _stream_lines(
         )
         prev = row
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _bold_font(name: str) -> bool:
+    """Whether a font's name says bold; asked once per font, not once per word."""
+    return bool(_BOLD_FONT.search(name))
 
 
 def _small_caps_tail(capital: dict, word: dict, gap: float) -> bool:
@@ -406,6 +422,7 @@ def _row_text(row: _Row) -> str:
         parts.append(text)
         prev = w
     text = "".join(parts)
-    # An accented letter drawn as its own glyph run ("Bo ğ aziçi") belongs to its word.
-    text = re.sub(r"(?<=[a-z]) ([^\W\d_a-zA-Z]) (?=[a-z])", r"\1", text)
+    if not text.isascii():
+        # An accented letter drawn as its own glyph run ("Bo ğ aziçi") belongs to its word.
+        text = _LONE_ACCENTED.sub(r"\1", text)
     return clean(text)

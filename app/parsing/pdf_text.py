@@ -21,7 +21,6 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
-from collections.abc import Iterator
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -94,7 +93,7 @@ def page_words(page: pypdfium2.PdfPage) -> tuple[list[dict], float]:
     left, _bottom, right, top = page.get_cropbox()
     textpage = page.get_textpage()
     try:
-        words = list(_words(textpage.raw, left, top))
+        words = _words(textpage.raw, left, top)
     finally:
         textpage.close()
     return words, float(right - left)
@@ -112,18 +111,32 @@ def _page_text(textpage: pdfium_c.FPDF_TEXTPAGE, count: int) -> str:
     return text.translate(_TRANSLATE)
 
 
-def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> Iterator[dict]:
+# FPDFText_GetLooseCharBox on bare addresses, its box read back as four floats at once: the
+# call made for every visible character, where argument conversion and struct field reads
+# are a fifth of the call's cost.
+_loose_char_box = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+    ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value or 0
+)
+
+_Char = tuple[int, float, float, float, float]  # index, x0, x1, top, bottom
+
+
+def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> list[dict]:
     count = pdfium_c.FPDFText_CountChars(textpage)
+    out: list[dict] = []
     if count <= 0:
-        return
+        return out
     text = _page_text(textpage, count)
-    box = pdfium_c.FS_RECTF()
-    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    box = (ctypes.c_float * 4)()  # left, top, right, bottom, as FS_RECTF
+    box_address = ctypes.addressof(box)
+    read_box = memoryview(box).cast("B").cast("f").tolist
+    page_address = ctypes.cast(textpage, ctypes.c_void_p).value
+    get_box = _loose_char_box
     generated = pdfium_c.FPDFText_IsGenerated
     fonts = _Fonts()
     # Runs: visible characters between encoded spaces and line ends, as index lists with
     # their boxes; ``soft`` marks the positions in a run where PDFium generated a space.
-    run: list[tuple[int, float, float, float, float]] = []
+    run: list[_Char] = []
     soft: set[int] = set()
     breaks = _BREAKS
     px0 = py0 = py1 = 0.0
@@ -136,32 +149,36 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> Iterato
                 soft.add(len(run))
                 continue
             if run:
-                yield from _split_run(textpage, text, run, soft, fonts)
+                _split_run(out, textpage, text, run, soft, fonts)
                 run, soft = [], set()
             continue
-        get_box(textpage, i, box)
-        x0 = box.left - left
-        y0, y1 = top - box.top, top - box.bottom
+        get_box(page_address, i, box_address)
+        box_left, box_top, box_right, box_bottom = read_box()
+        x0 = box_left - left
+        y0, y1 = top - box_top, top - box_bottom
         if run:
             mid = (y0 + y1) / 2
             # Another line (the middle outside the previous box), or back to the left.
             if mid < py0 or mid > py1 or x0 < px0 - 0.25 * (py1 - py0 if py1 - py0 > 1 else 1):
-                yield from _split_run(textpage, text, run, soft, fonts)
+                _split_run(out, textpage, text, run, soft, fonts)
                 run, soft = [], set()
-        run.append((i, x0, box.right - left, y0, y1))
+        run.append((i, x0, box_right - left, y0, y1))
         px0, py0, py1 = x0, y0, y1
     if run:
-        yield from _split_run(textpage, text, run, soft, fonts)
+        _split_run(out, textpage, text, run, soft, fonts)
+    return out
 
 
 def _split_run(
+    out: list[dict],
     textpage: pdfium_c.FPDF_TEXTPAGE,
     text: str,
-    run: list[tuple[int, float, float, float, float]],
+    run: list[_Char],
     soft: set[int],
     fonts: _Fonts,
-) -> Iterator[dict]:
-    """Words of one run: breaks where a gap is clearly wider than the run's letter spacing.
+) -> None:
+    """Words of one run, added to ``out``: breaks where a gap is clearly wider than the
+    run's letter spacing.
 
     Tracking is either a fixed amount (TeX's ``LetterSpace``, CSS ``letter-spacing``) or a
     share of each letter's width (Qt's percentage spacing, where an "M" is followed by a
@@ -169,6 +186,9 @@ def _split_run(
     over the run's typical gap, and by its share of the preceding letter's width over the
     typical share.
     """
+    if len(run) == 1:
+        _word(out, textpage, text, run, fonts)
+        return
     loose = run[0][4] - run[0][3]
     em = fonts.of(textpage, run[0][0])[1] or max(loose, 1.0)
     if loose > 0 and not 0.6 * loose <= em <= 1.5 * loose:
@@ -192,14 +212,12 @@ def _split_run(
         if shares is None:  # the share model, needed only where a gap looks wide
             shares = [_share(run, j, g, em) for j, g in enumerate(gaps, 1)]
         if shares[k - 1] - _local(shares, k - 1) > WORD_GAP_SHARE:
-            yield from _word(textpage, text, run[start:k], fonts)
+            _word(out, textpage, text, run[start:k], fonts)
             start = k
-    yield from _word(textpage, text, run[start:], fonts)
+    _word(out, textpage, text, run[start:] if start else run, fonts)
 
 
-def _share(
-    run: list[tuple[int, float, float, float, float]], k: int, gap: float, em: float
-) -> float:
+def _share(run: list[_Char], k: int, gap: float, em: float) -> float:
     """A gap as a share of the width of the letter before it."""
     before = run[k - 1]
     return gap / max(before[2] - before[1], 0.1 * em)
@@ -221,43 +239,55 @@ def _low(values: list[float]) -> float:
 
 
 def _word(
+    out: list[dict],
     textpage: pdfium_c.FPDF_TEXTPAGE,
     text: str,
-    chars: list[tuple[int, float, float, float, float]],
+    chars: list[_Char],
     fonts: _Fonts,
-) -> Iterator[dict]:
+) -> None:
     """One word, or several where the font changes inside it (as pdfplumber splits them)."""
-    first, last = fonts.of(textpage, chars[0][0]), fonts.of(textpage, chars[-1][0])
+    first = fonts.of(textpage, chars[0][0])
+    if len(chars) == 1:
+        out.append(_make(text, chars, first))
+        return
+    last = fonts.of(textpage, chars[-1][0])
     if first == last:
-        yield _make(text, chars, first)
+        out.append(_make(text, chars, first))
         return
     start, current = 0, first
     for k in range(1, len(chars)):
         font = fonts.of(textpage, chars[k][0])
         if font != current:
-            yield _make(text, chars[start:k], current)
+            out.append(_make(text, chars[start:k], current))
             start, current = k, font
-    yield _make(text, chars[start:], current)
+    out.append(_make(text, chars[start:], current))
 
 
-def _make(
-    text: str, chars: list[tuple[int, float, float, float, float]], font: tuple[str, float]
-) -> dict:
+def _make(text: str, chars: list[_Char], font: tuple[str, float]) -> dict:
     """A word as pdfplumber gives it: one em high from the font's descent, which is where
     the loose box ends below (its top is the font's ascent, in some fonts two lines up)."""
-    indexes, lefts, rights, tops, bottoms = zip(*chars, strict=True)
-    bottom = max(bottoms)
+    if len(chars) == 1:
+        index, x0, x1, top, bottom = chars[0]
+        word = text[index]
+    else:
+        indexes, lefts, rights, tops, bottoms = zip(*chars, strict=True)
+        x0, x1, top, bottom = min(lefts), max(rights), min(tops), max(bottoms)
+        first, last = indexes[0], indexes[-1]
+        if last - first + 1 == len(indexes):  # no generated space left out between
+            word = text[first : last + 1]
+        else:
+            word = "".join(map(text.__getitem__, indexes))
     size = font[1]
-    loose = bottom - min(tops)  # ascent to descent: about 1.1 em in most fonts
+    loose = bottom - top  # ascent to descent: about 1.1 em in most fonts
     if loose > 0 and not 0.6 * loose <= size <= 1.5 * loose:
         # A size from a text object whose matrix does not scale it as drawn (some
         # browsers' PDFs): the drawn height is the better witness.
         size = round(loose / LOOSE_BOX_EM, 2)
     return {
-        "text": "".join(map(text.__getitem__, indexes)),
-        "x0": min(lefts),
-        "x1": max(rights),
-        "top": bottom - size if size else min(tops),
+        "text": word,
+        "x0": x0,
+        "x1": x1,
+        "top": bottom - size if size else top,
         "bottom": bottom,
         "size": size,
         "fontname": font[0],
