@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
+from typing import Any
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -47,43 +48,55 @@ _BREAKS = frozenset(
 _SOFT_BREAKS = frozenset(" \r\n")
 
 
-# FPDFText_GetTextObject returning the bare address: a dictionary key without a cast per call.
-_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
-)
+def _bare(function: Any, result: Any, *arguments: Any) -> Any:
+    """``function`` taking and returning bare addresses and numbers: no argument conversion
+    or pointer casts on calls made once per character or text object."""
+    address = ctypes.cast(function, ctypes.c_void_p).value or 0
+    return ctypes.CFUNCTYPE(result, *arguments)(address)
+
+
+_VOID, _INT = ctypes.c_void_p, ctypes.c_int
+_text_object_address = _bare(pdfium_c.FPDFText_GetTextObject, _VOID, _VOID, _INT)
+_text_object_font = _bare(pdfium_c.FPDFTextObj_GetFont, _VOID, _VOID)
+_text_object_font_size = _bare(pdfium_c.FPDFTextObj_GetFontSize, _INT, _VOID, _VOID)
+_object_matrix = _bare(pdfium_c.FPDFPageObj_GetMatrix, _INT, _VOID, _VOID)
+_loose_char_box = _bare(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VOID, _INT, _VOID)
 
 
 class _Fonts:
-    """Font name and scaled size per text object, asked once each."""
+    """Font name and scaled size per text object of one text page, asked once each."""
 
-    def __init__(self) -> None:
+    def __init__(self, textpage_address: int) -> None:
+        self._textpage = textpage_address
         self._objects: dict[int, tuple[str, float]] = {}
         self._names: dict[int, str] = {}
         self._buffer = ctypes.create_string_buffer(256)
         self._size = ctypes.c_float()
+        self._size_address = ctypes.addressof(self._size)
         self._matrix = pdfium_c.FS_MATRIX()
+        self._matrix_address = ctypes.addressof(self._matrix)
 
-    def of(self, textpage: pdfium_c.FPDF_TEXTPAGE, index: int) -> tuple[str, float]:
-        key = _text_object_address(textpage, index) or 0
+    def of(self, index: int) -> tuple[str, float]:
+        """The font name and size of the character at ``index``."""
+        key = _text_object_address(self._textpage, index) or 0
         found = self._objects.get(key)
         if found is None:
-            obj = ctypes.cast(ctypes.c_void_p(key), pdfium_c.FPDF_PAGEOBJECT)
-            found = self._objects[key] = self._describe(obj) if key else ("", 0.0)
+            found = self._objects[key] = self._describe(key) if key else ("", 0.0)
         return found
 
-    def _describe(self, obj: pdfium_c.FPDF_PAGEOBJECT) -> tuple[str, float]:
-        font = pdfium_c.FPDFTextObj_GetFont(obj)
-        font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
-        name = self._names.get(font_key)
+    def _describe(self, obj: int) -> tuple[str, float]:
+        font = _text_object_font(obj) or 0
+        name = self._names.get(font)
         if name is None:
-            got = pdfium_c.FPDFFont_GetBaseFontName(font, self._buffer, len(self._buffer))
+            handle = ctypes.cast(ctypes.c_void_p(font), pdfium_c.FPDF_FONT)
+            got = pdfium_c.FPDFFont_GetBaseFontName(handle, self._buffer, len(self._buffer))
             name = self._buffer.raw[: max(0, got - 1)].decode("latin-1") if got else ""
-            self._names[font_key] = name
+            self._names[font] = name
         size = 0.0
-        if pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(self._size)):
+        if _text_object_font_size(obj, self._size_address):
             size = self._size.value
             m = self._matrix
-            if pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+            if _object_matrix(obj, self._matrix_address):
                 size *= math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
         return name, round(size, 2)
 
@@ -111,13 +124,6 @@ def _page_text(textpage: pdfium_c.FPDF_TEXTPAGE, count: int) -> str:
     return text.translate(_TRANSLATE)
 
 
-# FPDFText_GetLooseCharBox on bare addresses, its box read back as four floats at once: the
-# call made for every visible character, where argument conversion and struct field reads
-# are a fifth of the call's cost.
-_loose_char_box = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
-    ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value or 0
-)
-
 _Char = tuple[int, float, float, float, float]  # index, x0, x1, top, bottom
 
 
@@ -130,10 +136,10 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> list[di
     box = (ctypes.c_float * 4)()  # left, top, right, bottom, as FS_RECTF
     box_address = ctypes.addressof(box)
     read_box = memoryview(box).cast("B").cast("f").tolist
-    page_address = ctypes.cast(textpage, ctypes.c_void_p).value
+    page_address = ctypes.cast(textpage, ctypes.c_void_p).value or 0
     get_box = _loose_char_box
     generated = pdfium_c.FPDFText_IsGenerated
-    fonts = _Fonts()
+    fonts = _Fonts(page_address)
     # Runs: visible characters between encoded spaces and line ends, as index lists with
     # their boxes; ``soft`` marks the positions in a run where PDFium generated a space.
     run: list[_Char] = []
@@ -149,7 +155,7 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> list[di
                 soft.add(len(run))
                 continue
             if run:
-                _split_run(out, textpage, text, run, soft, fonts)
+                _split_run(out, text, run, soft, fonts)
                 run, soft = [], set()
             continue
         get_box(page_address, i, box_address)
@@ -160,18 +166,17 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> list[di
             mid = (y0 + y1) / 2
             # Another line (the middle outside the previous box), or back to the left.
             if mid < py0 or mid > py1 or x0 < px0 - 0.25 * (py1 - py0 if py1 - py0 > 1 else 1):
-                _split_run(out, textpage, text, run, soft, fonts)
+                _split_run(out, text, run, soft, fonts)
                 run, soft = [], set()
         run.append((i, x0, box_right - left, y0, y1))
         px0, py0, py1 = x0, y0, y1
     if run:
-        _split_run(out, textpage, text, run, soft, fonts)
+        _split_run(out, text, run, soft, fonts)
     return out
 
 
 def _split_run(
     out: list[dict],
-    textpage: pdfium_c.FPDF_TEXTPAGE,
     text: str,
     run: list[_Char],
     soft: set[int],
@@ -187,10 +192,10 @@ def _split_run(
     typical share.
     """
     if len(run) == 1:
-        _word(out, textpage, text, run, fonts)
+        _word(out, text, run, fonts)
         return
     loose = run[0][4] - run[0][3]
-    em = fonts.of(textpage, run[0][0])[1] or max(loose, 1.0)
+    em = fonts.of(run[0][0])[1] or max(loose, 1.0)
     if loose > 0 and not 0.6 * loose <= em <= 1.5 * loose:
         em = loose / LOOSE_BOX_EM  # see _make
     gaps = [b[1] - a[2] for a, b in itertools.pairwise(run)]
@@ -212,9 +217,9 @@ def _split_run(
         if shares is None:  # the share model, needed only where a gap looks wide
             shares = [_share(run, j, g, em) for j, g in enumerate(gaps, 1)]
         if shares[k - 1] - _local(shares, k - 1) > WORD_GAP_SHARE:
-            _word(out, textpage, text, run[start:k], fonts)
+            _word(out, text, run[start:k], fonts)
             start = k
-    _word(out, textpage, text, run[start:] if start else run, fonts)
+    _word(out, text, run[start:] if start else run, fonts)
 
 
 def _share(run: list[_Char], k: int, gap: float, em: float) -> float:
@@ -240,23 +245,22 @@ def _low(values: list[float]) -> float:
 
 def _word(
     out: list[dict],
-    textpage: pdfium_c.FPDF_TEXTPAGE,
     text: str,
     chars: list[_Char],
     fonts: _Fonts,
 ) -> None:
     """One word, or several where the font changes inside it (as pdfplumber splits them)."""
-    first = fonts.of(textpage, chars[0][0])
+    first = fonts.of(chars[0][0])
     if len(chars) == 1:
         out.append(_make(text, chars, first))
         return
-    last = fonts.of(textpage, chars[-1][0])
+    last = fonts.of(chars[-1][0])
     if first == last:
         out.append(_make(text, chars, first))
         return
     start, current = 0, first
     for k in range(1, len(chars)):
-        font = fonts.of(textpage, chars[k][0])
+        font = fonts.of(chars[k][0])
         if font != current:
             out.append(_make(text, chars[start:k], current))
             start, current = k, font
