@@ -30,6 +30,7 @@ from app.parsing.result import ParsedResume
 from app.services.core.changes import Changes
 from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
+from app.services.intake.importer import INCOMING_DIR
 from app.services.mailbox.handling import (
     Handled,
     Incoming,
@@ -50,16 +51,19 @@ log = logging.getLogger(__name__)
 BATCH = 32
 BATCH_BYTES = 32 * 1024 * 1024
 
-# Reads a batch of raw messages; the value waits for and returns the readings.
-Reader = Callable[[list[bytes]], Callable[[], list[Read | Exception]]]
+# Reads a batch of raw messages, saving their resumes in the staging folder given (see
+# `mailbox_reading.read_message`); the value waits for and returns the readings.
+Reader = Callable[[list[bytes], Path | None], Callable[[], list[Read | Exception]]]
 
 
-def read_in_turn(raws: list[bytes]) -> Callable[[], list[Read | Exception]]:
+def read_in_turn(
+    raws: list[bytes], staging: Path | None = None
+) -> Callable[[], list[Read | Exception]]:
     """Read each message now, on this thread (the command line's pass)."""
     results: list[Read | Exception] = []
     for raw in raws:
         try:
-            results.append(read_message(raw))
+            results.append(read_message(raw, staging))
         except Exception as exc:
             results.append(exc)
     return lambda: results
@@ -179,7 +183,7 @@ def _poll_folder(
                 if raw is not None:  # else removed meanwhile
                     envelopes.append(Envelope(folder, state.uidvalidity, uid))
                     raws.append(raw)
-            waiting.append((envelopes, reader(raws)))
+            waiting.append((envelopes, reader(raws, documents_dir / INCOMING_DIR)))
             del raws
             if len(waiting) > 1:
                 _finish(ctx, documents_dir, settings, client, waiting.pop(0), report, on_changes)
@@ -253,9 +257,10 @@ def _handle_batch(
             continue
         resumes: list[ResumeFile] = []
         problems: list[str] = []
-        for path, reading in zip(read.files, read.parsed, strict=True):
+        staged = read.staged or (("", 0),) * len(read.files)
+        for path, reading, (digest, size) in zip(read.files, read.parsed, staged, strict=True):
             if isinstance(reading, ParsedResume):
-                resumes.append(ResumeFile(path, reading))
+                resumes.append(ResumeFile(path, reading, digest, size))
             else:
                 problems.append(f"{path.name} could not be read ({reading}).")
         if read.files and not resumes:

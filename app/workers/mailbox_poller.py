@@ -76,10 +76,13 @@ class ProcessReader:
                 )
             return self._pool
 
-    def __call__(self, raws: list[bytes]) -> Callable[[], list[Read | Exception]]:
-        """Start reading ``raws``; the value waits for and returns the readings."""
+    def __call__(
+        self, raws: list[bytes], staging: Path | None = None
+    ) -> Callable[[], list[Read | Exception]]:
+        """Start reading ``raws`` (resumes saved in ``staging``, see
+        `mailbox_reading.read_message`); the value waits for and returns the readings."""
         pool = self._executor()
-        futures = [pool.submit(read_message, raw) for raw in raws]
+        futures = [pool.submit(read_message, raw, staging) for raw in raws]
 
         def collect() -> list[Read | Exception]:
             results: list[Read | Exception] = []

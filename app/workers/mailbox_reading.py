@@ -9,6 +9,9 @@ services, so the parser processes do not load them.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -24,20 +27,31 @@ _UNSAFE = re.compile(r"[^\w.\- ]+")
 @dataclass(frozen=True)
 class Read:
     """A message read: its values (attachments without their bytes), and per resume the file
-    it was saved to with its parse, or why it could not be read."""
+    it was saved to with its parse, or why it could not be read. ``staged`` holds each file's
+    SHA-256 and size when it was saved beside the store (see `read_message`), else is empty."""
 
     inbound: Inbound
     folder: Path | None  # the temporary folder holding the resumes; removed by `discard`
     files: tuple[Path, ...] = ()
     parsed: tuple[ParsedResume | str, ...] = ()
+    staged: tuple[tuple[str, int], ...] = ()
 
     def discard(self) -> None:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder is not None and self.staged:
+            with contextlib.suppress(OSError):  # the staging folder, once nothing is in it
+                self.folder.parent.rmdir()
 
 
-def read_message(raw: bytes) -> Read:
-    """Parse ``raw`` and its resumes (see the module's docstring)."""
+def read_message(raw: bytes, staging: Path | None = None) -> Read:
+    """Parse ``raw`` and its resumes (see the module's docstring).
+
+    With ``staging`` (the store's incoming folder) each resume is saved there, synced to disk
+    and hashed as it is written: the importing thread then moves it into the store as it is,
+    where it would copy, hash and sync it again, one file after another, while it holds the
+    database (the stretch of a mail pass that nothing else can share).
+    """
     # Deferred: the resume parser (pdfplumber, docx, OCR) loads only when a resume arrives.
     from app.parsing import parse_file
 
@@ -49,18 +63,50 @@ def read_message(raw: bytes) -> Read:
     )
     if not resumes:
         return Read(light, None)
-    folder = Path(tempfile.mkdtemp(prefix="hirebench-mail-"))
+    folder = _message_folder(staging)
     files: list[Path] = []
     parsed: list[ParsedResume | str] = []
-    for index, attachment in enumerate(resumes):
-        name = _UNSAFE.sub("_", attachment.filename).strip(" .") or f"resume-{index}"
-        place = folder / str(index)
-        place.mkdir()
-        path = place / name[-120:]
-        path.write_bytes(attachment.data)
-        files.append(path)
+    staged: list[tuple[str, int]] = []
+    try:
+        for index, attachment in enumerate(resumes):
+            name = _UNSAFE.sub("_", attachment.filename).strip(" .") or f"resume-{index}"
+            place = folder / str(index)
+            place.mkdir()
+            path = place / name[-120:]
+            if staging is None:
+                path.write_bytes(attachment.data)
+            else:
+                staged.append(_write_synced(path, attachment.data))
+            files.append(path)
+            try:
+                parsed.append(parse_file(path))
+            except Exception as exc:
+                parsed.append(f"{type(exc).__name__}: {exc}")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return Read(light, folder, tuple(files), tuple(parsed), tuple(staged))
+
+
+def _message_folder(staging: Path | None) -> Path:
+    """A new folder for one message's resumes: in ``staging`` when given (made if missing:
+    the importing thread removes it whenever it is empty), else in the system's temp folder."""
+    if staging is None:
+        return Path(tempfile.mkdtemp(prefix="hirebench-mail-"))
+    for _attempt in range(3):
+        staging.mkdir(parents=True, exist_ok=True)
         try:
-            parsed.append(parse_file(path))
-        except Exception as exc:
-            parsed.append(f"{type(exc).__name__}: {exc}")
-    return Read(light, folder, tuple(files), tuple(parsed))
+            return Path(tempfile.mkdtemp(prefix="mail-", dir=staging))
+        except FileNotFoundError:  # removed as empty between the two calls
+            continue
+    return Path(tempfile.mkdtemp(prefix="mail-", dir=staging))
+
+
+def _write_synced(path: Path, data: bytes) -> tuple[str, int]:
+    """Write ``data`` to ``path`` and sync it to disk, so that a document row committed later
+    never names a file the disk does not hold; its SHA-256 and size."""
+    with path.open("wb") as writer:
+        writer.write(data)
+        writer.flush()
+        os.fsync(writer.fileno())
+    return hashlib.sha256(data).hexdigest(), len(data)

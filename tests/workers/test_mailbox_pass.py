@@ -246,3 +246,36 @@ def test_batches_are_cut_by_count_and_by_size() -> None:
     cut = batches([1, 2, 3, 4], {1: big, 2: big, 3: 10 * BATCH_BYTES, 4: 5})
     assert cut == [[1], [2], [3], [4]]  # two halves overflow; a huge one travels alone
     assert [uid for batch in batches(uids, {uid: 1 for uid in uids}) for uid in batch] == uids
+
+
+def test_resumes_are_staged_by_the_reader_and_moved_into_the_store_as_they_are(
+    dovecot: Dovecot,
+    ctx: ServiceContext,
+    database: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The reader saves each resume beside the store, synced and hashed; the importing thread
+    moves that file into place and copies nothing. Nothing is left in the incoming folder."""
+    import hashlib
+
+    from app.services.mailbox import applications
+    from app.store.models import Document
+
+    def no_copy(*_args: object) -> None:
+        raise AssertionError("the importing thread copied a resume the reader had staged")
+
+    monkeypatch.setattr(applications, "copy_in", no_copy)
+    job = make_job(ctx)
+    sent = [applicant(n, job) for n in range(2)]
+    for raw in sent:
+        dovecot.deliver(raw, APPLICATIONS)
+    docs = tmp_path / "documents"
+    report = poll_once(ctx, docs, settings_for(dovecot), PASSWORD)
+    assert report.error is None and report.handled == {"application": 2}, report.lines
+    with database.sessions() as session:
+        stored = session.execute(select(Document.sha256, Document.stored_path)).all()
+    assert len(stored) == 2
+    for digest, relative in stored:
+        assert hashlib.sha256((docs / relative).read_bytes()).hexdigest() == digest
+    assert not (docs / ".incoming").exists()

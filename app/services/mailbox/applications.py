@@ -15,7 +15,7 @@ from app.mail.inbound import Envelope, Inbound
 from app.parsing.result import ParsedResume
 from app.services.core.changes import ChangeKind
 from app.services.core.unit_of_work import Transaction
-from app.services.intake.importer import IntakeTarget, copy_in, store
+from app.services.intake.importer import Incoming, IntakeTarget, copy_in, store
 from app.services.mailbox.rows import (
     EMAIL_SOURCE,
     MAX_SUBJECT,
@@ -101,7 +101,11 @@ def import_resumes(
     target = IntakeTarget(job_id=job_id) if job_id is not None else None
     candidate_id: int | None = None
     for resume in resumes:
-        incoming = copy_in(resume.path, documents_dir)
+        incoming = (
+            Incoming(resume.path, resume.digest, resume.size)
+            if resume.digest
+            else copy_in(resume.path, documents_dir)
+        )
         files: list[Path] = []
         try:
             result = store(

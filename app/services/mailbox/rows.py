@@ -23,10 +23,17 @@ MAX_SUBJECT = 300
 
 @dataclass(frozen=True)
 class ResumeFile:
-    """A resume attachment saved under its own name, and what the parser read from it."""
+    """A resume attachment saved under its own name, and what the parser read from it.
+
+    ``digest`` and ``size``, when the reader gave them, say that ``path`` is already beside
+    the store (in its incoming folder, synced to disk, hashed): it is moved into place as it
+    is, instead of being copied there by the thread that imports it.
+    """
 
     path: Path
     parsed: ParsedResume
+    digest: str = ""
+    size: int = 0
 
 
 def new_row(
