@@ -38,7 +38,7 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -o python_files='bench_*.py' tests/perf
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.perf
 
 screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1440x900x24" $(PY) packaging/screenshot.py docs/screenshot.png

@@ -185,13 +185,9 @@ def test_intake_folder_of_2000() -> None:
     command = [
         sys.executable,
         "-m",
-        "pytest",
-        "-q",
-        "-s",
+        "tests.perf",  # as `make bench` runs: see tests/perf/__main__.py
         "-p",
         "no:cacheprovider",
-        "-o",
-        "python_files=bench_*.py",
         f"{Path(__file__).relative_to(ROOT)}::test_intake_folder_in_a_fresh_process",
     ]
     child = subprocess.run(
