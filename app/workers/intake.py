@@ -50,6 +50,12 @@ NEEDS_REVIEW = "review"  # stored, but no candidate made: nobody could be named 
 FINAL_STATES = frozenset({DONE, FAILED, CANCELLED, NEEDS_REVIEW})
 IDLE_WORKER_SECONDS = 60.0  # an idle worker process is stopped after this long
 IMPORT_BATCH = 32  # parsed files imported in one transaction, at most
+# While more files are being parsed, a batch waits until it holds this many files or its first
+# has waited IMPORT_WAIT_S: a transaction's fixed cost (the lock, the commit, re-deriving each
+# touched candidate's search row) makes a file imported alone cost twice one in a batch of 8,
+# and early in a drop the parsers deliver one file at a time.
+MIN_IMPORT_BATCH = 8
+IMPORT_WAIT_S = 0.25
 # Files handed to one parser process at a time: the next waits in its pipe, so the process
 # starts on it the moment it has sent a reply, not after this thread has read that reply
 # (which waits while a batch is imported).
@@ -246,6 +252,7 @@ class IntakeRunner:
         self._expansions: deque[tuple[list[Path], IntakeTarget | None]] = deque()
         self._expander: threading.Thread | None = None
         self._ready: deque[tuple[int, ParsedResume]] = deque()  # parsed, waiting for import
+        self._ready_since = 0.0  # when the first file now in ``_ready`` was parsed
         self._outbox: deque[ItemUpdate] = deque()
         self._emitting = 0
         self._next_id = 1
@@ -534,6 +541,8 @@ class IntakeRunner:
         busy = [w for w in self._pool if w.item_id is not None]
         deadlines = [w.deadline for w in busy]
         deadlines += [w.idle_since + IDLE_WORKER_SECONDS for w in self._pool if w.item_id is None]
+        if self._ready:
+            deadlines.append(self._ready_since + IMPORT_WAIT_S)
         timeout = max(0.0, min(deadlines) - now) if deadlines else None
         waitables: list[Any] = [self._wake_reader]
         for worker in busy:
@@ -583,6 +592,8 @@ class IntakeRunner:
             self._requeue_waiting(worker, first_failed=False)
         self._dispatch()  # keep the other workers busy while this file is imported
         if isinstance(reply, Parsed):
+            if not self._ready:
+                self._ready_since = now
             self._ready.append((item_id, reply.resume))
         elif failed is not None:
             self._set(item_id, FAILED, failed.message, error_kind=failed.error_kind)
@@ -596,8 +607,9 @@ class IntakeRunner:
         # Deferred: keeps SQLAlchemy and the services out of the spawned parser processes.
         from app.services.intake.batch import BatchItem, import_batch
 
-        while self._ready:
+        while self._import_due():
             batch = [self._ready.popleft() for _ in range(min(IMPORT_BATCH, len(self._ready)))]
+            self._ready_since = time.monotonic()  # for the files parsed while this batch imports
             items: list[BatchItem] = []
             with self._lock:
                 for item_id, parsed in batch:
@@ -622,6 +634,19 @@ class IntakeRunner:
                     self._post(item, describe(result), result=result, changes=done.changes)
             self._flush()
             self._poll_workers()
+
+    def _import_due(self) -> bool:
+        """Whether to import the parsed files now: enough for a batch, the first has waited
+        long enough, or no more are on their way (nothing parsing or queued)."""
+        if not self._ready:
+            return False
+        if len(self._ready) >= MIN_IMPORT_BATCH:
+            return True
+        if time.monotonic() >= self._ready_since + IMPORT_WAIT_S:
+            return True
+        with self._lock:
+            queued = bool(self._queue)
+        return not queued and not any(w.pending for w in self._pool)
 
     def _requeue_waiting(self, worker: _Worker, *, first_failed: bool = True) -> None:
         """After a worker was stopped or died, its files still waiting behind the one it

@@ -527,3 +527,64 @@ def test_a_parser_process_collects_garbage_itself_every_few_files(monkeypatch) -
     for _file in range(1 + 2 * intake.COLLECT_EVERY):
         count = intake._collect_garbage(count)
     assert calls == ["freeze", "disable", "collect", "collect"]
+
+
+def _import_groups(updates: Updates) -> list[int]:
+    """How many files each import took, in order: a batch posts "importing" for all of its
+    files before any of them is done."""
+    groups: list[int] = []
+    previous = ""
+    for update in updates.all:
+        if update.state == "importing":
+            if previous == "importing":
+                groups[-1] += 1
+            else:
+                groups.append(1)
+        if update.state in ("importing", "done"):
+            previous = update.state
+    return groups
+
+
+class TestImportBatches:
+    def test_while_files_are_parsed_a_batch_waits_for_the_minimum(
+        self, make_runner, updates: Updates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """One worker delivers the files one by one; the import takes them eight at a time,
+        and the rest once nothing more is coming."""
+        from app.workers import intake
+
+        monkeypatch.setattr(intake, "IMPORT_WAIT_S", 60.0)  # only the count decides here
+        files = [write_resume(tmp_path / "in", f"person-{n}.txt", n) for n in range(12)]
+        runner = make_runner(workers=1)
+        ids = runner.submit(files)
+        assert runner.wait(60)
+        assert all(updates.last(i).state == "done" for i in ids)
+        assert _import_groups(updates) == [intake.MIN_IMPORT_BATCH, 12 - intake.MIN_IMPORT_BATCH]
+
+    def test_a_lone_file_is_imported_at_once(
+        self, make_runner, updates: Updates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        from app.workers import intake
+
+        monkeypatch.setattr(intake, "IMPORT_WAIT_S", 60.0)
+        runner = make_runner(workers=1)
+        [item] = runner.submit([write_resume(tmp_path, "alone.txt", 0)])
+        assert runner.wait(30)  # not held for the 60 s wait: nothing else was coming
+        assert updates.last(item).state == "done"
+
+    def test_a_small_batch_is_imported_once_its_first_file_waited_long_enough(
+        self, make_runner, updates: Updates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """A file parsed while a slow one is still being parsed is imported after the wait,
+        not after the slow file."""
+        from app.workers import intake
+
+        monkeypatch.setattr(intake, "IMPORT_WAIT_S", 0.2)
+        quick = write_resume(tmp_path, "quick.txt", 0)
+        slow = write_resume(tmp_path, "slow.txt", 1)  # the fake parser sleeps a second on it
+        runner = make_runner(workers=2, parse=fake_parsers.misbehaving)
+        [first, second] = runner.submit([quick, slow])
+        assert runner.wait(60)
+        done = [u.item_id for u in updates.all if u.state == "done"]
+        assert done == [first, second]
+        assert _import_groups(updates) == [1, 1]
