@@ -6,7 +6,7 @@ parsed resume (`sourcing`), so that the candidates domain never imports the inta
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from app.services.core.text_rules import MAX_SKILLS, clean, fit_field
@@ -57,25 +57,26 @@ def link_skills(session: Session, candidate_id: int, names: tuple[str, ...]) -> 
             wanted.setdefault(value.casefold(), value)
     if not wanted:
         return []
-    existing = {
-        name.casefold(): skill_id
-        for skill_id, name in session.execute(
-            select(Skill.id, Skill.name).where(func.lower(Skill.name).in_(list(wanted)))
-        )
-    }
-    linked = set(
-        session.scalars(
-            select(CandidateSkill.skill_id).where(CandidateSkill.candidate_id == candidate_id)
-        )
+    existing: dict[str, int] = {}
+    linked: set[int] = set()
+    # One statement finds the skills and which of them the candidate has already.
+    has_it = exists().where(
+        CandidateSkill.candidate_id == candidate_id, CandidateSkill.skill_id == Skill.id
     )
+    for skill_id, name, is_linked in session.execute(
+        select(Skill.id, Skill.name, has_it).where(func.lower(Skill.name).in_(list(wanted)))
+    ):
+        existing[name.casefold()] = skill_id
+        if is_linked:
+            linked.add(skill_id)
+    created = {key: Skill(name=name) for key, name in wanted.items() if key not in existing}
+    if created:  # all new skills in one flush, for their ids (given in the order named)
+        session.add_all(created.values())
+        session.flush()
+        existing |= {key: skill.id for key, skill in created.items()}
     added = []
     for key, name in wanted.items():
-        skill_id = existing.get(key)
-        if skill_id is None:
-            skill = Skill(name=name)
-            session.add(skill)
-            session.flush()
-            skill_id = existing[key] = skill.id
+        skill_id = existing[key]
         if skill_id not in linked:
             session.add(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id))
             linked.add(skill_id)

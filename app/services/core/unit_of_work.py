@@ -43,8 +43,13 @@ class NotFoundError(LookupError):
     """The record a use case was asked to act on no longer exists."""
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def snapshot(value: Any) -> Any:
     """A JSON-safe copy of plain values for audit entries."""
+    if type(value) in _PLAIN:  # most values, and an attach's snapshot holds thousands
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime | dt.date):
@@ -75,18 +80,20 @@ class Transaction:
         entity_id: int | None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.session.add(
-            AuditEntry(
-                user_id=self.actor.user_id,
-                actor=self.actor.name,
-                action=action,
-                entity_type=entity_type,
-                entity_id=entity_id,
-                before=snapshot(before) if before is not None else None,
-                after=snapshot(after) if after is not None else None,
-            )
+    ) -> AuditEntry:
+        """Add the entry to the session; returned so that a caller who needs its id (an undo
+        step names it) has it once the session flushes, without looking it up again."""
+        entry = AuditEntry(
+            user_id=self.actor.user_id,
+            actor=self.actor.name,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            before=snapshot(before) if before is not None else None,
+            after=snapshot(after) if after is not None else None,
         )
+        self.session.add(entry)
+        return entry
 
     def changed(self, kind: ChangeKind, *ids: int) -> None:
         """Record that this use case changed data of ``kind`` (these ids), for the views."""

@@ -38,7 +38,7 @@ from app.services.candidates.duplicates import (
 )
 from app.services.candidates.edit import field_label
 from app.services.candidates.phones import matching_key, phone_key
-from app.services.candidates.record_snapshot import capture, capture_after
+from app.services.candidates.record_snapshot import Snapshot, capture, capture_after, rows
 from app.services.candidates.resume_fields import link_skills, split_name
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
@@ -57,7 +57,6 @@ from app.store.models import (
     Activity,
     ActivityKind,
     Application,
-    AuditEntry,
     Candidate,
     CandidateEmail,
     CandidatePhone,
@@ -421,6 +420,7 @@ def _audit_import(tx: Transaction, document: Document, candidate_id: int, versio
 
 
 def _timeline_entry(tx: Transaction, candidate_id: int, file_name: str, body: str) -> Activity:
+    """The timeline's note of the import; its id comes with the caller's next flush."""
     activity = Activity(
         candidate_id=candidate_id,
         kind=ActivityKind.NOTE,
@@ -429,7 +429,6 @@ def _timeline_entry(tx: Transaction, candidate_id: int, file_name: str, body: st
         user_id=tx.actor.user_id,
     )
     tx.session.add(activity)
-    tx.session.flush()
     return activity
 
 
@@ -449,12 +448,10 @@ def _attach_to(
     candidate = session.get_one(Candidate, match.candidate_id)
     session.flush()  # the document's id, for the snapshot
     before = capture(session, [candidate.id], [document.id])
-    conflicts = _attach(tx, candidate, parsed, notes)
+    held = _Held.of(before, candidate.id)
+    conflicts = _attach(tx, candidate, parsed, notes, held)
     document.candidate_id = candidate.id
-    session.flush()
-    versions = session.scalar(
-        select(func.count(Document.id)).where(Document.candidate_id == candidate.id)
-    )
+    versions = held.documents + 1  # theirs, and this one (no one's until now)
     _audit_import(tx, document, candidate.id, versions)
     body = f"Resume version {versions}; added here because of the {match.reason}."
     if conflicts:
@@ -463,8 +460,8 @@ def _attach_to(
     activity = _timeline_entry(tx, candidate.id, file_name, body)
     application_id = _place(tx, candidate.id, target, notes)
     tx.changed(ChangeKind.CANDIDATES, candidate.id)
-    after = capture_after(session, before)
-    tx.audit(
+    after = capture_after(session, before)  # flushes all of the above: the activity's id
+    entry = tx.audit(
         ATTACH_ACTION,
         "candidate",
         candidate.id,
@@ -480,13 +477,6 @@ def _attach_to(
         },
     )
     session.flush()
-    audit_id = session.scalar(
-        select(func.max(AuditEntry.id)).where(
-            AuditEntry.entity_type == "candidate",
-            AuditEntry.entity_id == candidate.id,
-            AuditEntry.action == ATTACH_ACTION,
-        )
-    )
     return ImportResult(
         candidate_id=candidate.id,
         created=False,
@@ -496,11 +486,36 @@ def _attach_to(
         notes=tuple(notes),
         job_id=target.job_id if target else None,
         pool_id=target.pool_id if target else None,
-        attach_audit_id=audit_id,
+        attach_audit_id=entry.id,
         matched_by=match.reason,
         attached_to=person_name(candidate),
         candidate_name=person_name(candidate),
     )
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What a candidate holds that an attach looks at, read from the snapshot taken before
+    it rather than by loading each of the candidate's collections through the ORM."""
+
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    experiences: int
+    educations: int
+    documents: int
+
+    @classmethod
+    def of(cls, before: Snapshot, candidate_id: int) -> _Held:
+        def theirs(table: str) -> list[dict[str, Any]]:
+            return [row for row in rows(before, table) if row["candidate_id"] == candidate_id]
+
+        return cls(
+            emails=tuple(row["email"] for row in theirs("candidate_emails")),
+            phones=tuple(row["phone"] for row in theirs("candidate_phones")),
+            experiences=len(theirs("experiences")),
+            educations=len(theirs("educations")),
+            documents=len(theirs("documents")),
+        )
 
 
 @dataclass(frozen=True)
@@ -653,9 +668,18 @@ def _create_candidate(tx: Transaction, source: Path, parsed: ParsedResume) -> Ca
 
 
 def _attach(
-    tx: Transaction, candidate: Candidate, parsed: ParsedResume, notes: list[str]
+    tx: Transaction,
+    candidate: Candidate,
+    parsed: ParsedResume,
+    notes: list[str],
+    held: _Held,
 ) -> dict[str, tuple[Any, Any]]:
-    """Fill the candidate's empty fields from the resume; return the differing ones."""
+    """Fill the candidate's empty fields from the resume; return the differing ones.
+
+    New rows (addresses, numbers, work history) are added with the candidate's id rather
+    than through the candidate's collections, which would each be loaded first; a collection
+    already loaded in this session is expired, so that it reads them too."""
+    session = tx.session
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     conflicts: dict[str, tuple[Any, Any]] = {}
@@ -668,30 +692,45 @@ def _attach(
             setattr(candidate, name, new)
         elif _comparable(old) != _comparable(new):
             conflicts[name] = (old, new)
-    known = {e.email for e in candidate.emails}
+    grown: list[str] = []
+    known = set(held.emails)
     new_emails = [e for e in _emails(parsed) if e not in known]
-    claimed = set(new_emails) - set(_unclaimed_emails(tx.session, new_emails))
+    claimed = set(new_emails) - set(_unclaimed_emails(session, new_emails))
+    position = len(held.emails)
     for email in new_emails:
         if email in claimed:
             notes.append(f"{email} belongs to another candidate; not added.")
             continue
-        candidate.emails.append(CandidateEmail(email=email, position=len(candidate.emails)))
+        session.add(CandidateEmail(candidate_id=candidate.id, email=email, position=position))
+        position += 1
         after.setdefault("emails_added", []).append(email)
-    keys = {phone_key(p.phone) for p in candidate.phones}
+    if position > len(held.emails):
+        grown.append("emails")
+    keys = {phone_key(phone) for phone in held.phones}
+    position = len(held.phones)
     for phone in _phones(parsed):
         if phone_key(phone) not in keys:
-            candidate.phones.append(CandidatePhone(phone=phone, position=len(candidate.phones)))
+            session.add(CandidatePhone(candidate_id=candidate.id, phone=phone, position=position))
+            position += 1
             after.setdefault("phones_added", []).append(phone)
+    if position > len(held.phones):
+        grown.append("phones")
     links = _links(parsed, list(candidate.links or []))
     if links != list(candidate.links or []):
         before["links"], after["links"] = list(candidate.links or []), links
         candidate.links = links
-    if not candidate.experiences:
-        candidate.experiences.extend(_experiences(parsed))
-    if not candidate.educations:
-        candidate.educations.extend(_educations(parsed))
-    tx.session.flush()
-    added_skills = link_skills(tx.session, candidate.id, parsed.skills)
+    for name, count, made in (
+        ("experiences", held.experiences, _experiences),
+        ("educations", held.educations, _educations),
+    ):
+        if count == 0 and (entries := made(parsed)):
+            for entry in entries:
+                entry.candidate_id = candidate.id
+            session.add_all(entries)
+            grown.append(name)
+    if grown:
+        session.expire(candidate, grown)
+    added_skills = link_skills(session, candidate.id, parsed.skills)
     if added_skills:
         after["skills_added"] = added_skills
     if after or conflicts:

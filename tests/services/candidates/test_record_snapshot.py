@@ -45,8 +45,10 @@ def test_one_statement_reads_what_a_select_per_table_reads(demo_database: Databa
             ).scalars()
         )
         suspect = session.execute(
-            text("SELECT candidate_id, other_candidate_id FROM duplicate_suspects "
-                "WHERE other_candidate_id IS NOT NULL LIMIT 1")
+            text(
+                "SELECT candidate_id, other_candidate_id FROM duplicate_suspects "
+                "WHERE other_candidate_id IS NOT NULL LIMIT 1"
+            )
         ).first()
         unlinked = session.execute(text("SELECT max(id) FROM documents")).scalar()
         top_skill = session.execute(text("SELECT max(id) FROM skills")).scalar()
