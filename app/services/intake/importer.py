@@ -676,10 +676,17 @@ def _attach(
 ) -> dict[str, tuple[Any, Any]]:
     """Fill the candidate's empty fields from the resume; return the differing ones.
 
-    New rows (addresses, numbers, work history) are added with the candidate's id rather
-    than through the candidate's collections, which would each be loaded first; a collection
-    already loaded in this session is expired, so that it reads them too."""
+    What it looks up (addresses other candidates have, the skills) is looked up before it
+    changes anything, so that the lookups find nothing to flush first: all the changes go to
+    the database in one flush, the caller's. New rows (addresses, numbers, work history) are
+    added with the candidate's id rather than through the candidate's collections, which
+    would each be loaded first; a collection already loaded in this session is expired, so
+    that it reads them too."""
     session = tx.session
+    known = set(held.emails)
+    new_emails = [e for e in _emails(parsed) if e not in known]
+    claimed = set(new_emails) - set(_unclaimed_emails(session, new_emails))
+    added_skills = link_skills(session, candidate.id, parsed.skills)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     conflicts: dict[str, tuple[Any, Any]] = {}
@@ -693,9 +700,6 @@ def _attach(
         elif _comparable(old) != _comparable(new):
             conflicts[name] = (old, new)
     grown: list[str] = []
-    known = set(held.emails)
-    new_emails = [e for e in _emails(parsed) if e not in known]
-    claimed = set(new_emails) - set(_unclaimed_emails(session, new_emails))
     position = len(held.emails)
     for email in new_emails:
         if email in claimed:
@@ -730,7 +734,6 @@ def _attach(
             grown.append(name)
     if grown:
         session.expire(candidate, grown)
-    added_skills = link_skills(session, candidate.id, parsed.skills)
     if added_skills:
         after["skills_added"] = added_skills
     if after or conflicts:
