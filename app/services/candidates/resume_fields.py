@@ -6,10 +6,10 @@ parsed resume (`sourcing`), so that the candidates domain never imports the inta
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from app.services.core.text_rules import MAX_SKILLS, clean, fit_field
+from app.services.core.unit_of_work import read_rows
 from app.store.models import CandidateSkill, Skill
 
 _PARTICLES = {"da", "de", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin"}
@@ -60,11 +60,13 @@ def link_skills(session: Session, candidate_id: int, names: tuple[str, ...]) -> 
     existing: dict[str, int] = {}
     linked: set[int] = set()
     # One statement finds the skills and which of them the candidate has already.
-    has_it = exists().where(
-        CandidateSkill.candidate_id == candidate_id, CandidateSkill.skill_id == Skill.id
-    )
-    for skill_id, name, is_linked in session.execute(
-        select(Skill.id, Skill.name, has_it).where(func.lower(Skill.name).in_(list(wanted)))
+    marks = ", ".join("?" * len(wanted))
+    for skill_id, name, is_linked in read_rows(
+        session,
+        "SELECT id, name, EXISTS (SELECT 1 FROM candidate_skills"
+        " WHERE candidate_id = ? AND skill_id = skills.id)"
+        f" FROM skills WHERE lower(name) IN ({marks})",
+        [candidate_id, *wanted],
     ):
         existing[name.casefold()] = skill_id
         if is_linked:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -47,18 +47,34 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def snapshot(value: Any) -> Any:
-    """A JSON-safe copy of plain values for audit entries."""
-    if type(value) in _PLAIN:  # most values, and an attach's snapshot holds thousands
+    """A JSON-safe copy of plain values for audit entries.
+
+    Plain values are taken as they are without a call each: an attach's entry holds a
+    snapshot of the candidate's tables with hundreds of column names."""
+    if type(value) in _PLAIN:
         return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(k): snapshot(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _PLAIN else snapshot(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [snapshot(v) for v in value]
+        return [v if type(v) in _PLAIN else snapshot(v) for v in value]
     return value
+
+
+def read_rows(session: Session, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+    """The rows of a plain SELECT in the session's transaction, through the driver's cursor.
+
+    For the lookups an import makes for every file: an ORM query costs several times what
+    SQLite spends on such a lookup. Pending changes are flushed first, as a query would."""
+    session.flush()
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        return cursor.execute(sql, parameters).fetchall()
+    finally:
+        cursor.close()
 
 
 def columns_of(record: Any, names: tuple[str, ...]) -> dict[str, Any]:

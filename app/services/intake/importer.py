@@ -51,7 +51,13 @@ from app.services.core.text_rules import (
     fit_field,
     fit_text,
 )
-from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError, snapshot
+from app.services.core.unit_of_work import (
+    NotFoundError,
+    Transaction,
+    ValidationError,
+    read_rows,
+    snapshot,
+)
 from app.services.pipeline.applications import open_application
 from app.store.models import (
     Activity,
@@ -197,7 +203,8 @@ def store(
     added to ``placed`` at once (the caller removes it again if the transaction fails)."""
     digest = incoming.digest
     relative = Path(digest[:2]) / f"{digest}{source.suffix.lower()}"
-    document = tx.session.scalar(select(Document).where(Document.sha256 == digest))
+    known = read_rows(tx.session, "SELECT id FROM documents WHERE sha256 = ?", (digest,))
+    document = tx.session.get(Document, known[0][0]) if known else None
     notes: list[str] = []
     seen_before = document is not None and document.candidate_id is not None
     if document is None:
@@ -533,14 +540,16 @@ def find_match(session: Session, parsed: ParsedResume) -> Match:
     family's landline, a switchboard, a typo) makes the others suspects, never a match."""
     emails = _emails(parsed)
     if emails:
-        row = session.execute(
-            select(CandidateEmail.candidate_id, CandidateEmail.email)
-            .where(CandidateEmail.email.in_(emails))
-            .order_by(CandidateEmail.candidate_id)
-            .limit(1)
-        ).first()
-        if row is not None:
-            return Match(row.candidate_id, f"same email address {row.email}")
+        marks = ", ".join("?" * len(emails))
+        found = read_rows(
+            session,
+            "SELECT candidate_id, email FROM candidate_emails "
+            f"WHERE email IN ({marks}) ORDER BY candidate_id LIMIT 1",
+            emails,
+        )
+        if found:
+            candidate_id, email = found[0]
+            return Match(candidate_id, f"same email address {email}")
     sharing = _sharing_a_phone(session, parsed)
     if not sharing:
         return Match(None)
