@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import mimetypes
 import os
 import re
@@ -452,40 +453,42 @@ def _attach_to(
     of the candidate before and after, in the audit entry of the attach."""
     session = tx.session
     assert match.candidate_id is not None
-    candidate = session.get_one(Candidate, match.candidate_id)
+    candidate_id = match.candidate_id
     session.flush()  # the document's id, for the snapshot
-    before = capture(session, [candidate.id], [document.id])
-    held = _Held.of(before, candidate.id)
-    conflicts = _attach(tx, candidate, parsed, notes, held)
-    document.candidate_id = candidate.id
+    before = capture(session, [candidate_id], [document.id])
+    held = _Held.of(before, candidate_id)
+    if held.record is None:  # gone since it matched: the same error as before snapshots
+        session.get_one(Candidate, candidate_id)
+    conflicts, their_name = _attach(tx, candidate_id, parsed, notes, held)
+    document.candidate_id = candidate_id
     versions = held.documents + 1  # theirs, and this one (no one's until now)
-    _audit_import(tx, document, candidate.id, versions)
+    _audit_import(tx, document, candidate_id, versions)
     body = f"Resume version {versions}; added here because of the {match.reason}."
     if conflicts:
         names = sorted(field_label(name).lower() for name in conflicts)
         body += " Differs from the record in: " + ", ".join(names) + "."
-    activity = _timeline_entry(tx, candidate.id, file_name, body)
-    application_id = _place(tx, candidate.id, target, notes)
-    tx.changed(ChangeKind.CANDIDATES, candidate.id)
+    activity = _timeline_entry(tx, candidate_id, file_name, body)
+    application_id = _place(tx, candidate_id, target, notes)
+    tx.changed(ChangeKind.CANDIDATES, candidate_id)
     after = capture_after(session, before)  # flushes all of the above: the activity's id
     entry = tx.audit(
         ATTACH_ACTION,
         "candidate",
-        candidate.id,
+        candidate_id,
         before={"restore": before},
         after={
             "restore": after,
             "document_id": document.id,
             "activity_id": activity.id,
             "file": file_name,
-            "name": person_name(candidate),
+            "name": their_name,
             "matched_by": match.reason,
             "target": target_json(target),
         },
     )
     session.flush()
     return ImportResult(
-        candidate_id=candidate.id,
+        candidate_id=candidate_id,
         created=False,
         document_id=document.id,
         application_id=application_id,
@@ -495,16 +498,18 @@ def _attach_to(
         pool_id=target.pool_id if target else None,
         attach_audit_id=entry.id,
         matched_by=match.reason,
-        attached_to=person_name(candidate),
-        candidate_name=person_name(candidate),
+        attached_to=their_name,
+        candidate_name=their_name,
     )
 
 
 @dataclass(frozen=True)
 class _Held:
     """What a candidate holds that an attach looks at, read from the snapshot taken before
-    it rather than by loading each of the candidate's collections through the ORM."""
+    it rather than by loading the candidate and each of their collections through the ORM
+    (the candidate is loaded only to change them)."""
 
+    record: dict[str, Any] | None  # the candidate's columns as stored; None: no such candidate
     emails: tuple[str, ...]
     phones: tuple[str, ...]
     experiences: int
@@ -516,13 +521,20 @@ class _Held:
         def theirs(table: str) -> list[dict[str, Any]]:
             return [row for row in rows(before, table) if row["candidate_id"] == candidate_id]
 
+        records = [row for row in rows(before, "candidates") if row["id"] == candidate_id]
         return cls(
+            record=records[0] if records else None,
             emails=tuple(row["email"] for row in theirs("candidate_emails")),
             phones=tuple(row["phone"] for row in theirs("candidate_phones")),
             experiences=len(theirs("experiences")),
             educations=len(theirs("educations")),
             documents=len(theirs("documents")),
         )
+
+    def links(self) -> list[str]:
+        """The candidate's links, as the JSON column reads them."""
+        stored = self.record["links"] if self.record is not None else None
+        return list(json.loads(stored) or []) if stored is not None else []
 
 
 @dataclass(frozen=True)
@@ -678,34 +690,38 @@ def _create_candidate(tx: Transaction, source: Path, parsed: ParsedResume) -> Ca
 
 def _attach(
     tx: Transaction,
-    candidate: Candidate,
+    candidate_id: int,
     parsed: ParsedResume,
     notes: list[str],
     held: _Held,
-) -> dict[str, tuple[Any, Any]]:
-    """Fill the candidate's empty fields from the resume; return the differing ones.
+) -> tuple[dict[str, tuple[Any, Any]], str]:
+    """Fill the candidate's empty fields from the resume; return the differing ones, and the
+    candidate's name once filled.
 
-    What it looks up (addresses other candidates have, the skills) is looked up before it
-    changes anything, so that the lookups find nothing to flush first: all the changes go to
-    the database in one flush, the caller's. New rows (addresses, numbers, work history) are
-    added with the candidate's id rather than through the candidate's collections, which
-    would each be loaded first; a collection already loaded in this session is expired, so
-    that it reads them too."""
+    The candidate's values are those of the snapshot (`_Held`); the candidate is loaded
+    only when a field changes. What it looks up (addresses other candidates have, the
+    skills) is looked up before it changes anything, so that the lookups find nothing to
+    flush first: all the changes go to the database in one flush, the caller's. New rows
+    (addresses, numbers, work history) are added with the candidate's id rather than through
+    the candidate's collections, which would each be loaded first; a collection already
+    loaded in this session is expired, so that it reads them too."""
     session = tx.session
+    assert held.record is not None
     known = set(held.emails)
     new_emails = [e for e in _emails(parsed) if e not in known]
     claimed = set(new_emails) - set(_unclaimed_emails(session, new_emails))
-    added_skills = link_skills(session, candidate.id, parsed.skills)
+    added_skills = link_skills(session, candidate_id, parsed.skills)
+    record = dict(held.record)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     conflicts: dict[str, tuple[Any, Any]] = {}
     for name, new in _resume_values(parsed).items():
-        old = getattr(candidate, name)
+        old = record[name]
         if new is None:
             continue
         if not old:
             before[name], after[name] = old, new
-            setattr(candidate, name, new)
+            record[name] = new
         elif _comparable(old) != _comparable(new):
             conflicts[name] = (old, new)
     grown: list[str] = []
@@ -714,7 +730,7 @@ def _attach(
         if email in claimed:
             notes.append(f"{email} belongs to another candidate; not added.")
             continue
-        session.add(CandidateEmail(candidate_id=candidate.id, email=email, position=position))
+        session.add(CandidateEmail(candidate_id=candidate_id, email=email, position=position))
         position += 1
         after.setdefault("emails_added", []).append(email)
     if position > len(held.emails):
@@ -723,32 +739,39 @@ def _attach(
     position = len(held.phones)
     for phone in _phones(parsed):
         if phone_key(phone) not in keys:
-            session.add(CandidatePhone(candidate_id=candidate.id, phone=phone, position=position))
+            session.add(CandidatePhone(candidate_id=candidate_id, phone=phone, position=position))
             position += 1
             after.setdefault("phones_added", []).append(phone)
     if position > len(held.phones):
         grown.append("phones")
-    links = _links(parsed, list(candidate.links or []))
-    if links != list(candidate.links or []):
-        before["links"], after["links"] = list(candidate.links or []), links
-        candidate.links = links
+    current = held.links()
+    links = _links(parsed, current)
+    if links != current:
+        before["links"], after["links"] = current, links
     for name, count, made in (
         ("experiences", held.experiences, _experiences),
         ("educations", held.educations, _educations),
     ):
         if count == 0 and (entries := made(parsed)):
             for entry in entries:
-                entry.candidate_id = candidate.id
+                entry.candidate_id = candidate_id
             session.add_all(entries)
             grown.append(name)
-    if grown:
-        session.expire(candidate, grown)
+    changed = [name for name in (*RESUME_FIELDS, "links") if name in before]
+    if changed:
+        candidate = session.get_one(Candidate, candidate_id)
+        for name in changed:
+            setattr(candidate, name, after[name])
+    loaded = session.identity_map.get(session.identity_key(Candidate, candidate_id))
+    if grown and loaded is not None:
+        session.expire(loaded, grown)
     if added_skills:
         after["skills_added"] = added_skills
     if after or conflicts:
         changes = after | ({"conflicts": snapshot(conflicts)} if conflicts else {})
-        tx.audit("candidate.update_from_resume", "candidate", candidate.id, before, changes)
-    return conflicts
+        tx.audit("candidate.update_from_resume", "candidate", candidate_id, before, changes)
+    name = person_name(record["first_name"], record["middle_name"], record["last_name"])
+    return conflicts, name
 
 
 def _comparable(value: Any) -> str:
