@@ -6,10 +6,10 @@ parsed resume (`sourcing`), so that the candidates domain never imports the inta
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services.core.text_rules import MAX_SKILLS, clean, fit_field
+from app.services.core.unit_of_work import read_rows
 from app.store.models import CandidateSkill, Skill
 
 _PARTICLES = {"da", "de", "del", "della", "der", "di", "du", "la", "le", "van", "von", "bin"}
@@ -57,25 +57,28 @@ def link_skills(session: Session, candidate_id: int, names: tuple[str, ...]) -> 
             wanted.setdefault(value.casefold(), value)
     if not wanted:
         return []
-    existing = {
-        name.casefold(): skill_id
-        for skill_id, name in session.execute(
-            select(Skill.id, Skill.name).where(func.lower(Skill.name).in_(list(wanted)))
-        )
-    }
-    linked = set(
-        session.scalars(
-            select(CandidateSkill.skill_id).where(CandidateSkill.candidate_id == candidate_id)
-        )
-    )
+    existing: dict[str, int] = {}
+    linked: set[int] = set()
+    # One statement finds the skills and which of them the candidate has already.
+    marks = ", ".join("?" * len(wanted))
+    for skill_id, name, is_linked in read_rows(
+        session,
+        "SELECT id, name, EXISTS (SELECT 1 FROM candidate_skills"
+        " WHERE candidate_id = ? AND skill_id = skills.id)"
+        f" FROM skills WHERE lower(name) IN ({marks})",
+        [candidate_id, *wanted],
+    ):
+        existing[name.casefold()] = skill_id
+        if is_linked:
+            linked.add(skill_id)
+    created = {key: Skill(name=name) for key, name in wanted.items() if key not in existing}
+    if created:  # all new skills in one flush, for their ids (given in the order named)
+        session.add_all(created.values())
+        session.flush()
+        existing |= {key: skill.id for key, skill in created.items()}
     added = []
     for key, name in wanted.items():
-        skill_id = existing.get(key)
-        if skill_id is None:
-            skill = Skill(name=name)
-            session.add(skill)
-            session.flush()
-            skill_id = existing[key] = skill.id
+        skill_id = existing[key]
         if skill_id not in linked:
             session.add(CandidateSkill(candidate_id=candidate_id, skill_id=skill_id))
             linked.add(skill_id)

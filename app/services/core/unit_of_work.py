@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -43,17 +43,38 @@ class NotFoundError(LookupError):
     """The record a use case was asked to act on no longer exists."""
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def snapshot(value: Any) -> Any:
-    """A JSON-safe copy of plain values for audit entries."""
+    """A JSON-safe copy of plain values for audit entries.
+
+    Plain values are taken as they are without a call each: an attach's entry holds a
+    snapshot of the candidate's tables with hundreds of column names."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(k): snapshot(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _PLAIN else snapshot(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [snapshot(v) for v in value]
+        return [v if type(v) in _PLAIN else snapshot(v) for v in value]
     return value
+
+
+def read_rows(session: Session, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+    """The rows of a plain SELECT in the session's transaction, through the driver's cursor.
+
+    For the lookups an import makes for every file: an ORM query costs several times what
+    SQLite spends on such a lookup. Pending changes are flushed first, as a query would."""
+    session.flush()
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        return cursor.execute(sql, parameters).fetchall()
+    finally:
+        cursor.close()
 
 
 def columns_of(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
@@ -75,18 +96,20 @@ class Transaction:
         entity_id: int | None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.session.add(
-            AuditEntry(
-                user_id=self.actor.user_id,
-                actor=self.actor.name,
-                action=action,
-                entity_type=entity_type,
-                entity_id=entity_id,
-                before=snapshot(before) if before is not None else None,
-                after=snapshot(after) if after is not None else None,
-            )
+    ) -> AuditEntry:
+        """Add the entry to the session; returned so that a caller who needs its id (an undo
+        step names it) has it once the session flushes, without looking it up again."""
+        entry = AuditEntry(
+            user_id=self.actor.user_id,
+            actor=self.actor.name,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            before=snapshot(before) if before is not None else None,
+            after=snapshot(after) if after is not None else None,
         )
+        self.session.add(entry)
+        return entry
 
     def changed(self, kind: ChangeKind, *ids: int) -> None:
         """Record that this use case changed data of ``kind`` (these ids), for the views."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import mimetypes
 import os
 import re
@@ -38,7 +39,7 @@ from app.services.candidates.duplicates import (
 )
 from app.services.candidates.edit import field_label
 from app.services.candidates.phones import matching_key, phone_key
-from app.services.candidates.record_snapshot import capture, capture_after
+from app.services.candidates.record_snapshot import Snapshot, capture, capture_after, rows
 from app.services.candidates.resume_fields import link_skills, split_name
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
@@ -51,13 +52,18 @@ from app.services.core.text_rules import (
     fit_field,
     fit_text,
 )
-from app.services.core.unit_of_work import NotFoundError, Transaction, ValidationError, snapshot
+from app.services.core.unit_of_work import (
+    NotFoundError,
+    Transaction,
+    ValidationError,
+    read_rows,
+    snapshot,
+)
 from app.services.pipeline.applications import open_application
 from app.store.models import (
     Activity,
     ActivityKind,
     Application,
-    AuditEntry,
     Candidate,
     CandidateEmail,
     CandidatePhone,
@@ -198,7 +204,8 @@ def store(
     added to ``placed`` at once (the caller removes it again if the transaction fails)."""
     digest = incoming.digest
     relative = Path(digest[:2]) / f"{digest}{source.suffix.lower()}"
-    document = tx.session.scalar(select(Document).where(Document.sha256 == digest))
+    known = read_rows(tx.session, "SELECT id FROM documents WHERE sha256 = ?", (digest,))
+    document = tx.session.get(Document, known[0][0]) if known else None
     notes: list[str] = []
     seen_before = document is not None and document.candidate_id is not None
     if document is None:
@@ -421,6 +428,7 @@ def _audit_import(tx: Transaction, document: Document, candidate_id: int, versio
 
 
 def _timeline_entry(tx: Transaction, candidate_id: int, file_name: str, body: str) -> Activity:
+    """The timeline's note of the import; its id comes with the caller's next flush."""
     activity = Activity(
         candidate_id=candidate_id,
         kind=ActivityKind.NOTE,
@@ -429,7 +437,6 @@ def _timeline_entry(tx: Transaction, candidate_id: int, file_name: str, body: st
         user_id=tx.actor.user_id,
     )
     tx.session.add(activity)
-    tx.session.flush()
     return activity
 
 
@@ -446,49 +453,42 @@ def _attach_to(
     of the candidate before and after, in the audit entry of the attach."""
     session = tx.session
     assert match.candidate_id is not None
-    candidate = session.get_one(Candidate, match.candidate_id)
+    candidate_id = match.candidate_id
     session.flush()  # the document's id, for the snapshot
-    before = capture(session, [candidate.id], [document.id])
-    conflicts = _attach(tx, candidate, parsed, notes)
-    document.candidate_id = candidate.id
-    session.flush()
-    versions = session.scalar(
-        select(func.count(Document.id)).where(Document.candidate_id == candidate.id)
-    )
-    _audit_import(tx, document, candidate.id, versions)
+    before = capture(session, [candidate_id], [document.id])
+    held = _Held.of(before, candidate_id)
+    if held.record is None:  # gone since it matched: the same error as before snapshots
+        session.get_one(Candidate, candidate_id)
+    conflicts, their_name = _attach(tx, candidate_id, parsed, notes, held)
+    document.candidate_id = candidate_id
+    versions = held.documents + 1  # theirs, and this one (no one's until now)
+    _audit_import(tx, document, candidate_id, versions)
     body = f"Resume version {versions}; added here because of the {match.reason}."
     if conflicts:
         names = sorted(field_label(name).lower() for name in conflicts)
         body += " Differs from the record in: " + ", ".join(names) + "."
-    activity = _timeline_entry(tx, candidate.id, file_name, body)
-    application_id = _place(tx, candidate.id, target, notes)
-    tx.changed(ChangeKind.CANDIDATES, candidate.id)
-    after = capture_after(session, before)
-    tx.audit(
+    activity = _timeline_entry(tx, candidate_id, file_name, body)
+    application_id = _place(tx, candidate_id, target, notes)
+    tx.changed(ChangeKind.CANDIDATES, candidate_id)
+    after = capture_after(session, before)  # flushes all of the above: the activity's id
+    entry = tx.audit(
         ATTACH_ACTION,
         "candidate",
-        candidate.id,
+        candidate_id,
         before={"restore": before},
         after={
             "restore": after,
             "document_id": document.id,
             "activity_id": activity.id,
             "file": file_name,
-            "name": person_name(candidate),
+            "name": their_name,
             "matched_by": match.reason,
             "target": target_json(target),
         },
     )
     session.flush()
-    audit_id = session.scalar(
-        select(func.max(AuditEntry.id)).where(
-            AuditEntry.entity_type == "candidate",
-            AuditEntry.entity_id == candidate.id,
-            AuditEntry.action == ATTACH_ACTION,
-        )
-    )
     return ImportResult(
-        candidate_id=candidate.id,
+        candidate_id=candidate_id,
         created=False,
         document_id=document.id,
         application_id=application_id,
@@ -496,11 +496,45 @@ def _attach_to(
         notes=tuple(notes),
         job_id=target.job_id if target else None,
         pool_id=target.pool_id if target else None,
-        attach_audit_id=audit_id,
+        attach_audit_id=entry.id,
         matched_by=match.reason,
-        attached_to=person_name(candidate),
-        candidate_name=person_name(candidate),
+        attached_to=their_name,
+        candidate_name=their_name,
     )
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What a candidate holds that an attach looks at, read from the snapshot taken before
+    it rather than by loading the candidate and each of their collections through the ORM
+    (the candidate is loaded only to change them)."""
+
+    record: dict[str, Any] | None  # the candidate's columns as stored; None: no such candidate
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    experiences: int
+    educations: int
+    documents: int
+
+    @classmethod
+    def of(cls, before: Snapshot, candidate_id: int) -> _Held:
+        def theirs(table: str) -> list[dict[str, Any]]:
+            return [row for row in rows(before, table) if row["candidate_id"] == candidate_id]
+
+        records = [row for row in rows(before, "candidates") if row["id"] == candidate_id]
+        return cls(
+            record=records[0] if records else None,
+            emails=tuple(row["email"] for row in theirs("candidate_emails")),
+            phones=tuple(row["phone"] for row in theirs("candidate_phones")),
+            experiences=len(theirs("experiences")),
+            educations=len(theirs("educations")),
+            documents=len(theirs("documents")),
+        )
+
+    def links(self) -> list[str]:
+        """The candidate's links, as the JSON column reads them."""
+        stored = self.record["links"] if self.record is not None else None
+        return list(json.loads(stored) or []) if stored is not None else []
 
 
 @dataclass(frozen=True)
@@ -518,14 +552,16 @@ def find_match(session: Session, parsed: ParsedResume) -> Match:
     family's landline, a switchboard, a typo) makes the others suspects, never a match."""
     emails = _emails(parsed)
     if emails:
-        row = session.execute(
-            select(CandidateEmail.candidate_id, CandidateEmail.email)
-            .where(CandidateEmail.email.in_(emails))
-            .order_by(CandidateEmail.candidate_id)
-            .limit(1)
-        ).first()
-        if row is not None:
-            return Match(row.candidate_id, f"same email address {row.email}")
+        marks = ", ".join("?" * len(emails))
+        found = read_rows(
+            session,
+            "SELECT candidate_id, email FROM candidate_emails "
+            f"WHERE email IN ({marks}) ORDER BY candidate_id LIMIT 1",
+            emails,
+        )
+        if found:
+            candidate_id, email = found[0]
+            return Match(candidate_id, f"same email address {email}")
     sharing = _sharing_a_phone(session, parsed)
     if not sharing:
         return Match(None)
@@ -653,51 +689,89 @@ def _create_candidate(tx: Transaction, source: Path, parsed: ParsedResume) -> Ca
 
 
 def _attach(
-    tx: Transaction, candidate: Candidate, parsed: ParsedResume, notes: list[str]
-) -> dict[str, tuple[Any, Any]]:
-    """Fill the candidate's empty fields from the resume; return the differing ones."""
+    tx: Transaction,
+    candidate_id: int,
+    parsed: ParsedResume,
+    notes: list[str],
+    held: _Held,
+) -> tuple[dict[str, tuple[Any, Any]], str]:
+    """Fill the candidate's empty fields from the resume; return the differing ones, and the
+    candidate's name once filled.
+
+    The candidate's values are those of the snapshot (`_Held`); the candidate is loaded
+    only when a field changes. What it looks up (addresses other candidates have, the
+    skills) is looked up before it changes anything, so that the lookups find nothing to
+    flush first: all the changes go to the database in one flush, the caller's. New rows
+    (addresses, numbers, work history) are added with the candidate's id rather than through
+    the candidate's collections, which would each be loaded first; a collection already
+    loaded in this session is expired, so that it reads them too."""
+    session = tx.session
+    assert held.record is not None
+    known = set(held.emails)
+    new_emails = [e for e in _emails(parsed) if e not in known]
+    claimed = set(new_emails) - set(_unclaimed_emails(session, new_emails))
+    added_skills = link_skills(session, candidate_id, parsed.skills)
+    record = dict(held.record)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     conflicts: dict[str, tuple[Any, Any]] = {}
     for name, new in _resume_values(parsed).items():
-        old = getattr(candidate, name)
+        old = record[name]
         if new is None:
             continue
         if not old:
             before[name], after[name] = old, new
-            setattr(candidate, name, new)
+            record[name] = new
         elif _comparable(old) != _comparable(new):
             conflicts[name] = (old, new)
-    known = {e.email for e in candidate.emails}
-    new_emails = [e for e in _emails(parsed) if e not in known]
-    claimed = set(new_emails) - set(_unclaimed_emails(tx.session, new_emails))
+    grown: list[str] = []
+    position = len(held.emails)
     for email in new_emails:
         if email in claimed:
             notes.append(f"{email} belongs to another candidate; not added.")
             continue
-        candidate.emails.append(CandidateEmail(email=email, position=len(candidate.emails)))
+        session.add(CandidateEmail(candidate_id=candidate_id, email=email, position=position))
+        position += 1
         after.setdefault("emails_added", []).append(email)
-    keys = {phone_key(p.phone) for p in candidate.phones}
+    if position > len(held.emails):
+        grown.append("emails")
+    keys = {phone_key(phone) for phone in held.phones}
+    position = len(held.phones)
     for phone in _phones(parsed):
         if phone_key(phone) not in keys:
-            candidate.phones.append(CandidatePhone(phone=phone, position=len(candidate.phones)))
+            session.add(CandidatePhone(candidate_id=candidate_id, phone=phone, position=position))
+            position += 1
             after.setdefault("phones_added", []).append(phone)
-    links = _links(parsed, list(candidate.links or []))
-    if links != list(candidate.links or []):
-        before["links"], after["links"] = list(candidate.links or []), links
-        candidate.links = links
-    if not candidate.experiences:
-        candidate.experiences.extend(_experiences(parsed))
-    if not candidate.educations:
-        candidate.educations.extend(_educations(parsed))
-    tx.session.flush()
-    added_skills = link_skills(tx.session, candidate.id, parsed.skills)
+    if position > len(held.phones):
+        grown.append("phones")
+    current = held.links()
+    links = _links(parsed, current)
+    if links != current:
+        before["links"], after["links"] = current, links
+    for name, count, made in (
+        ("experiences", held.experiences, _experiences),
+        ("educations", held.educations, _educations),
+    ):
+        if count == 0 and (entries := made(parsed)):
+            for entry in entries:
+                entry.candidate_id = candidate_id
+            session.add_all(entries)
+            grown.append(name)
+    changed = [name for name in (*RESUME_FIELDS, "links") if name in before]
+    if changed:
+        candidate = session.get_one(Candidate, candidate_id)
+        for name in changed:
+            setattr(candidate, name, after[name])
+    loaded = session.identity_map.get(session.identity_key(Candidate, candidate_id))
+    if grown and loaded is not None:
+        session.expire(loaded, grown)
     if added_skills:
         after["skills_added"] = added_skills
     if after or conflicts:
         changes = after | ({"conflicts": snapshot(conflicts)} if conflicts else {})
-        tx.audit("candidate.update_from_resume", "candidate", candidate.id, before, changes)
-    return conflicts
+        tx.audit("candidate.update_from_resume", "candidate", candidate_id, before, changes)
+    name = person_name(record["first_name"], record["middle_name"], record["last_name"])
+    return conflicts, name
 
 
 def _comparable(value: Any) -> str:

@@ -116,3 +116,55 @@ def test_an_unreadable_source_fails_that_file_only(
     assert isinstance(outcomes[0], OSError)
     assert isinstance(outcomes[1], Outcome) and isinstance(outcomes[2], Outcome)
     assert count_rows(database, "candidates") == 2
+
+
+def test_a_candidate_made_in_a_batch_grows_by_a_later_file_of_it(
+    ctx: ServiceContext, database: Database, tmp_path: Path
+) -> None:
+    """An attach adds rows by the candidate's id rather than through their collections, and
+    reads the candidate from its snapshot: a later file in the same batch (and session) adds
+    to what an earlier one created, in order, and its result names the filled record."""
+    docs = tmp_path / "documents"
+    thin = jane(
+        name="Jane Doe",
+        phones=(),
+        links=(),
+        employers=(),
+        education=(),
+        current_title=None,
+        current_employer=None,
+        skills=("Python",),
+    )
+    first = write_txt(tmp_path, "jane.txt", "Jane Doe\n")
+    second = write_txt(tmp_path, "jane-full.txt", "Jane Q. Doe\nData Engineer\n")
+    fuller = jane(
+        "jane-full.txt",
+        emails=("Jane.Doe@Example.com", "jane@home.example"),
+        phones=("+15550102030", "+15550104040"),
+    )
+    outcomes = import_batch(ctx, docs, [BatchItem(first, thin), BatchItem(second, fuller)])
+    made, grown = [o.value for o in outcomes if isinstance(o, Outcome)]
+    assert made.created and not grown.created and grown.candidate_id == made.candidate_id
+    assert grown.candidate_name == grown.attached_to == "Jane Q. Doe"
+    with database.engine.connect() as connection:
+
+        def rows_of(sql: str) -> list[tuple]:
+            return [tuple(r) for r in connection.exec_driver_sql(sql, (made.candidate_id,))]
+
+        assert rows_of(
+            "SELECT email, position FROM candidate_emails WHERE candidate_id = ? ORDER BY position"
+        ) == [("jane.doe@example.com", 0), ("jane@home.example", 1)]
+        assert rows_of(
+            "SELECT phone, position FROM candidate_phones WHERE candidate_id = ? ORDER BY position"
+        ) == [("+15550102030", 0), ("+15550104040", 1)]
+        assert rows_of(
+            "SELECT company, position FROM experiences WHERE candidate_id = ? ORDER BY position"
+        ) == [("Acme Corp", 0), ("Globex", 1)]
+        assert rows_of("SELECT count(*) FROM educations WHERE candidate_id = ?") == [(1,)]
+        assert rows_of(
+            "SELECT middle_name, current_employer, links FROM candidates WHERE id = ?"
+        ) == [("Q.", "Acme Corp", '["https://linkedin.com/in/janedoe"]')]
+        assert rows_of(
+            "SELECT s.name FROM candidate_skills c JOIN skills s ON s.id = c.skill_id"
+            " WHERE c.candidate_id = ? ORDER BY s.name"
+        ) == [("Airflow",), ("Python",), ("SQL",)]
