@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.services.core.changes import ChangeKind
+from app.services.core.unit_of_work import driver_cursor
 from app.store import (  # noqa: F401  (their tables join the metadata)
     engagement,
     interviews,
@@ -111,7 +112,7 @@ def _to_json(found: list[Any]) -> str:
 
 def _fetch_json(session: Session, sql: str, params: list[Any]) -> str:
     """The rows of ``sql`` as JSON text (`_to_json`), straight from the driver's cursor."""
-    cursor = session.connection().connection.driver_connection.cursor()
+    cursor = driver_cursor(session)
     try:
         return _to_json(cursor.execute(sql, params).fetchall())
     finally:
@@ -164,7 +165,7 @@ def _read_parts(
     A SELECT per table: one statement for all (a UNION ALL, padded to the widest table)
     measured slower, its sorting and padding costing more than the statements it saves."""
     named = documents or [-1]
-    cursor = session.connection().connection.driver_connection.cursor()
+    cursor = driver_cursor(session)
     try:
         tables = {
             part.table: _to_json(

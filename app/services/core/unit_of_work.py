@@ -70,11 +70,19 @@ def read_rows(session: Session, sql: str, parameters: Sequence[Any] = ()) -> lis
     For the lookups an import makes for every file: an ORM query costs several times what
     SQLite spends on such a lookup. Pending changes are flushed first, as a query would."""
     session.flush()
-    cursor = session.connection().connection.driver_connection.cursor()
+    cursor = driver_cursor(session)
     try:
-        return cursor.execute(sql, parameters).fetchall()
+        rows: list[Any] = cursor.execute(sql, parameters).fetchall()
+        return rows
     finally:
         cursor.close()
+
+
+def driver_cursor(session: Session) -> Any:
+    """A cursor on the driver's own connection, inside the session's transaction."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a session's connection is checked out while it is in use
+    return driver.cursor()
 
 
 def columns_of(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
