@@ -200,6 +200,9 @@ def _split_run(
         em = loose / LOOSE_BOX_EM  # see _make
     gaps = [b[1] - a[2] for a, b in itertools.pairwise(run)]
     wide_gap, generated_gap = WORD_GAP_EM * em, GENERATED_GAP_EM * em
+    if max(gaps) <= (generated_gap if soft else wide_gap):
+        _word(out, text, run, fonts)  # no gap could pass below: one word (the common case)
+        return
     shares: list[float] | None = None
     start = 0
     for k, gap in enumerate(gaps, start=1):
