@@ -114,11 +114,14 @@ INCOMING_DIR = ".incoming"  # inside documents_dir: same file system, so the ren
 @dataclass(frozen=True)
 class IntakeTarget:
     """Where an imported resume lands: an application on a job (at a stage, else the first),
-    a talent pool, or (all None) just the candidate record."""
+    a talent pool, or (all None) just the candidate record; ``source`` is what a candidate it
+    creates and an application it opens are recorded as coming from ("Email" for a resume
+    that came by mail), written with the rows rather than changed after."""
 
     job_id: int | None = None
     stage_id: int | None = None
     pool_id: int | None = None
+    source: str = IMPORT_SOURCE
 
 
 @dataclass(frozen=True)
@@ -331,7 +334,7 @@ def identifies_someone(parsed: ParsedResume) -> bool:
 
 def target_json(target: IntakeTarget | None) -> dict[str, int | None] | None:
     """The target as the audit keeps it, so a later step (review, undo) can place the same."""
-    if target is None:
+    if target is None or (target.job_id, target.stage_id, target.pool_id) == (None, None, None):
         return None
     return {"job_id": target.job_id, "stage_id": target.stage_id, "pool_id": target.pool_id}
 
@@ -388,7 +391,8 @@ def create_for_document(
     """A new candidate from ``parsed``, owning ``document``, placed on ``target``; inside the
     caller's transaction (an import, a reviewed file, a resume split from the wrong person)."""
     session = tx.session
-    candidate = _create_candidate(tx, Path(file_name), parsed)
+    origin = target.source if target is not None else IMPORT_SOURCE
+    candidate = _create_candidate(tx, Path(file_name), parsed, origin)
     suspects = record_suspects(tx, candidate, also=also_suspect, never=not_suspect)
     document.candidate_id = candidate.id
     if document.parse_status == NEEDS_REVIEW:
@@ -657,7 +661,9 @@ def _resume_values(parsed: ParsedResume) -> dict[str, str | None]:
     return {name: fit_field(name, value) for name, value in values.items()}
 
 
-def _create_candidate(tx: Transaction, source: Path, parsed: ParsedResume) -> Candidate:
+def _create_candidate(
+    tx: Transaction, source: Path, parsed: ParsedResume, origin: str = IMPORT_SOURCE
+) -> Candidate:
     values = _resume_values(parsed)
     if not values["first_name"]:
         values["first_name"] = "Unknown"
@@ -665,7 +671,7 @@ def _create_candidate(tx: Transaction, source: Path, parsed: ParsedResume) -> Ca
     candidate = Candidate(
         **(values | {"last_name": values["last_name"] or ""}),
         links=_links(parsed, []),
-        source=IMPORT_SOURCE,
+        source=origin,
         owner_id=tx.actor.user_id,
     )
     for position, email in enumerate(_unclaimed_emails(tx.session, _emails(parsed))):
@@ -682,7 +688,7 @@ def _create_candidate(tx: Transaction, source: Path, parsed: ParsedResume) -> Ca
         "phones": [p.phone for p in candidate.phones],
         "links": list(candidate.links),
         "skills": skills,
-        "source": IMPORT_SOURCE,
+        "source": origin,
     }
     tx.audit("candidate.create", "candidate", candidate.id, after=after)
     return candidate
@@ -844,7 +850,9 @@ def _place(
         return None
     application_id = None
     if target.job_id is not None:
-        application_id = _apply(tx, candidate_id, target.job_id, target.stage_id, notes)
+        application_id = _apply(
+            tx, candidate_id, target.job_id, target.stage_id, notes, target.source
+        )
     elif target.stage_id is not None:
         raise ValidationError({"stage": "A stage needs its job."})
     if target.pool_id is not None:
@@ -853,7 +861,12 @@ def _place(
 
 
 def _apply(
-    tx: Transaction, candidate_id: int, job_id: int, stage_id: int | None, notes: list[str]
+    tx: Transaction,
+    candidate_id: int,
+    job_id: int,
+    stage_id: int | None,
+    notes: list[str],
+    origin: str = IMPORT_SOURCE,
 ) -> int | None:
     session = tx.session
     job = session.get(Job, job_id)
@@ -881,7 +894,7 @@ def _apply(
         select(func.max(Application.board_position)).where(Application.stage_id == stage.id)
     )
     application_id = open_application(
-        tx, candidate_id, job, stage, IMPORT_SOURCE, (last or 0.0) + POSITION_STEP, utc_now()
+        tx, candidate_id, job, stage, origin, (last or 0.0) + POSITION_STEP, utc_now()
     )
     tx.changed(ChangeKind.APPLICATIONS, application_id)
     tx.changed(ChangeKind.JOBS, job_id)

@@ -27,7 +27,7 @@ from app.services.mailbox.rows import (
 )
 from app.services.pipeline.references import job_named_in_subject
 from app.store.mailbox import MailboxKind, MailboxMessage, MailboxState
-from app.store.models import Activity, ActivityKind, Application, Candidate, CandidateEmail, Job
+from app.store.models import Activity, ActivityKind, CandidateEmail, Job
 from app.store.search import rebuild_candidate_search
 from app.wording import plural
 
@@ -98,7 +98,9 @@ def import_resumes(
     """Each resume through intake in ``tx`` (the first placed on ``job_id``); the value is the
     candidate the first one belongs to (None: it waits for review). Stored files are added to
     ``placed``, intake's remarks to ``notes``."""
-    target = IntakeTarget(job_id=job_id) if job_id is not None else None
+    # The first resume is placed on the job; a candidate any of them makes, and the
+    # application, are recorded as coming by email.
+    target = IntakeTarget(job_id=job_id, source=EMAIL_SOURCE)
     candidate_id: int | None = None
     for resume in resumes:
         incoming = (
@@ -113,7 +115,7 @@ def import_resumes(
                 documents_dir,
                 resume.path,
                 with_sender(resume.parsed, inbound),
-                target if candidate_id is None else None,
+                target if candidate_id is None else IntakeTarget(source=EMAIL_SOURCE),
                 incoming,
                 files,
             )
@@ -128,14 +130,6 @@ def import_resumes(
         elif result.candidate_id != candidate_id:  # another person's resume: their row now
             tx.session.flush()
             rebuild_candidate_search(tx.session, [result.candidate_id])
-        if result.created:
-            candidate = tx.session.get(Candidate, result.candidate_id)
-            if candidate is not None:
-                candidate.source = EMAIL_SOURCE
-        if result.application_id is not None:
-            placed_on = tx.session.get(Application, result.application_id)  # in the session
-            if placed_on is not None:
-                placed_on.source = EMAIL_SOURCE
     return candidate_id
 
 

@@ -161,6 +161,9 @@ class TestApplications:
             ).all()
             assert any("please find my resume attached" in (n.body or "") for n in notes)
         assert any(e.action == "mailbox.application" for e in audit_entries(database))
+        # The audit trail says where the candidate came from as the record does.
+        [created] = [e for e in audit_entries(database) if e.action == "candidate.create"]
+        assert created.after["source"] == "Email"
         # The resume's text is searchable: the candidate's search row was derived again.
         hits = search_candidates(ctx, "airflow").hits
         assert [h.candidate_id for h in hits] == [handled.candidate_id]
