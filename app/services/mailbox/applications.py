@@ -50,9 +50,11 @@ def application(
     resumes: list[ResumeFile],
     placed: list[tuple[Path, str]],
     references: Mapping[str, int],
+    sender_known: bool = False,
 ) -> MailboxMessage:
     """``references``: every job's posting reference, read once for a batch of messages
-    (`pipeline.references.posting_references`)."""
+    (`pipeline.references.posting_references`); ``sender_known``: a candidate already had the
+    sender's address before this message (it is not looked up again)."""
     notes: list[str] = []
     job_id = inbound.job_reference()
     missing = job_id if job_id is not None and tx.session.get(Job, job_id) is None else None
@@ -63,7 +65,7 @@ def application(
         found = "imported without a job" if job_id is None else "filed by the posting reference"
         notes.append(f"Job #{missing} named in the message does not exist; {found}.")
     candidate_id = import_resumes(tx, documents_dir, inbound, resumes, placed, job_id, notes)
-    if candidate_id is not None:
+    if candidate_id is not None and not sender_known:
         keep_sender_address(tx, candidate_id, inbound.sender)
         tx.session.add(
             Activity(

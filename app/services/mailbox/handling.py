@@ -359,7 +359,16 @@ def _classify_and_act(
             )
         return row
     if resumes:
-        return application(tx, documents_dir, envelope, inbound, resumes, placed, references)
+        return application(
+            tx,
+            documents_dir,
+            envelope,
+            inbound,
+            resumes,
+            placed,
+            references,
+            sender_known=by_sender is not None,
+        )
     if by_sender is not None:
         latest = latest_sent_to(tx, inbound.sender)
         return _reply(tx, envelope, inbound, by_sender, latest, "by the sender's address")
