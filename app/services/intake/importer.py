@@ -342,10 +342,14 @@ def target_json(target: IntakeTarget | None) -> dict[str, int | None] | None:
 def target_from_json(value: Any) -> IntakeTarget | None:
     if not isinstance(value, dict):
         return None
-    ids = {k: value.get(k) for k in ("job_id", "stage_id", "pool_id")}
-    if not any(isinstance(v, int) for v in ids.values()):
+    job, stage, pool = (value.get(k) for k in ("job_id", "stage_id", "pool_id"))
+    if not any(isinstance(v, int) for v in (job, stage, pool)):
         return None
-    return IntakeTarget(**{k: v if isinstance(v, int) else None for k, v in ids.items()})
+    return IntakeTarget(
+        job_id=job if isinstance(job, int) else None,
+        stage_id=stage if isinstance(stage, int) else None,
+        pool_id=pool if isinstance(pool, int) else None,
+    )
 
 
 def _hold_for_review(
