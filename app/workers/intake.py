@@ -462,7 +462,6 @@ class IntakeRunner:
             return True
         self._dispatch()
         self._flush()
-        _load_importer()
         self._watch()
         self._import_ready()
         return False
@@ -693,14 +692,6 @@ class IntakeRunner:
     def _shutdown_workers(self) -> None:
         for worker in list(self._pool):
             self._retire(worker, gently=worker.item_id is None)
-
-
-def _load_importer() -> None:
-    """Load the import service (about a tenth of a second the first time), here: after the
-    first files went to the parser processes, while they start, and not when the first
-    parsed file is back and waits for it."""
-    # Deferred: keeps SQLAlchemy and the services out of the spawned parser processes.
-    import app.services.intake.batch  # noqa: F401
 
 
 def _death_message(exitcode: int | None) -> str:
