@@ -7,6 +7,7 @@ e-mail and phone are also searched in the whole text because some layouts put th
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 import phonenumbers
@@ -396,6 +397,22 @@ def join_wrapped_emails(lines: list[str]) -> list[str]:
 
 # The domain stops after its first label and a dot or hyphen: the rest is on the next line.
 _BROKEN_DOMAIN = re.compile(r"@[A-Za-z0-9-]+[.-]$")
+
+
+def emails_from_mailto(annotations: list[str]) -> list[str]:
+    """The addresses of ``mailto:`` links, for a resume whose page shows none: an envelope
+    icon linked to the address, or an address drawn as outlines. Their query ("?subject=")
+    and percent-escapes are undone; what is not an address is left out."""
+    found: list[str] = []
+    for uri in annotations:
+        if not uri.lower().startswith("mailto:"):
+            continue
+        target = urllib.parse.unquote(uri[7:].split("?", 1)[0]).strip()
+        for address in target.split(","):  # "mailto:a@x.org,b@y.org" names several
+            email = address.strip().lower()
+            if EMAIL.fullmatch(email) and email not in found:
+                found.append(email)
+    return found
 
 
 def complete_from_mailto(emails: list[str], annotations: list[str]) -> list[str]:

@@ -102,6 +102,8 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
         if email not in emails:
             emails.append(email)
     emails = contacts.complete_from_mailto(emails, extracted.links)
+    if not emails:  # an envelope icon that links to the address, and no address written
+        emails = contacts.emails_from_mailto(extracted.links)
     confidence["emails"] = 0.99 if emails else 0.0
     if not emails:
         reasons["emails"] = ["no e-mail address found"]
