@@ -164,6 +164,56 @@ def read_phones(texts: list[str], region: str) -> list[PhoneRead]:
     return found
 
 
+def tel_numbers(annotations: list[str]) -> list[str]:
+    """The numbers of ``tel:`` links as written in them ("+44-20-7946-0958"), their
+    parameters (";ext=") and percent-escapes undone."""
+    found: list[str] = []
+    for uri in annotations:
+        if uri.lower().startswith("tel:"):
+            number = urllib.parse.unquote(uri[4:].split(";", 1)[0]).strip()
+            if number and number not in found:
+                found.append(number)
+    return found
+
+
+def with_linked_countries(reads: list[PhoneRead], linked: list[str]) -> list[PhoneRead]:
+    """Numbers read without a country of their own (kept as written, or placed in the default
+    region) given the country of a ``tel:`` link to the same number: a page showing
+    "020 7946 0958" beside an icon linking to tel:+442079460958 is that London number."""
+    known: list[tuple[str, str]] = []  # (national digits, E.164) of links with their country
+    for text in linked:
+        if not text.lstrip("(").startswith("+"):
+            continue
+        try:
+            number = phonenumbers.parse(text, None)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            known.append((str(number.national_number), e164))
+    if not known:
+        return reads
+    out: list[PhoneRead] = []
+    for read in reads:
+        if read.assumed or read.unchecked:
+            digits = re.sub(r"\D", "", read.number).lstrip("0")
+            if read.assumed:  # in E.164 already, in the default region: its national part
+                digits = _national_digits(read.number)
+            match = next((e164 for national, e164 in known if national == digits), None)
+            if match is not None:
+                read = PhoneRead(match)
+        if read not in out:
+            out.append(read)
+    return out
+
+
+def _national_digits(e164: str) -> str:
+    try:
+        return str(phonenumbers.parse(e164, None).national_number)
+    except phonenumbers.NumberParseException:
+        return ""
+
+
 def normalise_link(url: str) -> str:
     """A link as stored: no scheme, no "www.", no trailing slash or query noise."""
     url = url.strip().strip(".,;)")

@@ -123,6 +123,10 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
             ],
             region,
         )
+    linked = contacts.tel_numbers(extracted.links)
+    if not reads and linked:  # a phone icon that links to the number, none written
+        reads = contacts.read_phones(linked, region)
+    reads = contacts.with_linked_countries(reads, linked)
     phones = [read.number for read in reads]
     confidence["phones"], reasons["phones"] = _phone_reasons(reads, region)
 

@@ -1,5 +1,6 @@
-"""An e-mail address shown only as a link: an envelope icon or "Email me" whose link is a
-``mailto:``, and no address written on the page."""
+"""Contact details carried by links: an envelope or phone icon (or "Email me") whose link is
+``mailto:`` or ``tel:``, with no address or number written on the page, and a number written
+without its country beside a ``tel:`` link that has it."""
 
 from __future__ import annotations
 
@@ -55,3 +56,34 @@ def test_mailto_links_are_read_as_addresses() -> None:
         "b@y.example",
         "c@z.example",
     ]
+
+
+def test_the_number_of_a_tel_link_when_none_is_written(qapp, tmp_path: Path) -> None:
+    link = '<a href="tel:+44-20-7946-0958">Call</a> · jane@okafor.example'
+    resume = parse_file(_pdf(tmp_path / "tel.pdf", link))
+    assert resume.phones == ("+442079460958",)
+
+
+def test_a_tel_link_gives_a_written_number_its_country(qapp, tmp_path: Path) -> None:
+    """Read in the default region (US) "020 7946 0958" is no number and would be kept as
+    written; the link to the same number says it is in London."""
+    html = '<a href="tel:+442079460958">020 7946 0958</a> · jane@okafor.example'
+    resume = parse_file(_pdf(tmp_path / "uk.pdf", html))
+    assert resume.phones == ("+442079460958",)
+    assert not any("United States" in r for r in resume.reasons.get("phones", ()))
+
+
+def test_a_link_to_another_number_changes_nothing() -> None:
+    written = contacts.read_phones(["020 7946 0958"], "US")
+    assert [r.number for r in written] == ["020 7946 0958"] and written[0].unchecked
+    others = contacts.with_linked_countries(written, ["+33 1 23 45 67 89", "not a number"])
+    assert others == written
+    assumed = contacts.read_phones(["(415) 555-0142"], "US")
+    assert assumed[0].assumed
+    confirmed = contacts.with_linked_countries(assumed, ["+1 415 555 0142"])
+    assert [(r.number, r.assumed) for r in confirmed] == [("+14155550142", False)]
+
+
+def test_tel_links_are_read_as_written() -> None:
+    links = ["tel:+44%2020%207946%200958", "tel:+1-415-555-0142;ext=12", "https://x.example"]
+    assert contacts.tel_numbers(links) == ["+44 20 7946 0958", "+1-415-555-0142"]
