@@ -196,9 +196,11 @@ def with_linked_countries(reads: list[PhoneRead], linked: list[str]) -> list[Pho
     out: list[PhoneRead] = []
     for read in reads:
         if read.assumed or read.unchecked:
-            digits = re.sub(r"\D", "", read.number).lstrip("0")
-            if read.assumed:  # in E.164 already, in the default region: its national part
-                digits = _national_digits(read.number)
+            digits = (
+                _national_digits(read.number)  # E.164 already, in the default region
+                if read.assumed
+                else re.sub(r"\D", "", read.number).lstrip("0")  # as written: no trunk 0
+            )
             match = next((e164 for national, e164 in known if national == digits), None)
             if match is not None:
                 read = PhoneRead(match)
@@ -468,7 +470,7 @@ def emails_from_mailto(annotations: list[str]) -> list[str]:
 def complete_from_mailto(emails: list[str], annotations: list[str]) -> list[str]:
     """Addresses clipped on the page ("dres.ortega@x.com" under a margin) completed from the
     mailto link that carries the whole address."""
-    linked = [u[7:].lower() for u in annotations if u.lower().startswith("mailto:")]
+    linked = emails_from_mailto(annotations)
     out: list[str] = []
     for email in emails:
         whole = next((a for a in linked if a != email and a.endswith(email)), email)
