@@ -19,10 +19,8 @@ message is parsed away from the window's interpreter.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -38,23 +36,12 @@ from app.services.core.context import ServiceContext
 from app.services.core.unit_of_work import Actor
 from app.services.mailbox.settings import record_poll
 from app.workers.mailbox_pass import PollReport, Reader, poll_once
-from app.workers.mailbox_reading import Read, read_message
+from app.workers.mailbox_reading import Read, read_message, yield_to_importer
 
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 300.0  # seconds for one message and its resumes before it counts as unreadable
 NEEDS_THE_USER = (AUTHENTICATION, CERTIFICATE)
-
-
-READER_NICENESS = 10
-
-
-def _yield_to_importer() -> None:
-    """Run a reader process at a lower priority: the poller's thread, which imports what the
-    readers read one message after another, is what a pass waits for, and with every core
-    reading it would get a share of one. The readers still take every core left over."""
-    with contextlib.suppress(OSError, AttributeError):  # no os.nice on Windows
-        os.nice(READER_NICENESS)
 
 
 class ProcessReader:
@@ -72,7 +59,7 @@ class ProcessReader:
                 self._pool = ProcessPoolExecutor(
                     self._workers,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_yield_to_importer,
+                    initializer=yield_to_importer,  # lives beside read_message: a light import
                 )
             return self._pool
 

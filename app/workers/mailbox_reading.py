@@ -23,6 +23,20 @@ from app.parsing.result import ParsedResume
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
+READER_NICENESS = 10
+
+
+def yield_to_importer() -> None:
+    """Run a reader process at a lower priority: the poller's thread, which imports what the
+    readers read one message after another, is what a pass waits for, and with every core
+    reading it would get a share of one. The readers still take every core left over.
+
+    It lives here, not with the poller, because a spawned process imports the module of its
+    initializer: the poller's would load SQLAlchemy and the services (half a second of CPU)
+    into every reader."""
+    with contextlib.suppress(OSError, AttributeError):  # no os.nice on Windows
+        os.nice(READER_NICENESS)
+
 
 @dataclass(frozen=True)
 class Read:

@@ -5,6 +5,7 @@ a refused password stops polling until the user acts."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import queue
 import time
 from pathlib import Path
@@ -96,3 +97,19 @@ def test_a_refused_password_waits_for_the_user(
     finally:
         assert poller.stop(timeout=30)
     assert mailbox_status(ctx).last_error is None
+
+
+def test_reader_processes_stay_light():
+    """A reader process imports what reading needs, not SQLAlchemy and the services: it
+    imports its initializer's module, and half a second of CPU per reader would be lost."""
+    reader = ProcessReader(workers=1)
+    try:
+        pool = reader._executor()
+        loaded = pool.submit(eval, "sorted(__import__('sys').modules)").result(timeout=60)
+        niceness = pool.submit(eval, "__import__('os').nice(0)").result(timeout=60)
+    finally:
+        reader.close()
+    assert "app.workers.mailbox_reading" in loaded  # the initializer ran in the process
+    assert niceness > os.nice(0)
+    assert not [name for name in loaded if name.split(".")[0] == "sqlalchemy"]
+    assert "app.services" not in loaded
