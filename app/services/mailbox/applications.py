@@ -64,9 +64,12 @@ def application(
     if missing is not None:
         found = "imported without a job" if job_id is None else "filed by the posting reference"
         notes.append(f"Job #{missing} named in the message does not exist; {found}.")
-    candidate_id = import_resumes(tx, documents_dir, inbound, resumes, placed, job_id, notes)
+    candidate_id, repeated = import_resumes(
+        tx, documents_dir, inbound, resumes, placed, job_id, notes
+    )
     if candidate_id is not None and not sender_known:
-        keep_sender_address(tx, candidate_id, inbound.sender)
+        if repeated:  # a file imported before: intake placed it again but added no address
+            keep_sender_address(tx, candidate_id, inbound.sender)
         tx.session.add(
             Activity(
                 candidate_id=candidate_id,
@@ -96,14 +99,20 @@ def import_resumes(
     placed: list[tuple[Path, str]],
     job_id: int | None,
     notes: list[str],
-) -> int | None:
+) -> tuple[int | None, bool]:
     """Each resume through intake in ``tx`` (the first placed on ``job_id``); the value is the
-    candidate the first one belongs to (None: it waits for review). Stored files are added to
-    ``placed``, intake's remarks to ``notes``."""
+    candidate the first one belongs to (None: it waits for review), and whether that resume's
+    file had been imported before. Stored files are added to ``placed``, intake's remarks to
+    ``notes``.
+
+    A resume's reading carries the sender's address (`with_sender`), so intake gives it to
+    the candidate it makes or fills, unless another candidate has it; only a file imported
+    before, which intake places again without reading, leaves it to the caller."""
     # The first resume is placed on the job; a candidate any of them makes, and the
     # application, are recorded as coming by email.
     target = IntakeTarget(job_id=job_id, source=EMAIL_SOURCE)
     candidate_id: int | None = None
+    repeated = False
     for resume in resumes:
         incoming = (
             Incoming(resume.path, resume.digest, resume.size)
@@ -128,11 +137,11 @@ def import_resumes(
         if result.candidate_id is None:
             continue
         if candidate_id is None:
-            candidate_id = result.candidate_id
+            candidate_id, repeated = result.candidate_id, result.duplicate_document
         elif result.candidate_id != candidate_id:  # another person's resume: their row now
             tx.session.flush()
             rebuild_candidate_search(tx.session, [result.candidate_id])
-    return candidate_id
+    return candidate_id, repeated
 
 
 def keep_sender_address(tx: Transaction, candidate_id: int, address: str) -> None:

@@ -353,7 +353,7 @@ def _classify_and_act(
         row = _reply(tx, envelope, inbound, candidate_id, ours, "by its In-Reply-To/References")
         if resumes:  # "here is my CV" in answer to us: the resume goes through intake too
             notes: list[str] = []
-            import_resumes(tx, documents_dir, inbound, resumes, placed, None, notes)
+            import_resumes(tx, documents_dir, inbound, resumes, placed, None, notes)  # known sender
             row.detail = " ".join(
                 [row.detail or "", f"{plural(len(resumes), 'resume')} imported.", *notes]
             )
