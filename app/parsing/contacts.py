@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from app.parsing.phones import as_stored, normalise_prefixes, written_number
+from app.parsing.phones import (
+    as_stored,
+    bare_country_code,
+    normalise_prefixes,
+    written,
+    written_number,
+)
 from app.parsing.places import is_location, location_in, spaced_location
 from app.parsing.sections import heading_kind
 
@@ -145,10 +151,15 @@ def read_phones(texts: list[str], region: str) -> list[PhoneRead]:
                 continue
             if re.fullmatch(r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}", raw.strip()):
                 continue
-            number = as_stored(raw, m.number)
+            own_code = raw.lstrip("(").startswith("+")
+            code = None if own_code else bare_country_code(cleaned[: m.start], m.number)
+            if code is not None:  # its country is written, without "+": kept as written
+                start = cleaned.rindex(code, 0, m.start)
+                number = written(cleaned[start : m.end])
+            else:
+                number = as_stored(raw, m.number)
             if number not in seen:
                 seen.add(number)
-                own_code = raw.lstrip("(").startswith("+")
                 found.append(
                     PhoneRead(
                         number,

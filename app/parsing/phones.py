@@ -42,6 +42,33 @@ def as_stored(raw: str, number: phonenumbers.PhoneNumber) -> str:
     return written(raw)
 
 
+# A country code written without "+" just before a number the matcher took alone:
+# "44 (20) 7946 0958" is matched as "(20) 7946 0958", a valid number in the US.
+_BARE_CODE = re.compile(r"(?<![\w.,+-])(\d{1,3})[\s.-]*$")
+# What may stand before such a code: nothing, a separator, or a phone label ("Tel 44 …"); a
+# word would make it a house or room number ("Room 7 (415) 555 0132").
+_PHONE_WORD = re.compile(
+    r"(?:^|[^\w\s]|\b(?:phone|tel|telephone|mobile|mob|cell|ph|[mtp])\.?)$", re.I
+)
+
+
+def bare_country_code(before: str, number: phonenumbers.PhoneNumber) -> str | None:
+    """The digits of a country code standing just before a number read without one (the
+    text ``before`` it), when that code and the number make a valid number of that country:
+    the number is then not the default region's, and its start is that code."""
+    code = _BARE_CODE.search(before.rstrip(" (")) if before else None
+    if code is None or not _country(code.group(1)):
+        return None
+    if not _PHONE_WORD.search(before[: code.start()].rstrip()):
+        return None
+    national = str(number.national_number)
+    try:
+        whole = phonenumbers.parse(f"+{code.group(1)}{national}", None)
+    except phonenumbers.NumberParseException:
+        return None
+    return code.group(1) if phonenumbers.is_valid_number(whole) else None
+
+
 def written(raw: str) -> str:
     return re.sub(r"\s+", " ", raw.strip(" ,;:"))
 

@@ -146,3 +146,30 @@ def test_a_country_code_before_a_one_digit_group_stays_with_its_number() -> None
 def test_a_labelled_number_of_unknown_country_is_kept_as_written(label: str) -> None:
     """A UK mobile read in the US region does not validate; the label must not hide it."""
     assert find_phones([f"{label}07700 900629"], "US") == ["07700 900629"]
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("44 (20) 7946 0958", "44 (20) 7946 0958"),
+        ("Tel 44 (20) 7946 0958", "44 (20) 7946 0958"),
+        ("London | 44 (20) 7946-0958", "44 (20) 7946-0958"),
+        ("Phone: 91 (98765) 43210", "91 (98765) 43210"),
+    ],
+)
+def test_a_country_code_without_plus_is_never_read_as_the_default_region(
+    line: str, kept: str
+) -> None:
+    """The matcher takes "(20) 7946 0958" alone, a valid US number (+1 207 …): with the
+    country's code written before it, the number is that country's, so it is kept as
+    written rather than stored in the wrong country."""
+    assert find_phones([line], "US") == [kept]
+
+
+@pytest.mark.parametrize(
+    "line", ["Room 7 (415) 555-0132", "Zip 94105 (415) 555-0132", "1 (415) 555-0132"]
+)
+def test_digits_before_a_us_number_that_are_not_a_country_code_leave_it_alone(
+    line: str,
+) -> None:
+    assert find_phones([line], "US") == ["+14155550132"]
