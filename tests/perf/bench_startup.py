@@ -8,7 +8,6 @@ is first painted (with data, for Hirebench) and quit; we time launch → painted
 
 from __future__ import annotations
 
-import compileall
 import os
 import statistics
 import subprocess
@@ -77,10 +76,7 @@ def test_cold_start_against_baseline() -> None:
     )
     app_command = [sys.executable, "-m", "app", "--database", str(database)]
     baseline_command = [sys.executable, "-c", BASELINE]
-    # An installed Hirebench has its bytecode compiled (pip does it), as its dependencies do;
-    # with PYTHONDONTWRITEBYTECODE set, a source checkout would otherwise compile every module
-    # on every start, which the dependencies in the baseline never pay.
-    compileall.compile_dir(ROOT / "app", quiet=1)
+    # The app's bytecode is compiled, as an installed one's is (tests/perf/conftest.py).
     _launch(app_command, env)  # warm the page cache for both
     _launch(baseline_command, env)
     app_times, app_memory, base_times, base_memory = [], [], [], []
