@@ -83,10 +83,13 @@ def read_message(raw: bytes, staging: Path | None = None) -> Read:
     staged: list[tuple[str, int]] = []
     try:
         for index, attachment in enumerate(resumes):
-            name = _UNSAFE.sub("_", attachment.filename).strip(" .") or f"resume-{index}"
-            place = folder / str(index)
-            place.mkdir()
-            path = place / name[-120:]
+            name = (_UNSAFE.sub("_", attachment.filename).strip(" .") or f"resume-{index}")[-120:]
+            path = folder / name
+            if name.lower() in {f.name.lower() for f in files}:
+                # Two attachments of one name (or one but for case): each keeps it, in a folder
+                # of its own.
+                (folder / str(index)).mkdir()
+                path = folder / str(index) / name
             if staging is None:
                 path.write_bytes(attachment.data)
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 from pathlib import Path
 
@@ -50,3 +51,25 @@ def test_without_a_staging_folder_resumes_go_to_a_temporary_folder_unhashed(tmp_
     finally:
         read.discard()
     assert not read.folder.exists()
+
+
+def test_two_resumes_of_one_name_are_both_kept_under_it(tmp_path: Path):
+    """Attachments named alike but for case (one file on a case-blind disk) are two files."""
+    message = email.message_from_bytes(_application(), policy=email.policy.default)
+    message.add_attachment(  # type: ignore[attr-defined]
+        messages.resume_text("Grace Hopper", "grace@example.org").encode(),
+        maintype="text",
+        subtype="plain",
+        filename="ADA.txt",
+    )
+    read = read_message(bytes(message), tmp_path / ".incoming")
+    try:
+        assert [p.name for p in read.files] == ["ada.txt", "ADA.txt"]
+        assert read.files[0].parent == read.folder  # the first needs no folder of its own
+        assert read.files[0].parent != read.files[1].parent
+        assert [r.name for r in read.parsed if isinstance(r, ParsedResume)] == [
+            "Ada Lovelace",
+            "Grace Hopper",
+        ]
+    finally:
+        read.discard()
