@@ -52,7 +52,10 @@ class Read:
 
     def discard(self) -> None:
         if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            try:
+                self.folder.rmdir()  # the usual case: its resumes went into the store
+            except OSError:
+                shutil.rmtree(self.folder, ignore_errors=True)
         if self.folder is not None and self.staged:
             with contextlib.suppress(OSError):  # the staging folder, once nothing is in it
                 self.folder.parent.rmdir()
