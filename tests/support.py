@@ -169,6 +169,7 @@ def job_input(detail: JobDetail) -> JobInput:
         opened_on=detail.opened_on,
         owner_id=detail.owner_id,
         status=detail.status,
+        eeo_category=detail.eeo_category,
         posting_reference=detail.posting_reference,
     )
 
