@@ -4,6 +4,7 @@ message read from a real IMAP server off the GUI thread."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -87,6 +88,24 @@ def test_status_says_what_went_wrong_and_what_to_do(qtbot: Any, ctx: ServiceCont
     qtbot.waitUntil(lambda: "Authentication failed" in panel.problem.text(), timeout=10_000)
     assert "type the password again" in panel.problem.text()
     assert panel.when.text().startswith("Last poll: ")
+
+
+def test_the_port_follows_the_security_unless_typed_by_hand(
+    qtbot: Any, ctx: ServiceContext
+) -> None:
+    """As in the outgoing mail panel (both use `ServerFields`)."""
+    save_settings(ctx, dataclasses.replace(replace_settings(ctx), port=1993, security="ssl"))
+    panel = MailboxPanel(ctx, PasswordStore(None, service=KEYRING_SERVICE))
+    qtbot.addWidget(panel)
+    assert panel.port.value() == 1993  # shown as saved
+    panel.security.setCurrentIndex(panel.security.findData("starttls"))
+    assert panel.port.value() == 1993  # a port of one's own stays
+    panel.port.setValue(993)
+    panel.security.setCurrentIndex(panel.security.findData("ssl"))
+    panel.security.setCurrentIndex(panel.security.findData("starttls"))
+    assert panel.port.value() == 143  # the usual port of SSL/TLS moved to STARTTLS's
+    panel.security.setCurrentIndex(panel.security.findData("ssl"))
+    assert panel.port.value() == 993
 
 
 def replace_settings(ctx: ServiceContext):

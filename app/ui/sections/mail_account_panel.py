@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,6 +35,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.validation import check_email
 from app.services.engagement.mail_settings import AccountInput, get_account, save_account
 from app.ui.background import BackgroundOps
+from app.ui.sections.server_fields import ServerFields
 from app.ui.sections.settings_form import FormPanel
 
 # The panel lived in app.ui.sections.mail_settings: its log records keep that name.
@@ -92,18 +92,15 @@ class EmailAccountPanel(FormPanel):
         self._refocus_test = False  # the test button had focus when a test began
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # can hold focus while the button waits
 
-        self.host = QLineEdit()
-        self.host.setPlaceholderText("smtp.example.com")
-        self.form.add("host", "Mail server (SMTP)", self.host)
-        self.port = QSpinBox()
-        self.port.setRange(1, 65535)
-        self.form.add("port", "Port", self.port)
-        self.security = QComboBox()
-        for value, label, _port in SECURITY_CHOICES:
-            self.security.addItem(label, value)
-        self._security_before = "starttls"
-        self.security.currentIndexChanged.connect(self._security_switched)
-        self.form.add("security", "Security", self.security)
+        self.server = ServerFields(
+            self.form, "Mail server (SMTP)", "smtp.example.com", SECURITY_CHOICES, self
+        )
+        self.host, self.port, self.security = (
+            self.server.host,
+            self.server.port,
+            self.server.security,
+        )
+        self.server.switched.connect(self._recheck)
         self.username = QLineEdit()
         self.username.setPlaceholderText("Usually your email address; empty for a local relay")
         self.form.add("username", "User name", self.username)
@@ -188,12 +185,7 @@ class EmailAccountPanel(FormPanel):
         """Show the saved account (the password field stays empty: it is never shown)."""
         account = get_account(self.services)
         self._saved = account
-        self.host.setText(account.host)
-        self.port.setValue(account.port)
-        self._security_before = account.security
-        self.security.blockSignals(True)
-        self.security.setCurrentIndex(max(self.security.findData(account.security), 0))
-        self.security.blockSignals(False)
+        self.server.show_saved(account.host, account.port, account.security)
         self.username.setText(account.username or "")
         self.from_name.setText(account.from_name)
         self.from_address.setText(account.from_address)
@@ -276,15 +268,6 @@ class EmailAccountPanel(FormPanel):
             signature=self.signature.toPlainText(),
             rate_per_minute=self.rate.value(),
         )
-
-    def _security_switched(self, _index: int) -> None:
-        """Follow the usual port when the port was the previous choice's usual one."""
-        ports = {value: port for value, _label, port in SECURITY_CHOICES}
-        new = self.security.currentData()
-        if self.port.value() == ports.get(self._security_before):
-            self.port.setValue(ports[new])
-        self._security_before = new
-        self._recheck()
 
     # ---- saving ---------------------------------------------------------------------------
     def save(self) -> bool:

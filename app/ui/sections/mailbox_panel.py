@@ -34,6 +34,7 @@ from app.services.core.unit_of_work import ValidationError
 from app.services.mailbox.decisions import CREATE_CANDIDATE, DISMISS, decide, list_waiting
 from app.services.mailbox.settings import MailboxStatus, get_settings, mailbox_status, save_settings
 from app.ui.background import BackgroundOps
+from app.ui.sections.server_fields import ServerFields
 from app.ui.sections.settings_form import NOT_SAVED_TEXT, FormPanel
 
 SECURITY_CHOICES = (("ssl", "SSL/TLS", 993), ("starttls", "STARTTLS", 143), ("none", "None", 143))
@@ -106,17 +107,14 @@ class MailboxPanel(FormPanel):
         self.passwords = passwords or PasswordStore(service=KEYRING_SERVICE)
         self.ops = BackgroundOps(self)
         self._saved = ImapSettings()
-        self.host = QLineEdit()
-        self.host.setPlaceholderText("imap.example.com")
-        self.form.add("host", "Mail server (IMAP)", self.host)
-        self.port = QSpinBox()
-        self.port.setRange(1, 65535)
-        self.form.add("port", "Port", self.port)
-        self.security = QComboBox()
-        for value, label, _port in SECURITY_CHOICES:
-            self.security.addItem(label, value)
-        self.security.activated.connect(self._security_chosen)
-        self.form.add("security", "Security", self.security)
+        self.server = ServerFields(
+            self.form, "Mail server (IMAP)", "imap.example.com", SECURITY_CHOICES, self
+        )
+        self.host, self.port, self.security = (
+            self.server.host,
+            self.server.port,
+            self.server.security,
+        )
         self.username = QLineEdit()
         self.form.add("username", "User name", self.username)
         self.password = QLineEdit()
@@ -190,9 +188,7 @@ class MailboxPanel(FormPanel):
     def reload(self) -> None:
         settings = get_settings(self.services)
         self._saved = settings
-        self.host.setText(settings.host)
-        self.port.setValue(settings.port)
-        self.security.setCurrentIndex(max(self.security.findData(settings.security), 0))
+        self.server.show_saved(settings.host, settings.port, settings.security)
         self.username.setText(settings.username)
         self.password.clear()
         self.applications_folder.setText(settings.applications_folder)
@@ -262,11 +258,6 @@ class MailboxPanel(FormPanel):
         )
 
     # ---- input ----------------------------------------------------------------------------
-    def _security_chosen(self, _index: int) -> None:
-        for value, _label, port in SECURITY_CHOICES:
-            if value == self.security.currentData():
-                self.port.setValue(port)
-
     def collect(self) -> ImapSettings:
         return ImapSettings(
             host=self.host.text().strip(),
