@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from app.parsing.dates import MONTH
+from app.parsing.dates import MONTH, find_range
 from app.resources import resources_dir
 
 _SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t]|\s/\s)\s*")
@@ -128,12 +128,23 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     seen: set[str] = set()
     for item in items:
         key = item.lower()
-        if _DATE_ITEM.fullmatch(item.strip()):
+        if _DATE_ITEM.fullmatch(item.strip()) or _date_range(item):
             continue  # a printed date ("December 5, 2026") from a page header or footer
         if key not in seen:
             seen.add(key)
             out.append(item)
     return out
+
+
+def _date_range(item: str) -> bool:
+    """An item that is a dated span and nothing else ("Jun 2022 - Present", "Feb 2023"):
+    an entry's dates that a column beside the list was read into, never a skill."""
+    found = find_range(item)
+    return (
+        found is not None
+        and any(ch.isdigit() for ch in item)
+        and found.span[1] - found.span[0] >= len(item.strip()) - 2
+    )
 
 
 def _labelled_known(row: str) -> bool:
