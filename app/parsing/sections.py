@@ -179,7 +179,8 @@ def _side_by_side_headings(lines: list[Line]) -> list[Line]:
     its heading, then the right column's heading and cells. Only for headings of different
     kinds, one of them with entries (two skill groups side by side stay skills either way).
     The left column ends at the first row without a tab, or one opening with a bullet, or
-    one whose right part is only a date range (the right column's next entry alone)."""
+    with a heading in the headings' type, or one whose right part is only a date range (the
+    right column's next entry alone)."""
     out: list[Line] = []
     index = 0
     while index < len(lines):
@@ -202,7 +203,15 @@ def _side_by_side_headings(lines: list[Line]) -> list[Line]:
             head, tab, rest = lines[end].text.strip().partition("\t")
             dated = find_range(rest)
             only_dates = dated is not None and dated.span[1] - dated.span[0] >= len(rest) - 2
-            if not tab or not re.search(r"\w", head) or heading_kind(head) or only_dates:
+            # A section name in smaller type than the headings' row is a group's name
+            # ("Research" over its skills), not the left column's next heading.
+            smaller = bool(line.size) and lines[end].size < line.size - 0.5
+            if (
+                not tab
+                or not re.search(r"\w", head)
+                or (heading_kind(head) and not smaller)
+                or only_dates
+            ):
                 break
             left.append(replace(lines[end], text=head.strip()))
             right.append(replace(lines[end], text=rest.strip(), new_block=False))
