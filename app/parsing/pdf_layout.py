@@ -153,8 +153,29 @@ def _column_start(rows: list[_Row], width: float) -> float | None:
     return None
 
 
+def _alongside(rows: list[_Row], x: float) -> bool:
+    """Whether the text on each side of ``x`` runs alongside the other's: rows of each side
+    lie within the rows of the other. A block centred above a left-aligned page (a name
+    and contact lines) leaves a gap beside the text under it, but is read before it, not
+    as a column beside it."""
+    left: list[int] = []
+    right: list[int] = []
+    for index, row in enumerate(rows):
+        if any(w["x1"] <= x for w in row.words):
+            left.append(index)
+        if any(w["x0"] >= x for w in row.words):
+            right.append(index)
+    if not left or not right:
+        return False
+    beside_left = sum(1 for i in right if left[0] <= i <= left[-1])
+    beside_right = sum(1 for i in left if right[0] <= i <= right[-1])
+    return min(beside_left, beside_right) >= 2
+
+
 def _two_flows(rows: list[_Row], x: float) -> bool:
     """Whether each side of ``x`` is a text flow of its own (a column or a sidebar)."""
+    if not _alongside(rows, x):
+        return False
     # A column of dates, places or short labels beside the text (moderncv, right-aligned
     # dates) belongs to each row; a sidebar has a text flow of its own.
     total = sum(len(w["text"]) for r in rows for w in r.words) or 1
