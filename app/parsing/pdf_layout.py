@@ -104,26 +104,58 @@ def _find_gutter(rows: list[_Row], width: float) -> float | None:
                 steps[end - lo] -= 1
     crossing = list(itertools.accumulate(steps[:-1]))
     limit = max(1, int(len(rows) * 0.1))
-    best: tuple[int, int] | None = None
-    gap_start: int | None = None
-    for i, c in enumerate([*crossing, limit + 1]):
-        if c <= limit and gap_start is None:
-            gap_start = i
-        elif c > limit and gap_start is not None:
-            # A gap that runs to the right end of the searched band is the margin beside
-            # ragged lines (a left sidebar's main column ending short), not a gutter.
-            margin = i == len(crossing) and gap_start > 0
-            if not margin and (best is None or i - gap_start > best[1] - best[0]):
-                best = (gap_start, i)
-            gap_start = None
-    if best is None or best[1] - best[0] < 8:
+    gaps = _runs(crossing, limit, margin=True)
+    if not gaps:
         return _column_start(rows, width)
+    best = max(gaps, key=lambda g: g[1] - g[0])  # the first of the widest
     x = lo + (best[0] + best[1]) / 2
-    left = [s for s in segs if any(b <= x for a, b in s)]
-    right = [s for s in segs if any(a >= x for a, b in s)]
-    if len(left) >= 4 and len(right) >= 4 and _two_flows(rows, x):
+    # The widest gap may part the entries from their dates, set right-aligned short of a
+    # sidebar (or hold the few dates that reach into it): the gutter is a clear gap past
+    # the dates.
+    clear = [(a + start, a + end) for a, b in gaps for start, end in _runs(crossing[a:b], 0)]
+    for start, end in sorted({*gaps, *clear}):
+        y = lo + (start + end) / 2
+        if y > x and _date_strip(rows, x, y) and _columns(rows, segs, y):
+            return y
+    if _columns(rows, segs, x):
         return x
     return _column_start(rows, width)
+
+
+def _runs(counts: list[int], limit: int, margin: bool = False) -> list[tuple[int, int]]:
+    """Runs at least 8 points wide where at most ``limit`` rows have text. With
+    ``margin``, a run to the right end of the band is the margin beside ragged lines (a
+    left sidebar's main column ending short), not a gutter."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, c in enumerate([*counts, limit + 1]):
+        if c <= limit and start is None:
+            start = i
+        elif c > limit and start is not None:
+            if not (margin and i == len(counts) and start > 0) and i - start >= 8:
+                runs.append((start, i))
+            start = None
+    return runs
+
+
+def _columns(rows: list[_Row], segs: list[list[tuple[float, float]]], x: float) -> bool:
+    """Whether ``x`` parts the page into two columns of a few rows each, two text flows."""
+    left = [s for s in segs if any(b <= x for a, b in s)]
+    right = [s for s in segs if any(a >= x for a, b in s)]
+    return len(left) >= 4 and len(right) >= 4 and _two_flows(rows, x)
+
+
+def _date_strip(rows: list[_Row], x: float, y: float) -> bool:
+    """Whether the words between ``x`` and ``y`` are mostly dates on the rows of entries
+    left of ``x``: a column of dates that belongs to the rows beside it."""
+    frags = [
+        " ".join(w["text"] for w in row.words if w["x0"] >= x and w["x1"] <= y)
+        for row in rows
+        if any(w["x0"] >= x and w["x1"] <= y for w in row.words)
+        and any(w["x1"] <= x for w in row.words)
+    ]
+    datey = sum(1 for f in frags if _DATE_FRAGMENT.search(f) and len(f.split()) <= 6)
+    return datey >= 2 and datey >= 0.6 * len(frags)
 
 
 def _column_start(rows: list[_Row], width: float) -> float | None:

@@ -3,6 +3,8 @@ other: a block centred above left-aligned text is not a column beside it."""
 
 from __future__ import annotations
 
+import pytest
+
 from app.parsing.pdf_layout import page_lines
 
 HEADER = [
@@ -63,3 +65,71 @@ def _page() -> list[dict]:
 
 def test_centred_header_above_left_aligned_text_is_read_first() -> None:
     assert [line.text for line in page_lines(_page(), 612)] == HEADER + BODY
+
+
+ENTRIES = [
+    ("Regional Sales Director", "Apr 2022 – Present"),
+    ("Regional Sales Director", "Jul 2019 – Mar 2022"),
+    ("Senior Account Manager", "Apr 2016 – May 2018"),
+    ("Account Executive", "Apr 2015 – Apr 2016"),
+    ("Sales Representative", "Feb 2011 – Apr 2015"),
+]
+SIDEBAR = [
+    "Contact",
+    "+61 3 5550 2150",
+    "hiro@example.net",
+    "Skills",
+    "Sales",
+    "Pipeline management",
+    "Cold calling",
+    "HubSpot",
+    "Negotiation",
+    "Languages",
+    "French",
+    "Spanish",
+    "English",
+    "German",
+    "Italian",
+    "Portuguese",
+    "Dutch",
+    "Polish",
+    "Greek",
+    "Turkish",
+    "Hindi",
+]
+
+
+def _width(text: str, size: float = 8.0) -> float:
+    return sum(len(t) * size * 0.5 for t in text.split()) + size * 0.3 * (len(text.split()) - 1)
+
+
+def _dates_beside_a_right_sidebar(entries: list[tuple[str, str]]) -> list[dict]:
+    """Entries with their dates set right-aligned at x = 378 and short bullets (ending
+    near x = 230), and a sidebar from x = 396: the blank band between the bullets and the
+    dates is wider than the gutter before the sidebar."""
+    words: list[dict] = []
+    main: list[tuple[str, float]] = []
+    for title, dates in entries:
+        main += [(title, 50), (dates, 378 - _width(dates)), ("Solace Retail Group", 50)]
+        main += [("Grew regional revenue from 1.2M", 50)]
+    top = 60.0
+    for n, (text, x0) in enumerate(main):
+        if n % 4 == 1:  # the dates share their title's row
+            top -= 12
+        words += _words(text, x0, top)
+        top += 12
+    for n, text in enumerate(SIDEBAR):
+        words += _words(text, 396, 63 + 12 * n)
+    return words
+
+
+@pytest.mark.parametrize("count", [5, 2])
+def test_dates_right_aligned_short_of_a_sidebar_stay_with_their_entries(count: int) -> None:
+    # With two entries beside a long sidebar their dates are too few to close the blank
+    # band between the bullets and the sidebar: the band is one gap, its middle among the
+    # dates.
+    entries = ENTRIES[:count]
+    texts = [line.text for line in page_lines(_dates_beside_a_right_sidebar(entries), 612)]
+    for title, dates in entries:
+        assert f"{title}\t{dates}" in texts
+    assert texts[-len(SIDEBAR) :] == SIDEBAR
