@@ -453,10 +453,25 @@ def _item_word(word: dict) -> bool:
     return len(word["text"]) >= 2 and word["text"][0].isalnum()
 
 
+def _lone_wide_gap(words: list[dict]) -> float | None:
+    """The least gap (points) that stands out in a row of evenly spaced words: a label set
+    in a margin column before its list ("Operations  Inventory control, Lean"), where the
+    list's commas keep the wide threshold of justified prose. Justified lines stretch all
+    their spaces alike, so the one gap twice the row's typical space or more, and over
+    half an em, is no word space. None when the row has too few spaces to tell, or several
+    such gaps (a stretched line beside unstretched dates)."""
+    if len(words) < 4:
+        return None
+    gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
+    least = max(2 * gaps[len(gaps) // 2], 0.6 * (words[0].get("size") or 10), 4.0)
+    return least if gaps[-2] < least <= gaps[-1] else None
+
+
 def _row_text(row: _Row) -> str:
     parts: list[str] = []
     prev = None
     wide = _item_gap_factor(row.words)
+    lone = _lone_wide_gap(row.words) if wide == 1.5 else None
     for k, w in enumerate(row.words):
         text = w["text"]
         if k == 0 and _bullet_glyph(row.words):
@@ -470,8 +485,12 @@ def _row_text(row: _Row) -> str:
             # Wide for the smaller of the two types: a sidebar's small e-mail beside a
             # large heading is two items.
             em = min(w.get("size", 10) or 10, prev.get("size", 10) or 10)
-            ems = wide if _item_word(prev) and _item_word(w) else 1.5
-            parts.append("\t" if gap > max(em * ems, 8 if ems < 1.5 else 12) else " ")
+            items = _item_word(prev) and _item_word(w)
+            ems = wide if items else 1.5
+            tab = gap > max(em * ems, 8 if ems < 1.5 else 12)
+            if lone is not None and items and prev["text"][-1].isalnum() and gap >= lone:
+                tab = True
+            parts.append("\t" if tab else " ")
         parts.append(text)
         prev = w
     text = "".join(parts)
