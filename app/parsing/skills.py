@@ -104,6 +104,31 @@ def _join_wrapped(lines: list[str], fresh: set[int] | None = None) -> list[str]:
     return out
 
 
+_ITEM_END = re.compile(r"[,;•|·◦▪\t:]\s*$")
+
+
+def _join_lower_tails(rows: list[str]) -> list[str]:
+    """A row that opens in lower case ("management") after a row whose last item opens in
+    upper case ("Pipeline", "Classroom") is that item's wrapped tail: a narrow column or
+    chip broke "Pipeline management" over two rows. A known skill written in lower case
+    ("npm") is an item of its own, and so is any row of a list written all in lower case."""
+    out: list[str] = []
+    for row in rows:
+        text = row.strip()
+        last = _SPLIT.split(out[-1].strip())[-1] if out else ""
+        first = _SPLIT.split(text)[0] if text else ""
+        if (
+            first[:1].islower()
+            and last[:1].isupper()
+            and not _ITEM_END.search(out[-1])
+            and first.lower() not in curated()
+        ):
+            out[-1] = f"{out[-1].rstrip()} {text}"
+        else:
+            out.append(row)
+    return out
+
+
 _DATE_ITEM = re.compile(
     rf"(?:{MONTH}\s+\d{{1,2}}|\d{{1,2}}\.?\s+{MONTH}|(?:19|20)\d{{2}})", re.IGNORECASE
 )
@@ -119,7 +144,7 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     if groups:  # rows start with their group's name: a label column
         fresh = set(groups)
         lines = [_GROUP_PREFIX.sub("", r.strip()) if i in fresh else r for i, r in enumerate(lines)]
-    rows = _join_wrapped(lines, fresh) if wrapped else list(lines)
+    rows = _join_lower_tails(_join_wrapped(lines, fresh)) if wrapped else list(lines)
     rows = [row for row in rows if row.strip() and not _CONTACT.search(row)]
     items: list[str] = []
     for row in rows:

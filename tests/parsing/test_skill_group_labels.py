@@ -68,3 +68,22 @@ def test_group_word_wrapped_from_a_row_of_chips_is_kept() -> None:
 def test_entry_dates_read_into_the_list_are_not_skills() -> None:
     rows = ["Jun 2022 - Present\tPython", "Feb 2023", "", "Go, SQL", "", "Windows 2019"]
     assert parse_skills(rows, wrapped=True) == ["Python", "Go", "SQL", "Windows 2019"]
+
+
+def test_lower_case_tail_of_a_wrapped_item_joins_it() -> None:
+    rows = ["Sales — Cold calling · Salesforce · Pipeline", "management"]
+    assert parse_skills(rows, wrapped=True) == ["Cold calling", "Salesforce", "Pipeline management"]
+
+
+def test_one_item_a_line_wrapped_in_a_narrow_column_joins() -> None:
+    rows = ["Assessment", "Classroom", "management", "Differentiation"]
+    assert parse_skills(rows, wrapped=True) == [
+        "Assessment",
+        "Classroom management",
+        "Differentiation",
+    ]
+
+
+def test_lower_case_lists_and_known_lower_case_skills_stay_apart() -> None:
+    assert parse_skills(["python", "docker"], wrapped=True) == ["python", "docker"]
+    assert parse_skills(["React", "npm"], wrapped=True) == ["React", "npm"]
