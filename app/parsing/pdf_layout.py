@@ -227,8 +227,11 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
             return False
         # (small capitals come as a capital and its tail: "C ontact")
         joined = [re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f) for f, _ in frags]
-        labels = sum(1 for f in joined if heading_kind(f) or _DATE_FRAGMENT.search(f))
-        if len(frags) >= 4 and labels >= 0.8 * len(frags):
+        # From the first heading on: a name and title above the sections are no margin.
+        first = next((k for k, f in enumerate(joined) if heading_kind(f)), 0)
+        marks = joined[first:]
+        labels = sum(1 for f in marks if heading_kind(f) or _DATE_FRAGMENT.search(f))
+        if len(marks) >= 4 and labels >= 0.8 * len(marks):
             return False  # a margin of section headings and dates labels the other side
         # Sections of its own: headings over content (a margin column holds headings only).
         heads = sum(1 for f, _ in frags if heading_kind(f))

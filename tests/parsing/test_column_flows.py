@@ -133,3 +133,40 @@ def test_dates_right_aligned_short_of_a_sidebar_stay_with_their_entries(count: i
     for title, dates in entries:
         assert f"{title}\t{dates}" in texts
     assert texts[-len(SIDEBAR) :] == SIDEBAR
+
+
+def _date_column_page() -> list[dict]:
+    """A name and title over a left column of headings and dates, the contact lines at the
+    right, entries right of the dates, and a skills row of items across both."""
+    placed = [
+        ("Mei Ling Tanaka", 56, 54),
+        ("0491 570 145", 470, 64),
+        ("Logistics Coordinator", 56, 75),
+        ("meiling@example.org", 470, 75),
+        ("Sydney, NSW", 470, 85),
+        ("Employment", 56, 109),
+        ("May 2024 to Current", 56, 134),
+        ("Coastal Distribution BV , Sydney, NSW", 203, 134),
+        ("Logistics Coordinator", 203, 146),
+        ("• Cut picking errors by 60% with barcode scanning", 215, 166),
+        ("• Managed a fleet of 45 vehicles", 215, 182),
+        ("May 2022 to May 2024", 56, 206),
+        ("Trailhead Logistics , Brisbane, QLD", 203, 206),
+        ("Warehouse Supervisor", 203, 218),
+        ("• Managed a fleet of 45 vehicles", 215, 238),
+        ("Education", 56, 292),
+        ("2021", 56, 315),
+        ("University of Sydney", 203, 315),
+        ("Bachelor of Science in Supply Chain Management", 203, 326),
+        ("Skills", 56, 352),
+        ("Power BI", 56, 378),
+        ("Oracle WMS", 105, 378),
+        ("Route planning", 206, 378),
+    ]
+    return [w for text, x0, top in placed for w in _words(text, x0, top)]
+
+
+def test_date_column_under_a_name_is_no_sidebar() -> None:
+    texts = [line.text for line in page_lines(_date_column_page(), 612)]
+    assert "May 2024 to Current\tCoastal Distribution BV , Sydney, NSW" in texts
+    assert texts[-2:] == ["Skills", "Power BI\tOracle WMS\tRoute planning"]
