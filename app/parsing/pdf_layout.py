@@ -215,10 +215,10 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         (lambda w: w["x1"] <= x, lambda w: w["x0"] >= x),
         (lambda w: w["x0"] >= x, lambda w: w["x1"] <= x),
     ):
+        sided = [r for r in rows if any(pick(w) for w in r.words)]
         frags = [
             (" ".join(w["text"] for w in r.words if pick(w)), any(other(w) for w in r.words))
-            for r in rows
-            if any(pick(w) for w in r.words)
+            for r in sided
         ]
         datey = sum(1 for f, _ in frags if _DATE_FRAGMENT.search(f) and len(f.split()) <= 6)
         aligned = sum(1 for _, o in frags if o)
@@ -226,7 +226,12 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         if datey >= 0.35 * len(frags):
             return False
         # (small capitals come as a capital and its tail: "C ontact")
-        joined = [re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f) for f, _ in frags]
+        joined = [
+            re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f)
+            for (f, _), r in zip(frags, sided, strict=True)
+            # A row with a word across x (a name, a footer, a row of chips) is neither side.
+            if not any(w["x0"] < x < w["x1"] for w in r.words)
+        ]
         # From the first heading on: a name and title above the sections are no margin.
         first = next((k for k, f in enumerate(joined) if heading_kind(f)), 0)
         marks = joined[first:]

@@ -170,3 +170,36 @@ def test_date_column_under_a_name_is_no_sidebar() -> None:
     texts = [line.text for line in page_lines(_date_column_page(), 612)]
     assert "May 2024 to Current\tCoastal Distribution BV , Sydney, NSW" in texts
     assert texts[-2:] == ["Skills", "Power BI\tOracle WMS\tRoute planning"]
+
+
+def _timeline_page() -> list[dict]:
+    """Dates in a left column under their headings, one job, and a name, title, row of
+    chips and contact footer each running across where the dates end."""
+    placed = [
+        ("Priya Venkataraman", 34, 40, 21.0),
+        ("Sales Development Representative", 34, 62, 9.5),
+        ("Experience", 34, 80, 11.0),
+        ("04/2024 – now", 36, 97, 10.0),
+        ("Sales Development Representative", 122, 97, 10.0),
+        ("Solace Retail Group, Singapore", 122, 109, 10.0),
+        ("• Grew regional revenue from 1.2M to 3.4M", 122, 121, 10.0),
+        ("• Exceeded annual quota by 132%", 122, 133, 10.0),
+        ("Education", 34, 171, 11.0),
+        ("2029", 36, 188, 10.0),
+        ("MBA", 122, 188, 10.0),
+        ("Nanyang Technological University", 122, 200, 10.0),
+        ("2024", 36, 214, 10.0),
+        ("BA Business Administration", 122, 214, 10.0),
+        ("National University of Singapore", 122, 226, 10.0),
+        ("Skills", 34, 246, 11.0),
+        ("Pipeline management", 36, 263, 10.0),
+        ("HubSpot", 165, 263, 10.0),
+        ("(+65) 9521-0399 priya@mailbox.example Singapore", 34, 795, 8.5),
+    ]
+    return [w for text, x0, top, size in placed for w in _words(text, x0, top, size)]
+
+
+def test_dates_under_headings_beside_one_job_are_no_sidebar() -> None:
+    texts = [line.text for line in page_lines(_timeline_page(), 595)]
+    assert "04/2024 – now\tSales Development Representative" in texts
+    assert texts.index("Skills") == len(texts) - 3
