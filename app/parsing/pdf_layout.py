@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.parsing.lines import Line, clean
-from app.parsing.sections import heading_kind
+from app.parsing.sections import EDUCATION, EXPERIENCE, heading_kind
 
 _ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
@@ -285,7 +285,7 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     body = sizes[len(sizes) // 2]  # the median word's size: the body text
     gutter = _find_gutter(rows, width)
     if gutter is None:
-        return _stream_lines(rows, body_size=body)
+        return _stream_lines(_beside_headings(rows), body_size=body)
     out: list[Line] = []
     left: list[_Row] = []
     right: list[_Row] = []
@@ -329,6 +329,68 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     out.extend(_stream_lines(left, True, body))
     out.extend(_stream_lines(right, True, body))
     return out
+
+
+def _beside_headings(rows: list[_Row]) -> list[_Row]:
+    """Two sections set side by side under a page-wide part (a grid: "Education" beside
+    "Skills" below the work history): each heading's column is read under it, the left one
+    first, down to a row with a word across the right heading's start or the next heading
+    in their type. Only for headings of two kinds, one of them with entries (education or
+    work): two skill groups side by side are skills either way."""
+    out: list[_Row] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        split = _heading_pair(row)
+        if split is None:
+            out.append(row)
+            index += 1
+            continue
+        size = min(w.get("size", 0) for w in row.words)
+        left: list[_Row] = []
+        right: list[_Row] = []
+        end = index + 1
+        while end < len(rows):
+            words = rows[end].words
+            if any(w["x0"] < split < w["x1"] for w in words):
+                break
+            lead = " ".join(w["text"] for w in words if w["x1"] <= split)
+            if heading_kind(lead) and max(w.get("size", 0) for w in words) >= size - 0.5:
+                break
+            part = _Row(rows[end].top, rows[end].bottom, [w for w in words if w["x1"] <= split])
+            if part.words:
+                left.append(part)
+            part = _Row(rows[end].top, rows[end].bottom, [w for w in words if w["x0"] >= split])
+            if part.words:
+                right.append(part)
+            end += 1
+        if not left or not right:
+            out.append(row)
+            index += 1
+            continue
+        head_left = _Row(row.top, row.bottom, [w for w in row.words if w["x1"] <= split])
+        head_right = _Row(row.top, row.bottom, [w for w in row.words if w["x0"] >= split])
+        out.extend([head_left, *left, head_right, *right])
+        index = end
+    return out
+
+
+def _heading_pair(row: _Row) -> float | None:
+    """Where the column under the second of two side-by-side section headings starts, when
+    ``row`` is two such headings of different kinds, one of education or work."""
+    segs = _segments(row)
+    if len(segs) != 2 or len(row.words) > 8:
+        return None
+    # Half an em short of it: a bold word under the heading may start a little left of it.
+    x = segs[1][0] - 0.5 * (row.words[-1].get("size") or 10)
+    texts = (
+        " ".join(w["text"] for w in row.words if w["x1"] <= x),
+        " ".join(w["text"] for w in row.words if w["x0"] >= x),
+    )
+    kinds = {heading_kind(t) for t in texts}
+    if None in kinds or len(kinds) != 2 or not {EXPERIENCE, EDUCATION} & kinds:
+        return None
+    return x
 
 
 def _whole_row(row: _Row, gutter: float, column: float) -> str:

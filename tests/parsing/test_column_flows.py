@@ -203,3 +203,46 @@ def test_dates_under_headings_beside_one_job_are_no_sidebar() -> None:
     texts = [line.text for line in page_lines(_timeline_page(), 595)]
     assert "04/2024 – now\tSales Development Representative" in texts
     assert texts.index("Skills") == len(texts) - 3
+
+
+def _grid_page(right_heading: str = "Skills") -> list[dict]:
+    """A work history across the page, then Education beside a second section, the left
+    column longer than the right."""
+    placed = [
+        ("Xiaoyu Kim", 37, 40, 18.0),
+        ("Career", 37, 80, 11.0),
+        ("Quillstack, Backend Developer [Mar 2023 – Present]", 37, 95, 10.0),
+        ("• Cut API latency by 40% by caching hot queries", 37, 107, 10.0),
+        ("Bluefin Systems, Staff Engineer [Nov 2018 – Feb 2023]", 37, 119, 10.0),
+        ("• Built the billing pipeline processing 2M events a day", 37, 131, 10.0),
+        ("• Mentored four junior engineers", 37, 143, 10.0),
+        ("Education", 37, 170, 11.0),
+        (right_heading, 307, 170, 11.0),
+        ("PhD", 37, 188, 10.0),
+        ("Languages — Rust · Java · Python", 305, 188, 10.0),
+        ("University of Sydney, 2005", 37, 200, 10.0),
+        ("Bachelor of Science", 37, 212, 10.0),
+        ("University of Sydney, 2000", 37, 224, 10.0),
+    ]
+    return [w for text, x0, top, size in placed for w in _words(text, x0, top, size)]
+
+
+def test_sections_side_by_side_under_a_page_wide_part_are_read_column_by_column() -> None:
+    texts = [line.text for line in page_lines(_grid_page(), 595)]
+    assert texts[-7:] == [
+        "Education",
+        "PhD",
+        "University of Sydney, 2005",
+        "Bachelor of Science",
+        "University of Sydney, 2000",
+        "Skills",
+        "Languages — Rust · Java · Python",
+    ]
+
+
+def test_two_headings_without_entries_side_by_side_stay_on_their_row() -> None:
+    # Two skill groups beside each other: neither is a section of entries.
+    words = [w for w in _grid_page("Tools") if w["text"] != "Education"]
+    words += _words("Languages", 37, 170, 11.0)
+    texts = [line.text for line in page_lines(words, 595)]
+    assert "Languages\tTools" in texts
