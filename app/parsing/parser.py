@@ -14,7 +14,7 @@ from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.regions import region_name
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
 from app.parsing.skill_groups import fold_skill_groups
-from app.parsing.skills import GROUP_NAME, parse_skills
+from app.parsing.skills import GROUP_NAME, curated, parse_skills
 
 log = logging.getLogger(__name__)
 
@@ -370,6 +370,9 @@ def _skill_rows(lines: list[Line]) -> list[str]:
             or (index == 0 and len(lines) > 2 and sum(marked) == 1 and lines[1].new_block)
             or (after is not None and not after.bold and re.search(r"[,\t]", after.text))
         ):
+            known = _known_cells(line.text)
+            if known:  # the next group's name beside the last item of a longer column
+                rows.extend(["", known] if rows else [known])
             continue
         # A change of type size starts another paragraph too (a contact footer in small
         # type right under the list).
@@ -382,6 +385,17 @@ def _skill_rows(lines: list[Line]) -> list[str]:
 
 
 _LIST_SEPARATOR = re.compile(r"[\t,;•·|]")
+
+
+def _known_cells(text: str) -> str:
+    """The cells of a row of group names that are known skills, no group's name ("Go" in
+    "Go <tab> Practices": groups side by side, one column longer than the other, put the
+    next group's name on the row of the longer one's last item)."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    if len(cells) < 2:
+        return ""
+    known = curated()
+    return "\t".join(c for c in cells if c.lower() in known and not GROUP_NAME.fullmatch(c))
 
 
 def _group_label(lines: list[Line], index: int) -> bool:

@@ -87,3 +87,16 @@ def test_one_item_a_line_wrapped_in_a_narrow_column_joins() -> None:
 def test_lower_case_lists_and_known_lower_case_skills_stay_apart() -> None:
     assert parse_skills(["python", "docker"], wrapped=True) == ["python", "docker"]
     assert parse_skills(["React", "npm"], wrapped=True) == ["React", "npm"]
+
+
+def test_known_skill_beside_the_next_group_name_is_kept() -> None:
+    # Two groups side by side; the left column is longer, so the right column's next group
+    # name ("Practices", set larger) shares a row with the left column's last item.
+    lines = [
+        Line("Languages\tTools", size=9.7),
+        Line("Python\tAWS", size=7.6),
+        Line("Java", size=7.6),
+        Line("Go\tPractices", size=9.7),
+        Line("TypeScript\tCI/CD", size=7.6),
+    ]
+    assert _skills(lines) == ["Python", "AWS", "Java", "Go", "TypeScript", "CI/CD"]
