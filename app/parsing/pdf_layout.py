@@ -526,10 +526,11 @@ def _item_word(word: dict) -> bool:
 def _lone_wide_gap(words: list[dict]) -> float | None:
     """The least gap (points) that stands out in a row of evenly spaced words: a label set
     in a margin column before its list ("Operations  Inventory control, Lean"), where the
-    list's commas keep the wide threshold of justified prose. Justified lines stretch all
-    their spaces alike, so the one gap twice the row's typical space or more, and over
-    half an em, is no word space. None when the row has too few spaces to tell, or several
-    such gaps (a stretched line beside unstretched dates)."""
+    list's commas keep the wide threshold of justified prose; or two columns of small
+    type whose items meet about an em apart, under the 8-point floor. Justified lines
+    stretch all their spaces alike, so the one gap twice the row's typical space or more,
+    and over half an em, is no word space. None when the row has too few spaces to tell,
+    or several such gaps (a stretched line beside unstretched dates)."""
     if len(words) < 4:
         return None
     gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
@@ -541,7 +542,7 @@ def _row_text(row: _Row) -> str:
     parts: list[str] = []
     prev = None
     wide = _item_gap_factor(row.words)
-    lone = _lone_wide_gap(row.words) if wide == 1.5 else None
+    lone: float | None = -1.0  # worked out at the first gap that could be a lone one
     for k, w in enumerate(row.words):
         text = w["text"]
         if k == 0 and _bullet_glyph(row.words):
@@ -558,8 +559,10 @@ def _row_text(row: _Row) -> str:
             items = _item_word(prev) and _item_word(w)
             ems = wide if items else 1.5
             tab = gap > max(em * ems, 8 if ems < 1.5 else 12)
-            if lone is not None and items and prev["text"][-1].isalnum() and gap >= lone:
-                tab = True
+            if not tab and items and gap >= 0.5 * em and prev["text"][-1].isalnum():
+                if lone == -1.0:
+                    lone = _lone_wide_gap(row.words)
+                tab = lone is not None and gap >= lone
             parts.append("\t" if tab else " ")
         parts.append(text)
         prev = w

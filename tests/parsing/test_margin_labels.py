@@ -57,3 +57,10 @@ def test_stretched_line_beside_unstretched_dates_is_not_split() -> None:
 def test_evenly_spaced_list_stays_one_run() -> None:
     row = _spaced(["Inventory", "control,", "Six", "Sigma,", "Lean"], 67)
     assert _text(_words(row)) == "Inventory control, Six Sigma, Lean"
+
+
+def test_items_of_two_small_columns_an_em_apart_are_two_cells() -> None:
+    # 7.6-point type: the gap of about an em is under the 8-point floor for items.
+    row = _spaced(["Curriculum", "design"], 560, space=2, size=7.6)
+    row += _spaced(["Google", "Classroom"], 560 + 10 * 3.8 + 2 + 6 * 3.8 + 7.7, space=2, size=7.6)
+    assert _text(_words(row, size=7.6)) == "Curriculum design\tGoogle Classroom"
