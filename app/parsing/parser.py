@@ -405,7 +405,7 @@ def _group_label(lines: list[Line], index: int) -> bool:
     name may be set like the items (or smaller), so neither a pattern of names nor a
     larger type can tell it."""
     line = lines[index]
-    text = line.text.strip()
+    text = line.text.strip().rstrip(":").rstrip()
     if index + 1 >= len(lines) or not GROUP_NAME.fullmatch(text):
         return False
     if index and not line.new_block and _LIST_SEPARATOR.search(lines[index - 1].text.strip()):

@@ -100,3 +100,8 @@ def test_known_skill_beside_the_next_group_name_is_kept() -> None:
         Line("TypeScript\tCI/CD", size=7.6),
     ]
     assert _skills(lines) == ["Python", "AWS", "Java", "Go", "TypeScript", "CI/CD"]
+
+
+def test_group_name_ending_in_a_colon_over_its_items_is_not_a_skill() -> None:
+    lines = [Line("Tools:", size=10), Line("Docker, Git, AWS", size=10)]
+    assert _skills(lines) == ["Docker", "Git", "AWS"]
