@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from app.parsing.lines import Line, clean
 from app.parsing.sections import EDUCATION, EXPERIENCE, heading_kind
+from app.parsing.skills import GROUP_NAME
 
 _ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
@@ -314,8 +315,8 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     for row, kind in zip(rows, whole, strict=True):
         if kind:
             if left or right:
-                out.extend(_stream_lines(left, True, body))
-                out.extend(_stream_lines(right, True, body))
+                out.extend(_stream_lines(_beside_headings(left), True, body))
+                out.extend(_stream_lines(_beside_headings(right), True, body))
                 left, right = [], []
             out.extend(_stream_lines([row], body_size=body))
             continue
@@ -326,48 +327,31 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
             left.append(_Row(row.top, row.bottom, lw))
         if rw:
             right.append(_Row(row.top, row.bottom, rw))
-    out.extend(_stream_lines(left, True, body))
-    out.extend(_stream_lines(right, True, body))
+    out.extend(_stream_lines(_beside_headings(left), True, body))
+    out.extend(_stream_lines(_beside_headings(right), True, body))
     return out
 
 
 def _beside_headings(rows: list[_Row]) -> list[_Row]:
     """Two sections set side by side under a page-wide part (a grid: "Education" beside
-    "Skills" below the work history): each heading's column is read under it, the left one
-    first, down to a row with a word across the right heading's start or the next heading
-    in their type. Only for headings of two kinds, one of them with entries (education or
-    work): two skill groups side by side are skills either way."""
+    "Skills" below the work history), or two skill groups side by side ("Teaching" beside
+    "Tools"): each heading's column is read under it, the left one first, down to a row
+    with a word across the columns' boundary or the next heading in their type."""
     out: list[_Row] = []
     index = 0
     while index < len(rows):
         row = rows[index]
-        split = _heading_pair(row)
-        if split is None:
+        best: tuple[float, list[_Row], list[_Row], int] | None = None
+        splits = _heading_pair(row)
+        for split in splits:
+            left, right, end = _columns_below(rows, index, split, len(splits) > 1)
+            if left and right and (best is None or end > best[3]):
+                best = (split, left, right, end)
+        if best is None:
             out.append(row)
             index += 1
             continue
-        size = min(w.get("size", 0) for w in row.words)
-        left: list[_Row] = []
-        right: list[_Row] = []
-        end = index + 1
-        while end < len(rows):
-            words = rows[end].words
-            if any(w["x0"] < split < w["x1"] for w in words):
-                break
-            lead = " ".join(w["text"] for w in words if w["x1"] <= split)
-            if heading_kind(lead) and max(w.get("size", 0) for w in words) >= size - 0.5:
-                break
-            part = _Row(rows[end].top, rows[end].bottom, [w for w in words if w["x1"] <= split])
-            if part.words:
-                left.append(part)
-            part = _Row(rows[end].top, rows[end].bottom, [w for w in words if w["x0"] >= split])
-            if part.words:
-                right.append(part)
-            end += 1
-        if not left or not right:
-            out.append(row)
-            index += 1
-            continue
+        split, left, right, end = best
         head_left = _Row(row.top, row.bottom, [w for w in row.words if w["x1"] <= split])
         head_right = _Row(row.top, row.bottom, [w for w in row.words if w["x0"] >= split])
         out.extend([head_left, *left, head_right, *right])
@@ -375,22 +359,63 @@ def _beside_headings(rows: list[_Row]) -> list[_Row]:
     return out
 
 
-def _heading_pair(row: _Row) -> float | None:
-    """Where the column under the second of two side-by-side section headings starts, when
-    ``row`` is two such headings of different kinds, one of education or work."""
+def _columns_below(
+    rows: list[_Row], index: int, split: float, groups: bool
+) -> tuple[list[_Row], list[_Row], int]:
+    """The rows under the headings at ``index`` parted at ``split``, and where they end;
+    ``groups`` when the headings are skill groups' names."""
+    size = min(w.get("size", 0) for w in rows[index].words)
+    left: list[_Row] = []
+    right: list[_Row] = []
+    end = index + 1
+    while end < len(rows):
+        words = rows[end].words
+        if any(w["x0"] < split < w["x1"] for w in words):
+            break
+        lead = " ".join(w["text"] for w in words if w["x1"] <= split)
+        if heading_kind(lead) and (
+            max(w.get("size", 0) for w in words) >= size - 0.5
+            # under skill groups, any section's name that is no group's (its heading may
+            # be set smaller than the group names)
+            or (groups and not GROUP_NAME.fullmatch(lead))
+        ):
+            break
+        part = _Row(rows[end].top, rows[end].bottom, [w for w in words if w["x1"] <= split])
+        if part.words:
+            left.append(part)
+        part = _Row(rows[end].top, rows[end].bottom, [w for w in words if w["x0"] >= split])
+        if part.words:
+            right.append(part)
+        end += 1
+    return left, right, end
+
+
+def _heading_pair(row: _Row) -> list[float]:
+    """Where the columns under two side-by-side headings may part: half an em before the
+    second (a bold word under it may start a little left of it), and for skill groups,
+    whose items may be set flush right, half an em past the first. Two section headings
+    must be of different kinds, one of education or work; two skill groups side by side
+    are skills whichever way they are read unless their items run together."""
+    words = row.words
+    if not 2 <= len(words) <= 8 or not any(
+        b["x0"] - a["x1"] > 1.5 * (a.get("size") or 10) for a, b in itertools.pairwise(words)
+    ):
+        return []
     segs = _segments(row)
-    if len(segs) != 2 or len(row.words) > 8:
-        return None
-    # Half an em short of it: a bold word under the heading may start a little left of it.
-    x = segs[1][0] - 0.5 * (row.words[-1].get("size") or 10)
+    if len(segs) != 2:
+        return []
+    em = row.words[-1].get("size") or 10
+    x = segs[1][0] - 0.5 * em
     texts = (
         " ".join(w["text"] for w in row.words if w["x1"] <= x),
         " ".join(w["text"] for w in row.words if w["x0"] >= x),
     )
+    if all(GROUP_NAME.fullmatch(t) for t in texts):
+        return [x, segs[0][1] + 0.5 * em]
     kinds = {heading_kind(t) for t in texts}
     if None in kinds or len(kinds) != 2 or not {EXPERIENCE, EDUCATION} & kinds:
-        return None
-    return x
+        return []
+    return [x]
 
 
 def _whole_row(row: _Row, gutter: float, column: float) -> str:

@@ -241,8 +241,55 @@ def test_sections_side_by_side_under_a_page_wide_part_are_read_column_by_column(
 
 
 def test_two_headings_without_entries_side_by_side_stay_on_their_row() -> None:
-    # Two skill groups beside each other: neither is a section of entries.
-    words = [w for w in _grid_page("Tools") if w["text"] != "Education"]
-    words += _words("Languages", 37, 170, 11.0)
+    # Neither is a section of entries nor a skill group's name.
+    words = [w for w in _grid_page("Interests") if w["text"] != "Education"]
+    words += _words("Awards", 37, 170, 11.0)
     texts = [line.text for line in page_lines(words, 595)]
-    assert "Languages\tTools" in texts
+    assert "Awards\tInterests" in texts
+
+
+def _flush_right(text: str, right: float, top: float, size: float) -> list[dict]:
+    return _words(text, right - _width(text, size), top, size)
+
+
+def test_skill_groups_side_by_side_set_flush_right_are_read_group_by_group() -> None:
+    # The right group's items start left of its name, close to the left group's items.
+    words = _flush_right("Teaching", 498, 100, 9.7) + _flush_right("Tools", 569, 100, 9.7)
+    for n, (first, second) in enumerate(
+        [("Classroom", "Moodle"), ("management", "Google Classroom"), ("Curriculum design", "")]
+    ):
+        words += _flush_right(first, 498, 114 + 9 * n, 7.6)
+        if second:
+            words += _flush_right(second, 569, 114 + 9 * n, 7.6)
+    texts = [line.text for line in page_lines(words, 612)]
+    assert texts == [
+        "Teaching",
+        "Classroom",
+        "management",
+        "Curriculum design",
+        "Tools",
+        "Moodle",
+        "Google Classroom",
+    ]
+
+
+def test_skill_group_columns_end_at_a_section_heading_set_smaller() -> None:
+    placed = [
+        ("Operations", 40, 100, 11.2),
+        ("Systems", 300, 100, 11.2),
+        ("Lean · Inventory control", 40, 114, 9.8),
+        ("Power BI · SAP EWM", 300, 114, 9.8),
+        ("WORK EXPERIENCE", 40, 134, 9.0),
+        ("Fleet Manager at Meridian Freight", 40, 148, 12.0),
+        ("Managed a fleet of 45 vehicles", 40, 162, 10.5),
+    ]
+    words = [w for text, x0, top, size in placed for w in _words(text, x0, top, size)]
+    assert [line.text for line in page_lines(words, 612)] == [
+        "Operations",
+        "Lean · Inventory control",
+        "Systems",
+        "Power BI · SAP EWM",
+        "WORK EXPERIENCE",
+        "Fleet Manager at Meridian Freight",
+        "Managed a fleet of 45 vehicles",
+    ]
