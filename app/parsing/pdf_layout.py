@@ -336,13 +336,14 @@ def _beside_headings(rows: list[_Row]) -> list[_Row]:
     """Two sections set side by side under a page-wide part (a grid: "Education" beside
     "Skills" below the work history), or two skill groups side by side ("Teaching" beside
     "Tools"): each heading's column is read under it, the left one first, down to a row
-    with a word across the columns' boundary or the next heading in their type."""
+    with a word across the columns' boundary or the next heading in their type (under
+    skill groups, any section's name)."""
     out: list[_Row] = []
     index = 0
     while index < len(rows):
         row = rows[index]
         best: tuple[float, list[_Row], list[_Row], int] | None = None
-        splits = _heading_pair(row)
+        splits = _heading_pair(row)  # two places to part at only under skill groups
         for split in splits:
             left, right, end = _columns_below(rows, index, split, len(splits) > 1)
             if left and right and (best is None or end > best[3]):
