@@ -173,8 +173,9 @@ def _date_range(item: str) -> bool:
 
 
 def _labelled_known(row: str) -> bool:
-    """ "Languages Python": the words after the label are a curated skill, the row is not."""
-    first = re.split(r"\s*[,;\t]\s*", row.strip())[0]
+    """ "Languages Python": the words after the label are a curated skill, the row is not.
+    The first item ends at any list separator ("Languages Python · Go")."""
+    first = _SPLIT.split(row.strip())[0]
     rest = _GROUP_PREFIX.sub("", first)
     known = curated()
     return rest.lower() in known and first.lower() not in known
