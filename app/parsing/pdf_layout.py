@@ -228,16 +228,24 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
             return False
         # (small capitals come as a capital and its tail: "C ontact")
         joined = [
-            re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f)
+            (
+                re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f),
+                any(w["x0"] < x < w["x1"] for w in r.words),
+            )
             for (f, _), r in zip(frags, sided, strict=True)
-            # A row with a word across x (a name, a footer, a row of chips) is neither side.
-            if not any(w["x0"] < x < w["x1"] for w in r.words)
         ]
         # From the first heading on: a name and title above the sections are no margin.
-        first = next((k for k, f in enumerate(joined) if heading_kind(f)), 0)
-        marks = joined[first:]
-        labels = sum(1 for f in marks if heading_kind(f) or _DATE_FRAGMENT.search(f))
-        if len(marks) >= 4 and labels >= 0.8 * len(marks):
+        first = next((k for k, (f, _) in enumerate(joined) if heading_kind(f)), 0)
+        marks = [bool(heading_kind(f) or _DATE_FRAGMENT.search(f)) for f, _ in joined[first:]]
+        # A row with a word across x (a name, a footer, a row of chips) is no text of
+        # either side: its words left of x count only when they label the other side.
+        weighed = [
+            label
+            for label, (_, across) in zip(marks, joined[first:], strict=True)
+            if label or not across
+        ]
+        labels = sum(weighed)
+        if len(weighed) >= 4 and labels >= 0.8 * len(weighed):
             return False  # a margin of section headings and dates labels the other side
         # Sections of its own: headings over content (a margin column holds headings only).
         heads = sum(1 for f, _ in frags if heading_kind(f))

@@ -293,3 +293,53 @@ def test_skill_group_columns_end_at_a_section_heading_set_smaller() -> None:
         "Fleet Manager at Meridian Freight",
         "Managed a fleet of 45 vehicles",
     ]
+
+
+# A margin of headings and dates, a column of small labels ("Email", "Region") or of each
+# entry's first word, and the values: (text, x0, x1, top, size).
+_THREE_COLUMNS = [
+    ("Ana Lima", 259, 366, 47, 16.9),
+    ("Supply Chain Analyst", 273, 352, 69, 9.1),
+    ("Website", 218, 249, 114, 9.1),
+    ("https://analima.example.com", 368, 496, 114, 9.1),
+    ("Contact", 62, 111, 130, 12.7),
+    ("Email", 218, 242, 130, 9.1),
+    ("ana@example.test", 368, 466, 130, 9.1),
+    ("Phone", 218, 243, 148, 9.1),
+    ("+1 312-555-0100", 368, 432, 148, 9.1),
+    ("Location", 62, 114, 186, 12.7),
+    ("Region", 218, 246, 186, 9.1),
+    ("IL", 368, 377, 186, 9.1),
+    ("Skills", 62, 100, 223, 12.7),
+    ("Systems:", 217, 251, 223, 9.1),
+    ("Oracle WMS, Power BI", 254, 340, 223, 9.1),
+    ("Summary", 62, 114, 238, 12.7),
+    ("Experience", 62, 163, 272, 12.7),
+    ("Analyst at Coastal Distribution", 217, 340, 272, 9.1),
+    ("2024-05 to Present", 62, 137, 290, 7.6),
+    ("Cut picking errors by 60%", 241, 338, 290, 9.1),
+    ("Managed a fleet of 45 vehicles", 241, 353, 305, 9.1),
+    ("Negotiated carrier contracts", 241, 342, 321, 9.1),
+    ("2023-09 to 2024-05", 62, 137, 346, 7.6),
+    ("Coordinator at Trailhead Logistics", 217, 351, 346, 9.1),
+    ("Negotiated carrier contracts", 241, 342, 360, 9.1),
+    ("Managed a fleet of 45 vehicles", 241, 353, 375, 9.1),
+    ("Education", 62, 122, 422, 12.7),
+    ("Boston University", 217, 286, 422, 9.1),
+    ("BSc: Supply Chain Management", 241, 360, 435, 9.1),
+    ("2019 to 2022", 62, 112, 444, 7.6),
+]
+
+
+def test_labels_across_a_narrow_gap_do_not_make_the_margin_a_column() -> None:
+    # A gap at x = 240 runs between each label's end and the values' start, through the
+    # labels of some rows: those rows' margin words are headings and dates all the same.
+    words = []
+    for text, x0, x1, top, size in _THREE_COLUMNS:
+        step = (x1 - x0) / len(text)
+        for token in text.split():
+            start = x0 + text.index(token) * step
+            words += _words(token, start, top, size)
+            words[-1]["x1"] = start + len(token) * step
+    texts = [line.text for line in page_lines(words, 612)]
+    assert "2024-05 to Present\tCut picking errors by 60%" in texts
