@@ -14,7 +14,7 @@ from app.parsing.extract import PDF, Extracted, Line, extract
 from app.parsing.regions import region_name
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
 from app.parsing.skill_groups import fold_skill_groups
-from app.parsing.skills import parse_skills
+from app.parsing.skills import GROUP_NAME, curated, parse_skills
 
 log = logging.getLogger(__name__)
 
@@ -354,10 +354,15 @@ def _skill_rows(lines: list[Line]) -> list[str]:
         ]
     if sum(heads) >= 2 and heads[0]:
         marked = [m or h for m, h in zip(marked, heads, strict=True)]
+    labels = [_group_label(lines, index) for index in range(len(lines))]
     pattern = sum(marked) >= 2
     rows: list[str] = []
+    named = False  # a group's name was left out just above: its items are a list apart
     for index, line in enumerate(lines):
         after = lines[index + 1] if index + 1 < len(lines) else None
+        if labels[index]:
+            named = True
+            continue
         if marked[index] and (
             pattern
             or (body and line.size > body + 0.5)
@@ -365,14 +370,49 @@ def _skill_rows(lines: list[Line]) -> list[str]:
             or (index == 0 and len(lines) > 2 and sum(marked) == 1 and lines[1].new_block)
             or (after is not None and not after.bold and re.search(r"[,\t]", after.text))
         ):
+            known = _known_cells(line.text)
+            if known:  # the next group's name beside the last item of a longer column
+                rows.extend(["", known] if rows else [known])
             continue
         # A change of type size starts another paragraph too (a contact footer in small
         # type right under the list).
         resized = index and body and line.size and abs(line.size - lines[index - 1].size) > 1
-        if (line.new_block or resized) and rows:
+        if (line.new_block or resized or named) and rows:
             rows.append("")
+        named = False
         rows.append(line.text)
     return rows
+
+
+_LIST_SEPARATOR = re.compile(r"[\t,;•·|]")
+
+
+def _known_cells(text: str) -> str:
+    """The cells of a row of group names that are known skills, no group's name ("Go" in
+    "Go <tab> Practices": groups side by side, one column longer than the other, put the
+    next group's name on the row of the longer one's last item)."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    if len(cells) < 2:
+        return ""
+    known = curated()
+    return "\t".join(c for c in cells if c.lower() in known and not GROUP_NAME.fullmatch(c))
+
+
+def _group_label(lines: list[Line], index: int) -> bool:
+    """A broad group name ("Tools", "Technical") alone on its row, opening the list or a
+    paragraph, over a row of several items or over items in another type: the name of
+    the group, not a skill. A lone group is named so as often as several are, and its
+    name may be set like the items (or smaller), so neither a pattern of names nor a
+    larger type can tell it."""
+    line = lines[index]
+    text = line.text.strip().rstrip(":").rstrip()
+    if index + 1 >= len(lines) or not GROUP_NAME.fullmatch(text):
+        return False
+    if index and not line.new_block and _LIST_SEPARATOR.search(lines[index - 1].text.strip()):
+        return False  # the wrapped last item of a row of items above
+    after = lines[index + 1]
+    restyled = line.bold != after.bold or (line.size and abs(line.size - after.size) > 0.5)
+    return bool(_LIST_SEPARATOR.search(after.text.strip()) or restyled)
 
 
 def _most_recent(entries: list[Employment]) -> Employment | None:

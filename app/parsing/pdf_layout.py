@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.parsing.lines import Line, clean
-from app.parsing.sections import heading_kind
+from app.parsing.sections import EDUCATION, EXPERIENCE, heading_kind
+from app.parsing.skills import GROUP_NAME
 
 _ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
@@ -104,26 +105,58 @@ def _find_gutter(rows: list[_Row], width: float) -> float | None:
                 steps[end - lo] -= 1
     crossing = list(itertools.accumulate(steps[:-1]))
     limit = max(1, int(len(rows) * 0.1))
-    best: tuple[int, int] | None = None
-    gap_start: int | None = None
-    for i, c in enumerate([*crossing, limit + 1]):
-        if c <= limit and gap_start is None:
-            gap_start = i
-        elif c > limit and gap_start is not None:
-            # A gap that runs to the right end of the searched band is the margin beside
-            # ragged lines (a left sidebar's main column ending short), not a gutter.
-            margin = i == len(crossing) and gap_start > 0
-            if not margin and (best is None or i - gap_start > best[1] - best[0]):
-                best = (gap_start, i)
-            gap_start = None
-    if best is None or best[1] - best[0] < 8:
+    gaps = _runs(crossing, limit, margin=True)
+    if not gaps:
         return _column_start(rows, width)
+    best = max(gaps, key=lambda g: g[1] - g[0])  # the first of the widest
     x = lo + (best[0] + best[1]) / 2
-    left = [s for s in segs if any(b <= x for a, b in s)]
-    right = [s for s in segs if any(a >= x for a, b in s)]
-    if len(left) >= 4 and len(right) >= 4 and _two_flows(rows, x):
+    # The widest gap may part the entries from their dates, set right-aligned short of a
+    # sidebar (or hold the few dates that reach into it): the gutter is a clear gap past
+    # the dates.
+    clear = [(a + start, a + end) for a, b in gaps for start, end in _runs(crossing[a:b], 0)]
+    for start, end in sorted({*gaps, *clear}):
+        y = lo + (start + end) / 2
+        if y > x and _date_strip(rows, x, y) and _columns(rows, segs, y):
+            return y
+    if _columns(rows, segs, x):
         return x
     return _column_start(rows, width)
+
+
+def _runs(counts: list[int], limit: int, margin: bool = False) -> list[tuple[int, int]]:
+    """Runs at least 8 points wide where at most ``limit`` rows have text. With
+    ``margin``, a run to the right end of the band is the margin beside ragged lines (a
+    left sidebar's main column ending short), not a gutter."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, c in enumerate([*counts, limit + 1]):
+        if c <= limit and start is None:
+            start = i
+        elif c > limit and start is not None:
+            if not (margin and i == len(counts) and start > 0) and i - start >= 8:
+                runs.append((start, i))
+            start = None
+    return runs
+
+
+def _columns(rows: list[_Row], segs: list[list[tuple[float, float]]], x: float) -> bool:
+    """Whether ``x`` parts the page into two columns of a few rows each, two text flows."""
+    left = [s for s in segs if any(b <= x for a, b in s)]
+    right = [s for s in segs if any(a >= x for a, b in s)]
+    return len(left) >= 4 and len(right) >= 4 and _two_flows(rows, x)
+
+
+def _date_strip(rows: list[_Row], x: float, y: float) -> bool:
+    """Whether the words between ``x`` and ``y`` are mostly dates on the rows of entries
+    left of ``x``: a column of dates that belongs to the rows beside it."""
+    frags = [
+        " ".join(w["text"] for w in row.words if w["x0"] >= x and w["x1"] <= y)
+        for row in rows
+        if any(w["x0"] >= x and w["x1"] <= y for w in row.words)
+        and any(w["x1"] <= x for w in row.words)
+    ]
+    datey = sum(1 for f in frags if _DATE_FRAGMENT.search(f) and len(f.split()) <= 6)
+    return datey >= 2 and datey >= 0.6 * len(frags)
 
 
 def _column_start(rows: list[_Row], width: float) -> float | None:
@@ -153,8 +186,29 @@ def _column_start(rows: list[_Row], width: float) -> float | None:
     return None
 
 
+def _alongside(rows: list[_Row], x: float) -> bool:
+    """Whether the text on each side of ``x`` runs alongside the other's: rows of each side
+    lie within the rows of the other. A block centred above a left-aligned page (a name
+    and contact lines) leaves a gap beside the text under it, but is read before it, not
+    as a column beside it."""
+    left: list[int] = []
+    right: list[int] = []
+    for index, row in enumerate(rows):
+        if any(w["x1"] <= x for w in row.words):
+            left.append(index)
+        if any(w["x0"] >= x for w in row.words):
+            right.append(index)
+    if not left or not right:
+        return False
+    beside_left = sum(1 for i in right if left[0] <= i <= left[-1])
+    beside_right = sum(1 for i in left if right[0] <= i <= right[-1])
+    return min(beside_left, beside_right) >= 2
+
+
 def _two_flows(rows: list[_Row], x: float) -> bool:
     """Whether each side of ``x`` is a text flow of its own (a column or a sidebar)."""
+    if not _alongside(rows, x):
+        return False
     # A column of dates, places or short labels beside the text (moderncv, right-aligned
     # dates) belongs to each row; a sidebar has a text flow of its own.
     total = sum(len(w["text"]) for r in rows for w in r.words) or 1
@@ -162,10 +216,10 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         (lambda w: w["x1"] <= x, lambda w: w["x0"] >= x),
         (lambda w: w["x0"] >= x, lambda w: w["x1"] <= x),
     ):
+        sided = [r for r in rows if any(pick(w) for w in r.words)]
         frags = [
             (" ".join(w["text"] for w in r.words if pick(w)), any(other(w) for w in r.words))
-            for r in rows
-            if any(pick(w) for w in r.words)
+            for r in sided
         ]
         datey = sum(1 for f, _ in frags if _DATE_FRAGMENT.search(f) and len(f.split()) <= 6)
         aligned = sum(1 for _, o in frags if o)
@@ -173,9 +227,25 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         if datey >= 0.35 * len(frags):
             return False
         # (small capitals come as a capital and its tail: "C ontact")
-        joined = [re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f) for f, _ in frags]
-        labels = sum(1 for f in joined if heading_kind(f) or _DATE_FRAGMENT.search(f))
-        if len(frags) >= 4 and labels >= 0.8 * len(frags):
+        joined = [
+            (
+                re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f),
+                any(w["x0"] < x < w["x1"] for w in r.words),
+            )
+            for (f, _), r in zip(frags, sided, strict=True)
+        ]
+        # From the first heading on: a name and title above the sections are no margin.
+        first = next((k for k, (f, _) in enumerate(joined) if heading_kind(f)), 0)
+        marks = [bool(heading_kind(f) or _DATE_FRAGMENT.search(f)) for f, _ in joined[first:]]
+        # A row with a word across x (a name, a footer, a row of chips) is no text of
+        # either side: its words left of x count only when they label the other side.
+        weighed = [
+            label
+            for label, (_, across) in zip(marks, joined[first:], strict=True)
+            if label or not across
+        ]
+        labels = sum(weighed)
+        if len(weighed) >= 4 and labels >= 0.8 * len(weighed):
             return False  # a margin of section headings and dates labels the other side
         # Sections of its own: headings over content (a margin column holds headings only).
         heads = sum(1 for f, _ in frags if heading_kind(f))
@@ -224,7 +294,7 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     body = sizes[len(sizes) // 2]  # the median word's size: the body text
     gutter = _find_gutter(rows, width)
     if gutter is None:
-        return _stream_lines(rows, body_size=body)
+        return _stream_lines(_beside_headings(rows), body_size=body)
     out: list[Line] = []
     left: list[_Row] = []
     right: list[_Row] = []
@@ -253,8 +323,8 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     for row, kind in zip(rows, whole, strict=True):
         if kind:
             if left or right:
-                out.extend(_stream_lines(left, True, body))
-                out.extend(_stream_lines(right, True, body))
+                out.extend(_stream_lines(_beside_headings(left), True, body))
+                out.extend(_stream_lines(_beside_headings(right), True, body))
                 left, right = [], []
             out.extend(_stream_lines([row], body_size=body))
             continue
@@ -265,9 +335,96 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
             left.append(_Row(row.top, row.bottom, lw))
         if rw:
             right.append(_Row(row.top, row.bottom, rw))
-    out.extend(_stream_lines(left, True, body))
-    out.extend(_stream_lines(right, True, body))
+    out.extend(_stream_lines(_beside_headings(left), True, body))
+    out.extend(_stream_lines(_beside_headings(right), True, body))
     return out
+
+
+def _beside_headings(rows: list[_Row]) -> list[_Row]:
+    """Two sections set side by side under a page-wide part (a grid: "Education" beside
+    "Skills" below the work history), or two skill groups side by side ("Teaching" beside
+    "Tools"): each heading's column is read under it, the left one first, down to a row
+    with a word across the columns' boundary or the next heading in their type (under
+    skill groups, any section's name)."""
+    out: list[_Row] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        best: tuple[float, list[_Row], list[_Row], int] | None = None
+        splits = _heading_pair(row)  # two places to part at only under skill groups
+        for split in splits:
+            left, right, end = _columns_below(rows, index, split, len(splits) > 1)
+            if left and right and (best is None or end > best[3]):
+                best = (split, left, right, end)
+        if best is None:
+            out.append(row)
+            index += 1
+            continue
+        split, left, right, end = best
+        head_left = _Row(row.top, row.bottom, [w for w in row.words if w["x1"] <= split])
+        head_right = _Row(row.top, row.bottom, [w for w in row.words if w["x0"] >= split])
+        out.extend([head_left, *left, head_right, *right])
+        index = end
+    return out
+
+
+def _columns_below(
+    rows: list[_Row], index: int, split: float, groups: bool
+) -> tuple[list[_Row], list[_Row], int]:
+    """The rows under the headings at ``index`` parted at ``split``, and where they end;
+    ``groups`` when the headings are skill groups' names."""
+    size = min(w.get("size", 0) for w in rows[index].words)
+    left: list[_Row] = []
+    right: list[_Row] = []
+    end = index + 1
+    while end < len(rows):
+        words = rows[end].words
+        if any(w["x0"] < split < w["x1"] for w in words):
+            break
+        lead = " ".join(w["text"] for w in words if w["x1"] <= split)
+        if heading_kind(lead) and (
+            max(w.get("size", 0) for w in words) >= size - 0.5
+            # under skill groups, any section's name that is no group's (its heading may
+            # be set smaller than the group names)
+            or (groups and not GROUP_NAME.fullmatch(lead))
+        ):
+            break
+        part = _Row(rows[end].top, rows[end].bottom, [w for w in words if w["x1"] <= split])
+        if part.words:
+            left.append(part)
+        part = _Row(rows[end].top, rows[end].bottom, [w for w in words if w["x0"] >= split])
+        if part.words:
+            right.append(part)
+        end += 1
+    return left, right, end
+
+
+def _heading_pair(row: _Row) -> list[float]:
+    """Where the columns under two side-by-side headings may part: half an em before the
+    second (a bold word under it may start a little left of it), and for skill groups,
+    whose items may be set flush right, half an em past the first. Two section headings
+    must be of different kinds, one of education or work; two skill groups side by side
+    are skills whichever way they are read unless their items run together."""
+    words = row.words
+    if not 2 <= len(words) <= 8 or not any(
+        b["x0"] - a["x1"] > 1.5 * (a.get("size") or 10) for a, b in itertools.pairwise(words)
+    ):
+        return []
+    segs = _segments(row)
+    if len(segs) != 2:
+        return []
+    em = row.words[-1].get("size") or 10
+    x = segs[1][0] - 0.5 * em
+    texts = (
+        " ".join(w["text"] for w in row.words if w["x1"] <= x),
+        " ".join(w["text"] for w in row.words if w["x0"] >= x),
+    )
+    if all(GROUP_NAME.fullmatch(t) for t in texts):
+        return [x, segs[0][1] + 0.5 * em]
+    kinds = {heading_kind(t) for t in texts}
+    if None in kinds or len(kinds) != 2 or not {EXPERIENCE, EDUCATION} & kinds:
+        return []
+    return [x]
 
 
 def _whole_row(row: _Row, gutter: float, column: float) -> str:
@@ -400,10 +557,26 @@ def _item_word(word: dict) -> bool:
     return len(word["text"]) >= 2 and word["text"][0].isalnum()
 
 
+def _lone_wide_gap(words: list[dict]) -> float | None:
+    """The least gap (points) that stands out in a row of evenly spaced words: a label set
+    in a margin column before its list ("Operations  Inventory control, Lean"), where the
+    list's commas keep the wide threshold of justified prose; or two columns of small
+    type whose items meet about an em apart, under the 8-point floor. Justified lines
+    stretch all their spaces alike, so the one gap twice the row's typical space or more,
+    and over half an em, is no word space. None when the row has too few spaces to tell,
+    or several such gaps (a stretched line beside unstretched dates)."""
+    if len(words) < 4:
+        return None
+    gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
+    least = max(2 * gaps[len(gaps) // 2], 0.6 * (words[0].get("size") or 10), 4.0)
+    return least if gaps[-2] < least <= gaps[-1] else None
+
+
 def _row_text(row: _Row) -> str:
     parts: list[str] = []
     prev = None
     wide = _item_gap_factor(row.words)
+    lone: float | None = -1.0  # worked out at the first gap that could be a lone one
     for k, w in enumerate(row.words):
         text = w["text"]
         if k == 0 and _bullet_glyph(row.words):
@@ -417,8 +590,14 @@ def _row_text(row: _Row) -> str:
             # Wide for the smaller of the two types: a sidebar's small e-mail beside a
             # large heading is two items.
             em = min(w.get("size", 10) or 10, prev.get("size", 10) or 10)
-            ems = wide if _item_word(prev) and _item_word(w) else 1.5
-            parts.append("\t" if gap > max(em * ems, 8 if ems < 1.5 else 12) else " ")
+            items = _item_word(prev) and _item_word(w)
+            ems = wide if items else 1.5
+            tab = gap > max(em * ems, 8 if ems < 1.5 else 12)
+            if not tab and items and gap >= 0.5 * em and prev["text"][-1].isalnum():
+                if lone == -1.0:
+                    lone = _lone_wide_gap(row.words)
+                tab = lone is not None and gap >= lone
+            parts.append("\t" if tab else " ")
         parts.append(text)
         prev = w
     text = "".join(parts)

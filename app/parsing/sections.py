@@ -88,6 +88,7 @@ class Section:
     kind: str
     heading: str
     lines: list[Line] = field(default_factory=list)
+    style: tuple = ()  # the heading's line_style, when it came from a line
 
 
 def heading_words(text: str) -> str:
@@ -114,14 +115,15 @@ def heading_kind(text: str) -> str | None:
     return None
 
 
-def _style(line: Line) -> tuple:
+def line_style(line: Line) -> tuple:
+    """How a line is set (size, weight, heading style, capitals): headings share one."""
     letters = re.sub(r"[^A-Za-z]", "", line.text)
     return (round(line.size), line.bold, line.heading, letters.isupper())
 
 
 def _looks_like_heading(line: Line, styles: set[tuple]) -> bool:
     text = line.text.strip()
-    if _style(line) not in styles or "\t" in text or len(text) > 40:
+    if line_style(line) not in styles or "\t" in text or len(text) > 40:
         return False
     if re.search(r"\d|[@,|•·:;]", text) or text.endswith("."):
         return False
@@ -179,7 +181,8 @@ def _side_by_side_headings(lines: list[Line]) -> list[Line]:
     its heading, then the right column's heading and cells. Only for headings of different
     kinds, one of them with entries (two skill groups side by side stay skills either way).
     The left column ends at the first row without a tab, or one opening with a bullet, or
-    one whose right part is only a date range (the right column's next entry alone)."""
+    with a heading in the headings' type, or one whose right part is only a date range (the
+    right column's next entry alone)."""
     out: list[Line] = []
     index = 0
     while index < len(lines):
@@ -202,7 +205,15 @@ def _side_by_side_headings(lines: list[Line]) -> list[Line]:
             head, tab, rest = lines[end].text.strip().partition("\t")
             dated = find_range(rest)
             only_dates = dated is not None and dated.span[1] - dated.span[0] >= len(rest) - 2
-            if not tab or not re.search(r"\w", head) or heading_kind(head) or only_dates:
+            # A section name in smaller type than the headings' row is a group's name
+            # ("Research" over its skills), not the left column's next heading.
+            smaller = bool(line.size) and lines[end].size < line.size - 0.5
+            if (
+                not tab
+                or not re.search(r"\w", head)
+                or (heading_kind(head) and not smaller)
+                or only_dates
+            ):
                 break
             left.append(replace(lines[end], text=head.strip()))
             right.append(replace(lines[end], text=rest.strip(), new_block=False))
@@ -222,23 +233,23 @@ def split_sections(lines: list[Line]) -> list[Section]:
     # A heading stands out from body text: skip vocabulary matches set like the body
     # ("Skills" as the first word of a sentence cannot happen: the sentence fails the
     # length test; but "Experience" as an item of a list can).
-    styles = {_style(line) for line, kind in zip(lines, kinds, strict=True) if kind}
+    styles = {line_style(line) for line, kind in zip(lines, kinds, strict=True) if kind}
     body_style = _body_style(lines)
     distinctive = {s for s in styles if s != body_style}
     if distinctive:
         styles = distinctive
     sections = [Section(HEADER, "")]
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
-        style = _style(line)
+        style = line_style(line)
         if kind and (style in styles or not distinctive or _stands_alone(line)):
-            sections.append(Section(kind, line.text.strip().rstrip(":")))
+            sections.append(Section(kind, line.text.strip().rstrip(":"), style=style))
         elif (
             distinctive
             and len(sections) > 1
             and _looks_like_heading(line, styles)
             and not (sections[-1].kind in (EXPERIENCE, EDUCATION) and _opens_entry(lines, index))
         ):
-            sections.append(Section(OTHER, line.text.strip()))
+            sections.append(Section(OTHER, line.text.strip(), style=style))
         else:
             sections[-1].lines.append(line)
     return sections
@@ -265,6 +276,6 @@ def _body_style(lines: list[Line]) -> tuple | None:
     counts: dict[tuple, int] = {}
     for line in lines:
         if len(line.text.split()) >= 6:
-            style = _style(line)
+            style = line_style(line)
             counts[style] = counts.get(style, 0) + len(line.text)
     return max(counts, key=counts.__getitem__) if counts else None

@@ -38,7 +38,7 @@ def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
         group_name = group_name or bool(
             prev is not None
             and prev.kind == sections.SKILLS
-            and (not prev.lines or grouped)
+            and (not prev.lines or grouped or _set_like_its_groups(part, prev))
             and kind not in _ENTRY_KINDS
         )
         items = _list_items(part.lines)
@@ -69,6 +69,19 @@ def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
                 part.lines = part.lines[moved:]
         out.append(part)
     return out
+
+
+def _set_like_its_groups(part: sections.Section, skills: sections.Section) -> bool:
+    """Whether ``part``'s heading is set like a row of group names inside ``skills``
+    ("Clinical <tab> Systems" over their items, then "Certifications"): the next group,
+    whatever its name."""
+    if not part.style:
+        return False
+    return any(
+        sections.line_style(line) == part.style
+        and all(GROUP_NAME.fullmatch(cell.strip()) for cell in line.text.strip().split("\t"))
+        for line in skills.lines
+    )
 
 
 _LABELLED_ROW = re.compile(r"^[A-Z][\w/&+.' -]{0,40}:\s*\S[^.]*$")

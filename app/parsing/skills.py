@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from app.parsing.dates import MONTH
+from app.parsing.dates import MONTH, find_range
 from app.resources import resources_dir
 
 _SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t]|\s/\s)\s*")
@@ -104,6 +104,31 @@ def _join_wrapped(lines: list[str], fresh: set[int] | None = None) -> list[str]:
     return out
 
 
+_ITEM_END = re.compile(r"[,;•|·◦▪\t:]\s*$")
+
+
+def _join_lower_tails(rows: list[str]) -> list[str]:
+    """A row that opens in lower case ("management") after a row whose last item opens in
+    upper case ("Pipeline", "Classroom") is that item's wrapped tail: a narrow column or
+    chip broke "Pipeline management" over two rows. A known skill written in lower case
+    ("npm") is an item of its own, and so is any row of a list written all in lower case."""
+    out: list[str] = []
+    for row in rows:
+        text = row.strip()
+        last = _SPLIT.split(out[-1].strip())[-1] if out else ""
+        first = _SPLIT.split(text)[0] if text else ""
+        if (
+            first[:1].islower()
+            and last[:1].isupper()
+            and not _ITEM_END.search(out[-1])
+            and first.lower() not in curated()
+        ):
+            out[-1] = f"{out[-1].rstrip()} {text}"
+        else:
+            out.append(row)
+    return out
+
+
 _DATE_ITEM = re.compile(
     rf"(?:{MONTH}\s+\d{{1,2}}|\d{{1,2}}\.?\s+{MONTH}|(?:19|20)\d{{2}})", re.IGNORECASE
 )
@@ -119,7 +144,7 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     if groups:  # rows start with their group's name: a label column
         fresh = set(groups)
         lines = [_GROUP_PREFIX.sub("", r.strip()) if i in fresh else r for i, r in enumerate(lines)]
-    rows = _join_wrapped(lines, fresh) if wrapped else list(lines)
+    rows = _join_lower_tails(_join_wrapped(lines, fresh)) if wrapped else list(lines)
     rows = [row for row in rows if row.strip() and not _CONTACT.search(row)]
     items: list[str] = []
     for row in rows:
@@ -128,7 +153,7 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     seen: set[str] = set()
     for item in items:
         key = item.lower()
-        if _DATE_ITEM.fullmatch(item.strip()):
+        if _DATE_ITEM.fullmatch(item.strip()) or _date_range(item):
             continue  # a printed date ("December 5, 2026") from a page header or footer
         if key not in seen:
             seen.add(key)
@@ -136,9 +161,21 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     return out
 
 
+def _date_range(item: str) -> bool:
+    """An item that is a dated span and nothing else ("Jun 2022 - Present", "Feb 2023"):
+    an entry's dates that a column beside the list was read into, never a skill."""
+    found = find_range(item)
+    return (
+        found is not None
+        and any(ch.isdigit() for ch in item)
+        and found.span[1] - found.span[0] >= len(item.strip()) - 2
+    )
+
+
 def _labelled_known(row: str) -> bool:
-    """ "Languages Python": the words after the label are a curated skill, the row is not."""
-    first = re.split(r"\s*[,;\t]\s*", row.strip())[0]
+    """ "Languages Python": the words after the label are a curated skill, the row is not.
+    The first item ends at any list separator ("Languages Python · Go")."""
+    first = _SPLIT.split(row.strip())[0]
     rest = _GROUP_PREFIX.sub("", first)
     known = curated()
     return rest.lower() in known and first.lower() not in known

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from app.parsing import sections
 from app.parsing.lines import Line
+from app.parsing.parser import _skill_rows
 from app.parsing.skill_groups import fold_skill_groups as _fold_skill_groups
+from app.parsing.skills import parse_skills
 
 
 def _section(kind: str, heading: str, *texts: str) -> sections.Section:
@@ -151,3 +153,24 @@ def test_labelled_rows_beside_the_next_margin_heading_stay_skills() -> None:
         "Systems: Epic, Cerner",
     ]
     assert [line.text for line in folded[1].lines] == ["Nurse with 9 years."]
+
+
+def test_heading_set_like_the_skills_own_group_names_is_another_group() -> None:
+    lines = [
+        Line("Experience", size=20.5, bold=True),
+        Line("Staff Nurse at Mercy Valley Clinic, London", size=10.5),
+        Line("Trained new staff on infection-control protocols every month", size=10.5),
+        Line("Skills", size=20.5, bold=True),
+        Line("Clinical\tSystems", size=16.4, bold=True),
+        Line("IV therapy\tEpic\tCerner", size=10.5),
+        Line("Medication administration", size=10.5, new_block=True),
+        Line("Certifications", size=16.4, bold=True, new_block=True),
+        Line("BLS\tPALS", size=10.5, new_block=True),
+    ]
+    skills = [
+        item
+        for part in _fold_skill_groups(sections.split_sections(lines))
+        if part.kind == sections.SKILLS
+        for item in parse_skills(_skill_rows(part.lines), wrapped=True)
+    ]
+    assert skills == ["IV therapy", "Epic", "Cerner", "Medication administration", "BLS", "PALS"]

@@ -106,3 +106,8 @@ def test_lone_bold_first_row_heads_the_list() -> None:
         Line("Six Sigma"),
     ]
     assert parse_skills(_skill_rows(lines)) == ["Route planning", "Inventory control", "Six Sigma"]
+
+
+def test_lone_labelled_row_of_dotted_items_loses_its_label() -> None:
+    # The label's first item ends at the middle dot, not at a comma.
+    assert parse_skills(["Languages Python · Go · SQL"], wrapped=True) == ["Python", "Go", "SQL"]
