@@ -382,9 +382,9 @@ def _name_before_headline(text: str) -> str | None:
 
 
 def _name_shape(text: str) -> str | None:
-    text = re.sub(r"^(?:name|full name)\s*:\s*", "", text.strip(), flags=re.IGNORECASE)
-    text = re.sub(r",?\s+(?:Ph\.?D|MBA|M\.?D|CPA|PMP|MSc|MS|BSc|P\.?E)\.?$", "", text)
-    if not text or re.search(r"[\d@/:;(){}\[\]]|https?|www\.", text) or _NAME_STOP.search(text):
+    text = _NAME_LABEL.sub("", text.strip())
+    text = _POSTNOMINALS.sub("", text)
+    if not text or _NOT_IN_NAMES.search(text) or _NAME_STOP.search(text):
         return None
     words = text.replace(",", " ").split()
     if not 1 <= len(words) <= 4 or len(text) > 40:
@@ -434,14 +434,14 @@ def join_wrapped_emails(lines: list[str]) -> list[str]:
     for i in range(len(out) - 1):
         tail = out[i + 1].strip()
         # Cut at the at-sign: "jane.doe@" over "example.com", or "jane.doe" over "@example.com".
-        domain = re.match(r"@?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b", tail)
+        domain = _DOMAIN_START.match(tail)
         if domain and (
-            (re.search(r"[\w.+-]+@$", out[i]) and not tail.startswith("@"))
-            or (tail.startswith("@") and re.search(r"[\w.+-]+$", out[i]))
+            (_ENDS_AT_SIGN.search(out[i]) and not tail.startswith("@"))
+            or (tail.startswith("@") and _ENDS_LOCAL_PART.search(out[i]))
         ):
             out[i], out[i + 1] = out[i].rstrip() + domain.group(0), tail[domain.end() :].strip()
             continue
-        m = re.search(r"\S+@\S+$", out[i])
+        m = _ENDS_ADDRESS.search(out[i])
         if not m or not tail:
             continue
         address = m.group(0)
@@ -449,7 +449,7 @@ def join_wrapped_emails(lines: list[str]) -> list[str]:
             head, _, rest = tail.partition(" ")
             out[i], out[i + 1] = out[i] + head, rest
         elif (
-            re.fullmatch(r"[A-Za-z.]{1,4}", tail)
+            _SHORT_TAIL.fullmatch(tail)
             and address.isupper() == tail.isupper()
             and address.islower() == tail.islower()
         ):
@@ -460,6 +460,14 @@ def join_wrapped_emails(lines: list[str]) -> list[str]:
 
 # The domain stops after its first label and a dot or hyphen: the rest is on the next line.
 _BROKEN_DOMAIN = re.compile(r"@[A-Za-z0-9-]+[.-]$")
+_DOMAIN_START = re.compile(r"@?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+_ENDS_AT_SIGN = re.compile(r"[\w.+-]+@$")
+_ENDS_LOCAL_PART = re.compile(r"[\w.+-]+$")
+_ENDS_ADDRESS = re.compile(r"\S+@\S+$")
+_SHORT_TAIL = re.compile(r"[A-Za-z.]{1,4}")
+_NAME_LABEL = re.compile(r"^(?:name|full name)\s*:\s*", re.IGNORECASE)
+_POSTNOMINALS = re.compile(r",?\s+(?:Ph\.?D|MBA|M\.?D|CPA|PMP|MSc|MS|BSc|P\.?E)\.?$")
+_NOT_IN_NAMES = re.compile(r"[\d@/:;(){}\[\]]|https?|www\.")
 
 
 def emails_from_mailto(annotations: list[str]) -> list[str]:

@@ -27,6 +27,12 @@ RANGE = re.compile(rf"(?<![\w/])({POINT}){DASH}({POINT})(?![\w/])", re.IGNORECAS
 SINGLE = re.compile(rf"(?<![\w/])({POINT})(?![\w/])", re.IGNORECASE)
 _OPEN_END = re.compile(rf"({DASH})(?:\t|$)", re.IGNORECASE)
 DANGLING = re.compile(rf"(?<![\w/])({POINT}){DASH}$|^\s*({POINT}){DASH}(?=[A-Za-z])", re.IGNORECASE)
+# The shapes `point` reads, compiled once: it runs for every date found.
+_NOW = re.compile(NOW)
+_YEAR = re.compile(YEAR)
+_YEAR_MONTH = re.compile(rf"({YEAR})\s*[-/.]\s*(\d{{1,2}})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.]\s*(\d{2,4})")
+_MONTH_WORD = re.compile(r"([a-z]{3})")
 
 
 @dataclass(frozen=True)
@@ -39,12 +45,12 @@ class DateRange:
 def point(text: str) -> str | None:
     """ "Sept 2018" -> "2018-09", "2019" -> "2019", "Present" -> "present"."""
     t = text.strip().lower()
-    if re.fullmatch(NOW, t):
+    if _NOW.fullmatch(t):
         return "present"
-    m = re.fullmatch(rf"({YEAR})\s*[-/.]\s*(\d{{1,2}})", t)
+    m = _YEAR_MONTH.fullmatch(t)
     if m:
         return f"{m.group(1)}-{int(m.group(2)):02d}"
-    m = re.fullmatch(r"(\d{1,2})\s*[/.]\s*(\d{2,4})", t)
+    m = _MONTH_YEAR.fullmatch(t)
     if m:
         month, year = int(m.group(1)), m.group(2)
         full = (
@@ -55,10 +61,10 @@ def point(text: str) -> str | None:
             else 1900 + int(year)
         )
         return f"{full:04d}-{month:02d}" if 1 <= month <= 12 else None
-    y = re.search(YEAR, t)
+    y = _YEAR.search(t)
     if not y:
         return None
-    mo = re.match(r"([a-z]{3})", t)
+    mo = _MONTH_WORD.match(t)
     if mo and mo.group(1) in _MONTHS:
         return f"{y.group(0)}-{_MONTHS[mo.group(1)]:02d}"
     return y.group(0)

@@ -303,7 +303,7 @@ def _parts(header: list[str]) -> list[tuple[str, int]]:
                 parts.extend((q, index) for p in dash for q in _comma_items(p))
                 continue
             parts.extend((p, index) for p in _comma_items(piece))
-    return [(p, i) for p, i in parts if p and not re.fullmatch(r"[\W\d]+", p)]
+    return [(p, i) for p, i in parts if p and not _NO_LETTERS.fullmatch(p)]
 
 
 def _wrapped_tail(text: str) -> bool:
@@ -400,16 +400,17 @@ def _org_like(text: str) -> bool:
     )
 
 
+_NOISE = re.compile(
+    r"(?i)(?:\d+\s*(?:years?|yrs?|months?|mos?)\s*)+|full[- ]time|part[- ]time|"
+    r"contract|internship|remote|hybrid|on-?site|present|current|"
+    # labels over an entry's list
+    r"(?:key\s+)?(?:highlights|achievements|accomplishments|responsibilities|duties)"
+)
+_NO_LETTERS = re.compile(r"[\W\d]+")
+
+
 def _is_noise(part: str) -> bool:
-    return bool(
-        re.fullmatch(
-            r"(?i)(?:\d+\s*(?:years?|yrs?|months?|mos?)\s*)+|full[- ]time|part[- ]time|"
-            r"contract|internship|remote|hybrid|on-?site|present|current|"
-            # labels over an entry's list
-            r"(?:key\s+)?(?:highlights|achievements|accomplishments|responsibilities|duties)",
-            part.strip(),
-        )
-    )
+    return bool(_NOISE.fullmatch(part.strip()))
 
 
 def years_of_experience(entries: list[Employment]) -> float | None:

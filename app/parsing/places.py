@@ -63,12 +63,14 @@ _REGION_NAMES = (
 _REGION_CODES = set(US_STATES) | set(CA_PROVINCES) | set(AU_STATES)
 _CITY_WORD = re.compile(r"^[A-ZÀ-Þ][\w'’.\-]*$|^(?:of|de|la|upon|on|am|del|sur)$")
 _WORK_MODE = re.compile(r"^(?:remote|hybrid|on-?site|anywhere)(?:\s*\(.*\))?$", re.IGNORECASE)
+_REGION_AND_CODE = re.compile(r"(.+?)\s+([A-Z]{2})")
+_ZIP = re.compile(r"\s+\d{4,6}(?:-\d{4})?$")
 
 
 def _without_code(part: str) -> str:
     """A region followed by its country's ISO code ("QC CA", "WA US"), as JSON Resume
     themes print region and countryCode, is the region."""
-    m = re.fullmatch(r"(.+?)\s+([A-Z]{2})", part.strip())
+    m = _REGION_AND_CODE.fullmatch(part.strip())
     if m and (m.group(2) in phonenumbers.SUPPORTED_REGIONS or m.group(2) == "UK"):
         head = m.group(1)
         if head in _REGION_CODES or head.lower().strip(".") in _REGION_NAMES:
@@ -77,7 +79,7 @@ def _without_code(part: str) -> str:
 
 
 def _is_region(part: str) -> bool:
-    part = re.sub(r"\s+\d{4,6}(?:-\d{4})?$", "", part.strip())  # ZIP code
+    part = _ZIP.sub("", part.strip())  # ZIP code
     part = _without_code(part)
     if part in _REGION_CODES:
         return True
@@ -121,10 +123,7 @@ def location_in(text: str) -> str | None:
                 end += 1
             place = [
                 parts[start],
-                *(
-                    _without_code(re.sub(r"\s+\d{4,6}(?:-\d{4})?$", "", p))
-                    for p in parts[start + 1 : end]
-                ),
+                *(_without_code(_ZIP.sub("", p)) for p in parts[start + 1 : end]),
             ]
             return ", ".join(place)
         if (
