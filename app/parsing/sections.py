@@ -91,12 +91,20 @@ class Section:
     style: tuple = ()  # the heading's line_style, when it came from a line
 
 
+# Compiled once: these run for every line of every resume.
+_HEADING_ENDS = re.compile(r"^[\W\d_]+|[\W_]+$")
+_NOT_HEADING_LETTERS = re.compile(r"[^A-Za-z' ]+")
+_SPACES = re.compile(r"\s+")
+_NOT_IN_SECTION_NAMES = re.compile(r"[@/]|\d{3}|\.\s|,")
+_NOT_LETTERS = re.compile(r"[^A-Za-z]")
+
+
 def heading_words(text: str) -> str:
     """The comparable form of a possible heading ("WORK EXPERIENCE:" -> "work experience")."""
-    text = re.sub(r"^[\W\d_]+|[\W_]+$", "", text.strip())
+    text = _HEADING_ENDS.sub("", text.strip())
     text = text.replace("&", " and ")
-    text = re.sub(r"[^A-Za-z' ]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    text = _NOT_HEADING_LETTERS.sub(" ", text)
+    return _SPACES.sub(" ", text).strip().lower()
 
 
 def heading_kind(text: str) -> str | None:
@@ -104,7 +112,7 @@ def heading_kind(text: str) -> str | None:
     if "\t" in text.strip() or len(text) > 60:
         return None
     stripped = text.strip()
-    if re.search(r"[@/]|\d{3}|\.\s|,", stripped) or stripped.endswith("."):
+    if _NOT_IN_SECTION_NAMES.search(stripped) or stripped.endswith("."):
         return None
     words = heading_words(stripped)
     if not words or len(words.split()) > 6:
@@ -117,7 +125,7 @@ def heading_kind(text: str) -> str | None:
 
 def line_style(line: Line) -> tuple:
     """How a line is set (size, weight, heading style, capitals): headings share one."""
-    letters = re.sub(r"[^A-Za-z]", "", line.text)
+    letters = _NOT_LETTERS.sub("", line.text)
     return (round(line.size), line.bold, line.heading, letters.isupper())
 
 
