@@ -14,7 +14,7 @@ from app.parsing import sections
 from app.parsing.dates import find_range
 from app.parsing.history import DEGREE
 from app.parsing.lines import Line
-from app.parsing.skills import GROUP_NAME
+from app.parsing.skills import GROUP_NAME, without_level
 
 _ENTRY_KINDS = frozenset(
     {sections.EXPERIENCE, sections.EDUCATION, sections.PROJECTS, sections.SUMMARY, sections.CONTACT}
@@ -159,6 +159,7 @@ def _list_items(lines: list[Line]) -> int:
 
 def _short_items(text: str) -> bool:
     """A row of list items: each tab-, comma- or bullet-separated item is a few words
-    (chips laid out in a row: "TypeScript <tab> SQL <tab> Rust <tab> Go <tab> Java")."""
-    items = [p for p in re.split(r"\t|,\s|\s[•·|]\s", text) if p.strip()]
+    (chips laid out in a row: "TypeScript <tab> SQL <tab> Rust <tab> Go <tab> Java"), a
+    level printed after a skill not counted ("IV therapy — Working knowledge")."""
+    items = [without_level(p) for p in re.split(r"\t|,\s|\s[•·|]\s", text) if p.strip()]
     return bool(items) and all(len(p.split()) <= 4 for p in items) and len(items) <= 12

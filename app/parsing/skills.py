@@ -20,6 +20,41 @@ _DASH_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' ]{0,30}?)\s+[—–]\s+(?=\S
 _BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣●○■□◆◇►▸▶➢➤✓✔*>]|[-–—](?=\s))\s*")
 _VERSIONISH = re.compile(r"(?i)^(?:v(?:ersions?)?\s*)?[\d.+x ]+$|^versions?\b")
 _MAX_WORDS = 5
+# A rating drawn beside a skill ("SQL ●●●○○", "Go ★★★★☆", "Excel ▰▰▰▱▱"): no item itself,
+# it parts the skills of a row the way a tab does.
+_RATING = re.compile(r"\s*[●○◉◯⬤◐◑★☆✦✧■□▰▱▮▯]{3,}\s*")
+# How well a skill is known, printed after it: "Python — Expert", "SQL (Advanced)",
+# "Excel: Intermediate", "Go - 3 years". The level is no part of the skill's name.
+_LEVEL = (
+    r"(?:expert|advanced|proficient|intermediate|upper[- ]intermediate|beginner|basic|"
+    r"elementary|novice|familiar|working knowledge|good|very good|strong|excellent|fluent|"
+    r"native|conversational|\d{1,2}\+?\s*(?:years?|yrs?))"
+)
+_LEVEL_ENDS = frozenset(
+    [
+        "expert",
+        "advanced",
+        "proficient",
+        "intermediate",
+        "beginner",
+        "basic",
+        "elementary",
+        "novice",
+        "familiar",
+        "knowledge",
+        "good",
+        "strong",
+        "excellent",
+        "fluent",
+        "native",
+        "conversational",
+        "years",
+        "year",
+        "yrs",
+        "yr",
+    ]
+)
+_LEVEL_SUFFIX = re.compile(rf"(?i)(?:\s+[—–-]\s*|\s*:\s*|\s*[(\[])\s*{_LEVEL}[)\]]?\s*$")
 # Contact details that a page footer or a sidebar puts after the list: never skills.
 _CONTACT = re.compile(
     r"@[\w-]+\.|https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|me)/|"
@@ -199,11 +234,23 @@ def _without_contact_blocks(lines: list[str]) -> list[str]:
     return out
 
 
+def without_level(text: str) -> str:
+    """A skill without the level printed after it ("Python — Expert" -> "Python")."""
+    words = text.rsplit(None, 1)
+    if not words or words[-1].strip("()[].").lower() not in _LEVEL_ENDS:
+        return text  # the common case, told without the pattern
+    return _LEVEL_SUFFIX.sub("", text)
+
+
 def _row_items(row: str) -> list[str]:
     text = _BULLET.sub("", row.strip())
+    if _RATING.search(text):
+        text = _RATING.sub("\t", text).strip()
     # "Languages: Python, C++" or "Languages <tab> Python, C++": drop the category.
     m = _CATEGORY.match(text) or _DASH_CATEGORY.match(text)
-    if m and len(m.group(1).split()) <= 4:
+    if m and re.fullmatch(rf"(?i){_LEVEL}\.?", text[m.end() :].strip()):
+        text = m.group(1)  # "Python: Expert": a skill and its level, no category
+    elif m and len(m.group(1).split()) <= 4:
         text = text[m.end() :]
     else:
         head, sep, rest = text.partition("\t")
@@ -243,7 +290,7 @@ def _split_outside_parens(text: str) -> list[str]:
 
 
 def _item(raw: str) -> list[str]:
-    text = raw.strip().strip(".;:").strip()
+    text = without_level(raw.strip()).strip(".;:").strip()
     text = re.sub(r"(?i)^(?:and|or|&)\s+", "", text)
     text = re.sub(r"(?i),?\s*(?:etc\.?|and more|and others)$", "", text).strip()
     if not text or text.lower() in ("etc", "and", "others"):

@@ -4,7 +4,11 @@ in a table, and labelled rows under a general heading."""
 
 from __future__ import annotations
 
+from app.parsing import sections
+from app.parsing.lines import Line
 from app.parsing.pdf_layout import page_lines
+from app.parsing.skill_groups import fold_skill_groups
+from app.parsing.skills import parse_skills
 
 
 def _word(text: str, x0: float, size: float, top: float = 100.0) -> dict:
@@ -32,3 +36,45 @@ def test_small_capitals_drawn_as_capitals_are_one_word() -> None:
     istory = _word("ISTORY", second["x1"] + 0.05, 8.8, top=102.2)
     texts = [line.text for line in page_lines([work, ork, second, istory], 600.0)]
     assert texts == ["WORK HISTORY"]
+
+
+def _section(kind: str, heading: str, *texts: str) -> sections.Section:
+    return sections.Section(kind, heading, [Line(t) for t in texts])
+
+
+def test_a_level_after_a_skill_is_no_part_of_it() -> None:
+    rows = ["Python — Expert", "SQL (Advanced)", "Excel: Intermediate", "Go - 3 years"]
+    rows += ["Financial modelling – Working knowledge", "Spanish (fluent)"]
+    assert parse_skills(rows) == ["Python", "SQL", "Excel", "Go", "Financial modelling", "Spanish"]
+    # A level word opening a skill's name is part of it.
+    assert parse_skills(["Advanced Excel, Basic Life Support, Native apps"]) == [
+        "Advanced Excel",
+        "Basic Life Support",
+        "Native apps",
+    ]
+
+
+def test_dot_and_star_ratings_are_no_skills() -> None:
+    rows = ["SQL\t●●●○○", "US GAAP ●●●●●", "Python ●●●●○ Go ★★★☆☆", "● Docker"]
+    assert parse_skills(rows) == ["SQL", "US GAAP", "Python", "Go", "Docker"]
+
+
+def test_a_group_of_skills_with_levels_folds_into_the_skills_section() -> None:
+    parts = [
+        _section(sections.SKILLS, "Technical Skills"),
+        _section(sections.OTHER, "Systems", "Epic — Expert", "Cerner — Working knowledge"),
+        _section(
+            sections.OTHER,
+            "Clinical",
+            "IV therapy — Working knowledge",
+            "Medication administration — Proficient",
+        ),
+    ]
+    folded = fold_skill_groups(parts)
+    assert [s.kind for s in folded] == [sections.SKILLS]
+    assert parse_skills([line.text for line in folded[0].lines]) == [
+        "Epic",
+        "Cerner",
+        "IV therapy",
+        "Medication administration",
+    ]
