@@ -72,6 +72,9 @@ _GROUP = re.compile(
 # A heading that names a group of skills (not certificates or roles held).
 GROUP_NAME = re.compile(rf"(?i)(?!certif|licen|leadership)(?:{_GROUP.pattern})(?:\s+skills)?")
 _GROUP_PREFIX = re.compile(rf"^(?i:{_GROUP.pattern})\s+(?=[A-Z])")
+_GROUP_LABEL = re.compile(rf"(?i)(?:{_GROUP.pattern})(?:\s+skills)?")
+# Closing lines a template prints after the last section: no skills.
+_BOILERPLATE = re.compile(r"(?i)^references?\s+(?:are\s+)?(?:available\s+)?(?:up)?on\s+request\.?$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -180,7 +183,11 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
         fresh = set(groups)
         lines = [_GROUP_PREFIX.sub("", r.strip()) if i in fresh else r for i, r in enumerate(lines)]
     rows = _join_lower_tails(_join_wrapped(lines, fresh)) if wrapped else list(lines)
-    rows = [row for row in rows if row.strip() and not _CONTACT.search(row)]
+    rows = [
+        row
+        for row in rows
+        if row.strip() and not _CONTACT.search(row) and not _BOILERPLATE.match(row.strip())
+    ]
     items: list[str] = []
     for row in rows:
         items.extend(_row_items(row))
@@ -254,8 +261,9 @@ def _row_items(row: str) -> list[str]:
         text = text[m.end() :]
     else:
         head, sep, rest = text.partition("\t")
-        if sep and "," in rest and "," not in head and len(head.split()) <= 3:
-            text = rest
+        listed = "," in rest or (_GROUP_LABEL.fullmatch(head.strip()) and _SPLIT.search(rest))
+        if sep and listed and "," not in head and len(head.split()) <= 3:
+            text = rest  # "Practices <tab> Code review / TDD": a label column
     text = text.strip()
     if not text:
         return []
@@ -291,6 +299,8 @@ def _split_outside_parens(text: str) -> list[str]:
 
 def _item(raw: str) -> list[str]:
     text = without_level(raw.strip()).strip(".;:").strip()
+    # A separator left at a row's end where the list wrapped ("Git / AWS /").
+    text = re.sub(r"\s+[/|]$|^[/|]\s+", "", text)
     text = re.sub(r"(?i)^(?:and|or|&)\s+", "", text)
     text = re.sub(r"(?i),?\s*(?:etc\.?|and more|and others)$", "", text).strip()
     if not text or text.lower() in ("etc", "and", "others"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from app.parsing import sections
 from app.parsing.lines import Line
+from app.parsing.parser import _skill_rows
 from app.parsing.pdf_layout import page_lines
 from app.parsing.skill_groups import fold_skill_groups
 from app.parsing.skills import parse_skills
@@ -77,4 +78,38 @@ def test_a_group_of_skills_with_levels_folds_into_the_skills_section() -> None:
         "Cerner",
         "IV therapy",
         "Medication administration",
+    ]
+
+
+def test_a_label_column_before_a_slash_list_is_dropped() -> None:
+    assert parse_skills(["Practices\tCode review / TDD"]) == ["Code review", "TDD"]
+    assert parse_skills(["Python\tGo"]) == ["Python", "Go"]  # chips, no label
+
+
+def test_a_separator_left_where_a_slash_list_wrapped_is_dropped() -> None:
+    rows = ["Terraform / Kubernetes / Git / AWS /", "Docker / PostgreSQL"]
+    assert parse_skills(rows, wrapped=True) == [
+        "Terraform",
+        "Kubernetes",
+        "Git",
+        "AWS",
+        "Docker",
+        "PostgreSQL",
+    ]
+
+
+def test_a_group_name_over_a_slash_list_is_no_skill() -> None:
+    lines = [
+        Line("Languages"),
+        Line("Python / Java / Rust"),
+        Line("Tools", new_block=True),
+        Line("Git / AWS"),
+    ]
+    assert parse_skills(_skill_rows(lines)) == ["Python", "Java", "Rust", "Git", "AWS"]
+
+
+def test_references_on_request_closing_the_list_is_no_skill() -> None:
+    assert parse_skills(["Python", "Docker", "", "References available on request."]) == [
+        "Python",
+        "Docker",
     ]
