@@ -113,3 +113,39 @@ def test_references_on_request_closing_the_list_is_no_skill() -> None:
         "Python",
         "Docker",
     ]
+
+
+def test_labelled_skill_rows_under_a_general_heading_are_skills() -> None:
+    parts = [
+        _section(sections.EXPERIENCE, "Experience", "Engineer, Acme", "Jan 2020 – Present"),
+        _section(
+            sections.OTHER,
+            "Additional Information",
+            "Key skills: Python; Go; SQL",
+            "Tools: Docker • Git",
+            "Certifications: AWS Solutions Architect",
+            "Languages: English (native), French (fluent)",
+            "Driving licence: full, clean",
+        ),
+    ]
+    folded = fold_skill_groups(parts)
+    assert [s.kind for s in folded] == [sections.EXPERIENCE, sections.OTHER, sections.SKILLS]
+    assert [line.text for line in folded[1].lines] == [
+        "Languages: English (native), French (fluent)",
+        "Driving licence: full, clean",
+    ]
+    assert parse_skills([line.text for line in folded[2].lines]) == [
+        "Python",
+        "Go",
+        "SQL",
+        "Docker",
+        "Git",
+        "AWS Solutions Architect",
+    ]
+
+    # Labelled rows of other things, and certificates alone, stay where they are.
+    parts = [
+        _section(sections.OTHER, "Interests", "Sports: running, chess"),
+        _section(sections.OTHER, "Additional Information", "Certifications: BLS, ACLS"),
+    ]
+    assert [s.kind for s in fold_skill_groups(parts)] == [sections.OTHER, sections.OTHER]
