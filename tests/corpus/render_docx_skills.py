@@ -11,6 +11,10 @@ resumes do beyond a plain comma list:
   in the main column, one bulleted skill a line, the group names left out.
 * ``office-stack-pdf``: a "Tech Stack" section as a bordered table, the group name in the
   first column and its items in the second separated by " | " or " / ".
+* ``docx-skilltable``: the Word document itself, jobs as "Company | Title", the skills
+  under "Skills & Expertise" as a table with a header row (Skill, Proficiency,
+  Experience), one skill a row with its level and years in the cells beside it, the
+  group names left out.
 * ``office-inline-pdf``: no skills heading: an "Additional Information" section whose
   paragraphs open with a bold label on the same line as their text ("Key skills: Python;
   Go; SQL", "Certifications: …"), items separated by ";" or " • ".
@@ -196,6 +200,32 @@ def inline(resume: dict, out: Path) -> None:
     document.save(out)
 
 
+def skilltable(resume: dict, out: Path) -> None:
+    b = resume["basics"]
+    document = docx.Document()
+    _header(document, b, " · ")
+    document.add_heading("Experience", level=1)
+    for w in resume.get("work", []):
+        document.add_paragraph().add_run(f"{w['name']} | {w['position']}").bold = True
+        document.add_paragraph(fmt.date_range(w, "numeric"))
+        for h in w.get("highlights", []):
+            document.add_paragraph(h, style="List Bullet")
+    document.add_heading("Education", level=1)
+    _education(document, resume)
+    document.add_heading("Skills & Expertise", level=1)
+    keywords = [k for _, group in fmt.skill_groups(resume) for k in group]
+    table = document.add_table(rows=len(keywords) + 1, cols=3)
+    table.style = "Light List Accent 1"
+    for cell, text in zip(table.rows[0].cells, ("Skill", "Proficiency", "Experience"), strict=True):
+        cell.text = text
+    for row, k in zip(table.rows[1:], keywords, strict=True):
+        years = 2 + _pick(k + "years", 9)
+        row.cells[0].text = k
+        row.cells[1].text = LEVELS[_pick(k, LEVELS)]
+        row.cells[2].text = f"{years} years"
+    document.save(out)
+
+
 def _pdf(style: Callable[[dict, Path], None]) -> Callable[[dict, Path], None]:
     def render(resume: dict, out: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="corpus-docx-") as tmp:
@@ -208,12 +238,15 @@ def _pdf(style: Callable[[dict, Path], None]) -> Callable[[dict, Path], None]:
 
 def templates() -> list[Template]:
     return [
-        Template(f"office-{name}-pdf", ".pdf", _pdf(style), tools=("soffice",))
-        for name, style in (
-            ("levels", levels),
-            ("dots", dots),
-            ("columns", columns),
-            ("stack", stack),
-            ("inline", inline),
-        )
+        Template("docx-skilltable", ".docx", skilltable),
+        *(
+            Template(f"office-{name}-pdf", ".pdf", _pdf(style), tools=("soffice",))
+            for name, style in (
+                ("levels", levels),
+                ("dots", dots),
+                ("columns", columns),
+                ("stack", stack),
+                ("inline", inline),
+            )
+        ),
     ]
