@@ -30,6 +30,7 @@ _LEVEL = (
     r"elementary|novice|familiar|working knowledge|good|very good|strong|excellent|fluent|"
     r"native|conversational|\d{1,2}\+?\s*(?:years?|yrs?))"
 )
+_LEVEL_CELL = re.compile(rf"(?i){_LEVEL}\.?")
 _LEVEL_ENDS = frozenset(
     [
         "expert",
@@ -249,13 +250,32 @@ def without_level(text: str) -> str:
     return _LEVEL_SUFFIX.sub("", text)
 
 
+# The header row of a skills table ("Skill <tab> Proficiency <tab> Experience").
+_COLUMN_NAME = re.compile(
+    r"(?i)(?:skills?|technolog(?:y|ies)|tools?|category|competenc(?:y|ies)|proficiency|"
+    r"level|rating|experience|years(?: of experience)?|expertise)"
+)
+
+
+def _table_cells(text: str) -> str:
+    """A row of a skills table without its level and years cells ("Python <tab> Expert
+    <tab> 5 years" -> "Python"); nothing for the table's header row."""
+    cells = text.split("\t")
+    if all(_COLUMN_NAME.fullmatch(cell.strip()) for cell in cells):
+        return ""
+    kept = [cell for cell in cells if not _LEVEL_CELL.fullmatch(cell.strip())]
+    return "\t".join(kept) if kept else text
+
+
 def _row_items(row: str) -> list[str]:
     text = _BULLET.sub("", row.strip())
     if _RATING.search(text):
         text = _RATING.sub("\t", text).strip()
+    if "\t" in text:
+        text = _table_cells(text)
     # "Languages: Python, C++" or "Languages <tab> Python, C++": drop the category.
     m = _CATEGORY.match(text) or _DASH_CATEGORY.match(text)
-    if m and re.fullmatch(rf"(?i){_LEVEL}\.?", text[m.end() :].strip()):
+    if m and _LEVEL_CELL.fullmatch(text[m.end() :].strip()):
         text = m.group(1)  # "Python: Expert": a skill and its level, no category
     elif m and len(m.group(1).split()) <= 4:
         text = text[m.end() :]

@@ -149,3 +149,13 @@ def test_labelled_skill_rows_under_a_general_heading_are_skills() -> None:
         _section(sections.OTHER, "Additional Information", "Certifications: BLS, ACLS"),
     ]
     assert [s.kind for s in fold_skill_groups(parts)] == [sections.OTHER, sections.OTHER]
+
+
+def test_a_skills_table_keeps_the_skills_not_their_levels_or_its_header() -> None:
+    rows = [
+        "Skill\tProficiency\tExperience",
+        "Python\tExpert\t7 years",
+        "Usability testing\tWorking knowledge\t3 yrs",
+    ]
+    assert parse_skills(rows) == ["Python", "Usability testing"]
+    assert parse_skills(["TypeScript\tSQL\tRust"]) == ["TypeScript", "SQL", "Rust"]  # chips
