@@ -22,13 +22,15 @@ _VERSIONISH = re.compile(r"(?i)^(?:v(?:ersions?)?\s*)?[\d.+x ]+$|^versions?\b")
 _MAX_WORDS = 5
 # A rating drawn beside a skill ("SQL ●●●○○", "Go ★★★★☆", "Excel ▰▰▰▱▱"): no item itself,
 # it parts the skills of a row the way a tab does.
-_RATING = re.compile(r"\s*[●○◉◯⬤◐◑★☆✦✧■□▰▱▮▯]{3,}\s*")
+_RATING = re.compile(r"\s*[●○◉◯⬤◐◑★☆✦✧■□▰▱▮▯◼◻█░▓▒]{3,}\s*")
 # How well a skill is known, printed after it: "Python — Expert", "SQL (Advanced)",
-# "Excel: Intermediate", "Go - 3 years". The level is no part of the skill's name.
+# "Excel: Intermediate", "Go - 3 years", "Java 4/5", "SQL (80%)". The level is no part of
+# the skill's name.
+_SCORE = r"(?:\d{1,2}(?:\.\d)?\s*/\s*(?:5|10)|\d{1,3}\s*%)"
 _LEVEL = (
     r"(?:expert|advanced|proficient|intermediate|upper[- ]intermediate|beginner|basic|"
     r"elementary|novice|familiar|working knowledge|good|very good|strong|excellent|fluent|"
-    r"native|conversational|\d{1,2}\+?\s*(?:years?|yrs?))"
+    rf"native|conversational|experienced|competent|skilled|\d{{1,2}}\+?\s*(?:years?|yrs?)|{_SCORE})"
 )
 _LEVEL_CELL = re.compile(rf"(?i){_LEVEL}\.?")
 _LEVEL_ENDS = frozenset(
@@ -53,9 +55,15 @@ _LEVEL_ENDS = frozenset(
         "year",
         "yrs",
         "yr",
+        "experienced",
+        "competent",
+        "skilled",
     ]
 )
-_LEVEL_SUFFIX = re.compile(rf"(?i)(?:\s+[—–-]\s*|\s*:\s*|\s*[(\[])\s*{_LEVEL}[)\]]?\s*$")
+_SCORE_END = re.compile(rf"{_SCORE}[)\]]?$")
+_LEVEL_SUFFIX = re.compile(
+    rf"(?i)(?:(?:\s+[—–-]\s*|\s*:\s*|\s*[(\[])\s*{_LEVEL}[)\]]?|\s+{_SCORE})\s*$"
+)
 # Contact details that a page footer or a sidebar puts after the list: never skills.
 _CONTACT = re.compile(
     r"@[\w-]+\.|https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|me)/|"
@@ -245,7 +253,10 @@ def _without_contact_blocks(lines: list[str]) -> list[str]:
 def without_level(text: str) -> str:
     """A skill without the level printed after it ("Python — Expert" -> "Python")."""
     words = text.rsplit(None, 1)
-    if not words or words[-1].strip("()[].").lower() not in _LEVEL_ENDS:
+    if not words or (
+        words[-1].strip("()[].").lower() not in _LEVEL_ENDS
+        and not (text[-1] in "05%)]" and _SCORE_END.search(text))
+    ):
         return text  # the common case, told without the pattern
     return _LEVEL_SUFFIX.sub("", text)
 

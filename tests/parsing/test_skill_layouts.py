@@ -55,6 +55,20 @@ def test_a_level_after_a_skill_is_no_part_of_it() -> None:
     ]
 
 
+def test_a_score_after_a_skill_is_no_part_of_it() -> None:
+    rows = ["Java 4/5", "SQL (80%)", "Excel: 4/5", "Go - 3.5/5", "Figma █████░░░"]
+    rows += ["Jira (experienced)"]
+    assert parse_skills(rows) == ["Java", "SQL", "Excel", "Go", "Figma", "Jira"]
+    # Numbers that are part of a name stay.
+    assert parse_skills(["ISO 9001, Windows 10, Office 365, Python 3, HTML5"]) == [
+        "ISO 9001",
+        "Windows 10",
+        "Office 365",
+        "Python 3",
+        "HTML5",
+    ]
+
+
 def test_dot_and_star_ratings_are_no_skills() -> None:
     rows = ["SQL\t●●●○○", "US GAAP ●●●●●", "Python ●●●●○ Go ★★★☆☆", "● Docker"]
     assert parse_skills(rows) == ["SQL", "US GAAP", "Python", "Go", "Docker"]
