@@ -13,7 +13,7 @@ import re
 from app.parsing.dates import MONTH, find_range
 from app.resources import resources_dir
 
-_SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t]|\s/\s)\s*")
+_SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t✓✔◆◇❖⋅‧∘►▸▹➤➢]|\s//?\s)\s*")
 _CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*:\s*(?=\S)")
 # "Design — Figma · Sketch": a short label, a spaced long dash, then a list.
 _DASH_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' ]{0,30}?)\s+[—–]\s+(?=\S.*[,·•|;])")
@@ -282,6 +282,8 @@ def _row_items(row: str) -> list[str]:
     text = _BULLET.sub("", row.strip())
     if _RATING.search(text):
         text = _RATING.sub("\t", text).strip()
+    if text.count(" – ") + text.count(" — ") >= 2 and not _SPLIT.search(text):
+        text = re.sub(r" [–—] ", "\t", text)  # "Python – Go – SQL": dashes part the items
     if "\t" in text:
         text = _table_cells(text)
     # "Languages: Python, C++" or "Languages <tab> Python, C++": drop the category.

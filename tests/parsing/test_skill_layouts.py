@@ -69,6 +69,28 @@ def test_a_score_after_a_skill_is_no_part_of_it() -> None:
     ]
 
 
+def test_glyphs_and_spaced_dashes_part_the_items_of_a_row() -> None:
+    assert parse_skills(["✓ Python ✓ SQL ✓ Docker"]) == ["Python", "SQL", "Docker"]
+    assert parse_skills(["Figma ◆ Sketch ⋅ Miro ► Jira // Git"]) == [
+        "Figma",
+        "Sketch",
+        "Miro",
+        "Jira",
+        "Git",
+    ]
+    assert parse_skills(["Triage – Wound care – IV therapy"]) == [
+        "Triage",
+        "Wound care",
+        "IV therapy",
+    ]
+    # One dash is a level or a label, not a list.
+    assert parse_skills(["Python — Expert", "Design — Figma, Sketch"]) == [
+        "Python",
+        "Figma",
+        "Sketch",
+    ]
+
+
 def test_dot_and_star_ratings_are_no_skills() -> None:
     rows = ["SQL\t●●●○○", "US GAAP ●●●●●", "Python ●●●●○ Go ★★★☆☆", "● Docker"]
     assert parse_skills(rows) == ["SQL", "US GAAP", "Python", "Go", "Docker"]
