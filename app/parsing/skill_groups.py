@@ -187,12 +187,12 @@ def _skill_label(label: str, items: str, taken: bool) -> bool:
 
 def _labelled_skill_rows(parts: list[sections.Section]) -> list[sections.Section]:
     """Skills printed as labelled rows under a general heading ("Additional Information":
-    "Key skills: Python; Go", "Tools: Jira, Git"): the rows of a list whose label names
-    skills become a skills section of their own, the section's other rows stay where
-    they are."""
+    "Key skills: Python; Go", "Tools: Jira, Git") or closing a profile: the rows of a list
+    whose label names skills become a skills section of their own, the section's other
+    rows stay where they are."""
     out: list[sections.Section] = []
     for part in parts:
-        if part.kind != sections.OTHER or not part.heading or not part.lines:
+        if part.kind not in (sections.OTHER, sections.SUMMARY) or not part.heading:
             out.append(part)
             continue
         keep: list[Line] = []
@@ -208,6 +208,9 @@ def _labelled_skill_rows(parts: list[sections.Section]) -> list[sections.Section
             ):
                 rows.append(line)
             else:
+                if part.kind == sections.SUMMARY:
+                    keep.extend(rows)  # a profile's skills close it: earlier rows stay
+                    rows = []
                 keep.append(line)
         if not rows:
             out.append(part)

@@ -179,6 +179,20 @@ def test_labelled_skill_rows_under_a_general_heading_are_skills() -> None:
         "AWS Solutions Architect",
     ]
 
+    # A profile closing with its skills.
+    profile = _section(
+        sections.SUMMARY,
+        "Profile",
+        "Nurse with eight years on surgical wards, calm under pressure.",
+        "Core skills: Triage, Wound care, IV therapy",
+    )
+    folded = fold_skill_groups([profile])
+    assert [s.kind for s in folded] == [sections.SUMMARY, sections.SKILLS]
+    assert parse_skills([line.text for line in folded[1].lines]) == [
+        "Triage",
+        "Wound care",
+        "IV therapy",
+    ]
     # Labelled rows of other things, and certificates alone, stay where they are.
     parts = [
         _section(sections.OTHER, "Interests", "Sports: running, chess"),
