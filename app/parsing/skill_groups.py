@@ -167,6 +167,9 @@ def _short_items(text: str) -> bool:
 
 _LABELLED = re.compile(r"^\s*([A-Za-z][\w/&+' -]{0,30}?)\s*:\s*(\S.*)$")
 _SPOKEN = re.compile(r"(?i)(?:spoken\s+)?languages?")
+_ITEM_SPLIT = re.compile(r"\s*[,;•·|]\s*|\s/\s")
+_KNOWN_SPLIT = re.compile(r"[,;•·|/]")
+_CERTIFICATES = re.compile(r"(?i)certifications?|licen[cs]es")
 
 
 def _skill_label(label: str, items: str, taken: bool) -> bool:
@@ -175,13 +178,13 @@ def _skill_label(label: str, items: str, taken: bool) -> bool:
     a row. "Languages" lists skills only when one is a known skill (Python, not English)."""
     if sections.heading_kind(label) == sections.SKILLS:
         return True
-    if re.fullmatch(r"(?i)certifications?|licen[cs]es", label):
+    if _CERTIFICATES.fullmatch(label):
         return taken
     if not GROUP_NAME.fullmatch(label):
         return False
     if _SPOKEN.fullmatch(label):
         known = curated()
-        return any(p.strip().lower() in known for p in re.split(r"[,;•·|/]", items))
+        return any(p.strip().lower() in known for p in _KNOWN_SPLIT.split(items))
     return True
 
 
@@ -199,7 +202,7 @@ def _labelled_skill_rows(parts: list[sections.Section]) -> list[sections.Section
         rows: list[Line] = []
         for line in part.lines:
             m = _LABELLED.match(line.text)
-            items = re.split(r"\s*[,;•·|]\s*|\s/\s", m.group(2)) if m else []
+            items = _ITEM_SPLIT.split(m.group(2)) if m else []
             if (
                 m
                 and len(items) <= 15

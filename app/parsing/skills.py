@@ -65,6 +65,9 @@ _LEVEL_SUFFIX = re.compile(
     rf"(?i)(?:(?:\s+[—–-]\s*|\s*:\s*|\s*[(\[])\s*{_LEVEL}[)\]]?|\s+{_SCORE})\s*$"
 )
 # Contact details that a page footer or a sidebar puts after the list: never skills.
+# A separator left at a row's end where the list wrapped ("Git / AWS /").
+_LOOSE_SEPARATOR = re.compile(r"\s+[/|]$|^[/|]\s+")
+_DASHES = re.compile(r" [–—] ")
 _CONTACT = re.compile(
     r"@[\w-]+\.|https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|me)/|"
     r"\+?\d[\d ().-]{7,}\d"
@@ -283,7 +286,7 @@ def _row_items(row: str) -> list[str]:
     if _RATING.search(text):
         text = _RATING.sub("\t", text).strip()
     if text.count(" – ") + text.count(" — ") >= 2 and not _SPLIT.search(text):
-        text = re.sub(r" [–—] ", "\t", text)  # "Python – Go – SQL": dashes part the items
+        text = _DASHES.sub("\t", text)  # "Python – Go – SQL": dashes part the items
     if "\t" in text:
         text = _table_cells(text)
     # "Languages: Python, C++" or "Languages <tab> Python, C++": drop the category.
@@ -332,8 +335,8 @@ def _split_outside_parens(text: str) -> list[str]:
 
 def _item(raw: str) -> list[str]:
     text = without_level(raw.strip()).strip(".;:").strip()
-    # A separator left at a row's end where the list wrapped ("Git / AWS /").
-    text = re.sub(r"\s+[/|]$|^[/|]\s+", "", text)
+    if "/" in text or "|" in text:
+        text = _LOOSE_SEPARATOR.sub("", text)
     text = re.sub(r"(?i)^(?:and|or|&)\s+", "", text)
     text = re.sub(r"(?i),?\s*(?:etc\.?|and more|and others)$", "", text).strip()
     if not text or text.lower() in ("etc", "and", "others"):
