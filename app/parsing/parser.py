@@ -384,7 +384,7 @@ def _skill_rows(lines: list[Line]) -> list[str]:
     return rows
 
 
-_LIST_SEPARATOR = re.compile(r"[\t,;•·|]")
+_LIST_SEPARATOR = re.compile(r"[\t,;•·|]|\s/\s")
 
 
 def _known_cells(text: str) -> str:

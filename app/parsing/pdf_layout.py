@@ -511,11 +511,13 @@ def _bold_font(name: str) -> bool:
 
 def _small_caps_tail(capital: dict, word: dict, gap: float) -> bool:
     """Synthesised small capitals: a full-size capital, then the rest of its word set
-    smaller and drawn as a separate run ("C" + "ontact"), close enough to be one word."""
+    smaller and drawn as a separate run ("C" + "ontact"), close enough to be one word.
+    Word processors draw the smaller letters as capitals ("E" + "XPERIENCE")."""
+    tail = word["text"]
     return (
         len(capital["text"]) == 1
         and capital["text"].isupper()
-        and word["text"][:1].islower()
+        and (tail[:1].islower() or (tail[:1].isupper() and tail.isupper()))
         and word.get("size", 0) < capital.get("size", 0) * 0.9
         and gap < capital.get("size", 10) * 0.25
     )

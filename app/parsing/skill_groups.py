@@ -14,7 +14,7 @@ from app.parsing import sections
 from app.parsing.dates import find_range
 from app.parsing.history import DEGREE
 from app.parsing.lines import Line
-from app.parsing.skills import GROUP_NAME
+from app.parsing.skills import GROUP_NAME, curated, without_level
 
 _ENTRY_KINDS = frozenset(
     {sections.EXPERIENCE, sections.EDUCATION, sections.PROJECTS, sections.SUMMARY, sections.CONTACT}
@@ -25,7 +25,7 @@ def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
     """Sections after the skills heading that are really its groups ("Design", "Research"
     over a few short items): their headings are group names, their items skills. Likewise
     a degree under Education that looked like a heading."""
-    parts = _headless_skill_groups(parts)
+    parts = _headless_skill_groups(_labelled_skill_rows(parts))
     out: list[sections.Section] = []
     grouped = False  # the last skills section has taken a group
     for part in parts:
@@ -159,6 +159,66 @@ def _list_items(lines: list[Line]) -> int:
 
 def _short_items(text: str) -> bool:
     """A row of list items: each tab-, comma- or bullet-separated item is a few words
-    (chips laid out in a row: "TypeScript <tab> SQL <tab> Rust <tab> Go <tab> Java")."""
-    items = [p for p in re.split(r"\t|,\s|\s[•·|]\s", text) if p.strip()]
+    (chips laid out in a row: "TypeScript <tab> SQL <tab> Rust <tab> Go <tab> Java"), a
+    level printed after a skill not counted ("IV therapy — Working knowledge")."""
+    items = [without_level(p) for p in re.split(r"\t|,\s|\s[•·|]\s", text) if p.strip()]
     return bool(items) and all(len(p.split()) <= 4 for p in items) and len(items) <= 12
+
+
+_LABELLED = re.compile(r"^\s*([A-Za-z][\w/&+' -]{0,30}?)\s*:\s*(\S.*)$")
+_SPOKEN = re.compile(r"(?i)(?:spoken\s+)?languages?")
+_ITEM_SPLIT = re.compile(r"\s*[,;•·|]\s*|\s/\s")
+_KNOWN_SPLIT = re.compile(r"[,;•·|/]")
+_CERTIFICATES = re.compile(r"(?i)certifications?|licen[cs]es")
+
+
+def _skill_label(label: str, items: str, taken: bool) -> bool:
+    """Whether "Label: items" is a row of skills: the label names skills ("Key skills",
+    "Tech stack") or a group of them ("Tools", "Clinical"); certificates only after such
+    a row. "Languages" lists skills only when one is a known skill (Python, not English)."""
+    if sections.heading_kind(label) == sections.SKILLS:
+        return True
+    if _CERTIFICATES.fullmatch(label):
+        return taken
+    if not GROUP_NAME.fullmatch(label):
+        return False
+    if _SPOKEN.fullmatch(label):
+        known = curated()
+        return any(p.strip().lower() in known for p in _KNOWN_SPLIT.split(items))
+    return True
+
+
+def _labelled_skill_rows(parts: list[sections.Section]) -> list[sections.Section]:
+    """Skills printed as labelled rows under a general heading ("Additional Information":
+    "Key skills: Python; Go", "Tools: Jira, Git") or closing a profile: the rows of a list
+    whose label names skills become a skills section of their own, the section's other
+    rows stay where they are."""
+    out: list[sections.Section] = []
+    for part in parts:
+        if part.kind not in (sections.OTHER, sections.SUMMARY) or not part.heading:
+            out.append(part)
+            continue
+        keep: list[Line] = []
+        rows: list[Line] = []
+        for line in part.lines:
+            m = _LABELLED.match(line.text)
+            items = _ITEM_SPLIT.split(m.group(2)) if m else []
+            if (
+                m
+                and len(items) <= 15
+                and all(len(item.split()) <= 4 for item in items)
+                and _skill_label(m.group(1).strip(), m.group(2), bool(rows))
+            ):
+                rows.append(line)
+            else:
+                if part.kind == sections.SUMMARY:
+                    keep.extend(rows)  # a profile's skills close it: earlier rows stay
+                    rows = []
+                keep.append(line)
+        if not rows:
+            out.append(part)
+            continue
+        if keep:
+            out.append(sections.Section(part.kind, part.heading, keep, part.style))
+        out.append(sections.Section(sections.SKILLS, part.heading, rows, part.style))
+    return out

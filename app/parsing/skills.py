@@ -13,14 +13,61 @@ import re
 from app.parsing.dates import MONTH, find_range
 from app.resources import resources_dir
 
-_SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t]|\s/\s)\s*")
+_SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t✓✔◆◇❖⋅‧∘►▸▹➤➢]|\s//?\s)\s*")
 _CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*:\s*(?=\S)")
 # "Design — Figma · Sketch": a short label, a spaced long dash, then a list.
 _DASH_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' ]{0,30}?)\s+[—–]\s+(?=\S.*[,·•|;])")
 _BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣●○■□◆◇►▸▶➢➤✓✔*>]|[-–—](?=\s))\s*")
 _VERSIONISH = re.compile(r"(?i)^(?:v(?:ersions?)?\s*)?[\d.+x ]+$|^versions?\b")
 _MAX_WORDS = 5
+# A rating drawn beside a skill ("SQL ●●●○○", "Go ★★★★☆", "Excel ▰▰▰▱▱"): no item itself,
+# it parts the skills of a row the way a tab does.
+_RATING = re.compile(r"\s*[●○◉◯⬤◐◑★☆✦✧■□▰▱▮▯◼◻█░▓▒]{3,}\s*")
+# How well a skill is known, printed after it: "Python — Expert", "SQL (Advanced)",
+# "Excel: Intermediate", "Go - 3 years", "Java 4/5", "SQL (80%)". The level is no part of
+# the skill's name.
+_SCORE = r"(?:\d{1,2}(?:\.\d)?\s*/\s*(?:5|10)|\d{1,3}\s*%)"
+_LEVEL = (
+    r"(?:expert|advanced|proficient|intermediate|upper[- ]intermediate|beginner|basic|"
+    r"elementary|novice|familiar|working knowledge|good|very good|strong|excellent|fluent|"
+    rf"native|conversational|experienced|competent|skilled|\d{{1,2}}\+?\s*(?:years?|yrs?)|{_SCORE})"
+)
+_LEVEL_CELL = re.compile(rf"(?i){_LEVEL}\.?")
+_LEVEL_ENDS = frozenset(
+    [
+        "expert",
+        "advanced",
+        "proficient",
+        "intermediate",
+        "beginner",
+        "basic",
+        "elementary",
+        "novice",
+        "familiar",
+        "knowledge",
+        "good",
+        "strong",
+        "excellent",
+        "fluent",
+        "native",
+        "conversational",
+        "years",
+        "year",
+        "yrs",
+        "yr",
+        "experienced",
+        "competent",
+        "skilled",
+    ]
+)
+_SCORE_END = re.compile(rf"{_SCORE}[)\]]?$")
+_LEVEL_SUFFIX = re.compile(
+    rf"(?i)(?:(?:\s+[—–-]\s*|\s*:\s*|\s*[(\[])\s*{_LEVEL}[)\]]?|\s+{_SCORE})\s*$"
+)
 # Contact details that a page footer or a sidebar puts after the list: never skills.
+# A separator left at a row's end where the list wrapped ("Git / AWS /").
+_LOOSE_SEPARATOR = re.compile(r"\s+[/|]$|^[/|]\s+")
+_DASHES = re.compile(r" [–—] ")
 _CONTACT = re.compile(
     r"@[\w-]+\.|https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|me)/|"
     r"\+?\d[\d ().-]{7,}\d"
@@ -37,6 +84,9 @@ _GROUP = re.compile(
 # A heading that names a group of skills (not certificates or roles held).
 GROUP_NAME = re.compile(rf"(?i)(?!certif|licen|leadership)(?:{_GROUP.pattern})(?:\s+skills)?")
 _GROUP_PREFIX = re.compile(rf"^(?i:{_GROUP.pattern})\s+(?=[A-Z])")
+_GROUP_LABEL = re.compile(rf"(?i)(?:{_GROUP.pattern})(?:\s+skills)?")
+# Closing lines a template prints after the last section: no skills.
+_BOILERPLATE = re.compile(r"(?i)^references?\s+(?:are\s+)?(?:available\s+)?(?:up)?on\s+request\.?$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -145,7 +195,11 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
         fresh = set(groups)
         lines = [_GROUP_PREFIX.sub("", r.strip()) if i in fresh else r for i, r in enumerate(lines)]
     rows = _join_lower_tails(_join_wrapped(lines, fresh)) if wrapped else list(lines)
-    rows = [row for row in rows if row.strip() and not _CONTACT.search(row)]
+    rows = [
+        row
+        for row in rows
+        if row.strip() and not _CONTACT.search(row) and not _BOILERPLATE.match(row.strip())
+    ]
     items: list[str] = []
     for row in rows:
         items.extend(_row_items(row))
@@ -199,16 +253,53 @@ def _without_contact_blocks(lines: list[str]) -> list[str]:
     return out
 
 
+def without_level(text: str) -> str:
+    """A skill without the level printed after it ("Python — Expert" -> "Python")."""
+    words = text.rsplit(None, 1)
+    if not words or (
+        words[-1].strip("()[].").lower() not in _LEVEL_ENDS
+        and not (text[-1] in "05%)]" and _SCORE_END.search(text))
+    ):
+        return text  # the common case, told without the pattern
+    return _LEVEL_SUFFIX.sub("", text)
+
+
+# The header row of a skills table ("Skill <tab> Proficiency <tab> Experience").
+_COLUMN_NAME = re.compile(
+    r"(?i)(?:skills?|technolog(?:y|ies)|tools?|category|competenc(?:y|ies)|proficiency|"
+    r"level|rating|experience|years(?: of experience)?|expertise)"
+)
+
+
+def _table_cells(text: str) -> str:
+    """A row of a skills table without its level and years cells ("Python <tab> Expert
+    <tab> 5 years" -> "Python"); nothing for the table's header row."""
+    cells = text.split("\t")
+    if all(_COLUMN_NAME.fullmatch(cell.strip()) for cell in cells):
+        return ""
+    kept = [cell for cell in cells if not _LEVEL_CELL.fullmatch(cell.strip())]
+    return "\t".join(kept) if kept else text
+
+
 def _row_items(row: str) -> list[str]:
     text = _BULLET.sub("", row.strip())
+    if _RATING.search(text):
+        text = _RATING.sub("\t", text).strip()
+    if text.count(" – ") + text.count(" — ") >= 2 and not _SPLIT.search(text):
+        text = _DASHES.sub("\t", text)  # "Python – Go – SQL": dashes part the items
+    if "\t" in text:
+        text = _table_cells(text)
     # "Languages: Python, C++" or "Languages <tab> Python, C++": drop the category.
     m = _CATEGORY.match(text) or _DASH_CATEGORY.match(text)
-    if m and len(m.group(1).split()) <= 4:
+    if m and _LEVEL_CELL.fullmatch(text[m.end() :].strip()):
+        text = m.group(1)  # "Python: Expert": a skill and its level, no category
+    elif m and len(m.group(1).split()) <= 4:
         text = text[m.end() :]
     else:
         head, sep, rest = text.partition("\t")
-        if sep and "," in rest and "," not in head and len(head.split()) <= 3:
-            text = rest
+        listed = "," in rest or (_GROUP_LABEL.fullmatch(head.strip()) and _SPLIT.search(rest))
+        if sep and listed and "," not in head and len(head.split()) <= 3:
+            text = rest  # "Practices <tab> Code review / TDD": a label column
     text = text.strip()
     if not text:
         return []
@@ -243,7 +334,9 @@ def _split_outside_parens(text: str) -> list[str]:
 
 
 def _item(raw: str) -> list[str]:
-    text = raw.strip().strip(".;:").strip()
+    text = without_level(raw.strip()).strip(".;:").strip()
+    if "/" in text or "|" in text:
+        text = _LOOSE_SEPARATOR.sub("", text)
     text = re.sub(r"(?i)^(?:and|or|&)\s+", "", text)
     text = re.sub(r"(?i),?\s*(?:etc\.?|and more|and others)$", "", text).strip()
     if not text or text.lower() in ("etc", "and", "others"):

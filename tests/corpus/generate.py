@@ -34,6 +34,7 @@ MODULES = (
     "render_latex_more",
     "render_docx",
     "render_docx_more",
+    "render_docx_skills",
     "render_office",
 )
 PER_TEMPLATE = 13
