@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import pickle
@@ -45,7 +44,7 @@ from tests.perf.intake_support import (
     timed_intake,
     write_resume_pdf,
 )
-from tests.perf.support import FRESH_PROCESS_ENV, ROOT, bench
+from tests.perf.support import FRESH_PROCESS_ENV, ROOT, bench, earlier_benchmarks_frozen
 
 FILES = int(os.environ.get("HIREBENCH_INTAKE_FILES", "200"))
 FOLDER_FILES = int(os.environ.get("HIREBENCH_INTAKE_FOLDER_FILES", "2000"))
@@ -65,26 +64,18 @@ def pdf_variants(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def _extract_text_baseline(paths: list[Path]) -> float:
-    """Seconds for plain pdfplumber ``extract_text`` over ``paths`` in this process.
-
-    What earlier benchmarks left in this process (a 100,000-candidate board, search results)
-    is frozen out of the collector first: pdfplumber makes millions of objects, and every
-    full collection would walk that heap too, slowing the baseline by a third (measured: 6.7
-    files/s after the other benchmarks, 8.7 in a fresh process) and flattering the ratio."""
+    """Seconds for plain pdfplumber ``extract_text`` over ``paths`` in this process (with
+    what earlier benchmarks left frozen, as for the intake it is compared with)."""
     import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # as the parser does
-    gc.collect()
-    gc.freeze()
-    try:
+    with earlier_benchmarks_frozen():
         started = time.perf_counter()
         characters = 0
         for path in paths:
             with pdfplumber.open(path) as pdf:
                 characters += sum(len(page.extract_text() or "") for page in pdf.pages)
         elapsed = time.perf_counter() - started
-    finally:
-        gc.unfreeze()
     assert characters > 0
     return elapsed
 
