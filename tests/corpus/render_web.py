@@ -80,8 +80,8 @@ THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}
 NEEDS_PROFILE = frozenset({"classy", "cora", "sceptile"})
 # Left out: "class" overprints its skills and education columns (unreadable text);
 # "professional" ships untranspiled JSX and does not load in node; "mocha-responsive" reads
-# its template relative to the working folder; "papirus" prints 105 pages; "msresume" prints three jobs and the skill
-# categories without their keywords.
+# its template relative to the working folder; "papirus" prints 105 pages; "msresume" prints
+# three jobs and the skill categories without their keywords.
 
 _REMOTE = [
     re.compile(r"<link\b[^>]*href=[\"']?(?:https?:)?//[^>]*>", re.I),
