@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from app.parsing.dates import find_range
 from app.parsing.lines import Line
+from app.parsing.skills import curated
 
 EXPERIENCE, EDUCATION, SKILLS, PROJECTS, SUMMARY, CONTACT, LINKS, OTHER, HEADER = (
     "experience",
@@ -256,6 +257,7 @@ def split_sections(lines: list[Line]) -> list[Section]:
             and len(sections) > 1
             and _looks_like_heading(line, styles)
             and not (sections[-1].kind in (EXPERIENCE, EDUCATION) and _opens_entry(lines, index))
+            and not (sections[-1].kind == SKILLS and _acronym_skill(line.text))
         ):
             sections.append(Section(OTHER, line.text.strip(), style=style))
         else:
@@ -271,6 +273,17 @@ def _opens_entry(lines: list[Line], index: int) -> bool:
         (found := find_range(line.text)) is not None and found.end is not None
         for line in [*lines[max(0, index - 2) : index], *lines[index + 1 : index + 4]]
     )
+
+
+# Words of two to four capitals ("US GAAP", "SAP EWM"): abbreviations, no section's name.
+_ACRONYMS = re.compile(r"[A-Z][A-Z0-9&+#]{1,3}(?:\s+[A-Z][A-Z0-9&+#]{1,3})*")
+
+
+def _acronym_skill(text: str) -> bool:
+    """A skill in capitals one to a line ("SAP" under "SKILLS"), set like all-capital
+    headings: a known skill or a few abbreviations is an item of the list, not a heading."""
+    text = text.strip()
+    return bool(_ACRONYMS.fullmatch(text)) or text.lower() in curated()
 
 
 def _stands_alone(line: Line) -> bool:
