@@ -9,6 +9,7 @@ section of groups printed with no skills heading above them.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.parsing import sections
 from app.parsing.dates import find_range
@@ -43,7 +44,7 @@ def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
         )
         items = _list_items(part.lines)
         if prev is not None and prev.kind == sections.SKILLS and group_name and items:
-            prev.lines = [*prev.lines, *part.lines[:items]]
+            prev.lines = [*prev.lines, *_group_items(part.lines[:items])]
             grouped = True
             if items < len(part.lines):
                 # What follows in another type (a sidebar's name, a summary) is not a skill.
@@ -130,7 +131,9 @@ def _headless_skill_groups(parts: list[sections.Section]) -> list[sections.Secti
                 break  # other lines after the items end the run
         run = parts[k:end]
         if len(run) >= 2 or (run and not has_skills and _list_items(run[0].lines) >= 2):
-            lines = [line for part in run for line in part.lines[: _list_items(part.lines)]]
+            lines = [
+                line for part in run for line in _group_items(part.lines[: _list_items(part.lines)])
+            ]
             out.append(sections.Section(sections.SKILLS, run[0].heading, lines))
             rest = run[-1].lines[_list_items(run[-1].lines) :]
             if rest:
@@ -140,6 +143,14 @@ def _headless_skill_groups(parts: list[sections.Section]) -> list[sections.Secti
             out.append(parts[k])
             k += 1
     return out
+
+
+def _group_items(lines: list[Line]) -> list[Line]:
+    """A group's items with its first one opening a paragraph: the group's name, dropped,
+    stood between them and the list above, so the row above is no wrapped line of theirs."""
+    if not lines or lines[0].new_block:
+        return lines
+    return [replace(lines[0], new_block=True), *lines[1:]]
 
 
 def _list_items(lines: list[Line]) -> int:
