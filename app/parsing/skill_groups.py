@@ -26,7 +26,7 @@ def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
     """Sections after the skills heading that are really its groups ("Design", "Research"
     over a few short items): their headings are group names, their items skills. Likewise
     a degree under Education that looked like a heading."""
-    parts = _headless_skill_groups(_labelled_skill_rows(parts))
+    parts = _stray_skill_groups(_headless_skill_groups(_labelled_skill_rows(parts)))
     out: list[sections.Section] = []
     grouped = False  # the last skills section has taken a group
     for part in parts:
@@ -143,6 +143,57 @@ def _headless_skill_groups(parts: list[sections.Section]) -> list[sections.Secti
             out.append(parts[k])
             k += 1
     return out
+
+
+def _stray_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
+    """A skills heading with nothing under it whose groups were read further on (its list
+    went over to the next page, or its column came out after another one): a run of bold
+    group names ("Systems") each over short items in plain type, in a later section, is
+    its list when one of the items is a known skill."""
+    empty = next((p for p in parts if p.kind == sections.SKILLS and not p.lines), None)
+    if empty is None:
+        return parts
+    for part in parts[parts.index(empty) + 1 :]:
+        lines = part.lines
+        start = next((i for i in range(len(lines)) if _group_head(lines, i)), None)
+        if start is None:
+            continue
+        items: list[Line] = []
+        end = start
+        while end < len(lines) and _group_head(lines, end):
+            group = end + 1
+            while group < len(lines) and _plain_item(lines[group]):
+                group += 1
+            items.extend(_group_items(lines[end + 1 : group]))
+            end = group
+        known = curated()
+        if len(items) >= 2 and any(line.text.strip().lower() in known for line in items):
+            empty.lines = items
+            part.lines = lines[:start] + lines[end:]
+            break
+    return parts
+
+
+def _group_head(lines: list[Line], index: int) -> bool:
+    """A bold group name over an item in plain type."""
+    line = lines[index]
+    return (
+        line.bold
+        and bool(GROUP_NAME.fullmatch(line.text.strip()))
+        and index + 1 < len(lines)
+        and _plain_item(lines[index + 1])
+    )
+
+
+def _plain_item(line: Line) -> bool:
+    text = line.text.strip()
+    return (
+        not line.bold
+        and bool(text)
+        and not text.endswith(".")
+        and _short_items(text)
+        and find_range(text) is None
+    )
 
 
 def _group_items(lines: list[Line]) -> list[Line]:
