@@ -47,7 +47,7 @@ _KINDS: list[tuple[str, str]] = [
     (
         SKILLS,
         r"(?:(?:technical|key|core|professional|relevant|it|computer|software|hard|soft|"
-        r"additional|other|top|digital)\s+)*(?:skills?|competenc(?:ies|e)|proficienc(?:ies|y)"
+        r"additional|other|top|digital)\s+)*(?:skills?|competenc(?:ies|es?)|proficienc(?:ies|y)"
         r"|expertise|strengths|abilities)(?:\s+(?:summary|and \w+(?: \w+)?))?"
         r"|areas? of (?:expertise|strength|competence|specialization)|skill ?set"
         r"|tech(?:nical)? stack|technologies|tools(?: and technologies)?|toolbox"
