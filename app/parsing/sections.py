@@ -9,6 +9,7 @@ content is not parsed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 from app.parsing.dates import find_range
@@ -103,6 +104,8 @@ _NOT_LETTERS = re.compile(r"[^A-Za-z]")
 def heading_words(text: str) -> str:
     """The comparable form of a possible heading ("WORK EXPERIENCE:" -> "work experience")."""
     text = _HEADING_ENDS.sub("", text.strip())
+    if not text.isascii():  # accents dropped: "Compétences" reads as "competences"
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.replace("&", " and ")
     text = _NOT_HEADING_LETTERS.sub(" ", text)
     return _SPACES.sub(" ", text).strip().lower()
