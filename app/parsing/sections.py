@@ -9,10 +9,12 @@ content is not parsed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 from app.parsing.dates import find_range
 from app.parsing.lines import Line
+from app.parsing.skills import curated
 
 EXPERIENCE, EDUCATION, SKILLS, PROJECTS, SUMMARY, CONTACT, LINKS, OTHER, HEADER = (
     "experience",
@@ -46,7 +48,7 @@ _KINDS: list[tuple[str, str]] = [
     (
         SKILLS,
         r"(?:(?:technical|key|core|professional|relevant|it|computer|software|hard|soft|"
-        r"additional|other|top|digital)\s+)*(?:skills?|competenc(?:ies|e)|proficienc(?:ies|y)"
+        r"additional|other|top|digital)\s+)*(?:skills?|competenc(?:ies|es?)|proficienc(?:ies|y)"
         r"|expertise|strengths|abilities)(?:\s+(?:summary|and \w+(?: \w+)?))?"
         r"|areas? of (?:expertise|strength|competence|specialization)|skill ?set"
         r"|tech(?:nical)? stack|technologies|tools(?: and technologies)?|toolbox"
@@ -102,6 +104,8 @@ _NOT_LETTERS = re.compile(r"[^A-Za-z]")
 def heading_words(text: str) -> str:
     """The comparable form of a possible heading ("WORK EXPERIENCE:" -> "work experience")."""
     text = _HEADING_ENDS.sub("", text.strip())
+    if not text.isascii():  # accents dropped: "Compétences" reads as "competences"
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.replace("&", " and ")
     text = _NOT_HEADING_LETTERS.sub(" ", text)
     return _SPACES.sub(" ", text).strip().lower()
@@ -256,6 +260,7 @@ def split_sections(lines: list[Line]) -> list[Section]:
             and len(sections) > 1
             and _looks_like_heading(line, styles)
             and not (sections[-1].kind in (EXPERIENCE, EDUCATION) and _opens_entry(lines, index))
+            and not (sections[-1].kind == SKILLS and _acronym_skill(line.text))
         ):
             sections.append(Section(OTHER, line.text.strip(), style=style))
         else:
@@ -271,6 +276,17 @@ def _opens_entry(lines: list[Line], index: int) -> bool:
         (found := find_range(line.text)) is not None and found.end is not None
         for line in [*lines[max(0, index - 2) : index], *lines[index + 1 : index + 4]]
     )
+
+
+# Words of two to four capitals ("US GAAP", "SAP EWM"): abbreviations, no section's name.
+_ACRONYMS = re.compile(r"[A-Z][A-Z0-9&+#]{1,3}(?:\s+[A-Z][A-Z0-9&+#]{1,3})*")
+
+
+def _acronym_skill(text: str) -> bool:
+    """A skill in capitals one to a line ("SAP" under "SKILLS"), set like all-capital
+    headings: a known skill or a few abbreviations is an item of the list, not a heading."""
+    text = text.strip()
+    return bool(_ACRONYMS.fullmatch(text)) or text.lower() in curated()
 
 
 def _stands_alone(line: Line) -> bool:

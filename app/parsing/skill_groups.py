@@ -9,6 +9,7 @@ section of groups printed with no skills heading above them.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.parsing import sections
 from app.parsing.dates import find_range
@@ -25,7 +26,7 @@ def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
     """Sections after the skills heading that are really its groups ("Design", "Research"
     over a few short items): their headings are group names, their items skills. Likewise
     a degree under Education that looked like a heading."""
-    parts = _headless_skill_groups(_labelled_skill_rows(parts))
+    parts = _stray_skill_groups(_headless_skill_groups(_labelled_skill_rows(parts)))
     out: list[sections.Section] = []
     grouped = False  # the last skills section has taken a group
     for part in parts:
@@ -43,7 +44,7 @@ def fold_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
         )
         items = _list_items(part.lines)
         if prev is not None and prev.kind == sections.SKILLS and group_name and items:
-            prev.lines = [*prev.lines, *part.lines[:items]]
+            prev.lines = [*prev.lines, *_group_items(part.lines[:items])]
             grouped = True
             if items < len(part.lines):
                 # What follows in another type (a sidebar's name, a summary) is not a skill.
@@ -130,7 +131,9 @@ def _headless_skill_groups(parts: list[sections.Section]) -> list[sections.Secti
                 break  # other lines after the items end the run
         run = parts[k:end]
         if len(run) >= 2 or (run and not has_skills and _list_items(run[0].lines) >= 2):
-            lines = [line for part in run for line in part.lines[: _list_items(part.lines)]]
+            lines = [
+                line for part in run for line in _group_items(part.lines[: _list_items(part.lines)])
+            ]
             out.append(sections.Section(sections.SKILLS, run[0].heading, lines))
             rest = run[-1].lines[_list_items(run[-1].lines) :]
             if rest:
@@ -140,6 +143,65 @@ def _headless_skill_groups(parts: list[sections.Section]) -> list[sections.Secti
             out.append(parts[k])
             k += 1
     return out
+
+
+def _stray_skill_groups(parts: list[sections.Section]) -> list[sections.Section]:
+    """A skills heading with nothing under it whose groups were read further on (its list
+    went over to the next page, or its column came out after another one): a run of bold
+    group names ("Systems") each over short items in plain type, in a later section, is
+    its list when one of the items is a known skill."""
+    empty = next((p for p in parts if p.kind == sections.SKILLS and not p.lines), None)
+    if empty is None:
+        return parts
+    for part in parts[parts.index(empty) + 1 :]:
+        lines = part.lines
+        start = next((i for i in range(len(lines)) if _group_head(lines, i)), None)
+        if start is None:
+            continue
+        items: list[Line] = []
+        end = start
+        while end < len(lines) and _group_head(lines, end):
+            group = end + 1
+            while group < len(lines) and _plain_item(lines[group]):
+                group += 1
+            items.extend(_group_items(lines[end + 1 : group]))
+            end = group
+        known = curated()
+        if len(items) >= 2 and any(line.text.strip().lower() in known for line in items):
+            empty.lines = items
+            part.lines = lines[:start] + lines[end:]
+            break
+    return parts
+
+
+def _group_head(lines: list[Line], index: int) -> bool:
+    """A bold group name over an item in plain type."""
+    line = lines[index]
+    return (
+        line.bold
+        and bool(GROUP_NAME.fullmatch(line.text.strip()))
+        and index + 1 < len(lines)
+        and _plain_item(lines[index + 1])
+    )
+
+
+def _plain_item(line: Line) -> bool:
+    text = line.text.strip()
+    return (
+        not line.bold
+        and bool(text)
+        and not text.endswith(".")
+        and _short_items(text)
+        and find_range(text) is None
+    )
+
+
+def _group_items(lines: list[Line]) -> list[Line]:
+    """A group's items with its first one opening a paragraph: the group's name, dropped,
+    stood between them and the list above, so the row above is no wrapped line of theirs."""
+    if not lines or lines[0].new_block:
+        return lines
+    return [replace(lines[0], new_block=True), *lines[1:]]
 
 
 def _list_items(lines: list[Line]) -> int:

@@ -67,6 +67,12 @@ THEMES: dict[str, frozenset[str]] = {
     "compact": _NO_JOB_PLACE | {"location"},  # skills before experience, company above title
     "dinesh": frozenset(),
     "sceptile": frozenset(),
+    "pumpkin": frozenset({"location"}),  # group name over its keywords on one line; no address
+    "direct": frozenset(),  # group name over its comma-separated keywords
+    "simple": frozenset(),  # skill groups set side by side in columns
+    "riga": frozenset({"location"}),  # group name over one keyword a line; no address
+    "minyma": frozenset(),  # group name over its keywords as tags
+    "keloran": frozenset(),  # capital headings, narrow skills column
 }
 # Empty values for fields a theme dereferences without checking (valid, print nothing).
 THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}
@@ -74,8 +80,8 @@ THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}
 NEEDS_PROFILE = frozenset({"classy", "cora", "sceptile"})
 # Left out: "class" overprints its skills and education columns (unreadable text);
 # "professional" ships untranspiled JSX and does not load in node; "mocha-responsive" reads
-# its template relative to the working folder; "msresume" prints three jobs and the skill
-# categories without their keywords.
+# its template relative to the working folder; "papirus" prints 105 pages; "msresume" prints
+# three jobs and the skill categories without their keywords.
 
 _REMOTE = [
     re.compile(r"<link\b[^>]*href=[\"']?(?:https?:)?//[^>]*>", re.I),

@@ -174,3 +174,36 @@ def test_heading_set_like_the_skills_own_group_names_is_another_group() -> None:
         for item in parse_skills(_skill_rows(part.lines), wrapped=True)
     ]
     assert skills == ["IV therapy", "Epic", "Cerner", "Medication administration", "BLS", "PALS"]
+
+
+def test_folded_groups_are_no_wrapped_line_of_the_group_above() -> None:
+    # Group names in bold over comma-separated items: the name, dropped, parted the lists.
+    parts = [
+        _section(sections.SKILLS, "SKILLS"),
+        _section(sections.OTHER, "Clinical", "Wound care, Triage, Medication administration"),
+        _section(sections.OTHER, "Certifications", "ACLS, PALS"),
+        _section(sections.OTHER, "Systems", "Epic, Cerner"),
+    ]
+    folded = _fold_skill_groups(parts)
+    assert [s.kind for s in folded] == [sections.SKILLS]
+    skills = parse_skills(_skill_rows(folded[0].lines), True)
+    assert skills == [
+        "Wound care",
+        "Triage",
+        "Medication administration",
+        "ACLS",
+        "PALS",
+        "Epic",
+        "Cerner",
+    ]
+
+
+def test_headless_groups_are_no_wrapped_line_of_the_group_above() -> None:
+    parts = [
+        _section(sections.OTHER, "Tools", "Excel, Tableau, Power BI"),
+        _section(sections.OTHER, "Languages", "Spanish, English"),
+    ]
+    folded = _fold_skill_groups(parts)
+    assert [s.kind for s in folded] == [sections.SKILLS]
+    skills = parse_skills(_skill_rows(folded[0].lines), True)
+    assert skills == ["Excel", "Tableau", "Power BI", "Spanish", "English"]
