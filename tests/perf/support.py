@@ -27,8 +27,9 @@ def earlier_benchmarks_frozen() -> Iterator[None]:
     """What earlier benchmarks left in this process (a 100,000-candidate board, search
     results) frozen out of the garbage collector while a throughput is timed, as the app
     freezes its own start-up heap: every full collection would walk that heap too, and a
-    benchmark would run slower after others than alone (pdfplumber's baseline by about a
-    third: 6.7 files/s after the other benchmarks, 8.7 in a fresh process)."""
+    benchmark would run slower after others than alone. It is not the whole of it:
+    pdfplumber's baseline ran at 6.7 files/s after the other benchmarks, 7.5 with their heap
+    frozen and 8.7 alone, so the intake's speed-up is measured in a fresh process."""
     gc.collect()
     gc.freeze()
     try:
