@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.parsing.pdf_layout import page_lines
+from tests.parsing.placed_words import placed_words
 
 HEADER = [
     "Sneha Nair",
@@ -32,22 +33,7 @@ BODY = [
 
 
 def _words(text: str, x0: float, top: float, size: float = 8.0) -> list[dict]:
-    out = []
-    for token in text.split():
-        width = len(token) * size * 0.5
-        out.append(
-            {
-                "text": token,
-                "x0": x0,
-                "x1": x0 + width,
-                "top": top,
-                "bottom": top + size,
-                "size": size,
-                "fontname": "Times",
-            }
-        )
-        x0 += width + size * 0.3
-    return out
+    return placed_words(text, x0, top, size, "Times")
 
 
 def _page() -> list[dict]:

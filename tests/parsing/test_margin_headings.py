@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from app.parsing.pdf_layout import page_lines
+from tests.parsing.placed_words import placed_word
 
 
 def _word(text: str, x0: float, top: float, size: float) -> dict:
-    return {
-        "text": text,
-        "x0": x0,
-        "x1": x0 + len(text) * size * 0.5,
-        "top": top,
-        "bottom": top + size,
-        "size": size,
-        "fontname": "Helvetica",
-    }
+    return placed_word(text, x0, top, size)
 
 
 def _body(top: float) -> list[dict]:

@@ -4,22 +4,12 @@ the wide threshold that the list's commas ask for: the label is a cell of its ow
 from __future__ import annotations
 
 from app.parsing.pdf_layout import page_lines
+from tests.parsing.placed_words import placed_word
 
 
 def _words(texts: list[tuple[str, float]], top: float = 100, size: float = 10.9) -> list[dict]:
     """Words at the given left edges, each 0.5 em a letter."""
-    return [
-        {
-            "text": text,
-            "x0": x0,
-            "x1": x0 + len(text) * size * 0.5,
-            "top": top,
-            "bottom": top + size,
-            "size": size,
-            "fontname": "LMSans10-Regular",
-        }
-        for text, x0 in texts
-    ]
+    return [placed_word(text, x0, top, size, "LMSans10-Regular") for text, x0 in texts]
 
 
 def _spaced(texts: list[str], x0: float, space: float = 3.6, size: float = 10.9):

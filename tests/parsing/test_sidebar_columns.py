@@ -4,6 +4,7 @@ right side, and a long e-mail in the sidebar that runs up to the main column."""
 from __future__ import annotations
 
 from app.parsing.pdf_layout import page_lines
+from tests.parsing.placed_words import placed_words
 
 SIDEBAR = [
     "Olivia Bennett",
@@ -32,22 +33,7 @@ MAIN = [
 
 
 def _words(text: str, x0: float, top: float, size: float = 10.0) -> list[dict]:
-    out = []
-    for token in text.split():
-        width = len(token) * size * 0.5
-        out.append(
-            {
-                "text": token,
-                "x0": x0,
-                "x1": x0 + width,
-                "top": top,
-                "bottom": top + size,
-                "size": size,
-                "fontname": "Helvetica",
-            }
-        )
-        x0 += width + size * 0.3
-    return out
+    return placed_words(text, x0, top, size, "Helvetica")
 
 
 def _page(email_end: float) -> list[dict]:
