@@ -27,47 +27,44 @@ _RATING = re.compile(r"\s*[●○◉◯⬤◐◑★☆✦✧■□▰▱▮▯�
 # "Excel: Intermediate", "Go - 3 years", "Java 4/5", "SQL (80%)". The level is no part of
 # the skill's name.
 _SCORE = r"(?:\d{1,2}(?:\.\d)?\s*/\s*(?:5|10)|\d{1,3}\s*%)"
-_LEVEL = (
-    r"(?:expert|advanced|proficient|intermediate|upper[- ]intermediate|beginner|basic|"
-    r"elementary|novice|familiar|working knowledge|good|very good|strong|excellent|fluent|"
-    rf"native|conversational|experienced|competent|skilled|\d{{1,2}}\+?\s*(?:years?|yrs?)|{_SCORE})"
+# The words of a level; `without_level` looks at a skill's last word before the pattern.
+_LEVEL_WORDS = (
+    "expert",
+    "advanced",
+    "proficient",
+    "intermediate",
+    "upper[- ]intermediate",
+    "beginner",
+    "basic",
+    "elementary",
+    "novice",
+    "familiar",
+    "working knowledge",
+    "good",
+    "very good",
+    "strong",
+    "excellent",
+    "fluent",
+    "native",
+    "conversational",
+    "experienced",
+    "competent",
+    "skilled",
 )
+_LEVEL = rf"(?:{'|'.join(_LEVEL_WORDS)}|\d{{1,2}}\+?\s*(?:years?|yrs?)|{_SCORE})"
 _LEVEL_CELL = re.compile(rf"(?i){_LEVEL}\.?")
 _LEVEL_ENDS = frozenset(
-    [
-        "expert",
-        "advanced",
-        "proficient",
-        "intermediate",
-        "beginner",
-        "basic",
-        "elementary",
-        "novice",
-        "familiar",
-        "knowledge",
-        "good",
-        "strong",
-        "excellent",
-        "fluent",
-        "native",
-        "conversational",
-        "years",
-        "year",
-        "yrs",
-        "yr",
-        "experienced",
-        "competent",
-        "skilled",
-    ]
+    [*(re.split(r"[\s\]]", word)[-1] for word in _LEVEL_WORDS), "years", "year", "yrs", "yr"]
 )
 _SCORE_END = re.compile(rf"{_SCORE}[)\]]?$")
 _LEVEL_SUFFIX = re.compile(
     rf"(?i)(?:(?:\s+[—–-]\s*|\s*:\s*|\s*[(\[])\s*{_LEVEL}[)\]]?|\s+{_SCORE})\s*$"
 )
-# Contact details that a page footer or a sidebar puts after the list: never skills.
 # A separator left at a row's end where the list wrapped ("Git / AWS /").
 _LOOSE_SEPARATOR = re.compile(r"\s+[/|]$|^[/|]\s+")
+# Spaced long dashes between items ("Python – Go – SQL").
 _DASHES = re.compile(r" [–—] ")
+# Contact details that a page footer or a sidebar puts after the list: never skills.
 _CONTACT = re.compile(
     r"@[\w-]+\.|https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|me)/|"
     r"\+?\d[\d ().-]{7,}\d"
