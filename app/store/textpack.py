@@ -17,8 +17,10 @@ a change made behind Hirebench's back.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Text
@@ -29,6 +31,10 @@ from app.store.textpack_words import DICTIONARY_V1
 
 TEXT_FUNCTION = "hirebench_text"
 LEVEL = 6  # zlib's default: level 9 saves nothing measurable here at twice the time
+# The SQL function keeps the texts it unpacked last (see `register_text_function`): this many,
+# each at most this large packed, so a connection holds a few megabytes at most.
+RECENT_TEXTS = 64
+RECENT_TEXT_MAX_BYTES = 64 * 1024
 FORMAT_1 = b"\x01"
 _DICTIONARY_1 = DICTIONARY_V1.encode("utf-8")
 
@@ -52,8 +58,24 @@ def unpack_text(value: bytes | str | None) -> str | None:
 
 
 def register_text_function(connection: sqlite3.Connection) -> None:
-    """Make ``hirebench_text`` available to SQL (and so to triggers) on ``connection``."""
-    connection.create_function(TEXT_FUNCTION, 1, unpack_text, deterministic=True)
+    """Make ``hirebench_text`` available to SQL (and so to triggers) on ``connection``.
+
+    A write that changes a candidate derives their search row twice (taken out of the index
+    as it was, put back as it is), each time reading every resume they have: the function
+    keeps the texts it unpacked last, per connection, so each is decompressed once."""
+    connection.create_function(TEXT_FUNCTION, 1, _recent_texts_unpacker(), deterministic=True)
+
+
+def _recent_texts_unpacker() -> Callable[[bytes | str | None], str | None]:
+    """`unpack_text` that remembers the last `RECENT_TEXTS` small packed values it read."""
+    remembered = functools.lru_cache(maxsize=RECENT_TEXTS)(unpack_text)
+
+    def unpack(value: bytes | str | None) -> str | None:
+        if isinstance(value, bytes) and len(value) <= RECENT_TEXT_MAX_BYTES:
+            return remembered(value)
+        return unpack_text(value)
+
+    return unpack
 
 
 class PackedText(TypeDecorator[str]):
