@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.mail.mime import OutgoingEmail
 from app.services.candidates.pools import PoolInput, save_pool
@@ -215,3 +215,15 @@ def create_smart_pool(
 ) -> Outcome[int]:
     """A smart pool: a saved search, as the New smart pool dialog saves it."""
     return save_pool(ctx, PoolInput(name, description, query, smart=True))
+
+
+def applied_long_ago(where: Database | ServiceContext, candidate_id: int, years: int = 3) -> None:
+    """Date the candidate's applications ``years`` back: past the applicant flow log's two
+    years, so that deleting them is no longer refused."""
+    received = utc_now() - dt.timedelta(days=365 * years)
+    with where.sessions() as session:
+        session.execute(
+            text("UPDATE applications SET applied_at = :received WHERE candidate_id = :c"),
+            {"received": received.strftime("%Y-%m-%d %H:%M:%S.%f"), "c": candidate_id},
+        )
+        session.commit()

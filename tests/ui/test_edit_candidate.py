@@ -11,7 +11,7 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QMessageBox, QPushButton
 from sqlalchemy import func, select
 
-from app.services.candidates.delete import open_pipeline_jobs
+from app.services.candidates.delete import open_pipeline_jobs, recent_applications
 from app.services.candidates.edit import CandidateValues, read_values, update_candidate
 from app.services.core.changes import ChangeKind, Changes
 from app.store.models import (
@@ -27,6 +27,7 @@ from app.ui.dialogs.edit_candidate import EditCandidateDialog
 from app.ui.dialogs.profile import ProfileDialog
 from app.ui.main_window import MainWindow
 from app.ui.sections.candidates import CandidatesSection
+from tests.support import applied_long_ago
 
 
 def _section(window: MainWindow) -> CandidatesSection:
@@ -293,6 +294,8 @@ def test_delete_from_the_list_names_what_goes_and_asks_first(window: MainWindow,
         ).all()
         # ... none of them still in an open job's pipeline (deleting them would be refused)
         candidate_id = next(c for c in applied if not open_pipeline_jobs(session, c))
+    applied_long_ago(window.services, candidate_id)  # the flow log would keep them otherwise
+    with window.services.read() as session:
         counts = {
             noun: session.scalar(select(func.count()).where(column == candidate_id))
             for noun, column in (
@@ -362,6 +365,7 @@ def test_delete_from_the_profile_closes_it_and_the_list_forgets_them(
         candidate_id = next(
             r.id for r in section.model.rows[3:] if not open_pipeline_jobs(session, r.id)
         )
+    applied_long_ago(window.services, candidate_id)
     closed: list[int] = []
 
     def profile(dialog: ProfileDialog) -> None:
@@ -411,6 +415,7 @@ def test_an_undo_that_no_longer_applies_says_why_and_leaves_the_stack(
 def test_undoing_an_edit_of_someone_deleted_since_says_so(window: MainWindow, qtbot) -> None:
     section = _section(window)
     candidate_id = section.model.rows[5].id
+    applied_long_ago(window.services, candidate_id)
 
     def edit(dialog: EditCandidateDialog) -> None:
         _retype(qtbot, dialog.headline, "Soon gone")
@@ -457,4 +462,28 @@ def test_someone_in_an_open_pipeline_is_refused_before_anything_is_asked(
     _when_modal(QMessageBox, refuse)
     assert confirm_and_delete(window.services, candidate_id, None, window, lambda _: None) is None
     assert said and f"still in the pipeline for {jobs[0]}" in said[0]
+    assert _exists(window, candidate_id)
+
+
+def test_someone_the_flow_log_still_lists_is_refused_and_erasure_named(
+    window: MainWindow, qtbot
+) -> None:
+    section = _section(window)
+    with window.services.read() as session:
+        candidate_id = next(
+            r.id
+            for r in section.model.rows
+            if not open_pipeline_jobs(session, r.id) and recent_applications(session, r.id)
+        )
+    said: list[str] = []
+
+    def refuse(box: QMessageBox) -> None:
+        said.append(box.text())
+        assert box.findChild(QPushButton, DELETE_BUTTON) is None  # nothing offered to confirm
+        box.accept()
+
+    _when_modal(QMessageBox, refuse)
+    assert confirm_and_delete(window.services, candidate_id, None, window, lambda _: None) is None
+    assert said and "the applicant flow log must keep" in said[0]
+    assert "Privacy → Erase personal data…" in said[0]
     assert _exists(window, candidate_id)

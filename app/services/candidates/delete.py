@@ -6,11 +6,17 @@ nothing more goes out, and no copy of what went out stays) and their documents g
 The audit entry keeps who was deleted (name and id) and how much went, none of their
 details. Resume files are removed from the documents folder after the commit, once no
 document names them.
+
+Refused while they stand in an active stage of an open job, and while any of their
+applications is younger than `APPLICANT_RECORDS_KEPT_DAYS`: the applicant flow log must list
+every application for two years, so such a person is erased instead
+(`app.services.candidates.privacy`), which keeps the applications anonymised.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +52,9 @@ from app.store.search import drop_candidate_search_rows, set_candidate_search_su
 
 log = logging.getLogger(__name__)
 
+# Applicant records (the flow log's rows, with their EEO answers) are kept at least two years.
+APPLICANT_RECORDS_KEPT_DAYS = 2 * 365 + 1
+
 
 @dataclass(frozen=True)
 class DeletionPreview:
@@ -62,10 +71,15 @@ class DeletionPreview:
     sequences: int
     tasks: int = 0  # follow-ups about them (deleted with them)
     in_pipeline: tuple[str, ...] = ()  # open jobs where they are active: deleting is refused
+    recent_applications: int = 0  # received within the flow log's two years: refused too
 
     def refusal(self) -> str | None:
         """Why deleting them is refused now, or None."""
-        return still_in_pipeline(self.name, list(self.in_pipeline)) if self.in_pipeline else None
+        if self.in_pipeline:
+            return still_in_pipeline(self.name, list(self.in_pipeline))
+        if self.recent_applications:
+            return applied_recently(self.name, self.recent_applications)
+        return None
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,7 @@ def deletion_preview(ctx: ServiceContext, candidate_id: int) -> DeletionPreview:
             sequences=_count(session, SequenceEnrollment.__table__.c.candidate_id, candidate_id),
             tasks=_count(session, Task.candidate_id, candidate_id),
             in_pipeline=tuple(open_pipeline_jobs(session, candidate_id)),
+            recent_applications=recent_applications(session, candidate_id),
         )
 
 
@@ -128,6 +143,24 @@ def open_pipeline_jobs(session: Session, candidate_id: int) -> list[str]:
     )
 
 
+def recent_applications(session: Session, candidate_id: int, now: dt.datetime | None = None) -> int:
+    """How many of the candidate's applications the applicant flow log must still list
+    (received within `APPLICANT_RECORDS_KEPT_DAYS`)."""
+    cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=APPLICANT_RECORDS_KEPT_DAYS)
+    a = Application.__table__.c
+    query = select(func.count()).where(a.candidate_id == candidate_id, a.applied_at >= cutoff)
+    return session.scalar(query) or 0
+
+
+def applied_recently(name: str, applications: int) -> str:
+    said = "an application" if applications == 1 else f"{applications} applications"
+    return (
+        f"{name} has {said} from the last two years, which the applicant flow log must keep. "
+        "Erase their personal data instead (Privacy → Erase personal data…): the applications "
+        "stay, anonymised."
+    )
+
+
 def still_in_pipeline(name: str, titles: list[str]) -> str:
     jobs = ", ".join(titles[:3]) + (f" and {len(titles) - 3} more" if len(titles) > 3 else "")
     return (
@@ -143,8 +176,9 @@ def delete_candidate(
     ``documents_dir``, the resume files no document names any more.
 
     Refused while they stand in an active stage of an open job (withdraw or reject them there
-    first), and while an email to them is being handed to the mail server (a moment later it
-    is sent or failed, and the deletion can go ahead).
+    first), while an application of theirs is younger than the flow log's two years (erase
+    them instead), and while an email to them is being handed to the mail server (a moment
+    later it is sent or failed, and the deletion can go ahead).
     """
 
     with ctx.write() as tx:
@@ -172,6 +206,9 @@ def delete_candidate(
         in_pipeline = open_pipeline_jobs(session, candidate_id)
         if in_pipeline:
             raise ValidationError({"candidate": still_in_pipeline(name, in_pipeline)})
+        recent = recent_applications(session, candidate_id)
+        if recent:
+            raise ValidationError({"candidate": applied_recently(name, recent)})
         documents = session.execute(
             select(Document.id, Document.stored_path).where(Document.candidate_id == candidate_id)
         ).all()

@@ -39,7 +39,7 @@ from sqlalchemy import CursorResult, Engine, text
 from sqlalchemy.orm import Session
 
 from app.atomic_files import replacing
-from app.services.candidates.delete import remove_unused_files
+from app.services.candidates.delete import APPLICANT_RECORDS_KEPT_DAYS, remove_unused_files
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
@@ -51,7 +51,7 @@ from app.store.models import Candidate, utc_now
 ERASED_FIRST = "Erased"
 ERASED_MARK = "[erased]"
 EXPORT_FORMAT = 1
-EEO_KEPT_DAYS = 2 * 365 + 1  # the flow log's records are kept at least two years
+EEO_KEPT_DAYS = APPLICANT_RECORDS_KEPT_DAYS  # the flow log's records are kept two years
 EEO_HELD = "held by compliance; not included"
 
 # What belongs to a candidate, table by table, and how its rows are found (``:id``).

@@ -41,7 +41,7 @@ from app.store.enums import PayBasis
 from app.store.models import DuplicateSuspect, StageTally
 from app.store.search import rebuild_candidate_search
 from tests.services.candidates.test_pools_crm import World
-from tests.support import AuditWatch, count_rows, create_pool
+from tests.support import AuditWatch, applied_long_ago, count_rows, create_pool
 
 # Every table with a candidate_id, and how to count one candidate's rows in it.
 PER_CANDIDATE = {
@@ -193,6 +193,7 @@ class Setup:
 def setup(ctx: ServiceContext, database: Database, tmp_path: Path) -> Setup:
     made = Setup(ctx, database, tmp_path)
     leave_pipeline(ctx, made.jane)  # deleting someone still in a hiring process is refused
+    applied_long_ago(database, made.jane)  # ... and someone the flow log must still list
     return made
 
 
@@ -224,9 +225,49 @@ def test_someone_still_in_a_hiring_process_is_not_deleted(
     assert "Withdraw or reject them there first" in refused.value.errors["candidate"]
     assert _rows_of(database, setup.ann) == before
     leave_pipeline(ctx, setup.ann)
+    applied_long_ago(database, setup.ann)
     assert deletion_preview(ctx, setup.ann).refusal() is None
     delete_candidate(ctx, setup.ann, setup.documents)
     assert set(_rows_of(database, setup.ann).values()) == {0}
+
+
+def test_someone_who_applied_within_two_years_is_erased_not_deleted(
+    ctx: ServiceContext, database: Database, setup: Setup
+) -> None:
+    """The applicant flow log lists every application for two years: deleting the person
+    would take their rows out of it, so it is refused and erasure (which keeps them,
+    anonymised) is named instead."""
+    leave_pipeline(ctx, setup.ann)
+    preview = deletion_preview(ctx, setup.ann)
+    assert preview.recent_applications == 1
+    assert preview.refusal() == (
+        "Ann Lee has an application from the last two years, which the applicant flow log "
+        "must keep. Erase their personal data instead (Privacy → Erase personal data…): the "
+        "applications stay, anonymised."
+    )
+    before = _rows_of(database, setup.ann)
+    with pytest.raises(ValidationError) as refused:
+        delete_candidate(ctx, setup.ann, setup.documents)
+    assert "applicant flow log must keep" in refused.value.errors["candidate"]
+    assert _rows_of(database, setup.ann) == before
+    # Two years and a day after the last application, the records may go.
+    applied_long_ago(database, setup.ann, years=2)
+    assert deletion_preview(ctx, setup.ann).recent_applications == 1  # 730 days: not yet
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE applications SET applied_at = datetime(applied_at, '-2 days')"
+            " WHERE candidate_id = ?",
+            (setup.ann,),
+        )
+    assert deletion_preview(ctx, setup.ann).refusal() is None
+    delete_candidate(ctx, setup.ann, setup.documents)
+    assert set(_rows_of(database, setup.ann).values()) == {0}
+
+
+def test_someone_who_never_applied_is_deleted_at_once(ctx: ServiceContext, setup: Setup) -> None:
+    sourced = create_candidate(ctx, CandidateInput("Sam", "Ode", email="sam@x.example")).value
+    assert deletion_preview(ctx, sourced).refusal() is None
+    assert delete_candidate(ctx, sourced).value.name == "Sam Ode"
 
 
 def test_the_preview_counts_what_goes(ctx: ServiceContext, setup: Setup) -> None:

@@ -42,7 +42,7 @@ from app.store.enums import JobStatus
 from app.store.models import Activity, ActivityKind
 from app.store.placements import FeeKind, PayBasis, PlacementType, RateUnit
 from tests.services.pipeline.hiring_support import Hiring, hiring
-from tests.support import AuditWatch, count_rows
+from tests.support import AuditWatch, applied_long_ago, count_rows
 
 TODAY = dt.date(2026, 12, 1)
 START = dt.date(2027, 1, 4)
@@ -260,6 +260,7 @@ def test_deleting_the_candidate_takes_their_placement_and_offers(
     hired = next(s for s in board.stages if s.kind.value == "hired")
     card = next(c for c in board.cards if c.application_id == application)
     move_applications(ctx, [MoveRequest(application, card.version, hired.id)])
+    applied_long_ago(database, candidate)  # the flow log no longer needs the application
     delete_candidate(ctx, candidate, None)
     assert count_rows(database, "placements") == 0
     assert count_rows(database, "offers") == 0
