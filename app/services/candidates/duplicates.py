@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from rapidfuzz import fuzz
-from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import CursorResult, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from app.services.candidates.phones import matching_key, phone_key
@@ -296,7 +296,8 @@ def merge_candidates(
         _merge_fields(survivor, other, chosen)
         moved: dict[str, int] = {}
         _repoint_watched_applications(session, survivor_id, other_id)
-        dropped = _move_applications(tx, survivor_id, other_id, moved)
+        eeo_moved: list[list[int]] = []
+        dropped = _move_applications(tx, survivor_id, other_id, moved, eeo_moved)
         _move_rows(session, survivor_id, other_id, moved)
         if tasks := move_candidate_tasks(session, survivor_id, other_id):  # not lost on delete
             moved["tasks"] = tasks
@@ -320,6 +321,7 @@ def merge_candidates(
             "merged_from": other_id,
             "moved": moved,
             "dropped_applications": dropped,
+            "eeo_moved": eeo_moved,  # [dropped, kept] application ids, never the answers
             "resolved_suspects": resolved,
             "activity_id": activity.id,
             "names": list(names),
@@ -403,9 +405,14 @@ def _merged_value(name: str, value: Any) -> Any:
 
 
 def _move_applications(
-    tx: Transaction, survivor_id: int, other_id: int, moved: dict[str, int]
+    tx: Transaction,
+    survivor_id: int,
+    other_id: int,
+    moved: dict[str, int],
+    eeo_moved: list[list[int]],
 ) -> list[int]:
-    """Re-point the other's applications; drop those on jobs the survivor is already on."""
+    """Re-point the other's applications; drop those on jobs the survivor is already on
+    (adding to ``eeo_moved`` each dropped and kept application whose answers moved)."""
     session = tx.session
     apps, acts = Application.__table__, Activity.__table__
     survivor_jobs = dict(
@@ -432,7 +439,8 @@ def _move_applications(
         session.execute(
             update(acts).where(acts.c.application_id == app_id).values(application_id=kept)
         )
-        _keep_offers_and_placement(session, app_id, kept)
+        if _keep_offers_and_placement(session, app_id, kept):
+            eeo_moved.append([app_id, kept])
         # Its interviews (and their scorecards) join the kept application rather than go.
         session.execute(
             update(Interview).where(Interview.application_id == app_id).values(application_id=kept)
@@ -451,10 +459,10 @@ def _move_applications(
     return dropped
 
 
-def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> None:
+def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> bool:
     """The dropped application's offers move to the kept one, and its placement (and
     onboarding checks) too unless the kept one has its own (one hire of one person for one
-    job)."""
+    job); so do its self-identification answers, and whether they did is returned."""
     session.execute(
         update(Offer)
         .where(Offer.application_id == dropped)
@@ -481,16 +489,24 @@ def _keep_offers_and_placement(session: Session, dropped: int, kept: int) -> Non
         .values(application_id=kept)
         .execution_options(synchronize_session=False)
     )
-    # The self-identification answers too, unless the kept one has its own. They are kept
-    # out of the merge's audit snapshot (admins read it), so undoing the merge leaves them
-    # on the kept application.
-    session.execute(
+    # The self-identification answers too, unless the kept one has its own.
+    return move_eeo_answers(session, dropped, kept)
+
+
+def move_eeo_answers(session: Session, source: int, target: int) -> bool:
+    """Move application ``source``'s self-identification answers to ``target`` unless the
+    target has its own (and exists); whether they moved. The answers stay out of the merge's
+    audit snapshot (admins read it): the entry names only the two applications
+    (``eeo_moved``), and undo and redo move the answers back and forth by those ids."""
+    moved = session.execute(
         text(
-            "UPDATE eeo_answers SET application_id = :kept WHERE application_id = :dropped"
-            " AND NOT EXISTS (SELECT 1 FROM eeo_answers WHERE application_id = :kept)"
+            "UPDATE eeo_answers SET application_id = :target WHERE application_id = :source"
+            " AND EXISTS (SELECT 1 FROM applications WHERE id = :target)"
+            " AND NOT EXISTS (SELECT 1 FROM eeo_answers WHERE application_id = :target)"
         ),
-        {"kept": kept, "dropped": dropped},
+        {"target": target, "source": source},
     )
+    return bool(cast(CursorResult[Any], moved).rowcount)
 
 
 def _move_rows(session: Session, survivor_id: int, other_id: int, moved: dict[str, int]) -> None:

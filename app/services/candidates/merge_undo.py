@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.parsing.result import ParsedResume
-from app.services.candidates.duplicates import MERGE_ACTION
+from app.services.candidates.duplicates import MERGE_ACTION, move_eeo_answers
 from app.services.candidates.record_snapshot import (
     Snapshot,
     capture,
@@ -30,6 +30,7 @@ from app.services.candidates.record_snapshot import (
     rows,
     touched,
 )
+from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.names import person_name
 from app.services.core.unit_of_work import NotFoundError, Transaction
@@ -149,6 +150,10 @@ def _undo_in(tx: Transaction, entry: AuditEntry) -> Snapshot:
     before, after = entry.before["restore"], entry.after["restore"]
     current = _check(session, entry, after, "undo")
     restore(session, before, current, {})
+    # The dropped applications are back: their self-identification answers go back to them.
+    for dropped, kept in (entry.after or {}).get("eeo_moved", ()):
+        if move_eeo_answers(session, kept, dropped):
+            tx.changed(ChangeKind.EEO, dropped, kept)
     _record(tx, entry, UNDONE_ACTION, current, before)
     return before
 
@@ -198,6 +203,10 @@ def redo_step(ctx: ServiceContext, audit_id: int) -> Outcome[UndoResult]:
             raise UndoRefusedError(f"{describe(entry).capitalize()} is already done.")
         before, after = entry.before["restore"], entry.after["restore"]
         current = _check(session, entry, before, "redo")
+        # Moved before the dropped applications go again (their answers would go with them).
+        for dropped, kept in (entry.after or {}).get("eeo_moved", ()):
+            if move_eeo_answers(session, dropped, kept):
+                tx.changed(ChangeKind.EEO, dropped, kept)
         restore(session, after, current, after.get("created") or {})
         _record(tx, entry, REDONE_ACTION, current, after)
         return outcome(_result(entry, after, f"Redone: {describe(entry)}."), tx)

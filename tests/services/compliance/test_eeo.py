@@ -27,6 +27,7 @@ from app.services.compliance.eeo import (
     record_eeo_answers,
 )
 from app.services.compliance.flow_log import flow_log
+from app.services.core.changes import ChangeKind
 from app.services.core.roles import PermissionDenied, Role
 from app.services.engagement.campaigns import candidate_values, recipient_rows
 from app.services.pipeline.board import load_board
@@ -207,3 +208,49 @@ def test_a_merge_keeps_the_dropped_applications_answers(database: Database) -> N
         audit = raw.execute("SELECT before, after FROM audit_entries").fetchall()
     assert (w.applications["Dana"], "pacific_islander") in rows
     assert _leaks(audit) == []  # the merge's snapshot holds no answer either
+
+
+def test_undoing_a_merge_puts_the_answers_back_on_the_restored_application(
+    database: Database,
+) -> None:
+    """The merge moved the dropped application's answers to the kept one; undo restores the
+    dropped application and its answers with it, redo moves them again, and the audit
+    entries name the applications only."""
+    from app.services.candidates.bulk import add_to_job
+    from app.services.candidates.duplicates import merge_candidates
+    from app.services.candidates.merge_undo import redo_step, undo_step
+    from app.services.candidates.records import CandidateInput, create_candidate
+
+    w = world(database)
+    twin = create_candidate(w.recruiter, CandidateInput("Dana", "Tester")).value
+    add_to_job(w.recruiter, [twin], w.job_id, load_board(w.recruiter, w.job_id).stages[0].id, "x")
+    twin_application = next(
+        card.application_id
+        for card in load_board(w.recruiter, w.job_id).cards
+        if card.candidate_id == twin
+    )
+    kept = w.applications["Dana"]
+    with raw_connect(database.path) as raw:
+        raw.execute("DELETE FROM eeo_answers WHERE application_id = ?", (kept,))
+    record_eeo_answers(w.recruiter, twin_application, EeoInput(race=Race.PACIFIC_ISLANDER))
+
+    def answers() -> dict[int, str]:
+        with raw_connect(database.path) as raw:
+            found = raw.execute(
+                "SELECT application_id, race FROM eeo_answers WHERE application_id IN (?, ?)",
+                (kept, twin_application),
+            ).fetchall()
+        return dict(found)
+
+    merged = merge_candidates(w.recruiter, w.candidates["Dana"], twin, {}).value
+    assert answers() == {kept: "pacific_islander"}
+    undone = undo_step(w.recruiter, merged.audit_id)
+    assert answers() == {twin_application: "pacific_islander"}
+    assert undone.changes.touches(ChangeKind.EEO)
+    redo_step(w.recruiter, merged.audit_id)
+    assert answers() == {kept: "pacific_islander"}
+    undo_step(w.recruiter, merged.audit_id)
+    assert answers() == {twin_application: "pacific_islander"}
+    with raw_connect(database.path) as raw:
+        audit = raw.execute("SELECT before, after FROM audit_entries").fetchall()
+    assert _leaks(audit) == []
