@@ -32,9 +32,11 @@ MODULES = (
     "render_web",
     "render_latex",
     "render_latex_more",
+    "render_latex_classes",
     "render_docx",
     "render_docx_more",
     "render_docx_skills",
+    "render_docx_layouts",
     "render_office",
 )
 PER_TEMPLATE = 13
@@ -128,8 +130,12 @@ def file_text(path: Path) -> str:
 
 
 def squash(text: str) -> str:
-    """Lower case, no accents' combining marks, no whitespace: survives wraps and spacing."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """Lower case, no accents' combining marks, no whitespace: survives wraps and spacing.
+
+    A typographic apostrophe counts as a straight one (TeX sets "O'Connor" with U+2019, and
+    the shared scorer folds it the same way).
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
     return re.sub(r"\s+", "", text)
 
 

@@ -34,14 +34,20 @@ def tex(text: str | None) -> str:
     return re.sub(r"[\\&%$#_{}~^]", lambda m: _SPECIAL[m.group(0)], text or "")
 
 
-def compile_pdf(source: str, engine: str, out: Path) -> None:
-    """Run ``engine`` twice (references, page totals) in a scratch folder; copy the PDF out."""
+def compile_pdf(source: str, engine: str, out: Path, inputs: dict[str, str] | None = None) -> None:
+    """Run ``engine`` twice (references, page totals) in a scratch folder; copy the PDF out.
+
+    ``inputs`` are further files the source reads (file name: text), for classes such as
+    curve that take each section from a file of its own.
+    """
     binary = shutil.which(engine)
     if binary is None:
         raise RuntimeError(f"{engine} (Debian: texlive-xetex / texlive-latex-extra) is missing")
     with tempfile.TemporaryDirectory(prefix="corpus-tex-") as tmp:
         work = Path(tmp)
         (work / "resume.tex").write_text(source, encoding="utf-8")
+        for name, text in (inputs or {}).items():
+            (work / name).write_text(text, encoding="utf-8")
         for _ in range(2):
             done = subprocess.run(
                 [binary, "-interaction=nonstopmode", "-halt-on-error", "resume.tex"],

@@ -1,0 +1,180 @@
+"""Word documents laid out the way many hand-made Word resumes are, with tab stops, borderless
+tables and paragraph formatting instead of Word's heading styles:
+
+* ``docx-tabs``: the name left and the contact items right, one a line, in the two cells of a
+  borderless table; section headings as bold capitals over a bottom rule (a paragraph
+  border); each job's title with its dates pushed to the right margin by a right-aligned
+  tab stop, then "Company, Location" on the line under it; education as "Degree <tab>
+  Year" over the school; skills as a borderless two-column table, one bulleted skill a
+  cell, filled row by row.
+* ``office-tabs-pdf``: that document laid out by LibreOffice into PDF.
+* ``office-shaded-pdf``: the name and headline left with the contact items right-aligned on
+  the same lines by a right tab stop; section headings as shaded paragraphs in small
+  capitals; each job as "Company <tab> Location" over "Title <tab> Dates" (numeric dates);
+  skills under "Areas of Expertise" as a two-column table whose two cells each hold half of
+  the skills as bulleted paragraphs (the list runs down the first column, then the second).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from tests.corpus import doc_format as fmt
+from tests.corpus.render_docx_skills import _no_borders
+from tests.corpus.render_office import convert
+from tests.corpus.templates import Template
+
+
+def _text_width(document) -> int:
+    section = document.sections[0]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _tabbed(document, left: str, right: str, bold: bool = False, italic: bool = False):
+    """``left`` at the margin and ``right`` flush with the right margin (a right tab stop)."""
+    p = document.add_paragraph()
+    p.paragraph_format.tab_stops.add_tab_stop(_text_width(document), WD_TAB_ALIGNMENT.RIGHT)
+    p.paragraph_format.space_after = Pt(0)
+    run = p.add_run(left)
+    run.bold, run.italic = bold, italic
+    p.add_run(f"\t{right}")
+    return p
+
+
+def _paragraph_property(p, element) -> None:
+    p._p.get_or_add_pPr().append(element)
+
+
+def _ruled_heading(document, text: str) -> None:
+    """Bold capitals over a bottom border: a heading made by paragraph formatting alone."""
+    p = document.add_paragraph()
+    p.paragraph_format.space_before = Pt(10)
+    run = p.add_run(text.upper())
+    run.bold, run.font.size = True, Pt(11)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "444444")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    _paragraph_property(p, borders)
+
+
+def _shaded_heading(document, text: str) -> None:
+    """A shaded paragraph in small capitals, the band running the text width."""
+    p = document.add_paragraph()
+    p.paragraph_format.space_before = Pt(8)
+    run = p.add_run(text)
+    run.bold, run.font.small_caps, run.font.size = True, True, Pt(12)
+    run.font.color.rgb = RGBColor(0x1F, 0x2A, 0x44)
+    shading = OxmlElement("w:shd")
+    for key, value in (("val", "clear"), ("color", "auto"), ("fill", "D9E2F3")):
+        shading.set(qn(f"w:{key}"), value)
+    _paragraph_property(p, shading)
+
+
+def _bullet(container, text: str) -> None:
+    p = container.add_paragraph(text, style="List Bullet")
+    p.paragraph_format.space_after = Pt(0)
+
+
+def tabs(resume: dict, out: Path) -> None:
+    b = resume["basics"]
+    document = docx.Document()
+    head = document.add_table(rows=1, cols=2)
+    _no_borders(head)
+    left, right = head.rows[0].cells
+    name = left.paragraphs[0].add_run(b["name"])
+    name.bold, name.font.size = True, Pt(22)
+    if b.get("label"):
+        left.add_paragraph(b["label"])
+    items = fmt.contact_items(b) + fmt.links(b)
+    right.paragraphs[0].text = items[0]
+    for item in items[1:]:
+        right.add_paragraph(item)
+    for p in right.paragraphs:
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.space_after = Pt(0)
+    _ruled_heading(document, "Experience")
+    for w in resume.get("work", []):
+        _tabbed(document, w["position"], fmt.date_range(w, "short"), bold=True)
+        document.add_paragraph(f"{w['name']}, {w.get('location', '')}").runs[0].italic = True
+        for h in w.get("highlights", []):
+            _bullet(document, h)
+    _ruled_heading(document, "Education")
+    for e in resume.get("education", []):
+        _tabbed(document, fmt.degree(e), fmt.year(e), bold=True)
+        document.add_paragraph(e["institution"])
+    _ruled_heading(document, "Skills")
+    keywords = [k for _, group in fmt.skill_groups(resume) for k in group]
+    grid = document.add_table(rows=(len(keywords) + 1) // 2, cols=2)
+    _no_borders(grid)
+    for index, keyword in enumerate(keywords):
+        cell = grid.cell(index // 2, index % 2)
+        cell.paragraphs[0].text = keyword
+        cell.paragraphs[0].style = document.styles["List Bullet"]
+    document.save(out)
+
+
+def shaded(resume: dict, out: Path) -> None:
+    b = resume["basics"]
+    document = docx.Document()
+    items = fmt.contact_items(b) + fmt.links(b)
+    lefts = [b["name"], b.get("label") or ""]
+    for index in range(max(len(items), len(lefts))):
+        p = _tabbed(
+            document,
+            lefts[index] if index < len(lefts) else "",
+            items[index] if index < len(items) else "",
+            bold=index == 0,
+        )
+        if index == 0:
+            p.runs[0].font.size = Pt(20)
+    _shaded_heading(document, "Professional Experience")
+    for w in resume.get("work", []):
+        _tabbed(document, w["name"], w.get("location", ""), bold=True)
+        _tabbed(document, w["position"], fmt.date_range(w, "numeric"), italic=True)
+        for h in w.get("highlights", []):
+            _bullet(document, h)
+    _shaded_heading(document, "Education")
+    for e in resume.get("education", []):
+        _tabbed(document, e["institution"], fmt.year(e), bold=True)
+        document.add_paragraph(fmt.degree(e))
+    _shaded_heading(document, "Areas of Expertise")
+    keywords = [k for _, group in fmt.skill_groups(resume) for k in group]
+    half = (len(keywords) + 1) // 2
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _no_borders(table)
+    for cell, part in zip(table.rows[0].cells, (keywords[:half], keywords[half:]), strict=True):
+        for index, keyword in enumerate(part):
+            p = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+            p.text = keyword
+            p.style = document.styles["List Bullet"]
+    document.save(out)
+
+
+def _pdf(style: Callable[[dict, Path], None]) -> Callable[[dict, Path], None]:
+    def render(resume: dict, out: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="corpus-docx-") as tmp:
+            source = Path(tmp) / "resume.docx"
+            style(resume, source)
+            convert(source, "pdf", out)
+
+    return render
+
+
+def templates() -> list[Template]:
+    return [
+        Template("docx-tabs", ".docx", tabs),
+        Template("office-tabs-pdf", ".pdf", _pdf(tabs), tools=("soffice",)),
+        Template("office-shaded-pdf", ".pdf", _pdf(shaded), tools=("soffice",)),
+    ]
