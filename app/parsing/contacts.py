@@ -255,6 +255,12 @@ def personal_link(url: str) -> bool:
     return True
 
 
+# A link target written without its scheme ("linkedin.com/in/jane", as LaTeX's \url sets
+# it when the author leaves the scheme off): a host name, then a path or nothing. A scheme
+# ("mailto:", "tel:", "file:") or a relative path never matches.
+_BARE_HOST = re.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|$)")
+
+
 def find_links(header_text: str, all_text: str, annotations: list[str]) -> list[str]:
     """Personal links: any URL in the header/contact area, profiles anywhere, and link
     annotations that are profiles or whose site is printed in the header."""
@@ -276,7 +282,9 @@ def find_links(header_text: str, all_text: str, annotations: list[str]) -> list[
     # still names its host.
     header_lower = header_text.lower() + "\n" + re.sub(r"-?\s*\n\s*", "", header_text.lower())
     for uri in annotations:
-        if not uri.lower().startswith(("http://", "https://", "www.")):
+        if not uri.lower().startswith(("http://", "https://", "www.")) and not _BARE_HOST.match(
+            uri
+        ):
             continue
         link = normalise_link(uri)
         host = link.split("/")[0].lower()

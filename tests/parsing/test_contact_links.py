@@ -87,3 +87,14 @@ def test_a_link_to_another_number_changes_nothing() -> None:
 def test_tel_links_are_read_as_written() -> None:
     links = ["tel:+44%2020%207946%200958", "tel:+1-415-555-0142;ext=12", "https://x.example"]
     assert contacts.tel_numbers(links) == ["+44 20 7946 0958", "+1-415-555-0142"]
+
+
+def test_a_link_annotation_without_its_scheme_is_read() -> None:
+    """LaTeX's \\url{linkedin.com/in/jane} links to the text as written, with no scheme; a
+    profile wrapped over two lines in a narrow column is then found by its annotation."""
+    text = "Links\nlinkedin.com/in/\njaneokafor"
+    found = contacts.find_links(text, text, ["linkedin.com/in/janeokafor", "mailto:j@x.org"])
+    assert found == ["linkedin.com/in/janeokafor"]
+    site = "Links\njaneokafor.\nexample.com"
+    assert contacts.find_links(site, site, ["janeokafor.example.com"]) == ["janeokafor.example.com"]
+    assert contacts.find_links(site, site, ["tel:+2348012345678", "#page.2"]) == []
