@@ -209,6 +209,8 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
     """Whether each side of ``x`` is a text flow of its own (a column or a sidebar)."""
     if not _alongside(rows, x):
         return False
+    if _flush_labels(rows, x) and not _own_baselines(rows, x):
+        return False  # a form's field names, each on the line of its value
     # A column of dates, places or short labels beside the text (moderncv, right-aligned
     # dates) belongs to each row; a sidebar has a text flow of its own.
     total = sum(len(w["text"]) for r in rows for w in r.words) or 1
@@ -258,6 +260,22 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         ):
             return False
     return True
+
+
+def _flush_labels(rows: list[_Row], x: float) -> bool:
+    """Whether the text left of ``x`` is a column of labels set flush right against it and
+    ragged on the left ("Telephone", "Occupation or position held", as a Europass CV sets
+    its field names): they name the values beside them, no sidebar's text flow."""
+    parts = [[w for w in row.words if w["x1"] <= x] for row in rows]
+    parts = [words for words in parts if words]
+    if len(parts) < 6:
+        return False
+    ends = Counter(round(max(w["x1"] for w in words)) for words in parts)
+    starts = Counter(round(words[0]["x0"]) for words in parts)
+    edge = ends.most_common(1)[0][0]
+    flush = sum(n for end, n in ends.items() if abs(end - edge) <= 1.5)
+    lead = starts.most_common(1)[0][1]
+    return flush >= 0.8 * len(parts) and lead < 0.5 * len(parts)
 
 
 def _own_baselines(rows: list[_Row], x: float) -> bool:
