@@ -7,7 +7,15 @@ import logging
 import re
 from pathlib import Path
 
-from app.parsing import contacts, header_location, history, ocr, pasted_profile, sections
+from app.parsing import (
+    contacts,
+    form_labels,
+    header_location,
+    history,
+    ocr,
+    pasted_profile,
+    sections,
+)
 from app.parsing.dates import find_range
 from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
@@ -63,6 +71,7 @@ def parse_file(path: Path, default_region: str = "US") -> ParsedResume:
 
 def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
     lines = [line for line in extracted.lines if not _FURNITURE.match(line.text.strip())]
+    lines = form_labels.rewrite(lines)
     if pasted_profile.is_pasted_profile([line.text for line in lines]):
         lines = pasted_profile.clean(
             lines, lambda line: line.text, lambda line, text: dataclasses.replace(line, text=text)

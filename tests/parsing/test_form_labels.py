@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from app.parsing import parse_file
+from app.parsing.form_labels import rewrite
+from app.parsing.lines import Line
 from app.parsing.pdf_layout import page_lines
 from tests.parsing.placed_words import placed_words
 
@@ -43,3 +46,51 @@ def test_labels_set_flush_right_are_read_with_their_values() -> None:
     assert "Name / Surname\tRohan Venkataraman" in texts
     assert "Occupation or position held\tOperations Manager" in texts
     assert "Name and address of employer\tAtlas Cargo Pte Ltd, Hyderabad, India" in texts
+
+
+FORM = """Europass
+Curriculum Vitae
+
+Personal information
+Name / Surname\tRohan Venkataraman
+Address\tHyderabad, India
+Telephone\t+91 98765 91079
+Email\trohan@example.net
+
+Work experience
+Dates\t03.2023 – today
+Occupation or position held\tOperations Manager
+Main activities and\tNegotiated carrier contracts; Managed a fleet of
+responsibilities\t45 vehicles
+Name and address of employer\tCoastal Distribution BV, Hyderabad, India
+
+Dates\t02.2020 – 01.2022
+Occupation or position held\tSupply Chain Analyst
+Name and address of employer\tAtlas Cargo Pte Ltd, Pune, India
+
+Education and training
+Dates\t2012–2015
+Title of qualification awarded\tBachelor of Science in Industrial Engineering
+Name and type of organisation\tAnna University
+providing education and
+training
+"""
+
+
+def test_a_form_cv_reads_its_labelled_entries(tmp_path) -> None:
+    """The labels name each value's role: the employer, title and school are read from the
+    values, never the labels, and the name from its labelled row."""
+    path = tmp_path / "europass.txt"
+    path.write_text(FORM, encoding="utf-8")
+    resume = parse_file(path)
+    assert resume.name == "Rohan Venkataraman"
+    assert [(e.company, e.title) for e in resume.employers] == [
+        ("Coastal Distribution BV", "Operations Manager"),
+        ("Atlas Cargo Pte Ltd", "Supply Chain Analyst"),
+    ]
+    assert [(e.institution, e.year) for e in resume.education] == [("Anna University", "2015")]
+
+
+def test_an_ordinary_resume_with_a_labelled_address_is_left_alone() -> None:
+    lines = [Line("Jane Doe"), Line("Address\tLeeds, UK"), Line("Dates\t2020 - 2022")]
+    assert rewrite(lines) == lines
