@@ -172,6 +172,8 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
             skills.extend(
                 s for s in parse_skills(_skill_rows(section.lines), wrapped) if s not in skills
             )
+    if name:  # the name repeated in a running footer or header under the last section
+        skills = [s for s in skills if s.casefold() != name.casefold()]
     current = _most_recent(employers)
     confidence["employers"] = 0.7 if employers else 0.0
     confidence["current_title"] = 0.7 if current and current.title else 0.0
