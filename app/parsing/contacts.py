@@ -347,7 +347,15 @@ def name_candidates(candidates: list[tuple[str, float, bool]]) -> list[tuple[flo
         if len(segs) >= 3 and sum(1 for s in segs if _name_shape(s)) >= 2:
             continue  # a list of phrases ("Strategic Planning | Change Management")
         if len(segs) >= 2 and any(_CONTACT_DETAIL.search(s) for s in segs):
-            continue  # a contact row: its other items are a place or a label, not the name
+            # A contact row: its other items are a place or a label, not the name; but a
+            # row in type far larger than the rest is the name with a contact item set
+            # beside it ("Joris van den Berg <tab> 010-9851734").
+            rest = [c[1] for k, c in enumerate(candidates[:12]) if k != index and c[1]]
+            if rest and size >= 1.5 * max(rest) and not _CONTACT_DETAIL.search(segs[0]):
+                name = _name_shape(segs[0])
+                if name:
+                    found.append((size + (4 if heading else 0) - index * 0.5, index, name))
+            continue
         for seg in segs[:2]:
             if heading_kind(seg):
                 continue  # a section heading ("ABOUT") read before a sidebar's name
