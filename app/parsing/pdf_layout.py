@@ -209,8 +209,10 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
     """Whether each side of ``x`` is a text flow of its own (a column or a sidebar)."""
     if not _alongside(rows, x):
         return False
-    if _flush_labels(rows, x) and not _own_baselines(rows, x):
-        return False  # a form's field names, each on the line of its value
+    if (_flush_labels(rows, x, left=True) or _flush_labels(rows, x, left=False)) and not (
+        _own_baselines(rows, x)
+    ):
+        return False  # a form's field names, or values tabbed to the right margin
     # A column of dates, places or short labels beside the text (moderncv, right-aligned
     # dates) belongs to each row; a sidebar has a text flow of its own.
     total = sum(len(w["text"]) for r in rows for w in r.words) or 1
@@ -262,13 +264,20 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
     return True
 
 
-def _flush_labels(rows: list[_Row], x: float) -> bool:
-    """Whether the text left of ``x`` is a column of labels set flush right against it and
-    ragged on the left ("Telephone", "Occupation or position held", as a Europass CV sets
-    its field names): they name the values beside them, no sidebar's text flow."""
-    parts = [[w for w in row.words if w["x1"] <= x] for row in rows]
+def _flush_labels(rows: list[_Row], x: float, left: bool) -> bool:
+    """Whether the text on one side of ``x`` is set flush right and ragged on the left: on
+    the left, a column of labels against the gutter ("Telephone", "Occupation or position
+    held", as a Europass CV sets its field names); on the right, places and dates pushed to
+    the margin by a right tab stop. Either belongs to the rows beside it, no sidebar's
+    text flow (a sidebar's lines start flush left). Tabbed values each have text on their
+    row, where a sidebar set flush right has lines of its own; labels may not (the form's
+    section headings stand in the label column)."""
+    parts = [[w for w in row.words if (w["x1"] <= x if left else w["x0"] >= x)] for row in rows]
+    beside = sum(
+        1 for row, words in zip(rows, parts, strict=True) if words and len(words) < len(row.words)
+    )
     parts = [words for words in parts if words]
-    if len(parts) < 6:
+    if len(parts) < 6 or (not left and beside < 0.75 * len(parts)):
         return False
     ends = Counter(round(max(w["x1"] for w in words)) for words in parts)
     starts = Counter(round(words[0]["x0"]) for words in parts)

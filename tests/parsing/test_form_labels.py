@@ -94,3 +94,40 @@ def test_a_form_cv_reads_its_labelled_entries(tmp_path) -> None:
 def test_an_ordinary_resume_with_a_labelled_address_is_left_alone() -> None:
     lines = [Line("Jane Doe"), Line("Address\tLeeds, UK"), Line("Dates\t2020 - 2022")]
     assert rewrite(lines) == lines
+
+
+TABBED = [
+    ("Harriet O'Connor", "harriet@mailbox.example"),
+    ("Regional Sales Director", "München, Germany"),
+    ("", "harrietoconnor.example.com"),
+    ("PROFESSIONAL EXPERIENCE", ""),
+    ("Kestrel Outfitters", "Hamburg, Germany"),
+    ("Regional Sales Director", "08/2024 - Present"),
+    ("• Exceeded annual quota by 132% across the whole region", ""),
+    ("Solace Retail Group", "Berlin, Germany"),
+    ("Sales Development Representative", "09/2021 - 08/2024"),
+    ("• Grew regional revenue from 1.2M to 3.4M in two years", ""),
+    ("Solace Retail Group", "München, Germany"),
+    ("Account Executive", "Leipzig office"),
+    ("• Opened 40 new enterprise accounts in the north", ""),
+]
+
+
+def _tabbed_page() -> list[dict]:
+    words: list[dict] = []
+    for index, (left, right) in enumerate(TABBED):
+        top = 100 + index * 15
+        if left:
+            words += placed_words(left, 90, top, SIZE)
+        if right:
+            width = len(right.replace(" ", "")) * SIZE * 0.5 + right.count(" ") * SIZE * 0.3
+            words += placed_words(right, 522 - width, top, SIZE)
+    return words
+
+
+def test_values_tabbed_to_the_right_margin_stay_on_their_rows() -> None:
+    """Places and dates pushed flush right by a tab stop, ragged on their left, each on a
+    row with text: they belong to those rows, no right sidebar read after the page."""
+    texts = [line.text for line in page_lines(_tabbed_page(), 612)]
+    assert "Kestrel Outfitters\tHamburg, Germany" in texts
+    assert "Account Executive\tLeipzig office" in texts
