@@ -347,6 +347,8 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
             # the main column's words came close (a hyphenated e-mail ending at the gutter
             # beside the main column's first word).
             whole[k] = ""
+    for k in range(_columns_open(rows, gutter)):
+        whole[k] = "band"
     for row, kind in zip(rows, whole, strict=True):
         if kind:
             if left or right:
@@ -365,6 +367,19 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     out.extend(_stream_lines(_beside_headings(left), True, body))
     out.extend(_stream_lines(_beside_headings(right), True, body))
     return out
+
+
+def _columns_open(rows: list[_Row], gutter: float) -> int:
+    """The row where both columns open with a section heading side by side ("Experience"
+    beside "Skills"), or 0: the rows above it are the page's header band (a name beside a
+    contact block), read across, not the top of the columns. A contact block longer than
+    the name beside it would otherwise be read after the main column."""
+    for index, row in enumerate(rows):
+        left = " ".join(w["text"] for w in row.words if w["x1"] <= gutter)
+        right = " ".join(w["text"] for w in row.words if w["x0"] >= gutter)
+        if heading_kind(left) or heading_kind(right):
+            return index if heading_kind(left) and heading_kind(right) else 0
+    return 0
 
 
 def _beside_headings(rows: list[_Row]) -> list[_Row]:
