@@ -374,6 +374,9 @@ def _stacked_name(candidates: list[tuple[str, float, bool]], index: int) -> str 
     if index + 1 >= len(candidates):
         return None
     first, size, _ = candidates[index]
+    joined = _hyphen_wrapped(candidates, index)
+    if joined:
+        return joined
     after = index + 1
     while (
         after < min(index + 4, len(candidates) - 1) and size and candidates[after][1] * 1.5 <= size
@@ -386,6 +389,23 @@ def _stacked_name(candidates: list[tuple[str, float, bool]], index: int) -> str 
     if not _NAME_WORD.match(words[0]) or len(header_segments([second])) != 1:
         return None
     return _name_shape(f"{first.strip()} {second.strip()}")
+
+
+def _hyphen_wrapped(candidates: list[tuple[str, float, bool]], index: int) -> str | None:
+    """A double-barrelled name wrapped at its hyphen in a narrow header ("Svenja Becker-" /
+    "Hoffmann"): the next line in the same type completes it, smaller lines set beside the
+    first (a phone) maybe coming between in reading order."""
+    first, size, _ = candidates[index]
+    head = " ".join(first.split())
+    if not head.endswith("-") or len(head) < 3 or head[-2] == " ":
+        return None
+    after = index + 1
+    while after < min(index + 4, len(candidates) - 1) and candidates[after][1] * 1.5 <= size:
+        after += 1
+    second, next_size, _ = candidates[after]
+    if abs(size - next_size) > 0.5 or len(second.split()) != 1:
+        return None
+    return _name_shape(head + second.strip())
 
 
 def _name_before_headline(text: str) -> str | None:

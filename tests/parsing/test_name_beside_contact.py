@@ -20,3 +20,15 @@ def test_a_contact_row_in_body_type_names_no_one() -> None:
     header = [("Jane Doe", 20.0, False), ("Amara Lane\t010-9851734", 11.0, False)]
     assert find_name(header) == "Jane Doe"
     assert find_name([("Amara Lane\t010-9851734", 11.0, False), ("Data", 11.0, False)]) is None
+
+
+def test_a_double_barrelled_name_wrapped_at_its_hyphen() -> None:
+    """A narrow header wraps "Svenja Becker-Hoffmann" after the hyphen: the next line in the
+    same large type is the rest of the surname, a phone set beside it read between."""
+    header = [
+        ("Svenja\tBecker-", 24.8, False),
+        ("010-9489559", 10.0, False),
+        ("Hoffmann", 24.8, False),
+        ("Registered Nurse", 12.0, False),
+    ]
+    assert find_name(header) == "Svenja Becker-Hoffmann"
