@@ -254,7 +254,12 @@ def split_sections(lines: list[Line]) -> list[Section]:
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         style = line_style(line)
         if kind and (style in styles or not distinctive or _stands_alone(line)):
-            sections.append(Section(kind, line.text.strip().rstrip(":"), style=style))
+            title = line.text.strip().rstrip(":")
+            before = sections[-1].lines[-1] if sections[-1].lines else None
+            if before is not None and _wrapped_heading_start(before, line):
+                sections[-1].lines.pop()  # "Personal skills and" / "competences"
+                title = f"{before.text.strip()} {title}"
+            sections.append(Section(kind, title, style=style))
         elif (
             distinctive
             and len(sections) > 1
@@ -266,6 +271,22 @@ def split_sections(lines: list[Line]) -> list[Section]:
         else:
             sections[-1].lines.append(line)
     return sections
+
+
+_DANGLING = re.compile(r"(?:\b(?:and|of|&)|[,/&])$", re.IGNORECASE)
+
+
+def _wrapped_heading_start(before: Line, heading: Line) -> bool:
+    """Whether ``before`` is the first line of a heading wrapped in a narrow column: set
+    like the heading, which goes on it without a paragraph break, and ending on a word
+    that cannot end one ("Personal skills and" over "competences")."""
+    return (
+        not heading.new_block
+        and line_style(before) == line_style(heading)
+        and bool(_DANGLING.search(before.text.strip()))
+        and len(before.text.split()) <= 5
+        and "\t" not in before.text
+    )
 
 
 def _opens_entry(lines: list[Line], index: int) -> bool:
