@@ -13,6 +13,10 @@ tables and paragraph formatting instead of Word's heading styles:
   capitals; each job as "Company <tab> Location" over "Title <tab> Dates" (numeric dates);
   skills under "Areas of Expertise" as a two-column table whose two cells each hold half of
   the skills as bulleted paragraphs (the list runs down the first column, then the second).
+* ``docx-tabcols`` and its LibreOffice PDF ``office-tabcols-pdf``: a centred name, headline
+  and contact line; each job as "dates <tab> Title, Company" with the dates in a column made
+  by a left tab stop and the place under the title; education as "year <tab> Degree,
+  School"; "Key Skills" as lines of three skills parted by tabs into columns (no table).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from tests.corpus import doc_format as fmt
 from tests.corpus.render_docx_skills import _no_borders
@@ -162,6 +166,51 @@ def shaded(resume: dict, out: Path) -> None:
     document.save(out)
 
 
+def tabcols(resume: dict, out: Path) -> None:
+    b = resume["basics"]
+    document = docx.Document()
+    for text, size, bold in (
+        (b["name"], 20, True),
+        (b.get("label") or "", 12, False),
+        ("  |  ".join(fmt.contact_items(b) + fmt.links(b)), 10, False),
+    ):
+        if text:
+            p = document.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.space_after = Pt(2)
+            run = p.add_run(text)
+            run.bold, run.font.size = bold, Pt(size)
+    column = Cm(4.8)
+
+    def dated(left: str, right: str, bold: bool = False):
+        p = document.add_paragraph()
+        p.paragraph_format.tab_stops.add_tab_stop(column)
+        p.paragraph_format.left_indent = column
+        p.paragraph_format.first_line_indent = -column
+        p.paragraph_format.space_after = Pt(0)
+        p.add_run(f"{left}\t")
+        p.add_run(right).bold = bold
+        return p
+
+    _ruled_heading(document, "Work Experience")
+    for w in resume.get("work", []):
+        dated(fmt.date_range(w, "short"), f"{w['position']}, {w['name']}", bold=True)
+        dated("", w.get("location", "")).runs[1].italic = True
+        for h in w.get("highlights", []):
+            dated("", f"– {h}")
+    _ruled_heading(document, "Education")
+    for e in resume.get("education", []):
+        dated(fmt.year(e), f"{fmt.degree(e)}, {e['institution']}")
+    _ruled_heading(document, "Key Skills")
+    keywords = [k for _, group in fmt.skill_groups(resume) for k in group]
+    for start in range(0, len(keywords), 3):
+        p = document.add_paragraph("\t".join(keywords[start : start + 3]))
+        p.paragraph_format.space_after = Pt(0)
+        for stop in (Cm(5.5), Cm(11)):
+            p.paragraph_format.tab_stops.add_tab_stop(stop)
+    document.save(out)
+
+
 def _pdf(style: Callable[[dict, Path], None]) -> Callable[[dict, Path], None]:
     def render(resume: dict, out: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="corpus-docx-") as tmp:
@@ -177,4 +226,6 @@ def templates() -> list[Template]:
         Template("docx-tabs", ".docx", tabs),
         Template("office-tabs-pdf", ".pdf", _pdf(tabs), tools=("soffice",)),
         Template("office-shaded-pdf", ".pdf", _pdf(shaded), tools=("soffice",)),
+        Template("docx-tabcols", ".docx", tabcols),
+        Template("office-tabcols-pdf", ".pdf", _pdf(tabcols), tools=("soffice",)),
     ]
