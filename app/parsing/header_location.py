@@ -16,6 +16,7 @@ import unicodedata
 from app.parsing.contacts import EMAIL, URL, header_segments
 from app.parsing.phones import written_number
 from app.parsing.places import city_with_code, is_location, location_in, spaced_location
+from app.parsing.sections import CONTACT, LINKS, heading_kind
 
 # Large cities that resumes often give without a region.
 KNOWN_CITIES = {
@@ -125,11 +126,19 @@ def contact_block(lines: list[str], reach: int = 3) -> list[str]:
 
     Sidebars and two-column layouts put the contact block (phone, e-mail, place) beside the
     experience, so text extraction reads it after the jobs rather than in the header. The
-    e-mail is the one item every contact block has; its neighbours are the rest of the block.
+    e-mail is the one item every contact block has; its neighbours are the rest of the block,
+    down to the next section's heading: the first job's place under "Experience" is the
+    employer's, not the candidate's.
     """
     for i, line in enumerate(lines):
         if EMAIL.search(line):
-            return lines[max(0, i - reach) : i + reach + 1]
+            after = lines[i + 1 : i + reach + 1]
+            ends = [
+                k
+                for k, text in enumerate(after)
+                if heading_kind(text) not in (None, CONTACT, LINKS)
+            ]
+            return lines[max(0, i - reach) : i + 1] + after[: ends[0] if ends else len(after)]
     return []
 
 
