@@ -17,6 +17,8 @@ tables and paragraph formatting instead of Word's heading styles:
   and contact line; each job as "dates <tab> Title, Company" with the dates in a column made
   by a left tab stop and the place under the title; education as "year <tab> Degree,
   School"; "Key Skills" as lines of three skills parted by tabs into columns (no table).
+* ``office-tabs-odt`` and ``office-shaded-doc``: those documents saved by LibreOffice as
+  OpenDocument and legacy Word, as other suites and older tools send them.
 """
 
 from __future__ import annotations
@@ -211,12 +213,14 @@ def tabcols(resume: dict, out: Path) -> None:
     document.save(out)
 
 
-def _pdf(style: Callable[[dict, Path], None]) -> Callable[[dict, Path], None]:
+def _pdf(style: Callable[[dict, Path], None], target: str = "pdf") -> Callable[[dict, Path], None]:
+    """``style``'s document converted by LibreOffice to ``target`` (PDF, ODT, legacy DOC)."""
+
     def render(resume: dict, out: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="corpus-docx-") as tmp:
             source = Path(tmp) / "resume.docx"
             style(resume, source)
-            convert(source, "pdf", out)
+            convert(source, target, out)
 
     return render
 
@@ -228,4 +232,6 @@ def templates() -> list[Template]:
         Template("office-shaded-pdf", ".pdf", _pdf(shaded), tools=("soffice",)),
         Template("docx-tabcols", ".docx", tabcols),
         Template("office-tabcols-pdf", ".pdf", _pdf(tabcols), tools=("soffice",)),
+        Template("office-tabs-odt", ".odt", _pdf(tabs, "odt"), tools=("soffice",)),
+        Template("office-shaded-doc", ".doc", _pdf(shaded, "doc"), tools=("soffice",)),
     ]
