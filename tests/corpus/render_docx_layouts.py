@@ -7,7 +7,6 @@ tables and paragraph formatting instead of Word's heading styles:
   tab stop, then "Company, Location" on the line under it; education as "Degree <tab>
   Year" over the school; skills as a borderless two-column table, one bulleted skill a
   cell, filled row by row.
-* ``office-tabs-pdf``: that document laid out by LibreOffice into PDF.
 * ``office-shaded-pdf``: the name and headline left with the contact items right-aligned on
   the same lines by a right tab stop; section headings as shaded paragraphs in small
   capitals; each job as "Company <tab> Location" over "Title <tab> Dates" (numeric dates);
@@ -17,8 +16,8 @@ tables and paragraph formatting instead of Word's heading styles:
   and contact line; each job as "dates <tab> Title, Company" with the dates in a column made
   by a left tab stop and the place under the title; education as "year <tab> Degree,
   School"; "Key Skills" as lines of three skills parted by tabs into columns (no table).
-* ``office-tabs-odt`` and ``office-shaded-doc``: those documents saved by LibreOffice as
-  OpenDocument and legacy Word, as other suites and older tools send them.
+* ``office-shaded-doc``: the shaded document saved by LibreOffice as legacy Word, as older
+  tools send it.
 """
 
 from __future__ import annotations
@@ -228,10 +227,8 @@ def _pdf(style: Callable[[dict, Path], None], target: str = "pdf") -> Callable[[
 def templates() -> list[Template]:
     return [
         Template("docx-tabs", ".docx", tabs),
-        Template("office-tabs-pdf", ".pdf", _pdf(tabs), tools=("soffice",)),
         Template("office-shaded-pdf", ".pdf", _pdf(shaded), tools=("soffice",)),
         Template("docx-tabcols", ".docx", tabcols),
         Template("office-tabcols-pdf", ".pdf", _pdf(tabcols), tools=("soffice",)),
-        Template("office-tabs-odt", ".odt", _pdf(tabs, "odt"), tools=("soffice",)),
         Template("office-shaded-doc", ".doc", _pdf(shaded, "doc"), tools=("soffice",)),
     ]
