@@ -126,6 +126,7 @@ def tabs(resume: dict, out: Path) -> None:
         cell = grid.cell(index // 2, index % 2)
         cell.paragraphs[0].text = keyword
         cell.paragraphs[0].style = document.styles["List Bullet"]
+    document.add_paragraph()  # the paragraph mark Word keeps after a closing table
     document.save(out)
 
 
@@ -164,6 +165,9 @@ def shaded(resume: dict, out: Path) -> None:
             p = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
             p.text = keyword
             p.style = document.styles["List Bullet"]
+    # Word always ends a document with a paragraph mark, even after a closing table;
+    # without it LibreOffice's legacy-Word round trip mangles that table.
+    document.add_paragraph()
     document.save(out)
 
 
