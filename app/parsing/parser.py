@@ -19,6 +19,7 @@ from app.parsing import (
 from app.parsing.dates import find_range
 from app.parsing.education import parse_education
 from app.parsing.extract import PDF, Extracted, Line, extract
+from app.parsing.places import is_location
 from app.parsing.regions import region_name
 from app.parsing.result import EducationEntry, Employment, ParsedResume, ParseError
 from app.parsing.skill_groups import fold_skill_groups
@@ -373,6 +374,12 @@ def _skill_rows(lines: list[Line]) -> list[str]:
         after = lines[index + 1] if index + 1 < len(lines) else None
         if labels[index]:
             named = True
+            continue
+        if "," in line.text and "\t" not in line.text and is_location(line.text.strip()):
+            # "London, UK": an entry's place that a column split pulled in; it still parts
+            # the rows on either side.
+            if rows and rows[-1]:
+                rows.append("")
             continue
         if marked[index] and (
             pattern
