@@ -161,9 +161,31 @@ def _join_wrapped_degrees(lines: list[str]) -> list[str]:
             and not (DEGREE.search(line) or find_range(line) or _is_bullet(line))
         ):  # "Universidad Complutense de" / "Madrid": the name wrapped after a joining word
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        elif out and _wrapped_school(out[-1], line):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
             out.append(line)
     return out
+
+
+def _wrapped_school(before: str, line: str) -> bool:
+    """ "BSc Mathematics, Boston" / "University": a school named after its degree, wrapped
+    inside its name. The short line completes the last item of the line before into a
+    school's name, which that item alone was not (or was only a bare "Universität")."""
+    line = line.strip()
+    if not 1 <= len(line.split()) <= 3 or re.search(r"[,\t:]", line):
+        return False
+    if DEGREE.search(line) or find_range(line) or _is_bullet(line):
+        return False
+    if INSTITUTION.search(line) and len(line.split()) > 1:
+        return False  # "University of Sydney" under a degree: a school's whole name
+    parts = re.split(r"[,\t]", before)
+    tail = parts[-1].strip()
+    if len(parts) < 2 or not tail or find_range(tail) or DEGREE.search(tail):
+        return False
+    if not INSTITUTION.search(f"{tail} {line}"):
+        return False
+    return not INSTITUTION.search(tail) or len(tail.split()) == 1
 
 
 def _nearest(
