@@ -287,6 +287,19 @@ def _flush_labels(rows: list[_Row], x: float, left: bool) -> bool:
     return flush >= 0.8 * len(parts) and lead < 0.5 * len(parts)
 
 
+def _columns_open(rows: list[_Row], gutter: float) -> int:
+    """The row where both columns open with a section heading side by side ("Experience"
+    beside "Skills"), or 0: the rows above it are the page's header band (a name beside a
+    contact block), read across, not the top of the columns. A contact block longer than
+    the name beside it would otherwise be read after the main column."""
+    for index, row in enumerate(rows):
+        left = " ".join(w["text"] for w in row.words if w["x1"] <= gutter)
+        right = " ".join(w["text"] for w in row.words if w["x0"] >= gutter)
+        if heading_kind(left) or heading_kind(right):
+            return index if heading_kind(left) and heading_kind(right) else 0
+    return 0
+
+
 def _own_baselines(rows: list[_Row], x: float) -> bool:
     """Whether the two sides of the rows that hold both sit on baselines of their own: a
     sidebar keeps its own line pitch, while labels beside entries share their lines."""
@@ -367,19 +380,6 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     out.extend(_stream_lines(_beside_headings(left), True, body))
     out.extend(_stream_lines(_beside_headings(right), True, body))
     return out
-
-
-def _columns_open(rows: list[_Row], gutter: float) -> int:
-    """The row where both columns open with a section heading side by side ("Experience"
-    beside "Skills"), or 0: the rows above it are the page's header band (a name beside a
-    contact block), read across, not the top of the columns. A contact block longer than
-    the name beside it would otherwise be read after the main column."""
-    for index, row in enumerate(rows):
-        left = " ".join(w["text"] for w in row.words if w["x1"] <= gutter)
-        right = " ".join(w["text"] for w in row.words if w["x0"] >= gutter)
-        if heading_kind(left) or heading_kind(right):
-            return index if heading_kind(left) and heading_kind(right) else 0
-    return 0
 
 
 def _beside_headings(rows: list[_Row]) -> list[_Row]:
