@@ -611,8 +611,15 @@ def _lone_wide_gap(words: list[dict]) -> float | None:
     or several such gaps (a stretched line beside unstretched dates)."""
     if len(words) < 4:
         return None
-    gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
-    least = max(2 * gaps[len(gaps) // 2], 0.6 * (words[0].get("size") or 10), 4.0)
+    size = words[0].get("size") or 10
+    # Gaps that part columns whatever the rest (a tab stop's stretch) are no word spaces:
+    # left out, the one gap left short by an item that nearly fills its column shows.
+    gaps = sorted(
+        gap for a, b in itertools.pairwise(words) if (gap := b["x0"] - a["x1"]) <= 3 * size
+    )
+    if len(gaps) < 3:
+        return None
+    least = max(2 * gaps[len(gaps) // 2], 0.6 * size, 4.0)
     return least if gaps[-2] < least <= gaps[-1] else None
 
 
