@@ -39,8 +39,6 @@ _ROLES = {
 _PERSONAL = {
     "name",
     "name / surname",
-    "surname / first name",
-    "surname(s) / first name(s)",
     "first name(s) / surname(s)",
     "address",
     "address(es)",
@@ -60,7 +58,13 @@ _PERSONAL = {
     "desired employment",
     "desired employment / occupational field",
 }
-_LABELS = {**_ROLES, **dict.fromkeys(_PERSONAL, "personal")}
+# Labels that put the surname first: "Surname(s) / First name(s) <tab> Nguyen, Yuna".
+_SURNAME_FIRST = {"surname / first name", "surname(s) / first name(s)", "surname, first name"}
+_LABELS = {
+    **_ROLES,
+    **dict.fromkeys(_PERSONAL, "personal"),
+    **dict.fromkeys(_SURNAME_FIRST, "surname first"),
+}
 _ENTRY_ROLES = {"title", "duties", "employer", "qualification", "school"}
 
 
@@ -126,6 +130,10 @@ def rewrite(lines: list[Line]) -> list[Line]:
             flush()
             out.append(line)
             continue
+        if role == "surname first":  # "Nguyen, Yuna" is Yuna Nguyen
+            surname, comma, given = value.partition(",")
+            value = f"{given.strip()} {surname.strip()}" if comma and given.strip() else value
+            role = "personal"
         if role == "personal":
             flush()
             if value:

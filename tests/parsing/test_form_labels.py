@@ -131,3 +131,12 @@ def test_values_tabbed_to_the_right_margin_stay_on_their_rows() -> None:
     texts = [line.text for line in page_lines(_tabbed_page(), 612)]
     assert "Kestrel Outfitters\tHamburg, Germany" in texts
     assert "Account Executive\tLeipzig office" in texts
+
+
+def test_a_surname_first_label_gives_the_name_in_reading_order(tmp_path) -> None:
+    path = tmp_path / "europass.txt"
+    form = FORM.replace(
+        "Name / Surname\tRohan Venkataraman", "Surname(s) / First name(s)\tVenkataraman, Rohan"
+    )
+    path.write_text(form, encoding="utf-8")
+    assert parse_file(path).name == "Rohan Venkataraman"
