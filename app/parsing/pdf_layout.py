@@ -611,16 +611,26 @@ def _lone_wide_gap(words: list[dict]) -> float | None:
     or several such gaps (a stretched line beside unstretched dates)."""
     if len(words) < 4:
         return None
-    size = words[0].get("size") or 10
-    # Gaps that part columns whatever the rest (a tab stop's stretch) are no word spaces:
-    # left out, the one gap left short by an item that nearly fills its column shows.
-    gaps = sorted(
-        gap for a, b in itertools.pairwise(words) if (gap := b["x0"] - a["x1"]) <= 3 * size
-    )
-    if len(gaps) < 3:
-        return None
-    least = max(2 * gaps[len(gaps) // 2], 0.6 * size, 4.0)
+    short = _gap_short_of_column(words)
+    if short is not None:
+        return short
+    gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
+    least = max(2 * gaps[len(gaps) // 2], 0.6 * (words[0].get("size") or 10), 4.0)
     return least if gaps[-2] < least <= gaps[-1] else None
+
+
+def _gap_short_of_column(words: list[dict]) -> float | None:
+    """The lone wide gap among a row's word spaces when the row also has a column's gap
+    (over three ems, a tab stop's stretch): left in, that gap would hide the short one an
+    item leaves when it nearly fills its column ("Medication administration" 0.7 em
+    before "Triage"). None when the row has no such gap or no lone one among the rest."""
+    size = words[0].get("size") or 10
+    gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
+    spaces = [gap for gap in gaps if gap <= 3 * size]
+    if len(spaces) == len(gaps) or len(spaces) < 3:
+        return None
+    least = max(2 * spaces[len(spaces) // 2], 0.6 * size, 4.0)
+    return least if spaces[-2] < least <= spaces[-1] else None
 
 
 def _row_text(row: _Row) -> str:
