@@ -14,7 +14,11 @@ from app.parsing.dates import MONTH, find_range
 from app.resources import resources_dir
 
 _SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t✓✔◆◇❖⋅‧∘►▸▹➤➢]|\s//?\s)\s*")
-_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*:\s*(?=\S)")
+# "Languages: Python, C++"; the label may carry a bracketed level or span of its own
+# ("Languages (advanced): Go", "Tools(5 years) : Docker"), which is no part of any item.
+_CATEGORY = re.compile(
+    r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*(?:[(\[][^()\[\]:,]{1,30}[)\]])?\s*:\s*(?=\S)"
+)
 # "Design — Figma · Sketch": a short label, a spaced long dash, then a list.
 _DASH_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' ]{0,30}?)\s+[—–]\s+(?=\S.*[,·•|;])")
 _BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣●○■□◆◇►▸▶➢➤✓✔*>]|[-–—](?=\s))\s*")
