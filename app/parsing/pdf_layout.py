@@ -571,7 +571,35 @@ def _lone_wide_gap(words: list[dict]) -> float | None:
         return None
     gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
     least = max(2 * gaps[len(gaps) // 2], 0.6 * (words[0].get("size") or 10), 4.0)
-    return least if gaps[-2] < least <= gaps[-1] else None
+    if gaps[-2] < least <= gaps[-1]:
+        return least
+    # Two labelled lists side by side ("Systems: Oracle WMS, SAP EWM   Operations: Lean"):
+    # the space after each label's colon is wider than a word space too, but the gutter
+    # between the lists is an em or more and twice any other gap.
+    if gaps[-1] >= max(2 * gaps[-2], words[0].get("size") or 10):
+        return gaps[-1]
+    return None
+
+
+def _tag_gap(words: list[dict]) -> float | None:
+    """The least gap that parts the tags of a row set with two spacings: word spaces
+    inside a tag and a wider gap, often under an em, between tags ("TDD  Code review
+    CI/CD", pills whose padding is the only separator). Prose has one spacing (justified
+    lines stretch every space alike) and its commas and stops; letter-spaced capitals are
+    single letters. None unless the gaps fall into two kinds: word spaces of about a
+    third of an em, and gaps of half an em or more and at least 1.8 times as wide."""
+    if len(words) < 3 or any(w["text"][-1] in ",.;:" for w in words):
+        return None
+    if sum(1 for w in words if len(w["text"]) == 1) >= 2:
+        return None
+    em = min(w.get("size") or 10 for w in words)
+    gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
+    if gaps[0] < 0.15 * em:
+        return None  # glyphs run together: no word spaces to measure against
+    for small, large in itertools.pairwise(gaps):
+        if small <= 0.45 * em and large >= max(1.8 * small, 0.5 * em):
+            return large
+    return None
 
 
 def _row_text(row: _Row) -> str:
@@ -579,6 +607,7 @@ def _row_text(row: _Row) -> str:
     prev = None
     wide = _item_gap_factor(row.words)
     lone: float | None = -1.0  # worked out at the first gap that could be a lone one
+    tags: float | None = -1.0  # likewise the gap between tags
     for k, w in enumerate(row.words):
         text = w["text"]
         if k == 0 and _bullet_glyph(row.words):
@@ -599,6 +628,10 @@ def _row_text(row: _Row) -> str:
                 if lone == -1.0:
                     lone = _lone_wide_gap(row.words)
                 tab = lone is not None and gap >= lone
+                if not tab:
+                    if tags == -1.0:
+                        tags = _tag_gap(row.words)
+                    tab = tags is not None and gap >= tags
             parts.append("\t" if tab else " ")
         parts.append(text)
         prev = w
