@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.parsing.lines import Line, clean
-from app.parsing.sections import EDUCATION, EXPERIENCE, heading_kind
+from app.parsing.sections import EDUCATION, EXPERIENCE, SKILLS, heading_kind
 from app.parsing.skills import GROUP_NAME
 
 _ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
@@ -247,6 +247,8 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         labels = sum(weighed)
         if len(weighed) >= 4 and labels >= 0.8 * len(weighed):
             return False  # a margin of section headings and dates labels the other side
+        if len(weighed) >= 3 and labels == len(weighed):
+            return False  # as do three headings and nothing else (a short resume's margin)
         # Sections of its own: headings over content (a margin column holds headings only).
         heads = sum(1 for f, _ in frags if heading_kind(f))
         headed = 2 <= heads <= 0.4 * len(frags)
@@ -455,22 +457,31 @@ def _overflows_to(row: _Row, gutter: float, column: float) -> bool:
     return last["x0"] < gutter < last["x1"] and reaches
 
 
+# Sections that open beside their first entry or list in a margin layout. A contact or
+# summary label beside its text ("Contact  Email  Phone") is the header's to read.
+_ENTRY_SECTIONS = frozenset({EXPERIENCE, EDUCATION, SKILLS})
+
+
 def _margin_heading(row: _Row, body_size: float) -> list[_Row]:
     """A heading set in the margin beside the first entry ("Work" left of "UX Designer") as
     its own row: the leading words are heading-sized (well above the page's body text),
-    larger than the rest of the row, and stand apart from it."""
+    larger than the rest of the row, and stand apart from it. A section's name needs only
+    to be larger than the rest: the entry's first row may itself be set above the body."""
     words = row.words
     for k in range(1, min(4, len(words))):
         head, rest = words[:k], words[k:]
         head_size = min(w.get("size", 0) for w in head)
         rest_size = max(w.get("size", 0) for w in rest)
         gap = rest[0]["x0"] - head[-1]["x1"]
-        if not (
-            head_size >= max(1.2 * rest_size, 1.5 * body_size) and rest_size and gap > head_size
+        if not rest_size or gap <= head_size:
+            continue
+        named = heading_kind(" ".join(w["text"] for w in head)) in _ENTRY_SECTIONS
+        if head_size < max(1.2 * rest_size, 1.5 * body_size) and not (
+            named and head_size >= 1.15 * rest_size
         ):
             continue
         rest_text = " ".join(w["text"] for w in rest)
-        if _DATE_FRAGMENT.search(rest_text) and len(rest) <= 6:
+        if not named and _DATE_FRAGMENT.search(rest_text) and len(rest) <= 6:
             continue  # "Company <tab> 04/2022 - 12/2022": dates set smaller stay on the row
         return [_Row(row.top, row.bottom, head), _Row(row.top, row.bottom, rest)]
     return [row]
