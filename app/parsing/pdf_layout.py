@@ -295,8 +295,9 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     sizes = sorted(w.get("size", 0) for w in words)
     body = sizes[len(sizes) // 2]  # the median word's size: the body text
     gutter = _find_gutter(rows, width)
+    space = _word_space(rows)
     if gutter is None:
-        return _stream_lines(_beside_headings(rows), body_size=body)
+        return _stream_lines(_beside_headings(rows), body_size=body, space=space)
     out: list[Line] = []
     left: list[_Row] = []
     right: list[_Row] = []
@@ -325,10 +326,10 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     for row, kind in zip(rows, whole, strict=True):
         if kind:
             if left or right:
-                out.extend(_stream_lines(_beside_headings(left), True, body))
-                out.extend(_stream_lines(_beside_headings(right), True, body))
+                out.extend(_stream_lines(_beside_headings(left), True, body, space))
+                out.extend(_stream_lines(_beside_headings(right), True, body, space))
                 left, right = [], []
-            out.extend(_stream_lines([row], body_size=body))
+            out.extend(_stream_lines([row], body_size=body, space=space))
             continue
         split = column - 1.5 if _overflows_to(row, gutter, column) else gutter
         lw = [w for w in row.words if w["x0"] < split]
@@ -337,9 +338,24 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
             left.append(_Row(row.top, row.bottom, lw))
         if rw:
             right.append(_Row(row.top, row.bottom, rw))
-    out.extend(_stream_lines(_beside_headings(left), True, body))
-    out.extend(_stream_lines(_beside_headings(right), True, body))
+    out.extend(_stream_lines(_beside_headings(left), True, body, space))
+    out.extend(_stream_lines(_beside_headings(right), True, body, space))
     return out
+
+
+def _word_space(rows: list[_Row]) -> float:
+    """The page's word space in ems: the median gap between two words of one size on a
+    row, among gaps of a fifth to under half an em (an ordinary word space; wider ones are
+    stretched lines, tags or columns, which may be most of a page of skills)."""
+    gaps = sorted(
+        gap / size
+        for row in rows
+        for a, b in itertools.pairwise(row.words)
+        if (size := a.get("size") or 0)
+        and b.get("size") == size
+        and 0.2 * size <= (gap := b["x0"] - a["x1"]) < 0.45 * size
+    )
+    return gaps[len(gaps) // 2] if gaps else 0.0
 
 
 def _beside_headings(rows: list[_Row]) -> list[_Row]:
@@ -488,14 +504,14 @@ def _margin_heading(row: _Row, body_size: float) -> list[_Row]:
 
 
 def _stream_lines(
-    rows: list[_Row], first_block: bool = False, body_size: float = 0.0
+    rows: list[_Row], first_block: bool = False, body_size: float = 0.0, space: float = 0.0
 ) -> list[Line]:
     out: list[Line] = []
     prev: _Row | None = None
     if body_size:
         rows = [part for row in rows for part in _margin_heading(row, body_size)]
     for row in rows:
-        text = _row_text(row)
+        text = _row_text(row, space)
         if not text:
             continue
         sizes = [w.get("size", 0) for w in row.words]
@@ -613,7 +629,27 @@ def _tag_gap(words: list[dict]) -> float | None:
     return None
 
 
-def _row_text(row: _Row) -> str:
+def _even_tag_gap(words: list[dict], space: float) -> float | None:
+    """The gap between single-word tags set evenly apart ("Terraform  AWS  Docker"), with
+    no word space in the row to compare against: each gap is over half an em and at least
+    twice the page's word space, and they are alike. A justified line stretches its spaces
+    alike too, but it is a wrapped line of prose, so this asks for a short row (at most
+    six words) without stops or commas."""
+    if not space or not 3 <= len(words) <= 6 or any(w["text"][-1] in ",.;:" for w in words):
+        return None
+    if any(len(w["text"]) == 1 for w in words):
+        return None
+    em = min(w.get("size") or 10 for w in words)
+    gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(words)]
+    least = min(gaps)
+    if least < max(0.5 * em, 2 * space * em) or max(gaps) > 1.25 * least:
+        return None
+    return least
+
+
+def _row_text(row: _Row, space: float = 0.0) -> str:
+    """A row's words joined by spaces, and by tabs where a gap parts two items; ``space``
+    is the page's word space in ems (0 when unknown)."""
     parts: list[str] = []
     prev = None
     wide = _item_gap_factor(row.words)
@@ -641,7 +677,7 @@ def _row_text(row: _Row) -> str:
                 tab = lone is not None and gap >= lone
                 if not tab:
                     if tags == -1.0:
-                        tags = _tag_gap(row.words)
+                        tags = _tag_gap(row.words) or _even_tag_gap(row.words, space)
                     tab = tags is not None and gap >= tags
             parts.append("\t" if tab else " ")
         parts.append(text)

@@ -88,3 +88,32 @@ def test_wrap_of_the_left_list_is_not_glued_to_the_right_lists_last_item() -> No
         "Inventory control",
         "Lean",
     ]
+
+
+def _prose(top: float) -> list[dict]:
+    """A row of prose with ordinary word spaces (0.3 em)."""
+    return placed_words("Coordinated care for a surgical ward of 28 beds", 40, top, SIZE)
+
+
+def test_single_word_tags_evenly_apart_split_against_the_pages_word_space() -> None:
+    words = _prose(60) + _items(["Terraform", "AWS", "Docker"], gap=0.7, top=100)
+    assert _texts(words)[1] == "Terraform\tAWS\tDocker"
+
+
+def test_single_word_tags_on_a_page_of_tags_split_too() -> None:
+    # The word spaces inside the one two-word tag tell the page's spacing.
+    words = _items(["TDD", "Code review", "CI/CD"], gap=0.7, top=60)
+    words += _items(["Terraform", "AWS", "Docker"], gap=0.7, top=100)
+    assert _texts(words) == ["TDD\tCode review\tCI/CD", "Terraform\tAWS\tDocker"]
+
+
+def test_short_stretched_line_of_prose_is_not_tags() -> None:
+    words = _prose(60) + _items(["Managed", "forty", "vehicles."], gap=0.7, top=100)
+    assert _texts(words)[1] == "Managed forty vehicles."
+
+
+def test_unevenly_spaced_short_row_is_not_tags() -> None:
+    words = _prose(60) + _items(["Senior", "Account", "Manager"], gap=0.7, top=100)
+    words[-1]["x0"] += 6  # one gap near an em and a half, the other 0.7 em
+    words[-1]["x1"] += 6
+    assert "\t" not in _texts(words)[1].split("Account")[0]
