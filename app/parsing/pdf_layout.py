@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.parsing.dates import MONTH
 from app.parsing.lines import Line, clean
 from app.parsing.sections import EDUCATION, EXPERIENCE, SKILLS, heading_kind
 from app.parsing.skills import GROUP_NAME
@@ -608,6 +609,19 @@ def _lone_wide_gap(words: list[dict]) -> float | None:
     return None
 
 
+# A word of a date ("Jan 2023", "2008 to 2009"): dates are no tags, and their spacing may
+# be looser than the text beside them.
+_DATE_WORD = re.compile(rf"(?i)(?:{MONTH})\.?|(?:19|20)\d{{2}}|present|current|now")
+
+
+def _no_tags(words: list[dict]) -> bool:
+    """Rows never read as tags: any with a date's words, and tracked capitals (a heading
+    whose words, in capitals and longer than an acronym, are spaced wide)."""
+    if any(_DATE_WORD.fullmatch(w["text"]) for w in words):
+        return True
+    return sum(1 for w in words if len(w["text"]) > 5 and w["text"].isupper()) >= 2
+
+
 def _tag_gap(words: list[dict]) -> float | None:
     """The least gap that parts the tags of a row set with two spacings: word spaces
     inside a tag and a wider gap, often under an em, between tags ("TDD  Code review
@@ -615,7 +629,7 @@ def _tag_gap(words: list[dict]) -> float | None:
     lines stretch every space alike) and its commas and stops; letter-spaced capitals are
     single letters. None unless the gaps fall into two kinds: word spaces of about a
     third of an em, and gaps of half an em or more and at least 1.8 times as wide."""
-    if len(words) < 3 or any(w["text"][-1] in ",.;:" for w in words):
+    if len(words) < 3 or any(w["text"][-1] in ",.;:" for w in words) or _no_tags(words):
         return None
     if sum(1 for w in words if len(w["text"]) == 1) >= 2:
         return None
@@ -637,7 +651,7 @@ def _even_tag_gap(words: list[dict], space: float) -> float | None:
     six words) without stops or commas."""
     if not space or not 3 <= len(words) <= 6 or any(w["text"][-1] in ",.;:" for w in words):
         return None
-    if any(len(w["text"]) == 1 for w in words):
+    if any(len(w["text"]) == 1 for w in words) or _no_tags(words):
         return None
     em = min(w.get("size") or 10 for w in words)
     gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(words)]

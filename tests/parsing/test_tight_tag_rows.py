@@ -117,3 +117,21 @@ def test_unevenly_spaced_short_row_is_not_tags() -> None:
     words[-1]["x0"] += 6  # one gap near an em and a half, the other 0.7 em
     words[-1]["x1"] += 6
     assert "\t" not in _texts(words)[1].split("Account")[0]
+
+
+def test_years_spaced_wide_are_not_tags() -> None:
+    words = _prose(60) + _items(["2008", "to", "2009"], gap=0.7, top=100)
+    words += _items(["Controller", "Paris"], gap=0.3, top=140)
+    assert _texts(words)[1] == "2008 to 2009"
+
+
+def test_a_date_set_looser_than_the_title_beside_it_stays_whole() -> None:
+    title = placed_words("Senior Software Engineer", 40, 100, SIZE)
+    dates = _items(["Jan", "2023", "-", "Present"], gap=0.6, x0=400, top=100)
+    texts = _texts(_prose(60) + title + dates)
+    assert texts[1] == "Senior Software Engineer\tJan 2023 - Present"
+
+
+def test_tracked_capitals_are_not_tags() -> None:
+    words = _prose(60) + _items(["SENIOR", "SOFTWARE", "ENGINEER"], gap=0.8, top=100)
+    assert _texts(words)[1] == "SENIOR SOFTWARE ENGINEER"
