@@ -117,10 +117,15 @@ def _unnamed_schools(
         if k in used_degrees:
             continue
         step = 1 if degree_first else -1
+        # The name on the entry's dated row beside the degree's ("Sciences Po <tab> 2018 —
+        # 2021" over "BA - Computer Science") is the school; the name after the degree on
+        # its own row is then its field.
+        dated = any(i == line + step for i, _y in years)
+        order = (line + step, line) if dated else (line, line + step)
         pick = next(
             (
                 n
-                for wanted in (line, line + step)
+                for wanted in order
                 for n, (i, _t) in enumerate(others)
                 if i == wanted and n not in taken
             ),
@@ -130,6 +135,10 @@ def _unnamed_schools(
             continue
         taken.add(pick)
         used_degrees.add(k)
+        field = next((n for n, (i, _t) in enumerate(others) if i == line and n not in taken), None)
+        if dated and others[pick][0] != line and field is not None:
+            taken.add(field)
+            degree = f"{degree} {others[field][1]}"
         school_line = others[pick][0]
         year = _nearest(years, school_line, used_years, line - 2, school_line + 2, degree_first)
         out.append(
