@@ -242,7 +242,7 @@ def _labelled_cells(row: str) -> list[str]:
 
 def _label(cell: str) -> bool:
     m = _CATEGORY.match(cell)
-    return bool(m) and len(m.group(1).split()) <= 4
+    return m is not None and len(m.group(1).split()) <= 4
 
 
 def _date_range(item: str) -> bool:
