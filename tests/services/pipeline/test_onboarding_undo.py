@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
 
 from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
@@ -19,8 +18,7 @@ from app.services.pipeline.onboarding_undo import (
 )
 from app.store.database import Database
 from app.store.enums import CheckKind, CheckStatus
-from app.store.models import AuditEntry
-from tests.services.pipeline.test_onboarding import _by_kind, _hired_with_start
+from tests.services.pipeline.test_onboarding import _by_kind, _hired_with_start, check_actions
 
 D = dt.date
 
@@ -44,13 +42,7 @@ def test_a_step_undone_and_redone(ctx: ServiceContext, database: Database) -> No
 
     restore_checks(ctx, {check.id: after}, {check.id: before})
     assert state_of(_by_kind(ctx, application)[CheckKind.BACKGROUND]) == after
-    with database.sessions() as session:
-        actions = session.scalars(
-            select(AuditEntry.action)
-            .where(AuditEntry.entity_id == check.id, AuditEntry.entity_type == "onboarding_check")
-            .order_by(AuditEntry.id)
-        ).all()
-    assert actions[-2:] == ["onboarding.restore", "onboarding.restore"]
+    assert check_actions(database, check.id)[-2:] == ["onboarding.restore", "onboarding.restore"]
 
 
 def test_an_undo_is_refused_when_the_check_changed_since(ctx: ServiceContext) -> None:
