@@ -61,6 +61,7 @@ _text_object_font = _bare(pdfium_c.FPDFTextObj_GetFont, _VOID, _VOID)
 _text_object_font_size = _bare(pdfium_c.FPDFTextObj_GetFontSize, _INT, _VOID, _VOID)
 _object_matrix = _bare(pdfium_c.FPDFPageObj_GetMatrix, _INT, _VOID, _VOID)
 _loose_char_box = _bare(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VOID, _INT, _VOID)
+_is_generated = _bare(pdfium_c.FPDFText_IsGenerated, _INT, _VOID, _INT)
 
 
 class _Fonts:
@@ -138,7 +139,7 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> list[di
     read_box = memoryview(box).cast("B").cast("f").tolist
     page_address = ctypes.cast(textpage, ctypes.c_void_p).value or 0
     get_box = _loose_char_box
-    generated = pdfium_c.FPDFText_IsGenerated
+    generated = _is_generated
     fonts = _Fonts(page_address)
     # Runs: visible characters between encoded spaces and line ends, as index lists with
     # their boxes; ``soft`` marks the positions in a run where PDFium generated a space.
@@ -151,7 +152,7 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> list[di
             # A space or line break PDFium generated: a word or line break only if the
             # geometry says so (some browsers' PDFs start a text object every few letters,
             # and PDFium reads each start as a new line).
-            if ch in _SOFT_BREAKS and run and generated(textpage, i) == 1:
+            if ch in _SOFT_BREAKS and run and generated(page_address, i) == 1:
                 soft.add(len(run))
                 continue
             if run:
@@ -191,17 +192,18 @@ def _split_run(
     over the run's typical gap, and by its share of the preceding letter's width over the
     typical share.
     """
+    first = fonts.of(run[0][0])
     if len(run) == 1:
-        _word(out, text, run, fonts)
+        out.append(_make(text, run, first))
         return
     loose = run[0][4] - run[0][3]
-    em = fonts.of(run[0][0])[1] or max(loose, 1.0)
+    em = first[1] or max(loose, 1.0)
     if loose > 0 and not 0.6 * loose <= em <= 1.5 * loose:
         em = loose / LOOSE_BOX_EM  # see _make
     gaps = [b[1] - a[2] for a, b in itertools.pairwise(run)]
     wide_gap, generated_gap = WORD_GAP_EM * em, GENERATED_GAP_EM * em
     if max(gaps) <= (generated_gap if soft else wide_gap):
-        _word(out, text, run, fonts)  # no gap could pass below: one word (the common case)
+        _word(out, text, run, fonts, first)  # no gap could pass below: one word (common)
         return
     shares: list[float] | None = None
     start = 0
@@ -218,17 +220,21 @@ def _split_run(
         if excess <= generated_gap or (excess <= wide_gap and k not in soft):
             continue
         if shares is None:  # the share model, needed only where a gap looks wide
-            shares = [_share(run, j, g, em) for j, g in enumerate(gaps, 1)]
+            shares = _shares(run, gaps, em)
         if shares[k - 1] - _local(shares, k - 1) > WORD_GAP_SHARE:
-            _word(out, text, run[start:k], fonts)
+            _word(out, text, run[start:k], fonts, None if start else first)
             start = k
-    _word(out, text, run[start:] if start else run, fonts)
+    _word(out, text, run[start:] if start else run, fonts, None if start else first)
 
 
-def _share(run: list[_Char], k: int, gap: float, em: float) -> float:
-    """A gap as a share of the width of the letter before it."""
-    before = run[k - 1]
-    return gap / max(before[2] - before[1], 0.1 * em)
+def _shares(run: list[_Char], gaps: list[float], em: float) -> list[float]:
+    """Each gap as a share of the width of the letter before it (at least a tenth of an
+    em); inline, not a call per gap, since a long run has hundreds."""
+    least = 0.1 * em
+    return [
+        gap / (least if least > (width := before[2] - before[1]) else width)
+        for before, gap in zip(run, gaps, strict=False)  # the last letter has no gap after
+    ]
 
 
 def _local(values: list[float], index: int, reach: int = 6) -> float:
@@ -251,9 +257,12 @@ def _word(
     text: str,
     chars: list[_Char],
     fonts: _Fonts,
+    first: tuple[str, float] | None = None,
 ) -> None:
-    """One word, or several where the font changes inside it (as pdfplumber splits them)."""
-    first = fonts.of(chars[0][0])
+    """One word, or several where the font changes inside it (as pdfplumber splits them);
+    ``first`` is the first character's font when the caller has it already."""
+    if first is None:
+        first = fonts.of(chars[0][0])
     if len(chars) == 1:
         out.append(_make(text, chars, first))
         return
