@@ -6,6 +6,7 @@ e-mail and phone are also searched in the whole text because some layouts put th
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -89,22 +90,32 @@ SEPARATORS = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■—–/]\s+|\s+[|•
 
 def header_segments(lines: list[str]) -> list[str]:
     """Items of contact lines: split on tabs, bullets, bars and commas between items."""
+    return [piece for line in lines for piece in _line_segments(line)]
+
+
+# Cached: the header's lines are split again for the name, the phones and the place.
+@functools.lru_cache(maxsize=1024)
+def _line_segments(line: str) -> tuple[str, ...]:
+    """`header_segments` of one line."""
     out: list[str] = []
-    for line in lines:
-        # Items run together without separators ("a@b.com +1 415 555 0142 San Francisco,
-        # CA linkedin.com/in/x"): e-mails, links and phone numbers separate the rest.
-        line = normalise_prefixes(ICON_MARKS.sub("\t", line))
-        line = re.sub(r",(?:\s*,)+", ",", line)  # an empty item ("Singapore, , SG")
-        line = EMAIL.sub(lambda m: f"\t{m.group(0)}\t", line)
-        line = URL.sub(lambda m: f"\t{m.group(0)}\t" if "@" not in m.group(0) else m.group(0), line)
-        line = _PHONE_SHAPE.sub(lambda m: f"\t{m.group(0).strip()}\t", line)
-        for seg in SEPARATORS.split(line):
-            # "a@b.com,+1 (415) 555-0142,San Francisco, CA": a comma without a space.
-            for piece in re.split(r",(?=\S)(?![^()]*\))", seg):
-                piece = piece.strip(" ,;")
-                if piece:
-                    out.append(piece)
-    return out
+    # Items run together without separators ("a@b.com +1 415 555 0142 San Francisco,
+    # CA linkedin.com/in/x"): e-mails, links and phone numbers separate the rest.
+    line = normalise_prefixes(ICON_MARKS.sub("\t", line))
+    line = _EMPTY_ITEMS.sub(",", line)  # an empty item ("Singapore, , SG")
+    line = EMAIL.sub(lambda m: f"\t{m.group(0)}\t", line)
+    line = URL.sub(lambda m: f"\t{m.group(0)}\t" if "@" not in m.group(0) else m.group(0), line)
+    line = _PHONE_SHAPE.sub(lambda m: f"\t{m.group(0).strip()}\t", line)
+    for seg in SEPARATORS.split(line):
+        # "a@b.com,+1 (415) 555-0142,San Francisco, CA": a comma without a space.
+        for piece in _COMMA_ITEMS.split(seg):
+            piece = piece.strip(" ,;")
+            if piece:
+                out.append(piece)
+    return tuple(out)
+
+
+_EMPTY_ITEMS = re.compile(r",(?:\s*,)+")
+_COMMA_ITEMS = re.compile(r",(?=\S)(?![^()]*\))")
 
 
 def find_emails(text: str) -> list[str]:
@@ -461,7 +472,8 @@ def join_wrapped_emails(lines: list[str]) -> list[str]:
         ):
             out[i], out[i + 1] = out[i].rstrip() + domain.group(0), tail[domain.end() :].strip()
             continue
-        m = _ENDS_ADDRESS.search(out[i])
+        # (an at-sign first: the pattern alone tries every word of a long line)
+        m = _ENDS_ADDRESS.search(out[i]) if "@" in out[i] else None
         if not m or not tail:
             continue
         address = m.group(0)
