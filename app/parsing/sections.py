@@ -133,8 +133,13 @@ def heading_kind(text: str) -> str | None:
 
 def line_style(line: Line) -> tuple:
     """How a line is set (size, weight, heading style, capitals): headings share one."""
-    letters = _NOT_LETTERS.sub("", line.text)
-    return (round(line.size), line.bold, line.heading, letters.isupper())
+    return (round(line.size), line.bold, line.heading, _in_capitals(line.text))
+
+
+@functools.lru_cache(maxsize=4096)  # asked for each line several times over
+def _in_capitals(text: str) -> bool:
+    """Whether the line's letters are all capitals."""
+    return _NOT_LETTERS.sub("", text).isupper()
 
 
 def _looks_like_heading(line: Line, styles: set[tuple]) -> bool:
