@@ -244,10 +244,15 @@ def _national_digits(e164: str) -> str:
         return ""
 
 
+# Compiled once: these run for every link found.
+_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
+_HOST_END = re.compile(r"\.[a-z]{2,}$")
+
+
 def normalise_link(url: str) -> str:
     """A link as stored: no scheme, no "www.", no trailing slash or query noise."""
     url = url.strip().strip(".,;)")
-    url = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+    url = _SCHEME.sub("", url)
     url = url.split("?")[0].split("#")[0]
     return url.rstrip("/")
 
@@ -257,7 +262,7 @@ def personal_link(url: str) -> bool:
     if not url or "@" in url.split("/")[0] or url.lower().startswith(("mailto:", "tel:")):
         return False
     host = url.split("/")[0].lower()
-    if _NOT_PERSONAL.search(host) or not re.search(r"\.[a-z]{2,}$", host):
+    if _NOT_PERSONAL.search(host) or not _HOST_END.search(host):
         return False
     if host in ("github.com", "gitlab.com", "bitbucket.org"):
         parts = url.split("/")

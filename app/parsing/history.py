@@ -75,8 +75,13 @@ class _Entry:
     body: bool = False
 
 
+# Compiled once: these run for every line of a work history.
+_LONE_DASH = re.compile(r"^\s*[-–—]\s*$")
+_NEXT_SENTENCE = re.compile(r"[a-z]{2}\.\s+[A-Z]")
+
+
 def _is_bullet(text: str) -> bool:
-    return bool(BULLET.match(text)) and not re.match(r"^\s*[-–—]\s*$", text)
+    return bool(BULLET.match(text)) and not _LONE_DASH.match(text)
 
 
 def _is_prose(text: str) -> bool:
@@ -93,7 +98,7 @@ def _is_prose(text: str) -> bool:
         # the company design system" is a sentence: names are capitalised)
         lower = any(w[:1].islower() and w.lower() not in _NAME_LINKS for w in words[1:])
         return (lower or not ORG_WORDS.search(text)) and not find_range(text)
-    return len(words) > 7 and bool(re.search(r"[a-z]{2}\.\s+[A-Z]", text))
+    return len(words) > 7 and bool(_NEXT_SENTENCE.search(text))
 
 
 # A line opening with an action verb in the past tense is an achievement, even without a
@@ -391,13 +396,15 @@ def _company_and_title(parts: list[tuple[str, int]]) -> tuple[str | None, str | 
     return company, title
 
 
+_ROLE_NOUN = re.compile(
+    r"(?i)\b(?:engineer|developer|manager|director|intern|analyst|lead|head|officer|"
+    r"assistant|associate|scientist|researcher|designer|architect|technician|"
+    r"coordinator|consultant|specialist|accountant)\b"
+)
+
+
 def _org_like(text: str) -> bool:
-    return bool(ORG_WORDS.search(text)) and not re.search(
-        r"(?i)\b(?:engineer|developer|manager|director|intern|analyst|lead|head|officer|"
-        r"assistant|associate|scientist|researcher|designer|architect|technician|"
-        r"coordinator|consultant|specialist|accountant)\b",
-        text,
-    )
+    return bool(ORG_WORDS.search(text)) and not _ROLE_NOUN.search(text)
 
 
 _NOISE = re.compile(
