@@ -35,8 +35,9 @@ GENERATED_GAP_EM = 0.1
 # run's typical share (a space is a quarter to a third of an em, a wide letter about one).
 WORD_GAP_SHARE = 0.15
 # PDFium marks a hyphen that ends a line as U+FFFE; a glyph with no Unicode (pdfminer's
-# "(cid:N)") is most often an icon, which the layout reads as a separator.
-_TRANSLATE = str.maketrans({"\ufffe": "-", "\x00": "\ue000", "\ufffd": "\ue000"})
+# "(cid:N)") is most often an icon, which the layout reads as a separator. (Replaced one
+# by one: ``str.translate`` with a table looks up every character of the page.)
+_REPLACE = (("\ufffe", "-"), ("\x00", "\ue000"), ("\ufffd", "\ue000"))
 # The height of PDFium's loose character box (ascent to descent) in ems, typical of text fonts.
 LOOSE_BOX_EM = 1.115
 # Encoded spaces, line ends and control characters end a run of characters.
@@ -122,7 +123,10 @@ def _page_text(textpage: pdfium_c.FPDF_TEXTPAGE, count: int) -> str:
     if len(text) != count:  # characters outside the BMP came back as surrogate pairs
         unicode = pdfium_c.FPDFText_GetUnicode
         text = "".join(chr(unicode(textpage, i)) for i in range(count))
-    return text.translate(_TRANSLATE)
+    for old, new in _REPLACE:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 _Char = tuple[int, float, float, float, float]  # index, x0, x1, top, bottom
@@ -239,17 +243,17 @@ def _shares(run: list[_Char], gaps: list[float], em: float) -> list[float]:
 
 def _local(values: list[float], index: int, reach: int = 6) -> float:
     """The typical value on either side of ``index``, the larger side's: at the edge of
-    tracked capitals beside plain text, the letter belongs with the tracked side."""
-    left = values[max(0, index - reach) : index]
-    right = values[index + 1 : index + 1 + reach]
-    sides = [_low(side) for side in (left, right) if len(side) >= 2]
-    return max(0.0, *sides) if sides else 0.0
-
-
-def _low(values: list[float]) -> float:
-    """The 30th percentile: most gaps in a run are inside words, so this is a letter gap."""
-    ordered = sorted(values)
-    return ordered[(len(ordered) - 1) * 3 // 10]
+    tracked capitals beside plain text, the letter belongs with the tracked side. A side's
+    typical value is its 30th percentile: most gaps in a run are inside words, so this is a
+    letter gap. (One loop, no helper calls: asked for every wide gap of a tracked run.)"""
+    typical = 0.0
+    for side in (values[max(0, index - reach) : index], values[index + 1 : index + 1 + reach]):
+        if len(side) >= 2:
+            side.sort()  # a slice: a copy of its own
+            low = side[(len(side) - 1) * 3 // 10]
+            if low > typical:
+                typical = low
+    return typical
 
 
 def _word(
