@@ -26,6 +26,8 @@ _ALNUM = re.compile(r"\w")
 _PRIVATE_GLYPH = re.compile("[\ue000-\uf8ff]")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold", re.I)
 _LONE_ACCENTED = re.compile(r"(?<=[a-z]) ([^\W\d_a-zA-Z]) (?=[a-z])")
+# A capital and the rest of its word set apart ("C ontact"): synthesised small capitals.
+_SMALL_CAPS_GAP = re.compile(r"\b([A-Z]) (?=[a-z])")
 _DATE_FRAGMENT = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
     r"|^\s*\d+\s*(?:years?|yrs?|months?|mos?)\b",
@@ -228,7 +230,7 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         # (small capitals come as a capital and its tail: "C ontact")
         joined = [
             (
-                re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f),
+                _SMALL_CAPS_GAP.sub(r"\1", f),
                 any(w["x0"] < x < w["x1"] for w in r.words),
             )
             for (f, _), r in zip(frags, sided, strict=True)
