@@ -80,14 +80,17 @@ def _same_line(row: _Row, word: dict) -> bool:
 
 def _segments(row: _Row) -> list[tuple[float, float]]:
     """Runs of words separated by less than about two spaces."""
-    segs: list[list[float]] = []
+    segs: list[tuple[float, float]] = []
+    start = end = 0.0  # the open run's extent, kept in locals: asked for every word
     for w in row.words:
         gap = max(w.get("size", 10) * 0.9, 6)
-        if segs and w["x0"] - segs[-1][1] <= gap:
-            segs[-1][1] = max(segs[-1][1], w["x1"])
+        if segs and w["x0"] - end <= gap:
+            end = max(end, w["x1"])
+            segs[-1] = (start, end)
         else:
-            segs.append([w["x0"], w["x1"]])
-    return [(a, b) for a, b in segs]
+            start, end = w["x0"], w["x1"]
+            segs.append((start, end))
+    return segs
 
 
 def _find_gutter(rows: list[_Row], width: float) -> float | None:
