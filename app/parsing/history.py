@@ -8,6 +8,7 @@ by what is left (or by company words such as "Inc" or "University").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -135,9 +136,18 @@ _SENTENCE_END = re.compile(r"(?<![A-Z])\b[a-z]{3,}\.\s*$")
 
 
 def _is_degree_like(text: str) -> bool:
-    return bool(DEGREE.search(text) or INSTITUTION.search(text))
+    return bool(DEGREE.search(text) or names_institution(text))
 
 
+# Cached, as is `_title_words`: these long word lists are tried at every letter of a line
+# (about 15 µs a line), and the same lines are asked again by several steps.
+@functools.lru_cache(maxsize=4096)
+def names_institution(text: str) -> bool:
+    """Whether ``text`` holds a school's word (``INSTITUTION``)."""
+    return INSTITUTION.search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
 def _title_words(text: str) -> bool:
     return bool(TITLE_WORDS.search(text))
 
