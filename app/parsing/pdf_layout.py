@@ -26,6 +26,8 @@ _ALNUM = re.compile(r"\w")
 _PRIVATE_GLYPH = re.compile("[\ue000-\uf8ff]")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold", re.I)
 _LONE_ACCENTED = re.compile(r"(?<=[a-z]) ([^\W\d_a-zA-Z]) (?=[a-z])")
+# A capital and the rest of its word set apart ("C ontact"): synthesised small capitals.
+_SMALL_CAPS_GAP = re.compile(r"\b([A-Z]) (?=[a-z])")
 _DATE_FRAGMENT = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
     r"|^\s*\d+\s*(?:years?|yrs?|months?|mos?)\b",
@@ -64,10 +66,8 @@ def _same_line(row: _Row, word: dict) -> bool:
     and near it. Small type far beside a large name (an address block two lines high,
     its last line on the name's baseline) is its own rows."""
     first = row.words[0]
-    big, small = (
-        max(first.get("size", 0), word.get("size", 0)),
-        min(first.get("size", 0), word.get("size", 0)),
-    )
+    first_size, word_size = first.get("size", 0), word.get("size", 0)
+    big, small = max(first_size, word_size), min(first_size, word_size)
     if small <= 0 or big <= 2.2 * small:  # a heading-sized name is over twice the body
         return True
     if not (_ALNUM.search(first["text"]) and _ALNUM.search(word["text"])):
@@ -80,14 +80,17 @@ def _same_line(row: _Row, word: dict) -> bool:
 
 def _segments(row: _Row) -> list[tuple[float, float]]:
     """Runs of words separated by less than about two spaces."""
-    segs: list[list[float]] = []
+    segs: list[tuple[float, float]] = []
+    start = end = 0.0  # the open run's extent, kept in locals: asked for every word
     for w in row.words:
         gap = max(w.get("size", 10) * 0.9, 6)
-        if segs and w["x0"] - segs[-1][1] <= gap:
-            segs[-1][1] = max(segs[-1][1], w["x1"])
+        if segs and w["x0"] - end <= gap:
+            end = max(end, w["x1"])
+            segs[-1] = (start, end)
         else:
-            segs.append([w["x0"], w["x1"]])
-    return [(a, b) for a, b in segs]
+            start, end = w["x0"], w["x1"]
+            segs.append((start, end))
+    return segs
 
 
 def _find_gutter(rows: list[_Row], width: float) -> float | None:
@@ -230,7 +233,7 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         # (small capitals come as a capital and its tail: "C ontact")
         joined = [
             (
-                re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f),
+                _SMALL_CAPS_GAP.sub(r"\1", f),
                 any(w["x0"] < x < w["x1"] for w in r.words),
             )
             for (f, _), r in zip(frags, sided, strict=True)
@@ -488,9 +491,11 @@ def _margin_heading(row: _Row, body_size: float) -> list[_Row]:
     for k in range(1, min(4, len(words))):
         head, rest = words[:k], words[k:]
         head_size = min(w.get("size", 0) for w in head)
-        rest_size = max(w.get("size", 0) for w in rest)
         gap = rest[0]["x0"] - head[-1]["x1"]
-        if not rest_size or gap <= head_size:
+        if gap <= head_size:
+            continue  # checked before the rest's size: most rows end here, and rows are long
+        rest_size = max(w.get("size", 0) for w in rest)
+        if not rest_size:
             continue
         named = heading_kind(" ".join(w["text"] for w in head)) in _ENTRY_SECTIONS
         if head_size < max(1.2 * rest_size, 1.5 * body_size) and not (
@@ -666,23 +671,29 @@ def _row_text(row: _Row, space: float = 0.0) -> str:
     is the page's word space in ems (0 when unknown)."""
     parts: list[str] = []
     prev = None
+    # Each word's item test and type size, carried over to the next gap: asked once each.
+    prev_item, prev_em = False, 10.0
     wide = _item_gap_factor(row.words)
     lone: float | None = -1.0  # worked out at the first gap that could be a lone one
     tags: float | None = -1.0  # likewise the gap between tags
-    for k, w in enumerate(row.words):
+    for w in row.words:
         text = w["text"]
-        if k == 0 and _bullet_glyph(row.words):
-            text = "•"
-        if prev is not None:
+        item = _item_word(w)
+        word_em = w.get("size", 10) or 10
+        if prev is None:
+            if _bullet_glyph(row.words):
+                text = "•"
+        else:
             gap = w["x0"] - prev["x1"]
-            if _small_caps_tail(prev, w, gap):
+            # (a one-letter word first: only a lone capital can start a small-caps word)
+            if len(prev["text"]) == 1 and _small_caps_tail(prev, w, gap):
                 parts.append(text)
-                prev = w
+                prev, prev_item, prev_em = w, item, word_em
                 continue
             # Wide for the smaller of the two types: a sidebar's small e-mail beside a
             # large heading is two items.
-            em = min(w.get("size", 10) or 10, prev.get("size", 10) or 10)
-            items = _item_word(prev) and _item_word(w)
+            em = min(word_em, prev_em)
+            items = prev_item and item
             ems = wide if items else 1.5
             tab = gap > max(em * ems, 8 if ems < 1.5 else 12)
             if not tab and items and gap >= 0.5 * em and prev["text"][-1].isalnum():
@@ -695,7 +706,7 @@ def _row_text(row: _Row, space: float = 0.0) -> str:
                     tab = tags is not None and gap >= tags
             parts.append("\t" if tab else " ")
         parts.append(text)
-        prev = w
+        prev, prev_item, prev_em = w, item, word_em
     text = "".join(parts)
     if not text.isascii():
         # An accented letter drawn as its own glyph run ("Bo ğ aziçi") belongs to its word.

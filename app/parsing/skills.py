@@ -363,24 +363,33 @@ def _split_outside_parens(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# Compiled once: these run for every skill item.
+_LEADING_AND = re.compile(r"(?i)^(?:and|or|&)\s+")
+_TRAILING_ETC = re.compile(r"(?i),?\s*(?:etc\.?|and more|and others)$")
+_BRACKETED = re.compile(r"\s*[(\[]([^)\]]*)[)\]]")
+_KIND_NOUN = re.compile(r"(?i)\s+(?:databases|frameworks|libraries|languages|tools)$")
+_LIST_COMMA = re.compile(r"\s*[,;]\s*")
+_AND = re.compile(r"\s+(?:and|&)\s+")
+
+
 def _item(raw: str) -> list[str]:
     text = without_level(raw.strip()).strip(".;:").strip()
     if "/" in text or "|" in text:
         text = _LOOSE_SEPARATOR.sub("", text)
-    text = re.sub(r"(?i)^(?:and|or|&)\s+", "", text)
-    text = re.sub(r"(?i),?\s*(?:etc\.?|and more|and others)$", "", text).strip()
+    text = _LEADING_AND.sub("", text)
+    text = _TRAILING_ETC.sub("", text).strip()
     if not text or text.lower() in ("etc", "and", "others"):
         return []
     out: list[str] = []
-    inner = re.search(r"\s*[(\[]([^)\]]*)[)\]]", text)
+    inner = _BRACKETED.search(text)
     if inner:
         content = inner.group(1)
         head = (text[: inner.start()] + text[inner.end() :]).strip()
         if "," in content or ";" in content:
             # "SQL and NoSQL databases (MySQL, MongoDB)": the examples are the skills.
-            head = re.sub(r"(?i)\s+(?:databases|frameworks|libraries|languages|tools)$", "", head)
+            head = _KIND_NOUN.sub("", head)
             out.extend(_and_split(head))
-            for piece in re.split(r"\s*[,;]\s*", content):
+            for piece in _LIST_COMMA.split(content):
                 out.extend(_and_split(piece.strip()))
             return [o for o in out if o]
         if _VERSIONISH.search(content.strip()) or len(content.split()) > 1:
@@ -397,7 +406,7 @@ def _and_split(text: str) -> list[str]:
     text = text.strip()
     if not text:
         return []
-    parts = re.split(r"\s+(?:and|&)\s+", text)
+    parts = _AND.split(text)
     if len(parts) == 1:
         return [text]
     return [p.strip() for p in parts if p.strip()]
