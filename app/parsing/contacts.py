@@ -6,6 +6,7 @@ e-mail and phone are also searched in the whole text because some layouts put th
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -25,11 +26,17 @@ from app.parsing.sections import heading_kind
 EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
+_TOP_LEVEL_DOMAINS = (
+    "com|org|net|io|dev|me|ai|co|app|info|"
+    "page|site|xyz|tech|design|blog|us|uk|de|fr|ca|in|eu|ly|sh|to|gg"
+)
 URL = re.compile(
-    r"(?:(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|me|ai|co|app|info|"
-    r"page|site|xyz|tech|design|blog|us|uk|de|fr|ca|in|eu|ly|sh|to|gg)(?:/[^\s|,;()<>]*)?)",
+    r"(?:(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)+"
+    rf"(?:{_TOP_LEVEL_DOMAINS})(?:/[^\s|,;()<>]*)?)",
     re.IGNORECASE,
 )
+# Every URL holds a dot before its top-level domain: a line without one holds no URL.
+_DOT_DOMAIN = re.compile(rf"\.(?:{_TOP_LEVEL_DOMAINS})", re.IGNORECASE)
 # Profiles on these hosts are personal whenever they name a user.
 _PROFILE = re.compile(
     r"^(?:linkedin\.com/(?:in|pub)/[^/]+|github\.com/[^/]+|gitlab\.com/[^/]+|"
@@ -83,22 +90,32 @@ SEPARATORS = re.compile(r"\t|\s+[|•·◦▪∙⋄♦●■—–/]\s+|\s+[|•
 
 def header_segments(lines: list[str]) -> list[str]:
     """Items of contact lines: split on tabs, bullets, bars and commas between items."""
+    return [piece for line in lines for piece in _line_segments(line)]
+
+
+# Cached: the header's lines are split again for the name, the phones and the place.
+@functools.lru_cache(maxsize=1024)
+def _line_segments(line: str) -> tuple[str, ...]:
+    """`header_segments` of one line."""
     out: list[str] = []
-    for line in lines:
-        # Items run together without separators ("a@b.com +1 415 555 0142 San Francisco,
-        # CA linkedin.com/in/x"): e-mails, links and phone numbers separate the rest.
-        line = normalise_prefixes(ICON_MARKS.sub("\t", line))
-        line = re.sub(r",(?:\s*,)+", ",", line)  # an empty item ("Singapore, , SG")
-        line = EMAIL.sub(lambda m: f"\t{m.group(0)}\t", line)
-        line = URL.sub(lambda m: f"\t{m.group(0)}\t" if "@" not in m.group(0) else m.group(0), line)
-        line = _PHONE_SHAPE.sub(lambda m: f"\t{m.group(0).strip()}\t", line)
-        for seg in SEPARATORS.split(line):
-            # "a@b.com,+1 (415) 555-0142,San Francisco, CA": a comma without a space.
-            for piece in re.split(r",(?=\S)(?![^()]*\))", seg):
-                piece = piece.strip(" ,;")
-                if piece:
-                    out.append(piece)
-    return out
+    # Items run together without separators ("a@b.com +1 415 555 0142 San Francisco,
+    # CA linkedin.com/in/x"): e-mails, links and phone numbers separate the rest.
+    line = normalise_prefixes(ICON_MARKS.sub("\t", line))
+    line = _EMPTY_ITEMS.sub(",", line)  # an empty item ("Singapore, , SG")
+    line = EMAIL.sub(lambda m: f"\t{m.group(0)}\t", line)
+    line = URL.sub(lambda m: f"\t{m.group(0)}\t" if "@" not in m.group(0) else m.group(0), line)
+    line = _PHONE_SHAPE.sub(lambda m: f"\t{m.group(0).strip()}\t", line)
+    for seg in SEPARATORS.split(line):
+        # "a@b.com,+1 (415) 555-0142,San Francisco, CA": a comma without a space.
+        for piece in _COMMA_ITEMS.split(seg):
+            piece = piece.strip(" ,;")
+            if piece:
+                out.append(piece)
+    return tuple(out)
+
+
+_EMPTY_ITEMS = re.compile(r",(?:\s*,)+")
+_COMMA_ITEMS = re.compile(r",(?=\S)(?![^()]*\))")
 
 
 def find_emails(text: str) -> list[str]:
@@ -227,10 +244,15 @@ def _national_digits(e164: str) -> str:
         return ""
 
 
+# Compiled once: these run for every link found.
+_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
+_HOST_END = re.compile(r"\.[a-z]{2,}$")
+
+
 def normalise_link(url: str) -> str:
     """A link as stored: no scheme, no "www.", no trailing slash or query noise."""
     url = url.strip().strip(".,;)")
-    url = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+    url = _SCHEME.sub("", url)
     url = url.split("?")[0].split("#")[0]
     return url.rstrip("/")
 
@@ -240,7 +262,7 @@ def personal_link(url: str) -> bool:
     if not url or "@" in url.split("/")[0] or url.lower().startswith(("mailto:", "tel:")):
         return False
     host = url.split("/")[0].lower()
-    if _NOT_PERSONAL.search(host) or not re.search(r"\.[a-z]{2,}$", host):
+    if _NOT_PERSONAL.search(host) or not _HOST_END.search(host):
         return False
     if host in ("github.com", "gitlab.com", "bitbucket.org"):
         parts = url.split("/")
@@ -274,8 +296,8 @@ def find_links(header_text: str, all_text: str, annotations: list[str]) -> list[
     header_urls = [m.group(0) for m in URL.finditer(_without_emails(header_text))]
     for url in header_urls:
         add(url)
-    for m in URL.finditer(_without_emails(all_text)):
-        link = normalise_link(m.group(0))
+    for url in _urls(all_text):
+        link = normalise_link(url)
         if _PROFILE.match(link) and "/" in link and _is_profile_root(link):
             add(link)
     # A site wrapped over two lines ("JANEDOE.EXAMPL" / "E.COM", "jane-" / "doe.com")
@@ -299,6 +321,20 @@ def find_links(header_text: str, all_text: str, annotations: list[str]) -> list[
     # another's host, cut inside a label (a subdomain's parent, cut at a dot, stays).
     hosts = {x.split("/")[0].lower() for x in out}
     return [x for x in out if "/" in x or not any(_cut_from(x.lower(), h) for h in hosts)]
+
+
+def _urls(text: str) -> list[str]:
+    """``URL``'s matches in ``text`` without its e-mail addresses, read only in lines that
+    could hold one: the pattern tries every letter of prose as a host's start, which over a
+    whole resume costs more than the rest of the link search. Neither a URL nor an address
+    spans lines (no part of either matches a line end), so line by line finds the same
+    matches in the same order."""
+    return [
+        match.group(0)
+        for line in text.split("\n")
+        if _DOT_DOMAIN.search(line)
+        for match in URL.finditer(_without_emails(line))
+    ]
 
 
 def _cut_from(part: str, host: str) -> bool:
@@ -477,7 +513,8 @@ def join_wrapped_emails(lines: list[str]) -> list[str]:
         ):
             out[i], out[i + 1] = out[i].rstrip() + domain.group(0), tail[domain.end() :].strip()
             continue
-        m = _ENDS_ADDRESS.search(out[i])
+        # (an at-sign first: the pattern alone tries every word of a long line)
+        m = _ENDS_ADDRESS.search(out[i]) if "@" in out[i] else None
         if not m or not tail:
             continue
         address = m.group(0)

@@ -14,11 +14,11 @@ from app.parsing.history import (
     BULLET,
     DASH_SPLIT,
     DEGREE,
-    INSTITUTION,
     STRONG_SPLIT,
     _date_of,
     _is_bullet,
     _repair_dangling,
+    names_institution,
 )
 from app.parsing.places import is_location, location_in
 from app.parsing.result import EducationEntry
@@ -30,7 +30,7 @@ def parse_education(lines: list[str]) -> list[EducationEntry]:
     items: list[tuple[int, str, str]] = []  # (line, kind, text)
     years: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
-        if _is_bullet(line) and not (INSTITUTION.search(line) or DEGREE.search(line)):
+        if _is_bullet(line) and not (names_institution(line) or DEGREE.search(line)):
             _text, _span, tail = _date_of(line, bullet=True)  # a date column beside it
             if tail is not None:
                 end = tail.end if tail.end not in (None, "present") else tail.start
@@ -53,7 +53,7 @@ def parse_education(lines: list[str]) -> list[EducationEntry]:
         ):
             continue
         for piece in _edu_parts(text):
-            if INSTITUTION.search(piece):
+            if names_institution(piece):
                 items.append((index, "inst", piece))
             elif DEGREE.search(piece) and len(piece.split()) <= 14:
                 items.append((index, "degree", piece))
@@ -117,10 +117,15 @@ def _unnamed_schools(
         if k in used_degrees:
             continue
         step = 1 if degree_first else -1
+        # The name on the entry's dated row beside the degree's ("Sciences Po <tab> 2018 —
+        # 2021" over "BA - Computer Science") is the school; the name after the degree on
+        # its own row is then its field.
+        dated = any(i == line + step for i, _y in years)
+        order = (line + step, line) if dated else (line, line + step)
         pick = next(
             (
                 n
-                for wanted in (line, line + step)
+                for wanted in order
                 for n, (i, _t) in enumerate(others)
                 if i == wanted and n not in taken
             ),
@@ -130,6 +135,10 @@ def _unnamed_schools(
             continue
         taken.add(pick)
         used_degrees.add(k)
+        field = next((n for n, (i, _t) in enumerate(others) if i == line and n not in taken), None)
+        if dated and others[pick][0] != line and field is not None:
+            taken.add(field)
+            degree = f"{degree} {others[field][1]}"
         school_line = others[pick][0]
         year = _nearest(years, school_line, used_years, line - 2, school_line + 2, degree_first)
         out.append(
@@ -146,17 +155,17 @@ def _join_wrapped_degrees(lines: list[str]) -> list[str]:
         if (
             out
             and DEGREE.search(out[-1])
-            and not INSTITUTION.search(out[-1])
+            and not names_institution(out[-1])
             and "\t" not in out[-1]
             and len(line.split()) <= 3
-            and not (DEGREE.search(line) or INSTITUTION.search(line) or find_range(line))
+            and not (DEGREE.search(line) or names_institution(line) or find_range(line))
             and not _is_bullet(line)
             and not re.search(r"(?i)gpa|grade|honou?rs|:", line)
         ):
             out[-1] = f"{out[-1]} {line.strip()}"
         elif (
             out
-            and INSTITUTION.search(out[-1])
+            and names_institution(out[-1])
             and re.search(r"(?i)\b(?:of|at|de|del|di|du|des|der|für|for|and|&)$", out[-1].strip())
             and not (DEGREE.search(line) or find_range(line) or _is_bullet(line))
         ):  # "Universidad Complutense de" / "Madrid": the name wrapped after a joining word
@@ -177,15 +186,15 @@ def _wrapped_school(before: str, line: str) -> bool:
         return False
     if DEGREE.search(line) or find_range(line) or _is_bullet(line):
         return False
-    if INSTITUTION.search(line) and len(line.split()) > 1:
+    if names_institution(line) and len(line.split()) > 1:
         return False  # "University of Sydney" under a degree: a school's whole name
     parts = re.split(r"[,\t]", before)
     tail = parts[-1].strip()
     if len(parts) < 2 or not tail or find_range(tail) or DEGREE.search(tail):
         return False
-    if not INSTITUTION.search(f"{tail} {line}"):
+    if not names_institution(f"{tail} {line}"):
         return False
-    return not INSTITUTION.search(tail) or len(tail.split()) == 1
+    return not names_institution(tail) or len(tail.split()) == 1
 
 
 def _nearest(
@@ -222,15 +231,15 @@ def _edu_parts(text: str) -> list[str]:
             if not sub:
                 continue
             at = re.match(r"(.+?)\s+(?:at|from|@)\s+(.+)$", sub)
-            if at and DEGREE.search(at.group(1)) and INSTITUTION.search(at.group(2)):
+            if at and DEGREE.search(at.group(1)) and names_institution(at.group(2)):
                 # "Diploma Logistics at University of Toronto"
                 out.extend([at.group(1).strip(), at.group(2).strip()])
                 continue
-            if INSTITUTION.search(sub) and DEGREE.search(sub) and ", " in sub:
+            if names_institution(sub) and DEGREE.search(sub) and ", " in sub:
                 # "Bachelor of Science, State University, Anywhere, USA"
                 chunks = [c.strip() for c in sub.split(",") if c.strip()]
-                deg = [c for c in chunks if DEGREE.search(c) and not INSTITUTION.search(c)]
-                inst = [c for c in chunks if INSTITUTION.search(c)]
+                deg = [c for c in chunks if DEGREE.search(c) and not names_institution(c)]
+                inst = [c for c in chunks if names_institution(c)]
                 if deg and inst:
                     out.append(deg[0])
                     out.append(inst[0])

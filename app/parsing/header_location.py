@@ -52,6 +52,11 @@ KNOWN_CITIES = {
     "napoli", "torino", "sevilla", "bruxelles", "den haag", "goteborg", "kobenhavn",
 }  # fmt: skip
 _LABEL = re.compile(r"(?i)^(?:location|address|city|based in|lives in)\s*:\s*")
+# A margin label set on the block's first row ("CONTACT <tab> Singapore, SG"): no item.
+_BLOCK_LABEL = re.compile(
+    r"(?i)(?:contacts?|contact (?:info(?:rmation)?|details)|personal (?:info|details)|"
+    r"address|location)\s*:?"
+)
 # A postal code after the region: "Toronto, ON M5V 2T6", "London, UK SW1A 1AA".
 _POSTCODE = re.compile(
     r"\s+(?:[A-Z]\d[A-Z]\s?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{4,6}(?:-\d{4})?)$"
@@ -152,8 +157,9 @@ def block_location(block: list[str], name: str | None = None) -> str | None:
     for line in block:
         if line.rstrip().endswith("."):  # the tail of a wrapped sentence, not a place
             continue
-        items = [i for i in header_segments([line]) if not _is_contact_item(i)]
-        if len(items) == 1 and len(header_segments([line])) <= 3:
+        segments = [i for i in header_segments([line]) if not _BLOCK_LABEL.fullmatch(i.strip())]
+        items = [i for i in segments if not _is_contact_item(i)]
+        if len(items) == 1 and len(segments) <= 3:
             place = _place(items[0])
             if (
                 place

@@ -8,6 +8,7 @@ by what is left (or by company words such as "Inc" or "University").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -75,8 +76,13 @@ class _Entry:
     body: bool = False
 
 
+# Compiled once: these run for every line of a work history.
+_LONE_DASH = re.compile(r"^\s*[-–—]\s*$")
+_NEXT_SENTENCE = re.compile(r"[a-z]{2}\.\s+[A-Z]")
+
+
 def _is_bullet(text: str) -> bool:
-    return bool(BULLET.match(text)) and not re.match(r"^\s*[-–—]\s*$", text)
+    return bool(BULLET.match(text)) and not _LONE_DASH.match(text)
 
 
 def _is_prose(text: str) -> bool:
@@ -93,7 +99,7 @@ def _is_prose(text: str) -> bool:
         # the company design system" is a sentence: names are capitalised)
         lower = any(w[:1].islower() and w.lower() not in _NAME_LINKS for w in words[1:])
         return (lower or not ORG_WORDS.search(text)) and not find_range(text)
-    return len(words) > 7 and bool(re.search(r"[a-z]{2}\.\s+[A-Z]", text))
+    return len(words) > 7 and bool(_NEXT_SENTENCE.search(text))
 
 
 # A line opening with an action verb in the past tense is an achievement, even without a
@@ -130,9 +136,18 @@ _SENTENCE_END = re.compile(r"(?<![A-Z])\b[a-z]{3,}\.\s*$")
 
 
 def _is_degree_like(text: str) -> bool:
-    return bool(DEGREE.search(text) or INSTITUTION.search(text))
+    return bool(DEGREE.search(text) or names_institution(text))
 
 
+# Cached, as is `_title_words`: these long word lists are tried at every letter of a line
+# (about 15 µs a line), and the same lines are asked again by several steps.
+@functools.lru_cache(maxsize=4096)
+def names_institution(text: str) -> bool:
+    """Whether ``text`` holds a school's word (``INSTITUTION``)."""
+    return INSTITUTION.search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
 def _title_words(text: str) -> bool:
     return bool(TITLE_WORDS.search(text))
 
@@ -391,13 +406,15 @@ def _company_and_title(parts: list[tuple[str, int]]) -> tuple[str | None, str | 
     return company, title
 
 
+_ROLE_NOUN = re.compile(
+    r"(?i)\b(?:engineer|developer|manager|director|intern|analyst|lead|head|officer|"
+    r"assistant|associate|scientist|researcher|designer|architect|technician|"
+    r"coordinator|consultant|specialist|accountant)\b"
+)
+
+
 def _org_like(text: str) -> bool:
-    return bool(ORG_WORDS.search(text)) and not re.search(
-        r"(?i)\b(?:engineer|developer|manager|director|intern|analyst|lead|head|officer|"
-        r"assistant|associate|scientist|researcher|designer|architect|technician|"
-        r"coordinator|consultant|specialist|accountant)\b",
-        text,
-    )
+    return bool(ORG_WORDS.search(text)) and not _ROLE_NOUN.search(text)
 
 
 _NOISE = re.compile(

@@ -51,7 +51,8 @@ def clean(text: str) -> str:
         text = _PRIVATE_USE.sub(" | ", text)
         text = text.replace("\u00ad", "-").replace("\u200b", "").replace("\ufeff", "")
         text = _ODD_SPACE.sub(" ", text)
-    text = _SPACES.sub(" ", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
     if "\t" in text:
         text = _TAB.sub("\t", text)
     if "|" in text:
@@ -60,7 +61,7 @@ def clean(text: str) -> str:
     return text.strip()
 
 
-# What `clean` replaces; the steps that need a tab, a bar or a letter beyond ASCII are
+# What `clean` replaces; the steps that need two spaces, a tab, a bar or a letter beyond ASCII are
 # skipped on the many lines without one (a resume has hundreds of lines).
 _ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _SPACES = re.compile(r"[ ]{2,}")

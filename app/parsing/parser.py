@@ -40,6 +40,10 @@ _FURNITURE = re.compile(
 _PHONE_LINE = re.compile(r"(?:\(?\+\d{1,3}\)?[\s.-]?)?\(?\d[\d\s().-]{6,18}\d")
 
 
+# A line that names a phone or holds an area code (compiled once: asked of every line).
+_PHONE_WORD = re.compile(r"(?i)phone|mobile|tel|cell|\(\d{3}\)")
+
+
 def parse_file(path: Path, default_region: str = "US") -> ParsedResume:
     """Parse one resume. Bad input raises ParseError; nothing else escapes."""
     path = Path(path)
@@ -128,8 +132,7 @@ def _fields(path: Path, extracted: Extracted, region: str) -> ParsedResume:
             [
                 t
                 for t in all_text.splitlines()
-                if re.search(r"(?i)phone|mobile|tel|cell|\(\d{3}\)", t)
-                or (_PHONE_LINE.fullmatch(t.strip()) and not _date_line(t))
+                if _PHONE_WORD.search(t) or (_PHONE_LINE.fullmatch(t.strip()) and not _date_line(t))
             ],
             region,
         )

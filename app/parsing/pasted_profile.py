@@ -47,8 +47,17 @@ T = TypeVar("T")
 
 def is_pasted_profile(texts: list[str]) -> bool:
     """Whether the text carries enough of a profile page's marks to be one."""
-    marks = sum(1 for text in texts if _MARKS.search(text.strip()))
+    marks = sum(1 for text in texts if _has_mark(text.strip()))
     return marks >= 3
+
+
+def _has_mark(text: str) -> bool:
+    """Whether ``_MARKS`` is found in ``text``, without trying it at every letter of every
+    line: a mark without a "·" starts the text or ends it (in the last 12 characters, 13
+    with a final line break)."""
+    if "·" in text:
+        return _MARKS.search(text) is not None
+    return bool(_MARKS.match(text) or _MARKS.search(text, max(0, len(text) - 13)))
 
 
 def clean(items: list[T], text_of: Callable[[T], str], with_text: Callable[[T, str], T]) -> list[T]:

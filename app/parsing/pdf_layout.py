@@ -15,8 +15,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.parsing.dates import MONTH
 from app.parsing.lines import Line, clean
-from app.parsing.sections import EDUCATION, EXPERIENCE, heading_kind
+from app.parsing.sections import EDUCATION, EXPERIENCE, SKILLS, heading_kind
 from app.parsing.skills import GROUP_NAME
 
 _ICON_FONT = re.compile(r"awesome|marvosym|academicons|wasy|dingbat|icons?\b|glyph", re.I)
@@ -25,6 +26,8 @@ _ALNUM = re.compile(r"\w")
 _PRIVATE_GLYPH = re.compile("[\ue000-\uf8ff]")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold", re.I)
 _LONE_ACCENTED = re.compile(r"(?<=[a-z]) ([^\W\d_a-zA-Z]) (?=[a-z])")
+# A capital and the rest of its word set apart ("C ontact"): synthesised small capitals.
+_SMALL_CAPS_GAP = re.compile(r"\b([A-Z]) (?=[a-z])")
 _DATE_FRAGMENT = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:present|current|now)\b|^\s*\d{1,2}/\d{2,4}"
     r"|^\s*\d+\s*(?:years?|yrs?|months?|mos?)\b",
@@ -63,10 +66,8 @@ def _same_line(row: _Row, word: dict) -> bool:
     and near it. Small type far beside a large name (an address block two lines high,
     its last line on the name's baseline) is its own rows."""
     first = row.words[0]
-    big, small = (
-        max(first.get("size", 0), word.get("size", 0)),
-        min(first.get("size", 0), word.get("size", 0)),
-    )
+    first_size, word_size = first.get("size", 0), word.get("size", 0)
+    big, small = max(first_size, word_size), min(first_size, word_size)
     if small <= 0 or big <= 2.2 * small:  # a heading-sized name is over twice the body
         return True
     if not (_ALNUM.search(first["text"]) and _ALNUM.search(word["text"])):
@@ -79,14 +80,17 @@ def _same_line(row: _Row, word: dict) -> bool:
 
 def _segments(row: _Row) -> list[tuple[float, float]]:
     """Runs of words separated by less than about two spaces."""
-    segs: list[list[float]] = []
+    segs: list[tuple[float, float]] = []
+    start = end = 0.0  # the open run's extent, kept in locals: asked for every word
     for w in row.words:
         gap = max(w.get("size", 10) * 0.9, 6)
-        if segs and w["x0"] - segs[-1][1] <= gap:
-            segs[-1][1] = max(segs[-1][1], w["x1"])
+        if segs and w["x0"] - end <= gap:
+            end = max(end, w["x1"])
+            segs[-1] = (start, end)
         else:
-            segs.append([w["x0"], w["x1"]])
-    return [(a, b) for a, b in segs]
+            start, end = w["x0"], w["x1"]
+            segs.append((start, end))
+    return segs
 
 
 def _find_gutter(rows: list[_Row], width: float) -> float | None:
@@ -233,7 +237,7 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         # (small capitals come as a capital and its tail: "C ontact")
         joined = [
             (
-                re.sub(r"\b([A-Z]) (?=[a-z])", r"\1", f),
+                _SMALL_CAPS_GAP.sub(r"\1", f),
                 any(w["x0"] < x < w["x1"] for w in r.words),
             )
             for (f, _), r in zip(frags, sided, strict=True)
@@ -251,6 +255,8 @@ def _two_flows(rows: list[_Row], x: float) -> bool:
         labels = sum(weighed)
         if len(weighed) >= 4 and labels >= 0.8 * len(weighed):
             return False  # a margin of section headings and dates labels the other side
+        if len(weighed) >= 3 and labels == len(weighed):
+            return False  # as do three headings and nothing else (a short resume's margin)
         # Sections of its own: headings over content (a margin column holds headings only).
         heads = sum(1 for f, _ in frags if heading_kind(f))
         headed = 2 <= heads <= 0.4 * len(frags)
@@ -333,8 +339,9 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     sizes = sorted(w.get("size", 0) for w in words)
     body = sizes[len(sizes) // 2]  # the median word's size: the body text
     gutter = _find_gutter(rows, width)
+    space = _word_space(rows)
     if gutter is None:
-        return _stream_lines(_beside_headings(rows), body_size=body)
+        return _stream_lines(_beside_headings(rows), body_size=body, space=space)
     out: list[Line] = []
     left: list[_Row] = []
     right: list[_Row] = []
@@ -365,10 +372,10 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     for row, kind in zip(rows, whole, strict=True):
         if kind:
             if left or right:
-                out.extend(_stream_lines(_beside_headings(left), True, body))
-                out.extend(_stream_lines(_beside_headings(right), True, body))
+                out.extend(_stream_lines(_beside_headings(left), True, body, space))
+                out.extend(_stream_lines(_beside_headings(right), True, body, space))
                 left, right = [], []
-            out.extend(_stream_lines([row], body_size=body))
+            out.extend(_stream_lines([row], body_size=body, space=space))
             continue
         split = column - 1.5 if _overflows_to(row, gutter, column) else gutter
         lw = [w for w in row.words if w["x0"] < split]
@@ -377,9 +384,24 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
             left.append(_Row(row.top, row.bottom, lw))
         if rw:
             right.append(_Row(row.top, row.bottom, rw))
-    out.extend(_stream_lines(_beside_headings(left), True, body))
-    out.extend(_stream_lines(_beside_headings(right), True, body))
+    out.extend(_stream_lines(_beside_headings(left), True, body, space))
+    out.extend(_stream_lines(_beside_headings(right), True, body, space))
     return out
+
+
+def _word_space(rows: list[_Row]) -> float:
+    """The page's word space in ems: the median gap between two words of one size on a
+    row, among gaps of a fifth to under half an em (an ordinary word space; wider ones are
+    stretched lines, tags or columns, which may be most of a page of skills)."""
+    gaps = sorted(
+        gap / size
+        for row in rows
+        for a, b in itertools.pairwise(row.words)
+        if (size := a.get("size") or 0)
+        and b.get("size") == size
+        and 0.2 * size <= (gap := b["x0"] - a["x1"]) < 0.45 * size
+    )
+    return gaps[len(gaps) // 2] if gaps else 0.0
 
 
 def _beside_headings(rows: list[_Row]) -> list[_Row]:
@@ -497,36 +519,47 @@ def _overflows_to(row: _Row, gutter: float, column: float) -> bool:
     return last["x0"] < gutter < last["x1"] and reaches
 
 
+# Sections that open beside their first entry or list in a margin layout. A contact or
+# summary label beside its text ("Contact  Email  Phone") is the header's to read.
+_ENTRY_SECTIONS = frozenset({EXPERIENCE, EDUCATION, SKILLS})
+
+
 def _margin_heading(row: _Row, body_size: float) -> list[_Row]:
     """A heading set in the margin beside the first entry ("Work" left of "UX Designer") as
     its own row: the leading words are heading-sized (well above the page's body text),
-    larger than the rest of the row, and stand apart from it."""
+    larger than the rest of the row, and stand apart from it. A section's name needs only
+    to be larger than the rest: the entry's first row may itself be set above the body."""
     words = row.words
     for k in range(1, min(4, len(words))):
         head, rest = words[:k], words[k:]
         head_size = min(w.get("size", 0) for w in head)
-        rest_size = max(w.get("size", 0) for w in rest)
         gap = rest[0]["x0"] - head[-1]["x1"]
-        if not (
-            head_size >= max(1.2 * rest_size, 1.5 * body_size) and rest_size and gap > head_size
+        if gap <= head_size:
+            continue  # checked before the rest's size: most rows end here, and rows are long
+        rest_size = max(w.get("size", 0) for w in rest)
+        if not rest_size:
+            continue
+        named = heading_kind(" ".join(w["text"] for w in head)) in _ENTRY_SECTIONS
+        if head_size < max(1.2 * rest_size, 1.5 * body_size) and not (
+            named and head_size >= 1.15 * rest_size
         ):
             continue
         rest_text = " ".join(w["text"] for w in rest)
-        if _DATE_FRAGMENT.search(rest_text) and len(rest) <= 6:
+        if not named and _DATE_FRAGMENT.search(rest_text) and len(rest) <= 6:
             continue  # "Company <tab> 04/2022 - 12/2022": dates set smaller stay on the row
         return [_Row(row.top, row.bottom, head), _Row(row.top, row.bottom, rest)]
     return [row]
 
 
 def _stream_lines(
-    rows: list[_Row], first_block: bool = False, body_size: float = 0.0
+    rows: list[_Row], first_block: bool = False, body_size: float = 0.0, space: float = 0.0
 ) -> list[Line]:
     out: list[Line] = []
     prev: _Row | None = None
     if body_size:
         rows = [part for row in rows for part in _margin_heading(row, body_size)]
     for row in rows:
-        text = _row_text(row)
+        text = _row_text(row, space)
         if not text:
             continue
         sizes = [w.get("size", 0) for w in row.words]
@@ -616,7 +649,14 @@ def _lone_wide_gap(words: list[dict]) -> float | None:
         return short
     gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
     least = max(2 * gaps[len(gaps) // 2], 0.6 * (words[0].get("size") or 10), 4.0)
-    return least if gaps[-2] < least <= gaps[-1] else None
+    if gaps[-2] < least <= gaps[-1]:
+        return least
+    # Two labelled lists side by side ("Systems: Oracle WMS, SAP EWM   Operations: Lean"):
+    # the space after each label's colon is wider than a word space too, but the gutter
+    # between the lists is an em or more and twice any other gap.
+    if gaps[-1] >= max(2 * gaps[-2], words[0].get("size") or 10):
+        return gaps[-1]
+    return None
 
 
 def _gap_short_of_column(words: list[dict]) -> float | None:
@@ -633,34 +673,99 @@ def _gap_short_of_column(words: list[dict]) -> float | None:
     return least if spaces[-2] < least <= spaces[-1] else None
 
 
-def _row_text(row: _Row) -> str:
+# A word of a date ("Jan 2023", "2008 to 2009"): dates are no tags, and their spacing may
+# be looser than the text beside them.
+_DATE_WORD = re.compile(rf"(?i)(?:{MONTH})\.?|(?:19|20)\d{{2}}|present|current|now")
+
+
+def _no_tags(words: list[dict]) -> bool:
+    """Rows never read as tags: any with a date's words, and tracked capitals (a heading
+    whose words, in capitals and longer than an acronym, are spaced wide)."""
+    if any(_DATE_WORD.fullmatch(w["text"]) for w in words):
+        return True
+    return sum(1 for w in words if len(w["text"]) > 5 and w["text"].isupper()) >= 2
+
+
+def _tag_gap(words: list[dict]) -> float | None:
+    """The least gap that parts the tags of a row set with two spacings: word spaces
+    inside a tag and a wider gap, often under an em, between tags ("TDD  Code review
+    CI/CD", pills whose padding is the only separator). Prose has one spacing (justified
+    lines stretch every space alike) and its commas and stops; letter-spaced capitals are
+    single letters. None unless the gaps fall into two kinds: word spaces of about a
+    third of an em, and gaps of half an em or more and at least 1.8 times as wide."""
+    if len(words) < 3 or any(w["text"][-1] in ",.;:" for w in words) or _no_tags(words):
+        return None
+    if sum(1 for w in words if len(w["text"]) == 1) >= 2:
+        return None
+    em = min(w.get("size") or 10 for w in words)
+    gaps = sorted(b["x0"] - a["x1"] for a, b in itertools.pairwise(words))
+    if gaps[0] < 0.15 * em:
+        return None  # glyphs run together: no word spaces to measure against
+    for small, large in itertools.pairwise(gaps):
+        if small <= 0.45 * em and large >= max(1.8 * small, 0.5 * em):
+            return large
+    return None
+
+
+def _even_tag_gap(words: list[dict], space: float) -> float | None:
+    """The gap between single-word tags set evenly apart ("Terraform  AWS  Docker"), with
+    no word space in the row to compare against: each gap is over half an em and at least
+    twice the page's word space, and they are alike. A justified line stretches its spaces
+    alike too, but it is a wrapped line of prose, so this asks for a short row (at most
+    six words) without stops or commas."""
+    if not space or not 3 <= len(words) <= 6 or any(w["text"][-1] in ",.;:" for w in words):
+        return None
+    if any(len(w["text"]) == 1 for w in words) or _no_tags(words):
+        return None
+    em = min(w.get("size") or 10 for w in words)
+    gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(words)]
+    least = min(gaps)
+    if least < max(0.5 * em, 2 * space * em) or max(gaps) > 1.25 * least:
+        return None
+    return least
+
+
+def _row_text(row: _Row, space: float = 0.0) -> str:
+    """A row's words joined by spaces, and by tabs where a gap parts two items; ``space``
+    is the page's word space in ems (0 when unknown)."""
     parts: list[str] = []
     prev = None
+    # Each word's item test and type size, carried over to the next gap: asked once each.
+    prev_item, prev_em = False, 10.0
     wide = _item_gap_factor(row.words)
     lone: float | None = -1.0  # worked out at the first gap that could be a lone one
-    for k, w in enumerate(row.words):
+    tags: float | None = -1.0  # likewise the gap between tags
+    for w in row.words:
         text = w["text"]
-        if k == 0 and _bullet_glyph(row.words):
-            text = "•"
-        if prev is not None:
+        item = _item_word(w)
+        word_em = w.get("size", 10) or 10
+        if prev is None:
+            if _bullet_glyph(row.words):
+                text = "•"
+        else:
             gap = w["x0"] - prev["x1"]
-            if _small_caps_tail(prev, w, gap):
+            # (a one-letter word first: only a lone capital can start a small-caps word)
+            if len(prev["text"]) == 1 and _small_caps_tail(prev, w, gap):
                 parts.append(text)
-                prev = w
+                prev, prev_item, prev_em = w, item, word_em
                 continue
             # Wide for the smaller of the two types: a sidebar's small e-mail beside a
             # large heading is two items.
-            em = min(w.get("size", 10) or 10, prev.get("size", 10) or 10)
-            items = _item_word(prev) and _item_word(w)
+            em = min(word_em, prev_em)
+            items = prev_item and item
             ems = wide if items else 1.5
             tab = gap > max(em * ems, 8 if ems < 1.5 else 12)
             if not tab and items and gap >= 0.5 * em and prev["text"][-1].isalnum():
                 if lone == -1.0:
                     lone = _lone_wide_gap(row.words)
                 tab = lone is not None and gap >= lone
+                if not tab:
+                    if tags == -1.0:
+                        tags = _tag_gap(row.words) or _even_tag_gap(row.words, space)
+                    tab = tags is not None and gap >= tags
             parts.append("\t" if tab else " ")
         parts.append(text)
-        prev = w
+        prev, prev_item, prev_em = w, item, word_em
     text = "".join(parts)
     if not text.isascii():
         # An accented letter drawn as its own glyph run ("Bo ğ aziçi") belongs to its word.

@@ -35,8 +35,9 @@ GENERATED_GAP_EM = 0.1
 # run's typical share (a space is a quarter to a third of an em, a wide letter about one).
 WORD_GAP_SHARE = 0.15
 # PDFium marks a hyphen that ends a line as U+FFFE; a glyph with no Unicode (pdfminer's
-# "(cid:N)") is most often an icon, which the layout reads as a separator.
-_TRANSLATE = str.maketrans({"\ufffe": "-", "\x00": "\ue000", "\ufffd": "\ue000"})
+# "(cid:N)") is most often an icon, which the layout reads as a separator. (Replaced one
+# by one: ``str.translate`` with a table looks up every character of the page.)
+_REPLACE = (("\ufffe", "-"), ("\x00", "\ue000"), ("\ufffd", "\ue000"))
 # The height of PDFium's loose character box (ascent to descent) in ems, typical of text fonts.
 LOOSE_BOX_EM = 1.115
 # Encoded spaces, line ends and control characters end a run of characters.
@@ -61,6 +62,7 @@ _text_object_font = _bare(pdfium_c.FPDFTextObj_GetFont, _VOID, _VOID)
 _text_object_font_size = _bare(pdfium_c.FPDFTextObj_GetFontSize, _INT, _VOID, _VOID)
 _object_matrix = _bare(pdfium_c.FPDFPageObj_GetMatrix, _INT, _VOID, _VOID)
 _loose_char_box = _bare(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VOID, _INT, _VOID)
+_is_generated = _bare(pdfium_c.FPDFText_IsGenerated, _INT, _VOID, _INT)
 
 
 class _Fonts:
@@ -121,7 +123,10 @@ def _page_text(textpage: pdfium_c.FPDF_TEXTPAGE, count: int) -> str:
     if len(text) != count:  # characters outside the BMP came back as surrogate pairs
         unicode = pdfium_c.FPDFText_GetUnicode
         text = "".join(chr(unicode(textpage, i)) for i in range(count))
-    return text.translate(_TRANSLATE)
+    for old, new in _REPLACE:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 _Char = tuple[int, float, float, float, float]  # index, x0, x1, top, bottom
@@ -138,7 +143,7 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> list[di
     read_box = memoryview(box).cast("B").cast("f").tolist
     page_address = ctypes.cast(textpage, ctypes.c_void_p).value or 0
     get_box = _loose_char_box
-    generated = pdfium_c.FPDFText_IsGenerated
+    generated = _is_generated
     fonts = _Fonts(page_address)
     # Runs: visible characters between encoded spaces and line ends, as index lists with
     # their boxes; ``soft`` marks the positions in a run where PDFium generated a space.
@@ -151,7 +156,7 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, left: float, top: float) -> list[di
             # A space or line break PDFium generated: a word or line break only if the
             # geometry says so (some browsers' PDFs start a text object every few letters,
             # and PDFium reads each start as a new line).
-            if ch in _SOFT_BREAKS and run and generated(textpage, i) == 1:
+            if ch in _SOFT_BREAKS and run and generated(page_address, i) == 1:
                 soft.add(len(run))
                 continue
             if run:
@@ -191,17 +196,18 @@ def _split_run(
     over the run's typical gap, and by its share of the preceding letter's width over the
     typical share.
     """
+    first = fonts.of(run[0][0])
     if len(run) == 1:
-        _word(out, text, run, fonts)
+        out.append(_make(text, run, first))
         return
     loose = run[0][4] - run[0][3]
-    em = fonts.of(run[0][0])[1] or max(loose, 1.0)
+    em = first[1] or max(loose, 1.0)
     if loose > 0 and not 0.6 * loose <= em <= 1.5 * loose:
         em = loose / LOOSE_BOX_EM  # see _make
     gaps = [b[1] - a[2] for a, b in itertools.pairwise(run)]
     wide_gap, generated_gap = WORD_GAP_EM * em, GENERATED_GAP_EM * em
     if max(gaps) <= (generated_gap if soft else wide_gap):
-        _word(out, text, run, fonts)  # no gap could pass below: one word (the common case)
+        _word(out, text, run, fonts, first)  # no gap could pass below: one word (common)
         return
     shares: list[float] | None = None
     start = 0
@@ -218,32 +224,36 @@ def _split_run(
         if excess <= generated_gap or (excess <= wide_gap and k not in soft):
             continue
         if shares is None:  # the share model, needed only where a gap looks wide
-            shares = [_share(run, j, g, em) for j, g in enumerate(gaps, 1)]
+            shares = _shares(run, gaps, em)
         if shares[k - 1] - _local(shares, k - 1) > WORD_GAP_SHARE:
-            _word(out, text, run[start:k], fonts)
+            _word(out, text, run[start:k], fonts, None if start else first)
             start = k
-    _word(out, text, run[start:] if start else run, fonts)
+    _word(out, text, run[start:] if start else run, fonts, None if start else first)
 
 
-def _share(run: list[_Char], k: int, gap: float, em: float) -> float:
-    """A gap as a share of the width of the letter before it."""
-    before = run[k - 1]
-    return gap / max(before[2] - before[1], 0.1 * em)
+def _shares(run: list[_Char], gaps: list[float], em: float) -> list[float]:
+    """Each gap as a share of the width of the letter before it (at least a tenth of an
+    em); inline, not a call per gap, since a long run has hundreds."""
+    least = 0.1 * em
+    return [
+        gap / (least if least > (width := before[2] - before[1]) else width)
+        for before, gap in zip(run, gaps, strict=False)  # the last letter has no gap after
+    ]
 
 
 def _local(values: list[float], index: int, reach: int = 6) -> float:
     """The typical value on either side of ``index``, the larger side's: at the edge of
-    tracked capitals beside plain text, the letter belongs with the tracked side."""
-    left = values[max(0, index - reach) : index]
-    right = values[index + 1 : index + 1 + reach]
-    sides = [_low(side) for side in (left, right) if len(side) >= 2]
-    return max(0.0, *sides) if sides else 0.0
-
-
-def _low(values: list[float]) -> float:
-    """The 30th percentile: most gaps in a run are inside words, so this is a letter gap."""
-    ordered = sorted(values)
-    return ordered[(len(ordered) - 1) * 3 // 10]
+    tracked capitals beside plain text, the letter belongs with the tracked side. A side's
+    typical value is its 30th percentile: most gaps in a run are inside words, so this is a
+    letter gap. (One loop, no helper calls: asked for every wide gap of a tracked run.)"""
+    typical = 0.0
+    for side in (values[max(0, index - reach) : index], values[index + 1 : index + 1 + reach]):
+        if len(side) >= 2:
+            side.sort()  # a slice: a copy of its own
+            low = side[(len(side) - 1) * 3 // 10]
+            if low > typical:
+                typical = low
+    return typical
 
 
 def _word(
@@ -251,9 +261,12 @@ def _word(
     text: str,
     chars: list[_Char],
     fonts: _Fonts,
+    first: tuple[str, float] | None = None,
 ) -> None:
-    """One word, or several where the font changes inside it (as pdfplumber splits them)."""
-    first = fonts.of(chars[0][0])
+    """One word, or several where the font changes inside it (as pdfplumber splits them);
+    ``first`` is the first character's font when the caller has it already."""
+    if first is None:
+        first = fonts.of(chars[0][0])
     if len(chars) == 1:
         out.append(_make(text, chars, first))
         return

@@ -110,8 +110,12 @@ def location_in(text: str) -> str | None:
     """The "City, Region" inside a longer item (drops a street or ZIP code around it)."""
     parts = [p.strip() for p in re.split(r",\s*", text.strip()) if p.strip()]
     for i in range(len(parts) - 1, 0, -1):
-        # A city-state names itself twice ("Singapore, Singapore").
+        # A city-state names itself twice ("Singapore, Singapore"); after a city the same
+        # name twice is a region and its country ("Amsterdam, Netherlands, Netherlands",
+        # as themes print region and country), read with that city.
         own = parts[i - 1].lower() == parts[i].lower()
+        if own and i >= 2 and _is_city(parts[i - 2]) and not _is_region(parts[i - 2]):
+            own = False
         if (
             _is_region(parts[i])
             and _is_city(parts[i - 1])
@@ -121,10 +125,11 @@ def location_in(text: str) -> str | None:
             end = i + 1
             while end < len(parts) and _is_region(parts[end]):
                 end += 1
-            place = [
-                parts[start],
-                *(_without_code(_ZIP.sub("", p)) for p in parts[start + 1 : end]),
-            ]
+            place = [parts[start]]
+            for part in parts[start + 1 : end]:
+                part = _without_code(_ZIP.sub("", part))
+                if len(place) == 1 or part.lower() != place[-1].lower():
+                    place.append(part)  # not the country repeated after the region
             return ", ".join(place)
         if (
             _is_region(parts[i])

@@ -8,6 +8,7 @@ content is not parsed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -101,6 +102,8 @@ _NOT_IN_SECTION_NAMES = re.compile(r"[@/]|\d{3}|\.\s|,")
 _NOT_LETTERS = re.compile(r"[^A-Za-z]")
 
 
+# Cached: asked again for the same line by the layout, the section split and the fields.
+@functools.lru_cache(maxsize=4096)
 def heading_words(text: str) -> str:
     """The comparable form of a possible heading ("WORK EXPERIENCE:" -> "work experience")."""
     text = _HEADING_ENDS.sub("", text.strip())
@@ -111,6 +114,7 @@ def heading_words(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
+@functools.lru_cache(maxsize=4096)  # likewise
 def heading_kind(text: str) -> str | None:
     """The section kind a line names, or None when it is not a section name."""
     if "\t" in text.strip() or len(text) > 60:
@@ -129,8 +133,13 @@ def heading_kind(text: str) -> str | None:
 
 def line_style(line: Line) -> tuple:
     """How a line is set (size, weight, heading style, capitals): headings share one."""
-    letters = _NOT_LETTERS.sub("", line.text)
-    return (round(line.size), line.bold, line.heading, letters.isupper())
+    return (round(line.size), line.bold, line.heading, _in_capitals(line.text))
+
+
+@functools.lru_cache(maxsize=4096)  # asked for each line several times over
+def _in_capitals(text: str) -> bool:
+    """Whether the line's letters are all capitals."""
+    return _NOT_LETTERS.sub("", text).isupper()
 
 
 def _looks_like_heading(line: Line, styles: set[tuple]) -> bool:

@@ -14,7 +14,11 @@ from app.parsing.dates import MONTH, find_range
 from app.resources import resources_dir
 
 _SPLIT = re.compile(r"\s*(?:[,;•|·◦▪∙⋄♦●■\t✓✔◆◇❖⋅‧∘►▸▹➤➢]|\s//?\s)\s*")
-_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*:\s*(?=\S)")
+# "Languages: Python, C++"; the label may carry a bracketed level or span of its own
+# ("Languages (advanced): Go", "Tools(5 years) : Docker"), which is no part of any item.
+_CATEGORY = re.compile(
+    r"^\s*([A-Za-z][\w/&+.' -]{0,40}?)\s*(?:[(\[][^()\[\]:,]{1,30}[)\]])?\s*:\s*(?=\S)"
+)
 # "Design — Figma · Sketch": a short label, a spaced long dash, then a list.
 _DASH_CATEGORY = re.compile(r"^\s*([A-Za-z][\w/&+.' ]{0,30}?)\s+[—–]\s+(?=\S.*[,·•|;])")
 _BULLET = re.compile(r"^\s*(?:[•·◦▪∙‣●○■□◆◇►▸▶➢➤✓✔*>]|[-–—](?=\s))\s*")
@@ -145,10 +149,21 @@ def _join_wrapped(lines: list[str], fresh: set[int] | None = None) -> list[str]:
             and not _BULLET.match(text)
             and not out[-1].rstrip().endswith((".", ":"))
         ):
-            out[-1] = f"{out[-1].rstrip()} {text}"
+            out[-1] = f"{out[-1].rstrip()}{_continues(out[-1])}{text}"
         else:
             out.append(text)
     return out
+
+
+def _continues(row: str) -> str:
+    """How a wrapped row joins ``row``: a space, or a tab when ``row`` holds lists side by
+    side and an earlier one ends open on a comma while the last is closed
+    ("Operations: Route planning, <tab> Systems: Oracle WMS" over "Lean"): the wrap
+    continues the open list, not the last item."""
+    cells = row.rstrip().split("\t")
+    if len(cells) > 1 and not cells[-1].endswith(",") and any(c.endswith(",") for c in cells):
+        return "\t"
+    return " "
 
 
 _ITEM_END = re.compile(r"[,;•|·◦▪\t:]\s*$")
@@ -199,7 +214,8 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
     ]
     items: list[str] = []
     for row in rows:
-        items.extend(_row_items(row))
+        for cell in _labelled_cells(row):
+            items.extend(_row_items(cell))
     out: list[str] = []
     seen: set[str] = set()
     for item in items:
@@ -210,6 +226,23 @@ def parse_skills(lines: list[str], wrapped: bool = False) -> list[str]:
             seen.add(key)
             out.append(item)
     return out
+
+
+def _labelled_cells(row: str) -> list[str]:
+    """Two labelled lists read into one row ("Systems: Oracle WMS <tab> Operations: Lean",
+    lists set side by side in newspaper columns): each cell is a row of its own, so each
+    label goes. A row with one label (or none) stays whole."""
+    cells = row.split("\t")
+    labelled = [i for i, cell in enumerate(cells) if _label(cell)]
+    if len(labelled) < 2:
+        return [row]
+    starts = [0, *(i for i in labelled if i)]
+    return ["\t".join(cells[a:b]) for a, b in zip(starts, [*starts[1:], len(cells)], strict=True)]
+
+
+def _label(cell: str) -> bool:
+    m = _CATEGORY.match(cell)
+    return m is not None and len(m.group(1).split()) <= 4
 
 
 def _date_range(item: str) -> bool:
@@ -330,24 +363,33 @@ def _split_outside_parens(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# Compiled once: these run for every skill item.
+_LEADING_AND = re.compile(r"(?i)^(?:and|or|&)\s+")
+_TRAILING_ETC = re.compile(r"(?i),?\s*(?:etc\.?|and more|and others)$")
+_BRACKETED = re.compile(r"\s*[(\[]([^)\]]*)[)\]]")
+_KIND_NOUN = re.compile(r"(?i)\s+(?:databases|frameworks|libraries|languages|tools)$")
+_LIST_COMMA = re.compile(r"\s*[,;]\s*")
+_AND = re.compile(r"\s+(?:and|&)\s+")
+
+
 def _item(raw: str) -> list[str]:
     text = without_level(raw.strip()).strip(".;:").strip()
     if "/" in text or "|" in text:
         text = _LOOSE_SEPARATOR.sub("", text)
-    text = re.sub(r"(?i)^(?:and|or|&)\s+", "", text)
-    text = re.sub(r"(?i),?\s*(?:etc\.?|and more|and others)$", "", text).strip()
+    text = _LEADING_AND.sub("", text)
+    text = _TRAILING_ETC.sub("", text).strip()
     if not text or text.lower() in ("etc", "and", "others"):
         return []
     out: list[str] = []
-    inner = re.search(r"\s*[(\[]([^)\]]*)[)\]]", text)
+    inner = _BRACKETED.search(text)
     if inner:
         content = inner.group(1)
         head = (text[: inner.start()] + text[inner.end() :]).strip()
         if "," in content or ";" in content:
             # "SQL and NoSQL databases (MySQL, MongoDB)": the examples are the skills.
-            head = re.sub(r"(?i)\s+(?:databases|frameworks|libraries|languages|tools)$", "", head)
+            head = _KIND_NOUN.sub("", head)
             out.extend(_and_split(head))
-            for piece in re.split(r"\s*[,;]\s*", content):
+            for piece in _LIST_COMMA.split(content):
                 out.extend(_and_split(piece.strip()))
             return [o for o in out if o]
         if _VERSIONISH.search(content.strip()) or len(content.split()) > 1:
@@ -364,7 +406,7 @@ def _and_split(text: str) -> list[str]:
     text = text.strip()
     if not text:
         return []
-    parts = re.split(r"\s+(?:and|&)\s+", text)
+    parts = _AND.split(text)
     if len(parts) == 1:
         return [text]
     return [p.strip() for p in parts if p.strip()]

@@ -73,11 +73,21 @@ THEMES: dict[str, frozenset[str]] = {
     "riga": frozenset({"location"}),  # group name over one keyword a line; no address
     "minyma": frozenset(),  # group name over its keywords as tags
     "keloran": frozenset(),  # capital headings, narrow skills column
+    "jacrys": frozenset(),  # right-hand column: contact, education, then group over keywords
+    "folio": frozenset(),  # "Group (level): a, b" rows set in two newspaper columns
+    "onepage-plus": _NO_JOB_PLACE | {"website"},  # margin labels; "Group (level): a, b"
+    "onepage-simplified": _NO_JOB_PLACE,  # margin labels; "Group: a, b" wrapping in its cell
+    "simple-red": _NO_JOB_PLACE | {"profiles"},  # margin labels; group beside spaced keywords
+    "relaxed": frozenset(),  # group over keyword pills separated by white space only
 }
 # Empty values for fields a theme dereferences without checking (valid, print nothing).
 THEME_DEFAULTS: dict[str, dict] = {"elegant": {"location": {}}}
 # Themes that read profiles[0] unchecked: a person without profiles gets one empty entry.
 NEEDS_PROFILE = frozenset({"classy", "cora", "sceptile"})
+# Themes that read each skill group's "level" unchecked (to size a bar): the groups get the
+# schema's level words in turn. The truth is the keywords, so a printed level is noise to drop.
+NEEDS_LEVEL = frozenset({"relaxed", "folio", "onepage-plus"})
+SKILL_LEVELS = ("advanced", "intermediate", "master", "beginner")
 # Left out: "class" overprints its skills and education columns (unreadable text);
 # "professional" ships untranspiled JSX and does not load in node; "mocha-responsive" reads
 # its template relative to the working folder; "papirus" prints 105 pages; "msresume" prints
@@ -145,6 +155,11 @@ def _render_theme(theme: str, resume: dict, out: Path) -> None:
     if theme in NEEDS_PROFILE and not basics["profiles"]:
         basics["profiles"] = [{}]
     resume = {**resume, "basics": basics}
+    if theme in NEEDS_LEVEL:
+        resume["skills"] = [
+            {"level": SKILL_LEVELS[i % len(SKILL_LEVELS)], **group}
+            for i, group in enumerate(resume.get("skills", []))
+        ]
     print_pdf(theme_html(theme, resume), out)
 
 

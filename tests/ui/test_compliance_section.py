@@ -213,3 +213,55 @@ def test_the_profile_shows_a_hires_checks_in_one_line(qtbot, ctx) -> None:
         "Onboarding (Backend Engineer at Northwind): I-9 Section 1: open, due 2027-01-04"
         " · I-9 Section 2: open, due 2027-01-07 · Background check: requested, due 2027-01-04"
     ]
+
+
+def test_each_action_goes_on_the_undo_stack(qtbot, ctx, icons, monkeypatch) -> None:
+    """Mark done, Advance…, Set owner… and Set start date… are undone and redone from the
+    stack, exactly; an undo of a check changed since says why and leaves the stack."""
+    application = _hire(ctx)
+    section = _section(qtbot, ctx, icons)
+    stack = section.undo_stack
+
+    def stored() -> dict[CheckKind, CheckRow]:
+        return {r.kind: r for r in checks_of(ctx, application)}
+
+    first = stored()
+    item = next(
+        i for i in section.check_items("overdue") if i.data(0, 256).kind is CheckKind.I9_SECTION1
+    )
+    section.tree.setCurrentItem(item)
+    _reloaded(qtbot, section, section.done_action.trigger)
+    qtbot.waitUntil(lambda: stack.count() == 1)
+    assert stack.undoText() == "Mark I-9 Section 1 of Ada Tester done"
+    assert stored()[CheckKind.I9_SECTION1].status is CheckStatus.DONE
+    stack.undo()
+    assert stored()[CheckKind.I9_SECTION1].status is CheckStatus.OPEN
+    assert stored()[CheckKind.I9_SECTION1].completed_on is None
+    stack.redo()
+    assert stored()[CheckKind.I9_SECTION1].status is CheckStatus.DONE
+
+    monkeypatch.setattr(section, "choose_step", lambda _row: CheckStatus.IN_PROGRESS)
+    _select_background(section)
+    _reloaded(qtbot, section, section.advance_action.trigger)
+    monkeypatch.setattr(section, "choose_owner", lambda _row, users: users[0][0])
+    _select_background(section)
+    _reloaded(qtbot, section, section.owner_action.trigger)
+    monkeypatch.setattr(section, "choose_start", lambda _row: dt.date(2027, 1, 11))
+    _reloaded(qtbot, section, section.start_action.trigger)
+    qtbot.waitUntil(lambda: stack.count() == 4)
+    assert stored()[CheckKind.I9_SECTION2].due_on == dt.date(2027, 1, 14)
+    stack.undo()  # the start date: every check's due day back
+    assert stored()[CheckKind.I9_SECTION2].due_on == first[CheckKind.I9_SECTION2].due_on
+    stack.undo()  # the owner
+    assert stored()[CheckKind.BACKGROUND].owner_id is None
+    stack.undo()  # the step
+    assert stored()[CheckKind.BACKGROUND].status is CheckStatus.REQUESTED
+
+    # Someone takes the step again meanwhile: the redo that would overwrite it is refused.
+    background = stored()[CheckKind.BACKGROUND]
+    from app.services.pipeline.onboarding import advance_check
+
+    advance_check(ctx, background.id, CheckStatus.IN_PROGRESS, background.version, TODAY)
+    stack.redo()
+    assert "changed since" in section.action_error.text()
+    assert stored()[CheckKind.BACKGROUND].owner_id is None

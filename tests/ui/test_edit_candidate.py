@@ -452,17 +452,23 @@ def test_someone_in_an_open_pipeline_is_refused_before_anything_is_asked(
             for r in section.model.rows
             if (found := open_pipeline_jobs(session, r.id))
         )
+    assert f"still in the pipeline for {jobs[0]}" in _refused_unasked(window, candidate_id)
+
+
+def _refused_unasked(window: MainWindow, candidate_id: int) -> str:
+    """Ask to delete the candidate; the refusal shown (nothing offered to confirm), after
+    checking that they are still there."""
     said: list[str] = []
 
     def refuse(box: QMessageBox) -> None:
         said.append(box.text())
-        assert box.findChild(QPushButton, DELETE_BUTTON) is None  # nothing offered to confirm
+        assert box.findChild(QPushButton, DELETE_BUTTON) is None
         box.accept()
 
     _when_modal(QMessageBox, refuse)
     assert confirm_and_delete(window.services, candidate_id, None, window, lambda _: None) is None
-    assert said and f"still in the pipeline for {jobs[0]}" in said[0]
-    assert _exists(window, candidate_id)
+    assert said and _exists(window, candidate_id)
+    return said[0]
 
 
 def test_someone_the_flow_log_still_lists_is_refused_and_erasure_named(
@@ -475,15 +481,6 @@ def test_someone_the_flow_log_still_lists_is_refused_and_erasure_named(
             for r in section.model.rows
             if not open_pipeline_jobs(session, r.id) and recent_applications(session, r.id)
         )
-    said: list[str] = []
-
-    def refuse(box: QMessageBox) -> None:
-        said.append(box.text())
-        assert box.findChild(QPushButton, DELETE_BUTTON) is None  # nothing offered to confirm
-        box.accept()
-
-    _when_modal(QMessageBox, refuse)
-    assert confirm_and_delete(window.services, candidate_id, None, window, lambda _: None) is None
-    assert said and "the applicant flow log must keep" in said[0]
-    assert "Privacy → Erase personal data…" in said[0]
-    assert _exists(window, candidate_id)
+    said = _refused_unasked(window, candidate_id)
+    assert "the applicant flow log must keep" in said
+    assert "Privacy → Erase personal data…" in said

@@ -153,11 +153,11 @@ def recent_applications(session: Session, candidate_id: int, now: dt.datetime | 
 
 
 def applied_recently(name: str, applications: int) -> str:
-    said = "an application" if applications == 1 else f"{applications} applications"
+    theirs = "their application" if applications == 1 else f"their {applications} applications"
     return (
-        f"{name} has {said} from the last two years, which the applicant flow log must keep. "
-        "Erase their personal data instead (Privacy → Erase personal data…): the applications "
-        "stay, anonymised."
+        f"{name} cannot be deleted yet: the applicant flow log must keep {theirs} from the "
+        "last two years. Erase their personal data instead (Privacy → Erase personal data…): "
+        "the applications stay, anonymised."
     )
 
 

@@ -3,7 +3,9 @@ checks) in Overdue, Due soon, Open and Done groups, with Mark done, Advance…, 
 Set start date… and Open profile.
 
 The list is read off the GUI thread (`BackgroundOps`); each action is one use case of
-`app.services.pipeline.onboarding`, run there too, whose changes go out on `changes_made`.
+`app.services.pipeline.onboarding`, run there too, whose changes go out on `changes_made`;
+once done it goes on the window's undo stack (Edit → Undo puts the checks back as they were,
+`app.services.pipeline.onboarding_undo`, refused if they changed since).
 The rules (which step may follow which, the adverse-action waiting period) live in the
 service: a refused step comes back as a message above the list.
 """
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.core.changes import ChangeKind, Changes
-from app.services.core.context import ServiceContext
+from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.pipeline.onboarding import (
     STATUS_WORDS,
@@ -43,8 +45,15 @@ from app.services.pipeline.onboarding import (
     set_start_date,
     user_choices,
 )
+from app.services.pipeline.onboarding_undo import (
+    CheckState,
+    restore_checks,
+    state_of,
+    states_of_application,
+)
 from app.store.enums import CheckStatus
 from app.ui.background import BackgroundOps
+from app.ui.dialogs.terms_commands import WriteCommand
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
 from app.ui.messages import error_label
@@ -92,10 +101,12 @@ class ComplianceSection(QWidget):
         icons: IconProvider,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
+        undo_stack: QUndoStack | None = None,
     ):
         super().__init__(parent)
         self.services = services
         self.today = today
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.palette_colors = icons.palette
         self.groups = CheckGroups()
         self.loaded = False
@@ -263,9 +274,37 @@ class ComplianceSection(QWidget):
         self.action_error.setVisible(bool(text))
 
     # ---- acting -----------------------------------------------------------------------------
-    def _write(self, name: str, work: Callable[[], Any]) -> None:
+    def _write(
+        self, name: str, work: Callable[[], Any], undoable: Callable[[Any], WriteCommand]
+    ) -> None:
+        """Run ``work`` off the GUI thread; once done, put ``undoable(result)`` on the stack."""
         self._show_error("")
-        self.ops.write(name, work, lambda _done: self.reload(), self._refused, self._publish)
+
+        def done(result: Any) -> None:
+            self.undo_stack.push(undoable(result))
+            self.reload()
+
+        self.ops.write(name, work, done, self._refused, self._publish)
+
+    def _command(
+        self, text: str, before: dict[int, CheckState], after: dict[int, CheckState]
+    ) -> WriteCommand:
+        """Undo writes ``before`` back while the checks are as ``after`` left them; redo the
+        other way round."""
+        services = self.services
+        return WriteCommand(
+            text,
+            lambda: restore_checks(services, before, after),
+            lambda: restore_checks(services, after, before),
+            self._publish,
+            self._show_error,
+        )
+
+    def _stepped(self, row: CheckRow, text: str) -> Callable[[Outcome[CheckRow]], WriteCommand]:
+        def command(done: Outcome[CheckRow]) -> WriteCommand:
+            return self._command(text, {row.id: state_of(row)}, {row.id: state_of(done.value)})
+
+        return command
 
     def _publish(self, changes: Changes) -> None:
         self.changes_made.emit(changes)
@@ -288,6 +327,7 @@ class ComplianceSection(QWidget):
         self._write(
             "advance",
             lambda: advance_check(services, row.id, CheckStatus.DONE, row.version, day),
+            self._stepped(row, f"Mark {row.kind_text} of {row.candidate_name} done"),
         )
 
     def advance_selected(self) -> None:
@@ -298,7 +338,13 @@ class ComplianceSection(QWidget):
         if step is None:
             return
         services, day = self.services, self.today()
-        self._write("advance", lambda: advance_check(services, row.id, step, row.version, day))
+        self._write(
+            "advance",
+            lambda: advance_check(services, row.id, step, row.version, day),
+            self._stepped(
+                row, f"{row.kind_text} of {row.candidate_name}: {STATUS_WORDS[step].lower()}"
+            ),
+        )
 
     def owner_selected(self) -> None:
         row = self.selected_check()
@@ -309,7 +355,11 @@ class ComplianceSection(QWidget):
             return
         owner = chosen or None  # 0: nobody
         services = self.services
-        self._write("owner", lambda: set_owner(services, row.id, owner, row.version))
+        self._write(
+            "owner",
+            lambda: set_owner(services, row.id, owner, row.version),
+            self._stepped(row, f"Set the owner of {row.kind_text} of {row.candidate_name}"),
+        )
 
     def start_selected(self) -> None:
         row = self.selected_check()
@@ -318,8 +368,21 @@ class ComplianceSection(QWidget):
         start = self.choose_start(row)
         if start is None:
             return
-        services = self.services
-        self._write("start", lambda: set_start_date(services, row.application_id, start))
+        services, application_id = self.services, row.application_id
+
+        def work() -> Outcome[tuple[dict[int, CheckState], dict[int, CheckState]]]:
+            before = states_of_application(services, application_id)
+            done = set_start_date(services, application_id, start)
+            after = states_of_application(services, application_id)
+            changed = set(done.value)
+            pick = lambda states: {i: s for i, s in states.items() if i in changed}  # noqa: E731
+            return Outcome((pick(before), pick(after)), done.changes)
+
+        self._write(
+            "start",
+            work,
+            lambda done: self._command(f"Set the start date of {row.candidate_name}", *done.value),
+        )
 
     def open_selected(self) -> None:
         row = self.selected_check()

@@ -228,7 +228,7 @@ def _compliance(ctx: SectionContext) -> QWidget:
     # Deferred: start-up time.
     from app.ui.sections.compliance import ComplianceSection
 
-    page = ComplianceSection(ctx.services, ctx.icons)
+    page = ComplianceSection(ctx.services, ctx.icons, undo_stack=ctx.undo_stack)
     page.changes_made.connect(lambda changes: ctx.publish(changes, None))  # itself reloads too
     page.open_profile.connect(ctx.host.open_profile)
     return page

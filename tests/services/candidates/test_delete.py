@@ -241,14 +241,14 @@ def test_someone_who_applied_within_two_years_is_erased_not_deleted(
     preview = deletion_preview(ctx, setup.ann)
     assert preview.recent_applications == 1
     assert preview.refusal() == (
-        "Ann Lee has an application from the last two years, which the applicant flow log "
-        "must keep. Erase their personal data instead (Privacy → Erase personal data…): the "
-        "applications stay, anonymised."
+        "Ann Lee cannot be deleted yet: the applicant flow log must keep their application "
+        "from the last two years. Erase their personal data instead (Privacy → Erase personal "
+        "data…): the applications stay, anonymised."
     )
     before = _rows_of(database, setup.ann)
     with pytest.raises(ValidationError) as refused:
         delete_candidate(ctx, setup.ann, setup.documents)
-    assert "applicant flow log must keep" in refused.value.errors["candidate"]
+    assert "the applicant flow log must keep" in refused.value.errors["candidate"]
     assert _rows_of(database, setup.ann) == before
     # Two years and a day after the last application, the records may go.
     applied_long_ago(database, setup.ann, years=2)

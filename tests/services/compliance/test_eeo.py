@@ -33,7 +33,7 @@ from app.services.engagement.campaigns import candidate_values, recipient_rows
 from app.services.pipeline.board import load_board
 from app.store.database import Database
 from app.store.enums import Race, Sex
-from tests.services.compliance.eeo_world import as_role, world
+from tests.services.compliance.eeo_world import World, as_role, world
 from tests.support import raw_connect
 
 # What would show if an answer leaked: stored values and the labels of Brian's answers.
@@ -186,19 +186,26 @@ def test_erasure_keeps_recent_answers_and_deletes_old_ones(database: Database) -
     )
 
 
-def test_a_merge_keeps_the_dropped_applications_answers(database: Database) -> None:
+def _dana_twice(w: World) -> tuple[int, int]:
+    """A second record of Dana applied to the same job: its id and its application's."""
     from app.services.candidates.bulk import add_to_job
-    from app.services.candidates.duplicates import merge_candidates
     from app.services.candidates.records import CandidateInput, create_candidate
 
-    w = world(database)
     twin = create_candidate(w.recruiter, CandidateInput("Dana", "Tester")).value
     add_to_job(w.recruiter, [twin], w.job_id, load_board(w.recruiter, w.job_id).stages[0].id, "x")
-    twin_application = next(
+    application = next(
         card.application_id
         for card in load_board(w.recruiter, w.job_id).cards
         if card.candidate_id == twin
     )
+    return twin, application
+
+
+def test_a_merge_keeps_the_dropped_applications_answers(database: Database) -> None:
+    from app.services.candidates.duplicates import merge_candidates
+
+    w = world(database)
+    twin, twin_application = _dana_twice(w)
     record_eeo_answers(w.recruiter, twin_application, EeoInput(race=Race.PACIFIC_ISLANDER))
     merge_candidates(w.recruiter, w.candidates["Dana"], twin, {})
     with raw_connect(database.path) as raw:
@@ -216,19 +223,11 @@ def test_undoing_a_merge_puts_the_answers_back_on_the_restored_application(
     """The merge moved the dropped application's answers to the kept one; undo restores the
     dropped application and its answers with it, redo moves them again, and the audit
     entries name the applications only."""
-    from app.services.candidates.bulk import add_to_job
     from app.services.candidates.duplicates import merge_candidates
     from app.services.candidates.merge_undo import redo_step, undo_step
-    from app.services.candidates.records import CandidateInput, create_candidate
 
     w = world(database)
-    twin = create_candidate(w.recruiter, CandidateInput("Dana", "Tester")).value
-    add_to_job(w.recruiter, [twin], w.job_id, load_board(w.recruiter, w.job_id).stages[0].id, "x")
-    twin_application = next(
-        card.application_id
-        for card in load_board(w.recruiter, w.job_id).cards
-        if card.candidate_id == twin
-    )
+    twin, twin_application = _dana_twice(w)
     kept = w.applications["Dana"]
     with raw_connect(database.path) as raw:
         raw.execute("DELETE FROM eeo_answers WHERE application_id = ?", (kept,))

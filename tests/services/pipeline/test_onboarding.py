@@ -198,6 +198,20 @@ def _step(ctx: ServiceContext, check_id: int, to: CheckStatus, today: dt.date) -
     return advance_check(ctx, check_id, to, row.version, today=today).value
 
 
+def check_actions(database: Database, check_id: int) -> list[str]:
+    """The audit trail's actions on one check, in order."""
+    with database.sessions() as session:
+        return list(
+            session.scalars(
+                select(AuditEntry.action)
+                .where(
+                    AuditEntry.entity_id == check_id, AuditEntry.entity_type == "onboarding_check"
+                )
+                .order_by(AuditEntry.id)
+            )
+        )
+
+
 def _application_of(ctx: ServiceContext, check_id: int) -> int:
     from app.services.pipeline.onboarding import get_check
 
@@ -227,13 +241,7 @@ def test_the_background_check_goes_through_its_states(
     assert done.done and done.completed_on == D(2027, 1, 13)
     with pytest.raises(ValidationError, match="cannot go"):
         _step(ctx, check.id, CheckStatus.CLEAR, D(2027, 1, 14))  # finished
-    with database.sessions() as session:
-        actions = session.scalars(
-            select(AuditEntry.action)
-            .where(AuditEntry.entity_id == check.id, AuditEntry.entity_type == "onboarding_check")
-            .order_by(AuditEntry.id)
-        ).all()
-    assert actions == [
+    assert check_actions(database, check.id) == [
         "onboarding.create",
         "onboarding.start_date",
         "onboarding.in_progress",
