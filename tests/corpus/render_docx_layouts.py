@@ -1,18 +1,12 @@
 """Word documents laid out the way many hand-made Word resumes are, with tab stops, borderless
 tables and paragraph formatting instead of Word's heading styles:
 
-* ``docx-tabs``: the name left and the contact items right, one a line, in the two cells of a
-  borderless table; section headings as bold capitals over a bottom rule (a paragraph
-  border); each job's title with its dates pushed to the right margin by a right-aligned
-  tab stop, then "Company, Location" on the line under it; education as "Degree <tab>
-  Year" over the school; skills as a borderless two-column table, one bulleted skill a
-  cell, filled row by row.
 * ``office-shaded-pdf``: the name and headline left with the contact items right-aligned on
   the same lines by a right tab stop; section headings as shaded paragraphs in small
   capitals; each job as "Company <tab> Location" over "Title <tab> Dates" (numeric dates);
   skills under "Areas of Expertise" as a two-column table whose two cells each hold half of
   the skills as bulleted paragraphs (the list runs down the first column, then the second).
-* ``docx-tabcols`` and its LibreOffice PDF ``office-tabcols-pdf``: a centred name, headline
+* ``office-tabcols-pdf``: a Word document laid out by LibreOffice: a centred name, headline
   and contact line; each job as "dates <tab> Title, Company" with the dates in a column made
   by a left tab stop and the place under the title; education as "year <tab> Degree,
   School"; "Key Skills" as lines of three skills parted by tabs into columns (no table).
@@ -89,45 +83,6 @@ def _shaded_heading(document, text: str) -> None:
 def _bullet(container, text: str) -> None:
     p = container.add_paragraph(text, style="List Bullet")
     p.paragraph_format.space_after = Pt(0)
-
-
-def tabs(resume: dict, out: Path) -> None:
-    b = resume["basics"]
-    document = docx.Document()
-    head = document.add_table(rows=1, cols=2)
-    _no_borders(head)
-    left, right = head.rows[0].cells
-    name = left.paragraphs[0].add_run(b["name"])
-    name.bold, name.font.size = True, Pt(22)
-    if b.get("label"):
-        left.add_paragraph(b["label"])
-    items = fmt.contact_items(b) + fmt.links(b)
-    right.paragraphs[0].text = items[0]
-    for item in items[1:]:
-        right.add_paragraph(item)
-    for p in right.paragraphs:
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.paragraph_format.space_after = Pt(0)
-    _ruled_heading(document, "Experience")
-    for w in resume.get("work", []):
-        _tabbed(document, w["position"], fmt.date_range(w, "short"), bold=True)
-        document.add_paragraph(f"{w['name']}, {w.get('location', '')}").runs[0].italic = True
-        for h in w.get("highlights", []):
-            _bullet(document, h)
-    _ruled_heading(document, "Education")
-    for e in resume.get("education", []):
-        _tabbed(document, fmt.degree(e), fmt.year(e), bold=True)
-        document.add_paragraph(e["institution"])
-    _ruled_heading(document, "Skills")
-    keywords = [k for _, group in fmt.skill_groups(resume) for k in group]
-    grid = document.add_table(rows=(len(keywords) + 1) // 2, cols=2)
-    _no_borders(grid)
-    for index, keyword in enumerate(keywords):
-        cell = grid.cell(index // 2, index % 2)
-        cell.paragraphs[0].text = keyword
-        cell.paragraphs[0].style = document.styles["List Bullet"]
-    document.add_paragraph()  # the paragraph mark Word keeps after a closing table
-    document.save(out)
 
 
 def shaded(resume: dict, out: Path) -> None:
@@ -230,9 +185,7 @@ def _pdf(style: Callable[[dict, Path], None], target: str = "pdf") -> Callable[[
 
 def templates() -> list[Template]:
     return [
-        Template("docx-tabs", ".docx", tabs),
         Template("office-shaded-pdf", ".pdf", _pdf(shaded), tools=("soffice",)),
-        Template("docx-tabcols", ".docx", tabcols),
         Template("office-tabcols-pdf", ".pdf", _pdf(tabcols), tools=("soffice",)),
         Template("office-shaded-doc", ".doc", _pdf(shaded, "doc"), tools=("soffice",)),
     ]

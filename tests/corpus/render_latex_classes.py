@@ -16,10 +16,6 @@ structure the other LaTeX renderers lack (all pdflatex):
   left, the contact items right-aligned right) and a paracol body: experience and education
   in the wide left column, "Company \\hfill dates" over the title; a narrow right column of
   "Skills" with each group's name in bold over its items one a line, then the links.
-* ``multicol``: an article with a centred name over one contact line of items parted by
-  centred dots (links as https anchors), section names over a full-width rule, each job's
-  title in bold with its dates flush right over the company and its place in italics, and
-  all skills as one bulleted list balanced over three newspaper columns (multicol).
 """
 
 from __future__ import annotations
@@ -189,59 +185,9 @@ def rightcol(resume: dict, out: Path) -> None:
     compile_pdf("\n".join(source) + "\n", "pdflatex", out)
 
 
-def multicol(resume: dict, out: Path) -> None:
-    b = resume["basics"]
-    items = [tex(i) for i in fmt.contact_items(b)]
-    items += [rf"\href{{https://{tex(u)}}}{{{tex(u)}}}" for u in fmt.links(b)]
-
-    def section(name: str) -> str:
-        return rf"\section*{{{name}}}\vspace{{-9pt}}\hrule\smallskip"
-
-    lines = [
-        r"\documentclass[10pt]{article}",
-        *_FONTS,
-        r"\usepackage[margin=1.8cm]{geometry}",
-        r"\usepackage{multicol,enumitem}",
-        r"\usepackage[hidelinks]{hyperref}",
-        r"\pagestyle{empty}\setlength{\parindent}{0pt}\setlist{nosep}",
-        r"\begin{document}",
-        r"\begin{center}",
-        rf"{{\Huge\bfseries {tex(b['name'])}}}\\[6pt]",
-        r" $\cdot$ ".join(items),
-        r"\end{center}",
-        section("Work Experience"),
-    ]
-    for w in resume.get("work", []):
-        lines.append(
-            rf"\textbf{{{tex(w['position'])}}} \hfill {tex(fmt.date_range(w, 'full'))}\\"
-            rf"\textit{{{tex(w['name'])}}} \hfill \textit{{{tex(w.get('location'))}}}"
-        )
-        lines.append(
-            r"\begin{itemize}"
-            + "".join(rf"\item {tex(h)} " for h in w.get("highlights", []))
-            + r"\end{itemize}\medskip"
-        )
-    lines.append(section("Education"))
-    for e in resume.get("education", []):
-        lines.append(
-            rf"\textbf{{{tex(fmt.degree(e))}}} \hfill {fmt.year(e)}\\ {tex(e['institution'])}"
-            r"\par\smallskip"
-        )
-    lines.append(section("Skills"))
-    keywords = [k for _, group in fmt.skill_groups(resume) for k in group]
-    lines.append(
-        r"\begin{multicols}{3}\begin{itemize}"
-        + "".join(rf"\item {tex(k)} " for k in keywords)
-        + r"\end{itemize}\end{multicols}"
-    )
-    lines.append(r"\end{document}")
-    compile_pdf("\n".join(lines) + "\n", "pdflatex", out)
-
-
 def templates() -> list[Template]:
     return [
         Template("latex-europecv", ".pdf", europecv, tools=("pdflatex",)),
         Template("latex-curve", ".pdf", curve, tools=("pdflatex",)),
         Template("latex-rightcol", ".pdf", rightcol, tools=("pdflatex",)),
-        Template("latex-multicol", ".pdf", multicol, tools=("pdflatex",)),
     ]
