@@ -16,6 +16,13 @@ structure the other LaTeX renderers lack (all pdflatex):
   left, the contact items right-aligned right) and a paracol body: experience and education
   in the wide left column, "Company \\hfill dates" over the title; a narrow right column of
   "Skills" with each group's name in bold over its items one a line, then the links.
+* ``colourbar``: an article in Helvetica with a dark band down the left edge of every page,
+  drawn with tikz behind the text; on the first page the band holds a tikz node with the
+  contact items and links under small-capital headings and the skills, each group's name
+  in bold over its items as a comma list, in light type. The main column to its right opens
+  with the name and the headline; its sections ("Profile", "Experience", "Education") are
+  coloured small capitals over a rule; a job is its title in bold with the dates pushed
+  right, then the employer and place in italics, then bullets.
 """
 
 from __future__ import annotations
@@ -185,9 +192,84 @@ def rightcol(resume: dict, out: Path) -> None:
     compile_pdf("\n".join(source) + "\n", "pdflatex", out)
 
 
+def colourbar(resume: dict, out: Path) -> None:
+    b = resume["basics"]
+
+    def heading(text: str) -> str:
+        return rf"\par\bigskip{{\color{{barhead}}\scshape\large {tex(text)}}}\par\smallskip"
+
+    bar = [heading("Contact").replace(r"\par\bigskip", "", 1)]
+    bar += [rf"{tex(item)}\par\smallskip" for item in fmt.contact_items(b)]
+    if fmt.links(b):
+        bar.append(heading("Links"))
+        bar += [rf"\url{{{tex(u)}}}\par\smallskip" for u in fmt.links(b)]
+    bar.append(heading("Skills"))
+    for name, keywords in fmt.skill_groups(resume):
+        bar.append(
+            rf"\textbf{{{tex(name)}}}\par {{\color{{barlight}}{tex(', '.join(keywords))}}}"
+            r"\par\medskip"
+        )
+    main = [rf"{{\fontsize{{26}}{{30}}\selectfont\bfseries {tex(b['name'])}}}\par"]
+    if b.get("label"):
+        main.append(rf"\smallskip{{\Large\color{{accent}} {tex(b['label'])}}}\par")
+    if b.get("summary"):
+        main += [r"\section*{Profile}", rf"{tex(b['summary'])}\par"]
+    main.append(r"\section*{Experience}")
+    for w in resume.get("work", []):
+        main.append(
+            rf"\textbf{{{tex(w['position'])}}}\hfill{{\small\color{{grey}}"
+            rf" {tex(fmt.date_range(w, 'short'))}}}\par"
+            rf"\textit{{{tex(w['name'])}, {tex(w.get('location'))}}}\par"
+        )
+        if w.get("highlights"):
+            main.append(
+                r"\begin{itemize}"
+                + "".join(rf"\item {tex(h)} " for h in w["highlights"])
+                + r"\end{itemize}"
+            )
+        main.append(r"\medskip")
+    main.append(r"\section*{Education}")
+    for e in resume.get("education", []):
+        main.append(
+            rf"\textbf{{{tex(fmt.degree(e))}}}\hfill{{\small\color{{grey}} {fmt.year(e)}}}\par"
+            rf"\textit{{{tex(e['institution'])}}}\par\smallskip"
+        )
+    source = [
+        r"\documentclass[10pt,a4paper]{article}",
+        *_FONTS[:2],
+        r"\usepackage{helvet}\renewcommand{\familydefault}{\sfdefault}",
+        r"\usepackage[left=7.2cm,right=1.5cm,top=1.5cm,bottom=1.8cm]{geometry}",
+        r"\usepackage{xcolor,tikz,eso-pic,titlesec,enumitem,url}\urlstyle{same}",
+        r"\usepackage[hidelinks]{hyperref}",
+        r"\definecolor{bar}{HTML}{2B3A4F}\definecolor{barhead}{HTML}{9CC3E6}",
+        r"\definecolor{barlight}{HTML}{D5DDE6}\definecolor{accent}{HTML}{1F6F8B}",
+        r"\definecolor{grey}{HTML}{666666}",
+        r"\pagestyle{empty}\setlength{\parindent}{0pt}",
+        r"\titleformat{\section}{\large\scshape\color{accent}}{}{0pt}{}"
+        r"[{\color{accent}\titlerule}]",
+        r"\titlespacing*{\section}{0pt}{14pt}{6pt}",
+        r"\setlist[itemize]{leftmargin=1.2em,itemsep=0pt,topsep=2pt,"
+        r"label={\color{accent}\textbullet}}",
+        r"\AddToShipoutPictureBG{\begin{tikzpicture}[remember picture,overlay]"
+        r"\fill[bar] (current page.north west) rectangle"
+        r" ([xshift=6.3cm]current page.south west);\end{tikzpicture}}",
+        r"\begin{document}",
+        r"\begin{tikzpicture}[remember picture,overlay]",
+        r"\node[anchor=north west,text width=5.1cm,inner sep=0pt,text=white,font=\small,"
+        r"align=left] at ([xshift=0.6cm,yshift=-1.3cm]current page.north west) {%",
+        *bar,
+        r"};",
+        r"\end{tikzpicture}%",
+        *main,
+        r"\end{document}",
+    ]
+    compile_pdf("\n".join(source) + "\n", "pdflatex", out)
+
+
 def templates() -> list[Template]:
     return [
         Template("latex-europecv", ".pdf", europecv, tools=("pdflatex",)),
         Template("latex-curve", ".pdf", curve, tools=("pdflatex",)),
         Template("latex-rightcol", ".pdf", rightcol, tools=("pdflatex",)),
+        Template("latex-colourbar", ".pdf", colourbar, tools=("pdflatex",)),
     ]
