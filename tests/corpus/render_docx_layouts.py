@@ -12,6 +12,12 @@ tables and paragraph formatting instead of Word's heading styles:
   School"; "Key Skills" as lines of three skills parted by tabs into columns (no table).
 * ``office-shaded-doc``: the shaded document saved by LibreOffice as legacy Word, as older
   tools send it.
+* ``office-banner-pdf``: a Word document laid out by LibreOffice: the name and headline in
+  a banner (one shaded table cell the width of the page, no contact items in it) over a
+  borderless two-column table: a narrow shaded left column with "Contact" (one item a
+  line) and "Skills" as "Group: item, item" lines, a wide right column with "Profile",
+  "Experience" (the title in bold, "Company | Place" under it, "full" dates in grey
+  italics, bullets) and "Education"; headings are coloured bold capitals over a rule.
 """
 
 from __future__ import annotations
@@ -171,6 +177,99 @@ def tabcols(resume: dict, out: Path) -> None:
     document.save(out)
 
 
+def _shade_cell(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    for key, value in (("val", "clear"), ("color", "auto"), ("fill", fill)):
+        shading.set(qn(f"w:{key}"), value)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _cell_heading(cell, text: str, first: bool = False) -> None:
+    """Bold capitals in the accent colour over a thin rule, inside a table cell."""
+    p = cell.paragraphs[0] if first else cell.add_paragraph()
+    p.paragraph_format.space_before = Pt(0 if first else 12)
+    p.paragraph_format.space_after = Pt(4)
+    run = p.add_run(text.upper())
+    run.bold, run.font.size = True, Pt(11)
+    run.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "1F4E79")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    _paragraph_property(p, borders)
+
+
+def _line(cell, text: str, size: float = 10, bold: bool = False, italic: bool = False):
+    p = cell.add_paragraph()
+    p.paragraph_format.space_after = Pt(1)
+    run = p.add_run(text)
+    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    return p
+
+
+def banner(resume: dict, out: Path) -> None:
+    b = resume["basics"]
+    document = docx.Document()
+    section = document.sections[0]
+    section.left_margin = section.right_margin = Cm(1.6)
+    section.top_margin = section.bottom_margin = Cm(1.5)
+    width = _text_width(document)
+    head = document.add_table(rows=1, cols=1)
+    head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _no_borders(head)
+    cell = head.rows[0].cells[0]
+    cell.width = width
+    _shade_cell(cell, "DCE6F1")
+    name = cell.paragraphs[0]
+    name.paragraph_format.space_before = Pt(8)
+    run = name.add_run(b["name"])
+    run.bold, run.font.size = True, Pt(26)
+    run.font.color.rgb = RGBColor(0x1F, 0x2A, 0x44)
+    if b.get("label"):
+        label = cell.add_paragraph()
+        label.paragraph_format.space_after = Pt(8)
+        run = label.add_run(b["label"])
+        run.font.size = Pt(13)
+        run.font.color.rgb = RGBColor(0x40, 0x55, 0x70)
+    document.add_paragraph().paragraph_format.space_after = Pt(0)
+    body = document.add_table(rows=1, cols=2)
+    body.alignment = WD_TABLE_ALIGNMENT.CENTER
+    body.autofit = False
+    _no_borders(body)
+    left, right = body.rows[0].cells
+    for column, cell, size in zip(body.columns, (left, right), (Cm(5.6), None), strict=True):
+        column.width = cell.width = size or width - Cm(5.6)
+    _shade_cell(left, "F2F2F2")
+    _cell_heading(left, "Contact", first=True)
+    for item in fmt.contact_items(b) + fmt.links(b):
+        _line(left, item, 9.5)
+    _cell_heading(left, "Skills")
+    for group, keywords in fmt.skill_groups(resume):
+        p = _line(left, f"{group}: ", 9.5, bold=True)
+        p.paragraph_format.space_after = Pt(4)
+        p.add_run(", ".join(keywords)).font.size = Pt(9.5)
+    first = True
+    if b.get("summary"):
+        _cell_heading(right, "Profile", first=True)
+        _line(right, b["summary"])
+        first = False
+    _cell_heading(right, "Experience", first=first)
+    for w in resume.get("work", []):
+        _line(right, w["position"], 11, bold=True).paragraph_format.space_before = Pt(6)
+        _line(right, " | ".join(x for x in (w["name"], w.get("location")) if x))
+        dates = _line(right, fmt.date_range(w, "full"), 9.5, italic=True)
+        dates.runs[0].font.color.rgb = RGBColor(0x70, 0x70, 0x70)
+        for h in w.get("highlights", []):
+            _bullet(right, h)
+    _cell_heading(right, "Education")
+    for e in resume.get("education", []):
+        _line(right, fmt.degree(e), bold=True).paragraph_format.space_before = Pt(4)
+        _line(right, f"{e['institution']}, {fmt.year(e)}")
+    document.add_paragraph()
+    document.save(out)
+
+
 def _pdf(style: Callable[[dict, Path], None], target: str = "pdf") -> Callable[[dict, Path], None]:
     """``style``'s document converted by LibreOffice to ``target`` (PDF, ODT, legacy DOC)."""
 
@@ -188,4 +287,5 @@ def templates() -> list[Template]:
         Template("office-shaded-pdf", ".pdf", _pdf(shaded), tools=("soffice",)),
         Template("office-tabcols-pdf", ".pdf", _pdf(tabcols), tools=("soffice",)),
         Template("office-shaded-doc", ".doc", _pdf(shaded, "doc"), tools=("soffice",)),
+        Template("office-banner-pdf", ".pdf", _pdf(banner), tools=("soffice",)),
     ]
