@@ -80,9 +80,8 @@ def test_held_back_split_is_non_empty_and_spans_families() -> None:
     assert held and held != present
     assert len({family(t) for t in held}) >= 2
     # The split was fixed at about 30% before any measurement; templates added since join
-    # the tuning split (splits.py), so the held-back share shrinks as the corpus grows. At
-    # an eighth, new held-back templates (chosen before any measurement) are due.
-    assert 0.125 <= len(held) / len(present) <= 0.4
+    # the tuning split (splits.py), so the held-back share shrinks as the corpus grows.
+    assert 0.15 <= len(held) / len(present) <= 0.4
 
 
 def test_no_person_is_shared_between_templates() -> None:
