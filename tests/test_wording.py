@@ -36,10 +36,13 @@ def test_no_message_counts_with_s_in_brackets() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1] / "app"
+    # Not messages: the labels of printed CV forms, which the parser reads as the forms
+    # print them ("Surname(s) / First name(s)").
+    form_labels = root / "parsing" / "form_labels.py"
     found = [
         f"{path.relative_to(root)}:{number}"
         for path in root.rglob("*.py")
-        if "migrations" not in path.parts and path.name != "wording.py"
+        if "migrations" not in path.parts and path.name != "wording.py" and path != form_labels
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if re.search(r"[a-z]\(s\)", line) and ('"' in line or "'" in line)
     ]
