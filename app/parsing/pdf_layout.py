@@ -46,15 +46,20 @@ def _rows(words: Iterable[dict]) -> list[_Row]:
     """Words grouped into visual rows by vertical overlap."""
     rows: list[_Row] = []
     for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        mid = (w["top"] + w["bottom"]) / 2
+        top, bottom = w["top"], w["bottom"]
+        mid = (top + bottom) / 2
         for row in reversed(rows[-3:]):
             if row.top <= mid <= row.bottom and _same_line(row, w):
                 row.words.append(w)
                 if w["text"] != "|":  # an icon glyph, often taller, must not bridge two rows
-                    row.top, row.bottom = min(row.top, w["top"]), max(row.bottom, w["bottom"])
+                    # (comparisons rather than min()/max(): asked for every word)
+                    if top < row.top:
+                        row.top = top
+                    if bottom > row.bottom:
+                        row.bottom = bottom
                 break
         else:
-            rows.append(_Row(w["top"], w["bottom"], [w]))
+            rows.append(_Row(top, bottom, [w]))
     for row in rows:
         row.words.sort(key=lambda w: w["x0"])
     rows.sort(key=lambda r: r.top)
@@ -67,7 +72,8 @@ def _same_line(row: _Row, word: dict) -> bool:
     its last line on the name's baseline) is its own rows."""
     first = row.words[0]
     first_size, word_size = first.get("size", 0), word.get("size", 0)
-    big, small = max(first_size, word_size), min(first_size, word_size)
+    # (a comparison rather than max() and min(): asked for every word of a page)
+    big, small = (word_size, first_size) if word_size > first_size else (first_size, word_size)
     if small <= 0 or big <= 2.2 * small:  # a heading-sized name is over twice the body
         return True
     if not (_ALNUM.search(first["text"]) and _ALNUM.search(word["text"])):
@@ -83,9 +89,13 @@ def _segments(row: _Row) -> list[tuple[float, float]]:
     segs: list[tuple[float, float]] = []
     start = end = 0.0  # the open run's extent, kept in locals: asked for every word
     for w in row.words:
-        gap = max(w.get("size", 10) * 0.9, 6)
+        # (comparisons rather than max(): asked for every word of every row)
+        gap = w.get("size", 10) * 0.9
+        if gap < 6:
+            gap = 6
         if segs and w["x0"] - end <= gap:
-            end = max(end, w["x1"])
+            if w["x1"] > end:
+                end = w["x1"]
             segs[-1] = (start, end)
         else:
             start, end = w["x0"], w["x1"]
@@ -732,7 +742,7 @@ def _row_text(row: _Row, space: float = 0.0) -> str:
     prev = None
     # Each word's item test and type size, carried over to the next gap: asked once each.
     prev_item, prev_em = False, 10.0
-    wide = _item_gap_factor(row.words)
+    wide = -1.0  # worked out at the first gap between two items (one-word rows have none)
     lone: float | None = -1.0  # worked out at the first gap that could be a lone one
     tags: float | None = -1.0  # likewise the gap between tags
     for w in row.words:
@@ -753,6 +763,8 @@ def _row_text(row: _Row, space: float = 0.0) -> str:
             # large heading is two items.
             em = min(word_em, prev_em)
             items = prev_item and item
+            if items and wide == -1.0:
+                wide = _item_gap_factor(row.words)
             ems = wide if items else 1.5
             tab = gap > max(em * ems, 8 if ems < 1.5 else 12)
             if not tab and items and gap >= 0.5 * em and prev["text"][-1].isalnum():
