@@ -540,12 +540,16 @@ def _margin_heading(row: _Row, body_size: float) -> list[_Row]:
     larger than the rest of the row, and stand apart from it. A section's name needs only
     to be larger than the rest: the entry's first row may itself be set above the body."""
     words = row.words
+    head_size = 0.0
     for k in range(1, min(4, len(words))):
+        # The head's least size kept as it grows, and the gap checked before the row is
+        # sliced or the rest's size read: most rows end here, and rows are long.
+        size = words[k - 1].get("size", 0)
+        if k == 1 or size < head_size:
+            head_size = size
+        if words[k]["x0"] - words[k - 1]["x1"] <= head_size:
+            continue
         head, rest = words[:k], words[k:]
-        head_size = min(w.get("size", 0) for w in head)
-        gap = rest[0]["x0"] - head[-1]["x1"]
-        if gap <= head_size:
-            continue  # checked before the rest's size: most rows end here, and rows are long
         rest_size = max(w.get("size", 0) for w in rest)
         if not rest_size:
             continue
