@@ -632,20 +632,26 @@ def _item_gap_factor(words: list[dict]) -> float:
     keep the wide threshold; so does a lone gap of under an em between two words, which may
     be a loose word space.
     """
-    singles = sum(1 for w in words if len(w["text"]) == 1 and w["text"].isalnum())
-    if singles >= 3 or any(w["text"][-1] in ",.;:" for w in words):
+    # (single loops, no generators: asked for nearly every row)
+    singles = 0
+    for w in words:
+        text = w["text"]
+        if text[-1] in ",.;:":
+            return 1.5
+        if len(text) == 1 and text.isalnum():
+            singles += 1
+    if singles >= 3:
         return 1.5
-    ems = [
-        (b["x0"] - a["x1"]) / (min(a.get("size", 10) or 10, b.get("size", 10) or 10))
-        for a, b in itertools.pairwise(words)
-    ]
-    wide = sum(1 for e in ems if e > 0.8)
-    return 0.8 if wide >= 2 or any(e <= 0.4 for e in ems) else 1.0
-
-
-def _item_word(word: dict) -> bool:
-    """A word that can open or close a list item: not a dash, glyph or lone letter."""
-    return len(word["text"]) >= 2 and word["text"][0].isalnum()
+    wide = 0
+    close = False
+    for a, b in itertools.pairwise(words):
+        a_em, b_em = a.get("size", 10) or 10, b.get("size", 10) or 10
+        e = (b["x0"] - a["x1"]) / (b_em if b_em < a_em else a_em)
+        if e > 0.8:
+            wide += 1
+        elif e <= 0.4:
+            close = True
+    return 0.8 if wide >= 2 or close else 1.0
 
 
 def _lone_wide_gap(words: list[dict]) -> float | None:
@@ -751,7 +757,8 @@ def _row_text(row: _Row, space: float = 0.0) -> str:
     tags: float | None = -1.0  # likewise the gap between tags
     for w in row.words:
         text = w["text"]
-        item = _item_word(w)
+        # Whether it can open or close a list item: not a dash, glyph or lone letter.
+        item = len(text) >= 2 and text[0].isalnum()
         word_em = w.get("size", 10) or 10
         if prev is None:
             if _bullet_glyph(row.words):
