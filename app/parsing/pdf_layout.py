@@ -576,9 +576,15 @@ def _stream_lines(
         text = _row_text(row, space)
         if not text:
             continue
-        sizes = [w.get("size", 0) for w in row.words]
-        size = max(sizes) if sizes else 0.0
-        bold_words = sum(1 for w in row.words if _bold_font(w.get("fontname", "")))
+        # The row's largest size and its bold words in one loop: asked for every row.
+        size = 0.0
+        bold_words = 0
+        for k, w in enumerate(row.words):
+            word_size = w.get("size", 0)
+            if not k or word_size > size:
+                size = word_size
+            if _bold_font(w.get("fontname", "")):
+                bold_words += 1
         gap_block = prev is not None and row.top - prev.bottom > max(size * 0.75, 5)
         out.append(
             Line(
