@@ -346,7 +346,8 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     if not words:
         return []
     rows = _rows(words)
-    sizes = sorted(w.get("size", 0) for w in words)
+    sizes = [w.get("size", 0) for w in words]
+    sizes.sort()
     body = sizes[len(sizes) // 2]  # the median word's size: the body text
     gutter = _find_gutter(rows, width)
     space = _word_space(rows)
@@ -778,12 +779,14 @@ def _row_text(row: _Row, space: float = 0.0) -> str:
                 continue
             # Wide for the smaller of the two types: a sidebar's small e-mail beside a
             # large heading is two items.
-            em = min(word_em, prev_em)
+            # (comparisons rather than min() and max(): two calls saved at every gap)
+            em = prev_em if prev_em < word_em else word_em
             items = prev_item and item
             if items and wide == -1.0:
                 wide = _item_gap_factor(row.words)
             ems = wide if items else 1.5
-            tab = gap > max(em * ems, 8 if ems < 1.5 else 12)
+            least, floor = em * ems, 8 if ems < 1.5 else 12
+            tab = gap > (floor if floor > least else least)
             if not tab and items and gap >= 0.5 * em and prev["text"][-1].isalnum():
                 if lone == -1.0:
                     lone = _lone_wide_gap(row.words)
