@@ -27,6 +27,10 @@ RANGE = re.compile(rf"(?<![\w/])({POINT}){DASH}({POINT})(?![\w/])", re.IGNORECAS
 SINGLE = re.compile(rf"(?<![\w/])({POINT})(?![\w/])", re.IGNORECASE)
 _OPEN_END = re.compile(rf"({DASH})(?:\t|$)", re.IGNORECASE)
 DANGLING = re.compile(rf"(?<![\w/])({POINT}){DASH}$|^\s*({POINT}){DASH}(?=[A-Za-z])", re.IGNORECASE)
+# What every point holds: an ASCII digit (a year or a month's number) or a word of NOW. A
+# line with none has no date, and this is cheaper to look for than RANGE and SINGLE (with
+# the same flags, so letters fold alike).
+_POINT_SIGN = re.compile(r"[0-9]|present|current|now|today|ongoing|date", re.IGNORECASE)
 # The shapes `point` reads, compiled once: it runs for every date found.
 _NOW = re.compile(NOW)
 _YEAR = re.compile(YEAR)
@@ -72,6 +76,8 @@ def point(text: str) -> str | None:
 
 def find_range(text: str) -> DateRange | None:
     """The first date range in ``text``, or a single date (as both start and end)."""
+    if not _POINT_SIGN.search(text):
+        return None
     m = RANGE.search(text)
     if m:
         start, end = point(m.group(1)), point(m.group(2))

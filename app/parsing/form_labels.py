@@ -66,10 +66,18 @@ _LABELS = {
     **dict.fromkeys(_SURNAME_FIRST, "surname first"),
 }
 _ENTRY_ROLES = {"title", "duties", "employer", "qualification", "school"}
+# The labels by their first word, in the order above: the first words of a wrapped label
+# begin with the label's first word, so only these few are tried for each line.
+_BY_FIRST_WORD: dict[str, list[tuple[str, str]]] = {}
+for _full, _role in _LABELS.items():
+    _BY_FIRST_WORD.setdefault(_full.partition(" ")[0], []).append((_full, _role))
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _norm(label: str) -> str:
-    return re.sub(r"\s+", " ", label.strip().rstrip(":").casefold())
+    return _SPACES.sub(" ", label.strip().rstrip(":").casefold())
 
 
 def _label_of(text: str) -> tuple[str | None, str, str]:
@@ -77,11 +85,17 @@ def _label_of(text: str) -> tuple[str | None, str, str]:
     label may be whole or the first words of a label wrapped in its column."""
     label, tab, value = text.partition("\t")
     key = _norm(label if tab else text)
-    if key in _LABELS:
-        return _LABELS[key], "", value.strip() if tab else ""
-    for full, role in _LABELS.items():
-        if key and full.startswith(key + " ") and len(key.split()) >= 2:
-            return role, full[len(key) + 1 :], value.strip() if tab else ""
+    role = _LABELS.get(key)
+    if role is not None:
+        return role, "", value.strip() if tab else ""
+    # A wrapped label's first words: two at least (asked of every line, so only the labels
+    # sharing its first word are tried, and the prefix is built once).
+    candidates = _BY_FIRST_WORD.get(key.partition(" ")[0])
+    if candidates and len(key.split()) >= 2:
+        prefix = key + " "
+        for full, role in candidates:
+            if full.startswith(prefix):
+                return role, full[len(prefix) :], value.strip() if tab else ""
     return None, "", text
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -46,17 +47,23 @@ def _rows(words: Iterable[dict]) -> list[_Row]:
     """Words grouped into visual rows by vertical overlap."""
     rows: list[_Row] = []
     for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        mid = (w["top"] + w["bottom"]) / 2
+        top, bottom = w["top"], w["bottom"]
+        mid = (top + bottom) / 2
         for row in reversed(rows[-3:]):
             if row.top <= mid <= row.bottom and _same_line(row, w):
                 row.words.append(w)
                 if w["text"] != "|":  # an icon glyph, often taller, must not bridge two rows
-                    row.top, row.bottom = min(row.top, w["top"]), max(row.bottom, w["bottom"])
+                    # (comparisons rather than min()/max(): asked for every word)
+                    if top < row.top:
+                        row.top = top
+                    if bottom > row.bottom:
+                        row.bottom = bottom
                 break
         else:
-            rows.append(_Row(w["top"], w["bottom"], [w]))
+            rows.append(_Row(top, bottom, [w]))
+    by_left = operator.itemgetter("x0")  # (no Python call per word, as a lambda makes)
     for row in rows:
-        row.words.sort(key=lambda w: w["x0"])
+        row.words.sort(key=by_left)
     rows.sort(key=lambda r: r.top)
     return rows
 
@@ -67,7 +74,8 @@ def _same_line(row: _Row, word: dict) -> bool:
     its last line on the name's baseline) is its own rows."""
     first = row.words[0]
     first_size, word_size = first.get("size", 0), word.get("size", 0)
-    big, small = max(first_size, word_size), min(first_size, word_size)
+    # (a comparison rather than max() and min(): asked for every word of a page)
+    big, small = (word_size, first_size) if word_size > first_size else (first_size, word_size)
     if small <= 0 or big <= 2.2 * small:  # a heading-sized name is over twice the body
         return True
     if not (_ALNUM.search(first["text"]) and _ALNUM.search(word["text"])):
@@ -83,9 +91,13 @@ def _segments(row: _Row) -> list[tuple[float, float]]:
     segs: list[tuple[float, float]] = []
     start = end = 0.0  # the open run's extent, kept in locals: asked for every word
     for w in row.words:
-        gap = max(w.get("size", 10) * 0.9, 6)
+        # (comparisons rather than max(): asked for every word of every row)
+        gap = w.get("size", 10) * 0.9
+        if gap < 6:
+            gap = 6
         if segs and w["x0"] - end <= gap:
-            end = max(end, w["x1"])
+            if w["x1"] > end:
+                end = w["x1"]
             segs[-1] = (start, end)
         else:
             start, end = w["x0"], w["x1"]
@@ -336,7 +348,8 @@ def page_lines(words: list[dict], width: float) -> list[Line]:
     if not words:
         return []
     rows = _rows(words)
-    sizes = sorted(w.get("size", 0) for w in words)
+    sizes = [w.get("size", 0) for w in words]
+    sizes.sort()
     body = sizes[len(sizes) // 2]  # the median word's size: the body text
     gutter = _find_gutter(rows, width)
     space = _word_space(rows)
@@ -530,12 +543,16 @@ def _margin_heading(row: _Row, body_size: float) -> list[_Row]:
     larger than the rest of the row, and stand apart from it. A section's name needs only
     to be larger than the rest: the entry's first row may itself be set above the body."""
     words = row.words
+    head_size = 0.0
     for k in range(1, min(4, len(words))):
+        # The head's least size kept as it grows, and the gap checked before the row is
+        # sliced or the rest's size read: most rows end here, and rows are long.
+        size = words[k - 1].get("size", 0)
+        if k == 1 or size < head_size:
+            head_size = size
+        if words[k]["x0"] - words[k - 1]["x1"] <= head_size:
+            continue
         head, rest = words[:k], words[k:]
-        head_size = min(w.get("size", 0) for w in head)
-        gap = rest[0]["x0"] - head[-1]["x1"]
-        if gap <= head_size:
-            continue  # checked before the rest's size: most rows end here, and rows are long
         rest_size = max(w.get("size", 0) for w in rest)
         if not rest_size:
             continue
@@ -562,9 +579,15 @@ def _stream_lines(
         text = _row_text(row, space)
         if not text:
             continue
-        sizes = [w.get("size", 0) for w in row.words]
-        size = max(sizes) if sizes else 0.0
-        bold_words = sum(1 for w in row.words if _bold_font(w.get("fontname", "")))
+        # The row's largest size and its bold words in one loop: asked for every row.
+        size = 0.0
+        bold_words = 0
+        for k, w in enumerate(row.words):
+            word_size = w.get("size", 0)
+            if not k or word_size > size:
+                size = word_size
+            if _bold_font(w.get("fontname", "")):
+                bold_words += 1
         gap_block = prev is not None and row.top - prev.bottom > max(size * 0.75, 5)
         out.append(
             Line(
@@ -618,20 +641,26 @@ def _item_gap_factor(words: list[dict]) -> float:
     keep the wide threshold; so does a lone gap of under an em between two words, which may
     be a loose word space.
     """
-    singles = sum(1 for w in words if len(w["text"]) == 1 and w["text"].isalnum())
-    if singles >= 3 or any(w["text"][-1] in ",.;:" for w in words):
+    # (single loops, no generators: asked for nearly every row)
+    singles = 0
+    for w in words:
+        text = w["text"]
+        if text[-1] in ",.;:":
+            return 1.5
+        if len(text) == 1 and text.isalnum():
+            singles += 1
+    if singles >= 3:
         return 1.5
-    ems = [
-        (b["x0"] - a["x1"]) / (min(a.get("size", 10) or 10, b.get("size", 10) or 10))
-        for a, b in itertools.pairwise(words)
-    ]
-    wide = sum(1 for e in ems if e > 0.8)
-    return 0.8 if wide >= 2 or any(e <= 0.4 for e in ems) else 1.0
-
-
-def _item_word(word: dict) -> bool:
-    """A word that can open or close a list item: not a dash, glyph or lone letter."""
-    return len(word["text"]) >= 2 and word["text"][0].isalnum()
+    wide = 0
+    close = False
+    for a, b in itertools.pairwise(words):
+        a_em, b_em = a.get("size", 10) or 10, b.get("size", 10) or 10
+        e = (b["x0"] - a["x1"]) / (b_em if b_em < a_em else a_em)
+        if e > 0.8:
+            wide += 1
+        elif e <= 0.4:
+            close = True
+    return 0.8 if wide >= 2 or close else 1.0
 
 
 def _lone_wide_gap(words: list[dict]) -> float | None:
@@ -732,12 +761,13 @@ def _row_text(row: _Row, space: float = 0.0) -> str:
     prev = None
     # Each word's item test and type size, carried over to the next gap: asked once each.
     prev_item, prev_em = False, 10.0
-    wide = _item_gap_factor(row.words)
+    wide = -1.0  # worked out at the first gap between two items (one-word rows have none)
     lone: float | None = -1.0  # worked out at the first gap that could be a lone one
     tags: float | None = -1.0  # likewise the gap between tags
     for w in row.words:
         text = w["text"]
-        item = _item_word(w)
+        # Whether it can open or close a list item: not a dash, glyph or lone letter.
+        item = len(text) >= 2 and text[0].isalnum()
         word_em = w.get("size", 10) or 10
         if prev is None:
             if _bullet_glyph(row.words):
@@ -751,10 +781,14 @@ def _row_text(row: _Row, space: float = 0.0) -> str:
                 continue
             # Wide for the smaller of the two types: a sidebar's small e-mail beside a
             # large heading is two items.
-            em = min(word_em, prev_em)
+            # (comparisons rather than min() and max(): two calls saved at every gap)
+            em = prev_em if prev_em < word_em else word_em
             items = prev_item and item
+            if items and wide == -1.0:
+                wide = _item_gap_factor(row.words)
             ems = wide if items else 1.5
-            tab = gap > max(em * ems, 8 if ems < 1.5 else 12)
+            least, floor = em * ems, 8 if ems < 1.5 else 12
+            tab = gap > (floor if floor > least else least)
             if not tab and items and gap >= 0.5 * em and prev["text"][-1].isalnum():
                 if lone == -1.0:
                     lone = _lone_wide_gap(row.words)

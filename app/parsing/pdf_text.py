@@ -286,17 +286,26 @@ def _word(
 def _make(text: str, chars: list[_Char], font: tuple[str, float]) -> dict:
     """A word as pdfplumber gives it: one em high from the font's descent, which is where
     the loose box ends below (its top is the font's ascent, in some fonts two lines up)."""
+    first, x0, x1, top, bottom = chars[0]
     if len(chars) == 1:
-        index, x0, x1, top, bottom = chars[0]
-        word = text[index]
+        word = text[first]
     else:
-        indexes, lefts, rights, tops, bottoms = zip(*chars, strict=True)
-        x0, x1, top, bottom = min(lefts), max(rights), min(tops), max(bottoms)
-        first, last = indexes[0], indexes[-1]
-        if last - first + 1 == len(indexes):  # no generated space left out between
+        # The extent in one loop of comparisons (as min() and max() compare): three times
+        # faster than unzipping the boxes for four calls, and asked for every word.
+        for _index, left, right, char_top, char_bottom in chars:
+            if left < x0:
+                x0 = left
+            if right > x1:
+                x1 = right
+            if char_top < top:
+                top = char_top
+            if char_bottom > bottom:
+                bottom = char_bottom
+        last = chars[-1][0]
+        if last - first + 1 == len(chars):  # no generated space left out between
             word = text[first : last + 1]
         else:
-            word = "".join(map(text.__getitem__, indexes))
+            word = "".join([text[c[0]] for c in chars])
     size = font[1]
     loose = bottom - top  # ascent to descent: about 1.1 em in most fonts
     if loose > 0 and not 0.6 * loose <= size <= 1.5 * loose:
