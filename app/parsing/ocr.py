@@ -22,7 +22,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import median
 
 from app.parsing.result import ParsedResume, ParseError
 
@@ -203,6 +202,9 @@ def _read_into(
 
 def _tsv_lines(tsv: str, dpi: int) -> tuple[list[tuple[str, float, bool]], list[float]]:
     """Words grouped into Tesseract's lines; a new block or paragraph starts a block."""
+    # Deferred: only OCR needs statistics (~3 ms to import in every parser worker).
+    from statistics import median
+
     rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     groups: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
     for row in rows:
