@@ -13,9 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
-from app.parsing import legacy_word, ocr, odt, pdf
+from app.parsing import ocr, pdf
 from app.parsing.lines import Extracted, Line, clean
 from app.parsing.result import ParseError
 from app.parsing.zip_guard import refuse_zip_bomb
@@ -33,7 +31,8 @@ PDF, DOCX, TXT, RTF = (
     "text/plain",
     "application/rtf",
 )
-ODT, DOC = odt.ODT_MIMETYPE, "application/msword"
+# The same string as odt.ODT_MIMETYPE, spelled out so a PDF worker need not import odt.
+ODT, DOC = "application/vnd.oasis.opendocument.text", "application/msword"
 _BY_SUFFIX = {".pdf": PDF, ".docx": DOCX, ".txt": TXT, ".md": TXT, ".text": TXT, ".rtf": RTF}
 
 
@@ -193,6 +192,10 @@ def _odt_or_doc(path: Path, data: bytes) -> str | None:
 
 
 def _read_odt_or_doc(path: Path, data: bytes, media_type: str) -> Extracted:
+    # Deferred: only ODT and .doc files need these (and odt's XML parser); a PDF worker
+    # starts faster without them.
+    from app.parsing import legacy_word, odt
+
     if media_type == DOC:
         converted = legacy_word.convert_doc(path)
         if converted.docx is not None:
@@ -223,6 +226,10 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+
+    # Deferred: detection is needed only for text that is not UTF-8; charset_normalizer
+    # costs ~6 ms to import in every worker.
+    from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     return str(best) if best is not None else data.decode("latin-1")

@@ -12,7 +12,6 @@ each Tesseract run, as well as the whole file, has a time limit.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import os
@@ -22,7 +21,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import median
 
 from app.parsing.result import ParsedResume, ParseError
 
@@ -203,6 +201,11 @@ def _read_into(
 
 def _tsv_lines(tsv: str, dpi: int) -> tuple[list[tuple[str, float, bool]], list[float]]:
     """Words grouped into Tesseract's lines; a new block or paragraph starts a block."""
+    # Deferred: only OCR reads Tesseract's TSV or needs statistics (~3.5 ms together to
+    # import in every parser worker).
+    import csv
+    from statistics import median
+
     rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     groups: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
     for row in rows:

@@ -339,12 +339,26 @@ def _row_items(row: str) -> list[str]:
     return out
 
 
+# A character that can change the bracket depth or start a _SPLIT match (which starts with
+# whitespace or a separator); the ones between are copied as a slice, not one at a time.
+_SPLIT_CANDIDATE = re.compile(r"[\s()\[\],;•|·◦▪∙⋄♦●■✓✔◆◇❖⋅‧∘►▸▹➤➢]")
+
+
 def _split_outside_parens(text: str) -> list[str]:
     parts: list[str] = []
     depth = 0
     current: list[str] = []
     i = 0
+    candidate = _SPLIT_CANDIDATE.search
     while i < len(text):
+        found = candidate(text, i)
+        if found is None:
+            current.append(text[i:])
+            break
+        j = found.start()
+        if j > i:
+            current.append(text[i:j])
+            i = j
         ch = text[i]
         if ch in "([":
             depth += 1
