@@ -22,8 +22,6 @@ tables and paragraph formatting instead of Word's heading styles:
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -35,7 +33,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from tests.corpus import doc_format as fmt
 from tests.corpus.render_docx_skills import _no_borders
-from tests.corpus.render_office import convert
+from tests.corpus.render_office import converted
 from tests.corpus.templates import Template
 
 
@@ -270,22 +268,10 @@ def banner(resume: dict, out: Path) -> None:
     document.save(out)
 
 
-def _pdf(style: Callable[[dict, Path], None], target: str = "pdf") -> Callable[[dict, Path], None]:
-    """``style``'s document converted by LibreOffice to ``target`` (PDF, ODT, legacy DOC)."""
-
-    def render(resume: dict, out: Path) -> None:
-        with tempfile.TemporaryDirectory(prefix="corpus-docx-") as tmp:
-            source = Path(tmp) / "resume.docx"
-            style(resume, source)
-            convert(source, target, out)
-
-    return render
-
-
 def templates() -> list[Template]:
     return [
-        Template("office-shaded-pdf", ".pdf", _pdf(shaded), tools=("soffice",)),
-        Template("office-tabcols-pdf", ".pdf", _pdf(tabcols), tools=("soffice",)),
-        Template("office-shaded-doc", ".doc", _pdf(shaded, "doc"), tools=("soffice",)),
-        Template("office-banner-pdf", ".pdf", _pdf(banner), tools=("soffice",)),
+        Template("office-shaded-pdf", ".pdf", converted(shaded), tools=("soffice",)),
+        Template("office-tabcols-pdf", ".pdf", converted(tabcols), tools=("soffice",)),
+        Template("office-shaded-doc", ".doc", converted(shaded, "doc"), tools=("soffice",)),
+        Template("office-banner-pdf", ".pdf", converted(banner), tools=("soffice",)),
     ]

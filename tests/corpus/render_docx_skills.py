@@ -22,9 +22,7 @@ resumes do beyond a plain comma list:
 
 from __future__ import annotations
 
-import tempfile
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -34,7 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from tests.corpus import doc_format as fmt
-from tests.corpus.render_office import convert
+from tests.corpus.render_office import converted
 from tests.corpus.templates import Template
 
 LEVELS = ("Expert", "Advanced", "Proficient", "Intermediate", "Working knowledge")
@@ -226,21 +224,11 @@ def skilltable(resume: dict, out: Path) -> None:
     document.save(out)
 
 
-def _pdf(style: Callable[[dict, Path], None]) -> Callable[[dict, Path], None]:
-    def render(resume: dict, out: Path) -> None:
-        with tempfile.TemporaryDirectory(prefix="corpus-docx-") as tmp:
-            source = Path(tmp) / "resume.docx"
-            style(resume, source)
-            convert(source, "pdf", out)
-
-    return render
-
-
 def templates() -> list[Template]:
     return [
         Template("docx-skilltable", ".docx", skilltable),
         *(
-            Template(f"office-{name}-pdf", ".pdf", _pdf(style), tools=("soffice",))
+            Template(f"office-{name}-pdf", ".pdf", converted(style), tools=("soffice",))
             for name, style in (
                 ("levels", levels),
                 ("dots", dots),

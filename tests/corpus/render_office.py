@@ -59,7 +59,12 @@ def convert(source: Path, target_format: str, out: Path) -> None:
         shutil.copyfile(produced, out)
 
 
-def _converted(style: Callable[[dict, Path], None], target_format: str):
+def converted(
+    style: Callable[[dict, Path], None], target_format: str = "pdf"
+) -> Callable[[dict, Path], None]:
+    """``style``'s Word document converted by LibreOffice to ``target_format`` (PDF, ODT,
+    legacy DOC, RTF): every document renderer's LibreOffice templates go through this."""
+
     def render(resume: dict, out: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="corpus-docx-") as tmp:
             source = Path(tmp) / "resume.docx"
@@ -75,7 +80,7 @@ def templates() -> list[Template]:
         Template(
             f"office-{name.split('-', 1)[1]}-{target}",
             f".{target}",
-            _converted(styles[name].render, target),
+            converted(styles[name].render, target),
             tools=("soffice",),
             hides=styles[name].hides,
         )
