@@ -64,7 +64,8 @@ BACKGROUND_STEPS: dict[CheckStatus, frozenset[CheckStatus]] = {
     CheckStatus.CONSIDER: frozenset({CheckStatus.CLEAR, CheckStatus.PRE_ADVERSE_SENT}),
     CheckStatus.PRE_ADVERSE_SENT: frozenset({CheckStatus.CLEAR, CheckStatus.ADVERSE_ACTION}),
 }
-_AUDITED = ("status", "start_date", "due_on", "owner_id", "notice_sent_on", "completed_on")
+# What work on a check changes: audited with every write, put back by undo (onboarding_undo).
+WORKED_FIELDS = ("status", "start_date", "due_on", "owner_id", "notice_sent_on", "completed_on")
 
 
 def holidays_in(session: Session) -> frozenset[dt.date]:
@@ -259,7 +260,7 @@ def get_check(ctx: ServiceContext, check_id: int) -> CheckRow:
 
 # ---- within a move or a placement ------------------------------------------------------------
 def _fields(check: OnboardingCheck) -> dict[str, Any]:
-    return {name: getattr(check, name) for name in ("kind", *_AUDITED)}
+    return {name: getattr(check, name) for name in ("kind", *WORKED_FIELDS)}
 
 
 def start_onboarding_in(tx: Transaction, application_id: int) -> list[int]:

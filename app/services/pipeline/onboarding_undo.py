@@ -18,11 +18,9 @@ from sqlalchemy import select
 from app.services.core.changes import ChangeKind
 from app.services.core.context import Outcome, ServiceContext, outcome
 from app.services.core.unit_of_work import NotFoundError, ValidationError
-from app.services.pipeline.onboarding import KIND_WORDS, CheckRow, checks_of
+from app.services.pipeline.onboarding import KIND_WORDS, WORKED_FIELDS, CheckRow, checks_of
 from app.store.models import Application
 from app.store.onboarding import CheckStatus, OnboardingCheck
-
-_FIELDS = ("status", "start_date", "due_on", "owner_id", "notice_sent_on", "completed_on")
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ class CheckState:
 
 
 def state_of(row: CheckRow) -> CheckState:
-    return CheckState(*(getattr(row, name) for name in _FIELDS))
+    return CheckState(*(getattr(row, name) for name in WORKED_FIELDS))
 
 
 def states_of_application(ctx: ServiceContext, application_id: int) -> dict[int, CheckState]:
@@ -47,7 +45,7 @@ def states_of_application(ctx: ServiceContext, application_id: int) -> dict[int,
 
 
 def _current(check: OnboardingCheck) -> CheckState:
-    return CheckState(CheckStatus(check.status), *(getattr(check, n) for n in _FIELDS[1:]))
+    return CheckState(CheckStatus(check.status), *(getattr(check, n) for n in WORKED_FIELDS[1:]))
 
 
 def restore_checks(
@@ -79,7 +77,7 @@ def restore_checks(
             before = _current(check)
             if before == state:
                 continue
-            for name in _FIELDS:
+            for name in WORKED_FIELDS:
                 setattr(check, name, getattr(state, name))
             check.version += 1
             tx.audit(
@@ -104,4 +102,4 @@ def restore_checks(
 
 
 def _audit_fields(state: CheckState) -> dict[str, object]:
-    return {name: getattr(state, name) for name in _FIELDS}
+    return {name: getattr(state, name) for name in WORKED_FIELDS}

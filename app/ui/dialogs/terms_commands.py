@@ -1,20 +1,14 @@
 """Undo for offers and placements, on the window's stack: recording one is undone by removing
 it (refused if it was edited since) and redone by recording it again; an edit or a decision is
-undone by writing back the state before (refused if it changed again since).
-
-Every command is pushed after its write succeeded, so its first redo does nothing.
+undone by writing back the state before (refused if it changed again since). Each is a
+`app.ui.write_command.WriteCommand`, pushed after its write succeeded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
-from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
-from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.pipeline.offers import (
     OfferEdit,
     OfferInput,
@@ -32,41 +26,7 @@ from app.services.pipeline.placements import (
     restore_placement,
 )
 from app.store.enums import OfferStatus
-
-Publish = Callable[[Changes], None]
-Notify = Callable[[str], None]
-Write = Callable[[], Outcome[Any]]
-
-
-class WriteCommand(QUndoCommand):
-    """A write already done, whose undo and redo are writes too."""
-
-    def __init__(self, text: str, undo: Write, redo: Write, publish: Publish, notify: Notify):
-        super().__init__(text)
-        self._undo, self._redo = undo, redo
-        self.publish, self.notify = publish, notify
-        self._first_redo = True
-
-    def redo(self) -> None:
-        if self._first_redo:
-            self._first_redo = False
-            return
-        self._run(self._redo, "redo")
-
-    def undo(self) -> None:
-        self._run(self._undo, "undo")
-
-    def _run(self, write: Write, verb: str) -> None:
-        try:
-            done = write()
-        except (ValidationError, NotFoundError) as error:
-            self.setObsolete(True)  # the stack drops a command that can no longer apply
-            reason = (
-                "; ".join(error.errors.values()) if isinstance(error, ValidationError) else error
-            )
-            self.notify(f"Could not {verb} “{self.text()}”: {reason}")
-            return
-        self.publish(done.changes)
+from app.ui.write_command import Notify, Publish, WriteCommand
 
 
 def offer_recorded(

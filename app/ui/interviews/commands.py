@@ -10,13 +10,11 @@ it replaced, or removes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from app.services.core.changes import Changes
 from app.services.core.context import Outcome, ServiceContext
 from app.services.core.unit_of_work import NotFoundError, ValidationError
 from app.services.pipeline.interviews import (
@@ -33,46 +31,7 @@ from app.services.pipeline.scorecards import (
     set_job_scorecard,
 )
 from app.ui import messages
-
-Publish = Callable[[Changes], None]
-Notify = Callable[[str], None]
-
-
-class _Command(QUndoCommand):
-    """A completed write: ``undo_write`` and ``redo_write`` run the service again."""
-
-    def __init__(
-        self,
-        text: str,
-        undo_write: Callable[[], Outcome[Any]],
-        redo_write: Callable[[], Outcome[Any]],
-        publish: Publish,
-        notify: Notify,
-    ):
-        super().__init__(text)
-        self.undo_write = undo_write
-        self.redo_write = redo_write
-        self.publish = publish
-        self.notify = notify
-        self._first_redo = True
-
-    def redo(self) -> None:
-        if self._first_redo:  # carried out before being pushed
-            self._first_redo = False
-            return
-        self._run(self.redo_write, "redo")
-
-    def undo(self) -> None:
-        self._run(self.undo_write, "undo")
-
-    def _run(self, write: Callable[[], Outcome[Any]], verb: str) -> None:
-        try:
-            done = write()
-        except (ValidationError, NotFoundError) as error:
-            self.setObsolete(True)  # the stack drops a command that can no longer apply
-            self.notify(f"Could not {verb} “{self.text()}”: {messages.reason(error)}")
-            return
-        self.publish(done.changes)
+from app.ui.write_command import Notify, Publish, WriteCommand
 
 
 def push_schedule(
@@ -90,7 +49,7 @@ def push_schedule(
     interview_id = result.interview_id
     if result.previous is None:  # a new interview: undo cancels it, redo brings it back
         undo_stack.push(
-            _Command(
+            WriteCommand(
                 "Schedule interview",
                 lambda: cancel_interview(services, interview_id, "Scheduled by mistake."),
                 lambda: reschedule_interview(services, interview_id, data, restore=True),
@@ -101,7 +60,7 @@ def push_schedule(
         return
     previous = result.previous
     undo_stack.push(
-        _Command(
+        WriteCommand(
             "Edit interview",
             lambda: reschedule_interview(services, interview_id, previous),
             lambda: reschedule_interview(services, interview_id, data),
@@ -167,7 +126,7 @@ def cancel_with_undo(
     previous = done.value.previous
     if undo_stack is not None and previous is not None and done.changes.ids:
         undo_stack.push(
-            _Command(
+            WriteCommand(
                 "Cancel interview",
                 lambda: reschedule_interview(services, interview_id, previous, restore=True),
                 lambda: cancel_interview(services, interview_id, reason),
@@ -203,7 +162,7 @@ def push_scorecard(
         card_id = again.value.scorecard_id  # a deleted one comes back under a new id
         return again
 
-    undo_stack.push(_Command("Enter scorecard", undo, redo, publish, notify))
+    undo_stack.push(WriteCommand("Enter scorecard", undo, redo, publish, notify))
 
 
 def open_scorecard(
@@ -259,7 +218,7 @@ def open_job_scorecard(
     if undo_stack is not None:
         names = tuple(a.name for a in previous.attributes)
         undo_stack.push(
-            _Command(
+            WriteCommand(
                 "Change the job's scorecard",
                 lambda: set_job_scorecard(
                     services, job_id, names, previous.required, previous.template_id

@@ -53,11 +53,11 @@ from app.services.pipeline.onboarding_undo import (
 )
 from app.store.enums import CheckStatus
 from app.ui.background import BackgroundOps
-from app.ui.dialogs.terms_commands import WriteCommand
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import IconProvider
 from app.ui.messages import error_label
 from app.ui.widgets import SectionHeader, section_layout
+from app.ui.write_command import WriteCommand
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("Check", "Candidate", "Job", "Status", "Due", "Owner")
@@ -374,9 +374,10 @@ class ComplianceSection(QWidget):
             before = states_of_application(services, application_id)
             done = set_start_date(services, application_id, start)
             after = states_of_application(services, application_id)
-            changed = set(done.value)
-            pick = lambda states: {i: s for i, s in states.items() if i in changed}  # noqa: E731
-            return Outcome((pick(before), pick(after)), done.changes)
+            changed = set(done.value)  # the checks already on that date are left out
+            before = {i: state for i, state in before.items() if i in changed}
+            after = {i: state for i, state in after.items() if i in changed}
+            return Outcome((before, after), done.changes)
 
         self._write(
             "start",
