@@ -64,6 +64,7 @@ WORKER_DEPTH = 2
 # letting allocation counts trigger it mid-parse (about 4% of a parse); the modules loaded
 # by the first file are frozen out of its reach.
 COLLECT_EVERY = 16
+PARSER_NICENESS = 10  # parser processes run this much below the app (see `_lower_priority`)
 
 ParseFunction = Callable[..., "ParsedResume"]
 
@@ -110,6 +111,16 @@ def _default_parse(path: Path, default_region: str = "US") -> ParsedResume:
     from app.parsing import parse_file
 
     return parse_file(path, default_region=default_region)
+
+
+def _lower_priority(pid: int | None) -> None:
+    """Run a parser process below the app's own threads: with every core parsing, the window
+    and the import thread (which writes what the parsers read) would otherwise get a share of
+    a core each, and the window would stall. Parsers still take every core left over. Set
+    from here, at once, so that the process's own start-up (Python and its imports) is
+    covered too."""
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # no setpriority on Windows
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + PARSER_NICENESS)
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -518,6 +529,7 @@ class IntakeRunner:
             daemon=True,
         )
         process.start()
+        _lower_priority(process.pid)
         theirs.close()  # so a dead worker reads as end-of-file here
         worker = _Worker(process, ours)
         self._pool.append(worker)

@@ -3,6 +3,7 @@ parsers that hang, crash or eat memory (see `fake_parsers`), which must fail alo
 
 from __future__ import annotations
 
+import os
 import pickle
 import threading
 import time
@@ -137,6 +138,18 @@ class TestRealFiles:
         assert count_rows(database, "candidates") == 3
         assert count_rows(database, "documents") == 3
         assert updates.threads == {"hirebench-intake"}
+
+    def test_parser_processes_run_below_the_app(
+        self, make_runner, updates: Updates, tmp_path: Path
+    ):
+        """With every core parsing, the window and the import thread keep their share."""
+        runner = make_runner()
+        runner.submit([write_resume(tmp_path, f"r{n}.txt", n) for n in range(4)])
+        assert runner.wait(60)
+        workers = [w.process.pid for w in runner._pool if w.process.is_alive()]
+        assert workers
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert all(os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + 10) for pid in workers)
 
     def test_the_same_file_twice_is_one_document(
         self, make_runner, updates: Updates, tmp_path: Path, database: Database

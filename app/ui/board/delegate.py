@@ -1,13 +1,14 @@
 """Paints board cards: name, title and employer, days in stage (flagged past the SLA),
 where the client stands on them (submitted, interested, …), the scorecards' stars, tags and
-source. One delegate paints every card; there is no widget per card."""
+source. One delegate paints every card; there is no widget per card, and each card's picture
+is kept for the next repaint."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.services.pipeline.board import Card
@@ -19,6 +20,10 @@ CARD_HEIGHT = 92
 COMBINED_EXTRA = 18
 MARGIN = 6
 PADDING = 10
+# Cards painted, kept as pixmaps: a board repaints every visible card whenever the window is
+# laid out again (a dock opening, a resize) or scrolled, and drawing a card's text and chips
+# costs about 20 times drawing its picture. Keyed by everything a card shows.
+CARD_CACHE_SIZE = 400
 
 
 def score_text(card: Card) -> str:
@@ -36,6 +41,7 @@ class CardDelegate(QStyledItemDelegate):
         self.palette = palette
         self.combined = combined
         self.now = dt.datetime.now(dt.UTC)
+        self._cards: dict[tuple, QPixmap] = {}  # in the order last painted (see CARD_CACHE_SIZE)
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -53,17 +59,67 @@ class CardDelegate(QStyledItemDelegate):
         if card is None:
             return
         sla_days: int | None = index.data(SLA_ROLE)  # its own stage's, on combined boards too
-        p = self.palette
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        box = QRectF(option.rect.adjusted(MARGIN, MARGIN // 2, -MARGIN, -MARGIN // 2))
+        days = card.days_in_stage(self.now)
+        late = card.is_overdue(sla_days, self.now)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        ratio = painter.device().devicePixelRatioF()
+        size = option.rect.size()
+        key = (
+            card.name,
+            card.current_title,
+            card.current_employer,
+            card.job_title,
+            card.client_name,
+            card.rejection_reason,
+            card.tags[:2],
+            card.submittal,
+            card.score,
+            card.score_count,
+            card.source,
+            days,
+            late,
+            selected,
+            size.width(),
+            size.height(),
+            ratio,
+            option.font.key(),
+        )
+        pixmap = self._cards.pop(key, None)
+        if pixmap is None:
+            pixmap = QPixmap(size * ratio)
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            card_painter = QPainter(pixmap)
+            try:
+                self._paint_card(
+                    card_painter, QRect(QPoint(0, 0), size), option.font, card, days, late, selected
+                )
+            finally:
+                card_painter.end()
+            if len(self._cards) >= CARD_CACHE_SIZE:
+                del self._cards[next(iter(self._cards))]  # the least recently painted
+        self._cards[key] = pixmap  # (re)inserted last: the most recently painted
+        painter.drawPixmap(option.rect.topLeft(), pixmap)
+
+    def _paint_card(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        font: QFont,
+        card: Card,
+        days: int,
+        late: bool,
+        selected: bool,
+    ) -> None:
+        p = self.palette
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        box = QRectF(rect.adjusted(MARGIN, MARGIN // 2, -MARGIN, -MARGIN // 2))
         painter.setPen(QPen(QColor(p.accent if selected else p.border), 2 if selected else 1))
         painter.setBrush(QColor(p.accent_soft if selected else p.card))
         painter.drawRoundedRect(box, 8, 8)
         inner = box.toRect().adjusted(PADDING, PADDING - 2, -PADDING, -PADDING + 2)
 
-        base = QFont(option.font)
+        base = QFont(font)
         bold = QFont(base)
         bold.setBold(True)
         small = QFont(base)
@@ -122,8 +178,6 @@ class CardDelegate(QStyledItemDelegate):
         chip_height = small_metrics.height() + 4
         chip_y = inner.bottom() - chip_height
         x = inner.left()
-        days = card.days_in_stage(self.now)
-        late = card.is_overdue(sla_days, self.now)
         label = f"{days}d in stage" if not card.rejection_reason else card.rejection_reason
         x = self._chip(
             painter,
@@ -170,7 +224,6 @@ class CardDelegate(QStyledItemDelegate):
                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                     card.source,
                 )
-        painter.restore()
 
     def _submittal_colours(self, status: str) -> tuple[QColor, QColor]:
         p = self.palette

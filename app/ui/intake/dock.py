@@ -12,6 +12,8 @@ broadcast as is, coalesced to one notice every `PUBLISH_EVERY_MS`.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,8 @@ from app.workers.intake import InboxWatcher, IntakeRunner
 if TYPE_CHECKING:
     from app.services.intake.importer import IntakeTarget
     from app.workers.intake import ItemUpdate
+
+log = logging.getLogger(__name__)
 
 RESUME_SUFFIXES = (
     ".pdf",
@@ -59,7 +63,7 @@ class IntakeDock(QDockWidget):
     _inbox_submitted = Signal(object)  # item ids the inbox watcher queued
     review_requested = Signal(object)  # ItemUpdate
     notice = Signal(str)  # a line for the status bar (an undo done or refused)
-    _arrived = Signal(object)  # an ItemUpdate, emitted on the intake's thread (queued)
+    _arrived = Signal()  # updates wait in ``_arrivals``; emitted on the intake's thread (queued)
 
     def __init__(
         self,
@@ -85,12 +89,18 @@ class IntakeDock(QDockWidget):
         self.inbox_interval_s = INBOX_POLL_S
         self._pending = Changes()
         self.busy = False
+        self._stopped = False  # shut down with its window: nothing more is submitted
         self._inbox_submitted.connect(self._show_inbox_work, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PUBLISH_EVERY_MS)
         self._timer.timeout.connect(self._publish)
         self._incoming: list[ItemUpdate] = []  # arrived, not yet applied (GUI thread only)
+        # Handed over by the intake's thread, not yet collected, and whether a signal to
+        # collect them is on its way: one signal per burst, not one per update.
+        self._arrivals: list[ItemUpdate] = []
+        self._arrivals_lock = threading.Lock()
+        self._collect_signalled = False
         self._apply_timer = QTimer(self)
         self._apply_timer.setSingleShot(True)
         self._apply_timer.setInterval(APPLY_EVERY_MS)
@@ -122,11 +132,21 @@ class IntakeDock(QDockWidget):
         chosen = [Path(p) for p in paths]
         if not chosen:
             return
-        controller = self._ensure_controller()
         self.show()
         self.raise_()
         self._set_busy(True)
-        controller.submit(chosen, target)
+        # The dock first appears (the window lays itself out again and repaints), then the
+        # work starts: its threads and parser processes would otherwise share the cores and
+        # Python's lock with that repaint, and the window would stall while it shows.
+        QTimer.singleShot(0, self, lambda: self._submit(chosen, target))
+
+    def _submit(self, paths: list[Path], target: IntakeTarget | None) -> None:
+        if self._stopped:
+            return
+        try:
+            self._ensure_controller().submit(paths, target)
+        except RuntimeError:  # the window closed first: its intake has stopped
+            log.info("%d dropped paths not queued: the intake has stopped", len(paths))
 
     def _show_inbox_work(self, item_ids: object) -> None:
         if item_ids:
@@ -139,13 +159,24 @@ class IntakeDock(QDockWidget):
             self.busy_changed.emit(busy)
 
     def _receive(self, update: ItemUpdate) -> None:
-        """On the intake's thread: hand the update to the GUI thread."""
-        self._arrived.emit(update)
+        """On the intake's thread: hand the update to the GUI thread. A folder's files are
+        listed in a burst of thousands of updates; a queued call each would keep the window
+        busy (and waiting for Python's lock) for tens of milliseconds, so a burst is signalled
+        once and collected whole."""
+        with self._arrivals_lock:
+            self._arrivals.append(update)
+            if self._collect_signalled:
+                return
+            self._collect_signalled = True
+        self._arrived.emit()
 
-    def _collect(self, update: ItemUpdate) -> None:
-        """On the GUI thread: keep the update for the next batch."""
-        self._incoming.append(update)
-        if not self._apply_timer.isActive():
+    def _collect(self) -> None:
+        """On the GUI thread: keep what arrived for the next batch."""
+        with self._arrivals_lock:
+            arrived, self._arrivals = self._arrivals, []
+            self._collect_signalled = False
+        self._incoming.extend(arrived)
+        if arrived and not self._apply_timer.isActive():
             self._apply_timer.start()
 
     def _drain(self) -> None:
@@ -276,6 +307,7 @@ class IntakeDock(QDockWidget):
             self._inbox.start()
 
     def shutdown(self) -> None:
+        self._stopped = True
         if self._inbox is not None:
             self._inbox.stop()
         if self.controller is not None:

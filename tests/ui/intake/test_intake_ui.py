@@ -589,3 +589,58 @@ def test_a_dropped_folder_is_walked_off_the_gui_thread(
     items = wait_finished(qtbot, win, len(files))
     assert all(item.state == "done" for item in items)
     assert walked_on and threading.main_thread().name not in walked_on
+
+
+def test_the_dock_shows_before_the_work_starts(qtbot, win: MainWindow, tmp_path: Path) -> None:
+    """The dock's first appearance (a relayout and repaint of the window) is not shared with
+    the intake's threads and processes starting: they start on the next pass."""
+    files = three_resumes(tmp_path / "in")
+    dock = win.intake
+    dock.import_paths(list(files.values()))
+    assert dock.isVisible() and dock.busy
+    assert dock.controller is None  # nothing started yet
+    items = wait_finished(qtbot, win, len(files))
+    assert dock.controller is not None
+    assert all(item.state == "done" for item in items)
+
+
+def test_a_drop_not_yet_started_when_the_window_closes_is_dropped_quietly(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    files = three_resumes(tmp_path / "in")
+    dock = window.intake
+    dock.import_paths(list(files.values()))
+    window.close()  # before the submission's turn comes
+    qtbot.wait(50)
+    assert dock.controller is None  # no runner (threads, processes) started after the close
+
+
+def test_a_burst_of_progress_crosses_to_the_window_in_a_few_calls(
+    qtbot, win: MainWindow, monkeypatch
+) -> None:
+    """Thousands of updates from the intake's thread (a folder's files being listed) cost
+    the window a few queued calls, not one each; none is lost and their order is kept."""
+    from app.ui.intake.dock import IntakeDock
+    from app.workers.intake import ItemUpdate
+
+    collects: list[int] = []
+    real_collect = IntakeDock._collect
+
+    def counted(dock: IntakeDock) -> None:
+        collects.append(len(dock._arrivals))
+        real_collect(dock)
+
+    monkeypatch.setattr(IntakeDock, "_collect", counted)  # before the dock connects it
+    dock = win.intake
+    count = 3000
+    sender = threading.Thread(
+        target=lambda: [
+            dock._receive(ItemUpdate(n, f"/in/cv{n}.txt", "queued")) for n in range(count)
+        ]
+    )
+    sender.start()
+    sender.join()
+    qtbot.waitUntil(lambda: len(dock.panel.model.items) == count, timeout=WAIT_MS)
+    assert sum(collects) == count
+    assert len(collects) <= 3
+    assert [item.item_id for item in dock.panel.model.items] == list(range(count))
