@@ -52,6 +52,7 @@ from app.ui.background import BackgroundOps
 from app.ui.database_care import DamageBanner, DatabaseCare
 from app.ui.events import AppEvents
 from app.ui.file_dialogs import remember_folder, start_folder
+from app.ui.first_paint import after_first_paint
 from app.ui.icons import IconProvider
 from app.ui.notifier import TaskReminders
 from app.ui.sections.registry import (
@@ -186,7 +187,7 @@ class MainWindow(QMainWindow):
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(300)
         self._status_timer.timeout.connect(self._refresh_status)
-        QTimer.singleShot(0, self._refresh_status)  # after the first screen is painted
+        after_first_paint(self, self._refresh_status)  # it would delay that paint
         QTimer.singleShot(2000, self._preload_intake)
         # The ORM configures every mapper on first use (~40 ms at 25 models): do it while the
         # window sits idle after start-up, not when the recruiter first opens a list.

@@ -97,6 +97,18 @@ def test_status_bar_counts(qtbot, window: MainWindow) -> None:
     assert window._status_ops.ran_on("status") is not threading.main_thread()
 
 
+def test_status_bar_counts_wait_for_the_first_frame(qtbot, workspace, icons: IconProvider) -> None:
+    """Counting shares the interpreter with whatever runs beside it: it starts once the first
+    screen is on display, not while that screen is being drawn."""
+    main = MainWindow(workspace, icons)
+    qtbot.addWidget(main)
+    qtbot.wait(300)  # the event loop turns; the window is not shown yet
+    assert main.status_counts.text() == ""
+    main.show()
+    qtbot.waitUntil(lambda: "500 candidates · 12 jobs" in main.status_counts.text())
+    main.close()
+
+
 def test_geometry_and_section_are_remembered(qtbot, workspace, icons: IconProvider) -> None:
     first = MainWindow(workspace, icons)
     qtbot.addWidget(first)
