@@ -119,7 +119,9 @@ def _lower_priority(pid: int | None) -> None:
     a core each, and the window would stall. Parsers still take every core left over. Set
     from here, at once, so that the process's own start-up (Python and its imports) is
     covered too."""
-    with contextlib.suppress(OSError, AttributeError, TypeError):  # no setpriority on Windows
+    if pid is None:  # not started
+        return
+    with contextlib.suppress(OSError, AttributeError):  # no setpriority on Windows
         os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + PARSER_NICENESS)
 
 
