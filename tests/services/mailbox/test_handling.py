@@ -436,3 +436,28 @@ class TestBounces:
             assert session.scalar(select(MailboxMessage.detail)).startswith(
                 "slow@example.org: delayed"
             )
+
+
+def test_the_sender_is_looked_up_without_an_orm_query(ctx: ServiceContext):
+    """`candidate_by_address` runs for every message a pass imports, on the thread a pass
+    waits for: through the driver's cursor, the oldest candidate with the address in any
+    case, with what the transaction has not yet flushed."""
+    from sqlalchemy import event
+
+    from app.services.core.unit_of_work import Transaction
+    from app.services.mailbox.rows import candidate_by_address
+
+    first = person(ctx, "Ada", "ada@example.org")
+    second = person(ctx, "Bob", "bob@example.org")
+    with ctx.write() as tx:
+        orm_queries: list[object] = []
+        event.listen(tx.session, "do_orm_execute", orm_queries.append)
+        own = Transaction(tx.session, tx.actor)
+        assert candidate_by_address(own, "Ada@Example.org") == first
+        assert candidate_by_address(own, "bob@example.org") == second
+        assert candidate_by_address(own, "nobody@example.org") is None
+        assert candidate_by_address(own, "") is None
+        for owner in (second, first):  # not yet flushed: the lookup flushes first
+            tx.session.add(CandidateEmail(candidate_id=owner, email="shared@example.org"))
+        assert candidate_by_address(own, "shared@example.org") == first  # the oldest
+        assert orm_queries == []
