@@ -57,18 +57,23 @@ def _paragraph_property(p, element) -> None:
     p._p.get_or_add_pPr().append(element)
 
 
+def _bottom_rule(p, colour: str) -> None:
+    """A thin rule under paragraph ``p`` (a paragraph border, not a drawn line)."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", colour)):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    _paragraph_property(p, borders)
+
+
 def _ruled_heading(document, text: str) -> None:
     """Bold capitals over a bottom border: a heading made by paragraph formatting alone."""
     p = document.add_paragraph()
     p.paragraph_format.space_before = Pt(10)
     run = p.add_run(text.upper())
     run.bold, run.font.size = True, Pt(11)
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "444444")):
-        bottom.set(qn(f"w:{key}"), value)
-    borders.append(bottom)
-    _paragraph_property(p, borders)
+    _bottom_rule(p, "444444")
 
 
 def _shaded_heading(document, text: str) -> None:
@@ -190,12 +195,7 @@ def _cell_heading(cell, text: str, first: bool = False) -> None:
     run = p.add_run(text.upper())
     run.bold, run.font.size = True, Pt(11)
     run.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "1F4E79")):
-        bottom.set(qn(f"w:{key}"), value)
-    borders.append(bottom)
-    _paragraph_property(p, borders)
+    _bottom_rule(p, "1F4E79")
 
 
 def _line(cell, text: str, size: float = 10, bold: bool = False, italic: bool = False):

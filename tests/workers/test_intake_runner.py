@@ -18,7 +18,7 @@ from app.services.core.changes import ChangeKind
 from app.services.core.context import ServiceContext
 from app.services.intake.importer import IntakeTarget
 from app.store.database import Database
-from app.workers.intake import InboxWatcher, IntakeRunner, ItemUpdate
+from app.workers.intake import PARSER_NICENESS, InboxWatcher, IntakeRunner, ItemUpdate
 from tests.support import count_rows
 from tests.workers import fake_parsers
 
@@ -149,7 +149,10 @@ class TestRealFiles:
         workers = [w.process.pid for w in runner._pool if w.process.is_alive()]
         assert workers
         ours = os.getpriority(os.PRIO_PROCESS, 0)
-        assert all(os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + 10) for pid in workers)
+        assert all(
+            os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + PARSER_NICENESS)
+            for pid in workers
+        )
 
     def test_the_same_file_twice_is_one_document(
         self, make_runner, updates: Updates, tmp_path: Path, database: Database
